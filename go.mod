@@ -1,0 +1,8 @@
+module github.com/b2bkit/b2bkit
+
+go 1.26.0
+
+require (
+	github.com/shopspring/decimal v1.6.0
+	golang.org/x/exp v0.0.0-20261113113407-e3970619a1a4
+)

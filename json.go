@@ -1,0 +1,203 @@
+package b2bkit
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"time"
+)
+
+// JSON: every type of this package reads and writes JSON with snake_case names, enums as words,
+// decimals as strings (read back only through ParseDecimal) and times in RFC 3339. Reading is strict:
+// an unknown field, a number with an exponent or a malformed value is an error matching ErrInvalid,
+// so a typo in a host's payload cannot silently become a zero.
+
+// MaxJSONBytes is the largest JSON document the loaders of b2bkit's packages read.
+const MaxJSONBytes = 8 << 20
+
+// DecodeJSONStrict decodes one JSON value from data into v, rejecting unknown fields and trailing
+// data. Errors match ErrInvalid. The packages of b2bkit use it to read their plain-data
+// configuration; a host may use it for its own.
+func DecodeJSONStrict(data []byte, v any) error {
+	if len(data) > MaxJSONBytes {
+		return Invalid("", "json: document larger than %d bytes", MaxJSONBytes)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if dec.More() {
+		return Invalid("", "json: unexpected data after the value")
+	}
+	return nil
+}
+
+func jsonError(err error) error {
+	if errors.Is(err, ErrInvalid) {
+		return err
+	}
+	return Invalid("", "json: %v", err)
+}
+
+type installmentJSON struct {
+	Share JSONDecimal `json:"share"`
+	Due   DueEvent    `json:"due"`
+	Days  int         `json:"days"`
+}
+
+// MarshalJSON writes {"share":"0.3","due":"on_order","days":0}.
+func (in Installment) MarshalJSON() ([]byte, error) {
+	return json.Marshal(installmentJSON{JSONDecimal{in.Share}, in.Due, in.Days})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, strictly.
+func (in *Installment) UnmarshalJSON(b []byte) error {
+	var w installmentJSON
+	if err := DecodeJSONStrict(b, &w); err != nil {
+		return err
+	}
+	*in = Installment{Share: w.Share.Decimal, Due: w.Due, Days: w.Days}
+	return nil
+}
+
+// UnmarshalJSON reads {"installments":[...]}, strictly.
+func (p *PaymentTerms) UnmarshalJSON(b []byte) error {
+	type plain PaymentTerms
+	return DecodeJSONStrict(b, (*plain)(p))
+}
+
+// UnmarshalJSON reads {"payment":{...},"ordered_at":"...","deliver_by":"..."}, strictly.
+func (t *Terms) UnmarshalJSON(b []byte) error {
+	type plain Terms
+	return DecodeJSONStrict(b, (*plain)(t))
+}
+
+type dueJSON struct {
+	Installment Installment `json:"installment"`
+	Amount      JSONDecimal `json:"amount"`
+	Date        time.Time   `json:"date"`
+}
+
+// MarshalJSON writes {"installment":{...},"amount":"300.00","date":"..."}.
+func (d Due) MarshalJSON() ([]byte, error) {
+	return json.Marshal(dueJSON{d.Installment, JSONDecimal{d.Amount}, d.Date})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, strictly.
+func (d *Due) UnmarshalJSON(b []byte) error {
+	var w dueJSON
+	if err := DecodeJSONStrict(b, &w); err != nil {
+		return err
+	}
+	*d = Due{Installment: w.Installment, Amount: w.Amount.Decimal, Date: w.Date}
+	return nil
+}
+
+type orderLineJSON struct {
+	SKU       SKU         `json:"sku"`
+	Quantity  JSONDecimal `json:"quantity"`
+	UnitPrice JSONDecimal `json:"unit_price"`
+}
+
+// MarshalJSON writes {"sku":"...","quantity":"100","unit_price":"12.50"}.
+func (l OrderLine) MarshalJSON() ([]byte, error) {
+	return json.Marshal(orderLineJSON{l.SKU, JSONDecimal{l.Quantity}, JSONDecimal{l.UnitPrice}})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, strictly.
+func (l *OrderLine) UnmarshalJSON(b []byte) error {
+	var w orderLineJSON
+	if err := DecodeJSONStrict(b, &w); err != nil {
+		return err
+	}
+	*l = OrderLine{SKU: w.SKU, Quantity: w.Quantity.Decimal, UnitPrice: w.UnitPrice.Decimal}
+	return nil
+}
+
+// UnmarshalJSON reads an order, strictly.
+func (o *Order) UnmarshalJSON(b []byte) error {
+	type plain Order
+	return DecodeJSONStrict(b, (*plain)(o))
+}
+
+type shipmentLineJSON struct {
+	SKU      SKU         `json:"sku"`
+	Shipped  JSONDecimal `json:"shipped"`
+	Received JSONDecimal `json:"received"`
+}
+
+// MarshalJSON writes {"sku":"...","shipped":"100","received":"98"}.
+func (l ShipmentLine) MarshalJSON() ([]byte, error) {
+	return json.Marshal(shipmentLineJSON{l.SKU, JSONDecimal{l.Shipped}, JSONDecimal{l.Received}})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, strictly.
+func (l *ShipmentLine) UnmarshalJSON(b []byte) error {
+	var w shipmentLineJSON
+	if err := DecodeJSONStrict(b, &w); err != nil {
+		return err
+	}
+	*l = ShipmentLine{SKU: w.SKU, Shipped: w.Shipped.Decimal, Received: w.Received.Decimal}
+	return nil
+}
+
+// UnmarshalJSON reads a shipment, strictly.
+func (s *Shipment) UnmarshalJSON(b []byte) error {
+	type plain Shipment
+	return DecodeJSONStrict(b, (*plain)(s))
+}
+
+type invoiceJSON struct {
+	Number   InvoiceNumber `json:"number"`
+	Seller   CompanyID     `json:"seller"`
+	Buyer    CompanyID     `json:"buyer"`
+	Orders   []OrderID     `json:"orders"`
+	Amount   JSONDecimal   `json:"amount"`
+	Currency string        `json:"currency"`
+	IssuedAt time.Time     `json:"issued_at"`
+	DueAt    time.Time     `json:"due_at"`
+}
+
+// MarshalJSON writes the invoice with its amount as a string.
+func (inv Invoice) MarshalJSON() ([]byte, error) {
+	return json.Marshal(invoiceJSON{inv.Number, inv.Seller, inv.Buyer, inv.Orders, JSONDecimal{inv.Amount},
+		inv.Currency, inv.IssuedAt, inv.DueAt})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, strictly.
+func (inv *Invoice) UnmarshalJSON(b []byte) error {
+	var w invoiceJSON
+	if err := DecodeJSONStrict(b, &w); err != nil {
+		return err
+	}
+	*inv = Invoice{Number: w.Number, Seller: w.Seller, Buyer: w.Buyer, Orders: w.Orders, Amount: w.Amount.Decimal,
+		Currency: w.Currency, IssuedAt: w.IssuedAt, DueAt: w.DueAt}
+	return nil
+}
+
+type paymentJSON struct {
+	ID       PaymentID     `json:"id"`
+	Payer    CompanyID     `json:"payer"`
+	Payee    CompanyID     `json:"payee"`
+	Invoice  InvoiceNumber `json:"invoice"`
+	Amount   JSONDecimal   `json:"amount"`
+	Currency string        `json:"currency"`
+	PaidAt   time.Time     `json:"paid_at"`
+}
+
+// MarshalJSON writes the payment with its amount as a string.
+func (p Payment) MarshalJSON() ([]byte, error) {
+	return json.Marshal(paymentJSON{p.ID, p.Payer, p.Payee, p.Invoice, JSONDecimal{p.Amount}, p.Currency, p.PaidAt})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, strictly.
+func (p *Payment) UnmarshalJSON(b []byte) error {
+	var w paymentJSON
+	if err := DecodeJSONStrict(b, &w); err != nil {
+		return err
+	}
+	*p = Payment{ID: w.ID, Payer: w.Payer, Payee: w.Payee, Invoice: w.Invoice, Amount: w.Amount.Decimal,
+		Currency: w.Currency, PaidAt: w.PaidAt}
+	return nil
+}

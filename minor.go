@@ -1,0 +1,117 @@
+package b2bkit
+
+import (
+	"math"
+
+	"github.com/shopspring/decimal"
+	"golang.org/x/exp/constraints"
+)
+
+// Minor units: a decimal.Decimal operation allocates, so a loop over millions of amounts (a
+// campaign's purchases, a year of matches) adds int64 minor units at a known scale — fen at scale 2 —
+// and converts once at the end. Every step checks for overflow rather than wrapping silently.
+
+var pow10 = [...]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
+
+// ToMinor converts d to whole minor units at scale decimal places: ToMinor(12.34, 2) is 1234.
+// It fails with ErrInvalid when d has more than scale places (it would have to round) or does not
+// fit in an int64.
+func ToMinor(d decimal.Decimal, scale int32) (int64, error) {
+	if scale < 0 || scale > MaxScale {
+		return 0, Invalid("scale", "must be between 0 and %d", MaxScale)
+	}
+	shift := scale + d.Exponent() // d = c * 10^exp, so units = c * 10^(exp+scale)
+	if d.NumDigits() > 18 {       // NumDigits and CoefficientInt64 do not allocate; Coefficient does
+		return 0, Invalid("", "amount %s does not fit in minor units", truncateForMessage(d.String()))
+	}
+	v := d.CoefficientInt64()
+	if shift < 0 {
+		if -shift > MaxScale {
+			if v == 0 {
+				return 0, nil
+			}
+			return 0, Invalid("", "amount %s has more than %d decimal places", truncateForMessage(d.String()), scale)
+		}
+		p := pow10[-shift]
+		if v%p != 0 {
+			return 0, Invalid("", "amount %s has more than %d decimal places", truncateForMessage(d.String()), scale)
+		}
+		return v / p, nil
+	}
+	if shift > MaxScale {
+		if v == 0 {
+			return 0, nil
+		}
+		return 0, Invalid("", "amount %s does not fit in minor units", truncateForMessage(d.String()))
+	}
+	u, ok := MulChecked(v, pow10[shift])
+	if !ok {
+		return 0, Invalid("", "amount %s does not fit in minor units", truncateForMessage(d.String()))
+	}
+	return u, nil
+}
+
+// FromMinor converts whole minor units at scale back to a decimal: FromMinor(1234, 2) is 12.34.
+func FromMinor(units int64, scale int32) decimal.Decimal {
+	return decimal.New(units, -scale)
+}
+
+// AddChecked returns a+b and whether it did not overflow.
+func AddChecked[T constraints.Signed](a, b T) (T, bool) {
+	s := a + b
+	// Overflow happened iff both operands have the same sign and the sum's sign differs.
+	if (a >= 0) == (b >= 0) && (s >= 0) != (a >= 0) {
+		return s, false
+	}
+	return s, true
+}
+
+// MulChecked returns a*b and whether it did not overflow.
+func MulChecked(a, b int64) (int64, bool) {
+	if a == 0 || b == 0 {
+		return 0, true
+	}
+	p := a * b
+	if (a == -1 && b == math.MinInt64) || (b == -1 && a == math.MinInt64) || p/b != a {
+		return p, false
+	}
+	return p, true
+}
+
+// A MinorSum adds amounts in int64 minor units at a fixed scale, with overflow checked. The zero
+// value sums at scale 0; use NewMinorSum for money.
+type MinorSum struct {
+	scale    int32
+	units    int64
+	overflow bool
+}
+
+// NewMinorSum returns an empty sum at scale decimal places.
+func NewMinorSum(scale int32) MinorSum { return MinorSum{scale: scale} }
+
+// AddUnits adds whole minor units. After an overflow the sum stays broken and Total reports it.
+func (s *MinorSum) AddUnits(u int64) {
+	v, ok := AddChecked(s.units, u)
+	s.units, s.overflow = v, s.overflow || !ok
+}
+
+// Add adds d, which must have at most the sum's scale of decimal places.
+func (s *MinorSum) Add(d decimal.Decimal) error {
+	u, err := ToMinor(d, s.scale)
+	if err != nil {
+		return err
+	}
+	s.AddUnits(u)
+	return nil
+}
+
+// Units is the sum in minor units and whether it is exact (no overflow happened).
+func (s MinorSum) Units() (int64, bool) { return s.units, !s.overflow }
+
+// Total is the sum as a decimal, or an error matching ErrInvalid if it overflowed an int64.
+func (s MinorSum) Total() (decimal.Decimal, error) {
+	if s.overflow {
+		return decimal.Decimal{}, Invalid("", "sum overflows int64 minor units at scale %d", s.scale)
+	}
+	return FromMinor(s.units, s.scale), nil
+}

@@ -1,0 +1,273 @@
+package b2bkit
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/shopspring/decimal"
+)
+
+// A RoundingMode says which way an amount that falls between two representable values goes.
+// The zero value is HalfUp, the commercial rounding most price lists expect.
+type RoundingMode int
+
+const (
+	// HalfUp rounds to the nearest value, halves away from zero: 2.345 -> 2.35, -2.345 -> -2.35.
+	HalfUp RoundingMode = iota
+	// HalfEven rounds to the nearest value, halves to the even neighbour (banker's rounding):
+	// 2.345 -> 2.34, 2.355 -> 2.36.
+	HalfEven
+	// Down rounds toward zero (truncates): 2.349 -> 2.34, -2.349 -> -2.34.
+	Down
+	// Up rounds away from zero: 2.341 -> 2.35, -2.341 -> -2.35.
+	Up
+)
+
+var roundingModeWords = [...]string{HalfUp: "half_up", HalfEven: "half_even", Down: "down", Up: "up"}
+
+// String returns the mode's word: half_up, half_even, down or up.
+func (m RoundingMode) String() string {
+	if m < 0 || int(m) >= len(roundingModeWords) {
+		return fmt.Sprintf("RoundingMode(%d)", int(m))
+	}
+	return roundingModeWords[m]
+}
+
+// Valid reports whether m is one of the four modes.
+func (m RoundingMode) Valid() bool { return m >= 0 && int(m) < len(roundingModeWords) }
+
+// MarshalText encodes the mode as its word.
+func (m RoundingMode) MarshalText() ([]byte, error) {
+	if !m.Valid() {
+		return nil, Invalid("rounding", "unknown rounding mode %d", int(m))
+	}
+	return []byte(m.String()), nil
+}
+
+// UnmarshalText decodes a mode from its word.
+func (m *RoundingMode) UnmarshalText(b []byte) error {
+	v, err := parseWord(roundingModeWords[:], string(b), "rounding mode")
+	if err != nil {
+		return err
+	}
+	*m = RoundingMode(v)
+	return nil
+}
+
+func parseWord(words []string, s, what string) (int, error) {
+	for i, w := range words {
+		if w != "" && w == s {
+			return i, nil
+		}
+	}
+	return 0, Invalid("", "unknown %s %q", what, truncateForMessage(s))
+}
+
+// truncateForMessage keeps hostile input from bloating an error message.
+func truncateForMessage(s string) string {
+	const max = 32
+	if len(s) <= max {
+		return s
+	}
+	return s[:max] + "..."
+}
+
+// MaxScale is the largest number of decimal places b2bkit rounds or allocates to. Money needs a few;
+// unit prices of bulk goods a few more; nothing needs more than this.
+const MaxScale = 18
+
+// Round rounds d to scale decimal places with mode. The result carries exactly scale places
+// (Round(2.5, 2, HalfUp) is 2.50), so it prints the way a price list does.
+// An unknown mode rounds HalfUp.
+func Round(d decimal.Decimal, scale int32, mode RoundingMode) decimal.Decimal {
+	var r decimal.Decimal
+	switch mode {
+	case HalfEven:
+		r = d.RoundBank(scale)
+	case Down:
+		r = d.RoundDown(scale)
+	case Up:
+		r = d.RoundUp(scale)
+	default:
+		r = d.Round(scale)
+	}
+	if r.Exponent() != -scale {
+		// RoundDown and RoundUp leave values with fewer places untouched; give them the scale.
+		r = r.Round(scale)
+	}
+	return r
+}
+
+// RoundToIncrement rounds d to a whole multiple of increment with mode: RoundToIncrement(2.37, 0.05,
+// HalfUp) is 2.35, with Up it is 2.40. It is how a price list rounds to 5 fen or to the nearest 10.
+// The increment must be > 0.
+func RoundToIncrement(d, increment decimal.Decimal, mode RoundingMode) (decimal.Decimal, error) {
+	if increment.Sign() <= 0 {
+		return decimal.Decimal{}, Invalid("increment", "must be > 0")
+	}
+	// d = q*increment + r exactly, q whole, r with the sign of d and |r| < increment.
+	q, r := d.QuoRem(increment, 0)
+	if r.IsZero() {
+		return q.Mul(increment), nil
+	}
+	away := false
+	switch mode {
+	case Down:
+	case Up:
+		away = true
+	default:
+		c := r.Abs().Add(r.Abs()).Cmp(increment)
+		switch {
+		case c > 0:
+			away = true
+		case c == 0:
+			away = mode != HalfEven || !q.Mod(decimal.NewFromInt(2)).IsZero()
+		}
+	}
+	if away {
+		q = q.Add(decimal.NewFromInt(int64(d.Sign())))
+	}
+	return q.Mul(increment), nil
+}
+
+// Allocate splits total into parts in proportion to weights, each part at scale decimal places, so
+// that the parts sum exactly to total. Every part first gets its exact share rounded toward zero; the
+// minor units left over go one each to the parts with the largest remainders, ties to the earlier part.
+// So each part is within one minor unit of its exact share.
+//
+// A negative total splits like its absolute value with every part negated. Weights must not be
+// negative and must not all be zero; total must have at most scale decimal places. Otherwise the
+// error matches ErrInvalid.
+func Allocate(total decimal.Decimal, weights []decimal.Decimal, scale int32) ([]decimal.Decimal, error) {
+	if scale < 0 || scale > MaxScale {
+		return nil, Invalid("scale", "must be between 0 and %d", MaxScale)
+	}
+	if len(weights) == 0 {
+		return nil, Invalid("weights", "must not be empty")
+	}
+	sum := decimal.Zero
+	for i, w := range weights {
+		if w.Sign() < 0 {
+			return nil, Invalid(fmt.Sprintf("weights[%d]", i), "must be >= 0")
+		}
+		sum = sum.Add(w)
+	}
+	if sum.IsZero() {
+		return nil, Invalid("weights", "must not all be zero")
+	}
+	if !total.Equal(total.Round(scale)) {
+		return nil, Invalid("total", "has more than %d decimal places", scale)
+	}
+	units := total.Abs().Shift(scale) // whole minor units
+	parts := make([]decimal.Decimal, len(weights))
+	rems := make([]decimal.Decimal, len(weights))
+	given := decimal.Zero
+	for i, w := range weights {
+		// units*w = q*sum + r exactly, with 0 <= r < sum.
+		q, r := units.Mul(w).QuoRem(sum, 0)
+		parts[i], rems[i] = q, r
+		given = given.Add(q)
+	}
+	if left := int(units.Sub(given).IntPart()); left > 0 { // < len(weights), since every r/sum < 1
+		order := make([]int, len(weights))
+		for i := range order {
+			order[i] = i
+		}
+		// Largest remainder first; the stable sort keeps ties in part order.
+		slices.SortStableFunc(order, func(a, b int) int { return rems[b].Cmp(rems[a]) })
+		one := decimal.NewFromInt(1)
+		for _, i := range order[:left] {
+			parts[i] = parts[i].Add(one)
+		}
+	}
+	neg := total.Sign() < 0
+	for i, p := range parts {
+		p = p.Shift(-scale)
+		if neg {
+			p = p.Neg()
+		}
+		parts[i] = Round(p, scale, Down) // gives every part the same number of places
+	}
+	return parts, nil
+}
+
+// Limits on untrusted decimal text, so that a hostile number cannot make arithmetic allocate
+// gigabytes or run for minutes.
+const (
+	// MaxDecimalDigits is the most digits ParseDecimal accepts, before and after the point together.
+	MaxDecimalDigits = 40
+	// MaxDecimalPlaces is the most digits ParseDecimal accepts after the point.
+	MaxDecimalPlaces = 18
+)
+
+// ParseDecimal parses untrusted decimal text: an optional sign, digits, and an optional point with
+// more digits ("-1234.50", "+0.3", ".5"). It rejects what decimal.NewFromString would accept but a
+// price never needs — exponents ("1e999999999" would make later arithmetic allocate without bound),
+// more than MaxDecimalDigits digits or MaxDecimalPlaces places, NaN, infinities, blanks, separators —
+// with an error matching ErrInvalid.
+func ParseDecimal(s string) (decimal.Decimal, error) {
+	if s == "" {
+		return decimal.Decimal{}, Invalid("", "empty number")
+	}
+	i := 0
+	if s[0] == '+' || s[0] == '-' {
+		i++
+	}
+	digits, places, point := 0, 0, false
+	for ; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+			if point {
+				places++
+			}
+		case c == '.' && !point:
+			point = true
+		case c == 'e' || c == 'E':
+			return decimal.Decimal{}, Invalid("", "number %q: exponents are not accepted", truncateForMessage(s))
+		default:
+			return decimal.Decimal{}, Invalid("", "number %q: unexpected character %q", truncateForMessage(s), c)
+		}
+	}
+	switch {
+	case digits == 0:
+		return decimal.Decimal{}, Invalid("", "number %q: no digits", truncateForMessage(s))
+	case digits > MaxDecimalDigits:
+		return decimal.Decimal{}, Invalid("", "number %q: more than %d digits", truncateForMessage(s), MaxDecimalDigits)
+	case places > MaxDecimalPlaces:
+		return decimal.Decimal{}, Invalid("", "number %q: more than %d decimal places", truncateForMessage(s), MaxDecimalPlaces)
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return decimal.Decimal{}, Invalid("", "number %q: %v", truncateForMessage(s), err)
+	}
+	return d, nil
+}
+
+// A JSONDecimal is a decimal.Decimal as it travels in JSON: written as a string ("12.50") so no
+// reader turns it into a float, and read — from a string or a bare number — only through
+// ParseDecimal. Use it in the wire structs of types that hold decimals; b2bkit's own types do.
+type JSONDecimal struct{ decimal.Decimal }
+
+// MarshalJSON writes the decimal as a JSON string.
+func (d JSONDecimal) MarshalJSON() ([]byte, error) {
+	return json.Marshal(d.Decimal.String())
+}
+
+// UnmarshalJSON reads a JSON string or number through ParseDecimal.
+func (d *JSONDecimal) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	if len(s) >= 2 && s[0] == '"' {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return Invalid("", "malformed number string")
+		}
+	}
+	v, err := ParseDecimal(s)
+	if err != nil {
+		return err
+	}
+	d.Decimal = v
+	return nil
+}

@@ -1,0 +1,357 @@
+package b2bkit
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// A DueEvent is the moment an installment's days are counted from.
+type DueEvent int
+
+const (
+	// OnOrder counts from the order date: a deposit (定金) or prepayment.
+	OnOrder DueEvent = iota
+	// OnDelivery counts from the delivery date: cash against goods (现款现货) at 0 days, a credit
+	// period (账期) beyond.
+	OnDelivery
+)
+
+var dueEventWords = [...]string{OnOrder: "on_order", OnDelivery: "on_delivery"}
+
+// String returns the event's word: on_order or on_delivery.
+func (e DueEvent) String() string {
+	if e < 0 || int(e) >= len(dueEventWords) {
+		return fmt.Sprintf("DueEvent(%d)", int(e))
+	}
+	return dueEventWords[e]
+}
+
+// MarshalText encodes the event as its word.
+func (e DueEvent) MarshalText() ([]byte, error) {
+	if e < 0 || int(e) >= len(dueEventWords) {
+		return nil, Invalid("due", "unknown due event %d", int(e))
+	}
+	return []byte(e.String()), nil
+}
+
+// UnmarshalText decodes an event from its word.
+func (e *DueEvent) UnmarshalText(b []byte) error {
+	v, err := parseWord(dueEventWords[:], string(b), "due event")
+	if err != nil {
+		return err
+	}
+	*e = DueEvent(v)
+	return nil
+}
+
+// Limits that keep terms sane and their date arithmetic far from overflow.
+const (
+	// MaxTermDays is the longest an installment may run after its event: ten years.
+	MaxTermDays = 3660
+	// MaxInstallments is the most installments one payment schedule may have.
+	MaxInstallments = 120
+)
+
+// An Installment is one part of a payment schedule: Share of the total, due Days calendar days
+// after the Due event.
+type Installment struct {
+	// Share is the fraction of the total, > 0; the shares of a schedule sum to exactly 1.
+	Share decimal.Decimal `json:"share"`
+	// Due is the event the days count from.
+	Due DueEvent `json:"due"`
+	// Days is the number of calendar days after the event, >= 0.
+	Days int `json:"days"`
+}
+
+// Equal reports whether both installments ask for the same share at the same time.
+func (in Installment) Equal(o Installment) bool {
+	return in.Share.Equal(o.Share) && in.Due == o.Due && in.Days == o.Days
+}
+
+// PaymentTerms is how a buyer pays for a trade: the installments of its payment schedule. In B2B the
+// payment terms set the price as much as the quantity does (R11).
+type PaymentTerms struct {
+	Installments []Installment `json:"installments"`
+}
+
+var one = decimal.NewFromInt(1)
+
+// CashOnDelivery is cash against goods (现款现货): everything paid on delivery.
+func CashOnDelivery() PaymentTerms {
+	return PaymentTerms{Installments: []Installment{{Share: one, Due: OnDelivery}}}
+}
+
+// Prepaid is everything paid when the order is placed.
+func Prepaid() PaymentTerms {
+	return PaymentTerms{Installments: []Installment{{Share: one, Due: OnOrder}}}
+}
+
+// Net is a credit period (账期) of days: everything paid days after delivery ("net 60").
+func Net(days int) PaymentTerms {
+	return PaymentTerms{Installments: []Installment{{Share: one, Due: OnDelivery, Days: days}}}
+}
+
+// DepositBalance is a deposit share paid on order and the rest paid balanceDays after delivery
+// ("30% deposit, 70% 60 days after delivery"). A deposit of 0 is Net(balanceDays) and a deposit of 1
+// is Prepaid(); a deposit outside [0, 1] gives terms that Validate rejects.
+func DepositBalance(deposit decimal.Decimal, balanceDays int) PaymentTerms {
+	switch {
+	case deposit.IsZero():
+		return Net(balanceDays)
+	case deposit.Equal(one):
+		return Prepaid()
+	}
+	return PaymentTerms{Installments: []Installment{
+		{Share: deposit, Due: OnOrder},
+		{Share: one.Sub(deposit), Due: OnDelivery, Days: balanceDays},
+	}}
+}
+
+// Validate reports every problem with the schedule: no installments, a share that is not > 0, shares
+// that do not sum to exactly 1, days outside [0, MaxTermDays], an unknown event. Errors match ErrInvalid
+// and name the field ("installments[1].share").
+func (p PaymentTerms) Validate() error {
+	if len(p.Installments) == 0 {
+		return Invalid("installments", "must have at least one installment")
+	}
+	if len(p.Installments) > MaxInstallments {
+		return Invalid("installments", "must have at most %d installments", MaxInstallments)
+	}
+	var errs []error
+	sum := decimal.Zero
+	for i, in := range p.Installments {
+		f := fmt.Sprintf("installments[%d]", i)
+		if in.Share.Sign() <= 0 {
+			errs = append(errs, Invalid(f+".share", "must be > 0"))
+		}
+		sum = sum.Add(in.Share)
+		if in.Due != OnOrder && in.Due != OnDelivery {
+			errs = append(errs, Invalid(f+".due", "must be on_order or on_delivery"))
+		}
+		if in.Days < 0 || in.Days > MaxTermDays {
+			errs = append(errs, Invalid(f+".days", "must be between 0 and %d", MaxTermDays))
+		}
+	}
+	if !sum.Equal(one) {
+		errs = append(errs, Invalid("installments", "shares sum to %s, must sum to exactly 1", sum))
+	}
+	return joinErrors(errs)
+}
+
+func joinErrors(errs []error) error {
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return errs[0]
+	}
+	return joinedErrors(errs)
+}
+
+// joinedErrors is errors.Join without its leading allocation dance, printed one problem per line.
+type joinedErrors []error
+
+func (j joinedErrors) Error() string {
+	parts := make([]string, len(j))
+	for i, e := range j {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "\n")
+}
+
+func (j joinedErrors) Unwrap() []error { return j }
+
+// IsCredit reports whether any money is due after delivery: a credit period (账期). Only such trades
+// have a financial side and are candidates for supply-chain finance (R16).
+func (p PaymentTerms) IsCredit() bool {
+	for _, in := range p.Installments {
+		if in.Due == OnDelivery && in.Days > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// IsCashAgainstGoods reports whether the terms are 100% cash against goods (现款现货): nothing
+// before, nothing after delivery.
+func (p PaymentTerms) IsCashAgainstGoods() bool {
+	for _, in := range p.Installments {
+		if in.Due != OnDelivery || in.Days != 0 {
+			return false
+		}
+	}
+	return len(p.Installments) > 0
+}
+
+// Equal reports whether both schedules have the same installments in the same order.
+func (p PaymentTerms) Equal(o PaymentTerms) bool {
+	if len(p.Installments) != len(o.Installments) {
+		return false
+	}
+	for i := range p.Installments {
+		if !p.Installments[i].Equal(o.Installments[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// String describes the schedule the way a sales contract does: "30% on order, 70% 60 days after delivery".
+func (p PaymentTerms) String() string {
+	if len(p.Installments) == 0 {
+		return "no installments"
+	}
+	var b strings.Builder
+	for i, in := range p.Installments {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(in.Share.Shift(2).String())
+		b.WriteString("% ")
+		event := "order"
+		if in.Due == OnDelivery {
+			event = "delivery"
+		}
+		switch in.Days {
+		case 0:
+			b.WriteString("on " + event)
+		case 1:
+			b.WriteString("1 day after " + event)
+		default:
+			fmt.Fprintf(&b, "%d days after %s", in.Days, event)
+		}
+	}
+	return b.String()
+}
+
+// Terms are the trade terms (交易条件) of a deal besides its quantity: how it is paid, when it was
+// ordered and when the goods are wanted. With the quantity they set the price (R11).
+type Terms struct {
+	// Payment is the payment schedule.
+	Payment PaymentTerms `json:"payment"`
+	// OrderedAt is when the order is (or would be) placed; OnOrder installments count from its date.
+	OrderedAt time.Time `json:"ordered_at"`
+	// DeliverBy is when the buyer wants the goods; OnDelivery installments count from its date.
+	DeliverBy time.Time `json:"deliver_by"`
+}
+
+// Validate reports every problem with the terms: the payment schedule's (as "payment.…"), a missing
+// order or delivery date, delivery before the order. Errors match ErrInvalid.
+func (t Terms) Validate() error {
+	var errs []error
+	if err := t.Payment.Validate(); err != nil {
+		errs = append(errs, InField("payment", err))
+	}
+	if t.OrderedAt.IsZero() {
+		errs = append(errs, Invalid("ordered_at", "must be set"))
+	}
+	if t.DeliverBy.IsZero() {
+		errs = append(errs, Invalid("deliver_by", "must be set"))
+	}
+	if !t.OrderedAt.IsZero() && !t.DeliverBy.IsZero() {
+		if t.DeliverBy.Before(t.OrderedAt) {
+			errs = append(errs, Invalid("deliver_by", "must not be before ordered_at"))
+		} else if DaysBetween(t.OrderedAt, t.DeliverBy) > MaxTermDays {
+			errs = append(errs, Invalid("deliver_by", "must be at most %d days after ordered_at", MaxTermDays))
+		}
+	}
+	return joinErrors(errs)
+}
+
+// Equal reports whether both terms have the same schedule and the same instants.
+func (t Terms) Equal(o Terms) bool {
+	return t.Payment.Equal(o.Payment) && t.OrderedAt.Equal(o.OrderedAt) && t.DeliverBy.Equal(o.DeliverBy)
+}
+
+// LeadDays is the booking time: calendar days from the order date to the delivery date, both read in
+// the location of OrderedAt. An order on the 1st for the 2nd has a lead of 1 day, whatever the hours.
+func (t Terms) LeadDays() int {
+	return DaysBetween(t.OrderedAt, t.DeliverBy)
+}
+
+// CreditDays is the share-weighted number of days from delivery to payment: how long, on average,
+// the seller finances the buyer. It is negative when the buyer pays before delivery: 30% on order and
+// 70% 60 days after delivery, with a 10-day lead, is 0.3*(-10) + 0.7*60 = 39. It is exact.
+func (t Terms) CreditDays() decimal.Decimal {
+	lead := t.LeadDays()
+	sum := decimal.Zero
+	for _, in := range t.Payment.Installments {
+		days := in.Days
+		if in.Due == OnOrder {
+			days -= lead
+		}
+		sum = sum.Add(in.Share.Mul(decimal.NewFromInt(int64(days))))
+	}
+	return sum
+}
+
+// A Due is one installment of a schedule made concrete: how much is due on which date.
+type Due struct {
+	// Installment is the installment of the terms this amount comes from.
+	Installment Installment
+	// Amount is the money due, at the schedule's scale.
+	Amount decimal.Decimal
+	// Date is the due date: the event's date plus the installment's days, in the event's location.
+	Date time.Time
+}
+
+// Equal reports whether both dues ask for the same amount on the same date for the same installment.
+func (d Due) Equal(o Due) bool {
+	return d.Installment.Equal(o.Installment) && d.Amount.Equal(o.Amount) && d.Date.Equal(o.Date)
+}
+
+// Schedule turns the terms into money and dates: the amount and due date of every installment for a
+// trade of total, at scale decimal places. The amounts sum exactly to total: each installment is the
+// rounded (HalfUp) running total up to it less the rounded running total before it, so the last takes
+// the remainder and no installment is more than one minor unit from its exact share.
+//
+// The terms must be valid and total must have at most scale places; otherwise the error matches ErrInvalid.
+func (t Terms) Schedule(total decimal.Decimal, scale int32) ([]Due, error) {
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	if scale < 0 || scale > MaxScale {
+		return nil, Invalid("scale", "must be between 0 and %d", MaxScale)
+	}
+	if !total.Equal(total.Round(scale)) {
+		return nil, Invalid("total", "has more than %d decimal places", scale)
+	}
+	dues := make([]Due, len(t.Payment.Installments))
+	cum, before := decimal.Zero, decimal.Zero
+	last := len(dues) - 1
+	for i, in := range t.Payment.Installments {
+		cum = cum.Add(in.Share)
+		upTo := total
+		if i < last {
+			upTo = Round(total.Mul(cum), scale, HalfUp)
+		}
+		event := t.DeliverBy
+		if in.Due == OnOrder {
+			event = t.OrderedAt
+		}
+		dues[i] = Due{Installment: in, Amount: Round(upTo.Sub(before), scale, HalfUp), Date: AddDays(event, in.Days)}
+		before = upTo
+	}
+	return dues, nil
+}
+
+// DaysBetween is the number of calendar days from the date of a to the date of b, both read in a's
+// location: from 23:00 on the 1st to 01:00 on the 2nd is 1 day. It is negative when b is on an
+// earlier date.
+func DaysBetween(a, b time.Time) int {
+	return civilDay(b.In(a.Location())) - civilDay(a)
+}
+
+// civilDay numbers the calendar date of t, in t's location, as days since 1970-01-01.
+func civilDay(t time.Time) int {
+	y, m, d := t.Date()
+	return int(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
+
+// AddDays moves t by days calendar days in its own location, keeping the wall-clock time.
+func AddDays(t time.Time, days int) time.Time {
+	return t.AddDate(0, 0, days)
+}
