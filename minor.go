@@ -21,7 +21,8 @@ func ToMinor(d decimal.Decimal, scale int32) (int64, error) {
 		return 0, Invalid("scale", "must be between 0 and %d", MaxScale)
 	}
 	shift := scale + d.Exponent() // d = c * 10^exp, so units = c * 10^(exp+scale)
-	if d.NumDigits() > 18 {       // NumDigits and CoefficientInt64 do not allocate; Coefficient does
+	// NumDigits and CoefficientInt64 do not allocate; Coefficient does, so it is kept for 19 digits.
+	if n := d.NumDigits(); n > 19 || n == 19 && !d.Coefficient().IsInt64() {
 		return 0, Invalid("", "amount %s does not fit in minor units", truncateForMessage(d.String()))
 	}
 	v := d.CoefficientInt64()

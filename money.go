@@ -1,8 +1,10 @@
 package b2bkit
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"math/bits"
 	"slices"
 
 	"github.com/shopspring/decimal"
@@ -159,6 +161,14 @@ func Allocate(total decimal.Decimal, weights []decimal.Decimal, scale int32) ([]
 	if !total.Equal(total.Round(scale)) {
 		return nil, Invalid("total", "has more than %d decimal places", scale)
 	}
+	if parts, ok := allocateMinor(total, weights, scale); ok {
+		return parts, nil
+	}
+	return allocateDecimal(total, weights, sum, scale), nil
+}
+
+// allocateDecimal is Allocate in exact decimals, for totals or weights beyond 64-bit minor units.
+func allocateDecimal(total decimal.Decimal, weights []decimal.Decimal, sum decimal.Decimal, scale int32) []decimal.Decimal {
 	units := total.Abs().Shift(scale) // whole minor units
 	parts := make([]decimal.Decimal, len(weights))
 	rems := make([]decimal.Decimal, len(weights))
@@ -189,7 +199,7 @@ func Allocate(total decimal.Decimal, weights []decimal.Decimal, scale int32) ([]
 		}
 		parts[i] = Round(p, scale, Down) // gives every part the same number of places
 	}
-	return parts, nil
+	return parts
 }
 
 // Limits on untrusted decimal text, so that a hostile number cannot make arithmetic allocate
@@ -270,4 +280,60 @@ func (d *JSONDecimal) UnmarshalJSON(b []byte) error {
 	}
 	d.Decimal = v
 	return nil
+}
+
+// allocateMinor is Allocate in 64-bit minor units with 128-bit products, for the common case where
+// the total and the weights fit; ok is false when they do not and the decimal path must run.
+func allocateMinor(total decimal.Decimal, weights []decimal.Decimal, scale int32) (parts []decimal.Decimal, ok bool) {
+	units, err := ToMinor(total.Abs(), scale)
+	if err != nil {
+		return nil, false
+	}
+	wscale := int32(0)
+	for _, w := range weights {
+		wscale = max(wscale, -w.Exponent())
+	}
+	if wscale > MaxScale {
+		return nil, false
+	}
+	ws := make([]uint64, len(weights))
+	rems := make([]uint64, len(weights))
+	qs := make([]uint64, len(weights))
+	var sum int64
+	for i, w := range weights {
+		u, err := ToMinor(w, wscale)
+		if err != nil {
+			return nil, false
+		}
+		if sum, ok = AddChecked(sum, u); !ok {
+			return nil, false
+		}
+		ws[i] = uint64(u)
+	}
+	var given uint64
+	for i, w := range ws {
+		// units*w/sum <= units, so the quotient fits and Div64 cannot panic (hi < sum).
+		hi, lo := bits.Mul64(uint64(units), w)
+		qs[i], rems[i] = bits.Div64(hi, lo, uint64(sum))
+		given += qs[i]
+	}
+	if left := int(uint64(units) - given); left > 0 {
+		order := make([]int, len(ws))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(rems[b], rems[a]) })
+		for _, i := range order[:left] {
+			qs[i]++
+		}
+	}
+	parts = make([]decimal.Decimal, len(ws))
+	for i, q := range qs {
+		v := int64(q)
+		if total.Sign() < 0 {
+			v = -v
+		}
+		parts[i] = decimal.New(v, -scale)
+	}
+	return parts, true
 }

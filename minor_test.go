@@ -1,0 +1,80 @@
+package b2bkit_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestToMinor(t *testing.T) {
+	tests := []struct {
+		in    string
+		scale int32
+		want  int64
+	}{
+		{"12.34", 2, 1234}, {"12.3", 2, 1230}, {"12", 2, 1200}, {"-0.05", 2, -5},
+		{"12.3400", 2, 1234}, {"0", 18, 0}, {"92233720368547758.07", 2, math.MaxInt64},
+	}
+	for _, tt := range tests {
+		got, err := b2bkit.ToMinor(dec(tt.in), tt.scale)
+		require.NoError(t, err, tt.in)
+		assert.Equal(t, tt.want, got, tt.in)
+		requireDecEqual(t, dec(tt.in), b2bkit.FromMinor(got, tt.scale))
+	}
+	for _, bad := range []struct {
+		in    string
+		scale int32
+	}{{"12.345", 2}, {"92233720368547758.08", 2}, {"1", 19}, {"1", -1}, {"100000000000000000000", 0}, {"1e30", 0}} {
+		_, err := b2bkit.ToMinor(decimal.RequireFromString(bad.in), bad.scale)
+		require.ErrorIs(t, err, b2bkit.ErrInvalid, bad.in)
+	}
+}
+
+func TestCheckedArithmetic(t *testing.T) {
+	_, ok := b2bkit.AddChecked(int64(math.MaxInt64), 1)
+	assert.False(t, ok)
+	_, ok = b2bkit.AddChecked(int64(math.MinInt64), -1)
+	assert.False(t, ok)
+	s, ok := b2bkit.AddChecked(int64(math.MaxInt64), -1)
+	assert.True(t, ok)
+	assert.Equal(t, int64(math.MaxInt64-1), s)
+	_, ok = b2bkit.AddChecked(int8(100), int8(100))
+	assert.False(t, ok)
+	_, ok = b2bkit.MulChecked(math.MaxInt64/2+1, 2)
+	assert.False(t, ok)
+	_, ok = b2bkit.MulChecked(-1, math.MinInt64)
+	assert.False(t, ok)
+	p, ok := b2bkit.MulChecked(-3, 7)
+	assert.True(t, ok)
+	assert.Equal(t, int64(-21), p)
+}
+
+// Property: summing in minor units gives exactly the decimal sum.
+func TestMinorSumEqualsDecimalSum(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	s := b2bkit.NewMinorSum(2)
+	want := decimal.Zero
+	for range 10_000 {
+		d := decimal.New(rng.Int64N(10_000_000)-5_000_000, -int32(rng.IntN(3)))
+		require.NoError(t, s.Add(d))
+		want = want.Add(d)
+	}
+	got, err := s.Total()
+	require.NoError(t, err)
+	requireDecEqual(t, want, got)
+	require.ErrorIs(t, s.Add(dec("0.001")), b2bkit.ErrInvalid)
+
+	over := b2bkit.NewMinorSum(0)
+	over.AddUnits(math.MaxInt64)
+	over.AddUnits(1)
+	over.AddUnits(-5) // once broken, it stays broken
+	_, exact := over.Units()
+	assert.False(t, exact)
+	_, err = over.Total()
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+}

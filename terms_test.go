@@ -1,0 +1,249 @@
+package b2bkit_test
+
+import (
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var shanghai = time.FixedZone("CST", 8*3600)
+
+func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 9, 0, 0, 0, shanghai) }
+
+func terms(p b2bkit.PaymentTerms, ordered, deliver time.Time) b2bkit.Terms {
+	return b2bkit.Terms{Payment: p, OrderedAt: ordered, DeliverBy: deliver}
+}
+
+func TestR11_CreditDaysOfDepositAndBalance(t *testing.T) {
+	// 30% on order, 70% 60 days after delivery, delivered 10 days after the order:
+	// 0.3*(-10) + 0.7*60 = 39.
+	tr := terms(b2bkit.DepositBalance(dec("0.3"), 60), day(2026, 3, 1), day(2026, 3, 11))
+	require.NoError(t, tr.Validate())
+	assert.Equal(t, 10, tr.LeadDays())
+	requireDecEqual(t, dec("39"), tr.CreditDays())
+}
+
+func TestCreditDays(t *testing.T) {
+	ordered, delivered := day(2026, 3, 1), day(2026, 3, 21) // 20-day lead
+	tests := []struct {
+		name string
+		p    b2bkit.PaymentTerms
+		want string
+	}{
+		{"cash on delivery", b2bkit.CashOnDelivery(), "0"},
+		{"prepaid is paid a lead time before delivery", b2bkit.Prepaid(), "-20"},
+		{"net 60", b2bkit.Net(60), "60"},
+		{"half on order, half net 30", b2bkit.DepositBalance(dec("0.5"), 30), "5"},
+		{"deposit paid 5 days after order", b2bkit.PaymentTerms{Installments: []b2bkit.Installment{
+			{Share: dec("0.2"), Due: b2bkit.OnOrder, Days: 5},
+			{Share: dec("0.8"), Due: b2bkit.OnDelivery, Days: 45},
+		}}, "33"}, // 0.2*(5-20) + 0.8*45
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			requireDecEqual(t, dec(tt.want), terms(tt.p, ordered, delivered).CreditDays())
+		})
+	}
+}
+
+func TestR16_OnlyTermsWithACreditPeriodHaveAFinancialSide(t *testing.T) {
+	tests := []struct {
+		name    string
+		p       b2bkit.PaymentTerms
+		credit  bool
+		cashAll bool
+	}{
+		{"cash against goods", b2bkit.CashOnDelivery(), false, true},
+		{"prepaid", b2bkit.Prepaid(), false, false},
+		{"net 30", b2bkit.Net(30), true, false},
+		{"deposit and balance on delivery", b2bkit.DepositBalance(dec("0.3"), 0), false, false},
+		{"deposit and balance 60 days after", b2bkit.DepositBalance(dec("0.3"), 60), true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.NoError(t, tt.p.Validate())
+			assert.Equal(t, tt.credit, tt.p.IsCredit())
+			assert.Equal(t, tt.cashAll, tt.p.IsCashAgainstGoods())
+		})
+	}
+}
+
+func TestDepositBalanceEdges(t *testing.T) {
+	assert.True(t, b2bkit.DepositBalance(decimal.Zero, 30).Equal(b2bkit.Net(30)))
+	assert.True(t, b2bkit.DepositBalance(dec("1"), 30).Equal(b2bkit.Prepaid()))
+	require.ErrorIs(t, b2bkit.DepositBalance(dec("1.2"), 30).Validate(), b2bkit.ErrInvalid)
+	require.ErrorIs(t, b2bkit.DepositBalance(dec("-0.2"), 30).Validate(), b2bkit.ErrInvalid)
+}
+
+func TestPaymentTermsString(t *testing.T) {
+	tests := []struct {
+		p    b2bkit.PaymentTerms
+		want string
+	}{
+		{b2bkit.DepositBalance(dec("0.3"), 60), "30% on order, 70% 60 days after delivery"},
+		{b2bkit.CashOnDelivery(), "100% on delivery"},
+		{b2bkit.Prepaid(), "100% on order"},
+		{b2bkit.Net(1), "100% 1 day after delivery"},
+		{b2bkit.PaymentTerms{Installments: []b2bkit.Installment{
+			{Share: dec("0.125"), Due: b2bkit.OnOrder, Days: 7},
+			{Share: dec("0.875"), Due: b2bkit.OnDelivery},
+		}}, "12.5% 7 days after order, 87.5% on delivery"},
+		{b2bkit.PaymentTerms{}, "no installments"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, tt.p.String())
+	}
+}
+
+func TestPaymentTermsValidate(t *testing.T) {
+	in := func(share string, due b2bkit.DueEvent, days int) b2bkit.Installment {
+		return b2bkit.Installment{Share: dec(share), Due: due, Days: days}
+	}
+	tests := []struct {
+		name   string
+		p      b2bkit.PaymentTerms
+		fields []string
+	}{
+		{"empty", b2bkit.PaymentTerms{}, []string{"installments"}},
+		{"zero share", b2bkit.PaymentTerms{Installments: []b2bkit.Installment{in("1", b2bkit.OnOrder, 0), in("0", b2bkit.OnDelivery, 0)}},
+			[]string{"installments[1].share"}},
+		{"negative share and bad sum", b2bkit.PaymentTerms{Installments: []b2bkit.Installment{in("1.5", b2bkit.OnOrder, 0), in("-0.4", b2bkit.OnDelivery, 0)}},
+			[]string{"installments[1].share", "installments"}},
+		{"shares short of one", b2bkit.PaymentTerms{Installments: []b2bkit.Installment{in("0.3", b2bkit.OnOrder, 0), in("0.6", b2bkit.OnDelivery, 30)}},
+			[]string{"installments"}},
+		{"negative days", b2bkit.PaymentTerms{Installments: []b2bkit.Installment{in("1", b2bkit.OnDelivery, -1)}},
+			[]string{"installments[0].days"}},
+		{"days beyond ten years", b2bkit.PaymentTerms{Installments: []b2bkit.Installment{in("1", b2bkit.OnDelivery, b2bkit.MaxTermDays+1)}},
+			[]string{"installments[0].days"}},
+		{"unknown event", b2bkit.PaymentTerms{Installments: []b2bkit.Installment{in("1", b2bkit.DueEvent(7), 0)}},
+			[]string{"installments[0].due"}},
+		{"too many", b2bkit.PaymentTerms{Installments: make([]b2bkit.Installment, b2bkit.MaxInstallments+1)},
+			[]string{"installments"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			requireFields(t, tt.p.Validate(), tt.fields...)
+		})
+	}
+}
+
+// requireFields checks that err matches ErrInvalid and names exactly the given fields, in order.
+func requireFields(t *testing.T, err error, fields ...string) {
+	t.Helper()
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	var got []string
+	var walk func(error)
+	walk = func(e error) {
+		switch x := e.(type) {
+		case *b2bkit.FieldError:
+			got = append(got, x.Field)
+		case interface{ Unwrap() []error }:
+			for _, y := range x.Unwrap() {
+				walk(y)
+			}
+		default:
+			t.Fatalf("not a FieldError: %T %v", e, e)
+		}
+	}
+	walk(err)
+	require.Equal(t, fields, got, "%v", err)
+}
+
+func TestTermsValidate(t *testing.T) {
+	bad := b2bkit.PaymentTerms{Installments: []b2bkit.Installment{{Share: dec("0"), Due: b2bkit.OnOrder}, {Share: dec("1"), Due: b2bkit.OnDelivery}}}
+	tests := []struct {
+		name   string
+		tr     b2bkit.Terms
+		fields []string
+	}{
+		{"delivery before order", terms(b2bkit.CashOnDelivery(), day(2026, 3, 2), day(2026, 3, 1)), []string{"deliver_by"}},
+		{"no dates", b2bkit.Terms{Payment: b2bkit.CashOnDelivery()}, []string{"ordered_at", "deliver_by"}},
+		{"nested payment field", terms(bad, day(2026, 3, 1), day(2026, 3, 2)), []string{"payment.installments[0].share"}},
+		{"lead beyond ten years", terms(b2bkit.CashOnDelivery(), day(2026, 3, 1), day(2040, 3, 1)), []string{"deliver_by"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			requireFields(t, tt.tr.Validate(), tt.fields...)
+		})
+	}
+	err := terms(bad, day(2026, 3, 1), day(2026, 3, 2)).Validate()
+	assert.EqualError(t, err, "payment.installments[0].share: must be > 0")
+	// Same-day delivery is allowed.
+	require.NoError(t, terms(b2bkit.Prepaid(), day(2026, 3, 1), day(2026, 3, 1)).Validate())
+}
+
+func TestLeadDaysCountsCalendarDaysInTheOrdersLocation(t *testing.T) {
+	late := time.Date(2026, 3, 1, 23, 30, 0, 0, shanghai)
+	early := time.Date(2026, 3, 2, 0, 30, 0, 0, shanghai)
+	assert.Equal(t, 1, terms(b2bkit.CashOnDelivery(), late, early).LeadDays())
+	// The same instants read in UTC fall on one date: the location the caller gives decides.
+	assert.Equal(t, 0, terms(b2bkit.CashOnDelivery(), late.UTC(), early.UTC()).LeadDays())
+	// A delivery expressed in another zone is read in the order's.
+	assert.Equal(t, 1, terms(b2bkit.CashOnDelivery(), late, early.UTC()).LeadDays())
+	// Across a month and a leap day.
+	assert.Equal(t, 2, b2bkit.DaysBetween(day(2028, 2, 28), day(2028, 3, 1)))
+	assert.Equal(t, -2, b2bkit.DaysBetween(day(2028, 3, 1), day(2028, 2, 28)))
+}
+
+func TestScheduleAmountsAndDates(t *testing.T) {
+	tr := terms(b2bkit.DepositBalance(dec("0.3"), 60), day(2026, 3, 1), day(2026, 3, 11))
+	dues, err := tr.Schedule(dec("1000.01"), 2)
+	require.NoError(t, err)
+	require.Len(t, dues, 2)
+	requireDecEqual(t, dec("300.00"), dues[0].Amount) // 300.003 rounds to 300.00
+	requireDecEqual(t, dec("700.01"), dues[1].Amount) // the remainder
+	assert.True(t, dues[0].Date.Equal(day(2026, 3, 1)))
+	assert.True(t, dues[1].Date.Equal(day(2026, 5, 10)))
+	assert.Equal(t, b2bkit.OnDelivery, dues[1].Installment.Due)
+}
+
+func TestScheduleRejectsBadInput(t *testing.T) {
+	ok := terms(b2bkit.Net(30), day(2026, 3, 1), day(2026, 3, 2))
+	_, err := ok.Schedule(dec("10.005"), 2)
+	requireFields(t, err, "total")
+	_, err = ok.Schedule(dec("10"), -1)
+	requireFields(t, err, "scale")
+	_, err = terms(b2bkit.PaymentTerms{}, day(2026, 3, 1), day(2026, 3, 2)).Schedule(dec("10"), 2)
+	requireFields(t, err, "payment.installments")
+}
+
+// Property: the amounts of a schedule sum exactly to the total, each within one minor unit of its
+// exact share, and the last installment takes the remainder.
+func TestScheduleSumsExactlyAndStaysWithinOneMinorUnit(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for n := 0; n < 3000; n++ {
+		k := 1 + rng.IntN(6)
+		weights := make([]decimal.Decimal, k)
+		for i := range weights {
+			weights[i] = decimal.NewFromInt(1 + rng.Int64N(1000))
+		}
+		// Shares that sum to exactly 1: allocate 1 at 4 places, drop zero parts.
+		shares, err := b2bkit.Allocate(decimal.NewFromInt(1), weights, 4)
+		require.NoError(t, err)
+		var p b2bkit.PaymentTerms
+		for _, s := range shares {
+			if s.Sign() > 0 {
+				p.Installments = append(p.Installments, b2bkit.Installment{Share: s, Due: b2bkit.DueEvent(rng.IntN(2)), Days: rng.IntN(120)})
+			}
+		}
+		scale := int32(rng.IntN(4))
+		total := decimal.New(rng.Int64N(20_000_000_000)-10_000_000_000, -scale)
+		tr := terms(p, day(2026, 1, 1), day(2026, 1, 1+rng.IntN(28)))
+		dues, err := tr.Schedule(total, scale)
+		require.NoError(t, err, "case %d", n)
+		require.Len(t, dues, len(p.Installments))
+		sum := decimal.Zero
+		unit := decimal.New(1, -scale)
+		for i, d := range dues {
+			sum = sum.Add(d.Amount)
+			exact := total.Mul(d.Installment.Share)
+			require.True(t, d.Amount.Sub(exact).Abs().LessThanOrEqual(unit), "case %d installment %d: %s vs exact %s", n, i, d.Amount, exact)
+		}
+		requireDecEqual(t, total, sum, "case %d", n)
+	}
+}
