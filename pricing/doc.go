@@ -1,0 +1,51 @@
+// Package pricing quotes B2B deals by their trade terms (交易条件, R11). In B2B a price is never just
+// a number on a list: 10,000 units are not priced like 100, 30% deposit and 70% on delivery is not
+// cash against goods (现款现货) and net 60 (账期) is neither, and an order wanted tomorrow is not one
+// booked two months ahead. This is why B2B prices are not transparent (价格不透明): each buyer's price
+// is his own. The package makes that price exact and makes it explain itself, line by line.
+//
+// # Policy
+//
+// A Policy is a pricing procedure, like an SAP pricing procedure: an ordered list of steps, plain
+// data loaded from JSON with LoadPolicy and checked as a whole with Validate. The step kinds are:
+//
+//   - base: the list price from a PriceSource (the host's catalog; PriceList is the in-memory
+//     default), overridden by a buyer's contract price (协议价);
+//   - quantity: volume breaks (every unit at the band's rate) or graduated breaks (each band's units
+//     at its own rate) on the line quantity;
+//   - payment: the time value of the schedule, price x rate x (CreditDays(request) −
+//     CreditDays(reference)) / 365, with the annual rate per tier or risk grade and cash on delivery
+//     as the default reference, so a deposit earns a discount and credit costs money; it may also
+//     offer an early-payment alternative ("2/10 net 30", worth d/(1−d) x 365/(N−D) a year);
+//   - lead_time: bands over the booking time (Terms.LeadDays): a rush surcharge for tomorrow, a
+//     discount for booking two months ahead;
+//   - tier: a customer tier's privilege (特权特价, R4), a percentage or a fixed amount;
+//   - guardrail: a floor (cost plus a minimum margin) and a maximum total discount against the base
+//     price; a breach either clamps the price or marks the quote NeedsApproval, as the rule says;
+//   - rounding: scale, mode and increment of the unit price; the total is round(unit price x
+//     quantity) at the same scale and mode.
+//
+// Rules within a step are scoped — buyer + SKU, buyer, tier + SKU, tier, grade + SKU, grade, SKU,
+// everything — and may carry validity dates, matched against the order date. Each step says how
+// matching rules combine: the most specific wins (a tie at equal specificity is a Validate error,
+// not a runtime surprise), the best for the buyer wins, they add, or they compound.
+//
+// # Quotes
+//
+// NewEngine compiles a validated policy (rules indexed by SKU, percents turned into fractions) and
+// Engine.Quote prices a Request: the quote echoes the request, carries one Adjustment per rule that
+// applied, the unit price and total, the payment schedule (exact: the installments sum to the
+// total), the early-payment alternative, NeedsApproval with its reasons, the policy's version (the
+// SHA-256 of its canonical JSON) and a validity date from the clock in Options. Quote.Explain renders
+// it for a person; the same inputs give the same bytes. Engine.Compare puts alternative terms side
+// by side; Engine.QuoteMany prices a whole catalog for one buyer, reusing the work that depends only
+// on the terms; Engine.Normalize restates a price agreed under one quantity and terms as the price
+// under others, which package matching uses for reference prices.
+//
+// # Exactness
+//
+// Money is shopspring/decimal. Nothing divides with Div: the payment step and graduated breaks
+// divide with DivRound at FractionScale places, every per-unit adjustment is rounded HalfUp to
+// AmountScale places when it is made, and the rounding step is the one declared point where the
+// unit price takes its final scale.
+package pricing

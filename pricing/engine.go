@@ -1,0 +1,336 @@
+package pricing
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/shopspring/decimal"
+)
+
+// Internal scales: the declared points where the engine rounds (HalfUp) before the final rounding
+// step. Rates per day and effective band rates keep FractionScale places; every per-unit adjustment
+// is rounded to AmountScale places when it is made.
+const (
+	FractionScale = 16
+	AmountScale   = 10
+)
+
+// Options configure an Engine. A nil *Options means the defaults.
+type Options struct {
+	// Now is the clock that dates quotes and their validity. Nil means time.Now.
+	Now func() time.Time
+}
+
+// A Request asks for the price of one line: which buyer, which goods, how many, on which terms.
+type Request struct {
+	// Buyer is the buying company; rules scoped to a buyer (contract prices) match on it.
+	Buyer b2bkit.CompanyID
+	// SKU is the goods.
+	SKU b2bkit.SKU
+	// Quantity is the line quantity, > 0.
+	Quantity decimal.Decimal
+	// Terms are the payment schedule, order date and delivery date.
+	Terms b2bkit.Terms
+	// Tier is the buyer's customer tier (R4), e.g. "gold"; empty means none.
+	Tier string
+	// Grade is the buyer's risk grade, e.g. "B"; payment rates may depend on it. Empty means none.
+	Grade string
+	// Currency, if set, must be the policy's currency.
+	Currency string
+}
+
+// Validate reports every problem with the request: no SKU, a quantity that is not > 0 or absurd,
+// invalid terms (as "terms.…"). Errors match b2bkit.ErrInvalid.
+func (r Request) Validate() error {
+	var errs []error
+	if r.SKU == "" {
+		errs = append(errs, b2bkit.Invalid("sku", "must be set"))
+	}
+	switch {
+	case !checkNumber(r.Quantity):
+		errs = append(errs, b2bkit.Invalid("quantity", "out of range"))
+	case r.Quantity.Sign() <= 0:
+		errs = append(errs, b2bkit.Invalid("quantity", "must be > 0"))
+	}
+	if err := r.Terms.Validate(); err != nil {
+		errs = append(errs, b2bkit.InField("terms", err))
+	}
+	return joinErrs(errs)
+}
+
+// An Engine quotes requests under one validated policy, with its rules compiled and indexed by SKU.
+// It is immutable and safe for concurrent use.
+type Engine struct {
+	policy   Policy
+	version  string
+	prices   PriceSource
+	now      func() time.Time
+	steps    []cstep
+	currency string
+}
+
+type cstep struct {
+	index   int
+	name    string
+	kind    StepKind
+	combine Combine
+	refPay  b2bkit.PaymentTerms
+	general []*crule // rules without a SKU, in policy order
+	bySKU   map[b2bkit.SKU][]*crule
+}
+
+type crule struct {
+	Rule
+	spec   int
+	frac   decimal.Decimal // tier percent / 100
+	rate   decimal.Decimal // annual percent / 100
+	bands  []cband
+	early  *earlyOffer
+	floorK decimal.Decimal // 1 + floor margin / 100
+	minK   decimal.Decimal // 1 - max discount / 100
+}
+
+type cband struct {
+	from, to decimal.Decimal
+	open     bool
+	frac     decimal.Decimal // percent / 100
+}
+
+type earlyOffer struct {
+	terms  EarlyPayment
+	keep   decimal.Decimal // 1 - discount / 100
+	annual decimal.Decimal
+}
+
+// NewEngine validates p, compiles it and returns an engine that reads list prices from prices.
+// An invalid policy or a nil price source is an error matching b2bkit.ErrInvalid.
+func NewEngine(p Policy, prices PriceSource, opts *Options) (*Engine, error) {
+	if prices == nil {
+		return nil, fmt.Errorf("pricing: %w", b2bkit.Invalid("prices", "must not be nil"))
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	version, err := p.Version()
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{policy: clonePolicy(p), version: version, prices: prices, now: time.Now, currency: p.Currency}
+	if opts != nil && opts.Now != nil {
+		e.now = opts.Now
+	}
+	for i, s := range e.policy.Steps {
+		cs := cstep{index: i, name: s.Name, kind: s.Kind, combine: s.Combine, refPay: b2bkit.CashOnDelivery(),
+			bySKU: map[b2bkit.SKU][]*crule{}}
+		if cs.name == "" {
+			cs.name = s.Kind.String()
+		}
+		if s.Reference != nil {
+			cs.refPay = *s.Reference
+		}
+		for _, r := range s.Rules {
+			cr := compileRule(r)
+			if r.SKU == "" {
+				cs.general = append(cs.general, cr)
+			} else {
+				cs.bySKU[r.SKU] = append(cs.bySKU[r.SKU], cr)
+			}
+		}
+		e.steps = append(e.steps, cs)
+	}
+	return e, nil
+}
+
+func compileRule(r Rule) *crule {
+	cr := &crule{Rule: r, spec: specificity(r)}
+	cr.frac = r.Percent.Shift(-2)
+	cr.rate = r.AnnualPercent.Shift(-2)
+	for i, b := range r.Bands {
+		cr.bands = append(cr.bands, cband{from: b.From, to: b.To, open: i == len(r.Bands)-1 && b.To.IsZero(),
+			frac: b.Percent.Shift(-2)})
+	}
+	if r.EarlyPayment != nil {
+		cr.early = &earlyOffer{terms: *r.EarlyPayment, keep: one.Sub(r.EarlyPayment.DiscountPercent.Shift(-2)),
+			annual: r.EarlyPayment.AnnualPercent()}
+	}
+	cr.floorK = one.Add(r.FloorMarginPercent.Shift(-2))
+	cr.minK = one.Sub(r.MaxDiscountPercent.Shift(-2))
+	return cr
+}
+
+var one = decimal.NewFromInt(1)
+
+// specificity orders scopes: buyer + SKU > buyer > tier + SKU > tier > grade + SKU > grade > SKU > all.
+func specificity(r Rule) int {
+	s := 0
+	if r.Buyer != "" {
+		s += 8
+	}
+	if r.Tier != "" {
+		s += 4
+	}
+	if r.Grade != "" {
+		s += 2
+	}
+	if r.SKU != "" {
+		s++
+	}
+	return s
+}
+
+func clonePolicy(p Policy) Policy {
+	c := p
+	c.Steps = make([]Step, len(p.Steps))
+	for i, s := range p.Steps {
+		s.Rules = append([]Rule(nil), s.Rules...)
+		for j := range s.Rules {
+			s.Rules[j].Bands = append([]Band(nil), s.Rules[j].Bands...)
+			if ep := s.Rules[j].EarlyPayment; ep != nil {
+				cp := *ep
+				s.Rules[j].EarlyPayment = &cp
+			}
+		}
+		if s.Reference != nil {
+			ref := b2bkit.PaymentTerms{Installments: append([]b2bkit.Installment(nil), s.Reference.Installments...)}
+			s.Reference = &ref
+		}
+		c.Steps[i] = s
+	}
+	return c
+}
+
+// Policy returns a copy of the policy the engine quotes under.
+func (e *Engine) Policy() Policy { return clonePolicy(e.policy) }
+
+// Version is the policy's version (see Policy.Version), carried by every quote.
+func (e *Engine) Version() string { return e.version }
+
+// matches reports whether the rule's scope (except its SKU, which the index settles) and validity
+// cover the request.
+func (r *crule) matches(req *Request) bool {
+	if r.Buyer != "" && r.Buyer != req.Buyer {
+		return false
+	}
+	if r.Tier != "" && r.Tier != req.Tier {
+		return false
+	}
+	if r.Grade != "" && r.Grade != req.Grade {
+		return false
+	}
+	at := req.Terms.OrderedAt
+	if !r.ValidFrom.IsZero() && at.Before(r.ValidFrom) {
+		return false
+	}
+	if !r.ValidUntil.IsZero() && !at.Before(r.ValidUntil) {
+		return false
+	}
+	return true
+}
+
+// candidates appends to dst the rules of the step that match the request, in policy order within
+// the general and the SKU lists.
+func (s *cstep) candidates(dst []*crule, req *Request) []*crule {
+	for _, r := range s.general {
+		if r.matches(req) {
+			dst = append(dst, r)
+		}
+	}
+	for _, r := range s.bySKU[req.SKU] {
+		if r.matches(req) {
+			dst = append(dst, r)
+		}
+	}
+	return dst
+}
+
+// mostSpecific returns the candidate with the highest specificity; Validate rules out ties.
+func mostSpecific(cands []*crule) *crule {
+	var best *crule
+	for _, r := range cands {
+		if best == nil || r.spec > best.spec {
+			best = r
+		}
+	}
+	return best
+}
+
+// termsInfo is what a quote needs from the request's terms; QuoteMany computes it once per terms.
+type termsInfo struct {
+	lead       int
+	leadDec    decimal.Decimal
+	creditDays decimal.Decimal
+	refCredit  []decimal.Decimal // per step index; only payment steps filled
+}
+
+func (e *Engine) termsInfo(t b2bkit.Terms) termsInfo {
+	ti := termsInfo{lead: t.LeadDays(), creditDays: t.CreditDays()}
+	ti.leadDec = decimal.NewFromInt(int64(ti.lead))
+	ti.refCredit = make([]decimal.Decimal, len(e.steps))
+	for i := range e.steps {
+		if e.steps[i].kind == Payment {
+			ref := b2bkit.Terms{Payment: e.steps[i].refPay, OrderedAt: t.OrderedAt, DeliverBy: t.DeliverBy}
+			ti.refCredit[i] = ref.CreditDays()
+		}
+	}
+	return ti
+}
+
+// fraction is the rule's adjustment as a fraction of the price, for the kinds priced in percent
+// (quantity, payment, lead time, percent tier rules), and whether the rule applies at all.
+func (r *crule) fraction(kind StepKind, stepIdx int, req *Request, ti *termsInfo) (decimal.Decimal, bool) {
+	switch kind {
+	case Quantity:
+		if r.Mode == Graduated {
+			return graduated(r.bands, req.Quantity)
+		}
+		return volume(r.bands, req.Quantity)
+	case LeadTime:
+		return volume(r.bands, ti.leadDec)
+	case Payment:
+		delta := ti.creditDays.Sub(ti.refCredit[stepIdx])
+		if delta.IsZero() || r.rate.IsZero() {
+			return decimal.Zero, true
+		}
+		return r.rate.Mul(delta).DivRound(days365, FractionScale), true
+	case Tier:
+		return r.frac, r.Amount.IsZero()
+	}
+	return decimal.Zero, false
+}
+
+var days365 = decimal.NewFromInt(365)
+
+// volume returns the fraction of the band x falls in.
+func volume(bands []cband, x decimal.Decimal) (decimal.Decimal, bool) {
+	for i := range bands {
+		b := &bands[i]
+		if x.Cmp(b.from) >= 0 && (b.open || x.Cmp(b.to) < 0) {
+			return b.frac, true
+		}
+	}
+	return decimal.Zero, false
+}
+
+// graduated returns the quantity-weighted fraction over the bands the units of q fall in; units
+// below the first band carry no adjustment.
+func graduated(bands []cband, q decimal.Decimal) (decimal.Decimal, bool) {
+	if len(bands) == 0 || q.Cmp(bands[0].from) < 0 {
+		return decimal.Zero, false
+	}
+	sum := decimal.Zero
+	for i := range bands {
+		b := &bands[i]
+		if q.Cmp(b.from) <= 0 {
+			break
+		}
+		hi := q
+		if !b.open && b.to.Cmp(q) < 0 {
+			hi = b.to
+		}
+		if !b.frac.IsZero() {
+			sum = sum.Add(hi.Sub(b.from).Mul(b.frac))
+		}
+	}
+	return sum.DivRound(q, FractionScale), true
+}

@@ -1,0 +1,424 @@
+package pricing
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/shopspring/decimal"
+)
+
+// A StepKind is what a step of a pricing procedure does to the unit price.
+type StepKind int
+
+const (
+	// Base sets the starting unit price: the list price from the PriceSource, overridden by a
+	// buyer's contract price (协议价) when a rule gives one.
+	Base StepKind = iota + 1
+	// Quantity applies volume breaks (every unit at the rate of the band the quantity falls in) or
+	// graduated breaks (each band's units at that band's rate).
+	Quantity
+	// Payment charges for the time value of the payment schedule against reference terms: credit
+	// (账期) costs money, a deposit or prepayment earns a discount.
+	Payment
+	// LeadTime adjusts by booking time: a rush surcharge for tomorrow, a discount for booking ahead.
+	LeadTime
+	// Tier applies a customer tier's privilege (特权特价, R4): a percentage or a fixed discount.
+	Tier
+	// Guardrail keeps the price above a floor (cost plus a minimum margin) and the total discount
+	// below a maximum, by clamping or by asking for approval.
+	Guardrail
+	// Rounding rounds the unit price to a scale or an increment; the total is rounded at that scale.
+	Rounding
+)
+
+var stepKindWords = [...]string{Base: "base", Quantity: "quantity", Payment: "payment", LeadTime: "lead_time",
+	Tier: "tier", Guardrail: "guardrail", Rounding: "rounding"}
+
+// String returns the kind's word: base, quantity, payment, lead_time, tier, guardrail or rounding.
+func (k StepKind) String() string { return word(stepKindWords[:], int(k), "StepKind") }
+
+// MarshalText encodes the kind as its word.
+func (k StepKind) MarshalText() ([]byte, error) {
+	return marshalWord(stepKindWords[:], int(k), "step kind")
+}
+
+// UnmarshalText decodes a kind from its word.
+func (k *StepKind) UnmarshalText(b []byte) error {
+	return unmarshalWord(stepKindWords[:], b, "step kind", (*int)(k))
+}
+
+// Combine says how the rules of a step that all match one request combine.
+type Combine int
+
+const (
+	// MostSpecific applies only the matching rule with the most specific scope (the default).
+	// Two rules that could match the same request at equal specificity make the policy invalid.
+	MostSpecific Combine = iota
+	// BestForBuyer applies only the matching rule that gives the lowest price.
+	BestForBuyer
+	// Add applies every matching rule, each computed on the same price, and adds them up.
+	Add
+	// Compound applies every matching rule in turn, each on the price the previous one left.
+	Compound
+)
+
+var combineWords = [...]string{MostSpecific: "most_specific", BestForBuyer: "best_for_buyer", Add: "add",
+	Compound: "compound"}
+
+// String returns the word: most_specific, best_for_buyer, add or compound.
+func (c Combine) String() string { return word(combineWords[:], int(c), "Combine") }
+
+// MarshalText encodes the combination as its word.
+func (c Combine) MarshalText() ([]byte, error) {
+	return marshalWord(combineWords[:], int(c), "combine")
+}
+
+// UnmarshalText decodes a combination from its word.
+func (c *Combine) UnmarshalText(b []byte) error {
+	return unmarshalWord(combineWords[:], b, "combine", (*int)(c))
+}
+
+// A BreakMode says how quantity bands price a line.
+type BreakMode int
+
+const (
+	// Volume prices every unit at the rate of the band the whole quantity falls in (the default).
+	Volume BreakMode = iota
+	// Graduated prices the units within each band at that band's rate, like a tax bracket.
+	Graduated
+)
+
+var breakModeWords = [...]string{Volume: "volume", Graduated: "graduated"}
+
+// String returns the word: volume or graduated.
+func (m BreakMode) String() string { return word(breakModeWords[:], int(m), "BreakMode") }
+
+// MarshalText encodes the mode as its word.
+func (m BreakMode) MarshalText() ([]byte, error) {
+	return marshalWord(breakModeWords[:], int(m), "break mode")
+}
+
+// UnmarshalText decodes a mode from its word.
+func (m *BreakMode) UnmarshalText(b []byte) error {
+	return unmarshalWord(breakModeWords[:], b, "break mode", (*int)(m))
+}
+
+// OnBreach says what a guardrail does when a price breaks it.
+type OnBreach int
+
+const (
+	// Clamp raises the price to the guardrail and says so in the quote (the default).
+	Clamp OnBreach = iota
+	// Approve leaves the price and marks the quote NeedsApproval with the reason.
+	Approve
+)
+
+var onBreachWords = [...]string{Clamp: "clamp", Approve: "approve"}
+
+// String returns the word: clamp or approve.
+func (o OnBreach) String() string { return word(onBreachWords[:], int(o), "OnBreach") }
+
+// MarshalText encodes the action as its word.
+func (o OnBreach) MarshalText() ([]byte, error) {
+	return marshalWord(onBreachWords[:], int(o), "on breach")
+}
+
+// UnmarshalText decodes an action from its word.
+func (o *OnBreach) UnmarshalText(b []byte) error {
+	return unmarshalWord(onBreachWords[:], b, "on breach", (*int)(o))
+}
+
+func word(words []string, i int, typ string) string {
+	if i < 0 || i >= len(words) || words[i] == "" {
+		return fmt.Sprintf("%s(%d)", typ, i)
+	}
+	return words[i]
+}
+
+func marshalWord(words []string, i int, what string) ([]byte, error) {
+	if i < 0 || i >= len(words) || words[i] == "" {
+		return nil, b2bkit.Invalid("", "unknown %s %d", what, i)
+	}
+	return []byte(words[i]), nil
+}
+
+func unmarshalWord(words []string, b []byte, what string, dst *int) error {
+	s := string(b)
+	for i, w := range words {
+		if w != "" && w == s {
+			*dst = i
+			return nil
+		}
+	}
+	if len(s) > 32 {
+		s = s[:32] + "..."
+	}
+	return b2bkit.Invalid("", "unknown %s %q", what, s)
+}
+
+// A Policy is a pricing procedure (like an SAP pricing procedure): an ordered list of steps, each
+// turning the unit price of a request into the next, and the validity of the quotes it gives. It is
+// plain data: it round-trips through JSON and is checked as a whole by Validate.
+type Policy struct {
+	// Name says what the policy is for ("restaurants, Shanghai, 2026").
+	Name string `json:"name,omitzero"`
+	// Currency is the ISO 4217 code of every price the policy speaks of. Empty means the currency of
+	// the price list.
+	Currency string `json:"currency,omitzero"`
+	// ValidDays is how many calendar days a quote stays valid after it is made. 0 means the day it
+	// is made.
+	ValidDays int `json:"valid_days,omitzero"`
+	// Steps run in order. The first must be the base step; a rounding step, if any, must be last.
+	// Without one, prices round HalfUp to 2 places.
+	Steps []Step `json:"steps"`
+}
+
+// A Step is one line of the pricing procedure: a kind, how its rules combine, and the rules.
+type Step struct {
+	// Name labels the step in explanations; empty means its kind.
+	Name string `json:"name,omitzero"`
+	// Kind is what the step does.
+	Kind StepKind `json:"kind"`
+	// Combine says how matching rules combine. Base, guardrail and rounding steps take one rule:
+	// most_specific (base may also use best_for_buyer).
+	Combine Combine `json:"combine,omitzero"`
+	// Reference is the payment step's reference schedule, the terms the list price assumes. Nil
+	// means cash on delivery (现款现货).
+	Reference *b2bkit.PaymentTerms `json:"reference,omitempty"`
+	// Rules are the step's rules; a step whose rules do not match a request leaves the price alone.
+	Rules []Rule `json:"rules"`
+}
+
+// A Rule is one scoped line of a step. Its scope says to whom and what it applies: a buyer, a
+// customer tier, a risk grade, a SKU, any combination, or (all empty) everything. Its validity dates,
+// when set, bound the order dates it applies to. The other fields are read according to the step's
+// kind; fields a kind does not read must be zero.
+type Rule struct {
+	// ID names the rule in quotes and explanations; unique within its step.
+	ID string
+	// Buyer, Tier, Grade and SKU scope the rule; empty means any. Specificity orders them: buyer +
+	// SKU, buyer, tier + SKU, tier, grade + SKU, grade, SKU, everything.
+	Buyer b2bkit.CompanyID
+	Tier  string
+	Grade string
+	SKU   b2bkit.SKU
+	// ValidFrom and ValidUntil bound the order dates (Terms.OrderedAt) the rule applies to:
+	// from inclusive, until exclusive; zero means unbounded.
+	ValidFrom, ValidUntil time.Time
+
+	// Price is a base rule's contract price per unit, > 0.
+	Price decimal.Decimal
+	// Percent is a tier rule's adjustment in percent of the price: -5 is 5% off, 3 a 3% surcharge.
+	Percent decimal.Decimal
+	// Amount is a tier rule's fixed adjustment per unit: -0.50 takes 0.50 off.
+	Amount decimal.Decimal
+	// Mode is how a quantity rule's bands price the line.
+	Mode BreakMode
+	// Bands are a quantity rule's bands over the line quantity or a lead-time rule's bands over
+	// Terms.LeadDays, each with a percent adjustment; contiguous, ascending, only the last open.
+	Bands []Band
+	// AnnualPercent is a payment rule's yearly cost of money in percent (12 = 12% a year), >= 0.
+	AnnualPercent decimal.Decimal
+	// EarlyPayment is a payment rule's optional early-payment discount offered on credit terms.
+	EarlyPayment *EarlyPayment
+	// FloorMarginPercent is a guardrail rule's minimum margin over the SKU's cost, in percent; the
+	// floor is cost x (1 + margin/100). Zero with no cost known means no floor.
+	FloorMarginPercent decimal.Decimal
+	// MaxDiscountPercent is a guardrail rule's largest total discount against the base price, in
+	// percent; zero means no limit.
+	MaxDiscountPercent decimal.Decimal
+	// OnBreach is what a guardrail rule does when a price breaks it.
+	OnBreach OnBreach
+	// Scale is a rounding rule's number of decimal places for the unit price and the total.
+	Scale int32
+	// RoundingMode is a rounding rule's mode.
+	RoundingMode b2bkit.RoundingMode
+	// Increment, if set, is a rounding rule's step for the unit price (0.05, 10); at most Scale places.
+	Increment decimal.Decimal
+}
+
+// A Band is one range of a quantity or lead-time rule: From inclusive, To exclusive (zero To on the
+// last band means no upper bound), and the adjustment in percent of the price for what falls in it.
+type Band struct {
+	From    decimal.Decimal
+	To      decimal.Decimal
+	Percent decimal.Decimal
+}
+
+// EarlyPayment is a cash discount for paying early: "2/10 net 30" is 2% off when paid within 10
+// days of delivery, the full amount otherwise due in 30.
+type EarlyPayment struct {
+	DiscountPercent decimal.Decimal
+	WithinDays      int
+	NetDays         int
+}
+
+// String renders it the trade's way: "2/10 net 30".
+func (e EarlyPayment) String() string {
+	return fmt.Sprintf("%s/%d net %d", e.DiscountPercent, e.WithinDays, e.NetDays)
+}
+
+// AnnualPercent is the yearly rate of return a buyer earns by taking the discount, in percent:
+// d/(1-d) x 365/(N-D), with d the discount as a fraction, rounded HalfUp to 4 places. For 2/10 net
+// 30 it is 37.2449. It is zero when the terms are not well formed (see Policy.Validate).
+func (e EarlyPayment) AnnualPercent() decimal.Decimal {
+	d := e.DiscountPercent.Shift(-2)
+	span := e.NetDays - e.WithinDays
+	if d.Sign() <= 0 || !d.LessThan(decimal.NewFromInt(1)) || span <= 0 {
+		return decimal.Zero
+	}
+	num := d.Mul(decimal.NewFromInt(365 * 100))
+	den := decimal.NewFromInt(1).Sub(d).Mul(decimal.NewFromInt(int64(span)))
+	return num.DivRound(den, 4)
+}
+
+// Limits that keep a policy and the arithmetic on it sane.
+const (
+	// MaxSteps is the most steps a policy may have.
+	MaxSteps = 64
+	// MaxRules is the most rules one step may have.
+	MaxRules = 100_000
+	// MaxBands is the most bands one rule may have.
+	MaxBands = 256
+	// MaxValidDays is the longest a quote may stay valid.
+	MaxValidDays = 3660
+)
+
+// wire forms: decimals as strings, read only through b2bkit.ParseDecimal.
+
+type ruleJSON struct {
+	ID                 string              `json:"id"`
+	Buyer              b2bkit.CompanyID    `json:"buyer,omitzero"`
+	Tier               string              `json:"tier,omitzero"`
+	Grade              string              `json:"grade,omitzero"`
+	SKU                b2bkit.SKU          `json:"sku,omitzero"`
+	ValidFrom          time.Time           `json:"valid_from,omitzero"`
+	ValidUntil         time.Time           `json:"valid_until,omitzero"`
+	Price              b2bkit.JSONDecimal  `json:"price,omitzero"`
+	Percent            b2bkit.JSONDecimal  `json:"percent,omitzero"`
+	Amount             b2bkit.JSONDecimal  `json:"amount,omitzero"`
+	Mode               BreakMode           `json:"mode,omitzero"`
+	Bands              []Band              `json:"bands,omitempty"`
+	AnnualPercent      b2bkit.JSONDecimal  `json:"annual_percent,omitzero"`
+	EarlyPayment       *EarlyPayment       `json:"early_payment,omitempty"`
+	FloorMarginPercent b2bkit.JSONDecimal  `json:"floor_margin_percent,omitzero"`
+	MaxDiscountPercent b2bkit.JSONDecimal  `json:"max_discount_percent,omitzero"`
+	OnBreach           OnBreach            `json:"on_breach,omitzero"`
+	Scale              int32               `json:"scale,omitzero"`
+	RoundingMode       b2bkit.RoundingMode `json:"rounding_mode,omitzero"`
+	Increment          b2bkit.JSONDecimal  `json:"increment,omitzero"`
+}
+
+// MarshalJSON writes the rule with snake_case names, decimals as strings and zero fields left out.
+func (r Rule) MarshalJSON() ([]byte, error) {
+	return json.Marshal(ruleJSON{r.ID, r.Buyer, r.Tier, r.Grade, r.SKU, r.ValidFrom, r.ValidUntil,
+		b2bkit.JSONDecimal{Decimal: r.Price}, b2bkit.JSONDecimal{Decimal: r.Percent},
+		b2bkit.JSONDecimal{Decimal: r.Amount}, r.Mode, r.Bands, b2bkit.JSONDecimal{Decimal: r.AnnualPercent},
+		r.EarlyPayment, b2bkit.JSONDecimal{Decimal: r.FloorMarginPercent},
+		b2bkit.JSONDecimal{Decimal: r.MaxDiscountPercent}, r.OnBreach, r.Scale, r.RoundingMode,
+		b2bkit.JSONDecimal{Decimal: r.Increment}})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, strictly.
+func (r *Rule) UnmarshalJSON(b []byte) error {
+	var w ruleJSON
+	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+		return err
+	}
+	*r = Rule{ID: w.ID, Buyer: w.Buyer, Tier: w.Tier, Grade: w.Grade, SKU: w.SKU, ValidFrom: w.ValidFrom,
+		ValidUntil: w.ValidUntil, Price: w.Price.Decimal, Percent: w.Percent.Decimal, Amount: w.Amount.Decimal,
+		Mode: w.Mode, Bands: w.Bands, AnnualPercent: w.AnnualPercent.Decimal, EarlyPayment: w.EarlyPayment,
+		FloorMarginPercent: w.FloorMarginPercent.Decimal, MaxDiscountPercent: w.MaxDiscountPercent.Decimal,
+		OnBreach: w.OnBreach, Scale: w.Scale, RoundingMode: w.RoundingMode, Increment: w.Increment.Decimal}
+	return nil
+}
+
+type bandJSON struct {
+	From    b2bkit.JSONDecimal `json:"from"`
+	To      b2bkit.JSONDecimal `json:"to,omitzero"`
+	Percent b2bkit.JSONDecimal `json:"percent"`
+}
+
+// MarshalJSON writes {"from":"100","to":"1000","percent":"-5"}; an open last band has no "to".
+func (b Band) MarshalJSON() ([]byte, error) {
+	return json.Marshal(bandJSON{b2bkit.JSONDecimal{Decimal: b.From}, b2bkit.JSONDecimal{Decimal: b.To},
+		b2bkit.JSONDecimal{Decimal: b.Percent}})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, strictly.
+func (b *Band) UnmarshalJSON(data []byte) error {
+	var w bandJSON
+	if err := b2bkit.DecodeJSONStrict(data, &w); err != nil {
+		return err
+	}
+	*b = Band{From: w.From.Decimal, To: w.To.Decimal, Percent: w.Percent.Decimal}
+	return nil
+}
+
+type earlyJSON struct {
+	DiscountPercent b2bkit.JSONDecimal `json:"discount_percent"`
+	WithinDays      int                `json:"within_days"`
+	NetDays         int                `json:"net_days"`
+}
+
+// MarshalJSON writes {"discount_percent":"2","within_days":10,"net_days":30}.
+func (e EarlyPayment) MarshalJSON() ([]byte, error) {
+	return json.Marshal(earlyJSON{b2bkit.JSONDecimal{Decimal: e.DiscountPercent}, e.WithinDays, e.NetDays})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, strictly.
+func (e *EarlyPayment) UnmarshalJSON(b []byte) error {
+	var w earlyJSON
+	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+		return err
+	}
+	*e = EarlyPayment{DiscountPercent: w.DiscountPercent.Decimal, WithinDays: w.WithinDays, NetDays: w.NetDays}
+	return nil
+}
+
+// UnmarshalJSON reads a step strictly.
+func (s *Step) UnmarshalJSON(b []byte) error {
+	type plain Step
+	return b2bkit.DecodeJSONStrict(b, (*plain)(s))
+}
+
+// UnmarshalJSON reads a policy strictly.
+func (p *Policy) UnmarshalJSON(b []byte) error {
+	type plain Policy
+	return b2bkit.DecodeJSONStrict(b, (*plain)(p))
+}
+
+// LoadPolicy reads a policy from JSON: at most b2bkit.MaxJSONBytes, unknown fields rejected, numbers
+// only through b2bkit.ParseDecimal (no exponents), and then validated. Every error matches
+// b2bkit.ErrInvalid.
+func LoadPolicy(r io.Reader) (Policy, error) {
+	data, err := io.ReadAll(io.LimitReader(r, b2bkit.MaxJSONBytes+1))
+	if err != nil {
+		return Policy{}, fmt.Errorf("pricing: %w", b2bkit.Invalid("policy", "read: %v", err))
+	}
+	var p Policy
+	if err := b2bkit.DecodeJSONStrict(data, &p); err != nil {
+		return Policy{}, fmt.Errorf("pricing: %w", b2bkit.InField("policy", err))
+	}
+	if err := p.Validate(); err != nil {
+		return Policy{}, err
+	}
+	return p, nil
+}
+
+// Version is the policy's version: the SHA-256, in hex, of its canonical JSON (what json.Marshal
+// writes). Two policies with the same version price alike; a quote carries the version it was made
+// under.
+func (p Policy) Version() (string, error) {
+	data, err := json.Marshal(p)
+	if err != nil {
+		return "", fmt.Errorf("pricing: %w", b2bkit.Invalid("policy", "encode: %v", err))
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:]), nil
+}

@@ -1,0 +1,298 @@
+package pricing
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/shopspring/decimal"
+)
+
+var (
+	hundred    = decimal.NewFromInt(100)
+	minusHundr = decimal.NewFromInt(-100)
+)
+
+// Validate reports every problem of the policy at once, before any quote is made: a missing or
+// misplaced base or rounding step, unknown step kinds or combinations, rules without an ID or with
+// duplicate IDs, two rules that could match the same request at equal specificity in a most_specific
+// step (a tie), bands that overlap, leave gaps or run backwards, negative rates, fields a step kind
+// does not read, absurd numbers. The error matches b2bkit.ErrInvalid and names each field by its JSON
+// path ("steps[1].rules[0].bands[2].from").
+func (p Policy) Validate() error {
+	var errs []error
+	add := func(field, format string, args ...any) {
+		errs = append(errs, b2bkit.Invalid(field, format, args...))
+	}
+	if p.ValidDays < 0 || p.ValidDays > MaxValidDays {
+		add("valid_days", "must be between 0 and %d", MaxValidDays)
+	}
+	if len(p.Currency) > 8 {
+		add("currency", "must be an ISO 4217 code")
+	}
+	switch {
+	case len(p.Steps) == 0:
+		add("steps", "must have at least a base step")
+	case len(p.Steps) > MaxSteps:
+		add("steps", "must have at most %d steps", MaxSteps)
+	default:
+		if p.Steps[0].Kind != Base {
+			add("steps[0].kind", "the first step must be base")
+		}
+		for i, s := range p.Steps {
+			f := fmt.Sprintf("steps[%d]", i)
+			if s.Kind == Base && i > 0 {
+				add(f+".kind", "only the first step may be base")
+			}
+			if s.Kind == Rounding && i != len(p.Steps)-1 {
+				add(f+".kind", "a rounding step must be the last")
+			}
+			errs = append(errs, validateStep(f, s)...)
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("pricing: %w", errors.Join(errs...))
+}
+
+func validateStep(f string, s Step) []error {
+	var errs []error
+	add := func(field, format string, args ...any) {
+		errs = append(errs, b2bkit.Invalid(field, format, args...))
+	}
+	if s.Kind < Base || s.Kind > Rounding {
+		add(f+".kind", "unknown step kind %d", int(s.Kind))
+		return errs
+	}
+	switch {
+	case s.Combine < MostSpecific || s.Combine > Compound:
+		add(f+".combine", "unknown combination %d", int(s.Combine))
+	case s.Kind == Base && s.Combine != MostSpecific && s.Combine != BestForBuyer:
+		add(f+".combine", "a base step takes one rule: most_specific or best_for_buyer")
+	case (s.Kind == Guardrail || s.Kind == Rounding) && s.Combine != MostSpecific:
+		add(f+".combine", "a %s step takes one rule: most_specific", s.Kind)
+	}
+	if s.Reference != nil {
+		if s.Kind != Payment {
+			add(f+".reference", "only a payment step has reference terms")
+		} else if err := s.Reference.Validate(); err != nil {
+			errs = append(errs, b2bkit.InField(f+".reference", err))
+		}
+	}
+	if len(s.Rules) > MaxRules {
+		add(f+".rules", "must have at most %d rules", MaxRules)
+		return errs
+	}
+	ids := make(map[string]int, len(s.Rules))
+	scopes := make(map[scopeKey][]int)
+	for j, r := range s.Rules {
+		rf := fmt.Sprintf("%s.rules[%d]", f, j)
+		if r.ID == "" {
+			add(rf+".id", "must be set")
+		} else if k, dup := ids[r.ID]; dup {
+			add(rf+".id", "duplicates rules[%d].id %q", k, r.ID)
+		} else {
+			ids[r.ID] = j
+		}
+		if !r.ValidFrom.IsZero() && !r.ValidUntil.IsZero() && !r.ValidUntil.After(r.ValidFrom) {
+			add(rf+".valid_until", "must be after valid_from")
+		}
+		errs = append(errs, validateRule(rf, s.Kind, r)...)
+		if s.Combine == MostSpecific {
+			key := scopeKey{r.Buyer, r.Tier, r.Grade, r.SKU}
+			for _, k := range scopes[key] {
+				if overlaps(s.Rules[k], r) {
+					add(rf, "ties with rules[%d] (%q): same scope, overlapping validity; most_specific cannot choose", k, s.Rules[k].ID)
+				}
+			}
+			scopes[key] = append(scopes[key], j)
+		}
+	}
+	return errs
+}
+
+type scopeKey struct {
+	buyer b2bkit.CompanyID
+	tier  string
+	grade string
+	sku   b2bkit.SKU
+}
+
+// overlaps reports whether both rules' validity windows share an instant.
+func overlaps(a, b Rule) bool {
+	// a starts before b ends and b starts before a ends; zero bounds are open.
+	aBeforeBEnd := b.ValidUntil.IsZero() || a.ValidFrom.IsZero() || a.ValidFrom.Before(b.ValidUntil)
+	bBeforeAEnd := a.ValidUntil.IsZero() || b.ValidFrom.IsZero() || b.ValidFrom.Before(a.ValidUntil)
+	return aBeforeBEnd && bBeforeAEnd
+}
+
+// checkNumber rejects numbers whose arithmetic could run away: more than 24 digits before the point
+// or more than 18 after it.
+func checkNumber(d decimal.Decimal) bool {
+	if d.IsZero() {
+		return true
+	}
+	exp := d.Exponent()
+	return exp >= -b2bkit.MaxScale && int64(d.NumDigits())+int64(exp) <= 24
+}
+
+func validateRule(rf string, kind StepKind, r Rule) []error {
+	var errs []error
+	add := func(field, format string, args ...any) {
+		errs = append(errs, b2bkit.Invalid(rf+"."+field, format, args...))
+	}
+	nums := []struct {
+		name string
+		v    decimal.Decimal
+	}{{"price", r.Price}, {"percent", r.Percent}, {"amount", r.Amount}, {"annual_percent", r.AnnualPercent},
+		{"floor_margin_percent", r.FloorMarginPercent}, {"max_discount_percent", r.MaxDiscountPercent},
+		{"increment", r.Increment}}
+	for _, n := range nums {
+		if !checkNumber(n.v) {
+			add(n.name, "number out of range")
+		}
+	}
+	// Fields a kind does not read must be zero, so a misplaced setting is not silently ignored.
+	used := map[StepKind][]string{
+		Base:      {"price"},
+		Quantity:  {"mode", "bands"},
+		Payment:   {"annual_percent", "early_payment"},
+		LeadTime:  {"bands"},
+		Tier:      {"percent", "amount"},
+		Guardrail: {"floor_margin_percent", "max_discount_percent", "on_breach"},
+		Rounding:  {"scale", "rounding_mode", "increment"},
+	}[kind]
+	set := []struct {
+		name  string
+		isSet bool
+	}{{"price", !r.Price.IsZero()}, {"percent", !r.Percent.IsZero()}, {"amount", !r.Amount.IsZero()},
+		{"mode", r.Mode != Volume}, {"bands", len(r.Bands) > 0}, {"annual_percent", !r.AnnualPercent.IsZero()},
+		{"early_payment", r.EarlyPayment != nil}, {"floor_margin_percent", !r.FloorMarginPercent.IsZero()},
+		{"max_discount_percent", !r.MaxDiscountPercent.IsZero()}, {"on_breach", r.OnBreach != Clamp},
+		{"scale", r.Scale != 0}, {"rounding_mode", r.RoundingMode != b2bkit.HalfUp}, {"increment", !r.Increment.IsZero()}}
+	for _, s := range set {
+		if s.isSet && !contains(used, s.name) {
+			add(s.name, "is not read by a %s step", kind)
+		}
+	}
+	switch kind {
+	case Base:
+		if r.Price.Sign() <= 0 {
+			add("price", "must be > 0")
+		}
+	case Quantity, LeadTime:
+		if r.Mode != Volume && r.Mode != Graduated {
+			add("mode", "unknown break mode %d", int(r.Mode))
+		}
+		errs = append(errs, validateBands(rf+".bands", r.Bands, kind == LeadTime)...)
+	case Payment:
+		if r.AnnualPercent.Sign() < 0 {
+			add("annual_percent", "must be >= 0")
+		} else if r.AnnualPercent.GreaterThan(decimal.NewFromInt(1000)) {
+			add("annual_percent", "must be at most 1000")
+		}
+		if e := r.EarlyPayment; e != nil {
+			if !checkNumber(e.DiscountPercent) || e.DiscountPercent.Sign() <= 0 || !e.DiscountPercent.LessThan(hundred) {
+				add("early_payment.discount_percent", "must be > 0 and < 100")
+			}
+			if e.WithinDays < 0 {
+				add("early_payment.within_days", "must be >= 0")
+			}
+			if e.NetDays <= e.WithinDays || e.NetDays > b2bkit.MaxTermDays {
+				add("early_payment.net_days", "must be after within_days and at most %d", b2bkit.MaxTermDays)
+			}
+		}
+	case Tier:
+		switch {
+		case r.Percent.IsZero() == r.Amount.IsZero():
+			add("percent", "exactly one of percent and amount must be set")
+		case !r.Percent.GreaterThan(minusHundr):
+			add("percent", "must be > -100")
+		}
+	case Guardrail:
+		if r.FloorMarginPercent.Sign() < 0 {
+			add("floor_margin_percent", "must be >= 0")
+		}
+		if r.MaxDiscountPercent.Sign() < 0 || !r.MaxDiscountPercent.LessThan(hundred) {
+			add("max_discount_percent", "must be >= 0 and < 100")
+		}
+		if r.OnBreach != Clamp && r.OnBreach != Approve {
+			add("on_breach", "unknown action %d", int(r.OnBreach))
+		}
+	case Rounding:
+		if r.Scale < 0 || r.Scale > b2bkit.MaxScale {
+			add("scale", "must be between 0 and %d", b2bkit.MaxScale)
+		}
+		if !r.RoundingMode.Valid() {
+			add("rounding_mode", "unknown rounding mode %d", int(r.RoundingMode))
+		}
+		if r.Increment.Sign() < 0 {
+			add("increment", "must be > 0 when set")
+		} else if !r.Increment.Equal(r.Increment.Round(r.Scale)) {
+			add("increment", "has more than scale (%d) decimal places", r.Scale)
+		}
+	}
+	return errs
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// validateBands checks bands are ascending, contiguous (no gap, no overlap), only the last open, and
+// that their percents stay above -100. Lead-time bands count whole days.
+func validateBands(f string, bands []Band, wholeDays bool) []error {
+	var errs []error
+	add := func(field, format string, args ...any) {
+		errs = append(errs, b2bkit.Invalid(field, format, args...))
+	}
+	switch {
+	case len(bands) == 0:
+		add(f, "must have at least one band")
+		return errs
+	case len(bands) > MaxBands:
+		add(f, "must have at most %d bands", MaxBands)
+		return errs
+	}
+	for i, b := range bands {
+		bf := fmt.Sprintf("%s[%d]", f, i)
+		if !checkNumber(b.From) || !checkNumber(b.To) || !checkNumber(b.Percent) {
+			add(bf, "number out of range")
+			continue
+		}
+		if b.From.Sign() < 0 {
+			add(bf+".from", "must be >= 0")
+		}
+		if wholeDays && (!b.From.IsInteger() || !b.To.IsInteger()) {
+			add(bf, "lead-time bands count whole days")
+		}
+		last := i == len(bands)-1
+		switch {
+		case b.To.IsZero() && !last:
+			add(bf+".to", "only the last band may be open")
+		case !b.To.IsZero() && !b.To.GreaterThan(b.From):
+			add(bf+".to", "must be greater than from")
+		}
+		if !b.Percent.GreaterThan(minusHundr) {
+			add(bf+".percent", "must be > -100")
+		}
+		if i > 0 {
+			prev := bands[i-1]
+			switch c := b.From.Cmp(prev.To); {
+			case prev.To.IsZero():
+				// already reported: only the last band may be open
+			case c < 0:
+				add(bf+".from", "overlaps bands[%d], which runs to %s", i-1, prev.To)
+			case c > 0:
+				add(bf+".from", "leaves a gap after bands[%d], which ends at %s", i-1, prev.To)
+			}
+		}
+	}
+	return errs
+}
