@@ -1,0 +1,161 @@
+package funnel
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+)
+
+// MaxTargets is the most companies a campaign's target list may hold.
+const MaxTargets = 5_000_000
+
+// A Campaign is one ground-sales push (地推) in one territory: a frozen list of target companies the
+// team must reach, starting on the first day of month 1. Every window of the campaign is a calendar
+// month anchored on that day in the campaign's time zone.
+type Campaign struct {
+	// ID names the campaign for the host; optional.
+	ID string `json:"id,omitempty"`
+	// Territory is the city or district the team works, as the host names it ("Hangzhou-Xihu").
+	// Touches recorded in another territory are reported apart.
+	Territory string `json:"territory"`
+	// Start is the first day of month 1. Only its calendar date in TimeZone matters: month 1 runs
+	// from midnight of that date to midnight of the same day one month later.
+	Start time.Time `json:"start"`
+	// TimeZone is the IANA name of the zone the windows are counted in ("Asia/Shanghai"). Empty
+	// means UTC.
+	TimeZone string `json:"time_zone,omitempty"`
+	// Targets is the frozen target list: the companies the team must reach. The list is fixed when
+	// the campaign starts; a company added later is not a target, so the rates cannot be gamed by
+	// growing or shrinking the denominator.
+	Targets []b2bkit.CompanyID `json:"targets"`
+}
+
+// Location loads the campaign's time zone: UTC when TimeZone is empty.
+func (c Campaign) Location() (*time.Location, error) {
+	if c.TimeZone == "" {
+		return time.UTC, nil
+	}
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		return nil, b2bkit.Invalid("time_zone", "unknown time zone %q", truncate(c.TimeZone))
+	}
+	return loc, nil
+}
+
+// Validate reports every problem with the campaign: no territory, no start, an unknown time zone,
+// an empty target list, too many targets, an empty or repeated target. Errors match b2bkit.ErrInvalid
+// and name the field ("targets[3]").
+func (c Campaign) Validate() error {
+	var errs []error
+	if c.Territory == "" {
+		errs = append(errs, b2bkit.Invalid("territory", "must be set"))
+	}
+	if c.Start.IsZero() {
+		errs = append(errs, b2bkit.Invalid("start", "must be set"))
+	}
+	if _, err := c.Location(); err != nil {
+		errs = append(errs, err)
+	}
+	switch {
+	case len(c.Targets) == 0:
+		errs = append(errs, b2bkit.Invalid("targets", "must list at least one company"))
+	case len(c.Targets) > MaxTargets:
+		errs = append(errs, b2bkit.Invalid("targets", "must list at most %d companies", MaxTargets))
+	default:
+		seen := make(map[b2bkit.CompanyID]int, len(c.Targets))
+		for i, id := range c.Targets {
+			f := fmt.Sprintf("targets[%d]", i)
+			if id == "" {
+				errs = append(errs, b2bkit.Invalid(f, "must be set"))
+				continue
+			}
+			if j, dup := seen[id]; dup {
+				errs = append(errs, b2bkit.Invalid(f, "repeats targets[%d] (%s)", j, truncate(string(id))))
+				continue
+			}
+			seen[id] = i
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("funnel: campaign: %w", joinErrs(errs))
+}
+
+// UnmarshalJSON reads a campaign strictly: unknown fields and trailing data are errors matching
+// b2bkit.ErrInvalid. It does not validate; LoadCampaign does.
+func (c *Campaign) UnmarshalJSON(b []byte) error {
+	type plain Campaign
+	var p plain
+	if err := b2bkit.DecodeJSONStrict(b, &p); err != nil {
+		return err
+	}
+	*c = Campaign(p)
+	return nil
+}
+
+// LoadCampaign reads one campaign as JSON from r, at most b2bkit.MaxJSONBytes, rejecting unknown
+// fields, and validates it. Errors match b2bkit.ErrInvalid.
+func LoadCampaign(r io.Reader) (Campaign, error) {
+	data, err := io.ReadAll(io.LimitReader(r, b2bkit.MaxJSONBytes+1))
+	if err != nil {
+		return Campaign{}, fmt.Errorf("funnel: campaign: read: %w", err)
+	}
+	var c Campaign
+	if err := b2bkit.DecodeJSONStrict(data, &c); err != nil {
+		return Campaign{}, fmt.Errorf("funnel: campaign: %w", err)
+	}
+	if err := c.Validate(); err != nil {
+		return Campaign{}, err
+	}
+	return c, nil
+}
+
+// MarshalJSON writes the campaign with its fields in snake_case and Start in RFC 3339.
+func (c Campaign) MarshalJSON() ([]byte, error) {
+	type plain Campaign
+	return json.Marshal(plain(c))
+}
+
+// monthStart is the first instant of campaign month k (1-based) in loc: midnight of the start's day
+// of month, k-1 months later, clamped to the month's last day (a campaign starting on 31 January
+// has month 2 from 28 or 29 February).
+func monthStart(y int, m time.Month, d int, k int, loc *time.Location) time.Time {
+	first := time.Date(y, m+time.Month(k-1), 1, 0, 0, 0, 0, loc)
+	last := time.Date(first.Year(), first.Month()+1, 0, 0, 0, 0, 0, loc).Day()
+	return time.Date(first.Year(), first.Month(), min(d, last), 0, 0, 0, 0, loc)
+}
+
+func truncate(s string) string {
+	const n = 40
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}
+
+// joinErrs joins errs so that each stays reachable with errors.Is and errors.As.
+func joinErrs(errs []error) error {
+	if len(errs) == 1 {
+		return errs[0]
+	}
+	return joinedErrors(errs)
+}
+
+type joinedErrors []error
+
+func (j joinedErrors) Error() string {
+	s := ""
+	for i, e := range j {
+		if i > 0 {
+			s += "\n"
+		}
+		s += e.Error()
+	}
+	return s
+}
+
+func (j joinedErrors) Unwrap() []error { return j }

@@ -1,0 +1,44 @@
+// Package funnel measures a ground-sales campaign (地推) the way a B2B founder runs it: one rate at a
+// time — coverage (覆盖率) in month 1, conversion (转换率) in month 2, repurchase (复购率) in month 3 —
+// and then penetration (渗透率), the platform's share of each customer's purchasing, which takes years
+// (R6-R10).
+//
+// Event funnels count the visitors who showed up. A campaign counts against a frozen target list
+// (Campaign.Targets): the restaurants of one district nobody has reached yet are in the denominator.
+//
+// # Windows
+//
+// Every rate is counted over a calendar month anchored on the campaign's start, in the campaign's
+// time zone: month 1 is [start, start + 1 month), month 2 the next, and so on; a start on the 31st
+// makes the later months begin on the last day of shorter months. A Rate keeps its exact fraction
+// (Numerator/Denominator) and a Value rounded once to RateScale places; it is Complete only once its
+// window has closed at the report's asOf, and nothing dated after asOf is ever counted.
+//
+//   - coverage: targets touched (visit, call or onboarding) in month 1, of all targets;
+//   - conversion: of those, the ones that ordered in month 2 — an order in month 1 or a late one in
+//     month 3 does not count;
+//   - repurchase: of the converted, the ones that ordered again in month 3;
+//   - penetration: over the last closed months (up to three), each customer's spend on the platform
+//     divided by its wallet — the estimated purchasing of the category from every supplier — and
+//     the spend-weighted total. Band places a share in its band (R7) exactly at the boundaries.
+//
+// # Streams and bad input
+//
+// Evaluate reads touches, purchases and wallets as iter.Seq streams, each once, so a host streams
+// from its database; memory grows with the target list, not with the streams, and money is added in
+// int64 minor units (MinorScale places). Records that are not the campaign's — companies off the
+// list, touches in another territory, anything before the start or after asOf — are counted apart in
+// Report.Excluded, never silently dropped or counted. Records that are wrong in themselves — a
+// purchase amount <= 0, a negative wallet, a missing company or time — stop Evaluate with an error
+// matching b2bkit.ErrInvalid naming the record; so do an empty target list and an asOf before the
+// start. A wallet of zero is not divided by: the customer is counted in Penetration.ZeroWallet.
+//
+// # After the rates
+//
+// A Report also says which phase the team is in and so which rate to chase now, lists the accounts
+// to hand to the service team once month 3 has closed (R9), shows the mix of manual, semi-automatic
+// and fully automatic orders per month and its shift (三把枪, R10), attributes each customer's
+// lifetime purchases and gross profit to the rep who first reached it (R10), and warns when the team's
+// touches are spread over other territories (集中用兵, R8). Plan lays out a concentrated deployment city
+// by city against spreading the same reps; Cohorts lines many campaigns up in one table.
+package funnel

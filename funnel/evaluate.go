@@ -1,0 +1,457 @@
+package funnel
+
+import (
+	"cmp"
+	"fmt"
+	"iter"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/shopspring/decimal"
+)
+
+// MaxMonths is the longest a campaign can be measured: asOf at most 100 years after the start.
+const MaxMonths = 1200
+
+// penetrationMonths is the length of the penetration window, in closed campaign months.
+const penetrationMonths = 3
+
+// target is the per-target state of one Evaluate: a dense slice indexed through a map, so memory
+// grows with the target list, never with the streams.
+type target struct {
+	firstTouch time.Time
+	firstBuy   time.Time
+	walletAt   time.Time
+	method     string
+	spend      int64 // minor units, start to asOf
+	profit     int64
+	penSpend   int64 // minor units in the penetration window
+	wallet     int64 // monthly estimate, minor units
+	confidence float64
+	orders     int32
+	rep        int32 // acquiring rep, -1 for none
+	touched    uint8 // bit k-1: touched in month k (k <= 8)
+	bought     uint8 // bit k-1: ordered in month k
+}
+
+type repState struct {
+	id          b2bkit.PersonID
+	in, touches int
+}
+
+// Evaluate measures campaign c at asOf in one pass over each stream (R6-R10): the three rates over
+// their calendar months, penetration, the phase and the rate to chase, the hand-off list after month 3,
+// the channel mix and its shift, rep attribution and concentration. Nil streams are empty.
+//
+// Records dated after asOf are never counted, nor are records before the start, records of companies
+// not on the target list, or touches made outside the territory: those are counted in
+// Report.Excluded instead. A record that is itself wrong — no company, no time, an unknown kind or
+// channel, a purchase amount <= 0 or with more than MinorScale places, a gross profit above the
+// amount, a negative wallet, a confidence outside [0, 1] — stops Evaluate with an error matching
+// b2bkit.ErrInvalid that names it ("funnel: purchases[7].amount: must be > 0"), and no report is
+// returned. So is an invalid campaign, an asOf before the start or more than MaxMonths after it.
+//
+// Memory grows with the number of targets (and of reps and months), not with the number of touches,
+// purchases or wallets; money is added in int64 minor units at MinorScale, overflow checked.
+func Evaluate(c Campaign, touches iter.Seq[Touch], purchases iter.Seq[Purchase], wallets iter.Seq[Wallet], asOf time.Time) (Report, error) {
+	if err := c.Validate(); err != nil {
+		return Report{}, err
+	}
+	loc, _ := c.Location() // Validate checked it
+	sy, sm, sd := c.Start.In(loc).Date()
+	start := monthStart(sy, sm, sd, 1, loc)
+	if asOf.IsZero() {
+		return Report{}, fmt.Errorf("funnel: %w", b2bkit.Invalid("as_of", "must be set"))
+	}
+	if asOf.Before(start) {
+		return Report{}, fmt.Errorf("funnel: %w", b2bkit.Invalid("as_of", "%s is before the campaign start %s",
+			asOf.Format(time.RFC3339), start.Format(time.RFC3339)))
+	}
+	if !asOf.Before(monthStart(sy, sm, sd, MaxMonths+1, loc)) {
+		return Report{}, fmt.Errorf("funnel: %w", b2bkit.Invalid("as_of", "more than %d months after the start", MaxMonths))
+	}
+	// bounds[k-1] is the start of month k; month cur holds asOf.
+	bounds := []time.Time{start}
+	cur := 0
+	for k := 1; ; k++ {
+		bounds = append(bounds, monthStart(sy, sm, sd, k+1, loc))
+		if cur == 0 && asOf.Before(bounds[k]) {
+			cur = k
+		}
+		if cur != 0 && k >= max(cur, 4) {
+			break
+		}
+	}
+	unix := make([]int64, cur+1) // month starts as Unix seconds, for a cheap month lookup
+	for i := range unix {
+		unix[i] = bounds[i].Unix()
+	}
+	monthOf := func(t time.Time) int { // t in [start, asOf]; whole-second bounds make floor exact
+		s := t.Unix()
+		k, found := slices.BinarySearch(unix, s)
+		if found {
+			return k + 1
+		}
+		return k
+	}
+	penTo := cur - 1 // last closed month
+	penFrom := max(1, penTo-penetrationMonths+1)
+
+	index := make(map[b2bkit.CompanyID]int32, len(c.Targets))
+	for i, id := range c.Targets {
+		index[id] = int32(i)
+	}
+	ts := make([]target, len(c.Targets))
+	for i := range ts {
+		ts[i].rep = -1
+	}
+	rep := Report{Campaign: c.ID, Territory: c.Territory, Start: start, AsOf: asOf, Targets: len(c.Targets),
+		Month: cur, Phase: Phase(min(cur, 4))}
+
+	// Touches: coverage, acquisition, concentration.
+	repIndex := map[b2bkit.PersonID]int32{}
+	var reps []repState
+	var err error
+	i := 0
+	if touches != nil {
+		for t := range touches {
+			if e := t.validate(); e != nil {
+				err = b2bkit.InField(fmt.Sprintf("touches[%d]", i), e)
+				break
+			}
+			i++
+			ex := &rep.Excluded.Touches
+			if t.At.Before(start) {
+				ex.BeforeStart++
+				continue
+			}
+			if t.At.After(asOf) {
+				ex.AfterAsOf++
+				continue
+			}
+			r, ok := repIndex[t.Rep]
+			if !ok {
+				r = int32(len(reps))
+				repIndex[t.Rep] = r
+				reps = append(reps, repState{id: t.Rep})
+			}
+			reps[r].touches++
+			if t.Territory != c.Territory {
+				ex.OutsideTerritory++
+				continue
+			}
+			reps[r].in++
+			ti, ok := index[t.Company]
+			if !ok {
+				ex.unknown(t.Company)
+				continue
+			}
+			s := &ts[ti]
+			if m := monthOf(t.At); m <= 8 {
+				s.touched |= 1 << (m - 1)
+			}
+			if s.rep < 0 || t.At.Before(s.firstTouch) || (t.At.Equal(s.firstTouch) && t.Rep < reps[s.rep].id) {
+				s.firstTouch, s.rep = t.At, r
+			}
+		}
+	}
+	if err != nil {
+		return Report{}, fmt.Errorf("funnel: %w", err)
+	}
+
+	// Purchases: conversion, repurchase, spend, channel mix.
+	mix := make([]mixUnits, cur)
+	overflow := false
+	add := func(a *int64, u int64) {
+		v, ok := b2bkit.AddChecked(*a, u)
+		*a, overflow = v, overflow || !ok
+	}
+	i = 0
+	if purchases != nil {
+		for p := range purchases {
+			if e := p.validate(); e != nil {
+				err = b2bkit.InField(fmt.Sprintf("purchases[%d]", i), e)
+				break
+			}
+			amt, e := b2bkit.ToMinor(p.Amount, MinorScale)
+			if e != nil {
+				err = b2bkit.InField(fmt.Sprintf("purchases[%d].amount", i), e)
+				break
+			}
+			gp, e := b2bkit.ToMinor(p.GrossProfit, MinorScale)
+			if e != nil {
+				err = b2bkit.InField(fmt.Sprintf("purchases[%d].gross_profit", i), e)
+				break
+			}
+			i++
+			ex := &rep.Excluded.Purchases
+			if p.At.Before(start) {
+				ex.BeforeStart++
+				continue
+			}
+			if p.At.After(asOf) {
+				ex.AfterAsOf++
+				continue
+			}
+			ti, ok := index[p.Company]
+			if !ok {
+				ex.unknown(p.Company)
+				continue
+			}
+			m := monthOf(p.At)
+			ch := int(p.Channel) - 1
+			mix[m-1].orders[ch]++
+			add(&mix[m-1].amount[ch], amt)
+			s := &ts[ti]
+			if m <= 8 {
+				s.bought |= 1 << (m - 1)
+			}
+			if s.orders == 0 || p.At.Before(s.firstBuy) {
+				s.firstBuy = p.At
+			}
+			s.orders++
+			add(&s.spend, amt)
+			add(&s.profit, gp)
+			if m >= penFrom && m <= penTo {
+				add(&s.penSpend, amt)
+			}
+		}
+	}
+	if err == nil && overflow {
+		err = b2bkit.Invalid("purchases", "amounts overflow int64 minor units at scale %d", MinorScale)
+	}
+	if err != nil {
+		return Report{}, fmt.Errorf("funnel: %w", err)
+	}
+
+	// Wallets: each target's latest estimate not after asOf.
+	i = 0
+	if wallets != nil {
+		for w := range wallets {
+			if e := w.validate(); e != nil {
+				err = b2bkit.InField(fmt.Sprintf("wallets[%d]", i), e)
+				break
+			}
+			u, e := b2bkit.ToMinor(w.Monthly, MinorScale)
+			if e != nil {
+				err = b2bkit.InField(fmt.Sprintf("wallets[%d].monthly", i), e)
+				break
+			}
+			i++
+			ex := &rep.Excluded.Wallets
+			if w.AsOf.After(asOf) {
+				ex.AfterAsOf++
+				continue
+			}
+			ti, ok := index[w.Company]
+			if !ok {
+				ex.unknown(w.Company)
+				continue
+			}
+			s := &ts[ti]
+			if s.walletAt.IsZero() || !w.AsOf.Before(s.walletAt) { // later in the stream wins a tie
+				s.walletAt, s.wallet, s.method, s.confidence = w.AsOf, u, w.Method, w.Confidence
+			}
+		}
+	}
+	if err != nil {
+		return Report{}, fmt.Errorf("funnel: %w", err)
+	}
+
+	if err := rep.assemble(c, ts, reps, bounds, penFrom, penTo, asOf); err != nil {
+		return Report{}, fmt.Errorf("funnel: %w", err)
+	}
+	rep.assembleMix(mix, bounds, asOf)
+	return rep, nil
+}
+
+// mixUnits is one month's orders and amounts per channel (Manual, SemiAuto, FullAuto).
+type mixUnits struct {
+	orders [3]int
+	amount [3]int64
+}
+
+func (rep *Report) assemble(c Campaign, ts []target, reps []repState, bounds []time.Time, penFrom, penTo int, asOf time.Time) error {
+	// The three counted rates.
+	var covered, converted, repurchased int
+	for i := range ts {
+		s := &ts[i]
+		if s.touched&1 == 0 {
+			continue
+		}
+		covered++
+		if s.bought&2 == 0 {
+			continue
+		}
+		converted++
+		if s.bought&4 != 0 {
+			repurchased++
+		}
+	}
+	rep.Coverage = newRate(covered, len(ts), bounds[0], bounds[1], asOf)
+	rep.Conversion = newRate(converted, covered, bounds[1], bounds[2], asOf)
+	rep.Repurchase = newRate(repurchased, converted, bounds[2], bounds[3], asOf)
+
+	// Penetration, attribution, hand-off.
+	pen := &rep.Penetration
+	pen.Spend, pen.Wallet, pen.Share = decimal.Zero, decimal.Zero, decimal.Zero
+	if penTo >= 1 {
+		pen.Months = penTo - penFrom + 1
+		pen.From, pen.To = bounds[penFrom-1], bounds[penTo]
+	}
+	var spendSum, walletSum int64
+	overflow := false
+	addTo := func(a *int64, u int64) {
+		v, ok := b2bkit.AddChecked(*a, u)
+		*a, overflow = v, overflow || !ok
+	}
+	type attr struct {
+		customers, orders int
+		amount, profit    int64
+	}
+	byRep := make([]attr, len(reps))
+	var none attr
+	rep.HandOffReady = !asOf.Before(bounds[3])
+	for i := range ts {
+		s := &ts[i]
+		id := c.Targets[i]
+		acquired := s.rep >= 0 && (s.orders == 0 || !s.firstTouch.After(s.firstBuy))
+		if s.orders > 0 {
+			rep.Customers++
+			a := &none
+			if acquired {
+				a = &byRep[s.rep]
+			}
+			a.customers++
+			a.orders += int(s.orders)
+			addTo(&a.amount, s.spend)
+			addTo(&a.profit, s.profit)
+			if pen.Months > 0 {
+				switch {
+				case s.walletAt.IsZero():
+					pen.NoWallet++
+				case s.wallet == 0:
+					pen.ZeroWallet++
+				default:
+					w, ok := b2bkit.MulChecked(s.wallet, int64(pen.Months))
+					if !ok {
+						return b2bkit.Invalid("wallets", "wallet of %s overflows int64 minor units", id)
+					}
+					band := bandOfUnitsSigned(s.penSpend, w)
+					pen.Bands.add(band)
+					if s.penSpend > w {
+						pen.OverWallet++
+					}
+					pen.Companies = append(pen.Companies, CompanyShare{Company: id,
+						Spend: b2bkit.FromMinor(s.penSpend, MinorScale), Wallet: b2bkit.FromMinor(w, MinorScale),
+						Share: fraction(s.penSpend, w), Band: band, Method: s.method, WalletAsOf: s.walletAt,
+						Confidence: s.confidence})
+					addTo(&spendSum, s.penSpend)
+					addTo(&walletSum, w)
+				}
+			}
+		}
+		if rep.HandOffReady && (s.touched&7 != 0 || s.bought&7 != 0) {
+			h := HandOff{Company: id, Stage: Opened, Orders: int(s.orders), Spend: b2bkit.FromMinor(s.spend, MinorScale)}
+			switch {
+			case s.bought&4 != 0 && s.bought&3 != 0:
+				h.Stage = Repurchasing
+			case s.bought&7 != 0:
+				h.Stage = Converted
+			}
+			if acquired {
+				h.Rep = reps[s.rep].id
+			}
+			rep.HandOff = append(rep.HandOff, h)
+		}
+	}
+	if overflow {
+		return b2bkit.Invalid("purchases", "totals overflow int64 minor units at scale %d", MinorScale)
+	}
+	if walletSum > 0 {
+		pen.Spend, pen.Wallet = b2bkit.FromMinor(spendSum, MinorScale), b2bkit.FromMinor(walletSum, MinorScale)
+		pen.Share = fraction(spendSum, walletSum)
+		pen.Band = bandOfUnitsSigned(spendSum, walletSum)
+	}
+	slices.SortStableFunc(rep.HandOff, func(a, b HandOff) int {
+		return cmp.Or(cmp.Compare(b.Stage, a.Stage), cmp.Compare(a.Company, b.Company))
+	})
+
+	toAttr := func(id b2bkit.PersonID, a attr) RepAttribution {
+		return RepAttribution{Rep: id, Customers: a.customers, Orders: a.orders,
+			Amount: b2bkit.FromMinor(a.amount, MinorScale), GrossProfit: b2bkit.FromMinor(a.profit, MinorScale)}
+	}
+	rep.Unattributed = toAttr("", none)
+	for r, a := range byRep {
+		if a.customers > 0 {
+			rep.Reps = append(rep.Reps, toAttr(reps[r].id, a))
+		}
+	}
+	slices.SortFunc(rep.Reps, func(a, b RepAttribution) int {
+		return cmp.Or(b.GrossProfit.Cmp(a.GrossProfit), cmp.Compare(a.Rep, b.Rep))
+	})
+
+	// Concentration (R8).
+	con := &rep.Concentration
+	con.Share = decimal.Zero
+	var thin []string
+	for _, r := range reps {
+		con.Reps = append(con.Reps, RepConcentration{Rep: r.id, InTerritory: r.in, Touches: r.touches,
+			Share: fraction(int64(r.in), int64(r.touches))})
+		con.InTerritory += r.in
+		con.Touches += r.touches
+		if r.in*MinConcentrationDen < r.touches*MinConcentrationNum {
+			thin = append(thin, string(r.id))
+		}
+	}
+	slices.SortFunc(con.Reps, func(a, b RepConcentration) int { return cmp.Compare(a.Rep, b.Rep) })
+	slices.Sort(thin)
+	con.Share = fraction(int64(con.InTerritory), int64(con.Touches))
+	if con.InTerritory*MinConcentrationDen < con.Touches*MinConcentrationNum {
+		con.SpreadThin = true
+		con.Warning = fmt.Sprintf("team spread thin: %s%% of touches in %s, below %d%%; reps below: %s",
+			percent(con.Share), c.Territory, 100*MinConcentrationNum/MinConcentrationDen, strings.Join(thin, ", "))
+	}
+	return nil
+}
+
+// bandOfUnitsSigned bands num/den for den > 0, num >= 0.
+func bandOfUnitsSigned(num, den int64) PenetrationBand {
+	if num <= 0 {
+		return Replaceable
+	}
+	return bandOfUnits(uint64(num), uint64(den))
+}
+
+func (rep *Report) assembleMix(mix []mixUnits, bounds []time.Time, asOf time.Time) {
+	first, last, lastComplete := 0, 0, 0
+	for k := range mix {
+		m := MonthMix{Month: k + 1, From: bounds[k], To: bounds[k+1], Complete: !asOf.Before(bounds[k+1])}
+		cc := func(ch int) ChannelCount {
+			return ChannelCount{Orders: mix[k].orders[ch], Amount: b2bkit.FromMinor(mix[k].amount[ch], MinorScale)}
+		}
+		m.Manual, m.SemiAuto, m.FullAuto = cc(0), cc(1), cc(2)
+		if m.Orders() > 0 {
+			if first == 0 {
+				first = k + 1
+			}
+			last = k + 1
+			if m.Complete {
+				lastComplete = k + 1
+			}
+		}
+		rep.Channels = append(rep.Channels, m)
+	}
+	sh := ChannelShift{Manual: decimal.Zero, SemiAuto: decimal.Zero, FullAuto: decimal.Zero}
+	if first > 0 {
+		to := cmp.Or(lastComplete, last)
+		a, b := rep.Channels[first-1], rep.Channels[to-1]
+		sh.From, sh.To = first, to
+		sh.Manual = b.Share(b2bkit.Manual).Sub(a.Share(b2bkit.Manual))
+		sh.SemiAuto = b.Share(b2bkit.SemiAuto).Sub(a.Share(b2bkit.SemiAuto))
+		sh.FullAuto = b.Share(b2bkit.FullAuto).Sub(a.Share(b2bkit.FullAuto))
+	}
+	rep.Shift = sh
+}

@@ -1,0 +1,233 @@
+package funnel
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/shopspring/decimal"
+)
+
+// A TouchKind is how a rep reached a company.
+type TouchKind int
+
+const (
+	// Visit: the rep was on the premises (扫街, 拜访).
+	Visit TouchKind = iota + 1
+	// Call: the rep reached a key person by phone or message.
+	Call
+	// Onboarding: the rep set the company up on the platform (开户): account, first catalogue, first order help.
+	Onboarding
+)
+
+var touchKindWords = [...]string{Visit: "visit", Call: "call", Onboarding: "onboarding"}
+
+// Valid reports whether k is one of the three kinds.
+func (k TouchKind) Valid() bool { return k >= Visit && k <= Onboarding }
+
+// String returns the kind's word: visit, call or onboarding.
+func (k TouchKind) String() string {
+	if !k.Valid() {
+		return fmt.Sprintf("TouchKind(%d)", int(k))
+	}
+	return touchKindWords[k]
+}
+
+// MarshalText encodes the kind as its word.
+func (k TouchKind) MarshalText() ([]byte, error) {
+	if !k.Valid() {
+		return nil, b2bkit.Invalid("kind", "unknown touch kind %d", int(k))
+	}
+	return []byte(k.String()), nil
+}
+
+// UnmarshalText decodes a kind from its word.
+func (k *TouchKind) UnmarshalText(b []byte) error {
+	for i, w := range touchKindWords {
+		if w != "" && w == string(b) {
+			*k = TouchKind(i)
+			return nil
+		}
+	}
+	return b2bkit.Invalid("kind", "unknown touch kind %q", truncate(string(b)))
+}
+
+// A Touch is one contact of a rep with a company: a visit, a call, an onboarding. Every kind counts
+// as reaching the company for coverage.
+type Touch struct {
+	Company b2bkit.CompanyID `json:"company"`
+	// Rep is the ground-sales rep who made the contact.
+	Rep b2bkit.PersonID `json:"rep"`
+	// Territory is where the rep was working when the touch was made. Touches in another
+	// territory than the campaign's are reported apart (and measure how thin the team is spread).
+	Territory string    `json:"territory"`
+	At        time.Time `json:"at"`
+	Kind      TouchKind `json:"kind"`
+}
+
+func (t Touch) validate() error {
+	var errs []error
+	if t.Company == "" {
+		errs = append(errs, b2bkit.Invalid("company", "must be set"))
+	}
+	if t.Rep == "" {
+		errs = append(errs, b2bkit.Invalid("rep", "must be set"))
+	}
+	if t.Territory == "" {
+		errs = append(errs, b2bkit.Invalid("territory", "must be set"))
+	}
+	if t.At.IsZero() {
+		errs = append(errs, b2bkit.Invalid("at", "must be set"))
+	}
+	if !t.Kind.Valid() {
+		errs = append(errs, b2bkit.Invalid("kind", "must be visit, call or onboarding"))
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return joinErrs(errs)
+}
+
+// UnmarshalJSON reads a touch strictly: unknown fields are errors matching b2bkit.ErrInvalid.
+func (t *Touch) UnmarshalJSON(b []byte) error {
+	type plain Touch
+	var p plain
+	if err := b2bkit.DecodeJSONStrict(b, &p); err != nil {
+		return err
+	}
+	*t = Touch(p)
+	return nil
+}
+
+// MinorScale is the number of decimal places at which Evaluate adds money in int64 minor units:
+// four, enough for every currency (fen, fils) and for prices of bulk goods. An amount with more
+// places is an error, never silently rounded.
+const MinorScale = 4
+
+// A Purchase is one order a company placed on the platform: when, for how much, through which of the
+// three channels (R10), and the gross profit the platform made on it.
+type Purchase struct {
+	Company b2bkit.CompanyID `json:"company"`
+	At      time.Time        `json:"at"`
+	// Amount is the order's value, > 0, at most MinorScale decimal places. Returns are not negative
+	// purchases: net them into the order they return before streaming.
+	Amount decimal.Decimal `json:"amount"`
+	// Channel is how the order came in: manual, semi_auto or full_auto.
+	Channel b2bkit.Channel `json:"channel"`
+	// GrossProfit is what the platform earned on the order: the amount less the cost of the goods.
+	// It may be negative (sold below cost) but not above Amount. Zero when the host does not know
+	// it; a host that knows the cost passes Amount - Cost. Reps are paid on it (R10).
+	GrossProfit decimal.Decimal `json:"gross_profit"`
+}
+
+func (p Purchase) validate() error {
+	var errs []error
+	if p.Company == "" {
+		errs = append(errs, b2bkit.Invalid("company", "must be set"))
+	}
+	if p.At.IsZero() {
+		errs = append(errs, b2bkit.Invalid("at", "must be set"))
+	}
+	if p.Amount.Sign() <= 0 {
+		errs = append(errs, b2bkit.Invalid("amount", "must be > 0"))
+	}
+	if !p.Channel.Valid() {
+		errs = append(errs, b2bkit.Invalid("channel", "must be manual, semi_auto or full_auto"))
+	}
+	if p.GrossProfit.Cmp(p.Amount) > 0 {
+		errs = append(errs, b2bkit.Invalid("gross_profit", "must not exceed amount"))
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return joinErrs(errs)
+}
+
+type purchaseJSON struct {
+	Company     b2bkit.CompanyID   `json:"company"`
+	At          time.Time          `json:"at"`
+	Amount      b2bkit.JSONDecimal `json:"amount"`
+	Channel     b2bkit.Channel     `json:"channel"`
+	GrossProfit b2bkit.JSONDecimal `json:"gross_profit"`
+}
+
+// MarshalJSON writes the purchase with its amounts as strings.
+func (p Purchase) MarshalJSON() ([]byte, error) {
+	return json.Marshal(purchaseJSON{p.Company, p.At, b2bkit.JSONDecimal{Decimal: p.Amount}, p.Channel,
+		b2bkit.JSONDecimal{Decimal: p.GrossProfit}})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, strictly.
+func (p *Purchase) UnmarshalJSON(b []byte) error {
+	var w purchaseJSON
+	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+		return err
+	}
+	*p = Purchase{Company: w.Company, At: w.At, Amount: w.Amount.Decimal, Channel: w.Channel, GrossProfit: w.GrossProfit.Decimal}
+	return nil
+}
+
+// A Wallet is an estimate of a company's total monthly purchasing of the campaign's category, from
+// every supplier (R7): the denominator of penetration. It is usually estimated — from seats and
+// average spend, from a survey, from the owner's word — so it carries its method, its date and a
+// confidence.
+type Wallet struct {
+	Company b2bkit.CompanyID `json:"company"`
+	// Monthly is the company's purchasing of the category per month, >= 0, at most MinorScale places.
+	// Zero means the company buys none of it: it is counted as unestimated, never divided by.
+	Monthly decimal.Decimal `json:"monthly"`
+	// Method says how the estimate was made ("survey", "seats x avg spend"); required.
+	Method string `json:"method"`
+	// AsOf is when the estimate was made. Evaluate uses each company's latest estimate not after its
+	// asOf.
+	AsOf time.Time `json:"as_of"`
+	// Confidence is the estimator's confidence in [0, 1].
+	Confidence float64 `json:"confidence"`
+}
+
+func (w Wallet) validate() error {
+	var errs []error
+	if w.Company == "" {
+		errs = append(errs, b2bkit.Invalid("company", "must be set"))
+	}
+	if w.Monthly.Sign() < 0 {
+		errs = append(errs, b2bkit.Invalid("monthly", "must be >= 0"))
+	}
+	if w.Method == "" {
+		errs = append(errs, b2bkit.Invalid("method", "must be set"))
+	}
+	if w.AsOf.IsZero() {
+		errs = append(errs, b2bkit.Invalid("as_of", "must be set"))
+	}
+	if !(w.Confidence >= 0 && w.Confidence <= 1) { // also refuses NaN
+		errs = append(errs, b2bkit.Invalid("confidence", "must be between 0 and 1"))
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return joinErrs(errs)
+}
+
+type walletJSON struct {
+	Company    b2bkit.CompanyID   `json:"company"`
+	Monthly    b2bkit.JSONDecimal `json:"monthly"`
+	Method     string             `json:"method"`
+	AsOf       time.Time          `json:"as_of"`
+	Confidence float64            `json:"confidence"`
+}
+
+// MarshalJSON writes the wallet with its amount as a string.
+func (w Wallet) MarshalJSON() ([]byte, error) {
+	return json.Marshal(walletJSON{w.Company, b2bkit.JSONDecimal{Decimal: w.Monthly}, w.Method, w.AsOf, w.Confidence})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, strictly.
+func (w *Wallet) UnmarshalJSON(b []byte) error {
+	var v walletJSON
+	if err := b2bkit.DecodeJSONStrict(b, &v); err != nil {
+		return err
+	}
+	*w = Wallet{Company: v.Company, Monthly: v.Monthly.Decimal, Method: v.Method, AsOf: v.AsOf, Confidence: v.Confidence}
+	return nil
+}

@@ -1,0 +1,388 @@
+package funnel
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/shopspring/decimal"
+)
+
+// RateScale is the number of decimal places of every rate and share Value: 0.6500 is 65.00%.
+// Values are rounded once, half away from zero (decimal.DivRound); the exact fraction stays in
+// Numerator and Denominator, and bands are decided on the fraction, never on the rounded value.
+const RateScale = 4
+
+// A Rate is one of the campaign's rates (R6) over its calendar month: Numerator of Denominator
+// companies, and Value = Numerator/Denominator at RateScale (zero when Denominator is zero).
+type Rate struct {
+	Numerator   int             `json:"numerator"`
+	Denominator int             `json:"denominator"`
+	Value       decimal.Decimal `json:"value"`
+	// From and To bound the rate's window, [From, To), in the campaign's time zone.
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	// Complete is false until the window has closed at the report's asOf: the rate may still rise.
+	Complete bool `json:"complete"`
+}
+
+func newRate(num, den int, from, to, asOf time.Time) Rate {
+	return Rate{Numerator: num, Denominator: den, Value: fraction(int64(num), int64(den)),
+		From: from, To: to, Complete: !asOf.Before(to)}
+}
+
+func fraction(num, den int64) decimal.Decimal {
+	if den == 0 {
+		return decimal.Zero
+	}
+	return decimal.NewFromInt(num).DivRound(decimal.NewFromInt(den), RateScale)
+}
+
+// String renders the rate as "13/20 = 65.00%", with "(so far)" while the window is open.
+func (r Rate) String() string {
+	s := fmt.Sprintf("%d/%d = %s%%", r.Numerator, r.Denominator, percent(r.Value))
+	if !r.Complete {
+		s += " (so far)"
+	}
+	return s
+}
+
+func percent(v decimal.Decimal) string { return v.Shift(2).StringFixed(2) }
+
+// A Phase is where a campaign stands at asOf, named for the one rate the team should chase now (R6).
+type Phase int
+
+const (
+	// CoveragePhase is month 1: reach every company on the target list.
+	CoveragePhase Phase = iota + 1
+	// ConversionPhase is month 2: turn the companies reached into buyers.
+	ConversionPhase
+	// RepurchasePhase is month 3: make the buyers order again.
+	RepurchasePhase
+	// PenetrationPhase is month 4 on: the service team grows the platform's share of each
+	// customer's purchasing, for years.
+	PenetrationPhase
+)
+
+var phaseWords = [...]string{CoveragePhase: "coverage", ConversionPhase: "conversion",
+	RepurchasePhase: "repurchase", PenetrationPhase: "penetration"}
+
+// Valid reports whether p is one of the four phases.
+func (p Phase) Valid() bool { return p >= CoveragePhase && p <= PenetrationPhase }
+
+// String returns the phase's word, which is the rate to chase: coverage, conversion, repurchase or
+// penetration.
+func (p Phase) String() string {
+	if !p.Valid() {
+		return fmt.Sprintf("Phase(%d)", int(p))
+	}
+	return phaseWords[p]
+}
+
+// MarshalText encodes the phase as its word.
+func (p Phase) MarshalText() ([]byte, error) {
+	if !p.Valid() {
+		return nil, b2bkit.Invalid("phase", "unknown phase %d", int(p))
+	}
+	return []byte(p.String()), nil
+}
+
+// A BandCounts counts companies in each penetration band.
+type BandCounts struct {
+	Replaceable int `json:"replaceable"`
+	Marginal    int `json:"marginal"`
+	Safe        int `json:"safe"`
+	Strong      int `json:"strong"`
+}
+
+// Of returns the count of band b (0 for an unknown band).
+func (c BandCounts) Of(b PenetrationBand) int {
+	switch b {
+	case Replaceable:
+		return c.Replaceable
+	case Marginal:
+		return c.Marginal
+	case Safe:
+		return c.Safe
+	case Strong:
+		return c.Strong
+	}
+	return 0
+}
+
+func (c *BandCounts) add(b PenetrationBand) {
+	switch b {
+	case Replaceable:
+		c.Replaceable++
+	case Marginal:
+		c.Marginal++
+	case Safe:
+		c.Safe++
+	case Strong:
+		c.Strong++
+	}
+}
+
+// A CompanyShare is the platform's penetration of one customer over the penetration window.
+type CompanyShare struct {
+	Company b2bkit.CompanyID `json:"company"`
+	// Spend is what the customer bought on the platform in the window.
+	Spend decimal.Decimal `json:"spend"`
+	// Wallet is the customer's estimated purchasing of the category over the window: the monthly
+	// estimate times the window's months.
+	Wallet decimal.Decimal `json:"wallet"`
+	// Share is Spend/Wallet at RateScale; above 1 when the estimate is too low.
+	Share decimal.Decimal `json:"share"`
+	// Band is decided on the exact fraction Spend/Wallet.
+	Band PenetrationBand `json:"band"`
+	// Method, WalletAsOf and Confidence come from the estimate used (R7).
+	Method     string    `json:"method"`
+	WalletAsOf time.Time `json:"wallet_as_of"`
+	Confidence float64   `json:"confidence"`
+}
+
+// Penetration is the platform's share of its customers' purchasing (渗透率, R6, R7), over the last
+// closed campaign months at asOf — up to three, so one lumpy order does not swing a band. Only
+// customers (targets that bought at least once from the start to asOf) are measured: a company that
+// never bought is not a customer at risk, it is one not yet won.
+type Penetration struct {
+	// Months is the length of the window: 0 until month 1 has closed, then up to 3.
+	Months int       `json:"months"`
+	From   time.Time `json:"from"`
+	To     time.Time `json:"to"`
+	// Companies lists every customer with a positive wallet estimate, in target-list order.
+	Companies []CompanyShare `json:"companies"`
+	// Spend and Wallet total the companies above; Share is the weighted penetration Spend/Wallet.
+	Spend  decimal.Decimal `json:"spend"`
+	Wallet decimal.Decimal `json:"wallet"`
+	Share  decimal.Decimal `json:"share"`
+	// Band is the band of the weighted share; 0 (not Valid) when no customer has an estimate.
+	Band  PenetrationBand `json:"band,omitempty"`
+	Bands BandCounts      `json:"bands"`
+	// NoWallet counts customers without any estimate at asOf; ZeroWallet those whose latest
+	// estimate is zero. Neither is in Companies or the totals.
+	NoWallet   int `json:"no_wallet"`
+	ZeroWallet int `json:"zero_wallet"`
+	// OverWallet counts companies whose spend exceeds their wallet: the estimate needs redoing.
+	OverWallet int `json:"over_wallet"`
+}
+
+// An AccountStage is how far an account got in the ground team's three months (R9).
+type AccountStage int
+
+const (
+	// Opened: reached in months 1-3, no order yet.
+	Opened AccountStage = iota + 1
+	// Converted: ordered in months 1-3, but not again in month 3 after an earlier month.
+	Converted
+	// Repurchasing: ordered in month 3 and in month 1 or 2.
+	Repurchasing
+)
+
+var stageWords = [...]string{Opened: "opened", Converted: "converted", Repurchasing: "repurchasing"}
+
+// Valid reports whether s is one of the three stages.
+func (s AccountStage) Valid() bool { return s >= Opened && s <= Repurchasing }
+
+// String returns the stage's word: opened, converted or repurchasing.
+func (s AccountStage) String() string {
+	if !s.Valid() {
+		return fmt.Sprintf("AccountStage(%d)", int(s))
+	}
+	return stageWords[s]
+}
+
+// MarshalText encodes the stage as its word.
+func (s AccountStage) MarshalText() ([]byte, error) {
+	if !s.Valid() {
+		return nil, b2bkit.Invalid("stage", "unknown account stage %d", int(s))
+	}
+	return []byte(s.String()), nil
+}
+
+// A HandOff is one account the ground team passes to the service team after month 3 (R9).
+type HandOff struct {
+	Company b2bkit.CompanyID `json:"company"`
+	Stage   AccountStage     `json:"stage"`
+	// Rep is the rep who acquired the account (see RepAttribution); empty if none did.
+	Rep b2bkit.PersonID `json:"rep,omitempty"`
+	// Orders and Spend are the account's purchases from the start to asOf.
+	Orders int             `json:"orders"`
+	Spend  decimal.Decimal `json:"spend"`
+}
+
+// A ChannelCount is the orders and amount of one channel in one month.
+type ChannelCount struct {
+	Orders int             `json:"orders"`
+	Amount decimal.Decimal `json:"amount"`
+}
+
+// A MonthMix is the channel mix of the target companies' orders in one campaign month (R10).
+type MonthMix struct {
+	Month    int          `json:"month"`
+	From     time.Time    `json:"from"`
+	To       time.Time    `json:"to"`
+	Complete bool         `json:"complete"`
+	Manual   ChannelCount `json:"manual"`
+	SemiAuto ChannelCount `json:"semi_auto"`
+	FullAuto ChannelCount `json:"full_auto"`
+}
+
+// Of returns the count of channel ch (zero for an unknown channel).
+func (m MonthMix) Of(ch b2bkit.Channel) ChannelCount {
+	switch ch {
+	case b2bkit.Manual:
+		return m.Manual
+	case b2bkit.SemiAuto:
+		return m.SemiAuto
+	case b2bkit.FullAuto:
+		return m.FullAuto
+	}
+	return ChannelCount{Amount: decimal.Zero}
+}
+
+// Orders is the month's orders across the three channels.
+func (m MonthMix) Orders() int { return m.Manual.Orders + m.SemiAuto.Orders + m.FullAuto.Orders }
+
+// Share is channel ch's share of the month's orders, at RateScale (zero in a month without orders).
+func (m MonthMix) Share(ch b2bkit.Channel) decimal.Decimal {
+	return fraction(int64(m.Of(ch).Orders), int64(m.Orders()))
+}
+
+// A ChannelShift is how the channel mix moved (R10): each channel's share of orders in month To
+// less its share in month From. A platform wants Manual falling and FullAuto rising.
+type ChannelShift struct {
+	// From is the first month with orders; To the last complete month with orders (the last month
+	// with orders if none is complete). Both are zero when there were no orders.
+	From     int             `json:"from"`
+	To       int             `json:"to"`
+	Manual   decimal.Decimal `json:"manual"`
+	SemiAuto decimal.Decimal `json:"semi_auto"`
+	FullAuto decimal.Decimal `json:"full_auto"`
+}
+
+// A RepAttribution is what the customers a rep acquired have bought (R10: reps are paid a share of
+// the lifetime profit of the customers they brought in). A rep acquires a customer with the
+// customer's first touch in the territory, if that touch came no later than its first order; a
+// customer that ordered before anyone touched it is unattributed.
+type RepAttribution struct {
+	Rep b2bkit.PersonID `json:"rep"`
+	// Customers is how many target companies the rep acquired that have ordered.
+	Customers int `json:"customers"`
+	// Orders, Amount and GrossProfit are those customers' purchases from the campaign start to asOf.
+	Orders      int             `json:"orders"`
+	Amount      decimal.Decimal `json:"amount"`
+	GrossProfit decimal.Decimal `json:"gross_profit"`
+}
+
+// A RepConcentration is how much of one rep's work went to the campaign's territory (R8).
+type RepConcentration struct {
+	Rep         b2bkit.PersonID `json:"rep"`
+	InTerritory int             `json:"in_territory"`
+	Touches     int             `json:"touches"`
+	Share       decimal.Decimal `json:"share"`
+}
+
+// Concentration measures R8 on real touches: the share of the team's touches, from the start to
+// asOf, made in the campaign's territory. Below MinConcentration the team is spread thin.
+type Concentration struct {
+	// Reps lists every rep with a touch, by rep id.
+	Reps        []RepConcentration `json:"reps"`
+	InTerritory int                `json:"in_territory"`
+	Touches     int                `json:"touches"`
+	Share       decimal.Decimal    `json:"share"`
+	// SpreadThin is true when the team's share is below 4/5; Warning then says so and
+	// names the reps below it.
+	SpreadThin bool   `json:"spread_thin"`
+	Warning    string `json:"warning,omitempty"`
+}
+
+// MinConcentrationNum/MinConcentrationDen is the share of touches in the campaign's territory below
+// which a team is spread thin (R8: 100 reps in one city beat 3 in each of 30): four in five, 80%.
+// It is compared exactly, by cross-multiplication.
+const (
+	MinConcentrationNum = 4
+	MinConcentrationDen = 5
+)
+
+// ExcludedCounts counts one stream's records that Evaluate set apart and did not count.
+type ExcludedCounts struct {
+	// NotTarget: the company is not on the target list.
+	NotTarget int `json:"not_target"`
+	// OutsideTerritory: a touch made in another territory (touches only).
+	OutsideTerritory int `json:"outside_territory"`
+	// BeforeStart: dated before month 1 (touches and purchases; a purchase before the start means
+	// the company was already a customer, which the campaign cannot claim).
+	BeforeStart int `json:"before_start"`
+	// AfterAsOf: dated after asOf; nothing after asOf is counted.
+	AfterAsOf int `json:"after_as_of"`
+	// Unknown lists up to MaxSamples distinct companies that are not targets, for the host to check.
+	Unknown []b2bkit.CompanyID `json:"unknown,omitempty"`
+}
+
+// MaxSamples is the most unknown companies an ExcludedCounts lists.
+const MaxSamples = 10
+
+// Total is the number of records excluded.
+func (e ExcludedCounts) Total() int {
+	return e.NotTarget + e.OutsideTerritory + e.BeforeStart + e.AfterAsOf
+}
+
+func (e *ExcludedCounts) unknown(id b2bkit.CompanyID) {
+	e.NotTarget++
+	if len(e.Unknown) >= MaxSamples {
+		return
+	}
+	for _, u := range e.Unknown {
+		if u == id {
+			return
+		}
+	}
+	e.Unknown = append(e.Unknown, id)
+}
+
+// Excluded is what Evaluate set apart from each stream.
+type Excluded struct {
+	Touches   ExcludedCounts `json:"touches"`
+	Purchases ExcludedCounts `json:"purchases"`
+	Wallets   ExcludedCounts `json:"wallets"`
+}
+
+// A Report is a campaign measured at asOf.
+type Report struct {
+	Campaign  string    `json:"campaign,omitempty"`
+	Territory string    `json:"territory"`
+	Start     time.Time `json:"start"`
+	AsOf      time.Time `json:"as_of"`
+	Targets   int       `json:"targets"`
+	// Month is the campaign month asOf falls in (1 in month 1).
+	Month int `json:"month"`
+	// Phase is the phase of Month, named for the rate to chase now.
+	Phase Phase `json:"phase"`
+	// Coverage (month 1): targets touched in month 1, of all targets.
+	Coverage Rate `json:"coverage"`
+	// Conversion (month 2): companies covered in month 1 that ordered in month 2, of those covered.
+	// An order in month 1 or 3 does not count.
+	Conversion Rate `json:"conversion"`
+	// Repurchase (month 3): converted companies that ordered again in month 3, of those converted.
+	Repurchase  Rate        `json:"repurchase"`
+	Penetration Penetration `json:"penetration"`
+	// Customers counts targets with at least one order from the start to asOf.
+	Customers int `json:"customers"`
+	// HandOffReady is true once month 3 has closed; HandOff then lists every target reached or
+	// ordering in months 1-3, strongest stage first, then by company id (R9).
+	HandOffReady bool      `json:"hand_off_ready"`
+	HandOff      []HandOff `json:"hand_off"`
+	// Channels is the mix of every month from 1 to Month (R10), and Shift how it moved.
+	Channels []MonthMix   `json:"channels"`
+	Shift    ChannelShift `json:"shift"`
+	// Reps attributes customers to the reps who acquired them, most gross profit first; Unattributed
+	// collects the customers nobody acquired (Rep is empty).
+	Reps          []RepAttribution `json:"reps"`
+	Unattributed  RepAttribution   `json:"unattributed"`
+	Concentration Concentration    `json:"concentration"`
+	Excluded      Excluded         `json:"excluded"`
+}
+
+// Rates returns the three counted rates in phase order: coverage, conversion, repurchase.
+func (r Report) Rates() []Rate { return []Rate{r.Coverage, r.Conversion, r.Repurchase} }
