@@ -1,0 +1,549 @@
+package crm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/shopspring/decimal"
+)
+
+// Options configure a CRM. The zero value, and a nil *Options, give the defaults.
+type Options struct {
+	// Now is the clock. Nil means time.Now.
+	Now func() time.Time
+	// RequiredRoles are the roles a complete buying committee holds. Nil means User, DecisionMaker
+	// and Payer (R1).
+	RequiredRoles []Role
+}
+
+// A CRM is the two CRMs of R2 over one Store: companies, and the key persons who follow the
+// platform from job to job. It is safe for concurrent use when its Store is. Writes use the store's
+// optimistic versions; a call that loses a race returns an error matching b2bkit.ErrConflict and
+// can simply be retried.
+type CRM struct {
+	store    Store
+	now      func() time.Time
+	required []Role
+}
+
+// New returns a CRM over s. A nil s means a fresh MemoryStore; a nil opts means the defaults.
+// Required roles that are unknown or repeated are dropped.
+func New(s Store, opts *Options) *CRM {
+	if s == nil {
+		s = NewMemoryStore()
+	}
+	c := &CRM{store: s, now: time.Now, required: []Role{User, DecisionMaker, Payer}}
+	if opts != nil {
+		if opts.Now != nil {
+			c.now = opts.Now
+		}
+		if opts.RequiredRoles != nil {
+			var req []Role
+			for _, r := range opts.RequiredRoles {
+				if r.Valid() && !slices.Contains(req, r) {
+					req = append(req, r)
+				}
+			}
+			slices.Sort(req)
+			c.required = req
+		}
+	}
+	return c
+}
+
+// Store returns the store the CRM writes to.
+func (c *CRM) Store() Store { return c.store }
+
+// RequiredRoles returns the roles a complete buying committee holds, in role order.
+func (c *CRM) RequiredRoles() []Role { return slices.Clone(c.required) }
+
+func wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("crm: %w", err)
+}
+
+// Companies.
+
+// AddCompany stores a new company. A unified social credit code is normalised (trimmed, upper-cased)
+// before it is checked; a company without a stage history starts one with its stage at the clock's
+// now. Its Version must be 0. It returns the stored company.
+func (c *CRM) AddCompany(ctx context.Context, co Company) (Company, error) {
+	if co.Version != 0 {
+		return Company{}, wrap(b2bkit.Invalid("version", "must be 0 for a new company"))
+	}
+	if co.Registration.Scheme == SchemeUSCC {
+		co.Registration.Number = NormalizeCreditCode(co.Registration.Number)
+	}
+	if len(co.Stages) == 0 {
+		co.Stages = []StageChange{{Stage: co.Stage, At: c.now()}}
+	}
+	return c.putCompany(ctx, co)
+}
+
+// UpdateCompany stores a changed company. Its Version must be the stored one, or the error matches
+// b2bkit.ErrConflict. Use SetStage to change the stage, so its history is kept.
+func (c *CRM) UpdateCompany(ctx context.Context, co Company) (Company, error) {
+	if co.Version == 0 {
+		return Company{}, wrap(b2bkit.Invalid("version", "must be the stored version"))
+	}
+	if co.Registration.Scheme == SchemeUSCC {
+		co.Registration.Number = NormalizeCreditCode(co.Registration.Number)
+	}
+	return c.putCompany(ctx, co)
+}
+
+func (c *CRM) putCompany(ctx context.Context, co Company) (Company, error) {
+	co = co.clone()
+	if err := co.Validate(); err != nil {
+		return Company{}, wrap(b2bkit.InField("company", err))
+	}
+	if err := c.store.Apply(ctx, Batch{Companies: []Company{co}}); err != nil {
+		return Company{}, wrap(err)
+	}
+	co.Version++
+	return co, nil
+}
+
+// Company returns the company with the given id, or an error matching b2bkit.ErrNotFound.
+func (c *CRM) Company(ctx context.Context, id b2bkit.CompanyID) (Company, error) {
+	co, err := c.store.Company(ctx, id)
+	return co, wrap(err)
+}
+
+// SetStage moves a company to stage at t and records the change. Setting the stage it already has
+// changes nothing; t must not be before the last recorded change.
+func (c *CRM) SetStage(ctx context.Context, id b2bkit.CompanyID, stage Stage, at time.Time) (Company, error) {
+	if !stage.Valid() {
+		return Company{}, wrap(b2bkit.Invalid("stage", "unknown stage %d", int(stage)))
+	}
+	co, err := c.store.Company(ctx, id)
+	if err != nil {
+		return Company{}, wrap(err)
+	}
+	if co.Stage == stage {
+		return co, nil
+	}
+	if n := len(co.Stages); n > 0 && at.Before(co.Stages[n-1].At) {
+		return Company{}, wrap(b2bkit.Invalid("at", "must not be before the last stage change"))
+	}
+	co.Stage = stage
+	co.Stages = append(co.Stages, StageChange{Stage: stage, At: at})
+	return c.putCompany(ctx, co)
+}
+
+// People.
+
+// AddPerson stores a new person. Contact values may be given as typed: they are normalised (see
+// NormalizeContact), and a contact point without Since gets the clock's now. A contact point that
+// another person already holds is an error matching b2bkit.ErrConflict. Its Version must be 0.
+func (c *CRM) AddPerson(ctx context.Context, p Person) (Person, error) {
+	if p.Version != 0 {
+		return Person{}, wrap(b2bkit.Invalid("person.version", "must be 0 for a new person"))
+	}
+	if p.Erased() || p.MergedInto != "" {
+		return Person{}, wrap(b2bkit.Invalid("person", "a new person cannot be erased or merged"))
+	}
+	p = p.clone()
+	now := c.now()
+	for i := range p.Contacts {
+		n, err := NormalizeContact(p.Contacts[i].Kind, p.Contacts[i].Value)
+		if err != nil {
+			return Person{}, wrap(b2bkit.InField(fmt.Sprintf("person.contacts[%d].value", i), err))
+		}
+		p.Contacts[i].Value = n
+		if p.Contacts[i].Since.IsZero() {
+			p.Contacts[i].Since = now
+		}
+	}
+	return c.putPerson(ctx, p)
+}
+
+func (c *CRM) putPerson(ctx context.Context, p Person) (Person, error) {
+	if err := p.Validate(); err != nil {
+		return Person{}, wrap(b2bkit.InField("person", err))
+	}
+	if err := c.store.Apply(ctx, Batch{People: []Person{p}}); err != nil {
+		return Person{}, wrap(err)
+	}
+	p.Version++
+	return p, nil
+}
+
+// maxMergeChain bounds how many merges Person follows, so a corrupt store cannot loop.
+const maxMergeChain = 16
+
+// Person returns the person with the given id. If that record was merged into another, it returns
+// the person it was merged into. An unknown id is an error matching b2bkit.ErrNotFound.
+func (c *CRM) Person(ctx context.Context, id b2bkit.PersonID) (Person, error) {
+	p, err := c.store.Person(ctx, id)
+	for i := 0; err == nil && p.MergedInto != ""; i++ {
+		if i == maxMergeChain {
+			return Person{}, wrap(b2bkit.Conflict("person", string(id), "merge chain too long"))
+		}
+		p, err = c.store.Person(ctx, p.MergedInto)
+	}
+	return p, wrap(err)
+}
+
+// AddContact gives a person one more current contact point, recorded at at (the clock's now if zero).
+// A contact point she had before becomes current again; one another person holds is an error matching
+// b2bkit.ErrConflict.
+func (c *CRM) AddContact(ctx context.Context, id b2bkit.PersonID, kind ContactKind, raw string, at time.Time) (Person, error) {
+	return c.editContacts(ctx, id, kind, raw, at, false)
+}
+
+// ChangeContact replaces a person's current contact points of kind with a new one at at (the clock's
+// now if zero). The old ones are kept, retired, and still find her (R3: she is found by her old number).
+func (c *CRM) ChangeContact(ctx context.Context, id b2bkit.PersonID, kind ContactKind, raw string, at time.Time) (Person, error) {
+	return c.editContacts(ctx, id, kind, raw, at, true)
+}
+
+func (c *CRM) editContacts(ctx context.Context, id b2bkit.PersonID, kind ContactKind, raw string, at time.Time, retire bool) (Person, error) {
+	v, err := NormalizeContact(kind, raw)
+	if err != nil {
+		return Person{}, wrap(err)
+	}
+	if at.IsZero() {
+		at = c.now()
+	}
+	p, err := c.Person(ctx, id)
+	if err != nil {
+		return Person{}, err
+	}
+	if p.Erased() {
+		return Person{}, wrap(b2bkit.Invalid("person", "person %s is erased", p.ID))
+	}
+	found := false
+	for i := range p.Contacts {
+		x := &p.Contacts[i]
+		switch {
+		case x.Kind == kind && x.Value == v:
+			x.Until = time.Time{}
+			found = true
+		case retire && x.Kind == kind && x.Current():
+			x.Until = at
+			if x.Until.Before(x.Since) {
+				x.Until = x.Since
+			}
+		}
+	}
+	if !found {
+		p.Contacts = append(p.Contacts, ContactPoint{Kind: kind, Value: v, Since: at})
+	}
+	return c.putPerson(ctx, p)
+}
+
+// FindByContact finds a person by any contact point she has had, current or old: a mobile number
+// in any usual spelling, an e-mail address in any case, a WeChat id. An unknown contact point is an
+// error matching b2bkit.ErrNotFound; a malformed one matches b2bkit.ErrInvalid. Neither error
+// contains the contact point.
+func (c *CRM) FindByContact(ctx context.Context, kind ContactKind, raw string) (Person, error) {
+	v, err := NormalizeContact(kind, raw)
+	if err != nil {
+		return Person{}, wrap(err)
+	}
+	p, err := c.store.PersonByContact(ctx, ContactKey(kind, v))
+	if err != nil {
+		return Person{}, wrap(err)
+	}
+	return p, nil
+}
+
+// Employment spells.
+
+// StartJob records that a person started working at a company: a new spell with the title and roles,
+// from start, open (or ending at end, when set, for history entered after the fact). The person and
+// company must exist; the spell must not overlap another of hers at that company. Errors name the field.
+func (c *CRM) StartJob(ctx context.Context, person b2bkit.PersonID, company b2bkit.CompanyID, title string, roles []Role, start, end time.Time) (Spell, error) {
+	p, err := c.Person(ctx, person)
+	if err != nil {
+		return Spell{}, err
+	}
+	if p.Erased() {
+		return Spell{}, wrap(b2bkit.Invalid("person", "person %s is erased", p.ID))
+	}
+	if _, err := c.store.Company(ctx, company); err != nil {
+		return Spell{}, wrap(err)
+	}
+	s := Spell{ID: newSpellID(p.ID, company, start), Person: p.ID, Company: company, Title: title,
+		Roles: slices.Clone(roles), Start: start, End: end}
+	if err := s.Validate(); err != nil {
+		return Spell{}, wrap(b2bkit.InField("spell", err))
+	}
+	spells, err := c.store.Spells(ctx, p.ID, company)
+	if err != nil {
+		return Spell{}, wrap(err)
+	}
+	for _, o := range spells {
+		if s.Overlaps(o) {
+			return Spell{}, wrap(b2bkit.Invalid("spell.start", "overlaps spell %s of the same person at company %s", o.ID, company))
+		}
+	}
+	if err := c.store.Apply(ctx, Batch{Spells: []Spell{s}}); err != nil {
+		return Spell{}, wrap(err)
+	}
+	s.Version++
+	return s, nil
+}
+
+func newSpellID(p b2bkit.PersonID, co b2bkit.CompanyID, start time.Time) SpellID {
+	return SpellID(string(p) + "@" + string(co) + "@" + start.UTC().Format(time.RFC3339Nano))
+}
+
+// EndJob ends a current spell at end, which must not be before its start.
+func (c *CRM) EndJob(ctx context.Context, id SpellID, person b2bkit.PersonID, end time.Time) (Spell, error) {
+	spells, err := c.store.Spells(ctx, person, "")
+	if err != nil {
+		return Spell{}, wrap(err)
+	}
+	i := slices.IndexFunc(spells, func(s Spell) bool { return s.ID == id })
+	if i < 0 {
+		return Spell{}, wrap(b2bkit.NotFound("spell", string(id)))
+	}
+	s := spells[i]
+	if !s.Current() {
+		return Spell{}, wrap(b2bkit.Invalid("spell.end", "spell %s has already ended", id))
+	}
+	s.End = end
+	if err := s.Validate(); err != nil {
+		return Spell{}, wrap(b2bkit.InField("spell", err))
+	}
+	if err := c.store.Apply(ctx, Batch{Spells: []Spell{s}}); err != nil {
+		return Spell{}, wrap(err)
+	}
+	s.Version++
+	return s, nil
+}
+
+// History returns every spell of a person, oldest first: her career across employers, intact after
+// job changes, merges and erasure.
+func (c *CRM) History(ctx context.Context, person b2bkit.PersonID) ([]Spell, error) {
+	p, err := c.Person(ctx, person)
+	if err != nil {
+		return nil, err
+	}
+	s, err := c.store.Spells(ctx, p.ID, "")
+	return s, wrap(err)
+}
+
+// The buying committee.
+
+// A Seat is one role of a committee and the people holding it.
+type Seat struct {
+	Role    Role              `json:"role"`
+	Holders []b2bkit.PersonID `json:"holders"`
+}
+
+// A Member is one person on a committee, with the spell that puts her there.
+type Member struct {
+	Person b2bkit.PersonID `json:"person"`
+	Spell  SpellID         `json:"spell"`
+	Title  string          `json:"title"`
+	Roles  []Role          `json:"roles"`
+	Since  time.Time       `json:"since"`
+}
+
+// A Committee is a company's buying committee at a date (R1): who holds each role, and which of the
+// required roles nobody holds.
+type Committee struct {
+	Company b2bkit.CompanyID `json:"company"`
+	At      time.Time        `json:"at"`
+	// Members are the people with a spell at the company at At, by start, then spell id.
+	Members []Member `json:"members"`
+	// Seats lists every role, in role order, with its holders in member order.
+	Seats []Seat `json:"seats"`
+	// Required are the roles a complete committee holds; Missing those of them nobody holds.
+	Required []Role `json:"required"`
+	Missing  []Role `json:"missing"`
+	// Completeness is the share of required roles held, 0 to 1 at 4 places (HalfUp); 1 when no
+	// role is required.
+	Completeness decimal.Decimal `json:"-"`
+}
+
+// Complete reports whether every required role is held.
+func (c Committee) Complete() bool { return len(c.Missing) == 0 }
+
+// Holders returns the people holding role r.
+func (c Committee) Holders(r Role) []b2bkit.PersonID {
+	for _, s := range c.Seats {
+		if s.Role == r {
+			return s.Holders
+		}
+	}
+	return nil
+}
+
+// Committee returns who holds each buying role at company at the date at, and which required roles
+// are missing. An unknown company is an error matching b2bkit.ErrNotFound.
+func (c *CRM) Committee(ctx context.Context, company b2bkit.CompanyID, at time.Time) (Committee, error) {
+	if _, err := c.store.Company(ctx, company); err != nil {
+		return Committee{}, wrap(err)
+	}
+	spells, err := c.store.Spells(ctx, "", company)
+	if err != nil {
+		return Committee{}, wrap(err)
+	}
+	return c.committee(company, at, spells, ""), nil
+}
+
+// committee builds the committee from the company's spells, ignoring spell skip.
+func (c *CRM) committee(company b2bkit.CompanyID, at time.Time, spells []Spell, skip SpellID) Committee {
+	com := Committee{Company: company, At: at, Required: slices.Clone(c.required)}
+	roles := Roles()
+	com.Seats = make([]Seat, len(roles))
+	for i, r := range roles {
+		com.Seats[i].Role = r
+	}
+	for _, s := range spells {
+		if s.ID == skip || !s.ActiveAt(at) {
+			continue
+		}
+		com.Members = append(com.Members, Member{Person: s.Person, Spell: s.ID, Title: s.Title, Roles: s.Roles, Since: s.Start})
+		for _, r := range s.Roles {
+			if !slices.Contains(com.Seats[r].Holders, s.Person) {
+				com.Seats[r].Holders = append(com.Seats[r].Holders, s.Person)
+			}
+		}
+	}
+	held := 0
+	for _, r := range com.Required {
+		if len(com.Seats[r].Holders) == 0 {
+			com.Missing = append(com.Missing, r)
+		} else {
+			held++
+		}
+	}
+	com.Completeness = decimal.NewFromInt(1)
+	if n := len(com.Required); n > 0 {
+		com.Completeness = decimal.NewFromInt(int64(held)).DivRound(decimal.NewFromInt(int64(n)), 4)
+	}
+	return com
+}
+
+// Job changes.
+
+// ChangeJob records that a person moved to company to, with title and roles, at at (R3). It ends
+// her current spell at the old company at at, starts a spell at to, and — if to is unknown — creates
+// it as a target sourced by her ("followed key person"). All of it is written at once, or nothing is.
+//
+// If she holds several current jobs, the one started last (at a company other than to) ends. It
+// returns the JobChange: what the old account lost, whether it now lacks a required role, and the
+// lead at the new one. Moving to the company she already works at, an erased person, unknown or
+// repeated roles and an at before her current spell started are errors matching b2bkit.ErrInvalid;
+// an unknown person matches b2bkit.ErrNotFound.
+func (c *CRM) ChangeJob(ctx context.Context, person b2bkit.PersonID, to b2bkit.CompanyID, title string, roles []Role, at time.Time) (JobChange, error) {
+	var errs []error
+	if to == "" {
+		errs = append(errs, b2bkit.Invalid("to", "must not be empty"))
+	}
+	if at.IsZero() {
+		errs = append(errs, b2bkit.Invalid("at", "must be set"))
+	}
+	if len(title) > MaxNameLen {
+		errs = append(errs, b2bkit.Invalid("title", "must be at most %d bytes", MaxNameLen))
+	}
+	if err := validRoles("roles", roles); err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return JobChange{}, wrap(errors.Join(errs...))
+	}
+	p, err := c.Person(ctx, person)
+	if err != nil {
+		return JobChange{}, err
+	}
+	if p.Erased() {
+		return JobChange{}, wrap(b2bkit.Invalid("person", "person %s is erased", p.ID))
+	}
+	mine, err := c.store.Spells(ctx, p.ID, "")
+	if err != nil {
+		return JobChange{}, wrap(err)
+	}
+	var old *Spell
+	for i := range mine {
+		s := &mine[i]
+		if !s.Current() {
+			continue
+		}
+		if s.Company == to {
+			return JobChange{}, wrap(b2bkit.Invalid("to", "person %s already works at company %s", p.ID, to))
+		}
+		if old == nil || !s.Start.Before(old.Start) {
+			old = s
+		}
+	}
+	for _, s := range mine {
+		if s.Company == to && s.Overlaps(Spell{Start: at}) {
+			return JobChange{}, wrap(b2bkit.Invalid("at", "overlaps spell %s of the same person at company %s", s.ID, to))
+		}
+	}
+	jc := JobChange{ID: string(p.ID) + "@" + at.UTC().Format(time.RFC3339Nano), Person: p.ID, At: at,
+		To: to, Title: title, Roles: slices.Clone(roles), LostRoles: []Role{}, Uncovered: []Role{}}
+	var b Batch
+	if old != nil {
+		if at.Before(old.Start) {
+			return JobChange{}, wrap(b2bkit.Invalid("at", "must not be before the current spell %s started", old.ID))
+		}
+		oldCo, err := c.store.Company(ctx, old.Company)
+		if err != nil {
+			return JobChange{}, wrap(err)
+		}
+		spells, err := c.store.Spells(ctx, "", old.Company)
+		if err != nil {
+			return JobChange{}, wrap(err)
+		}
+		before := c.committee(old.Company, at, spells, "")
+		after := c.committee(old.Company, at, spells, old.ID)
+		for _, r := range before.Required {
+			if !slices.Contains(before.Missing, r) && slices.Contains(after.Missing, r) {
+				jc.Uncovered = append(jc.Uncovered, r)
+			}
+		}
+		jc.From, jc.FromTitle, jc.LostRoles = old.Company, old.Title, slices.Clone(old.Roles)
+		if jc.LostRoles == nil {
+			jc.LostRoles = []Role{}
+		}
+		jc.FromStage = oldCo.Stage
+		jc.LeftIncomplete = len(jc.Uncovered) > 0
+		closed := *old
+		closed.End = at
+		b.Spells = append(b.Spells, closed)
+	}
+	newCo, err := c.store.Company(ctx, to)
+	switch {
+	case err == nil:
+		jc.ToStage = newCo.Stage
+	case errors.Is(err, b2bkit.ErrNotFound):
+		jc.LeadCreated, jc.ToStage = true, Target
+		b.Companies = append(b.Companies, Company{ID: to, Name: string(to), Stage: Target,
+			Stages: []StageChange{{Stage: Target, At: at}}, Source: SourceFollowedKeyPerson, SourcePerson: p.ID})
+	default:
+		return JobChange{}, wrap(err)
+	}
+	b.Spells = append(b.Spells, Spell{ID: newSpellID(p.ID, to, at), Person: p.ID, Company: to, Title: title,
+		Roles: slices.Clone(roles), Start: at})
+	b.JobChanges = []JobChange{jc}
+	if err := c.store.Apply(ctx, b); err != nil {
+		return JobChange{}, wrap(err)
+	}
+	return jc.clone(), nil
+}
+
+// JobChanges yields the job changes at or after since, oldest first, for early warnings (R21):
+// a risk model reads them through an interface of its own with this method's signature.
+func (c *CRM) JobChanges(ctx context.Context, since time.Time) iter.Seq2[JobChange, error] {
+	return func(yield func(JobChange, error) bool) {
+		for j, err := range c.store.JobChanges(ctx, since) {
+			if !yield(j, wrap(err)) || err != nil {
+				return
+			}
+		}
+	}
+}

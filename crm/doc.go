@@ -1,0 +1,45 @@
+// Package crm keeps the two CRMs a B2B platform needs (R2): one around companies — the accounts the
+// ground team (地推) covers, converts and grows — and one around key persons (关键人, KP), the people
+// who buy, and who follow the platform from job to job.
+//
+// # Buying roles and the committee
+//
+// In B2B the user (使用者), the decision maker (决策者) and the payer (买单者) of a purchase are different
+// people (R1: 多人决策). A person's job at a company is an employment Spell carrying her title and
+// buying Roles from a start to an end. Committee answers, for one company at one date, who holds
+// each role and which required roles (User, DecisionMaker and Payer unless Options says otherwise)
+// nobody holds, with the completeness share.
+//
+// # Job changes
+//
+// People move (R3). A Person keeps one identity across employers and every contact point she has
+// had, so she is still found by the phone number she used at her last job. ChangeJob ends her spell
+// at the old company and starts one at the new company — never rewriting history — and returns a
+// JobChange with two facts: a lost key person at the old account (the roles it lost, and whether it
+// now lacks a required one) and a warm lead at the new one, created as a target sourced by her if
+// the platform did not know it. JobChanges streams them for early warnings (R21).
+//
+// # Companies, tiers and accounts
+//
+// A Company carries its unified social credit code (统一社会信用代码, checked per GB 32100-2015), its
+// territory and industry, the estimated yearly purchasing of the category (the wallet, R7), its
+// relationship stage with the date of every change, its reps and its tier. Tiers are explicit
+// (分级分类, R4): a TierPolicy of levels and weights gives points for money and for contributions
+// (出力出钱: on-time payment, referrals, reviews) over a window, and EvaluateTier moves a company up
+// and down (能进能退), keeping the history. A customer company has an owner account and operator
+// accounts (子母账号, R5); the host records operator activity and Digest summarises it for the owner.
+//
+// # Personal data
+//
+// Names and contact points are personal data. Person and ContactPoint mask them wherever they are
+// printed or logged (String, GoString, slog.LogValuer: 138****5678); errors never contain them; Erase
+// removes them and keeps the anonymous spells and roles, so account history stays whole.
+//
+// # Storage
+//
+// Storage is the host's (R23). Store is the narrow interface the CRM consumes, with the errors of each
+// method documented; its one write, Apply, takes a Batch so a job change or a merge is written whole
+// or not at all. MemoryStore is the concurrency-safe in-memory default, and crmtest.Run is the
+// conformance suite every adapter must pass. Errors wrap b2bkit.ErrInvalid, ErrNotFound or
+// ErrConflict and start with "crm:".
+package crm

@@ -1,0 +1,170 @@
+package crm
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/b2bkit/b2bkit"
+)
+
+// A Person is a key person (关键人) of the person CRM (R2): one identity across every employer she
+// has, with every contact point she has used. Her jobs are Spells; her identity never changes when
+// she moves (R3).
+//
+// Name and contact points are personal data. String, GoString and LogValue mask them, errors never
+// contain them, and Erase removes them while keeping the person's spells and roles.
+type Person struct {
+	// ID identifies the person; it is not personal data.
+	ID b2bkit.PersonID `json:"id"`
+	// Name is the person's name as the host records it.
+	Name string `json:"name"`
+	// Contacts are her contact points, current and old, in the order recorded.
+	Contacts []ContactPoint `json:"contacts"`
+	// MergedInto, when set, says this record was merged into another person; it keeps no contact
+	// points and no spells.
+	MergedInto b2bkit.PersonID `json:"merged_into,omitempty"`
+	// Absorbed lists the records merged into this one, so old ids stay traceable.
+	Absorbed []b2bkit.PersonID `json:"absorbed,omitempty"`
+	// ErasedAt, when set, is when the person's personal data was erased; the record stays as an
+	// anonymous placeholder so the spells and roles that point at it keep account history whole.
+	ErasedAt time.Time `json:"erased_at,omitzero"`
+	// Version is the stored version for optimistic concurrency; 0 for a person not yet stored.
+	Version int64 `json:"version"`
+}
+
+// Erased reports whether the person's personal data has been erased.
+func (p Person) Erased() bool { return !p.ErasedAt.IsZero() }
+
+// CurrentContacts returns the contact points still in use.
+func (p Person) CurrentContacts() []ContactPoint {
+	var out []ContactPoint
+	for _, c := range p.Contacts {
+		if c.Current() {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// MaskedName returns the name with all but its first character hidden: 王**.
+func (p Person) MaskedName() string {
+	if p.Name == "" {
+		return ""
+	}
+	r, n := utf8.DecodeRuneInString(p.Name)
+	rest := utf8.RuneCountInString(p.Name[n:])
+	if rest > 8 {
+		rest = 8
+	}
+	return string(r) + strings.Repeat("*", max(rest, 1))
+}
+
+// String prints the person with her personal data masked: "P-1 王** [mobile 138****5678]".
+func (p Person) String() string {
+	var b strings.Builder
+	b.WriteString(string(p.ID))
+	if p.Erased() {
+		b.WriteString(" (erased)")
+		return b.String()
+	}
+	if p.Name != "" {
+		b.WriteString(" ")
+		b.WriteString(p.MaskedName())
+	}
+	if len(p.Contacts) > 0 {
+		b.WriteString(" [")
+		for i, c := range p.Contacts {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(c.String())
+		}
+		b.WriteString("]")
+	}
+	return b.String()
+}
+
+// GoString prints the person masked, so %#v does not leak personal data either.
+func (p Person) GoString() string { return "crm.Person{" + p.String() + "}" }
+
+// LogValue logs the person with her personal data masked.
+func (p Person) LogValue() slog.Value {
+	attrs := []slog.Attr{slog.String("id", string(p.ID))}
+	if p.Erased() {
+		return slog.GroupValue(append(attrs, slog.Bool("erased", true))...)
+	}
+	attrs = append(attrs, slog.String("name", p.MaskedName()))
+	cs := make([]string, len(p.Contacts))
+	for i, c := range p.Contacts {
+		cs[i] = c.String()
+	}
+	attrs = append(attrs, slog.Any("contacts", cs))
+	if p.MergedInto != "" {
+		attrs = append(attrs, slog.String("merged_into", string(p.MergedInto)))
+	}
+	return slog.GroupValue(attrs...)
+}
+
+// MaxNameLen bounds a person's or company's name.
+const MaxNameLen = 200
+
+// Validate reports every problem with the person: no id, a name too long, a contact point of
+// unknown kind, not normalised, repeated, or retired before it started. Errors match b2bkit.ErrInvalid
+// and name the field; they never contain the contact points themselves.
+func (p Person) Validate() error {
+	var errs []error
+	if p.ID == "" {
+		errs = append(errs, b2bkit.Invalid("id", "must not be empty"))
+	}
+	if len(p.Name) > MaxNameLen || !utf8.ValidString(p.Name) {
+		errs = append(errs, b2bkit.Invalid("name", "must be valid UTF-8 of at most %d bytes", MaxNameLen))
+	}
+	if p.MergedInto == p.ID && p.ID != "" {
+		errs = append(errs, b2bkit.Invalid("merged_into", "must not be the person herself"))
+	}
+	seen := make(map[string]bool, len(p.Contacts))
+	for i, c := range p.Contacts {
+		f := fmt.Sprintf("contacts[%d]", i)
+		if !c.Kind.Valid() {
+			errs = append(errs, b2bkit.Invalid(f+".kind", "unknown contact kind %d", int(c.Kind)))
+			continue
+		}
+		if n, err := NormalizeContact(c.Kind, c.Value); err != nil {
+			errs = append(errs, b2bkit.InField(f+".value", err))
+		} else if n != c.Value {
+			errs = append(errs, b2bkit.Invalid(f+".value", "is not normalised"))
+		}
+		if seen[c.key()] {
+			errs = append(errs, b2bkit.Invalid(f, "repeats an earlier contact point"))
+		}
+		seen[c.key()] = true
+		if !c.Until.IsZero() && c.Until.Before(c.Since) {
+			errs = append(errs, b2bkit.Invalid(f+".until", "must not be before since"))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// clone returns a deep copy, so a store never shares slices with its callers.
+func (p Person) clone() Person {
+	p.Contacts = cloneSlice(p.Contacts)
+	p.Absorbed = cloneSlice(p.Absorbed)
+	return p
+}
+
+func cloneSlice[T any](s []T) []T {
+	if s == nil {
+		return nil
+	}
+	return append(make([]T, 0, len(s)), s...)
+}
+
+// UnmarshalJSON reads a person strictly: unknown fields are errors.
+func (p *Person) UnmarshalJSON(b []byte) error {
+	type plain Person
+	return b2bkit.DecodeJSONStrict(b, (*plain)(p))
+}

@@ -1,0 +1,490 @@
+package crm
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+)
+
+// A Store keeps the two CRMs: companies, people, their employment spells, job changes, and the
+// accounts of customer companies with their activity. Storage is the host's (R23): a host adapts its
+// database to this interface, and the adapter must pass crmtest.Run. MemoryStore is the default.
+//
+// Reads return copies: changing a returned value never changes what is stored. Every error wraps
+// b2bkit.ErrNotFound, ErrConflict or ErrInvalid as documented per method; a cancelled context
+// returns the context's error.
+type Store interface {
+	// Company returns the company with the given id, or an error matching b2bkit.ErrNotFound.
+	Company(ctx context.Context, id b2bkit.CompanyID) (Company, error)
+	// Companies yields every company in ascending id order.
+	Companies(ctx context.Context) iter.Seq2[Company, error]
+	// Person returns the person with the given id — also a merged or erased one — or an error
+	// matching b2bkit.ErrNotFound.
+	Person(ctx context.Context, id b2bkit.PersonID) (Person, error)
+	// PersonByContact returns the person holding the contact point with key (see ContactKey), current
+	// or old, or an error matching b2bkit.ErrNotFound. The error never contains the key.
+	PersonByContact(ctx context.Context, key string) (Person, error)
+	// Spells returns the spells of a person (when person is set), of a company (when company is
+	// set), or of that person at that company (both set), ordered by Start, then ID. Neither set is
+	// an error matching b2bkit.ErrInvalid. Unknown ids give an empty list.
+	Spells(ctx context.Context, person b2bkit.PersonID, company b2bkit.CompanyID) ([]Spell, error)
+	// JobChanges yields the job changes with At not before since, ordered by At, then ID.
+	JobChanges(ctx context.Context, since time.Time) iter.Seq2[JobChange, error]
+	// Account returns the account with the given id, or an error matching b2bkit.ErrNotFound.
+	Account(ctx context.Context, id AccountID) (Account, error)
+	// Accounts returns the accounts of a company in ascending id order; none is an empty list.
+	Accounts(ctx context.Context, company b2bkit.CompanyID) ([]Account, error)
+	// Activities yields the activities of a company's accounts with from <= At < to, ordered by At,
+	// then ID.
+	Activities(ctx context.Context, company b2bkit.CompanyID, from, to time.Time) iter.Seq2[Activity, error]
+	// Apply writes a batch atomically: all of it or, on any error, nothing.
+	//
+	// Companies, people, spells and accounts are versioned: a record's Version must equal the stored
+	// version (0 for a record that must not exist yet) and is stored incremented by one. A stale or
+	// unexpected version is an error matching b2bkit.ErrConflict, as is a contact point already held
+	// by another person, a second owner account for a company, and a job change or activity whose
+	// ID is already stored. A record that fails its Validate, or two records with one ID in the
+	// batch, is an error matching b2bkit.ErrInvalid.
+	Apply(ctx context.Context, b Batch) error
+}
+
+// A Batch is one atomic write to a Store.
+type Batch struct {
+	Companies  []Company
+	People     []Person
+	Spells     []Spell
+	Accounts   []Account
+	JobChanges []JobChange
+	Activities []Activity
+}
+
+var _ Store = (*MemoryStore)(nil)
+
+// MemoryStore is the in-memory Store: safe for concurrent use, returning copies. Its zero value is
+// not ready; use NewMemoryStore.
+type MemoryStore struct {
+	mu         sync.RWMutex
+	companies  map[b2bkit.CompanyID]Company
+	people     map[b2bkit.PersonID]Person
+	contacts   map[string]b2bkit.PersonID
+	spells     map[SpellID]Spell
+	byPerson   map[b2bkit.PersonID][]SpellID
+	byCompany  map[b2bkit.CompanyID][]SpellID
+	changes    []JobChange // ordered by At, ID
+	changeIDs  map[string]bool
+	accounts   map[AccountID]Account
+	accountsOf map[b2bkit.CompanyID][]AccountID
+	activities map[b2bkit.CompanyID][]Activity // ordered by At, ID
+	activityID map[string]bool
+}
+
+// NewMemoryStore returns an empty MemoryStore.
+func NewMemoryStore() *MemoryStore {
+	return &MemoryStore{
+		companies:  map[b2bkit.CompanyID]Company{},
+		people:     map[b2bkit.PersonID]Person{},
+		contacts:   map[string]b2bkit.PersonID{},
+		spells:     map[SpellID]Spell{},
+		byPerson:   map[b2bkit.PersonID][]SpellID{},
+		byCompany:  map[b2bkit.CompanyID][]SpellID{},
+		changeIDs:  map[string]bool{},
+		accounts:   map[AccountID]Account{},
+		accountsOf: map[b2bkit.CompanyID][]AccountID{},
+		activities: map[b2bkit.CompanyID][]Activity{},
+		activityID: map[string]bool{},
+	}
+}
+
+// Company implements Store.
+func (m *MemoryStore) Company(ctx context.Context, id b2bkit.CompanyID) (Company, error) {
+	if err := ctx.Err(); err != nil {
+		return Company{}, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	c, ok := m.companies[id]
+	if !ok {
+		return Company{}, b2bkit.NotFound("company", string(id))
+	}
+	return c.clone(), nil
+}
+
+// Companies implements Store. It reads a snapshot taken when iteration starts.
+func (m *MemoryStore) Companies(ctx context.Context) iter.Seq2[Company, error] {
+	return func(yield func(Company, error) bool) {
+		m.mu.RLock()
+		list := make([]Company, 0, len(m.companies))
+		for _, c := range m.companies {
+			list = append(list, c.clone())
+		}
+		m.mu.RUnlock()
+		slices.SortFunc(list, func(a, b Company) int { return cmp.Compare(a.ID, b.ID) })
+		for _, c := range list {
+			if err := ctx.Err(); err != nil {
+				yield(Company{}, err)
+				return
+			}
+			if !yield(c, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Person implements Store.
+func (m *MemoryStore) Person(ctx context.Context, id b2bkit.PersonID) (Person, error) {
+	if err := ctx.Err(); err != nil {
+		return Person{}, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	p, ok := m.people[id]
+	if !ok {
+		return Person{}, b2bkit.NotFound("person", string(id))
+	}
+	return p.clone(), nil
+}
+
+// errNoContact is returned for an unknown contact point; it names no value.
+var errNoContact = &b2bkit.RecordError{Kind: "person", Problem: "no person has this contact point", Err: b2bkit.ErrNotFound}
+
+// PersonByContact implements Store.
+func (m *MemoryStore) PersonByContact(ctx context.Context, key string) (Person, error) {
+	if err := ctx.Err(); err != nil {
+		return Person{}, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	id, ok := m.contacts[key]
+	if !ok {
+		return Person{}, errNoContact
+	}
+	return m.people[id].clone(), nil
+}
+
+// Spells implements Store.
+func (m *MemoryStore) Spells(ctx context.Context, person b2bkit.PersonID, company b2bkit.CompanyID) ([]Spell, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if person == "" && company == "" {
+		return nil, b2bkit.Invalid("spells", "name a person, a company or both")
+	}
+	m.mu.RLock()
+	ids := m.byPerson[person]
+	if person == "" || (company != "" && len(m.byCompany[company]) < len(ids)) {
+		ids = m.byCompany[company]
+	}
+	out := make([]Spell, 0, len(ids))
+	for _, id := range ids {
+		s := m.spells[id]
+		if (person == "" || s.Person == person) && (company == "" || s.Company == company) {
+			out = append(out, s.clone())
+		}
+	}
+	m.mu.RUnlock()
+	slices.SortFunc(out, compareSpells)
+	return out, nil
+}
+
+func compareSpells(a, b Spell) int {
+	if c := a.Start.Compare(b.Start); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
+func compareChanges(a, b JobChange) int {
+	if c := a.At.Compare(b.At); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
+func compareActivities(a, b Activity) int {
+	if c := a.At.Compare(b.At); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
+// JobChanges implements Store. It reads a snapshot taken when iteration starts.
+func (m *MemoryStore) JobChanges(ctx context.Context, since time.Time) iter.Seq2[JobChange, error] {
+	return func(yield func(JobChange, error) bool) {
+		m.mu.RLock()
+		i, _ := slices.BinarySearchFunc(m.changes, since, func(j JobChange, t time.Time) int { return j.At.Compare(t) })
+		list := make([]JobChange, 0, len(m.changes)-i)
+		for _, j := range m.changes[i:] {
+			list = append(list, j.clone())
+		}
+		m.mu.RUnlock()
+		for _, j := range list {
+			if err := ctx.Err(); err != nil {
+				yield(JobChange{}, err)
+				return
+			}
+			if !yield(j, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Account implements Store.
+func (m *MemoryStore) Account(ctx context.Context, id AccountID) (Account, error) {
+	if err := ctx.Err(); err != nil {
+		return Account{}, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	a, ok := m.accounts[id]
+	if !ok {
+		return Account{}, b2bkit.NotFound("account", string(id))
+	}
+	return a, nil
+}
+
+// Accounts implements Store.
+func (m *MemoryStore) Accounts(ctx context.Context, company b2bkit.CompanyID) ([]Account, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	out := make([]Account, 0, len(m.accountsOf[company]))
+	for _, id := range m.accountsOf[company] {
+		out = append(out, m.accounts[id])
+	}
+	m.mu.RUnlock()
+	slices.SortFunc(out, func(a, b Account) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+// Activities implements Store. It reads a snapshot taken when iteration starts.
+func (m *MemoryStore) Activities(ctx context.Context, company b2bkit.CompanyID, from, to time.Time) iter.Seq2[Activity, error] {
+	return func(yield func(Activity, error) bool) {
+		m.mu.RLock()
+		all := m.activities[company]
+		i, _ := slices.BinarySearchFunc(all, from, func(a Activity, t time.Time) int { return a.At.Compare(t) })
+		j, _ := slices.BinarySearchFunc(all, to, func(a Activity, t time.Time) int { return a.At.Compare(t) })
+		var list []Activity
+		if j > i {
+			list = slices.Clone(all[i:j])
+		}
+		m.mu.RUnlock()
+		for _, a := range list {
+			if err := ctx.Err(); err != nil {
+				yield(Activity{}, err)
+				return
+			}
+			if !yield(a, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Apply implements Store.
+func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := validateBatch(b); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.check(b); err != nil {
+		return err
+	}
+	// Every check passed: from here on nothing fails, so the batch is all or nothing.
+	for _, c := range b.Companies {
+		c = c.clone()
+		c.Version++
+		m.companies[c.ID] = c
+	}
+	for _, p := range b.People {
+		if old, ok := m.people[p.ID]; ok {
+			for _, c := range old.Contacts {
+				delete(m.contacts, c.key())
+			}
+		}
+		p = p.clone()
+		p.Version++
+		m.people[p.ID] = p
+	}
+	for _, p := range b.People {
+		for _, c := range p.Contacts {
+			m.contacts[c.key()] = p.ID
+		}
+	}
+	for _, s := range b.Spells {
+		old, ok := m.spells[s.ID]
+		if ok && old.Person != s.Person {
+			m.byPerson[old.Person] = slices.DeleteFunc(m.byPerson[old.Person], func(id SpellID) bool { return id == s.ID })
+		}
+		if ok && old.Company != s.Company {
+			m.byCompany[old.Company] = slices.DeleteFunc(m.byCompany[old.Company], func(id SpellID) bool { return id == s.ID })
+		}
+		if !ok || old.Person != s.Person {
+			m.byPerson[s.Person] = append(m.byPerson[s.Person], s.ID)
+		}
+		if !ok || old.Company != s.Company {
+			m.byCompany[s.Company] = append(m.byCompany[s.Company], s.ID)
+		}
+		s = s.clone()
+		s.Version++
+		m.spells[s.ID] = s
+	}
+	for _, a := range b.Accounts {
+		if _, ok := m.accounts[a.ID]; !ok {
+			m.accountsOf[a.Company] = append(m.accountsOf[a.Company], a.ID)
+		}
+		a.Version++
+		m.accounts[a.ID] = a
+	}
+	for _, j := range b.JobChanges {
+		j = j.clone()
+		i, _ := slices.BinarySearchFunc(m.changes, j, compareChanges)
+		m.changes = slices.Insert(m.changes, i, j)
+		m.changeIDs[j.ID] = true
+	}
+	for _, a := range b.Activities {
+		list := m.activities[a.Company]
+		i, _ := slices.BinarySearchFunc(list, a, compareActivities)
+		m.activities[a.Company] = slices.Insert(list, i, a)
+		m.activityID[a.ID] = true
+	}
+	return nil
+}
+
+// validateBatch checks every record and that no id repeats within the batch.
+func validateBatch(b Batch) error {
+	var errs []error
+	check := func(kind string, i int, id string, err error, seen map[string]bool) {
+		if err != nil {
+			errs = append(errs, b2bkit.InField(fmt.Sprintf("%s[%d]", kind, i), err))
+		}
+		if seen[id] {
+			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("%s[%d].id", kind, i), "repeats an id of this batch"))
+		}
+		seen[id] = true
+	}
+	seen := map[string]bool{}
+	for i, c := range b.Companies {
+		check("companies", i, string(c.ID), c.Validate(), seen)
+	}
+	clear(seen)
+	for i, p := range b.People {
+		check("people", i, string(p.ID), p.Validate(), seen)
+	}
+	clear(seen)
+	for i, s := range b.Spells {
+		check("spells", i, string(s.ID), s.Validate(), seen)
+	}
+	clear(seen)
+	for i, a := range b.Accounts {
+		check("accounts", i, string(a.ID), a.Validate(), seen)
+	}
+	clear(seen)
+	for i, j := range b.JobChanges {
+		var err error
+		if j.ID == "" || j.Person == "" || j.At.IsZero() {
+			err = b2bkit.Invalid("", "a job change needs an id, a person and a time")
+		}
+		check("job_changes", i, j.ID, err, seen)
+	}
+	clear(seen)
+	for i, a := range b.Activities {
+		check("activities", i, a.ID, a.Validate(), seen)
+	}
+	return errors.Join(errs...)
+}
+
+// check tests the batch against what is stored; the caller holds the write lock.
+func (m *MemoryStore) check(b Batch) error {
+	for _, c := range b.Companies {
+		if got := m.companies[c.ID].Version; got != c.Version {
+			return staleVersion("company", string(c.ID), c.Version, got)
+		}
+	}
+	batchPeople := make(map[b2bkit.PersonID]*Person, len(b.People))
+	for i, p := range b.People {
+		if got := m.people[p.ID].Version; got != p.Version {
+			return staleVersion("person", string(p.ID), p.Version, got)
+		}
+		batchPeople[p.ID] = &b.People[i]
+	}
+	claimed := map[string]b2bkit.PersonID{}
+	for _, p := range b.People {
+		for _, c := range p.Contacts {
+			k := c.key()
+			if other, ok := claimed[k]; ok && other != p.ID {
+				return b2bkit.Conflict("person", string(p.ID), fmt.Sprintf("a %s contact point is also given to person %s", c.Kind, other))
+			}
+			claimed[k] = p.ID
+			owner, ok := m.contacts[k]
+			if !ok || owner == p.ID {
+				continue
+			}
+			if op, inBatch := batchPeople[owner]; inBatch && !slices.ContainsFunc(op.Contacts, func(x ContactPoint) bool { return x.key() == k }) {
+				continue // the batch takes it from its owner
+			}
+			return b2bkit.Conflict("person", string(p.ID), fmt.Sprintf("a %s contact point already belongs to person %s", c.Kind, owner))
+		}
+	}
+	for _, s := range b.Spells {
+		if got := m.spells[s.ID].Version; got != s.Version {
+			return staleVersion("spell", string(s.ID), s.Version, got)
+		}
+	}
+	owners := map[b2bkit.CompanyID]AccountID{}
+	for _, a := range b.Accounts {
+		old, ok := m.accounts[a.ID]
+		if old.Version != a.Version {
+			return staleVersion("account", string(a.ID), a.Version, old.Version)
+		}
+		if ok && old.Company != a.Company {
+			return b2bkit.Conflict("account", string(a.ID), "an account cannot move to another company")
+		}
+		if a.Kind != Owner {
+			continue
+		}
+		if o, dup := owners[a.Company]; dup {
+			return b2bkit.Conflict("account", string(a.ID), fmt.Sprintf("company %s already has owner account %s", a.Company, o))
+		}
+		owners[a.Company] = a.ID
+		for _, id := range m.accountsOf[a.Company] {
+			if x := m.accounts[id]; x.Kind == Owner && x.ID != a.ID {
+				return b2bkit.Conflict("account", string(a.ID), fmt.Sprintf("company %s already has owner account %s", a.Company, x.ID))
+			}
+		}
+	}
+	for _, j := range b.JobChanges {
+		if m.changeIDs[j.ID] {
+			return b2bkit.Conflict("job change", j.ID, "already recorded")
+		}
+	}
+	for _, a := range b.Activities {
+		if m.activityID[a.ID] {
+			return b2bkit.Conflict("activity", a.ID, "already recorded")
+		}
+	}
+	return nil
+}
+
+func staleVersion(kind, id string, have, stored int64) error {
+	if stored == 0 {
+		return b2bkit.Conflict(kind, id, fmt.Sprintf("version %d given but no such record is stored", have))
+	}
+	if have == 0 {
+		return b2bkit.Conflict(kind, id, "already exists")
+	}
+	return b2bkit.Conflict(kind, id, fmt.Sprintf("stale version %d, stored is %d", have, stored))
+}

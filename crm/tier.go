@@ -1,0 +1,325 @@
+package crm
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/shopspring/decimal"
+)
+
+// A ContributionKind is one way a customer earns tier points (R4: 出力出钱 — contribution counts, not
+// only money).
+type ContributionKind int
+
+const (
+	// Purchase is money spent on the platform; its Amount is the money (negative for a return).
+	Purchase ContributionKind = iota
+	// OnTimePayment is an invoice paid by its due date.
+	OnTimePayment
+	// Referral is another company brought to the platform.
+	Referral
+	// Review is a product or supplier review written.
+	Review
+)
+
+var contributionWords = [...]string{Purchase: "purchase", OnTimePayment: "on_time_payment", Referral: "referral", Review: "review"}
+
+// Valid reports whether k is a known kind.
+func (k ContributionKind) Valid() bool { return k >= 0 && int(k) < len(contributionWords) }
+
+// String returns the kind's word.
+func (k ContributionKind) String() string {
+	if !k.Valid() {
+		return fmt.Sprintf("ContributionKind(%d)", int(k))
+	}
+	return contributionWords[k]
+}
+
+// MarshalText encodes the kind as its word.
+func (k ContributionKind) MarshalText() ([]byte, error) {
+	if !k.Valid() {
+		return nil, b2bkit.Invalid("kind", "unknown contribution kind %d", int(k))
+	}
+	return []byte(k.String()), nil
+}
+
+// UnmarshalText decodes a kind from its word.
+func (k *ContributionKind) UnmarshalText(b []byte) error {
+	v, err := parseWord(contributionWords[:], b, "contribution kind")
+	*k = ContributionKind(v)
+	return err
+}
+
+// A Contribution is one thing a customer company did that earns tier points.
+type Contribution struct {
+	Company b2bkit.CompanyID
+	Kind    ContributionKind
+	// Amount is the money of a Purchase; for other kinds the count (zero counts as one).
+	Amount decimal.Decimal
+	At     time.Time
+}
+
+// A TierLevel is one tier of a TierPolicy: the points it takes and what it gives.
+type TierLevel struct {
+	// Name is the tier's name, shown to the customer ("silver", "金牌").
+	Name string
+	// MinPoints is the least number of points that reaches the tier.
+	MinPoints decimal.Decimal
+	// Privileges are what the tier gives (特权): words the host's pricing and service read.
+	Privileges []string
+}
+
+// TierWeights say how many points each contribution earns.
+type TierWeights struct {
+	// Purchase is points per unit of money spent.
+	Purchase decimal.Decimal
+	// OnTimePayment, Referral and Review are points per contribution.
+	OnTimePayment decimal.Decimal
+	Referral      decimal.Decimal
+	Review        decimal.Decimal
+}
+
+func (w TierWeights) of(k ContributionKind) decimal.Decimal {
+	switch k {
+	case Purchase:
+		return w.Purchase
+	case OnTimePayment:
+		return w.OnTimePayment
+	case Referral:
+		return w.Referral
+	default:
+		return w.Review
+	}
+}
+
+// A TierPolicy is the host's customer tiers (R4: 分级分类), explicit and shown to customers: the
+// levels, the weights of purchases and contributions, and the window the points are counted over.
+// Because points only count within the window, a customer who stops contributing goes down a tier
+// (能进能退). It is plain data; load it with LoadTierPolicy.
+type TierPolicy struct {
+	// Levels are the tiers from lowest to highest; MinPoints strictly ascend and the first is 0,
+	// so every customer has a tier.
+	Levels []TierLevel
+	// Weights are the points per purchase money and per contribution.
+	Weights TierWeights
+	// WindowDays is how many calendar days back from the evaluation date contributions count,
+	// 1 to 3660.
+	WindowDays int
+}
+
+type tierLevelJSON struct {
+	Name       string             `json:"name"`
+	MinPoints  b2bkit.JSONDecimal `json:"min_points"`
+	Privileges []string           `json:"privileges,omitempty"`
+}
+
+type tierWeightsJSON struct {
+	Purchase      b2bkit.JSONDecimal `json:"purchase"`
+	OnTimePayment b2bkit.JSONDecimal `json:"on_time_payment"`
+	Referral      b2bkit.JSONDecimal `json:"referral"`
+	Review        b2bkit.JSONDecimal `json:"review"`
+}
+
+type tierPolicyJSON struct {
+	Levels     []tierLevelJSON `json:"levels"`
+	Weights    tierWeightsJSON `json:"weights"`
+	WindowDays int             `json:"window_days"`
+}
+
+// MarshalJSON writes the policy with snake_case names and decimals as strings.
+func (p TierPolicy) MarshalJSON() ([]byte, error) {
+	w := tierPolicyJSON{WindowDays: p.WindowDays, Weights: tierWeightsJSON{
+		b2bkit.JSONDecimal{Decimal: p.Weights.Purchase}, b2bkit.JSONDecimal{Decimal: p.Weights.OnTimePayment},
+		b2bkit.JSONDecimal{Decimal: p.Weights.Referral}, b2bkit.JSONDecimal{Decimal: p.Weights.Review}}}
+	w.Levels = make([]tierLevelJSON, len(p.Levels))
+	for i, l := range p.Levels {
+		w.Levels[i] = tierLevelJSON{l.Name, b2bkit.JSONDecimal{Decimal: l.MinPoints}, l.Privileges}
+	}
+	return json.Marshal(w)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, strictly: unknown fields are errors.
+func (p *TierPolicy) UnmarshalJSON(b []byte) error {
+	var w tierPolicyJSON
+	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+		return err
+	}
+	*p = TierPolicy{WindowDays: w.WindowDays, Weights: TierWeights{w.Weights.Purchase.Decimal,
+		w.Weights.OnTimePayment.Decimal, w.Weights.Referral.Decimal, w.Weights.Review.Decimal}}
+	if w.Levels != nil {
+		p.Levels = make([]TierLevel, len(w.Levels))
+	}
+	for i, l := range w.Levels {
+		p.Levels[i] = TierLevel{Name: l.Name, MinPoints: l.MinPoints.Decimal, Privileges: l.Privileges}
+	}
+	return nil
+}
+
+// LoadTierPolicy reads a TierPolicy from JSON, strictly (unknown fields rejected, at most
+// b2bkit.MaxJSONBytes), and validates it. Errors match b2bkit.ErrInvalid.
+func LoadTierPolicy(r io.Reader) (TierPolicy, error) {
+	data, err := io.ReadAll(io.LimitReader(r, b2bkit.MaxJSONBytes+1))
+	if err != nil {
+		return TierPolicy{}, wrap(b2bkit.Invalid("", "reading tier policy: %v", err))
+	}
+	var p TierPolicy
+	if err := b2bkit.DecodeJSONStrict(data, &p); err != nil {
+		return TierPolicy{}, wrap(b2bkit.InField("tier_policy", err))
+	}
+	if err := p.Validate(); err != nil {
+		return TierPolicy{}, wrap(err)
+	}
+	return p, nil
+}
+
+// MaxTierLevels bounds the levels of a policy.
+const MaxTierLevels = 100
+
+// Validate reports every problem with the policy: no levels, too many, a level without a name or
+// with a repeated one, thresholds that do not strictly ascend from 0, negative weights, a window
+// outside 1 to 3660 days. Errors match b2bkit.ErrInvalid and name the field.
+func (p TierPolicy) Validate() error {
+	var errs []error
+	switch {
+	case len(p.Levels) == 0:
+		errs = append(errs, b2bkit.Invalid("tier_policy.levels", "must have at least one level"))
+	case len(p.Levels) > MaxTierLevels:
+		errs = append(errs, b2bkit.Invalid("tier_policy.levels", "must have at most %d levels", MaxTierLevels))
+	case !p.Levels[0].MinPoints.IsZero():
+		errs = append(errs, b2bkit.Invalid("tier_policy.levels[0].min_points", "must be 0, so every customer has a tier"))
+	}
+	names := map[string]bool{}
+	for i, l := range p.Levels {
+		f := fmt.Sprintf("tier_policy.levels[%d]", i)
+		if l.Name == "" || len(l.Name) > 64 {
+			errs = append(errs, b2bkit.Invalid(f+".name", "must be 1 to 64 bytes"))
+		} else if names[l.Name] {
+			errs = append(errs, b2bkit.Invalid(f+".name", "repeats the name of an earlier level"))
+		}
+		names[l.Name] = true
+		if i > 0 && l.MinPoints.Cmp(p.Levels[i-1].MinPoints) <= 0 {
+			errs = append(errs, b2bkit.Invalid(f+".min_points", "must be more than the previous level's"))
+		}
+	}
+	for _, w := range []struct {
+		f string
+		d decimal.Decimal
+	}{{"purchase", p.Weights.Purchase}, {"on_time_payment", p.Weights.OnTimePayment},
+		{"referral", p.Weights.Referral}, {"review", p.Weights.Review}} {
+		if w.d.Sign() < 0 {
+			errs = append(errs, b2bkit.Invalid("tier_policy.weights."+w.f, "must be >= 0"))
+		}
+	}
+	if p.WindowDays < 1 || p.WindowDays > b2bkit.MaxTermDays {
+		errs = append(errs, b2bkit.Invalid("tier_policy.window_days", "must be 1 to %d", b2bkit.MaxTermDays))
+	}
+	return errors.Join(errs...)
+}
+
+// A TierScore is a company's standing under a policy at a date.
+type TierScore struct {
+	Company b2bkit.CompanyID
+	At      time.Time
+	// Points are all points in the window; PurchasePoints and ContributionPoints split them into
+	// money and the rest (R4).
+	Points, PurchasePoints, ContributionPoints decimal.Decimal
+	// Level is the tier reached: the highest level whose MinPoints the points reach.
+	Level TierLevel
+	// Next is the name of the next tier up, empty at the top; ToNext the points still missing.
+	Next   string
+	ToNext decimal.Decimal
+}
+
+// Score sums a company's points at at — contributions of other companies, from the future or from
+// before the window are skipped — and finds the tier they reach. The policy must be valid; a
+// contribution of unknown kind, or a negative count, is an error naming it.
+func (p TierPolicy) Score(company b2bkit.CompanyID, contributions iter.Seq[Contribution], at time.Time) (TierScore, error) {
+	if err := p.Validate(); err != nil {
+		return TierScore{}, wrap(err)
+	}
+	from := b2bkit.AddDays(at, -p.WindowDays)
+	s := TierScore{Company: company, At: at, PurchasePoints: decimal.Zero, ContributionPoints: decimal.Zero}
+	one := decimal.NewFromInt(1)
+	i := -1
+	for c := range contributions {
+		i++
+		if c.Company != company || c.At.After(at) || !c.At.After(from) {
+			continue
+		}
+		if !c.Kind.Valid() {
+			return TierScore{}, wrap(b2bkit.Invalid(fmt.Sprintf("contributions[%d].kind", i), "unknown contribution kind %d", int(c.Kind)))
+		}
+		if c.Kind == Purchase {
+			s.PurchasePoints = s.PurchasePoints.Add(c.Amount.Mul(p.Weights.Purchase))
+			continue
+		}
+		n := c.Amount
+		switch {
+		case n.IsZero():
+			n = one
+		case n.Sign() < 0:
+			return TierScore{}, wrap(b2bkit.Invalid(fmt.Sprintf("contributions[%d].amount", i), "a count must be >= 0"))
+		}
+		s.ContributionPoints = s.ContributionPoints.Add(n.Mul(p.Weights.of(c.Kind)))
+	}
+	s.Points = s.PurchasePoints.Add(s.ContributionPoints)
+	lvl := 0
+	for j, l := range p.Levels {
+		if s.Points.Cmp(l.MinPoints) >= 0 {
+			lvl = j
+		}
+	}
+	s.Level = p.Levels[lvl]
+	s.ToNext = decimal.Zero
+	if lvl+1 < len(p.Levels) {
+		s.Next = p.Levels[lvl+1].Name
+		s.ToNext = p.Levels[lvl+1].MinPoints.Sub(s.Points)
+	}
+	return s, nil
+}
+
+// A TierResult is the outcome of EvaluateTier: the score, the company as stored after it, and the
+// change made, if any.
+type TierResult struct {
+	Score   TierScore
+	Company Company
+	// Changed says the tier moved; Change is the record appended to the company's TierHistory.
+	Changed bool
+	Change  TierChange
+}
+
+// EvaluateTier scores a company under policy at at and stores its tier: up when it earned more,
+// down when it earned less (R4: 能进能退). Every move is appended to the company's TierHistory; an
+// unchanged tier writes nothing. The first evaluation records a change from "" to the tier reached.
+// An at before the last recorded tier change is an error matching b2bkit.ErrInvalid.
+func (c *CRM) EvaluateTier(ctx context.Context, company b2bkit.CompanyID, policy TierPolicy, contributions iter.Seq[Contribution], at time.Time) (TierResult, error) {
+	co, err := c.store.Company(ctx, company)
+	if err != nil {
+		return TierResult{}, wrap(err)
+	}
+	s, err := policy.Score(company, contributions, at)
+	if err != nil {
+		return TierResult{}, err
+	}
+	res := TierResult{Score: s, Company: co}
+	if co.Tier == s.Level.Name {
+		return res, nil
+	}
+	if n := len(co.TierHistory); n > 0 && at.Before(co.TierHistory[n-1].At) {
+		return TierResult{}, wrap(b2bkit.Invalid("at", "must not be before the last tier change"))
+	}
+	res.Change = TierChange{From: co.Tier, To: s.Level.Name, At: at, Points: s.Points}
+	co.Tier = s.Level.Name
+	co.TierHistory = append(co.TierHistory, res.Change)
+	if res.Company, err = c.putCompany(ctx, co); err != nil {
+		return TierResult{}, err
+	}
+	res.Changed = true
+	return res, nil
+}
