@@ -79,13 +79,13 @@ func NormalizeContact(kind ContactKind, raw string) (string, error) {
 func normalizeMobile(raw string) (string, error) {
 	var b strings.Builder
 	plus := false
-	for i, r := range strings.TrimSpace(raw) {
+	for _, r := range raw {
 		switch {
 		case r >= '0' && r <= '9':
 			b.WriteRune(r)
-		case r == '+' && i == 0:
+		case r == '+' && b.Len() == 0 && !plus:
 			plus = true
-		case r == ' ' || r == '-' || r == '.' || r == '(' || r == ')':
+		case r == ' ' || r == '\t' || r == '-' || r == '.' || r == '(' || r == ')':
 		default:
 			return "", b2bkit.Invalid("contact", "a mobile number holds only digits, blanks, dashes, dots, brackets and a leading +")
 		}
