@@ -1,6 +1,7 @@
 package b2bkit
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -159,7 +160,7 @@ func (o Order) Validate() error {
 	if o.PlacedAt.IsZero() {
 		errs = append(errs, Invalid("placed_at", "must be set"))
 	}
-	return joinErrors(errs)
+	return errors.Join(errs...)
 }
 
 // Equal reports whether both orders say the same thing: same ids, parties, lines in the same order,
@@ -314,7 +315,7 @@ func (s Shipment) Validate() error {
 	if s.IsReceived() && !s.ShippedAt.IsZero() && s.ReceivedAt.Before(s.ShippedAt) {
 		errs = append(errs, Invalid("received_at", "must not be before shipped_at"))
 	}
-	return joinErrors(errs)
+	return errors.Join(errs...)
 }
 
 // Equal reports whether both shipments record the same goods, parties and instants.
@@ -387,7 +388,7 @@ func (inv Invoice) Validate() error {
 	} else if !inv.IssuedAt.IsZero() && inv.DueAt.Before(inv.IssuedAt) {
 		errs = append(errs, Invalid("due_at", "must not be before issued_at"))
 	}
-	return joinErrors(errs)
+	return errors.Join(errs...)
 }
 
 // Equal reports whether both invoices make the same claim.
@@ -441,7 +442,7 @@ func (p Payment) Validate() error {
 	if p.PaidAt.IsZero() {
 		errs = append(errs, Invalid("paid_at", "must be set"))
 	}
-	return joinErrors(errs)
+	return errors.Join(errs...)
 }
 
 // Equal reports whether both payments record the same transfer.

@@ -1,6 +1,7 @@
 package b2bkit
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -138,31 +139,8 @@ func (p PaymentTerms) Validate() error {
 	if !sum.Equal(one) {
 		errs = append(errs, Invalid("installments", "shares sum to %s, must sum to exactly 1", sum))
 	}
-	return joinErrors(errs)
+	return errors.Join(errs...)
 }
-
-func joinErrors(errs []error) error {
-	switch len(errs) {
-	case 0:
-		return nil
-	case 1:
-		return errs[0]
-	}
-	return joinedErrors(errs)
-}
-
-// joinedErrors is errors.Join without its leading allocation dance, printed one problem per line.
-type joinedErrors []error
-
-func (j joinedErrors) Error() string {
-	parts := make([]string, len(j))
-	for i, e := range j {
-		parts[i] = e.Error()
-	}
-	return strings.Join(parts, "\n")
-}
-
-func (j joinedErrors) Unwrap() []error { return j }
 
 // IsCredit reports whether any money is due after delivery: a credit period (账期). Only such trades
 // have a financial side and are candidates for supply-chain finance (R16).
@@ -258,7 +236,7 @@ func (t Terms) Validate() error {
 			errs = append(errs, Invalid("deliver_by", "must be at most %d days after ordered_at", MaxTermDays))
 		}
 	}
-	return joinErrors(errs)
+	return errors.Join(errs...)
 }
 
 // Equal reports whether both terms have the same schedule and the same instants.
