@@ -307,12 +307,12 @@ func (c *CRM) EvaluateTier(ctx context.Context, company b2bkit.CompanyID, policy
 	if err != nil {
 		return TierResult{}, err
 	}
+	if n := len(co.TierHistory); n > 0 && at.Before(co.TierHistory[n-1].At) {
+		return TierResult{}, wrap(b2bkit.Invalid("at", "must not be before the last tier change"))
+	}
 	res := TierResult{Score: s, Company: co}
 	if co.Tier == s.Level.Name {
 		return res, nil
-	}
-	if n := len(co.TierHistory); n > 0 && at.Before(co.TierHistory[n-1].At) {
-		return TierResult{}, wrap(b2bkit.Invalid("at", "must not be before the last tier change"))
 	}
 	res.Change = TierChange{From: co.Tier, To: s.Level.Name, At: at, Points: s.Points}
 	co.Tier = s.Level.Name
