@@ -1,0 +1,146 @@
+package funnel_test
+
+import (
+	"math"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/funnel"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+)
+
+func TestBadInput_CampaignIsRejectedWithEveryProblem(t *testing.T) {
+	c := funnel.Campaign{TimeZone: "Mars/Olympus", Targets: []b2bkit.CompanyID{"A", "", "A"}}
+	err := c.Validate()
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	for _, want := range []string{"territory: must be set", "start: must be set", "time_zone: unknown", "targets[1]: must be set",
+		"targets[2]: repeats targets[0]"} {
+		require.ErrorContains(t, err, want)
+	}
+	_, err = funnel.Evaluate(c, nil, nil, nil, jul10)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+}
+
+func TestBadInput_EmptyTargetListIsAnError(t *testing.T) {
+	c := city()
+	c.Targets = nil
+	_, err := funnel.Evaluate(c, nil, nil, nil, jul10)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	require.ErrorContains(t, err, "targets: must list at least one company")
+}
+
+func TestBadInput_AsOfBeforeStartIsAnError(t *testing.T) {
+	_, err := funnel.Evaluate(city(), nil, nil, nil, time.Date(2026, 2, 28, 23, 59, 59, 0, shanghai))
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	require.ErrorContains(t, err, "as_of")
+	_, err = funnel.Evaluate(city(), nil, nil, nil, time.Time{})
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	_, err = funnel.Evaluate(city(), nil, nil, nil, time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC))
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	// asOf exactly at the start is fine: nothing has happened yet.
+	r, err := funnel.Evaluate(city(), slices.Values(cityTouches()), slices.Values(cityPurchases()), nil, city().Start)
+	require.NoError(t, err)
+	requireRate(t, 0, 20, "0", false, r.Coverage, "coverage")
+	requireRate(t, 0, 0, "0", false, r.Conversion, "conversion")
+}
+
+func TestBadInput_PurchasesBeforeTheCampaignAreReportedApart(t *testing.T) {
+	ps := []funnel.Purchase{buy("C01", at(2, 1), "100", b2bkit.Manual), buy("C01", at(4, 2), "100", b2bkit.Manual)}
+	ts := []funnel.Touch{touch("C01", "R1", "Hangzhou", at(3, 2))}
+	r, err := funnel.Evaluate(city(), slices.Values(ts), slices.Values(ps), nil, jul10)
+	require.NoError(t, err)
+	require.Equal(t, 1, r.Excluded.Purchases.BeforeStart)
+	require.Equal(t, 1, r.Reps[0].Orders)
+	requireRate(t, 1, 1, "1", true, r.Conversion, "conversion")
+}
+
+func TestBadInput_UnknownCompaniesAreReportedApart(t *testing.T) {
+	var ps []funnel.Purchase
+	for _, id := range ids("Z", 1, 15) {
+		ps = append(ps, buy(string(id), at(4, 2), "1", b2bkit.Manual), buy(string(id), at(4, 3), "1", b2bkit.Manual))
+	}
+	r, err := funnel.Evaluate(city(), nil, slices.Values(ps), nil, jul10)
+	require.NoError(t, err)
+	require.Equal(t, 30, r.Excluded.Purchases.NotTarget)
+	require.Equal(t, 30, r.Excluded.Purchases.Total())
+	require.Len(t, r.Excluded.Purchases.Unknown, funnel.MaxSamples)
+	require.Equal(t, ids("Z", 1, 10), r.Excluded.Purchases.Unknown)
+	require.Equal(t, 0, r.Customers)
+	require.Equal(t, 0, r.Channels[1].Orders(), "orders of unknown companies are not in the mix")
+}
+
+func TestBadInput_WalletOfZeroIsNotDividedBy(t *testing.T) {
+	ps := []funnel.Purchase{buy("C01", at(4, 2), "100", b2bkit.Manual)}
+	ws := []funnel.Wallet{wallet("C01", "0", at(4, 1))}
+	r, err := funnel.Evaluate(city(), nil, slices.Values(ps), slices.Values(ws), jul10)
+	require.NoError(t, err)
+	require.Equal(t, 1, r.Penetration.ZeroWallet)
+	require.Empty(t, r.Penetration.Companies)
+	require.False(t, r.Penetration.Band.Valid())
+}
+
+func TestBadInput_SpendAboveWalletIsFlagged(t *testing.T) {
+	ps := []funnel.Purchase{buy("C01", at(6, 2), "5000", b2bkit.Manual)}
+	ws := []funnel.Wallet{wallet("C01", "100", at(4, 1))}
+	r, err := funnel.Evaluate(city(), nil, slices.Values(ps), slices.Values(ws), jul10)
+	require.NoError(t, err)
+	require.Equal(t, 1, r.Penetration.OverWallet)
+	require.Equal(t, funnel.Strong, r.Penetration.Companies[0].Band)
+	requireDecEqual(t, "16.6667", r.Penetration.Companies[0].Share) // 5000/300
+}
+
+func TestBadInput_RecordsThatAreWrongStopEvaluate(t *testing.T) {
+	good := buy("C01", at(4, 2), "100", b2bkit.Manual)
+	goodT := touch("C01", "R1", "Hangzhou", at(3, 2))
+	goodW := wallet("C01", "100", at(4, 1))
+	p := func(f func(*funnel.Purchase)) []funnel.Purchase { x := good; f(&x); return []funnel.Purchase{good, x} }
+	tc := func(f func(*funnel.Touch)) []funnel.Touch { x := goodT; f(&x); return []funnel.Touch{goodT, x} }
+	w := func(f func(*funnel.Wallet)) []funnel.Wallet { x := goodW; f(&x); return []funnel.Wallet{goodW, x} }
+	cases := []struct {
+		name    string
+		touches []funnel.Touch
+		buys    []funnel.Purchase
+		wallets []funnel.Wallet
+		want    string
+	}{
+		{"negative amount", nil, p(func(x *funnel.Purchase) { x.Amount = dec("-5") }), nil, "purchases[1].amount: must be > 0"},
+		{"zero amount", nil, p(func(x *funnel.Purchase) { x.Amount = decimal.Zero }), nil, "purchases[1].amount: must be > 0"},
+		{"too many places", nil, p(func(x *funnel.Purchase) { x.Amount = dec("100.00001") }), nil, "purchases[1].amount"},
+		{"huge amount", nil, p(func(x *funnel.Purchase) { x.Amount = dec("1e30") }), nil, "purchases[1].amount"},
+		{"profit above amount", nil, p(func(x *funnel.Purchase) { x.GrossProfit = dec("101") }), nil, "purchases[1].gross_profit"},
+		{"no channel", nil, p(func(x *funnel.Purchase) { x.Channel = 0 }), nil, "purchases[1].channel"},
+		{"no company", nil, p(func(x *funnel.Purchase) { x.Company = "" }), nil, "purchases[1].company"},
+		{"no time", nil, p(func(x *funnel.Purchase) { x.At = time.Time{} }), nil, "purchases[1].at"},
+		{"touch kind", tc(func(x *funnel.Touch) { x.Kind = 9 }), nil, nil, "touches[1].kind"},
+		{"touch rep", tc(func(x *funnel.Touch) { x.Rep = "" }), nil, nil, "touches[1].rep"},
+		{"touch territory", tc(func(x *funnel.Touch) { x.Territory = "" }), nil, nil, "touches[1].territory"},
+		{"negative wallet", nil, nil, w(func(x *funnel.Wallet) { x.Monthly = dec("-1") }), "wallets[1].monthly: must be >= 0"},
+		{"wallet method", nil, nil, w(func(x *funnel.Wallet) { x.Method = "" }), "wallets[1].method"},
+		{"wallet date", nil, nil, w(func(x *funnel.Wallet) { x.AsOf = time.Time{} }), "wallets[1].as_of"},
+		{"confidence NaN", nil, nil, w(func(x *funnel.Wallet) { x.Confidence = math.NaN() }), "wallets[1].confidence"},
+		{"confidence > 1", nil, nil, w(func(x *funnel.Wallet) { x.Confidence = 1.5 }), "wallets[1].confidence"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := funnel.Evaluate(city(), slices.Values(c.touches), slices.Values(c.buys), slices.Values(c.wallets), jul10)
+			require.ErrorIs(t, err, b2bkit.ErrInvalid)
+			require.ErrorContains(t, err, c.want)
+			require.ErrorContains(t, err, "funnel: ")
+			require.Zero(t, r.Targets, "no half-written report")
+		})
+	}
+}
+
+func TestBadInput_OverflowIsAnErrorNotAWrap(t *testing.T) {
+	big := dec("900000000000000") // 9e14 at scale 4 is 9e18 minor units, just under MaxInt64
+	ps := []funnel.Purchase{
+		{Company: "C01", At: at(4, 2), Amount: big, Channel: b2bkit.Manual},
+		{Company: "C01", At: at(4, 3), Amount: big, Channel: b2bkit.Manual},
+	}
+	_, err := funnel.Evaluate(city(), nil, slices.Values(ps), nil, jul10)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	require.ErrorContains(t, err, "overflow")
+}

@@ -1,0 +1,124 @@
+package funnel_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/funnel"
+	"github.com/stretchr/testify/require"
+)
+
+const campaignJSON = `{"id":"hz-2026-03","territory":"Hangzhou","start":"2026-03-01T00:00:00+08:00",
+"time_zone":"Asia/Shanghai","targets":["C01","C02"]}`
+
+func TestLoadCampaign(t *testing.T) {
+	c, err := funnel.LoadCampaign(strings.NewReader(campaignJSON))
+	require.NoError(t, err)
+	require.Equal(t, "Hangzhou", c.Territory)
+	require.Equal(t, []b2bkit.CompanyID{"C01", "C02"}, c.Targets)
+	require.True(t, c.Start.Equal(time.Date(2026, 3, 1, 0, 0, 0, 0, shanghai)))
+
+	out, err := json.Marshal(c)
+	require.NoError(t, err)
+	back, err := funnel.LoadCampaign(bytes.NewReader(out))
+	require.NoError(t, err)
+	require.Equal(t, c.Targets, back.Targets)
+	require.True(t, c.Start.Equal(back.Start))
+	require.Equal(t, c.TimeZone, back.TimeZone)
+}
+
+func TestLoadCampaignIsStrict(t *testing.T) {
+	cases := map[string]string{
+		"unknown field":  `{"territory":"T","start":"2026-03-01T00:00:00Z","targets":["A"],"target":["B"]}`,
+		"trailing data":  `{"territory":"T","start":"2026-03-01T00:00:00Z","targets":["A"]} {}`,
+		"empty targets":  `{"territory":"T","start":"2026-03-01T00:00:00Z","targets":[]}`,
+		"bad time":       `{"territory":"T","start":"1 March","targets":["A"]}`,
+		"bad zone":       `{"territory":"T","start":"2026-03-01T00:00:00Z","time_zone":"../../etc/passwd","targets":["A"]}`,
+		"not an object":  `[]`,
+		"duplicate":      `{"territory":"T","start":"2026-03-01T00:00:00Z","targets":["A","A"]}`,
+		"empty document": ``,
+	}
+	for name, doc := range cases {
+		_, err := funnel.LoadCampaign(strings.NewReader(doc))
+		require.ErrorIs(t, err, b2bkit.ErrInvalid, name)
+	}
+	huge := strings.NewReader(`{"territory":"` + strings.Repeat("x", b2bkit.MaxJSONBytes) + `"}`)
+	_, err := funnel.LoadCampaign(huge)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+}
+
+func TestStreamRecordsRoundTripJSON(t *testing.T) {
+	p := buy("C01", at(4, 5), "123.45", b2bkit.SemiAuto)
+	b, err := json.Marshal(p)
+	require.NoError(t, err)
+	require.Contains(t, string(b), `"amount":"123.45"`)
+	require.Contains(t, string(b), `"channel":"semi_auto"`)
+	var pb funnel.Purchase
+	require.NoError(t, json.Unmarshal(b, &pb))
+	require.True(t, pb.Amount.Equal(p.Amount) && pb.GrossProfit.Equal(p.GrossProfit) && pb.At.Equal(p.At))
+	require.Error(t, json.Unmarshal([]byte(`{"company":"C01","amount":"1e9"}`), &pb))
+
+	tc := touch("C01", "R1", "Hangzhou", at(3, 2))
+	tc.Kind = funnel.Onboarding
+	b, err = json.Marshal(tc)
+	require.NoError(t, err)
+	require.Contains(t, string(b), `"kind":"onboarding"`)
+	var tb funnel.Touch
+	require.NoError(t, json.Unmarshal(b, &tb))
+	require.Equal(t, tc.Kind, tb.Kind)
+	require.Error(t, json.Unmarshal([]byte(`{"company":"C01","kind":"email"}`), &tb))
+	require.Error(t, json.Unmarshal([]byte(`{"company":"C01","extra":1}`), &tb))
+
+	w := wallet("C01", "1000.5", at(6, 1))
+	b, err = json.Marshal(w)
+	require.NoError(t, err)
+	var wb funnel.Wallet
+	require.NoError(t, json.Unmarshal(b, &wb))
+	require.True(t, wb.Monthly.Equal(w.Monthly))
+	require.Equal(t, w.Method, wb.Method)
+}
+
+func TestReportMarshalsWithWords(t *testing.T) {
+	r := evaluateCity(t, jul10)
+	b, err := json.Marshal(r)
+	require.NoError(t, err)
+	s := string(b)
+	require.Contains(t, s, `"phase":"penetration"`)
+	require.Contains(t, s, `"stage":"repurchasing"`)
+	require.Contains(t, s, `"band":"safe"`)
+	require.Contains(t, s, `"value":"0.75"`)
+}
+
+func FuzzLoadCampaign(f *testing.F) {
+	f.Add(campaignJSON)
+	f.Add(`{"territory":"T","start":"2026-03-31T00:00:00Z","targets":["A","B"]}`)
+	f.Add(`{"territory":"T","start":"0001-01-01T00:00:00Z","time_zone":"Local","targets":[""]}`)
+	f.Add(`{}`)
+	f.Fuzz(func(t *testing.T, doc string) {
+		c, err := funnel.LoadCampaign(strings.NewReader(doc))
+		if err != nil {
+			require.ErrorIs(t, err, b2bkit.ErrInvalid)
+			return
+		}
+		require.NoError(t, c.Validate())
+		// A loaded campaign can always be evaluated at its start, and round-trips.
+		loc, err := c.Location()
+		require.NoError(t, err)
+		y, m, d := c.Start.In(loc).Date()
+		if y > 1 && y < 9000 {
+			_, err = funnel.Evaluate(c, nil, nil, nil, time.Date(y, m, d, 0, 0, 0, 0, loc).AddDate(0, 1, 0))
+			require.NoError(t, err)
+		}
+		out, err := json.Marshal(c)
+		if err != nil {
+			return // a time outside what RFC 3339 can write
+		}
+		back, err := funnel.LoadCampaign(bytes.NewReader(out))
+		require.NoError(t, err)
+		require.Equal(t, c.Targets, back.Targets)
+	})
+}
