@@ -76,8 +76,11 @@ type cstep struct {
 	kind    StepKind
 	combine Combine
 	refPay  b2bkit.PaymentTerms
-	general []*crule // rules without a SKU, in policy order
-	bySKU   map[b2bkit.SKU][]*crule
+	// The reference terms' credit days are refDays - lead x refOrderShare: installments due on
+	// order count back from delivery by the lead time.
+	refDays, refOrderShare decimal.Decimal
+	general                []*crule // rules without a SKU, in policy order
+	bySKU                  map[b2bkit.SKU][]*crule
 }
 
 type crule struct {
@@ -93,8 +96,10 @@ type crule struct {
 
 type cband struct {
 	from, to decimal.Decimal
-	open     bool
-	frac     decimal.Decimal // percent / 100
+	// fromDays and toDays are a lead-time band's bounds in whole days.
+	fromDays, toDays int64
+	open             bool
+	frac             decimal.Decimal // percent / 100
 }
 
 type earlyOffer struct {
@@ -129,6 +134,13 @@ func NewEngine(p Policy, prices PriceSource, opts *Options) (*Engine, error) {
 		if s.Reference != nil {
 			cs.refPay = *s.Reference
 		}
+		cs.refDays, cs.refOrderShare = decimal.Zero, decimal.Zero
+		for _, in := range cs.refPay.Installments {
+			cs.refDays = cs.refDays.Add(in.Share.Mul(decimal.NewFromInt(int64(in.Days))))
+			if in.Due == b2bkit.OnOrder {
+				cs.refOrderShare = cs.refOrderShare.Add(in.Share)
+			}
+		}
 		for _, r := range s.Rules {
 			cr := compileRule(r)
 			if r.SKU == "" {
@@ -148,7 +160,7 @@ func compileRule(r Rule) *crule {
 	cr.rate = r.AnnualPercent.Shift(-2)
 	for i, b := range r.Bands {
 		cr.bands = append(cr.bands, cband{from: b.From, to: b.To, open: i == len(r.Bands)-1 && b.To.IsZero(),
-			frac: b.Percent.Shift(-2)})
+			fromDays: b.From.IntPart(), toDays: b.To.IntPart(), frac: b.Percent.Shift(-2)})
 	}
 	if r.EarlyPayment != nil {
 		cr.early = &earlyOffer{terms: *r.EarlyPayment, keep: one.Sub(r.EarlyPayment.DiscountPercent.Shift(-2)),
@@ -258,54 +270,63 @@ func mostSpecific(cands []*crule) *crule {
 // termsInfo is what a quote needs from the request's terms; QuoteMany computes it once per terms.
 type termsInfo struct {
 	lead       int
-	leadDec    decimal.Decimal
 	creditDays decimal.Decimal
-	refCredit  []decimal.Decimal // per step index; only payment steps filled
 }
 
-func (e *Engine) termsInfo(t b2bkit.Terms) termsInfo {
-	ti := termsInfo{lead: t.LeadDays(), creditDays: t.CreditDays()}
-	ti.leadDec = decimal.NewFromInt(int64(ti.lead))
-	ti.refCredit = make([]decimal.Decimal, len(e.steps))
-	for i := range e.steps {
-		if e.steps[i].kind == Payment {
-			ref := b2bkit.Terms{Payment: e.steps[i].refPay, OrderedAt: t.OrderedAt, DeliverBy: t.DeliverBy}
-			ti.refCredit[i] = ref.CreditDays()
-		}
+func newTermsInfo(t b2bkit.Terms) termsInfo {
+	return termsInfo{lead: t.LeadDays(), creditDays: t.CreditDays()}
+}
+
+// refCredit is the credit days of the step's reference terms with the request's lead time.
+func (s *cstep) refCredit(ti *termsInfo) decimal.Decimal {
+	if s.refOrderShare.IsZero() {
+		return s.refDays
 	}
-	return ti
+	return s.refDays.Sub(s.refOrderShare.Mul(decimal.NewFromInt(int64(ti.lead))))
 }
 
 // fraction is the rule's adjustment as a fraction of the price, for the kinds priced in percent
 // (quantity, payment, lead time, percent tier rules), and whether the rule applies at all.
-func (r *crule) fraction(kind StepKind, stepIdx int, req *Request, ti *termsInfo) (decimal.Decimal, bool) {
-	switch kind {
+func (r *crule) fraction(s *cstep, req *Request, ti *termsInfo) (decimal.Decimal, bool) {
+	switch s.kind {
 	case Quantity:
 		if r.Mode == Graduated {
 			return graduated(r.bands, req.Quantity)
 		}
 		return volume(r.bands, req.Quantity)
 	case LeadTime:
-		return volume(r.bands, ti.leadDec)
+		return leadBand(r.bands, int64(ti.lead))
 	case Payment:
-		delta := ti.creditDays.Sub(ti.refCredit[stepIdx])
-		if delta.IsZero() || r.rate.IsZero() {
+		if r.rate.IsZero() {
 			return decimal.Zero, true
 		}
-		return r.rate.Mul(delta).DivRound(days365, FractionScale), true
+		delta := ti.creditDays.Sub(s.refCredit(ti))
+		if delta.IsZero() {
+			return decimal.Zero, true
+		}
+		return divRoundInt(r.rate.Mul(delta), 365, FractionScale), true
 	case Tier:
 		return r.frac, r.Amount.IsZero()
 	}
 	return decimal.Zero, false
 }
 
-var days365 = decimal.NewFromInt(365)
-
 // volume returns the fraction of the band x falls in.
 func volume(bands []cband, x decimal.Decimal) (decimal.Decimal, bool) {
 	for i := range bands {
 		b := &bands[i]
 		if x.Cmp(b.from) >= 0 && (b.open || x.Cmp(b.to) < 0) {
+			return b.frac, true
+		}
+	}
+	return decimal.Zero, false
+}
+
+// leadBand returns the fraction of the lead-time band the lead falls in.
+func leadBand(bands []cband, lead int64) (decimal.Decimal, bool) {
+	for i := range bands {
+		b := &bands[i]
+		if lead >= b.fromDays && (b.open || lead < b.toDays) {
 			return b.frac, true
 		}
 	}
@@ -332,5 +353,5 @@ func graduated(bands []cband, q decimal.Decimal) (decimal.Decimal, bool) {
 			sum = sum.Add(hi.Sub(b.from).Mul(b.frac))
 		}
 	}
-	return sum.DivRound(q, FractionScale), true
+	return sum.DivRound(q, FractionScale), true // exact quotient rounded at a declared scale
 }

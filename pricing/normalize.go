@@ -61,17 +61,17 @@ func (e *Engine) factor(r *Request, field string) (decimal.Decimal, error) {
 			continue
 		}
 		if !haveTerms && s.kind != Quantity {
-			ti, haveTerms = e.termsInfo(r.Terms), true
+			ti, haveTerms = newTermsInfo(r.Terms), true
 		}
 		var step decimal.Decimal
 		switch s.combine {
 		case MostSpecific:
-			step, _ = mostSpecific(cands).fraction(s.kind, si, r, &ti)
+			step, _ = mostSpecific(cands).fraction(s, r, &ti)
 			step = one.Add(step)
 		case BestForBuyer:
 			found := false
 			for _, c := range cands {
-				if x, ok := c.fraction(s.kind, si, r, &ti); ok && (!found || x.LessThan(step)) {
+				if x, ok := c.fraction(s, r, &ti); ok && (!found || x.LessThan(step)) {
 					step, found = x, true
 				}
 			}
@@ -79,14 +79,14 @@ func (e *Engine) factor(r *Request, field string) (decimal.Decimal, error) {
 		case Add:
 			step = one
 			for _, c := range cands {
-				if x, ok := c.fraction(s.kind, si, r, &ti); ok {
+				if x, ok := c.fraction(s, r, &ti); ok {
 					step = step.Add(x)
 				}
 			}
 		case Compound:
 			step = one
 			for _, c := range cands {
-				if x, ok := c.fraction(s.kind, si, r, &ti); ok {
+				if x, ok := c.fraction(s, r, &ti); ok {
 					step = step.Mul(one.Add(x)).Round(FractionScale)
 				}
 			}

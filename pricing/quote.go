@@ -104,6 +104,8 @@ type EarlyPaymentOffer struct {
 	Amount decimal.Decimal
 	// PayBy is the last day to pay it: delivery plus the discount days.
 	PayBy time.Time
+
+	keep decimal.Decimal // 1 - discount
 }
 
 // A Quote is the price of one request, explained: the request echoed, the list and base prices, one
@@ -142,10 +144,11 @@ type Quote struct {
 // naming the field ("request.quantity: must be > 0"); a SKU the price source lacks matches
 // b2bkit.ErrNotFound.
 func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
-	if err := r.Validate(); err != nil {
+	// The terms are validated once, by Terms.Schedule at the end; nothing before it can fail on them.
+	if err := validateLine(&r); err != nil {
 		return Quote{}, fmt.Errorf("pricing: %w", b2bkit.InField("request", err))
 	}
-	ti := e.termsInfo(r.Terms)
+	ti := newTermsInfo(r.Terms)
 	var scratch [8]*crule
 	q, err := e.quote(ctx, &r, &ti, scratch[:0], e.now())
 	if err != nil {
@@ -174,7 +177,7 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 			if err := r.Validate(); err != nil {
 				return nil, fmt.Errorf("pricing: %w", b2bkit.InField(fmt.Sprintf("requests[%d]", i), err))
 			}
-			ti = e.termsInfo(r.Terms)
+			ti = newTermsInfo(r.Terms)
 			prev = &r.Terms
 		} else if err := validateLine(r); err != nil {
 			return nil, fmt.Errorf("pricing: %w", b2bkit.InField(fmt.Sprintf("requests[%d]", i), err))
@@ -293,14 +296,21 @@ func (e *Engine) quote(ctx context.Context, r *Request, ti *termsInfo, scratch [
 	}
 	mode := q.Steps[len(q.Steps)-1].RoundingMode
 	q.UnitPrice = price
-	q.Total = b2bkit.Round(price.Mul(r.Quantity), q.Scale, mode)
+	if mode == b2bkit.HalfUp {
+		q.Total = mulRound(price, r.Quantity, q.Scale)
+	} else {
+		q.Total = b2bkit.Round(price.Mul(r.Quantity), q.Scale, mode)
+	}
 	q.Schedule, err = r.Terms.Schedule(q.Total, q.Scale)
 	if err != nil {
 		return Quote{}, fmt.Errorf("pricing: %w", b2bkit.InField("request.terms", err))
 	}
 	if ep := q.EarlyPayment; ep != nil {
-		keep := one.Sub(ep.Terms.DiscountPercent.Shift(-2))
-		ep.Amount = b2bkit.Round(q.Total.Mul(keep), q.Scale, mode)
+		if mode == b2bkit.HalfUp {
+			ep.Amount = mulRound(q.Total, ep.keep, q.Scale)
+		} else {
+			ep.Amount = b2bkit.Round(q.Total.Mul(ep.keep), q.Scale, mode)
+		}
 	}
 	return q, nil
 }
@@ -316,18 +326,18 @@ func (e *Engine) adjust(q *Quote, s *cstep, si int, cands []*crule, r *Request, 
 		if s.kind == Tier && !c.Amount.IsZero() {
 			a.Amount, a.Tier = c.Amount, r.Tier
 		} else {
-			f, ok := c.fraction(s.kind, si, r, ti)
+			f, ok := c.fraction(s, r, ti)
 			if !ok {
 				return a, false
 			}
-			a.Amount = on.Mul(f).Round(AmountScale)
+			a.Amount = mulRound(on, f, AmountScale)
 			switch s.kind {
 			case Quantity:
 				a.Percent, a.Mode = f.Shift(2), c.Mode
 			case LeadTime:
 				a.Percent, a.LeadDays = f.Shift(2), ti.lead
 			case Payment:
-				a.CreditDays, a.ReferenceCreditDays, a.AnnualPercent = ti.creditDays, ti.refCredit[si], c.AnnualPercent
+				a.CreditDays, a.ReferenceCreditDays, a.AnnualPercent = ti.creditDays, s.refCredit(ti), c.AnnualPercent
 			case Tier:
 				a.Percent, a.Tier = f.Shift(2), r.Tier
 			}
@@ -354,7 +364,7 @@ func (e *Engine) adjust(q *Quote, s *cstep, si int, cands []*crule, r *Request, 
 		}
 		price = best.After
 		q.Steps = append(q.Steps, best)
-		e.offerEarly(q, s, mostSpecificOf(s, cands, best.RuleID), r)
+		e.offerEarly(q, s, ruleByID(cands, best.RuleID), r)
 	case Add:
 		start := price
 		for _, c := range cands {
@@ -380,7 +390,7 @@ func (e *Engine) adjust(q *Quote, s *cstep, si int, cands []*crule, r *Request, 
 	return price, nil
 }
 
-func mostSpecificOf(s *cstep, cands []*crule, id string) *crule {
+func ruleByID(cands []*crule, id string) *crule {
 	for _, c := range cands {
 		if c.ID == id {
 			return c
@@ -395,7 +405,7 @@ func (e *Engine) offerEarly(q *Quote, s *cstep, c *crule, r *Request) {
 		return
 	}
 	q.EarlyPayment = &EarlyPaymentOffer{Terms: c.early.terms, RuleID: c.ID, AnnualPercent: c.early.annual,
-		PayBy: b2bkit.AddDays(r.Terms.DeliverBy, c.early.terms.WithinDays)}
+		keep: c.early.keep, PayBy: b2bkit.AddDays(r.Terms.DeliverBy, c.early.terms.WithinDays)}
 }
 
 // guard checks the price against the rule's floor and maximum discount.
@@ -404,7 +414,7 @@ func guard(s *cstep, g *crule, price, base, cost decimal.Decimal) (Adjustment, b
 	limit := decimal.Zero
 	if !g.FloorMarginPercent.IsZero() || !cost.IsZero() {
 		if !cost.IsZero() {
-			floor := cost.Mul(g.floorK).Round(AmountScale)
+			floor := mulRound(cost, g.floorK, AmountScale)
 			if price.LessThan(floor) {
 				a.Breaches = append(a.Breaches, Breach{Kind: BelowFloor, RuleID: g.ID, Limit: floor, Price: price})
 				limit = floor
@@ -412,7 +422,7 @@ func guard(s *cstep, g *crule, price, base, cost decimal.Decimal) (Adjustment, b
 		}
 	}
 	if !g.MaxDiscountPercent.IsZero() {
-		least := base.Mul(g.minK).Round(AmountScale)
+		least := mulRound(base, g.minK, AmountScale)
 		if price.LessThan(least) {
 			a.Breaches = append(a.Breaches, Breach{Kind: OverMaxDiscount, RuleID: g.ID, Limit: least, Price: price})
 			if least.GreaterThan(limit) {
@@ -436,7 +446,12 @@ func roundLine(s *cstep, id string, scale int32, mode b2bkit.RoundingMode, inc, 
 	if s != nil {
 		a.Step = s.name
 	}
-	after := b2bkit.Round(price, scale, mode)
+	var after decimal.Decimal
+	if mode == b2bkit.HalfUp {
+		after = roundHalfUp(price, scale)
+	} else {
+		after = b2bkit.Round(price, scale, mode)
+	}
 	if !inc.IsZero() {
 		v, err := b2bkit.RoundToIncrement(price, inc, mode)
 		if err != nil {

@@ -1,0 +1,81 @@
+package pricing_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/pricing"
+)
+
+// BenchmarkQuote prices one line through the seven-step restaurant policy: contract price, volume
+// break, payment (30/70 net 60), lead time, tier, guardrail, rounding.
+func BenchmarkQuote(b *testing.B) {
+	e := restaurantEngine(b)
+	r := request("RICE-25KG", "200")
+	r.Buyer, r.Tier = "golden-dragon", "gold"
+	r.Terms.Payment = b2bkit.DepositBalance(dec("0.3"), 60)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Quote(ctx, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// catalog builds a 10,000-SKU price list, a seven-step policy with a contract price for every
+// 100th SKU, and one buyer's requests for the whole catalog.
+func catalog(b *testing.B, n int) (*pricing.Engine, []pricing.Request) {
+	p := loadPolicy(b, "testdata/restaurant.json")
+	prices := make([]pricing.ListPrice, n)
+	reqs := make([]pricing.Request, n)
+	for i := range n {
+		sku := b2bkit.SKU(fmt.Sprintf("SKU-%05d", i))
+		prices[i] = pricing.ListPrice{SKU: sku, Price: dec(fmt.Sprintf("%d.%02d", 10+i%500, i%100)), Currency: "CNY",
+			Cost: dec(fmt.Sprintf("%d", 8+i%500))}
+		if i%100 == 0 {
+			p.Steps[0].Rules = append(p.Steps[0].Rules, pricing.Rule{ID: "contract-" + string(sku), Buyer: "golden-dragon",
+				SKU: sku, Price: dec(fmt.Sprintf("%d", 9+i%500))})
+		}
+		r := request(sku, fmt.Sprintf("%d", 1+i%2000))
+		r.Buyer, r.Tier = "golden-dragon", "gold"
+		r.Terms.Payment = b2bkit.DepositBalance(dec("0.3"), 60)
+		reqs[i] = r
+	}
+	l, err := pricing.NewPriceList(prices...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	e, err := pricing.NewEngine(p, l, &pricing.Options{Now: fixedNow})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return e, reqs
+}
+
+func BenchmarkQuoteCatalog10k(b *testing.B) {
+	e, reqs := catalog(b, 10_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.QuoteMany(ctx, reqs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkNormalize restates a 30/70 net-60 price for 200 units delivered in 10 days as the
+// price for 1,500 units, cash on delivery, delivered tomorrow.
+func BenchmarkNormalize(b *testing.B) {
+	e := restaurantEngine(b)
+	from := request("RICE-25KG", "200")
+	from.Terms.Payment = b2bkit.DepositBalance(dec("0.3"), 60)
+	to := request("RICE-25KG", "1500")
+	to.Terms.DeliverBy = orderDay.AddDate(0, 0, 1)
+	price := dec("115.37")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Normalize(price, from, to); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
