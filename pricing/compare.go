@@ -81,13 +81,16 @@ func (e *Engine) Compare(ctx context.Context, r Request, alts []Alternative) (Co
 func (c Comparison) String() string {
 	var b strings.Builder
 	row := func(label string, q Quote, du, dt string) {
-		fmt.Fprintf(&b, "%-22s %10s %-40s %10s %12s %10s %12s\n", label, q.Request.Quantity, q.Request.Terms.Payment,
-			q.UnitPrice, q.Total, du, dt)
+		line := fmt.Sprintf("%-22s %8s %-42s %5d %10s %12s %9s %11s\n", label, q.Request.Quantity, q.Request.Terms.Payment,
+			q.Request.Terms.LeadDays(), q.UnitPrice.StringFixed(q.Scale), q.Total.StringFixed(q.Scale), du, dt)
+		b.WriteString(strings.TrimRight(line, " "))
+		b.WriteByte('\n')
 	}
-	fmt.Fprintf(&b, "%-22s %10s %-40s %10s %12s %10s %12s\n", "terms", "quantity", "payment", "unit", "total", "Δunit", "Δtotal")
+	fmt.Fprintf(&b, "%-22s %8s %-42s %5s %10s %12s %9s %11s\n", "terms", "quantity", "payment", "lead", "unit", "total",
+		"Δunit", "Δtotal")
 	row("as asked", c.Base, "", "")
 	for _, r := range c.Rows {
-		row(r.Label, r.Quote, signed(r.UnitDiff), signed(r.TotalDiff))
+		row(r.Label, r.Quote, signedFixed(r.UnitDiff, r.Quote.Scale), signedFixed(r.TotalDiff, r.Quote.Scale))
 	}
 	return b.String()
 }

@@ -23,8 +23,8 @@ func (a Adjustment) Reason() string {
 		}
 		return fmt.Sprintf("volume break for this quantity: %s", pct(a.Percent))
 	case Payment:
-		return fmt.Sprintf("payment terms: credit %s days against %s for the reference terms, at %s%% a year",
-			a.CreditDays.Round(2), a.ReferenceCreditDays.Round(2), a.AnnualPercent)
+		return fmt.Sprintf("payment terms: paid on average %s (reference terms: %s), at %s%% a year",
+			creditWords(a.CreditDays), creditWords(a.ReferenceCreditDays), a.AnnualPercent)
 	case LeadTime:
 		unit := "days"
 		if a.LeadDays == 1 {
@@ -60,8 +60,27 @@ func (a Adjustment) Reason() string {
 	return a.Kind.String()
 }
 
+// creditWords says where the share-weighted payment date falls against delivery.
+func creditWords(days decimal.Decimal) string {
+	d := days.Round(2)
+	switch d.Sign() {
+	case 0:
+		return "on delivery"
+	case 1:
+		return d.String() + " days after delivery"
+	}
+	return d.Neg().String() + " days before delivery"
+}
+
 // pct renders a percent with its sign and at most 4 places: "-5%", "+2.5%".
 func pct(p decimal.Decimal) string { return signed(p.Round(4)) + "%" }
+
+func signedFixed(d decimal.Decimal, scale int32) string {
+	if d.Sign() > 0 {
+		return "+" + d.StringFixed(scale)
+	}
+	return d.StringFixed(scale)
+}
 
 func signed(d decimal.Decimal) string {
 	if d.Sign() > 0 {
@@ -97,7 +116,7 @@ func (q Quote) Explain() string {
 		if rule == "" {
 			rule = "-"
 		}
-		fmt.Fprintf(&b, "  %-10s %-12s %14s  -> %-14s %s\n", a.Step, rule, signed(a.Amount), a.After, a.Reason())
+		fmt.Fprintf(&b, "  %-10s %-16s %15s -> %-16s %s\n", a.Step, rule, signed(a.Amount), a.After, a.Reason())
 	}
 	cur := ""
 	if q.Currency != "" {
