@@ -49,6 +49,12 @@ func (c Campaign) Location() (*time.Location, error) {
 // an empty target list, too many targets, an empty or repeated target. Errors match b2bkit.ErrInvalid
 // and name the field ("targets[3]").
 func (c Campaign) Validate() error {
+	_, err := c.validate()
+	return err
+}
+
+// validate checks the campaign and returns the index of its targets: target id to position.
+func (c Campaign) validate() (map[b2bkit.CompanyID]int32, error) {
 	var errs []error
 	if c.Territory == "" {
 		errs = append(errs, b2bkit.Invalid("territory", "must be set"))
@@ -59,30 +65,30 @@ func (c Campaign) Validate() error {
 	if _, err := c.Location(); err != nil {
 		errs = append(errs, err)
 	}
+	var index map[b2bkit.CompanyID]int32
 	switch {
 	case len(c.Targets) == 0:
 		errs = append(errs, b2bkit.Invalid("targets", "must list at least one company"))
 	case len(c.Targets) > MaxTargets:
 		errs = append(errs, b2bkit.Invalid("targets", "must list at most %d companies", MaxTargets))
 	default:
-		seen := make(map[b2bkit.CompanyID]int, len(c.Targets))
+		index = make(map[b2bkit.CompanyID]int32, len(c.Targets))
 		for i, id := range c.Targets {
-			f := fmt.Sprintf("targets[%d]", i)
 			if id == "" {
-				errs = append(errs, b2bkit.Invalid(f, "must be set"))
+				errs = append(errs, b2bkit.Invalid(fmt.Sprintf("targets[%d]", i), "must be set"))
 				continue
 			}
-			if j, dup := seen[id]; dup {
-				errs = append(errs, b2bkit.Invalid(f, "repeats targets[%d] (%s)", j, truncate(string(id))))
+			if j, dup := index[id]; dup {
+				errs = append(errs, b2bkit.Invalid(fmt.Sprintf("targets[%d]", i), "repeats targets[%d] (%s)", j, truncate(string(id))))
 				continue
 			}
-			seen[id] = i
+			index[id] = int32(i)
 		}
 	}
 	if len(errs) == 0 {
-		return nil
+		return index, nil
 	}
-	return fmt.Errorf("funnel: campaign: %w", joinErrs(errs))
+	return nil, fmt.Errorf("funnel: campaign: %w", joinErrs(errs))
 }
 
 // UnmarshalJSON reads a campaign strictly: unknown fields and trailing data are errors matching
