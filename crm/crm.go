@@ -277,7 +277,7 @@ func (c *CRM) StartJob(ctx context.Context, person b2bkit.PersonID, company b2bk
 	if err := s.Validate(); err != nil {
 		return Spell{}, wrap(b2bkit.InField("spell", err))
 	}
-	spells, err := c.store.Spells(ctx, p.ID, company)
+	spells, err := c.store.Spells(ctx, SpellQuery{Person: p.ID, Company: company})
 	if err != nil {
 		return Spell{}, wrap(err)
 	}
@@ -299,7 +299,7 @@ func newSpellID(p b2bkit.PersonID, co b2bkit.CompanyID, start time.Time) SpellID
 
 // EndJob ends a current spell at end, which must not be before its start.
 func (c *CRM) EndJob(ctx context.Context, id SpellID, person b2bkit.PersonID, end time.Time) (Spell, error) {
-	spells, err := c.store.Spells(ctx, person, "")
+	spells, err := c.store.Spells(ctx, SpellQuery{Person: person})
 	if err != nil {
 		return Spell{}, wrap(err)
 	}
@@ -329,7 +329,7 @@ func (c *CRM) History(ctx context.Context, person b2bkit.PersonID) ([]Spell, err
 	if err != nil {
 		return nil, err
 	}
-	s, err := c.store.Spells(ctx, p.ID, "")
+	s, err := c.store.Spells(ctx, SpellQuery{Person: p.ID})
 	return s, wrap(err)
 }
 
@@ -386,7 +386,7 @@ func (c *CRM) Committee(ctx context.Context, company b2bkit.CompanyID, at time.T
 	if _, err := c.store.Company(ctx, company); err != nil {
 		return Committee{}, wrap(err)
 	}
-	spells, err := c.store.Spells(ctx, "", company)
+	spells, err := c.store.Spells(ctx, SpellQuery{Company: company, ActiveAt: at})
 	if err != nil {
 		return Committee{}, wrap(err)
 	}
@@ -396,10 +396,26 @@ func (c *CRM) Committee(ctx context.Context, company b2bkit.CompanyID, at time.T
 // committee builds the committee from the company's spells, ignoring spell skip.
 func (c *CRM) committee(company b2bkit.CompanyID, at time.Time, spells []Spell, skip SpellID) Committee {
 	com := Committee{Company: company, At: at, Required: slices.Clone(c.required)}
-	roles := Roles()
-	com.Seats = make([]Seat, len(roles))
-	for i, r := range roles {
-		com.Seats[i].Role = r
+	// Count first, so the committee is built with one allocation per slice.
+	var perRole [len(roleWords)]int
+	members, holders := 0, 0
+	for _, s := range spells {
+		if s.ID == skip || !s.ActiveAt(at) {
+			continue
+		}
+		members++
+		for _, r := range s.Roles {
+			perRole[r]++
+			holders++
+		}
+	}
+	com.Members = make([]Member, 0, members)
+	com.Seats = make([]Seat, len(roleWords))
+	all := make([]b2bkit.PersonID, 0, holders)
+	for r := range com.Seats {
+		com.Seats[r].Role = Role(r)
+		com.Seats[r].Holders = all[len(all) : len(all) : len(all)+perRole[r]]
+		all = all[:len(all)+perRole[r]]
 	}
 	for _, s := range spells {
 		if s.ID == skip || !s.ActiveAt(at) {
@@ -462,7 +478,7 @@ func (c *CRM) ChangeJob(ctx context.Context, person b2bkit.PersonID, to b2bkit.C
 	if p.Erased() {
 		return JobChange{}, wrap(b2bkit.Invalid("person", "person %s is erased", p.ID))
 	}
-	mine, err := c.store.Spells(ctx, p.ID, "")
+	mine, err := c.store.Spells(ctx, SpellQuery{Person: p.ID})
 	if err != nil {
 		return JobChange{}, wrap(err)
 	}
@@ -495,7 +511,7 @@ func (c *CRM) ChangeJob(ctx context.Context, person b2bkit.PersonID, to b2bkit.C
 		if err != nil {
 			return JobChange{}, wrap(err)
 		}
-		spells, err := c.store.Spells(ctx, "", old.Company)
+		spells, err := c.store.Spells(ctx, SpellQuery{Company: old.Company, ActiveAt: at})
 		if err != nil {
 			return JobChange{}, wrap(err)
 		}

@@ -39,11 +39,11 @@ func (c *CRM) Merge(ctx context.Context, keep, absorb b2bkit.PersonID) (Person, 
 			return Person{}, wrap(b2bkit.Invalid(x.f, "person %s is erased", x.p.ID))
 		}
 	}
-	ks, err := c.store.Spells(ctx, keep, "")
+	ks, err := c.store.Spells(ctx, SpellQuery{Person: keep})
 	if err != nil {
 		return Person{}, wrap(err)
 	}
-	as, err := c.store.Spells(ctx, absorb, "")
+	as, err := c.store.Spells(ctx, SpellQuery{Person: absorb})
 	if err != nil {
 		return Person{}, wrap(err)
 	}

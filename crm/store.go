@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"iter"
 	"slices"
 	"sync"
@@ -31,10 +32,9 @@ type Store interface {
 	// PersonByContact returns the person holding the contact point with key (see ContactKey), current
 	// or old, or an error matching b2bkit.ErrNotFound. The error never contains the key.
 	PersonByContact(ctx context.Context, key string) (Person, error)
-	// Spells returns the spells of a person (when person is set), of a company (when company is
-	// set), or of that person at that company (both set), ordered by Start, then ID. Neither set is
-	// an error matching b2bkit.ErrInvalid. Unknown ids give an empty list.
-	Spells(ctx context.Context, person b2bkit.PersonID, company b2bkit.CompanyID) ([]Spell, error)
+	// Spells returns the spells the query selects, ordered by Start, then ID. A query naming neither
+	// a person nor a company is an error matching b2bkit.ErrInvalid. Unknown ids give an empty list.
+	Spells(ctx context.Context, q SpellQuery) ([]Spell, error)
 	// JobChanges yields the job changes with At not before since, ordered by At, then ID.
 	JobChanges(ctx context.Context, since time.Time) iter.Seq2[JobChange, error]
 	// Account returns the account with the given id, or an error matching b2bkit.ErrNotFound.
@@ -55,6 +55,20 @@ type Store interface {
 	Apply(ctx context.Context, b Batch) error
 }
 
+// A SpellQuery selects employment spells: those of Person (when set), at Company (when set), and,
+// when ActiveAt is set, only those active at that instant (Start <= ActiveAt < End).
+type SpellQuery struct {
+	Person   b2bkit.PersonID
+	Company  b2bkit.CompanyID
+	ActiveAt time.Time
+}
+
+// Match reports whether the query selects s.
+func (q SpellQuery) Match(s Spell) bool {
+	return (q.Person == "" || s.Person == q.Person) && (q.Company == "" || s.Company == q.Company) &&
+		(q.ActiveAt.IsZero() || s.ActiveAt(q.ActiveAt))
+}
+
 // A Batch is one atomic write to a Store.
 type Batch struct {
 	Companies  []Company
@@ -72,12 +86,13 @@ var _ Store = (*MemoryStore)(nil)
 type MemoryStore struct {
 	mu         sync.RWMutex
 	companies  map[b2bkit.CompanyID]Company
-	people     map[b2bkit.PersonID]Person
-	contacts   map[string]b2bkit.PersonID
+	people     []Person // append-only: people are never deleted, erasure keeps the record
+	slot       map[b2bkit.PersonID]int32
+	contacts   contactIndex
 	spells     map[SpellID]Spell
-	byPerson   map[b2bkit.PersonID][]SpellID
-	byCompany  map[b2bkit.CompanyID][]SpellID
-	changes    []JobChange // ordered by At, ID
+	byPerson   map[b2bkit.PersonID][]SpellID  // each ordered by Start, then ID
+	byCompany  map[b2bkit.CompanyID][]SpellID // each ordered by Start, then ID
+	changes    []JobChange                    // ordered by At, ID
 	changeIDs  map[string]bool
 	accounts   map[AccountID]Account
 	accountsOf map[b2bkit.CompanyID][]AccountID
@@ -89,8 +104,8 @@ type MemoryStore struct {
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
 		companies:  map[b2bkit.CompanyID]Company{},
-		people:     map[b2bkit.PersonID]Person{},
-		contacts:   map[string]b2bkit.PersonID{},
+		slot:       map[b2bkit.PersonID]int32{},
+		contacts:   contactIndex{seed: maphash.MakeSeed(), byHash: map[uint64]int32{}},
 		spells:     map[SpellID]Spell{},
 		byPerson:   map[b2bkit.PersonID][]SpellID{},
 		byCompany:  map[b2bkit.CompanyID][]SpellID{},
@@ -145,11 +160,11 @@ func (m *MemoryStore) Person(ctx context.Context, id b2bkit.PersonID) (Person, e
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	p, ok := m.people[id]
+	i, ok := m.slot[id]
 	if !ok {
 		return Person{}, b2bkit.NotFound("person", string(id))
 	}
-	return p.clone(), nil
+	return m.people[i].clone(), nil
 }
 
 // errNoContact is returned for an unknown contact point; it names no value.
@@ -162,36 +177,63 @@ func (m *MemoryStore) PersonByContact(ctx context.Context, key string) (Person, 
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	id, ok := m.contacts[key]
+	i, ok := m.contacts.get(key, m.people)
 	if !ok {
 		return Person{}, errNoContact
 	}
-	return m.people[id].clone(), nil
+	return m.people[i].clone(), nil
 }
 
 // Spells implements Store.
-func (m *MemoryStore) Spells(ctx context.Context, person b2bkit.PersonID, company b2bkit.CompanyID) ([]Spell, error) {
+func (m *MemoryStore) Spells(ctx context.Context, q SpellQuery) ([]Spell, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	person, company := q.Person, q.Company
 	if person == "" && company == "" {
 		return nil, b2bkit.Invalid("spells", "name a person, a company or both")
 	}
 	m.mu.RLock()
+	defer m.mu.RUnlock()
 	ids := m.byPerson[person]
 	if person == "" || (company != "" && len(m.byCompany[company]) < len(ids)) {
 		ids = m.byCompany[company]
 	}
-	out := make([]Spell, 0, len(ids))
-	for _, id := range ids {
-		s := m.spells[id]
-		if (person == "" || s.Person == person) && (company == "" || s.Company == company) {
-			out = append(out, s.clone())
+	n := len(ids)
+	if !q.ActiveAt.IsZero() {
+		n = 0
+		for _, id := range ids {
+			if q.Match(m.spells[id]) {
+				n++
+			}
 		}
 	}
-	m.mu.RUnlock()
-	slices.SortFunc(out, compareSpells)
+	out := make([]Spell, 0, n)
+	nroles := 0
+	for _, id := range ids {
+		s := m.spells[id]
+		if q.Match(s) {
+			out = append(out, s)
+			nroles += len(s.Roles)
+		}
+	}
+	// One backing array for every copy of the roles: a committee read allocates twice, not 50 times.
+	roles := make([]Role, 0, nroles)
+	for i := range out {
+		if out[i].Roles == nil {
+			continue
+		}
+		n := len(roles)
+		roles = append(roles, out[i].Roles...)
+		out[i].Roles = roles[n:len(roles):len(roles)]
+	}
 	return out, nil
+}
+
+// insertSpell puts s into ids, ordered by Start, then ID; the caller holds the write lock.
+func (m *MemoryStore) insertSpell(ids []SpellID, s Spell) []SpellID {
+	i, _ := slices.BinarySearchFunc(ids, s, func(id SpellID, s Spell) int { return compareSpells(m.spells[id], s) })
+	return slices.Insert(ids, i, s.ID)
 }
 
 func compareSpells(a, b Spell) int {
@@ -310,36 +352,38 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 		m.companies[c.ID] = c
 	}
 	for _, p := range b.People {
-		if old, ok := m.people[p.ID]; ok {
-			for _, c := range old.Contacts {
-				delete(m.contacts, c.key())
+		if i, ok := m.slot[p.ID]; ok {
+			for _, c := range m.people[i].Contacts {
+				m.contacts.remove(c.key())
 			}
 		}
-		p = p.clone()
-		p.Version++
-		m.people[p.ID] = p
 	}
 	for _, p := range b.People {
+		p = p.clone()
+		p.Version++
+		if i, ok := m.slot[p.ID]; ok {
+			m.people[i] = p
+		} else {
+			m.slot[p.ID] = int32(len(m.people))
+			m.people = append(m.people, p)
+		}
+	}
+	for _, p := range b.People {
+		i := m.slot[p.ID]
 		for _, c := range p.Contacts {
-			m.contacts[c.key()] = p.ID
+			m.contacts.put(c.key(), i, m.people)
 		}
 	}
 	for _, s := range b.Spells {
-		old, ok := m.spells[s.ID]
-		if ok && old.Person != s.Person {
-			m.byPerson[old.Person] = slices.DeleteFunc(m.byPerson[old.Person], func(id SpellID) bool { return id == s.ID })
-		}
-		if ok && old.Company != s.Company {
-			m.byCompany[old.Company] = slices.DeleteFunc(m.byCompany[old.Company], func(id SpellID) bool { return id == s.ID })
-		}
-		if !ok || old.Person != s.Person {
-			m.byPerson[s.Person] = append(m.byPerson[s.Person], s.ID)
-		}
-		if !ok || old.Company != s.Company {
-			m.byCompany[s.Company] = append(m.byCompany[s.Company], s.ID)
+		if old, ok := m.spells[s.ID]; ok {
+			isOld := func(id SpellID) bool { return id == s.ID }
+			m.byPerson[old.Person] = slices.DeleteFunc(m.byPerson[old.Person], isOld)
+			m.byCompany[old.Company] = slices.DeleteFunc(m.byCompany[old.Company], isOld)
 		}
 		s = s.clone()
 		s.Version++
+		m.byPerson[s.Person] = m.insertSpell(m.byPerson[s.Person], s)
+		m.byCompany[s.Company] = m.insertSpell(m.byCompany[s.Company], s)
 		m.spells[s.ID] = s
 	}
 	for _, a := range b.Accounts {
@@ -416,7 +460,11 @@ func (m *MemoryStore) check(b Batch) error {
 	}
 	batchPeople := make(map[b2bkit.PersonID]*Person, len(b.People))
 	for i, p := range b.People {
-		if got := m.people[p.ID].Version; got != p.Version {
+		var got int64
+		if i, ok := m.slot[p.ID]; ok {
+			got = m.people[i].Version
+		}
+		if got != p.Version {
 			return staleVersion("person", string(p.ID), p.Version, got)
 		}
 		batchPeople[p.ID] = &b.People[i]
@@ -429,10 +477,11 @@ func (m *MemoryStore) check(b Batch) error {
 				return b2bkit.Conflict("person", string(p.ID), fmt.Sprintf("a %s contact point is also given to person %s", c.Kind, other))
 			}
 			claimed[k] = p.ID
-			owner, ok := m.contacts[k]
-			if !ok || owner == p.ID {
+			i, ok := m.contacts.get(k, m.people)
+			if !ok || m.people[i].ID == p.ID {
 				continue
 			}
+			owner := m.people[i].ID
 			if op, inBatch := batchPeople[owner]; inBatch && !slices.ContainsFunc(op.Contacts, func(x ContactPoint) bool { return x.key() == k }) {
 				continue // the batch takes it from its owner
 			}
@@ -487,4 +536,59 @@ func staleVersion(kind, id string, have, stored int64) error {
 		return b2bkit.Conflict(kind, id, "already exists")
 	}
 	return b2bkit.Conflict(kind, id, fmt.Sprintf("stale version %d, stored is %d", have, stored))
+}
+
+// A contactIndex finds the person slot holding a contact key. It maps a 64-bit hash of the key to
+// the slot, so a lookup among millions touches a few cache lines and compares no string in the map;
+// the slot's person is then checked to really hold the key. The rare key whose hash another key
+// already took goes to collide.
+type contactIndex struct {
+	seed    maphash.Seed
+	byHash  map[uint64]int32
+	collide map[string]int32
+}
+
+func (x *contactIndex) get(key string, people []Person) (int32, bool) {
+	if len(x.collide) > 0 {
+		if i, ok := x.collide[key]; ok {
+			return i, true
+		}
+	}
+	i, ok := x.byHash[maphash.String(x.seed, key)]
+	if !ok || !holds(people[i], key) {
+		return 0, false
+	}
+	return i, true
+}
+
+// put records that slot i holds key; people must already hold the new records.
+func (x *contactIndex) put(key string, i int32, people []Person) {
+	h := maphash.String(x.seed, key)
+	if j, ok := x.byHash[h]; ok && j != i && !holds(people[j], key) {
+		if x.collide == nil {
+			x.collide = map[string]int32{}
+		}
+		x.collide[key] = i
+		return
+	}
+	x.byHash[h] = i
+}
+
+func (x *contactIndex) remove(key string) {
+	if _, ok := x.collide[key]; ok {
+		delete(x.collide, key)
+		return
+	}
+	delete(x.byHash, maphash.String(x.seed, key))
+}
+
+// holds reports whether p has a contact point with key, without building the key.
+func holds(p Person, key string) bool {
+	for _, c := range p.Contacts {
+		w := c.Kind.String()
+		if len(key) == len(w)+1+len(c.Value) && key[len(w)] == ':' && key[:len(w)] == w && key[len(w)+1:] == c.Value {
+			return true
+		}
+	}
+	return false
 }

@@ -107,7 +107,7 @@ func notFound(t *testing.T, s crm.Store) {
 	_, err = s.PersonByContact(ctx, crm.ContactKey(crm.Mobile, "13812345678"))
 	require.ErrorIs(t, err, b2bkit.ErrNotFound)
 	assert.NotContains(t, err.Error(), "13812345678", "errors never hold contact points")
-	sp, err := s.Spells(ctx, "nope", "")
+	sp, err := s.Spells(ctx, crm.SpellQuery{Person: "nope"})
 	require.NoError(t, err)
 	assert.Empty(t, sp)
 	acc, err := s.Accounts(ctx, "nope")
@@ -159,7 +159,7 @@ func failedBatch(t *testing.T, s crm.Store) {
 	require.ErrorIs(t, err, b2bkit.ErrNotFound)
 	_, err = s.PersonByContact(ctx, crm.ContactKey(crm.Mobile, "13900001111"))
 	require.ErrorIs(t, err, b2bkit.ErrNotFound)
-	sp, err := s.Spells(ctx, "q", "")
+	sp, err := s.Spells(ctx, crm.SpellQuery{Person: "q"})
 	require.NoError(t, err)
 	assert.Empty(t, sp)
 	for range s.JobChanges(ctx, time.Time{}) {
@@ -184,7 +184,7 @@ func invalidRecords(t *testing.T, s crm.Store) {
 	for i, b := range bad {
 		require.ErrorIs(t, s.Apply(ctx, b), b2bkit.ErrInvalid, "batch %d", i)
 	}
-	_, err := s.Spells(ctx, "", "")
+	_, err := s.Spells(ctx, crm.SpellQuery{})
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)
 }
 
@@ -208,10 +208,10 @@ func returnsCopies(t *testing.T, s crm.Store) {
 	require.NoError(t, err)
 	assert.Equal(t, "13812345678", p2.Contacts[0].Value)
 
-	sp, err := s.Spells(ctx, "p", "")
+	sp, err := s.Spells(ctx, crm.SpellQuery{Person: "p"})
 	require.NoError(t, err)
 	sp[0].Roles[0] = crm.Payer
-	sp2, err := s.Spells(ctx, "", "A")
+	sp2, err := s.Spells(ctx, crm.SpellQuery{Company: "A"})
 	require.NoError(t, err)
 	assert.Equal(t, []crm.Role{crm.User}, sp2[0].Roles)
 }
@@ -268,32 +268,46 @@ func spellsOrder(t *testing.T, s crm.Store) {
 		}
 		return out
 	}
-	byP, err := s.Spells(ctx, "p", "")
+	byP, err := s.Spells(ctx, crm.SpellQuery{Person: "p"})
 	require.NoError(t, err)
 	assert.Equal(t, []crm.SpellID{"s1", "s2a", "s3"}, ids(byP))
-	byC, err := s.Spells(ctx, "", "A")
+	byC, err := s.Spells(ctx, crm.SpellQuery{Company: "A"})
 	require.NoError(t, err)
 	assert.Equal(t, []crm.SpellID{"s2a", "s2b", "s3"}, ids(byC), "by start, then id")
-	both, err := s.Spells(ctx, "p", "A")
+	both, err := s.Spells(ctx, crm.SpellQuery{Person: "p", Company: "A"})
 	require.NoError(t, err)
 	assert.Equal(t, []crm.SpellID{"s2a", "s3"}, ids(both))
+
+	// ActiveAt keeps the spells covering that instant: [Start, End)
+	ended := spell("e", "r", "A", day(0))
+	ended.End = day(2)
+	apply(t, s, crm.Batch{Spells: []crm.Spell{ended}})
+	at2, err := s.Spells(ctx, crm.SpellQuery{Company: "A", ActiveAt: day(2)})
+	require.NoError(t, err)
+	assert.Equal(t, []crm.SpellID{"s2a", "s2b"}, ids(at2), "e ended at day 2, s3 starts at day 3")
+	at1, err := s.Spells(ctx, crm.SpellQuery{Company: "A", ActiveAt: day(1)})
+	require.NoError(t, err)
+	assert.Equal(t, []crm.SpellID{"e"}, ids(at1))
+	atP, err := s.Spells(ctx, crm.SpellQuery{Person: "p", ActiveAt: day(9)})
+	require.NoError(t, err)
+	assert.Equal(t, []crm.SpellID{"s1", "s2a", "s3"}, ids(atP))
 }
 
 func spellMoves(t *testing.T, s crm.Store) {
 	apply(t, s, crm.Batch{Spells: []crm.Spell{spell("s", "p", "A", t0)}})
-	sp, err := s.Spells(ctx, "p", "")
+	sp, err := s.Spells(ctx, crm.SpellQuery{Person: "p"})
 	require.NoError(t, err)
 	moved := sp[0]
 	moved.Person = "q"
 	apply(t, s, crm.Batch{Spells: []crm.Spell{moved}})
-	old, err := s.Spells(ctx, "p", "")
+	old, err := s.Spells(ctx, crm.SpellQuery{Person: "p"})
 	require.NoError(t, err)
 	assert.Empty(t, old)
-	now, err := s.Spells(ctx, "q", "")
+	now, err := s.Spells(ctx, crm.SpellQuery{Person: "q"})
 	require.NoError(t, err)
 	require.Len(t, now, 1)
 	assert.Equal(t, int64(2), now[0].Version)
-	atA, err := s.Spells(ctx, "", "A")
+	atA, err := s.Spells(ctx, crm.SpellQuery{Company: "A"})
 	require.NoError(t, err)
 	require.Len(t, atA, 1)
 }
@@ -382,7 +396,7 @@ func erasedPeople(t *testing.T, s crm.Store) {
 	assert.Empty(t, got.Contacts)
 	_, err = s.PersonByContact(ctx, crm.ContactKey(crm.Mobile, "13812345678"))
 	require.ErrorIs(t, err, b2bkit.ErrNotFound)
-	sp, err := s.Spells(ctx, "p", "")
+	sp, err := s.Spells(ctx, crm.SpellQuery{Person: "p"})
 	require.NoError(t, err)
 	require.Len(t, sp, 1, "spells of an erased person stay")
 	assert.Equal(t, []crm.Role{crm.DecisionMaker}, sp[0].Roles)
