@@ -111,7 +111,7 @@ func TestPayment_RatePerGradeMostSpecificWins(t *testing.T) {
 		rule  string
 		unit  string
 	}{
-		{"x", "", "all", "102.00"},     // 100 * 0.10 * 73/365 = 2
+		{"x", "", "all", "102.00"},      // 100 * 0.10 * 73/365 = 2
 		{"x", "C", "grade-c", "104.00"}, // 0.20 -> 4
 		{"trusted", "C", "buyer", "101.00"},
 	}
