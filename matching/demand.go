@@ -1,0 +1,97 @@
+package matching
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/shopspring/decimal"
+)
+
+// A Demand is how much of a SKU the buyers' re-order rhythms say will be ordered over a horizon, for
+// stocking: each regular buyer's expected order days in the horizon times the buyer's typical
+// quantity. A buyer already due or overdue counts one order today; later orders follow the buyer's
+// median interval. Buyers with a single order have no rhythm yet and are counted in Irregular.
+type Demand struct {
+	SKU b2bkit.SKU
+	// From is today (in the book's location); To is the end of the horizon, exclusive.
+	From, To time.Time
+	// Quantity is the expected quantity; Orders the expected number of orders.
+	Quantity decimal.Decimal
+	Orders   int
+	// Buyers are the regular buyers expected to order, largest expected quantity first.
+	Buyers []BuyerDemand
+	// Irregular is the number of buyers of the SKU with too few orders to have a rhythm.
+	Irregular int
+}
+
+// A BuyerDemand is one buyer's expected orders of a SKU over the horizon.
+type BuyerDemand struct {
+	Buyer    b2bkit.CompanyID
+	Rhythm   Rhythm
+	Orders   int
+	Quantity decimal.Decimal
+}
+
+// Demand is the expected demand for sku over the horizon starting today, from the rhythms of all its
+// buyers. The horizon must be > 0; it is counted in whole calendar days, rounded up.
+func (b *Book) Demand(ctx context.Context, sku b2bkit.SKU, horizon time.Duration) (Demand, error) {
+	var errs []error
+	if sku == "" {
+		errs = append(errs, b2bkit.Invalid("sku", "must be set"))
+	}
+	if horizon <= 0 {
+		errs = append(errs, b2bkit.Invalid("horizon", "must be > 0"))
+	}
+	if len(errs) > 0 {
+		return Demand{}, fmt.Errorf("matching: %w", joinErrs(errs))
+	}
+	now := b.now()
+	byBuyer := map[b2bkit.CompanyID][]orderDay{}
+	err := b.scan(ctx, Filter{SKU: sku, To: now.Add(time.Nanosecond), Statuses: []Status{Accepted, Fulfilled}},
+		func(m *Match) error {
+			byBuyer[m.Buyer] = b.addOrder(byBuyer[m.Buyer], m)
+			return nil
+		})
+	if err != nil {
+		return Demand{}, err
+	}
+	loc := b.loc(now)
+	y, mo, d := now.In(loc).Date()
+	today := time.Date(y, mo, d, 0, 0, 0, 0, loc)
+	hdays := int(math.Ceil(horizon.Hours() / 24))
+	out := Demand{SKU: sku, From: today, To: b2bkit.AddDays(today, hdays), Quantity: decimal.Zero}
+	todayN := dayNumber(today)
+	endN := todayN + hdays // exclusive
+	for buyer, days := range byBuyer {
+		r := b.rhythmOf(buyer, sku, days, now)
+		if !r.Regular {
+			out.Irregular++
+			continue
+		}
+		step := max(1, int(math.Round(r.MedianIntervalDays)))
+		next := max(days[len(days)-1].day+step, todayN)
+		orders := 0
+		if next < endN {
+			orders = (endN-1-next)/step + 1
+		}
+		if orders == 0 {
+			continue
+		}
+		q := r.TypicalQuantity.Mul(decimal.NewFromInt(int64(orders)))
+		out.Buyers = append(out.Buyers, BuyerDemand{Buyer: buyer, Rhythm: r, Orders: orders, Quantity: q})
+		out.Orders += orders
+		out.Quantity = out.Quantity.Add(q)
+	}
+	slices.SortFunc(out.Buyers, func(a, b BuyerDemand) int {
+		if c := b.Quantity.Cmp(a.Quantity); c != 0 {
+			return c
+		}
+		return strings.Compare(string(a.Buyer), string(b.Buyer))
+	})
+	return out, nil
+}

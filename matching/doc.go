@@ -1,0 +1,40 @@
+// Package matching is the match log (撮合记录) of a B2B platform and what it knows. Matching for its
+// own sake, or bought with subsidies to put volume on the board, is worthless (R12); a match is worth
+// something when it is recorded — who bought how much, at what price, when, on what terms — and the
+// record prepares the next trade (R13).
+//
+// # The log
+//
+// A Match is one deal the platform brought about: buyer, seller, SKU, quantity, unit price, currency,
+// trade terms, time, status, the subsidy the platform paid to make it happen, whether the platform
+// itself was seller of record (自营) or a third-party seller was (平台, R14), and the channel it came
+// through. A Log keeps matches append-only and idempotent on Match.ID; the only change it allows is
+// the status moving forward: proposed -> accepted -> fulfilled, or cancelled from proposed or
+// accepted. MemoryLog is the in-memory default, indexed by SKU, buyer and seller; matchingtest.Run
+// is the conformance suite every Log must pass.
+//
+// # The book
+//
+// A Book reads a Log with a pricing.Engine and answers the questions a trading desk asks every
+// morning:
+//
+//   - ReferencePrice: what has this SKU really traded at, restated to the terms of the request at hand
+//     (the quantity, payment and booking time of each past deal taken out with Engine.Normalize, the
+//     request's put in) — median, quartiles, volume-weighted mean, and whether the market is thin;
+//   - Rhythm: how often a buyer re-orders a SKU, how much, when the next order is due, and whether the
+//     buyer has gone quiet;
+//   - Rank: which sellers to offer a buyer's request, scored on the four needs 多快好省 — selection,
+//     speed, quality, price — with at most two of them as the focus (R14);
+//   - Health: how many matches turn into fulfilled trades, how much of the volume depends on
+//     subsidies and whether subsidised buyers come back (R12), and the platform/self-operated split;
+//   - Demand: how much of a SKU the buyers' rhythms say will be ordered over a horizon, for stocking.
+//
+// # Statistics
+//
+// Prices stay exact decimals. A percentile is the nearest-rank percentile: the value at rank
+// ceil(p/100 x n) of the n values sorted ascending, so it is always one of the prices that was
+// actually paid (normalised); the median is the 50th percentile, the lower middle value for an even
+// count. The volume-weighted mean is sum(price x quantity) / sum(quantity), divided once with
+// DivRound (HalfUp) at Options.MeanScale places. Intervals between orders are calendar days in
+// Options.Location and their statistics are float64.
+package matching

@@ -1,0 +1,170 @@
+package matching
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/shopspring/decimal"
+)
+
+// shareScale is the number of decimal places of the shares in Health (HalfUp).
+const shareScale = 4
+
+// Health says whether the platform's matching is worth something (R12): how many matches turn into
+// fulfilled trades, how much of the matching and of its value the platform bought with subsidies,
+// and whether the buyers it subsidised came back on their own — subsidised volume from buyers who
+// never return is the sign of approaching death. It also splits matching between third-party sellers
+// and the platform's own trading (R14).
+//
+// Counts are over the matches made in the window; values (quantity x unit price) are of the matches
+// not cancelled, in Currency (matches in other currencies are counted but add no value). Shares are
+// decimals rounded HalfUp to 4 places, zero when there is nothing to share.
+type Health struct {
+	From, To time.Time
+	Currency string
+
+	// Matches, Fulfilled and Cancelled count the matches of the window; Conversion is the share
+	// fulfilled.
+	Matches, Fulfilled, Cancelled int
+	Conversion                    decimal.Decimal
+	// Value is the value of the matches not cancelled.
+	Value decimal.Decimal
+
+	// Subsidised counts the matches the platform paid for; SubsidisedShare is their share of the
+	// matches, SubsidisedValueShare of the value; Subsidy is what the platform paid.
+	Subsidised           int
+	SubsidisedShare      decimal.Decimal
+	SubsidisedValueShare decimal.Decimal
+	Subsidy              decimal.Decimal
+
+	// The buyers first matched in the window, by how they came: with a subsidy or organically.
+	SubsidisedBuyers, OrganicBuyers Cohort
+	// NeverReturned are the buyers first matched with a subsidy who have not ordered again, sorted.
+	NeverReturned []b2bkit.CompanyID
+
+	// Platform and SelfOperated split the matches by seller of record.
+	Platform, SelfOperated ModeShare
+}
+
+// A Cohort is a group of buyers first matched in the window and how many came back: ordered again
+// (a match accepted or fulfilled) on a later day, up to now.
+type Cohort struct {
+	Buyers, Returned int
+	// RepeatRate is Returned / Buyers.
+	RepeatRate decimal.Decimal
+}
+
+// A ModeShare is the part of the matching one kind of seller of record had.
+type ModeShare struct {
+	Matches int
+	Value   decimal.Decimal
+	// Share is the share of the value.
+	Share decimal.Decimal
+}
+
+type buyerStart struct {
+	first      int // day of the first match
+	subsidised bool
+	inWindow   bool
+	returned   bool
+}
+
+// Health reports on the matches made in the window ending now; a buyer's first match is looked for
+// in the whole log, so only buyers new in the window form the cohorts.
+func (b *Book) Health(ctx context.Context, window time.Duration) (Health, error) {
+	from, to, err := b.window("window", window)
+	if err != nil {
+		return Health{}, err
+	}
+	h := Health{From: from, To: b.now(), Currency: b.currency, Value: decimal.Zero, Subsidy: decimal.Zero}
+	h.Platform.Value, h.SelfOperated.Value = decimal.Zero, decimal.Zero
+	subValue := decimal.Zero
+	buyers := map[b2bkit.CompanyID]*buyerStart{}
+	err = b.scan(ctx, Filter{To: to}, func(m *Match) error {
+		day := dayNumber(m.At.In(b.loc(m.At)))
+		s, seen := buyers[m.Buyer]
+		if !seen {
+			s = &buyerStart{first: day, subsidised: m.IsSubsidised(), inWindow: !m.At.Before(from)}
+			buyers[m.Buyer] = s
+		} else if day > s.first && m.Status.isOrder() {
+			s.returned = true
+		}
+		if m.At.Before(from) {
+			return nil
+		}
+		h.Matches++
+		switch m.Status {
+		case Fulfilled:
+			h.Fulfilled++
+		case Cancelled:
+			h.Cancelled++
+		}
+		ms := &h.Platform
+		if m.Mode == SelfOperated {
+			ms = &h.SelfOperated
+		}
+		ms.Matches++
+		if h.Currency == "" {
+			h.Currency = m.Currency
+		}
+		sameCurrency := m.Currency == h.Currency
+		if m.IsSubsidised() {
+			h.Subsidised++
+			if sameCurrency {
+				h.Subsidy = h.Subsidy.Add(m.Subsidy)
+			}
+		}
+		if m.Status == Cancelled || !sameCurrency {
+			return nil
+		}
+		v := m.Value()
+		h.Value = h.Value.Add(v)
+		ms.Value = ms.Value.Add(v)
+		if m.IsSubsidised() {
+			subValue = subValue.Add(v)
+		}
+		return nil
+	})
+	if err != nil {
+		return Health{}, err
+	}
+	h.Conversion = share(h.Fulfilled, h.Matches)
+	h.SubsidisedShare = share(h.Subsidised, h.Matches)
+	h.SubsidisedValueShare = shareDec(subValue, h.Value)
+	h.Platform.Share = shareDec(h.Platform.Value, h.Value)
+	h.SelfOperated.Share = shareDec(h.SelfOperated.Value, h.Value)
+	for id, s := range buyers {
+		if !s.inWindow {
+			continue
+		}
+		c := &h.OrganicBuyers
+		if s.subsidised {
+			c = &h.SubsidisedBuyers
+			if !s.returned {
+				h.NeverReturned = append(h.NeverReturned, id)
+			}
+		}
+		c.Buyers++
+		if s.returned {
+			c.Returned++
+		}
+	}
+	slices.SortFunc(h.NeverReturned, func(a, b b2bkit.CompanyID) int { return strings.Compare(string(a), string(b)) })
+	h.SubsidisedBuyers.RepeatRate = share(h.SubsidisedBuyers.Returned, h.SubsidisedBuyers.Buyers)
+	h.OrganicBuyers.RepeatRate = share(h.OrganicBuyers.Returned, h.OrganicBuyers.Buyers)
+	return h, nil
+}
+
+func share(part, whole int) decimal.Decimal {
+	return shareDec(decimal.NewFromInt(int64(part)), decimal.NewFromInt(int64(whole)))
+}
+
+func shareDec(part, whole decimal.Decimal) decimal.Decimal {
+	if whole.Sign() == 0 {
+		return decimal.Zero
+	}
+	return part.DivRound(whole, shareScale)
+}

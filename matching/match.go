@@ -1,0 +1,289 @@
+package matching
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/shopspring/decimal"
+)
+
+// A Status is where a match stands in its life: proposed, accepted, fulfilled or cancelled.
+type Status uint8
+
+const (
+	// Proposed: the platform put buyer and seller together; nothing is agreed yet.
+	Proposed Status = iota
+	// Accepted: both sides agreed; it is an order.
+	Accepted
+	// Fulfilled: the goods were delivered. Only fulfilled matches make reference prices.
+	Fulfilled
+	// Cancelled: the match fell through, from proposed or accepted.
+	Cancelled
+)
+
+var statusWords = [...]string{Proposed: "proposed", Accepted: "accepted", Fulfilled: "fulfilled", Cancelled: "cancelled"}
+
+// Valid reports whether s is one of the four statuses.
+func (s Status) Valid() bool { return int(s) < len(statusWords) }
+
+// String returns the status's word.
+func (s Status) String() string {
+	if !s.Valid() {
+		return fmt.Sprintf("Status(%d)", int(s))
+	}
+	return statusWords[s]
+}
+
+// MarshalText encodes the status as its word.
+func (s Status) MarshalText() ([]byte, error) {
+	if !s.Valid() {
+		return nil, b2bkit.Invalid("status", "unknown status %d", int(s))
+	}
+	return []byte(statusWords[s]), nil
+}
+
+// UnmarshalText decodes a status from its word.
+func (s *Status) UnmarshalText(b []byte) error {
+	i, err := parseWord(statusWords[:], b, "status")
+	*s = Status(i)
+	return err
+}
+
+// CanBecome reports whether a match may move from s to next: proposed -> accepted -> fulfilled,
+// and cancelled from proposed or accepted. Fulfilled and cancelled are final.
+func (s Status) CanBecome(next Status) bool {
+	switch s {
+	case Proposed:
+		return next == Accepted || next == Cancelled
+	case Accepted:
+		return next == Fulfilled || next == Cancelled
+	}
+	return false
+}
+
+// isOrder reports whether the match became an order: accepted or fulfilled.
+func (s Status) isOrder() bool { return s == Accepted || s == Fulfilled }
+
+// A Mode says who was seller of record of a match (R14).
+type Mode uint8
+
+const (
+	// Platform: a third-party seller sold through the platform (平台).
+	Platform Mode = iota
+	// SelfOperated: the platform itself was seller of record (自营).
+	SelfOperated
+)
+
+var modeWords = [...]string{Platform: "platform", SelfOperated: "self_operated"}
+
+// Valid reports whether m is Platform or SelfOperated.
+func (m Mode) Valid() bool { return int(m) < len(modeWords) }
+
+// String returns the mode's word: platform or self_operated.
+func (m Mode) String() string {
+	if !m.Valid() {
+		return fmt.Sprintf("Mode(%d)", int(m))
+	}
+	return modeWords[m]
+}
+
+// MarshalText encodes the mode as its word.
+func (m Mode) MarshalText() ([]byte, error) {
+	if !m.Valid() {
+		return nil, b2bkit.Invalid("mode", "unknown mode %d", int(m))
+	}
+	return []byte(modeWords[m]), nil
+}
+
+// UnmarshalText decodes a mode from its word.
+func (m *Mode) UnmarshalText(b []byte) error {
+	i, err := parseWord(modeWords[:], b, "mode")
+	*m = Mode(i)
+	return err
+}
+
+func parseWord(words []string, b []byte, what string) (int, error) {
+	for i, w := range words {
+		if w == string(b) {
+			return i, nil
+		}
+	}
+	s := string(b)
+	if len(s) > 32 {
+		s = s[:32] + "..."
+	}
+	return 0, b2bkit.Invalid("", "unknown %s %q", what, s)
+}
+
+// Limits that keep a match sane.
+const (
+	// MaxIDLen is the longest match ID, buyer, seller, SKU or currency code, in bytes.
+	MaxIDLen = 128
+	// MaxDigits is the most significant digits a quantity, price or subsidy may have.
+	MaxDigits = 30
+)
+
+// A Match is one deal the platform brought about between a buyer and a seller (撮合): who bought how
+// much of what, at what price, when and on what terms, what the platform paid to make it happen, and
+// who was seller of record.
+type Match struct {
+	// ID identifies the match; appending the same ID again is idempotent.
+	ID string
+	// Buyer and Seller are the two sides; they must differ. For a self-operated match the seller is
+	// the platform's own trading company.
+	Buyer, Seller b2bkit.CompanyID
+	// SKU is the goods.
+	SKU b2bkit.SKU
+	// Quantity is how many units, > 0.
+	Quantity decimal.Decimal
+	// UnitPrice is the agreed price per unit, > 0, under Terms and Quantity.
+	UnitPrice decimal.Decimal
+	// Currency is the ISO 4217 code of UnitPrice and Subsidy.
+	Currency string
+	// Terms are the payment schedule, order date and delivery date the price was agreed under.
+	Terms b2bkit.Terms
+	// At is when the match was made.
+	At time.Time
+	// Status is where the match stands; a Log changes it only with SetStatus.
+	Status Status
+	// Subsidy is what the platform paid to make the match happen (coupons, free freight), >= 0.
+	Subsidy decimal.Decimal
+	// Mode says whether a third-party seller or the platform was seller of record (R14).
+	Mode Mode
+	// Channel is how the order came in: manual, semi-automatic or fully automatic (R10).
+	Channel b2bkit.Channel
+}
+
+// Value is the match's amount: quantity x unit price, exact.
+func (m Match) Value() decimal.Decimal { return m.Quantity.Mul(m.UnitPrice) }
+
+// IsSubsidised reports whether the platform paid anything to make the match happen.
+func (m Match) IsSubsidised() bool { return m.Subsidy.Sign() > 0 }
+
+// Validate reports every problem with the match, each naming its field: a missing ID, buyer, seller or
+// SKU, a buyer selling to itself, a quantity or price that is not > 0, a negative subsidy, a bad
+// currency, invalid terms ("terms.…"), a missing time, an unknown status, mode or channel. The error
+// matches b2bkit.ErrInvalid.
+func (m Match) Validate() error {
+	var errs []error
+	for _, f := range []struct{ name, v string }{
+		{"id", m.ID}, {"buyer", string(m.Buyer)}, {"seller", string(m.Seller)}, {"sku", string(m.SKU)},
+	} {
+		switch {
+		case f.v == "":
+			errs = append(errs, b2bkit.Invalid(f.name, "must be set"))
+		case len(f.v) > MaxIDLen:
+			errs = append(errs, b2bkit.Invalid(f.name, "must be at most %d bytes", MaxIDLen))
+		}
+	}
+	if m.Buyer != "" && m.Buyer == m.Seller {
+		errs = append(errs, b2bkit.Invalid("seller", "must not be the buyer"))
+	}
+	errs = checkAmount(errs, "quantity", m.Quantity, false)
+	errs = checkAmount(errs, "unit_price", m.UnitPrice, false)
+	errs = checkAmount(errs, "subsidy", m.Subsidy, true)
+	if err := b2bkit.ValidateCurrency(m.Currency); err != nil {
+		errs = append(errs, b2bkit.InField("currency", err))
+	}
+	if err := m.Terms.Validate(); err != nil {
+		errs = append(errs, b2bkit.InField("terms", err))
+	}
+	errs = checkTime(errs, "at", m.At)
+	if !m.Terms.OrderedAt.IsZero() {
+		errs = checkTime(errs, "terms.ordered_at", m.Terms.OrderedAt)
+	}
+	if !m.Terms.DeliverBy.IsZero() {
+		errs = checkTime(errs, "terms.deliver_by", m.Terms.DeliverBy)
+	}
+	if !m.Status.Valid() {
+		errs = append(errs, b2bkit.Invalid("status", "unknown status %d", int(m.Status)))
+	}
+	if !m.Mode.Valid() {
+		errs = append(errs, b2bkit.Invalid("mode", "unknown mode %d", int(m.Mode)))
+	}
+	if !m.Channel.Valid() {
+		errs = append(errs, b2bkit.Invalid("channel", "unknown channel %d", int(m.Channel)))
+	}
+	return errors.Join(errs...)
+}
+
+func checkAmount(errs []error, field string, d decimal.Decimal, zeroOK bool) []error {
+	switch {
+	case d.NumDigits() > MaxDigits || d.Exponent() < -b2bkit.MaxDecimalPlaces || d.Exponent() > MaxDigits:
+		return append(errs, b2bkit.Invalid(field, "out of range"))
+	case zeroOK && d.Sign() < 0:
+		return append(errs, b2bkit.Invalid(field, "must be >= 0"))
+	case !zeroOK && d.Sign() <= 0:
+		return append(errs, b2bkit.Invalid(field, "must be > 0"))
+	}
+	return errs
+}
+
+// Times are kept to years a trade can have, so they fit in int64 nanoseconds.
+var minTime, maxTime = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func checkTime(errs []error, field string, t time.Time) []error {
+	switch {
+	case t.IsZero():
+		return append(errs, b2bkit.Invalid(field, "must be set"))
+	case t.Before(minTime) || !t.Before(maxTime):
+		return append(errs, b2bkit.Invalid(field, "must be between 1900 and 2200"))
+	}
+	return errs
+}
+
+// Equal reports whether both matches say the same thing, field by field, decimals and times by value.
+func (m Match) Equal(o Match) bool {
+	return m.sameContent(o) && m.Status == o.Status
+}
+
+// sameContent is Equal without the status, which is the one thing a Log changes: appending a match
+// again after its status moved on is still a retry of the same append.
+func (m Match) sameContent(o Match) bool {
+	return m.ID == o.ID && m.Buyer == o.Buyer && m.Seller == o.Seller && m.SKU == o.SKU &&
+		m.Quantity.Equal(o.Quantity) && m.UnitPrice.Equal(o.UnitPrice) && m.Currency == o.Currency &&
+		m.Terms.Payment.Equal(o.Terms.Payment) && m.Terms.OrderedAt.Equal(o.Terms.OrderedAt) &&
+		m.Terms.DeliverBy.Equal(o.Terms.DeliverBy) && m.At.Equal(o.At) && m.Subsidy.Equal(o.Subsidy) &&
+		m.Mode == o.Mode && m.Channel == o.Channel
+}
+
+type matchJSON struct {
+	ID        string             `json:"id"`
+	Buyer     b2bkit.CompanyID   `json:"buyer"`
+	Seller    b2bkit.CompanyID   `json:"seller"`
+	SKU       b2bkit.SKU         `json:"sku"`
+	Quantity  b2bkit.JSONDecimal `json:"quantity"`
+	UnitPrice b2bkit.JSONDecimal `json:"unit_price"`
+	Currency  string             `json:"currency"`
+	Terms     b2bkit.Terms       `json:"terms"`
+	At        time.Time          `json:"at"`
+	Status    Status             `json:"status"`
+	Subsidy   b2bkit.JSONDecimal `json:"subsidy"`
+	Mode      Mode               `json:"mode"`
+	Channel   b2bkit.Channel     `json:"channel"`
+}
+
+// MarshalJSON writes the match with snake_case names, decimals as strings, enums as words and times
+// in RFC 3339.
+func (m Match) MarshalJSON() ([]byte, error) {
+	return json.Marshal(matchJSON{m.ID, m.Buyer, m.Seller, m.SKU, b2bkit.JSONDecimal{Decimal: m.Quantity},
+		b2bkit.JSONDecimal{Decimal: m.UnitPrice}, m.Currency, m.Terms, m.At, m.Status,
+		b2bkit.JSONDecimal{Decimal: m.Subsidy}, m.Mode, m.Channel})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, strictly: unknown fields, numbers with exponents and
+// documents over b2bkit.MaxJSONBytes are errors matching b2bkit.ErrInvalid. It does not validate the
+// match; Log.Append does.
+func (m *Match) UnmarshalJSON(b []byte) error {
+	var w matchJSON
+	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+		return fmt.Errorf("matching: %w", err)
+	}
+	*m = Match{ID: w.ID, Buyer: w.Buyer, Seller: w.Seller, SKU: w.SKU, Quantity: w.Quantity.Decimal,
+		UnitPrice: w.UnitPrice.Decimal, Currency: w.Currency, Terms: w.Terms, At: w.At, Status: w.Status,
+		Subsidy: w.Subsidy.Decimal, Mode: w.Mode, Channel: w.Channel}
+	return nil
+}

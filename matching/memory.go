@@ -1,0 +1,372 @@
+package matching
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/shopspring/decimal"
+)
+
+// MemoryLog is the in-memory Log: safe for concurrent use, indexed by SKU, buyer and seller so a Scan
+// reads only the matches of the SKU, buyer or seller it asks for, and compact enough to hold millions
+// of matches (names, currencies, payment schedules, time zones and amounts that repeat are stored
+// once). The zero value is not usable; call NewMemoryLog.
+type MemoryLog struct {
+	mu   sync.RWMutex
+	recs []record
+	ids  map[string]uint32
+
+	all      []uint32 // every record, in time order
+	bySKU    map[uint32][]uint32
+	byBuyer  map[uint32][]uint32
+	bySeller map[uint32][]uint32
+
+	names     intern[string]
+	locs      intern[*time.Location]
+	payments  []b2bkit.PaymentTerms
+	payIndex  map[string]uint32
+	decimals  map[decKey]decimal.Decimal
+	bigDecims map[string]decimal.Decimal
+
+	// visit, if set (by tests), is called for every stored record a scan reads.
+	visit func()
+}
+
+var _ Log = (*MemoryLog)(nil)
+
+// record is a Match as MemoryLog stores it: names, zones and schedules as indexes into tables,
+// times as nanoseconds, decimals shared with every other record holding the same value.
+type record struct {
+	id                      string
+	qty, price, subsidy     decimal.Decimal
+	at, ordered, deliver    int64
+	buyer, seller, sku, cur uint32
+	pay                     uint32
+	atLoc, ordLoc, delLoc   uint16
+	status, mode, channel   uint8
+}
+
+type intern[T comparable] struct {
+	index map[T]uint32
+	vals  []T
+}
+
+func (t *intern[T]) id(v T) uint32 {
+	if i, ok := t.index[v]; ok {
+		return i
+	}
+	if t.index == nil {
+		t.index = make(map[T]uint32)
+	}
+	i := uint32(len(t.vals))
+	t.index[v] = i
+	t.vals = append(t.vals, v)
+	return i
+}
+
+type decKey struct {
+	coef int64
+	exp  int32
+}
+
+// NewMemoryLog returns an empty in-memory log.
+func NewMemoryLog() *MemoryLog {
+	return &MemoryLog{
+		ids:       make(map[string]uint32),
+		bySKU:     make(map[uint32][]uint32),
+		byBuyer:   make(map[uint32][]uint32),
+		bySeller:  make(map[uint32][]uint32),
+		payIndex:  make(map[string]uint32),
+		decimals:  make(map[decKey]decimal.Decimal),
+		bigDecims: make(map[string]decimal.Decimal),
+	}
+}
+
+// Len is the number of matches stored.
+func (l *MemoryLog) Len() int {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return len(l.recs)
+}
+
+// Append stores m; see Log.Append.
+func (l *MemoryLog) Append(ctx context.Context, m Match) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := m.Validate(); err != nil {
+		return fmt.Errorf("matching: %w", b2bkit.InField("match", err))
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if i, ok := l.ids[m.ID]; ok {
+		if l.decode(&l.recs[i]).sameContent(m) {
+			return nil
+		}
+		return fmt.Errorf("matching: %w", b2bkit.Conflict("match", m.ID, "stored with other content"))
+	}
+	if len(l.recs) >= 1<<32-1 || len(l.locs.vals) >= 1<<16-3 {
+		return fmt.Errorf("matching: %w", b2bkit.Conflict("match", m.ID, "the in-memory log is full"))
+	}
+	m.ID = strings.Clone(m.ID) // do not pin the caller's buffer
+	r := record{
+		id: m.ID, qty: l.dec(m.Quantity), price: l.dec(m.UnitPrice), subsidy: l.dec(m.Subsidy),
+		at: m.At.UnixNano(), ordered: m.Terms.OrderedAt.UnixNano(), deliver: m.Terms.DeliverBy.UnixNano(),
+		buyer: l.names.id(string(m.Buyer)), seller: l.names.id(string(m.Seller)),
+		sku: l.names.id(string(m.SKU)), cur: l.names.id(m.Currency), pay: l.payment(m.Terms.Payment),
+		atLoc: uint16(l.locs.id(m.At.Location())), ordLoc: uint16(l.locs.id(m.Terms.OrderedAt.Location())),
+		delLoc: uint16(l.locs.id(m.Terms.DeliverBy.Location())),
+		status: uint8(m.Status), mode: uint8(m.Mode), channel: uint8(m.Channel),
+	}
+	pos := uint32(len(l.recs))
+	l.recs = append(l.recs, r)
+	l.ids[r.id] = pos
+	l.all = l.insert(l.all, pos)
+	l.bySKU[r.sku] = l.insert(l.bySKU[r.sku], pos)
+	l.byBuyer[r.buyer] = l.insert(l.byBuyer[r.buyer], pos)
+	l.bySeller[r.seller] = l.insert(l.bySeller[r.seller], pos)
+	return nil
+}
+
+// insert puts pos into idx, kept in time order; the newest record goes after others of equal time.
+// Matches mostly arrive in time order, so this is usually an append.
+func (l *MemoryLog) insert(idx []uint32, pos uint32) []uint32 {
+	at := l.recs[pos].at
+	n := len(idx)
+	if n == 0 || l.recs[idx[n-1]].at <= at {
+		return append(idx, pos)
+	}
+	i, _ := slices.BinarySearchFunc(idx, at, func(p uint32, t int64) int {
+		if l.recs[p].at <= t {
+			return -1
+		}
+		return 1
+	})
+	return slices.Insert(idx, i, pos)
+}
+
+// dec returns a decimal equal to d that shares its coefficient with every equal value stored before.
+func (l *MemoryLog) dec(d decimal.Decimal) decimal.Decimal {
+	if d.NumDigits() < 19 {
+		k := decKey{d.CoefficientInt64(), d.Exponent()}
+		if v, ok := l.decimals[k]; ok {
+			return v
+		}
+		v := decimal.New(k.coef, k.exp)
+		l.decimals[k] = v
+		return v
+	}
+	k := d.String() + "e" + fmt.Sprint(d.Exponent())
+	if v, ok := l.bigDecims[k]; ok {
+		return v
+	}
+	v := decimal.NewFromBigInt(d.Coefficient(), d.Exponent())
+	l.bigDecims[k] = v
+	return v
+}
+
+func (l *MemoryLog) payment(p b2bkit.PaymentTerms) uint32 {
+	var b strings.Builder
+	for _, in := range p.Installments {
+		fmt.Fprintf(&b, "%s/%d/%d;", in.Share.String(), in.Due, in.Days)
+	}
+	k := b.String()
+	if i, ok := l.payIndex[k]; ok {
+		return i
+	}
+	i := uint32(len(l.payments))
+	ins := make([]b2bkit.Installment, len(p.Installments))
+	for j, in := range p.Installments {
+		ins[j] = b2bkit.Installment{Share: l.dec(in.Share), Due: in.Due, Days: in.Days}
+	}
+	l.payments = append(l.payments, b2bkit.PaymentTerms{Installments: ins})
+	l.payIndex[k] = i
+	return i
+}
+
+// decode rebuilds the match; the caller holds the lock. The installments are copied, so a caller
+// cannot change what is stored.
+func (l *MemoryLog) decode(r *record) Match {
+	loc := l.locs.vals
+	return Match{
+		ID: r.id, Buyer: b2bkit.CompanyID(l.names.vals[r.buyer]), Seller: b2bkit.CompanyID(l.names.vals[r.seller]),
+		SKU: b2bkit.SKU(l.names.vals[r.sku]), Quantity: r.qty, UnitPrice: r.price, Currency: l.names.vals[r.cur],
+		Terms: b2bkit.Terms{
+			Payment:   b2bkit.PaymentTerms{Installments: slices.Clone(l.payments[r.pay].Installments)},
+			OrderedAt: time.Unix(0, r.ordered).In(loc[r.ordLoc]),
+			DeliverBy: time.Unix(0, r.deliver).In(loc[r.delLoc]),
+		},
+		At: time.Unix(0, r.at).In(loc[r.atLoc]), Status: Status(r.status), Subsidy: r.subsidy,
+		Mode: Mode(r.mode), Channel: b2bkit.Channel(r.channel),
+	}
+}
+
+// SetStatus moves a match's status forward; see Log.SetStatus.
+func (l *MemoryLog) SetStatus(ctx context.Context, id string, status Status) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if !status.Valid() {
+		return fmt.Errorf("matching: %w", b2bkit.Invalid("status", "unknown status %d", int(status)))
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	i, ok := l.ids[id]
+	if !ok {
+		return fmt.Errorf("matching: %w", b2bkit.NotFound("match", id))
+	}
+	r := &l.recs[i]
+	cur := Status(r.status)
+	switch {
+	case cur == status:
+		return nil
+	case !cur.CanBecome(status):
+		return fmt.Errorf("matching: match %s: %w", id, b2bkit.Invalid("status", "cannot change from %s to %s", cur, status))
+	}
+	r.status = uint8(status)
+	return nil
+}
+
+// Get returns a stored match; see Log.Get.
+func (l *MemoryLog) Get(ctx context.Context, id string) (Match, error) {
+	if err := ctx.Err(); err != nil {
+		return Match{}, err
+	}
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	i, ok := l.ids[id]
+	if !ok {
+		return Match{}, fmt.Errorf("matching: %w", b2bkit.NotFound("match", id))
+	}
+	return l.decode(&l.recs[i]), nil
+}
+
+// scanBatch is how many matches Scan decodes under one read lock; the lock is never held while the
+// caller's loop body runs, so the body may append to the log.
+const scanBatch = 256
+
+// Scan yields the matches that pass f in time order; see Log.Scan. It reads the index of the SKU,
+// buyer or seller the filter names (the shortest of them) and, within it, only the filter's period.
+func (l *MemoryLog) Scan(ctx context.Context, f Filter) iter.Seq2[Match, error] {
+	return func(yield func(Match, error) bool) {
+		if err := f.Validate(); err != nil {
+			yield(Match{}, fmt.Errorf("matching: %w", err))
+			return
+		}
+		var from, to int64 = minNanos, maxNanos
+		if !f.From.IsZero() {
+			from = clampNanos(f.From)
+		}
+		if !f.To.IsZero() {
+			to = clampNanos(f.To)
+		}
+		buf := make([]Match, 0, scanBatch)
+		// The cursor is the time and position of the last record read, so records appended
+		// meanwhile do not shift what comes next.
+		curAt, curPos, started := from, uint32(0), false
+		for {
+			if err := ctx.Err(); err != nil {
+				yield(Match{}, err)
+				return
+			}
+			buf = buf[:0]
+			done := l.readBatch(&f, &buf, &curAt, &curPos, &started, to)
+			for _, m := range buf {
+				if !yield(m, nil) {
+					return
+				}
+			}
+			if done {
+				return
+			}
+		}
+	}
+}
+
+var minNanos, maxNanos = minTime.UnixNano(), maxTime.UnixNano()
+
+func clampNanos(t time.Time) int64 {
+	switch {
+	case t.Before(minTime):
+		return minNanos
+	case t.After(maxTime):
+		return maxNanos
+	}
+	return t.UnixNano()
+}
+
+// readBatch decodes up to scanBatch matches after the cursor into buf and reports whether the scan
+// is complete.
+func (l *MemoryLog) readBatch(f *Filter, buf *[]Match, curAt *int64, curPos *uint32, started *bool, to int64) bool {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	idx, ok := l.index(f)
+	if !ok {
+		return true
+	}
+	// First index entry after the cursor: at > curAt, or at == curAt and position > curPos
+	// (positions grow with appends, and equal times are in append order).
+	i, _ := slices.BinarySearchFunc(idx, *curAt, func(p uint32, t int64) int {
+		if l.recs[p].at < t {
+			return -1
+		}
+		return 1
+	})
+	if *started {
+		for i < len(idx) && l.recs[idx[i]].at == *curAt && idx[i] <= *curPos {
+			i++
+		}
+	}
+	for ; i < len(idx) && len(*buf) < cap(*buf); i++ {
+		r := &l.recs[idx[i]]
+		if r.at >= to {
+			return true
+		}
+		if l.visit != nil {
+			l.visit()
+		}
+		*curAt, *curPos, *started = r.at, idx[i], true
+		if !l.keep(f, r) {
+			continue
+		}
+		*buf = append(*buf, l.decode(r))
+	}
+	return i >= len(idx)
+}
+
+// index picks the shortest index the filter allows; ok is false when a name the filter asks for is
+// not in the log at all.
+func (l *MemoryLog) index(f *Filter) (idx []uint32, ok bool) {
+	idx = l.all
+	for _, c := range []struct {
+		name string
+		m    map[uint32][]uint32
+	}{{string(f.SKU), l.bySKU}, {string(f.Buyer), l.byBuyer}, {string(f.Seller), l.bySeller}} {
+		if c.name == "" {
+			continue
+		}
+		n, found := l.names.index[c.name]
+		if !found {
+			return nil, false
+		}
+		if x := c.m[n]; len(x) < len(idx) || idx == nil {
+			idx = x
+		}
+	}
+	return idx, true
+}
+
+func (l *MemoryLog) keep(f *Filter, r *record) bool {
+	if f.SKU != "" && l.names.vals[r.sku] != string(f.SKU) ||
+		f.Buyer != "" && l.names.vals[r.buyer] != string(f.Buyer) ||
+		f.Seller != "" && l.names.vals[r.seller] != string(f.Seller) {
+		return false
+	}
+	return len(f.Statuses) == 0 || slices.Contains(f.Statuses, Status(r.status))
+}

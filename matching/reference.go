@@ -1,0 +1,318 @@
+package matching
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/big"
+	"math/bits"
+	"slices"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/pricing"
+	"github.com/shopspring/decimal"
+)
+
+// A Reference is what a SKU has really traded at, restated to one request's quantity and terms: the
+// fulfilled matches of the window, each price normalised from its own quantity and terms to the
+// request's (pricing.Engine.Normalize), and their statistics. Percentiles are nearest-rank, so each
+// is a normalised price of a real trade; see the package doc.
+type Reference struct {
+	// SKU and Request are what was asked; Currency is the currency of the prices.
+	SKU      b2bkit.SKU
+	Request  pricing.Request
+	Currency string
+	// From and To bound the window the matches were made in.
+	From, To time.Time
+	// Count is the number of fulfilled matches used; Volume their total quantity.
+	Count  int
+	Volume decimal.Decimal
+	// Median, P25 and P75 are the nearest-rank 50th, 25th and 75th percentiles of the normalised unit
+	// prices; Low and High the extremes. All are zero when Count is 0.
+	Median, P25, P75, Low, High decimal.Decimal
+	// Mean is the volume-weighted mean of the normalised unit prices, sum(price x quantity) /
+	// sum(quantity), rounded HalfUp to Options.MeanScale places.
+	Mean decimal.Decimal
+	// Oldest and Newest are the times of the first and last match used.
+	Oldest, Newest time.Time
+	// Thin is set when Count is below Options.ThinMarket: too few trades to lean on.
+	Thin bool
+}
+
+// priceScale is the scale of normalised prices (pricing.AmountScale); statistics run on them as
+// int64 units at this scale.
+const priceScale = pricing.AmountScale
+
+// qtyScale is the scale at which quantities are summed in int64 units; a quantity with more places
+// is summed exactly in decimals instead.
+const qtyScale = 6
+
+// ReferencePrice is the reference price of sku for the request r (R13): the fulfilled matches of sku
+// made in the window ending now, in r's currency, each unit price restated to r's quantity and
+// terms. r.SKU, if set, must be sku; r.Currency, if set, must be the policy's currency (the book's);
+// when neither names one, the matches are read in any currency and must agree. Errors name the field
+// ("request.quantity", "request.currency", "window") and match b2bkit.ErrInvalid; a normalised price
+// beyond 900 million per unit is out of range for the statistics.
+//
+// Normalising is memoised within a call on what the result depends on (the match's quantity,
+// payment schedule and booking days, and its buyer or order date only when the policy has rules
+// scoped by buyer or by date), so the pricing engine runs once per distinct set of terms, not once
+// per match; the memo is exact (see normalizer).
+func (b *Book) ReferencePrice(ctx context.Context, sku b2bkit.SKU, r pricing.Request, window time.Duration) (Reference, error) {
+	if b.engine == nil {
+		return Reference{}, fmt.Errorf("matching: %w", b2bkit.Invalid("book.engine", "must be set"))
+	}
+	var errs []error
+	if sku == "" {
+		errs = append(errs, b2bkit.Invalid("sku", "must be set"))
+	}
+	if r.SKU == "" {
+		r.SKU = sku
+	} else if r.SKU != sku {
+		errs = append(errs, b2bkit.Invalid("request.sku", "must be %s or empty", sku))
+	}
+	if err := r.Validate(); err != nil {
+		errs = append(errs, b2bkit.InField("request", err))
+	}
+	cur := r.Currency
+	switch {
+	case cur != "" && b.currency != "" && cur != b.currency:
+		errs = append(errs, b2bkit.Invalid("request.currency", "must be %s, the currency of the price policy, not %q", b.currency, clip(cur)))
+	case cur == "":
+		cur = b.currency
+	}
+	if window <= 0 {
+		errs = append(errs, b2bkit.Invalid("window", "must be > 0"))
+	}
+	if len(errs) > 0 {
+		return Reference{}, fmt.Errorf("matching: %w", errors.Join(errs...))
+	}
+	from, to, _ := b.window("window", window)
+	ref := Reference{SKU: sku, Request: r, Currency: cur, From: from, To: b.now()}
+
+	n := newNormalizer(b, r)
+	var (
+		prices         []int64
+		acc            u128
+		qtyUnits       int64
+		oddSum, oddQty = decimal.Zero, decimal.Zero // exact sums for quantities beyond qtyScale
+		overflow       bool
+	)
+	err := b.scan(ctx, Filter{SKU: sku, From: from, To: to, Statuses: []Status{Fulfilled}}, func(m *Match) error {
+		if cur == "" {
+			cur = m.Currency
+		}
+		if m.Currency != cur {
+			if r.Currency == "" && b.currency == "" {
+				return fmt.Errorf("matching: match %s: %w", m.ID, b2bkit.Invalid("request.currency", "must be set: the matches are in %s and %s", cur, m.Currency))
+			}
+			return nil // another market
+		}
+		u, err := n.normalize(m)
+		if err != nil {
+			return fmt.Errorf("matching: match %s: %w", m.ID, err)
+		}
+		prices = append(prices, u)
+		if q, err := b2bkit.ToMinor(m.Quantity, qtyScale); err == nil {
+			var ok bool
+			if qtyUnits, ok = b2bkit.AddChecked(qtyUnits, q); !ok {
+				overflow = true
+			}
+			if !acc.addMul(uint64(u), uint64(q)) {
+				overflow = true
+			}
+		} else {
+			oddSum = oddSum.Add(b2bkit.FromMinor(u, priceScale).Mul(m.Quantity))
+			oddQty = oddQty.Add(m.Quantity)
+		}
+		if ref.Count == 0 {
+			ref.Oldest = m.At
+		}
+		ref.Newest = m.At
+		ref.Count++
+		return nil
+	})
+	if err != nil {
+		return Reference{}, err
+	}
+	ref.Currency = cur
+	ref.Thin = ref.Count < b.opts.ThinMarket
+	if ref.Count == 0 {
+		ref.Volume = decimal.Zero
+		return ref, nil
+	}
+	if overflow {
+		return Reference{}, fmt.Errorf("matching: %w", b2bkit.Invalid("", "volume of %s too large for the reference statistics", sku))
+	}
+	slices.Sort(prices)
+	pick := func(p int) decimal.Decimal { return b2bkit.FromMinor(prices[nearestRank(p, len(prices))], priceScale) }
+	ref.Median, ref.P25, ref.P75 = pick(50), pick(25), pick(75)
+	ref.Low, ref.High = b2bkit.FromMinor(prices[0], priceScale), b2bkit.FromMinor(prices[len(prices)-1], priceScale)
+	ref.Volume = b2bkit.FromMinor(qtyUnits, qtyScale).Add(oddQty)
+	sum := decimal.NewFromBigInt(acc.big(), -(priceScale + qtyScale)).Add(oddSum)
+	if ref.Volume.Sign() > 0 {
+		ref.Mean = sum.DivRound(ref.Volume, b.opts.MeanScale)
+	}
+	return ref, nil
+}
+
+// nearestRank is the 0-based index of the nearest-rank p-th percentile of n sorted values:
+// rank ceil(p/100 x n), at least 1.
+func nearestRank(p, n int) int {
+	r := (p*n + 99) / 100
+	return max(r, 1) - 1
+}
+
+// u128 is an unsigned 128-bit accumulator for sums of price x quantity units.
+type u128 struct{ hi, lo uint64 }
+
+func (a *u128) addMul(x, y uint64) bool {
+	hi, lo := bits.Mul64(x, y)
+	var c uint64
+	a.lo, c = bits.Add64(a.lo, lo, 0)
+	a.hi, c = bits.Add64(a.hi, hi, c)
+	return c == 0
+}
+
+func (a u128) big() *big.Int {
+	x := new(big.Int).SetUint64(a.hi)
+	x.Lsh(x, 64)
+	return x.Or(x, new(big.Int).SetUint64(a.lo))
+}
+
+// A normalizer restates matches' prices to one request, memoising the engine's work.
+//
+// Engine.Normalize(p, from, to) is p x F(to) / F(from) rounded HalfUp to AmountScale places, and F
+// depends on the match's terms, not on its price. So for each distinct set of terms the engine is
+// asked once, with the probe price 10^8, for R = round(10^8 x F(to)/F(from), 10): an integer c =
+// R x 10^10 that is the ratio in units of 10^-18, within half a unit. A price p = pc x 10^-ps then
+// restates as pc x c in units of 10^-(ps+18), off the exact value by at most pc/2 units, and is
+// rounded HalfUp to 10 places in integer arithmetic. That agrees with Normalize except when the
+// exact value may lie within that error of a rounding midpoint; then, and whenever a number does
+// not fit the integer path, the engine is asked directly. The memo never changes a result.
+type normalizer struct {
+	b    *Book
+	to   pricing.Request
+	memo map[normKey]uint64 // 0: no ratio fits; ask the engine each time
+}
+
+type normKey struct {
+	qty      decKey
+	n        int
+	ins      [3]insKey
+	lead     int
+	buyer    b2bkit.CompanyID
+	orderedN int64
+}
+
+type insKey struct {
+	share decKey
+	due   b2bkit.DueEvent
+	days  int
+}
+
+var probe = decimal.New(1, 8)
+
+func newNormalizer(b *Book, to pricing.Request) *normalizer {
+	return &normalizer{b: b, to: to, memo: make(map[normKey]uint64)}
+}
+
+func (n *normalizer) request(m *Match) pricing.Request {
+	return pricing.Request{Buyer: m.Buyer, SKU: m.SKU, Quantity: m.Quantity, Terms: m.Terms, Currency: n.to.Currency}
+}
+
+// normalize returns m's unit price restated to the request, in units of 10^-priceScale.
+func (n *normalizer) normalize(m *Match) (int64, error) {
+	if k, ok := n.key(m); ok {
+		c, seen := n.memo[k]
+		if !seen {
+			r, err := n.b.engine.Normalize(probe, n.request(m), n.to)
+			if err != nil {
+				return 0, err
+			}
+			if u, err := b2bkit.ToMinor(r, priceScale); err == nil && u > 0 {
+				c = uint64(u)
+			}
+			n.memo[k] = c
+		}
+		if c != 0 {
+			if u, ok := restate(m.UnitPrice, c); ok {
+				return u, nil
+			}
+		}
+	}
+	r, err := n.b.engine.Normalize(m.UnitPrice, n.request(m), n.to)
+	if err != nil {
+		return 0, err
+	}
+	u, err := b2bkit.ToMinor(r, priceScale)
+	if err != nil || u > maxPriceUnits {
+		return 0, b2bkit.Invalid("unit_price", "normalised price %s out of range for the reference statistics", r)
+	}
+	return u, nil
+}
+
+// maxPriceUnits keeps normalised prices below 900 million, so sums of a few thousand stay exact in
+// the 128-bit accumulator with room to spare.
+const maxPriceUnits = 900_000_000 * 10_000_000_000
+
+var pow10u = [...]uint64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19}
+
+// restate computes round(price x c x 10^-18, 10) in integers; ok is false when the numbers do not
+// fit or the result may lie at a rounding midpoint.
+func restate(price decimal.Decimal, c uint64) (int64, bool) {
+	ps := max(0, -price.Exponent())
+	if ps > 11 {
+		return 0, false
+	}
+	pc, err := b2bkit.ToMinor(price, ps)
+	if err != nil || pc <= 0 {
+		return 0, false
+	}
+	hi, lo := bits.Mul64(uint64(pc), c)
+	d := pow10u[ps+8] // from units of 10^-(ps+18) to units of 10^-10
+	if hi >= d {
+		return 0, false
+	}
+	q, rem := bits.Div64(hi, lo, d)
+	half := d / 2 // d is even: ps+8 >= 8
+	dist := rem - half
+	if rem < half {
+		dist = half - rem
+	}
+	if dist <= uint64(pc) {
+		return 0, false // too close to a midpoint to trust the probe's rounding
+	}
+	if rem > half {
+		q++
+	}
+	if q > maxPriceUnits || q > math.MaxInt64 {
+		return 0, false
+	}
+	return int64(q), true
+}
+
+// key is what F(match) depends on; ok is false when the terms do not fit a key.
+func (n *normalizer) key(m *Match) (normKey, bool) {
+	ins := m.Terms.Payment.Installments
+	if len(ins) > 3 || m.Quantity.NumDigits() >= 19 {
+		return normKey{}, false
+	}
+	k := normKey{qty: decKey{m.Quantity.CoefficientInt64(), m.Quantity.Exponent()}, n: len(ins),
+		lead: m.Terms.LeadDays()}
+	for i, in := range ins {
+		if in.Share.NumDigits() >= 19 {
+			return normKey{}, false
+		}
+		k.ins[i] = insKey{decKey{in.Share.CoefficientInt64(), in.Share.Exponent()}, in.Due, in.Days}
+	}
+	if n.b.byBuyer {
+		k.buyer = m.Buyer
+	}
+	if n.b.byDate {
+		k.orderedN = m.Terms.OrderedAt.UnixNano()
+	}
+	return k, true
+}
