@@ -113,3 +113,25 @@ func divRoundInt(d decimal.Decimal, n int64, scale int32) decimal.Decimal {
 	}
 	return d.DivRound(decimal.NewFromInt(n), scale)
 }
+
+// padScale gives d exactly scale places when it has fewer (129.6 -> 129.60), so prices print the way
+// a price list does.
+func padScale(d decimal.Decimal, scale int32) decimal.Decimal {
+	exp := d.Exponent()
+	if exp <= -scale {
+		return d
+	}
+	if k := exp + scale; k <= 18 {
+		if neg, m, ok := coef(d); ok {
+			hi, lo := bits.Mul64(m, pow10[k])
+			if hi == 0 && lo <= 1<<63-1 {
+				v := int64(lo)
+				if neg {
+					v = -v
+				}
+				return decimal.New(v, -scale)
+			}
+		}
+	}
+	return d.Round(scale)
+}

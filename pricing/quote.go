@@ -297,7 +297,7 @@ func (e *Engine) quote(ctx context.Context, r *Request, ti *termsInfo, scratch [
 	mode := q.Steps[len(q.Steps)-1].RoundingMode
 	q.UnitPrice = price
 	if mode == b2bkit.HalfUp {
-		q.Total = mulRound(price, r.Quantity, q.Scale)
+		q.Total = padScale(mulRound(price, r.Quantity, q.Scale), q.Scale)
 	} else {
 		q.Total = b2bkit.Round(price.Mul(r.Quantity), q.Scale, mode)
 	}
@@ -307,7 +307,7 @@ func (e *Engine) quote(ctx context.Context, r *Request, ti *termsInfo, scratch [
 	}
 	if ep := q.EarlyPayment; ep != nil {
 		if mode == b2bkit.HalfUp {
-			ep.Amount = mulRound(q.Total, ep.keep, q.Scale)
+			ep.Amount = padScale(mulRound(q.Total, ep.keep, q.Scale), q.Scale)
 		} else {
 			ep.Amount = b2bkit.Round(q.Total.Mul(ep.keep), q.Scale, mode)
 		}
@@ -448,7 +448,7 @@ func roundLine(s *cstep, id string, scale int32, mode b2bkit.RoundingMode, inc, 
 	}
 	var after decimal.Decimal
 	if mode == b2bkit.HalfUp {
-		after = roundHalfUp(price, scale)
+		after = padScale(roundHalfUp(price, scale), scale)
 	} else {
 		after = b2bkit.Round(price, scale, mode)
 	}
@@ -457,7 +457,7 @@ func roundLine(s *cstep, id string, scale int32, mode b2bkit.RoundingMode, inc, 
 		if err != nil {
 			return a, fmt.Errorf("pricing: %w", b2bkit.InField("policy.rounding", err))
 		}
-		after = b2bkit.Round(v, scale, mode)
+		after = padScale(v, scale)
 	}
 	a.After, a.Amount = after, after.Sub(price)
 	return a, nil
