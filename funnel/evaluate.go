@@ -172,12 +172,51 @@ func Evaluate(c Campaign, touches iter.Seq[Touch], purchases iter.Seq[Purchase],
 		return Report{}, fmt.Errorf("funnel: %w", err)
 	}
 
-	// Purchases: conversion, repurchase, spend, channel mix.
+	// Purchases: conversion, repurchase, spend, channel mix. Counted purchases are applied in
+	// batches: the target lookups of a batch run back to back, so the processor overlaps their
+	// cache misses instead of waiting on each in turn.
 	mix := make([]mixUnits, cur)
 	overflow := false
 	add := func(a *int64, u int64) {
 		v, ok := b2bkit.AddChecked(*a, u)
 		*a, overflow = v, overflow || !ok
+	}
+	var batch [purchaseBatch]counted
+	var slots [purchaseBatch]int32
+	n := 0
+	flush := func() {
+		for j := range n {
+			ti, ok := index[batch[j].company]
+			if !ok {
+				ti = -1
+			}
+			slots[j] = ti
+		}
+		for j := range n {
+			q := &batch[j]
+			ti := slots[j]
+			if ti < 0 {
+				rep.Excluded.Purchases.unknown(q.company)
+				continue
+			}
+			m := monthOf(q.at)
+			mix[m-1].orders[q.channel]++
+			add(&mix[m-1].amount[q.channel], q.amount)
+			s := &bs[ti]
+			if m <= 8 {
+				s.bought |= 1 << (m - 1)
+			}
+			if off := q.at.Sub(start); s.orders == 0 || off < s.firstBuy {
+				s.firstBuy = off
+			}
+			s.orders++
+			add(&s.spend, q.amount)
+			add(&s.profit, q.profit)
+			if m >= penFrom && m <= penTo {
+				add(&s.penSpend, q.amount)
+			}
+		}
+		n = 0
 	}
 	i = 0
 	if purchases != nil {
@@ -197,37 +236,21 @@ func Evaluate(c Campaign, touches iter.Seq[Touch], purchases iter.Seq[Purchase],
 				break
 			}
 			i++
-			ex := &rep.Excluded.Purchases
 			if p.At.Before(start) {
-				ex.BeforeStart++
+				rep.Excluded.Purchases.BeforeStart++
 				continue
 			}
 			if p.At.After(asOf) {
-				ex.AfterAsOf++
+				rep.Excluded.Purchases.AfterAsOf++
 				continue
 			}
-			ti, ok := index[p.Company]
-			if !ok {
-				ex.unknown(p.Company)
-				continue
+			batch[n] = counted{company: p.Company, at: p.At, amount: amt, profit: gp, channel: int8(p.Channel) - 1}
+			if n++; n == len(batch) {
+				flush()
 			}
-			m := monthOf(p.At)
-			ch := int(p.Channel) - 1
-			mix[m-1].orders[ch]++
-			add(&mix[m-1].amount[ch], amt)
-			s := &bs[ti]
-			if m <= 8 {
-				s.bought |= 1 << (m - 1)
-			}
-			if off := p.At.Sub(start); s.orders == 0 || off < s.firstBuy {
-				s.firstBuy = off
-			}
-			s.orders++
-			add(&s.spend, amt)
-			add(&s.profit, gp)
-			if m >= penFrom && m <= penTo {
-				add(&s.penSpend, amt)
-			}
+		}
+		if err == nil {
+			flush()
 		}
 	}
 	if err == nil && overflow {
@@ -276,6 +299,17 @@ func Evaluate(c Campaign, touches iter.Seq[Touch], purchases iter.Seq[Purchase],
 	}
 	rep.assembleMix(mix, bounds, asOf)
 	return rep, nil
+}
+
+// purchaseBatch is how many counted purchases Evaluate looks up together.
+const purchaseBatch = 256
+
+// counted is a purchase that passed validation and falls in [start, asOf], in minor units.
+type counted struct {
+	company        b2bkit.CompanyID
+	at             time.Time
+	amount, profit int64
+	channel        int8 // Channel - 1
 }
 
 // mixUnits is one month's orders and amounts per channel (Manual, SemiAuto, FullAuto).

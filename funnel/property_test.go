@@ -74,6 +74,10 @@ func TestR6_RatesAreConsistentFunnelsProperty(t *testing.T) {
 		require.LessOrEqual(t, r.Repurchase.Numerator, r.Repurchase.Denominator)
 		for _, rate := range r.Rates() {
 			require.Equal(t, !w.asOf.Before(rate.To), rate.Complete)
+			if rate.Denominator > 0 {
+				want := decimal.NewFromInt(int64(rate.Numerator)).DivRound(decimal.NewFromInt(int64(rate.Denominator)), funnel.RateScale)
+				require.True(t, want.Equal(rate.Value), "%d/%d: %s", rate.Numerator, rate.Denominator, rate.Value)
+			}
 			require.True(t, rate.Value.Sign() >= 0 && rate.Value.Cmp(decimal.NewFromInt(1)) <= 0)
 		}
 		// Every record is either counted or excluded, never lost.
@@ -103,6 +107,7 @@ func TestR6_RatesAreConsistentFunnelsProperty(t *testing.T) {
 		require.LessOrEqual(t, len(p.Companies)+p.NoWallet+p.ZeroWallet, r.Customers)
 		for _, c := range p.Companies {
 			require.Equal(t, funnel.BandOf(c.Spend, c.Wallet), c.Band)
+			require.True(t, c.Spend.DivRound(c.Wallet, funnel.RateScale).Equal(c.Share), "%s/%s: %s", c.Spend, c.Wallet, c.Share)
 		}
 	}
 }

@@ -2,6 +2,8 @@ package funnel
 
 import (
 	"fmt"
+	"math"
+	"math/bits"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
@@ -31,12 +33,28 @@ func newRate(num, den int, from, to, asOf time.Time) Rate {
 		From: from, To: to, Complete: !asOf.Before(to)}
 }
 
+// fraction is num/den at RateScale, rounded half away from zero like decimal.DivRound; zero when
+// den is zero. The common case is computed in 128-bit integers: one allocation, not a dozen.
 func fraction(num, den int64) decimal.Decimal {
 	if den == 0 {
 		return decimal.Zero
 	}
+	if num >= 0 && den > 0 {
+		hi, lo := bits.Mul64(uint64(num), rateUnit)
+		if hi < uint64(den) { // the quotient fits in 64 bits
+			q, r := bits.Div64(hi, lo, uint64(den))
+			if r >= uint64(den)-r {
+				q++
+			}
+			if q <= math.MaxInt64 {
+				return decimal.New(int64(q), -RateScale)
+			}
+		}
+	}
 	return decimal.NewFromInt(num).DivRound(decimal.NewFromInt(den), RateScale)
 }
+
+const rateUnit = 10_000 // 10^RateScale
 
 // String renders the rate as "13/20 = 65.00%", with "(so far)" while the window is open.
 func (r Rate) String() string {
