@@ -179,3 +179,24 @@ func TestEnumsAsWords(t *testing.T) {
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)
 	assert.Equal(t, "Role(7)", crm.Role(7).String())
 }
+
+func FuzzCompanyJSON(f *testing.F) {
+	f.Add([]byte(`{"id":"A","name":"金锅","registration":{"scheme":"uscc","number":"91330100716105852F"},"stage":"repurchasing","stages":[{"stage":"repurchasing","at":"2026-01-01T00:00:00Z"}],"wallet":{"amount":"1200000","currency":"CNY","method":"m","as_of":"2026-01-01T00:00:00Z"},"source":"host","version":1}`))
+	f.Add([]byte(`{"id":"B","name":"x","stage":"target","source":"followed_key_person","source_person":"li","tier_history":[{"from":"","to":"gold","at":"2026-01-01T00:00:00Z","points":"5000"}]}`))
+	f.Add([]byte(`{"wallet":{"amount":1e5}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var co crm.Company
+		if err := json.Unmarshal(b, &co); err != nil {
+			return
+		}
+		if co.Validate() != nil {
+			return
+		}
+		out, err := json.Marshal(co)
+		require.NoError(t, err)
+		var back crm.Company
+		require.NoError(t, json.Unmarshal(out, &back), "a valid company round-trips: %s", out)
+		require.NoError(t, back.Validate())
+		require.True(t, co.Wallet.Amount.Equal(back.Wallet.Amount))
+	})
+}

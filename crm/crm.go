@@ -2,6 +2,7 @@ package crm
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -367,6 +368,15 @@ type Committee struct {
 	Completeness decimal.Decimal `json:"-"`
 }
 
+// MarshalJSON writes the committee with its completeness as a string ("0.6667").
+func (c Committee) MarshalJSON() ([]byte, error) {
+	type plain Committee
+	return json.Marshal(struct {
+		plain
+		Completeness b2bkit.JSONDecimal `json:"completeness"`
+	}{plain(c), b2bkit.JSONDecimal{Decimal: c.Completeness}})
+}
+
 // Complete reports whether every required role is held.
 func (c Committee) Complete() bool { return len(c.Missing) == 0 }
 
@@ -452,7 +462,7 @@ func (c *CRM) committee(company b2bkit.CompanyID, at time.Time, spells []Spell, 
 // If she holds several current jobs, the one started last (at a company other than to) ends. It
 // returns the JobChange: what the old account lost, whether it now lacks a required role, and the
 // lead at the new one. Moving to the company she already works at, an erased person, unknown or
-// repeated roles and an at before her current spell started are errors matching b2bkit.ErrInvalid;
+// repeated roles and an at not after the start of her current spell are errors matching b2bkit.ErrInvalid;
 // an unknown person matches b2bkit.ErrNotFound.
 func (c *CRM) ChangeJob(ctx context.Context, person b2bkit.PersonID, to b2bkit.CompanyID, title string, roles []Role, at time.Time) (JobChange, error) {
 	var errs []error
@@ -504,8 +514,8 @@ func (c *CRM) ChangeJob(ctx context.Context, person b2bkit.PersonID, to b2bkit.C
 		To: to, Title: title, Roles: slices.Clone(roles), LostRoles: []Role{}, Uncovered: []Role{}}
 	var b Batch
 	if old != nil {
-		if at.Before(old.Start) {
-			return JobChange{}, wrap(b2bkit.Invalid("at", "must not be before the current spell %s started", old.ID))
+		if !at.After(old.Start) {
+			return JobChange{}, wrap(b2bkit.Invalid("at", "must be after the current spell %s started", old.ID))
 		}
 		oldCo, err := c.store.Company(ctx, old.Company)
 		if err != nil {

@@ -158,3 +158,9 @@ func (s *Spell) UnmarshalJSON(b []byte) error {
 	type plain Spell
 	return b2bkit.DecodeJSONStrict(b, (*plain)(s))
 }
+
+// UnmarshalJSON reads a job change strictly: unknown fields are errors.
+func (j *JobChange) UnmarshalJSON(b []byte) error {
+	type plain JobChange
+	return b2bkit.DecodeJSONStrict(b, (*plain)(j))
+}
