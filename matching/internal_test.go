@@ -1,0 +1,64 @@
+package matching
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRestateRefusesMidpoints(t *testing.T) {
+	// ratio exactly 5 (c = 5e18); 0.00000000001 x 5 = 0.00000000005: a midpoint at 10 places.
+	u, ok := restate(decimal.New(1, -11), 5_000_000_000_000_000_000)
+	assert.False(t, ok, "got %d", u)
+	// Far from a midpoint the integer path answers: 118.00 x 1.03 = 121.54.
+	u, ok = restate(decimal.RequireFromString("118.00"), 1_030_000_000_000_000_000)
+	require.True(t, ok)
+	assert.Equal(t, int64(1_215_400_000_000), u)
+	// Too many places for the integer path.
+	_, ok = restate(decimal.New(1, -12), 1_000_000_000_000_000_000)
+	assert.False(t, ok)
+}
+
+// TestScanBySKUReadsOnlyThatSKU proves the index: scanning one SKU among many reads only that SKU's
+// records, and a period reads only the records of the period.
+func TestScanBySKUReadsOnlyThatSKU(t *testing.T) {
+	ctx := context.Background()
+	l := NewMemoryLog()
+	base := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	mk := func(i int, sku b2bkit.SKU, at time.Time) Match {
+		return Match{ID: fmt.Sprint("M-", i), Buyer: "B", Seller: "S", SKU: sku, Quantity: decimal.NewFromInt(1),
+			UnitPrice: decimal.NewFromInt(10), Currency: "CNY",
+			Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: at, DeliverBy: at},
+			At:    at, Status: Fulfilled, Channel: b2bkit.Manual}
+	}
+	for i := range 5000 {
+		sku := b2bkit.SKU("BIG")
+		if i%100 == 0 {
+			sku = "SMALL"
+		}
+		require.NoError(t, l.Append(ctx, mk(i, sku, base.Add(time.Duration(i)*time.Minute))))
+	}
+	reads := 0
+	l.visit = func() { reads++ }
+	n := 0
+	for _, err := range l.Scan(ctx, Filter{SKU: "SMALL"}) {
+		require.NoError(t, err)
+		n++
+	}
+	assert.Equal(t, 50, n)
+	assert.Equal(t, 50, reads, "only SMALL's records are read")
+
+	reads, n = 0, 0
+	for _, err := range l.Scan(ctx, Filter{SKU: "BIG", From: base.Add(1000 * time.Minute), To: base.Add(1100 * time.Minute)}) {
+		require.NoError(t, err)
+		n++
+	}
+	assert.Equal(t, 99, n)
+	assert.Equal(t, 99, reads, "only the period's records are read")
+}
