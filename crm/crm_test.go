@@ -1,11 +1,15 @@
 package crm_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/crm"
+	"github.com/b2bkit/b2bkit/crm/crmtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -362,4 +366,36 @@ func TestR3_StageHistoryIsKept(t *testing.T) {
 	requireInvalidField(t, err, "at")
 	_, err = c.SetStage(ctx, "A", crm.Stage(77), day(2027, 1, 1))
 	requireInvalidField(t, err, "stage")
+}
+
+func TestMemoryStoreConformance(t *testing.T) {
+	crmtest.Run(t, func(*testing.T) crm.Store { return crm.NewMemoryStore() })
+}
+
+func TestSpellValueAndValidate(t *testing.T) {
+	s := crm.Spell{ID: "s", Person: "li", Company: "A", Title: "owner", Roles: []crm.Role{crm.DecisionMaker, crm.Payer},
+		Start: day(2024, 1, 1), End: day(2025, 1, 1)}
+	assert.True(t, s.Has(crm.Payer))
+	assert.False(t, s.Has(crm.User))
+	assert.True(t, s.ActiveAt(day(2024, 1, 1)))
+	assert.False(t, s.ActiveAt(day(2025, 1, 1)), "on the day she leaves she no longer holds her roles")
+	data, err := json.Marshal(s)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), `"roles":["decision_maker","payer"]`)
+	var back crm.Spell
+	require.NoError(t, json.Unmarshal(data, &back))
+	assert.Equal(t, s.Roles, back.Roles)
+	assert.True(t, s.End.Equal(back.End))
+	require.ErrorIs(t, json.Unmarshal([]byte(`{"id":"s","roles":["boss"]}`), &back), b2bkit.ErrInvalid)
+
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("spell", "spell", s)
+	assert.Contains(t, buf.String(), `"roles":"decision_maker,payer"`)
+
+	err = crm.Spell{Roles: []crm.Role{crm.User, crm.User}, Start: day(2025, 1, 1), End: day(2024, 1, 1)}.Validate()
+	for _, f := range []string{"id:", "person:", "company:", "roles[1]:", "end:"} {
+		assert.Contains(t, err.Error(), f)
+	}
+	assert.True(t, crm.Repurchasing.IsCustomer())
+	assert.False(t, crm.Lost.IsCustomer())
 }
