@@ -27,6 +27,9 @@ func run(w io.Writer) error {
 		show  func(io.Writer) error
 	}{
 		{"A worked trade (b2bkit)", showTrade},
+		{"Two CRMs: a key person changes jobs (crm)", showCRM},
+		{"A ground-sales campaign (funnel)", showFunnel},
+		{"Priced by its terms (pricing)", showPricing},
 	}
 	for i, s := range steps {
 		if i > 0 {
