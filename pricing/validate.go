@@ -227,9 +227,11 @@ func validateRule(rf string, kind StepKind, r Rule) []error {
 		if !r.RoundingMode.Valid() {
 			add("rounding_mode", "unknown rounding mode %d", int(r.RoundingMode))
 		}
+		// Round only at a valid scale: rounding to a scale of millions would allocate without bound.
 		if r.Increment.Sign() < 0 {
 			add("increment", "must be > 0 when set")
-		} else if !r.Increment.Equal(r.Increment.Round(r.Scale)) {
+		} else if r.Scale >= 0 && r.Scale <= b2bkit.MaxScale && checkNumber(r.Increment) &&
+			!r.Increment.Equal(r.Increment.Round(r.Scale)) {
 			add("increment", "has more than scale (%d) decimal places", r.Scale)
 		}
 	}
