@@ -77,39 +77,52 @@ func NormalizeContact(kind ContactKind, raw string) (string, error) {
 }
 
 func normalizeMobile(raw string) (string, error) {
-	var b strings.Builder
-	plus := false
+	var buf [20]byte
+	b, err := appendMobile(buf[:0], raw)
+	return string(b), err
+}
+
+// appendMobile appends the normalised form of a mobile number to dst. It allocates nothing when dst
+// has room, so FindByContact builds its lookup key on the stack.
+func appendMobile(dst []byte, raw string) ([]byte, error) {
+	var digits [20]byte
+	n, plus := 0, false
 	for _, r := range raw {
 		switch {
 		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case r == '+' && b.Len() == 0 && !plus:
+			if n == len(digits) {
+				return dst, b2bkit.Invalid("contact", "a mobile number has at most 15 digits")
+			}
+			digits[n] = byte(r)
+			n++
+		case r == '+' && n == 0 && !plus:
 			plus = true
 		case r == ' ' || r == '\t' || r == '-' || r == '.' || r == '(' || r == ')':
 		default:
-			return "", b2bkit.Invalid("contact", "a mobile number holds only digits, blanks, dashes, dots, brackets and a leading +")
+			return dst, b2bkit.Invalid("contact", "a mobile number holds only digits, blanks, dashes, dots, brackets and a leading +")
 		}
 	}
-	d := b.String()
-	if !plus && strings.HasPrefix(d, "00") {
+	d := digits[:n]
+	if !plus && n >= 2 && d[0] == '0' && d[1] == '0' {
 		d, plus = d[2:], true
 	}
-	if !plus && len(d) == 13 && strings.HasPrefix(d, "86") {
+	cn := len(d) >= 2 && d[0] == '8' && d[1] == '6'
+	if !plus && len(d) == 13 && cn {
 		plus = true
 	}
 	if plus {
-		if !strings.HasPrefix(d, "86") {
+		if !cn {
 			if len(d) < 8 || len(d) > 15 || d[0] == '0' {
-				return "", b2bkit.Invalid("contact", "an international mobile number has 8 to 15 digits after +")
+				return dst, b2bkit.Invalid("contact", "an international mobile number has 8 to 15 digits after +")
 			}
-			return "+" + d, nil
+			return append(append(dst, '+'), d...), nil
 		}
 		d = d[2:]
 	}
 	if len(d) != 11 || d[0] != '1' || d[1] < '3' {
-		return "", b2bkit.Invalid("contact", "a Chinese mobile number has 11 digits starting 13-19")
+		return dst, b2bkit.Invalid("contact", "a Chinese mobile number has 11 digits starting 13-19")
 	}
-	return d, nil
+	return append(dst, d...), nil
 }
 
 func normalizeEmail(raw string) (string, error) {

@@ -246,11 +246,23 @@ func (c *CRM) editContacts(ctx context.Context, id b2bkit.PersonID, kind Contact
 // error matching b2bkit.ErrNotFound; a malformed one matches b2bkit.ErrInvalid. Neither error
 // contains the contact point.
 func (c *CRM) FindByContact(ctx context.Context, kind ContactKind, raw string) (Person, error) {
-	v, err := NormalizeContact(kind, raw)
-	if err != nil {
-		return Person{}, wrap(err)
+	var key string
+	if kind == Mobile && len(raw) <= MaxContactLen {
+		// the common case, built on the stack: one allocation for the key
+		var buf [32]byte
+		k, err := appendMobile(append(buf[:0], "mobile:"...), raw)
+		if err != nil {
+			return Person{}, wrap(err)
+		}
+		key = string(k)
+	} else {
+		v, err := NormalizeContact(kind, raw)
+		if err != nil {
+			return Person{}, wrap(err)
+		}
+		key = ContactKey(kind, v)
 	}
-	p, err := c.store.PersonByContact(ctx, ContactKey(kind, v))
+	p, err := c.store.PersonByContact(ctx, key)
 	if err != nil {
 		return Person{}, wrap(err)
 	}
@@ -298,7 +310,9 @@ func newSpellID(p b2bkit.PersonID, co b2bkit.CompanyID, start time.Time) SpellID
 	return SpellID(string(p) + "@" + string(co) + "@" + start.UTC().Format(time.RFC3339Nano))
 }
 
-// EndJob ends a current spell at end, which must not be before its start.
+// EndJob ends the current spell id of person at end, which must not be before its start: she left
+// without the platform knowing where to (use ChangeJob when it does). An unknown spell matches
+// b2bkit.ErrNotFound; an ended one matches b2bkit.ErrInvalid.
 func (c *CRM) EndJob(ctx context.Context, id SpellID, person b2bkit.PersonID, end time.Time) (Spell, error) {
 	spells, err := c.store.Spells(ctx, SpellQuery{Person: person})
 	if err != nil {

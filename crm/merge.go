@@ -11,7 +11,8 @@ import (
 // absorb's contact points and spells, and absorb stays behind as an empty record pointing at keep
 // (MergedInto), so Person and History called with either id give the same person. Nothing is lost:
 // every spell, current or old, and every contact point, current or old, now belongs to keep. Job
-// changes recorded before the merge keep the id they were recorded with.
+// changes recorded before the merge, and accounts naming absorb, keep the id they were recorded
+// with; Person resolves it.
 //
 // Merging a person with herself, a record already merged, an erased one, or two records with
 // overlapping spells at one company is an error matching b2bkit.ErrInvalid; unknown ids match

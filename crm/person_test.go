@@ -53,6 +53,7 @@ func TestNormalizeContact_RejectsWithoutEchoingTheValue(t *testing.T) {
 		{crm.Mobile, "12812345678"},
 		{crm.Mobile, "138123456789"},
 		{crm.Mobile, "138x1234x5678"},
+		{crm.Mobile, "1381234567813812345678138"},
 		{crm.Mobile, "+0123456789"},
 		{crm.Mobile, ""},
 		{crm.Email, "li.na.example.com"},
@@ -183,6 +184,8 @@ func TestR3_FoundByEveryContactPointOldAndNew(t *testing.T) {
 		assert.Equal(t, b2bkit.PersonID("li"), got.ID)
 	}
 	_, err = c.FindByContact(ctx, crm.Email, "13812345678")
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	_, err = c.FindByContact(ctx, crm.Mobile, "138-1234-567x")
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)
 	_, err = c.FindByContact(ctx, crm.WeChat, "nobody_here")
 	require.ErrorIs(t, err, b2bkit.ErrNotFound)

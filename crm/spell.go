@@ -114,7 +114,8 @@ type JobChange struct {
 	// At is when the old spell ended and the new one began.
 	At time.Time `json:"at"`
 	// From is the old company; empty if the person had no current job. FromTitle and LostRoles are
-	// the title and roles she held there; FromStage is the old account's relationship stage at the change.
+	// the title and roles she held there; FromStage is the old account's relationship stage at the
+	// change (Target, and meaningless, when From is empty).
 	From      b2bkit.CompanyID `json:"from,omitempty"`
 	FromTitle string           `json:"from_title,omitempty"`
 	FromStage Stage            `json:"from_stage"`
