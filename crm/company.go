@@ -83,12 +83,15 @@ func (w *Wallet) UnmarshalJSON(b []byte) error {
 
 // A StageChange records when a company entered a stage.
 type StageChange struct {
+	// Stage is the stage entered; At is when.
 	Stage Stage     `json:"stage"`
 	At    time.Time `json:"at"`
 }
 
 // A TierChange records a move between tiers (R4), up or down, and the points that caused it.
 type TierChange struct {
+	// From and To are the tier names before and after ("" before the first evaluation); At is the
+	// evaluation date; Points the points that decided it.
 	From   string          `json:"from"`
 	To     string          `json:"to"`
 	At     time.Time       `json:"at"`

@@ -405,8 +405,12 @@ func (c Committee) Holders(r Role) []b2bkit.PersonID {
 }
 
 // Committee returns who holds each buying role at company at the date at, and which required roles
-// are missing. An unknown company is an error matching b2bkit.ErrNotFound.
+// are missing. An unknown company is an error matching b2bkit.ErrNotFound; a zero at matches
+// b2bkit.ErrInvalid.
 func (c *CRM) Committee(ctx context.Context, company b2bkit.CompanyID, at time.Time) (Committee, error) {
+	if at.IsZero() {
+		return Committee{}, wrap(b2bkit.Invalid("at", "must be set"))
+	}
 	if _, err := c.store.Company(ctx, company); err != nil {
 		return Committee{}, wrap(err)
 	}

@@ -51,6 +51,16 @@ func TestR1_CommitteeAtADateBeforeEveryoneJoined(t *testing.T) {
 	}
 }
 
+func TestR1_CommitteeBadInput(t *testing.T) {
+	c := newCRM(t, nil)
+	restaurant(t, c)
+	_, err := c.Committee(ctx, "A", time.Time{})
+	requireInvalidField(t, err, "at")
+	_, err = c.Committee(ctx, "nowhere", day(2025, 1, 1))
+	require.ErrorIs(t, err, b2bkit.ErrNotFound)
+	assert.Contains(t, err.Error(), "company nowhere")
+}
+
 func TestR1_RequiredRolesAreConfigurable(t *testing.T) {
 	c := newCRM(t, &crm.Options{RequiredRoles: []crm.Role{crm.Influencer, crm.DecisionMaker, crm.DecisionMaker, crm.Role(42)}})
 	assert.Equal(t, []crm.Role{crm.DecisionMaker, crm.Influencer}, c.RequiredRoles())

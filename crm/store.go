@@ -71,10 +71,12 @@ func (q SpellQuery) Match(s Spell) bool {
 
 // A Batch is one atomic write to a Store.
 type Batch struct {
-	Companies  []Company
-	People     []Person
-	Spells     []Spell
-	Accounts   []Account
+	// Companies, People, Spells and Accounts are created or updated, each checked by its Version.
+	Companies []Company
+	People    []Person
+	Spells    []Spell
+	Accounts  []Account
+	// JobChanges and Activities are appended; their IDs must be new.
 	JobChanges []JobChange
 	Activities []Activity
 }
