@@ -136,6 +136,9 @@ func TestPolicy_ValidateNamesEveryProblem(t *testing.T) {
 		{"rounding increment finer than scale", basePolicy(pricing.Step{Kind: pricing.Rounding, Rules: []pricing.Rule{
 			{ID: "r", Scale: 1, Increment: dec("0.05")}}}),
 			[]string{"increment: has more than scale"}},
+		{"absurd rounding scale", basePolicy(pricing.Step{Kind: pricing.Rounding, Rules: []pricing.Rule{
+			{ID: "r", Scale: 1 << 30, Increment: dec("0.05")}}}),
+			[]string{"scale: must be between 0 and 18"}},
 		{"one rule for guardrail", basePolicy(pricing.Step{Kind: pricing.Guardrail, Combine: pricing.Add}),
 			[]string{"steps[1].combine: a guardrail step takes one rule"}},
 		{"inverted validity", basePolicy(pricing.Step{Kind: pricing.Tier, Rules: []pricing.Rule{
