@@ -64,9 +64,11 @@ type SpellQuery struct {
 }
 
 // Match reports whether the query selects s.
-func (q SpellQuery) Match(s Spell) bool {
+func (q SpellQuery) Match(s Spell) bool { return q.match(&s) }
+
+func (q *SpellQuery) match(s *Spell) bool {
 	return (q.Person == "" || s.Person == q.Person) && (q.Company == "" || s.Company == q.Company) &&
-		(q.ActiveAt.IsZero() || s.ActiveAt(q.ActiveAt))
+		(q.ActiveAt.IsZero() || !q.ActiveAt.Before(s.Start) && (s.End.IsZero() || q.ActiveAt.Before(s.End)))
 }
 
 // A Batch is one atomic write to a Store.
@@ -91,10 +93,10 @@ type MemoryStore struct {
 	people     []Person // append-only: people are never deleted, erasure keeps the record
 	slot       map[b2bkit.PersonID]int32
 	contacts   contactIndex
-	spells     map[SpellID]Spell
-	byPerson   map[b2bkit.PersonID][]SpellID  // each ordered by Start, then ID
-	byCompany  map[b2bkit.CompanyID][]SpellID // each ordered by Start, then ID
-	changes    []JobChange                    // ordered by At, ID
+	spells     map[SpellID]*Spell            // a stored spell is never changed in place: an update stores a new one
+	byPerson   map[b2bkit.PersonID][]*Spell  // each ordered by Start, then ID
+	byCompany  map[b2bkit.CompanyID][]*Spell // each ordered by Start, then ID
+	changes    []JobChange                   // ordered by At, ID
 	changeIDs  map[string]bool
 	accounts   map[AccountID]Account
 	accountsOf map[b2bkit.CompanyID][]AccountID
@@ -108,9 +110,9 @@ func NewMemoryStore() *MemoryStore {
 		companies:  map[b2bkit.CompanyID]Company{},
 		slot:       map[b2bkit.PersonID]int32{},
 		contacts:   contactIndex{seed: maphash.MakeSeed(), byHash: map[uint64]int32{}},
-		spells:     map[SpellID]Spell{},
-		byPerson:   map[b2bkit.PersonID][]SpellID{},
-		byCompany:  map[b2bkit.CompanyID][]SpellID{},
+		spells:     map[SpellID]*Spell{},
+		byPerson:   map[b2bkit.PersonID][]*Spell{},
+		byCompany:  map[b2bkit.CompanyID][]*Spell{},
 		changeIDs:  map[string]bool{},
 		accounts:   map[AccountID]Account{},
 		accountsOf: map[b2bkit.CompanyID][]AccountID{},
@@ -197,26 +199,22 @@ func (m *MemoryStore) Spells(ctx context.Context, q SpellQuery) ([]Spell, error)
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	ids := m.byPerson[person]
-	if person == "" || (company != "" && len(m.byCompany[company]) < len(ids)) {
-		ids = m.byCompany[company]
+	list := m.byPerson[person]
+	if person == "" || (company != "" && len(m.byCompany[company]) < len(list)) {
+		list = m.byCompany[company] // the shorter list
 	}
-	n := len(ids)
-	if !q.ActiveAt.IsZero() {
-		n = 0
-		for _, id := range ids {
-			if q.Match(m.spells[id]) {
-				n++
-			}
+	n := 0
+	for _, sp := range list {
+		if q.match(sp) {
+			n++
 		}
 	}
 	out := make([]Spell, 0, n)
 	nroles := 0
-	for _, id := range ids {
-		s := m.spells[id]
-		if q.Match(s) {
-			out = append(out, s)
-			nroles += len(s.Roles)
+	for _, sp := range list {
+		if q.match(sp) {
+			out = append(out, *sp)
+			nroles += len(sp.Roles)
 		}
 	}
 	// One backing array for every copy of the roles: a committee read allocates twice, not 50 times.
@@ -232,10 +230,10 @@ func (m *MemoryStore) Spells(ctx context.Context, q SpellQuery) ([]Spell, error)
 	return out, nil
 }
 
-// insertSpell puts s into ids, ordered by Start, then ID; the caller holds the write lock.
-func (m *MemoryStore) insertSpell(ids []SpellID, s Spell) []SpellID {
-	i, _ := slices.BinarySearchFunc(ids, s, func(id SpellID, s Spell) int { return compareSpells(m.spells[id], s) })
-	return slices.Insert(ids, i, s.ID)
+// insertSpell puts s into list, ordered by Start, then ID.
+func insertSpell(list []*Spell, s *Spell) []*Spell {
+	i, _ := slices.BinarySearchFunc(list, s, func(a, b *Spell) int { return compareSpells(*a, *b) })
+	return slices.Insert(list, i, s)
 }
 
 func compareSpells(a, b Spell) int {
@@ -378,15 +376,16 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 	}
 	for _, s := range b.Spells {
 		if old, ok := m.spells[s.ID]; ok {
-			isOld := func(id SpellID) bool { return id == s.ID }
+			isOld := func(x *Spell) bool { return x == old }
 			m.byPerson[old.Person] = slices.DeleteFunc(m.byPerson[old.Person], isOld)
 			m.byCompany[old.Company] = slices.DeleteFunc(m.byCompany[old.Company], isOld)
 		}
 		s = s.clone()
 		s.Version++
-		m.byPerson[s.Person] = m.insertSpell(m.byPerson[s.Person], s)
-		m.byCompany[s.Company] = m.insertSpell(m.byCompany[s.Company], s)
-		m.spells[s.ID] = s
+		p := &s
+		m.byPerson[s.Person] = insertSpell(m.byPerson[s.Person], p)
+		m.byCompany[s.Company] = insertSpell(m.byCompany[s.Company], p)
+		m.spells[s.ID] = p
 	}
 	for _, a := range b.Accounts {
 		if _, ok := m.accounts[a.ID]; !ok {
@@ -491,7 +490,11 @@ func (m *MemoryStore) check(b Batch) error {
 		}
 	}
 	for _, s := range b.Spells {
-		if got := m.spells[s.ID].Version; got != s.Version {
+		var got int64
+		if old, ok := m.spells[s.ID]; ok {
+			got = old.Version
+		}
+		if got != s.Version {
 			return staleVersion("spell", string(s.ID), s.Version, got)
 		}
 	}
