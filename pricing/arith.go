@@ -3,6 +3,8 @@ package pricing
 import (
 	"math/bits"
 
+	"github.com/b2bkit/b2bkit"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -134,4 +136,100 @@ func padScale(d decimal.Decimal, scale int32) decimal.Decimal {
 		}
 	}
 	return d.Round(scale)
+}
+
+// termsValid is t.Validate() with a fast path: terms that are plainly valid — the common case, as
+// when matching normalises thousands of recorded trades — are accepted without the allocations of
+// building field names; anything else goes to Terms.Validate, which has the last word and names
+// the problem.
+func termsValid(t b2bkit.Terms) error {
+	if plainlyValid(t) {
+		return nil
+	}
+	return t.Validate()
+}
+
+func plainlyValid(t b2bkit.Terms) bool {
+	ins := t.Payment.Installments
+	if len(ins) == 0 || len(ins) > b2bkit.MaxInstallments || t.OrderedAt.IsZero() || t.DeliverBy.IsZero() ||
+		t.DeliverBy.Before(t.OrderedAt) || b2bkit.DaysBetween(t.OrderedAt, t.DeliverBy) > b2bkit.MaxTermDays {
+		return false
+	}
+	const unit = uint64(1e18) // shares summed in units of 10^-18
+	var sum uint64
+	for _, in := range ins {
+		if in.Due != b2bkit.OnOrder && in.Due != b2bkit.OnDelivery || in.Days < 0 || in.Days > b2bkit.MaxTermDays {
+			return false
+		}
+		neg, m, ok := coef(in.Share)
+		exp := in.Share.Exponent()
+		if !ok || neg || m == 0 || exp > 0 || exp < -18 {
+			return false
+		}
+		hi, lo := bits.Mul64(m, pow10[18+exp])
+		if hi != 0 || lo > unit {
+			return false
+		}
+		sum += lo
+		if sum > unit {
+			return false
+		}
+	}
+	return sum == unit
+}
+
+// mulDivRound is a x b / c rounded HalfUp to scale places, for c > 0.
+func mulDivRound(a, b, c decimal.Decimal, scale int32) decimal.Decimal {
+	na, ma, oka := coef(a)
+	nb, mb, okb := coef(b)
+	nc, mc, okc := coef(c)
+	if oka && okb && okc && !nc && mc != 0 {
+		if d, ok := mulDiv128(na != nb, ma, mb, mc, a.Exponent()+b.Exponent()-c.Exponent()+scale, scale); ok {
+			return d
+		}
+	}
+	return a.Mul(b).DivRound(c, scale)
+}
+
+// mulDiv128 computes ma x mb x 10^k / mc rounded HalfUp as a decimal at -scale, if it fits.
+func mulDiv128(neg bool, ma, mb, mc uint64, k, scale int32) (decimal.Decimal, bool) {
+	hi, lo := bits.Mul64(ma, mb)
+	switch {
+	case k > 19 || k < -19:
+		return decimal.Decimal{}, false
+	case k > 0:
+		p := pow10[k]
+		h1, l1 := bits.Mul64(lo, p)
+		h2, l2 := bits.Mul64(hi, p)
+		if h2 != 0 {
+			return decimal.Decimal{}, false
+		}
+		var carry uint64
+		hi, carry = bits.Add64(l2, h1, 0)
+		if carry != 0 {
+			return decimal.Decimal{}, false
+		}
+		lo = l1
+	case k < 0:
+		h, l := bits.Mul64(mc, pow10[-k])
+		if h != 0 {
+			return decimal.Decimal{}, false
+		}
+		mc = l
+	}
+	if hi >= mc {
+		return decimal.Decimal{}, false
+	}
+	q, r := bits.Div64(hi, lo, mc)
+	if r >= mc-r {
+		q++
+	}
+	if q > 1<<63-1 {
+		return decimal.Decimal{}, false
+	}
+	v := int64(q)
+	if neg {
+		v = -v
+	}
+	return decimal.New(v, -scale), true
 }

@@ -31,9 +31,9 @@ func (e *Engine) Normalize(price decimal.Decimal, from, to Request) (decimal.Dec
 		return decimal.Decimal{}, err
 	}
 	if ff.Equal(ft) {
-		return price.Round(AmountScale), nil
+		return roundHalfUp(price, AmountScale), nil
 	}
-	return price.Mul(ft).DivRound(ff, AmountScale), nil
+	return mulDivRound(price, ft, ff, AmountScale), nil
 }
 
 // factor is the product of (1 + fraction) over the quantity, payment and lead-time steps for r.
@@ -44,7 +44,7 @@ func (e *Engine) factor(r *Request, field string) (decimal.Decimal, error) {
 	case r.Quantity.Sign() <= 0:
 		return decimal.Decimal{}, fmt.Errorf("pricing: %w", b2bkit.Invalid(field+".quantity", "must be > 0"))
 	}
-	if err := r.Terms.Validate(); err != nil {
+	if err := termsValid(r.Terms); err != nil {
 		return decimal.Decimal{}, fmt.Errorf("pricing: %w", b2bkit.InField(field+".terms", err))
 	}
 	var ti termsInfo
@@ -87,11 +87,15 @@ func (e *Engine) factor(r *Request, field string) (decimal.Decimal, error) {
 			step = one
 			for _, c := range cands {
 				if x, ok := c.fraction(s, r, &ti); ok {
-					step = step.Mul(one.Add(x)).Round(FractionScale)
+					step = step.Add(mulRound(step, x, FractionScale))
 				}
 			}
 		}
-		f = f.Mul(step).Round(FractionScale)
+		if f.Equal(one) {
+			f = roundHalfUp(step, FractionScale)
+		} else {
+			f = mulRound(f, step, FractionScale)
+		}
 	}
 	if f.Sign() <= 0 {
 		return decimal.Decimal{}, fmt.Errorf("pricing: %w", b2bkit.Invalid(field, "the policy's adjustments for these terms take the price to zero or below"))
