@@ -3,6 +3,7 @@ package matching
 import (
 	"context"
 	"fmt"
+	"iter"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
@@ -112,16 +113,26 @@ func clip(s string) string {
 	return s
 }
 
+type sharedScanner interface {
+	scanShared(ctx context.Context, f Filter) iter.Seq2[Match, error]
+}
+
 // scan runs the log's scan and stops at the first error.
 func (b *Book) scan(ctx context.Context, f Filter, fn func(m *Match) error) error {
 	if b.log == nil {
 		return fmt.Errorf("matching: %w", b2bkit.Invalid("book.log", "must be set"))
 	}
-	for m, err := range b.log.Scan(ctx, f) {
+	seq := b.log.Scan
+	if s, ok := b.log.(sharedScanner); ok {
+		seq = s.scanShared // the book only reads: no need to copy every schedule
+	}
+	var cur Match // one variable for the whole scan, so fn's pointer does not allocate per match
+	for m, err := range seq(ctx, f) {
 		if err != nil {
 			return err
 		}
-		if err := fn(&m); err != nil {
+		cur = m
+		if err := fn(&cur); err != nil {
 			return err
 		}
 	}

@@ -3,6 +3,8 @@ package matching
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -61,4 +63,24 @@ func TestScanBySKUReadsOnlyThatSKU(t *testing.T) {
 	}
 	assert.Equal(t, 99, n)
 	assert.Equal(t, 99, reads, "only the period's records are read")
+}
+
+func TestSelectRanksMatchesSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 2000 {
+		n := 1 + rng.IntN(300)
+		x := make([]int64, n)
+		for i := range x {
+			x[i] = rng.Int64N(int64(1 + rng.IntN(50))) // many repeats
+		}
+		if rng.IntN(4) == 0 {
+			slices.Sort(x) // sorted input
+		}
+		want := slices.Sorted(slices.Values(x))
+		ks := []int{0, nearestRank(25, n), nearestRank(50, n), nearestRank(75, n), n - 1}
+		selectRanks(x, ks...)
+		for _, k := range ks {
+			require.Equal(t, want[k], x[k], "n=%d k=%d", n, k)
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -18,9 +19,13 @@ import (
 // of matches (names, currencies, payment schedules, time zones and amounts that repeat are stored
 // once). The zero value is not usable; call NewMemoryLog.
 type MemoryLog struct {
-	mu   sync.RWMutex
-	recs []record
+	mu sync.RWMutex
+	// recs are the records in append order, in fixed-size chunks so the log never copies them as it
+	// grows; a record's position is its append number.
+	recs chunks
 	ids  map[string]uint32
+	// keyBuf builds payment-schedule keys without allocating.
+	keyBuf []byte
 
 	all      []uint32 // every record, in time order
 	bySKU    map[uint32][]uint32
@@ -50,6 +55,25 @@ type record struct {
 	pay                     uint32
 	atLoc, ordLoc, delLoc   uint16
 	status, mode, channel   uint8
+}
+
+const chunkBits = 12
+
+type chunks struct {
+	c [][]record
+	n int
+}
+
+func (c *chunks) at(p uint32) *record { return &c.c[p>>chunkBits][p&(1<<chunkBits-1)] }
+
+func (c *chunks) push(r record) uint32 {
+	if c.n>>chunkBits == len(c.c) {
+		c.c = append(c.c, make([]record, 0, 1<<chunkBits))
+	}
+	last := &c.c[len(c.c)-1]
+	*last = append(*last, r)
+	c.n++
+	return uint32(c.n - 1)
 }
 
 type intern[T comparable] struct {
@@ -92,7 +116,7 @@ func NewMemoryLog() *MemoryLog {
 func (l *MemoryLog) Len() int {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	return len(l.recs)
+	return l.recs.n
 }
 
 // Append stores m; see Log.Append.
@@ -106,12 +130,12 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if i, ok := l.ids[m.ID]; ok {
-		if l.decode(&l.recs[i]).sameContent(m) {
+		if l.decode(l.recs.at(i)).sameContent(m) {
 			return nil
 		}
 		return fmt.Errorf("matching: %w", b2bkit.Conflict("match", m.ID, "stored with other content"))
 	}
-	if len(l.recs) >= 1<<32-1 || len(l.locs.vals) >= 1<<16-3 {
+	if l.recs.n >= 1<<32-1 || len(l.locs.vals) >= 1<<16-3 {
 		return fmt.Errorf("matching: %w", b2bkit.Conflict("match", m.ID, "the in-memory log is full"))
 	}
 	m.ID = strings.Clone(m.ID) // do not pin the caller's buffer
@@ -124,8 +148,7 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 		delLoc: uint16(l.locs.id(m.Terms.DeliverBy.Location())),
 		status: uint8(m.Status), mode: uint8(m.Mode), channel: uint8(m.Channel),
 	}
-	pos := uint32(len(l.recs))
-	l.recs = append(l.recs, r)
+	pos := l.recs.push(r)
 	l.ids[r.id] = pos
 	l.all = l.insert(l.all, pos)
 	l.bySKU[r.sku] = l.insert(l.bySKU[r.sku], pos)
@@ -137,13 +160,13 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 // insert puts pos into idx, kept in time order; the newest record goes after others of equal time.
 // Matches mostly arrive in time order, so this is usually an append.
 func (l *MemoryLog) insert(idx []uint32, pos uint32) []uint32 {
-	at := l.recs[pos].at
+	at := l.recs.at(pos).at
 	n := len(idx)
-	if n == 0 || l.recs[idx[n-1]].at <= at {
+	if n == 0 || l.recs.at(idx[n-1]).at <= at {
 		return append(idx, pos)
 	}
 	i, _ := slices.BinarySearchFunc(idx, at, func(p uint32, t int64) int {
-		if l.recs[p].at <= t {
+		if l.recs.at(p).at <= t {
 			return -1
 		}
 		return 1
@@ -172,14 +195,26 @@ func (l *MemoryLog) dec(d decimal.Decimal) decimal.Decimal {
 }
 
 func (l *MemoryLog) payment(p b2bkit.PaymentTerms) uint32 {
-	var b strings.Builder
+	b := l.keyBuf[:0]
 	for _, in := range p.Installments {
-		fmt.Fprintf(&b, "%s/%d/%d;", in.Share.String(), in.Due, in.Days)
+		if in.Share.NumDigits() < 19 {
+			b = strconv.AppendInt(b, in.Share.CoefficientInt64(), 10)
+		} else {
+			b = append(b, in.Share.Coefficient().String()...)
+		}
+		b = append(b, 'e')
+		b = strconv.AppendInt(b, int64(in.Share.Exponent()), 10)
+		b = append(b, '/')
+		b = strconv.AppendInt(b, int64(in.Due), 10)
+		b = append(b, '/')
+		b = strconv.AppendInt(b, int64(in.Days), 10)
+		b = append(b, ';')
 	}
-	k := b.String()
-	if i, ok := l.payIndex[k]; ok {
+	l.keyBuf = b
+	if i, ok := l.payIndex[string(b)]; ok {
 		return i
 	}
+	k := string(b)
 	i := uint32(len(l.payments))
 	ins := make([]b2bkit.Installment, len(p.Installments))
 	for j, in := range p.Installments {
@@ -193,12 +228,20 @@ func (l *MemoryLog) payment(p b2bkit.PaymentTerms) uint32 {
 // decode rebuilds the match; the caller holds the lock. The installments are copied, so a caller
 // cannot change what is stored.
 func (l *MemoryLog) decode(r *record) Match {
+	m := l.decodeShared(r)
+	m.Terms.Payment.Installments = slices.Clone(m.Terms.Payment.Installments)
+	return m
+}
+
+// decodeShared is decode with the installments shared with the log: for readers that never change
+// them (the Book).
+func (l *MemoryLog) decodeShared(r *record) Match {
 	loc := l.locs.vals
 	return Match{
 		ID: r.id, Buyer: b2bkit.CompanyID(l.names.vals[r.buyer]), Seller: b2bkit.CompanyID(l.names.vals[r.seller]),
 		SKU: b2bkit.SKU(l.names.vals[r.sku]), Quantity: r.qty, UnitPrice: r.price, Currency: l.names.vals[r.cur],
 		Terms: b2bkit.Terms{
-			Payment:   b2bkit.PaymentTerms{Installments: slices.Clone(l.payments[r.pay].Installments)},
+			Payment:   l.payments[r.pay],
 			OrderedAt: time.Unix(0, r.ordered).In(loc[r.ordLoc]),
 			DeliverBy: time.Unix(0, r.deliver).In(loc[r.delLoc]),
 		},
@@ -221,7 +264,7 @@ func (l *MemoryLog) SetStatus(ctx context.Context, id string, status Status) err
 	if !ok {
 		return fmt.Errorf("matching: %w", b2bkit.NotFound("match", id))
 	}
-	r := &l.recs[i]
+	r := l.recs.at(i)
 	cur := Status(r.status)
 	switch {
 	case cur == status:
@@ -244,7 +287,7 @@ func (l *MemoryLog) Get(ctx context.Context, id string) (Match, error) {
 	if !ok {
 		return Match{}, fmt.Errorf("matching: %w", b2bkit.NotFound("match", id))
 	}
-	return l.decode(&l.recs[i]), nil
+	return l.decode(l.recs.at(i)), nil
 }
 
 // scanBatch is how many matches Scan decodes under one read lock; the lock is never held while the
@@ -254,6 +297,15 @@ const scanBatch = 256
 // Scan yields the matches that pass f in time order; see Log.Scan. It reads the index of the SKU,
 // buyer or seller the filter names (the shortest of them) and, within it, only the filter's period.
 func (l *MemoryLog) Scan(ctx context.Context, f Filter) iter.Seq2[Match, error] {
+	return l.scan(ctx, f, false)
+}
+
+// scanShared is Scan for readers that never change the installments of the matches they read.
+func (l *MemoryLog) scanShared(ctx context.Context, f Filter) iter.Seq2[Match, error] {
+	return l.scan(ctx, f, true)
+}
+
+func (l *MemoryLog) scan(ctx context.Context, f Filter, shared bool) iter.Seq2[Match, error] {
 	return func(yield func(Match, error) bool) {
 		if err := f.Validate(); err != nil {
 			yield(Match{}, fmt.Errorf("matching: %w", err))
@@ -276,7 +328,7 @@ func (l *MemoryLog) Scan(ctx context.Context, f Filter) iter.Seq2[Match, error] 
 				return
 			}
 			buf = buf[:0]
-			done := l.readBatch(&f, &buf, &curAt, &curPos, &started, to)
+			done := l.readBatch(&f, &buf, &curAt, &curPos, &started, to, shared)
 			for _, m := range buf {
 				if !yield(m, nil) {
 					return
@@ -303,7 +355,7 @@ func clampNanos(t time.Time) int64 {
 
 // readBatch decodes up to scanBatch matches after the cursor into buf and reports whether the scan
 // is complete.
-func (l *MemoryLog) readBatch(f *Filter, buf *[]Match, curAt *int64, curPos *uint32, started *bool, to int64) bool {
+func (l *MemoryLog) readBatch(f *Filter, buf *[]Match, curAt *int64, curPos *uint32, started *bool, to int64, shared bool) bool {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	idx, ok := l.index(f)
@@ -313,18 +365,18 @@ func (l *MemoryLog) readBatch(f *Filter, buf *[]Match, curAt *int64, curPos *uin
 	// First index entry after the cursor: at > curAt, or at == curAt and position > curPos
 	// (positions grow with appends, and equal times are in append order).
 	i, _ := slices.BinarySearchFunc(idx, *curAt, func(p uint32, t int64) int {
-		if l.recs[p].at < t {
+		if l.recs.at(p).at < t {
 			return -1
 		}
 		return 1
 	})
 	if *started {
-		for i < len(idx) && l.recs[idx[i]].at == *curAt && idx[i] <= *curPos {
+		for i < len(idx) && l.recs.at(idx[i]).at == *curAt && idx[i] <= *curPos {
 			i++
 		}
 	}
 	for ; i < len(idx) && len(*buf) < cap(*buf); i++ {
-		r := &l.recs[idx[i]]
+		r := l.recs.at(idx[i])
 		if r.at >= to {
 			return true
 		}
@@ -335,7 +387,11 @@ func (l *MemoryLog) readBatch(f *Filter, buf *[]Match, curAt *int64, curPos *uin
 		if !l.keep(f, r) {
 			continue
 		}
-		*buf = append(*buf, l.decode(r))
+		if shared {
+			*buf = append(*buf, l.decodeShared(r))
+		} else {
+			*buf = append(*buf, l.decode(r))
+		}
 	}
 	return i >= len(idx)
 }

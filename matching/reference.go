@@ -7,7 +7,6 @@ import (
 	"math"
 	"math/big"
 	"math/bits"
-	"slices"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
@@ -146,10 +145,10 @@ func (b *Book) ReferencePrice(ctx context.Context, sku b2bkit.SKU, r pricing.Req
 	if overflow {
 		return Reference{}, fmt.Errorf("matching: %w", b2bkit.Invalid("", "volume of %s too large for the reference statistics", sku))
 	}
-	slices.Sort(prices)
-	pick := func(p int) decimal.Decimal { return b2bkit.FromMinor(prices[nearestRank(p, len(prices))], priceScale) }
-	ref.Median, ref.P25, ref.P75 = pick(50), pick(25), pick(75)
-	ref.Low, ref.High = b2bkit.FromMinor(prices[0], priceScale), b2bkit.FromMinor(prices[len(prices)-1], priceScale)
+	ranks := []int{0, nearestRank(25, len(prices)), nearestRank(50, len(prices)), nearestRank(75, len(prices)), len(prices) - 1}
+	selectRanks(prices, ranks...)
+	pick := func(i int) decimal.Decimal { return b2bkit.FromMinor(prices[ranks[i]], priceScale) }
+	ref.Low, ref.P25, ref.Median, ref.P75, ref.High = pick(0), pick(1), pick(2), pick(3), pick(4)
 	ref.Volume = b2bkit.FromMinor(qtyUnits, qtyScale).Add(oddQty)
 	sum := decimal.NewFromBigInt(acc.big(), -(priceScale + qtyScale)).Add(oddSum)
 	if ref.Volume.Sign() > 0 {
@@ -193,30 +192,27 @@ func (a u128) big() *big.Int {
 // exact value may lie within that error of a rounding midpoint; then, and whenever a number does
 // not fit the integer path, the engine is asked directly. The memo never changes a result.
 type normalizer struct {
-	b    *Book
-	to   pricing.Request
-	memo map[normKey]uint64 // 0: no ratio fits; ask the engine each time
+	b  *Book
+	to pricing.Request
+	// memo maps terms to the ratio c (0: no ratio fits; ask the engine each time).
+	memo      map[normKey]uint64
+	memoBuyer map[buyerKey]uint64
 }
 
-type normKey struct {
-	qty      decKey
-	n        int
-	ins      [3]insKey
-	lead     int
-	buyer    b2bkit.CompanyID
-	orderedN int64
-}
+// A normKey is what F(match) depends on, packed into words so the memo hashes it in one pass:
+// the quantity, the installments (at most three), the booking days and, when the policy has rules
+// with validity dates, the order time. Rules scoped by buyer add the buyer (buyerKey).
+type normKey [11]uint64
 
-type insKey struct {
-	share decKey
-	due   b2bkit.DueEvent
-	days  int
+type buyerKey struct {
+	k     normKey
+	buyer b2bkit.CompanyID
 }
 
 var probe = decimal.New(1, 8)
 
 func newNormalizer(b *Book, to pricing.Request) *normalizer {
-	return &normalizer{b: b, to: to, memo: make(map[normKey]uint64)}
+	return &normalizer{b: b, to: to, memo: make(map[normKey]uint64), memoBuyer: make(map[buyerKey]uint64)}
 }
 
 func (n *normalizer) request(m *Match) pricing.Request {
@@ -226,7 +222,13 @@ func (n *normalizer) request(m *Match) pricing.Request {
 // normalize returns m's unit price restated to the request, in units of 10^-priceScale.
 func (n *normalizer) normalize(m *Match) (int64, error) {
 	if k, ok := n.key(m); ok {
-		c, seen := n.memo[k]
+		var c uint64
+		var seen bool
+		if n.b.byBuyer {
+			c, seen = n.memoBuyer[buyerKey{k, m.Buyer}]
+		} else {
+			c, seen = n.memo[k]
+		}
 		if !seen {
 			r, err := n.b.engine.Normalize(probe, n.request(m), n.to)
 			if err != nil {
@@ -235,7 +237,11 @@ func (n *normalizer) normalize(m *Match) (int64, error) {
 			if u, err := b2bkit.ToMinor(r, priceScale); err == nil && u > 0 {
 				c = uint64(u)
 			}
-			n.memo[k] = c
+			if n.b.byBuyer {
+				n.memoBuyer[buyerKey{k, m.Buyer}] = c
+			} else {
+				n.memo[k] = c
+			}
 		}
 		if c != 0 {
 			if u, ok := restate(m.UnitPrice, c); ok {
@@ -300,19 +306,20 @@ func (n *normalizer) key(m *Match) (normKey, bool) {
 	if len(ins) > 3 || m.Quantity.NumDigits() >= 19 {
 		return normKey{}, false
 	}
-	k := normKey{qty: decKey{m.Quantity.CoefficientInt64(), m.Quantity.Exponent()}, n: len(ins),
-		lead: m.Terms.LeadDays()}
+	var k normKey
+	k[0] = uint64(m.Quantity.CoefficientInt64())
+	k[1] = uint64(uint32(m.Quantity.Exponent())) | uint64(len(ins))<<32
+	k[2] = uint64(int64(m.Terms.LeadDays()))
 	for i, in := range ins {
-		if in.Share.NumDigits() >= 19 {
+		if in.Share.NumDigits() >= 19 || in.Days < 0 || in.Days > math.MaxUint16 || in.Due < 0 || in.Due > 255 {
 			return normKey{}, false
 		}
-		k.ins[i] = insKey{decKey{in.Share.CoefficientInt64(), in.Share.Exponent()}, in.Due, in.Days}
-	}
-	if n.b.byBuyer {
-		k.buyer = m.Buyer
+		k[3+2*i] = uint64(in.Share.CoefficientInt64())
+		k[4+2*i] = uint64(uint32(in.Share.Exponent())) | uint64(in.Days)<<32 | uint64(in.Due)<<48
 	}
 	if n.b.byDate {
-		k.orderedN = m.Terms.OrderedAt.UnixNano()
+		k[9] = uint64(m.Terms.OrderedAt.UnixNano())
+		k[10] = 1
 	}
 	return k, true
 }

@@ -1,0 +1,175 @@
+package matching_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/matching"
+	"github.com/b2bkit/b2bkit/pricing"
+	"github.com/shopspring/decimal"
+)
+
+// examplePolicy: 3% off from 100 units, credit at 12% a year, 5% rush surcharge under 2 days.
+const examplePolicy = `{"currency": "CNY", "steps": [
+  {"kind": "base", "rules": []},
+  {"kind": "quantity", "rules": [{"id": "volume", "bands": [
+    {"from": "0", "to": "100", "percent": "0"}, {"from": "100", "percent": "-3"}]}]},
+  {"kind": "payment", "rules": [{"id": "rate", "annual_percent": "12"}]},
+  {"kind": "lead_time", "rules": [{"id": "lead", "bands": [
+    {"from": "0", "to": "2", "percent": "5"}, {"from": "2", "percent": "0"}]}]}
+]}`
+
+func exampleBook(now time.Time) *matching.Book {
+	p, err := pricing.LoadPolicy(strings.NewReader(examplePolicy))
+	if err != nil {
+		panic(err)
+	}
+	prices, _ := pricing.NewPriceList(pricing.ListPrice{SKU: "RICE-25KG", Price: decimal.RequireFromString("120"), Currency: "CNY"})
+	e, err := pricing.NewEngine(p, prices, nil)
+	if err != nil {
+		panic(err)
+	}
+	return matching.NewBook(matching.NewMemoryLog(), e, &matching.Options{Now: func() time.Time { return now }})
+}
+
+// exampleMatch is a fulfilled match of RICE-25KG made on day at, delivered a week later.
+func exampleMatch(id string, at time.Time, buyer, seller b2bkit.CompanyID, qty, price string, pay b2bkit.PaymentTerms) matching.Match {
+	return matching.Match{
+		ID: id, Buyer: buyer, Seller: seller, SKU: "RICE-25KG",
+		Quantity: decimal.RequireFromString(qty), UnitPrice: decimal.RequireFromString(price), Currency: "CNY",
+		Terms: b2bkit.Terms{Payment: pay, OrderedAt: at, DeliverBy: at.AddDate(0, 0, 7)},
+		At:    at, Status: matching.Fulfilled, Channel: b2bkit.SemiAuto,
+	}
+}
+
+func ExampleBook_Record() {
+	ctx := context.Background()
+	at := time.Date(2026, 8, 3, 10, 0, 0, 0, time.UTC)
+	book := exampleBook(at)
+	m := exampleMatch("M-1", at, "lucky-noodle", "golden-grain", "100", "116.40", b2bkit.Net(30))
+	m.Status = matching.Proposed
+	m.Subsidy = decimal.RequireFromString("20.00") // a coupon the platform paid
+
+	fmt.Println(book.Record(ctx, m))
+	fmt.Println(book.Record(ctx, m)) // a retry is a no-op
+	m.UnitPrice = decimal.RequireFromString("110")
+	fmt.Println(errors.Is(book.Record(ctx, m), b2bkit.ErrConflict))
+
+	log := book.Log()
+	fmt.Println(log.SetStatus(ctx, "M-1", matching.Accepted))
+	fmt.Println(log.SetStatus(ctx, "M-1", matching.Proposed))
+	got, _ := log.Get(ctx, "M-1")
+	fmt.Println(got.Status, got.Subsidy, got.Terms.Payment)
+	// Output:
+	// <nil>
+	// <nil>
+	// true
+	// <nil>
+	// matching: match M-1: status: cannot change from accepted to proposed
+	// accepted 20 100% 30 days after delivery
+}
+
+func ExampleMemoryLog_Scan() {
+	ctx := context.Background()
+	log := matching.NewMemoryLog()
+	day := func(d int) time.Time { return time.Date(2026, 8, d, 10, 0, 0, 0, time.UTC) }
+	for i, d := range []int{9, 2, 5} { // appended out of order, scanned in time order
+		m := exampleMatch(fmt.Sprint("M-", i), day(d), "lucky-noodle", "golden-grain", "50", "118", b2bkit.CashOnDelivery())
+		if err := log.Append(ctx, m); err != nil {
+			fmt.Println(err)
+		}
+	}
+	for m, err := range log.Scan(ctx, matching.Filter{SKU: "RICE-25KG", From: day(3)}) {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(m.ID, m.At.Format(time.DateOnly))
+	}
+	// Output:
+	// M-2 2026-08-05
+	// M-0 2026-08-09
+}
+
+func ExampleBook_ReferencePrice() {
+	ctx := context.Background()
+	now := time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC)
+	book := exampleBook(now)
+	prices := []string{"118", "121", "117.50", "119", "120", "116", "122", "118.50"}
+	for i, p := range prices {
+		pay, qty := b2bkit.CashOnDelivery(), "50"
+		if i%2 == 1 {
+			pay, qty = b2bkit.Net(60), "200" // bigger orders on credit: their prices are restated
+		}
+		at := now.AddDate(0, 0, -3*(i+1))
+		if err := book.Record(ctx, exampleMatch(fmt.Sprint("M-", i), at, "lucky-noodle", "golden-grain", qty, p, pay)); err != nil {
+			fmt.Println(err)
+		}
+	}
+	ask := func(label string, pay b2bkit.PaymentTerms) {
+		r := pricing.Request{SKU: "RICE-25KG", Quantity: decimal.NewFromInt(50), Currency: "CNY",
+			Terms: b2bkit.Terms{Payment: pay, OrderedAt: now, DeliverBy: now.AddDate(0, 0, 7)}}
+		ref, err := book.ReferencePrice(ctx, "RICE-25KG", r, 90*24*time.Hour)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("%-16s n=%d median %s p25 %s p75 %s mean %s thin=%v\n", label, ref.Count,
+			ref.Median.StringFixed(2), ref.P25.StringFixed(2), ref.P75.StringFixed(2), ref.Mean, ref.Thin)
+	}
+	ask("cash on delivery", b2bkit.CashOnDelivery())
+	ask("net 60", b2bkit.Net(60))
+	// Output:
+	// cash on delivery n=8 median 119.80 p25 117.50 p75 120.31 mean 119.8175 thin=false
+	// net 60           n=8 median 122.16 p25 119.82 p75 122.68 mean 122.181 thin=false
+}
+
+func ExampleBook_Rank() {
+	ctx := context.Background()
+	now := time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC)
+	book := exampleBook(now)
+	sellers := []struct {
+		id    b2bkit.CompanyID
+		price string
+	}{{"golden-grain", "118"}, {"cheap-rice", "109"}, {"golden-grain", "119"}, {"cheap-rice", "110"}}
+	for i, s := range sellers {
+		m := exampleMatch(fmt.Sprint("M-", i), now.AddDate(0, 0, -5-i), "lucky-noodle", s.id, "50", s.price, b2bkit.CashOnDelivery())
+		if s.id == "cheap-rice" && i == 3 {
+			m.Status = matching.Cancelled
+		}
+		if err := book.Record(ctx, m); err != nil {
+			fmt.Println(err)
+		}
+	}
+	r := pricing.Request{Buyer: "lucky-noodle", SKU: "RICE-25KG", Quantity: decimal.NewFromInt(50),
+		Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: now, DeliverBy: now.AddDate(0, 0, 7)}}
+	cands, err := book.Rank(ctx, matching.RFQ{Request: r}, []matching.Need{matching.Quality})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, c := range cands {
+		fmt.Printf("%s %.3f\n", c.Seller, c.Score)
+		for _, why := range c.Reasons {
+			fmt.Println("  " + why)
+		}
+	}
+	_, err = book.Rank(ctx, matching.RFQ{Request: r}, []matching.Need{matching.Selection, matching.Speed, matching.Price})
+	fmt.Println(err)
+	// Output:
+	// golden-grain 0.900
+	//   selection: 1 SKUs matched in the window, the broadest candidate has 1
+	//   speed: 2 of 2 orders of RICE-25KG agreed within 7 days
+	//   quality: 0 of 2 decided matches cancelled (focus)
+	//   price: median 118.00 is 0.00% against the reference 118.00
+	// cheap-rice 0.776
+	//   selection: 1 SKUs matched in the window, the broadest candidate has 1
+	//   speed: 1 of 1 orders of RICE-25KG agreed within 7 days
+	//   quality: 1 of 2 decided matches cancelled (focus)
+	//   price: median 109.00 is -7.63% against the reference 118.00
+	// matching: focus: choose at most two of selection, speed, quality, price
+}
