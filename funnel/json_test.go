@@ -122,3 +122,25 @@ func FuzzLoadCampaign(f *testing.F) {
 		require.Equal(t, c.Targets, back.Targets)
 	})
 }
+
+func FuzzStreamRecordsJSON(f *testing.F) {
+	f.Add(`{"company":"C01","at":"2026-04-05T10:00:00+08:00","amount":"123.45","channel":"semi_auto","gross_profit":"12.3"}`)
+	f.Add(`{"company":"C01","rep":"R1","territory":"Hangzhou","at":"2026-03-02T10:00:00Z","kind":"visit"}`)
+	f.Add(`{"company":"C01","monthly":"1000","method":"survey","as_of":"2026-06-01T00:00:00Z","confidence":0.7}`)
+	f.Add(`{"amount":1e999999999}`)
+	f.Fuzz(func(t *testing.T, doc string) {
+		var p funnel.Purchase
+		if json.Unmarshal([]byte(doc), &p) == nil {
+			out, err := json.Marshal(p)
+			if err == nil { // an unknown channel or an unwritable time cannot be written back
+				var back funnel.Purchase
+				require.NoError(t, json.Unmarshal(out, &back))
+				require.True(t, back.Amount.Equal(p.Amount) && back.GrossProfit.Equal(p.GrossProfit))
+			}
+		}
+		var tc funnel.Touch
+		_ = json.Unmarshal([]byte(doc), &tc)
+		var w funnel.Wallet
+		_ = json.Unmarshal([]byte(doc), &w)
+	})
+}
