@@ -464,9 +464,10 @@ func (c *CRM) committee(company b2bkit.CompanyID, at time.Time, spells []Spell, 
 			held++
 		}
 	}
-	com.Completeness = decimal.NewFromInt(1)
-	if n := len(com.Required); n > 0 {
-		com.Completeness = decimal.NewFromInt(int64(held)).DivRound(decimal.NewFromInt(int64(n)), 4)
+	com.Completeness = decimal.New(1, 0)
+	if n := int64(len(com.Required)); n > 0 {
+		// held/n at 4 places, half up, in integers: (2*held*10^4 + n) / (2n).
+		com.Completeness = decimal.New((2*int64(held)*10_000+n)/(2*n), -4)
 	}
 	return com
 }

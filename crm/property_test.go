@@ -121,3 +121,24 @@ func TestJobChangeAndCommitteeJSON(t *testing.T) {
 	assert.Contains(t, string(data), `"completeness":"0.6667"`)
 	assert.Contains(t, string(data), `"missing":["decision_maker"]`)
 }
+
+// Completeness is held/required at 4 places, half up, whatever the number of required roles.
+func TestR1_CompletenessIsTheShareOfRequiredRolesHeld(t *testing.T) {
+	all := crm.Roles()
+	for n := 1; n <= len(all); n++ {
+		c := newCRM(t, &crm.Options{RequiredRoles: all[:n]})
+		addCompany(t, c, "A", crm.Covered)
+		for held := 0; held <= n; held++ {
+			if held > 0 {
+				id := b2bkit.PersonID(fmt.Sprintf("p%d", held))
+				addPerson(t, c, id, "x", "")
+				startJob(t, c, id, "A", "staff", day(2024, 1, held), all[held-1])
+			}
+			com, err := c.Committee(ctx, "A", day(2025, 1, 1))
+			require.NoError(t, err)
+			want := dec(fmt.Sprint(held)).DivRound(dec(fmt.Sprint(n)), 4)
+			requireDecEqual(t, want, com.Completeness, "%d of %d", held, n)
+			assert.Len(t, com.Missing, n-held)
+		}
+	}
+}
