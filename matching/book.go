@@ -3,7 +3,6 @@ package matching
 import (
 	"context"
 	"fmt"
-	"iter"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
@@ -113,26 +112,31 @@ func clip(s string) string {
 	return s
 }
 
-type sharedScanner interface {
-	scanShared(ctx context.Context, f Filter) iter.Seq2[Match, error]
+// keyedScanner is MemoryLog's fast path for the book: no copies, and a key for the memo.
+type keyedScanner interface {
+	each(ctx context.Context, f Filter, fn func(m *Match, k termsKey) error) error
 }
 
 // scan runs the log's scan and stops at the first error.
 func (b *Book) scan(ctx context.Context, f Filter, fn func(m *Match) error) error {
+	return b.scanKeyed(ctx, f, func(m *Match, _ termsKey, _ bool) error { return fn(m) })
+}
+
+// scanKeyed is scan that also passes the log's termsKey of each match, when the log has one.
+func (b *Book) scanKeyed(ctx context.Context, f Filter, fn func(m *Match, k termsKey, keyed bool) error) error {
 	if b.log == nil {
 		return fmt.Errorf("matching: %w", b2bkit.Invalid("book.log", "must be set"))
 	}
-	seq := b.log.Scan
-	if s, ok := b.log.(sharedScanner); ok {
-		seq = s.scanShared // the book only reads: no need to copy every schedule
+	if s, ok := b.log.(keyedScanner); ok {
+		return s.each(ctx, f, func(m *Match, k termsKey) error { return fn(m, k, true) })
 	}
 	var cur Match // one variable for the whole scan, so fn's pointer does not allocate per match
-	for m, err := range seq(ctx, f) {
+	for m, err := range b.log.Scan(ctx, f) {
 		if err != nil {
 			return err
 		}
 		cur = m
-		if err := fn(&cur); err != nil {
+		if err := fn(&cur, termsKey{}, false); err != nil {
 			return err
 		}
 	}

@@ -34,9 +34,11 @@ func requireLess(t testing.TB, a, b decimal.Decimal, msgAndArgs ...any) {
 	require.Truef(t, a.LessThan(b), "want %s < %s %v", a, b, msgAndArgs)
 }
 
-func engine(t testing.TB) *pricing.Engine {
+func engine(t testing.TB) *pricing.Engine { return engineWith(t, "testdata/policy.json") }
+
+func engineWith(t testing.TB, path string) *pricing.Engine {
 	t.Helper()
-	f, err := os.Open("testdata/policy.json")
+	f, err := os.Open(path)
 	require.NoError(t, err)
 	defer f.Close()
 	p, err := pricing.LoadPolicy(f)

@@ -36,8 +36,9 @@ type MemoryLog struct {
 	locs      intern[*time.Location]
 	payments  []b2bkit.PaymentTerms
 	payIndex  map[string]uint32
-	decimals  map[decKey]decimal.Decimal
-	bigDecims map[string]decimal.Decimal
+	decimals  map[decKey]internedDec
+	bigDecims map[string]internedDec
+	nDecimals uint32
 
 	// visit, if set (by tests), is called for every stored record a scan reads.
 	visit func()
@@ -51,6 +52,8 @@ type record struct {
 	id                      string
 	qty, price, subsidy     decimal.Decimal
 	at, ordered, deliver    int64
+	qtyID, priceID          uint32 // name the quantity's and price's values among the log's decimals
+	lead                    int32  // Terms.LeadDays(), kept for the book's normalisation memo
 	buyer, seller, sku, cur uint32
 	pay                     uint32
 	atLoc, ordLoc, delLoc   uint16
@@ -94,6 +97,11 @@ func (t *intern[T]) id(v T) uint32 {
 	return i
 }
 
+type internedDec struct {
+	d  decimal.Decimal
+	id uint32
+}
+
 type decKey struct {
 	coef int64
 	exp  int32
@@ -107,8 +115,8 @@ func NewMemoryLog() *MemoryLog {
 		byBuyer:   make(map[uint32][]uint32),
 		bySeller:  make(map[uint32][]uint32),
 		payIndex:  make(map[string]uint32),
-		decimals:  make(map[decKey]decimal.Decimal),
-		bigDecims: make(map[string]decimal.Decimal),
+		decimals:  make(map[decKey]internedDec),
+		bigDecims: make(map[string]internedDec),
 	}
 }
 
@@ -140,7 +148,7 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 	}
 	m.ID = strings.Clone(m.ID) // do not pin the caller's buffer
 	r := record{
-		id: m.ID, qty: l.dec(m.Quantity), price: l.dec(m.UnitPrice), subsidy: l.dec(m.Subsidy),
+		id: m.ID, subsidy: l.dec(m.Subsidy).d, lead: int32(m.Terms.LeadDays()),
 		at: m.At.UnixNano(), ordered: m.Terms.OrderedAt.UnixNano(), deliver: m.Terms.DeliverBy.UnixNano(),
 		buyer: l.names.id(string(m.Buyer)), seller: l.names.id(string(m.Seller)),
 		sku: l.names.id(string(m.SKU)), cur: l.names.id(m.Currency), pay: l.payment(m.Terms.Payment),
@@ -148,6 +156,8 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 		delLoc: uint16(l.locs.id(m.Terms.DeliverBy.Location())),
 		status: uint8(m.Status), mode: uint8(m.Mode), channel: uint8(m.Channel),
 	}
+	q, p := l.dec(m.Quantity), l.dec(m.UnitPrice)
+	r.qty, r.qtyID, r.price, r.priceID = q.d, q.id, p.d, p.id
 	pos := l.recs.push(r)
 	l.ids[r.id] = pos
 	l.all = l.insert(l.all, pos)
@@ -174,22 +184,26 @@ func (l *MemoryLog) insert(idx []uint32, pos uint32) []uint32 {
 	return slices.Insert(idx, i, pos)
 }
 
-// dec returns a decimal equal to d that shares its coefficient with every equal value stored before.
-func (l *MemoryLog) dec(d decimal.Decimal) decimal.Decimal {
+// dec returns a decimal equal to d that shares its coefficient with every equal value stored
+// before, and a number naming the value (equal values of other representations, 1.0 and 1.00, get
+// other numbers).
+func (l *MemoryLog) dec(d decimal.Decimal) internedDec {
 	if d.NumDigits() < 19 {
 		k := decKey{d.CoefficientInt64(), d.Exponent()}
 		if v, ok := l.decimals[k]; ok {
 			return v
 		}
-		v := decimal.New(k.coef, k.exp)
+		v := internedDec{decimal.New(k.coef, k.exp), l.nDecimals}
+		l.nDecimals++
 		l.decimals[k] = v
 		return v
 	}
-	k := d.String() + "e" + fmt.Sprint(d.Exponent())
+	k := d.Coefficient().String() + "e" + strconv.Itoa(int(d.Exponent()))
 	if v, ok := l.bigDecims[k]; ok {
 		return v
 	}
-	v := decimal.NewFromBigInt(d.Coefficient(), d.Exponent())
+	v := internedDec{decimal.NewFromBigInt(d.Coefficient(), d.Exponent()), l.nDecimals}
+	l.nDecimals++
 	l.bigDecims[k] = v
 	return v
 }
@@ -218,7 +232,7 @@ func (l *MemoryLog) payment(p b2bkit.PaymentTerms) uint32 {
 	i := uint32(len(l.payments))
 	ins := make([]b2bkit.Installment, len(p.Installments))
 	for j, in := range p.Installments {
-		ins[j] = b2bkit.Installment{Share: l.dec(in.Share), Due: in.Due, Days: in.Days}
+		ins[j] = b2bkit.Installment{Share: l.dec(in.Share).d, Due: in.Due, Days: in.Days}
 	}
 	l.payments = append(l.payments, b2bkit.PaymentTerms{Installments: ins})
 	l.payIndex[k] = i
@@ -297,15 +311,6 @@ const scanBatch = 256
 // Scan yields the matches that pass f in time order; see Log.Scan. It reads the index of the SKU,
 // buyer or seller the filter names (the shortest of them) and, within it, only the filter's period.
 func (l *MemoryLog) Scan(ctx context.Context, f Filter) iter.Seq2[Match, error] {
-	return l.scan(ctx, f, false)
-}
-
-// scanShared is Scan for readers that never change the installments of the matches they read.
-func (l *MemoryLog) scanShared(ctx context.Context, f Filter) iter.Seq2[Match, error] {
-	return l.scan(ctx, f, true)
-}
-
-func (l *MemoryLog) scan(ctx context.Context, f Filter, shared bool) iter.Seq2[Match, error] {
 	return func(yield func(Match, error) bool) {
 		if err := f.Validate(); err != nil {
 			yield(Match{}, fmt.Errorf("matching: %w", err))
@@ -328,7 +333,7 @@ func (l *MemoryLog) scan(ctx context.Context, f Filter, shared bool) iter.Seq2[M
 				return
 			}
 			buf = buf[:0]
-			done := l.readBatch(&f, &buf, &curAt, &curPos, &started, to, shared)
+			done := l.readBatch(&f, &buf, &curAt, &curPos, &started, to)
 			for _, m := range buf {
 				if !yield(m, nil) {
 					return
@@ -355,7 +360,7 @@ func clampNanos(t time.Time) int64 {
 
 // readBatch decodes up to scanBatch matches after the cursor into buf and reports whether the scan
 // is complete.
-func (l *MemoryLog) readBatch(f *Filter, buf *[]Match, curAt *int64, curPos *uint32, started *bool, to int64, shared bool) bool {
+func (l *MemoryLog) readBatch(f *Filter, buf *[]Match, curAt *int64, curPos *uint32, started *bool, to int64) bool {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	idx, ok := l.index(f)
@@ -364,17 +369,7 @@ func (l *MemoryLog) readBatch(f *Filter, buf *[]Match, curAt *int64, curPos *uin
 	}
 	// First index entry after the cursor: at > curAt, or at == curAt and position > curPos
 	// (positions grow with appends, and equal times are in append order).
-	i, _ := slices.BinarySearchFunc(idx, *curAt, func(p uint32, t int64) int {
-		if l.recs.at(p).at < t {
-			return -1
-		}
-		return 1
-	})
-	if *started {
-		for i < len(idx) && l.recs.at(idx[i]).at == *curAt && idx[i] <= *curPos {
-			i++
-		}
-	}
+	i := l.seek(idx, *curAt, *curPos, *started)
 	for ; i < len(idx) && len(*buf) < cap(*buf); i++ {
 		r := l.recs.at(idx[i])
 		if r.at >= to {
@@ -387,11 +382,7 @@ func (l *MemoryLog) readBatch(f *Filter, buf *[]Match, curAt *int64, curPos *uin
 		if !l.keep(f, r) {
 			continue
 		}
-		if shared {
-			*buf = append(*buf, l.decodeShared(r))
-		} else {
-			*buf = append(*buf, l.decode(r))
-		}
+		*buf = append(*buf, l.decode(r))
 	}
 	return i >= len(idx)
 }
@@ -425,4 +416,100 @@ func (l *MemoryLog) keep(f *Filter, r *record) bool {
 		return false
 	}
 	return len(f.Statuses) == 0 || slices.Contains(f.Statuses, Status(r.status))
+}
+
+// A termsKey names a stored match's quantity, payment schedule and booking days: two matches of
+// one log with the same key are alike for pricing.Engine.Normalize unless the policy has rules
+// scoped by buyer or by date.
+type termsKey [2]uint64
+
+// each calls fn for the matches that pass f, in time order, with their termsKey. The matches share
+// their installments with the log and fn runs under the read lock, a batch at a time: it is for the
+// Book, which only reads and never calls back into the log.
+func (l *MemoryLog) each(ctx context.Context, f Filter, fn func(m *Match, k termsKey) error) error {
+	var m Match
+	return l.eachRecord(ctx, f, func(r *record) error {
+		m = l.decodeShared(r)
+		return fn(&m, r.termsKey())
+	})
+}
+
+func (r *record) termsKey() termsKey {
+	return termsKey{uint64(r.qtyID)<<32 | uint64(r.pay), uint64(int64(r.lead))}
+}
+
+// eachRecord calls fn for the stored records that pass f, in time order, under the read lock a
+// batch at a time; fn may read the log's tables but must not call its methods.
+func (l *MemoryLog) eachRecord(ctx context.Context, f Filter, fn func(r *record) error) error {
+	if err := f.Validate(); err != nil {
+		return fmt.Errorf("matching: %w", err)
+	}
+	var from, to int64 = minNanos, maxNanos
+	if !f.From.IsZero() {
+		from = clampNanos(f.From)
+	}
+	if !f.To.IsZero() {
+		to = clampNanos(f.To)
+	}
+	curAt, curPos, started := from, uint32(0), false
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		done, err := func() (bool, error) {
+			l.mu.RLock()
+			defer l.mu.RUnlock()
+			idx, ok := l.index(&f)
+			if !ok {
+				return true, nil
+			}
+			i := l.seek(idx, curAt, curPos, started)
+			for n := 0; i < len(idx) && n < scanBatch; i++ {
+				r := l.recs.at(idx[i])
+				if r.at >= to {
+					return true, nil
+				}
+				if l.visit != nil {
+					l.visit()
+				}
+				curAt, curPos, started = r.at, idx[i], true
+				if !l.keep(&f, r) {
+					continue
+				}
+				n++
+				if err := fn(r); err != nil {
+					return true, err
+				}
+			}
+			return i >= len(idx), nil
+		}()
+		if done || err != nil {
+			return err
+		}
+	}
+}
+
+// sizeHint is how many records a scan with f reads at most: the length of the index it uses.
+func (l *MemoryLog) sizeHint(f *Filter) int {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	idx, _ := l.index(f)
+	return len(idx)
+}
+
+// seek is the position in idx of the first record after the cursor: a later time, or the same time
+// and a later position (equal times are in append order).
+func (l *MemoryLog) seek(idx []uint32, curAt int64, curPos uint32, started bool) int {
+	i, _ := slices.BinarySearchFunc(idx, curAt, func(p uint32, t int64) int {
+		if l.recs.at(p).at < t {
+			return -1
+		}
+		return 1
+	})
+	if started {
+		for i < len(idx) && l.recs.at(idx[i]).at == curAt && idx[i] <= curPos {
+			i++
+		}
+	}
+	return i
 }

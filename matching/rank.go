@@ -161,7 +161,7 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 	n := newNormalizer(b, r)
 	sellers := map[b2bkit.CompanyID]*sellerStats{}
 	var all []int64
-	err = b.scan(ctx, Filter{SKU: r.SKU, From: from, To: to}, func(m *Match) error {
+	err = b.scanKeyed(ctx, Filter{SKU: r.SKU, From: from, To: to}, func(m *Match, k termsKey, keyed bool) error {
 		s := sellers[m.Seller]
 		if s == nil {
 			s = &sellerStats{skus: map[b2bkit.SKU]struct{}{}}
@@ -175,7 +175,7 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 			}
 		}
 		if m.Status == Fulfilled && (cur == "" || m.Currency == cur) {
-			u, err := n.normalize(m)
+			u, err := n.normalizeKeyed(m, k, keyed)
 			if err != nil {
 				return fmt.Errorf("matching: match %s: %w", m.ID, err)
 			}

@@ -92,69 +92,119 @@ func (b *Book) ReferencePrice(ctx context.Context, sku b2bkit.SKU, r pricing.Req
 	ref := Reference{SKU: sku, Request: r, Currency: cur, From: from, To: b.now()}
 
 	n := newNormalizer(b, r)
-	var (
-		prices         []int64
-		acc            u128
-		qtyUnits       int64
-		oddSum, oddQty = decimal.Zero, decimal.Zero // exact sums for quantities beyond qtyScale
-		overflow       bool
-	)
-	err := b.scan(ctx, Filter{SKU: sku, From: from, To: to, Statuses: []Status{Fulfilled}}, func(m *Match) error {
-		if cur == "" {
-			cur = m.Currency
-		}
-		if m.Currency != cur {
-			if r.Currency == "" && b.currency == "" {
-				return fmt.Errorf("matching: match %s: %w", m.ID, b2bkit.Invalid("request.currency", "must be set: the matches are in %s and %s", cur, m.Currency))
+	var acc refAcc
+	f := Filter{SKU: sku, From: from, To: to, Statuses: []Status{Fulfilled}}
+	mixed := func(id string, c string) error {
+		return fmt.Errorf("matching: match %s: %w", id, b2bkit.Invalid("request.currency", "must be set: the matches are in %s and %s", cur, c))
+	}
+	anyCurrency := r.Currency == "" && b.currency == ""
+	var err error
+	if ml, ok := b.log.(*MemoryLog); ok {
+		// The fast path: read the stored records without decoding them, with the engine's ratios
+		// memoised per stored terms and prices and quantities converted once per stored value.
+		var m Match
+		acc.prices = make([]int64, 0, min(ml.sizeHint(&f), 1<<20))
+		err = ml.eachRecord(ctx, f, func(rec *record) error {
+			c := ml.names.vals[rec.cur]
+			if cur == "" {
+				cur = c
 			}
-			return nil // another market
-		}
-		u, err := n.normalize(m)
-		if err != nil {
-			return fmt.Errorf("matching: match %s: %w", m.ID, err)
-		}
-		prices = append(prices, u)
-		if q, err := b2bkit.ToMinor(m.Quantity, qtyScale); err == nil {
-			var ok bool
-			if qtyUnits, ok = b2bkit.AddChecked(qtyUnits, q); !ok {
-				overflow = true
+			if c != cur {
+				if anyCurrency {
+					return mixed(rec.id, c)
+				}
+				return nil // another market
 			}
-			if !acc.addMul(uint64(u), uint64(q)) {
-				overflow = true
+			u, ok := n.fast(ml, rec)
+			if !ok {
+				m = ml.decodeShared(rec)
+				var err error
+				if u, err = n.normalizeKeyed(&m, rec.termsKey(), true); err != nil {
+					return fmt.Errorf("matching: match %s: %w", rec.id, err)
+				}
 			}
-		} else {
-			oddSum = oddSum.Add(b2bkit.FromMinor(u, priceScale).Mul(m.Quantity))
-			oddQty = oddQty.Add(m.Quantity)
-		}
-		if ref.Count == 0 {
-			ref.Oldest = m.At
-		}
-		ref.Newest = m.At
-		ref.Count++
-		return nil
-	})
+			acc.add(u, n.qtyUnits(ml, rec), rec.qty, time.Unix(0, rec.at).In(ml.locs.vals[rec.atLoc]))
+			return nil
+		})
+	} else {
+		err = b.scan(ctx, f, func(m *Match) error {
+			if cur == "" {
+				cur = m.Currency
+			}
+			if m.Currency != cur {
+				if anyCurrency {
+					return mixed(m.ID, m.Currency)
+				}
+				return nil
+			}
+			u, err := n.normalize(m)
+			if err != nil {
+				return fmt.Errorf("matching: match %s: %w", m.ID, err)
+			}
+			q, qerr := b2bkit.ToMinor(m.Quantity, qtyScale)
+			if qerr != nil {
+				q = -1
+			}
+			acc.add(u, q, m.Quantity, m.At)
+			return nil
+		})
+	}
 	if err != nil {
 		return Reference{}, err
 	}
+	prices := acc.prices
+	ref.Count, ref.Oldest, ref.Newest = len(prices), acc.oldest, acc.newest
 	ref.Currency = cur
 	ref.Thin = ref.Count < b.opts.ThinMarket
 	if ref.Count == 0 {
 		ref.Volume = decimal.Zero
 		return ref, nil
 	}
-	if overflow {
+	if acc.overflow {
 		return Reference{}, fmt.Errorf("matching: %w", b2bkit.Invalid("", "volume of %s too large for the reference statistics", sku))
 	}
 	ranks := []int{0, nearestRank(25, len(prices)), nearestRank(50, len(prices)), nearestRank(75, len(prices)), len(prices) - 1}
 	selectRanks(prices, ranks...)
 	pick := func(i int) decimal.Decimal { return b2bkit.FromMinor(prices[ranks[i]], priceScale) }
 	ref.Low, ref.P25, ref.Median, ref.P75, ref.High = pick(0), pick(1), pick(2), pick(3), pick(4)
-	ref.Volume = b2bkit.FromMinor(qtyUnits, qtyScale).Add(oddQty)
-	sum := decimal.NewFromBigInt(acc.big(), -(priceScale + qtyScale)).Add(oddSum)
+	ref.Volume = b2bkit.FromMinor(acc.qtyUnits, qtyScale).Add(acc.oddQty)
+	sum := decimal.NewFromBigInt(acc.sum.big(), -(priceScale + qtyScale)).Add(acc.oddSum)
 	if ref.Volume.Sign() > 0 {
 		ref.Mean = sum.DivRound(ref.Volume, b.opts.MeanScale)
 	}
 	return ref, nil
+}
+
+// refAcc accumulates the normalised prices of a reference: the prices in units, the volume and
+// price x volume in integer units, with exact decimal sums for quantities beyond qtyScale.
+type refAcc struct {
+	prices         []int64
+	sum            u128
+	qtyUnits       int64
+	oddSum, oddQty decimal.Decimal
+	overflow       bool
+	oldest, newest time.Time
+}
+
+// add adds a normalised price u with its quantity, in units at qtyScale (q) or, when q < 0, exact.
+func (a *refAcc) add(u, q int64, qty decimal.Decimal, at time.Time) {
+	if len(a.prices) == 0 {
+		a.oldest = at
+	}
+	a.newest = at
+	a.prices = append(a.prices, u)
+	if q >= 0 {
+		var ok bool
+		if a.qtyUnits, ok = b2bkit.AddChecked(a.qtyUnits, q); !ok {
+			a.overflow = true
+		}
+		if !a.sum.addMul(uint64(u), uint64(q)) {
+			a.overflow = true
+		}
+		return
+	}
+	a.oddSum = a.oddSum.Add(b2bkit.FromMinor(u, priceScale).Mul(qty))
+	a.oddQty = a.oddQty.Add(qty)
 }
 
 // nearestRank is the 0-based index of the nearest-rank p-th percentile of n sorted values:
@@ -197,6 +247,66 @@ type normalizer struct {
 	// memo maps terms to the ratio c (0: no ratio fits; ask the engine each time).
 	memo      map[normKey]uint64
 	memoBuyer map[buyerKey]uint64
+	memoLog   map[termsKey]uint64
+	// Per stored decimal of a MemoryLog (by its id): a price's units and scale, a quantity's units.
+	priceUnits []priceUnit
+	qtyCache   []int64 // 0: not yet; -1: beyond qtyScale; else units + 1
+}
+
+type priceUnit struct {
+	pc    int64
+	ps    int32
+	state uint8 // 0: not yet; 1: fits; 2: does not fit the integer path
+}
+
+// fast restates a stored record's price with the memoised ratio of its terms and the converted
+// price, in integers; ok is false when the engine must be asked (a new set of terms, a number
+// beyond the integer path, a price at a rounding midpoint).
+func (n *normalizer) fast(l *MemoryLog, r *record) (int64, bool) {
+	if n.b.byBuyer || n.b.byDate {
+		return 0, false
+	}
+	c, seen := n.memoLog[r.termsKey()]
+	if !seen || c == 0 {
+		return 0, false
+	}
+	if int(r.priceID) >= len(n.priceUnits) {
+		n.priceUnits = append(n.priceUnits, make([]priceUnit, int(l.nDecimals)-len(n.priceUnits))...)
+	}
+	p := &n.priceUnits[r.priceID]
+	if p.state == 0 {
+		p.state = 2
+		ps := max(0, -r.price.Exponent())
+		if ps <= 11 {
+			if pc, err := b2bkit.ToMinor(r.price, ps); err == nil && pc > 0 {
+				p.pc, p.ps, p.state = pc, ps, 1
+			}
+		}
+	}
+	if p.state != 1 {
+		return 0, false
+	}
+	return restateUnits(p.pc, p.ps, c)
+}
+
+// qtyUnits is the record's quantity in units at qtyScale, or -1 when it has more places.
+func (n *normalizer) qtyUnits(l *MemoryLog, r *record) int64 {
+	if int(r.qtyID) >= len(n.qtyCache) {
+		n.qtyCache = append(n.qtyCache, make([]int64, int(l.nDecimals)-len(n.qtyCache))...)
+	}
+	q := n.qtyCache[r.qtyID]
+	if q == 0 {
+		if u, err := b2bkit.ToMinor(r.qty, qtyScale); err == nil {
+			q = u + 1
+		} else {
+			q = -1
+		}
+		n.qtyCache[r.qtyID] = q
+	}
+	if q < 0 {
+		return -1
+	}
+	return q - 1
 }
 
 // A normKey is what F(match) depends on, packed into words so the memo hashes it in one pass:
@@ -212,11 +322,45 @@ type buyerKey struct {
 var probe = decimal.New(1, 8)
 
 func newNormalizer(b *Book, to pricing.Request) *normalizer {
-	return &normalizer{b: b, to: to, memo: make(map[normKey]uint64), memoBuyer: make(map[buyerKey]uint64)}
+	return &normalizer{b: b, to: to, memo: make(map[normKey]uint64), memoBuyer: make(map[buyerKey]uint64), memoLog: make(map[termsKey]uint64)}
 }
 
 func (n *normalizer) request(m *Match) pricing.Request {
 	return pricing.Request{Buyer: m.Buyer, SKU: m.SKU, Quantity: m.Quantity, Terms: m.Terms, Currency: n.to.Currency}
+}
+
+// normalizeKeyed is normalize with the memo keyed on the log's termsKey of m, when the log gave one
+// and the policy scopes no rule by buyer or date.
+func (n *normalizer) normalizeKeyed(m *Match, k termsKey, keyed bool) (int64, error) {
+	if !keyed || n.b.byBuyer || n.b.byDate {
+		return n.normalize(m)
+	}
+	c, seen := n.memoLog[k]
+	if !seen {
+		var err error
+		if c, err = n.ratio(m); err != nil {
+			return 0, err
+		}
+		n.memoLog[k] = c
+	}
+	if c != 0 {
+		if u, ok := restate(m.UnitPrice, c); ok {
+			return u, nil
+		}
+	}
+	return n.direct(m)
+}
+
+// ratio asks the engine for the ratio c of m's terms: 10^8 restated, in units of 10^-10.
+func (n *normalizer) ratio(m *Match) (uint64, error) {
+	r, err := n.b.engine.Normalize(probe, n.request(m), n.to)
+	if err != nil {
+		return 0, err
+	}
+	if u, err := b2bkit.ToMinor(r, priceScale); err == nil && u > 0 {
+		return uint64(u), nil
+	}
+	return 0, nil
 }
 
 // normalize returns m's unit price restated to the request, in units of 10^-priceScale.
@@ -230,12 +374,9 @@ func (n *normalizer) normalize(m *Match) (int64, error) {
 			c, seen = n.memo[k]
 		}
 		if !seen {
-			r, err := n.b.engine.Normalize(probe, n.request(m), n.to)
-			if err != nil {
+			var err error
+			if c, err = n.ratio(m); err != nil {
 				return 0, err
-			}
-			if u, err := b2bkit.ToMinor(r, priceScale); err == nil && u > 0 {
-				c = uint64(u)
 			}
 			if n.b.byBuyer {
 				n.memoBuyer[buyerKey{k, m.Buyer}] = c
@@ -249,6 +390,11 @@ func (n *normalizer) normalize(m *Match) (int64, error) {
 			}
 		}
 	}
+	return n.direct(m)
+}
+
+// direct asks the engine to normalise m's price.
+func (n *normalizer) direct(m *Match) (int64, error) {
 	r, err := n.b.engine.Normalize(m.UnitPrice, n.request(m), n.to)
 	if err != nil {
 		return 0, err
@@ -277,6 +423,11 @@ func restate(price decimal.Decimal, c uint64) (int64, bool) {
 	if err != nil || pc <= 0 {
 		return 0, false
 	}
+	return restateUnits(pc, ps, c)
+}
+
+// restateUnits is restate for a price of pc units at ps places.
+func restateUnits(pc int64, ps int32, c uint64) (int64, bool) {
 	hi, lo := bits.Mul64(uint64(pc), c)
 	d := pow10u[ps+8] // from units of 10^-(ps+18) to units of 10^-10
 	if hi >= d {

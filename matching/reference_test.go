@@ -102,7 +102,23 @@ func TestR13_LongerCreditRaisesReference(t *testing.T) {
 // trades, every statistic equals the one computed by calling Engine.Normalize on each match and
 // working in exact decimals.
 func TestR13_ReferenceEqualsEngineNormalize(t *testing.T) {
-	e := engine(t)
+	for _, c := range []struct {
+		name, policy string
+		plain        bool
+	}{
+		{"memory log", "testdata/policy.json", false},
+		{"other log", "testdata/policy.json", true},
+		{"rules by buyer and date", "testdata/policy_scoped.json", false},
+		{"rules by buyer and date, other log", "testdata/policy_scoped.json", true},
+	} {
+		t.Run(c.name, func(t *testing.T) { referenceEqualsNormalize(t, engineWith(t, c.policy), c.plain) })
+	}
+}
+
+// plainLog hides MemoryLog's fast path, as a host's own Log would.
+type plainLog struct{ matching.Log }
+
+func referenceEqualsNormalize(t *testing.T, e *pricing.Engine, plain bool) {
 	rng := rand.New(rand.NewPCG(6, 13))
 	qtys := []string{"1", "20", "99.5", "100", "250", "999.999", "1000", "4000", "0.001"}
 	prices := func() decimal.Decimal {
@@ -119,16 +135,19 @@ func TestR13_ReferenceEqualsEngineNormalize(t *testing.T) {
 	pays := []b2bkit.PaymentTerms{b2bkit.CashOnDelivery(), b2bkit.Prepaid(), b2bkit.Net(30), b2bkit.Net(61),
 		b2bkit.DepositBalance(dec("0.3"), 45), b2bkit.DepositBalance(dec("0.333"), 7)}
 	for round := range 5 {
-		l := matching.NewMemoryLog()
+		var l matching.Log = matching.NewMemoryLog()
+		if plain {
+			l = plainLog{l}
+		}
 		b := matching.NewBook(l, e, &matching.Options{Now: func() time.Time { return today }, MeanScale: 6})
 		var ms []matching.Match
-		for i := range 800 {
+		for i := range 2000 {
 			at := daysAgo(1 + rng.IntN(80)).Add(time.Duration(rng.IntN(600)) * time.Minute)
-			m := match(id("M", i), 0, b2bkit.CompanyID(id("B", rng.IntN(30))), "S-1", "RICE-25KG",
+			m := match(id("M", i), 0, b2bkit.CompanyID(id("B", rng.IntN(5))), "S-1", "RICE-25KG",
 				qtys[rng.IntN(len(qtys))], "1")
 			m.UnitPrice = prices()
 			m.At, m.Terms.OrderedAt = at, at
-			m.Terms.DeliverBy = at.AddDate(0, 0, rng.IntN(70))
+			m.Terms.DeliverBy = at.AddDate(0, 0, []int{0, 1, 12, 30}[rng.IntN(4)]) // few booking times: terms repeat
 			m.Terms.Payment = pays[rng.IntN(len(pays))]
 			ms = append(ms, m)
 		}
