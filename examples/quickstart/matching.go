@@ -119,10 +119,10 @@ func showMatching(w io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(w, "health: %d matches, %s fulfilled; subsidised %s of matches, %s of value\n",
-		h.Matches, pct(h.Conversion), pct(h.SubsidisedShare), pct(h.SubsidisedValueShare))
+		h.Matches, matchingPct(h.Conversion), matchingPct(h.SubsidisedShare), matchingPct(h.SubsidisedValueShare))
 	fmt.Fprintf(w, "  subsidised buyers who never returned: %v; self-operated share of value %s\n",
-		h.NeverReturned, pct(h.SelfOperated.Share))
+		h.NeverReturned, matchingPct(h.SelfOperated.Share))
 	return nil
 }
 
-func pct(share decimal.Decimal) string { return share.Shift(2).StringFixed(1) + "%" }
+func matchingPct(share decimal.Decimal) string { return share.Shift(2).StringFixed(1) + "%" }
