@@ -342,7 +342,11 @@ func (e *Engine) adjust(q *Quote, s *cstep, si int, cands []*crule, r *Request, 
 				a.Percent, a.Tier = f.Shift(2), r.Tier
 			}
 		}
-		a.After = on.Add(a.Amount)
+		if a.Amount.IsZero() {
+			a.Amount, a.After = decimal.Zero, on
+		} else {
+			a.After = on.Add(a.Amount)
+		}
 		return a, true
 	}
 	switch s.combine {

@@ -1,0 +1,204 @@
+package pricing
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+)
+
+// JSON: requests, list prices and quotes travel with snake_case names, enums as words, decimals as
+// strings (read back only through b2bkit.ParseDecimal) and times in RFC 3339; reading is strict.
+
+type jd = b2bkit.JSONDecimal
+
+type requestJSON struct {
+	Buyer    b2bkit.CompanyID `json:"buyer,omitzero"`
+	SKU      b2bkit.SKU       `json:"sku"`
+	Quantity jd               `json:"quantity"`
+	Terms    b2bkit.Terms     `json:"terms"`
+	Tier     string           `json:"tier,omitzero"`
+	Grade    string           `json:"grade,omitzero"`
+	Currency string           `json:"currency,omitzero"`
+}
+
+// MarshalJSON writes the request with its quantity as a string.
+func (r Request) MarshalJSON() ([]byte, error) {
+	return json.Marshal(requestJSON{r.Buyer, r.SKU, jd{Decimal: r.Quantity}, r.Terms, r.Tier, r.Grade, r.Currency})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, strictly. It does not validate: Quote does.
+func (r *Request) UnmarshalJSON(b []byte) error {
+	var w requestJSON
+	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+		return err
+	}
+	*r = Request{Buyer: w.Buyer, SKU: w.SKU, Quantity: w.Quantity.Decimal, Terms: w.Terms, Tier: w.Tier, Grade: w.Grade,
+		Currency: w.Currency}
+	return nil
+}
+
+type listPriceJSON struct {
+	SKU      b2bkit.SKU `json:"sku"`
+	Price    jd         `json:"price"`
+	Currency string     `json:"currency,omitzero"`
+	Cost     jd         `json:"cost,omitzero"`
+}
+
+// MarshalJSON writes the list price with decimals as strings.
+func (l ListPrice) MarshalJSON() ([]byte, error) {
+	return json.Marshal(listPriceJSON{l.SKU, jd{Decimal: l.Price}, l.Currency, jd{Decimal: l.Cost}})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, strictly.
+func (l *ListPrice) UnmarshalJSON(b []byte) error {
+	var w listPriceJSON
+	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+		return err
+	}
+	*l = ListPrice{SKU: w.SKU, Price: w.Price.Decimal, Currency: w.Currency, Cost: w.Cost.Decimal}
+	return nil
+}
+
+type adjustmentJSON struct {
+	Step                string               `json:"step"`
+	Kind                StepKind             `json:"kind"`
+	RuleID              string               `json:"rule_id,omitzero"`
+	Reason              string               `json:"reason"`
+	Amount              jd                   `json:"amount"`
+	Before              jd                   `json:"before"`
+	After               jd                   `json:"after"`
+	Percent             jd                   `json:"percent,omitzero"`
+	Mode                *BreakMode           `json:"mode,omitempty"`
+	LeadDays            int                  `json:"lead_days,omitzero"`
+	CreditDays          jd                   `json:"credit_days,omitzero"`
+	ReferenceCreditDays jd                   `json:"reference_credit_days,omitzero"`
+	AnnualPercent       jd                   `json:"annual_percent,omitzero"`
+	Tier                string               `json:"tier,omitzero"`
+	Breaches            []Breach             `json:"breaches,omitempty"`
+	Clamped             bool                 `json:"clamped,omitzero"`
+	Scale               int32                `json:"scale,omitzero"`
+	RoundingMode        *b2bkit.RoundingMode `json:"rounding_mode,omitempty"`
+	Increment           jd                   `json:"increment,omitzero"`
+}
+
+// MarshalJSON writes the line with its reason in words and decimals as strings.
+func (a Adjustment) MarshalJSON() ([]byte, error) {
+	w := adjustmentJSON{Step: a.Step, Kind: a.Kind, RuleID: a.RuleID, Reason: a.Reason(), Amount: jd{Decimal: a.Amount},
+		Before: jd{Decimal: a.Before}, After: jd{Decimal: a.After}, Percent: jd{Decimal: a.Percent}, LeadDays: a.LeadDays,
+		CreditDays: jd{Decimal: a.CreditDays}, ReferenceCreditDays: jd{Decimal: a.ReferenceCreditDays},
+		AnnualPercent: jd{Decimal: a.AnnualPercent}, Tier: a.Tier, Breaches: a.Breaches, Clamped: a.Clamped,
+		Scale: a.Scale, Increment: jd{Decimal: a.Increment}}
+	if a.Kind == Quantity {
+		w.Mode = &a.Mode
+	}
+	if a.Kind == Rounding {
+		w.RoundingMode = &a.RoundingMode
+	}
+	return json.Marshal(w)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, strictly; the reason is recomputed, not read.
+func (a *Adjustment) UnmarshalJSON(b []byte) error {
+	var w adjustmentJSON
+	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+		return err
+	}
+	*a = Adjustment{Step: w.Step, Kind: w.Kind, RuleID: w.RuleID, Amount: w.Amount.Decimal, Before: w.Before.Decimal,
+		After: w.After.Decimal, Percent: w.Percent.Decimal, LeadDays: w.LeadDays, CreditDays: w.CreditDays.Decimal,
+		ReferenceCreditDays: w.ReferenceCreditDays.Decimal, AnnualPercent: w.AnnualPercent.Decimal, Tier: w.Tier,
+		Breaches: w.Breaches, Clamped: w.Clamped, Scale: w.Scale, Increment: w.Increment.Decimal}
+	if w.Mode != nil {
+		a.Mode = *w.Mode
+	}
+	if w.RoundingMode != nil {
+		a.RoundingMode = *w.RoundingMode
+	}
+	return nil
+}
+
+type breachJSON struct {
+	Kind   BreachKind `json:"kind"`
+	RuleID string     `json:"rule_id"`
+	Limit  jd         `json:"limit"`
+	Price  jd         `json:"price"`
+}
+
+// MarshalJSON writes the breach with decimals as strings.
+func (b Breach) MarshalJSON() ([]byte, error) {
+	return json.Marshal(breachJSON{b.Kind, b.RuleID, jd{Decimal: b.Limit}, jd{Decimal: b.Price}})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, strictly.
+func (b *Breach) UnmarshalJSON(data []byte) error {
+	var w breachJSON
+	if err := b2bkit.DecodeJSONStrict(data, &w); err != nil {
+		return err
+	}
+	*b = Breach{Kind: w.Kind, RuleID: w.RuleID, Limit: w.Limit.Decimal, Price: w.Price.Decimal}
+	return nil
+}
+
+type earlyOfferJSON struct {
+	Terms         EarlyPayment `json:"terms"`
+	RuleID        string       `json:"rule_id"`
+	AnnualPercent jd           `json:"annual_percent"`
+	Amount        jd           `json:"amount"`
+	PayBy         time.Time    `json:"pay_by"`
+}
+
+// MarshalJSON writes the offer with decimals as strings.
+func (o EarlyPaymentOffer) MarshalJSON() ([]byte, error) {
+	return json.Marshal(earlyOfferJSON{o.Terms, o.RuleID, jd{Decimal: o.AnnualPercent}, jd{Decimal: o.Amount}, o.PayBy})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, strictly.
+func (o *EarlyPaymentOffer) UnmarshalJSON(b []byte) error {
+	var w earlyOfferJSON
+	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+		return err
+	}
+	*o = EarlyPaymentOffer{Terms: w.Terms, RuleID: w.RuleID, AnnualPercent: w.AnnualPercent.Decimal,
+		Amount: w.Amount.Decimal, PayBy: w.PayBy, keep: one.Sub(w.Terms.DiscountPercent.Shift(-2))}
+	return nil
+}
+
+type quoteJSON struct {
+	Request       Request            `json:"request"`
+	Currency      string             `json:"currency,omitzero"`
+	ListPrice     jd                 `json:"list_price"`
+	BaseUnitPrice jd                 `json:"base_unit_price"`
+	Steps         []Adjustment       `json:"steps"`
+	UnitPrice     jd                 `json:"unit_price"`
+	Total         jd                 `json:"total"`
+	Scale         int32              `json:"scale"`
+	Schedule      []b2bkit.Due       `json:"schedule"`
+	EarlyPayment  *EarlyPaymentOffer `json:"early_payment,omitempty"`
+	NeedsApproval bool               `json:"needs_approval"`
+	Breaches      []Breach           `json:"breaches,omitempty"`
+	PolicyName    string             `json:"policy_name,omitzero"`
+	PolicyVersion string             `json:"policy_version"`
+	QuotedAt      time.Time          `json:"quoted_at"`
+	ValidUntil    time.Time          `json:"valid_until"`
+}
+
+// MarshalJSON writes the quote with snake_case names, decimals as strings and each line's reason.
+func (q Quote) MarshalJSON() ([]byte, error) {
+	return json.Marshal(quoteJSON{q.Request, q.Currency, jd{Decimal: q.ListPrice}, jd{Decimal: q.BaseUnitPrice}, q.Steps,
+		jd{Decimal: q.UnitPrice}, jd{Decimal: q.Total}, q.Scale, q.Schedule, q.EarlyPayment, q.NeedsApproval, q.Breaches,
+		q.PolicyName, q.PolicyVersion, q.QuotedAt, q.ValidUntil})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, strictly, so a host can store a quote and show it
+// again later.
+func (q *Quote) UnmarshalJSON(b []byte) error {
+	var w quoteJSON
+	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+		return err
+	}
+	*q = Quote{Request: w.Request, Currency: w.Currency, ListPrice: w.ListPrice.Decimal, BaseUnitPrice: w.BaseUnitPrice.Decimal,
+		Steps: w.Steps, UnitPrice: w.UnitPrice.Decimal, Total: w.Total.Decimal, Scale: w.Scale, Schedule: w.Schedule,
+		EarlyPayment: w.EarlyPayment, NeedsApproval: w.NeedsApproval, Breaches: w.Breaches, PolicyName: w.PolicyName,
+		PolicyVersion: w.PolicyVersion, QuotedAt: w.QuotedAt, ValidUntil: w.ValidUntil}
+	return nil
+}
