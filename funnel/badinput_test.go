@@ -106,8 +106,7 @@ func TestBadInput_RecordsThatAreWrongStopEvaluate(t *testing.T) {
 		wallets []funnel.Wallet
 		want    string
 	}{
-		{"negative amount", nil, p(func(x *funnel.Purchase) { x.Amount = dec("-5") }), nil, "purchases[1].amount: must be > 0"},
-		{"zero amount", nil, p(func(x *funnel.Purchase) { x.Amount = decimal.Zero }), nil, "purchases[1].amount: must be > 0"},
+		{"negative amount", nil, p(func(x *funnel.Purchase) { x.Amount = dec("-5"); x.GrossProfit = dec("-6") }), nil, "purchases[1].amount: must be >= 0"},
 		{"too many places", nil, p(func(x *funnel.Purchase) { x.Amount = dec("100.00001") }), nil, "purchases[1].amount"},
 		{"huge amount", nil, p(func(x *funnel.Purchase) { x.Amount = dec("1e30") }), nil, "purchases[1].amount"},
 		{"profit above amount", nil, p(func(x *funnel.Purchase) { x.GrossProfit = dec("101") }), nil, "purchases[1].gross_profit"},
@@ -132,6 +131,17 @@ func TestBadInput_RecordsThatAreWrongStopEvaluate(t *testing.T) {
 			require.Zero(t, r.Targets, "no half-written report")
 		})
 	}
+}
+
+func TestBadInput_FreeSamplesAreNotOrders(t *testing.T) {
+	ts := []funnel.Touch{touch("C01", "R1", "Hangzhou", at(3, 2))}
+	ps := []funnel.Purchase{{Company: "C01", At: at(4, 2), Amount: decimal.Zero, Channel: b2bkit.Manual, GrossProfit: dec("-30")}}
+	r, err := funnel.Evaluate(city(), slices.Values(ts), slices.Values(ps), nil, jul10)
+	require.NoError(t, err)
+	require.Equal(t, 1, r.Excluded.Purchases.Free)
+	requireRate(t, 0, 1, "0", true, r.Conversion, "a free sample converts nobody")
+	require.Zero(t, r.Customers)
+	require.Zero(t, r.Channels[1].Orders())
 }
 
 func TestBadInput_OverflowIsAnErrorNotAWrap(t *testing.T) {

@@ -29,9 +29,10 @@
 // int64 minor units (MinorScale places). Records that are not the campaign's — companies off the
 // list, touches in another territory, anything before the start or after asOf — are counted apart in
 // Report.Excluded, never silently dropped or counted. Records that are wrong in themselves — a
-// purchase amount <= 0, a negative wallet, a missing company or time — stop Evaluate with an error
+// negative purchase amount, a negative wallet, a missing company or time — stop Evaluate with an error
 // matching b2bkit.ErrInvalid naming the record; so do an empty target list and an asOf before the
-// start. A wallet of zero is not divided by: the customer is counted in Penetration.ZeroWallet.
+// start. A purchase of zero (a free sample) is counted apart, not as an order; a wallet of zero is not
+// divided by: the customer is counted in Penetration.ZeroWallet.
 //
 // # After the rates
 //

@@ -60,9 +60,9 @@ type repState struct {
 // Records dated after asOf are never counted, nor are records before the start, records of companies
 // not on the target list, or touches made outside the territory: those are counted in
 // Report.Excluded instead. A record that is itself wrong — no company, no time, an unknown kind or
-// channel, a purchase amount <= 0 or with more than MinorScale places, a gross profit above the
+// channel, a negative purchase amount or one with more than MinorScale places, a gross profit above the
 // amount, a negative wallet, a confidence outside [0, 1] — stops Evaluate with an error matching
-// b2bkit.ErrInvalid that names it ("funnel: purchases[7].amount: must be > 0"), and no report is
+// b2bkit.ErrInvalid that names it ("funnel: purchases[7].amount: must be >= 0"), and no report is
 // returned. So is an invalid campaign, an asOf before the start or more than MaxMonths after it.
 //
 // Memory grows with the number of targets (and of reps and months), not with the number of touches,
@@ -242,6 +242,10 @@ func Evaluate(c Campaign, touches iter.Seq[Touch], purchases iter.Seq[Purchase],
 			}
 			if p.At.After(asOf) {
 				rep.Excluded.Purchases.AfterAsOf++
+				continue
+			}
+			if amt == 0 {
+				rep.Excluded.Purchases.Free++
 				continue
 			}
 			batch[n] = counted{company: p.Company, at: p.At, amount: amt, profit: gp, channel: int8(p.Channel) - 1}

@@ -110,8 +110,9 @@ const MinorScale = 4
 type Purchase struct {
 	Company b2bkit.CompanyID `json:"company"`
 	At      time.Time        `json:"at"`
-	// Amount is the order's value, > 0, at most MinorScale decimal places. Returns are not negative
-	// purchases: net them into the order they return before streaming.
+	// Amount is the order's value, at most MinorScale decimal places. Zero is a free sample or a
+	// promotion: Evaluate counts it apart (ExcludedCounts.Free), not as an order. A negative amount is
+	// an error: returns are not negative purchases, net them into the order they return.
 	Amount decimal.Decimal `json:"amount"`
 	// Channel is how the order came in: manual, semi_auto or full_auto.
 	Channel b2bkit.Channel `json:"channel"`
@@ -129,8 +130,8 @@ func (p Purchase) validate() error {
 	if p.At.IsZero() {
 		errs = append(errs, b2bkit.Invalid("at", "must be set"))
 	}
-	if p.Amount.Sign() <= 0 {
-		errs = append(errs, b2bkit.Invalid("amount", "must be > 0"))
+	if p.Amount.Sign() < 0 {
+		errs = append(errs, b2bkit.Invalid("amount", "must be >= 0"))
 	}
 	if !p.Channel.Valid() {
 		errs = append(errs, b2bkit.Invalid("channel", "must be manual, semi_auto or full_auto"))

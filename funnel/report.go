@@ -334,6 +334,9 @@ type ExcludedCounts struct {
 	BeforeStart int `json:"before_start"`
 	// AfterAsOf: dated after asOf; nothing after asOf is counted.
 	AfterAsOf int `json:"after_as_of"`
+	// Free: a purchase of amount zero — a free sample, a promotion — is not an order and converts
+	// nobody (purchases only).
+	Free int `json:"free"`
 	// Unknown lists up to MaxSamples distinct companies that are not targets, for the host to check.
 	Unknown []b2bkit.CompanyID `json:"unknown,omitempty"`
 }
@@ -343,7 +346,7 @@ const MaxSamples = 10
 
 // Total is the number of records excluded.
 func (e ExcludedCounts) Total() int {
-	return e.NotTarget + e.OutsideTerritory + e.BeforeStart + e.AfterAsOf
+	return e.NotTarget + e.OutsideTerritory + e.BeforeStart + e.AfterAsOf + e.Free
 }
 
 func (e *ExcludedCounts) unknown(id b2bkit.CompanyID) {
