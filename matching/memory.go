@@ -38,7 +38,7 @@ type MemoryLog struct {
 	payIndex  map[string]uint32
 	decimals  map[decKey]internedDec
 	bigDecims map[string]internedDec
-	nDecimals uint32
+	decs      []decimal.Decimal // the interned decimals, by id
 
 	// visit, if set (by tests), is called for every stored record a scan reads.
 	visit func()
@@ -49,15 +49,14 @@ var _ Log = (*MemoryLog)(nil)
 // record is a Match as MemoryLog stores it: names, zones and schedules as indexes into tables,
 // times as nanoseconds, decimals shared with every other record holding the same value.
 type record struct {
-	id                      string
-	qty, price, subsidy     decimal.Decimal
-	at, ordered, deliver    int64
-	qtyID, priceID          uint32 // name the quantity's and price's values among the log's decimals
-	lead                    int32  // Terms.LeadDays(), kept for the book's normalisation memo
-	buyer, seller, sku, cur uint32
-	pay                     uint32
-	atLoc, ordLoc, delLoc   uint16
-	status, mode, channel   uint8
+	id                        string
+	at, ordered, deliver      int64
+	qtyID, priceID, subsidyID uint32 // the amounts, as ids of the log's interned decimals
+	lead                      int32  // Terms.LeadDays(), kept for the book's normalisation memo
+	buyer, seller, sku, cur   uint32
+	pay                       uint32
+	atLoc, ordLoc, delLoc     uint16
+	status, mode, channel     uint8
 }
 
 const chunkBits = 12
@@ -143,12 +142,12 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 		}
 		return fmt.Errorf("matching: %w", b2bkit.Conflict("match", m.ID, "stored with other content"))
 	}
-	if l.recs.n >= 1<<32-1 || len(l.locs.vals) >= 1<<16-3 {
+	if l.recs.n >= 1<<32-1 || len(l.locs.vals) >= 1<<16-3 || len(l.decs) >= 1<<32-256 {
 		return fmt.Errorf("matching: %w", b2bkit.Conflict("match", m.ID, "the in-memory log is full"))
 	}
 	m.ID = strings.Clone(m.ID) // do not pin the caller's buffer
 	r := record{
-		id: m.ID, subsidy: l.dec(m.Subsidy).d, lead: int32(m.Terms.LeadDays()),
+		id: m.ID, subsidyID: l.dec(m.Subsidy).id, lead: int32(m.Terms.LeadDays()),
 		at: m.At.UnixNano(), ordered: m.Terms.OrderedAt.UnixNano(), deliver: m.Terms.DeliverBy.UnixNano(),
 		buyer: l.names.id(string(m.Buyer)), seller: l.names.id(string(m.Seller)),
 		sku: l.names.id(string(m.SKU)), cur: l.names.id(m.Currency), pay: l.payment(m.Terms.Payment),
@@ -156,8 +155,7 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 		delLoc: uint16(l.locs.id(m.Terms.DeliverBy.Location())),
 		status: uint8(m.Status), mode: uint8(m.Mode), channel: uint8(m.Channel),
 	}
-	q, p := l.dec(m.Quantity), l.dec(m.UnitPrice)
-	r.qty, r.qtyID, r.price, r.priceID = q.d, q.id, p.d, p.id
+	r.qtyID, r.priceID = l.dec(m.Quantity).id, l.dec(m.UnitPrice).id
 	pos := l.recs.push(r)
 	l.ids[r.id] = pos
 	l.all = l.insert(l.all, pos)
@@ -193,8 +191,8 @@ func (l *MemoryLog) dec(d decimal.Decimal) internedDec {
 		if v, ok := l.decimals[k]; ok {
 			return v
 		}
-		v := internedDec{decimal.New(k.coef, k.exp), l.nDecimals}
-		l.nDecimals++
+		v := internedDec{decimal.New(k.coef, k.exp), uint32(len(l.decs))}
+		l.decs = append(l.decs, v.d)
 		l.decimals[k] = v
 		return v
 	}
@@ -202,8 +200,8 @@ func (l *MemoryLog) dec(d decimal.Decimal) internedDec {
 	if v, ok := l.bigDecims[k]; ok {
 		return v
 	}
-	v := internedDec{decimal.NewFromBigInt(d.Coefficient(), d.Exponent()), l.nDecimals}
-	l.nDecimals++
+	v := internedDec{decimal.NewFromBigInt(d.Coefficient(), d.Exponent()), uint32(len(l.decs))}
+	l.decs = append(l.decs, v.d)
 	l.bigDecims[k] = v
 	return v
 }
@@ -253,13 +251,13 @@ func (l *MemoryLog) decodeShared(r *record) Match {
 	loc := l.locs.vals
 	return Match{
 		ID: r.id, Buyer: b2bkit.CompanyID(l.names.vals[r.buyer]), Seller: b2bkit.CompanyID(l.names.vals[r.seller]),
-		SKU: b2bkit.SKU(l.names.vals[r.sku]), Quantity: r.qty, UnitPrice: r.price, Currency: l.names.vals[r.cur],
+		SKU: b2bkit.SKU(l.names.vals[r.sku]), Quantity: l.decs[r.qtyID], UnitPrice: l.decs[r.priceID], Currency: l.names.vals[r.cur],
 		Terms: b2bkit.Terms{
 			Payment:   l.payments[r.pay],
 			OrderedAt: time.Unix(0, r.ordered).In(loc[r.ordLoc]),
 			DeliverBy: time.Unix(0, r.deliver).In(loc[r.delLoc]),
 		},
-		At: time.Unix(0, r.at).In(loc[r.atLoc]), Status: Status(r.status), Subsidy: r.subsidy,
+		At: time.Unix(0, r.at).In(loc[r.atLoc]), Status: Status(r.status), Subsidy: l.decs[r.subsidyID],
 		Mode: Mode(r.mode), Channel: b2bkit.Channel(r.channel),
 	}
 }

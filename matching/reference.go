@@ -123,7 +123,7 @@ func (b *Book) ReferencePrice(ctx context.Context, sku b2bkit.SKU, r pricing.Req
 					return fmt.Errorf("matching: match %s: %w", rec.id, err)
 				}
 			}
-			acc.add(u, n.qtyUnits(ml, rec), rec.qty, time.Unix(0, rec.at).In(ml.locs.vals[rec.atLoc]))
+			acc.add(u, n.qtyUnits(ml, rec), ml.decs[rec.qtyID], time.Unix(0, rec.at).In(ml.locs.vals[rec.atLoc]))
 			return nil
 		})
 	} else {
@@ -271,14 +271,15 @@ func (n *normalizer) fast(l *MemoryLog, r *record) (int64, bool) {
 		return 0, false
 	}
 	if int(r.priceID) >= len(n.priceUnits) {
-		n.priceUnits = append(n.priceUnits, make([]priceUnit, int(l.nDecimals)-len(n.priceUnits))...)
+		n.priceUnits = append(n.priceUnits, make([]priceUnit, len(l.decs)-len(n.priceUnits))...)
 	}
 	p := &n.priceUnits[r.priceID]
 	if p.state == 0 {
 		p.state = 2
-		ps := max(0, -r.price.Exponent())
+		price := l.decs[r.priceID]
+		ps := max(0, -price.Exponent())
 		if ps <= 11 {
-			if pc, err := b2bkit.ToMinor(r.price, ps); err == nil && pc > 0 {
+			if pc, err := b2bkit.ToMinor(price, ps); err == nil && pc > 0 {
 				p.pc, p.ps, p.state = pc, ps, 1
 			}
 		}
@@ -292,11 +293,11 @@ func (n *normalizer) fast(l *MemoryLog, r *record) (int64, bool) {
 // qtyUnits is the record's quantity in units at qtyScale, or -1 when it has more places.
 func (n *normalizer) qtyUnits(l *MemoryLog, r *record) int64 {
 	if int(r.qtyID) >= len(n.qtyCache) {
-		n.qtyCache = append(n.qtyCache, make([]int64, int(l.nDecimals)-len(n.qtyCache))...)
+		n.qtyCache = append(n.qtyCache, make([]int64, len(l.decs)-len(n.qtyCache))...)
 	}
 	q := n.qtyCache[r.qtyID]
 	if q == 0 {
-		if u, err := b2bkit.ToMinor(r.qty, qtyScale); err == nil {
+		if u, err := b2bkit.ToMinor(l.decs[r.qtyID], qtyScale); err == nil {
 			q = u + 1
 		} else {
 			q = -1
