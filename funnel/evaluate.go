@@ -186,6 +186,10 @@ func Evaluate(c Campaign, touches iter.Seq[Touch], purchases iter.Seq[Purchase],
 	n := 0
 	flush := func() {
 		for j := range n {
+			if j > 0 && batch[j].company == batch[j-1].company { // streams sorted by company
+				slots[j] = slots[j-1]
+				continue
+			}
 			ti, ok := index[batch[j].company]
 			if !ok {
 				ti = -1

@@ -122,7 +122,7 @@ type Purchase struct {
 	GrossProfit decimal.Decimal `json:"gross_profit"`
 }
 
-func (p Purchase) validate() error {
+func (p *Purchase) validate() error {
 	var errs []error
 	if p.Company == "" {
 		errs = append(errs, b2bkit.Invalid("company", "must be set"))
