@@ -30,6 +30,7 @@ func run(w io.Writer) error {
 		{"Two CRMs: a key person changes jobs (crm)", showCRM},
 		{"A ground-sales campaign (funnel)", showFunnel},
 		{"Priced by its terms (pricing)", showPricing},
+		{"The match log prepares the next trade (matching)", showMatching},
 	}
 	for i, s := range steps {
 		if i > 0 {
