@@ -31,8 +31,11 @@ type Demand struct {
 
 // A BuyerDemand is one buyer's expected orders of a SKU over the horizon.
 type BuyerDemand struct {
-	Buyer    b2bkit.CompanyID
-	Rhythm   Rhythm
+	Buyer b2bkit.CompanyID
+	// Rhythm is the buyer's re-order rhythm the expectation follows from.
+	Rhythm Rhythm
+	// Orders is the number of orders expected in the horizon; Quantity is Orders x the typical
+	// quantity.
 	Orders   int
 	Quantity decimal.Decimal
 }

@@ -120,7 +120,7 @@ type plainLog struct{ matching.Log }
 
 func referenceEqualsNormalize(t *testing.T, e *pricing.Engine, plain bool) {
 	rng := rand.New(rand.NewPCG(6, 13))
-	qtys := []string{"1", "20", "99.5", "100", "250", "999.999", "1000", "4000", "0.001"}
+	qtys := []string{"1", "20", "99.5", "100", "250", "999.999", "1000", "4000", "0.001", "12.3456789"}
 	prices := func() decimal.Decimal {
 		switch rng.IntN(4) {
 		case 0:
@@ -257,6 +257,22 @@ func TestMatchValidateReportsEveryProblem(t *testing.T) {
 	for _, f := range []string{"id", "buyer", "seller", "sku", "quantity", "unit_price", "currency", "terms.payment", "at"} {
 		assert.ErrorContains(t, err, f)
 	}
+}
+
+func TestMemoryLogKeepsLargeAmountsExactly(t *testing.T) {
+	b, l := newBook(t)
+	m := match("M-big", 3, "B-1", "S-1", "RICE-25KG", "1234567890123456789012.5", "0.000000000000000123")
+	m.Subsidy = dec("98765432109876543210.01")
+	record(t, b, m)
+	got, err := l.Get(ctx, "M-big")
+	require.NoError(t, err)
+	assert.True(t, got.Equal(m), "%+v", got)
+	m2 := m
+	m2.ID = "M-big-2"
+	record(t, b, m2) // the same large values are interned once and shared
+	got, err = l.Get(ctx, "M-big-2")
+	require.NoError(t, err)
+	requireDecEqual(t, m.Quantity, got.Quantity)
 }
 
 func TestRecordIsIdempotent(t *testing.T) {
