@@ -81,7 +81,7 @@ func (e *Engine) Compare(ctx context.Context, r Request, alts []Alternative) (Co
 func (c Comparison) String() string {
 	var b strings.Builder
 	row := func(label string, q Quote, du, dt string) {
-		line := fmt.Sprintf("%-22s %8s %-42s %5d %10s %12s %9s %11s\n", label, q.Request.Quantity, q.Request.Terms.Payment,
+		line := fmt.Sprintf("%-22s %8s %-42s %5d %10s %12s %9s %11s", label, q.Request.Quantity, q.Request.Terms.Payment,
 			q.Request.Terms.LeadDays(), q.UnitPrice.StringFixed(q.Scale), q.Total.StringFixed(q.Scale), du, dt)
 		b.WriteString(strings.TrimRight(line, " "))
 		b.WriteByte('\n')

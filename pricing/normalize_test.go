@@ -1,6 +1,7 @@
 package pricing_test
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/b2bkit/b2bkit"
@@ -56,5 +57,31 @@ func TestNormalize_BadInput(t *testing.T) {
 			require.ErrorIs(t, err, b2bkit.ErrInvalid)
 			require.ErrorContains(t, err, c.want)
 		})
+	}
+}
+
+func TestNormalize_AgreesWithQuoteUnderEveryCombination(t *testing.T) {
+	p := basePolicy(
+		pricing.Step{Kind: pricing.Quantity, Combine: pricing.Add, Rules: []pricing.Rule{
+			{ID: "q1", Bands: bands("0", "100", "0", "100", "", "-4")},
+			{ID: "q2", SKU: "SKU-1", Mode: pricing.Graduated, Bands: bands("10", "500", "-1", "500", "", "-3")}}},
+		pricing.Step{Kind: pricing.Payment, Combine: pricing.BestForBuyer, Rules: []pricing.Rule{
+			{ID: "p1", AnnualPercent: dec("12")}, {ID: "p2", Tier: "gold", AnnualPercent: dec("8")}}},
+		pricing.Step{Kind: pricing.LeadTime, Combine: pricing.Compound, Rules: []pricing.Rule{
+			{ID: "l1", Bands: bands("0", "3", "6", "3", "", "0")}, {ID: "l2", Bands: bands("0", "30", "0", "30", "", "-2")}}},
+	)
+	e := engineFor(t, p)
+	rng := rand.New(rand.NewPCG(21, 22))
+	tol := dec("0.000001")
+	for i := range 1000 {
+		a, b := request("SKU-1", randomQuantity(rng)), request("SKU-1", randomQuantity(rng))
+		a.Tier, b.Tier = "gold", "gold"
+		a.Terms.Payment, b.Terms.Payment = randomPayment(rng), randomPayment(rng)
+		a.Terms.DeliverBy, b.Terms.DeliverBy = orderDay.AddDate(0, 0, rng.IntN(60)), orderDay.AddDate(0, 0, rng.IntN(60))
+		qa, qb := quote(t, e, a), quote(t, e, b)
+		pa, pb := qa.Steps[len(qa.Steps)-1].Before, qb.Steps[len(qb.Steps)-1].Before
+		got, err := e.Normalize(pa, a, b)
+		require.NoError(t, err)
+		require.Truef(t, got.Sub(pb).Abs().LessThan(tol), "case %d: %s -> %s, quote says %s", i, pa, got, pb)
 	}
 }

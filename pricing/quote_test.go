@@ -3,6 +3,7 @@ package pricing_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -374,8 +375,58 @@ func TestCompare_ShowsWhatOtherTermsAreWorth(t *testing.T) {
 	require.True(t, c.Rows[1].UnitDiff.Sign() > 0, "credit costs money")
 	require.True(t, c.Rows[2].UnitDiff.Sign() < 0, "prepaying and booking ahead saves")
 	requireDecEqual(t, c.Rows[1].Quote.Total.Sub(c.Base.Total), c.Rows[1].TotalDiff)
+	table := c.String()
+	require.Contains(t, table, "as asked")
+	require.Contains(t, table, "prepaid, booked ahead")
+	require.Contains(t, table, "30% on order, 70% 60 days after delivery")
+	require.Equal(t, 5, strings.Count(table, "\n"), table)
 
 	_, err = e.Compare(ctx, r, []pricing.Alternative{{Label: "bad", DeliverBy: orderDay.AddDate(0, 0, -3)}})
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)
 	require.ErrorContains(t, err, "alternatives[0]")
+}
+
+func TestEngine_SafeForConcurrentQuotes(t *testing.T) {
+	e := restaurantEngine(t)
+	want := quote(t, e, request("OIL-20L", "77")).Explain()
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			for range 200 {
+				q, err := e.Quote(ctx, request("OIL-20L", "77"))
+				if err == nil && q.Explain() != want {
+					err = errors.New("explanation differs under concurrency")
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		require.NoError(t, <-errs)
+	}
+}
+
+func TestQuoteMany_StopsOnCanceledContext(t *testing.T) {
+	e := restaurantEngine(t)
+	c, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err := e.QuoteMany(c, []pricing.Request{request("OIL-20L", "1")})
+	require.ErrorIs(t, err, context.Canceled)
+}
+
+func TestEngine_PolicyIsACopy(t *testing.T) {
+	p := loadPolicy(t, "testdata/restaurant.json")
+	e, err := pricing.NewEngine(p, catalogSource(t), &pricing.Options{Now: fixedNow})
+	require.NoError(t, err)
+	before := quote(t, e, request("OIL-20L", "150")).UnitPrice
+	p.Steps[1].Rules[0].Bands[1].Percent = dec("-50")                            // the caller's copy changes...
+	requireDecEqual(t, before, quote(t, e, request("OIL-20L", "150")).UnitPrice) // ...the engine's does not
+	got := e.Policy()
+	requireDecEqual(t, dec("-3"), got.Steps[1].Rules[0].Bands[1].Percent)
+	v, _ := got.Version()
+	require.Equal(t, e.Version(), v)
 }
