@@ -42,6 +42,23 @@
 // on the terms; Engine.Normalize restates a price agreed under one quantity and terms as the price
 // under others, which package matching uses for reference prices.
 //
+// # JSON
+//
+// Policy, Request, ListPrice and Quote read and write JSON with snake_case names, enums as words
+// ("lead_time", "best_for_buyer", "half_up"), decimals as strings and times in RFC 3339. Reading is
+// strict: unknown fields, numbers with exponents ("1e999999") and oversized documents are errors
+// matching b2bkit.ErrInvalid.
+//
+// # Cost
+//
+// NewEngine does the per-policy work once (validation, percent-to-fraction conversion, rules indexed
+// by SKU), so a quote only walks the rules that can match. Decimal arithmetic allocates; on the quote
+// path the engine multiplies, divides and rounds through int64 and 128-bit fast paths that give the
+// same results as the decimal operations, and builds no strings: the words of each line are rendered
+// only by Adjustment.Reason and Quote.Explain. What is left is dominated by the decimals a quote
+// returns and by b2bkit.Terms.Schedule and CreditDays. QuoteMany checks and analyses terms once for
+// consecutive requests with equal terms. Normalize checks plainly valid terms without allocating.
+//
 // # Exactness
 //
 // Money is shopspring/decimal. Nothing divides with Div: the payment step and graduated breaks
