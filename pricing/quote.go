@@ -144,9 +144,13 @@ type Quote struct {
 // naming the field ("request.quantity: must be > 0"); a SKU the price source lacks matches
 // b2bkit.ErrNotFound.
 func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
-	// The terms are validated once, by Terms.Schedule at the end; nothing before it can fail on them.
+	// Plainly valid terms pass without allocating; anything else is reported in full before any
+	// arithmetic is done on it. Terms.Schedule checks them once more at the end.
 	if err := validateLine(&r); err != nil {
 		return Quote{}, fmt.Errorf("pricing: %w", b2bkit.InField("request", err))
+	}
+	if err := termsValid(r.Terms); err != nil {
+		return Quote{}, fmt.Errorf("pricing: %w", b2bkit.InField("request.terms", err))
 	}
 	ti := newTermsInfo(r.Terms)
 	var scratch [8]*crule
