@@ -233,3 +233,36 @@ func mulDiv128(neg bool, ma, mb, mc uint64, k, scale int32) (decimal.Decimal, bo
 	}
 	return decimal.New(v, -scale), true
 }
+
+// lessThan is a.LessThan(b) without allocating when both coefficients fit: shopspring rescales
+// (and allocates) to compare numbers of different exponents.
+func lessThan(a, b decimal.Decimal) bool {
+	na, ma, oka := coef(a)
+	nb, mb, okb := coef(b)
+	ea, eb := a.Exponent(), b.Exponent()
+	if !oka || !okb || ea-eb > 19 || eb-ea > 19 {
+		return a.LessThan(b)
+	}
+	sa, sb := a.Sign(), b.Sign()
+	if sa != sb {
+		return sa < sb
+	}
+	if sa == 0 {
+		return false
+	}
+	// Same sign: compare magnitudes at the smaller exponent in 128 bits.
+	var ahi, alo, bhi, blo uint64
+	if ea >= eb {
+		ahi, alo = bits.Mul64(ma, pow10[ea-eb])
+		blo = mb
+	} else {
+		bhi, blo = bits.Mul64(mb, pow10[eb-ea])
+		alo = ma
+	}
+	magLess := ahi < bhi || ahi == bhi && alo < blo
+	magGreater := ahi > bhi || ahi == bhi && alo > blo
+	if na && nb {
+		return magGreater
+	}
+	return magLess
+}

@@ -58,6 +58,9 @@ func TestArith_FastPathsAgreeWithDecimal(t *testing.T) {
 				i, a, b, c, scale, mulDivRound(a, b, c, scale), wantMD)
 		}
 
+		require.Equalf(t, a.LessThan(b), lessThan(a, b), "%d: lessThan(%s, %s)", i, a, b)
+		require.False(t, lessThan(a, a))
+
 		p := padScale(a, scale)
 		require.True(t, p.Equal(a))
 		require.LessOrEqual(t, p.Exponent(), -scale)

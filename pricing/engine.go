@@ -171,7 +171,10 @@ func compileRule(r Rule) *crule {
 	return cr
 }
 
-var one = decimal.NewFromInt(1)
+var (
+	one     = decimal.NewFromInt(1)
+	days365 = decimal.NewFromInt(365)
+)
 
 // specificity orders scopes: buyer + SKU > buyer > tier + SKU > tier > grade + SKU > grade > SKU > all.
 func specificity(r Rule) int {
@@ -300,11 +303,14 @@ func (r *crule) fraction(s *cstep, req *Request, ti *termsInfo) (decimal.Decimal
 		if r.rate.IsZero() {
 			return decimal.Zero, true
 		}
-		delta := ti.creditDays.Sub(s.refCredit(ti))
+		delta := ti.creditDays
+		if ref := s.refCredit(ti); !ref.IsZero() {
+			delta = delta.Sub(ref)
+		}
 		if delta.IsZero() {
 			return decimal.Zero, true
 		}
-		return divRoundInt(r.rate.Mul(delta), 365, FractionScale), true
+		return mulDivRound(r.rate, delta, days365, FractionScale), true
 	case Tier:
 		return r.frac, r.Amount.IsZero()
 	}

@@ -423,7 +423,7 @@ func guard(s *cstep, g *crule, price, base, cost decimal.Decimal) (Adjustment, b
 	if !g.FloorMarginPercent.IsZero() || !cost.IsZero() {
 		if !cost.IsZero() {
 			floor := mulRound(cost, g.floorK, AmountScale)
-			if price.LessThan(floor) {
+			if lessThan(price, floor) {
 				a.Breaches = append(a.Breaches, Breach{Kind: BelowFloor, RuleID: g.ID, Limit: floor, Price: price})
 				limit = floor
 			}
@@ -431,7 +431,7 @@ func guard(s *cstep, g *crule, price, base, cost decimal.Decimal) (Adjustment, b
 	}
 	if !g.MaxDiscountPercent.IsZero() {
 		least := mulRound(base, g.minK, AmountScale)
-		if price.LessThan(least) {
+		if lessThan(price, least) {
 			a.Breaches = append(a.Breaches, Breach{Kind: OverMaxDiscount, RuleID: g.ID, Limit: least, Price: price})
 			if least.GreaterThan(limit) {
 				limit = least
