@@ -2,6 +2,7 @@ package matching_test
 
 import (
 	"math/rand/v2"
+	"runtime"
 	"strconv"
 	"sync"
 	"testing"
@@ -109,8 +110,9 @@ func BenchmarkReferencePrice100k(b *testing.B) {
 }
 
 var (
-	bigLogOnce sync.Once
-	bigLog     *matching.MemoryLog
+	bigLogOnce  sync.Once
+	bigLog      *matching.MemoryLog
+	bigLogBytes float64 // live heap per match after building the log
 )
 
 // fiveMillion builds, once, a log of 5,000,000 matches over 2,000 SKUs, in which HOT has 50,000
@@ -133,6 +135,10 @@ func fiveMillion(b *testing.B) *matching.MemoryLog {
 			}
 		}
 		bigLog = l
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		bigLogBytes = float64(ms.HeapAlloc) / 5_000_000
 	})
 	return bigLog
 }
@@ -159,6 +165,7 @@ func BenchmarkScanSKU5M(b *testing.B) {
 					b.Fatal(n)
 				}
 			}
+			b.ReportMetric(bigLogBytes, "heap-B/match")
 		})
 	}
 }

@@ -34,6 +34,8 @@ type MemoryLog struct {
 
 	names     intern[string]
 	locs      intern[*time.Location]
+	lastLoc   *time.Location
+	lastLocID uint16
 	payments  []b2bkit.PaymentTerms
 	payIndex  map[string]uint32
 	decimals  map[decKey]internedDec
@@ -151,8 +153,8 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 		at: m.At.UnixNano(), ordered: m.Terms.OrderedAt.UnixNano(), deliver: m.Terms.DeliverBy.UnixNano(),
 		buyer: l.names.id(string(m.Buyer)), seller: l.names.id(string(m.Seller)),
 		sku: l.names.id(string(m.SKU)), cur: l.names.id(m.Currency), pay: l.payment(m.Terms.Payment),
-		atLoc: uint16(l.locs.id(m.At.Location())), ordLoc: uint16(l.locs.id(m.Terms.OrderedAt.Location())),
-		delLoc: uint16(l.locs.id(m.Terms.DeliverBy.Location())),
+		atLoc: l.loc(m.At.Location()), ordLoc: l.loc(m.Terms.OrderedAt.Location()),
+		delLoc: l.loc(m.Terms.DeliverBy.Location()),
 		status: uint8(m.Status), mode: uint8(m.Mode), channel: uint8(m.Channel),
 	}
 	r.qtyID, r.priceID = l.dec(m.Quantity).id, l.dec(m.UnitPrice).id
@@ -180,6 +182,15 @@ func (l *MemoryLog) insert(idx []uint32, pos uint32) []uint32 {
 		return 1
 	})
 	return slices.Insert(idx, i, pos)
+}
+
+// loc interns a time zone; matches of one platform mostly share one, so the last is remembered.
+func (l *MemoryLog) loc(z *time.Location) uint16 {
+	if z == l.lastLoc && len(l.locs.vals) > 0 {
+		return l.lastLocID
+	}
+	l.lastLoc, l.lastLocID = z, uint16(l.locs.id(z))
+	return l.lastLocID
 }
 
 // dec returns a decimal equal to d that shares its coefficient with every equal value stored
