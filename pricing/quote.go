@@ -154,7 +154,7 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 	}
 	ti := newTermsInfo(r.Terms)
 	var scratch [8]*crule
-	q, err := e.quote(ctx, &r, &ti, scratch[:0], e.now())
+	q, err := e.quote(ctx, &r, &ti, scratch[:0], nil, e.now())
 	if err != nil {
 		return Quote{}, err
 	}
@@ -167,6 +167,8 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error) {
 	out := make([]Quote, len(reqs))
 	now := e.now()
+	per := len(e.steps) + 1
+	slab := make([]Adjustment, len(reqs)*per)
 	var ti termsInfo
 	var prev *b2bkit.Terms
 	scratch := make([]*crule, 0, 8)
@@ -186,7 +188,7 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 		} else if err := validateLine(r); err != nil {
 			return nil, fmt.Errorf("pricing: %w", b2bkit.InField(fmt.Sprintf("requests[%d]", i), err))
 		}
-		q, err := e.quote(ctx, r, &ti, scratch[:0], now)
+		q, err := e.quote(ctx, r, &ti, scratch[:0], slab[i*per:i*per:(i+1)*per], now)
 		if err != nil {
 			return nil, fmt.Errorf("requests[%d]: %w", i, err)
 		}
@@ -208,7 +210,9 @@ func validateLine(r *Request) error {
 	return nil
 }
 
-func (e *Engine) quote(ctx context.Context, r *Request, ti *termsInfo, scratch []*crule, now time.Time) (Quote, error) {
+// quote prices one validated request. lines, if it has capacity, is where the adjustment lines go
+// (QuoteMany carves them from one slab); a quote with more lines than that grows its own.
+func (e *Engine) quote(ctx context.Context, r *Request, ti *termsInfo, scratch []*crule, lines []Adjustment, now time.Time) (Quote, error) {
 	lp, err := e.prices.ListPrice(ctx, r.SKU)
 	if err != nil {
 		return Quote{}, err
@@ -227,7 +231,10 @@ func (e *Engine) quote(ctx context.Context, r *Request, ti *termsInfo, scratch [
 	}
 	q := Quote{Request: *r, Currency: currency, ListPrice: lp.Price, PolicyName: e.policy.Name,
 		PolicyVersion: e.version, QuotedAt: now, ValidUntil: b2bkit.AddDays(now, e.policy.ValidDays)}
-	q.Steps = make([]Adjustment, 0, len(e.steps)+1)
+	if cap(lines) == 0 {
+		lines = make([]Adjustment, 0, len(e.steps)+1)
+	}
+	q.Steps = lines
 	price := lp.Price
 	base := price
 	rounded := false
