@@ -85,11 +85,12 @@ func (b *Book) Log() Log { return b.log }
 
 func (b *Book) now() time.Time { return b.opts.Now() }
 
-func (b *Book) loc(t time.Time) *time.Location {
+// loc is where calendar days are counted: Options.Location, or the zone of now.
+func (b *Book) loc(now time.Time) *time.Location {
 	if b.opts.Location != nil {
 		return b.opts.Location
 	}
-	return t.Location()
+	return now.Location()
 }
 
 // Record appends m to the log (R13): idempotent on m.ID, a conflict if the ID is stored with other

@@ -268,3 +268,27 @@ func TestStatusWordsRoundTrip(t *testing.T) {
 	require.NoError(t, m.UnmarshalText([]byte("self_operated")))
 	assert.Equal(t, matching.SelfOperated, m)
 }
+
+// TestR13_RhythmCountsDaysWhereTheBookSays: two orders an hour apart around midnight in Shanghai are
+// two order days there and one in UTC.
+func TestR13_RhythmCountsDaysWhereTheBookSays(t *testing.T) {
+	for _, c := range []struct {
+		loc    *time.Location
+		orders int
+	}{{shanghai, 3}, {time.UTC, 2}} {
+		l := matching.NewMemoryLog()
+		b := matching.NewBook(l, engine(t), &matching.Options{Now: func() time.Time { return today }, Location: c.loc})
+		for i, at := range []time.Time{
+			time.Date(2026, 8, 10, 12, 0, 0, 0, shanghai),
+			time.Date(2026, 8, 20, 23, 30, 0, 0, shanghai),
+			time.Date(2026, 8, 21, 0, 30, 0, 0, shanghai),
+		} {
+			m := match(id("M", i), 0, "B-1", "S-1", "RICE-25KG", "10", "118")
+			m.At, m.Terms.OrderedAt, m.Terms.DeliverBy = at, at, at.AddDate(0, 0, 3)
+			record(t, b, m)
+		}
+		r, err := b.Rhythm(ctx, "B-1", "RICE-25KG")
+		require.NoError(t, err)
+		assert.Equal(t, c.orders, r.Orders, c.loc.String())
+	}
+}

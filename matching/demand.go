@@ -54,16 +54,16 @@ func (b *Book) Demand(ctx context.Context, sku b2bkit.SKU, horizon time.Duration
 		return Demand{}, fmt.Errorf("matching: %w", joinErrs(errs))
 	}
 	now := b.now()
+	loc := b.loc(now)
 	byBuyer := map[b2bkit.CompanyID][]orderDay{}
 	err := b.scan(ctx, Filter{SKU: sku, To: now.Add(time.Nanosecond), Statuses: []Status{Accepted, Fulfilled}},
 		func(m *Match) error {
-			byBuyer[m.Buyer] = b.addOrder(byBuyer[m.Buyer], m)
+			byBuyer[m.Buyer] = addOrder(byBuyer[m.Buyer], m, loc)
 			return nil
 		})
 	if err != nil {
 		return Demand{}, err
 	}
-	loc := b.loc(now)
 	y, mo, d := now.In(loc).Date()
 	today := time.Date(y, mo, d, 0, 0, 0, 0, loc)
 	hdays := int(math.Ceil(horizon.Hours() / 24))

@@ -83,8 +83,9 @@ func (b *Book) Health(ctx context.Context, window time.Duration) (Health, error)
 	h.Platform.Value, h.SelfOperated.Value = decimal.Zero, decimal.Zero
 	subValue := decimal.Zero
 	buyers := map[b2bkit.CompanyID]*buyerStart{}
+	loc := b.loc(h.To)
 	err = b.scan(ctx, Filter{To: to}, func(m *Match) error {
-		day := dayNumber(m.At.In(b.loc(m.At)))
+		day := dayNumber(m.At.In(loc))
 		s, seen := buyers[m.Buyer]
 		if !seen {
 			s = &buyerStart{first: day, subsidised: m.IsSubsidised(), inWindow: !m.At.Before(from)}

@@ -58,10 +58,11 @@ func (b *Book) Rhythm(ctx context.Context, buyer b2bkit.CompanyID, sku b2bkit.SK
 		return Rhythm{}, fmt.Errorf("matching: %w", joinErrs(errs))
 	}
 	now := b.now()
+	loc := b.loc(now)
 	var days []orderDay
 	err := b.scan(ctx, Filter{Buyer: buyer, SKU: sku, To: now.Add(time.Nanosecond), Statuses: []Status{Accepted, Fulfilled}},
 		func(m *Match) error {
-			days = b.addOrder(days, m)
+			days = addOrder(days, m, loc)
 			return nil
 		})
 	if err != nil {
@@ -73,9 +74,9 @@ func (b *Book) Rhythm(ctx context.Context, buyer b2bkit.CompanyID, sku b2bkit.SK
 	return b.rhythmOf(buyer, sku, days, now), nil
 }
 
-// addOrder adds m to the order days, which arrive in time order.
-func (b *Book) addOrder(days []orderDay, m *Match) []orderDay {
-	d := dayNumber(m.At.In(b.loc(m.At)))
+// addOrder adds m to the order days, which arrive in time order; days are counted in loc.
+func addOrder(days []orderDay, m *Match, loc *time.Location) []orderDay {
+	d := dayNumber(m.At.In(loc))
 	if n := len(days); n > 0 && days[n-1].day == d {
 		days[n-1].qty = days[n-1].qty.Add(m.Quantity)
 		return days
@@ -107,7 +108,7 @@ func (b *Book) rhythmOf(buyer b2bkit.CompanyID, sku b2bkit.SKU, days []orderDay,
 	}
 	r.Regular = true
 	r.MedianIntervalDays = stats.Median(gaps)
-	r.NextExpected = b2bkit.AddDays(r.Last.In(b.loc(r.Last)), int(math.Round(r.MedianIntervalDays)))
+	r.NextExpected = b2bkit.AddDays(r.Last.In(loc), int(math.Round(r.MedianIntervalDays)))
 	r.Overdue = float64(r.SilentDays) > b.opts.OverdueFactor*r.MedianIntervalDays
 	return r
 }
