@@ -17,27 +17,28 @@ import (
 // quantity. A buyer already due or overdue counts one order today; later orders follow the buyer's
 // median interval. Buyers with a single order have no rhythm yet and are counted in Irregular.
 type Demand struct {
-	SKU b2bkit.SKU
+	SKU b2bkit.SKU `json:"sku"`
 	// From is today (in the book's location); To is the end of the horizon, exclusive.
-	From, To time.Time
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
 	// Quantity is the expected quantity; Orders the expected number of orders.
-	Quantity decimal.Decimal
-	Orders   int
+	Quantity decimal.Decimal `json:"quantity"`
+	Orders   int             `json:"orders"`
 	// Buyers are the regular buyers expected to order, largest expected quantity first.
-	Buyers []BuyerDemand
+	Buyers []BuyerDemand `json:"buyers"`
 	// Irregular is the number of buyers of the SKU with too few orders to have a rhythm.
-	Irregular int
+	Irregular int `json:"irregular"`
 }
 
 // A BuyerDemand is one buyer's expected orders of a SKU over the horizon.
 type BuyerDemand struct {
-	Buyer b2bkit.CompanyID
+	Buyer b2bkit.CompanyID `json:"buyer"`
 	// Rhythm is the buyer's re-order rhythm the expectation follows from.
-	Rhythm Rhythm
+	Rhythm Rhythm `json:"rhythm"`
 	// Orders is the number of orders expected in the horizon; Quantity is Orders x the typical
 	// quantity.
-	Orders   int
-	Quantity decimal.Decimal
+	Orders   int             `json:"orders"`
+	Quantity decimal.Decimal `json:"quantity"`
 }
 
 // Demand is the expected demand for sku over the horizon starting today, from the rhythms of all its

@@ -23,46 +23,52 @@ const shareScale = 4
 // not cancelled, in Currency (matches in other currencies are counted but add no value). Shares are
 // decimals rounded HalfUp to 4 places, zero when there is nothing to share.
 type Health struct {
-	From, To time.Time
-	Currency string
+	From     time.Time `json:"from"`
+	To       time.Time `json:"to"`
+	Currency string    `json:"currency"`
 
 	// Matches, Fulfilled and Cancelled count the matches of the window; Conversion is the share
 	// fulfilled.
-	Matches, Fulfilled, Cancelled int
-	Conversion                    decimal.Decimal
+	Matches    int             `json:"matches"`
+	Fulfilled  int             `json:"fulfilled"`
+	Cancelled  int             `json:"cancelled"`
+	Conversion decimal.Decimal `json:"conversion"`
 	// Value is the value of the matches not cancelled.
-	Value decimal.Decimal
+	Value decimal.Decimal `json:"value"`
 
 	// Subsidised counts the matches the platform paid for; SubsidisedShare is their share of the
 	// matches, SubsidisedValueShare of the value; Subsidy is what the platform paid.
-	Subsidised           int
-	SubsidisedShare      decimal.Decimal
-	SubsidisedValueShare decimal.Decimal
-	Subsidy              decimal.Decimal
+	Subsidised           int             `json:"subsidised"`
+	SubsidisedShare      decimal.Decimal `json:"subsidised_share"`
+	SubsidisedValueShare decimal.Decimal `json:"subsidised_value_share"`
+	Subsidy              decimal.Decimal `json:"subsidy"`
 
 	// The buyers first matched in the window, by how they came: with a subsidy or organically.
-	SubsidisedBuyers, OrganicBuyers Cohort
+	SubsidisedBuyers Cohort `json:"subsidised_buyers"`
+	OrganicBuyers    Cohort `json:"organic_buyers"`
 	// NeverReturned are the buyers first matched with a subsidy who have not ordered again, sorted.
-	NeverReturned []b2bkit.CompanyID
+	NeverReturned []b2bkit.CompanyID `json:"never_returned"`
 
 	// Platform and SelfOperated split the matches by seller of record.
-	Platform, SelfOperated ModeShare
+	Platform     ModeShare `json:"platform"`
+	SelfOperated ModeShare `json:"self_operated"`
 }
 
 // A Cohort is a group of buyers first matched in the window and how many came back: ordered again
 // (a match accepted or fulfilled) on a later day, up to now.
 type Cohort struct {
-	Buyers, Returned int
+	Buyers   int `json:"buyers"`
+	Returned int `json:"returned"`
 	// RepeatRate is Returned / Buyers.
-	RepeatRate decimal.Decimal
+	RepeatRate decimal.Decimal `json:"repeat_rate"`
 }
 
 // A ModeShare is the part of the matching one kind of seller of record had.
 type ModeShare struct {
-	Matches int
-	Value   decimal.Decimal
+	Matches int             `json:"matches"`
+	Value   decimal.Decimal `json:"value"`
 	// Share is the share of the value.
-	Share decimal.Decimal
+	Share decimal.Decimal `json:"share"`
 }
 
 type buyerStart struct {

@@ -17,7 +17,7 @@ import (
 // MemoryLog is the in-memory Log: safe for concurrent use, indexed by SKU, buyer and seller so a Scan
 // reads only the matches of the SKU, buyer or seller it asks for, and compact enough to hold millions
 // of matches (names, currencies, payment schedules, time zones and amounts that repeat are stored
-// once). The zero value is not usable; call NewMemoryLog.
+// once). The zero value is an empty log ready to use; NewMemoryLog returns one.
 type MemoryLog struct {
 	mu sync.RWMutex
 	// recs are the records in append order, in fixed-size chunks so the log never copies them as it
@@ -110,15 +110,19 @@ type decKey struct {
 
 // NewMemoryLog returns an empty in-memory log.
 func NewMemoryLog() *MemoryLog {
-	return &MemoryLog{
-		ids:       make(map[string]uint32),
-		bySKU:     make(map[uint32][]uint32),
-		byBuyer:   make(map[uint32][]uint32),
-		bySeller:  make(map[uint32][]uint32),
-		payIndex:  make(map[string]uint32),
-		decimals:  make(map[decKey]internedDec),
-		bigDecims: make(map[string]internedDec),
-	}
+	l := &MemoryLog{}
+	l.initMaps()
+	return l
+}
+
+func (l *MemoryLog) initMaps() {
+	l.ids = make(map[string]uint32)
+	l.bySKU = make(map[uint32][]uint32)
+	l.byBuyer = make(map[uint32][]uint32)
+	l.bySeller = make(map[uint32][]uint32)
+	l.payIndex = make(map[string]uint32)
+	l.decimals = make(map[decKey]internedDec)
+	l.bigDecims = make(map[string]internedDec)
 }
 
 // Len is the number of matches stored.
@@ -138,6 +142,9 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.ids == nil {
+		l.initMaps()
+	}
 	if i, ok := l.ids[m.ID]; ok {
 		if l.decode(l.recs.at(i)).sameContent(m) {
 			return nil

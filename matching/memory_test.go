@@ -10,3 +10,7 @@ import (
 func TestMemoryLogConformance(t *testing.T) {
 	matchingtest.Run(t, func(*testing.T) matching.Log { return matching.NewMemoryLog() })
 }
+
+func TestZeroMemoryLogConformance(t *testing.T) {
+	matchingtest.Run(t, func(*testing.T) matching.Log { return new(matching.MemoryLog) })
+}

@@ -86,7 +86,10 @@ type RFQ struct {
 
 // NeedScores are a candidate's scores on the four needs, each in [0, 1], higher is better.
 type NeedScores struct {
-	Selection, Speed, Quality, Price float64
+	Selection float64 `json:"selection"`
+	Speed     float64 `json:"speed"`
+	Quality   float64 `json:"quality"`
+	Price     float64 `json:"price"`
 }
 
 func (s *NeedScores) of(n Need) *float64 {
@@ -95,20 +98,20 @@ func (s *NeedScores) of(n Need) *float64 {
 
 // A Candidate is a seller to offer a buyer's request, with its score and the reasons for it.
 type Candidate struct {
-	Seller b2bkit.CompanyID
+	Seller b2bkit.CompanyID `json:"seller"`
 	// Mode is the seller of record of most of the seller's matches of the SKU: a third-party seller
 	// or the platform itself.
-	Mode Mode
+	Mode Mode `json:"mode"`
 	// Score is the weighted mean of the need scores: the focus needs weigh 2, the others 1.
-	Score  float64
-	Scores NeedScores
+	Score  float64    `json:"score"`
+	Scores NeedScores `json:"scores"`
 	// SKUs is the number of SKUs the seller matched in the window (its selection).
-	SKUs int
+	SKUs int `json:"skus"`
 	// MedianPrice is the nearest-rank median of the seller's fulfilled prices of the SKU, normalised
 	// to the request; zero if it has none.
-	MedianPrice decimal.Decimal
+	MedianPrice decimal.Decimal `json:"median_price"`
 	// Reasons say, need by need, why the candidate scored as it did.
-	Reasons []string
+	Reasons []string `json:"reasons"`
 }
 
 type sellerStats struct {

@@ -20,24 +20,30 @@ import (
 // is a normalised price of a real trade; see the package doc.
 type Reference struct {
 	// SKU and Request are what was asked; Currency is the currency of the prices.
-	SKU      b2bkit.SKU
-	Request  pricing.Request
-	Currency string
+	SKU      b2bkit.SKU      `json:"sku"`
+	Request  pricing.Request `json:"request"`
+	Currency string          `json:"currency"`
 	// From and To bound the window the matches were made in.
-	From, To time.Time
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
 	// Count is the number of fulfilled matches used; Volume their total quantity.
-	Count  int
-	Volume decimal.Decimal
+	Count  int             `json:"count"`
+	Volume decimal.Decimal `json:"volume"`
 	// Median, P25 and P75 are the nearest-rank 50th, 25th and 75th percentiles of the normalised unit
 	// prices; Low and High the extremes. All are zero when Count is 0.
-	Median, P25, P75, Low, High decimal.Decimal
+	Median decimal.Decimal `json:"median"`
+	P25    decimal.Decimal `json:"p25"`
+	P75    decimal.Decimal `json:"p75"`
+	Low    decimal.Decimal `json:"low"`
+	High   decimal.Decimal `json:"high"`
 	// Mean is the volume-weighted mean of the normalised unit prices, sum(price x quantity) /
 	// sum(quantity), rounded HalfUp to Options.MeanScale places.
-	Mean decimal.Decimal
+	Mean decimal.Decimal `json:"mean"`
 	// Oldest and Newest are the times of the first and last match used.
-	Oldest, Newest time.Time
+	Oldest time.Time `json:"oldest"`
+	Newest time.Time `json:"newest"`
 	// Thin is set when Count is below Options.ThinMarket: too few trades to lean on.
-	Thin bool
+	Thin bool `json:"thin"`
 }
 
 // priceScale is the scale of normalised prices (pricing.AmountScale); statistics run on them as

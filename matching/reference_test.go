@@ -1,6 +1,7 @@
 package matching_test
 
 import (
+	"encoding/json"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -35,6 +36,12 @@ func TestR13_ReferencePriceStatistics(t *testing.T) {
 	assert.True(t, ref.Oldest.Equal(daysAgo(16)))
 	assert.True(t, ref.Newest.Equal(daysAgo(10)))
 	assert.Equal(t, "CNY", ref.Currency)
+
+	js, err := json.Marshal(ref)
+	require.NoError(t, err)
+	for _, want := range []string{`"median":"115"`, `"p25":"105"`, `"mean":"115"`, `"count":7`, `"thin":false`, `"quantity":"50"`} {
+		assert.Contains(t, string(js), want)
+	}
 }
 
 func TestR13_ReferencePriceMeanIsVolumeWeighted(t *testing.T) {

@@ -16,25 +16,26 @@ import (
 // whether the buyer has gone quiet. Orders are the buyer's accepted and fulfilled matches of the SKU;
 // orders on the same calendar day count as one, with their quantities added.
 type Rhythm struct {
-	Buyer b2bkit.CompanyID
-	SKU   b2bkit.SKU
+	Buyer b2bkit.CompanyID `json:"buyer"`
+	SKU   b2bkit.SKU       `json:"sku"`
 	// Orders is the number of order days; First and Last are the first and last order.
-	Orders      int
-	First, Last time.Time
+	Orders int       `json:"orders"`
+	First  time.Time `json:"first"`
+	Last   time.Time `json:"last"`
 	// Regular is set when there are at least two order days, so intervals exist.
-	Regular bool
+	Regular bool `json:"regular"`
 	// MedianIntervalDays is the median number of calendar days between consecutive orders.
-	MedianIntervalDays float64
+	MedianIntervalDays float64 `json:"median_interval_days"`
 	// TypicalQuantity is the nearest-rank median quantity of an order day.
-	TypicalQuantity decimal.Decimal
+	TypicalQuantity decimal.Decimal `json:"typical_quantity"`
 	// NextExpected is the last order date plus the median interval (rounded to whole days); zero when
 	// not Regular.
-	NextExpected time.Time
+	NextExpected time.Time `json:"next_expected"`
 	// SilentDays is the number of calendar days from the last order to now.
-	SilentDays int
+	SilentDays int `json:"silent_days"`
 	// Overdue is set when the buyer has been silent for more than Options.OverdueFactor x the median
 	// interval: a call from the service team is due.
-	Overdue bool
+	Overdue bool `json:"overdue"`
 }
 
 // orderDay is the orders of one buyer on one calendar day.
