@@ -27,10 +27,9 @@ type MemoryLog struct {
 	// keyBuf builds payment-schedule keys without allocating.
 	keyBuf []byte
 
-	all      []uint32 // every record, in time order
-	bySKU    map[uint32][]uint32
-	byBuyer  map[uint32][]uint32
-	bySeller map[uint32][]uint32
+	all []uint32 // every record, in time order
+	// The indexes by name id (see names): the records of each SKU, buyer and seller, in time order.
+	bySKU, byBuyer, bySeller [][]uint32
 
 	names     intern[string]
 	locs      intern[*time.Location]
@@ -117,9 +116,6 @@ func NewMemoryLog() *MemoryLog {
 
 func (l *MemoryLog) initMaps() {
 	l.ids = make(map[string]uint32)
-	l.bySKU = make(map[uint32][]uint32)
-	l.byBuyer = make(map[uint32][]uint32)
-	l.bySeller = make(map[uint32][]uint32)
 	l.payIndex = make(map[string]uint32)
 	l.decimals = make(map[decKey]internedDec)
 	l.bigDecims = make(map[string]internedDec)
@@ -168,9 +164,15 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 	pos := l.recs.push(r)
 	l.ids[r.id] = pos
 	l.all = l.insert(l.all, pos)
-	l.bySKU[r.sku] = l.insert(l.bySKU[r.sku], pos)
-	l.byBuyer[r.buyer] = l.insert(l.byBuyer[r.buyer], pos)
-	l.bySeller[r.seller] = l.insert(l.bySeller[r.seller], pos)
+	for _, x := range [...]struct {
+		ix   *[][]uint32
+		name uint32
+	}{{&l.bySKU, r.sku}, {&l.byBuyer, r.buyer}, {&l.bySeller, r.seller}} {
+		if int(x.name) >= len(*x.ix) {
+			*x.ix = append(*x.ix, make([][]uint32, len(l.names.vals)-len(*x.ix))...)
+		}
+		(*x.ix)[x.name] = l.insert((*x.ix)[x.name], pos)
+	}
 	return nil
 }
 
@@ -409,7 +411,7 @@ func (l *MemoryLog) index(f *Filter) (idx []uint32, ok bool) {
 	idx = l.all
 	for _, c := range []struct {
 		name string
-		m    map[uint32][]uint32
+		ix   [][]uint32
 	}{{string(f.SKU), l.bySKU}, {string(f.Buyer), l.byBuyer}, {string(f.Seller), l.bySeller}} {
 		if c.name == "" {
 			continue
@@ -418,7 +420,11 @@ func (l *MemoryLog) index(f *Filter) (idx []uint32, ok bool) {
 		if !found {
 			return nil, false
 		}
-		if x := c.m[n]; len(x) < len(idx) || idx == nil {
+		var x []uint32
+		if int(n) < len(c.ix) {
+			x = c.ix[n]
+		}
+		if len(x) < len(idx) || idx == nil {
 			idx = x
 		}
 	}
