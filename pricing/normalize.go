@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"fmt"
+	"math/bits"
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/shopspring/decimal"
@@ -22,6 +23,31 @@ func (e *Engine) Normalize(price decimal.Decimal, from, to Request) (decimal.Dec
 	if !checkNumber(price) || price.Sign() <= 0 {
 		return decimal.Decimal{}, fmt.Errorf("pricing: %w", b2bkit.Invalid("price", "must be > 0 and in range"))
 	}
+	if err := checkSide(&from, "from"); err != nil {
+		return decimal.Decimal{}, err
+	}
+	if err := checkSide(&to, "to"); err != nil {
+		return decimal.Decimal{}, err
+	}
+	// The integer path gives the same factors as the decimal one without allocating for them; it
+	// gives up (ok false) when a number does not fit, and the decimal path decides.
+	fi, okFrom := e.factorUnits(&from)
+	ti, okTo := e.factorUnits(&to)
+	if okFrom && okTo {
+		switch {
+		case fi <= 0:
+			return decimal.Decimal{}, belowZero("from")
+		case ti <= 0:
+			return decimal.Decimal{}, belowZero("to")
+		case fi == ti:
+			return roundHalfUp(price, AmountScale), nil
+		}
+		if neg, m, ok := coef(price); ok {
+			if d, ok := mulDiv128(neg, m, uint64(ti), uint64(fi), price.Exponent()+AmountScale, AmountScale); ok {
+				return d, nil
+			}
+		}
+	}
 	ff, err := e.factor(&from, "from")
 	if err != nil {
 		return decimal.Decimal{}, err
@@ -36,17 +62,159 @@ func (e *Engine) Normalize(price decimal.Decimal, from, to Request) (decimal.Dec
 	return mulDivRound(price, ft, ff, AmountScale), nil
 }
 
-// factor is the product of (1 + fraction) over the quantity, payment and lead-time steps for r.
-func (e *Engine) factor(r *Request, field string) (decimal.Decimal, error) {
+func belowZero(field string) error {
+	return fmt.Errorf("pricing: %w", b2bkit.Invalid(field, "the policy's adjustments for these terms take the price to zero or below"))
+}
+
+// checkSide checks what Normalize needs of one side: a quantity > 0 and valid terms.
+func checkSide(r *Request, field string) error {
 	switch {
 	case !checkNumber(r.Quantity):
-		return decimal.Decimal{}, fmt.Errorf("pricing: %w", b2bkit.Invalid(field+".quantity", "out of range"))
+		return fmt.Errorf("pricing: %w", b2bkit.Invalid(field+".quantity", "out of range"))
 	case r.Quantity.Sign() <= 0:
-		return decimal.Decimal{}, fmt.Errorf("pricing: %w", b2bkit.Invalid(field+".quantity", "must be > 0"))
+		return fmt.Errorf("pricing: %w", b2bkit.Invalid(field+".quantity", "must be > 0"))
 	}
 	if err := termsValid(r.Terms); err != nil {
-		return decimal.Decimal{}, fmt.Errorf("pricing: %w", b2bkit.InField(field+".terms", err))
+		return fmt.Errorf("pricing: %w", b2bkit.InField(field+".terms", err))
 	}
+	return nil
+}
+
+// fracUnit is 1 in the integer path's units: fractions and factors at FractionScale places.
+const fracUnit = int64(1e16)
+
+// units16 converts a fraction to int64 units of 10^-16, if it has at most 16 places and fits.
+func units16(x decimal.Decimal) (int64, bool) {
+	if x.IsZero() {
+		return 0, true
+	}
+	neg, m, ok := coef(x)
+	exp := x.Exponent()
+	if !ok || exp < -FractionScale || exp+FractionScale > 19 {
+		return 0, false
+	}
+	hi, lo := bits.Mul64(m, pow10[exp+FractionScale])
+	if hi != 0 || lo > 1<<62 {
+		return 0, false
+	}
+	if neg {
+		return -int64(lo), true
+	}
+	return int64(lo), true
+}
+
+// mulUnits is a x b / fracUnit rounded HalfUp (halves away from zero), if it fits.
+func mulUnits(a, b int64) (int64, bool) {
+	neg := (a < 0) != (b < 0)
+	ua, ub := uint64(a), uint64(b)
+	if a < 0 {
+		ua = uint64(-a)
+	}
+	if b < 0 {
+		ub = uint64(-b)
+	}
+	hi, lo := bits.Mul64(ua, ub)
+	const u = uint64(fracUnit)
+	if hi >= u {
+		return 0, false
+	}
+	q, r := bits.Div64(hi, lo, u)
+	if r >= u-r {
+		q++
+	}
+	if q > 1<<62 {
+		return 0, false
+	}
+	if neg {
+		return -int64(q), true
+	}
+	return int64(q), true
+}
+
+// factorUnits is factor in units of 10^-16 for a request checkSide accepted; ok is false when a
+// number does not fit and the decimal path must decide.
+func (e *Engine) factorUnits(r *Request) (int64, bool) {
+	var ti termsInfo
+	haveTerms := false
+	var scratch [8]*crule
+	f := fracUnit
+	for si := range e.steps {
+		s := &e.steps[si]
+		if s.kind != Quantity && s.kind != Payment && s.kind != LeadTime {
+			continue
+		}
+		cands := s.candidates(scratch[:0], r)
+		if len(cands) == 0 {
+			continue
+		}
+		if !haveTerms && s.kind != Quantity {
+			ti, haveTerms = newTermsInfo(r.Terms), true
+		}
+		frac := func(c *crule) (int64, bool, bool) { // units, applies, fits
+			x, applies := c.fraction(s, r, &ti)
+			if !applies {
+				return 0, false, true
+			}
+			u, fits := units16(x)
+			return u, true, fits
+		}
+		var step int64
+		switch s.combine {
+		case MostSpecific:
+			x, _, fits := frac(mostSpecific(cands))
+			if !fits {
+				return 0, false
+			}
+			step = fracUnit + x
+		case BestForBuyer:
+			found := false
+			var best int64
+			for _, c := range cands {
+				x, applies, fits := frac(c)
+				if !fits {
+					return 0, false
+				}
+				if applies && (!found || x < best) {
+					best, found = x, true
+				}
+			}
+			step = fracUnit + best
+		case Add:
+			step = fracUnit
+			for _, c := range cands {
+				x, _, fits := frac(c)
+				if !fits || x > 1<<61 || x < -(1<<61) || step > 1<<61 || step < -(1<<61) {
+					return 0, false
+				}
+				step += x
+			}
+		case Compound:
+			step = fracUnit
+			for _, c := range cands {
+				x, applies, fits := frac(c)
+				if !fits {
+					return 0, false
+				}
+				if applies {
+					d, ok := mulUnits(step, x)
+					if !ok {
+						return 0, false
+					}
+					step += d
+				}
+			}
+		}
+		var ok bool
+		if f, ok = mulUnits(f, step); !ok {
+			return 0, false
+		}
+	}
+	return f, true
+}
+
+// factor is the product of (1 + fraction) over the quantity, payment and lead-time steps for a
+// request checkSide accepted, in decimals.
+func (e *Engine) factor(r *Request, field string) (decimal.Decimal, error) {
 	var ti termsInfo
 	haveTerms := false
 	var scratch [8]*crule
@@ -98,7 +266,7 @@ func (e *Engine) factor(r *Request, field string) (decimal.Decimal, error) {
 		}
 	}
 	if f.Sign() <= 0 {
-		return decimal.Decimal{}, fmt.Errorf("pricing: %w", b2bkit.Invalid(field, "the policy's adjustments for these terms take the price to zero or below"))
+		return decimal.Decimal{}, belowZero(field)
 	}
 	return f, nil
 }
