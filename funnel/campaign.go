@@ -2,6 +2,7 @@ package funnel
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -88,7 +89,7 @@ func (c Campaign) validate() (map[b2bkit.CompanyID]int32, error) {
 	if len(errs) == 0 {
 		return index, nil
 	}
-	return nil, fmt.Errorf("funnel: campaign: %w", joinErrs(errs))
+	return nil, fmt.Errorf("funnel: campaign: %w", errors.Join(errs...))
 }
 
 // UnmarshalJSON reads a campaign strictly: unknown fields and trailing data are errors matching
@@ -142,26 +143,3 @@ func truncate(s string) string {
 	}
 	return s[:n] + "..."
 }
-
-// joinErrs joins errs so that each stays reachable with errors.Is and errors.As.
-func joinErrs(errs []error) error {
-	if len(errs) == 1 {
-		return errs[0]
-	}
-	return joinedErrors(errs)
-}
-
-type joinedErrors []error
-
-func (j joinedErrors) Error() string {
-	s := ""
-	for i, e := range j {
-		if i > 0 {
-			s += "\n"
-		}
-		s += e.Error()
-	}
-	return s
-}
-
-func (j joinedErrors) Unwrap() []error { return j }

@@ -2,6 +2,7 @@ package funnel
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -86,7 +87,7 @@ func (t Touch) validate() error {
 	if len(errs) == 0 {
 		return nil
 	}
-	return joinErrs(errs)
+	return errors.Join(errs...)
 }
 
 // UnmarshalJSON reads a touch strictly: unknown fields are errors matching b2bkit.ErrInvalid.
@@ -142,7 +143,7 @@ func (p *Purchase) validate() error {
 	if len(errs) == 0 {
 		return nil
 	}
-	return joinErrs(errs)
+	return errors.Join(errs...)
 }
 
 type purchaseJSON struct {
@@ -207,7 +208,7 @@ func (w Wallet) validate() error {
 	if len(errs) == 0 {
 		return nil
 	}
-	return joinErrs(errs)
+	return errors.Join(errs...)
 }
 
 type walletJSON struct {

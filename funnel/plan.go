@@ -2,6 +2,7 @@ package funnel
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -82,7 +83,7 @@ func Plan(reps int, cities []City, visitsPerRepPerDay, workdaysPerMonth int) (De
 		}
 	}
 	if len(errs) > 0 {
-		return Deployment{}, fmt.Errorf("funnel: plan: %w", joinErrs(errs))
+		return Deployment{}, fmt.Errorf("funnel: plan: %w", errors.Join(errs...))
 	}
 	perDay := reps * visitsPerRepPerDay // <= 1e9, fits
 	d := Deployment{Capacity: perDay * workdaysPerMonth}
