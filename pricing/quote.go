@@ -179,14 +179,15 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 				return nil, err
 			}
 		}
+		if err := validateLine(r); err != nil {
+			return nil, fmt.Errorf("pricing: %w", b2bkit.InField(fmt.Sprintf("requests[%d]", i), err))
+		}
 		if prev == nil || !prev.Equal(r.Terms) {
-			if err := r.Validate(); err != nil {
-				return nil, fmt.Errorf("pricing: %w", b2bkit.InField(fmt.Sprintf("requests[%d]", i), err))
+			if err := termsValid(r.Terms); err != nil {
+				return nil, fmt.Errorf("pricing: %w", b2bkit.InField(fmt.Sprintf("requests[%d].terms", i), err))
 			}
 			ti = newTermsInfo(r.Terms)
 			prev = &r.Terms
-		} else if err := validateLine(r); err != nil {
-			return nil, fmt.Errorf("pricing: %w", b2bkit.InField(fmt.Sprintf("requests[%d]", i), err))
 		}
 		q, err := e.quote(ctx, r, &ti, scratch[:0], slab[i*per:i*per:(i+1)*per], now)
 		if err != nil {
