@@ -10,6 +10,7 @@ import (
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/matching"
+	"github.com/b2bkit/b2bkit/pricing"
 	"github.com/shopspring/decimal"
 )
 
@@ -82,12 +83,13 @@ func BenchmarkAppendRetry(b *testing.B) {
 	}
 }
 
-// BenchmarkReferencePrice100k: the reference price of a SKU with 100,000 fulfilled matches in six
-// months, on catalogue quantities, five payment schedules and 1-14 days booking time.
-func BenchmarkReferencePrice100k(b *testing.B) {
+// referenceMarket is a book over 100,000 fulfilled matches of RICE-25KG in six months, on catalogue
+// quantities, five payment schedules and 1-14 days booking time.
+func referenceMarket(b *testing.B) (*matching.Book, []matching.Match) {
 	book, l := newBook(b)
 	rng := rand.New(rand.NewPCG(3, 4))
 	start := today.AddDate(0, -6, 0)
+	ms := make([]matching.Match, 0, 100_000)
 	for i := range 100_000 {
 		m := benchMatch(rng, i, start, "RICE-25KG")
 		m.At = start.Add(time.Duration(i) * 150 * time.Second) // spread over ~six months
@@ -95,7 +97,32 @@ func BenchmarkReferencePrice100k(b *testing.B) {
 		if err := l.Append(ctx, m); err != nil {
 			b.Fatal(err)
 		}
+		ms = append(ms, m)
 	}
+	return book, ms
+}
+
+// BenchmarkNormalizeEach100k is the reference price's work done naively, for comparison: the engine
+// asked to normalise each of the 100,000 prices, without the memo.
+func BenchmarkNormalizeEach100k(b *testing.B) {
+	_, ms := referenceMarket(b)
+	e := engine(b)
+	r := request("RICE-25KG", "100", b2bkit.Net(30))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, m := range ms {
+			from := pricing.Request{Buyer: m.Buyer, SKU: m.SKU, Quantity: m.Quantity, Terms: m.Terms, Currency: m.Currency}
+			if _, err := e.Normalize(m.UnitPrice, from, r); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkReferencePrice100k: the reference price of a SKU with 100,000 fulfilled matches in six
+// months, on catalogue quantities, five payment schedules and 1-14 days booking time.
+func BenchmarkReferencePrice100k(b *testing.B) {
+	book, _ := referenceMarket(b)
 	r := request("RICE-25KG", "100", b2bkit.Net(30))
 	ref, err := book.ReferencePrice(ctx, "RICE-25KG", r, 200*24*time.Hour)
 	if err != nil || ref.Count != 100_000 {
