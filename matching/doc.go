@@ -37,4 +37,16 @@
 // count. The volume-weighted mean is sum(price x quantity) / sum(quantity), divided once with
 // DivRound (HalfUp) at Options.MeanScale places. Intervals between orders are calendar days in
 // Options.Location and their statistics are float64.
+//
+// # Size and speed
+//
+// MemoryLog stores a match in well under 200 bytes: buyer, seller, SKU and currency names, payment
+// schedules, time zones and amounts that repeat are kept once and referred to by number, and times
+// are int64 nanoseconds. Its indexes keep each SKU's, buyer's and seller's matches in time order, so
+// a Scan for one SKU reads that SKU's matches in its period and nothing else.
+//
+// A reference price over a busy SKU asks the pricing engine once per distinct set of terms in the
+// window, not once per match: Engine.Normalize is p x F(to) / F(from), so the book asks for the
+// ratio of each set of terms once and restates every price with it in integer arithmetic, exactly
+// (see ReferencePrice). Over a MemoryLog it reads the stored records without decoding them.
 package matching
