@@ -1,6 +1,7 @@
 package matching_test
 
 import (
+	"github.com/shopspring/decimal"
 	"slices"
 	"testing"
 	"time"
@@ -88,6 +89,16 @@ func TestR14_FocusOfThreeNeedsRefused(t *testing.T) {
 	assert.ErrorContains(t, err, "focus[1]")
 	_, err = b.Rank(ctx, rfq, []matching.Need{9})
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	bad := rfq
+	bad.Request.Currency = "USD"
+	_, err = b.Rank(ctx, bad, nil)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	assert.ErrorContains(t, err, "rfq.request.currency")
+	bad = rfq
+	bad.Request.Quantity = decimal.Zero
+	_, err = b.Rank(ctx, bad, nil)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	assert.ErrorContains(t, err, "rfq.request.quantity")
 	for _, focus := range [][]matching.Need{nil, {matching.Price}, {matching.Speed, matching.Quality}} {
 		_, err = b.Rank(ctx, rfq, focus)
 		require.NoError(t, err, focus)
@@ -291,4 +302,20 @@ func TestR13_RhythmCountsDaysWhereTheBookSays(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, c.orders, r.Orders, c.loc.String())
 	}
+}
+
+func TestBookWithoutLogOrEngineErrs(t *testing.T) {
+	b := matching.NewBook(nil, nil, nil)
+	m := match("M-1", 3, "B-1", "S-1", "RICE-25KG", "50", "118")
+	require.ErrorIs(t, b.Record(ctx, m), b2bkit.ErrInvalid)
+	_, err := b.ReferencePrice(ctx, "RICE-25KG", request("RICE-25KG", "50", b2bkit.CashOnDelivery()), month)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	_, err = b.Rank(ctx, matching.RFQ{Request: request("RICE-25KG", "50", b2bkit.CashOnDelivery())}, nil)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	_, err = b.Rhythm(ctx, "B-1", "RICE-25KG")
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	_, err = b.Health(ctx, month)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	_, err = b.Demand(ctx, "RICE-25KG", month)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
 }
