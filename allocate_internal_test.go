@@ -3,6 +3,7 @@ package b2bkit
 import (
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
@@ -29,5 +30,47 @@ func TestAllocatePathsAgree(t *testing.T) {
 		for i := range fast {
 			require.True(t, fast[i].Equal(slow[i]), "case %d part %d: fast %s slow %s", n, i, fast[i], slow[i])
 		}
+	}
+}
+
+// The 64-bit schedule and the exact decimal schedule must agree installment for installment.
+func TestSchedulePathsAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for n := 0; n < 2000; n++ {
+		k := 1 + rng.IntN(6)
+		ws := make([]decimal.Decimal, k)
+		for i := range ws {
+			ws[i] = decimal.NewFromInt(1 + rng.Int64N(1000))
+		}
+		shares, err := Allocate(decimal.NewFromInt(1), ws, int32(2+rng.IntN(6)))
+		require.NoError(t, err)
+		var p PaymentTerms
+		for _, s := range shares {
+			if s.Sign() > 0 {
+				p.Installments = append(p.Installments, Installment{Share: s, Due: DueEvent(rng.IntN(2)), Days: rng.IntN(100)})
+			}
+		}
+		lead := rng.IntN(60)
+		tr := Terms{Payment: p, OrderedAt: at, DeliverBy: at.AddDate(0, 0, lead)}
+		scale := int32(rng.IntN(4))
+		total := decimal.New(rng.Int64N(2_000_000_000_000)-1_000_000_000_000, -scale)
+		fast := make([]Due, len(p.Installments))
+		slow := make([]Due, len(p.Installments))
+		require.True(t, tr.scheduleMinor(fast, total, scale))
+		tr.scheduleDecimal(slow, total, scale)
+		for i := range fast {
+			require.True(t, fast[i].Amount.Equal(slow[i].Amount), "case %d installment %d: fast %s slow %s", n, i, fast[i].Amount, slow[i].Amount)
+		}
+		days := tr.CreditDays()
+		exact := decimal.Zero
+		for _, in := range p.Installments {
+			days := in.Days
+			if in.Due == OnOrder {
+				days -= lead
+			}
+			exact = exact.Add(in.Share.Mul(decimal.NewFromInt(int64(days))))
+		}
+		require.True(t, days.Equal(exact), "case %d: credit days %s, exact %s", n, days, exact)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -36,6 +37,9 @@ func DecodeJSONStrict(data []byte, v any) error {
 func jsonError(err error) error {
 	if errors.Is(err, ErrInvalid) {
 		return err
+	}
+	if msg := err.Error(); strings.HasPrefix(msg, "json: ") {
+		return Invalid("", "%s", msg)
 	}
 	return Invalid("", "json: %v", err)
 }

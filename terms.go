@@ -3,6 +3,8 @@ package b2bkit
 import (
 	"errors"
 	"fmt"
+	"math"
+	"math/bits"
 	"strings"
 	"time"
 
@@ -122,25 +124,42 @@ func (p PaymentTerms) Validate() error {
 		return Invalid("installments", "must have at most %d installments", MaxInstallments)
 	}
 	var errs []error
-	sum := decimal.Zero
+	field := func(i int, name string) string { return fmt.Sprintf("installments[%d].%s", i, name) }
 	for i, in := range p.Installments {
-		f := fmt.Sprintf("installments[%d]", i)
+		// Field names are built only on error: Validate runs on every quote and schedule.
 		if in.Share.Sign() <= 0 {
-			errs = append(errs, Invalid(f+".share", "must be > 0"))
+			errs = append(errs, Invalid(field(i, "share"), "must be > 0"))
 		}
-		sum = sum.Add(in.Share)
 		if in.Due != OnOrder && in.Due != OnDelivery {
-			errs = append(errs, Invalid(f+".due", "must be on_order or on_delivery"))
+			errs = append(errs, Invalid(field(i, "due"), "must be on_order or on_delivery"))
 		}
 		if in.Days < 0 || in.Days > MaxTermDays {
-			errs = append(errs, Invalid(f+".days", "must be between 0 and %d", MaxTermDays))
+			errs = append(errs, Invalid(field(i, "days"), "must be between 0 and %d", MaxTermDays))
 		}
 	}
-	if !sum.Equal(one) {
-		errs = append(errs, Invalid("installments", "shares sum to %s, must sum to exactly 1", sum))
+	if scale, ok := p.shareScaleFits(); ok {
+		var sum int64 // at most MaxInstallments shares of at most 10^12 units: no overflow
+		for _, in := range p.Installments {
+			u, _ := ToMinor(in.Share, scale)
+			sum += u
+		}
+		if sum != pow10[scale] {
+			errs = append(errs, Invalid("installments", "shares sum to %s, must sum to exactly 1", FromMinor(sum, scale)))
+		}
+	} else {
+		sum := decimal.Zero
+		for _, in := range p.Installments {
+			sum = sum.Add(in.Share)
+		}
+		if !sum.Equal(one) {
+			errs = append(errs, Invalid("installments", "shares sum to %s, must sum to exactly 1", sum))
+		}
 	}
 	return errors.Join(errs...)
 }
+
+// shareScale is the most places shares may have for the int64 fast paths.
+const shareScale = 12
 
 // IsCredit reports whether any money is due after delivery: a credit period (账期). Only such trades
 // have a financial side and are candidates for supply-chain finance (R16).
@@ -255,15 +274,66 @@ func (t Terms) LeadDays() int {
 // 70% 60 days after delivery, with a 10-day lead, is 0.3*(-10) + 0.7*60 = 39. It is exact.
 func (t Terms) CreditDays() decimal.Decimal {
 	lead := t.LeadDays()
+	if scale, ok := t.Payment.shareScaleFits(); ok {
+		if sum, ok := t.creditUnits(scale, lead); ok {
+			return FromMinor(sum, scale)
+		}
+	}
 	sum := decimal.Zero
 	for _, in := range t.Payment.Installments {
-		days := in.Days
-		if in.Due == OnOrder {
-			days -= lead
-		}
-		sum = sum.Add(in.Share.Mul(decimal.NewFromInt(int64(days))))
+		sum = sum.Add(in.Share.Mul(decimal.NewFromInt(int64(in.daysAfterDelivery(lead)))))
 	}
 	return sum
+}
+
+// creditUnits is CreditDays in int64 units at the shares' scale, or ok=false on overflow (a lead
+// time of centuries).
+func (t Terms) creditUnits(scale int32, lead int) (sum int64, ok bool) {
+	for _, in := range t.Payment.Installments {
+		u, _ := ToMinor(in.Share, scale)
+		p, ok := MulChecked(u, int64(in.daysAfterDelivery(lead)))
+		if !ok {
+			return 0, false
+		}
+		if sum, ok = AddChecked(sum, p); !ok {
+			return 0, false
+		}
+	}
+	return sum, true
+}
+
+// daysAfterDelivery is when the installment falls, counted from delivery, for an order lead days
+// before delivery.
+func (in Installment) daysAfterDelivery(lead int) int {
+	if in.Due == OnOrder {
+		return in.Days - lead
+	}
+	return in.Days
+}
+
+// shareScaleFits is the finest scale of the shares, and whether the int64 fast paths may use it: at
+// most shareScale places, each share within ±10^12 units, days within bounds, at most MaxInstallments.
+func (p PaymentTerms) shareScaleFits() (int32, bool) {
+	if len(p.Installments) > MaxInstallments {
+		return 0, false
+	}
+	var scale int32
+	for _, in := range p.Installments {
+		scale = max(scale, -in.Share.Exponent())
+		if in.Days < 0 || in.Days > MaxTermDays {
+			return 0, false
+		}
+	}
+	if scale > shareScale {
+		return 0, false
+	}
+	for _, in := range p.Installments {
+		u, err := ToMinor(in.Share, scale)
+		if err != nil || u > pow10[shareScale] || u < -pow10[shareScale] {
+			return 0, false
+		}
+	}
+	return scale, true
 }
 
 // A Due is one installment of a schedule made concrete: how much is due on which date.
@@ -298,6 +368,21 @@ func (t Terms) Schedule(total decimal.Decimal, scale int32) ([]Due, error) {
 		return nil, Invalid("total", "has more than %d decimal places", scale)
 	}
 	dues := make([]Due, len(t.Payment.Installments))
+	for i, in := range t.Payment.Installments {
+		event := t.DeliverBy
+		if in.Due == OnOrder {
+			event = t.OrderedAt
+		}
+		dues[i] = Due{Installment: in, Date: AddDays(event, in.Days)}
+	}
+	if !t.scheduleMinor(dues, total, scale) {
+		t.scheduleDecimal(dues, total, scale)
+	}
+	return dues, nil
+}
+
+// scheduleDecimal fills the amounts of dues as Schedule does, in exact decimals.
+func (t Terms) scheduleDecimal(dues []Due, total decimal.Decimal, scale int32) {
 	cum, before := decimal.Zero, decimal.Zero
 	last := len(dues) - 1
 	for i, in := range t.Payment.Installments {
@@ -306,14 +391,49 @@ func (t Terms) Schedule(total decimal.Decimal, scale int32) ([]Due, error) {
 		if i < last {
 			upTo = Round(total.Mul(cum), scale, HalfUp)
 		}
-		event := t.DeliverBy
-		if in.Due == OnOrder {
-			event = t.OrderedAt
-		}
-		dues[i] = Due{Installment: in, Amount: Round(upTo.Sub(before), scale, HalfUp), Date: AddDays(event, in.Days)}
+		dues[i].Amount = Round(upTo.Sub(before), scale, HalfUp)
 		before = upTo
 	}
-	return dues, nil
+}
+
+// scheduleMinor fills the amounts of dues as Schedule does, in int64 minor units with 128-bit
+// products, when the total and the shares fit; it reports false, leaving the amounts alone, when not.
+func (t Terms) scheduleMinor(dues []Due, total decimal.Decimal, scale int32) bool {
+	units, err := ToMinor(total, scale)
+	if err != nil || units == math.MinInt64 {
+		return false
+	}
+	sscale, ok := t.Payment.shareScaleFits()
+	if !ok {
+		return false
+	}
+	abs, neg := uint64(units), units < 0
+	if neg {
+		abs = uint64(-units)
+	}
+	div := uint64(pow10[sscale])
+	var cum, before int64
+	last := len(dues) - 1
+	for i, in := range t.Payment.Installments {
+		u, _ := ToMinor(in.Share, sscale)
+		cum += u // shares are > 0 and sum to 1 (validated), so cum stays within [0, div]
+		upTo := units
+		if i < last {
+			// round(|total| * cum / 10^sscale) half up; the quotient is at most |total|.
+			hi, lo := bits.Mul64(abs, uint64(cum))
+			q, r := bits.Div64(hi, lo, div)
+			if r >= div-r {
+				q++
+			}
+			upTo = int64(q)
+			if neg {
+				upTo = -upTo
+			}
+		}
+		dues[i].Amount = FromMinor(upTo-before, scale)
+		before = upTo
+	}
+	return true
 }
 
 // DaysBetween is the number of calendar days from the date of a to the date of b, both read in a's

@@ -43,6 +43,10 @@ func TestCreditDays(t *testing.T) {
 			{Share: dec("0.2"), Due: b2bkit.OnOrder, Days: 5},
 			{Share: dec("0.8"), Due: b2bkit.OnDelivery, Days: 45},
 		}}, "33"}, // 0.2*(5-20) + 0.8*45
+		{"shares finer than the fast path", b2bkit.PaymentTerms{Installments: []b2bkit.Installment{
+			{Share: dec("0.3333333333333"), Due: b2bkit.OnOrder},
+			{Share: dec("0.6666666666667"), Due: b2bkit.OnDelivery, Days: 30},
+		}}, "13.333333333335"}, // -6.666666666666 + 20.000000000001
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
