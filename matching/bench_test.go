@@ -45,23 +45,31 @@ func benchMatch(rng *rand.Rand, i int, start time.Time, sku b2bkit.SKU) matching
 	return m
 }
 
-// BenchmarkAppend appends new matches to a log that already holds 100,000.
+// BenchmarkAppend appends new matches, in time order, to a log that already holds 100,000: each
+// from one of 20,000 buyers and 500 sellers, of one of 2,000 SKUs, on one of five schedules.
 func BenchmarkAppend(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	l := matching.NewMemoryLog()
 	start := today.AddDate(0, -6, 0)
+	sku := func() b2bkit.SKU { return b2bkit.SKU("SKU-" + strconv.Itoa(rng.IntN(2_000))) }
 	for i := range 100_000 {
-		if err := l.Append(ctx, benchMatch(rng, i, start, "RICE-25KG")); err != nil {
+		if err := l.Append(ctx, benchMatch(rng, i, start, sku())); err != nil {
 			b.Fatal(err)
 		}
 	}
-	m := benchMatch(rng, 100_000, start, "RICE-25KG")
+	pool := make([]matching.Match, 1<<12)
+	for i := range pool {
+		pool[i] = benchMatch(rng, 100_000, start, sku())
+	}
 	i := 100_000
+	at := pool[0].At
 	b.ReportAllocs()
 	for b.Loop() {
 		i++
+		m := pool[i&(len(pool)-1)]
 		m.ID = "M-" + strconv.Itoa(i)
-		m.At = m.At.Add(time.Second)
+		at = at.Add(time.Second)
+		m.At = at
 		if err := l.Append(ctx, m); err != nil {
 			b.Fatal(err)
 		}
