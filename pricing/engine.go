@@ -1,6 +1,7 @@
 package pricing
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -56,7 +57,7 @@ func (r Request) Validate() error {
 	if err := r.Terms.Validate(); err != nil {
 		errs = append(errs, b2bkit.InField("terms", err))
 	}
-	return joinErrs(errs)
+	return errors.Join(errs...)
 }
 
 // An Engine quotes requests under one validated policy, with its rules compiled and indexed by SKU.

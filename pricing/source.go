@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -33,7 +34,7 @@ func (l ListPrice) Validate() error {
 	if !checkNumber(l.Cost) || l.Cost.Sign() < 0 {
 		errs = append(errs, b2bkit.Invalid("cost", "must be >= 0 and in range"))
 	}
-	return joinErrs(errs)
+	return errors.Join(errs...)
 }
 
 // A PriceSource gives the list price of a SKU. The host implements it over its own catalog;
@@ -109,28 +110,3 @@ func (l *PriceList) SKUs() []b2bkit.SKU {
 	defer l.mu.RUnlock()
 	return slices.Sorted(maps.Keys(l.prices))
 }
-
-func joinErrs(errs []error) error {
-	switch len(errs) {
-	case 0:
-		return nil
-	case 1:
-		return errs[0]
-	}
-	return joinedErrors(errs)
-}
-
-type joinedErrors []error
-
-func (j joinedErrors) Error() string {
-	s := ""
-	for i, e := range j {
-		if i > 0 {
-			s += "\n"
-		}
-		s += e.Error()
-	}
-	return s
-}
-
-func (j joinedErrors) Unwrap() []error { return j }
