@@ -27,7 +27,7 @@ type Log interface {
 	Get(ctx context.Context, id string) (Match, error)
 	// Scan yields the matches that pass the filter in time order (Match.At; equal times in append
 	// order). An invalid filter yields one error matching b2bkit.ErrInvalid; a done ctx yields
-	// ctx.Err() and stops.
+	// ctx.Err() and stops. A match appended while a scan runs may or may not be yielded.
 	Scan(ctx context.Context, f Filter) iter.Seq2[Match, error]
 }
 

@@ -173,7 +173,9 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 			s = &sellerStats{skus: map[b2bkit.SKU]struct{}{}}
 			sellers[m.Seller] = s
 		}
-		s.mode[m.Mode]++
+		if m.Mode.Valid() { // a host's log might hand back anything
+			s.mode[m.Mode]++
+		}
 		if m.Status.isOrder() {
 			s.orders++
 			if m.Terms.LeadDays() <= lead {
