@@ -173,3 +173,58 @@ func ExampleBook_Rank() {
 	//   price: median 109.00 is -7.63% against the reference 118.00
 	// matching: focus: choose at most two of selection, speed, quality, price
 }
+
+func ExampleBook_Rhythm() {
+	ctx := context.Background()
+	now := time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC)
+	book := exampleBook(now)
+	// A restaurant that orders rice about once a week, and has gone quiet.
+	for i, daysAgo := range []int{45, 38, 31, 24, 18} {
+		at := now.AddDate(0, 0, -daysAgo)
+		qty := []string{"40", "45", "40", "50", "38"}[i]
+		if err := book.Record(ctx, exampleMatch(fmt.Sprint("M-", i), at, "lucky-noodle", "golden-grain", qty, "118", b2bkit.CashOnDelivery())); err != nil {
+			fmt.Println(err)
+		}
+	}
+	r, err := book.Rhythm(ctx, "lucky-noodle", "RICE-25KG")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("every %.0f days, typically %s bags; next expected %s; silent %d days; overdue: %v\n",
+		r.MedianIntervalDays, r.TypicalQuantity, r.NextExpected.Format(time.DateOnly), r.SilentDays, r.Overdue)
+	// Output:
+	// every 7 days, typically 40 bags; next expected 2026-08-21; silent 18 days; overdue: true
+}
+
+func ExampleBook_Health() {
+	ctx := context.Background()
+	now := time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC)
+	book := exampleBook(now)
+	record := func(id string, daysAgo int, buyer b2bkit.CompanyID, subsidy string) {
+		m := exampleMatch(id, now.AddDate(0, 0, -daysAgo), buyer, "golden-grain", "50", "118", b2bkit.CashOnDelivery())
+		m.Subsidy = decimal.RequireFromString(subsidy)
+		if err := book.Record(ctx, m); err != nil {
+			fmt.Println(err)
+		}
+	}
+	record("M-1", 60, "coupon-cafe", "100") // bought with a coupon, never came back
+	record("M-2", 50, "lucky-noodle", "100")
+	record("M-3", 20, "lucky-noodle", "0") // came back on its own
+	record("M-4", 40, "harbour-hotpot", "0")
+	record("M-5", 10, "harbour-hotpot", "0")
+	h, err := book.Health(ctx, 90*24*time.Hour)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("subsidised share of matches:", h.SubsidisedShare, "of value:", h.SubsidisedValueShare)
+	fmt.Println("subsidised buyers returning:", h.SubsidisedBuyers.Returned, "of", h.SubsidisedBuyers.Buyers)
+	fmt.Println("organic buyers returning:", h.OrganicBuyers.Returned, "of", h.OrganicBuyers.Buyers)
+	fmt.Println("never returned:", h.NeverReturned)
+	// Output:
+	// subsidised share of matches: 0.4 of value: 0.4
+	// subsidised buyers returning: 1 of 2
+	// organic buyers returning: 1 of 1
+	// never returned: [coupon-cafe]
+}
