@@ -85,7 +85,7 @@ func (b *Book) Health(ctx context.Context, window time.Duration) (Health, error)
 	if err != nil {
 		return Health{}, err
 	}
-	h := Health{From: from, To: b.now(), Currency: b.currency, Value: decimal.Zero, Subsidy: decimal.Zero}
+	h := Health{From: from, To: to.Add(-time.Nanosecond), Currency: b.currency, Value: decimal.Zero, Subsidy: decimal.Zero}
 	h.Platform.Value, h.SelfOperated.Value = decimal.Zero, decimal.Zero
 	subValue := decimal.Zero
 	buyers := map[b2bkit.CompanyID]*buyerStart{}

@@ -95,7 +95,7 @@ func (b *Book) ReferencePrice(ctx context.Context, sku b2bkit.SKU, r pricing.Req
 		return Reference{}, fmt.Errorf("matching: %w", errors.Join(errs...))
 	}
 	from, to, _ := b.window("window", window)
-	ref := Reference{SKU: sku, Request: r, Currency: cur, From: from, To: b.now()}
+	ref := Reference{SKU: sku, Request: r, Currency: cur, From: from, To: to.Add(-time.Nanosecond)}
 
 	n := newNormalizer(b, r)
 	var acc refAcc
