@@ -27,7 +27,8 @@ type MemoryLog struct {
 	// keyBuf builds payment-schedule keys without allocating.
 	keyBuf []byte
 
-	all []uint32 // every record, in time order
+	all   []uint32 // every record, in time order
+	maxAt int64    // the latest time appended
 	// The indexes by name id (see names): the records of each SKU, buyer and seller, in time order.
 	bySKU, byBuyer, bySeller [][]uint32
 
@@ -163,7 +164,10 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 	r.qtyID, r.priceID = l.dec(m.Quantity).id, l.dec(m.UnitPrice).id
 	pos := l.recs.push(r)
 	l.ids[r.id] = pos
-	l.all = l.insert(l.all, pos)
+	// Matches mostly arrive in time order: then every index just grows at its end.
+	inOrder := r.at >= l.maxAt
+	l.maxAt = max(l.maxAt, r.at)
+	l.all = l.insert(l.all, pos, inOrder)
 	for _, x := range [...]struct {
 		ix   *[][]uint32
 		name uint32
@@ -171,17 +175,20 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 		if int(x.name) >= len(*x.ix) {
 			*x.ix = append(*x.ix, make([][]uint32, len(l.names.vals)-len(*x.ix))...)
 		}
-		(*x.ix)[x.name] = l.insert((*x.ix)[x.name], pos)
+		(*x.ix)[x.name] = l.insert((*x.ix)[x.name], pos, inOrder)
 	}
 	return nil
 }
 
 // insert puts pos into idx, kept in time order; the newest record goes after others of equal time.
-// Matches mostly arrive in time order, so this is usually an append.
-func (l *MemoryLog) insert(idx []uint32, pos uint32) []uint32 {
-	at := l.recs.at(pos).at
+// inOrder says the record is no older than any before it, so it goes at the end.
+func (l *MemoryLog) insert(idx []uint32, pos uint32, inOrder bool) []uint32 {
 	n := len(idx)
-	if n == 0 || l.recs.at(idx[n-1]).at <= at {
+	if n == 0 {
+		return append(make([]uint32, 0, 8), pos) // skip the smallest growth steps
+	}
+	at := l.recs.at(pos).at
+	if inOrder || l.recs.at(idx[n-1]).at <= at {
 		return append(idx, pos)
 	}
 	i, _ := slices.BinarySearchFunc(idx, at, func(p uint32, t int64) int {
