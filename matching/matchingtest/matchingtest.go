@@ -6,6 +6,7 @@ package matchingtest
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"sync"
 	"testing"
 	"time"
@@ -151,6 +152,57 @@ func Run(t *testing.T, newLog func(t *testing.T) matching.Log) {
 				}
 				assert.Equal(t, c.want, got)
 			})
+		}
+	})
+	t.Run("ScanRandomLog", func(t *testing.T) {
+		// 600 matches appended in random time order, some at equal times; every filter's scan is
+		// the filtered log in time order.
+		l := newLog(t)
+		rng := rand.New(rand.NewPCG(6, 13))
+		var all []matching.Match
+		for i := range 600 {
+			m := Sample(fmt.Sprintf("R-%03d", i), day(1).Add(time.Duration(rng.IntN(300))*time.Hour))
+			m.SKU = b2bkit.SKU(fmt.Sprint("SKU-", rng.IntN(5)))
+			m.Buyer = b2bkit.CompanyID(fmt.Sprint("B-", rng.IntN(7)))
+			m.Seller = b2bkit.CompanyID(fmt.Sprint("S-", rng.IntN(3)))
+			m.Status = matching.Status(rng.IntN(4))
+			require.NoError(t, l.Append(ctx, m))
+			all = append(all, m)
+		}
+		for range 200 {
+			var f matching.Filter
+			if rng.IntN(2) == 0 {
+				f.SKU = b2bkit.SKU(fmt.Sprint("SKU-", rng.IntN(6)))
+			}
+			if rng.IntN(2) == 0 {
+				f.Buyer = b2bkit.CompanyID(fmt.Sprint("B-", rng.IntN(8)))
+			}
+			if rng.IntN(3) == 0 {
+				f.Seller = b2bkit.CompanyID(fmt.Sprint("S-", rng.IntN(3)))
+			}
+			if rng.IntN(2) == 0 {
+				f.From = day(1).Add(time.Duration(rng.IntN(300)) * time.Hour)
+				f.To = f.From.Add(time.Duration(rng.IntN(100)) * time.Hour)
+			}
+			if rng.IntN(3) == 0 {
+				f.Statuses = []matching.Status{matching.Status(rng.IntN(4)), matching.Status(rng.IntN(4))}
+			}
+			want := map[string]bool{}
+			for _, m := range all {
+				if f.Keep(m) {
+					want[m.ID] = true
+				}
+			}
+			got := map[string]bool{}
+			var last time.Time
+			for m, err := range l.Scan(ctx, f) {
+				require.NoError(t, err)
+				require.False(t, m.At.Before(last), "time order")
+				last = m.At
+				require.False(t, got[m.ID], "%s yielded twice", m.ID)
+				got[m.ID] = true
+			}
+			require.Equal(t, want, got, "%+v", f)
 		}
 	})
 	t.Run("ScanBadFilter", func(t *testing.T) {
