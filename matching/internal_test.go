@@ -84,3 +84,32 @@ func TestSelectRanksMatchesSort(t *testing.T) {
 		}
 	}
 }
+
+// TestIDHashCollisions: IDs whose hashes collide are still told apart, found, and idempotent.
+func TestIDHashCollisions(t *testing.T) {
+	ctx := context.Background()
+	l := NewMemoryLog()
+	l.testHash = func(id string) uint64 { return uint64(len(id)) } // "M-1" and "M-2" collide
+	at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	mk := func(id string, qty int64) Match {
+		return Match{ID: id, Buyer: "B", Seller: "S", SKU: "RICE", Quantity: decimal.NewFromInt(qty),
+			UnitPrice: decimal.NewFromInt(10), Currency: "CNY",
+			Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: at, DeliverBy: at},
+			At:    at, Channel: b2bkit.Manual}
+	}
+	for i, id := range []string{"M-1", "M-2", "M-3", "M-10"} {
+		require.NoError(t, l.Append(ctx, mk(id, int64(i+1))))
+	}
+	for i, id := range []string{"M-1", "M-2", "M-3", "M-10"} {
+		m, err := l.Get(ctx, id)
+		require.NoError(t, err)
+		assert.Equal(t, id, m.ID)
+		assert.True(t, m.Quantity.Equal(decimal.NewFromInt(int64(i+1))))
+		require.NoError(t, l.Append(ctx, mk(id, int64(i+1))), "idempotent")
+		require.ErrorIs(t, l.Append(ctx, mk(id, 99)), b2bkit.ErrConflict)
+	}
+	require.NoError(t, l.SetStatus(ctx, "M-3", Accepted))
+	_, err := l.Get(ctx, "M-4")
+	require.ErrorIs(t, err, b2bkit.ErrNotFound)
+	assert.Equal(t, 4, l.Len())
+}

@@ -3,6 +3,7 @@ package matching
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
 	"iter"
 	"slices"
 	"strconv"
@@ -23,7 +24,11 @@ type MemoryLog struct {
 	// recs are the records in append order, in fixed-size chunks so the log never copies them as it
 	// grows; a record's position is its append number.
 	recs chunks
-	ids  map[string]uint32
+	// ids finds a record by its ID: by a hash of the ID, with the rare IDs whose hash another ID
+	// took first kept by name in idsOverflow. Hash keys keep the map small and fast.
+	ids         map[uint64]uint32
+	idsOverflow map[string]uint32
+	seed        maphash.Seed
 	// keyBuf builds payment-schedule keys without allocating.
 	keyBuf []byte
 
@@ -42,8 +47,10 @@ type MemoryLog struct {
 	bigDecims map[string]internedDec
 	decs      []decimal.Decimal // the interned decimals, by id
 
-	// visit, if set (by tests), is called for every stored record a scan reads.
-	visit func()
+	// visit, if set (by tests), is called for every stored record a scan reads; testHash, if set,
+	// replaces the ID hash, so tests can make IDs collide.
+	visit    func()
+	testHash func(string) uint64
 }
 
 var _ Log = (*MemoryLog)(nil)
@@ -116,7 +123,9 @@ func NewMemoryLog() *MemoryLog {
 }
 
 func (l *MemoryLog) initMaps() {
-	l.ids = make(map[string]uint32)
+	l.ids = make(map[uint64]uint32)
+	l.idsOverflow = make(map[string]uint32)
+	l.seed = maphash.MakeSeed()
 	l.payIndex = make(map[string]uint32)
 	l.decimals = make(map[decKey]internedDec)
 	l.bigDecims = make(map[string]internedDec)
@@ -142,7 +151,8 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 	if l.ids == nil {
 		l.initMaps()
 	}
-	if i, ok := l.ids[m.ID]; ok {
+	h := l.hash(m.ID)
+	if i, ok := l.find(h, m.ID); ok {
 		if l.decode(l.recs.at(i)).sameContent(m) {
 			return nil
 		}
@@ -163,7 +173,11 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 	}
 	r.qtyID, r.priceID = l.dec(m.Quantity).id, l.dec(m.UnitPrice).id
 	pos := l.recs.push(r)
-	l.ids[r.id] = pos
+	if _, taken := l.ids[h]; taken {
+		l.idsOverflow[r.id] = pos
+	} else {
+		l.ids[h] = pos
+	}
 	// Matches mostly arrive in time order: then every index just grows at its end.
 	inOrder := r.at >= l.maxAt
 	l.maxAt = max(l.maxAt, r.at)
@@ -178,6 +192,33 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 		(*x.ix)[x.name] = l.insert((*x.ix)[x.name], pos, inOrder)
 	}
 	return nil
+}
+
+// lookup returns the position of the record with the given id.
+func (l *MemoryLog) lookup(id string) (uint32, bool) {
+	if l.ids == nil {
+		return 0, false // the zero log
+	}
+	return l.find(l.hash(id), id)
+}
+
+func (l *MemoryLog) hash(id string) uint64 {
+	if l.testHash != nil {
+		return l.testHash(id)
+	}
+	return maphash.String(l.seed, id)
+}
+
+// find returns the position of the record with the given id, whose hash is h.
+func (l *MemoryLog) find(h uint64, id string) (uint32, bool) {
+	if i, ok := l.ids[h]; ok && l.recs.at(i).id == id {
+		return i, true
+	}
+	if len(l.idsOverflow) == 0 {
+		return 0, false
+	}
+	i, ok := l.idsOverflow[id]
+	return i, ok
 }
 
 // insert puts pos into idx, kept in time order; the newest record goes after others of equal time.
@@ -299,7 +340,7 @@ func (l *MemoryLog) SetStatus(ctx context.Context, id string, status Status) err
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	i, ok := l.ids[id]
+	i, ok := l.lookup(id)
 	if !ok {
 		return fmt.Errorf("matching: %w", b2bkit.NotFound("match", id))
 	}
@@ -322,7 +363,7 @@ func (l *MemoryLog) Get(ctx context.Context, id string) (Match, error) {
 	}
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	i, ok := l.ids[id]
+	i, ok := l.lookup(id)
 	if !ok {
 		return Match{}, fmt.Errorf("matching: %w", b2bkit.NotFound("match", id))
 	}
