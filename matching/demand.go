@@ -2,6 +2,7 @@ package matching
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -52,7 +53,7 @@ func (b *Book) Demand(ctx context.Context, sku b2bkit.SKU, horizon time.Duration
 		errs = append(errs, b2bkit.Invalid("horizon", "must be > 0"))
 	}
 	if len(errs) > 0 {
-		return Demand{}, fmt.Errorf("matching: %w", joinErrs(errs))
+		return Demand{}, fmt.Errorf("matching: %w", errors.Join(errs...))
 	}
 	now := b.now()
 	loc := b.loc(now)

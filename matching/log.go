@@ -2,6 +2,7 @@ package matching
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"slices"
@@ -54,7 +55,7 @@ func (f Filter) Validate() error {
 			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("filter.statuses[%d]", i), "unknown status %d", int(s)))
 		}
 	}
-	return joinErrs(errs)
+	return errors.Join(errs...)
 }
 
 // Keep reports whether m passes the filter. Log implementations may use it for what their
@@ -64,28 +65,3 @@ func (f Filter) Keep(m Match) bool {
 		(f.Seller == "" || m.Seller == f.Seller) && (f.From.IsZero() || !m.At.Before(f.From)) &&
 		(f.To.IsZero() || m.At.Before(f.To)) && (len(f.Statuses) == 0 || slices.Contains(f.Statuses, m.Status))
 }
-
-func joinErrs(errs []error) error {
-	switch len(errs) {
-	case 0:
-		return nil
-	case 1:
-		return errs[0]
-	}
-	return joinedErrors(errs)
-}
-
-type joinedErrors []error
-
-func (j joinedErrors) Error() string {
-	s := ""
-	for i, e := range j {
-		if i > 0 {
-			s += "\n"
-		}
-		s += e.Error()
-	}
-	return s
-}
-
-func (j joinedErrors) Unwrap() []error { return j }

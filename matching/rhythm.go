@@ -2,6 +2,7 @@ package matching
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -56,7 +57,7 @@ func (b *Book) Rhythm(ctx context.Context, buyer b2bkit.CompanyID, sku b2bkit.SK
 		errs = append(errs, b2bkit.Invalid("sku", "must be set"))
 	}
 	if len(errs) > 0 {
-		return Rhythm{}, fmt.Errorf("matching: %w", joinErrs(errs))
+		return Rhythm{}, fmt.Errorf("matching: %w", errors.Join(errs...))
 	}
 	now := b.now()
 	loc := b.loc(now)
