@@ -47,7 +47,7 @@ func (c Channel) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a channel from its word.
 func (c *Channel) UnmarshalText(b []byte) error {
-	v, err := parseWord(channelWords[:], string(b), "channel")
+	v, err := ParseWord(channelWords[:], b, "channel")
 	if err != nil {
 		return err
 	}

@@ -49,7 +49,7 @@ func (m RoundingMode) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a mode from its word.
 func (m *RoundingMode) UnmarshalText(b []byte) error {
-	v, err := parseWord(roundingModeWords[:], string(b), "rounding mode")
+	v, err := ParseWord(roundingModeWords[:], b, "rounding mode")
 	if err != nil {
 		return err
 	}
@@ -57,13 +57,16 @@ func (m *RoundingMode) UnmarshalText(b []byte) error {
 	return nil
 }
 
-func parseWord(words []string, s, what string) (int, error) {
+// ParseWord is how b2bkit's enums read their JSON words: the index of word in words, or an error
+// matching ErrInvalid ("unknown channel \"fax\"") that echoes at most a short prefix of hostile input.
+// Empty entries of words (unused enum values) never match.
+func ParseWord(words []string, word []byte, what string) (int, error) {
 	for i, w := range words {
-		if w != "" && w == s {
+		if w != "" && w == string(word) {
 			return i, nil
 		}
 	}
-	return 0, Invalid("", "unknown %s %q", what, truncateForMessage(s))
+	return 0, Invalid("", "unknown %s %q", what, truncateForMessage(string(word)))
 }
 
 // truncateForMessage keeps hostile input from bloating an error message.

@@ -42,7 +42,7 @@ func (e DueEvent) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes an event from its word.
 func (e *DueEvent) UnmarshalText(b []byte) error {
-	v, err := parseWord(dueEventWords[:], string(b), "due event")
+	v, err := ParseWord(dueEventWords[:], b, "due event")
 	if err != nil {
 		return err
 	}

@@ -42,7 +42,7 @@ func (k AccountKind) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a kind from its word.
 func (k *AccountKind) UnmarshalText(b []byte) error {
-	v, err := parseWord(accountKindWords[:], b, "account kind")
+	v, err := b2bkit.ParseWord(accountKindWords[:], b, "account kind")
 	*k = AccountKind(v)
 	return err
 }

@@ -46,7 +46,7 @@ func (k ContactKind) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a kind from its word.
 func (k *ContactKind) UnmarshalText(b []byte) error {
-	v, err := parseWord(contactWords[:], b, "contact kind")
+	v, err := b2bkit.ParseWord(contactWords[:], b, "contact kind")
 	if err == nil && v == 0 {
 		err = b2bkit.Invalid("", "unknown contact kind %q", "")
 	}

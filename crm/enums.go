@@ -48,7 +48,7 @@ func (r Role) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a role from its word.
 func (r *Role) UnmarshalText(b []byte) error {
-	v, err := parseWord(roleWords[:], b, "role")
+	v, err := b2bkit.ParseWord(roleWords[:], b, "role")
 	*r = Role(v)
 	return err
 }
@@ -99,7 +99,7 @@ func (s Stage) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a stage from its word.
 func (s *Stage) UnmarshalText(b []byte) error {
-	v, err := parseWord(stageWords[:], b, "stage")
+	v, err := b2bkit.ParseWord(stageWords[:], b, "stage")
 	*s = Stage(v)
 	return err
 }
@@ -134,23 +134,9 @@ func (s Source) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a source from its word.
 func (s *Source) UnmarshalText(b []byte) error {
-	v, err := parseWord(sourceWords[:], b, "source")
+	v, err := b2bkit.ParseWord(sourceWords[:], b, "source")
 	*s = Source(v)
 	return err
-}
-
-// parseWord finds b among words; the error never echoes more than a short prefix of b.
-func parseWord(words []string, b []byte, what string) (int, error) {
-	for i, w := range words {
-		if w == string(b) {
-			return i, nil
-		}
-	}
-	s := string(b)
-	if len(s) > 32 {
-		s = s[:32] + "..."
-	}
-	return 0, b2bkit.Invalid("", "unknown %s %q", what, s)
 }
 
 // validRoles checks a role list: known roles, no repeats.

@@ -51,7 +51,7 @@ func (k ContributionKind) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a kind from its word.
 func (k *ContributionKind) UnmarshalText(b []byte) error {
-	v, err := parseWord(contributionWords[:], b, "contribution kind")
+	v, err := b2bkit.ParseWord(contributionWords[:], b, "contribution kind")
 	*k = ContributionKind(v)
 	return err
 }
