@@ -292,3 +292,18 @@ func FuzzOrderJSON(f *testing.F) {
 		require.True(t, o.Equal(back))
 	})
 }
+
+func TestParseWord(t *testing.T) {
+	words := []string{"", "manual", "semi_auto"}
+	i, err := b2bkit.ParseWord(words, []byte("semi_auto"), "channel")
+	require.NoError(t, err)
+	assert.Equal(t, 2, i)
+	// The unused zero entry never matches, so an empty word is not a silent zero value.
+	_, err = b2bkit.ParseWord(words, []byte(""), "channel")
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	_, err = b2bkit.ParseWord(words, []byte(strings.Repeat("x", 1000)), "channel")
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	assert.Less(t, len(err.Error()), 100)
+	var c b2bkit.Channel
+	require.ErrorIs(t, c.UnmarshalText(nil), b2bkit.ErrInvalid)
+}
