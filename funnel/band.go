@@ -48,13 +48,12 @@ func (b PenetrationBand) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a band from its word.
 func (b *PenetrationBand) UnmarshalText(t []byte) error {
-	for i, w := range bandWords {
-		if w != "" && w == string(t) {
-			*b = PenetrationBand(i)
-			return nil
-		}
+	i, err := b2bkit.ParseWord(bandWords[:], t, "penetration band")
+	if err != nil {
+		return b2bkit.InField("band", err)
 	}
-	return b2bkit.Invalid("band", "unknown penetration band %q", truncate(string(t)))
+	*b = PenetrationBand(i)
+	return nil
 }
 
 // Band places a penetration share (0.25 for 25%) in its band (R7): Replaceable below 1/10, Marginal

@@ -45,13 +45,12 @@ func (k TouchKind) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a kind from its word.
 func (k *TouchKind) UnmarshalText(b []byte) error {
-	for i, w := range touchKindWords {
-		if w != "" && w == string(b) {
-			*k = TouchKind(i)
-			return nil
-		}
+	i, err := b2bkit.ParseWord(touchKindWords[:], b, "touch kind")
+	if err != nil {
+		return b2bkit.InField("kind", err)
 	}
-	return b2bkit.Invalid("kind", "unknown touch kind %q", truncate(string(b)))
+	*k = TouchKind(i)
+	return nil
 }
 
 // A Touch is one contact of a rep with a company: a visit, a call, an onboarding. Every kind counts
