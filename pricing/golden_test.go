@@ -1,0 +1,170 @@
+package pricing_test
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/pricing"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+)
+
+var updateGolden = flag.Bool("update", false, "rewrite testdata/quotes.golden from the current code")
+
+// variedPolicy exercises what the restaurant policy does not: graduated breaks compounded with a
+// volume rule, a payment step adding rules against a deposit reference, best-for-buyer lead-time
+// bands, a fixed tier privilege, a clamping guardrail and half-even rounding to an increment.
+func variedPolicy() pricing.Policy {
+	dep := b2bkit.DepositBalance(dec("0.2"), 15)
+	return pricing.Policy{Name: "varied", Currency: "CNY", ValidDays: 3, Steps: []pricing.Step{
+		{Kind: pricing.Base, Combine: pricing.BestForBuyer, Rules: []pricing.Rule{
+			{ID: "c1", Buyer: "golden-dragon", SKU: "RICE-25KG", Price: dec("117.35")},
+			{ID: "c2", Tier: "gold", SKU: "RICE-25KG", Price: dec("116.9")},
+		}},
+		{Kind: pricing.Quantity, Combine: pricing.Compound, Rules: []pricing.Rule{
+			{ID: "grad", Mode: pricing.Graduated, Bands: bands("0", "50", "0", "50", "500", "-2.5", "500", "", "-4.75")},
+			{ID: "vol-gold", Tier: "gold", Bands: bands("0", "1000", "-0.3", "1000", "", "-1.1")},
+		}},
+		{Kind: pricing.Payment, Combine: pricing.Add, Reference: &dep, Rules: []pricing.Rule{
+			{ID: "p-all", AnnualPercent: dec("9.5"), EarlyPayment: &pricing.EarlyPayment{DiscountPercent: dec("1.5"), WithinDays: 7, NetDays: 45}},
+			{ID: "p-c", Grade: "C", AnnualPercent: dec("6.25")},
+		}},
+		{Kind: pricing.LeadTime, Combine: pricing.BestForBuyer, Rules: []pricing.Rule{
+			{ID: "l1", Bands: bands("0", "3", "7.5", "3", "45", "0", "45", "", "-1.25")},
+			{ID: "l2", Tier: "silver", Bands: bands("0", "10", "3", "10", "", "-2")},
+		}},
+		{Kind: pricing.Tier, Rules: []pricing.Rule{
+			{ID: "gold", Tier: "gold", Percent: dec("-2.5")},
+			{ID: "silver", Tier: "silver", Amount: dec("-1.37")},
+		}},
+		{Kind: pricing.Guardrail, Rules: []pricing.Rule{
+			{ID: "g", FloorMarginPercent: dec("12"), MaxDiscountPercent: dec("9"), OnBreach: pricing.Clamp},
+		}},
+		{Kind: pricing.Rounding, Rules: []pricing.Rule{
+			{ID: "r", Scale: 2, RoundingMode: b2bkit.HalfEven, Increment: dec("0.05")},
+		}},
+	}}
+}
+
+// dumpQuote writes every field of a quote, decimals as coefficient and exponent, so that a change
+// of representation (not only of value) shows, followed by its JSON and its explanation.
+func dumpQuote(w *strings.Builder, q pricing.Quote) {
+	d := func(name string, x decimal.Decimal) { fmt.Fprintf(w, "%s=%se%d ", name, x.Coefficient(), x.Exponent()) }
+	d("list", q.ListPrice)
+	d("base", q.BaseUnitPrice)
+	d("unit", q.UnitPrice)
+	d("total", q.Total)
+	fmt.Fprintf(w, "scale=%d approval=%v cur=%s\n", q.Scale, q.NeedsApproval, q.Currency)
+	for _, a := range q.Steps {
+		fmt.Fprintf(w, "%s %s %s ", a.Step, a.Kind, a.RuleID)
+		for i, x := range []decimal.Decimal{a.Amount, a.Before, a.After, a.Percent, a.CreditDays, a.ReferenceCreditDays,
+			a.AnnualPercent, a.Increment} {
+			d(fmt.Sprint(i), x)
+		}
+		fmt.Fprintf(w, "%v %d %s %v %d %s\n", a.Mode, a.LeadDays, a.Tier, a.Clamped, a.Scale, a.RoundingMode)
+		for _, b := range a.Breaches {
+			fmt.Fprintf(w, "  %s %s ", b.Kind, b.RuleID)
+			d("limit", b.Limit)
+			d("price", b.Price)
+			w.WriteString("\n")
+		}
+	}
+	for _, s := range q.Schedule {
+		fmt.Fprintf(w, "due %s ", s.Date)
+		d("amount", s.Amount)
+		w.WriteString("\n")
+	}
+	if ep := q.EarlyPayment; ep != nil {
+		fmt.Fprintf(w, "early %s %s ", ep.RuleID, ep.PayBy)
+		d("annual", ep.AnnualPercent)
+		d("amount", ep.Amount)
+		w.WriteString("\n")
+	}
+	for _, b := range q.Breaches {
+		fmt.Fprintf(w, "breach %s %s ", b.Kind, b.RuleID)
+		d("limit", b.Limit)
+		d("price", b.Price)
+		w.WriteString("\n")
+	}
+	js, err := json.Marshal(q)
+	if err != nil {
+		fmt.Fprintf(w, "json error %v\n", err)
+	}
+	w.Write(js)
+	w.WriteString(q.Explain())
+}
+
+// goldenQuotes prices random requests under the restaurant and the varied policies, one by one
+// and as one batch, and returns a short digest of each quote's full dump (or its error).
+func goldenQuotes(t *testing.T) []string {
+	l, err := pricing.NewPriceList(
+		pricing.ListPrice{SKU: "RICE-25KG", Price: dec("120.00"), Currency: "CNY", Cost: dec("100.00")},
+		pricing.ListPrice{SKU: "OIL-20L", Price: dec("210.00"), Currency: "CNY", Cost: dec("150.00")},
+		pricing.ListPrice{SKU: "SALT-1KG", Price: dec("3.20"), Currency: "CNY"},
+	)
+	require.NoError(t, err)
+	varied, err := pricing.NewEngine(variedPolicy(), l, &pricing.Options{Now: fixedNow})
+	require.NoError(t, err)
+	var out []string
+	digest := func(q pricing.Quote, err error) {
+		var w strings.Builder
+		if err != nil {
+			fmt.Fprintf(&w, "error %v", err)
+		} else {
+			dumpQuote(&w, q)
+		}
+		sum := sha256.Sum256([]byte(w.String()))
+		out = append(out, hex.EncodeToString(sum[:8]))
+	}
+	rng := rand.New(rand.NewPCG(7, 11))
+	for _, e := range []*pricing.Engine{restaurantEngine(t), varied} {
+		reqs := make([]pricing.Request, 1500)
+		for i := range reqs {
+			reqs[i] = randomRequest(rng)
+			if i%3 == 0 && i > 0 {
+				reqs[i].Terms = reqs[i-1].Terms // runs of equal terms, as in a catalog
+			}
+			digest(e.Quote(ctx, reqs[i]))
+		}
+		qs, err := e.QuoteMany(ctx, reqs)
+		require.NoError(t, err)
+		for _, q := range qs {
+			digest(q, nil)
+		}
+	}
+	return out
+}
+
+// TestQuotes_SameAsBeforeTheFastPaths pins 6,000 quotes (every field, the exact representation of
+// every decimal, the JSON and the explanation) to what the engine gave before its integer fast
+// paths: the fast paths must change nothing but speed. Regenerate only for an intended change of
+// behaviour, with -update.
+func TestQuotes_SameAsBeforeTheFastPaths(t *testing.T) {
+	got := goldenQuotes(t)
+	const path = "testdata/quotes.golden"
+	if *updateGolden {
+		require.NoError(t, os.WriteFile(path, []byte(strings.Join(got, "\n")+"\n"), 0o644))
+	}
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	var want []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		want = append(want, sc.Text())
+	}
+	require.NoError(t, sc.Err())
+	require.Len(t, got, len(want))
+	for i := range want {
+		require.Equal(t, want[i], got[i], "quote %d differs from the pinned one", i)
+	}
+}
