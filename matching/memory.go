@@ -24,11 +24,11 @@ type MemoryLog struct {
 	// recs are the records in append order, in fixed-size chunks so the log never copies them as it
 	// grows; a record's position is its append number.
 	recs chunks
-	// ids finds a record by its ID: by a hash of the ID, with the rare IDs whose hash another ID
-	// took first kept by name in idsOverflow. Hash keys keep the map small and fast.
-	ids         map[uint64]uint32
-	idsOverflow map[string]uint32
-	seed        maphash.Seed
+	// ids finds a record by a hash of its ID (see idTable).
+	ids  idTable
+	seed maphash.Seed
+	// seeded says seed is set: the zero log makes one on its first append.
+	seeded bool
 	// keyBuf builds payment-schedule keys without allocating.
 	keyBuf []byte
 
@@ -46,6 +46,12 @@ type MemoryLog struct {
 	decimals  map[decKey]internedDec
 	bigDecims map[string]internedDec
 	decs      []decimal.Decimal // the interned decimals, by id
+	// decCache and payCache remember, by a cheap hash, the id + 1 of a decimal or schedule seen
+	// before, so the common repeats skip the maps; a hit is confirmed against the stored value.
+	decCache [1 << decCacheBits]uint32
+	payCache [1 << payCacheBits]uint32
+	// lastCur is the id + 1 of the last currency: a platform mostly trades in one.
+	lastCur uint32
 
 	// visit, if set (by tests), is called for every stored record a scan reads; testHash, if set,
 	// replaces the ID hash, so tests can make IDs collide.
@@ -123,9 +129,7 @@ func NewMemoryLog() *MemoryLog {
 }
 
 func (l *MemoryLog) initMaps() {
-	l.ids = make(map[uint64]uint32)
-	l.idsOverflow = make(map[string]uint32)
-	l.seed = maphash.MakeSeed()
+	l.seed, l.seeded = maphash.MakeSeed(), true
 	l.payIndex = make(map[string]uint32)
 	l.decimals = make(map[decKey]internedDec)
 	l.bigDecims = make(map[string]internedDec)
@@ -148,11 +152,12 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.ids == nil {
+	if !l.seeded {
 		l.initMaps()
 	}
-	h := l.hash(m.ID)
-	if i, ok := l.find(h, m.ID); ok {
+	tag := l.tag(m.ID)
+	i, ok, slot := l.find(tag, m.ID)
+	if ok {
 		if l.decode(l.recs.at(i)).sameContent(m) {
 			return nil
 		}
@@ -166,18 +171,14 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 		id: m.ID, subsidyID: l.dec(m.Subsidy).id, lead: int32(m.Terms.LeadDays()),
 		at: m.At.UnixNano(), ordered: m.Terms.OrderedAt.UnixNano(), deliver: m.Terms.DeliverBy.UnixNano(),
 		buyer: l.names.id(string(m.Buyer)), seller: l.names.id(string(m.Seller)),
-		sku: l.names.id(string(m.SKU)), cur: l.names.id(m.Currency), pay: l.payment(m.Terms.Payment),
+		sku: l.names.id(string(m.SKU)), cur: l.currency(m.Currency), pay: l.payment(m.Terms.Payment),
 		atLoc: l.loc(m.At.Location()), ordLoc: l.loc(m.Terms.OrderedAt.Location()),
 		delLoc: l.loc(m.Terms.DeliverBy.Location()),
 		status: uint8(m.Status), mode: uint8(m.Mode), channel: uint8(m.Channel),
 	}
 	r.qtyID, r.priceID = l.dec(m.Quantity).id, l.dec(m.UnitPrice).id
 	pos := l.recs.push(r)
-	if _, taken := l.ids[h]; taken {
-		l.idsOverflow[r.id] = pos
-	} else {
-		l.ids[h] = pos
-	}
+	l.ids.put(tag, pos, slot)
 	// Matches mostly arrive in time order: then every index just grows at its end.
 	inOrder := r.at >= l.maxAt
 	l.maxAt = max(l.maxAt, r.at)
@@ -196,29 +197,48 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 
 // lookup returns the position of the record with the given id.
 func (l *MemoryLog) lookup(id string) (uint32, bool) {
-	if l.ids == nil {
+	if !l.seeded {
 		return 0, false // the zero log
 	}
-	return l.find(l.hash(id), id)
-}
-
-func (l *MemoryLog) hash(id string) uint64 {
-	if l.testHash != nil {
-		return l.testHash(id)
-	}
-	return maphash.String(l.seed, id)
-}
-
-// find returns the position of the record with the given id, whose hash is h.
-func (l *MemoryLog) find(h uint64, id string) (uint32, bool) {
-	if i, ok := l.ids[h]; ok && l.recs.at(i).id == id {
-		return i, true
-	}
-	if len(l.idsOverflow) == 0 {
-		return 0, false
-	}
-	i, ok := l.idsOverflow[id]
+	i, ok, _ := l.find(l.tag(id), id)
 	return i, ok
+}
+
+// tag is the top half of the ID's hash, which idTable keeps.
+func (l *MemoryLog) tag(id string) uint32 {
+	if l.testHash != nil {
+		return uint32(l.testHash(id) >> 32)
+	}
+	return uint32(maphash.String(l.seed, id) >> 32)
+}
+
+// find returns the position of the record with the given id, whose tag is tag; when there is none,
+// slot is where it goes in l.ids.
+func (l *MemoryLog) find(tag uint32, id string) (pos uint32, found bool, slot uint64) {
+	t := &l.ids
+	if len(t.slots) == 0 {
+		return 0, false, 0
+	}
+	mask := uint64(len(t.slots) - 1)
+	for i := t.home(tag); ; i = (i + 1) & mask {
+		e := t.slots[i]
+		if e == 0 {
+			return 0, false, i
+		}
+		if uint32(e>>32) == tag && l.recs.at(uint32(e)-1).id == id {
+			return uint32(e) - 1, true, i
+		}
+	}
+}
+
+// currency interns a currency code, remembering the last one.
+func (l *MemoryLog) currency(c string) uint32 {
+	if l.lastCur > 0 && l.names.vals[l.lastCur-1] == c {
+		return l.lastCur - 1
+	}
+	id := l.names.id(c)
+	l.lastCur = id + 1
+	return id
 }
 
 // insert puts pos into idx, kept in time order; the newest record goes after others of equal time.
@@ -254,6 +274,23 @@ func (l *MemoryLog) loc(z *time.Location) uint16 {
 // before, and a number naming the value (equal values of other representations, 1.0 and 1.00, get
 // other numbers).
 func (l *MemoryLog) dec(d decimal.Decimal) internedDec {
+	// The cache's hash reads the coefficient's low 64 bits, right or not: a hit is confirmed by
+	// comparing exponent and value, which together are the representation.
+	exp := d.Exponent()
+	c := &l.decCache[(uint64(d.CoefficientInt64())*0x9E3779B97F4A7C15^uint64(exp)*0xC2B2AE3D27D4EB4F)>>(64-decCacheBits)]
+	if *c > 0 {
+		if s := l.decs[*c-1]; s.Exponent() == exp && s.Cmp(d) == 0 {
+			return internedDec{s, *c - 1}
+		}
+	}
+	v := l.decSlow(d)
+	*c = v.id + 1
+	return v
+}
+
+const decCacheBits, payCacheBits = 12, 6
+
+func (l *MemoryLog) decSlow(d decimal.Decimal) internedDec {
 	if d.NumDigits() < 19 {
 		k := decKey{d.CoefficientInt64(), d.Exponent()}
 		if v, ok := l.decimals[k]; ok {
@@ -275,6 +312,36 @@ func (l *MemoryLog) dec(d decimal.Decimal) internedDec {
 }
 
 func (l *MemoryLog) payment(p b2bkit.PaymentTerms) uint32 {
+	h := uint64(len(p.Installments))
+	for _, in := range p.Installments {
+		h = (h ^ uint64(in.Share.CoefficientInt64())) * 0x9E3779B97F4A7C15
+		h = (h ^ uint64(in.Share.Exponent())<<40 ^ uint64(in.Due)<<32 ^ uint64(in.Days)) * 0xC2B2AE3D27D4EB4F
+	}
+	c := &l.payCache[h>>(64-payCacheBits)]
+	if *c > 0 && sameSchedule(l.payments[*c-1].Installments, p.Installments) {
+		return *c - 1
+	}
+	i := l.paymentSlow(p)
+	*c = i + 1
+	return i
+}
+
+// sameSchedule reports whether a and b are the same installments written the same way (0.3 is
+// not 0.30: the log gives back what it was given).
+func sameSchedule(a, b []b2bkit.Installment) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Due != b[i].Due || a[i].Days != b[i].Days || a[i].Share.Exponent() != b[i].Share.Exponent() ||
+			a[i].Share.Cmp(b[i].Share) != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func (l *MemoryLog) paymentSlow(p b2bkit.PaymentTerms) uint32 {
 	b := l.keyBuf[:0]
 	for _, in := range p.Installments {
 		if in.Share.NumDigits() < 19 {
