@@ -168,6 +168,12 @@ func (m Match) IsSubsidised() bool { return m.Subsidy.Sign() > 0 }
 // currency, invalid terms ("terms.…"), a missing time, an unknown status, mode or channel. The error
 // matches b2bkit.ErrInvalid.
 func (m Match) Validate() error {
+	return m.validate(nil)
+}
+
+// validate is Validate that also tells Append, in small, which of quantity, unit price and subsidy
+// have coefficients that fit in int64 (it counts their digits anyway).
+func (m *Match) validate(small *[3]bool) error {
 	var errs []error
 	for _, f := range []struct{ name, v string }{
 		{"id", m.ID}, {"buyer", string(m.Buyer)}, {"seller", string(m.Seller)}, {"sku", string(m.SKU)},
@@ -182,9 +188,15 @@ func (m Match) Validate() error {
 	if m.Buyer != "" && m.Buyer == m.Seller {
 		errs = append(errs, b2bkit.Invalid("seller", "must not be the buyer"))
 	}
-	errs = checkAmount(errs, "quantity", m.Quantity, false)
-	errs = checkAmount(errs, "unit_price", m.UnitPrice, false)
-	errs = checkAmount(errs, "subsidy", m.Subsidy, true)
+	var digits [3]int
+	errs, digits[0] = checkAmount(errs, "quantity", m.Quantity, false)
+	errs, digits[1] = checkAmount(errs, "unit_price", m.UnitPrice, false)
+	errs, digits[2] = checkAmount(errs, "subsidy", m.Subsidy, true)
+	if small != nil {
+		for i, n := range digits {
+			small[i] = n < 19
+		}
+	}
 	if err := b2bkit.ValidateCurrency(m.Currency); err != nil {
 		errs = append(errs, b2bkit.InField("currency", err))
 	}
@@ -210,16 +222,18 @@ func (m Match) Validate() error {
 	return errors.Join(errs...)
 }
 
-func checkAmount(errs []error, field string, d decimal.Decimal, zeroOK bool) []error {
+// checkAmount also returns the number of digits of d's coefficient.
+func checkAmount(errs []error, field string, d decimal.Decimal, zeroOK bool) ([]error, int) {
+	n := d.NumDigits()
 	switch {
-	case d.NumDigits() > MaxDigits || d.Exponent() < -b2bkit.MaxDecimalPlaces || d.Exponent() > MaxDigits:
-		return append(errs, b2bkit.Invalid(field, "out of range"))
+	case n > MaxDigits || d.Exponent() < -b2bkit.MaxDecimalPlaces || d.Exponent() > MaxDigits:
+		return append(errs, b2bkit.Invalid(field, "out of range")), n
 	case zeroOK && d.Sign() < 0:
-		return append(errs, b2bkit.Invalid(field, "must be >= 0"))
+		return append(errs, b2bkit.Invalid(field, "must be >= 0")), n
 	case !zeroOK && d.Sign() <= 0:
-		return append(errs, b2bkit.Invalid(field, "must be > 0"))
+		return append(errs, b2bkit.Invalid(field, "must be > 0")), n
 	}
-	return errs
+	return errs, n
 }
 
 // Times are kept to years a trade can have, so they fit in int64 nanoseconds.

@@ -7,7 +7,6 @@ import (
 	"iter"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -29,6 +28,8 @@ type MemoryLog struct {
 	seed maphash.Seed
 	// seeded says seed is set: the zero log makes one on its first append.
 	seeded bool
+	// idBytes holds the IDs of the records.
+	idBytes idArena
 	// keyBuf builds payment-schedule keys without allocating.
 	keyBuf []byte
 
@@ -37,7 +38,7 @@ type MemoryLog struct {
 	// The indexes by name id (see names): the records of each SKU, buyer and seller, in time order.
 	bySKU, byBuyer, bySeller [][]uint32
 
-	names     intern[string]
+	names     nameTable
 	locs      intern[*time.Location]
 	lastLoc   *time.Location
 	lastLocID uint16
@@ -48,7 +49,7 @@ type MemoryLog struct {
 	decs      []decimal.Decimal // the interned decimals, by id
 	// decCache and payCache remember, by a cheap hash, the id + 1 of a decimal or schedule seen
 	// before, so the common repeats skip the maps; a hit is confirmed against the stored value.
-	decCache [1 << decCacheBits]uint32
+	decCache [1 << decCacheBits]decSlot
 	payCache [1 << payCacheBits]uint32
 	// lastCur is the id + 1 of the last currency: a platform mostly trades in one.
 	lastCur uint32
@@ -64,14 +65,13 @@ var _ Log = (*MemoryLog)(nil)
 // record is a Match as MemoryLog stores it: names, zones and schedules as indexes into tables,
 // times as nanoseconds, decimals shared with every other record holding the same value.
 type record struct {
-	id                        string
-	at, ordered, deliver      int64
-	qtyID, priceID, subsidyID uint32 // the amounts, as ids of the log's interned decimals
-	lead                      int32  // Terms.LeadDays(), kept for the book's normalisation memo
-	buyer, seller, sku, cur   uint32
-	pay                       uint32
-	atLoc, ordLoc, delLoc     uint16
-	status, mode, channel     uint8
+	at, ordered, deliver         int64
+	qtyID, priceID, subsidyID    uint32 // the amounts, as ids of the log's interned decimals
+	buyer, seller, sku, cur, pay uint32
+	idRef                        uint32 // the ID, in the log's idArena, of idLen bytes
+	lead                         int16  // Terms.LeadDays() (0..b2bkit.MaxTermDays), for the book's memo
+	atLoc, ordLoc, delLoc        uint16
+	idLen, status, mode, channel uint8
 }
 
 const chunkBits = 12
@@ -147,7 +147,8 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := m.Validate(); err != nil {
+	var small [3]bool // quantity, unit price, subsidy
+	if err := m.validate(&small); err != nil {
 		return fmt.Errorf("matching: %w", b2bkit.InField("match", err))
 	}
 	l.mu.Lock()
@@ -163,20 +164,20 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 		}
 		return fmt.Errorf("matching: %w", b2bkit.Conflict("match", m.ID, "stored with other content"))
 	}
-	if l.recs.n >= 1<<32-1 || len(l.locs.vals) >= 1<<16-3 || len(l.decs) >= 1<<32-256 {
+	if l.recs.n >= 1<<32-1 || len(l.locs.vals) >= 1<<16-3 || len(l.decs) >= 1<<32-256 || !l.idBytes.fits(len(m.ID)) {
 		return fmt.Errorf("matching: %w", b2bkit.Conflict("match", m.ID, "the in-memory log is full"))
 	}
-	m.ID = strings.Clone(m.ID) // do not pin the caller's buffer
 	r := record{
-		id: m.ID, subsidyID: l.dec(m.Subsidy).id, lead: int32(m.Terms.LeadDays()),
+		idRef: l.idBytes.add(m.ID), idLen: uint8(len(m.ID)), // copied: the caller's buffer is not pinned
+		subsidyID: l.dec(m.Subsidy, small[2]).id, lead: int16(m.Terms.LeadDays()),
 		at: m.At.UnixNano(), ordered: m.Terms.OrderedAt.UnixNano(), deliver: m.Terms.DeliverBy.UnixNano(),
-		buyer: l.names.id(string(m.Buyer)), seller: l.names.id(string(m.Seller)),
-		sku: l.names.id(string(m.SKU)), cur: l.currency(m.Currency), pay: l.payment(m.Terms.Payment),
+		buyer: l.names.id(l.seed, string(m.Buyer)), seller: l.names.id(l.seed, string(m.Seller)),
+		sku: l.names.id(l.seed, string(m.SKU)), cur: l.currency(m.Currency), pay: l.payment(m.Terms.Payment),
 		atLoc: l.loc(m.At.Location()), ordLoc: l.loc(m.Terms.OrderedAt.Location()),
 		delLoc: l.loc(m.Terms.DeliverBy.Location()),
 		status: uint8(m.Status), mode: uint8(m.Mode), channel: uint8(m.Channel),
 	}
-	r.qtyID, r.priceID = l.dec(m.Quantity).id, l.dec(m.UnitPrice).id
+	r.qtyID, r.priceID = l.dec(m.Quantity, small[0]).id, l.dec(m.UnitPrice, small[1]).id
 	pos := l.recs.push(r)
 	l.ids.put(tag, pos, slot)
 	// Matches mostly arrive in time order: then every index just grows at its end.
@@ -225,18 +226,21 @@ func (l *MemoryLog) find(tag uint32, id string) (pos uint32, found bool, slot ui
 		if e == 0 {
 			return 0, false, i
 		}
-		if uint32(e>>32) == tag && l.recs.at(uint32(e)-1).id == id {
+		if uint32(e>>32) == tag && l.idOf(l.recs.at(uint32(e)-1)) == id {
 			return uint32(e) - 1, true, i
 		}
 	}
 }
+
+// idOf is the ID of a stored record.
+func (l *MemoryLog) idOf(r *record) string { return l.idBytes.get(r.idRef, r.idLen) }
 
 // currency interns a currency code, remembering the last one.
 func (l *MemoryLog) currency(c string) uint32 {
 	if l.lastCur > 0 && l.names.vals[l.lastCur-1] == c {
 		return l.lastCur - 1
 	}
-	id := l.names.id(c)
+	id := l.names.id(l.seed, c)
 	l.lastCur = id + 1
 	return id
 }
@@ -272,35 +276,37 @@ func (l *MemoryLog) loc(z *time.Location) uint16 {
 
 // dec returns a decimal equal to d that shares its coefficient with every equal value stored
 // before, and a number naming the value (equal values of other representations, 1.0 and 1.00, get
-// other numbers).
-func (l *MemoryLog) dec(d decimal.Decimal) internedDec {
-	// The cache's hash reads the coefficient's low 64 bits, right or not: a hit is confirmed by
-	// comparing exponent and value, which together are the representation.
-	exp := d.Exponent()
-	c := &l.decCache[(uint64(d.CoefficientInt64())*0x9E3779B97F4A7C15^uint64(exp)*0xC2B2AE3D27D4EB4F)>>(64-decCacheBits)]
-	if *c > 0 {
-		if s := l.decs[*c-1]; s.Exponent() == exp && s.Cmp(d) == 0 {
-			return internedDec{s, *c - 1}
-		}
+// other numbers). small says d's coefficient fits in int64; values that repeat are then found in
+// decCache by coefficient and exponent, without a map.
+func (l *MemoryLog) dec(d decimal.Decimal, small bool) internedDec {
+	if !small {
+		return l.bigDec(d)
 	}
-	v := l.decSlow(d)
-	*c = v.id + 1
+	k := decKey{d.CoefficientInt64(), d.Exponent()}
+	c := &l.decCache[(uint64(k.coef)*0x9E3779B97F4A7C15^uint64(k.exp)*0xC2B2AE3D27D4EB4F)>>(64-decCacheBits)]
+	if c.id > 0 && c.k == k {
+		return internedDec{l.decs[c.id-1], c.id - 1}
+	}
+	v, ok := l.decimals[k]
+	if !ok {
+		v = internedDec{decimal.New(k.coef, k.exp), uint32(len(l.decs))}
+		l.decs = append(l.decs, v.d)
+		l.decimals[k] = v
+	}
+	*c = decSlot{k, v.id + 1}
 	return v
+}
+
+// A decSlot remembers an interned decimal: its coefficient and exponent, and its id + 1 (0: empty).
+type decSlot struct {
+	k  decKey
+	id uint32
 }
 
 const decCacheBits, payCacheBits = 12, 6
 
-func (l *MemoryLog) decSlow(d decimal.Decimal) internedDec {
-	if d.NumDigits() < 19 {
-		k := decKey{d.CoefficientInt64(), d.Exponent()}
-		if v, ok := l.decimals[k]; ok {
-			return v
-		}
-		v := internedDec{decimal.New(k.coef, k.exp), uint32(len(l.decs))}
-		l.decs = append(l.decs, v.d)
-		l.decimals[k] = v
-		return v
-	}
+// bigDec interns a decimal whose coefficient does not fit in int64.
+func (l *MemoryLog) bigDec(d decimal.Decimal) internedDec {
 	k := d.Coefficient().String() + "e" + strconv.Itoa(int(d.Exponent()))
 	if v, ok := l.bigDecims[k]; ok {
 		return v
@@ -365,7 +371,7 @@ func (l *MemoryLog) paymentSlow(p b2bkit.PaymentTerms) uint32 {
 	i := uint32(len(l.payments))
 	ins := make([]b2bkit.Installment, len(p.Installments))
 	for j, in := range p.Installments {
-		ins[j] = b2bkit.Installment{Share: l.dec(in.Share).d, Due: in.Due, Days: in.Days}
+		ins[j] = b2bkit.Installment{Share: l.dec(in.Share, in.Share.NumDigits() < 19).d, Due: in.Due, Days: in.Days}
 	}
 	l.payments = append(l.payments, b2bkit.PaymentTerms{Installments: ins})
 	l.payIndex[k] = i
@@ -385,7 +391,7 @@ func (l *MemoryLog) decode(r *record) Match {
 func (l *MemoryLog) decodeShared(r *record) Match {
 	loc := l.locs.vals
 	return Match{
-		ID: r.id, Buyer: b2bkit.CompanyID(l.names.vals[r.buyer]), Seller: b2bkit.CompanyID(l.names.vals[r.seller]),
+		ID: l.idOf(r), Buyer: b2bkit.CompanyID(l.names.vals[r.buyer]), Seller: b2bkit.CompanyID(l.names.vals[r.seller]),
 		SKU: b2bkit.SKU(l.names.vals[r.sku]), Quantity: l.decs[r.qtyID], UnitPrice: l.decs[r.priceID], Currency: l.names.vals[r.cur],
 		Terms: b2bkit.Terms{
 			Payment:   l.payments[r.pay],
@@ -531,7 +537,7 @@ func (l *MemoryLog) index(f *Filter) (idx []uint32, ok bool) {
 		if c.name == "" {
 			continue
 		}
-		n, found := l.names.index[c.name]
+		n, found, _, _ := l.names.find(l.seed, c.name)
 		if !found {
 			return nil, false
 		}

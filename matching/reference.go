@@ -117,7 +117,7 @@ func (b *Book) ReferencePrice(ctx context.Context, sku b2bkit.SKU, r pricing.Req
 			}
 			if c != cur {
 				if anyCurrency {
-					return mixed(rec.id, c)
+					return mixed(ml.idOf(rec), c)
 				}
 				return nil // another market
 			}
@@ -126,7 +126,7 @@ func (b *Book) ReferencePrice(ctx context.Context, sku b2bkit.SKU, r pricing.Req
 				m = ml.decodeShared(rec)
 				var err error
 				if u, err = n.normalizeKeyed(&m, rec.termsKey(), true); err != nil {
-					return fmt.Errorf("matching: match %s: %w", rec.id, err)
+					return fmt.Errorf("matching: match %s: %w", ml.idOf(rec), err)
 				}
 			}
 			acc.add(u, n.qtyUnits(ml, rec), ml.decs[rec.qtyID], time.Unix(0, rec.at).In(ml.locs.vals[rec.atLoc]))
