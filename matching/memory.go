@@ -169,7 +169,7 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 	}
 	r := record{
 		idRef: l.idBytes.add(m.ID), idLen: uint8(len(m.ID)), // copied: the caller's buffer is not pinned
-		subsidyID: l.dec(m.Subsidy, small[2]).id, lead: int16(m.Terms.LeadDays()),
+		subsidyID: l.dec(m.Subsidy, small[2]).id, lead: int16(leadDays(m.Terms.OrderedAt, m.Terms.DeliverBy)),
 		at: m.At.UnixNano(), ordered: m.Terms.OrderedAt.UnixNano(), deliver: m.Terms.DeliverBy.UnixNano(),
 		buyer: l.names.id(l.seed, string(m.Buyer)), seller: l.names.id(l.seed, string(m.Seller)),
 		sku: l.names.id(l.seed, string(m.SKU)), cur: l.currency(m.Currency), pay: l.payment(m.Terms.Payment),
@@ -232,6 +232,22 @@ func (l *MemoryLog) find(tag uint32, id string) (pos uint32, found bool, slot ui
 	}
 }
 
+// leadDays is b2bkit.DaysBetween(a, b) for b >= a, counted from the zones' offsets instead of
+// calendar dates: a match's terms have been validated when it is computed.
+func leadDays(a, b time.Time) int {
+	_, offA := a.Zone()
+	_, offB := b.In(a.Location()).Zone()
+	return int(floorDiv(b.Unix()+int64(offB), 86400) - floorDiv(a.Unix()+int64(offA), 86400))
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b < 0 {
+		q--
+	}
+	return q
+}
+
 // idOf is the ID of a stored record.
 func (l *MemoryLog) idOf(r *record) string { return l.idBytes.get(r.idRef, r.idLen) }
 
@@ -254,6 +270,11 @@ func (l *MemoryLog) insert(idx []uint32, pos uint32, inOrder bool) []uint32 {
 	}
 	at := l.recs.at(pos).at
 	if inOrder || l.recs.at(idx[n-1]).at <= at {
+		if n == cap(idx) {
+			// Double, where append grows long slices by a quarter: copying is what costs here,
+			// each copy into memory the process touches for the first time.
+			idx = slices.Grow(idx, n)
+		}
 		return append(idx, pos)
 	}
 	i, _ := slices.BinarySearchFunc(idx, at, func(p uint32, t int64) int {
