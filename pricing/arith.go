@@ -31,14 +31,26 @@ func coef(d decimal.Decimal) (neg bool, mag uint64, ok bool) {
 // fromMag turns a 128-bit magnitude with scale into a decimal, rounding HalfUp to at most scale
 // places when it has more; ok is false when the result does not fit in an int64.
 func fromMag(neg bool, hi, lo uint64, exp int32, scale int32) (decimal.Decimal, bool) {
+	v, exp, ok := roundMag(hi, lo, exp, scale)
+	if !ok {
+		return decimal.Decimal{}, false
+	}
+	if neg {
+		v = -v
+	}
+	return decimal.New(v, exp), true
+}
+
+// roundMag is fromMag's magnitude and exponent, before the decimal is built.
+func roundMag(hi, lo uint64, exp int32, scale int32) (int64, int32, bool) {
 	if exp < -scale {
 		k := -scale - exp
 		if k > 19 {
-			return decimal.Decimal{}, false
+			return 0, 0, false
 		}
 		p := pow10[k]
 		if hi >= p {
-			return decimal.Decimal{}, false
+			return 0, 0, false
 		}
 		q, r := bits.Div64(hi, lo, p)
 		if r >= p-r { // r*2 >= p without overflow
@@ -47,13 +59,9 @@ func fromMag(neg bool, hi, lo uint64, exp int32, scale int32) (decimal.Decimal, 
 		hi, lo, exp = 0, q, -scale
 	}
 	if hi != 0 || lo > 1<<63-1 {
-		return decimal.Decimal{}, false
+		return 0, 0, false
 	}
-	v := int64(lo)
-	if neg {
-		v = -v
-	}
-	return decimal.New(v, exp), true
+	return int64(lo), exp, true
 }
 
 // mulRound is a.Mul(b) rounded HalfUp to scale places when it has more.
@@ -193,45 +201,54 @@ func mulDivRound(a, b, c decimal.Decimal, scale int32) decimal.Decimal {
 
 // mulDiv128 computes ma x mb x 10^k / mc rounded HalfUp as a decimal at -scale, if it fits.
 func mulDiv128(neg bool, ma, mb, mc uint64, k, scale int32) (decimal.Decimal, bool) {
+	v, ok := mulDivMag(neg, ma, mb, mc, k)
+	if !ok {
+		return decimal.Decimal{}, false
+	}
+	return decimal.New(v, -scale), true
+}
+
+// mulDivMag is ma x mb x 10^k / mc rounded HalfUp, signed, if it fits in an int64.
+func mulDivMag(neg bool, ma, mb, mc uint64, k int32) (int64, bool) {
 	hi, lo := bits.Mul64(ma, mb)
 	switch {
 	case k > 19 || k < -19:
-		return decimal.Decimal{}, false
+		return 0, false
 	case k > 0:
 		p := pow10[k]
 		h1, l1 := bits.Mul64(lo, p)
 		h2, l2 := bits.Mul64(hi, p)
 		if h2 != 0 {
-			return decimal.Decimal{}, false
+			return 0, false
 		}
 		var carry uint64
 		hi, carry = bits.Add64(l2, h1, 0)
 		if carry != 0 {
-			return decimal.Decimal{}, false
+			return 0, false
 		}
 		lo = l1
 	case k < 0:
 		h, l := bits.Mul64(mc, pow10[-k])
 		if h != 0 {
-			return decimal.Decimal{}, false
+			return 0, false
 		}
 		mc = l
 	}
 	if hi >= mc {
-		return decimal.Decimal{}, false
+		return 0, false
 	}
 	q, r := bits.Div64(hi, lo, mc)
 	if r >= mc-r {
 		q++
 	}
 	if q > 1<<63-1 {
-		return decimal.Decimal{}, false
+		return 0, false
 	}
 	v := int64(q)
 	if neg {
 		v = -v
 	}
-	return decimal.New(v, -scale), true
+	return v, true
 }
 
 // lessThan is a.LessThan(b) without allocating when both coefficients fit: shopspring rescales
@@ -265,4 +282,201 @@ func lessThan(a, b decimal.Decimal) bool {
 		return magGreater
 	}
 	return magLess
+}
+
+// addDec is a.Add(b), with the same coefficient and exponent, computed in int64 when both
+// coefficients fit: shopspring rescales through big.Int multiplications and allocates for each.
+func addDec(a, b decimal.Decimal) decimal.Decimal {
+	if s, ok := sumFix(a, b, false); ok {
+		return s
+	}
+	return a.Add(b)
+}
+
+// subDec is a.Sub(b), with the same coefficient and exponent; see addDec.
+func subDec(a, b decimal.Decimal) decimal.Decimal {
+	if s, ok := sumFix(a, b, true); ok {
+		return s
+	}
+	return a.Sub(b)
+}
+
+// sumFix is a + b (or a - b when sub) at the smaller of the two exponents, as shopspring adds, when
+// the coefficients and the result fit in an int64.
+func sumFix(a, b decimal.Decimal, sub bool) (decimal.Decimal, bool) {
+	na, ma, oka := coef(a)
+	nb, mb, okb := coef(b)
+	if !oka || !okb {
+		return decimal.Decimal{}, false
+	}
+	ca, cb := int64(ma), int64(mb)
+	if na {
+		ca = -ca
+	}
+	if nb != sub {
+		cb = -cb
+	}
+	ea, eb := a.Exponent(), b.Exponent()
+	e := min(ea, eb)
+	if ea-e > 18 || eb-e > 18 {
+		return decimal.Decimal{}, false
+	}
+	ca, ok1 := b2bkit.MulChecked(ca, int64(pow10[ea-e]))
+	cb, ok2 := b2bkit.MulChecked(cb, int64(pow10[eb-e]))
+	s, ok3 := b2bkit.AddChecked(ca, cb)
+	if !ok1 || !ok2 || !ok3 {
+		return decimal.Decimal{}, false
+	}
+	return decimal.New(s, e), true
+}
+
+// fixed is a decimal held as an int64 coefficient and an exponent: an intermediate the quote loop
+// compares without building a decimal (and allocating) unless it has to keep it.
+type fixed struct {
+	c   int64
+	exp int32
+}
+
+func (f fixed) dec() decimal.Decimal { return decimal.New(f.c, f.exp) }
+
+// mulRoundFixed is mulRound(a, b, scale) as a fixed, when the operands and the result fit; it
+// gives the value mulRound gives, with the same exponent.
+func mulRoundFixed(a, b decimal.Decimal, scale int32) (fixed, bool) {
+	if a.IsZero() || b.IsZero() {
+		return fixed{}, true // decimal.Zero: 0e0
+	}
+	na, ma, oka := coef(a)
+	nb, mb, okb := coef(b)
+	if !oka || !okb {
+		return fixed{}, false
+	}
+	hi, lo := bits.Mul64(ma, mb)
+	v, exp, ok := roundMag(hi, lo, a.Exponent()+b.Exponent(), scale)
+	if !ok {
+		return fixed{}, false
+	}
+	if na != nb {
+		v = -v
+	}
+	return fixed{v, exp}, true
+}
+
+// lessThanFixed is a < b for a decimal and a fixed, without allocating when a's coefficient fits.
+func lessThanFixed(a decimal.Decimal, b fixed) bool {
+	na, ma, oka := coef(a)
+	if !oka {
+		return a.LessThan(b.dec())
+	}
+	ca := int64(ma)
+	if na {
+		ca = -ca
+	}
+	return cmpFixed(fixed{ca, a.Exponent()}, b) < 0
+}
+
+// cmpFixed compares two fixed numbers exactly, in 128 bits at the smaller exponent.
+func cmpFixed(a, b fixed) int {
+	sa, sb := sign(a.c), sign(b.c)
+	if sa != sb || sa == 0 {
+		return cmpInt(sa, sb)
+	}
+	if a.exp-b.exp > 19 || b.exp-a.exp > 19 {
+		return a.dec().Cmp(b.dec())
+	}
+	ma, mb := abs64(a.c), abs64(b.c)
+	var ahi, alo, bhi, blo uint64
+	if a.exp >= b.exp {
+		ahi, alo = bits.Mul64(ma, pow10[a.exp-b.exp])
+		blo = mb
+	} else {
+		bhi, blo = bits.Mul64(mb, pow10[b.exp-a.exp])
+		alo = ma
+	}
+	c := 0
+	switch {
+	case ahi < bhi || ahi == bhi && alo < blo:
+		c = -1
+	case ahi > bhi || ahi == bhi && alo > blo:
+		c = 1
+	}
+	return c * sa
+}
+
+func sign(x int64) int {
+	switch {
+	case x < 0:
+		return -1
+	case x > 0:
+		return 1
+	}
+	return 0
+}
+
+func cmpInt(a, b int) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func abs64(x int64) uint64 {
+	if x < 0 {
+		return uint64(-x)
+	}
+	return uint64(x)
+}
+
+// fixedOf is d as a fixed, when its coefficient fits.
+func fixedOf(d decimal.Decimal) (fixed, bool) {
+	neg, m, ok := coef(d)
+	if !ok {
+		return fixed{}, false
+	}
+	c := int64(m)
+	if neg {
+		c = -c
+	}
+	return fixed{c, d.Exponent()}, true
+}
+
+// subFixed is a - b at the smaller exponent, as decimal Sub gives it, when it fits.
+func subFixed(a, b fixed) (fixed, bool) {
+	e := min(a.exp, b.exp)
+	if a.exp-e > 18 || b.exp-e > 18 {
+		return fixed{}, false
+	}
+	ca, ok1 := b2bkit.MulChecked(a.c, int64(pow10[a.exp-e]))
+	cb, ok2 := b2bkit.MulChecked(b.c, int64(pow10[b.exp-e]))
+	if !ok1 || !ok2 || cb == -1<<63 {
+		return fixed{}, false
+	}
+	s, ok := b2bkit.AddChecked(ca, -cb)
+	return fixed{s, e}, ok
+}
+
+// mulDivRoundFixed is mulDivRound(a, b, c, scale) as a fixed at -scale, when it fits.
+func mulDivRoundFixed(a, b, c fixed, scale int32) (fixed, bool) {
+	if c.c <= 0 {
+		return fixed{}, false
+	}
+	v, ok := mulDivMag((a.c < 0) != (b.c < 0), abs64(a.c), abs64(b.c), uint64(c.c), a.exp+b.exp-c.exp+scale)
+	return fixed{v, -scale}, ok
+}
+
+// mulRoundByFixed is mulRound(a, f.dec(), scale) without building f.dec().
+func mulRoundByFixed(a decimal.Decimal, f fixed, scale int32) decimal.Decimal {
+	if a.IsZero() || f.c == 0 {
+		return decimal.Zero
+	}
+	na, ma, ok := coef(a)
+	if ok {
+		hi, lo := bits.Mul64(ma, abs64(f.c))
+		if d, ok := fromMag(na != (f.c < 0), hi, lo, a.Exponent()+f.exp, scale); ok {
+			return d
+		}
+	}
+	return mulRound(a, f.dec(), scale)
 }

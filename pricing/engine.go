@@ -271,14 +271,37 @@ func mostSpecific(cands []*crule) *crule {
 	return best
 }
 
-// termsInfo is what a quote needs from the request's terms; QuoteMany computes it once per terms.
+// termsInfo is what a quote needs from the request's terms; QuoteMany computes it once per terms
+// and shares it across the lines with those terms, with what it caches on the way.
 type termsInfo struct {
 	lead       int
 	creditDays decimal.Decimal
+	credit     bool // the payment terms grant credit
+
+	// The last reference credit days computed, for step refStep; the last payment fraction, for
+	// rule payRule (and as a decimal, once asked for); the last early-payment date, for earlyDays
+	// days after delivery.
+	refStep   *cstep
+	ref       decimal.Decimal
+	payRule   *crule
+	payFrac   fixed
+	payDec    decimal.Decimal
+	payDecSet bool
+	earlySet  bool
+	earlyDays int
+	earlyBy   time.Time
 }
 
 func newTermsInfo(t b2bkit.Terms) termsInfo {
-	return termsInfo{lead: t.LeadDays(), creditDays: t.CreditDays()}
+	return termsInfo{lead: t.LeadDays(), creditDays: t.CreditDays(), credit: t.Payment.IsCredit()}
+}
+
+// payBy is the last day to take an early-payment discount: delivery plus days.
+func (ti *termsInfo) payBy(delivery time.Time, days int) time.Time {
+	if !ti.earlySet || ti.earlyDays != days {
+		ti.earlySet, ti.earlyDays, ti.earlyBy = true, days, b2bkit.AddDays(delivery, days)
+	}
+	return ti.earlyBy
 }
 
 // refCredit is the credit days of the step's reference terms with the request's lead time.
@@ -286,7 +309,10 @@ func (s *cstep) refCredit(ti *termsInfo) decimal.Decimal {
 	if s.refOrderShare.IsZero() {
 		return s.refDays
 	}
-	return s.refDays.Sub(s.refOrderShare.Mul(decimal.NewFromInt(int64(ti.lead))))
+	if ti.refStep != s {
+		ti.refStep, ti.ref = s, s.refDays.Sub(s.refOrderShare.Mul(decimal.NewFromInt(int64(ti.lead))))
+	}
+	return ti.ref
 }
 
 // fraction is the rule's adjustment as a fraction of the price, for the kinds priced in percent
@@ -304,6 +330,16 @@ func (r *crule) fraction(s *cstep, req *Request, ti *termsInfo) (decimal.Decimal
 		if r.rate.IsZero() {
 			return decimal.Zero, true
 		}
+		if ti.payRule == r && ti.payDecSet {
+			return ti.payDec, true
+		}
+		if fx, ok := r.payFraction(s, ti); ok {
+			ti.payDec, ti.payDecSet = fx.dec(), true
+			if fx.c == 0 {
+				ti.payDec = decimal.Zero
+			}
+			return ti.payDec, true
+		}
 		delta := ti.creditDays
 		if ref := s.refCredit(ti); !ref.IsZero() {
 			delta = delta.Sub(ref)
@@ -316,6 +352,43 @@ func (r *crule) fraction(s *cstep, req *Request, ti *termsInfo) (decimal.Decimal
 		return r.frac, r.Amount.IsZero()
 	}
 	return decimal.Zero, false
+}
+
+// payFraction is a payment rule's fraction, rate x (credit days - reference credit days) / 365
+// rounded HalfUp to FractionScale places, in integers: fraction gives the same as a decimal. ok
+// is false when a number does not fit and the decimal path must decide.
+func (r *crule) payFraction(s *cstep, ti *termsInfo) (fixed, bool) {
+	if ti.payRule == r {
+		return ti.payFrac, true
+	}
+	if r.rate.IsZero() {
+		return fixed{}, false // fraction answers without arithmetic
+	}
+	delta, ok := fixedOf(ti.creditDays)
+	if !ok {
+		return fixed{}, false
+	}
+	if ref := s.refCredit(ti); !ref.IsZero() {
+		rf, ok := fixedOf(ref)
+		if !ok {
+			return fixed{}, false
+		}
+		if delta, ok = subFixed(delta, rf); !ok {
+			return fixed{}, false
+		}
+	}
+	f := fixed{}
+	if delta.c != 0 {
+		rate, ok := fixedOf(r.rate)
+		if !ok {
+			return fixed{}, false
+		}
+		if f, ok = mulDivRoundFixed(rate, delta, fixed{365, 0}, FractionScale); !ok {
+			return fixed{}, false
+		}
+	}
+	ti.payRule, ti.payFrac, ti.payDecSet = r, f, false
+	return f, true
 }
 
 // volume returns the fraction of the band x falls in.
@@ -361,4 +434,13 @@ func graduated(bands []cband, q decimal.Decimal) (decimal.Decimal, bool) {
 		}
 	}
 	return sum.DivRound(q, FractionScale), true // exact quotient rounded at a declared scale
+}
+
+// payFixed is the payment rule's fraction in integers, for a payment step whose rule charges a
+// rate; ok is false otherwise, or when the numbers do not fit.
+func (r *crule) payFixed(s *cstep, ti *termsInfo) (fixed, bool) {
+	if s.kind != Payment {
+		return fixed{}, false
+	}
+	return r.payFraction(s, ti)
 }

@@ -168,3 +168,37 @@ func TestQuotes_SameAsBeforeTheFastPaths(t *testing.T) {
 		require.Equal(t, want[i], got[i], "quote %d differs from the pinned one", i)
 	}
 }
+
+// TestNormalize_SameAsBeforeTheFastPaths pins 4,000 normalised prices (value and representation,
+// or the error) under the restaurant and the varied policies to what Normalize gave before the
+// payment step's integer path.
+func TestNormalize_SameAsBeforeTheFastPaths(t *testing.T) {
+	l := catalogSource(t)
+	varied, err := pricing.NewEngine(variedPolicy(), l, &pricing.Options{Now: fixedNow})
+	require.NoError(t, err)
+	rng := rand.New(rand.NewPCG(13, 17))
+	var got []string
+	for _, e := range []*pricing.Engine{restaurantEngine(t), varied} {
+		for range 2000 {
+			from, to := randomRequest(rng), randomRequest(rng)
+			price := decimal.New(int64(1+rng.IntN(1_000_000)), -int32(rng.IntN(5)))
+			p, err := e.Normalize(price, from, to)
+			if err != nil {
+				got = append(got, "error "+err.Error())
+				continue
+			}
+			got = append(got, fmt.Sprintf("%se%d", p.Coefficient(), p.Exponent()))
+		}
+	}
+	const path = "testdata/normalize.golden"
+	if *updateGolden {
+		require.NoError(t, os.WriteFile(path, []byte(strings.Join(got, "\n")+"\n"), 0o644))
+	}
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	want := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	require.Len(t, got, len(want))
+	for i := range want {
+		require.Equal(t, want[i], got[i], "normalised price %d differs from the pinned one", i)
+	}
+}

@@ -151,6 +151,9 @@ func (e *Engine) factorUnits(r *Request) (int64, bool) {
 			ti, haveTerms = newTermsInfo(r.Terms), true
 		}
 		frac := func(c *crule) (int64, bool, bool) { // units, applies, fits
+			if fx, ok := c.payFixed(s, &ti); ok && fx.exp == -FractionScale {
+				return fx.c, true, fx.c <= 1<<62 && fx.c >= -(1<<62)
+			}
 			x, applies := c.fraction(s, r, &ti)
 			if !applies {
 				return 0, false, true

@@ -154,8 +154,11 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 	}
 	ti := newTermsInfo(r.Terms)
 	var scratch [8]*crule
-	q, err := e.quote(ctx, &r, &ti, scratch[:0], nil, e.now())
-	if err != nil {
+	var lines [12]Adjustment // the lines are made here and copied out at their exact number
+	now := e.now()
+	b := batch{now: now, validUntil: b2bkit.AddDays(now, e.policy.ValidDays), left: 1}
+	var q Quote
+	if _, err := e.quote(ctx, &q, &r, &ti, &b, scratch[:0], lines[:0]); err != nil {
 		return Quote{}, err
 	}
 	return q, nil
@@ -167,11 +170,11 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error) {
 	out := make([]Quote, len(reqs))
 	now := e.now()
+	b := batch{now: now, validUntil: b2bkit.AddDays(now, e.policy.ValidDays)}
+	scratch := make([]*crule, 0, 8)
 	per := len(e.steps) + 1
-	slab := make([]Adjustment, len(reqs)*per)
 	var ti termsInfo
 	var prev *b2bkit.Terms
-	scratch := make([]*crule, 0, 8)
 	for i := range reqs {
 		r := &reqs[i]
 		if i&255 == 0 {
@@ -182,20 +185,74 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 		if err := validateLine(r); err != nil {
 			return nil, fmt.Errorf("pricing: %w", b2bkit.InField(fmt.Sprintf("requests[%d]", i), err))
 		}
-		if prev == nil || !prev.Equal(r.Terms) {
+		if prev == nil || !sameTerms(prev, &r.Terms) {
 			if err := termsValid(r.Terms); err != nil {
 				return nil, fmt.Errorf("pricing: %w", b2bkit.InField(fmt.Sprintf("requests[%d].terms", i), err))
 			}
 			ti = newTermsInfo(r.Terms)
 			prev = &r.Terms
 		}
-		q, err := e.quote(ctx, r, &ti, scratch[:0], slab[i*per:i*per:(i+1)*per], now)
+		// The lines are made in place at the end of the current chunk, which has room for a
+		// quote of a line per step; a quote with more lines grows its own.
+		b.left = len(reqs) - i
+		if len(b.slab) < per {
+			b.slab = make([]Adjustment, min(b.left*per, max(maxChunk, per)))
+		}
+		lines, err := e.quote(ctx, &out[i], r, &ti, &b, scratch, b.slab[:0])
 		if err != nil {
 			return nil, fmt.Errorf("requests[%d]: %w", i, err)
 		}
-		out[i] = q
+		if n := len(lines); n > 0 && &lines[0] == &b.slab[0] {
+			out[i].Steps, b.slab = lines[:n:n], b.slab[n:]
+		} else {
+			out[i].Steps = lines
+		}
 	}
 	return out, nil
+}
+
+// sameTerms reports whether two terms are the same to the last detail that can show in a quote
+// (the location of a date, the places of a share), so that what was worked out for one serves the
+// other: Terms.Equal, which compares instants and values, is not enough for that.
+func sameTerms(a, b *b2bkit.Terms) bool {
+	if a.OrderedAt != b.OrderedAt || a.DeliverBy != b.DeliverBy || len(a.Payment.Installments) != len(b.Payment.Installments) {
+		return false
+	}
+	for i, x := range a.Payment.Installments {
+		y := b.Payment.Installments[i]
+		if x.Due != y.Due || x.Days != y.Days || x.Share.Exponent() != y.Share.Exponent() || !x.Share.Equal(y.Share) {
+			return false
+		}
+	}
+	return true
+}
+
+// A batch is what the quotes of one Quote or QuoteMany call share: the clock reading, the
+// validity date, and the memory the quotes keep. QuoteMany makes the lines and early-payment
+// offers of all its quotes in a few large chunks instead of one allocation each.
+type batch struct {
+	now, validUntil time.Time
+	// slab and offers are the unused rest of the current chunks; left is the number of requests
+	// still to quote, which sizes the next chunk.
+	slab   []Adjustment
+	offers []EarlyPaymentOffer
+	left   int
+}
+
+// maxChunk bounds a chunk of lines or offers QuoteMany allocates at once.
+const maxChunk = 1 << 13
+
+// newOffer returns memory for one early-payment offer.
+func (b *batch) newOffer() *EarlyPaymentOffer {
+	if b.left <= 1 {
+		return new(EarlyPaymentOffer)
+	}
+	if len(b.offers) == 0 {
+		b.offers = make([]EarlyPaymentOffer, min(b.left, maxChunk))
+	}
+	o := &b.offers[0]
+	b.offers = b.offers[1:]
+	return o
 }
 
 // validateLine checks what Validate checks besides the terms.
@@ -211,31 +268,29 @@ func validateLine(r *Request) error {
 	return nil
 }
 
-// quote prices one validated request. lines, if it has capacity, is where the adjustment lines go
-// (QuoteMany carves them from one slab); a quote with more lines than that grows its own.
-func (e *Engine) quote(ctx context.Context, r *Request, ti *termsInfo, scratch []*crule, lines []Adjustment, now time.Time) (Quote, error) {
+// quote prices one validated request into q. It finds each step's rules in scratch and builds the
+// lines in lines and returns them. Quote keeps both buffers on its stack and copies the lines out;
+// QuoteMany builds them where they stay.
+func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, ti *termsInfo, b *batch, scratch []*crule, lines []Adjustment) ([]Adjustment, error) {
 	lp, err := e.prices.ListPrice(ctx, r.SKU)
 	if err != nil {
-		return Quote{}, err
+		return nil, err
 	}
 	if !checkNumber(lp.Price) || lp.Price.Sign() <= 0 || !checkNumber(lp.Cost) {
-		return Quote{}, fmt.Errorf("pricing: %w", b2bkit.Invalid("list_price", "sku %q: price list gives an unusable price", r.SKU))
+		return nil, fmt.Errorf("pricing: %w", b2bkit.Invalid("list_price", "sku %q: price list gives an unusable price", r.SKU))
 	}
 	currency := e.currency
 	if currency == "" {
 		currency = lp.Currency
 	} else if lp.Currency != "" && lp.Currency != currency {
-		return Quote{}, fmt.Errorf("pricing: %w", b2bkit.Invalid("list_price.currency", "sku %q is priced in %s, the policy in %s", r.SKU, lp.Currency, currency))
+		return nil, fmt.Errorf("pricing: %w", b2bkit.Invalid("list_price.currency", "sku %q is priced in %s, the policy in %s", r.SKU, lp.Currency, currency))
 	}
 	if r.Currency != "" && currency != "" && r.Currency != currency {
-		return Quote{}, fmt.Errorf("pricing: %w", b2bkit.Invalid("request.currency", "must be %s", currency))
+		return nil, fmt.Errorf("pricing: %w", b2bkit.Invalid("request.currency", "must be %s", currency))
 	}
-	q := Quote{Request: *r, Currency: currency, ListPrice: lp.Price, PolicyName: e.policy.Name,
-		PolicyVersion: e.version, QuotedAt: now, ValidUntil: b2bkit.AddDays(now, e.policy.ValidDays)}
-	if cap(lines) == 0 {
-		lines = make([]Adjustment, 0, len(e.steps)+1)
-	}
-	q.Steps = lines
+	*q = Quote{Request: *r, Currency: currency, ListPrice: lp.Price, PolicyName: e.policy.Name,
+		PolicyVersion: e.version, QuotedAt: b.now, ValidUntil: b.validUntil}
+	lines = lines[:0]
 	price := lp.Price
 	base := price
 	rounded := false
@@ -254,13 +309,13 @@ func (e *Engine) quote(ctx context.Context, r *Request, ti *termsInfo, scratch [
 			} else {
 				pick = mostSpecific(cands)
 			}
-			a := Adjustment{Step: s.name, Kind: Base, Before: price, After: price, Amount: decimal.Zero}
+			lines = append(lines, Adjustment{Step: s.name, Kind: Base, Before: price, After: price, Amount: decimal.Zero})
 			if pick != nil {
-				a.RuleID, a.After, a.Amount = pick.ID, pick.Price, pick.Price.Sub(price)
+				a := &lines[len(lines)-1]
+				a.RuleID, a.After, a.Amount = pick.ID, pick.Price, subDec(pick.Price, price)
 				price = pick.Price
 			}
 			base = price
-			q.Steps = append(q.Steps, a)
 		case Guardrail:
 			g := mostSpecific(cands)
 			if g == nil {
@@ -273,40 +328,40 @@ func (e *Engine) quote(ctx context.Context, r *Request, ti *termsInfo, scratch [
 					q.NeedsApproval = true
 					q.Breaches = append(q.Breaches, a.Breaches...)
 				}
-				q.Steps = append(q.Steps, a)
+				lines = append(lines, a)
 			}
 		case Rounding:
 			g := mostSpecific(cands)
 			if g == nil {
 				continue
 			}
-			a, err := roundLine(s, g.ID, g.Scale, g.RoundingMode, g.Increment, price)
-			if err != nil {
-				return Quote{}, err
+			lines = append(lines, Adjustment{})
+			a := &lines[len(lines)-1]
+			if err := roundLine(a, s, g.ID, g.Scale, g.RoundingMode, g.Increment, price); err != nil {
+				return nil, err
 			}
 			price, q.Scale, rounded = a.After, a.Scale, true
-			q.Steps = append(q.Steps, a)
 		default:
 			var err error
-			price, err = e.adjust(&q, s, si, cands, r, ti, price)
+			price, lines, err = e.adjust(q, b, lines, s, si, cands, r, ti, price)
 			if err != nil {
-				return Quote{}, err
+				return nil, err
 			}
 		}
 	}
 	q.BaseUnitPrice = base
 	if !rounded {
-		a, err := roundLine(nil, "", 2, b2bkit.HalfUp, decimal.Zero, price)
-		if err != nil {
-			return Quote{}, err
+		lines = append(lines, Adjustment{})
+		a := &lines[len(lines)-1]
+		if err := roundLine(a, nil, "", 2, b2bkit.HalfUp, decimal.Zero, price); err != nil {
+			return nil, err
 		}
 		price, q.Scale = a.After, 2
-		q.Steps = append(q.Steps, a)
 	}
 	if price.Sign() <= 0 {
-		return Quote{}, fmt.Errorf("pricing: %w", b2bkit.Invalid("request", "sku %q: the policy prices it at %s, not above zero", r.SKU, price))
+		return nil, fmt.Errorf("pricing: %w", b2bkit.Invalid("request", "sku %q: the policy prices it at %s, not above zero", r.SKU, price))
 	}
-	mode := q.Steps[len(q.Steps)-1].RoundingMode
+	mode := lines[len(lines)-1].RoundingMode // the rounding line is the last (Validate sees to it)
 	q.UnitPrice = price
 	if mode == b2bkit.HalfUp {
 		q.Total = padScale(mulRound(price, r.Quantity, q.Scale), q.Scale)
@@ -315,7 +370,7 @@ func (e *Engine) quote(ctx context.Context, r *Request, ti *termsInfo, scratch [
 	}
 	q.Schedule, err = r.Terms.Schedule(q.Total, q.Scale)
 	if err != nil {
-		return Quote{}, fmt.Errorf("pricing: %w", b2bkit.InField("request.terms", err))
+		return nil, fmt.Errorf("pricing: %w", b2bkit.InField("request.terms", err))
 	}
 	if ep := q.EarlyPayment; ep != nil {
 		if mode == b2bkit.HalfUp {
@@ -324,86 +379,111 @@ func (e *Engine) quote(ctx context.Context, r *Request, ti *termsInfo, scratch [
 			ep.Amount = b2bkit.Round(q.Total.Mul(ep.keep), q.Scale, mode)
 		}
 	}
-	return q, nil
+	if b.left <= 1 {
+		q.Steps = append(make([]Adjustment, 0, len(lines)), lines...)
+	}
+	return lines, nil
+}
+
+// line fills a with what rule c of step s does to the unit price on, and reports whether the rule
+// applies at all.
+func line(a *Adjustment, s *cstep, c *crule, r *Request, ti *termsInfo, on decimal.Decimal) bool {
+	*a = Adjustment{Step: s.name, Kind: s.kind, RuleID: c.ID, Before: on}
+	if s.kind == Tier && !c.Amount.IsZero() {
+		a.Amount, a.Tier = c.Amount, r.Tier
+	} else if fx, ok := c.payFixed(s, ti); ok {
+		// A payment fraction is worked out in integers and never needs to be a decimal here.
+		a.Amount = mulRoundByFixed(on, fx, AmountScale)
+		a.CreditDays, a.ReferenceCreditDays, a.AnnualPercent = ti.creditDays, s.refCredit(ti), c.AnnualPercent
+	} else {
+		f, ok := c.fraction(s, r, ti)
+		if !ok {
+			return false
+		}
+		a.Amount = mulRound(on, f, AmountScale)
+		switch s.kind {
+		case Quantity:
+			a.Percent, a.Mode = f.Shift(2), c.Mode
+		case LeadTime:
+			a.Percent, a.LeadDays = f.Shift(2), ti.lead
+		case Payment:
+			a.CreditDays, a.ReferenceCreditDays, a.AnnualPercent = ti.creditDays, s.refCredit(ti), c.AnnualPercent
+		case Tier:
+			a.Percent, a.Tier = f.Shift(2), r.Tier
+		}
+	}
+	if a.Amount.IsZero() {
+		a.Amount, a.After = decimal.Zero, on
+	} else {
+		a.After = addDec(on, a.Amount)
+	}
+	return true
 }
 
 // adjust runs a percent-priced or fixed-amount step over its matching rules as the step combines
-// them, appending one line per rule applied, and returns the new unit price.
-func (e *Engine) adjust(q *Quote, s *cstep, si int, cands []*crule, r *Request, ti *termsInfo, price decimal.Decimal) (decimal.Decimal, error) {
+// them, appending one line per rule applied to lines, and returns the new unit price and lines.
+func (e *Engine) adjust(q *Quote, b *batch, lines []Adjustment, s *cstep, si int, cands []*crule, r *Request, ti *termsInfo, price decimal.Decimal) (decimal.Decimal, []Adjustment, error) {
 	if len(cands) == 0 {
-		return price, nil
+		return price, lines, nil
 	}
-	line := func(c *crule, on decimal.Decimal) (Adjustment, bool) {
-		a := Adjustment{Step: s.name, Kind: s.kind, RuleID: c.ID, Before: on}
-		if s.kind == Tier && !c.Amount.IsZero() {
-			a.Amount, a.Tier = c.Amount, r.Tier
-		} else {
-			f, ok := c.fraction(s, r, ti)
-			if !ok {
-				return a, false
-			}
-			a.Amount = mulRound(on, f, AmountScale)
-			switch s.kind {
-			case Quantity:
-				a.Percent, a.Mode = f.Shift(2), c.Mode
-			case LeadTime:
-				a.Percent, a.LeadDays = f.Shift(2), ti.lead
-			case Payment:
-				a.CreditDays, a.ReferenceCreditDays, a.AnnualPercent = ti.creditDays, s.refCredit(ti), c.AnnualPercent
-			case Tier:
-				a.Percent, a.Tier = f.Shift(2), r.Tier
-			}
-		}
-		if a.Amount.IsZero() {
-			a.Amount, a.After = decimal.Zero, on
-		} else {
-			a.After = on.Add(a.Amount)
-		}
-		return a, true
+	// next is the slot for a new line; drop takes it back when its rule did not apply.
+	next := func() *Adjustment {
+		lines = append(lines, Adjustment{})
+		return &lines[len(lines)-1]
 	}
+	drop := func() { lines = lines[:len(lines)-1] }
 	switch s.combine {
-	case MostSpecific, BestForBuyer:
-		var best Adjustment
-		found := false
-		if s.combine == MostSpecific {
-			// The most specific rule decides, even when it does not apply to this quantity or lead.
-			best, found = line(mostSpecific(cands), price)
-		} else {
-			for _, c := range cands {
-				if a, ok := line(c, price); ok && (!found || a.Amount.LessThan(best.Amount)) {
-					best, found = a, true
-				}
+	case MostSpecific:
+		// The most specific rule decides, even when it does not apply to this quantity or lead.
+		c := mostSpecific(cands)
+		a := next()
+		if !line(a, s, c, r, ti, price) {
+			drop()
+			return price, lines, nil
+		}
+		price = a.After
+		e.offerEarly(q, b, s, c, r, ti)
+	case BestForBuyer:
+		var best, a Adjustment
+		var bestRule *crule
+		for _, c := range cands {
+			if line(&a, s, c, r, ti, price) && (bestRule == nil || a.Amount.LessThan(best.Amount)) {
+				best, bestRule = a, c
 			}
 		}
-		if !found {
-			return price, nil
+		if bestRule == nil {
+			return price, lines, nil
 		}
 		price = best.After
-		q.Steps = append(q.Steps, best)
-		e.offerEarly(q, s, ruleByID(cands, best.RuleID), r)
+		lines = append(lines, best)
+		e.offerEarly(q, b, s, ruleByID(cands, best.RuleID), r, ti)
 	case Add:
 		start := price
 		for _, c := range cands {
-			if a, ok := line(c, start); ok {
-				a.Before, a.After = price, price.Add(a.Amount)
-				price = a.After
-				q.Steps = append(q.Steps, a)
-				e.offerEarly(q, s, c, r)
+			a := next()
+			if !line(a, s, c, r, ti, start) {
+				drop()
+				continue
 			}
+			a.Before, a.After = price, addDec(price, a.Amount)
+			price = a.After
+			e.offerEarly(q, b, s, c, r, ti)
 		}
 	case Compound:
 		for _, c := range cands {
-			if a, ok := line(c, price); ok {
-				price = a.After
-				q.Steps = append(q.Steps, a)
-				e.offerEarly(q, s, c, r)
+			a := next()
+			if !line(a, s, c, r, ti, price) {
+				drop()
+				continue
 			}
+			price = a.After
+			e.offerEarly(q, b, s, c, r, ti)
 		}
 	}
 	if price.Sign() <= 0 {
-		return price, fmt.Errorf("pricing: %w", b2bkit.Invalid(fmt.Sprintf("policy.steps[%d]", si), "takes the unit price of sku %q to %s", r.SKU, price))
+		return price, lines, fmt.Errorf("pricing: %w", b2bkit.Invalid(fmt.Sprintf("policy.steps[%d]", si), "takes the unit price of sku %q to %s", r.SKU, price))
 	}
-	return price, nil
+	return price, lines, nil
 }
 
 func ruleByID(cands []*crule, id string) *crule {
@@ -416,65 +496,79 @@ func ruleByID(cands []*crule, id string) *crule {
 }
 
 // offerEarly records the first early-payment alternative a payment rule offers on credit terms.
-func (e *Engine) offerEarly(q *Quote, s *cstep, c *crule, r *Request) {
-	if s.kind != Payment || c == nil || c.early == nil || q.EarlyPayment != nil || !r.Terms.Payment.IsCredit() {
+func (e *Engine) offerEarly(q *Quote, b *batch, s *cstep, c *crule, r *Request, ti *termsInfo) {
+	if s.kind != Payment || c == nil || c.early == nil || q.EarlyPayment != nil || !ti.credit {
 		return
 	}
-	q.EarlyPayment = &EarlyPaymentOffer{Terms: c.early.terms, RuleID: c.ID, AnnualPercent: c.early.annual,
-		keep: c.early.keep, PayBy: b2bkit.AddDays(r.Terms.DeliverBy, c.early.terms.WithinDays)}
+	o := b.newOffer()
+	*o = EarlyPaymentOffer{Terms: c.early.terms, RuleID: c.ID, AnnualPercent: c.early.annual,
+		keep: c.early.keep, PayBy: ti.payBy(r.Terms.DeliverBy, c.early.terms.WithinDays)}
+	q.EarlyPayment = o
 }
 
-// guard checks the price against the rule's floor and maximum discount.
+// guard checks the price against the rule's floor and maximum discount. The limits are computed
+// and compared in integers; a decimal is built only for a limit that was broken.
 func guard(s *cstep, g *crule, price, base, cost decimal.Decimal) (Adjustment, bool) {
-	a := Adjustment{Step: s.name, Kind: Guardrail, RuleID: g.ID, Before: price, After: price, Amount: decimal.Zero}
-	limit := decimal.Zero
-	if !g.FloorMarginPercent.IsZero() || !cost.IsZero() {
-		if !cost.IsZero() {
-			floor := mulRound(cost, g.floorK, AmountScale)
-			if lessThan(price, floor) {
-				a.Breaches = append(a.Breaches, Breach{Kind: BelowFloor, RuleID: g.ID, Limit: floor, Price: price})
-				limit = floor
-			}
+	var floor, least fixed
+	var belowFloor, overDiscount, okF, okL bool
+	if !cost.IsZero() {
+		if floor, okF = mulRoundFixed(cost, g.floorK, AmountScale); okF {
+			belowFloor = lessThanFixed(price, floor)
+		} else {
+			f := mulRound(cost, g.floorK, AmountScale)
+			belowFloor = lessThan(price, f)
 		}
 	}
 	if !g.MaxDiscountPercent.IsZero() {
-		least := mulRound(base, g.minK, AmountScale)
-		if lessThan(price, least) {
-			a.Breaches = append(a.Breaches, Breach{Kind: OverMaxDiscount, RuleID: g.ID, Limit: least, Price: price})
-			if least.GreaterThan(limit) {
-				limit = least
-			}
+		if least, okL = mulRoundFixed(base, g.minK, AmountScale); okL {
+			overDiscount = lessThanFixed(price, least)
+		} else {
+			overDiscount = lessThan(price, mulRound(base, g.minK, AmountScale))
 		}
 	}
-	if len(a.Breaches) == 0 {
-		return a, false
+	if !belowFloor && !overDiscount {
+		return Adjustment{}, false
+	}
+	a := Adjustment{Step: s.name, Kind: Guardrail, RuleID: g.ID, Before: price, After: price, Amount: decimal.Zero}
+	limit := decimal.Zero
+	if belowFloor {
+		f := mulRound(cost, g.floorK, AmountScale)
+		a.Breaches = append(a.Breaches, Breach{Kind: BelowFloor, RuleID: g.ID, Limit: f, Price: price})
+		limit = f
+	}
+	if overDiscount {
+		l := mulRound(base, g.minK, AmountScale)
+		a.Breaches = append(a.Breaches, Breach{Kind: OverMaxDiscount, RuleID: g.ID, Limit: l, Price: price})
+		if l.GreaterThan(limit) {
+			limit = l
+		}
 	}
 	if g.OnBreach == Clamp {
-		a.Clamped, a.After, a.Amount = true, limit, limit.Sub(price)
+		a.Clamped, a.After, a.Amount = true, limit, subDec(limit, price)
 	}
 	return a, true
 }
 
-// roundLine rounds the unit price to the increment, or else to the scale, with the mode.
-func roundLine(s *cstep, id string, scale int32, mode b2bkit.RoundingMode, inc, price decimal.Decimal) (Adjustment, error) {
-	a := Adjustment{Step: "rounding", Kind: Rounding, RuleID: id, Before: price, Scale: scale, RoundingMode: mode,
+// roundLine fills a with the rounding of the unit price to the increment, or else to the scale,
+// with the mode.
+func roundLine(a *Adjustment, s *cstep, id string, scale int32, mode b2bkit.RoundingMode, inc, price decimal.Decimal) error {
+	*a = Adjustment{Step: "rounding", Kind: Rounding, RuleID: id, Before: price, Scale: scale, RoundingMode: mode,
 		Increment: inc}
 	if s != nil {
 		a.Step = s.name
 	}
 	var after decimal.Decimal
-	if mode == b2bkit.HalfUp {
+	if !inc.IsZero() {
+		v, err := b2bkit.RoundToIncrement(price, inc, mode)
+		if err != nil {
+			return fmt.Errorf("pricing: %w", b2bkit.InField("policy.rounding", err))
+		}
+		after = padScale(v, scale)
+	} else if mode == b2bkit.HalfUp {
 		after = padScale(roundHalfUp(price, scale), scale)
 	} else {
 		after = b2bkit.Round(price, scale, mode)
 	}
-	if !inc.IsZero() {
-		v, err := b2bkit.RoundToIncrement(price, inc, mode)
-		if err != nil {
-			return a, fmt.Errorf("pricing: %w", b2bkit.InField("policy.rounding", err))
-		}
-		after = padScale(v, scale)
-	}
-	a.After, a.Amount = after, after.Sub(price)
-	return a, nil
+	a.After, a.Amount = after, subDec(after, price)
+	return nil
 }
