@@ -132,3 +132,50 @@ func TestLeadDaysIsDaysBetween(t *testing.T) {
 		require.Equal(t, b2bkit.DaysBetween(a, b), leadDays(a, b), "%s .. %s", a, b)
 	}
 }
+
+// TestScanAllAfterLateMatch: a log appended in time order keeps no list of all records; the first
+// match that comes late makes one, and every scan, before and after, is in time order (equal
+// times in append order), including times before 1970.
+func TestScanAllAfterLateMatch(t *testing.T) {
+	ctx := context.Background()
+	for _, base := range []time.Time{time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC), time.Date(1960, 3, 1, 10, 0, 0, 0, time.UTC)} {
+		l := NewMemoryLog()
+		rng := rand.New(rand.NewPCG(13, 14))
+		var want []Match
+		check := func() {
+			t.Helper()
+			sorted := slices.Clone(want)
+			slices.SortStableFunc(sorted, func(a, b Match) int { return a.At.Compare(b.At) })
+			var got []string
+			for m, err := range l.Scan(ctx, Filter{}) {
+				require.NoError(t, err)
+				got = append(got, m.ID)
+			}
+			var ids []string
+			for _, m := range sorted {
+				ids = append(ids, m.ID)
+			}
+			require.Equal(t, ids, got)
+		}
+		at := base
+		for i := range 3000 {
+			if i < 1000 || rng.IntN(4) > 0 {
+				at = at.Add(time.Duration(rng.IntN(3)) * time.Minute) // in order, some equal
+			} else {
+				at = base.Add(time.Duration(rng.IntN(3000)) * time.Minute) // late, or early
+			}
+			m := Match{ID: fmt.Sprint("M-", i), Buyer: "B", Seller: "S", SKU: "RICE", Quantity: decimal.NewFromInt(1),
+				UnitPrice: decimal.NewFromInt(10), Currency: "CNY",
+				Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: at, DeliverBy: at},
+				At:    at, Channel: b2bkit.Manual}
+			require.NoError(t, l.Append(ctx, m))
+			want = append(want, m)
+			if i == 999 {
+				check()
+				assert.False(t, l.allMade, "in order: no list of all records")
+			}
+		}
+		check()
+		assert.True(t, l.allMade)
+	}
+}

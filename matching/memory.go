@@ -6,6 +6,7 @@ import (
 	"hash/maphash"
 	"iter"
 	"slices"
+	"sort"
 	"strconv"
 	"sync"
 	"time"
@@ -33,8 +34,11 @@ type MemoryLog struct {
 	// keyBuf builds payment-schedule keys without allocating.
 	keyBuf []byte
 
-	all   []uint32 // every record, in time order
-	maxAt int64    // the latest time appended
+	// all is every record in time order, once a record came out of order (allMade); until then it is
+	// just every position in turn and is not kept.
+	all     []uint32
+	allMade bool
+	maxAt   int64 // the latest time appended
 	// The indexes by name id (see names): the records of each SKU, buyer and seller, in time order.
 	bySKU, byBuyer, bySeller [][]uint32
 
@@ -178,12 +182,23 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 		status: uint8(m.Status), mode: uint8(m.Mode), channel: uint8(m.Channel),
 	}
 	r.qtyID, r.priceID = l.dec(m.Quantity, small[0]).id, l.dec(m.UnitPrice, small[1]).id
+	// Matches mostly arrive in time order: then every index just grows at its end.
+	inOrder := l.recs.n == 0 || r.at >= l.maxAt
+	if inOrder {
+		l.maxAt = r.at
+	}
 	pos := l.recs.push(r)
 	l.ids.put(tag, pos, slot)
-	// Matches mostly arrive in time order: then every index just grows at its end.
-	inOrder := r.at >= l.maxAt
-	l.maxAt = max(l.maxAt, r.at)
-	l.all = l.insert(l.all, pos, inOrder)
+	if !inOrder && !l.allMade {
+		l.all = make([]uint32, pos, pos+pos/4+8)
+		for i := range l.all {
+			l.all[i] = uint32(i)
+		}
+		l.allMade = true
+	}
+	if l.allMade {
+		l.all = l.insert(l.all, pos, inOrder)
+	}
 	for _, x := range [...]struct {
 		ix   *[][]uint32
 		name uint32
@@ -530,27 +545,44 @@ func (l *MemoryLog) readBatch(f *Filter, buf *[]Match, curAt *int64, curPos *uin
 	// First index entry after the cursor: at > curAt, or at == curAt and position > curPos
 	// (positions grow with appends, and equal times are in append order).
 	i := l.seek(idx, *curAt, *curPos, *started)
-	for ; i < len(idx) && len(*buf) < cap(*buf); i++ {
-		r := l.recs.at(idx[i])
+	for ; i < idx.n && len(*buf) < cap(*buf); i++ {
+		p := idx.at(i)
+		r := l.recs.at(p)
 		if r.at >= to {
 			return true
 		}
 		if l.visit != nil {
 			l.visit()
 		}
-		*curAt, *curPos, *started = r.at, idx[i], true
+		*curAt, *curPos, *started = r.at, p, true
 		if !l.keep(f, r) {
 			continue
 		}
 		*buf = append(*buf, l.decode(r))
 	}
-	return i >= len(idx)
+	return i >= idx.n
+}
+
+// A posList is an index: record positions in time order. With p nil it is 0, 1, ... n-1.
+type posList struct {
+	p []uint32
+	n int
+}
+
+func (x posList) at(i int) uint32 {
+	if x.p == nil {
+		return uint32(i)
+	}
+	return x.p[i]
 }
 
 // index picks the shortest index the filter allows; ok is false when a name the filter asks for is
 // not in the log at all.
-func (l *MemoryLog) index(f *Filter) (idx []uint32, ok bool) {
-	idx = l.all
+func (l *MemoryLog) index(f *Filter) (idx posList, ok bool) {
+	idx = posList{n: l.recs.n}
+	if l.allMade {
+		idx = posList{l.all, len(l.all)}
+	}
 	for _, c := range []struct {
 		name string
 		ix   [][]uint32
@@ -560,14 +592,14 @@ func (l *MemoryLog) index(f *Filter) (idx []uint32, ok bool) {
 		}
 		n, found, _, _ := l.names.find(l.seed, c.name)
 		if !found {
-			return nil, false
+			return posList{}, false
 		}
 		var x []uint32
 		if int(n) < len(c.ix) {
 			x = c.ix[n]
 		}
-		if len(x) < len(idx) || idx == nil {
-			idx = x
+		if len(x) < idx.n {
+			idx = posList{x, len(x)}
 		}
 	}
 	return idx, true
@@ -628,15 +660,16 @@ func (l *MemoryLog) eachRecord(ctx context.Context, f Filter, fn func(r *record)
 				return true, nil
 			}
 			i := l.seek(idx, curAt, curPos, started)
-			for n := 0; i < len(idx) && n < scanBatch; i++ {
-				r := l.recs.at(idx[i])
+			for n := 0; i < idx.n && n < scanBatch; i++ {
+				p := idx.at(i)
+				r := l.recs.at(p)
 				if r.at >= to {
 					return true, nil
 				}
 				if l.visit != nil {
 					l.visit()
 				}
-				curAt, curPos, started = r.at, idx[i], true
+				curAt, curPos, started = r.at, p, true
 				if !l.keep(&f, r) {
 					continue
 				}
@@ -645,7 +678,7 @@ func (l *MemoryLog) eachRecord(ctx context.Context, f Filter, fn func(r *record)
 					return true, err
 				}
 			}
-			return i >= len(idx), nil
+			return i >= idx.n, nil
 		}()
 		if done || err != nil {
 			return err
@@ -658,20 +691,15 @@ func (l *MemoryLog) sizeHint(f *Filter) int {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	idx, _ := l.index(f)
-	return len(idx)
+	return idx.n
 }
 
 // seek is the position in idx of the first record after the cursor: a later time, or the same time
 // and a later position (equal times are in append order).
-func (l *MemoryLog) seek(idx []uint32, curAt int64, curPos uint32, started bool) int {
-	i, _ := slices.BinarySearchFunc(idx, curAt, func(p uint32, t int64) int {
-		if l.recs.at(p).at < t {
-			return -1
-		}
-		return 1
-	})
+func (l *MemoryLog) seek(idx posList, curAt int64, curPos uint32, started bool) int {
+	i := sort.Search(idx.n, func(i int) bool { return l.recs.at(idx.at(i)).at >= curAt })
 	if started {
-		for i < len(idx) && l.recs.at(idx[i]).at == curAt && idx[i] <= curPos {
+		for i < idx.n && l.recs.at(idx.at(i)).at == curAt && idx.at(i) <= curPos {
 			i++
 		}
 	}

@@ -64,7 +64,7 @@ func (t *nameTable) id(seed maphash.Seed, s string) uint32 {
 	}
 	id = uint32(len(t.vals))
 	t.vals = append(t.vals, s)
-	if (len(t.vals))*2 > len(t.slots) {
+	if len(t.vals)*4 > len(t.slots)*3 {
 		t.grow(seed) // puts s too
 		return id
 	}
