@@ -91,3 +91,89 @@ func TestArith_PlainlyValidNeverAcceptsInvalidTerms(t *testing.T) {
 	}
 	require.Greater(t, accepted, 1000, "the fast path should accept the common valid terms")
 }
+
+// requireSame fails unless got is want to the last detail: value, coefficient and exponent, so
+// that nothing printed from it can differ.
+func requireSame(t *testing.T, want, got decimal.Decimal, msgAndArgs ...any) {
+	t.Helper()
+	require.Truef(t, want.Equal(got) && want.Exponent() == got.Exponent(), "want %s (exp %d), got %s (exp %d) %v",
+		want, want.Exponent(), got, got.Exponent(), msgAndArgs)
+}
+
+// The integer paths added for Quote's speed (sums, guard limits and comparisons, the payment
+// fraction) give exactly what the decimal operations give, down to the exponent.
+func TestArith_QuotePathsGiveTheDecimalResultExactly(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	fast := 0
+	for i := range 20000 {
+		a, b := randomDecimal(rng), randomDecimal(rng)
+		scale := int32(rng.IntN(17))
+
+		requireSame(t, a.Add(b), addDec(a, b), i, "add", a, b)
+		requireSame(t, a.Sub(b), subDec(a, b), i, "sub", a, b)
+		requireSame(t, a.Sub(a), subDec(a, a), i, "sub self", a)
+
+		want := mulRound(a, b, scale)
+		if f, ok := mulRoundFixed(a, b, scale); ok {
+			fast++
+			requireSame(t, want, f.dec(), i, "mulRoundFixed", a, b, scale)
+			c := randomDecimal(rng)
+			require.Equalf(t, c.LessThan(want), lessThanFixed(c, f), "%d: %s < %s", i, c, want)
+			require.False(t, lessThanFixed(want, f), i)
+		}
+
+		fa, oka := fixedOf(a)
+		fb, okb := fixedOf(b)
+		if oka && okb {
+			require.Equalf(t, a.Cmp(b), cmpFixed(fa, fb), "%d: cmp %s %s", i, a, b)
+			if d, ok := subFixed(fa, fb); ok {
+				requireSame(t, a.Sub(b), d.dec(), i, "subFixed", a, b)
+			}
+			if c := randomDecimal(rng).Abs(); !c.IsZero() {
+				if fc, ok := fixedOf(c); ok {
+					if d, ok := mulDivRoundFixed(fa, fb, fc, scale); ok {
+						requireSame(t, a.Mul(b).DivRound(c, scale), d.dec(), i, "mulDivRoundFixed", a, b, c)
+					}
+				}
+			}
+			requireSame(t, mulRound(a, fb.dec(), scale), mulRoundByFixed(a, fb, scale), i, "mulRoundByFixed", a, b)
+		}
+	}
+	require.Greater(t, fast, 5000, "the integer paths should take the common cases")
+}
+
+// payFraction gives the fraction the decimal formula gives, for random credit and reference days.
+func TestArith_PaymentFractionAgreesWithDecimal(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 24))
+	fits := 0
+	for i := range 5000 {
+		rate := decimal.New(rng.Int64N(5000), -int32(rng.IntN(4)))
+		r := compileRule(Rule{ID: "p", AnnualPercent: rate})
+		ref := b2bkit.DepositBalance(decimal.New(1+rng.Int64N(99), -2), rng.IntN(120))
+		s := cstep{kind: Payment, refPay: ref}
+		for _, in := range ref.Installments {
+			s.refDays = s.refDays.Add(in.Share.Mul(decimal.NewFromInt(int64(in.Days))))
+			if in.Due == b2bkit.OnOrder {
+				s.refOrderShare = s.refOrderShare.Add(in.Share)
+			}
+		}
+		ti := termsInfo{lead: rng.IntN(200), creditDays: decimal.New(rng.Int64N(2_000_000)-10_000, -int32(rng.IntN(4)))}
+		f, ok := r.payFraction(&s, &ti)
+		if r.rate.IsZero() {
+			require.False(t, ok)
+			continue
+		}
+		delta := ti.creditDays.Sub(s.refCredit(&ti))
+		want := decimal.Zero
+		if !delta.IsZero() {
+			want = r.rate.Mul(delta).DivRound(days365, FractionScale)
+		}
+		if ok { // else the numbers do not fit, and fraction takes the decimal path
+			fits++
+			require.Truef(t, want.Equal(f.dec()), "%d: rate %s delta %s: want %s, got %s", i, r.rate, delta, want, f.dec())
+		}
+		fromCache, _ := r.fraction(&s, nil, &ti)
+		require.Truef(t, want.Equal(fromCache), "%d: want %s, got %s", i, want, fromCache)
+	}
+	require.Greater(t, fits, 2500, "the integer path should take the common cases")
+}
