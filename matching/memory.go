@@ -171,33 +171,17 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 	if l.recs.n >= 1<<32-1 || len(l.locs.vals) >= 1<<16-3 || len(l.decs) >= 1<<32-256 || !l.idBytes.fits(len(m.ID)) {
 		return fmt.Errorf("matching: %w", b2bkit.Conflict("match", m.ID, "the in-memory log is full"))
 	}
+	// Nothing fails from here on. The indexes of the names go first: they are the reads most
+	// likely to miss the cache, and the work after them does not wait for them.
 	r := record{
-		idRef: l.idBytes.add(m.ID), idLen: uint8(len(m.ID)), // copied: the caller's buffer is not pinned
-		subsidyID: l.dec(m.Subsidy, small[2]).id, lead: int16(leadDays(m.Terms.OrderedAt, m.Terms.DeliverBy)),
-		at: m.At.UnixNano(), ordered: m.Terms.OrderedAt.UnixNano(), deliver: m.Terms.DeliverBy.UnixNano(),
 		buyer: l.names.id(l.seed, string(m.Buyer)), seller: l.names.id(l.seed, string(m.Seller)),
-		sku: l.names.id(l.seed, string(m.SKU)), cur: l.currency(m.Currency), pay: l.payment(m.Terms.Payment),
-		atLoc: l.loc(m.At.Location()), ordLoc: l.loc(m.Terms.OrderedAt.Location()),
-		delLoc: l.loc(m.Terms.DeliverBy.Location()),
-		status: uint8(m.Status), mode: uint8(m.Mode), channel: uint8(m.Channel),
+		sku: l.names.id(l.seed, string(m.SKU)), at: m.At.UnixNano(),
 	}
-	r.qtyID, r.priceID = l.dec(m.Quantity, small[0]).id, l.dec(m.UnitPrice, small[1]).id
+	pos := uint32(l.recs.n)
 	// Matches mostly arrive in time order: then every index just grows at its end.
-	inOrder := l.recs.n == 0 || r.at >= l.maxAt
+	inOrder := pos == 0 || r.at >= l.maxAt
 	if inOrder {
 		l.maxAt = r.at
-	}
-	pos := l.recs.push(r)
-	l.ids.put(tag, pos, slot)
-	if !inOrder && !l.allMade {
-		l.all = make([]uint32, pos, pos+pos/4+8)
-		for i := range l.all {
-			l.all[i] = uint32(i)
-		}
-		l.allMade = true
-	}
-	if l.allMade {
-		l.all = l.insert(l.all, pos, inOrder)
 	}
 	for _, x := range [...]struct {
 		ix   *[][]uint32
@@ -206,8 +190,27 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 		if int(x.name) >= len(*x.ix) {
 			*x.ix = append(*x.ix, make([][]uint32, len(l.names.vals)-len(*x.ix))...)
 		}
-		(*x.ix)[x.name] = l.insert((*x.ix)[x.name], pos, inOrder)
+		(*x.ix)[x.name] = l.insert((*x.ix)[x.name], pos, r.at, inOrder)
 	}
+	if !inOrder && !l.allMade {
+		l.all = make([]uint32, pos, pos+pos/4+8)
+		for i := range l.all {
+			l.all[i] = uint32(i)
+		}
+		l.allMade = true
+	}
+	if l.allMade {
+		l.all = l.insert(l.all, pos, r.at, inOrder)
+	}
+	r.idRef, r.idLen = l.idBytes.add(m.ID), uint8(len(m.ID)) // copied: the caller's buffer is not pinned
+	r.ordered, r.deliver = m.Terms.OrderedAt.UnixNano(), m.Terms.DeliverBy.UnixNano()
+	r.lead = int16(leadDays(m.Terms.OrderedAt, m.Terms.DeliverBy))
+	r.qtyID, r.priceID, r.subsidyID = l.dec(m.Quantity, small[0]).id, l.dec(m.UnitPrice, small[1]).id, l.dec(m.Subsidy, small[2]).id
+	r.cur, r.pay = l.currency(m.Currency), l.payment(m.Terms.Payment)
+	r.atLoc, r.ordLoc, r.delLoc = l.loc(m.At.Location()), l.loc(m.Terms.OrderedAt.Location()), l.loc(m.Terms.DeliverBy.Location())
+	r.status, r.mode, r.channel = uint8(m.Status), uint8(m.Mode), uint8(m.Channel)
+	l.recs.push(r)
+	l.ids.put(tag, pos, slot)
 	return nil
 }
 
@@ -276,14 +279,13 @@ func (l *MemoryLog) currency(c string) uint32 {
 	return id
 }
 
-// insert puts pos into idx, kept in time order; the newest record goes after others of equal time.
-// inOrder says the record is no older than any before it, so it goes at the end.
-func (l *MemoryLog) insert(idx []uint32, pos uint32, inOrder bool) []uint32 {
+// insert puts pos, a record made at at, into idx, kept in time order; the newest record goes after
+// others of equal time. inOrder says the record is no older than any before it, so it goes at the end.
+func (l *MemoryLog) insert(idx []uint32, pos uint32, at int64, inOrder bool) []uint32 {
 	n := len(idx)
 	if n == 0 {
 		return append(make([]uint32, 0, 8), pos) // skip the smallest growth steps
 	}
-	at := l.recs.at(pos).at
 	if inOrder || l.recs.at(idx[n-1]).at <= at {
 		if n == cap(idx) {
 			// Double, where append grows long slices by a quarter: copying is what costs here,
