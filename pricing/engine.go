@@ -69,6 +69,9 @@ type Engine struct {
 	now      func() time.Time
 	steps    []cstep
 	currency string
+	// bySKU holds the rules scoped to a SKU, per step in policy order, so that a quote looks its
+	// SKU up once rather than once per step.
+	bySKU map[b2bkit.SKU][][]*crule
 }
 
 type cstep struct {
@@ -81,7 +84,6 @@ type cstep struct {
 	// order count back from delivery by the lead time.
 	refDays, refOrderShare decimal.Decimal
 	general                []*crule // rules without a SKU, in policy order
-	bySKU                  map[b2bkit.SKU][]*crule
 }
 
 type crule struct {
@@ -122,13 +124,13 @@ func NewEngine(p Policy, prices PriceSource, opts *Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{policy: clonePolicy(p), version: version, prices: prices, now: time.Now, currency: p.Currency}
+	e := &Engine{policy: clonePolicy(p), version: version, prices: prices, now: time.Now, currency: p.Currency,
+		bySKU: map[b2bkit.SKU][][]*crule{}}
 	if opts != nil && opts.Now != nil {
 		e.now = opts.Now
 	}
 	for i, s := range e.policy.Steps {
-		cs := cstep{index: i, name: s.Name, kind: s.Kind, combine: s.Combine, refPay: b2bkit.CashOnDelivery(),
-			bySKU: map[b2bkit.SKU][]*crule{}}
+		cs := cstep{index: i, name: s.Name, kind: s.Kind, combine: s.Combine, refPay: b2bkit.CashOnDelivery()}
 		if cs.name == "" {
 			cs.name = s.Kind.String()
 		}
@@ -147,7 +149,10 @@ func NewEngine(p Policy, prices PriceSource, opts *Options) (*Engine, error) {
 			if r.SKU == "" {
 				cs.general = append(cs.general, cr)
 			} else {
-				cs.bySKU[r.SKU] = append(cs.bySKU[r.SKU], cr)
+				if e.bySKU[r.SKU] == nil {
+					e.bySKU[r.SKU] = make([][]*crule, len(e.policy.Steps))
+				}
+				e.bySKU[r.SKU][i] = append(e.bySKU[r.SKU][i], cr)
 			}
 		}
 		e.steps = append(e.steps, cs)
@@ -245,20 +250,25 @@ func (r *crule) matches(req *Request) bool {
 }
 
 // candidates appends to dst the rules of the step that match the request, in policy order within
-// the general and the SKU lists.
-func (s *cstep) candidates(dst []*crule, req *Request) []*crule {
+// the general rules and within skuRules, the step's rules for the request's SKU (see rulesFor).
+func (s *cstep) candidates(dst []*crule, req *Request, skuRules [][]*crule) []*crule {
 	for _, r := range s.general {
 		if r.matches(req) {
 			dst = append(dst, r)
 		}
 	}
-	for _, r := range s.bySKU[req.SKU] {
-		if r.matches(req) {
-			dst = append(dst, r)
+	if skuRules != nil {
+		for _, r := range skuRules[s.index] {
+			if r.matches(req) {
+				dst = append(dst, r)
+			}
 		}
 	}
 	return dst
 }
+
+// rulesFor returns the rules scoped to the SKU, per step; nil when there are none.
+func (e *Engine) rulesFor(sku b2bkit.SKU) [][]*crule { return e.bySKU[sku] }
 
 // mostSpecific returns the candidate with the highest specificity; Validate rules out ties.
 func mostSpecific(cands []*crule) *crule {

@@ -138,12 +138,13 @@ func (e *Engine) factorUnits(r *Request) (int64, bool) {
 	haveTerms := false
 	var scratch [8]*crule
 	f := fracUnit
+	skuRules := e.rulesFor(r.SKU)
 	for si := range e.steps {
 		s := &e.steps[si]
 		if s.kind != Quantity && s.kind != Payment && s.kind != LeadTime {
 			continue
 		}
-		cands := s.candidates(scratch[:0], r)
+		cands := s.candidates(scratch[:0], r, skuRules)
 		if len(cands) == 0 {
 			continue
 		}
@@ -222,12 +223,13 @@ func (e *Engine) factor(r *Request, field string) (decimal.Decimal, error) {
 	haveTerms := false
 	var scratch [8]*crule
 	f := one
+	skuRules := e.rulesFor(r.SKU)
 	for si := range e.steps {
 		s := &e.steps[si]
 		if s.kind != Quantity && s.kind != Payment && s.kind != LeadTime {
 			continue
 		}
-		cands := s.candidates(scratch[:0], r)
+		cands := s.candidates(scratch[:0], r, skuRules)
 		if len(cands) == 0 {
 			continue
 		}

@@ -294,9 +294,10 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, ti *termsInfo,
 	price := lp.Price
 	base := price
 	rounded := false
+	skuRules := e.rulesFor(r.SKU)
 	for si := range e.steps {
 		s := &e.steps[si]
-		cands := s.candidates(scratch[:0], r)
+		cands := s.candidates(scratch[:0], r, skuRules)
 		switch s.kind {
 		case Base:
 			var pick *crule
