@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/shopspring/decimal"
@@ -178,4 +179,9 @@ func TestScanAllAfterLateMatch(t *testing.T) {
 		check()
 		assert.True(t, l.allMade)
 	}
+}
+
+// TestRecordIsACacheLine: a stored match is 64 bytes, so each touches one cache line.
+func TestRecordIsACacheLine(t *testing.T) {
+	assert.Equal(t, uintptr(64), unsafe.Sizeof(record{}))
 }

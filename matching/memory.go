@@ -46,6 +46,12 @@ type MemoryLog struct {
 	locs      intern[*time.Location]
 	lastLoc   *time.Location
 	lastLocID uint16
+	// zoneSets are the zones of a record's three times, each set once; matches mostly have one.
+	zoneSets  intern[[3]uint16]
+	lastZones uint32 // the id + 1 of the last set
+	// curs are the currencies, each once; lastCur is the id + 1 of the last.
+	curs      intern[string]
+	lastCur   uint32
 	payments  []b2bkit.PaymentTerms
 	payIndex  map[string]uint32
 	decimals  map[decKey]internedDec
@@ -55,8 +61,6 @@ type MemoryLog struct {
 	// before, so the common repeats skip the maps; a hit is confirmed against the stored value.
 	decCache [1 << decCacheBits]decSlot
 	payCache [1 << payCacheBits]uint32
-	// lastCur is the id + 1 of the last currency: a platform mostly trades in one.
-	lastCur uint32
 
 	// visit, if set (by tests), is called for every stored record a scan reads; testHash, if set,
 	// replaces the ID hash, so tests can make IDs collide.
@@ -68,15 +72,31 @@ var _ Log = (*MemoryLog)(nil)
 
 // record is a Match as MemoryLog stores it: names, zones and schedules as indexes into tables,
 // times as nanoseconds, decimals shared with every other record holding the same value.
+//
+// It is 64 bytes, a cache line, and the chunks holding records start on page boundaries, so reading
+// or writing a record touches one line.
 type record struct {
-	at, ordered, deliver         int64
-	qtyID, priceID, subsidyID    uint32 // the amounts, as ids of the log's interned decimals
-	buyer, seller, sku, cur, pay uint32
-	idRef                        uint32 // the ID, in the log's idArena, of idLen bytes
-	lead                         int16  // Terms.LeadDays() (0..b2bkit.MaxTermDays), for the book's memo
-	atLoc, ordLoc, delLoc        uint16
-	idLen, status, mode, channel uint8
+	at, ordered, deliver      int64
+	qtyID, priceID, subsidyID uint32 // the amounts, as ids of the log's interned decimals
+	buyer, seller, sku, pay   uint32
+	idRef                     uint32 // the ID, in the log's idArena, of idLen bytes
+	cur                       uint16 // the currency, an index into curs
+	zones                     uint16 // the zones of at, ordered and deliver, an index into zoneSets
+	lead                      int16  // Terms.LeadDays() (0..b2bkit.MaxTermDays), for the book's memo
+	idLen                     uint8
+	flags                     uint8 // status (bits 0-1), mode (bit 2), channel (bits 3-7)
 }
+
+// The channel has five bits in record.flags.
+var _ [31 - int(b2bkit.FullAuto)]struct{}
+
+func (r *record) status() Status          { return Status(r.flags & 3) }
+func (r *record) mode() Mode              { return Mode(r.flags >> 2 & 1) }
+func (r *record) channel() b2bkit.Channel { return b2bkit.Channel(r.flags >> 3) }
+func (r *record) setStatus(s Status)      { r.flags = r.flags&^3 | uint8(s) }
+
+// atLoc is the zone of the record's time.
+func (l *MemoryLog) atLoc(r *record) *time.Location { return l.locs.vals[l.zoneSets.vals[r.zones][0]] }
 
 const chunkBits = 12
 
@@ -168,7 +188,7 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 		}
 		return fmt.Errorf("matching: %w", b2bkit.Conflict("match", m.ID, "stored with other content"))
 	}
-	if l.recs.n >= 1<<32-1 || len(l.locs.vals) >= 1<<16-3 || len(l.decs) >= 1<<32-256 || !l.idBytes.fits(len(m.ID)) {
+	if l.recs.n >= 1<<32-1 || len(l.locs.vals) >= 1<<16-3 || len(l.zoneSets.vals) >= 1<<16-1 || len(l.decs) >= 1<<32-256 || !l.idBytes.fits(len(m.ID)) {
 		return fmt.Errorf("matching: %w", b2bkit.Conflict("match", m.ID, "the in-memory log is full"))
 	}
 	// Nothing fails from here on. The indexes of the names go first: they are the reads most
@@ -207,8 +227,8 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 	r.lead = int16(leadDays(m.Terms.OrderedAt, m.Terms.DeliverBy))
 	r.qtyID, r.priceID, r.subsidyID = l.dec(m.Quantity, small[0]).id, l.dec(m.UnitPrice, small[1]).id, l.dec(m.Subsidy, small[2]).id
 	r.cur, r.pay = l.currency(m.Currency), l.payment(m.Terms.Payment)
-	r.atLoc, r.ordLoc, r.delLoc = l.loc(m.At.Location()), l.loc(m.Terms.OrderedAt.Location()), l.loc(m.Terms.DeliverBy.Location())
-	r.status, r.mode, r.channel = uint8(m.Status), uint8(m.Mode), uint8(m.Channel)
+	r.zones = l.zoneSet([3]uint16{l.loc(m.At.Location()), l.loc(m.Terms.OrderedAt.Location()), l.loc(m.Terms.DeliverBy.Location())})
+	r.flags = uint8(m.Status) | uint8(m.Mode)<<2 | uint8(m.Channel)<<3
 	l.recs.push(r)
 	l.ids.put(tag, pos, slot)
 	return nil
@@ -269,14 +289,24 @@ func floorDiv(a, b int64) int64 {
 // idOf is the ID of a stored record.
 func (l *MemoryLog) idOf(r *record) string { return l.idBytes.get(r.idRef, r.idLen) }
 
-// currency interns a currency code, remembering the last one.
-func (l *MemoryLog) currency(c string) uint32 {
-	if l.lastCur > 0 && l.names.vals[l.lastCur-1] == c {
-		return l.lastCur - 1
+// currency interns a currency code, remembering the last one. There are at most 26^3 codes.
+func (l *MemoryLog) currency(c string) uint16 {
+	if l.lastCur > 0 && l.curs.vals[l.lastCur-1] == c {
+		return uint16(l.lastCur - 1)
 	}
-	id := l.names.id(l.seed, c)
+	id := l.curs.id(c)
 	l.lastCur = id + 1
-	return id
+	return uint16(id)
+}
+
+// zoneSet interns the zones of a record's times, remembering the last set.
+func (l *MemoryLog) zoneSet(z [3]uint16) uint16 {
+	if l.lastZones > 0 && l.zoneSets.vals[l.lastZones-1] == z {
+		return uint16(l.lastZones - 1)
+	}
+	id := l.zoneSets.id(z)
+	l.lastZones = id + 1
+	return uint16(id)
 }
 
 // insert puts pos, a record made at at, into idx, kept in time order; the newest record goes after
@@ -427,17 +457,17 @@ func (l *MemoryLog) decode(r *record) Match {
 // decodeShared is decode with the installments shared with the log: for readers that never change
 // them (the Book).
 func (l *MemoryLog) decodeShared(r *record) Match {
-	loc := l.locs.vals
+	loc, z := l.locs.vals, l.zoneSets.vals[r.zones]
 	return Match{
 		ID: l.idOf(r), Buyer: b2bkit.CompanyID(l.names.vals[r.buyer]), Seller: b2bkit.CompanyID(l.names.vals[r.seller]),
-		SKU: b2bkit.SKU(l.names.vals[r.sku]), Quantity: l.decs[r.qtyID], UnitPrice: l.decs[r.priceID], Currency: l.names.vals[r.cur],
+		SKU: b2bkit.SKU(l.names.vals[r.sku]), Quantity: l.decs[r.qtyID], UnitPrice: l.decs[r.priceID], Currency: l.curs.vals[r.cur],
 		Terms: b2bkit.Terms{
 			Payment:   l.payments[r.pay],
-			OrderedAt: time.Unix(0, r.ordered).In(loc[r.ordLoc]),
-			DeliverBy: time.Unix(0, r.deliver).In(loc[r.delLoc]),
+			OrderedAt: time.Unix(0, r.ordered).In(loc[z[1]]),
+			DeliverBy: time.Unix(0, r.deliver).In(loc[z[2]]),
 		},
-		At: time.Unix(0, r.at).In(loc[r.atLoc]), Status: Status(r.status), Subsidy: l.decs[r.subsidyID],
-		Mode: Mode(r.mode), Channel: b2bkit.Channel(r.channel),
+		At: time.Unix(0, r.at).In(loc[z[0]]), Status: r.status(), Subsidy: l.decs[r.subsidyID],
+		Mode: r.mode(), Channel: r.channel(),
 	}
 }
 
@@ -456,14 +486,14 @@ func (l *MemoryLog) SetStatus(ctx context.Context, id string, status Status) err
 		return fmt.Errorf("matching: %w", b2bkit.NotFound("match", id))
 	}
 	r := l.recs.at(i)
-	cur := Status(r.status)
+	cur := r.status()
 	switch {
 	case cur == status:
 		return nil
 	case !cur.CanBecome(status):
 		return fmt.Errorf("matching: match %s: %w", id, b2bkit.Invalid("status", "cannot change from %s to %s", cur, status))
 	}
-	r.status = uint8(status)
+	r.setStatus(status)
 	return nil
 }
 
@@ -613,7 +643,7 @@ func (l *MemoryLog) keep(f *Filter, r *record) bool {
 		f.Seller != "" && l.names.vals[r.seller] != string(f.Seller) {
 		return false
 	}
-	return len(f.Statuses) == 0 || slices.Contains(f.Statuses, Status(r.status))
+	return len(f.Statuses) == 0 || slices.Contains(f.Statuses, r.status())
 }
 
 // A termsKey names a stored match's quantity, payment schedule and booking days: two matches of

@@ -111,7 +111,7 @@ func (b *Book) ReferencePrice(ctx context.Context, sku b2bkit.SKU, r pricing.Req
 		var m Match
 		acc.prices = make([]int64, 0, min(ml.sizeHint(&f), 1<<20))
 		err = ml.eachRecord(ctx, f, func(rec *record) error {
-			c := ml.names.vals[rec.cur]
+			c := ml.curs.vals[rec.cur]
 			if cur == "" {
 				cur = c
 			}
@@ -129,7 +129,7 @@ func (b *Book) ReferencePrice(ctx context.Context, sku b2bkit.SKU, r pricing.Req
 					return fmt.Errorf("matching: match %s: %w", ml.idOf(rec), err)
 				}
 			}
-			acc.add(u, n.qtyUnits(ml, rec), ml.decs[rec.qtyID], time.Unix(0, rec.at).In(ml.locs.vals[rec.atLoc]))
+			acc.add(u, n.qtyUnits(ml, rec), ml.decs[rec.qtyID], time.Unix(0, rec.at).In(ml.atLoc(rec)))
 			return nil
 		})
 	} else {
