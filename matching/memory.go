@@ -38,6 +38,9 @@ type MemoryLog struct {
 	// just every position in turn and is not kept.
 	all     []uint32
 	allMade bool
+	// indexed is how many records are in the indexes: the ones after came in time order and wait
+	// to be indexed together (see index); readers of the indexes index them first.
+	indexed int
 	maxAt   int64 // the latest time appended
 	// The indexes by name id (see names): the records of each SKU, buyer and seller, in time order.
 	bySKU, byBuyer, bySeller [][]uint32
@@ -191,36 +194,18 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 	if l.recs.n >= 1<<32-1 || len(l.locs.vals) >= 1<<16-3 || len(l.zoneSets.vals) >= 1<<16-1 || len(l.decs) >= 1<<32-256 || !l.idBytes.fits(len(m.ID)) {
 		return fmt.Errorf("matching: %w", b2bkit.Conflict("match", m.ID, "the in-memory log is full"))
 	}
-	// Nothing fails from here on. The indexes of the names go first: they are the reads most
-	// likely to miss the cache, and the work after them does not wait for them.
+	// Nothing fails from here on.
 	r := record{
 		buyer: l.names.id(l.seed, string(m.Buyer)), seller: l.names.id(l.seed, string(m.Seller)),
 		sku: l.names.id(l.seed, string(m.SKU)), at: m.At.UnixNano(),
 	}
 	pos := uint32(l.recs.n)
-	// Matches mostly arrive in time order: then every index just grows at its end.
+	// Matches mostly arrive in time order (see indexPending).
 	inOrder := pos == 0 || r.at >= l.maxAt
 	if inOrder {
 		l.maxAt = r.at
-	}
-	for _, x := range [...]struct {
-		ix   *[][]uint32
-		name uint32
-	}{{&l.bySKU, r.sku}, {&l.byBuyer, r.buyer}, {&l.bySeller, r.seller}} {
-		if int(x.name) >= len(*x.ix) {
-			*x.ix = append(*x.ix, make([][]uint32, len(l.names.vals)-len(*x.ix))...)
-		}
-		(*x.ix)[x.name] = l.insert((*x.ix)[x.name], pos, r.at, inOrder)
-	}
-	if !inOrder && !l.allMade {
-		l.all = make([]uint32, pos, pos+pos/4+8)
-		for i := range l.all {
-			l.all[i] = uint32(i)
-		}
-		l.allMade = true
-	}
-	if l.allMade {
-		l.all = l.insert(l.all, pos, r.at, inOrder)
+	} else {
+		l.indexPending()
 	}
 	r.idRef, r.idLen = l.idBytes.add(m.ID), uint8(len(m.ID)) // copied: the caller's buffer is not pinned
 	r.ordered, r.deliver = m.Terms.OrderedAt.UnixNano(), m.Terms.DeliverBy.UnixNano()
@@ -231,7 +216,67 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 	r.flags = uint8(m.Status) | uint8(m.Mode)<<2 | uint8(m.Channel)<<3
 	l.recs.push(r)
 	l.ids.put(tag, pos, slot)
+	if !inOrder {
+		l.indexOne(pos, r.sku, r.buyer, r.seller, r.at, false)
+		l.indexed = l.recs.n
+	} else if l.recs.n-l.indexed >= indexEvery {
+		l.indexPending()
+	}
 	return nil
+}
+
+// indexEvery is how many matches, appended in time order, wait to be indexed together.
+const indexEvery = 512
+
+// indexPending puts the records appended since the last time into the indexes. They are in time order
+// and after every record indexed, so each goes at the end of its lists. Indexing them together is
+// faster than one at a time: the lists of different names are far apart in memory, and the
+// processor fetches several of them at once when nothing in between waits for one.
+func (l *MemoryLog) indexPending() {
+	for p := l.indexed; p < l.recs.n; p++ {
+		r := l.recs.at(uint32(p))
+		l.indexOne(uint32(p), r.sku, r.buyer, r.seller, r.at, true)
+	}
+	l.indexed = l.recs.n
+}
+
+// indexOne puts the record at pos, of the given names and time, into the indexes; inOrder says it
+// is no older than any record before it.
+func (l *MemoryLog) indexOne(pos, sku, buyer, seller uint32, at int64, inOrder bool) {
+	if n := uint32(len(l.names.vals)); n > uint32(len(l.bySKU)) {
+		l.bySKU = append(l.bySKU, make([][]uint32, n-uint32(len(l.bySKU)))...)
+		l.byBuyer = append(l.byBuyer, make([][]uint32, n-uint32(len(l.byBuyer)))...)
+		l.bySeller = append(l.bySeller, make([][]uint32, n-uint32(len(l.bySeller)))...)
+	}
+	l.bySKU[sku] = l.insert(l.bySKU[sku], pos, at, inOrder)
+	l.byBuyer[buyer] = l.insert(l.byBuyer[buyer], pos, at, inOrder)
+	l.bySeller[seller] = l.insert(l.bySeller[seller], pos, at, inOrder)
+	if !inOrder && !l.allMade {
+		// Every record before pos came in time order: the list of all is just their positions.
+		l.all = make([]uint32, pos, pos+pos/4+8)
+		for i := range l.all {
+			l.all[i] = uint32(i)
+		}
+		l.allMade = true
+	}
+	if l.allMade {
+		l.all = l.insert(l.all, pos, at, inOrder)
+	}
+}
+
+// rlockIndexed takes the read lock with every record appended so far in the indexes.
+func (l *MemoryLog) rlockIndexed() {
+	l.mu.RLock()
+	if l.indexed == l.recs.n {
+		return
+	}
+	l.mu.RUnlock()
+	l.mu.Lock()
+	l.indexPending()
+	l.mu.Unlock()
+	// Records appended between the two locks may be left out: a scan may or may not see matches
+	// appended while it runs.
+	l.mu.RLock()
 }
 
 // lookup returns the position of the record with the given id.
@@ -568,7 +613,7 @@ func clampNanos(t time.Time) int64 {
 // readBatch decodes up to scanBatch matches after the cursor into buf and reports whether the scan
 // is complete.
 func (l *MemoryLog) readBatch(f *Filter, buf *[]Match, curAt *int64, curPos *uint32, started *bool, to int64) bool {
-	l.mu.RLock()
+	l.rlockIndexed()
 	defer l.mu.RUnlock()
 	idx, ok := l.index(f)
 	if !ok {
@@ -685,7 +730,7 @@ func (l *MemoryLog) eachRecord(ctx context.Context, f Filter, fn func(r *record)
 			return err
 		}
 		done, err := func() (bool, error) {
-			l.mu.RLock()
+			l.rlockIndexed()
 			defer l.mu.RUnlock()
 			idx, ok := l.index(&f)
 			if !ok {
@@ -720,7 +765,7 @@ func (l *MemoryLog) eachRecord(ctx context.Context, f Filter, fn func(r *record)
 
 // sizeHint is how many records a scan with f reads at most: the length of the index it uses.
 func (l *MemoryLog) sizeHint(f *Filter) int {
-	l.mu.RLock()
+	l.rlockIndexed()
 	defer l.mu.RUnlock()
 	idx, _ := l.index(f)
 	return idx.n
