@@ -202,3 +202,35 @@ func TestNormalize_SameAsBeforeTheFastPaths(t *testing.T) {
 		require.Equal(t, want[i], got[i], "normalised price %d differs from the pinned one", i)
 	}
 }
+
+// TestQuoteMany_QuotesWithMoreLinesThanSteps: a step that adds many rules makes more lines than
+// QuoteMany keeps room for per quote; such quotes, and the ones after them, come out as Quote
+// makes them, lines that did not apply leaving no trace.
+func TestQuoteMany_QuotesWithMoreLinesThanSteps(t *testing.T) {
+	var tiers, leads []pricing.Rule
+	for i := range 30 {
+		tiers = append(tiers, pricing.Rule{ID: fmt.Sprintf("t%d", i), Percent: decimal.New(-int64(1+i%3), -1)})
+		leads = append(leads, pricing.Rule{ID: fmt.Sprintf("l%d", i), Bands: bands(fmt.Sprint(i), "", "0.5")})
+	}
+	p := basePolicy(
+		pricing.Step{Kind: pricing.LeadTime, Combine: pricing.Compound, Rules: leads},
+		pricing.Step{Kind: pricing.Tier, Combine: pricing.Add, Rules: tiers},
+	)
+	e := engineFor(t, p)
+	var reqs []pricing.Request
+	for i := range 200 {
+		r := request("SKU-1", fmt.Sprint(1+i))
+		r.Terms.DeliverBy = orderDay.AddDate(0, 0, i%40)
+		reqs = append(reqs, r)
+	}
+	many, err := e.QuoteMany(ctx, reqs)
+	require.NoError(t, err)
+	for i, r := range reqs {
+		one := quote(t, e, r)
+		var a, b strings.Builder
+		dumpQuote(&a, one)
+		dumpQuote(&b, many[i])
+		require.Equal(t, a.String(), b.String(), i)
+		require.Len(t, many[i].Steps, 2+30+min(30, i%40+1), i) // base, tiers, leads that apply, rounding
+	}
+}

@@ -191,6 +191,7 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 			}
 			ti = newTermsInfo(r.Terms)
 			prev = &r.Terms
+			clear(b.schedules)
 		}
 		// The lines are made in place at the end of the current chunk, which has room for a
 		// quote of a line per step; a quote with more lines grows its own.
@@ -205,6 +206,9 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 		if n := len(lines); n > 0 && &lines[0] == &b.slab[0] {
 			out[i].Steps, b.slab = lines[:n:n], b.slab[n:]
 		} else {
+			// The lines outgrew the chunk, which they filled on the way: clear it for the next
+			// quote, whose lines are built on the promise that free slots are zero (see grow).
+			clear(b.slab)
 			out[i].Steps = lines
 		}
 	}
@@ -237,10 +241,45 @@ type batch struct {
 	slab   []Adjustment
 	offers []EarlyPaymentOffer
 	left   int
+	// schedules are the schedules worked out for the current terms, by total (QuoteMany).
+	schedules map[scheduleKey][]b2bkit.Due
 }
 
 // maxChunk bounds a chunk of lines or offers QuoteMany allocates at once.
 const maxChunk = 1 << 13
+
+// schedule is r.Terms.Schedule(total, scale). In QuoteMany, lines with the same terms and the same
+// total have the same schedule: it is worked out once and each quote gets a copy of its own.
+func (b *batch) schedule(r *Request, total decimal.Decimal, scale int32) ([]b2bkit.Due, error) {
+	if b.left <= 1 {
+		return r.Terms.Schedule(total, scale)
+	}
+	key, ok := fixedOf(total)
+	if !ok {
+		return r.Terms.Schedule(total, scale)
+	}
+	k := scheduleKey{key, scale}
+	if dues, ok := b.schedules[k]; ok {
+		return append(make([]b2bkit.Due, 0, len(dues)), dues...), nil
+	}
+	dues, err := r.Terms.Schedule(total, scale)
+	if err != nil {
+		return nil, err
+	}
+	if b.schedules == nil {
+		b.schedules = make(map[scheduleKey][]b2bkit.Due)
+	}
+	if len(b.schedules) < maxChunk {
+		b.schedules[k] = dues // the first quote's own; the batch is gone before a caller could change it
+	}
+	return dues, nil
+}
+
+// A scheduleKey is a total, exactly as a quote has it, and the scale of its schedule.
+type scheduleKey struct {
+	total fixed
+	scale int32
+}
 
 // newOffer returns memory for one early-payment offer.
 func (b *batch) newOffer() *EarlyPaymentOffer {
@@ -288,8 +327,10 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, ti *termsInfo,
 	if r.Currency != "" && currency != "" && r.Currency != currency {
 		return nil, fmt.Errorf("pricing: %w", b2bkit.Invalid("request.currency", "must be %s", currency))
 	}
-	*q = Quote{Request: *r, Currency: currency, ListPrice: lp.Price, PolicyName: e.policy.Name,
-		PolicyVersion: e.version, QuotedAt: b.now, ValidUntil: b.validUntil}
+	// q is zero (a fresh variable or slot): setting the fields one by one writes less than
+	// assigning a whole Quote.
+	q.Request, q.Currency, q.ListPrice, q.PolicyName = *r, currency, lp.Price, e.policy.Name
+	q.PolicyVersion, q.QuotedAt, q.ValidUntil = e.version, b.now, b.validUntil
 	lines = lines[:0]
 	price := lp.Price
 	base := price
@@ -310,9 +351,10 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, ti *termsInfo,
 			} else {
 				pick = mostSpecific(cands)
 			}
-			lines = append(lines, Adjustment{Step: s.name, Kind: Base, Before: price, After: price, Amount: decimal.Zero})
+			var a *Adjustment
+			lines, a = grow(lines)
+			a.Step, a.Kind, a.Before, a.After, a.Amount = s.name, Base, price, price, decimal.Zero
 			if pick != nil {
-				a := &lines[len(lines)-1]
 				a.RuleID, a.After, a.Amount = pick.ID, pick.Price, subDec(pick.Price, price)
 				price = pick.Price
 			}
@@ -336,8 +378,8 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, ti *termsInfo,
 			if g == nil {
 				continue
 			}
-			lines = append(lines, Adjustment{})
-			a := &lines[len(lines)-1]
+			var a *Adjustment
+			lines, a = grow(lines)
 			if err := roundLine(a, s, g.ID, g.Scale, g.RoundingMode, g.Increment, price); err != nil {
 				return nil, err
 			}
@@ -352,8 +394,8 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, ti *termsInfo,
 	}
 	q.BaseUnitPrice = base
 	if !rounded {
-		lines = append(lines, Adjustment{})
-		a := &lines[len(lines)-1]
+		var a *Adjustment
+		lines, a = grow(lines)
 		if err := roundLine(a, nil, "", 2, b2bkit.HalfUp, decimal.Zero, price); err != nil {
 			return nil, err
 		}
@@ -369,8 +411,7 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, ti *termsInfo,
 	} else {
 		q.Total = b2bkit.Round(price.Mul(r.Quantity), q.Scale, mode)
 	}
-	q.Schedule, err = r.Terms.Schedule(q.Total, q.Scale)
-	if err != nil {
+	if q.Schedule, err = b.schedule(r, q.Total, q.Scale); err != nil {
 		return nil, fmt.Errorf("pricing: %w", b2bkit.InField("request.terms", err))
 	}
 	if ep := q.EarlyPayment; ep != nil {
@@ -386,10 +427,22 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, ti *termsInfo,
 	return lines, nil
 }
 
-// line fills a with what rule c of step s does to the unit price on, and reports whether the rule
-// applies at all.
+// grow adds a slot for one more line to lines and returns it, zero. The slots past the length of
+// lines are zero already (the buffers start zero, and a slot given back is cleared), so a slot is
+// not cleared again: the caller sets only the fields a line has.
+func grow(lines []Adjustment) ([]Adjustment, *Adjustment) {
+	if n := len(lines); n < cap(lines) {
+		lines = lines[:n+1]
+	} else {
+		lines = append(lines, Adjustment{})
+	}
+	return lines, &lines[len(lines)-1]
+}
+
+// line fills a, which must be zero, with what rule c of step s does to the unit price on, and
+// reports whether the rule applies at all.
 func line(a *Adjustment, s *cstep, c *crule, r *Request, ti *termsInfo, on decimal.Decimal) bool {
-	*a = Adjustment{Step: s.name, Kind: s.kind, RuleID: c.ID, Before: on}
+	a.Step, a.Kind, a.RuleID, a.Before = s.name, s.kind, c.ID, on
 	if s.kind == Tier && !c.Amount.IsZero() {
 		a.Amount, a.Tier = c.Amount, r.Tier
 	} else if fx, ok := c.payFixed(s, ti); ok {
@@ -429,10 +482,14 @@ func (e *Engine) adjust(q *Quote, b *batch, lines []Adjustment, s *cstep, si int
 	}
 	// next is the slot for a new line; drop takes it back when its rule did not apply.
 	next := func() *Adjustment {
-		lines = append(lines, Adjustment{})
-		return &lines[len(lines)-1]
+		var a *Adjustment
+		lines, a = grow(lines)
+		return a
 	}
-	drop := func() { lines = lines[:len(lines)-1] }
+	drop := func() {
+		lines[len(lines)-1] = Adjustment{} // free slots stay zero (see grow)
+		lines = lines[:len(lines)-1]
+	}
 	switch s.combine {
 	case MostSpecific:
 		// The most specific rule decides, even when it does not apply to this quantity or lead.
@@ -448,6 +505,7 @@ func (e *Engine) adjust(q *Quote, b *batch, lines []Adjustment, s *cstep, si int
 		var best, a Adjustment
 		var bestRule *crule
 		for _, c := range cands {
+			a = Adjustment{}
 			if line(&a, s, c, r, ti, price) && (bestRule == nil || a.Amount.LessThan(best.Amount)) {
 				best, bestRule = a, c
 			}
@@ -550,11 +608,10 @@ func guard(s *cstep, g *crule, price, base, cost decimal.Decimal) (Adjustment, b
 	return a, true
 }
 
-// roundLine fills a with the rounding of the unit price to the increment, or else to the scale,
+// roundLine fills a, which must be zero, with the rounding of the unit price to the increment, or else to the scale,
 // with the mode.
 func roundLine(a *Adjustment, s *cstep, id string, scale int32, mode b2bkit.RoundingMode, inc, price decimal.Decimal) error {
-	*a = Adjustment{Step: "rounding", Kind: Rounding, RuleID: id, Before: price, Scale: scale, RoundingMode: mode,
-		Increment: inc}
+	a.Step, a.Kind, a.RuleID, a.Before, a.Scale, a.RoundingMode, a.Increment = "rounding", Rounding, id, price, scale, mode, inc
 	if s != nil {
 		a.Step = s.name
 	}
