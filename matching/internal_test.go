@@ -185,3 +185,34 @@ func TestScanAllAfterLateMatch(t *testing.T) {
 func TestRecordIsACacheLine(t *testing.T) {
 	assert.Equal(t, uintptr(64), unsafe.Sizeof(record{}))
 }
+
+// TestIDTableManyCollisions: thousands of IDs on three hashes, across the batched slot writes and
+// the table's growth, are each found, idempotent and refused with other content.
+func TestIDTableManyCollisions(t *testing.T) {
+	ctx := context.Background()
+	l := NewMemoryLog()
+	l.testHash = func(id string) uint64 { return uint64(len(id)%3) << 62 }
+	at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	mk := func(i int, qty int64) Match {
+		return Match{ID: fmt.Sprint("M-", i), Buyer: "B", Seller: "S", SKU: "RICE", Quantity: decimal.NewFromInt(qty),
+			UnitPrice: decimal.NewFromInt(10), Currency: "CNY",
+			Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: at, DeliverBy: at},
+			At:    at, Channel: b2bkit.Manual}
+	}
+	const n = 1500
+	for i := range n {
+		require.NoError(t, l.Append(ctx, mk(i, int64(i+1))))
+		if i%97 == 0 { // a retry and a conflict while slot writes are pending
+			require.NoError(t, l.Append(ctx, mk(i/2, int64(i/2+1))))
+			require.ErrorIs(t, l.Append(ctx, mk(i/2, 99999)), b2bkit.ErrConflict)
+		}
+	}
+	for i := range n {
+		m, err := l.Get(ctx, fmt.Sprint("M-", i))
+		require.NoError(t, err)
+		require.True(t, m.Quantity.Equal(decimal.NewFromInt(int64(i+1))), "M-%d", i)
+	}
+	_, err := l.Get(ctx, "M-x")
+	require.ErrorIs(t, err, b2bkit.ErrNotFound)
+	assert.Equal(t, n, l.Len())
+}

@@ -303,14 +303,15 @@ func (l *MemoryLog) find(tag uint32, id string) (pos uint32, found bool, slot ui
 	if len(t.slots) == 0 {
 		return 0, false, 0
 	}
-	mask := uint64(len(t.slots) - 1)
+	mask, c := uint64(len(t.slots)-1), h2(tag)
 	for i := t.home(tag); ; i = (i + 1) & mask {
-		e := t.slots[i]
-		if e == 0 {
+		switch t.ctrl[i] {
+		case 0:
 			return 0, false, i
-		}
-		if uint32(e>>32) == tag && l.idOf(l.recs.at(uint32(e)-1)) == id {
-			return uint32(e) - 1, true, i
+		case c:
+			if e := t.slot(i); uint32(e>>32) == tag && l.idOf(l.recs.at(uint32(e)-1)) == id {
+				return uint32(e) - 1, true, i
+			}
 		}
 	}
 }
