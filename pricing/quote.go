@@ -232,15 +232,16 @@ func sameTerms(a, b *b2bkit.Terms) bool {
 }
 
 // A batch is what the quotes of one Quote or QuoteMany call share: the clock reading, the
-// validity date, and the memory the quotes keep. QuoteMany makes the lines and early-payment
-// offers of all its quotes in a few large chunks instead of one allocation each.
+// validity date, and the memory the quotes keep. QuoteMany makes the lines, early-payment offers
+// and breaches of all its quotes in a few large chunks instead of one allocation each.
 type batch struct {
 	now, validUntil time.Time
-	// slab and offers are the unused rest of the current chunks; left is the number of requests
-	// still to quote, which sizes the next chunk.
-	slab   []Adjustment
-	offers []EarlyPaymentOffer
-	left   int
+	// slab, offers and breaches are the unused rest of the current chunks; left is the number
+	// of requests still to quote, which sizes the next chunk.
+	slab     []Adjustment
+	offers   []EarlyPaymentOffer
+	breaches []Breach
+	left     int
 	// schedules are the schedules worked out for the current terms, by total (QuoteMany).
 	schedules map[scheduleKey][]b2bkit.Due
 }
@@ -279,6 +280,21 @@ func (b *batch) schedule(r *Request, total decimal.Decimal, scale int32) ([]b2bk
 type scheduleKey struct {
 	total fixed
 	scale int32
+}
+
+// keepBreaches copies breaches to memory of their own, exactly as many.
+func (b *batch) keepBreaches(breaches []Breach) []Breach {
+	n := len(breaches)
+	if b.left <= 1 || n > 2 {
+		return append(make([]Breach, 0, n), breaches...)
+	}
+	if len(b.breaches) < n {
+		b.breaches = make([]Breach, min(2*b.left, maxChunk))
+	}
+	out := b.breaches[:n:n]
+	b.breaches = b.breaches[n:]
+	copy(out, breaches)
+	return out
 }
 
 // newOffer returns memory for one early-payment offer.
@@ -364,14 +380,20 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, ti *termsInfo,
 			if g == nil {
 				continue
 			}
-			if a, ok := guard(s, g, price, base, lp.Cost); ok {
+			if belowFloor, overDiscount := broken(g, price, base, lp.Cost); belowFloor || overDiscount {
+				var a *Adjustment
+				lines, a = grow(lines)
+				guard(a, b, s, g, price, base, lp.Cost, belowFloor, overDiscount)
 				if a.Clamped {
 					price = a.After
 				} else {
 					q.NeedsApproval = true
-					q.Breaches = append(q.Breaches, a.Breaches...)
+					if q.Breaches == nil {
+						q.Breaches = b.keepBreaches(a.Breaches) // a copy: the quote's list is its own
+					} else {
+						q.Breaches = append(q.Breaches, a.Breaches...)
+					}
 				}
-				lines = append(lines, a)
 			}
 		case Rounding:
 			g := mostSpecific(cands)
@@ -565,47 +587,51 @@ func (e *Engine) offerEarly(q *Quote, b *batch, s *cstep, c *crule, r *Request, 
 	q.EarlyPayment = o
 }
 
-// guard checks the price against the rule's floor and maximum discount. The limits are computed
-// and compared in integers; a decimal is built only for a limit that was broken.
-func guard(s *cstep, g *crule, price, base, cost decimal.Decimal) (Adjustment, bool) {
-	var floor, least fixed
-	var belowFloor, overDiscount, okF, okL bool
+// broken reports which of the guardrail's limits the price breaks: the floor (cost plus the
+// minimum margin) and the most discount allowed against the base. The limits are computed and
+// compared in integers; guard builds decimals only for a limit that was broken.
+func broken(g *crule, price, base, cost decimal.Decimal) (belowFloor, overDiscount bool) {
 	if !cost.IsZero() {
-		if floor, okF = mulRoundFixed(cost, g.floorK, AmountScale); okF {
+		if floor, ok := mulRoundFixed(cost, g.floorK, AmountScale); ok {
 			belowFloor = lessThanFixed(price, floor)
 		} else {
-			f := mulRound(cost, g.floorK, AmountScale)
-			belowFloor = lessThan(price, f)
+			belowFloor = lessThan(price, mulRound(cost, g.floorK, AmountScale))
 		}
 	}
 	if !g.MaxDiscountPercent.IsZero() {
-		if least, okL = mulRoundFixed(base, g.minK, AmountScale); okL {
+		if least, ok := mulRoundFixed(base, g.minK, AmountScale); ok {
 			overDiscount = lessThanFixed(price, least)
 		} else {
 			overDiscount = lessThan(price, mulRound(base, g.minK, AmountScale))
 		}
 	}
-	if !belowFloor && !overDiscount {
-		return Adjustment{}, false
-	}
-	a := Adjustment{Step: s.name, Kind: Guardrail, RuleID: g.ID, Before: price, After: price, Amount: decimal.Zero}
+	return belowFloor, overDiscount
+}
+
+// guard fills a, which must be zero, with the line of a guardrail whose limits the price broke.
+func guard(a *Adjustment, b *batch, s *cstep, g *crule, price, base, cost decimal.Decimal, belowFloor, overDiscount bool) {
+	a.Step, a.Kind, a.RuleID, a.Before, a.After, a.Amount = s.name, Guardrail, g.ID, price, price, decimal.Zero
+	var found [2]Breach
+	n := 0
 	limit := decimal.Zero
 	if belowFloor {
 		f := mulRound(cost, g.floorK, AmountScale)
-		a.Breaches = append(a.Breaches, Breach{Kind: BelowFloor, RuleID: g.ID, Limit: f, Price: price})
+		found[n] = Breach{Kind: BelowFloor, RuleID: g.ID, Limit: f, Price: price}
+		n++
 		limit = f
 	}
 	if overDiscount {
 		l := mulRound(base, g.minK, AmountScale)
-		a.Breaches = append(a.Breaches, Breach{Kind: OverMaxDiscount, RuleID: g.ID, Limit: l, Price: price})
+		found[n] = Breach{Kind: OverMaxDiscount, RuleID: g.ID, Limit: l, Price: price}
+		n++
 		if l.GreaterThan(limit) {
 			limit = l
 		}
 	}
+	a.Breaches = b.keepBreaches(found[:n])
 	if g.OnBreach == Clamp {
 		a.Clamped, a.After, a.Amount = true, limit, subDec(limit, price)
 	}
-	return a, true
 }
 
 // roundLine fills a, which must be zero, with the rounding of the unit price to the increment, or else to the scale,
