@@ -480,3 +480,37 @@ func mulRoundByFixed(a decimal.Decimal, f fixed, scale int32) decimal.Decimal {
 	}
 	return mulRound(a, f.dec(), scale)
 }
+
+// amountAfter is a line's amount and the price after it, as line makes them from decimals:
+// amount = mulRound(on, f, scale), decimal.Zero when that is zero (and then after = on), else
+// after = addDec(on, amount). It reads on's coefficient once; ok is false when a number does not
+// fit.
+func amountAfter(on decimal.Decimal, f fixed, scale int32) (amount, after decimal.Decimal, ok bool) {
+	if on.IsZero() || f.c == 0 {
+		return decimal.Zero, on, true
+	}
+	no, mo, ok := coef(on)
+	if !ok {
+		return decimal.Decimal{}, decimal.Decimal{}, false
+	}
+	hi, lo := bits.Mul64(mo, abs64(f.c))
+	v, exp, ok := roundMag(hi, lo, on.Exponent()+f.exp, scale)
+	if !ok {
+		return decimal.Decimal{}, decimal.Decimal{}, false
+	}
+	if v == 0 {
+		return decimal.Zero, on, true
+	}
+	if no != (f.c < 0) {
+		v = -v
+	}
+	co := int64(mo)
+	if no {
+		co = -co
+	}
+	sum, ok := subFixed(fixed{co, on.Exponent()}, fixed{-v, exp})
+	if !ok {
+		return decimal.Decimal{}, decimal.Decimal{}, false
+	}
+	return decimal.New(v, exp), sum.dec(), true
+}

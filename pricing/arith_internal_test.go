@@ -137,6 +137,14 @@ func TestArith_QuotePathsGiveTheDecimalResultExactly(t *testing.T) {
 				}
 			}
 			requireSame(t, mulRound(a, fb.dec(), scale), mulRoundByFixed(a, fb, scale), i, "mulRoundByFixed", a, b)
+			if amount, after, ok := amountAfter(a, fb, scale); ok {
+				wantAmount, wantAfter := decimal.Zero, a
+				if m := mulRound(a, fb.dec(), scale); !m.IsZero() {
+					wantAmount, wantAfter = m, a.Add(m)
+				}
+				requireSame(t, wantAmount, amount, i, "amountAfter amount", a, b)
+				requireSame(t, wantAfter, after, i, "amountAfter after", a, b)
+			}
 		}
 	}
 	require.Greater(t, fast, 5000, "the integer paths should take the common cases")

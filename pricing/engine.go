@@ -90,6 +90,8 @@ type crule struct {
 	Rule
 	spec   int
 	frac   decimal.Decimal // tier percent / 100
+	fracF  fixed           // frac, when fracOK
+	fracOK bool
 	rate   decimal.Decimal // annual percent / 100
 	bands  []cband
 	early  *earlyOffer
@@ -103,6 +105,8 @@ type cband struct {
 	fromDays, toDays int64
 	open             bool
 	frac             decimal.Decimal // percent / 100
+	fracF            fixed           // frac, when fracOK
+	fracOK           bool
 }
 
 type earlyOffer struct {
@@ -164,9 +168,12 @@ func compileRule(r Rule) *crule {
 	cr := &crule{Rule: r, spec: specificity(r)}
 	cr.frac = r.Percent.Shift(-2)
 	cr.rate = r.AnnualPercent.Shift(-2)
+	cr.fracF, cr.fracOK = fixedOf(cr.frac)
 	for i, b := range r.Bands {
-		cr.bands = append(cr.bands, cband{from: b.From, to: b.To, open: i == len(r.Bands)-1 && b.To.IsZero(),
-			fromDays: b.From.IntPart(), toDays: b.To.IntPart(), frac: b.Percent.Shift(-2)})
+		cb := cband{from: b.From, to: b.To, open: i == len(r.Bands)-1 && b.To.IsZero(),
+			fromDays: b.From.IntPart(), toDays: b.To.IntPart(), frac: b.Percent.Shift(-2)}
+		cb.fracF, cb.fracOK = fixedOf(cb.frac)
+		cr.bands = append(cr.bands, cb)
 	}
 	if r.EarlyPayment != nil {
 		cr.early = &earlyOffer{terms: *r.EarlyPayment, keep: one.Sub(r.EarlyPayment.DiscountPercent.Shift(-2)),
@@ -364,6 +371,37 @@ func (r *crule) fraction(s *cstep, req *Request, ti *termsInfo) (decimal.Decimal
 	return decimal.Zero, false
 }
 
+// fractionFixed is fraction for the quantity, lead-time and tier kinds, with the fraction also as
+// a fixed when fxOK (read off the compiled rule, not worked out again).
+func (r *crule) fractionFixed(s *cstep, req *Request, ti *termsInfo) (f decimal.Decimal, fx fixed, fxOK, applies bool) {
+	var b *cband
+	switch {
+	case s.kind == Quantity && r.Mode == Graduated:
+		if f, applies = graduated(r.bands, req.Quantity); !applies {
+			return f, fixed{}, false, false
+		}
+		fx, fxOK = fixedOf(f)
+		return f, fx, fxOK, true
+	case s.kind == Quantity:
+		b = volumeBand(r.bands, req.Quantity)
+	case s.kind == LeadTime:
+		b = leadTimeBand(r.bands, int64(ti.lead))
+	case s.kind == Tier:
+		if !r.Amount.IsZero() {
+			return decimal.Zero, fixed{}, false, false
+		}
+		return r.frac, r.fracF, r.fracOK, true
+	default:
+		f, applies = r.fraction(s, req, ti)
+		fx, fxOK = fixedOf(f)
+		return f, fx, fxOK && applies, applies
+	}
+	if b == nil {
+		return decimal.Zero, fixed{}, false, false
+	}
+	return b.frac, b.fracF, b.fracOK, true
+}
+
 // payFraction is a payment rule's fraction, rate x (credit days - reference credit days) / 365
 // rounded HalfUp to FractionScale places, in integers: fraction gives the same as a decimal. ok
 // is false when a number does not fit and the decimal path must decide.
@@ -403,24 +441,40 @@ func (r *crule) payFraction(s *cstep, ti *termsInfo) (fixed, bool) {
 
 // volume returns the fraction of the band x falls in.
 func volume(bands []cband, x decimal.Decimal) (decimal.Decimal, bool) {
-	for i := range bands {
-		b := &bands[i]
-		if x.Cmp(b.from) >= 0 && (b.open || x.Cmp(b.to) < 0) {
-			return b.frac, true
-		}
+	if b := volumeBand(bands, x); b != nil {
+		return b.frac, true
 	}
 	return decimal.Zero, false
 }
 
+// volumeBand returns the band x falls in, or nil.
+func volumeBand(bands []cband, x decimal.Decimal) *cband {
+	for i := range bands {
+		b := &bands[i]
+		if x.Cmp(b.from) >= 0 && (b.open || x.Cmp(b.to) < 0) {
+			return b
+		}
+	}
+	return nil
+}
+
 // leadBand returns the fraction of the lead-time band the lead falls in.
 func leadBand(bands []cband, lead int64) (decimal.Decimal, bool) {
+	if b := leadTimeBand(bands, lead); b != nil {
+		return b.frac, true
+	}
+	return decimal.Zero, false
+}
+
+// leadTimeBand returns the lead-time band the lead falls in, or nil.
+func leadTimeBand(bands []cband, lead int64) *cband {
 	for i := range bands {
 		b := &bands[i]
 		if lead >= b.fromDays && (b.open || lead < b.toDays) {
-			return b.frac, true
+			return b
 		}
 	}
-	return decimal.Zero, false
+	return nil
 }
 
 // graduated returns the quantity-weighted fraction over the bands the units of q fall in; units

@@ -465,18 +465,22 @@ func grow(lines []Adjustment) ([]Adjustment, *Adjustment) {
 // reports whether the rule applies at all.
 func line(a *Adjustment, s *cstep, c *crule, r *Request, ti *termsInfo, on decimal.Decimal) bool {
 	a.Step, a.Kind, a.RuleID, a.Before = s.name, s.kind, c.ID, on
+	var fx fixed
+	fxOK := false
 	if s.kind == Tier && !c.Amount.IsZero() {
 		a.Amount, a.Tier = c.Amount, r.Tier
-	} else if fx, ok := c.payFixed(s, ti); ok {
+	} else if f, ok := c.payFixed(s, ti); ok {
 		// A payment fraction is worked out in integers and never needs to be a decimal here.
-		a.Amount = mulRoundByFixed(on, fx, AmountScale)
+		fx, fxOK = f, true
 		a.CreditDays, a.ReferenceCreditDays, a.AnnualPercent = ti.creditDays, s.refCredit(ti), c.AnnualPercent
 	} else {
-		f, ok := c.fraction(s, r, ti)
-		if !ok {
+		f, fxx, ok, applies := c.fractionFixed(s, r, ti)
+		if !applies {
 			return false
 		}
-		a.Amount = mulRound(on, f, AmountScale)
+		if fx, fxOK = fxx, ok; !ok {
+			a.Amount = mulRound(on, f, AmountScale)
+		}
 		switch s.kind {
 		case Quantity:
 			a.Percent, a.Mode = f.Shift(2), c.Mode
@@ -487,6 +491,13 @@ func line(a *Adjustment, s *cstep, c *crule, r *Request, ti *termsInfo, on decim
 		case Tier:
 			a.Percent, a.Tier = f.Shift(2), r.Tier
 		}
+	}
+	if fxOK {
+		if amount, after, ok := amountAfter(on, fx, AmountScale); ok {
+			a.Amount, a.After = amount, after
+			return true
+		}
+		a.Amount = mulRoundByFixed(on, fx, AmountScale)
 	}
 	if a.Amount.IsZero() {
 		a.Amount, a.After = decimal.Zero, on
