@@ -28,6 +28,14 @@ type pendSlot struct{ i, e uint64 }
 // pendMax is how many slot writes wait to be done together.
 const pendMax = 256
 
+// peek reads the ctrl byte of tag's home slot, for Append to start reading it early.
+func (t *idTable) peek(tag uint32) uint8 {
+	if len(t.ctrl) == 0 {
+		return 0
+	}
+	return t.ctrl[t.home(tag)]
+}
+
 // h2 is the ctrl byte of a tag.
 func h2(tag uint32) uint8 { return 0x80 | uint8(tag&0x7f) }
 

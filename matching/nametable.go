@@ -39,7 +39,20 @@ func (t *nameTable) find(seed maphash.Seed, s string) (id uint32, found bool, sl
 	if len(t.slots) == 0 {
 		return 0, false, 0, 0
 	}
-	h = maphash.String(seed, s)
+	return t.findHashed(s, maphash.String(seed, s))
+}
+
+// peek reads the first slot of hash h and returns a word of it, for Append to start reading it
+// early.
+func (t *nameTable) peek(h uint64) uint64 {
+	if len(t.slots) == 0 {
+		return 0
+	}
+	return t.slots[h>>(64-t.bits)].meta
+}
+
+// findHashed is find for s with the hash h.
+func (t *nameTable) findHashed(s string, h uint64) (id uint32, found bool, slot uint64, _ uint64) {
 	k, meta := nameKey(s, h)
 	mask := uint64(len(t.slots) - 1)
 	for i := h >> (64 - t.bits); ; i = (i + 1) & mask {
@@ -56,9 +69,16 @@ func (t *nameTable) find(seed maphash.Seed, s string) (id uint32, found bool, sl
 	}
 }
 
-// id interns s and returns its id.
-func (t *nameTable) id(seed maphash.Seed, s string) uint32 {
-	id, found, slot, h := t.find(seed, s)
+// idHashed interns s, whose hash is h, and returns its id.
+func (t *nameTable) idHashed(seed maphash.Seed, s string, h uint64) uint32 {
+	var (
+		id    uint32
+		found bool
+		slot  uint64
+	)
+	if len(t.slots) > 0 {
+		id, found, slot, _ = t.findHashed(s, h)
+	}
 	if found {
 		return id
 	}
