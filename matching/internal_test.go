@@ -216,3 +216,32 @@ func TestIDTableManyCollisions(t *testing.T) {
 	require.ErrorIs(t, err, b2bkit.ErrNotFound)
 	assert.Equal(t, n, l.Len())
 }
+
+// TestZonesParsedAgainAndAgain: times parsed from text with an offset that is not a whole hour
+// (India, +05:30) each come with a zone of their own; the log stores such equal zones once, so
+// they neither fill it nor change how a stored time reads.
+func TestZonesParsedAgainAndAgain(t *testing.T) {
+	ctx := context.Background()
+	l := NewMemoryLog()
+	const text = "2026-03-01T10:00:00+05:30"
+	var first Match
+	for i := range 70_000 {
+		at, err := time.Parse(time.RFC3339, text)
+		require.NoError(t, err)
+		at = at.Add(time.Duration(i) * time.Minute)
+		m := Match{ID: fmt.Sprint("M-", i), Buyer: "B", Seller: "S", SKU: "RICE", Quantity: decimal.NewFromInt(1),
+			UnitPrice: decimal.NewFromInt(10), Currency: "INR",
+			Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: at, DeliverBy: at.AddDate(0, 0, 3)},
+			At:    at, Channel: b2bkit.Manual}
+		if i == 0 {
+			first = m
+		}
+		require.NoError(t, l.Append(ctx, m), "match %d", i)
+	}
+	assert.Len(t, l.locs.vals, 1)
+	got, err := l.Get(ctx, "M-0")
+	require.NoError(t, err)
+	assert.True(t, got.Equal(first))
+	assert.Equal(t, text, got.At.Format(time.RFC3339))
+	assert.Equal(t, "2026-03-04T10:00:00+05:30", got.Terms.DeliverBy.Format(time.RFC3339))
+}

@@ -51,6 +51,7 @@ type MemoryLog struct {
 	locs      intern[*time.Location]
 	lastLoc   *time.Location
 	lastLocID uint16
+	zoneKeys  map[zoneKey]uint16 // the zones by how they show the time they were stored for
 	// zoneSets are the zones of a record's three times, each set once; matches mostly have one.
 	zoneSets  intern[[3]uint16]
 	lastZones uint32 // the id + 1 of the last set
@@ -218,7 +219,7 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 	r.lead = int16(leadDays(m.Terms.OrderedAt, m.Terms.DeliverBy))
 	r.qtyID, r.priceID, r.subsidyID = l.dec(m.Quantity, small[0]).id, l.dec(m.UnitPrice, small[1]).id, l.dec(m.Subsidy, small[2]).id
 	r.cur, r.pay = l.currency(m.Currency), l.payment(m.Terms.Payment)
-	r.zones = l.zoneSet([3]uint16{l.loc(m.At.Location()), l.loc(m.Terms.OrderedAt.Location()), l.loc(m.Terms.DeliverBy.Location())})
+	r.zones = l.zoneSet([3]uint16{l.loc(m.At), l.loc(m.Terms.OrderedAt), l.loc(m.Terms.DeliverBy)})
 	r.flags = uint8(m.Status) | uint8(m.Mode)<<2 | uint8(m.Channel)<<3
 	l.recs.push(r)
 	l.ids.put(tag, pos, slot)
@@ -386,12 +387,38 @@ func (l *MemoryLog) insert(idx []uint32, pos uint32, at int64, inOrder bool) []u
 }
 
 // loc interns a time zone; matches of one platform mostly share one, so the last is remembered.
-func (l *MemoryLog) loc(z *time.Location) uint16 {
+//
+// Zones are told apart by what they show of t: time.Parse gives every time it reads with an
+// offset that is not a whole hour (+05:30) a zone of its own, and keeping each of those would fill
+// the log. A zone with the name, abbreviation and offset of one stored before shows t the same
+// way, so t is stored with that one.
+func (l *MemoryLog) loc(t time.Time) uint16 {
+	z := t.Location()
 	if z == l.lastLoc && len(l.locs.vals) > 0 {
 		return l.lastLocID
 	}
-	l.lastLoc, l.lastLocID = z, uint16(l.locs.id(z))
-	return l.lastLocID
+	if id, ok := l.locs.index[z]; ok {
+		l.lastLoc, l.lastLocID = z, uint16(id)
+		return l.lastLocID
+	}
+	abbr, off := t.Zone()
+	k := zoneKey{z.String(), abbr, off}
+	if id, ok := l.zoneKeys[k]; ok {
+		return id
+	}
+	id := uint16(l.locs.id(z))
+	if l.zoneKeys == nil {
+		l.zoneKeys = make(map[zoneKey]uint16)
+	}
+	l.zoneKeys[k] = id
+	l.lastLoc, l.lastLocID = z, id
+	return id
+}
+
+// A zoneKey is how a zone shows a time: its name, and the abbreviation and offset at that time.
+type zoneKey struct {
+	name, abbr string
+	offset     int
 }
 
 // dec returns a decimal equal to d that shares its coefficient with every equal value stored
