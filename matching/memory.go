@@ -240,21 +240,55 @@ const indexEvery = 512
 // faster than one at a time: the lists of different names are far apart in memory, and the
 // processor fetches several of them at once when nothing in between waits for one.
 func (l *MemoryLog) indexPending() {
-	for p := l.indexed; p < l.recs.n; p++ {
-		r := l.recs.at(uint32(p))
-		l.indexOne(uint32(p), r.sku, r.buyer, r.seller, r.at, true)
+	if l.indexed == l.recs.n {
+		return
+	}
+	l.growIndexes()
+	// One list at a time: the loops are short, so the processor runs several rounds ahead.
+	from, to := uint32(l.indexed), uint32(l.recs.n)
+	for p := from; p < to; p++ {
+		r := l.recs.at(p)
+		l.bySKU[r.sku] = appendPos(l.bySKU[r.sku], p)
+	}
+	for p := from; p < to; p++ {
+		r := l.recs.at(p)
+		l.byBuyer[r.buyer] = appendPos(l.byBuyer[r.buyer], p)
+	}
+	for p := from; p < to; p++ {
+		r := l.recs.at(p)
+		l.bySeller[r.seller] = appendPos(l.bySeller[r.seller], p)
+	}
+	if l.allMade {
+		for p := from; p < to; p++ {
+			l.all = appendPos(l.all, p)
+		}
 	}
 	l.indexed = l.recs.n
 }
 
-// indexOne puts the record at pos, of the given names and time, into the indexes; inOrder says it
-// is no older than any record before it.
-func (l *MemoryLog) indexOne(pos, sku, buyer, seller uint32, at int64, inOrder bool) {
+// growIndexes gives every name its (empty) lists.
+func (l *MemoryLog) growIndexes() {
 	if n := uint32(len(l.names.vals)); n > uint32(len(l.bySKU)) {
 		l.bySKU = append(l.bySKU, make([][]uint32, n-uint32(len(l.bySKU)))...)
 		l.byBuyer = append(l.byBuyer, make([][]uint32, n-uint32(len(l.byBuyer)))...)
 		l.bySeller = append(l.bySeller, make([][]uint32, n-uint32(len(l.bySeller)))...)
 	}
+}
+
+// appendPos appends pos to idx, doubling its room when full: append grows long slices by a
+// quarter, and copying is what costs here, each copy into memory the process touches for the
+// first time.
+func appendPos(idx []uint32, pos uint32) []uint32 {
+	if len(idx) < cap(idx) {
+		return append(idx, pos)
+	}
+	return append(slices.Grow(idx, max(len(idx), 8)), pos)
+}
+
+// indexOne puts the record at pos, of the given names and time, into the indexes; inOrder says it
+// is no older than any record before it.
+func (l *MemoryLog) indexOne(pos, sku, buyer, seller uint32, at int64, inOrder bool) {
+	l.growIndexes()
 	l.bySKU[sku] = l.insert(l.bySKU[sku], pos, at, inOrder)
 	l.byBuyer[buyer] = l.insert(l.byBuyer[buyer], pos, at, inOrder)
 	l.bySeller[seller] = l.insert(l.bySeller[seller], pos, at, inOrder)
@@ -366,16 +400,8 @@ func (l *MemoryLog) zoneSet(z [3]uint16) uint16 {
 // others of equal time. inOrder says the record is no older than any before it, so it goes at the end.
 func (l *MemoryLog) insert(idx []uint32, pos uint32, at int64, inOrder bool) []uint32 {
 	n := len(idx)
-	if n == 0 {
-		return append(make([]uint32, 0, 8), pos) // skip the smallest growth steps
-	}
-	if inOrder || l.recs.at(idx[n-1]).at <= at {
-		if n == cap(idx) {
-			// Double, where append grows long slices by a quarter: copying is what costs here,
-			// each copy into memory the process touches for the first time.
-			idx = slices.Grow(idx, n)
-		}
-		return append(idx, pos)
+	if n == 0 || inOrder || l.recs.at(idx[n-1]).at <= at {
+		return appendPos(idx, pos)
 	}
 	i, _ := slices.BinarySearchFunc(idx, at, func(p uint32, t int64) int {
 		if l.recs.at(p).at <= t {
