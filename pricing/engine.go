@@ -264,6 +264,11 @@ func (s *cstep) candidates(dst []*crule, req *Request, skuRules [][]*crule) []*c
 			dst = append(dst, r)
 		}
 	}
+	return s.skuCandidates(dst, req, skuRules)
+}
+
+// skuCandidates appends to dst the step's rules for the request's SKU that match the request.
+func (s *cstep) skuCandidates(dst []*crule, req *Request, skuRules [][]*crule) []*crule {
 	if skuRules != nil {
 		for _, r := range skuRules[s.index] {
 			if r.matches(req) {

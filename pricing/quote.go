@@ -196,6 +196,9 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 		// The lines are made in place at the end of the current chunk, which has room for a
 		// quote of a line per step; a quote with more lines grows its own.
 		b.left = len(reqs) - i
+		if b.scope == nil || !sameScope(b.scope, r) {
+			b.general, b.scope = e.resolveGeneral(b.general, r), r
+		}
 		if len(b.slab) < per {
 			b.slab = make([]Adjustment, min(b.left*per, max(maxChunk, per)))
 		}
@@ -213,6 +216,24 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 		}
 	}
 	return out, nil
+}
+
+// sameScope reports whether the general rules that match a match b: same buyer, tier, grade and
+// order date.
+func sameScope(a, b *Request) bool {
+	return a.Buyer == b.Buyer && a.Tier == b.Tier && a.Grade == b.Grade && a.Terms.OrderedAt == b.Terms.OrderedAt
+}
+
+// resolveGeneral returns, per step, the rules without a SKU that match the request, in policy
+// order, reusing dst's memory.
+func (e *Engine) resolveGeneral(dst [][]*crule, r *Request) [][]*crule {
+	if dst == nil {
+		dst = make([][]*crule, len(e.steps))
+	}
+	for si := range e.steps {
+		dst[si] = e.steps[si].candidates(dst[si][:0], r, nil)
+	}
+	return dst
 }
 
 // sameTerms reports whether two terms are the same to the last detail that can show in a quote
@@ -242,8 +263,13 @@ type batch struct {
 	offers   []EarlyPaymentOffer
 	breaches []Breach
 	left     int
-	// schedules are the schedules worked out for the current terms, by total (QuoteMany).
-	schedules map[scheduleKey][]b2bkit.Due
+	// general holds, per step, the rules without a SKU that match scope's buyer, tier, grade and
+	// order date (QuoteMany; nil in Quote).
+	general [][]*crule
+	scope   *Request
+	// schedules are the schedules worked out for the current terms, by total in minor units
+	// (QuoteMany).
+	schedules map[int64]scheduled
 }
 
 // maxChunk bounds a chunk of lines or offers QuoteMany allocates at once.
@@ -252,34 +278,34 @@ const maxChunk = 1 << 13
 // schedule is r.Terms.Schedule(total, scale). In QuoteMany, lines with the same terms and the same
 // total have the same schedule: it is worked out once and each quote gets a copy of its own.
 func (b *batch) schedule(r *Request, total decimal.Decimal, scale int32) ([]b2bkit.Due, error) {
-	if b.left <= 1 {
+	if b.left <= 1 || total.Exponent() != -scale {
 		return r.Terms.Schedule(total, scale)
 	}
-	key, ok := fixedOf(total)
+	units, ok := fixedOf(total) // the total in minor units: its exponent is -scale
 	if !ok {
 		return r.Terms.Schedule(total, scale)
 	}
-	k := scheduleKey{key, scale}
-	if dues, ok := b.schedules[k]; ok {
-		return append(make([]b2bkit.Due, 0, len(dues)), dues...), nil
+	if s, ok := b.schedules[units.c]; ok && s.scale == scale {
+		return append(make([]b2bkit.Due, 0, len(s.dues)), s.dues...), nil
 	}
 	dues, err := r.Terms.Schedule(total, scale)
 	if err != nil {
 		return nil, err
 	}
 	if b.schedules == nil {
-		b.schedules = make(map[scheduleKey][]b2bkit.Due)
+		b.schedules = make(map[int64]scheduled)
 	}
 	if len(b.schedules) < maxChunk {
-		b.schedules[k] = dues // the first quote's own; the batch is gone before a caller could change it
+		// The first quote's own: the batch is gone before a caller could change it.
+		b.schedules[units.c] = scheduled{scale, dues}
 	}
 	return dues, nil
 }
 
-// A scheduleKey is a total, exactly as a quote has it, and the scale of its schedule.
-type scheduleKey struct {
-	total fixed
+// scheduled is a schedule worked out for a total at a scale.
+type scheduled struct {
 	scale int32
+	dues  []b2bkit.Due
 }
 
 // keepBreaches copies breaches to memory of their own, exactly as many.
@@ -354,7 +380,15 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, ti *termsInfo,
 	skuRules := e.rulesFor(r.SKU)
 	for si := range e.steps {
 		s := &e.steps[si]
-		cands := s.candidates(scratch[:0], r, skuRules)
+		var cands []*crule
+		if b.general != nil {
+			cands = b.general[si] // resolved once for the batch's buyer
+			if skuRules != nil && len(skuRules[si]) > 0 {
+				cands = s.skuCandidates(append(scratch[:0], cands...), r, skuRules)
+			}
+		} else {
+			cands = s.candidates(scratch[:0], r, skuRules)
+		}
 		switch s.kind {
 		case Base:
 			var pick *crule
