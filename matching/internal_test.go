@@ -245,3 +245,45 @@ func TestZonesParsedAgainAndAgain(t *testing.T) {
 	assert.Equal(t, text, got.At.Format(time.RFC3339))
 	assert.Equal(t, "2026-03-04T10:00:00+05:30", got.Terms.DeliverBy.Format(time.RFC3339))
 }
+
+// TestScanSeesWaitingMatches: matches appended in time order wait to be indexed; a scan running
+// beside the appends sees at least every match appended before it began, in time order.
+func TestScanSeesWaitingMatches(t *testing.T) {
+	ctx := context.Background()
+	l := NewMemoryLog()
+	base := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	const n = 5 * indexEvery
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range n {
+			at := base.Add(time.Duration(i) * time.Second)
+			m := Match{ID: fmt.Sprint("M-", i), Buyer: b2bkit.CompanyID(fmt.Sprint("B-", i%3)), Seller: "S", SKU: "RICE",
+				Quantity: decimal.NewFromInt(1), UnitPrice: decimal.NewFromInt(10), Currency: "CNY",
+				Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: at, DeliverBy: at},
+				At:    at, Channel: b2bkit.Manual}
+			assert.NoError(t, l.Append(ctx, m))
+		}
+	}()
+	for scans := 0; ; scans++ {
+		finished := false
+		select {
+		case <-done:
+			finished = true
+		default:
+		}
+		before := l.Len()
+		got, last := 0, time.Time{}
+		for m, err := range l.Scan(ctx, Filter{Buyer: "B-1"}) {
+			require.NoError(t, err)
+			require.False(t, m.At.Before(last))
+			last = m.At
+			got++
+		}
+		require.GreaterOrEqual(t, got, (before+1)/3, "scan %d", scans)
+		if finished {
+			require.Equal(t, n/3, got)
+			return
+		}
+	}
+}
