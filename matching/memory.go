@@ -217,7 +217,7 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 	r.idRef, r.idLen = l.idBytes.add(m.ID), uint8(len(m.ID)) // copied: the caller's buffer is not pinned
 	r.ordered, r.deliver = m.Terms.OrderedAt.UnixNano(), m.Terms.DeliverBy.UnixNano()
 	r.lead = int16(leadDays(m.Terms.OrderedAt, m.Terms.DeliverBy))
-	r.qtyID, r.priceID, r.subsidyID = l.dec(m.Quantity, small[0]).id, l.dec(m.UnitPrice, small[1]).id, l.dec(m.Subsidy, small[2]).id
+	r.qtyID, r.priceID, r.subsidyID = l.dec(m.Quantity, small[0]), l.dec(m.UnitPrice, small[1]), l.dec(m.Subsidy, small[2])
 	r.cur, r.pay = l.currency(m.Currency), l.payment(m.Terms.Payment)
 	r.zones = l.zoneSet([3]uint16{l.loc(m.At), l.loc(m.Terms.OrderedAt), l.loc(m.Terms.DeliverBy)})
 	r.flags = uint8(m.Status) | uint8(m.Mode)<<2 | uint8(m.Channel)<<3
@@ -447,18 +447,18 @@ type zoneKey struct {
 	offset     int
 }
 
-// dec returns a decimal equal to d that shares its coefficient with every equal value stored
-// before, and a number naming the value (equal values of other representations, 1.0 and 1.00, get
-// other numbers). small says d's coefficient fits in int64; values that repeat are then found in
+// dec interns d and returns its id: l.decs[id] is equal to d, written the same way, and shared
+// with every equal value stored before (equal values of other representations, 1.0 and 1.00, get
+// other ids). small says d's coefficient fits in int64; values that repeat are then found in
 // decCache by coefficient and exponent, without a map.
-func (l *MemoryLog) dec(d decimal.Decimal, small bool) internedDec {
+func (l *MemoryLog) dec(d decimal.Decimal, small bool) uint32 {
 	if !small {
-		return l.bigDec(d)
+		return l.bigDec(d).id
 	}
 	k := decKey{d.CoefficientInt64(), d.Exponent()}
 	c := &l.decCache[(uint64(k.coef)*0x9E3779B97F4A7C15^uint64(k.exp)*0xC2B2AE3D27D4EB4F)>>(64-decCacheBits)]
 	if c.id > 0 && c.k == k {
-		return internedDec{l.decs[c.id-1], c.id - 1}
+		return c.id - 1
 	}
 	v, ok := l.decimals[k]
 	if !ok {
@@ -467,7 +467,7 @@ func (l *MemoryLog) dec(d decimal.Decimal, small bool) internedDec {
 		l.decimals[k] = v
 	}
 	*c = decSlot{k, v.id + 1}
-	return v
+	return v.id
 }
 
 // A decSlot remembers an interned decimal: its coefficient and exponent, and its id + 1 (0: empty).
@@ -544,7 +544,7 @@ func (l *MemoryLog) paymentSlow(p b2bkit.PaymentTerms) uint32 {
 	i := uint32(len(l.payments))
 	ins := make([]b2bkit.Installment, len(p.Installments))
 	for j, in := range p.Installments {
-		ins[j] = b2bkit.Installment{Share: l.dec(in.Share, in.Share.NumDigits() < 19).d, Due: in.Due, Days: in.Days}
+		ins[j] = b2bkit.Installment{Share: l.decs[l.dec(in.Share, in.Share.NumDigits() < 19)], Due: in.Due, Days: in.Days}
 	}
 	l.payments = append(l.payments, b2bkit.PaymentTerms{Installments: ins})
 	l.payIndex[k] = i
