@@ -1,10 +1,12 @@
 package matching_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/b2bkit/b2bkit/matching"
 	"github.com/b2bkit/b2bkit/matching/matchingtest"
+	"github.com/stretchr/testify/require"
 )
 
 func TestMemoryLogConformance(t *testing.T) {
@@ -13,4 +15,39 @@ func TestMemoryLogConformance(t *testing.T) {
 
 func TestZeroMemoryLogConformance(t *testing.T) {
 	matchingtest.Run(t, func(*testing.T) matching.Log { return new(matching.MemoryLog) })
+}
+
+// FuzzMemoryLogKeepsMatch: a valid match read from JSON comes back from a MemoryLog as it went in,
+// down to how its amounts and times are written, next to a second match sharing its names, amounts
+// and terms.
+func FuzzMemoryLogKeepsMatch(f *testing.F) {
+	good, _ := json.Marshal(matchingtest.Sample("M-1", daysAgo(3)))
+	f.Add(good)
+	f.Add([]byte(`{"id":"M-2","buyer":"B","seller":"S","sku":"X","quantity":"1.50","unit_price":"99999999999999999999.5",` +
+		`"currency":"INR","terms":{"payment":{"installments":[{"share":"0.30","due":"on_order","days":0},` +
+		`{"share":"0.70","due":"on_delivery","days":30}]},"ordered_at":"2026-03-01T10:00:00+05:30",` +
+		`"deliver_by":"2026-03-05T10:00:00-03:30"},"at":"2026-03-01T10:00:00.123456789+05:45","status":"accepted",` +
+		`"subsidy":"0","mode":"self_operated","channel":"full_auto"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var m matching.Match
+		if json.Unmarshal(data, &m) != nil || m.Validate() != nil {
+			return
+		}
+		l := matching.NewMemoryLog()
+		require.NoError(t, l.Append(ctx, m))
+		twin := m
+		twin.ID += "-twin"
+		require.NoError(t, l.Append(ctx, twin))
+		for _, want := range []matching.Match{m, twin} {
+			got, err := l.Get(ctx, want.ID)
+			require.NoError(t, err)
+			require.True(t, got.Equal(want))
+			wantJSON, err := json.Marshal(want)
+			require.NoError(t, err)
+			gotJSON, err := json.Marshal(got)
+			require.NoError(t, err)
+			require.JSONEq(t, string(wantJSON), string(gotJSON))
+		}
+		require.NoError(t, l.Append(ctx, m), "idempotent")
+	})
 }
