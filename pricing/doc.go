@@ -52,12 +52,19 @@
 // # Cost
 //
 // NewEngine does the per-policy work once (validation, percent-to-fraction conversion, rules indexed
-// by SKU), so a quote only walks the rules that can match. Decimal arithmetic allocates; on the quote
-// path the engine multiplies, divides and rounds through int64 and 128-bit fast paths that give the
-// same results as the decimal operations, and builds no strings: the words of each line are rendered
-// only by Adjustment.Reason and Quote.Explain. What is left is dominated by the decimals a quote
-// returns and by b2bkit.Terms.Schedule and CreditDays. QuoteMany checks and analyses terms once for
-// consecutive requests with equal terms. Normalize checks plainly valid terms without allocating.
+// by SKU, each fraction also kept as an integer), so a quote looks its SKU up once and only walks the
+// rules that can match. Decimal arithmetic allocates; on the quote path the engine adds, multiplies,
+// divides, rounds and compares through int64 and 128-bit fast paths that give the same results as
+// the decimal operations (the same digits and exponent), builds a decimal only for a number the
+// quote returns, and builds no strings: the words of each line are rendered only by
+// Adjustment.Reason and Quote.Explain. What is left is dominated by the decimals a quote returns and
+// by b2bkit.Terms.Schedule and CreditDays.
+//
+// QuoteMany shares what does not depend on the line: the clock reading and validity date, the terms
+// analysis and early-payment date for consecutive requests with the same terms, the buyer's rules
+// without a SKU, and the schedule of any total it has seen under those terms (each quote gets its own
+// copy). It makes the lines, breaches and early-payment offers of all its quotes in a few large
+// chunks. Normalize checks plainly valid terms without allocating.
 //
 // # Exactness
 //
