@@ -234,3 +234,46 @@ func TestQuoteMany_QuotesWithMoreLinesThanSteps(t *testing.T) {
 		require.Len(t, many[i].Steps, 2+30+min(30, i%40+1), i) // base, tiers, leads that apply, rounding
 	}
 }
+
+// TestQuoteMany_SharedWorkIsNotSharedMemory: lines with the same terms and totals share the work of
+// their schedule, yet each quote owns its schedule, lines and breaches: changing one quote changes
+// no other.
+func TestQuoteMany_SharedWorkIsNotSharedMemory(t *testing.T) {
+	e := restaurantEngine(t)
+	reqs := make([]pricing.Request, 600)
+	for i := range reqs {
+		r := request([]b2bkit.SKU{"RICE-25KG", "OIL-20L", "SALT-1KG"}[i%3], fmt.Sprint(1+i%7))
+		r.Buyer, r.Tier = "golden-dragon", "gold"
+		r.Terms.Payment = b2bkit.DepositBalance(dec("0.3"), 60)
+		reqs[i] = r
+	}
+	many, err := e.QuoteMany(ctx, reqs)
+	require.NoError(t, err)
+	for i, r := range reqs {
+		var a, b strings.Builder
+		dumpQuote(&a, quote(t, e, r))
+		dumpQuote(&b, many[i])
+		require.Equal(t, a.String(), b.String(), i)
+	}
+	first, twin := many[0], many[21] // same SKU, quantity and terms
+	requireDecEqual(t, first.Total, twin.Total)
+	wantDue, wantLine := twin.Schedule[0].Amount, twin.Steps[0].Amount
+	wantBreach := len(twin.Breaches)
+	first.Schedule[0].Amount = dec("-1")
+	first.Steps[0].Amount = dec("-1")
+	first.Breaches = append(first.Breaches[:0], pricing.Breach{RuleID: "changed"})
+	requireDecEqual(t, wantDue, twin.Schedule[0].Amount)
+	requireDecEqual(t, wantLine, twin.Steps[0].Amount)
+	require.Len(t, twin.Breaches, wantBreach)
+	if wantBreach > 0 {
+		require.NotEqual(t, "changed", twin.Breaches[0].RuleID)
+	}
+	// Growing one quote's slices must not write into the next quote's memory either.
+	many[1].Steps = append(many[1].Steps, pricing.Adjustment{RuleID: "appended"})
+	many[1].Schedule = append(many[1].Schedule, b2bkit.Due{})
+	require.NotEqual(t, "appended", many[2].Steps[0].RuleID)
+	var a, b strings.Builder
+	dumpQuote(&a, quote(t, e, reqs[2]))
+	dumpQuote(&b, many[2])
+	require.Equal(t, a.String(), b.String())
+}

@@ -253,15 +253,17 @@ func sameTerms(a, b *b2bkit.Terms) bool {
 }
 
 // A batch is what the quotes of one Quote or QuoteMany call share: the clock reading, the
-// validity date, and the memory the quotes keep. QuoteMany makes the lines, early-payment offers
-// and breaches of all its quotes in a few large chunks instead of one allocation each.
+// validity date, and the memory the quotes keep. QuoteMany makes the lines, early-payment offers,
+// breaches and shared schedules of all its quotes in a few large chunks instead of one allocation
+// each.
 type batch struct {
 	now, validUntil time.Time
-	// slab, offers and breaches are the unused rest of the current chunks; left is the number
+	// slab, offers, breaches and dues are the unused rest of the current chunks; left is the number
 	// of requests still to quote, which sizes the next chunk.
 	slab     []Adjustment
 	offers   []EarlyPaymentOffer
 	breaches []Breach
+	dues     []b2bkit.Due
 	left     int
 	// general holds, per step, the rules without a SKU that match scope's buyer, tier, grade and
 	// order date (QuoteMany; nil in Quote).
@@ -286,7 +288,14 @@ func (b *batch) schedule(r *Request, total decimal.Decimal, scale int32) ([]b2bk
 		return r.Terms.Schedule(total, scale)
 	}
 	if s, ok := b.schedules[units.c]; ok && s.scale == scale {
-		return append(make([]b2bkit.Due, 0, len(s.dues)), s.dues...), nil
+		n := len(s.dues)
+		if len(b.dues) < n {
+			b.dues = make([]b2bkit.Due, max(n, min(n*b.left, maxChunk)))
+		}
+		out := b.dues[:n:n]
+		b.dues = b.dues[n:]
+		copy(out, s.dues)
+		return out, nil
 	}
 	dues, err := r.Terms.Schedule(total, scale)
 	if err != nil {
