@@ -193,7 +193,7 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 	l.peeked = uint64(l.ids.peek(tag)) ^ l.names.peek(hb) ^ l.names.peek(hs) ^ l.names.peek(hk)
 	i, ok, slot := l.find(tag, m.ID)
 	if ok {
-		if l.decode(l.recs.at(i)).sameContent(m) {
+		if l.decodeShared(l.recs.at(i)).sameContent(m) { // read only: no copy of the installments
 			return nil
 		}
 		return fmt.Errorf("matching: %w", b2bkit.Conflict("match", m.ID, "stored with other content"))
