@@ -277,3 +277,56 @@ func TestQuoteMany_SharedWorkIsNotSharedMemory(t *testing.T) {
 	dumpQuote(&b, many[2])
 	require.Equal(t, a.String(), b.String())
 }
+
+// FuzzQuoteMany: a batch of random lines, some sharing terms and totals, quotes exactly as each
+// line does alone, or fails where the first failing line fails; it never panics.
+func FuzzQuoteMany(f *testing.F) {
+	e := restaurantEngine(f)
+	f.Add(uint64(1), uint64(2), 5)
+	f.Add(uint64(7), uint64(0), 40)
+	f.Fuzz(func(t *testing.T, s1, s2 uint64, n int) {
+		n = min(max(n, 1), 64)
+		rng := rand.New(rand.NewPCG(s1, s2))
+		reqs := make([]pricing.Request, n)
+		for i := range reqs {
+			reqs[i] = randomRequest(rng)
+			switch rng.IntN(4) {
+			case 0:
+				if i > 0 {
+					reqs[i] = reqs[i-1]
+				}
+			case 1:
+				if i > 0 {
+					reqs[i].Terms = reqs[i-1].Terms
+				}
+			case 2:
+				reqs[i].Quantity = decimal.New(rng.Int64N(5)-1, -int32(rng.IntN(3)))
+			}
+		}
+		many, err := e.QuoteMany(ctx, reqs)
+		for i, r := range reqs {
+			one, oneErr := e.Quote(ctx, r)
+			if err != nil {
+				if oneErr != nil {
+					if !strings.Contains(err.Error(), fmt.Sprintf("requests[%d]", i)) {
+						t.Fatalf("batch error %v, but line %d fails first: %v", err, i, oneErr)
+					}
+					return
+				}
+				continue
+			}
+			if oneErr != nil {
+				t.Fatalf("line %d fails alone (%v) but not in the batch", i, oneErr)
+			}
+			var a, b strings.Builder
+			dumpQuote(&a, one)
+			dumpQuote(&b, many[i])
+			if a.String() != b.String() {
+				t.Fatalf("line %d differs:\n%s\n%s", i, a.String(), b.String())
+			}
+		}
+		if err != nil {
+			t.Fatalf("batch failed (%v) though every line quotes alone", err)
+		}
+	})
+}
