@@ -41,7 +41,7 @@ type MemoryLog struct {
 	all     []uint32
 	allMade bool
 	// indexed is how many records are in the indexes: the ones after came in time order and wait
-	// to be indexed together (see index); readers of the indexes index them first.
+	// to be indexed together (see indexPending); readers of the indexes index them first.
 	indexed int
 	maxAt   int64 // the latest time appended
 	// The indexes by name id (see names): the records of each SKU, buyer and seller, in time order.
@@ -65,7 +65,8 @@ type MemoryLog struct {
 	decs      []decimal.Decimal // the interned decimals, by id
 	// decCache and payCache remember, by a cheap hash, the id + 1 of a decimal or schedule seen
 	// before, so the common repeats skip the maps; a hit is confirmed against the stored value.
-	decCache [1 << decCacheBits]decSlot
+	// decCache is made with the maps, so an empty log stays small.
+	decCache []decSlot
 	payCache [1 << payCacheBits]uint32
 
 	// visit, if set (by tests), is called for every stored record a scan reads; testHash, if set,
@@ -161,6 +162,7 @@ func NewMemoryLog() *MemoryLog {
 func (l *MemoryLog) initMaps() {
 	l.seed, l.seeded = maphash.MakeSeed(), true
 	l.payIndex = make(map[string]uint32)
+	l.decCache = make([]decSlot, 1<<decCacheBits)
 	l.decimals = make(map[decKey]internedDec)
 	l.bigDecims = make(map[string]internedDec)
 }
