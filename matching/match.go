@@ -47,7 +47,7 @@ func (s Status) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a status from its word.
 func (s *Status) UnmarshalText(b []byte) error {
-	i, err := parseWord(statusWords[:], b, "status")
+	i, err := b2bkit.ParseWord(statusWords[:], b, "status")
 	*s = Status(i)
 	return err
 }
@@ -100,22 +100,9 @@ func (m Mode) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a mode from its word.
 func (m *Mode) UnmarshalText(b []byte) error {
-	i, err := parseWord(modeWords[:], b, "mode")
+	i, err := b2bkit.ParseWord(modeWords[:], b, "mode")
 	*m = Mode(i)
 	return err
-}
-
-func parseWord(words []string, b []byte, what string) (int, error) {
-	for i, w := range words {
-		if w == string(b) {
-			return i, nil
-		}
-	}
-	s := string(b)
-	if len(s) > 32 {
-		s = s[:32] + "..."
-	}
-	return 0, b2bkit.Invalid("", "unknown %s %q", what, s)
 }
 
 // Limits that keep a match sane.

@@ -52,7 +52,7 @@ func (n Need) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a need from its word.
 func (n *Need) UnmarshalText(b []byte) error {
-	i, err := parseWord(needWords[:], b, "need")
+	i, err := b2bkit.ParseWord(needWords[:], b, "need")
 	*n = Need(i)
 	return err
 }
