@@ -445,8 +445,13 @@ func DaysBetween(a, b time.Time) int {
 
 // civilDay numbers the calendar date of t, in t's location, as days since 1970-01-01.
 func civilDay(t time.Time) int {
-	y, m, d := t.Date()
-	return int(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+	_, offset := t.Zone()
+	secs := t.Unix() + int64(offset) // seconds since the epoch on the local wall clock
+	day := secs / 86400
+	if secs%86400 < 0 {
+		day-- // floor, for dates before 1970
+	}
+	return int(day)
 }
 
 // AddDays moves t by days calendar days in its own location, keeping the wall-clock time.
