@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/bits"
 	"slices"
 
@@ -151,23 +152,25 @@ func Allocate(total decimal.Decimal, weights []decimal.Decimal, scale int32) ([]
 	if len(weights) == 0 {
 		return nil, Invalid("weights", "must not be empty")
 	}
-	sum := decimal.Zero
+	positive := false
 	for i, w := range weights {
 		if w.Sign() < 0 {
 			return nil, Invalid(fmt.Sprintf("weights[%d]", i), "must be >= 0")
 		}
-		sum = sum.Add(w)
+		positive = positive || w.Sign() > 0
 	}
-	if sum.IsZero() {
+	if !positive {
 		return nil, Invalid("weights", "must not all be zero")
+	}
+	// The int64 path needs no decimal arithmetic at all; it declines a total with too many places,
+	// which the check below then reports.
+	if parts, ok := allocateMinor(total, weights, scale); ok {
+		return parts, nil
 	}
 	if !total.Equal(total.Round(scale)) {
 		return nil, Invalid("total", "has more than %d decimal places", scale)
 	}
-	if parts, ok := allocateMinor(total, weights, scale); ok {
-		return parts, nil
-	}
-	return allocateDecimal(total, weights, sum, scale), nil
+	return allocateDecimal(total, weights, decimal.Sum(decimal.Zero, weights...), scale), nil
 }
 
 // allocateDecimal is Allocate in exact decimals, for totals or weights beyond 64-bit minor units.
@@ -288,10 +291,11 @@ func (d *JSONDecimal) UnmarshalJSON(b []byte) error {
 // allocateMinor is Allocate in 64-bit minor units with 128-bit products, for the common case where
 // the total and the weights fit; ok is false when they do not and the decimal path must run.
 func allocateMinor(total decimal.Decimal, weights []decimal.Decimal, scale int32) (parts []decimal.Decimal, ok bool) {
-	units, err := ToMinor(total.Abs(), scale)
-	if err != nil {
+	units, err := ToMinor(total, scale)
+	if err != nil || units == math.MinInt64 {
 		return nil, false
 	}
+	units = max(units, -units) // |total|; the sign is put back on every part
 	wscale := int32(0)
 	for _, w := range weights {
 		wscale = max(wscale, -w.Exponent())
