@@ -77,15 +77,3 @@ func TestSchedulePathsAgree(t *testing.T) {
 		require.True(t, days.Equal(exact), "case %d: credit days %s, exact %s", n, days, exact)
 	}
 }
-
-// civilDay counts the calendar date on the local wall clock, before 1970 too.
-func TestCivilDayMatchesTheCalendar(t *testing.T) {
-	rng := rand.New(rand.NewPCG(11, 12))
-	zones := []*time.Location{time.UTC, time.FixedZone("IST", 5*3600+1800), time.FixedZone("HST", -10*3600)}
-	for n := 0; n < 5000; n++ {
-		at := time.Unix(rng.Int64N(8_000_000_000)-4_000_000_000, 0).In(zones[rng.IntN(len(zones))])
-		y, m, d := at.Date()
-		want := int(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
-		require.Equal(t, want, civilDay(at), "%s", at)
-	}
-}

@@ -440,11 +440,13 @@ func (t Terms) scheduleMinor(dues []Due, total decimal.Decimal, scale int32) boo
 // location: from 23:00 on the 1st to 01:00 on the 2nd is 1 day. It is negative when b is on an
 // earlier date.
 func DaysBetween(a, b time.Time) int {
-	return civilDay(b.In(a.Location())) - civilDay(a)
+	return CalendarDay(b.In(a.Location())) - CalendarDay(a)
 }
 
-// civilDay numbers the calendar date of t, in t's location, as days since 1970-01-01.
-func civilDay(t time.Time) int {
+// CalendarDay numbers the calendar date of t, in t's location, as days since 1970-01-01 (negative
+// before). Two instants get the same number when they fall on the same local date, so it is the key
+// for "orders on the same day count as one" and the difference of two numbers is DaysBetween.
+func CalendarDay(t time.Time) int {
 	_, offset := t.Zone()
 	secs := t.Unix() + int64(offset) // seconds since the epoch on the local wall clock
 	day := secs / 86400

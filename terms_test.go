@@ -251,3 +251,36 @@ func TestScheduleSumsExactlyAndStaysWithinOneMinorUnit(t *testing.T) {
 		requireDecEqual(t, total, sum, "case %d", n)
 	}
 }
+
+// CalendarDay counts the calendar date on the local wall clock, before 1970 too.
+func TestCalendarDayMatchesTheCalendar(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	zones := []*time.Location{time.UTC, time.FixedZone("IST", 5*3600+1800), time.FixedZone("HST", -10*3600)}
+	for n := 0; n < 5000; n++ {
+		at := time.Unix(rng.Int64N(8_000_000_000)-4_000_000_000, 0).In(zones[rng.IntN(len(zones))])
+		y, m, d := at.Date()
+		want := int(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+		require.Equal(t, want, b2bkit.CalendarDay(at), "%s", at)
+	}
+}
+
+// DaysBetween counts calendar dates in a's location, across zones, DST changes and times before 1970.
+func TestDaysBetweenAcrossZones(t *testing.T) {
+	var zones []*time.Location
+	for _, name := range []string{"UTC", "Asia/Shanghai", "America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "Pacific/Chatham"} {
+		z, err := time.LoadLocation(name)
+		if err != nil {
+			t.Skipf("no time zone database: %v", err)
+		}
+		zones = append(zones, z)
+	}
+	zones = append(zones, time.FixedZone("west", -11*3600-1800))
+	date := func(t time.Time) time.Time { y, m, d := t.Date(); return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	rng := rand.New(rand.NewPCG(13, 14))
+	for range 5000 {
+		a := time.Unix(rng.Int64N(6_000_000_000)-2_000_000_000, rng.Int64N(1e9)).In(zones[rng.IntN(len(zones))])
+		b := a.Add(time.Duration(rng.Int64N(int64(b2bkit.MaxTermDays) * 86400e9))).In(zones[rng.IntN(len(zones))])
+		want := int(date(b.In(a.Location())).Sub(date(a)).Hours() / 24)
+		require.Equal(t, want, b2bkit.DaysBetween(a, b), "%s .. %s", a, b)
+	}
+}
