@@ -70,7 +70,7 @@ func (b *Book) Demand(ctx context.Context, sku b2bkit.SKU, horizon time.Duration
 	today := time.Date(y, mo, d, 0, 0, 0, 0, loc)
 	hdays := int(math.Ceil(horizon.Hours() / 24))
 	out := Demand{SKU: sku, From: today, To: b2bkit.AddDays(today, hdays), Quantity: decimal.Zero}
-	todayN := dayNumber(today)
+	todayN := b2bkit.CalendarDay(today)
 	endN := todayN + hdays // exclusive
 	for buyer, days := range byBuyer {
 		r := b.rhythmOf(buyer, sku, days, now)

@@ -91,7 +91,7 @@ func (b *Book) Health(ctx context.Context, window time.Duration) (Health, error)
 	buyers := map[b2bkit.CompanyID]*buyerStart{}
 	loc := b.loc(h.To)
 	err = b.scan(ctx, Filter{To: to}, func(m *Match) error {
-		day := dayNumber(m.At.In(loc))
+		day := b2bkit.CalendarDay(m.At.In(loc))
 		s, seen := buyers[m.Buyer]
 		if !seen {
 			s = &buyerStart{first: day, subsidised: m.IsSubsidised(), inWindow: !m.At.Before(from)}

@@ -115,25 +115,6 @@ func TestIDHashCollisions(t *testing.T) {
 	assert.Equal(t, 4, l.Len())
 }
 
-// TestLeadDaysIsDaysBetween: the log's lead time is b2bkit.DaysBetween, across zones, DST changes
-// and times before 1970.
-func TestLeadDaysIsDaysBetween(t *testing.T) {
-	var zones []*time.Location
-	for _, name := range []string{"UTC", "Asia/Shanghai", "America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "Pacific/Chatham"} {
-		z, err := time.LoadLocation(name)
-		require.NoError(t, err)
-		zones = append(zones, z)
-	}
-	zones = append(zones, time.FixedZone("west", -11*3600-1800))
-	rng := rand.New(rand.NewPCG(11, 12))
-	lo, hi := minTime.Unix(), maxTime.Unix()
-	for range 5000 {
-		a := time.Unix(lo+rng.Int64N(hi-lo), rng.Int64N(1e9)).In(zones[rng.IntN(len(zones))])
-		b := a.Add(time.Duration(rng.Int64N(int64(b2bkit.MaxTermDays) * 86400e9))).In(zones[rng.IntN(len(zones))])
-		require.Equal(t, b2bkit.DaysBetween(a, b), leadDays(a, b), "%s .. %s", a, b)
-	}
-}
-
 // TestScanAllAfterLateMatch: a log appended in time order keeps no list of all records; the first
 // match that comes late makes one, and every scan, before and after, is in time order (equal
 // times in append order), including times before 1970.

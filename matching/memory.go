@@ -218,7 +218,7 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 	}
 	r.idRef, r.idLen = l.idBytes.add(m.ID), uint8(len(m.ID)) // copied: the caller's buffer is not pinned
 	r.ordered, r.deliver = m.Terms.OrderedAt.UnixNano(), m.Terms.DeliverBy.UnixNano()
-	r.lead = int16(leadDays(m.Terms.OrderedAt, m.Terms.DeliverBy))
+	r.lead = int16(b2bkit.DaysBetween(m.Terms.OrderedAt, m.Terms.DeliverBy))
 	r.qtyID, r.priceID, r.subsidyID = l.dec(m.Quantity, small[0]), l.dec(m.UnitPrice, small[1]), l.dec(m.Subsidy, small[2])
 	r.cur, r.pay = l.currency(m.Currency), l.payment(m.Terms.Payment)
 	r.zones = l.zoneSet([3]uint16{l.loc(m.At), l.loc(m.Terms.OrderedAt), l.loc(m.Terms.DeliverBy)})
@@ -357,22 +357,6 @@ func (l *MemoryLog) find(tag uint32, id string) (pos uint32, found bool, slot ui
 			}
 		}
 	}
-}
-
-// leadDays is b2bkit.DaysBetween(a, b) for b >= a, counted from the zones' offsets instead of
-// calendar dates: a match's terms have been validated when it is computed.
-func leadDays(a, b time.Time) int {
-	_, offA := a.Zone()
-	_, offB := b.In(a.Location()).Zone()
-	return int(floorDiv(b.Unix()+int64(offB), 86400) - floorDiv(a.Unix()+int64(offA), 86400))
-}
-
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if a%b < 0 {
-		q--
-	}
-	return q
 }
 
 // idOf is the ID of a stored record.

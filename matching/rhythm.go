@@ -78,17 +78,12 @@ func (b *Book) Rhythm(ctx context.Context, buyer b2bkit.CompanyID, sku b2bkit.SK
 
 // addOrder adds m to the order days, which arrive in time order; days are counted in loc.
 func addOrder(days []orderDay, m *Match, loc *time.Location) []orderDay {
-	d := dayNumber(m.At.In(loc))
+	d := b2bkit.CalendarDay(m.At.In(loc))
 	if n := len(days); n > 0 && days[n-1].day == d {
 		days[n-1].qty = days[n-1].qty.Add(m.Quantity)
 		return days
 	}
 	return append(days, orderDay{day: d, at: m.At, qty: m.Quantity})
-}
-
-func dayNumber(t time.Time) int {
-	y, mo, d := t.Date()
-	return int(time.Date(y, mo, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
 }
 
 func (b *Book) rhythmOf(buyer b2bkit.CompanyID, sku b2bkit.SKU, days []orderDay, now time.Time) Rhythm {
@@ -100,7 +95,7 @@ func (b *Book) rhythmOf(buyer b2bkit.CompanyID, sku b2bkit.SKU, days []orderDay,
 	slices.SortFunc(qty, decimal.Decimal.Cmp)
 	r.TypicalQuantity = qty[nearestRank(50, len(qty))]
 	loc := b.loc(now)
-	r.SilentDays = dayNumber(now.In(loc)) - days[len(days)-1].day
+	r.SilentDays = b2bkit.CalendarDay(now.In(loc)) - days[len(days)-1].day
 	if len(days) < 2 {
 		return r
 	}
