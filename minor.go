@@ -23,7 +23,7 @@ func ToMinor(d decimal.Decimal, scale int32) (int64, error) {
 	shift := scale + d.Exponent() // d = c * 10^exp, so units = c * 10^(exp+scale)
 	// NumDigits and CoefficientInt64 do not allocate; Coefficient does, so it is kept for 19 digits.
 	if n := d.NumDigits(); n > 19 || n == 19 && !d.Coefficient().IsInt64() {
-		return 0, Invalid("", "amount %s does not fit in minor units", truncateForMessage(d.String()))
+		return 0, Invalid("", "amount %s does not fit in minor units", Echo(d.String()))
 	}
 	v := d.CoefficientInt64()
 	if shift < 0 {
@@ -31,11 +31,11 @@ func ToMinor(d decimal.Decimal, scale int32) (int64, error) {
 			if v == 0 {
 				return 0, nil
 			}
-			return 0, Invalid("", "amount %s has more than %d decimal places", truncateForMessage(d.String()), scale)
+			return 0, Invalid("", "amount %s has more than %d decimal places", Echo(d.String()), scale)
 		}
 		p := pow10[-shift]
 		if v%p != 0 {
-			return 0, Invalid("", "amount %s has more than %d decimal places", truncateForMessage(d.String()), scale)
+			return 0, Invalid("", "amount %s has more than %d decimal places", Echo(d.String()), scale)
 		}
 		return v / p, nil
 	}
@@ -43,11 +43,11 @@ func ToMinor(d decimal.Decimal, scale int32) (int64, error) {
 		if v == 0 {
 			return 0, nil
 		}
-		return 0, Invalid("", "amount %s does not fit in minor units", truncateForMessage(d.String()))
+		return 0, Invalid("", "amount %s does not fit in minor units", Echo(d.String()))
 	}
 	u, ok := MulChecked(v, pow10[shift])
 	if !ok {
-		return 0, Invalid("", "amount %s does not fit in minor units", truncateForMessage(d.String()))
+		return 0, Invalid("", "amount %s does not fit in minor units", Echo(d.String()))
 	}
 	return u, nil
 }

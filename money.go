@@ -67,11 +67,12 @@ func ParseWord(words []string, word []byte, what string) (int, error) {
 			return i, nil
 		}
 	}
-	return 0, Invalid("", "unknown %s %q", what, truncateForMessage(string(word)))
+	return 0, Invalid("", "unknown %s %q", what, Echo(string(word)))
 }
 
-// truncateForMessage keeps hostile input from bloating an error message.
-func truncateForMessage(s string) string {
+// Echo is what an error message may repeat of untrusted text: at most 32 bytes, then "...", so a
+// hostile field cannot bloat logs. Personal data is never echoed at all.
+func Echo(s string) string {
 	const max = 32
 	if len(s) <= max {
 		return s
@@ -242,22 +243,22 @@ func ParseDecimal(s string) (decimal.Decimal, error) {
 		case c == '.' && !point:
 			point = true
 		case c == 'e' || c == 'E':
-			return decimal.Decimal{}, Invalid("", "number %q: exponents are not accepted", truncateForMessage(s))
+			return decimal.Decimal{}, Invalid("", "number %q: exponents are not accepted", Echo(s))
 		default:
-			return decimal.Decimal{}, Invalid("", "number %q: unexpected character %q", truncateForMessage(s), c)
+			return decimal.Decimal{}, Invalid("", "number %q: unexpected character %q", Echo(s), c)
 		}
 	}
 	switch {
 	case digits == 0:
-		return decimal.Decimal{}, Invalid("", "number %q: no digits", truncateForMessage(s))
+		return decimal.Decimal{}, Invalid("", "number %q: no digits", Echo(s))
 	case digits > MaxDecimalDigits:
-		return decimal.Decimal{}, Invalid("", "number %q: more than %d digits", truncateForMessage(s), MaxDecimalDigits)
+		return decimal.Decimal{}, Invalid("", "number %q: more than %d digits", Echo(s), MaxDecimalDigits)
 	case places > MaxDecimalPlaces:
-		return decimal.Decimal{}, Invalid("", "number %q: more than %d decimal places", truncateForMessage(s), MaxDecimalPlaces)
+		return decimal.Decimal{}, Invalid("", "number %q: more than %d decimal places", Echo(s), MaxDecimalPlaces)
 	}
 	d, err := decimal.NewFromString(s)
 	if err != nil {
-		return decimal.Decimal{}, Invalid("", "number %q: %v", truncateForMessage(s), err)
+		return decimal.Decimal{}, Invalid("", "number %q: %v", Echo(s), err)
 	}
 	return d, nil
 }
