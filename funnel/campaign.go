@@ -41,7 +41,7 @@ func (c Campaign) Location() (*time.Location, error) {
 	}
 	loc, err := time.LoadLocation(c.TimeZone)
 	if err != nil {
-		return nil, b2bkit.Invalid("time_zone", "unknown time zone %q", truncate(c.TimeZone))
+		return nil, b2bkit.Invalid("time_zone", "unknown time zone %q", b2bkit.Echo(c.TimeZone))
 	}
 	return loc, nil
 }
@@ -80,7 +80,7 @@ func (c Campaign) validate() (map[b2bkit.CompanyID]int32, error) {
 				continue
 			}
 			if j, dup := index[id]; dup {
-				errs = append(errs, b2bkit.Invalid(fmt.Sprintf("targets[%d]", i), "repeats targets[%d] (%s)", j, truncate(string(id))))
+				errs = append(errs, b2bkit.Invalid(fmt.Sprintf("targets[%d]", i), "repeats targets[%d] (%s)", j, b2bkit.Echo(string(id))))
 				continue
 			}
 			index[id] = int32(i)
@@ -134,12 +134,4 @@ func monthStart(y int, m time.Month, d int, k int, loc *time.Location) time.Time
 	first := time.Date(y, m+time.Month(k-1), 1, 0, 0, 0, 0, loc)
 	last := time.Date(first.Year(), first.Month()+1, 0, 0, 0, 0, 0, loc).Day()
 	return time.Date(first.Year(), first.Month(), min(d, last), 0, 0, 0, 0, loc)
-}
-
-func truncate(s string) string {
-	const n = 40
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "..."
 }

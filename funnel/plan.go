@@ -75,7 +75,7 @@ func Plan(reps int, cities []City, visitsPerRepPerDay, workdaysPerMonth int) (De
 		if c.Name == "" {
 			errs = append(errs, b2bkit.Invalid(f+".name", "must be set"))
 		} else if seen[c.Name] {
-			errs = append(errs, b2bkit.Invalid(f+".name", "repeats city %q", truncate(c.Name)))
+			errs = append(errs, b2bkit.Invalid(f+".name", "repeats city %q", b2bkit.Echo(c.Name)))
 		}
 		seen[c.Name] = true
 		if c.Targets <= 0 || c.Targets > MaxTargets {

@@ -101,16 +101,9 @@ func (b *Book) Record(ctx context.Context, m Match) error {
 		return fmt.Errorf("matching: %w", b2bkit.Invalid("book.log", "must be set"))
 	}
 	if b.currency != "" && m.Currency != b.currency {
-		return fmt.Errorf("matching: %w", b2bkit.Invalid("match.currency", "must be %s, the currency of the price policy, not %q", b.currency, clip(m.Currency)))
+		return fmt.Errorf("matching: %w", b2bkit.Invalid("match.currency", "must be %s, the currency of the price policy, not %q", b.currency, b2bkit.Echo(m.Currency)))
 	}
 	return b.log.Append(ctx, m)
-}
-
-func clip(s string) string {
-	if len(s) > 32 {
-		return s[:32] + "..."
-	}
-	return s
 }
 
 // keyedScanner is MemoryLog's fast path for the book: no copies, and a key for the memo.

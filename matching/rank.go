@@ -149,7 +149,7 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 		return nil, fmt.Errorf("matching: %w", b2bkit.InField("rfq.request", err))
 	}
 	if r.Currency != "" && b.currency != "" && r.Currency != b.currency {
-		return nil, fmt.Errorf("matching: %w", b2bkit.Invalid("rfq.request.currency", "must be %s, the currency of the price policy, not %q", b.currency, clip(r.Currency)))
+		return nil, fmt.Errorf("matching: %w", b2bkit.Invalid("rfq.request.currency", "must be %s, the currency of the price policy, not %q", b.currency, b2bkit.Echo(r.Currency)))
 	}
 	w := rfq.Window
 	if w == 0 {

@@ -84,7 +84,7 @@ func (b *Book) ReferencePrice(ctx context.Context, sku b2bkit.SKU, r pricing.Req
 	cur := r.Currency
 	switch {
 	case cur != "" && b.currency != "" && cur != b.currency:
-		errs = append(errs, b2bkit.Invalid("request.currency", "must be %s, the currency of the price policy, not %q", b.currency, clip(cur)))
+		errs = append(errs, b2bkit.Invalid("request.currency", "must be %s, the currency of the price policy, not %q", b.currency, b2bkit.Echo(cur)))
 	case cur == "":
 		cur = b.currency
 	}
