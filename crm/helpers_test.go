@@ -5,21 +5,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/b2bkit/b2bkit/internal/dectest"
+
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/crm"
-	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
 
+// Decimals are compared by value; the shared assertions live in internal/dectest.
+var (
+	dec             = dectest.Dec
+	requireDecEqual = dectest.RequireEqual
+)
+
 var ctx = context.Background()
-
-func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
-
-// requireDecEqual compares decimals by value, never by representation.
-func requireDecEqual(t testing.TB, want, got decimal.Decimal, msgAndArgs ...any) {
-	t.Helper()
-	require.Truef(t, want.Equal(got), "want %s, got %s %v", want, got, msgAndArgs)
-}
 
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 

@@ -6,18 +6,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/b2bkit/b2bkit/internal/dectest"
+
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/funnel"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
 
-func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+var dec = dectest.Dec // decimals are compared by value; see internal/dectest
 
-// requireDecEqual compares decimals by value, never by representation.
+// requireDecEqual compares got with the decimal literal want, by value.
 func requireDecEqual(t testing.TB, want string, got decimal.Decimal, msgAndArgs ...any) {
 	t.Helper()
-	require.Truef(t, dec(want).Equal(got), "want %s, got %s %v", want, got, msgAndArgs)
+	dectest.RequireEqual(t, dec(want), got, msgAndArgs...)
 }
 
 func requireRate(t testing.TB, num, den int, value string, complete bool, got funnel.Rate, name string) {

@@ -7,11 +7,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/b2bkit/b2bkit/internal/dectest"
+
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/matching"
 	"github.com/b2bkit/b2bkit/pricing"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
+)
+
+// Decimals are compared by value; the shared assertions live in internal/dectest.
+var (
+	dec             = dectest.Dec
+	requireDecEqual = dectest.RequireEqual
+	requireLess     = dectest.RequireLess
 )
 
 var (
@@ -20,19 +29,6 @@ var (
 	// today is the book's clock in the tests: six months after the first match.
 	today = time.Date(2026, 9, 1, 9, 0, 0, 0, shanghai)
 )
-
-func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
-
-// requireDecEqual compares decimals by value, never by representation.
-func requireDecEqual(t testing.TB, want, got decimal.Decimal, msgAndArgs ...any) {
-	t.Helper()
-	require.Truef(t, want.Equal(got), "want %s, got %s %v", want, got, msgAndArgs)
-}
-
-func requireLess(t testing.TB, a, b decimal.Decimal, msgAndArgs ...any) {
-	t.Helper()
-	require.Truef(t, a.LessThan(b), "want %s < %s %v", a, b, msgAndArgs)
-}
 
 func engine(t testing.TB) *pricing.Engine { return engineWith(t, "testdata/policy.json") }
 

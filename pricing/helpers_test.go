@@ -6,24 +6,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/b2bkit/b2bkit/internal/dectest"
+
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/pricing"
-	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
 
-func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
-
-// requireDecEqual compares decimals by value, never by representation.
-func requireDecEqual(t testing.TB, want, got decimal.Decimal, msgAndArgs ...any) {
-	t.Helper()
-	require.Truef(t, want.Equal(got), "want %s, got %s %v", want, got, msgAndArgs)
-}
-
-func requireLess(t testing.TB, a, b decimal.Decimal, msgAndArgs ...any) {
-	t.Helper()
-	require.Truef(t, a.LessThan(b), "want %s < %s %v", a, b, msgAndArgs)
-}
+// Decimals are compared by value; the shared assertions live in internal/dectest.
+var (
+	dec             = dectest.Dec
+	requireDecEqual = dectest.RequireEqual
+	requireLess     = dectest.RequireLess
+)
 
 var (
 	ctx      = context.Background()
