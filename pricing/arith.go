@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"math/bits"
+	"unsafe"
 
 	"github.com/b2bkit/b2bkit"
 
@@ -18,10 +19,26 @@ var pow10 = [...]uint64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e1
 
 // coef returns d's coefficient as sign and magnitude when it fits in 63 bits.
 func coef(d decimal.Decimal) (neg bool, mag uint64, ok bool) {
-	if d.NumDigits() > 18 {
-		return false, 0, false
+	var c int64
+	if punOK {
+		// Read the big.Int directly: NumDigits takes a logarithm to count the digits.
+		v := (*decimalParts)(unsafe.Pointer(&d)).value
+		if v == nil {
+			return false, 0, true
+		}
+		if !v.IsInt64() {
+			return false, 0, false
+		}
+		c = v.Int64()
+		if c <= -1e18 || c >= 1e18 {
+			return false, 0, false
+		}
+	} else {
+		if d.NumDigits() > 18 {
+			return false, 0, false
+		}
+		c = d.CoefficientInt64()
 	}
-	c := d.CoefficientInt64()
 	if c < 0 {
 		return true, uint64(-c), true
 	}
@@ -30,7 +47,7 @@ func coef(d decimal.Decimal) (neg bool, mag uint64, ok bool) {
 
 // fromMag turns a 128-bit magnitude with scale into a decimal, rounding HalfUp to at most scale
 // places when it has more; ok is false when the result does not fit in an int64.
-func fromMag(neg bool, hi, lo uint64, exp int32, scale int32) (decimal.Decimal, bool) {
+func fromMag(m *coefs, neg bool, hi, lo uint64, exp int32, scale int32) (decimal.Decimal, bool) {
 	v, exp, ok := roundMag(hi, lo, exp, scale)
 	if !ok {
 		return decimal.Decimal{}, false
@@ -38,7 +55,7 @@ func fromMag(neg bool, hi, lo uint64, exp int32, scale int32) (decimal.Decimal, 
 	if neg {
 		v = -v
 	}
-	return decimal.New(v, exp), true
+	return m.dec(v, exp), true
 }
 
 // roundMag is fromMag's magnitude and exponent, before the decimal is built.
@@ -65,7 +82,7 @@ func roundMag(hi, lo uint64, exp int32, scale int32) (int64, int32, bool) {
 }
 
 // mulRound is a.Mul(b) rounded HalfUp to scale places when it has more.
-func mulRound(a, b decimal.Decimal, scale int32) decimal.Decimal {
+func mulRound(m *coefs, a, b decimal.Decimal, scale int32) decimal.Decimal {
 	if a.IsZero() || b.IsZero() {
 		return decimal.Zero
 	}
@@ -73,7 +90,7 @@ func mulRound(a, b decimal.Decimal, scale int32) decimal.Decimal {
 	nb, mb, okb := coef(b)
 	if oka && okb {
 		hi, lo := bits.Mul64(ma, mb)
-		if d, ok := fromMag(na != nb, hi, lo, a.Exponent()+b.Exponent(), scale); ok {
+		if d, ok := fromMag(m, na != nb, hi, lo, a.Exponent()+b.Exponent(), scale); ok {
 			return d
 		}
 	}
@@ -85,61 +102,34 @@ func mulRound(a, b decimal.Decimal, scale int32) decimal.Decimal {
 }
 
 // roundHalfUp is d rounded HalfUp to scale places when it has more; d itself otherwise.
-func roundHalfUp(d decimal.Decimal, scale int32) decimal.Decimal {
+func roundHalfUp(m *coefs, d decimal.Decimal, scale int32) decimal.Decimal {
 	if d.Exponent() >= -scale {
 		return d
 	}
-	if n, m, ok := coef(d); ok {
-		if r, ok := fromMag(n, 0, m, d.Exponent(), scale); ok {
+	if n, mag, ok := coef(d); ok {
+		if r, ok := fromMag(m, n, 0, mag, d.Exponent(), scale); ok {
 			return r
 		}
 	}
 	return d.Round(scale)
 }
 
-// divRoundInt is d / n rounded HalfUp to scale places, for n > 0.
-func divRoundInt(d decimal.Decimal, n int64, scale int32) decimal.Decimal {
-	neg, m, ok := coef(d)
-	exp := d.Exponent()
-	if ok && n > 0 {
-		// d/n = m * 10^exp / n = (m * 10^(exp+scale) / n) * 10^-scale
-		k := exp + scale
-		if k >= 0 && k <= 19 {
-			hi, lo := bits.Mul64(m, pow10[k])
-			if hi < uint64(n) {
-				q, r := bits.Div64(hi, lo, uint64(n))
-				if r >= uint64(n)-r {
-					q++
-				}
-				if q <= 1<<63-1 {
-					v := int64(q)
-					if neg {
-						v = -v
-					}
-					return decimal.New(v, -scale)
-				}
-			}
-		}
-	}
-	return d.DivRound(decimal.NewFromInt(n), scale)
-}
-
 // padScale gives d exactly scale places when it has fewer (129.6 -> 129.60), so prices print the way
 // a price list does.
-func padScale(d decimal.Decimal, scale int32) decimal.Decimal {
+func padScale(m *coefs, d decimal.Decimal, scale int32) decimal.Decimal {
 	exp := d.Exponent()
 	if exp <= -scale {
 		return d
 	}
 	if k := exp + scale; k <= 18 {
-		if neg, m, ok := coef(d); ok {
-			hi, lo := bits.Mul64(m, pow10[k])
+		if neg, mag, ok := coef(d); ok {
+			hi, lo := bits.Mul64(mag, pow10[k])
 			if hi == 0 && lo <= 1<<63-1 {
 				v := int64(lo)
 				if neg {
 					v = -v
 				}
-				return decimal.New(v, -scale)
+				return m.dec(v, -scale)
 			}
 		}
 	}
@@ -187,12 +177,12 @@ func plainlyValid(t b2bkit.Terms) bool {
 }
 
 // mulDivRound is a x b / c rounded HalfUp to scale places, for c > 0.
-func mulDivRound(a, b, c decimal.Decimal, scale int32) decimal.Decimal {
+func mulDivRound(m *coefs, a, b, c decimal.Decimal, scale int32) decimal.Decimal {
 	na, ma, oka := coef(a)
 	nb, mb, okb := coef(b)
 	nc, mc, okc := coef(c)
 	if oka && okb && okc && !nc && mc != 0 {
-		if d, ok := mulDiv128(na != nb, ma, mb, mc, a.Exponent()+b.Exponent()-c.Exponent()+scale, scale); ok {
+		if d, ok := mulDiv128(m, na != nb, ma, mb, mc, a.Exponent()+b.Exponent()-c.Exponent()+scale, scale); ok {
 			return d
 		}
 	}
@@ -200,12 +190,12 @@ func mulDivRound(a, b, c decimal.Decimal, scale int32) decimal.Decimal {
 }
 
 // mulDiv128 computes ma x mb x 10^k / mc rounded HalfUp as a decimal at -scale, if it fits.
-func mulDiv128(neg bool, ma, mb, mc uint64, k, scale int32) (decimal.Decimal, bool) {
+func mulDiv128(m *coefs, neg bool, ma, mb, mc uint64, k, scale int32) (decimal.Decimal, bool) {
 	v, ok := mulDivMag(neg, ma, mb, mc, k)
 	if !ok {
 		return decimal.Decimal{}, false
 	}
-	return decimal.New(v, -scale), true
+	return m.dec(v, -scale), true
 }
 
 // mulDivMag is ma x mb x 10^k / mc rounded HalfUp, signed, if it fits in an int64.
@@ -286,16 +276,16 @@ func lessThan(a, b decimal.Decimal) bool {
 
 // addDec is a.Add(b), with the same coefficient and exponent, computed in int64 when both
 // coefficients fit: shopspring rescales through big.Int multiplications and allocates for each.
-func addDec(a, b decimal.Decimal) decimal.Decimal {
-	if s, ok := sumFix(a, b, false); ok {
+func addDec(m *coefs, a, b decimal.Decimal) decimal.Decimal {
+	if s, ok := sumFix(m, a, b, false); ok {
 		return s
 	}
 	return a.Add(b)
 }
 
 // subDec is a.Sub(b), with the same coefficient and exponent; see addDec.
-func subDec(a, b decimal.Decimal) decimal.Decimal {
-	if s, ok := sumFix(a, b, true); ok {
+func subDec(m *coefs, a, b decimal.Decimal) decimal.Decimal {
+	if s, ok := sumFix(m, a, b, true); ok {
 		return s
 	}
 	return a.Sub(b)
@@ -303,7 +293,7 @@ func subDec(a, b decimal.Decimal) decimal.Decimal {
 
 // sumFix is a + b (or a - b when sub) at the smaller of the two exponents, as shopspring adds, when
 // the coefficients and the result fit in an int64.
-func sumFix(a, b decimal.Decimal, sub bool) (decimal.Decimal, bool) {
+func sumFix(m *coefs, a, b decimal.Decimal, sub bool) (decimal.Decimal, bool) {
 	na, ma, oka := coef(a)
 	nb, mb, okb := coef(b)
 	if !oka || !okb {
@@ -327,7 +317,7 @@ func sumFix(a, b decimal.Decimal, sub bool) (decimal.Decimal, bool) {
 	if !ok1 || !ok2 || !ok3 {
 		return decimal.Decimal{}, false
 	}
-	return decimal.New(s, e), true
+	return m.dec(s, e), true
 }
 
 // fixed is a decimal held as an int64 coefficient and an exponent: an intermediate the quote loop
@@ -467,25 +457,25 @@ func mulDivRoundFixed(a, b, c fixed, scale int32) (fixed, bool) {
 }
 
 // mulRoundByFixed is mulRound(a, f.dec(), scale) without building f.dec().
-func mulRoundByFixed(a decimal.Decimal, f fixed, scale int32) decimal.Decimal {
+func mulRoundByFixed(m *coefs, a decimal.Decimal, f fixed, scale int32) decimal.Decimal {
 	if a.IsZero() || f.c == 0 {
 		return decimal.Zero
 	}
 	na, ma, ok := coef(a)
 	if ok {
 		hi, lo := bits.Mul64(ma, abs64(f.c))
-		if d, ok := fromMag(na != (f.c < 0), hi, lo, a.Exponent()+f.exp, scale); ok {
+		if d, ok := fromMag(m, na != (f.c < 0), hi, lo, a.Exponent()+f.exp, scale); ok {
 			return d
 		}
 	}
-	return mulRound(a, f.dec(), scale)
+	return mulRound(m, a, f.dec(), scale)
 }
 
 // amountAfter is a line's amount and the price after it, as line makes them from decimals:
 // amount = mulRound(on, f, scale), decimal.Zero when that is zero (and then after = on), else
 // after = addDec(on, amount). It reads on's coefficient once; ok is false when a number does not
 // fit.
-func amountAfter(on decimal.Decimal, f fixed, scale int32) (amount, after decimal.Decimal, ok bool) {
+func amountAfter(m *coefs, on decimal.Decimal, f fixed, scale int32) (amount, after decimal.Decimal, ok bool) {
 	if on.IsZero() || f.c == 0 {
 		return decimal.Zero, on, true
 	}
@@ -512,5 +502,5 @@ func amountAfter(on decimal.Decimal, f fixed, scale int32) (amount, after decima
 	if !ok {
 		return decimal.Decimal{}, decimal.Decimal{}, false
 	}
-	return decimal.New(v, exp), sum.dec(), true
+	return m.dec(v, exp), m.dec(sum.c, sum.exp), true
 }

@@ -40,10 +40,10 @@ func (e *Engine) Normalize(price decimal.Decimal, from, to Request) (decimal.Dec
 		case ti <= 0:
 			return decimal.Decimal{}, belowZero("to")
 		case fi == ti:
-			return roundHalfUp(price, AmountScale), nil
+			return roundHalfUp(nil, price, AmountScale), nil
 		}
 		if neg, m, ok := coef(price); ok {
-			if d, ok := mulDiv128(neg, m, uint64(ti), uint64(fi), price.Exponent()+AmountScale, AmountScale); ok {
+			if d, ok := mulDiv128(nil, neg, m, uint64(ti), uint64(fi), price.Exponent()+AmountScale, AmountScale); ok {
 				return d, nil
 			}
 		}
@@ -57,9 +57,9 @@ func (e *Engine) Normalize(price decimal.Decimal, from, to Request) (decimal.Dec
 		return decimal.Decimal{}, err
 	}
 	if ff.Equal(ft) {
-		return roundHalfUp(price, AmountScale), nil
+		return roundHalfUp(nil, price, AmountScale), nil
 	}
-	return mulDivRound(price, ft, ff, AmountScale), nil
+	return mulDivRound(nil, price, ft, ff, AmountScale), nil
 }
 
 func belowZero(field string) error {
@@ -260,14 +260,14 @@ func (e *Engine) factor(r *Request, field string) (decimal.Decimal, error) {
 			step = one
 			for _, c := range cands {
 				if x, ok := c.fraction(s, r, &ti); ok {
-					step = step.Add(mulRound(step, x, FractionScale))
+					step = step.Add(mulRound(nil, step, x, FractionScale))
 				}
 			}
 		}
 		if f.Equal(one) {
-			f = roundHalfUp(step, FractionScale)
+			f = roundHalfUp(nil, step, FractionScale)
 		} else {
-			f = mulRound(f, step, FractionScale)
+			f = mulRound(nil, f, step, FractionScale)
 		}
 	}
 	if f.Sign() <= 0 {

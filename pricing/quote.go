@@ -156,7 +156,7 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 	var scratch [8]*crule
 	var lines [12]Adjustment // the lines are made here and copied out at their exact number
 	now := e.now()
-	b := batch{now: now, validUntil: b2bkit.AddDays(now, e.policy.ValidDays), left: 1}
+	b := batch{now: now, validUntil: b2bkit.AddDays(now, e.policy.ValidDays), left: 1, m: newCoefs(e.decsPerQuote())}
 	var q Quote
 	if _, err := e.quote(ctx, &q, &r, &ti, &b, scratch[:0], lines[:0]); err != nil {
 		return Quote{}, err
@@ -170,7 +170,7 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error) {
 	out := make([]Quote, len(reqs))
 	now := e.now()
-	b := batch{now: now, validUntil: b2bkit.AddDays(now, e.policy.ValidDays)}
+	b := batch{now: now, validUntil: b2bkit.AddDays(now, e.policy.ValidDays), m: newCoefs(len(reqs) * e.decsPerQuote())}
 	scratch := make([]*crule, 0, 8)
 	per := len(e.steps) + 1
 	var ti termsInfo
@@ -272,6 +272,8 @@ type batch struct {
 	// schedules are the schedules worked out for the current terms, by total in minor units
 	// (QuoteMany).
 	schedules map[int64]scheduled
+	// m holds the coefficients of the decimals the quotes return.
+	m coefs
 }
 
 // maxChunk bounds a chunk of lines or offers QuoteMany allocates at once.
@@ -414,7 +416,7 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, ti *termsInfo,
 			lines, a = grow(lines)
 			a.Step, a.Kind, a.Before, a.After, a.Amount = s.name, Base, price, price, decimal.Zero
 			if pick != nil {
-				a.RuleID, a.After, a.Amount = pick.ID, pick.Price, subDec(pick.Price, price)
+				a.RuleID, a.After, a.Amount = pick.ID, pick.Price, subDec(&b.m, pick.Price, price)
 				price = pick.Price
 			}
 			base = price
@@ -445,7 +447,7 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, ti *termsInfo,
 			}
 			var a *Adjustment
 			lines, a = grow(lines)
-			if err := roundLine(a, s, g.ID, g.Scale, g.RoundingMode, g.Increment, price); err != nil {
+			if err := roundLine(&b.m, a, s, g.ID, g.Scale, g.RoundingMode, g.Increment, price); err != nil {
 				return nil, err
 			}
 			price, q.Scale, rounded = a.After, a.Scale, true
@@ -461,7 +463,7 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, ti *termsInfo,
 	if !rounded {
 		var a *Adjustment
 		lines, a = grow(lines)
-		if err := roundLine(a, nil, "", 2, b2bkit.HalfUp, decimal.Zero, price); err != nil {
+		if err := roundLine(&b.m, a, nil, "", 2, b2bkit.HalfUp, decimal.Zero, price); err != nil {
 			return nil, err
 		}
 		price, q.Scale = a.After, 2
@@ -472,7 +474,7 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, ti *termsInfo,
 	mode := lines[len(lines)-1].RoundingMode // the rounding line is the last (Validate sees to it)
 	q.UnitPrice = price
 	if mode == b2bkit.HalfUp {
-		q.Total = padScale(mulRound(price, r.Quantity, q.Scale), q.Scale)
+		q.Total = padScale(&b.m, mulRound(&b.m, price, r.Quantity, q.Scale), q.Scale)
 	} else {
 		q.Total = b2bkit.Round(price.Mul(r.Quantity), q.Scale, mode)
 	}
@@ -481,7 +483,7 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, ti *termsInfo,
 	}
 	if ep := q.EarlyPayment; ep != nil {
 		if mode == b2bkit.HalfUp {
-			ep.Amount = padScale(mulRound(q.Total, ep.keep, q.Scale), q.Scale)
+			ep.Amount = padScale(&b.m, mulRound(&b.m, q.Total, ep.keep, q.Scale), q.Scale)
 		} else {
 			ep.Amount = b2bkit.Round(q.Total.Mul(ep.keep), q.Scale, mode)
 		}
@@ -506,7 +508,7 @@ func grow(lines []Adjustment) ([]Adjustment, *Adjustment) {
 
 // line fills a, which must be zero, with what rule c of step s does to the unit price on, and
 // reports whether the rule applies at all.
-func line(a *Adjustment, s *cstep, c *crule, r *Request, ti *termsInfo, on decimal.Decimal) bool {
+func line(m *coefs, a *Adjustment, s *cstep, c *crule, r *Request, ti *termsInfo, on decimal.Decimal) bool {
 	a.Step, a.Kind, a.RuleID, a.Before = s.name, s.kind, c.ID, on
 	var fx fixed
 	fxOK := false
@@ -522,7 +524,7 @@ func line(a *Adjustment, s *cstep, c *crule, r *Request, ti *termsInfo, on decim
 			return false
 		}
 		if fx, fxOK = fxx, ok; !ok {
-			a.Amount = mulRound(on, f, AmountScale)
+			a.Amount = mulRound(m, on, f, AmountScale)
 		}
 		switch s.kind {
 		case Quantity:
@@ -536,16 +538,16 @@ func line(a *Adjustment, s *cstep, c *crule, r *Request, ti *termsInfo, on decim
 		}
 	}
 	if fxOK {
-		if amount, after, ok := amountAfter(on, fx, AmountScale); ok {
+		if amount, after, ok := amountAfter(m, on, fx, AmountScale); ok {
 			a.Amount, a.After = amount, after
 			return true
 		}
-		a.Amount = mulRoundByFixed(on, fx, AmountScale)
+		a.Amount = mulRoundByFixed(m, on, fx, AmountScale)
 	}
 	if a.Amount.IsZero() {
 		a.Amount, a.After = decimal.Zero, on
 	} else {
-		a.After = addDec(on, a.Amount)
+		a.After = addDec(m, on, a.Amount)
 	}
 	return true
 }
@@ -571,7 +573,7 @@ func (e *Engine) adjust(q *Quote, b *batch, lines []Adjustment, s *cstep, si int
 		// The most specific rule decides, even when it does not apply to this quantity or lead.
 		c := mostSpecific(cands)
 		a := next()
-		if !line(a, s, c, r, ti, price) {
+		if !line(&b.m, a, s, c, r, ti, price) {
 			drop()
 			return price, lines, nil
 		}
@@ -582,7 +584,7 @@ func (e *Engine) adjust(q *Quote, b *batch, lines []Adjustment, s *cstep, si int
 		var bestRule *crule
 		for _, c := range cands {
 			a = Adjustment{}
-			if line(&a, s, c, r, ti, price) && (bestRule == nil || a.Amount.LessThan(best.Amount)) {
+			if line(&b.m, &a, s, c, r, ti, price) && (bestRule == nil || a.Amount.LessThan(best.Amount)) {
 				best, bestRule = a, c
 			}
 		}
@@ -596,18 +598,18 @@ func (e *Engine) adjust(q *Quote, b *batch, lines []Adjustment, s *cstep, si int
 		start := price
 		for _, c := range cands {
 			a := next()
-			if !line(a, s, c, r, ti, start) {
+			if !line(&b.m, a, s, c, r, ti, start) {
 				drop()
 				continue
 			}
-			a.Before, a.After = price, addDec(price, a.Amount)
+			a.Before, a.After = price, addDec(&b.m, price, a.Amount)
 			price = a.After
 			e.offerEarly(q, b, s, c, r, ti)
 		}
 	case Compound:
 		for _, c := range cands {
 			a := next()
-			if !line(a, s, c, r, ti, price) {
+			if !line(&b.m, a, s, c, r, ti, price) {
 				drop()
 				continue
 			}
@@ -649,14 +651,14 @@ func broken(g *crule, price, base, cost decimal.Decimal) (belowFloor, overDiscou
 		if floor, ok := mulRoundFixed(cost, g.floorK, AmountScale); ok {
 			belowFloor = lessThanFixed(price, floor)
 		} else {
-			belowFloor = lessThan(price, mulRound(cost, g.floorK, AmountScale))
+			belowFloor = lessThan(price, mulRound(nil, cost, g.floorK, AmountScale))
 		}
 	}
 	if !g.MaxDiscountPercent.IsZero() {
 		if least, ok := mulRoundFixed(base, g.minK, AmountScale); ok {
 			overDiscount = lessThanFixed(price, least)
 		} else {
-			overDiscount = lessThan(price, mulRound(base, g.minK, AmountScale))
+			overDiscount = lessThan(price, mulRound(nil, base, g.minK, AmountScale))
 		}
 	}
 	return belowFloor, overDiscount
@@ -669,13 +671,13 @@ func guard(a *Adjustment, b *batch, s *cstep, g *crule, price, base, cost decima
 	n := 0
 	limit := decimal.Zero
 	if belowFloor {
-		f := mulRound(cost, g.floorK, AmountScale)
+		f := mulRound(&b.m, cost, g.floorK, AmountScale)
 		found[n] = Breach{Kind: BelowFloor, RuleID: g.ID, Limit: f, Price: price}
 		n++
 		limit = f
 	}
 	if overDiscount {
-		l := mulRound(base, g.minK, AmountScale)
+		l := mulRound(&b.m, base, g.minK, AmountScale)
 		found[n] = Breach{Kind: OverMaxDiscount, RuleID: g.ID, Limit: l, Price: price}
 		n++
 		if l.GreaterThan(limit) {
@@ -684,13 +686,13 @@ func guard(a *Adjustment, b *batch, s *cstep, g *crule, price, base, cost decima
 	}
 	a.Breaches = b.keepBreaches(found[:n])
 	if g.OnBreach == Clamp {
-		a.Clamped, a.After, a.Amount = true, limit, subDec(limit, price)
+		a.Clamped, a.After, a.Amount = true, limit, subDec(&b.m, limit, price)
 	}
 }
 
 // roundLine fills a, which must be zero, with the rounding of the unit price to the increment, or else to the scale,
 // with the mode.
-func roundLine(a *Adjustment, s *cstep, id string, scale int32, mode b2bkit.RoundingMode, inc, price decimal.Decimal) error {
+func roundLine(m *coefs, a *Adjustment, s *cstep, id string, scale int32, mode b2bkit.RoundingMode, inc, price decimal.Decimal) error {
 	a.Step, a.Kind, a.RuleID, a.Before, a.Scale, a.RoundingMode, a.Increment = "rounding", Rounding, id, price, scale, mode, inc
 	if s != nil {
 		a.Step = s.name
@@ -701,12 +703,16 @@ func roundLine(a *Adjustment, s *cstep, id string, scale int32, mode b2bkit.Roun
 		if err != nil {
 			return fmt.Errorf("pricing: %w", b2bkit.InField("policy.rounding", err))
 		}
-		after = padScale(v, scale)
+		after = padScale(m, v, scale)
 	} else if mode == b2bkit.HalfUp {
-		after = padScale(roundHalfUp(price, scale), scale)
+		after = padScale(m, roundHalfUp(m, price, scale), scale)
 	} else {
 		after = b2bkit.Round(price, scale, mode)
 	}
-	a.After, a.Amount = after, subDec(after, price)
+	a.After, a.Amount = after, subDec(m, after, price)
 	return nil
 }
+
+// decsPerQuote is about how many decimals a quote builds: an amount and a price after each step,
+// the total and the early-payment amount.
+func (e *Engine) decsPerQuote() int { return 2*len(e.steps) + 4 }
