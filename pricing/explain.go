@@ -23,8 +23,12 @@ func (a Adjustment) Reason() string {
 		}
 		return fmt.Sprintf("volume break for this quantity: %s", pct(a.Percent))
 	case Payment:
+		var p PaymentBasis
+		if a.Payment != nil {
+			p = *a.Payment
+		}
 		return fmt.Sprintf("payment terms: paid on average %s (reference terms: %s), at %s%% a year",
-			creditWords(a.CreditDays), creditWords(a.ReferenceCreditDays), a.AnnualPercent)
+			creditWords(p.CreditDays), creditWords(p.ReferenceCreditDays), p.AnnualPercent)
 	case LeadTime:
 		unit := "days"
 		if a.LeadDays == 1 {
@@ -52,10 +56,14 @@ func (a Adjustment) Reason() string {
 		}
 		return strings.Join(parts, "; ")
 	case Rounding:
-		if !a.Increment.IsZero() {
-			return fmt.Sprintf("rounded %s to a multiple of %s", a.RoundingMode, a.Increment)
+		var r RoundingBasis
+		if a.Rounding != nil {
+			r = *a.Rounding
 		}
-		return fmt.Sprintf("rounded %s to %d places", a.RoundingMode, a.Scale)
+		if !r.Increment.IsZero() {
+			return fmt.Sprintf("rounded %s to a multiple of %s", r.Mode, r.Increment)
+		}
+		return fmt.Sprintf("rounded %s to %d places", r.Mode, r.Scale)
 	}
 	return a.Kind.String()
 }

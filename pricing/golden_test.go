@@ -66,11 +66,19 @@ func dumpQuote(w *strings.Builder, q pricing.Quote) {
 	fmt.Fprintf(w, "scale=%d approval=%v cur=%s\n", q.Scale, q.NeedsApproval, q.Currency)
 	for _, a := range q.Steps {
 		fmt.Fprintf(w, "%s %s %s ", a.Step, a.Kind, a.RuleID)
-		for i, x := range []decimal.Decimal{a.Amount, a.Before, a.After, a.Percent, a.CreditDays, a.ReferenceCreditDays,
-			a.AnnualPercent, a.Increment} {
+		var pay pricing.PaymentBasis
+		if a.Payment != nil {
+			pay = *a.Payment
+		}
+		var rnd pricing.RoundingBasis
+		if a.Rounding != nil {
+			rnd = *a.Rounding
+		}
+		for i, x := range []decimal.Decimal{a.Amount, a.Before, a.After, a.Percent, pay.CreditDays, pay.ReferenceCreditDays,
+			pay.AnnualPercent, rnd.Increment} {
 			d(fmt.Sprint(i), x)
 		}
-		fmt.Fprintf(w, "%v %d %s %v %d %s\n", a.Mode, a.LeadDays, a.Tier, a.Clamped, a.Scale, a.RoundingMode)
+		fmt.Fprintf(w, "%v %d %s %v %d %s\n", a.Mode, a.LeadDays, a.Tier, a.Clamped, rnd.Scale, rnd.Mode)
 		for _, b := range a.Breaches {
 			fmt.Fprintf(w, "  %s %s ", b.Kind, b.RuleID)
 			d("limit", b.Limit)

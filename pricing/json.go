@@ -61,39 +61,49 @@ func (l *ListPrice) UnmarshalJSON(b []byte) error {
 }
 
 type adjustmentJSON struct {
-	Step                string               `json:"step"`
-	Kind                StepKind             `json:"kind"`
-	RuleID              string               `json:"rule_id,omitzero"`
-	Reason              string               `json:"reason"`
-	Amount              jd                   `json:"amount"`
-	Before              jd                   `json:"before"`
-	After               jd                   `json:"after"`
-	Percent             jd                   `json:"percent,omitzero"`
-	Mode                *BreakMode           `json:"mode,omitempty"`
-	LeadDays            int                  `json:"lead_days,omitzero"`
-	CreditDays          jd                   `json:"credit_days,omitzero"`
-	ReferenceCreditDays jd                   `json:"reference_credit_days,omitzero"`
-	AnnualPercent       jd                   `json:"annual_percent,omitzero"`
-	Tier                string               `json:"tier,omitzero"`
-	Breaches            []Breach             `json:"breaches,omitempty"`
-	Clamped             bool                 `json:"clamped,omitzero"`
-	Scale               int32                `json:"scale,omitzero"`
-	RoundingMode        *b2bkit.RoundingMode `json:"rounding_mode,omitempty"`
-	Increment           jd                   `json:"increment,omitzero"`
+	Step     string             `json:"step"`
+	Kind     StepKind           `json:"kind"`
+	RuleID   string             `json:"rule_id,omitzero"`
+	Reason   string             `json:"reason"`
+	Amount   jd                 `json:"amount"`
+	Before   jd                 `json:"before"`
+	After    jd                 `json:"after"`
+	Percent  jd                 `json:"percent,omitzero"`
+	Mode     *BreakMode         `json:"mode,omitempty"`
+	LeadDays int32              `json:"lead_days,omitzero"`
+	Payment  *paymentBasisJSON  `json:"payment,omitempty"`
+	Tier     string             `json:"tier,omitzero"`
+	Breaches []Breach           `json:"breaches,omitempty"`
+	Clamped  bool               `json:"clamped,omitzero"`
+	Rounding *roundingBasisJSON `json:"rounding,omitempty"`
+}
+
+type paymentBasisJSON struct {
+	CreditDays          jd `json:"credit_days"`
+	ReferenceCreditDays jd `json:"reference_credit_days"`
+	AnnualPercent       jd `json:"annual_percent"`
+}
+
+type roundingBasisJSON struct {
+	Scale     int32               `json:"scale"`
+	Mode      b2bkit.RoundingMode `json:"mode"`
+	Increment jd                  `json:"increment,omitzero"`
 }
 
 // MarshalJSON writes the line with its reason in words and decimals as strings.
 func (a Adjustment) MarshalJSON() ([]byte, error) {
 	w := adjustmentJSON{Step: a.Step, Kind: a.Kind, RuleID: a.RuleID, Reason: a.Reason(), Amount: jd{Decimal: a.Amount},
 		Before: jd{Decimal: a.Before}, After: jd{Decimal: a.After}, Percent: jd{Decimal: a.Percent}, LeadDays: a.LeadDays,
-		CreditDays: jd{Decimal: a.CreditDays}, ReferenceCreditDays: jd{Decimal: a.ReferenceCreditDays},
-		AnnualPercent: jd{Decimal: a.AnnualPercent}, Tier: a.Tier, Breaches: a.Breaches, Clamped: a.Clamped,
-		Scale: a.Scale, Increment: jd{Decimal: a.Increment}}
+		Tier: a.Tier, Breaches: a.Breaches, Clamped: a.Clamped}
 	if a.Kind == Quantity {
 		w.Mode = &a.Mode
 	}
-	if a.Kind == Rounding {
-		w.RoundingMode = &a.RoundingMode
+	if p := a.Payment; p != nil {
+		w.Payment = &paymentBasisJSON{CreditDays: jd{Decimal: p.CreditDays},
+			ReferenceCreditDays: jd{Decimal: p.ReferenceCreditDays}, AnnualPercent: jd{Decimal: p.AnnualPercent}}
+	}
+	if r := a.Rounding; r != nil {
+		w.Rounding = &roundingBasisJSON{Scale: r.Scale, Mode: r.Mode, Increment: jd{Decimal: r.Increment}}
 	}
 	return json.Marshal(w)
 }
@@ -105,14 +115,17 @@ func (a *Adjustment) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*a = Adjustment{Step: w.Step, Kind: w.Kind, RuleID: w.RuleID, Amount: w.Amount.Decimal, Before: w.Before.Decimal,
-		After: w.After.Decimal, Percent: w.Percent.Decimal, LeadDays: w.LeadDays, CreditDays: w.CreditDays.Decimal,
-		ReferenceCreditDays: w.ReferenceCreditDays.Decimal, AnnualPercent: w.AnnualPercent.Decimal, Tier: w.Tier,
-		Breaches: w.Breaches, Clamped: w.Clamped, Scale: w.Scale, Increment: w.Increment.Decimal}
+		After: w.After.Decimal, Percent: w.Percent.Decimal, LeadDays: w.LeadDays, Tier: w.Tier,
+		Breaches: w.Breaches, Clamped: w.Clamped}
 	if w.Mode != nil {
 		a.Mode = *w.Mode
 	}
-	if w.RoundingMode != nil {
-		a.RoundingMode = *w.RoundingMode
+	if p := w.Payment; p != nil {
+		a.Payment = &PaymentBasis{CreditDays: p.CreditDays.Decimal, ReferenceCreditDays: p.ReferenceCreditDays.Decimal,
+			AnnualPercent: p.AnnualPercent.Decimal}
+	}
+	if r := w.Rounding; r != nil {
+		a.Rounding = &RoundingBasis{Scale: r.Scale, Mode: r.Mode, Increment: r.Increment.Decimal}
 	}
 	return nil
 }

@@ -27,6 +27,22 @@ func TestQuote_JSONRoundTripExplainsTheSame(t *testing.T) {
 	requireDecEqual(t, q.Total, back.Total)
 	require.NotNil(t, back.EarlyPayment)
 	requireDecEqual(t, q.EarlyPayment.Amount, back.EarlyPayment.Amount)
+	require.Contains(t, string(data), `"payment":{"credit_days":"39","reference_credit_days":"0","annual_percent":"`)
+	require.Contains(t, string(data), `"rounding":{"scale":2,"mode":"half_up"`)
+	require.Len(t, back.Steps, len(q.Steps))
+	for i, a := range q.Steps {
+		b := back.Steps[i]
+		require.Equal(t, a.Payment == nil, b.Payment == nil, "step %d", i)
+		require.Equal(t, a.Rounding == nil, b.Rounding == nil, "step %d", i)
+		if a.Payment != nil {
+			requireDecEqual(t, a.Payment.CreditDays, b.Payment.CreditDays)
+			requireDecEqual(t, a.Payment.AnnualPercent, b.Payment.AnnualPercent)
+		}
+		if a.Rounding != nil {
+			require.Equal(t, a.Rounding.Scale, b.Rounding.Scale)
+			require.Equal(t, a.Rounding.Mode, b.Rounding.Mode)
+		}
+	}
 
 	var bad pricing.Quote
 	require.ErrorIs(t, json.Unmarshal([]byte(`{"request":{},"surprise":1}`), &bad), b2bkit.ErrInvalid)

@@ -13,7 +13,7 @@ import (
 )
 
 // A StepKind is what a step of a pricing procedure does to the unit price.
-type StepKind int
+type StepKind uint8
 
 const (
 	// Base sets the starting unit price: the list price from the PriceSource, overridden by a
@@ -49,7 +49,7 @@ func (k StepKind) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a kind from its word.
 func (k *StepKind) UnmarshalText(b []byte) error {
-	return unmarshalWord(stepKindWords[:], b, "step kind", (*int)(k))
+	return unmarshalWord(stepKindWords[:], b, "step kind", k)
 }
 
 // Combine says how the rules of a step that all match one request combine.
@@ -80,11 +80,11 @@ func (c Combine) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a combination from its word.
 func (c *Combine) UnmarshalText(b []byte) error {
-	return unmarshalWord(combineWords[:], b, "combine", (*int)(c))
+	return unmarshalWord(combineWords[:], b, "combine", c)
 }
 
 // A BreakMode says how quantity bands price a line.
-type BreakMode int
+type BreakMode uint8
 
 const (
 	// Volume prices every unit at the rate of the band the whole quantity falls in (the default).
@@ -105,7 +105,7 @@ func (m BreakMode) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a mode from its word.
 func (m *BreakMode) UnmarshalText(b []byte) error {
-	return unmarshalWord(breakModeWords[:], b, "break mode", (*int)(m))
+	return unmarshalWord(breakModeWords[:], b, "break mode", m)
 }
 
 // OnBreach says what a guardrail does when a price breaks it.
@@ -130,7 +130,7 @@ func (o OnBreach) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes an action from its word.
 func (o *OnBreach) UnmarshalText(b []byte) error {
-	return unmarshalWord(onBreachWords[:], b, "on breach", (*int)(o))
+	return unmarshalWord(onBreachWords[:], b, "on breach", o)
 }
 
 func word(words []string, i int, typ string) string {
@@ -147,11 +147,11 @@ func marshalWord(words []string, i int, what string) ([]byte, error) {
 	return []byte(words[i]), nil
 }
 
-func unmarshalWord(words []string, b []byte, what string, dst *int) error {
+func unmarshalWord[T ~int | ~uint8](words []string, b []byte, what string, dst *T) error {
 	s := string(b)
 	for i, w := range words {
 		if w != "" && w == s {
-			*dst = i
+			*dst = T(i)
 			return nil
 		}
 	}

@@ -10,11 +10,12 @@ import (
 )
 
 // An Adjustment is one line of a quote: what one rule of one step did to the unit price, and the
-// facts that explain it. Reason renders them in words.
+// facts that explain it. Reason renders them in words. The facts of one kind of step sit in fields
+// that are zero (or nil) on the lines of other kinds, which keeps a line small: a catalog quote has
+// thousands of them.
 type Adjustment struct {
-	// Step is the step's name (its kind when unnamed); Kind is its kind.
+	// Step is the step's name (its kind when unnamed).
 	Step string
-	Kind StepKind
 	// RuleID is the rule that applied; empty on the base line when the list price stands and on a
 	// default rounding line.
 	RuleID string
@@ -26,23 +27,36 @@ type Adjustment struct {
 	// Percent is the rate applied, in percent of Before, for quantity, lead-time and percent tier
 	// lines (for graduated breaks, the effective rate over the whole quantity).
 	Percent decimal.Decimal
-	// Mode is a quantity line's break mode.
-	Mode BreakMode
-	// LeadDays is a lead-time line's booking time in days.
-	LeadDays int
-	// CreditDays and ReferenceCreditDays are a payment line's share-weighted days from delivery to
-	// payment, for the request and for the reference terms; AnnualPercent is the rate charged.
-	CreditDays, ReferenceCreditDays decimal.Decimal
-	AnnualPercent                   decimal.Decimal
 	// Tier is a tier line's tier.
 	Tier string
 	// Breaches are what a guardrail line found; Clamped says whether it raised the price.
 	Breaches []Breach
-	Clamped  bool
-	// Scale, RoundingMode and Increment are a rounding line's settings.
-	Scale        int32
-	RoundingMode b2bkit.RoundingMode
-	Increment    decimal.Decimal
+	// Payment is what a payment line charged for; nil on other lines.
+	Payment *PaymentBasis
+	// Rounding is a rounding line's settings; nil on other lines.
+	Rounding *RoundingBasis
+	// LeadDays is a lead-time line's booking time in days (at most b2bkit.MaxTermDays).
+	LeadDays int32
+	// Kind is the step's kind.
+	Kind StepKind
+	// Mode is a quantity line's break mode.
+	Mode    BreakMode
+	Clamped bool
+}
+
+// PaymentBasis is what a payment line charged for: the share-weighted days from delivery to
+// payment under the request's terms and under the reference terms, and the yearly rate.
+type PaymentBasis struct {
+	CreditDays, ReferenceCreditDays decimal.Decimal
+	AnnualPercent                   decimal.Decimal
+}
+
+// RoundingBasis is how a rounding line rounded the unit price: to a multiple of Increment when it
+// is set, else to Scale places, with Mode.
+type RoundingBasis struct {
+	Scale     int32
+	Mode      b2bkit.RoundingMode
+	Increment decimal.Decimal
 }
 
 // A BreachKind says which guardrail a price broke.
@@ -67,7 +81,7 @@ func (k BreachKind) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a kind from its word.
 func (k *BreachKind) UnmarshalText(b []byte) error {
-	return unmarshalWord(breachWords[:], b, "breach", (*int)(k))
+	return unmarshalWord(breachWords[:], b, "breach", k)
 }
 
 // A Breach is a guardrail a price broke: the kind, the rule, the lowest price the guardrail allows
@@ -260,11 +274,13 @@ type batch struct {
 	now, validUntil time.Time
 	// slab, offers, breaches and dues are the unused rest of the current chunks; left is the number
 	// of requests still to quote, which sizes the next chunk.
-	slab     []Adjustment
-	offers   []EarlyPaymentOffer
-	breaches []Breach
-	dues     []b2bkit.Due
-	left     int
+	slab      []Adjustment
+	offers    []EarlyPaymentOffer
+	payments  []PaymentBasis
+	roundings []RoundingBasis
+	breaches  []Breach
+	dues      []b2bkit.Due
+	left      int
 	// general holds, per step, the rules without a SKU that match scope's buyer, tier, grade and
 	// order date (QuoteMany; nil in Quote).
 	general [][]*crule
@@ -274,6 +290,13 @@ type batch struct {
 	schedules map[int64]scheduled
 	// m holds the coefficients of the decimals the quotes return.
 	m coefs
+}
+
+// payment returns the basis of a payment line of rule c of step s under the terms ti.
+func (b *batch) payment(ti *termsInfo, s *cstep, c *crule) *PaymentBasis {
+	p := take(b, &b.payments)
+	*p = PaymentBasis{CreditDays: ti.creditDays, ReferenceCreditDays: s.refCredit(ti), AnnualPercent: c.AnnualPercent}
+	return p
 }
 
 // maxChunk bounds a chunk of lines or offers QuoteMany allocates at once.
@@ -334,17 +357,18 @@ func (b *batch) keepBreaches(breaches []Breach) []Breach {
 	return out
 }
 
-// newOffer returns memory for one early-payment offer.
-func (b *batch) newOffer() *EarlyPaymentOffer {
+// take returns memory for one T from the batch's chunk of them: a fresh T in Quote, a slot of a
+// chunk sized for the requests still to quote in QuoteMany.
+func take[T any](b *batch, chunk *[]T) *T {
 	if b.left <= 1 {
-		return new(EarlyPaymentOffer)
+		return new(T)
 	}
-	if len(b.offers) == 0 {
-		b.offers = make([]EarlyPaymentOffer, min(b.left, maxChunk))
+	if len(*chunk) == 0 {
+		*chunk = make([]T, min(b.left, maxChunk))
 	}
-	o := &b.offers[0]
-	b.offers = b.offers[1:]
-	return o
+	p := &(*chunk)[0]
+	*chunk = (*chunk)[1:]
+	return p
 }
 
 // validateLine checks what Validate checks besides the terms.
@@ -447,10 +471,10 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, ti *termsInfo,
 			}
 			var a *Adjustment
 			lines, a = grow(lines)
-			if err := roundLine(&b.m, a, s, g.ID, g.Scale, g.RoundingMode, g.Increment, price); err != nil {
+			if err := roundLine(b, a, s, g.ID, g.Scale, g.RoundingMode, g.Increment, price); err != nil {
 				return nil, err
 			}
-			price, q.Scale, rounded = a.After, a.Scale, true
+			price, q.Scale, rounded = a.After, a.Rounding.Scale, true
 		default:
 			var err error
 			price, lines, err = e.adjust(q, b, lines, s, si, cands, r, ti, price)
@@ -463,7 +487,7 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, ti *termsInfo,
 	if !rounded {
 		var a *Adjustment
 		lines, a = grow(lines)
-		if err := roundLine(&b.m, a, nil, "", 2, b2bkit.HalfUp, decimal.Zero, price); err != nil {
+		if err := roundLine(b, a, nil, "", 2, b2bkit.HalfUp, decimal.Zero, price); err != nil {
 			return nil, err
 		}
 		price, q.Scale = a.After, 2
@@ -471,7 +495,7 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, ti *termsInfo,
 	if price.Sign() <= 0 {
 		return nil, fmt.Errorf("pricing: %w", b2bkit.Invalid("request", "sku %q: the policy prices it at %s, not above zero", r.SKU, price))
 	}
-	mode := lines[len(lines)-1].RoundingMode // the rounding line is the last (Validate sees to it)
+	mode := lines[len(lines)-1].Rounding.Mode // the rounding line is the last (Validate sees to it)
 	q.UnitPrice = price
 	if mode == b2bkit.HalfUp {
 		q.Total = padScale(&b.m, mulRound(&b.m, price, r.Quantity, q.Scale), q.Scale)
@@ -508,7 +532,7 @@ func grow(lines []Adjustment) ([]Adjustment, *Adjustment) {
 
 // line fills a, which must be zero, with what rule c of step s does to the unit price on, and
 // reports whether the rule applies at all.
-func line(m *coefs, a *Adjustment, s *cstep, c *crule, r *Request, ti *termsInfo, on decimal.Decimal) bool {
+func line(b *batch, a *Adjustment, s *cstep, c *crule, r *Request, ti *termsInfo, on decimal.Decimal) bool {
 	a.Step, a.Kind, a.RuleID, a.Before = s.name, s.kind, c.ID, on
 	var fx fixed
 	fxOK := false
@@ -517,37 +541,37 @@ func line(m *coefs, a *Adjustment, s *cstep, c *crule, r *Request, ti *termsInfo
 	} else if f, ok := c.payFixed(s, ti); ok {
 		// A payment fraction is worked out in integers and never needs to be a decimal here.
 		fx, fxOK = f, true
-		a.CreditDays, a.ReferenceCreditDays, a.AnnualPercent = ti.creditDays, s.refCredit(ti), c.AnnualPercent
+		a.Payment = b.payment(ti, s, c)
 	} else {
 		f, fxx, ok, applies := c.fractionFixed(s, r, ti)
 		if !applies {
 			return false
 		}
 		if fx, fxOK = fxx, ok; !ok {
-			a.Amount = mulRound(m, on, f, AmountScale)
+			a.Amount = mulRound(&b.m, on, f, AmountScale)
 		}
 		switch s.kind {
 		case Quantity:
 			a.Percent, a.Mode = f.Shift(2), c.Mode
 		case LeadTime:
-			a.Percent, a.LeadDays = f.Shift(2), ti.lead
+			a.Percent, a.LeadDays = f.Shift(2), int32(ti.lead)
 		case Payment:
-			a.CreditDays, a.ReferenceCreditDays, a.AnnualPercent = ti.creditDays, s.refCredit(ti), c.AnnualPercent
+			a.Payment = b.payment(ti, s, c)
 		case Tier:
 			a.Percent, a.Tier = f.Shift(2), r.Tier
 		}
 	}
 	if fxOK {
-		if amount, after, ok := amountAfter(m, on, fx, AmountScale); ok {
+		if amount, after, ok := amountAfter(&b.m, on, fx, AmountScale); ok {
 			a.Amount, a.After = amount, after
 			return true
 		}
-		a.Amount = mulRoundByFixed(m, on, fx, AmountScale)
+		a.Amount = mulRoundByFixed(&b.m, on, fx, AmountScale)
 	}
 	if a.Amount.IsZero() {
 		a.Amount, a.After = decimal.Zero, on
 	} else {
-		a.After = addDec(m, on, a.Amount)
+		a.After = addDec(&b.m, on, a.Amount)
 	}
 	return true
 }
@@ -573,7 +597,7 @@ func (e *Engine) adjust(q *Quote, b *batch, lines []Adjustment, s *cstep, si int
 		// The most specific rule decides, even when it does not apply to this quantity or lead.
 		c := mostSpecific(cands)
 		a := next()
-		if !line(&b.m, a, s, c, r, ti, price) {
+		if !line(b, a, s, c, r, ti, price) {
 			drop()
 			return price, lines, nil
 		}
@@ -584,7 +608,7 @@ func (e *Engine) adjust(q *Quote, b *batch, lines []Adjustment, s *cstep, si int
 		var bestRule *crule
 		for _, c := range cands {
 			a = Adjustment{}
-			if line(&b.m, &a, s, c, r, ti, price) && (bestRule == nil || a.Amount.LessThan(best.Amount)) {
+			if line(b, &a, s, c, r, ti, price) && (bestRule == nil || a.Amount.LessThan(best.Amount)) {
 				best, bestRule = a, c
 			}
 		}
@@ -598,7 +622,7 @@ func (e *Engine) adjust(q *Quote, b *batch, lines []Adjustment, s *cstep, si int
 		start := price
 		for _, c := range cands {
 			a := next()
-			if !line(&b.m, a, s, c, r, ti, start) {
+			if !line(b, a, s, c, r, ti, start) {
 				drop()
 				continue
 			}
@@ -609,7 +633,7 @@ func (e *Engine) adjust(q *Quote, b *batch, lines []Adjustment, s *cstep, si int
 	case Compound:
 		for _, c := range cands {
 			a := next()
-			if !line(&b.m, a, s, c, r, ti, price) {
+			if !line(b, a, s, c, r, ti, price) {
 				drop()
 				continue
 			}
@@ -637,7 +661,7 @@ func (e *Engine) offerEarly(q *Quote, b *batch, s *cstep, c *crule, r *Request, 
 	if s.kind != Payment || c == nil || c.early == nil || q.EarlyPayment != nil || !ti.credit {
 		return
 	}
-	o := b.newOffer()
+	o := take(b, &b.offers)
 	*o = EarlyPaymentOffer{Terms: c.early.terms, RuleID: c.ID, AnnualPercent: c.early.annual,
 		keep: c.early.keep, PayBy: ti.payBy(r.Terms.DeliverBy, c.early.terms.WithinDays)}
 	q.EarlyPayment = o
@@ -692,8 +716,11 @@ func guard(a *Adjustment, b *batch, s *cstep, g *crule, price, base, cost decima
 
 // roundLine fills a, which must be zero, with the rounding of the unit price to the increment, or else to the scale,
 // with the mode.
-func roundLine(m *coefs, a *Adjustment, s *cstep, id string, scale int32, mode b2bkit.RoundingMode, inc, price decimal.Decimal) error {
-	a.Step, a.Kind, a.RuleID, a.Before, a.Scale, a.RoundingMode, a.Increment = "rounding", Rounding, id, price, scale, mode, inc
+func roundLine(b *batch, a *Adjustment, s *cstep, id string, scale int32, mode b2bkit.RoundingMode, inc, price decimal.Decimal) error {
+	a.Step, a.Kind, a.RuleID, a.Before = "rounding", Rounding, id, price
+	a.Rounding = take(b, &b.roundings)
+	*a.Rounding = RoundingBasis{Scale: scale, Mode: mode, Increment: inc}
+	m := &b.m
 	if s != nil {
 		a.Step = s.name
 	}

@@ -82,8 +82,10 @@ func TestPayment_TimeValueOfTheSchedule(t *testing.T) {
 	q := quote(t, e, r)
 	// Credit days 0.3*(-10) + 0.7*60 = 39; 100 * 0.12 * 39 / 365 = 1.28219178082...
 	line := stepLine(t, q, pricing.Payment)
-	requireDecEqual(t, dec("39"), line.CreditDays)
-	requireDecEqual(t, dec("0"), line.ReferenceCreditDays)
+	require.NotNil(t, line.Payment)
+	requireDecEqual(t, dec("39"), line.Payment.CreditDays)
+	requireDecEqual(t, dec("0"), line.Payment.ReferenceCreditDays)
+	requireDecEqual(t, dec("12"), line.Payment.AnnualPercent)
 	requireDecEqual(t, dec("1.2821917808"), line.Amount)
 	requireDecEqual(t, dec("101.28"), q.UnitPrice)
 
