@@ -54,6 +54,14 @@ func ExampleTerms_Schedule() {
 	// lead days: 10 credit days: 39
 }
 
+func ExamplePaymentTerms_SplitMinor() {
+	// 12,345.67 in fen, 30% on order and 70% sixty days after delivery.
+	amounts, ok := b2bkit.DepositBalance(decimal.RequireFromString("0.3"), 60).SplitMinor(1234567, nil)
+	fmt.Println(amounts, ok)
+	// Output:
+	// [370370 864197] true
+}
+
 // A validation error names the field by its JSON path and matches ErrInvalid.
 func ExampleFieldError() {
 	t := b2bkit.Terms{

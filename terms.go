@@ -400,27 +400,64 @@ func (t Terms) scheduleDecimal(dues []Due, total decimal.Decimal, scale int32) {
 // products, when the total and the shares fit; it reports false, leaving the amounts alone, when not.
 func (t Terms) scheduleMinor(dues []Due, total decimal.Decimal, scale int32) bool {
 	units, err := ToMinor(total, scale)
-	if err != nil || units == math.MinInt64 {
+	if err != nil {
 		return false
 	}
-	sscale, ok := t.Payment.shareScaleFits()
+	var buf [4]int64
+	amounts, ok := t.Payment.SplitMinor(units, buf[:0])
 	if !ok {
 		return false
 	}
-	abs, neg := uint64(units), units < 0
-	if neg {
-		abs = uint64(-units)
+	for i, a := range amounts {
+		dues[i].Amount = FromMinor(a, scale)
+	}
+	return true
+}
+
+// SplitMinor splits total, a whole number of minor units, into one amount per installment, appended
+// to dst, exactly as Schedule splits a total at any scale: each installment is the running total of
+// the shares up to it, applied to total and rounded half up, less the same before it, so the amounts
+// sum to total. It is the allocation-free core of Schedule for hosts that keep money in minor units.
+//
+// It reports false, appending nothing, when it cannot split in int64 arithmetic: invalid shares
+// (not all > 0, or not summing to 1), shares with more than 12 places, or total = math.MinInt64.
+// Schedule splits those in decimals, or reports why the terms are invalid.
+func (p PaymentTerms) SplitMinor(total int64, dst []int64) ([]int64, bool) {
+	if total == math.MinInt64 || len(p.Installments) == 0 {
+		return dst, false
+	}
+	sscale, ok := p.shareScaleFits()
+	if !ok {
+		return dst, false
 	}
 	div := uint64(pow10[sscale])
-	var cum, before int64
-	last := len(dues) - 1
-	for i, in := range t.Payment.Installments {
-		u, _ := ToMinor(in.Share, sscale)
-		cum += u // shares are > 0 and sum to 1 (validated), so cum stays within [0, div]
-		upTo := units
+	// The shares in units of 10^-sscale: each > 0, and all of them summing to exactly 1, without
+	// which the running total could pass the total (and the division below overflow).
+	var sum uint64
+	for _, in := range p.Installments {
+		u, _ := ToMinor(in.Share, sscale) // shareScaleFits checked that it converts, within ±10^12
+		if u <= 0 {
+			return dst, false
+		}
+		sum += uint64(u)
+	}
+	if sum != div {
+		return dst, false
+	}
+	abs, neg := uint64(total), total < 0
+	if neg {
+		abs = uint64(-total)
+	}
+	var cum uint64
+	var before int64
+	last := len(p.Installments) - 1
+	for i, in := range p.Installments {
+		upTo := total
 		if i < last {
-			// round(|total| * cum / 10^sscale) half up; the quotient is at most |total|.
-			hi, lo := bits.Mul64(abs, uint64(cum))
+			u, _ := ToMinor(in.Share, sscale)
+			cum += uint64(u)
+			// round(|total| * cum / 10^sscale) half up; cum < div, so the quotient is below |total|.
+			hi, lo := bits.Mul64(abs, cum)
 			q, r := bits.Div64(hi, lo, div)
 			if r >= div-r {
 				q++
@@ -430,10 +467,10 @@ func (t Terms) scheduleMinor(dues []Due, total decimal.Decimal, scale int32) boo
 				upTo = -upTo
 			}
 		}
-		dues[i].Amount = FromMinor(upTo-before, scale)
+		dst = append(dst, upTo-before)
 		before = upTo
 	}
-	return true
+	return dst, true
 }
 
 // DaysBetween is the number of calendar days from the date of a to the date of b, both read in a's

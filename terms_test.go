@@ -1,6 +1,7 @@
 package b2bkit_test
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -249,7 +250,48 @@ func TestScheduleSumsExactlyAndStaysWithinOneMinorUnit(t *testing.T) {
 			require.True(t, d.Amount.Sub(exact).Abs().LessThanOrEqual(unit), "case %d installment %d: %s vs exact %s", n, i, d.Amount, exact)
 		}
 		requireDecEqual(t, total, sum, "case %d", n)
+
+		// SplitMinor is the same split in minor units.
+		units, err := b2bkit.ToMinor(total, scale)
+		require.NoError(t, err)
+		split, ok := p.SplitMinor(units, nil)
+		require.True(t, ok, "case %d", n)
+		require.Len(t, split, len(dues))
+		for i, d := range dues {
+			requireDecEqual(t, d.Amount, b2bkit.FromMinor(split[i], scale), "case %d installment %d", n, i)
+		}
 	}
+}
+
+func TestSplitMinorRefusesWhatItCannotSplit(t *testing.T) {
+	share := func(s string) b2bkit.Installment { return b2bkit.Installment{Share: dec(s), Due: b2bkit.OnDelivery} }
+	tests := []struct {
+		name  string
+		p     b2bkit.PaymentTerms
+		total int64
+	}{
+		{"no installments", b2bkit.PaymentTerms{}, 100},
+		{"shares sum to less than 1", b2bkit.PaymentTerms{Installments: []b2bkit.Installment{share("0.3"), share("0.6")}}, 100},
+		{"shares sum to more than 1", b2bkit.PaymentTerms{Installments: []b2bkit.Installment{share("0.5"), share("0.6")}}, 100},
+		{"a zero share", b2bkit.PaymentTerms{Installments: []b2bkit.Installment{share("0"), share("1")}}, 100},
+		{"a negative share", b2bkit.PaymentTerms{Installments: []b2bkit.Installment{share("-0.5"), share("1.5")}}, 100},
+		{"shares too fine", b2bkit.PaymentTerms{Installments: []b2bkit.Installment{share("0.0000000000001"), share("0.9999999999999")}}, 100},
+		{"the one total without a magnitude", b2bkit.CashOnDelivery(), math.MinInt64},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dst := []int64{7}
+			got, ok := tt.p.SplitMinor(tt.total, dst)
+			require.False(t, ok)
+			require.Equal(t, []int64{7}, got, "nothing appended")
+		})
+	}
+	got, ok := b2bkit.CashOnDelivery().SplitMinor(math.MaxInt64, nil)
+	require.True(t, ok)
+	require.Equal(t, []int64{math.MaxInt64}, got)
+	got, ok = b2bkit.DepositBalance(dec("0.3"), 60).SplitMinor(-1001, []int64{5})
+	require.True(t, ok)
+	require.Equal(t, []int64{5, -300, -701}, got, "appended after what dst held; half up away from zero")
 }
 
 // CalendarDay counts the calendar date on the local wall clock, before 1970 too.
