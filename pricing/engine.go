@@ -312,6 +312,8 @@ type termsInfo struct {
 	earlySet  bool
 	earlyDays int
 	earlyBy   time.Time
+	// dues are the installments and due dates of a schedule under these terms (QuoteMany).
+	dues []b2bkit.Due
 }
 
 func newTermsInfo(t b2bkit.Terms) termsInfo {

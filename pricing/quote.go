@@ -205,7 +205,6 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 			}
 			ti = newTermsInfo(r.Terms)
 			prev = &r.Terms
-			clear(b.schedules)
 		}
 		// The lines are made in place at the end of the current chunk, which has room for a
 		// quote of a line per step; a quote with more lines grows its own.
@@ -285,9 +284,6 @@ type batch struct {
 	// order date (QuoteMany; nil in Quote).
 	general [][]*crule
 	scope   *Request
-	// schedules are the schedules worked out for the current terms, by total in minor units
-	// (QuoteMany).
-	schedules map[int64]scheduled
 	// m holds the coefficients of the decimals the quotes return.
 	m coefs
 }
@@ -302,44 +298,51 @@ func (b *batch) payment(ti *termsInfo, s *cstep, c *crule) *PaymentBasis {
 // maxChunk bounds a chunk of lines or offers QuoteMany allocates at once.
 const maxChunk = 1 << 13
 
-// schedule is r.Terms.Schedule(total, scale). In QuoteMany, lines with the same terms and the same
-// total have the same schedule: it is worked out once and each quote gets a copy of its own.
-func (b *batch) schedule(r *Request, total decimal.Decimal, scale int32) ([]b2bkit.Due, error) {
-	if b.left <= 1 || total.Exponent() != -scale {
+// schedule is r.Terms.Schedule(total, scale) for terms that quote has validated: the dates are
+// worked out once per terms (in QuoteMany) and the amounts are split in minor units, with
+// PaymentTerms.SplitMinor, into the batch's decimals. Whatever that cannot split goes to
+// Terms.Schedule, which has the last word.
+func (b *batch) schedule(r *Request, ti *termsInfo, total decimal.Decimal, scale int32) ([]b2bkit.Due, error) {
+	units, ok := fixedOf(total)
+	if !ok || units.exp != -scale {
 		return r.Terms.Schedule(total, scale)
 	}
-	units, ok := fixedOf(total) // the total in minor units: its exponent is -scale
+	var buf [8]int64
+	amounts, ok := r.Terms.Payment.SplitMinor(units.c, buf[:0])
 	if !ok {
 		return r.Terms.Schedule(total, scale)
 	}
-	if s, ok := b.schedules[units.c]; ok && s.scale == scale {
-		n := len(s.dues)
+	n := len(amounts)
+	var dues []b2bkit.Due
+	if b.left <= 1 {
+		dues = make([]b2bkit.Due, n)
+		dueDates(dues, &r.Terms)
+	} else {
+		if ti.dues == nil {
+			ti.dues = make([]b2bkit.Due, n)
+			dueDates(ti.dues, &r.Terms)
+		}
 		if len(b.dues) < n {
 			b.dues = make([]b2bkit.Due, max(n, min(n*b.left, maxChunk)))
 		}
-		out := b.dues[:n:n]
-		b.dues = b.dues[n:]
-		copy(out, s.dues)
-		return out, nil
+		dues, b.dues = b.dues[:n:n], b.dues[n:]
+		copy(dues, ti.dues)
 	}
-	dues, err := r.Terms.Schedule(total, scale)
-	if err != nil {
-		return nil, err
-	}
-	if b.schedules == nil {
-		b.schedules = make(map[int64]scheduled)
-	}
-	if len(b.schedules) < maxChunk {
-		// The first quote's own: the batch is gone before a caller could change it.
-		b.schedules[units.c] = scheduled{scale, dues}
+	for i, a := range amounts {
+		dues[i].Amount = b.m.dec(a, -scale)
 	}
 	return dues, nil
 }
 
-// scheduled is a schedule worked out for a total at a scale.
-type scheduled struct {
-	scale int32
-	dues  []b2bkit.Due
+// dueDates fills the installment and the due date of each of dues, as Terms.Schedule does.
+func dueDates(dues []b2bkit.Due, t *b2bkit.Terms) {
+	for i, in := range t.Payment.Installments {
+		event := t.DeliverBy
+		if in.Due == b2bkit.OnOrder {
+			event = t.OrderedAt
+		}
+		dues[i] = b2bkit.Due{Installment: in, Date: b2bkit.AddDays(event, in.Days)}
+	}
 }
 
 // keepBreaches copies breaches to memory of their own, exactly as many.
@@ -502,7 +505,7 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, ti *termsInfo,
 	} else {
 		q.Total = b2bkit.Round(price.Mul(r.Quantity), q.Scale, mode)
 	}
-	if q.Schedule, err = b.schedule(r, q.Total, q.Scale); err != nil {
+	if q.Schedule, err = b.schedule(r, ti, q.Total, q.Scale); err != nil {
 		return nil, fmt.Errorf("pricing: %w", b2bkit.InField("request.terms", err))
 	}
 	if ep := q.EarlyPayment; ep != nil {
