@@ -61,12 +61,9 @@ type coefs struct {
 	on    bool // chunks in use (punOK)
 }
 
-// maxCoefChunk bounds the cells of one chunk (40 bytes each on 64-bit machines).
-const maxCoefChunk = 1 << 13
-
 // newCoefs returns coefs whose next chunk has room for n decimals.
 func newCoefs(n int) coefs {
-	return coefs{chunk: min(max(n, 1), maxCoefChunk), on: punOK}
+	return coefs{chunk: chunkLen[coefCell](n), on: punOK}
 }
 
 // dec is decimal.New(v, exp), with the coefficient in a cell of m's current chunk.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"time"
+	"unsafe"
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/shopspring/decimal"
@@ -213,7 +214,7 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 			b.general, b.scope = e.resolveGeneral(b.general, r), r
 		}
 		if len(b.slab) < per {
-			b.slab = make([]Adjustment, min(b.left*per, max(maxChunk, per)))
+			b.slab = make([]Adjustment, max(per, chunkLen[Adjustment](b.left*per)))
 		}
 		lines, err := e.quote(ctx, &out[i], r, &ti, &b, scratch, b.slab[:0])
 		if err != nil {
@@ -295,8 +296,18 @@ func (b *batch) payment(ti *termsInfo, s *cstep, c *crule) *PaymentBasis {
 	return p
 }
 
-// maxChunk bounds a chunk of lines or offers QuoteMany allocates at once.
-const maxChunk = 1 << 13
+// chunkBytes bounds a chunk of lines, decimals, dues or offers that QuoteMany allocates at once.
+// A chunk is zeroed when it is allocated and filled right after: one small enough to stay in the
+// cache in between (and to come from the runtime's small-object pools) quotes a catalog faster
+// than one large chunk: a fifth faster for 10,000 lines on the development machine.
+const chunkBytes = 32 << 10
+
+// chunkLen is the length of a chunk of T for want of them: want, but at most chunkBytes' worth and
+// at least one.
+func chunkLen[T any](want int) int {
+	var t T
+	return max(1, min(want, chunkBytes/max(1, int(unsafe.Sizeof(t)))))
+}
 
 // schedule is r.Terms.Schedule(total, scale) for terms that quote has validated: the dates are
 // worked out once per terms (in QuoteMany) and the amounts are split in minor units, with
@@ -323,7 +334,7 @@ func (b *batch) schedule(r *Request, ti *termsInfo, total decimal.Decimal, scale
 			dueDates(ti.dues, &r.Terms)
 		}
 		if len(b.dues) < n {
-			b.dues = make([]b2bkit.Due, max(n, min(n*b.left, maxChunk)))
+			b.dues = make([]b2bkit.Due, max(n, chunkLen[b2bkit.Due](n*b.left)))
 		}
 		dues, b.dues = b.dues[:n:n], b.dues[n:]
 		copy(dues, ti.dues)
@@ -352,7 +363,7 @@ func (b *batch) keepBreaches(breaches []Breach) []Breach {
 		return append(make([]Breach, 0, n), breaches...)
 	}
 	if len(b.breaches) < n {
-		b.breaches = make([]Breach, min(2*b.left, maxChunk))
+		b.breaches = make([]Breach, chunkLen[Breach](2*b.left))
 	}
 	out := b.breaches[:n:n]
 	b.breaches = b.breaches[n:]
@@ -367,7 +378,7 @@ func take[T any](b *batch, chunk *[]T) *T {
 		return new(T)
 	}
 	if len(*chunk) == 0 {
-		*chunk = make([]T, min(b.left, maxChunk))
+		*chunk = make([]T, chunkLen[T](b.left))
 	}
 	p := &(*chunk)[0]
 	*chunk = (*chunk)[1:]
