@@ -172,7 +172,7 @@ func (o *EarlyPaymentOffer) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*o = EarlyPaymentOffer{Terms: w.Terms, RuleID: w.RuleID, AnnualPercent: w.AnnualPercent.Decimal,
-		Amount: w.Amount.Decimal, PayBy: w.PayBy, keep: one.Sub(w.Terms.DiscountPercent.Shift(-2))}
+		Amount: w.Amount.Decimal, PayBy: w.PayBy}
 	return nil
 }
 

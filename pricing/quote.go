@@ -119,8 +119,6 @@ type EarlyPaymentOffer struct {
 	Amount decimal.Decimal
 	// PayBy is the last day to pay it: delivery plus the discount days.
 	PayBy time.Time
-
-	keep decimal.Decimal // 1 - discount
 }
 
 // A Quote is the price of one request, explained: the request echoed, the list and base prices, one
@@ -145,7 +143,7 @@ type Quote struct {
 	// EarlyPayment is the early-payment alternative, if the policy offers one on these terms.
 	EarlyPayment *EarlyPaymentOffer
 	// NeedsApproval is set when a guardrail configured to ask for approval was broken; Breaches
-	// say which.
+	// say which (the breaches its guardrail lines list).
 	NeedsApproval bool
 	Breaches      []Breach
 	// PolicyName and PolicyVersion identify the policy; QuotedAt and ValidUntil date the quote.
@@ -257,6 +255,9 @@ func sameTerms(a, b *b2bkit.Terms) bool {
 	if a.OrderedAt != b.OrderedAt || a.DeliverBy != b.DeliverBy || len(a.Payment.Installments) != len(b.Payment.Installments) {
 		return false
 	}
+	if len(a.Payment.Installments) > 0 && &a.Payment.Installments[0] == &b.Payment.Installments[0] {
+		return true // the same installments: a catalog built with one buyer's terms
+	}
 	for i, x := range a.Payment.Installments {
 		y := b.Payment.Installments[i]
 		if x.Due != y.Due || x.Days != y.Days || x.Share.Exponent() != y.Share.Exponent() || !x.Share.Equal(y.Share) {
@@ -285,6 +286,8 @@ type batch struct {
 	// order date (QuoteMany; nil in Quote).
 	general [][]*crule
 	scope   *Request
+	// earlyKeep is 1 - the discount of the early-payment offer of the quote being made.
+	earlyKeep decimal.Decimal
 	// m holds the coefficients of the decimals the quotes return.
 	m coefs
 }
@@ -472,7 +475,9 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, ti *termsInfo,
 				} else {
 					q.NeedsApproval = true
 					if q.Breaches == nil {
-						q.Breaches = b.keepBreaches(a.Breaches) // a copy: the quote's list is its own
+						// The guardrail line's own list; a second guardrail's breaches go to a
+						// copy (append never writes into the line's, whose capacity is its length).
+						q.Breaches = a.Breaches
 					} else {
 						q.Breaches = append(q.Breaches, a.Breaches...)
 					}
@@ -521,9 +526,9 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, ti *termsInfo,
 	}
 	if ep := q.EarlyPayment; ep != nil {
 		if mode == b2bkit.HalfUp {
-			ep.Amount = padScale(&b.m, mulRound(&b.m, q.Total, ep.keep, q.Scale), q.Scale)
+			ep.Amount = padScale(&b.m, mulRound(&b.m, q.Total, b.earlyKeep, q.Scale), q.Scale)
 		} else {
-			ep.Amount = b2bkit.Round(q.Total.Mul(ep.keep), q.Scale, mode)
+			ep.Amount = b2bkit.Round(q.Total.Mul(b.earlyKeep), q.Scale, mode)
 		}
 	}
 	if b.left <= 1 {
@@ -677,7 +682,8 @@ func (e *Engine) offerEarly(q *Quote, b *batch, s *cstep, c *crule, r *Request, 
 	}
 	o := take(b, &b.offers)
 	*o = EarlyPaymentOffer{Terms: c.early.terms, RuleID: c.ID, AnnualPercent: c.early.annual,
-		keep: c.early.keep, PayBy: ti.payBy(r.Terms.DeliverBy, c.early.terms.WithinDays)}
+		PayBy: ti.payBy(r.Terms.DeliverBy, c.early.terms.WithinDays)}
+	b.earlyKeep = c.early.keep
 	q.EarlyPayment = o
 }
 
