@@ -57,14 +57,16 @@
 // divides, rounds and compares through int64 and 128-bit fast paths that give the same results as
 // the decimal operations (the same digits and exponent), builds a decimal only for a number the
 // quote returns, and builds no strings: the words of each line are rendered only by
-// Adjustment.Reason and Quote.Explain. What is left is dominated by the decimals a quote returns and
-// by b2bkit.Terms.Schedule and CreditDays.
+// Adjustment.Reason and Quote.Explain. The decimals a quote returns take their coefficients from
+// shared chunks rather than two allocations each (see coefs.go), and a schedule is split in minor
+// units with b2bkit.PaymentTerms.SplitMinor.
 //
 // QuoteMany shares what does not depend on the line: the clock reading and validity date, the terms
-// analysis and early-payment date for consecutive requests with the same terms, the buyer's rules
-// without a SKU, and the schedule of any total it has seen under those terms (each quote gets its own
-// copy). It makes the lines, breaches and early-payment offers of all its quotes in a few large
-// chunks. Normalize checks plainly valid terms without allocating.
+// analysis, due dates and early-payment date for consecutive requests with the same terms, and the
+// buyer's rules without a SKU. It makes the lines, decimals, dues, breaches and early-payment offers
+// of all its quotes in chunks of at most 32 KiB, so a quote of a catalog keeps its chunk alive. A
+// source that is also a BatchPriceSource is asked for 256 SKUs at a time. Normalize checks plainly
+// valid terms without allocating.
 //
 // # Exactness
 //

@@ -171,7 +171,11 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 	now := e.now()
 	b := batch{now: now, validUntil: b2bkit.AddDays(now, e.policy.ValidDays), left: 1, m: newCoefs(e.decsPerQuote())}
 	var q Quote
-	if _, err := e.quote(ctx, &q, &r, &ti, &b, scratch[:0], lines[:0]); err != nil {
+	lp, err := e.prices.ListPrice(ctx, r.SKU)
+	if err != nil {
+		return Quote{}, err
+	}
+	if _, err := e.quote(ctx, &q, &r, lp, &ti, &b, scratch[:0], lines[:0]); err != nil {
 		return Quote{}, err
 	}
 	return q, nil
@@ -188,6 +192,10 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 	per := len(e.steps) + 1
 	var ti termsInfo
 	var prev *b2bkit.Terms
+	var block *priceBlock
+	if src, ok := e.prices.(BatchPriceSource); ok {
+		block = &priceBlock{src: src}
+	}
 	for i := range reqs {
 		r := &reqs[i]
 		if i&255 == 0 {
@@ -214,7 +222,17 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 		if len(b.slab) < per {
 			b.slab = make([]Adjustment, max(per, chunkLen[Adjustment](b.left*per)))
 		}
-		lines, err := e.quote(ctx, &out[i], r, &ti, &b, scratch, b.slab[:0])
+		var lp ListPrice
+		var err error
+		if block != nil {
+			lp, err = block.get(ctx, reqs, i)
+		} else {
+			lp, err = e.prices.ListPrice(ctx, r.SKU)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("requests[%d]: %w", i, err)
+		}
+		lines, err := e.quote(ctx, &out[i], r, lp, &ti, &b, scratch, b.slab[:0])
 		if err != nil {
 			return nil, fmt.Errorf("requests[%d]: %w", i, err)
 		}
@@ -228,6 +246,44 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 		}
 	}
 	return out, nil
+}
+
+// A priceBlock holds the list prices of QuoteMany's next requests, looked up together when the
+// source is a BatchPriceSource.
+type priceBlock struct {
+	src    BatchPriceSource
+	start  int // the index of the first request of the block
+	skus   []b2bkit.SKU
+	prices []ListPrice
+	found  []bool
+}
+
+// priceBlockLen is how many SKUs QuoteMany asks a BatchPriceSource for at once.
+const priceBlockLen = 256
+
+// get returns the list price of reqs[i], looking up the block that starts at i when i is past the
+// current one. A SKU the block did not find is asked for alone, so that the error is the source's
+// own (or the price, if it arrived in between).
+func (pb *priceBlock) get(ctx context.Context, reqs []Request, i int) (ListPrice, error) {
+	if i < pb.start || i >= pb.start+len(pb.skus) {
+		n := min(priceBlockLen, len(reqs)-i)
+		if pb.skus == nil {
+			pb.skus, pb.prices, pb.found = make([]b2bkit.SKU, 0, priceBlockLen), make([]ListPrice, priceBlockLen), make([]bool, priceBlockLen)
+		}
+		pb.skus = pb.skus[:n]
+		for j := range pb.skus {
+			pb.skus[j] = reqs[i+j].SKU
+		}
+		if err := pb.src.ListPrices(ctx, pb.skus, pb.prices, pb.found); err != nil {
+			pb.skus = pb.skus[:0]
+			return ListPrice{}, err
+		}
+		pb.start = i
+	}
+	if k := i - pb.start; pb.found[k] {
+		return pb.prices[k], nil
+	}
+	return pb.src.ListPrice(ctx, reqs[i].SKU)
 }
 
 // sameScope reports whether the general rules that match a match b: same buyer, tier, grade and
@@ -404,11 +460,7 @@ func validateLine(r *Request) error {
 // quote prices one validated request into q. It finds each step's rules in scratch and builds the
 // lines in lines and returns them. Quote keeps both buffers on its stack and copies the lines out;
 // QuoteMany builds them where they stay.
-func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, ti *termsInfo, b *batch, scratch []*crule, lines []Adjustment) ([]Adjustment, error) {
-	lp, err := e.prices.ListPrice(ctx, r.SKU)
-	if err != nil {
-		return nil, err
-	}
+func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, lp ListPrice, ti *termsInfo, b *batch, scratch []*crule, lines []Adjustment) ([]Adjustment, error) {
 	if !checkNumber(lp.Price) || lp.Price.Sign() <= 0 || !checkNumber(lp.Cost) {
 		return nil, fmt.Errorf("pricing: %w", b2bkit.Invalid("list_price", "sku %q: price list gives an unusable price", r.SKU))
 	}
@@ -521,6 +573,7 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, ti *termsInfo,
 	} else {
 		q.Total = b2bkit.Round(price.Mul(r.Quantity), q.Scale, mode)
 	}
+	var err error
 	if q.Schedule, err = b.schedule(r, ti, q.Total, q.Scale); err != nil {
 		return nil, fmt.Errorf("pricing: %w", b2bkit.InField("request.terms", err))
 	}

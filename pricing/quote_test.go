@@ -3,6 +3,7 @@ package pricing_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -359,6 +360,75 @@ func TestQuoteMany_EqualsQuoteLineByLine(t *testing.T) {
 	_, err = e.QuoteMany(ctx, reqs)
 	require.ErrorIs(t, err, b2bkit.ErrNotFound)
 	require.ErrorContains(t, err, "requests[1]")
+}
+
+// countingSource counts the calls a PriceSource gets; it is a BatchPriceSource when batch is set.
+type countingSource struct {
+	*pricing.PriceList
+	singles, blocks int
+}
+
+func (c *countingSource) ListPrice(ctx context.Context, sku b2bkit.SKU) (pricing.ListPrice, error) {
+	c.singles++
+	return c.PriceList.ListPrice(ctx, sku)
+}
+
+func (c *countingSource) ListPrices(ctx context.Context, skus []b2bkit.SKU, prices []pricing.ListPrice, found []bool) error {
+	c.blocks++
+	return c.PriceList.ListPrices(ctx, skus, prices, found)
+}
+
+// singleSource hides ListPrices, so that QuoteMany asks line by line.
+type singleSource struct{ s pricing.PriceSource }
+
+func (s singleSource) ListPrice(ctx context.Context, sku b2bkit.SKU) (pricing.ListPrice, error) {
+	return s.s.ListPrice(ctx, sku)
+}
+
+// A catalog source that answers many SKUs at once gets one call per block of lines, not one per line,
+// and the quotes are the same.
+func TestQuoteMany_AsksABatchSourceABlockAtATime(t *testing.T) {
+	src := &countingSource{PriceList: catalogSource(t)}
+	p := loadPolicy(t, "testdata/restaurant.json")
+	batched, err := pricing.NewEngine(p, src, &pricing.Options{Now: fixedNow})
+	require.NoError(t, err)
+	single, err := pricing.NewEngine(p, singleSource{catalogSource(t)}, &pricing.Options{Now: fixedNow})
+	require.NoError(t, err)
+	skus := []b2bkit.SKU{"RICE-25KG", "OIL-20L", "SALT-1KG"}
+	reqs := make([]pricing.Request, 600)
+	for i := range reqs {
+		reqs[i] = request(skus[i%3], fmt.Sprint(1+i))
+	}
+	got, err := batched.QuoteMany(ctx, reqs)
+	require.NoError(t, err)
+	require.Equal(t, 3, src.blocks, "600 lines in blocks of 256")
+	require.Zero(t, src.singles)
+	want, err := single.QuoteMany(ctx, reqs)
+	require.NoError(t, err)
+	for i := range want {
+		require.Equal(t, want[i].Explain(), got[i].Explain(), i)
+	}
+
+	// A SKU the block lacks is asked for alone, and the error is the source's, naming the line.
+	reqs[300].SKU = "NOPE"
+	src.blocks, src.singles = 0, 0
+	_, err = batched.QuoteMany(ctx, reqs)
+	require.ErrorIs(t, err, b2bkit.ErrNotFound)
+	require.ErrorContains(t, err, "requests[300]")
+	require.ErrorContains(t, err, "NOPE")
+	require.Equal(t, 2, src.blocks)
+	require.Equal(t, 1, src.singles)
+
+	c, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err = batched.QuoteMany(c, reqs)
+	require.ErrorIs(t, err, context.Canceled)
+}
+
+func TestPriceList_ListPricesNeedsRoomForTheAnswers(t *testing.T) {
+	l := catalogSource(t)
+	err := l.ListPrices(ctx, []b2bkit.SKU{"OIL-20L", "SALT-1KG"}, make([]pricing.ListPrice, 2), make([]bool, 1))
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
 }
 
 func TestCompare_ShowsWhatOtherTermsAreWorth(t *testing.T) {

@@ -59,6 +59,39 @@ func Run(t *testing.T, newSource func(t *testing.T, prices []pricing.ListPrice) 
 			t.Fatalf("ListPrice with a canceled context: got %v, want context.Canceled", err)
 		}
 	})
+	t.Run("BatchAgreesWithSingle", func(t *testing.T) {
+		s, ok := newSource(t, prices).(pricing.BatchPriceSource)
+		if !ok {
+			t.Skip("not a pricing.BatchPriceSource")
+		}
+		skus := []b2bkit.SKU{"OIL-20L", "NO-SUCH-SKU", "RICE-25KG", "OIL-20L", "", "SALT-1KG"}
+		got := make([]pricing.ListPrice, len(skus)+1)
+		found := make([]bool, len(skus)+1)
+		if err := s.ListPrices(context.Background(), skus, got, found); err != nil {
+			t.Fatalf("ListPrices: %v", err)
+		}
+		for i, sku := range skus {
+			want, err := s.ListPrice(context.Background(), sku)
+			switch {
+			case err == nil && !found[i]:
+				t.Errorf("ListPrices: %q not found; ListPrice finds it", sku)
+			case err != nil && found[i]:
+				t.Errorf("ListPrices: %q found; ListPrice says %v", sku, err)
+			case err == nil:
+				if err := samePrice(want, got[i]); err != nil {
+					t.Errorf("ListPrices[%d] (%q): %v", i, sku, err)
+				}
+			}
+		}
+		if err := s.ListPrices(context.Background(), nil, nil, nil); err != nil {
+			t.Errorf("ListPrices of no SKUs: %v", err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if err := s.ListPrices(ctx, skus, got, found); !errors.Is(err, context.Canceled) {
+			t.Errorf("ListPrices with a canceled context: got %v, want context.Canceled", err)
+		}
+	})
 	t.Run("ConcurrentReaders", func(t *testing.T) {
 		s := newSource(t, prices)
 		var wg sync.WaitGroup
