@@ -3,6 +3,7 @@ package b2bkit
 import (
 	"math"
 
+	"github.com/b2bkit/b2bkit/internal/fastdec"
 	"github.com/shopspring/decimal"
 	"golang.org/x/exp/constraints"
 )
@@ -21,11 +22,10 @@ func ToMinor(d decimal.Decimal, scale int32) (int64, error) {
 		return 0, Invalid("scale", "must be between 0 and %d", MaxScale)
 	}
 	shift := scale + d.Exponent() // d = c * 10^exp, so units = c * 10^(exp+scale)
-	// NumDigits and CoefficientInt64 do not allocate; Coefficient does, so it is kept for 19 digits.
-	if n := d.NumDigits(); n > 19 || n == 19 && !d.Coefficient().IsInt64() {
+	v, ok := fastdec.Int64(d)
+	if !ok {
 		return 0, Invalid("", "amount %s does not fit in minor units", Echo(d.String()))
 	}
-	v := d.CoefficientInt64()
 	if shift < 0 {
 		if -shift > MaxScale {
 			if v == 0 {

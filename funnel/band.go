@@ -5,6 +5,7 @@ import (
 	"math/bits"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
 	"github.com/shopspring/decimal"
 )
 
@@ -63,8 +64,7 @@ func (b *PenetrationBand) UnmarshalText(t []byte) error {
 func Band(share decimal.Decimal) PenetrationBand {
 	// share = c * 10^e. The common case fits in 64 bits and needs no allocation.
 	e := share.Exponent()
-	if share.NumDigits() <= 18 && e <= 0 && e >= -18 {
-		c := share.CoefficientInt64()
+	if c, ok := fastdec.Int64(share); ok && c > -1e18 && c < 1e18 && e <= 0 && e >= -18 {
 		if c <= 0 {
 			return Replaceable
 		}

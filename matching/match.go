@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
 	"github.com/shopspring/decimal"
 )
 
@@ -211,7 +212,7 @@ func (m *Match) validate(small *[3]bool) error {
 
 // checkAmount also returns the number of digits of d's coefficient.
 func checkAmount(errs []error, field string, d decimal.Decimal, zeroOK bool) ([]error, int) {
-	n := d.NumDigits()
+	n := fastdec.Digits(d)
 	switch {
 	case n > MaxDigits || d.Exponent() < -b2bkit.MaxDecimalPlaces || d.Exponent() > MaxDigits:
 		return append(errs, b2bkit.Invalid(field, "out of range")), n

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
 	"github.com/shopspring/decimal"
 )
 
@@ -479,7 +480,8 @@ func (l *MemoryLog) bigDec(d decimal.Decimal) internedDec {
 func (l *MemoryLog) payment(p b2bkit.PaymentTerms) uint32 {
 	h := uint64(len(p.Installments))
 	for _, in := range p.Installments {
-		h = (h ^ uint64(in.Share.CoefficientInt64())) * 0x9E3779B97F4A7C15
+		c, _ := fastdec.Int64(in.Share) // a hash: a big share only collides more
+		h = (h ^ uint64(c)) * 0x9E3779B97F4A7C15
 		h = (h ^ uint64(in.Share.Exponent())<<40 ^ uint64(in.Due)<<32 ^ uint64(in.Days)) * 0xC2B2AE3D27D4EB4F
 	}
 	c := &l.payCache[h>>(64-payCacheBits)]
@@ -509,8 +511,8 @@ func sameSchedule(a, b []b2bkit.Installment) bool {
 func (l *MemoryLog) paymentSlow(p b2bkit.PaymentTerms) uint32 {
 	b := l.keyBuf[:0]
 	for _, in := range p.Installments {
-		if in.Share.NumDigits() < 19 {
-			b = strconv.AppendInt(b, in.Share.CoefficientInt64(), 10)
+		if c, ok := fastdec.Int64(in.Share); ok {
+			b = strconv.AppendInt(b, c, 10)
 		} else {
 			b = append(b, in.Share.Coefficient().String()...)
 		}
@@ -530,7 +532,8 @@ func (l *MemoryLog) paymentSlow(p b2bkit.PaymentTerms) uint32 {
 	i := uint32(len(l.payments))
 	ins := make([]b2bkit.Installment, len(p.Installments))
 	for j, in := range p.Installments {
-		ins[j] = b2bkit.Installment{Share: l.decs[l.dec(in.Share, in.Share.NumDigits() < 19)], Due: in.Due, Days: in.Days}
+		_, small := fastdec.Int64(in.Share)
+		ins[j] = b2bkit.Installment{Share: l.decs[l.dec(in.Share, small)], Due: in.Due, Days: in.Days}
 	}
 	l.payments = append(l.payments, b2bkit.PaymentTerms{Installments: ins})
 	l.payIndex[k] = i

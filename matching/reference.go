@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
 	"github.com/b2bkit/b2bkit/pricing"
 	"github.com/shopspring/decimal"
 )
@@ -461,18 +462,20 @@ func restateUnits(pc int64, ps int32, c uint64) (int64, bool) {
 // key is what F(match) depends on; ok is false when the terms do not fit a key.
 func (n *normalizer) key(m *Match) (normKey, bool) {
 	ins := m.Terms.Payment.Installments
-	if len(ins) > 3 || m.Quantity.NumDigits() >= 19 {
+	q, ok := fastdec.Int64(m.Quantity)
+	if len(ins) > 3 || !ok {
 		return normKey{}, false
 	}
 	var k normKey
-	k[0] = uint64(m.Quantity.CoefficientInt64())
+	k[0] = uint64(q)
 	k[1] = uint64(uint32(m.Quantity.Exponent())) | uint64(len(ins))<<32
 	k[2] = uint64(int64(m.Terms.LeadDays()))
 	for i, in := range ins {
-		if in.Share.NumDigits() >= 19 || in.Days < 0 || in.Days > math.MaxUint16 || in.Due < 0 || in.Due > 255 {
+		c, ok := fastdec.Int64(in.Share)
+		if !ok || in.Days < 0 || in.Days > math.MaxUint16 || in.Due < 0 || in.Due > 255 {
 			return normKey{}, false
 		}
-		k[3+2*i] = uint64(in.Share.CoefficientInt64())
+		k[3+2*i] = uint64(c)
 		k[4+2*i] = uint64(uint32(in.Share.Exponent())) | uint64(in.Days)<<32 | uint64(in.Due)<<48
 	}
 	if n.b.byDate {

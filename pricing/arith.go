@@ -2,9 +2,9 @@ package pricing
 
 import (
 	"math/bits"
-	"unsafe"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
 
 	"github.com/shopspring/decimal"
 )
@@ -17,27 +17,11 @@ import (
 var pow10 = [...]uint64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
 	1e16, 1e17, 1e18, 1e19}
 
-// coef returns d's coefficient as sign and magnitude when it fits in 63 bits.
+// coef returns d's coefficient as sign and magnitude when it has at most 18 digits.
 func coef(d decimal.Decimal) (neg bool, mag uint64, ok bool) {
-	var c int64
-	if punOK {
-		// Read the big.Int directly: NumDigits takes a logarithm to count the digits.
-		v := (*decimalParts)(unsafe.Pointer(&d)).value
-		if v == nil {
-			return false, 0, true
-		}
-		if !v.IsInt64() {
-			return false, 0, false
-		}
-		c = v.Int64()
-		if c <= -1e18 || c >= 1e18 {
-			return false, 0, false
-		}
-	} else {
-		if d.NumDigits() > 18 {
-			return false, 0, false
-		}
-		c = d.CoefficientInt64()
+	c, ok := fastdec.Int64(d)
+	if !ok || c <= -1e18 || c >= 1e18 {
+		return false, 0, false
 	}
 	if c < 0 {
 		return true, uint64(-c), true
@@ -47,7 +31,7 @@ func coef(d decimal.Decimal) (neg bool, mag uint64, ok bool) {
 
 // fromMag turns a 128-bit magnitude with scale into a decimal, rounding HalfUp to at most scale
 // places when it has more; ok is false when the result does not fit in an int64.
-func fromMag(m *coefs, neg bool, hi, lo uint64, exp int32, scale int32) (decimal.Decimal, bool) {
+func fromMag(m *fastdec.Cells, neg bool, hi, lo uint64, exp int32, scale int32) (decimal.Decimal, bool) {
 	v, exp, ok := roundMag(hi, lo, exp, scale)
 	if !ok {
 		return decimal.Decimal{}, false
@@ -55,7 +39,7 @@ func fromMag(m *coefs, neg bool, hi, lo uint64, exp int32, scale int32) (decimal
 	if neg {
 		v = -v
 	}
-	return m.dec(v, exp), true
+	return m.New(v, exp), true
 }
 
 // roundMag is fromMag's magnitude and exponent, before the decimal is built.
@@ -82,7 +66,7 @@ func roundMag(hi, lo uint64, exp int32, scale int32) (int64, int32, bool) {
 }
 
 // mulRound is a.Mul(b) rounded HalfUp to scale places when it has more.
-func mulRound(m *coefs, a, b decimal.Decimal, scale int32) decimal.Decimal {
+func mulRound(m *fastdec.Cells, a, b decimal.Decimal, scale int32) decimal.Decimal {
 	if a.IsZero() || b.IsZero() {
 		return decimal.Zero
 	}
@@ -102,7 +86,7 @@ func mulRound(m *coefs, a, b decimal.Decimal, scale int32) decimal.Decimal {
 }
 
 // roundHalfUp is d rounded HalfUp to scale places when it has more; d itself otherwise.
-func roundHalfUp(m *coefs, d decimal.Decimal, scale int32) decimal.Decimal {
+func roundHalfUp(m *fastdec.Cells, d decimal.Decimal, scale int32) decimal.Decimal {
 	if d.Exponent() >= -scale {
 		return d
 	}
@@ -116,7 +100,7 @@ func roundHalfUp(m *coefs, d decimal.Decimal, scale int32) decimal.Decimal {
 
 // padScale gives d exactly scale places when it has fewer (129.6 -> 129.60), so prices print the way
 // a price list does.
-func padScale(m *coefs, d decimal.Decimal, scale int32) decimal.Decimal {
+func padScale(m *fastdec.Cells, d decimal.Decimal, scale int32) decimal.Decimal {
 	exp := d.Exponent()
 	if exp <= -scale {
 		return d
@@ -129,7 +113,7 @@ func padScale(m *coefs, d decimal.Decimal, scale int32) decimal.Decimal {
 				if neg {
 					v = -v
 				}
-				return m.dec(v, -scale)
+				return m.New(v, -scale)
 			}
 		}
 	}
@@ -177,7 +161,7 @@ func plainlyValid(t b2bkit.Terms) bool {
 }
 
 // mulDivRound is a x b / c rounded HalfUp to scale places, for c > 0.
-func mulDivRound(m *coefs, a, b, c decimal.Decimal, scale int32) decimal.Decimal {
+func mulDivRound(m *fastdec.Cells, a, b, c decimal.Decimal, scale int32) decimal.Decimal {
 	na, ma, oka := coef(a)
 	nb, mb, okb := coef(b)
 	nc, mc, okc := coef(c)
@@ -190,12 +174,12 @@ func mulDivRound(m *coefs, a, b, c decimal.Decimal, scale int32) decimal.Decimal
 }
 
 // mulDiv128 computes ma x mb x 10^k / mc rounded HalfUp as a decimal at -scale, if it fits.
-func mulDiv128(m *coefs, neg bool, ma, mb, mc uint64, k, scale int32) (decimal.Decimal, bool) {
+func mulDiv128(m *fastdec.Cells, neg bool, ma, mb, mc uint64, k, scale int32) (decimal.Decimal, bool) {
 	v, ok := mulDivMag(neg, ma, mb, mc, k)
 	if !ok {
 		return decimal.Decimal{}, false
 	}
-	return m.dec(v, -scale), true
+	return m.New(v, -scale), true
 }
 
 // mulDivMag is ma x mb x 10^k / mc rounded HalfUp, signed, if it fits in an int64.
@@ -276,7 +260,7 @@ func lessThan(a, b decimal.Decimal) bool {
 
 // addDec is a.Add(b), with the same coefficient and exponent, computed in int64 when both
 // coefficients fit: shopspring rescales through big.Int multiplications and allocates for each.
-func addDec(m *coefs, a, b decimal.Decimal) decimal.Decimal {
+func addDec(m *fastdec.Cells, a, b decimal.Decimal) decimal.Decimal {
 	if s, ok := sumFix(m, a, b, false); ok {
 		return s
 	}
@@ -284,7 +268,7 @@ func addDec(m *coefs, a, b decimal.Decimal) decimal.Decimal {
 }
 
 // subDec is a.Sub(b), with the same coefficient and exponent; see addDec.
-func subDec(m *coefs, a, b decimal.Decimal) decimal.Decimal {
+func subDec(m *fastdec.Cells, a, b decimal.Decimal) decimal.Decimal {
 	if s, ok := sumFix(m, a, b, true); ok {
 		return s
 	}
@@ -293,7 +277,7 @@ func subDec(m *coefs, a, b decimal.Decimal) decimal.Decimal {
 
 // sumFix is a + b (or a - b when sub) at the smaller of the two exponents, as shopspring adds, when
 // the coefficients and the result fit in an int64.
-func sumFix(m *coefs, a, b decimal.Decimal, sub bool) (decimal.Decimal, bool) {
+func sumFix(m *fastdec.Cells, a, b decimal.Decimal, sub bool) (decimal.Decimal, bool) {
 	na, ma, oka := coef(a)
 	nb, mb, okb := coef(b)
 	if !oka || !okb {
@@ -317,7 +301,7 @@ func sumFix(m *coefs, a, b decimal.Decimal, sub bool) (decimal.Decimal, bool) {
 	if !ok1 || !ok2 || !ok3 {
 		return decimal.Decimal{}, false
 	}
-	return m.dec(s, e), true
+	return m.New(s, e), true
 }
 
 // fixed is a decimal held as an int64 coefficient and an exponent: an intermediate the quote loop
@@ -457,7 +441,7 @@ func mulDivRoundFixed(a, b, c fixed, scale int32) (fixed, bool) {
 }
 
 // mulRoundByFixed is mulRound(a, f.dec(), scale) without building f.dec().
-func mulRoundByFixed(m *coefs, a decimal.Decimal, f fixed, scale int32) decimal.Decimal {
+func mulRoundByFixed(m *fastdec.Cells, a decimal.Decimal, f fixed, scale int32) decimal.Decimal {
 	if a.IsZero() || f.c == 0 {
 		return decimal.Zero
 	}
@@ -475,7 +459,7 @@ func mulRoundByFixed(m *coefs, a decimal.Decimal, f fixed, scale int32) decimal.
 // amount = mulRound(on, f, scale), decimal.Zero when that is zero (and then after = on), else
 // after = addDec(on, amount). It reads on's coefficient once; ok is false when a number does not
 // fit.
-func amountAfter(m *coefs, on decimal.Decimal, f fixed, scale int32) (amount, after decimal.Decimal, ok bool) {
+func amountAfter(m *fastdec.Cells, on decimal.Decimal, f fixed, scale int32) (amount, after decimal.Decimal, ok bool) {
 	if on.IsZero() || f.c == 0 {
 		return decimal.Zero, on, true
 	}
@@ -502,5 +486,5 @@ func amountAfter(m *coefs, on decimal.Decimal, f fixed, scale int32) (amount, af
 	if !ok {
 		return decimal.Decimal{}, decimal.Decimal{}, false
 	}
-	return m.dec(v, exp), m.dec(sum.c, sum.exp), true
+	return m.New(v, exp), m.New(sum.c, sum.exp), true
 }

@@ -31,7 +31,7 @@ func randomDecimal(rng *rand.Rand) decimal.Decimal {
 
 // The integer fast paths must give exactly what the decimal operations give.
 func TestArith_FastPathsAgreeWithDecimal(t *testing.T) {
-	m := newCoefs(64) // small chunks, so that the run crosses many
+	m := newCells(64) // small chunks, so that the run crosses many
 	rng := rand.New(rand.NewPCG(11, 12))
 	for i := range 20000 {
 		a, b := randomDecimal(rng), randomDecimal(rng)
@@ -100,7 +100,7 @@ func requireSame(t *testing.T, want, got decimal.Decimal, msgAndArgs ...any) {
 // The integer paths added for Quote's speed (sums, guard limits and comparisons, the payment
 // fraction) give exactly what the decimal operations give, down to the exponent.
 func TestArith_QuotePathsGiveTheDecimalResultExactly(t *testing.T) {
-	m := newCoefs(64)
+	m := newCells(64)
 	rng := rand.New(rand.NewPCG(21, 22))
 	fast := 0
 	for i := range 20000 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
 	"github.com/shopspring/decimal"
 )
 
@@ -134,7 +135,7 @@ func checkNumber(d decimal.Decimal) bool {
 		return true
 	}
 	exp := d.Exponent()
-	return exp >= -b2bkit.MaxScale && int64(d.NumDigits())+int64(exp) <= 24
+	return exp >= -b2bkit.MaxScale && int64(fastdec.Digits(d))+int64(exp) <= 24
 }
 
 func validateRule(rf string, kind StepKind, r Rule) []error {

@@ -1,8 +1,9 @@
-package pricing
+package fastdec
 
 import (
 	"math"
 	"math/big"
+	randv1 "math/rand"
 	"math/rand/v2"
 	"reflect"
 	"testing"
@@ -11,14 +12,15 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The shopspring/decimal compiled in must have the layout coefs builds; if an upgrade changes it,
-// quotes still come out right (through decimal.New) but this test says the fast path is off.
-func TestCoefs_LayoutMatchesTheDecimalCompiledIn(t *testing.T) {
-	require.True(t, punOK, "decimal.Decimal no longer has the layout of decimalParts")
-	require.True(t, newCoefs(1).on)
+// The shopspring/decimal compiled in must have the layout this package reads; if an upgrade changes
+// it, every function still gives the right result (through the public API) but this test says the
+// fast paths are off.
+func TestLayoutMatchesTheDecimalCompiledIn(t *testing.T) {
+	require.True(t, LayoutOK, "decimal.Decimal no longer has the layout of parts")
+	require.True(t, NewCells(1).on)
 }
 
-func TestCoefs_LayoutMatchesRefusesOtherShapes(t *testing.T) {
+func TestLayoutMatchesRefusesOtherShapes(t *testing.T) {
 	type swapped struct {
 		exp   int32
 		value *big.Int
@@ -36,7 +38,7 @@ func TestCoefs_LayoutMatchesRefusesOtherShapes(t *testing.T) {
 		value *big.Int
 		exp   int32
 	}
-	parts := reflect.TypeFor[decimalParts]()
+	parts := reflect.TypeFor[parts]()
 	require.False(t, layoutMatches(reflect.TypeOf(swapped{exp: 1, value: nil}), parts))
 	require.False(t, layoutMatches(reflect.TypeOf(wider{value: nil, exp: 1}), parts))
 	require.False(t, layoutMatches(reflect.TypeOf(extra{value: nil, exp: 1, more: 2}), parts))
@@ -46,7 +48,7 @@ func TestCoefs_LayoutMatchesRefusesOtherShapes(t *testing.T) {
 
 // A decimal built in a cell is, to every decimal operation, the decimal decimal.New builds, and
 // using it never changes it or its neighbours.
-func TestCoefs_DecimalsAreTheDecimalsNewBuilds(t *testing.T) {
+func TestDecimalsAreTheDecimalsNewBuilds(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	values := []int64{0, 1, -1, 9, -10, math.MaxInt64, math.MinInt64, math.MaxInt64 - 1, math.MinInt64 + 1, 1 << 32, -(1 << 32), 1<<32 - 1}
 	for range 5000 {
@@ -56,10 +58,10 @@ func TestCoefs_DecimalsAreTheDecimalsNewBuilds(t *testing.T) {
 		}
 		values = append(values, v)
 	}
-	for _, m := range []coefs{newCoefs(3), {}} { // chunked (crossing many chunks), and the fallback
+	for _, m := range []Cells{NewCells(3), {}} { // chunked (crossing many chunks), and the fallback
 		got := make([]decimal.Decimal, len(values))
 		for i, v := range values {
-			got[i] = m.dec(v, -int32(i%19))
+			got[i] = m.New(v, -int32(i%19))
 		}
 		for i, v := range values {
 			want := decimal.New(v, -int32(i%19))
@@ -73,29 +75,23 @@ func TestCoefs_DecimalsAreTheDecimalsNewBuilds(t *testing.T) {
 			sum := d.Add(d).Mul(decimal.NewFromInt(3)).Neg()
 			require.True(t, want.Add(want).Mul(decimal.NewFromInt(3)).Neg().Equal(sum))
 			require.True(t, want.Equal(d), "an operation changed its operand")
-			n, mag, ok := coef(d)
-			if ok {
-				c := int64(mag)
-				if n {
-					c = -c
-				}
-				require.Equal(t, v, c)
-			} else {
-				require.True(t, v <= -1e18 || v >= 1e18, "coef refused %d", v)
-			}
+			c, ok := Int64(d)
+			require.True(t, ok)
+			require.Equal(t, v, c)
+			require.Equal(t, want.NumDigits(), Digits(d), "%d", v)
 		}
 	}
-	var nilCoefs *coefs
-	require.True(t, decimal.New(-42, -2).Equal(nilCoefs.dec(-42, -2)))
+	var nilCells *Cells
+	require.True(t, decimal.New(-42, -2).Equal(nilCells.New(-42, -2)))
 }
 
 // Reading a cell's decimal while other goroutines read theirs is safe: the cells are written once,
 // before the decimal is handed out.
-func TestCoefs_ConcurrentReads(t *testing.T) {
-	m := newCoefs(64)
+func TestConcurrentReads(t *testing.T) {
+	m := NewCells(64)
 	ds := make([]decimal.Decimal, 256)
 	for i := range ds {
-		ds[i] = m.dec(int64(i*7919), -2)
+		ds[i] = m.New(int64(i*7919), -2)
 	}
 	done := make(chan bool)
 	for g := range 4 {
@@ -109,5 +105,36 @@ func TestCoefs_ConcurrentReads(t *testing.T) {
 	}
 	for range 4 {
 		require.True(t, <-done)
+	}
+}
+
+// Int64 and Digits agree with the public API on coefficients of every size, in and out of an int64.
+func TestInt64AndDigitsAgreeWithThePublicAPI(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	r1 := randv1.New(randv1.NewSource(9))
+	var ds []decimal.Decimal
+	for _, s := range []string{"0", "-0", "1", "-1", "9223372036854775807", "-9223372036854775808", "9223372036854775808",
+		"-9223372036854775809", "99999999999999999999", "1234567890123456789012345", "0.000", "120.00", "-3.5"} {
+		ds = append(ds, decimal.RequireFromString(s))
+	}
+	for range 5000 {
+		b := new(big.Int).Rand(r1, new(big.Int).Lsh(big.NewInt(1), uint(1+rng.IntN(90))))
+		if rng.IntN(2) == 0 {
+			b.Neg(b)
+		}
+		ds = append(ds, decimal.NewFromBigInt(b, -int32(rng.IntN(20))))
+	}
+	ds = append(ds, decimal.Decimal{})
+	for _, d := range ds {
+		c, ok := Int64(d)
+		cp, okp := int64Public(d)
+		fits := d.Coefficient().IsInt64()
+		require.Equal(t, fits, ok, "%s", d)
+		require.Equal(t, fits, okp, "%s", d)
+		if ok {
+			require.Equal(t, d.Coefficient().Int64(), c, "%s", d)
+			require.Equal(t, c, cp, "%s", d)
+		}
+		require.Equal(t, d.NumDigits(), Digits(d), "%s", d)
 	}
 }
