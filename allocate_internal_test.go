@@ -77,3 +77,38 @@ func TestSchedulePathsAgree(t *testing.T) {
 		require.True(t, days.Equal(exact), "case %d: credit days %s, exact %s", n, days, exact)
 	}
 }
+
+// The fast paths of Validate may only accept terms that the full checks accept, and must accept the
+// common ones.
+func TestValidateFastPathsAcceptOnlyValidTerms(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	day := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	accepted := 0
+	for i := range 20000 {
+		var ins []Installment
+		for range 1 + rng.IntN(3) {
+			share := decimal.New(rng.Int64N(120)-5, -int32(rng.IntN(3)))
+			ins = append(ins, Installment{Share: share, Due: DueEvent(rng.IntN(3)), Days: rng.IntN(4000) - 100})
+		}
+		if rng.IntN(2) == 0 {
+			ins = DepositBalance(decimal.New(rng.Int64N(101), -2), rng.IntN(4000)).Installments
+		}
+		if rng.IntN(50) == 0 {
+			ins = nil
+		}
+		tm := Terms{Payment: PaymentTerms{Installments: ins}, OrderedAt: day, DeliverBy: day.AddDate(0, 0, rng.IntN(4000)-10)}
+		if rng.IntN(50) == 0 {
+			tm.OrderedAt = time.Time{}
+		}
+		if tm.plainlyValid() {
+			accepted++
+			require.NoErrorf(t, tm.validate(), "%d: %+v", i, tm)
+		}
+		if tm.Payment.plainlyValid() {
+			require.NoErrorf(t, tm.Payment.validate(), "%d: %+v", i, tm.Payment)
+		}
+		require.Equal(t, tm.validate() == nil, tm.Validate() == nil, i)
+		require.Equal(t, tm.Payment.validate() == nil, tm.Payment.Validate() == nil, i)
+	}
+	require.Greater(t, accepted, 1000, "the fast path should accept the common valid terms")
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/b2bkit/b2bkit/internal/fastdec"
 	"github.com/shopspring/decimal"
 )
 
@@ -117,6 +118,14 @@ func DepositBalance(deposit decimal.Decimal, balanceDays int) PaymentTerms {
 // that do not sum to exactly 1, days outside [0, MaxTermDays], an unknown event. Errors match ErrInvalid
 // and name the field ("installments[1].share").
 func (p PaymentTerms) Validate() error {
+	if p.plainlyValid() {
+		return nil // the common case, without building a field name or an error
+	}
+	return p.validate()
+}
+
+// validate is Validate without the fast path.
+func (p PaymentTerms) validate() error {
 	if len(p.Installments) == 0 {
 		return Invalid("installments", "must have at least one installment")
 	}
@@ -238,8 +247,16 @@ type Terms struct {
 // Validate reports every problem with the terms: the payment schedule's (as "payment.…"), a missing
 // order or delivery date, delivery before the order. Errors match ErrInvalid.
 func (t Terms) Validate() error {
+	if t.plainlyValid() {
+		return nil
+	}
+	return t.validate()
+}
+
+// validate is Validate without the fast path.
+func (t Terms) validate() error {
 	var errs []error
-	if err := t.Payment.Validate(); err != nil {
+	if err := t.Payment.validate(); err != nil {
 		errs = append(errs, InField("payment", err))
 	}
 	if t.OrderedAt.IsZero() {
@@ -256,6 +273,13 @@ func (t Terms) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// plainlyValid is Validate's fast path: plainly valid payment terms, both dates set, delivery
+// neither before the order nor more than MaxTermDays after it.
+func (t Terms) plainlyValid() bool {
+	return !t.OrderedAt.IsZero() && !t.DeliverBy.IsZero() && !t.DeliverBy.Before(t.OrderedAt) &&
+		DaysBetween(t.OrderedAt, t.DeliverBy) <= MaxTermDays && t.Payment.plainlyValid()
 }
 
 // Equal reports whether both terms have the same schedule and the same instants.
@@ -309,6 +333,37 @@ func (in Installment) daysAfterDelivery(lead int) int {
 		return in.Days - lead
 	}
 	return in.Days
+}
+
+// plainlyValid reports, in one pass and without allocating, whether p is valid in the ordinary way:
+// one to MaxInstallments installments, each due on order or on delivery within MaxTermDays days,
+// each share > 0 with an int64 coefficient and at most 18 places, the shares summing to exactly 1
+// (added in units of 10^-18). Anything else goes to the full check, which has the last word and
+// names the problem.
+func (p PaymentTerms) plainlyValid() bool {
+	if len(p.Installments) == 0 || len(p.Installments) > MaxInstallments {
+		return false
+	}
+	const unit = uint64(1e18)
+	var sum uint64
+	for _, in := range p.Installments {
+		if in.Due != OnOrder && in.Due != OnDelivery || in.Days < 0 || in.Days > MaxTermDays {
+			return false
+		}
+		c, ok := fastdec.Int64(in.Share)
+		exp := in.Share.Exponent()
+		if !ok || c <= 0 || exp > 0 || exp < -18 {
+			return false
+		}
+		hi, lo := bits.Mul64(uint64(c), uint64(pow10[18+exp]))
+		if hi != 0 || lo > unit {
+			return false
+		}
+		if sum += lo; sum > unit {
+			return false
+		}
+	}
+	return sum == unit
 }
 
 // shareScaleFits is the finest scale of the shares, and whether the int64 fast paths may use it: at

@@ -120,46 +120,6 @@ func padScale(m *fastdec.Cells, d decimal.Decimal, scale int32) decimal.Decimal 
 	return d.Round(scale)
 }
 
-// termsValid is t.Validate() with a fast path: terms that are plainly valid — the common case, as
-// when matching normalises thousands of recorded trades — are accepted without the allocations of
-// building field names; anything else goes to Terms.Validate, which has the last word and names
-// the problem.
-func termsValid(t b2bkit.Terms) error {
-	if plainlyValid(t) {
-		return nil
-	}
-	return t.Validate()
-}
-
-func plainlyValid(t b2bkit.Terms) bool {
-	ins := t.Payment.Installments
-	if len(ins) == 0 || len(ins) > b2bkit.MaxInstallments || t.OrderedAt.IsZero() || t.DeliverBy.IsZero() ||
-		t.DeliverBy.Before(t.OrderedAt) || b2bkit.DaysBetween(t.OrderedAt, t.DeliverBy) > b2bkit.MaxTermDays {
-		return false
-	}
-	const unit = uint64(1e18) // shares summed in units of 10^-18
-	var sum uint64
-	for _, in := range ins {
-		if in.Due != b2bkit.OnOrder && in.Due != b2bkit.OnDelivery || in.Days < 0 || in.Days > b2bkit.MaxTermDays {
-			return false
-		}
-		neg, m, ok := coef(in.Share)
-		exp := in.Share.Exponent()
-		if !ok || neg || m == 0 || exp > 0 || exp < -18 {
-			return false
-		}
-		hi, lo := bits.Mul64(m, pow10[18+exp])
-		if hi != 0 || lo > unit {
-			return false
-		}
-		sum += lo
-		if sum > unit {
-			return false
-		}
-	}
-	return sum == unit
-}
-
 // mulDivRound is a x b / c rounded HalfUp to scale places, for c > 0.
 func mulDivRound(m *fastdec.Cells, a, b, c decimal.Decimal, scale int32) decimal.Decimal {
 	na, ma, oka := coef(a)

@@ -65,8 +65,8 @@
 // analysis, due dates and early-payment date for consecutive requests with the same terms, and the
 // buyer's rules without a SKU. It makes the lines, decimals, dues, breaches and early-payment offers
 // of all its quotes in chunks of at most 32 KiB, so a quote of a catalog keeps its chunk alive. A
-// source that is also a BatchPriceSource is asked for 256 SKUs at a time. Normalize checks plainly
-// valid terms without allocating.
+// source that is also a BatchPriceSource is asked for 256 SKUs at a time. b2bkit.Terms.Validate
+// passes plainly valid terms without allocating, which Quote and Normalize rely on.
 //
 // # Exactness
 //

@@ -158,12 +158,12 @@ type Quote struct {
 // naming the field ("request.quantity: must be > 0"); a SKU the price source lacks matches
 // b2bkit.ErrNotFound.
 func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
-	// Plainly valid terms pass without allocating; anything else is reported in full before any
-	// arithmetic is done on it. Terms.Schedule checks them once more at the end.
+	// Terms.Validate passes plainly valid terms without allocating; anything else is reported in
+	// full before any arithmetic is done on it.
 	if err := validateLine(&r); err != nil {
 		return Quote{}, fmt.Errorf("pricing: %w", b2bkit.InField("request", err))
 	}
-	if err := termsValid(r.Terms); err != nil {
+	if err := r.Terms.Validate(); err != nil {
 		return Quote{}, fmt.Errorf("pricing: %w", b2bkit.InField("request.terms", err))
 	}
 	ti := newTermsInfo(r.Terms)
@@ -208,7 +208,7 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 			return nil, fmt.Errorf("pricing: %w", b2bkit.InField(fmt.Sprintf("requests[%d]", i), err))
 		}
 		if prev == nil || !sameTerms(prev, &r.Terms) {
-			if err := termsValid(r.Terms); err != nil {
+			if err := r.Terms.Validate(); err != nil {
 				return nil, fmt.Errorf("pricing: %w", b2bkit.InField(fmt.Sprintf("requests[%d].terms", i), err))
 			}
 			ti = newTermsInfo(r.Terms)
