@@ -1,6 +1,7 @@
 package matching
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -176,14 +177,12 @@ func (m *Match) validate(small *[3]bool) error {
 	if m.Buyer != "" && m.Buyer == m.Seller {
 		errs = append(errs, b2bkit.Invalid("seller", "must not be the buyer"))
 	}
-	var digits [3]int
-	errs, digits[0] = checkAmount(errs, "quantity", m.Quantity, false)
-	errs, digits[1] = checkAmount(errs, "unit_price", m.UnitPrice, false)
-	errs, digits[2] = checkAmount(errs, "subsidy", m.Subsidy, true)
+	var fits [3]bool
+	errs, fits[0] = checkAmount(errs, "quantity", m.Quantity, false)
+	errs, fits[1] = checkAmount(errs, "unit_price", m.UnitPrice, false)
+	errs, fits[2] = checkAmount(errs, "subsidy", m.Subsidy, true)
 	if small != nil {
-		for i, n := range digits {
-			small[i] = n < 19
-		}
+		*small = fits
 	}
 	if err := b2bkit.ValidateCurrency(m.Currency); err != nil {
 		errs = append(errs, b2bkit.InField("currency", err))
@@ -210,18 +209,26 @@ func (m *Match) validate(small *[3]bool) error {
 	return errors.Join(errs...)
 }
 
-// checkAmount also returns the number of digits of d's coefficient.
-func checkAmount(errs []error, field string, d decimal.Decimal, zeroOK bool) ([]error, int) {
-	n := fastdec.Digits(d)
-	switch {
-	case n > MaxDigits || d.Exponent() < -b2bkit.MaxDecimalPlaces || d.Exponent() > MaxDigits:
-		return append(errs, b2bkit.Invalid(field, "out of range")), n
-	case zeroOK && d.Sign() < 0:
-		return append(errs, b2bkit.Invalid(field, "must be >= 0")), n
-	case !zeroOK && d.Sign() <= 0:
-		return append(errs, b2bkit.Invalid(field, "must be > 0")), n
+// checkAmount also reports whether d's coefficient has fewer than 19 digits, the amounts the log
+// interns by coefficient and exponent.
+func checkAmount(errs []error, field string, d decimal.Decimal, zeroOK bool) ([]error, bool) {
+	var sign int
+	c, small := fastdec.Int64(d)
+	if small = small && c > -1e18 && c < 1e18; small {
+		sign = cmp.Compare(c, 0)
+	} else {
+		sign = d.Sign()
 	}
-	return errs, n
+	exp := d.Exponent()
+	switch {
+	case !small && fastdec.Digits(d) > MaxDigits || exp < -b2bkit.MaxDecimalPlaces || exp > MaxDigits:
+		return append(errs, b2bkit.Invalid(field, "out of range")), small
+	case zeroOK && sign < 0:
+		return append(errs, b2bkit.Invalid(field, "must be >= 0")), small
+	case !zeroOK && sign <= 0:
+		return append(errs, b2bkit.Invalid(field, "must be > 0")), small
+	}
+	return errs, small
 }
 
 // Times are kept to years a trade can have, so they fit in int64 nanoseconds.
