@@ -170,7 +170,7 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 	var scratch [8]*crule
 	var lines [12]Adjustment // the lines are made here and copied out at their exact number
 	now := e.now()
-	b := batch{now: now, validUntil: b2bkit.AddDays(now, e.policy.ValidDays), left: 1, m: newCells(e.decsPerQuote())}
+	b := batch{now: now, validUntil: b2bkit.AddDays(now, e.policy.ValidDays), left: 1, m: newCells(2 * len(e.steps))}
 	var q Quote
 	lp, err := e.prices.ListPrice(ctx, r.SKU)
 	if err != nil {
@@ -819,6 +819,7 @@ func roundLine(b *batch, a *Adjustment, s *cstep, id string, scale int32, mode b
 	return nil
 }
 
-// decsPerQuote is about how many decimals a quote builds: an amount and a price after each step,
-// the total and the early-payment amount.
+// decsPerQuote is about how many decimals a quote of a batch builds: an amount and a price after
+// each step, the total, the early-payment amount and the schedule. (Quote sizes its one chunk for
+// the steps alone, which most quotes stay within, and takes another when it does not.)
 func (e *Engine) decsPerQuote() int { return 2*len(e.steps) + 4 }
