@@ -164,16 +164,10 @@ func (m Match) Validate() error {
 // have coefficients that fit in int64 (it counts their digits anyway).
 func (m *Match) validate(small *[3]bool) error {
 	var errs []error
-	for _, f := range []struct{ name, v string }{
-		{"id", m.ID}, {"buyer", string(m.Buyer)}, {"seller", string(m.Seller)}, {"sku", string(m.SKU)},
-	} {
-		switch {
-		case f.v == "":
-			errs = append(errs, b2bkit.Invalid(f.name, "must be set"))
-		case len(f.v) > MaxIDLen:
-			errs = append(errs, b2bkit.Invalid(f.name, "must be at most %d bytes", MaxIDLen))
-		}
-	}
+	errs = checkName(errs, "id", m.ID)
+	errs = checkName(errs, "buyer", string(m.Buyer))
+	errs = checkName(errs, "seller", string(m.Seller))
+	errs = checkName(errs, "sku", string(m.SKU))
 	if m.Buyer != "" && m.Buyer == m.Seller {
 		errs = append(errs, b2bkit.Invalid("seller", "must not be the buyer"))
 	}
@@ -231,14 +225,29 @@ func checkAmount(errs []error, field string, d decimal.Decimal, zeroOK bool) ([]
 	return errs, small
 }
 
+// checkName checks an ID or a name: set, and at most MaxIDLen bytes.
+func checkName(errs []error, field, v string) []error {
+	switch {
+	case v == "":
+		return append(errs, b2bkit.Invalid(field, "must be set"))
+	case len(v) > MaxIDLen:
+		return append(errs, b2bkit.Invalid(field, "must be at most %d bytes", MaxIDLen))
+	}
+	return errs
+}
+
 // Times are kept to years a trade can have, so they fit in int64 nanoseconds.
 var minTime, maxTime = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// The bounds in Unix seconds: minTime <= t < maxTime exactly when these hold for t.Unix(), the
+// bounds being whole seconds.
+var minUnix, maxUnix = minTime.Unix(), maxTime.Unix()
 
 func checkTime(errs []error, field string, t time.Time) []error {
 	switch {
 	case t.IsZero():
 		return append(errs, b2bkit.Invalid(field, "must be set"))
-	case t.Before(minTime) || !t.Before(maxTime):
+	case t.Unix() < minUnix || t.Unix() >= maxUnix:
 		return append(errs, b2bkit.Invalid(field, "must be between 1900 and 2200"))
 	}
 	return errs

@@ -266,6 +266,35 @@ func TestMatchValidateReportsEveryProblem(t *testing.T) {
 	}
 }
 
+// Match times are kept between 1900 and 2200: both edges exactly, in any zone.
+func TestMatchValidateTimeBounds(t *testing.T) {
+	east := time.FixedZone("east", 14*3600)
+	tests := []struct {
+		at time.Time
+		ok bool
+	}{
+		{time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), true},
+		{time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC).Add(-time.Nanosecond), false},
+		{time.Date(1900, 1, 1, 14, 0, 0, 0, east), true}, // the same instant as the first
+		{time.Date(1900, 1, 1, 13, 59, 59, 999_999_999, east), false},
+		{time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC).Add(-time.Nanosecond), true},
+		{time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC), false},
+		{time.Date(2200, 1, 1, 0, 0, 0, 1, time.UTC), false},
+		{time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), false},
+		{time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC), false},
+	}
+	for _, tt := range tests {
+		m := match("M-1", 3, "B-1", "S-1", "RICE-25KG", "50", "118")
+		m.At = tt.at
+		err := m.Validate()
+		if tt.ok {
+			assert.NoError(t, err, "%s", tt.at)
+		} else {
+			assert.ErrorContains(t, err, "at: must be between 1900 and 2200", "%s", tt.at)
+		}
+	}
+}
+
 func TestMemoryLogKeepsLargeAmountsExactly(t *testing.T) {
 	b, l := newBook(t)
 	m := match("M-big", 3, "B-1", "S-1", "RICE-25KG", "1234567890123456789012.5", "0.000000000000000123")
