@@ -415,25 +415,24 @@ func mulRoundByFixed(m *fastdec.Cells, a decimal.Decimal, f fixed, scale int32) 
 	return mulRound(m, a, f.dec(), scale)
 }
 
-// amountAfter is a line's amount and the price after it, as line makes them from decimals:
-// amount = mulRound(on, f, scale), decimal.Zero when that is zero (and then after = on), else
-// after = addDec(on, amount). It reads on's coefficient once; ok is false when a number does not
-// fit.
-func amountAfter(m *fastdec.Cells, on decimal.Decimal, f fixed, scale int32) (amount, after decimal.Decimal, ok bool) {
+// priceAfter is the price after a line that changes on by the fraction f: on + mulRound(on, f,
+// scale), made as line makes it from decimals (at the smaller exponent, on itself when the change
+// rounds to zero), reading on's coefficient once; ok is false when a number does not fit.
+func priceAfter(m *fastdec.Cells, on decimal.Decimal, f fixed, scale int32) (after decimal.Decimal, ok bool) {
 	if on.IsZero() || f.c == 0 {
-		return decimal.Zero, on, true
+		return on, true
 	}
 	no, mo, ok := coef(on)
 	if !ok {
-		return decimal.Decimal{}, decimal.Decimal{}, false
+		return decimal.Decimal{}, false
 	}
 	hi, lo := bits.Mul64(mo, abs64(f.c))
 	v, exp, ok := roundMag(hi, lo, on.Exponent()+f.exp, scale)
 	if !ok {
-		return decimal.Decimal{}, decimal.Decimal{}, false
+		return decimal.Decimal{}, false
 	}
 	if v == 0 {
-		return decimal.Zero, on, true
+		return on, true
 	}
 	if no != (f.c < 0) {
 		v = -v
@@ -444,7 +443,7 @@ func amountAfter(m *fastdec.Cells, on decimal.Decimal, f fixed, scale int32) (am
 	}
 	sum, ok := subFixed(fixed{co, on.Exponent()}, fixed{-v, exp})
 	if !ok {
-		return decimal.Decimal{}, decimal.Decimal{}, false
+		return decimal.Decimal{}, false
 	}
-	return m.New(v, exp), m.New(sum.c, sum.exp), true
+	return m.New(sum.c, sum.exp), true
 }

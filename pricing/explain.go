@@ -41,7 +41,7 @@ func (a Adjustment) Reason() string {
 			tier = "any"
 		}
 		if a.Percent.IsZero() {
-			return fmt.Sprintf("tier %s privilege: %s per unit", tier, signed(a.Amount))
+			return fmt.Sprintf("tier %s privilege: %s per unit", tier, signed(a.Amount()))
 		}
 		return fmt.Sprintf("tier %s privilege: %s", tier, pct(a.Percent))
 	case Guardrail:
@@ -124,7 +124,7 @@ func (q Quote) Explain() string {
 		if rule == "" {
 			rule = "-"
 		}
-		fmt.Fprintf(&b, "  %-10s %-16s %15s -> %-16s %s\n", a.Step, rule, signed(a.Amount), a.After, a.Reason())
+		fmt.Fprintf(&b, "  %-10s %-16s %15s -> %-16s %s\n", a.Step, rule, signed(a.Amount()), a.After, a.Reason())
 	}
 	cur := ""
 	if q.Currency != "" {

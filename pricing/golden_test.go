@@ -74,7 +74,7 @@ func dumpQuote(w *strings.Builder, q pricing.Quote) {
 		if a.Rounding != nil {
 			rnd = *a.Rounding
 		}
-		for i, x := range []decimal.Decimal{a.Amount, a.Before, a.After, a.Percent, pay.CreditDays, pay.ReferenceCreditDays,
+		for i, x := range []decimal.Decimal{a.Amount(), a.Before, a.After, a.Percent, pay.CreditDays, pay.ReferenceCreditDays,
 			pay.AnnualPercent, rnd.Increment} {
 			d(fmt.Sprint(i), x)
 		}
@@ -265,13 +265,13 @@ func TestQuoteMany_SharedWorkIsNotSharedMemory(t *testing.T) {
 	}
 	first, twin := many[0], many[21] // same SKU, quantity and terms
 	requireDecEqual(t, first.Total, twin.Total)
-	wantDue, wantLine := twin.Schedule[0].Amount, twin.Steps[0].Amount
+	wantDue, wantLine := twin.Schedule[0].Amount, twin.Steps[0].After
 	wantBreach := len(twin.Breaches)
 	first.Schedule[0].Amount = dec("-1")
-	first.Steps[0].Amount = dec("-1")
+	first.Steps[0].After = dec("-1")
 	first.Breaches = append(first.Breaches[:0], pricing.Breach{RuleID: "changed"})
 	requireDecEqual(t, wantDue, twin.Schedule[0].Amount)
-	requireDecEqual(t, wantLine, twin.Steps[0].Amount)
+	requireDecEqual(t, wantLine, twin.Steps[0].After)
 	require.Len(t, twin.Breaches, wantBreach)
 	if wantBreach > 0 {
 		require.NotEqual(t, "changed", twin.Breaches[0].RuleID)

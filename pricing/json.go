@@ -92,7 +92,7 @@ type roundingBasisJSON struct {
 
 // MarshalJSON writes the line with its reason in words and decimals as strings.
 func (a Adjustment) MarshalJSON() ([]byte, error) {
-	w := adjustmentJSON{Step: a.Step, Kind: a.Kind, RuleID: a.RuleID, Reason: a.Reason(), Amount: jd{Decimal: a.Amount},
+	w := adjustmentJSON{Step: a.Step, Kind: a.Kind, RuleID: a.RuleID, Reason: a.Reason(), Amount: jd{Decimal: a.Amount()},
 		Before: jd{Decimal: a.Before}, After: jd{Decimal: a.After}, Percent: jd{Decimal: a.Percent}, LeadDays: a.LeadDays,
 		Tier: a.Tier, Breaches: a.Breaches, Clamped: a.Clamped}
 	if a.Kind == Quantity {
@@ -108,13 +108,17 @@ func (a Adjustment) MarshalJSON() ([]byte, error) {
 	return json.Marshal(w)
 }
 
-// UnmarshalJSON reads what MarshalJSON writes, strictly; the reason is recomputed, not read.
+// UnmarshalJSON reads what MarshalJSON writes, strictly; the reason is recomputed, not read, and the
+// amount must be after - before.
 func (a *Adjustment) UnmarshalJSON(b []byte) error {
 	var w adjustmentJSON
 	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
 		return err
 	}
-	*a = Adjustment{Step: w.Step, Kind: w.Kind, RuleID: w.RuleID, Amount: w.Amount.Decimal, Before: w.Before.Decimal,
+	if !w.Amount.Decimal.Equal(w.After.Decimal.Sub(w.Before.Decimal)) {
+		return b2bkit.Invalid("amount", "must be after - before")
+	}
+	*a = Adjustment{Step: w.Step, Kind: w.Kind, RuleID: w.RuleID, Before: w.Before.Decimal,
 		After: w.After.Decimal, Percent: w.Percent.Decimal, LeadDays: w.LeadDays, Tier: w.Tier,
 		Breaches: w.Breaches, Clamped: w.Clamped}
 	if w.Mode != nil {

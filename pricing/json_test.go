@@ -46,6 +46,14 @@ func TestQuote_JSONRoundTripExplainsTheSame(t *testing.T) {
 
 	var bad pricing.Quote
 	require.ErrorIs(t, json.Unmarshal([]byte(`{"request":{},"surprise":1}`), &bad), b2bkit.ErrInvalid)
+
+	// A line's amount is After - Before; a document that says otherwise is refused.
+	var line pricing.Adjustment
+	require.NoError(t, json.Unmarshal([]byte(`{"step":"tier","kind":"tier","reason":"","amount":"-2","before":"10","after":"8"}`), &line))
+	requireDecEqual(t, dec("-2"), line.Amount())
+	err = json.Unmarshal([]byte(`{"step":"tier","kind":"tier","reason":"","amount":"-3","before":"10","after":"8"}`), &line)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	require.ErrorContains(t, err, "amount")
 }
 
 func TestRequest_JSONIsStrict(t *testing.T) {

@@ -60,7 +60,7 @@ func TestProperty_ScheduleSumsExactlyToTotal_TotalIsRoundedUnitTimesQuantity(t *
 		prev := q.ListPrice
 		for _, a := range q.Steps {
 			requireDecEqual(t, prev, a.Before, i, a.Step)
-			requireDecEqual(t, a.Before.Add(a.Amount), a.After, i, a.Step)
+			requireDecEqual(t, a.Before.Add(a.Amount()), a.After, i, a.Step)
 			prev = a.After
 		}
 		requireDecEqual(t, prev, q.UnitPrice, i)

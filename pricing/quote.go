@@ -21,9 +21,7 @@ type Adjustment struct {
 	// RuleID is the rule that applied; empty on the base line when the list price stands and on a
 	// default rounding line.
 	RuleID string
-	// Amount is the change to the unit price, signed: negative is a discount.
-	Amount decimal.Decimal
-	// Before and After are the unit price before and after the line.
+	// Before and After are the unit price before and after the line; Amount is the difference.
 	Before, After decimal.Decimal
 
 	// Percent is the rate applied, in percent of Before, for quantity, lead-time and percent tier
@@ -45,6 +43,9 @@ type Adjustment struct {
 	Mode    BreakMode
 	Clamped bool
 }
+
+// Amount is the line's change to the unit price, After - Before: negative is a discount.
+func (a Adjustment) Amount() decimal.Decimal { return a.After.Sub(a.Before) }
 
 // PaymentBasis is what a payment line charged for: the share-weighted days from delivery to
 // payment under the request's terms and under the reference terms, and the yearly rate.
@@ -170,7 +171,7 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 	var scratch [8]*crule
 	var lines [12]Adjustment // the lines are made here and copied out at their exact number
 	now := e.now()
-	b := batch{now: now, validUntil: b2bkit.AddDays(now, e.policy.ValidDays), left: 1, m: newCells(2 * len(e.steps))}
+	b := batch{now: now, validUntil: b2bkit.AddDays(now, e.policy.ValidDays), left: 1, m: newCells(len(e.steps) + 1)}
 	var q Quote
 	lp, err := e.prices.ListPrice(ctx, r.SKU)
 	if err != nil {
@@ -513,9 +514,9 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, lp ListPrice, 
 			}
 			var a *Adjustment
 			lines, a = grow(lines)
-			a.Step, a.Kind, a.Before, a.After, a.Amount = s.name, Base, price, price, decimal.Zero
+			a.Step, a.Kind, a.Before, a.After = s.name, Base, price, price
 			if pick != nil {
-				a.RuleID, a.After, a.Amount = pick.ID, pick.Price, subDec(&b.m, pick.Price, price)
+				a.RuleID, a.After = pick.ID, pick.Price
 				price = pick.Price
 			}
 			base = price
@@ -614,8 +615,9 @@ func line(b *batch, a *Adjustment, s *cstep, c *crule, r *Request, ti *termsInfo
 	a.Step, a.Kind, a.RuleID, a.Before = s.name, s.kind, c.ID, on
 	var fx fixed
 	fxOK := false
+	var amount decimal.Decimal // the change, when it is not worked out in integers
 	if s.kind == Tier && !c.Amount.IsZero() {
-		a.Amount, a.Tier = c.Amount, r.Tier
+		amount, a.Tier = c.Amount, r.Tier
 	} else if f, ok := c.payFixed(s, ti); ok {
 		// A payment fraction is worked out in integers and never needs to be a decimal here.
 		fx, fxOK = f, true
@@ -626,7 +628,7 @@ func line(b *batch, a *Adjustment, s *cstep, c *crule, r *Request, ti *termsInfo
 			return false
 		}
 		if fx, fxOK = fxx, ok; !ok {
-			a.Amount = mulRound(&b.m, on, f, AmountScale)
+			amount = mulRound(&b.m, on, f, AmountScale)
 		}
 		switch s.kind {
 		case Quantity:
@@ -640,16 +642,16 @@ func line(b *batch, a *Adjustment, s *cstep, c *crule, r *Request, ti *termsInfo
 		}
 	}
 	if fxOK {
-		if amount, after, ok := amountAfter(&b.m, on, fx, AmountScale); ok {
-			a.Amount, a.After = amount, after
+		if after, ok := priceAfter(&b.m, on, fx, AmountScale); ok {
+			a.After = after
 			return true
 		}
-		a.Amount = mulRoundByFixed(&b.m, on, fx, AmountScale)
+		amount = mulRoundByFixed(&b.m, on, fx, AmountScale)
 	}
-	if a.Amount.IsZero() {
-		a.Amount, a.After = decimal.Zero, on
+	if amount.IsZero() {
+		a.After = on
 	} else {
-		a.After = addDec(&b.m, on, a.Amount)
+		a.After = addDec(&b.m, on, amount)
 	}
 	return true
 }
@@ -686,7 +688,8 @@ func (e *Engine) adjust(q *Quote, b *batch, lines []Adjustment, s *cstep, si int
 		var bestRule *crule
 		for _, c := range cands {
 			a = Adjustment{}
-			if line(b, &a, s, c, r, ti, price) && (bestRule == nil || a.Amount.LessThan(best.Amount)) {
+			// Every candidate starts from price: the lowest After is the lowest amount.
+			if line(b, &a, s, c, r, ti, price) && (bestRule == nil || lessThan(a.After, best.After)) {
 				best, bestRule = a, c
 			}
 		}
@@ -704,7 +707,8 @@ func (e *Engine) adjust(q *Quote, b *batch, lines []Adjustment, s *cstep, si int
 				drop()
 				continue
 			}
-			a.Before, a.After = price, addDec(&b.m, price, a.Amount)
+			// Each rule's amount is worked out on the price the step started from.
+			a.Before, a.After = price, addDec(&b.m, price, subDec(nil, a.After, start))
 			price = a.After
 			e.offerEarly(q, b, s, c, r, ti)
 		}
@@ -769,7 +773,7 @@ func broken(g *crule, price, base, cost decimal.Decimal) (belowFloor, overDiscou
 
 // guard fills a, which must be zero, with the line of a guardrail whose limits the price broke.
 func guard(a *Adjustment, b *batch, s *cstep, g *crule, price, base, cost decimal.Decimal, belowFloor, overDiscount bool) {
-	a.Step, a.Kind, a.RuleID, a.Before, a.After, a.Amount = s.name, Guardrail, g.ID, price, price, decimal.Zero
+	a.Step, a.Kind, a.RuleID, a.Before, a.After = s.name, Guardrail, g.ID, price, price
 	var found [2]Breach
 	n := 0
 	limit := decimal.Zero
@@ -789,7 +793,7 @@ func guard(a *Adjustment, b *batch, s *cstep, g *crule, price, base, cost decima
 	}
 	a.Breaches = b.keepBreaches(found[:n])
 	if g.OnBreach == Clamp {
-		a.Clamped, a.After, a.Amount = true, limit, subDec(&b.m, limit, price)
+		a.Clamped, a.After = true, limit
 	}
 }
 
@@ -815,11 +819,11 @@ func roundLine(b *batch, a *Adjustment, s *cstep, id string, scale int32, mode b
 	} else {
 		after = b2bkit.Round(price, scale, mode)
 	}
-	a.After, a.Amount = after, subDec(m, after, price)
+	a.After = after
 	return nil
 }
 
-// decsPerQuote is about how many decimals a quote of a batch builds: an amount and a price after
-// each step, the total, the early-payment amount and the schedule. (Quote sizes its one chunk for
-// the steps alone, which most quotes stay within, and takes another when it does not.)
-func (e *Engine) decsPerQuote() int { return 2*len(e.steps) + 4 }
+// decsPerQuote is about how many decimals a quote of a batch builds: a price after each step, the
+// total, the early-payment amount and the schedule. (Quote sizes its one chunk for a decimal per
+// step and one more, which most quotes stay within, and takes another when it does not.)
+func (e *Engine) decsPerQuote() int { return len(e.steps) + 4 }

@@ -47,7 +47,7 @@ func TestBase_ContractPriceOverridesListPrice(t *testing.T) {
 	requireDecEqual(t, dec("120"), contract.ListPrice)
 	base := stepLine(t, contract, pricing.Base)
 	require.Equal(t, "contract-golden-dragon-rice", base.RuleID)
-	requireDecEqual(t, dec("-2"), base.Amount)
+	requireDecEqual(t, dec("-2"), base.Amount())
 }
 
 func TestQuantity_VolumeAndGraduatedBreaks(t *testing.T) {
@@ -87,7 +87,7 @@ func TestPayment_TimeValueOfTheSchedule(t *testing.T) {
 	requireDecEqual(t, dec("39"), line.Payment.CreditDays)
 	requireDecEqual(t, dec("0"), line.Payment.ReferenceCreditDays)
 	requireDecEqual(t, dec("12"), line.Payment.AnnualPercent)
-	requireDecEqual(t, dec("1.2821917808"), line.Amount)
+	requireDecEqual(t, dec("1.2821917808"), line.Amount())
 	requireDecEqual(t, dec("101.28"), q.UnitPrice)
 
 	// A reference of net 30 makes net 30 neutral and cash on delivery a discount.
