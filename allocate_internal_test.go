@@ -1,6 +1,7 @@
 package b2bkit
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -111,4 +112,41 @@ func TestValidateFastPathsAcceptOnlyValidTerms(t *testing.T) {
 		require.Equal(t, tm.Payment.validate() == nil, tm.Payment.Validate() == nil, i)
 	}
 	require.Greater(t, accepted, 1000, "the fast path should accept the common valid terms")
+}
+
+// SplitMinor never panics, refuses what Validate refuses, and splits what it accepts exactly as the
+// decimal schedule does.
+func FuzzSplitMinor(f *testing.F) {
+	f.Add(int64(1234567), int64(3), int32(-1), int64(7), int32(-1), int64(0), int32(0), uint8(2))
+	f.Add(int64(-1001), int64(3), int32(-1), int64(7), int32(-1), int64(0), int32(0), uint8(0))
+	f.Add(int64(math.MaxInt64), int64(1), int32(0), int64(0), int32(0), int64(0), int32(0), uint8(4))
+	f.Add(int64(math.MinInt64), int64(1), int32(0), int64(0), int32(0), int64(0), int32(0), uint8(2))
+	f.Add(int64(99), int64(3333), int32(-4), int64(3333), int32(-4), int64(3334), int32(-4), uint8(2))
+	f.Fuzz(func(t *testing.T, total, c1 int64, e1 int32, c2 int64, e2 int32, c3 int64, e3 int32, scale uint8) {
+		var p PaymentTerms
+		for _, s := range []struct {
+			c int64
+			e int32
+		}{{c1, e1}, {c2, e2}, {c3, e3}} {
+			if s.c != 0 && s.e >= -30 && s.e <= 30 {
+				p.Installments = append(p.Installments, Installment{Share: decimal.New(s.c, s.e), Due: OnDelivery, Days: 30})
+			}
+		}
+		got, ok := p.SplitMinor(total, nil)
+		if !ok {
+			require.Empty(t, got)
+			return
+		}
+		require.NoError(t, p.Validate(), "SplitMinor split shares Validate refuses: %v", p)
+		sc := int32(scale % 7)
+		tr := Terms{Payment: p, OrderedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), DeliverBy: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)}
+		want := make([]Due, len(p.Installments))
+		tr.scheduleDecimal(want, FromMinor(total, sc), sc)
+		var sum decimal.Decimal
+		for i, a := range got {
+			require.True(t, FromMinor(a, sc).Equal(want[i].Amount), "installment %d: %d vs %s", i, a, want[i].Amount)
+			sum = sum.Add(FromMinor(a, sc))
+		}
+		require.True(t, sum.Equal(FromMinor(total, sc)))
+	})
 }
