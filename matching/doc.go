@@ -45,9 +45,11 @@
 // referred to by number, times are int64 nanoseconds, and IDs sit back to back in an arena, so the
 // records hold no pointers for the garbage collector to follow. Its indexes keep each SKU's,
 // buyer's and seller's matches in time order, so a Scan for one SKU reads that SKU's matches in its
-// period and nothing else. Append takes about a microsecond with millions of matches stored: it
-// finds the ID in an open-addressing table, and indexes matches that arrive in time order in
-// batches, which a reader completes first.
+// period and nothing else; the seller index is built by the first scan that asks for a seller
+// (Rank does) and kept from then on. Append takes about a microsecond with millions of matches
+// stored, a good part of it the first touch of the memory the log grows into: it finds the ID in an
+// open-addressing table, and indexes matches that arrive in time order in batches, which a reader
+// completes first.
 //
 // A reference price over a busy SKU asks the pricing engine once per distinct set of terms in the
 // window, not once per match: Engine.Normalize is p x F(to) / F(from), so the book asks for the

@@ -268,3 +268,70 @@ func TestScanSeesWaitingMatches(t *testing.T) {
 		}
 	}
 }
+
+// The seller index is built on the first scan by seller and kept from then on: scans by seller give
+// the seller's matches in time order before and after, across late matches, and once it is built
+// they read only that seller's records.
+func TestSellerIndexIsBuiltOnFirstUseAndKept(t *testing.T) {
+	ctx := context.Background()
+	l := NewMemoryLog()
+	base := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	rng := rand.New(rand.NewPCG(31, 32))
+	var all []Match
+	add := func(i int, late bool) {
+		t.Helper()
+		at := base.Add(time.Duration(i) * time.Minute)
+		if late {
+			at = base.Add(time.Duration(rng.IntN(i+1)) * time.Minute)
+		}
+		seller := b2bkit.CompanyID(fmt.Sprint("S-", rng.IntN(4)))
+		m := Match{ID: fmt.Sprint("M-", i), Buyer: "B", Seller: seller, SKU: "RICE", Quantity: decimal.NewFromInt(1),
+			UnitPrice: decimal.NewFromInt(10), Currency: "CNY",
+			Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: at, DeliverBy: at}, At: at, Channel: b2bkit.Manual}
+		require.NoError(t, l.Append(ctx, m))
+		all = append(all, m)
+	}
+	check := func(seller b2bkit.CompanyID) {
+		t.Helper()
+		want := slices.DeleteFunc(slices.Clone(all), func(m Match) bool { return m.Seller != seller })
+		slices.SortStableFunc(want, func(a, b Match) int { return a.At.Compare(b.At) })
+		reads := 0
+		l.visit = func() { reads++ }
+		var got, ids []string
+		for m, err := range l.Scan(ctx, Filter{Seller: seller}) {
+			require.NoError(t, err)
+			got = append(got, m.ID)
+		}
+		l.visit = nil
+		for _, m := range want {
+			ids = append(ids, m.ID)
+		}
+		require.Equal(t, ids, got)
+		assert.Equal(t, len(want), reads, "only %s's records are read", seller)
+	}
+	for i := range 1500 {
+		add(i, false)
+	}
+	assert.False(t, l.sellersIndexed, "no scan by seller yet")
+	for _, m := range l.Scan(ctx, Filter{SKU: "RICE"}) {
+		_ = m
+	}
+	assert.False(t, l.sellersIndexed, "a scan by SKU does not build it")
+	check("S-1")
+	assert.True(t, l.sellersIndexed)
+	for i := 1500; i < 4000; i++ {
+		add(i, i%7 == 0) // in order, and late
+	}
+	for _, s := range []b2bkit.CompanyID{"S-0", "S-1", "S-2", "S-3"} {
+		check(s)
+	}
+
+	// Built after late matches made the list of all records, it follows that list's time order.
+	l2 := NewMemoryLog()
+	l, all = l2, nil
+	for i := range 2000 {
+		add(i, i%5 == 0)
+	}
+	require.True(t, l.allMade)
+	check("S-2")
+}

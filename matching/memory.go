@@ -17,9 +17,10 @@ import (
 )
 
 // MemoryLog is the in-memory Log: safe for concurrent use, indexed by SKU, buyer and seller so a Scan
-// reads only the matches of the SKU, buyer or seller it asks for, and compact enough to hold millions
-// of matches (names, currencies, payment schedules, time zones and amounts that repeat are stored
-// once). The zero value is an empty log ready to use; NewMemoryLog returns one.
+// reads only the matches of the SKU, buyer or seller it asks for (the seller index is built by the
+// first scan for a seller), and compact enough to hold millions of matches (names, currencies,
+// payment schedules, time zones and amounts that repeat are stored once). The zero value is an empty
+// log ready to use; NewMemoryLog returns one.
 type MemoryLog struct {
 	mu sync.RWMutex
 	// recs are the records in append order, in fixed-size chunks so the log never copies them as it
@@ -46,7 +47,10 @@ type MemoryLog struct {
 	indexed int
 	maxAt   int64 // the latest time appended
 	// The indexes by name id (see names): the records of each SKU, buyer and seller, in time order.
+	// The seller index is built the first time a scan asks for a seller (Rank does) and kept from
+	// then on (sellersIndexed): a log nobody ranks sellers in does not pay for it on every append.
 	bySKU, byBuyer, bySeller [][]uint32
+	sellersIndexed           bool
 
 	names     nameTable
 	locs      intern[*time.Location]
@@ -257,9 +261,11 @@ func (l *MemoryLog) indexPending() {
 		r := l.recs.at(p)
 		l.byBuyer[r.buyer] = appendPos(l.byBuyer[r.buyer], p)
 	}
-	for p := from; p < to; p++ {
-		r := l.recs.at(p)
-		l.bySeller[r.seller] = appendPos(l.bySeller[r.seller], p)
+	if l.sellersIndexed {
+		for p := from; p < to; p++ {
+			r := l.recs.at(p)
+			l.bySeller[r.seller] = appendPos(l.bySeller[r.seller], p)
+		}
 	}
 	if l.allMade {
 		for p := from; p < to; p++ {
@@ -267,6 +273,22 @@ func (l *MemoryLog) indexPending() {
 		}
 	}
 	l.indexed = l.recs.n
+}
+
+// indexSellers builds the seller index from every indexed record, in time order, and keeps it from
+// then on.
+func (l *MemoryLog) indexSellers() {
+	l.growIndexes()
+	n := uint32(l.indexed)
+	for i := range n {
+		p := i
+		if l.allMade {
+			p = l.all[i]
+		}
+		r := l.recs.at(p)
+		l.bySeller[r.seller] = appendPos(l.bySeller[r.seller], p)
+	}
+	l.sellersIndexed = true
 }
 
 // growIndexes gives every name its (empty) lists.
@@ -294,7 +316,9 @@ func (l *MemoryLog) indexOne(pos, sku, buyer, seller uint32, at int64, inOrder b
 	l.growIndexes()
 	l.bySKU[sku] = l.insert(l.bySKU[sku], pos, at, inOrder)
 	l.byBuyer[buyer] = l.insert(l.byBuyer[buyer], pos, at, inOrder)
-	l.bySeller[seller] = l.insert(l.bySeller[seller], pos, at, inOrder)
+	if l.sellersIndexed {
+		l.bySeller[seller] = l.insert(l.bySeller[seller], pos, at, inOrder)
+	}
 	if !inOrder && !l.allMade {
 		// Every record before pos came in time order: the list of all is just their positions.
 		l.all = make([]uint32, pos, pos+pos/4+8)
@@ -308,15 +332,20 @@ func (l *MemoryLog) indexOne(pos, sku, buyer, seller uint32, at int64, inOrder b
 	}
 }
 
-// rlockIndexed takes the read lock with every record appended so far in the indexes.
-func (l *MemoryLog) rlockIndexed() {
+// rlockIndexed takes the read lock with every record appended so far in the indexes the filter
+// reads.
+func (l *MemoryLog) rlockIndexed(f *Filter) {
+	sellers := f.Seller != ""
 	l.mu.RLock()
-	if l.indexed == l.recs.n {
+	if l.indexed == l.recs.n && (!sellers || l.sellersIndexed) {
 		return
 	}
 	l.mu.RUnlock()
 	l.mu.Lock()
 	l.indexPending()
+	if sellers && !l.sellersIndexed {
+		l.indexSellers()
+	}
 	l.mu.Unlock()
 	// Records appended between the two locks may be left out: a scan may or may not see matches
 	// appended while it runs.
@@ -662,7 +691,7 @@ func clampNanos(t time.Time) int64 {
 // readBatch decodes up to scanBatch matches after the cursor into buf and reports whether the scan
 // is complete.
 func (l *MemoryLog) readBatch(f *Filter, buf *[]Match, curAt *int64, curPos *uint32, started *bool, to int64) bool {
-	l.rlockIndexed()
+	l.rlockIndexed(f)
 	defer l.mu.RUnlock()
 	idx, ok := l.index(f)
 	if !ok {
@@ -779,7 +808,7 @@ func (l *MemoryLog) eachRecord(ctx context.Context, f Filter, fn func(r *record)
 			return err
 		}
 		done, err := func() (bool, error) {
-			l.rlockIndexed()
+			l.rlockIndexed(&f)
 			defer l.mu.RUnlock()
 			idx, ok := l.index(&f)
 			if !ok {
@@ -814,7 +843,7 @@ func (l *MemoryLog) eachRecord(ctx context.Context, f Filter, fn func(r *record)
 
 // sizeHint is how many records a scan with f reads at most: the length of the index it uses.
 func (l *MemoryLog) sizeHint(f *Filter) int {
-	l.rlockIndexed()
+	l.rlockIndexed(f)
 	defer l.mu.RUnlock()
 	idx, _ := l.index(f)
 	return idx.n
