@@ -424,16 +424,22 @@ func (t Terms) Schedule(total decimal.Decimal, scale int32) ([]Due, error) {
 	}
 	dues := make([]Due, len(t.Payment.Installments))
 	for i, in := range t.Payment.Installments {
-		event := t.DeliverBy
-		if in.Due == OnOrder {
-			event = t.OrderedAt
-		}
-		dues[i] = Due{Installment: in, Date: AddDays(event, in.Days)}
+		dues[i] = Due{Installment: in, Date: t.DueDate(in)}
 	}
 	if !t.scheduleMinor(dues, total, scale) {
 		t.scheduleDecimal(dues, total, scale)
 	}
 	return dues, nil
+}
+
+// DueDate is the date an installment of these terms falls due: the order or the delivery date,
+// as the installment says, plus its days, at the same wall-clock time in that date's location.
+func (t Terms) DueDate(in Installment) time.Time {
+	event := t.DeliverBy
+	if in.Due == OnOrder {
+		event = t.OrderedAt
+	}
+	return AddDays(event, in.Days)
 }
 
 // scheduleDecimal fills the amounts of dues as Schedule does, in exact decimals.

@@ -326,3 +326,15 @@ func TestDaysBetweenAcrossZones(t *testing.T) {
 		require.Equal(t, want, b2bkit.DaysBetween(a, b), "%s .. %s", a, b)
 	}
 }
+
+func TestDueDateCountsFromTheInstallmentsEvent(t *testing.T) {
+	tr := terms(b2bkit.DepositBalance(dec("0.3"), 60), day(2026, 3, 1), day(2026, 3, 11))
+	ins := tr.Payment.Installments
+	assert.True(t, tr.DueDate(ins[0]).Equal(day(2026, 3, 1)), "the deposit: on the order date")
+	assert.True(t, tr.DueDate(ins[1]).Equal(day(2026, 5, 10)), "the balance: 60 days after delivery")
+	dues, err := tr.Schedule(dec("100"), 2)
+	require.NoError(t, err)
+	for i, d := range dues {
+		assert.True(t, d.Date.Equal(tr.DueDate(ins[i])), "Schedule's dates are DueDate's")
+	}
+}

@@ -326,9 +326,9 @@ func sameTerms(a, b *b2bkit.Terms) bool {
 }
 
 // A batch is what the quotes of one Quote or QuoteMany call share: the clock reading, the
-// validity date, and the memory the quotes keep. QuoteMany makes the lines, early-payment offers,
-// breaches and shared schedules of all its quotes in a few large chunks instead of one allocation
-// each.
+// validity date, and the memory the quotes keep. QuoteMany makes the lines, decimals, dues,
+// payment and rounding bases, early-payment offers and breaches of all its quotes in chunks
+// instead of one allocation each.
 type batch struct {
 	now, validUntil time.Time
 	// slab, offers, breaches and dues are the unused rest of the current chunks; left is the number
@@ -414,11 +414,7 @@ func (b *batch) schedule(r *Request, ti *termsInfo, total decimal.Decimal, scale
 // dueDates fills the installment and the due date of each of dues, as Terms.Schedule does.
 func dueDates(dues []b2bkit.Due, t *b2bkit.Terms) {
 	for i, in := range t.Payment.Installments {
-		event := t.DeliverBy
-		if in.Due == b2bkit.OnOrder {
-			event = t.OrderedAt
-		}
-		dues[i] = b2bkit.Due{Installment: in, Date: b2bkit.AddDays(event, in.Days)}
+		dues[i] = b2bkit.Due{Installment: in, Date: t.DueDate(in)}
 	}
 }
 
