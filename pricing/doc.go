@@ -58,8 +58,9 @@
 // the decimal operations (the same digits and exponent), builds a decimal only for a number the
 // quote returns, and builds no strings: the words of each line are rendered only by
 // Adjustment.Reason and Quote.Explain. The decimals a quote returns take their coefficients from
-// shared chunks rather than two allocations each (see internal/fastdec), and a schedule is split in minor
-// units with b2bkit.PaymentTerms.SplitMinor.
+// shared chunks rather than two allocations each (see internal/fastdec), a line stores the price
+// after it but not the amount (Adjustment.Amount is After - Before), and a schedule is split in
+// minor units with b2bkit.PaymentTerms.SplitMinor.
 //
 // QuoteMany shares what does not depend on the line: the clock reading and validity date, the terms
 // analysis, due dates and early-payment date for consecutive requests with the same terms, and the
