@@ -8,7 +8,8 @@
 //
 // Money and quantities are shopspring/decimal values, never float64. Round rounds with a declared
 // RoundingMode, RoundToIncrement rounds to 0.05 or to 10; Allocate splits a total by weights so the
-// parts sum exactly to it; Terms.Schedule splits an order's total into installments the same way.
+// parts sum exactly to it; Terms.Schedule splits an order's total into installments the same way
+// (PaymentTerms.SplitMinor is that split in minor units, Terms.DueDate the date of each).
 // Untrusted numbers go through ParseDecimal, which refuses exponents and absurd lengths, and travel
 // in JSON as strings (JSONDecimal). Loops over millions of amounts add int64 minor units (ToMinor,
 // MinorSum) and convert once, with overflow checked.
@@ -20,7 +21,8 @@
 // adds the order and delivery dates, from which follow the lead time (LeadDays) and the share-weighted
 // credit period (CreditDays) that pricing charges for and risk finances. Only terms with a credit
 // period (IsCredit) have a financial side (R16). Days are calendar days in the location of the times
-// the caller gives.
+// the caller gives. Validate passes plainly valid terms in one pass without allocating, since it runs
+// on every quote and every recorded match.
 //
 // # Errors
 //
