@@ -29,7 +29,7 @@ type Adjustment struct {
 	Percent decimal.Decimal
 	// Tier is a tier line's tier.
 	Tier string
-	// Breaches are what a guardrail line found; Clamped says whether it raised the price.
+	// Breaches are what a guardrail line found.
 	Breaches []Breach
 	// Payment is what a payment line charged for; nil on other lines.
 	Payment *PaymentBasis
@@ -40,7 +40,8 @@ type Adjustment struct {
 	// Kind is the step's kind.
 	Kind StepKind
 	// Mode is a quantity line's break mode.
-	Mode    BreakMode
+	Mode BreakMode
+	// Clamped says whether a guardrail line raised the price to its limit.
 	Clamped bool
 }
 
