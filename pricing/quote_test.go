@@ -482,6 +482,40 @@ func TestEngine_SafeForConcurrentQuotes(t *testing.T) {
 	}
 }
 
+// Catalog quotes read the price list a block at a time while the list is being changed: every
+// quote is priced from one consistent list price, and the race detector sees no race.
+func TestQuoteMany_WhileThePriceListChanges(t *testing.T) {
+	l := catalogSource(t)
+	e, err := pricing.NewEngine(loadPolicy(t, "testdata/restaurant.json"), l, &pricing.Options{Now: fixedNow})
+	require.NoError(t, err)
+	reqs := make([]pricing.Request, 600)
+	for i := range reqs {
+		reqs[i] = request([]b2bkit.SKU{"RICE-25KG", "OIL-20L", "SALT-1KG"}[i%3], "10")
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 200 {
+			price := dec(fmt.Sprintf("%d.00", 100+i%7))
+			if err := l.Set(pricing.ListPrice{SKU: "RICE-25KG", Price: price, Currency: "CNY", Cost: dec("90")}); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	for range 20 {
+		qs, err := e.QuoteMany(ctx, reqs)
+		require.NoError(t, err)
+		for i, q := range qs {
+			if reqs[i].SKU == "RICE-25KG" {
+				require.True(t, q.ListPrice.Equal(q.Steps[0].Before), "line %d", i)
+				require.Contains(t, []string{"100", "101", "102", "103", "104", "105", "106", "120"}, q.ListPrice.String())
+			}
+		}
+	}
+	<-done
+}
+
 func TestQuoteMany_StopsOnCanceledContext(t *testing.T) {
 	e := restaurantEngine(t)
 	c, cancel := context.WithCancel(ctx)
