@@ -114,8 +114,8 @@ func TestValidateFastPathsAcceptOnlyValidTerms(t *testing.T) {
 	require.Greater(t, accepted, 1000, "the fast path should accept the common valid terms")
 }
 
-// SplitMinor never panics, refuses what Validate refuses, and splits what it accepts exactly as the
-// decimal schedule does.
+// SplitMinor never panics, never splits shares Validate refuses, and splits what it accepts exactly
+// as the decimal schedule does.
 func FuzzSplitMinor(f *testing.F) {
 	f.Add(int64(1234567), int64(3), int32(-1), int64(7), int32(-1), int64(0), int32(0), uint8(2))
 	f.Add(int64(-1001), int64(3), int32(-1), int64(7), int32(-1), int64(0), int32(0), uint8(0))

@@ -480,9 +480,11 @@ func (t Terms) scheduleMinor(dues []Due, total decimal.Decimal, scale int32) boo
 // the shares up to it, applied to total and rounded half up, less the same before it, so the amounts
 // sum to total. It is the allocation-free core of Schedule for hosts that keep money in minor units.
 //
-// It reports false, appending nothing, when it cannot split in int64 arithmetic: invalid shares
-// (not all > 0, or not summing to 1), shares with more than 12 places, or total = math.MinInt64.
-// Schedule splits those in decimals, or reports why the terms are invalid.
+// It reports false, appending nothing, when it cannot split in int64 arithmetic: no installments
+// or more than MaxInstallments, days outside 0..MaxTermDays, invalid shares (not all > 0, or not
+// summing to 1), shares with more than 12 places, or total = math.MinInt64. Schedule splits those
+// in decimals, or reports why the terms are invalid. It does not look at when each installment is
+// due: p.Validate checks that.
 func (p PaymentTerms) SplitMinor(total int64, dst []int64) ([]int64, bool) {
 	if total == math.MinInt64 || len(p.Installments) == 0 {
 		return dst, false

@@ -161,7 +161,7 @@ func (m Match) Validate() error {
 }
 
 // validate is Validate that also tells Append, in small, which of quantity, unit price and subsidy
-// have coefficients that fit in int64 (it counts their digits anyway).
+// have coefficients of fewer than 19 digits, the amounts the log interns by coefficient.
 func (m *Match) validate(small *[3]bool) error {
 	var errs []error
 	errs = checkName(errs, "id", m.ID)

@@ -146,7 +146,8 @@ type Quote struct {
 	// EarlyPayment is the early-payment alternative, if the policy offers one on these terms.
 	EarlyPayment *EarlyPaymentOffer
 	// NeedsApproval is set when a guardrail configured to ask for approval was broken; Breaches
-	// say which (the breaches its guardrail lines list).
+	// say which. They are the breaches its guardrail lines list, and share memory with the first
+	// such line's (a second guardrail's are appended to a copy).
 	NeedsApproval bool
 	Breaches      []Breach
 	// PolicyName and PolicyVersion identify the policy; QuotedAt and ValidUntil date the quote.
@@ -186,7 +187,9 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 
 // QuoteMany prices a batch of requests, typically a whole catalog for one buyer, reusing the work
 // that depends only on the terms across lines with equal terms. It stops at the first error,
-// naming the request ("requests[12].quantity"), and returns no quotes then.
+// naming the request ("requests[12].quantity"), and returns no quotes then. It checks ctx every 256
+// requests. A BatchPriceSource is asked for the SKUs of 256 requests at a time, before those
+// requests are checked; a failed lookup is reported at the first request of its block.
 func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error) {
 	out := make([]Quote, len(reqs))
 	now := e.now()
@@ -332,8 +335,8 @@ func sameTerms(a, b *b2bkit.Terms) bool {
 // instead of one allocation each.
 type batch struct {
 	now, validUntil time.Time
-	// slab, offers, breaches and dues are the unused rest of the current chunks; left is the number
-	// of requests still to quote, which sizes the next chunk.
+	// slab, offers, payments, roundings, breaches and dues are the unused rest of the current
+	// chunks; left is the number of requests still to quote, which sizes the next chunk.
 	slab      []Adjustment
 	offers    []EarlyPaymentOffer
 	payments  []PaymentBasis

@@ -375,7 +375,7 @@ func (c *countingSource) ListPrice(ctx context.Context, sku b2bkit.SKU) (pricing
 
 func (c *countingSource) ListPrices(ctx context.Context, skus []b2bkit.SKU, prices []pricing.ListPrice, found []bool) error {
 	c.blocks++
-	return c.PriceList.ListPrices(ctx, skus, prices, found)
+	return listEach(ctx, c.PriceList, skus, prices, found)
 }
 
 // singleSource hides ListPrices, so that QuoteMany asks line by line.
@@ -423,12 +423,6 @@ func TestQuoteMany_AsksABatchSourceABlockAtATime(t *testing.T) {
 	cancel()
 	_, err = batched.QuoteMany(c, reqs)
 	require.ErrorIs(t, err, context.Canceled)
-}
-
-func TestPriceList_ListPricesNeedsRoomForTheAnswers(t *testing.T) {
-	l := catalogSource(t)
-	err := l.ListPrices(ctx, []b2bkit.SKU{"OIL-20L", "SALT-1KG"}, make([]pricing.ListPrice, 2), make([]bool, 1))
-	require.ErrorIs(t, err, b2bkit.ErrInvalid)
 }
 
 func TestCompare_ShowsWhatOtherTermsAreWorth(t *testing.T) {
@@ -484,6 +478,29 @@ func TestEngine_SafeForConcurrentQuotes(t *testing.T) {
 
 // Catalog quotes read the price list a block at a time while the list is being changed: every
 // quote is priced from one consistent list price, and the race detector sees no race.
+// surcharged is a host's source that changes the list's prices: 10% on every price.
+type surcharged struct{ *pricing.PriceList }
+
+func (s surcharged) ListPrice(ctx context.Context, sku b2bkit.SKU) (pricing.ListPrice, error) {
+	p, err := s.PriceList.ListPrice(ctx, sku)
+	p.Price = p.Price.Mul(dec("1.1"))
+	return p, err
+}
+
+// A source that embeds the in-memory list and changes its ListPrice is asked through that
+// ListPrice by Quote and QuoteMany alike.
+func TestQuoteMany_UsesAWrappersListPrice(t *testing.T) {
+	e, err := pricing.NewEngine(loadPolicy(t, "testdata/restaurant.json"), surcharged{catalogSource(t)}, &pricing.Options{Now: fixedNow})
+	require.NoError(t, err)
+	r := request("OIL-20L", "10")
+	one := quote(t, e, r)
+	requireDecEqual(t, dec("231"), one.ListPrice)
+	many, err := e.QuoteMany(ctx, []pricing.Request{r, r})
+	require.NoError(t, err)
+	requireDecEqual(t, one.ListPrice, many[0].ListPrice)
+	requireDecEqual(t, one.Total, many[1].Total)
+}
+
 func TestQuoteMany_WhileThePriceListChanges(t *testing.T) {
 	l := catalogSource(t)
 	e, err := pricing.NewEngine(loadPolicy(t, "testdata/restaurant.json"), l, &pricing.Options{Now: fixedNow})

@@ -48,7 +48,10 @@ type PriceSource interface {
 
 // A BatchPriceSource is a PriceSource that also looks up many SKUs in one call. QuoteMany uses it
 // when the source has it, a block of SKUs at a time: an adapter over a database answers a block with
-// one query instead of one query per line.
+// one query instead of one query per line. The two methods must agree (pricingtest.Run checks it): a
+// type that embeds a BatchPriceSource to change its ListPrice must change ListPrices too, or
+// QuoteMany will not see the change. The in-memory PriceList does not implement it: it answers one
+// SKU as fast as a block.
 type BatchPriceSource interface {
 	PriceSource
 	// ListPrices sets prices[i] to the list price of skus[i] and found[i] to whether the catalog has
@@ -57,7 +60,7 @@ type BatchPriceSource interface {
 	ListPrices(ctx context.Context, skus []b2bkit.SKU, prices []ListPrice, found []bool) error
 }
 
-var _ BatchPriceSource = (*PriceList)(nil)
+var _ PriceSource = (*PriceList)(nil)
 
 // A PriceList is an in-memory price list, safe for concurrent use. The zero value is an empty list.
 type PriceList struct {
@@ -113,22 +116,6 @@ func (l *PriceList) ListPrice(ctx context.Context, sku b2bkit.SKU) (ListPrice, e
 		return ListPrice{}, fmt.Errorf("pricing: %w", b2bkit.NotFound("sku", string(sku)))
 	}
 	return p, nil
-}
-
-// ListPrices looks up many SKUs under one read lock; see BatchPriceSource.
-func (l *PriceList) ListPrices(ctx context.Context, skus []b2bkit.SKU, prices []ListPrice, found []bool) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if len(prices) < len(skus) || len(found) < len(skus) {
-		return fmt.Errorf("pricing: %w", b2bkit.Invalid("prices", "room for %d prices and flags, given %d and %d", len(skus), len(prices), len(found)))
-	}
-	l.mu.RLock()
-	defer l.mu.RUnlock()
-	for i, sku := range skus {
-		prices[i], found[i] = l.prices[sku]
-	}
-	return nil
 }
 
 // SKUs returns the SKUs on the list, sorted.

@@ -1,6 +1,8 @@
 package pricing_test
 
 import (
+	"context"
+	"errors"
 	"testing"
 
 	"github.com/b2bkit/b2bkit"
@@ -14,6 +16,38 @@ func TestPriceList_Conformance(t *testing.T) {
 		l, err := pricing.NewPriceList(prices...)
 		require.NoError(t, err)
 		return l
+	})
+}
+
+// listEach is ListPrices done one SKU at a time, for the test sources that are BatchPriceSources.
+func listEach(ctx context.Context, s pricing.PriceSource, skus []b2bkit.SKU, prices []pricing.ListPrice, found []bool) error {
+	for i, sku := range skus {
+		p, err := s.ListPrice(ctx, sku)
+		switch {
+		case errors.Is(err, b2bkit.ErrNotFound):
+			prices[i], found[i] = pricing.ListPrice{}, false
+		case err != nil:
+			return err
+		default:
+			prices[i], found[i] = p, true
+		}
+	}
+	return ctx.Err()
+}
+
+// batchList is a PriceList that answers blocks of SKUs, as a database adapter would.
+type batchList struct{ *pricing.PriceList }
+
+func (b batchList) ListPrices(ctx context.Context, skus []b2bkit.SKU, prices []pricing.ListPrice, found []bool) error {
+	return listEach(ctx, b.PriceList, skus, prices, found)
+}
+
+// The suite's batch checks run on a BatchPriceSource.
+func TestBatchSource_Conformance(t *testing.T) {
+	pricingtest.Run(t, func(t *testing.T, prices []pricing.ListPrice) pricing.PriceSource {
+		l, err := pricing.NewPriceList(prices...)
+		require.NoError(t, err)
+		return batchList{l}
 	})
 }
 

@@ -10,9 +10,9 @@
 // version compiled in (field types, offsets, size). When it does not, every function here falls
 // back to the public API and gives the same results, only slower.
 //
-// A cell's coefficient is never written after its decimal is made, and decimal treats its big.Int
-// as immutable (every operation makes a new one), so decimals may share a chunk's memory; a
-// decimal keeps its chunk alive.
+// A cell's coefficient is never written after its decimal is made, and no decimal operation writes
+// into an operand's big.Int (some return the operand's own, which is sharing, not writing), so
+// decimals may share a chunk's memory; a decimal keeps its chunk alive.
 package fastdec
 
 import (
