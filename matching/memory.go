@@ -205,7 +205,7 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 		}
 		return fmt.Errorf("matching: %w", b2bkit.Conflict("match", m.ID, "stored with other content"))
 	}
-	if l.recs.n >= 1<<32-1 || len(l.locs.vals) >= 1<<16-3 || len(l.zoneSets.vals) >= 1<<16-1 || len(l.decs) >= 1<<32-256 || !l.idBytes.fits(len(m.ID)) {
+	if int64(l.recs.n) >= 1<<32-1 || len(l.locs.vals) >= 1<<16-3 || len(l.zoneSets.vals) >= 1<<16-1 || int64(len(l.decs)) >= 1<<32-256 || !l.idBytes.fits(len(m.ID)) {
 		return fmt.Errorf("matching: %w", b2bkit.Conflict("match", m.ID, "the in-memory log is full"))
 	}
 	// Nothing fails from here on.
