@@ -147,18 +147,14 @@ func marshalWord(words []string, i int, what string) ([]byte, error) {
 	return []byte(words[i]), nil
 }
 
+// unmarshalWord reads an enum word into dst with b2bkit.ParseWord, the one way b2bkit reads them.
 func unmarshalWord[T ~int | ~uint8](words []string, b []byte, what string, dst *T) error {
-	s := string(b)
-	for i, w := range words {
-		if w != "" && w == s {
-			*dst = T(i)
-			return nil
-		}
+	i, err := b2bkit.ParseWord(words, b, what)
+	if err != nil {
+		return err
 	}
-	if len(s) > 32 {
-		s = s[:32] + "..."
-	}
-	return b2bkit.Invalid("", "unknown %s %q", what, s)
+	*dst = T(i)
+	return nil
 }
 
 // A Policy is a pricing procedure (like an SAP pricing procedure): an ordered list of steps, each
