@@ -12,7 +12,8 @@ import (
 // campaign's purchases, a year of matches) adds int64 minor units at a known scale — fen at scale 2 —
 // and converts once at the end. Every step checks for overflow rather than wrapping silently.
 
-var pow10 = [...]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
+// pow10 is 10^k as an int64, for 0 <= k <= 18.
+func pow10(k int32) int64 { return int64(fastdec.Pow10(k)) }
 
 // ToMinor converts d to whole minor units at scale decimal places: ToMinor(12.34, 2) is 1234.
 // It fails with ErrInvalid when d has more than scale places (it would have to round) or does not
@@ -33,7 +34,7 @@ func ToMinor(d decimal.Decimal, scale int32) (int64, error) {
 			}
 			return 0, Invalid("", "amount %s has more than %d decimal places", Echo(d.String()), scale)
 		}
-		p := pow10[-shift]
+		p := pow10(-shift)
 		if v%p != 0 {
 			return 0, Invalid("", "amount %s has more than %d decimal places", Echo(d.String()), scale)
 		}
@@ -45,7 +46,7 @@ func ToMinor(d decimal.Decimal, scale int32) (int64, error) {
 		}
 		return 0, Invalid("", "amount %s does not fit in minor units", Echo(d.String()))
 	}
-	u, ok := MulChecked(v, pow10[shift])
+	u, ok := MulChecked(v, pow10(shift))
 	if !ok {
 		return 0, Invalid("", "amount %s does not fit in minor units", Echo(d.String()))
 	}

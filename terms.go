@@ -152,7 +152,7 @@ func (p PaymentTerms) validate() error {
 			u, _ := ToMinor(in.Share, scale)
 			sum += u
 		}
-		if sum != pow10[scale] {
+		if sum != pow10(scale) {
 			errs = append(errs, Invalid("installments", "shares sum to %s, must sum to exactly 1", FromMinor(sum, scale)))
 		}
 	} else {
@@ -355,7 +355,7 @@ func (p PaymentTerms) plainlyValid() bool {
 		if !ok || c <= 0 || exp > 0 || exp < -18 {
 			return false
 		}
-		hi, lo := bits.Mul64(uint64(c), uint64(pow10[18+exp]))
+		hi, lo := bits.Mul64(uint64(c), uint64(pow10(18+exp)))
 		if hi != 0 || lo > unit {
 			return false
 		}
@@ -384,7 +384,7 @@ func (p PaymentTerms) shareScaleFits() (int32, bool) {
 	}
 	for _, in := range p.Installments {
 		u, err := ToMinor(in.Share, scale)
-		if err != nil || u > pow10[shareScale] || u < -pow10[shareScale] {
+		if err != nil || u > pow10(shareScale) || u < -pow10(shareScale) {
 			return 0, false
 		}
 	}
@@ -493,7 +493,7 @@ func (p PaymentTerms) SplitMinor(total int64, dst []int64) ([]int64, bool) {
 	if !ok {
 		return dst, false
 	}
-	div := uint64(pow10[sscale])
+	div := uint64(pow10(sscale))
 	// The shares in units of 10^-sscale: each > 0, and all of them summing to exactly 1, without
 	// which the running total could pass the total (and the division below overflow).
 	var sum uint64

@@ -64,17 +64,14 @@ func (b *PenetrationBand) UnmarshalText(t []byte) error {
 func Band(share decimal.Decimal) PenetrationBand {
 	// share = c * 10^e. The common case fits in 64 bits and needs no allocation.
 	e := share.Exponent()
-	if c, ok := fastdec.Int64(share); ok && c > -1e18 && c < 1e18 && e <= 0 && e >= -18 {
+	if c, ok := fastdec.Int18(share); ok && e <= 0 && e >= -18 {
 		if c <= 0 {
 			return Replaceable
 		}
-		return bandOfUnits(uint64(c), pow10u[-e])
+		return bandOfUnits(uint64(c), fastdec.Pow10(-e))
 	}
 	return BandOf(share, decimal.NewFromInt(1))
 }
-
-var pow10u = [...]uint64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
-	1e15, 1e16, 1e17, 1e18}
 
 // bandOfUnits bands the fraction num/den, both > 0, exactly in 128-bit arithmetic.
 func bandOfUnits(num, den uint64) PenetrationBand {

@@ -207,8 +207,8 @@ func (m *Match) validate(small *[3]bool) error {
 // interns by coefficient and exponent.
 func checkAmount(errs []error, field string, d decimal.Decimal, zeroOK bool) ([]error, bool) {
 	var sign int
-	c, small := fastdec.Int64(d)
-	if small = small && c > -1e18 && c < 1e18; small {
+	c, small := fastdec.Int18(d)
+	if small {
 		sign = cmp.Compare(c, 0)
 	} else {
 		sign = d.Sign()

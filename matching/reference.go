@@ -418,8 +418,6 @@ func (n *normalizer) direct(m *Match) (int64, error) {
 // the 128-bit accumulator with room to spare.
 const maxPriceUnits = 900_000_000 * 10_000_000_000
 
-var pow10u = [...]uint64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19}
-
 // restate computes round(price x c x 10^-18, 10) in integers; ok is false when the numbers do not
 // fit or the result may lie at a rounding midpoint.
 func restate(price decimal.Decimal, c uint64) (int64, bool) {
@@ -437,7 +435,7 @@ func restate(price decimal.Decimal, c uint64) (int64, bool) {
 // restateUnits is restate for a price of pc units at ps places.
 func restateUnits(pc int64, ps int32, c uint64) (int64, bool) {
 	hi, lo := bits.Mul64(uint64(pc), c)
-	d := pow10u[ps+8] // from units of 10^-(ps+18) to units of 10^-10
+	d := fastdec.Pow10(ps + 8) // from units of 10^-(ps+18) to units of 10^-10
 	if hi >= d {
 		return 0, false
 	}

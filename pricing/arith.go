@@ -14,13 +14,10 @@ import (
 // integers (with 128-bit intermediates) and allocate only the result. They give exactly what the
 // decimal operations would: HalfUp rounding, away from zero on halves.
 
-var pow10 = [...]uint64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-	1e16, 1e17, 1e18, 1e19}
-
 // coef returns d's coefficient as sign and magnitude when it has at most 18 digits.
 func coef(d decimal.Decimal) (neg bool, mag uint64, ok bool) {
-	c, ok := fastdec.Int64(d)
-	if !ok || c <= -1e18 || c >= 1e18 {
+	c, ok := fastdec.Int18(d)
+	if !ok {
 		return false, 0, false
 	}
 	if c < 0 {
@@ -49,7 +46,7 @@ func roundMag(hi, lo uint64, exp int32, scale int32) (int64, int32, bool) {
 		if k > 19 {
 			return 0, 0, false
 		}
-		p := pow10[k]
+		p := fastdec.Pow10(k)
 		if hi >= p {
 			return 0, 0, false
 		}
@@ -107,7 +104,7 @@ func padScale(m *fastdec.Cells, d decimal.Decimal, scale int32) decimal.Decimal 
 	}
 	if k := exp + scale; k <= 18 {
 		if neg, mag, ok := coef(d); ok {
-			hi, lo := bits.Mul64(mag, pow10[k])
+			hi, lo := bits.Mul64(mag, fastdec.Pow10(k))
 			if hi == 0 && lo <= 1<<63-1 {
 				v := int64(lo)
 				if neg {
@@ -149,7 +146,7 @@ func mulDivMag(neg bool, ma, mb, mc uint64, k int32) (int64, bool) {
 	case k > 19 || k < -19:
 		return 0, false
 	case k > 0:
-		p := pow10[k]
+		p := fastdec.Pow10(k)
 		h1, l1 := bits.Mul64(lo, p)
 		h2, l2 := bits.Mul64(hi, p)
 		if h2 != 0 {
@@ -162,7 +159,7 @@ func mulDivMag(neg bool, ma, mb, mc uint64, k int32) (int64, bool) {
 		}
 		lo = l1
 	case k < 0:
-		h, l := bits.Mul64(mc, pow10[-k])
+		h, l := bits.Mul64(mc, fastdec.Pow10(-k))
 		if h != 0 {
 			return 0, false
 		}
@@ -204,10 +201,10 @@ func lessThan(a, b decimal.Decimal) bool {
 	// Same sign: compare magnitudes at the smaller exponent in 128 bits.
 	var ahi, alo, bhi, blo uint64
 	if ea >= eb {
-		ahi, alo = bits.Mul64(ma, pow10[ea-eb])
+		ahi, alo = bits.Mul64(ma, fastdec.Pow10(ea-eb))
 		blo = mb
 	} else {
-		bhi, blo = bits.Mul64(mb, pow10[eb-ea])
+		bhi, blo = bits.Mul64(mb, fastdec.Pow10(eb-ea))
 		alo = ma
 	}
 	magLess := ahi < bhi || ahi == bhi && alo < blo
@@ -255,8 +252,8 @@ func sumFix(m *fastdec.Cells, a, b decimal.Decimal, sub bool) (decimal.Decimal, 
 	if ea-e > 18 || eb-e > 18 {
 		return decimal.Decimal{}, false
 	}
-	ca, ok1 := b2bkit.MulChecked(ca, int64(pow10[ea-e]))
-	cb, ok2 := b2bkit.MulChecked(cb, int64(pow10[eb-e]))
+	ca, ok1 := b2bkit.MulChecked(ca, int64(fastdec.Pow10(ea-e)))
+	cb, ok2 := b2bkit.MulChecked(cb, int64(fastdec.Pow10(eb-e)))
 	s, ok3 := b2bkit.AddChecked(ca, cb)
 	if !ok1 || !ok2 || !ok3 {
 		return decimal.Decimal{}, false
@@ -320,10 +317,10 @@ func cmpFixed(a, b fixed) int {
 	ma, mb := abs64(a.c), abs64(b.c)
 	var ahi, alo, bhi, blo uint64
 	if a.exp >= b.exp {
-		ahi, alo = bits.Mul64(ma, pow10[a.exp-b.exp])
+		ahi, alo = bits.Mul64(ma, fastdec.Pow10(a.exp-b.exp))
 		blo = mb
 	} else {
-		bhi, blo = bits.Mul64(mb, pow10[b.exp-a.exp])
+		bhi, blo = bits.Mul64(mb, fastdec.Pow10(b.exp-a.exp))
 		alo = ma
 	}
 	c := 0
@@ -382,8 +379,8 @@ func subFixed(a, b fixed) (fixed, bool) {
 	if a.exp-e > 18 || b.exp-e > 18 {
 		return fixed{}, false
 	}
-	ca, ok1 := b2bkit.MulChecked(a.c, int64(pow10[a.exp-e]))
-	cb, ok2 := b2bkit.MulChecked(b.c, int64(pow10[b.exp-e]))
+	ca, ok1 := b2bkit.MulChecked(a.c, int64(fastdec.Pow10(a.exp-e)))
+	cb, ok2 := b2bkit.MulChecked(b.c, int64(fastdec.Pow10(b.exp-e)))
 	if !ok1 || !ok2 || cb == -1<<63 {
 		return fixed{}, false
 	}

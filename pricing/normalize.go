@@ -5,6 +5,7 @@ import (
 	"math/bits"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
 	"github.com/shopspring/decimal"
 )
 
@@ -93,7 +94,7 @@ func units16(x decimal.Decimal) (int64, bool) {
 	if !ok || exp < -FractionScale || exp+FractionScale > 19 {
 		return 0, false
 	}
-	hi, lo := bits.Mul64(m, pow10[exp+FractionScale])
+	hi, lo := bits.Mul64(m, fastdec.Pow10(exp+FractionScale))
 	if hi != 0 || lo > 1<<62 {
 		return 0, false
 	}
