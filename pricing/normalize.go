@@ -132,31 +132,50 @@ func mulUnits(a, b int64) (int64, bool) {
 	return int64(q), true
 }
 
-// factorUnits is factor in units of 10^-16 for a request checkSide accepted; ok is false when a
-// number does not fit and the decimal path must decide.
-func (e *Engine) factorUnits(r *Request) (int64, bool) {
-	var ti termsInfo
-	haveTerms := false
-	var scratch [8]*crule
-	f := fracUnit
-	skuRules := e.rulesFor(r.SKU)
-	for si := range e.steps {
-		s := &e.steps[si]
+// termStepWalk walks the quantity, payment and lead-time steps of a policy that have rules matching
+// a request, the steps Normalize restates: next(r) returns each with its candidate rules (in the
+// walk's scratch memory, valid until the next call), and nil at the end. ti is the request's terms
+// analysis, worked out at the first step that needs it.
+type termStepWalk struct {
+	e         *Engine
+	skuRules  [][]*crule
+	si        int
+	ti        termsInfo
+	haveTerms bool
+	scratch   [8]*crule
+}
+
+func (w *termStepWalk) next(r *Request) (*cstep, []*crule) {
+	for ; w.si < len(w.e.steps); w.si++ {
+		s := &w.e.steps[w.si]
 		if s.kind != Quantity && s.kind != Payment && s.kind != LeadTime {
 			continue
 		}
-		cands := s.candidates(scratch[:0], r, skuRules)
+		cands := s.candidates(w.scratch[:0], r, w.skuRules)
 		if len(cands) == 0 {
 			continue
 		}
-		if !haveTerms && s.kind != Quantity {
-			ti, haveTerms = newTermsInfo(r.Terms), true
+		if !w.haveTerms && s.kind != Quantity {
+			w.ti, w.haveTerms = newTermsInfo(r.Terms), true
 		}
+		w.si++
+		return s, cands
+	}
+	return nil, nil
+}
+
+// factorUnits is factor in units of 10^-16 for a request checkSide accepted; ok is false when a
+// number does not fit and the decimal path must decide.
+func (e *Engine) factorUnits(r *Request) (int64, bool) {
+	f := fracUnit
+	w := termStepWalk{e: e, skuRules: e.rulesFor(r.SKU)}
+	for s, cands := w.next(r); s != nil; s, cands = w.next(r) {
+		ti := &w.ti
 		frac := func(c *crule) (int64, bool, bool) { // units, applies, fits
-			if fx, ok := c.payFixed(s, &ti); ok && fx.exp == -FractionScale {
+			if fx, ok := c.payFixed(s, ti); ok && fx.exp == -FractionScale {
 				return fx.c, true, fx.c <= 1<<62 && fx.c >= -(1<<62)
 			}
-			x, applies := c.fraction(s, r, &ti)
+			x, applies := c.fraction(s, r, ti)
 			if !applies {
 				return 0, false, true
 			}
@@ -220,32 +239,19 @@ func (e *Engine) factorUnits(r *Request) (int64, bool) {
 // factor is the product of (1 + fraction) over the quantity, payment and lead-time steps for a
 // request checkSide accepted, in decimals.
 func (e *Engine) factor(r *Request, field string) (decimal.Decimal, error) {
-	var ti termsInfo
-	haveTerms := false
-	var scratch [8]*crule
 	f := one
-	skuRules := e.rulesFor(r.SKU)
-	for si := range e.steps {
-		s := &e.steps[si]
-		if s.kind != Quantity && s.kind != Payment && s.kind != LeadTime {
-			continue
-		}
-		cands := s.candidates(scratch[:0], r, skuRules)
-		if len(cands) == 0 {
-			continue
-		}
-		if !haveTerms && s.kind != Quantity {
-			ti, haveTerms = newTermsInfo(r.Terms), true
-		}
+	w := termStepWalk{e: e, skuRules: e.rulesFor(r.SKU)}
+	for s, cands := w.next(r); s != nil; s, cands = w.next(r) {
+		ti := &w.ti
 		var step decimal.Decimal
 		switch s.combine {
 		case MostSpecific:
-			step, _ = mostSpecific(cands).fraction(s, r, &ti)
+			step, _ = mostSpecific(cands).fraction(s, r, ti)
 			step = one.Add(step)
 		case BestForBuyer:
 			found := false
 			for _, c := range cands {
-				if x, ok := c.fraction(s, r, &ti); ok && (!found || x.LessThan(step)) {
+				if x, ok := c.fraction(s, r, ti); ok && (!found || x.LessThan(step)) {
 					step, found = x, true
 				}
 			}
@@ -253,14 +259,14 @@ func (e *Engine) factor(r *Request, field string) (decimal.Decimal, error) {
 		case Add:
 			step = one
 			for _, c := range cands {
-				if x, ok := c.fraction(s, r, &ti); ok {
+				if x, ok := c.fraction(s, r, ti); ok {
 					step = step.Add(x)
 				}
 			}
 		case Compound:
 			step = one
 			for _, c := range cands {
-				if x, ok := c.fraction(s, r, &ti); ok {
+				if x, ok := c.fraction(s, r, ti); ok {
 					step = step.Add(mulRound(nil, step, x, FractionScale))
 				}
 			}
