@@ -1,0 +1,173 @@
+package risk
+
+import (
+	"context"
+	"iter"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/crm"
+	"github.com/shopspring/decimal"
+)
+
+// This file holds the vocabulary the parts of risk share: the history a buyer is scored from, its
+// features, a grade, a limit and an exposure. Each part (features, scorecard, limit, order check,
+// warnings, trade verification, registry) lives in its own file and speaks through these types.
+
+// A History is what the platform knows of its trades with one buyer (R17): the three flows as streams
+// read once, so a host streams them from its own database and a failing cursor fails the result.
+// Records of other companies in the streams are skipped. A nil stream is an empty one.
+type History struct {
+	// Orders are the buyer's orders (信息流).
+	Orders iter.Seq2[b2bkit.Order, error]
+	// Shipments are the goods shipped and received against them (物流).
+	Shipments iter.Seq2[b2bkit.Shipment, error]
+	// Invoices are the seller's claims on the buyer, credit notes included (资金流).
+	Invoices iter.Seq2[b2bkit.Invoice, error]
+	// Payments are the money the buyer paid against the invoices.
+	Payments iter.Seq2[b2bkit.Payment, error]
+	// Wallets are estimates of the buyer's total monthly purchasing of what it buys here, for
+	// penetration (渗透率); nil when the platform has none.
+	Wallets iter.Seq2[Wallet, error]
+	// People reads key-person job changes (R3, R21); nil when the host has no person CRM.
+	People JobChanges
+}
+
+// JobChanges is what risk needs of a person CRM: the job changes at or after since, oldest first.
+// *crm.CRM satisfies it.
+type JobChanges interface {
+	JobChanges(ctx context.Context, since time.Time) iter.Seq2[crm.JobChange, error]
+}
+
+var _ JobChanges = (*crm.CRM)(nil)
+
+// A Wallet is an estimate of a company's total monthly purchasing (the wallet) of the goods it buys
+// on the platform, with how and when it was made (R7): penetration is platform purchases over it.
+type Wallet struct {
+	Company b2bkit.CompanyID
+	// Monthly is the estimated purchasing per month, in the history's currency; > 0.
+	Monthly decimal.Decimal
+	// Method says how the estimate was made ("survey", "bank statement"); AsOf when.
+	Method string
+	AsOf   time.Time
+}
+
+// A Feature names one measurable fact about a buyer, in snake case as it appears in a scorecard.
+type Feature string
+
+// The features Features computes. Money features are in the history's currency at its scale; rates
+// and ratios are exact decimals rounded HalfUp to RatioScale places; days and counts are whole.
+const (
+	// TenureMonths: whole calendar months from the first order to asOf.
+	TenureMonths Feature = "tenure_months"
+	// AvgMonthlyValue3, 6, 12: order value of the last 3, 6, 12 calendar months (the month of asOf
+	// is the last) divided by 3, 6, 12. Missing when tenure is shorter than the window... see features.go.
+	AvgMonthlyValue3  Feature = "avg_monthly_value_3m"
+	AvgMonthlyValue6  Feature = "avg_monthly_value_6m"
+	AvgMonthlyValue12 Feature = "avg_monthly_value_12m"
+	// Trend: average monthly value of the last 3 months over that of the 9 before, as a ratio
+	// (1 = flat); missing without 12 months of tenure or when the 9 months had no orders.
+	Trend Feature = "trend_3m_vs_9m"
+	// Volatility: the coefficient of variation (standard deviation / mean) of monthly order value over
+	// the last 12 months (or the tenure, if shorter, at least 3 months).
+	Volatility Feature = "volatility_12m"
+	// OnTimeRate: the share of invoice amount due by asOf that was paid in full by its due date.
+	OnTimeRate Feature = "on_time_rate"
+	// DaysPastDue: the current maximum days past due over unpaid invoices; WorstDaysPastDue12 the
+	// worst days past due any invoice reached over the last 12 months, paid or not.
+	DaysPastDue        Feature = "days_past_due"
+	WorstDaysPastDue12 Feature = "worst_days_past_due_12m"
+	// DaysLate3 and DaysLatePrior9: the amount-weighted average days late of invoices due in the last
+	// 3 months, and in the 9 months before; payments slipping is the first rising above the second.
+	DaysLate3      Feature = "days_late_3m"
+	DaysLatePrior9 Feature = "days_late_prior_9m"
+	// OverdueCurrent .. Overdue90Plus: unpaid invoice amount not yet due, and past due by 1-29,
+	// 30-59, 60-89 and 90 or more days.
+	OverdueCurrent Feature = "overdue_current"
+	Overdue1to29   Feature = "overdue_1_29"
+	Overdue30to59  Feature = "overdue_30_59"
+	Overdue60to89  Feature = "overdue_60_89"
+	Overdue90Plus  Feature = "overdue_90_plus"
+	// DisputeRate: credit notes' amount over invoiced amount, last 12 months.
+	DisputeRate Feature = "dispute_rate"
+	// Sellers: the number of sellers the buyer bought from in the last 12 months;
+	// SellerConcentration the Herfindahl index of their value shares (1 = one seller).
+	Sellers             Feature = "sellers_12m"
+	SellerConcentration Feature = "seller_concentration"
+	// Penetration: platform order value of the last 3 months over 3 x the latest wallet estimate
+	// (R6, R7); PenetrationPrior the same for the 3 months before those. Missing without a wallet.
+	Penetration      Feature = "penetration"
+	PenetrationPrior Feature = "penetration_prior"
+	// KeyPersonLost: 1 when a key person left the buyer in the last FeatureOptions.KeyPersonDays
+	// days, 0 when none did; missing when the history has no People.
+	KeyPersonLost Feature = "key_person_lost"
+	// UsualCreditDays: the order-value-weighted credit days (b2bkit.Terms.CreditDays) of the last 12
+	// months' orders: how long the buyer is used to paying after delivery (账期).
+	UsualCreditDays Feature = "usual_credit_days"
+)
+
+// RatioScale is the number of decimal places of rates, ratios and indices among the features.
+const RatioScale = 4
+
+// A Value is one feature's value for one buyer. Missing says the feature could not be computed (a new
+// buyer has no trend): it is never a silent zero. Category holds the value of a categorical feature a
+// host adds; Number is zero then.
+type Value struct {
+	Number   decimal.Decimal `json:"number"`
+	Category string          `json:"category,omitempty"`
+	Missing  bool            `json:"missing,omitempty"`
+}
+
+// A FeatureSet is what the platform's trades say about one buyer as of a date.
+type FeatureSet struct {
+	Company b2bkit.CompanyID `json:"company"`
+	AsOf    time.Time        `json:"as_of"`
+	// Currency is the currency of the money features; Scale their decimal places.
+	Currency string `json:"currency"`
+	Scale    int32  `json:"scale"`
+	// Values holds every feature computed, missing ones included. A host may add its own.
+	Values map[Feature]Value `json:"values"`
+}
+
+// Get returns the value of f and whether the set has it at all (a missing value is still had).
+func (fs FeatureSet) Get(f Feature) (Value, bool) {
+	v, ok := fs.Values[f]
+	return v, ok
+}
+
+// A Grade is a band of scores in a scorecard ("A" best); limits and decisions key on it.
+type Grade string
+
+// A Limit is the credit line (授信额度) a buyer is granted: how much it may owe the platform at once.
+// LimitPolicy.Limit works it out; CheckOrder weighs an order against it.
+type Limit struct {
+	Company  b2bkit.CompanyID `json:"company"`
+	Grade    Grade            `json:"grade"`
+	Amount   decimal.Decimal  `json:"amount"`
+	Currency string           `json:"currency"`
+	// ReviewAt is when the limit must be worked out again.
+	ReviewAt time.Time `json:"review_at"`
+	// Log is the calculation, one line per figure, for a person to read.
+	Log []LogLine `json:"log"`
+}
+
+// A LogLine is one figure of a calculation and where it came from: "average monthly volume (12m) =
+// 84000.00, from feature avg_monthly_value_12m".
+type LogLine struct {
+	What   string `json:"what"`
+	Figure string `json:"figure"`
+	Source string `json:"source"`
+}
+
+// An Exposure is what a buyer owes or will owe the platform now (敞口): unpaid invoices, orders
+// confirmed but not yet invoiced (less what was paid on them), and financed amounts outstanding.
+// Total is their sum.
+type Exposure struct {
+	Company    b2bkit.CompanyID `json:"company"`
+	Currency   string           `json:"currency"`
+	AsOf       time.Time        `json:"as_of"`
+	Unpaid     decimal.Decimal  `json:"unpaid"`
+	Uninvoiced decimal.Decimal  `json:"uninvoiced"`
+	Financed   decimal.Decimal  `json:"financed"`
+	Total      decimal.Decimal  `json:"total"`
+}
