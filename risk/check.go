@@ -1,0 +1,607 @@
+package risk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/bits"
+	"sort"
+	"strconv"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
+	"github.com/b2bkit/b2bkit/pricing"
+	"github.com/shopspring/decimal"
+)
+
+// Order check (授信审批 of one order): does the credit an order adds fit within what is left of the
+// buyer's credit line, and if not, which payment terms would make it fit?
+//
+// The credit an order adds is the part of its total due after delivery (R16): the installments due
+// on delivery with Days > 0. Prepaid money and cash on delivery (现款现货) add none, so an order on
+// such terms is approved whatever the limit.
+//
+// When the credit does not fit, CheckOrder proposes a deposit (定金): the smallest multiple of
+// CheckOptions.DepositStep (5%, 10%, ..., 95%) paid on order that brings the credit within the
+// headroom, the balance due BalanceDays after delivery. A proposal replaces the whole payment
+// schedule with b2bkit.DepositBalance(deposit, BalanceDays); the balance keeps the order's credit
+// days: the share-weighted average days of its credit installments, rounded half up to whole days
+// (one credit installment keeps its own days), so the money the seller finances is out as long, on
+// average, as the buyer asked. Cash on delivery is the fallback when no deposit below 100% fits.
+
+// An Outcome is what an order check decides. Its zero value is Reject, so a decision nobody filled
+// in approves nothing. Outcomes are ordered: Reject < Hold < Approve.
+type Outcome int
+
+const (
+	// Reject: the order's credit does not fit and no deposit below 100% makes it fit (or the
+	// buyer has no limit); only cash on delivery is proposed.
+	Reject Outcome = iota
+	// Hold: the order does not fit as placed, but a deposit below 100% does; the order waits for
+	// the buyer to accept the proposed deposit (or cash on delivery).
+	Hold
+	// Approve: the order's credit fits within the headroom as placed.
+	Approve
+)
+
+var outcomeWords = [...]string{Reject: "reject", Hold: "hold", Approve: "approve"}
+
+// String returns the outcome's word: approve, hold or reject.
+func (o Outcome) String() string {
+	if o < 0 || int(o) >= len(outcomeWords) {
+		return fmt.Sprintf("Outcome(%d)", int(o))
+	}
+	return outcomeWords[o]
+}
+
+// MarshalText encodes the outcome as its word.
+func (o Outcome) MarshalText() ([]byte, error) {
+	if o < 0 || int(o) >= len(outcomeWords) {
+		return nil, fmt.Errorf("risk: %w", b2bkit.Invalid("outcome", "unknown outcome %d", int(o)))
+	}
+	return []byte(outcomeWords[o]), nil
+}
+
+// UnmarshalText decodes an outcome from its word.
+func (o *Outcome) UnmarshalText(b []byte) error {
+	v, err := b2bkit.ParseWord(outcomeWords[:], b, "outcome")
+	if err != nil {
+		return fmt.Errorf("risk: %w", err)
+	}
+	*o = Outcome(v)
+	return nil
+}
+
+// An OrderCheck is an order to weigh against the buyer's credit line: the order, the buyer's limit
+// and current exposure (all three in the same currency), and the buyer's customer tier for pricing.
+type OrderCheck struct {
+	Order    b2bkit.Order
+	Limit    Limit
+	Exposure Exposure
+	// Tier is the buyer's customer tier (R4), passed to the pricing engine; empty means none.
+	Tier string
+}
+
+// CheckOptions configure CheckOrder. A nil *CheckOptions means the defaults.
+type CheckOptions struct {
+	// Pricing, if set, re-prices the order as placed and under every proposal, so the buyer sees
+	// what a deposit saves. Nil means no pricing.
+	Pricing *pricing.Engine
+	// Scale is the number of decimal places of the money: the order total is rounded half up to
+	// it, and the limit and exposure must have no more. Zero means 2.
+	Scale int32
+	// DepositStep is the step of the proposed deposits, in (0, 1) with at most 4 places. Zero means
+	// 0.05: 5%, 10%, ..., 95%.
+	DepositStep decimal.Decimal
+}
+
+// A Decision is the outcome of an order check with the figures behind it, in Currency at the
+// check's scale.
+type Decision struct {
+	Outcome Outcome
+	// Reason says in a sentence why, with the figures.
+	Reason string
+	// Limit is the buyer's credit line, Exposure what it owes or will owe now.
+	Limit, Exposure decimal.Decimal
+	// Headroom is Limit - Exposure floored at zero: what the buyer may still take on credit. A buyer
+	// over its limit has no headroom (by how much it is over is Exposure - Limit).
+	Headroom decimal.Decimal
+	// Credit is the credit the order adds as placed (CreditAdded).
+	Credit   decimal.Decimal
+	Currency string
+	// BalanceDays are the days after delivery the proposals keep for the balance: the order's
+	// share-weighted credit days, rounded half up; 0 when the order adds no credit.
+	BalanceDays int
+	// AsPlaced is the order on its own terms, for comparison with the proposals: its on-order share
+	// as Deposit, its credit, and its price when CheckOptions.Pricing is set.
+	AsPlaced Proposal
+	// Proposals are the terms that make the order fit: none when approved; the smallest deposit
+	// that fits, then cash on delivery, when held; cash on delivery alone when rejected.
+	Proposals []Proposal
+}
+
+// A Proposal is payment terms offered to the buyer instead of the order's, with the credit they add
+// and, when the check prices, what the order costs under them.
+type Proposal struct {
+	// Payment is the proposed schedule: DepositBalance(Deposit, BalanceDays) or CashOnDelivery().
+	Payment b2bkit.PaymentTerms
+	// Deposit is the share paid on order (0.40 for 40% down); 0 for cash on delivery.
+	Deposit decimal.Decimal
+	// Credit is the credit the order adds under these terms.
+	Credit decimal.Decimal
+	// Total is the order re-priced under these terms: the sum of its lines' quote totals. Priced says
+	// whether it was (CheckOptions.Pricing set); Quotes are the line quotes, in line order.
+	Total  decimal.Decimal
+	Priced bool
+	Quotes []pricing.Quote
+}
+
+// checkMaxStepPlaces is the most decimal places a deposit step may have.
+const checkMaxStepPlaces = 4
+
+var checkDefaultStep = decimal.New(5, -2)
+
+// CreditAdded is the credit an order adds (R16): its total, rounded half up to scale places, times
+// the share of its payment terms due after delivery (installments due on delivery with Days > 0).
+// The total is split as b2bkit.Terms.Schedule splits it, so the credit is exactly the sum of those
+// installments' amounts in the order's schedule. Prepaid and cash-on-delivery orders add 0.
+//
+// An invalid order is an error matching b2bkit.ErrInvalid naming the field ("order.lines[0].quantity").
+func CreditAdded(o b2bkit.Order, scale int32) (decimal.Decimal, error) {
+	if scale < 0 || scale > b2bkit.MaxScale {
+		return decimal.Zero, fmt.Errorf("risk: %w", b2bkit.Invalid("scale", "must be between 0 and %d", b2bkit.MaxScale))
+	}
+	if !checkPlainlyValid(&o) {
+		if err := o.Validate(); err != nil {
+			return decimal.Zero, fmt.Errorf("risk: %w", b2bkit.InField("order", err))
+		}
+	}
+	if units, ok := checkTotalMinor(o.Lines, scale); ok {
+		if credit, ok := checkCreditMinor(o.Terms.Payment, units); ok {
+			return b2bkit.FromMinor(credit, scale), nil
+		}
+	}
+	total := b2bkit.Round(o.Total(), scale, b2bkit.HalfUp)
+	dues, err := o.Terms.Schedule(total, scale)
+	if err != nil {
+		return decimal.Zero, fmt.Errorf("risk: %w", b2bkit.InField("order.terms", err))
+	}
+	credit := decimal.Zero
+	for _, d := range dues {
+		if checkIsCredit(d.Installment) {
+			credit = credit.Add(d.Amount)
+		}
+	}
+	return credit, nil
+}
+
+// checkIsCredit reports whether an installment is credit: due after delivery.
+func checkIsCredit(in b2bkit.Installment) bool { return in.Due == b2bkit.OnDelivery && in.Days > 0 }
+
+// checkCreditMinor is the credit of a total of units minor units under p, or ok=false when p's
+// shares do not split in int64 arithmetic.
+func checkCreditMinor(p b2bkit.PaymentTerms, units int64) (int64, bool) {
+	var buf [8]int64
+	amounts, ok := p.SplitMinor(units, buf[:0])
+	if !ok {
+		return 0, false
+	}
+	var credit int64
+	for i, a := range amounts {
+		if checkIsCredit(p.Installments[i]) {
+			credit += a // parts of units, so no overflow
+		}
+	}
+	return credit, true
+}
+
+// checkInput is what CheckOrder works from once the input is checked, in minor units.
+type checkInput struct {
+	scale                  int32
+	total, limit, exposure int64
+	credit, headroom       int64
+	stepUnits, stepDiv     int64 // the deposit step is stepUnits / stepDiv
+	balanceDays            int
+	onOrder                decimal.Decimal
+}
+
+// CheckOrder weighs an order against the buyer's credit line (授信): it approves the order when the
+// credit it adds fits within the headroom (limit less exposure), and otherwise proposes terms that
+// fit — the smallest deposit that does (Hold), or cash on delivery when no deposit below 100% does
+// or the limit is zero (Reject). An order that adds no credit is approved whatever the limit. A
+// larger deposit on the order never gives a lower outcome. The proposals' credit is worked out on
+// the order's total as placed, the figure the limit is weighed against; re-pricing does not change
+// it.
+//
+// When opts.Pricing is set, the order as placed and every proposal are priced: every line is quoted
+// with the order's terms and the proposal's payment schedule, the buyer's tier and the limit's grade,
+// and the line totals summed.
+//
+// Errors match b2bkit.ErrInvalid and name the field: an invalid order ("order.terms..."), a currency
+// or company that differs between order, limit and exposure ("limit.currency"), a negative limit or
+// exposure, amounts with more places than the scale, bad options ("options.deposit_step"). A pricing
+// failure is returned as the engine reported it (a SKU the price list lacks matches ErrNotFound).
+func CheckOrder(ctx context.Context, c OrderCheck, opts *CheckOptions) (Decision, error) {
+	in, err := checkPrepare(&c, opts)
+	if err != nil {
+		return Decision{}, fmt.Errorf("risk: %w", err)
+	}
+	o := &c.Order
+	sc := in.scale
+	cells := fastdec.NewCells(6)
+	credit := cells.New(in.credit, -sc)
+	d := Decision{
+		Limit:       c.Limit.Amount,
+		Exposure:    c.Exposure.Total,
+		Headroom:    cells.New(in.headroom, -sc),
+		Credit:      credit,
+		Currency:    o.Currency,
+		BalanceDays: in.balanceDays,
+		AsPlaced:    Proposal{Payment: o.Terms.Payment, Deposit: in.onOrder, Credit: credit},
+	}
+	var buf [160]byte
+	r := checkReason{b: buf[:0], scale: sc, currency: o.Currency}
+	switch {
+	case in.credit == 0:
+		d.Outcome = Approve
+		r.text("the order adds no credit: nothing is due after delivery")
+	case in.credit <= in.headroom:
+		d.Outcome = Approve
+		r.text("credit ").money(in.credit).text(" fits within headroom ").money(in.headroom)
+	case in.limit == 0:
+		d.Outcome = Reject
+		r.text("credit ").money(in.credit).text(" but the buyer has no credit limit; cash on delivery only")
+		d.Proposals = []Proposal{checkCOD()}
+	default:
+		k, left, ok := checkSmallestDeposit(&in)
+		if !ok {
+			d.Outcome = Reject
+			r.text("credit ").money(in.credit).text(" exceeds headroom ").money(in.headroom).
+				text(" and no deposit below 100% brings it within; cash on delivery only")
+			d.Proposals = []Proposal{checkCOD()}
+			break
+		}
+		depUnits := int64(k) * in.stepUnits
+		dep := checkShare(&cells, depUnits, checkMaxStepPlaces)
+		d.Outcome = Hold
+		r.text("credit ").money(in.credit).text(" exceeds headroom ").money(in.headroom).text("; a ").
+			percent(depUnits).text(" deposit brings it to ").money(left)
+		d.Proposals = []Proposal{{
+			Payment: b2bkit.PaymentTerms{Installments: []b2bkit.Installment{
+				{Share: dep, Due: b2bkit.OnOrder},
+				{Share: checkShare(&cells, in.stepDiv-depUnits, checkMaxStepPlaces), Due: b2bkit.OnDelivery, Days: in.balanceDays},
+			}},
+			Deposit: dep,
+			Credit:  cells.New(left, -sc),
+		}, checkCOD()}
+	}
+	d.Reason = string(r.b)
+	if opts != nil && opts.Pricing != nil {
+		if err := checkPrice(ctx, opts.Pricing, &c, &d.AsPlaced); err != nil {
+			return Decision{}, err
+		}
+		for i := range d.Proposals {
+			if err := checkPrice(ctx, opts.Pricing, &c, &d.Proposals[i]); err != nil {
+				return Decision{}, err
+			}
+		}
+	}
+	return d, nil
+}
+
+// checkCOD is the cash-on-delivery proposal.
+func checkCOD() Proposal {
+	return Proposal{Payment: b2bkit.CashOnDelivery(), Deposit: decimal.Zero, Credit: decimal.Zero}
+}
+
+// checkReason writes a decision's reason without fmt: it runs on every order.
+type checkReason struct {
+	b        []byte
+	scale    int32
+	currency string
+}
+
+func (r *checkReason) text(s string) *checkReason { r.b = append(r.b, s...); return r }
+
+// money appends minor units as an amount at the scale with the currency: "1000.00 CNY".
+func (r *checkReason) money(units int64) *checkReason {
+	r.b = checkAppendFixed(r.b, units, r.scale, false)
+	r.b = append(r.b, ' ')
+	r.b = append(r.b, r.currency...)
+	return r
+}
+
+// percent appends a share in units of 10^-checkMaxStepPlaces as a percentage: 4000 is "40%".
+func (r *checkReason) percent(units int64) *checkReason {
+	r.b = checkAppendFixed(r.b, units, checkMaxStepPlaces-2, true)
+	r.b = append(r.b, '%')
+	return r
+}
+
+// checkAppendFixed appends units / 10^places with places decimals, or without trailing zeros when
+// trim is set.
+func checkAppendFixed(dst []byte, units int64, places int32, trim bool) []byte {
+	u := uint64(units)
+	if units < 0 {
+		dst = append(dst, '-')
+		u = -u
+	}
+	div := fastdec.Pow10(places)
+	dst = strconv.AppendUint(dst, u/div, 10)
+	frac := u % div
+	if places == 0 || trim && frac == 0 {
+		return dst
+	}
+	var digits [19]byte
+	n := places
+	for i := n - 1; i >= 0; i-- {
+		digits[i] = byte('0' + frac%10)
+		frac /= 10
+	}
+	if trim {
+		for n > 0 && digits[n-1] == '0' {
+			n--
+		}
+	}
+	dst = append(dst, '.')
+	return append(dst, digits[:n]...)
+}
+
+// checkPrepare checks the input of CheckOrder and converts it to minor units.
+func checkPrepare(c *OrderCheck, opts *CheckOptions) (checkInput, error) {
+	var in checkInput
+	in.scale = 2
+	step := checkDefaultStep
+	var errs []error
+	if opts != nil {
+		if opts.Scale != 0 {
+			in.scale = opts.Scale
+		}
+		if !opts.DepositStep.IsZero() {
+			step = opts.DepositStep
+		}
+	}
+	if in.scale < 0 || in.scale > b2bkit.MaxScale {
+		errs = append(errs, b2bkit.Invalid("options.scale", "must be between 0 and %d", b2bkit.MaxScale))
+		in.scale = 2
+	}
+	in.stepDiv = int64(fastdec.Pow10(checkMaxStepPlaces))
+	if u, err := b2bkit.ToMinor(step, checkMaxStepPlaces); err != nil || u <= 0 || u >= in.stepDiv {
+		errs = append(errs, b2bkit.Invalid("options.deposit_step", "must be in (0, 1) with at most %d places", checkMaxStepPlaces))
+	} else {
+		in.stepUnits = u
+	}
+	o := &c.Order
+	if !checkPlainlyValid(o) {
+		if err := o.Validate(); err != nil {
+			errs = append(errs, b2bkit.InField("order", err))
+		}
+	}
+	if c.Limit.Currency != o.Currency {
+		errs = append(errs, b2bkit.Invalid("limit.currency", "is %q, the order's is %q", b2bkit.Echo(c.Limit.Currency), b2bkit.Echo(o.Currency)))
+	}
+	if c.Exposure.Currency != o.Currency {
+		errs = append(errs, b2bkit.Invalid("exposure.currency", "is %q, the order's is %q", b2bkit.Echo(c.Exposure.Currency), b2bkit.Echo(o.Currency)))
+	}
+	if c.Limit.Company != "" && c.Limit.Company != o.Buyer {
+		errs = append(errs, b2bkit.Invalid("limit.company", "is not the order's buyer"))
+	}
+	if c.Exposure.Company != "" && c.Exposure.Company != o.Buyer {
+		errs = append(errs, b2bkit.Invalid("exposure.company", "is not the order's buyer"))
+	}
+	var err error
+	if in.limit, err = checkAmount("limit.amount", c.Limit.Amount, in.scale); err != nil {
+		errs = append(errs, err)
+	}
+	if in.exposure, err = checkAmount("exposure.total", c.Exposure.Total, in.scale); err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return in, errors.Join(errs...)
+	}
+	if h, ok := b2bkit.AddChecked(in.limit, -in.exposure); ok && h > 0 {
+		in.headroom = h
+	}
+	total, ok := checkTotalMinor(o.Lines, in.scale)
+	if !ok {
+		t := b2bkit.Round(o.Total(), in.scale, b2bkit.HalfUp)
+		if total, err = b2bkit.ToMinor(t, in.scale); err != nil {
+			return in, b2bkit.Invalid("order.lines", "total %s does not fit in minor units", b2bkit.Echo(t.String()))
+		}
+	}
+	in.total = total
+	p := o.Terms.Payment
+	credit, ok := checkCreditMinor(p, in.total)
+	if !ok {
+		// Shares with more than 12 places: the decimal path of CreditAdded.
+		cd, err := CreditAdded(*o, in.scale)
+		if err != nil {
+			return in, err
+		}
+		credit, _ = b2bkit.ToMinor(cd, in.scale) // a part of the total: it fits
+	}
+	in.credit = credit
+	in.onOrder, in.balanceDays = checkTermsFigures(p)
+	return in, nil
+}
+
+// checkPlainlyValid reports, without allocating, whether o passes every check of Order.Validate
+// in the ordinary way; anything else goes to Order.Validate, which has the last word and names the
+// problem. Order.Validate builds a field name for every line, valid or not, and CheckOrder runs on
+// every order.
+func checkPlainlyValid(o *b2bkit.Order) bool {
+	if o.ID == "" || o.Buyer == "" || o.Seller == "" || o.Buyer == o.Seller ||
+		len(o.Lines) == 0 || len(o.Lines) > b2bkit.MaxLines || !o.Channel.Valid() || o.PlacedAt.IsZero() ||
+		b2bkit.ValidateCurrency(o.Currency) != nil || o.Terms.Validate() != nil {
+		return false
+	}
+	for _, l := range o.Lines {
+		if l.SKU == "" || l.Quantity.Sign() <= 0 || l.UnitPrice.Sign() < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// checkTotalMinor is the order total of lines rounded half up to scale places, in minor units,
+// computed in int64 from the lines' coefficients; ok is false when a figure does not fit, and the
+// decimal path must run. The lines are valid: quantities > 0, prices >= 0.
+func checkTotalMinor(lines []b2bkit.OrderLine, scale int32) (int64, bool) {
+	exp := -scale // the common exponent: the finest of the lines' and the scale's
+	for _, l := range lines {
+		exp = min(exp, l.Quantity.Exponent()+l.UnitPrice.Exponent())
+	}
+	if exp < -b2bkit.MaxScale {
+		return 0, false
+	}
+	var sum int64
+	for _, l := range lines {
+		q, ok1 := fastdec.Int18(l.Quantity)
+		p, ok2 := fastdec.Int18(l.UnitPrice)
+		shift := l.Quantity.Exponent() + l.UnitPrice.Exponent() - exp
+		if !ok1 || !ok2 || shift > b2bkit.MaxScale {
+			return 0, false
+		}
+		a, ok := b2bkit.MulChecked(q, p)
+		if !ok {
+			return 0, false
+		}
+		if a, ok = b2bkit.MulChecked(a, int64(fastdec.Pow10(shift))); !ok {
+			return 0, false
+		}
+		if sum, ok = b2bkit.AddChecked(sum, a); !ok {
+			return 0, false
+		}
+	}
+	if sum < 0 {
+		return 0, false
+	}
+	div := int64(fastdec.Pow10(-scale - exp))
+	q, r := sum/div, sum%div
+	if r >= div-r {
+		q++
+	}
+	return q, true
+}
+
+// checkTermsFigures is the share of p paid on order and the days the balance of a proposal keeps:
+// the share-weighted days of p's credit installments, rounded half up (0 without credit).
+func checkTermsFigures(p b2bkit.PaymentTerms) (onOrder decimal.Decimal, balanceDays int) {
+	const places = 12 // shares of at most 12 places times at most MaxTermDays days fit in int64
+	var order, creditShare, creditDays int64
+	for _, x := range p.Installments {
+		u, err := b2bkit.ToMinor(x.Share, places)
+		if err != nil {
+			return checkTermsFiguresDecimal(p)
+		}
+		if x.Due == b2bkit.OnOrder {
+			order += u
+		}
+		if checkIsCredit(x) {
+			creditShare += u
+			creditDays += u * int64(x.Days)
+		}
+	}
+	if creditShare > 0 {
+		q, r := creditDays/creditShare, creditDays%creditShare
+		if r >= creditShare-r {
+			q++
+		}
+		balanceDays = int(q)
+	}
+	if order == 0 {
+		return decimal.Zero, balanceDays
+	}
+	return checkShare(nil, order, places), balanceDays
+}
+
+// checkTermsFiguresDecimal is checkTermsFigures in decimals, for shares of more than 12 places.
+func checkTermsFiguresDecimal(p b2bkit.PaymentTerms) (onOrder decimal.Decimal, balanceDays int) {
+	onOrder = decimal.Zero
+	creditShare, creditDays := decimal.Zero, decimal.Zero
+	for _, x := range p.Installments {
+		if x.Due == b2bkit.OnOrder {
+			onOrder = onOrder.Add(x.Share)
+		}
+		if checkIsCredit(x) {
+			creditShare = creditShare.Add(x.Share)
+			creditDays = creditDays.Add(x.Share.Mul(decimal.NewFromInt(int64(x.Days))))
+		}
+	}
+	if creditShare.Sign() > 0 {
+		balanceDays = int(creditDays.DivRound(creditShare, 0).IntPart()) // within 1..MaxTermDays
+	}
+	return onOrder, balanceDays
+}
+
+// checkDepositCredit is the credit left of total minor units when the share k*stepUnits/stepDiv is
+// paid on order: the deposit is rounded half up, as b2bkit.PaymentTerms.SplitMinor rounds it.
+func checkDepositCredit(total int64, k int, stepUnits, stepDiv int64) int64 {
+	share := uint64(int64(k) * stepUnits) // < stepDiv
+	hi, lo := bits.Mul64(uint64(total), share)
+	div := uint64(stepDiv)
+	q, r := bits.Div64(hi, lo, div) // share < div, so q < total: no overflow
+	if r >= div-r {
+		q++
+	}
+	return total - int64(q)
+}
+
+// checkSmallestDeposit finds the smallest k in 1..K, where K*step is the largest multiple of the
+// step below 1, whose deposit brings the credit within the headroom, and that credit. The credit
+// never rises as k does, so a binary search finds it.
+func checkSmallestDeposit(in *checkInput) (k int, credit int64, ok bool) {
+	kmax := int((in.stepDiv - 1) / in.stepUnits)
+	k = 1 + sort.Search(kmax, func(i int) bool {
+		return checkDepositCredit(in.total, i+1, in.stepUnits, in.stepDiv) <= in.headroom
+	})
+	if k > kmax {
+		return 0, 0, false
+	}
+	return k, checkDepositCredit(in.total, k, in.stepUnits, in.stepDiv), true
+}
+
+// checkPrice prices the order under p.Payment: one request per line, summed.
+func checkPrice(ctx context.Context, e *pricing.Engine, c *OrderCheck, p *Proposal) error {
+	o := &c.Order
+	terms := o.Terms
+	terms.Payment = p.Payment
+	reqs := make([]pricing.Request, len(o.Lines))
+	for i, l := range o.Lines {
+		reqs[i] = pricing.Request{
+			Buyer: o.Buyer, SKU: l.SKU, Quantity: l.Quantity, Terms: terms,
+			Tier: c.Tier, Grade: string(c.Limit.Grade), Currency: o.Currency,
+		}
+	}
+	quotes, err := e.QuoteMany(ctx, reqs)
+	if err != nil {
+		return fmt.Errorf("risk: pricing %s: %w", p.Payment, err)
+	}
+	total := decimal.Zero
+	for _, q := range quotes {
+		total = total.Add(q.Total)
+	}
+	p.Total, p.Priced, p.Quotes = total, true, quotes
+	return nil
+}
+
+// checkShare is units/10^places as a decimal without trailing zeros (4000, 4 is 0.4), made in cells.
+func checkShare(cells *fastdec.Cells, units int64, places int32) decimal.Decimal {
+	for places > 0 && units%10 == 0 {
+		units /= 10
+		places--
+	}
+	return cells.New(units, -places)
+}
+
+// checkAmount converts a non-negative amount of at most scale places to minor units.
+func checkAmount(field string, d decimal.Decimal, scale int32) (int64, error) {
+	if d.Sign() < 0 {
+		return 0, b2bkit.Invalid(field, "must be >= 0")
+	}
+	u, err := b2bkit.ToMinor(d, scale)
+	if err != nil {
+		return 0, b2bkit.InField(field, err)
+	}
+	return u, nil
+}

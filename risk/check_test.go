@@ -1,0 +1,450 @@
+package risk_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/dectest"
+	"github.com/b2bkit/b2bkit/pricing"
+	"github.com/b2bkit/b2bkit/risk"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var checkNow = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// checkOrder is an order of one line per (sku, quantity, unit price) triple on the payment terms p,
+// ordered at checkNow for delivery 5 days later.
+func checkOrder(p b2bkit.PaymentTerms, lines ...string) b2bkit.Order {
+	o := b2bkit.Order{
+		ID: "PO-1", Buyer: "golden-wok", Seller: "rice-mill", Currency: "CNY", PlacedAt: checkNow, Channel: b2bkit.SemiAuto,
+		Terms: b2bkit.Terms{Payment: p, OrderedAt: checkNow, DeliverBy: checkNow.AddDate(0, 0, 5)},
+	}
+	for i := 0; i+2 < len(lines); i += 3 {
+		o.Lines = append(o.Lines, b2bkit.OrderLine{
+			SKU: b2bkit.SKU(lines[i]), Quantity: dectest.Dec(lines[i+1]), UnitPrice: dectest.Dec(lines[i+2]),
+		})
+	}
+	return o
+}
+
+// checkInput is an order check of o against a limit and an exposure in CNY.
+func checkInput(o b2bkit.Order, limit, exposure string) risk.OrderCheck {
+	return risk.OrderCheck{
+		Order:    o,
+		Limit:    risk.Limit{Company: o.Buyer, Grade: "B", Amount: dectest.Dec(limit), Currency: "CNY"},
+		Exposure: risk.Exposure{Company: o.Buyer, Currency: "CNY", Total: dectest.Dec(exposure)},
+	}
+}
+
+// checkTerms builds payment terms from (share, due, days) triples: "0.3", "order", "0".
+func checkTerms(t testing.TB, parts ...any) b2bkit.PaymentTerms {
+	t.Helper()
+	var p b2bkit.PaymentTerms
+	for i := 0; i+2 < len(parts); i += 3 {
+		due := b2bkit.OnOrder
+		if parts[i+1].(string) == "delivery" {
+			due = b2bkit.OnDelivery
+		}
+		p.Installments = append(p.Installments, b2bkit.Installment{
+			Share: dectest.Dec(parts[i].(string)), Due: due, Days: parts[i+2].(int),
+		})
+	}
+	require.NoError(t, p.Validate())
+	return p
+}
+
+func TestR16_CreditOnlyFromAfterDeliveryShares(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		terms b2bkit.PaymentTerms
+		want  string
+	}{
+		{"prepaid adds none", b2bkit.Prepaid(), "0"},
+		{"cash on delivery adds none", b2bkit.CashOnDelivery(), "0"},
+		{"net 30 adds all", b2bkit.Net(30), "100.01"},
+		// deposit 30% of 100.01 = 30.003 -> 30.00; the balance 70.01 is credit
+		{"deposit and balance", b2bkit.DepositBalance(dectest.Dec("0.3"), 60), "70.01"},
+		{"on order, days later, is not credit", checkTerms(t, "1", "order", 30), "0"},
+		// 50% on delivery (50.005 -> 50.01 by the running total), the rest 30 days after
+		{"half on delivery, half net 30", checkTerms(t, "0.5", "delivery", 0, "0.5", "delivery", 30), "50.00"},
+		// running totals: 20.002 -> 20.00, 70.007 -> 70.01; credit = 50.01 + 30.00
+		{"three parts", checkTerms(t, "0.2", "order", 0, "0.5", "delivery", 10, "0.3", "delivery", 40), "80.01"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := checkOrder(tc.terms, "rice", "1", "60.01", "oil", "2", "20")
+			got, err := risk.CreditAdded(o, 2)
+			require.NoError(t, err)
+			dectest.RequireEqual(t, dectest.Dec(tc.want), got)
+			// the credit is exactly the credit installments of the order's own schedule
+			dues, err := o.Schedule(2)
+			require.NoError(t, err)
+			sum := decimal.Zero
+			for _, d := range dues {
+				if d.Installment.Due == b2bkit.OnDelivery && d.Installment.Days > 0 {
+					sum = sum.Add(d.Amount)
+				}
+			}
+			dectest.RequireEqual(t, sum, got)
+			assert.Equal(t, got.Sign() > 0, tc.terms.IsCredit(), "credit iff the terms are credit (R16)")
+		})
+	}
+}
+
+func TestR16_CashAgainstGoodsApprovedWithoutLimit(t *testing.T) {
+	for _, p := range []b2bkit.PaymentTerms{b2bkit.Prepaid(), b2bkit.CashOnDelivery()} {
+		d, err := risk.CheckOrder(context.Background(), checkInput(checkOrder(p, "rice", "10", "100"), "0", "0"), nil)
+		require.NoError(t, err)
+		assert.Equal(t, risk.Approve, d.Outcome, p.String())
+		dectest.RequireEqual(t, decimal.Zero, d.Credit)
+		assert.Empty(t, d.Proposals)
+	}
+}
+
+func TestCheckOrder_Outcomes(t *testing.T) {
+	// 10 x 100 = 1000.00 CNY, net 60: 1000.00 of credit; the limit is 5000.00.
+	for _, tc := range []struct {
+		name     string
+		exposure string
+		want     risk.Outcome
+		headroom string
+		deposits []string // proposal deposits, "cod" for cash on delivery
+		credits  []string
+	}{
+		{"fits exactly", "4000", risk.Approve, "1000", nil, nil},
+		{"fits", "1000", risk.Approve, "4000", nil, nil},
+		// 1000 - 1000 x d <= 500: d = 50%
+		{"half down", "4500", risk.Hold, "500", []string{"0.5", "cod"}, []string{"500", "0"}},
+		// 1000 - 1000 x d <= 50: d = 95%, the last step
+		{"last step", "4950", risk.Hold, "50", []string{"0.95", "cod"}, []string{"50", "0"}},
+		// 1000 - 1000 x d <= 49.99: d would be 95.001%, not a step below 100%
+		{"nothing short of cash", "4950.01", risk.Reject, "49.99", []string{"cod"}, []string{"0"}},
+		{"over the limit", "6000", risk.Reject, "0", []string{"cod"}, []string{"0"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := risk.CheckOrder(context.Background(), checkInput(checkOrder(b2bkit.Net(60), "rice", "10", "100"), "5000", tc.exposure), nil)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, d.Outcome, d.Reason)
+			dectest.RequireEqual(t, dectest.Dec("1000"), d.Credit)
+			dectest.RequireEqual(t, dectest.Dec(tc.headroom), d.Headroom)
+			dectest.RequireEqual(t, dectest.Dec("5000"), d.Limit)
+			dectest.RequireEqual(t, dectest.Dec(tc.exposure), d.Exposure)
+			assert.Equal(t, "CNY", d.Currency)
+			assert.Equal(t, 60, d.BalanceDays)
+			require.Len(t, d.Proposals, len(tc.deposits))
+			for i, want := range tc.deposits {
+				p := d.Proposals[i]
+				if want == "cod" {
+					assert.True(t, p.Payment.Equal(b2bkit.CashOnDelivery()), p.Payment.String())
+					dectest.RequireEqual(t, decimal.Zero, p.Deposit)
+				} else {
+					dectest.RequireEqual(t, dectest.Dec(want), p.Deposit)
+					assert.True(t, p.Payment.Equal(b2bkit.DepositBalance(dectest.Dec(want), 60)), p.Payment.String())
+				}
+				dectest.RequireEqual(t, dectest.Dec(tc.credits[i]), p.Credit)
+				assert.False(t, p.Priced)
+			}
+		})
+	}
+}
+
+func TestCheckOrder_ZeroLimitRejects(t *testing.T) {
+	d, err := risk.CheckOrder(context.Background(), checkInput(checkOrder(b2bkit.Net(30), "rice", "1", "0.01"), "0", "0"), nil)
+	require.NoError(t, err)
+	assert.Equal(t, risk.Reject, d.Outcome)
+	assert.Contains(t, d.Reason, "no credit limit")
+	require.Len(t, d.Proposals, 1)
+	assert.True(t, d.Proposals[0].Payment.Equal(b2bkit.CashOnDelivery()))
+}
+
+func TestCheckOrder_ProposalDepositsHandChecked(t *testing.T) {
+	for _, tc := range []struct {
+		name             string
+		terms            b2bkit.PaymentTerms
+		total, headroom  string
+		deposit, credit  string
+		balanceDays      int
+		step             string
+		asPlacedDeposit  string
+		asPlacedCredit   string
+		wantReasonSubstr string
+	}{
+		// 35%: 116.6655 -> 116.67 down, 216.66 left > 200; 40%: 133.332 -> 133.33, 200.00 left.
+		{"boundary at 40%", b2bkit.Net(45), "333.33", "200", "0.4", "200.00", 45, "", "0", "333.33", "a 40% deposit brings it to 200.00 CNY"},
+		// credit days kept: (0.5 x 30 + 0.5 x 60) / 1 = 45; credit 1000, fits 300 at 70%.
+		{"two credit parts", checkTerms(t, "0.5", "delivery", 30, "0.5", "delivery", 60), "1000", "300", "0.7", "300.00", 45, "", "0", "1000", ""},
+		// weighted over the credit parts only: (0.2 x 10 + 0.3 x 21) / 0.5 = 16.6 -> 17; credit 500.
+		{"cash part left out of the days", checkTerms(t, "0.5", "delivery", 0, "0.2", "delivery", 10, "0.3", "delivery", 21), "1000", "450", "0.55", "450.00", 17, "", "0", "500", ""},
+		// a 30% deposit already: credit 700; 1% steps: 1000 - 1000 x 0.35 = 650 <= 650, 0.34 leaves 660
+		{"fine steps", b2bkit.DepositBalance(dectest.Dec("0.3"), 90), "1000", "650", "0.35", "650.00", 90, "0.01", "0.3", "700", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := checkOrder(tc.terms, "rice", "1", tc.total)
+			c := checkInput(o, "10000", "0")
+			c.Exposure.Total = dectest.Dec("10000").Sub(dectest.Dec(tc.headroom))
+			opts := &risk.CheckOptions{}
+			if tc.step != "" {
+				opts.DepositStep = dectest.Dec(tc.step)
+			}
+			d, err := risk.CheckOrder(context.Background(), c, opts)
+			require.NoError(t, err)
+			require.Equal(t, risk.Hold, d.Outcome, d.Reason)
+			assert.Equal(t, tc.balanceDays, d.BalanceDays)
+			dectest.RequireEqual(t, dectest.Dec(tc.asPlacedDeposit), d.AsPlaced.Deposit)
+			dectest.RequireEqual(t, dectest.Dec(tc.asPlacedCredit), d.AsPlaced.Credit)
+			require.Len(t, d.Proposals, 2)
+			p := d.Proposals[0]
+			dectest.RequireEqual(t, dectest.Dec(tc.deposit), p.Deposit)
+			dectest.RequireEqual(t, dectest.Dec(tc.credit), p.Credit)
+			assert.True(t, p.Payment.Equal(b2bkit.DepositBalance(dectest.Dec(tc.deposit), tc.balanceDays)), p.Payment.String())
+			// the proposal's credit is what CreditAdded says of the order on the proposed terms
+			o.Terms.Payment = p.Payment
+			got, err := risk.CreditAdded(o, 2)
+			require.NoError(t, err)
+			dectest.RequireEqual(t, p.Credit, got)
+			if tc.wantReasonSubstr != "" {
+				assert.Contains(t, d.Reason, tc.wantReasonSubstr)
+			}
+		})
+	}
+}
+
+func TestCheckOrder_Errors(t *testing.T) {
+	base := func() risk.OrderCheck {
+		return checkInput(checkOrder(b2bkit.Net(30), "rice", "10", "100"), "5000", "100")
+	}
+	for _, tc := range []struct {
+		name   string
+		change func(c *risk.OrderCheck)
+		opts   *risk.CheckOptions
+		fields []string
+	}{
+		{"limit currency", func(c *risk.OrderCheck) { c.Limit.Currency = "USD" }, nil, []string{"limit.currency"}},
+		{"exposure currency", func(c *risk.OrderCheck) { c.Exposure.Currency = "" }, nil, []string{"exposure.currency"}},
+		{"invalid order", func(c *risk.OrderCheck) { c.Order.ID = ""; c.Order.Lines[0].Quantity = decimal.Zero },
+			nil, []string{"order.id", "order.lines[0].quantity"}},
+		{"invalid terms", func(c *risk.OrderCheck) { c.Order.Terms.Payment.Installments[0].Share = dectest.Dec("0.9") },
+			nil, []string{"order.terms.payment.installments"}},
+		{"negative limit", func(c *risk.OrderCheck) { c.Limit.Amount = dectest.Dec("-1") }, nil, []string{"limit.amount"}},
+		{"negative exposure", func(c *risk.OrderCheck) { c.Exposure.Total = dectest.Dec("-0.01") }, nil, []string{"exposure.total"}},
+		{"limit finer than the scale", func(c *risk.OrderCheck) { c.Limit.Amount = dectest.Dec("1.001") }, nil, []string{"limit.amount"}},
+		{"other buyer's limit", func(c *risk.OrderCheck) { c.Limit.Company = "someone-else" }, nil, []string{"limit.company"}},
+		{"other buyer's exposure", func(c *risk.OrderCheck) { c.Exposure.Company = "someone-else" }, nil, []string{"exposure.company"}},
+		{"step of 1", nil, &risk.CheckOptions{DepositStep: dectest.Dec("1")}, []string{"options.deposit_step"}},
+		{"negative step", nil, &risk.CheckOptions{DepositStep: dectest.Dec("-0.05")}, []string{"options.deposit_step"}},
+		{"step too fine", nil, &risk.CheckOptions{DepositStep: dectest.Dec("0.00001")}, []string{"options.deposit_step"}},
+		{"scale", nil, &risk.CheckOptions{Scale: -1}, []string{"options.scale"}},
+		{"everything at once", func(c *risk.OrderCheck) { c.Limit.Currency = "USD"; c.Exposure.Total = dectest.Dec("-1") },
+			nil, []string{"limit.currency", "exposure.total"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := base()
+			if tc.change != nil {
+				tc.change(&c)
+			}
+			_, err := risk.CheckOrder(context.Background(), c, tc.opts)
+			require.Error(t, err)
+			require.ErrorIs(t, err, b2bkit.ErrInvalid)
+			assert.True(t, strings.HasPrefix(err.Error(), "risk: "), err.Error())
+			for _, f := range tc.fields {
+				assert.Contains(t, err.Error(), f+":")
+			}
+		})
+	}
+	_, err := risk.CreditAdded(checkOrder(b2bkit.Net(30)), 2)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	assert.Contains(t, err.Error(), "order.lines:")
+	_, err = risk.CreditAdded(checkOrder(b2bkit.Net(30), "rice", "1", "1"), 19)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+}
+
+// checkOutcomeOf checks an order of total on a deposit of dep (in hundredths) with 45 days for the
+// balance, against a headroom.
+func checkOutcomeOf(t *testing.T, lines []string, dep int, headroom string) risk.Decision {
+	t.Helper()
+	o := checkOrder(b2bkit.DepositBalance(decimal.New(int64(dep), -2), 45), lines...)
+	d, err := risk.CheckOrder(context.Background(), checkInput(o, headroom, "0"), nil)
+	require.NoError(t, err)
+	return d
+}
+
+func TestCheckOrder_LargerDepositNeverLowersTheDecision(t *testing.T) {
+	rng := rand.New(rand.NewPCG(10, 5))
+	seen := map[risk.Outcome]int{}
+	for range 400 {
+		var lines []string
+		for j := range 1 + rng.IntN(4) {
+			lines = append(lines, "sku-"+string(rune('a'+j)),
+				decimal.New(int64(1+rng.IntN(500)), -int32(rng.IntN(2))).String(),
+				decimal.New(int64(rng.IntN(100_000)), -int32(rng.IntN(3))).String())
+		}
+		d1 := rng.IntN(100)
+		d2 := d1 + 1 + rng.IntN(100-d1)
+		headroom := decimal.New(int64(rng.IntN(2_000_000)), -2).String()
+		a := checkOutcomeOf(t, lines, d1, headroom)
+		b := checkOutcomeOf(t, lines, d2, headroom)
+		require.GreaterOrEqual(t, b.Outcome, a.Outcome, "deposit %d%% gave %s, %d%% gave %s (headroom %s, lines %v)",
+			d1, a.Outcome, d2, b.Outcome, headroom, lines)
+		require.True(t, b.Credit.LessThanOrEqual(a.Credit))
+		seen[a.Outcome]++
+		seen[b.Outcome]++
+		// every deposit proposal fits and is the smallest step that does
+		for _, d := range []risk.Decision{a, b} {
+			if d.Outcome != risk.Hold {
+				continue
+			}
+			p := d.Proposals[0]
+			require.True(t, p.Credit.LessThanOrEqual(d.Headroom))
+			prev := p.Deposit.Sub(dectest.Dec("0.05"))
+			if prev.Sign() > 0 {
+				smaller := checkOutcomeOf(t, lines, int(prev.Shift(2).IntPart()), headroom)
+				require.True(t, smaller.Credit.GreaterThan(d.Headroom), "a %s deposit would have fit", prev)
+			}
+		}
+	}
+	t.Logf("outcomes seen: %v", seen)
+	require.Len(t, seen, 3, "the random cases must reach every outcome")
+}
+
+func TestOutcome_Text(t *testing.T) {
+	for _, o := range []risk.Outcome{risk.Approve, risk.Hold, risk.Reject} {
+		b, err := o.MarshalText()
+		require.NoError(t, err)
+		var back risk.Outcome
+		require.NoError(t, back.UnmarshalText(b))
+		assert.Equal(t, o, back)
+		assert.Equal(t, string(b), o.String())
+	}
+	assert.Equal(t, "approve", risk.Approve.String())
+	var o risk.Outcome
+	require.ErrorIs(t, o.UnmarshalText([]byte("maybe")), b2bkit.ErrInvalid)
+	_, err := risk.Outcome(7).MarshalText()
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	assert.Equal(t, "Outcome(7)", risk.Outcome(7).String())
+}
+
+// checkEngine is a pricing engine whose payment step charges 12% a year for credit days and 18% to
+// grade C buyers.
+func checkEngine(t testing.TB) *pricing.Engine {
+	t.Helper()
+	policy, err := pricing.LoadPolicy(strings.NewReader(`{
+	  "name": "check", "currency": "CNY", "valid_days": 3,
+	  "steps": [
+	    {"kind": "base", "rules": []},
+	    {"kind": "payment", "rules": [
+	      {"id": "money", "annual_percent": "12"},
+	      {"id": "money-c", "grade": "C", "annual_percent": "18"}]},
+	    {"kind": "tier", "rules": [{"id": "gold", "tier": "gold", "percent": "-2"}]},
+	    {"kind": "rounding", "rules": [{"id": "fen", "scale": 2}]}
+	  ]}`))
+	require.NoError(t, err)
+	prices, err := pricing.NewPriceList(
+		pricing.ListPrice{SKU: "rice", Price: dectest.Dec("100"), Currency: "CNY"},
+		pricing.ListPrice{SKU: "oil", Price: dectest.Dec("20"), Currency: "CNY"},
+	)
+	require.NoError(t, err)
+	e, err := pricing.NewEngine(policy, prices, &pricing.Options{Now: func() time.Time { return checkNow }})
+	require.NoError(t, err)
+	return e
+}
+
+func TestCheckOrder_Priced(t *testing.T) {
+	e := checkEngine(t)
+	ctx := context.Background()
+	o := checkOrder(b2bkit.Net(60), "rice", "10", "100", "oil", "5", "20")
+	c := checkInput(o, "5000", "4500") // credit 1100, headroom 500: 55% down
+	d, err := risk.CheckOrder(ctx, c, &risk.CheckOptions{Pricing: e})
+	require.NoError(t, err)
+	require.Equal(t, risk.Hold, d.Outcome)
+	require.True(t, d.AsPlaced.Priced)
+	require.Len(t, d.AsPlaced.Quotes, 2)
+	// the total is the sum of the line quotes, each quoted on the terms priced
+	for _, p := range append([]risk.Proposal{d.AsPlaced}, d.Proposals...) {
+		require.True(t, p.Priced)
+		sum := decimal.Zero
+		for _, q := range p.Quotes {
+			sum = sum.Add(q.Total)
+			assert.True(t, q.Request.Terms.Payment.Equal(p.Payment))
+			assert.Equal(t, "B", q.Request.Grade)
+		}
+		dectest.RequireEqual(t, sum, p.Total)
+	}
+	// less credit costs less: cash on delivery < 55% down < net 60
+	dectest.RequireLess(t, d.Proposals[0].Total, d.AsPlaced.Total)
+	dectest.RequireLess(t, d.Proposals[1].Total, d.Proposals[0].Total)
+	// and the same as quoting the line alone
+	q, err := e.Quote(ctx, pricing.Request{Buyer: o.Buyer, SKU: "rice", Quantity: dectest.Dec("10"), Terms: o.Terms, Grade: "B"})
+	require.NoError(t, err)
+	dectest.RequireEqual(t, q.Total, d.AsPlaced.Quotes[0].Total)
+
+	// the grade and the tier reach the engine
+	c.Limit.Grade = "C"
+	dc, err := risk.CheckOrder(ctx, c, &risk.CheckOptions{Pricing: e})
+	require.NoError(t, err)
+	dectest.RequireLess(t, d.AsPlaced.Total, dc.AsPlaced.Total)
+	c.Tier = "gold"
+	dg, err := risk.CheckOrder(ctx, c, &risk.CheckOptions{Pricing: e})
+	require.NoError(t, err)
+	dectest.RequireLess(t, dg.AsPlaced.Total, dc.AsPlaced.Total)
+
+	// an approved order is priced as placed only
+	da, err := risk.CheckOrder(ctx, checkInput(o, "5000", "0"), &risk.CheckOptions{Pricing: e})
+	require.NoError(t, err)
+	assert.Equal(t, risk.Approve, da.Outcome)
+	assert.True(t, da.AsPlaced.Priced)
+	assert.Empty(t, da.Proposals)
+
+	// a SKU the price list lacks is the engine's error
+	_, err = risk.CheckOrder(ctx, checkInput(checkOrder(b2bkit.Net(60), "caviar", "1", "1"), "5000", "0"), &risk.CheckOptions{Pricing: e})
+	require.ErrorIs(t, err, b2bkit.ErrNotFound)
+	assert.True(t, strings.HasPrefix(err.Error(), "risk: "), err.Error())
+
+}
+
+// CheckOrder rejects exactly the orders Order.Validate rejects, with its field names under "order.".
+func TestCheckOrder_ValidatesAsOrderValidate(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change func(o *b2bkit.Order)
+	}{
+		{"valid", func(o *b2bkit.Order) {}},
+		{"id", func(o *b2bkit.Order) { o.ID = "" }},
+		{"buyer", func(o *b2bkit.Order) { o.Buyer = "" }},
+		{"seller", func(o *b2bkit.Order) { o.Seller = "" }},
+		{"buyer is seller", func(o *b2bkit.Order) { o.Seller = o.Buyer }},
+		{"no lines", func(o *b2bkit.Order) { o.Lines = nil }},
+		{"sku", func(o *b2bkit.Order) { o.Lines[1].SKU = "" }},
+		{"quantity", func(o *b2bkit.Order) { o.Lines[1].Quantity = dectest.Dec("-1") }},
+		{"free goods are fine", func(o *b2bkit.Order) { o.Lines[1].UnitPrice = decimal.Zero }},
+		{"price", func(o *b2bkit.Order) { o.Lines[0].UnitPrice = dectest.Dec("-0.01") }},
+		{"currency", func(o *b2bkit.Order) { o.Currency = "cny" }},
+		{"channel", func(o *b2bkit.Order) { o.Channel = 0 }},
+		{"placed", func(o *b2bkit.Order) { o.PlacedAt = time.Time{} }},
+		{"delivery before order", func(o *b2bkit.Order) { o.Terms.DeliverBy = o.Terms.OrderedAt.AddDate(0, 0, -1) }},
+		{"days", func(o *b2bkit.Order) { o.Terms.Payment = b2bkit.Net(-3) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := checkInput(checkOrder(b2bkit.Net(30), "rice", "10", "100", "oil", "2", "20"), "5000", "0")
+			tc.change(&c.Order)
+			c.Limit.Currency, c.Exposure.Currency = c.Order.Currency, c.Order.Currency
+			c.Limit.Company, c.Exposure.Company = "", ""
+			want := c.Order.Validate()
+			_, err := risk.CheckOrder(context.Background(), c, nil)
+			_, cerr := risk.CreditAdded(c.Order, 2)
+			if want == nil {
+				require.NoError(t, err)
+				require.NoError(t, cerr)
+				return
+			}
+			require.ErrorIs(t, err, b2bkit.ErrInvalid)
+			require.ErrorIs(t, cerr, b2bkit.ErrInvalid)
+			assert.Equal(t, "risk: "+b2bkit.InField("order", want).Error(), err.Error())
+			assert.Equal(t, err.Error(), cerr.Error())
+		})
+	}
+}
