@@ -70,3 +70,29 @@ func ExampleCheckOrder() {
 	//   100% on delivery                              credit    0.00  price 1472.00
 	// with 40% down it is 1488.82 instead of 1501.06
 }
+
+func ExampleWarnings() {
+	features := risk.FeatureSet{
+		Company: "golden-wok", AsOf: time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC), Currency: "CNY", Scale: 2,
+		Values: map[risk.Feature]risk.Value{
+			risk.Trend:            {Number: decimal.RequireFromString("0.64")},
+			risk.DaysLate3:        {Number: decimal.RequireFromString("11")},
+			risk.DaysLatePrior9:   {Number: decimal.RequireFromString("2")},
+			risk.Penetration:      {Number: decimal.RequireFromString("0.36")},
+			risk.PenetrationPrior: {Number: decimal.RequireFromString("0.40")},
+			risk.KeyPersonLost:    {Missing: true}, // the host has no person CRM
+			risk.Overdue90Plus:    {Number: decimal.Zero},
+		},
+	}
+	warnings, err := risk.Warnings(features, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, w := range warnings {
+		fmt.Printf("%-5s %-17s %-6s %s\n", w.Severity, w.Code, w.Action, w.Message)
+	}
+	// Output:
+	// watch payments_slipping review days late rose from 2 to 11 in the last 3 months (by more than 5)
+	// watch volume_falling    review order volume of the last 3 months is 0.64 of the 9 before (below 0.7)
+}
