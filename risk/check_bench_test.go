@@ -2,6 +2,7 @@ package risk_test
 
 import (
 	"context"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/b2bkit/b2bkit"
@@ -35,6 +36,48 @@ func BenchmarkCheckOrderPriced(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := risk.CheckOrder(ctx, c, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// monScores are n scores of a scorecard's range with about one buyer in ten bad, bad buyers
+// scoring lower on average.
+func monScores(n int) ([]float64, []bool) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	scores := make([]float64, n)
+	bad := make([]bool, n)
+	for i := range scores {
+		bad[i] = rng.IntN(10) == 0
+		scores[i] = float64(500 + rng.IntN(300))
+		if bad[i] {
+			scores[i] -= float64(rng.IntN(150))
+		}
+	}
+	return scores, bad
+}
+
+// BenchmarkAUC100k is the AUC of a portfolio of 100,000 scored buyers, a month's monitoring run.
+func BenchmarkAUC100k(b *testing.B) {
+	scores, bad := monScores(100_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := risk.AUC(scores, bad); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPSI100k is the PSI of this month's 100,000 scores against the build sample's deciles.
+func BenchmarkPSI100k(b *testing.B) {
+	expected, _ := monScores(100_000)
+	actual, _ := monScores(100_000)
+	for i := range actual {
+		actual[i] += 10
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := risk.PSI(expected, actual, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
