@@ -95,13 +95,14 @@ type CheckOptions struct {
 	DepositStep decimal.Decimal
 }
 
-// A Decision is the outcome of an order check with the figures behind it, in Currency at the
-// check's scale.
+// A Decision is the outcome of an order check with the figures behind it, in Currency; Headroom and
+// the credits are at the check's scale.
 type Decision struct {
 	Outcome Outcome
-	// Reason says in a sentence why, with the figures.
+	// Reason says in a sentence why, with the figures: "credit 1501.06 CNY exceeds headroom 950.00
+	// CNY; a 40% deposit brings it to 900.64 CNY".
 	Reason string
-	// Limit is the buyer's credit line, Exposure what it owes or will owe now.
+	// Limit is the buyer's credit line and Exposure what it owes or will owe now, as given.
 	Limit, Exposure decimal.Decimal
 	// Headroom is Limit - Exposure floored at zero: what the buyer may still take on credit. A buyer
 	// over its limit has no headroom (by how much it is over is Exposure - Limit).
@@ -110,7 +111,7 @@ type Decision struct {
 	Credit   decimal.Decimal
 	Currency string
 	// BalanceDays are the days after delivery the proposals keep for the balance: the order's
-	// share-weighted credit days, rounded half up; 0 when the order adds no credit.
+	// share-weighted credit days, rounded half up; 0 when the order has no credit installment.
 	BalanceDays int
 	// AsPlaced is the order on its own terms, for comparison with the proposals: its on-order share
 	// as Deposit, its credit, and its price when CheckOptions.Pricing is set.
