@@ -14,21 +14,6 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Order check (授信审批 of one order): does the credit an order adds fit within what is left of the
-// buyer's credit line, and if not, which payment terms would make it fit?
-//
-// The credit an order adds is the part of its total due after delivery (R16): the installments due
-// on delivery with Days > 0. Prepaid money and cash on delivery (现款现货) add none, so an order on
-// such terms is approved whatever the limit.
-//
-// When the credit does not fit, CheckOrder proposes a deposit (定金): the smallest multiple of
-// CheckOptions.DepositStep (5%, 10%, ..., 95%) paid on order that brings the credit within the
-// headroom, the balance due BalanceDays after delivery. A proposal replaces the whole payment
-// schedule with b2bkit.DepositBalance(deposit, BalanceDays); the balance keeps the order's credit
-// days: the share-weighted average days of its credit installments, rounded half up to whole days
-// (one credit installment keeps its own days), so the money the seller finances is out as long, on
-// average, as the buyer asked. Cash on delivery is the fallback when no deposit below 100% fits.
-
 // An Outcome is what an order check decides. Its zero value is Reject, so a decision nobody filled
 // in approves nothing. Outcomes are ordered: Reject < Hold < Approve.
 type Outcome int
@@ -207,12 +192,20 @@ type checkInput struct {
 }
 
 // CheckOrder weighs an order against the buyer's credit line (授信): it approves the order when the
-// credit it adds fits within the headroom (limit less exposure), and otherwise proposes terms that
-// fit — the smallest deposit that does (Hold), or cash on delivery when no deposit below 100% does
-// or the limit is zero (Reject). An order that adds no credit is approved whatever the limit. A
-// larger deposit on the order never gives a lower outcome. The proposals' credit is worked out on
-// the order's total as placed, the figure the limit is weighed against; re-pricing does not change
-// it.
+// credit it adds (CreditAdded) fits within the headroom (limit less exposure), and otherwise
+// proposes terms that fit — the smallest deposit that does (Hold), or cash on delivery when no
+// deposit below 100% does or the limit is zero (Reject). An order that adds no credit, prepaid or
+// cash on delivery (现款现货, R16), is approved whatever the limit. A larger deposit on the order
+// never gives a lower outcome.
+//
+// A deposit proposal (定金) is the smallest multiple of CheckOptions.DepositStep (5%, 10%, ...,
+// 95%) paid on order that brings the credit within the headroom. It replaces the whole payment
+// schedule with b2bkit.DepositBalance(deposit, Decision.BalanceDays): the balance keeps the order's
+// credit days, the share-weighted average days of its credit installments rounded half up (a
+// single credit installment keeps its own days), so the money the seller finances is out as long,
+// on average, as the buyer asked. The deposit is rounded half up to the scale, as the order's
+// schedule would round it. The proposals' credit is worked out on the order's total as placed, the
+// figure the limit is weighed against; re-pricing does not change it.
 //
 // When opts.Pricing is set, the order as placed and every proposal are priced: every line is quoted
 // with the order's terms and the proposal's payment schedule, the buyer's tier and the limit's grade,

@@ -10,19 +10,11 @@ import (
 	"github.com/b2bkit/b2bkit"
 )
 
-// Monitoring (模型监控): is a scorecard still looking at the population it was built on, and does it
-// still tell good buyers from bad? These are statistics, in float64: PSI compares two distributions
-// of scores (or of one feature), KS and AUC measure how well scores separate buyers that went bad
-// from those that did not.
-//
-// Orientation: a higher score means better credit, and bad[i] says buyer i went bad (for instance
-// 90 days past due within the performance window). AUC is then the probability that a good buyer
-// scores above a bad one.
-
 // monPSIFloor is the share an empty bin counts as in PSI, so its logarithm stays finite.
 const monPSIFloor = 0.0001
 
-// PSI is the population stability index (群体稳定性指标) of actual against expected: the sum over
+// PSI is the population stability index (群体稳定性指标) of actual against expected — is the
+// scorecard still scoring the population it was built on? — for scores or for one feature: the sum over
 // bins of (a - e) x ln(a / e), where e and a are the shares of expected and of actual in the bin.
 // It is 0 when the shares agree and grows as they drift; ReadPSI says what a value means.
 //
@@ -203,7 +195,10 @@ func monSorted(scores []float64, bad []bool) []monPoint {
 	return pts
 }
 
-// KS is the Kolmogorov-Smirnov statistic of the scores: the largest gap, over all cut-off scores,
+// KS is the Kolmogorov-Smirnov statistic of a scorecard's scores (模型监控: does it still tell good
+// buyers from bad?): scores[i] is buyer i's score, higher meaning better credit, and bad[i] says
+// whether buyer i went bad (for instance 90 days past due within the performance window). KS is
+// the largest gap, over all cut-off scores,
 // between the share of bad buyers and the share of good buyers scoring at or below the cut-off.
 // It is in [0, 1]: 0 when the scores do not separate at all, 1 when every bad buyer scores below
 // every good one (or above: KS does not look at the orientation).

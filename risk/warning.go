@@ -12,21 +12,6 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Early warning (预警, R21): the signs, in a buyer's features, that its credit should be looked at
-// again before the next review — order volume dropping, payments slipping, penetration falling, a
-// key person leaving — and money 90 days past due. Each sign is a Warning with a stable code:
-//
-//	past_due_90         overdue_90_plus above WarningPolicy.PastDueAmount      alert  cut_limit
-//	key_person_gone     key_person_lost = 1                                    alert  freeze_limit
-//	payments_slipping   days_late_3m - days_late_prior_9m above SlippingDays   watch  review
-//	volume_falling      trend_3m_vs_9m below VolumeRatio                       watch  review
-//	penetration_falling penetration below penetration_prior by more than
-//	                    PenetrationDrop of it                                  info   review
-//
-// Without trend_3m_vs_9m (a buyer of less than a year), volume_falling compares
-// avg_monthly_value_3m with avg_monthly_value_12m instead. A feature that is missing, or absent
-// from the set, raises no warning: a new buyer is not a falling one.
-
 // The warning codes, in the order Warnings reports warnings of equal severity.
 const (
 	warnPastDue90          = "past_due_90"
@@ -146,8 +131,8 @@ type WarningPolicy struct {
 	// PenetrationDrop: penetration_falling when penetration fell below its prior value by more than
 	// this share of it (0.2: from 40% to below 32%). In [0, 1); zero means 0.2.
 	PenetrationDrop decimal.Decimal
-	// PastDueAmount: past_due_90 when more than this amount is unpaid 90 days or more past due.
-	// >= 0; zero, the default, means any amount.
+	// PastDueAmount: past_due_90 when more than this amount, in the feature set's currency, is
+	// unpaid 90 days or more past due. >= 0; zero, the default, means any amount.
 	PastDueAmount decimal.Decimal
 	// Off lists codes of signs not to raise.
 	Off []string
@@ -268,11 +253,25 @@ func (p WarningPolicy) warnResolved() WarningPolicy {
 	return p
 }
 
-// Warnings reads the early-warning signs (R21) in a buyer's features under policy p (nil means
-// DefaultWarningPolicy), most severe first and, among equals, in the order of the codes in the
-// package's table (past_due_90, key_person_gone, payments_slipping, volume_falling,
-// penetration_falling). A missing or absent feature raises nothing. An invalid policy is an error
-// matching b2bkit.ErrInvalid.
+// Warnings reads the early-warning signs (预警, R21) in a buyer's features under policy p (nil
+// means DefaultWarningPolicy): the signs that its credit should be looked at again before the next
+// review — order volume dropping, payments slipping, penetration falling, a key person leaving —
+// and money 90 days past due. Each is a Warning with a stable code:
+//
+//	code                fires when                                          severity action
+//	past_due_90         overdue_90_plus > PastDueAmount                     alert    cut_limit
+//	key_person_gone     key_person_lost > 0 (1: a key person left)          alert    freeze_limit
+//	payments_slipping   days_late_3m - days_late_prior_9m > SlippingDays    watch    review
+//	volume_falling      trend_3m_vs_9m < VolumeRatio                        watch    review
+//	penetration_falling penetration_prior - penetration >
+//	                    PenetrationDrop x penetration_prior                 info     review
+//
+// Without trend_3m_vs_9m (a buyer of less than a year), volume_falling compares
+// avg_monthly_value_3m with VolumeRatio x avg_monthly_value_12m instead. A feature that is
+// missing, or absent from the set, raises nothing: a new buyer is not a falling one.
+//
+// The warnings come most severe first and, among equals, in the order of the table. An invalid
+// policy is an error matching b2bkit.ErrInvalid.
 func Warnings(f FeatureSet, p *WarningPolicy) ([]Warning, error) {
 	pol := DefaultWarningPolicy()
 	if p != nil {
