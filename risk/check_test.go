@@ -448,3 +448,42 @@ func TestCheckOrder_ValidatesAsOrderValidate(t *testing.T) {
 		})
 	}
 }
+
+// CreditAdded rounds and splits the total as the order's own schedule does, at any scale.
+func TestR16_CreditAddedIsTheScheduledCredit(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 16))
+	terms := []b2bkit.PaymentTerms{
+		b2bkit.Net(30), b2bkit.Prepaid(), b2bkit.CashOnDelivery(),
+		b2bkit.DepositBalance(dectest.Dec("0.333"), 45),
+		checkTerms(t, "0.1", "order", 0, "0.2", "delivery", 0, "0.3", "delivery", 30, "0.4", "delivery", 60),
+		checkTerms(t, "0.5", "order", 10, "0.123456789", "delivery", 7, "0.376543211", "delivery", 90),
+		// shares of more than 12 places take the decimal path
+		checkTerms(t, "0.1234567890123", "order", 0, "0.8765432109877", "delivery", 30),
+	}
+	for range 500 {
+		var lines []string
+		for range 1 + rng.IntN(5) {
+			lines = append(lines, "sku", decimal.New(int64(1+rng.IntN(100_000)), -int32(rng.IntN(4))).String(),
+				decimal.New(int64(rng.IntN(1_000_000)), -int32(rng.IntN(5))).String())
+		}
+		o := checkOrder(terms[rng.IntN(len(terms))], lines...)
+		scale := int32(rng.IntN(5))
+		got, err := risk.CreditAdded(o, scale)
+		require.NoError(t, err)
+		dues, err := o.Schedule(scale)
+		require.NoError(t, err)
+		want := decimal.Zero
+		for _, d := range dues {
+			if d.Installment.Due == b2bkit.OnDelivery && d.Installment.Days > 0 {
+				want = want.Add(d.Amount)
+			}
+		}
+		dectest.RequireEqual(t, want, got, "order %v at scale %d", lines, scale)
+		// and CheckOrder at that scale reports the same credit (its scale 0 means 2)
+		if scale > 0 {
+			d, err := risk.CheckOrder(context.Background(), checkInput(o, "0", "0"), &risk.CheckOptions{Scale: scale})
+			require.NoError(t, err)
+			dectest.RequireEqual(t, want, d.Credit)
+		}
+	}
+}
