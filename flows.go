@@ -136,15 +136,15 @@ func (o Order) Validate() error {
 		errs = append(errs, Invalid("lines", "must have at most %d lines", MaxLines))
 	default:
 		for i, l := range o.Lines {
-			f := fmt.Sprintf("lines[%d]", i)
+			// The field path is built only for a line that is wrong: a valid order costs nothing.
 			if l.SKU == "" {
-				errs = append(errs, Invalid(f+".sku", "must be set"))
+				errs = append(errs, Invalid(lineField(i, "sku"), "must be set"))
 			}
 			if l.Quantity.Sign() <= 0 {
-				errs = append(errs, Invalid(f+".quantity", "must be > 0"))
+				errs = append(errs, Invalid(lineField(i, "quantity"), "must be > 0"))
 			}
 			if l.UnitPrice.Sign() < 0 {
-				errs = append(errs, Invalid(f+".unit_price", "must be >= 0"))
+				errs = append(errs, Invalid(lineField(i, "unit_price"), "must be >= 0"))
 			}
 		}
 	}
@@ -178,6 +178,9 @@ func (o Order) Equal(p Order) bool {
 	}
 	return true
 }
+
+// lineField is the path of a field of line i: "lines[2].quantity".
+func lineField(i int, field string) string { return fmt.Sprintf("lines[%d].%s", i, field) }
 
 func appendParties(errs []error, fa string, a CompanyID, fb string, b CompanyID) []error {
 	if a == "" {
@@ -290,18 +293,17 @@ func (s Shipment) Validate() error {
 		if i >= MaxLines {
 			break
 		}
-		f := fmt.Sprintf("lines[%d]", i)
 		if l.SKU == "" {
-			errs = append(errs, Invalid(f+".sku", "must be set"))
+			errs = append(errs, Invalid(lineField(i, "sku"), "must be set"))
 		}
 		if l.Shipped.Sign() <= 0 {
-			errs = append(errs, Invalid(f+".shipped", "must be > 0"))
+			errs = append(errs, Invalid(lineField(i, "shipped"), "must be > 0"))
 		}
 		switch {
 		case l.Received.Sign() < 0:
-			errs = append(errs, Invalid(f+".received", "must be >= 0"))
+			errs = append(errs, Invalid(lineField(i, "received"), "must be >= 0"))
 		case l.Received.Cmp(l.Shipped) > 0:
-			errs = append(errs, Invalid(f+".received", "must not exceed shipped"))
+			errs = append(errs, Invalid(lineField(i, "received"), "must not exceed shipped"))
 		case l.Received.Sign() > 0:
 			anyReceived = true
 		}

@@ -307,3 +307,19 @@ func TestParseWord(t *testing.T) {
 	var c b2bkit.Channel
 	require.ErrorIs(t, c.UnmarshalText(nil), b2bkit.ErrInvalid)
 }
+
+// A valid record validates without allocating: risk checks every record of a trade or a history,
+// and a field path built for a line that is fine would be paid on every one of them.
+func TestValidRecordsValidateWithoutAllocating(t *testing.T) {
+	o, s, inv, p := order(), shipment(), invoice(), payment()
+	require.NoError(t, o.Validate())
+	require.NoError(t, s.Validate())
+	require.NoError(t, inv.Validate())
+	require.NoError(t, p.Validate())
+	for name, validate := range map[string]func() error{
+		"order": o.Validate, "shipment": s.Validate, "invoice": inv.Validate, "payment": p.Validate,
+	} {
+		allocs := testing.AllocsPerRun(100, func() { _ = validate() })
+		assert.Zero(t, allocs, name)
+	}
+}

@@ -137,10 +137,8 @@ func CreditAdded(o b2bkit.Order, scale int32) (decimal.Decimal, error) {
 	if scale < 0 || scale > b2bkit.MaxScale {
 		return decimal.Zero, fmt.Errorf("risk: %w", b2bkit.Invalid("scale", "must be between 0 and %d", b2bkit.MaxScale))
 	}
-	if !checkPlainlyValid(&o) {
-		if err := o.Validate(); err != nil {
-			return decimal.Zero, fmt.Errorf("risk: %w", b2bkit.InField("order", err))
-		}
+	if err := o.Validate(); err != nil {
+		return decimal.Zero, fmt.Errorf("risk: %w", b2bkit.InField("order", err))
 	}
 	if units, ok := checkTotalMinor(o.Lines, scale); ok {
 		if credit, ok := checkCreditMinor(o.Terms.Payment, units); ok {
@@ -366,10 +364,8 @@ func checkPrepare(c *OrderCheck, opts *CheckOptions) (checkInput, error) {
 		in.stepUnits = u
 	}
 	o := &c.Order
-	if !checkPlainlyValid(o) {
-		if err := o.Validate(); err != nil {
-			errs = append(errs, b2bkit.InField("order", err))
-		}
+	if err := o.Validate(); err != nil {
+		errs = append(errs, b2bkit.InField("order", err))
 	}
 	if c.Limit.Currency != o.Currency {
 		errs = append(errs, b2bkit.Invalid("limit.currency", "is %q, the order's is %q", b2bkit.Echo(c.Limit.Currency), b2bkit.Echo(o.Currency)))
@@ -417,24 +413,6 @@ func checkPrepare(c *OrderCheck, opts *CheckOptions) (checkInput, error) {
 	in.credit = credit
 	in.onOrder, in.balanceDays = checkTermsFigures(p)
 	return in, nil
-}
-
-// checkPlainlyValid reports, without allocating, whether o passes every check of Order.Validate
-// in the ordinary way; anything else goes to Order.Validate, which has the last word and names the
-// problem. Order.Validate builds a field name for every line, valid or not, and CheckOrder runs on
-// every order.
-func checkPlainlyValid(o *b2bkit.Order) bool {
-	if o.ID == "" || o.Buyer == "" || o.Seller == "" || o.Buyer == o.Seller ||
-		len(o.Lines) == 0 || len(o.Lines) > b2bkit.MaxLines || !o.Channel.Valid() || o.PlacedAt.IsZero() ||
-		b2bkit.ValidateCurrency(o.Currency) != nil || o.Terms.Validate() != nil {
-		return false
-	}
-	for _, l := range o.Lines {
-		if l.SKU == "" || l.Quantity.Sign() <= 0 || l.UnitPrice.Sign() < 0 {
-			return false
-		}
-	}
-	return true
 }
 
 // checkTotalMinor is the order total of lines rounded half up to scale places, in minor units,
