@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"math/bits"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
 	"github.com/shopspring/decimal"
 )
 
@@ -41,17 +44,20 @@ type Trade struct {
 // Errors match b2bkit.ErrInvalid and name the field. What is merely suspicious (a third party paying,
 // a duplicated invoice number, a foreign currency) is not an error: VerifyTrade reports it.
 func (t Trade) Validate() error {
-	errs := verifyValidate(t, nil)
+	errs := verifyValidate(t, nil, nil)
 	if len(errs) == 0 {
 		return nil
 	}
 	return fmt.Errorf("risk: %w", errors.Join(errs...))
 }
 
-// verifyValidate appends every problem of t to errs.
-func verifyValidate(t Trade, errs []error) []error {
-	if err := t.Order.Validate(); err != nil {
-		errs = append(errs, b2bkit.InField("order", err))
+// verifyValidate appends every problem of t to errs. When payInv is not nil, it fills it with the
+// index of each payment's invoice.
+func verifyValidate(t Trade, errs []error, payInv []int) []error {
+	if !verifyPlainOrder(t.Order) {
+		if err := t.Order.Validate(); err != nil {
+			errs = append(errs, b2bkit.InField("order", err))
+		}
 	}
 	id := t.Order.ID
 	if len(t.Shipments) > MaxTradeRecords {
@@ -64,8 +70,10 @@ func verifyValidate(t Trade, errs []error) []error {
 		return append(errs, b2bkit.Invalid("payments", "must have at most %d records", MaxTradeRecords))
 	}
 	for i, s := range t.Shipments {
-		if err := s.Validate(); err != nil {
-			errs = append(errs, b2bkit.InField(fmt.Sprintf("shipments[%d]", i), err))
+		if !verifyPlainShipment(s) {
+			if err := s.Validate(); err != nil {
+				errs = append(errs, b2bkit.InField(fmt.Sprintf("shipments[%d]", i), err))
+			}
 		}
 		if s.Order != "" && s.Order != id {
 			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("shipments[%d].order", i), "must be %s", b2bkit.Echo(string(id))))
@@ -77,13 +85,12 @@ func verifyValidate(t Trade, errs []error) []error {
 			}
 		}
 	}
-	positive := decimal.Zero
+	var positive, credited verifySum
 	for _, inv := range t.Invoices {
 		if inv.Amount.Sign() > 0 {
-			positive = positive.Add(inv.Amount)
+			positive.add(inv.Amount)
 		}
 	}
-	credited := decimal.Zero
 	for i, inv := range t.Invoices {
 		if err := inv.Validate(); err != nil {
 			errs = append(errs, b2bkit.InField(fmt.Sprintf("invoices[%d]", i), err))
@@ -92,9 +99,10 @@ func verifyValidate(t Trade, errs []error) []error {
 			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("invoices[%d].orders", i), "must be [%s]: an invoice of the trade bills its order only", b2bkit.Echo(string(id))))
 		}
 		if inv.IsCreditNote() {
-			credited = credited.Sub(inv.Amount)
-			if credited.Cmp(positive) > 0 {
-				errs = append(errs, b2bkit.Invalid(fmt.Sprintf("invoices[%d].amount", i), "credit notes of %s exceed the %s invoiced", credited, positive))
+			credited.add(inv.Amount.Neg())
+			if !verifyWithin(Tolerance{}, positive, credited) {
+				errs = append(errs, b2bkit.Invalid(fmt.Sprintf("invoices[%d].amount", i), "credit notes of %s exceed the %s invoiced",
+					credited.value(), positive.value()))
 			}
 		}
 	}
@@ -112,6 +120,9 @@ func verifyValidate(t Trade, errs []error) []error {
 			continue
 		}
 		k := verifyInvoiceIndex(t.Invoices, p.Invoice)
+		if payInv != nil {
+			payInv[i] = k
+		}
 		switch {
 		case k < 0:
 			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("payments[%d].invoice", i), "must be an invoice of the trade, not %q", b2bkit.Echo(string(p.Invoice))))
@@ -120,6 +131,48 @@ func verifyValidate(t Trade, errs []error) []error {
 		}
 	}
 	return errs
+}
+
+// verifyPlainOrder reports, without allocating, that o passes Order.Validate; false means "ask
+// Validate", which says what is wrong. Validate's cost (a field name per line) is paid only then.
+func verifyPlainOrder(o b2bkit.Order) bool {
+	if o.ID == "" || o.Buyer == "" || o.Seller == "" || o.Buyer == o.Seller || len(o.Lines) == 0 ||
+		len(o.Lines) > b2bkit.MaxLines || !o.Channel.Valid() || o.PlacedAt.IsZero() || !verifyPlainCurrency(o.Currency) {
+		return false
+	}
+	for _, l := range o.Lines {
+		if l.SKU == "" || l.Quantity.Sign() <= 0 || l.UnitPrice.Sign() < 0 {
+			return false
+		}
+	}
+	return o.Terms.Validate() == nil
+}
+
+// verifyPlainCurrency is b2bkit.ValidateCurrency(c) == nil without building the error.
+func verifyPlainCurrency(c string) bool {
+	return len(c) == 3 && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z' && c[2] >= 'A' && c[2] <= 'Z'
+}
+
+// verifyPlainShipment reports, without allocating, that s passes Shipment.Validate; false means
+// "ask Validate".
+func verifyPlainShipment(s b2bkit.Shipment) bool {
+	if s.ID == "" || s.Order == "" || s.Seller == "" || s.Buyer == "" || s.Seller == s.Buyer || len(s.Lines) == 0 ||
+		len(s.Lines) > b2bkit.MaxLines || s.ShippedAt.IsZero() || s.IsReceived() && s.ReceivedAt.Before(s.ShippedAt) {
+		return false
+	}
+	anyReceived := false
+	for _, l := range s.Lines {
+		if l.SKU == "" || l.Shipped.Sign() <= 0 || l.Received.Sign() < 0 {
+			return false
+		}
+		sh, ok1 := verifyUnits(l.Shipped)
+		r, ok2 := verifyUnits(l.Received)
+		if !ok1 || !ok2 || r > sh {
+			return false // Validate compares exactly
+		}
+		anyReceived = anyReceived || r > 0
+	}
+	return !anyReceived || s.IsReceived()
 }
 
 // verifyInvoiceIndex is the index of the first invoice numbered n, or -1.
@@ -429,10 +482,121 @@ func (v Verdict) Has(c Code) bool {
 	return false
 }
 
+// verifyScale is the scale at which VerifyTrade sums quantities and amounts as int64 units; a figure
+// with more places, or a sum beyond an int64, is carried exactly as a decimal instead.
+const verifyScale = 6
+
+// A verifySum is an exact sum: units at verifyScale, plus rest for what did not fit.
+type verifySum struct {
+	units int64
+	rest  decimal.Decimal
+	slow  bool
+}
+
+// verifyUnits is d in units of 10^-verifyScale, when that is exact and fits an int64.
+func verifyUnits(d decimal.Decimal) (int64, bool) {
+	c, ok := fastdec.Int64(d)
+	if !ok {
+		return 0, false
+	}
+	return verifyScaleUnits(c, d.Exponent())
+}
+
+// verifyScaleUnits is c x 10^exp in units of 10^-verifyScale, when exact and within an int64.
+func verifyScaleUnits(c int64, exp int32) (int64, bool) {
+	if c == 0 {
+		return 0, true
+	}
+	shift := int64(exp) + verifyScale
+	switch {
+	case shift < 0:
+		if shift < -18 {
+			return 0, false
+		}
+		p := int64(fastdec.Pow10(int(-shift)))
+		if c%p != 0 {
+			return 0, false
+		}
+		return c / p, true
+	case shift > 18:
+		return 0, false
+	}
+	neg, u := c < 0, uint64(c)
+	if neg {
+		u = -u
+	}
+	hi, lo := bits.Mul64(u, fastdec.Pow10(int(shift)))
+	if hi != 0 || lo > math.MaxInt64 {
+		return 0, false
+	}
+	if neg {
+		return -int64(lo), true
+	}
+	return int64(lo), true
+}
+
+// add adds d.
+func (s *verifySum) add(d decimal.Decimal) {
+	if u, ok := verifyUnits(d); ok {
+		if sum, ok := b2bkit.AddChecked(s.units, u); ok {
+			s.units = sum
+			return
+		}
+	}
+	s.rest, s.slow = s.rest.Add(d), true
+}
+
+// addUnits adds d, whose units u are already known when ok.
+func (s *verifySum) addUnits(u int64, ok bool, d decimal.Decimal) {
+	if ok {
+		if sum, ok := b2bkit.AddChecked(s.units, u); ok {
+			s.units = sum
+			return
+		}
+	}
+	s.rest, s.slow = s.rest.Add(d), true
+}
+
+// addProduct adds a x b.
+func (s *verifySum) addProduct(a, b decimal.Decimal) {
+	ca, oka := fastdec.Int64(a)
+	cb, okb := fastdec.Int64(b)
+	if oka && okb {
+		if c, ok := b2bkit.MulChecked(ca, cb); ok {
+			if u, ok := verifyScaleUnits(c, a.Exponent()+b.Exponent()); ok {
+				if sum, ok := b2bkit.AddChecked(s.units, u); ok {
+					s.units = sum
+					return
+				}
+			}
+		}
+	}
+	s.rest, s.slow = s.rest.Add(a.Mul(b)), true
+}
+
+// value is the sum as a decimal.
+func (s verifySum) value() decimal.Decimal {
+	if !s.slow {
+		return decimal.New(s.units, -verifyScale)
+	}
+	return decimal.New(s.units, -verifyScale).Add(s.rest)
+}
+
+// verifyWithin reports whether got exceeds want by no more than tol allows, reference want; without
+// a decimal operation when got does not exceed want.
+func verifyWithin(tol Tolerance, want, got verifySum) bool {
+	if !want.slow && !got.slow && want.units > math.MinInt64 {
+		if e, ok := b2bkit.AddChecked(got.units, -want.units); ok && e <= 0 {
+			return true
+		}
+	}
+	return tol.Allows(want.value(), got.value())
+}
+
 // verifySKU gathers one SKU's quantities over the trade.
 type verifySKU struct {
 	sku                        b2bkit.SKU
-	ordered, shipped, received decimal.Decimal
+	ordered, shipped, received verifySum
 	firstLine                  int
 }
 
@@ -445,6 +609,8 @@ type verifier struct {
 	// lineSKU is the index in skus of each order line's SKU; byName finds a SKU when there are many.
 	lineSKU []int
 	byName  map[b2bkit.SKU]int
+	// payInv is the index of each payment's invoice, found by Validate.
+	payInv []int
 }
 
 // VerifyTrade checks that the three flows of a trade agree (三流合一, R18) within tol and says how much
@@ -457,11 +623,12 @@ func VerifyTrade(t Trade, tol Tolerances) Verdict {
 	if err := tol.Validate(); err != nil {
 		errs = append(errs, b2bkit.InField("tolerances", errors.Unwrap(err)))
 	}
-	errs = verifyValidate(t, errs)
+	payInv := make([]int, len(t.Payments))
+	errs = verifyValidate(t, errs, payInv)
 	if len(errs) > 0 {
 		return Verdict{Status: Invalid, Err: fmt.Errorf("risk: %w", errors.Join(errs...))}
 	}
-	v := verifier{t: t, tol: tol}
+	v := verifier{t: t, tol: tol, payInv: payInv}
 	return v.run()
 }
 
@@ -474,11 +641,12 @@ func (v *verifier) add(code Code, kind string, id string, field, want, got, form
 func (v *verifier) indexOrder() {
 	o := v.t.Order
 	v.lineSKU = make([]int, len(o.Lines))
+	v.skus = make([]verifySKU, 0, len(o.Lines))
 	for i, l := range o.Lines {
 		k := v.skuIndex(l.SKU)
 		if k < 0 {
 			k = len(v.skus)
-			v.skus = append(v.skus, verifySKU{sku: l.SKU, ordered: l.Quantity, firstLine: i})
+			v.skus = append(v.skus, verifySKU{sku: l.SKU, firstLine: i})
 			if v.byName != nil || len(v.skus) > verifyLinearSKUs {
 				if v.byName == nil {
 					v.byName = make(map[b2bkit.SKU]int, len(o.Lines))
@@ -488,14 +656,13 @@ func (v *verifier) indexOrder() {
 				}
 				v.byName[l.SKU] = k
 			}
-		} else {
-			v.skus[k].ordered = v.skus[k].ordered.Add(l.Quantity)
 		}
+		v.skus[k].ordered.add(l.Quantity)
 		v.lineSKU[i] = k
 	}
 }
 
-// verifyLinearSKUs is how many SKUs are looked up by a scan before a map pays.
+// verifyLinearSKUs is how many SKUs or invoices are looked up by a scan before a map pays.
 const verifyLinearSKUs = 16
 
 // skuIndex is the index of sku in v.skus, or -1.
@@ -516,27 +683,30 @@ func (v *verifier) skuIndex(sku b2bkit.SKU) int {
 
 // receivedValue prices the received quantities with the order's lines: each SKU's quantity fills its
 // lines in order, and what exceeds them is priced at its last line.
-func (v *verifier) receivedValue() decimal.Decimal {
+func (v *verifier) receivedValue() verifySum {
 	o := v.t.Order
+	var value verifySum
 	left := make([]decimal.Decimal, len(v.skus))
-	last := make([]decimal.Decimal, len(v.skus))
+	last := make([]int, len(v.skus))
 	for k := range v.skus {
-		left[k] = v.skus[k].received
+		left[k] = v.skus[k].received.value()
 	}
-	value := decimal.Zero
 	for i, l := range o.Lines {
 		k := v.lineSKU[i]
-		last[k] = l.UnitPrice
+		last[k] = i
 		if left[k].Sign() <= 0 {
 			continue
 		}
-		take := decimal.Min(left[k], l.Quantity)
-		value = value.Add(take.Mul(l.UnitPrice))
+		take := l.Quantity
+		if left[k].Cmp(take) < 0 {
+			take = left[k]
+		}
+		value.addProduct(take, l.UnitPrice)
 		left[k] = left[k].Sub(take)
 	}
 	for k := range left {
 		if left[k].Sign() > 0 {
-			value = value.Add(left[k].Mul(last[k]))
+			value.addProduct(left[k], o.Lines[last[k]].UnitPrice)
 		}
 	}
 	return value
@@ -554,7 +724,7 @@ func (v *verifier) run() Verdict {
 		return a != o.Buyer && a != o.Seller && b != o.Buyer && b != o.Seller
 	}
 	placed := day(o.PlacedAt)
-	placedWant := "placed " + date(o.PlacedAt)
+	placedWant := func() string { return "placed " + date(o.PlacedAt) }
 	oid := string(o.ID)
 	v.indexOrder()
 
@@ -587,7 +757,7 @@ func (v *verifier) run() Verdict {
 			firstShip = sd
 		}
 		if early(sd, placed) {
-			v.add(CodeDatesOutOfOrder, "shipment", sid, "shipped_at", placedWant, "shipped "+date(s.ShippedAt),
+			v.add(CodeDatesOutOfOrder, "shipment", sid, "shipped_at", placedWant(), "shipped "+date(s.ShippedAt),
 				"the goods left before the order was placed")
 		}
 		if !s.IsReceived() {
@@ -601,12 +771,14 @@ func (v *verifier) run() Verdict {
 					"sku "+b2bkit.Echo(string(l.SKU)), "the shipment carries goods the order does not list")
 				continue
 			}
-			v.skus[k].shipped = v.skus[k].shipped.Add(l.Shipped)
+			sh, okS := verifyUnits(l.Shipped)
+			r, okR := verifyUnits(l.Received)
+			v.skus[k].shipped.addUnits(sh, okS, l.Shipped)
 			if l.Received.Sign() > 0 {
 				anyReceived = true
-				v.skus[k].received = v.skus[k].received.Add(l.Received)
+				v.skus[k].received.addUnits(r, okR, l.Received)
 			}
-			if s.IsReceived() && !tol.Quantity.allowsExcess(l.Shipped.Sub(l.Received), l.Shipped) {
+			if s.IsReceived() && !(okS && okR && r >= sh) && !tol.Quantity.allowsExcess(l.Shipped.Sub(l.Received), l.Shipped) {
 				v.add(CodeShippedNotReceived, "shipment", sid, fmt.Sprintf("lines[%d].received", li), "shipped "+l.Shipped.String(),
 					"received "+l.Received.String(), "%s of %s shipped were not received", l.Shipped.Sub(l.Received), b2bkit.Echo(string(l.SKU)))
 			}
@@ -619,27 +791,28 @@ func (v *verifier) run() Verdict {
 	}
 	for k := range v.skus {
 		s := &v.skus[k]
-		if !tol.Quantity.Allows(s.ordered, s.shipped) {
-			v.add(CodeShippedAboveOrdered, "order", oid, fmt.Sprintf("lines[%d].quantity", s.firstLine), "ordered "+s.ordered.String(),
-				"shipped "+s.shipped.String(), "more %s was shipped than ordered", b2bkit.Echo(string(s.sku)))
+		if !verifyWithin(tol.Quantity, s.ordered, s.shipped) {
+			v.add(CodeShippedAboveOrdered, "order", oid, fmt.Sprintf("lines[%d].quantity", s.firstLine), "ordered "+s.ordered.value().String(),
+				"shipped "+s.shipped.value().String(), "more %s was shipped than ordered", b2bkit.Echo(string(s.sku)))
 		}
 	}
 
 	// Capital flow: invoices, then payments against them.
 	invs := v.t.Invoices
 	counted := make([]bool, len(invs))
-	paidOn := make([]decimal.Decimal, len(invs))
-	var numbers map[b2bkit.InvoiceNumber]struct{}
+	paidOn := make([]verifySum, len(invs))
+	// numbers holds the numbers seen when there are many invoices.
+	var numbers map[b2bkit.InvoiceNumber]bool
 	if len(invs) > verifyLinearSKUs {
-		numbers = make(map[b2bkit.InvoiceNumber]struct{}, len(invs))
+		numbers = make(map[b2bkit.InvoiceNumber]bool, len(invs))
 	}
-	invoiced := decimal.Zero
+	var invoiced verifySum
 	for i, inv := range invs {
 		n := string(inv.Number)
 		dup := false
 		if numbers != nil {
-			_, dup = numbers[inv.Number]
-			numbers[inv.Number] = struct{}{}
+			dup = numbers[inv.Number]
+			numbers[inv.Number] = true
 		} else {
 			dup = verifyInvoiceIndex(invs[:i], inv.Number) >= 0
 		}
@@ -669,10 +842,10 @@ func (v *verifier) run() Verdict {
 			continue
 		}
 		counted[i] = true
-		invoiced = invoiced.Add(inv.Amount)
+		invoiced.add(inv.Amount)
 		id := day(inv.IssuedAt)
 		if early(id, placed) {
-			v.add(CodeDatesOutOfOrder, "invoice", n, "issued_at", placedWant, "issued "+date(inv.IssuedAt),
+			v.add(CodeDatesOutOfOrder, "invoice", n, "issued_at", placedWant(), "issued "+date(inv.IssuedAt),
 				"the invoice was issued before the order was placed")
 		}
 		if !inv.IsCreditNote() && len(v.t.Shipments) > 0 && early(id, firstShip) {
@@ -680,8 +853,8 @@ func (v *verifier) run() Verdict {
 				"issued "+date(inv.IssuedAt), "the invoice was issued before any goods left")
 		}
 	}
-	paid := decimal.Zero
-	for _, p := range v.t.Payments {
+	var paid verifySum
+	for pi, p := range v.t.Payments {
 		pid := string(p.ID)
 		if unrelated(p.Payer, p.Payee) {
 			notATrade = true
@@ -699,7 +872,7 @@ func (v *verifier) run() Verdict {
 				"the money went to someone other than the seller")
 		}
 		if early(day(p.PaidAt), placed) {
-			v.add(CodeDatesOutOfOrder, "payment", pid, "paid_at", placedWant, "paid "+date(p.PaidAt),
+			v.add(CodeDatesOutOfOrder, "payment", pid, "paid_at", placedWant(), "paid "+date(p.PaidAt),
 				"the payment was made before the order was placed")
 		}
 		if p.Currency != o.Currency {
@@ -707,49 +880,56 @@ func (v *verifier) run() Verdict {
 				"the payment is not in the order's currency; it is left out of the sums")
 			continue
 		}
-		if k := verifyInvoiceIndex(invs, p.Invoice); k >= 0 && counted[k] {
-			paidOn[k] = paidOn[k].Add(p.Amount)
-			paid = paid.Add(p.Amount)
+		if k := v.payInv[pi]; k >= 0 && counted[k] {
+			paidOn[k].add(p.Amount)
+			paid.add(p.Amount)
 		}
 	}
 	over := false
 	for k, inv := range invs {
-		if counted[k] && paidOn[k].Sign() > 0 && !tol.Amount.Allows(inv.Amount, paidOn[k]) {
+		if !counted[k] || paidOn[k].units == 0 && !paidOn[k].slow {
+			continue
+		}
+		var amount verifySum
+		amount.add(inv.Amount)
+		if !verifyWithin(tol.Amount, amount, paidOn[k]) {
 			over = true
 			v.add(CodePaymentAboveInvoiced, "invoice", string(inv.Number), "amount", "invoiced "+inv.Amount.String(),
-				"paid "+paidOn[k].String(), "more was paid against the invoice than it claims")
+				"paid "+paidOn[k].value().String(), "more was paid against the invoice than it claims")
 		}
 	}
-	if !over && !tol.Amount.Allows(invoiced, paid) {
-		v.add(CodePaymentAboveInvoiced, "order", oid, "payments", "invoiced "+invoiced.String(), "paid "+paid.String(),
+	if !over && !verifyWithin(tol.Amount, invoiced, paid) {
+		v.add(CodePaymentAboveInvoiced, "order", oid, "payments", "invoiced "+invoiced.value().String(), "paid "+paid.value().String(),
 			"more was paid than the invoices net to after credit notes")
 	}
 
 	// The trade's totals.
-	ordered := o.Total()
+	var ordered verifySum
+	for _, l := range o.Lines {
+		ordered.addProduct(l.Quantity, l.UnitPrice)
+	}
 	received := v.receivedValue()
-	if !tol.Amount.Allows(received, invoiced) {
-		v.add(CodeReceivedLessThanInvoiced, "order", oid, "invoices", "received "+received.String(), "invoiced "+invoiced.String(),
+	if !verifyWithin(tol.Amount, received, invoiced) {
+		v.add(CodeReceivedLessThanInvoiced, "order", oid, "invoices", "received "+received.value().String(), "invoiced "+invoiced.value().String(),
 			"the invoices claim more than the goods received are worth")
 	}
-	if !tol.Amount.Allows(ordered, invoiced) {
-		v.add(CodeInvoicedAboveOrdered, "order", oid, "invoices", "ordered "+ordered.String(), "invoiced "+invoiced.String(),
+	if !verifyWithin(tol.Amount, ordered, invoiced) {
+		v.add(CodeInvoicedAboveOrdered, "order", oid, "invoices", "ordered "+ordered.value().String(), "invoiced "+invoiced.value().String(),
 			"the invoices claim more than the order is worth")
 	}
-	unpaid := invoiced.Sub(paid)
-	if unpaid.Sign() < 0 {
-		unpaid = decimal.Zero
+	f := Financeable{Ordered: ordered.value(), Received: received.value(), Invoiced: invoiced.value(), Amount: decimal.Zero}
+	f.Unpaid = f.Invoiced.Sub(paid.value())
+	if f.Unpaid.Sign() < 0 {
+		f.Unpaid = decimal.Zero
 	}
-	verdict := Verdict{Status: Consistent, Exceptions: v.exc, Financeable: Financeable{
-		Ordered: ordered, Received: received, Invoiced: invoiced, Unpaid: unpaid, Amount: decimal.Zero,
-	}}
+	verdict := Verdict{Status: Consistent, Exceptions: v.exc, Financeable: f}
 	switch {
 	case notATrade:
 		verdict.Status = NotATrade
 	case len(v.exc) > 0:
 		verdict.Status = Exceptions
 	default:
-		verdict.Financeable.Amount = decimal.Min(ordered, received, invoiced, unpaid)
+		verdict.Financeable.Amount = decimal.Min(f.Ordered, f.Received, f.Invoiced, f.Unpaid)
 	}
 	return verdict
 }
