@@ -295,11 +295,10 @@ func (t *Tolerances) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// MaxConfigBytes is the largest JSON document the risk loaders read (LoadTolerances,
-// LoadHaircutSchedule).
-const MaxConfigBytes = 1 << 20
+// verifyMaxConfigBytes is the largest JSON document LoadTolerances and LoadHaircutSchedule read.
+const verifyMaxConfigBytes = 1 << 20
 
-// LoadTolerances reads tolerances from JSON (at most MaxConfigBytes; unknown fields rejected) and
+// LoadTolerances reads tolerances from JSON (at most 1 MiB; unknown fields rejected) and
 // validates them. Errors match b2bkit.ErrInvalid.
 func LoadTolerances(r io.Reader) (Tolerances, error) {
 	var t Tolerances
@@ -314,12 +313,12 @@ func LoadTolerances(r io.Reader) (Tolerances, error) {
 
 // verifyLoadJSON reads one bounded JSON document into v strictly.
 func verifyLoadJSON(r io.Reader, v any) error {
-	data, err := io.ReadAll(io.LimitReader(r, MaxConfigBytes+1))
+	data, err := io.ReadAll(io.LimitReader(r, verifyMaxConfigBytes+1))
 	if err != nil {
 		return fmt.Errorf("risk: reading: %w: %w", b2bkit.ErrInvalid, err)
 	}
-	if len(data) > MaxConfigBytes {
-		return fmt.Errorf("risk: %w", b2bkit.Invalid("", "json: document larger than %d bytes", MaxConfigBytes))
+	if len(data) > verifyMaxConfigBytes {
+		return fmt.Errorf("risk: %w", b2bkit.Invalid("", "json: document larger than %d bytes", verifyMaxConfigBytes))
 	}
 	if err := b2bkit.DecodeJSONStrict(data, v); err != nil {
 		return fmt.Errorf("risk: %w", err)

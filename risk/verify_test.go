@@ -389,7 +389,7 @@ func TestTolerances_JSONRoundTrip(t *testing.T) {
 		require.ErrorIs(t, err, b2bkit.ErrInvalid, bad)
 		require.True(t, strings.HasPrefix(err.Error(), "risk: "), err.Error())
 	}
-	_, err = risk.LoadTolerances(strings.NewReader(`{"days": 1}` + strings.Repeat(" ", risk.MaxConfigBytes)))
+	_, err = risk.LoadTolerances(strings.NewReader(`{"days": 1}` + strings.Repeat(" ", 1<<20)))
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)
 	_, err = risk.LoadTolerances(verifyFailingReader{})
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)
