@@ -2,12 +2,15 @@ package risk_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/matching"
 	"github.com/b2bkit/b2bkit/risk"
 	"github.com/shopspring/decimal"
 )
@@ -123,6 +126,69 @@ func FuzzLoadTolerances(f *testing.F) {
 		b2, _ := json.Marshal(back)
 		if !bytes.Equal(b, b2) {
 			t.Fatalf("round trip changed %s into %s", b, b2)
+		}
+	})
+}
+
+func FuzzLoadHaircutSchedule(f *testing.F) {
+	f.Add([]byte(`{"steps":[{"max_days":7,"haircut":"0.1"},{"max_days":30,"haircut":"0.2"}],"min_trades":5}`))
+	f.Add([]byte(`{"steps":[{"max_days":7,"haircut":0.1}]}`))
+	f.Add([]byte(`{"steps":null,"min_trades":-1}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := risk.LoadHaircutSchedule(bytes.NewReader(data))
+		if err != nil {
+			if !errors.Is(err, b2bkit.ErrInvalid) {
+				t.Fatalf("error does not match ErrInvalid: %v", err)
+			}
+			return
+		}
+		if err := s.Validate(); err != nil {
+			t.Fatalf("loaded an invalid schedule: %v", err)
+		}
+		b, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := risk.LoadHaircutSchedule(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("cannot read back %s: %v", b, err)
+		}
+		b2, _ := json.Marshal(back)
+		if !bytes.Equal(b, b2) {
+			t.Fatalf("round trip changed %s into %s", b, b2)
+		}
+	})
+}
+
+func FuzzGoodsEligibility(f *testing.F) {
+	f.Add(int64(500), uint8(0), int64(2000), int64(11850), int64(11900), 40, false, uint8(1), true, 30)
+	f.Add(int64(7), uint8(3), int64(1), int64(1), int64(0), 0, true, uint8(0), false, 1)
+	f.Fuzz(func(t *testing.T, qty int64, places uint8, volume, median, mean int64, count int, thin bool, kind uint8, verified bool, windowDays int) {
+		v := &eligibilityValuer{ref: matching.Reference{Currency: "CNY", Count: count, Thin: thin,
+			Volume: verifyFuzzDec(volume, places), Median: decimal.New(median, -2), Mean: decimal.New(mean, -2)}}
+		g := eligibilityGoods()
+		g.Quantity = verifyFuzzDec(qty, places)
+		g.Window = time.Duration(windowDays) * 24 * time.Hour
+		g.Custody.Kind = risk.CustodyKind(kind)
+		g.Custody.Verified = verified
+		d, err := risk.GoodsEligibility(context.Background(), v, g, risk.DefaultHaircutSchedule(), eligibilityOpts())
+		if err != nil {
+			if !errors.Is(err, b2bkit.ErrInvalid) || v.calls != 0 {
+				t.Fatalf("error %v after %d calls", err, v.calls)
+			}
+			return
+		}
+		if v.calls != 1 {
+			t.Fatalf("%d calls to the valuer", v.calls)
+		}
+		if d.Eligible != (d.Failed == 0) || d.Code == "" || d.Reason == "" {
+			t.Fatalf("inconsistent decision %+v", d)
+		}
+		if d.Advance.Sign() < 0 || d.Advance.Cmp(d.Value) > 0 {
+			t.Fatalf("advance %s outside [0, value %s]", d.Advance, d.Value)
+		}
+		if d.Eligible && (d.DaysToSell < 0 || d.DaysToSell > 90) {
+			t.Fatalf("eligible after %d days to sell", d.DaysToSell)
 		}
 	})
 }
