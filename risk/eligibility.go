@@ -137,26 +137,27 @@ func ChainEligibility(links []Trade, tol Tolerances) (Eligibility, error) {
 				Reason: fmt.Sprintf("order %s is sold by %s, not by %s who bought order %s", b2bkit.Echo(string(next.ID)),
 					b2bkit.Echo(string(next.Seller)), b2bkit.Echo(string(prev.Buyer)), b2bkit.Echo(string(prev.ID)))}, nil
 		}
+		bought, sold := eligibilityQuantities(prev), eligibilityQuantities(next)
 		for j, l := range next.Lines {
-			if prev.Quantity(l.SKU).IsZero() {
+			if _, ok := bought[l.SKU]; !ok {
 				return Eligibility{Code: CodeChainGoodsMismatch, Field: fmt.Sprintf("%s.lines[%d].sku", f, j),
 					Reason: fmt.Sprintf("order %s resells %s, which order %s did not buy", b2bkit.Echo(string(next.ID)),
 						b2bkit.Echo(string(l.SKU)), b2bkit.Echo(string(prev.ID)))}, nil
 			}
 		}
 		for j, l := range prev.Lines {
-			if next.Quantity(l.SKU).IsZero() {
+			if _, ok := sold[l.SKU]; !ok {
 				return Eligibility{Code: CodeChainGoodsMismatch, Field: f + ".lines",
 					Reason: fmt.Sprintf("order %s does not resell %s bought by order %s (line %d)", b2bkit.Echo(string(next.ID)),
 						b2bkit.Echo(string(l.SKU)), b2bkit.Echo(string(prev.ID)), j)}, nil
 			}
 		}
 		for j, l := range next.Lines {
-			bought, sold := prev.Quantity(l.SKU), next.Quantity(l.SKU)
-			if !tol.Quantity.allowsExcess(bought.Sub(sold).Abs(), bought) {
+			b, s := bought[l.SKU], sold[l.SKU]
+			if !tol.Quantity.allowsExcess(b.Sub(s).Abs(), b) {
 				return Eligibility{Code: CodeChainQuantityMismatch, Field: fmt.Sprintf("%s.lines[%d].quantity", f, j),
-					Reason: fmt.Sprintf("order %s sells %s of %s, order %s bought %s", b2bkit.Echo(string(next.ID)), sold,
-						b2bkit.Echo(string(l.SKU)), b2bkit.Echo(string(prev.ID)), bought)}, nil
+					Reason: fmt.Sprintf("order %s sells %s of %s, order %s bought %s", b2bkit.Echo(string(next.ID)), s,
+						b2bkit.Echo(string(l.SKU)), b2bkit.Echo(string(prev.ID)), b)}, nil
 			}
 		}
 		loc := prev.PlacedAt.Location()
@@ -172,6 +173,15 @@ func ChainEligibility(links []Trade, tol Tolerances) (Eligibility, error) {
 	}
 	return Eligibility{Eligible: true, Code: CodeChainLinked,
 		Reason: fmt.Sprintf("%d linked trades: %s", len(links), strings.Join(path, " -> "))}, nil
+}
+
+// eligibilityQuantities is the quantity of each SKU of an order, over its lines.
+func eligibilityQuantities(o b2bkit.Order) map[b2bkit.SKU]decimal.Decimal {
+	q := make(map[b2bkit.SKU]decimal.Decimal, len(o.Lines))
+	for _, l := range o.Lines {
+		q[l.SKU] = q[l.SKU].Add(l.Quantity)
+	}
+	return q
 }
 
 // A Valuer prices goods from the platform's trades (判得准): the reference price of sku under the

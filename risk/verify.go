@@ -69,6 +69,15 @@ func verifyValidate(t Trade, errs []error, payInv []int) []error {
 	if len(t.Payments) > MaxTradeRecords {
 		return append(errs, b2bkit.Invalid("payments", "must have at most %d records", MaxTradeRecords))
 	}
+	shipFirst := verifyFirsts(len(t.Shipments), func(i int) b2bkit.ShipmentID { return t.Shipments[i].ID })
+	payFirst := verifyFirsts(len(t.Payments), func(i int) b2bkit.PaymentID { return t.Payments[i].ID })
+	var invFirst map[b2bkit.InvoiceNumber]int
+	if len(t.Invoices) > verifyLinearSKUs {
+		invFirst = make(map[b2bkit.InvoiceNumber]int, len(t.Invoices))
+		for i := len(t.Invoices) - 1; i >= 0; i-- {
+			invFirst[t.Invoices[i].Number] = i
+		}
+	}
 	for i, s := range t.Shipments {
 		if !verifyPlainShipment(s) {
 			if err := s.Validate(); err != nil {
@@ -78,11 +87,8 @@ func verifyValidate(t Trade, errs []error, payInv []int) []error {
 		if s.Order != "" && s.Order != id {
 			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("shipments[%d].order", i), "must be %s", b2bkit.Echo(string(id))))
 		}
-		for j := range i {
-			if s.ID != "" && t.Shipments[j].ID == s.ID {
-				errs = append(errs, b2bkit.Invalid(fmt.Sprintf("shipments[%d].id", i), "duplicates shipments[%d]", j))
-				break
-			}
+		if j := verifyFirst(shipFirst, i, func(j int) bool { return t.Shipments[j].ID == s.ID }); s.ID != "" && j != i {
+			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("shipments[%d].id", i), "duplicates shipments[%d]", j))
 		}
 	}
 	var positive, credited verifySum
@@ -110,16 +116,18 @@ func verifyValidate(t Trade, errs []error, payInv []int) []error {
 		if err := p.Validate(); err != nil {
 			errs = append(errs, b2bkit.InField(fmt.Sprintf("payments[%d]", i), err))
 		}
-		for j := range i {
-			if p.ID != "" && t.Payments[j].ID == p.ID {
-				errs = append(errs, b2bkit.Invalid(fmt.Sprintf("payments[%d].id", i), "duplicates payments[%d]", j))
-				break
-			}
+		if j := verifyFirst(payFirst, i, func(j int) bool { return t.Payments[j].ID == p.ID }); p.ID != "" && j != i {
+			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("payments[%d].id", i), "duplicates payments[%d]", j))
 		}
 		if p.Invoice == "" {
 			continue
 		}
-		k := verifyInvoiceIndex(t.Invoices, p.Invoice)
+		k, ok := invFirst[p.Invoice]
+		if invFirst == nil {
+			k = verifyInvoiceIndex(t.Invoices, p.Invoice)
+		} else if !ok {
+			k = -1
+		}
 		if payInv != nil {
 			payInv[i] = k
 		}
@@ -173,6 +181,39 @@ func verifyPlainShipment(s b2bkit.Shipment) bool {
 		anyReceived = anyReceived || r > 0
 	}
 	return !anyReceived || s.IsReceived()
+}
+
+// verifyFirsts gives, for each of n ids, the index of the first equal id, when n is too large for
+// verifyFirst to scan; nil otherwise.
+func verifyFirsts[K ~string](n int, id func(i int) K) []int {
+	if n <= verifyLinearSKUs {
+		return nil
+	}
+	first := make([]int, n)
+	seen := make(map[K]int, n)
+	for i := range n {
+		k := id(i)
+		if j, ok := seen[k]; ok {
+			first[i] = j
+			continue
+		}
+		seen[k], first[i] = i, i
+	}
+	return first
+}
+
+// verifyFirst is the index of the first record before or at i for which same is true (i itself
+// when none before is), from firsts when verifyFirsts made them.
+func verifyFirst(firsts []int, i int, same func(j int) bool) int {
+	if firsts != nil {
+		return firsts[i]
+	}
+	for j := range i {
+		if same(j) {
+			return j
+		}
+	}
+	return i
 }
 
 // verifyInvoiceIndex is the index of the first invoice numbered n, or -1.

@@ -3,6 +3,7 @@ package risk_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -439,4 +440,50 @@ func TestR18_ManySKUsUseTheSameRules(t *testing.T) {
 	require.Equal(t, "lines[0].quantity", v.Exceptions[0].Field)
 	require.Equal(t, "ordered 15", v.Exceptions[0].Want)
 	require.Equal(t, "shipped 16", v.Exceptions[0].Got)
+}
+
+func TestR18_ManyRecordsUseTheSameRules(t *testing.T) {
+	// More records than a scan handles: duplicates and references are found through maps, with the
+	// same answers.
+	build := func() risk.Trade {
+		tr := verifyCleanTrade()
+		tr.Order.Lines = tr.Order.Lines[:1] // 100 RICE at 12.50
+		tr.Shipments, tr.Invoices, tr.Payments = nil, nil, nil
+		for i := range 20 {
+			tr.Shipments = append(tr.Shipments, b2bkit.Shipment{ID: b2bkit.ShipmentID(fmt.Sprint("S-", i)), Order: "O-1", Seller: "S-1", Buyer: "B-1",
+				ShippedAt: verifyDay(1), ReceivedAt: verifyDay(2),
+				Lines: []b2bkit.ShipmentLine{{SKU: "RICE", Shipped: dectest.Dec("5"), Received: dectest.Dec("5")}}})
+			n := b2bkit.InvoiceNumber(fmt.Sprint("INV-", i))
+			tr.Invoices = append(tr.Invoices, verifyInvoice(n, "62.50", 3))
+			tr.Payments = append(tr.Payments, verifyPayment(b2bkit.PaymentID(fmt.Sprint("P-", i)), n, "62.50", 20))
+		}
+		return tr
+	}
+	v := risk.VerifyTrade(build(), risk.Tolerances{})
+	verifyRequireCodes(t, v)
+	dectest.RequireEqual(t, dectest.Dec("1250"), v.Financeable.Invoiced)
+	dectest.RequireEqual(t, decimal.Zero, v.Financeable.Unpaid)
+
+	tr := build()
+	tr.Invoices[17].Number = "INV-4"
+	tr.Payments[17].Invoice = "INV-4"
+	v = risk.VerifyTrade(tr, risk.Tolerances{})
+	// INV-4 is counted once; the payments against it add to 125.00 against its 62.50.
+	verifyRequireCodes(t, v, risk.CodeDuplicateInvoiceNumber, risk.CodePaymentAboveInvoiced)
+	dectest.RequireEqual(t, dectest.Dec("1187.5"), v.Financeable.Invoiced)
+
+	for _, c := range []struct {
+		change func(*risk.Trade)
+		field  string
+	}{
+		{func(tr *risk.Trade) { tr.Shipments[19].ID = "S-3" }, "shipments[19].id: duplicates shipments[3]"},
+		{func(tr *risk.Trade) { tr.Payments[18].ID = "P-0" }, "payments[18].id: duplicates payments[0]"},
+		{func(tr *risk.Trade) { tr.Payments[5].Invoice = "INV-99" }, "payments[5].invoice: must be an invoice of the trade"},
+	} {
+		tr := build()
+		c.change(&tr)
+		v := risk.VerifyTrade(tr, risk.Tolerances{})
+		require.Equal(t, risk.Invalid, v.Status)
+		require.ErrorContains(t, v.Err, c.field)
+	}
 }
