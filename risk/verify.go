@@ -614,6 +614,21 @@ func (s *verifySum) addProduct(a, b decimal.Decimal) {
 	s.rest, s.slow = s.rest.Add(a.Mul(b)), true
 }
 
+// addUnitsProduct adds u units (of 10^-verifyScale) x b.
+func (s *verifySum) addUnitsProduct(u int64, b decimal.Decimal) {
+	if cb, ok := fastdec.Int64(b); ok {
+		if c, ok := b2bkit.MulChecked(u, cb); ok {
+			if w, ok := verifyScaleUnits(c, b.Exponent()-verifyScale); ok {
+				if sum, ok := b2bkit.AddChecked(s.units, w); ok {
+					s.units = sum
+					return
+				}
+			}
+		}
+	}
+	s.rest, s.slow = s.rest.Add(decimal.New(u, -verifyScale).Mul(b)), true
+}
+
 // value is the sum as a decimal.
 func (s verifySum) value() decimal.Decimal {
 	if !s.slow {
@@ -726,6 +741,40 @@ func (v *verifier) skuIndex(sku b2bkit.SKU) int {
 func (v *verifier) receivedValue() verifySum {
 	o := v.t.Order
 	var value verifySum
+	left := make([]int64, len(v.skus))
+	last := make([]int, len(v.skus))
+	for k := range v.skus {
+		if v.skus[k].received.slow {
+			return v.receivedValueExact()
+		}
+		left[k] = v.skus[k].received.units
+	}
+	for i, l := range o.Lines {
+		k := v.lineSKU[i]
+		last[k] = i
+		if left[k] <= 0 {
+			continue
+		}
+		q, ok := verifyUnits(l.Quantity)
+		if !ok {
+			return v.receivedValueExact()
+		}
+		take := min(left[k], q)
+		value.addUnitsProduct(take, l.UnitPrice)
+		left[k] -= take
+	}
+	for k := range left {
+		if left[k] > 0 {
+			value.addUnitsProduct(left[k], o.Lines[last[k]].UnitPrice)
+		}
+	}
+	return value
+}
+
+// receivedValueExact is receivedValue in decimals, for quantities beyond int64 units.
+func (v *verifier) receivedValueExact() verifySum {
+	o := v.t.Order
+	var value verifySum
 	left := make([]decimal.Decimal, len(v.skus))
 	last := make([]int, len(v.skus))
 	for k := range v.skus {
@@ -737,10 +786,7 @@ func (v *verifier) receivedValue() verifySum {
 		if left[k].Sign() <= 0 {
 			continue
 		}
-		take := l.Quantity
-		if left[k].Cmp(take) < 0 {
-			take = left[k]
-		}
+		take := decimal.Min(left[k], l.Quantity)
 		value.addProduct(take, l.UnitPrice)
 		left[k] = left[k].Sub(take)
 	}
@@ -958,8 +1004,9 @@ func (v *verifier) run() Verdict {
 			"the invoices claim more than the order is worth")
 	}
 	f := Financeable{Ordered: ordered.value(), Received: received.value(), Invoiced: invoiced.value(), Amount: decimal.Zero}
-	f.Unpaid = f.Invoiced.Sub(paid.value())
-	if f.Unpaid.Sign() < 0 {
+	if u, ok := b2bkit.AddChecked(invoiced.units, -paid.units); ok && !invoiced.slow && !paid.slow && paid.units > math.MinInt64 {
+		f.Unpaid = decimal.New(max(u, 0), -verifyScale)
+	} else if f.Unpaid = f.Invoiced.Sub(paid.value()); f.Unpaid.Sign() < 0 {
 		f.Unpaid = decimal.Zero
 	}
 	verdict := Verdict{Status: Consistent, Exceptions: v.exc, Financeable: f}

@@ -1,6 +1,7 @@
 package risk_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -43,6 +44,21 @@ func BenchmarkVerifyTrade(b *testing.B) {
 	for b.Loop() {
 		if v := risk.VerifyTrade(tr, risk.Tolerances{}); v.Status != risk.Consistent {
 			b.Fatal(v.Status)
+		}
+	}
+}
+
+func BenchmarkGoodsEligibilityOverBook(b *testing.B) {
+	book := eligibilityBook(b, eligibilityNow)
+	g := eligibilityGoods()
+	g.Quantity = decimal.NewFromInt(20)
+	opts := eligibilityOpts()
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		d, err := risk.GoodsEligibility(ctx, book, g, risk.DefaultHaircutSchedule(), opts)
+		if err != nil || !d.Eligible {
+			b.Fatal(err, d.Reason)
 		}
 	}
 }

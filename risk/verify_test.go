@@ -487,3 +487,38 @@ func TestR18_ManyRecordsUseTheSameRules(t *testing.T) {
 		require.ErrorContains(t, v.Err, c.field)
 	}
 }
+
+func TestR18_FiguresBeyondSixPlacesStayExact(t *testing.T) {
+	// Quantities with seven places and huge amounts leave the int64 fast path; the answers must not
+	// change.
+	tr := verifyCleanTrade()
+	tr.Order.Lines = []b2bkit.OrderLine{{SKU: "RICE", Quantity: dectest.Dec("1.1234567"), UnitPrice: dectest.Dec("3.3333333")}}
+	tr.Shipments = tr.Shipments[:1]
+	tr.Shipments[0].Lines = []b2bkit.ShipmentLine{{SKU: "RICE", Shipped: dectest.Dec("1.1234567"), Received: dectest.Dec("1.1234566")}}
+	tr.Invoices[0].Amount = dectest.Dec("3.74485562921811")
+	tr.Payments[0].Amount = dectest.Dec("1.5")
+	v := risk.VerifyTrade(tr, risk.Tolerances{})
+	// 0.0000001 short: not received in full, and invoiced 0.00000033333333 above the value received.
+	verifyRequireCodes(t, v, risk.CodeShippedNotReceived, risk.CodeReceivedLessThanInvoiced)
+	dectest.RequireEqual(t, dectest.Dec("3.74485562921811"), v.Financeable.Ordered)
+	dectest.RequireEqual(t, dectest.Dec("3.74485529588478"), v.Financeable.Received)
+	dectest.RequireEqual(t, dectest.Dec("2.24485562921811"), v.Financeable.Unpaid)
+
+	v = risk.VerifyTrade(tr, risk.Tolerances{Quantity: risk.Tolerance{Absolute: dectest.Dec("0.0000001")}, Amount: risk.Tolerance{Absolute: dectest.Dec("0.000001")}})
+	verifyRequireCodes(t, v)
+	dectest.RequireEqual(t, dectest.Dec("2.24485562921811"), v.Financeable.Amount)
+
+	// Amounts beyond an int64 of micro-units.
+	tr = verifyCleanTrade()
+	tr.Order.Lines = tr.Order.Lines[:1]
+	tr.Order.Lines[0].UnitPrice = dectest.Dec("100000000000000")
+	tr.Invoices[0].Amount = dectest.Dec("10000000000000000")
+	tr.Payments[0].Amount = dectest.Dec("9000000000000000")
+	for i := range tr.Shipments {
+		tr.Shipments[i].Lines = tr.Shipments[i].Lines[:1]
+	}
+	v = risk.VerifyTrade(tr, risk.Tolerances{})
+	verifyRequireCodes(t, v)
+	dectest.RequireEqual(t, dectest.Dec("10000000000000000"), v.Financeable.Received)
+	dectest.RequireEqual(t, dectest.Dec("1000000000000000"), v.Financeable.Amount)
+}
