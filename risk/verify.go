@@ -119,6 +119,9 @@ func verifyValidate(t Trade, errs []error, payInv []int) []error {
 		if j := verifyFirst(payFirst, i, func(j int) bool { return t.Payments[j].ID == p.ID }); p.ID != "" && j != i {
 			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("payments[%d].id", i), "duplicates payments[%d]", j))
 		}
+		if payInv != nil {
+			payInv[i] = -1
+		}
 		if p.Invoice == "" {
 			continue
 		}
@@ -820,8 +823,9 @@ func (v *verifier) run() Verdict {
 		v.add(CodeNoShipment, "order", oid, "shipments", "shipped", "no shipment",
 			"no goods were shipped against order %s", b2bkit.Echo(oid))
 	}
-	firstShip, anyReceived := 0, false
-	for si, s := range v.t.Shipments {
+	// firstShip is the day the first goods left, once a shipment of the order's parties was seen.
+	firstShip, shipped, anyReceived := 0, false, false
+	for _, s := range v.t.Shipments {
 		sid := string(s.ID)
 		if unrelated(s.Seller, s.Buyer) {
 			notATrade = true
@@ -839,8 +843,8 @@ func (v *verifier) run() Verdict {
 				"the goods went to someone other than the order's buyer")
 		}
 		sd := day(s.ShippedAt)
-		if si == 0 || sd < firstShip {
-			firstShip = sd
+		if !shipped || sd < firstShip {
+			firstShip, shipped = sd, true
 		}
 		if early(sd, placed) {
 			v.add(CodeDatesOutOfOrder, "shipment", sid, "shipped_at", placedWant(), "shipped "+date(s.ShippedAt),
@@ -934,7 +938,7 @@ func (v *verifier) run() Verdict {
 			v.add(CodeDatesOutOfOrder, "invoice", n, "issued_at", placedWant(), "issued "+date(inv.IssuedAt),
 				"the invoice was issued before the order was placed")
 		}
-		if !inv.IsCreditNote() && len(v.t.Shipments) > 0 && early(id, firstShip) {
+		if !inv.IsCreditNote() && shipped && early(id, firstShip) {
 			v.add(CodeInvoicedBeforeShipment, "invoice", n, "issued_at", "first shipped "+verifyDayString(firstShip),
 				"issued "+date(inv.IssuedAt), "the invoice was issued before any goods left")
 		}

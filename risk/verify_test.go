@@ -522,3 +522,16 @@ func TestR18_FiguresBeyondSixPlacesStayExact(t *testing.T) {
 	dectest.RequireEqual(t, dectest.Dec("10000000000000000"), v.Financeable.Received)
 	dectest.RequireEqual(t, dectest.Dec("1000000000000000"), v.Financeable.Amount)
 }
+
+func TestR18_FirstShipmentIsTheFirstOfTheOrdersParties(t *testing.T) {
+	// A shipment between strangers says nothing of when the order's goods left: the invoice is
+	// still early against the real one.
+	tr := verifyCleanTrade()
+	tr.Shipments[0].Seller, tr.Shipments[0].Buyer = "X-1", "Y-1"
+	tr.Invoices[0].IssuedAt = verifyDay(4) // S-2 left on day 5
+	tr.Invoices[0].Amount = dectest.Dec("1140")
+	tr.Payments[0].Amount = dectest.Dec("100")
+	v := risk.VerifyTrade(tr, risk.Tolerances{})
+	require.Equal(t, risk.NotATrade, v.Status)
+	verifyRequireCodes(t, v, risk.CodeUnrelatedParty, risk.CodeInvoicedBeforeShipment)
+}
