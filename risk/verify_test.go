@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -534,4 +535,59 @@ func TestR18_FirstShipmentIsTheFirstOfTheOrdersParties(t *testing.T) {
 	v := risk.VerifyTrade(tr, risk.Tolerances{})
 	require.Equal(t, risk.NotATrade, v.Status)
 	verifyRequireCodes(t, v, risk.CodeUnrelatedParty, risk.CodeInvoicedBeforeShipment)
+}
+
+func TestR18_PropertyHowDeliveriesAndPaymentsAreSplitChangesNothing(t *testing.T) {
+	// However the goods are split into shipments and the bill into invoices and payments, and in
+	// whatever order the records come, the verdict and the figures are the same.
+	rng := rand.New(rand.NewPCG(18, 2026))
+	split := func(total int64, parts int) []int64 {
+		out := make([]int64, parts)
+		for i := range parts - 1 {
+			out[i] = rng.Int64N(total/int64(parts)) + 1
+			total -= out[i]
+		}
+		out[parts-1] = total
+		return out
+	}
+	base := risk.VerifyTrade(verifyCleanTrade(), risk.Tolerances{})
+	require.Equal(t, risk.Consistent, base.Status)
+	for range 200 {
+		tr := verifyCleanTrade()
+		n := 1 + rng.IntN(6)
+		rice, oil := split(100, n), split(20, n)
+		tr.Shipments = nil
+		for i := range n {
+			tr.Shipments = append(tr.Shipments, b2bkit.Shipment{ID: b2bkit.ShipmentID(fmt.Sprint("S-", i)), Order: "O-1", Seller: "S-1", Buyer: "B-1",
+				ShippedAt: verifyDay(1 + i), ReceivedAt: verifyDay(2 + i), Lines: []b2bkit.ShipmentLine{
+					{SKU: "RICE", Shipped: decimal.NewFromInt(rice[i]), Received: decimal.NewFromInt(rice[i])},
+					{SKU: "OIL", Shipped: decimal.NewFromInt(oil[i]), Received: decimal.NewFromInt(oil[i])},
+				}})
+		}
+		m := 1 + rng.IntN(5)
+		bills, pays := split(285000, m), split(100000, m) // in fen
+		tr.Invoices, tr.Payments = nil, nil
+		for i := range m {
+			num := b2bkit.InvoiceNumber(fmt.Sprint("INV-", i))
+			tr.Invoices = append(tr.Invoices, verifyInvoice(num, decimal.New(bills[i], -2).String(), n+1))
+			if pays[i] <= bills[i] { // never pay an invoice beyond its amount
+				tr.Payments = append(tr.Payments, verifyPayment(b2bkit.PaymentID(fmt.Sprint("P-", i)), num, decimal.New(pays[i], -2).String(), 30))
+			} else {
+				tr.Payments = append(tr.Payments, verifyPayment(b2bkit.PaymentID(fmt.Sprint("P-", i)), num, decimal.New(bills[i], -2).String(), 30))
+			}
+		}
+		rng.Shuffle(len(tr.Shipments), func(i, j int) { tr.Shipments[i], tr.Shipments[j] = tr.Shipments[j], tr.Shipments[i] })
+		rng.Shuffle(len(tr.Invoices), func(i, j int) { tr.Invoices[i], tr.Invoices[j] = tr.Invoices[j], tr.Invoices[i] })
+		rng.Shuffle(len(tr.Payments), func(i, j int) { tr.Payments[i], tr.Payments[j] = tr.Payments[j], tr.Payments[i] })
+		v := risk.VerifyTrade(tr, risk.Tolerances{})
+		require.Equal(t, risk.Consistent, v.Status, "%+v", v.Exceptions)
+		dectest.RequireEqual(t, base.Financeable.Received, v.Financeable.Received)
+		dectest.RequireEqual(t, base.Financeable.Invoiced, v.Financeable.Invoiced)
+		paid := decimal.Zero
+		for _, p := range tr.Payments {
+			paid = paid.Add(p.Amount)
+		}
+		dectest.RequireEqual(t, dectest.Dec("2850").Sub(paid), v.Financeable.Unpaid)
+		dectest.RequireEqual(t, v.Financeable.Unpaid, v.Financeable.Amount)
+	}
 }
