@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -176,12 +177,10 @@ func verifyPlainShipment(s b2bkit.Shipment) bool {
 		if l.SKU == "" || l.Shipped.Sign() <= 0 || l.Received.Sign() < 0 {
 			return false
 		}
-		sh, ok1 := verifyUnits(l.Shipped)
-		r, ok2 := verifyUnits(l.Received)
-		if !ok1 || !ok2 || r > sh {
-			return false // Validate compares exactly
+		if verifyCmp(l.Received, l.Shipped) > 0 {
+			return false
 		}
-		anyReceived = anyReceived || r > 0
+		anyReceived = anyReceived || l.Received.Sign() > 0
 	}
 	return !anyReceived || s.IsReceived()
 }
@@ -217,6 +216,18 @@ func verifyFirst(firsts []int, i int, same func(j int) bool) int {
 		}
 	}
 	return i
+}
+
+// verifyCmp is a.Cmp(b), without rescaling (and allocating) in the common case of equal exponents.
+func verifyCmp(a, b decimal.Decimal) int {
+	if a.Exponent() == b.Exponent() {
+		ca, oka := fastdec.Int64(a)
+		cb, okb := fastdec.Int64(b)
+		if oka && okb {
+			return cmp.Compare(ca, cb)
+		}
+	}
+	return a.Cmp(b)
 }
 
 // verifyInvoiceIndex is the index of the first invoice numbered n, or -1.
