@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -96,6 +97,9 @@ const (
 	// CodeChainQuantityMismatch: a SKU's quantity differs from the trade before beyond the quantity
 	// tolerance (reference: the earlier trade), either way.
 	CodeChainQuantityMismatch Code = "chain_quantity_mismatch"
+	// CodeChainCircular: the goods come back to a company already in the chain: a round-trip trade
+	// (循环贸易) that moves money, not goods.
+	CodeChainCircular Code = "chain_circular"
 	// CodeChainDatesOutOfOrder: a trade was placed before the trade it resells, beyond the days
 	// tolerance (calendar days in the location of the earlier order).
 	CodeChainDatesOutOfOrder Code = "chain_dates_out_of_order"
@@ -104,8 +108,8 @@ const (
 // ChainEligibility says whether links are a chain finance can stand on (做链, R20): at least two trades,
 // each the resale of the one before (its seller is the earlier trade's buyer: the platform's purchase
 // and its resale, or a trader's), of the same SKUs in quantities that agree within tol.Quantity,
-// placed no earlier than the trade before (within tol.Days). The first failure found, link by link,
-// is the answer. Invalid trades or tolerances are an error matching b2bkit.ErrInvalid that names the
+// placed no earlier than the trade before (within tol.Days), never selling back to a company already in
+// the chain (a round trip). The first failure found, link by link, is the answer. Invalid trades or tolerances are an error matching b2bkit.ErrInvalid that names the
 // field ("links[1].order.lines[0].quantity"). Each link's own three flows are VerifyTrade's business.
 func ChainEligibility(links []Trade, tol Tolerances) (Eligibility, error) {
 	var errs []error
@@ -165,6 +169,11 @@ func ChainEligibility(links []Trade, tol Tolerances) (Eligibility, error) {
 			return Eligibility{Code: CodeChainDatesOutOfOrder, Field: f + ".placed_at",
 				Reason: fmt.Sprintf("order %s was placed on %s, before order %s it resells (%s)", b2bkit.Echo(string(next.ID)),
 					next.PlacedAt.In(loc).Format(time.DateOnly), b2bkit.Echo(string(prev.ID)), prev.PlacedAt.Format(time.DateOnly))}, nil
+		}
+		if slices.Contains(path, string(next.Buyer)) {
+			return Eligibility{Code: CodeChainCircular, Field: f + ".buyer",
+				Reason: fmt.Sprintf("order %s sells the goods back to %s, already in the chain: a round trip, not a trade",
+					b2bkit.Echo(string(next.ID)), b2bkit.Echo(string(next.Buyer)))}, nil
 		}
 		path = append(path, string(next.Buyer))
 	}

@@ -101,6 +101,8 @@ func TestR20_ChainNeedsTwoLinkedTrades(t *testing.T) {
 			risk.Tolerances{}, risk.CodeChainDatesOutOfOrder, "links[1].order.placed_at"},
 		{"resold a day early, within tolerance", func(l []risk.Trade) []risk.Trade { l[1].Order.PlacedAt = verifyDay(-1); return l },
 			risk.Tolerances{Days: 1}, risk.CodeChainLinked, ""},
+		{"sold back to the first seller", func(l []risk.Trade) []risk.Trade { l[1].Order.Buyer = "S-1"; return l },
+			risk.Tolerances{}, risk.CodeChainCircular, "links[1].order.buyer"},
 		{"the first failure is the answer", func(l []risk.Trade) []risk.Trade {
 			l[1].Order.Seller, l[1].Order.PlacedAt = "Q", verifyDay(-5)
 			return l
