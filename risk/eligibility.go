@@ -109,8 +109,9 @@ const (
 // each the resale of the one before (its seller is the earlier trade's buyer: the platform's purchase
 // and its resale, or a trader's), of the same SKUs in quantities that agree within tol.Quantity,
 // placed no earlier than the trade before (within tol.Days), never selling back to a company already in
-// the chain (a round trip). The first failure found, link by link, is the answer. Invalid trades or tolerances are an error matching b2bkit.ErrInvalid that names the
-// field ("links[1].order.lines[0].quantity"). Each link's own three flows are VerifyTrade's business.
+// the chain (a round trip). The first failure found, link by link, is the answer. Invalid trades or
+// tolerances are an error matching b2bkit.ErrInvalid that names the field
+// ("links[1].order.lines[0].quantity"). Each link's own three flows are VerifyTrade's business.
 func ChainEligibility(links []Trade, tol Tolerances) (Eligibility, error) {
 	var errs []error
 	if err := tol.Validate(); err != nil {
