@@ -1,0 +1,1042 @@
+package risk
+
+import (
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/bits"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
+	"github.com/shopspring/decimal"
+)
+
+// Three-flow verification (三流合一, R18): the order (信息流), its shipments and receipts (物流) and its
+// invoices and payments (资金流) must agree on counterparties, goods, amounts and dates before a
+// receivable drawn on the trade can be financed. VerifyTrade reads the three flows of one order and
+// says where they disagree, each disagreement an Exception with a stable Code.
+//
+// The order is the reference: its parties, its currency, its lines (SKU, quantity, unit price) and
+// its placement date. Dates are compared by calendar day in the location of the order's PlacedAt: two
+// instants of the same day are in order, and Tolerances.Days more days are forgiven.
+
+// MaxTradeRecords is the most shipments, invoices or payments a Trade may carry, each.
+const MaxTradeRecords = 10_000
+
+// A Trade is one order and every record of its logistics and capital flows (R15): the shipments sent
+// against it, the invoices billing it (credit notes included) and the payments made against those
+// invoices. Every record must belong to the order (Validate says so when one does not).
+type Trade struct {
+	Order     b2bkit.Order
+	Shipments []b2bkit.Shipment
+	Invoices  []b2bkit.Invoice
+	Payments  []b2bkit.Payment
+}
+
+// Validate reports every problem that makes the trade unreadable, as opposed to suspicious: an invalid
+// record ("shipments[1].lines[0].received: must not exceed shipped"), a record of another order
+// ("shipments[2].order: must be O-1"; an invoice must bill this order and no other), two shipments or
+// payments with the same id, a payment against an invoice the trade does not hold or against a credit
+// note, credit notes larger than the invoices they reduce, more than MaxTradeRecords records of a kind.
+// Errors match b2bkit.ErrInvalid and name the field. What is merely suspicious (a third party paying,
+// a duplicated invoice number, a foreign currency) is not an error: VerifyTrade reports it.
+func (t Trade) Validate() error {
+	errs := verifyValidate(t, nil, nil)
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("risk: %w", errors.Join(errs...))
+}
+
+// verifyValidate appends every problem of t to errs. When payInv is not nil, it fills it with the
+// index of each payment's invoice.
+func verifyValidate(t Trade, errs []error, payInv []int) []error {
+	if !verifyPlainOrder(t.Order) {
+		if err := t.Order.Validate(); err != nil {
+			errs = append(errs, b2bkit.InField("order", err))
+		}
+	}
+	id := t.Order.ID
+	if len(t.Shipments) > MaxTradeRecords {
+		return append(errs, b2bkit.Invalid("shipments", "must have at most %d records", MaxTradeRecords))
+	}
+	if len(t.Invoices) > MaxTradeRecords {
+		return append(errs, b2bkit.Invalid("invoices", "must have at most %d records", MaxTradeRecords))
+	}
+	if len(t.Payments) > MaxTradeRecords {
+		return append(errs, b2bkit.Invalid("payments", "must have at most %d records", MaxTradeRecords))
+	}
+	shipFirst := verifyFirsts(len(t.Shipments), func(i int) b2bkit.ShipmentID { return t.Shipments[i].ID })
+	payFirst := verifyFirsts(len(t.Payments), func(i int) b2bkit.PaymentID { return t.Payments[i].ID })
+	var invFirst map[b2bkit.InvoiceNumber]int
+	if len(t.Invoices) > verifyLinearSKUs {
+		invFirst = make(map[b2bkit.InvoiceNumber]int, len(t.Invoices))
+		for i := len(t.Invoices) - 1; i >= 0; i-- {
+			invFirst[t.Invoices[i].Number] = i
+		}
+	}
+	for i, s := range t.Shipments {
+		if !verifyPlainShipment(s) {
+			if err := s.Validate(); err != nil {
+				errs = append(errs, b2bkit.InField(fmt.Sprintf("shipments[%d]", i), err))
+			}
+		}
+		if s.Order != "" && s.Order != id {
+			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("shipments[%d].order", i), "must be %s", b2bkit.Echo(string(id))))
+		}
+		if j := verifyFirst(shipFirst, i, func(j int) bool { return t.Shipments[j].ID == s.ID }); s.ID != "" && j != i {
+			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("shipments[%d].id", i), "duplicates shipments[%d]", j))
+		}
+	}
+	var positive, credited verifySum
+	for _, inv := range t.Invoices {
+		if inv.Amount.Sign() > 0 {
+			positive.add(inv.Amount)
+		}
+	}
+	for i, inv := range t.Invoices {
+		if err := inv.Validate(); err != nil {
+			errs = append(errs, b2bkit.InField(fmt.Sprintf("invoices[%d]", i), err))
+		}
+		if len(inv.Orders) > 0 && (len(inv.Orders) != 1 || inv.Orders[0] != id) {
+			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("invoices[%d].orders", i), "must be [%s]: an invoice of the trade bills its order only", b2bkit.Echo(string(id))))
+		}
+		if inv.IsCreditNote() {
+			credited.add(inv.Amount.Neg())
+			if !verifyWithin(Tolerance{}, positive, credited) {
+				errs = append(errs, b2bkit.Invalid(fmt.Sprintf("invoices[%d].amount", i), "credit notes of %s exceed the %s invoiced",
+					credited.value(), positive.value()))
+			}
+		}
+	}
+	for i, p := range t.Payments {
+		if err := p.Validate(); err != nil {
+			errs = append(errs, b2bkit.InField(fmt.Sprintf("payments[%d]", i), err))
+		}
+		if j := verifyFirst(payFirst, i, func(j int) bool { return t.Payments[j].ID == p.ID }); p.ID != "" && j != i {
+			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("payments[%d].id", i), "duplicates payments[%d]", j))
+		}
+		if payInv != nil {
+			payInv[i] = -1
+		}
+		if p.Invoice == "" {
+			continue
+		}
+		k, ok := invFirst[p.Invoice]
+		if invFirst == nil {
+			k = verifyInvoiceIndex(t.Invoices, p.Invoice)
+		} else if !ok {
+			k = -1
+		}
+		if payInv != nil {
+			payInv[i] = k
+		}
+		switch {
+		case k < 0:
+			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("payments[%d].invoice", i), "must be an invoice of the trade, not %q", b2bkit.Echo(string(p.Invoice))))
+		case t.Invoices[k].IsCreditNote():
+			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("payments[%d].invoice", i), "is a credit note: nothing is paid against one"))
+		}
+	}
+	return errs
+}
+
+// verifyPlainOrder reports, without allocating, that o passes Order.Validate; false means "ask
+// Validate", which says what is wrong. Validate's cost (a field name per line) is paid only then.
+func verifyPlainOrder(o b2bkit.Order) bool {
+	if o.ID == "" || o.Buyer == "" || o.Seller == "" || o.Buyer == o.Seller || len(o.Lines) == 0 ||
+		len(o.Lines) > b2bkit.MaxLines || !o.Channel.Valid() || o.PlacedAt.IsZero() || !verifyPlainCurrency(o.Currency) {
+		return false
+	}
+	for _, l := range o.Lines {
+		if l.SKU == "" || l.Quantity.Sign() <= 0 || l.UnitPrice.Sign() < 0 {
+			return false
+		}
+	}
+	return o.Terms.Validate() == nil
+}
+
+// verifyPlainCurrency is b2bkit.ValidateCurrency(c) == nil without building the error.
+func verifyPlainCurrency(c string) bool {
+	return len(c) == 3 && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z' && c[2] >= 'A' && c[2] <= 'Z'
+}
+
+// verifyPlainShipment reports, without allocating, that s passes Shipment.Validate; false means
+// "ask Validate".
+func verifyPlainShipment(s b2bkit.Shipment) bool {
+	if s.ID == "" || s.Order == "" || s.Seller == "" || s.Buyer == "" || s.Seller == s.Buyer || len(s.Lines) == 0 ||
+		len(s.Lines) > b2bkit.MaxLines || s.ShippedAt.IsZero() || s.IsReceived() && s.ReceivedAt.Before(s.ShippedAt) {
+		return false
+	}
+	anyReceived := false
+	for _, l := range s.Lines {
+		if l.SKU == "" || l.Shipped.Sign() <= 0 || l.Received.Sign() < 0 {
+			return false
+		}
+		if verifyCmp(l.Received, l.Shipped) > 0 {
+			return false
+		}
+		anyReceived = anyReceived || l.Received.Sign() > 0
+	}
+	return !anyReceived || s.IsReceived()
+}
+
+// verifyFirsts gives, for each of n ids, the index of the first equal id, when n is too large for
+// verifyFirst to scan; nil otherwise.
+func verifyFirsts[K ~string](n int, id func(i int) K) []int {
+	if n <= verifyLinearSKUs {
+		return nil
+	}
+	first := make([]int, n)
+	seen := make(map[K]int, n)
+	for i := range n {
+		k := id(i)
+		if j, ok := seen[k]; ok {
+			first[i] = j
+			continue
+		}
+		seen[k], first[i] = i, i
+	}
+	return first
+}
+
+// verifyFirst is the index of the first record before or at i for which same is true (i itself
+// when none before is), from firsts when verifyFirsts made them.
+func verifyFirst(firsts []int, i int, same func(j int) bool) int {
+	if firsts != nil {
+		return firsts[i]
+	}
+	for j := range i {
+		if same(j) {
+			return j
+		}
+	}
+	return i
+}
+
+// verifyCmp is a.Cmp(b), without rescaling (and allocating) in the common case of equal exponents.
+func verifyCmp(a, b decimal.Decimal) int {
+	if a.Exponent() == b.Exponent() {
+		ca, oka := fastdec.Int64(a)
+		cb, okb := fastdec.Int64(b)
+		if oka && okb {
+			return cmp.Compare(ca, cb)
+		}
+	}
+	return a.Cmp(b)
+}
+
+// verifyInvoiceIndex is the index of the first invoice numbered n, or -1.
+func verifyInvoiceIndex(invs []b2bkit.Invoice, n b2bkit.InvoiceNumber) int {
+	for i := range invs {
+		if invs[i].Number == n {
+			return i
+		}
+	}
+	return -1
+}
+
+// A Tolerance says how far a figure may exceed the figure it is checked against (the reference: the
+// document it should follow) and still agree: an excess is tolerated when it is at most Absolute OR
+// at most Relative x the reference. The zero Tolerance is strict: no excess at all.
+type Tolerance struct {
+	// Absolute is an excess always tolerated, in the figure's own unit (goods or currency), >= 0.
+	Absolute decimal.Decimal
+	// Relative is an excess tolerated as a share of the reference ("0.02" is 2%), in [0, 1].
+	Relative decimal.Decimal
+}
+
+// Allows reports whether a figure of got against the reference want is within the tolerance.
+func (t Tolerance) Allows(want, got decimal.Decimal) bool {
+	return t.allowsExcess(got.Sub(want), want)
+}
+
+// allowsExcess reports whether excess over the reference ref is within the tolerance.
+func (t Tolerance) allowsExcess(excess, ref decimal.Decimal) bool {
+	if excess.Sign() <= 0 || excess.Cmp(t.Absolute) <= 0 {
+		return true
+	}
+	return t.Relative.Sign() > 0 && excess.Cmp(t.Relative.Mul(ref.Abs())) <= 0
+}
+
+// validate reports a negative Absolute or a Relative outside [0, 1].
+func (t Tolerance) validate(field string, errs []error) []error {
+	if t.Absolute.Sign() < 0 {
+		errs = append(errs, b2bkit.Invalid(field+".absolute", "must be >= 0"))
+	}
+	if t.Relative.Sign() < 0 || t.Relative.Cmp(decimal.NewFromInt(1)) > 0 {
+		errs = append(errs, b2bkit.Invalid(field+".relative", "must be between 0 and 1"))
+	}
+	return errs
+}
+
+// Tolerances say how strictly VerifyTrade and ChainEligibility compare the flows. The zero value is
+// strict: every quantity and amount must agree exactly and no date may fall a day out of order. Set
+// Amount.Absolute to one minor unit (0.01) when the order's prices have more places than its invoices.
+type Tolerances struct {
+	// Quantity applies to goods: shipped beyond ordered (reference: ordered), received short of
+	// shipped (reference: shipped), and the quantities of linked trades in a chain (reference: the
+	// purchase).
+	Quantity Tolerance
+	// Amount applies to money: invoiced beyond the value received (reference: value received),
+	// invoiced beyond the order's value (reference: the order's total), paid beyond invoiced
+	// (reference: the invoice's amount).
+	Amount Tolerance
+	// Days is how many calendar days a date may fall before the date it should follow (a shipment
+	// before the order, an invoice before the first shipment, a resale before its purchase), 0 to 366.
+	Days int
+}
+
+// MaxToleranceDays is the largest Tolerances.Days.
+const MaxToleranceDays = 366
+
+// Validate reports every problem with the tolerances: a negative absolute tolerance, a relative one
+// outside [0, 1], Days outside [0, MaxToleranceDays]. Errors match b2bkit.ErrInvalid.
+func (t Tolerances) Validate() error {
+	var errs []error
+	errs = t.Quantity.validate("quantity", errs)
+	errs = t.Amount.validate("amount", errs)
+	if t.Days < 0 || t.Days > MaxToleranceDays {
+		errs = append(errs, b2bkit.Invalid("days", "must be between 0 and %d", MaxToleranceDays))
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("risk: %w", errors.Join(errs...))
+}
+
+type verifyToleranceJSON struct {
+	Absolute b2bkit.JSONDecimal `json:"absolute"`
+	Relative b2bkit.JSONDecimal `json:"relative"`
+}
+
+// MarshalJSON writes {"absolute":"0.01","relative":"0.02"}, decimals as strings.
+func (t Tolerance) MarshalJSON() ([]byte, error) {
+	return json.Marshal(verifyToleranceJSON{b2bkit.JSONDecimal{Decimal: t.Absolute}, b2bkit.JSONDecimal{Decimal: t.Relative}})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes; a missing figure is zero.
+func (t *Tolerance) UnmarshalJSON(b []byte) error {
+	var w verifyToleranceJSON
+	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+		return err
+	}
+	t.Absolute, t.Relative = w.Absolute.Decimal, w.Relative.Decimal
+	return nil
+}
+
+type verifyTolerancesJSON struct {
+	Quantity Tolerance `json:"quantity"`
+	Amount   Tolerance `json:"amount"`
+	Days     int       `json:"days"`
+}
+
+// MarshalJSON writes {"quantity":{...},"amount":{...},"days":2}.
+func (t Tolerances) MarshalJSON() ([]byte, error) {
+	return json.Marshal(verifyTolerancesJSON(t))
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, rejecting unknown fields.
+func (t *Tolerances) UnmarshalJSON(b []byte) error {
+	var w verifyTolerancesJSON
+	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+		return err
+	}
+	*t = Tolerances(w)
+	return nil
+}
+
+// verifyMaxConfigBytes is the largest JSON document LoadTolerances and LoadHaircutSchedule read.
+const verifyMaxConfigBytes = 1 << 20
+
+// LoadTolerances reads tolerances from JSON (at most 1 MiB; unknown fields rejected) and
+// validates them. Errors match b2bkit.ErrInvalid.
+func LoadTolerances(r io.Reader) (Tolerances, error) {
+	var t Tolerances
+	if err := verifyLoadJSON(r, &t); err != nil {
+		return Tolerances{}, err
+	}
+	if err := t.Validate(); err != nil {
+		return Tolerances{}, err
+	}
+	return t, nil
+}
+
+// verifyLoadJSON reads one bounded JSON document into v strictly.
+func verifyLoadJSON(r io.Reader, v any) error {
+	data, err := io.ReadAll(io.LimitReader(r, verifyMaxConfigBytes+1))
+	if err != nil {
+		return fmt.Errorf("risk: reading: %w: %w", b2bkit.ErrInvalid, err)
+	}
+	if len(data) > verifyMaxConfigBytes {
+		return fmt.Errorf("risk: %w", b2bkit.Invalid("", "json: document larger than %d bytes", verifyMaxConfigBytes))
+	}
+	if err := b2bkit.DecodeJSONStrict(data, v); err != nil {
+		return fmt.Errorf("risk: %w", err)
+	}
+	return nil
+}
+
+// A Status is what VerifyTrade concluded of a trade.
+type Status int
+
+const (
+	// Consistent: the three flows agree within the tolerances (三流合一).
+	Consistent Status = iota + 1
+	// Exceptions: the trade happened, but its flows disagree somewhere; Verdict.Exceptions say where.
+	// A person should look before anything is financed on it.
+	Exceptions
+	// NotATrade: nothing supports the order as a trade (no goods received, or records between
+	// unrelated companies): a fictitious trade (虚假贸易) until proven otherwise.
+	NotATrade
+	// Invalid: the input could not be read (Verdict.Err says why); nothing was checked.
+	Invalid
+)
+
+var statusWords = [...]string{Consistent: "consistent", Exceptions: "exceptions", NotATrade: "not_a_trade", Invalid: "invalid"}
+
+// String returns the status's word: consistent, exceptions, not_a_trade or invalid.
+func (s Status) String() string {
+	if s < Consistent || s > Invalid {
+		return fmt.Sprintf("Status(%d)", int(s))
+	}
+	return statusWords[s]
+}
+
+// MarshalText encodes the status as its word.
+func (s Status) MarshalText() ([]byte, error) {
+	if s < Consistent || s > Invalid {
+		return nil, fmt.Errorf("risk: %w", b2bkit.Invalid("status", "unknown status %d", int(s)))
+	}
+	return []byte(s.String()), nil
+}
+
+// UnmarshalText decodes a status from its word.
+func (s *Status) UnmarshalText(b []byte) error {
+	v, err := b2bkit.ParseWord(statusWords[:], b, "status")
+	if err != nil {
+		return fmt.Errorf("risk: %w", err)
+	}
+	*s = Status(v)
+	return nil
+}
+
+// A Code names a kind of finding in snake case. Codes are stable: hosts key rules and reports on them.
+type Code string
+
+// The codes of VerifyTrade's exceptions. The first three make a trade NotATrade; the others make it
+// one with Exceptions.
+const (
+	// CodeNoShipment: the order has no shipment at all: no goods moved (NotATrade).
+	CodeNoShipment Code = "no_shipment"
+	// CodeNothingReceived: shipments exist but the buyer signed for none of the goods (NotATrade).
+	CodeNothingReceived Code = "nothing_received"
+	// CodeUnrelatedParty: a shipment, invoice or payment names neither the order's buyer nor its
+	// seller: a record between other companies dressed as this trade (NotATrade).
+	CodeUnrelatedParty Code = "unrelated_party"
+
+	// CodeShipmentPartiesMismatch: a shipment names one of the order's parties but not the other
+	// (Field says which: "seller" or "buyer").
+	CodeShipmentPartiesMismatch Code = "shipment_parties_mismatch"
+	// CodeInvoicePartiesMismatch: an invoice's seller or buyer is not the order's (Field says which).
+	CodeInvoicePartiesMismatch Code = "invoice_parties_mismatch"
+	// CodePayerNotBuyer: money came from someone other than the order's buyer (R18's red flag:
+	// a third party paying may be the seller paying itself to fake a trade).
+	CodePayerNotBuyer Code = "payer_not_buyer"
+	// CodePayeeNotSeller: money went to someone other than the order's seller.
+	CodePayeeNotSeller Code = "payee_not_seller"
+	// CodeSKUNotOrdered: a shipment carries goods the order does not list.
+	CodeSKUNotOrdered Code = "sku_not_ordered"
+	// CodeShippedAboveOrdered: more of a SKU shipped, over all shipments, than ordered, beyond the
+	// quantity tolerance.
+	CodeShippedAboveOrdered Code = "shipped_above_ordered"
+	// CodeShippedNotReceived: goods that left the seller were not signed for: a line received short
+	// of shipped beyond the quantity tolerance, or a shipment still in transit (a trade in transit is
+	// not yet verified).
+	CodeShippedNotReceived Code = "shipped_not_received"
+	// CodeReceivedLessThanInvoiced: the net amount invoiced exceeds the value of the goods received
+	// (received quantity x the order's unit price, per SKU) beyond the amount tolerance: the seller
+	// claims money for goods the buyer does not have.
+	CodeReceivedLessThanInvoiced Code = "received_less_than_invoiced"
+	// CodeInvoicedAboveOrdered: the net amount invoiced exceeds the order's total beyond the amount
+	// tolerance.
+	CodeInvoicedAboveOrdered Code = "invoiced_above_ordered"
+	// CodeInvoicedBeforeShipment: an invoice (not a credit note) was issued before the first
+	// shipment left, beyond the days tolerance.
+	CodeInvoicedBeforeShipment Code = "invoiced_before_shipment"
+	// CodePaymentAboveInvoiced: more was paid against an invoice than it claims, or against the
+	// trade than it nets to after credit notes, beyond the amount tolerance.
+	CodePaymentAboveInvoiced Code = "payment_above_invoiced"
+	// CodeDuplicateInvoiceNumber: two invoices carry one number: the same claim presented twice.
+	// The second is left out of the sums.
+	CodeDuplicateInvoiceNumber Code = "duplicate_invoice_number"
+	// CodeCurrencyMismatch: an invoice or payment is not in the order's currency. It is left out of
+	// the sums (no exchange rate is assumed).
+	CodeCurrencyMismatch Code = "currency_mismatch"
+	// CodeDatesOutOfOrder: a shipment left, an invoice was issued or a payment made before the order
+	// was placed, beyond the days tolerance. (A receipt before shipping is invalid input; a payment
+	// before its invoice is normal for deposits and prepayment and is not flagged.)
+	CodeDatesOutOfOrder Code = "dates_out_of_order"
+)
+
+// An Exception is one place where the flows of a trade disagree.
+type Exception struct {
+	Code Code `json:"code"`
+	// Record is the record it is about, as kind and id: "order O-1", "shipment S-2", "invoice INV-7",
+	// "payment P-3"; Field the field of that record ("payer", "lines[0].received", "issued_at").
+	Record string `json:"record"`
+	Field  string `json:"field"`
+	// Want and Got are the figures on both sides: what the reference says ("received 180", "buyer
+	// B-1") and what the record says ("invoiced 200", "payer X-9").
+	Want string `json:"want"`
+	Got  string `json:"got"`
+	// Message says it in a sentence for a person.
+	Message string `json:"message"`
+}
+
+// Financeable is what the flows of a trade support lending on, in the order's currency.
+type Financeable struct {
+	// Ordered is the order's total.
+	Ordered decimal.Decimal `json:"ordered"`
+	// Received is the value of the goods received: received quantity x the order's unit price, per
+	// SKU (quantities beyond the order's lines at the last line's price).
+	Received decimal.Decimal `json:"received"`
+	// Invoiced is the net amount invoiced: invoices less credit notes.
+	Invoiced decimal.Decimal `json:"invoiced"`
+	// Unpaid is Invoiced less what was paid against the invoices, never below zero.
+	Unpaid decimal.Decimal `json:"unpaid"`
+	// Amount is the least of the four when the verdict is Consistent, zero otherwise: only a trade
+	// whose flows agree supports finance.
+	Amount decimal.Decimal `json:"amount"`
+}
+
+// A Verdict is VerifyTrade's answer.
+type Verdict struct {
+	Status Status `json:"status"`
+	// Exceptions are the disagreements found: the shipments' (and whether goods moved at all), then
+	// the invoices', the payments', and last the trade's totals. Empty when Consistent.
+	Exceptions []Exception `json:"exceptions,omitempty"`
+	// Financeable holds the figures; zero when Invalid.
+	Financeable Financeable `json:"financeable"`
+	// Err is set when Status is Invalid; it matches b2bkit.ErrInvalid and names the field.
+	Err error `json:"-"`
+}
+
+// Has reports whether the verdict has an exception with code c.
+func (v Verdict) Has(c Code) bool {
+	for _, e := range v.Exceptions {
+		if e.Code == c {
+			return true
+		}
+	}
+	return false
+}
+
+// verifyScale is the scale at which VerifyTrade sums quantities and amounts as int64 units; a figure
+// with more places, or a sum beyond an int64, is carried exactly as a decimal instead.
+const verifyScale = 6
+
+// A verifySum is an exact sum: units at verifyScale, plus rest for what did not fit.
+type verifySum struct {
+	units int64
+	rest  decimal.Decimal
+	slow  bool
+}
+
+// verifyUnits is d in units of 10^-verifyScale, when that is exact and fits an int64.
+func verifyUnits(d decimal.Decimal) (int64, bool) {
+	c, ok := fastdec.Int64(d)
+	if !ok {
+		return 0, false
+	}
+	return verifyScaleUnits(c, d.Exponent())
+}
+
+// verifyScaleUnits is c x 10^exp in units of 10^-verifyScale, when exact and within an int64.
+func verifyScaleUnits(c int64, exp int32) (int64, bool) {
+	if c == 0 {
+		return 0, true
+	}
+	shift := int64(exp) + verifyScale
+	switch {
+	case shift < 0:
+		if shift < -18 {
+			return 0, false
+		}
+		p := int64(fastdec.Pow10(int(-shift)))
+		if c%p != 0 {
+			return 0, false
+		}
+		return c / p, true
+	case shift > 18:
+		return 0, false
+	}
+	neg, u := c < 0, uint64(c)
+	if neg {
+		u = -u
+	}
+	hi, lo := bits.Mul64(u, fastdec.Pow10(int(shift)))
+	if hi != 0 || lo > math.MaxInt64 {
+		return 0, false
+	}
+	if neg {
+		return -int64(lo), true
+	}
+	return int64(lo), true
+}
+
+// add adds d.
+func (s *verifySum) add(d decimal.Decimal) {
+	if u, ok := verifyUnits(d); ok {
+		if sum, ok := b2bkit.AddChecked(s.units, u); ok {
+			s.units = sum
+			return
+		}
+	}
+	s.rest, s.slow = s.rest.Add(d), true
+}
+
+// addUnits adds d, whose units u are already known when ok.
+func (s *verifySum) addUnits(u int64, ok bool, d decimal.Decimal) {
+	if ok {
+		if sum, ok := b2bkit.AddChecked(s.units, u); ok {
+			s.units = sum
+			return
+		}
+	}
+	s.rest, s.slow = s.rest.Add(d), true
+}
+
+// addProduct adds a x b.
+func (s *verifySum) addProduct(a, b decimal.Decimal) {
+	ca, oka := fastdec.Int64(a)
+	cb, okb := fastdec.Int64(b)
+	if oka && okb {
+		if c, ok := b2bkit.MulChecked(ca, cb); ok {
+			if u, ok := verifyScaleUnits(c, a.Exponent()+b.Exponent()); ok {
+				if sum, ok := b2bkit.AddChecked(s.units, u); ok {
+					s.units = sum
+					return
+				}
+			}
+		}
+	}
+	s.rest, s.slow = s.rest.Add(a.Mul(b)), true
+}
+
+// addUnitsProduct adds u units (of 10^-verifyScale) x b.
+func (s *verifySum) addUnitsProduct(u int64, b decimal.Decimal) {
+	if cb, ok := fastdec.Int64(b); ok {
+		if c, ok := b2bkit.MulChecked(u, cb); ok {
+			if w, ok := verifyScaleUnits(c, b.Exponent()-verifyScale); ok {
+				if sum, ok := b2bkit.AddChecked(s.units, w); ok {
+					s.units = sum
+					return
+				}
+			}
+		}
+	}
+	s.rest, s.slow = s.rest.Add(decimal.New(u, -verifyScale).Mul(b)), true
+}
+
+// value is the sum as a decimal.
+func (s verifySum) value() decimal.Decimal {
+	if !s.slow {
+		return decimal.New(s.units, -verifyScale)
+	}
+	return decimal.New(s.units, -verifyScale).Add(s.rest)
+}
+
+// verifyWithin reports whether got exceeds want by no more than tol allows, reference want; without
+// a decimal operation when got does not exceed want.
+func verifyWithin(tol Tolerance, want, got verifySum) bool {
+	if !want.slow && !got.slow && want.units > math.MinInt64 {
+		if e, ok := b2bkit.AddChecked(got.units, -want.units); ok && e <= 0 {
+			return true
+		}
+	}
+	return tol.Allows(want.value(), got.value())
+}
+
+// verifySKU gathers one SKU's quantities over the trade.
+type verifySKU struct {
+	sku                        b2bkit.SKU
+	ordered, shipped, received verifySum
+	firstLine                  int
+}
+
+// verifier carries one VerifyTrade run.
+type verifier struct {
+	t    Trade
+	tol  Tolerances
+	exc  []Exception
+	skus []verifySKU
+	// lineSKU is the index in skus of each order line's SKU; byName finds a SKU when there are many.
+	lineSKU []int
+	byName  map[b2bkit.SKU]int
+	// payInv is the index of each payment's invoice, found by Validate.
+	payInv []int
+}
+
+// VerifyTrade checks that the three flows of a trade agree (三流合一, R18) within tol and says how much
+// they support financing. Bad input (an invalid record, a record of another order, invalid
+// tolerances) gives Status Invalid with Err set. Otherwise the trade is NotATrade when no goods moved
+// or a record is between unrelated companies, Exceptions when the flows disagree (each disagreement
+// an Exception, see the Code constants), and Consistent when they agree.
+func VerifyTrade(t Trade, tol Tolerances) Verdict {
+	var errs []error
+	if err := tol.Validate(); err != nil {
+		errs = append(errs, b2bkit.InField("tolerances", errors.Unwrap(err)))
+	}
+	payInv := make([]int, len(t.Payments))
+	errs = verifyValidate(t, errs, payInv)
+	if len(errs) > 0 {
+		return Verdict{Status: Invalid, Err: fmt.Errorf("risk: %w", errors.Join(errs...))}
+	}
+	v := verifier{t: t, tol: tol, payInv: payInv}
+	return v.run()
+}
+
+func (v *verifier) add(code Code, kind string, id string, field, want, got, format string, args ...any) {
+	v.exc = append(v.exc, Exception{Code: code, Record: kind + " " + b2bkit.Echo(id), Field: field, Want: want, Got: got,
+		Message: fmt.Sprintf(format, args...)})
+}
+
+// indexOrder gathers the order's SKUs and quantities.
+func (v *verifier) indexOrder() {
+	o := v.t.Order
+	v.lineSKU = make([]int, len(o.Lines))
+	v.skus = make([]verifySKU, 0, len(o.Lines))
+	for i, l := range o.Lines {
+		k := v.skuIndex(l.SKU)
+		if k < 0 {
+			k = len(v.skus)
+			v.skus = append(v.skus, verifySKU{sku: l.SKU, firstLine: i})
+			if v.byName != nil || len(v.skus) > verifyLinearSKUs {
+				if v.byName == nil {
+					v.byName = make(map[b2bkit.SKU]int, len(o.Lines))
+					for j, s := range v.skus {
+						v.byName[s.sku] = j
+					}
+				}
+				v.byName[l.SKU] = k
+			}
+		}
+		v.skus[k].ordered.add(l.Quantity)
+		v.lineSKU[i] = k
+	}
+}
+
+// verifyLinearSKUs is how many SKUs or invoices are looked up by a scan before a map pays.
+const verifyLinearSKUs = 16
+
+// skuIndex is the index of sku in v.skus, or -1.
+func (v *verifier) skuIndex(sku b2bkit.SKU) int {
+	if v.byName != nil {
+		if k, ok := v.byName[sku]; ok {
+			return k
+		}
+		return -1
+	}
+	for k := range v.skus {
+		if v.skus[k].sku == sku {
+			return k
+		}
+	}
+	return -1
+}
+
+// receivedValue prices the received quantities with the order's lines: each SKU's quantity fills its
+// lines in order, and what exceeds them is priced at its last line.
+func (v *verifier) receivedValue() verifySum {
+	o := v.t.Order
+	var value verifySum
+	left := make([]int64, len(v.skus))
+	last := make([]int, len(v.skus))
+	for k := range v.skus {
+		if v.skus[k].received.slow {
+			return v.receivedValueExact()
+		}
+		left[k] = v.skus[k].received.units
+	}
+	for i, l := range o.Lines {
+		k := v.lineSKU[i]
+		last[k] = i
+		if left[k] <= 0 {
+			continue
+		}
+		q, ok := verifyUnits(l.Quantity)
+		if !ok {
+			return v.receivedValueExact()
+		}
+		take := min(left[k], q)
+		value.addUnitsProduct(take, l.UnitPrice)
+		left[k] -= take
+	}
+	for k := range left {
+		if left[k] > 0 {
+			value.addUnitsProduct(left[k], o.Lines[last[k]].UnitPrice)
+		}
+	}
+	return value
+}
+
+// receivedValueExact is receivedValue in decimals, for quantities beyond int64 units.
+func (v *verifier) receivedValueExact() verifySum {
+	o := v.t.Order
+	var value verifySum
+	left := make([]decimal.Decimal, len(v.skus))
+	last := make([]int, len(v.skus))
+	for k := range v.skus {
+		left[k] = v.skus[k].received.value()
+	}
+	for i, l := range o.Lines {
+		k := v.lineSKU[i]
+		last[k] = i
+		if left[k].Sign() <= 0 {
+			continue
+		}
+		take := decimal.Min(left[k], l.Quantity)
+		value.addProduct(take, l.UnitPrice)
+		left[k] = left[k].Sub(take)
+	}
+	for k := range left {
+		if left[k].Sign() > 0 {
+			value.addProduct(left[k], o.Lines[last[k]].UnitPrice)
+		}
+	}
+	return value
+}
+
+func (v *verifier) run() Verdict {
+	o := v.t.Order
+	tol := v.tol
+	loc := o.PlacedAt.Location()
+	day := func(tm time.Time) int { return b2bkit.CalendarDay(tm.In(loc)) }
+	date := func(tm time.Time) string { return tm.In(loc).Format(time.DateOnly) }
+	// early reports whether the day at falls before the day ref by more than the days tolerance.
+	early := func(at, ref int) bool { return ref-at > tol.Days }
+	unrelated := func(a, b b2bkit.CompanyID) bool {
+		return a != o.Buyer && a != o.Seller && b != o.Buyer && b != o.Seller
+	}
+	placed := day(o.PlacedAt)
+	placedWant := func() string { return "placed " + date(o.PlacedAt) }
+	oid := string(o.ID)
+	v.indexOrder()
+
+	notATrade := false
+	if len(v.t.Shipments) == 0 {
+		notATrade = true
+		v.add(CodeNoShipment, "order", oid, "shipments", "shipped", "no shipment",
+			"no goods were shipped against order %s", b2bkit.Echo(oid))
+	}
+	// firstShip is the day the first goods left, once a shipment of the order's parties was seen.
+	firstShip, shipped, anyReceived := 0, false, false
+	for _, s := range v.t.Shipments {
+		sid := string(s.ID)
+		if unrelated(s.Seller, s.Buyer) {
+			notATrade = true
+			v.add(CodeUnrelatedParty, "shipment", sid, "seller", "seller "+string(o.Seller)+", buyer "+string(o.Buyer),
+				"seller "+b2bkit.Echo(string(s.Seller))+", buyer "+b2bkit.Echo(string(s.Buyer)),
+				"the shipment is between companies unrelated to the order")
+			continue
+		}
+		if s.Seller != o.Seller {
+			v.add(CodeShipmentPartiesMismatch, "shipment", sid, "seller", "seller "+string(o.Seller), "seller "+b2bkit.Echo(string(s.Seller)),
+				"the goods were shipped by someone other than the order's seller")
+		}
+		if s.Buyer != o.Buyer {
+			v.add(CodeShipmentPartiesMismatch, "shipment", sid, "buyer", "buyer "+string(o.Buyer), "buyer "+b2bkit.Echo(string(s.Buyer)),
+				"the goods went to someone other than the order's buyer")
+		}
+		sd := day(s.ShippedAt)
+		if !shipped || sd < firstShip {
+			firstShip, shipped = sd, true
+		}
+		if early(sd, placed) {
+			v.add(CodeDatesOutOfOrder, "shipment", sid, "shipped_at", placedWant(), "shipped "+date(s.ShippedAt),
+				"the goods left before the order was placed")
+		}
+		if !s.IsReceived() {
+			v.add(CodeShippedNotReceived, "shipment", sid, "received_at", "received", "in transit",
+				"the shipment has not been signed for")
+		}
+		for li, l := range s.Lines {
+			k := v.skuIndex(l.SKU)
+			if k < 0 {
+				v.add(CodeSKUNotOrdered, "shipment", sid, fmt.Sprintf("lines[%d].sku", li), "a SKU of the order",
+					"sku "+b2bkit.Echo(string(l.SKU)), "the shipment carries goods the order does not list")
+				continue
+			}
+			sh, okS := verifyUnits(l.Shipped)
+			r, okR := verifyUnits(l.Received)
+			v.skus[k].shipped.addUnits(sh, okS, l.Shipped)
+			if l.Received.Sign() > 0 {
+				anyReceived = true
+				v.skus[k].received.addUnits(r, okR, l.Received)
+			}
+			if s.IsReceived() && !(okS && okR && r >= sh) && !tol.Quantity.allowsExcess(l.Shipped.Sub(l.Received), l.Shipped) {
+				v.add(CodeShippedNotReceived, "shipment", sid, fmt.Sprintf("lines[%d].received", li), "shipped "+l.Shipped.String(),
+					"received "+l.Received.String(), "%s of %s shipped were not received", l.Shipped.Sub(l.Received), b2bkit.Echo(string(l.SKU)))
+			}
+		}
+	}
+	if len(v.t.Shipments) > 0 && !anyReceived {
+		notATrade = true
+		v.add(CodeNothingReceived, "order", oid, "shipments", "goods received", "nothing received",
+			"the buyer signed for none of the goods shipped")
+	}
+	for k := range v.skus {
+		s := &v.skus[k]
+		if !verifyWithin(tol.Quantity, s.ordered, s.shipped) {
+			v.add(CodeShippedAboveOrdered, "order", oid, fmt.Sprintf("lines[%d].quantity", s.firstLine), "ordered "+s.ordered.value().String(),
+				"shipped "+s.shipped.value().String(), "more %s was shipped than ordered", b2bkit.Echo(string(s.sku)))
+		}
+	}
+
+	// Capital flow: invoices, then payments against them.
+	invs := v.t.Invoices
+	counted := make([]bool, len(invs))
+	paidOn := make([]verifySum, len(invs))
+	// numbers holds the numbers seen when there are many invoices.
+	var numbers map[b2bkit.InvoiceNumber]bool
+	if len(invs) > verifyLinearSKUs {
+		numbers = make(map[b2bkit.InvoiceNumber]bool, len(invs))
+	}
+	var invoiced verifySum
+	for i, inv := range invs {
+		n := string(inv.Number)
+		dup := false
+		if numbers != nil {
+			dup = numbers[inv.Number]
+			numbers[inv.Number] = true
+		} else {
+			dup = verifyInvoiceIndex(invs[:i], inv.Number) >= 0
+		}
+		if unrelated(inv.Seller, inv.Buyer) {
+			notATrade = true
+			v.add(CodeUnrelatedParty, "invoice", n, "seller", "seller "+string(o.Seller)+", buyer "+string(o.Buyer),
+				"seller "+b2bkit.Echo(string(inv.Seller))+", buyer "+b2bkit.Echo(string(inv.Buyer)),
+				"the invoice is between companies unrelated to the order")
+			continue
+		}
+		if inv.Seller != o.Seller {
+			v.add(CodeInvoicePartiesMismatch, "invoice", n, "seller", "seller "+string(o.Seller), "seller "+b2bkit.Echo(string(inv.Seller)),
+				"the invoice claims for someone other than the order's seller")
+		}
+		if inv.Buyer != o.Buyer {
+			v.add(CodeInvoicePartiesMismatch, "invoice", n, "buyer", "buyer "+string(o.Buyer), "buyer "+b2bkit.Echo(string(inv.Buyer)),
+				"the invoice is drawn on someone other than the order's buyer")
+		}
+		if dup {
+			v.add(CodeDuplicateInvoiceNumber, "invoice", n, "number", "one invoice "+b2bkit.Echo(n), "two or more",
+				"the invoice number was presented before; this one is left out of the sums")
+			continue
+		}
+		if inv.Currency != o.Currency {
+			v.add(CodeCurrencyMismatch, "invoice", n, "currency", "currency "+o.Currency, "currency "+b2bkit.Echo(inv.Currency),
+				"the invoice is not in the order's currency; it is left out of the sums")
+			continue
+		}
+		counted[i] = true
+		invoiced.add(inv.Amount)
+		id := day(inv.IssuedAt)
+		if early(id, placed) {
+			v.add(CodeDatesOutOfOrder, "invoice", n, "issued_at", placedWant(), "issued "+date(inv.IssuedAt),
+				"the invoice was issued before the order was placed")
+		}
+		if !inv.IsCreditNote() && shipped && early(id, firstShip) {
+			v.add(CodeInvoicedBeforeShipment, "invoice", n, "issued_at", "first shipped "+verifyDayString(firstShip),
+				"issued "+date(inv.IssuedAt), "the invoice was issued before any goods left")
+		}
+	}
+	var paid verifySum
+	for pi, p := range v.t.Payments {
+		pid := string(p.ID)
+		if unrelated(p.Payer, p.Payee) {
+			notATrade = true
+			v.add(CodeUnrelatedParty, "payment", pid, "payer", "payer "+string(o.Buyer)+", payee "+string(o.Seller),
+				"payer "+b2bkit.Echo(string(p.Payer))+", payee "+b2bkit.Echo(string(p.Payee)),
+				"the payment is between companies unrelated to the order")
+			continue
+		}
+		if p.Payer != o.Buyer {
+			v.add(CodePayerNotBuyer, "payment", pid, "payer", "payer "+string(o.Buyer), "payer "+b2bkit.Echo(string(p.Payer)),
+				"the money came from someone other than the buyer")
+		}
+		if p.Payee != o.Seller {
+			v.add(CodePayeeNotSeller, "payment", pid, "payee", "payee "+string(o.Seller), "payee "+b2bkit.Echo(string(p.Payee)),
+				"the money went to someone other than the seller")
+		}
+		if early(day(p.PaidAt), placed) {
+			v.add(CodeDatesOutOfOrder, "payment", pid, "paid_at", placedWant(), "paid "+date(p.PaidAt),
+				"the payment was made before the order was placed")
+		}
+		if p.Currency != o.Currency {
+			v.add(CodeCurrencyMismatch, "payment", pid, "currency", "currency "+o.Currency, "currency "+b2bkit.Echo(p.Currency),
+				"the payment is not in the order's currency; it is left out of the sums")
+			continue
+		}
+		if k := v.payInv[pi]; k >= 0 && counted[k] {
+			paidOn[k].add(p.Amount)
+			paid.add(p.Amount)
+		}
+	}
+	over := false
+	for k, inv := range invs {
+		if !counted[k] || paidOn[k].units == 0 && !paidOn[k].slow {
+			continue
+		}
+		var amount verifySum
+		amount.add(inv.Amount)
+		if !verifyWithin(tol.Amount, amount, paidOn[k]) {
+			over = true
+			v.add(CodePaymentAboveInvoiced, "invoice", string(inv.Number), "amount", "invoiced "+inv.Amount.String(),
+				"paid "+paidOn[k].value().String(), "more was paid against the invoice than it claims")
+		}
+	}
+	if !over && !verifyWithin(tol.Amount, invoiced, paid) {
+		v.add(CodePaymentAboveInvoiced, "order", oid, "payments", "invoiced "+invoiced.value().String(), "paid "+paid.value().String(),
+			"more was paid than the invoices net to after credit notes")
+	}
+
+	// The trade's totals.
+	var ordered verifySum
+	for _, l := range o.Lines {
+		ordered.addProduct(l.Quantity, l.UnitPrice)
+	}
+	received := v.receivedValue()
+	if !verifyWithin(tol.Amount, received, invoiced) {
+		v.add(CodeReceivedLessThanInvoiced, "order", oid, "invoices", "received "+received.value().String(), "invoiced "+invoiced.value().String(),
+			"the invoices claim more than the goods received are worth")
+	}
+	if !verifyWithin(tol.Amount, ordered, invoiced) {
+		v.add(CodeInvoicedAboveOrdered, "order", oid, "invoices", "ordered "+ordered.value().String(), "invoiced "+invoiced.value().String(),
+			"the invoices claim more than the order is worth")
+	}
+	f := Financeable{Ordered: ordered.value(), Received: received.value(), Invoiced: invoiced.value(), Amount: decimal.Zero}
+	if u, ok := b2bkit.AddChecked(invoiced.units, -paid.units); ok && !invoiced.slow && !paid.slow && paid.units > math.MinInt64 {
+		f.Unpaid = decimal.New(max(u, 0), -verifyScale)
+	} else if f.Unpaid = f.Invoiced.Sub(paid.value()); f.Unpaid.Sign() < 0 {
+		f.Unpaid = decimal.Zero
+	}
+	verdict := Verdict{Status: Consistent, Exceptions: v.exc, Financeable: f}
+	switch {
+	case notATrade:
+		verdict.Status = NotATrade
+	case len(v.exc) > 0:
+		verdict.Status = Exceptions
+	default:
+		verdict.Financeable.Amount = decimal.Min(f.Ordered, f.Received, f.Invoiced, f.Unpaid)
+	}
+	return verdict
+}
+
+// verifyDayString writes a day number of b2bkit.CalendarDay as a date.
+func verifyDayString(d int) string {
+	return time.Unix(int64(d)*86400, 0).UTC().Format(time.DateOnly)
+}
