@@ -55,10 +55,8 @@ func (t Trade) Validate() error {
 // verifyValidate appends every problem of t to errs. When payInv is not nil, it fills it with the
 // index of each payment's invoice.
 func verifyValidate(t Trade, errs []error, payInv []int) []error {
-	if !verifyPlainOrder(t.Order) {
-		if err := t.Order.Validate(); err != nil {
-			errs = append(errs, b2bkit.InField("order", err))
-		}
+	if err := t.Order.Validate(); err != nil {
+		errs = append(errs, b2bkit.InField("order", err))
 	}
 	id := t.Order.ID
 	if len(t.Shipments) > MaxTradeRecords {
@@ -80,10 +78,8 @@ func verifyValidate(t Trade, errs []error, payInv []int) []error {
 		}
 	}
 	for i, s := range t.Shipments {
-		if !verifyPlainShipment(s) {
-			if err := s.Validate(); err != nil {
-				errs = append(errs, b2bkit.InField(fmt.Sprintf("shipments[%d]", i), err))
-			}
+		if err := s.Validate(); err != nil {
+			errs = append(errs, b2bkit.InField(fmt.Sprintf("shipments[%d]", i), err))
 		}
 		if s.Order != "" && s.Order != id {
 			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("shipments[%d].order", i), "must be %s", b2bkit.Echo(string(id))))
@@ -143,46 +139,6 @@ func verifyValidate(t Trade, errs []error, payInv []int) []error {
 		}
 	}
 	return errs
-}
-
-// verifyPlainOrder reports, without allocating, that o passes Order.Validate; false means "ask
-// Validate", which says what is wrong. Validate's cost (a field name per line) is paid only then.
-func verifyPlainOrder(o b2bkit.Order) bool {
-	if o.ID == "" || o.Buyer == "" || o.Seller == "" || o.Buyer == o.Seller || len(o.Lines) == 0 ||
-		len(o.Lines) > b2bkit.MaxLines || !o.Channel.Valid() || o.PlacedAt.IsZero() || !verifyPlainCurrency(o.Currency) {
-		return false
-	}
-	for _, l := range o.Lines {
-		if l.SKU == "" || l.Quantity.Sign() <= 0 || l.UnitPrice.Sign() < 0 {
-			return false
-		}
-	}
-	return o.Terms.Validate() == nil
-}
-
-// verifyPlainCurrency is b2bkit.ValidateCurrency(c) == nil without building the error.
-func verifyPlainCurrency(c string) bool {
-	return len(c) == 3 && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z' && c[2] >= 'A' && c[2] <= 'Z'
-}
-
-// verifyPlainShipment reports, without allocating, that s passes Shipment.Validate; false means
-// "ask Validate".
-func verifyPlainShipment(s b2bkit.Shipment) bool {
-	if s.ID == "" || s.Order == "" || s.Seller == "" || s.Buyer == "" || s.Seller == s.Buyer || len(s.Lines) == 0 ||
-		len(s.Lines) > b2bkit.MaxLines || s.ShippedAt.IsZero() || s.IsReceived() && s.ReceivedAt.Before(s.ShippedAt) {
-		return false
-	}
-	anyReceived := false
-	for _, l := range s.Lines {
-		if l.SKU == "" || l.Shipped.Sign() <= 0 || l.Received.Sign() < 0 {
-			return false
-		}
-		if verifyCmp(l.Received, l.Shipped) > 0 {
-			return false
-		}
-		anyReceived = anyReceived || l.Received.Sign() > 0
-	}
-	return !anyReceived || s.IsReceived()
 }
 
 // verifyFirsts gives, for each of n ids, the index of the first equal id, when n is too large for
