@@ -101,16 +101,31 @@ func (p LimitPolicy) MarshalJSON() ([]byte, error) {
 		ReviewDays: p.ReviewDays, Currency: p.Currency})
 }
 
-// UnmarshalJSON reads what MarshalJSON writes, strictly. It does not validate: LoadLimitPolicy does.
+// UnmarshalJSON reads what MarshalJSON writes, strictly; an error in a grade names it
+// ("grades[4].cap: must be set"). It does not validate: LoadLimitPolicy does.
 func (p *LimitPolicy) UnmarshalJSON(b []byte) error {
-	var w limitPolicyJSON
+	var w struct {
+		Grades     []json.RawMessage   `json:"grades"`
+		Step       *b2bkit.JSONDecimal `json:"step"`
+		ReviewDays int                 `json:"review_days"`
+		Currency   string              `json:"currency"`
+	}
 	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
 		return err
 	}
 	if w.Step == nil {
 		return b2bkit.Invalid("step", "must be set")
 	}
-	*p = LimitPolicy{Grades: w.Grades, Step: w.Step.Decimal, ReviewDays: w.ReviewDays, Currency: w.Currency}
+	var grades []GradeLimit
+	if w.Grades != nil {
+		grades = make([]GradeLimit, len(w.Grades))
+	}
+	for i, raw := range w.Grades {
+		if err := grades[i].UnmarshalJSON(raw); err != nil {
+			return b2bkit.InField(fmt.Sprintf("grades[%d]", i), err)
+		}
+	}
+	*p = LimitPolicy{Grades: grades, Step: w.Step.Decimal, ReviewDays: w.ReviewDays, Currency: w.Currency}
 	return nil
 }
 
@@ -302,7 +317,7 @@ func (p LimitPolicy) Limit(f FeatureSet, r Result) (Limit, error) {
 		line("average monthly volume (12m)", "missing", "feature "+string(AvgMonthlyValue12))
 		why = "no limit: average monthly volume is missing"
 	} else {
-		line("average monthly volume (12m)", volume.Number.StringFixed(f.Scale), "feature "+string(AvgMonthlyValue12))
+		line("average monthly volume (12m)", limitMoney(volume.Number, f.Scale), "feature "+string(AvgMonthlyValue12))
 	}
 	if days.Missing {
 		line("usual credit days", "missing", "feature "+string(UsualCreditDays))
@@ -341,11 +356,8 @@ func (p LimitPolicy) Limit(f FeatureSet, r Result) (Limit, error) {
 		}
 		source = fmt.Sprintf("min(raw limit, cap) = %s, rounded down to a multiple of %s", capped, p.Step)
 	}
-	if amount.Exponent() > -f.Scale {
-		amount = b2bkit.Round(amount, f.Scale, b2bkit.Down) // exact: only gives it the features' places
-	}
 	lim.Amount = amount
-	figure := amount.String()
+	figure := limitMoney(amount, f.Scale)
 	if currency != "" {
 		figure += " " + currency
 	}
@@ -353,4 +365,13 @@ func (p LimitPolicy) Limit(f FeatureSet, r Result) (Limit, error) {
 	line("review date", lim.ReviewAt.Format("2006-01-02"),
 		fmt.Sprintf("as of %s + %d days", f.AsOf.Format("2006-01-02"), p.ReviewDays))
 	return lim, nil
+}
+
+// limitMoney prints an amount with scale places, as money prints in its currency, or with all its
+// places when it has more: a log never rounds a figure it shows.
+func limitMoney(d decimal.Decimal, scale int32) string {
+	if d.Exponent() >= -scale {
+		return d.StringFixed(scale)
+	}
+	return d.String()
 }
