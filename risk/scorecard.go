@@ -32,6 +32,8 @@ const (
 	scoreMaxNameLen    = 128
 	// scoreMaxPoints bounds |points|, |base| and |min score|, so that no sum of them overflows.
 	scoreMaxPoints = 1e9
+	// scoreStackAttributes is the most attributes Score works on without allocating scratch space.
+	scoreStackAttributes = 32
 	// scoreMaxJSONBytes is the largest scorecard or limit policy document the loaders read.
 	scoreMaxJSONBytes = 1 << 20
 )
@@ -477,9 +479,17 @@ func (s Scorecard) Score(f FeatureSet) (Result, error) {
 	if len(s.Grades) == 0 {
 		return Result{}, fmt.Errorf("risk: %w", b2bkit.Invalid("scorecard.grades", "must have at least one grade band"))
 	}
-	points := make([]AttributePoints, len(s.Attributes))
+	n := len(s.Attributes)
+	points := make([]AttributePoints, n)
+	// The best points of every attribute, and the attributes that lost points ordered by loss,
+	// live on the stack for a card of up to scoreStackAttributes attributes.
+	var bestBuf [scoreStackAttributes]float64
+	var orderBuf [scoreStackAttributes]int
+	best, order := bestBuf[:0], orderBuf[:0]
+	if n > scoreStackAttributes {
+		best, order = make([]float64, 0, n), make([]int, 0, n)
+	}
 	score := s.Base
-	lost := 0 // attributes that lost points
 	for i := range s.Attributes {
 		a := &s.Attributes[i]
 		v, ok := f.Values[a.Feature]
@@ -494,30 +504,26 @@ func (s Scorecard) Score(f FeatureSet) (Result, error) {
 		p := a.pointsOf(bin)
 		points[i] = AttributePoints{Feature: a.Feature, Value: v, Bin: bin, Points: p}
 		score += p
-		if a.best() > p {
-			lost++
+		b := a.best()
+		best = append(best, b)
+		if lost := b - p; lost > 0 {
+			// Insert i after every attribute that lost as much or more: largest loss first, ties in
+			// card order.
+			k := len(order)
+			for k > 0 && best[order[k-1]]-points[order[k-1]].Points < lost {
+				k--
+			}
+			order = slices.Insert(order, k, i)
 		}
 	}
 	var reasons []Reason
-	if lost > 0 {
-		reasons = make([]Reason, 0, lost)
-		for i := range s.Attributes {
+	if len(order) > 0 {
+		reasons = make([]Reason, len(order))
+		for k, i := range order {
 			a, p := &s.Attributes[i], &points[i]
-			if best := a.best(); best > p.Points {
-				reasons = append(reasons, Reason{Code: a.reasonCode(), Feature: a.Feature, Value: p.Value,
-					Points: p.Points, Best: best, Lost: best - p.Points})
-			}
+			reasons[k] = Reason{Code: a.reasonCode(), Feature: a.Feature, Value: p.Value, Points: p.Points,
+				Best: best[i], Lost: best[i] - p.Points}
 		}
-		// Largest loss first; the stable sort keeps ties in card order.
-		slices.SortStableFunc(reasons, func(x, y Reason) int {
-			switch {
-			case x.Lost > y.Lost:
-				return -1
-			case x.Lost < y.Lost:
-				return 1
-			}
-			return 0
-		})
 	}
 	return Result{Score: score, Grade: s.Grade(score), Points: points, Reasons: reasons}, nil
 }
@@ -568,31 +574,49 @@ func (a *Attribute) bin(v Value) (int, error) {
 		return 0, b2bkit.Invalid("", "has category %q, but the attribute is numeric", b2bkit.Echo(v.Category))
 	}
 	// The bins cover the line in order, so v is in the first bin whose Max is above it: search the
-	// maxima of all bins but the last.
-	lo, hi := 0, len(a.Bins)-1
+	// maxima of all bins but the last. Every Max the search ends on was compared, but for the last
+	// bin's; a valid card has none there and each Min equal to the Max before it, so the checks after
+	// the search only catch an invalid card.
+	x := scoreNumOf(v.Number)
+	last := len(a.Bins) - 1
+	lo, hi := 0, last
 	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)
-		if m := a.Bins[mid].Max; m != nil && scoreCmp(v.Number, *m) >= 0 {
+		if m := a.Bins[mid].Max; m != nil && x.cmp(*m) >= 0 {
 			lo = mid + 1
 		} else {
 			hi = mid
 		}
 	}
 	b := &a.Bins[lo]
-	if b.Min != nil && scoreCmp(v.Number, *b.Min) < 0 || b.Max != nil && scoreCmp(v.Number, *b.Max) >= 0 {
+	if b.Min != nil && x.cmp(*b.Min) < 0 || lo == last && b.Max != nil && x.cmp(*b.Max) >= 0 {
 		return 0, b2bkit.Invalid("", "%s falls in no bin", v.Number)
 	}
 	return lo, nil
 }
 
-// scoreCmp is x.Cmp(y), exactly, without the allocations Cmp makes to rescale decimals whose
-// exponents differ, and without rescaling by an absurd exponent difference.
-func scoreCmp(x, y decimal.Decimal) int {
-	cx, okx := fastdec.Int64(x)
-	cy, oky := fastdec.Int64(y)
-	if !okx || !oky {
-		return scoreCmpBig(x, y)
+// A scoreNum is a decimal read once for many comparisons: its coefficient, when it fits in an
+// int64, and its exponent.
+type scoreNum struct {
+	d     decimal.Decimal
+	c     int64
+	exp   int32
+	small bool
+}
+
+func scoreNumOf(d decimal.Decimal) scoreNum {
+	c, ok := fastdec.Int64(d)
+	return scoreNum{d: d, c: c, exp: d.Exponent(), small: ok}
+}
+
+// cmp is x.d.Cmp(y), exactly, without the allocations Cmp makes to rescale decimals whose exponents
+// differ, and without rescaling by an absurd exponent difference.
+func (x scoreNum) cmp(y decimal.Decimal) int {
+	cy, ok := fastdec.Int64(y)
+	if !x.small || !ok {
+		return scoreCmpBig(x.d, y)
 	}
+	cx := x.c
 	sx, sy := scoreSign(cx), scoreSign(cy)
 	if sx != sy {
 		return scoreSign(int64(sx - sy))
@@ -600,7 +624,7 @@ func scoreCmp(x, y decimal.Decimal) int {
 	if sx == 0 {
 		return 0
 	}
-	ex, ey := x.Exponent(), y.Exponent()
+	ex, ey := x.exp, y.Exponent()
 	// Scale the coefficient with the larger exponent down to the other's exponent. If it no longer
 	// fits in an int64, its magnitude is larger than any int64, so larger than the other's.
 	switch {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -515,4 +516,61 @@ func TestR17_ResultJSONKeepsValuesExact(t *testing.T) {
 		dectest.RequireEqual(t, r.Points[i].Value.Number, back.Points[i].Value.Number, fmt.Sprint(r.Points[i].Feature))
 	}
 	assert.Equal(t, r.Score, back.Score)
+}
+
+// scRandDec is a random decimal with a coefficient of up to 25 digits and an exponent in [-18, 15],
+// so values and edges meet at every difference of exponents, in and beyond 64 bits.
+func scRandDec(rng *rand.Rand) decimal.Decimal {
+	c := decimal.NewFromInt(rng.Int64N(1_000_000))
+	if rng.IntN(3) == 0 {
+		c = c.Mul(decimal.NewFromInt(rng.Int64N(1 << 62))) // beyond 19 digits
+	}
+	if rng.IntN(2) == 0 {
+		c = c.Neg()
+	}
+	return c.Shift(int32(rng.IntN(34) - 18))
+}
+
+// TestR17_ScoreComparesBoundsExactly: for random edges and values at every scale, the bin Score finds
+// is the one exact decimal comparison (decimal.Cmp) gives: the number of edges at or below the value.
+func TestR17_ScoreComparesBoundsExactly(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 55))
+	for range 2000 {
+		edges := make([]decimal.Decimal, 1+rng.IntN(5))
+		for i := range edges {
+			edges[i] = scRandDec(rng)
+		}
+		slices.SortFunc(edges, decimal.Decimal.Cmp)
+		edges = slices.CompactFunc(edges, decimal.Decimal.Equal)
+		bins := make([]risk.Bin, len(edges)+1)
+		for i := range bins {
+			bins[i].Points = float64(i)
+			if i > 0 {
+				bins[i].Min = &edges[i-1]
+			}
+			if i < len(edges) {
+				bins[i].Max = &edges[i]
+			}
+		}
+		card := risk.Scorecard{Name: "random", Attributes: []risk.Attribute{{Feature: "x", MissingPoints: scPts(0), Bins: bins}},
+			Grades: []risk.GradeBand{{Grade: "A"}}}
+		require.NoError(t, card.Validate())
+		values := []decimal.Decimal{scRandDec(rng), edges[rng.IntN(len(edges))]}
+		// An edge written at another exponent, and the values next to it.
+		e := edges[rng.IntN(len(edges))]
+		values = append(values, e.Round(e.Exponent()*-1+3), e.Add(decimal.New(1, e.Exponent()-1)), e.Sub(decimal.New(1, e.Exponent()-2)))
+		for _, v := range values {
+			want := 0
+			for _, e := range edges {
+				if v.Cmp(e) >= 0 {
+					want++
+				}
+			}
+			fs := scFeatures(nil)
+			fs.Values["x"] = risk.Value{Number: v}
+			r, err := card.Score(fs)
+			require.NoError(t, err)
+			require.Equal(t, want, r.Points[0].Bin, "value %s, edges %v", v, edges)
+		}
+	}
 }
