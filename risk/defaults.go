@@ -23,7 +23,8 @@ import "github.com/shopspring/decimal"
 //   - penetration: <0.1 -15 (replaceable), 0.1-1/3 0, 1/3-0.5 10 (safe), 0.5+ 20 (strong); missing -5.
 //     The bin edge 0.3333 is 1/3 at RatioScale places, as the feature is rounded.
 //
-// Every range is [low, high): "0.85-0.95" includes 0.85 and excludes 0.95.
+// Every range is [low, high): "0.85-0.95" includes 0.85 and excludes 0.95. The edges are written at
+// the features' scale (ratios at RatioScale places, money at 2), which Score compares fastest.
 func DefaultScorecard() Scorecard {
 	return Scorecard{
 		Name:     "b2bkit-trade-credit",
@@ -32,15 +33,15 @@ func DefaultScorecard() Scorecard {
 		Base:     600,
 		Attributes: []Attribute{
 			defRanges(TenureMonths, "R_TENURE", -30, []string{"3", "6", "12", "24"}, -30, -15, 0, 15, 25),
-			defRanges(AvgMonthlyValue12, "R_VOLUME", -20, []string{"10000", "50000", "200000", "1000000"}, -20, 0, 10, 20, 25),
-			defRanges(Trend, "R_TREND", -5, []string{"0.5", "0.8", "1.2"}, -30, -15, 0, 10),
-			defRanges(OnTimeRate, "R_ON_TIME", -10, []string{"0.7", "0.85", "0.95"}, -45, -20, 0, 20),
+			defRanges(AvgMonthlyValue12, "R_VOLUME", -20, []string{"10000.00", "50000.00", "200000.00", "1000000.00"}, -20, 0, 10, 20, 25),
+			defRanges(Trend, "R_TREND", -5, []string{"0.5000", "0.8000", "1.2000"}, -30, -15, 0, 10),
+			defRanges(OnTimeRate, "R_ON_TIME", -10, []string{"0.7000", "0.8500", "0.9500"}, -45, -20, 0, 20),
 			defRanges(DaysPastDue, "R_PAST_DUE", 0, []string{"1", "15", "30", "60"}, 10, -10, -30, -60, -100),
 			defRanges(WorstDaysPastDue12, "R_WORST_PAST_DUE", 0, []string{"1", "30", "60", "90"}, 15, 0, -25, -50, -80),
-			defRanges(DisputeRate, "R_DISPUTES", 0, []string{"0.01", "0.03", "0.08"}, 10, 0, -20, -40),
-			defRanges(SellerConcentration, "R_CONCENTRATION", -5, []string{"0.3", "0.6", "0.9"}, 5, 0, -5, -10),
+			defRanges(DisputeRate, "R_DISPUTES", 0, []string{"0.0100", "0.0300", "0.0800"}, 10, 0, -20, -40),
+			defRanges(SellerConcentration, "R_CONCENTRATION", -5, []string{"0.3000", "0.6000", "0.9000"}, 5, 0, -5, -10),
 			defRanges(KeyPersonLost, "R_KEY_PERSON", 0, []string{"1"}, 5, -35),
-			defRanges(Penetration, "R_PENETRATION", -5, []string{"0.1", "0.3333", "0.5"}, -15, 0, 10, 20),
+			defRanges(Penetration, "R_PENETRATION", -5, []string{"0.1000", "0.3333", "0.5000"}, -15, 0, 10, 20),
 		},
 		Grades: []GradeBand{{"A", 680}, {"B", 640}, {"C", 600}, {"D", 560}, {"E", 0}},
 	}
@@ -80,8 +81,7 @@ func defRanges(f Feature, code string, missing float64, edges []string, points .
 	for i := range bins {
 		bins[i].Points = points[i]
 		if i > 0 {
-			lo := decimal.RequireFromString(edges[i-1])
-			bins[i].Min = &lo
+			bins[i].Min = bins[i-1].Max // one edge, shared: see scoreShareBounds
 		}
 		if i < len(edges) {
 			hi := decimal.RequireFromString(edges[i])

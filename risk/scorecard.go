@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -130,16 +131,35 @@ type binJSON struct {
 	Points     float64             `json:"points"`
 }
 
-// MarshalJSON writes {"min":"0.7","max":"0.85","points":-20}, or {"categories":[...],"points":5}.
+// binOutJSON is binJSON as written: bounds with all their places ("0.9500"), so a card keeps the
+// scale its edges were written at through a round trip.
+type binOutJSON struct {
+	Min        *string  `json:"min,omitempty"`
+	Max        *string  `json:"max,omitempty"`
+	Categories []string `json:"categories,omitempty"`
+	Points     float64  `json:"points"`
+}
+
+// MarshalJSON writes {"min":"0.7000","max":"0.8500","points":-20}, or {"categories":[...],"points":5}.
 func (b Bin) MarshalJSON() ([]byte, error) {
-	w := binJSON{Categories: b.Categories, Points: b.Points}
+	w := binOutJSON{Categories: b.Categories, Points: b.Points}
 	if b.Min != nil {
-		w.Min = &b2bkit.JSONDecimal{Decimal: *b.Min}
+		s := scoreBoundString(*b.Min)
+		w.Min = &s
 	}
 	if b.Max != nil {
-		w.Max = &b2bkit.JSONDecimal{Decimal: *b.Max}
+		s := scoreBoundString(*b.Max)
+		w.Max = &s
 	}
 	return json.Marshal(w)
+}
+
+// scoreBoundString writes d with as many places as its exponent says: 0.9500 stays "0.9500".
+func scoreBoundString(d decimal.Decimal) string {
+	if exp := d.Exponent(); exp < 0 {
+		return d.StringFixed(-exp)
+	}
+	return d.String()
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, strictly: unknown fields are an error.
@@ -159,7 +179,9 @@ func (b *Bin) UnmarshalJSON(data []byte) error {
 }
 
 // LoadScorecard reads a scorecard from JSON: at most 1 MiB, unknown fields rejected, decimals only
-// through b2bkit.ParseDecimal, and then Validate. Every error matches b2bkit.ErrInvalid.
+// through b2bkit.ParseDecimal, and then Validate. Every error matches b2bkit.ErrInvalid. In the card
+// it returns, each numeric bin's Min is the same *decimal.Decimal as the Max of the bin before it
+// (one edge), which lets Score skip comparing a value with both.
 func LoadScorecard(r io.Reader) (Scorecard, error) {
 	var s Scorecard
 	if err := scoreLoadJSON(r, "scorecard", &s); err != nil {
@@ -168,7 +190,20 @@ func LoadScorecard(r io.Reader) (Scorecard, error) {
 	if err := s.Validate(); err != nil {
 		return Scorecard{}, err
 	}
+	scoreShareBounds(s)
 	return s, nil
+}
+
+// scoreShareBounds points each numeric bin's Min at the Max of the bin before it, which Validate
+// found equal, so Score sees by the pointers alone that no value can fall between them.
+func scoreShareBounds(s Scorecard) {
+	for _, a := range s.Attributes {
+		for i := 1; i < len(a.Bins); i++ {
+			if prev, b := a.Bins[i-1].Max, &a.Bins[i]; prev != nil && b.Min != nil && b.Min.Equal(*prev) {
+				b.Min = prev
+			}
+		}
+	}
 }
 
 // scoreLoadJSON reads one JSON document of at most scoreMaxJSONBytes into v, strictly.
@@ -497,14 +532,14 @@ func (s Scorecard) Score(f FeatureSet) (Result, error) {
 			return Result{}, fmt.Errorf("risk: %w", b2bkit.Invalid("features.values."+string(a.Feature),
 				"absent from the feature set, which scorecard %s needs", s.Name))
 		}
-		bin, err := a.bin(v)
+		bin, p, b, err := a.score(&v)
 		if err != nil {
 			return Result{}, fmt.Errorf("risk: %w", b2bkit.InField("features.values."+string(a.Feature), err))
 		}
-		p := a.pointsOf(bin)
-		points[i] = AttributePoints{Feature: a.Feature, Value: v, Bin: bin, Points: p}
+		// Field by field: a struct copy into the heap costs a bulk write barrier while the GC marks.
+		pt := &points[i]
+		pt.Feature, pt.Value, pt.Bin, pt.Points = a.Feature, v, bin, p
 		score += p
-		b := a.best()
 		best = append(best, b)
 		if lost := b - p; lost > 0 {
 			// Insert i after every attribute that lost as much or more: largest loss first, ties in
@@ -513,7 +548,11 @@ func (s Scorecard) Score(f FeatureSet) (Result, error) {
 			for k > 0 && best[order[k-1]]-points[order[k-1]].Points < lost {
 				k--
 			}
-			order = slices.Insert(order, k, i)
+			order = append(order, i)
+			for j := len(order) - 1; j > k; j-- {
+				order[j] = order[j-1]
+			}
+			order[k] = i
 		}
 	}
 	var reasons []Reason
@@ -521,78 +560,124 @@ func (s Scorecard) Score(f FeatureSet) (Result, error) {
 		reasons = make([]Reason, len(order))
 		for k, i := range order {
 			a, p := &s.Attributes[i], &points[i]
-			reasons[k] = Reason{Code: a.reasonCode(), Feature: a.Feature, Value: p.Value, Points: p.Points,
-				Best: best[i], Lost: best[i] - p.Points}
+			r := &reasons[k]
+			r.Code, r.Feature, r.Value = a.reasonCode(), a.Feature, p.Value
+			r.Points, r.Best, r.Lost = p.Points, best[i], best[i]-p.Points
 		}
 	}
 	return Result{Score: score, Grade: s.Grade(score), Points: points, Reasons: reasons}, nil
 }
 
-// pointsOf is the points of bin i, or the missing points for -1.
-func (a *Attribute) pointsOf(i int) float64 {
-	if i < 0 {
-		if a.MissingPoints == nil {
-			return 0
-		}
-		return *a.MissingPoints
-	}
-	return a.Bins[i].Points
-}
-
-// best is the most points the attribute gives: over its bins and its missing points.
-func (a *Attribute) best() float64 {
-	best := math.Inf(-1)
+// score scores v on the attribute: the bin it falls in (-1 for a missing value), that bin's points,
+// and the most points the attribute gives, over its bins and its missing points.
+func (a *Attribute) score(v *Value) (bin int, points, best float64, err error) {
+	bins := a.Bins
+	best = math.Inf(-1)
 	if a.MissingPoints != nil {
 		best = *a.MissingPoints
 	}
-	for i := range a.Bins {
-		best = max(best, a.Bins[i].Points)
-	}
-	return best
-}
-
-// bin finds the bin v falls in: -1 for a missing value.
-func (a *Attribute) bin(v Value) (int, error) {
 	if v.Missing {
-		return -1, nil
-	}
-	if len(a.Bins) == 0 {
-		return 0, b2bkit.Invalid("", "the attribute has no bins")
-	}
-	if len(a.Bins[0].Categories) > 0 {
-		for i := range a.Bins {
-			if slices.Contains(a.Bins[i].Categories, v.Category) {
-				return i, nil
+		for j := range bins {
+			if p := bins[j].Points; p > best {
+				best = p
 			}
 		}
-		if v.Category == "" {
-			return 0, b2bkit.Invalid("", "has no category, but the attribute is categorical")
+		if a.MissingPoints != nil {
+			points = *a.MissingPoints
 		}
-		return 0, b2bkit.Invalid("", "category %q is in no bin", b2bkit.Echo(v.Category))
+		return -1, points, best, nil
 	}
-	if v.Category != "" {
-		return 0, b2bkit.Invalid("", "has category %q, but the attribute is numeric", b2bkit.Echo(v.Category))
+	switch {
+	case len(bins) == 0:
+		return 0, 0, 0, b2bkit.Invalid("", "the attribute has no bins")
+	case len(bins[0].Categories) > 0:
+		bin, err = a.category(v.Category)
+	case v.Category != "":
+		return 0, 0, 0, b2bkit.Invalid("", "has category %q, but the attribute is numeric", b2bkit.Echo(v.Category))
+	case len(bins) > 9:
+		bin, err = a.searchHalves(scoreNumOf(v.Number))
+	default:
+		// The bins cover the line in order, so v is in the first bin whose Max is above it: compare
+		// the maxima of all bins but the last in order, finding the best points on the way.
+		x := scoreNumOf(v.Number)
+		last := len(bins) - 1
+		bin = -1
+		for j := range bins {
+			b := &bins[j]
+			if b.Points > best {
+				best = b.Points
+			}
+			if bin >= 0 {
+				continue
+			}
+			switch m := b.Max; {
+			case j == last || m == nil:
+				bin = j
+			case x.small && x.exp == m.Exponent():
+				// The edge at the value's scale, as in a card written at the features' scale.
+				if c, ok := fastdec.Int64(*m); ok && x.c < c || !ok && x.cmp(*m) < 0 {
+					bin = j
+				}
+			case x.cmp(*m) < 0:
+				bin = j
+			}
+		}
+		if b := &bins[bin]; b.Min != nil && (bin == 0 || b.Min != bins[bin-1].Max) || bin == last && b.Max != nil {
+			if err = a.checkBin(x, bin); err != nil {
+				return 0, 0, 0, err
+			}
+		}
+		return bin, bins[bin].Points, best, nil
 	}
-	// The bins cover the line in order, so v is in the first bin whose Max is above it: search the
-	// maxima of all bins but the last. Every Max the search ends on was compared, but for the last
-	// bin's; a valid card has none there and each Min equal to the Max before it, so the checks after
-	// the search only catch an invalid card.
-	x := scoreNumOf(v.Number)
-	last := len(a.Bins) - 1
-	lo, hi := 0, last
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	for j := range bins {
+		if p := bins[j].Points; p > best {
+			best = p
+		}
+	}
+	return bin, bins[bin].Points, best, nil
+}
+
+// category finds the bin that lists c.
+func (a *Attribute) category(c string) (int, error) {
+	for i := range a.Bins {
+		if slices.Contains(a.Bins[i].Categories, c) {
+			return i, nil
+		}
+	}
+	if c == "" {
+		return 0, b2bkit.Invalid("", "has no category, but the attribute is categorical")
+	}
+	return 0, b2bkit.Invalid("", "category %q is in no bin", b2bkit.Echo(c))
+}
+
+// searchHalves finds the bin of x among many by halves: the first whose Max is above x.
+func (a *Attribute) searchHalves(x scoreNum) (int, error) {
+	lo, hi := 0, len(a.Bins)-1
 	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)
-		if m := a.Bins[mid].Max; m != nil && x.cmp(*m) >= 0 {
+		if m := a.Bins[mid].Max; m != nil && !x.less(*m) {
 			lo = mid + 1
 		} else {
 			hi = mid
 		}
 	}
-	b := &a.Bins[lo]
-	if b.Min != nil && x.cmp(*b.Min) < 0 || lo == last && b.Max != nil && x.cmp(*b.Max) >= 0 {
-		return 0, b2bkit.Invalid("", "%s falls in no bin", v.Number)
+	return lo, a.checkBin(x, lo)
+}
+
+// checkBin checks that x is in bin i, found as the first whose Max is above x. Every such Max was
+// compared, but the last bin's; a valid card has none there and each Min equal to the Max before it
+// (the same pointer in a card LoadScorecard or DefaultScorecard made, so not even compared), so the
+// check only catches an invalid card.
+func (a *Attribute) checkBin(x scoreNum, i int) error {
+	b := &a.Bins[i]
+	if b.Min != nil && (i == 0 || b.Min != a.Bins[i-1].Max) && x.less(*b.Min) ||
+		i == len(a.Bins)-1 && b.Max != nil && !x.less(*b.Max) {
+		return b2bkit.Invalid("", "%s falls in no bin", x.d)
 	}
-	return lo, nil
+	return nil
 }
 
 // A scoreNum is a decimal read once for many comparisons: its coefficient, when it fits in an
@@ -609,6 +694,15 @@ func scoreNumOf(d decimal.Decimal) scoreNum {
 	return scoreNum{d: d, c: c, exp: d.Exponent(), small: ok}
 }
 
+// less reports whether x < y: at once when both coefficients fit in an int64 at the same exponent,
+// as when a card's bins are written at the features' scale, else through cmp.
+func (x scoreNum) less(y decimal.Decimal) bool {
+	if cy, ok := fastdec.Int64(y); ok && x.small && x.exp == y.Exponent() {
+		return x.c < cy
+	}
+	return x.cmp(y) < 0
+}
+
 // cmp is x.d.Cmp(y), exactly, without the allocations Cmp makes to rescale decimals whose exponents
 // differ, and without rescaling by an absurd exponent difference.
 func (x scoreNum) cmp(y decimal.Decimal) int {
@@ -616,33 +710,18 @@ func (x scoreNum) cmp(y decimal.Decimal) int {
 	if !x.small || !ok {
 		return scoreCmpBig(x.d, y)
 	}
-	cx := x.c
-	sx, sy := scoreSign(cx), scoreSign(cy)
-	if sx != sy {
-		return scoreSign(int64(sx - sy))
-	}
-	if sx == 0 {
-		return 0
-	}
-	ex, ey := x.exp, y.Exponent()
-	// Scale the coefficient with the larger exponent down to the other's exponent. If it no longer
-	// fits in an int64, its magnitude is larger than any int64, so larger than the other's.
-	switch {
-	case ex > ey:
-		if d := int64(ex) - int64(ey); d > 18 {
-			return sx
-		} else if s, ok := b2bkit.MulChecked(cx, int64(fastdec.Pow10(int(d)))); !ok {
-			return sx
-		} else {
-			cx = s
+	cx, ex, ey := x.c, x.exp, y.Exponent()
+	// Scale the coefficient with the larger exponent down to the other's exponent. When it no
+	// longer fits in an int64 its magnitude is above any int64's, so its sign decides.
+	if ex > ey {
+		var ok bool
+		if cx, ok = scoreScale(cx, int64(ex)-int64(ey)); !ok {
+			return scoreSign(cx)
 		}
-	case ey > ex:
-		if d := int64(ey) - int64(ex); d > 18 {
-			return -sx
-		} else if s, ok := b2bkit.MulChecked(cy, int64(fastdec.Pow10(int(d)))); !ok {
-			return -sx
-		} else {
-			cy = s
+	} else if ey > ex {
+		var ok bool
+		if cy, ok = scoreScale(cy, int64(ey)-int64(ex)); !ok {
+			return -scoreSign(cy)
 		}
 	}
 	switch {
@@ -652,6 +731,28 @@ func (x scoreNum) cmp(y decimal.Decimal) int {
 		return 1
 	}
 	return 0
+}
+
+// scoreScale is c x 10^d for d > 0, or c itself and false when that does not fit in an int64.
+func scoreScale(c int64, d int64) (int64, bool) {
+	if c == 0 {
+		return 0, true
+	}
+	if d > 18 {
+		return c, false
+	}
+	u := uint64(c)
+	if c < 0 {
+		u = -u
+	}
+	hi, lo := bits.Mul64(u, fastdec.Pow10(int(d)))
+	if hi != 0 || lo > math.MaxInt64 {
+		return c, false
+	}
+	if c < 0 {
+		return -int64(lo), true
+	}
+	return int64(lo), true
 }
 
 // scoreCmpBig compares decimals whose coefficients do not fit in an int64: by sign, then by the

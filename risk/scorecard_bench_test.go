@@ -10,8 +10,37 @@ import (
 // order check: budget 500 ns/op and 5 allocs/op.
 func BenchmarkScore(b *testing.B) {
 	card := risk.DefaultScorecard()
+	// As Features computes them: ratios at RatioScale places, money at the scale, days whole.
+	fs := scFeatures(map[risk.Feature]string{
+		risk.TenureMonths:        "30",
+		risk.AvgMonthlyValue12:   "84000.00",
+		risk.Trend:               "-",
+		risk.OnTimeRate:          "0.8000",
+		risk.DaysPastDue:         "20",
+		risk.WorstDaysPastDue12:  "20",
+		risk.DisputeRate:         "0.0040",
+		risk.SellerConcentration: "0.4500",
+		risk.KeyPersonLost:       "0",
+		risk.Penetration:         "0.4000",
+		risk.UsualCreditDays:     "45",
+	})
+	if _, err := card.Score(fs); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := card.Score(fs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkScoreOtherScales scores values written at other scales than the card's edges ("0.8"
+// against "0.8500"), which take the rescaling comparison.
+func BenchmarkScoreOtherScales(b *testing.B) {
+	card := risk.DefaultScorecard()
 	values := scGoodBuyer()
-	values[risk.OnTimeRate] = "0.8" // some reasons to sort
+	values[risk.OnTimeRate] = "0.8"
 	values[risk.DaysPastDue] = "20"
 	values[risk.Trend] = "-"
 	fs := scFeatures(values)

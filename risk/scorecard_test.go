@@ -96,7 +96,13 @@ func TestR17_DefaultScorecardIsValidAndRoundTrips(t *testing.T) {
 	again, err := json.Marshal(back)
 	require.NoError(t, err)
 	require.JSONEq(t, string(data), string(again))
-	assert.Contains(t, string(data), `"max":"0.95"`, "bounds travel as decimal strings")
+	assert.Contains(t, string(data), `"max":"0.9500"`, "bounds travel as decimal strings")
+
+	// A loaded card keeps the scale of its edges and shares each edge between two bins.
+	on := back.Attributes[3]
+	require.Equal(t, risk.OnTimeRate, on.Feature)
+	assert.Equal(t, int32(-4), on.Bins[1].Max.Exponent())
+	assert.Same(t, on.Bins[0].Max, on.Bins[1].Min)
 
 	// The two cards score alike.
 	fs := scFeatures(scGoodBuyer())
@@ -546,7 +552,10 @@ func TestR17_ScoreComparesBoundsExactly(t *testing.T) {
 		for i := range bins {
 			bins[i].Points = float64(i)
 			if i > 0 {
-				bins[i].Min = &edges[i-1]
+				bins[i].Min = &edges[i-1] // one edge, as LoadScorecard makes it
+				if rng.IntN(2) == 0 {
+					bins[i].Min = scPtr(edges[i-1]) // an equal copy, as a card built in Go may have
+				}
 			}
 			if i < len(edges) {
 				bins[i].Max = &edges[i]
