@@ -249,9 +249,11 @@ func limitDecOK(d decimal.Decimal) bool {
 		fastdec.Digits(d)+int(exp) <= limitMaxDigits
 }
 
-// Limit works out the credit line of the buyer f describes, graded r (R17), as the package doc of
-// this file says: min(multiple x avg_monthly_value_12m x usual_credit_days/30, cap), rounded down to
-// Step, never below zero, to be reviewed ReviewDays after f.AsOf. The log has one line per figure.
+// Limit works out the credit line of the buyer f describes, graded r (R17):
+// min(multiple x avg_monthly_value_12m x credit months, cap), credit months being usual_credit_days
+// / 30 rounded half up to 4 places, then rounded down to a multiple of Step, never below zero, to be
+// reviewed ReviewDays calendar days after f.AsOf. Limit.Log has one line per figure: grade, multiple,
+// volume, credit days, credit months, raw limit, cap, limit and review date, each with its source.
 //
 // A missing volume or credit days is not an error: the limit is 0 and the log says why. So are usual
 // terms without a credit period (credit days <= 0: cash against goods or prepaid, R16). An invalid
