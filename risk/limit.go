@@ -52,9 +52,12 @@ type LimitPolicy struct {
 // A GradeLimit is the limit rule of one grade: Multiple x steady-state credit need, at most Cap.
 // Both are >= 0; a grade that gets no credit has Multiple 0 or Cap 0.
 type GradeLimit struct {
-	Grade    Grade
+	// Grade is the scorecard grade the rule is for.
+	Grade Grade
+	// Multiple is how many times its steady-state credit need a buyer of the grade may owe (倍数).
 	Multiple decimal.Decimal
-	Cap      decimal.Decimal
+	// Cap is the most a buyer of the grade may owe, in the policy's currency (上限).
+	Cap decimal.Decimal
 }
 
 type gradeLimitJSON struct {

@@ -89,17 +89,23 @@ type Bin struct {
 
 // A GradeBand is a grade and the lowest score that earns it (评级).
 type GradeBand struct {
-	Grade    Grade   `json:"grade"`
+	// Grade names the band ("A"); unique in a card.
+	Grade Grade `json:"grade"`
+	// MinScore is the lowest score in the band; below the band before it.
 	MinScore float64 `json:"min_score"`
 }
 
 // A Result is what a scorecard says of one buyer: the score, its grade, the points of every
 // attribute in card order and the reasons the buyer lost points, worst first.
 type Result struct {
-	Score   float64           `json:"score"`
-	Grade   Grade             `json:"grade"`
-	Points  []AttributePoints `json:"points"`
-	Reasons []Reason          `json:"reasons"`
+	// Score is Base plus the points of every attribute (评分).
+	Score float64 `json:"score"`
+	// Grade is the card's grade of Score.
+	Grade Grade `json:"grade"`
+	// Points are the points of every attribute, in card order.
+	Points []AttributePoints `json:"points"`
+	// Reasons are the attributes that cost points, largest loss first; nil when none did.
+	Reasons []Reason `json:"reasons"`
 }
 
 // AttributePoints are the points one attribute gave: the value scored, the index of the bin it fell
