@@ -524,11 +524,11 @@ func (s Scorecard) Score(f FeatureSet) (Result, error) {
 	points := make([]AttributePoints, n)
 	// The best points of every attribute, and the attributes that lost points ordered by loss,
 	// live on the stack for a card of up to scoreStackAttributes attributes.
-	var bestBuf [scoreStackAttributes]float64
+	var bestBuf, lostBuf [scoreStackAttributes]float64
 	var orderBuf [scoreStackAttributes]int
-	best, order := bestBuf[:0], orderBuf[:0]
+	best, lostOf, order := bestBuf[:n:n], lostBuf[:0], orderBuf[:0]
 	if n > scoreStackAttributes {
-		best, order = make([]float64, 0, n), make([]int, 0, n)
+		best, lostOf, order = make([]float64, n), make([]float64, 0, n), make([]int, 0, n)
 	}
 	score := s.Base
 	for i := range s.Attributes {
@@ -546,19 +546,16 @@ func (s Scorecard) Score(f FeatureSet) (Result, error) {
 		pt := &points[i]
 		pt.Feature, pt.Value, pt.Bin, pt.Points = a.Feature, v, bin, p
 		score += p
-		best = append(best, b)
+		best[i] = b
 		if lost := b - p; lost > 0 {
 			// Insert i after every attribute that lost as much or more: largest loss first, ties in
 			// card order.
 			k := len(order)
-			for k > 0 && best[order[k-1]]-points[order[k-1]].Points < lost {
-				k--
+			order, lostOf = append(order, i), append(lostOf, lost)
+			for ; k > 0 && lostOf[k-1] < lost; k-- {
+				order[k], lostOf[k] = order[k-1], lostOf[k-1]
 			}
-			order = append(order, i)
-			for j := len(order) - 1; j > k; j-- {
-				order[j] = order[j-1]
-			}
-			order[k] = i
+			order[k], lostOf[k] = i, lost
 		}
 	}
 	var reasons []Reason
@@ -568,7 +565,7 @@ func (s Scorecard) Score(f FeatureSet) (Result, error) {
 			a, p := &s.Attributes[i], &points[i]
 			r := &reasons[k]
 			r.Code, r.Feature, r.Value = a.reasonCode(), a.Feature, p.Value
-			r.Points, r.Best, r.Lost = p.Points, best[i], best[i]-p.Points
+			r.Points, r.Best, r.Lost = p.Points, best[i], lostOf[k]
 		}
 	}
 	return Result{Score: score, Grade: s.Grade(score), Points: points, Reasons: reasons}, nil
@@ -604,33 +601,31 @@ func (a *Attribute) score(v *Value) (bin int, points, best float64, err error) {
 		bin, err = a.searchHalves(scoreNumOf(v.Number))
 	default:
 		// The bins cover the line in order, so v is in the first bin whose Max is above it: compare
-		// the maxima of all bins but the last in order, finding the best points on the way.
+		// the maxima of all bins but the last in order.
 		x := scoreNumOf(v.Number)
 		last := len(bins) - 1
-		bin = -1
-		for j := range bins {
-			b := &bins[j]
-			if b.Points > best {
-				best = b.Points
+		for bin = 0; bin < last; bin++ {
+			m := bins[bin].Max
+			if m == nil {
+				break
 			}
-			if bin >= 0 {
-				continue
-			}
-			switch m := b.Max; {
-			case j == last || m == nil:
-				bin = j
-			case x.small && x.exp == m.Exponent():
+			if x.small && x.exp == m.Exponent() {
 				// The edge at the value's scale, as in a card written at the features' scale.
 				if c, ok := fastdec.Int64(*m); ok && x.c < c || !ok && x.cmp(*m) < 0 {
-					bin = j
+					break
 				}
-			case x.cmp(*m) < 0:
-				bin = j
+			} else if x.cmp(*m) < 0 {
+				break
 			}
 		}
 		if b := &bins[bin]; b.Min != nil && (bin == 0 || b.Min != bins[bin-1].Max) || bin == last && b.Max != nil {
 			if err = a.checkBin(x, bin); err != nil {
 				return 0, 0, 0, err
+			}
+		}
+		for j := range bins {
+			if p := bins[j].Points; p > best {
+				best = p
 			}
 		}
 		return bin, bins[bin].Points, best, nil
