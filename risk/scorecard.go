@@ -415,7 +415,7 @@ func scoreCheckGrades(grades []GradeBand) []error {
 		}
 		n := len(errs)
 		errs = scoreCheckPoints(errs, f+".min_score", g.MinScore)
-		if i > 0 && len(errs) == n && !(g.MinScore < grades[i-1].MinScore) {
+		if prev := grades[max(i-1, 0)].MinScore; i > 0 && len(errs) == n && !math.IsNaN(prev) && !(g.MinScore < prev) {
 			add(f+".min_score", "is %g, must be below grades[%d].min_score %g: bands go best first",
 				g.MinScore, i-1, grades[i-1].MinScore)
 		}
