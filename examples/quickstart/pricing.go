@@ -49,22 +49,9 @@ const quickstartPolicy = `{
 // (现款现货) in ten days, a 30% deposit with the rest 60 days after delivery (账期), and prepaid and
 // booked two months ahead — and prints each quote's explanation and the three side by side (R11).
 func showPricing(w io.Writer) error {
-	policy, err := pricing.LoadPolicy(strings.NewReader(quickstartPolicy))
-	if err != nil {
-		return err
-	}
-	prices, err := pricing.NewPriceList(
-		pricing.ListPrice{SKU: "rice-25kg", Price: decimal.RequireFromString("118.00"), Currency: "CNY",
-			Cost: decimal.RequireFromString("98.00")},
-		pricing.ListPrice{SKU: "peanut-oil-5l", Price: decimal.RequireFromString("69.80"), Currency: "CNY",
-			Cost: decimal.RequireFromString("58.00")},
-	)
-	if err != nil {
-		return err
-	}
 	cst := time.FixedZone("CST", 8*3600)
 	ordered := time.Date(2026, 3, 1, 10, 0, 0, 0, cst)
-	engine, err := pricing.NewEngine(policy, prices, &pricing.Options{Now: func() time.Time { return ordered }})
+	engine, err := quickstartEngine(ordered)
 	if err != nil {
 		return err
 	}
@@ -96,4 +83,23 @@ func showPricing(w io.Writer) error {
 	fmt.Fprintln(w)
 	fmt.Fprint(w, cmp.String())
 	return nil
+}
+
+// quickstartEngine is the platform's pricing engine: the policy above over a price list of rice and
+// peanut oil, with its clock stopped at now. The credit section prices its proposals with it too.
+func quickstartEngine(now time.Time) (*pricing.Engine, error) {
+	policy, err := pricing.LoadPolicy(strings.NewReader(quickstartPolicy))
+	if err != nil {
+		return nil, err
+	}
+	prices, err := pricing.NewPriceList(
+		pricing.ListPrice{SKU: "rice-25kg", Price: decimal.RequireFromString("118.00"), Currency: "CNY",
+			Cost: decimal.RequireFromString("98.00")},
+		pricing.ListPrice{SKU: "peanut-oil-5l", Price: decimal.RequireFromString("69.80"), Currency: "CNY",
+			Cost: decimal.RequireFromString("58.00")},
+	)
+	if err != nil {
+		return nil, err
+	}
+	return pricing.NewEngine(policy, prices, &pricing.Options{Now: func() time.Time { return now }})
 }
