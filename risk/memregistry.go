@@ -38,22 +38,40 @@ func (m *MemoryRegistry) Get(ctx context.Context, fp Fingerprint) (Receivable, e
 	if p == nil {
 		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.NotFound("receivable", fp.String()))
 	}
-	return p.Clone(), nil
+	return p.regCopy(), nil
 }
 
-// Put stores r if r.Version is the stored version (0: none stored), as Registry documents.
+// regCopy is Clone with room for one more transition, the one a Ledger appends next.
+func (r *Receivable) regCopy() Receivable {
+	c := *r
+	c.History = make([]Transition, len(r.History), len(r.History)+1)
+	copy(c.History, r.History)
+	c.Invoice.Orders = append([]b2bkit.OrderID(nil), r.Invoice.Orders...)
+	return c
+}
+
+// Put stores r if r.Version is the stored version (0: none stored), as Registry documents. It
+// validates r in full, except that the fingerprint of an invoice equal to the stored one is not
+// computed again.
 func (m *MemoryRegistry) Put(ctx context.Context, r Receivable) (Receivable, error) {
 	if err := ctx.Err(); err != nil {
 		return Receivable{}, err
 	}
-	if err := r.Validate(); err != nil {
-		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.InField("receivable", err))
+	if err := r.regCheckLife(); err != nil {
+		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.InField("receivable", r.Validate()))
 	}
-	r = r.Clone()
 	r.Version++
+	stored := &Receivable{}
+	*stored = r
+	stored.History = append([]Transition(nil), r.History...)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	old := m.records[r.Fingerprint]
+	if old == nil || !old.Invoice.Equal(r.Invoice) { // else the stored record's fingerprint was checked
+		if err := r.regCheckFingerprint(); err != nil {
+			return Receivable{}, fmt.Errorf("risk: %w", b2bkit.InField("receivable", err))
+		}
+	}
 	switch {
 	case old == nil && r.Version != 1:
 		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Conflict("receivable", r.Fingerprint.String(),
@@ -62,12 +80,18 @@ func (m *MemoryRegistry) Put(ctx context.Context, r Receivable) (Receivable, err
 		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Conflict("receivable", r.Fingerprint.String(),
 			fmt.Sprintf("version %d, but %d is stored", r.Version-1, old.Version)))
 	case old == nil:
+		// Seller and buyer are part of the fingerprint, so an update never moves a record in the index.
 		m.byCompany[r.Invoice.Seller] = append(m.byCompany[r.Invoice.Seller], r.Fingerprint)
 		m.byCompany[r.Invoice.Buyer] = append(m.byCompany[r.Invoice.Buyer], r.Fingerprint)
 	}
-	// Seller and buyer are part of the fingerprint, so an update never moves a record in the index.
-	m.records[r.Fingerprint] = &r
-	return r.Clone(), nil
+	if old != nil && slices.Equal(old.Invoice.Orders, r.Invoice.Orders) {
+		stored.Invoice.Orders = old.Invoice.Orders // stored slices are never written: share them
+	} else {
+		stored.Invoice.Orders = slices.Clone(r.Invoice.Orders)
+	}
+	m.records[r.Fingerprint] = stored
+	// r shares its slices with the caller's argument, not with the store
+	return r, nil
 }
 
 // Receivables yields the receivables of company, as seller or debtor, by fingerprint. It reads a
@@ -91,7 +115,7 @@ func (m *MemoryRegistry) Receivables(ctx context.Context, company b2bkit.Company
 				yield(Receivable{}, err)
 				return
 			}
-			if !yield(p.Clone(), nil) {
+			if !yield(p.regCopy(), nil) {
 				return
 			}
 		}

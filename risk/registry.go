@@ -182,12 +182,24 @@ func (r Receivable) Equal(o Receivable) bool {
 // Lender or Financed disagreeing with History, a negative Version. Errors match b2bkit.ErrInvalid
 // and name the field ("history[2].to").
 func (r Receivable) Validate() error {
-	var errs []error
-	if fp, err := regFingerprint(r.Invoice); err != nil {
-		errs = append(errs, err)
-	} else if fp != r.Fingerprint {
-		errs = append(errs, b2bkit.Invalid("fingerprint", "%s is not the invoice's fingerprint %s", r.Fingerprint, fp))
+	return errors.Join(r.regCheckFingerprint(), r.regCheckLife())
+}
+
+// regCheckFingerprint is the part of Validate about the invoice and its fingerprint.
+func (r *Receivable) regCheckFingerprint() error {
+	fp, err := regFingerprint(r.Invoice)
+	if err != nil {
+		return err
 	}
+	if fp != r.Fingerprint {
+		return b2bkit.Invalid("fingerprint", "%s is not the invoice's fingerprint %s", r.Fingerprint, fp)
+	}
+	return nil
+}
+
+// regCheckLife is the part of Validate about the history and what restates it.
+func (r *Receivable) regCheckLife() error {
+	var errs []error
 	if len(r.History) == 0 {
 		errs = append(errs, b2bkit.Invalid("history", "must hold at least the offer"))
 	}
@@ -197,7 +209,7 @@ func (r Receivable) Validate() error {
 		financed decimal.Decimal
 	)
 	for i, t := range r.History {
-		field := fmt.Sprintf("history[%d]", i)
+		field := regHistoryField(i)
 		if !t.To.Valid() {
 			errs = append(errs, b2bkit.Invalid(field+".to", "unknown state %d", int(t.To)))
 			break
@@ -246,6 +258,16 @@ func (r Receivable) Validate() error {
 		errs = append(errs, b2bkit.Invalid("version", "must be >= 0"))
 	}
 	return errors.Join(errs...)
+}
+
+// regHistoryField names the i-th transition, "history[2]"; the first few without formatting, so a
+// valid record validates without allocating.
+func regHistoryField(i int) string {
+	const names = "history[0]history[1]history[2]history[3]history[4]history[5]history[6]history[7]"
+	if i < 8 {
+		return names[i*10 : i*10+10]
+	}
+	return fmt.Sprintf("history[%d]", i)
 }
 
 // regMove says whether the state machine allows from -> to (from 0: a receivable not yet stored):
@@ -502,9 +524,7 @@ func regNext(r Receivable, step Transition) (Receivable, error) {
 		}
 		r.Financed = step.Amount
 	}
-	h := make([]Transition, len(r.History), len(r.History)+1)
-	copy(h, r.History)
-	r.History = append(h, step)
+	r.History = append(r.History, step) // r came from Registry.Get: a copy, ours to extend
 	r.State, r.Lender = step.To, step.Lender
 	return r, nil
 }
