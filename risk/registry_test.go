@@ -46,7 +46,7 @@ func regLedger() (*risk.Ledger, *risk.MemoryRegistry) {
 	return risk.NewLedger(reg, &risk.LedgerOptions{Now: func() time.Time { return regAt(1000) }}), reg
 }
 
-func requireInvalidField(t testing.TB, err error, field string) {
+func regRequireInvalid(t testing.TB, err error, field string) {
 	t.Helper()
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)
 	assert.ErrorContains(t, err, field)
@@ -155,10 +155,10 @@ func TestR19_FingerprintOfRefusesWhatIsNoReceivable(t *testing.T) {
 		inv := regInvoice("INV-1", "100")
 		tt.change(&inv)
 		fp, err := risk.FingerprintOf(inv)
-		requireInvalidField(t, err, tt.field)
+		regRequireInvalid(t, err, tt.field)
 		assert.True(t, fp.IsZero(), name)
 		_, err = risk.NewLedger(risk.NewMemoryRegistry(), nil).Offer(regCtx, inv, "BANK-A", "seller", regT0)
-		requireInvalidField(t, err, tt.field)
+		regRequireInvalid(t, err, tt.field)
 	}
 }
 
@@ -364,21 +364,21 @@ func TestLedgerRefusesBadArguments(t *testing.T) {
 	l, _ := regLedger()
 	inv := regInvoice("INV-1", "1000")
 	_, err := l.Offer(regCtx, inv, "", "seller", regT0)
-	requireInvalidField(t, err, "lender")
+	regRequireInvalid(t, err, "lender")
 	_, err = l.Offer(regCtx, inv, "BANK-A", "", regT0)
-	requireInvalidField(t, err, "by")
+	regRequireInvalid(t, err, "by")
 	fp := regOfferConfirm(t, l, inv, "BANK-A")
 	for _, amount := range []string{"0", "-1", "1000.01"} {
 		_, err = l.Finance(regCtx, fp, "BANK-A", dectest.Dec(amount), "officer", regAt(3))
-		requireInvalidField(t, err, "amount")
+		regRequireInvalid(t, err, "amount")
 	}
 	_, err = l.Finance(regCtx, fp, "BANK-A", dectest.Dec("1000"), "officer", regAt(1))
-	requireInvalidField(t, err, "at")
+	regRequireInvalid(t, err, "at")
 	_, err = risk.NewLedger(nil, nil).Confirm(regCtx, fp, "BANK-A", "x", regT0)
-	requireInvalidField(t, err, "registry")
+	regRequireInvalid(t, err, "registry")
 	var nilLedger *risk.Ledger
 	_, err = nilLedger.Repay(regCtx, fp, "x", regT0)
-	requireInvalidField(t, err, "registry")
+	regRequireInvalid(t, err, "registry")
 }
 
 func TestReceivableStateWords(t *testing.T) {
@@ -446,7 +446,7 @@ func TestParseFingerprint(t *testing.T) {
 	assert.False(t, fp.IsZero())
 	for _, bad := range []string{"", "00", fp.String() + "0", "g" + fp.String()[1:]} {
 		_, err := risk.ParseFingerprint(bad)
-		requireInvalidField(t, err, "fingerprint")
+		regRequireInvalid(t, err, "fingerprint")
 	}
 }
 
@@ -506,7 +506,7 @@ func TestFinancedOutstanding(t *testing.T) {
 		require.NoError(t, err)
 	}
 	_, err := risk.FinancedOutstanding(regCtx, reg, "DEBTOR")
-	requireInvalidField(t, err, "debtor")
+	regRequireInvalid(t, err, "debtor")
 	assert.ErrorContains(t, err, "CNY")
 	assert.ErrorContains(t, err, "USD")
 
@@ -519,21 +519,21 @@ func TestFinancedOutstanding(t *testing.T) {
 	require.NoError(t, err)
 	dectest.RequireEqual(t, decimal.Zero, got, "the seller owes nothing")
 
-	_, err = risk.FinancedOutstanding(regCtx, failing{}, "DEBTOR")
-	require.ErrorIs(t, err, errCursor, "a failing stream fails the sum")
+	_, err = risk.FinancedOutstanding(regCtx, regFailing{}, "DEBTOR")
+	require.ErrorIs(t, err, regErrCursor, "a failing stream fails the sum")
 	_, err = risk.FinancedOutstanding(regCtx, nil, "DEBTOR")
-	requireInvalidField(t, err, "registry")
+	regRequireInvalid(t, err, "registry")
 }
 
-var errCursor = errors.New("cursor broke")
+var regErrCursor = errors.New("cursor broke")
 
-// failing is a registry whose stream breaks after one record.
-type failing struct{ risk.Registry }
+// regFailing is a registry whose stream breaks after one record.
+type regFailing struct{ risk.Registry }
 
-func (failing) Receivables(context.Context, b2bkit.CompanyID) iter.Seq2[risk.Receivable, error] {
+func (regFailing) Receivables(context.Context, b2bkit.CompanyID) iter.Seq2[risk.Receivable, error] {
 	return func(yield func(risk.Receivable, error) bool) {
 		if yield(risk.Receivable{}, nil) {
-			yield(risk.Receivable{}, errCursor)
+			yield(risk.Receivable{}, regErrCursor)
 		}
 	}
 }
