@@ -135,8 +135,8 @@ func regDropRune(r rune) bool {
 // FingerprintOf fingerprints the receivable an invoice is (R19): its number in normal form (see
 // NormalizeInvoiceNumber), seller, debtor (Buyer), currency, amount by value (1200.0 and 1200.00 are
 // one amount), and the calendar date of DueAt in DueAt's own location (the time of day does not
-// count). The issue date and the orders billed do not count: an invoice re-issued with another date
-// is the same claim.
+// count). The currency goes with the amount: 1200 CNY and 1200 USD are two claims. The issue date
+// and the orders billed do not count: an invoice re-issued with another date is the same claim.
 //
 // An invoice that fails its Validate, a credit note (negative amount: it is owed to the buyer, not a
 // receivable), and a number that is not UTF-8 or is nothing but dashes and spaces are errors matching

@@ -362,6 +362,10 @@ func (r *Receivable) UnmarshalJSON(b []byte) error {
 // which reads a record, checks the rule and writes it back with Put's compare-and-swap, so it holds
 // under concurrency on every adapter that checks versions atomically. Reads return copies: changing a
 // returned value never changes what is stored. A cancelled context returns the context's error.
+//
+// Times come back as the same instants; Invoice.DueAt must also come back on the same calendar date
+// in its location (keep the location, or the offset), because the fingerprint reads the due date
+// there — an adapter that turns 07:30 in Beijing into 23:30 UTC of the day before breaks it.
 type Registry interface {
 	// Get returns the receivable with fingerprint fp, or an error matching b2bkit.ErrNotFound.
 	Get(ctx context.Context, fp Fingerprint) (Receivable, error)

@@ -520,12 +520,12 @@ func TestFinancedOutstanding(t *testing.T) {
 	dectest.RequireEqual(t, decimal.Zero, got, "the seller owes nothing")
 
 	_, err = risk.FinancedOutstanding(regCtx, regFailing{}, "DEBTOR")
-	require.ErrorIs(t, err, regErrCursor, "a failing stream fails the sum")
+	require.ErrorIs(t, err, errRegCursor, "a failing stream fails the sum")
 	_, err = risk.FinancedOutstanding(regCtx, nil, "DEBTOR")
 	regRequireInvalid(t, err, "registry")
 }
 
-var regErrCursor = errors.New("cursor broke")
+var errRegCursor = errors.New("cursor broke")
 
 // regFailing is a registry whose stream breaks after one record.
 type regFailing struct{ risk.Registry }
@@ -533,7 +533,7 @@ type regFailing struct{ risk.Registry }
 func (regFailing) Receivables(context.Context, b2bkit.CompanyID) iter.Seq2[risk.Receivable, error] {
 	return func(yield func(risk.Receivable, error) bool) {
 		if yield(risk.Receivable{}, nil) {
-			yield(risk.Receivable{}, regErrCursor)
+			yield(risk.Receivable{}, errRegCursor)
 		}
 	}
 }

@@ -42,6 +42,7 @@ func Checks() []Check {
 	return []Check{
 		{"NotFound", notFound},
 		{"PutGetRoundTrip", putGet},
+		{"DueDateKeepsItsCalendarDay", dueDate},
 		{"StaleVersionConflictsAndStoresNothing", staleVersion},
 		{"InvalidRecordRejected", invalidRecord},
 		{"ReturnsCopies", returnsCopies},
@@ -187,6 +188,22 @@ func putGet(t testing.TB, reg risk.Registry) {
 	got = get(t, reg, r.Fingerprint)
 	requireSame(t, stored, got, "the update")
 	assert.Equal(t, []risk.ReceivableState{risk.StateOffered, risk.StateConfirmed}, states(got))
+}
+
+// dueDate: 07:30 in Beijing is 23:30 UTC the day before. The fingerprint reads the due date in
+// DueAt's location, so a store that gives it back in UTC makes the record another receivable.
+func dueDate(t testing.TB, reg risk.Registry) {
+	inv := invoice("INV-1", "SELLER", "DEBTOR", "100")
+	inv.DueAt = time.Date(2026, 5, 1, 7, 30, 0, 0, time.FixedZone("CST", 8*3600))
+	r, err := ledger(reg).Offer(ctx, inv, "BANK-A", "seller", at(1))
+	require.NoError(t, err)
+	got := get(t, reg, r.Fingerprint)
+	assert.True(t, inv.DueAt.Equal(got.Invoice.DueAt), "the same instant")
+	y, m, d := got.Invoice.DueAt.Date()
+	assert.Equal(t, "2026-05-01", fmt.Sprintf("%04d-%02d-%02d", y, m, d), "the same calendar date in its location")
+	require.NoError(t, got.Validate(), "the record read back still has its fingerprint")
+	_, err = ledger(reg).Confirm(ctx, r.Fingerprint, "BANK-A", "debtor", at(2))
+	require.NoError(t, err)
 }
 
 func staleVersion(t testing.TB, reg risk.Registry) {

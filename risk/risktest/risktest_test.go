@@ -41,6 +41,7 @@ func TestSuiteCatchesBrokenRegistries(t *testing.T) {
 		{"ReturnsStoredSlices", shareSlices, []string{"ReturnsCopies"}},
 		{"IndexesSellerOnly", sellerOnly, []string{"ReceivablesByCompany"}},
 		{"PutSkipsValidate", noValidate, []string{"InvalidRecordRejected"}},
+		{"StoresTimesInUTC", utcTimes, []string{"DueDateKeepsItsCalendarDay"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -136,6 +137,7 @@ const (
 	shareSlices                    // Get returns the stored slices
 	sellerOnly                     // Receivables finds a company as seller only
 	noValidate                     // Put stores invalid records
+	utcTimes                       // Get gives times back in UTC, as a timestamp column without zone would
 )
 
 // fake is a plain map registry with one bug switched on, written apart from MemoryRegistry so that
@@ -161,7 +163,11 @@ func (f *fake) Get(ctx context.Context, fp risk.Fingerprint) (risk.Receivable, e
 	if f.bug&shareSlices != 0 {
 		return r, nil
 	}
-	return r.Clone(), nil
+	r = r.Clone()
+	if f.bug&utcTimes != 0 {
+		r.Invoice.DueAt, r.Invoice.IssuedAt = r.Invoice.DueAt.UTC(), r.Invoice.IssuedAt.UTC()
+	}
+	return r, nil
 }
 
 func (f *fake) Put(ctx context.Context, r risk.Receivable) (risk.Receivable, error) {
