@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"math"
 	"slices"
 	"sync"
 
@@ -13,19 +14,30 @@ import (
 
 var _ Registry = (*MemoryRegistry)(nil)
 
-// MemoryRegistry is the in-memory Registry: a map by fingerprint and an index by company behind one
-// mutex, safe for concurrent use, returning copies. Its zero value is not ready; use
-// NewMemoryRegistry.
+// regChunk is how many records one block of a MemoryRegistry holds.
+const regChunk = 1024
+
+// MemoryRegistry is the in-memory Registry: a map from fingerprint to row number, the rows, and an
+// index of row numbers by company, behind one mutex; safe for concurrent use, returning copies. Its
+// zero value is not ready; use NewMemoryRegistry.
+//
+// Rows live in blocks of regChunk records, and the map and the index hold numbers, not pointers, so
+// a registry of millions of receivables costs the garbage collector little and an update allocates
+// only its history. The slices of a stored record are never written: an update stores new ones.
 type MemoryRegistry struct {
 	mu        sync.RWMutex
-	records   map[Fingerprint]*Receivable // a stored record is never changed in place: Put stores a new one
-	byCompany map[b2bkit.CompanyID][]Fingerprint
+	row       map[Fingerprint]int32
+	blocks    [][]Receivable // row n is blocks[n/regChunk][n%regChunk]
+	byCompany map[b2bkit.CompanyID][]int32
 }
 
 // NewMemoryRegistry returns an empty MemoryRegistry.
 func NewMemoryRegistry() *MemoryRegistry {
-	return &MemoryRegistry{records: map[Fingerprint]*Receivable{}, byCompany: map[b2bkit.CompanyID][]Fingerprint{}}
+	return &MemoryRegistry{row: map[Fingerprint]int32{}, byCompany: map[b2bkit.CompanyID][]int32{}}
 }
+
+// at returns row n. The caller holds mu.
+func (m *MemoryRegistry) at(n int32) *Receivable { return &m.blocks[n/regChunk][n%regChunk] }
 
 // Get returns the receivable with fingerprint fp, or an error matching b2bkit.ErrNotFound.
 func (m *MemoryRegistry) Get(ctx context.Context, fp Fingerprint) (Receivable, error) {
@@ -33,12 +45,16 @@ func (m *MemoryRegistry) Get(ctx context.Context, fp Fingerprint) (Receivable, e
 		return Receivable{}, err
 	}
 	m.mu.RLock()
-	p := m.records[fp]
+	n, ok := m.row[fp]
+	var r Receivable
+	if ok {
+		r = *m.at(n)
+	}
 	m.mu.RUnlock()
-	if p == nil {
+	if !ok {
 		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.NotFound("receivable", fp.String()))
 	}
-	return p.regCopy(), nil
+	return r.regCopy(), nil
 }
 
 // regCopy is Clone with room for one more transition, the one a Ledger appends next.
@@ -61,12 +77,15 @@ func (m *MemoryRegistry) Put(ctx context.Context, r Receivable) (Receivable, err
 		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.InField("receivable", r.Validate()))
 	}
 	r.Version++
-	stored := &Receivable{}
-	*stored = r
-	stored.History = append([]Transition(nil), r.History...)
+	stored := r
+	stored.History = slices.Clone(r.History)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	old := m.records[r.Fingerprint]
+	n, ok := m.row[r.Fingerprint]
+	var old *Receivable
+	if ok {
+		old = m.at(n)
+	}
 	if old == nil || !old.Invoice.Equal(r.Invoice) { // else the stored record's fingerprint was checked
 		if err := r.regCheckFingerprint(); err != nil {
 			return Receivable{}, fmt.Errorf("risk: %w", b2bkit.InField("receivable", err))
@@ -79,17 +98,25 @@ func (m *MemoryRegistry) Put(ctx context.Context, r Receivable) (Receivable, err
 	case old != nil && old.Version != r.Version-1:
 		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Conflict("receivable", r.Fingerprint.String(),
 			fmt.Sprintf("version %d, but %d is stored", r.Version-1, old.Version)))
+	case old == nil && len(m.row) >= math.MaxInt32:
+		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Conflict("receivable", r.Fingerprint.String(),
+			"the memory registry is full"))
 	case old == nil:
+		stored.Invoice.Orders = slices.Clone(r.Invoice.Orders)
+		n = int32(len(m.row))
+		if n%regChunk == 0 {
+			m.blocks = append(m.blocks, make([]Receivable, regChunk))
+		}
+		m.row[r.Fingerprint] = n
 		// Seller and buyer are part of the fingerprint, so an update never moves a record in the index.
-		m.byCompany[r.Invoice.Seller] = append(m.byCompany[r.Invoice.Seller], r.Fingerprint)
-		m.byCompany[r.Invoice.Buyer] = append(m.byCompany[r.Invoice.Buyer], r.Fingerprint)
-	}
-	if old != nil && slices.Equal(old.Invoice.Orders, r.Invoice.Orders) {
+		m.byCompany[r.Invoice.Seller] = append(m.byCompany[r.Invoice.Seller], n)
+		m.byCompany[r.Invoice.Buyer] = append(m.byCompany[r.Invoice.Buyer], n)
+	case slices.Equal(old.Invoice.Orders, r.Invoice.Orders):
 		stored.Invoice.Orders = old.Invoice.Orders // stored slices are never written: share them
-	} else {
+	default:
 		stored.Invoice.Orders = slices.Clone(r.Invoice.Orders)
 	}
-	m.records[r.Fingerprint] = stored
+	*m.at(n) = stored
 	// r shares its slices with the caller's argument, not with the store
 	return r, nil
 }
@@ -103,19 +130,19 @@ func (m *MemoryRegistry) Receivables(ctx context.Context, company b2bkit.Company
 			return
 		}
 		m.mu.RLock()
-		fps := m.byCompany[company]
-		list := make([]*Receivable, len(fps))
-		for i, fp := range fps {
-			list[i] = m.records[fp]
+		rows := m.byCompany[company]
+		list := make([]Receivable, len(rows))
+		for i, n := range rows {
+			list[i] = *m.at(n) // shares the stored slices, which are never written; copied before yielding
 		}
 		m.mu.RUnlock()
-		slices.SortFunc(list, func(a, b *Receivable) int { return bytes.Compare(a.Fingerprint[:], b.Fingerprint[:]) })
-		for _, p := range list {
+		slices.SortFunc(list, func(a, b Receivable) int { return bytes.Compare(a.Fingerprint[:], b.Fingerprint[:]) })
+		for i := range list {
 			if err := ctx.Err(); err != nil {
 				yield(Receivable{}, err)
 				return
 			}
-			if !yield(p.regCopy(), nil) {
+			if !yield(list[i].regCopy(), nil) {
 				return
 			}
 		}
@@ -126,5 +153,5 @@ func (m *MemoryRegistry) Receivables(ctx context.Context, company b2bkit.Company
 func (m *MemoryRegistry) Len() int {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return len(m.records)
+	return len(m.row)
 }
