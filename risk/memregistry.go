@@ -54,16 +54,17 @@ func (m *MemoryRegistry) Get(ctx context.Context, fp Fingerprint) (Receivable, e
 	if !ok {
 		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.NotFound("receivable", fp.String()))
 	}
-	return r.regCopy(), nil
+	r.regOwnSlices()
+	return r, nil
 }
 
-// regCopy is Clone with room for one more transition, the one a Ledger appends next.
-func (r *Receivable) regCopy() Receivable {
-	c := *r
-	c.History = make([]Transition, len(r.History), len(r.History)+1)
-	copy(c.History, r.History)
-	c.Invoice.Orders = append([]b2bkit.OrderID(nil), r.Invoice.Orders...)
-	return c
+// regOwnSlices gives r copies of the stored slices it shares, the history with room for one more
+// transition, the one a Ledger appends next.
+func (r *Receivable) regOwnSlices() {
+	h := make([]Transition, len(r.History), len(r.History)+1)
+	copy(h, r.History)
+	r.History = h
+	r.Invoice.Orders = slices.Clone(r.Invoice.Orders)
 }
 
 // Put stores r if r.Version is the stored version (0: none stored), as Registry documents. It
@@ -142,7 +143,9 @@ func (m *MemoryRegistry) Receivables(ctx context.Context, company b2bkit.Company
 				yield(Receivable{}, err)
 				return
 			}
-			if !yield(list[i].regCopy(), nil) {
+			r := list[i]
+			r.regOwnSlices()
+			if !yield(r, nil) {
 				return
 			}
 		}
