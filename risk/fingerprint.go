@@ -67,7 +67,7 @@ func ParseFingerprint(s string) (Fingerprint, error) {
 //
 //   - full-width forms (全角, U+FF01..U+FF5E) become their ASCII twins ("ＩＮＶ０１" is "INV01") and the
 //     ideographic space U+3000 a space;
-//   - letters are upper-cased ("inv01" is "INV01");
+//   - letters are upper-cased, one rune for one ("inv01" is "INV01"; "ß" stays "ß");
 //   - white space of every kind, control and invisible format characters (zero-width space, soft
 //     hyphen, byte order mark) are removed;
 //   - dashes are removed: the ASCII hyphen-minus and its look-alikes (U+2010..U+2015, U+2212 minus,
