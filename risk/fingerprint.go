@@ -152,6 +152,9 @@ func FingerprintOf(inv b2bkit.Invoice) (Fingerprint, error) {
 	mark := len(b)
 	b = append(b, 0, 0, 0, 0)
 	b = regAppendNumber(b, string(inv.Number))
+	if len(b) == mark+4 {
+		return Fingerprint{}, fmt.Errorf("risk: %w", b2bkit.Invalid("invoice.number", "%q has no characters but dashes and spaces", b2bkit.Echo(string(inv.Number))))
+	}
 	binary.BigEndian.PutUint32(b[mark:], uint32(len(b)-mark-4))
 	b = regAppendField(b, string(inv.Seller))
 	b = regAppendField(b, string(inv.Buyer))
@@ -173,13 +176,6 @@ func regCheckInvoice(inv b2bkit.Invoice) error {
 	}
 	if !utf8.ValidString(string(inv.Number)) {
 		return fmt.Errorf("risk: %w", b2bkit.Invalid("invoice.number", "not valid UTF-8"))
-	}
-	if regNumberIsNormal(string(inv.Number)) {
-		return nil
-	}
-	var buf [64]byte
-	if len(regAppendNumber(buf[:0], string(inv.Number))) == 0 {
-		return fmt.Errorf("risk: %w", b2bkit.Invalid("invoice.number", "%q has no characters but dashes and spaces", b2bkit.Echo(string(inv.Number))))
 	}
 	return nil
 }
