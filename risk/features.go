@@ -1,0 +1,897 @@
+package risk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"math"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
+	"github.com/shopspring/decimal"
+)
+
+// Features: what the platform's own trades say about a buyer (R17, R21).
+//
+// How the features are read from a History, where types.go leaves it open:
+//
+//   - Calendar. Months and days are calendar months and days in FeatureOptions.Location (asOf's
+//     location by default). The month of asOf is the last month of every window: "the last 3 months"
+//     on 10 March are January, February and March up to asOf.
+//   - No look-ahead. Nothing dated after asOf is read: orders by PlacedAt, invoices by IssuedAt,
+//     payments by PaidAt, wallets by AsOf, job changes by At. A payment after asOf does not count as
+//     paid at asOf.
+//   - Whose records. Orders and invoices count when their Buyer is the company. Payments are matched
+//     to the company's invoices by invoice number, whoever paid (a third party paying is a matter for
+//     the three-flow check, R18, not for punctuality); payments against other invoices, against
+//     invoices issued after asOf and against credit notes (refunds) are ignored. Shipments are not
+//     read: no feature depends on the logistics flow.
+//   - Money. Order value is Order.Total rounded HalfUp to FeatureOptions.Scale places (a quantity
+//     times a unit price may have more places); invoice and payment amounts must have at most Scale
+//     places. Everything adds in int64 minor units, checked for overflow.
+//   - Tenure is whole calendar months from the first order to asOf, counted like an age: from 15
+//     January, 15 March is 2 months and 14 March 1. A window of n months is covered when tenure+1 >= n;
+//     an average, a trend, a volatility or a penetration over a window the buyer's tenure does not
+//     cover is missing, not a misleading small number. A buyer without orders has every order
+//     feature missing.
+//   - Trend is the ratio of the exact averages, 3 x (value of the last 3 months) / (value of the 9
+//     before). Volatility is the population standard deviation of the monthly values over their mean,
+//     over min(12, tenure+1) months; missing below 3 months or when the mean is zero.
+//   - Punctuality. An invoice falls due at the end of its due date: it is judged (on time or late)
+//     once its due date is before asOf's date. It is on time when the payments made by its due date
+//     and by asOf cover its amount. Days late are calendar days from the due date to the date it was
+//     paid in full, or to asOf while it is not; amount-weighted averages of days late are rounded to
+//     RatioScale. The windows of days late and of the worst days past due are the calendar months of
+//     the due dates.
+//   - Credit notes (negative invoices) bill orders, not invoices, so they are not set against any one
+//     invoice: among the features they count only in the dispute rate. ExposureAt sets them against
+//     the unpaid total.
+//   - Days past due and the overdue buckets are missing when no invoice was issued by asOf (there is
+//     no payment record to judge), and zero when every invoice is paid.
+//   - Sellers and their concentration are over the orders of the last 12 months; missing without
+//     any order, the concentration also when those orders are worth nothing.
+//   - Penetration needs the last 3 months covered by tenure, and its prior the last 6.
+//   - UsualCreditDays is missing when the last 12 months' orders are worth nothing.
+
+// FeatureOptions tune Features; the zero value (or nil) is the default.
+type FeatureOptions struct {
+	// Scale is the decimal places of money features and of the history's amounts (2 for fen and
+	// cents); 0 means 2.
+	Scale int32
+	// KeyPersonDays is the window, in days before asOf, in which a key person leaving sets
+	// KeyPersonLost; 0 means 90.
+	KeyPersonDays int
+	// Location is where calendar months and days are read (the buyer's or the platform's time zone);
+	// nil means asOf's location.
+	Location *time.Location
+}
+
+const (
+	featDefaultScale   = 2
+	featDefaultKeyDays = 90
+	// featWindow is the longest window of any feature, in calendar months.
+	featWindow = 12
+	// featShareScale is the scale credit days are summed at in minor units.
+	featShareScale = 12
+	// featNever is the day of an invoice never paid in full.
+	featNever = math.MinInt
+	// featCtxEvery is how many records pass between two looks at the context.
+	featCtxEvery = 256
+)
+
+// featConfig is FeatureOptions resolved and checked.
+type featConfig struct {
+	scale   int32
+	keyDays int
+	loc     *time.Location
+}
+
+func featResolve(company b2bkit.CompanyID, asOf time.Time, opts *FeatureOptions) (featConfig, error) {
+	var o FeatureOptions
+	if opts != nil {
+		o = *opts
+	}
+	var errs []error
+	if company == "" {
+		errs = append(errs, b2bkit.Invalid("company", "must be set"))
+	}
+	if asOf.IsZero() {
+		errs = append(errs, b2bkit.Invalid("as_of", "must be set"))
+	}
+	cfg := featConfig{scale: o.Scale, keyDays: o.KeyPersonDays, loc: o.Location}
+	if cfg.scale == 0 {
+		cfg.scale = featDefaultScale
+	}
+	if cfg.scale < 0 || cfg.scale > b2bkit.MaxScale {
+		errs = append(errs, b2bkit.Invalid("options.scale", "must be between 0 and %d", b2bkit.MaxScale))
+	}
+	if cfg.keyDays == 0 {
+		cfg.keyDays = featDefaultKeyDays
+	}
+	if cfg.keyDays < 0 || cfg.keyDays > b2bkit.MaxTermDays {
+		errs = append(errs, b2bkit.Invalid("options.key_person_days", "must be between 0 and %d", b2bkit.MaxTermDays))
+	}
+	if cfg.loc == nil {
+		cfg.loc = asOf.Location()
+	}
+	if len(errs) > 0 {
+		return featConfig{}, featJoin(errs)
+	}
+	return cfg, nil
+}
+
+// featJoin joins problems into one error with the package prefix.
+func featJoin(errs []error) error {
+	return fmt.Errorf("risk: %w", errors.Join(errs...))
+}
+
+// Features computes every feature of types.go for company from its history as of asOf, with the
+// default options. It is FeaturesContext with a background context and nil options.
+func Features(company b2bkit.CompanyID, h History, asOf time.Time) (FeatureSet, error) {
+	return FeaturesContext(context.Background(), company, h, asOf, nil)
+}
+
+// FeaturesContext computes every feature of types.go for company from its history as of asOf:
+// tenure, volume and its trend, punctuality, days past due, disputes, sellers, penetration, key
+// people and usual credit days (R17). Nothing dated after asOf is read. Each stream is read once;
+// the first stream error stops the computation and is returned wrapped ("risk: history.invoices:
+// ..."), matchable with errors.Is. Bad input — an empty company, a zero asOf, a record of the
+// company with a wrong currency, a negative or over-precise amount — is an error matching
+// b2bkit.ErrInvalid that names the record and field ("risk: history.payments[3].amount: must be > 0").
+// A feature that cannot be computed is in the set with Missing true.
+func FeaturesContext(ctx context.Context, company b2bkit.CompanyID, h History, asOf time.Time, opts *FeatureOptions) (FeatureSet, error) {
+	cfg, err := featResolve(company, asOf, opts)
+	if err != nil {
+		return FeatureSet{}, err
+	}
+	p := newFeatProjection(company, asOf, cfg, false)
+	if err := p.read(ctx, h); err != nil {
+		return FeatureSet{}, err
+	}
+	lost, hasPeople, err := featKeyPersonLost(ctx, company, h.People, asOf, cfg)
+	if err != nil {
+		return FeatureSet{}, err
+	}
+	fs, err := p.features()
+	if err != nil {
+		return FeatureSet{}, err
+	}
+	if hasPeople {
+		fs.Values[KeyPersonLost] = Value{Number: decimal.NewFromInt(int64(lost))}
+	} else {
+		fs.Values[KeyPersonLost] = Value{Missing: true}
+	}
+	return fs, nil
+}
+
+// featInvoice is one invoice of the company as the features see it.
+type featInvoice struct {
+	units      int64 // amount in minor units; negative for a credit note
+	issueMonth int
+	dueDay     int
+	dueMonth   int
+	paid       int64 // payments by asOf
+	fullDay    int   // the day the payments covered the amount, or featNever
+	orders     []b2bkit.OrderID
+}
+
+// featPayment is one payment against one of the company's invoices.
+type featPayment struct {
+	inv   int32
+	day   int
+	units int64
+}
+
+// featOrderRef is an order's id and value, kept for the exposure.
+type featOrderRef struct {
+	id    b2bkit.OrderID
+	units int64
+}
+
+// featProjection is the compact view of a history the features are computed from.
+type featProjection struct {
+	cfg       featConfig
+	company   b2bkit.CompanyID
+	asOf      time.Time
+	asOfDay   int
+	asOfMonth int
+	currency  string
+
+	orders    int
+	first     time.Time
+	months    [featWindow]int64 // order value by month; the last is asOf's month
+	total12   int64
+	sellers   map[b2bkit.CompanyID]int64
+	credit    map[int64]int64 // credit days in units of 10^-featShareScale -> order value
+	creditDec decimal.Decimal // value x credit days of orders whose terms do not fit the map
+
+	invoices []featInvoice
+	byNumber map[b2bkit.InvoiceNumber]int32
+	payments []featPayment
+
+	wallet      decimal.Decimal
+	walletAt    time.Time
+	walletFound bool
+
+	exposure  bool
+	orderRefs []featOrderRef
+}
+
+func newFeatProjection(company b2bkit.CompanyID, asOf time.Time, cfg featConfig, exposure bool) *featProjection {
+	local := asOf.In(cfg.loc)
+	return &featProjection{
+		cfg: cfg, company: company, asOf: asOf, exposure: exposure,
+		asOfDay: b2bkit.CalendarDay(local), asOfMonth: featMonth(local),
+		sellers: make(map[b2bkit.CompanyID]int64), credit: make(map[int64]int64),
+		byNumber: make(map[b2bkit.InvoiceNumber]int32),
+	}
+}
+
+// featMonth numbers t's calendar month, in t's location, as months since year 0.
+func featMonth(t time.Time) int {
+	y, m, _ := t.Date()
+	return y*12 + int(m) - 1
+}
+
+// read reads the streams the features need, each once, in order: orders, invoices, payments,
+// wallets.
+func (p *featProjection) read(ctx context.Context, h History) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("risk: %w", err)
+	}
+	if err := featEach(ctx, "orders", h.Orders, func(i int, o b2bkit.Order) error {
+		if o.Buyer != p.company || o.PlacedAt.After(p.asOf) {
+			return nil
+		}
+		return p.addOrder(i, o)
+	}); err != nil {
+		return err
+	}
+	if err := featEach(ctx, "invoices", h.Invoices, func(i int, inv b2bkit.Invoice) error {
+		if inv.Buyer != p.company || inv.IssuedAt.After(p.asOf) {
+			return nil
+		}
+		return p.addInvoice(i, inv)
+	}); err != nil {
+		return err
+	}
+	if err := featEach(ctx, "payments", h.Payments, func(i int, pay b2bkit.Payment) error {
+		if pay.PaidAt.After(p.asOf) {
+			return nil
+		}
+		return p.addPayment(i, pay)
+	}); err != nil {
+		return err
+	}
+	p.settle()
+	if p.exposure {
+		return nil
+	}
+	return featEach(ctx, "wallets", h.Wallets, func(i int, w Wallet) error {
+		if w.Company != p.company || w.AsOf.After(p.asOf) {
+			return nil
+		}
+		if w.AsOf.IsZero() {
+			return featBad("wallets", i, b2bkit.Invalid("as_of", "must be set"))
+		}
+		if w.Monthly.Sign() <= 0 {
+			return featBad("wallets", i, b2bkit.Invalid("monthly", "must be > 0"))
+		}
+		if !p.walletFound || !w.AsOf.Before(p.walletAt) {
+			p.wallet, p.walletAt, p.walletFound = w.Monthly, w.AsOf, true
+		}
+		return nil
+	})
+}
+
+// featEach reads one stream once, handing each record and its index in the stream to add. A stream
+// error stops it and is returned as "risk: history.<name>: <err>".
+func featEach[T any](ctx context.Context, name string, seq iter.Seq2[T, error], add func(int, T) error) error {
+	if seq == nil {
+		return nil
+	}
+	i := -1
+	for rec, err := range seq {
+		i++
+		if err != nil {
+			return fmt.Errorf("risk: history.%s: %w", name, err)
+		}
+		if i%featCtxEvery == featCtxEvery-1 {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("risk: history.%s: %w", name, err)
+			}
+		}
+		if err := add(i, rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// featBad names a problem of record i of a stream: "risk: history.orders[3].lines[0].quantity: ...".
+func featBad(stream string, i int, err error) error {
+	return fmt.Errorf("risk: %w", b2bkit.InField(fmt.Sprintf("history.%s[%d]", stream, i), err))
+}
+
+// useCurrency makes code the history's currency, or checks that it is.
+func (p *featProjection) useCurrency(code string) error {
+	if p.currency == "" {
+		if err := b2bkit.ValidateCurrency(code); err != nil {
+			return b2bkit.InField("currency", err)
+		}
+		p.currency = code
+		return nil
+	}
+	if code != p.currency {
+		return b2bkit.Invalid("currency", "%s in a history in %s", b2bkit.Echo(code), p.currency)
+	}
+	return nil
+}
+
+// units converts an amount to minor units at the history's scale.
+func (p *featProjection) units(field string, d decimal.Decimal) (int64, error) {
+	u, err := b2bkit.ToMinor(d, p.cfg.scale)
+	return u, b2bkit.InField(field, err)
+}
+
+func (p *featProjection) addOrder(i int, o b2bkit.Order) error {
+	if o.PlacedAt.IsZero() {
+		return featBad("orders", i, b2bkit.Invalid("placed_at", "must be set"))
+	}
+	if o.Seller == "" {
+		return featBad("orders", i, b2bkit.Invalid("seller", "must be set"))
+	}
+	if err := p.useCurrency(o.Currency); err != nil {
+		return featBad("orders", i, err)
+	}
+	if err := o.Terms.Validate(); err != nil {
+		return featBad("orders", i, b2bkit.InField("terms", err))
+	}
+	units, err := featOrderUnits(o, p.cfg.scale)
+	if err != nil {
+		return featBad("orders", i, err)
+	}
+	if p.orders == 0 || o.PlacedAt.Before(p.first) {
+		p.first = o.PlacedAt
+	}
+	p.orders++
+	if p.exposure {
+		p.orderRefs = append(p.orderRefs, featOrderRef{id: o.ID, units: units})
+	}
+	off := featMonth(o.PlacedAt.In(p.cfg.loc)) - (p.asOfMonth - featWindow + 1)
+	if off < 0 || off >= featWindow {
+		return nil
+	}
+	var ok bool
+	if p.total12, ok = b2bkit.AddChecked(p.total12, units); !ok {
+		return featBad("orders", i, b2bkit.Invalid("", "order values overflow int64 minor units at scale %d", p.cfg.scale))
+	}
+	p.months[off] += units // each month is at most total12
+	p.sellers[o.Seller] += units
+	if cu, ok := featCreditUnits(o.Terms); ok {
+		if s, ok := b2bkit.AddChecked(p.credit[cu], units); ok {
+			p.credit[cu] = s
+			return nil
+		}
+	}
+	p.creditDec = p.creditDec.Add(b2bkit.FromMinor(units, p.cfg.scale).Mul(o.Terms.CreditDays()))
+	return nil
+}
+
+// featOrderUnits is an order's value, Order.Total rounded HalfUp to scale, in minor units. Lines are
+// multiplied and added in int64 at the finest exponent when they fit, else in decimals.
+func featOrderUnits(o b2bkit.Order, scale int32) (int64, error) {
+	if len(o.Lines) == 0 {
+		return 0, b2bkit.Invalid("lines", "must have at least one line")
+	}
+	if len(o.Lines) > b2bkit.MaxLines {
+		return 0, b2bkit.Invalid("lines", "must have at most %d lines", b2bkit.MaxLines)
+	}
+	for k, l := range o.Lines {
+		if l.Quantity.Sign() <= 0 {
+			return 0, b2bkit.Invalid(fmt.Sprintf("lines[%d].quantity", k), "must be > 0")
+		}
+		if l.UnitPrice.Sign() < 0 {
+			return 0, b2bkit.Invalid(fmt.Sprintf("lines[%d].unit_price", k), "must be >= 0")
+		}
+	}
+	if u, ok := featOrderUnitsInt(o.Lines, scale); ok {
+		return u, nil
+	}
+	u, err := b2bkit.ToMinor(b2bkit.Round(o.Total(), scale, b2bkit.HalfUp), scale)
+	if err != nil {
+		return 0, b2bkit.InField("total", err)
+	}
+	return u, nil
+}
+
+// featOrderUnitsInt is featOrderUnits in int64 arithmetic, or ok=false when a step would overflow.
+// The sum is kept at exponent e, the finest of -scale and the lines' products.
+func featOrderUnitsInt(lines []b2bkit.OrderLine, scale int32) (int64, bool) {
+	e := -scale
+	var sum int64
+	for _, l := range lines {
+		qc, ok1 := fastdec.Int64(l.Quantity)
+		pc, ok2 := fastdec.Int64(l.UnitPrice)
+		if !ok1 || !ok2 {
+			return 0, false
+		}
+		prod, ok := b2bkit.MulChecked(qc, pc)
+		if !ok {
+			return 0, false
+		}
+		le := l.Quantity.Exponent() + l.UnitPrice.Exponent()
+		switch {
+		case le > e:
+			if le-e > 18 {
+				return 0, false
+			}
+			if prod, ok = b2bkit.MulChecked(prod, int64(fastdec.Pow10(le-e))); !ok {
+				return 0, false
+			}
+		case le < e:
+			if e-le > 18 {
+				return 0, false
+			}
+			if sum, ok = b2bkit.MulChecked(sum, int64(fastdec.Pow10(e-le))); !ok {
+				return 0, false
+			}
+			e = le
+		}
+		if sum, ok = b2bkit.AddChecked(sum, prod); !ok {
+			return 0, false
+		}
+	}
+	if e == -scale {
+		return sum, true
+	}
+	// Round HalfUp to scale places; the sum is not negative.
+	div := int64(fastdec.Pow10(-scale - e))
+	q, r := sum/div, sum%div
+	if r >= div-r {
+		q++
+	}
+	return q, true
+}
+
+// featCreditUnits is t.CreditDays() in units of 10^-featShareScale, or ok=false when the shares
+// have more places or a product would overflow.
+func featCreditUnits(t b2bkit.Terms) (int64, bool) {
+	lead := t.LeadDays()
+	var sum int64
+	for _, in := range t.Payment.Installments {
+		c, ok := fastdec.Int64(in.Share)
+		shift := featShareScale + in.Share.Exponent()
+		if !ok || shift < 0 || shift > 18 {
+			return 0, false
+		}
+		u, ok := b2bkit.MulChecked(c, int64(fastdec.Pow10(shift)))
+		if !ok {
+			return 0, false
+		}
+		days := in.Days
+		if in.Due == b2bkit.OnOrder {
+			days -= lead
+		}
+		v, ok := b2bkit.MulChecked(u, int64(days))
+		if !ok {
+			return 0, false
+		}
+		if sum, ok = b2bkit.AddChecked(sum, v); !ok {
+			return 0, false
+		}
+	}
+	return sum, true
+}
+
+func (p *featProjection) addInvoice(i int, inv b2bkit.Invoice) error {
+	if inv.Number == "" {
+		return featBad("invoices", i, b2bkit.Invalid("number", "must be set"))
+	}
+	if inv.IssuedAt.IsZero() {
+		return featBad("invoices", i, b2bkit.Invalid("issued_at", "must be set"))
+	}
+	if inv.DueAt.IsZero() {
+		return featBad("invoices", i, b2bkit.Invalid("due_at", "must be set"))
+	}
+	if inv.DueAt.Before(inv.IssuedAt) {
+		return featBad("invoices", i, b2bkit.Invalid("due_at", "must not be before issued_at"))
+	}
+	if err := p.useCurrency(inv.Currency); err != nil {
+		return featBad("invoices", i, err)
+	}
+	if inv.Amount.IsZero() {
+		return featBad("invoices", i, b2bkit.Invalid("amount", "must not be zero"))
+	}
+	units, err := p.units("amount", inv.Amount)
+	if err != nil {
+		return featBad("invoices", i, err)
+	}
+	if j, dup := p.byNumber[inv.Number]; dup {
+		return featBad("invoices", i, b2bkit.Invalid("number", "%s is already the number of an invoice of the buyer (record %d)",
+			b2bkit.Echo(string(inv.Number)), j))
+	}
+	if len(p.invoices) >= math.MaxInt32 {
+		return featBad("invoices", i, b2bkit.Invalid("", "too many invoices"))
+	}
+	due := inv.DueAt.In(p.cfg.loc)
+	fi := featInvoice{
+		units: units, issueMonth: featMonth(inv.IssuedAt.In(p.cfg.loc)),
+		dueDay: b2bkit.CalendarDay(due), dueMonth: featMonth(due), fullDay: featNever,
+	}
+	if p.exposure {
+		fi.orders = inv.Orders
+	}
+	p.byNumber[inv.Number] = int32(len(p.invoices))
+	p.invoices = append(p.invoices, fi)
+	return nil
+}
+
+func (p *featProjection) addPayment(i int, pay b2bkit.Payment) error {
+	k, ok := p.byNumber[pay.Invoice]
+	if !ok || p.invoices[k].units < 0 {
+		return nil
+	}
+	if pay.PaidAt.IsZero() {
+		return featBad("payments", i, b2bkit.Invalid("paid_at", "must be set"))
+	}
+	if err := p.useCurrency(pay.Currency); err != nil {
+		return featBad("payments", i, err)
+	}
+	if pay.Amount.Sign() <= 0 {
+		return featBad("payments", i, b2bkit.Invalid("amount", "must be > 0"))
+	}
+	units, err := p.units("amount", pay.Amount)
+	if err != nil {
+		return featBad("payments", i, err)
+	}
+	p.payments = append(p.payments, featPayment{inv: k, day: b2bkit.CalendarDay(pay.PaidAt.In(p.cfg.loc)), units: units})
+	return nil
+}
+
+// settle works out, for each invoice, what was paid by asOf and the day the payments covered it.
+// Payments are grouped by invoice with a counting sort and ordered by day within each group.
+func (p *featProjection) settle() {
+	if len(p.payments) == 0 {
+		return
+	}
+	start := make([]int32, len(p.invoices)+1)
+	for _, pay := range p.payments {
+		start[pay.inv+1]++
+	}
+	for k := 1; k < len(start); k++ {
+		start[k] += start[k-1]
+	}
+	sorted := make([]featPayment, len(p.payments))
+	next := make([]int32, len(p.invoices))
+	copy(next, start)
+	for _, pay := range p.payments {
+		sorted[next[pay.inv]] = pay
+		next[pay.inv]++
+	}
+	for k := range p.invoices {
+		group := sorted[start[k]:start[k+1]]
+		for a := 1; a < len(group); a++ { // insertion sort: groups are small and mostly in order
+			for b := a; b > 0 && group[b].day < group[b-1].day; b-- {
+				group[b], group[b-1] = group[b-1], group[b]
+			}
+		}
+		inv := &p.invoices[k]
+		for _, pay := range group {
+			s, ok := b2bkit.AddChecked(inv.paid, pay.units)
+			if !ok {
+				s = math.MaxInt64 // more than any invoice: paid in full
+			}
+			inv.paid = s
+			if inv.fullDay == featNever && inv.paid >= inv.units {
+				inv.fullDay = pay.day
+			}
+		}
+	}
+}
+
+// featKeyPersonLost counts the key people (people with a buying role) who left company in the
+// KeyPersonDays days up to asOf: 1 if any did, 0 if none; has is false without People.
+func featKeyPersonLost(ctx context.Context, company b2bkit.CompanyID, people JobChanges, asOf time.Time, cfg featConfig) (lost int, has bool, err error) {
+	if people == nil {
+		return 0, false, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, false, fmt.Errorf("risk: %w", err)
+	}
+	since := b2bkit.AddDays(asOf.In(cfg.loc), -cfg.keyDays)
+	for jc, err := range people.JobChanges(ctx, since) {
+		if err != nil {
+			return 0, false, fmt.Errorf("risk: history.people: %w", err)
+		}
+		if jc.At.After(asOf) {
+			break // oldest first: the rest is later still
+		}
+		if jc.From == company && len(jc.LostRoles) > 0 && !jc.At.Before(since) {
+			lost = 1
+		}
+	}
+	return lost, true, nil
+}
+
+// tenure is the whole calendar months from the first order to asOf.
+func (p *featProjection) tenure() int {
+	fy, fm, fd := p.first.In(p.cfg.loc).Date()
+	ay, am, ad := p.asOf.In(p.cfg.loc).Date()
+	n := (ay-fy)*12 + int(am) - int(fm)
+	if ad < fd {
+		n--
+	}
+	return max(n, 0)
+}
+
+// money is units minor units at the history's scale.
+func (p *featProjection) money(units int64) decimal.Decimal {
+	return b2bkit.FromMinor(units, p.cfg.scale)
+}
+
+// featRatio is num/den rounded HalfUp to RatioScale.
+func featRatio(num, den decimal.Decimal) decimal.Decimal {
+	return b2bkit.Round(num.DivRound(den, RatioScale), RatioScale, b2bkit.HalfUp)
+}
+
+// featIntRatio is num/den, both int64, rounded HalfUp to RatioScale.
+func featIntRatio(num, den int64) decimal.Decimal {
+	return featRatio(decimal.NewFromInt(num), decimal.NewFromInt(den))
+}
+
+// window is the order value of the last n months (n <= featWindow) ending m months before asOf's.
+func (p *featProjection) window(n, before int) int64 {
+	var s int64
+	for _, v := range p.months[featWindow-before-n : featWindow-before] {
+		s += v // the months add up to total12, which did not overflow
+	}
+	return s
+}
+
+// features turns the projection into a FeatureSet (KeyPersonLost aside).
+func (p *featProjection) features() (FeatureSet, error) {
+	fs := FeatureSet{Company: p.company, AsOf: p.asOf, Currency: p.currency, Scale: p.cfg.scale,
+		Values: make(map[Feature]Value, 26)}
+	v := fs.Values
+	missing := Value{Missing: true}
+	num := func(d decimal.Decimal) Value { return Value{Number: d} }
+	whole := func(n int64) Value { return Value{Number: decimal.NewFromInt(n)} }
+
+	// Volume, tenure and trend.
+	tenure := -1
+	if p.orders > 0 {
+		tenure = p.tenure()
+		v[TenureMonths] = whole(int64(tenure))
+	} else {
+		v[TenureMonths] = missing
+	}
+	covered := func(n int) bool { return tenure >= 0 && tenure+1 >= n }
+	for _, w := range []struct {
+		f Feature
+		n int
+	}{{AvgMonthlyValue3, 3}, {AvgMonthlyValue6, 6}, {AvgMonthlyValue12, 12}} {
+		if !covered(w.n) {
+			v[w.f] = missing
+			continue
+		}
+		v[w.f] = num(b2bkit.Round(p.money(p.window(w.n, 0)).DivRound(decimal.NewFromInt(int64(w.n)), p.cfg.scale),
+			p.cfg.scale, b2bkit.HalfUp))
+	}
+	if base := p.window(9, 3); covered(12) && base > 0 {
+		v[Trend] = num(featRatio(decimal.NewFromInt(p.window(3, 0)).Mul(decimal.NewFromInt(3)), decimal.NewFromInt(base)))
+	} else {
+		v[Trend] = missing
+	}
+	v[Volatility] = p.volatility(tenure)
+
+	if err := p.punctuality(v); err != nil {
+		return FeatureSet{}, err
+	}
+
+	// Disputes.
+	var invoiced, credited int64
+	for _, inv := range p.invoices {
+		if inv.issueMonth <= p.asOfMonth-featWindow {
+			continue
+		}
+		var ok bool
+		if inv.units > 0 {
+			invoiced, ok = b2bkit.AddChecked(invoiced, inv.units)
+		} else {
+			credited, ok = b2bkit.AddChecked(credited, -inv.units)
+		}
+		if !ok {
+			return FeatureSet{}, featOverflow("history.invoices", p.cfg.scale)
+		}
+	}
+	if invoiced > 0 {
+		v[DisputeRate] = num(featIntRatio(credited, invoiced))
+	} else {
+		v[DisputeRate] = missing
+	}
+
+	// Sellers.
+	if p.orders == 0 {
+		v[Sellers], v[SellerConcentration] = missing, missing
+	} else {
+		v[Sellers] = whole(int64(len(p.sellers)))
+		if p.total12 > 0 {
+			sq := decimal.Zero
+			for _, u := range p.sellers {
+				d := decimal.NewFromInt(u)
+				sq = sq.Add(d.Mul(d))
+			}
+			t := decimal.NewFromInt(p.total12)
+			v[SellerConcentration] = num(featRatio(sq, t.Mul(t)))
+		} else {
+			v[SellerConcentration] = missing
+		}
+	}
+
+	// Penetration.
+	v[Penetration], v[PenetrationPrior] = missing, missing
+	if p.walletFound {
+		den := p.wallet.Mul(decimal.NewFromInt(3))
+		if covered(3) {
+			v[Penetration] = num(featRatio(p.money(p.window(3, 0)), den))
+		}
+		if covered(6) {
+			v[PenetrationPrior] = num(featRatio(p.money(p.window(3, 3)), den))
+		}
+	}
+
+	// Usual credit days.
+	if p.total12 > 0 {
+		sum := p.creditDec
+		for cu, u := range p.credit {
+			sum = sum.Add(b2bkit.FromMinor(cu, featShareScale).Mul(p.money(u)))
+		}
+		v[UsualCreditDays] = num(featRatio(sum, p.money(p.total12)))
+	} else {
+		v[UsualCreditDays] = missing
+	}
+	return fs, nil
+}
+
+func featOverflow(field string, scale int32) error {
+	return fmt.Errorf("risk: %w", b2bkit.Invalid(field, "amounts overflow int64 minor units at scale %d", scale))
+}
+
+// volatility is the coefficient of variation of the monthly order values over min(12, tenure+1)
+// months, or missing below 3 months or with a zero mean.
+func (p *featProjection) volatility(tenure int) Value {
+	n := min(featWindow, tenure+1)
+	if tenure < 0 || n < 3 {
+		return Value{Missing: true}
+	}
+	months := p.months[featWindow-n:]
+	var mean float64
+	for _, u := range months {
+		mean += float64(u)
+	}
+	mean /= float64(n)
+	if mean == 0 {
+		return Value{Missing: true}
+	}
+	var ss float64
+	for _, u := range months {
+		d := float64(u) - mean
+		ss += d * d
+	}
+	cv := math.Sqrt(ss/float64(n)) / mean
+	return Value{Number: b2bkit.Round(decimal.NewFromFloat(cv), RatioScale, b2bkit.HalfUp)}
+}
+
+// punctuality sets the on-time rate, days past due, the overdue buckets and days late.
+func (p *featProjection) punctuality(v map[Feature]Value) error {
+	missing := Value{Missing: true}
+	var (
+		anyInvoice               bool
+		dueUnits, onTime         int64
+		dpd, worst               int
+		worstSeen                bool
+		buckets                  [5]int64
+		late3, late9             decimal.Decimal // days x amount that overflowed the int64 sums
+		late3Seen, late9Seen     bool
+		late3Units, late9Units   int64 // days x amount
+		late3Amount, late9Amount int64
+		ovf                      bool
+	)
+	add := func(a *int64, b int64) {
+		s, ok := b2bkit.AddChecked(*a, b)
+		*a, ovf = s, ovf || !ok
+	}
+	addLate := func(sum, amount *int64, dec *decimal.Decimal, units int64, days int) {
+		add(amount, units)
+		if x, ok := b2bkit.MulChecked(units, int64(days)); ok {
+			if s, ok := b2bkit.AddChecked(*sum, x); ok {
+				*sum = s
+				return
+			}
+		}
+		*dec = dec.Add(decimal.NewFromInt(units).Mul(decimal.NewFromInt(int64(days))))
+	}
+	for _, inv := range p.invoices {
+		if inv.units <= 0 {
+			continue
+		}
+		anyInvoice = true
+		if rem := inv.units - inv.paid; rem > 0 { // paid >= 0 and units > 0: no overflow
+			days := max(0, p.asOfDay-inv.dueDay)
+			dpd = max(dpd, days)
+			switch {
+			case days == 0:
+				add(&buckets[0], rem)
+			case days < 30:
+				add(&buckets[1], rem)
+			case days < 60:
+				add(&buckets[2], rem)
+			case days < 90:
+				add(&buckets[3], rem)
+			default:
+				add(&buckets[4], rem)
+			}
+		}
+		if inv.dueDay >= p.asOfDay {
+			continue // not judged yet
+		}
+		add(&dueUnits, inv.units)
+		if inv.fullDay != featNever && inv.fullDay <= inv.dueDay {
+			add(&onTime, inv.units)
+		}
+		end := p.asOfDay
+		if inv.fullDay != featNever {
+			end = inv.fullDay
+		}
+		late := max(0, end-inv.dueDay)
+		age := p.asOfMonth - inv.dueMonth
+		switch {
+		case age < 3:
+			late3Seen = true
+			addLate(&late3Units, &late3Amount, &late3, inv.units, late)
+		case age < featWindow:
+			late9Seen = true
+			addLate(&late9Units, &late9Amount, &late9, inv.units, late)
+		}
+		if age < featWindow {
+			worst, worstSeen = max(worst, late), true
+		}
+	}
+	if ovf {
+		return featOverflow("history.invoices", p.cfg.scale)
+	}
+	if dueUnits > 0 {
+		v[OnTimeRate] = Value{Number: featIntRatio(onTime, dueUnits)}
+	} else {
+		v[OnTimeRate] = missing
+	}
+	bucketFeatures := [5]Feature{OverdueCurrent, Overdue1to29, Overdue30to59, Overdue60to89, Overdue90Plus}
+	if anyInvoice {
+		v[DaysPastDue] = Value{Number: decimal.NewFromInt(int64(dpd))}
+		for k, f := range bucketFeatures {
+			v[f] = Value{Number: p.money(buckets[k])}
+		}
+	} else {
+		v[DaysPastDue] = missing
+		for _, f := range bucketFeatures {
+			v[f] = missing
+		}
+	}
+	if worstSeen {
+		v[WorstDaysPastDue12] = Value{Number: decimal.NewFromInt(int64(worst))}
+	} else {
+		v[WorstDaysPastDue12] = missing
+	}
+	avg := func(seen bool, units, amount int64, dec decimal.Decimal) Value {
+		if !seen || amount == 0 {
+			return missing
+		}
+		return Value{Number: featRatio(dec.Add(decimal.NewFromInt(units)), decimal.NewFromInt(amount))}
+	}
+	v[DaysLate3] = avg(late3Seen, late3Units, late3Amount, late3)
+	v[DaysLatePrior9] = avg(late9Seen, late9Units, late9Amount, late9)
+	return nil
+}
