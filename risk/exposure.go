@@ -44,8 +44,8 @@ func ExposureAt(company b2bkit.CompanyID, h History, financed decimal.Decimal, a
 	var unpaid, credits, uninvoiced int64
 	ok := true
 	invoiced := make(map[b2bkit.OrderID]struct{}, len(p.invoices))
-	for _, inv := range p.invoices {
-		for _, id := range inv.orders {
+	for k, inv := range p.invoices {
+		for _, id := range p.billed[k] {
 			invoiced[id] = struct{}{}
 		}
 		var fine bool

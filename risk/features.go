@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"iter"
 	"math"
 	"time"
@@ -79,6 +80,8 @@ const (
 	featNever = math.MinInt
 	// featCtxEvery is how many records pass between two looks at the context.
 	featCtxEvery = 256
+	// featSizeHint bounds the capacity the projection's slices start with.
+	featSizeHint = 1 << 14
 )
 
 // featConfig is FeatureOptions resolved and checked.
@@ -166,15 +169,17 @@ func FeaturesContext(ctx context.Context, company b2bkit.CompanyID, h History, a
 	return fs, nil
 }
 
-// featInvoice is one invoice of the company as the features see it.
+// featInvoice is one invoice of the company as the features see it. It holds no pointers, so a
+// long history of them costs the garbage collector nothing to scan.
 type featInvoice struct {
-	units      int64 // amount in minor units; negative for a credit note
-	issueMonth int
-	dueDay     int
-	dueMonth   int
-	paid       int64 // payments by asOf
-	fullDay    int   // the day the payments covered the amount, or featNever
-	orders     []b2bkit.OrderID
+	units   int64 // amount in minor units; negative for a credit note
+	paid    int64 // payments by asOf
+	dueDay  int
+	fullDay int   // the day the payments covered the amount, or featNever
+	lastDay int   // the day of the latest payment read, or featNever
+	record  int32 // index in the stream, for errors
+	issued  int16 // window month of the issue date (0 = the first of the 12), -1 before
+	due     int16 // window month of the due date, -1 before, featWindow after
 }
 
 // featPayment is one payment against one of the company's invoices.
@@ -192,24 +197,31 @@ type featOrderRef struct {
 
 // featProjection is the compact view of a history the features are computed from.
 type featProjection struct {
-	cfg       featConfig
-	company   b2bkit.CompanyID
-	asOf      time.Time
-	asOfDay   int
-	asOfMonth int
-	currency  string
+	cfg     featConfig
+	company b2bkit.CompanyID
+	asOf    time.Time
+	asOfDay int
+	// bounds are the first instants of the 12 months of the window and of the month after it, in
+	// Unix seconds.
+	bounds   [featWindow + 1]int64
+	currency string
 
 	orders    int
 	first     time.Time
 	months    [featWindow]int64 // order value by month; the last is asOf's month
 	total12   int64
-	sellers   map[b2bkit.CompanyID]int64
-	credit    map[int64]int64 // credit days in units of 10^-featShareScale -> order value
-	creditDec decimal.Decimal // value x credit days of orders whose terms do not fit the map
+	sellers   featTally[b2bkit.CompanyID]
+	credit    featTally[int64] // credit days in units of 10^-featShareScale -> order value
+	creditDec decimal.Decimal  // value x credit days of orders whose terms do not fit the map
 
 	invoices []featInvoice
-	byNumber map[b2bkit.InvoiceNumber]int32
+	numbers  []b2bkit.InvoiceNumber // of each invoice
+	billed   [][]b2bkit.OrderID     // orders of each invoice, for the exposure only
+	byNumber featIndex
 	payments []featPayment
+	// disordered says a payment came before an earlier-dated one of the same invoice: settle must
+	// sort them to find the day each invoice was paid in full.
+	disordered bool
 
 	wallet      decimal.Decimal
 	walletAt    time.Time
@@ -221,18 +233,75 @@ type featProjection struct {
 
 func newFeatProjection(company b2bkit.CompanyID, asOf time.Time, cfg featConfig, exposure bool) *featProjection {
 	local := asOf.In(cfg.loc)
-	return &featProjection{
-		cfg: cfg, company: company, asOf: asOf, exposure: exposure,
-		asOfDay: b2bkit.CalendarDay(local), asOfMonth: featMonth(local),
-		sellers: make(map[b2bkit.CompanyID]int64), credit: make(map[int64]int64),
-		byNumber: make(map[b2bkit.InvoiceNumber]int32),
+	p := &featProjection{cfg: cfg, company: company, asOf: asOf, exposure: exposure, asOfDay: b2bkit.CalendarDay(local)}
+	y, m, _ := local.Date()
+	for k := range p.bounds {
+		p.bounds[k] = time.Date(y, m+time.Month(k-featWindow+1), 1, 0, 0, 0, 0, cfg.loc).Unix()
 	}
+	return p
 }
 
-// featMonth numbers t's calendar month, in t's location, as months since year 0.
-func featMonth(t time.Time) int {
-	y, m, _ := t.Date()
-	return y*12 + int(m) - 1
+// month is the month of the window t falls in, 0 for the first of the 12 and featWindow-1 for
+// asOf's, or -1 before the window and featWindow after it. Comparing instants with the months'
+// bounds spares a calendar conversion per record.
+func (p *featProjection) month(t time.Time) int {
+	u := t.Unix() // the bounds are whole seconds: t is before one iff its whole seconds are
+	if u < p.bounds[0] {
+		return -1
+	}
+	lo, hi := 0, featWindow // bounds[lo] <= t < bounds[hi], or t is after the window
+	if u >= p.bounds[hi] {
+		return featWindow
+	}
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if u < p.bounds[mid] {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return lo
+}
+
+// A featTally adds order value by key: a short list searched in order, as a buyer has few sellers
+// and few kinds of terms, turning into a map when it grows.
+type featTally[K comparable] struct {
+	keys []K
+	sums []int64
+	big  map[K]int
+}
+
+// add adds units to k's sum and reports false on overflow.
+func (t *featTally[K]) add(k K, units int64) bool {
+	i := -1
+	if t.big != nil {
+		if j, ok := t.big[k]; ok {
+			i = j
+		}
+	} else {
+		for j, x := range t.keys {
+			if x == k {
+				i = j
+				break
+			}
+		}
+	}
+	if i < 0 {
+		i = len(t.keys)
+		t.keys, t.sums = append(t.keys, k), append(t.sums, 0)
+		if t.big != nil {
+			t.big[k] = i
+		} else if len(t.keys) > 16 {
+			t.big = make(map[K]int, 2*len(t.keys))
+			for j, x := range t.keys {
+				t.big[x] = j
+			}
+		}
+	}
+	s, ok := b2bkit.AddChecked(t.sums[i], units)
+	t.sums[i] = s
+	return ok
 }
 
 // read reads the streams the features need, each once, in order: orders, invoices, payments,
@@ -255,6 +324,9 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 		}
 		return p.addInvoice(i, inv)
 	}); err != nil {
+		return err
+	}
+	if err := p.indexInvoices(); err != nil {
 		return err
 	}
 	if err := featEach(ctx, "payments", h.Payments, func(i int, pay b2bkit.Payment) error {
@@ -346,9 +418,6 @@ func (p *featProjection) addOrder(i int, o b2bkit.Order) error {
 	if err := p.useCurrency(o.Currency); err != nil {
 		return featBad("orders", i, err)
 	}
-	if err := o.Terms.Validate(); err != nil {
-		return featBad("orders", i, b2bkit.InField("terms", err))
-	}
 	units, err := featOrderUnits(o, p.cfg.scale)
 	if err != nil {
 		return featBad("orders", i, err)
@@ -360,21 +429,24 @@ func (p *featProjection) addOrder(i int, o b2bkit.Order) error {
 	if p.exposure {
 		p.orderRefs = append(p.orderRefs, featOrderRef{id: o.ID, units: units})
 	}
-	off := featMonth(o.PlacedAt.In(p.cfg.loc)) - (p.asOfMonth - featWindow + 1)
+	off := p.month(o.PlacedAt)
 	if off < 0 || off >= featWindow {
-		return nil
+		return nil // older orders count for tenure only: their terms are not read
+	}
+	cu, plain := featCreditUnits(o.Terms)
+	if !plain {
+		if err := o.Terms.Validate(); err != nil {
+			return featBad("orders", i, b2bkit.InField("terms", err))
+		}
 	}
 	var ok bool
 	if p.total12, ok = b2bkit.AddChecked(p.total12, units); !ok {
 		return featBad("orders", i, b2bkit.Invalid("", "order values overflow int64 minor units at scale %d", p.cfg.scale))
 	}
-	p.months[off] += units // each month is at most total12
-	p.sellers[o.Seller] += units
-	if cu, ok := featCreditUnits(o.Terms); ok {
-		if s, ok := b2bkit.AddChecked(p.credit[cu], units); ok {
-			p.credit[cu] = s
-			return nil
-		}
+	p.months[off] += units         // each month is at most total12
+	p.sellers.add(o.Seller, units) // each seller's sum is at most total12
+	if plain && p.credit.add(cu, units) {
+		return nil
 	}
 	p.creditDec = p.creditDec.Add(b2bkit.FromMinor(units, p.cfg.scale).Mul(o.Terms.CreditDays()))
 	return nil
@@ -389,6 +461,9 @@ func featOrderUnits(o b2bkit.Order, scale int32) (int64, error) {
 	if len(o.Lines) > b2bkit.MaxLines {
 		return 0, b2bkit.Invalid("lines", "must have at most %d lines", b2bkit.MaxLines)
 	}
+	if u, ok := featOrderUnitsInt(o.Lines, scale); ok {
+		return u, nil
+	}
 	for k, l := range o.Lines {
 		if l.Quantity.Sign() <= 0 {
 			return 0, b2bkit.Invalid(fmt.Sprintf("lines[%d].quantity", k), "must be > 0")
@@ -397,9 +472,6 @@ func featOrderUnits(o b2bkit.Order, scale int32) (int64, error) {
 			return 0, b2bkit.Invalid(fmt.Sprintf("lines[%d].unit_price", k), "must be >= 0")
 		}
 	}
-	if u, ok := featOrderUnitsInt(o.Lines, scale); ok {
-		return u, nil
-	}
 	u, err := b2bkit.ToMinor(b2bkit.Round(o.Total(), scale, b2bkit.HalfUp), scale)
 	if err != nil {
 		return 0, b2bkit.InField("total", err)
@@ -407,7 +479,8 @@ func featOrderUnits(o b2bkit.Order, scale int32) (int64, error) {
 	return u, nil
 }
 
-// featOrderUnitsInt is featOrderUnits in int64 arithmetic, or ok=false when a step would overflow.
+// featOrderUnitsInt is featOrderUnits in int64 arithmetic, or ok=false when a step would overflow
+// or a line is not valid (a quantity <= 0 or a negative price), which featOrderUnits then names.
 // The sum is kept at exponent e, the finest of -scale and the lines' products.
 func featOrderUnitsInt(lines []b2bkit.OrderLine, scale int32) (int64, bool) {
 	e := -scale
@@ -415,7 +488,7 @@ func featOrderUnitsInt(lines []b2bkit.OrderLine, scale int32) (int64, bool) {
 	for _, l := range lines {
 		qc, ok1 := fastdec.Int64(l.Quantity)
 		pc, ok2 := fastdec.Int64(l.UnitPrice)
-		if !ok1 || !ok2 {
+		if !ok1 || !ok2 || qc <= 0 || pc < 0 {
 			return 0, false
 		}
 		prod, ok := b2bkit.MulChecked(qc, pc)
@@ -456,34 +529,42 @@ func featOrderUnitsInt(lines []b2bkit.OrderLine, scale int32) (int64, bool) {
 	return q, true
 }
 
-// featCreditUnits is t.CreditDays() in units of 10^-featShareScale, or ok=false when the shares
-// have more places or a product would overflow.
+// featCreditUnits is t.CreditDays() in units of 10^-featShareScale, and ok=true, when the terms are
+// plainly valid (what Terms.Validate accepts, with shares of at most featShareScale places) and
+// nothing overflows. Otherwise ok is false: Terms.Validate says what is wrong, or CreditDays works
+// in decimals.
 func featCreditUnits(t b2bkit.Terms) (int64, bool) {
+	if t.OrderedAt.IsZero() || t.DeliverBy.IsZero() || t.DeliverBy.Before(t.OrderedAt) {
+		return 0, false
+	}
 	lead := t.LeadDays()
-	var sum int64
-	for _, in := range t.Payment.Installments {
+	ins := t.Payment.Installments
+	if lead > b2bkit.MaxTermDays || len(ins) == 0 || len(ins) > b2bkit.MaxInstallments {
+		return 0, false
+	}
+	var sum, shares int64
+	for _, in := range ins {
 		c, ok := fastdec.Int64(in.Share)
 		shift := featShareScale + in.Share.Exponent()
-		if !ok || shift < 0 || shift > 18 {
-			return 0, false
-		}
-		u, ok := b2bkit.MulChecked(c, int64(fastdec.Pow10(shift)))
-		if !ok {
+		if !ok || c <= 0 || shift < 0 || shift > 18 || in.Days < 0 || in.Days > b2bkit.MaxTermDays {
 			return 0, false
 		}
 		days := in.Days
-		if in.Due == b2bkit.OnOrder {
+		switch in.Due {
+		case b2bkit.OnOrder:
 			days -= lead
-		}
-		v, ok := b2bkit.MulChecked(u, int64(days))
-		if !ok {
+		case b2bkit.OnDelivery:
+		default:
 			return 0, false
 		}
-		if sum, ok = b2bkit.AddChecked(sum, v); !ok {
+		u, ok := b2bkit.MulChecked(c, int64(fastdec.Pow10(shift)))
+		if !ok || u > int64(fastdec.Pow10(featShareScale)) {
 			return 0, false
 		}
+		shares += u            // at most MaxInstallments shares of at most 10^12: no overflow
+		sum += u * int64(days) // |u x days| <= 10^12 x 3660 and at most 120 of them: no overflow
 	}
-	return sum, true
+	return sum, shares == int64(fastdec.Pow10(featShareScale))
 }
 
 func (p *featProjection) addInvoice(i int, inv b2bkit.Invoice) error {
@@ -509,28 +590,37 @@ func (p *featProjection) addInvoice(i int, inv b2bkit.Invoice) error {
 	if err != nil {
 		return featBad("invoices", i, err)
 	}
-	if j, dup := p.byNumber[inv.Number]; dup {
-		return featBad("invoices", i, b2bkit.Invalid("number", "%s is already the number of an invoice of the buyer (record %d)",
-			b2bkit.Echo(string(inv.Number)), j))
-	}
-	if len(p.invoices) >= math.MaxInt32 {
+	if i >= math.MaxInt32 {
 		return featBad("invoices", i, b2bkit.Invalid("", "too many invoices"))
 	}
-	due := inv.DueAt.In(p.cfg.loc)
-	fi := featInvoice{
-		units: units, issueMonth: featMonth(inv.IssuedAt.In(p.cfg.loc)),
-		dueDay: b2bkit.CalendarDay(due), dueMonth: featMonth(due), fullDay: featNever,
+	if p.invoices == nil {
+		// A buyer has about as many invoices as orders: sized so, the slices rarely grow.
+		n := min(max(16, p.orders), featSizeHint)
+		p.invoices, p.numbers = make([]featInvoice, 0, n), make([]b2bkit.InvoiceNumber, 0, n)
 	}
+	p.invoices = append(p.invoices, featInvoice{
+		units: units, record: int32(i), issued: int16(p.month(inv.IssuedAt)), due: int16(p.month(inv.DueAt)),
+		dueDay: b2bkit.CalendarDay(inv.DueAt.In(p.cfg.loc)), fullDay: featNever, lastDay: featNever,
+	})
+	p.numbers = append(p.numbers, inv.Number)
 	if p.exposure {
-		fi.orders = inv.Orders
+		p.billed = append(p.billed, inv.Orders)
 	}
-	p.byNumber[inv.Number] = int32(len(p.invoices))
-	p.invoices = append(p.invoices, fi)
+	return nil
+}
+
+// indexInvoices indexes the invoices by number, once all are read (so the map is made at its
+// size), and rejects a number used twice.
+func (p *featProjection) indexInvoices() error {
+	if k, j := p.byNumber.build(p.numbers); k >= 0 {
+		return featBad("invoices", int(p.invoices[k].record), b2bkit.Invalid("number",
+			"%s is already the number of an invoice of the buyer (record %d)", b2bkit.Echo(string(p.numbers[k])), p.invoices[j].record))
+	}
 	return nil
 }
 
 func (p *featProjection) addPayment(i int, pay b2bkit.Payment) error {
-	k, ok := p.byNumber[pay.Invoice]
+	k, ok := p.byNumber.find(p.numbers, pay.Invoice)
 	if !ok || p.invoices[k].units < 0 {
 		return nil
 	}
@@ -547,15 +637,41 @@ func (p *featProjection) addPayment(i int, pay b2bkit.Payment) error {
 	if err != nil {
 		return featBad("payments", i, err)
 	}
-	p.payments = append(p.payments, featPayment{inv: k, day: b2bkit.CalendarDay(pay.PaidAt.In(p.cfg.loc)), units: units})
+	if p.payments == nil {
+		p.payments = make([]featPayment, 0, min(max(16, len(p.invoices)), featSizeHint))
+	}
+	day := b2bkit.CalendarDay(pay.PaidAt.In(p.cfg.loc))
+	p.payments = append(p.payments, featPayment{inv: k, day: day, units: units})
+	inv := &p.invoices[k]
+	if day < inv.lastDay {
+		p.disordered = true
+	}
+	inv.lastDay = max(inv.lastDay, day)
+	inv.pay(day, units)
 	return nil
 }
 
-// settle works out, for each invoice, what was paid by asOf and the day the payments covered it.
-// Payments are grouped by invoice with a counting sort and ordered by day within each group.
+// pay adds a payment of units on day to what was paid; payments must come in day order.
+func (inv *featInvoice) pay(day int, units int64) {
+	s, ok := b2bkit.AddChecked(inv.paid, units)
+	if !ok {
+		s = math.MaxInt64 // more than any invoice: paid in full
+	}
+	inv.paid = s
+	if inv.fullDay == featNever && inv.paid >= inv.units {
+		inv.fullDay = day
+	}
+}
+
+// settle works out again, for each invoice, what was paid by asOf and the day the payments covered
+// it, when payments did not come in day order for each invoice (a host streaming them by invoice
+// or by id): they are grouped by invoice with a counting sort and ordered by day within each group.
 func (p *featProjection) settle() {
-	if len(p.payments) == 0 {
-		return
+	if !p.disordered {
+		return // addPayment worked it out as they came
+	}
+	for k := range p.invoices {
+		p.invoices[k].paid, p.invoices[k].fullDay = 0, featNever
 	}
 	start := make([]int32, len(p.invoices)+1)
 	for _, pay := range p.payments {
@@ -578,16 +694,8 @@ func (p *featProjection) settle() {
 				group[b], group[b-1] = group[b-1], group[b]
 			}
 		}
-		inv := &p.invoices[k]
 		for _, pay := range group {
-			s, ok := b2bkit.AddChecked(inv.paid, pay.units)
-			if !ok {
-				s = math.MaxInt64 // more than any invoice: paid in full
-			}
-			inv.paid = s
-			if inv.fullDay == featNever && inv.paid >= inv.units {
-				inv.fullDay = pay.day
-			}
+			p.invoices[k].pay(pay.day, pay.units)
 		}
 	}
 }
@@ -694,7 +802,7 @@ func (p *featProjection) features() (FeatureSet, error) {
 	// Disputes.
 	var invoiced, credited int64
 	for _, inv := range p.invoices {
-		if inv.issueMonth <= p.asOfMonth-featWindow {
+		if inv.issued < 0 {
 			continue
 		}
 		var ok bool
@@ -717,10 +825,10 @@ func (p *featProjection) features() (FeatureSet, error) {
 	if p.orders == 0 {
 		v[Sellers], v[SellerConcentration] = missing, missing
 	} else {
-		v[Sellers] = whole(int64(len(p.sellers)))
+		v[Sellers] = whole(int64(len(p.sellers.keys)))
 		if p.total12 > 0 {
 			sq := decimal.Zero
-			for _, u := range p.sellers {
+			for _, u := range p.sellers.sums {
 				d := decimal.NewFromInt(u)
 				sq = sq.Add(d.Mul(d))
 			}
@@ -746,7 +854,8 @@ func (p *featProjection) features() (FeatureSet, error) {
 	// Usual credit days.
 	if p.total12 > 0 {
 		sum := p.creditDec
-		for cu, u := range p.credit {
+		for k, u := range p.credit.sums {
+			cu := p.credit.keys[k]
 			sum = sum.Add(b2bkit.FromMinor(cu, featShareScale).Mul(p.money(u)))
 		}
 		v[UsualCreditDays] = num(featRatio(sum, p.money(p.total12)))
@@ -847,16 +956,14 @@ func (p *featProjection) punctuality(v map[Feature]Value) error {
 			end = inv.fullDay
 		}
 		late := max(0, end-inv.dueDay)
-		age := p.asOfMonth - inv.dueMonth
-		switch {
-		case age < 3:
+		switch month := int(inv.due); {
+		case month >= featWindow-3:
 			late3Seen = true
 			addLate(&late3Units, &late3Amount, &late3, inv.units, late)
-		case age < featWindow:
+			worst, worstSeen = max(worst, late), true
+		case month >= 0:
 			late9Seen = true
 			addLate(&late9Units, &late9Amount, &late9, inv.units, late)
-		}
-		if age < featWindow {
 			worst, worstSeen = max(worst, late), true
 		}
 	}
@@ -894,4 +1001,55 @@ func (p *featProjection) punctuality(v map[Feature]Value) error {
 	v[DaysLate3] = avg(late3Seen, late3Units, late3Amount, late3)
 	v[DaysLatePrior9] = avg(late9Seen, late9Units, late9Amount, late9)
 	return nil
+}
+
+// featIndex finds an invoice by its number: an open-addressing hash table of positions in the
+// numbers slice. It holds no pointers and is made once at its size, which a map of strings is not.
+type featIndex struct {
+	seed  maphash.Seed
+	slots []int32 // position+1 in numbers; 0 is an empty slot
+	mask  uint64
+}
+
+// build indexes numbers. It returns -1, -1, or the position of a number used twice and of its
+// first use.
+func (x *featIndex) build(numbers []b2bkit.InvoiceNumber) (dup, first int) {
+	size := 16
+	for size < 2*len(numbers) {
+		size *= 2
+	}
+	x.seed, x.slots, x.mask = maphash.MakeSeed(), make([]int32, size), uint64(size-1)
+	for k, n := range numbers {
+		h := maphash.String(x.seed, string(n)) & x.mask
+		for {
+			s := x.slots[h]
+			if s == 0 {
+				x.slots[h] = int32(k + 1)
+				break
+			}
+			if numbers[s-1] == n {
+				return k, int(s - 1)
+			}
+			h = (h + 1) & x.mask
+		}
+	}
+	return -1, -1
+}
+
+// find returns the position of n in numbers, the slice build indexed.
+func (x *featIndex) find(numbers []b2bkit.InvoiceNumber, n b2bkit.InvoiceNumber) (int32, bool) {
+	if len(x.slots) == 0 {
+		return 0, false
+	}
+	h := maphash.String(x.seed, string(n)) & x.mask
+	for {
+		s := x.slots[h]
+		if s == 0 {
+			return 0, false
+		}
+		if numbers[s-1] == n {
+			return s - 1, true
+		}
+		h = (h + 1) & x.mask
+	}
 }
