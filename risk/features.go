@@ -55,6 +55,21 @@ import (
 //     any order, the concentration also when those orders are worth nothing.
 //   - Penetration needs the last 3 months covered by tenure, and its prior the last 6.
 //   - UsualCreditDays is missing when the last 12 months' orders are worth nothing.
+//   - KeyPersonLost reads People.JobChanges from asOf less KeyPersonDays calendar days (in Location)
+//     and counts a change at or before asOf from the company by someone who held a buying role there
+//     (LostRoles not empty): that is a key person.
+//   - Checks. Each record used is checked for what the features rely on, not with its full Validate
+//     (which would cost more than the features): an order's placed_at, seller, currency and lines
+//     (at least one, quantities > 0, prices >= 0), and the terms of the last 12 months' orders (older
+//     orders count for tenure only); an invoice's number (unique among the buyer's), dates, currency
+//     and amount (not zero, at most Scale places); a payment's paid_at, currency and amount (> 0, at
+//     most Scale places); a wallet's monthly estimate (> 0). The first currency read is the
+//     history's; wallets are taken to be in it. Records skipped (another buyer's, dated after asOf)
+//     are not checked.
+//   - Payments may come in any order; each invoice's are put in date order to find when it was paid
+//     in full.
+//   - Scale 0 cannot be asked for (it means the default, 2): a currency without minor units (JPY)
+//     is counted at scale 2 just as well, its amounts having no places.
 
 // FeatureOptions tune Features; the zero value (or nil) is the default.
 type FeatureOptions struct {
