@@ -92,7 +92,10 @@ const (
 	// featShareScale is the scale credit days are summed at in minor units.
 	featShareScale = 12
 	// featNever is the day of an invoice never paid in full.
-	featNever = math.MinInt
+	featNever = math.MinInt32
+	// featDayLimit bounds the day numbers the projection keeps in an int32, so that the difference
+	// of two fits in one too (and in an int where int is 32 bits).
+	featDayLimit = 1 << 30
 	// featCtxEvery is how many records pass between two looks at the context.
 	featCtxEvery = 256
 	// featSizeHint bounds the capacity the projection's slices start with.
@@ -189,18 +192,18 @@ func FeaturesContext(ctx context.Context, company b2bkit.CompanyID, h History, a
 type featInvoice struct {
 	units   int64 // amount in minor units; negative for a credit note
 	paid    int64 // payments by asOf
-	dueDay  int
-	fullDay int   // the day the payments covered the amount, or featNever
-	lastDay int   // the day of the latest payment read, or featNever
+	dueDay  int32 // featDay of the due date
+	fullDay int32 // the day the payments covered the amount, or featNever
+	lastDay int32 // the day of the latest payment read, or featNever
 	record  int32 // index in the stream, for errors
-	issued  int16 // window month of the issue date (0 = the first of the 12), -1 before
-	due     int16 // window month of the due date, -1 before, featWindow after
+	issued  int8  // window month of the issue date (0 = the first of the 12), -1 before
+	due     int8  // window month of the due date, -1 before, featWindow after
 }
 
 // featPayment is one payment against one of the company's invoices.
 type featPayment struct {
 	inv   int32
-	day   int
+	day   int32
 	units int64
 }
 
@@ -215,7 +218,7 @@ type featProjection struct {
 	cfg     featConfig
 	company b2bkit.CompanyID
 	asOf    time.Time
-	asOfDay int
+	asOfDay int32
 	// bounds are the first instants of the 12 months of the window and of the month after it, in
 	// Unix seconds.
 	bounds   [featWindow + 1]int64
@@ -248,12 +251,17 @@ type featProjection struct {
 
 func newFeatProjection(company b2bkit.CompanyID, asOf time.Time, cfg featConfig, exposure bool) *featProjection {
 	local := asOf.In(cfg.loc)
-	p := &featProjection{cfg: cfg, company: company, asOf: asOf, exposure: exposure, asOfDay: b2bkit.CalendarDay(local)}
+	p := &featProjection{cfg: cfg, company: company, asOf: asOf, exposure: exposure, asOfDay: featDay(local)}
 	y, m, _ := local.Date()
 	for k := range p.bounds {
 		p.bounds[k] = time.Date(y, m+time.Month(k-featWindow+1), 1, 0, 0, 0, 0, cfg.loc).Unix()
 	}
 	return p
+}
+
+// featDay is b2bkit.CalendarDay(t), kept within ±featDayLimit (some three million years).
+func featDay(t time.Time) int32 {
+	return int32(min(max(b2bkit.CalendarDay(t), -featDayLimit), featDayLimit))
 }
 
 // month is the month of the window t falls in, 0 for the first of the 12 and featWindow-1 for
@@ -614,8 +622,8 @@ func (p *featProjection) addInvoice(i int, inv b2bkit.Invoice) error {
 		p.invoices, p.numbers = make([]featInvoice, 0, n), make([]b2bkit.InvoiceNumber, 0, n)
 	}
 	p.invoices = append(p.invoices, featInvoice{
-		units: units, record: int32(i), issued: int16(p.month(inv.IssuedAt)), due: int16(p.month(inv.DueAt)),
-		dueDay: b2bkit.CalendarDay(inv.DueAt.In(p.cfg.loc)), fullDay: featNever, lastDay: featNever,
+		units: units, record: int32(i), issued: int8(p.month(inv.IssuedAt)), due: int8(p.month(inv.DueAt)),
+		dueDay: featDay(inv.DueAt.In(p.cfg.loc)), fullDay: featNever, lastDay: featNever,
 	})
 	p.numbers = append(p.numbers, inv.Number)
 	if p.exposure {
@@ -655,7 +663,7 @@ func (p *featProjection) addPayment(i int, pay b2bkit.Payment) error {
 	if p.payments == nil {
 		p.payments = make([]featPayment, 0, min(max(16, len(p.invoices)), featSizeHint))
 	}
-	day := b2bkit.CalendarDay(pay.PaidAt.In(p.cfg.loc))
+	day := featDay(pay.PaidAt.In(p.cfg.loc))
 	p.payments = append(p.payments, featPayment{inv: k, day: day, units: units})
 	inv := &p.invoices[k]
 	if day < inv.lastDay {
@@ -667,7 +675,7 @@ func (p *featProjection) addPayment(i int, pay b2bkit.Payment) error {
 }
 
 // pay adds a payment of units on day to what was paid; payments must come in day order.
-func (inv *featInvoice) pay(day int, units int64) {
+func (inv *featInvoice) pay(day int32, units int64) {
 	s, ok := b2bkit.AddChecked(inv.paid, units)
 	if !ok {
 		s = math.MaxInt64 // more than any invoice: paid in full
@@ -944,7 +952,7 @@ func (p *featProjection) punctuality(v map[Feature]Value) error {
 		}
 		anyInvoice = true
 		if rem := inv.units - inv.paid; rem > 0 { // paid >= 0 and units > 0: no overflow
-			days := max(0, p.asOfDay-inv.dueDay)
+			days := max(0, int(p.asOfDay)-int(inv.dueDay))
 			dpd = max(dpd, days)
 			switch {
 			case days == 0:
@@ -970,7 +978,7 @@ func (p *featProjection) punctuality(v map[Feature]Value) error {
 		if inv.fullDay != featNever {
 			end = inv.fullDay
 		}
-		late := max(0, end-inv.dueDay)
+		late := max(0, int(end)-int(inv.dueDay))
 		switch month := int(inv.due); {
 		case month >= featWindow-3:
 			late3Seen = true

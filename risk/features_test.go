@@ -640,3 +640,50 @@ func TestR17_BadRecordsOfOthersAreNotRead(t *testing.T) {
 	require.NoError(t, err)
 	requireFeature(t, fs, risk.TenureMonths, featMissing)
 }
+
+// TestR17_PaymentOrderDoesNotMatter: a host may stream payments in any order (by id, by invoice);
+// the features are those of the payments in date order.
+func TestR17_PaymentOrderDoesNotMatter(t *testing.T) {
+	base := featMain()
+	want, err := risk.Features(featBuyer, base.history(), featAsOf)
+	require.NoError(t, err)
+	for seed := range uint64(50) {
+		rng := rand.New(rand.NewPCG(seed, 3))
+		r := base
+		r.payments = append([]b2bkit.Payment(nil), base.payments...)
+		// Split some payments made by asOf in two, a cent paid earlier and the rest when it was, so
+		// invoices have several (paid in full on the same day as before); then shuffle them all.
+		for k := range len(r.payments) {
+			p := r.payments[k]
+			if rng.IntN(2) == 0 || p.Amount.LessThan(dectest.Dec("0.02")) || p.PaidAt.After(featAsOf) {
+				continue
+			}
+			first := p
+			first.ID += "a"
+			first.Amount = dectest.Dec("0.01")
+			first.PaidAt = p.PaidAt.AddDate(0, 0, -rng.IntN(40))
+			r.payments[k].Amount = p.Amount.Sub(first.Amount)
+			r.payments = append(r.payments, first)
+		}
+		rng.Shuffle(len(r.payments), func(i, j int) { r.payments[i], r.payments[j] = r.payments[j], r.payments[i] })
+		got, err := risk.Features(featBuyer, r.history(), featAsOf)
+		require.NoError(t, err)
+		requireSameFeatures(t, want, got, seed)
+	}
+}
+
+// TestR17_ManySellers: concentration of twenty equal sellers is 1/20.
+func TestR17_ManySellers(t *testing.T) {
+	var r featRecords
+	for k := range 20 {
+		r.orders = append(r.orders, featOrder(b2bkit.OrderID(fmt.Sprint("O", k)), b2bkit.CompanyID(fmt.Sprint("seller-", k)),
+			featDay(2026, time.June, 1+k%10), "10.00", b2bkit.Net(10*(k%3))))
+		r.orders = append(r.orders, featOrder(b2bkit.OrderID(fmt.Sprint("P", k)), b2bkit.CompanyID(fmt.Sprint("seller-", k)),
+			featDay(2026, time.May, 1+k%10), "10.00", b2bkit.Net(10*(k%3))))
+	}
+	fs, err := risk.Features(featBuyer, r.history(), featAsOf)
+	require.NoError(t, err)
+	requireFeature(t, fs, risk.Sellers, "20")
+	requireFeature(t, fs, risk.SellerConcentration, "0.05")
+	requireFeature(t, fs, risk.UsualCreditDays, "9.5") // 7 sellers at 0, 7 at 10, 6 at 20 days: 190/20
+}
