@@ -33,6 +33,9 @@ func ExposureAt(company b2bkit.CompanyID, h History, financed decimal.Decimal, a
 	if financed.Sign() < 0 {
 		return Exposure{}, fmt.Errorf("risk: %w", b2bkit.Invalid("financed", "must be >= 0"))
 	}
+	if !featSaneExponent(financed) {
+		return Exposure{}, fmt.Errorf("risk: %w", b2bkit.Invalid("financed", "%s", featInsane))
+	}
 	fin, err := b2bkit.ToMinor(financed, cfg.scale)
 	if err != nil {
 		return Exposure{}, fmt.Errorf("risk: %w", b2bkit.InField("financed", err))

@@ -374,6 +374,9 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 		if w.Monthly.Sign() <= 0 {
 			return featBad("wallets", i, b2bkit.Invalid("monthly", "must be > 0"))
 		}
+		if !featSane(w.Monthly) {
+			return featBad("wallets", i, b2bkit.Invalid("monthly", "%s", featInsaneWallet)) // not printed: it may be huge
+		}
 		if !p.walletFound || !w.AsOf.Before(p.walletAt) {
 			p.wallet, p.walletAt, p.walletFound = w.Monthly, w.AsOf, true
 		}
@@ -427,6 +430,9 @@ func (p *featProjection) useCurrency(code string) error {
 
 // units converts an amount to minor units at the history's scale.
 func (p *featProjection) units(field string, d decimal.Decimal) (int64, error) {
+	if !featSaneExponent(d) {
+		return 0, b2bkit.Invalid(field, "%s", featInsane) // ToMinor would print it, however long
+	}
 	u, err := b2bkit.ToMinor(d, p.cfg.scale)
 	return u, b2bkit.InField(field, err)
 }
@@ -458,6 +464,11 @@ func (p *featProjection) addOrder(i int, o b2bkit.Order) error {
 	}
 	cu, plain := featCreditUnits(o.Terms)
 	if !plain {
+		for k, in := range o.Terms.Payment.Installments {
+			if !featSaneExponent(in.Share) {
+				return featBad("orders", i, b2bkit.Invalid(fmt.Sprintf("terms.payment.installments[%d].share", k), "%s", featInsane))
+			}
+		}
 		if err := o.Terms.Validate(); err != nil {
 			return featBad("orders", i, b2bkit.InField("terms", err))
 		}
@@ -493,6 +504,13 @@ func featOrderUnits(o b2bkit.Order, scale int32) (int64, error) {
 		}
 		if l.UnitPrice.Sign() < 0 {
 			return 0, b2bkit.Invalid(fmt.Sprintf("lines[%d].unit_price", k), "must be >= 0")
+		}
+		// Decimal sums rescale to the finest exponent: an absurd one would allocate without bound.
+		if !featSaneExponent(l.Quantity) {
+			return 0, b2bkit.Invalid(fmt.Sprintf("lines[%d].quantity", k), "%s", featInsane)
+		}
+		if !featSaneExponent(l.UnitPrice) {
+			return 0, b2bkit.Invalid(fmt.Sprintf("lines[%d].unit_price", k), "%s", featInsane)
 		}
 	}
 	u, err := b2bkit.ToMinor(b2bkit.Round(o.Total(), scale, b2bkit.HalfUp), scale)
@@ -550,6 +568,27 @@ func featOrderUnitsInt(lines []b2bkit.OrderLine, scale int32) (int64, bool) {
 		q++
 	}
 	return q, true
+}
+
+// featInsane is what is wrong with a number featSaneExponent rejects, featInsaneWallet with one
+// featSane rejects.
+const (
+	featInsane       = "must have at most 18 decimal places and an exponent of at most 18"
+	featInsaneWallet = "must have at most 18 decimal places and be below 10^18"
+)
+
+// featSaneExponent reports whether d's exponent is within ±MaxScale, so that adding it to other
+// such numbers stays within a few dozen digits.
+func featSaneExponent(d decimal.Decimal) bool {
+	e := d.Exponent()
+	return e >= -b2bkit.MaxScale && e <= b2bkit.MaxScale
+}
+
+// featSane reports whether d is a number a host may mean: a sane exponent and a coefficient of at
+// most 18 digits, with at most 18 places and below 10^18 in all.
+func featSane(d decimal.Decimal) bool {
+	c, ok := fastdec.Int18(d)
+	return ok && featSaneExponent(d) && (c == 0 || fastdec.Digits(d)+int(d.Exponent()) <= 18)
 }
 
 // featCreditUnits is t.CreditDays() in units of 10^-featShareScale, and ok=true, when the terms are

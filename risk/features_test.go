@@ -12,6 +12,7 @@ import (
 	"github.com/b2bkit/b2bkit/crm"
 	"github.com/b2bkit/b2bkit/internal/dectest"
 	"github.com/b2bkit/b2bkit/risk"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -319,8 +320,8 @@ func TestR17_OrderValueIsRoundedTotal(t *testing.T) {
 	}
 	first := featOrder("first", "seller-1", featDay(2026, time.March, 1), "0.00", b2bkit.Net(30))
 	huge := featOrder("huge", "seller-1", featDay(2026, time.June, 2), "0", b2bkit.Net(30))
-	huge.Lines[0].Quantity = dectest.Dec("0.0000000000000000000001")
-	huge.Lines[0].UnitPrice = dectest.Dec("15000000000000000000000.10") // 1.5000000000000000000000010 -> 1.50
+	huge.Lines[0].Quantity = dectest.Dec("0.000000000000000001")
+	huge.Lines[0].UnitPrice = dectest.Dec("1500000000000000000.10") // 1.5000000000000000001 -> 1.50
 	r := featRecords{orders: []b2bkit.Order{first, o, huge}}
 	fs, err := risk.Features(featBuyer, r.history(), featAsOf)
 	require.NoError(t, err)
@@ -602,10 +603,22 @@ func TestR17_BadInput(t *testing.T) {
 			want: "risk: history.payments[0].amount: amount 0.005 has more than 2 decimal places"},
 		{name: "payment currency", h: paymentWith(func(p *b2bkit.Payment) { p.Currency = "EUR" }),
 			want: "risk: history.payments[0].currency: EUR in a history in CNY"},
-		{name: "payment huge", h: paymentWith(func(p *b2bkit.Payment) { p.Amount = dectest.Dec("1e30") }),
-			want: "risk: history.payments[0].amount: amount 1000000000000000000000000000000 does not fit in minor units"},
+		{name: "payment huge", h: paymentWith(func(p *b2bkit.Payment) { p.Amount = dectest.Dec("1000000000000000000000") }),
+			want: "risk: history.payments[0].amount: amount 1000000000000000000000 does not fit in minor units"},
+		{name: "payment with an exponent", h: paymentWith(func(p *b2bkit.Payment) { p.Amount = dectest.Dec("1e30") }),
+			want: "risk: history.payments[0].amount: must have at most 18 decimal places and an exponent of at most 18"},
+		{name: "payment absurd", h: paymentWith(func(p *b2bkit.Payment) { p.Amount = decimal.New(1, -999999999) }),
+			want: "risk: history.payments[0].amount: must have at most 18 decimal places and an exponent of at most 18"},
 		{name: "wallet not positive", h: risk.History{Wallets: featSeq(risk.Wallet{Company: featBuyer, AsOf: placed})},
 			want: "risk: history.wallets[0].monthly: must be > 0"},
+		{name: "wallet absurd", h: risk.History{Wallets: featSeq(risk.Wallet{Company: featBuyer, AsOf: placed, Monthly: decimal.New(1, -999999999)})},
+			want: "risk: history.wallets[0].monthly: must have at most 18 decimal places and be below 10^18"},
+		{name: "quantity absurd", h: orderWith(func(o *b2bkit.Order) {
+			o.Lines = append(o.Lines, b2bkit.OrderLine{SKU: "X", Quantity: decimal.New(1, -999999999), UnitPrice: dectest.Dec("1")})
+		}), want: "risk: history.orders[1].lines[1].quantity: must have at most 18 decimal places and an exponent of at most 18"},
+		{name: "share absurd", h: orderWith(func(o *b2bkit.Order) {
+			o.Terms.Payment.Installments = []b2bkit.Installment{{Share: decimal.New(1, 999999999), Due: b2bkit.OnDelivery}}
+		}), want: "risk: history.orders[1].terms.payment.installments[0].share: must have at most 18 decimal places and an exponent of at most 18"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
