@@ -521,7 +521,8 @@ func featOrderUnits(o b2bkit.Order, scale int32) (int64, error) {
 }
 
 // featOrderUnitsInt is featOrderUnits in int64 arithmetic, or ok=false when a step would overflow
-// or a line is not valid (a quantity <= 0 or a negative price), which featOrderUnits then names.
+// or a line is not valid (a quantity <= 0, a negative price, an absurd exponent), which
+// featOrderUnits then names.
 // The sum is kept at exponent e, the finest of -scale and the lines' products.
 func featOrderUnitsInt(lines []b2bkit.OrderLine, scale int32) (int64, bool) {
 	e := -scale
@@ -529,7 +530,7 @@ func featOrderUnitsInt(lines []b2bkit.OrderLine, scale int32) (int64, bool) {
 	for _, l := range lines {
 		qc, ok1 := fastdec.Int64(l.Quantity)
 		pc, ok2 := fastdec.Int64(l.UnitPrice)
-		if !ok1 || !ok2 || qc <= 0 || pc < 0 {
+		if !ok1 || !ok2 || qc <= 0 || pc < 0 || !featSaneExponent(l.Quantity) || !featSaneExponent(l.UnitPrice) {
 			return 0, false
 		}
 		prod, ok := b2bkit.MulChecked(qc, pc)

@@ -21,7 +21,8 @@ func FuzzFeatures(f *testing.F) {
 	f.Add([]byte{0, 200, 1, 1, 1, 0, 1, 100, 0, 2, 1, 1, 2, 110, 0, 1, 1, 1, 3, 20, 0, 0, 0, 0}, "0.001", "12345678901234567890", "7", int8(8))
 	f.Add([]byte{1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0}, "1", "1", "1", int8(-5))
 	f.Fuzz(func(t *testing.T, data []byte, a1, a2, a3 string, zone int8) {
-		amounts := []decimal.Decimal{decimal.NewFromInt(100)}
+		// One amount with an exponent anywhere in the int32 range, as a host's code might build.
+		amounts := []decimal.Decimal{decimal.NewFromInt(100), decimal.New(3, int32(zone)<<24+int32(zone))}
 		for _, s := range []string{a1, a2, a3} {
 			if d, err := b2bkit.ParseDecimal(s); err == nil {
 				amounts = append(amounts, d)
