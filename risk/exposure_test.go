@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func requireExposure(t *testing.T, e risk.Exposure, unpaid, uninvoiced, financed, total string) {
+func featRequireExposure(t *testing.T, e risk.Exposure, unpaid, uninvoiced, financed, total string) {
 	t.Helper()
 	dectest.RequireEqual(t, dectest.Dec(unpaid), e.Unpaid, "unpaid")
 	dectest.RequireEqual(t, dectest.Dec(uninvoiced), e.Uninvoiced, "uninvoiced")
@@ -28,7 +28,7 @@ func TestExposure_MainHistory(t *testing.T) {
 	assert.Equal(t, featBuyer, e.Company)
 	assert.Equal(t, "CNY", e.Currency)
 	assert.True(t, e.AsOf.Equal(featAsOf))
-	requireExposure(t, e, "820.00", "0", "500", "1320.00")
+	featRequireExposure(t, e, "820.00", "0", "500", "1320.00")
 }
 
 func TestExposure_Cases(t *testing.T) {
@@ -83,7 +83,7 @@ func TestExposure_Cases(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e, err := risk.ExposureAt(featBuyer, tc.r.history(), dectest.Dec(tc.financed), featAsOf, nil)
 			require.NoError(t, err)
-			requireExposure(t, e, tc.unpaid, tc.uninvoiced, tc.financedOut, tc.total)
+			featRequireExposure(t, e, tc.unpaid, tc.uninvoiced, tc.financedOut, tc.total)
 		})
 	}
 }

@@ -69,7 +69,7 @@ func FuzzFeatures(f *testing.F) {
 				t.Fatalf("error does not match ErrInvalid: %v", err)
 			}
 		} else {
-			for _, f := range allFeatures {
+			for _, f := range featAll {
 				v, ok := fs.Get(f)
 				if !ok {
 					t.Fatalf("feature %s not in the set", f)

@@ -20,7 +20,7 @@ import (
 // featWant is an expected value: a decimal literal, or "missing".
 const featMissing = "missing"
 
-func requireFeature(t *testing.T, fs risk.FeatureSet, f risk.Feature, want string) {
+func featRequire(t *testing.T, fs risk.FeatureSet, f risk.Feature, want string) {
 	t.Helper()
 	v, ok := fs.Get(f)
 	require.True(t, ok, "feature %s not in the set", f)
@@ -32,8 +32,8 @@ func requireFeature(t *testing.T, fs risk.FeatureSet, f risk.Feature, want strin
 	dectest.RequireEqual(t, dectest.Dec(want), v.Number, "feature %s", f)
 }
 
-// allFeatures lists every feature types.go declares.
-var allFeatures = []risk.Feature{
+// featAll lists every feature types.go declares.
+var featAll = []risk.Feature{
 	risk.TenureMonths, risk.AvgMonthlyValue3, risk.AvgMonthlyValue6, risk.AvgMonthlyValue12, risk.Trend,
 	risk.Volatility, risk.OnTimeRate, risk.DaysPastDue, risk.WorstDaysPastDue12, risk.DaysLate3,
 	risk.DaysLatePrior9, risk.OverdueCurrent, risk.Overdue1to29, risk.Overdue30to59, risk.Overdue60to89,
@@ -80,9 +80,9 @@ func TestR17_FeaturesOfAnEstablishedBuyer(t *testing.T) {
 		{risk.KeyPersonLost, featMissing, "no People"},
 		{risk.UsualCreditDays, "44.2857", "(1100x30 + 1000x60)/2100"},
 	}
-	require.Len(t, tests, len(allFeatures))
+	require.Len(t, tests, len(featAll))
 	for _, tc := range tests {
-		t.Run(string(tc.f), func(t *testing.T) { requireFeature(t, fs, tc.f, tc.want) })
+		t.Run(string(tc.f), func(t *testing.T) { featRequire(t, fs, tc.f, tc.want) })
 	}
 }
 
@@ -105,13 +105,13 @@ func TestR17_NewBuyerHasMissingNotZeroFeatures(t *testing.T) {
 		risk.SellerConcentration: "1", risk.Penetration: featMissing, risk.PenetrationPrior: featMissing,
 		risk.KeyPersonLost: featMissing, risk.UsualCreditDays: "30",
 	} {
-		requireFeature(t, fs, f, want)
+		featRequire(t, fs, f, want)
 	}
 
 	empty, err := risk.Features(featBuyer, risk.History{}, asOf)
 	require.NoError(t, err)
-	for _, f := range allFeatures {
-		requireFeature(t, empty, f, featMissing)
+	for _, f := range featAll {
+		featRequire(t, empty, f, featMissing)
 	}
 	assert.Empty(t, empty.Currency)
 }
@@ -120,11 +120,9 @@ func TestR17_NewBuyerHasMissingNotZeroFeatures(t *testing.T) {
 // than tenure+1 months is missing.
 func TestR17_TenureAndWindowCoverage(t *testing.T) {
 	tests := []struct {
-		first                time.Time
-		tenure, avg3, avg6   string
-		volatility, avg12    string
-		trendMissing         bool
-		firstMonthValueShare string
+		first              time.Time
+		tenure, avg3, avg6 string
+		volatility, avg12  string
 	}{
 		{first: featDay(2026, time.April, 15), tenure: "2", avg3: "100.00", avg6: featMissing, avg12: featMissing, volatility: "0"},
 		{first: featDay(2026, time.April, 16), tenure: "1", avg3: featMissing, avg6: featMissing, avg12: featMissing, volatility: featMissing},
@@ -140,15 +138,15 @@ func TestR17_TenureAndWindowCoverage(t *testing.T) {
 			}
 			fs, err := risk.Features(featBuyer, r.history(), featAsOf)
 			require.NoError(t, err)
-			requireFeature(t, fs, risk.TenureMonths, tc.tenure)
-			requireFeature(t, fs, risk.AvgMonthlyValue3, tc.avg3)
-			requireFeature(t, fs, risk.AvgMonthlyValue6, tc.avg6)
-			requireFeature(t, fs, risk.AvgMonthlyValue12, tc.avg12)
-			requireFeature(t, fs, risk.Volatility, tc.volatility)
+			featRequire(t, fs, risk.TenureMonths, tc.tenure)
+			featRequire(t, fs, risk.AvgMonthlyValue3, tc.avg3)
+			featRequire(t, fs, risk.AvgMonthlyValue6, tc.avg6)
+			featRequire(t, fs, risk.AvgMonthlyValue12, tc.avg12)
+			featRequire(t, fs, risk.Volatility, tc.volatility)
 			if tc.avg12 == featMissing {
-				requireFeature(t, fs, risk.Trend, featMissing)
+				featRequire(t, fs, risk.Trend, featMissing)
 			} else {
-				requireFeature(t, fs, risk.Trend, "1")
+				featRequire(t, fs, risk.Trend, "1")
 			}
 		})
 	}
@@ -184,8 +182,8 @@ func TestR21_TrendAndVolatility(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			fs, err := risk.Features(featBuyer, tc.r.history(), featAsOf)
 			require.NoError(t, err)
-			requireFeature(t, fs, risk.Trend, tc.trend)
-			requireFeature(t, fs, risk.Volatility, tc.volatility)
+			featRequire(t, fs, risk.Trend, tc.trend)
+			featRequire(t, fs, risk.Volatility, tc.volatility)
 		})
 	}
 }
@@ -223,12 +221,12 @@ func TestR17_Punctuality(t *testing.T) {
 			}
 			fs, err := risk.Features(featBuyer, r.history(), featAsOf)
 			require.NoError(t, err)
-			requireFeature(t, fs, risk.OnTimeRate, tc.onTime)
-			requireFeature(t, fs, risk.DaysPastDue, tc.dpd)
-			requireFeature(t, fs, risk.WorstDaysPastDue12, tc.worst)
-			requireFeature(t, fs, risk.DaysLate3, tc.late3)
-			requireFeature(t, fs, risk.DaysLatePrior9, featMissing)
-			requireFeature(t, fs, tc.bucket, tc.unpaid)
+			featRequire(t, fs, risk.OnTimeRate, tc.onTime)
+			featRequire(t, fs, risk.DaysPastDue, tc.dpd)
+			featRequire(t, fs, risk.WorstDaysPastDue12, tc.worst)
+			featRequire(t, fs, risk.DaysLate3, tc.late3)
+			featRequire(t, fs, risk.DaysLatePrior9, featMissing)
+			featRequire(t, fs, tc.bucket, tc.unpaid)
 		})
 	}
 }
@@ -259,9 +257,9 @@ func TestR17_OverdueBuckets(t *testing.T) {
 				if b == tc.bucket {
 					want = "123.45"
 				}
-				requireFeature(t, fs, b, want)
+				featRequire(t, fs, b, want)
 			}
-			requireFeature(t, fs, risk.DaysPastDue, fmt.Sprint(max(0, tc.daysPastDue)))
+			featRequire(t, fs, risk.DaysPastDue, fmt.Sprint(max(0, tc.daysPastDue)))
 		})
 	}
 }
@@ -277,15 +275,14 @@ func TestR17_DisputeRateAndCreditNotes(t *testing.T) {
 	}}
 	fs, err := risk.Features(featBuyer, r.history(), featAsOf)
 	require.NoError(t, err)
-	requireFeature(t, fs, risk.DisputeRate, "0.1")
-	requireFeature(t, fs, risk.Overdue60to89, "400.00") // I1 is 76 days past due, the credit note aside
+	featRequire(t, fs, risk.DisputeRate, "0.1")
+	featRequire(t, fs, risk.Overdue60to89, "400.00") // I1 is 76 days past due, the credit note aside
 }
 
 // TestR17_SellersAndCreditDays: sellers, concentration and usual credit days of the last 12 months.
 func TestR17_SellersAndCreditDays(t *testing.T) {
 	placed := featDay(2026, time.June, 1)
-	deposit := b2bkit.Order{}
-	deposit = featOrder("O4", "seller-4", placed, "100.00", b2bkit.DepositBalance(dectest.Dec("0.3"), 60))
+	deposit := featOrder("O4", "seller-4", placed, "100.00", b2bkit.DepositBalance(dectest.Dec("0.3"), 60))
 	deposit.Terms.DeliverBy = placed.AddDate(0, 0, 10) // 0.3 x -10 + 0.7 x 60 = 39 days
 	r := featRecords{orders: []b2bkit.Order{
 		featOrder("O-old", "seller-9", featDay(2025, time.June, 1), "10000.00", b2bkit.Net(90)),
@@ -296,17 +293,17 @@ func TestR17_SellersAndCreditDays(t *testing.T) {
 	}}
 	fs, err := risk.Features(featBuyer, r.history(), featAsOf)
 	require.NoError(t, err)
-	requireFeature(t, fs, risk.Sellers, "4")
-	requireFeature(t, fs, risk.SellerConcentration, "0.25")
-	requireFeature(t, fs, risk.UsualCreditDays, "17.25") // (30 + 0 + 0 + 39)/4
+	featRequire(t, fs, risk.Sellers, "4")
+	featRequire(t, fs, risk.SellerConcentration, "0.25")
+	featRequire(t, fs, risk.UsualCreditDays, "17.25") // (30 + 0 + 0 + 39)/4
 
 	// Orders of more than a year ago only: no seller of the last 12 months.
 	old := featRecords{orders: r.orders[:1]}
 	fs, err = risk.Features(featBuyer, old.history(), featAsOf)
 	require.NoError(t, err)
-	requireFeature(t, fs, risk.Sellers, "0")
-	requireFeature(t, fs, risk.SellerConcentration, featMissing)
-	requireFeature(t, fs, risk.UsualCreditDays, featMissing)
+	featRequire(t, fs, risk.Sellers, "0")
+	featRequire(t, fs, risk.SellerConcentration, featMissing)
+	featRequire(t, fs, risk.UsualCreditDays, featMissing)
 }
 
 // TestR17_OrderValueIsRoundedTotal: fractional quantities and unit prices with more places than the
@@ -325,7 +322,7 @@ func TestR17_OrderValueIsRoundedTotal(t *testing.T) {
 	r := featRecords{orders: []b2bkit.Order{first, o, huge}}
 	fs, err := risk.Features(featBuyer, r.history(), featAsOf)
 	require.NoError(t, err)
-	requireFeature(t, fs, risk.AvgMonthlyValue3, "2.28") // (5.33 + 1.50) / 3 = 2.2766...
+	featRequire(t, fs, risk.AvgMonthlyValue3, "2.28") // (5.33 + 1.50) / 3 = 2.2766...
 }
 
 // TestR21_KeyPersonLost reads job changes through the JobChanges interface.
@@ -352,7 +349,7 @@ func TestR21_KeyPersonLost(t *testing.T) {
 			h := risk.History{People: tc.changes}
 			fs, err := risk.FeaturesContext(context.Background(), featBuyer, h, featAsOf, &risk.FeatureOptions{KeyPersonDays: tc.days})
 			require.NoError(t, err)
-			requireFeature(t, fs, risk.KeyPersonLost, tc.want)
+			featRequire(t, fs, risk.KeyPersonLost, tc.want)
 		})
 	}
 }
@@ -376,22 +373,22 @@ func TestR21_KeyPersonLostFromCRM(t *testing.T) {
 	h := risk.History{People: c}
 	fs, err := risk.Features(featBuyer, h, featAsOf)
 	require.NoError(t, err)
-	requireFeature(t, fs, risk.KeyPersonLost, "0")
+	featRequire(t, fs, risk.KeyPersonLost, "0")
 
 	_, err = c.ChangeJob(ctx, "chen", "jade-garden", "porter", nil, featAsOf.AddDate(0, 0, -20))
 	require.NoError(t, err)
 	fs, err = risk.Features(featBuyer, h, featAsOf)
 	require.NoError(t, err)
-	requireFeature(t, fs, risk.KeyPersonLost, "0") // no buying role
+	featRequire(t, fs, risk.KeyPersonLost, "0") // no buying role
 
 	_, err = c.ChangeJob(ctx, "li-na", "jade-garden", "general manager", []crm.Role{crm.DecisionMaker}, featAsOf.AddDate(0, 0, -10))
 	require.NoError(t, err)
 	fs, err = risk.Features(featBuyer, h, featAsOf)
 	require.NoError(t, err)
-	requireFeature(t, fs, risk.KeyPersonLost, "1")
+	featRequire(t, fs, risk.KeyPersonLost, "1")
 	fs, err = risk.Features(featBuyer, h, featAsOf.AddDate(0, 0, -11)) // before she left
 	require.NoError(t, err)
-	requireFeature(t, fs, risk.KeyPersonLost, "0")
+	featRequire(t, fs, risk.KeyPersonLost, "0")
 }
 
 // TestR17_LocationSetsMonthsAndDays: months and days are read in FeatureOptions.Location. An order
@@ -407,23 +404,23 @@ func TestR17_LocationSetsMonthsAndDays(t *testing.T) {
 	asOf := featDay(2026, time.August, 15) // the last 3 months are June, July, August
 	fs, err := risk.FeaturesContext(context.Background(), featBuyer, r.history(), asOf, nil)
 	require.NoError(t, err)
-	requireFeature(t, fs, risk.AvgMonthlyValue3, "0.00")
+	featRequire(t, fs, risk.AvgMonthlyValue3, "0.00")
 	fs, err = risk.FeaturesContext(context.Background(), featBuyer, r.history(), asOf, inShanghai)
 	require.NoError(t, err)
-	requireFeature(t, fs, risk.AvgMonthlyValue3, "30.00")
+	featRequire(t, fs, risk.AvgMonthlyValue3, "30.00")
 
 	inv := featRecords{invoices: []b2bkit.Invoice{featInvoice("I", "O", "10.00", featDay(2026, time.May, 1),
 		time.Date(2026, time.May, 31, 20, 0, 0, 0, time.UTC))}}
 	asOf = time.Date(2026, time.June, 1, 7, 45, 0, 0, time.UTC)
 	fs, err = risk.FeaturesContext(context.Background(), featBuyer, inv.history(), asOf, nil)
 	require.NoError(t, err)
-	requireFeature(t, fs, risk.DaysPastDue, "1")
-	requireFeature(t, fs, risk.Overdue1to29, "10.00")
+	featRequire(t, fs, risk.DaysPastDue, "1")
+	featRequire(t, fs, risk.Overdue1to29, "10.00")
 	fs, err = risk.FeaturesContext(context.Background(), featBuyer, inv.history(), asOf, inShanghai)
 	require.NoError(t, err)
-	requireFeature(t, fs, risk.DaysPastDue, "0")
-	requireFeature(t, fs, risk.OverdueCurrent, "10.00")
-	requireFeature(t, fs, risk.OnTimeRate, featMissing) // due today there: not judged yet
+	featRequire(t, fs, risk.DaysPastDue, "0")
+	featRequire(t, fs, risk.OverdueCurrent, "10.00")
+	featRequire(t, fs, risk.OnTimeRate, featMissing) // due today there: not judged yet
 }
 
 // TestR17_NoLookAhead: adding records dated after asOf — orders, invoices, payments against any
@@ -450,17 +447,17 @@ func TestR17_NoLookAhead(t *testing.T) {
 			switch rng.IntN(5) {
 			case 0:
 				at := later()
-				r.orders = insertAt(rng, r.orders, featOrder(b2bkit.OrderID(fmt.Sprint("F", k)), "seller-7", at, amount(), b2bkit.Net(rng.IntN(90))))
+				r.orders = featInsertAt(rng, r.orders, featOrder(b2bkit.OrderID(fmt.Sprint("F", k)), "seller-7", at, amount(), b2bkit.Net(rng.IntN(90))))
 			case 1:
 				at := later()
 				n := b2bkit.InvoiceNumber(fmt.Sprint("FI", k))
-				r.invoices = insertAt(rng, r.invoices, featInvoice(n, "O1", amount(), at, at.AddDate(0, 0, rng.IntN(60))))
+				r.invoices = featInsertAt(rng, r.invoices, featInvoice(n, "O1", amount(), at, at.AddDate(0, 0, rng.IntN(60))))
 				numbers = append(numbers, n)
 			case 2:
 				n := numbers[rng.IntN(len(numbers))]
-				r.payments = insertAt(rng, r.payments, featPayment(b2bkit.PaymentID(fmt.Sprint("FP", k)), n, amount(), later()))
+				r.payments = featInsertAt(rng, r.payments, featPayment(b2bkit.PaymentID(fmt.Sprint("FP", k)), n, amount(), later()))
 			case 3:
-				r.wallets = insertAt(rng, r.wallets, risk.Wallet{Company: featBuyer, Monthly: dectest.Dec(amount()), AsOf: later()})
+				r.wallets = featInsertAt(rng, r.wallets, risk.Wallet{Company: featBuyer, Monthly: dectest.Dec(amount()), AsOf: later()})
 			case 4:
 				changes = append(changes, crm.JobChange{Person: "chen", At: later(), From: featBuyer, LostRoles: []crm.Role{crm.User}})
 			}
@@ -468,11 +465,11 @@ func TestR17_NoLookAhead(t *testing.T) {
 		r.people = changes // later changes come after the earlier one: the list stays oldest first
 		got, err := risk.Features(featBuyer, r.history(), featAsOf)
 		require.NoError(t, err, "seed %d", seed)
-		requireSameFeatures(t, want, got, seed)
+		featRequireSame(t, want, got, seed)
 	}
 }
 
-func insertAt[T any](rng *rand.Rand, xs []T, x T) []T {
+func featInsertAt[T any](rng *rand.Rand, xs []T, x T) []T {
 	k := rng.IntN(len(xs) + 1)
 	xs = append(xs, x)
 	copy(xs[k+1:], xs[k:])
@@ -480,8 +477,8 @@ func insertAt[T any](rng *rand.Rand, xs []T, x T) []T {
 	return xs
 }
 
-// requireSameFeatures compares two feature sets value by value.
-func requireSameFeatures(t *testing.T, want, got risk.FeatureSet, seed uint64) {
+// featRequireSame compares two feature sets value by value.
+func featRequireSame(t *testing.T, want, got risk.FeatureSet, seed uint64) {
 	t.Helper()
 	require.Equal(t, len(want.Values), len(got.Values), "seed %d", seed)
 	require.Equal(t, want.Currency, got.Currency, "seed %d", seed)
@@ -497,10 +494,10 @@ func requireSameFeatures(t *testing.T, want, got risk.FeatureSet, seed uint64) {
 func TestR17_OtherCompaniesAreSkipped(t *testing.T) {
 	fs, err := risk.Features("jade-garden", featMain().history(), featAsOf)
 	require.NoError(t, err)
-	requireFeature(t, fs, risk.TenureMonths, "0")
-	requireFeature(t, fs, risk.OnTimeRate, "1") // its invoice, paid by a payment matched by number
-	requireFeature(t, fs, risk.Sellers, "1")
-	requireFeature(t, fs, risk.Penetration, featMissing) // tenure 0 does not cover 3 months
+	featRequire(t, fs, risk.TenureMonths, "0")
+	featRequire(t, fs, risk.OnTimeRate, "1") // its invoice, paid by a payment matched by number
+	featRequire(t, fs, risk.Sellers, "1")
+	featRequire(t, fs, risk.Penetration, featMissing) // tenure 0 does not cover 3 months
 }
 
 // TestR17_FailingStreamFailsTheFeatures: a cursor that fails half-way fails the result, with the
@@ -651,7 +648,7 @@ func TestR17_BadRecordsOfOthersAreNotRead(t *testing.T) {
 	orphan := featPayment("P", "I-unknown", "-1", featDay(2026, time.June, 1))
 	fs, err := risk.Features(featBuyer, risk.History{Orders: featSeq(other, future), Payments: featSeq(orphan)}, featAsOf)
 	require.NoError(t, err)
-	requireFeature(t, fs, risk.TenureMonths, featMissing)
+	featRequire(t, fs, risk.TenureMonths, featMissing)
 }
 
 // TestR17_PaymentOrderDoesNotMatter: a host may stream payments in any order (by id, by invoice);
@@ -681,7 +678,7 @@ func TestR17_PaymentOrderDoesNotMatter(t *testing.T) {
 		rng.Shuffle(len(r.payments), func(i, j int) { r.payments[i], r.payments[j] = r.payments[j], r.payments[i] })
 		got, err := risk.Features(featBuyer, r.history(), featAsOf)
 		require.NoError(t, err)
-		requireSameFeatures(t, want, got, seed)
+		featRequireSame(t, want, got, seed)
 	}
 }
 
@@ -696,7 +693,7 @@ func TestR17_ManySellers(t *testing.T) {
 	}
 	fs, err := risk.Features(featBuyer, r.history(), featAsOf)
 	require.NoError(t, err)
-	requireFeature(t, fs, risk.Sellers, "20")
-	requireFeature(t, fs, risk.SellerConcentration, "0.05")
-	requireFeature(t, fs, risk.UsualCreditDays, "9.5") // 7 sellers at 0, 7 at 10, 6 at 20 days: 190/20
+	featRequire(t, fs, risk.Sellers, "20")
+	featRequire(t, fs, risk.SellerConcentration, "0.05")
+	featRequire(t, fs, risk.UsualCreditDays, "9.5") // 7 sellers at 0, 7 at 10, 6 at 20 days: 190/20
 }
