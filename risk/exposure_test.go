@@ -20,9 +20,9 @@ func featRequireExposure(t *testing.T, e risk.Exposure, unpaid, uninvoiced, fina
 	dectest.RequireEqual(t, e.Total, e.Unpaid.Add(e.Uninvoiced).Add(e.Financed), "total is the sum")
 }
 
-// TestExposure_MainHistory: I4 150 + I5 400 + I6 300 unpaid, less the 30.00 credit note; every
+// TestR17_ExposureMainHistory: I4 150 + I5 400 + I6 300 unpaid, less the 30.00 credit note; every
 // order of the main history is invoiced; records after asOf and of other buyers do not count.
-func TestExposure_MainHistory(t *testing.T) {
+func TestR17_ExposureMainHistory(t *testing.T) {
 	e, err := risk.ExposureAt(featBuyer, featMain().history(), dectest.Dec("500"), featAsOf, nil)
 	require.NoError(t, err)
 	assert.Equal(t, featBuyer, e.Company)
@@ -31,7 +31,7 @@ func TestExposure_MainHistory(t *testing.T) {
 	featRequireExposure(t, e, "820.00", "0", "500", "1320.00")
 }
 
-func TestExposure_Cases(t *testing.T) {
+func TestR17_ExposureCases(t *testing.T) {
 	placed := featDay(2026, time.June, 1)
 	inv := func(n b2bkit.InvoiceNumber, order b2bkit.OrderID, amount string) b2bkit.Invoice {
 		return featInvoice(n, order, amount, placed, placed.AddDate(0, 0, 30))
@@ -88,7 +88,7 @@ func TestExposure_Cases(t *testing.T) {
 	}
 }
 
-func TestExposure_BadInput(t *testing.T) {
+func TestR17_ExposureBadInput(t *testing.T) {
 	bad := featOrder("O1", "seller-1", featDay(2026, time.June, 1), "10.00", b2bkit.Net(30))
 	bad.Currency = "usd"
 	tests := []struct {

@@ -116,9 +116,9 @@ func TestR17_NewBuyerHasMissingNotZeroFeatures(t *testing.T) {
 	assert.Empty(t, empty.Currency)
 }
 
-// TestR17_TenureAndWindowCoverage: tenure counts whole months like an age, and a window longer
+// TestR17_FeaturesTenureAndWindowCoverage: tenure counts whole months like an age, and a window longer
 // than tenure+1 months is missing.
-func TestR17_TenureAndWindowCoverage(t *testing.T) {
+func TestR17_FeaturesTenureAndWindowCoverage(t *testing.T) {
 	tests := []struct {
 		first              time.Time
 		tenure, avg3, avg6 string
@@ -152,9 +152,9 @@ func TestR17_TenureAndWindowCoverage(t *testing.T) {
 	}
 }
 
-// TestR21_TrendAndVolatility: volume dropping shows as a trend below 1; no orders in the 9 months
+// TestR21_FeaturesTrendAndVolatility: volume dropping shows as a trend below 1; no orders in the 9 months
 // before makes the trend missing rather than infinite.
-func TestR21_TrendAndVolatility(t *testing.T) {
+func TestR21_FeaturesTrendAndVolatility(t *testing.T) {
 	monthly := func(values ...string) featRecords {
 		var r featRecords
 		start := featDay(2025, time.July, 1)
@@ -188,8 +188,8 @@ func TestR21_TrendAndVolatility(t *testing.T) {
 	}
 }
 
-// TestR17_Punctuality covers the payment features on single invoices.
-func TestR17_Punctuality(t *testing.T) {
+// TestR17_FeaturesPunctuality covers the payment features on single invoices.
+func TestR17_FeaturesPunctuality(t *testing.T) {
 	due := featDay(2026, time.May, 1)
 	issued := featDay(2026, time.April, 1)
 	tests := []struct {
@@ -231,8 +231,8 @@ func TestR17_Punctuality(t *testing.T) {
 	}
 }
 
-// TestR17_OverdueBuckets puts one unpaid invoice in each bucket, at the bucket's edges.
-func TestR17_OverdueBuckets(t *testing.T) {
+// TestR17_FeaturesOverdueBuckets puts one unpaid invoice in each bucket, at the bucket's edges.
+func TestR17_FeaturesOverdueBuckets(t *testing.T) {
 	tests := []struct {
 		daysPastDue int
 		bucket      risk.Feature
@@ -264,9 +264,9 @@ func TestR17_OverdueBuckets(t *testing.T) {
 	}
 }
 
-// TestR17_DisputeRateAndCreditNotes: credit notes count in the dispute rate over the last 12
+// TestR17_FeaturesDisputeRateAndCreditNotes: credit notes count in the dispute rate over the last 12
 // months and do not settle any invoice.
-func TestR17_DisputeRateAndCreditNotes(t *testing.T) {
+func TestR17_FeaturesDisputeRateAndCreditNotes(t *testing.T) {
 	r := featRecords{invoices: []b2bkit.Invoice{
 		featInvoice("I-old", "O0", "1000.00", featDay(2025, time.May, 1), featDay(2025, time.May, 31)),
 		featInvoice("CN-old", "O0", "-500.00", featDay(2025, time.June, 30), featDay(2025, time.June, 30)),
@@ -279,8 +279,8 @@ func TestR17_DisputeRateAndCreditNotes(t *testing.T) {
 	featRequire(t, fs, risk.Overdue60to89, "400.00") // I1 is 76 days past due, the credit note aside
 }
 
-// TestR17_SellersAndCreditDays: sellers, concentration and usual credit days of the last 12 months.
-func TestR17_SellersAndCreditDays(t *testing.T) {
+// TestR17_FeaturesSellersAndCreditDays: sellers, concentration and usual credit days of the last 12 months.
+func TestR17_FeaturesSellersAndCreditDays(t *testing.T) {
 	placed := featDay(2026, time.June, 1)
 	deposit := featOrder("O4", "seller-4", placed, "100.00", b2bkit.DepositBalance(dectest.Dec("0.3"), 60))
 	deposit.Terms.DeliverBy = placed.AddDate(0, 0, 10) // 0.3 x -10 + 0.7 x 60 = 39 days
@@ -306,9 +306,9 @@ func TestR17_SellersAndCreditDays(t *testing.T) {
 	featRequire(t, fs, risk.UsualCreditDays, featMissing)
 }
 
-// TestR17_OrderValueIsRoundedTotal: fractional quantities and unit prices with more places than the
+// TestR17_FeaturesOrderValueIsRoundedTotal: fractional quantities and unit prices with more places than the
 // scale add exactly and round once per order.
-func TestR17_OrderValueIsRoundedTotal(t *testing.T) {
+func TestR17_FeaturesOrderValueIsRoundedTotal(t *testing.T) {
 	o := featOrder("O", "seller-1", featDay(2026, time.June, 1), "0", b2bkit.Net(30))
 	o.Lines = []b2bkit.OrderLine{
 		{SKU: "A", Quantity: dectest.Dec("2.5"), UnitPrice: dectest.Dec("0.333")}, // 0.8325
@@ -325,8 +325,8 @@ func TestR17_OrderValueIsRoundedTotal(t *testing.T) {
 	featRequire(t, fs, risk.AvgMonthlyValue3, "2.28") // (5.33 + 1.50) / 3 = 2.2766...
 }
 
-// TestR21_KeyPersonLost reads job changes through the JobChanges interface.
-func TestR21_KeyPersonLost(t *testing.T) {
+// TestR21_FeaturesKeyPersonLost reads job changes through the JobChanges interface.
+func TestR21_FeaturesKeyPersonLost(t *testing.T) {
 	change := func(at time.Time, from b2bkit.CompanyID, roles ...crm.Role) crm.JobChange {
 		return crm.JobChange{Person: "li-na", At: at, From: from, LostRoles: roles, To: "jade-garden"}
 	}
@@ -354,8 +354,8 @@ func TestR21_KeyPersonLost(t *testing.T) {
 	}
 }
 
-// TestR21_KeyPersonLostFromCRM: *crm.CRM is the People of a history.
-func TestR21_KeyPersonLostFromCRM(t *testing.T) {
+// TestR21_FeaturesKeyPersonLostFromCRM: *crm.CRM is the People of a history.
+func TestR21_FeaturesKeyPersonLostFromCRM(t *testing.T) {
 	ctx := context.Background()
 	c := crm.New(crm.NewMemoryStore(), nil)
 	_, err := c.AddCompany(ctx, crm.Company{ID: featBuyer, Name: "金锅餐厅", Stage: crm.Repurchasing})
@@ -391,10 +391,10 @@ func TestR21_KeyPersonLostFromCRM(t *testing.T) {
 	featRequire(t, fs, risk.KeyPersonLost, "0")
 }
 
-// TestR17_LocationSetsMonthsAndDays: months and days are read in FeatureOptions.Location. An order
+// TestR17_FeaturesLocationSetsMonthsAndDays: months and days are read in FeatureOptions.Location. An order
 // at 23:30 UTC on 31 May is in June in Shanghai; an invoice due at 20:00 UTC on 31 May is due on
 // 1 June there.
-func TestR17_LocationSetsMonthsAndDays(t *testing.T) {
+func TestR17_FeaturesLocationSetsMonthsAndDays(t *testing.T) {
 	shanghai := time.FixedZone("CST", 8*3600)
 	inShanghai := &risk.FeatureOptions{Location: shanghai}
 	r := featRecords{orders: []b2bkit.Order{
@@ -490,8 +490,8 @@ func featRequireSame(t *testing.T, want, got risk.FeatureSet, seed uint64) {
 	}
 }
 
-// TestR17_OtherCompaniesAreSkipped: the main history read for another buyer sees only its records.
-func TestR17_OtherCompaniesAreSkipped(t *testing.T) {
+// TestR17_FeaturesOtherCompaniesAreSkipped: the main history read for another buyer sees only its records.
+func TestR17_FeaturesOtherCompaniesAreSkipped(t *testing.T) {
 	fs, err := risk.Features("jade-garden", featMain().history(), featAsOf)
 	require.NoError(t, err)
 	featRequire(t, fs, risk.TenureMonths, "0")
@@ -529,8 +529,8 @@ func TestR17_FailingStreamFailsTheFeatures(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 }
 
-// TestR17_BadInput: every bad input is an error matching ErrInvalid that names the record and field.
-func TestR17_BadInput(t *testing.T) {
+// TestR17_FeaturesBadInput: every bad input is an error matching ErrInvalid that names the record and field.
+func TestR17_FeaturesBadInput(t *testing.T) {
 	placed := featDay(2026, time.June, 1)
 	good := featOrder("O", "seller-1", placed, "10.00", b2bkit.Net(30))
 	goodInv := featInvoice("I", "O", "10.00", placed, placed.AddDate(0, 0, 30))
@@ -635,9 +635,9 @@ func TestR17_BadInput(t *testing.T) {
 	}
 }
 
-// TestR17_BadRecordsOfOthersAreNotRead: another buyer's records and records after asOf are skipped
+// TestR17_FeaturesBadRecordsOfOthersAreNotRead: another buyer's records and records after asOf are skipped
 // unread, even when they would be invalid.
-func TestR17_BadRecordsOfOthersAreNotRead(t *testing.T) {
+func TestR17_FeaturesBadRecordsOfOthersAreNotRead(t *testing.T) {
 	bad := featOrder("X", "seller-1", featDay(2026, time.June, 1), "10.00", b2bkit.Net(30))
 	bad.Lines[0].UnitPrice = dectest.Dec("-1")
 	bad.Currency = "USD"
@@ -651,9 +651,9 @@ func TestR17_BadRecordsOfOthersAreNotRead(t *testing.T) {
 	featRequire(t, fs, risk.TenureMonths, featMissing)
 }
 
-// TestR17_PaymentOrderDoesNotMatter: a host may stream payments in any order (by id, by invoice);
+// TestR17_FeaturesPaymentOrderDoesNotMatter: a host may stream payments in any order (by id, by invoice);
 // the features are those of the payments in date order.
-func TestR17_PaymentOrderDoesNotMatter(t *testing.T) {
+func TestR17_FeaturesPaymentOrderDoesNotMatter(t *testing.T) {
 	base := featMain()
 	want, err := risk.Features(featBuyer, base.history(), featAsOf)
 	require.NoError(t, err)
@@ -682,8 +682,8 @@ func TestR17_PaymentOrderDoesNotMatter(t *testing.T) {
 	}
 }
 
-// TestR17_ManySellers: concentration of twenty equal sellers is 1/20.
-func TestR17_ManySellers(t *testing.T) {
+// TestR17_FeaturesManySellers: concentration of twenty equal sellers is 1/20.
+func TestR17_FeaturesManySellers(t *testing.T) {
 	var r featRecords
 	for k := range 20 {
 		r.orders = append(r.orders, featOrder(b2bkit.OrderID(fmt.Sprint("O", k)), b2bkit.CompanyID(fmt.Sprint("seller-", k)),
