@@ -600,10 +600,17 @@ func featCreditUnits(t b2bkit.Terms) (int64, bool) {
 	if t.OrderedAt.IsZero() || t.DeliverBy.IsZero() || t.DeliverBy.Before(t.OrderedAt) {
 		return 0, false
 	}
-	lead := t.LeadDays()
 	ins := t.Payment.Installments
-	if lead > b2bkit.MaxTermDays || len(ins) == 0 || len(ins) > b2bkit.MaxInstallments {
+	if len(ins) == 0 || len(ins) > b2bkit.MaxInstallments {
 		return 0, false
+	}
+	// The lead in calendar days is needed for installments due on order, and to know it is at most
+	// MaxTermDays, which a lead of under MaxTermDays-1 days of 24 hours (DST aside) plainly is.
+	lead := -1
+	if t.DeliverBy.Sub(t.OrderedAt) >= (b2bkit.MaxTermDays-1)*24*time.Hour {
+		if lead = t.LeadDays(); lead > b2bkit.MaxTermDays {
+			return 0, false
+		}
 	}
 	var sum, shares int64
 	for _, in := range ins {
@@ -615,6 +622,9 @@ func featCreditUnits(t b2bkit.Terms) (int64, bool) {
 		days := in.Days
 		switch in.Due {
 		case b2bkit.OnOrder:
+			if lead < 0 {
+				lead = t.LeadDays()
+			}
 			days -= lead
 		case b2bkit.OnDelivery:
 		default:

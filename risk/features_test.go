@@ -576,6 +576,8 @@ func TestR17_FeaturesBadInput(t *testing.T) {
 			want: "risk: history.orders[1].seller: must be set"},
 		{name: "order bad terms", h: orderWith(func(o *b2bkit.Order) { o.Terms.Payment.Installments[0].Share = dectest.Dec("0.5") }),
 			want: "risk: history.orders[1].terms.payment.installments: shares sum to 0.5, must sum to exactly 1"},
+		{name: "order delivered too late", h: orderWith(func(o *b2bkit.Order) { o.Terms.DeliverBy = o.Terms.OrderedAt.AddDate(0, 0, 3661) }),
+			want: "risk: history.orders[1].terms.deliver_by: must be at most 3660 days after ordered_at"},
 		{name: "order not placed", h: orderWith(func(o *b2bkit.Order) { o.PlacedAt = time.Time{} }),
 			want: "risk: history.orders[1].placed_at: must be set"},
 		{name: "invoice currency", h: invoiceWith(func(inv *b2bkit.Invoice) { inv.Currency = "USD" }),
