@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"iter"
 	"math"
+	"math/bits"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
@@ -820,7 +821,31 @@ func featRatio(num, den decimal.Decimal) decimal.Decimal {
 
 // featIntRatio is num/den, both int64, rounded HalfUp to RatioScale.
 func featIntRatio(num, den int64) decimal.Decimal {
-	return featRatio(decimal.NewFromInt(num), decimal.NewFromInt(den))
+	return featQuo(num, 1, den, RatioScale)
+}
+
+// featQuo is num x mul / den rounded HalfUp to places decimal places, exactly, for num >= 0,
+// mul > 0 and den > 0: in 128-bit integer arithmetic when the quotient fits an int64, else in
+// decimals.
+func featQuo(num int64, mul uint64, den int64, places int32) decimal.Decimal {
+	if num >= 0 && den > 0 {
+		hi, lo := bits.Mul64(uint64(num), mul)
+		// (hi, lo) x 10^places = hi x 10^places x 2^64 + lo x 10^places, in at most 128 bits.
+		hi2, lo2 := bits.Mul64(lo, fastdec.Pow10(places))
+		hi3, lo3 := bits.Mul64(hi, fastdec.Pow10(places))
+		hi2, carry := bits.Add64(hi2, lo3, 0)
+		if hi3 == 0 && carry == 0 && hi2 < uint64(den) {
+			q, r := bits.Div64(hi2, lo2, uint64(den))
+			if r >= uint64(den)-r {
+				q++
+			}
+			if q <= math.MaxInt64 {
+				return decimal.New(int64(q), -places)
+			}
+		}
+	}
+	n := decimal.NewFromInt(num).Mul(decimal.NewFromUint64(mul))
+	return b2bkit.Round(n.DivRound(decimal.NewFromInt(den), places), places, b2bkit.HalfUp)
 }
 
 // window is the order value of the last n months (n <= featWindow) ending m months before asOf's.
@@ -858,11 +883,12 @@ func (p *featProjection) features() (FeatureSet, error) {
 			v[w.f] = missing
 			continue
 		}
-		v[w.f] = num(b2bkit.Round(p.money(p.window(w.n, 0)).DivRound(decimal.NewFromInt(int64(w.n)), p.cfg.scale),
-			p.cfg.scale, b2bkit.HalfUp))
+		// window/n units at scale places, as a decimal of exponent -scale.
+		avg := featQuo(p.window(w.n, 0), 1, int64(w.n), 0)
+		v[w.f] = num(p.money(avg.IntPart()))
 	}
 	if base := p.window(9, 3); covered(12) && base > 0 {
-		v[Trend] = num(featRatio(decimal.NewFromInt(p.window(3, 0)).Mul(decimal.NewFromInt(3)), decimal.NewFromInt(base)))
+		v[Trend] = num(featQuo(p.window(3, 0), 3, base, RatioScale))
 	} else {
 		v[Trend] = missing
 	}
@@ -1068,6 +1094,9 @@ func (p *featProjection) punctuality(v map[Feature]Value) error {
 	avg := func(seen bool, units, amount int64, dec decimal.Decimal) Value {
 		if !seen || amount == 0 {
 			return missing
+		}
+		if dec.IsZero() {
+			return Value{Number: featQuo(units, 1, amount, RatioScale)}
 		}
 		return Value{Number: featRatio(dec.Add(decimal.NewFromInt(units)), decimal.NewFromInt(amount))}
 	}
