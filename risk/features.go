@@ -96,7 +96,7 @@ const (
 	featNever = math.MinInt32
 	// featDayLimit bounds the day numbers the projection keeps in an int32, so that the difference
 	// of two fits in one too (and in an int where int is 32 bits).
-	featDayLimit = 1 << 30
+	featDayLimit = 1 << 29
 	// featCtxEvery is how many records pass between two looks at the context.
 	featCtxEvery = 256
 	// featSizeHint bounds the capacity the projection's slices start with.
@@ -260,7 +260,7 @@ func newFeatProjection(company b2bkit.CompanyID, asOf time.Time, cfg featConfig,
 	return p
 }
 
-// featDay is b2bkit.CalendarDay(t), kept within ±featDayLimit (some three million years).
+// featDay is b2bkit.CalendarDay(t), kept within ±featDayLimit (about 1.5 million years).
 func featDay(t time.Time) int32 {
 	return int32(min(max(b2bkit.CalendarDay(t), -featDayLimit), featDayLimit))
 }
