@@ -534,7 +534,7 @@ func featOrderUnitsInt(lines []b2bkit.OrderLine, scale int32) (int64, bool) {
 		if !ok1 || !ok2 || qc <= 0 || pc < 0 || !featSaneExponent(l.Quantity) || !featSaneExponent(l.UnitPrice) {
 			return 0, false
 		}
-		prod, ok := b2bkit.MulChecked(qc, pc)
+		prod, ok := featMul(qc, pc)
 		if !ok {
 			return 0, false
 		}
@@ -544,14 +544,14 @@ func featOrderUnitsInt(lines []b2bkit.OrderLine, scale int32) (int64, bool) {
 			if le-e > 18 {
 				return 0, false
 			}
-			if prod, ok = b2bkit.MulChecked(prod, int64(fastdec.Pow10(le-e))); !ok {
+			if prod, ok = featMul(prod, int64(fastdec.Pow10(le-e))); !ok {
 				return 0, false
 			}
 		case le < e:
 			if e-le > 18 {
 				return 0, false
 			}
-			if sum, ok = b2bkit.MulChecked(sum, int64(fastdec.Pow10(e-le))); !ok {
+			if sum, ok = featMul(sum, int64(fastdec.Pow10(e-le))); !ok {
 				return 0, false
 			}
 			e = le
@@ -593,6 +593,13 @@ func featSane(d decimal.Decimal) bool {
 	return ok && featSaneExponent(d) && (c == 0 || fastdec.Digits(d)+int(d.Exponent()) <= 18)
 }
 
+// featMul is a x b for a, b >= 0 and whether it fits an int64: b2bkit.MulChecked without its
+// division, for the loops over every order line.
+func featMul(a, b int64) (int64, bool) {
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	return int64(lo), hi == 0 && lo <= math.MaxInt64
+}
+
 // featCreditUnits is t.CreditDays() in units of 10^-featShareScale, and ok=true, when the terms are
 // plainly valid (what Terms.Validate accepts, with shares of at most featShareScale places) and
 // nothing overflows. Otherwise ok is false: Terms.Validate says what is wrong, or CreditDays works
@@ -631,7 +638,7 @@ func featCreditUnits(t b2bkit.Terms) (int64, bool) {
 		default:
 			return 0, false
 		}
-		u, ok := b2bkit.MulChecked(c, int64(fastdec.Pow10(shift)))
+		u, ok := featMul(c, int64(fastdec.Pow10(shift)))
 		if !ok || u > int64(fastdec.Pow10(featShareScale)) {
 			return 0, false
 		}
@@ -1014,7 +1021,7 @@ func (p *featProjection) punctuality(v map[Feature]Value) error {
 	}
 	addLate := func(sum, amount *int64, dec *decimal.Decimal, units int64, days int) {
 		add(amount, units)
-		if x, ok := b2bkit.MulChecked(units, int64(days)); ok {
+		if x, ok := featMul(units, int64(days)); ok {
 			if s, ok := b2bkit.AddChecked(*sum, x); ok {
 				*sum = s
 				return
