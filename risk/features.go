@@ -234,10 +234,13 @@ type featProjection struct {
 	creditDec decimal.Decimal  // value x credit days of orders whose terms do not fit the map
 
 	invoices []featInvoice
-	numbers  []b2bkit.InvoiceNumber // of each invoice
-	billed   [][]b2bkit.OrderID     // orders of each invoice, for the exposure only
-	byNumber featIndex
-	payments []featPayment
+	// invoiced and credited are the totals of the invoices and of the credit notes, checked to fit
+	// so that any sum of their parts does.
+	invoiced, credited int64
+	numbers            []b2bkit.InvoiceNumber // of each invoice
+	billed             [][]b2bkit.OrderID     // orders of each invoice, for the exposure only
+	byNumber           featIndex
+	payments           []featPayment
 	// disordered says a payment came before an earlier-dated one of the same invoice: settle must
 	// sort them to find the day each invoice was paid in full.
 	disordered bool
@@ -674,6 +677,15 @@ func (p *featProjection) addInvoice(i int, inv b2bkit.Invoice) error {
 	if i >= math.MaxInt32 {
 		return featBad("invoices", i, b2bkit.Invalid("", "too many invoices"))
 	}
+	var ok bool
+	if units > 0 {
+		p.invoiced, ok = b2bkit.AddChecked(p.invoiced, units)
+	} else {
+		p.credited, ok = b2bkit.AddChecked(p.credited, -units)
+	}
+	if !ok {
+		return featBad("invoices", i, b2bkit.Invalid("amount", "invoice amounts overflow int64 minor units at scale %d", p.cfg.scale))
+	}
 	if p.invoices == nil {
 		// A buyer has about as many invoices as orders: sized so, the slices rarely grow.
 		n := min(max(16, p.orders), featSizeHint)
@@ -901,9 +913,7 @@ func (p *featProjection) features() (FeatureSet, error) {
 	}
 	v[Volatility] = p.volatility(tenure)
 
-	if err := p.punctuality(v); err != nil {
-		return FeatureSet{}, err
-	}
+	p.punctuality(v)
 
 	// Disputes.
 	var invoiced, credited int64
@@ -911,14 +921,10 @@ func (p *featProjection) features() (FeatureSet, error) {
 		if inv.issued < 0 {
 			continue
 		}
-		var ok bool
 		if inv.units > 0 {
-			invoiced, ok = b2bkit.AddChecked(invoiced, inv.units)
+			invoiced += inv.units // parts of p.invoiced: no overflow
 		} else {
-			credited, ok = b2bkit.AddChecked(credited, -inv.units)
-		}
-		if !ok {
-			return FeatureSet{}, featOverflow("history.invoices", p.cfg.scale)
+			credited -= inv.units
 		}
 	}
 	if invoiced > 0 {
@@ -1000,35 +1006,49 @@ func (p *featProjection) volatility(tenure int) Value {
 	return Value{Number: b2bkit.Round(decimal.NewFromFloat(cv), RatioScale, b2bkit.HalfUp)}
 }
 
-// punctuality sets the on-time rate, days past due, the overdue buckets and days late.
-func (p *featProjection) punctuality(v map[Feature]Value) error {
+// featLate sums the days late of invoices, weighted by their amounts.
+type featLate struct {
+	seen   bool
+	amount int64           // amounts of the invoices
+	units  int64           // days x amount, while it fits
+	dec    decimal.Decimal // days x amount beyond that
+}
+
+func (l *featLate) add(units int64, days int) {
+	l.seen = true
+	l.amount += units // at most the sum of the positive invoices, which fits
+	if x, ok := featMul(units, int64(days)); ok {
+		if s, ok := b2bkit.AddChecked(l.units, x); ok {
+			l.units = s
+			return
+		}
+	}
+	l.dec = l.dec.Add(decimal.NewFromInt(units).Mul(decimal.NewFromInt(int64(days))))
+}
+
+// value is the amount-weighted average days late, or missing.
+func (l *featLate) value() Value {
+	if !l.seen || l.amount == 0 {
+		return Value{Missing: true}
+	}
+	if l.dec.IsZero() {
+		return Value{Number: featQuo(l.units, 1, l.amount, RatioScale)}
+	}
+	return Value{Number: featRatio(l.dec.Add(decimal.NewFromInt(l.units)), decimal.NewFromInt(l.amount))}
+}
+
+// punctuality sets the on-time rate, days past due, the overdue buckets and days late. Every sum
+// here is of parts of the positive invoices' amounts, whose total addInvoice checked fits an int64.
+func (p *featProjection) punctuality(v map[Feature]Value) {
 	missing := Value{Missing: true}
 	var (
-		anyInvoice               bool
-		dueUnits, onTime         int64
-		dpd, worst               int
-		worstSeen                bool
-		buckets                  [5]int64
-		late3, late9             decimal.Decimal // days x amount that overflowed the int64 sums
-		late3Seen, late9Seen     bool
-		late3Units, late9Units   int64 // days x amount
-		late3Amount, late9Amount int64
-		ovf                      bool
+		anyInvoice       bool
+		dueUnits, onTime int64
+		dpd, worst       int
+		worstSeen        bool
+		buckets          [5]int64
+		late3, late9     featLate
 	)
-	add := func(a *int64, b int64) {
-		s, ok := b2bkit.AddChecked(*a, b)
-		*a, ovf = s, ovf || !ok
-	}
-	addLate := func(sum, amount *int64, dec *decimal.Decimal, units int64, days int) {
-		add(amount, units)
-		if x, ok := featMul(units, int64(days)); ok {
-			if s, ok := b2bkit.AddChecked(*sum, x); ok {
-				*sum = s
-				return
-			}
-		}
-		*dec = dec.Add(decimal.NewFromInt(units).Mul(decimal.NewFromInt(int64(days))))
-	}
 	for _, inv := range p.invoices {
 		if inv.units <= 0 {
 			continue
@@ -1039,23 +1059,23 @@ func (p *featProjection) punctuality(v map[Feature]Value) error {
 			dpd = max(dpd, days)
 			switch {
 			case days == 0:
-				add(&buckets[0], rem)
+				buckets[0] += rem
 			case days < 30:
-				add(&buckets[1], rem)
+				buckets[1] += rem
 			case days < 60:
-				add(&buckets[2], rem)
+				buckets[2] += rem
 			case days < 90:
-				add(&buckets[3], rem)
+				buckets[3] += rem
 			default:
-				add(&buckets[4], rem)
+				buckets[4] += rem
 			}
 		}
 		if inv.dueDay >= p.asOfDay {
 			continue // not judged yet
 		}
-		add(&dueUnits, inv.units)
+		dueUnits += inv.units
 		if inv.fullDay != featNever && inv.fullDay <= inv.dueDay {
-			add(&onTime, inv.units)
+			onTime += inv.units
 		}
 		end := p.asOfDay
 		if inv.fullDay != featNever {
@@ -1064,17 +1084,12 @@ func (p *featProjection) punctuality(v map[Feature]Value) error {
 		late := max(0, int(end)-int(inv.dueDay))
 		switch month := int(inv.due); {
 		case month >= featWindow-3:
-			late3Seen = true
-			addLate(&late3Units, &late3Amount, &late3, inv.units, late)
+			late3.add(inv.units, late)
 			worst, worstSeen = max(worst, late), true
 		case month >= 0:
-			late9Seen = true
-			addLate(&late9Units, &late9Amount, &late9, inv.units, late)
+			late9.add(inv.units, late)
 			worst, worstSeen = max(worst, late), true
 		}
-	}
-	if ovf {
-		return featOverflow("history.invoices", p.cfg.scale)
 	}
 	if dueUnits > 0 {
 		v[OnTimeRate] = Value{Number: featIntRatio(onTime, dueUnits)}
@@ -1098,18 +1113,8 @@ func (p *featProjection) punctuality(v map[Feature]Value) error {
 	} else {
 		v[WorstDaysPastDue12] = missing
 	}
-	avg := func(seen bool, units, amount int64, dec decimal.Decimal) Value {
-		if !seen || amount == 0 {
-			return missing
-		}
-		if dec.IsZero() {
-			return Value{Number: featQuo(units, 1, amount, RatioScale)}
-		}
-		return Value{Number: featRatio(dec.Add(decimal.NewFromInt(units)), decimal.NewFromInt(amount))}
-	}
-	v[DaysLate3] = avg(late3Seen, late3Units, late3Amount, late3)
-	v[DaysLatePrior9] = avg(late9Seen, late9Units, late9Amount, late9)
-	return nil
+	v[DaysLate3] = late3.value()
+	v[DaysLatePrior9] = late9.value()
 }
 
 // featIndex finds an invoice by its number: an open-addressing hash table of positions in the

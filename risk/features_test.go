@@ -588,6 +588,8 @@ func TestR17_FeaturesBadInput(t *testing.T) {
 			want: "risk: history.invoices[0].currency: must be a three-letter ISO 4217 code"},
 		{name: "invoice too precise", h: invoiceWith(func(inv *b2bkit.Invoice) { inv.Amount = dectest.Dec("10.001") }),
 			want: "risk: history.invoices[1].amount: amount 10.001 has more than 2 decimal places"},
+		{name: "invoices overflow", h: invoiceWith(func(inv *b2bkit.Invoice) { inv.Amount = dectest.Dec("92233720368547758.00") }),
+			want: "risk: history.invoices[1].amount: invoice amounts overflow int64 minor units at scale 2"},
 		{name: "invoice zero", h: invoiceWith(func(inv *b2bkit.Invoice) { inv.Amount = dectest.Dec("0") }),
 			want: "risk: history.invoices[1].amount: must not be zero"},
 		{name: "invoice due before issue", h: invoiceWith(func(inv *b2bkit.Invoice) { inv.DueAt = inv.IssuedAt.Add(-time.Hour) }),
