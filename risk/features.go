@@ -15,63 +15,6 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Features: what the platform's own trades say about a buyer (R17, R21).
-//
-// How the features are read from a History, where types.go leaves it open:
-//
-//   - Calendar. Months and days are calendar months and days in FeatureOptions.Location (asOf's
-//     location by default). The month of asOf is the last month of every window: "the last 3 months"
-//     on 10 March are January, February and March up to asOf.
-//   - No look-ahead. Nothing dated after asOf is read: orders by PlacedAt, invoices by IssuedAt,
-//     payments by PaidAt, wallets by AsOf, job changes by At. A payment after asOf does not count as
-//     paid at asOf.
-//   - Whose records. Orders and invoices count when their Buyer is the company. Payments are matched
-//     to the company's invoices by invoice number, whoever paid (a third party paying is a matter for
-//     the three-flow check, R18, not for punctuality); payments against other invoices, against
-//     invoices issued after asOf and against credit notes (refunds) are ignored. Shipments are not
-//     read: no feature depends on the logistics flow.
-//   - Money. Order value is Order.Total rounded HalfUp to FeatureOptions.Scale places (a quantity
-//     times a unit price may have more places); invoice and payment amounts must have at most Scale
-//     places. Everything adds in int64 minor units, checked for overflow.
-//   - Tenure is whole calendar months from the first order to asOf, counted like an age: from 15
-//     January, 15 March is 2 months and 14 March 1. A window of n months is covered when tenure+1 >= n;
-//     an average, a trend, a volatility or a penetration over a window the buyer's tenure does not
-//     cover is missing, not a misleading small number. A buyer without orders has every order
-//     feature missing.
-//   - Trend is the ratio of the exact averages, 3 x (value of the last 3 months) / (value of the 9
-//     before). Volatility is the population standard deviation of the monthly values over their mean,
-//     over min(12, tenure+1) months; missing below 3 months or when the mean is zero.
-//   - Punctuality. An invoice falls due at the end of its due date: it is judged (on time or late)
-//     once its due date is before asOf's date. It is on time when the payments made by its due date
-//     and by asOf cover its amount. Days late are calendar days from the due date to the date it was
-//     paid in full, or to asOf while it is not; amount-weighted averages of days late are rounded to
-//     RatioScale. The windows of days late and of the worst days past due are the calendar months of
-//     the due dates.
-//   - Credit notes (negative invoices) bill orders, not invoices, so they are not set against any one
-//     invoice: among the features they count only in the dispute rate. ExposureAt sets them against
-//     the unpaid total.
-//   - Days past due and the overdue buckets are missing when no invoice was issued by asOf (there is
-//     no payment record to judge), and zero when every invoice is paid.
-//   - Sellers and their concentration are over the orders of the last 12 months; missing without
-//     any order, the concentration also when those orders are worth nothing.
-//   - Penetration needs the last 3 months covered by tenure, and its prior the last 6.
-//   - UsualCreditDays is missing when the last 12 months' orders are worth nothing.
-//   - KeyPersonLost reads People.JobChanges from asOf less KeyPersonDays calendar days (in Location)
-//     and counts a change at or before asOf from the company by someone who held a buying role there
-//     (LostRoles not empty): that is a key person.
-//   - Checks. Each record used is checked for what the features rely on, not with its full Validate
-//     (which would cost more than the features): an order's placed_at, seller, currency and lines
-//     (at least one, quantities > 0, prices >= 0), and the terms of the last 12 months' orders (older
-//     orders count for tenure only); an invoice's number (unique among the buyer's), dates, currency
-//     and amount (not zero, at most Scale places); a payment's paid_at, currency and amount (> 0, at
-//     most Scale places); a wallet's monthly estimate (> 0). The first currency read is the
-//     history's; wallets are taken to be in it. Records skipped (another buyer's, dated after asOf)
-//     are not checked.
-//   - Payments may come in any order; each invoice's are put in date order to find when it was paid
-//     in full.
-//   - Scale 0 cannot be asked for (it means the default, 2): a currency without minor units (JPY)
-//     is counted at scale 2 just as well, its amounts having no places.
-
 // FeatureOptions tune Features; the zero value (or nil) is the default.
 type FeatureOptions struct {
 	// Scale is the decimal places of money features and of the history's amounts (2 for fen and
@@ -149,13 +92,13 @@ func featJoin(errs []error) error {
 	return fmt.Errorf("risk: %w", errors.Join(errs...))
 }
 
-// Features computes every feature of types.go for company from its history as of asOf, with the
+// Features computes every Feature constant of this package for company from its history as of asOf, with the
 // default options. It is FeaturesContext with a background context and nil options.
 func Features(company b2bkit.CompanyID, h History, asOf time.Time) (FeatureSet, error) {
 	return FeaturesContext(context.Background(), company, h, asOf, nil)
 }
 
-// FeaturesContext computes every feature of types.go for company from its history as of asOf:
+// FeaturesContext computes every Feature constant of this package for company from its history as of asOf:
 // tenure, volume and its trend, punctuality, days past due, disputes, sellers, penetration, key
 // people and usual credit days (R17). Nothing dated after asOf is read. Each stream is read once;
 // the first stream error stops the computation and is returned wrapped ("risk: history.invoices:
@@ -163,6 +106,61 @@ func Features(company b2bkit.CompanyID, h History, asOf time.Time) (FeatureSet, 
 // company with a wrong currency, a negative or over-precise amount — is an error matching
 // b2bkit.ErrInvalid that names the record and field ("risk: history.payments[3].amount: must be > 0").
 // A feature that cannot be computed is in the set with Missing true.
+//
+// How the history is read, where the Feature constants leave it open:
+//
+//   - Calendar. Months and days are calendar months and days in FeatureOptions.Location (asOf's
+//     location by default). The month of asOf is the last month of every window: "the last 3 months"
+//     on 10 March are January, February and March up to asOf.
+//   - No look-ahead. Nothing dated after asOf is read: orders by PlacedAt, invoices by IssuedAt,
+//     payments by PaidAt, wallets by AsOf, job changes by At. A payment after asOf does not count as
+//     paid at asOf.
+//   - Whose records. Orders and invoices count when their Buyer is the company. Payments are matched
+//     to the company's invoices by invoice number, whoever paid (a third party paying is a matter for
+//     the three-flow check, R18, not for punctuality); payments against other invoices, against
+//     invoices issued after asOf and against credit notes (refunds) are ignored. Shipments are not
+//     read: no feature depends on the logistics flow.
+//   - Money. Order value is Order.Total rounded HalfUp to FeatureOptions.Scale places (a quantity
+//     times a unit price may have more places); invoice and payment amounts must have at most Scale
+//     places. Everything adds in int64 minor units, checked for overflow.
+//   - Tenure is whole calendar months from the first order to asOf, counted like an age: from 15
+//     January, 15 March is 2 months and 14 March 1. A window of n months is covered when tenure+1 >= n;
+//     an average, a trend, a volatility or a penetration over a window the buyer's tenure does not
+//     cover is missing, not a misleading small number. A buyer without orders has every order
+//     feature missing.
+//   - Trend is the ratio of the exact averages, 3 x (value of the last 3 months) / (value of the 9
+//     before). Volatility is the population standard deviation of the monthly values over their mean,
+//     over min(12, tenure+1) months; missing below 3 months or when the mean is zero.
+//   - Punctuality. An invoice falls due at the end of its due date: it is judged (on time or late)
+//     once its due date is before asOf's date. It is on time when the payments made by its due date
+//     and by asOf cover its amount. Days late are calendar days from the due date to the date it was
+//     paid in full, or to asOf while it is not; amount-weighted averages of days late are rounded to
+//     RatioScale. The windows of days late and of the worst days past due are the calendar months of
+//     the due dates.
+//   - Credit notes (negative invoices) bill orders, not invoices, so they are not set against any one
+//     invoice: among the features they count only in the dispute rate. ExposureAt sets them against
+//     the unpaid total.
+//   - Days past due and the overdue buckets are missing when no invoice was issued by asOf (there is
+//     no payment record to judge), and zero when every invoice is paid.
+//   - Sellers and their concentration are over the orders of the last 12 months; missing without
+//     any order, the concentration also when those orders are worth nothing.
+//   - Penetration needs the last 3 months covered by tenure, and its prior the last 6.
+//   - UsualCreditDays is missing when the last 12 months' orders are worth nothing.
+//   - KeyPersonLost reads People.JobChanges from asOf less KeyPersonDays calendar days (in Location)
+//     and counts a change at or before asOf from the company by someone who held a buying role there
+//     (LostRoles not empty): that is a key person.
+//   - Checks. Each record used is checked for what the features rely on, not with its full Validate
+//     (which would cost more than the features): an order's placed_at, seller, currency and lines
+//     (at least one, quantities > 0, prices >= 0), and the terms of the last 12 months' orders (older
+//     orders count for tenure only); an invoice's number (unique among the buyer's), dates, currency
+//     and amount (not zero, at most Scale places); a payment's paid_at, currency and amount (> 0, at
+//     most Scale places); a wallet's monthly estimate (> 0). The first currency read is the
+//     history's; wallets are taken to be in it. Records skipped (another buyer's, dated after asOf)
+//     are not checked.
+//   - Payments may come in any order; each invoice's are put in date order to find when it was paid
+//     in full.
+//   - Scale 0 cannot be asked for (it means the default, 2): a currency without minor units (JPY)
+//     is counted at scale 2 just as well, its amounts having no places.
 func FeaturesContext(ctx context.Context, company b2bkit.CompanyID, h History, asOf time.Time, opts *FeatureOptions) (FeatureSet, error) {
 	cfg, err := featResolve(company, asOf, opts)
 	if err != nil {
