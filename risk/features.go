@@ -92,15 +92,15 @@ func featJoin(errs []error) error {
 	return fmt.Errorf("risk: %w", errors.Join(errs...))
 }
 
-// Features computes every Feature constant of this package for company from its history as of asOf, with the
-// default options. It is FeaturesContext with a background context and nil options.
+// Features computes every Feature constant of this package for company from its history as of
+// asOf, with the default options. It is FeaturesContext with a background context and nil options.
 func Features(company b2bkit.CompanyID, h History, asOf time.Time) (FeatureSet, error) {
 	return FeaturesContext(context.Background(), company, h, asOf, nil)
 }
 
-// FeaturesContext computes every Feature constant of this package for company from its history as of asOf:
-// tenure, volume and its trend, punctuality, days past due, disputes, sellers, penetration, key
-// people and usual credit days (R17). Nothing dated after asOf is read. Each stream is read once;
+// FeaturesContext computes every Feature constant of this package for company from its history as
+// of asOf: tenure, volume and its trend, punctuality, days past due, disputes, sellers, penetration,
+// key people and usual credit days (R17). Nothing dated after asOf is read. Each stream is read once;
 // the first stream error stops the computation and is returned wrapped ("risk: history.invoices:
 // ..."), matchable with errors.Is. Bad input — an empty company, a zero asOf, a record of the
 // company with a wrong currency, a negative or over-precise amount — is an error matching
