@@ -335,7 +335,7 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("risk: %w", err)
 	}
-	if err := featEach(ctx, "orders", h.Orders, func(i int, o b2bkit.Order) error {
+	if err := featEach(ctx, "orders", h.Orders, func(i int, o *b2bkit.Order) error {
 		if o.Buyer != p.company || o.PlacedAt.After(p.asOf) {
 			return nil
 		}
@@ -343,7 +343,7 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 	}); err != nil {
 		return err
 	}
-	if err := featEach(ctx, "invoices", h.Invoices, func(i int, inv b2bkit.Invoice) error {
+	if err := featEach(ctx, "invoices", h.Invoices, func(i int, inv *b2bkit.Invoice) error {
 		if inv.Buyer != p.company || inv.IssuedAt.After(p.asOf) {
 			return nil
 		}
@@ -354,7 +354,7 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 	if err := p.indexInvoices(); err != nil {
 		return err
 	}
-	if err := featEach(ctx, "payments", h.Payments, func(i int, pay b2bkit.Payment) error {
+	if err := featEach(ctx, "payments", h.Payments, func(i int, pay *b2bkit.Payment) error {
 		if pay.PaidAt.After(p.asOf) {
 			return nil
 		}
@@ -366,7 +366,7 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 	if p.exposure {
 		return nil
 	}
-	return featEach(ctx, "wallets", h.Wallets, func(i int, w Wallet) error {
+	return featEach(ctx, "wallets", h.Wallets, func(i int, w *Wallet) error {
 		if w.Company != p.company || w.AsOf.After(p.asOf) {
 			return nil
 		}
@@ -388,7 +388,7 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 
 // featEach reads one stream once, handing each record and its index in the stream to add. A stream
 // error stops it and is returned as "risk: history.<name>: <err>".
-func featEach[T any](ctx context.Context, name string, seq iter.Seq2[T, error], add func(int, T) error) error {
+func featEach[T any](ctx context.Context, name string, seq iter.Seq2[T, error], add func(int, *T) error) error {
 	if seq == nil {
 		return nil
 	}
@@ -403,7 +403,7 @@ func featEach[T any](ctx context.Context, name string, seq iter.Seq2[T, error], 
 				return fmt.Errorf("risk: history.%s: %w", name, err)
 			}
 		}
-		if err := add(i, rec); err != nil {
+		if err := add(i, &rec); err != nil {
 			return err
 		}
 	}
@@ -439,7 +439,7 @@ func (p *featProjection) units(field string, d decimal.Decimal) (int64, error) {
 	return u, b2bkit.InField(field, err)
 }
 
-func (p *featProjection) addOrder(i int, o b2bkit.Order) error {
+func (p *featProjection) addOrder(i int, o *b2bkit.Order) error {
 	if o.PlacedAt.IsZero() {
 		return featBad("orders", i, b2bkit.Invalid("placed_at", "must be set"))
 	}
@@ -490,7 +490,7 @@ func (p *featProjection) addOrder(i int, o b2bkit.Order) error {
 
 // featOrderUnits is an order's value, Order.Total rounded HalfUp to scale, in minor units. Lines are
 // multiplied and added in int64 at the finest exponent when they fit, else in decimals.
-func featOrderUnits(o b2bkit.Order, scale int32) (int64, error) {
+func featOrderUnits(o *b2bkit.Order, scale int32) (int64, error) {
 	if len(o.Lines) == 0 {
 		return 0, b2bkit.Invalid("lines", "must have at least one line")
 	}
@@ -649,7 +649,7 @@ func featCreditUnits(t b2bkit.Terms) (int64, bool) {
 	return sum, shares == int64(fastdec.Pow10(featShareScale))
 }
 
-func (p *featProjection) addInvoice(i int, inv b2bkit.Invoice) error {
+func (p *featProjection) addInvoice(i int, inv *b2bkit.Invoice) error {
 	if inv.Number == "" {
 		return featBad("invoices", i, b2bkit.Invalid("number", "must be set"))
 	}
@@ -710,7 +710,7 @@ func (p *featProjection) indexInvoices() error {
 	return nil
 }
 
-func (p *featProjection) addPayment(i int, pay b2bkit.Payment) error {
+func (p *featProjection) addPayment(i int, pay *b2bkit.Payment) error {
 	k, ok := p.byNumber.find(p.numbers, pay.Invoice)
 	if !ok || p.invoices[k].units < 0 {
 		return nil
