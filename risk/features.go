@@ -1,0 +1,1167 @@
+package risk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"iter"
+	"math"
+	"math/bits"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
+	"github.com/shopspring/decimal"
+)
+
+// FeatureOptions tune Features; the zero value (or nil) is the default.
+type FeatureOptions struct {
+	// Scale is the decimal places of money features and of the history's amounts (2 for fen and
+	// cents); 0 means 2.
+	Scale int32
+	// KeyPersonDays is the window, in days before asOf, in which a key person leaving sets
+	// KeyPersonLost; 0 means 90.
+	KeyPersonDays int
+	// Location is where calendar months and days are read (the buyer's or the platform's time zone);
+	// nil means asOf's location.
+	Location *time.Location
+}
+
+const (
+	featDefaultScale   = 2
+	featDefaultKeyDays = 90
+	// featWindow is the longest window of any feature, in calendar months.
+	featWindow = 12
+	// featShareScale is the scale credit days are summed at in minor units.
+	featShareScale = 12
+	// featNever is the day of an invoice never paid in full.
+	featNever = math.MinInt32
+	// featDayLimit bounds the day numbers the projection keeps in an int32, so that the difference
+	// of two fits in one too (and in an int where int is 32 bits).
+	featDayLimit = 1 << 29
+	// featCtxEvery is how many records pass between two looks at the context.
+	featCtxEvery = 256
+	// featSizeHint bounds the capacity the projection's slices start with.
+	featSizeHint = 1 << 14
+)
+
+// featConfig is FeatureOptions resolved and checked.
+type featConfig struct {
+	scale   int32
+	keyDays int
+	loc     *time.Location
+}
+
+func featResolve(company b2bkit.CompanyID, asOf time.Time, opts *FeatureOptions) (featConfig, error) {
+	var o FeatureOptions
+	if opts != nil {
+		o = *opts
+	}
+	var errs []error
+	if company == "" {
+		errs = append(errs, b2bkit.Invalid("company", "must be set"))
+	}
+	if asOf.IsZero() {
+		errs = append(errs, b2bkit.Invalid("as_of", "must be set"))
+	}
+	cfg := featConfig{scale: o.Scale, keyDays: o.KeyPersonDays, loc: o.Location}
+	if cfg.scale == 0 {
+		cfg.scale = featDefaultScale
+	}
+	if cfg.scale < 0 || cfg.scale > b2bkit.MaxScale {
+		errs = append(errs, b2bkit.Invalid("options.scale", "must be between 0 and %d", b2bkit.MaxScale))
+	}
+	if cfg.keyDays == 0 {
+		cfg.keyDays = featDefaultKeyDays
+	}
+	if cfg.keyDays < 0 || cfg.keyDays > b2bkit.MaxTermDays {
+		errs = append(errs, b2bkit.Invalid("options.key_person_days", "must be between 0 and %d", b2bkit.MaxTermDays))
+	}
+	if cfg.loc == nil {
+		cfg.loc = asOf.Location()
+	}
+	if len(errs) > 0 {
+		return featConfig{}, featJoin(errs)
+	}
+	return cfg, nil
+}
+
+// featJoin joins problems into one error with the package prefix.
+func featJoin(errs []error) error {
+	return fmt.Errorf("risk: %w", errors.Join(errs...))
+}
+
+// Features computes every Feature constant of this package for company from its history as of
+// asOf, with the default options. It is FeaturesContext with a background context and nil options.
+func Features(company b2bkit.CompanyID, h History, asOf time.Time) (FeatureSet, error) {
+	return FeaturesContext(context.Background(), company, h, asOf, nil)
+}
+
+// FeaturesContext computes every Feature constant of this package for company from its history as
+// of asOf: tenure, volume and its trend, punctuality, days past due, disputes, sellers, penetration,
+// key people and usual credit days (R17). Nothing dated after asOf is read. Each stream is read once;
+// the first stream error stops the computation and is returned wrapped ("risk: history.invoices:
+// ..."), matchable with errors.Is. Bad input — an empty company, a zero asOf, a record of the
+// company with a wrong currency, a negative or over-precise amount — is an error matching
+// b2bkit.ErrInvalid that names the record and field ("risk: history.payments[3].amount: must be > 0").
+// A feature that cannot be computed is in the set with Missing true.
+//
+// How the history is read, where the Feature constants leave it open:
+//
+//   - Calendar. Months and days are calendar months and days in FeatureOptions.Location (asOf's
+//     location by default). The month of asOf is the last month of every window: "the last 3 months"
+//     on 10 March are January, February and March up to asOf.
+//   - No look-ahead. Nothing dated after asOf is read: orders by PlacedAt, invoices by IssuedAt,
+//     payments by PaidAt, wallets by AsOf, job changes by At. A payment after asOf does not count as
+//     paid at asOf.
+//   - Whose records. Orders and invoices count when their Buyer is the company. Payments are matched
+//     to the company's invoices by invoice number, whoever paid (a third party paying is a matter for
+//     the three-flow check, R18, not for punctuality); payments against other invoices, against
+//     invoices issued after asOf and against credit notes (refunds) are ignored. Shipments are not
+//     read: no feature depends on the logistics flow.
+//   - Money. Order value is Order.Total rounded HalfUp to FeatureOptions.Scale places (a quantity
+//     times a unit price may have more places); invoice and payment amounts must have at most Scale
+//     places. Everything adds in int64 minor units, checked for overflow.
+//   - Tenure is whole calendar months from the first order to asOf, counted like an age: from 15
+//     January, 15 March is 2 months and 14 March 1. A window of n months is covered when tenure+1 >= n;
+//     an average, a trend, a volatility or a penetration over a window the buyer's tenure does not
+//     cover is missing, not a misleading small number. A buyer without orders has every order
+//     feature missing.
+//   - Trend is the ratio of the exact averages, 3 x (value of the last 3 months) / (value of the 9
+//     before). Volatility is the population standard deviation of the monthly values over their mean,
+//     over min(12, tenure+1) months; missing below 3 months or when the mean is zero.
+//   - Punctuality. An invoice falls due at the end of its due date: it is judged (on time or late)
+//     once its due date is before asOf's date. It is on time when the payments made by its due date
+//     and by asOf cover its amount. Days late are calendar days from the due date to the date it was
+//     paid in full, or to asOf while it is not; amount-weighted averages of days late are rounded to
+//     RatioScale. The windows of days late and of the worst days past due are the calendar months of
+//     the due dates.
+//   - Credit notes (negative invoices) bill orders, not invoices, so they are not set against any one
+//     invoice: among the features they count only in the dispute rate. ExposureAt sets them against
+//     the unpaid total.
+//   - Days past due and the overdue buckets are missing when no invoice was issued by asOf (there is
+//     no payment record to judge), and zero when every invoice is paid.
+//   - Sellers and their concentration are over the orders of the last 12 months; missing without
+//     any order, the concentration also when those orders are worth nothing.
+//   - Penetration needs the last 3 months covered by tenure, and its prior the last 6.
+//   - UsualCreditDays is missing when the last 12 months' orders are worth nothing.
+//   - KeyPersonLost reads People.JobChanges from asOf less KeyPersonDays calendar days (in Location)
+//     and counts a change at or before asOf from the company by someone who held a buying role there
+//     (LostRoles not empty): that is a key person.
+//   - Checks. Each record used is checked for what the features rely on, not with its full Validate
+//     (which would cost more than the features): an order's placed_at, seller, currency and lines
+//     (at least one, quantities > 0, prices >= 0), and the terms of the last 12 months' orders (older
+//     orders count for tenure only); an invoice's number (unique among the buyer's), dates, currency
+//     and amount (not zero, at most Scale places); a payment's paid_at, currency and amount (> 0, at
+//     most Scale places); a wallet's monthly estimate (> 0). The first currency read is the
+//     history's; wallets are taken to be in it. Records skipped (another buyer's, dated after asOf)
+//     are not checked.
+//   - Payments may come in any order; each invoice's are put in date order to find when it was paid
+//     in full.
+//   - Scale 0 cannot be asked for (it means the default, 2): a currency without minor units (JPY)
+//     is counted at scale 2 just as well, its amounts having no places.
+func FeaturesContext(ctx context.Context, company b2bkit.CompanyID, h History, asOf time.Time, opts *FeatureOptions) (FeatureSet, error) {
+	cfg, err := featResolve(company, asOf, opts)
+	if err != nil {
+		return FeatureSet{}, err
+	}
+	p := newFeatProjection(company, asOf, cfg, false)
+	if err := p.read(ctx, h); err != nil {
+		return FeatureSet{}, err
+	}
+	lost, hasPeople, err := featKeyPersonLost(ctx, company, h.People, asOf, cfg)
+	if err != nil {
+		return FeatureSet{}, err
+	}
+	fs, err := p.features()
+	if err != nil {
+		return FeatureSet{}, err
+	}
+	if hasPeople {
+		fs.Values[KeyPersonLost] = Value{Number: decimal.NewFromInt(int64(lost))}
+	} else {
+		fs.Values[KeyPersonLost] = Value{Missing: true}
+	}
+	return fs, nil
+}
+
+// featInvoice is one invoice of the company as the features see it. It holds no pointers, so a
+// long history of them costs the garbage collector nothing to scan.
+type featInvoice struct {
+	units   int64 // amount in minor units; negative for a credit note
+	paid    int64 // payments by asOf
+	dueDay  int32 // featDay of the due date
+	fullDay int32 // the day the payments covered the amount, or featNever
+	lastDay int32 // the day of the latest payment read, or featNever
+	record  int32 // index in the stream, for errors
+	issued  int8  // window month of the issue date (0 = the first of the 12), -1 before
+	due     int8  // window month of the due date, -1 before, featWindow after
+}
+
+// featPayment is one payment against one of the company's invoices.
+type featPayment struct {
+	inv   int32
+	day   int32
+	units int64
+}
+
+// featOrderRef is an order's id and value, kept for the exposure.
+type featOrderRef struct {
+	id    b2bkit.OrderID
+	units int64
+}
+
+// featProjection is the compact view of a history the features are computed from.
+type featProjection struct {
+	cfg     featConfig
+	company b2bkit.CompanyID
+	asOf    time.Time
+	asOfDay int32
+	// bounds are the first instants of the 12 months of the window and of the month after it, in
+	// Unix seconds.
+	bounds   [featWindow + 1]int64
+	currency string
+
+	orders    int
+	first     time.Time
+	months    [featWindow]int64 // order value by month; the last is asOf's month
+	total12   int64
+	sellers   featTally[b2bkit.CompanyID]
+	credit    featTally[int64] // credit days in units of 10^-featShareScale -> order value
+	creditDec decimal.Decimal  // value x credit days of orders whose terms do not fit the map
+
+	invoices []featInvoice
+	// invoiced and credited are the totals of the invoices and of the credit notes, checked to fit
+	// so that any sum of their parts does.
+	invoiced, credited int64
+	numbers            []b2bkit.InvoiceNumber // of each invoice
+	billed             [][]b2bkit.OrderID     // orders of each invoice, for the exposure only
+	byNumber           featIndex
+	payments           []featPayment
+	// disordered says a payment came before an earlier-dated one of the same invoice: settle must
+	// sort them to find the day each invoice was paid in full.
+	disordered bool
+
+	wallet      decimal.Decimal
+	walletAt    time.Time
+	walletFound bool
+
+	exposure  bool
+	orderRefs []featOrderRef
+}
+
+func newFeatProjection(company b2bkit.CompanyID, asOf time.Time, cfg featConfig, exposure bool) *featProjection {
+	local := asOf.In(cfg.loc)
+	p := &featProjection{cfg: cfg, company: company, asOf: asOf, exposure: exposure, asOfDay: featDay(local)}
+	y, m, _ := local.Date()
+	for k := range p.bounds {
+		p.bounds[k] = time.Date(y, m+time.Month(k-featWindow+1), 1, 0, 0, 0, 0, cfg.loc).Unix()
+	}
+	return p
+}
+
+// featDay is b2bkit.CalendarDay(t), kept within ±featDayLimit (about 1.5 million years).
+func featDay(t time.Time) int32 {
+	return int32(min(max(b2bkit.CalendarDay(t), -featDayLimit), featDayLimit))
+}
+
+// month is the month of the window t falls in, 0 for the first of the 12 and featWindow-1 for
+// asOf's, or -1 before the window and featWindow after it. Comparing instants with the months'
+// bounds spares a calendar conversion per record.
+func (p *featProjection) month(t time.Time) int {
+	u := t.Unix() // the bounds are whole seconds: t is before one iff its whole seconds are
+	if u < p.bounds[0] {
+		return -1
+	}
+	lo, hi := 0, featWindow // bounds[lo] <= t < bounds[hi], or t is after the window
+	if u >= p.bounds[hi] {
+		return featWindow
+	}
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if u < p.bounds[mid] {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return lo
+}
+
+// A featTally adds order value by key: a short list searched in order, as a buyer has few sellers
+// and few kinds of terms, turning into a map when it grows.
+type featTally[K comparable] struct {
+	keys []K
+	sums []int64
+	big  map[K]int
+}
+
+// add adds units to k's sum and reports false on overflow.
+func (t *featTally[K]) add(k K, units int64) bool {
+	i := -1
+	if t.big != nil {
+		if j, ok := t.big[k]; ok {
+			i = j
+		}
+	} else {
+		for j, x := range t.keys {
+			if x == k {
+				i = j
+				break
+			}
+		}
+	}
+	if i < 0 {
+		i = len(t.keys)
+		t.keys, t.sums = append(t.keys, k), append(t.sums, 0)
+		if t.big != nil {
+			t.big[k] = i
+		} else if len(t.keys) > 16 {
+			t.big = make(map[K]int, 2*len(t.keys))
+			for j, x := range t.keys {
+				t.big[x] = j
+			}
+		}
+	}
+	s, ok := b2bkit.AddChecked(t.sums[i], units)
+	t.sums[i] = s
+	return ok
+}
+
+// read reads the streams the features need, each once, in order: orders, invoices, payments,
+// wallets.
+func (p *featProjection) read(ctx context.Context, h History) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("risk: %w", err)
+	}
+	if err := featEach(ctx, "orders", h.Orders, func(i int, o *b2bkit.Order) error {
+		if o.Buyer != p.company || o.PlacedAt.After(p.asOf) {
+			return nil
+		}
+		return p.addOrder(i, o)
+	}); err != nil {
+		return err
+	}
+	if err := featEach(ctx, "invoices", h.Invoices, func(i int, inv *b2bkit.Invoice) error {
+		if inv.Buyer != p.company || inv.IssuedAt.After(p.asOf) {
+			return nil
+		}
+		return p.addInvoice(i, inv)
+	}); err != nil {
+		return err
+	}
+	if err := p.indexInvoices(); err != nil {
+		return err
+	}
+	if err := featEach(ctx, "payments", h.Payments, func(i int, pay *b2bkit.Payment) error {
+		if pay.PaidAt.After(p.asOf) {
+			return nil
+		}
+		return p.addPayment(i, pay)
+	}); err != nil {
+		return err
+	}
+	p.settle()
+	if p.exposure {
+		return nil
+	}
+	return featEach(ctx, "wallets", h.Wallets, func(i int, w *Wallet) error {
+		if w.Company != p.company || w.AsOf.After(p.asOf) {
+			return nil
+		}
+		if w.AsOf.IsZero() {
+			return featBad("wallets", i, b2bkit.Invalid("as_of", "must be set"))
+		}
+		if w.Monthly.Sign() <= 0 {
+			return featBad("wallets", i, b2bkit.Invalid("monthly", "must be > 0"))
+		}
+		if !featSane(w.Monthly) {
+			return featBad("wallets", i, b2bkit.Invalid("monthly", "%s", featInsaneWallet)) // not printed: it may be huge
+		}
+		if !p.walletFound || !w.AsOf.Before(p.walletAt) {
+			p.wallet, p.walletAt, p.walletFound = w.Monthly, w.AsOf, true
+		}
+		return nil
+	})
+}
+
+// featEach reads one stream once, handing each record and its index in the stream to add. A stream
+// error stops it and is returned as "risk: history.<name>: <err>".
+func featEach[T any](ctx context.Context, name string, seq iter.Seq2[T, error], add func(int, *T) error) error {
+	if seq == nil {
+		return nil
+	}
+	i := -1
+	for rec, err := range seq {
+		i++
+		if err != nil {
+			return fmt.Errorf("risk: history.%s: %w", name, err)
+		}
+		if i%featCtxEvery == featCtxEvery-1 {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("risk: history.%s: %w", name, err)
+			}
+		}
+		if err := add(i, &rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// featBad names a problem of record i of a stream: "risk: history.orders[3].lines[0].quantity: ...".
+func featBad(stream string, i int, err error) error {
+	return fmt.Errorf("risk: %w", b2bkit.InField(fmt.Sprintf("history.%s[%d]", stream, i), err))
+}
+
+// useCurrency makes code the history's currency, or checks that it is.
+func (p *featProjection) useCurrency(code string) error {
+	if p.currency == "" {
+		if err := b2bkit.ValidateCurrency(code); err != nil {
+			return b2bkit.InField("currency", err)
+		}
+		p.currency = code
+		return nil
+	}
+	if code != p.currency {
+		return b2bkit.Invalid("currency", "%s in a history in %s", b2bkit.Echo(code), p.currency)
+	}
+	return nil
+}
+
+// units converts an amount to minor units at the history's scale.
+func (p *featProjection) units(field string, d decimal.Decimal) (int64, error) {
+	if !featSaneExponent(d) {
+		return 0, b2bkit.Invalid(field, "%s", featInsane) // ToMinor would print it, however long
+	}
+	u, err := b2bkit.ToMinor(d, p.cfg.scale)
+	return u, b2bkit.InField(field, err)
+}
+
+func (p *featProjection) addOrder(i int, o *b2bkit.Order) error {
+	if o.PlacedAt.IsZero() {
+		return featBad("orders", i, b2bkit.Invalid("placed_at", "must be set"))
+	}
+	if o.Seller == "" {
+		return featBad("orders", i, b2bkit.Invalid("seller", "must be set"))
+	}
+	if err := p.useCurrency(o.Currency); err != nil {
+		return featBad("orders", i, err)
+	}
+	units, err := featOrderUnits(o, p.cfg.scale)
+	if err != nil {
+		return featBad("orders", i, err)
+	}
+	if p.orders == 0 || o.PlacedAt.Before(p.first) {
+		p.first = o.PlacedAt
+	}
+	p.orders++
+	if p.exposure {
+		p.orderRefs = append(p.orderRefs, featOrderRef{id: o.ID, units: units})
+	}
+	off := p.month(o.PlacedAt)
+	if off < 0 || off >= featWindow {
+		return nil // older orders count for tenure only: their terms are not read
+	}
+	cu, plain := featCreditUnits(o.Terms)
+	if !plain {
+		for k, in := range o.Terms.Payment.Installments {
+			if !featSaneExponent(in.Share) {
+				return featBad("orders", i, b2bkit.Invalid(fmt.Sprintf("terms.payment.installments[%d].share", k), "%s", featInsane))
+			}
+		}
+		if err := o.Terms.Validate(); err != nil {
+			return featBad("orders", i, b2bkit.InField("terms", err))
+		}
+	}
+	var ok bool
+	if p.total12, ok = b2bkit.AddChecked(p.total12, units); !ok {
+		return featBad("orders", i, b2bkit.Invalid("", "order values overflow int64 minor units at scale %d", p.cfg.scale))
+	}
+	p.months[off] += units         // each month is at most total12
+	p.sellers.add(o.Seller, units) // each seller's sum is at most total12
+	if plain && p.credit.add(cu, units) {
+		return nil
+	}
+	p.creditDec = p.creditDec.Add(b2bkit.FromMinor(units, p.cfg.scale).Mul(o.Terms.CreditDays()))
+	return nil
+}
+
+// featOrderUnits is an order's value, Order.Total rounded HalfUp to scale, in minor units. Lines are
+// multiplied and added in int64 at the finest exponent when they fit, else in decimals.
+func featOrderUnits(o *b2bkit.Order, scale int32) (int64, error) {
+	if len(o.Lines) == 0 {
+		return 0, b2bkit.Invalid("lines", "must have at least one line")
+	}
+	if len(o.Lines) > b2bkit.MaxLines {
+		return 0, b2bkit.Invalid("lines", "must have at most %d lines", b2bkit.MaxLines)
+	}
+	if u, ok := featOrderUnitsInt(o.Lines, scale); ok {
+		return u, nil
+	}
+	for k, l := range o.Lines {
+		if l.Quantity.Sign() <= 0 {
+			return 0, b2bkit.Invalid(fmt.Sprintf("lines[%d].quantity", k), "must be > 0")
+		}
+		if l.UnitPrice.Sign() < 0 {
+			return 0, b2bkit.Invalid(fmt.Sprintf("lines[%d].unit_price", k), "must be >= 0")
+		}
+		// Decimal sums rescale to the finest exponent: an absurd one would allocate without bound.
+		if !featSaneExponent(l.Quantity) {
+			return 0, b2bkit.Invalid(fmt.Sprintf("lines[%d].quantity", k), "%s", featInsane)
+		}
+		if !featSaneExponent(l.UnitPrice) {
+			return 0, b2bkit.Invalid(fmt.Sprintf("lines[%d].unit_price", k), "%s", featInsane)
+		}
+	}
+	u, err := b2bkit.ToMinor(b2bkit.Round(o.Total(), scale, b2bkit.HalfUp), scale)
+	if err != nil {
+		return 0, b2bkit.InField("total", err)
+	}
+	return u, nil
+}
+
+// featOrderUnitsInt is featOrderUnits in int64 arithmetic, or ok=false when a step would overflow
+// or a line is not valid (a quantity <= 0, a negative price, an absurd exponent), which
+// featOrderUnits then names.
+// The sum is kept at exponent e, the finest of -scale and the lines' products.
+func featOrderUnitsInt(lines []b2bkit.OrderLine, scale int32) (int64, bool) {
+	e := -scale
+	var sum int64
+	for _, l := range lines {
+		qc, ok1 := fastdec.Int64(l.Quantity)
+		pc, ok2 := fastdec.Int64(l.UnitPrice)
+		if !ok1 || !ok2 || qc <= 0 || pc < 0 || !featSaneExponent(l.Quantity) || !featSaneExponent(l.UnitPrice) {
+			return 0, false
+		}
+		prod, ok := featMul(qc, pc)
+		if !ok {
+			return 0, false
+		}
+		le := l.Quantity.Exponent() + l.UnitPrice.Exponent()
+		switch {
+		case le > e:
+			if le-e > 18 {
+				return 0, false
+			}
+			if prod, ok = featMul(prod, int64(fastdec.Pow10(le-e))); !ok {
+				return 0, false
+			}
+		case le < e:
+			if e-le > 18 {
+				return 0, false
+			}
+			if sum, ok = featMul(sum, int64(fastdec.Pow10(e-le))); !ok {
+				return 0, false
+			}
+			e = le
+		}
+		if sum, ok = b2bkit.AddChecked(sum, prod); !ok {
+			return 0, false
+		}
+	}
+	if e == -scale {
+		return sum, true
+	}
+	// Round HalfUp to scale places; the sum is not negative.
+	div := int64(fastdec.Pow10(-scale - e))
+	q, r := sum/div, sum%div
+	if r >= div-r {
+		q++
+	}
+	return q, true
+}
+
+// featInsane is what is wrong with a number featSaneExponent rejects, featInsaneWallet with one
+// featSane rejects.
+const (
+	featInsane       = "must have at most 18 decimal places and an exponent of at most 18"
+	featInsaneWallet = "must have at most 18 decimal places and be below 10^18"
+)
+
+// featSaneExponent reports whether d's exponent is within ±MaxScale, so that adding it to other
+// such numbers stays within a few dozen digits.
+func featSaneExponent(d decimal.Decimal) bool {
+	e := d.Exponent()
+	return e >= -b2bkit.MaxScale && e <= b2bkit.MaxScale
+}
+
+// featSane reports whether d is a number a host may mean: a sane exponent and a coefficient of at
+// most 18 digits, with at most 18 places and below 10^18 in all.
+func featSane(d decimal.Decimal) bool {
+	c, ok := fastdec.Int18(d)
+	return ok && featSaneExponent(d) && (c == 0 || fastdec.Digits(d)+int(d.Exponent()) <= 18)
+}
+
+// featMul is a x b for a, b >= 0 and whether it fits an int64: b2bkit.MulChecked without its
+// division, for the loops over every order line.
+func featMul(a, b int64) (int64, bool) {
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	return int64(lo), hi == 0 && lo <= math.MaxInt64
+}
+
+// featCreditUnits is t.CreditDays() in units of 10^-featShareScale, and ok=true, when the terms are
+// plainly valid (what Terms.Validate accepts, with shares of at most featShareScale places) and
+// nothing overflows. Otherwise ok is false: Terms.Validate says what is wrong, or CreditDays works
+// in decimals.
+func featCreditUnits(t b2bkit.Terms) (int64, bool) {
+	if t.OrderedAt.IsZero() || t.DeliverBy.IsZero() || t.DeliverBy.Before(t.OrderedAt) {
+		return 0, false
+	}
+	ins := t.Payment.Installments
+	if len(ins) == 0 || len(ins) > b2bkit.MaxInstallments {
+		return 0, false
+	}
+	// The lead in calendar days is needed for installments due on order, and to know it is at most
+	// MaxTermDays, which a lead of under MaxTermDays-1 days of 24 hours (DST aside) plainly is.
+	lead := -1
+	if t.DeliverBy.Sub(t.OrderedAt) >= (b2bkit.MaxTermDays-1)*24*time.Hour {
+		if lead = t.LeadDays(); lead > b2bkit.MaxTermDays {
+			return 0, false
+		}
+	}
+	var sum, shares int64
+	for _, in := range ins {
+		c, ok := fastdec.Int64(in.Share)
+		shift := featShareScale + in.Share.Exponent()
+		if !ok || c <= 0 || shift < 0 || shift > 18 || in.Days < 0 || in.Days > b2bkit.MaxTermDays {
+			return 0, false
+		}
+		days := in.Days
+		switch in.Due {
+		case b2bkit.OnOrder:
+			if lead < 0 {
+				lead = t.LeadDays()
+			}
+			days -= lead
+		case b2bkit.OnDelivery:
+		default:
+			return 0, false
+		}
+		u, ok := featMul(c, int64(fastdec.Pow10(shift)))
+		if !ok || u > int64(fastdec.Pow10(featShareScale)) {
+			return 0, false
+		}
+		shares += u            // at most MaxInstallments shares of at most 10^12: no overflow
+		sum += u * int64(days) // |u x days| <= 10^12 x 3660 and at most 120 of them: no overflow
+	}
+	return sum, shares == int64(fastdec.Pow10(featShareScale))
+}
+
+func (p *featProjection) addInvoice(i int, inv *b2bkit.Invoice) error {
+	if inv.Number == "" {
+		return featBad("invoices", i, b2bkit.Invalid("number", "must be set"))
+	}
+	if inv.IssuedAt.IsZero() {
+		return featBad("invoices", i, b2bkit.Invalid("issued_at", "must be set"))
+	}
+	if inv.DueAt.IsZero() {
+		return featBad("invoices", i, b2bkit.Invalid("due_at", "must be set"))
+	}
+	if inv.DueAt.Before(inv.IssuedAt) {
+		return featBad("invoices", i, b2bkit.Invalid("due_at", "must not be before issued_at"))
+	}
+	if err := p.useCurrency(inv.Currency); err != nil {
+		return featBad("invoices", i, err)
+	}
+	if inv.Amount.IsZero() {
+		return featBad("invoices", i, b2bkit.Invalid("amount", "must not be zero"))
+	}
+	units, err := p.units("amount", inv.Amount)
+	if err != nil {
+		return featBad("invoices", i, err)
+	}
+	if i >= math.MaxInt32 {
+		return featBad("invoices", i, b2bkit.Invalid("", "too many invoices"))
+	}
+	var ok bool
+	if units > 0 {
+		p.invoiced, ok = b2bkit.AddChecked(p.invoiced, units)
+	} else {
+		p.credited, ok = b2bkit.AddChecked(p.credited, -units)
+	}
+	if !ok {
+		return featBad("invoices", i, b2bkit.Invalid("amount", "invoice amounts overflow int64 minor units at scale %d", p.cfg.scale))
+	}
+	if p.invoices == nil {
+		// A buyer has about as many invoices as orders: sized so, the slices rarely grow.
+		n := min(max(16, p.orders), featSizeHint)
+		p.invoices, p.numbers = make([]featInvoice, 0, n), make([]b2bkit.InvoiceNumber, 0, n)
+	}
+	p.invoices = append(p.invoices, featInvoice{
+		units: units, record: int32(i), issued: int8(p.month(inv.IssuedAt)), due: int8(p.month(inv.DueAt)),
+		dueDay: featDay(inv.DueAt.In(p.cfg.loc)), fullDay: featNever, lastDay: featNever,
+	})
+	p.numbers = append(p.numbers, inv.Number)
+	if p.exposure {
+		p.billed = append(p.billed, inv.Orders)
+	}
+	return nil
+}
+
+// indexInvoices indexes the invoices by number, once all are read (so the map is made at its
+// size), and rejects a number used twice.
+func (p *featProjection) indexInvoices() error {
+	if k, j := p.byNumber.build(p.numbers); k >= 0 {
+		return featBad("invoices", int(p.invoices[k].record), b2bkit.Invalid("number",
+			"%s is already the number of an invoice of the buyer (record %d)", b2bkit.Echo(string(p.numbers[k])), p.invoices[j].record))
+	}
+	return nil
+}
+
+func (p *featProjection) addPayment(i int, pay *b2bkit.Payment) error {
+	k, ok := p.byNumber.find(p.numbers, pay.Invoice)
+	if !ok || p.invoices[k].units < 0 {
+		return nil
+	}
+	if pay.PaidAt.IsZero() {
+		return featBad("payments", i, b2bkit.Invalid("paid_at", "must be set"))
+	}
+	if err := p.useCurrency(pay.Currency); err != nil {
+		return featBad("payments", i, err)
+	}
+	if pay.Amount.Sign() <= 0 {
+		return featBad("payments", i, b2bkit.Invalid("amount", "must be > 0"))
+	}
+	units, err := p.units("amount", pay.Amount)
+	if err != nil {
+		return featBad("payments", i, err)
+	}
+	if p.payments == nil {
+		p.payments = make([]featPayment, 0, min(max(16, len(p.invoices)), featSizeHint))
+	}
+	day := featDay(pay.PaidAt.In(p.cfg.loc))
+	p.payments = append(p.payments, featPayment{inv: k, day: day, units: units})
+	inv := &p.invoices[k]
+	if day < inv.lastDay {
+		p.disordered = true
+	}
+	inv.lastDay = max(inv.lastDay, day)
+	inv.pay(day, units)
+	return nil
+}
+
+// pay adds a payment of units on day to what was paid; payments must come in day order.
+func (inv *featInvoice) pay(day int32, units int64) {
+	s, ok := b2bkit.AddChecked(inv.paid, units)
+	if !ok {
+		s = math.MaxInt64 // more than any invoice: paid in full
+	}
+	inv.paid = s
+	if inv.fullDay == featNever && inv.paid >= inv.units {
+		inv.fullDay = day
+	}
+}
+
+// settle works out again, for each invoice, what was paid by asOf and the day the payments covered
+// it, when payments did not come in day order for each invoice (a host streaming them by invoice
+// or by id): they are grouped by invoice with a counting sort and ordered by day within each group.
+func (p *featProjection) settle() {
+	if !p.disordered {
+		return // addPayment worked it out as they came
+	}
+	for k := range p.invoices {
+		p.invoices[k].paid, p.invoices[k].fullDay = 0, featNever
+	}
+	start := make([]int32, len(p.invoices)+1)
+	for _, pay := range p.payments {
+		start[pay.inv+1]++
+	}
+	for k := 1; k < len(start); k++ {
+		start[k] += start[k-1]
+	}
+	sorted := make([]featPayment, len(p.payments))
+	next := make([]int32, len(p.invoices))
+	copy(next, start)
+	for _, pay := range p.payments {
+		sorted[next[pay.inv]] = pay
+		next[pay.inv]++
+	}
+	for k := range p.invoices {
+		group := sorted[start[k]:start[k+1]]
+		for a := 1; a < len(group); a++ { // insertion sort: groups are small and mostly in order
+			for b := a; b > 0 && group[b].day < group[b-1].day; b-- {
+				group[b], group[b-1] = group[b-1], group[b]
+			}
+		}
+		for _, pay := range group {
+			p.invoices[k].pay(pay.day, pay.units)
+		}
+	}
+}
+
+// featKeyPersonLost counts the key people (people with a buying role) who left company in the
+// KeyPersonDays days up to asOf: 1 if any did, 0 if none; has is false without People.
+func featKeyPersonLost(ctx context.Context, company b2bkit.CompanyID, people JobChanges, asOf time.Time, cfg featConfig) (lost int, has bool, err error) {
+	if people == nil {
+		return 0, false, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, false, fmt.Errorf("risk: %w", err)
+	}
+	since := b2bkit.AddDays(asOf.In(cfg.loc), -cfg.keyDays)
+	for jc, err := range people.JobChanges(ctx, since) {
+		if err != nil {
+			return 0, false, fmt.Errorf("risk: history.people: %w", err)
+		}
+		if jc.At.After(asOf) {
+			break // oldest first: the rest is later still
+		}
+		if jc.From == company && len(jc.LostRoles) > 0 && !jc.At.Before(since) {
+			lost = 1
+		}
+	}
+	return lost, true, nil
+}
+
+// tenure is the whole calendar months from the first order to asOf.
+func (p *featProjection) tenure() int {
+	fy, fm, fd := p.first.In(p.cfg.loc).Date()
+	ay, am, ad := p.asOf.In(p.cfg.loc).Date()
+	n := (ay-fy)*12 + int(am) - int(fm)
+	if ad < fd {
+		n--
+	}
+	return max(n, 0)
+}
+
+// money is units minor units at the history's scale.
+func (p *featProjection) money(units int64) decimal.Decimal {
+	return b2bkit.FromMinor(units, p.cfg.scale)
+}
+
+// featRatio is num/den rounded HalfUp to RatioScale.
+func featRatio(num, den decimal.Decimal) decimal.Decimal {
+	return b2bkit.Round(num.DivRound(den, RatioScale), RatioScale, b2bkit.HalfUp)
+}
+
+// featIntRatio is num/den, both int64, rounded HalfUp to RatioScale.
+func featIntRatio(num, den int64) decimal.Decimal {
+	return featQuo(num, 1, den, RatioScale)
+}
+
+// featQuo is num x mul / den rounded HalfUp to places decimal places, exactly, for num >= 0,
+// mul > 0 and den > 0: in 128-bit integer arithmetic when the quotient fits an int64, else in
+// decimals.
+func featQuo(num int64, mul uint64, den int64, places int32) decimal.Decimal {
+	if num >= 0 && den > 0 {
+		hi, lo := bits.Mul64(uint64(num), mul)
+		// (hi, lo) x 10^places = hi x 10^places x 2^64 + lo x 10^places, in at most 128 bits.
+		hi2, lo2 := bits.Mul64(lo, fastdec.Pow10(places))
+		hi3, lo3 := bits.Mul64(hi, fastdec.Pow10(places))
+		hi2, carry := bits.Add64(hi2, lo3, 0)
+		if hi3 == 0 && carry == 0 && hi2 < uint64(den) {
+			q, r := bits.Div64(hi2, lo2, uint64(den))
+			if r >= uint64(den)-r {
+				q++
+			}
+			if q <= math.MaxInt64 {
+				return decimal.New(int64(q), -places)
+			}
+		}
+	}
+	n := decimal.NewFromInt(num).Mul(decimal.NewFromUint64(mul))
+	return b2bkit.Round(n.DivRound(decimal.NewFromInt(den), places), places, b2bkit.HalfUp)
+}
+
+// window is the order value of the last n months (n <= featWindow) ending m months before asOf's.
+func (p *featProjection) window(n, before int) int64 {
+	var s int64
+	for _, v := range p.months[featWindow-before-n : featWindow-before] {
+		s += v // the months add up to total12, which did not overflow
+	}
+	return s
+}
+
+// features turns the projection into a FeatureSet (KeyPersonLost aside).
+func (p *featProjection) features() (FeatureSet, error) {
+	fs := FeatureSet{Company: p.company, AsOf: p.asOf, Currency: p.currency, Scale: p.cfg.scale,
+		Values: make(map[Feature]Value, 26)}
+	v := fs.Values
+	missing := Value{Missing: true}
+	num := func(d decimal.Decimal) Value { return Value{Number: d} }
+	whole := func(n int64) Value { return Value{Number: decimal.NewFromInt(n)} }
+
+	// Volume, tenure and trend.
+	tenure := -1
+	if p.orders > 0 {
+		tenure = p.tenure()
+		v[TenureMonths] = whole(int64(tenure))
+	} else {
+		v[TenureMonths] = missing
+	}
+	covered := func(n int) bool { return tenure >= 0 && tenure+1 >= n }
+	for _, w := range []struct {
+		f Feature
+		n int
+	}{{AvgMonthlyValue3, 3}, {AvgMonthlyValue6, 6}, {AvgMonthlyValue12, 12}} {
+		if !covered(w.n) {
+			v[w.f] = missing
+			continue
+		}
+		// window/n units at scale places, as a decimal of exponent -scale.
+		avg := featQuo(p.window(w.n, 0), 1, int64(w.n), 0)
+		v[w.f] = num(p.money(avg.IntPart()))
+	}
+	if base := p.window(9, 3); covered(12) && base > 0 {
+		v[Trend] = num(featQuo(p.window(3, 0), 3, base, RatioScale))
+	} else {
+		v[Trend] = missing
+	}
+	v[Volatility] = p.volatility(tenure)
+
+	p.punctuality(v)
+
+	// Disputes.
+	var invoiced, credited int64
+	for _, inv := range p.invoices {
+		if inv.issued < 0 {
+			continue
+		}
+		if inv.units > 0 {
+			invoiced += inv.units // parts of p.invoiced: no overflow
+		} else {
+			credited -= inv.units
+		}
+	}
+	if invoiced > 0 {
+		v[DisputeRate] = num(featIntRatio(credited, invoiced))
+	} else {
+		v[DisputeRate] = missing
+	}
+
+	// Sellers.
+	if p.orders == 0 {
+		v[Sellers], v[SellerConcentration] = missing, missing
+	} else {
+		v[Sellers] = whole(int64(len(p.sellers.keys)))
+		if p.total12 > 0 {
+			sq := decimal.Zero
+			for _, u := range p.sellers.sums {
+				d := decimal.NewFromInt(u)
+				sq = sq.Add(d.Mul(d))
+			}
+			t := decimal.NewFromInt(p.total12)
+			v[SellerConcentration] = num(featRatio(sq, t.Mul(t)))
+		} else {
+			v[SellerConcentration] = missing
+		}
+	}
+
+	// Penetration.
+	v[Penetration], v[PenetrationPrior] = missing, missing
+	if p.walletFound {
+		den := p.wallet.Mul(decimal.NewFromInt(3))
+		if covered(3) {
+			v[Penetration] = num(featRatio(p.money(p.window(3, 0)), den))
+		}
+		if covered(6) {
+			v[PenetrationPrior] = num(featRatio(p.money(p.window(3, 3)), den))
+		}
+	}
+
+	// Usual credit days.
+	if p.total12 > 0 {
+		sum := p.creditDec
+		for k, u := range p.credit.sums {
+			cu := p.credit.keys[k]
+			sum = sum.Add(b2bkit.FromMinor(cu, featShareScale).Mul(p.money(u)))
+		}
+		v[UsualCreditDays] = num(featRatio(sum, p.money(p.total12)))
+	} else {
+		v[UsualCreditDays] = missing
+	}
+	return fs, nil
+}
+
+func featOverflow(field string, scale int32) error {
+	return fmt.Errorf("risk: %w", b2bkit.Invalid(field, "amounts overflow int64 minor units at scale %d", scale))
+}
+
+// volatility is the coefficient of variation of the monthly order values over min(12, tenure+1)
+// months, or missing below 3 months or with a zero mean.
+func (p *featProjection) volatility(tenure int) Value {
+	n := min(featWindow, tenure+1)
+	if tenure < 0 || n < 3 {
+		return Value{Missing: true}
+	}
+	months := p.months[featWindow-n:]
+	var mean float64
+	for _, u := range months {
+		mean += float64(u)
+	}
+	mean /= float64(n)
+	if mean == 0 {
+		return Value{Missing: true}
+	}
+	var ss float64
+	for _, u := range months {
+		d := float64(u) - mean
+		ss += d * d
+	}
+	cv := math.Sqrt(ss/float64(n)) / mean
+	return Value{Number: b2bkit.Round(decimal.NewFromFloat(cv), RatioScale, b2bkit.HalfUp)}
+}
+
+// featLate sums the days late of invoices, weighted by their amounts.
+type featLate struct {
+	seen   bool
+	amount int64           // amounts of the invoices
+	units  int64           // days x amount, while it fits
+	dec    decimal.Decimal // days x amount beyond that
+}
+
+func (l *featLate) add(units int64, days int) {
+	l.seen = true
+	l.amount += units // at most the sum of the positive invoices, which fits
+	if x, ok := featMul(units, int64(days)); ok {
+		if s, ok := b2bkit.AddChecked(l.units, x); ok {
+			l.units = s
+			return
+		}
+	}
+	l.dec = l.dec.Add(decimal.NewFromInt(units).Mul(decimal.NewFromInt(int64(days))))
+}
+
+// value is the amount-weighted average days late, or missing.
+func (l *featLate) value() Value {
+	if !l.seen || l.amount == 0 {
+		return Value{Missing: true}
+	}
+	if l.dec.IsZero() {
+		return Value{Number: featQuo(l.units, 1, l.amount, RatioScale)}
+	}
+	return Value{Number: featRatio(l.dec.Add(decimal.NewFromInt(l.units)), decimal.NewFromInt(l.amount))}
+}
+
+// punctuality sets the on-time rate, days past due, the overdue buckets and days late. Every sum
+// here is of parts of the positive invoices' amounts, whose total addInvoice checked fits an int64.
+func (p *featProjection) punctuality(v map[Feature]Value) {
+	missing := Value{Missing: true}
+	var (
+		anyInvoice       bool
+		dueUnits, onTime int64
+		dpd, worst       int
+		worstSeen        bool
+		buckets          [5]int64
+		late3, late9     featLate
+	)
+	for _, inv := range p.invoices {
+		if inv.units <= 0 {
+			continue
+		}
+		anyInvoice = true
+		if rem := inv.units - inv.paid; rem > 0 { // paid >= 0 and units > 0: no overflow
+			days := max(0, int(p.asOfDay)-int(inv.dueDay))
+			dpd = max(dpd, days)
+			switch {
+			case days == 0:
+				buckets[0] += rem
+			case days < 30:
+				buckets[1] += rem
+			case days < 60:
+				buckets[2] += rem
+			case days < 90:
+				buckets[3] += rem
+			default:
+				buckets[4] += rem
+			}
+		}
+		if inv.dueDay >= p.asOfDay {
+			continue // not judged yet
+		}
+		dueUnits += inv.units
+		if inv.fullDay != featNever && inv.fullDay <= inv.dueDay {
+			onTime += inv.units
+		}
+		end := p.asOfDay
+		if inv.fullDay != featNever {
+			end = inv.fullDay
+		}
+		late := max(0, int(end)-int(inv.dueDay))
+		switch month := int(inv.due); {
+		case month >= featWindow-3:
+			late3.add(inv.units, late)
+			worst, worstSeen = max(worst, late), true
+		case month >= 0:
+			late9.add(inv.units, late)
+			worst, worstSeen = max(worst, late), true
+		}
+	}
+	if dueUnits > 0 {
+		v[OnTimeRate] = Value{Number: featIntRatio(onTime, dueUnits)}
+	} else {
+		v[OnTimeRate] = missing
+	}
+	bucketFeatures := [5]Feature{OverdueCurrent, Overdue1to29, Overdue30to59, Overdue60to89, Overdue90Plus}
+	if anyInvoice {
+		v[DaysPastDue] = Value{Number: decimal.NewFromInt(int64(dpd))}
+		for k, f := range bucketFeatures {
+			v[f] = Value{Number: p.money(buckets[k])}
+		}
+	} else {
+		v[DaysPastDue] = missing
+		for _, f := range bucketFeatures {
+			v[f] = missing
+		}
+	}
+	if worstSeen {
+		v[WorstDaysPastDue12] = Value{Number: decimal.NewFromInt(int64(worst))}
+	} else {
+		v[WorstDaysPastDue12] = missing
+	}
+	v[DaysLate3] = late3.value()
+	v[DaysLatePrior9] = late9.value()
+}
+
+// featIndex finds an invoice by its number: an open-addressing hash table of positions in the
+// numbers slice. It holds no pointers and is made once at its size, which a map of strings is not.
+type featIndex struct {
+	seed  maphash.Seed
+	slots []int32 // position+1 in numbers; 0 is an empty slot
+	mask  uint64
+}
+
+// build indexes numbers. It returns -1, -1, or the position of a number used twice and of its
+// first use.
+func (x *featIndex) build(numbers []b2bkit.InvoiceNumber) (dup, first int) {
+	size := 16
+	for size < 2*len(numbers) {
+		size *= 2
+	}
+	x.seed, x.slots, x.mask = maphash.MakeSeed(), make([]int32, size), uint64(size-1)
+	for k, n := range numbers {
+		h := maphash.String(x.seed, string(n)) & x.mask
+		for {
+			s := x.slots[h]
+			if s == 0 {
+				x.slots[h] = int32(k + 1)
+				break
+			}
+			if numbers[s-1] == n {
+				return k, int(s - 1)
+			}
+			h = (h + 1) & x.mask
+		}
+	}
+	return -1, -1
+}
+
+// find returns the position of n in numbers, the slice build indexed.
+func (x *featIndex) find(numbers []b2bkit.InvoiceNumber, n b2bkit.InvoiceNumber) (int32, bool) {
+	if len(x.slots) == 0 {
+		return 0, false
+	}
+	h := maphash.String(x.seed, string(n)) & x.mask
+	for {
+		s := x.slots[h]
+		if s == 0 {
+			return 0, false
+		}
+		if numbers[s-1] == n {
+			return s - 1, true
+		}
+		h = (h + 1) & x.mask
+	}
+}

@@ -1,0 +1,705 @@
+package risk_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/crm"
+	"github.com/b2bkit/b2bkit/internal/dectest"
+	"github.com/b2bkit/b2bkit/risk"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// featWant is an expected value: a decimal literal, or "missing".
+const featMissing = "missing"
+
+func featRequire(t *testing.T, fs risk.FeatureSet, f risk.Feature, want string) {
+	t.Helper()
+	v, ok := fs.Get(f)
+	require.True(t, ok, "feature %s not in the set", f)
+	if want == featMissing {
+		require.True(t, v.Missing, "%s: want missing, got %s", f, v.Number)
+		return
+	}
+	require.False(t, v.Missing, "%s: want %s, got missing", f, want)
+	dectest.RequireEqual(t, dectest.Dec(want), v.Number, "feature %s", f)
+}
+
+// featAll lists every feature types.go declares.
+var featAll = []risk.Feature{
+	risk.TenureMonths, risk.AvgMonthlyValue3, risk.AvgMonthlyValue6, risk.AvgMonthlyValue12, risk.Trend,
+	risk.Volatility, risk.OnTimeRate, risk.DaysPastDue, risk.WorstDaysPastDue12, risk.DaysLate3,
+	risk.DaysLatePrior9, risk.OverdueCurrent, risk.Overdue1to29, risk.Overdue30to59, risk.Overdue60to89,
+	risk.Overdue90Plus, risk.DisputeRate, risk.Sellers, risk.SellerConcentration, risk.Penetration,
+	risk.PenetrationPrior, risk.KeyPersonLost, risk.UsualCreditDays,
+}
+
+// TestR17_FeaturesOfAnEstablishedBuyer checks every feature of the main history against figures
+// worked out by hand (see featMain). Monthly order value, July 2025 .. June 2026:
+// 300 0 300 0 0 0 600 0 0 200 400 300 (sum 2100).
+func TestR17_FeaturesOfAnEstablishedBuyer(t *testing.T) {
+	fs, err := risk.Features(featBuyer, featMain().history(), featAsOf)
+	require.NoError(t, err)
+	assert.Equal(t, featBuyer, fs.Company)
+	assert.Equal(t, "CNY", fs.Currency)
+	assert.Equal(t, int32(2), fs.Scale)
+	assert.True(t, fs.AsOf.Equal(featAsOf))
+	tests := []struct {
+		f    risk.Feature
+		want string
+		why  string
+	}{
+		{risk.TenureMonths, "11", "20 June 2025 to 15 June 2026: 11 whole months"},
+		{risk.AvgMonthlyValue3, "300.00", "(200+400+300)/3"},
+		{risk.AvgMonthlyValue6, "250.00", "(600+0+0+200+400+300)/6"},
+		{risk.AvgMonthlyValue12, "175.00", "2100/12; the June 2025 order is outside"},
+		{risk.Trend, "2.25", "(900/3)/(1200/9)"},
+		{risk.Volatility, "1.1218", "population sd 196.32 / mean 175"},
+		{risk.OnTimeRate, "0.2105", "I0 100 + I1 300 on time of 1900 due"},
+		{risk.DaysPastDue, "45", "I4 due 1 May, 150 unpaid"},
+		{risk.WorstDaysPastDue12, "70", "I3 due 10 March paid 19 May"},
+		{risk.DaysLate3, "18.3333", "(200x45 + 400x5)/600"},
+		{risk.DaysLatePrior9, "37.5", "(300x0 + 300x10 + 600x70)/1200"},
+		{risk.OverdueCurrent, "300.00", "I6 not due"},
+		{risk.Overdue1to29, "400.00", "I5 5 days past due; its payment is after asOf"},
+		{risk.Overdue30to59, "150.00", "I4"},
+		{risk.Overdue60to89, "0.00", ""},
+		{risk.Overdue90Plus, "0.00", ""},
+		{risk.DisputeRate, "0.0143", "30/2100"},
+		{risk.Sellers, "2", ""},
+		{risk.SellerConcentration, "0.5011", "(1100² + 1000²)/2100²"},
+		{risk.Penetration, "0.3", "900 / (3 x 1000)"},
+		{risk.PenetrationPrior, "0.2", "600 / (3 x 1000)"},
+		{risk.KeyPersonLost, featMissing, "no People"},
+		{risk.UsualCreditDays, "44.2857", "(1100x30 + 1000x60)/2100"},
+	}
+	require.Len(t, tests, len(featAll))
+	for _, tc := range tests {
+		t.Run(string(tc.f), func(t *testing.T) { featRequire(t, fs, tc.f, tc.want) })
+	}
+}
+
+// TestR17_NewBuyerHasMissingNotZeroFeatures: a buyer with one order last week has no trend, no
+// punctuality and no volume average beyond the month it has.
+func TestR17_NewBuyerHasMissingNotZeroFeatures(t *testing.T) {
+	asOf := featAsOf
+	r := featRecords{
+		orders:  []b2bkit.Order{featOrder("N1", "seller-1", featDay(2026, time.June, 8), "500.00", b2bkit.Net(30))},
+		wallets: []risk.Wallet{{Company: featBuyer, Monthly: dectest.Dec("1000"), AsOf: featDay(2026, time.May, 1)}},
+	}
+	fs, err := risk.Features(featBuyer, r.history(), asOf)
+	require.NoError(t, err)
+	for f, want := range map[risk.Feature]string{
+		risk.TenureMonths: "0", risk.AvgMonthlyValue3: featMissing, risk.AvgMonthlyValue6: featMissing,
+		risk.AvgMonthlyValue12: featMissing, risk.Trend: featMissing, risk.Volatility: featMissing,
+		risk.OnTimeRate: featMissing, risk.DaysPastDue: featMissing, risk.WorstDaysPastDue12: featMissing,
+		risk.DaysLate3: featMissing, risk.DaysLatePrior9: featMissing, risk.OverdueCurrent: featMissing,
+		risk.Overdue90Plus: featMissing, risk.DisputeRate: featMissing, risk.Sellers: "1",
+		risk.SellerConcentration: "1", risk.Penetration: featMissing, risk.PenetrationPrior: featMissing,
+		risk.KeyPersonLost: featMissing, risk.UsualCreditDays: "30",
+	} {
+		featRequire(t, fs, f, want)
+	}
+
+	empty, err := risk.Features(featBuyer, risk.History{}, asOf)
+	require.NoError(t, err)
+	for _, f := range featAll {
+		featRequire(t, empty, f, featMissing)
+	}
+	assert.Empty(t, empty.Currency)
+}
+
+// TestR17_FeaturesTenureAndWindowCoverage: tenure counts whole months like an age, and a window longer
+// than tenure+1 months is missing.
+func TestR17_FeaturesTenureAndWindowCoverage(t *testing.T) {
+	tests := []struct {
+		first              time.Time
+		tenure, avg3, avg6 string
+		volatility, avg12  string
+	}{
+		{first: featDay(2026, time.April, 15), tenure: "2", avg3: "100.00", avg6: featMissing, avg12: featMissing, volatility: "0"},
+		{first: featDay(2026, time.April, 16), tenure: "1", avg3: featMissing, avg6: featMissing, avg12: featMissing, volatility: featMissing},
+		{first: featDay(2026, time.January, 15), tenure: "5", avg3: "100.00", avg6: "100.00", avg12: featMissing, volatility: "0"},
+		{first: featDay(2025, time.June, 15), tenure: "12", avg3: "100.00", avg6: "100.00", avg12: "100.00", volatility: "0"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.first.Format(time.DateOnly), func(t *testing.T) {
+			var r featRecords
+			// 100.00 in every month from the first order's to June 2026.
+			for d := tc.first; !d.After(featAsOf); d = d.AddDate(0, 1, 0) {
+				r.orders = append(r.orders, featOrder(b2bkit.OrderID("O"+d.Format(time.DateOnly)), "seller-1", d, "100.00", b2bkit.Net(30)))
+			}
+			fs, err := risk.Features(featBuyer, r.history(), featAsOf)
+			require.NoError(t, err)
+			featRequire(t, fs, risk.TenureMonths, tc.tenure)
+			featRequire(t, fs, risk.AvgMonthlyValue3, tc.avg3)
+			featRequire(t, fs, risk.AvgMonthlyValue6, tc.avg6)
+			featRequire(t, fs, risk.AvgMonthlyValue12, tc.avg12)
+			featRequire(t, fs, risk.Volatility, tc.volatility)
+			if tc.avg12 == featMissing {
+				featRequire(t, fs, risk.Trend, featMissing)
+			} else {
+				featRequire(t, fs, risk.Trend, "1")
+			}
+		})
+	}
+}
+
+// TestR21_FeaturesTrendAndVolatility: volume dropping shows as a trend below 1; no orders in the 9 months
+// before makes the trend missing rather than infinite.
+func TestR21_FeaturesTrendAndVolatility(t *testing.T) {
+	monthly := func(values ...string) featRecords {
+		var r featRecords
+		start := featDay(2025, time.July, 1)
+		r.orders = append(r.orders, featOrder("first", "seller-1", featDay(2025, time.June, 1), "0.01", b2bkit.Net(30)))
+		for k, v := range values {
+			if v == "0" {
+				continue
+			}
+			d := start.AddDate(0, k, 0)
+			r.orders = append(r.orders, featOrder(b2bkit.OrderID(fmt.Sprint("O", k)), "seller-1", d, v, b2bkit.Net(30)))
+		}
+		return r
+	}
+	tests := []struct {
+		name              string
+		r                 featRecords
+		trend, volatility string
+	}{
+		{"flat", monthly("100", "100", "100", "100", "100", "100", "100", "100", "100", "100", "100", "100"), "1", "0"},
+		{"halving", monthly("200", "200", "200", "200", "200", "200", "200", "200", "200", "100", "100", "100"), "0.5", "0.2474"},
+		{"only recent", monthly("0", "0", "0", "0", "0", "0", "0", "0", "0", "100", "100", "100"), featMissing, "1.7321"},
+		{"halving, large amounts", monthly("200000000000000", "200000000000000", "200000000000000", "200000000000000", "200000000000000",
+			"200000000000000", "200000000000000", "200000000000000", "200000000000000", "100000000000000", "100000000000000", "100000000000000"), "0.5", "0.2474"},
+		{"one third", monthly("300", "300", "300", "300", "300", "300", "300", "300", "300", "100", "0", "0"), "0.1111", "0.5051"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fs, err := risk.Features(featBuyer, tc.r.history(), featAsOf)
+			require.NoError(t, err)
+			featRequire(t, fs, risk.Trend, tc.trend)
+			featRequire(t, fs, risk.Volatility, tc.volatility)
+		})
+	}
+}
+
+// TestR17_FeaturesPunctuality covers the payment features on single invoices.
+func TestR17_FeaturesPunctuality(t *testing.T) {
+	due := featDay(2026, time.May, 1)
+	issued := featDay(2026, time.April, 1)
+	tests := []struct {
+		name     string
+		payments []b2bkit.Payment
+		onTime   string
+		dpd      string
+		worst    string
+		late3    string
+		bucket   risk.Feature
+		unpaid   string
+	}{
+		{"paid on the due date", []b2bkit.Payment{featPayment("P", "I", "100.00", due.Add(10*time.Hour))}, "1", "0", "0", "0", risk.OverdueCurrent, "0.00"},
+		{"paid a day late", []b2bkit.Payment{featPayment("P", "I", "100.00", due.AddDate(0, 0, 1))}, "0", "0", "1", "1", risk.OverdueCurrent, "0.00"},
+		{"part paid on time, rest late", []b2bkit.Payment{
+			featPayment("P1", "I", "60.00", due.AddDate(0, 0, -3)),
+			featPayment("P2", "I", "40.00", due.AddDate(0, 0, 20)),
+		}, "0", "0", "20", "20", risk.OverdueCurrent, "0.00"},
+		{"part paid", []b2bkit.Payment{featPayment("P", "I", "60.00", due)}, "0", "45", "45", "45", risk.Overdue30to59, "40.00"},
+		{"overpaid", []b2bkit.Payment{featPayment("P", "I", "150.00", due)}, "1", "0", "0", "0", risk.OverdueCurrent, "0.00"},
+		{"unpaid", nil, "0", "45", "45", "45", risk.Overdue30to59, "100.00"},
+		{"paid after asOf", []b2bkit.Payment{featPayment("P", "I", "100.00", featAsOf.Add(time.Hour))}, "0", "45", "45", "45", risk.Overdue30to59, "100.00"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := featRecords{
+				invoices: []b2bkit.Invoice{featInvoice("I", "O", "100.00", issued, due)},
+				payments: tc.payments,
+			}
+			fs, err := risk.Features(featBuyer, r.history(), featAsOf)
+			require.NoError(t, err)
+			featRequire(t, fs, risk.OnTimeRate, tc.onTime)
+			featRequire(t, fs, risk.DaysPastDue, tc.dpd)
+			featRequire(t, fs, risk.WorstDaysPastDue12, tc.worst)
+			featRequire(t, fs, risk.DaysLate3, tc.late3)
+			featRequire(t, fs, risk.DaysLatePrior9, featMissing)
+			featRequire(t, fs, tc.bucket, tc.unpaid)
+		})
+	}
+}
+
+// TestR17_FeaturesOverdueBuckets puts one unpaid invoice in each bucket, at the bucket's edges.
+func TestR17_FeaturesOverdueBuckets(t *testing.T) {
+	tests := []struct {
+		daysPastDue int
+		bucket      risk.Feature
+	}{
+		{-5, risk.OverdueCurrent}, {0, risk.OverdueCurrent}, {1, risk.Overdue1to29}, {29, risk.Overdue1to29},
+		{30, risk.Overdue30to59}, {59, risk.Overdue30to59}, {60, risk.Overdue60to89}, {89, risk.Overdue60to89},
+		{90, risk.Overdue90Plus}, {400, risk.Overdue90Plus},
+	}
+	buckets := []risk.Feature{risk.OverdueCurrent, risk.Overdue1to29, risk.Overdue30to59, risk.Overdue60to89, risk.Overdue90Plus}
+	for _, tc := range tests {
+		t.Run(fmt.Sprint(tc.daysPastDue), func(t *testing.T) {
+			due := featAsOf.AddDate(0, 0, -tc.daysPastDue)
+			issued := due.AddDate(0, 0, -30)
+			if issued.After(featAsOf) {
+				issued = featAsOf
+			}
+			r := featRecords{invoices: []b2bkit.Invoice{featInvoice("I", "O", "123.45", issued, due)}}
+			fs, err := risk.Features(featBuyer, r.history(), featAsOf)
+			require.NoError(t, err)
+			for _, b := range buckets {
+				want := "0"
+				if b == tc.bucket {
+					want = "123.45"
+				}
+				featRequire(t, fs, b, want)
+			}
+			featRequire(t, fs, risk.DaysPastDue, fmt.Sprint(max(0, tc.daysPastDue)))
+		})
+	}
+}
+
+// TestR17_FeaturesDisputeRateAndCreditNotes: credit notes count in the dispute rate over the last 12
+// months and do not settle any invoice.
+func TestR17_FeaturesDisputeRateAndCreditNotes(t *testing.T) {
+	r := featRecords{invoices: []b2bkit.Invoice{
+		featInvoice("I-old", "O0", "1000.00", featDay(2025, time.May, 1), featDay(2025, time.May, 31)),
+		featInvoice("CN-old", "O0", "-500.00", featDay(2025, time.June, 30), featDay(2025, time.June, 30)),
+		featInvoice("I1", "O1", "400.00", featDay(2026, time.March, 1), featDay(2026, time.March, 31)),
+		featInvoice("CN1", "O1", "-40.00", featDay(2026, time.April, 1), featDay(2026, time.April, 1)),
+	}}
+	fs, err := risk.Features(featBuyer, r.history(), featAsOf)
+	require.NoError(t, err)
+	featRequire(t, fs, risk.DisputeRate, "0.1")
+	featRequire(t, fs, risk.Overdue60to89, "400.00") // I1 is 76 days past due, the credit note aside
+}
+
+// TestR17_FeaturesSellersAndCreditDays: sellers, concentration and usual credit days of the last 12 months.
+func TestR17_FeaturesSellersAndCreditDays(t *testing.T) {
+	placed := featDay(2026, time.June, 1)
+	deposit := featOrder("O4", "seller-4", placed, "100.00", b2bkit.DepositBalance(dectest.Dec("0.3"), 60))
+	deposit.Terms.DeliverBy = placed.AddDate(0, 0, 10) // 0.3 x -10 + 0.7 x 60 = 39 days
+	r := featRecords{orders: []b2bkit.Order{
+		featOrder("O-old", "seller-9", featDay(2025, time.June, 1), "10000.00", b2bkit.Net(90)),
+		featOrder("O1", "seller-1", placed, "100.00", b2bkit.Net(30)),
+		featOrder("O2", "seller-2", placed, "100.00", b2bkit.CashOnDelivery()),
+		featOrder("O3", "seller-3", placed, "100.00", b2bkit.Prepaid()),
+		deposit,
+	}}
+	fs, err := risk.Features(featBuyer, r.history(), featAsOf)
+	require.NoError(t, err)
+	featRequire(t, fs, risk.Sellers, "4")
+	featRequire(t, fs, risk.SellerConcentration, "0.25")
+	featRequire(t, fs, risk.UsualCreditDays, "17.25") // (30 + 0 + 0 + 39)/4
+
+	// Orders of more than a year ago only: no seller of the last 12 months.
+	old := featRecords{orders: r.orders[:1]}
+	fs, err = risk.Features(featBuyer, old.history(), featAsOf)
+	require.NoError(t, err)
+	featRequire(t, fs, risk.Sellers, "0")
+	featRequire(t, fs, risk.SellerConcentration, featMissing)
+	featRequire(t, fs, risk.UsualCreditDays, featMissing)
+}
+
+// TestR17_FeaturesOrderValueIsRoundedTotal: fractional quantities and unit prices with more places than the
+// scale add exactly and round once per order.
+func TestR17_FeaturesOrderValueIsRoundedTotal(t *testing.T) {
+	o := featOrder("O", "seller-1", featDay(2026, time.June, 1), "0", b2bkit.Net(30))
+	o.Lines = []b2bkit.OrderLine{
+		{SKU: "A", Quantity: dectest.Dec("2.5"), UnitPrice: dectest.Dec("0.333")}, // 0.8325
+		{SKU: "B", Quantity: dectest.Dec("3"), UnitPrice: dectest.Dec("1.5")},     // 4.5
+		{SKU: "C", Quantity: dectest.Dec("1000000"), UnitPrice: dectest.Dec("0")}, // 0
+	}
+	first := featOrder("first", "seller-1", featDay(2026, time.March, 1), "0.00", b2bkit.Net(30))
+	huge := featOrder("huge", "seller-1", featDay(2026, time.June, 2), "0", b2bkit.Net(30))
+	huge.Lines[0].Quantity = dectest.Dec("0.000000000000000001")
+	huge.Lines[0].UnitPrice = dectest.Dec("1500000000000000000.10") // 1.5000000000000000001 -> 1.50
+	r := featRecords{orders: []b2bkit.Order{first, o, huge}}
+	fs, err := risk.Features(featBuyer, r.history(), featAsOf)
+	require.NoError(t, err)
+	featRequire(t, fs, risk.AvgMonthlyValue3, "2.28") // (5.33 + 1.50) / 3 = 2.2766...
+}
+
+// TestR21_FeaturesKeyPersonLost reads job changes through the JobChanges interface.
+func TestR21_FeaturesKeyPersonLost(t *testing.T) {
+	change := func(at time.Time, from b2bkit.CompanyID, roles ...crm.Role) crm.JobChange {
+		return crm.JobChange{Person: "li-na", At: at, From: from, LostRoles: roles, To: "jade-garden"}
+	}
+	tests := []struct {
+		name    string
+		changes featChanges
+		days    int
+		want    string
+	}{
+		{"decision maker left last week", featChanges{change(featAsOf.AddDate(0, 0, -7), featBuyer, crm.DecisionMaker)}, 0, "1"},
+		{"left 91 days ago", featChanges{change(featAsOf.AddDate(0, 0, -91), featBuyer, crm.Payer)}, 0, "0"},
+		{"left 91 days ago, window 120", featChanges{change(featAsOf.AddDate(0, 0, -91), featBuyer, crm.Payer)}, 120, "1"},
+		{"no buying role", featChanges{change(featAsOf.AddDate(0, 0, -7), featBuyer)}, 0, "0"},
+		{"another company", featChanges{change(featAsOf.AddDate(0, 0, -7), "jade-garden", crm.Payer)}, 0, "0"},
+		{"after asOf", featChanges{change(featAsOf.Add(time.Hour), featBuyer, crm.Payer)}, 0, "0"},
+		{"none", featChanges{}, 0, "0"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := risk.History{People: tc.changes}
+			fs, err := risk.FeaturesContext(context.Background(), featBuyer, h, featAsOf, &risk.FeatureOptions{KeyPersonDays: tc.days})
+			require.NoError(t, err)
+			featRequire(t, fs, risk.KeyPersonLost, tc.want)
+		})
+	}
+}
+
+// TestR21_FeaturesKeyPersonLostFromCRM: *crm.CRM is the People of a history.
+func TestR21_FeaturesKeyPersonLostFromCRM(t *testing.T) {
+	ctx := context.Background()
+	c := crm.New(crm.NewMemoryStore(), nil)
+	_, err := c.AddCompany(ctx, crm.Company{ID: featBuyer, Name: "金锅餐厅", Stage: crm.Repurchasing})
+	require.NoError(t, err)
+	for _, id := range []b2bkit.PersonID{"li-na", "chen"} {
+		_, err = c.AddPerson(ctx, crm.Person{ID: id, Name: string(id)})
+		require.NoError(t, err)
+	}
+	start := featDay(2024, time.January, 1)
+	_, err = c.StartJob(ctx, "li-na", featBuyer, "owner", []crm.Role{crm.DecisionMaker}, start, time.Time{})
+	require.NoError(t, err)
+	_, err = c.StartJob(ctx, "chen", featBuyer, "porter", nil, start, time.Time{})
+	require.NoError(t, err)
+
+	h := risk.History{People: c}
+	fs, err := risk.Features(featBuyer, h, featAsOf)
+	require.NoError(t, err)
+	featRequire(t, fs, risk.KeyPersonLost, "0")
+
+	_, err = c.ChangeJob(ctx, "chen", "jade-garden", "porter", nil, featAsOf.AddDate(0, 0, -20))
+	require.NoError(t, err)
+	fs, err = risk.Features(featBuyer, h, featAsOf)
+	require.NoError(t, err)
+	featRequire(t, fs, risk.KeyPersonLost, "0") // no buying role
+
+	_, err = c.ChangeJob(ctx, "li-na", "jade-garden", "general manager", []crm.Role{crm.DecisionMaker}, featAsOf.AddDate(0, 0, -10))
+	require.NoError(t, err)
+	fs, err = risk.Features(featBuyer, h, featAsOf)
+	require.NoError(t, err)
+	featRequire(t, fs, risk.KeyPersonLost, "1")
+	fs, err = risk.Features(featBuyer, h, featAsOf.AddDate(0, 0, -11)) // before she left
+	require.NoError(t, err)
+	featRequire(t, fs, risk.KeyPersonLost, "0")
+}
+
+// TestR17_FeaturesLocationSetsMonthsAndDays: months and days are read in FeatureOptions.Location. An order
+// at 23:30 UTC on 31 May is in June in Shanghai; an invoice due at 20:00 UTC on 31 May is due on
+// 1 June there.
+func TestR17_FeaturesLocationSetsMonthsAndDays(t *testing.T) {
+	shanghai := time.FixedZone("CST", 8*3600)
+	inShanghai := &risk.FeatureOptions{Location: shanghai}
+	r := featRecords{orders: []b2bkit.Order{
+		featOrder("first", "seller-1", featDay(2025, time.January, 1), "1.00", b2bkit.Net(30)),
+		featOrder("O", "seller-1", time.Date(2026, time.May, 31, 23, 30, 0, 0, time.UTC), "90.00", b2bkit.Net(30)),
+	}}
+	asOf := featDay(2026, time.August, 15) // the last 3 months are June, July, August
+	fs, err := risk.FeaturesContext(context.Background(), featBuyer, r.history(), asOf, nil)
+	require.NoError(t, err)
+	featRequire(t, fs, risk.AvgMonthlyValue3, "0.00")
+	fs, err = risk.FeaturesContext(context.Background(), featBuyer, r.history(), asOf, inShanghai)
+	require.NoError(t, err)
+	featRequire(t, fs, risk.AvgMonthlyValue3, "30.00")
+
+	inv := featRecords{invoices: []b2bkit.Invoice{featInvoice("I", "O", "10.00", featDay(2026, time.May, 1),
+		time.Date(2026, time.May, 31, 20, 0, 0, 0, time.UTC))}}
+	asOf = time.Date(2026, time.June, 1, 7, 45, 0, 0, time.UTC)
+	fs, err = risk.FeaturesContext(context.Background(), featBuyer, inv.history(), asOf, nil)
+	require.NoError(t, err)
+	featRequire(t, fs, risk.DaysPastDue, "1")
+	featRequire(t, fs, risk.Overdue1to29, "10.00")
+	fs, err = risk.FeaturesContext(context.Background(), featBuyer, inv.history(), asOf, inShanghai)
+	require.NoError(t, err)
+	featRequire(t, fs, risk.DaysPastDue, "0")
+	featRequire(t, fs, risk.OverdueCurrent, "10.00")
+	featRequire(t, fs, risk.OnTimeRate, featMissing) // due today there: not judged yet
+}
+
+// TestR17_NoLookAhead: adding records dated after asOf — orders, invoices, payments against any
+// invoice, wallets, job changes — changes no feature.
+func TestR17_NoLookAhead(t *testing.T) {
+	base := featMain()
+	base.people = featChanges{{Person: "wang", At: featDay(2026, time.May, 1), From: featBuyer, LostRoles: []crm.Role{crm.Payer}}}
+	want, err := risk.Features(featBuyer, base.history(), featAsOf)
+	require.NoError(t, err)
+	for seed := range uint64(200) {
+		rng := rand.New(rand.NewPCG(seed, 17))
+		r := base
+		r.orders = append([]b2bkit.Order(nil), base.orders...)
+		r.invoices = append([]b2bkit.Invoice(nil), base.invoices...)
+		r.payments = append([]b2bkit.Payment(nil), base.payments...)
+		r.wallets = append([]risk.Wallet(nil), base.wallets...)
+		changes := append(featChanges(nil), base.people.(featChanges)...)
+		later := func() time.Time {
+			return featAsOf.Add(time.Duration(1+rng.IntN(400*24*60)) * time.Minute)
+		}
+		amount := func() string { return fmt.Sprintf("%d.%02d", 1+rng.IntN(100000), rng.IntN(100)) }
+		numbers := []b2bkit.InvoiceNumber{"I0", "I1", "I2", "I3", "I4", "I5", "I6", "CN1"}
+		for k := range 1 + rng.IntN(30) {
+			switch rng.IntN(5) {
+			case 0:
+				at := later()
+				r.orders = featInsertAt(rng, r.orders, featOrder(b2bkit.OrderID(fmt.Sprint("F", k)), "seller-7", at, amount(), b2bkit.Net(rng.IntN(90))))
+			case 1:
+				at := later()
+				n := b2bkit.InvoiceNumber(fmt.Sprint("FI", k))
+				r.invoices = featInsertAt(rng, r.invoices, featInvoice(n, "O1", amount(), at, at.AddDate(0, 0, rng.IntN(60))))
+				numbers = append(numbers, n)
+			case 2:
+				n := numbers[rng.IntN(len(numbers))]
+				r.payments = featInsertAt(rng, r.payments, featPayment(b2bkit.PaymentID(fmt.Sprint("FP", k)), n, amount(), later()))
+			case 3:
+				r.wallets = featInsertAt(rng, r.wallets, risk.Wallet{Company: featBuyer, Monthly: dectest.Dec(amount()), AsOf: later()})
+			case 4:
+				changes = append(changes, crm.JobChange{Person: "chen", At: later(), From: featBuyer, LostRoles: []crm.Role{crm.User}})
+			}
+		}
+		r.people = changes // later changes come after the earlier one: the list stays oldest first
+		got, err := risk.Features(featBuyer, r.history(), featAsOf)
+		require.NoError(t, err, "seed %d", seed)
+		featRequireSame(t, want, got, seed)
+	}
+}
+
+func featInsertAt[T any](rng *rand.Rand, xs []T, x T) []T {
+	k := rng.IntN(len(xs) + 1)
+	xs = append(xs, x)
+	copy(xs[k+1:], xs[k:])
+	xs[k] = x
+	return xs
+}
+
+// featRequireSame compares two feature sets value by value.
+func featRequireSame(t *testing.T, want, got risk.FeatureSet, seed uint64) {
+	t.Helper()
+	require.Equal(t, len(want.Values), len(got.Values), "seed %d", seed)
+	require.Equal(t, want.Currency, got.Currency, "seed %d", seed)
+	for f, w := range want.Values {
+		g, ok := got.Values[f]
+		require.True(t, ok, "feature %s, seed %d", f, seed)
+		require.Equal(t, w.Missing, g.Missing, "feature %s missing, seed %d", f, seed)
+		dectest.RequireEqual(t, w.Number, g.Number, "feature %s, seed %d", f, seed)
+	}
+}
+
+// TestR17_FeaturesOtherCompaniesAreSkipped: the main history read for another buyer sees only its records.
+func TestR17_FeaturesOtherCompaniesAreSkipped(t *testing.T) {
+	fs, err := risk.Features("jade-garden", featMain().history(), featAsOf)
+	require.NoError(t, err)
+	featRequire(t, fs, risk.TenureMonths, "0")
+	featRequire(t, fs, risk.OnTimeRate, "1") // its invoice, paid by a payment matched by number
+	featRequire(t, fs, risk.Sellers, "1")
+	featRequire(t, fs, risk.Penetration, featMissing) // tenure 0 does not cover 3 months
+}
+
+// TestR17_FailingStreamFailsTheFeatures: a cursor that fails half-way fails the result, with the
+// cause matchable, whichever stream it is.
+func TestR17_FailingStreamFailsTheFeatures(t *testing.T) {
+	m := featMain()
+	tests := []struct {
+		name   string
+		h      risk.History
+		prefix string
+	}{
+		{"orders", risk.History{Orders: featFailing(errFeatCursor, m.orders[:3]...)}, "risk: history.orders: "},
+		{"invoices", risk.History{Invoices: featFailing(errFeatCursor, m.invoices[:3]...)}, "risk: history.invoices: "},
+		{"payments", risk.History{Invoices: featSeq(m.invoices...), Payments: featFailing(errFeatCursor, m.payments[:2]...)}, "risk: history.payments: "},
+		{"wallets", risk.History{Wallets: featFailing[risk.Wallet](errFeatCursor)}, "risk: history.wallets: "},
+		{"people", risk.History{People: featBrokenPeople{err: errFeatCursor}}, "risk: history.people: "},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := risk.Features(featBuyer, tc.h, featAsOf)
+			require.ErrorIs(t, err, errFeatCursor)
+			assert.Equal(t, tc.prefix+errFeatCursor.Error(), err.Error())
+		})
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := risk.FeaturesContext(ctx, featBuyer, m.history(), featAsOf, nil)
+	require.ErrorIs(t, err, context.Canceled)
+}
+
+// TestR17_FeaturesBadInput: every bad input is an error matching ErrInvalid that names the record and field.
+func TestR17_FeaturesBadInput(t *testing.T) {
+	placed := featDay(2026, time.June, 1)
+	good := featOrder("O", "seller-1", placed, "10.00", b2bkit.Net(30))
+	goodInv := featInvoice("I", "O", "10.00", placed, placed.AddDate(0, 0, 30))
+	orderWith := func(change func(*b2bkit.Order)) risk.History {
+		o := good
+		o.Lines = append([]b2bkit.OrderLine(nil), good.Lines...)
+		o.Terms.Payment.Installments = append([]b2bkit.Installment(nil), good.Terms.Payment.Installments...)
+		change(&o)
+		return risk.History{Orders: featSeq(good, o)}
+	}
+	invoiceWith := func(change func(*b2bkit.Invoice)) risk.History {
+		inv := goodInv
+		inv.Number = "I2"
+		change(&inv)
+		return risk.History{Orders: featSeq(good), Invoices: featSeq(goodInv, inv)}
+	}
+	paymentWith := func(change func(*b2bkit.Payment)) risk.History {
+		p := featPayment("P", "I", "1.00", placed)
+		change(&p)
+		return risk.History{Orders: featSeq(good), Invoices: featSeq(goodInv), Payments: featSeq(p)}
+	}
+	tests := []struct {
+		name    string
+		company b2bkit.CompanyID
+		asOf    time.Time
+		opts    *risk.FeatureOptions
+		h       risk.History
+		want    string
+	}{
+		{name: "empty company", company: "", want: "risk: company: must be set"},
+		{name: "zero asOf", asOf: time.Time{}, want: "risk: as_of: must be set"},
+		{name: "bad scale", opts: &risk.FeatureOptions{Scale: -1}, want: "risk: options.scale: must be between 0 and 18"},
+		{name: "bad key person days", opts: &risk.FeatureOptions{KeyPersonDays: -1}, want: "risk: options.key_person_days: must be between 0 and 3660"},
+		{name: "order negative price", h: orderWith(func(o *b2bkit.Order) { o.Lines[0].UnitPrice = dectest.Dec("-1") }),
+			want: "risk: history.orders[1].lines[0].unit_price: must be >= 0"},
+		{name: "order zero quantity", h: orderWith(func(o *b2bkit.Order) { o.Lines[0].Quantity = dectest.Dec("0") }),
+			want: "risk: history.orders[1].lines[0].quantity: must be > 0"},
+		{name: "order without lines", h: orderWith(func(o *b2bkit.Order) { o.Lines = nil }),
+			want: "risk: history.orders[1].lines: must have at least one line"},
+		{name: "order currency", h: orderWith(func(o *b2bkit.Order) { o.Currency = "USD" }),
+			want: "risk: history.orders[1].currency: USD in a history in CNY"},
+		{name: "order without seller", h: orderWith(func(o *b2bkit.Order) { o.Seller = "" }),
+			want: "risk: history.orders[1].seller: must be set"},
+		{name: "order bad terms", h: orderWith(func(o *b2bkit.Order) { o.Terms.Payment.Installments[0].Share = dectest.Dec("0.5") }),
+			want: "risk: history.orders[1].terms.payment.installments: shares sum to 0.5, must sum to exactly 1"},
+		{name: "order delivered too late", h: orderWith(func(o *b2bkit.Order) { o.Terms.DeliverBy = o.Terms.OrderedAt.AddDate(0, 0, 3661) }),
+			want: "risk: history.orders[1].terms.deliver_by: must be at most 3660 days after ordered_at"},
+		{name: "order not placed", h: orderWith(func(o *b2bkit.Order) { o.PlacedAt = time.Time{} }),
+			want: "risk: history.orders[1].placed_at: must be set"},
+		{name: "invoice currency", h: invoiceWith(func(inv *b2bkit.Invoice) { inv.Currency = "USD" }),
+			want: "risk: history.invoices[1].currency: USD in a history in CNY"},
+		{name: "invoice bad currency first", h: risk.History{Invoices: featSeq(func() b2bkit.Invoice { i := goodInv; i.Currency = "cny"; return i }())},
+			want: "risk: history.invoices[0].currency: must be a three-letter ISO 4217 code"},
+		{name: "invoice too precise", h: invoiceWith(func(inv *b2bkit.Invoice) { inv.Amount = dectest.Dec("10.001") }),
+			want: "risk: history.invoices[1].amount: amount 10.001 has more than 2 decimal places"},
+		{name: "invoices overflow", h: invoiceWith(func(inv *b2bkit.Invoice) { inv.Amount = dectest.Dec("92233720368547758.00") }),
+			want: "risk: history.invoices[1].amount: invoice amounts overflow int64 minor units at scale 2"},
+		{name: "invoice zero", h: invoiceWith(func(inv *b2bkit.Invoice) { inv.Amount = dectest.Dec("0") }),
+			want: "risk: history.invoices[1].amount: must not be zero"},
+		{name: "invoice due before issue", h: invoiceWith(func(inv *b2bkit.Invoice) { inv.DueAt = inv.IssuedAt.Add(-time.Hour) }),
+			want: "risk: history.invoices[1].due_at: must not be before issued_at"},
+		{name: "invoice without due date", h: invoiceWith(func(inv *b2bkit.Invoice) { inv.DueAt = time.Time{} }),
+			want: "risk: history.invoices[1].due_at: must be set"},
+		{name: "invoice number twice", h: invoiceWith(func(inv *b2bkit.Invoice) { inv.Number = "I" }),
+			want: "risk: history.invoices[1].number: I is already the number of an invoice of the buyer (record 0)"},
+		{name: "invoice without number", h: invoiceWith(func(inv *b2bkit.Invoice) { inv.Number = "" }),
+			want: "risk: history.invoices[1].number: must be set"},
+		{name: "payment negative", h: paymentWith(func(p *b2bkit.Payment) { p.Amount = dectest.Dec("-5") }),
+			want: "risk: history.payments[0].amount: must be > 0"},
+		{name: "payment too precise", h: paymentWith(func(p *b2bkit.Payment) { p.Amount = dectest.Dec("0.005") }),
+			want: "risk: history.payments[0].amount: amount 0.005 has more than 2 decimal places"},
+		{name: "payment currency", h: paymentWith(func(p *b2bkit.Payment) { p.Currency = "EUR" }),
+			want: "risk: history.payments[0].currency: EUR in a history in CNY"},
+		{name: "payment huge", h: paymentWith(func(p *b2bkit.Payment) { p.Amount = dectest.Dec("1000000000000000000000") }),
+			want: "risk: history.payments[0].amount: amount 1000000000000000000000 does not fit in minor units"},
+		{name: "payment with an exponent", h: paymentWith(func(p *b2bkit.Payment) { p.Amount = dectest.Dec("1e30") }),
+			want: "risk: history.payments[0].amount: must have at most 18 decimal places and an exponent of at most 18"},
+		{name: "payment absurd", h: paymentWith(func(p *b2bkit.Payment) { p.Amount = decimal.New(1, -999999999) }),
+			want: "risk: history.payments[0].amount: must have at most 18 decimal places and an exponent of at most 18"},
+		{name: "wallet not positive", h: risk.History{Wallets: featSeq(risk.Wallet{Company: featBuyer, AsOf: placed})},
+			want: "risk: history.wallets[0].monthly: must be > 0"},
+		{name: "wallet absurd", h: risk.History{Wallets: featSeq(risk.Wallet{Company: featBuyer, AsOf: placed, Monthly: decimal.New(1, -999999999)})},
+			want: "risk: history.wallets[0].monthly: must have at most 18 decimal places and be below 10^18"},
+		{name: "quantity absurd", h: orderWith(func(o *b2bkit.Order) {
+			o.Lines = append(o.Lines, b2bkit.OrderLine{SKU: "X", Quantity: decimal.New(1, -999999999), UnitPrice: dectest.Dec("1")})
+		}), want: "risk: history.orders[1].lines[1].quantity: must have at most 18 decimal places and an exponent of at most 18"},
+		{name: "share absurd", h: orderWith(func(o *b2bkit.Order) {
+			o.Terms.Payment.Installments = []b2bkit.Installment{{Share: decimal.New(1, 999999999), Due: b2bkit.OnDelivery}}
+		}), want: "risk: history.orders[1].terms.payment.installments[0].share: must have at most 18 decimal places and an exponent of at most 18"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			company, asOf := tc.company, tc.asOf
+			if tc.name != "empty company" && company == "" {
+				company = featBuyer
+			}
+			if tc.name != "zero asOf" && asOf.IsZero() {
+				asOf = featAsOf
+			}
+			_, err := risk.FeaturesContext(context.Background(), company, tc.h, asOf, tc.opts)
+			require.ErrorIs(t, err, b2bkit.ErrInvalid)
+			assert.Equal(t, tc.want, err.Error())
+			var fe *b2bkit.FieldError
+			assert.True(t, errors.As(err, &fe), "a *b2bkit.FieldError names the field")
+		})
+	}
+}
+
+// TestR17_FeaturesBadRecordsOfOthersAreNotRead: another buyer's records and records after asOf are skipped
+// unread, even when they would be invalid.
+func TestR17_FeaturesBadRecordsOfOthersAreNotRead(t *testing.T) {
+	bad := featOrder("X", "seller-1", featDay(2026, time.June, 1), "10.00", b2bkit.Net(30))
+	bad.Lines[0].UnitPrice = dectest.Dec("-1")
+	bad.Currency = "USD"
+	other := bad
+	other.Buyer = "jade-garden"
+	future := bad
+	future.PlacedAt = featAsOf.Add(time.Second)
+	orphan := featPayment("P", "I-unknown", "-1", featDay(2026, time.June, 1))
+	fs, err := risk.Features(featBuyer, risk.History{Orders: featSeq(other, future), Payments: featSeq(orphan)}, featAsOf)
+	require.NoError(t, err)
+	featRequire(t, fs, risk.TenureMonths, featMissing)
+}
+
+// TestR17_FeaturesPaymentOrderDoesNotMatter: a host may stream payments in any order (by id, by invoice);
+// the features are those of the payments in date order.
+func TestR17_FeaturesPaymentOrderDoesNotMatter(t *testing.T) {
+	base := featMain()
+	want, err := risk.Features(featBuyer, base.history(), featAsOf)
+	require.NoError(t, err)
+	for seed := range uint64(50) {
+		rng := rand.New(rand.NewPCG(seed, 3))
+		r := base
+		r.payments = append([]b2bkit.Payment(nil), base.payments...)
+		// Split some payments made by asOf in two, a cent paid earlier and the rest when it was, so
+		// invoices have several (paid in full on the same day as before); then shuffle them all.
+		for k := range len(r.payments) {
+			p := r.payments[k]
+			if rng.IntN(2) == 0 || p.Amount.LessThan(dectest.Dec("0.02")) || p.PaidAt.After(featAsOf) {
+				continue
+			}
+			first := p
+			first.ID += "a"
+			first.Amount = dectest.Dec("0.01")
+			first.PaidAt = p.PaidAt.AddDate(0, 0, -rng.IntN(40))
+			r.payments[k].Amount = p.Amount.Sub(first.Amount)
+			r.payments = append(r.payments, first)
+		}
+		rng.Shuffle(len(r.payments), func(i, j int) { r.payments[i], r.payments[j] = r.payments[j], r.payments[i] })
+		got, err := risk.Features(featBuyer, r.history(), featAsOf)
+		require.NoError(t, err)
+		featRequireSame(t, want, got, seed)
+	}
+}
+
+// TestR17_FeaturesManySellers: concentration of twenty equal sellers is 1/20.
+func TestR17_FeaturesManySellers(t *testing.T) {
+	var r featRecords
+	for k := range 20 {
+		r.orders = append(r.orders, featOrder(b2bkit.OrderID(fmt.Sprint("O", k)), b2bkit.CompanyID(fmt.Sprint("seller-", k)),
+			featDay(2026, time.June, 1+k%10), "10.00", b2bkit.Net(10*(k%3))))
+		r.orders = append(r.orders, featOrder(b2bkit.OrderID(fmt.Sprint("P", k)), b2bkit.CompanyID(fmt.Sprint("seller-", k)),
+			featDay(2026, time.May, 1+k%10), "10.00", b2bkit.Net(10*(k%3))))
+	}
+	fs, err := risk.Features(featBuyer, r.history(), featAsOf)
+	require.NoError(t, err)
+	featRequire(t, fs, risk.Sellers, "20")
+	featRequire(t, fs, risk.SellerConcentration, "0.05")
+	featRequire(t, fs, risk.UsualCreditDays, "9.5") // 7 sellers at 0, 7 at 10, 6 at 20 days: 190/20
+}
