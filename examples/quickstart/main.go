@@ -31,6 +31,8 @@ func run(w io.Writer) error {
 		{"A ground-sales campaign (funnel)", showFunnel},
 		{"Priced by its terms (pricing)", showPricing},
 		{"The match log prepares the next trade (matching)", showMatching},
+		{"Credit from the platform's own trades (risk)", showCredit},
+		{"Trade finance: real trades, financed once (risk)", showTradeFinance},
 	}
 	for i, s := range steps {
 		if i > 0 {

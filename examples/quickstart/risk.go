@@ -14,13 +14,13 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// creditBuyer is the restaurant the credit section looks at; its two suppliers sell it rice and oil
-// (east-grain-supply) and vegetables (river-fresh-veg) on net 30.
+// creditBuyer is the restaurant chain the credit section looks at; its two suppliers sell it rice and
+// oil (east-grain-supply) and vegetables (river-fresh-veg) on net 30.
 const creditBuyer b2bkit.CompanyID = "golden-wok-restaurant"
 
-// creditHistory is fifteen months of the restaurant's trades, December 2024 to February 2026: two
-// orders a month, each invoiced on delivery and due 30 days later. It paid on time for a year; the
-// December and January invoices were paid 12 days late, and February's are not due yet.
+// creditHistory is fifteen months of the chain's trades, December 2024 to February 2026: two orders
+// a month, each invoiced on delivery, due 30 days later and paid the day before; February's invoices
+// are not due yet.
 func creditHistory(cst *time.Location) (orders []b2bkit.Order, invoices []b2bkit.Invoice, payments []b2bkit.Payment) {
 	dec := decimal.RequireFromString
 	for m := 0; m < 15; m++ {
@@ -28,11 +28,11 @@ func creditHistory(cst *time.Location) (orders []b2bkit.Order, invoices []b2bkit
 			placed := time.Date(2024, 12+time.Month(m), 3+12*k, 10, 0, 0, 0, cst)
 			id := b2bkit.OrderID(fmt.Sprintf("PO-%s-%d", placed.Format("200601"), k+1))
 			lines := []b2bkit.OrderLine{
-				{SKU: "rice-25kg", Quantity: decimal.NewFromInt(int64(36 + m%4)), UnitPrice: dec("112.50")},
-				{SKU: "peanut-oil-5l", Quantity: decimal.NewFromInt(12), UnitPrice: dec("68.30")},
+				{SKU: "rice-25kg", Quantity: decimal.NewFromInt(int64(150 + 10*(m%4))), UnitPrice: dec("112.50")},
+				{SKU: "peanut-oil-5l", Quantity: decimal.NewFromInt(48), UnitPrice: dec("68.30")},
 			}
 			if k == 1 {
-				lines = []b2bkit.OrderLine{{SKU: "greens-10kg", Quantity: decimal.NewFromInt(int64(50 + 5*(m%3))), UnitPrice: dec("38.00")}}
+				lines = []b2bkit.OrderLine{{SKU: "greens-10kg", Quantity: decimal.NewFromInt(int64(200 + 20*(m%3))), UnitPrice: dec("38.00")}}
 			}
 			o := b2bkit.Order{ID: id, Buyer: creditBuyer, Seller: seller, Lines: lines, Currency: "CNY",
 				Terms:   b2bkit.Terms{Payment: b2bkit.Net(30), OrderedAt: placed, DeliverBy: placed.AddDate(0, 0, 2)},
@@ -41,13 +41,10 @@ func creditHistory(cst *time.Location) (orders []b2bkit.Order, invoices []b2bkit
 				Orders: []b2bkit.OrderID{id}, Amount: b2bkit.Round(o.Total(), 2, b2bkit.HalfUp), Currency: "CNY",
 				IssuedAt: o.Terms.DeliverBy, DueAt: o.Terms.DeliverBy.AddDate(0, 0, 30)}
 			orders, invoices = append(orders, o), append(invoices, inv)
-			paid := inv.DueAt
-			switch {
-			case m == 14:
+			if m == 14 {
 				continue // February 2026: not due yet
-			case m >= 12:
-				paid = paid.AddDate(0, 0, 12)
 			}
+			paid := inv.DueAt.AddDate(0, 0, -1)
 			payments = append(payments, b2bkit.Payment{ID: b2bkit.PaymentID("PAY-" + string(id[3:])), Payer: creditBuyer,
 				Payee: seller, Invoice: inv.Number, Amount: inv.Amount, Currency: "CNY", PaidAt: paid})
 		}
@@ -80,15 +77,18 @@ func keyPersons(ctx context.Context) (*crm.CRM, error) {
 func showCredit(w io.Writer) error {
 	ctx := context.Background()
 	cst := time.FixedZone("CST", 8*3600)
-	asOf := time.Date(2026, 3, 1, 10, 0, 0, 0, cst)
+	asOf := time.Date(2026, 2, 28, 18, 0, 0, 0, cst)
 	orders, invoices, payments := creditHistory(cst)
 	people, err := keyPersons(ctx)
 	if err != nil {
 		return err
 	}
+	// The owner put the chain's monthly purchasing of food at 75,000 when it joined.
+	wallets := []risk.Wallet{{Company: creditBuyer, Monthly: decimal.NewFromInt(75000), Method: "owner interview",
+		AsOf: time.Date(2025, 1, 10, 0, 0, 0, 0, cst)}}
 	history := func() risk.History {
 		return risk.History{Orders: b2bkit.Stream(orders), Invoices: b2bkit.Stream(invoices),
-			Payments: b2bkit.Stream(payments), People: people}
+			Payments: b2bkit.Stream(payments), Wallets: b2bkit.Stream(wallets), People: people}
 	}
 
 	fs, err := risk.FeaturesContext(ctx, creditBuyer, history(), asOf, nil)
@@ -171,7 +171,7 @@ func showOrderChecks(ctx context.Context, w io.Writer, asOf time.Time, limit ris
 		fmt.Fprintf(w, "\norder %s, %s of rice on %s: %s\n", o.ID, o.Lines[0].Quantity, o.Terms.Payment, d.Outcome)
 		fmt.Fprintf(w, "  %s\n", d.Reason)
 		for _, p := range d.Proposals {
-			fmt.Fprintf(w, "  proposal: %-34s credit %10s, priced %s instead of %s\n", p.Payment, p.Credit.StringFixed(2),
+			fmt.Fprintf(w, "  proposal: %-44s credit %10s, priced %s instead of %s\n", p.Payment, p.Credit.StringFixed(2),
 				p.Total.StringFixed(2), d.AsPlaced.Total.StringFixed(2))
 		}
 	}
