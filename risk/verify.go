@@ -1,7 +1,6 @@
 package risk
 
 import (
-	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -172,18 +171,6 @@ func verifyFirst(firsts []int, i int, same func(j int) bool) int {
 		}
 	}
 	return i
-}
-
-// verifyCmp is a.Cmp(b), without rescaling (and allocating) in the common case of equal exponents.
-func verifyCmp(a, b decimal.Decimal) int {
-	if a.Exponent() == b.Exponent() {
-		ca, oka := fastdec.Int64(a)
-		cb, okb := fastdec.Int64(b)
-		if oka && okb {
-			return cmp.Compare(ca, cb)
-		}
-	}
-	return a.Cmp(b)
 }
 
 // verifyInvoiceIndex is the index of the first invoice numbered n, or -1.
