@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"iter"
 	"math"
 	"math/bits"
@@ -237,7 +236,7 @@ type featProjection struct {
 	invoiced, credited int64
 	numbers            []b2bkit.InvoiceNumber // of each invoice
 	billed             [][]b2bkit.OrderID     // orders of each invoice, for the exposure only
-	byNumber           featIndex
+	byNumber           map[b2bkit.InvoiceNumber]int32 // position in numbers
 	payments           []featPayment
 	// disordered says a payment came before an earlier-dated one of the same invoice: settle must
 	// sort them to find the day each invoice was paid in full.
@@ -703,15 +702,19 @@ func (p *featProjection) addInvoice(i int, inv *b2bkit.Invoice) error {
 // indexInvoices indexes the invoices by number, once all are read (so the map is made at its
 // size), and rejects a number used twice.
 func (p *featProjection) indexInvoices() error {
-	if k, j := p.byNumber.build(p.numbers); k >= 0 {
-		return featBad("invoices", int(p.invoices[k].record), b2bkit.Invalid("number",
-			"%s is already the number of an invoice of the buyer (record %d)", b2bkit.Echo(string(p.numbers[k])), p.invoices[j].record))
+	p.byNumber = make(map[b2bkit.InvoiceNumber]int32, len(p.numbers))
+	for k, n := range p.numbers {
+		if j, dup := p.byNumber[n]; dup {
+			return featBad("invoices", int(p.invoices[k].record), b2bkit.Invalid("number",
+				"%s is already the number of an invoice of the buyer (record %d)", b2bkit.Echo(string(n)), p.invoices[j].record))
+		}
+		p.byNumber[n] = int32(k)
 	}
 	return nil
 }
 
 func (p *featProjection) addPayment(i int, pay *b2bkit.Payment) error {
-	k, ok := p.byNumber.find(p.numbers, pay.Invoice)
+	k, ok := p.byNumber[pay.Invoice]
 	if !ok || p.invoices[k].units < 0 {
 		return nil
 	}
@@ -1113,55 +1116,4 @@ func (p *featProjection) punctuality(v map[Feature]Value) {
 	}
 	v[DaysLate3] = late3.value()
 	v[DaysLatePrior9] = late9.value()
-}
-
-// featIndex finds an invoice by its number: an open-addressing hash table of positions in the
-// numbers slice. It holds no pointers and is made once at its size, which a map of strings is not.
-type featIndex struct {
-	seed  maphash.Seed
-	slots []int32 // position+1 in numbers; 0 is an empty slot
-	mask  uint64
-}
-
-// build indexes numbers. It returns -1, -1, or the position of a number used twice and of its
-// first use.
-func (x *featIndex) build(numbers []b2bkit.InvoiceNumber) (dup, first int) {
-	size := 16
-	for size < 2*len(numbers) {
-		size *= 2
-	}
-	x.seed, x.slots, x.mask = maphash.MakeSeed(), make([]int32, size), uint64(size-1)
-	for k, n := range numbers {
-		h := maphash.String(x.seed, string(n)) & x.mask
-		for {
-			s := x.slots[h]
-			if s == 0 {
-				x.slots[h] = int32(k + 1)
-				break
-			}
-			if numbers[s-1] == n {
-				return k, int(s - 1)
-			}
-			h = (h + 1) & x.mask
-		}
-	}
-	return -1, -1
-}
-
-// find returns the position of n in numbers, the slice build indexed.
-func (x *featIndex) find(numbers []b2bkit.InvoiceNumber, n b2bkit.InvoiceNumber) (int32, bool) {
-	if len(x.slots) == 0 {
-		return 0, false
-	}
-	h := maphash.String(x.seed, string(n)) & x.mask
-	for {
-		s := x.slots[h]
-		if s == 0 {
-			return 0, false
-		}
-		if numbers[s-1] == n {
-			return s - 1, true
-		}
-		h = (h + 1) & x.mask
-	}
 }
