@@ -25,18 +25,18 @@ func ToMinor(d decimal.Decimal, scale int32) (int64, error) {
 	shift := scale + d.Exponent() // d = c * 10^exp, so units = c * 10^(exp+scale)
 	v, ok := fastdec.Int64(d)
 	if !ok {
-		return 0, Invalid("", "amount %s does not fit in minor units", Echo(d.String()))
+		return 0, Invalid("", "amount %s does not fit in minor units", EchoDecimal(d))
 	}
 	if shift < 0 {
 		if -shift > MaxScale {
 			if v == 0 {
 				return 0, nil
 			}
-			return 0, Invalid("", "amount %s has more than %d decimal places", Echo(d.String()), scale)
+			return 0, Invalid("", "amount %s has more than %d decimal places", EchoDecimal(d), scale)
 		}
 		p := pow10(-shift)
 		if v%p != 0 {
-			return 0, Invalid("", "amount %s has more than %d decimal places", Echo(d.String()), scale)
+			return 0, Invalid("", "amount %s has more than %d decimal places", EchoDecimal(d), scale)
 		}
 		return v / p, nil
 	}
@@ -44,11 +44,11 @@ func ToMinor(d decimal.Decimal, scale int32) (int64, error) {
 		if v == 0 {
 			return 0, nil
 		}
-		return 0, Invalid("", "amount %s does not fit in minor units", Echo(d.String()))
+		return 0, Invalid("", "amount %s does not fit in minor units", EchoDecimal(d))
 	}
 	u, ok := MulChecked(v, pow10(shift))
 	if !ok {
-		return 0, Invalid("", "amount %s does not fit in minor units", Echo(d.String()))
+		return 0, Invalid("", "amount %s does not fit in minor units", EchoDecimal(d))
 	}
 	return u, nil
 }

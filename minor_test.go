@@ -78,3 +78,17 @@ func TestMinorSumEqualsDecimalSum(t *testing.T) {
 	_, err = over.Total()
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)
 }
+
+// An amount with an absurd exponent is refused with a short message: printing it in full would
+// write a billion digits before the message could be cut.
+func TestToMinorAbsurdExponentGivesAShortError(t *testing.T) {
+	for _, d := range []decimal.Decimal{
+		decimal.New(12345, 1_000_000_000), decimal.New(12345, -1_000_000_000), decimal.New(7, 40),
+	} {
+		_, err := b2bkit.ToMinor(d, 2)
+		require.ErrorIs(t, err, b2bkit.ErrInvalid)
+		assert.Less(t, len(err.Error()), 120, err.Error())
+	}
+	assert.Equal(t, "12345e1000000000", b2bkit.EchoDecimal(decimal.New(12345, 1_000_000_000)))
+	assert.Equal(t, "123.45", b2bkit.EchoDecimal(decimal.New(12345, -2)))
+}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"strconv"
 
 	"github.com/shopspring/decimal"
 )
@@ -78,6 +79,22 @@ func Echo(s string) string {
 		return s
 	}
 	return s[:max] + "..."
+}
+
+// EchoDecimal is Echo for a decimal that came from outside: its text, cut like Echo's, built without
+// expanding an absurd exponent or coefficient. decimal.New(1, 1_000_000_000).String() would write a
+// billion zeros before Echo could cut them; EchoDecimal writes "1e1000000000" instead.
+func EchoDecimal(d decimal.Decimal) string {
+	const maxExp, maxBits = 64, 256
+	exp := d.Exponent()
+	if exp >= -maxExp && exp <= maxExp && d.Coefficient().BitLen() <= maxBits {
+		return Echo(d.String())
+	}
+	c := d.Coefficient()
+	if c.BitLen() > maxBits {
+		return fmt.Sprintf("a number of about %d digits with exponent %d", c.BitLen()*3/10, exp)
+	}
+	return Echo(c.String()) + "e" + strconv.Itoa(int(exp))
 }
 
 // MaxScale is the largest number of decimal places b2bkit rounds or allocates to. Money needs a few;

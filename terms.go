@@ -161,7 +161,7 @@ func (p PaymentTerms) validate() error {
 			sum = sum.Add(in.Share)
 		}
 		if !sum.Equal(one) {
-			errs = append(errs, Invalid("installments", "shares sum to %s, must sum to exactly 1", sum))
+			errs = append(errs, Invalid("installments", "shares sum to %s, must sum to exactly 1", EchoDecimal(sum)))
 		}
 	}
 	return errors.Join(errs...)

@@ -396,7 +396,7 @@ func checkPrepare(c *OrderCheck, opts *CheckOptions) (checkInput, error) {
 	if !ok {
 		t := b2bkit.Round(o.Total(), in.scale, b2bkit.HalfUp)
 		if total, err = b2bkit.ToMinor(t, in.scale); err != nil {
-			return in, b2bkit.Invalid("order.lines", "total %s does not fit in minor units", b2bkit.Echo(t.String()))
+			return in, b2bkit.Invalid("order.lines", "total %s does not fit in minor units", b2bkit.EchoDecimal(t))
 		}
 	}
 	in.total = total

@@ -234,8 +234,8 @@ type featProjection struct {
 	// invoiced and credited are the totals of the invoices and of the credit notes, checked to fit
 	// so that any sum of their parts does.
 	invoiced, credited int64
-	numbers            []b2bkit.InvoiceNumber // of each invoice
-	billed             [][]b2bkit.OrderID     // orders of each invoice, for the exposure only
+	numbers            []b2bkit.InvoiceNumber         // of each invoice
+	billed             [][]b2bkit.OrderID             // orders of each invoice, for the exposure only
 	byNumber           map[b2bkit.InvoiceNumber]int32 // position in numbers
 	payments           []featPayment
 	// disordered says a payment came before an earlier-dated one of the same invoice: settle must

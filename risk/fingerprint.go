@@ -172,7 +172,7 @@ func regCheckInvoice(inv b2bkit.Invoice) error {
 		return fmt.Errorf("risk: %w", b2bkit.InField("invoice", err))
 	}
 	if inv.Amount.Sign() < 0 {
-		return fmt.Errorf("risk: %w", b2bkit.Invalid("invoice.amount", "%s is a credit note, not a receivable", inv.Amount))
+		return fmt.Errorf("risk: %w", b2bkit.Invalid("invoice.amount", "%s is a credit note, not a receivable", b2bkit.EchoDecimal(inv.Amount)))
 	}
 	if !utf8.ValidString(string(inv.Number)) {
 		return fmt.Errorf("risk: %w", b2bkit.Invalid("invoice.number", "not valid UTF-8"))

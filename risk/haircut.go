@@ -75,7 +75,7 @@ func (s HaircutSchedule) Validate() error {
 			if st.Haircut.Sign() < 0 || st.Haircut.Cmp(one) >= 0 {
 				errs = append(errs, b2bkit.Invalid(f+".haircut", "must be at least 0 and below 1"))
 			} else if i > 0 && st.Haircut.Cmp(s.Steps[i-1].Haircut) < 0 {
-				errs = append(errs, b2bkit.Invalid(f+".haircut", "must not be smaller than steps[%d].haircut (%s)", i-1, s.Steps[i-1].Haircut))
+				errs = append(errs, b2bkit.Invalid(f+".haircut", "must not be smaller than steps[%d].haircut (%s)", i-1, b2bkit.EchoDecimal(s.Steps[i-1].Haircut)))
 			}
 		}
 	}

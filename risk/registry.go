@@ -252,7 +252,7 @@ func (r *Receivable) regCheckLife() error {
 		errs = append(errs, b2bkit.Invalid("lender", "%q, but the history's round is with %q", r.Lender, lender))
 	}
 	if !r.Financed.Equal(financed) {
-		errs = append(errs, b2bkit.Invalid("financed", "%s, but the history financed %s", r.Financed, financed))
+		errs = append(errs, b2bkit.Invalid("financed", "%s, but the history financed %s", b2bkit.EchoDecimal(r.Financed), b2bkit.EchoDecimal(financed)))
 	}
 	if r.Version < 0 {
 		errs = append(errs, b2bkit.Invalid("version", "must be >= 0"))
@@ -444,7 +444,7 @@ func (l *Ledger) Confirm(ctx context.Context, fp Fingerprint, lender b2bkit.Comp
 // one that is financed or repaid — for any lender — is a conflict naming the lender that financed it.
 func (l *Ledger) Finance(ctx context.Context, fp Fingerprint, lender b2bkit.CompanyID, amount decimal.Decimal, by string, at time.Time) (Receivable, error) {
 	if amount.Sign() <= 0 {
-		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Invalid("amount", "must be > 0, not %s", amount))
+		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Invalid("amount", "must be > 0, not %s", b2bkit.EchoDecimal(amount)))
 	}
 	return l.regStep(ctx, fp, nil, Transition{To: StateFinanced, Lender: lender, By: by, At: at, Amount: amount})
 }
@@ -524,7 +524,7 @@ func regNext(r Receivable, step Transition) (Receivable, error) {
 	}
 	if step.To == StateFinanced {
 		if step.Amount.GreaterThan(r.Invoice.Amount) {
-			return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Invalid("amount", "%s exceeds the invoice amount %s", step.Amount, r.Invoice.Amount))
+			return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Invalid("amount", "%s exceeds the invoice amount %s", b2bkit.EchoDecimal(step.Amount), b2bkit.EchoDecimal(r.Invoice.Amount)))
 		}
 		r.Financed = step.Amount
 	}

@@ -676,7 +676,7 @@ func (a *Attribute) checkBin(x scoreNum, i int) error {
 	b := &a.Bins[i]
 	if b.Min != nil && (i == 0 || b.Min != a.Bins[i-1].Max) && x.less(*b.Min) ||
 		i == len(a.Bins)-1 && b.Max != nil && !x.less(*b.Max) {
-		return b2bkit.Invalid("", "%s falls in no bin", x.d)
+		return b2bkit.Invalid("", "%s falls in no bin", b2bkit.EchoDecimal(x.d))
 	}
 	return nil
 }

@@ -104,7 +104,7 @@ func verifyValidate(t Trade, errs []error, payInv []int) []error {
 			credited.add(inv.Amount.Neg())
 			if !verifyWithin(Tolerance{}, positive, credited) {
 				errs = append(errs, b2bkit.Invalid(fmt.Sprintf("invoices[%d].amount", i), "credit notes of %s exceed the %s invoiced",
-					credited.value(), positive.value()))
+					b2bkit.EchoDecimal(credited.value()), b2bkit.EchoDecimal(positive.value())))
 			}
 		}
 	}
