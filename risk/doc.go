@@ -7,7 +7,7 @@
 //
 // The credit half follows the way a credit desk works:
 //
-//  1. Features turns a buyer's History — its orders, shipments, invoices and payments as streams
+//  1. Features (FeaturesContext with options) turns a buyer's History — its orders, shipments, invoices and payments as streams
 //     (iter.Seq2[T, error], read once, so a failing database cursor fails the features), its wallet
 //     estimates and its key persons' job changes — into a FeatureSet as of a date: tenure, monthly
 //     volume and its trend and volatility, on-time payment, days past due (逾期) and the overdue
@@ -44,18 +44,21 @@
 //     has a stable code, the record it concerns and the figures on both sides; money paid by anyone but
 //     the buyer, or to anyone but the seller, is one. The verdict says how much the flows support
 //     financing: the least of what was received, invoiced and left unpaid.
-//   - The receivables registry (R19) fingerprints each invoice from its normalised number (case,
-//     spaces and full-width characters do not hide a rewritten number), seller, debtor, amount and due
-//     date, and follows it through offered, confirmed by the debtor (确权), financed and repaid.
-//     Financing what another lender holds is a conflict naming the holder. The rule holds through the
-//     store's own version check, so it holds on any Registry under concurrency; risk/risktest is the
-//     conformance suite an adapter passes, 64 goroutines racing to finance one receivable included.
-//   - Eligibility (R16, R20, 要么做链,要么做货): a trade paid 100% cash against goods (现款现货) has no
-//     financial side; chain finance needs at least two linked trades that agree; goods finance checks,
-//     in this order and stopping at the first failure, that the goods can be valued (判得准: a
-//     reference price from the match log, not a thin market), held (看得住: custody or title) and sold
-//     (卖得掉: how many days such goods take to sell here); the advance is the valuation less a haircut
-//     that grows as liquidity falls.
+//   - The receivables registry (R19): FingerprintOf fingerprints each invoice from its normalised
+//     number (case, spaces, dashes and full-width characters do not hide a rewritten number), seller,
+//     debtor, amount, currency and due date, and a Ledger follows it through offered, confirmed by the
+//     debtor (确权), financed and repaid, each step dated and attributed. Financing what another lender
+//     holds is a conflict naming the holder. The Ledger writes through the Registry's version check,
+//     so the rule holds on any Registry under concurrency; MemoryRegistry is the in-memory default and
+//     risk/risktest the conformance suite an adapter passes, 64 goroutines racing to finance one
+//     receivable included. FinancedOutstanding feeds the exposure.
+//   - Eligibility (R16, R20, 要么做链,要么做货): ReceivableEligibility says a trade paid 100% cash
+//     against goods (现款现货) has no financial side; ChainEligibility needs at least two linked trades
+//     whose goods, quantities and dates agree; GoodsEligibility checks, in this order and stopping at
+//     the first failure, that the goods can be valued (判得准: a reference price from the match log
+//     through a Valuer, which *matching.Book is, not a thin market), held (看得住: custody or title)
+//     and sold (卖得掉: how many days such goods take to sell here); the advance is the valuation less
+//     a haircut that grows as liquidity falls (a HaircutSchedule).
 //
 // # Numbers
 //
