@@ -145,7 +145,7 @@ func (s *HaircutSchedule) UnmarshalJSON(b []byte) error {
 // validates it. Errors match b2bkit.ErrInvalid.
 func LoadHaircutSchedule(r io.Reader) (HaircutSchedule, error) {
 	var s HaircutSchedule
-	if err := verifyLoadJSON(r, &s); err != nil {
+	if err := loadConfig(r, "haircut_schedule", &s); err != nil {
 		return HaircutSchedule{}, err
 	}
 	if err := s.Validate(); err != nil {

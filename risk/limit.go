@@ -136,7 +136,7 @@ func (p *LimitPolicy) UnmarshalJSON(b []byte) error {
 // only through b2bkit.ParseDecimal, and then Validate. Every error matches b2bkit.ErrInvalid.
 func LoadLimitPolicy(r io.Reader) (LimitPolicy, error) {
 	var p LimitPolicy
-	if err := scoreLoadJSON(r, "limit_policy", &p); err != nil {
+	if err := loadConfig(r, "limit_policy", &p); err != nil {
 		return LimitPolicy{}, err
 	}
 	if err := p.Validate(); err != nil {

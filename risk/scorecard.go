@@ -35,8 +35,6 @@ const (
 	scoreMaxPoints = 1e9
 	// scoreStackAttributes is the most attributes Score works on without allocating scratch space.
 	scoreStackAttributes = 32
-	// scoreMaxJSONBytes is the largest scorecard or limit policy document the loaders read.
-	scoreMaxJSONBytes = 1 << 20
 )
 
 // A Scorecard is a credit scorecard for trade credit (赊销评分卡): points every buyer starts with,
@@ -190,7 +188,7 @@ func (b *Bin) UnmarshalJSON(data []byte) error {
 // (one edge), which lets Score skip comparing a value with both.
 func LoadScorecard(r io.Reader) (Scorecard, error) {
 	var s Scorecard
-	if err := scoreLoadJSON(r, "scorecard", &s); err != nil {
+	if err := loadConfig(r, "scorecard", &s); err != nil {
 		return Scorecard{}, err
 	}
 	if err := s.Validate(); err != nil {
@@ -210,24 +208,6 @@ func scoreShareBounds(s Scorecard) {
 			}
 		}
 	}
-}
-
-// scoreLoadJSON reads one JSON document of at most scoreMaxJSONBytes into v, strictly.
-func scoreLoadJSON(r io.Reader, what string, v any) error {
-	if r == nil {
-		return fmt.Errorf("risk: %w", b2bkit.Invalid(what, "no reader"))
-	}
-	data, err := io.ReadAll(io.LimitReader(r, scoreMaxJSONBytes+1))
-	if err != nil {
-		return fmt.Errorf("risk: %w", b2bkit.Invalid(what, "read: %v", err))
-	}
-	if len(data) > scoreMaxJSONBytes {
-		return fmt.Errorf("risk: %w", b2bkit.Invalid(what, "document larger than %d bytes", scoreMaxJSONBytes))
-	}
-	if err := b2bkit.DecodeJSONStrict(data, v); err != nil {
-		return fmt.Errorf("risk: %w", b2bkit.InField(what, err))
-	}
-	return nil
 }
 
 // Validate reports every problem with the card, each naming its field ("scorecard.attributes[2].bins[1].min"):

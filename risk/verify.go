@@ -293,35 +293,17 @@ func (t *Tolerances) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// verifyMaxConfigBytes is the largest JSON document LoadTolerances and LoadHaircutSchedule read.
-const verifyMaxConfigBytes = 1 << 20
-
 // LoadTolerances reads tolerances from JSON (at most 1 MiB; unknown fields rejected) and
 // validates them. Errors match b2bkit.ErrInvalid.
 func LoadTolerances(r io.Reader) (Tolerances, error) {
 	var t Tolerances
-	if err := verifyLoadJSON(r, &t); err != nil {
+	if err := loadConfig(r, "tolerances", &t); err != nil {
 		return Tolerances{}, err
 	}
 	if err := t.Validate(); err != nil {
 		return Tolerances{}, err
 	}
 	return t, nil
-}
-
-// verifyLoadJSON reads one bounded JSON document into v strictly.
-func verifyLoadJSON(r io.Reader, v any) error {
-	data, err := io.ReadAll(io.LimitReader(r, verifyMaxConfigBytes+1))
-	if err != nil {
-		return fmt.Errorf("risk: reading: %w: %w", b2bkit.ErrInvalid, err)
-	}
-	if len(data) > verifyMaxConfigBytes {
-		return fmt.Errorf("risk: %w", b2bkit.Invalid("", "json: document larger than %d bytes", verifyMaxConfigBytes))
-	}
-	if err := b2bkit.DecodeJSONStrict(data, v); err != nil {
-		return fmt.Errorf("risk: %w", err)
-	}
-	return nil
 }
 
 // A Status is what VerifyTrade concluded of a trade.

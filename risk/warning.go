@@ -180,22 +180,12 @@ func (p *WarningPolicy) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// warnMaxPolicyBytes bounds the JSON LoadWarningPolicy reads.
-const warnMaxPolicyBytes = 1 << 20
-
 // LoadWarningPolicy reads a warning policy from JSON, at most 1 MiB, rejecting unknown fields, and
 // validates it. Errors match b2bkit.ErrInvalid and name the field ("warning_policy.volume_ratio").
 func LoadWarningPolicy(r io.Reader) (WarningPolicy, error) {
-	data, err := io.ReadAll(io.LimitReader(r, warnMaxPolicyBytes+1))
-	if err != nil {
-		return WarningPolicy{}, fmt.Errorf("risk: %w", b2bkit.Invalid("warning_policy", "read: %v", err))
-	}
-	if len(data) > warnMaxPolicyBytes {
-		return WarningPolicy{}, fmt.Errorf("risk: %w", b2bkit.Invalid("warning_policy", "larger than %d bytes", warnMaxPolicyBytes))
-	}
 	var p WarningPolicy
-	if err := b2bkit.DecodeJSONStrict(data, &p); err != nil {
-		return WarningPolicy{}, fmt.Errorf("risk: %w", b2bkit.InField("warning_policy", err))
+	if err := loadConfig(r, "warning_policy", &p); err != nil {
+		return WarningPolicy{}, err
 	}
 	if err := p.Validate(); err != nil {
 		return WarningPolicy{}, err

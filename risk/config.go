@@ -1,0 +1,31 @@
+package risk
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/b2bkit/b2bkit"
+)
+
+// maxConfigBytes bounds a configuration document (a scorecard, a limit, warning or haircut policy,
+// tolerances): far more than any real one needs, little enough to read without worry.
+const maxConfigBytes = 1 << 20
+
+// loadConfig reads one JSON document of at most maxConfigBytes into v, strictly (unknown fields and
+// trailing data rejected), naming what it reads in its errors ("scorecard.attributes[0]...").
+func loadConfig(r io.Reader, what string, v any) error {
+	if r == nil {
+		return fmt.Errorf("risk: %w", b2bkit.Invalid(what, "no reader"))
+	}
+	data, err := io.ReadAll(io.LimitReader(r, maxConfigBytes+1))
+	if err != nil {
+		return fmt.Errorf("risk: %w", b2bkit.Invalid(what, "read: %v", err))
+	}
+	if len(data) > maxConfigBytes {
+		return fmt.Errorf("risk: %w", b2bkit.Invalid(what, "document larger than %d bytes", maxConfigBytes))
+	}
+	if err := b2bkit.DecodeJSONStrict(data, v); err != nil {
+		return fmt.Errorf("risk: %w", b2bkit.InField(what, err))
+	}
+	return nil
+}
