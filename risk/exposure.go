@@ -16,10 +16,11 @@ import (
 //   - Unpaid is the sum, over the company's invoices issued by asOf, of the amount less the payments
 //     made against it by asOf, each at least zero; credit notes issued by asOf are then set against
 //     it (the buyer deducts them from what it pays), and it never goes below zero.
-//   - Uninvoiced is the value (Order.Total rounded HalfUp to the scale) of the orders placed by asOf
-//     that no invoice issued by asOf references. Payments reference invoices, not orders, so nothing
-//     paid is set against an uninvoiced order, not even a deposit; an order referenced by any invoice
-//     counts as invoiced in full.
+//   - Uninvoiced is, over the orders placed by asOf, the value (Order.Total rounded HalfUp to the
+//     scale) not yet billed by an invoice issued by asOf: a deposit invoice of 30% leaves 70% of its
+//     order uninvoiced. An invoice's amount is set against the orders it bills in the order it lists
+//     them, each up to what is left of it; credit notes do not unbill an order. Payments reference
+//     invoices, so what was paid shows in Unpaid, never here.
 //   - Financed is as given; Total is the sum of the three.
 //
 // Records are read and checked as Features reads them, with the same errors; Wallets, Shipments and
@@ -46,10 +47,19 @@ func ExposureAt(company b2bkit.CompanyID, h History, financed decimal.Decimal, a
 	}
 	var unpaid, credits, uninvoiced int64
 	ok := true
-	invoiced := make(map[b2bkit.OrderID]struct{}, len(p.invoices))
+	// left is what each order has not been billed for yet.
+	left := make(map[b2bkit.OrderID]int64, len(p.orderRefs))
+	for _, o := range p.orderRefs {
+		if o.id != "" {
+			left[o.id] += o.units // an order's value fits: it was summed checked as it was read
+		}
+	}
 	for k, inv := range p.invoices {
-		for _, id := range p.billed[k] {
-			invoiced[id] = struct{}{}
+		for amount, ids := inv.units, p.billed[k]; amount > 0 && len(ids) > 0; ids = ids[1:] {
+			if l := left[ids[0]]; l > 0 {
+				take := min(l, amount)
+				left[ids[0]], amount = l-take, amount-take
+			}
 		}
 		var fine bool
 		switch {
@@ -67,10 +77,12 @@ func ExposureAt(company b2bkit.CompanyID, h History, financed decimal.Decimal, a
 	}
 	unpaid = max(0, unpaid-credits) // both >= 0: no overflow
 	for _, o := range p.orderRefs {
-		if _, done := invoiced[o.id]; done && o.id != "" {
-			continue
+		units := o.units
+		if o.id != "" {
+			units = left[o.id]
+			delete(left, o.id) // an id used twice counts once, with both orders' value
 		}
-		if uninvoiced, ok = b2bkit.AddChecked(uninvoiced, o.units); !ok {
+		if uninvoiced, ok = b2bkit.AddChecked(uninvoiced, units); !ok {
 			return Exposure{}, featOverflow("history.orders", cfg.scale)
 		}
 	}

@@ -54,6 +54,25 @@ func TestR17_ExposureCases(t *testing.T) {
 				payments: []b2bkit.Payment{featPayment("P1", "I1", "100.00", placed.AddDate(0, 0, 3))},
 			},
 			unpaid: "150.00", uninvoiced: "75.50", financedOut: "100", total: "325.50"},
+		// A 30% deposit invoice of 75.00 on a 250.00 order, paid: the balance of 175.00 is still to be
+		// invoiced, and the buyer owes it.
+		{name: "deposit invoice leaves the balance uninvoiced", financed: "0",
+			r: featRecords{
+				orders:   []b2bkit.Order{featOrder("O1", "seller-1", placed, "250.00", b2bkit.DepositBalance(dectest.Dec("0.3"), 30))},
+				invoices: []b2bkit.Invoice{inv("I1", "O1", "75.00")},
+				payments: []b2bkit.Payment{featPayment("P1", "I1", "75.00", placed)},
+			},
+			unpaid: "0", uninvoiced: "175.00", financedOut: "0", total: "175.00"},
+		// One invoice of 300.00 billing O1 (250.00) and O2 (75.50): O1 in full, 50.00 of O2; a credit
+		// note on O2 does not unbill it. 25.50 of O2 is left.
+		{name: "an invoice of two orders bills them in turn", financed: "0",
+			r: featRecords{
+				orders: []b2bkit.Order{featOrder("O1", "seller-1", placed, "250.00", b2bkit.Net(30)),
+					featOrder("O2", "seller-1", placed, "75.50", b2bkit.Net(30))},
+				invoices: []b2bkit.Invoice{featInvoice2("I1", []b2bkit.OrderID{"O1", "O2"}, "300.00", placed),
+					inv("CN1", "O2", "-10.00")},
+			},
+			unpaid: "290.00", uninvoiced: "25.50", financedOut: "0", total: "315.50"},
 		{name: "overpaid invoice does not offset another", financed: "0",
 			r: featRecords{
 				invoices: []b2bkit.Invoice{inv("I1", "O1", "100.00"), inv("I2", "O2", "100.00")},
@@ -112,4 +131,11 @@ func TestR17_ExposureBadInput(t *testing.T) {
 	}
 	_, err := risk.ExposureAt(featBuyer, risk.History{Invoices: featFailing[b2bkit.Invoice](errFeatCursor)}, dectest.Dec("0"), featAsOf, nil)
 	require.ErrorIs(t, err, errFeatCursor)
+}
+
+// featInvoice2 is an invoice billing several orders, due in 30 days.
+func featInvoice2(n b2bkit.InvoiceNumber, orders []b2bkit.OrderID, amount string, issued time.Time) b2bkit.Invoice {
+	inv := featInvoice(n, orders[0], amount, issued, issued.AddDate(0, 0, 30))
+	inv.Orders = orders
+	return inv
 }
