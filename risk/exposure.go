@@ -11,7 +11,8 @@ import (
 
 // ExposureAt works out what company owes or will owe the platform as of asOf (敞口), from the orders,
 // invoices and payments of its history (nothing dated after asOf) and the financed amount
-// outstanding, which the host knows from its receivables registry:
+// advanced to it and outstanding, which the host knows from its receivables registry
+// (FinancedOutstanding, with the company as the borrower):
 //
 //   - Unpaid is the sum, over the company's invoices issued by asOf, of the amount less the payments
 //     made against it by asOf, each at least zero; credit notes issued by asOf are then set against

@@ -569,29 +569,32 @@ func regVerb(s ReceivableState) string {
 	return "expired"
 }
 
-// FinancedOutstanding is what lenders have advanced against receivables owed by debtor and not yet
-// been repaid: the sum of Financed over its receivables in StateFinanced. It feeds
-// Exposure.Financed. The receivables must share one currency; more than one is an error matching
-// b2bkit.ErrInvalid. Errors of the registry's stream are returned as they are.
-func FinancedOutstanding(ctx context.Context, reg Registry, debtor b2bkit.CompanyID) (decimal.Decimal, error) {
+// FinancedOutstanding is what lenders have advanced to borrower against its receivables and not yet
+// been repaid: the sum of Financed over the receivables it sold (as their seller) in StateFinanced.
+// Receivable finance is with recourse: until the debtor pays the lender, the borrower owes the
+// advance, so it feeds the borrower's Exposure.Financed. The debtor's side is not counted here: what
+// a debtor owes on a financed invoice is already among its unpaid invoices. The receivables must
+// share one currency; more than one is an error matching b2bkit.ErrInvalid. Errors of the registry's
+// stream are returned as they are.
+func FinancedOutstanding(ctx context.Context, reg Registry, borrower b2bkit.CompanyID) (decimal.Decimal, error) {
 	if reg == nil {
 		return decimal.Decimal{}, fmt.Errorf("risk: %w", b2bkit.Invalid("registry", "must not be nil"))
 	}
-	if debtor == "" {
-		return decimal.Decimal{}, fmt.Errorf("risk: %w", b2bkit.Invalid("debtor", "must be set"))
+	if borrower == "" {
+		return decimal.Decimal{}, fmt.Errorf("risk: %w", b2bkit.Invalid("borrower", "must be set"))
 	}
 	total, currency := decimal.Zero, ""
-	for r, err := range reg.Receivables(ctx, debtor) {
+	for r, err := range reg.Receivables(ctx, borrower) {
 		if err != nil {
 			return decimal.Decimal{}, err
 		}
-		if r.Invoice.Buyer != debtor || r.State != StateFinanced {
+		if r.Invoice.Seller != borrower || r.State != StateFinanced {
 			continue
 		}
 		if currency == "" {
 			currency = r.Invoice.Currency
 		} else if r.Invoice.Currency != currency {
-			return decimal.Decimal{}, fmt.Errorf("risk: %w", b2bkit.Invalid("debtor", "%s has financed receivables in %s and %s", debtor, currency, r.Invoice.Currency))
+			return decimal.Decimal{}, fmt.Errorf("risk: %w", b2bkit.Invalid("borrower", "%s has financed receivables in %s and %s", borrower, currency, r.Invoice.Currency))
 		}
 		total = total.Add(r.Financed)
 	}

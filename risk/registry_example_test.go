@@ -46,11 +46,11 @@ func ExampleLedger_Finance() {
 	fmt.Println("conflict:", errors.Is(err, b2bkit.ErrConflict))
 	fmt.Println(strings.Replace(err.Error(), r.Fingerprint.String(), r.Fingerprint.String()[:8]+"…", 1))
 
-	out, _ := risk.FinancedOutstanding(ctx, reg, "SHIPYARD")
-	fmt.Println("financed outstanding on SHIPYARD:", out)
+	out, _ := risk.FinancedOutstanding(ctx, reg, "STEEL-MILL")
+	fmt.Println("STEEL-MILL owes BANK-A until SHIPYARD pays:", out)
 	// Output:
 	// financed by BANK-A: 960000 of 1200000
 	// conflict: true
 	// risk: receivable f50ee0a6…: financed by lender BANK-A: conflict
-	// financed outstanding on SHIPYARD: 960000
+	// STEEL-MILL owes BANK-A until SHIPYARD pays: 960000
 }

@@ -505,21 +505,21 @@ func TestFinancedOutstanding(t *testing.T) {
 		_, err := l.Finance(regCtx, fp, "BANK-A", inv.Amount.Mul(dectest.Dec("0.8")), "officer", regAt(3))
 		require.NoError(t, err)
 	}
-	_, err := risk.FinancedOutstanding(regCtx, reg, "DEBTOR")
-	regRequireInvalid(t, err, "debtor")
+	_, err := risk.FinancedOutstanding(regCtx, reg, "SELLER")
+	regRequireInvalid(t, err, "borrower")
 	assert.ErrorContains(t, err, "CNY")
 	assert.ErrorContains(t, err, "USD")
 
 	_, err = l.Repay(regCtx, regFP(t, other), "bank", regAt(4))
 	require.NoError(t, err)
-	got, err := risk.FinancedOutstanding(regCtx, reg, "DEBTOR")
+	got, err := risk.FinancedOutstanding(regCtx, reg, "SELLER")
 	require.NoError(t, err)
 	dectest.RequireEqual(t, dectest.Dec("1200"), got) // 800 + 400; INV-3 not financed; the USD one repaid
-	got, err = risk.FinancedOutstanding(regCtx, reg, "SELLER")
+	got, err = risk.FinancedOutstanding(regCtx, reg, "DEBTOR")
 	require.NoError(t, err)
-	dectest.RequireEqual(t, decimal.Zero, got, "the seller owes nothing")
+	dectest.RequireEqual(t, decimal.Zero, got, "the debtor's side is in its unpaid invoices, not here")
 
-	_, err = risk.FinancedOutstanding(regCtx, regFailing{}, "DEBTOR")
+	_, err = risk.FinancedOutstanding(regCtx, regFailing{}, "SELLER")
 	require.ErrorIs(t, err, errRegCursor, "a failing stream fails the sum")
 	_, err = risk.FinancedOutstanding(regCtx, nil, "DEBTOR")
 	regRequireInvalid(t, err, "registry")
