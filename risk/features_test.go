@@ -42,8 +42,13 @@ var featAll = []risk.Feature{
 }
 
 // TestR17_FeaturesOfAnEstablishedBuyer checks every feature of the main history against figures
-// worked out by hand (see featMain). Monthly order value, July 2025 .. June 2026:
-// 300 0 300 0 0 0 600 0 0 200 400 300 (sum 2100).
+// worked out by hand (see featMain). As of 15 June 2026 the 12 months run from 16 June 2025 to 15
+// June 2026, month k from the 16th of July 2025+k-1 to the 15th of the next month. Monthly order
+// value, month 0 (16 June - 15 July 2025) .. month 11 (16 May - 15 June 2026):
+// 400 (O0 20 June + O1 10 July) 0 300 (O2 5 Sep) 0 0 0 600 (O3 10 Jan) 0 0 200 (O4 1 Apr)
+// 400 (O5 1 May) 300 (O6 10 June): sum 2200. Invoices are due (and judged) in month 0 (I0 30
+// June), 1 (I1 9 Aug), 3 (I2 5 Oct), 8 (I3 10 March), 10 (I4 1 May) and 11 (I5 10 June); all
+// seven were issued in the 12 months, as was CN1.
 func TestR17_FeaturesOfAnEstablishedBuyer(t *testing.T) {
 	fs, err := risk.Features(featBuyer, featMain().history(), featAsOf)
 	require.NoError(t, err)
@@ -56,29 +61,30 @@ func TestR17_FeaturesOfAnEstablishedBuyer(t *testing.T) {
 		want string
 		why  string
 	}{
-		{risk.TenureMonths, "11", "20 June 2025 to 15 June 2026: 11 whole months"},
+		{risk.TenureMonths, "11", "20 June 2025 to 15 June 2026: 11 whole months (and the first order is in month 0: 12 months covered)"},
 		{risk.AvgMonthlyValue3, "300.00", "(200+400+300)/3"},
 		{risk.AvgMonthlyValue6, "250.00", "(600+0+0+200+400+300)/6"},
-		{risk.AvgMonthlyValue12, "175.00", "2100/12; the June 2025 order is outside"},
-		{risk.Trend, "2.25", "(900/3)/(1200/9)"},
-		{risk.Volatility, "1.1218", "population sd 196.32 / mean 175"},
+		{risk.AvgMonthlyValue12, "183.33", "2200/12 = 183.333..; O0 of 20 June 2025 is inside"},
+		{risk.Trend, "2.0769", "(900/3)/(1300/9) = 2700/1300 = 2.07692.."},
+		{risk.Volatility, "1.1097", "mean 2200/12 = 183.333; variance (400²+300²+600²+200²+400²+300²)/12 - 183.333² " +
+			"= 75000 - 33611.11 = 41388.89; sd 203.4426; 203.4426/183.333 = 1.10969"},
 		{risk.OnTimeRate, "0.2105", "I0 100 + I1 300 on time of 1900 due"},
 		{risk.DaysPastDue, "45", "I4 due 1 May, 150 unpaid"},
-		{risk.WorstDaysPastDue12, "70", "I3 due 10 March paid 19 May"},
+		{risk.WorstDaysPastDue12, "70", "I3 due 10 March paid 19 May; the others 0 (I0, I1), 10, 45, 5"},
 		{risk.DaysLate3, "18.3333", "(200x45 + 400x5)/600"},
-		{risk.DaysLatePrior9, "37.5", "(300x0 + 300x10 + 600x70)/1200"},
+		{risk.DaysLatePrior9, "34.6154", "(100x0 + 300x0 + 300x10 + 600x70)/1300 = 45000/1300 = 34.61538..; I0 is due in month 0"},
 		{risk.OverdueCurrent, "300.00", "I6 not due"},
 		{risk.Overdue1to29, "400.00", "I5 5 days past due; its payment is after asOf"},
 		{risk.Overdue30to59, "150.00", "I4"},
 		{risk.Overdue60to89, "0.00", ""},
 		{risk.Overdue90Plus, "0.00", ""},
-		{risk.DisputeRate, "0.0143", "30/2100"},
+		{risk.DisputeRate, "0.0136", "30/(100+300+300+600+200+400+300) = 30/2200 = 0.013636.."},
 		{risk.Sellers, "2", ""},
-		{risk.SellerConcentration, "0.5011", "(1100² + 1000²)/2100²"},
+		{risk.SellerConcentration, "0.5041", "seller-1 100+300+300+200+300 = 1200, seller-2 1000: (1200² + 1000²)/2200² = 2.44/4.84 = 0.50413.."},
 		{risk.Penetration, "0.3", "900 / (3 x 1000)"},
-		{risk.PenetrationPrior, "0.2", "600 / (3 x 1000)"},
+		{risk.PenetrationPrior, "0.2", "months 6-8 (16 Dec - 15 March): 600 / (3 x 1000)"},
 		{risk.KeyPersonLost, featMissing, "no People"},
-		{risk.UsualCreditDays, "44.2857", "(1100x30 + 1000x60)/2100"},
+		{risk.UsualCreditDays, "43.6364", "(1200x30 + 1000x60)/2200 = 96000/2200 = 43.6363.."},
 	}
 	require.Len(t, tests, len(featAll))
 	for _, tc := range tests {
@@ -267,17 +273,18 @@ func TestR17_FeaturesOverdueBuckets(t *testing.T) {
 }
 
 // TestR17_FeaturesDisputeRateAndCreditNotes: credit notes count in the dispute rate over the last 12
-// months and do not settle any invoice.
+// months (on 15 June 2026, from 16 June 2025 00:00) and do not settle any invoice.
 func TestR17_FeaturesDisputeRateAndCreditNotes(t *testing.T) {
 	r := featRecords{invoices: []b2bkit.Invoice{
 		featInvoice("I-old", "O0", "1000.00", featDay(2025, time.May, 1), featDay(2025, time.May, 31)),
-		featInvoice("CN-old", "O0", "-500.00", featDay(2025, time.June, 30), featDay(2025, time.June, 30)),
+		featInvoice("CN-old", "O0", "-500.00", time.Date(2025, time.June, 15, 23, 59, 59, 0, time.UTC), featDay(2025, time.June, 30)),
+		featInvoice("CN-edge", "O0", "-4.00", time.Date(2025, time.June, 16, 0, 0, 0, 0, time.UTC), featDay(2025, time.June, 30)),
 		featInvoice("I1", "O1", "400.00", featDay(2026, time.March, 1), featDay(2026, time.March, 31)),
 		featInvoice("CN1", "O1", "-40.00", featDay(2026, time.April, 1), featDay(2026, time.April, 1)),
 	}}
 	fs, err := risk.Features(featBuyer, r.history(), featAsOf)
 	require.NoError(t, err)
-	featRequire(t, fs, risk.DisputeRate, "0.1")
+	featRequire(t, fs, risk.DisputeRate, "0.11")     // (4 + 40)/400: CN-old is a second before the 12 months
 	featRequire(t, fs, risk.Overdue60to89, "400.00") // I1 is 76 days past due, the credit note aside
 }
 
@@ -393,28 +400,45 @@ func TestR21_FeaturesKeyPersonLostFromCRM(t *testing.T) {
 	featRequire(t, fs, risk.KeyPersonLost, "0")
 }
 
-// TestR17_FeaturesLocationSetsMonthsAndDays: months and days are read in FeatureOptions.Location. An order
-// at 23:30 UTC on 31 May is in June in Shanghai; an invoice due at 20:00 UTC on 31 May is due on
-// 1 June there.
+// TestR17_FeaturesLocationSetsMonthsAndDays: months and days are read in FeatureOptions.Location.
+// The months end with asOf's day there: at 12:00 UTC on 15 August (20:00 in Shanghai) the last 3
+// months run from 16 May 00:00 in both; an order at 23:30 UTC on 15 May is before them in UTC and
+// at 07:30 on 16 May, inside them, in Shanghai. At 20:00 UTC on 15 August it is 04:00 on 16 August
+// in Shanghai, where the last 3 months run from 17 May: an order at 12:00 UTC (20:00 in Shanghai)
+// on 16 May is inside them in UTC and before them in Shanghai. An invoice due at 20:00 UTC on 31 May
+// is due on 1 June in Shanghai.
 func TestR17_FeaturesLocationSetsMonthsAndDays(t *testing.T) {
 	shanghai := time.FixedZone("CST", 8*3600)
 	inShanghai := &risk.FeatureOptions{Location: shanghai}
-	r := featRecords{orders: []b2bkit.Order{
-		featOrder("first", "seller-1", featDay(2025, time.January, 1), "1.00", b2bkit.Net(30)),
-		featOrder("O", "seller-1", time.Date(2026, time.May, 31, 23, 30, 0, 0, time.UTC), "90.00", b2bkit.Net(30)),
-	}}
-	asOf := featDay(2026, time.August, 15) // the last 3 months are June, July, August
-	fs, err := risk.FeaturesContext(context.Background(), featBuyer, r.history(), asOf, nil)
-	require.NoError(t, err)
-	featRequire(t, fs, risk.AvgMonthlyValue3, "0.00")
-	fs, err = risk.FeaturesContext(context.Background(), featBuyer, r.history(), asOf, inShanghai)
-	require.NoError(t, err)
-	featRequire(t, fs, risk.AvgMonthlyValue3, "30.00")
+	first := featOrder("first", "seller-1", featDay(2025, time.January, 1), "1.00", b2bkit.Net(30))
+	tests := []struct {
+		name       string
+		placed     time.Time
+		asOf       time.Time
+		utc, local string
+	}{
+		// 90/3 where the order is inside the last 3 months, 0 where it is before them.
+		{"order on the first day in Shanghai", time.Date(2026, time.May, 15, 23, 30, 0, 0, time.UTC),
+			featDay(2026, time.August, 15), "0.00", "30.00"},
+		{"asOf's day in Shanghai", featDay(2026, time.May, 16),
+			time.Date(2026, time.August, 15, 20, 0, 0, 0, time.UTC), "30.00", "0.00"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := featRecords{orders: []b2bkit.Order{first, featOrder("O", "seller-1", tc.placed, "90.00", b2bkit.Net(30))}}
+			fs, err := risk.FeaturesContext(context.Background(), featBuyer, r.history(), tc.asOf, nil)
+			require.NoError(t, err)
+			featRequire(t, fs, risk.AvgMonthlyValue3, tc.utc)
+			fs, err = risk.FeaturesContext(context.Background(), featBuyer, r.history(), tc.asOf, inShanghai)
+			require.NoError(t, err)
+			featRequire(t, fs, risk.AvgMonthlyValue3, tc.local)
+		})
+	}
 
 	inv := featRecords{invoices: []b2bkit.Invoice{featInvoice("I", "O", "10.00", featDay(2026, time.May, 1),
 		time.Date(2026, time.May, 31, 20, 0, 0, 0, time.UTC))}}
-	asOf = time.Date(2026, time.June, 1, 7, 45, 0, 0, time.UTC)
-	fs, err = risk.FeaturesContext(context.Background(), featBuyer, inv.history(), asOf, nil)
+	asOf := time.Date(2026, time.June, 1, 7, 45, 0, 0, time.UTC)
+	fs, err := risk.FeaturesContext(context.Background(), featBuyer, inv.history(), asOf, nil)
 	require.NoError(t, err)
 	featRequire(t, fs, risk.DaysPastDue, "1")
 	featRequire(t, fs, risk.Overdue1to29, "10.00")
