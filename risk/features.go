@@ -117,7 +117,12 @@ func Features(company b2bkit.CompanyID, h History, asOf time.Time) (FeatureSet, 
 //     March and the one before from 31 January to 27 February (every month is 28 to 31 days long).
 //     On the last day of a calendar month the months are calendar months: on 31 March the last 3
 //     are January, February and March; on 28 February 2026 (and 29 February 2028) the last is
-//     February. On 1 March the last month is 2 February to 1 March.
+//     February. On 1 March the last month is 2 February to 1 March. A buyer ordering on the same
+//     day of every month up to the 27th, or on the last day of every month, has one order in each
+//     month whatever the day of asOf. One ordering on the 28th can have, on the 28th to the 30th
+//     of a month, two orders in a month from 28 February and none in the month before (starting
+//     the month on 1 March instead would do the same to buyers ordering on the last day, and
+//     pull their last 3 months down): no rule of whole months fits both.
 //   - No look-ahead. Nothing dated after asOf is read: orders by PlacedAt, invoices by IssuedAt,
 //     payments by PaidAt, wallets by AsOf, job changes by At. A payment after asOf does not count as
 //     paid at asOf.
