@@ -299,8 +299,8 @@ func featDay(t time.Time) int32 {
 }
 
 // month is the month of the window t falls in, 0 for the first of the 12 and featWindow-1 for the
-// month up to asOf, or -1 before the window and featWindow after asOf's day. Comparing instants with the months'
-// bounds spares a calendar conversion per record.
+// month up to asOf, or -1 before the window and featWindow after asOf's day. Comparing instants
+// with the months' bounds spares a calendar conversion per record.
 func (p *featProjection) month(t time.Time) int {
 	u := t.Unix() // the bounds are whole seconds: t is before one iff its whole seconds are
 	if u < p.bounds[0] {
