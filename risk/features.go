@@ -22,15 +22,15 @@ type FeatureOptions struct {
 	// KeyPersonDays is the window, in days before asOf, in which a key person leaving sets
 	// KeyPersonLost; 0 means 90.
 	KeyPersonDays int
-	// Location is where calendar months and days are read (the buyer's or the platform's time zone);
-	// nil means asOf's location.
+	// Location is where days, and the months counted back from asOf's day, are read (the buyer's or
+	// the platform's time zone); nil means asOf's location.
 	Location *time.Location
 }
 
 const (
 	featDefaultScale   = 2
 	featDefaultKeyDays = 90
-	// featWindow is the longest window of any feature, in calendar months.
+	// featWindow is the longest window of any feature, in months counted back from asOf's day.
 	featWindow = 12
 	// featShareScale is the scale credit days are summed at in minor units.
 	featShareScale = 12
@@ -108,9 +108,21 @@ func Features(company b2bkit.CompanyID, h History, asOf time.Time) (FeatureSet, 
 //
 // How the history is read, where the Feature constants leave it open:
 //
-//   - Calendar. Months and days are calendar months and days in FeatureOptions.Location (asOf's
-//     location by default). The month of asOf is the last month of every window: "the last 3 months"
-//     on 10 March are January, February and March up to asOf.
+//   - Calendar. Days are calendar days in FeatureOptions.Location (asOf's location by default), and
+//     months are whole months counted back from the end of asOf's day: "the last 3 months" on 10
+//     March run from 11 December 00:00 to the end of 10 March, so a month just begun never reads as
+//     a month without orders, and every window holds the whole of asOf's day and nothing after it.
+//     A month starts on the day of month of the day after asOf or, when its calendar month is
+//     shorter, on that month's last day: on 30 March the last month runs from 28 February to 30
+//     March and the one before from 31 January to 27 February (every month is 28 to 31 days long).
+//     On the last day of a calendar month the months are calendar months: on 31 March the last 3
+//     are January, February and March; on 28 February 2026 (and 29 February 2028) the last is
+//     February. On 1 March the last month is 2 February to 1 March. A buyer ordering on the same
+//     day of every month up to the 27th, or on the last day of every month, has one order in each
+//     month whatever the day of asOf. One ordering on the 28th can have, on the 28th to the 30th
+//     of a month, two orders in a month from 28 February and none in the month before (starting
+//     the month on 1 March instead would do the same to buyers ordering on the last day, and
+//     pull their last 3 months down): no rule of whole months fits both.
 //   - No look-ahead. Nothing dated after asOf is read: orders by PlacedAt, invoices by IssuedAt,
 //     payments by PaidAt, wallets by AsOf, job changes by At. A payment after asOf does not count as
 //     paid at asOf.
@@ -123,19 +135,25 @@ func Features(company b2bkit.CompanyID, h History, asOf time.Time) (FeatureSet, 
 //     times a unit price may have more places); invoice and payment amounts must have at most Scale
 //     places. Everything adds in int64 minor units, checked for overflow.
 //   - Tenure is whole calendar months from the first order to asOf, counted like an age: from 15
-//     January, 15 March is 2 months and 14 March 1. A window of n months is covered when tenure+1 >= n;
-//     an average, a trend, a volatility or a penetration over a window the buyer's tenure does not
-//     cover is missing, not a misleading small number. A buyer without orders has every order
-//     feature missing.
+//     January, 15 March is 2 months and 14 March 1. A window of n months is covered when the first
+//     order falls in its first month or before, which is tenure+1 >= n but around the ends of
+//     months (a first order on 31 December covers the last 3 months on 28 February, whose tenure is
+//     1; one on 28 February does not cover them on 29 April, whose first month is 30 January to 27
+//     February). An average, a trend, a volatility or a penetration over a window the buyer's
+//     history does not cover is missing, not a misleading small number. A buyer without orders has
+//     every order feature missing.
 //   - Trend is the ratio of the exact averages, 3 x (value of the last 3 months) / (value of the 9
 //     before). Volatility is the population standard deviation of the monthly values over their mean,
-//     over min(12, tenure+1) months; missing below 3 months or when the mean is zero.
+//     over the months of the last 12 from the first order's on; missing below 3 months or when the
+//     mean is zero.
 //   - Punctuality. An invoice falls due at the end of its due date: it is judged (on time or late)
 //     once its due date is before asOf's date. It is on time when the payments made by its due date
 //     and by asOf cover its amount. Days late are calendar days from the due date to the date it was
 //     paid in full, or to asOf while it is not; amount-weighted averages of days late are rounded to
-//     RatioScale. The windows of days late and of the worst days past due are the calendar months of
-//     the due dates.
+//     RatioScale. The windows of days late and of the worst days past due are read by due date:
+//     DaysLate3 takes the invoices due in the last 3 months (and judged: due before asOf's day),
+//     DaysLatePrior9 those due in the 9 months before, WorstDaysPastDue12 those due in the last 12.
+//   - The dispute rate is over the invoices and credit notes issued in the last 12 months.
 //   - Credit notes (negative invoices) bill orders, not invoices, so they are not set against any one
 //     invoice: among the features they count only in the dispute rate. ExposureAt sets them against
 //     the unpaid total.
@@ -217,14 +235,14 @@ type featProjection struct {
 	company b2bkit.CompanyID
 	asOf    time.Time
 	asOfDay int32
-	// bounds are the first instants of the 12 months of the window and of the month after it, in
-	// Unix seconds.
+	// bounds are the first instants of the 12 months of the window, counted back from the day after
+	// asOf (featMonthsBefore), and of the day after asOf, in Unix seconds.
 	bounds   [featWindow + 1]int64
 	currency string
 
 	orders    int
 	first     time.Time
-	months    [featWindow]int64 // order value by month; the last is asOf's month
+	months    [featWindow]int64 // order value by month; the last is the month up to asOf
 	total12   int64
 	sellers   featTally[b2bkit.CompanyID]
 	credit    featTally[int64] // credit days in units of 10^-featShareScale -> order value
@@ -253,11 +271,26 @@ type featProjection struct {
 func newFeatProjection(company b2bkit.CompanyID, asOf time.Time, cfg featConfig, exposure bool) *featProjection {
 	local := asOf.In(cfg.loc)
 	p := &featProjection{cfg: cfg, company: company, asOf: asOf, exposure: exposure, asOfDay: featDay(local)}
-	y, m, _ := local.Date()
+	// The months end with asOf's day: on 1 March the last month is 2 February to 1 March, so a
+	// month just begun does not read as a month without orders.
+	y, m, d := local.Date()
 	for k := range p.bounds {
-		p.bounds[k] = time.Date(y, m+time.Month(k-featWindow+1), 1, 0, 0, 0, 0, cfg.loc).Unix()
+		p.bounds[k] = featMonthsBefore(y, m, d, featWindow-k, cfg.loc).Unix()
 	}
 	return p
+}
+
+// featMonthsBefore is the first instant (midnight in loc) of the day n whole months before the day
+// after y-m-d, the day of month clamped to the length of its month: with n = 0 it is the start of
+// the day after y-m-d, and one month before the day after 30 March (31 March) is 28 February, not 3
+// March. Counted back from the day after the last of a month, the months are calendar months.
+func featMonthsBefore(y int, m time.Month, d, n int, loc *time.Location) time.Time {
+	y, m, d = time.Date(y, m, d+1, 12, 0, 0, 0, time.UTC).Date() // the day after, normalised
+	first := time.Date(y, m-time.Month(n), 1, 12, 0, 0, 0, time.UTC)
+	// The length of first's month is the day before the first of the next month.
+	days := first.AddDate(0, 1, -1).Day()
+	y, m, _ = first.Date()
+	return time.Date(y, m, min(d, days), 0, 0, 0, 0, loc)
 }
 
 // featDay is b2bkit.CalendarDay(t), kept within ±featDayLimit (about 1.5 million years).
@@ -265,9 +298,9 @@ func featDay(t time.Time) int32 {
 	return int32(min(max(b2bkit.CalendarDay(t), -featDayLimit), featDayLimit))
 }
 
-// month is the month of the window t falls in, 0 for the first of the 12 and featWindow-1 for
-// asOf's, or -1 before the window and featWindow after it. Comparing instants with the months'
-// bounds spares a calendar conversion per record.
+// month is the month of the window t falls in, 0 for the first of the 12 and featWindow-1 for the
+// month up to asOf, or -1 before the window and featWindow after asOf's day. Comparing instants
+// with the months' bounds spares a calendar conversion per record.
 func (p *featProjection) month(t time.Time) int {
 	u := t.Unix() // the bounds are whole seconds: t is before one iff its whole seconds are
 	if u < p.bounds[0] {
@@ -829,6 +862,16 @@ func (p *featProjection) tenure() int {
 	return max(n, 0)
 }
 
+// span is how many months of the window the history covers: the months from the one of the first
+// order to the month up to asOf, featWindow when the first order is before the window, 0 without
+// orders. A window of n months is covered when span >= n.
+func (p *featProjection) span() int {
+	if p.orders == 0 {
+		return 0
+	}
+	return featWindow - max(p.month(p.first), 0) // the first order is not after asOf
+}
+
 // money is units minor units at the history's scale.
 func (p *featProjection) money(units int64) decimal.Decimal {
 	return b2bkit.FromMinor(units, p.cfg.scale)
@@ -868,7 +911,9 @@ func featQuo(num int64, mul uint64, den int64, places int32) decimal.Decimal {
 	return b2bkit.Round(n.DivRound(decimal.NewFromInt(den), places), places, b2bkit.HalfUp)
 }
 
-// window is the order value of the last n months (n <= featWindow) ending m months before asOf's.
+// window is the order value of n consecutive months of the window (n+before <= featWindow), the
+// last of them before months before the month up to asOf: window(3, 0) is the last 3 months and
+// window(9, 3) the 9 before them.
 func (p *featProjection) window(n, before int) int64 {
 	var s int64
 	for _, v := range p.months[featWindow-before-n : featWindow-before] {
@@ -887,14 +932,13 @@ func (p *featProjection) features() (FeatureSet, error) {
 	whole := func(n int64) Value { return Value{Number: decimal.NewFromInt(n)} }
 
 	// Volume, tenure and trend.
-	tenure := -1
+	span := p.span()
 	if p.orders > 0 {
-		tenure = p.tenure()
-		v[TenureMonths] = whole(int64(tenure))
+		v[TenureMonths] = whole(int64(p.tenure()))
 	} else {
 		v[TenureMonths] = missing
 	}
-	covered := func(n int) bool { return tenure >= 0 && tenure+1 >= n }
+	covered := func(n int) bool { return span >= n }
 	for _, w := range []struct {
 		f Feature
 		n int
@@ -912,7 +956,7 @@ func (p *featProjection) features() (FeatureSet, error) {
 	} else {
 		v[Trend] = missing
 	}
-	v[Volatility] = p.volatility(tenure)
+	v[Volatility] = p.volatility(span)
 
 	p.punctuality(v)
 
@@ -982,11 +1026,10 @@ func featOverflow(field string, scale int32) error {
 	return fmt.Errorf("risk: %w", b2bkit.Invalid(field, "amounts overflow int64 minor units at scale %d", scale))
 }
 
-// volatility is the coefficient of variation of the monthly order values over min(12, tenure+1)
-// months, or missing below 3 months or with a zero mean.
-func (p *featProjection) volatility(tenure int) Value {
-	n := min(featWindow, tenure+1)
-	if tenure < 0 || n < 3 {
+// volatility is the coefficient of variation of the monthly order values over the last n months,
+// or missing below 3 months or with a zero mean.
+func (p *featProjection) volatility(n int) Value {
+	if n < 3 {
 		return Value{Missing: true}
 	}
 	months := p.months[featWindow-n:]

@@ -75,8 +75,8 @@ func (r featRecords) history() risk.History {
 		Payments: featSeq(r.payments...), Wallets: featSeq(r.wallets...), People: r.people}
 }
 
-// featAsOf is the date the main history is read at: 15 June 2026, so June 2026 is the last month
-// of every window and July 2025 the first of the 12.
+// featAsOf is the date the main history is read at: 15 June 2026, so the last month of every window
+// runs from 16 May to 15 June 2026 and the first of the 12 from 16 June to 15 July 2025.
 var featAsOf = featDay(2026, time.June, 15)
 
 // featMain is a buyer of a year's standing with two sellers, late payments and a credit note. The

@@ -42,8 +42,13 @@ var featAll = []risk.Feature{
 }
 
 // TestR17_FeaturesOfAnEstablishedBuyer checks every feature of the main history against figures
-// worked out by hand (see featMain). Monthly order value, July 2025 .. June 2026:
-// 300 0 300 0 0 0 600 0 0 200 400 300 (sum 2100).
+// worked out by hand (see featMain). As of 15 June 2026 the 12 months run from 16 June 2025 to 15
+// June 2026, month k from the 16th of July 2025+k-1 to the 15th of the next month. Monthly order
+// value, month 0 (16 June - 15 July 2025) .. month 11 (16 May - 15 June 2026):
+// 400 (O0 20 June + O1 10 July) 0 300 (O2 5 Sep) 0 0 0 600 (O3 10 Jan) 0 0 200 (O4 1 Apr)
+// 400 (O5 1 May) 300 (O6 10 June): sum 2200. Invoices are due (and judged) in month 0 (I0 30
+// June), 1 (I1 9 Aug), 3 (I2 5 Oct), 8 (I3 10 March), 10 (I4 1 May) and 11 (I5 10 June); all
+// seven were issued in the 12 months, as was CN1.
 func TestR17_FeaturesOfAnEstablishedBuyer(t *testing.T) {
 	fs, err := risk.Features(featBuyer, featMain().history(), featAsOf)
 	require.NoError(t, err)
@@ -56,29 +61,30 @@ func TestR17_FeaturesOfAnEstablishedBuyer(t *testing.T) {
 		want string
 		why  string
 	}{
-		{risk.TenureMonths, "11", "20 June 2025 to 15 June 2026: 11 whole months"},
+		{risk.TenureMonths, "11", "20 June 2025 to 15 June 2026: 11 whole months (and the first order is in month 0: 12 months covered)"},
 		{risk.AvgMonthlyValue3, "300.00", "(200+400+300)/3"},
 		{risk.AvgMonthlyValue6, "250.00", "(600+0+0+200+400+300)/6"},
-		{risk.AvgMonthlyValue12, "175.00", "2100/12; the June 2025 order is outside"},
-		{risk.Trend, "2.25", "(900/3)/(1200/9)"},
-		{risk.Volatility, "1.1218", "population sd 196.32 / mean 175"},
+		{risk.AvgMonthlyValue12, "183.33", "2200/12 = 183.333..; O0 of 20 June 2025 is inside"},
+		{risk.Trend, "2.0769", "(900/3)/(1300/9) = 2700/1300 = 2.07692.."},
+		{risk.Volatility, "1.1097", "mean 2200/12 = 183.333; variance (400²+300²+600²+200²+400²+300²)/12 - 183.333² " +
+			"= 75000 - 33611.11 = 41388.89; sd 203.4426; 203.4426/183.333 = 1.10969"},
 		{risk.OnTimeRate, "0.2105", "I0 100 + I1 300 on time of 1900 due"},
 		{risk.DaysPastDue, "45", "I4 due 1 May, 150 unpaid"},
-		{risk.WorstDaysPastDue12, "70", "I3 due 10 March paid 19 May"},
+		{risk.WorstDaysPastDue12, "70", "I3 due 10 March paid 19 May; the others 0 (I0, I1), 10, 45, 5"},
 		{risk.DaysLate3, "18.3333", "(200x45 + 400x5)/600"},
-		{risk.DaysLatePrior9, "37.5", "(300x0 + 300x10 + 600x70)/1200"},
+		{risk.DaysLatePrior9, "34.6154", "(100x0 + 300x0 + 300x10 + 600x70)/1300 = 45000/1300 = 34.61538..; I0 is due in month 0"},
 		{risk.OverdueCurrent, "300.00", "I6 not due"},
 		{risk.Overdue1to29, "400.00", "I5 5 days past due; its payment is after asOf"},
 		{risk.Overdue30to59, "150.00", "I4"},
 		{risk.Overdue60to89, "0.00", ""},
 		{risk.Overdue90Plus, "0.00", ""},
-		{risk.DisputeRate, "0.0143", "30/2100"},
+		{risk.DisputeRate, "0.0136", "30/(100+300+300+600+200+400+300) = 30/2200 = 0.013636.."},
 		{risk.Sellers, "2", ""},
-		{risk.SellerConcentration, "0.5011", "(1100² + 1000²)/2100²"},
+		{risk.SellerConcentration, "0.5041", "seller-1 100+300+300+200+300 = 1200, seller-2 1000: (1200² + 1000²)/2200² = 2.44/4.84 = 0.50413.."},
 		{risk.Penetration, "0.3", "900 / (3 x 1000)"},
-		{risk.PenetrationPrior, "0.2", "600 / (3 x 1000)"},
+		{risk.PenetrationPrior, "0.2", "months 6-8 (16 Dec - 15 March): 600 / (3 x 1000)"},
 		{risk.KeyPersonLost, featMissing, "no People"},
-		{risk.UsualCreditDays, "44.2857", "(1100x30 + 1000x60)/2100"},
+		{risk.UsualCreditDays, "43.6364", "(1200x30 + 1000x60)/2200 = 96000/2200 = 43.6363.."},
 	}
 	require.Len(t, tests, len(featAll))
 	for _, tc := range tests {
@@ -117,7 +123,8 @@ func TestR17_NewBuyerHasMissingNotZeroFeatures(t *testing.T) {
 }
 
 // TestR17_FeaturesTenureAndWindowCoverage: tenure counts whole months like an age, and a window longer
-// than tenure+1 months is missing.
+// than tenure+1 months is missing. As of 15 June the months start on the 16th: a first order on 15
+// April is in the first of the last 3 months (16 March - 15 April), one on 16 April in the second.
 func TestR17_FeaturesTenureAndWindowCoverage(t *testing.T) {
 	tests := []struct {
 		first              time.Time
@@ -148,6 +155,46 @@ func TestR17_FeaturesTenureAndWindowCoverage(t *testing.T) {
 			} else {
 				featRequire(t, fs, risk.Trend, "1")
 			}
+		})
+	}
+}
+
+// TestR17_FeaturesCoverageAtMonthEnds: a window is covered when the first order falls in its first
+// month, which at the ends of months is not quite tenure+1 >= n. Orders of 100.00 at noon.
+func TestR17_FeaturesCoverageAtMonthEnds(t *testing.T) {
+	tests := []struct {
+		name                     string
+		asOf                     time.Time
+		orders                   []time.Time
+		tenure, avg3, volatility string
+	}{
+		// On 28 February the months are calendar months: December, January and February hold one
+		// order each, the first in the window's first month. Tenure 31 December -> 28 February is 1.
+		{"first order on 31 December, as of 28 February", featDay(2026, time.February, 28),
+			[]time.Time{featDay(2025, time.December, 31), featDay(2026, time.January, 31), featDay(2026, time.February, 28)},
+			"1", "100.00", "0"}, // 300/3; months 100, 100, 100
+		// On 29 April the last 3 months start on 30 January, 28 February (clamped) and 30 March:
+		// the first order is in the second of them. Tenure 28 February -> 29 April is 2.
+		{"first order on 28 February, as of 29 April", featDay(2026, time.April, 29),
+			[]time.Time{featDay(2026, time.February, 28), featDay(2026, time.March, 28), featDay(2026, time.April, 28)},
+			"2", featMissing, featMissing},
+		// The same orders on 30 April, calendar months: February is the first of the last 3.
+		{"first order on 28 February, as of 30 April", featDay(2026, time.April, 30),
+			[]time.Time{featDay(2026, time.February, 28), featDay(2026, time.March, 28), featDay(2026, time.April, 28)},
+			"2", "100.00", "0"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var r featRecords
+			for _, d := range tc.orders {
+				r.orders = append(r.orders, featOrder(b2bkit.OrderID(d.Format(time.DateOnly)), "seller-1", d, "100.00", b2bkit.Net(30)))
+			}
+			fs, err := risk.Features(featBuyer, r.history(), tc.asOf)
+			require.NoError(t, err)
+			featRequire(t, fs, risk.TenureMonths, tc.tenure)
+			featRequire(t, fs, risk.AvgMonthlyValue3, tc.avg3)
+			featRequire(t, fs, risk.Volatility, tc.volatility)
+			featRequire(t, fs, risk.AvgMonthlyValue6, featMissing)
 		})
 	}
 }
@@ -267,17 +314,18 @@ func TestR17_FeaturesOverdueBuckets(t *testing.T) {
 }
 
 // TestR17_FeaturesDisputeRateAndCreditNotes: credit notes count in the dispute rate over the last 12
-// months and do not settle any invoice.
+// months (on 15 June 2026, from 16 June 2025 00:00) and do not settle any invoice.
 func TestR17_FeaturesDisputeRateAndCreditNotes(t *testing.T) {
 	r := featRecords{invoices: []b2bkit.Invoice{
 		featInvoice("I-old", "O0", "1000.00", featDay(2025, time.May, 1), featDay(2025, time.May, 31)),
-		featInvoice("CN-old", "O0", "-500.00", featDay(2025, time.June, 30), featDay(2025, time.June, 30)),
+		featInvoice("CN-old", "O0", "-500.00", time.Date(2025, time.June, 15, 23, 59, 59, 0, time.UTC), featDay(2025, time.June, 30)),
+		featInvoice("CN-edge", "O0", "-4.00", time.Date(2025, time.June, 16, 0, 0, 0, 0, time.UTC), featDay(2025, time.June, 30)),
 		featInvoice("I1", "O1", "400.00", featDay(2026, time.March, 1), featDay(2026, time.March, 31)),
 		featInvoice("CN1", "O1", "-40.00", featDay(2026, time.April, 1), featDay(2026, time.April, 1)),
 	}}
 	fs, err := risk.Features(featBuyer, r.history(), featAsOf)
 	require.NoError(t, err)
-	featRequire(t, fs, risk.DisputeRate, "0.1")
+	featRequire(t, fs, risk.DisputeRate, "0.11")     // (4 + 40)/400: CN-old is a second before the 12 months
 	featRequire(t, fs, risk.Overdue60to89, "400.00") // I1 is 76 days past due, the credit note aside
 }
 
@@ -393,28 +441,45 @@ func TestR21_FeaturesKeyPersonLostFromCRM(t *testing.T) {
 	featRequire(t, fs, risk.KeyPersonLost, "0")
 }
 
-// TestR17_FeaturesLocationSetsMonthsAndDays: months and days are read in FeatureOptions.Location. An order
-// at 23:30 UTC on 31 May is in June in Shanghai; an invoice due at 20:00 UTC on 31 May is due on
-// 1 June there.
+// TestR17_FeaturesLocationSetsMonthsAndDays: months and days are read in FeatureOptions.Location.
+// The months end with asOf's day there: at 12:00 UTC on 15 August (20:00 in Shanghai) the last 3
+// months run from 16 May 00:00 in both; an order at 23:30 UTC on 15 May is before them in UTC and
+// at 07:30 on 16 May, inside them, in Shanghai. At 20:00 UTC on 15 August it is 04:00 on 16 August
+// in Shanghai, where the last 3 months run from 17 May: an order at 12:00 UTC (20:00 in Shanghai)
+// on 16 May is inside them in UTC and before them in Shanghai. An invoice due at 20:00 UTC on 31 May
+// is due on 1 June in Shanghai.
 func TestR17_FeaturesLocationSetsMonthsAndDays(t *testing.T) {
 	shanghai := time.FixedZone("CST", 8*3600)
 	inShanghai := &risk.FeatureOptions{Location: shanghai}
-	r := featRecords{orders: []b2bkit.Order{
-		featOrder("first", "seller-1", featDay(2025, time.January, 1), "1.00", b2bkit.Net(30)),
-		featOrder("O", "seller-1", time.Date(2026, time.May, 31, 23, 30, 0, 0, time.UTC), "90.00", b2bkit.Net(30)),
-	}}
-	asOf := featDay(2026, time.August, 15) // the last 3 months are June, July, August
-	fs, err := risk.FeaturesContext(context.Background(), featBuyer, r.history(), asOf, nil)
-	require.NoError(t, err)
-	featRequire(t, fs, risk.AvgMonthlyValue3, "0.00")
-	fs, err = risk.FeaturesContext(context.Background(), featBuyer, r.history(), asOf, inShanghai)
-	require.NoError(t, err)
-	featRequire(t, fs, risk.AvgMonthlyValue3, "30.00")
+	first := featOrder("first", "seller-1", featDay(2025, time.January, 1), "1.00", b2bkit.Net(30))
+	tests := []struct {
+		name       string
+		placed     time.Time
+		asOf       time.Time
+		utc, local string
+	}{
+		// 90/3 where the order is inside the last 3 months, 0 where it is before them.
+		{"order on the first day in Shanghai", time.Date(2026, time.May, 15, 23, 30, 0, 0, time.UTC),
+			featDay(2026, time.August, 15), "0.00", "30.00"},
+		{"asOf's day in Shanghai", featDay(2026, time.May, 16),
+			time.Date(2026, time.August, 15, 20, 0, 0, 0, time.UTC), "30.00", "0.00"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := featRecords{orders: []b2bkit.Order{first, featOrder("O", "seller-1", tc.placed, "90.00", b2bkit.Net(30))}}
+			fs, err := risk.FeaturesContext(context.Background(), featBuyer, r.history(), tc.asOf, nil)
+			require.NoError(t, err)
+			featRequire(t, fs, risk.AvgMonthlyValue3, tc.utc)
+			fs, err = risk.FeaturesContext(context.Background(), featBuyer, r.history(), tc.asOf, inShanghai)
+			require.NoError(t, err)
+			featRequire(t, fs, risk.AvgMonthlyValue3, tc.local)
+		})
+	}
 
 	inv := featRecords{invoices: []b2bkit.Invoice{featInvoice("I", "O", "10.00", featDay(2026, time.May, 1),
 		time.Date(2026, time.May, 31, 20, 0, 0, 0, time.UTC))}}
-	asOf = time.Date(2026, time.June, 1, 7, 45, 0, 0, time.UTC)
-	fs, err = risk.FeaturesContext(context.Background(), featBuyer, inv.history(), asOf, nil)
+	asOf := time.Date(2026, time.June, 1, 7, 45, 0, 0, time.UTC)
+	fs, err := risk.FeaturesContext(context.Background(), featBuyer, inv.history(), asOf, nil)
 	require.NoError(t, err)
 	featRequire(t, fs, risk.DaysPastDue, "1")
 	featRequire(t, fs, risk.Overdue1to29, "10.00")
@@ -702,4 +767,203 @@ func TestR17_FeaturesManySellers(t *testing.T) {
 	featRequire(t, fs, risk.Sellers, "20")
 	featRequire(t, fs, risk.SellerConcentration, "0.05")
 	featRequire(t, fs, risk.UsualCreditDays, "9.5") // 7 sellers at 0, 7 at 10, 6 at 20 days: 190/20
+}
+
+// TestR17_FeaturesMonthJustBegun: a buyer ordering the same every month is steady on the first day
+// of a month too. 15 orders of 100.00, one a month, on the 1st, the 15th or the 28th at 10:00 UTC,
+// the last on or before asOf, the 1st of each month of 2026 at 18:00 UTC. The months end with
+// asOf's day: on 1 March the last runs from 2 February to 1 March and month k from the 2nd to the
+// 1st, so each of the 12 holds exactly one order (the 1st of its second calendar month, or the
+// 15th or 28th of its first): every month is 100.00, avg_monthly_value_3m = 300/3 = 100.00,
+// avg_monthly_value_12m = 1200/12 = 100.00, the trend 3 x 300 / 900 = 1 and the volatility 0.
+// Tenure is 14 months (the first order is the 1st of the month 14 months before, or the 15th or
+// 28th of the month 15 before), the 12 months covered. No early warning is raised. (Calendar
+// months, with asOf's month last, read 2 or 1 orders in the last 3 months: a trend of 0.67.)
+func TestR17_FeaturesMonthJustBegun(t *testing.T) {
+	for _, day := range []int{1, 15, 28} {
+		for m := time.January; m <= time.December; m++ {
+			asOf := time.Date(2026, m, 1, 18, 0, 0, 0, time.UTC)
+			last := 0 // months from asOf's month back to the last order's
+			if day > 1 {
+				last = 1
+			}
+			var r featRecords
+			for k := last; k < last+15; k++ {
+				placed := time.Date(2026, m-time.Month(k), day, 10, 0, 0, 0, time.UTC)
+				r.orders = append(r.orders, featOrder(b2bkit.OrderID(placed.Format(time.DateOnly)), "seller-1", placed, "100.00", b2bkit.Net(30)))
+			}
+			t.Run(fmt.Sprintf("orders on the %d, as of %s", day, asOf.Format(time.DateOnly)), func(t *testing.T) {
+				fs, err := risk.Features(featBuyer, r.history(), asOf)
+				require.NoError(t, err)
+				featRequire(t, fs, risk.TenureMonths, "14")
+				featRequire(t, fs, risk.AvgMonthlyValue3, "100.00")
+				featRequire(t, fs, risk.AvgMonthlyValue6, "100.00")
+				featRequire(t, fs, risk.AvgMonthlyValue12, "100.00")
+				featRequire(t, fs, risk.Trend, "1")
+				featRequire(t, fs, risk.Volatility, "0")
+				warnings, err := risk.Warnings(fs, nil)
+				require.NoError(t, err)
+				assert.Empty(t, warnings)
+			})
+		}
+	}
+}
+
+// TestR17_FeaturesMonthsAtMonthEnds pins the 12 months of the window to the second, at the ends of
+// months. Each case lists, worked out by hand, the first days of the 12 months and the day after
+// asOf: the day after asOf less 12, 11, .. 0 whole months, the day of month clamped to the length
+// of a shorter month (one month before 31 March is 28 February, not 3 March). asOf is the last
+// second of its day. An order of 100.00 is placed at the first and at the last second of every
+// month, and one a second before the first month (the first order, outside the window): each month
+// holds 200.00 only if every bound is right to the second, so avg_monthly_value_3m, 6m and 12m are
+// 200.00, the trend 1 and the volatility 0. Two unpaid invoices of 100.00 fall due (at noon) on the
+// first day of the last 3 months and on the day before: days_late_3m is the days from the first to
+// asOf's day, days_late_prior_9m one more.
+func TestR17_FeaturesMonthsAtMonthEnds(t *testing.T) {
+	shanghai := time.FixedZone("CST", 8*3600)
+	tests := []struct {
+		name   string
+		asOf   string
+		loc    *time.Location
+		bounds [13]string // first days of months 0 .. 11, then the day after asOf
+		late3  string     // days from bounds[9] to asOf's day
+		prior9 string     // days from the day before bounds[9] to asOf's day
+	}{
+		{"31 March: calendar months", "2026-03-31", time.UTC, [13]string{
+			"2025-04-01", "2025-05-01", "2025-06-01", "2025-07-01", "2025-08-01", "2025-09-01", "2025-10-01",
+			"2025-11-01", "2025-12-01", "2026-01-01", "2026-02-01", "2026-03-01", "2026-04-01"},
+			"89", "90"}, // 1 Jan -> 31 March: 31 + 28 + 30
+		{"30 March: months from the 31st or a shorter month's last day", "2026-03-30", time.UTC, [13]string{
+			"2025-03-31", "2025-04-30", "2025-05-31", "2025-06-30", "2025-07-31", "2025-08-31", "2025-09-30",
+			"2025-10-31", "2025-11-30", "2025-12-31", "2026-01-31", "2026-02-28", "2026-03-31"},
+			"89", "90"}, // 31 Dec -> 30 March: 31 + 28 + 30
+		{"29 February of a leap year: calendar months", "2028-02-29", time.UTC, [13]string{
+			"2027-03-01", "2027-04-01", "2027-05-01", "2027-06-01", "2027-07-01", "2027-08-01", "2027-09-01",
+			"2027-10-01", "2027-11-01", "2027-12-01", "2028-01-01", "2028-02-01", "2028-03-01"},
+			"90", "91"}, // 1 Dec -> 29 Feb: 31 + 31 + 28
+		{"28 February of a leap year: months from the 29th, 28 February 2027 for the first", "2028-02-28", time.UTC, [13]string{
+			"2027-02-28", "2027-03-29", "2027-04-29", "2027-05-29", "2027-06-29", "2027-07-29", "2027-08-29",
+			"2027-09-29", "2027-10-29", "2027-11-29", "2027-12-29", "2028-01-29", "2028-02-29"},
+			"91", "92"}, // 29 Nov -> 28 Feb: 30 + 31 + 30
+		{"28 February: calendar months", "2026-02-28", time.UTC, [13]string{
+			"2025-03-01", "2025-04-01", "2025-05-01", "2025-06-01", "2025-07-01", "2025-08-01", "2025-09-01",
+			"2025-10-01", "2025-11-01", "2025-12-01", "2026-01-01", "2026-02-01", "2026-03-01"},
+			"89", "90"}, // 1 Dec -> 28 Feb: 31 + 31 + 27
+		{"1 March: months from the 2nd", "2026-03-01", time.UTC, [13]string{
+			"2025-03-02", "2025-04-02", "2025-05-02", "2025-06-02", "2025-07-02", "2025-08-02", "2025-09-02",
+			"2025-10-02", "2025-11-02", "2025-12-02", "2026-01-02", "2026-02-02", "2026-03-02"},
+			"89", "90"}, // 2 Dec -> 1 March: 31 + 31 + 27
+		{"29 May: the last 3 months from 28 February", "2026-05-29", time.UTC, [13]string{
+			"2025-05-30", "2025-06-30", "2025-07-30", "2025-08-30", "2025-09-30", "2025-10-30", "2025-11-30",
+			"2025-12-30", "2026-01-30", "2026-02-28", "2026-03-30", "2026-04-30", "2026-05-30"},
+			"90", "91"}, // 28 Feb -> 29 May: 28 + 31 + 31
+		{"10 March in Shanghai: from 11 December", "2026-03-10", shanghai, [13]string{
+			"2025-03-11", "2025-04-11", "2025-05-11", "2025-06-11", "2025-07-11", "2025-08-11", "2025-09-11",
+			"2025-10-11", "2025-11-11", "2025-12-11", "2026-01-11", "2026-02-11", "2026-03-11"},
+			"89", "90"}, // 11 Dec -> 10 March: 31 + 31 + 27
+		{"31 December: the calendar months of the year", "2026-12-31", time.UTC, [13]string{
+			"2026-01-01", "2026-02-01", "2026-03-01", "2026-04-01", "2026-05-01", "2026-06-01", "2026-07-01",
+			"2026-08-01", "2026-09-01", "2026-10-01", "2026-11-01", "2026-12-01", "2027-01-01"},
+			"91", "92"}, // 1 Oct -> 31 Dec: 31 + 30 + 30
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var bounds [13]time.Time
+			for k, s := range tc.bounds {
+				b, err := time.ParseInLocation(time.DateOnly, s, tc.loc)
+				require.NoError(t, err)
+				bounds[k] = b
+			}
+			day, err := time.ParseInLocation(time.DateOnly, tc.asOf, tc.loc)
+			require.NoError(t, err)
+			require.True(t, day.AddDate(0, 0, 1).Equal(bounds[12]), "the table's last bound is the day after asOf")
+			asOf := bounds[12].Add(-time.Second)
+
+			var r featRecords
+			add := func(at time.Time) {
+				r.orders = append(r.orders, featOrder(b2bkit.OrderID(at.Format(time.RFC3339)), "seller-1", at, "100.00", b2bkit.Net(30)))
+			}
+			add(bounds[0].Add(-time.Second))
+			for k := range 12 {
+				add(bounds[k])
+				add(bounds[k+1].Add(-time.Second))
+			}
+			due := bounds[9].Add(12 * time.Hour)
+			before := bounds[9].AddDate(0, 0, -1).Add(12 * time.Hour)
+			r.invoices = []b2bkit.Invoice{featInvoice("I-in", "O", "100.00", due, due), featInvoice("I-before", "O", "100.00", before, before)}
+
+			fs, err := risk.FeaturesContext(context.Background(), featBuyer, r.history(), asOf, &risk.FeatureOptions{Location: tc.loc})
+			require.NoError(t, err)
+			featRequire(t, fs, risk.AvgMonthlyValue3, "200.00")  // 6 orders / 3
+			featRequire(t, fs, risk.AvgMonthlyValue6, "200.00")  // 12 orders / 6
+			featRequire(t, fs, risk.AvgMonthlyValue12, "200.00") // 24 orders / 12
+			featRequire(t, fs, risk.Trend, "1")                  // 3 x 600 / 1800
+			featRequire(t, fs, risk.Volatility, "0")
+			featRequire(t, fs, risk.TenureMonths, "12") // from a second before the 12 months: 12 whole months to asOf
+			featRequire(t, fs, risk.DaysLate3, tc.late3)
+			featRequire(t, fs, risk.DaysLatePrior9, tc.prior9)
+			featRequire(t, fs, risk.WorstDaysPastDue12, tc.prior9)
+		})
+	}
+}
+
+// TestR17_FeaturesSteadyBuyerOnAnyDay: a buyer ordering 100.00 on the same day of every month (the
+// 1st, the 15th or the 27th), or on the last day of every month, for 15 months has one order in
+// each of the 12 months as of any day of 2026 and of the leap year 2028: the months are 28 to 31
+// days long and start on the day after asOf's day of month, or on a shorter month's last day, which
+// each of these days falls in exactly once. So avg_monthly_value_3m = 300/3 = 100.00, the trend
+// 3 x 300 / 900 = 1 and the volatility 0. Orders are at 10:00, asOf at 18:00: an order on asOf's
+// day counts.
+func TestR17_FeaturesSteadyBuyerOnAnyDay(t *testing.T) {
+	lastDay := func(y int, m time.Month) int { return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day() }
+	for _, day := range []int{1, 15, 27, 0} { // 0: the last day of the month
+		for _, year := range []int{2026, 2028} {
+			for asOf := time.Date(year, time.January, 1, 18, 0, 0, 0, time.UTC); asOf.Year() == year; asOf = asOf.AddDate(0, 0, 1) {
+				var r featRecords
+				for k := 0; len(r.orders) < 15; k++ {
+					y, m := asOf.Year(), asOf.Month()-time.Month(k)
+					d := day
+					if d == 0 {
+						d = lastDay(y, m)
+					}
+					placed := time.Date(y, m, d, 10, 0, 0, 0, time.UTC)
+					if placed.After(asOf) {
+						continue
+					}
+					r.orders = append(r.orders, featOrder(b2bkit.OrderID(placed.Format(time.DateOnly)), "seller-1", placed, "100.00", b2bkit.Net(30)))
+				}
+				fs, err := risk.Features(featBuyer, r.history(), asOf)
+				require.NoError(t, err)
+				name := fmt.Sprintf("orders on day %d (0: the last), as of %s", day, asOf.Format(time.DateOnly))
+				for f, want := range map[risk.Feature]string{risk.AvgMonthlyValue3: "100.00", risk.AvgMonthlyValue12: "100.00",
+					risk.Trend: "1", risk.Volatility: "0"} {
+					v := fs.Values[f]
+					require.False(t, v.Missing, "%s: %s", name, f)
+					dectest.RequireEqual(t, dectest.Dec(want), v.Number, "%s: %s", name, f)
+				}
+			}
+		}
+	}
+}
+
+// TestR17_FeaturesClampedMonthHoldsTwoOrders pins the one case the months cannot fit (see
+// FeaturesContext): a buyer ordering 100.00 on the 28th of every month, as of 28 April 2026. The
+// months start on the 29th, February's on the 28th: month 9 runs from 29 January to 27 February and
+// holds no order, month 10 from 28 February to 28 March and holds two (28 February and 28 March).
+// The sums are right: the last 3 months (29 January - 28 April) hold 3 orders, the 9 before (29
+// April 2025 - 28 January 2026) 9, so avg_monthly_value_3m = 100.00 and the trend 3 x 300 / 900 = 1;
+// the volatility reads the months 1 x 9, 0, 2, 1: mean 1, variance (1 + 1)/12, sd 0.408248, over the
+// mean 0.4082.
+func TestR17_FeaturesClampedMonthHoldsTwoOrders(t *testing.T) {
+	var r featRecords
+	for k := range 15 {
+		placed := featDay(2026, time.April-time.Month(k), 28)
+		r.orders = append(r.orders, featOrder(b2bkit.OrderID(placed.Format(time.DateOnly)), "seller-1", placed, "100.00", b2bkit.Net(30)))
+	}
+	fs, err := risk.Features(featBuyer, r.history(), featDay(2026, time.April, 28))
+	require.NoError(t, err)
+	featRequire(t, fs, risk.AvgMonthlyValue3, "100.00")
+	featRequire(t, fs, risk.AvgMonthlyValue12, "100.00")
+	featRequire(t, fs, risk.Trend, "1")
+	featRequire(t, fs, risk.Volatility, "0.4082")
 }

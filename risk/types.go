@@ -60,21 +60,25 @@ type Feature string
 const (
 	// TenureMonths: whole calendar months from the first order to asOf.
 	TenureMonths Feature = "tenure_months"
-	// AvgMonthlyValue3, 6, 12: order value of the last 3, 6, 12 calendar months (the month of asOf
-	// is the last) divided by 3, 6, 12. Missing when tenure is shorter than the window... see features.go.
+	// AvgMonthlyValue3, 6, 12: order value of the last 3, 6, 12 months divided by 3, 6, 12. Months
+	// are whole months counted back from the end of asOf's day (on 10 March the last 3 run from 11
+	// December to 10 March; see FeaturesContext for the ends of months). Missing when the buyer's
+	// first order is after the window's first month (see FeaturesContext).
 	AvgMonthlyValue3  Feature = "avg_monthly_value_3m"
 	AvgMonthlyValue6  Feature = "avg_monthly_value_6m"
 	AvgMonthlyValue12 Feature = "avg_monthly_value_12m"
 	// Trend: average monthly value of the last 3 months over that of the 9 before, as a ratio
-	// (1 = flat); missing without 12 months of tenure or when the 9 months had no orders.
+	// (1 = flat); missing when the history does not cover the last 12 months (about 11 months of
+	// tenure) or when the 9 months had no orders.
 	Trend Feature = "trend_3m_vs_9m"
 	// Volatility: the coefficient of variation (standard deviation / mean) of monthly order value over
-	// the last 12 months (or the tenure, if shorter, at least 3 months).
+	// the last 12 months (or, for a younger buyer, over those from its first order's month on, at
+	// least 3).
 	Volatility Feature = "volatility_12m"
 	// OnTimeRate: the share of invoice amount due by asOf that was paid in full by its due date.
 	OnTimeRate Feature = "on_time_rate"
 	// DaysPastDue: the current maximum days past due over unpaid invoices; WorstDaysPastDue12 the
-	// worst days past due any invoice reached over the last 12 months, paid or not.
+	// worst days past due reached by any invoice due in the last 12 months, paid or not.
 	DaysPastDue        Feature = "days_past_due"
 	WorstDaysPastDue12 Feature = "worst_days_past_due_12m"
 	// DaysLate3 and DaysLatePrior9: the amount-weighted average days late of invoices due in the last
