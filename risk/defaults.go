@@ -13,7 +13,7 @@ import "github.com/shopspring/decimal"
 // The attributes, each with the points of a missing value:
 //   - tenure_months: <3 -30, 3-6 -15, 6-12 0, 12-24 15, 24+ 25; missing -30 (no orders yet).
 //   - avg_monthly_value_12m (CNY): <10k -20, 10k-50k 0, 50k-200k 10, 200k-1m 20, 1m+ 25; missing -20.
-//   - trend_3m_vs_9m: <0.5 -30, 0.5-0.8 -15, 0.8-1.2 0, 1.2+ 10; missing -5 (under a year of tenure).
+//   - trend_3m_vs_9m: <0.5 -30, 0.5-0.8 -15, 0.8-1.2 0, 1.2+ 10; missing -5 (the 12 months not yet covered by the buyer's orders).
 //   - on_time_rate: <0.70 -45, 0.70-0.85 -20, 0.85-0.95 0, 0.95+ 20; missing -10 (nothing due yet).
 //   - days_past_due: 0 10, 1-14 -10, 15-29 -30, 30-59 -60, 60+ -100; missing 0.
 //   - worst_days_past_due_12m: 0 15, 1-29 0, 30-59 -25, 60-89 -50, 90+ -80; missing 0.
