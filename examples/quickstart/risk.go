@@ -77,7 +77,7 @@ func keyPersons(ctx context.Context) (*crm.CRM, error) {
 func showCredit(w io.Writer) error {
 	ctx := context.Background()
 	cst := time.FixedZone("CST", 8*3600)
-	asOf := time.Date(2026, 2, 28, 18, 0, 0, 0, cst)
+	asOf := time.Date(2026, 3, 1, 10, 0, 0, 0, cst)
 	orders, invoices, payments := creditHistory(cst)
 	people, err := keyPersons(ctx)
 	if err != nil {
@@ -100,7 +100,13 @@ func showCredit(w io.Writer) error {
 	for _, f := range []risk.Feature{risk.TenureMonths, risk.AvgMonthlyValue12, risk.Trend, risk.OnTimeRate,
 		risk.DaysLate3, risk.DaysPastDue, risk.Sellers, risk.SellerConcentration, risk.UsualCreditDays,
 		risk.KeyPersonLost, risk.Penetration} {
-		fmt.Fprintf(w, "  %-24s %s\n", f, featureText(fs.Values[f]))
+		v := fs.Values[f]
+		if f == risk.AvgMonthlyValue12 && !v.Missing {
+			v.Number = v.Number.Round(fs.Scale) // money prints at the currency's scale: 30200.90
+			fmt.Fprintf(w, "  %-24s %s %s\n", f, v.Number.StringFixed(fs.Scale), fs.Currency)
+			continue
+		}
+		fmt.Fprintf(w, "  %-24s %s\n", f, featureText(v))
 	}
 
 	card := risk.DefaultScorecard()
@@ -113,7 +119,7 @@ func showCredit(w io.Writer) error {
 		if i == 3 {
 			break
 		}
-		fmt.Fprintf(w, "  reason %d: %-26s lost %3.0f points (%s = %s)\n", i+1, r.Code, r.Lost, r.Feature, featureText(r.Value))
+		fmt.Fprintf(w, "  reason %d: %-16s lost %3.0f points (%s = %s)\n", i+1, r.Code, r.Lost, r.Feature, featureText(r.Value))
 	}
 
 	limit, err := risk.DefaultLimitPolicy().Limit(fs, res)
