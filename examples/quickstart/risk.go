@@ -102,8 +102,7 @@ func showCredit(w io.Writer) error {
 		risk.KeyPersonLost, risk.Penetration} {
 		v := fs.Values[f]
 		if f == risk.AvgMonthlyValue12 && !v.Missing {
-			v.Number = v.Number.Round(fs.Scale) // money prints at the currency's scale: 30200.90
-			fmt.Fprintf(w, "  %-24s %s %s\n", f, v.Number.StringFixed(fs.Scale), fs.Currency)
+			fmt.Fprintf(w, "  %-24s %s %s\n", f, v.Number.StringFixed(fs.Scale), fs.Currency) // money at its scale
 			continue
 		}
 		fmt.Fprintf(w, "  %-24s %s\n", f, featureText(v))
