@@ -2,7 +2,6 @@ package funnel_test
 
 import (
 	"math"
-	"slices"
 	"testing"
 	"time"
 
@@ -41,7 +40,7 @@ func TestBadInput_AsOfBeforeStartIsAnError(t *testing.T) {
 	_, err = funnel.Evaluate(city(), nil, nil, nil, time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC))
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)
 	// asOf exactly at the start is fine: nothing has happened yet.
-	r, err := funnel.Evaluate(city(), slices.Values(cityTouches()), slices.Values(cityPurchases()), nil, city().Start)
+	r, err := funnel.Evaluate(city(), b2bkit.Stream(cityTouches()), b2bkit.Stream(cityPurchases()), nil, city().Start)
 	require.NoError(t, err)
 	requireRate(t, 0, 20, "0", false, r.Coverage, "coverage")
 	requireRate(t, 0, 0, "0", false, r.Conversion, "conversion")
@@ -50,7 +49,7 @@ func TestBadInput_AsOfBeforeStartIsAnError(t *testing.T) {
 func TestBadInput_PurchasesBeforeTheCampaignAreReportedApart(t *testing.T) {
 	ps := []funnel.Purchase{buy("C01", at(2, 1), "100", b2bkit.Manual), buy("C01", at(4, 2), "100", b2bkit.Manual)}
 	ts := []funnel.Touch{touch("C01", "R1", "Hangzhou", at(3, 2))}
-	r, err := funnel.Evaluate(city(), slices.Values(ts), slices.Values(ps), nil, jul10)
+	r, err := funnel.Evaluate(city(), b2bkit.Stream(ts), b2bkit.Stream(ps), nil, jul10)
 	require.NoError(t, err)
 	require.Equal(t, 1, r.Excluded.Purchases.BeforeStart)
 	require.Equal(t, 1, r.Reps[0].Orders)
@@ -62,7 +61,7 @@ func TestBadInput_UnknownCompaniesAreReportedApart(t *testing.T) {
 	for _, id := range ids("Z", 1, 15) {
 		ps = append(ps, buy(string(id), at(4, 2), "1", b2bkit.Manual), buy(string(id), at(4, 3), "1", b2bkit.Manual))
 	}
-	r, err := funnel.Evaluate(city(), nil, slices.Values(ps), nil, jul10)
+	r, err := funnel.Evaluate(city(), nil, b2bkit.Stream(ps), nil, jul10)
 	require.NoError(t, err)
 	require.Equal(t, 30, r.Excluded.Purchases.NotTarget)
 	require.Equal(t, 30, r.Excluded.Purchases.Total())
@@ -75,7 +74,7 @@ func TestBadInput_UnknownCompaniesAreReportedApart(t *testing.T) {
 func TestBadInput_WalletOfZeroIsNotDividedBy(t *testing.T) {
 	ps := []funnel.Purchase{buy("C01", at(4, 2), "100", b2bkit.Manual)}
 	ws := []funnel.Wallet{wallet("C01", "0", at(4, 1))}
-	r, err := funnel.Evaluate(city(), nil, slices.Values(ps), slices.Values(ws), jul10)
+	r, err := funnel.Evaluate(city(), nil, b2bkit.Stream(ps), b2bkit.Stream(ws), jul10)
 	require.NoError(t, err)
 	require.Equal(t, 1, r.Penetration.ZeroWallet)
 	require.Empty(t, r.Penetration.Companies)
@@ -85,7 +84,7 @@ func TestBadInput_WalletOfZeroIsNotDividedBy(t *testing.T) {
 func TestBadInput_SpendAboveWalletIsFlagged(t *testing.T) {
 	ps := []funnel.Purchase{buy("C01", at(6, 2), "5000", b2bkit.Manual)}
 	ws := []funnel.Wallet{wallet("C01", "100", at(4, 1))}
-	r, err := funnel.Evaluate(city(), nil, slices.Values(ps), slices.Values(ws), jul10)
+	r, err := funnel.Evaluate(city(), nil, b2bkit.Stream(ps), b2bkit.Stream(ws), jul10)
 	require.NoError(t, err)
 	require.Equal(t, 1, r.Penetration.OverWallet)
 	require.Equal(t, funnel.Strong, r.Penetration.Companies[0].Band)
@@ -124,7 +123,7 @@ func TestBadInput_RecordsThatAreWrongStopEvaluate(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r, err := funnel.Evaluate(city(), slices.Values(c.touches), slices.Values(c.buys), slices.Values(c.wallets), jul10)
+			r, err := funnel.Evaluate(city(), b2bkit.Stream(c.touches), b2bkit.Stream(c.buys), b2bkit.Stream(c.wallets), jul10)
 			require.ErrorIs(t, err, b2bkit.ErrInvalid)
 			require.ErrorContains(t, err, c.want)
 			require.ErrorContains(t, err, "funnel: ")
@@ -136,7 +135,7 @@ func TestBadInput_RecordsThatAreWrongStopEvaluate(t *testing.T) {
 func TestBadInput_FreeSamplesAreNotOrders(t *testing.T) {
 	ts := []funnel.Touch{touch("C01", "R1", "Hangzhou", at(3, 2))}
 	ps := []funnel.Purchase{{Company: "C01", At: at(4, 2), Amount: decimal.Zero, Channel: b2bkit.Manual, GrossProfit: dec("-30")}}
-	r, err := funnel.Evaluate(city(), slices.Values(ts), slices.Values(ps), nil, jul10)
+	r, err := funnel.Evaluate(city(), b2bkit.Stream(ts), b2bkit.Stream(ps), nil, jul10)
 	require.NoError(t, err)
 	require.Equal(t, 1, r.Excluded.Purchases.Free)
 	requireRate(t, 0, 1, "0", true, r.Conversion, "a free sample converts nobody")
@@ -150,7 +149,7 @@ func TestBadInput_OverflowIsAnErrorNotAWrap(t *testing.T) {
 		{Company: "C01", At: at(4, 2), Amount: big, Channel: b2bkit.Manual},
 		{Company: "C01", At: at(4, 3), Amount: big, Channel: b2bkit.Manual},
 	}
-	_, err := funnel.Evaluate(city(), nil, slices.Values(ps), nil, jul10)
+	_, err := funnel.Evaluate(city(), nil, b2bkit.Stream(ps), nil, jul10)
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)
 	require.ErrorContains(t, err, "overflow")
 }

@@ -24,9 +24,10 @@
 //
 // # Streams and bad input
 //
-// Evaluate reads touches, purchases and wallets as iter.Seq streams, each once, so a host streams
-// from its database; memory grows with the target list, not with the streams, and money is added in
-// int64 minor units (MinorScale places). Records that are not the campaign's — companies off the
+// Evaluate reads touches, purchases and wallets as iter.Seq2[T, error] streams, each once, so a host
+// streams from its database and a cursor that fails half-way fails the report instead of yielding one
+// on partial data (b2bkit.Stream adapts an in-memory slice). Memory grows with the target list, not
+// with the streams, and money is added in int64 minor units (MinorScale places). Records that are not the campaign's — companies off the
 // list, touches in another territory, anything before the start or after asOf — are counted apart in
 // Report.Excluded, never silently dropped or counted. Records that are wrong in themselves — a
 // negative purchase amount, a negative wallet, a missing company or time — stop Evaluate with an error

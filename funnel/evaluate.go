@@ -57,6 +57,12 @@ type repState struct {
 // their calendar months, penetration, the phase and the rate to chase, the hand-off list after month 3,
 // the channel mix and its shift, rep attribution and concentration. Nil streams are empty.
 //
+// Each stream is an iter.Seq2 whose error reports a failed read, as a database cursor's does; for
+// records already in memory, b2bkit.Stream adapts a slice. The first error a stream yields stops
+// Evaluate, which returns no report — never one built on part of the data — and the error wrapped
+// with the stream and the position it failed at ("funnel: purchases[1534221]: <err>"), matching the
+// stream's error with errors.Is.
+//
 // Records dated after asOf are never counted, nor are records before the start, records of companies
 // not on the target list, or touches made outside the territory: those are counted in
 // Report.Excluded instead. A record that is itself wrong — no company, no time, an unknown kind or
@@ -67,7 +73,7 @@ type repState struct {
 //
 // Memory grows with the number of targets (and of reps and months), not with the number of touches,
 // purchases or wallets; money is added in int64 minor units at MinorScale, overflow checked.
-func Evaluate(c Campaign, touches iter.Seq[Touch], purchases iter.Seq[Purchase], wallets iter.Seq[Wallet], asOf time.Time) (Report, error) {
+func Evaluate(c Campaign, touches iter.Seq2[Touch, error], purchases iter.Seq2[Purchase, error], wallets iter.Seq2[Wallet, error], asOf time.Time) (Report, error) {
 	index, err := c.validate()
 	if err != nil {
 		return Report{}, err
@@ -126,7 +132,11 @@ func Evaluate(c Campaign, touches iter.Seq[Touch], purchases iter.Seq[Purchase],
 	var reps []repState
 	i := 0
 	if touches != nil {
-		for t := range touches {
+		for t, e := range touches {
+			if e != nil {
+				err = streamError("touches", i, e)
+				break
+			}
 			if e := t.validate(); e != nil {
 				err = b2bkit.InField(fmt.Sprintf("touches[%d]", i), e)
 				break
@@ -224,7 +234,11 @@ func Evaluate(c Campaign, touches iter.Seq[Touch], purchases iter.Seq[Purchase],
 	}
 	i = 0
 	if purchases != nil {
-		for p := range purchases {
+		for p, e := range purchases {
+			if e != nil {
+				err = streamError("purchases", i, e)
+				break
+			}
 			if e := p.validate(); e != nil {
 				err = b2bkit.InField(fmt.Sprintf("purchases[%d]", i), e)
 				break
@@ -271,7 +285,11 @@ func Evaluate(c Campaign, touches iter.Seq[Touch], purchases iter.Seq[Purchase],
 	// Wallets: each target's latest estimate not after asOf.
 	i = 0
 	if wallets != nil {
-		for w := range wallets {
+		for w, e := range wallets {
+			if e != nil {
+				err = streamError("wallets", i, e)
+				break
+			}
 			if e := w.validate(); e != nil {
 				err = b2bkit.InField(fmt.Sprintf("wallets[%d]", i), e)
 				break
@@ -307,6 +325,12 @@ func Evaluate(c Campaign, touches iter.Seq[Touch], purchases iter.Seq[Purchase],
 	}
 	rep.assembleMix(mix, bounds, asOf)
 	return rep, nil
+}
+
+// streamError wraps the error a stream yielded at position i: "purchases[9]: <err>". It matches
+// what the stream returned with errors.Is, and ErrInvalid only if that did.
+func streamError(stream string, i int, err error) error {
+	return fmt.Errorf("%s[%d]: %w", stream, i, err)
 }
 
 // purchaseBatch is how many counted purchases Evaluate looks up together.

@@ -3,7 +3,6 @@ package funnel_test
 import (
 	"fmt"
 	"os"
-	"slices"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
@@ -30,7 +29,7 @@ func ExampleEvaluate() {
 		purchase("noodle-bar", day(5, 6), "900", b2bkit.SemiAuto),
 		purchase("canteen", day(5, 20), "500", b2bkit.Manual), // late: not a month-2 conversion
 	}
-	r, err := funnel.Evaluate(c, slices.Values(touches), slices.Values(purchases), nil, day(6, 15))
+	r, err := funnel.Evaluate(c, b2bkit.Stream(touches), b2bkit.Stream(purchases), nil, day(6, 15))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -96,7 +95,7 @@ func ExampleCohorts() {
 		for _, id := range c.Targets[:reached] {
 			ts = append(ts, funnel.Touch{Company: id, Rep: "r", Territory: territory, At: c.Start.Add(time.Hour), Kind: funnel.Visit})
 		}
-		r, _ := funnel.Evaluate(c, slices.Values(ts), nil, nil, time.Date(2026, 6, 1, 0, 0, 0, 0, loc))
+		r, _ := funnel.Evaluate(c, b2bkit.Stream(ts), nil, nil, time.Date(2026, 6, 1, 0, 0, 0, 0, loc))
 		return r
 	}
 	t, _ := funnel.Cohorts(run("Ningbo", 4, 2), run("Hangzhou", 3, 4))

@@ -1,7 +1,6 @@
 package funnel_test
 
 import (
-	"slices"
 	"testing"
 	"time"
 
@@ -181,7 +180,7 @@ func TestR8_ConcentrationWarnsWhenTeamIsSpreadThin(t *testing.T) {
 		}
 		ts = append(ts, touch("C02", "D", terr, at(3, 2+i)))
 	}
-	r, err := funnel.Evaluate(city(), slices.Values(ts), nil, nil, jul10)
+	r, err := funnel.Evaluate(city(), b2bkit.Stream(ts), nil, nil, jul10)
 	require.NoError(t, err)
 	require.True(t, r.Concentration.SpreadThin)
 	require.Contains(t, r.Concentration.Warning, "A, B, C")
@@ -259,7 +258,7 @@ func TestR10_ACustomerThatOrderedBeforeAnyTouchIsUnattributed(t *testing.T) {
 	ts := []funnel.Touch{touch("C01", "R1", "Hangzhou", at(3, 4)), touch("C02", "R9", "Hangzhou", at(3, 4)),
 		touch("C02", "R1", "Hangzhou", at(3, 4))}
 	ps = append(ps, buy("C02", at(3, 4), "50", b2bkit.Manual))
-	r, err := funnel.Evaluate(city(), slices.Values(ts), slices.Values(ps), nil, jul10)
+	r, err := funnel.Evaluate(city(), b2bkit.Stream(ts), b2bkit.Stream(ps), nil, jul10)
 	require.NoError(t, err)
 	require.Equal(t, 1, r.Unattributed.Customers)
 	// C02: two reps touched it at the same instant as its order; the smaller rep id wins, deterministically.

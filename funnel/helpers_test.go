@@ -2,7 +2,6 @@ package funnel_test
 
 import (
 	"fmt"
-	"slices"
 	"testing"
 	"time"
 
@@ -136,8 +135,8 @@ func cityWallets() []funnel.Wallet {
 
 func evaluateCity(t testing.TB, asOf time.Time) funnel.Report {
 	t.Helper()
-	r, err := funnel.Evaluate(city(), slices.Values(cityTouches()), slices.Values(cityPurchases()),
-		slices.Values(cityWallets()), asOf)
+	r, err := funnel.Evaluate(city(), b2bkit.Stream(cityTouches()), b2bkit.Stream(cityPurchases()),
+		b2bkit.Stream(cityWallets()), asOf)
 	require.NoError(t, err)
 	return r
 }

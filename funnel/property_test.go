@@ -57,7 +57,7 @@ func randomWorld(rng *rand.Rand) world {
 
 func (w world) evaluate(t *testing.T) funnel.Report {
 	t.Helper()
-	r, err := funnel.Evaluate(city(), slices.Values(w.touches), slices.Values(w.purchases), slices.Values(w.wallets), w.asOf)
+	r, err := funnel.Evaluate(city(), b2bkit.Stream(w.touches), b2bkit.Stream(w.purchases), b2bkit.Stream(w.wallets), w.asOf)
 	require.NoError(t, err)
 	return r
 }
