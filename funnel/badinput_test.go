@@ -52,8 +52,40 @@ func TestBadInput_PurchasesBeforeTheCampaignAreReportedApart(t *testing.T) {
 	r, err := funnel.Evaluate(city(), b2bkit.Stream(ts), b2bkit.Stream(ps), nil, jul10)
 	require.NoError(t, err)
 	require.Equal(t, 1, r.Excluded.Purchases.BeforeStart)
-	require.Equal(t, 1, r.Reps[0].Orders)
-	requireRate(t, 1, 1, "1", true, r.Conversion, "conversion")
+	require.Equal(t, 1, r.Unattributed.Orders, "only the order after the start is counted")
+}
+
+// TestR6_AnExistingCustomerIsNotAConversion: a company that had ordered before the start was already
+// a customer; its orders in months 2 and 3 are not the campaign's conversion or repurchase, and no rep
+// acquired it (R10). It is counted apart in Report.Existing and flagged in the hand-off (R9).
+func TestR6_AnExistingCustomerIsNotAConversion(t *testing.T) {
+	M := b2bkit.Manual
+	ts := []funnel.Touch{touch("C01", "R1", "Hangzhou", at(3, 2)), touch("C02", "R1", "Hangzhou", at(3, 2)),
+		touch("C03", "R1", "Hangzhou", at(3, 3))}
+	ps := []funnel.Purchase{
+		buy("C01", at(2, 1), "100", M), // C01: a customer already, in February
+		buy("C01", at(4, 2), "100", M), buy("C01", at(5, 2), "100", M),
+		buy("C02", at(4, 2), "100", M), buy("C02", at(5, 2), "100", M), // C02: a real conversion
+		buy("C04", at(1, 5), "100", M), // C04: a customer already, not touched, no order since
+	}
+	r, err := funnel.Evaluate(city(), b2bkit.Stream(ts), b2bkit.Stream(ps), nil, jul10)
+	require.NoError(t, err)
+	requireRate(t, 3, 20, "0.15", true, r.Coverage, "coverage: reaching an existing customer is reaching it")
+	requireRate(t, 1, 2, "0.5", true, r.Conversion, "conversion: C02 of C02 and C03; C01 is apart")
+	requireRate(t, 1, 1, "1", true, r.Repurchase, "repurchase: C02 only")
+	require.Equal(t, 2, r.Existing, "C01 and C04")
+	require.Equal(t, 2, r.Customers, "C01 and C02 ordered since the start")
+	require.Len(t, r.Reps, 1)
+	require.Equal(t, 1, r.Reps[0].Customers, "R1 acquired C02, not C01")
+	require.Equal(t, 1, r.Unattributed.Customers)
+	requireDecEqual(t, "200", r.Unattributed.Amount)
+	require.Len(t, r.HandOff, 3)
+	for _, h := range r.HandOff {
+		require.Equal(t, h.Company == "C01", h.Existing, h.Company)
+		if h.Company == "C01" {
+			require.Empty(t, h.Rep)
+		}
+	}
 }
 
 func TestBadInput_UnknownCompaniesAreReportedApart(t *testing.T) {

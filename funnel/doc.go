@@ -16,7 +16,8 @@
 //
 //   - coverage: targets touched (visit, call or onboarding) in month 1, of all targets;
 //   - conversion: of those, the ones that ordered in month 2 — an order in month 1 or a late one in
-//     month 3 does not count;
+//     month 3 does not count, and a company that had ordered before the start was a customer
+//     already: the campaign cannot claim it, and it is counted apart (Report.Existing);
 //   - repurchase: of the converted, the ones that ordered again in month 3;
 //   - penetration: over the last closed months (up to three), each customer's spend on the platform
 //     divided by its wallet — the estimated purchasing of the category from every supplier — and

@@ -38,6 +38,7 @@ type buyer struct {
 	penSpend int64 // minor units in the penetration window
 	orders   int32
 	bought   uint8 // bit k-1: ordered in month k
+	existing bool  // ordered before the start: a customer already
 }
 
 // estimate is a target's latest wallet estimate.
@@ -65,7 +66,8 @@ type repState struct {
 //
 // Records dated after asOf are never counted, nor are records before the start, records of companies
 // not on the target list, or touches made outside the territory: those are counted in
-// Report.Excluded instead. A record that is itself wrong — no company, no time, an unknown kind or
+// Report.Excluded instead; a target with an order before the start is a customer already, which
+// the campaign cannot convert or acquire (Report.Existing). A record that is itself wrong — no company, no time, an unknown kind or
 // channel, a negative purchase amount or one with more than MinorScale places, a gross profit above the
 // amount, a negative wallet, a confidence outside [0, 1] — stops Evaluate with an error matching
 // b2bkit.ErrInvalid that names it ("funnel: purchases[7].amount: must be >= 0"), and no report is
@@ -256,6 +258,9 @@ func Evaluate(c Campaign, touches iter.Seq2[Touch, error], purchases iter.Seq2[P
 			i++
 			if p.At.Before(start) {
 				rep.Excluded.Purchases.BeforeStart++
+				if ti, ok := index[p.Company]; ok && amt != 0 {
+					bs[ti].existing = true
+				}
 				continue
 			}
 			if p.At.After(asOf) {
@@ -352,10 +357,13 @@ type mixUnits struct {
 
 func (rep *Report) assemble(c Campaign, rs []reach, bs []buyer, es []estimate, reps []repState, bounds []time.Time, penFrom, penTo int, asOf time.Time) error {
 	// The three counted rates.
-	var covered, converted, repurchased, reached, customers int
+	var covered, convertible, converted, repurchased, reached, customers int
 	for i := range rs {
 		if bs[i].orders > 0 {
 			customers++
+		}
+		if bs[i].existing {
+			rep.Existing++
 		}
 		if rs[i].touched&7 != 0 || bs[i].bought&7 != 0 {
 			reached++
@@ -364,6 +372,10 @@ func (rep *Report) assemble(c Campaign, rs []reach, bs []buyer, es []estimate, r
 			continue
 		}
 		covered++
+		if bs[i].existing { // a customer already: the campaign cannot convert it
+			continue
+		}
+		convertible++
 		if bs[i].bought&2 == 0 {
 			continue
 		}
@@ -373,7 +385,7 @@ func (rep *Report) assemble(c Campaign, rs []reach, bs []buyer, es []estimate, r
 		}
 	}
 	rep.Coverage = newRate(covered, len(rs), bounds[0], bounds[1], asOf)
-	rep.Conversion = newRate(converted, covered, bounds[1], bounds[2], asOf)
+	rep.Conversion = newRate(converted, convertible, bounds[1], bounds[2], asOf)
 	rep.Repurchase = newRate(repurchased, converted, bounds[2], bounds[3], asOf)
 
 	// Penetration, attribution, hand-off.
@@ -403,7 +415,7 @@ func (rep *Report) assemble(c Campaign, rs []reach, bs []buyer, es []estimate, r
 	for i := range rs {
 		r, s, e := &rs[i], &bs[i], &es[i]
 		id := c.Targets[i]
-		acquired := r.rep >= 0 && (s.orders == 0 || r.firstTouch <= s.firstBuy)
+		acquired := r.rep >= 0 && !s.existing && (s.orders == 0 || r.firstTouch <= s.firstBuy)
 		if s.orders > 0 {
 			rep.Customers++
 			a := &none
@@ -440,7 +452,8 @@ func (rep *Report) assemble(c Campaign, rs []reach, bs []buyer, es []estimate, r
 			}
 		}
 		if rep.HandOffReady && (r.touched&7 != 0 || s.bought&7 != 0) {
-			h := HandOff{Company: id, Stage: Opened, Orders: int(s.orders), Spend: b2bkit.FromMinor(s.spend, MinorScale)}
+			h := HandOff{Company: id, Stage: Opened, Orders: int(s.orders), Spend: b2bkit.FromMinor(s.spend, MinorScale),
+				Existing: s.existing}
 			switch {
 			case s.bought&4 != 0 && s.bought&3 != 0:
 				h.Stage = Repurchasing

@@ -25,22 +25,25 @@ func TestR6_CoverageCountsTargetsTouchedInMonth1(t *testing.T) {
 
 func TestR6_ConversionCountsOnlyMonth2OrdersOfCoveredCompanies(t *testing.T) {
 	r := evaluateCity(t, may20)
-	// C01-C10 ordered in April (C10 at 00:00 on 1 April). Not counted: C11 (late, May), C12 and C13
-	// (March, C13 one second before midnight), C16 and C17 (ordered in April but not covered in March).
-	requireRate(t, 10, 15, "0.6667", true, r.Conversion, "conversion")
+	// C01-C10 ordered in April (C10 at 00:00 on 1 April). Not counted: C08, which had ordered in
+	// February and so was a customer already (in neither numerator nor denominator); C11 (late, May),
+	// C12 and C13 (March, C13 one second before midnight), C16 and C17 (ordered in April but not
+	// covered in March).
+	requireRate(t, 9, 14, "0.6429", true, r.Conversion, "conversion")
+	require.Equal(t, 1, r.Existing)
 }
 
 func TestR6_RepurchaseIncompleteUntilMonth3Closes(t *testing.T) {
 	r := evaluateCity(t, may20)
 	// By 20 May C01-C06 ordered again; C07's order of 25 May is after asOf and not counted.
-	requireRate(t, 6, 10, "0.6", false, r.Repurchase, "repurchase")
+	requireRate(t, 6, 9, "0.6667", false, r.Repurchase, "repurchase")
 	require.Equal(t, 3, r.Month)
 	require.Equal(t, funnel.RepurchasePhase, r.Phase)
 
 	r = evaluateCity(t, jul10)
-	requireRate(t, 7, 10, "0.7", true, r.Repurchase, "repurchase")
+	requireRate(t, 7, 9, "0.7778", true, r.Repurchase, "repurchase")
 	requireRate(t, 15, 20, "0.75", true, r.Coverage, "coverage")
-	requireRate(t, 10, 15, "0.6667", true, r.Conversion, "conversion")
+	requireRate(t, 9, 14, "0.6429", true, r.Conversion, "conversion")
 	require.Equal(t, 5, r.Month)
 	require.Equal(t, funnel.PenetrationPhase, r.Phase)
 }
@@ -210,6 +213,10 @@ func TestR9_HandOffAfterMonth3(t *testing.T) {
 		if h.Company == "C17" {
 			require.Empty(t, h.Rep, "C17 was only touched outside the territory")
 		}
+		require.Equal(t, h.Company == "C08", h.Existing, "C08 had ordered before the start")
+		if h.Company == "C08" {
+			require.Empty(t, h.Rep, "an existing customer was acquired by nobody")
+		}
 	}
 }
 
@@ -239,18 +246,18 @@ func TestR10_RepsAreCreditedWithTheLifetimeProfitOfTheirCustomers(t *testing.T) 
 	require.Len(t, r.Reps, 2)
 	r1, r2 := r.Reps[0], r.Reps[1]
 	require.Equal(t, b2bkit.PersonID("R1"), r1.Rep)
-	require.Equal(t, 8, r1.Customers) // C01-C08
-	require.Equal(t, 17, r1.Orders)
-	requireDecEqual(t, "6501", r1.Amount)
-	requireDecEqual(t, "650.1", r1.GrossProfit)
+	require.Equal(t, 7, r1.Customers) // C01-C07; C08 was a customer before the start
+	require.Equal(t, 16, r1.Orders)
+	requireDecEqual(t, "6401", r1.Amount)
+	requireDecEqual(t, "640.1", r1.GrossProfit)
 	require.Equal(t, b2bkit.PersonID("R2"), r2.Rep)
 	require.Equal(t, 6, r2.Customers) // C09-C13 and C16
 	require.Equal(t, 6, r2.Orders)
 	requireDecEqual(t, "600", r2.Amount)
 	requireDecEqual(t, "60", r2.GrossProfit)
-	// C17 was reached only outside the territory: nobody acquired it.
-	require.Equal(t, 1, r.Unattributed.Customers)
-	requireDecEqual(t, "100", r.Unattributed.Amount)
+	// C17 was reached only outside the territory, C08 had ordered before the start: nobody acquired them.
+	require.Equal(t, 2, r.Unattributed.Customers)
+	requireDecEqual(t, "200", r.Unattributed.Amount)
 }
 
 func TestR10_ACustomerThatOrderedBeforeAnyTouchIsUnattributed(t *testing.T) {
@@ -270,5 +277,5 @@ func TestR10_ACustomerThatOrderedBeforeAnyTouchIsUnattributed(t *testing.T) {
 func TestRateString(t *testing.T) {
 	r := evaluateCity(t, may20)
 	require.Equal(t, "15/20 = 75.00%", r.Coverage.String())
-	require.Equal(t, "6/10 = 60.00% (so far)", r.Repurchase.String())
+	require.Equal(t, "6/9 = 66.67% (so far)", r.Repurchase.String())
 }

@@ -99,7 +99,8 @@ func buy(c string, t time.Time, amount string, ch b2bkit.Channel) funnel.Purchas
 //	               late first order), C07 100 M on 25 May
 //	month 4 (Jun): C01 400 F, C05 1001 F
 //	month 5 (Jul): C01 100 M on 20 July
-//	outside:       C08 100 M on 20 February (before the start), X99 100 M (not a target)
+//	outside:       C08 100 M on 20 February (before the start: C08 is an existing customer), X99 100 M
+//	               (not a target)
 func cityPurchases() []funnel.Purchase {
 	M, S, F := b2bkit.Manual, b2bkit.SemiAuto, b2bkit.FullAuto
 	return []funnel.Purchase{
