@@ -9,10 +9,12 @@
 // # Windows
 //
 // Every rate is counted over a calendar month anchored on the campaign's start, in the campaign's
-// time zone: month 1 is [start, start + 1 month), month 2 the next, and so on; a start on the 31st
-// makes the later months begin on the last day of shorter months. A Rate keeps its exact fraction
-// (Numerator/Denominator) and a Value rounded once to RateScale places; it is Complete only once its
-// window has closed at the report's asOf, and nothing dated after asOf is ever counted.
+// time zone: month 1 is [start, start + 1 month), month 2 the next, and so on. The start is a
+// calendar date in that zone, never shifted a day by the location it was given in (see
+// Campaign.Start); a start on the 31st makes the later months begin on the last day of shorter
+// months. A Rate keeps its exact fraction (Numerator/Denominator) and a Value rounded once to
+// RateScale places; it is Complete only once its window has closed at the report's asOf, and nothing
+// dated after asOf is ever counted.
 //
 //   - coverage: targets touched (visit, call or onboarding) in month 1, of all targets;
 //   - conversion: of those, the ones that ordered in month 2 — an order in month 1 or a late one in

@@ -80,8 +80,8 @@ func Evaluate(c Campaign, touches iter.Seq2[Touch, error], purchases iter.Seq2[P
 	if err != nil {
 		return Report{}, err
 	}
-	loc, _ := c.Location() // validate checked it
-	sy, sm, sd := c.Start.In(loc).Date()
+	loc, _ := c.Location()                   // validate checked it
+	sy, sm, sd, _ := startDate(c.Start, loc) // and this
 	start := monthStart(sy, sm, sd, 1, loc)
 	if asOf.IsZero() {
 		return Report{}, fmt.Errorf("funnel: %w", b2bkit.Invalid("as_of", "must be set"))

@@ -87,18 +87,54 @@ func TestR6_PhaseFollowsTheCalendarMonth(t *testing.T) {
 
 func TestR6_WindowsAreCalendarMonthsInTheCampaignZone(t *testing.T) {
 	// A campaign starting on 31 January: month 2 begins on 28 February, month 3 on 31 March.
-	c := funnel.Campaign{Territory: "T", Start: time.Date(2027, 1, 31, 16, 30, 0, 0, time.UTC), TimeZone: "Asia/Shanghai",
+	c := funnel.Campaign{Territory: "T", Start: time.Date(2027, 1, 31, 0, 0, 0, 0, shanghai), TimeZone: "Asia/Shanghai",
 		Targets: []b2bkit.CompanyID{"A"}}
 	r, err := funnel.Evaluate(c, nil, nil, nil, time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC))
-	require.NoError(t, err)
-	// 16:30 UTC on 31 January is already 1 February in Shanghai.
-	require.True(t, r.Start.Equal(time.Date(2027, 2, 1, 0, 0, 0, 0, shanghai)), r.Start.String())
-	c.Start = time.Date(2027, 1, 31, 0, 0, 0, 0, shanghai)
-	r, err = funnel.Evaluate(c, nil, nil, nil, time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC))
 	require.NoError(t, err)
 	require.True(t, r.Conversion.From.Equal(time.Date(2027, 2, 28, 0, 0, 0, 0, shanghai)), r.Conversion.From.String())
 	require.True(t, r.Repurchase.From.Equal(time.Date(2027, 3, 31, 0, 0, 0, 0, shanghai)), r.Repurchase.From.String())
 	require.True(t, r.Repurchase.To.Equal(time.Date(2027, 4, 30, 0, 0, 0, 0, shanghai)), r.Repurchase.To.String())
+}
+
+// TestR6_StartIsACalendarDateInTheCampaignZone: month 1 starts at midnight of the start's date in the
+// campaign's zone, whatever location the start was given in. Midnight of a date in any location (in
+// JSON, "2026-03-01T00:00:00Z") is that date; any other instant must fall on the same date where it
+// was given and in the campaign's zone, or it is refused as ambiguous rather than shifted a day.
+func TestR6_StartIsACalendarDateInTheCampaignZone(t *testing.T) {
+	newYork, chicago := mustLoc("America/New_York"), mustLoc("America/Chicago")
+	cases := []struct {
+		name  string
+		zone  string
+		start time.Time
+		want  time.Time // zero: refused
+	}{
+		{"UTC midnight, western zone", "America/New_York", time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 1, 0, 0, 0, 0, newYork)},
+		{"UTC midnight, eastern zone", "Asia/Shanghai", time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 1, 0, 0, 0, 0, shanghai)},
+		{"midnight in another zone", "America/Chicago", time.Date(2026, 3, 1, 0, 0, 0, 0, shanghai), time.Date(2026, 3, 1, 0, 0, 0, 0, chicago)},
+		{"midnight in the zone, given in UTC", "Asia/Shanghai", time.Date(2026, 2, 28, 16, 0, 0, 0, time.UTC), time.Date(2026, 3, 1, 0, 0, 0, 0, shanghai)},
+		{"midnight in the zone, given in UTC, western", "America/New_York", time.Date(2026, 3, 1, 5, 0, 0, 0, time.UTC), time.Date(2026, 3, 1, 0, 0, 0, 0, newYork)},
+		{"same date both ways", "Asia/Shanghai", time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC), time.Date(2026, 3, 1, 0, 0, 0, 0, shanghai)},
+		{"local time in the zone", "America/New_York", time.Date(2026, 3, 1, 21, 0, 0, 0, newYork), time.Date(2026, 3, 1, 0, 0, 0, 0, newYork)},
+		{"empty zone is UTC", "", time.Date(2026, 3, 1, 0, 0, 0, 0, newYork), time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)},
+		{"UTC evening is the next day in Shanghai", "Asia/Shanghai", time.Date(2027, 1, 31, 16, 30, 0, 0, time.UTC), time.Time{}},
+		{"UTC morning is the day before in New York", "America/New_York", time.Date(2026, 3, 1, 2, 0, 0, 0, time.UTC), time.Time{}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			camp := funnel.Campaign{Territory: "T", Start: c.start, TimeZone: c.zone, Targets: []b2bkit.CompanyID{"A"}}
+			r, err := funnel.Evaluate(camp, nil, nil, nil, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
+			if c.want.IsZero() {
+				require.ErrorIs(t, err, b2bkit.ErrInvalid)
+				require.ErrorContains(t, err, "start: ")
+				require.ErrorContains(t, camp.Validate(), "start: ")
+				return
+			}
+			require.NoError(t, err)
+			require.NoError(t, camp.Validate())
+			require.True(t, r.Start.Equal(c.want), "start %s, want %s", r.Start, c.want)
+			require.True(t, r.Coverage.From.Equal(c.want))
+		})
+	}
 }
 
 func TestR7_PenetrationPerCustomerAndWeighted(t *testing.T) {

@@ -97,6 +97,7 @@ func FuzzLoadCampaign(f *testing.F) {
 	f.Add(campaignJSON)
 	f.Add(`{"territory":"T","start":"2026-03-31T00:00:00Z","targets":["A","B"]}`)
 	f.Add(`{"territory":"T","start":"0001-01-01T00:00:00Z","time_zone":"Local","targets":[""]}`)
+	f.Add(`{"territory":"T","start":"2026-03-01T02:00:00Z","time_zone":"America/New_York","targets":["A"]}`)
 	f.Add(`{}`)
 	f.Fuzz(func(t *testing.T, doc string) {
 		c, err := funnel.LoadCampaign(strings.NewReader(doc))
