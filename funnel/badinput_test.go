@@ -175,13 +175,46 @@ func TestBadInput_FreeSamplesAreNotOrders(t *testing.T) {
 	require.Zero(t, r.Channels[1].Orders())
 }
 
-func TestBadInput_OverflowIsAnErrorNotAWrap(t *testing.T) {
-	big := dec("900000000000000") // 9e14 at scale 4 is 9e18 minor units, just under MaxInt64
-	ps := []funnel.Purchase{
-		{Company: "C01", At: at(4, 2), Amount: big, Channel: b2bkit.Manual},
-		{Company: "C01", At: at(4, 3), Amount: big, Channel: b2bkit.Manual},
+// TestR7_SumsHaveTheHeadroomOfLargeCurrencies: in VND or IDR a few hundred thousand customers add up
+// to more than an int64 holds at MinorScale (about 9.2e14). Sums are exact far beyond that: each
+// company's spend, the month's mix, the reps' totals and penetration.
+func TestR7_SumsHaveTheHeadroomOfLargeCurrencies(t *testing.T) {
+	big := "900000000000000" // 9e14 at scale 4 is 9e18 minor units, just under MaxInt64
+	var ps []funnel.Purchase
+	for i := range 10 {
+		ps = append(ps,
+			funnel.Purchase{Company: "C01", At: at(4, 2+i), Amount: dec(big), GrossProfit: dec("-" + big), Channel: b2bkit.Manual},
+			funnel.Purchase{Company: "C02", At: at(5, 2+i), Amount: dec(big), GrossProfit: dec(big), Channel: b2bkit.Manual})
 	}
+	ts := []funnel.Touch{touch("C01", "R1", "Hangzhou", at(3, 2)), touch("C02", "R1", "Hangzhou", at(3, 2))}
+	ws := []funnel.Wallet{wallet("C01", big, at(3, 2)), wallet("C02", "1", at(3, 2))}
+	r, err := funnel.Evaluate(city(), b2bkit.Stream(ts), b2bkit.Stream(ps), b2bkit.Stream(ws), jul10)
+	require.NoError(t, err)
+	requireDecEqual(t, "9000000000000000", r.Channels[1].Manual.Amount)
+	require.Len(t, r.Reps, 1)
+	requireDecEqual(t, "18000000000000000", r.Reps[0].Amount)
+	requireDecEqual(t, "0", r.Reps[0].GrossProfit)
+	require.Len(t, r.HandOff, 2)
+	requireDecEqual(t, "9000000000000000", r.HandOff[0].Spend)
+	p := r.Penetration
+	require.Len(t, p.Companies, 2)
+	requireDecEqual(t, "2700000000000000", p.Companies[0].Wallet) // three months of 9e14
+	requireDecEqual(t, "3.3333", p.Companies[0].Share)
+	requireDecEqual(t, "3", p.Companies[1].Wallet)
+	requireDecEqual(t, "3000000000000000", p.Companies[1].Share)
+	require.Equal(t, funnel.Strong, p.Companies[1].Band)
+	requireDecEqual(t, "18000000000000000", p.Spend)
+	requireDecEqual(t, "2700000000000003", p.Wallet)
+	requireDecEqual(t, "6.6667", p.Share)
+	require.Equal(t, funnel.Strong, p.Band)
+}
+
+// A single amount still has to fit an int64 at MinorScale; one that does not is refused naming it.
+func TestBadInput_AnAmountBeyondMinorUnitsNamesItsRecord(t *testing.T) {
+	ps := []funnel.Purchase{buy("C01", at(4, 2), "100", b2bkit.Manual),
+		{Company: "C01", At: at(4, 3), Amount: dec("1000000000000000"), Channel: b2bkit.Manual}}
 	_, err := funnel.Evaluate(city(), nil, b2bkit.Stream(ps), nil, jul10)
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)
-	require.ErrorContains(t, err, "overflow")
+	require.ErrorContains(t, err, "purchases[1].amount")
+	require.ErrorContains(t, err, "does not fit")
 }

@@ -30,13 +30,14 @@
 // Evaluate reads touches, purchases and wallets as iter.Seq2[T, error] streams, each once, so a host
 // streams from its database and a cursor that fails half-way fails the report instead of yielding one
 // on partial data (b2bkit.Stream adapts an in-memory slice). Memory grows with the target list, not
-// with the streams, and money is added in int64 minor units (MinorScale places). Records that are not the campaign's — companies off the
-// list, touches in another territory, anything before the start or after asOf — are counted apart in
-// Report.Excluded, never silently dropped or counted. Records that are wrong in themselves — a
-// negative purchase amount, a negative wallet, a missing company or time — stop Evaluate with an error
-// matching b2bkit.ErrInvalid naming the record; so do an empty target list and an asOf before the
-// start. A purchase of zero (a free sample) is counted apart, not as an order; a wallet of zero is not
-// divided by: the customer is counted in Penetration.ZeroWallet.
+// with the streams. Each amount is read as whole minor units at MinorScale places and added in
+// 128-bit sums, so no campaign's totals overflow, even in dong or rupiah. Records that are not the
+// campaign's — companies off the list, touches in another territory, anything before the start or
+// after asOf — are counted apart in Report.Excluded, never silently dropped or counted. Records that
+// are wrong in themselves — a negative purchase amount, a negative wallet, a missing company or time
+// — stop Evaluate with an error matching b2bkit.ErrInvalid naming the record; so do an empty target
+// list and an asOf before the start. A purchase of zero (a free sample) is counted apart, not as an
+// order; a wallet of zero is not divided by: the customer is counted in Penetration.ZeroWallet.
 //
 // # After the rates
 //

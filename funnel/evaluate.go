@@ -33,9 +33,9 @@ type reach struct {
 // buyer is what the purchases say about one target.
 type buyer struct {
 	firstBuy time.Duration
-	spend    int64 // minor units, start to asOf
-	profit   int64
-	penSpend int64 // minor units in the penetration window
+	spend    units // minor units, start to asOf
+	profit   units
+	penSpend units // minor units in the penetration window
 	orders   int32
 	bought   uint8 // bit k-1: ordered in month k
 	existing bool  // ordered before the start: a customer already
@@ -74,7 +74,8 @@ type repState struct {
 // returned. So is an invalid campaign, an asOf before the start or more than MaxMonths after it.
 //
 // Memory grows with the number of targets (and of reps and months), not with the number of touches,
-// purchases or wallets; money is added in int64 minor units at MinorScale, overflow checked.
+// purchases or wallets; each amount is read in int64 minor units at MinorScale and added in 128-bit
+// sums, which do not overflow.
 func Evaluate(c Campaign, touches iter.Seq2[Touch, error], purchases iter.Seq2[Purchase, error], wallets iter.Seq2[Wallet, error], asOf time.Time) (Report, error) {
 	index, err := c.validate()
 	if err != nil {
@@ -188,11 +189,6 @@ func Evaluate(c Campaign, touches iter.Seq2[Touch, error], purchases iter.Seq2[P
 	// batches: the target lookups of a batch run back to back, so the processor overlaps their
 	// cache misses instead of waiting on each in turn.
 	mix := make([]mixUnits, cur)
-	overflow := false
-	add := func(a *int64, u int64) {
-		v, ok := b2bkit.AddChecked(*a, u)
-		*a, overflow = v, overflow || !ok
-	}
 	var batch [purchaseBatch]counted
 	var slots [purchaseBatch]int32
 	n := 0
@@ -217,7 +213,7 @@ func Evaluate(c Campaign, touches iter.Seq2[Touch, error], purchases iter.Seq2[P
 			}
 			m := monthOf(q.at)
 			mix[m-1].orders[q.channel]++
-			add(&mix[m-1].amount[q.channel], q.amount)
+			mix[m-1].amount[q.channel].add(q.amount)
 			s := &bs[ti]
 			if m <= 8 {
 				s.bought |= 1 << (m - 1)
@@ -226,10 +222,10 @@ func Evaluate(c Campaign, touches iter.Seq2[Touch, error], purchases iter.Seq2[P
 				s.firstBuy = off
 			}
 			s.orders++
-			add(&s.spend, q.amount)
-			add(&s.profit, q.profit)
+			s.spend.add(q.amount)
+			s.profit.add(q.profit)
 			if m >= penFrom && m <= penTo {
-				add(&s.penSpend, q.amount)
+				s.penSpend.add(q.amount)
 			}
 		}
 		n = 0
@@ -280,9 +276,6 @@ func Evaluate(c Campaign, touches iter.Seq2[Touch, error], purchases iter.Seq2[P
 			flush()
 		}
 	}
-	if err == nil && overflow {
-		err = b2bkit.Invalid("purchases", "amounts overflow int64 minor units at scale %d", MinorScale)
-	}
 	if err != nil {
 		return Report{}, fmt.Errorf("funnel: %w", err)
 	}
@@ -325,9 +318,7 @@ func Evaluate(c Campaign, touches iter.Seq2[Touch, error], purchases iter.Seq2[P
 		return Report{}, fmt.Errorf("funnel: %w", err)
 	}
 
-	if err := rep.assemble(c, rs, bs, es, reps, bounds, penFrom, penTo, asOf); err != nil {
-		return Report{}, fmt.Errorf("funnel: %w", err)
-	}
+	rep.assemble(c, rs, bs, es, reps, bounds, penFrom, penTo, asOf)
 	rep.assembleMix(mix, bounds, asOf)
 	return rep, nil
 }
@@ -352,10 +343,10 @@ type counted struct {
 // mixUnits is one month's orders and amounts per channel (Manual, SemiAuto, FullAuto).
 type mixUnits struct {
 	orders [3]int
-	amount [3]int64
+	amount [3]units
 }
 
-func (rep *Report) assemble(c Campaign, rs []reach, bs []buyer, es []estimate, reps []repState, bounds []time.Time, penFrom, penTo int, asOf time.Time) error {
+func (rep *Report) assemble(c Campaign, rs []reach, bs []buyer, es []estimate, reps []repState, bounds []time.Time, penFrom, penTo int, asOf time.Time) {
 	// The three counted rates.
 	var covered, convertible, converted, repurchased, reached, customers int
 	for i := range rs {
@@ -396,15 +387,10 @@ func (rep *Report) assemble(c Campaign, rs []reach, bs []buyer, es []estimate, r
 		pen.From, pen.To = bounds[penFrom-1], bounds[penTo]
 		pen.Companies = make([]CompanyShare, 0, customers)
 	}
-	var spendSum, walletSum int64
-	overflow := false
-	addTo := func(a *int64, u int64) {
-		v, ok := b2bkit.AddChecked(*a, u)
-		*a, overflow = v, overflow || !ok
-	}
+	var spendSum, walletSum units
 	type attr struct {
 		customers, orders int
-		amount, profit    int64
+		amount, profit    units
 	}
 	byRep := make([]attr, len(reps))
 	var none attr
@@ -424,8 +410,8 @@ func (rep *Report) assemble(c Campaign, rs []reach, bs []buyer, es []estimate, r
 			}
 			a.customers++
 			a.orders += int(s.orders)
-			addTo(&a.amount, s.spend)
-			addTo(&a.profit, s.profit)
+			a.amount.plus(s.spend)
+			a.profit.plus(s.profit)
 			if pen.Months > 0 {
 				switch {
 				case e.at.IsZero():
@@ -433,26 +419,23 @@ func (rep *Report) assemble(c Campaign, rs []reach, bs []buyer, es []estimate, r
 				case e.monthly == 0:
 					pen.ZeroWallet++
 				default:
-					w, ok := b2bkit.MulChecked(e.monthly, int64(pen.Months))
-					if !ok {
-						return b2bkit.Invalid("wallets", "wallet of %s overflows int64 minor units", id)
-					}
-					band := bandOfUnitsSigned(s.penSpend, w)
+					w := times(e.monthly, int64(pen.Months))
+					band := bandOfSums(s.penSpend, w)
 					pen.Bands.add(band)
-					if s.penSpend > w {
+					if s.penSpend.cmp(w) > 0 {
 						pen.OverWallet++
 					}
 					pen.Companies = append(pen.Companies, CompanyShare{Company: id,
-						Spend: b2bkit.FromMinor(s.penSpend, MinorScale), Wallet: b2bkit.FromMinor(w, MinorScale),
-						Share: fraction(s.penSpend, w), Band: band, Method: e.method, WalletAsOf: e.at,
+						Spend: s.penSpend.decimal(), Wallet: w.decimal(),
+						Share: fractionOf(s.penSpend, w), Band: band, Method: e.method, WalletAsOf: e.at,
 						Confidence: e.confidence})
-					addTo(&spendSum, s.penSpend)
-					addTo(&walletSum, w)
+					spendSum.plus(s.penSpend)
+					walletSum.plus(w)
 				}
 			}
 		}
 		if rep.HandOffReady && (r.touched&7 != 0 || s.bought&7 != 0) {
-			h := HandOff{Company: id, Stage: Opened, Orders: int(s.orders), Spend: b2bkit.FromMinor(s.spend, MinorScale),
+			h := HandOff{Company: id, Stage: Opened, Orders: int(s.orders), Spend: s.spend.decimal(),
 				Existing: s.existing}
 			switch {
 			case s.bought&4 != 0 && s.bought&3 != 0:
@@ -466,13 +449,10 @@ func (rep *Report) assemble(c Campaign, rs []reach, bs []buyer, es []estimate, r
 			rep.HandOff = append(rep.HandOff, h)
 		}
 	}
-	if overflow {
-		return b2bkit.Invalid("purchases", "totals overflow int64 minor units at scale %d", MinorScale)
-	}
-	if walletSum > 0 {
-		pen.Spend, pen.Wallet = b2bkit.FromMinor(spendSum, MinorScale), b2bkit.FromMinor(walletSum, MinorScale)
-		pen.Share = fraction(spendSum, walletSum)
-		pen.Band = bandOfUnitsSigned(spendSum, walletSum)
+	if walletSum.sign() > 0 {
+		pen.Spend, pen.Wallet = spendSum.decimal(), walletSum.decimal()
+		pen.Share = fractionOf(spendSum, walletSum)
+		pen.Band = bandOfSums(spendSum, walletSum)
 	}
 	slices.SortStableFunc(rep.HandOff, func(a, b HandOff) int {
 		return cmp.Or(cmp.Compare(b.Stage, a.Stage), cmp.Compare(a.Company, b.Company))
@@ -480,7 +460,7 @@ func (rep *Report) assemble(c Campaign, rs []reach, bs []buyer, es []estimate, r
 
 	toAttr := func(id b2bkit.PersonID, a attr) RepAttribution {
 		return RepAttribution{Rep: id, Customers: a.customers, Orders: a.orders,
-			Amount: b2bkit.FromMinor(a.amount, MinorScale), GrossProfit: b2bkit.FromMinor(a.profit, MinorScale)}
+			Amount: a.amount.decimal(), GrossProfit: a.profit.decimal()}
 	}
 	rep.Unattributed = toAttr("", none)
 	for r, a := range byRep {
@@ -513,7 +493,6 @@ func (rep *Report) assemble(c Campaign, rs []reach, bs []buyer, es []estimate, r
 		con.Warning = fmt.Sprintf("team spread thin: %s%% of touches in %s, below %d%%; reps below: %s",
 			percent(con.Share), c.Territory, 100*MinConcentrationNum/MinConcentrationDen, strings.Join(thin, ", "))
 	}
-	return nil
 }
 
 // bandOfUnitsSigned bands num/den for den > 0, num >= 0.
@@ -529,7 +508,7 @@ func (rep *Report) assembleMix(mix []mixUnits, bounds []time.Time, asOf time.Tim
 	for k := range mix {
 		m := MonthMix{Month: k + 1, From: bounds[k], To: bounds[k+1], Complete: !asOf.Before(bounds[k+1])}
 		cc := func(ch int) ChannelCount {
-			return ChannelCount{Orders: mix[k].orders[ch], Amount: b2bkit.FromMinor(mix[k].amount[ch], MinorScale)}
+			return ChannelCount{Orders: mix[k].orders[ch], Amount: mix[k].amount[ch].decimal()}
 		}
 		m.Manual, m.SemiAuto, m.FullAuto = cc(0), cc(1), cc(2)
 		if m.Orders() > 0 {

@@ -100,9 +100,11 @@ func (t *Touch) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// MinorScale is the number of decimal places at which Evaluate adds money in int64 minor units:
+// MinorScale is the number of decimal places at which Evaluate reads money, in whole minor units:
 // four, enough for every currency (fen, fils) and for prices of bulk goods. An amount with more
-// places is an error, never silently rounded.
+// places is an error, never silently rounded. One amount must fit an int64 of minor units (below
+// about 9.2e14, tens of millions of dollars even in dong); sums of them are 128-bit and do not
+// overflow.
 const MinorScale = 4
 
 // A Purchase is one order a company placed on the platform: when, for how much, through which of the
