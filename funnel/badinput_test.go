@@ -2,6 +2,7 @@ package funnel_test
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -138,6 +139,7 @@ func TestBadInput_RecordsThatAreWrongStopEvaluate(t *testing.T) {
 		want    string
 	}{
 		{"negative amount", nil, p(func(x *funnel.Purchase) { x.Amount = dec("-5"); x.GrossProfit = dec("-6") }), nil, "purchases[1].amount: must be >= 0"},
+		{"negative amount, no profit", nil, p(func(x *funnel.Purchase) { x.Amount = dec("-5"); x.GrossProfit = decimal.Zero }), nil, "purchases[1].amount: must be >= 0"},
 		{"too many places", nil, p(func(x *funnel.Purchase) { x.Amount = dec("100.00001") }), nil, "purchases[1].amount"},
 		{"huge amount", nil, p(func(x *funnel.Purchase) { x.Amount = dec("1e30") }), nil, "purchases[1].amount"},
 		{"profit above amount", nil, p(func(x *funnel.Purchase) { x.GrossProfit = dec("101") }), nil, "purchases[1].gross_profit"},
@@ -160,8 +162,54 @@ func TestBadInput_RecordsThatAreWrongStopEvaluate(t *testing.T) {
 			require.ErrorContains(t, err, c.want)
 			require.ErrorContains(t, err, "funnel: ")
 			require.Zero(t, r.Targets, "no half-written report")
+			if c.buys != nil {
+				require.Equal(t, 1, strings.Count(err.Error(), "purchases[1]"), "one problem, not a second spurious one: %v", err)
+			}
+			// The record is named by what the host can look up, not only by its position.
+			var company string
+			var when time.Time
+			switch {
+			case c.touches != nil:
+				company, when = string(c.touches[1].Company), c.touches[1].At
+			case c.buys != nil:
+				company, when = string(c.buys[1].Company), c.buys[1].At
+			default:
+				company, when = string(c.wallets[1].Company), c.wallets[1].AsOf
+			}
+			if company != "" {
+				require.ErrorContains(t, err, "of "+company)
+			}
+			if !when.IsZero() {
+				require.ErrorContains(t, err, when.Format(time.RFC3339))
+			}
 		})
 	}
+}
+
+// TestBadInput_AMalformedRecordOfAStrangerIsSetApart: the streams may carry the whole platform's
+// records; a malformed one of a company that is not a target would be set apart anyway, so it is
+// counted in Excluded.NotTarget and does not abort the report.
+func TestBadInput_AMalformedRecordOfAStrangerIsSetApart(t *testing.T) {
+	ts := []funnel.Touch{touch("C01", "R1", "Hangzhou", at(3, 2)), {Company: "X1", Territory: "Hangzhou", At: at(3, 2)}}
+	ps := []funnel.Purchase{buy("C01", at(4, 2), "100", b2bkit.Manual),
+		{Company: "X1", At: at(4, 2), Amount: dec("-5")},
+		{Company: "X2", At: at(4, 2), Amount: dec("0.00001"), Channel: b2bkit.Manual},
+		{Company: "X3", At: at(4, 2), Amount: dec("1e30"), Channel: b2bkit.Manual}}
+	ws := []funnel.Wallet{wallet("C01", "100", at(4, 1)), {Company: "X1", Monthly: dec("-1")}}
+	r, err := funnel.Evaluate(city(), b2bkit.Stream(ts), b2bkit.Stream(ps), b2bkit.Stream(ws), jul10)
+	require.NoError(t, err)
+	require.Equal(t, 1, r.Excluded.Touches.NotTarget)
+	require.Equal(t, 3, r.Excluded.Purchases.NotTarget)
+	require.Equal(t, []b2bkit.CompanyID{"X1", "X2", "X3"}, r.Excluded.Purchases.Unknown)
+	require.Equal(t, 1, r.Excluded.Wallets.NotTarget)
+	requireRate(t, 1, 1, "1", true, r.Conversion, "conversion")
+	require.Equal(t, 1, r.Concentration.Touches, "a malformed touch is not the team's work")
+
+	// The same record of a target stops Evaluate.
+	ps[1].Company = "C02"
+	_, err = funnel.Evaluate(city(), b2bkit.Stream(ts), b2bkit.Stream(ps), b2bkit.Stream(ws), jul10)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	require.ErrorContains(t, err, "purchases[1].amount")
 }
 
 func TestBadInput_FreeSamplesAreNotOrders(t *testing.T) {

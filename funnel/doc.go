@@ -33,10 +33,11 @@
 // with the streams. Each amount is read as whole minor units at MinorScale places and added in
 // 128-bit sums, so no campaign's totals overflow, even in dong or rupiah. Records that are not the
 // campaign's — companies off the list, touches in another territory, anything before the start or
-// after asOf — are counted apart in Report.Excluded, never silently dropped or counted. Records that
-// are wrong in themselves — a negative purchase amount, a negative wallet, a missing company or time
-// — stop Evaluate with an error matching b2bkit.ErrInvalid naming the record; so do an empty target
-// list and an asOf before the start. A purchase of zero (a free sample) is counted apart, not as an
+// after asOf — are counted apart in Report.Excluded, never silently dropped or counted. Records of
+// targets that are wrong in themselves — a negative purchase amount, a negative wallet, a missing time
+// — stop Evaluate with an error matching b2bkit.ErrInvalid naming the record by company, time and
+// position; so do a record without a company, an empty target list and an asOf before the start. A
+// wrong record of a company off the list is set apart like the company's other records. A purchase of zero (a free sample) is counted apart, not as an
 // order; a wallet of zero is not divided by: the customer is counted in Penetration.ZeroWallet.
 //
 // # After the rates

@@ -66,12 +66,16 @@ type repState struct {
 //
 // Records dated after asOf are never counted, nor are records before the start, records of companies
 // not on the target list, or touches made outside the territory: those are counted in
-// Report.Excluded instead; a target with an order before the start is a customer already, which
-// the campaign cannot convert or acquire (Report.Existing). A record that is itself wrong — no company, no time, an unknown kind or
-// channel, a negative purchase amount or one with more than MinorScale places, a gross profit above the
-// amount, a negative wallet, a confidence outside [0, 1] — stops Evaluate with an error matching
-// b2bkit.ErrInvalid that names it ("funnel: purchases[7].amount: must be >= 0"), and no report is
-// returned. So is an invalid campaign, an asOf before the start or more than MaxMonths after it.
+// Report.Excluded instead; a target with an order before the start is a customer already, which the
+// campaign cannot convert or acquire (Report.Existing). A record of a target that is itself wrong —
+// no time, an unknown kind or channel, a negative purchase amount or one with more than MinorScale
+// places, a gross profit above the amount, a negative wallet, a confidence outside [0, 1] — stops
+// Evaluate with an error matching b2bkit.ErrInvalid that names it by company, time and position
+// ("funnel: purchase of C-1 at 2026-04-02T10:00:00+08:00: purchases[7].amount: must be >= 0"), and
+// no report is returned; so does a record without a company. A wrong record of a company that is not
+// a target is set apart in Excluded (NotTarget) like any other record of it: the streams may carry
+// the whole platform's records. An invalid campaign, an asOf before the start or more than MaxMonths
+// after it are errors too.
 //
 // Memory grows with the number of targets (and of reps and months), not with the number of touches,
 // purchases or wallets; each amount is read in int64 minor units at MinorScale and added in 128-bit
@@ -141,7 +145,12 @@ func Evaluate(c Campaign, touches iter.Seq2[Touch, error], purchases iter.Seq2[P
 				break
 			}
 			if e := t.validate(); e != nil {
-				err = b2bkit.InField(fmt.Sprintf("touches[%d]", i), e)
+				if _, ok := index[t.Company]; !ok && t.Company != "" { // a stranger's: set apart anyway
+					rep.Excluded.Touches.unknown(t.Company)
+					i++
+					continue
+				}
+				err = badRecord("touches", i, t.name(), e)
 				break
 			}
 			i++
@@ -237,18 +246,14 @@ func Evaluate(c Campaign, touches iter.Seq2[Touch, error], purchases iter.Seq2[P
 				err = streamError("purchases", i, e)
 				break
 			}
-			if e := p.validate(); e != nil {
-				err = b2bkit.InField(fmt.Sprintf("purchases[%d]", i), e)
-				break
-			}
-			amt, e := b2bkit.ToMinor(p.Amount, MinorScale)
+			amt, gp, e := p.validate()
 			if e != nil {
-				err = b2bkit.InField(fmt.Sprintf("purchases[%d].amount", i), e)
-				break
-			}
-			gp, e := b2bkit.ToMinor(p.GrossProfit, MinorScale)
-			if e != nil {
-				err = b2bkit.InField(fmt.Sprintf("purchases[%d].gross_profit", i), e)
+				if _, ok := index[p.Company]; !ok && p.Company != "" { // a stranger's: set apart anyway
+					rep.Excluded.Purchases.unknown(p.Company)
+					i++
+					continue
+				}
+				err = badRecord("purchases", i, p.name(), e)
 				break
 			}
 			i++
@@ -288,13 +293,14 @@ func Evaluate(c Campaign, touches iter.Seq2[Touch, error], purchases iter.Seq2[P
 				err = streamError("wallets", i, e)
 				break
 			}
-			if e := w.validate(); e != nil {
-				err = b2bkit.InField(fmt.Sprintf("wallets[%d]", i), e)
-				break
-			}
-			u, e := b2bkit.ToMinor(w.Monthly, MinorScale)
+			u, e := w.validate()
 			if e != nil {
-				err = b2bkit.InField(fmt.Sprintf("wallets[%d].monthly", i), e)
+				if _, ok := index[w.Company]; !ok && w.Company != "" { // a stranger's: set apart anyway
+					rep.Excluded.Wallets.unknown(w.Company)
+					i++
+					continue
+				}
+				err = badRecord("wallets", i, w.name(), e)
 				break
 			}
 			i++
@@ -321,6 +327,12 @@ func Evaluate(c Campaign, touches iter.Seq2[Touch, error], purchases iter.Seq2[P
 	rep.assemble(c, rs, bs, es, reps, bounds, penFrom, penTo, asOf)
 	rep.assembleMix(mix, bounds, asOf)
 	return rep, nil
+}
+
+// badRecord names record i of a stream that is wrong in itself, by what the host can look up and by
+// position: "purchase of C-1 at 2026-04-02T10:00:00+08:00: purchases[7].amount: must be >= 0".
+func badRecord(stream string, i int, name string, err error) error {
+	return fmt.Errorf("%s: %w", name, b2bkit.InField(fmt.Sprintf("%s[%d]", stream, i), err))
 }
 
 // streamError wraps the error a stream yielded at position i: "purchases[9]: <err>". It matches

@@ -89,6 +89,15 @@ func (t Touch) validate() error {
 	return errors.Join(errs...)
 }
 
+// name names the touch for an error: "touch of C-1 by rep-7 at 2026-03-02T10:00:00+08:00".
+func (t Touch) name() string {
+	by := " at"
+	if t.Rep != "" {
+		by = " by " + b2bkit.Echo(string(t.Rep)) + " at"
+	}
+	return recordName("touch of", t.Company, by, t.At)
+}
+
 // UnmarshalJSON reads a touch strictly: unknown fields are errors matching b2bkit.ErrInvalid.
 func (t *Touch) UnmarshalJSON(b []byte) error {
 	type plain Touch
@@ -124,7 +133,9 @@ type Purchase struct {
 	GrossProfit decimal.Decimal `json:"gross_profit"`
 }
 
-func (p *Purchase) validate() error {
+// validate checks p and returns its amount and gross profit in minor units at MinorScale. It reports
+// each problem once: a negative amount is not also a gross profit above it.
+func (p *Purchase) validate() (amount, profit int64, err error) {
 	var errs []error
 	if p.Company == "" {
 		errs = append(errs, b2bkit.Invalid("company", "must be set"))
@@ -132,19 +143,46 @@ func (p *Purchase) validate() error {
 	if p.At.IsZero() {
 		errs = append(errs, b2bkit.Invalid("at", "must be set"))
 	}
+	amountOK, profitOK := false, false
 	if p.Amount.Sign() < 0 {
 		errs = append(errs, b2bkit.Invalid("amount", "must be >= 0"))
+	} else if amount, err = b2bkit.ToMinor(p.Amount, MinorScale); err != nil {
+		errs = append(errs, b2bkit.InField("amount", err))
+	} else {
+		amountOK = true
+	}
+	if profit, err = b2bkit.ToMinor(p.GrossProfit, MinorScale); err != nil {
+		errs = append(errs, b2bkit.InField("gross_profit", err))
+	} else {
+		profitOK = true
+	}
+	if amountOK && profitOK && profit > amount { // compared in minor units: cheap for any input
+		errs = append(errs, b2bkit.Invalid("gross_profit", "must not exceed amount"))
 	}
 	if !p.Channel.Valid() {
 		errs = append(errs, b2bkit.Invalid("channel", "must be manual, semi_auto or full_auto"))
 	}
-	if p.GrossProfit.Cmp(p.Amount) > 0 {
-		errs = append(errs, b2bkit.Invalid("gross_profit", "must not exceed amount"))
-	}
 	if len(errs) == 0 {
-		return nil
+		return amount, profit, nil
 	}
-	return errors.Join(errs...)
+	return 0, 0, errors.Join(errs...)
+}
+
+// name names the purchase for an error: "purchase of C-1 at 2026-04-02T10:00:00+08:00".
+func (p *Purchase) name() string { return recordName("purchase of", p.Company, " at", p.At) }
+
+// recordName names a record by its company and time, leaving out either when it is not set.
+func recordName(kind string, company b2bkit.CompanyID, timeWord string, at time.Time) string {
+	s := kind
+	if company != "" {
+		s += " " + b2bkit.Echo(string(company))
+	} else {
+		s += " no company"
+	}
+	if !at.IsZero() {
+		s += timeWord + " " + at.Format(time.RFC3339)
+	}
+	return s
 }
 
 type purchaseJSON struct {
@@ -189,13 +227,19 @@ type Wallet struct {
 	Confidence float64 `json:"confidence"`
 }
 
-func (w Wallet) validate() error {
+// validate checks w and returns its monthly amount in minor units at MinorScale.
+func (w Wallet) validate() (int64, error) {
 	var errs []error
+	var monthly int64
 	if w.Company == "" {
 		errs = append(errs, b2bkit.Invalid("company", "must be set"))
 	}
 	if w.Monthly.Sign() < 0 {
 		errs = append(errs, b2bkit.Invalid("monthly", "must be >= 0"))
+	} else if u, err := b2bkit.ToMinor(w.Monthly, MinorScale); err != nil {
+		errs = append(errs, b2bkit.InField("monthly", err))
+	} else {
+		monthly = u
 	}
 	if w.Method == "" {
 		errs = append(errs, b2bkit.Invalid("method", "must be set"))
@@ -207,10 +251,13 @@ func (w Wallet) validate() error {
 		errs = append(errs, b2bkit.Invalid("confidence", "must be between 0 and 1"))
 	}
 	if len(errs) == 0 {
-		return nil
+		return monthly, nil
 	}
-	return errors.Join(errs...)
+	return 0, errors.Join(errs...)
 }
+
+// name names the wallet for an error: "wallet of C-1 as of 2026-04-01T00:00:00Z".
+func (w Wallet) name() string { return recordName("wallet of", w.Company, " as of", w.AsOf) }
 
 type walletJSON struct {
 	Company    b2bkit.CompanyID   `json:"company"`
