@@ -148,9 +148,7 @@ func TestBadInput_RecordsThatAreWrongStopEvaluate(t *testing.T) {
 		{"no time", nil, p(func(x *funnel.Purchase) { x.At = time.Time{} }), nil, "purchases[1].at"},
 		{"touch kind", tc(func(x *funnel.Touch) { x.Kind = 9 }), nil, nil, "touches[1].kind"},
 		{"touch rep", tc(func(x *funnel.Touch) { x.Rep = "" }), nil, nil, "touches[1].rep"},
-		{"touch territory", tc(func(x *funnel.Touch) { x.Territory = "" }), nil, nil, "touches[1].territory"},
 		{"negative wallet", nil, nil, w(func(x *funnel.Wallet) { x.Monthly = dec("-1") }), "wallets[1].monthly: must be >= 0"},
-		{"wallet method", nil, nil, w(func(x *funnel.Wallet) { x.Method = "" }), "wallets[1].method"},
 		{"wallet date", nil, nil, w(func(x *funnel.Wallet) { x.AsOf = time.Time{} }), "wallets[1].as_of"},
 		{"confidence NaN", nil, nil, w(func(x *funnel.Wallet) { x.Confidence = math.NaN() }), "wallets[1].confidence"},
 		{"confidence > 1", nil, nil, w(func(x *funnel.Wallet) { x.Confidence = 1.5 }), "wallets[1].confidence"},
@@ -265,4 +263,36 @@ func TestBadInput_AnAmountBeyondMinorUnitsNamesItsRecord(t *testing.T) {
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)
 	require.ErrorContains(t, err, "purchases[1].amount")
 	require.ErrorContains(t, err, "does not fit")
+}
+
+// TestR6_TheRatesNeedOnlyTheFieldsTheyUse: a host that does not record where a touch was made, its
+// kind, or how a wallet was estimated still gets every rate. A touch of a target without a territory
+// is in the campaign's territory (the target list fixes it); one of another company, whose place is
+// unknown, is set apart and left out of concentration.
+func TestR6_TheRatesNeedOnlyTheFieldsTheyUse(t *testing.T) {
+	ts := []funnel.Touch{{Company: "C01", Rep: "R1", At: at(3, 2)}, {Company: "C02", Rep: "R1", At: at(3, 3)},
+		{Company: "X1", Rep: "R1", At: at(3, 3)}, touch("C03", "R2", "Ningbo", at(3, 4))}
+	ps := []funnel.Purchase{buy("C01", at(4, 2), "100", b2bkit.Manual), buy("C01", at(5, 2), "100", b2bkit.Manual)}
+	ws := []funnel.Wallet{{Company: "C01", Monthly: dec("1000"), AsOf: at(4, 1)}}
+	r, err := funnel.Evaluate(city(), b2bkit.Stream(ts), b2bkit.Stream(ps), b2bkit.Stream(ws), jul10)
+	require.NoError(t, err)
+	requireRate(t, 2, 20, "0.1", true, r.Coverage, "coverage")
+	requireRate(t, 1, 2, "0.5", true, r.Conversion, "conversion")
+	requireRate(t, 1, 1, "1", true, r.Repurchase, "repurchase")
+	require.Len(t, r.Penetration.Companies, 1)
+	requireDecEqual(t, "0.0667", r.Penetration.Companies[0].Share) // 200 of 3000
+	require.Empty(t, r.Penetration.Companies[0].Method)
+	require.Equal(t, 1, r.Excluded.Touches.NotTarget)
+	require.Equal(t, 1, r.Excluded.Touches.OutsideTerritory)
+	require.Equal(t, 2, r.Concentration.InTerritory)
+	require.Equal(t, 3, r.Concentration.Touches, "R1's two touches of targets and R2's in Ningbo")
+	require.Equal(t, b2bkit.PersonID("R1"), r.Reps[0].Rep)
+
+	// A kind or a confidence that is given must still be one that exists.
+	ts[0].Kind = 9
+	_, err = funnel.Evaluate(city(), b2bkit.Stream(ts), nil, nil, jul10)
+	require.ErrorContains(t, err, "touches[0].kind")
+	ws[0].Confidence = 2
+	_, err = funnel.Evaluate(city(), nil, nil, b2bkit.Stream(ws), jul10)
+	require.ErrorContains(t, err, "wallets[0].confidence")
 }

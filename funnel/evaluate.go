@@ -163,6 +163,11 @@ func Evaluate(c Campaign, touches iter.Seq2[Touch, error], purchases iter.Seq2[P
 				ex.AfterAsOf++
 				continue
 			}
+			ti, target := index[t.Company]
+			if t.Territory == "" && !target { // made nobody knows where: not the team's work here
+				ex.unknown(t.Company)
+				continue
+			}
 			r, ok := repIndex[t.Rep]
 			if !ok {
 				r = int32(len(reps))
@@ -170,13 +175,12 @@ func Evaluate(c Campaign, touches iter.Seq2[Touch, error], purchases iter.Seq2[P
 				reps = append(reps, repState{id: t.Rep})
 			}
 			reps[r].touches++
-			if t.Territory != c.Territory {
+			if t.Territory != "" && t.Territory != c.Territory {
 				ex.OutsideTerritory++
 				continue
 			}
 			reps[r].in++
-			ti, ok := index[t.Company]
-			if !ok {
+			if !target {
 				ex.unknown(t.Company)
 				continue
 			}

@@ -54,16 +54,24 @@ func (k *TouchKind) UnmarshalText(b []byte) error {
 }
 
 // A Touch is one contact of a rep with a company: a visit, a call, an onboarding. Every kind counts
-// as reaching the company for coverage.
+// as reaching the company for coverage. What each field is used for:
 type Touch struct {
+	// Company is the company reached; required. A touch of a target in month 1 covers it (R6).
 	Company b2bkit.CompanyID `json:"company"`
-	// Rep is the ground-sales rep who made the contact.
+	// Rep is the ground-sales rep who made the contact; required. The first rep to reach a customer
+	// acquires it (R10), and the team's touches measure concentration (R8).
 	Rep b2bkit.PersonID `json:"rep"`
-	// Territory is where the rep was working when the touch was made. Touches in another
-	// territory than the campaign's are reported apart (and measure how thin the team is spread).
-	Territory string    `json:"territory"`
-	At        time.Time `json:"at"`
-	Kind      TouchKind `json:"kind"`
+	// Territory is where the rep was working when the touch was made; optional. It serves
+	// concentration (R8) and sets apart touches made in another territory than the campaign's. Empty
+	// when the host does not record it: a touch of a target is then taken to be in the campaign's
+	// territory (the target list fixes it), and a touch of another company, made nobody knows where,
+	// is set apart (ExcludedCounts.NotTarget) and left out of concentration.
+	Territory string `json:"territory,omitempty"`
+	// At is when the touch was made; required: it places the touch in a campaign month.
+	At time.Time `json:"at"`
+	// Kind is how the company was reached; optional (zero when the host does not record it) and used
+	// by no rate: every kind reaches the company. A kind that is given must be one of the three.
+	Kind TouchKind `json:"kind,omitempty"`
 }
 
 func (t Touch) validate() error {
@@ -74,13 +82,10 @@ func (t Touch) validate() error {
 	if t.Rep == "" {
 		errs = append(errs, b2bkit.Invalid("rep", "must be set"))
 	}
-	if t.Territory == "" {
-		errs = append(errs, b2bkit.Invalid("territory", "must be set"))
-	}
 	if t.At.IsZero() {
 		errs = append(errs, b2bkit.Invalid("at", "must be set"))
 	}
-	if !t.Kind.Valid() {
+	if t.Kind != 0 && !t.Kind.Valid() {
 		errs = append(errs, b2bkit.Invalid("kind", "must be visit, call or onboarding"))
 	}
 	if len(errs) == 0 {
@@ -119,13 +124,18 @@ const MinorScale = 4
 // A Purchase is one order a company placed on the platform: when, for how much, through which of the
 // three channels (R10), and the gross profit the platform made on it.
 type Purchase struct {
+	// Company is the buyer; required. An order of a target makes it a customer (conversion,
+	// repurchase); one before the start makes it an existing customer (Report.Existing).
 	Company b2bkit.CompanyID `json:"company"`
-	At      time.Time        `json:"at"`
-	// Amount is the order's value, at most MinorScale decimal places. Zero is a free sample or a
-	// promotion: Evaluate counts it apart (ExcludedCounts.Free), not as an order. A negative amount is
-	// an error: returns are not negative purchases, net them into the order they return.
+	// At is when the order was placed; required: it places the order in a campaign month.
+	At time.Time `json:"at"`
+	// Amount is the order's value, at most MinorScale decimal places: spend, penetration, the channel
+	// mix. Zero is a free sample or a promotion: Evaluate counts it apart (ExcludedCounts.Free), not
+	// as an order. A negative amount is an error: returns are not negative purchases, net them into
+	// the order they return.
 	Amount decimal.Decimal `json:"amount"`
-	// Channel is how the order came in: manual, semi_auto or full_auto.
+	// Channel is how the order came in: manual, semi_auto or full_auto; required, for the channel
+	// mix and its shift (R10).
 	Channel b2bkit.Channel `json:"channel"`
 	// GrossProfit is what the platform earned on the order: the amount less the cost of the goods.
 	// It may be negative (sold below cost) but not above Amount. Zero when the host does not know
@@ -212,19 +222,23 @@ func (p *Purchase) UnmarshalJSON(b []byte) error {
 // A Wallet is an estimate of a company's total monthly purchasing of the campaign's category, from
 // every supplier (R7): the denominator of penetration. It is usually estimated — from seats and
 // average spend, from a survey, from the owner's word — so it carries its method, its date and a
-// confidence.
+// confidence. Penetration needs only Company, Monthly and AsOf.
 type Wallet struct {
+	// Company is the company estimated; required.
 	Company b2bkit.CompanyID `json:"company"`
-	// Monthly is the company's purchasing of the category per month, >= 0, at most MinorScale places.
-	// Zero means the company buys none of it: it is counted as unestimated, never divided by.
+	// Monthly is the company's purchasing of the category per month, >= 0, at most MinorScale places:
+	// the denominator of penetration. Zero means the company buys none of it: it is counted apart
+	// (Penetration.ZeroWallet), never divided by.
 	Monthly decimal.Decimal `json:"monthly"`
-	// Method says how the estimate was made ("survey", "seats x avg spend"); required.
-	Method string `json:"method"`
-	// AsOf is when the estimate was made. Evaluate uses each company's latest estimate not after its
-	// asOf.
+	// Method says how the estimate was made ("survey", "seats x avg spend"); optional. It is carried
+	// into CompanyShare.Method for the reader (R7: store the estimate with its method), not used.
+	Method string `json:"method,omitempty"`
+	// AsOf is when the estimate was made; required. Evaluate uses each company's latest estimate not
+	// after its asOf.
 	AsOf time.Time `json:"as_of"`
-	// Confidence is the estimator's confidence in [0, 1].
-	Confidence float64 `json:"confidence"`
+	// Confidence is the estimator's confidence in [0, 1]; optional (zero when unknown). It is carried
+	// into CompanyShare.Confidence, not used; a value outside [0, 1] or NaN is an error.
+	Confidence float64 `json:"confidence,omitempty"`
 }
 
 // validate checks w and returns its monthly amount in minor units at MinorScale.
@@ -240,9 +254,6 @@ func (w Wallet) validate() (int64, error) {
 		errs = append(errs, b2bkit.InField("monthly", err))
 	} else {
 		monthly = u
-	}
-	if w.Method == "" {
-		errs = append(errs, b2bkit.Invalid("method", "must be set"))
 	}
 	if w.AsOf.IsZero() {
 		errs = append(errs, b2bkit.Invalid("as_of", "must be set"))
@@ -262,9 +273,9 @@ func (w Wallet) name() string { return recordName("wallet of", w.Company, " as o
 type walletJSON struct {
 	Company    b2bkit.CompanyID   `json:"company"`
 	Monthly    b2bkit.JSONDecimal `json:"monthly"`
-	Method     string             `json:"method"`
+	Method     string             `json:"method,omitempty"`
 	AsOf       time.Time          `json:"as_of"`
-	Confidence float64            `json:"confidence"`
+	Confidence float64            `json:"confidence,omitempty"`
 }
 
 // MarshalJSON writes the wallet with its amount as a string.

@@ -80,6 +80,15 @@ func TestStreamRecordsRoundTripJSON(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &wb))
 	require.True(t, wb.Monthly.Equal(w.Monthly))
 	require.Equal(t, w.Method, wb.Method)
+
+	// The optional fields can be left out both ways.
+	b, err = json.Marshal(funnel.Touch{Company: "C01", Rep: "R1", At: at(3, 2)})
+	require.NoError(t, err, "a touch without a kind is written")
+	require.NotContains(t, string(b), "kind")
+	require.NoError(t, json.Unmarshal(b, &tb))
+	require.Zero(t, tb.Kind)
+	require.NoError(t, json.Unmarshal([]byte(`{"company":"C01","monthly":"10","as_of":"2026-04-01T00:00:00Z"}`), &wb))
+	require.Empty(t, wb.Method)
 }
 
 func TestReportMarshalsWithWords(t *testing.T) {
