@@ -95,3 +95,21 @@ func BenchmarkBand(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkEvaluateAll10Territories100kTargets2MPurchases measures ten campaigns of 10k targets each
+// in one pass over 2M purchases of all of them.
+func BenchmarkEvaluateAll10Territories100kTargets2MPurchases(b *testing.B) {
+	c, ts, ps, ws, asOf := bigCity(100_000, 2_000_000)
+	cs := make([]funnel.Campaign, 10)
+	for k := range cs {
+		cs[k] = c
+		cs[k].Territory = fmt.Sprint("territory-", k)
+		cs[k].Targets = c.Targets[k*10_000 : (k+1)*10_000]
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := funnel.EvaluateAll(cs, ts, ps, ws, asOf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

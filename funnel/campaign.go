@@ -54,8 +54,10 @@ func (c Campaign) Location() (*time.Location, error) {
 // an empty target list, too many targets, an empty or repeated target. Errors match b2bkit.ErrInvalid
 // and name the field ("targets[3]").
 func (c Campaign) Validate() error {
-	_, err := c.validate()
-	return err
+	if _, err := c.validate(); err != nil {
+		return fmt.Errorf("funnel: campaign: %w", err)
+	}
+	return nil
 }
 
 // validate checks the campaign and returns the index of its targets: target id to position.
@@ -97,7 +99,7 @@ func (c Campaign) validate() (map[b2bkit.CompanyID]int32, error) {
 	if len(errs) == 0 {
 		return index, nil
 	}
-	return nil, fmt.Errorf("funnel: campaign: %w", errors.Join(errs...))
+	return nil, errors.Join(errs...)
 }
 
 // UnmarshalJSON reads a campaign strictly: unknown fields and trailing data are errors matching

@@ -48,4 +48,11 @@
 // lifetime purchases and gross profit to the rep who first reached it (R10), and warns when the team's
 // touches are spread over other territories (集中用兵, R8). Plan lays out a concentrated deployment city
 // by city against spreading the same reps; Cohorts lines many campaigns up in one table.
+//
+// # Many campaigns
+//
+// A platform runs a campaign per territory. EvaluateAll measures them all in one pass over the
+// streams, with the same reports as one Evaluate per campaign: each record goes to the campaigns
+// whose target list holds its company, and each campaign's concentration sees the whole team's
+// touches.
 package funnel

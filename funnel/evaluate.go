@@ -20,7 +20,7 @@ const penetrationMonths = 3
 
 // Per-target state of one Evaluate lives in dense slices indexed through the target map, so memory
 // grows with the target list, never with the streams. It is split by stream so the purchase loop, the
-// hot one, touches 40 bytes per target. Instants are offsets from the campaign start: every counted
+// hot one, touches one 64-byte line per target. Instants are offsets from the campaign start: every counted
 // record lies in [start, asOf], at most MaxMonths long, well inside a time.Duration.
 
 // reach is what the touches say about one target.
@@ -81,62 +81,206 @@ type repState struct {
 // purchases or wallets; each amount is read in int64 minor units at MinorScale and added in 128-bit
 // sums, which do not overflow.
 func Evaluate(c Campaign, touches iter.Seq2[Touch, error], purchases iter.Seq2[Purchase, error], wallets iter.Seq2[Wallet, error], asOf time.Time) (Report, error) {
-	index, err := c.validate()
+	rs, err := evaluate([]Campaign{c}, false, touches, purchases, wallets, asOf)
 	if err != nil {
 		return Report{}, err
 	}
+	return rs[0], nil
+}
+
+// EvaluateAll measures every campaign of cs at asOf in one pass over each stream, so a platform that
+// runs a campaign per territory reads its purchases once, not once per territory. Report k is
+// exactly the report Evaluate(cs[k], ...) would return on the same streams: each record goes to the
+// campaigns whose target list holds its company (a company may be on several lists), and each
+// campaign's concentration (R8) sees the whole team's touches, in its territory and out of it.
+//
+// A stream error or a wrong record stops EvaluateAll as it stops Evaluate; a wrong record of a
+// company on no list is set apart in every report. An invalid campaign, or an asOf before the start
+// of one, is an error naming it ("funnel: campaigns[3]: territory: must be set"); so is an empty cs.
+// Memory grows with the targets of all the campaigns; each touch and wallet costs a few steps per
+// campaign, each purchase a few steps per campaign that lists its company.
+func EvaluateAll(cs []Campaign, touches iter.Seq2[Touch, error], purchases iter.Seq2[Purchase, error], wallets iter.Seq2[Wallet, error], asOf time.Time) ([]Report, error) {
+	if len(cs) == 0 {
+		return nil, fmt.Errorf("funnel: %w", b2bkit.Invalid("campaigns", "must list at least one campaign"))
+	}
+	return evaluate(cs, true, touches, purchases, wallets, asOf)
+}
+
+// A run is the state of one campaign during an evaluation.
+type run struct {
+	c       Campaign
+	start   time.Time
+	bounds  []time.Time // bounds[k-1] is the start of month k; month cur holds asOf
+	unix    []int64     // month starts as Unix seconds, for a cheap month lookup
+	cur     int
+	penFrom int
+	penTo   int
+	rank    int // index of start among the evaluation's distinct starts
+	rs      []reach
+	bs      []buyer
+	es      []estimate
+	reps    []repState // by the evaluation's rep number
+	mix     []mixUnits
+	counted int // purchases counted
+	rep     Report
+}
+
+// newRun lays out the months of campaign c, which validate accepted, up to asOf.
+func newRun(c Campaign, asOf time.Time) (*run, error) {
 	loc, _ := c.Location()                   // validate checked it
 	sy, sm, sd, _ := startDate(c.Start, loc) // and this
 	start := monthStart(sy, sm, sd, 1, loc)
-	if asOf.IsZero() {
-		return Report{}, fmt.Errorf("funnel: %w", b2bkit.Invalid("as_of", "must be set"))
-	}
 	if asOf.Before(start) {
-		return Report{}, fmt.Errorf("funnel: %w", b2bkit.Invalid("as_of", "%s is before the campaign start %s",
-			asOf.Format(time.RFC3339), start.Format(time.RFC3339)))
+		return nil, b2bkit.Invalid("as_of", "%s is before the campaign start %s",
+			asOf.Format(time.RFC3339), start.Format(time.RFC3339))
 	}
 	if !asOf.Before(monthStart(sy, sm, sd, MaxMonths+1, loc)) {
-		return Report{}, fmt.Errorf("funnel: %w", b2bkit.Invalid("as_of", "more than %d months after the start", MaxMonths))
+		return nil, b2bkit.Invalid("as_of", "more than %d months after the start", MaxMonths)
 	}
-	// bounds[k-1] is the start of month k; month cur holds asOf.
-	bounds := []time.Time{start}
-	cur := 0
+	r := &run{c: c, start: start, bounds: []time.Time{start}}
 	for k := 1; ; k++ {
-		bounds = append(bounds, monthStart(sy, sm, sd, k+1, loc))
-		if cur == 0 && asOf.Before(bounds[k]) {
-			cur = k
+		r.bounds = append(r.bounds, monthStart(sy, sm, sd, k+1, loc))
+		if r.cur == 0 && asOf.Before(r.bounds[k]) {
+			r.cur = k
 		}
-		if cur != 0 && k >= max(cur, 4) {
+		if r.cur != 0 && k >= max(r.cur, 4) {
 			break
 		}
 	}
-	unix := make([]int64, cur+1) // month starts as Unix seconds, for a cheap month lookup
-	for i := range unix {
-		unix[i] = bounds[i].Unix()
+	r.unix = make([]int64, r.cur+1)
+	for i := range r.unix {
+		r.unix[i] = r.bounds[i].Unix()
 	}
-	monthOf := func(t time.Time) int { // t in [start, asOf]; whole-second bounds make floor exact
-		s := t.Unix()
-		k, found := slices.BinarySearch(unix, s)
-		if found {
-			return k + 1
-		}
-		return k
+	r.penTo = r.cur - 1 // last closed month
+	r.penFrom = max(1, r.penTo-penetrationMonths+1)
+	r.rs = make([]reach, len(c.Targets))
+	for i := range r.rs {
+		r.rs[i].rep = -1
 	}
-	penTo := cur - 1 // last closed month
-	penFrom := max(1, penTo-penetrationMonths+1)
+	r.bs = make([]buyer, len(c.Targets))
+	r.es = make([]estimate, len(c.Targets))
+	r.mix = make([]mixUnits, r.cur)
+	r.rep = Report{Campaign: c.ID, Territory: c.Territory, Start: start, AsOf: asOf, Targets: len(c.Targets),
+		Month: r.cur, Phase: Phase(min(r.cur, 4))}
+	return r, nil
+}
 
-	rs := make([]reach, len(c.Targets))
-	for i := range rs {
-		rs[i].rep = -1
+// monthOf is the campaign month of t in [start, asOf]; whole-second bounds make the floor exact.
+func (r *run) monthOf(t time.Time) int {
+	k, found := slices.BinarySearch(r.unix, t.Unix())
+	if found {
+		return k + 1
 	}
-	bs := make([]buyer, len(c.Targets))
-	es := make([]estimate, len(c.Targets))
-	rep := Report{Campaign: c.ID, Territory: c.Territory, Start: start, AsOf: asOf, Targets: len(c.Targets),
-		Month: cur, Phase: Phase(min(cur, 4))}
+	return k
+}
+
+// repAt is the run's state of rep number n, growing the table as reps appear.
+func (r *run) repAt(n int32) *repState {
+	for int(n) >= len(r.reps) {
+		r.reps = append(r.reps, repState{})
+	}
+	return &r.reps[n]
+}
+
+// count applies counted purchase q to target ti.
+func (r *run) count(ti int32, q *counted) {
+	m := r.monthOf(q.at)
+	r.mix[m-1].orders[q.channel]++
+	r.mix[m-1].amount[q.channel].add(q.amount)
+	s := &r.bs[ti]
+	if m <= 8 {
+		s.bought |= 1 << (m - 1)
+	}
+	if off := q.at.Sub(r.start); s.orders == 0 || off < s.firstBuy {
+		s.firstBuy = off
+	}
+	s.orders++
+	s.spend.add(q.amount)
+	s.profit.add(q.profit)
+	if m >= r.penFrom && m <= r.penTo {
+		s.penSpend.add(q.amount)
+	}
+	r.counted++
+}
+
+// A post says that a company is target number target of campaign camp; next chains the company's
+// other campaigns (-1 ends the chain).
+type post struct{ camp, target, next int32 }
+
+// evaluate measures campaigns cs in one pass over each stream. many says whether errors name the
+// campaign by position (EvaluateAll) or as "campaign" (Evaluate).
+func evaluate(cs []Campaign, many bool, touches iter.Seq2[Touch, error], purchases iter.Seq2[Purchase, error], wallets iter.Seq2[Wallet, error], asOf time.Time) ([]Report, error) {
+	if asOf.IsZero() {
+		return nil, fmt.Errorf("funnel: %w", b2bkit.Invalid("as_of", "must be set"))
+	}
+	runs := make([]*run, len(cs))
+	var index map[b2bkit.CompanyID]int32 // company to its first post
+	var posts []post
+	for k, c := range cs {
+		idx, err := c.validate()
+		var r *run
+		if err == nil {
+			r, err = newRun(c, asOf)
+		} else if !many {
+			err = fmt.Errorf("campaign: %w", err)
+		}
+		if err != nil {
+			if many {
+				err = b2bkit.InField(fmt.Sprintf("campaigns[%d]", k), err)
+			}
+			return nil, fmt.Errorf("funnel: %w", err)
+		}
+		runs[k] = r
+		if len(cs) == 1 { // the campaign's own index is the index: post i is target i
+			index = idx
+			posts = make([]post, len(c.Targets))
+			for i := range posts {
+				posts[i] = post{camp: 0, target: int32(i), next: -1}
+			}
+			break
+		}
+		if index == nil {
+			index = make(map[b2bkit.CompanyID]int32, len(c.Targets))
+		}
+		for i, id := range c.Targets {
+			next, ok := index[id]
+			if !ok {
+				next = -1
+			}
+			index[id] = int32(len(posts))
+			posts = append(posts, post{camp: int32(k), target: int32(i), next: next})
+		}
+	}
+	// The distinct starts, sorted: a purchase's bucket says before which starts it falls.
+	starts := make([]int64, 0, len(runs))
+	for _, r := range runs {
+		starts = append(starts, r.start.Unix())
+	}
+	slices.Sort(starts)
+	starts = slices.Compact(starts)
+	for _, r := range runs {
+		r.rank, _ = slices.BinarySearch(starts, r.start.Unix())
+	}
+	targetOf := make([]int32, len(runs)) // per record: its target number in each campaign, -1 for none
+	lookup := func(company b2bkit.CompanyID) {
+		for k := range targetOf {
+			targetOf[k] = -1
+		}
+		p, ok := index[company]
+		for ok && p >= 0 {
+			targetOf[posts[p].camp] = posts[p].target
+			p = posts[p].next
+		}
+	}
+	stranger := func(company b2bkit.CompanyID) bool {
+		_, ok := index[company]
+		return company != "" && !ok
+	}
 
 	// Touches: coverage, acquisition, concentration.
 	repIndex := map[b2bkit.PersonID]int32{}
-	var reps []repState
+	var repIDs []b2bkit.PersonID
+	var err error
 	i := 0
 	if touches != nil {
 		for t, e := range touches {
@@ -145,103 +289,117 @@ func Evaluate(c Campaign, touches iter.Seq2[Touch, error], purchases iter.Seq2[P
 				break
 			}
 			if e := t.validate(); e != nil {
-				if _, ok := index[t.Company]; !ok && t.Company != "" { // a stranger's: set apart anyway
-					rep.Excluded.Touches.unknown(t.Company)
-					i++
-					continue
+				if !stranger(t.Company) {
+					err = badRecord("touches", i, t.name(), e)
+					break
 				}
-				err = badRecord("touches", i, t.name(), e)
-				break
+				for _, r := range runs { // a stranger's: set apart anyway
+					r.rep.Excluded.Touches.unknown(t.Company)
+				}
+				i++
+				continue
 			}
 			i++
-			ex := &rep.Excluded.Touches
-			if t.At.Before(start) {
-				ex.BeforeStart++
-				continue
-			}
-			if t.At.After(asOf) {
-				ex.AfterAsOf++
-				continue
-			}
-			ti, target := index[t.Company]
-			if t.Territory == "" && !target { // made nobody knows where: not the team's work here
-				ex.unknown(t.Company)
-				continue
-			}
-			r, ok := repIndex[t.Rep]
-			if !ok {
-				r = int32(len(reps))
-				repIndex[t.Rep] = r
-				reps = append(reps, repState{id: t.Rep})
-			}
-			reps[r].touches++
-			if t.Territory != "" && t.Territory != c.Territory {
-				ex.OutsideTerritory++
-				continue
-			}
-			reps[r].in++
-			if !target {
-				ex.unknown(t.Company)
-				continue
-			}
-			s := &rs[ti]
-			if m := monthOf(t.At); m <= 8 {
-				s.touched |= 1 << (m - 1)
-			}
-			off := t.At.Sub(start)
-			if s.rep < 0 || off < s.firstTouch || (off == s.firstTouch && t.Rep < reps[s.rep].id) {
-				s.firstTouch, s.rep = off, r
+			lookup(t.Company)
+			n := int32(-1) // the rep's number, once needed
+			for k, r := range runs {
+				ex := &r.rep.Excluded.Touches
+				if t.At.Before(r.start) {
+					ex.BeforeStart++
+					continue
+				}
+				if t.At.After(asOf) {
+					ex.AfterAsOf++
+					continue
+				}
+				ti := targetOf[k]
+				if t.Territory == "" && ti < 0 { // made nobody knows where: not the team's work here
+					ex.unknown(t.Company)
+					continue
+				}
+				if n < 0 {
+					var ok bool
+					if n, ok = repIndex[t.Rep]; !ok {
+						n = int32(len(repIDs))
+						repIndex[t.Rep] = n
+						repIDs = append(repIDs, t.Rep)
+					}
+				}
+				st := r.repAt(n)
+				st.touches++
+				if t.Territory != "" && t.Territory != r.c.Territory {
+					ex.OutsideTerritory++
+					continue
+				}
+				st.in++
+				if ti < 0 {
+					ex.unknown(t.Company)
+					continue
+				}
+				s := &r.rs[ti]
+				if m := r.monthOf(t.At); m <= 8 {
+					s.touched |= 1 << (m - 1)
+				}
+				off := t.At.Sub(r.start)
+				if s.rep < 0 || off < s.firstTouch || (off == s.firstTouch && t.Rep < repIDs[s.rep]) {
+					s.firstTouch, s.rep = off, n
+				}
 			}
 		}
 	}
 	if err != nil {
-		return Report{}, fmt.Errorf("funnel: %w", err)
+		return nil, fmt.Errorf("funnel: %w", err)
 	}
 
-	// Purchases: conversion, repurchase, spend, channel mix. Counted purchases are applied in
-	// batches: the target lookups of a batch run back to back, so the processor overlaps their
-	// cache misses instead of waiting on each in turn.
-	mix := make([]mixUnits, cur)
+	// Purchases: conversion, repurchase, spend, channel mix. Purchases of [first start, asOf] that are
+	// not free are applied in batches: the company lookups of a batch run back to back, so the
+	// processor overlaps their cache misses instead of waiting on each in turn. The records each
+	// campaign sets apart are counted by bucket of start, not campaign by campaign.
+	hist := make([]int, len(starts)+1) // by bucket: records up to asOf
+	free := make([]int, len(starts)+1) // of which free
+	afterAsOf := 0
+	sampling := true // some campaign still lists fewer than MaxSamples unknown companies
 	var batch [purchaseBatch]counted
-	var slots [purchaseBatch]int32
-	n := 0
+	var heads [purchaseBatch]int32
+	nb := 0
 	flush := func() {
-		for j := range n {
+		for j := range nb {
 			if j > 0 && batch[j].company == batch[j-1].company { // streams sorted by company
-				slots[j] = slots[j-1]
+				heads[j] = heads[j-1]
 				continue
 			}
-			ti, ok := index[batch[j].company]
+			p, ok := index[batch[j].company]
 			if !ok {
-				ti = -1
+				p = -1
 			}
-			slots[j] = ti
+			heads[j] = p
 		}
-		for j := range n {
+		for j := range nb {
 			q := &batch[j]
-			ti := slots[j]
-			if ti < 0 {
-				rep.Excluded.Purchases.unknown(q.company)
-				continue
+			for p := heads[j]; p >= 0; p = posts[p].next {
+				r := runs[posts[p].camp]
+				if q.at.Before(r.start) {
+					r.bs[posts[p].target].existing = true
+					continue
+				}
+				r.count(posts[p].target, q)
 			}
-			m := monthOf(q.at)
-			mix[m-1].orders[q.channel]++
-			mix[m-1].amount[q.channel].add(q.amount)
-			s := &bs[ti]
-			if m <= 8 {
-				s.bought |= 1 << (m - 1)
-			}
-			if off := q.at.Sub(start); s.orders == 0 || off < s.firstBuy {
-				s.firstBuy = off
-			}
-			s.orders++
-			s.spend.add(q.amount)
-			s.profit.add(q.profit)
-			if m >= penFrom && m <= penTo {
-				s.penSpend.add(q.amount)
+			if sampling {
+				sampling = false
+				for k, r := range runs {
+					ex := &r.rep.Excluded.Purchases
+					if len(ex.Unknown) >= MaxSamples {
+						continue
+					}
+					sampling = true
+					if q.at.Before(r.start) || onList(heads[j], posts, k) {
+						continue
+					}
+					ex.sample(q.company)
+				}
 			}
 		}
-		n = 0
+		nb = 0
 	}
 	i = 0
 	if purchases != nil {
@@ -252,32 +410,35 @@ func Evaluate(c Campaign, touches iter.Seq2[Touch, error], purchases iter.Seq2[P
 			}
 			amt, gp, e := p.validate()
 			if e != nil {
-				if _, ok := index[p.Company]; !ok && p.Company != "" { // a stranger's: set apart anyway
-					rep.Excluded.Purchases.unknown(p.Company)
-					i++
-					continue
+				if !stranger(p.Company) {
+					err = badRecord("purchases", i, p.name(), e)
+					break
 				}
-				err = badRecord("purchases", i, p.name(), e)
-				break
+				// A stranger's: set apart anyway, after the batch, so unknown companies are listed
+				// in stream order.
+				flush()
+				for _, r := range runs {
+					r.rep.Excluded.Purchases.unknown(p.Company)
+				}
+				i++
+				continue
 			}
 			i++
-			if p.At.Before(start) {
-				rep.Excluded.Purchases.BeforeStart++
-				if ti, ok := index[p.Company]; ok && amt != 0 {
-					bs[ti].existing = true
-				}
-				continue
-			}
 			if p.At.After(asOf) {
-				rep.Excluded.Purchases.AfterAsOf++
+				afterAsOf++
 				continue
 			}
+			b, found := slices.BinarySearch(starts, p.At.Unix())
+			if found {
+				b++
+			}
+			hist[b]++
 			if amt == 0 {
-				rep.Excluded.Purchases.Free++
+				free[b]++
 				continue
 			}
-			batch[n] = counted{company: p.Company, at: p.At, amount: amt, profit: gp, channel: int8(p.Channel) - 1}
-			if n++; n == len(batch) {
+			batch[nb] = counted{company: p.Company, at: p.At, amount: amt, profit: gp, channel: int8(p.Channel) - 1}
+			if nb++; nb == len(batch) {
 				flush()
 			}
 		}
@@ -286,7 +447,21 @@ func Evaluate(c Campaign, touches iter.Seq2[Touch, error], purchases iter.Seq2[P
 		}
 	}
 	if err != nil {
-		return Report{}, fmt.Errorf("funnel: %w", err)
+		return nil, fmt.Errorf("funnel: %w", err)
+	}
+	for _, r := range runs {
+		ex := &r.rep.Excluded.Purchases
+		ex.AfterAsOf = afterAsOf
+		inWindow := 0
+		for b := range hist {
+			if b <= r.rank {
+				ex.BeforeStart += hist[b]
+				continue
+			}
+			ex.Free += free[b]
+			inWindow += hist[b] - free[b]
+		}
+		ex.NotTarget += inWindow - r.counted
 	}
 
 	// Wallets: each target's latest estimate not after asOf.
@@ -299,38 +474,61 @@ func Evaluate(c Campaign, touches iter.Seq2[Touch, error], purchases iter.Seq2[P
 			}
 			u, e := w.validate()
 			if e != nil {
-				if _, ok := index[w.Company]; !ok && w.Company != "" { // a stranger's: set apart anyway
-					rep.Excluded.Wallets.unknown(w.Company)
-					i++
-					continue
+				if !stranger(w.Company) {
+					err = badRecord("wallets", i, w.name(), e)
+					break
 				}
-				err = badRecord("wallets", i, w.name(), e)
-				break
+				for _, r := range runs { // a stranger's: set apart anyway
+					r.rep.Excluded.Wallets.unknown(w.Company)
+				}
+				i++
+				continue
 			}
 			i++
-			ex := &rep.Excluded.Wallets
 			if w.AsOf.After(asOf) {
-				ex.AfterAsOf++
+				for _, r := range runs {
+					r.rep.Excluded.Wallets.AfterAsOf++
+				}
 				continue
 			}
-			ti, ok := index[w.Company]
-			if !ok {
-				ex.unknown(w.Company)
-				continue
-			}
-			s := &es[ti]
-			if s.at.IsZero() || !w.AsOf.Before(s.at) { // later in the stream wins a tie
-				*s = estimate{at: w.AsOf, monthly: u, method: w.Method, confidence: w.Confidence}
+			lookup(w.Company)
+			for k, r := range runs {
+				ti := targetOf[k]
+				if ti < 0 {
+					r.rep.Excluded.Wallets.unknown(w.Company)
+					continue
+				}
+				s := &r.es[ti]
+				if s.at.IsZero() || !w.AsOf.Before(s.at) { // later in the stream wins a tie
+					*s = estimate{at: w.AsOf, monthly: u, method: w.Method, confidence: w.Confidence}
+				}
 			}
 		}
 	}
 	if err != nil {
-		return Report{}, fmt.Errorf("funnel: %w", err)
+		return nil, fmt.Errorf("funnel: %w", err)
 	}
 
-	rep.assemble(c, rs, bs, es, reps, bounds, penFrom, penTo, asOf)
-	rep.assembleMix(mix, bounds, asOf)
-	return rep, nil
+	reports := make([]Report, len(runs))
+	for k, r := range runs {
+		for n := range r.reps {
+			r.reps[n].id = repIDs[n]
+		}
+		r.rep.assemble(r.c, r.rs, r.bs, r.es, r.reps, r.bounds, r.penFrom, r.penTo, asOf)
+		r.rep.assembleMix(r.mix, r.bounds, asOf)
+		reports[k] = r.rep
+	}
+	return reports, nil
+}
+
+// onList reports whether the chain of posts from head holds campaign k.
+func onList(head int32, posts []post, k int) bool {
+	for p := head; p >= 0; p = posts[p].next {
+		if int(posts[p].camp) == k {
+			return true
+		}
+	}
+	return false
 }
 
 // badRecord names record i of a stream that is wrong in itself, by what the host can look up and by
@@ -493,6 +691,9 @@ func (rep *Report) assemble(c Campaign, rs []reach, bs []buyer, es []estimate, r
 	con.Share = decimal.Zero
 	var thin []string
 	for _, r := range reps {
+		if r.touches == 0 { // a rep of another campaign's window
+			continue
+		}
 		con.Reps = append(con.Reps, RepConcentration{Rep: r.id, InTerritory: r.in, Touches: r.touches,
 			Share: fraction(int64(r.in), int64(r.touches))})
 		con.InTerritory += r.in

@@ -51,6 +51,40 @@ func ExampleEvaluate() {
 	// hand off:   hotpot converted li
 }
 
+func ExampleEvaluateAll() {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 10, 0, 0, 0, loc) }
+	start := time.Date(2026, 3, 1, 0, 0, 0, 0, loc)
+	campaigns := []funnel.Campaign{
+		{Territory: "Hangzhou", Start: start, TimeZone: "Asia/Shanghai", Targets: []b2bkit.CompanyID{"noodle-bar", "hotpot"}},
+		{Territory: "Ningbo", Start: start, TimeZone: "Asia/Shanghai", Targets: []b2bkit.CompanyID{"seafood", "canteen", "bakery"}},
+	}
+	// One team, one stream of touches and one of purchases, for both cities.
+	touches := []funnel.Touch{
+		{Company: "noodle-bar", Rep: "li", Territory: "Hangzhou", At: day(3, 2)},
+		{Company: "hotpot", Rep: "li", Territory: "Hangzhou", At: day(3, 3)},
+		{Company: "seafood", Rep: "wang", Territory: "Ningbo", At: day(3, 4)},
+		{Company: "canteen", Rep: "li", Territory: "Ningbo", At: day(3, 5)}, // li crossed over
+	}
+	purchases := []funnel.Purchase{
+		{Company: "noodle-bar", At: day(4, 6), Amount: decimal.NewFromInt(800), Channel: b2bkit.Manual},
+		{Company: "seafood", At: day(4, 7), Amount: decimal.NewFromInt(300), Channel: b2bkit.Manual},
+		{Company: "canteen", At: day(4, 8), Amount: decimal.NewFromInt(500), Channel: b2bkit.SemiAuto},
+	}
+	reports, err := funnel.EvaluateAll(campaigns, b2bkit.Stream(touches), b2bkit.Stream(purchases), nil, day(5, 15))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range reports {
+		fmt.Printf("%-8s coverage %s, conversion %s, team in territory %d of %d touches\n",
+			r.Territory, r.Coverage, r.Conversion, r.Concentration.InTerritory, r.Concentration.Touches)
+	}
+	// Output:
+	// Hangzhou coverage 2/2 = 100.00%, conversion 1/2 = 50.00%, team in territory 2 of 4 touches
+	// Ningbo   coverage 2/3 = 66.67%, conversion 2/2 = 100.00%, team in territory 2 of 4 touches
+}
+
 func ExampleBand() {
 	for _, s := range []string{"0.08", "0.1", "0.3333", "0.3334", "0.5", "0.8"} {
 		fmt.Println(s, funnel.Band(decimal.RequireFromString(s)))

@@ -354,6 +354,11 @@ func (e ExcludedCounts) Total() int {
 
 func (e *ExcludedCounts) unknown(id b2bkit.CompanyID) {
 	e.NotTarget++
+	e.sample(id)
+}
+
+// sample lists id among the unknown companies, if there is room and it is not listed yet.
+func (e *ExcludedCounts) sample(id b2bkit.CompanyID) {
 	if len(e.Unknown) >= MaxSamples {
 		return
 	}
