@@ -48,11 +48,14 @@ func TestBadInput_AsOfBeforeStartIsAnError(t *testing.T) {
 }
 
 func TestBadInput_PurchasesBeforeTheCampaignAreReportedApart(t *testing.T) {
-	ps := []funnel.Purchase{buy("C01", at(2, 1), "100", b2bkit.Manual), buy("C01", at(4, 2), "100", b2bkit.Manual)}
+	ps := []funnel.Purchase{buy("X1", at(2, 1), "100", b2bkit.Manual), buy("C01", at(2, 1), "100", b2bkit.Manual),
+		buy("C01", at(4, 2), "100", b2bkit.Manual)}
 	ts := []funnel.Touch{touch("C01", "R1", "Hangzhou", at(3, 2))}
 	r, err := funnel.Evaluate(city(), b2bkit.Stream(ts), b2bkit.Stream(ps), nil, jul10)
 	require.NoError(t, err)
-	require.Equal(t, 1, r.Excluded.Purchases.BeforeStart)
+	require.Equal(t, 2, r.Excluded.Purchases.BeforeStart)
+	require.Zero(t, r.Excluded.Purchases.NotTarget, "a stranger's purchase before the start is only before the start")
+	require.Empty(t, r.Excluded.Purchases.Unknown)
 	require.Equal(t, 1, r.Unattributed.Orders, "only the order after the start is counted")
 }
 
