@@ -14,7 +14,7 @@ import (
 // bigCity is a campaign of n targets with streams generated on the fly, so the benchmark measures
 // Evaluate and not slices of inputs: touches (one per target), purchases spread over five months,
 // wallets (one per target).
-func bigCity(n, purchases int) (funnel.Campaign, iter.Seq[funnel.Touch], iter.Seq[funnel.Purchase], iter.Seq[funnel.Wallet], time.Time) {
+func bigCity(n, purchases int) (funnel.Campaign, iter.Seq2[funnel.Touch, error], iter.Seq2[funnel.Purchase, error], iter.Seq2[funnel.Wallet, error], time.Time) {
 	start := time.Date(2026, 3, 1, 0, 0, 0, 0, shanghai)
 	targets := make([]b2bkit.CompanyID, n)
 	for i := range targets {
@@ -32,29 +32,29 @@ func bigCity(n, purchases int) (funnel.Campaign, iter.Seq[funnel.Touch], iter.Se
 	for i := range reps {
 		reps[i] = b2bkit.PersonID(fmt.Sprint("rep-", i))
 	}
-	touches := func(yield func(funnel.Touch) bool) {
+	touches := func(yield func(funnel.Touch, error) bool) {
 		for i, id := range targets {
 			t := funnel.Touch{Company: id, Rep: reps[i%len(reps)], Territory: "Hangzhou",
 				At: start.Add(time.Duration(i%28) * 24 * time.Hour), Kind: funnel.Visit}
-			if !yield(t) {
+			if !yield(t, nil) {
 				return
 			}
 		}
 	}
-	buys := func(yield func(funnel.Purchase) bool) {
+	buys := func(yield func(funnel.Purchase, error) bool) {
 		step := span / time.Duration(purchases)
 		for i := range purchases {
 			p := funnel.Purchase{Company: targets[(i*7919)%n], At: start.Add(time.Duration(i) * step),
 				Amount: amounts[i%len(amounts)], Channel: b2bkit.Channel(1 + i%3), GrossProfit: profits[i%len(profits)]}
-			if !yield(p) {
+			if !yield(p, nil) {
 				return
 			}
 		}
 	}
 	monthly := decimal.NewFromInt(20_000)
-	wallets := func(yield func(funnel.Wallet) bool) {
+	wallets := func(yield func(funnel.Wallet, error) bool) {
 		for _, id := range targets {
-			if !yield(funnel.Wallet{Company: id, Monthly: monthly, Method: "survey", AsOf: start, Confidence: 0.5}) {
+			if !yield(funnel.Wallet{Company: id, Monthly: monthly, Method: "survey", AsOf: start, Confidence: 0.5}, nil) {
 				return
 			}
 		}
@@ -93,5 +93,23 @@ func BenchmarkBand(b *testing.B) {
 			b.Fatal("no band")
 		}
 		i++
+	}
+}
+
+// BenchmarkEvaluateAll10Territories100kTargets2MPurchases measures ten campaigns of 10k targets each
+// in one pass over 2M purchases of all of them.
+func BenchmarkEvaluateAll10Territories100kTargets2MPurchases(b *testing.B) {
+	c, ts, ps, ws, asOf := bigCity(100_000, 2_000_000)
+	cs := make([]funnel.Campaign, 10)
+	for k := range cs {
+		cs[k] = c
+		cs[k].Territory = fmt.Sprint("territory-", k)
+		cs[k].Targets = c.Targets[k*10_000 : (k+1)*10_000]
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := funnel.EvaluateAll(cs, ts, ps, ws, asOf); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -22,8 +22,12 @@ type Campaign struct {
 	// Territory is the city or district the team works, as the host names it ("Hangzhou-Xihu").
 	// Touches recorded in another territory are reported apart.
 	Territory string `json:"territory"`
-	// Start is the first day of month 1. Only its calendar date in TimeZone matters: month 1 runs
-	// from midnight of that date to midnight of the same day one month later.
+	// Start is the first day of month 1, a calendar date in TimeZone: month 1 runs from midnight of
+	// that date in TimeZone to midnight of the same day one month later. Give it as midnight of the
+	// date, in TimeZone or in any other location: midnight UTC of 1 March ("2026-03-01T00:00:00Z")
+	// means 1 March, also for a campaign in New York, where that instant is still 28 February. Any
+	// other instant must fall on the same date where it was given and in TimeZone; one that does not
+	// (16:30 UTC on 31 January is 1 February in Shanghai) is ambiguous and refused, never shifted a day.
 	Start time.Time `json:"start"`
 	// TimeZone is the IANA name of the zone the windows are counted in ("Asia/Shanghai"). Empty
 	// means UTC.
@@ -50,8 +54,10 @@ func (c Campaign) Location() (*time.Location, error) {
 // an empty target list, too many targets, an empty or repeated target. Errors match b2bkit.ErrInvalid
 // and name the field ("targets[3]").
 func (c Campaign) Validate() error {
-	_, err := c.validate()
-	return err
+	if _, err := c.validate(); err != nil {
+		return fmt.Errorf("funnel: campaign: %w", err)
+	}
+	return nil
 }
 
 // validate checks the campaign and returns the index of its targets: target id to position.
@@ -63,8 +69,12 @@ func (c Campaign) validate() (map[b2bkit.CompanyID]int32, error) {
 	if c.Start.IsZero() {
 		errs = append(errs, b2bkit.Invalid("start", "must be set"))
 	}
-	if _, err := c.Location(); err != nil {
+	if loc, err := c.Location(); err != nil {
 		errs = append(errs, err)
+	} else if !c.Start.IsZero() {
+		if _, _, _, err := startDate(c.Start, loc); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	var index map[b2bkit.CompanyID]int32
 	switch {
@@ -89,7 +99,7 @@ func (c Campaign) validate() (map[b2bkit.CompanyID]int32, error) {
 	if len(errs) == 0 {
 		return index, nil
 	}
-	return nil, fmt.Errorf("funnel: campaign: %w", errors.Join(errs...))
+	return nil, errors.Join(errs...)
 }
 
 // UnmarshalJSON reads a campaign strictly: unknown fields and trailing data are errors matching
@@ -125,6 +135,29 @@ func LoadCampaign(r io.Reader) (Campaign, error) {
 func (c Campaign) MarshalJSON() ([]byte, error) {
 	type plain Campaign
 	return json.Marshal(plain(c))
+}
+
+// startDate is the calendar date start stands for in loc (see Campaign.Start): the date of an instant
+// that is midnight in loc, else the date as written of a midnight in start's own location, else the
+// date both agree on. An instant that falls on different dates is refused.
+func startDate(start time.Time, loc *time.Location) (int, time.Month, int, error) {
+	in := start.In(loc)
+	y, m, d := in.Date()
+	oy, om, od := start.Date()
+	midnight := func(t time.Time) bool {
+		h, mi, sec := t.Clock()
+		return h == 0 && mi == 0 && sec == 0 && t.Nanosecond() == 0
+	}
+	switch {
+	case y == oy && m == om && d == od:
+		return y, m, d, nil
+	case midnight(in) && !midnight(start):
+		return y, m, d, nil
+	case midnight(start) && !midnight(in):
+		return oy, om, od, nil
+	}
+	return 0, 0, 0, b2bkit.Invalid("start", "%s is %04d-%02d-%02d where it was given but %04d-%02d-%02d in %s: give the start as midnight of its date",
+		start.Format(time.RFC3339), oy, om, od, y, m, d, loc)
 }
 
 // monthStart is the first instant of campaign month k (1-based) in loc: midnight of the start's day

@@ -2,6 +2,7 @@ package funnel_test
 
 import (
 	"bufio"
+	"fmt"
 	"iter"
 	"os"
 	"path/filepath"
@@ -32,26 +33,41 @@ func testdata(t *testing.T, name string) string {
 }
 
 // cdnowPurchases streams CDNOW_master.txt (customer id, YYYYMMDD, CDs, dollars) as purchases, one
-// line at a time, never holding the file in memory. The data has no channel: every order is manual.
-func cdnowPurchases(t *testing.T, path string) iter.Seq[funnel.Purchase] {
-	return func(yield func(funnel.Purchase) bool) {
+// line at a time, never holding the file in memory, as a host streams rows from a cursor: a line it
+// cannot read ends the stream with an error. The data has no channel: every order is manual.
+func cdnowPurchases(path string) iter.Seq2[funnel.Purchase, error] {
+	return func(yield func(funnel.Purchase, error) bool) {
 		f, err := os.Open(path)
-		require.NoError(t, err)
+		if err != nil {
+			yield(funnel.Purchase{}, err)
+			return
+		}
 		defer f.Close()
 		sc := bufio.NewScanner(f)
 		sc.Scan() // header
 		for sc.Scan() {
 			fields := strings.Fields(sc.Text())
-			require.Len(t, fields, 4, sc.Text())
+			if len(fields) != 4 {
+				yield(funnel.Purchase{}, fmt.Errorf("line %q: want 4 fields", sc.Text()))
+				return
+			}
 			day, err := time.Parse("20060102", fields[1])
-			require.NoError(t, err)
+			if err != nil {
+				yield(funnel.Purchase{}, err)
+				return
+			}
 			amount, err := b2bkit.ParseDecimal(fields[3])
-			require.NoError(t, err)
-			if !yield(funnel.Purchase{Company: b2bkit.CompanyID(fields[0]), At: day, Amount: amount, Channel: b2bkit.Manual}) {
+			if err != nil {
+				yield(funnel.Purchase{}, err)
+				return
+			}
+			if !yield(funnel.Purchase{Company: b2bkit.CompanyID(fields[0]), At: day, Amount: amount, Channel: b2bkit.Manual}, nil) {
 				return
 			}
 		}
-		require.NoError(t, sc.Err())
+		if err := sc.Err(); err != nil {
+			yield(funnel.Purchase{}, err)
+		}
 	}
 }
 
@@ -63,7 +79,8 @@ func TestR6_CDNOWCohortGolden(t *testing.T) {
 	path := testdata(t, "CDNOW_master.txt")
 	var targets []b2bkit.CompanyID
 	seen := map[b2bkit.CompanyID]bool{}
-	for p := range cdnowPurchases(t, path) {
+	for p, err := range cdnowPurchases(path) {
+		require.NoError(t, err)
 		if !seen[p.Company] {
 			seen[p.Company] = true
 			targets = append(targets, p.Company)
@@ -72,14 +89,14 @@ func TestR6_CDNOWCohortGolden(t *testing.T) {
 	require.Len(t, targets, 23_570)
 	start := time.Date(1997, 1, 1, 0, 0, 0, 0, time.UTC)
 	c := funnel.Campaign{ID: "cdnow-1997", Territory: "cdnow", Start: start, Targets: targets}
-	touches := func(yield func(funnel.Touch) bool) {
+	touches := func(yield func(funnel.Touch, error) bool) {
 		for _, id := range targets {
-			if !yield(funnel.Touch{Company: id, Rep: "mail", Territory: "cdnow", At: start, Kind: funnel.Call}) {
+			if !yield(funnel.Touch{Company: id, Rep: "mail", Territory: "cdnow", At: start, Kind: funnel.Call}, nil) {
 				return
 			}
 		}
 	}
-	r, err := funnel.Evaluate(c, touches, cdnowPurchases(t, path), nil, time.Date(1998, 7, 1, 0, 0, 0, 0, time.UTC))
+	r, err := funnel.Evaluate(c, touches, cdnowPurchases(path), nil, time.Date(1998, 7, 1, 0, 0, 0, 0, time.UTC))
 	require.NoError(t, err)
 
 	requireRate(t, 23_570, 23_570, "1", true, r.Coverage, "coverage")

@@ -9,14 +9,17 @@
 // # Windows
 //
 // Every rate is counted over a calendar month anchored on the campaign's start, in the campaign's
-// time zone: month 1 is [start, start + 1 month), month 2 the next, and so on; a start on the 31st
-// makes the later months begin on the last day of shorter months. A Rate keeps its exact fraction
-// (Numerator/Denominator) and a Value rounded once to RateScale places; it is Complete only once its
-// window has closed at the report's asOf, and nothing dated after asOf is ever counted.
+// time zone: month 1 is [start, start + 1 month), month 2 the next, and so on. The start is a
+// calendar date in that zone, never shifted a day by the location it was given in (see
+// Campaign.Start); a start on the 31st makes the later months begin on the last day of shorter
+// months. A Rate keeps its exact fraction (Numerator/Denominator) and a Value rounded once to
+// RateScale places; it is Complete only once its window has closed at the report's asOf, and nothing
+// dated after asOf is ever counted.
 //
 //   - coverage: targets touched (visit, call or onboarding) in month 1, of all targets;
 //   - conversion: of those, the ones that ordered in month 2 — an order in month 1 or a late one in
-//     month 3 does not count;
+//     month 3 does not count, and a company that had ordered before the start was a customer
+//     already: the campaign cannot claim it, and it is counted apart (Report.Existing);
 //   - repurchase: of the converted, the ones that ordered again in month 3;
 //   - penetration: over the last closed months (up to three), each customer's spend on the platform
 //     divided by its wallet — the estimated purchasing of the category from every supplier — and
@@ -24,15 +27,18 @@
 //
 // # Streams and bad input
 //
-// Evaluate reads touches, purchases and wallets as iter.Seq streams, each once, so a host streams
-// from its database; memory grows with the target list, not with the streams, and money is added in
-// int64 minor units (MinorScale places). Records that are not the campaign's — companies off the
-// list, touches in another territory, anything before the start or after asOf — are counted apart in
-// Report.Excluded, never silently dropped or counted. Records that are wrong in themselves — a
-// negative purchase amount, a negative wallet, a missing company or time — stop Evaluate with an error
-// matching b2bkit.ErrInvalid naming the record; so do an empty target list and an asOf before the
-// start. A purchase of zero (a free sample) is counted apart, not as an order; a wallet of zero is not
-// divided by: the customer is counted in Penetration.ZeroWallet.
+// Evaluate reads touches, purchases and wallets as iter.Seq2[T, error] streams, each once, so a host
+// streams from its database and a cursor that fails half-way fails the report instead of yielding one
+// on partial data (b2bkit.Stream adapts an in-memory slice). Memory grows with the target list, not
+// with the streams. Each amount is read as whole minor units at MinorScale places and added in
+// 128-bit sums, so no campaign's totals overflow, even in dong or rupiah. Records that are not the
+// campaign's — companies off the list, touches in another territory, anything before the start or
+// after asOf — are counted apart in Report.Excluded, never silently dropped or counted. Records of
+// targets that are wrong in themselves — a negative purchase amount, a negative wallet, a missing time
+// — stop Evaluate with an error matching b2bkit.ErrInvalid naming the record by company, time and
+// position; so do a record without a company, an empty target list and an asOf before the start. A
+// wrong record of a company off the list is set apart like the company's other records. A purchase of zero (a free sample) is counted apart, not as an
+// order; a wallet of zero is not divided by: the customer is counted in Penetration.ZeroWallet.
 //
 // # After the rates
 //
@@ -42,4 +48,11 @@
 // lifetime purchases and gross profit to the rep who first reached it (R10), and warns when the team's
 // touches are spread over other territories (集中用兵, R8). Plan lays out a concentrated deployment city
 // by city against spreading the same reps; Cohorts lines many campaigns up in one table.
+//
+// # Many campaigns
+//
+// A platform runs a campaign per territory. EvaluateAll measures them all in one pass over the
+// streams, with the same reports as one Evaluate per campaign: each record goes to the campaigns
+// whose target list holds its company, and each campaign's concentration sees the whole team's
+// touches.
 package funnel

@@ -3,7 +3,6 @@ package funnel_test
 import (
 	"fmt"
 	"os"
-	"slices"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
@@ -30,7 +29,7 @@ func ExampleEvaluate() {
 		purchase("noodle-bar", day(5, 6), "900", b2bkit.SemiAuto),
 		purchase("canteen", day(5, 20), "500", b2bkit.Manual), // late: not a month-2 conversion
 	}
-	r, err := funnel.Evaluate(c, slices.Values(touches), slices.Values(purchases), nil, day(6, 15))
+	r, err := funnel.Evaluate(c, b2bkit.Stream(touches), b2bkit.Stream(purchases), nil, day(6, 15))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -50,6 +49,40 @@ func ExampleEvaluate() {
 	// hand off:   noodle-bar repurchasing li
 	// hand off:   canteen converted wang
 	// hand off:   hotpot converted li
+}
+
+func ExampleEvaluateAll() {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 10, 0, 0, 0, loc) }
+	start := time.Date(2026, 3, 1, 0, 0, 0, 0, loc)
+	campaigns := []funnel.Campaign{
+		{Territory: "Hangzhou", Start: start, TimeZone: "Asia/Shanghai", Targets: []b2bkit.CompanyID{"noodle-bar", "hotpot"}},
+		{Territory: "Ningbo", Start: start, TimeZone: "Asia/Shanghai", Targets: []b2bkit.CompanyID{"seafood", "canteen", "bakery"}},
+	}
+	// One team, one stream of touches and one of purchases, for both cities.
+	touches := []funnel.Touch{
+		{Company: "noodle-bar", Rep: "li", Territory: "Hangzhou", At: day(3, 2)},
+		{Company: "hotpot", Rep: "li", Territory: "Hangzhou", At: day(3, 3)},
+		{Company: "seafood", Rep: "wang", Territory: "Ningbo", At: day(3, 4)},
+		{Company: "canteen", Rep: "li", Territory: "Ningbo", At: day(3, 5)}, // li crossed over
+	}
+	purchases := []funnel.Purchase{
+		{Company: "noodle-bar", At: day(4, 6), Amount: decimal.NewFromInt(800), Channel: b2bkit.Manual},
+		{Company: "seafood", At: day(4, 7), Amount: decimal.NewFromInt(300), Channel: b2bkit.Manual},
+		{Company: "canteen", At: day(4, 8), Amount: decimal.NewFromInt(500), Channel: b2bkit.SemiAuto},
+	}
+	reports, err := funnel.EvaluateAll(campaigns, b2bkit.Stream(touches), b2bkit.Stream(purchases), nil, day(5, 15))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range reports {
+		fmt.Printf("%-8s coverage %s, conversion %s, team in territory %d of %d touches\n",
+			r.Territory, r.Coverage, r.Conversion, r.Concentration.InTerritory, r.Concentration.Touches)
+	}
+	// Output:
+	// Hangzhou coverage 2/2 = 100.00%, conversion 1/2 = 50.00%, team in territory 2 of 4 touches
+	// Ningbo   coverage 2/3 = 66.67%, conversion 2/2 = 100.00%, team in territory 2 of 4 touches
 }
 
 func ExampleBand() {
@@ -96,7 +129,7 @@ func ExampleCohorts() {
 		for _, id := range c.Targets[:reached] {
 			ts = append(ts, funnel.Touch{Company: id, Rep: "r", Territory: territory, At: c.Start.Add(time.Hour), Kind: funnel.Visit})
 		}
-		r, _ := funnel.Evaluate(c, slices.Values(ts), nil, nil, time.Date(2026, 6, 1, 0, 0, 0, 0, loc))
+		r, _ := funnel.Evaluate(c, b2bkit.Stream(ts), nil, nil, time.Date(2026, 6, 1, 0, 0, 0, 0, loc))
 		return r
 	}
 	t, _ := funnel.Cohorts(run("Ningbo", 4, 2), run("Hangzhou", 3, 4))

@@ -1,7 +1,6 @@
 package funnel_test
 
 import (
-	"slices"
 	"testing"
 	"time"
 
@@ -26,22 +25,25 @@ func TestR6_CoverageCountsTargetsTouchedInMonth1(t *testing.T) {
 
 func TestR6_ConversionCountsOnlyMonth2OrdersOfCoveredCompanies(t *testing.T) {
 	r := evaluateCity(t, may20)
-	// C01-C10 ordered in April (C10 at 00:00 on 1 April). Not counted: C11 (late, May), C12 and C13
-	// (March, C13 one second before midnight), C16 and C17 (ordered in April but not covered in March).
-	requireRate(t, 10, 15, "0.6667", true, r.Conversion, "conversion")
+	// C01-C10 ordered in April (C10 at 00:00 on 1 April). Not counted: C08, which had ordered in
+	// February and so was a customer already (in neither numerator nor denominator); C11 (late, May),
+	// C12 and C13 (March, C13 one second before midnight), C16 and C17 (ordered in April but not
+	// covered in March).
+	requireRate(t, 9, 14, "0.6429", true, r.Conversion, "conversion")
+	require.Equal(t, 1, r.Existing)
 }
 
 func TestR6_RepurchaseIncompleteUntilMonth3Closes(t *testing.T) {
 	r := evaluateCity(t, may20)
 	// By 20 May C01-C06 ordered again; C07's order of 25 May is after asOf and not counted.
-	requireRate(t, 6, 10, "0.6", false, r.Repurchase, "repurchase")
+	requireRate(t, 6, 9, "0.6667", false, r.Repurchase, "repurchase")
 	require.Equal(t, 3, r.Month)
 	require.Equal(t, funnel.RepurchasePhase, r.Phase)
 
 	r = evaluateCity(t, jul10)
-	requireRate(t, 7, 10, "0.7", true, r.Repurchase, "repurchase")
+	requireRate(t, 7, 9, "0.7778", true, r.Repurchase, "repurchase")
 	requireRate(t, 15, 20, "0.75", true, r.Coverage, "coverage")
-	requireRate(t, 10, 15, "0.6667", true, r.Conversion, "conversion")
+	requireRate(t, 9, 14, "0.6429", true, r.Conversion, "conversion")
 	require.Equal(t, 5, r.Month)
 	require.Equal(t, funnel.PenetrationPhase, r.Phase)
 }
@@ -85,18 +87,54 @@ func TestR6_PhaseFollowsTheCalendarMonth(t *testing.T) {
 
 func TestR6_WindowsAreCalendarMonthsInTheCampaignZone(t *testing.T) {
 	// A campaign starting on 31 January: month 2 begins on 28 February, month 3 on 31 March.
-	c := funnel.Campaign{Territory: "T", Start: time.Date(2027, 1, 31, 16, 30, 0, 0, time.UTC), TimeZone: "Asia/Shanghai",
+	c := funnel.Campaign{Territory: "T", Start: time.Date(2027, 1, 31, 0, 0, 0, 0, shanghai), TimeZone: "Asia/Shanghai",
 		Targets: []b2bkit.CompanyID{"A"}}
 	r, err := funnel.Evaluate(c, nil, nil, nil, time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC))
-	require.NoError(t, err)
-	// 16:30 UTC on 31 January is already 1 February in Shanghai.
-	require.True(t, r.Start.Equal(time.Date(2027, 2, 1, 0, 0, 0, 0, shanghai)), r.Start.String())
-	c.Start = time.Date(2027, 1, 31, 0, 0, 0, 0, shanghai)
-	r, err = funnel.Evaluate(c, nil, nil, nil, time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC))
 	require.NoError(t, err)
 	require.True(t, r.Conversion.From.Equal(time.Date(2027, 2, 28, 0, 0, 0, 0, shanghai)), r.Conversion.From.String())
 	require.True(t, r.Repurchase.From.Equal(time.Date(2027, 3, 31, 0, 0, 0, 0, shanghai)), r.Repurchase.From.String())
 	require.True(t, r.Repurchase.To.Equal(time.Date(2027, 4, 30, 0, 0, 0, 0, shanghai)), r.Repurchase.To.String())
+}
+
+// TestR6_StartIsACalendarDateInTheCampaignZone: month 1 starts at midnight of the start's date in the
+// campaign's zone, whatever location the start was given in. Midnight of a date in any location (in
+// JSON, "2026-03-01T00:00:00Z") is that date; any other instant must fall on the same date where it
+// was given and in the campaign's zone, or it is refused as ambiguous rather than shifted a day.
+func TestR6_StartIsACalendarDateInTheCampaignZone(t *testing.T) {
+	newYork, chicago := mustLoc("America/New_York"), mustLoc("America/Chicago")
+	cases := []struct {
+		name  string
+		zone  string
+		start time.Time
+		want  time.Time // zero: refused
+	}{
+		{"UTC midnight, western zone", "America/New_York", time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 1, 0, 0, 0, 0, newYork)},
+		{"UTC midnight, eastern zone", "Asia/Shanghai", time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 1, 0, 0, 0, 0, shanghai)},
+		{"midnight in another zone", "America/Chicago", time.Date(2026, 3, 1, 0, 0, 0, 0, shanghai), time.Date(2026, 3, 1, 0, 0, 0, 0, chicago)},
+		{"midnight in the zone, given in UTC", "Asia/Shanghai", time.Date(2026, 2, 28, 16, 0, 0, 0, time.UTC), time.Date(2026, 3, 1, 0, 0, 0, 0, shanghai)},
+		{"midnight in the zone, given in UTC, western", "America/New_York", time.Date(2026, 3, 1, 5, 0, 0, 0, time.UTC), time.Date(2026, 3, 1, 0, 0, 0, 0, newYork)},
+		{"same date both ways", "Asia/Shanghai", time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC), time.Date(2026, 3, 1, 0, 0, 0, 0, shanghai)},
+		{"local time in the zone", "America/New_York", time.Date(2026, 3, 1, 21, 0, 0, 0, newYork), time.Date(2026, 3, 1, 0, 0, 0, 0, newYork)},
+		{"empty zone is UTC", "", time.Date(2026, 3, 1, 0, 0, 0, 0, newYork), time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)},
+		{"UTC evening is the next day in Shanghai", "Asia/Shanghai", time.Date(2027, 1, 31, 16, 30, 0, 0, time.UTC), time.Time{}},
+		{"UTC morning is the day before in New York", "America/New_York", time.Date(2026, 3, 1, 2, 0, 0, 0, time.UTC), time.Time{}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			camp := funnel.Campaign{Territory: "T", Start: c.start, TimeZone: c.zone, Targets: []b2bkit.CompanyID{"A"}}
+			r, err := funnel.Evaluate(camp, nil, nil, nil, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
+			if c.want.IsZero() {
+				require.ErrorIs(t, err, b2bkit.ErrInvalid)
+				require.ErrorContains(t, err, "start: ")
+				require.ErrorContains(t, camp.Validate(), "start: ")
+				return
+			}
+			require.NoError(t, err)
+			require.NoError(t, camp.Validate())
+			require.True(t, r.Start.Equal(c.want), "start %s, want %s", r.Start, c.want)
+			require.True(t, r.Coverage.From.Equal(c.want))
+		})
+	}
 }
 
 func TestR7_PenetrationPerCustomerAndWeighted(t *testing.T) {
@@ -181,7 +219,7 @@ func TestR8_ConcentrationWarnsWhenTeamIsSpreadThin(t *testing.T) {
 		}
 		ts = append(ts, touch("C02", "D", terr, at(3, 2+i)))
 	}
-	r, err := funnel.Evaluate(city(), slices.Values(ts), nil, nil, jul10)
+	r, err := funnel.Evaluate(city(), b2bkit.Stream(ts), nil, nil, jul10)
 	require.NoError(t, err)
 	require.True(t, r.Concentration.SpreadThin)
 	require.Contains(t, r.Concentration.Warning, "A, B, C")
@@ -210,6 +248,10 @@ func TestR9_HandOffAfterMonth3(t *testing.T) {
 	for _, h := range r.HandOff {
 		if h.Company == "C17" {
 			require.Empty(t, h.Rep, "C17 was only touched outside the territory")
+		}
+		require.Equal(t, h.Company == "C08", h.Existing, "C08 had ordered before the start")
+		if h.Company == "C08" {
+			require.Empty(t, h.Rep, "an existing customer was acquired by nobody")
 		}
 	}
 }
@@ -240,18 +282,18 @@ func TestR10_RepsAreCreditedWithTheLifetimeProfitOfTheirCustomers(t *testing.T) 
 	require.Len(t, r.Reps, 2)
 	r1, r2 := r.Reps[0], r.Reps[1]
 	require.Equal(t, b2bkit.PersonID("R1"), r1.Rep)
-	require.Equal(t, 8, r1.Customers) // C01-C08
-	require.Equal(t, 17, r1.Orders)
-	requireDecEqual(t, "6501", r1.Amount)
-	requireDecEqual(t, "650.1", r1.GrossProfit)
+	require.Equal(t, 7, r1.Customers) // C01-C07; C08 was a customer before the start
+	require.Equal(t, 16, r1.Orders)
+	requireDecEqual(t, "6401", r1.Amount)
+	requireDecEqual(t, "640.1", r1.GrossProfit)
 	require.Equal(t, b2bkit.PersonID("R2"), r2.Rep)
 	require.Equal(t, 6, r2.Customers) // C09-C13 and C16
 	require.Equal(t, 6, r2.Orders)
 	requireDecEqual(t, "600", r2.Amount)
 	requireDecEqual(t, "60", r2.GrossProfit)
-	// C17 was reached only outside the territory: nobody acquired it.
-	require.Equal(t, 1, r.Unattributed.Customers)
-	requireDecEqual(t, "100", r.Unattributed.Amount)
+	// C17 was reached only outside the territory, C08 had ordered before the start: nobody acquired them.
+	require.Equal(t, 2, r.Unattributed.Customers)
+	requireDecEqual(t, "200", r.Unattributed.Amount)
 }
 
 func TestR10_ACustomerThatOrderedBeforeAnyTouchIsUnattributed(t *testing.T) {
@@ -259,7 +301,7 @@ func TestR10_ACustomerThatOrderedBeforeAnyTouchIsUnattributed(t *testing.T) {
 	ts := []funnel.Touch{touch("C01", "R1", "Hangzhou", at(3, 4)), touch("C02", "R9", "Hangzhou", at(3, 4)),
 		touch("C02", "R1", "Hangzhou", at(3, 4))}
 	ps = append(ps, buy("C02", at(3, 4), "50", b2bkit.Manual))
-	r, err := funnel.Evaluate(city(), slices.Values(ts), slices.Values(ps), nil, jul10)
+	r, err := funnel.Evaluate(city(), b2bkit.Stream(ts), b2bkit.Stream(ps), nil, jul10)
 	require.NoError(t, err)
 	require.Equal(t, 1, r.Unattributed.Customers)
 	// C02: two reps touched it at the same instant as its order; the smaller rep id wins, deterministically.
@@ -271,5 +313,5 @@ func TestR10_ACustomerThatOrderedBeforeAnyTouchIsUnattributed(t *testing.T) {
 func TestRateString(t *testing.T) {
 	r := evaluateCity(t, may20)
 	require.Equal(t, "15/20 = 75.00%", r.Coverage.String())
-	require.Equal(t, "6/10 = 60.00% (so far)", r.Repurchase.String())
+	require.Equal(t, "6/9 = 66.67% (so far)", r.Repurchase.String())
 }

@@ -2,7 +2,6 @@ package funnel_test
 
 import (
 	"fmt"
-	"slices"
 	"testing"
 	"time"
 
@@ -100,7 +99,8 @@ func buy(c string, t time.Time, amount string, ch b2bkit.Channel) funnel.Purchas
 //	               late first order), C07 100 M on 25 May
 //	month 4 (Jun): C01 400 F, C05 1001 F
 //	month 5 (Jul): C01 100 M on 20 July
-//	outside:       C08 100 M on 20 February (before the start), X99 100 M (not a target)
+//	outside:       C08 100 M on 20 February (before the start: C08 is an existing customer), X99 100 M
+//	               (not a target)
 func cityPurchases() []funnel.Purchase {
 	M, S, F := b2bkit.Manual, b2bkit.SemiAuto, b2bkit.FullAuto
 	return []funnel.Purchase{
@@ -136,8 +136,8 @@ func cityWallets() []funnel.Wallet {
 
 func evaluateCity(t testing.TB, asOf time.Time) funnel.Report {
 	t.Helper()
-	r, err := funnel.Evaluate(city(), slices.Values(cityTouches()), slices.Values(cityPurchases()),
-		slices.Values(cityWallets()), asOf)
+	r, err := funnel.Evaluate(city(), b2bkit.Stream(cityTouches()), b2bkit.Stream(cityPurchases()),
+		b2bkit.Stream(cityWallets()), asOf)
 	require.NoError(t, err)
 	return r
 }

@@ -54,16 +54,24 @@ func (k *TouchKind) UnmarshalText(b []byte) error {
 }
 
 // A Touch is one contact of a rep with a company: a visit, a call, an onboarding. Every kind counts
-// as reaching the company for coverage.
+// as reaching the company for coverage. What each field is used for:
 type Touch struct {
+	// Company is the company reached; required. A touch of a target in month 1 covers it (R6).
 	Company b2bkit.CompanyID `json:"company"`
-	// Rep is the ground-sales rep who made the contact.
+	// Rep is the ground-sales rep who made the contact; required. The first rep to reach a customer
+	// acquires it (R10), and the team's touches measure concentration (R8).
 	Rep b2bkit.PersonID `json:"rep"`
-	// Territory is where the rep was working when the touch was made. Touches in another
-	// territory than the campaign's are reported apart (and measure how thin the team is spread).
-	Territory string    `json:"territory"`
-	At        time.Time `json:"at"`
-	Kind      TouchKind `json:"kind"`
+	// Territory is where the rep was working when the touch was made; optional. It serves
+	// concentration (R8) and sets apart touches made in another territory than the campaign's. Empty
+	// when the host does not record it: a touch of a target is then taken to be in the campaign's
+	// territory (the target list fixes it), and a touch of another company, made nobody knows where,
+	// is set apart (ExcludedCounts.NotTarget) and left out of concentration.
+	Territory string `json:"territory,omitempty"`
+	// At is when the touch was made; required: it places the touch in a campaign month.
+	At time.Time `json:"at"`
+	// Kind is how the company was reached; optional (zero when the host does not record it) and used
+	// by no rate: every kind reaches the company. A kind that is given must be one of the three.
+	Kind TouchKind `json:"kind,omitempty"`
 }
 
 func (t Touch) validate() error {
@@ -74,19 +82,25 @@ func (t Touch) validate() error {
 	if t.Rep == "" {
 		errs = append(errs, b2bkit.Invalid("rep", "must be set"))
 	}
-	if t.Territory == "" {
-		errs = append(errs, b2bkit.Invalid("territory", "must be set"))
-	}
 	if t.At.IsZero() {
 		errs = append(errs, b2bkit.Invalid("at", "must be set"))
 	}
-	if !t.Kind.Valid() {
+	if t.Kind != 0 && !t.Kind.Valid() {
 		errs = append(errs, b2bkit.Invalid("kind", "must be visit, call or onboarding"))
 	}
 	if len(errs) == 0 {
 		return nil
 	}
 	return errors.Join(errs...)
+}
+
+// name names the touch for an error: "touch of C-1 by rep-7 at 2026-03-02T10:00:00+08:00".
+func (t Touch) name() string {
+	by := " at"
+	if t.Rep != "" {
+		by = " by " + b2bkit.Echo(string(t.Rep)) + " at"
+	}
+	return recordName("touch of", t.Company, by, t.At)
 }
 
 // UnmarshalJSON reads a touch strictly: unknown fields are errors matching b2bkit.ErrInvalid.
@@ -100,21 +114,28 @@ func (t *Touch) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// MinorScale is the number of decimal places at which Evaluate adds money in int64 minor units:
+// MinorScale is the number of decimal places at which Evaluate reads money, in whole minor units:
 // four, enough for every currency (fen, fils) and for prices of bulk goods. An amount with more
-// places is an error, never silently rounded.
+// places is an error, never silently rounded. One amount must fit an int64 of minor units (below
+// about 9.2e14, tens of millions of dollars even in dong); sums of them are 128-bit and do not
+// overflow.
 const MinorScale = 4
 
 // A Purchase is one order a company placed on the platform: when, for how much, through which of the
 // three channels (R10), and the gross profit the platform made on it.
 type Purchase struct {
+	// Company is the buyer; required. An order of a target makes it a customer (conversion,
+	// repurchase); one before the start makes it an existing customer (Report.Existing).
 	Company b2bkit.CompanyID `json:"company"`
-	At      time.Time        `json:"at"`
-	// Amount is the order's value, at most MinorScale decimal places. Zero is a free sample or a
-	// promotion: Evaluate counts it apart (ExcludedCounts.Free), not as an order. A negative amount is
-	// an error: returns are not negative purchases, net them into the order they return.
+	// At is when the order was placed; required: it places the order in a campaign month.
+	At time.Time `json:"at"`
+	// Amount is the order's value, at most MinorScale decimal places: spend, penetration, the channel
+	// mix. Zero is a free sample or a promotion: Evaluate counts it apart (ExcludedCounts.Free), not
+	// as an order. A negative amount is an error: returns are not negative purchases, net them into
+	// the order they return.
 	Amount decimal.Decimal `json:"amount"`
-	// Channel is how the order came in: manual, semi_auto or full_auto.
+	// Channel is how the order came in: manual, semi_auto or full_auto; required, for the channel
+	// mix and its shift (R10).
 	Channel b2bkit.Channel `json:"channel"`
 	// GrossProfit is what the platform earned on the order: the amount less the cost of the goods.
 	// It may be negative (sold below cost) but not above Amount. Zero when the host does not know
@@ -122,7 +143,9 @@ type Purchase struct {
 	GrossProfit decimal.Decimal `json:"gross_profit"`
 }
 
-func (p *Purchase) validate() error {
+// validate checks p and returns its amount and gross profit in minor units at MinorScale. It reports
+// each problem once: a negative amount is not also a gross profit above it.
+func (p *Purchase) validate() (amount, profit int64, err error) {
 	var errs []error
 	if p.Company == "" {
 		errs = append(errs, b2bkit.Invalid("company", "must be set"))
@@ -130,19 +153,46 @@ func (p *Purchase) validate() error {
 	if p.At.IsZero() {
 		errs = append(errs, b2bkit.Invalid("at", "must be set"))
 	}
+	amountOK, profitOK := false, false
 	if p.Amount.Sign() < 0 {
 		errs = append(errs, b2bkit.Invalid("amount", "must be >= 0"))
+	} else if amount, err = b2bkit.ToMinor(p.Amount, MinorScale); err != nil {
+		errs = append(errs, b2bkit.InField("amount", err))
+	} else {
+		amountOK = true
+	}
+	if profit, err = b2bkit.ToMinor(p.GrossProfit, MinorScale); err != nil {
+		errs = append(errs, b2bkit.InField("gross_profit", err))
+	} else {
+		profitOK = true
+	}
+	if amountOK && profitOK && profit > amount { // compared in minor units: cheap for any input
+		errs = append(errs, b2bkit.Invalid("gross_profit", "must not exceed amount"))
 	}
 	if !p.Channel.Valid() {
 		errs = append(errs, b2bkit.Invalid("channel", "must be manual, semi_auto or full_auto"))
 	}
-	if p.GrossProfit.Cmp(p.Amount) > 0 {
-		errs = append(errs, b2bkit.Invalid("gross_profit", "must not exceed amount"))
-	}
 	if len(errs) == 0 {
-		return nil
+		return amount, profit, nil
 	}
-	return errors.Join(errs...)
+	return 0, 0, errors.Join(errs...)
+}
+
+// name names the purchase for an error: "purchase of C-1 at 2026-04-02T10:00:00+08:00".
+func (p *Purchase) name() string { return recordName("purchase of", p.Company, " at", p.At) }
+
+// recordName names a record by its company and time, leaving out either when it is not set.
+func recordName(kind string, company b2bkit.CompanyID, timeWord string, at time.Time) string {
+	s := kind
+	if company != "" {
+		s += " " + b2bkit.Echo(string(company))
+	} else {
+		s += " no company"
+	}
+	if !at.IsZero() {
+		s += timeWord + " " + at.Format(time.RFC3339)
+	}
+	return s
 }
 
 type purchaseJSON struct {
@@ -172,31 +222,38 @@ func (p *Purchase) UnmarshalJSON(b []byte) error {
 // A Wallet is an estimate of a company's total monthly purchasing of the campaign's category, from
 // every supplier (R7): the denominator of penetration. It is usually estimated — from seats and
 // average spend, from a survey, from the owner's word — so it carries its method, its date and a
-// confidence.
+// confidence. Penetration needs only Company, Monthly and AsOf.
 type Wallet struct {
+	// Company is the company estimated; required.
 	Company b2bkit.CompanyID `json:"company"`
-	// Monthly is the company's purchasing of the category per month, >= 0, at most MinorScale places.
-	// Zero means the company buys none of it: it is counted as unestimated, never divided by.
+	// Monthly is the company's purchasing of the category per month, >= 0, at most MinorScale places:
+	// the denominator of penetration. Zero means the company buys none of it: it is counted apart
+	// (Penetration.ZeroWallet), never divided by.
 	Monthly decimal.Decimal `json:"monthly"`
-	// Method says how the estimate was made ("survey", "seats x avg spend"); required.
-	Method string `json:"method"`
-	// AsOf is when the estimate was made. Evaluate uses each company's latest estimate not after its
-	// asOf.
+	// Method says how the estimate was made ("survey", "seats x avg spend"); optional. It is carried
+	// into CompanyShare.Method for the reader (R7: store the estimate with its method), not used.
+	Method string `json:"method,omitempty"`
+	// AsOf is when the estimate was made; required. Evaluate uses each company's latest estimate not
+	// after its asOf.
 	AsOf time.Time `json:"as_of"`
-	// Confidence is the estimator's confidence in [0, 1].
-	Confidence float64 `json:"confidence"`
+	// Confidence is the estimator's confidence in [0, 1]; optional (zero when unknown). It is carried
+	// into CompanyShare.Confidence, not used; a value outside [0, 1] or NaN is an error.
+	Confidence float64 `json:"confidence,omitempty"`
 }
 
-func (w Wallet) validate() error {
+// validate checks w and returns its monthly amount in minor units at MinorScale.
+func (w Wallet) validate() (int64, error) {
 	var errs []error
+	var monthly int64
 	if w.Company == "" {
 		errs = append(errs, b2bkit.Invalid("company", "must be set"))
 	}
 	if w.Monthly.Sign() < 0 {
 		errs = append(errs, b2bkit.Invalid("monthly", "must be >= 0"))
-	}
-	if w.Method == "" {
-		errs = append(errs, b2bkit.Invalid("method", "must be set"))
+	} else if u, err := b2bkit.ToMinor(w.Monthly, MinorScale); err != nil {
+		errs = append(errs, b2bkit.InField("monthly", err))
+	} else {
+		monthly = u
 	}
 	if w.AsOf.IsZero() {
 		errs = append(errs, b2bkit.Invalid("as_of", "must be set"))
@@ -205,17 +262,20 @@ func (w Wallet) validate() error {
 		errs = append(errs, b2bkit.Invalid("confidence", "must be between 0 and 1"))
 	}
 	if len(errs) == 0 {
-		return nil
+		return monthly, nil
 	}
-	return errors.Join(errs...)
+	return 0, errors.Join(errs...)
 }
+
+// name names the wallet for an error: "wallet of C-1 as of 2026-04-01T00:00:00Z".
+func (w Wallet) name() string { return recordName("wallet of", w.Company, " as of", w.AsOf) }
 
 type walletJSON struct {
 	Company    b2bkit.CompanyID   `json:"company"`
 	Monthly    b2bkit.JSONDecimal `json:"monthly"`
-	Method     string             `json:"method"`
+	Method     string             `json:"method,omitempty"`
 	AsOf       time.Time          `json:"as_of"`
-	Confidence float64            `json:"confidence"`
+	Confidence float64            `json:"confidence,omitempty"`
 }
 
 // MarshalJSON writes the wallet with its amount as a string.

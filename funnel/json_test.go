@@ -80,6 +80,15 @@ func TestStreamRecordsRoundTripJSON(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &wb))
 	require.True(t, wb.Monthly.Equal(w.Monthly))
 	require.Equal(t, w.Method, wb.Method)
+
+	// The optional fields can be left out both ways.
+	b, err = json.Marshal(funnel.Touch{Company: "C01", Rep: "R1", At: at(3, 2)})
+	require.NoError(t, err, "a touch without a kind is written")
+	require.NotContains(t, string(b), "kind")
+	require.NoError(t, json.Unmarshal(b, &tb))
+	require.Zero(t, tb.Kind)
+	require.NoError(t, json.Unmarshal([]byte(`{"company":"C01","monthly":"10","as_of":"2026-04-01T00:00:00Z"}`), &wb))
+	require.Empty(t, wb.Method)
 }
 
 func TestReportMarshalsWithWords(t *testing.T) {
@@ -97,6 +106,7 @@ func FuzzLoadCampaign(f *testing.F) {
 	f.Add(campaignJSON)
 	f.Add(`{"territory":"T","start":"2026-03-31T00:00:00Z","targets":["A","B"]}`)
 	f.Add(`{"territory":"T","start":"0001-01-01T00:00:00Z","time_zone":"Local","targets":[""]}`)
+	f.Add(`{"territory":"T","start":"2026-03-01T02:00:00Z","time_zone":"America/New_York","targets":["A"]}`)
 	f.Add(`{}`)
 	f.Fuzz(func(t *testing.T, doc string) {
 		c, err := funnel.LoadCampaign(strings.NewReader(doc))

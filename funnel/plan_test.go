@@ -2,7 +2,6 @@ package funnel_test
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -82,7 +81,7 @@ func TestR6_CohortsCompareCitiesOnTheFourRates(t *testing.T) {
 	nb.ID, nb.Territory, nb.Start = "nb-2026-04", "Ningbo", time.Date(2026, 4, 1, 0, 0, 0, 0, shanghai)
 	ts := []funnel.Touch{touch("C01", "R3", "Ningbo", at(4, 3)), touch("C02", "R3", "Ningbo", at(4, 3))}
 	ps := []funnel.Purchase{buy("C01", at(5, 3), "10", b2bkit.Manual)}
-	nbr, err := funnel.Evaluate(nb, slices.Values(ts), slices.Values(ps), nil, at(6, 10))
+	nbr, err := funnel.Evaluate(nb, b2bkit.Stream(ts), b2bkit.Stream(ps), nil, at(6, 10))
 	require.NoError(t, err)
 
 	table, err := funnel.Cohorts(nbr, hz)

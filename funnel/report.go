@@ -227,6 +227,9 @@ type HandOff struct {
 	// Orders and Spend are the account's purchases from the start to asOf.
 	Orders int             `json:"orders"`
 	Spend  decimal.Decimal `json:"spend"`
+	// Existing is true when the company had ordered before the start: a customer already, whose
+	// stage the campaign did not bring about (see Report.Existing).
+	Existing bool `json:"existing,omitempty"`
 }
 
 // A ChannelCount is the orders and amount of one channel in one month.
@@ -330,7 +333,7 @@ type ExcludedCounts struct {
 	// OutsideTerritory: a touch made in another territory (touches only).
 	OutsideTerritory int `json:"outside_territory"`
 	// BeforeStart: dated before month 1 (touches and purchases; a purchase before the start means
-	// the company was already a customer, which the campaign cannot claim).
+	// the company was already a customer, which the campaign cannot claim: see Report.Existing).
 	BeforeStart int `json:"before_start"`
 	// AfterAsOf: dated after asOf; nothing after asOf is counted.
 	AfterAsOf int `json:"after_as_of"`
@@ -351,6 +354,11 @@ func (e ExcludedCounts) Total() int {
 
 func (e *ExcludedCounts) unknown(id b2bkit.CompanyID) {
 	e.NotTarget++
+	e.sample(id)
+}
+
+// sample lists id among the unknown companies, if there is room and it is not listed yet.
+func (e *ExcludedCounts) sample(id b2bkit.CompanyID) {
 	if len(e.Unknown) >= MaxSamples {
 		return
 	}
@@ -382,14 +390,20 @@ type Report struct {
 	Phase Phase `json:"phase"`
 	// Coverage (month 1): targets touched in month 1, of all targets.
 	Coverage Rate `json:"coverage"`
-	// Conversion (month 2): companies covered in month 1 that ordered in month 2, of those covered.
-	// An order in month 1 or 3 does not count.
+	// Conversion (month 2): companies covered in month 1 that ordered in month 2, of those covered
+	// that were not customers already (see Existing). An order in month 1 or 3 does not count.
 	Conversion Rate `json:"conversion"`
 	// Repurchase (month 3): converted companies that ordered again in month 3, of those converted.
 	Repurchase  Rate        `json:"repurchase"`
 	Penetration Penetration `json:"penetration"`
 	// Customers counts targets with at least one order from the start to asOf.
 	Customers int `json:"customers"`
+	// Existing counts targets that had ordered before the start: customers already, which the
+	// campaign cannot claim. Their orders are counted in the mix and penetration, but they are
+	// neither converted nor repurchasing (they are in no numerator or denominator of Conversion
+	// and Repurchase), no rep acquired them (their orders are Unattributed), and their hand-off is
+	// marked Existing.
+	Existing int `json:"existing"`
 	// HandOffReady is true once month 3 has closed; HandOff then lists every target reached or
 	// ordering in months 1-3, strongest stage first, then by company id (R9).
 	HandOffReady bool      `json:"hand_off_ready"`

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"slices"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
@@ -57,7 +56,7 @@ func showFunnel(w io.Writer) error {
 	}
 
 	asOf := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC) // four months done
-	r, err := funnel.Evaluate(c, slices.Values(touches), slices.Values(purchases), slices.Values(wallets), asOf)
+	r, err := funnel.Evaluate(c, b2bkit.Stream(touches), b2bkit.Stream(purchases), b2bkit.Stream(wallets), asOf)
 	if err != nil {
 		return err
 	}
