@@ -25,7 +25,10 @@ type Options struct {
 // A CRM is the two CRMs of R2 over one Store: companies, and the key persons who follow the
 // platform from job to job. It is safe for concurrent use when its Store is. Writes use the store's
 // optimistic versions; a call that loses a race returns an error matching b2bkit.ErrConflict and
-// can simply be retried.
+// can simply be retried. An invariant that spans records — no overlapping spells of one person at
+// one company, what a departure leaves uncovered — holds through those versions on any Store, not by
+// a lock: StartJob, EndJob and ChangeJob also write the person and the companies whose spells they
+// read, so those records' Versions go up by one.
 type CRM struct {
 	store    Store
 	now      func() time.Time
@@ -273,7 +276,8 @@ func (c *CRM) FindByContact(ctx context.Context, kind ContactKind, raw string) (
 
 // StartJob records that a person started working at a company: a new spell with the title and roles,
 // from start, open (or ending at end, when set, for history entered after the fact). The person and
-// company must exist; the spell must not overlap another of hers at that company. Errors name the field.
+// company must exist; the spell must not overlap another of hers at that company. Errors name the field;
+// a call racing another on the person or the company returns an error matching b2bkit.ErrConflict.
 func (c *CRM) StartJob(ctx context.Context, person b2bkit.PersonID, company b2bkit.CompanyID, title string, roles []Role, start, end time.Time) (Spell, error) {
 	p, err := c.Person(ctx, person)
 	if err != nil {
@@ -282,7 +286,8 @@ func (c *CRM) StartJob(ctx context.Context, person b2bkit.PersonID, company b2bk
 	if p.Erased() {
 		return Spell{}, wrap(b2bkit.Invalid("person", "person %s is erased", p.ID))
 	}
-	if _, err := c.store.Company(ctx, company); err != nil {
+	co, err := c.store.Company(ctx, company)
+	if err != nil {
 		return Spell{}, wrap(err)
 	}
 	s := Spell{ID: newSpellID(p.ID, company, start), Person: p.ID, Company: company, Title: title,
@@ -299,7 +304,9 @@ func (c *CRM) StartJob(ctx context.Context, person b2bkit.PersonID, company b2bk
 			return Spell{}, wrap(b2bkit.Invalid("spell.start", "overlaps spell %s of the same person at company %s", o.ID, company))
 		}
 	}
-	if err := c.store.Apply(ctx, Batch{Spells: []Spell{s}}); err != nil {
+	// The person and the company are written too, so their versions claim what was read: a call
+	// racing this one on either loses with ErrConflict instead of storing an overlap.
+	if err := c.store.Apply(ctx, Batch{People: []Person{p}, Companies: []Company{co}, Spells: []Spell{s}}); err != nil {
 		return Spell{}, wrap(err)
 	}
 	s.Version++
@@ -314,6 +321,10 @@ func newSpellID(p b2bkit.PersonID, co b2bkit.CompanyID, start time.Time) SpellID
 // without the platform knowing where to (use ChangeJob when it does). An unknown spell matches
 // b2bkit.ErrNotFound; an ended one matches b2bkit.ErrInvalid.
 func (c *CRM) EndJob(ctx context.Context, id SpellID, person b2bkit.PersonID, end time.Time) (Spell, error) {
+	p, err := c.store.Person(ctx, person)
+	if err != nil {
+		return Spell{}, wrap(err)
+	}
 	spells, err := c.store.Spells(ctx, SpellQuery{Person: person})
 	if err != nil {
 		return Spell{}, wrap(err)
@@ -330,7 +341,12 @@ func (c *CRM) EndJob(ctx context.Context, id SpellID, person b2bkit.PersonID, en
 	if err := s.Validate(); err != nil {
 		return Spell{}, wrap(b2bkit.InField("spell", err))
 	}
-	if err := c.store.Apply(ctx, Batch{Spells: []Spell{s}}); err != nil {
+	co, err := c.store.Company(ctx, s.Company)
+	if err != nil {
+		return Spell{}, wrap(err)
+	}
+	// The company's version claims its committee: a job change computing what it lost races this.
+	if err := c.store.Apply(ctx, Batch{People: []Person{p}, Companies: []Company{co}, Spells: []Spell{s}}); err != nil {
 		return Spell{}, wrap(err)
 	}
 	s.Version++
@@ -418,17 +434,17 @@ func (c *CRM) Committee(ctx context.Context, company b2bkit.CompanyID, at time.T
 	if err != nil {
 		return Committee{}, wrap(err)
 	}
-	return c.committee(company, at, spells, ""), nil
+	return c.committee(company, at, spells), nil
 }
 
-// committee builds the committee from the company's spells, ignoring spell skip.
-func (c *CRM) committee(company b2bkit.CompanyID, at time.Time, spells []Spell, skip SpellID) Committee {
+// committee builds the committee from the company's spells.
+func (c *CRM) committee(company b2bkit.CompanyID, at time.Time, spells []Spell) Committee {
 	com := Committee{Company: company, At: at, Required: slices.Clone(c.required)}
 	// Count first, so the committee is built with one allocation per slice.
 	var perRole [len(roleWords)]int
 	members, holders := 0, 0
 	for _, s := range spells {
-		if s.ID == skip || !s.ActiveAt(at) {
+		if !s.ActiveAt(at) {
 			continue
 		}
 		members++
@@ -446,7 +462,7 @@ func (c *CRM) committee(company b2bkit.CompanyID, at time.Time, spells []Spell, 
 		all = all[:len(all)+perRole[r]]
 	}
 	for _, s := range spells {
-		if s.ID == skip || !s.ActiveAt(at) {
+		if !s.ActiveAt(at) {
 			continue
 		}
 		com.Members = append(com.Members, Member{Person: s.Person, Spell: s.ID, Title: s.Title, Roles: s.Roles, Since: s.Start})
@@ -482,7 +498,8 @@ func (c *CRM) committee(company b2bkit.CompanyID, at time.Time, spells []Spell, 
 // returns the JobChange: what the old account lost, whether it now lacks a required role, and the
 // lead at the new one. Moving to the company she already works at, an erased person, unknown or
 // repeated roles and an at not after the start of her current spell are errors matching b2bkit.ErrInvalid;
-// an unknown person matches b2bkit.ErrNotFound.
+// an unknown person matches b2bkit.ErrNotFound. A call racing another on the person or on either
+// company returns an error matching b2bkit.ErrConflict and can be retried.
 func (c *CRM) ChangeJob(ctx context.Context, person b2bkit.PersonID, to b2bkit.CompanyID, title string, roles []Role, at time.Time) (JobChange, error) {
 	var errs []error
 	if to == "" {
@@ -540,17 +557,11 @@ func (c *CRM) ChangeJob(ctx context.Context, person b2bkit.PersonID, to b2bkit.C
 		if err != nil {
 			return JobChange{}, wrap(err)
 		}
-		spells, err := c.store.Spells(ctx, SpellQuery{Company: old.Company, ActiveAt: at})
+		spells, err := c.store.Spells(ctx, SpellQuery{Company: old.Company})
 		if err != nil {
 			return JobChange{}, wrap(err)
 		}
-		before := c.committee(old.Company, at, spells, "")
-		after := c.committee(old.Company, at, spells, old.ID)
-		for _, r := range before.Required {
-			if !slices.Contains(before.Missing, r) && slices.Contains(after.Missing, r) {
-				jc.Uncovered = append(jc.Uncovered, r)
-			}
-		}
+		jc.Uncovered = c.uncovered(spells, *old, at)
 		jc.From, jc.FromTitle, jc.LostRoles = old.Company, old.Title, slices.Clone(old.Roles)
 		if jc.LostRoles == nil {
 			jc.LostRoles = []Role{}
@@ -560,11 +571,13 @@ func (c *CRM) ChangeJob(ctx context.Context, person b2bkit.PersonID, to b2bkit.C
 		closed := *old
 		closed.End = at
 		b.Spells = append(b.Spells, closed)
+		b.Companies = append(b.Companies, oldCo)
 	}
 	newCo, err := c.store.Company(ctx, to)
 	switch {
 	case err == nil:
 		jc.ToStage = newCo.Stage
+		b.Companies = append(b.Companies, newCo)
 	case errors.Is(err, b2bkit.ErrNotFound):
 		jc.LeadCreated, jc.ToStage = true, Target
 		b.Companies = append(b.Companies, Company{ID: to, Name: string(to), Stage: Target,
@@ -575,10 +588,45 @@ func (c *CRM) ChangeJob(ctx context.Context, person b2bkit.PersonID, to b2bkit.C
 	b.Spells = append(b.Spells, Spell{ID: newSpellID(p.ID, to, at), Person: p.ID, Company: to, Title: title,
 		Roles: slices.Clone(roles), Start: at})
 	b.JobChanges = []JobChange{jc}
+	// The person and both companies are written too, so their versions claim every spell read: a
+	// call racing this one on any of them loses with ErrConflict, and a retry sees what it wrote.
+	b.People = []Person{p}
 	if err := c.store.Apply(ctx, b); err != nil {
 		return JobChange{}, wrap(err)
 	}
 	return jc.clone(), nil
+}
+
+// uncovered returns the required roles that leaving holds and that, once it ends at at, nobody else
+// holds at some instant it would have covered. Other spells are those of the company, ordered by
+// Start; a colleague holding the role at at but leaving later (a departure entered after the fact)
+// does not cover it for good.
+func (c *CRM) uncovered(spells []Spell, leaving Spell, at time.Time) []Role {
+	out := []Role{}
+	for _, r := range c.required {
+		if leaving.Has(r) && !coveredFrom(spells, leaving.ID, r, at) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// coveredFrom reports whether spells other than skip hold role r at every instant from at on.
+func coveredFrom(spells []Spell, skip SpellID, r Role, at time.Time) bool {
+	cur := at
+	for _, s := range spells {
+		if s.ID == skip || !s.Has(r) || s.empty() || (!s.End.IsZero() && !s.End.After(cur)) {
+			continue
+		}
+		if s.Start.After(cur) {
+			return false // nobody holds r from cur until s starts
+		}
+		if s.End.IsZero() {
+			return true
+		}
+		cur = s.End
+	}
+	return false
 }
 
 // JobChanges yields the job changes at or after since, oldest first, for early warnings (R21):

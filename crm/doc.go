@@ -39,7 +39,9 @@
 //
 // Storage is the host's (R23). Store is the narrow interface the CRM consumes, with the errors of each
 // method documented; its one write, Apply, takes a Batch so a job change or a merge is written whole
-// or not at all. MemoryStore is the concurrency-safe in-memory default, and crmtest.Run is the
+// or not at all. Invariants that span records hold through the records' versions on any Store: a
+// job start, end or change also writes the person and the companies whose spells it read, so a call
+// racing it loses with ErrConflict. MemoryStore is the concurrency-safe in-memory default, and crmtest.Run is the
 // conformance suite every adapter must pass. Errors wrap b2bkit.ErrInvalid, ErrNotFound or
 // ErrConflict and start with "crm:".
 package crm

@@ -120,8 +120,10 @@ type JobChange struct {
 	FromTitle string           `json:"from_title,omitempty"`
 	FromStage Stage            `json:"from_stage"`
 	LostRoles []Role           `json:"lost_roles"`
-	// Uncovered are the required roles the old account held before the change and nobody holds after.
-	// LeftIncomplete is true when there is at least one: the account lacks a required role now.
+	// Uncovered are the required roles she held at the old account that, from At on, nobody else
+	// holds at some instant: a colleague holding the role at At but leaving later (a departure entered
+	// after the fact) does not cover it. LeftIncomplete is true when there is at least one: the
+	// account lacks a required role.
 	Uncovered      []Role `json:"uncovered"`
 	LeftIncomplete bool   `json:"left_incomplete"`
 	// To is the new company; Title and Roles are her job there. ToStage is the new company's stage

@@ -1,6 +1,12 @@
 // Package crmtest is the conformance suite for crm.Store, in the spirit of testing/fstest: a host
 // that adapts its own database to crm.Store runs Run against it, and the adapter is fit for the CRM
 // when every subtest passes. crm.MemoryStore passes it first.
+//
+// Besides reads and writes, the suite races writers: a record written back unchanged must still have
+// its version checked and bumped, because the CRM keeps its cross-record invariants (no overlapping
+// spells, what a departure leaves uncovered) through those versions, not through a lock. The
+// WriteSkew cases run a crm.CRM over the store with its writes held until both racers have read, and
+// fail on a store that skips the bump.
 package crmtest
 
 import (
@@ -41,6 +47,12 @@ func Run(t *testing.T, newStore func(t *testing.T) crm.Store) {
 		{"CompaniesIterationOrder", companiesOrder},
 		{"ErasedPeople", erasedPeople},
 		{"ConcurrentWriters", concurrentWriters},
+		{"UnchangedRecordClaimsItsVersion", func(t *testing.T, s crm.Store) { unchangedClaims(t, s) }},
+		{"OneOwnerUnderConcurrency", func(t *testing.T, s crm.Store) { oneOwnerRace(t, s) }},
+		{"OneContactHolderUnderConcurrency", func(t *testing.T, s crm.Store) { oneContactRace(t, s) }},
+		{"WriteSkew/StartJob", func(t *testing.T, s crm.Store) { skewStartJob(t, s) }},
+		{"WriteSkew/Departures", func(t *testing.T, s crm.Store) { skewDepartures(t, s) }},
+		{"WriteSkew/EndJobAndChangeJob", func(t *testing.T, s crm.Store) { skewEndAndChange(t, s) }},
 		{"CancelledContext", cancelled},
 	}
 	for _, tt := range tests {
