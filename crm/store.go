@@ -96,11 +96,11 @@ type MemoryStore struct {
 	spells     map[SpellID]*Spell            // a stored spell is never changed in place: an update stores a new one
 	byPerson   map[b2bkit.PersonID][]*Spell  // each ordered by Start, then ID
 	byCompany  map[b2bkit.CompanyID][]*Spell // each ordered by Start, then ID
-	changes    []JobChange                   // ordered by At, ID
+	changes    *btree[*JobChange]            // ordered by At, ID: an insert in any order is O(log n)
 	changeIDs  map[string]bool
 	accounts   map[AccountID]Account
 	accountsOf map[b2bkit.CompanyID][]AccountID
-	activities map[b2bkit.CompanyID][]Activity // ordered by At, ID
+	activities map[b2bkit.CompanyID]*btree[*Activity] // each ordered by At, ID
 	activityID map[string]bool
 }
 
@@ -113,10 +113,11 @@ func NewMemoryStore() *MemoryStore {
 		spells:     map[SpellID]*Spell{},
 		byPerson:   map[b2bkit.PersonID][]*Spell{},
 		byCompany:  map[b2bkit.CompanyID][]*Spell{},
+		changes:    newBtree(compareChanges),
 		changeIDs:  map[string]bool{},
 		accounts:   map[AccountID]Account{},
 		accountsOf: map[b2bkit.CompanyID][]AccountID{},
-		activities: map[b2bkit.CompanyID][]Activity{},
+		activities: map[b2bkit.CompanyID]*btree[*Activity]{},
 		activityID: map[string]bool{},
 	}
 }
@@ -243,14 +244,14 @@ func compareSpells(a, b Spell) int {
 	return cmp.Compare(a.ID, b.ID)
 }
 
-func compareChanges(a, b JobChange) int {
+func compareChanges(a, b *JobChange) int {
 	if c := a.At.Compare(b.At); c != 0 {
 		return c
 	}
 	return cmp.Compare(a.ID, b.ID)
 }
 
-func compareActivities(a, b Activity) int {
+func compareActivities(a, b *Activity) int {
 	if c := a.At.Compare(b.At); c != 0 {
 		return c
 	}
@@ -261,11 +262,11 @@ func compareActivities(a, b Activity) int {
 func (m *MemoryStore) JobChanges(ctx context.Context, since time.Time) iter.Seq2[JobChange, error] {
 	return func(yield func(JobChange, error) bool) {
 		m.mu.RLock()
-		i, _ := slices.BinarySearchFunc(m.changes, since, func(j JobChange, t time.Time) int { return j.At.Compare(t) })
-		list := make([]JobChange, 0, len(m.changes)-i)
-		for _, j := range m.changes[i:] {
+		var list []JobChange
+		m.changes.ascend(func(j *JobChange) bool { return j.At.Before(since) }, func(j *JobChange) bool {
 			list = append(list, j.clone())
-		}
+			return true
+		})
 		m.mu.RUnlock()
 		for _, j := range list {
 			if err := ctx.Err(); err != nil {
@@ -312,12 +313,15 @@ func (m *MemoryStore) Accounts(ctx context.Context, company b2bkit.CompanyID) ([
 func (m *MemoryStore) Activities(ctx context.Context, company b2bkit.CompanyID, from, to time.Time) iter.Seq2[Activity, error] {
 	return func(yield func(Activity, error) bool) {
 		m.mu.RLock()
-		all := m.activities[company]
-		i, _ := slices.BinarySearchFunc(all, from, func(a Activity, t time.Time) int { return a.At.Compare(t) })
-		j, _ := slices.BinarySearchFunc(all, to, func(a Activity, t time.Time) int { return a.At.Compare(t) })
 		var list []Activity
-		if j > i {
-			list = slices.Clone(all[i:j])
+		if all := m.activities[company]; all != nil {
+			all.ascend(func(a *Activity) bool { return a.At.Before(from) }, func(a *Activity) bool {
+				if !a.At.Before(to) {
+					return false
+				}
+				list = append(list, *a)
+				return true
+			})
 		}
 		m.mu.RUnlock()
 		for _, a := range list {
@@ -396,14 +400,16 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 	}
 	for _, j := range b.JobChanges {
 		j = j.clone()
-		i, _ := slices.BinarySearchFunc(m.changes, j, compareChanges)
-		m.changes = slices.Insert(m.changes, i, j)
+		m.changes.insert(&j)
 		m.changeIDs[j.ID] = true
 	}
 	for _, a := range b.Activities {
 		list := m.activities[a.Company]
-		i, _ := slices.BinarySearchFunc(list, a, compareActivities)
-		m.activities[a.Company] = slices.Insert(list, i, a)
+		if list == nil {
+			list = newBtree(compareActivities)
+			m.activities[a.Company] = list
+		}
+		list.insert(&a)
 		m.activityID[a.ID] = true
 	}
 	return nil
