@@ -566,7 +566,7 @@ func (c *CRM) ChangeJob(ctx context.Context, person b2bkit.PersonID, to b2bkit.C
 		if jc.LostRoles == nil {
 			jc.LostRoles = []Role{}
 		}
-		jc.FromStage = oldCo.Stage
+		jc.FromStage = stageAt(oldCo, at)
 		jc.LeftIncomplete = len(jc.Uncovered) > 0
 		closed := *old
 		closed.End = at
@@ -576,7 +576,7 @@ func (c *CRM) ChangeJob(ctx context.Context, person b2bkit.PersonID, to b2bkit.C
 	newCo, err := c.store.Company(ctx, to)
 	switch {
 	case err == nil:
-		jc.ToStage = newCo.Stage
+		jc.ToStage = stageAt(newCo, at)
 		b.Companies = append(b.Companies, newCo)
 	case errors.Is(err, b2bkit.ErrNotFound):
 		jc.LeadCreated, jc.ToStage = true, Target
@@ -595,6 +595,18 @@ func (c *CRM) ChangeJob(ctx context.Context, person b2bkit.PersonID, to b2bkit.C
 		return JobChange{}, wrap(err)
 	}
 	return jc.clone(), nil
+}
+
+// stageAt returns the company's stage at t by its stage history; for a t before the history starts,
+// the first stage recorded.
+func stageAt(co Company, t time.Time) Stage {
+	if s, ok := co.StageAt(t); ok {
+		return s
+	}
+	if len(co.Stages) > 0 {
+		return co.Stages[0].Stage
+	}
+	return co.Stage
 }
 
 // uncovered returns the required roles that leaving holds and that, once it ends at at, nobody else

@@ -120,3 +120,35 @@ func TestR3_BackdatedDepartureReportsTheGapItLeaves(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, jc.Uncovered)
 }
+
+func TestR3_JobChangeStagesAreTheAccountsAtTheChange(t *testing.T) {
+	c := newCRM(t, nil)
+	for _, id := range []b2bkit.CompanyID{"A", "B"} {
+		_, err := c.AddCompany(ctx, crm.Company{ID: id, Name: "Company", Stage: crm.Target,
+			Stages: []crm.StageChange{{Stage: crm.Target, At: day(2023, 1, 1)}}})
+		require.NoError(t, err)
+		_, err = c.SetStage(ctx, id, crm.Converted, day(2024, 6, 1))
+		require.NoError(t, err)
+		_, err = c.SetStage(ctx, id, crm.Repurchasing, day(2025, 6, 1))
+		require.NoError(t, err)
+	}
+	addPerson(t, c, "li", "李娜", "")
+	addPerson(t, c, "zhao", "赵总", "")
+	startJob(t, c, "li", "A", "owner", day(2024, 1, 1), crm.DecisionMaker)
+	startJob(t, c, "zhao", "A", "partner", day(2024, 1, 1), crm.DecisionMaker)
+	tests := []struct {
+		who  b2bkit.PersonID
+		at   time.Time
+		want crm.Stage
+	}{
+		{"li", day(2025, 1, 1), crm.Converted}, // entered after the fact: A was converted then
+		{"zhao", day(2024, 3, 1), crm.Target},
+	}
+	for _, tt := range tests {
+		jc, err := c.ChangeJob(ctx, tt.who, "B", "manager", []crm.Role{crm.DecisionMaker}, tt.at)
+		require.NoError(t, err)
+		assert.Equal(t, tt.want, jc.FromStage, tt.who)
+		assert.Equal(t, tt.want, jc.ToStage, "B has the same history")
+		assert.Equal(t, "decision_maker at a "+tt.want.String()+" account", jc.Prior())
+	}
+}
