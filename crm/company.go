@@ -137,7 +137,8 @@ type Company struct {
 	Wallet Wallet `json:"wallet,omitzero"`
 	// Tier is the company's current tier (分级) under the host's TierPolicy; empty until evaluated.
 	Tier string `json:"tier,omitempty"`
-	// TierHistory lists every tier change, oldest first (R4: tiers go up and down).
+	// TierHistory lists every tier change, oldest first (R4: tiers go up and down), the last one
+	// being to Tier.
 	TierHistory []TierChange `json:"tier_history,omitempty"`
 	// OwnerRep is the rep or service person who owns the account now; AcquiredBy is the rep who
 	// brought it in and shares in its lifetime profit (R9, R10).
@@ -220,6 +221,12 @@ func (c Company) Validate() error {
 		if i > 0 && t.At.Before(c.TierHistory[i-1].At) {
 			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("tier_history[%d].at", i), "must not be before the previous change"))
 		}
+	}
+	switch n := len(c.TierHistory); {
+	case n == 0 && c.Tier != "":
+		errs = append(errs, b2bkit.Invalid("tier", "must have been reached by a change in tier_history"))
+	case n > 0 && c.TierHistory[n-1].To != c.Tier:
+		errs = append(errs, b2bkit.Invalid("tier_history", "the last change must be to the current tier"))
 	}
 	switch c.Source {
 	case SourceHost:

@@ -92,7 +92,9 @@ func (c *CRM) AddCompany(ctx context.Context, co Company) (Company, error) {
 }
 
 // UpdateCompany stores a changed company. Its Version must be the stored one, or the error matches
-// b2bkit.ErrConflict. Use SetStage to change the stage, so its history is kept.
+// b2bkit.ErrConflict. Histories are append-only: the stage, the tier and their histories must be
+// the stored ones, or the error matches b2bkit.ErrInvalid and names the field; SetStage and
+// EvaluateTier change them and record the change.
 func (c *CRM) UpdateCompany(ctx context.Context, co Company) (Company, error) {
 	if co.Version == 0 {
 		return Company{}, wrap(b2bkit.Invalid("version", "must be the stored version"))
@@ -100,7 +102,36 @@ func (c *CRM) UpdateCompany(ctx context.Context, co Company) (Company, error) {
 	if co.Registration.Scheme == SchemeUSCC {
 		co.Registration.Number = NormalizeCreditCode(co.Registration.Number)
 	}
+	stored, err := c.store.Company(ctx, co.ID)
+	if err != nil {
+		return Company{}, wrap(err)
+	}
+	if stored.Version == co.Version { // a stale one is the store's conflict
+		if err := sameHistories(stored, co); err != nil {
+			return Company{}, wrap(b2bkit.InField("company", err))
+		}
+	}
 	return c.putCompany(ctx, co)
+}
+
+// sameHistories reports every difference of co's stage, tier and histories from the stored ones.
+func sameHistories(stored, co Company) error {
+	var errs []error
+	if co.Stage != stored.Stage {
+		errs = append(errs, b2bkit.Invalid("stage", "changes only through SetStage, which records it"))
+	}
+	if !slices.EqualFunc(co.Stages, stored.Stages, func(a, b StageChange) bool { return a.Stage == b.Stage && a.At.Equal(b.At) }) {
+		errs = append(errs, b2bkit.Invalid("stages", "is append-only: SetStage records a change"))
+	}
+	if co.Tier != stored.Tier {
+		errs = append(errs, b2bkit.Invalid("tier", "changes only through EvaluateTier, which records it"))
+	}
+	if !slices.EqualFunc(co.TierHistory, stored.TierHistory, func(a, b TierChange) bool {
+		return a.From == b.From && a.To == b.To && a.At.Equal(b.At) && a.Points.Equal(b.Points)
+	}) {
+		errs = append(errs, b2bkit.Invalid("tier_history", "is append-only: EvaluateTier records a change"))
+	}
+	return errors.Join(errs...)
 }
 
 func (c *CRM) putCompany(ctx context.Context, co Company) (Company, error) {
