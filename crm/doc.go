@@ -32,8 +32,10 @@
 // # Personal data
 //
 // Names and contact points are personal data. Person and ContactPoint mask them wherever they are
-// printed or logged (String, GoString, slog.LogValuer: 138****5678); errors never contain them; Erase
-// removes them and keeps the anonymous spells and roles, so account history stays whole.
+// printed or logged (String, GoString, slog.LogValuer: 138****5678), and their JSON is masked too, so
+// a slice, map or struct holding people logged by a JSON handler does not leak them; Person.ClearJSON
+// is the one way to write them in the clear, for storage. Errors never contain them; Erase removes
+// them and keeps the anonymous spells and roles, so account history stays whole.
 //
 // # Storage
 //
