@@ -349,7 +349,8 @@ func newSpellID(p b2bkit.PersonID, co b2bkit.CompanyID, start time.Time) SpellID
 }
 
 // EndJob ends the current spell id of person at end, which must not be before its start: she left
-// without the platform knowing where to (use ChangeJob when it does). An unknown spell matches
+// without the platform knowing where to (use ChangeJob when it does). Her open accounts at the
+// company close at end. An unknown spell matches
 // b2bkit.ErrNotFound; an ended one matches b2bkit.ErrInvalid.
 func (c *CRM) EndJob(ctx context.Context, id SpellID, person b2bkit.PersonID, end time.Time) (Spell, error) {
 	p, err := c.store.Person(ctx, person)
@@ -376,8 +377,12 @@ func (c *CRM) EndJob(ctx context.Context, id SpellID, person b2bkit.PersonID, en
 	if err != nil {
 		return Spell{}, wrap(err)
 	}
+	accs, err := c.closeAccounts(ctx, p, s.Company, end)
+	if err != nil {
+		return Spell{}, err
+	}
 	// The company's version claims its committee: a job change computing what it lost races this.
-	if err := c.store.Apply(ctx, Batch{People: []Person{p}, Companies: []Company{co}, Spells: []Spell{s}}); err != nil {
+	if err := c.store.Apply(ctx, Batch{People: []Person{p}, Companies: []Company{co}, Spells: []Spell{s}, Accounts: accs}); err != nil {
 		return Spell{}, wrap(err)
 	}
 	s.Version++
@@ -523,7 +528,8 @@ func (c *CRM) committee(company b2bkit.CompanyID, at time.Time, spells []Spell) 
 
 // ChangeJob records that a person moved to company to, with title and roles, at at (R3). It ends
 // her current spell at the old company at at, starts a spell at to, and — if to is unknown — creates
-// it as a target sourced by her ("followed key person"). All of it is written at once, or nothing is.
+// it as a target sourced by her ("followed key person"). Her open accounts at the old company close at
+// at (a departed decision maker keeps no owner account). All of it is written at once, or nothing is.
 //
 // If she holds several current jobs, the one started last (at a company other than to) ends. It
 // returns the JobChange: what the old account lost, whether it now lacks a required role, and the
@@ -602,6 +608,9 @@ func (c *CRM) ChangeJob(ctx context.Context, person b2bkit.PersonID, to b2bkit.C
 		closed := *old
 		closed.End = at
 		b.Spells = append(b.Spells, closed)
+		if b.Accounts, err = c.closeAccounts(ctx, p, old.Company, at); err != nil {
+			return JobChange{}, err
+		}
 		b.Companies = append(b.Companies, oldCo)
 	}
 	newCo, err := c.store.Company(ctx, to)
@@ -626,6 +635,23 @@ func (c *CRM) ChangeJob(ctx context.Context, person b2bkit.PersonID, to b2bkit.C
 		return JobChange{}, wrap(err)
 	}
 	return jc.clone(), nil
+}
+
+// closeAccounts returns the open accounts of person p (under her id or one merged into her) at
+// company, closed at at: she left it.
+func (c *CRM) closeAccounts(ctx context.Context, p Person, company b2bkit.CompanyID, at time.Time) ([]Account, error) {
+	accs, err := c.store.Accounts(ctx, company)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	var out []Account
+	for _, a := range accs {
+		if a.Person != "" && a.Closed.IsZero() && (a.Person == p.ID || slices.Contains(p.Absorbed, a.Person)) {
+			a.Closed = at
+			out = append(out, a)
+		}
+	}
+	return out, nil
 }
 
 // stageAt returns the company's stage at t by its stage history; for a t before the history starts,

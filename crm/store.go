@@ -49,7 +49,7 @@ type Store interface {
 	// Companies, people, spells and accounts are versioned: a record's Version must equal the stored
 	// version (0 for a record that must not exist yet) and is stored incremented by one. A stale or
 	// unexpected version is an error matching b2bkit.ErrConflict, as is a contact point already held
-	// by another person, a second owner account for a company, and a job change or activity whose
+	// by another person, a second open owner account for a company (one closed does not count), and a job change or activity whose
 	// ID is already stored. A record that fails its Validate, or two records with one ID in the
 	// batch, is an error matching b2bkit.ErrInvalid.
 	Apply(ctx context.Context, b Batch) error
@@ -505,6 +505,10 @@ func (m *MemoryStore) check(b Batch) error {
 		}
 	}
 	owners := map[b2bkit.CompanyID]AccountID{}
+	inBatch := make(map[AccountID]*Account, len(b.Accounts))
+	for i := range b.Accounts {
+		inBatch[b.Accounts[i].ID] = &b.Accounts[i]
+	}
 	for _, a := range b.Accounts {
 		old, ok := m.accounts[a.ID]
 		if old.Version != a.Version {
@@ -513,7 +517,7 @@ func (m *MemoryStore) check(b Batch) error {
 		if ok && old.Company != a.Company {
 			return b2bkit.Conflict("account", string(a.ID), "an account cannot move to another company")
 		}
-		if a.Kind != Owner {
+		if a.Kind != Owner || !a.Closed.IsZero() {
 			continue
 		}
 		if o, dup := owners[a.Company]; dup {
@@ -521,7 +525,11 @@ func (m *MemoryStore) check(b Batch) error {
 		}
 		owners[a.Company] = a.ID
 		for _, id := range m.accountsOf[a.Company] {
-			if x := m.accounts[id]; x.Kind == Owner && x.ID != a.ID {
+			x := m.accounts[id]
+			if nx, ok := inBatch[id]; ok {
+				x = *nx // the batch may close it
+			}
+			if x.Kind == Owner && x.ID != a.ID && x.Closed.IsZero() {
 				return b2bkit.Conflict("account", string(a.ID), fmt.Sprintf("company %s already has owner account %s", a.Company, x.ID))
 			}
 		}

@@ -369,6 +369,15 @@ func accounts(t *testing.T, s crm.Store) {
 	acc, err := s.Account(ctx, "o")
 	require.NoError(t, err)
 	assert.Equal(t, crm.Owner, acc.Kind)
+
+	// a closed owner account does not count: one batch may close it and open the next
+	acc.Closed = day(5)
+	apply(t, s, crm.Batch{Accounts: []crm.Account{acc, {ID: "o5", Company: "A", Kind: crm.Owner}}})
+	closed, err := s.Account(ctx, "o")
+	require.NoError(t, err)
+	assert.True(t, day(5).Equal(closed.Closed), "a closed account is kept")
+	err = s.Apply(ctx, crm.Batch{Accounts: []crm.Account{{ID: "o6", Company: "A", Kind: crm.Owner}}})
+	require.ErrorIs(t, err, b2bkit.ErrConflict, "o5 is open")
 }
 
 func activities(t *testing.T, s crm.Store) {
