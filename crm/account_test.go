@@ -102,7 +102,7 @@ func TestR5_AccountRules(t *testing.T) {
 }
 
 func TestCompanyValidateReportsEveryProblem(t *testing.T) {
-	co := crm.Company{Stage: crm.Stage(9), Source: crm.SourceFollowedKeyPerson,
+	co := crm.Company{Name: "\xff", Stage: crm.Stage(9), Source: crm.SourceFollowedKeyPerson,
 		Wallet: crm.Wallet{Amount: dec("-1"), Currency: "cny"},
 		Stages: []crm.StageChange{{Stage: crm.Covered, At: day(2026, 2, 1)}, {Stage: crm.Target, At: day(2026, 1, 1)}}}
 	err := co.Validate()

@@ -124,9 +124,10 @@ func (t *TierChange) UnmarshalJSON(b []byte) error {
 type Company struct {
 	// ID identifies the company in the host's system.
 	ID b2bkit.CompanyID `json:"id"`
-	// Name is the company's name.
+	// Name is the company's name. Only a lead that followed a key person (SourceFollowedKeyPerson)
+	// may have none: ChangeJob does not know it, and a rep fills it in.
 	Name string `json:"name"`
-	// Registration is its official registration number, if known.
+	// Registration is its official registration number, if known; no two companies share one.
 	Registration Registration `json:"registration,omitzero"`
 	// Territory is the sales territory (区域) it belongs to; City its city.
 	Territory string `json:"territory,omitempty"`
@@ -181,7 +182,7 @@ func (c Company) Validate() error {
 	if c.ID == "" {
 		errs = append(errs, b2bkit.Invalid("id", "must not be empty"))
 	}
-	if c.Name == "" || len(c.Name) > MaxNameLen || !utf8.ValidString(c.Name) {
+	if (c.Name == "" && c.Source != SourceFollowedKeyPerson) || len(c.Name) > MaxNameLen || !utf8.ValidString(c.Name) {
 		errs = append(errs, b2bkit.Invalid("name", "must be 1 to %d bytes of UTF-8", MaxNameLen))
 	}
 	if err := c.Registration.Validate(); err != nil {

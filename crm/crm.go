@@ -158,6 +158,9 @@ func (c *CRM) SetStage(ctx context.Context, id b2bkit.CompanyID, stage Stage, at
 	if !stage.Valid() {
 		return Company{}, wrap(b2bkit.Invalid("stage", "unknown stage %d", int(stage)))
 	}
+	if at.IsZero() {
+		return Company{}, wrap(b2bkit.Invalid("at", "must be set"))
+	}
 	co, err := c.store.Company(ctx, id)
 	if err != nil {
 		return Company{}, wrap(err)
@@ -349,15 +352,19 @@ func newSpellID(p b2bkit.PersonID, co b2bkit.CompanyID, start time.Time) SpellID
 }
 
 // EndJob ends the current spell id of person at end, which must not be before its start: she left
-// without the platform knowing where to (use ChangeJob when it does). Her open accounts at the
+// without the platform knowing where to (use ChangeJob when it does). A person merged into another
+// is followed, as Person does. Her open accounts at the
 // company close at end. An unknown spell matches
 // b2bkit.ErrNotFound; an ended one matches b2bkit.ErrInvalid.
 func (c *CRM) EndJob(ctx context.Context, id SpellID, person b2bkit.PersonID, end time.Time) (Spell, error) {
-	p, err := c.store.Person(ctx, person)
-	if err != nil {
-		return Spell{}, wrap(err)
+	if end.IsZero() {
+		return Spell{}, wrap(b2bkit.Invalid("end", "must be set"))
 	}
-	spells, err := c.store.Spells(ctx, SpellQuery{Person: person})
+	p, err := c.Person(ctx, person)
+	if err != nil {
+		return Spell{}, err
+	}
+	spells, err := c.store.Spells(ctx, SpellQuery{Person: p.ID})
 	if err != nil {
 		return Spell{}, wrap(err)
 	}
@@ -528,7 +535,7 @@ func (c *CRM) committee(company b2bkit.CompanyID, at time.Time, spells []Spell) 
 
 // ChangeJob records that a person moved to company to, with title and roles, at at (R3). It ends
 // her current spell at the old company at at, starts a spell at to, and — if to is unknown — creates
-// it as a target sourced by her ("followed key person"). Her open accounts at the old company close at
+// it as a target sourced by her ("followed key person"), without a name until a rep gives it one. Her open accounts at the old company close at
 // at (a departed decision maker keeps no owner account). All of it is written at once, or nothing is.
 //
 // If she holds several current jobs, the one started last (at a company other than to) ends. It
@@ -620,7 +627,7 @@ func (c *CRM) ChangeJob(ctx context.Context, person b2bkit.PersonID, to b2bkit.C
 		b.Companies = append(b.Companies, newCo)
 	case errors.Is(err, b2bkit.ErrNotFound):
 		jc.LeadCreated, jc.ToStage = true, Target
-		b.Companies = append(b.Companies, Company{ID: to, Name: string(to), Stage: Target,
+		b.Companies = append(b.Companies, Company{ID: to, Stage: Target,
 			Stages: []StageChange{{Stage: Target, At: at}}, Source: SourceFollowedKeyPerson, SourcePerson: p.ID})
 	default:
 		return JobChange{}, wrap(err)

@@ -49,7 +49,8 @@ type Store interface {
 	// Companies, people, spells and accounts are versioned: a record's Version must equal the stored
 	// version (0 for a record that must not exist yet) and is stored incremented by one. A stale or
 	// unexpected version is an error matching b2bkit.ErrConflict, as is a contact point already held
-	// by another person, a second open owner account for a company (one closed does not count), and a job change or activity whose
+	// by another person, a registration (scheme and number) already held by another company, a
+	// second open owner account for a company (one closed does not count), and a job change or activity whose
 	// ID is already stored. A record that fails its Validate, or two records with one ID in the
 	// batch, is an error matching b2bkit.ErrInvalid.
 	Apply(ctx context.Context, b Batch) error
@@ -90,7 +91,8 @@ var _ Store = (*MemoryStore)(nil)
 type MemoryStore struct {
 	mu         sync.RWMutex
 	companies  map[b2bkit.CompanyID]Company
-	people     []Person // append-only: people are never deleted, erasure keeps the record
+	regs       map[string]b2bkit.CompanyID // registration key -> the company holding it
+	people     []Person                    // append-only: people are never deleted, erasure keeps the record
 	slot       map[b2bkit.PersonID]int32
 	contacts   contactIndex
 	spells     map[SpellID]*Spell            // a stored spell is never changed in place: an update stores a new one
@@ -108,6 +110,7 @@ type MemoryStore struct {
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
 		companies:  map[b2bkit.CompanyID]Company{},
+		regs:       map[string]b2bkit.CompanyID{},
 		slot:       map[b2bkit.PersonID]int32{},
 		contacts:   contactIndex{seed: maphash.MakeSeed(), byHash: map[uint64]int32{}},
 		spells:     map[SpellID]*Spell{},
@@ -351,9 +354,17 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 	}
 	// Every check passed: from here on nothing fails, so the batch is all or nothing.
 	for _, c := range b.Companies {
+		if k := regKey(m.companies[c.ID].Registration); k != "" {
+			delete(m.regs, k)
+		}
+	}
+	for _, c := range b.Companies {
 		c = c.clone()
 		c.Version++
 		m.companies[c.ID] = c
+		if k := regKey(c.Registration); k != "" {
+			m.regs[k] = c.ID
+		}
 	}
 	for _, p := range b.People {
 		if i, ok := m.slot[p.ID]; ok {
@@ -465,6 +476,29 @@ func (m *MemoryStore) check(b Batch) error {
 			return staleVersion("company", string(c.ID), c.Version, got)
 		}
 	}
+	batchCos := make(map[b2bkit.CompanyID]*Company, len(b.Companies))
+	for i := range b.Companies {
+		batchCos[b.Companies[i].ID] = &b.Companies[i]
+	}
+	regs := map[string]b2bkit.CompanyID{}
+	for _, c := range b.Companies {
+		k := regKey(c.Registration)
+		if k == "" {
+			continue
+		}
+		if other, ok := regs[k]; ok {
+			return b2bkit.Conflict("company", string(c.ID), fmt.Sprintf("registration %s %s is also given to company %s", c.Registration.Scheme, c.Registration.Number, other))
+		}
+		regs[k] = c.ID
+		owner, ok := m.regs[k]
+		if !ok || owner == c.ID {
+			continue
+		}
+		if oc, inBatch := batchCos[owner]; inBatch && regKey(oc.Registration) != k {
+			continue // the batch takes it from its holder
+		}
+		return b2bkit.Conflict("company", string(c.ID), fmt.Sprintf("registration %s %s already belongs to company %s", c.Registration.Scheme, c.Registration.Number, owner))
+	}
 	batchPeople := make(map[b2bkit.PersonID]*Person, len(b.People))
 	for i, p := range b.People {
 		var got int64
@@ -545,6 +579,14 @@ func (m *MemoryStore) check(b Batch) error {
 		}
 	}
 	return nil
+}
+
+// regKey is the key a registration is unique under: its scheme and number; "" for none.
+func regKey(r Registration) string {
+	if r.Number == "" {
+		return ""
+	}
+	return r.Scheme + ":" + r.Number
 }
 
 func staleVersion(kind, id string, have, stored int64) error {

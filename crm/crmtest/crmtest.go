@@ -45,6 +45,7 @@ func Run(t *testing.T, newStore func(t *testing.T) crm.Store) {
 		{"AccountsAndOneOwner", accounts},
 		{"ActivitiesOrderAndPeriod", activities},
 		{"CompaniesIterationOrder", companiesOrder},
+		{"OneCompanyPerRegistration", oneRegistration},
 		{"ErasedPeople", erasedPeople},
 		{"ConcurrentWriters", concurrentWriters},
 		{"UnchangedRecordClaimsItsVersion", func(t *testing.T, s crm.Store) { unchangedClaims(t, s) }},
@@ -479,4 +480,27 @@ func cancelled(t *testing.T, s crm.Store) {
 	require.ErrorIs(t, s.Apply(c, crm.Batch{Companies: []crm.Company{company("A")}}), context.Canceled)
 	_, err = s.Company(ctx, "A")
 	require.ErrorIs(t, err, b2bkit.ErrNotFound)
+}
+
+func oneRegistration(t *testing.T, s crm.Store) {
+	reg := crm.Registration{Scheme: crm.SchemeUSCC, Number: "91330100716105852F"}
+	a, b := company("A"), company("B")
+	a.Registration = reg
+	apply(t, s, crm.Batch{Companies: []crm.Company{a}})
+	b.Registration = reg
+	require.ErrorIs(t, s.Apply(ctx, crm.Batch{Companies: []crm.Company{b}}), b2bkit.ErrConflict, "held by A")
+	c := company("C")
+	c.Registration = reg
+	require.ErrorIs(t, s.Apply(ctx, crm.Batch{Companies: []crm.Company{b, c}}), b2bkit.ErrConflict, "twice in a batch")
+	other := b
+	other.Registration.Scheme = "vat"
+	apply(t, s, crm.Batch{Companies: []crm.Company{other}}) // another scheme, another number
+	// one batch may move it from A to C
+	stored, err := s.Company(ctx, "A")
+	require.NoError(t, err)
+	stored.Registration = crm.Registration{}
+	apply(t, s, crm.Batch{Companies: []crm.Company{stored, c}})
+	stored.Version++
+	stored.Registration = reg
+	require.ErrorIs(t, s.Apply(ctx, crm.Batch{Companies: []crm.Company{stored}}), b2bkit.ErrConflict, "now C holds it")
 }
