@@ -28,7 +28,7 @@ type Options struct {
 // can simply be retried. An invariant that spans records — no overlapping spells of one person at
 // one company, what a departure leaves uncovered — holds through those versions on any Store, not by
 // a lock: StartJob, EndJob and ChangeJob also write the person and the companies whose spells they
-// read, so those records' Versions go up by one.
+// read, and AddAccount the person it names, so those records' Versions go up by one.
 type CRM struct {
 	store    Store
 	now      func() time.Time

@@ -11,7 +11,8 @@ import (
 
 // AddAccount stores a new owner or operator account of a customer company (R5: 子母账号). The company
 // must exist, and the person too when one is named; a second open owner account for a company is an
-// error matching b2bkit.ErrConflict.
+// error matching b2bkit.ErrConflict, as is a race with a job change of the person named, whose
+// Version goes up by one.
 func (c *CRM) AddAccount(ctx context.Context, a Account) (Account, error) {
 	if a.Version != 0 {
 		return Account{}, wrap(b2bkit.Invalid("account.version", "must be 0 for a new account"))
@@ -22,14 +23,18 @@ func (c *CRM) AddAccount(ctx context.Context, a Account) (Account, error) {
 	if _, err := c.store.Company(ctx, a.Company); err != nil {
 		return Account{}, wrap(err)
 	}
+	var b Batch
 	if a.Person != "" {
 		p, err := c.Person(ctx, a.Person)
 		if err != nil {
 			return Account{}, err
 		}
 		a.Person = p.ID
+		// Her version claims the account: a job change closing her accounts races this one.
+		b.People = []Person{p}
 	}
-	if err := c.store.Apply(ctx, Batch{Accounts: []Account{a}}); err != nil {
+	b.Accounts = []Account{a}
+	if err := c.store.Apply(ctx, b); err != nil {
 		return Account{}, wrap(err)
 	}
 	a.Version++

@@ -152,3 +152,28 @@ func TestR3_JobChangeStagesAreTheAccountsAtTheChange(t *testing.T) {
 		assert.Equal(t, "decision_maker at a "+tt.want.String()+" account", jc.Prior())
 	}
 }
+
+func TestR5_AnAccountAddedWhileItsPersonLeavesDoesNotStayOpen(t *testing.T) {
+	c, g := newGatedCRM(t)
+	restaurant(t, c)
+	at := day(2026, 2, 15)
+	g.arm(2)
+	errs := race(
+		func() error {
+			_, err := c.AddAccount(ctx, crm.Account{ID: "owner", Company: "A", Person: "li", Kind: crm.Owner})
+			return err
+		},
+		func() error {
+			_, err := c.ChangeJob(ctx, "li", "B", "manager", []crm.Role{crm.DecisionMaker}, at)
+			return err
+		})
+	if oneWins(t, errs) == 0 {
+		return // she left first: no account was added for her
+	}
+	// the account came first; the retried change closes it
+	_, err := c.ChangeJob(ctx, "li", "B", "manager", []crm.Role{crm.DecisionMaker}, at)
+	require.NoError(t, err)
+	acc, err := c.Store().Account(ctx, "owner")
+	require.NoError(t, err)
+	assert.True(t, at.Equal(acc.Closed))
+}
