@@ -67,3 +67,27 @@ func BenchmarkChangeJob500k(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkImport80kChangesOutOfDateOrder: a history import of 80,000 job changes, one write each,
+// in random date order, and as many activities of one company. Each was quadratic in a sorted slice
+// (50 s for the changes); an op here is the whole import.
+func BenchmarkImport80kChangesOutOfDateOrder(b *testing.B) {
+	const n = 80_000
+	rng := rand.New(rand.NewPCG(3, 3))
+	base := day(2011, 1, 1)
+	at := make([]time.Time, n)
+	for i := range at {
+		at[i] = base.Add(time.Duration(rng.Int64N(int64(14 * 365 * 24 * time.Hour))))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		s := crm.NewMemoryStore()
+		for i := range n {
+			id := fmt.Sprintf("x%06d", i)
+			if err := s.Apply(ctx, crm.Batch{JobChanges: []crm.JobChange{{ID: id, Person: "p", At: at[i], To: "A"}},
+				Activities: []crm.Activity{{ID: id, Account: "op", Company: "A", At: at[i], Action: "order"}}}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

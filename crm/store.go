@@ -47,7 +47,11 @@ type Store interface {
 	// Apply writes a batch atomically: all of it or, on any error, nothing.
 	//
 	// Companies, people, spells and accounts are versioned: a record's Version must equal the stored
-	// version (0 for a record that must not exist yet) and is stored incremented by one. A stale or
+	// version (0 for a record that must not exist yet) and is stored incremented by one — also when
+	// nothing else in it changed: the CRM writes back the records it read to claim them, and keeps
+	// its invariants across records (no overlapping spells, what a departure leaves uncovered, the
+	// accounts a departure closes) through those versions. A store that skips an unchanged record
+	// lets write skew through; crmtest.Run catches it. A stale or
 	// unexpected version is an error matching b2bkit.ErrConflict, as is a contact point already held
 	// by another person, a registration (scheme and number) already held by another company, a
 	// second open owner account for a company (one closed does not count), and a job change or activity whose
