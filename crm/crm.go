@@ -153,7 +153,7 @@ func (c *CRM) Company(ctx context.Context, id b2bkit.CompanyID) (Company, error)
 }
 
 // SetStage moves a company to stage at t and records the change. Setting the stage it already has
-// changes nothing; t must not be before the last recorded change.
+// changes nothing; at must be set and not before the last recorded change.
 func (c *CRM) SetStage(ctx context.Context, id b2bkit.CompanyID, stage Stage, at time.Time) (Company, error) {
 	if !stage.Valid() {
 		return Company{}, wrap(b2bkit.Invalid("stage", "unknown stage %d", int(stage)))
@@ -351,11 +351,11 @@ func newSpellID(p b2bkit.PersonID, co b2bkit.CompanyID, start time.Time) SpellID
 	return SpellID(string(p) + "@" + string(co) + "@" + start.UTC().Format(time.RFC3339Nano))
 }
 
-// EndJob ends the current spell id of person at end, which must not be before its start: she left
-// without the platform knowing where to (use ChangeJob when it does). A person merged into another
-// is followed, as Person does. Her open accounts at the
-// company close at end. An unknown spell matches
-// b2bkit.ErrNotFound; an ended one matches b2bkit.ErrInvalid.
+// EndJob ends the current spell id of person at end, which must be set and not before its start: she
+// left without the platform knowing where to (use ChangeJob when it does). A person merged into
+// another is followed, as Person does. Her open accounts at the company close at end. An unknown
+// spell matches b2bkit.ErrNotFound; an ended one matches b2bkit.ErrInvalid; a call racing another on
+// the person or the company matches b2bkit.ErrConflict.
 func (c *CRM) EndJob(ctx context.Context, id SpellID, person b2bkit.PersonID, end time.Time) (Spell, error) {
 	if end.IsZero() {
 		return Spell{}, wrap(b2bkit.Invalid("end", "must be set"))
