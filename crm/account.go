@@ -55,11 +55,17 @@ type Account struct {
 	Company b2bkit.CompanyID `json:"company"`
 	// Person is the key person using it, if known.
 	Person b2bkit.PersonID `json:"person,omitempty"`
-	// Kind is owner or operator; a company has at most one owner account.
+	// Kind is owner or operator; a company has at most one open owner account.
 	Kind AccountKind `json:"kind"`
+	// Closed, when set, is when the account was closed: its person left the company (ChangeJob,
+	// EndJob close her accounts there). A closed account stays, for history.
+	Closed time.Time `json:"closed,omitzero"`
 	// Version is the stored version for optimistic concurrency; 0 for an account not yet stored.
 	Version int64 `json:"version"`
 }
+
+// Open reports whether the account was open at t: not closed, or closed after t.
+func (a Account) Open(t time.Time) bool { return a.Closed.IsZero() || t.Before(a.Closed) }
 
 // Validate reports every problem with the account.
 func (a Account) Validate() error {

@@ -102,7 +102,7 @@ func TestR5_AccountRules(t *testing.T) {
 }
 
 func TestCompanyValidateReportsEveryProblem(t *testing.T) {
-	co := crm.Company{Stage: crm.Stage(9), Source: crm.SourceFollowedKeyPerson,
+	co := crm.Company{Name: "\xff", Stage: crm.Stage(9), Source: crm.SourceFollowedKeyPerson,
 		Wallet: crm.Wallet{Amount: dec("-1"), Currency: "cny"},
 		Stages: []crm.StageChange{{Stage: crm.Covered, At: day(2026, 2, 1)}, {Stage: crm.Target, At: day(2026, 1, 1)}}}
 	err := co.Validate()
@@ -199,4 +199,41 @@ func FuzzCompanyJSON(f *testing.F) {
 		require.NoError(t, back.Validate())
 		require.True(t, co.Wallet.Amount.Equal(back.Wallet.Amount))
 	})
+}
+
+func TestR5_DepartureClosesThePersonsAccountsAtTheOldCompany(t *testing.T) {
+	c := accounts(t)
+	at := day(2026, 2, 15)
+	_, err := c.ChangeJob(ctx, "li", "B", "general manager", []crm.Role{crm.DecisionMaker}, at)
+	require.NoError(t, err)
+	owner, err := c.Store().Account(ctx, "owner")
+	require.NoError(t, err)
+	assert.True(t, at.Equal(owner.Closed), "the departed decision maker's owner account is closed at her departure")
+	assert.False(t, owner.Open(at))
+	assert.True(t, owner.Open(at.Add(-time.Second)), "kept in history: it was open before")
+	chef, err := c.Store().Account(ctx, "op-chef")
+	require.NoError(t, err)
+	assert.True(t, chef.Closed.IsZero(), "other people's accounts stay open")
+
+	// she can no longer act through it; her successor gets a new owner account
+	err = c.RecordActivity(ctx, crm.Activity{ID: "late", Account: "owner", At: at.Add(time.Hour), Action: "order"})
+	requireInvalidField(t, err, "activity.at")
+	record(t, c, "before", "owner", at.Add(-time.Hour), "order")
+	addPerson(t, c, "zhao", "赵总", "")
+	startJob(t, c, "zhao", "A", "owner", at, crm.DecisionMaker)
+	_, err = c.AddAccount(ctx, crm.Account{ID: "owner-2", Company: "A", Person: "zhao", Kind: crm.Owner})
+	require.NoError(t, err, "the closed owner account no longer blocks a new one")
+	d, err := c.Digest(ctx, "A", day(2026, 3, 1), day(2026, 4, 1))
+	require.NoError(t, err)
+	assert.Equal(t, crm.AccountID("owner-2"), d.Owner)
+
+	// an end of job closes her accounts the same way, at the end
+	hist, err := c.History(ctx, "chen")
+	require.NoError(t, err)
+	end := day(2026, 2, 20)
+	_, err = c.EndJob(ctx, hist[0].ID, "chen", end)
+	require.NoError(t, err)
+	chef, err = c.Store().Account(ctx, "op-chef")
+	require.NoError(t, err)
+	assert.True(t, end.Equal(chef.Closed))
 }

@@ -124,9 +124,10 @@ func (t *TierChange) UnmarshalJSON(b []byte) error {
 type Company struct {
 	// ID identifies the company in the host's system.
 	ID b2bkit.CompanyID `json:"id"`
-	// Name is the company's name.
+	// Name is the company's name. Only a lead that followed a key person (SourceFollowedKeyPerson)
+	// may have none: ChangeJob does not know it, and a rep fills it in.
 	Name string `json:"name"`
-	// Registration is its official registration number, if known.
+	// Registration is its official registration number, if known; no two companies share one.
 	Registration Registration `json:"registration,omitzero"`
 	// Territory is the sales territory (区域) it belongs to; City its city.
 	Territory string `json:"territory,omitempty"`
@@ -137,7 +138,8 @@ type Company struct {
 	Wallet Wallet `json:"wallet,omitzero"`
 	// Tier is the company's current tier (分级) under the host's TierPolicy; empty until evaluated.
 	Tier string `json:"tier,omitempty"`
-	// TierHistory lists every tier change, oldest first (R4: tiers go up and down).
+	// TierHistory lists every tier change, oldest first (R4: tiers go up and down), the last one
+	// being to Tier.
 	TierHistory []TierChange `json:"tier_history,omitempty"`
 	// OwnerRep is the rep or service person who owns the account now; AcquiredBy is the rep who
 	// brought it in and shares in its lifetime profit (R9, R10).
@@ -180,7 +182,7 @@ func (c Company) Validate() error {
 	if c.ID == "" {
 		errs = append(errs, b2bkit.Invalid("id", "must not be empty"))
 	}
-	if c.Name == "" || len(c.Name) > MaxNameLen || !utf8.ValidString(c.Name) {
+	if (c.Name == "" && c.Source != SourceFollowedKeyPerson) || len(c.Name) > MaxNameLen || !utf8.ValidString(c.Name) {
 		errs = append(errs, b2bkit.Invalid("name", "must be 1 to %d bytes of UTF-8", MaxNameLen))
 	}
 	if err := c.Registration.Validate(); err != nil {
@@ -220,6 +222,12 @@ func (c Company) Validate() error {
 		if i > 0 && t.At.Before(c.TierHistory[i-1].At) {
 			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("tier_history[%d].at", i), "must not be before the previous change"))
 		}
+	}
+	switch n := len(c.TierHistory); {
+	case n == 0 && c.Tier != "":
+		errs = append(errs, b2bkit.Invalid("tier", "must have been reached by a change in tier_history"))
+	case n > 0 && c.TierHistory[n-1].To != c.Tier:
+		errs = append(errs, b2bkit.Invalid("tier_history", "the last change must be to the current tier"))
 	}
 	switch c.Source {
 	case SourceHost:

@@ -1,6 +1,7 @@
 package crm
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -196,6 +197,45 @@ func (c ContactPoint) String() string { return c.Kind.String() + " " + c.Masked(
 
 // GoString prints the contact point masked, so %#v does not leak it either.
 func (c ContactPoint) GoString() string { return "crm.ContactPoint{" + c.String() + "}" }
+
+// contactJSON is the JSON form of a ContactPoint: masked (Masked true) or clear.
+type contactJSON struct {
+	Kind   ContactKind `json:"kind"`
+	Value  string      `json:"value"`
+	Since  time.Time   `json:"since"`
+	Until  time.Time   `json:"until,omitzero"`
+	Masked bool        `json:"masked,omitempty"`
+}
+
+func (c ContactPoint) toJSON(mask bool) contactJSON {
+	v := contactJSON{Kind: c.Kind, Value: c.Value, Since: c.Since, Until: c.Until, Masked: mask}
+	if mask {
+		v.Value = c.Masked()
+	}
+	return v
+}
+
+func (v contactJSON) point() ContactPoint {
+	return ContactPoint{Kind: v.Kind, Value: v.Value, Since: v.Since, Until: v.Until}
+}
+
+// MarshalJSON writes the contact point masked, with "masked": true, so a contact point logged by a
+// JSON handler, alone or in a slice, never leaks. Person.ClearJSON writes contact points in the clear.
+func (c ContactPoint) MarshalJSON() ([]byte, error) { return json.Marshal(c.toJSON(true)) }
+
+// UnmarshalJSON reads a contact point in the clear, strictly; masked data is an error matching
+// b2bkit.ErrInvalid.
+func (c *ContactPoint) UnmarshalJSON(b []byte) error {
+	var v contactJSON
+	if err := b2bkit.DecodeJSONStrict(b, &v); err != nil {
+		return err
+	}
+	if v.Masked {
+		return errMaskedJSON
+	}
+	*c = v.point()
+	return nil
+}
 
 // LogValue logs the contact point masked.
 func (c ContactPoint) LogValue() slog.Value {

@@ -25,7 +25,10 @@ type Options struct {
 // A CRM is the two CRMs of R2 over one Store: companies, and the key persons who follow the
 // platform from job to job. It is safe for concurrent use when its Store is. Writes use the store's
 // optimistic versions; a call that loses a race returns an error matching b2bkit.ErrConflict and
-// can simply be retried.
+// can simply be retried. An invariant that spans records — no overlapping spells of one person at
+// one company, what a departure leaves uncovered — holds through those versions on any Store, not by
+// a lock: StartJob, EndJob and ChangeJob also write the person and the companies whose spells they
+// read, and AddAccount the person it names, so those records' Versions go up by one.
 type CRM struct {
 	store    Store
 	now      func() time.Time
@@ -89,7 +92,9 @@ func (c *CRM) AddCompany(ctx context.Context, co Company) (Company, error) {
 }
 
 // UpdateCompany stores a changed company. Its Version must be the stored one, or the error matches
-// b2bkit.ErrConflict. Use SetStage to change the stage, so its history is kept.
+// b2bkit.ErrConflict. Histories are append-only: the stage, the tier and their histories must be
+// the stored ones, or the error matches b2bkit.ErrInvalid and names the field; SetStage and
+// EvaluateTier change them and record the change.
 func (c *CRM) UpdateCompany(ctx context.Context, co Company) (Company, error) {
 	if co.Version == 0 {
 		return Company{}, wrap(b2bkit.Invalid("version", "must be the stored version"))
@@ -97,7 +102,36 @@ func (c *CRM) UpdateCompany(ctx context.Context, co Company) (Company, error) {
 	if co.Registration.Scheme == SchemeUSCC {
 		co.Registration.Number = NormalizeCreditCode(co.Registration.Number)
 	}
+	stored, err := c.store.Company(ctx, co.ID)
+	if err != nil {
+		return Company{}, wrap(err)
+	}
+	if stored.Version == co.Version { // a stale one is the store's conflict
+		if err := sameHistories(stored, co); err != nil {
+			return Company{}, wrap(b2bkit.InField("company", err))
+		}
+	}
 	return c.putCompany(ctx, co)
+}
+
+// sameHistories reports every difference of co's stage, tier and histories from the stored ones.
+func sameHistories(stored, co Company) error {
+	var errs []error
+	if co.Stage != stored.Stage {
+		errs = append(errs, b2bkit.Invalid("stage", "changes only through SetStage, which records it"))
+	}
+	if !slices.EqualFunc(co.Stages, stored.Stages, func(a, b StageChange) bool { return a.Stage == b.Stage && a.At.Equal(b.At) }) {
+		errs = append(errs, b2bkit.Invalid("stages", "is append-only: SetStage records a change"))
+	}
+	if co.Tier != stored.Tier {
+		errs = append(errs, b2bkit.Invalid("tier", "changes only through EvaluateTier, which records it"))
+	}
+	if !slices.EqualFunc(co.TierHistory, stored.TierHistory, func(a, b TierChange) bool {
+		return a.From == b.From && a.To == b.To && a.At.Equal(b.At) && a.Points.Equal(b.Points)
+	}) {
+		errs = append(errs, b2bkit.Invalid("tier_history", "is append-only: EvaluateTier records a change"))
+	}
+	return errors.Join(errs...)
 }
 
 func (c *CRM) putCompany(ctx context.Context, co Company) (Company, error) {
@@ -119,10 +153,13 @@ func (c *CRM) Company(ctx context.Context, id b2bkit.CompanyID) (Company, error)
 }
 
 // SetStage moves a company to stage at t and records the change. Setting the stage it already has
-// changes nothing; t must not be before the last recorded change.
+// changes nothing; at must be set and not before the last recorded change.
 func (c *CRM) SetStage(ctx context.Context, id b2bkit.CompanyID, stage Stage, at time.Time) (Company, error) {
 	if !stage.Valid() {
 		return Company{}, wrap(b2bkit.Invalid("stage", "unknown stage %d", int(stage)))
+	}
+	if at.IsZero() {
+		return Company{}, wrap(b2bkit.Invalid("at", "must be set"))
 	}
 	co, err := c.store.Company(ctx, id)
 	if err != nil {
@@ -273,7 +310,8 @@ func (c *CRM) FindByContact(ctx context.Context, kind ContactKind, raw string) (
 
 // StartJob records that a person started working at a company: a new spell with the title and roles,
 // from start, open (or ending at end, when set, for history entered after the fact). The person and
-// company must exist; the spell must not overlap another of hers at that company. Errors name the field.
+// company must exist; the spell must not overlap another of hers at that company. Errors name the field;
+// a call racing another on the person or the company returns an error matching b2bkit.ErrConflict.
 func (c *CRM) StartJob(ctx context.Context, person b2bkit.PersonID, company b2bkit.CompanyID, title string, roles []Role, start, end time.Time) (Spell, error) {
 	p, err := c.Person(ctx, person)
 	if err != nil {
@@ -282,7 +320,8 @@ func (c *CRM) StartJob(ctx context.Context, person b2bkit.PersonID, company b2bk
 	if p.Erased() {
 		return Spell{}, wrap(b2bkit.Invalid("person", "person %s is erased", p.ID))
 	}
-	if _, err := c.store.Company(ctx, company); err != nil {
+	co, err := c.store.Company(ctx, company)
+	if err != nil {
 		return Spell{}, wrap(err)
 	}
 	s := Spell{ID: newSpellID(p.ID, company, start), Person: p.ID, Company: company, Title: title,
@@ -299,7 +338,9 @@ func (c *CRM) StartJob(ctx context.Context, person b2bkit.PersonID, company b2bk
 			return Spell{}, wrap(b2bkit.Invalid("spell.start", "overlaps spell %s of the same person at company %s", o.ID, company))
 		}
 	}
-	if err := c.store.Apply(ctx, Batch{Spells: []Spell{s}}); err != nil {
+	// The person and the company are written too, so their versions claim what was read: a call
+	// racing this one on either loses with ErrConflict instead of storing an overlap.
+	if err := c.store.Apply(ctx, Batch{People: []Person{p}, Companies: []Company{co}, Spells: []Spell{s}}); err != nil {
 		return Spell{}, wrap(err)
 	}
 	s.Version++
@@ -310,11 +351,20 @@ func newSpellID(p b2bkit.PersonID, co b2bkit.CompanyID, start time.Time) SpellID
 	return SpellID(string(p) + "@" + string(co) + "@" + start.UTC().Format(time.RFC3339Nano))
 }
 
-// EndJob ends the current spell id of person at end, which must not be before its start: she left
-// without the platform knowing where to (use ChangeJob when it does). An unknown spell matches
-// b2bkit.ErrNotFound; an ended one matches b2bkit.ErrInvalid.
+// EndJob ends the current spell id of person at end, which must be set and not before its start: she
+// left without the platform knowing where to (use ChangeJob when it does). A person merged into
+// another is followed, as Person does. Her open accounts at the company close at end. An unknown
+// spell matches b2bkit.ErrNotFound; an ended one matches b2bkit.ErrInvalid; a call racing another on
+// the person or the company matches b2bkit.ErrConflict.
 func (c *CRM) EndJob(ctx context.Context, id SpellID, person b2bkit.PersonID, end time.Time) (Spell, error) {
-	spells, err := c.store.Spells(ctx, SpellQuery{Person: person})
+	if end.IsZero() {
+		return Spell{}, wrap(b2bkit.Invalid("end", "must be set"))
+	}
+	p, err := c.Person(ctx, person)
+	if err != nil {
+		return Spell{}, err
+	}
+	spells, err := c.store.Spells(ctx, SpellQuery{Person: p.ID})
 	if err != nil {
 		return Spell{}, wrap(err)
 	}
@@ -330,7 +380,16 @@ func (c *CRM) EndJob(ctx context.Context, id SpellID, person b2bkit.PersonID, en
 	if err := s.Validate(); err != nil {
 		return Spell{}, wrap(b2bkit.InField("spell", err))
 	}
-	if err := c.store.Apply(ctx, Batch{Spells: []Spell{s}}); err != nil {
+	co, err := c.store.Company(ctx, s.Company)
+	if err != nil {
+		return Spell{}, wrap(err)
+	}
+	accs, err := c.closeAccounts(ctx, p, s.Company, end)
+	if err != nil {
+		return Spell{}, err
+	}
+	// The company's version claims its committee: a job change computing what it lost races this.
+	if err := c.store.Apply(ctx, Batch{People: []Person{p}, Companies: []Company{co}, Spells: []Spell{s}, Accounts: accs}); err != nil {
 		return Spell{}, wrap(err)
 	}
 	s.Version++
@@ -418,17 +477,17 @@ func (c *CRM) Committee(ctx context.Context, company b2bkit.CompanyID, at time.T
 	if err != nil {
 		return Committee{}, wrap(err)
 	}
-	return c.committee(company, at, spells, ""), nil
+	return c.committee(company, at, spells), nil
 }
 
-// committee builds the committee from the company's spells, ignoring spell skip.
-func (c *CRM) committee(company b2bkit.CompanyID, at time.Time, spells []Spell, skip SpellID) Committee {
+// committee builds the committee from the company's spells.
+func (c *CRM) committee(company b2bkit.CompanyID, at time.Time, spells []Spell) Committee {
 	com := Committee{Company: company, At: at, Required: slices.Clone(c.required)}
 	// Count first, so the committee is built with one allocation per slice.
 	var perRole [len(roleWords)]int
 	members, holders := 0, 0
 	for _, s := range spells {
-		if s.ID == skip || !s.ActiveAt(at) {
+		if !s.ActiveAt(at) {
 			continue
 		}
 		members++
@@ -446,7 +505,7 @@ func (c *CRM) committee(company b2bkit.CompanyID, at time.Time, spells []Spell, 
 		all = all[:len(all)+perRole[r]]
 	}
 	for _, s := range spells {
-		if s.ID == skip || !s.ActiveAt(at) {
+		if !s.ActiveAt(at) {
 			continue
 		}
 		com.Members = append(com.Members, Member{Person: s.Person, Spell: s.ID, Title: s.Title, Roles: s.Roles, Since: s.Start})
@@ -476,13 +535,15 @@ func (c *CRM) committee(company b2bkit.CompanyID, at time.Time, spells []Spell, 
 
 // ChangeJob records that a person moved to company to, with title and roles, at at (R3). It ends
 // her current spell at the old company at at, starts a spell at to, and — if to is unknown — creates
-// it as a target sourced by her ("followed key person"). All of it is written at once, or nothing is.
+// it as a target sourced by her ("followed key person"), without a name until a rep gives it one. Her open accounts at the old company close at
+// at (a departed decision maker keeps no owner account). All of it is written at once, or nothing is.
 //
 // If she holds several current jobs, the one started last (at a company other than to) ends. It
 // returns the JobChange: what the old account lost, whether it now lacks a required role, and the
 // lead at the new one. Moving to the company she already works at, an erased person, unknown or
 // repeated roles and an at not after the start of her current spell are errors matching b2bkit.ErrInvalid;
-// an unknown person matches b2bkit.ErrNotFound.
+// an unknown person matches b2bkit.ErrNotFound. A call racing another on the person or on either
+// company returns an error matching b2bkit.ErrConflict and can be retried.
 func (c *CRM) ChangeJob(ctx context.Context, person b2bkit.PersonID, to b2bkit.CompanyID, title string, roles []Role, at time.Time) (JobChange, error) {
 	var errs []error
 	if to == "" {
@@ -540,34 +601,33 @@ func (c *CRM) ChangeJob(ctx context.Context, person b2bkit.PersonID, to b2bkit.C
 		if err != nil {
 			return JobChange{}, wrap(err)
 		}
-		spells, err := c.store.Spells(ctx, SpellQuery{Company: old.Company, ActiveAt: at})
+		spells, err := c.store.Spells(ctx, SpellQuery{Company: old.Company})
 		if err != nil {
 			return JobChange{}, wrap(err)
 		}
-		before := c.committee(old.Company, at, spells, "")
-		after := c.committee(old.Company, at, spells, old.ID)
-		for _, r := range before.Required {
-			if !slices.Contains(before.Missing, r) && slices.Contains(after.Missing, r) {
-				jc.Uncovered = append(jc.Uncovered, r)
-			}
-		}
+		jc.Uncovered = c.uncovered(spells, *old, at)
 		jc.From, jc.FromTitle, jc.LostRoles = old.Company, old.Title, slices.Clone(old.Roles)
 		if jc.LostRoles == nil {
 			jc.LostRoles = []Role{}
 		}
-		jc.FromStage = oldCo.Stage
+		jc.FromStage = stageAt(oldCo, at)
 		jc.LeftIncomplete = len(jc.Uncovered) > 0
 		closed := *old
 		closed.End = at
 		b.Spells = append(b.Spells, closed)
+		if b.Accounts, err = c.closeAccounts(ctx, p, old.Company, at); err != nil {
+			return JobChange{}, err
+		}
+		b.Companies = append(b.Companies, oldCo)
 	}
 	newCo, err := c.store.Company(ctx, to)
 	switch {
 	case err == nil:
-		jc.ToStage = newCo.Stage
+		jc.ToStage = stageAt(newCo, at)
+		b.Companies = append(b.Companies, newCo)
 	case errors.Is(err, b2bkit.ErrNotFound):
 		jc.LeadCreated, jc.ToStage = true, Target
-		b.Companies = append(b.Companies, Company{ID: to, Name: string(to), Stage: Target,
+		b.Companies = append(b.Companies, Company{ID: to, Stage: Target,
 			Stages: []StageChange{{Stage: Target, At: at}}, Source: SourceFollowedKeyPerson, SourcePerson: p.ID})
 	default:
 		return JobChange{}, wrap(err)
@@ -575,10 +635,74 @@ func (c *CRM) ChangeJob(ctx context.Context, person b2bkit.PersonID, to b2bkit.C
 	b.Spells = append(b.Spells, Spell{ID: newSpellID(p.ID, to, at), Person: p.ID, Company: to, Title: title,
 		Roles: slices.Clone(roles), Start: at})
 	b.JobChanges = []JobChange{jc}
+	// The person and both companies are written too, so their versions claim every spell read: a
+	// call racing this one on any of them loses with ErrConflict, and a retry sees what it wrote.
+	b.People = []Person{p}
 	if err := c.store.Apply(ctx, b); err != nil {
 		return JobChange{}, wrap(err)
 	}
 	return jc.clone(), nil
+}
+
+// closeAccounts returns the open accounts of person p (under her id or one merged into her) at
+// company, closed at at: she left it.
+func (c *CRM) closeAccounts(ctx context.Context, p Person, company b2bkit.CompanyID, at time.Time) ([]Account, error) {
+	accs, err := c.store.Accounts(ctx, company)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	var out []Account
+	for _, a := range accs {
+		if a.Person != "" && a.Closed.IsZero() && (a.Person == p.ID || slices.Contains(p.Absorbed, a.Person)) {
+			a.Closed = at
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// stageAt returns the company's stage at t by its stage history; for a t before the history starts,
+// the first stage recorded.
+func stageAt(co Company, t time.Time) Stage {
+	if s, ok := co.StageAt(t); ok {
+		return s
+	}
+	if len(co.Stages) > 0 {
+		return co.Stages[0].Stage
+	}
+	return co.Stage
+}
+
+// uncovered returns the required roles that leaving holds and that, once it ends at at, nobody else
+// holds at some instant it would have covered. Other spells are those of the company, ordered by
+// Start; a colleague holding the role at at but leaving later (a departure entered after the fact)
+// does not cover it for good.
+func (c *CRM) uncovered(spells []Spell, leaving Spell, at time.Time) []Role {
+	out := []Role{}
+	for _, r := range c.required {
+		if leaving.Has(r) && !coveredFrom(spells, leaving.ID, r, at) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// coveredFrom reports whether spells other than skip hold role r at every instant from at on.
+func coveredFrom(spells []Spell, skip SpellID, r Role, at time.Time) bool {
+	cur := at
+	for _, s := range spells {
+		if s.ID == skip || !s.Has(r) || s.empty() || (!s.End.IsZero() && !s.End.After(cur)) {
+			continue
+		}
+		if s.Start.After(cur) {
+			return false // nobody holds r from cur until s starts
+		}
+		if s.End.IsZero() {
+			return true
+		}
+		cur = s.End
+	}
+	return false
 }
 
 // JobChanges yields the job changes at or after since, oldest first, for early warnings (R21):

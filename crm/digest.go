@@ -10,8 +10,9 @@ import (
 )
 
 // AddAccount stores a new owner or operator account of a customer company (R5: 子母账号). The company
-// must exist, and the person too when one is named; a second owner account for a company is an error
-// matching b2bkit.ErrConflict.
+// must exist, and the person too when one is named; a second open owner account for a company is an
+// error matching b2bkit.ErrConflict, as is a race with a job change of the person named, whose
+// Version goes up by one.
 func (c *CRM) AddAccount(ctx context.Context, a Account) (Account, error) {
 	if a.Version != 0 {
 		return Account{}, wrap(b2bkit.Invalid("account.version", "must be 0 for a new account"))
@@ -22,14 +23,18 @@ func (c *CRM) AddAccount(ctx context.Context, a Account) (Account, error) {
 	if _, err := c.store.Company(ctx, a.Company); err != nil {
 		return Account{}, wrap(err)
 	}
+	var b Batch
 	if a.Person != "" {
 		p, err := c.Person(ctx, a.Person)
 		if err != nil {
 			return Account{}, err
 		}
 		a.Person = p.ID
+		// Her version claims the account: a job change closing her accounts races this one.
+		b.People = []Person{p}
 	}
-	if err := c.store.Apply(ctx, Batch{Accounts: []Account{a}}); err != nil {
+	b.Accounts = []Account{a}
+	if err := c.store.Apply(ctx, b); err != nil {
 		return Account{}, wrap(err)
 	}
 	a.Version++
@@ -37,7 +42,8 @@ func (c *CRM) AddAccount(ctx context.Context, a Account) (Account, error) {
 }
 
 // RecordActivity records what an account did, so the owner sees it in the Digest. The account must
-// exist; the activity's Company is set from it (a different one given is an error). Recording the
+// exist and be open at the activity's time; the activity's Company is set from it (a different one
+// given is an error). Recording the
 // same activity ID twice is an error matching b2bkit.ErrConflict.
 func (c *CRM) RecordActivity(ctx context.Context, a Activity) error {
 	acc, err := c.store.Account(ctx, a.Account)
@@ -50,6 +56,9 @@ func (c *CRM) RecordActivity(ctx context.Context, a Activity) error {
 	a.Company = acc.Company
 	if err := a.Validate(); err != nil {
 		return wrap(b2bkit.InField("activity", err))
+	}
+	if !acc.Open(a.At) {
+		return wrap(b2bkit.Invalid("activity.at", "account %s was closed at %s", acc.ID, acc.Closed.Format(time.RFC3339)))
 	}
 	return wrap(c.store.Apply(ctx, Batch{Activities: []Activity{a}}))
 }
@@ -79,7 +88,8 @@ type Digest struct {
 	To      time.Time        `json:"to"`
 	// Owner is the owner account, empty when the company has none yet.
 	Owner AccountID `json:"owner,omitempty"`
-	// Operators lists every operator account, by id, idle ones included.
+	// Operators lists every operator account, by id, idle ones included, but for those closed
+	// before From.
 	Operators []OperatorSummary `json:"operators"`
 	// Total counts all operator activity; Idle lists the operators with none.
 	Total int         `json:"total"`
@@ -108,8 +118,13 @@ func (c *CRM) Digest(ctx context.Context, company b2bkit.CompanyID, from, to tim
 	counts := map[AccountID]map[string]int{}
 	for _, a := range accs {
 		if a.Kind == Owner {
-			d.Owner = a.ID
+			if d.Owner == "" || a.Closed.IsZero() {
+				d.Owner = a.ID // the open one, if any
+			}
 			continue
+		}
+		if !a.Open(from) {
+			continue // closed before the period
 		}
 		idx[a.ID] = len(d.Operators)
 		counts[a.ID] = map[string]int{}

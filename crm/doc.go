@@ -32,14 +32,18 @@
 // # Personal data
 //
 // Names and contact points are personal data. Person and ContactPoint mask them wherever they are
-// printed or logged (String, GoString, slog.LogValuer: 138****5678); errors never contain them; Erase
-// removes them and keeps the anonymous spells and roles, so account history stays whole.
+// printed or logged (String, GoString, slog.LogValuer: 138****5678), and their JSON is masked too, so
+// a slice, map or struct holding people logged by a JSON handler does not leak them; Person.ClearJSON
+// is the one way to write them in the clear, for storage. Errors never contain them; Erase removes
+// them and keeps the anonymous spells and roles, so account history stays whole.
 //
 // # Storage
 //
 // Storage is the host's (R23). Store is the narrow interface the CRM consumes, with the errors of each
 // method documented; its one write, Apply, takes a Batch so a job change or a merge is written whole
-// or not at all. MemoryStore is the concurrency-safe in-memory default, and crmtest.Run is the
+// or not at all. Invariants that span records hold through the records' versions on any Store: a
+// job start, end or change also writes the person and the companies whose spells it read, so a call
+// racing it loses with ErrConflict. MemoryStore is the concurrency-safe in-memory default, and crmtest.Run is the
 // conformance suite every adapter must pass. Errors wrap b2bkit.ErrInvalid, ErrNotFound or
 // ErrConflict and start with "crm:".
 package crm

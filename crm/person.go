@@ -1,6 +1,7 @@
 package crm
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -15,8 +16,9 @@ import (
 // has, with every contact point she has used. Her jobs are Spells; her identity never changes when
 // she moves (R3).
 //
-// Name and contact points are personal data. String, GoString and LogValue mask them, errors never
-// contain them, and Erase removes them while keeping the person's spells and roles.
+// Name and contact points are personal data. String, GoString, LogValue and MarshalJSON mask them,
+// errors never contain them, and Erase removes them while keeping the person's spells and roles.
+// ClearJSON is the one way to write them in the clear.
 type Person struct {
 	// ID identifies the person; it is not personal data.
 	ID b2bkit.PersonID `json:"id"`
@@ -163,8 +165,62 @@ func cloneSlice[T any](s []T) []T {
 	return append(make([]T, 0, len(s)), s...)
 }
 
-// UnmarshalJSON reads a person strictly: unknown fields are errors.
-func (p *Person) UnmarshalJSON(b []byte) error {
-	type plain Person
-	return b2bkit.DecodeJSONStrict(b, (*plain)(p))
+// personJSON is the JSON form of a Person: masked (Masked true) or clear.
+type personJSON struct {
+	ID         b2bkit.PersonID   `json:"id"`
+	Name       string            `json:"name"`
+	Contacts   []contactJSON     `json:"contacts"`
+	MergedInto b2bkit.PersonID   `json:"merged_into,omitempty"`
+	Absorbed   []b2bkit.PersonID `json:"absorbed,omitempty"`
+	ErasedAt   time.Time         `json:"erased_at,omitzero"`
+	Version    int64             `json:"version"`
+	Masked     bool              `json:"masked,omitempty"`
 }
+
+func (p Person) toJSON(mask bool) personJSON {
+	v := personJSON{ID: p.ID, Name: p.Name, MergedInto: p.MergedInto, Absorbed: p.Absorbed, ErasedAt: p.ErasedAt,
+		Version: p.Version, Masked: mask, Contacts: make([]contactJSON, len(p.Contacts))}
+	if mask {
+		v.Name = p.MaskedName()
+	}
+	for i, c := range p.Contacts {
+		v.Contacts[i] = c.toJSON(mask)
+		v.Contacts[i].Masked = false // said once, for the person
+	}
+	return v
+}
+
+// MarshalJSON writes the person with her personal data masked and "masked": true, so a person
+// logged by a JSON handler — alone, in a slice, a map or a struct of the host's — never leaks. A
+// masked person cannot be read back: use ClearJSON to store or send her data.
+func (p Person) MarshalJSON() ([]byte, error) { return json.Marshal(p.toJSON(true)) }
+
+// ClearJSON writes the person with her personal data in the clear, for storage or for a client
+// entitled to it; UnmarshalJSON reads it back.
+func (p Person) ClearJSON() ([]byte, error) { return json.Marshal(p.toJSON(false)) }
+
+// UnmarshalJSON reads what ClearJSON writes, strictly: unknown fields are errors, and so is masked
+// data (what MarshalJSON writes), which has lost the personal data.
+func (p *Person) UnmarshalJSON(b []byte) error {
+	var v personJSON
+	if err := b2bkit.DecodeJSONStrict(b, &v); err != nil {
+		return err
+	}
+	if v.Masked {
+		return errMaskedJSON
+	}
+	q := Person{ID: v.ID, Name: v.Name, MergedInto: v.MergedInto, Absorbed: v.Absorbed, ErasedAt: v.ErasedAt, Version: v.Version}
+	if v.Contacts != nil {
+		q.Contacts = make([]ContactPoint, len(v.Contacts))
+	}
+	for i, c := range v.Contacts {
+		if c.Masked {
+			return errMaskedJSON
+		}
+		q.Contacts[i] = c.point()
+	}
+	*p = q
+	return nil
+}
+
+var errMaskedJSON = wrap(b2bkit.Invalid("masked", "masked personal data cannot be read back; write it with Person.ClearJSON"))

@@ -299,7 +299,7 @@ func TestR3_EraseKeepsSpellsAndRoles(t *testing.T) {
 func TestPersonJSONRoundTripAndStrictLoading(t *testing.T) {
 	p := personalData()
 	p.Contacts[0].Until = day(2026, 5, 1)
-	data, err := json.Marshal(p)
+	data, err := p.ClearJSON()
 	require.NoError(t, err)
 	assert.Contains(t, string(data), `"kind":"mobile"`)
 	var back crm.Person
@@ -336,7 +336,9 @@ func FuzzNormalizeContact(f *testing.F) {
 }
 
 func FuzzPersonJSON(f *testing.F) {
-	data, _ := json.Marshal(personalData())
+	data, _ := personalData().ClearJSON()
+	f.Add(data)
+	data, _ = json.Marshal(personalData())
 	f.Add(data)
 	f.Add([]byte(`{"id":"x","contacts":[{"kind":"wechat","value":"abcdef"}]}`))
 	f.Add([]byte(`{"id":1}`))
@@ -348,4 +350,30 @@ func FuzzPersonJSON(f *testing.F) {
 		_ = p.Validate()
 		_ = p.String()
 	})
+}
+
+func TestPersonalData_MaskedInJSONLogsOfSlicesAndStructs(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(slog.NewJSONHandler(&buf, nil))
+	p := personalData()
+	holder := struct {
+		Who   crm.Person
+		Reach []crm.ContactPoint
+	}{p, p.Contacts}
+	log.Info("batch", "people", []crm.Person{p, p}, "contacts", p.Contacts, "holder", holder,
+		"byID", map[string]crm.Person{"li": p}, "pointer", &p)
+	requireNoPersonalData(t, buf.String())
+	assert.Contains(t, buf.String(), "138****5678")
+
+	// the default JSON is masked, marked so, and cannot be loaded back by mistake
+	data, err := json.Marshal(p)
+	require.NoError(t, err)
+	requireNoPersonalData(t, string(data))
+	assert.Contains(t, string(data), `"masked":true`)
+	var back crm.Person
+	requireInvalidField(t, json.Unmarshal(data, &back), "masked")
+	var cp crm.ContactPoint
+	data, err = json.Marshal(p.Contacts[0])
+	require.NoError(t, err)
+	require.ErrorIs(t, json.Unmarshal(data, &cp), b2bkit.ErrInvalid)
 }

@@ -115,17 +115,20 @@ type JobChange struct {
 	At time.Time `json:"at"`
 	// From is the old company; empty if the person had no current job. FromTitle and LostRoles are
 	// the title and roles she held there; FromStage is the old account's relationship stage at the
-	// change (Target, and meaningless, when From is empty).
+	// change, by its stage history — the first stage recorded when the change predates the history
+	// (Target, and meaningless, when From is empty).
 	From      b2bkit.CompanyID `json:"from,omitempty"`
 	FromTitle string           `json:"from_title,omitempty"`
 	FromStage Stage            `json:"from_stage"`
 	LostRoles []Role           `json:"lost_roles"`
-	// Uncovered are the required roles the old account held before the change and nobody holds after.
-	// LeftIncomplete is true when there is at least one: the account lacks a required role now.
+	// Uncovered are the required roles she held at the old account that, from At on, nobody else
+	// holds at some instant: a colleague holding the role at At but leaving later (a departure entered
+	// after the fact) does not cover it. LeftIncomplete is true when there is at least one: the
+	// account lacks a required role.
 	Uncovered      []Role `json:"uncovered"`
 	LeftIncomplete bool   `json:"left_incomplete"`
 	// To is the new company; Title and Roles are her job there. ToStage is the new company's stage
-	// after the change, and LeadCreated says the company was unknown and was created as a target
+	// at the change, by its stage history as FromStage, and LeadCreated says the company was unknown and was created as a target
 	// sourced by this person.
 	To          b2bkit.CompanyID `json:"to"`
 	Title       string           `json:"title"`

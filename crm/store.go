@@ -47,9 +47,14 @@ type Store interface {
 	// Apply writes a batch atomically: all of it or, on any error, nothing.
 	//
 	// Companies, people, spells and accounts are versioned: a record's Version must equal the stored
-	// version (0 for a record that must not exist yet) and is stored incremented by one. A stale or
+	// version (0 for a record that must not exist yet) and is stored incremented by one — also when
+	// nothing else in it changed: the CRM writes back the records it read to claim them, and keeps
+	// its invariants across records (no overlapping spells, what a departure leaves uncovered, the
+	// accounts a departure closes) through those versions. A store that skips an unchanged record
+	// lets write skew through; crmtest.Run catches it. A stale or
 	// unexpected version is an error matching b2bkit.ErrConflict, as is a contact point already held
-	// by another person, a second owner account for a company, and a job change or activity whose
+	// by another person, a registration (scheme and number) already held by another company, a
+	// second open owner account for a company (one closed does not count), and a job change or activity whose
 	// ID is already stored. A record that fails its Validate, or two records with one ID in the
 	// batch, is an error matching b2bkit.ErrInvalid.
 	Apply(ctx context.Context, b Batch) error
@@ -90,17 +95,18 @@ var _ Store = (*MemoryStore)(nil)
 type MemoryStore struct {
 	mu         sync.RWMutex
 	companies  map[b2bkit.CompanyID]Company
-	people     []Person // append-only: people are never deleted, erasure keeps the record
+	regs       map[string]b2bkit.CompanyID // registration key -> the company holding it
+	people     []Person                    // append-only: people are never deleted, erasure keeps the record
 	slot       map[b2bkit.PersonID]int32
 	contacts   contactIndex
 	spells     map[SpellID]*Spell            // a stored spell is never changed in place: an update stores a new one
 	byPerson   map[b2bkit.PersonID][]*Spell  // each ordered by Start, then ID
 	byCompany  map[b2bkit.CompanyID][]*Spell // each ordered by Start, then ID
-	changes    []JobChange                   // ordered by At, ID
+	changes    *btree[*JobChange]            // ordered by At, ID: an insert in any order is O(log n)
 	changeIDs  map[string]bool
 	accounts   map[AccountID]Account
 	accountsOf map[b2bkit.CompanyID][]AccountID
-	activities map[b2bkit.CompanyID][]Activity // ordered by At, ID
+	activities map[b2bkit.CompanyID]*btree[*Activity] // each ordered by At, ID
 	activityID map[string]bool
 }
 
@@ -108,15 +114,17 @@ type MemoryStore struct {
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
 		companies:  map[b2bkit.CompanyID]Company{},
+		regs:       map[string]b2bkit.CompanyID{},
 		slot:       map[b2bkit.PersonID]int32{},
 		contacts:   contactIndex{seed: maphash.MakeSeed(), byHash: map[uint64]int32{}},
 		spells:     map[SpellID]*Spell{},
 		byPerson:   map[b2bkit.PersonID][]*Spell{},
 		byCompany:  map[b2bkit.CompanyID][]*Spell{},
+		changes:    newBtree(compareChanges),
 		changeIDs:  map[string]bool{},
 		accounts:   map[AccountID]Account{},
 		accountsOf: map[b2bkit.CompanyID][]AccountID{},
-		activities: map[b2bkit.CompanyID][]Activity{},
+		activities: map[b2bkit.CompanyID]*btree[*Activity]{},
 		activityID: map[string]bool{},
 	}
 }
@@ -243,14 +251,14 @@ func compareSpells(a, b Spell) int {
 	return cmp.Compare(a.ID, b.ID)
 }
 
-func compareChanges(a, b JobChange) int {
+func compareChanges(a, b *JobChange) int {
 	if c := a.At.Compare(b.At); c != 0 {
 		return c
 	}
 	return cmp.Compare(a.ID, b.ID)
 }
 
-func compareActivities(a, b Activity) int {
+func compareActivities(a, b *Activity) int {
 	if c := a.At.Compare(b.At); c != 0 {
 		return c
 	}
@@ -261,11 +269,11 @@ func compareActivities(a, b Activity) int {
 func (m *MemoryStore) JobChanges(ctx context.Context, since time.Time) iter.Seq2[JobChange, error] {
 	return func(yield func(JobChange, error) bool) {
 		m.mu.RLock()
-		i, _ := slices.BinarySearchFunc(m.changes, since, func(j JobChange, t time.Time) int { return j.At.Compare(t) })
-		list := make([]JobChange, 0, len(m.changes)-i)
-		for _, j := range m.changes[i:] {
+		var list []JobChange
+		m.changes.ascend(func(j *JobChange) bool { return j.At.Before(since) }, func(j *JobChange) bool {
 			list = append(list, j.clone())
-		}
+			return true
+		})
 		m.mu.RUnlock()
 		for _, j := range list {
 			if err := ctx.Err(); err != nil {
@@ -312,12 +320,15 @@ func (m *MemoryStore) Accounts(ctx context.Context, company b2bkit.CompanyID) ([
 func (m *MemoryStore) Activities(ctx context.Context, company b2bkit.CompanyID, from, to time.Time) iter.Seq2[Activity, error] {
 	return func(yield func(Activity, error) bool) {
 		m.mu.RLock()
-		all := m.activities[company]
-		i, _ := slices.BinarySearchFunc(all, from, func(a Activity, t time.Time) int { return a.At.Compare(t) })
-		j, _ := slices.BinarySearchFunc(all, to, func(a Activity, t time.Time) int { return a.At.Compare(t) })
 		var list []Activity
-		if j > i {
-			list = slices.Clone(all[i:j])
+		if all := m.activities[company]; all != nil {
+			all.ascend(func(a *Activity) bool { return a.At.Before(from) }, func(a *Activity) bool {
+				if !a.At.Before(to) {
+					return false
+				}
+				list = append(list, *a)
+				return true
+			})
 		}
 		m.mu.RUnlock()
 		for _, a := range list {
@@ -347,9 +358,17 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 	}
 	// Every check passed: from here on nothing fails, so the batch is all or nothing.
 	for _, c := range b.Companies {
+		if k := regKey(m.companies[c.ID].Registration); k != "" {
+			delete(m.regs, k)
+		}
+	}
+	for _, c := range b.Companies {
 		c = c.clone()
 		c.Version++
 		m.companies[c.ID] = c
+		if k := regKey(c.Registration); k != "" {
+			m.regs[k] = c.ID
+		}
 	}
 	for _, p := range b.People {
 		if i, ok := m.slot[p.ID]; ok {
@@ -396,14 +415,16 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 	}
 	for _, j := range b.JobChanges {
 		j = j.clone()
-		i, _ := slices.BinarySearchFunc(m.changes, j, compareChanges)
-		m.changes = slices.Insert(m.changes, i, j)
+		m.changes.insert(&j)
 		m.changeIDs[j.ID] = true
 	}
 	for _, a := range b.Activities {
 		list := m.activities[a.Company]
-		i, _ := slices.BinarySearchFunc(list, a, compareActivities)
-		m.activities[a.Company] = slices.Insert(list, i, a)
+		if list == nil {
+			list = newBtree(compareActivities)
+			m.activities[a.Company] = list
+		}
+		list.insert(&a)
 		m.activityID[a.ID] = true
 	}
 	return nil
@@ -459,6 +480,29 @@ func (m *MemoryStore) check(b Batch) error {
 			return staleVersion("company", string(c.ID), c.Version, got)
 		}
 	}
+	batchCos := make(map[b2bkit.CompanyID]*Company, len(b.Companies))
+	for i := range b.Companies {
+		batchCos[b.Companies[i].ID] = &b.Companies[i]
+	}
+	regs := map[string]b2bkit.CompanyID{}
+	for _, c := range b.Companies {
+		k := regKey(c.Registration)
+		if k == "" {
+			continue
+		}
+		if other, ok := regs[k]; ok {
+			return b2bkit.Conflict("company", string(c.ID), fmt.Sprintf("registration %s %s is also given to company %s", c.Registration.Scheme, c.Registration.Number, other))
+		}
+		regs[k] = c.ID
+		owner, ok := m.regs[k]
+		if !ok || owner == c.ID {
+			continue
+		}
+		if oc, inBatch := batchCos[owner]; inBatch && regKey(oc.Registration) != k {
+			continue // the batch takes it from its holder
+		}
+		return b2bkit.Conflict("company", string(c.ID), fmt.Sprintf("registration %s %s already belongs to company %s", c.Registration.Scheme, c.Registration.Number, owner))
+	}
 	batchPeople := make(map[b2bkit.PersonID]*Person, len(b.People))
 	for i, p := range b.People {
 		var got int64
@@ -499,6 +543,10 @@ func (m *MemoryStore) check(b Batch) error {
 		}
 	}
 	owners := map[b2bkit.CompanyID]AccountID{}
+	inBatch := make(map[AccountID]*Account, len(b.Accounts))
+	for i := range b.Accounts {
+		inBatch[b.Accounts[i].ID] = &b.Accounts[i]
+	}
 	for _, a := range b.Accounts {
 		old, ok := m.accounts[a.ID]
 		if old.Version != a.Version {
@@ -507,7 +555,7 @@ func (m *MemoryStore) check(b Batch) error {
 		if ok && old.Company != a.Company {
 			return b2bkit.Conflict("account", string(a.ID), "an account cannot move to another company")
 		}
-		if a.Kind != Owner {
+		if a.Kind != Owner || !a.Closed.IsZero() {
 			continue
 		}
 		if o, dup := owners[a.Company]; dup {
@@ -515,7 +563,11 @@ func (m *MemoryStore) check(b Batch) error {
 		}
 		owners[a.Company] = a.ID
 		for _, id := range m.accountsOf[a.Company] {
-			if x := m.accounts[id]; x.Kind == Owner && x.ID != a.ID {
+			x := m.accounts[id]
+			if nx, ok := inBatch[id]; ok {
+				x = *nx // the batch may close it
+			}
+			if x.Kind == Owner && x.ID != a.ID && x.Closed.IsZero() {
 				return b2bkit.Conflict("account", string(a.ID), fmt.Sprintf("company %s already has owner account %s", a.Company, x.ID))
 			}
 		}
@@ -531,6 +583,14 @@ func (m *MemoryStore) check(b Batch) error {
 		}
 	}
 	return nil
+}
+
+// regKey is the key a registration is unique under: its scheme and number; "" for none.
+func regKey(r Registration) string {
+	if r.Number == "" {
+		return ""
+	}
+	return r.Scheme + ":" + r.Number
 }
 
 func staleVersion(kind, id string, have, stored int64) error {

@@ -180,3 +180,52 @@ func FuzzLoadTierPolicy(f *testing.F) {
 		require.NoError(t, err, "what loads round-trips")
 	})
 }
+
+func TestR4_HistoriesAreAppendOnlyThroughUpdateCompany(t *testing.T) {
+	c := newCRM(t, nil)
+	co := addCompany(t, c, "A", crm.Covered)
+	co, err := c.SetStage(ctx, "A", crm.Converted, day(2026, 3, 2))
+	require.NoError(t, err)
+	tests := []struct {
+		name  string
+		edit  func(*crm.Company)
+		field string
+	}{
+		{"stage without history", func(c *crm.Company) { c.Stage = crm.Lost }, "stage"},
+		{"stage history replaced", func(c *crm.Company) {
+			c.Stages = []crm.StageChange{{Stage: crm.Converted, At: day(2020, 1, 1)}}
+		}, "stages"},
+		{"stage history dropped", func(c *crm.Company) { c.Stages = nil }, "stages"},
+		{"stage change moved", func(c *crm.Company) { c.Stages[1].At = day(2026, 4, 1) }, "stages"},
+		{"tier without history", func(c *crm.Company) { c.Tier = "gold" }, "tier"},
+		{"tier history invented", func(c *crm.Company) {
+			c.Tier = "gold"
+			c.TierHistory = []crm.TierChange{{To: "gold", At: day(2020, 1, 1), Points: dec("1")}}
+		}, "tier_history"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			edited := co
+			edited.Stages = slices.Clone(co.Stages)
+			tt.edit(&edited)
+			_, err := c.UpdateCompany(ctx, edited)
+			requireInvalidField(t, err, tt.field)
+		})
+	}
+	got, err := c.Company(ctx, "A")
+	require.NoError(t, err)
+	assert.Equal(t, crm.Converted, got.Stage)
+	assert.Len(t, got.Stages, 2)
+	assert.Empty(t, got.Tier)
+	// the rest of the company is the caller's to change
+	got.OwnerRep = "rep-7"
+	_, err = c.UpdateCompany(ctx, got)
+	require.NoError(t, err)
+
+	// a new company cannot carry a tier without its history either
+	_, err = c.AddCompany(ctx, crm.Company{ID: "B", Name: "B", Tier: "gold"})
+	requireInvalidField(t, err, "tier")
+	_, err = c.AddCompany(ctx, crm.Company{ID: "B", Name: "B", Tier: "gold",
+		TierHistory: []crm.TierChange{{To: "silver", At: day(2025, 1, 1)}}})
+	requireInvalidField(t, err, "tier_history")
+}

@@ -1,6 +1,12 @@
 // Package crmtest is the conformance suite for crm.Store, in the spirit of testing/fstest: a host
 // that adapts its own database to crm.Store runs Run against it, and the adapter is fit for the CRM
 // when every subtest passes. crm.MemoryStore passes it first.
+//
+// Besides reads and writes, the suite races writers: a record written back unchanged must still have
+// its version checked and bumped, because the CRM keeps its cross-record invariants (no overlapping
+// spells, what a departure leaves uncovered) through those versions, not through a lock. The
+// WriteSkew cases run a crm.CRM over the store with its writes held until both racers have read, and
+// fail on a store that skips the bump.
 package crmtest
 
 import (
@@ -39,8 +45,15 @@ func Run(t *testing.T, newStore func(t *testing.T) crm.Store) {
 		{"AccountsAndOneOwner", accounts},
 		{"ActivitiesOrderAndPeriod", activities},
 		{"CompaniesIterationOrder", companiesOrder},
+		{"OneCompanyPerRegistration", oneRegistration},
 		{"ErasedPeople", erasedPeople},
 		{"ConcurrentWriters", concurrentWriters},
+		{"UnchangedRecordClaimsItsVersion", func(t *testing.T, s crm.Store) { unchangedClaims(t, s) }},
+		{"OneOwnerUnderConcurrency", func(t *testing.T, s crm.Store) { oneOwnerRace(t, s) }},
+		{"OneContactHolderUnderConcurrency", func(t *testing.T, s crm.Store) { oneContactRace(t, s) }},
+		{"WriteSkew/StartJob", func(t *testing.T, s crm.Store) { skewStartJob(t, s) }},
+		{"WriteSkew/Departures", func(t *testing.T, s crm.Store) { skewDepartures(t, s) }},
+		{"WriteSkew/EndJobAndChangeJob", func(t *testing.T, s crm.Store) { skewEndAndChange(t, s) }},
 		{"CancelledContext", cancelled},
 	}
 	for _, tt := range tests {
@@ -357,6 +370,15 @@ func accounts(t *testing.T, s crm.Store) {
 	acc, err := s.Account(ctx, "o")
 	require.NoError(t, err)
 	assert.Equal(t, crm.Owner, acc.Kind)
+
+	// a closed owner account does not count: one batch may close it and open the next
+	acc.Closed = day(5)
+	apply(t, s, crm.Batch{Accounts: []crm.Account{acc, {ID: "o5", Company: "A", Kind: crm.Owner}}})
+	closed, err := s.Account(ctx, "o")
+	require.NoError(t, err)
+	assert.True(t, day(5).Equal(closed.Closed), "a closed account is kept")
+	err = s.Apply(ctx, crm.Batch{Accounts: []crm.Account{{ID: "o6", Company: "A", Kind: crm.Owner}}})
+	require.ErrorIs(t, err, b2bkit.ErrConflict, "o5 is open")
 }
 
 func activities(t *testing.T, s crm.Store) {
@@ -458,4 +480,27 @@ func cancelled(t *testing.T, s crm.Store) {
 	require.ErrorIs(t, s.Apply(c, crm.Batch{Companies: []crm.Company{company("A")}}), context.Canceled)
 	_, err = s.Company(ctx, "A")
 	require.ErrorIs(t, err, b2bkit.ErrNotFound)
+}
+
+func oneRegistration(t *testing.T, s crm.Store) {
+	reg := crm.Registration{Scheme: crm.SchemeUSCC, Number: "91330100716105852F"}
+	a, b := company("A"), company("B")
+	a.Registration = reg
+	apply(t, s, crm.Batch{Companies: []crm.Company{a}})
+	b.Registration = reg
+	require.ErrorIs(t, s.Apply(ctx, crm.Batch{Companies: []crm.Company{b}}), b2bkit.ErrConflict, "held by A")
+	c := company("C")
+	c.Registration = reg
+	require.ErrorIs(t, s.Apply(ctx, crm.Batch{Companies: []crm.Company{b, c}}), b2bkit.ErrConflict, "twice in a batch")
+	other := b
+	other.Registration.Scheme = "vat"
+	apply(t, s, crm.Batch{Companies: []crm.Company{other}}) // another scheme, another number
+	// one batch may move it from A to C
+	stored, err := s.Company(ctx, "A")
+	require.NoError(t, err)
+	stored.Registration = crm.Registration{}
+	apply(t, s, crm.Batch{Companies: []crm.Company{stored, c}})
+	stored.Version++
+	stored.Registration = reg
+	require.ErrorIs(t, s.Apply(ctx, crm.Batch{Companies: []crm.Company{stored}}), b2bkit.ErrConflict, "now C holds it")
 }
