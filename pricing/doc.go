@@ -23,7 +23,7 @@
 //   - guardrail: a floor (cost plus a minimum margin) and a maximum total discount against the base
 //     price; a breach either clamps the price or marks the quote NeedsApproval, as the rule says;
 //   - rounding: scale, mode and increment of the unit price; the total is round(unit price x
-//     quantity) at the same scale and mode.
+//     quantity) at the same scale and mode, except under graduated breaks (below).
 //
 // Rules within a step are scoped — buyer + SKU, buyer, tier + SKU, tier, grade + SKU, grade, SKU,
 // everything — and may carry validity dates, matched against the order date. Each step says how
@@ -36,7 +36,12 @@
 // Engine.Quote prices a Request: the quote echoes the request, carries one Adjustment per rule that
 // applied, the unit price and total, the payment schedule (exact: the installments sum to the
 // total), the early-payment alternative, NeedsApproval with its reasons, the policy's version (the
-// SHA-256 of its canonical JSON) and a validity date from the clock in Options. Quote.Explain renders
+// SHA-256 of its canonical JSON) and a validity date from the clock in Options. Under graduated
+// breaks the quote prices each band's units at that band's rate: the line is cut at the band
+// bounds, each part is priced through the whole policy (so the later steps, the guardrails and the
+// rounding apply to each band's price), Quote.Bands lists the parts, the total is their sum
+// rounded once, and the unit price is derived from it (total / quantity, rounded alike); the
+// quantity line shows the effective rate over the whole quantity. Quote.Explain renders
 // it for a person; the same inputs give the same bytes. Engine.Compare puts alternative terms side
 // by side; Engine.QuoteMany prices a whole catalog for one buyer, reusing the work that depends only
 // on the terms; Engine.Normalize restates a price agreed under one quantity and terms as the price

@@ -130,8 +130,18 @@ func (q Quote) Explain() string {
 	if q.Currency != "" {
 		cur = " " + q.Currency
 	}
-	fmt.Fprintf(&b, "Unit price %s%s x %s = total %s%s\n", q.UnitPrice.StringFixed(q.Scale), cur, r.Quantity,
-		q.Total.StringFixed(q.Scale), cur)
+	if len(q.Bands) > 0 {
+		b.WriteString("Graduated: each band's units at its own price:\n")
+		for _, p := range q.Bands {
+			fmt.Fprintf(&b, "  units %s to %s: %s x %s%s = %s%s\n", p.From, p.To, p.To.Sub(p.From),
+				p.UnitPrice.StringFixed(q.Scale), cur, p.Amount, cur)
+		}
+		fmt.Fprintf(&b, "Total %s%s; unit price %s%s (total / %s)\n", q.Total.StringFixed(q.Scale), cur,
+			q.UnitPrice.StringFixed(q.Scale), cur, r.Quantity)
+	} else {
+		fmt.Fprintf(&b, "Unit price %s%s x %s = total %s%s\n", q.UnitPrice.StringFixed(q.Scale), cur, r.Quantity,
+			q.Total.StringFixed(q.Scale), cur)
+	}
 	b.WriteString("Schedule:\n")
 	for _, d := range q.Schedule {
 		fmt.Fprintf(&b, "  %s  %14s%s  %s\n", day(d.Date), d.Amount.StringFixed(q.Scale), cur, b2bkit.PaymentTerms{Installments: []b2bkit.Installment{d.Installment}})

@@ -86,6 +86,13 @@ func dumpQuote(w *strings.Builder, q pricing.Quote) {
 			w.WriteString("\n")
 		}
 	}
+	for _, p := range q.Bands {
+		w.WriteString("band ")
+		for i, x := range []decimal.Decimal{p.From, p.To, p.UnitPrice, p.Amount} {
+			d(fmt.Sprint(i), x)
+		}
+		w.WriteString("\n")
+	}
 	for _, s := range q.Schedule {
 		fmt.Fprintf(w, "due %s ", s.Date)
 		d("amount", s.Amount)

@@ -188,6 +188,7 @@ type quoteJSON struct {
 	Steps         []Adjustment       `json:"steps"`
 	UnitPrice     jd                 `json:"unit_price"`
 	Total         jd                 `json:"total"`
+	Bands         []BandPrice        `json:"bands,omitempty"`
 	Scale         int32              `json:"scale"`
 	Schedule      []b2bkit.Due       `json:"schedule"`
 	EarlyPayment  *EarlyPaymentOffer `json:"early_payment,omitempty"`
@@ -202,7 +203,7 @@ type quoteJSON struct {
 // MarshalJSON writes the quote with snake_case names, decimals as strings and each line's reason.
 func (q Quote) MarshalJSON() ([]byte, error) {
 	return json.Marshal(quoteJSON{q.Request, q.Currency, jd{Decimal: q.ListPrice}, jd{Decimal: q.BaseUnitPrice}, q.Steps,
-		jd{Decimal: q.UnitPrice}, jd{Decimal: q.Total}, q.Scale, q.Schedule, q.EarlyPayment, q.NeedsApproval, q.Breaches,
+		jd{Decimal: q.UnitPrice}, jd{Decimal: q.Total}, q.Bands, q.Scale, q.Schedule, q.EarlyPayment, q.NeedsApproval, q.Breaches,
 		q.PolicyName, q.PolicyVersion, q.QuotedAt, q.ValidUntil})
 }
 
@@ -214,8 +215,33 @@ func (q *Quote) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*q = Quote{Request: w.Request, Currency: w.Currency, ListPrice: w.ListPrice.Decimal, BaseUnitPrice: w.BaseUnitPrice.Decimal,
-		Steps: w.Steps, UnitPrice: w.UnitPrice.Decimal, Total: w.Total.Decimal, Scale: w.Scale, Schedule: w.Schedule,
+		Steps: w.Steps, UnitPrice: w.UnitPrice.Decimal, Total: w.Total.Decimal, Bands: w.Bands, Scale: w.Scale, Schedule: w.Schedule,
 		EarlyPayment: w.EarlyPayment, NeedsApproval: w.NeedsApproval, Breaches: w.Breaches, PolicyName: w.PolicyName,
 		PolicyVersion: w.PolicyVersion, QuotedAt: w.QuotedAt, ValidUntil: w.ValidUntil}
+	return nil
+}
+
+type bandPriceJSON struct {
+	From      jd `json:"from"`
+	To        jd `json:"to"`
+	UnitPrice jd `json:"unit_price"`
+	Amount    jd `json:"amount"`
+}
+
+// MarshalJSON writes the part with decimals as strings.
+func (p BandPrice) MarshalJSON() ([]byte, error) {
+	return json.Marshal(bandPriceJSON{jd{Decimal: p.From}, jd{Decimal: p.To}, jd{Decimal: p.UnitPrice}, jd{Decimal: p.Amount}})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, strictly; the amount must be (to - from) x unit price.
+func (p *BandPrice) UnmarshalJSON(b []byte) error {
+	var w bandPriceJSON
+	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+		return err
+	}
+	if !w.Amount.Decimal.Equal(w.To.Decimal.Sub(w.From.Decimal).Mul(w.UnitPrice.Decimal)) {
+		return b2bkit.Invalid("amount", "must be (to - from) x unit_price")
+	}
+	*p = BandPrice{From: w.From.Decimal, To: w.To.Decimal, UnitPrice: w.UnitPrice.Decimal, Amount: w.Amount.Decimal}
 	return nil
 }

@@ -3,6 +3,7 @@ package pricing
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 	"unsafe"
 
@@ -109,6 +110,16 @@ func (b Breach) String() string {
 	}
 }
 
+// A BandPrice is one part of a line priced under graduated breaks: the units from From up to To
+// (the line's quantity on the last part), the final, rounded price of each of them, and Amount,
+// their exact cost, (To - From) x UnitPrice. A part spans one band of every graduated rule that
+// applied.
+type BandPrice struct {
+	From, To  decimal.Decimal
+	UnitPrice decimal.Decimal
+	Amount    decimal.Decimal
+}
+
 // EarlyPaymentOffer is the early-payment alternative a quote on credit terms carries: pay the
 // discounted total within the discount days of delivery instead of the full total at the due dates.
 type EarlyPaymentOffer struct {
@@ -137,8 +148,13 @@ type Quote struct {
 	// Steps are the adjustment lines, in policy order.
 	Steps []Adjustment
 	// UnitPrice is the final, rounded unit price; Total is round(UnitPrice x Quantity) at the same
-	// scale and mode.
+	// scale and mode. Under graduated breaks the total is instead the sum of Bands, each band's
+	// units at that band's own final price, rounded once, and UnitPrice is derived from it: Total /
+	// Quantity, rounded at the same scale and mode.
 	UnitPrice, Total decimal.Decimal
+	// Bands are the parts of the line that graduated breaks price differently, in ascending
+	// order of quantity; nil when no graduated rule applied.
+	Bands []BandPrice
 	// Scale is the number of decimal places of UnitPrice, Total and the schedule.
 	Scale int32
 	// Schedule is what is due when: one entry per installment, summing exactly to Total.
@@ -350,6 +366,11 @@ type batch struct {
 	scope   *Request
 	// earlyKeep is 1 - the discount of the early-payment offer of the quote being made.
 	earlyKeep decimal.Decimal
+	// gradUsed are the graduated rules that applied to the quote being made; gradFrac, set only
+	// while one part of a graduated line is priced (see priceBands), fixes each of them at the
+	// rate of the band that part falls in.
+	gradUsed []*crule
+	gradFrac []gradRate
 	// m holds the coefficients of the decimals the quotes return.
 	m fastdec.Cells
 }
@@ -485,6 +506,7 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, lp ListPrice, 
 	q.Request, q.Currency, q.ListPrice, q.PolicyName = *r, currency, lp.Price, e.policy.Name
 	q.PolicyVersion, q.QuotedAt, q.ValidUntil = e.version, b.now, b.validUntil
 	lines = lines[:0]
+	b.gradUsed = b.gradUsed[:0]
 	price := lp.Price
 	base := price
 	rounded := false
@@ -575,7 +597,14 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, lp ListPrice, 
 	}
 	mode := lines[len(lines)-1].Rounding.Mode // the rounding line is the last (Validate sees to it)
 	q.UnitPrice = price
-	if mode == b2bkit.HalfUp {
+	if b.gradFrac != nil {
+		return lines, nil // one part of a graduated line: its price is all priceBands asks for
+	}
+	if len(b.gradUsed) > 0 {
+		if err := e.priceBands(ctx, q, r, lp, ti, b, scratch, mode); err != nil {
+			return nil, err
+		}
+	} else if mode == b2bkit.HalfUp {
 		q.Total = padScale(&b.m, mulRound(&b.m, price, r.Quantity, q.Scale), q.Scale)
 	} else {
 		q.Total = b2bkit.Round(price.Mul(r.Quantity), q.Scale, mode)
@@ -618,6 +647,10 @@ func line(b *batch, a *Adjustment, s *cstep, c *crule, r *Request, ti *termsInfo
 	var amount decimal.Decimal // the change, when it is not worked out in integers
 	if s.kind == Tier && !c.Amount.IsZero() {
 		amount, a.Tier = c.Amount, r.Tier
+	} else if f, ok := b.gradOverride(s, c); ok {
+		// One part of a graduated line, priced at its band's rate (see priceBands).
+		a.Percent, a.Mode = f.Shift(2), c.Mode
+		amount = mulRound(&b.m, on, f, AmountScale)
 	} else if f, ok := c.payFixed(s, ti); ok {
 		// A payment fraction is worked out in integers and never needs to be a decimal here.
 		fx, fxOK = f, true
@@ -682,6 +715,7 @@ func (e *Engine) adjust(q *Quote, b *batch, lines []Adjustment, s *cstep, si int
 			return price, lines, nil
 		}
 		price = a.After
+		b.noteGraduated(s, c)
 		e.offerEarly(q, b, s, c, r, ti)
 	case BestForBuyer:
 		var best, a Adjustment
@@ -698,6 +732,7 @@ func (e *Engine) adjust(q *Quote, b *batch, lines []Adjustment, s *cstep, si int
 		}
 		price = best.After
 		lines = append(lines, best)
+		b.noteGraduated(s, bestRule)
 		e.offerEarly(q, b, s, ruleByID(cands, best.RuleID), r, ti)
 	case Add:
 		start := price
@@ -710,6 +745,7 @@ func (e *Engine) adjust(q *Quote, b *batch, lines []Adjustment, s *cstep, si int
 			// Each rule's amount is worked out on the price the step started from.
 			a.Before, a.After = price, addDec(&b.m, price, subDec(nil, a.After, start))
 			price = a.After
+			b.noteGraduated(s, c)
 			e.offerEarly(q, b, s, c, r, ti)
 		}
 	case Compound:
@@ -720,6 +756,7 @@ func (e *Engine) adjust(q *Quote, b *batch, lines []Adjustment, s *cstep, si int
 				continue
 			}
 			price = a.After
+			b.noteGraduated(s, c)
 			e.offerEarly(q, b, s, c, r, ti)
 		}
 	}
@@ -827,3 +864,111 @@ func roundLine(b *batch, a *Adjustment, s *cstep, id string, scale int32, mode b
 // total, the early-payment amount and the schedule. (Quote sizes its one chunk for a decimal per
 // step and one more, which most quotes stay within, and takes another when it does not.)
 func (e *Engine) decsPerQuote() int { return len(e.steps) + 4 }
+
+// A gradRate fixes a graduated rule at one band's rate while one part of a line is priced.
+type gradRate struct {
+	rule *crule
+	frac decimal.Decimal
+}
+
+// noteGraduated records that rule c of step s applied, when it is a graduated quantity rule, so
+// that the quote prices the line band by band.
+func (b *batch) noteGraduated(s *cstep, c *crule) {
+	if b.gradFrac == nil && s.kind == Quantity && c.Mode == Graduated {
+		b.gradUsed = append(b.gradUsed, c)
+	}
+}
+
+// gradOverride is the rate rule c of step s takes while one part of a graduated line is priced.
+func (b *batch) gradOverride(s *cstep, c *crule) (decimal.Decimal, bool) {
+	if b.gradFrac == nil || s.kind != Quantity || c.Mode != Graduated {
+		return decimal.Decimal{}, false
+	}
+	for _, g := range b.gradFrac {
+		if g.rule == c {
+			return g.frac, true
+		}
+	}
+	return decimal.Decimal{}, false
+}
+
+// priceBands prices a line that graduated breaks applied to the way the breaks say: the units of
+// each band at that band's rate. The quantity is cut at every band bound of every graduated rule
+// that applied; each part is priced through the whole policy with those rules fixed at the rates
+// of the bands it falls in (units below a rule's first band at no adjustment), so the later steps
+// and the rounding apply to each band's price. The total is the sum of the parts, rounded once at
+// the quote's scale and mode; the unit price is the total divided by the quantity, rounded alike.
+// A guardrail a part's price breaks is reported like one the line's breaks.
+func (e *Engine) priceBands(ctx context.Context, q *Quote, r *Request, lp ListPrice, ti *termsInfo, b *batch, scratch []*crule, mode b2bkit.RoundingMode) error {
+	qty := r.Quantity
+	cuts := []decimal.Decimal{decimal.Zero}
+	for _, c := range b.gradUsed {
+		for _, cb := range c.bands {
+			for _, x := range [2]decimal.Decimal{cb.from, cb.to} {
+				if x.Sign() > 0 && x.LessThan(qty) {
+					cuts = append(cuts, x)
+				}
+			}
+		}
+	}
+	slices.SortFunc(cuts, decimal.Decimal.Cmp)
+	cuts = slices.CompactFunc(cuts, decimal.Decimal.Equal)
+	cuts = append(cuts, qty)
+	used := slices.Clone(b.gradUsed)
+	q.Bands = make([]BandPrice, 0, len(cuts)-1)
+	sum := decimal.Zero
+	for i := 0; i+1 < len(cuts); i++ {
+		lo, hi := cuts[i], cuts[i+1]
+		rates := make([]gradRate, len(used))
+		for k, c := range used {
+			rates[k] = gradRate{rule: c, frac: decimal.Zero}
+			if cb := volumeBand(c.bands, lo); cb != nil {
+				rates[k].frac = cb.frac
+			}
+		}
+		sub := batch{now: b.now, validUntil: b.validUntil, left: 1, m: b.m, gradFrac: rates}
+		var part Quote
+		var buf [12]Adjustment
+		_, err := e.quote(ctx, &part, r, lp, ti, &sub, scratch[:0], buf[:0])
+		b.m = sub.m
+		if err != nil {
+			return err
+		}
+		amount := part.UnitPrice.Mul(hi.Sub(lo))
+		sum = sum.Add(amount)
+		q.Bands = append(q.Bands, BandPrice{From: lo, To: hi, UnitPrice: part.UnitPrice, Amount: amount})
+		for _, br := range part.Breaches {
+			q.NeedsApproval = true
+			if !slices.ContainsFunc(q.Breaches, func(x Breach) bool { return x.Kind == br.Kind && x.RuleID == br.RuleID }) {
+				q.Breaches = append(q.Breaches, br)
+			}
+		}
+	}
+	q.Total = padScale(&b.m, b2bkit.Round(sum, q.Scale, mode), q.Scale)
+	q.UnitPrice = padScale(&b.m, divRound(q.Total, qty, q.Scale, mode), q.Scale)
+	return nil
+}
+
+// divRound is a / b, both > 0, rounded to scale places with mode, exactly: the quotient is cut at
+// scale places and the remainder decides the last place.
+func divRound(a, b decimal.Decimal, scale int32, mode b2bkit.RoundingMode) decimal.Decimal {
+	quo, rem := a.QuoRem(b, scale)
+	if rem.IsZero() {
+		return quo
+	}
+	ulp := decimal.New(1, -scale)
+	half := rem.Add(rem).Cmp(b.Shift(-scale)) // the remainder against half of the last place
+	up := false
+	switch mode {
+	case b2bkit.Up:
+		up = true
+	case b2bkit.HalfUp:
+		up = half >= 0
+	case b2bkit.HalfEven:
+		up = half > 0 || (half == 0 && !quo.Shift(scale).Mod(decimal.NewFromInt(2)).IsZero())
+	}
+	if up {
+		return quo.Add(ulp)
+	}
+	return quo
+}
