@@ -2,10 +2,12 @@ package pricing_test
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/pricing"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
 
@@ -92,4 +94,101 @@ func TestR11_GraduatedQuoteExplainsItsBandsAndRoundTripsThroughJSON(t *testing.T
 	var back pricing.Quote
 	require.NoError(t, json.Unmarshal(js, &back))
 	require.Equal(t, q.Explain(), back.Explain())
+}
+
+// floorPolicy takes SKU-1 (100.00, cost 80.00) by tierPercent, keeps it above a floor of cost +
+// 5.005% (84.004) as on says, and rounds it with rounding.
+func floorPolicy(tierPercent string, on pricing.OnBreach, rounding pricing.Rule) pricing.Policy {
+	return basePolicy(
+		pricing.Step{Kind: pricing.Tier, Rules: []pricing.Rule{{ID: "t", Percent: dec(tierPercent)}}},
+		pricing.Step{Kind: pricing.Guardrail, Rules: []pricing.Rule{{ID: "g", FloorMarginPercent: dec("5.005"), OnBreach: on}}},
+		pricing.Step{Kind: pricing.Rounding, Rules: []pricing.Rule{rounding}},
+	)
+}
+
+func TestR11_NoFinalPriceBreaksAFloor(t *testing.T) {
+	fen := pricing.Rule{ID: "r", Scale: 2}
+	nickelDown := pricing.Rule{ID: "r", Scale: 2, Increment: dec("0.05"), RoundingMode: b2bkit.Down}
+	cases := []struct {
+		name     string
+		percent  string
+		rounding pricing.Rule
+		unit     string
+	}{
+		// Clamped to 84.004, which rounds half-up to 84.00: below the floor.
+		{"clamped price rounds back below", "-20", fen, "84.01"},
+		// 84.0045 is above the floor, but rounds half-up to 84.00.
+		{"a hair above rounds below", "-15.9955", fen, "84.01"},
+		// 84.004 rounds down to the nickel 84.00.
+		{"increment rounds below", "-20", nickelDown, "84.05"},
+		// Above the floor after rounding: left alone.
+		{"above stays", "-15", fen, "85.00"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			q := quote(t, engineFor(t, floorPolicy(c.percent, pricing.Clamp, c.rounding)), request("SKU-1", "3"))
+			requireDecEqual(t, dec(c.unit), q.UnitPrice)
+			require.False(t, q.UnitPrice.LessThan(dec("84.004")), "final price %s below the floor", q.UnitPrice)
+			requireDecEqual(t, q.UnitPrice.Mul(dec("3")), q.Total)
+			require.False(t, q.NeedsApproval)
+			last := q.Steps[len(q.Steps)-1]
+			requireDecEqual(t, q.UnitPrice, last.After, "the lines end at the unit price")
+			if c.unit != "85.00" {
+				require.True(t, last.Clamped, "the rounding line says it raised the price")
+				require.Contains(t, last.Reason(), "raised to "+c.unit)
+			}
+		})
+	}
+}
+
+func TestR11_APriceThatRoundsBelowAFloorNeedsApproval(t *testing.T) {
+	q := quote(t, engineFor(t, floorPolicy("-15.9955", pricing.Approve, pricing.Rule{ID: "r", Scale: 2})), request("SKU-1", "1"))
+	requireDecEqual(t, dec("84.00"), q.UnitPrice)
+	require.True(t, q.NeedsApproval)
+	require.Len(t, q.Breaches, 1)
+	require.Equal(t, pricing.BelowFloor, q.Breaches[0].Kind)
+	requireDecEqual(t, dec("84.00"), q.Breaches[0].Price)
+	require.Contains(t, q.Explain(), "Needs approval:")
+
+	// Clamped to the floor before rounding and rounded back below it: one breach, not two.
+	q = quote(t, engineFor(t, floorPolicy("-20", pricing.Approve, pricing.Rule{ID: "r", Scale: 2})), request("SKU-1", "1"))
+	require.True(t, q.NeedsApproval)
+	require.Len(t, q.Breaches, 1)
+}
+
+func TestR11_MaxDiscountHoldsAfterRounding(t *testing.T) {
+	p := basePolicy(
+		pricing.Step{Kind: pricing.Tier, Rules: []pricing.Rule{{ID: "t", Percent: dec("-14.996")}}},
+		pricing.Step{Kind: pricing.Guardrail, Rules: []pricing.Rule{{ID: "g", MaxDiscountPercent: dec("15")}}},
+		pricing.Step{Kind: pricing.Rounding, Rules: []pricing.Rule{{ID: "r", Increment: dec("10"), RoundingMode: b2bkit.Down}}},
+	)
+	// 85.004 rounds down to 80, more than 15% off 100: raised to the next 10 above 85.
+	q := quote(t, engineFor(t, p), request("SKU-1", "1"))
+	requireDecEqual(t, dec("90"), q.UnitPrice)
+}
+
+func TestProperty_NoFinalPriceBelowAFloorUnlessApprovalIsAsked(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	modes := []b2bkit.RoundingMode{b2bkit.HalfUp, b2bkit.HalfEven, b2bkit.Down, b2bkit.Up}
+	incs := []string{"", "", "0.05", "0.1", "1", "5"}
+	for i := range 2000 {
+		on := pricing.OnBreach(rng.IntN(2))
+		margin := decimal.New(int64(rng.IntN(200_000)), -4) // 0 to 20%, 4 places
+		rounding := pricing.Rule{ID: "r", Scale: int32(rng.IntN(4)), RoundingMode: modes[rng.IntN(4)]}
+		if inc := incs[rng.IntN(len(incs))]; inc != "" && dec(inc).Exponent() >= -rounding.Scale {
+			rounding.Increment = dec(inc)
+		}
+		p := basePolicy(
+			pricing.Step{Kind: pricing.Tier, Rules: []pricing.Rule{{ID: "t", Percent: decimal.New(-int64(rng.IntN(400_000)), -4)}}},
+			pricing.Step{Kind: pricing.Guardrail, Rules: []pricing.Rule{{ID: "g", FloorMarginPercent: margin, OnBreach: on}}},
+			pricing.Step{Kind: pricing.Rounding, Rules: []pricing.Rule{rounding}},
+		)
+		q := quote(t, engineFor(t, p), request("SKU-1", "1"))
+		floor := dec("80").Mul(decimal.NewFromInt(1).Add(margin.Shift(-2)))
+		if on == pricing.Clamp {
+			require.False(t, q.UnitPrice.LessThan(floor), "%d: %s below the floor %s", i, q.UnitPrice, floor)
+		} else if q.UnitPrice.LessThan(floor) {
+			require.True(t, q.NeedsApproval, "%d: %s below the floor %s without approval", i, q.UnitPrice, floor)
+		}
+	}
 }

@@ -21,7 +21,9 @@
 //     discount for booking two months ahead;
 //   - tier: a customer tier's privilege (特权特价, R4), a percentage or a fixed amount;
 //   - guardrail: a floor (cost plus a minimum margin) and a maximum total discount against the base
-//     price; a breach either clamps the price or marks the quote NeedsApproval, as the rule says;
+//     price; a breach either clamps the price or marks the quote NeedsApproval, as the rule says.
+//     The limits hold for the final price: they are checked again after the rounding, which raises
+//     a clamped price to the next price on its grid that keeps to them, or asks for approval;
 //   - rounding: scale, mode and increment of the unit price; the total is round(unit price x
 //     quantity) at the same scale and mode, except under graduated breaks (below).
 //

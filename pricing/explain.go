@@ -60,10 +60,23 @@ func (a Adjustment) Reason() string {
 		if a.Rounding != nil {
 			r = *a.Rounding
 		}
+		how := fmt.Sprintf("rounded %s to %d places", r.Mode, r.Scale)
 		if !r.Increment.IsZero() {
-			return fmt.Sprintf("rounded %s to a multiple of %s", r.Mode, r.Increment)
+			how = fmt.Sprintf("rounded %s to a multiple of %s", r.Mode, r.Increment)
 		}
-		return fmt.Sprintf("rounded %s to %d places", r.Mode, r.Scale)
+		if len(a.Breaches) == 0 {
+			return how
+		}
+		parts := []string{how + ", which broke a guardrail"}
+		for _, b := range a.Breaches {
+			parts = append(parts, b.String())
+		}
+		if a.Clamped {
+			parts = append(parts, "raised to "+a.After.String())
+		} else {
+			parts = append(parts, "needs approval")
+		}
+		return strings.Join(parts, "; ")
 	}
 	return a.Kind.String()
 }

@@ -30,7 +30,8 @@ type Adjustment struct {
 	Percent decimal.Decimal
 	// Tier is a tier line's tier.
 	Tier string
-	// Breaches are what a guardrail line found.
+	// Breaches are what a guardrail line found, or what a rounding line found when the rounding
+	// took the price below a guardrail's limit.
 	Breaches []Breach
 	// Payment is what a payment line charged for; nil on other lines.
 	Payment *PaymentBasis
@@ -42,7 +43,8 @@ type Adjustment struct {
 	Kind StepKind
 	// Mode is a quantity line's break mode.
 	Mode BreakMode
-	// Clamped says whether a guardrail line raised the price to its limit.
+	// Clamped says whether a guardrail line raised the price to its limit, or a rounding line
+	// raised the rounded price back to the lowest price on its grid that keeps to the limit.
 	Clamped bool
 }
 
@@ -161,9 +163,9 @@ type Quote struct {
 	Schedule []b2bkit.Due
 	// EarlyPayment is the early-payment alternative, if the policy offers one on these terms.
 	EarlyPayment *EarlyPaymentOffer
-	// NeedsApproval is set when a guardrail configured to ask for approval was broken; Breaches
-	// say which. They are the breaches its guardrail lines list, and share memory with the first
-	// such line's (a second guardrail's are appended to a copy).
+	// NeedsApproval is set when a guardrail configured to ask for approval was broken, before or
+	// after the rounding; Breaches say which. They are the breaches its guardrail and rounding
+	// lines list, and share memory with the first such line's (later ones are appended to a copy).
 	NeedsApproval bool
 	Breaches      []Breach
 	// PolicyName and PolicyVersion identify the policy; QuotedAt and ValidUntil date the quote.
@@ -510,6 +512,8 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, lp ListPrice, 
 	price := lp.Price
 	base := price
 	rounded := false
+	var guardBuf [4]*crule
+	guards := guardBuf[:0] // the guardrail rules that applied, checked again after the rounding
 	skuRules := e.rulesFor(r.SKU)
 	for si := range e.steps {
 		s := &e.steps[si]
@@ -547,6 +551,7 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, lp ListPrice, 
 			if g == nil {
 				continue
 			}
+			guards = append(guards, g)
 			if belowFloor, overDiscount := broken(g, price, base, lp.Cost); belowFloor || overDiscount {
 				var a *Adjustment
 				lines, a = grow(lines)
@@ -591,6 +596,9 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, lp ListPrice, 
 			return nil, err
 		}
 		price, q.Scale = a.After, 2
+	}
+	if len(guards) > 0 {
+		price = guardRounded(q, b, &lines[len(lines)-1], guards, price, base, lp.Cost)
 	}
 	if price.Sign() <= 0 {
 		return nil, fmt.Errorf("pricing: %w", b2bkit.Invalid("request", "sku %q: the policy prices it at %s, not above zero", r.SKU, price))
@@ -832,6 +840,63 @@ func guard(a *Adjustment, b *batch, s *cstep, g *crule, price, base, cost decima
 	if g.OnBreach == Clamp {
 		a.Clamped, a.After = true, limit
 	}
+}
+
+// guardRounded checks the rounded unit price against the guardrails that applied, since rounding
+// can take a price below a limit it was clamped to or was a hair above. A clamping guardrail raises
+// the price to the lowest price on the rounding's grid (its increment, or else its scale) that keeps
+// to the limit; the rounding line a says so and lists the breach. A guardrail that asks for approval
+// marks the quote NeedsApproval, with the breach on the rounding line and in the quote unless the
+// guardrail's own line reported it already. It returns the final unit price.
+func guardRounded(q *Quote, b *batch, a *Adjustment, guards []*crule, price, base, cost decimal.Decimal) decimal.Decimal {
+	for _, g := range guards {
+		belowFloor, overDiscount := broken(g, price, base, cost)
+		if !belowFloor && !overDiscount {
+			continue
+		}
+		var found [2]Breach
+		n := 0
+		limit := decimal.Zero
+		if belowFloor {
+			f := mulRound(&b.m, cost, g.floorK, AmountScale)
+			found[n], limit = Breach{Kind: BelowFloor, RuleID: g.ID, Limit: f, Price: price}, f
+			n++
+		}
+		if overDiscount {
+			l := mulRound(&b.m, base, g.minK, AmountScale)
+			found[n] = Breach{Kind: OverMaxDiscount, RuleID: g.ID, Limit: l, Price: price}
+			n++
+			if l.GreaterThan(limit) {
+				limit = l
+			}
+		}
+		if g.OnBreach == Clamp {
+			a.Breaches = append(a.Breaches[:len(a.Breaches):len(a.Breaches)], found[:n]...)
+			price = ceilToGrid(&b.m, limit, a.Rounding)
+			a.After, a.Clamped = price, true
+			continue
+		}
+		for _, br := range found[:n] {
+			if slices.ContainsFunc(q.Breaches, func(x Breach) bool { return x.Kind == br.Kind && x.RuleID == br.RuleID }) {
+				continue
+			}
+			q.NeedsApproval = true
+			a.Breaches = append(a.Breaches[:len(a.Breaches):len(a.Breaches)], br)
+			q.Breaches = append(q.Breaches[:len(q.Breaches):len(q.Breaches)], br)
+		}
+	}
+	return price
+}
+
+// ceilToGrid is the lowest price on the rounding's grid, its increment or else its scale, that is
+// not below limit.
+func ceilToGrid(m *fastdec.Cells, limit decimal.Decimal, r *RoundingBasis) decimal.Decimal {
+	if !r.Increment.IsZero() {
+		if v, err := b2bkit.RoundToIncrement(limit, r.Increment, b2bkit.Up); err == nil {
+			return padScale(m, v, r.Scale)
+		}
+	}
+	return padScale(m, b2bkit.Round(limit, r.Scale, b2bkit.Up), r.Scale)
 }
 
 // roundLine fills a, which must be zero, with the rounding of the unit price to the increment, or else to the scale,
