@@ -192,3 +192,63 @@ func TestProperty_NoFinalPriceBelowAFloorUnlessApprovalIsAsked(t *testing.T) {
 		}
 	}
 }
+
+func earlyPolicy(annual, discount string) pricing.Policy {
+	ep := pricing.EarlyPayment{DiscountPercent: dec(discount), WithinDays: 10, NetDays: 30}
+	return basePolicy(pricing.Step{Kind: pricing.Payment, Rules: []pricing.Rule{{ID: "p", AnnualPercent: dec(annual), EarlyPayment: &ep}}})
+}
+
+func TestR11_EarlyPaymentNeverCostsLessThanPayingThatDayOnSchedule(t *testing.T) {
+	// At 12% a year, net 60 carries 1.97% of finance charge: 2% off that price would make paying
+	// within 10 days cheaper than cash on delivery. The offer cannot beat the quote for paying 10
+	// days after delivery.
+	e := engineFor(t, earlyPolicy("12", "2"))
+	cod := quote(t, e, request("SKU-1", "10"))
+	r := request("SKU-1", "10")
+	r.Terms.Payment = b2bkit.Net(60)
+	q := quote(t, e, r)
+	require.NotNil(t, q.EarlyPayment)
+	net10 := request("SKU-1", "10")
+	net10.Terms.Payment = b2bkit.Net(10)
+	requireDecEqual(t, quote(t, e, net10).Total, q.EarlyPayment.Amount)
+	require.False(t, q.EarlyPayment.Amount.LessThan(cod.Total), "pay %s early, %s cash on delivery", q.EarlyPayment.Amount, cod.Total)
+	requireDecEqual(t, q.Total, q.EarlyPayment.Replaces)
+	// (1019.70 - 1003.30) / 1003.30 x 365/50: the 12% a year of the credit given back.
+	requireDecEqual(t, dec("11.9326"), q.EarlyPayment.AnnualPercent)
+
+	// Where credit costs nothing, paying early is worth nothing either: no offer.
+	e = engineFor(t, earlyPolicy("0", "2"))
+	require.Nil(t, quote(t, e, r).EarlyPayment)
+}
+
+func TestR11_EarlyPaymentDiscountsOnlyWhatIsStillOwed(t *testing.T) {
+	e := engineFor(t, earlyPolicy("12", "1"))
+	r := request("SKU-1", "10")
+	r.Terms.Payment = b2bkit.DepositBalance(dec("0.3"), 60)
+	q := quote(t, e, r)
+	// 39 days of credit on average: 101.28 a unit.
+	requireDecEqual(t, dec("1012.80"), q.Total)
+	require.NotNil(t, q.EarlyPayment)
+	// The 303.84 deposit is paid on order; the offer is for the 708.96 balance, 1% off.
+	requireDecEqual(t, dec("708.96"), q.EarlyPayment.Replaces)
+	requireDecEqual(t, dec("701.87"), q.EarlyPayment.Amount)
+	require.Contains(t, q.Explain(), "pay 701.87 CNY by 2026-03-22 instead of the 708.96 CNY due after")
+	// 1%, about, for 50 days earlier than the balance's own due date.
+	requireDecEqual(t, dec("7.3742"), q.EarlyPayment.AnnualPercent)
+}
+
+func TestR11_EarlyPaymentRateIsWorkedOutOnTheBuyersOwnSchedule(t *testing.T) {
+	e := engineFor(t, earlyPolicy("12", "1"))
+	r := request("SKU-1", "10")
+	r.Terms.Payment = b2bkit.Net(60)
+	q := quote(t, e, r)
+	require.NotNil(t, q.EarlyPayment)
+	// 1019.70 less 1%: 1009.50, paid 50 days early, not the 20 of "1/10 net 30".
+	requireDecEqual(t, dec("1009.50"), q.EarlyPayment.Amount)
+	requireDecEqual(t, dec("7.3759"), q.EarlyPayment.AnnualPercent)
+	require.False(t, q.EarlyPayment.AnnualPercent.Equal(q.EarlyPayment.Terms.AnnualPercent()))
+
+	// Due within the discount days anyway: nothing to gain, no offer.
+	r.Terms.Payment = b2bkit.Net(7)
+	require.Nil(t, quote(t, e, r).EarlyPayment)
+}

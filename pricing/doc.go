@@ -16,7 +16,11 @@
 //   - payment: the time value of the schedule, price x rate x (CreditDays(request) −
 //     CreditDays(reference)) / 365, with the annual rate per tier or risk grade and cash on delivery
 //     as the default reference, so a deposit earns a discount and credit costs money; it may also
-//     offer an early-payment alternative ("2/10 net 30", worth d/(1−d) x 365/(N−D) a year);
+//     offer an early-payment alternative ("2/10 net 30") on the buyer's own schedule: the
+//     installments still owed after the discount days (never a deposit) less the discount, but
+//     never less than they would cost due on the last discount day, so that paying early never
+//     beats the quote for paying then; its yearly return is worked out against the buyer's own due
+//     dates (EarlyPaymentOffer);
 //   - lead_time: bands over the booking time (Terms.LeadDays): a rush surcharge for tomorrow, a
 //     discount for booking two months ahead;
 //   - tier: a customer tier's privilege (特权特价, R4), a percentage or a fixed amount;

@@ -161,12 +161,13 @@ type earlyOfferJSON struct {
 	RuleID        string       `json:"rule_id"`
 	AnnualPercent jd           `json:"annual_percent"`
 	Amount        jd           `json:"amount"`
+	Replaces      jd           `json:"replaces"`
 	PayBy         time.Time    `json:"pay_by"`
 }
 
 // MarshalJSON writes the offer with decimals as strings.
 func (o EarlyPaymentOffer) MarshalJSON() ([]byte, error) {
-	return json.Marshal(earlyOfferJSON{o.Terms, o.RuleID, jd{Decimal: o.AnnualPercent}, jd{Decimal: o.Amount}, o.PayBy})
+	return json.Marshal(earlyOfferJSON{o.Terms, o.RuleID, jd{Decimal: o.AnnualPercent}, jd{Decimal: o.Amount}, jd{Decimal: o.Replaces}, o.PayBy})
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
@@ -176,7 +177,7 @@ func (o *EarlyPaymentOffer) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*o = EarlyPaymentOffer{Terms: w.Terms, RuleID: w.RuleID, AnnualPercent: w.AnnualPercent.Decimal,
-		Amount: w.Amount.Decimal, PayBy: w.PayBy}
+		Amount: w.Amount.Decimal, Replaces: w.Replaces.Decimal, PayBy: w.PayBy}
 	return nil
 }
 

@@ -122,17 +122,30 @@ type BandPrice struct {
 	Amount    decimal.Decimal
 }
 
-// EarlyPaymentOffer is the early-payment alternative a quote on credit terms carries: pay the
-// discounted total within the discount days of delivery instead of the full total at the due dates.
+// EarlyPaymentOffer is the early-payment alternative a quote on credit terms carries: pay Amount
+// within the discount days of delivery instead of the installments still owed then, the ones due
+// later than that after delivery (Replaces, their sum). A deposit, or anything due on order or on
+// delivery, is paid as scheduled and not discounted.
+//
+// Amount is Replaces less the discount, but never less than what the same installments come to in
+// the quote for the same request with them due on the last discount day: a price that carries the
+// finance charge for the buyer's credit would otherwise make paying early cheaper than paying cash
+// on delivery. A quote carries no offer when nothing is owed after the discount days or when the
+// offer would save nothing.
 type EarlyPaymentOffer struct {
 	// Terms are the discount terms, "2/10 net 30".
 	Terms EarlyPayment
 	// RuleID is the payment rule offering it.
 	RuleID string
-	// AnnualPercent is the yearly return of taking the discount, d/(1-d) x 365/(N-D), in percent.
+	// AnnualPercent is the yearly return of taking the offer against the buyer's own schedule, in
+	// percent: s/(1-s) x 365/(T-D), with s the share of Replaces saved, T the share-weighted days
+	// from delivery to the due dates of the installments replaced and D the discount days; rounded
+	// HalfUp to 4 places. (EarlyPayment.AnnualPercent is the same for the terms' own net days.)
 	AnnualPercent decimal.Decimal
-	// Amount is the discounted total, rounded like the total.
+	// Amount is what to pay by PayBy instead, rounded like the total.
 	Amount decimal.Decimal
+	// Replaces is the sum of the installments the offer replaces.
+	Replaces decimal.Decimal
 	// PayBy is the last day to pay it: delivery plus the discount days.
 	PayBy time.Time
 }
@@ -373,6 +386,9 @@ type batch struct {
 	// rate of the band that part falls in.
 	gradUsed []*crule
 	gradFrac []gradRate
+	// priceOnly stops a quote at its total: the quote of the same request on other terms that
+	// bounds an early-payment offer (see earlyAmount).
+	priceOnly bool
 	// m holds the coefficients of the decimals the quotes return.
 	m fastdec.Cells
 }
@@ -617,15 +633,16 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, lp ListPrice, 
 	} else {
 		q.Total = b2bkit.Round(price.Mul(r.Quantity), q.Scale, mode)
 	}
+	if b.priceOnly {
+		return lines, nil // the price under other terms, for an early-payment offer
+	}
 	var err error
 	if q.Schedule, err = b.schedule(r, ti, q.Total, q.Scale); err != nil {
 		return nil, fmt.Errorf("pricing: %w", b2bkit.InField("request.terms", err))
 	}
-	if ep := q.EarlyPayment; ep != nil {
-		if mode == b2bkit.HalfUp {
-			ep.Amount = padScale(&b.m, mulRound(&b.m, q.Total, b.earlyKeep, q.Scale), q.Scale)
-		} else {
-			ep.Amount = b2bkit.Round(q.Total.Mul(b.earlyKeep), q.Scale, mode)
+	if q.EarlyPayment != nil {
+		if err := e.earlyAmount(ctx, q, r, lp, b, scratch, mode); err != nil {
+			return nil, err
 		}
 	}
 	if b.left <= 1 {
@@ -785,7 +802,7 @@ func ruleByID(cands []*crule, id string) *crule {
 
 // offerEarly records the first early-payment alternative a payment rule offers on credit terms.
 func (e *Engine) offerEarly(q *Quote, b *batch, s *cstep, c *crule, r *Request, ti *termsInfo) {
-	if s.kind != Payment || c == nil || c.early == nil || q.EarlyPayment != nil || !ti.credit {
+	if s.kind != Payment || c == nil || c.early == nil || q.EarlyPayment != nil || !ti.credit || b.priceOnly || b.gradFrac != nil {
 		return
 	}
 	o := take(b, &b.offers)
@@ -1036,4 +1053,67 @@ func divRound(a, b decimal.Decimal, scale int32, mode b2bkit.RoundingMode) decim
 		return quo.Add(ulp)
 	}
 	return quo
+}
+
+// earlyAmount fills the amounts of the quote's early-payment offer from its schedule: what is still
+// owed after the discount days, that less the discount but not less than it comes to when due on
+// the last discount day (the quote of the request with those installments due then), and the
+// yearly return against the buyer's own due dates. It drops the offer when nothing is owed after
+// the discount days or nothing would be saved.
+func (e *Engine) earlyAmount(ctx context.Context, q *Quote, r *Request, lp ListPrice, b *batch, scratch []*crule, mode b2bkit.RoundingMode) error {
+	ep := q.EarlyPayment
+	within := ep.Terms.WithinDays
+	ins := r.Terms.Payment.Installments
+	var altBuf [8]b2bkit.Installment
+	alt := append(altBuf[:0], ins...)
+	owed, shares, shareDays := decimal.Zero, decimal.Zero, decimal.Zero
+	for i, in := range ins {
+		if in.Due != b2bkit.OnDelivery || in.Days <= within {
+			continue
+		}
+		alt[i].Days = within
+		owed = owed.Add(q.Schedule[i].Amount)
+		shares = shares.Add(in.Share)
+		shareDays = shareDays.Add(in.Share.Mul(decimal.NewFromInt(int64(in.Days))))
+	}
+	if owed.IsZero() {
+		q.EarlyPayment = nil
+		return nil
+	}
+	amount := b2bkit.Round(owed.Mul(b.earlyKeep), q.Scale, mode)
+	// The same request with what is owed due on the last discount day.
+	ar := *r
+	ar.Terms.Payment = b2bkit.PaymentTerms{Installments: alt}
+	ati := newTermsInfo(ar.Terms)
+	sub := batch{now: b.now, validUntil: b.validUntil, left: 1, m: b.m, priceOnly: true}
+	var aq Quote
+	var buf [12]Adjustment
+	_, err := e.quote(ctx, &aq, &ar, lp, &ati, &sub, scratch[:0], buf[:0])
+	b.m = sub.m
+	if err != nil {
+		return err
+	}
+	dues, err := ar.Terms.Schedule(aq.Total, aq.Scale)
+	if err != nil {
+		return fmt.Errorf("pricing: %w", b2bkit.InField("request.terms", err))
+	}
+	onTime := decimal.Zero
+	for i, in := range ins {
+		if in.Due == b2bkit.OnDelivery && in.Days > within {
+			onTime = onTime.Add(dues[i].Amount)
+		}
+	}
+	if onTime.GreaterThan(amount) {
+		amount = onTime
+	}
+	if !amount.LessThan(owed) {
+		q.EarlyPayment = nil
+		return nil
+	}
+	// s/(1-s) x 365/(T-D) = (owed - amount)/amount x 365 x shares/(shareDays - D x shares)
+	num := owed.Sub(amount).Mul(decimal.NewFromInt(36500)).Mul(shares)
+	den := amount.Mul(shareDays.Sub(shares.Mul(decimal.NewFromInt(int64(within)))))
+	ep.Amount, ep.Replaces = padScale(&b.m, amount, q.Scale), owed
+	ep.AnnualPercent = num.DivRound(den, 4)
+	return nil
 }

@@ -132,15 +132,18 @@ func TestPayment_EarlyPaymentAlternative(t *testing.T) {
 	// d/(1-d) * 365/(N-D) = 0.02/0.98 * 365/20 = 0.372448979...
 	requireDecEqual(t, dec("37.2449"), ep.AnnualPercent())
 
-	p := basePolicy(pricing.Step{Kind: pricing.Payment, Rules: []pricing.Rule{{ID: "p", AnnualPercent: dec("0"), EarlyPayment: &ep}}})
+	p := basePolicy(pricing.Step{Kind: pricing.Payment, Rules: []pricing.Rule{{ID: "p", AnnualPercent: dec("24"), EarlyPayment: &ep}}})
 	e := engineFor(t, p)
 	r := request("SKU-1", "10")
 	r.Terms.Payment = b2bkit.Net(30)
 	q := quote(t, e, r)
 	require.NotNil(t, q.EarlyPayment)
-	requireDecEqual(t, dec("980.00"), q.EarlyPayment.Amount)
+	// Net 30 at 24% a year: 101.97 a unit, 1019.70 less 2% is 999.31; paying on day 10 on
+	// schedule costs 100.66 a unit, 1006.60, and the offer cannot be cheaper than that.
+	requireDecEqual(t, dec("1019.70"), q.Total)
+	requireDecEqual(t, dec("1006.60"), q.EarlyPayment.Amount)
 	require.True(t, q.EarlyPayment.PayBy.Equal(r.Terms.DeliverBy.AddDate(0, 0, 10)))
-	require.Contains(t, q.Explain(), "Early payment 2/10 net 30: pay 980.00 CNY")
+	require.Contains(t, q.Explain(), "Early payment 2/10 net 30: pay 1006.60 CNY")
 
 	r.Terms.Payment = b2bkit.CashOnDelivery()
 	require.Nil(t, quote(t, e, r).EarlyPayment, "no credit, nothing to pay early")
