@@ -3,6 +3,7 @@ package pricing_test
 import (
 	"encoding/json"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/b2bkit/b2bkit"
@@ -251,4 +252,73 @@ func TestR11_EarlyPaymentRateIsWorkedOutOnTheBuyersOwnSchedule(t *testing.T) {
 	// Due within the discount days anyway: nothing to gain, no offer.
 	r.Terms.Payment = b2bkit.Net(7)
 	require.Nil(t, quote(t, e, r).EarlyPayment)
+}
+
+func TestR11_ValidateRejectsPoliciesThatCannotDoWhatTheySay(t *testing.T) {
+	tier := func(pct string) pricing.Step {
+		return pricing.Step{Kind: pricing.Tier, Rules: []pricing.Rule{{ID: "t", Tier: "gold", Percent: dec(pct)}}}
+	}
+	guard := pricing.Step{Kind: pricing.Guardrail, Rules: []pricing.Rule{{ID: "g", FloorMarginPercent: dec("5")}}}
+	qty := func(r pricing.Rule) pricing.Step {
+		return pricing.Step{Kind: pricing.Quantity, Rules: []pricing.Rule{r}}
+	}
+	cases := []struct {
+		name   string
+		policy pricing.Policy
+		want   []string
+	}{
+		{"guardrail before a discount", basePolicy(guard, tier("-10")),
+			[]string{"steps[2]: a tier step after the guardrail in steps[1] can take the price below it"}},
+		{"guardrail before a payment step", basePolicy(guard, pricing.Step{Kind: pricing.Payment, Rules: []pricing.Rule{{ID: "p", AnnualPercent: dec("12")}}}),
+			[]string{"steps[2]: a payment step after the guardrail in steps[1]"}},
+		{"closed last quantity band", basePolicy(qty(pricing.Rule{ID: "q", Bands: bands("0", "100", "0", "100", "1000", "-5")})),
+			[]string{"steps[1].rules[0].bands[1].to: the last quantity band must be open"}},
+		{"more quantity costs more per unit", basePolicy(qty(pricing.Rule{ID: "q", Bands: bands("0", "100", "-5", "100", "", "-2")})),
+			[]string{"steps[1].rules[0].bands[1].percent: -2 is above bands[0]'s -5"}},
+		{"graduated surcharge", basePolicy(qty(pricing.Rule{ID: "q", Mode: pricing.Graduated, Bands: bands("10", "", "3")})),
+			[]string{"steps[1].rules[0].bands[0].percent: 3 is above the 0 below the first band"}},
+		{"duplicate rules in an additive step", basePolicy(pricing.Step{Kind: pricing.Tier, Combine: pricing.Add, Rules: []pricing.Rule{
+			{ID: "a", Tier: "gold", Percent: dec("-5")}, {ID: "b", Tier: "silver", Percent: dec("-5")}, {ID: "c", Tier: "gold", Percent: dec("-5.0")}}}),
+			[]string{"steps[1].rules[2]: duplicates rules[0] (\"a\"): add would apply it twice"}},
+		{"duplicate rules in a compound step", basePolicy(pricing.Step{Kind: pricing.Quantity, Combine: pricing.Compound, Rules: []pricing.Rule{
+			{ID: "a", Bands: bands("0", "", "-1")}, {ID: "b", Bands: bands("0", "", "-1")}}}),
+			[]string{"steps[1].rules[1]: duplicates rules[0] (\"a\"): compound would apply it twice"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.policy.Validate()
+			require.ErrorIs(t, err, b2bkit.ErrInvalid)
+			for _, w := range c.want {
+				require.ErrorContains(t, err, w)
+			}
+		})
+	}
+}
+
+func TestR11_ValidateLetsThroughWhatIsDeclaredOrHarmless(t *testing.T) {
+	guard := pricing.Step{Kind: pricing.Guardrail, Rules: []pricing.Rule{{ID: "g", FloorMarginPercent: dec("5")}}}
+	ok := []pricing.Policy{
+		// A surcharge after the guardrail cannot take the price below it.
+		basePolicy(guard, pricing.Step{Kind: pricing.Tier, Rules: []pricing.Rule{{ID: "t", Percent: dec("2")}}},
+			pricing.Step{Kind: pricing.Rounding, Rules: []pricing.Rule{{ID: "r", Scale: 2}}}),
+		// A handling surcharge on large batches, declared.
+		basePolicy(pricing.Step{Kind: pricing.Quantity, Rules: []pricing.Rule{{ID: "q", Rising: true,
+			Bands: bands("0", "100", "-5", "100", "", "-2")}}}),
+		// The same percent for different scopes, or in a most_specific step at different specificity.
+		basePolicy(pricing.Step{Kind: pricing.Tier, Combine: pricing.Add, Rules: []pricing.Rule{
+			{ID: "a", Tier: "gold", Percent: dec("-5")}, {ID: "b", Tier: "silver", Percent: dec("-5")}}}),
+		// Rules alike in disjoint validity.
+		basePolicy(pricing.Step{Kind: pricing.Tier, Combine: pricing.Add, Rules: []pricing.Rule{
+			{ID: "a", Percent: dec("-5"), ValidUntil: orderDay}, {ID: "b", Percent: dec("-5"), ValidFrom: orderDay}}}),
+	}
+	for i, p := range ok {
+		require.NoError(t, p.Validate(), i)
+	}
+	// The declaration travels through JSON.
+	js, err := json.Marshal(ok[1])
+	require.NoError(t, err)
+	require.Contains(t, string(js), `"rising":true`)
+	p, err := pricing.LoadPolicy(strings.NewReader(string(js)))
+	require.NoError(t, err)
+	require.True(t, p.Steps[1].Rules[0].Rising)
 }

@@ -224,7 +224,7 @@ func TestNormalize_SameAsBeforeTheFastPaths(t *testing.T) {
 func TestQuoteMany_QuotesWithMoreLinesThanSteps(t *testing.T) {
 	var tiers, leads []pricing.Rule
 	for i := range 30 {
-		tiers = append(tiers, pricing.Rule{ID: fmt.Sprintf("t%d", i), Percent: decimal.New(-int64(1+i%3), -1)})
+		tiers = append(tiers, pricing.Rule{ID: fmt.Sprintf("t%d", i), Percent: decimal.New(-int64(1+i), -2)})
 		leads = append(leads, pricing.Rule{ID: fmt.Sprintf("l%d", i), Bands: bands(fmt.Sprint(i), "", "0.5")})
 	}
 	p := basePolicy(

@@ -216,8 +216,14 @@ type Rule struct {
 	// Mode is how a quantity rule's bands price the line.
 	Mode BreakMode
 	// Bands are a quantity rule's bands over the line quantity or a lead-time rule's bands over
-	// Terms.LeadDays, each with a percent adjustment; contiguous, ascending, only the last open.
+	// Terms.LeadDays, each with a percent adjustment; contiguous, ascending, only the last open (and
+	// a quantity rule's last band always open, so that no quantity falls off the breaks). A quantity
+	// rule's percents must not rise from band to band (nor the first above the 0 of the units below
+	// it), unless Rising says so.
 	Bands []Band
+	// Rising declares that a quantity rule's bands may charge more per unit for more quantity (a
+	// handling surcharge on batches that cost more to serve); without it Validate reports such bands.
+	Rising bool
 	// AnnualPercent is a payment rule's yearly cost of money in percent (12 = 12% a year), >= 0.
 	AnnualPercent decimal.Decimal
 	// EarlyPayment is a payment rule's optional early-payment discount offered on credit terms.
@@ -300,6 +306,7 @@ type ruleJSON struct {
 	Amount             b2bkit.JSONDecimal  `json:"amount,omitzero"`
 	Mode               BreakMode           `json:"mode,omitzero"`
 	Bands              []Band              `json:"bands,omitempty"`
+	Rising             bool                `json:"rising,omitzero"`
 	AnnualPercent      b2bkit.JSONDecimal  `json:"annual_percent,omitzero"`
 	EarlyPayment       *EarlyPayment       `json:"early_payment,omitempty"`
 	FloorMarginPercent b2bkit.JSONDecimal  `json:"floor_margin_percent,omitzero"`
@@ -314,7 +321,7 @@ type ruleJSON struct {
 func (r Rule) MarshalJSON() ([]byte, error) {
 	return json.Marshal(ruleJSON{r.ID, r.Buyer, r.Tier, r.Grade, r.SKU, r.ValidFrom, r.ValidUntil,
 		b2bkit.JSONDecimal{Decimal: r.Price}, b2bkit.JSONDecimal{Decimal: r.Percent},
-		b2bkit.JSONDecimal{Decimal: r.Amount}, r.Mode, r.Bands, b2bkit.JSONDecimal{Decimal: r.AnnualPercent},
+		b2bkit.JSONDecimal{Decimal: r.Amount}, r.Mode, r.Bands, r.Rising, b2bkit.JSONDecimal{Decimal: r.AnnualPercent},
 		r.EarlyPayment, b2bkit.JSONDecimal{Decimal: r.FloorMarginPercent},
 		b2bkit.JSONDecimal{Decimal: r.MaxDiscountPercent}, r.OnBreach, r.Scale, r.RoundingMode,
 		b2bkit.JSONDecimal{Decimal: r.Increment}})
@@ -328,7 +335,7 @@ func (r *Rule) UnmarshalJSON(b []byte) error {
 	}
 	*r = Rule{ID: w.ID, Buyer: w.Buyer, Tier: w.Tier, Grade: w.Grade, SKU: w.SKU, ValidFrom: w.ValidFrom,
 		ValidUntil: w.ValidUntil, Price: w.Price.Decimal, Percent: w.Percent.Decimal, Amount: w.Amount.Decimal,
-		Mode: w.Mode, Bands: w.Bands, AnnualPercent: w.AnnualPercent.Decimal, EarlyPayment: w.EarlyPayment,
+		Mode: w.Mode, Bands: w.Bands, Rising: w.Rising, AnnualPercent: w.AnnualPercent.Decimal, EarlyPayment: w.EarlyPayment,
 		FloorMarginPercent: w.FloorMarginPercent.Decimal, MaxDiscountPercent: w.MaxDiscountPercent.Decimal,
 		OnBreach: w.OnBreach, Scale: w.Scale, RoundingMode: w.RoundingMode, Increment: w.Increment.Decimal}
 	return nil
