@@ -322,3 +322,16 @@ func TestR11_ValidateLetsThroughWhatIsDeclaredOrHarmless(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, p.Steps[1].Rules[0].Rising)
 }
+
+func TestR11_ExplainSaysOneDayNotOneDays(t *testing.T) {
+	e := engineFor(t, basePolicy(pricing.Step{Kind: pricing.Payment, Rules: []pricing.Rule{{ID: "p", AnnualPercent: dec("12")}}}))
+	r := request("SKU-1", "1")
+	r.Terms.DeliverBy = orderDay.AddDate(0, 0, 1)
+	r.Terms.Payment = b2bkit.Net(1)
+	x := quote(t, e, r).Explain()
+	require.Contains(t, x, "(lead 1 day)")
+	require.Contains(t, x, "paid on average 1 day after delivery")
+	require.NotContains(t, x, " 1 days")
+	r.Terms.Payment = b2bkit.Prepaid()
+	require.Contains(t, quote(t, e, r).Explain(), "paid on average 1 day before delivery")
+}

@@ -30,11 +30,7 @@ func (a Adjustment) Reason() string {
 		return fmt.Sprintf("payment terms: paid on average %s (reference terms: %s), at %s%% a year",
 			creditWords(p.CreditDays), creditWords(p.ReferenceCreditDays), p.AnnualPercent)
 	case LeadTime:
-		unit := "days"
-		if a.LeadDays == 1 {
-			unit = "day"
-		}
-		return fmt.Sprintf("lead time %d %s: %s", a.LeadDays, unit, pct(a.Percent))
+		return fmt.Sprintf("lead time %d %s: %s", a.LeadDays, days(int64(a.LeadDays)), pct(a.Percent))
 	case Tier:
 		tier := a.Tier
 		if tier == "" {
@@ -88,9 +84,25 @@ func creditWords(days decimal.Decimal) string {
 	case 0:
 		return "on delivery"
 	case 1:
-		return d.String() + " days after delivery"
+		return d.String() + " " + daysOf(d) + " after delivery"
 	}
-	return d.Neg().String() + " days before delivery"
+	return d.Neg().String() + " " + daysOf(d) + " before delivery"
+}
+
+// days is "day" for one (or minus one), else "days".
+func days(n int64) string {
+	if n == 1 || n == -1 {
+		return "day"
+	}
+	return "days"
+}
+
+// daysOf is days for a number of days that may have places: "day" only for exactly one.
+func daysOf(d decimal.Decimal) string {
+	if d.Abs().Equal(decimal.NewFromInt(1)) {
+		return "day"
+	}
+	return "days"
 }
 
 // pct renders a percent with its sign and at most 4 places: "-5%", "+2.5%".
@@ -121,8 +133,9 @@ func (q Quote) Explain() string {
 		fmt.Fprintf(&b, " (tier %s, grade %s)", orDash(r.Tier), orDash(r.Grade))
 	}
 	fmt.Fprintf(&b, ": %s x %s\n", r.SKU, r.Quantity)
-	fmt.Fprintf(&b, "Terms: %s; ordered %s, deliver by %s (lead %d days)\n", r.Terms.Payment,
-		day(r.Terms.OrderedAt), day(r.Terms.DeliverBy), r.Terms.LeadDays())
+	lead := r.Terms.LeadDays()
+	fmt.Fprintf(&b, "Terms: %s; ordered %s, deliver by %s (lead %d %s)\n", r.Terms.Payment,
+		day(r.Terms.OrderedAt), day(r.Terms.DeliverBy), lead, days(int64(lead)))
 	version := q.PolicyVersion
 	if len(version) > 12 {
 		version = version[:12]
