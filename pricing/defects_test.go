@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/pricing"
@@ -334,4 +335,17 @@ func TestR11_ExplainSaysOneDayNotOneDays(t *testing.T) {
 	require.NotContains(t, x, " 1 days")
 	r.Terms.Payment = b2bkit.Prepaid()
 	require.Contains(t, quote(t, e, r).Explain(), "paid on average 1 day before delivery")
+}
+
+func TestR11_AQuoteStaysValidThroughItsLastCalendarDay(t *testing.T) {
+	for _, days := range []int{0, 1, 7} {
+		p := basePolicy()
+		p.ValidDays = days
+		q := quote(t, engineFor(t, p), request("SKU-1", "1"))
+		last := orderDay.AddDate(0, 0, days)
+		require.True(t, q.ValidUntil.After(q.QuotedAt), "valid_days %d: expires the instant it is made", days)
+		require.Equal(t, last.Format("2006-01-02"), q.ValidUntil.Format("2006-01-02"), days)
+		require.True(t, q.ValidUntil.Equal(time.Date(last.Year(), last.Month(), last.Day(), 23, 59, 59, 999_999_999, shanghai)), days)
+		require.Equal(t, q.QuotedAt.Location(), q.ValidUntil.Location())
+	}
 }

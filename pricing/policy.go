@@ -166,8 +166,8 @@ type Policy struct {
 	// Currency is the ISO 4217 code of every price the policy speaks of. Empty means the currency of
 	// the price list.
 	Currency string `json:"currency,omitzero"`
-	// ValidDays is how many calendar days a quote stays valid after it is made. 0 means the day it
-	// is made.
+	// ValidDays is how many calendar days a quote stays valid after the day it is made, to the end
+	// of the last one (Quote.ValidUntil). 0 means to the end of the day it is made.
 	ValidDays int `json:"valid_days,omitzero"`
 	// Steps run in order. The first must be the base step; a rounding step, if any, must be last.
 	// Without one, prices round HalfUp to 2 places.

@@ -182,6 +182,8 @@ type Quote struct {
 	NeedsApproval bool
 	Breaches      []Breach
 	// PolicyName and PolicyVersion identify the policy; QuotedAt and ValidUntil date the quote.
+	// ValidUntil is the last instant of the policy's ValidDays-th calendar day after QuotedAt, in
+	// the clock's location: with ValidDays 0, the end of the day the quote is made.
 	PolicyName    string
 	PolicyVersion string
 	QuotedAt      time.Time
@@ -204,7 +206,7 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 	var scratch [8]*crule
 	var lines [12]Adjustment // the lines are made here and copied out at their exact number
 	now := e.now()
-	b := batch{now: now, validUntil: b2bkit.AddDays(now, e.policy.ValidDays), left: 1, m: newCells(len(e.steps) + 1)}
+	b := batch{now: now, validUntil: lastInstant(now, e.policy.ValidDays), left: 1, m: newCells(len(e.steps) + 1)}
 	var q Quote
 	lp, err := e.prices.ListPrice(ctx, r.SKU)
 	if err != nil {
@@ -224,7 +226,7 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error) {
 	out := make([]Quote, len(reqs))
 	now := e.now()
-	b := batch{now: now, validUntil: b2bkit.AddDays(now, e.policy.ValidDays), m: newCells(len(reqs) * e.decsPerQuote())}
+	b := batch{now: now, validUntil: lastInstant(now, e.policy.ValidDays), m: newCells(len(reqs) * e.decsPerQuote())}
 	scratch := make([]*crule, 0, 8)
 	per := len(e.steps) + 1
 	var ti termsInfo
@@ -1116,4 +1118,11 @@ func (e *Engine) earlyAmount(ctx context.Context, q *Quote, r *Request, lp ListP
 	ep.Amount, ep.Replaces = padScale(&b.m, amount, q.Scale), owed
 	ep.AnnualPercent = num.DivRound(den, 4)
 	return nil
+}
+
+// lastInstant is the last instant of the calendar day days after now, in now's location: a quote
+// made with ValidDays 0 stays valid to the end of the day it is made.
+func lastInstant(now time.Time, days int) time.Time {
+	y, m, d := b2bkit.AddDays(now, days).Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, now.Location()).Add(-time.Nanosecond)
 }

@@ -263,7 +263,7 @@ func TestQuote_CarriesVersionValidityAndSchedule(t *testing.T) {
 	q := quote(t, e, r)
 	require.Equal(t, e.Version(), q.PolicyVersion)
 	require.True(t, q.QuotedAt.Equal(orderDay))
-	require.True(t, q.ValidUntil.Equal(orderDay.AddDate(0, 0, 7)))
+	require.True(t, q.ValidUntil.Equal(time.Date(2026, 3, 9, 23, 59, 59, 999_999_999, shanghai)))
 	require.Equal(t, "CNY", q.Currency)
 	require.Len(t, q.Schedule, 2)
 	require.True(t, q.Schedule[0].Date.Equal(orderDay))
