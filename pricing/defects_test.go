@@ -349,3 +349,28 @@ func TestR11_AQuoteStaysValidThroughItsLastCalendarDay(t *testing.T) {
 		require.Equal(t, q.QuotedAt.Location(), q.ValidUntil.Location())
 	}
 }
+
+func TestR11_RulesOfAStepApplyInPolicyOrder(t *testing.T) {
+	// 100 less 10.00 for SKU-1, then 10% off: 81.00. In the other order it would be 80.00.
+	p := basePolicy(pricing.Step{Kind: pricing.Tier, Combine: pricing.Compound, Rules: []pricing.Rule{
+		{ID: "sku-amount", SKU: "SKU-1", Amount: dec("-10")},
+		{ID: "all-percent", Percent: dec("-10")},
+		{ID: "sku-last", SKU: "SKU-1", Amount: dec("-1")},
+	}})
+	e := engineFor(t, p)
+	r := request("SKU-1", "1")
+	q := quote(t, e, r)
+	requireDecEqual(t, dec("80.00"), q.UnitPrice)
+	var ids []string
+	for _, a := range q.Steps {
+		if a.Kind == pricing.Tier {
+			ids = append(ids, a.RuleID)
+		}
+	}
+	require.Equal(t, []string{"sku-amount", "all-percent", "sku-last"}, ids)
+	many, err := e.QuoteMany(ctx, []pricing.Request{r, r})
+	require.NoError(t, err)
+	for _, m := range many {
+		require.Equal(t, q.Explain(), m.Explain())
+	}
+}

@@ -3,6 +3,7 @@ package pricing
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
@@ -88,6 +89,7 @@ type cstep struct {
 
 type crule struct {
 	Rule
+	pos    int // the rule's index in its step: rules apply in policy order
 	spec   int
 	frac   decimal.Decimal // tier percent / 100
 	fracF  fixed           // frac, when fracOK
@@ -148,8 +150,9 @@ func NewEngine(p Policy, prices PriceSource, opts *Options) (*Engine, error) {
 				cs.refOrderShare = cs.refOrderShare.Add(in.Share)
 			}
 		}
-		for _, r := range s.Rules {
+		for j, r := range s.Rules {
 			cr := compileRule(r)
+			cr.pos = j
 			if r.SKU == "" {
 				cs.general = append(cs.general, cr)
 			} else {
@@ -256,8 +259,8 @@ func (r *crule) matches(req *Request) bool {
 	return true
 }
 
-// candidates appends to dst the rules of the step that match the request, in policy order within
-// the general rules and within skuRules, the step's rules for the request's SKU (see rulesFor).
+// candidates appends to dst the rules of the step that match the request, the general ones and
+// those of skuRules, the step's rules for the request's SKU (see rulesFor), in policy order.
 func (s *cstep) candidates(dst []*crule, req *Request, skuRules [][]*crule) []*crule {
 	for _, r := range s.general {
 		if r.matches(req) {
@@ -267,14 +270,20 @@ func (s *cstep) candidates(dst []*crule, req *Request, skuRules [][]*crule) []*c
 	return s.skuCandidates(dst, req, skuRules)
 }
 
-// skuCandidates appends to dst the step's rules for the request's SKU that match the request.
+// skuCandidates appends to dst, which holds the step's general rules that match, the step's rules
+// for the request's SKU that match the request, and puts them all in policy order.
 func (s *cstep) skuCandidates(dst []*crule, req *Request, skuRules [][]*crule) []*crule {
-	if skuRules != nil {
-		for _, r := range skuRules[s.index] {
-			if r.matches(req) {
-				dst = append(dst, r)
-			}
+	if skuRules == nil {
+		return dst
+	}
+	n := len(dst)
+	for _, r := range skuRules[s.index] {
+		if r.matches(req) {
+			dst = append(dst, r)
 		}
+	}
+	if n > 0 && len(dst) > n && dst[n].pos < dst[n-1].pos {
+		slices.SortFunc(dst, func(a, b *crule) int { return a.pos - b.pos })
 	}
 	return dst
 }
