@@ -374,3 +374,31 @@ func TestR11_RulesOfAStepApplyInPolicyOrder(t *testing.T) {
 		require.Equal(t, q.Explain(), m.Explain())
 	}
 }
+
+func TestR11_BackdatingTheOrderDoesNotReviveAnExpiredPromotion(t *testing.T) {
+	expired := pricing.Rule{ID: "promo", Percent: dec("-10"), ValidFrom: orderDay.AddDate(0, 0, -30), ValidUntil: orderDay.AddDate(0, 0, -1)}
+	backdated := request("SKU-1", "1")
+	backdated.Terms.OrderedAt = orderDay.AddDate(0, 0, -10)
+
+	e := engineFor(t, basePolicy(pricing.Step{Kind: pricing.Tier, Rules: []pricing.Rule{expired}}))
+	requireDecEqual(t, dec("100.00"), quote(t, e, backdated).UnitPrice, "the quote is made today, after the promotion")
+	many, err := e.QuoteMany(ctx, []pricing.Request{backdated})
+	require.NoError(t, err)
+	requireDecEqual(t, dec("100.00"), many[0].UnitPrice)
+
+	// A rule that says it follows the order date does.
+	byOrder := expired
+	byOrder.ByOrderDate = true
+	e = engineFor(t, basePolicy(pricing.Step{Kind: pricing.Tier, Rules: []pricing.Rule{byOrder}}))
+	requireDecEqual(t, dec("90.00"), quote(t, e, backdated).UnitPrice)
+
+	// A promotion starting tomorrow does not apply today, whatever the order date says.
+	future := pricing.Rule{ID: "promo", Percent: dec("-10"), ValidFrom: orderDay.AddDate(0, 0, 1)}
+	e = engineFor(t, basePolicy(pricing.Step{Kind: pricing.Tier, Rules: []pricing.Rule{future}}))
+	ahead := request("SKU-1", "1")
+	ahead.Terms.OrderedAt, ahead.Terms.DeliverBy = orderDay.AddDate(0, 0, 2), orderDay.AddDate(0, 0, 10)
+	requireDecEqual(t, dec("100.00"), quote(t, e, ahead).UnitPrice)
+
+	require.ErrorContains(t, basePolicy(pricing.Step{Kind: pricing.Tier, Rules: []pricing.Rule{
+		{ID: "t", Percent: dec("-1"), ByOrderDate: true}}}).Validate(), "steps[1].rules[0].by_order_date")
+}

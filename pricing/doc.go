@@ -32,9 +32,11 @@
 //     quantity) at the same scale and mode, except under graduated breaks (below).
 //
 // Rules within a step are scoped — buyer + SKU, buyer, tier + SKU, tier, grade + SKU, grade, SKU,
-// everything — and may carry validity dates, matched against the order date. Each step says how
-// matching rules combine: the most specific wins (a tie at equal specificity is a Validate error,
-// not a runtime surprise), the best for the buyer wins, they add, or they compound.
+// everything — and may carry validity dates, matched against the date of the quote (the engine's
+// clock), or against the order date where the rule says so (ByOrderDate); a backdated order does
+// not revive an expired promotion. Each step says how matching rules combine, in policy order: the
+// most specific wins (a tie at equal specificity is a Validate error, not a runtime surprise), the
+// best for the buyer wins, they add, or they compound.
 //
 // # Quotes
 //

@@ -238,8 +238,9 @@ func (e *Engine) Policy() Policy { return clonePolicy(e.policy) }
 func (e *Engine) Version() string { return e.version }
 
 // matches reports whether the rule's scope (except its SKU, which the index settles) and validity
-// cover the request.
-func (r *crule) matches(req *Request) bool {
+// cover the request quoted at now: the validity dates bound now, or the order date for a rule
+// that says so (ByOrderDate).
+func (r *crule) matches(req *Request, now time.Time) bool {
 	if r.Buyer != "" && r.Buyer != req.Buyer {
 		return false
 	}
@@ -249,7 +250,10 @@ func (r *crule) matches(req *Request) bool {
 	if r.Grade != "" && r.Grade != req.Grade {
 		return false
 	}
-	at := req.Terms.OrderedAt
+	at := now
+	if r.ByOrderDate {
+		at = req.Terms.OrderedAt
+	}
 	if !r.ValidFrom.IsZero() && at.Before(r.ValidFrom) {
 		return false
 	}
@@ -261,24 +265,24 @@ func (r *crule) matches(req *Request) bool {
 
 // candidates appends to dst the rules of the step that match the request, the general ones and
 // those of skuRules, the step's rules for the request's SKU (see rulesFor), in policy order.
-func (s *cstep) candidates(dst []*crule, req *Request, skuRules [][]*crule) []*crule {
+func (s *cstep) candidates(dst []*crule, req *Request, skuRules [][]*crule, now time.Time) []*crule {
 	for _, r := range s.general {
-		if r.matches(req) {
+		if r.matches(req, now) {
 			dst = append(dst, r)
 		}
 	}
-	return s.skuCandidates(dst, req, skuRules)
+	return s.skuCandidates(dst, req, skuRules, now)
 }
 
 // skuCandidates appends to dst, which holds the step's general rules that match, the step's rules
 // for the request's SKU that match the request, and puts them all in policy order.
-func (s *cstep) skuCandidates(dst []*crule, req *Request, skuRules [][]*crule) []*crule {
+func (s *cstep) skuCandidates(dst []*crule, req *Request, skuRules [][]*crule, now time.Time) []*crule {
 	if skuRules == nil {
 		return dst
 	}
 	n := len(dst)
 	for _, r := range skuRules[s.index] {
-		if r.matches(req) {
+		if r.matches(req, now) {
 			dst = append(dst, r)
 		}
 	}

@@ -203,9 +203,14 @@ type Rule struct {
 	Tier  string
 	Grade string
 	SKU   b2bkit.SKU
-	// ValidFrom and ValidUntil bound the order dates (Terms.OrderedAt) the rule applies to:
-	// from inclusive, until exclusive; zero means unbounded.
+	// ValidFrom and ValidUntil bound the dates the rule applies to: from inclusive, until
+	// exclusive; zero means unbounded. The date is the quote's own, from the engine's clock, so that
+	// an order date set in the past does not revive an expired promotion; Normalize, which restates
+	// past trades, dates each side by its order date.
 	ValidFrom, ValidUntil time.Time
+	// ByOrderDate matches ValidFrom and ValidUntil against the request's order date
+	// (Terms.OrderedAt) instead: a price for orders placed in March, whenever it is quoted.
+	ByOrderDate bool
 
 	// Price is a base rule's contract price per unit, > 0.
 	Price decimal.Decimal
@@ -301,6 +306,7 @@ type ruleJSON struct {
 	SKU                b2bkit.SKU          `json:"sku,omitzero"`
 	ValidFrom          time.Time           `json:"valid_from,omitzero"`
 	ValidUntil         time.Time           `json:"valid_until,omitzero"`
+	ByOrderDate        bool                `json:"by_order_date,omitzero"`
 	Price              b2bkit.JSONDecimal  `json:"price,omitzero"`
 	Percent            b2bkit.JSONDecimal  `json:"percent,omitzero"`
 	Amount             b2bkit.JSONDecimal  `json:"amount,omitzero"`
@@ -320,7 +326,7 @@ type ruleJSON struct {
 // MarshalJSON writes the rule with snake_case names, decimals as strings and zero fields left out.
 func (r Rule) MarshalJSON() ([]byte, error) {
 	return json.Marshal(ruleJSON{r.ID, r.Buyer, r.Tier, r.Grade, r.SKU, r.ValidFrom, r.ValidUntil,
-		b2bkit.JSONDecimal{Decimal: r.Price}, b2bkit.JSONDecimal{Decimal: r.Percent},
+		r.ByOrderDate, b2bkit.JSONDecimal{Decimal: r.Price}, b2bkit.JSONDecimal{Decimal: r.Percent},
 		b2bkit.JSONDecimal{Decimal: r.Amount}, r.Mode, r.Bands, r.Rising, b2bkit.JSONDecimal{Decimal: r.AnnualPercent},
 		r.EarlyPayment, b2bkit.JSONDecimal{Decimal: r.FloorMarginPercent},
 		b2bkit.JSONDecimal{Decimal: r.MaxDiscountPercent}, r.OnBreach, r.Scale, r.RoundingMode,
@@ -334,7 +340,7 @@ func (r *Rule) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*r = Rule{ID: w.ID, Buyer: w.Buyer, Tier: w.Tier, Grade: w.Grade, SKU: w.SKU, ValidFrom: w.ValidFrom,
-		ValidUntil: w.ValidUntil, Price: w.Price.Decimal, Percent: w.Percent.Decimal, Amount: w.Amount.Decimal,
+		ValidUntil: w.ValidUntil, ByOrderDate: w.ByOrderDate, Price: w.Price.Decimal, Percent: w.Percent.Decimal, Amount: w.Amount.Decimal,
 		Mode: w.Mode, Bands: w.Bands, Rising: w.Rising, AnnualPercent: w.AnnualPercent.Decimal, EarlyPayment: w.EarlyPayment,
 		FloorMarginPercent: w.FloorMarginPercent.Decimal, MaxDiscountPercent: w.MaxDiscountPercent.Decimal,
 		OnBreach: w.OnBreach, Scale: w.Scale, RoundingMode: w.RoundingMode, Increment: w.Increment.Decimal}

@@ -256,7 +256,7 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 		// quote of a line per step; a quote with more lines grows its own.
 		b.left = len(reqs) - i
 		if b.scope == nil || !sameScope(b.scope, r) {
-			b.general, b.scope = e.resolveGeneral(b.general, r), r
+			b.general, b.scope = e.resolveGeneral(b.general, r, b.now), r
 		}
 		if len(b.slab) < per {
 			b.slab = make([]Adjustment, max(per, chunkLen[Adjustment](b.left*per)))
@@ -333,12 +333,12 @@ func sameScope(a, b *Request) bool {
 
 // resolveGeneral returns, per step, the rules without a SKU that match the request, in policy
 // order, reusing dst's memory.
-func (e *Engine) resolveGeneral(dst [][]*crule, r *Request) [][]*crule {
+func (e *Engine) resolveGeneral(dst [][]*crule, r *Request, now time.Time) [][]*crule {
 	if dst == nil {
 		dst = make([][]*crule, len(e.steps))
 	}
 	for si := range e.steps {
-		dst[si] = e.steps[si].candidates(dst[si][:0], r, nil)
+		dst[si] = e.steps[si].candidates(dst[si][:0], r, nil, now)
 	}
 	return dst
 }
@@ -539,10 +539,10 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, lp ListPrice, 
 		if b.general != nil {
 			cands = b.general[si] // resolved once for the batch's buyer
 			if skuRules != nil && len(skuRules[si]) > 0 {
-				cands = s.skuCandidates(append(scratch[:0], cands...), r, skuRules)
+				cands = s.skuCandidates(append(scratch[:0], cands...), r, skuRules, b.now)
 			}
 		} else {
-			cands = s.candidates(scratch[:0], r, skuRules)
+			cands = s.candidates(scratch[:0], r, skuRules, b.now)
 		}
 		switch s.kind {
 		case Base:

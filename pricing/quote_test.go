@@ -245,9 +245,9 @@ func TestCombine_BestForBuyerAddCompound(t *testing.T) {
 	}
 }
 
-func TestRules_ValidityDatesBoundTheOrderDate(t *testing.T) {
+func TestRules_ValidityDatesBoundTheOrderDateWhereTheRuleSaysSo(t *testing.T) {
 	p := basePolicy(pricing.Step{Kind: pricing.Tier, Rules: []pricing.Rule{
-		{ID: "promo", Percent: dec("-10"), ValidFrom: orderDay.AddDate(0, 0, -1), ValidUntil: orderDay.AddDate(0, 0, 1)},
+		{ID: "promo", Percent: dec("-10"), ValidFrom: orderDay.AddDate(0, 0, -1), ValidUntil: orderDay.AddDate(0, 0, 1), ByOrderDate: true},
 	}})
 	e := engineFor(t, p)
 	r := request("SKU-1", "1")

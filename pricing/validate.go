@@ -110,6 +110,9 @@ func validateStep(f string, s Step) []error {
 		if !r.ValidFrom.IsZero() && !r.ValidUntil.IsZero() && !r.ValidUntil.After(r.ValidFrom) {
 			add(rf+".valid_until", "must be after valid_from")
 		}
+		if r.ByOrderDate && r.ValidFrom.IsZero() && r.ValidUntil.IsZero() {
+			add(rf+".by_order_date", "the rule has no validity dates to match against the order date")
+		}
 		errs = append(errs, validateRule(rf, s.Kind, r)...)
 		if s.Combine == MostSpecific {
 			key := scopeKey{r.Buyer, r.Tier, r.Grade, r.SKU}
