@@ -2,6 +2,7 @@ package pricing_test
 
 import (
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -401,4 +402,48 @@ func TestR11_BackdatingTheOrderDoesNotReviveAnExpiredPromotion(t *testing.T) {
 
 	require.ErrorContains(t, basePolicy(pricing.Step{Kind: pricing.Tier, Rules: []pricing.Rule{
 		{ID: "t", Percent: dec("-1"), ByOrderDate: true}}}).Validate(), "steps[1].rules[0].by_order_date")
+}
+
+func TestR11_QuoteManyPricesEveryLineItCanAndSaysWhichItCannot(t *testing.T) {
+	e := restaurantEngine(t)
+	reqs := []pricing.Request{request("RICE-25KG", "10"), request("NOPE", "5"), request("OIL-20L", "0"), request("SALT-1KG", "7")}
+	many, err := e.QuoteMany(ctx, reqs)
+	require.Error(t, err)
+	require.ErrorIs(t, err, b2bkit.ErrNotFound)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	var lines pricing.LineErrors
+	require.ErrorAs(t, err, &lines)
+	require.Len(t, lines, len(reqs))
+	require.NoError(t, lines[0])
+	require.ErrorIs(t, lines[1], b2bkit.ErrNotFound)
+	require.ErrorContains(t, lines[1], "requests[1]")
+	require.ErrorIs(t, lines[2], b2bkit.ErrInvalid)
+	require.ErrorContains(t, lines[2], "requests[2].quantity")
+	require.NoError(t, lines[3])
+	require.Len(t, many, len(reqs))
+	for _, i := range []int{0, 3} {
+		require.Equal(t, quote(t, e, reqs[i]).Explain(), many[i].Explain(), i)
+	}
+	require.True(t, many[1].Total.IsZero())
+	require.Empty(t, many[1].Steps)
+
+	// The same through a source that answers a block of SKUs at once.
+	src := &countingSource{PriceList: catalogSource(t)}
+	batched, err := pricing.NewEngine(loadPolicy(t, "testdata/restaurant.json"), src, &pricing.Options{Now: fixedNow})
+	require.NoError(t, err)
+	got, err := batched.QuoteMany(ctx, reqs)
+	require.ErrorAs(t, err, &lines)
+	require.ErrorIs(t, lines[1], b2bkit.ErrNotFound)
+	require.Equal(t, many[3].Explain(), got[3].Explain())
+}
+
+func TestR11_QuoteManyStopsWhenTheSourceFails(t *testing.T) {
+	boom := errors.New("catalog down")
+	e, err := pricing.NewEngine(basePolicy(), failingSource{boom}, nil)
+	require.NoError(t, err)
+	many, err := e.QuoteMany(ctx, []pricing.Request{request("SKU-1", "1"), request("SKU-2", "1")})
+	require.ErrorIs(t, err, boom)
+	var lines pricing.LineErrors
+	require.False(t, errors.As(err, &lines), "a failing source is not one line's problem")
+	require.Nil(t, many)
 }

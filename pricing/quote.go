@@ -2,8 +2,10 @@ package pricing
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 	"unsafe"
 
@@ -219,12 +221,23 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 }
 
 // QuoteMany prices a batch of requests, typically a whole catalog for one buyer, reusing the work
-// that depends only on the terms across lines with equal terms. It stops at the first error,
-// naming the request ("requests[12].quantity"), and returns no quotes then. It checks ctx every 256
-// requests. A BatchPriceSource is asked for the SKUs of 256 requests at a time, before those
-// requests are checked; a failed lookup is reported at the first request of its block.
+// that depends only on the terms across lines with equal terms. A request it cannot price — a
+// SKU the source lacks (b2bkit.ErrNotFound), a bad quantity or terms, a price the policy cannot
+// make (b2bkit.ErrInvalid) — does not stop the others: QuoteMany returns every quote, a zero Quote
+// for such a request, and a LineErrors that names each failed request ("requests[12].quantity")
+// and matches what their errors match. Any other error, a source that fails or ctx done, stops it,
+// and it returns no quotes then. It checks ctx every 256 requests. A BatchPriceSource is asked for
+// the SKUs of 256 requests at a time, before those requests are checked; a SKU it does not find
+// is asked for alone, and a failed block lookup stops the call.
 func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error) {
 	out := make([]Quote, len(reqs))
+	var lineErrs LineErrors
+	fail := func(i int, err error) {
+		if lineErrs == nil {
+			lineErrs = make(LineErrors, len(reqs))
+		}
+		lineErrs[i] = err
+	}
 	now := e.now()
 	b := batch{now: now, validUntil: lastInstant(now, e.policy.ValidDays), m: newCells(len(reqs) * e.decsPerQuote())}
 	scratch := make([]*crule, 0, 8)
@@ -243,11 +256,13 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 			}
 		}
 		if err := validateLine(r); err != nil {
-			return nil, fmt.Errorf("pricing: %w", b2bkit.InField(fmt.Sprintf("requests[%d]", i), err))
+			fail(i, fmt.Errorf("pricing: %w", b2bkit.InField(fmt.Sprintf("requests[%d]", i), err)))
+			continue
 		}
 		if prev == nil || !sameTerms(prev, &r.Terms) {
 			if err := r.Terms.Validate(); err != nil {
-				return nil, fmt.Errorf("pricing: %w", b2bkit.InField(fmt.Sprintf("requests[%d].terms", i), err))
+				fail(i, fmt.Errorf("pricing: %w", b2bkit.InField(fmt.Sprintf("requests[%d].terms", i), err)))
+				continue
 			}
 			ti = newTermsInfo(r.Terms)
 			prev = &r.Terms
@@ -269,11 +284,24 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 			lp, err = e.prices.ListPrice(ctx, r.SKU)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("requests[%d]: %w", i, err)
+			err = fmt.Errorf("requests[%d]: %w", i, err)
+			if !lineError(err) {
+				return nil, err
+			}
+			fail(i, err)
+			continue
 		}
 		lines, err := e.quote(ctx, &out[i], r, lp, &ti, &b, scratch, b.slab[:0])
 		if err != nil {
-			return nil, fmt.Errorf("requests[%d]: %w", i, err)
+			// The quote may have filled part of the chunk: clear it (see grow), and the slot.
+			clear(b.slab)
+			out[i] = Quote{}
+			err = fmt.Errorf("requests[%d]: %w", i, err)
+			if !lineError(err) {
+				return nil, err
+			}
+			fail(i, err)
+			continue
 		}
 		if n := len(lines); n > 0 && &lines[0] == &b.slab[0] {
 			out[i].Steps, b.slab = lines[:n:n], b.slab[n:]
@@ -284,7 +312,43 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 			out[i].Steps = lines
 		}
 	}
+	if lineErrs != nil {
+		return out, lineErrs
+	}
 	return out, nil
+}
+
+// lineError reports whether err is one request's problem rather than the call's: a SKU the
+// source lacks or something invalid about the request or its price.
+func lineError(err error) bool {
+	return errors.Is(err, b2bkit.ErrNotFound) || errors.Is(err, b2bkit.ErrInvalid)
+}
+
+// LineErrors is the error QuoteMany returns when it could not price some of its requests: one
+// entry per request, the request's error, or nil for a request it priced. It matches (errors.Is,
+// errors.As) whatever any of its errors matches.
+type LineErrors []error
+
+// Error lists the failed requests' errors, one a line.
+func (le LineErrors) Error() string {
+	var parts []string
+	for _, err := range le {
+		if err != nil {
+			parts = append(parts, err.Error())
+		}
+	}
+	return strings.Join(parts, "\n")
+}
+
+// Unwrap returns the failed requests' errors.
+func (le LineErrors) Unwrap() []error {
+	var errs []error
+	for _, err := range le {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errs
 }
 
 // A priceBlock holds the list prices of QuoteMany's next requests, looked up together when the

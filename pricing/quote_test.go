@@ -412,15 +412,17 @@ func TestQuoteMany_AsksABatchSourceABlockAtATime(t *testing.T) {
 		require.Equal(t, want[i].Explain(), got[i].Explain(), i)
 	}
 
-	// A SKU the block lacks is asked for alone, and the error is the source's, naming the line.
+	// A SKU the block lacks is asked for alone, and the error is the source's, naming the line;
+	// the other lines are priced.
 	reqs[300].SKU = "NOPE"
 	src.blocks, src.singles = 0, 0
-	_, err = batched.QuoteMany(ctx, reqs)
+	got, err = batched.QuoteMany(ctx, reqs)
 	require.ErrorIs(t, err, b2bkit.ErrNotFound)
 	require.ErrorContains(t, err, "requests[300]")
 	require.ErrorContains(t, err, "NOPE")
-	require.Equal(t, 2, src.blocks)
+	require.Equal(t, 3, src.blocks)
 	require.Equal(t, 1, src.singles)
+	require.Equal(t, want[599].Explain(), got[599].Explain())
 
 	c, cancel := context.WithCancel(ctx)
 	cancel()
