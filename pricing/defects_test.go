@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -446,4 +447,53 @@ func TestR11_QuoteManyStopsWhenTheSourceFails(t *testing.T) {
 	var lines pricing.LineErrors
 	require.False(t, errors.As(err, &lines), "a failing source is not one line's problem")
 	require.Nil(t, many)
+}
+
+func TestR25_PolicyJSONIsStrictAndNamesTheField(t *testing.T) {
+	good, err := os.ReadFile("testdata/restaurant.json")
+	require.NoError(t, err)
+	doc := string(good)
+	cases := []struct {
+		name, doc, want string
+	}{
+		{"key in another case", strings.Replace(doc, `"valid_days": 7`, `"Valid_Days": 7`, 1), `policy.Valid_Days: unknown field`},
+		{"key in another case in a rule", strings.Replace(doc, `{"id": "gold", "tier": "gold", "percent": "-3"}`,
+			`{"id": "gold", "TIER": "gold", "percent": "-3"}`, 1), `policy.steps[4].rules[0].TIER: unknown field`},
+		{"key folded by unicode", strings.Replace(doc, `"valid_days": 7`, `"valid_dayſ": 7`, 1), "unknown field"},
+		{"key spelled with an escape", strings.Replace(doc, `"valid_days": 7`, `"valid_d\u0061ys": 7, "valid_days": 7`, 1), `policy.valid_days: duplicate key`},
+		{"duplicate key", strings.Replace(doc, `"valid_days": 7`, `"valid_days": 7, "valid_days": 0`, 1), `policy.valid_days: duplicate key`},
+		{"duplicate key in a band", strings.Replace(doc, `{"from": "60", "percent": "-2"}`, `{"from": "60", "percent": "-2", "percent": "5"}`, 1),
+			`policy.steps[3].rules[0].bands[3].percent: duplicate key`},
+		{"null band", strings.Replace(doc, `{"from": "60", "percent": "-2"}`, `null`, 1), `policy.steps[3].rules[0].bands[3]: null`},
+		{"null rule", strings.Replace(doc, `{"id": "fen", "scale": 2, "rounding_mode": "half_up"}`, `null`, 1), `policy.steps[6].rules[0]: null`},
+		{"exponent names its field", strings.Replace(doc, `{"from": "60", "percent": "-2"}`, `{"from": "60", "percent": "1e999999"}`, 1),
+			`policy.steps[3].rules[0].bands[3].percent: number "1e999999": exponents are not accepted`},
+		{"bare exponent names its field", strings.Replace(doc, `"price": "118.00"`, `"price": 1E5`, 1),
+			`policy.steps[0].rules[0].price: number "1E5": exponents are not accepted`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			require.NotEqual(t, doc, c.doc, "the case changes the document")
+			_, err := pricing.LoadPolicy(strings.NewReader(c.doc))
+			require.ErrorIs(t, err, b2bkit.ErrInvalid)
+			require.ErrorContains(t, err, c.want)
+		})
+	}
+}
+
+func TestR25_EveryPricingDocumentIsStrict(t *testing.T) {
+	var r pricing.Request
+	require.ErrorIs(t, json.Unmarshal([]byte(`{"SKU":"A","quantity":"1"}`), &r), b2bkit.ErrInvalid)
+	require.ErrorIs(t, json.Unmarshal([]byte(`{"sku":"A","sku":"B","quantity":"1"}`), &r), b2bkit.ErrInvalid)
+	err := json.Unmarshal([]byte(`{"sku":"A","quantity":"1e3"}`), &r)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	require.ErrorContains(t, err, "quantity")
+	var b pricing.Band
+	require.ErrorIs(t, json.Unmarshal([]byte(`null`), &b), b2bkit.ErrInvalid)
+	var rule pricing.Rule
+	require.ErrorIs(t, json.Unmarshal([]byte(`{"id":"a","Percent":"1"}`), &rule), b2bkit.ErrInvalid)
+	var lp pricing.ListPrice
+	require.ErrorIs(t, json.Unmarshal([]byte(`{"sku":"A","price":"1","Price":"2"}`), &lp), b2bkit.ErrInvalid)
+	// A SKU that looks like a number with an exponent is a SKU.
+	require.NoError(t, json.Unmarshal([]byte(`{"sku":"1E5","quantity":"1"}`), &r))
 }

@@ -59,8 +59,11 @@
 //
 // Policy, Request, ListPrice and Quote read and write JSON with snake_case names, enums as words
 // ("lead_time", "best_for_buyer", "half_up"), decimals as strings and times in RFC 3339. Reading is
-// strict: unknown fields, numbers with exponents ("1e999999") and oversized documents are errors
-// matching b2bkit.ErrInvalid.
+// strict: unknown fields, keys not written exactly as the field's name (encoding/json would match
+// "Valid_Days" or "valid_dayſ"), a key given twice in one object, null for an object or a list's
+// element (which encoding/json reads as a zero band: open, from 0), numbers with exponents
+// ("1e999999") and oversized documents are errors matching b2bkit.ErrInvalid, naming the field by
+// its path ("policy.steps[3].rules[0].bands[2].percent").
 //
 // # Cost
 //

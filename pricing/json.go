@@ -30,7 +30,7 @@ func (r Request) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly. It does not validate: Quote does.
 func (r *Request) UnmarshalJSON(b []byte) error {
 	var w requestJSON
-	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+	if err := decodeStrict(b, &w); err != nil {
 		return err
 	}
 	*r = Request{Buyer: w.Buyer, SKU: w.SKU, Quantity: w.Quantity.Decimal, Terms: w.Terms, Tier: w.Tier, Grade: w.Grade,
@@ -53,7 +53,7 @@ func (l ListPrice) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
 func (l *ListPrice) UnmarshalJSON(b []byte) error {
 	var w listPriceJSON
-	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+	if err := decodeStrict(b, &w); err != nil {
 		return err
 	}
 	*l = ListPrice{SKU: w.SKU, Price: w.Price.Decimal, Currency: w.Currency, Cost: w.Cost.Decimal}
@@ -112,7 +112,7 @@ func (a Adjustment) MarshalJSON() ([]byte, error) {
 // amount must be after - before.
 func (a *Adjustment) UnmarshalJSON(b []byte) error {
 	var w adjustmentJSON
-	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+	if err := decodeStrict(b, &w); err != nil {
 		return err
 	}
 	if !w.Amount.Decimal.Equal(w.After.Decimal.Sub(w.Before.Decimal)) {
@@ -149,7 +149,7 @@ func (b Breach) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
 func (b *Breach) UnmarshalJSON(data []byte) error {
 	var w breachJSON
-	if err := b2bkit.DecodeJSONStrict(data, &w); err != nil {
+	if err := decodeStrict(data, &w); err != nil {
 		return err
 	}
 	*b = Breach{Kind: w.Kind, RuleID: w.RuleID, Limit: w.Limit.Decimal, Price: w.Price.Decimal}
@@ -173,7 +173,7 @@ func (o EarlyPaymentOffer) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
 func (o *EarlyPaymentOffer) UnmarshalJSON(b []byte) error {
 	var w earlyOfferJSON
-	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+	if err := decodeStrict(b, &w); err != nil {
 		return err
 	}
 	*o = EarlyPaymentOffer{Terms: w.Terms, RuleID: w.RuleID, AnnualPercent: w.AnnualPercent.Decimal,
@@ -212,7 +212,7 @@ func (q Quote) MarshalJSON() ([]byte, error) {
 // again later.
 func (q *Quote) UnmarshalJSON(b []byte) error {
 	var w quoteJSON
-	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+	if err := decodeStrict(b, &w); err != nil {
 		return err
 	}
 	*q = Quote{Request: w.Request, Currency: w.Currency, ListPrice: w.ListPrice.Decimal, BaseUnitPrice: w.BaseUnitPrice.Decimal,
@@ -237,7 +237,7 @@ func (p BandPrice) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly; the amount must be (to - from) x unit price.
 func (p *BandPrice) UnmarshalJSON(b []byte) error {
 	var w bandPriceJSON
-	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+	if err := decodeStrict(b, &w); err != nil {
 		return err
 	}
 	if !w.Amount.Decimal.Equal(w.To.Decimal.Sub(w.From.Decimal).Mul(w.UnitPrice.Decimal)) {

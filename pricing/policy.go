@@ -336,7 +336,7 @@ func (r Rule) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
 func (r *Rule) UnmarshalJSON(b []byte) error {
 	var w ruleJSON
-	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+	if err := decodeStrict(b, &w); err != nil {
 		return err
 	}
 	*r = Rule{ID: w.ID, Buyer: w.Buyer, Tier: w.Tier, Grade: w.Grade, SKU: w.SKU, ValidFrom: w.ValidFrom,
@@ -362,7 +362,7 @@ func (b Band) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
 func (b *Band) UnmarshalJSON(data []byte) error {
 	var w bandJSON
-	if err := b2bkit.DecodeJSONStrict(data, &w); err != nil {
+	if err := decodeStrict(data, &w); err != nil {
 		return err
 	}
 	*b = Band{From: w.From.Decimal, To: w.To.Decimal, Percent: w.Percent.Decimal}
@@ -383,7 +383,7 @@ func (e EarlyPayment) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
 func (e *EarlyPayment) UnmarshalJSON(b []byte) error {
 	var w earlyJSON
-	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+	if err := decodeStrict(b, &w); err != nil {
 		return err
 	}
 	*e = EarlyPayment{DiscountPercent: w.DiscountPercent.Decimal, WithinDays: w.WithinDays, NetDays: w.NetDays}
@@ -393,25 +393,26 @@ func (e *EarlyPayment) UnmarshalJSON(b []byte) error {
 // UnmarshalJSON reads a step strictly.
 func (s *Step) UnmarshalJSON(b []byte) error {
 	type plain Step
-	return b2bkit.DecodeJSONStrict(b, (*plain)(s))
+	return decodeStrict(b, (*plain)(s))
 }
 
 // UnmarshalJSON reads a policy strictly.
 func (p *Policy) UnmarshalJSON(b []byte) error {
 	type plain Policy
-	return b2bkit.DecodeJSONStrict(b, (*plain)(p))
+	return decodeStrict(b, (*plain)(p))
 }
 
-// LoadPolicy reads a policy from JSON: at most b2bkit.MaxJSONBytes, unknown fields rejected, numbers
-// only through b2bkit.ParseDecimal (no exponents), and then validated. Every error matches
-// b2bkit.ErrInvalid.
+// LoadPolicy reads a policy from JSON: at most b2bkit.MaxJSONBytes, unknown fields, keys in another
+// case, duplicate keys and null objects or list elements rejected, numbers only through
+// b2bkit.ParseDecimal (no exponents), and then validated. Every error matches b2bkit.ErrInvalid and
+// names the field ("policy.steps[1].rules[0].bands[2].percent").
 func LoadPolicy(r io.Reader) (Policy, error) {
 	data, err := io.ReadAll(io.LimitReader(r, b2bkit.MaxJSONBytes+1))
 	if err != nil {
 		return Policy{}, fmt.Errorf("pricing: %w", b2bkit.Invalid("policy", "read: %v", err))
 	}
 	var p Policy
-	if err := b2bkit.DecodeJSONStrict(data, &p); err != nil {
+	if err := decodeStrict(data, &p); err != nil {
 		return Policy{}, fmt.Errorf("pricing: %w", b2bkit.InField("policy", err))
 	}
 	if err := p.Validate(); err != nil {
