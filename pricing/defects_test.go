@@ -236,7 +236,7 @@ func TestR11_EarlyPaymentDiscountsOnlyWhatIsStillOwed(t *testing.T) {
 	// The 303.84 deposit is paid on order; the offer is for the 708.96 balance, 1% off.
 	requireDecEqual(t, dec("708.96"), q.EarlyPayment.Replaces)
 	requireDecEqual(t, dec("701.87"), q.EarlyPayment.Amount)
-	require.Contains(t, q.Explain(), "pay 701.87 CNY by 2026-03-22 instead of the 708.96 CNY due after")
+	require.Contains(t, q.Explain(), "pay 701.87 CNY by 2026-03-22 instead of the 708.96 CNY due later")
 	// 1%, about, for 50 days earlier than the balance's own due date.
 	requireDecEqual(t, dec("7.3742"), q.EarlyPayment.AnnualPercent)
 }
@@ -496,4 +496,17 @@ func TestR25_EveryPricingDocumentIsStrict(t *testing.T) {
 	require.ErrorIs(t, json.Unmarshal([]byte(`{"sku":"A","price":"1","Price":"2"}`), &lp), b2bkit.ErrInvalid)
 	// A SKU that looks like a number with an exponent is a SKU.
 	require.NoError(t, json.Unmarshal([]byte(`{"sku":"1E5","quantity":"1"}`), &r))
+}
+
+func TestR11_EarlyPaymentWithADepositCostsWhatPayingThatDayOnScheduleCosts(t *testing.T) {
+	// 2% is more than the 12% a year of the credit given back: the buyer pays in all what the
+	// quote for 30% on order and 70% ten days after delivery comes to.
+	e := engineFor(t, earlyPolicy("12", "2"))
+	r := request("SKU-1", "10")
+	r.Terms.Payment = b2bkit.DepositBalance(dec("0.3"), 60)
+	q := quote(t, e, r)
+	require.NotNil(t, q.EarlyPayment)
+	r.Terms.Payment = b2bkit.DepositBalance(dec("0.3"), 10)
+	onTime := quote(t, e, r)
+	requireDecEqual(t, onTime.Total, q.Schedule[0].Amount.Add(q.EarlyPayment.Amount))
 }

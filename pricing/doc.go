@@ -18,8 +18,8 @@
 //     as the default reference, so a deposit earns a discount and credit costs money; it may also
 //     offer an early-payment alternative ("2/10 net 30") on the buyer's own schedule: the
 //     installments still owed after the discount days (never a deposit) less the discount, but
-//     never less than they would cost due on the last discount day, so that paying early never
-//     beats the quote for paying then; its yearly return is worked out against the buyer's own due
+//     never so little that the buyer pays less in all than the quote for paying them on the last
+//     discount day, so that paying early never beats paying then on schedule; its yearly return is worked out against the buyer's own due
 //     dates (EarlyPaymentOffer);
 //   - lead_time: bands over the booking time (Terms.LeadDays): a rush surcharge for tomorrow, a
 //     discount for booking two months ahead;

@@ -173,7 +173,7 @@ func (q Quote) Explain() string {
 		fmt.Fprintf(&b, "  %s  %14s%s  %s\n", day(d.Date), d.Amount.StringFixed(q.Scale), cur, b2bkit.PaymentTerms{Installments: []b2bkit.Installment{d.Installment}})
 	}
 	if ep := q.EarlyPayment; ep != nil {
-		fmt.Fprintf(&b, "Early payment %s: pay %s%s by %s instead of the %s%s due after (worth %s%% a year on these terms)\n",
+		fmt.Fprintf(&b, "Early payment %s: pay %s%s by %s instead of the %s%s due later (worth %s%% a year on these terms)\n",
 			ep.Terms, ep.Amount.StringFixed(q.Scale), cur, day(ep.PayBy), ep.Replaces.StringFixed(q.Scale), cur, ep.AnnualPercent)
 	}
 	if q.NeedsApproval {

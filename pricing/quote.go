@@ -129,10 +129,10 @@ type BandPrice struct {
 // later than that after delivery (Replaces, their sum). A deposit, or anything due on order or on
 // delivery, is paid as scheduled and not discounted.
 //
-// Amount is Replaces less the discount, but never less than what the same installments come to in
-// the quote for the same request with them due on the last discount day: a price that carries the
-// finance charge for the buyer's credit would otherwise make paying early cheaper than paying cash
-// on delivery. A quote carries no offer when nothing is owed after the discount days or when the
+// Amount is Replaces less the discount, but never so little that the buyer pays less in all than
+// the total of the quote for the same request with those installments due on the last discount
+// day: a price that carries the finance charge for the buyer's credit would otherwise make paying
+// early cheaper than paying cash on delivery. A quote carries no offer when nothing is owed after the discount days or when the
 // offer would save nothing.
 type EarlyPaymentOffer struct {
 	// Terms are the discount terms, "2/10 net 30".
@@ -1122,8 +1122,9 @@ func divRound(a, b decimal.Decimal, scale int32, mode b2bkit.RoundingMode) decim
 }
 
 // earlyAmount fills the amounts of the quote's early-payment offer from its schedule: what is still
-// owed after the discount days, that less the discount but not less than it comes to when due on
-// the last discount day (the quote of the request with those installments due then), and the
+// owed after the discount days, that less the discount but not less than what makes the buyer's
+// outlay the total of the quote of the request with those installments due on the last discount
+// day, and the
 // yearly return against the buyer's own due dates. It drops the offer when nothing is owed after
 // the discount days or nothing would be saved.
 func (e *Engine) earlyAmount(ctx context.Context, q *Quote, r *Request, lp ListPrice, b *batch, scratch []*crule, mode b2bkit.RoundingMode) error {
@@ -1159,14 +1160,12 @@ func (e *Engine) earlyAmount(ctx context.Context, q *Quote, r *Request, lp ListP
 	if err != nil {
 		return err
 	}
-	dues, err := ar.Terms.Schedule(aq.Total, aq.Scale)
-	if err != nil {
-		return fmt.Errorf("pricing: %w", b2bkit.InField("request.terms", err))
-	}
-	onTime := decimal.Zero
+	// What the buyer pays in all then is that quote's total: the rest of it, after what is paid
+	// as scheduled, is the least the offer may ask.
+	onTime := aq.Total
 	for i, in := range ins {
-		if in.Due == b2bkit.OnDelivery && in.Days > within {
-			onTime = onTime.Add(dues[i].Amount)
+		if in.Due != b2bkit.OnDelivery || in.Days <= within {
+			onTime = onTime.Sub(q.Schedule[i].Amount)
 		}
 	}
 	if onTime.GreaterThan(amount) {
