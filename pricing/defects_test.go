@@ -510,3 +510,37 @@ func TestR11_EarlyPaymentWithADepositCostsWhatPayingThatDayOnScheduleCosts(t *te
 	onTime := quote(t, e, r)
 	requireDecEqual(t, onTime.Total, q.Schedule[0].Amount.Add(q.EarlyPayment.Amount))
 }
+
+func TestProperty_MoreQuantityNeverCostsMorePerUnit(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	for i := range 300 {
+		var bs []pricing.Band
+		from, pct := int64(rng.IntN(3)), int64(0)
+		for range 1 + rng.IntN(5) {
+			to := from + 1 + rng.Int64N(500)
+			bs = append(bs, pricing.Band{From: decimal.NewFromInt(from), To: decimal.NewFromInt(to), Percent: decimal.New(pct, -1)})
+			from, pct = to, pct-rng.Int64N(80)
+		}
+		bs = append(bs, pricing.Band{From: decimal.NewFromInt(from), Percent: decimal.New(pct, -1)})
+		p := basePolicy(
+			pricing.Step{Kind: pricing.Quantity, Rules: []pricing.Rule{{ID: "q", Mode: pricing.BreakMode(rng.IntN(2)), Bands: bs}}},
+			pricing.Step{Kind: pricing.Payment, Rules: []pricing.Rule{{ID: "p", AnnualPercent: dec("12")}}},
+			pricing.Step{Kind: pricing.Guardrail, Rules: []pricing.Rule{{ID: "g", FloorMarginPercent: dec("3")}}},
+			pricing.Step{Kind: pricing.Rounding, Rules: []pricing.Rule{{ID: "r", Scale: 2}}},
+		)
+		require.NoError(t, p.Validate(), i)
+		e := engineFor(t, p)
+		terms := request("SKU-1", "1").Terms
+		terms.Payment = b2bkit.Net(rng.IntN(90))
+		prev := decimal.Zero
+		for q := int64(1); q < from+200; q += 1 + rng.Int64N(40) {
+			r := request("SKU-1", "1")
+			r.Quantity, r.Terms = decimal.NewFromInt(q), terms
+			unit := quote(t, e, r).UnitPrice
+			if q > 1 {
+				require.False(t, unit.GreaterThan(prev), "%d: %s units cost %s each, fewer %s", i, r.Quantity, unit, prev)
+			}
+			prev = unit
+		}
+	}
+}
