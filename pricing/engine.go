@@ -327,6 +327,8 @@ type termsInfo struct {
 	earlyBy   time.Time
 	// dues are the installments and due dates of a schedule under these terms (QuoteMany).
 	dues []b2bkit.Due
+	// early is what the last early-payment offer under these terms needed (see earlyTerms).
+	early *earlyTerms
 }
 
 func newTermsInfo(t b2bkit.Terms) termsInfo {

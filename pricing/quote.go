@@ -206,7 +206,7 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 	}
 	ti := newTermsInfo(r.Terms)
 	var scratch [8]*crule
-	var lines [12]Adjustment // the lines are made here and copied out at their exact number
+	var lines [24]Adjustment // the lines are made here (and those of a quote on other terms for an early-payment offer) and copied out at their exact number
 	now := e.now()
 	b := batch{now: now, validUntil: lastInstant(now, e.policy.ValidDays), left: 1, m: newCells(len(e.steps) + 1)}
 	var q Quote
@@ -707,7 +707,7 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, lp ListPrice, 
 		return nil, fmt.Errorf("pricing: %w", b2bkit.InField("request.terms", err))
 	}
 	if q.EarlyPayment != nil {
-		if err := e.earlyAmount(ctx, q, r, lp, b, scratch, mode); err != nil {
+		if err := e.earlyAmount(ctx, q, r, lp, ti, b, scratch, lines[len(lines):], mode); err != nil {
 			return nil, err
 		}
 	}
@@ -1127,60 +1127,128 @@ func divRound(a, b decimal.Decimal, scale int32, mode b2bkit.RoundingMode) decim
 // day, and the
 // yearly return against the buyer's own due dates. It drops the offer when nothing is owed after
 // the discount days or nothing would be saved.
-func (e *Engine) earlyAmount(ctx context.Context, q *Quote, r *Request, lp ListPrice, b *batch, scratch []*crule, mode b2bkit.RoundingMode) error {
+//
+// spare is the free rest of the buffer the quote's lines are in, whose slots are zero: the quote
+// on other terms builds its lines there and clears them after.
+func (e *Engine) earlyAmount(ctx context.Context, q *Quote, r *Request, lp ListPrice, ti *termsInfo, b *batch, scratch []*crule, spare []Adjustment, mode b2bkit.RoundingMode) error {
 	ep := q.EarlyPayment
-	within := ep.Terms.WithinDays
-	ins := r.Terms.Payment.Installments
-	var altBuf [8]b2bkit.Installment
-	alt := append(altBuf[:0], ins...)
-	owed, shares, shareDays := decimal.Zero, decimal.Zero, decimal.Zero
-	for i, in := range ins {
-		if in.Due != b2bkit.OnDelivery || in.Days <= within {
-			continue
-		}
-		alt[i].Days = within
-		owed = owed.Add(q.Schedule[i].Amount)
-		shares = shares.Add(in.Share)
-		shareDays = shareDays.Add(in.Share.Mul(decimal.NewFromInt(int64(in.Days))))
+	et := ti.early
+	if et == nil || et.within != ep.Terms.WithinDays {
+		et = newEarlyTerms(r.Terms, ep.Terms.WithinDays)
+		ti.early = et
 	}
-	if owed.IsZero() {
+	if !et.any {
 		q.EarlyPayment = nil
 		return nil
 	}
-	amount := b2bkit.Round(owed.Mul(b.earlyKeep), q.Scale, mode)
-	// The same request with what is owed due on the last discount day.
+	owed := b.sumDues(q.Schedule, et.replaced, true, q.Scale)
+	var amount decimal.Decimal
+	if mode == b2bkit.HalfUp {
+		amount = padScale(&b.m, mulRound(&b.m, owed, b.earlyKeep, q.Scale), q.Scale)
+	} else {
+		amount = b2bkit.Round(owed.Mul(b.earlyKeep), q.Scale, mode)
+	}
+	// The same request with what is owed due on the last discount day, priced in this batch (its
+	// general rules are this request's: the scope is the same).
 	ar := *r
-	ar.Terms.Payment = b2bkit.PaymentTerms{Installments: alt}
-	ati := newTermsInfo(ar.Terms)
-	sub := batch{now: b.now, validUntil: b.validUntil, left: 1, m: b.m, priceOnly: true}
+	ar.Terms.Payment = et.pay
 	var aq Quote
-	var buf [12]Adjustment
-	_, err := e.quote(ctx, &aq, &ar, lp, &ati, &sub, scratch[:0], buf[:0])
-	b.m = sub.m
+	keep, gradUsed := b.earlyKeep, b.gradUsed
+	b.priceOnly = true
+	used, err := e.quote(ctx, &aq, &ar, lp, &et.ti, b, scratch[:0], spare[:0])
+	b.priceOnly, b.earlyKeep, b.gradUsed = false, keep, gradUsed[:0]
+	// Give the slots back zero (see grow): the ones used, or all of them when the lines outgrew
+	// the buffer or the quote failed half-way.
+	if len(used) > 0 && cap(spare) > 0 && &used[0] == &spare[:1][0] {
+		clear(spare[:len(used)])
+	} else {
+		clear(spare[:cap(spare)])
+	}
 	if err != nil {
 		return err
 	}
 	// What the buyer pays in all then is that quote's total: the rest of it, after what is paid
 	// as scheduled, is the least the offer may ask.
-	onTime := aq.Total
-	for i, in := range ins {
-		if in.Due != b2bkit.OnDelivery || in.Days <= within {
-			onTime = onTime.Sub(q.Schedule[i].Amount)
-		}
-	}
-	if onTime.GreaterThan(amount) {
+	if onTime := subDec(&b.m, aq.Total, b.sumDues(q.Schedule, et.replaced, false, q.Scale)); lessThan(amount, onTime) {
 		amount = onTime
 	}
-	if !amount.LessThan(owed) {
+	if !lessThan(amount, owed) {
 		q.EarlyPayment = nil
 		return nil
 	}
 	// s/(1-s) x 365/(T-D) = (owed - amount)/amount x 365 x shares/(shareDays - D x shares)
-	num := owed.Sub(amount).Mul(decimal.NewFromInt(36500)).Mul(shares)
-	den := amount.Mul(shareDays.Sub(shares.Mul(decimal.NewFromInt(int64(within)))))
+	var den decimal.Decimal
+	if amount.Exponent()+et.k2.Exponent() >= -18 {
+		den = mulRound(&b.m, amount, et.k2, 18) // exact: it has at most 18 places
+	} else {
+		den = amount.Mul(et.k2)
+	}
 	ep.Amount, ep.Replaces = padScale(&b.m, amount, q.Scale), owed
-	ep.AnnualPercent = num.DivRound(den, 4)
+	ep.AnnualPercent = mulDivRound(&b.m, subDec(&b.m, owed, amount), et.k1, den, 4)
 	return nil
+}
+
+// earlyTerms is what an early-payment offer with the discount days within needs from the terms:
+// which installments it replaces (those due more than within days after delivery), the terms with
+// those due on the last discount day and their analysis, and the constant factors of the yearly
+// return. QuoteMany works it out once per terms.
+type earlyTerms struct {
+	within   int
+	any      bool
+	replaced []bool
+	pay      b2bkit.PaymentTerms
+	ti       termsInfo
+	// k1 is 36500 x the replaced shares, k2 their share-weighted days less within x the shares.
+	k1, k2 decimal.Decimal
+}
+
+func newEarlyTerms(t b2bkit.Terms, within int) *earlyTerms {
+	ins := t.Payment.Installments
+	et := &earlyTerms{within: within, replaced: make([]bool, len(ins))}
+	alt := append([]b2bkit.Installment(nil), ins...)
+	shares, shareDays := decimal.Zero, decimal.Zero
+	for i, in := range ins {
+		if in.Due != b2bkit.OnDelivery || in.Days <= within {
+			continue
+		}
+		et.replaced[i], et.any, alt[i].Days = true, true, within
+		shares = shares.Add(in.Share)
+		shareDays = shareDays.Add(in.Share.Mul(decimal.NewFromInt(int64(in.Days))))
+	}
+	et.pay = b2bkit.PaymentTerms{Installments: alt}
+	at := t
+	at.Payment = et.pay
+	et.ti = newTermsInfo(at)
+	et.k1 = shares.Mul(decimal.NewFromInt(36500))
+	et.k2 = shareDays.Sub(shares.Mul(decimal.NewFromInt(int64(within))))
+	return et
+}
+
+// sumDues is the sum of the amounts of the dues whose pick is want, at scale places: in integers
+// when the amounts have that scale and the sum fits, else in decimals.
+func (b *batch) sumDues(dues []b2bkit.Due, pick []bool, want bool, scale int32) decimal.Decimal {
+	var c int64
+	for i, d := range dues {
+		if pick[i] != want {
+			continue
+		}
+		f, ok := fixedOf(d.Amount)
+		if !ok || f.exp != -scale || f.c > 1<<60 || f.c < -(1<<60) || c > 1<<61 || c < -(1<<61) {
+			return sumDuesDecimal(dues, pick, want, scale)
+		}
+		c += f.c
+	}
+	return b.m.New(c, -scale)
+}
+
+func sumDuesDecimal(dues []b2bkit.Due, pick []bool, want bool, scale int32) decimal.Decimal {
+	sum := decimal.Zero
+	for i, d := range dues {
+		if pick[i] == want {
+			sum = sum.Add(d.Amount)
+		}
+	}
+	return sum.Round(scale)
 }
 
 // lastInstant is the last instant of the calendar day days after now, in now's location: a quote
