@@ -16,19 +16,27 @@
 //   - payment: the time value of the schedule, price x rate x (CreditDays(request) −
 //     CreditDays(reference)) / 365, with the annual rate per tier or risk grade and cash on delivery
 //     as the default reference, so a deposit earns a discount and credit costs money; it may also
-//     offer an early-payment alternative ("2/10 net 30", worth d/(1−d) x 365/(N−D) a year);
+//     offer an early-payment alternative ("2/10 net 30") on the buyer's own schedule: the
+//     installments still owed after the discount days (never a deposit) less the discount, but
+//     never so little that the buyer pays less in all than the quote for paying them on the last
+//     discount day, so that paying early never beats paying then on schedule; its yearly return is worked out against the buyer's own due
+//     dates (EarlyPaymentOffer);
 //   - lead_time: bands over the booking time (Terms.LeadDays): a rush surcharge for tomorrow, a
 //     discount for booking two months ahead;
 //   - tier: a customer tier's privilege (特权特价, R4), a percentage or a fixed amount;
 //   - guardrail: a floor (cost plus a minimum margin) and a maximum total discount against the base
-//     price; a breach either clamps the price or marks the quote NeedsApproval, as the rule says;
+//     price; a breach either clamps the price or marks the quote NeedsApproval, as the rule says.
+//     The limits hold for the final price: they are checked again after the rounding, which raises
+//     a clamped price to the next price on its grid that keeps to them, or asks for approval;
 //   - rounding: scale, mode and increment of the unit price; the total is round(unit price x
-//     quantity) at the same scale and mode.
+//     quantity) at the same scale and mode, except under graduated breaks (below).
 //
 // Rules within a step are scoped — buyer + SKU, buyer, tier + SKU, tier, grade + SKU, grade, SKU,
-// everything — and may carry validity dates, matched against the order date. Each step says how
-// matching rules combine: the most specific wins (a tie at equal specificity is a Validate error,
-// not a runtime surprise), the best for the buyer wins, they add, or they compound.
+// everything — and may carry validity dates, matched against the date of the quote (the engine's
+// clock), or against the order date where the rule says so (ByOrderDate); a backdated order does
+// not revive an expired promotion. Each step says how matching rules combine, in policy order: the
+// most specific wins (a tie at equal specificity is a Validate error, not a runtime surprise), the
+// best for the buyer wins, they add, or they compound.
 //
 // # Quotes
 //
@@ -36,7 +44,12 @@
 // Engine.Quote prices a Request: the quote echoes the request, carries one Adjustment per rule that
 // applied, the unit price and total, the payment schedule (exact: the installments sum to the
 // total), the early-payment alternative, NeedsApproval with its reasons, the policy's version (the
-// SHA-256 of its canonical JSON) and a validity date from the clock in Options. Quote.Explain renders
+// SHA-256 of its canonical JSON) and a validity date from the clock in Options. Under graduated
+// breaks the quote prices each band's units at that band's rate: the line is cut at the band
+// bounds, each part is priced through the whole policy (so the later steps, the guardrails and the
+// rounding apply to each band's price), Quote.Bands lists the parts, the total is their sum
+// rounded once, and the unit price is derived from it (total / quantity, rounded alike); the
+// quantity line shows the effective rate over the whole quantity. Quote.Explain renders
 // it for a person; the same inputs give the same bytes. Engine.Compare puts alternative terms side
 // by side; Engine.QuoteMany prices a whole catalog for one buyer, reusing the work that depends only
 // on the terms; Engine.Normalize restates a price agreed under one quantity and terms as the price
@@ -46,8 +59,11 @@
 //
 // Policy, Request, ListPrice and Quote read and write JSON with snake_case names, enums as words
 // ("lead_time", "best_for_buyer", "half_up"), decimals as strings and times in RFC 3339. Reading is
-// strict: unknown fields, numbers with exponents ("1e999999") and oversized documents are errors
-// matching b2bkit.ErrInvalid.
+// strict: unknown fields, keys not written exactly as the field's name (encoding/json would match
+// "Valid_Days" or "valid_dayſ"), a key given twice in one object, null for an object or a list's
+// element (which encoding/json reads as a zero band: open, from 0), numbers with exponents
+// ("1e999999") and oversized documents are errors matching b2bkit.ErrInvalid, naming the field by
+// its path ("policy.steps[3].rules[0].bands[2].percent").
 //
 // # Cost
 //

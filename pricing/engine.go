@@ -3,6 +3,7 @@ package pricing
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
@@ -88,6 +89,7 @@ type cstep struct {
 
 type crule struct {
 	Rule
+	pos    int // the rule's index in its step: rules apply in policy order
 	spec   int
 	frac   decimal.Decimal // tier percent / 100
 	fracF  fixed           // frac, when fracOK
@@ -148,8 +150,9 @@ func NewEngine(p Policy, prices PriceSource, opts *Options) (*Engine, error) {
 				cs.refOrderShare = cs.refOrderShare.Add(in.Share)
 			}
 		}
-		for _, r := range s.Rules {
+		for j, r := range s.Rules {
 			cr := compileRule(r)
+			cr.pos = j
 			if r.SKU == "" {
 				cs.general = append(cs.general, cr)
 			} else {
@@ -235,8 +238,9 @@ func (e *Engine) Policy() Policy { return clonePolicy(e.policy) }
 func (e *Engine) Version() string { return e.version }
 
 // matches reports whether the rule's scope (except its SKU, which the index settles) and validity
-// cover the request.
-func (r *crule) matches(req *Request) bool {
+// cover the request quoted at now: the validity dates bound now, or the order date for a rule
+// that says so (ByOrderDate).
+func (r *crule) matches(req *Request, now time.Time) bool {
 	if r.Buyer != "" && r.Buyer != req.Buyer {
 		return false
 	}
@@ -246,7 +250,10 @@ func (r *crule) matches(req *Request) bool {
 	if r.Grade != "" && r.Grade != req.Grade {
 		return false
 	}
-	at := req.Terms.OrderedAt
+	at := now
+	if r.ByOrderDate {
+		at = req.Terms.OrderedAt
+	}
 	if !r.ValidFrom.IsZero() && at.Before(r.ValidFrom) {
 		return false
 	}
@@ -256,25 +263,31 @@ func (r *crule) matches(req *Request) bool {
 	return true
 }
 
-// candidates appends to dst the rules of the step that match the request, in policy order within
-// the general rules and within skuRules, the step's rules for the request's SKU (see rulesFor).
-func (s *cstep) candidates(dst []*crule, req *Request, skuRules [][]*crule) []*crule {
+// candidates appends to dst the rules of the step that match the request, the general ones and
+// those of skuRules, the step's rules for the request's SKU (see rulesFor), in policy order.
+func (s *cstep) candidates(dst []*crule, req *Request, skuRules [][]*crule, now time.Time) []*crule {
 	for _, r := range s.general {
-		if r.matches(req) {
+		if r.matches(req, now) {
 			dst = append(dst, r)
 		}
 	}
-	return s.skuCandidates(dst, req, skuRules)
+	return s.skuCandidates(dst, req, skuRules, now)
 }
 
-// skuCandidates appends to dst the step's rules for the request's SKU that match the request.
-func (s *cstep) skuCandidates(dst []*crule, req *Request, skuRules [][]*crule) []*crule {
-	if skuRules != nil {
-		for _, r := range skuRules[s.index] {
-			if r.matches(req) {
-				dst = append(dst, r)
-			}
+// skuCandidates appends to dst, which holds the step's general rules that match, the step's rules
+// for the request's SKU that match the request, and puts them all in policy order.
+func (s *cstep) skuCandidates(dst []*crule, req *Request, skuRules [][]*crule, now time.Time) []*crule {
+	if skuRules == nil {
+		return dst
+	}
+	n := len(dst)
+	for _, r := range skuRules[s.index] {
+		if r.matches(req, now) {
+			dst = append(dst, r)
 		}
+	}
+	if n > 0 && len(dst) > n && dst[n].pos < dst[n-1].pos {
+		slices.SortFunc(dst, func(a, b *crule) int { return a.pos - b.pos })
 	}
 	return dst
 }
@@ -314,6 +327,8 @@ type termsInfo struct {
 	earlyBy   time.Time
 	// dues are the installments and due dates of a schedule under these terms (QuoteMany).
 	dues []b2bkit.Due
+	// early is what the last early-payment offer under these terms needed (see earlyTerms).
+	early *earlyTerms
 }
 
 func newTermsInfo(t b2bkit.Terms) termsInfo {

@@ -30,11 +30,7 @@ func (a Adjustment) Reason() string {
 		return fmt.Sprintf("payment terms: paid on average %s (reference terms: %s), at %s%% a year",
 			creditWords(p.CreditDays), creditWords(p.ReferenceCreditDays), p.AnnualPercent)
 	case LeadTime:
-		unit := "days"
-		if a.LeadDays == 1 {
-			unit = "day"
-		}
-		return fmt.Sprintf("lead time %d %s: %s", a.LeadDays, unit, pct(a.Percent))
+		return fmt.Sprintf("lead time %d %s: %s", a.LeadDays, days(int64(a.LeadDays)), pct(a.Percent))
 	case Tier:
 		tier := a.Tier
 		if tier == "" {
@@ -60,10 +56,23 @@ func (a Adjustment) Reason() string {
 		if a.Rounding != nil {
 			r = *a.Rounding
 		}
+		how := fmt.Sprintf("rounded %s to %d places", r.Mode, r.Scale)
 		if !r.Increment.IsZero() {
-			return fmt.Sprintf("rounded %s to a multiple of %s", r.Mode, r.Increment)
+			how = fmt.Sprintf("rounded %s to a multiple of %s", r.Mode, r.Increment)
 		}
-		return fmt.Sprintf("rounded %s to %d places", r.Mode, r.Scale)
+		if len(a.Breaches) == 0 {
+			return how
+		}
+		parts := []string{how + ", which broke a guardrail"}
+		for _, b := range a.Breaches {
+			parts = append(parts, b.String())
+		}
+		if a.Clamped {
+			parts = append(parts, "raised to "+a.After.String())
+		} else {
+			parts = append(parts, "needs approval")
+		}
+		return strings.Join(parts, "; ")
 	}
 	return a.Kind.String()
 }
@@ -75,9 +84,25 @@ func creditWords(days decimal.Decimal) string {
 	case 0:
 		return "on delivery"
 	case 1:
-		return d.String() + " days after delivery"
+		return d.String() + " " + daysOf(d) + " after delivery"
 	}
-	return d.Neg().String() + " days before delivery"
+	return d.Neg().String() + " " + daysOf(d) + " before delivery"
+}
+
+// days is "day" for one (or minus one), else "days".
+func days(n int64) string {
+	if n == 1 || n == -1 {
+		return "day"
+	}
+	return "days"
+}
+
+// daysOf is days for a number of days that may have places: "day" only for exactly one.
+func daysOf(d decimal.Decimal) string {
+	if d.Abs().Equal(decimal.NewFromInt(1)) {
+		return "day"
+	}
+	return "days"
 }
 
 // pct renders a percent with its sign and at most 4 places: "-5%", "+2.5%".
@@ -108,8 +133,9 @@ func (q Quote) Explain() string {
 		fmt.Fprintf(&b, " (tier %s, grade %s)", orDash(r.Tier), orDash(r.Grade))
 	}
 	fmt.Fprintf(&b, ": %s x %s\n", r.SKU, r.Quantity)
-	fmt.Fprintf(&b, "Terms: %s; ordered %s, deliver by %s (lead %d days)\n", r.Terms.Payment,
-		day(r.Terms.OrderedAt), day(r.Terms.DeliverBy), r.Terms.LeadDays())
+	lead := r.Terms.LeadDays()
+	fmt.Fprintf(&b, "Terms: %s; ordered %s, deliver by %s (lead %d %s)\n", r.Terms.Payment,
+		day(r.Terms.OrderedAt), day(r.Terms.DeliverBy), lead, days(int64(lead)))
 	version := q.PolicyVersion
 	if len(version) > 12 {
 		version = version[:12]
@@ -130,15 +156,25 @@ func (q Quote) Explain() string {
 	if q.Currency != "" {
 		cur = " " + q.Currency
 	}
-	fmt.Fprintf(&b, "Unit price %s%s x %s = total %s%s\n", q.UnitPrice.StringFixed(q.Scale), cur, r.Quantity,
-		q.Total.StringFixed(q.Scale), cur)
+	if len(q.Bands) > 0 {
+		b.WriteString("Graduated: each band's units at its own price:\n")
+		for _, p := range q.Bands {
+			fmt.Fprintf(&b, "  units %s to %s: %s x %s%s = %s%s\n", p.From, p.To, p.To.Sub(p.From),
+				p.UnitPrice.StringFixed(q.Scale), cur, p.Amount, cur)
+		}
+		fmt.Fprintf(&b, "Total %s%s; unit price %s%s (total / %s)\n", q.Total.StringFixed(q.Scale), cur,
+			q.UnitPrice.StringFixed(q.Scale), cur, r.Quantity)
+	} else {
+		fmt.Fprintf(&b, "Unit price %s%s x %s = total %s%s\n", q.UnitPrice.StringFixed(q.Scale), cur, r.Quantity,
+			q.Total.StringFixed(q.Scale), cur)
+	}
 	b.WriteString("Schedule:\n")
 	for _, d := range q.Schedule {
 		fmt.Fprintf(&b, "  %s  %14s%s  %s\n", day(d.Date), d.Amount.StringFixed(q.Scale), cur, b2bkit.PaymentTerms{Installments: []b2bkit.Installment{d.Installment}})
 	}
 	if ep := q.EarlyPayment; ep != nil {
-		fmt.Fprintf(&b, "Early payment %s: pay %s%s by %s instead (worth %s%% a year)\n", ep.Terms, ep.Amount.StringFixed(q.Scale), cur,
-			day(ep.PayBy), ep.AnnualPercent)
+		fmt.Fprintf(&b, "Early payment %s: pay %s%s by %s instead of the %s%s due later (worth %s%% a year on these terms)\n",
+			ep.Terms, ep.Amount.StringFixed(q.Scale), cur, day(ep.PayBy), ep.Replaces.StringFixed(q.Scale), cur, ep.AnnualPercent)
 	}
 	if q.NeedsApproval {
 		b.WriteString("Needs approval:\n")

@@ -30,7 +30,7 @@ func (r Request) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly. It does not validate: Quote does.
 func (r *Request) UnmarshalJSON(b []byte) error {
 	var w requestJSON
-	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+	if err := decodeStrict(b, &w); err != nil {
 		return err
 	}
 	*r = Request{Buyer: w.Buyer, SKU: w.SKU, Quantity: w.Quantity.Decimal, Terms: w.Terms, Tier: w.Tier, Grade: w.Grade,
@@ -53,7 +53,7 @@ func (l ListPrice) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
 func (l *ListPrice) UnmarshalJSON(b []byte) error {
 	var w listPriceJSON
-	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+	if err := decodeStrict(b, &w); err != nil {
 		return err
 	}
 	*l = ListPrice{SKU: w.SKU, Price: w.Price.Decimal, Currency: w.Currency, Cost: w.Cost.Decimal}
@@ -112,7 +112,7 @@ func (a Adjustment) MarshalJSON() ([]byte, error) {
 // amount must be after - before.
 func (a *Adjustment) UnmarshalJSON(b []byte) error {
 	var w adjustmentJSON
-	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+	if err := decodeStrict(b, &w); err != nil {
 		return err
 	}
 	if !w.Amount.Decimal.Equal(w.After.Decimal.Sub(w.Before.Decimal)) {
@@ -149,7 +149,7 @@ func (b Breach) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
 func (b *Breach) UnmarshalJSON(data []byte) error {
 	var w breachJSON
-	if err := b2bkit.DecodeJSONStrict(data, &w); err != nil {
+	if err := decodeStrict(data, &w); err != nil {
 		return err
 	}
 	*b = Breach{Kind: w.Kind, RuleID: w.RuleID, Limit: w.Limit.Decimal, Price: w.Price.Decimal}
@@ -161,22 +161,23 @@ type earlyOfferJSON struct {
 	RuleID        string       `json:"rule_id"`
 	AnnualPercent jd           `json:"annual_percent"`
 	Amount        jd           `json:"amount"`
+	Replaces      jd           `json:"replaces"`
 	PayBy         time.Time    `json:"pay_by"`
 }
 
 // MarshalJSON writes the offer with decimals as strings.
 func (o EarlyPaymentOffer) MarshalJSON() ([]byte, error) {
-	return json.Marshal(earlyOfferJSON{o.Terms, o.RuleID, jd{Decimal: o.AnnualPercent}, jd{Decimal: o.Amount}, o.PayBy})
+	return json.Marshal(earlyOfferJSON{o.Terms, o.RuleID, jd{Decimal: o.AnnualPercent}, jd{Decimal: o.Amount}, jd{Decimal: o.Replaces}, o.PayBy})
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
 func (o *EarlyPaymentOffer) UnmarshalJSON(b []byte) error {
 	var w earlyOfferJSON
-	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+	if err := decodeStrict(b, &w); err != nil {
 		return err
 	}
 	*o = EarlyPaymentOffer{Terms: w.Terms, RuleID: w.RuleID, AnnualPercent: w.AnnualPercent.Decimal,
-		Amount: w.Amount.Decimal, PayBy: w.PayBy}
+		Amount: w.Amount.Decimal, Replaces: w.Replaces.Decimal, PayBy: w.PayBy}
 	return nil
 }
 
@@ -188,6 +189,7 @@ type quoteJSON struct {
 	Steps         []Adjustment       `json:"steps"`
 	UnitPrice     jd                 `json:"unit_price"`
 	Total         jd                 `json:"total"`
+	Bands         []BandPrice        `json:"bands,omitempty"`
 	Scale         int32              `json:"scale"`
 	Schedule      []b2bkit.Due       `json:"schedule"`
 	EarlyPayment  *EarlyPaymentOffer `json:"early_payment,omitempty"`
@@ -202,7 +204,7 @@ type quoteJSON struct {
 // MarshalJSON writes the quote with snake_case names, decimals as strings and each line's reason.
 func (q Quote) MarshalJSON() ([]byte, error) {
 	return json.Marshal(quoteJSON{q.Request, q.Currency, jd{Decimal: q.ListPrice}, jd{Decimal: q.BaseUnitPrice}, q.Steps,
-		jd{Decimal: q.UnitPrice}, jd{Decimal: q.Total}, q.Scale, q.Schedule, q.EarlyPayment, q.NeedsApproval, q.Breaches,
+		jd{Decimal: q.UnitPrice}, jd{Decimal: q.Total}, q.Bands, q.Scale, q.Schedule, q.EarlyPayment, q.NeedsApproval, q.Breaches,
 		q.PolicyName, q.PolicyVersion, q.QuotedAt, q.ValidUntil})
 }
 
@@ -210,12 +212,37 @@ func (q Quote) MarshalJSON() ([]byte, error) {
 // again later.
 func (q *Quote) UnmarshalJSON(b []byte) error {
 	var w quoteJSON
-	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+	if err := decodeStrict(b, &w); err != nil {
 		return err
 	}
 	*q = Quote{Request: w.Request, Currency: w.Currency, ListPrice: w.ListPrice.Decimal, BaseUnitPrice: w.BaseUnitPrice.Decimal,
-		Steps: w.Steps, UnitPrice: w.UnitPrice.Decimal, Total: w.Total.Decimal, Scale: w.Scale, Schedule: w.Schedule,
+		Steps: w.Steps, UnitPrice: w.UnitPrice.Decimal, Total: w.Total.Decimal, Bands: w.Bands, Scale: w.Scale, Schedule: w.Schedule,
 		EarlyPayment: w.EarlyPayment, NeedsApproval: w.NeedsApproval, Breaches: w.Breaches, PolicyName: w.PolicyName,
 		PolicyVersion: w.PolicyVersion, QuotedAt: w.QuotedAt, ValidUntil: w.ValidUntil}
+	return nil
+}
+
+type bandPriceJSON struct {
+	From      jd `json:"from"`
+	To        jd `json:"to"`
+	UnitPrice jd `json:"unit_price"`
+	Amount    jd `json:"amount"`
+}
+
+// MarshalJSON writes the part with decimals as strings.
+func (p BandPrice) MarshalJSON() ([]byte, error) {
+	return json.Marshal(bandPriceJSON{jd{Decimal: p.From}, jd{Decimal: p.To}, jd{Decimal: p.UnitPrice}, jd{Decimal: p.Amount}})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, strictly; the amount must be (to - from) x unit price.
+func (p *BandPrice) UnmarshalJSON(b []byte) error {
+	var w bandPriceJSON
+	if err := decodeStrict(b, &w); err != nil {
+		return err
+	}
+	if !w.Amount.Decimal.Equal(w.To.Decimal.Sub(w.From.Decimal).Mul(w.UnitPrice.Decimal)) {
+		return b2bkit.Invalid("amount", "must be (to - from) x unit_price")
+	}
+	*p = BandPrice{From: w.From.Decimal, To: w.To.Decimal, UnitPrice: w.UnitPrice.Decimal, Amount: w.Amount.Decimal}
 	return nil
 }

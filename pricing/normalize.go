@@ -151,7 +151,7 @@ func (w *termStepWalk) next(r *Request) (*cstep, []*crule) {
 		if s.kind != Quantity && s.kind != Payment && s.kind != LeadTime {
 			continue
 		}
-		cands := s.candidates(w.scratch[:0], r, w.skuRules)
+		cands := s.candidates(w.scratch[:0], r, w.skuRules, r.Terms.OrderedAt)
 		if len(cands) == 0 {
 			continue
 		}

@@ -166,8 +166,8 @@ type Policy struct {
 	// Currency is the ISO 4217 code of every price the policy speaks of. Empty means the currency of
 	// the price list.
 	Currency string `json:"currency,omitzero"`
-	// ValidDays is how many calendar days a quote stays valid after it is made. 0 means the day it
-	// is made.
+	// ValidDays is how many calendar days a quote stays valid after the day it is made, to the end
+	// of the last one (Quote.ValidUntil). 0 means to the end of the day it is made.
 	ValidDays int `json:"valid_days,omitzero"`
 	// Steps run in order. The first must be the base step; a rounding step, if any, must be last.
 	// Without one, prices round HalfUp to 2 places.
@@ -203,9 +203,14 @@ type Rule struct {
 	Tier  string
 	Grade string
 	SKU   b2bkit.SKU
-	// ValidFrom and ValidUntil bound the order dates (Terms.OrderedAt) the rule applies to:
-	// from inclusive, until exclusive; zero means unbounded.
+	// ValidFrom and ValidUntil bound the dates the rule applies to: from inclusive, until
+	// exclusive; zero means unbounded. The date is the quote's own, from the engine's clock, so that
+	// an order date set in the past does not revive an expired promotion; Normalize, which restates
+	// past trades, dates each side by its order date.
 	ValidFrom, ValidUntil time.Time
+	// ByOrderDate matches ValidFrom and ValidUntil against the request's order date
+	// (Terms.OrderedAt) instead: a price for orders placed in March, whenever it is quoted.
+	ByOrderDate bool
 
 	// Price is a base rule's contract price per unit, > 0.
 	Price decimal.Decimal
@@ -216,8 +221,14 @@ type Rule struct {
 	// Mode is how a quantity rule's bands price the line.
 	Mode BreakMode
 	// Bands are a quantity rule's bands over the line quantity or a lead-time rule's bands over
-	// Terms.LeadDays, each with a percent adjustment; contiguous, ascending, only the last open.
+	// Terms.LeadDays, each with a percent adjustment; contiguous, ascending, only the last open (and
+	// a quantity rule's last band always open, so that no quantity falls off the breaks). A quantity
+	// rule's percents must not rise from band to band (nor the first above the 0 of the units below
+	// it), unless Rising says so.
 	Bands []Band
+	// Rising declares that a quantity rule's bands may charge more per unit for more quantity (a
+	// handling surcharge on batches that cost more to serve); without it Validate reports such bands.
+	Rising bool
 	// AnnualPercent is a payment rule's yearly cost of money in percent (12 = 12% a year), >= 0.
 	AnnualPercent decimal.Decimal
 	// EarlyPayment is a payment rule's optional early-payment discount offered on credit terms.
@@ -295,11 +306,13 @@ type ruleJSON struct {
 	SKU                b2bkit.SKU          `json:"sku,omitzero"`
 	ValidFrom          time.Time           `json:"valid_from,omitzero"`
 	ValidUntil         time.Time           `json:"valid_until,omitzero"`
+	ByOrderDate        bool                `json:"by_order_date,omitzero"`
 	Price              b2bkit.JSONDecimal  `json:"price,omitzero"`
 	Percent            b2bkit.JSONDecimal  `json:"percent,omitzero"`
 	Amount             b2bkit.JSONDecimal  `json:"amount,omitzero"`
 	Mode               BreakMode           `json:"mode,omitzero"`
 	Bands              []Band              `json:"bands,omitempty"`
+	Rising             bool                `json:"rising,omitzero"`
 	AnnualPercent      b2bkit.JSONDecimal  `json:"annual_percent,omitzero"`
 	EarlyPayment       *EarlyPayment       `json:"early_payment,omitempty"`
 	FloorMarginPercent b2bkit.JSONDecimal  `json:"floor_margin_percent,omitzero"`
@@ -313,8 +326,8 @@ type ruleJSON struct {
 // MarshalJSON writes the rule with snake_case names, decimals as strings and zero fields left out.
 func (r Rule) MarshalJSON() ([]byte, error) {
 	return json.Marshal(ruleJSON{r.ID, r.Buyer, r.Tier, r.Grade, r.SKU, r.ValidFrom, r.ValidUntil,
-		b2bkit.JSONDecimal{Decimal: r.Price}, b2bkit.JSONDecimal{Decimal: r.Percent},
-		b2bkit.JSONDecimal{Decimal: r.Amount}, r.Mode, r.Bands, b2bkit.JSONDecimal{Decimal: r.AnnualPercent},
+		r.ByOrderDate, b2bkit.JSONDecimal{Decimal: r.Price}, b2bkit.JSONDecimal{Decimal: r.Percent},
+		b2bkit.JSONDecimal{Decimal: r.Amount}, r.Mode, r.Bands, r.Rising, b2bkit.JSONDecimal{Decimal: r.AnnualPercent},
 		r.EarlyPayment, b2bkit.JSONDecimal{Decimal: r.FloorMarginPercent},
 		b2bkit.JSONDecimal{Decimal: r.MaxDiscountPercent}, r.OnBreach, r.Scale, r.RoundingMode,
 		b2bkit.JSONDecimal{Decimal: r.Increment}})
@@ -323,12 +336,12 @@ func (r Rule) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
 func (r *Rule) UnmarshalJSON(b []byte) error {
 	var w ruleJSON
-	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+	if err := decodeStrict(b, &w); err != nil {
 		return err
 	}
 	*r = Rule{ID: w.ID, Buyer: w.Buyer, Tier: w.Tier, Grade: w.Grade, SKU: w.SKU, ValidFrom: w.ValidFrom,
-		ValidUntil: w.ValidUntil, Price: w.Price.Decimal, Percent: w.Percent.Decimal, Amount: w.Amount.Decimal,
-		Mode: w.Mode, Bands: w.Bands, AnnualPercent: w.AnnualPercent.Decimal, EarlyPayment: w.EarlyPayment,
+		ValidUntil: w.ValidUntil, ByOrderDate: w.ByOrderDate, Price: w.Price.Decimal, Percent: w.Percent.Decimal, Amount: w.Amount.Decimal,
+		Mode: w.Mode, Bands: w.Bands, Rising: w.Rising, AnnualPercent: w.AnnualPercent.Decimal, EarlyPayment: w.EarlyPayment,
 		FloorMarginPercent: w.FloorMarginPercent.Decimal, MaxDiscountPercent: w.MaxDiscountPercent.Decimal,
 		OnBreach: w.OnBreach, Scale: w.Scale, RoundingMode: w.RoundingMode, Increment: w.Increment.Decimal}
 	return nil
@@ -349,7 +362,7 @@ func (b Band) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
 func (b *Band) UnmarshalJSON(data []byte) error {
 	var w bandJSON
-	if err := b2bkit.DecodeJSONStrict(data, &w); err != nil {
+	if err := decodeStrict(data, &w); err != nil {
 		return err
 	}
 	*b = Band{From: w.From.Decimal, To: w.To.Decimal, Percent: w.Percent.Decimal}
@@ -370,7 +383,7 @@ func (e EarlyPayment) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
 func (e *EarlyPayment) UnmarshalJSON(b []byte) error {
 	var w earlyJSON
-	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+	if err := decodeStrict(b, &w); err != nil {
 		return err
 	}
 	*e = EarlyPayment{DiscountPercent: w.DiscountPercent.Decimal, WithinDays: w.WithinDays, NetDays: w.NetDays}
@@ -380,25 +393,26 @@ func (e *EarlyPayment) UnmarshalJSON(b []byte) error {
 // UnmarshalJSON reads a step strictly.
 func (s *Step) UnmarshalJSON(b []byte) error {
 	type plain Step
-	return b2bkit.DecodeJSONStrict(b, (*plain)(s))
+	return decodeStrict(b, (*plain)(s))
 }
 
 // UnmarshalJSON reads a policy strictly.
 func (p *Policy) UnmarshalJSON(b []byte) error {
 	type plain Policy
-	return b2bkit.DecodeJSONStrict(b, (*plain)(p))
+	return decodeStrict(b, (*plain)(p))
 }
 
-// LoadPolicy reads a policy from JSON: at most b2bkit.MaxJSONBytes, unknown fields rejected, numbers
-// only through b2bkit.ParseDecimal (no exponents), and then validated. Every error matches
-// b2bkit.ErrInvalid.
+// LoadPolicy reads a policy from JSON: at most b2bkit.MaxJSONBytes, unknown fields, keys in another
+// case, duplicate keys and null objects or list elements rejected, numbers only through
+// b2bkit.ParseDecimal (no exponents), and then validated. Every error matches b2bkit.ErrInvalid and
+// names the field ("policy.steps[1].rules[0].bands[2].percent").
 func LoadPolicy(r io.Reader) (Policy, error) {
 	data, err := io.ReadAll(io.LimitReader(r, b2bkit.MaxJSONBytes+1))
 	if err != nil {
 		return Policy{}, fmt.Errorf("pricing: %w", b2bkit.Invalid("policy", "read: %v", err))
 	}
 	var p Policy
-	if err := b2bkit.DecodeJSONStrict(data, &p); err != nil {
+	if err := decodeStrict(data, &p); err != nil {
 		return Policy{}, fmt.Errorf("pricing: %w", b2bkit.InField("policy", err))
 	}
 	if err := p.Validate(); err != nil {

@@ -2,7 +2,10 @@ package pricing
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 	"unsafe"
 
@@ -29,7 +32,8 @@ type Adjustment struct {
 	Percent decimal.Decimal
 	// Tier is a tier line's tier.
 	Tier string
-	// Breaches are what a guardrail line found.
+	// Breaches are what a guardrail line found, or what a rounding line found when the rounding
+	// took the price below a guardrail's limit.
 	Breaches []Breach
 	// Payment is what a payment line charged for; nil on other lines.
 	Payment *PaymentBasis
@@ -41,7 +45,8 @@ type Adjustment struct {
 	Kind StepKind
 	// Mode is a quantity line's break mode.
 	Mode BreakMode
-	// Clamped says whether a guardrail line raised the price to its limit.
+	// Clamped says whether a guardrail line raised the price to its limit, or a rounding line
+	// raised the rounded price back to the lowest price on its grid that keeps to the limit.
 	Clamped bool
 }
 
@@ -109,17 +114,40 @@ func (b Breach) String() string {
 	}
 }
 
-// EarlyPaymentOffer is the early-payment alternative a quote on credit terms carries: pay the
-// discounted total within the discount days of delivery instead of the full total at the due dates.
+// A BandPrice is one part of a line priced under graduated breaks: the units from From up to To
+// (the line's quantity on the last part), the final, rounded price of each of them, and Amount,
+// their exact cost, (To - From) x UnitPrice. A part spans one band of every graduated rule that
+// applied.
+type BandPrice struct {
+	From, To  decimal.Decimal
+	UnitPrice decimal.Decimal
+	Amount    decimal.Decimal
+}
+
+// EarlyPaymentOffer is the early-payment alternative a quote on credit terms carries: pay Amount
+// within the discount days of delivery instead of the installments still owed then, the ones due
+// later than that after delivery (Replaces, their sum). A deposit, or anything due on order or on
+// delivery, is paid as scheduled and not discounted.
+//
+// Amount is Replaces less the discount, but never so little that the buyer pays less in all than
+// the total of the quote for the same request with those installments due on the last discount
+// day: a price that carries the finance charge for the buyer's credit would otherwise make paying
+// early cheaper than paying cash on delivery. A quote carries no offer when nothing is owed after the discount days or when the
+// offer would save nothing.
 type EarlyPaymentOffer struct {
 	// Terms are the discount terms, "2/10 net 30".
 	Terms EarlyPayment
 	// RuleID is the payment rule offering it.
 	RuleID string
-	// AnnualPercent is the yearly return of taking the discount, d/(1-d) x 365/(N-D), in percent.
+	// AnnualPercent is the yearly return of taking the offer against the buyer's own schedule, in
+	// percent: s/(1-s) x 365/(T-D), with s the share of Replaces saved, T the share-weighted days
+	// from delivery to the due dates of the installments replaced and D the discount days; rounded
+	// HalfUp to 4 places. (EarlyPayment.AnnualPercent is the same for the terms' own net days.)
 	AnnualPercent decimal.Decimal
-	// Amount is the discounted total, rounded like the total.
+	// Amount is what to pay by PayBy instead, rounded like the total.
 	Amount decimal.Decimal
+	// Replaces is the sum of the installments the offer replaces.
+	Replaces decimal.Decimal
 	// PayBy is the last day to pay it: delivery plus the discount days.
 	PayBy time.Time
 }
@@ -137,20 +165,27 @@ type Quote struct {
 	// Steps are the adjustment lines, in policy order.
 	Steps []Adjustment
 	// UnitPrice is the final, rounded unit price; Total is round(UnitPrice x Quantity) at the same
-	// scale and mode.
+	// scale and mode. Under graduated breaks the total is instead the sum of Bands, each band's
+	// units at that band's own final price, rounded once, and UnitPrice is derived from it: Total /
+	// Quantity, rounded at the same scale and mode.
 	UnitPrice, Total decimal.Decimal
+	// Bands are the parts of the line that graduated breaks price differently, in ascending
+	// order of quantity; nil when no graduated rule applied.
+	Bands []BandPrice
 	// Scale is the number of decimal places of UnitPrice, Total and the schedule.
 	Scale int32
 	// Schedule is what is due when: one entry per installment, summing exactly to Total.
 	Schedule []b2bkit.Due
 	// EarlyPayment is the early-payment alternative, if the policy offers one on these terms.
 	EarlyPayment *EarlyPaymentOffer
-	// NeedsApproval is set when a guardrail configured to ask for approval was broken; Breaches
-	// say which. They are the breaches its guardrail lines list, and share memory with the first
-	// such line's (a second guardrail's are appended to a copy).
+	// NeedsApproval is set when a guardrail configured to ask for approval was broken, before or
+	// after the rounding; Breaches say which. They are the breaches its guardrail and rounding
+	// lines list, and share memory with the first such line's (later ones are appended to a copy).
 	NeedsApproval bool
 	Breaches      []Breach
 	// PolicyName and PolicyVersion identify the policy; QuotedAt and ValidUntil date the quote.
+	// ValidUntil is the last instant of the policy's ValidDays-th calendar day after QuotedAt, in
+	// the clock's location: with ValidDays 0, the end of the day the quote is made.
 	PolicyName    string
 	PolicyVersion string
 	QuotedAt      time.Time
@@ -171,9 +206,9 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 	}
 	ti := newTermsInfo(r.Terms)
 	var scratch [8]*crule
-	var lines [12]Adjustment // the lines are made here and copied out at their exact number
+	var lines [24]Adjustment // the lines are made here (and those of a quote on other terms for an early-payment offer) and copied out at their exact number
 	now := e.now()
-	b := batch{now: now, validUntil: b2bkit.AddDays(now, e.policy.ValidDays), left: 1, m: newCells(len(e.steps) + 1)}
+	b := batch{now: now, validUntil: lastInstant(now, e.policy.ValidDays), left: 1, m: newCells(len(e.steps) + 1)}
 	var q Quote
 	lp, err := e.prices.ListPrice(ctx, r.SKU)
 	if err != nil {
@@ -186,14 +221,25 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 }
 
 // QuoteMany prices a batch of requests, typically a whole catalog for one buyer, reusing the work
-// that depends only on the terms across lines with equal terms. It stops at the first error,
-// naming the request ("requests[12].quantity"), and returns no quotes then. It checks ctx every 256
-// requests. A BatchPriceSource is asked for the SKUs of 256 requests at a time, before those
-// requests are checked; a failed lookup is reported at the first request of its block.
+// that depends only on the terms across lines with equal terms. A request it cannot price — a
+// SKU the source lacks (b2bkit.ErrNotFound), a bad quantity or terms, a price the policy cannot
+// make (b2bkit.ErrInvalid) — does not stop the others: QuoteMany returns every quote, a zero Quote
+// for such a request, and a LineErrors that names each failed request ("requests[12].quantity")
+// and matches what their errors match. Any other error, a source that fails or ctx done, stops it,
+// and it returns no quotes then. It checks ctx every 256 requests. A BatchPriceSource is asked for
+// the SKUs of 256 requests at a time, before those requests are checked; a SKU it does not find
+// is asked for alone, and a failed block lookup stops the call.
 func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error) {
 	out := make([]Quote, len(reqs))
+	var lineErrs LineErrors
+	fail := func(i int, err error) {
+		if lineErrs == nil {
+			lineErrs = make(LineErrors, len(reqs))
+		}
+		lineErrs[i] = err
+	}
 	now := e.now()
-	b := batch{now: now, validUntil: b2bkit.AddDays(now, e.policy.ValidDays), m: newCells(len(reqs) * e.decsPerQuote())}
+	b := batch{now: now, validUntil: lastInstant(now, e.policy.ValidDays), m: newCells(len(reqs) * e.decsPerQuote())}
 	scratch := make([]*crule, 0, 8)
 	per := len(e.steps) + 1
 	var ti termsInfo
@@ -210,11 +256,13 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 			}
 		}
 		if err := validateLine(r); err != nil {
-			return nil, fmt.Errorf("pricing: %w", b2bkit.InField(fmt.Sprintf("requests[%d]", i), err))
+			fail(i, fmt.Errorf("pricing: %w", b2bkit.InField(fmt.Sprintf("requests[%d]", i), err)))
+			continue
 		}
 		if prev == nil || !sameTerms(prev, &r.Terms) {
 			if err := r.Terms.Validate(); err != nil {
-				return nil, fmt.Errorf("pricing: %w", b2bkit.InField(fmt.Sprintf("requests[%d].terms", i), err))
+				fail(i, fmt.Errorf("pricing: %w", b2bkit.InField(fmt.Sprintf("requests[%d].terms", i), err)))
+				continue
 			}
 			ti = newTermsInfo(r.Terms)
 			prev = &r.Terms
@@ -223,7 +271,7 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 		// quote of a line per step; a quote with more lines grows its own.
 		b.left = len(reqs) - i
 		if b.scope == nil || !sameScope(b.scope, r) {
-			b.general, b.scope = e.resolveGeneral(b.general, r), r
+			b.general, b.scope = e.resolveGeneral(b.general, r, b.now), r
 		}
 		if len(b.slab) < per {
 			b.slab = make([]Adjustment, max(per, chunkLen[Adjustment](b.left*per)))
@@ -236,11 +284,24 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 			lp, err = e.prices.ListPrice(ctx, r.SKU)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("requests[%d]: %w", i, err)
+			err = fmt.Errorf("requests[%d]: %w", i, err)
+			if !lineError(err) {
+				return nil, err
+			}
+			fail(i, err)
+			continue
 		}
 		lines, err := e.quote(ctx, &out[i], r, lp, &ti, &b, scratch, b.slab[:0])
 		if err != nil {
-			return nil, fmt.Errorf("requests[%d]: %w", i, err)
+			// The quote may have filled part of the chunk: clear it (see grow), and the slot.
+			clear(b.slab)
+			out[i] = Quote{}
+			err = fmt.Errorf("requests[%d]: %w", i, err)
+			if !lineError(err) {
+				return nil, err
+			}
+			fail(i, err)
+			continue
 		}
 		if n := len(lines); n > 0 && &lines[0] == &b.slab[0] {
 			out[i].Steps, b.slab = lines[:n:n], b.slab[n:]
@@ -251,7 +312,43 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 			out[i].Steps = lines
 		}
 	}
+	if lineErrs != nil {
+		return out, lineErrs
+	}
 	return out, nil
+}
+
+// lineError reports whether err is one request's problem rather than the call's: a SKU the
+// source lacks or something invalid about the request or its price.
+func lineError(err error) bool {
+	return errors.Is(err, b2bkit.ErrNotFound) || errors.Is(err, b2bkit.ErrInvalid)
+}
+
+// LineErrors is the error QuoteMany returns when it could not price some of its requests: one
+// entry per request, the request's error, or nil for a request it priced. It matches (errors.Is,
+// errors.As) whatever any of its errors matches.
+type LineErrors []error
+
+// Error lists the failed requests' errors, one a line.
+func (le LineErrors) Error() string {
+	var parts []string
+	for _, err := range le {
+		if err != nil {
+			parts = append(parts, err.Error())
+		}
+	}
+	return strings.Join(parts, "\n")
+}
+
+// Unwrap returns the failed requests' errors.
+func (le LineErrors) Unwrap() []error {
+	var errs []error
+	for _, err := range le {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errs
 }
 
 // A priceBlock holds the list prices of QuoteMany's next requests, looked up together when the
@@ -300,12 +397,12 @@ func sameScope(a, b *Request) bool {
 
 // resolveGeneral returns, per step, the rules without a SKU that match the request, in policy
 // order, reusing dst's memory.
-func (e *Engine) resolveGeneral(dst [][]*crule, r *Request) [][]*crule {
+func (e *Engine) resolveGeneral(dst [][]*crule, r *Request, now time.Time) [][]*crule {
 	if dst == nil {
 		dst = make([][]*crule, len(e.steps))
 	}
 	for si := range e.steps {
-		dst[si] = e.steps[si].candidates(dst[si][:0], r, nil)
+		dst[si] = e.steps[si].candidates(dst[si][:0], r, nil, now)
 	}
 	return dst
 }
@@ -350,6 +447,14 @@ type batch struct {
 	scope   *Request
 	// earlyKeep is 1 - the discount of the early-payment offer of the quote being made.
 	earlyKeep decimal.Decimal
+	// gradUsed are the graduated rules that applied to the quote being made; gradFrac, set only
+	// while one part of a graduated line is priced (see priceBands), fixes each of them at the
+	// rate of the band that part falls in.
+	gradUsed []*crule
+	gradFrac []gradRate
+	// priceOnly stops a quote at its total: the quote of the same request on other terms that
+	// bounds an early-payment offer (see earlyAmount).
+	priceOnly bool
 	// m holds the coefficients of the decimals the quotes return.
 	m fastdec.Cells
 }
@@ -485,9 +590,12 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, lp ListPrice, 
 	q.Request, q.Currency, q.ListPrice, q.PolicyName = *r, currency, lp.Price, e.policy.Name
 	q.PolicyVersion, q.QuotedAt, q.ValidUntil = e.version, b.now, b.validUntil
 	lines = lines[:0]
+	b.gradUsed = b.gradUsed[:0]
 	price := lp.Price
 	base := price
 	rounded := false
+	var guardBuf [4]*crule
+	guards := guardBuf[:0] // the guardrail rules that applied, checked again after the rounding
 	skuRules := e.rulesFor(r.SKU)
 	for si := range e.steps {
 		s := &e.steps[si]
@@ -495,10 +603,10 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, lp ListPrice, 
 		if b.general != nil {
 			cands = b.general[si] // resolved once for the batch's buyer
 			if skuRules != nil && len(skuRules[si]) > 0 {
-				cands = s.skuCandidates(append(scratch[:0], cands...), r, skuRules)
+				cands = s.skuCandidates(append(scratch[:0], cands...), r, skuRules, b.now)
 			}
 		} else {
-			cands = s.candidates(scratch[:0], r, skuRules)
+			cands = s.candidates(scratch[:0], r, skuRules, b.now)
 		}
 		switch s.kind {
 		case Base:
@@ -525,6 +633,7 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, lp ListPrice, 
 			if g == nil {
 				continue
 			}
+			guards = append(guards, g)
 			if belowFloor, overDiscount := broken(g, price, base, lp.Cost); belowFloor || overDiscount {
 				var a *Adjustment
 				lines, a = grow(lines)
@@ -570,25 +679,36 @@ func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, lp ListPrice, 
 		}
 		price, q.Scale = a.After, 2
 	}
+	if len(guards) > 0 {
+		price = guardRounded(q, b, &lines[len(lines)-1], guards, price, base, lp.Cost)
+	}
 	if price.Sign() <= 0 {
 		return nil, fmt.Errorf("pricing: %w", b2bkit.Invalid("request", "sku %q: the policy prices it at %s, not above zero", r.SKU, price))
 	}
 	mode := lines[len(lines)-1].Rounding.Mode // the rounding line is the last (Validate sees to it)
 	q.UnitPrice = price
-	if mode == b2bkit.HalfUp {
+	if b.gradFrac != nil {
+		return lines, nil // one part of a graduated line: its price is all priceBands asks for
+	}
+	if len(b.gradUsed) > 0 {
+		if err := e.priceBands(ctx, q, r, lp, ti, b, scratch, mode); err != nil {
+			return nil, err
+		}
+	} else if mode == b2bkit.HalfUp {
 		q.Total = padScale(&b.m, mulRound(&b.m, price, r.Quantity, q.Scale), q.Scale)
 	} else {
 		q.Total = b2bkit.Round(price.Mul(r.Quantity), q.Scale, mode)
+	}
+	if b.priceOnly {
+		return lines, nil // the price under other terms, for an early-payment offer
 	}
 	var err error
 	if q.Schedule, err = b.schedule(r, ti, q.Total, q.Scale); err != nil {
 		return nil, fmt.Errorf("pricing: %w", b2bkit.InField("request.terms", err))
 	}
-	if ep := q.EarlyPayment; ep != nil {
-		if mode == b2bkit.HalfUp {
-			ep.Amount = padScale(&b.m, mulRound(&b.m, q.Total, b.earlyKeep, q.Scale), q.Scale)
-		} else {
-			ep.Amount = b2bkit.Round(q.Total.Mul(b.earlyKeep), q.Scale, mode)
+	if q.EarlyPayment != nil {
+		if err := e.earlyAmount(ctx, q, r, lp, ti, b, scratch, lines[len(lines):], mode); err != nil {
+			return nil, err
 		}
 	}
 	if b.left <= 1 {
@@ -618,6 +738,10 @@ func line(b *batch, a *Adjustment, s *cstep, c *crule, r *Request, ti *termsInfo
 	var amount decimal.Decimal // the change, when it is not worked out in integers
 	if s.kind == Tier && !c.Amount.IsZero() {
 		amount, a.Tier = c.Amount, r.Tier
+	} else if f, ok := b.gradOverride(s, c); ok {
+		// One part of a graduated line, priced at its band's rate (see priceBands).
+		a.Percent, a.Mode = f.Shift(2), c.Mode
+		amount = mulRound(&b.m, on, f, AmountScale)
 	} else if f, ok := c.payFixed(s, ti); ok {
 		// A payment fraction is worked out in integers and never needs to be a decimal here.
 		fx, fxOK = f, true
@@ -682,6 +806,7 @@ func (e *Engine) adjust(q *Quote, b *batch, lines []Adjustment, s *cstep, si int
 			return price, lines, nil
 		}
 		price = a.After
+		b.noteGraduated(s, c)
 		e.offerEarly(q, b, s, c, r, ti)
 	case BestForBuyer:
 		var best, a Adjustment
@@ -698,6 +823,7 @@ func (e *Engine) adjust(q *Quote, b *batch, lines []Adjustment, s *cstep, si int
 		}
 		price = best.After
 		lines = append(lines, best)
+		b.noteGraduated(s, bestRule)
 		e.offerEarly(q, b, s, ruleByID(cands, best.RuleID), r, ti)
 	case Add:
 		start := price
@@ -710,6 +836,7 @@ func (e *Engine) adjust(q *Quote, b *batch, lines []Adjustment, s *cstep, si int
 			// Each rule's amount is worked out on the price the step started from.
 			a.Before, a.After = price, addDec(&b.m, price, subDec(nil, a.After, start))
 			price = a.After
+			b.noteGraduated(s, c)
 			e.offerEarly(q, b, s, c, r, ti)
 		}
 	case Compound:
@@ -720,6 +847,7 @@ func (e *Engine) adjust(q *Quote, b *batch, lines []Adjustment, s *cstep, si int
 				continue
 			}
 			price = a.After
+			b.noteGraduated(s, c)
 			e.offerEarly(q, b, s, c, r, ti)
 		}
 	}
@@ -740,7 +868,7 @@ func ruleByID(cands []*crule, id string) *crule {
 
 // offerEarly records the first early-payment alternative a payment rule offers on credit terms.
 func (e *Engine) offerEarly(q *Quote, b *batch, s *cstep, c *crule, r *Request, ti *termsInfo) {
-	if s.kind != Payment || c == nil || c.early == nil || q.EarlyPayment != nil || !ti.credit {
+	if s.kind != Payment || c == nil || c.early == nil || q.EarlyPayment != nil || !ti.credit || b.priceOnly || b.gradFrac != nil {
 		return
 	}
 	o := take(b, &b.offers)
@@ -797,6 +925,63 @@ func guard(a *Adjustment, b *batch, s *cstep, g *crule, price, base, cost decima
 	}
 }
 
+// guardRounded checks the rounded unit price against the guardrails that applied, since rounding
+// can take a price below a limit it was clamped to or was a hair above. A clamping guardrail raises
+// the price to the lowest price on the rounding's grid (its increment, or else its scale) that keeps
+// to the limit; the rounding line a says so and lists the breach. A guardrail that asks for approval
+// marks the quote NeedsApproval, with the breach on the rounding line and in the quote unless the
+// guardrail's own line reported it already. It returns the final unit price.
+func guardRounded(q *Quote, b *batch, a *Adjustment, guards []*crule, price, base, cost decimal.Decimal) decimal.Decimal {
+	for _, g := range guards {
+		belowFloor, overDiscount := broken(g, price, base, cost)
+		if !belowFloor && !overDiscount {
+			continue
+		}
+		var found [2]Breach
+		n := 0
+		limit := decimal.Zero
+		if belowFloor {
+			f := mulRound(&b.m, cost, g.floorK, AmountScale)
+			found[n], limit = Breach{Kind: BelowFloor, RuleID: g.ID, Limit: f, Price: price}, f
+			n++
+		}
+		if overDiscount {
+			l := mulRound(&b.m, base, g.minK, AmountScale)
+			found[n] = Breach{Kind: OverMaxDiscount, RuleID: g.ID, Limit: l, Price: price}
+			n++
+			if l.GreaterThan(limit) {
+				limit = l
+			}
+		}
+		if g.OnBreach == Clamp {
+			a.Breaches = append(a.Breaches[:len(a.Breaches):len(a.Breaches)], found[:n]...)
+			price = ceilToGrid(&b.m, limit, a.Rounding)
+			a.After, a.Clamped = price, true
+			continue
+		}
+		for _, br := range found[:n] {
+			if slices.ContainsFunc(q.Breaches, func(x Breach) bool { return x.Kind == br.Kind && x.RuleID == br.RuleID }) {
+				continue
+			}
+			q.NeedsApproval = true
+			a.Breaches = append(a.Breaches[:len(a.Breaches):len(a.Breaches)], br)
+			q.Breaches = append(q.Breaches[:len(q.Breaches):len(q.Breaches)], br)
+		}
+	}
+	return price
+}
+
+// ceilToGrid is the lowest price on the rounding's grid, its increment or else its scale, that is
+// not below limit.
+func ceilToGrid(m *fastdec.Cells, limit decimal.Decimal, r *RoundingBasis) decimal.Decimal {
+	if !r.Increment.IsZero() {
+		if v, err := b2bkit.RoundToIncrement(limit, r.Increment, b2bkit.Up); err == nil {
+			return padScale(m, v, r.Scale)
+		}
+	}
+	return padScale(m, b2bkit.Round(limit, r.Scale, b2bkit.Up), r.Scale)
+}
+
 // roundLine fills a, which must be zero, with the rounding of the unit price to the increment, or else to the scale,
 // with the mode.
 func roundLine(b *batch, a *Adjustment, s *cstep, id string, scale int32, mode b2bkit.RoundingMode, inc, price decimal.Decimal) error {
@@ -827,3 +1012,248 @@ func roundLine(b *batch, a *Adjustment, s *cstep, id string, scale int32, mode b
 // total, the early-payment amount and the schedule. (Quote sizes its one chunk for a decimal per
 // step and one more, which most quotes stay within, and takes another when it does not.)
 func (e *Engine) decsPerQuote() int { return len(e.steps) + 4 }
+
+// A gradRate fixes a graduated rule at one band's rate while one part of a line is priced.
+type gradRate struct {
+	rule *crule
+	frac decimal.Decimal
+}
+
+// noteGraduated records that rule c of step s applied, when it is a graduated quantity rule, so
+// that the quote prices the line band by band.
+func (b *batch) noteGraduated(s *cstep, c *crule) {
+	if b.gradFrac == nil && s.kind == Quantity && c.Mode == Graduated {
+		b.gradUsed = append(b.gradUsed, c)
+	}
+}
+
+// gradOverride is the rate rule c of step s takes while one part of a graduated line is priced.
+func (b *batch) gradOverride(s *cstep, c *crule) (decimal.Decimal, bool) {
+	if b.gradFrac == nil || s.kind != Quantity || c.Mode != Graduated {
+		return decimal.Decimal{}, false
+	}
+	for _, g := range b.gradFrac {
+		if g.rule == c {
+			return g.frac, true
+		}
+	}
+	return decimal.Decimal{}, false
+}
+
+// priceBands prices a line that graduated breaks applied to the way the breaks say: the units of
+// each band at that band's rate. The quantity is cut at every band bound of every graduated rule
+// that applied; each part is priced through the whole policy with those rules fixed at the rates
+// of the bands it falls in (units below a rule's first band at no adjustment), so the later steps
+// and the rounding apply to each band's price. The total is the sum of the parts, rounded once at
+// the quote's scale and mode; the unit price is the total divided by the quantity, rounded alike.
+// A guardrail a part's price breaks is reported like one the line's breaks.
+func (e *Engine) priceBands(ctx context.Context, q *Quote, r *Request, lp ListPrice, ti *termsInfo, b *batch, scratch []*crule, mode b2bkit.RoundingMode) error {
+	qty := r.Quantity
+	cuts := []decimal.Decimal{decimal.Zero}
+	for _, c := range b.gradUsed {
+		for _, cb := range c.bands {
+			for _, x := range [2]decimal.Decimal{cb.from, cb.to} {
+				if x.Sign() > 0 && x.LessThan(qty) {
+					cuts = append(cuts, x)
+				}
+			}
+		}
+	}
+	slices.SortFunc(cuts, decimal.Decimal.Cmp)
+	cuts = slices.CompactFunc(cuts, decimal.Decimal.Equal)
+	cuts = append(cuts, qty)
+	used := slices.Clone(b.gradUsed)
+	q.Bands = make([]BandPrice, 0, len(cuts)-1)
+	sum := decimal.Zero
+	for i := 0; i+1 < len(cuts); i++ {
+		lo, hi := cuts[i], cuts[i+1]
+		rates := make([]gradRate, len(used))
+		for k, c := range used {
+			rates[k] = gradRate{rule: c, frac: decimal.Zero}
+			if cb := volumeBand(c.bands, lo); cb != nil {
+				rates[k].frac = cb.frac
+			}
+		}
+		sub := batch{now: b.now, validUntil: b.validUntil, left: 1, m: b.m, gradFrac: rates}
+		var part Quote
+		var buf [12]Adjustment
+		_, err := e.quote(ctx, &part, r, lp, ti, &sub, scratch[:0], buf[:0])
+		b.m = sub.m
+		if err != nil {
+			return err
+		}
+		amount := part.UnitPrice.Mul(hi.Sub(lo))
+		sum = sum.Add(amount)
+		q.Bands = append(q.Bands, BandPrice{From: lo, To: hi, UnitPrice: part.UnitPrice, Amount: amount})
+		for _, br := range part.Breaches {
+			q.NeedsApproval = true
+			if !slices.ContainsFunc(q.Breaches, func(x Breach) bool { return x.Kind == br.Kind && x.RuleID == br.RuleID }) {
+				q.Breaches = append(q.Breaches, br)
+			}
+		}
+	}
+	q.Total = padScale(&b.m, b2bkit.Round(sum, q.Scale, mode), q.Scale)
+	q.UnitPrice = padScale(&b.m, divRound(q.Total, qty, q.Scale, mode), q.Scale)
+	return nil
+}
+
+// divRound is a / b, both > 0, rounded to scale places with mode, exactly: the quotient is cut at
+// scale places and the remainder decides the last place.
+func divRound(a, b decimal.Decimal, scale int32, mode b2bkit.RoundingMode) decimal.Decimal {
+	quo, rem := a.QuoRem(b, scale)
+	if rem.IsZero() {
+		return quo
+	}
+	ulp := decimal.New(1, -scale)
+	half := rem.Add(rem).Cmp(b.Shift(-scale)) // the remainder against half of the last place
+	up := false
+	switch mode {
+	case b2bkit.Up:
+		up = true
+	case b2bkit.HalfUp:
+		up = half >= 0
+	case b2bkit.HalfEven:
+		up = half > 0 || (half == 0 && !quo.Shift(scale).Mod(decimal.NewFromInt(2)).IsZero())
+	}
+	if up {
+		return quo.Add(ulp)
+	}
+	return quo
+}
+
+// earlyAmount fills the amounts of the quote's early-payment offer from its schedule: what is still
+// owed after the discount days, that less the discount but not less than what makes the buyer's
+// outlay the total of the quote of the request with those installments due on the last discount
+// day, and the
+// yearly return against the buyer's own due dates. It drops the offer when nothing is owed after
+// the discount days or nothing would be saved.
+//
+// spare is the free rest of the buffer the quote's lines are in, whose slots are zero: the quote
+// on other terms builds its lines there and clears them after.
+func (e *Engine) earlyAmount(ctx context.Context, q *Quote, r *Request, lp ListPrice, ti *termsInfo, b *batch, scratch []*crule, spare []Adjustment, mode b2bkit.RoundingMode) error {
+	ep := q.EarlyPayment
+	et := ti.early
+	if et == nil || et.within != ep.Terms.WithinDays {
+		et = newEarlyTerms(r.Terms, ep.Terms.WithinDays)
+		ti.early = et
+	}
+	if !et.any {
+		q.EarlyPayment = nil
+		return nil
+	}
+	owed := b.sumDues(q.Schedule, et.replaced, true, q.Scale)
+	var amount decimal.Decimal
+	if mode == b2bkit.HalfUp {
+		amount = padScale(&b.m, mulRound(&b.m, owed, b.earlyKeep, q.Scale), q.Scale)
+	} else {
+		amount = b2bkit.Round(owed.Mul(b.earlyKeep), q.Scale, mode)
+	}
+	// The same request with what is owed due on the last discount day, priced in this batch (its
+	// general rules are this request's: the scope is the same).
+	ar := *r
+	ar.Terms.Payment = et.pay
+	var aq Quote
+	keep, gradUsed := b.earlyKeep, b.gradUsed
+	b.priceOnly = true
+	used, err := e.quote(ctx, &aq, &ar, lp, &et.ti, b, scratch[:0], spare[:0])
+	b.priceOnly, b.earlyKeep, b.gradUsed = false, keep, gradUsed[:0]
+	// Give the slots back zero (see grow): the ones used, or all of them when the lines outgrew
+	// the buffer or the quote failed half-way.
+	if len(used) > 0 && cap(spare) > 0 && &used[0] == &spare[:1][0] {
+		clear(spare[:len(used)])
+	} else {
+		clear(spare[:cap(spare)])
+	}
+	if err != nil {
+		return err
+	}
+	// What the buyer pays in all then is that quote's total: the rest of it, after what is paid
+	// as scheduled, is the least the offer may ask.
+	if onTime := subDec(&b.m, aq.Total, b.sumDues(q.Schedule, et.replaced, false, q.Scale)); lessThan(amount, onTime) {
+		amount = onTime
+	}
+	if !lessThan(amount, owed) {
+		q.EarlyPayment = nil
+		return nil
+	}
+	// s/(1-s) x 365/(T-D) = (owed - amount)/amount x 365 x shares/(shareDays - D x shares)
+	var den decimal.Decimal
+	if amount.Exponent()+et.k2.Exponent() >= -18 {
+		den = mulRound(&b.m, amount, et.k2, 18) // exact: it has at most 18 places
+	} else {
+		den = amount.Mul(et.k2)
+	}
+	ep.Amount, ep.Replaces = padScale(&b.m, amount, q.Scale), owed
+	ep.AnnualPercent = mulDivRound(&b.m, subDec(&b.m, owed, amount), et.k1, den, 4)
+	return nil
+}
+
+// earlyTerms is what an early-payment offer with the discount days within needs from the terms:
+// which installments it replaces (those due more than within days after delivery), the terms with
+// those due on the last discount day and their analysis, and the constant factors of the yearly
+// return. QuoteMany works it out once per terms.
+type earlyTerms struct {
+	within   int
+	any      bool
+	replaced []bool
+	pay      b2bkit.PaymentTerms
+	ti       termsInfo
+	// k1 is 36500 x the replaced shares, k2 their share-weighted days less within x the shares.
+	k1, k2 decimal.Decimal
+}
+
+func newEarlyTerms(t b2bkit.Terms, within int) *earlyTerms {
+	ins := t.Payment.Installments
+	et := &earlyTerms{within: within, replaced: make([]bool, len(ins))}
+	alt := append([]b2bkit.Installment(nil), ins...)
+	shares, shareDays := decimal.Zero, decimal.Zero
+	for i, in := range ins {
+		if in.Due != b2bkit.OnDelivery || in.Days <= within {
+			continue
+		}
+		et.replaced[i], et.any, alt[i].Days = true, true, within
+		shares = shares.Add(in.Share)
+		shareDays = shareDays.Add(in.Share.Mul(decimal.NewFromInt(int64(in.Days))))
+	}
+	et.pay = b2bkit.PaymentTerms{Installments: alt}
+	at := t
+	at.Payment = et.pay
+	et.ti = newTermsInfo(at)
+	et.k1 = shares.Mul(decimal.NewFromInt(36500))
+	et.k2 = shareDays.Sub(shares.Mul(decimal.NewFromInt(int64(within))))
+	return et
+}
+
+// sumDues is the sum of the amounts of the dues whose pick is want, at scale places: in integers
+// when the amounts have that scale and the sum fits, else in decimals.
+func (b *batch) sumDues(dues []b2bkit.Due, pick []bool, want bool, scale int32) decimal.Decimal {
+	var c int64
+	for i, d := range dues {
+		if pick[i] != want {
+			continue
+		}
+		f, ok := fixedOf(d.Amount)
+		if !ok || f.exp != -scale || f.c > 1<<60 || f.c < -(1<<60) || c > 1<<61 || c < -(1<<61) {
+			return sumDuesDecimal(dues, pick, want, scale)
+		}
+		c += f.c
+	}
+	return b.m.New(c, -scale)
+}
+
+func sumDuesDecimal(dues []b2bkit.Due, pick []bool, want bool, scale int32) decimal.Decimal {
+	sum := decimal.Zero
+	for i, d := range dues {
+		if pick[i] == want {
+			sum = sum.Add(d.Amount)
+		}
+	}
+	return sum.Round(scale)
+}
+
+// lastInstant is the last instant of the calendar day days after now, in now's location: a quote
+// made with ValidDays 0 stays valid to the end of the day it is made.
+func lastInstant(now time.Time, days int) time.Time {
+	y, m, d := b2bkit.AddDays(now, days).Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, now.Location()).Add(-time.Nanosecond)
+}

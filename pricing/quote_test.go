@@ -132,15 +132,18 @@ func TestPayment_EarlyPaymentAlternative(t *testing.T) {
 	// d/(1-d) * 365/(N-D) = 0.02/0.98 * 365/20 = 0.372448979...
 	requireDecEqual(t, dec("37.2449"), ep.AnnualPercent())
 
-	p := basePolicy(pricing.Step{Kind: pricing.Payment, Rules: []pricing.Rule{{ID: "p", AnnualPercent: dec("0"), EarlyPayment: &ep}}})
+	p := basePolicy(pricing.Step{Kind: pricing.Payment, Rules: []pricing.Rule{{ID: "p", AnnualPercent: dec("24"), EarlyPayment: &ep}}})
 	e := engineFor(t, p)
 	r := request("SKU-1", "10")
 	r.Terms.Payment = b2bkit.Net(30)
 	q := quote(t, e, r)
 	require.NotNil(t, q.EarlyPayment)
-	requireDecEqual(t, dec("980.00"), q.EarlyPayment.Amount)
+	// Net 30 at 24% a year: 101.97 a unit, 1019.70 less 2% is 999.31; paying on day 10 on
+	// schedule costs 100.66 a unit, 1006.60, and the offer cannot be cheaper than that.
+	requireDecEqual(t, dec("1019.70"), q.Total)
+	requireDecEqual(t, dec("1006.60"), q.EarlyPayment.Amount)
 	require.True(t, q.EarlyPayment.PayBy.Equal(r.Terms.DeliverBy.AddDate(0, 0, 10)))
-	require.Contains(t, q.Explain(), "Early payment 2/10 net 30: pay 980.00 CNY")
+	require.Contains(t, q.Explain(), "Early payment 2/10 net 30: pay 1006.60 CNY")
 
 	r.Terms.Payment = b2bkit.CashOnDelivery()
 	require.Nil(t, quote(t, e, r).EarlyPayment, "no credit, nothing to pay early")
@@ -242,9 +245,9 @@ func TestCombine_BestForBuyerAddCompound(t *testing.T) {
 	}
 }
 
-func TestRules_ValidityDatesBoundTheOrderDate(t *testing.T) {
+func TestRules_ValidityDatesBoundTheOrderDateWhereTheRuleSaysSo(t *testing.T) {
 	p := basePolicy(pricing.Step{Kind: pricing.Tier, Rules: []pricing.Rule{
-		{ID: "promo", Percent: dec("-10"), ValidFrom: orderDay.AddDate(0, 0, -1), ValidUntil: orderDay.AddDate(0, 0, 1)},
+		{ID: "promo", Percent: dec("-10"), ValidFrom: orderDay.AddDate(0, 0, -1), ValidUntil: orderDay.AddDate(0, 0, 1), ByOrderDate: true},
 	}})
 	e := engineFor(t, p)
 	r := request("SKU-1", "1")
@@ -260,7 +263,7 @@ func TestQuote_CarriesVersionValidityAndSchedule(t *testing.T) {
 	q := quote(t, e, r)
 	require.Equal(t, e.Version(), q.PolicyVersion)
 	require.True(t, q.QuotedAt.Equal(orderDay))
-	require.True(t, q.ValidUntil.Equal(orderDay.AddDate(0, 0, 7)))
+	require.True(t, q.ValidUntil.Equal(time.Date(2026, 3, 9, 23, 59, 59, 999_999_999, shanghai)))
 	require.Equal(t, "CNY", q.Currency)
 	require.Len(t, q.Schedule, 2)
 	require.True(t, q.Schedule[0].Date.Equal(orderDay))
@@ -409,15 +412,17 @@ func TestQuoteMany_AsksABatchSourceABlockAtATime(t *testing.T) {
 		require.Equal(t, want[i].Explain(), got[i].Explain(), i)
 	}
 
-	// A SKU the block lacks is asked for alone, and the error is the source's, naming the line.
+	// A SKU the block lacks is asked for alone, and the error is the source's, naming the line;
+	// the other lines are priced.
 	reqs[300].SKU = "NOPE"
 	src.blocks, src.singles = 0, 0
-	_, err = batched.QuoteMany(ctx, reqs)
+	got, err = batched.QuoteMany(ctx, reqs)
 	require.ErrorIs(t, err, b2bkit.ErrNotFound)
 	require.ErrorContains(t, err, "requests[300]")
 	require.ErrorContains(t, err, "NOPE")
-	require.Equal(t, 2, src.blocks)
+	require.Equal(t, 3, src.blocks)
 	require.Equal(t, 1, src.singles)
+	require.Equal(t, want[599].Explain(), got[599].Explain())
 
 	c, cancel := context.WithCancel(ctx)
 	cancel()

@@ -18,7 +18,11 @@ var (
 // misplaced base or rounding step, unknown step kinds or combinations, rules without an ID or with
 // duplicate IDs, two rules that could match the same request at equal specificity in a most_specific
 // step (a tie), bands that overlap, leave gaps or run backwards, negative rates, fields a step kind
-// does not read, absurd numbers. The error matches b2bkit.ErrInvalid and names each field by its JSON
+// does not read, absurd numbers; and policies that cannot do what they say: a guardrail followed by
+// a step that can lower the price (the later step could take the price below it), a quantity rule
+// whose last band is closed (a price cliff) or whose percents rise with the quantity without Rising,
+// and two rules alike (same scope, overlapping validity, same effect) in an add or compound step,
+// which would apply the same adjustment twice. The error matches b2bkit.ErrInvalid and names each field by its JSON
 // path ("steps[1].rules[0].bands[2].from").
 func (p Policy) Validate() error {
 	var errs []error
@@ -40,8 +44,14 @@ func (p Policy) Validate() error {
 		if p.Steps[0].Kind != Base {
 			add("steps[0].kind", "the first step must be base")
 		}
+		guardAt := -1
 		for i, s := range p.Steps {
 			f := fmt.Sprintf("steps[%d]", i)
+			if s.Kind == Guardrail && guardAt < 0 {
+				guardAt = i
+			} else if guardAt >= 0 && canLower(s) {
+				add(f, "a %s step after the guardrail in steps[%d] can take the price below it; put the guardrail after it", s.Kind, guardAt)
+			}
 			if s.Kind == Base && i > 0 {
 				add(f+".kind", "only the first step may be base")
 			}
@@ -87,6 +97,7 @@ func validateStep(f string, s Step) []error {
 	}
 	ids := make(map[string]int, len(s.Rules))
 	scopes := make(map[scopeKey][]int)
+	cumulative := s.Combine == Add || s.Combine == Compound
 	for j, r := range s.Rules {
 		rf := fmt.Sprintf("%s.rules[%d]", f, j)
 		if r.ID == "" {
@@ -99,12 +110,23 @@ func validateStep(f string, s Step) []error {
 		if !r.ValidFrom.IsZero() && !r.ValidUntil.IsZero() && !r.ValidUntil.After(r.ValidFrom) {
 			add(rf+".valid_until", "must be after valid_from")
 		}
+		if r.ByOrderDate && r.ValidFrom.IsZero() && r.ValidUntil.IsZero() {
+			add(rf+".by_order_date", "the rule has no validity dates to match against the order date")
+		}
 		errs = append(errs, validateRule(rf, s.Kind, r)...)
 		if s.Combine == MostSpecific {
 			key := scopeKey{r.Buyer, r.Tier, r.Grade, r.SKU}
 			for _, k := range scopes[key] {
 				if overlaps(s.Rules[k], r) {
 					add(rf, "ties with rules[%d] (%q): same scope, overlapping validity; most_specific cannot choose", k, s.Rules[k].ID)
+				}
+			}
+			scopes[key] = append(scopes[key], j)
+		} else if cumulative {
+			key := scopeKey{r.Buyer, r.Tier, r.Grade, r.SKU}
+			for _, k := range scopes[key] {
+				if overlaps(s.Rules[k], r) && sameEffect(s.Rules[k], r) {
+					add(rf, "duplicates rules[%d] (%q): %s would apply it twice", k, s.Rules[k].ID, s.Combine)
 				}
 			}
 			scopes[key] = append(scopes[key], j)
@@ -157,7 +179,7 @@ func validateRule(rf string, kind StepKind, r Rule) []error {
 	// Fields a kind does not read must be zero, so a misplaced setting is not silently ignored.
 	used := map[StepKind][]string{
 		Base:      {"price"},
-		Quantity:  {"mode", "bands"},
+		Quantity:  {"mode", "bands", "rising"},
 		Payment:   {"annual_percent", "early_payment"},
 		LeadTime:  {"bands"},
 		Tier:      {"percent", "amount"},
@@ -168,7 +190,7 @@ func validateRule(rf string, kind StepKind, r Rule) []error {
 		name  string
 		isSet bool
 	}{{"price", !r.Price.IsZero()}, {"percent", !r.Percent.IsZero()}, {"amount", !r.Amount.IsZero()},
-		{"mode", r.Mode != Volume}, {"bands", len(r.Bands) > 0}, {"annual_percent", !r.AnnualPercent.IsZero()},
+		{"mode", r.Mode != Volume}, {"bands", len(r.Bands) > 0}, {"rising", r.Rising}, {"annual_percent", !r.AnnualPercent.IsZero()},
 		{"early_payment", r.EarlyPayment != nil}, {"floor_margin_percent", !r.FloorMarginPercent.IsZero()},
 		{"max_discount_percent", !r.MaxDiscountPercent.IsZero()}, {"on_breach", r.OnBreach != Clamp},
 		{"scale", r.Scale != 0}, {"rounding_mode", r.RoundingMode != b2bkit.HalfUp}, {"increment", !r.Increment.IsZero()}}
@@ -187,6 +209,9 @@ func validateRule(rf string, kind StepKind, r Rule) []error {
 			add("mode", "unknown break mode %d", int(r.Mode))
 		}
 		errs = append(errs, validateBands(rf+".bands", r.Bands, kind == LeadTime)...)
+		if kind == Quantity {
+			errs = append(errs, validateBreaks(rf+".bands", r.Bands, r.Rising)...)
+		}
 	case Payment:
 		if r.AnnualPercent.Sign() < 0 {
 			add("annual_percent", "must be >= 0")
@@ -298,4 +323,83 @@ func validateBands(f string, bands []Band, wholeDays bool) []error {
 		}
 	}
 	return errs
+}
+
+// validateBreaks checks what a quantity rule's bands promise: the last band open, so that no
+// quantity falls off the breaks and back to the full price, and, unless rising is declared, no
+// band's percent above the one before it (nor the first band's above the 0 of the units below it),
+// so that more quantity never costs more per unit.
+func validateBreaks(f string, bands []Band, rising bool) []error {
+	var errs []error
+	if len(bands) == 0 || len(bands) > MaxBands {
+		return nil // reported by validateBands
+	}
+	last := bands[len(bands)-1]
+	if !last.To.IsZero() {
+		errs = append(errs, b2bkit.Invalid(fmt.Sprintf("%s[%d].to", f, len(bands)-1),
+			"the last quantity band must be open: from %s on the break would end and the price jump back", last.To))
+	}
+	if rising {
+		return errs
+	}
+	if bands[0].From.Sign() > 0 && bands[0].Percent.Sign() > 0 {
+		errs = append(errs, b2bkit.Invalid(f+"[0].percent",
+			"%s is above the 0 below the first band: more quantity would cost more per unit (declare rising if meant)", bands[0].Percent))
+	}
+	for i := 1; i < len(bands); i++ {
+		if bands[i].Percent.GreaterThan(bands[i-1].Percent) {
+			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("%s[%d].percent", f, i),
+				"%s is above bands[%d]'s %s: more quantity would cost more per unit (declare rising if meant)",
+				bands[i].Percent, i-1, bands[i-1].Percent))
+		}
+	}
+	return errs
+}
+
+// canLower reports whether a step can take the unit price down: a discount band or tier privilege,
+// or a payment rate, which gives a discount for paying earlier than the reference terms.
+func canLower(s Step) bool {
+	for _, r := range s.Rules {
+		switch s.Kind {
+		case Quantity, LeadTime:
+			for _, b := range r.Bands {
+				if b.Percent.Sign() < 0 {
+					return true
+				}
+			}
+		case Tier:
+			if r.Percent.Sign() < 0 || r.Amount.Sign() < 0 {
+				return true
+			}
+		case Payment:
+			if r.AnnualPercent.Sign() > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sameEffect reports whether two rules of a step do the same to a price: every field but the ID,
+// the scope and the validity is equal.
+func sameEffect(a, b Rule) bool {
+	eq := func(x, y decimal.Decimal) bool { return x.Equal(y) }
+	if !eq(a.Price, b.Price) || !eq(a.Percent, b.Percent) || !eq(a.Amount, b.Amount) || a.Mode != b.Mode ||
+		a.Rising != b.Rising || !eq(a.AnnualPercent, b.AnnualPercent) || !eq(a.FloorMarginPercent, b.FloorMarginPercent) ||
+		!eq(a.MaxDiscountPercent, b.MaxDiscountPercent) || a.OnBreach != b.OnBreach || a.Scale != b.Scale ||
+		a.RoundingMode != b.RoundingMode || !eq(a.Increment, b.Increment) || len(a.Bands) != len(b.Bands) ||
+		(a.EarlyPayment == nil) != (b.EarlyPayment == nil) {
+		return false
+	}
+	for i := range a.Bands {
+		x, y := a.Bands[i], b.Bands[i]
+		if !eq(x.From, y.From) || !eq(x.To, y.To) || !eq(x.Percent, y.Percent) {
+			return false
+		}
+	}
+	if x, y := a.EarlyPayment, b.EarlyPayment; x != nil &&
+		(!eq(x.DiscountPercent, y.DiscountPercent) || x.WithinDays != y.WithinDays || x.NetDays != y.NetDays) {
+		return false
+	}
+	return true
 }

@@ -1,0 +1,241 @@
+package pricing
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/b2bkit/b2bkit"
+)
+
+// decodeStrict reads a pricing document into v: what b2bkit.DecodeJSONStrict checks (size, unknown
+// fields, trailing data), and before it what encoding/json lets through (see checkDocument).
+func decodeStrict(data []byte, v any) error {
+	if len(data) > b2bkit.MaxJSONBytes {
+		return b2bkit.DecodeJSONStrict(data, v) // which refuses it unread
+	}
+	if err := checkDocument(data); err != nil {
+		return err
+	}
+	return b2bkit.DecodeJSONStrict(data, v)
+}
+
+// checkDocument rejects what encoding/json would accept in a pricing document: a key that is not
+// written exactly as the field's name (encoding/json matches keys case-insensitively, with Unicode
+// folding: every name here is lower-case snake_case, so any other key is unknown), a key given twice
+// in one object (encoding/json keeps the last), null for an object (a band, a rule, a request,
+// read as its zero value: an open band from 0) or an element of a list, and a decimal written with
+// an exponent. Each error names the field by its path ("steps[3].rules[0].bands[2].percent").
+// A document that is not JSON is left to the decoder, which reports it.
+func checkDocument(data []byte) error {
+	s := docScan{data: data}
+	s.space()
+	if s.literal("null") {
+		return b2bkit.Invalid("", "null: must be an object")
+	}
+	s.i = 0
+	return s.value("", false, 0)
+}
+
+// maxDepth bounds the nesting checkDocument walks; deeper documents are left to the decoder, which
+// refuses them.
+const maxDepth = 1000
+
+type docScan struct {
+	data []byte
+	i    int
+	// bad is set at the first thing that is not JSON: the scan stops and leaves it to the decoder.
+	bad bool
+}
+
+// stop marks the document malformed and returns nil: the decoder will say what is wrong.
+func (s *docScan) stop() error {
+	s.bad = true
+	return nil
+}
+
+func (s *docScan) space() {
+	for s.i < len(s.data) {
+		switch s.data[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+func (s *docScan) literal(word string) bool {
+	if bytes.HasPrefix(s.data[s.i:], []byte(word)) {
+		s.i += len(word)
+		return true
+	}
+	return false
+}
+
+// value checks the value at the scan position, whose path is path; decimal says the value is a
+// decimal field's. It returns nil, leaving the rest to the decoder, on malformed JSON.
+func (s *docScan) value(path string, decimal bool, depth int) error {
+	s.space()
+	if s.bad || s.i >= len(s.data) || depth > maxDepth {
+		return s.stop()
+	}
+	start := s.i
+	switch c := s.data[s.i]; {
+	case c == '{':
+		return s.object(path, depth)
+	case c == '[':
+		return s.array(path, depth)
+	case c == '"':
+		raw, ok := s.str()
+		if ok && decimal {
+			var text string
+			if json.Unmarshal(raw, &text) == nil {
+				if _, err := b2bkit.ParseDecimal(text); err != nil {
+					return b2bkit.InField(path, err)
+				}
+			}
+		}
+		return nil
+	default:
+		for s.i < len(s.data) && bytes.IndexByte([]byte(",]} \t\n\r"), s.data[s.i]) < 0 {
+			s.i++
+		}
+		if s.i == start {
+			return s.stop()
+		}
+		if decimal && s.data[start] != 'n' && s.data[start] != 't' && s.data[start] != 'f' {
+			if _, err := b2bkit.ParseDecimal(string(s.data[start:s.i])); err != nil {
+				return b2bkit.InField(path, err)
+			}
+		}
+		return nil
+	}
+}
+
+// str reads a string token and returns it with its quotes.
+func (s *docScan) str() ([]byte, bool) {
+	start := s.i
+	s.i++
+	for s.i < len(s.data) {
+		switch s.data[s.i] {
+		case '\\':
+			s.i += 2
+		case '"':
+			s.i++
+			return s.data[start:s.i], true
+		default:
+			s.i++
+		}
+	}
+	return nil, false
+}
+
+func (s *docScan) object(path string, depth int) error {
+	s.i++ // {
+	var keys []string
+	for {
+		s.space()
+		if s.bad || s.i >= len(s.data) {
+			return s.stop()
+		}
+		if s.data[s.i] == '}' {
+			s.i++
+			return nil
+		}
+		if s.data[s.i] == ',' {
+			s.i++
+			continue
+		}
+		if s.data[s.i] != '"' {
+			return s.stop()
+		}
+		raw, ok := s.str()
+		if !ok {
+			return s.stop()
+		}
+		key := string(raw[1 : len(raw)-1])
+		if bytes.IndexByte(raw, '\\') >= 0 {
+			if json.Unmarshal(raw, &key) != nil {
+				return s.stop()
+			}
+		}
+		field := joinKey(path, key)
+		if !snakeCase(key) {
+			return b2bkit.Invalid(field, "unknown field: names are lower-case snake_case, matched exactly")
+		}
+		for _, k := range keys {
+			if k == key {
+				return b2bkit.Invalid(field, "duplicate key")
+			}
+		}
+		keys = append(keys, key)
+		s.space()
+		if s.i >= len(s.data) || s.data[s.i] != ':' {
+			return s.stop()
+		}
+		s.i++
+		if err := s.value(field, decimalKey(key), depth+1); err != nil {
+			return err
+		}
+	}
+}
+
+func (s *docScan) array(path string, depth int) error {
+	s.i++ // [
+	for n := 0; ; n++ {
+		s.space()
+		if s.bad || s.i >= len(s.data) {
+			return s.stop()
+		}
+		if s.data[s.i] == ']' {
+			s.i++
+			return nil
+		}
+		if s.data[s.i] == ',' {
+			s.i++
+			s.space()
+		}
+		elem := fmt.Sprintf("%s[%d]", path, n)
+		if s.literal("null") {
+			return b2bkit.Invalid(elem, "null is not a value of this list")
+		}
+		if err := s.value(elem, false, depth+1); err != nil {
+			return err
+		}
+	}
+}
+
+func joinKey(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// snakeCase reports whether key is lower-case ASCII letters, digits and underscores.
+func snakeCase(key string) bool {
+	if key == "" {
+		return false
+	}
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+// decimalKey reports whether key is a name under which pricing documents (and the terms in them)
+// carry a decimal.
+func decimalKey(key string) bool {
+	switch key {
+	case "price", "percent", "amount", "annual_percent", "floor_margin_percent", "max_discount_percent",
+		"increment", "from", "to", "discount_percent", "quantity", "cost", "share", "list_price",
+		"base_unit_price", "unit_price", "total", "before", "after", "limit", "credit_days",
+		"reference_credit_days", "replaces":
+		return true
+	}
+	return false
+}
