@@ -63,14 +63,18 @@ func (m *MemoryRegistry) Put(ctx context.Context, r Receivable) (Receivable, err
 	}
 	r.Version++
 	stored := r
-	stored.regOwnSlices()
+	stored.History = slices.Clone(r.History) // a stored slice is never written, so readers copy it
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	old, ok := m.records[r.Fingerprint]
-	if !ok || !old.Invoice.Equal(r.Invoice) { // else the fingerprint was checked when old was stored
+	if ok && old.Invoice.Equal(r.Invoice) {
+		// The fingerprint was checked when old was stored, and its orders can be shared.
+		stored.Invoice.Orders = old.Invoice.Orders
+	} else {
 		if err := r.regCheckFingerprint(); err != nil {
 			return Receivable{}, fmt.Errorf("risk: %w", b2bkit.InField("receivable", err))
 		}
+		stored.Invoice.Orders = slices.Clone(r.Invoice.Orders)
 	}
 	switch {
 	case !ok && r.Version != 1:
