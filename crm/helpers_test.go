@@ -81,41 +81,6 @@ func requireInvalidField(t testing.TB, err error, field string) {
 	require.Contains(t, err.Error(), "crm: ")
 }
 
-// A gateStore holds the Apply calls of n CRM calls until all n have arrived, so each of them has
-// read the same state before any writes: the interleaving of a write skew, made deterministic.
-type gateStore struct {
-	crm.Store
-	mu   sync.Mutex
-	left int
-	open chan struct{}
-}
-
-// arm makes the next n Apply calls wait for each other.
-func (g *gateStore) arm(n int) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.left, g.open = n, make(chan struct{})
-}
-
-func (g *gateStore) Apply(ctx context.Context, b crm.Batch) error {
-	g.mu.Lock()
-	open, wait := g.open, g.left > 0
-	if wait {
-		g.left--
-		if g.left == 0 {
-			close(open)
-		}
-	}
-	g.mu.Unlock()
-	if wait {
-		select {
-		case <-open:
-		case <-time.After(5 * time.Second): // the other call failed before writing
-		}
-	}
-	return g.Store.Apply(ctx, b)
-}
-
 // race runs the calls at once and returns their errors in order.
 func race(calls ...func() error) []error {
 	errs := make([]error, len(calls))

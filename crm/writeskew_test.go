@@ -7,13 +7,14 @@ import (
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/crm"
+	"github.com/b2bkit/b2bkit/crm/crmtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func newGatedCRM(t *testing.T) (*crm.CRM, *gateStore) {
+func newGatedCRM(t *testing.T) (*crm.CRM, *crmtest.Gate) {
 	t.Helper()
-	g := &gateStore{Store: crm.NewMemoryStore()}
+	g := &crmtest.Gate{Store: crm.NewMemoryStore()}
 	return crm.New(g, &crm.Options{Now: func() time.Time { return now }}), g
 }
 
@@ -36,7 +37,7 @@ func TestR3_ConcurrentStartJobsOfOnePersonAtOneCompanyCannotOverlap(t *testing.T
 	c, g := newGatedCRM(t)
 	addCompany(t, c, "A", crm.Covered)
 	addPerson(t, c, "li", "李娜", "")
-	g.arm(2)
+	g.Arm(2)
 	errs := race(
 		func() error {
 			_, err := c.StartJob(ctx, "li", "A", "owner", []crm.Role{crm.DecisionMaker}, day(2024, 1, 1), time.Time{})
@@ -68,7 +69,7 @@ func TestR3_ConcurrentDeparturesOfBothDecisionMakersReportTheRoleUncovered(t *te
 		return c.ChangeJob(ctx, p, to, "manager", []crm.Role{crm.DecisionMaker}, at)
 	}
 	var jcs [2]crm.JobChange
-	g.arm(2)
+	g.Arm(2)
 	errs := race(
 		func() (err error) { jcs[0], err = move("li", "B"); return err },
 		func() (err error) { jcs[1], err = move("zhao", "C"); return err })
@@ -91,7 +92,7 @@ func TestR3_EndJobRacingAJobChangeCannotHideTheGap(t *testing.T) {
 	hist, err := c.History(ctx, "li")
 	require.NoError(t, err)
 	at := day(2025, 6, 1)
-	g.arm(2)
+	g.Arm(2)
 	errs := race(
 		func() error { _, err := c.EndJob(ctx, hist[0].ID, "li", at); return err },
 		func() error {
@@ -157,7 +158,7 @@ func TestR5_AnAccountAddedWhileItsPersonLeavesDoesNotStayOpen(t *testing.T) {
 	c, g := newGatedCRM(t)
 	restaurant(t, c)
 	at := day(2026, 2, 15)
-	g.arm(2)
+	g.Arm(2)
 	errs := race(
 		func() error {
 			_, err := c.AddAccount(ctx, crm.Account{ID: "owner", Company: "A", Person: "li", Kind: crm.Owner})

@@ -105,24 +105,26 @@ func oneContactRace(t tb, s crm.Store) {
 	assert.Equal(t, b2bkit.PersonID(fmt.Sprintf("p%d", won)), p.ID)
 }
 
-// A gate holds the Apply calls of n CRM calls until all n have arrived, so each has read the same
-// state before any writes: the interleaving of a write skew, made deterministic.
-type gate struct {
+// A Gate is a crm.Store that holds the Apply calls of n CRM calls until all n have arrived, so each
+// has read the same state before any writes: the interleaving of a write skew, made deterministic.
+// Tests of invariants that span records use it to race CRM calls on purpose.
+type Gate struct {
 	crm.Store
 	mu   sync.Mutex
 	left int
 	open chan struct{}
 }
 
-// arm makes the next n Apply calls wait for each other.
-func (g *gate) arm(n int) {
+// Arm makes the next n Apply calls wait for each other (at most 5 s, in case one fails before it
+// writes).
+func (g *Gate) Arm(n int) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.left, g.open = n, make(chan struct{})
 }
 
 // Apply implements crm.Store.
-func (g *gate) Apply(ctx context.Context, b crm.Batch) error {
+func (g *Gate) Apply(ctx context.Context, b crm.Batch) error {
 	g.mu.Lock()
 	open, wait := g.open, g.left > 0
 	if wait {
@@ -142,8 +144,8 @@ func (g *gate) Apply(ctx context.Context, b crm.Batch) error {
 }
 
 // gated returns a CRM over s whose writes can be made to wait for each other.
-func gated(t tb, s crm.Store) (*crm.CRM, *gate) {
-	g := &gate{Store: s}
+func gated(t tb, s crm.Store) (*crm.CRM, *Gate) {
+	g := &Gate{Store: s}
 	c := crm.New(g, &crm.Options{Now: func() time.Time { return t0 }})
 	for _, id := range []b2bkit.CompanyID{"A", "B", "C"} {
 		_, err := c.AddCompany(ctx, crm.Company{ID: id, Name: "Company " + string(id), Stage: crm.Repurchasing})
@@ -166,7 +168,7 @@ func startJob(t tb, c *crm.CRM, p b2bkit.PersonID, co b2bkit.CompanyID, start ti
 // skewStartJob: two overlapping spells of one person at one company started at once: one wins.
 func skewStartJob(t tb, s crm.Store) {
 	c, g := gated(t, s)
-	g.arm(2)
+	g.Arm(2)
 	errs := race(
 		func() error { _, err := c.StartJob(ctx, "li", "A", "owner", nil, day(1), time.Time{}); return err },
 		func() error { _, err := c.StartJob(ctx, "li", "A", "buyer", nil, day(2), time.Time{}); return err })
@@ -198,7 +200,7 @@ func skewDepartures(t tb, s crm.Store) {
 		jcs[i], err = c.ChangeJob(ctx, moves[i].p, moves[i].to, "manager", []crm.Role{crm.DecisionMaker}, day(30))
 		return err
 	}
-	g.arm(2)
+	g.Arm(2)
 	won := requireOneWins(t, race(func() error { return move(0) }, func() error { return move(1) }))
 	assert.Empty(t, jcs[won].Uncovered, "the first to leave leaves the other decision maker")
 	require.NoError(t, move(1-won))
@@ -214,7 +216,7 @@ func skewEndAndChange(t tb, s crm.Store) {
 	require.NoError(t, err)
 	require.Len(t, sp, 1)
 	var jc crm.JobChange
-	g.arm(2)
+	g.Arm(2)
 	errs := race(
 		func() error { _, err := c.EndJob(ctx, sp[0].ID, "li", day(30)); return err },
 		func() (err error) {
