@@ -45,7 +45,7 @@ func BenchmarkChangeJob500k(b *testing.B) {
 				if _, err := c.AddPerson(ctx, crm.Person{ID: id, Name: "Person"}); err != nil {
 					b.Fatal(err)
 				}
-				if _, err := c.StartJob(ctx, id, cos[i%companies].ID, "buyer", []crm.Role{crm.User}, day(2010, 1, 1), time.Time{}); err != nil {
+				if _, err := c.StartJob(ctx, crm.Job{Person: id, Company: cos[i%companies].ID, Title: "buyer", Roles: []crm.Role{crm.User}, Start: day(2010, 1, 1)}); err != nil {
 					b.Fatal(err)
 				}
 				at[i] = day(2026, 1, 1)

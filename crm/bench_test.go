@@ -26,7 +26,7 @@ func BenchmarkCommittee50Spells(b *testing.B) {
 			end = start.AddDate(0, 0, 1+rng.IntN(900))
 		}
 		roles := []crm.Role{crm.Role(i % 4)}
-		if _, err := c.StartJob(ctx, id, "A", "staff", roles, start, end); err != nil {
+		if _, err := c.StartJob(ctx, crm.Job{Person: id, Company: "A", Title: "staff", Roles: roles, Start: start, End: end}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -308,11 +308,25 @@ func (c *CRM) FindByContact(ctx context.Context, kind ContactKind, raw string) (
 
 // Employment spells.
 
-// StartJob records that a person started working at a company: a new spell with the title and roles,
-// from start, open (or ending at end, when set, for history entered after the fact). The person and
-// company must exist; the spell must not overlap another of hers at that company. Errors name the field;
-// a call racing another on the person or the company returns an error matching b2bkit.ErrConflict.
-func (c *CRM) StartJob(ctx context.Context, person b2bkit.PersonID, company b2bkit.CompanyID, title string, roles []Role, start, end time.Time) (Spell, error) {
+// A Job is a job a person starts at a company, as StartJob records it: named fields, so a start and
+// an end cannot be swapped by position.
+type Job struct {
+	Person  b2bkit.PersonID
+	Company b2bkit.CompanyID
+	// Title is her title there ("head chef"); Roles the buying roles she holds (R1).
+	Title string
+	Roles []Role
+	// Start is when she started. End, when set, is when she left, for history entered after the
+	// fact; zero means she is still there.
+	Start, End time.Time
+}
+
+// StartJob records that a person started a job at a company: a new spell with the job's title and
+// roles, from its start, open (or ending at its end, when set). The person and company must exist;
+// the spell must not overlap another of hers at that company. Errors name the field; a call racing
+// another on the person or the company returns an error matching b2bkit.ErrConflict.
+func (c *CRM) StartJob(ctx context.Context, j Job) (Spell, error) {
+	person, company, title, roles, start, end := j.Person, j.Company, j.Title, j.Roles, j.Start, j.End
 	p, err := c.Person(ctx, person)
 	if err != nil {
 		return Spell{}, err

@@ -24,9 +24,9 @@ func exampleCRM() *crm.CRM {
 	must(c.AddPerson(ctx, crm.Person{ID: "li-na", Name: "李娜", Contacts: []crm.ContactPoint{{Kind: crm.Mobile, Value: "138 1234 5678"}}}))
 	must(c.AddPerson(ctx, crm.Person{ID: "chen", Name: "陈师傅"}))
 	must(c.AddPerson(ctx, crm.Person{ID: "wang", Name: "王会计"}))
-	must(c.StartJob(ctx, "li-na", "golden-wok", "owner", []crm.Role{crm.DecisionMaker}, start, time.Time{}))
-	must(c.StartJob(ctx, "chen", "golden-wok", "head chef", []crm.Role{crm.User, crm.Influencer}, start, time.Time{}))
-	must(c.StartJob(ctx, "wang", "golden-wok", "accountant", []crm.Role{crm.Payer}, start, time.Time{}))
+	must(c.StartJob(ctx, crm.Job{Person: "li-na", Company: "golden-wok", Title: "owner", Roles: []crm.Role{crm.DecisionMaker}, Start: start}))
+	must(c.StartJob(ctx, crm.Job{Person: "chen", Company: "golden-wok", Title: "head chef", Roles: []crm.Role{crm.User, crm.Influencer}, Start: start}))
+	must(c.StartJob(ctx, crm.Job{Person: "wang", Company: "golden-wok", Title: "accountant", Roles: []crm.Role{crm.Payer}, Start: start}))
 	return c
 }
 

@@ -56,7 +56,7 @@ func addPerson(t testing.TB, c *crm.CRM, id b2bkit.PersonID, name, mobile string
 
 func startJob(t testing.TB, c *crm.CRM, p b2bkit.PersonID, co b2bkit.CompanyID, title string, start time.Time, roles ...crm.Role) crm.Spell {
 	t.Helper()
-	s, err := c.StartJob(ctx, p, co, title, roles, start, time.Time{})
+	s, err := c.StartJob(ctx, crm.Job{Person: p, Company: co, Title: title, Roles: roles, Start: start})
 	require.NoError(t, err)
 	return s
 }

@@ -208,7 +208,7 @@ func TestR3_MergeJoinsTwoRecordsOfOnePerson(t *testing.T) {
 		{Kind: crm.Email, Value: "lina@b.cn"}, {Kind: crm.Mobile, Value: "13987654321", Until: day(2025, 1, 1), Since: day(2020, 1, 1)}}})
 	require.NoError(t, err)
 	startJob(t, c, "li", "A", "owner", day(2020, 1, 1), crm.DecisionMaker)
-	_, err = c.StartJob(ctx, "li-2", "B", "buyer", []crm.Role{crm.User}, day(2015, 1, 1), day(2019, 12, 1))
+	_, err = c.StartJob(ctx, crm.Job{Person: "li-2", Company: "B", Title: "buyer", Roles: []crm.Role{crm.User}, Start: day(2015, 1, 1), End: day(2019, 12, 1)})
 	require.NoError(t, err)
 
 	p, err := c.Merge(ctx, "li", "li-2")

@@ -40,11 +40,11 @@ func TestR3_ConcurrentStartJobsOfOnePersonAtOneCompanyCannotOverlap(t *testing.T
 	g.Arm(2)
 	errs := race(
 		func() error {
-			_, err := c.StartJob(ctx, "li", "A", "owner", []crm.Role{crm.DecisionMaker}, day(2024, 1, 1), time.Time{})
+			_, err := c.StartJob(ctx, crm.Job{Person: "li", Company: "A", Title: "owner", Roles: []crm.Role{crm.DecisionMaker}, Start: day(2024, 1, 1)})
 			return err
 		},
 		func() error {
-			_, err := c.StartJob(ctx, "li", "A", "buyer", []crm.Role{crm.User}, day(2024, 2, 1), time.Time{})
+			_, err := c.StartJob(ctx, crm.Job{Person: "li", Company: "A", Title: "buyer", Roles: []crm.Role{crm.User}, Start: day(2024, 2, 1)})
 			return err
 		})
 	oneWins(t, errs)

@@ -415,9 +415,9 @@ func TestR21_FeaturesKeyPersonLostFromCRM(t *testing.T) {
 		require.NoError(t, err)
 	}
 	start := featDay(2024, time.January, 1)
-	_, err = c.StartJob(ctx, "li-na", featBuyer, "owner", []crm.Role{crm.DecisionMaker}, start, time.Time{})
+	_, err = c.StartJob(ctx, crm.Job{Person: "li-na", Company: featBuyer, Title: "owner", Roles: []crm.Role{crm.DecisionMaker}, Start: start})
 	require.NoError(t, err)
-	_, err = c.StartJob(ctx, "chen", featBuyer, "porter", nil, start, time.Time{})
+	_, err = c.StartJob(ctx, crm.Job{Person: "chen", Company: featBuyer, Title: "porter", Start: start})
 	require.NoError(t, err)
 
 	h := risk.History{People: c}

@@ -160,7 +160,7 @@ func gated(t tb, s crm.Store) (*crm.CRM, *Gate) {
 
 func startJob(t tb, c *crm.CRM, p b2bkit.PersonID, co b2bkit.CompanyID, start time.Time, roles ...crm.Role) crm.Spell {
 	t.Helper()
-	s, err := c.StartJob(ctx, p, co, "staff", roles, start, time.Time{})
+	s, err := c.StartJob(ctx, crm.Job{Person: p, Company: co, Title: "staff", Roles: roles, Start: start})
 	require.NoError(t, err)
 	return s
 }
@@ -170,8 +170,14 @@ func skewStartJob(t tb, s crm.Store) {
 	c, g := gated(t, s)
 	g.Arm(2)
 	errs := race(
-		func() error { _, err := c.StartJob(ctx, "li", "A", "owner", nil, day(1), time.Time{}); return err },
-		func() error { _, err := c.StartJob(ctx, "li", "A", "buyer", nil, day(2), time.Time{}); return err })
+		func() error {
+			_, err := c.StartJob(ctx, crm.Job{Person: "li", Company: "A", Title: "owner", Start: day(1)})
+			return err
+		},
+		func() error {
+			_, err := c.StartJob(ctx, crm.Job{Person: "li", Company: "A", Title: "buyer", Start: day(2)})
+			return err
+		})
 	requireOneWins(t, errs)
 	sp, err := c.History(ctx, "li")
 	require.NoError(t, err)

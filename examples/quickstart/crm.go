@@ -35,7 +35,7 @@ func showCRM(w io.Writer) error {
 		if _, err := c.AddPerson(ctx, p.person); err != nil {
 			return err
 		}
-		if _, err := c.StartJob(ctx, p.person.ID, "golden-wok-restaurant", p.title, p.roles, day(2024, 1, 1), time.Time{}); err != nil {
+		if _, err := c.StartJob(ctx, crm.Job{Person: p.person.ID, Company: "golden-wok-restaurant", Title: p.title, Roles: p.roles, Start: day(2024, 1, 1)}); err != nil {
 			return err
 		}
 	}

@@ -63,7 +63,7 @@ func keyPersons(ctx context.Context) (*crm.CRM, error) {
 	if _, err := c.AddPerson(ctx, crm.Person{ID: "li-na", Name: "李娜"}); err != nil {
 		return nil, err
 	}
-	if _, err := c.StartJob(ctx, "li-na", creditBuyer, "owner", []crm.Role{crm.DecisionMaker}, day(2024, 1, 1), time.Time{}); err != nil {
+	if _, err := c.StartJob(ctx, crm.Job{Person: "li-na", Company: creditBuyer, Title: "owner", Roles: []crm.Role{crm.DecisionMaker}, Start: day(2024, 1, 1)}); err != nil {
 		return nil, err
 	}
 	_, err := c.ChangeJob(ctx, "li-na", "jade-garden-hotel", "general manager", []crm.Role{crm.DecisionMaker}, day(2026, 2, 15))
