@@ -43,10 +43,12 @@ type Health struct {
 	SubsidisedValueShare decimal.Decimal `json:"subsidised_value_share"`
 	Subsidy              decimal.Decimal `json:"subsidy"`
 
-	// The buyers first matched in the window, by how they came: with a subsidy or organically.
+	// The buyers whose first order was in the window, by how they came: with a subsidy or
+	// organically (see Cohort for what counts as coming back).
 	SubsidisedBuyers Cohort `json:"subsidised_buyers"`
 	OrganicBuyers    Cohort `json:"organic_buyers"`
-	// NeverReturned are the buyers first matched with a subsidy who have not ordered again, sorted.
+	// NeverReturned are the buyers whose first order was subsidised and who have not come back,
+	// sorted.
 	NeverReturned []b2bkit.CompanyID `json:"never_returned"`
 
 	// Platform and SelfOperated split the matches by seller of record.
@@ -54,8 +56,11 @@ type Health struct {
 	SelfOperated ModeShare `json:"self_operated"`
 }
 
-// A Cohort is a group of buyers first matched in the window and how many came back: ordered again
-// (a match accepted or fulfilled) on a later day, up to now.
+// A Cohort is a group of buyers whose first order (their earliest match accepted or fulfilled; a
+// proposal or a cancelled match is not a start) was in the window, and how many came back: placed,
+// on a later day up to now, an order the platform did not subsidise and that was fulfilled. An order
+// bought with another subsidy, or not yet delivered, is not a return. A buyer with no order is in
+// no cohort.
 type Cohort struct {
 	Buyers   int `json:"buyers"`
 	Returned int `json:"returned"`
@@ -72,13 +77,13 @@ type ModeShare struct {
 }
 
 type buyerStart struct {
-	first      int // day of the first match
+	first      int // day of the first order
 	subsidised bool
 	inWindow   bool
 	returned   bool
 }
 
-// Health reports on the matches made in the window ending now; a buyer's first match is looked for
+// Health reports on the matches made in the window ending now; a buyer's first order is looked for
 // in the whole log, so only buyers new in the window form the cohorts.
 func (b *Book) Health(ctx context.Context, window time.Duration) (Health, error) {
 	from, to, err := b.window("window", window)
@@ -92,12 +97,13 @@ func (b *Book) Health(ctx context.Context, window time.Duration) (Health, error)
 	loc := b.loc(h.To)
 	err = b.scan(ctx, Filter{To: to}, func(m *Match) error {
 		day := b2bkit.CalendarDay(m.At.In(loc))
-		s, seen := buyers[m.Buyer]
-		if !seen {
-			s = &buyerStart{first: day, subsidised: m.IsSubsidised(), inWindow: !m.At.Before(from)}
-			buyers[m.Buyer] = s
-		} else if day > s.first && m.Status.isOrder() {
-			s.returned = true
+		if m.Status.isOrder() {
+			s, seen := buyers[m.Buyer]
+			if !seen {
+				buyers[m.Buyer] = &buyerStart{first: day, subsidised: m.IsSubsidised(), inWindow: !m.At.Before(from)}
+			} else if day > s.first && m.Status == Fulfilled && !m.IsSubsidised() {
+				s.returned = true
+			}
 		}
 		if m.At.Before(from) {
 			return nil
