@@ -28,7 +28,14 @@ type Options struct {
 	// RankWindow is how far back Rank looks at sellers' matches when the request gives no window.
 	// Zero means 180 days.
 	RankWindow time.Duration
+	// FutureSkew is how far after the clock a match's time may be: a host's clock a little ahead of
+	// the book's. Record refuses a match made later than Now + FutureSkew. Zero or less means
+	// DefaultFutureSkew.
+	FutureSkew time.Duration
 }
+
+// DefaultFutureSkew is the default Options.FutureSkew.
+const DefaultFutureSkew = 5 * time.Minute
 
 // A Book reads a match log with a pricing engine and answers what a trading desk asks: reference
 // prices under given terms, buyers' re-order rhythm, which sellers to offer a request, how healthy
@@ -64,6 +71,9 @@ func NewBook(log Log, engine *pricing.Engine, opts *Options) *Book {
 	if b.opts.RankWindow <= 0 {
 		b.opts.RankWindow = 180 * 24 * time.Hour
 	}
+	if b.opts.FutureSkew <= 0 {
+		b.opts.FutureSkew = DefaultFutureSkew
+	}
 	if engine != nil {
 		p := engine.Policy()
 		b.currency = p.Currency
@@ -94,14 +104,18 @@ func (b *Book) loc(now time.Time) *time.Location {
 }
 
 // Record appends m to the log (R13): idempotent on m.ID, a conflict if the ID is stored with other
-// content. A match in a currency other than the book's is an error matching b2bkit.ErrInvalid
-// naming "match.currency".
+// content. A match in a currency other than the book's, or made after the clock by more than
+// Options.FutureSkew, is an error matching b2bkit.ErrInvalid naming "match.currency" or "match.at",
+// and nothing is stored.
 func (b *Book) Record(ctx context.Context, m Match) error {
 	if b.log == nil {
 		return fmt.Errorf("matching: %w", b2bkit.Invalid("book.log", "must be set"))
 	}
 	if b.currency != "" && m.Currency != b.currency {
 		return fmt.Errorf("matching: %w", b2bkit.Invalid("match.currency", "must be %s, the currency of the price policy, not %q", b.currency, b2bkit.Echo(m.Currency)))
+	}
+	if now := b.now(); m.At.After(now.Add(b.opts.FutureSkew)) {
+		return fmt.Errorf("matching: %w", b2bkit.Invalid("match.at", "must not be after the clock (%s) by more than %s", now.Format(time.RFC3339), b.opts.FutureSkew))
 	}
 	return b.log.Append(ctx, m)
 }

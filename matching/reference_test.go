@@ -59,7 +59,7 @@ func TestR13_ReferencePriceMeanIsVolumeWeighted(t *testing.T) {
 }
 
 func TestR13_ReferenceUsesOnlyFulfilledMatchesOfTheSKUInTheWindow(t *testing.T) {
-	b, _ := newBook(t)
+	b, l := newBook(t)
 	old := match("M-old", 100, "B-1", "S-1", "RICE-25KG", "50", "500")
 	cancelled := match("M-cancelled", 5, "B-1", "S-1", "RICE-25KG", "50", "500")
 	cancelled.Status = matching.Cancelled
@@ -68,7 +68,9 @@ func TestR13_ReferenceUsesOnlyFulfilledMatchesOfTheSKUInTheWindow(t *testing.T) 
 	future := match("M-future", -3, "B-1", "S-1", "RICE-25KG", "50", "500")
 	oil := match("M-oil", 5, "B-1", "S-1", "OIL-20L", "50", "500")
 	good := match("M-good", 5, "B-1", "S-1", "RICE-25KG", "50", "118")
-	record(t, b, old, cancelled, proposed, future, oil, good)
+	record(t, b, old, cancelled, proposed, oil, good)
+	// Record refuses a match from the future; one written to the log directly is outside the window.
+	require.NoError(t, l.Append(ctx, future))
 	ref, err := b.ReferencePrice(ctx, "RICE-25KG", request("RICE-25KG", "50", b2bkit.CashOnDelivery()), month)
 	require.NoError(t, err)
 	assert.Equal(t, 1, ref.Count)
@@ -318,4 +320,38 @@ func TestRecordIsIdempotent(t *testing.T) {
 	assert.Equal(t, 1, l.Len())
 	m.Quantity = dec("51")
 	require.ErrorIs(t, b.Record(ctx, m), b2bkit.ErrConflict)
+}
+
+// TestR13_RecordRefusesAMatchFromTheFuture: a match dated after the book's clock by more than the
+// declared skew is refused, naming match.at, and nothing is stored; within the skew it is a clock
+// a little ahead and is kept.
+func TestR13_RecordRefusesAMatchFromTheFuture(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		skew    time.Duration
+		ahead   time.Duration
+		refused bool
+	}{
+		{"now", 0, 0, false},
+		{"within the default skew", 0, 4 * time.Minute, false},
+		{"beyond the default skew", 0, 6 * time.Minute, true},
+		{"a day ahead", 0, 24 * time.Hour, true},
+		{"within a declared skew", time.Hour, 50 * time.Minute, false},
+		{"beyond a declared skew", time.Minute, 2 * time.Minute, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b := matching.NewBook(matching.NewMemoryLog(), engine(t), &matching.Options{Now: func() time.Time { return today }, FutureSkew: c.skew})
+			m := match("M-1", 0, "B-1", "S-1", "RICE-25KG", "50", "118")
+			m.At = today.Add(c.ahead)
+			err := b.Record(ctx, m)
+			if !c.refused {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, b2bkit.ErrInvalid)
+			assert.ErrorContains(t, err, "match.at")
+			_, err = b.Log().Get(ctx, "M-1")
+			require.ErrorIs(t, err, b2bkit.ErrNotFound, "a refused match is not stored")
+		})
+	}
 }
