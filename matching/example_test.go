@@ -61,7 +61,7 @@ func ExampleBook_Record() {
 
 	log := book.Log()
 	fmt.Println(log.SetStatus(ctx, "M-1", matching.Accepted))
-	fmt.Println(log.SetStatus(ctx, "M-1", matching.Proposed))
+	fmt.Println(log.SetStatus(ctx, "M-1", matching.Proposed)) // a late retry: the match moved on
 	got, _ := log.Get(ctx, "M-1")
 	fmt.Println(got.Status, got.Subsidy, got.Terms.Payment)
 	// Output:
@@ -69,7 +69,7 @@ func ExampleBook_Record() {
 	// <nil>
 	// true
 	// <nil>
-	// matching: match M-1: status: cannot change from accepted to proposed
+	// matching: match M-1: status is accepted and cannot become proposed: conflict
 	// accepted 20 100% 30 days after delivery
 }
 

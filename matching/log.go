@@ -17,12 +17,17 @@ import (
 type Log interface {
 	// Append stores m. An invalid match is an error matching b2bkit.ErrInvalid naming the field, and
 	// nothing is stored. Appending a match whose ID is stored with the same content (every field but
-	// the status, which only SetStatus changes) does nothing and returns nil; with other content it
-	// is an error matching b2bkit.ErrConflict.
+	// the status, which only SetStatus changes) and a status the stored one is or has moved on from
+	// (a retry) does nothing and returns nil; with other content, or with a status the stored match
+	// has not reached (proposed stored, fulfilled appended), it is an error matching
+	// b2bkit.ErrConflict naming the match, and nothing changes.
 	Append(ctx context.Context, m Match) error
 	// SetStatus moves the match with the given id to status: proposed -> accepted -> fulfilled, or
-	// cancelled from proposed or accepted; setting the status it already has does nothing. Any other
-	// change is an error matching b2bkit.ErrInvalid; an unknown id matches b2bkit.ErrNotFound.
+	// cancelled from proposed or accepted; setting the status it already has does nothing. A change
+	// the stored status forbids (back to an earlier status, as a late retry would; out of a final
+	// status; skipping acceptance) is an error matching b2bkit.ErrConflict naming the match and its
+	// stored status, and changes nothing. An unknown status is an error matching b2bkit.ErrInvalid;
+	// an unknown id matches b2bkit.ErrNotFound.
 	SetStatus(ctx context.Context, id string, status Status) error
 	// Get returns the match with the given id, or an error matching b2bkit.ErrNotFound.
 	Get(ctx context.Context, id string) (Match, error)

@@ -66,6 +66,11 @@ func (s Status) CanBecome(next Status) bool {
 	return false
 }
 
+// reaches reports whether a match in status s can be in status t later: t is s or lies ahead of it.
+func (s Status) reaches(t Status) bool {
+	return s == t || s.CanBecome(t) || s == Proposed && t == Fulfilled
+}
+
 // isOrder reports whether the match became an order: accepted or fulfilled.
 func (s Status) isOrder() bool { return s == Accepted || s == Fulfilled }
 

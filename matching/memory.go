@@ -200,7 +200,10 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 	l.peeked = uint64(l.ids.peek(tag)) ^ l.names.peek(hb) ^ l.names.peek(hs) ^ l.names.peek(hk)
 	i, ok, slot := l.find(tag, m.ID)
 	if ok {
-		if l.decodeShared(l.recs.at(i)).sameContent(m) { // read only: no copy of the installments
+		if stored := l.decodeShared(l.recs.at(i)); stored.sameContent(m) { // read only: no copy of the installments
+			if !m.Status.reaches(stored.Status) {
+				return fmt.Errorf("matching: %w", b2bkit.Conflict("match", m.ID, fmt.Sprintf("stored as %s, which cannot have been %s; SetStatus moves a status", stored.Status, m.Status)))
+			}
 			return nil
 		}
 		return fmt.Errorf("matching: %w", b2bkit.Conflict("match", m.ID, "stored with other content"))
@@ -614,7 +617,7 @@ func (l *MemoryLog) SetStatus(ctx context.Context, id string, status Status) err
 	case cur == status:
 		return nil
 	case !cur.CanBecome(status):
-		return fmt.Errorf("matching: match %s: %w", id, b2bkit.Invalid("status", "cannot change from %s to %s", cur, status))
+		return fmt.Errorf("matching: %w", b2bkit.Conflict("match", id, fmt.Sprintf("status is %s and cannot become %s", cur, status)))
 	}
 	r.setStatus(status)
 	return nil

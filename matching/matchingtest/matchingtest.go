@@ -92,13 +92,52 @@ func Run(t *testing.T, newLog func(t *testing.T) matching.Log) {
 						require.NoError(t, err)
 						assert.Equal(t, to, got.Status)
 					default:
-						require.ErrorIs(t, err, b2bkit.ErrInvalid)
-						assert.ErrorContains(t, err, "status")
+						require.ErrorIs(t, err, b2bkit.ErrConflict, "the stored status forbids it")
+						require.NotErrorIs(t, err, b2bkit.ErrInvalid)
+						assert.ErrorContains(t, err, "M-1")
+						assert.ErrorContains(t, err, from.String())
 						assert.Equal(t, from, got.Status, "a refused change stores nothing")
 					}
 				})
 			}
 		}
+	})
+	t.Run("RetriedSetStatusBehindTheStoredOneConflicts", func(t *testing.T) {
+		// The host accepted the match, then it was fulfilled; the accept is retried late.
+		l := newLog(t)
+		require.NoError(t, l.Append(ctx, Sample("M-1", day(1))))
+		require.NoError(t, l.SetStatus(ctx, "M-1", matching.Accepted))
+		require.NoError(t, l.SetStatus(ctx, "M-1", matching.Fulfilled))
+		for _, s := range []matching.Status{matching.Accepted, matching.Proposed} {
+			err := l.SetStatus(ctx, "M-1", s)
+			require.ErrorIs(t, err, b2bkit.ErrConflict, "a retry to %s must not report success", s)
+			assert.ErrorContains(t, err, "fulfilled")
+		}
+		got, err := l.Get(ctx, "M-1")
+		require.NoError(t, err)
+		assert.Equal(t, matching.Fulfilled, got.Status)
+	})
+	t.Run("SetStatusUnknownValueIsInvalid", func(t *testing.T) {
+		l := newLog(t)
+		require.NoError(t, l.Append(ctx, Sample("M-1", day(1))))
+		err := l.SetStatus(ctx, "M-1", matching.Status(9))
+		require.ErrorIs(t, err, b2bkit.ErrInvalid)
+		assert.ErrorContains(t, err, "status")
+	})
+	t.Run("AppendWithAStatusAheadOfTheStoredOneConflicts", func(t *testing.T) {
+		// Appending again with a status the stored match has not reached is not a retry: it would
+		// report success and store nothing.
+		l := newLog(t)
+		m := Sample("M-1", day(1))
+		m.Status = matching.Proposed
+		require.NoError(t, l.Append(ctx, m))
+		m.Status = matching.Fulfilled
+		err := l.Append(ctx, m)
+		require.ErrorIs(t, err, b2bkit.ErrConflict)
+		assert.ErrorContains(t, err, "M-1")
+		got, gerr := l.Get(ctx, "M-1")
+		require.NoError(t, gerr)
+		assert.Equal(t, matching.Proposed, got.Status)
 	})
 	t.Run("SetStatusUnknown", func(t *testing.T) {
 		err := newLog(t).SetStatus(ctx, "nope", matching.Accepted)
