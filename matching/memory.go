@@ -16,6 +16,14 @@ import (
 	"github.com/shopspring/decimal"
 )
 
+// ErrFull is what MemoryLog.Append returns, wrapped and naming the match, when the log can take no
+// more: about four billion matches, or some 65,000 distinct time zones or zone combinations, or
+// four billion distinct amounts or gigabytes of IDs. It matches b2bkit.ErrInvalid, since retrying
+// the same call cannot succeed, and not b2bkit.ErrConflict: nothing stored collides with the match,
+// and a caller that re-reads and retries on a conflict would loop. A host that meets it has outgrown
+// the in-memory log.
+var ErrFull = fmt.Errorf("the in-memory log is full: %w", b2bkit.ErrInvalid)
+
 // MemoryLog is the in-memory Log: safe for concurrent use, indexed by SKU, buyer and seller so a Scan
 // reads only the matches of the SKU, buyer or seller it asks for (the seller index is built by the
 // first scan for a seller), and compact enough to hold millions of matches (names, currencies,
@@ -179,7 +187,7 @@ func (l *MemoryLog) Len() int {
 	return l.recs.n
 }
 
-// Append stores m; see Log.Append.
+// Append stores m; see Log.Append. A log that can take no more returns ErrFull.
 func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -209,7 +217,7 @@ func (l *MemoryLog) Append(ctx context.Context, m Match) error {
 		return fmt.Errorf("matching: %w", b2bkit.Conflict("match", m.ID, "stored with other content"))
 	}
 	if int64(l.recs.n) >= 1<<32-1 || len(l.locs.vals) >= 1<<16-3 || len(l.zoneSets.vals) >= 1<<16-1 || int64(len(l.decs)) >= 1<<32-256 || !l.idBytes.fits(len(m.ID)) {
-		return fmt.Errorf("matching: %w", b2bkit.Conflict("match", m.ID, "the in-memory log is full"))
+		return fmt.Errorf("matching: match %s: %w", m.ID, ErrFull)
 	}
 	// Nothing fails from here on.
 	r := record{
