@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/big"
 	"math/bits"
+	"slices"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
@@ -59,8 +60,10 @@ const qtyScale = 6
 // made in the window ending now, in r's currency, each unit price restated to r's quantity and
 // terms. r.SKU, if set, must be sku; r.Currency, if set, must be the policy's currency (the book's);
 // when neither names one, the matches are read in any currency and must agree. Errors name the field
-// ("request.quantity", "request.currency", "window") and match b2bkit.ErrInvalid; a normalised price
-// beyond 900 million per unit is out of range for the statistics.
+// ("request.quantity", "request.currency", "window") and match b2bkit.ErrInvalid. Prices and volumes
+// of any size the log accepts are exact: the statistics run on integers while the normalised prices
+// fit (below 900 million a unit), and otherwise in decimals over the same matches (capital goods
+// priced in VND or IDR).
 //
 // Normalising is memoised within a call on what the result depends on (the match's quantity,
 // payment schedule and booking days, and its buyer or order date only when the policy has rules
@@ -156,6 +159,9 @@ func (b *Book) ReferencePrice(ctx context.Context, sku b2bkit.SKU, r pricing.Req
 			return nil
 		})
 	}
+	if errors.As(err, new(bigPriceError)) {
+		return b.referenceExact(ctx, f, n, ref, anyCurrency, mixed)
+	}
 	if err != nil {
 		return Reference{}, err
 	}
@@ -168,7 +174,7 @@ func (b *Book) ReferencePrice(ctx context.Context, sku b2bkit.SKU, r pricing.Req
 		return ref, nil
 	}
 	if acc.overflow {
-		return Reference{}, fmt.Errorf("matching: %w", b2bkit.Invalid("", "volume of %s too large for the reference statistics", sku))
+		return b.referenceExact(ctx, f, n, ref, anyCurrency, mixed)
 	}
 	ranks := []int{0, nearestRank(25, len(prices)), nearestRank(50, len(prices)), nearestRank(75, len(prices)), len(prices) - 1}
 	selectRanks(prices, ranks...)
@@ -180,6 +186,64 @@ func (b *Book) ReferencePrice(ctx context.Context, sku b2bkit.SKU, r pricing.Req
 		ref.Mean = sum.DivRound(ref.Volume, b.opts.MeanScale)
 	}
 	return ref, nil
+}
+
+// referenceExact is ReferencePrice in decimals, for normalised prices or volumes beyond the integer
+// statistics: every match of the filter normalised by the engine, ref completed from them. ref.Currency
+// is the request's currency or empty (then the first match's).
+func (b *Book) referenceExact(ctx context.Context, f Filter, n *normalizer, ref Reference, anyCurrency bool, mixed func(id, c string) error) (Reference, error) {
+	cur := ref.Currency
+	var prices []decimal.Decimal
+	sum, vol := decimal.Zero, decimal.Zero
+	err := b.scan(ctx, f, func(m *Match) error {
+		if cur == "" {
+			cur = m.Currency
+		}
+		if m.Currency != cur {
+			if anyCurrency {
+				return mixed(m.ID, m.Currency)
+			}
+			return nil
+		}
+		p, err := b.engine.Normalize(m.UnitPrice, n.request(m), n.to)
+		if err != nil {
+			return fmt.Errorf("matching: match %s: %w", m.ID, err)
+		}
+		if len(prices) == 0 {
+			ref.Oldest = m.At
+		}
+		ref.Newest = m.At
+		prices = append(prices, p)
+		sum = sum.Add(p.Mul(m.Quantity))
+		vol = vol.Add(m.Quantity)
+		return nil
+	})
+	if err != nil {
+		return Reference{}, err
+	}
+	ref.Count, ref.Currency, ref.Volume = len(prices), cur, vol
+	ref.Thin = ref.Count < b.opts.ThinMarket
+	if ref.Count == 0 {
+		return ref, nil
+	}
+	slices.SortFunc(prices, decimal.Decimal.Cmp)
+	pick := func(p int) decimal.Decimal { return prices[nearestRank(p, len(prices))] }
+	ref.Low, ref.P25, ref.Median, ref.P75, ref.High = prices[0], pick(25), pick(50), pick(75), prices[len(prices)-1]
+	if vol.Sign() > 0 {
+		ref.Mean = sum.DivRound(vol, b.opts.MeanScale)
+	}
+	return ref, nil
+}
+
+// A bigPriceError says a normalised price does not fit the integer statistics; ReferencePrice then
+// computes in decimals.
+type bigPriceError struct{ price decimal.Decimal }
+
+func (e bigPriceError) Error() string { return e.Unwrap().Error() }
+
+// Unwrap makes the error match b2bkit.ErrInvalid where a caller without a decimal path sees it.
+func (e bigPriceError) Unwrap() error {
+	return b2bkit.Invalid("unit_price", "normalised price %s out of range for the statistics", e.price)
 }
 
 // refAcc accumulates the normalised prices of a reference: the prices in units, the volume and
@@ -409,7 +473,7 @@ func (n *normalizer) direct(m *Match) (int64, error) {
 	}
 	u, err := b2bkit.ToMinor(r, priceScale)
 	if err != nil || u > maxPriceUnits {
-		return 0, b2bkit.Invalid("unit_price", "normalised price %s out of range for the reference statistics", r)
+		return 0, bigPriceError{r}
 	}
 	return u, nil
 }

@@ -2,6 +2,7 @@ package matching_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -352,6 +353,58 @@ func TestR13_RecordRefusesAMatchFromTheFuture(t *testing.T) {
 			assert.ErrorContains(t, err, "match.at")
 			_, err = b.Log().Get(ctx, "M-1")
 			require.ErrorIs(t, err, b2bkit.ErrNotFound, "a refused match is not stored")
+		})
+	}
+}
+
+// TestR13_ReferenceOfCapitalGoodsPricedInBillions: capital goods priced in VND or IDR cost tens of
+// billions a unit; their reference price is as exact as any other, over the in-memory log and over
+// a host's own log, mixed with ordinary prices or not.
+func TestR13_ReferenceOfCapitalGoodsPricedInBillions(t *testing.T) {
+	e := engine(t)
+	for _, c := range []struct {
+		name   string
+		prices []string
+		plain  bool
+	}{
+		{"all in billions", []string{"25000000000", "31000000000.50", "28500000000", "950000000", "40000000000"}, false},
+		{"all in billions, other log", []string{"25000000000", "31000000000.50", "28500000000", "950000000", "40000000000"}, true},
+		{"one huge among ordinary", []string{"118", "120.5", "999999999999999.99", "119", "121"}, false},
+		{"one huge among ordinary, other log", []string{"118", "120.5", "999999999999999.99", "119", "121"}, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var l matching.Log = matching.NewMemoryLog()
+			if c.plain {
+				l = plainLog{l}
+			}
+			b := matching.NewBook(l, e, &matching.Options{Now: func() time.Time { return today }})
+			req := request("RICE-25KG", "3", b2bkit.Net(30))
+			var norm []decimal.Decimal
+			sum, vol := decimal.Zero, decimal.Zero
+			for i, p := range c.prices {
+				m := match(id("M", i), 5+i, "B-1", "S-1", "RICE-25KG", fmt.Sprint(1+i), p)
+				record(t, b, m)
+				from := pricing.Request{Buyer: m.Buyer, SKU: m.SKU, Quantity: m.Quantity, Terms: m.Terms, Currency: "CNY"}
+				n, err := e.Normalize(m.UnitPrice, from, req)
+				require.NoError(t, err)
+				norm = append(norm, n)
+				sum = sum.Add(n.Mul(m.Quantity))
+				vol = vol.Add(m.Quantity)
+			}
+			ref, err := b.ReferencePrice(ctx, "RICE-25KG", req, month)
+			require.NoError(t, err)
+			slices.SortFunc(norm, decimal.Decimal.Cmp)
+			rank := func(p int) decimal.Decimal { return norm[max(1, (p*len(norm)+99)/100)-1] }
+			require.Equal(t, len(c.prices), ref.Count)
+			requireDecEqual(t, rank(50), ref.Median, "median")
+			requireDecEqual(t, rank(25), ref.P25, "p25")
+			requireDecEqual(t, rank(75), ref.P75, "p75")
+			requireDecEqual(t, norm[0], ref.Low, "low")
+			requireDecEqual(t, norm[len(norm)-1], ref.High, "high")
+			requireDecEqual(t, vol, ref.Volume, "volume")
+			requireDecEqual(t, sum.DivRound(vol, 4), ref.Mean, "mean")
+			assert.True(t, ref.Oldest.Equal(daysAgo(4+len(c.prices))), "oldest")
+			assert.True(t, ref.Newest.Equal(daysAgo(5)), "newest")
 		})
 	}
 }
