@@ -1,8 +1,11 @@
 package matching_test
 
 import (
-	"github.com/shopspring/decimal"
+	"fmt"
 	"slices"
+
+	"github.com/b2bkit/b2bkit/pricing"
+	"github.com/shopspring/decimal"
 	"testing"
 	"time"
 
@@ -318,4 +321,40 @@ func TestBookWithoutLogOrEngineErrs(t *testing.T) {
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)
 	_, err = b.Demand(ctx, "RICE-25KG", month)
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+}
+
+// TestR14_RankSellersOfCapitalGoodsPricedInBillions: sellers of goods priced in tens of billions a
+// unit (VND, IDR) are ranked on price like any others, with exact medians.
+func TestR14_RankSellersOfCapitalGoodsPricedInBillions(t *testing.T) {
+	e := engine(t)
+	for _, plain := range []bool{false, true} {
+		t.Run(fmt.Sprint("other log ", plain), func(t *testing.T) {
+			var l matching.Log = matching.NewMemoryLog()
+			if plain {
+				l = plainLog{l}
+			}
+			b := matching.NewBook(l, e, &matching.Options{Now: func() time.Time { return today }})
+			r := request("RICE-25KG", "1", b2bkit.CashOnDelivery())
+			want := map[b2bkit.CompanyID]decimal.Decimal{}
+			for i, s := range []struct {
+				seller b2bkit.CompanyID
+				price  string
+			}{{"cheap", "25000000000"}, {"dear", "31000000000.50"}, {"ordinary", "119"}} {
+				m := match(id("M", i), 5, "B-1", s.seller, "RICE-25KG", "1", s.price)
+				record(t, b, m)
+				from := pricing.Request{Buyer: m.Buyer, SKU: m.SKU, Quantity: m.Quantity, Terms: m.Terms, Currency: "CNY"}
+				p, err := e.Normalize(m.UnitPrice, from, r)
+				require.NoError(t, err)
+				want[s.seller] = p
+			}
+			cs, err := b.Rank(ctx, matching.RFQ{Request: r}, []matching.Need{matching.Price})
+			require.NoError(t, err)
+			require.Len(t, cs, 3)
+			for s, p := range want {
+				requireDecEqual(t, p, find(t, cs, s).MedianPrice, string(s))
+			}
+			assert.Greater(t, find(t, cs, "ordinary").Scores.Price, find(t, cs, "dear").Scores.Price)
+			assert.Contains(t, find(t, cs, "cheap").Reasons[matching.Price], "against the reference")
+		})
+	}
 }

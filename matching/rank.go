@@ -118,6 +118,7 @@ type sellerStats struct {
 	mode           [2]int
 	orders, onTime int
 	prices         []int64
+	exact          []decimal.Decimal // the prices, when they are beyond the integer statistics
 	skus           map[b2bkit.SKU]struct{}
 	decided        int // accepted, fulfilled or cancelled
 	cancelled      int
@@ -165,33 +166,56 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 	}
 	lead := r.Terms.LeadDays()
 	n := newNormalizer(b, r)
-	sellers := map[b2bkit.CompanyID]*sellerStats{}
-	var all []int64
-	err = b.scanKeyed(ctx, Filter{SKU: r.SKU, From: from, To: to}, func(m *Match, k termsKey, keyed bool) error {
-		s := sellers[m.Seller]
-		if s == nil {
-			s = &sellerStats{skus: map[b2bkit.SKU]struct{}{}}
-			sellers[m.Seller] = s
-		}
-		if m.Mode.Valid() { // a host's log might hand back anything
-			s.mode[m.Mode]++
-		}
-		if m.Status.isOrder() {
-			s.orders++
-			if m.Terms.LeadDays() <= lead {
-				s.onTime++
+	var (
+		sellers  map[b2bkit.CompanyID]*sellerStats
+		all      []int64
+		allExact []decimal.Decimal
+	)
+	// collect reads the SKU's matches; exact keeps the normalised prices in decimals, for prices
+	// beyond the integer statistics (capital goods in VND or IDR).
+	collect := func(exact bool) error {
+		sellers, all, allExact = map[b2bkit.CompanyID]*sellerStats{}, nil, nil
+		return b.scanKeyed(ctx, Filter{SKU: r.SKU, From: from, To: to}, func(m *Match, k termsKey, keyed bool) error {
+			s := sellers[m.Seller]
+			if s == nil {
+				s = &sellerStats{skus: map[b2bkit.SKU]struct{}{}}
+				sellers[m.Seller] = s
 			}
-		}
-		if m.Status == Fulfilled && (cur == "" || m.Currency == cur) {
-			u, err := n.normalizeKeyed(m, k, keyed)
-			if err != nil {
-				return fmt.Errorf("matching: match %s: %w", m.ID, err)
+			if m.Mode.Valid() { // a host's log might hand back anything
+				s.mode[m.Mode]++
 			}
-			s.prices = append(s.prices, u)
-			all = append(all, u)
-		}
-		return nil
-	})
+			if m.Status.isOrder() {
+				s.orders++
+				if m.Terms.LeadDays() <= lead {
+					s.onTime++
+				}
+			}
+			if m.Status == Fulfilled && (cur == "" || m.Currency == cur) {
+				if exact {
+					p, err := b.engine.Normalize(m.UnitPrice, n.request(m), n.to)
+					if err != nil {
+						return fmt.Errorf("matching: match %s: %w", m.ID, err)
+					}
+					s.exact = append(s.exact, p)
+					allExact = append(allExact, p)
+					return nil
+				}
+				u, err := n.normalizeKeyed(m, k, keyed)
+				if err != nil {
+					return fmt.Errorf("matching: match %s: %w", m.ID, err)
+				}
+				s.prices = append(s.prices, u)
+				all = append(all, u)
+			}
+			return nil
+		})
+	}
+	exact := false
+	err = collect(exact)
+	if errors.As(err, new(bigPriceError)) {
+		exact = true
+		err = collect(exact)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -212,10 +236,13 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 		}
 		maxSKUs = max(maxSKUs, len(s.skus))
 	}
-	var refMedian int64
-	if len(all) > 0 {
+	refMedian := decimal.Zero
+	if exact && len(allExact) > 0 {
+		slices.SortFunc(allExact, decimal.Decimal.Cmp)
+		refMedian = allExact[nearestRank(50, len(allExact))]
+	} else if len(all) > 0 {
 		slices.Sort(all)
-		refMedian = all[nearestRank(50, len(all))]
+		refMedian = b2bkit.FromMinor(all[nearestRank(50, len(all))], priceScale)
 	}
 	weights := [4]float64{1, 1, 1, 1}
 	for _, f := range focus {
@@ -245,11 +272,15 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 			c.Scores.Quality = 0.5
 			reasons[Quality] = "quality: no decided matches to judge by"
 		}
-		if len(s.prices) > 0 && refMedian > 0 {
-			slices.Sort(s.prices)
-			med := s.prices[nearestRank(50, len(s.prices))]
-			c.MedianPrice = b2bkit.FromMinor(med, priceScale)
-			ref := b2bkit.FromMinor(refMedian, priceScale)
+		if len(s.prices)+len(s.exact) > 0 && refMedian.Sign() > 0 {
+			if exact {
+				slices.SortFunc(s.exact, decimal.Decimal.Cmp)
+				c.MedianPrice = s.exact[nearestRank(50, len(s.exact))]
+			} else {
+				slices.Sort(s.prices)
+				c.MedianPrice = b2bkit.FromMinor(s.prices[nearestRank(50, len(s.prices))], priceScale)
+			}
+			ref := refMedian
 			diff := c.MedianPrice.Sub(ref).Mul(decimal.NewFromInt(100)).DivRound(ref, 2)
 			c.Scores.Price = min(1, max(0, 0.5-diff.InexactFloat64()/20))
 			reasons[Price] = fmt.Sprintf("price: median %s is %s%% against the reference %s", c.MedianPrice.StringFixed(2), signed(diff), ref.StringFixed(2))
