@@ -10,7 +10,7 @@
 // itself was seller of record (自营) or a third-party seller was (平台, R14), and the channel it came
 // through. A Log keeps matches append-only and idempotent on Match.ID; the only change it allows is
 // the status moving forward: proposed -> accepted -> fulfilled, or cancelled from proposed or
-// accepted. MemoryLog is the in-memory default, indexed by SKU, buyer and seller; matchingtest.Run
+// accepted; a change the stored status forbids is a conflict. MemoryLog is the in-memory default, indexed by SKU, buyer and seller; matchingtest.Run
 // is the conformance suite every Log must pass.
 //
 // # The book
@@ -26,7 +26,8 @@
 //   - Rank: which sellers to offer a buyer's request, scored on the four needs 多快好省 — selection,
 //     speed, quality, price — with at most two of them as the focus (R14);
 //   - Health: how many matches turn into fulfilled trades, how much of the volume depends on
-//     subsidies and whether subsidised buyers come back (R12), and the platform/self-operated split;
+//     subsidies and whether subsidised buyers come back — with a later order, unsubsidised and
+//     fulfilled (R12) — and the platform/self-operated split;
 //   - Demand: how much of a SKU the buyers' rhythms say will be ordered over a horizon, for stocking.
 //
 // # Statistics
