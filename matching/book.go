@@ -120,23 +120,11 @@ func (b *Book) Record(ctx context.Context, m Match) error {
 	return b.log.Append(ctx, m)
 }
 
-// keyedScanner is MemoryLog's fast path for the book: no copies, and a key for the memo.
-type keyedScanner interface {
-	each(ctx context.Context, f Filter, fn func(m *Match, k termsKey) error) error
-}
-
-// scan runs the log's scan and stops at the first error.
+// scan runs the log's scan and stops at the first error. It reads any Log the same way: the book
+// has no fast path that only its own MemoryLog could take.
 func (b *Book) scan(ctx context.Context, f Filter, fn func(m *Match) error) error {
-	return b.scanKeyed(ctx, f, func(m *Match, _ termsKey, _ bool) error { return fn(m) })
-}
-
-// scanKeyed is scan that also passes the log's termsKey of each match, when the log has one.
-func (b *Book) scanKeyed(ctx context.Context, f Filter, fn func(m *Match, k termsKey, keyed bool) error) error {
 	if b.log == nil {
 		return fmt.Errorf("matching: %w", b2bkit.Invalid("book.log", "must be set"))
-	}
-	if s, ok := b.log.(keyedScanner); ok {
-		return s.each(ctx, f, func(m *Match, k termsKey) error { return fn(m, k, true) })
 	}
 	var cur Match // one variable for the whole scan, so fn's pointer does not allocate per match
 	for m, err := range b.log.Scan(ctx, f) {
@@ -144,7 +132,7 @@ func (b *Book) scanKeyed(ctx context.Context, f Filter, fn func(m *Match, k term
 			return err
 		}
 		cur = m
-		if err := fn(&cur, termsKey{}, false); err != nil {
+		if err := fn(&cur); err != nil {
 			return err
 		}
 	}

@@ -55,5 +55,6 @@
 // A reference price over a busy SKU asks the pricing engine once per distinct set of terms in the
 // window, not once per match: Engine.Normalize is p x F(to) / F(from), so the book asks for the
 // ratio of each set of terms once and restates every price with it in integer arithmetic, exactly
-// (see ReferencePrice). Over a MemoryLog it reads the stored records without decoding them.
+// (see ReferencePrice). It reads every Log the same way, through Scan: no fast path is kept for
+// MemoryLog that another store could not have.
 package matching

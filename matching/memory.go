@@ -115,9 +115,6 @@ func (r *record) mode() Mode              { return Mode(r.flags >> 2 & 1) }
 func (r *record) channel() b2bkit.Channel { return b2bkit.Channel(r.flags >> 3) }
 func (r *record) setStatus(s Status)      { r.flags = r.flags&^3 | uint8(s) }
 
-// atLoc is the zone of the record's time.
-func (l *MemoryLog) atLoc(r *record) *time.Location { return l.locs.vals[l.zoneSets.vals[r.zones][0]] }
-
 const chunkBits = 12
 
 type chunks struct {
@@ -778,86 +775,6 @@ func (l *MemoryLog) keep(f *Filter, r *record) bool {
 		return false
 	}
 	return len(f.Statuses) == 0 || slices.Contains(f.Statuses, r.status())
-}
-
-// A termsKey names a stored match's quantity, payment schedule and booking days: two matches of
-// one log with the same key are alike for pricing.Engine.Normalize unless the policy has rules
-// scoped by buyer or by date.
-type termsKey [2]uint64
-
-// each calls fn for the matches that pass f, in time order, with their termsKey. The matches share
-// their installments with the log and fn runs under the read lock, a batch at a time: it is for the
-// Book, which only reads and never calls back into the log.
-func (l *MemoryLog) each(ctx context.Context, f Filter, fn func(m *Match, k termsKey) error) error {
-	var m Match
-	return l.eachRecord(ctx, f, func(r *record) error {
-		m = l.decodeShared(r)
-		return fn(&m, r.termsKey())
-	})
-}
-
-func (r *record) termsKey() termsKey {
-	return termsKey{uint64(r.qtyID)<<32 | uint64(r.pay), uint64(int64(r.lead))}
-}
-
-// eachRecord calls fn for the stored records that pass f, in time order, under the read lock a
-// batch at a time; fn may read the log's tables but must not call its methods.
-func (l *MemoryLog) eachRecord(ctx context.Context, f Filter, fn func(r *record) error) error {
-	if err := f.Validate(); err != nil {
-		return fmt.Errorf("matching: %w", err)
-	}
-	var from, to int64 = minNanos, maxNanos
-	if !f.From.IsZero() {
-		from = clampNanos(f.From)
-	}
-	if !f.To.IsZero() {
-		to = clampNanos(f.To)
-	}
-	curAt, curPos, started := from, uint32(0), false
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		done, err := func() (bool, error) {
-			l.rlockIndexed(&f)
-			defer l.mu.RUnlock()
-			idx, ok := l.index(&f)
-			if !ok {
-				return true, nil
-			}
-			i := l.seek(idx, curAt, curPos, started)
-			for n := 0; i < idx.n && n < scanBatch; i++ {
-				p := idx.at(i)
-				r := l.recs.at(p)
-				if r.at >= to {
-					return true, nil
-				}
-				if l.visit != nil {
-					l.visit()
-				}
-				curAt, curPos, started = r.at, p, true
-				if !l.keep(&f, r) {
-					continue
-				}
-				n++
-				if err := fn(r); err != nil {
-					return true, err
-				}
-			}
-			return i >= idx.n, nil
-		}()
-		if done || err != nil {
-			return err
-		}
-	}
-}
-
-// sizeHint is how many records a scan with f reads at most: the length of the index it uses.
-func (l *MemoryLog) sizeHint(f *Filter) int {
-	l.rlockIndexed(f)
-	defer l.mu.RUnlock()
-	idx, _ := l.index(f)
-	return idx.n
 }
 
 // seek is the position in idx of the first record after the cursor: a later time, or the same time

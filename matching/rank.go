@@ -175,7 +175,7 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 	// beyond the integer statistics (capital goods in VND or IDR).
 	collect := func(exact bool) error {
 		sellers, all, allExact = map[b2bkit.CompanyID]*sellerStats{}, nil, nil
-		return b.scanKeyed(ctx, Filter{SKU: r.SKU, From: from, To: to}, func(m *Match, k termsKey, keyed bool) error {
+		return b.scan(ctx, Filter{SKU: r.SKU, From: from, To: to}, func(m *Match) error {
 			s := sellers[m.Seller]
 			if s == nil {
 				s = &sellerStats{skus: map[b2bkit.SKU]struct{}{}}
@@ -200,7 +200,7 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 					allExact = append(allExact, p)
 					return nil
 				}
-				u, err := n.normalizeKeyed(m, k, keyed)
+				u, err := n.normalize(m)
 				if err != nil {
 					return fmt.Errorf("matching: match %s: %w", m.ID, err)
 				}

@@ -108,57 +108,27 @@ func (b *Book) ReferencePrice(ctx context.Context, sku b2bkit.SKU, r pricing.Req
 		return fmt.Errorf("matching: match %s: %w", id, b2bkit.Invalid("request.currency", "must be set: the matches are in %s and %s", cur, c))
 	}
 	anyCurrency := r.Currency == "" && b.currency == ""
-	var err error
-	if ml, ok := b.log.(*MemoryLog); ok {
-		// The fast path: read the stored records without decoding them, with the engine's ratios
-		// memoised per stored terms and prices and quantities converted once per stored value.
-		var m Match
-		acc.prices = make([]int64, 0, min(ml.sizeHint(&f), 1<<20))
-		err = ml.eachRecord(ctx, f, func(rec *record) error {
-			c := ml.curs.vals[rec.cur]
-			if cur == "" {
-				cur = c
+	err := b.scan(ctx, f, func(m *Match) error {
+		if cur == "" {
+			cur = m.Currency
+		}
+		if m.Currency != cur {
+			if anyCurrency {
+				return mixed(m.ID, m.Currency)
 			}
-			if c != cur {
-				if anyCurrency {
-					return mixed(ml.idOf(rec), c)
-				}
-				return nil // another market
-			}
-			u, ok := n.fast(ml, rec)
-			if !ok {
-				m = ml.decodeShared(rec)
-				var err error
-				if u, err = n.normalizeKeyed(&m, rec.termsKey(), true); err != nil {
-					return fmt.Errorf("matching: match %s: %w", ml.idOf(rec), err)
-				}
-			}
-			acc.add(u, n.qtyUnits(ml, rec), ml.decs[rec.qtyID], time.Unix(0, rec.at).In(ml.atLoc(rec)))
 			return nil
-		})
-	} else {
-		err = b.scan(ctx, f, func(m *Match) error {
-			if cur == "" {
-				cur = m.Currency
-			}
-			if m.Currency != cur {
-				if anyCurrency {
-					return mixed(m.ID, m.Currency)
-				}
-				return nil
-			}
-			u, err := n.normalize(m)
-			if err != nil {
-				return fmt.Errorf("matching: match %s: %w", m.ID, err)
-			}
-			q, qerr := b2bkit.ToMinor(m.Quantity, qtyScale)
-			if qerr != nil {
-				q = -1
-			}
-			acc.add(u, q, m.Quantity, m.At)
-			return nil
-		})
-	}
+		}
+		u, err := n.normalize(m)
+		if err != nil {
+			return fmt.Errorf("matching: match %s: %w", m.ID, err)
+		}
+		q, qerr := b2bkit.ToMinor(m.Quantity, qtyScale)
+		if qerr != nil {
+			q = -1
+		}
+		acc.add(u, q, m.Quantity, m.At)
+		return nil
+	})
 	if errors.As(err, new(bigPriceError)) {
 		return b.referenceExact(ctx, f, n, ref, anyCurrency, mixed)
 	}
@@ -318,67 +288,6 @@ type normalizer struct {
 	// memo maps terms to the ratio c (0: no ratio fits; ask the engine each time).
 	memo      map[normKey]uint64
 	memoBuyer map[buyerKey]uint64
-	memoLog   map[termsKey]uint64
-	// Per stored decimal of a MemoryLog (by its id): a price's units and scale, a quantity's units.
-	priceUnits []priceUnit
-	qtyCache   []int64 // 0: not yet; -1: beyond qtyScale; else units + 1
-}
-
-type priceUnit struct {
-	pc    int64
-	ps    int32
-	state uint8 // 0: not yet; 1: fits; 2: does not fit the integer path
-}
-
-// fast restates a stored record's price with the memoised ratio of its terms and the converted
-// price, in integers; ok is false when the engine must be asked (a new set of terms, a number
-// beyond the integer path, a price at a rounding midpoint).
-func (n *normalizer) fast(l *MemoryLog, r *record) (int64, bool) {
-	if n.b.byBuyer || n.b.byDate {
-		return 0, false
-	}
-	c, seen := n.memoLog[r.termsKey()]
-	if !seen || c == 0 {
-		return 0, false
-	}
-	if int(r.priceID) >= len(n.priceUnits) {
-		n.priceUnits = append(n.priceUnits, make([]priceUnit, len(l.decs)-len(n.priceUnits))...)
-	}
-	p := &n.priceUnits[r.priceID]
-	if p.state == 0 {
-		p.state = 2
-		price := l.decs[r.priceID]
-		ps := max(0, -price.Exponent())
-		if ps <= 11 {
-			if pc, err := b2bkit.ToMinor(price, ps); err == nil && pc > 0 {
-				p.pc, p.ps, p.state = pc, ps, 1
-			}
-		}
-	}
-	if p.state != 1 {
-		return 0, false
-	}
-	return restateUnits(p.pc, p.ps, c)
-}
-
-// qtyUnits is the record's quantity in units at qtyScale, or -1 when it has more places.
-func (n *normalizer) qtyUnits(l *MemoryLog, r *record) int64 {
-	if int(r.qtyID) >= len(n.qtyCache) {
-		n.qtyCache = append(n.qtyCache, make([]int64, len(l.decs)-len(n.qtyCache))...)
-	}
-	q := n.qtyCache[r.qtyID]
-	if q == 0 {
-		if u, err := b2bkit.ToMinor(l.decs[r.qtyID], qtyScale); err == nil {
-			q = u + 1
-		} else {
-			q = -1
-		}
-		n.qtyCache[r.qtyID] = q
-	}
-	if q < 0 {
-		return -1
-	}
-	return q - 1
 }
 
 // A normKey is what F(match) depends on, packed into words so the memo hashes it in one pass:
@@ -394,33 +303,11 @@ type buyerKey struct {
 var probe = decimal.New(1, 8)
 
 func newNormalizer(b *Book, to pricing.Request) *normalizer {
-	return &normalizer{b: b, to: to, memo: make(map[normKey]uint64), memoBuyer: make(map[buyerKey]uint64), memoLog: make(map[termsKey]uint64)}
+	return &normalizer{b: b, to: to, memo: make(map[normKey]uint64), memoBuyer: make(map[buyerKey]uint64)}
 }
 
 func (n *normalizer) request(m *Match) pricing.Request {
 	return pricing.Request{Buyer: m.Buyer, SKU: m.SKU, Quantity: m.Quantity, Terms: m.Terms, Currency: n.to.Currency}
-}
-
-// normalizeKeyed is normalize with the memo keyed on the log's termsKey of m, when the log gave one
-// and the policy scopes no rule by buyer or date.
-func (n *normalizer) normalizeKeyed(m *Match, k termsKey, keyed bool) (int64, error) {
-	if !keyed || n.b.byBuyer || n.b.byDate {
-		return n.normalize(m)
-	}
-	c, seen := n.memoLog[k]
-	if !seen {
-		var err error
-		if c, err = n.ratio(m); err != nil {
-			return 0, err
-		}
-		n.memoLog[k] = c
-	}
-	if c != 0 {
-		if u, ok := restate(m.UnitPrice, c); ok {
-			return u, nil
-		}
-	}
-	return n.direct(m)
 }
 
 // ratio asks the engine for the ratio c of m's terms: 10^8 restated, in units of 10^-10.
