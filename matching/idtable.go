@@ -1,7 +1,5 @@
 package matching
 
-import "unsafe"
-
 // idTable finds a record's position by the hash of its ID: an open-addressing table of 8-byte
 // slots, each the top 32 bits of the hash (the tag) and the position + 1. The caller confirms a tag
 // match against the record's own ID, so colliding hashes are only slower, never wrong.
@@ -133,8 +131,16 @@ func (a *idArena) add(s string) uint32 {
 	return uint32(k-1)<<idChunkBits | uint32(off)
 }
 
-// get returns the ID of n > 0 bytes at ref, sharing the arena's bytes, which never change.
+// get returns the ID of n > 0 bytes at ref, as a string of its own.
 func (a *idArena) get(ref uint32, n uint8) string {
 	c := a.chunks[ref>>idChunkBits]
-	return unsafe.String(&c[ref&(1<<idChunkBits-1)], int(n))
+	off := int(ref & (1<<idChunkBits - 1))
+	return string(c[off : off+int(n)])
+}
+
+// is reports whether the ID of n bytes at ref is id, without building a string.
+func (a *idArena) is(ref uint32, n uint8, id string) bool {
+	c := a.chunks[ref>>idChunkBits]
+	off := int(ref & (1<<idChunkBits - 1))
+	return string(c[off:off+int(n)]) == id // compared in place: the conversion does not allocate
 }

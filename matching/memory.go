@@ -390,7 +390,7 @@ func (l *MemoryLog) find(tag uint32, id string) (pos uint32, found bool, slot ui
 		case 0:
 			return 0, false, i
 		case c:
-			if e := t.slot(i); uint32(e>>32) == tag && l.idOf(l.recs.at(uint32(e)-1)) == id {
+			if e := t.slot(i); uint32(e>>32) == tag && l.hasID(l.recs.at(uint32(e)-1), id) {
 				return uint32(e) - 1, true, i
 			}
 		}
@@ -399,6 +399,9 @@ func (l *MemoryLog) find(tag uint32, id string) (pos uint32, found bool, slot ui
 
 // idOf is the ID of a stored record.
 func (l *MemoryLog) idOf(r *record) string { return l.idBytes.get(r.idRef, r.idLen) }
+
+// hasID reports whether a stored record's ID is id.
+func (l *MemoryLog) hasID(r *record, id string) bool { return l.idBytes.is(r.idRef, r.idLen, id) }
 
 // currency interns a currency code, remembering the last one. There are at most 26^3 codes.
 func (l *MemoryLog) currency(c string) uint16 {

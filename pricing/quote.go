@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
-	"unsafe"
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/fastdec"
@@ -480,8 +480,7 @@ func newCells(n int) fastdec.Cells {
 // chunkLen is the length of a chunk of T for want of them: want, but at most chunkBytes' worth and
 // at least one.
 func chunkLen[T any](want int) int {
-	var t T
-	return max(1, min(want, chunkBytes/max(1, int(unsafe.Sizeof(t)))))
+	return max(1, min(want, chunkBytes/max(1, int(reflect.TypeFor[T]().Size()))))
 }
 
 // schedule is r.Terms.Schedule(total, scale) for terms that quote has validated: the dates are
