@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
-	"unsafe"
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/shopspring/decimal"
@@ -164,7 +164,7 @@ func TestScanAllAfterLateMatch(t *testing.T) {
 
 // TestRecordIsACacheLine: a stored match is 64 bytes, so each touches one cache line.
 func TestRecordIsACacheLine(t *testing.T) {
-	assert.Equal(t, uintptr(64), unsafe.Sizeof(record{}))
+	assert.Equal(t, uintptr(64), reflect.TypeFor[record]().Size())
 }
 
 // TestIDTableManyCollisions: thousands of IDs on three hashes, across the batched slot writes and
