@@ -144,12 +144,5 @@ func (s *HaircutSchedule) UnmarshalJSON(b []byte) error {
 // LoadHaircutSchedule reads a schedule from JSON (at most 1 MiB; unknown fields rejected) and
 // validates it. Errors match b2bkit.ErrInvalid.
 func LoadHaircutSchedule(r io.Reader) (HaircutSchedule, error) {
-	var s HaircutSchedule
-	if err := loadConfig(r, "haircut_schedule", &s); err != nil {
-		return HaircutSchedule{}, err
-	}
-	if err := s.Validate(); err != nil {
-		return HaircutSchedule{}, err
-	}
-	return s, nil
+	return loadValidated[HaircutSchedule](r, "haircut_schedule")
 }

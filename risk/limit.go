@@ -135,14 +135,7 @@ func (p *LimitPolicy) UnmarshalJSON(b []byte) error {
 // LoadLimitPolicy reads a limit policy from JSON: at most 1 MiB, unknown fields rejected, decimals
 // only through b2bkit.ParseDecimal, and then Validate. Every error matches b2bkit.ErrInvalid.
 func LoadLimitPolicy(r io.Reader) (LimitPolicy, error) {
-	var p LimitPolicy
-	if err := loadConfig(r, "limit_policy", &p); err != nil {
-		return LimitPolicy{}, err
-	}
-	if err := p.Validate(); err != nil {
-		return LimitPolicy{}, err
-	}
-	return p, nil
+	return loadValidated[LimitPolicy](r, "limit_policy")
 }
 
 // Validate reports every problem with the policy, each naming its field ("limit_policy.grades[1].cap"):

@@ -187,11 +187,8 @@ func (b *Bin) UnmarshalJSON(data []byte) error {
 // it returns, each numeric bin's Min is the same *decimal.Decimal as the Max of the bin before it
 // (one edge), which lets Score skip comparing a value with both.
 func LoadScorecard(r io.Reader) (Scorecard, error) {
-	var s Scorecard
-	if err := loadConfig(r, "scorecard", &s); err != nil {
-		return Scorecard{}, err
-	}
-	if err := s.Validate(); err != nil {
+	s, err := loadValidated[Scorecard](r, "scorecard")
+	if err != nil {
 		return Scorecard{}, err
 	}
 	scoreShareBounds(s)

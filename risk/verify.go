@@ -296,14 +296,7 @@ func (t *Tolerances) UnmarshalJSON(b []byte) error {
 // LoadTolerances reads tolerances from JSON (at most 1 MiB; unknown fields rejected) and
 // validates them. Errors match b2bkit.ErrInvalid.
 func LoadTolerances(r io.Reader) (Tolerances, error) {
-	var t Tolerances
-	if err := loadConfig(r, "tolerances", &t); err != nil {
-		return Tolerances{}, err
-	}
-	if err := t.Validate(); err != nil {
-		return Tolerances{}, err
-	}
-	return t, nil
+	return loadValidated[Tolerances](r, "tolerances")
 }
 
 // A Status is what VerifyTrade concluded of a trade.

@@ -183,14 +183,7 @@ func (p *WarningPolicy) UnmarshalJSON(b []byte) error {
 // LoadWarningPolicy reads a warning policy from JSON, at most 1 MiB, rejecting unknown fields, and
 // validates it. Errors match b2bkit.ErrInvalid and name the field ("warning_policy.volume_ratio").
 func LoadWarningPolicy(r io.Reader) (WarningPolicy, error) {
-	var p WarningPolicy
-	if err := loadConfig(r, "warning_policy", &p); err != nil {
-		return WarningPolicy{}, err
-	}
-	if err := p.Validate(); err != nil {
-		return WarningPolicy{}, err
-	}
-	return p, nil
+	return loadValidated[WarningPolicy](r, "warning_policy")
 }
 
 // Validate reports every problem with the policy: a threshold out of its range, an unknown or
