@@ -92,3 +92,37 @@ func TestToMinorAbsurdExponentGivesAShortError(t *testing.T) {
 	assert.Equal(t, "12345e1000000000", b2bkit.EchoDecimal(decimal.New(12345, 1_000_000_000)))
 	assert.Equal(t, "123.45", b2bkit.EchoDecimal(decimal.New(12345, -2)))
 }
+
+// TotalMinor is ToMinor(Round(Total(), scale, HalfUp), scale) whenever it answers, on orders with
+// prices and quantities of every shape.
+func TestOrderTotalMinorIsTheRoundedTotal(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	answered := 0
+	for range 20000 {
+		o := b2bkit.Order{Lines: make([]b2bkit.OrderLine, 1+rng.IntN(4))}
+		for i := range o.Lines {
+			o.Lines[i] = b2bkit.OrderLine{SKU: "s",
+				Quantity:  decimal.New(1+rng.Int64N(1_000_000), -int32(rng.IntN(7))),
+				UnitPrice: decimal.New(rng.Int64N(100_000_000), -int32(rng.IntN(9)))}
+		}
+		scale := int32(rng.IntN(5))
+		got, ok := o.TotalMinor(scale)
+		if !ok {
+			continue
+		}
+		answered++
+		want, err := b2bkit.ToMinor(b2bkit.Round(o.Total(), scale, b2bkit.HalfUp), scale)
+		require.NoError(t, err)
+		require.Equal(t, want, got, "%v at scale %d", o.Lines, scale)
+	}
+	assert.Greater(t, answered, 10000, "the integer path answers ordinary orders")
+	for _, bad := range []b2bkit.OrderLine{
+		{Quantity: decimal.New(-1, 0), UnitPrice: decimal.New(1, 0)},
+		{Quantity: decimal.New(1, 0), UnitPrice: decimal.New(-1, 0)},
+		{Quantity: decimal.New(1, 40), UnitPrice: decimal.New(1, 0)},
+		{Quantity: decimal.New(1, -40), UnitPrice: decimal.New(1, 0)},
+	} {
+		_, ok := b2bkit.Order{Lines: []b2bkit.OrderLine{bad}}.TotalMinor(2)
+		assert.False(t, ok, "%v", bad)
+	}
+}

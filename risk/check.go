@@ -140,7 +140,7 @@ func CreditAdded(o b2bkit.Order, scale int32) (decimal.Decimal, error) {
 	if err := o.Validate(); err != nil {
 		return decimal.Zero, fmt.Errorf("risk: %w", b2bkit.InField("order", err))
 	}
-	if units, ok := checkTotalMinor(o.Lines, scale); ok {
+	if units, ok := o.TotalMinor(scale); ok {
 		if credit, ok := checkCreditMinor(o.Terms.Payment, units); ok {
 			return b2bkit.FromMinor(credit, scale), nil
 		}
@@ -392,7 +392,7 @@ func checkPrepare(c *OrderCheck, opts *CheckOptions) (checkInput, error) {
 	if h, ok := b2bkit.AddChecked(in.limit, -in.exposure); ok && h > 0 {
 		in.headroom = h
 	}
-	total, ok := checkTotalMinor(o.Lines, in.scale)
+	total, ok := o.TotalMinor(in.scale)
 	if !ok {
 		t := b2bkit.Round(o.Total(), in.scale, b2bkit.HalfUp)
 		if total, err = b2bkit.ToMinor(t, in.scale); err != nil {
@@ -413,47 +413,6 @@ func checkPrepare(c *OrderCheck, opts *CheckOptions) (checkInput, error) {
 	in.credit = credit
 	in.onOrder, in.balanceDays = checkTermsFigures(p)
 	return in, nil
-}
-
-// checkTotalMinor is the order total of lines rounded half up to scale places, in minor units,
-// computed in int64 from the lines' coefficients; ok is false when a figure does not fit, and the
-// decimal path must run. The lines are valid: quantities > 0, prices >= 0.
-func checkTotalMinor(lines []b2bkit.OrderLine, scale int32) (int64, bool) {
-	exp := -scale // the common exponent: the finest of the lines' and the scale's
-	for _, l := range lines {
-		exp = min(exp, l.Quantity.Exponent()+l.UnitPrice.Exponent())
-	}
-	if exp < -b2bkit.MaxScale {
-		return 0, false
-	}
-	var sum int64
-	for _, l := range lines {
-		q, ok1 := fastdec.Int18(l.Quantity)
-		p, ok2 := fastdec.Int18(l.UnitPrice)
-		shift := l.Quantity.Exponent() + l.UnitPrice.Exponent() - exp
-		if !ok1 || !ok2 || shift > b2bkit.MaxScale {
-			return 0, false
-		}
-		a, ok := b2bkit.MulChecked(q, p)
-		if !ok {
-			return 0, false
-		}
-		if a, ok = b2bkit.MulChecked(a, int64(fastdec.Pow10(shift))); !ok {
-			return 0, false
-		}
-		if sum, ok = b2bkit.AddChecked(sum, a); !ok {
-			return 0, false
-		}
-	}
-	if sum < 0 {
-		return 0, false
-	}
-	div := int64(fastdec.Pow10(-scale - exp))
-	q, r := sum/div, sum%div
-	if r >= div-r {
-		q++
-	}
-	return q, true
 }
 
 // checkTermsFigures is the share of p paid on order and the days the balance of a proposal keeps:

@@ -529,7 +529,7 @@ func featOrderUnits(o *b2bkit.Order, scale int32) (int64, error) {
 	if len(o.Lines) > b2bkit.MaxLines {
 		return 0, b2bkit.Invalid("lines", "must have at most %d lines", b2bkit.MaxLines)
 	}
-	if u, ok := featOrderUnitsInt(o.Lines, scale); ok {
+	if u, ok := o.TotalMinor(scale); ok {
 		return u, nil
 	}
 	for k, l := range o.Lines {
@@ -552,57 +552,6 @@ func featOrderUnits(o *b2bkit.Order, scale int32) (int64, error) {
 		return 0, b2bkit.InField("total", err)
 	}
 	return u, nil
-}
-
-// featOrderUnitsInt is featOrderUnits in int64 arithmetic, or ok=false when a step would overflow
-// or a line is not valid (a quantity <= 0, a negative price, an absurd exponent), which
-// featOrderUnits then names.
-// The sum is kept at exponent e, the finest of -scale and the lines' products.
-func featOrderUnitsInt(lines []b2bkit.OrderLine, scale int32) (int64, bool) {
-	e := -scale
-	var sum int64
-	for _, l := range lines {
-		qc, ok1 := fastdec.Int64(l.Quantity)
-		pc, ok2 := fastdec.Int64(l.UnitPrice)
-		if !ok1 || !ok2 || qc <= 0 || pc < 0 || !featSaneExponent(l.Quantity) || !featSaneExponent(l.UnitPrice) {
-			return 0, false
-		}
-		prod, ok := featMul(qc, pc)
-		if !ok {
-			return 0, false
-		}
-		le := l.Quantity.Exponent() + l.UnitPrice.Exponent()
-		switch {
-		case le > e:
-			if le-e > 18 {
-				return 0, false
-			}
-			if prod, ok = featMul(prod, int64(fastdec.Pow10(le-e))); !ok {
-				return 0, false
-			}
-		case le < e:
-			if e-le > 18 {
-				return 0, false
-			}
-			if sum, ok = featMul(sum, int64(fastdec.Pow10(e-le))); !ok {
-				return 0, false
-			}
-			e = le
-		}
-		if sum, ok = b2bkit.AddChecked(sum, prod); !ok {
-			return 0, false
-		}
-	}
-	if e == -scale {
-		return sum, true
-	}
-	// Round HalfUp to scale places; the sum is not negative.
-	div := int64(fastdec.Pow10(-scale - e))
-	q, r := sum/div, sum%div
-	if r >= div-r {
-		q++
-	}
-	return q, true
 }
 
 // featInsane is what is wrong with a number featSaneExponent rejects, featInsaneWallet with one
