@@ -2,6 +2,7 @@ package b2bkit_test
 
 import (
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"testing"
 
@@ -124,5 +125,25 @@ func TestOrderTotalMinorIsTheRoundedTotal(t *testing.T) {
 	} {
 		_, ok := b2bkit.Order{Lines: []b2bkit.OrderLine{bad}}.TotalMinor(2)
 		assert.False(t, ok, "%v", bad)
+	}
+}
+
+// MulChecked agrees with 128-bit arithmetic at the edges of an int64 and on random operands.
+func TestMulCheckedAgreesWithBigInts(t *testing.T) {
+	edges := []int64{0, 1, -1, 2, -2, 3, math.MaxInt64, math.MinInt64, math.MaxInt64 / 2, math.MinInt64 / 2,
+		1 << 31, -(1 << 31), 1 << 32, -(1 << 32), 3037000499, -3037000499, 3037000500, -3037000500}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for range 5000 {
+		edges = append(edges, rng.Int64()>>rng.IntN(63)*(1-2*int64(rng.IntN(2))))
+	}
+	for _, a := range edges[:60] {
+		for _, b := range edges {
+			want := new(big.Int).Mul(big.NewInt(a), big.NewInt(b))
+			got, ok := b2bkit.MulChecked(a, b)
+			require.Equal(t, want.IsInt64(), ok, "%d x %d", a, b)
+			if ok {
+				require.Equal(t, want.Int64(), got, "%d x %d", a, b)
+			}
+		}
 	}
 }

@@ -575,13 +575,6 @@ func featSane(d decimal.Decimal) bool {
 	return ok && featSaneExponent(d) && (c == 0 || fastdec.Digits(d)+int(d.Exponent()) <= 18)
 }
 
-// featMul is a x b for a, b >= 0 and whether it fits an int64: b2bkit.MulChecked without its
-// division, for the loops over every order line.
-func featMul(a, b int64) (int64, bool) {
-	hi, lo := bits.Mul64(uint64(a), uint64(b))
-	return int64(lo), hi == 0 && lo <= math.MaxInt64
-}
-
 // featCreditUnits is t.CreditDays() in units of 10^-featShareScale, and ok=true, when the terms are
 // plainly valid (what Terms.Validate accepts, with shares of at most featShareScale places) and
 // nothing overflows. Otherwise ok is false: Terms.Validate says what is wrong, or CreditDays works
@@ -620,7 +613,7 @@ func featCreditUnits(t b2bkit.Terms) (int64, bool) {
 		default:
 			return 0, false
 		}
-		u, ok := featMul(c, int64(fastdec.Pow10(shift)))
+		u, ok := b2bkit.MulChecked(c, int64(fastdec.Pow10(shift)))
 		if !ok || u > int64(fastdec.Pow10(featShareScale)) {
 			return 0, false
 		}
@@ -1010,7 +1003,7 @@ type featLate struct {
 func (l *featLate) add(units int64, days int) {
 	l.seen = true
 	l.amount += units // at most the sum of the positive invoices, which fits
-	if x, ok := featMul(units, int64(days)); ok {
+	if x, ok := b2bkit.MulChecked(units, int64(days)); ok {
 		if s, ok := b2bkit.AddChecked(l.units, x); ok {
 			l.units = s
 			return
