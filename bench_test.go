@@ -4,8 +4,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/b2bkit/b2bkit"
 	"github.com/shopspring/decimal"
+
+	"github.com/b2bkit/b2bkit"
 )
 
 // A year's rebate split over 12 monthly parts by volume.

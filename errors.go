@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 // The sentinels every error of b2bkit wraps, so a caller can tell bad input from a missing record
@@ -11,44 +13,24 @@ import (
 var (
 	// ErrInvalid means the input was wrong: a field out of range, a malformed number, a broken rule.
 	// Retrying the same call cannot succeed.
-	ErrInvalid = errors.New("invalid input")
+	ErrInvalid = xerr.ErrInvalid
 	// ErrNotFound means a record the call names does not exist.
-	ErrNotFound = errors.New("not found")
+	ErrNotFound = xerr.ErrNotFound
 	// ErrConflict means the call collides with what is stored: a stale version, a duplicate key with
 	// other content, a receivable already financed.
-	ErrConflict = errors.New("conflict")
+	ErrConflict = xerr.ErrConflict
 )
 
 // A FieldError says which field of an input was wrong and why. Field is a path in the JSON names of
 // the input ("terms.payment.installments[1].share"); Problem is what is wrong with it ("must be > 0").
-// It matches ErrInvalid with errors.Is.
+// Its Error renders "field: problem", and it matches ErrInvalid with errors.Is.
 //
 // FieldError is the one way b2bkit reports bad input: build one with Invalid, and put the path of
 // the enclosing value in front with InField when a nested Validate reports it.
-type FieldError struct {
-	Field   string
-	Problem string
-}
-
-// Error renders the error as "field: problem".
-func (e *FieldError) Error() string {
-	if e.Field == "" {
-		return e.Problem
-	}
-	return e.Field + ": " + e.Problem
-}
-
-// Unwrap makes a FieldError match ErrInvalid.
-func (e *FieldError) Unwrap() error { return ErrInvalid }
+type FieldError = xerr.FieldError
 
 // Invalid returns a *FieldError for field with the problem given by format and args.
-func Invalid(field, format string, args ...any) error {
-	p := format
-	if len(args) > 0 {
-		p = fmt.Sprintf(format, args...)
-	}
-	return &FieldError{Field: field, Problem: p}
-}
+func Invalid(field, format string, args ...any) error { return xerr.Invalid(field, format, args...) }
 
 // InField puts prefix in front of the field path of every FieldError in err, including those joined
 // with errors.Join, so a nested Validate can report "payment.installments[0].share" to its caller as

@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/b2bkit/b2bkit"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/b2bkit/b2bkit"
 )
 
 func TestFieldErrorNamesTheField(t *testing.T) {

@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/b2bkit/b2bkit"
 	"github.com/shopspring/decimal"
+
+	"github.com/b2bkit/b2bkit"
 )
 
 // Split a freight bill of 100.00 over three orders by weight: the parts sum exactly to the total and

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/b2bkit/b2bkit/internal/wire"
 )
 
 // A Channel is how an order came in — the "three guns" (三把枪) of R10. A platform tracks the mix and
@@ -47,7 +49,7 @@ func (c Channel) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a channel from its word.
 func (c *Channel) UnmarshalText(b []byte) error {
-	v, err := ParseWord(channelWords[:], b, "channel")
+	v, err := wire.ParseWord(channelWords[:], b, "channel")
 	if err != nil {
 		return err
 	}

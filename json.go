@@ -1,11 +1,10 @@
 package b2bkit
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
-	"strings"
 	"time"
+
+	"github.com/b2bkit/b2bkit/internal/wire"
 )
 
 // JSON: every type of this package reads and writes JSON with snake_case names, enums as words,
@@ -14,35 +13,7 @@ import (
 // so a typo in a host's payload cannot silently become a zero.
 
 // MaxJSONBytes is the largest JSON document the loaders of b2bkit's packages read.
-const MaxJSONBytes = 8 << 20
-
-// DecodeJSONStrict decodes one JSON value from data into v, rejecting unknown fields and trailing
-// data. Errors match ErrInvalid. The packages of b2bkit use it to read their plain-data
-// configuration; a host may use it for its own.
-func DecodeJSONStrict(data []byte, v any) error {
-	if len(data) > MaxJSONBytes {
-		return Invalid("", "json: document larger than %d bytes", MaxJSONBytes)
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return jsonError(err)
-	}
-	if dec.More() {
-		return Invalid("", "json: unexpected data after the value")
-	}
-	return nil
-}
-
-func jsonError(err error) error {
-	if errors.Is(err, ErrInvalid) {
-		return err
-	}
-	if msg := err.Error(); strings.HasPrefix(msg, "json: ") {
-		return Invalid("", "%s", msg)
-	}
-	return Invalid("", "json: %v", err)
-}
+const MaxJSONBytes = wire.MaxBytes
 
 type installmentJSON struct {
 	Share JSONDecimal `json:"share"`
@@ -58,7 +29,7 @@ func (in Installment) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
 func (in *Installment) UnmarshalJSON(b []byte) error {
 	var w installmentJSON
-	if err := DecodeJSONStrict(b, &w); err != nil {
+	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
 	*in = Installment{Share: w.Share.Decimal, Due: w.Due, Days: w.Days}
@@ -68,13 +39,13 @@ func (in *Installment) UnmarshalJSON(b []byte) error {
 // UnmarshalJSON reads {"installments":[...]}, strictly.
 func (p *PaymentTerms) UnmarshalJSON(b []byte) error {
 	type plain PaymentTerms
-	return DecodeJSONStrict(b, (*plain)(p))
+	return wire.DecodeStrict(b, (*plain)(p))
 }
 
 // UnmarshalJSON reads {"payment":{...},"ordered_at":"...","deliver_by":"..."}, strictly.
 func (t *Terms) UnmarshalJSON(b []byte) error {
 	type plain Terms
-	return DecodeJSONStrict(b, (*plain)(t))
+	return wire.DecodeStrict(b, (*plain)(t))
 }
 
 type dueJSON struct {
@@ -91,7 +62,7 @@ func (d Due) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
 func (d *Due) UnmarshalJSON(b []byte) error {
 	var w dueJSON
-	if err := DecodeJSONStrict(b, &w); err != nil {
+	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
 	*d = Due{Installment: w.Installment, Amount: w.Amount.Decimal, Date: w.Date}
@@ -112,7 +83,7 @@ func (l OrderLine) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
 func (l *OrderLine) UnmarshalJSON(b []byte) error {
 	var w orderLineJSON
-	if err := DecodeJSONStrict(b, &w); err != nil {
+	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
 	*l = OrderLine{SKU: w.SKU, Quantity: w.Quantity.Decimal, UnitPrice: w.UnitPrice.Decimal}
@@ -122,7 +93,7 @@ func (l *OrderLine) UnmarshalJSON(b []byte) error {
 // UnmarshalJSON reads an order, strictly.
 func (o *Order) UnmarshalJSON(b []byte) error {
 	type plain Order
-	return DecodeJSONStrict(b, (*plain)(o))
+	return wire.DecodeStrict(b, (*plain)(o))
 }
 
 type shipmentLineJSON struct {
@@ -139,7 +110,7 @@ func (l ShipmentLine) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
 func (l *ShipmentLine) UnmarshalJSON(b []byte) error {
 	var w shipmentLineJSON
-	if err := DecodeJSONStrict(b, &w); err != nil {
+	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
 	*l = ShipmentLine{SKU: w.SKU, Shipped: w.Shipped.Decimal, Received: w.Received.Decimal}
@@ -149,7 +120,7 @@ func (l *ShipmentLine) UnmarshalJSON(b []byte) error {
 // UnmarshalJSON reads a shipment, strictly.
 func (s *Shipment) UnmarshalJSON(b []byte) error {
 	type plain Shipment
-	return DecodeJSONStrict(b, (*plain)(s))
+	return wire.DecodeStrict(b, (*plain)(s))
 }
 
 type invoiceJSON struct {
@@ -172,7 +143,7 @@ func (inv Invoice) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
 func (inv *Invoice) UnmarshalJSON(b []byte) error {
 	var w invoiceJSON
-	if err := DecodeJSONStrict(b, &w); err != nil {
+	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
 	*inv = Invoice{Number: w.Number, Seller: w.Seller, Buyer: w.Buyer, Orders: w.Orders, Amount: w.Amount.Decimal,
@@ -198,7 +169,7 @@ func (p Payment) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
 func (p *Payment) UnmarshalJSON(b []byte) error {
 	var w paymentJSON
-	if err := DecodeJSONStrict(b, &w); err != nil {
+	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
 	*p = Payment{ID: w.ID, Payer: w.Payer, Payee: w.Payee, Invoice: w.Invoice, Amount: w.Amount.Decimal,

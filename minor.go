@@ -1,12 +1,11 @@
 package b2bkit
 
 import (
-	"math"
-	"math/bits"
-
-	"github.com/b2bkit/b2bkit/internal/fastdec"
 	"github.com/shopspring/decimal"
-	"golang.org/x/exp/constraints"
+
+	"github.com/b2bkit/b2bkit/internal/checked"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 // Minor units: a decimal.Decimal operation allocates, so a loop over millions of amounts (a
@@ -26,18 +25,18 @@ func ToMinor(d decimal.Decimal, scale int32) (int64, error) {
 	shift := scale + d.Exponent() // d = c * 10^exp, so units = c * 10^(exp+scale)
 	v, ok := fastdec.Int64(d)
 	if !ok {
-		return 0, Invalid("", "amount %s does not fit in minor units", EchoDecimal(d))
+		return 0, Invalid("", "amount %s does not fit in minor units", xerr.EchoDecimal(d))
 	}
 	if shift < 0 {
 		if -shift > MaxScale {
 			if v == 0 {
 				return 0, nil
 			}
-			return 0, Invalid("", "amount %s has more than %d decimal places", EchoDecimal(d), scale)
+			return 0, Invalid("", "amount %s has more than %d decimal places", xerr.EchoDecimal(d), scale)
 		}
 		p := pow10(-shift)
 		if v%p != 0 {
-			return 0, Invalid("", "amount %s has more than %d decimal places", EchoDecimal(d), scale)
+			return 0, Invalid("", "amount %s has more than %d decimal places", xerr.EchoDecimal(d), scale)
 		}
 		return v / p, nil
 	}
@@ -45,11 +44,11 @@ func ToMinor(d decimal.Decimal, scale int32) (int64, error) {
 		if v == 0 {
 			return 0, nil
 		}
-		return 0, Invalid("", "amount %s does not fit in minor units", EchoDecimal(d))
+		return 0, Invalid("", "amount %s does not fit in minor units", xerr.EchoDecimal(d))
 	}
-	u, ok := MulChecked(v, pow10(shift))
+	u, ok := checked.Mul(v, pow10(shift))
 	if !ok {
-		return 0, Invalid("", "amount %s does not fit in minor units", EchoDecimal(d))
+		return 0, Invalid("", "amount %s does not fit in minor units", xerr.EchoDecimal(d))
 	}
 	return u, nil
 }
@@ -57,41 +56,6 @@ func ToMinor(d decimal.Decimal, scale int32) (int64, error) {
 // FromMinor converts whole minor units at scale back to a decimal: FromMinor(1234, 2) is 12.34.
 func FromMinor(units int64, scale int32) decimal.Decimal {
 	return decimal.New(units, -scale)
-}
-
-// AddChecked returns a+b and whether it did not overflow.
-func AddChecked[T constraints.Signed](a, b T) (T, bool) {
-	s := a + b
-	// Overflow happened iff both operands have the same sign and the sum's sign differs.
-	if (a >= 0) == (b >= 0) && (s >= 0) != (a >= 0) {
-		return s, false
-	}
-	return s, true
-}
-
-// MulChecked returns a*b and whether it did not overflow. It multiplies the magnitudes in 128 bits
-// rather than dividing to check, so it costs about as much as the multiplication in a hot loop.
-func MulChecked(a, b int64) (int64, bool) {
-	neg := (a < 0) != (b < 0)
-	ua, ub := uint64(a), uint64(b)
-	if a < 0 {
-		ua = -ua
-	}
-	if b < 0 {
-		ub = -ub
-	}
-	hi, lo := bits.Mul64(ua, ub)
-	switch {
-	case hi != 0:
-		return int64(lo), false
-	case lo <= math.MaxInt64:
-		if neg {
-			return -int64(lo), true
-		}
-		return int64(lo), true
-	default: // only -2^63 fits beyond MaxInt64
-		return math.MinInt64, neg && lo == 1<<63
-	}
 }
 
 // A MinorSum adds amounts in int64 minor units at a fixed scale, with overflow checked. The zero
@@ -107,7 +71,7 @@ func NewMinorSum(scale int32) MinorSum { return MinorSum{scale: scale} }
 
 // AddUnits adds whole minor units. After an overflow the sum stays broken and Total reports it.
 func (s *MinorSum) AddUnits(u int64) {
-	v, ok := AddChecked(s.units, u)
+	v, ok := checked.Add(s.units, u)
 	s.units, s.overflow = v, s.overflow || !ok
 }
 
@@ -156,14 +120,14 @@ func (o Order) TotalMinor(scale int32) (units int64, ok bool) {
 		if !ok1 || !ok2 || q <= 0 || p < 0 || shift > MaxScale {
 			return 0, false
 		}
-		a, ok := MulChecked(q, p)
+		a, ok := checked.Mul(q, p)
 		if !ok {
 			return 0, false
 		}
-		if a, ok = MulChecked(a, pow10(shift)); !ok {
+		if a, ok = checked.Mul(a, pow10(shift)); !ok {
 			return 0, false
 		}
-		if sum, ok = AddChecked(sum, a); !ok {
+		if sum, ok = checked.Add(sum, a); !ok {
 			return 0, false
 		}
 	}

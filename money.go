@@ -7,9 +7,12 @@ import (
 	"math"
 	"math/bits"
 	"slices"
-	"strconv"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/b2bkit/b2bkit/internal/checked"
+	"github.com/b2bkit/b2bkit/internal/wire"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 // A RoundingMode says which way an amount that falls between two representable values goes.
@@ -51,50 +54,12 @@ func (m RoundingMode) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a mode from its word.
 func (m *RoundingMode) UnmarshalText(b []byte) error {
-	v, err := ParseWord(roundingModeWords[:], b, "rounding mode")
+	v, err := wire.ParseWord(roundingModeWords[:], b, "rounding mode")
 	if err != nil {
 		return err
 	}
 	*m = RoundingMode(v)
 	return nil
-}
-
-// ParseWord is how b2bkit's enums read their JSON words: the index of word in words, or an error
-// matching ErrInvalid ("unknown channel \"fax\"") that echoes at most a short prefix of hostile input.
-// Empty entries of words (unused enum values) never match.
-func ParseWord(words []string, word []byte, what string) (int, error) {
-	for i, w := range words {
-		if w != "" && w == string(word) {
-			return i, nil
-		}
-	}
-	return 0, Invalid("", "unknown %s %q", what, Echo(string(word)))
-}
-
-// Echo is what an error message may repeat of untrusted text: at most 32 bytes, then "...", so a
-// hostile field cannot bloat logs. Personal data is never echoed at all.
-func Echo(s string) string {
-	const max = 32
-	if len(s) <= max {
-		return s
-	}
-	return s[:max] + "..."
-}
-
-// EchoDecimal is Echo for a decimal that came from outside: its text, cut like Echo's, built without
-// expanding an absurd exponent or coefficient. decimal.New(1, 1_000_000_000).String() would write a
-// billion zeros before Echo could cut them; EchoDecimal writes "1e1000000000" instead.
-func EchoDecimal(d decimal.Decimal) string {
-	const maxExp, maxBits = 64, 256
-	exp := d.Exponent()
-	if exp >= -maxExp && exp <= maxExp && d.Coefficient().BitLen() <= maxBits {
-		return Echo(d.String())
-	}
-	c := d.Coefficient()
-	if c.BitLen() > maxBits {
-		return fmt.Sprintf("a number of about %d digits with exponent %d", c.BitLen()*3/10, exp)
-	}
-	return Echo(c.String()) + "e" + strconv.Itoa(int(exp))
 }
 
 // MaxScale is the largest number of decimal places b2bkit rounds or allocates to. Money needs a few;
@@ -260,22 +225,22 @@ func ParseDecimal(s string) (decimal.Decimal, error) {
 		case c == '.' && !point:
 			point = true
 		case c == 'e' || c == 'E':
-			return decimal.Decimal{}, Invalid("", "number %q: exponents are not accepted", Echo(s))
+			return decimal.Decimal{}, Invalid("", "number %q: exponents are not accepted", xerr.Echo(s))
 		default:
-			return decimal.Decimal{}, Invalid("", "number %q: unexpected character %q", Echo(s), c)
+			return decimal.Decimal{}, Invalid("", "number %q: unexpected character %q", xerr.Echo(s), c)
 		}
 	}
 	switch {
 	case digits == 0:
-		return decimal.Decimal{}, Invalid("", "number %q: no digits", Echo(s))
+		return decimal.Decimal{}, Invalid("", "number %q: no digits", xerr.Echo(s))
 	case digits > MaxDecimalDigits:
-		return decimal.Decimal{}, Invalid("", "number %q: more than %d digits", Echo(s), MaxDecimalDigits)
+		return decimal.Decimal{}, Invalid("", "number %q: more than %d digits", xerr.Echo(s), MaxDecimalDigits)
 	case places > MaxDecimalPlaces:
-		return decimal.Decimal{}, Invalid("", "number %q: more than %d decimal places", Echo(s), MaxDecimalPlaces)
+		return decimal.Decimal{}, Invalid("", "number %q: more than %d decimal places", xerr.Echo(s), MaxDecimalPlaces)
 	}
 	d, err := decimal.NewFromString(s)
 	if err != nil {
-		return decimal.Decimal{}, Invalid("", "number %q: %v", Echo(s), err)
+		return decimal.Decimal{}, Invalid("", "number %q: %v", xerr.Echo(s), err)
 	}
 	return d, nil
 }
@@ -330,7 +295,7 @@ func allocateMinor(total decimal.Decimal, weights []decimal.Decimal, scale int32
 		if err != nil {
 			return nil, false
 		}
-		if sum, ok = AddChecked(sum, u); !ok {
+		if sum, ok = checked.Add(sum, u); !ok {
 			return nil, false
 		}
 		ws[i] = uint64(u)

@@ -7,10 +7,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/b2bkit/b2bkit"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/b2bkit/b2bkit"
 )
 
 func TestRound(t *testing.T) {

@@ -3,8 +3,9 @@ package b2bkit_test
 import (
 	"testing"
 
-	"github.com/b2bkit/b2bkit"
 	"github.com/stretchr/testify/assert"
+
+	"github.com/b2bkit/b2bkit"
 )
 
 func TestStreamYieldsEachValueAndStopsWhenAsked(t *testing.T) {

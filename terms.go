@@ -8,8 +8,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/b2bkit/b2bkit/internal/fastdec"
 	"github.com/shopspring/decimal"
+
+	"github.com/b2bkit/b2bkit/internal/checked"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
+	"github.com/b2bkit/b2bkit/internal/wire"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 // A DueEvent is the moment an installment's days are counted from.
@@ -43,7 +47,7 @@ func (e DueEvent) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes an event from its word.
 func (e *DueEvent) UnmarshalText(b []byte) error {
-	v, err := ParseWord(dueEventWords[:], b, "due event")
+	v, err := wire.ParseWord(dueEventWords[:], b, "due event")
 	if err != nil {
 		return err
 	}
@@ -161,7 +165,7 @@ func (p PaymentTerms) validate() error {
 			sum = sum.Add(in.Share)
 		}
 		if !sum.Equal(one) {
-			errs = append(errs, Invalid("installments", "shares sum to %s, must sum to exactly 1", EchoDecimal(sum)))
+			errs = append(errs, Invalid("installments", "shares sum to %s, must sum to exactly 1", xerr.EchoDecimal(sum)))
 		}
 	}
 	return errors.Join(errs...)
@@ -315,11 +319,11 @@ func (t Terms) CreditDays() decimal.Decimal {
 func (t Terms) creditUnits(scale int32, lead int) (sum int64, ok bool) {
 	for _, in := range t.Payment.Installments {
 		u, _ := ToMinor(in.Share, scale)
-		p, ok := MulChecked(u, int64(in.daysAfterDelivery(lead)))
+		p, ok := checked.Mul(u, int64(in.daysAfterDelivery(lead)))
 		if !ok {
 			return 0, false
 		}
-		if sum, ok = AddChecked(sum, p); !ok {
+		if sum, ok = checked.Add(sum, p); !ok {
 			return 0, false
 		}
 	}

@@ -6,10 +6,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/b2bkit/b2bkit"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/b2bkit/b2bkit"
 )
 
 var shanghai = time.FixedZone("CST", 8*3600)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/wire"
 )
 
 // An AccountID identifies a login of a customer company on the platform.
@@ -42,7 +43,7 @@ func (k AccountKind) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a kind from its word.
 func (k *AccountKind) UnmarshalText(b []byte) error {
-	v, err := b2bkit.ParseWord(accountKindWords[:], b, "account kind")
+	v, err := wire.ParseWord(accountKindWords[:], b, "account kind")
 	*k = AccountKind(v)
 	return err
 }

@@ -7,8 +7,10 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/b2bkit/b2bkit"
 	"github.com/shopspring/decimal"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/wire"
 )
 
 // SchemeUSCC marks a registration number as a unified social credit code (统一社会信用代码), checked
@@ -74,7 +76,7 @@ func (w Wallet) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
 func (w *Wallet) UnmarshalJSON(b []byte) error {
 	var v walletJSON
-	if err := b2bkit.DecodeJSONStrict(b, &v); err != nil {
+	if err := wire.DecodeStrict(b, &v); err != nil {
 		return err
 	}
 	*w = Wallet{Amount: v.Amount.Decimal, Currency: v.Currency, Method: v.Method, AsOf: v.AsOf}
@@ -113,7 +115,7 @@ func (t TierChange) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
 func (t *TierChange) UnmarshalJSON(b []byte) error {
 	var v tierChangeJSON
-	if err := b2bkit.DecodeJSONStrict(b, &v); err != nil {
+	if err := wire.DecodeStrict(b, &v); err != nil {
 		return err
 	}
 	*t = TierChange{From: v.From, To: v.To, At: v.At, Points: v.Points.Decimal}
@@ -160,7 +162,7 @@ type Company struct {
 // UnmarshalJSON reads a company strictly: unknown fields are errors.
 func (c *Company) UnmarshalJSON(b []byte) error {
 	type plain Company
-	return b2bkit.DecodeJSONStrict(b, (*plain)(c))
+	return wire.DecodeStrict(b, (*plain)(c))
 }
 
 // StageAt returns the stage the company was in at t, by its stage history, and false if it had

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/wire"
 )
 
 // A ContactKind is the channel a contact point reaches a person on.
@@ -47,7 +48,7 @@ func (k ContactKind) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a kind from its word.
 func (k *ContactKind) UnmarshalText(b []byte) error {
-	v, err := b2bkit.ParseWord(contactWords[:], b, "contact kind")
+	v, err := wire.ParseWord(contactWords[:], b, "contact kind")
 	if err == nil && v == 0 {
 		err = b2bkit.Invalid("", "unknown contact kind %q", "")
 	}
@@ -227,7 +228,7 @@ func (c ContactPoint) MarshalJSON() ([]byte, error) { return json.Marshal(c.toJS
 // b2bkit.ErrInvalid.
 func (c *ContactPoint) UnmarshalJSON(b []byte) error {
 	var v contactJSON
-	if err := b2bkit.DecodeJSONStrict(b, &v); err != nil {
+	if err := wire.DecodeStrict(b, &v); err != nil {
 		return err
 	}
 	if v.Masked {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/wire"
 )
 
 // A Role is the part a person plays in a company's purchasing (R1: 多人决策). One person may hold
@@ -48,7 +49,7 @@ func (r Role) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a role from its word.
 func (r *Role) UnmarshalText(b []byte) error {
-	v, err := b2bkit.ParseWord(roleWords[:], b, "role")
+	v, err := wire.ParseWord(roleWords[:], b, "role")
 	*r = Role(v)
 	return err
 }
@@ -99,7 +100,7 @@ func (s Stage) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a stage from its word.
 func (s *Stage) UnmarshalText(b []byte) error {
-	v, err := b2bkit.ParseWord(stageWords[:], b, "stage")
+	v, err := wire.ParseWord(stageWords[:], b, "stage")
 	*s = Stage(v)
 	return err
 }
@@ -134,7 +135,7 @@ func (s Source) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a source from its word.
 func (s *Source) UnmarshalText(b []byte) error {
-	v, err := b2bkit.ParseWord(sourceWords[:], b, "source")
+	v, err := wire.ParseWord(sourceWords[:], b, "source")
 	*s = Source(v)
 	return err
 }

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/wire"
 )
 
 // A Person is a key person (关键人) of the person CRM (R2): one identity across every employer she
@@ -203,7 +204,7 @@ func (p Person) ClearJSON() ([]byte, error) { return json.Marshal(p.toJSON(false
 // data (what MarshalJSON writes), which has lost the personal data.
 func (p *Person) UnmarshalJSON(b []byte) error {
 	var v personJSON
-	if err := b2bkit.DecodeJSONStrict(b, &v); err != nil {
+	if err := wire.DecodeStrict(b, &v); err != nil {
 		return err
 	}
 	if v.Masked {

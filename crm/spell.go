@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/wire"
 )
 
 // A SpellID identifies one employment spell.
@@ -160,11 +161,11 @@ func (j JobChange) clone() JobChange {
 // UnmarshalJSON reads a spell strictly: unknown fields are errors.
 func (s *Spell) UnmarshalJSON(b []byte) error {
 	type plain Spell
-	return b2bkit.DecodeJSONStrict(b, (*plain)(s))
+	return wire.DecodeStrict(b, (*plain)(s))
 }
 
 // UnmarshalJSON reads a job change strictly: unknown fields are errors.
 func (j *JobChange) UnmarshalJSON(b []byte) error {
 	type plain JobChange
-	return b2bkit.DecodeJSONStrict(b, (*plain)(j))
+	return wire.DecodeStrict(b, (*plain)(j))
 }

@@ -9,8 +9,10 @@ import (
 	"iter"
 	"time"
 
-	"github.com/b2bkit/b2bkit"
 	"github.com/shopspring/decimal"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/wire"
 )
 
 // A ContributionKind is one way a customer earns tier points (R4: 出力出钱 — contribution counts, not
@@ -51,7 +53,7 @@ func (k ContributionKind) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a kind from its word.
 func (k *ContributionKind) UnmarshalText(b []byte) error {
-	v, err := b2bkit.ParseWord(contributionWords[:], b, "contribution kind")
+	v, err := wire.ParseWord(contributionWords[:], b, "contribution kind")
 	*k = ContributionKind(v)
 	return err
 }
@@ -147,7 +149,7 @@ func (p TierPolicy) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly: unknown fields are errors.
 func (p *TierPolicy) UnmarshalJSON(b []byte) error {
 	var w tierPolicyJSON
-	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
 	*p = TierPolicy{WindowDays: w.WindowDays, Weights: TierWeights{w.Weights.Purchase.Decimal,
@@ -169,7 +171,7 @@ func LoadTierPolicy(r io.Reader) (TierPolicy, error) {
 		return TierPolicy{}, wrap(b2bkit.Invalid("", "reading tier policy: %v", err))
 	}
 	var p TierPolicy
-	if err := b2bkit.DecodeJSONStrict(data, &p); err != nil {
+	if err := wire.DecodeStrict(data, &p); err != nil {
 		return TierPolicy{}, wrap(b2bkit.InField("tier_policy", err))
 	}
 	if err := p.Validate(); err != nil {

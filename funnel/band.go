@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"math/bits"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/fastdec"
-	"github.com/shopspring/decimal"
+	"github.com/b2bkit/b2bkit/internal/wire"
 )
 
 // A PenetrationBand says how safe the platform's place in a customer's purchasing is (R7).
@@ -49,7 +51,7 @@ func (b PenetrationBand) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a band from its word.
 func (b *PenetrationBand) UnmarshalText(t []byte) error {
-	i, err := b2bkit.ParseWord(bandWords[:], t, "penetration band")
+	i, err := wire.ParseWord(bandWords[:], t, "penetration band")
 	if err != nil {
 		return b2bkit.InField("band", err)
 	}

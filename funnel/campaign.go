@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/wire"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 // MaxTargets is the most companies a campaign's target list may hold.
@@ -45,7 +47,7 @@ func (c Campaign) Location() (*time.Location, error) {
 	}
 	loc, err := time.LoadLocation(c.TimeZone)
 	if err != nil {
-		return nil, b2bkit.Invalid("time_zone", "unknown time zone %q", b2bkit.Echo(c.TimeZone))
+		return nil, b2bkit.Invalid("time_zone", "unknown time zone %q", xerr.Echo(c.TimeZone))
 	}
 	return loc, nil
 }
@@ -90,7 +92,7 @@ func (c Campaign) validate() (map[b2bkit.CompanyID]int32, error) {
 				continue
 			}
 			if j, dup := index[id]; dup {
-				errs = append(errs, b2bkit.Invalid(fmt.Sprintf("targets[%d]", i), "repeats targets[%d] (%s)", j, b2bkit.Echo(string(id))))
+				errs = append(errs, b2bkit.Invalid(fmt.Sprintf("targets[%d]", i), "repeats targets[%d] (%s)", j, xerr.Echo(string(id))))
 				continue
 			}
 			index[id] = int32(i)
@@ -107,7 +109,7 @@ func (c Campaign) validate() (map[b2bkit.CompanyID]int32, error) {
 func (c *Campaign) UnmarshalJSON(b []byte) error {
 	type plain Campaign
 	var p plain
-	if err := b2bkit.DecodeJSONStrict(b, &p); err != nil {
+	if err := wire.DecodeStrict(b, &p); err != nil {
 		return err
 	}
 	*c = Campaign(p)
@@ -122,7 +124,7 @@ func LoadCampaign(r io.Reader) (Campaign, error) {
 		return Campaign{}, fmt.Errorf("funnel: campaign: read: %w", err)
 	}
 	var c Campaign
-	if err := b2bkit.DecodeJSONStrict(data, &c); err != nil {
+	if err := wire.DecodeStrict(data, &c); err != nil {
 		return Campaign{}, fmt.Errorf("funnel: campaign: %w", err)
 	}
 	if err := c.Validate(); err != nil {

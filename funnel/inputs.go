@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/b2bkit/b2bkit"
 	"github.com/shopspring/decimal"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/wire"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 // A TouchKind is how a rep reached a company.
@@ -45,7 +48,7 @@ func (k TouchKind) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a kind from its word.
 func (k *TouchKind) UnmarshalText(b []byte) error {
-	i, err := b2bkit.ParseWord(touchKindWords[:], b, "touch kind")
+	i, err := wire.ParseWord(touchKindWords[:], b, "touch kind")
 	if err != nil {
 		return b2bkit.InField("kind", err)
 	}
@@ -98,7 +101,7 @@ func (t Touch) validate() error {
 func (t Touch) name() string {
 	by := " at"
 	if t.Rep != "" {
-		by = " by " + b2bkit.Echo(string(t.Rep)) + " at"
+		by = " by " + xerr.Echo(string(t.Rep)) + " at"
 	}
 	return recordName("touch of", t.Company, by, t.At)
 }
@@ -107,7 +110,7 @@ func (t Touch) name() string {
 func (t *Touch) UnmarshalJSON(b []byte) error {
 	type plain Touch
 	var p plain
-	if err := b2bkit.DecodeJSONStrict(b, &p); err != nil {
+	if err := wire.DecodeStrict(b, &p); err != nil {
 		return err
 	}
 	*t = Touch(p)
@@ -185,7 +188,7 @@ func (p *Purchase) name() string { return recordName("purchase of", p.Company, "
 func recordName(kind string, company b2bkit.CompanyID, timeWord string, at time.Time) string {
 	s := kind
 	if company != "" {
-		s += " " + b2bkit.Echo(string(company))
+		s += " " + xerr.Echo(string(company))
 	} else {
 		s += " no company"
 	}
@@ -212,7 +215,7 @@ func (p Purchase) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
 func (p *Purchase) UnmarshalJSON(b []byte) error {
 	var w purchaseJSON
-	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
 	*p = Purchase{Company: w.Company, At: w.At, Amount: w.Amount.Decimal, Channel: w.Channel, GrossProfit: w.GrossProfit.Decimal}
@@ -286,7 +289,7 @@ func (w Wallet) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
 func (w *Wallet) UnmarshalJSON(b []byte) error {
 	var v walletJSON
-	if err := b2bkit.DecodeJSONStrict(b, &v); err != nil {
+	if err := wire.DecodeStrict(b, &v); err != nil {
 		return err
 	}
 	*w = Wallet{Company: v.Company, Monthly: v.Monthly.Decimal, Method: v.Method, AsOf: v.AsOf, Confidence: v.Confidence}

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/b2bkit/b2bkit"
 	"github.com/shopspring/decimal"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 // A City is one territory to cover: how many target companies it holds.
@@ -75,7 +77,7 @@ func Plan(reps int, cities []City, visitsPerRepPerDay, workdaysPerMonth int) (De
 		if c.Name == "" {
 			errs = append(errs, b2bkit.Invalid(f+".name", "must be set"))
 		} else if seen[c.Name] {
-			errs = append(errs, b2bkit.Invalid(f+".name", "repeats city %q", b2bkit.Echo(c.Name)))
+			errs = append(errs, b2bkit.Invalid(f+".name", "repeats city %q", xerr.Echo(c.Name)))
 		}
 		seen[c.Name] = true
 		if c.Targets <= 0 || c.Targets > MaxTargets {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 	"github.com/b2bkit/b2bkit/pricing"
 )
 
@@ -112,7 +113,7 @@ func (b *Book) Record(ctx context.Context, m Match) error {
 		return fmt.Errorf("matching: %w", b2bkit.Invalid("book.log", "must be set"))
 	}
 	if b.currency != "" && m.Currency != b.currency {
-		return fmt.Errorf("matching: %w", b2bkit.Invalid("match.currency", "must be %s, the currency of the price policy, not %q", b.currency, b2bkit.Echo(m.Currency)))
+		return fmt.Errorf("matching: %w", b2bkit.Invalid("match.currency", "must be %s, the currency of the price policy, not %q", b.currency, xerr.Echo(m.Currency)))
 	}
 	if now := b.now(); m.At.After(now.Add(b.opts.FutureSkew)) {
 		return fmt.Errorf("matching: %w", b2bkit.Invalid("match.at", "must not be after the clock (%s) by more than %s", now.Format(time.RFC3339), b.opts.FutureSkew))

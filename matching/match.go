@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/fastdec"
-	"github.com/shopspring/decimal"
+	"github.com/b2bkit/b2bkit/internal/wire"
 )
 
 // A Status is where a match stands in its life: proposed, accepted, fulfilled or cancelled.
@@ -49,7 +51,7 @@ func (s Status) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a status from its word.
 func (s *Status) UnmarshalText(b []byte) error {
-	i, err := b2bkit.ParseWord(statusWords[:], b, "status")
+	i, err := wire.ParseWord(statusWords[:], b, "status")
 	*s = Status(i)
 	return err
 }
@@ -107,7 +109,7 @@ func (m Mode) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a mode from its word.
 func (m *Mode) UnmarshalText(b []byte) error {
-	i, err := b2bkit.ParseWord(modeWords[:], b, "mode")
+	i, err := wire.ParseWord(modeWords[:], b, "mode")
 	*m = Mode(i)
 	return err
 }
@@ -302,7 +304,7 @@ func (m Match) MarshalJSON() ([]byte, error) {
 // match; Log.Append does.
 func (m *Match) UnmarshalJSON(b []byte) error {
 	var w matchJSON
-	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+	if err := wire.DecodeStrict(b, &w); err != nil {
 		return fmt.Errorf("matching: %w", err)
 	}
 	*m = Match{ID: w.ID, Buyer: w.Buyer, Seller: w.Seller, SKU: w.SKU, Quantity: w.Quantity.Decimal,

@@ -9,9 +9,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/b2bkit/b2bkit"
-	"github.com/b2bkit/b2bkit/pricing"
 	"github.com/shopspring/decimal"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/wire"
+	"github.com/b2bkit/b2bkit/internal/xerr"
+	"github.com/b2bkit/b2bkit/pricing"
 )
 
 // A Need is one of the four needs of a B2B buyer, 多快好省 (R14): selection, speed, quality, price.
@@ -52,7 +55,7 @@ func (n Need) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a need from its word.
 func (n *Need) UnmarshalText(b []byte) error {
-	i, err := b2bkit.ParseWord(needWords[:], b, "need")
+	i, err := wire.ParseWord(needWords[:], b, "need")
 	*n = Need(i)
 	return err
 }
@@ -150,7 +153,7 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 		return nil, fmt.Errorf("matching: %w", b2bkit.InField("rfq.request", err))
 	}
 	if r.Currency != "" && b.currency != "" && r.Currency != b.currency {
-		return nil, fmt.Errorf("matching: %w", b2bkit.Invalid("rfq.request.currency", "must be %s, the currency of the price policy, not %q", b.currency, b2bkit.Echo(r.Currency)))
+		return nil, fmt.Errorf("matching: %w", b2bkit.Invalid("rfq.request.currency", "must be %s, the currency of the price policy, not %q", b.currency, xerr.Echo(r.Currency)))
 	}
 	w := rfq.Window
 	if w == 0 {

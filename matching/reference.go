@@ -10,10 +10,13 @@ import (
 	"slices"
 	"time"
 
-	"github.com/b2bkit/b2bkit"
-	"github.com/b2bkit/b2bkit/internal/fastdec"
-	"github.com/b2bkit/b2bkit/pricing"
 	"github.com/shopspring/decimal"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/checked"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
+	"github.com/b2bkit/b2bkit/internal/xerr"
+	"github.com/b2bkit/b2bkit/pricing"
 )
 
 // A Reference is what a SKU has really traded at, restated to one request's quantity and terms: the
@@ -88,7 +91,7 @@ func (b *Book) ReferencePrice(ctx context.Context, sku b2bkit.SKU, r pricing.Req
 	cur := r.Currency
 	switch {
 	case cur != "" && b.currency != "" && cur != b.currency:
-		errs = append(errs, b2bkit.Invalid("request.currency", "must be %s, the currency of the price policy, not %q", b.currency, b2bkit.Echo(cur)))
+		errs = append(errs, b2bkit.Invalid("request.currency", "must be %s, the currency of the price policy, not %q", b.currency, xerr.Echo(cur)))
 	case cur == "":
 		cur = b.currency
 	}
@@ -236,7 +239,7 @@ func (a *refAcc) add(u, q int64, qty decimal.Decimal, at time.Time) {
 	a.prices = append(a.prices, u)
 	if q >= 0 {
 		var ok bool
-		if a.qtyUnits, ok = b2bkit.AddChecked(a.qtyUnits, q); !ok {
+		if a.qtyUnits, ok = checked.Add(a.qtyUnits, q); !ok {
 			a.overflow = true
 		}
 		if !a.sum.addMul(uint64(u), uint64(q)) {

@@ -3,7 +3,7 @@ package pricing
 import (
 	"math/bits"
 
-	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/checked"
 	"github.com/b2bkit/b2bkit/internal/fastdec"
 
 	"github.com/shopspring/decimal"
@@ -252,9 +252,9 @@ func sumFix(m *fastdec.Cells, a, b decimal.Decimal, sub bool) (decimal.Decimal, 
 	if ea-e > 18 || eb-e > 18 {
 		return decimal.Decimal{}, false
 	}
-	ca, ok1 := b2bkit.MulChecked(ca, int64(fastdec.Pow10(ea-e)))
-	cb, ok2 := b2bkit.MulChecked(cb, int64(fastdec.Pow10(eb-e)))
-	s, ok3 := b2bkit.AddChecked(ca, cb)
+	ca, ok1 := checked.Mul(ca, int64(fastdec.Pow10(ea-e)))
+	cb, ok2 := checked.Mul(cb, int64(fastdec.Pow10(eb-e)))
+	s, ok3 := checked.Add(ca, cb)
 	if !ok1 || !ok2 || !ok3 {
 		return decimal.Decimal{}, false
 	}
@@ -379,12 +379,12 @@ func subFixed(a, b fixed) (fixed, bool) {
 	if a.exp-e > 18 || b.exp-e > 18 {
 		return fixed{}, false
 	}
-	ca, ok1 := b2bkit.MulChecked(a.c, int64(fastdec.Pow10(a.exp-e)))
-	cb, ok2 := b2bkit.MulChecked(b.c, int64(fastdec.Pow10(b.exp-e)))
+	ca, ok1 := checked.Mul(a.c, int64(fastdec.Pow10(a.exp-e)))
+	cb, ok2 := checked.Mul(b.c, int64(fastdec.Pow10(b.exp-e)))
 	if !ok1 || !ok2 || cb == -1<<63 {
 		return fixed{}, false
 	}
-	s, ok := b2bkit.AddChecked(ca, -cb)
+	s, ok := checked.Add(ca, -cb)
 	return fixed{s, e}, ok
 }
 

@@ -8,8 +8,10 @@ import (
 	"io"
 	"time"
 
-	"github.com/b2bkit/b2bkit"
 	"github.com/shopspring/decimal"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/wire"
 )
 
 // A StepKind is what a step of a pricing procedure does to the unit price.
@@ -147,9 +149,9 @@ func marshalWord(words []string, i int, what string) ([]byte, error) {
 	return []byte(words[i]), nil
 }
 
-// unmarshalWord reads an enum word into dst with b2bkit.ParseWord, the one way b2bkit reads them.
+// unmarshalWord reads an enum word into dst with wire.ParseWord, the one way b2bkit reads them.
 func unmarshalWord[T ~int | ~uint8](words []string, b []byte, what string, dst *T) error {
-	i, err := b2bkit.ParseWord(words, b, what)
+	i, err := wire.ParseWord(words, b, what)
 	if err != nil {
 		return err
 	}

@@ -6,18 +6,19 @@ import (
 	"fmt"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/wire"
 )
 
-// decodeStrict reads a pricing document into v: what b2bkit.DecodeJSONStrict checks (size, unknown
+// decodeStrict reads a pricing document into v: what wire.DecodeStrict checks (size, unknown
 // fields, trailing data), and before it what encoding/json lets through (see checkDocument).
 func decodeStrict(data []byte, v any) error {
 	if len(data) > b2bkit.MaxJSONBytes {
-		return b2bkit.DecodeJSONStrict(data, v) // which refuses it unread
+		return wire.DecodeStrict(data, v) // which refuses it unread
 	}
 	if err := checkDocument(data); err != nil {
 		return err
 	}
-	return b2bkit.DecodeJSONStrict(data, v)
+	return wire.DecodeStrict(data, v)
 }
 
 // checkDocument rejects what encoding/json would accept in a pricing document: a key that is not

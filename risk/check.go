@@ -8,10 +8,14 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/b2bkit/b2bkit"
-	"github.com/b2bkit/b2bkit/internal/fastdec"
-	"github.com/b2bkit/b2bkit/pricing"
 	"github.com/shopspring/decimal"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/checked"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
+	"github.com/b2bkit/b2bkit/internal/wire"
+	"github.com/b2bkit/b2bkit/internal/xerr"
+	"github.com/b2bkit/b2bkit/pricing"
 )
 
 // An Outcome is what an order check decides. Its zero value is Reject, so a decision nobody filled
@@ -49,7 +53,7 @@ func (o Outcome) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes an outcome from its word.
 func (o *Outcome) UnmarshalText(b []byte) error {
-	v, err := b2bkit.ParseWord(outcomeWords[:], b, "outcome")
+	v, err := wire.ParseWord(outcomeWords[:], b, "outcome")
 	if err != nil {
 		return fmt.Errorf("risk: %w", err)
 	}
@@ -368,10 +372,10 @@ func checkPrepare(c *OrderCheck, opts *CheckOptions) (checkInput, error) {
 		errs = append(errs, b2bkit.InField("order", err))
 	}
 	if c.Limit.Currency != o.Currency {
-		errs = append(errs, b2bkit.Invalid("limit.currency", "is %q, the order's is %q", b2bkit.Echo(c.Limit.Currency), b2bkit.Echo(o.Currency)))
+		errs = append(errs, b2bkit.Invalid("limit.currency", "is %q, the order's is %q", xerr.Echo(c.Limit.Currency), xerr.Echo(o.Currency)))
 	}
 	if c.Exposure.Currency != o.Currency {
-		errs = append(errs, b2bkit.Invalid("exposure.currency", "is %q, the order's is %q", b2bkit.Echo(c.Exposure.Currency), b2bkit.Echo(o.Currency)))
+		errs = append(errs, b2bkit.Invalid("exposure.currency", "is %q, the order's is %q", xerr.Echo(c.Exposure.Currency), xerr.Echo(o.Currency)))
 	}
 	if c.Limit.Company != "" && c.Limit.Company != o.Buyer {
 		errs = append(errs, b2bkit.Invalid("limit.company", "is not the order's buyer"))
@@ -389,14 +393,14 @@ func checkPrepare(c *OrderCheck, opts *CheckOptions) (checkInput, error) {
 	if len(errs) > 0 {
 		return in, errors.Join(errs...)
 	}
-	if h, ok := b2bkit.AddChecked(in.limit, -in.exposure); ok && h > 0 {
+	if h, ok := checked.Add(in.limit, -in.exposure); ok && h > 0 {
 		in.headroom = h
 	}
 	total, ok := o.TotalMinor(in.scale)
 	if !ok {
 		t := b2bkit.Round(o.Total(), in.scale, b2bkit.HalfUp)
 		if total, err = b2bkit.ToMinor(t, in.scale); err != nil {
-			return in, b2bkit.Invalid("order.lines", "total %s does not fit in minor units", b2bkit.EchoDecimal(t))
+			return in, b2bkit.Invalid("order.lines", "total %s does not fit in minor units", xerr.EchoDecimal(t))
 		}
 	}
 	in.total = total

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/wire"
 )
 
 // maxConfigBytes bounds a configuration document (a scorecard, a limit, warning or haircut policy,
@@ -39,7 +40,7 @@ func loadConfig(r io.Reader, what string, v any) error {
 	if len(data) > maxConfigBytes {
 		return fmt.Errorf("risk: %w", b2bkit.Invalid(what, "document larger than %d bytes", maxConfigBytes))
 	}
-	if err := b2bkit.DecodeJSONStrict(data, v); err != nil {
+	if err := wire.DecodeStrict(data, v); err != nil {
 		return fmt.Errorf("risk: %w", b2bkit.InField(what, err))
 	}
 	return nil

@@ -8,10 +8,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/wire"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 	"github.com/b2bkit/b2bkit/matching"
 	"github.com/b2bkit/b2bkit/pricing"
-	"github.com/shopspring/decimal"
 )
 
 // Finance eligibility: which trades may be financed at all, before any scoring. A receivable needs a
@@ -139,47 +142,47 @@ func ChainEligibility(links []Trade, tol Tolerances) (Eligibility, error) {
 		f := fmt.Sprintf("links[%d].order", i)
 		if next.Seller != prev.Buyer {
 			return Eligibility{Code: CodeChainNotLinked, Field: f + ".seller",
-				Reason: fmt.Sprintf("order %s is sold by %s, not by %s who bought order %s", b2bkit.Echo(string(next.ID)),
-					b2bkit.Echo(string(next.Seller)), b2bkit.Echo(string(prev.Buyer)), b2bkit.Echo(string(prev.ID)))}, nil
+				Reason: fmt.Sprintf("order %s is sold by %s, not by %s who bought order %s", xerr.Echo(string(next.ID)),
+					xerr.Echo(string(next.Seller)), xerr.Echo(string(prev.Buyer)), xerr.Echo(string(prev.ID)))}, nil
 		}
 		bought, sold := eligibilityQuantities(prev), eligibilityQuantities(next)
 		for j, l := range next.Lines {
 			if _, ok := bought[l.SKU]; !ok {
 				return Eligibility{Code: CodeChainGoodsMismatch, Field: fmt.Sprintf("%s.lines[%d].sku", f, j),
-					Reason: fmt.Sprintf("order %s resells %s, which order %s did not buy", b2bkit.Echo(string(next.ID)),
-						b2bkit.Echo(string(l.SKU)), b2bkit.Echo(string(prev.ID)))}, nil
+					Reason: fmt.Sprintf("order %s resells %s, which order %s did not buy", xerr.Echo(string(next.ID)),
+						xerr.Echo(string(l.SKU)), xerr.Echo(string(prev.ID)))}, nil
 			}
 		}
 		for j, l := range prev.Lines {
 			if _, ok := sold[l.SKU]; !ok {
 				return Eligibility{Code: CodeChainGoodsMismatch, Field: f + ".lines",
-					Reason: fmt.Sprintf("order %s does not resell %s bought by order %s (line %d)", b2bkit.Echo(string(next.ID)),
-						b2bkit.Echo(string(l.SKU)), b2bkit.Echo(string(prev.ID)), j)}, nil
+					Reason: fmt.Sprintf("order %s does not resell %s bought by order %s (line %d)", xerr.Echo(string(next.ID)),
+						xerr.Echo(string(l.SKU)), xerr.Echo(string(prev.ID)), j)}, nil
 			}
 		}
 		for j, l := range next.Lines {
 			b, s := bought[l.SKU], sold[l.SKU]
 			if !tol.Quantity.allowsExcess(b.Sub(s).Abs(), b) {
 				return Eligibility{Code: CodeChainQuantityMismatch, Field: fmt.Sprintf("%s.lines[%d].quantity", f, j),
-					Reason: fmt.Sprintf("order %s sells %s of %s, order %s bought %s", b2bkit.Echo(string(next.ID)), s,
-						b2bkit.Echo(string(l.SKU)), b2bkit.Echo(string(prev.ID)), b)}, nil
+					Reason: fmt.Sprintf("order %s sells %s of %s, order %s bought %s", xerr.Echo(string(next.ID)), s,
+						xerr.Echo(string(l.SKU)), xerr.Echo(string(prev.ID)), b)}, nil
 			}
 		}
 		loc := prev.PlacedAt.Location()
 		if b2bkit.CalendarDay(prev.PlacedAt)-b2bkit.CalendarDay(next.PlacedAt.In(loc)) > tol.Days {
 			return Eligibility{Code: CodeChainDatesOutOfOrder, Field: f + ".placed_at",
-				Reason: fmt.Sprintf("order %s was placed on %s, before order %s it resells (%s)", b2bkit.Echo(string(next.ID)),
-					next.PlacedAt.In(loc).Format(time.DateOnly), b2bkit.Echo(string(prev.ID)), prev.PlacedAt.Format(time.DateOnly))}, nil
+				Reason: fmt.Sprintf("order %s was placed on %s, before order %s it resells (%s)", xerr.Echo(string(next.ID)),
+					next.PlacedAt.In(loc).Format(time.DateOnly), xerr.Echo(string(prev.ID)), prev.PlacedAt.Format(time.DateOnly))}, nil
 		}
 		if slices.Contains(path, string(next.Buyer)) {
 			return Eligibility{Code: CodeChainCircular, Field: f + ".buyer",
 				Reason: fmt.Sprintf("order %s sells the goods back to %s, already in the chain: a round trip, not a trade",
-					b2bkit.Echo(string(next.ID)), b2bkit.Echo(string(next.Buyer)))}, nil
+					xerr.Echo(string(next.ID)), xerr.Echo(string(next.Buyer)))}, nil
 		}
 		path = append(path, string(next.Buyer))
 	}
 	for i := range path {
-		path[i] = b2bkit.Echo(path[i])
+		path[i] = xerr.Echo(path[i])
 	}
 	return Eligibility{Eligible: true, Code: CodeChainLinked,
 		Reason: fmt.Sprintf("%d linked trades: %s", len(links), strings.Join(path, " -> "))}, nil
@@ -236,7 +239,7 @@ func (k CustodyKind) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a kind from its word.
 func (k *CustodyKind) UnmarshalText(b []byte) error {
-	v, err := b2bkit.ParseWord(custodyWords[:], b, "custody kind")
+	v, err := wire.ParseWord(custodyWords[:], b, "custody kind")
 	if err != nil {
 		return fmt.Errorf("risk: %w", err)
 	}
@@ -420,22 +423,22 @@ func GoodsEligibility(ctx context.Context, v Valuer, g GoodsRequest, s HaircutSc
 	// 1. Valuation.
 	ref, err := v.ReferencePrice(ctx, g.SKU, r, g.Window)
 	if err != nil {
-		return GoodsDecision{}, fmt.Errorf("risk: valuing %s: %w", b2bkit.Echo(string(g.SKU)), err)
+		return GoodsDecision{}, fmt.Errorf("risk: valuing %s: %w", xerr.Echo(string(g.SKU)), err)
 	}
 	d.Reference = ref
 	days := g.Window.Hours() / 24
 	d.Log = append(d.Log, LogLine{What: "trades in window", Figure: fmt.Sprint(ref.Count),
-		Source: fmt.Sprintf("fulfilled matches of %s over %g days", b2bkit.Echo(string(g.SKU)), days)})
+		Source: fmt.Sprintf("fulfilled matches of %s over %g days", xerr.Echo(string(g.SKU)), days)})
 	if ref.Thin || ref.Count < s.MinTrades {
 		return fail(GoodsValuation, CodeThinMarket, "%d trades of %s in %g days: too thin a market to value on",
-			ref.Count, b2bkit.Echo(string(g.SKU)), days)
+			ref.Count, xerr.Echo(string(g.SKU)), days)
 	}
 	unit := ref.Median
 	if ref.Mean.Sign() > 0 && ref.Mean.Cmp(unit) < 0 {
 		unit = ref.Mean
 	}
 	if unit.Sign() <= 0 {
-		return fail(GoodsValuation, CodeNoPrice, "the reference price of %s is %s: nothing to value on", b2bkit.Echo(string(g.SKU)), unit)
+		return fail(GoodsValuation, CodeNoPrice, "the reference price of %s is %s: nothing to value on", xerr.Echo(string(g.SKU)), unit)
 	}
 	d.UnitValue, d.Value = unit, unit.Mul(g.Quantity)
 	d.Log = append(d.Log,
@@ -453,20 +456,20 @@ func GoodsEligibility(ctx context.Context, v Valuer, g GoodsRequest, s HaircutSc
 		return fail(GoodsCustody, CodeCustodyNoReceipt, "the warehouse receipt has no number")
 	case c.Holder == g.Borrower && c.Kind != CustodyWarehouseReceipt:
 		return fail(GoodsCustody, CodeCustodyHeldByBorrower, "the borrower %s holds the goods itself: no one else can stop it selling them",
-			b2bkit.Echo(string(g.Borrower)))
+			xerr.Echo(string(g.Borrower)))
 	case !c.Verified:
-		return fail(GoodsCustody, CodeCustodyNotVerified, "the %s with %s has not been verified", c.Kind, b2bkit.Echo(string(c.Holder)))
+		return fail(GoodsCustody, CodeCustodyNotVerified, "the %s with %s has not been verified", c.Kind, xerr.Echo(string(c.Holder)))
 	}
 	at := now()
 	if !c.Until.IsZero() && !c.Until.After(at) {
-		return fail(GoodsCustody, CodeCustodyExpired, "the %s with %s ended on %s", c.Kind, b2bkit.Echo(string(c.Holder)), c.Until.Format(time.DateOnly))
+		return fail(GoodsCustody, CodeCustodyExpired, "the %s with %s ended on %s", c.Kind, xerr.Echo(string(c.Holder)), c.Until.Format(time.DateOnly))
 	}
-	d.Log = append(d.Log, LogLine{What: "custody", Figure: c.Kind.String(), Source: "held by " + b2bkit.Echo(string(c.Holder)) + ", verified"})
+	d.Log = append(d.Log, LogLine{What: "custody", Figure: c.Kind.String(), Source: "held by " + xerr.Echo(string(c.Holder)) + ", verified"})
 
 	// 3. Liquidity: days = ceil(quantity x window / (volume x one day)).
 	last := s.maxDays()
 	if ref.Volume.Sign() <= 0 {
-		return fail(GoodsLiquidity, CodeIlliquid, "nothing of %s sold in the window", b2bkit.Echo(string(g.SKU)))
+		return fail(GoodsLiquidity, CodeIlliquid, "nothing of %s sold in the window", xerr.Echo(string(g.SKU)))
 	}
 	num := g.Quantity.Mul(decimal.NewFromInt(int64(g.Window)))
 	den := ref.Volume.Mul(decimal.NewFromInt(int64(24 * time.Hour)))
@@ -476,7 +479,7 @@ func GoodsEligibility(ctx context.Context, v Valuer, g GoodsRequest, s HaircutSc
 	}
 	if q.Cmp(decimal.NewFromInt(int64(last))) > 0 {
 		return fail(GoodsLiquidity, CodeIlliquid, "%s of %s would take %s days to sell at the platform's pace of %s in %g days; the schedule stops at %d",
-			g.Quantity, b2bkit.Echo(string(g.SKU)), q, ref.Volume, days, last)
+			g.Quantity, xerr.Echo(string(g.SKU)), q, ref.Volume, days, last)
 	}
 	d.DaysToSell = int(q.IntPart())
 	haircut, _ := s.haircutFor(d.DaysToSell)
@@ -487,7 +490,7 @@ func GoodsEligibility(ctx context.Context, v Valuer, g GoodsRequest, s HaircutSc
 		LogLine{What: "haircut", Figure: haircut.String(), Source: "haircut schedule"},
 		LogLine{What: "advance", Figure: d.Advance.StringFixed(2) + " " + ref.Currency, Source: "value x (1 - haircut), rounded down"})
 	d.Eligible, d.Code = true, CodeGoodsEligible
-	d.Reason = fmt.Sprintf("valued at %s, held by %s, sells in %d days: advance %s", d.Value.StringFixed(2), b2bkit.Echo(string(c.Holder)),
+	d.Reason = fmt.Sprintf("valued at %s, held by %s, sells in %d days: advance %s", d.Value.StringFixed(2), xerr.Echo(string(c.Holder)),
 		d.DaysToSell, d.Advance.StringFixed(2))
 	return d, nil
 }

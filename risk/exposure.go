@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/b2bkit/b2bkit"
 	"github.com/shopspring/decimal"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/checked"
 )
 
 // ExposureAt works out what company owes or will owe the platform as of asOf (敞口), from the orders,
@@ -65,9 +67,9 @@ func ExposureAt(company b2bkit.CompanyID, h History, financed decimal.Decimal, a
 		var fine bool
 		switch {
 		case inv.units < 0:
-			credits, fine = b2bkit.AddChecked(credits, -inv.units)
+			credits, fine = checked.Add(credits, -inv.units)
 		case inv.paid < inv.units:
-			unpaid, fine = b2bkit.AddChecked(unpaid, inv.units-inv.paid)
+			unpaid, fine = checked.Add(unpaid, inv.units-inv.paid)
 		default:
 			fine = true
 		}
@@ -83,13 +85,13 @@ func ExposureAt(company b2bkit.CompanyID, h History, financed decimal.Decimal, a
 			units = left[o.id]
 			delete(left, o.id) // an id used twice counts once, with both orders' value
 		}
-		if uninvoiced, ok = b2bkit.AddChecked(uninvoiced, units); !ok {
+		if uninvoiced, ok = checked.Add(uninvoiced, units); !ok {
 			return Exposure{}, featOverflow("history.orders", cfg.scale)
 		}
 	}
-	total, ok := b2bkit.AddChecked(unpaid, uninvoiced)
+	total, ok := checked.Add(unpaid, uninvoiced)
 	if ok {
-		total, ok = b2bkit.AddChecked(total, fin)
+		total, ok = checked.Add(total, fin)
 	}
 	if !ok {
 		return Exposure{}, featOverflow("financed", cfg.scale)

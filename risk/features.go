@@ -9,9 +9,12 @@ import (
 	"math/bits"
 	"time"
 
-	"github.com/b2bkit/b2bkit"
-	"github.com/b2bkit/b2bkit/internal/fastdec"
 	"github.com/shopspring/decimal"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/checked"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 // FeatureOptions tune Features; the zero value (or nil) is the default.
@@ -356,7 +359,7 @@ func (t *featTally[K]) add(k K, units int64) bool {
 			}
 		}
 	}
-	s, ok := b2bkit.AddChecked(t.sums[i], units)
+	s, ok := checked.Add(t.sums[i], units)
 	t.sums[i] = s
 	return ok
 }
@@ -457,7 +460,7 @@ func (p *featProjection) useCurrency(code string) error {
 		return nil
 	}
 	if code != p.currency {
-		return b2bkit.Invalid("currency", "%s in a history in %s", b2bkit.Echo(code), p.currency)
+		return b2bkit.Invalid("currency", "%s in a history in %s", xerr.Echo(code), p.currency)
 	}
 	return nil
 }
@@ -508,7 +511,7 @@ func (p *featProjection) addOrder(i int, o *b2bkit.Order) error {
 		}
 	}
 	var ok bool
-	if p.total12, ok = b2bkit.AddChecked(p.total12, units); !ok {
+	if p.total12, ok = checked.Add(p.total12, units); !ok {
 		return featBad("orders", i, b2bkit.Invalid("", "order values overflow int64 minor units at scale %d", p.cfg.scale))
 	}
 	p.months[off] += units         // each month is at most total12
@@ -613,7 +616,7 @@ func featCreditUnits(t b2bkit.Terms) (int64, bool) {
 		default:
 			return 0, false
 		}
-		u, ok := b2bkit.MulChecked(c, int64(fastdec.Pow10(shift)))
+		u, ok := checked.Mul(c, int64(fastdec.Pow10(shift)))
 		if !ok || u > int64(fastdec.Pow10(featShareScale)) {
 			return 0, false
 		}
@@ -651,9 +654,9 @@ func (p *featProjection) addInvoice(i int, inv *b2bkit.Invoice) error {
 	}
 	var ok bool
 	if units > 0 {
-		p.invoiced, ok = b2bkit.AddChecked(p.invoiced, units)
+		p.invoiced, ok = checked.Add(p.invoiced, units)
 	} else {
-		p.credited, ok = b2bkit.AddChecked(p.credited, -units)
+		p.credited, ok = checked.Add(p.credited, -units)
 	}
 	if !ok {
 		return featBad("invoices", i, b2bkit.Invalid("amount", "invoice amounts overflow int64 minor units at scale %d", p.cfg.scale))
@@ -681,7 +684,7 @@ func (p *featProjection) indexInvoices() error {
 	for k, n := range p.numbers {
 		if j, dup := p.byNumber[n]; dup {
 			return featBad("invoices", int(p.invoices[k].record), b2bkit.Invalid("number",
-				"%s is already the number of an invoice of the buyer (record %d)", b2bkit.Echo(string(n)), p.invoices[j].record))
+				"%s is already the number of an invoice of the buyer (record %d)", xerr.Echo(string(n)), p.invoices[j].record))
 		}
 		p.byNumber[n] = int32(k)
 	}
@@ -722,7 +725,7 @@ func (p *featProjection) addPayment(i int, pay *b2bkit.Payment) error {
 
 // pay adds a payment of units on day to what was paid; payments must come in day order.
 func (inv *featInvoice) pay(day int32, units int64) {
-	s, ok := b2bkit.AddChecked(inv.paid, units)
+	s, ok := checked.Add(inv.paid, units)
 	if !ok {
 		s = math.MaxInt64 // more than any invoice: paid in full
 	}
@@ -1003,8 +1006,8 @@ type featLate struct {
 func (l *featLate) add(units int64, days int) {
 	l.seen = true
 	l.amount += units // at most the sum of the positive invoices, which fits
-	if x, ok := b2bkit.MulChecked(units, int64(days)); ok {
-		if s, ok := b2bkit.AddChecked(l.units, x); ok {
+	if x, ok := checked.Mul(units, int64(days)); ok {
+		if s, ok := checked.Add(l.units, x); ok {
 			l.units = s
 			return
 		}

@@ -10,8 +10,10 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/b2bkit/b2bkit"
 	"github.com/shopspring/decimal"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 // A Fingerprint identifies a receivable (应收账款) whatever way its invoice was typed (R19): the
@@ -54,10 +56,10 @@ func (f *Fingerprint) UnmarshalText(b []byte) error {
 func ParseFingerprint(s string) (Fingerprint, error) {
 	var f Fingerprint
 	if len(s) != hex.EncodedLen(len(f)) {
-		return Fingerprint{}, fmt.Errorf("risk: %w", b2bkit.Invalid("fingerprint", "%q: want %d hex digits", b2bkit.Echo(s), hex.EncodedLen(len(f))))
+		return Fingerprint{}, fmt.Errorf("risk: %w", b2bkit.Invalid("fingerprint", "%q: want %d hex digits", xerr.Echo(s), hex.EncodedLen(len(f))))
 	}
 	if _, err := hex.Decode(f[:], []byte(s)); err != nil {
-		return Fingerprint{}, fmt.Errorf("risk: %w", b2bkit.Invalid("fingerprint", "%q: not hex", b2bkit.Echo(s)))
+		return Fingerprint{}, fmt.Errorf("risk: %w", b2bkit.Invalid("fingerprint", "%q: not hex", xerr.Echo(s)))
 	}
 	return f, nil
 }
@@ -153,7 +155,7 @@ func FingerprintOf(inv b2bkit.Invoice) (Fingerprint, error) {
 	b = append(b, 0, 0, 0, 0)
 	b = regAppendNumber(b, string(inv.Number))
 	if len(b) == mark+4 {
-		return Fingerprint{}, fmt.Errorf("risk: %w", b2bkit.Invalid("invoice.number", "%q has no characters but dashes and spaces", b2bkit.Echo(string(inv.Number))))
+		return Fingerprint{}, fmt.Errorf("risk: %w", b2bkit.Invalid("invoice.number", "%q has no characters but dashes and spaces", xerr.Echo(string(inv.Number))))
 	}
 	binary.BigEndian.PutUint32(b[mark:], uint32(len(b)-mark-4))
 	b = regAppendField(b, string(inv.Seller))
@@ -172,7 +174,7 @@ func regCheckInvoice(inv b2bkit.Invoice) error {
 		return fmt.Errorf("risk: %w", b2bkit.InField("invoice", err))
 	}
 	if inv.Amount.Sign() < 0 {
-		return fmt.Errorf("risk: %w", b2bkit.Invalid("invoice.amount", "%s is a credit note, not a receivable", b2bkit.EchoDecimal(inv.Amount)))
+		return fmt.Errorf("risk: %w", b2bkit.Invalid("invoice.amount", "%s is a credit note, not a receivable", xerr.EchoDecimal(inv.Amount)))
 	}
 	if !utf8.ValidString(string(inv.Number)) {
 		return fmt.Errorf("risk: %w", b2bkit.Invalid("invoice.number", "not valid UTF-8"))

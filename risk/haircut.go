@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/b2bkit/b2bkit"
 	"github.com/shopspring/decimal"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/wire"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 // A HaircutSchedule says how much of the value of goods a lender advances against them, by how long
@@ -75,7 +78,7 @@ func (s HaircutSchedule) Validate() error {
 			if st.Haircut.Sign() < 0 || st.Haircut.Cmp(one) >= 0 {
 				errs = append(errs, b2bkit.Invalid(f+".haircut", "must be at least 0 and below 1"))
 			} else if i > 0 && st.Haircut.Cmp(s.Steps[i-1].Haircut) < 0 {
-				errs = append(errs, b2bkit.Invalid(f+".haircut", "must not be smaller than steps[%d].haircut (%s)", i-1, b2bkit.EchoDecimal(s.Steps[i-1].Haircut)))
+				errs = append(errs, b2bkit.Invalid(f+".haircut", "must not be smaller than steps[%d].haircut (%s)", i-1, xerr.EchoDecimal(s.Steps[i-1].Haircut)))
 			}
 		}
 	}
@@ -119,7 +122,7 @@ func (st HaircutStep) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
 func (st *HaircutStep) UnmarshalJSON(b []byte) error {
 	var w haircutStepJSON
-	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
 	st.MaxDays, st.Haircut = w.MaxDays, w.Haircut.Decimal
@@ -134,7 +137,7 @@ func (s HaircutSchedule) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, rejecting unknown fields.
 func (s *HaircutSchedule) UnmarshalJSON(b []byte) error {
 	var w haircutScheduleJSON
-	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
 	*s = HaircutSchedule(w)

@@ -7,9 +7,12 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/fastdec"
-	"github.com/shopspring/decimal"
+	"github.com/b2bkit/b2bkit/internal/wire"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 // A credit limit (授信额度) is what a buyer may owe at once. LimitPolicy.Limit works it out from the
@@ -78,7 +81,7 @@ func (g *GradeLimit) UnmarshalJSON(b []byte) error {
 		Multiple *b2bkit.JSONDecimal `json:"multiple"`
 		Cap      *b2bkit.JSONDecimal `json:"cap"`
 	}
-	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
 	switch {
@@ -113,7 +116,7 @@ func (p *LimitPolicy) UnmarshalJSON(b []byte) error {
 		ReviewDays int                 `json:"review_days"`
 		Currency   string              `json:"currency"`
 	}
-	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
 	if w.Step == nil {
@@ -271,7 +274,7 @@ func (p LimitPolicy) Limit(f FeatureSet, r Result) (Limit, error) {
 	currency := f.Currency
 	switch {
 	case p.Currency != "" && f.Currency != "" && f.Currency != p.Currency:
-		return fail("features.currency", "is %s but the limit policy is in %s", b2bkit.Echo(f.Currency), p.Currency)
+		return fail("features.currency", "is %s but the limit policy is in %s", xerr.Echo(f.Currency), p.Currency)
 	case currency == "":
 		currency = p.Currency
 	}
@@ -283,7 +286,7 @@ func (p LimitPolicy) Limit(f FeatureSet, r Result) (Limit, error) {
 		}
 	}
 	if rule == nil {
-		return fail("result.grade", "the limit policy has no limit for grade %q", b2bkit.Echo(string(r.Grade)))
+		return fail("result.grade", "the limit policy has no limit for grade %q", xerr.Echo(string(r.Grade)))
 	}
 	volume, ok := f.Get(AvgMonthlyValue12)
 	if !ok {

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/wire"
 )
 
 // monPSIFloor is the share an empty bin counts as in PSI, so its logarithm stays finite.
@@ -130,7 +131,7 @@ func (s Stability) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a stability from its word.
 func (s *Stability) UnmarshalText(b []byte) error {
-	v, err := b2bkit.ParseWord(stabilityWords[:], b, "stability")
+	v, err := wire.ParseWord(stabilityWords[:], b, "stability")
 	if err != nil {
 		return fmt.Errorf("risk: %w", err)
 	}

@@ -8,8 +8,11 @@ import (
 	"iter"
 	"time"
 
-	"github.com/b2bkit/b2bkit"
 	"github.com/shopspring/decimal"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/wire"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 // This file is the receivables registry (应收账款登记, R19): an invoice offered to a lender for
@@ -72,7 +75,7 @@ func (s ReceivableState) MarshalText() ([]byte, error) {
 // UnmarshalText decodes a state from its word; an unknown word is an error matching
 // b2bkit.ErrInvalid.
 func (s *ReceivableState) UnmarshalText(b []byte) error {
-	v, err := b2bkit.ParseWord(regStateWords[:], b, "receivable state")
+	v, err := wire.ParseWord(regStateWords[:], b, "receivable state")
 	if err != nil {
 		return b2bkit.InField("state", err)
 	}
@@ -123,7 +126,7 @@ func (t Transition) MarshalJSON() ([]byte, error) {
 // b2bkit.ErrInvalid.
 func (t *Transition) UnmarshalJSON(b []byte) error {
 	var w transitionJSON
-	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
 	*t = Transition{To: w.To, At: w.At, By: w.By, Lender: w.Lender}
@@ -252,7 +255,7 @@ func (r *Receivable) regCheckLife() error {
 		errs = append(errs, b2bkit.Invalid("lender", "%q, but the history's round is with %q", r.Lender, lender))
 	}
 	if !r.Financed.Equal(financed) {
-		errs = append(errs, b2bkit.Invalid("financed", "%s, but the history financed %s", b2bkit.EchoDecimal(r.Financed), b2bkit.EchoDecimal(financed)))
+		errs = append(errs, b2bkit.Invalid("financed", "%s, but the history financed %s", xerr.EchoDecimal(r.Financed), xerr.EchoDecimal(financed)))
 	}
 	if r.Version < 0 {
 		errs = append(errs, b2bkit.Invalid("version", "must be >= 0"))
@@ -344,7 +347,7 @@ func (r Receivable) MarshalJSON() ([]byte, error) {
 // malformed numbers are errors matching b2bkit.ErrInvalid. Call Validate after.
 func (r *Receivable) UnmarshalJSON(b []byte) error {
 	var w receivableJSON
-	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
 	*r = Receivable{Fingerprint: w.Fingerprint, Invoice: w.Invoice, State: w.State, Lender: w.Lender,
@@ -444,7 +447,7 @@ func (l *Ledger) Confirm(ctx context.Context, fp Fingerprint, lender b2bkit.Comp
 // one that is financed or repaid — for any lender — is a conflict naming the lender that financed it.
 func (l *Ledger) Finance(ctx context.Context, fp Fingerprint, lender b2bkit.CompanyID, amount decimal.Decimal, by string, at time.Time) (Receivable, error) {
 	if amount.Sign() <= 0 {
-		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Invalid("amount", "must be > 0, not %s", b2bkit.EchoDecimal(amount)))
+		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Invalid("amount", "must be > 0, not %s", xerr.EchoDecimal(amount)))
 	}
 	return l.regStep(ctx, fp, nil, Transition{To: StateFinanced, Lender: lender, By: by, At: at, Amount: amount})
 }
@@ -524,7 +527,7 @@ func regNext(r Receivable, step Transition) (Receivable, error) {
 	}
 	if step.To == StateFinanced {
 		if step.Amount.GreaterThan(r.Invoice.Amount) {
-			return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Invalid("amount", "%s exceeds the invoice amount %s", b2bkit.EchoDecimal(step.Amount), b2bkit.EchoDecimal(r.Invoice.Amount)))
+			return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Invalid("amount", "%s exceeds the invoice amount %s", xerr.EchoDecimal(step.Amount), xerr.EchoDecimal(r.Invoice.Amount)))
 		}
 		r.Financed = step.Amount
 	}

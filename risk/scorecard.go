@@ -10,9 +10,12 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/fastdec"
-	"github.com/shopspring/decimal"
+	"github.com/b2bkit/b2bkit/internal/wire"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 // A scorecard (评分卡) turns a buyer's features into points, their sum into a score and the score into
@@ -169,7 +172,7 @@ func scoreBoundString(d decimal.Decimal) string {
 // UnmarshalJSON reads what MarshalJSON writes, strictly: unknown fields are an error.
 func (b *Bin) UnmarshalJSON(data []byte) error {
 	var w binJSON
-	if err := b2bkit.DecodeJSONStrict(data, &w); err != nil {
+	if err := wire.DecodeStrict(data, &w); err != nil {
 		return err
 	}
 	*b = Bin{Categories: w.Categories, Points: w.Points}
@@ -492,7 +495,7 @@ func (s Scorecard) Grade(score float64) Grade {
 func (s Scorecard) Score(f FeatureSet) (Result, error) {
 	if s.Currency != "" && f.Currency != "" && f.Currency != s.Currency {
 		return Result{}, fmt.Errorf("risk: %w", b2bkit.Invalid("features.currency",
-			"is %s but scorecard %s bins money in %s", b2bkit.Echo(f.Currency), s.Name, s.Currency))
+			"is %s but scorecard %s bins money in %s", xerr.Echo(f.Currency), s.Name, s.Currency))
 	}
 	if len(s.Grades) == 0 {
 		return Result{}, fmt.Errorf("risk: %w", b2bkit.Invalid("scorecard.grades", "must have at least one grade band"))
@@ -573,7 +576,7 @@ func (a *Attribute) score(v *Value) (bin int, points, best float64, err error) {
 	case len(bins[0].Categories) > 0:
 		bin, err = a.category(v.Category)
 	case v.Category != "":
-		return 0, 0, 0, b2bkit.Invalid("", "has category %q, but the attribute is numeric", b2bkit.Echo(v.Category))
+		return 0, 0, 0, b2bkit.Invalid("", "has category %q, but the attribute is numeric", xerr.Echo(v.Category))
 	case len(bins) > 9:
 		bin, err = a.searchHalves(scoreNumOf(v.Number))
 	default:
@@ -628,7 +631,7 @@ func (a *Attribute) category(c string) (int, error) {
 	if c == "" {
 		return 0, b2bkit.Invalid("", "has no category, but the attribute is categorical")
 	}
-	return 0, b2bkit.Invalid("", "category %q is in no bin", b2bkit.Echo(c))
+	return 0, b2bkit.Invalid("", "category %q is in no bin", xerr.Echo(c))
 }
 
 // searchHalves finds the bin of x among many by halves: the first whose Max is above x.
@@ -653,7 +656,7 @@ func (a *Attribute) checkBin(x scoreNum, i int) error {
 	b := &a.Bins[i]
 	if b.Min != nil && (i == 0 || b.Min != a.Bins[i-1].Max) && x.less(*b.Min) ||
 		i == len(a.Bins)-1 && b.Max != nil && !x.less(*b.Max) {
-		return b2bkit.Invalid("", "%s falls in no bin", b2bkit.EchoDecimal(x.d))
+		return b2bkit.Invalid("", "%s falls in no bin", xerr.EchoDecimal(x.d))
 	}
 	return nil
 }

@@ -9,9 +9,13 @@ import (
 	"math/bits"
 	"time"
 
-	"github.com/b2bkit/b2bkit"
-	"github.com/b2bkit/b2bkit/internal/fastdec"
 	"github.com/shopspring/decimal"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/checked"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
+	"github.com/b2bkit/b2bkit/internal/wire"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 // Three-flow verification (三流合一, R18): the order (信息流), its shipments and receipts (物流) and its
@@ -81,7 +85,7 @@ func verifyValidate(t Trade, errs []error, payInv []int) []error {
 			errs = append(errs, b2bkit.InField(fmt.Sprintf("shipments[%d]", i), err))
 		}
 		if s.Order != "" && s.Order != id {
-			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("shipments[%d].order", i), "must be %s", b2bkit.Echo(string(id))))
+			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("shipments[%d].order", i), "must be %s", xerr.Echo(string(id))))
 		}
 		if j := verifyFirst(shipFirst, i, func(j int) bool { return t.Shipments[j].ID == s.ID }); s.ID != "" && j != i {
 			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("shipments[%d].id", i), "duplicates shipments[%d]", j))
@@ -98,13 +102,13 @@ func verifyValidate(t Trade, errs []error, payInv []int) []error {
 			errs = append(errs, b2bkit.InField(fmt.Sprintf("invoices[%d]", i), err))
 		}
 		if len(inv.Orders) > 0 && (len(inv.Orders) != 1 || inv.Orders[0] != id) {
-			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("invoices[%d].orders", i), "must be [%s]: an invoice of the trade bills its order only", b2bkit.Echo(string(id))))
+			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("invoices[%d].orders", i), "must be [%s]: an invoice of the trade bills its order only", xerr.Echo(string(id))))
 		}
 		if inv.IsCreditNote() {
 			credited.add(inv.Amount.Neg())
 			if !verifyWithin(Tolerance{}, positive, credited) {
 				errs = append(errs, b2bkit.Invalid(fmt.Sprintf("invoices[%d].amount", i), "credit notes of %s exceed the %s invoiced",
-					b2bkit.EchoDecimal(credited.value()), b2bkit.EchoDecimal(positive.value())))
+					xerr.EchoDecimal(credited.value()), xerr.EchoDecimal(positive.value())))
 			}
 		}
 	}
@@ -132,7 +136,7 @@ func verifyValidate(t Trade, errs []error, payInv []int) []error {
 		}
 		switch {
 		case k < 0:
-			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("payments[%d].invoice", i), "must be an invoice of the trade, not %q", b2bkit.Echo(string(p.Invoice))))
+			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("payments[%d].invoice", i), "must be an invoice of the trade, not %q", xerr.Echo(string(p.Invoice))))
 		case t.Invoices[k].IsCreditNote():
 			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("payments[%d].invoice", i), "is a credit note: nothing is paid against one"))
 		}
@@ -265,7 +269,7 @@ func (t Tolerance) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes; a missing figure is zero.
 func (t *Tolerance) UnmarshalJSON(b []byte) error {
 	var w verifyToleranceJSON
-	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
 	t.Absolute, t.Relative = w.Absolute.Decimal, w.Relative.Decimal
@@ -286,7 +290,7 @@ func (t Tolerances) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, rejecting unknown fields.
 func (t *Tolerances) UnmarshalJSON(b []byte) error {
 	var w verifyTolerancesJSON
-	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
 	*t = Tolerances(w)
@@ -335,7 +339,7 @@ func (s Status) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a status from its word.
 func (s *Status) UnmarshalText(b []byte) error {
-	v, err := b2bkit.ParseWord(statusWords[:], b, "status")
+	v, err := wire.ParseWord(statusWords[:], b, "status")
 	if err != nil {
 		return fmt.Errorf("risk: %w", err)
 	}
@@ -510,7 +514,7 @@ func verifyScaleUnits(c int64, exp int32) (int64, bool) {
 // add adds d.
 func (s *verifySum) add(d decimal.Decimal) {
 	if u, ok := verifyUnits(d); ok {
-		if sum, ok := b2bkit.AddChecked(s.units, u); ok {
+		if sum, ok := checked.Add(s.units, u); ok {
 			s.units = sum
 			return
 		}
@@ -521,7 +525,7 @@ func (s *verifySum) add(d decimal.Decimal) {
 // addUnits adds d, whose units u are already known when ok.
 func (s *verifySum) addUnits(u int64, ok bool, d decimal.Decimal) {
 	if ok {
-		if sum, ok := b2bkit.AddChecked(s.units, u); ok {
+		if sum, ok := checked.Add(s.units, u); ok {
 			s.units = sum
 			return
 		}
@@ -534,9 +538,9 @@ func (s *verifySum) addProduct(a, b decimal.Decimal) {
 	ca, oka := fastdec.Int64(a)
 	cb, okb := fastdec.Int64(b)
 	if oka && okb {
-		if c, ok := b2bkit.MulChecked(ca, cb); ok {
+		if c, ok := checked.Mul(ca, cb); ok {
 			if u, ok := verifyScaleUnits(c, a.Exponent()+b.Exponent()); ok {
-				if sum, ok := b2bkit.AddChecked(s.units, u); ok {
+				if sum, ok := checked.Add(s.units, u); ok {
 					s.units = sum
 					return
 				}
@@ -549,9 +553,9 @@ func (s *verifySum) addProduct(a, b decimal.Decimal) {
 // addUnitsProduct adds u units (of 10^-verifyScale) x b.
 func (s *verifySum) addUnitsProduct(u int64, b decimal.Decimal) {
 	if cb, ok := fastdec.Int64(b); ok {
-		if c, ok := b2bkit.MulChecked(u, cb); ok {
+		if c, ok := checked.Mul(u, cb); ok {
 			if w, ok := verifyScaleUnits(c, b.Exponent()-verifyScale); ok {
-				if sum, ok := b2bkit.AddChecked(s.units, w); ok {
+				if sum, ok := checked.Add(s.units, w); ok {
 					s.units = sum
 					return
 				}
@@ -573,7 +577,7 @@ func (s verifySum) value() decimal.Decimal {
 // a decimal operation when got does not exceed want.
 func verifyWithin(tol Tolerance, want, got verifySum) bool {
 	if !want.slow && !got.slow && want.units > math.MinInt64 {
-		if e, ok := b2bkit.AddChecked(got.units, -want.units); ok && e <= 0 {
+		if e, ok := checked.Add(got.units, -want.units); ok && e <= 0 {
 			return true
 		}
 	}
@@ -620,7 +624,7 @@ func VerifyTrade(t Trade, tol Tolerances) Verdict {
 }
 
 func (v *verifier) add(code Code, kind string, id string, field, want, got, format string, args ...any) {
-	v.exc = append(v.exc, Exception{Code: code, Record: kind + " " + b2bkit.Echo(id), Field: field, Want: want, Got: got,
+	v.exc = append(v.exc, Exception{Code: code, Record: kind + " " + xerr.Echo(id), Field: field, Want: want, Got: got,
 		Message: fmt.Sprintf(format, args...)})
 }
 
@@ -750,7 +754,7 @@ func (v *verifier) run() Verdict {
 	if len(v.t.Shipments) == 0 {
 		notATrade = true
 		v.add(CodeNoShipment, "order", oid, "shipments", "shipped", "no shipment",
-			"no goods were shipped against order %s", b2bkit.Echo(oid))
+			"no goods were shipped against order %s", xerr.Echo(oid))
 	}
 	// firstShip is the day the first goods left, once a shipment of the order's parties was seen.
 	firstShip, shipped, anyReceived := 0, false, false
@@ -759,16 +763,16 @@ func (v *verifier) run() Verdict {
 		if unrelated(s.Seller, s.Buyer) {
 			notATrade = true
 			v.add(CodeUnrelatedParty, "shipment", sid, "seller", "seller "+string(o.Seller)+", buyer "+string(o.Buyer),
-				"seller "+b2bkit.Echo(string(s.Seller))+", buyer "+b2bkit.Echo(string(s.Buyer)),
+				"seller "+xerr.Echo(string(s.Seller))+", buyer "+xerr.Echo(string(s.Buyer)),
 				"the shipment is between companies unrelated to the order")
 			continue
 		}
 		if s.Seller != o.Seller {
-			v.add(CodeShipmentPartiesMismatch, "shipment", sid, "seller", "seller "+string(o.Seller), "seller "+b2bkit.Echo(string(s.Seller)),
+			v.add(CodeShipmentPartiesMismatch, "shipment", sid, "seller", "seller "+string(o.Seller), "seller "+xerr.Echo(string(s.Seller)),
 				"the goods were shipped by someone other than the order's seller")
 		}
 		if s.Buyer != o.Buyer {
-			v.add(CodeShipmentPartiesMismatch, "shipment", sid, "buyer", "buyer "+string(o.Buyer), "buyer "+b2bkit.Echo(string(s.Buyer)),
+			v.add(CodeShipmentPartiesMismatch, "shipment", sid, "buyer", "buyer "+string(o.Buyer), "buyer "+xerr.Echo(string(s.Buyer)),
 				"the goods went to someone other than the order's buyer")
 		}
 		sd := day(s.ShippedAt)
@@ -787,7 +791,7 @@ func (v *verifier) run() Verdict {
 			k := v.skuIndex(l.SKU)
 			if k < 0 {
 				v.add(CodeSKUNotOrdered, "shipment", sid, fmt.Sprintf("lines[%d].sku", li), "a SKU of the order",
-					"sku "+b2bkit.Echo(string(l.SKU)), "the shipment carries goods the order does not list")
+					"sku "+xerr.Echo(string(l.SKU)), "the shipment carries goods the order does not list")
 				continue
 			}
 			sh, okS := verifyUnits(l.Shipped)
@@ -799,7 +803,7 @@ func (v *verifier) run() Verdict {
 			}
 			if s.IsReceived() && !(okS && okR && r >= sh) && !tol.Quantity.allowsExcess(l.Shipped.Sub(l.Received), l.Shipped) {
 				v.add(CodeShippedNotReceived, "shipment", sid, fmt.Sprintf("lines[%d].received", li), "shipped "+l.Shipped.String(),
-					"received "+l.Received.String(), "%s of %s shipped were not received", l.Shipped.Sub(l.Received), b2bkit.Echo(string(l.SKU)))
+					"received "+l.Received.String(), "%s of %s shipped were not received", l.Shipped.Sub(l.Received), xerr.Echo(string(l.SKU)))
 			}
 		}
 	}
@@ -812,7 +816,7 @@ func (v *verifier) run() Verdict {
 		s := &v.skus[k]
 		if !verifyWithin(tol.Quantity, s.ordered, s.shipped) {
 			v.add(CodeShippedAboveOrdered, "order", oid, fmt.Sprintf("lines[%d].quantity", s.firstLine), "ordered "+s.ordered.value().String(),
-				"shipped "+s.shipped.value().String(), "more %s was shipped than ordered", b2bkit.Echo(string(s.sku)))
+				"shipped "+s.shipped.value().String(), "more %s was shipped than ordered", xerr.Echo(string(s.sku)))
 		}
 	}
 
@@ -838,25 +842,25 @@ func (v *verifier) run() Verdict {
 		if unrelated(inv.Seller, inv.Buyer) {
 			notATrade = true
 			v.add(CodeUnrelatedParty, "invoice", n, "seller", "seller "+string(o.Seller)+", buyer "+string(o.Buyer),
-				"seller "+b2bkit.Echo(string(inv.Seller))+", buyer "+b2bkit.Echo(string(inv.Buyer)),
+				"seller "+xerr.Echo(string(inv.Seller))+", buyer "+xerr.Echo(string(inv.Buyer)),
 				"the invoice is between companies unrelated to the order")
 			continue
 		}
 		if inv.Seller != o.Seller {
-			v.add(CodeInvoicePartiesMismatch, "invoice", n, "seller", "seller "+string(o.Seller), "seller "+b2bkit.Echo(string(inv.Seller)),
+			v.add(CodeInvoicePartiesMismatch, "invoice", n, "seller", "seller "+string(o.Seller), "seller "+xerr.Echo(string(inv.Seller)),
 				"the invoice claims for someone other than the order's seller")
 		}
 		if inv.Buyer != o.Buyer {
-			v.add(CodeInvoicePartiesMismatch, "invoice", n, "buyer", "buyer "+string(o.Buyer), "buyer "+b2bkit.Echo(string(inv.Buyer)),
+			v.add(CodeInvoicePartiesMismatch, "invoice", n, "buyer", "buyer "+string(o.Buyer), "buyer "+xerr.Echo(string(inv.Buyer)),
 				"the invoice is drawn on someone other than the order's buyer")
 		}
 		if dup {
-			v.add(CodeDuplicateInvoiceNumber, "invoice", n, "number", "one invoice "+b2bkit.Echo(n), "two or more",
+			v.add(CodeDuplicateInvoiceNumber, "invoice", n, "number", "one invoice "+xerr.Echo(n), "two or more",
 				"the invoice number was presented before; this one is left out of the sums")
 			continue
 		}
 		if inv.Currency != o.Currency {
-			v.add(CodeCurrencyMismatch, "invoice", n, "currency", "currency "+o.Currency, "currency "+b2bkit.Echo(inv.Currency),
+			v.add(CodeCurrencyMismatch, "invoice", n, "currency", "currency "+o.Currency, "currency "+xerr.Echo(inv.Currency),
 				"the invoice is not in the order's currency; it is left out of the sums")
 			continue
 		}
@@ -878,16 +882,16 @@ func (v *verifier) run() Verdict {
 		if unrelated(p.Payer, p.Payee) {
 			notATrade = true
 			v.add(CodeUnrelatedParty, "payment", pid, "payer", "payer "+string(o.Buyer)+", payee "+string(o.Seller),
-				"payer "+b2bkit.Echo(string(p.Payer))+", payee "+b2bkit.Echo(string(p.Payee)),
+				"payer "+xerr.Echo(string(p.Payer))+", payee "+xerr.Echo(string(p.Payee)),
 				"the payment is between companies unrelated to the order")
 			continue
 		}
 		if p.Payer != o.Buyer {
-			v.add(CodePayerNotBuyer, "payment", pid, "payer", "payer "+string(o.Buyer), "payer "+b2bkit.Echo(string(p.Payer)),
+			v.add(CodePayerNotBuyer, "payment", pid, "payer", "payer "+string(o.Buyer), "payer "+xerr.Echo(string(p.Payer)),
 				"the money came from someone other than the buyer")
 		}
 		if p.Payee != o.Seller {
-			v.add(CodePayeeNotSeller, "payment", pid, "payee", "payee "+string(o.Seller), "payee "+b2bkit.Echo(string(p.Payee)),
+			v.add(CodePayeeNotSeller, "payment", pid, "payee", "payee "+string(o.Seller), "payee "+xerr.Echo(string(p.Payee)),
 				"the money went to someone other than the seller")
 		}
 		if early(day(p.PaidAt), placed) {
@@ -895,7 +899,7 @@ func (v *verifier) run() Verdict {
 				"the payment was made before the order was placed")
 		}
 		if p.Currency != o.Currency {
-			v.add(CodeCurrencyMismatch, "payment", pid, "currency", "currency "+o.Currency, "currency "+b2bkit.Echo(p.Currency),
+			v.add(CodeCurrencyMismatch, "payment", pid, "currency", "currency "+o.Currency, "currency "+xerr.Echo(p.Currency),
 				"the payment is not in the order's currency; it is left out of the sums")
 			continue
 		}
@@ -937,7 +941,7 @@ func (v *verifier) run() Verdict {
 			"the invoices claim more than the order is worth")
 	}
 	f := Financeable{Ordered: ordered.value(), Received: received.value(), Invoiced: invoiced.value(), Amount: decimal.Zero}
-	if u, ok := b2bkit.AddChecked(invoiced.units, -paid.units); ok && !invoiced.slow && !paid.slow && paid.units > math.MinInt64 {
+	if u, ok := checked.Add(invoiced.units, -paid.units); ok && !invoiced.slow && !paid.slow && paid.units > math.MinInt64 {
 		f.Unpaid = decimal.New(max(u, 0), -verifyScale)
 	} else if f.Unpaid = f.Invoiced.Sub(paid.value()); f.Unpaid.Sign() < 0 {
 		f.Unpaid = decimal.Zero

@@ -8,8 +8,11 @@ import (
 	"io"
 	"slices"
 
-	"github.com/b2bkit/b2bkit"
 	"github.com/shopspring/decimal"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/wire"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 // The warning codes, in the order Warnings reports warnings of equal severity.
@@ -47,7 +50,7 @@ func (s Severity) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a severity from its word.
 func (s *Severity) UnmarshalText(b []byte) error {
-	v, err := b2bkit.ParseWord(severityWords[:], b, "severity")
+	v, err := wire.ParseWord(severityWords[:], b, "severity")
 	if err != nil {
 		return fmt.Errorf("risk: %w", err)
 	}
@@ -79,7 +82,7 @@ func (a Action) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes an action from its word.
 func (a *Action) UnmarshalText(b []byte) error {
-	v, err := b2bkit.ParseWord(actionWords[:], b, "action")
+	v, err := wire.ParseWord(actionWords[:], b, "action")
 	if err != nil {
 		return fmt.Errorf("risk: %w", err)
 	}
@@ -170,7 +173,7 @@ func (p WarningPolicy) MarshalJSON() ([]byte, error) {
 // thresholds are zero, which means their defaults.
 func (p *WarningPolicy) UnmarshalJSON(b []byte) error {
 	var w warnPolicyJSON
-	if err := b2bkit.DecodeJSONStrict(b, &w); err != nil {
+	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
 	*p = WarningPolicy{
@@ -210,7 +213,7 @@ func (p WarningPolicy) Validate() error {
 	for i, code := range p.Off {
 		switch {
 		case !slices.Contains(warnCodes[:], code):
-			bad(fmt.Sprintf("off[%d]", i), "unknown code %q", b2bkit.Echo(code))
+			bad(fmt.Sprintf("off[%d]", i), "unknown code %q", xerr.Echo(code))
 		case slices.Contains(p.Off[:i], code):
 			bad(fmt.Sprintf("off[%d]", i), "repeats %q", code)
 		}

@@ -1,0 +1,54 @@
+// Package wire holds how b2bkit reads its plain-data formats: strict JSON decoding with a size cap,
+// and enum words. Every error matches ErrInvalid.
+package wire
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/b2bkit/b2bkit/internal/xerr"
+)
+
+// MaxBytes is the largest JSON document b2bkit reads; the root package exports it as MaxJSONBytes.
+const MaxBytes = 8 << 20
+
+// DecodeStrict decodes one JSON value from data into v, rejecting unknown fields, trailing data and
+// documents over MaxBytes. Errors match ErrInvalid.
+func DecodeStrict(data []byte, v any) error {
+	if len(data) > MaxBytes {
+		return xerr.Invalid("", "json: document larger than %d bytes", MaxBytes)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if dec.More() {
+		return xerr.Invalid("", "json: unexpected data after the value")
+	}
+	return nil
+}
+
+func jsonError(err error) error {
+	if errors.Is(err, xerr.ErrInvalid) {
+		return err
+	}
+	if msg := err.Error(); strings.HasPrefix(msg, "json: ") {
+		return xerr.Invalid("", "%s", msg)
+	}
+	return xerr.Invalid("", "json: %v", err)
+}
+
+// ParseWord is how b2bkit's enums read their JSON words: the index of word in words, or an error
+// matching ErrInvalid ("unknown channel \"fax\"") that echoes at most a short prefix of hostile input.
+// Empty entries of words (unused enum values) never match.
+func ParseWord(words []string, word []byte, what string) (int, error) {
+	for i, w := range words {
+		if w != "" && w == string(word) {
+			return i, nil
+		}
+	}
+	return 0, xerr.Invalid("", "unknown %s %q", what, xerr.Echo(string(word)))
+}

@@ -1,0 +1,45 @@
+package wire_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/b2bkit/b2bkit/internal/wire"
+	"github.com/b2bkit/b2bkit/internal/xerr"
+)
+
+func TestParseWord(t *testing.T) {
+	words := []string{"", "manual", "semi_auto"}
+	i, err := wire.ParseWord(words, []byte("semi_auto"), "channel")
+	require.NoError(t, err)
+	assert.Equal(t, 2, i)
+	// The unused zero entry never matches, so an empty word is not a silent zero value.
+	_, err = wire.ParseWord(words, []byte(""), "channel")
+	require.ErrorIs(t, err, xerr.ErrInvalid)
+	_, err = wire.ParseWord(words, []byte(strings.Repeat("x", 1000)), "channel")
+	require.ErrorIs(t, err, xerr.ErrInvalid)
+	assert.Less(t, len(err.Error()), 100)
+}
+
+// DecodeStrict refuses unknown fields, trailing data, syntax errors and documents over MaxBytes, all
+// as ErrInvalid.
+func TestDecodeStrictRefusesWhatPlainJSONAccepts(t *testing.T) {
+	type doc struct {
+		ID string `json:"id"`
+	}
+	for name, in := range map[string]string{
+		"unknown field": `{"id":"a","extra":1}`,
+		"trailing data": `{"id":"a"} {}`,
+		"not json":      `{"id":`,
+		"too big":       `{"id":"` + strings.Repeat("x", wire.MaxBytes) + `"}`,
+	} {
+		var d doc
+		require.ErrorIs(t, wire.DecodeStrict([]byte(in), &d), xerr.ErrInvalid, name)
+	}
+	var d doc
+	require.NoError(t, wire.DecodeStrict([]byte(`{"id":"a"}`), &d))
+	assert.Equal(t, "a", d.ID)
+}

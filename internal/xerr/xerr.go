@@ -1,0 +1,72 @@
+// Package xerr holds what every b2bkit package needs to report bad input, below the root package so
+// that internal helpers can report it too: the three sentinels, the FieldError that names the field,
+// and the rule for echoing untrusted text in a message. The root package re-exports the sentinels and
+// FieldError under the same values, so errors.Is and errors.As see one identity.
+package xerr
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/shopspring/decimal"
+)
+
+// The sentinels; their meaning is documented where the root package re-exports them.
+var (
+	ErrInvalid  = errors.New("invalid input")
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("conflict")
+)
+
+// A FieldError says which field of an input was wrong and why; documented in the root package.
+type FieldError struct {
+	Field   string
+	Problem string
+}
+
+// Error renders the error as "field: problem".
+func (e *FieldError) Error() string {
+	if e.Field == "" {
+		return e.Problem
+	}
+	return e.Field + ": " + e.Problem
+}
+
+// Unwrap makes a FieldError match ErrInvalid.
+func (e *FieldError) Unwrap() error { return ErrInvalid }
+
+// Invalid returns a *FieldError for field with the problem given by format and args.
+func Invalid(field, format string, args ...any) error {
+	p := format
+	if len(args) > 0 {
+		p = fmt.Sprintf(format, args...)
+	}
+	return &FieldError{Field: field, Problem: p}
+}
+
+// Echo is what an error message may repeat of untrusted text: at most 32 bytes, then "...", so a
+// hostile field cannot bloat logs. Personal data is never echoed at all.
+func Echo(s string) string {
+	const max = 32
+	if len(s) <= max {
+		return s
+	}
+	return s[:max] + "..."
+}
+
+// EchoDecimal is Echo for a decimal that came from outside: its text, cut like Echo's, built without
+// expanding an absurd exponent or coefficient. decimal.New(1, 1_000_000_000).String() would write a
+// billion zeros before Echo could cut them; EchoDecimal writes "1e1000000000" instead.
+func EchoDecimal(d decimal.Decimal) string {
+	const maxExp, maxBits = 64, 256
+	exp := d.Exponent()
+	if exp >= -maxExp && exp <= maxExp && d.Coefficient().BitLen() <= maxBits {
+		return Echo(d.String())
+	}
+	c := d.Coefficient()
+	if c.BitLen() > maxBits {
+		return fmt.Sprintf("a number of about %d digits with exponent %d", c.BitLen()*3/10, exp)
+	}
+	return Echo(c.String()) + "e" + strconv.Itoa(int(exp))
+}
