@@ -38,7 +38,8 @@ type Performance struct {
 // lowest and highest score in the band.
 type Band struct {
 	MinScore, MaxScore float64
-	Rows, Good, Bad    int
+	// Rows, Good and Bad count the rows in the band.
+	Rows, Good, Bad int
 	// BadRate is the band's share of bad rows; Lift that over the sample's bad rate.
 	BadRate, Lift float64
 	// CumRows, CumBad and CumGood are the shares of all rows, bad and good rows in this band and

@@ -211,14 +211,18 @@ func (b BinStat) Label(c Closed) string {
 // the information value. The bins are in order (numeric ranges increasing; categorical bins by
 // rising bad rate); the bin of missing values, when any row is missing, is last.
 type Binning struct {
+	// Feature is the variable binned; Categorical says whether its bins are categories.
 	Feature     risk.Feature
 	Categorical bool
-	// Manual is true when the bins were given (breaks or groups), not computed.
-	Manual    bool
-	Method    Method
+	// Manual is true when the bins were given (breaks or groups), not computed by Method.
+	Manual bool
+	Method Method
+	// Closed is the break convention of the numeric bins; EmptyCell the rule the WoE was worked
+	// out under.
 	Closed    Closed
 	EmptyCell EmptyCell
-	Bins      []BinStat
+	// Bins are the bins, in order, the missing bin (when any) last.
+	Bins []BinStat
 	// IV is the variable's information value, the sum of its bins' IV.
 	IV float64
 	// Rows, Good and Bad count the sample.
@@ -292,19 +296,34 @@ func BinColumn(c Column, bad []bool, opts *BinOptions) (Binning, error) {
 	}
 	if err := c.check(len(bad)); err != nil {
 		errs = append(errs, b2bkit.InField("column", err))
+	} else if err := cfg.fits(&c); err != nil {
+		errs = append(errs, b2bkit.InField("options", err))
 	}
 	if len(errs) > 0 {
 		return Binning{}, fmt.Errorf("scorecard: %w", errors.Join(errs...))
 	}
-	b, err := binColumn(&c, bad, cfg)
+	b, err := binColumn(&c, bad, cfg, "options", string(c.Feature))
 	if err != nil {
-		return Binning{}, fmt.Errorf("scorecard: %w", b2bkit.InField(string(c.Feature), err))
+		return Binning{}, fmt.Errorf("scorecard: %w", err)
 	}
 	return b, nil
 }
 
-// binColumn bins a checked column with resolved options.
-func binColumn(c *Column, bad []bool, cfg binConfig) (Binning, error) {
+// fits reports manual bins of the other kind than the column: breaks for categories, groups for
+// numbers.
+func (cfg *binConfig) fits(c *Column) error {
+	switch {
+	case c.Categories != nil && len(cfg.Breaks) > 0:
+		return b2bkit.Invalid("breaks", "the variable is categorical: give groups")
+	case c.Numbers != nil && len(cfg.Groups) > 0:
+		return b2bkit.Invalid("groups", "the variable is numeric: give breaks")
+	}
+	return nil
+}
+
+// binColumn bins a checked column with resolved options that fit it. An error names the options
+// by optField and the column by colField.
+func binColumn(c *Column, bad []bool, cfg binConfig, optField, colField string) (Binning, error) {
 	b := Binning{Feature: c.Feature, Categorical: c.Categories != nil, Method: cfg.Method, Closed: cfg.Closed,
 		EmptyCell: cfg.EmptyCell, Rows: len(bad)}
 	var missing cell
@@ -322,26 +341,18 @@ func binColumn(c *Column, bad []bool, cfg binConfig) (Binning, error) {
 	}
 	b.Good = b.Rows - b.Bad
 	b.MissingShare = float64(missing.n()) / float64(b.Rows)
-	var err error
 	if b.Categorical {
-		if len(cfg.Breaks) > 0 {
-			return Binning{}, b2bkit.Invalid("options.breaks", "the variable is categorical: give groups")
+		if err := b.binCategories(c, bad, cfg); err != nil {
+			return Binning{}, b2bkit.InField(optField, err)
 		}
-		err = b.binCategories(c, bad, cfg)
 	} else {
-		if len(cfg.Groups) > 0 {
-			return Binning{}, b2bkit.Invalid("options.groups", "the variable is numeric: give breaks")
-		}
-		err = b.binNumbers(c, bad, cfg)
-	}
-	if err != nil {
-		return Binning{}, err
+		b.binNumbers(c, bad, cfg)
 	}
 	if missing.n() > 0 {
 		b.Bins = append(b.Bins, BinStat{Missing: true, Good: missing.good, Bad: missing.bad})
 	}
 	if err := b.weigh(); err != nil {
-		return Binning{}, err
+		return Binning{}, b2bkit.InField(colField, err)
 	}
 	if cfg.Monotonic && !b.Categorical && !b.Manual && cfg.Method != EachValue {
 		// Pooling made the bad rates monotonic; an empty-cell rule can still bend the WoE of a bin
@@ -349,7 +360,7 @@ func binColumn(c *Column, bad []bool, cfg binConfig) (Binning, error) {
 		for k := b.bentWoE(); k >= 0; k = b.bentWoE() {
 			b.mergeNext(k)
 			if err := b.weigh(); err != nil {
-				return Binning{}, err
+				return Binning{}, b2bkit.InField(colField, err)
 			}
 		}
 	}
@@ -385,7 +396,7 @@ func (b *Binning) mergeNext(k int) {
 
 // binNumbers cuts a numeric variable: its distinct values, in order, with their counts, then
 // groups of them by the method (or the manual breaks), then breaks between the groups.
-func (b *Binning) binNumbers(c *Column, bad []bool, cfg binConfig) error {
+func (b *Binning) binNumbers(c *Column, bad []bool, cfg binConfig) {
 	xs, cells := distinctNumbers(c, bad)
 	b.IdenticalShare = identicalShare(cells, b.Rows)
 	if len(cfg.Breaks) > 0 {
@@ -408,7 +419,7 @@ func (b *Binning) binNumbers(c *Column, bad []bool, cfg binConfig) error {
 			}
 			b.Bins = append(b.Bins, s)
 		}
-		return nil
+		return
 	}
 	starts := group(cells, b.Rows, cfg, true)
 	b.edges = make([]float64, 0, len(starts)-1)
@@ -436,11 +447,11 @@ func (b *Binning) binNumbers(c *Column, bad []bool, cfg binConfig) error {
 		}
 		b.Bins = append(b.Bins, st)
 	}
-	return nil
 }
 
 // binCategories cuts a categorical variable: its categories in order of bad rate (ties by name),
-// then groups of adjacent ones by the method (or the manual groups).
+// then groups of adjacent ones by the method (or the manual groups). An error names a field of the
+// options.
 func (b *Binning) binCategories(c *Column, bad []bool, cfg binConfig) error {
 	counts := make(map[string]cell)
 	for i, s := range c.Categories {
@@ -456,7 +467,7 @@ func (b *Binning) binCategories(c *Column, bad []bool, cfg binConfig) error {
 		counts[s] = n
 	}
 	if len(counts) > maxCategories {
-		return b2bkit.Invalid("categories", "has %d distinct categories, at most %d", len(counts), maxCategories)
+		return b2bkit.Invalid("method", "the variable has %d distinct categories, at most %d: group them (groups)", len(counts), maxCategories)
 	}
 	names := make([]string, 0, len(counts))
 	for s := range counts {
@@ -487,7 +498,7 @@ func (b *Binning) binCategories(c *Column, bad []bool, cfg binConfig) error {
 		}
 		for _, s := range names {
 			if _, ok := b.index[s]; !ok {
-				return b2bkit.Invalid("options.groups", "category %q of the data is in no group", clip(s))
+				return b2bkit.Invalid("groups", "category %q of the data is in no group", clip(s))
 			}
 		}
 		return nil

@@ -48,19 +48,19 @@ const (
 	MissingNeutral
 )
 
-var missingWords = []string{MissingWorst: "worst", MissingNeutral: "neutral"}
+var missingWords = [...]string{MissingWorst: "worst", MissingNeutral: "neutral"}
 
 // String returns worst or neutral.
-func (m MissingRule) String() string { return word(missingWords, int(m), "MissingRule") }
+func (m MissingRule) String() string { return word(missingWords[:], int(m), "MissingRule") }
 
 // MarshalText encodes the rule as its word.
 func (m MissingRule) MarshalText() ([]byte, error) {
-	return marshalWord(missingWords, int(m), "unseen_missing")
+	return marshalWord(missingWords[:], int(m), "unseen_missing")
 }
 
 // UnmarshalText decodes a rule from its word.
 func (m *MissingRule) UnmarshalText(b []byte) error {
-	v, err := parseWord(missingWords, b, "unseen_missing")
+	v, err := parseWord(missingWords[:], b, "unseen_missing")
 	*m = MissingRule(v)
 	return err
 }
@@ -170,7 +170,7 @@ func Build(d Data, opts *Options) (*Model, error) {
 	if o.Bands < 0 || o.Bands > 1000 {
 		errs = append(errs, b2bkit.Invalid("options.bands", "is %d, must be 1 to 1000 (0 for %d)", o.Bands, defaultBands))
 	}
-	configs := make([]binConfig, len(d.Columns))
+	configs, fields := make([]binConfig, len(d.Columns)), make([]string, len(d.Columns))
 	for i, c := range d.Columns {
 		bo, field := &o.Binning, "options.binning"
 		if f, ok := o.Features[c.Feature]; ok {
@@ -183,7 +183,15 @@ func Build(d Data, opts *Options) (*Model, error) {
 		if cfg.Closed != LeftClosed {
 			errs = append(errs, b2bkit.Invalid(field+".closed", "must be left: risk.Scorecard runs [a, b) bins only"))
 		}
-		configs[i] = cfg
+		if err := cfg.fits(&c); err != nil {
+			errs = append(errs, b2bkit.InField(field, err))
+		}
+		configs[i], fields[i] = cfg, field
+	}
+	for i, f := range o.Filter.Keep {
+		if columnIndex(d, f) < 0 {
+			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("options.filter.keep[%d]", i), "%s is no column of the data", f))
+		}
 	}
 	for _, f := range slices.Sorted(maps.Keys(o.Features)) {
 		if !slices.ContainsFunc(d.Columns, func(c Column) bool { return c.Feature == f }) {
@@ -200,9 +208,9 @@ func Build(d Data, opts *Options) (*Model, error) {
 	bins := make([]Binning, len(d.Columns))
 	for i := range d.Columns {
 		c := &d.Columns[i]
-		b, err := binColumn(c, d.Bad, configs[i])
+		b, err := binColumn(c, d.Bad, configs[i], fields[i], fmt.Sprintf("data.columns[%d]", i))
 		if err != nil {
-			return nil, fmt.Errorf("scorecard: %w", b2bkit.InField(fmt.Sprintf("data.columns[%d]", i), err))
+			return nil, fmt.Errorf("scorecard: %w", err)
 		}
 		bins[i] = b
 		if reason := filter.drop(&b); reason != "" {
@@ -290,7 +298,9 @@ func Build(d Data, opts *Options) (*Model, error) {
 				continue
 			}
 			worst = min(worst, v.Points[k])
-			attr.Bins = append(attr.Bins, risk.Bin{Min: s.Min, Max: s.Max, Categories: s.Categories, Points: v.Points[k]})
+			// The card shares the bounds (a bin's Min is the bin before's Max, as risk.Score
+			// likes it) but not the category lists, which a caller may edit in one or the other.
+			attr.Bins = append(attr.Bins, risk.Bin{Min: s.Min, Max: s.Max, Categories: slices.Clone(s.Categories), Points: v.Points[k]})
 		}
 		switch {
 		case b.HasMissingBin():
@@ -315,7 +325,7 @@ func Build(d Data, opts *Options) (*Model, error) {
 		}
 		m.TrainScores[r] = s
 	}
-	card.Grades = o.Grades
+	card.Grades = slices.Clone(o.Grades)
 	if card.Grades == nil {
 		card.Grades = quintileGrades(m.TrainScores, m.minScore(card.Base))
 	}

@@ -79,10 +79,10 @@ func TestR24_BuildRefusesBadInputNamingTheField(t *testing.T) {
 		}, "options.features.days_late.breaks[1]: is 3: must be above breaks[0] 5"},
 		{"breaks on a category", func(d *scorecard.Data, o *scorecard.Options) {
 			o.Features = map[risk.Feature]scorecard.BinOptions{"trade": {Breaks: []float64{5}}}
-		}, "data.columns[1].options.breaks: the variable is categorical"},
+		}, "options.features.trade.breaks: the variable is categorical"},
 		{"group misses a category", func(d *scorecard.Data, o *scorecard.Options) {
 			o.Features = map[risk.Feature]scorecard.BinOptions{"trade": {Groups: [][]string{{"restaurant"}}}}
-		}, `category "canteen" of the data is in no group`},
+		}, `options.features.trade.groups: category "canteen" of the data is in no group`},
 		{"unknown feature option", func(d *scorecard.Data, o *scorecard.Options) {
 			o.Features = map[risk.Feature]scorecard.BinOptions{"tenure": {}}
 		}, "options.features.tenure: is no column of the data"},
@@ -90,6 +90,7 @@ func TestR24_BuildRefusesBadInputNamingTheField(t *testing.T) {
 		{"odds", func(d *scorecard.Data, o *scorecard.Options) { o.Scaling.BaseOdds = math.Inf(1) }, "options.scaling.base_odds"},
 		{"l2", func(d *scorecard.Data, o *scorecard.Options) { o.Fit.L2 = -1 }, "options.fit.l2: is -1"},
 		{"filter", func(d *scorecard.Data, o *scorecard.Options) { o.Filter.MaxMissingShare = 2 }, "options.filter.max_missing_share: is 2"},
+		{"keep an unknown variable", func(d *scorecard.Data, o *scorecard.Options) { o.Filter.Keep = []risk.Feature{"trade", "tenure"} }, "options.filter.keep[1]: tenure is no column of the data"},
 		{"nothing passes the filter", func(d *scorecard.Data, o *scorecard.Options) { o.Filter.MinIV = 100 }, "data.columns: no variable passes the filter"},
 		{"singular", func(d *scorecard.Data, o *scorecard.Options) {
 			twin := d.Columns[0]

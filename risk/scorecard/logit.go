@@ -72,13 +72,17 @@ type Logit struct {
 	Rows int
 }
 
-// LogOdds is the fitted log-odds of bad (ln(bad:good)) of one row of variables.
-func (l Logit) LogOdds(x []float64) float64 {
+// LogOdds is the fitted log-odds of bad (ln(bad:good)) of one row of variables; a row of another
+// length than the fit's variables is an error matching b2bkit.ErrInvalid.
+func (l Logit) LogOdds(x []float64) (float64, error) {
+	if len(l.Coef) == 0 || len(x) != len(l.Coef)-1 {
+		return 0, fmt.Errorf("scorecard: %w", b2bkit.Invalid("x", "has %d values, the fit %d variables", len(x), max(len(l.Coef)-1, 0)))
+	}
 	eta := l.Coef[0]
 	for j, v := range x {
 		eta += l.Coef[j+1] * v
 	}
-	return eta
+	return eta, nil
 }
 
 // FitLogistic fits a logistic regression of bad on x (one row per observation, one column per

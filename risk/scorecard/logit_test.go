@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/risk/scorecard"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -43,7 +44,13 @@ func TestFitLogistic_BinaryVariableHasTheClosedForm(t *testing.T) {
 	dev := -2 * (300*math.Log(0.75) + 100*math.Log(0.25) + 200*math.Log(200.0/350) + 150*math.Log(150.0/350))
 	assert.InDelta(t, dev, l.Deviance, 1e-8)
 	assert.Equal(t, 750, l.Rows)
-	assert.InDelta(t, b0+b1, l.LogOdds([]float64{1}), 1e-12)
+	eta, err := l.LogOdds([]float64{1})
+	require.NoError(t, err)
+	assert.InDelta(t, b0+b1, eta, 1e-12)
+	_, err = l.LogOdds([]float64{1, 2})
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	_, err = scorecard.Logit{}.LogOdds(nil)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
 
 	// A ridge penalty pulls the coefficient toward 0, and more the larger it is.
 	r1, err := scorecard.FitLogistic(x, bad, &scorecard.FitOptions{L2: 10})

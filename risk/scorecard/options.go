@@ -27,17 +27,17 @@ const (
 	EachValue
 )
 
-var methodWords = []string{ChiMerge: "chimerge", Tree: "tree", EqualFrequency: "equal_frequency", EachValue: "each_value"}
+var methodWords = [...]string{ChiMerge: "chimerge", Tree: "tree", EqualFrequency: "equal_frequency", EachValue: "each_value"}
 
 // String returns the method's word: chimerge, tree, equal_frequency or each_value.
-func (m Method) String() string { return word(methodWords, int(m), "Method") }
+func (m Method) String() string { return word(methodWords[:], int(m), "Method") }
 
 // MarshalText encodes the method as its word.
-func (m Method) MarshalText() ([]byte, error) { return marshalWord(methodWords, int(m), "method") }
+func (m Method) MarshalText() ([]byte, error) { return marshalWord(methodWords[:], int(m), "method") }
 
 // UnmarshalText decodes a method from its word.
 func (m *Method) UnmarshalText(b []byte) error {
-	v, err := parseWord(methodWords, b, "method")
+	v, err := parseWord(methodWords[:], b, "method")
 	*m = Method(v)
 	return err
 }
@@ -54,17 +54,17 @@ const (
 	RightClosed
 )
 
-var closedWords = []string{LeftClosed: "left", RightClosed: "right"}
+var closedWords = [...]string{LeftClosed: "left", RightClosed: "right"}
 
 // String returns "left" or "right".
-func (c Closed) String() string { return word(closedWords, int(c), "Closed") }
+func (c Closed) String() string { return word(closedWords[:], int(c), "Closed") }
 
 // MarshalText encodes the convention as its word.
-func (c Closed) MarshalText() ([]byte, error) { return marshalWord(closedWords, int(c), "closed") }
+func (c Closed) MarshalText() ([]byte, error) { return marshalWord(closedWords[:], int(c), "closed") }
 
 // UnmarshalText decodes a convention from its word.
 func (c *Closed) UnmarshalText(b []byte) error {
-	v, err := parseWord(closedWords, b, "closed")
+	v, err := parseWord(closedWords[:], b, "closed")
 	*c = Closed(v)
 	return err
 }
@@ -85,19 +85,19 @@ const (
 	EmptyCellError
 )
 
-var emptyCellWords = []string{EmptyCellR: "r_0.99", EmptyCellHalf: "add_half", EmptyCellError: "error"}
+var emptyCellWords = [...]string{EmptyCellR: "r_0.99", EmptyCellHalf: "add_half", EmptyCellError: "error"}
 
 // String returns the rule's word: r_0.99, add_half or error.
-func (e EmptyCell) String() string { return word(emptyCellWords, int(e), "EmptyCell") }
+func (e EmptyCell) String() string { return word(emptyCellWords[:], int(e), "EmptyCell") }
 
 // MarshalText encodes the rule as its word.
 func (e EmptyCell) MarshalText() ([]byte, error) {
-	return marshalWord(emptyCellWords, int(e), "empty_cell")
+	return marshalWord(emptyCellWords[:], int(e), "empty_cell")
 }
 
 // UnmarshalText decodes a rule from its word.
 func (e *EmptyCell) UnmarshalText(b []byte) error {
-	v, err := parseWord(emptyCellWords, b, "empty_cell")
+	v, err := parseWord(emptyCellWords[:], b, "empty_cell")
 	*e = EmptyCell(v)
 	return err
 }

@@ -18,17 +18,17 @@ const (
 	GoodToBad
 )
 
-var oddsWords = []string{BadToGood: "bad_to_good", GoodToBad: "good_to_bad"}
+var oddsWords = [...]string{BadToGood: "bad_to_good", GoodToBad: "good_to_bad"}
 
 // String returns bad_to_good or good_to_bad.
-func (o Odds) String() string { return word(oddsWords, int(o), "Odds") }
+func (o Odds) String() string { return word(oddsWords[:], int(o), "Odds") }
 
 // MarshalText encodes the direction as its word.
-func (o Odds) MarshalText() ([]byte, error) { return marshalWord(oddsWords, int(o), "odds") }
+func (o Odds) MarshalText() ([]byte, error) { return marshalWord(oddsWords[:], int(o), "odds") }
 
 // UnmarshalText decodes a direction from its word.
 func (o *Odds) UnmarshalText(b []byte) error {
-	v, err := parseWord(oddsWords, b, "odds")
+	v, err := parseWord(oddsWords[:], b, "odds")
 	*o = Odds(v)
 	return err
 }
