@@ -258,3 +258,27 @@ func TestBinning_RightClosedBreaksAndNeighbouringFloats(t *testing.T) {
 	assert.Equal(t, decimalOf(hi).String(), b.Bins[0].Max.String())
 	requireBinningHolds(t, b, c, bad)
 }
+
+func TestBinning_TreeStopsWhenASplitAddsLittle(t *testing.T) {
+	// Bad rate rises with the value in steps of decreasing size: the first splits add much, the
+	// later ones little.
+	var c scorecard.Column
+	c.Feature = "days_late"
+	var bad []bool
+	for v := range 20 {
+		for i := range 100 {
+			c.Numbers = append(c.Numbers, float64(v))
+			bad = append(bad, i < 5+v*2+v%3)
+		}
+	}
+	all, err := scorecard.BinColumn(c, bad, &scorecard.BinOptions{Method: scorecard.Tree, MaxBins: 6, MinGain: -1, MinBinShare: -1})
+	require.NoError(t, err)
+	require.Len(t, all.Bins, 6, "without a minimum gain the tree splits up to MaxBins")
+	some, err := scorecard.BinColumn(c, bad, &scorecard.BinOptions{Method: scorecard.Tree, MaxBins: 6, MinGain: 0.2, MinBinShare: -1})
+	require.NoError(t, err)
+	require.Less(t, len(some.Bins), 6)
+	require.GreaterOrEqual(t, len(some.Bins), 2)
+	require.Less(t, some.IV, all.IV)
+	requireBinningHolds(t, all, c, bad)
+	requireBinningHolds(t, some, c, bad)
+}

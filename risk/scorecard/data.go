@@ -42,11 +42,12 @@ type Data struct {
 // Rows is the number of rows of the sample.
 func (d Data) Rows() int { return len(d.Bad) }
 
-// Validate reports every problem with the sample, each naming its column ("columns[2].numbers[17]"):
-// no rows, an outcome with one class only, no columns, no more rows than columns and an intercept, a column
-// with no name or a name repeated or not in snake case, with both or neither of Numbers and
-// Categories, of another length than Bad, with every row missing, a number NaN, infinite or beyond
-// ±1e15, an empty category. The error matches b2bkit.ErrInvalid.
+// Validate reports every problem with the sample, each naming its field ("data.columns[2].numbers[17]"):
+// no rows, an outcome with one class only, no columns, no more rows than the regression has
+// parameters (the columns and an intercept), a column with no name or a name repeated or not in
+// snake case, with both or neither of Numbers and Categories, of another length than Bad, with
+// every row missing, a number NaN, infinite or beyond ±1e15, an empty category. The error matches
+// b2bkit.ErrInvalid.
 func (d Data) Validate() error {
 	var errs []error
 	errs = append(errs, checkOutcome(d.Bad)...)
