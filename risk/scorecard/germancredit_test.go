@@ -1,0 +1,83 @@
+package scorecard_test
+
+import (
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/b2bkit/b2bkit/risk"
+	"github.com/b2bkit/b2bkit/risk/scorecard"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+)
+
+// testdata finds a shared public data set: in $B2BKIT_TESTDATA, else in ../shared/data beside the
+// project root. A test that needs it skips, saying so, when it is absent.
+func testdata(tb testing.TB, name string) string {
+	tb.Helper()
+	dir := os.Getenv("B2BKIT_TESTDATA")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "..", "shared", "data")
+	}
+	path := filepath.Join(dir, name)
+	if _, err := os.Stat(path); err != nil {
+		tb.Skipf("public data set %s not found (set B2BKIT_TESTDATA): %v", name, err)
+	}
+	return path
+}
+
+// germanCredit reads germancredit.csv: a column per attribute, numeric when every value reads as a
+// number, and bad for creditability "bad".
+func germanCredit(tb testing.TB) scorecard.Data {
+	tb.Helper()
+	f, err := os.Open(testdata(tb, "germancredit.csv"))
+	require.NoError(tb, err)
+	defer f.Close()
+	records, err := csv.NewReader(f).ReadAll()
+	require.NoError(tb, err)
+	require.Len(tb, records, 1001)
+	header, rows := records[0], records[1:]
+	require.Equal(tb, "creditability", header[len(header)-1])
+	var d scorecard.Data
+	for _, r := range rows {
+		require.Contains(tb, []string{"good", "bad"}, r[len(r)-1])
+		d.Bad = append(d.Bad, r[len(r)-1] == "bad")
+	}
+	for j, name := range header[:len(header)-1] {
+		c := scorecard.Column{Feature: risk.Feature(name)}
+		nums := make([]float64, len(rows))
+		numeric := true
+		for i, r := range rows {
+			x, err := strconv.ParseFloat(r[j], 64)
+			if err != nil {
+				numeric = false
+				break
+			}
+			nums[i] = x
+		}
+		if numeric {
+			c.Numbers = nums
+		} else {
+			for _, r := range rows {
+				c.Categories = append(c.Categories, r[j])
+			}
+		}
+		d.Columns = append(d.Columns, c)
+	}
+	return d
+}
+
+func column(tb testing.TB, d scorecard.Data, f risk.Feature) scorecard.Column {
+	tb.Helper()
+	for _, c := range d.Columns {
+		if c.Feature == f {
+			return c
+		}
+	}
+	tb.Fatalf("no column %s", f)
+	return scorecard.Column{}
+}
+
+func decimalOf(x float64) decimal.Decimal { return decimal.NewFromFloat(x) }
