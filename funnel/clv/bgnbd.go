@@ -298,4 +298,3 @@ func (m BGNBD) LogLikelihood(customers []Customer) (float64, error) {
 	}
 	return d.eval(m.R, m.Alpha, m.A, m.B, nil), nil
 }
-

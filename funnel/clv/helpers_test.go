@@ -13,6 +13,7 @@ import (
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/funnel"
 	"github.com/b2bkit/b2bkit/funnel/clv"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
 
@@ -92,4 +93,10 @@ func cdnowPublished(tb testing.TB) clv.Summary {
 	s, err := clv.ReadCSV(f, clv.Weeks)
 	require.NoError(tb, err)
 	return s
+}
+
+// customer builds a customer with x repeat purchases, the last at tx, age T, and repeat spend.
+func customer(id string, x int, tx, T float64, spend string) clv.Customer {
+	return clv.Customer{ID: b2bkit.CompanyID(id), History: clv.History{Frequency: x, Recency: tx, T: T},
+		RepeatSpend: decimal.RequireFromString(spend)}
 }

@@ -11,7 +11,8 @@ import (
 type Prediction struct {
 	// Alive is the probability the customer has not dropped out by the end of calibration, in (0, 1];
 	// exactly 1 without a repeat purchase (in BG/NBD a customer drops out only right after a purchase).
-	// It rounds to 0 only for a customer silent for hundreds of its own purchase gaps.
+	// In float64 it rounds to 0 only below 1e-323, for a customer silent for hundreds of its own
+	// purchase gaps (odds against it alive beyond e^744).
 	Alive float64 `json:"alive"`
 	// Purchases is the expected number of purchases in the next t after calibration.
 	Purchases float64 `json:"purchases"`
