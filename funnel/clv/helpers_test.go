@@ -100,3 +100,22 @@ func customer(id string, x int, tx, T float64, spend string) clv.Customer {
 	return clv.Customer{ID: b2bkit.CompanyID(id), History: clv.History{Frequency: x, Recency: tx, T: T},
 		RepeatSpend: decimal.RequireFromString(spend)}
 }
+
+// cdnowLike is a small data set that fits: a few dozen customers of a food-supply platform, in weeks.
+func cdnowLike() clv.Summary {
+	var s clv.Summary
+	for i := range 60 {
+		T := 20 + float64(i%17)
+		x := (i * 7) % 9
+		if i%3 == 0 {
+			x = 0
+		}
+		tx := 0.0
+		if x > 0 {
+			tx = T * float64(1+(i*5)%10) / 10
+		}
+		s.Customers = append(s.Customers, clv.Customer{ID: b2bkit.CompanyID(fmt.Sprintf("R-%02d", i)),
+			History: clv.History{Frequency: x, Recency: tx, T: T}})
+	}
+	return s
+}

@@ -108,3 +108,12 @@ func TestBGNBD_CDNOWExpectationsAddUp(t *testing.T) {
 	t.Logf("calibration: %d repeat purchases, %.1f expected; weeks 40-78: %.1f expected given the histories, %.1f unconditionally",
 		repeats, inSample, conditional, unconditional)
 }
+
+// TestBGNBD_PublishedConditionalExpectation: Fader and Hardie's worked example, CDNOW customer 1
+// (2 repeat purchases, the last in week 30.43, age 38.86 weeks), expects 1.226 purchases in the
+// next 39 weeks at the published parameters.
+func TestBGNBD_PublishedConditionalExpectation(t *testing.T) {
+	e, err := cdnowModel.ExpectedPurchases(clv.History{Frequency: 2, Recency: 30.43, T: 38.86}, 39)
+	require.NoError(t, err)
+	require.InDelta(t, 1.226, e, 0.0005)
+}

@@ -11,7 +11,9 @@ import (
 
 // randomModel draws parameters over the range seen in fitted retail and B2B data.
 func randomModel(rng *rand.Rand) clv.BGNBD {
-	logU := func(lo, hi float64) float64 { return math.Exp(math.Log(lo) + rng.Float64()*(math.Log(hi)-math.Log(lo))) }
+	logU := func(lo, hi float64) float64 {
+		return math.Exp(math.Log(lo) + rng.Float64()*(math.Log(hi)-math.Log(lo)))
+	}
 	return clv.BGNBD{R: logU(0.05, 10), Alpha: logU(0.5, 200), A: logU(0.05, 10), B: logU(0.1, 50), Unit: clv.Days}
 }
 
