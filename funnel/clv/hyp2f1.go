@@ -40,12 +40,30 @@ func hyp2f1(a, b, c, z float64) (float64, bool) {
 		if term == 0 {
 			return sum, true // a or b a non-positive integer: a polynomial
 		}
+		if k < kmin {
+			continue
+		}
+		// Past kmin every term has the sign of the last and rho > 0; the tail is at most
+		// |term| r/(1-r) with r the larger of rho and z.
+		r := rho
+		if r < z {
+			r = z
+		}
+		at, as := term, sum
+		if at < 0 {
+			at = -at
+		}
+		if as < 0 {
+			as = -as
+		}
+		if r < 1 && at*r <= 1e-16*(1-r)*as {
+			if math.IsInf(sum, 0) || math.IsNaN(sum) {
+				return math.NaN(), false
+			}
+			return sum, true
+		}
 		if math.IsInf(sum, 0) || math.IsNaN(sum) {
 			return math.NaN(), false
-		}
-		r := math.Max(math.Abs(rho), z)
-		if k >= kmin && r < 1 && math.Abs(term)*r <= 1e-16*(1-r)*math.Abs(sum) {
-			return sum, true
 		}
 	}
 	return math.NaN(), false

@@ -62,7 +62,7 @@ func TestBGNBD_PAliveIsAProbabilityAndOneWithoutARepeat(t *testing.T) {
 // or the expectation has reached its limit (a > 1: everyone drops out in the end) to the last digit.
 func TestBGNBD_ExpectedPurchasesGrowWithTheHorizon(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	for range 3_000 {
+	for range 1_000 {
 		m, h := randomModel(rng), randomHistory(rng)
 		prev, prevNew := 0.0, 0.0
 		for _, horizon := range []float64{1, 7, 30, 90, 365, 1825} {

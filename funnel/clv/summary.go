@@ -39,17 +39,18 @@ func (u Unit) String() string {
 	return "Unit(" + strconv.Itoa(int(u)) + ")"
 }
 
-// perDay is the length of one calendar day in the unit.
-func (u Unit) perDay() float64 {
+// days is the number of calendar days in one unit: a count of days divided by it is exact to the
+// last bit (26 days are 26/7 weeks, not 26 times a rounded 1/7).
+func (u Unit) days() float64 {
 	if u == Days {
 		return 1
 	}
-	return 1.0 / 7
+	return 7
 }
 
 // Month is the length of an average calendar month (365.2425/12 days) in the unit: the step of
 // CLV's monthly discounting.
-func (u Unit) Month() float64 { return 365.2425 / 12 * u.perDay() }
+func (u Unit) Month() float64 { return 365.2425 / 12 / u.days() }
 
 // A History is what BG/NBD knows of one customer at the end of the calibration period. Its times are
 // in the Unit of the Summary it came from.
@@ -224,7 +225,7 @@ func SummarizeFunc[T any](records iter.Seq2[T, error], c Calibration, fields fun
 		}
 		b.days = append(b.days, dayAmount{day, units})
 	}
-	per := c.Unit.perDay()
+	per := c.Unit.days()
 	s.End = dayTime(end, loc)
 	s.Unit = c.Unit
 	s.Customers = make([]Customer, 0, len(buyers))
@@ -248,8 +249,8 @@ func SummarizeFunc[T any](records iter.Seq2[T, error], c Calibration, fields fun
 		first, last := days[0].day, days[len(days)-1].day
 		s.Customers = append(s.Customers, Customer{
 			ID: b.id,
-			History: History{Frequency: len(days) - 1, Recency: float64(last-first) * per,
-				T: float64(end-first) * per},
+			History: History{Frequency: len(days) - 1, Recency: float64(last-first) / per,
+				T: float64(end-first) / per},
 			First: dayTime(first, loc), Last: dayTime(last, loc),
 			RepeatSpend: b2bkit.FromMinor(repeat, funnel.MinorScale),
 		})
