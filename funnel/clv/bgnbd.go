@@ -224,7 +224,9 @@ func (d *bgData) eval(r, alpha, a, b float64, g []float64) float64 {
 
 // bgStarts are the starting points, as (r, alpha / mean age, a, b): the first is the usual all-ones
 // start, the others lie on either side of the values seen in retail and B2B data.
-var bgStarts = [...][4]float64{{1, 1, 1, 1}, {0.25, 0.1, 0.8, 2.5}, {2, 0.5, 0.3, 5}, {0.5, 2, 3, 10}}
+func bgStarts() [4][4]float64 {
+	return [4][4]float64{{1, 1, 1, 1}, {0.25, 0.1, 0.8, 2.5}, {2, 0.5, 0.3, 5}, {0.5, 2, 3, 10}}
+}
 
 // FitBGNBD fits BG/NBD to the customers of s by maximum likelihood: BFGS (gonum's optimize) on
 // minus the mean log-likelihood over log r, log alpha, log a and log b, with its exact gradient,
@@ -236,7 +238,8 @@ func FitBGNBD(s Summary, opts *FitOptions) (BGNBDFit, error) {
 	if !s.Unit.Valid() {
 		return BGNBDFit{}, fmt.Errorf("clv: bg/nbd: %w", b2bkit.Invalid("unit", "must be weeks or days"))
 	}
-	nStarts, err := opts.starts(len(bgStarts))
+	all := bgStarts()
+	nStarts, err := opts.starts(len(all))
 	if err != nil {
 		return BGNBDFit{}, fmt.Errorf("clv: bg/nbd: %w", err)
 	}
@@ -269,7 +272,7 @@ func FitBGNBD(s Summary, opts *FitOptions) (BGNBDFit, error) {
 	}
 	starts := make([][]float64, nStarts)
 	for i := range starts {
-		s := bgStarts[i]
+		s := all[i]
 		starts[i] = []float64{math.Log(s[0]), math.Log(s[1] * meanT), math.Log(s[2]), math.Log(s[3])}
 	}
 	best, converged, agreed, err := minimize("bg/nbd", f, df, starts, iters)

@@ -86,7 +86,9 @@ func ggEval(rows []ggRow, p, q, gamma float64, g []float64) float64 {
 }
 
 // ggStarts are the starting points, as (p, q, gamma / mean spend).
-var ggStarts = [...][3]float64{{1, 1, 1}, {5, 3, 3}, {2, 10, 10}, {10, 2, 0.5}}
+func ggStarts() [4][3]float64 {
+	return [4][3]float64{{1, 1, 1}, {5, 3, 3}, {2, 10, 10}, {10, 2, 0.5}}
+}
 
 // FitGammaGamma fits the gamma-gamma spend model by maximum likelihood on the customers of s with
 // at least one repeat purchase, from each one's average spend per repeat purchase
@@ -95,7 +97,8 @@ var ggStarts = [...][3]float64{{1, 1, 1}, {5, 3, 3}, {2, 10, 10}, {10, 2, 0.5}}
 // repeat purchase with spend, on a history wrong in itself, and with a *FitError when the fit does
 // not converge or degenerates.
 func FitGammaGamma(s Summary, opts *FitOptions) (GammaGammaFit, error) {
-	nStarts, err := opts.starts(len(ggStarts))
+	all := ggStarts()
+	nStarts, err := opts.starts(len(all))
 	if err != nil {
 		return GammaGammaFit{}, fmt.Errorf("clv: gamma-gamma: %w", err)
 	}
@@ -153,7 +156,7 @@ func FitGammaGamma(s Summary, opts *FitOptions) (GammaGammaFit, error) {
 	}
 	starts := make([][]float64, nStarts)
 	for i := range starts {
-		st := ggStarts[i]
+		st := all[i]
 		starts[i] = []float64{math.Log(st[0]), math.Log(st[1]), math.Log(st[2] * mm)}
 	}
 	best, converged, agreed, err := minimize("gamma-gamma", f, df, starts, iters)

@@ -117,3 +117,42 @@ func TestBGNBD_PublishedConditionalExpectation(t *testing.T) {
 	require.NoError(t, err)
 	require.InDelta(t, 1.226, e, 0.0005)
 }
+
+// TestBGNBD_ContinuousAcrossItsRemovableSingularities: the expectation's formula is 0/0 at a = 1,
+// and for a customer without a repeat purchase at a+b = 1; there it is interpolated, and lands
+// between its neighbours.
+func TestBGNBD_ContinuousAcrossItsRemovableSingularities(t *testing.T) {
+	at := func(m clv.BGNBD, h clv.History) float64 {
+		e, err := m.ExpectedPurchases(h, 26)
+		require.NoError(t, err)
+		return e
+	}
+	for _, c := range []struct {
+		m    clv.BGNBD
+		vary func(*clv.BGNBD) *float64
+	}{
+		{clv.BGNBD{R: 0.5, Alpha: 10, A: 1, B: 3}, func(m *clv.BGNBD) *float64 { return &m.A }},
+		{clv.BGNBD{R: 0.5, Alpha: 10, A: 0.4, B: 0.6}, func(m *clv.BGNBD) *float64 { return &m.B }},
+	} {
+		h := clv.History{T: 20}
+		lo, hi := c.m, c.m
+		*c.vary(&lo) -= 1e-3
+		*c.vary(&hi) += 1e-3
+		mid, l, u := at(c.m, h), at(lo, h), at(hi, h)
+		require.InEpsilon(t, (l+u)/2, mid, 1e-5, "%+v: %v %v %v", c.m, l, mid, u)
+	}
+}
+
+func TestUnitsAndLikelihoodEdges(t *testing.T) {
+	require.Equal(t, "weeks", clv.Weeks.String())
+	require.Equal(t, "days", clv.Days.String())
+	require.Equal(t, "Unit(7)", clv.Unit(7).String())
+	require.InDelta(t, 30.436875, clv.Days.Month(), 1e-12)
+	_, err := cdnowModel.LogLikelihood(nil)
+	requireInvalid(t, err, "customers")
+	_, err = clv.BGNBD{}.LogLikelihood([]clv.Customer{{History: clv.History{T: 1}}})
+	requireInvalid(t, err, "r")
+	ll, err := cdnowModel.LogLikelihood([]clv.Customer{{History: clv.History{T: 10}}}) // no repeat: still defined
+	require.NoError(t, err)
+	require.Negative(t, ll)
+}
