@@ -13,7 +13,7 @@ const maxSeriesTerms = 500_000
 // small whatever the customer's frequency, only c grows with it, so the terms shrink faster for
 // frequent buyers, and past the first few terms all have one sign, so nothing cancels. The sum stops
 // when the tail, bounded by the last term times rho/(1-rho) with rho the larger of the current term
-// ratio and its limit z once k is past |a|+|b|, is below a relative 1e-16. ok is false when the series did not converge
+// ratio and its limit z once k is past |a|+|b|+max(0,-c), is below a relative 1e-16. ok is false when the series did not converge
 // within maxSeriesTerms or overflowed.
 //
 // Why not gonum's mathext.Hypergeo, which agrees with this function to about 1e-14 where both
@@ -28,7 +28,8 @@ func hyp2f1(a, b, c, z float64) (float64, bool) {
 		return math.NaN(), false
 	}
 	sum, term := 1.0, 1.0
-	kmin := math.Abs(a) + math.Abs(b) + 1 // past the numerators' roots the ratios settle toward z
+	// Past the roots of the numerators and the denominator the ratios settle toward z.
+	kmin := math.Abs(a) + math.Abs(b) + math.Max(0, -c) + 1
 	for k := 0.0; k < maxSeriesTerms; k++ {
 		den := (c + k) * (k + 1)
 		if den == 0 {
@@ -68,3 +69,4 @@ func hyp2f1(a, b, c, z float64) (float64, bool) {
 	}
 	return math.NaN(), false
 }
+

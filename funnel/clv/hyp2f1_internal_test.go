@@ -94,6 +94,12 @@ func TestHyp2f1_SpecialValuesAndRefusals(t *testing.T) {
 	got, ok := hyp2f1(-2, 1.5, 2.5, 0.3)
 	require.True(t, ok)
 	require.InDelta(t, 1-2*1.5*0.3/2.5+1.5*2.5*0.09/(2.5*3.5), got, 1e-15)
+	// A negative c: the ratios change sign past k = -c, so the stopping rule waits for it.
+	for _, z := range []float64{0.3, 0.9} {
+		got, ok := hyp2f1(0.5, 0.7, -2.5, z)
+		require.True(t, ok)
+		require.InEpsilon(t, refHyp2f1(0.5, 0.7, -2.5, z), got, 1e-13, "z=%v", z)
+	}
 	for _, z := range []float64{-0.1, 1, 1.5, math.NaN(), math.Inf(1)} {
 		_, ok := hyp2f1(0.5, 0.5, 1.5, z)
 		require.False(t, ok, "z=%v is outside [0, 1)", z)
