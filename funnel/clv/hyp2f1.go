@@ -69,4 +69,3 @@ func hyp2f1(a, b, c, z float64) (float64, bool) {
 	}
 	return math.NaN(), false
 }
-
