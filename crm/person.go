@@ -35,6 +35,11 @@ type Person struct {
 	// ErasedAt, when set, is when the person's personal data was erased; the record stays as an
 	// anonymous placeholder so the spells and roles that point at it keep account history whole.
 	ErasedAt time.Time `json:"erased_at,omitzero"`
+	// Consents are her consents to be contacted, per purpose, oldest first, withdrawn ones kept
+	// (GiveConsent, WithdrawConsent). They are not personal data and survive erasure as proof.
+	Consents []Consent `json:"consents,omitempty"`
+	// DoNotContact, when set, is from when she asked not to be contacted at all (SetDoNotContact).
+	DoNotContact time.Time `json:"do_not_contact,omitzero"`
 	// Version is the stored version for optimistic concurrency; 0 for a person not yet stored.
 	Version int64 `json:"version"`
 }
@@ -130,6 +135,9 @@ func (p Person) Validate() error {
 		errs = append(errs, b2bkit.Invalid("merged_into", "must not be the person herself"))
 	}
 	seen := make(map[string]bool, len(p.Contacts))
+	if err := validateConsents(p.Consents); err != nil {
+		errs = append(errs, err)
+	}
 	for i, c := range p.Contacts {
 		f := fmt.Sprintf("contacts[%d]", i)
 		if !c.Kind.Valid() {
@@ -156,6 +164,7 @@ func (p Person) Validate() error {
 func (p Person) clone() Person {
 	p.Contacts = cloneSlice(p.Contacts)
 	p.Absorbed = cloneSlice(p.Absorbed)
+	p.Consents = cloneSlice(p.Consents)
 	return p
 }
 
@@ -168,19 +177,22 @@ func cloneSlice[T any](s []T) []T {
 
 // personJSON is the JSON form of a Person: masked (Masked true) or clear.
 type personJSON struct {
-	ID         b2bkit.PersonID   `json:"id"`
-	Name       string            `json:"name"`
-	Contacts   []contactJSON     `json:"contacts"`
-	MergedInto b2bkit.PersonID   `json:"merged_into,omitempty"`
-	Absorbed   []b2bkit.PersonID `json:"absorbed,omitempty"`
-	ErasedAt   time.Time         `json:"erased_at,omitzero"`
-	Version    int64             `json:"version"`
-	Masked     bool              `json:"masked,omitempty"`
+	ID           b2bkit.PersonID   `json:"id"`
+	Name         string            `json:"name"`
+	Contacts     []contactJSON     `json:"contacts"`
+	MergedInto   b2bkit.PersonID   `json:"merged_into,omitempty"`
+	Absorbed     []b2bkit.PersonID `json:"absorbed,omitempty"`
+	ErasedAt     time.Time         `json:"erased_at,omitzero"`
+	Consents     []Consent         `json:"consents,omitempty"`
+	DoNotContact time.Time         `json:"do_not_contact,omitzero"`
+	Version      int64             `json:"version"`
+	Masked       bool              `json:"masked,omitempty"`
 }
 
 func (p Person) toJSON(mask bool) personJSON {
 	v := personJSON{ID: p.ID, Name: p.Name, MergedInto: p.MergedInto, Absorbed: p.Absorbed, ErasedAt: p.ErasedAt,
-		Version: p.Version, Masked: mask, Contacts: make([]contactJSON, len(p.Contacts))}
+		Consents: p.Consents, DoNotContact: p.DoNotContact, Version: p.Version, Masked: mask,
+		Contacts: make([]contactJSON, len(p.Contacts))}
 	if mask {
 		v.Name = p.MaskedName()
 	}
@@ -210,7 +222,8 @@ func (p *Person) UnmarshalJSON(b []byte) error {
 	if v.Masked {
 		return errMaskedJSON
 	}
-	q := Person{ID: v.ID, Name: v.Name, MergedInto: v.MergedInto, Absorbed: v.Absorbed, ErasedAt: v.ErasedAt, Version: v.Version}
+	q := Person{ID: v.ID, Name: v.Name, MergedInto: v.MergedInto, Absorbed: v.Absorbed, ErasedAt: v.ErasedAt,
+		Consents: v.Consents, DoNotContact: v.DoNotContact, Version: v.Version}
 	if v.Contacts != nil {
 		q.Contacts = make([]ContactPoint, len(v.Contacts))
 	}

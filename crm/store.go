@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"hash/maphash"
 	"iter"
+	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -44,9 +46,27 @@ type Store interface {
 	// Activities yields the activities of a company's accounts with from <= At < to, ordered by At,
 	// then ID.
 	Activities(ctx context.Context, company b2bkit.CompanyID, from, to time.Time) iter.Seq2[Activity, error]
+	// SearchCompanies returns at most q.Limit companies that q selects (CompanyQuery.Match), ordered
+	// by NameKey(Name), then ID, starting after the place of company q.After in that order. An
+	// index on (NameKey(Name), ID) serves a name prefix as a range and a page as a keyset. A query
+	// that fails its Validate matches b2bkit.ErrInvalid; an After naming no company matches
+	// b2bkit.ErrNotFound.
+	SearchCompanies(ctx context.Context, q CompanyQuery) ([]Company, error)
+	// SearchPeople returns at most q.Limit people that q selects (PersonQuery.Match: never a merged
+	// or erased record), ordered and paged as SearchCompanies. An After naming no person that
+	// the order lists now matches b2bkit.ErrNotFound.
+	SearchPeople(ctx context.Context, q PersonQuery) ([]Person, error)
+	// Deal returns the deal with the given id, or an error matching b2bkit.ErrNotFound.
+	Deal(ctx context.Context, id DealID) (Deal, error)
+	// Deals returns the deals of a company in ascending id order; none is an empty list.
+	Deals(ctx context.Context, company b2bkit.CompanyID) ([]Deal, error)
+	// Audit yields the audit entries recorded under a person's id, in the order they were stored
+	// (the order of Apply calls, and within one batch the batch's order). Entries are never changed
+	// or removed, also not when the person is erased. An unknown id yields nothing.
+	Audit(ctx context.Context, person b2bkit.PersonID) iter.Seq2[AuditEntry, error]
 	// Apply writes a batch atomically: all of it or, on any error, nothing.
 	//
-	// Companies, people, spells and accounts are versioned: a record's Version must equal the stored
+	// Companies, people, spells, accounts and deals are versioned: a record's Version must equal the stored
 	// version (0 for a record that must not exist yet) and is stored incremented by one — also when
 	// nothing else in it changed: the CRM writes back the records it read to claim them, and keeps
 	// its invariants across records (no overlapping spells, what a departure leaves uncovered, the
@@ -56,7 +76,8 @@ type Store interface {
 	// by another person, a registration (scheme and number) already held by another company, a
 	// second open owner account for a company (one closed does not count), and a job change or activity whose
 	// ID is already stored. A record that fails its Validate, or two records with one ID in the
-	// batch, is an error matching b2bkit.ErrInvalid.
+	// batch, is an error matching b2bkit.ErrInvalid. Audit entries are appended as given; they
+	// are written with the batch or not at all, so a change and its audit entry go together.
 	Apply(ctx context.Context, b Batch) error
 }
 
@@ -78,14 +99,18 @@ func (q *SpellQuery) match(s *Spell) bool {
 
 // A Batch is one atomic write to a Store.
 type Batch struct {
-	// Companies, People, Spells and Accounts are created or updated, each checked by its Version.
+	// Companies, People, Spells, Accounts and Deals are created or updated, each checked by its
+	// Version.
 	Companies []Company
 	People    []Person
 	Spells    []Spell
 	Accounts  []Account
+	Deals     []Deal
 	// JobChanges and Activities are appended; their IDs must be new.
 	JobChanges []JobChange
 	Activities []Activity
+	// Audit entries are appended, in order.
+	Audit []AuditEntry
 }
 
 var _ Store = (*MemoryStore)(nil)
@@ -108,6 +133,23 @@ type MemoryStore struct {
 	accountsOf map[b2bkit.CompanyID][]AccountID
 	activities map[b2bkit.CompanyID]*btree[*Activity] // each ordered by At, ID
 	activityID map[string]bool
+	coNames    *btree[nameEntry] // every company by (NameKey(Name), ID)
+	coBy       *btree[nameEntry] // every company by (field, NameKey(Name), ID) for its filter fields
+	coByN      map[string]int    // companies per filter field
+	peNames    *btree[nameEntry] // every listable person by (NameKey(Name), ID)
+	deals      map[DealID]Deal
+	dealsOf    map[b2bkit.CompanyID][]DealID
+	audit      map[b2bkit.PersonID][]AuditEntry
+}
+
+// A nameEntry is one row of a name index: the name's key and the record's id.
+type nameEntry struct{ key, id string }
+
+func compareNames(a, b nameEntry) int {
+	if c := cmp.Compare(a.key, b.key); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.id, b.id)
 }
 
 // NewMemoryStore returns an empty MemoryStore.
@@ -126,6 +168,13 @@ func NewMemoryStore() *MemoryStore {
 		accountsOf: map[b2bkit.CompanyID][]AccountID{},
 		activities: map[b2bkit.CompanyID]*btree[*Activity]{},
 		activityID: map[string]bool{},
+		coNames:    newBtree(compareNames),
+		coBy:       newBtree(compareNames),
+		coByN:      map[string]int{},
+		peNames:    newBtree(compareNames),
+		deals:      map[DealID]Deal{},
+		dealsOf:    map[b2bkit.CompanyID][]DealID{},
+		audit:      map[b2bkit.PersonID][]AuditEntry{},
 	}
 }
 
@@ -357,6 +406,7 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 		return err
 	}
 	// Every check passed: from here on nothing fails, so the batch is all or nothing.
+	m.reserve(b)
 	for _, c := range b.Companies {
 		if k := regKey(m.companies[c.ID].Registration); k != "" {
 			delete(m.regs, k)
@@ -365,6 +415,20 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 	for _, c := range b.Companies {
 		c = c.clone()
 		c.Version++
+		if old, ok := m.companies[c.ID]; ok {
+			k := NameKey(old.Name)
+			m.coNames.delete(nameEntry{k, string(c.ID)})
+			for _, f := range filterFields(&old) {
+				m.coBy.delete(nameEntry{f + k, string(c.ID)})
+				m.coByN[f]--
+			}
+		}
+		k := NameKey(c.Name)
+		m.coNames.insert(nameEntry{k, string(c.ID)})
+		for _, f := range filterFields(&c) {
+			m.coBy.insert(nameEntry{f + k, string(c.ID)})
+			m.coByN[f]++
+		}
 		m.companies[c.ID] = c
 		if k := regKey(c.Registration); k != "" {
 			m.regs[k] = c.ID
@@ -372,14 +436,21 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 	}
 	for _, p := range b.People {
 		if i, ok := m.slot[p.ID]; ok {
-			for _, c := range m.people[i].Contacts {
+			old := &m.people[i]
+			for _, c := range old.Contacts {
 				m.contacts.remove(c.key())
+			}
+			if listable(old) {
+				m.peNames.delete(nameEntry{NameKey(old.Name), string(p.ID)})
 			}
 		}
 	}
 	for _, p := range b.People {
 		p = p.clone()
 		p.Version++
+		if listable(&p) {
+			m.peNames.insert(nameEntry{NameKey(p.Name), string(p.ID)})
+		}
 		if i, ok := m.slot[p.ID]; ok {
 			m.people[i] = p
 		} else {
@@ -427,6 +498,17 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 		list.insert(&a)
 		m.activityID[a.ID] = true
 	}
+	for _, d := range b.Deals {
+		if _, ok := m.deals[d.ID]; !ok {
+			m.dealsOf[d.Company] = append(m.dealsOf[d.Company], d.ID)
+		}
+		d = d.clone()
+		d.Version++
+		m.deals[d.ID] = d
+	}
+	for _, e := range b.Audit {
+		m.audit[e.Person] = append(m.audit[e.Person], e)
+	}
 	return nil
 }
 
@@ -469,6 +551,15 @@ func validateBatch(b Batch) error {
 	clear(seen)
 	for i, a := range b.Activities {
 		check("activities", i, a.ID, a.Validate(), seen)
+	}
+	clear(seen)
+	for i, d := range b.Deals {
+		check("deals", i, string(d.ID), d.Validate(), seen)
+	}
+	for i, e := range b.Audit {
+		if err := e.Validate(); err != nil {
+			errs = append(errs, b2bkit.InField(fmt.Sprintf("audit[%d]", i), err))
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -582,6 +673,15 @@ func (m *MemoryStore) check(b Batch) error {
 			return b2bkit.Conflict("activity", a.ID, "already recorded")
 		}
 	}
+	for _, d := range b.Deals {
+		old, ok := m.deals[d.ID]
+		if old.Version != d.Version {
+			return staleVersion("deal", string(d.ID), d.Version, old.Version)
+		}
+		if ok && old.Company != d.Company {
+			return b2bkit.Conflict("deal", string(d.ID), "a deal cannot move to another company")
+		}
+	}
 	return nil
 }
 
@@ -656,4 +756,197 @@ func holds(p Person, key string) bool {
 		}
 	}
 	return false
+}
+
+// SearchCompanies implements Store.
+func (m *MemoryStore) SearchCompanies(ctx context.Context, q CompanyQuery) ([]Company, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := q.Validate(); err != nil {
+		return nil, b2bkit.InField("query", err)
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	// Like a database's planner: scan the narrowest index the filters allow — the rows of one
+	// field value, ordered by name within it — or the name index.
+	index, field, best := m.coNames, "", -1
+	for _, f := range queryFields(&q) {
+		if n := m.coByN[f]; best < 0 || n < best {
+			field, best = f, n
+		}
+	}
+	if field != "" {
+		index = m.coBy
+	}
+	prefix := field + prefixKey(q.NamePrefix)
+	var after *nameEntry
+	if q.After != "" {
+		c, ok := m.companies[q.After]
+		if !ok {
+			return nil, b2bkit.NotFound("company", string(q.After))
+		}
+		after = &nameEntry{field + NameKey(c.Name), string(c.ID)}
+	}
+	out := make([]Company, 0, min(q.Limit, 64))
+	if best == 0 {
+		return out, nil
+	}
+	index.ascend(startAt(prefix, after), func(e nameEntry) bool {
+		if !strings.HasPrefix(e.key, prefix) {
+			return false
+		}
+		c := m.companies[b2bkit.CompanyID(e.id)]
+		if q.matchFields(&c) {
+			out = append(out, c.clone())
+		}
+		return len(out) < q.Limit
+	})
+	return out, nil
+}
+
+// SearchPeople implements Store.
+func (m *MemoryStore) SearchPeople(ctx context.Context, q PersonQuery) ([]Person, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := q.Validate(); err != nil {
+		return nil, b2bkit.InField("query", err)
+	}
+	prefix := prefixKey(q.NamePrefix)
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var after *nameEntry
+	if q.After != "" {
+		i, ok := m.slot[q.After]
+		if !ok || !listable(&m.people[i]) {
+			return nil, b2bkit.NotFound("person", string(q.After))
+		}
+		after = &nameEntry{NameKey(m.people[i].Name), string(q.After)}
+	}
+	out := make([]Person, 0, min(q.Limit, 64))
+	m.peNames.ascend(startAt(prefix, after), func(e nameEntry) bool {
+		if !strings.HasPrefix(e.key, prefix) {
+			return false
+		}
+		out = append(out, m.people[m.slot[b2bkit.PersonID(e.id)]].clone())
+		return len(out) < q.Limit
+	})
+	return out, nil
+}
+
+// startAt returns the before-predicate of a name index scan: entries before the prefix's range, and
+// up to and including the entry after, when it is later.
+func startAt(prefix string, after *nameEntry) func(nameEntry) bool {
+	if after == nil || after.key < prefix {
+		return func(e nameEntry) bool { return e.key < prefix }
+	}
+	a := *after
+	return func(e nameEntry) bool { return compareNames(e, a) <= 0 }
+}
+
+// Deal implements Store.
+func (m *MemoryStore) Deal(ctx context.Context, id DealID) (Deal, error) {
+	if err := ctx.Err(); err != nil {
+		return Deal{}, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	d, ok := m.deals[id]
+	if !ok {
+		return Deal{}, b2bkit.NotFound("deal", string(id))
+	}
+	return d.clone(), nil
+}
+
+// Deals implements Store.
+func (m *MemoryStore) Deals(ctx context.Context, company b2bkit.CompanyID) ([]Deal, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	out := make([]Deal, 0, len(m.dealsOf[company]))
+	for _, id := range m.dealsOf[company] {
+		out = append(out, m.deals[id].clone())
+	}
+	m.mu.RUnlock()
+	slices.SortFunc(out, func(a, b Deal) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+// Audit implements Store. It reads a snapshot taken when iteration starts.
+func (m *MemoryStore) Audit(ctx context.Context, person b2bkit.PersonID) iter.Seq2[AuditEntry, error] {
+	return func(yield func(AuditEntry, error) bool) {
+		m.mu.RLock()
+		// Entries are appended, never changed: the slice up to its length now is a snapshot.
+		list := m.audit[person]
+		m.mu.RUnlock()
+		for _, e := range list {
+			if err := ctx.Err(); err != nil {
+				yield(AuditEntry{}, err)
+				return
+			}
+			if !yield(e, nil) {
+				return
+			}
+		}
+	}
+}
+
+// reserve grows the people slice and the maps a large batch adds to ahead of it, so an import of
+// 100,000 people does not rehash them again and again. A map is only rebuilt when the batch is
+// larger than it: the copy costs no more than the batch.
+func (m *MemoryStore) reserve(b Batch) {
+	if len(b.People) < 1024 && len(b.Spells) < 1024 {
+		return
+	}
+	m.people = slices.Grow(m.people, len(b.People))
+	m.slot = grown(m.slot, len(b.People))
+	m.contacts.byHash = grown(m.contacts.byHash, 2*len(b.People))
+	m.spells = grown(m.spells, len(b.Spells))
+	m.byPerson = grown(m.byPerson, len(b.Spells))
+	m.audit = grown(m.audit, len(b.Audit))
+}
+
+// grown returns m, or a copy of it with room for extra more entries when extra exceeds its size.
+func grown[K comparable, V any](m map[K]V, extra int) map[K]V {
+	if extra <= len(m) {
+		return m
+	}
+	out := make(map[K]V, len(m)+extra)
+	maps.Copy(out, m)
+	return out
+}
+
+// filterFields returns the index keys of the fields a CompanyQuery filters on exactly: a letter for
+// the field, its value and a NUL, so a field value's companies are one range ordered by name.
+// Empty values are not indexed: a query never asks for them.
+func filterFields(c *Company) []string {
+	out := make([]string, 0, 5)
+	for _, f := range [...]struct {
+		tag byte
+		v   string
+	}{{'c', c.City}, {'t', c.Territory}, {'r', c.Tier}, {'o', c.OwnerRep}, {'s', c.Stage.String()}} {
+		if f.v != "" {
+			out = append(out, string(f.tag)+f.v+"\x00")
+		}
+	}
+	return out
+}
+
+// queryFields returns the index keys of the exact filters of q (a stage only when q names one).
+func queryFields(q *CompanyQuery) []string {
+	var out []string
+	for _, f := range [...]struct {
+		tag byte
+		v   string
+	}{{'c', q.City}, {'t', q.Territory}, {'r', q.Tier}, {'o', q.OwnerRep}} {
+		if f.v != "" {
+			out = append(out, string(f.tag)+f.v+"\x00")
+		}
+	}
+	if len(q.Stages) == 1 {
+		out = append(out, "s"+q.Stages[0].String()+"\x00")
+	}
+	return out
 }
