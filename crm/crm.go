@@ -27,8 +27,8 @@ type Options struct {
 // optimistic versions; a call that loses a race returns an error matching b2bkit.ErrConflict and
 // can simply be retried. An invariant that spans records — no overlapping spells of one person at
 // one company, what a departure leaves uncovered — holds through those versions on any Store, not by
-// a lock: StartJob, EndJob and ChangeJob also write the person and the companies whose spells they
-// read, and AddAccount the person it names, so those records' Versions go up by one.
+// a lock: StartJob, EndJob, ChangeJob and Import also write the person and the companies whose
+// spells they read, and AddAccount the person it names, so those records' Versions go up by one.
 type CRM struct {
 	store    Store
 	now      func() time.Time

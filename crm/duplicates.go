@@ -96,22 +96,28 @@ const MaxDuplicateGroup = 50
 // records take no part. Pairs come with more evidence first, then by A and B. It reads every person
 // and spell but returns no personal data, so nothing is recorded in the audit trail.
 func (c *CRM) DuplicatePeople(ctx context.Context) ([]PersonPair, error) {
-	var people []Person
+	// A compact copy of what is compared: ids, name keys and contact points.
+	var ids []b2bkit.PersonID
+	var nameKeys []string
+	var contacts [][]ContactPoint
+	idx := map[b2bkit.PersonID]int32{}
 	q := PersonQuery{Limit: 10_000}
 	for {
 		page, err := c.store.SearchPeople(ctx, q)
 		if err != nil {
 			return nil, wrap(err)
 		}
-		people = append(people, page...)
+		for i := range page {
+			p := &page[i]
+			idx[p.ID] = int32(len(ids))
+			ids = append(ids, p.ID)
+			nameKeys = append(nameKeys, personNameKey(p.Name))
+			contacts = append(contacts, p.Contacts)
+		}
 		if len(page) < q.Limit {
 			break
 		}
 		q.After = page[len(page)-1].ID
-	}
-	idx := make(map[b2bkit.PersonID]int32, len(people))
-	for i := range people {
-		idx[people[i].ID] = int32(i)
 	}
 	pairs := pairSet[b2bkit.PersonID]{}
 	// Contact keys: the first holder of each key in one map, the rare later ones in another, so
@@ -121,10 +127,10 @@ func (c *CRM) DuplicatePeople(ctx context.Context) ([]PersonPair, error) {
 		key  func(ContactPoint) string
 		mask ContactKind
 	}{{SamePhone, phoneKey, Mobile}, {SameEmail, emailKey, Email}} {
-		first := make(map[string]int32, len(people))
+		first := make(map[string]int32, len(ids))
 		more := map[string][]int32{}
-		for i := range people {
-			for _, cp := range people[i].Contacts {
+		for i := range ids {
+			for _, cp := range contacts[i] {
 				k := by.key(cp)
 				if k == "" {
 					continue
@@ -144,16 +150,12 @@ func (c *CRM) DuplicatePeople(ctx context.Context) ([]PersonPair, error) {
 			e := Evidence{Kind: by.kind, Detail: MaskContact(by.mask, k)}
 			for x := range g {
 				for y := x + 1; y < len(g); y++ {
-					pairs.add(people[g[x]].ID, people[g[y]].ID, e)
+					pairs.add(ids[g[x]], ids[g[y]], e)
 				}
 			}
 		}
 	}
 	// Names, company by company.
-	nameKeys := make([]string, len(people))
-	for i := range people {
-		nameKeys[i] = personNameKey(people[i].Name)
-	}
 	var names []string
 	var who []b2bkit.PersonID
 	for co, err := range c.store.Companies(ctx) {

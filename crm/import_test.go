@@ -99,6 +99,8 @@ bad-date,,,,A,buyer,,01/02/2024,
 backwards,,,,A,buyer,,2024-02-01,2024-01-01
 overlap,,,,A,buyer,,2024-01-01,
 overlap,,,,A,chef,,2024-06-01,
+overlap,,,,A,buyer,,2024-01-01,
+overlap,,,,A,cook,,2024-01-01,
 two-names,甲,,,,,,,
 two-names,乙,,,,,,,
 short,"unclosed
@@ -127,14 +129,15 @@ short,"unclosed
 		{11, "start"},
 		{12, "job.end"},
 		{14, "job.start"},
-		{16, "name"},
-		{17, "csv"},
+		{16, "job"},
+		{18, "name"},
+		{19, "csv"},
 	}, got)
 	for _, raw := range []string{"13700000000", "12345", "not-an-address", "13822220000", "甲", "乙"} {
 		assert.NotContains(t, err.Error(), raw, "errors never repeat a value")
 	}
 	assert.Contains(t, err.Error(), "line 4: contacts[0].value")
-	assert.Contains(t, err.Error(), "and 2 more")
+	assert.Contains(t, err.Error(), "and 3 more")
 
 	// nothing of it was stored, not even the good row
 	_, err = c.Person(ctx, "ok-1")

@@ -151,7 +151,7 @@ func (c *CRM) Import(ctx context.Context, rows iter.Seq2[ImportRow, error]) (Imp
 	var res ImportResult
 	im := &importer{}
 	now := c.now()
-	drafts := map[b2bkit.PersonID]*draft{}
+	drafts := make(map[b2bkit.PersonID]*draft, 1024)
 	var order []b2bkit.PersonID
 	type holder struct {
 		key  b2bkit.PersonID

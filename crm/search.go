@@ -15,9 +15,10 @@ import (
 // NameKey is the form a name is searched and listed by: lower case, full-width Latin letters and
 // digits as ASCII (Ａ→a), every run of blanks one space, no blank at either end. Lists are ordered by
 // it, then by id, and a name prefix matches on it, so "gold" finds "Golden Wok" and "金锅" finds
-// "金锅餐厅". A Store indexes (NameKey(name), id) to serve a prefix as a range of that index.
+// "金锅餐厅". A Store indexes (NameKey(name), id) to serve a prefix as a range of that index; the
+// key is stable across versions of this package, so a store may keep it in a column.
 func NameKey(name string) string {
-	if asciiKey(name) {
+	if asciiKey(name) || isKey(name) {
 		return name
 	}
 	var b strings.Builder
@@ -51,6 +52,26 @@ func asciiKey(name string) bool {
 		}
 	}
 	return true
+}
+
+// isKey reports whether name, not all ASCII, is already its own key: no rune changes and no blank
+// at the ends or in runs — most Chinese names.
+func isKey(name string) bool {
+	space := true // no blank first
+	for _, r := range name {
+		switch {
+		case r == ' ':
+			if space {
+				return false
+			}
+			space = true
+			continue
+		case r == utf8.RuneError || unicode.IsSpace(r) || foldRune(r) != r || unicode.ToLower(r) != r:
+			return false
+		}
+		space = false
+	}
+	return !space || name == ""
 }
 
 // foldRune maps full-width ASCII (as Chinese input methods type it) and the ideographic space to

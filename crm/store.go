@@ -48,9 +48,17 @@ type Store interface {
 	Activities(ctx context.Context, company b2bkit.CompanyID, from, to time.Time) iter.Seq2[Activity, error]
 	// SearchCompanies returns at most q.Limit companies that q selects (CompanyQuery.Match), ordered
 	// by NameKey(Name), then ID, starting after the place of company q.After in that order. An
-	// index on (NameKey(Name), ID) serves a name prefix as a range and a page as a keyset. A query
-	// that fails its Validate matches b2bkit.ErrInvalid; an After naming no company matches
-	// b2bkit.ErrNotFound.
+	// index on (NameKey(Name), ID) serves a name prefix as a range and a page as a keyset; in SQL,
+	// with a name_key column holding NameKey(name), a page is
+	//
+	//	SELECT ... FROM company WHERE name_key >= $prefix AND name_key < $prefixEnd -- given a prefix
+	//	  AND (name_key, id) > ((SELECT name_key FROM company WHERE id = $after), $after)
+	//	  AND city = $city ... ORDER BY name_key, id LIMIT $limit
+	//
+	// where $prefixEnd is the prefix with its last byte raised by one (and the name index
+	// compares bytes: COLLATE "C"). Indexes on (city, name_key, id) and the like serve the other
+	// filters the same way. A query that fails its Validate matches b2bkit.ErrInvalid; an After
+	// naming no company matches b2bkit.ErrNotFound.
 	SearchCompanies(ctx context.Context, q CompanyQuery) ([]Company, error)
 	// SearchPeople returns at most q.Limit people that q selects (PersonQuery.Match: never a merged
 	// or erased record), ordered and paged as SearchCompanies. An After naming no person that
@@ -142,8 +150,12 @@ type MemoryStore struct {
 	audit      map[b2bkit.PersonID][]AuditEntry
 }
 
-// A nameEntry is one row of a name index: the name's key and the record's id.
-type nameEntry struct{ key, id string }
+// A nameEntry is one row of a name index: the name's key and the record's id, and for a person her
+// slot, so a page is read without a map lookup per row. Entries compare by key and id only.
+type nameEntry struct {
+	key, id string
+	slot    int32
+}
 
 func compareNames(a, b nameEntry) int {
 	if c := cmp.Compare(a.key, b.key); c != 0 {
@@ -417,16 +429,16 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 		c.Version++
 		if old, ok := m.companies[c.ID]; ok {
 			k := NameKey(old.Name)
-			m.coNames.delete(nameEntry{k, string(c.ID)})
+			m.coNames.delete(nameEntry{key: k, id: string(c.ID)})
 			for _, f := range filterFields(&old) {
-				m.coBy.delete(nameEntry{f + k, string(c.ID)})
+				m.coBy.delete(nameEntry{key: f + k, id: string(c.ID)})
 				m.coByN[f]--
 			}
 		}
 		k := NameKey(c.Name)
-		m.coNames.insert(nameEntry{k, string(c.ID)})
+		m.coNames.insert(nameEntry{key: k, id: string(c.ID)})
 		for _, f := range filterFields(&c) {
-			m.coBy.insert(nameEntry{f + k, string(c.ID)})
+			m.coBy.insert(nameEntry{key: f + k, id: string(c.ID)})
 			m.coByN[f]++
 		}
 		m.companies[c.ID] = c
@@ -441,22 +453,30 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 				m.contacts.remove(c.key())
 			}
 			if listable(old) {
-				m.peNames.delete(nameEntry{NameKey(old.Name), string(p.ID)})
+				m.peNames.delete(nameEntry{key: NameKey(old.Name), id: string(p.ID)})
 			}
 		}
 	}
+	names := make([]nameEntry, 0, len(b.People))
 	for _, p := range b.People {
 		p = p.clone()
 		p.Version++
-		if listable(&p) {
-			m.peNames.insert(nameEntry{NameKey(p.Name), string(p.ID)})
-		}
-		if i, ok := m.slot[p.ID]; ok {
+		i, ok := m.slot[p.ID]
+		if ok {
 			m.people[i] = p
 		} else {
-			m.slot[p.ID] = int32(len(m.people))
+			i = int32(len(m.people))
+			m.slot[p.ID] = i
 			m.people = append(m.people, p)
 		}
+		if listable(&p) {
+			names = append(names, nameEntry{key: NameKey(p.Name), id: string(p.ID), slot: i})
+		}
+	}
+	// In order, an import's names go in along one path of the tree rather than all over it.
+	slices.SortFunc(names, compareNames)
+	for _, e := range names {
+		m.peNames.insert(e)
 	}
 	for _, p := range b.People {
 		i := m.slot[p.ID]
@@ -524,7 +544,7 @@ func validateBatch(b Batch) error {
 		}
 		seen[id] = true
 	}
-	seen := map[string]bool{}
+	seen := make(map[string]bool, max(len(b.Companies), len(b.People), len(b.Spells), len(b.Accounts), len(b.JobChanges), len(b.Activities), len(b.Deals)))
 	for i, c := range b.Companies {
 		check("companies", i, string(c.ID), c.Validate(), seen)
 	}
@@ -605,7 +625,7 @@ func (m *MemoryStore) check(b Batch) error {
 		}
 		batchPeople[p.ID] = &b.People[i]
 	}
-	claimed := map[string]b2bkit.PersonID{}
+	claimed := make(map[string]b2bkit.PersonID, 2*len(b.People))
 	for _, p := range b.People {
 		for _, c := range p.Contacts {
 			k := c.key()
@@ -786,7 +806,7 @@ func (m *MemoryStore) SearchCompanies(ctx context.Context, q CompanyQuery) ([]Co
 		if !ok {
 			return nil, b2bkit.NotFound("company", string(q.After))
 		}
-		after = &nameEntry{field + NameKey(c.Name), string(c.ID)}
+		after = &nameEntry{key: field + NameKey(c.Name), id: string(c.ID)}
 	}
 	out := make([]Company, 0, min(q.Limit, 64))
 	if best == 0 {
@@ -822,14 +842,14 @@ func (m *MemoryStore) SearchPeople(ctx context.Context, q PersonQuery) ([]Person
 		if !ok || !listable(&m.people[i]) {
 			return nil, b2bkit.NotFound("person", string(q.After))
 		}
-		after = &nameEntry{NameKey(m.people[i].Name), string(q.After)}
+		after = &nameEntry{key: NameKey(m.people[i].Name), id: string(q.After)}
 	}
-	out := make([]Person, 0, min(q.Limit, 64))
+	out := make([]Person, 0, min(q.Limit, m.peNames.Len()))
 	m.peNames.ascend(startAt(prefix, after), func(e nameEntry) bool {
 		if !strings.HasPrefix(e.key, prefix) {
 			return false
 		}
-		out = append(out, m.people[m.slot[b2bkit.PersonID(e.id)]].clone())
+		out = append(out, m.people[e.slot].clone())
 		return len(out) < q.Limit
 	})
 	return out, nil
