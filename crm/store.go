@@ -427,38 +427,49 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 	for _, c := range b.Companies {
 		c = c.clone()
 		c.Version++
-		if old, ok := m.companies[c.ID]; ok {
-			k := NameKey(old.Name)
-			m.coNames.delete(nameEntry{key: k, id: string(c.ID)})
-			for _, f := range filterFields(&old) {
-				m.coBy.delete(nameEntry{key: f + k, id: string(c.ID)})
-				m.coByN[f]--
+		// A company written back only to claim its version keeps its index entries.
+		if old, ok := m.companies[c.ID]; !ok || !sameIndexed(&old, &c) {
+			if ok {
+				k := NameKey(old.Name)
+				m.coNames.delete(nameEntry{key: k, id: string(c.ID)})
+				for _, f := range filterFields(&old) {
+					m.coBy.delete(nameEntry{key: f + k, id: string(c.ID)})
+					m.coByN[f]--
+				}
 			}
-		}
-		k := NameKey(c.Name)
-		m.coNames.insert(nameEntry{key: k, id: string(c.ID)})
-		for _, f := range filterFields(&c) {
-			m.coBy.insert(nameEntry{key: f + k, id: string(c.ID)})
-			m.coByN[f]++
+			k := NameKey(c.Name)
+			m.coNames.insert(nameEntry{key: k, id: string(c.ID)})
+			for _, f := range filterFields(&c) {
+				m.coBy.insert(nameEntry{key: f + k, id: string(c.ID)})
+				m.coByN[f]++
+			}
 		}
 		m.companies[c.ID] = c
 		if k := regKey(c.Registration); k != "" {
 			m.regs[k] = c.ID
 		}
 	}
-	for _, p := range b.People {
-		if i, ok := m.slot[p.ID]; ok {
-			old := &m.people[i]
+	// A person written back unchanged (to claim her version) keeps her index entries: her contact
+	// points and her name are re-indexed only when they change.
+	sameContacts := make([]bool, len(b.People))
+	sameName := make([]bool, len(b.People))
+	for j, p := range b.People {
+		i, ok := m.slot[p.ID]
+		if !ok {
+			continue
+		}
+		old := &m.people[i]
+		if sameContacts[j] = slices.Equal(old.Contacts, p.Contacts); !sameContacts[j] {
 			for _, c := range old.Contacts {
 				m.contacts.remove(c.key())
 			}
-			if listable(old) {
-				m.peNames.delete(nameEntry{key: NameKey(old.Name), id: string(p.ID)})
-			}
+		}
+		if sameName[j] = listable(old) == listable(&p) && old.Name == p.Name; !sameName[j] && listable(old) {
+			m.peNames.delete(nameEntry{key: NameKey(old.Name), id: string(p.ID)})
 		}
 	}
-	names := make([]nameEntry, 0, len(b.People))
-	for _, p := range b.People {
+	var names []nameEntry
+	for j, p := range b.People {
 		p = p.clone()
 		p.Version++
 		i, ok := m.slot[p.ID]
@@ -469,7 +480,7 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 			m.slot[p.ID] = i
 			m.people = append(m.people, p)
 		}
-		if listable(&p) {
+		if listable(&p) && !sameName[j] {
 			names = append(names, nameEntry{key: NameKey(p.Name), id: string(p.ID), slot: i})
 		}
 	}
@@ -478,7 +489,10 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 	for _, e := range names {
 		m.peNames.insert(e)
 	}
-	for _, p := range b.People {
+	for j, p := range b.People {
+		if sameContacts[j] {
+			continue
+		}
 		i := m.slot[p.ID]
 		for _, c := range p.Contacts {
 			m.contacts.put(c.key(), i, m.people)
@@ -969,4 +983,10 @@ func queryFields(q *CompanyQuery) []string {
 		out = append(out, "s"+q.Stages[0].String()+"\x00")
 	}
 	return out
+}
+
+// sameIndexed reports whether two versions of a company have the same index entries.
+func sameIndexed(a, b *Company) bool {
+	return a.Name == b.Name && a.City == b.City && a.Territory == b.Territory && a.Tier == b.Tier &&
+		a.OwnerRep == b.OwnerRep && a.Stage == b.Stage
 }
