@@ -15,7 +15,21 @@ import (
 )
 
 // The columns of a people CSV, as ReadPeopleCSV reads them.
-var csvColumns = []string{"key", "name", "mobile", "email", "wechat", "company", "title", "roles", "start", "end"}
+var csvColumns = [...]string{"key", "name", "mobile", "email", "wechat", "company", "title", "roles", "start", "end"}
+
+// The positions of the columns in csvColumns.
+const (
+	colKey = iota
+	colName
+	colMobile
+	colEmail
+	colWeChat
+	colCompany
+	colTitle
+	colRoles
+	colStart
+	colEnd
+)
 
 // MaxCSVLine bounds a line of a people CSV.
 const MaxCSVLine = 64 << 10
@@ -46,20 +60,21 @@ func ReadPeopleCSV(r io.Reader, loc *time.Location) iter.Seq2[ImportRow, error] 
 			yield(ImportRow{}, csvError(err))
 			return
 		}
-		col := map[string]int{}
+		var col [len(csvColumns)]int // the record's field of each column, plus one; 0 means absent
 		for i, h := range head {
 			h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF")))
+			c := slices.Index(csvColumns[:], h)
 			switch {
-			case !slices.Contains(csvColumns, h):
-				yield(ImportRow{}, b2bkit.Invalid("header", "unknown column %q (want %s)", xerr.Echo(h), strings.Join(csvColumns, ", ")))
+			case c < 0:
+				yield(ImportRow{}, b2bkit.Invalid("header", "unknown column %q (want %s)", xerr.Echo(h), strings.Join(csvColumns[:], ", ")))
 				return
-			case col[h] != 0:
+			case col[c] != 0:
 				yield(ImportRow{}, b2bkit.Invalid("header", "column %q repeated", h))
 				return
 			}
-			col[h] = i + 1 // 0 means absent
+			col[c] = i + 1
 		}
-		if col["key"] == 0 {
+		if col[colKey] == 0 {
 			yield(ImportRow{}, b2bkit.Invalid("header", "the key column is required"))
 			return
 		}
@@ -80,7 +95,7 @@ func ReadPeopleCSV(r io.Reader, loc *time.Location) iter.Seq2[ImportRow, error] 
 				return
 			}
 			line, _ := cr.FieldPos(0)
-			row, bad := csvRow(rec, col, len(head), line, loc)
+			row, bad := csvRow(rec, &col, len(head), line, loc)
 			if bad != nil {
 				if !yield(ImportRow{}, bad) {
 					return
@@ -95,37 +110,37 @@ func ReadPeopleCSV(r io.Reader, loc *time.Location) iter.Seq2[ImportRow, error] 
 }
 
 // csvRow turns one record into a row, or the first problem found in it.
-func csvRow(rec []string, col map[string]int, width, line int, loc *time.Location) (ImportRow, *RowError) {
+func csvRow(rec []string, col *[len(csvColumns)]int, width, line int, loc *time.Location) (ImportRow, *RowError) {
 	if len(rec) != width {
 		return ImportRow{}, &RowError{Line: line, Field: "csv", Problem: fmt.Sprintf("has %d fields, the header %d", len(rec), width)}
 	}
-	cell := func(name string) string {
-		if i := col[name]; i > 0 {
+	cell := func(c int) string {
+		if i := col[c]; i > 0 {
 			return strings.TrimSpace(rec[i-1])
 		}
 		return ""
 	}
-	row := ImportRow{Line: line, Key: b2bkit.PersonID(cell("key")), Name: cell("name")}
-	for _, c := range []struct {
-		col  string
+	row := ImportRow{Line: line, Key: b2bkit.PersonID(cell(colKey)), Name: cell(colName)}
+	for _, c := range [...]struct {
+		col  int
 		kind ContactKind
-	}{{"mobile", Mobile}, {"email", Email}, {"wechat", WeChat}} {
+	}{{colMobile, Mobile}, {colEmail, Email}, {colWeChat, WeChat}} {
 		if v := cell(c.col); v != "" {
 			row.Contacts = append(row.Contacts, ContactPoint{Kind: c.kind, Value: v})
 		}
 	}
-	row.Job = Job{Company: b2bkit.CompanyID(cell("company")), Title: cell("title")}
-	for _, w := range strings.FieldsFunc(cell("roles"), func(r rune) bool { return r == '|' || r == ';' || r == ' ' || r == ',' }) {
+	row.Job = Job{Company: b2bkit.CompanyID(cell(colCompany)), Title: cell(colTitle)}
+	for _, w := range strings.FieldsFunc(cell(colRoles), func(r rune) bool { return r == '|' || r == ';' || r == ' ' || r == ',' }) {
 		var r Role
 		if err := r.UnmarshalText([]byte(w)); err != nil {
 			return ImportRow{}, &RowError{Line: line, Field: "roles", Problem: err.Error()}
 		}
 		row.Job.Roles = append(row.Job.Roles, r)
 	}
-	for _, f := range []struct {
-		col string
+	for _, f := range [...]struct {
+		col int
 		t   *time.Time
-	}{{"start", &row.Job.Start}, {"end", &row.Job.End}} {
+	}{{colStart, &row.Job.Start}, {colEnd, &row.Job.End}} {
 		v := cell(f.col)
 		if v == "" {
 			continue
@@ -133,7 +148,7 @@ func csvRow(rec []string, col map[string]int, width, line int, loc *time.Locatio
 		t, err := time.ParseInLocation(time.DateOnly, v, loc)
 		if err != nil {
 			if t, err = time.Parse(time.RFC3339, v); err != nil {
-				return ImportRow{}, &RowError{Line: line, Field: f.col, Problem: "must be a date (2024-01-31) or an RFC 3339 time"}
+				return ImportRow{}, &RowError{Line: line, Field: csvColumns[f.col], Problem: "must be a date (2024-01-31) or an RFC 3339 time"}
 			}
 		}
 		*f.t = t

@@ -35,6 +35,7 @@ const MaxImportRows = 1_000_000
 
 // An ImportResult counts what an import did. Importing the same rows again creates nothing.
 type ImportResult struct {
+	// Rows counts the rows read.
 	Rows            int `json:"rows"`
 	PeopleCreated   int `json:"people_created"`
 	PeopleUpdated   int `json:"people_updated"`
@@ -160,6 +161,9 @@ func (c *CRM) Import(ctx context.Context, rows iter.Seq2[ImportRow, error]) (Imp
 	contactOwner := map[string]holder{}
 	jobs := 0
 	for row, err := range rows {
+		if res.Rows++; res.Rows > MaxImportRows {
+			return ImportResult{}, wrap(b2bkit.Invalid("rows", "an import takes at most %d rows", MaxImportRows))
+		}
 		if err != nil {
 			var re *RowError
 			if errors.As(err, &re) {
@@ -167,10 +171,6 @@ func (c *CRM) Import(ctx context.Context, rows iter.Seq2[ImportRow, error]) (Imp
 				continue
 			}
 			return ImportResult{}, wrap(fmt.Errorf("import: %w", err))
-		}
-		res.Rows++
-		if res.Rows > MaxImportRows {
-			return ImportResult{}, wrap(b2bkit.Invalid("rows", "an import takes at most %d rows", MaxImportRows))
 		}
 		line := row.Line
 		if line == 0 {
@@ -197,6 +197,10 @@ func (c *CRM) Import(ctx context.Context, rows iter.Seq2[ImportRow, error]) (Imp
 		}
 		for i, cp := range row.Contacts {
 			f := func() string { return fmt.Sprintf("contacts[%d]", i) }
+			if !cp.Kind.Valid() {
+				im.bad(line, f()+".kind", "unknown contact kind %d", int(cp.Kind))
+				continue
+			}
 			v, err := NormalizeContact(cp.Kind, cp.Value)
 			if err != nil {
 				var fe *b2bkit.FieldError

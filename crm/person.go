@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -134,30 +135,44 @@ func (p Person) Validate() error {
 	if p.MergedInto == p.ID && p.ID != "" {
 		errs = append(errs, b2bkit.Invalid("merged_into", "must not be the person herself"))
 	}
-	seen := make(map[string]bool, len(p.Contacts))
 	if err := validateConsents(p.Consents); err != nil {
 		errs = append(errs, err)
 	}
+	var seen map[string]bool
+	if len(p.Contacts) > 16 {
+		seen = make(map[string]bool, len(p.Contacts))
+	}
 	for i, c := range p.Contacts {
-		f := fmt.Sprintf("contacts[%d]", i)
+		f := func() string { return fmt.Sprintf("contacts[%d]", i) } // only when there is a problem
 		if !c.Kind.Valid() {
-			errs = append(errs, b2bkit.Invalid(f+".kind", "unknown contact kind %d", int(c.Kind)))
+			errs = append(errs, b2bkit.Invalid(f()+".kind", "unknown contact kind %d", int(c.Kind)))
 			continue
 		}
 		if n, err := NormalizeContact(c.Kind, c.Value); err != nil {
-			errs = append(errs, b2bkit.InField(f+".value", err))
+			errs = append(errs, b2bkit.InField(f()+".value", err))
 		} else if n != c.Value {
-			errs = append(errs, b2bkit.Invalid(f+".value", "is not normalised"))
+			errs = append(errs, b2bkit.Invalid(f()+".value", "is not normalised"))
 		}
-		if seen[c.key()] {
-			errs = append(errs, b2bkit.Invalid(f, "repeats an earlier contact point"))
+		if repeated(p.Contacts, i, seen) {
+			errs = append(errs, b2bkit.Invalid(f(), "repeats an earlier contact point"))
 		}
-		seen[c.key()] = true
 		if !c.Until.IsZero() && c.Until.Before(c.Since) {
-			errs = append(errs, b2bkit.Invalid(f+".until", "must not be before since"))
+			errs = append(errs, b2bkit.Invalid(f()+".until", "must not be before since"))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// repeated reports whether contact point i repeats an earlier one. A person has a handful: they are
+// compared one by one, unless seen (for a long list) is given.
+func repeated(cs []ContactPoint, i int, seen map[string]bool) bool {
+	if seen == nil {
+		return slices.ContainsFunc(cs[:i], func(x ContactPoint) bool { return x.Kind == cs[i].Kind && x.Value == cs[i].Value })
+	}
+	k := cs[i].key()
+	dup := seen[k]
+	seen[k] = true
+	return dup
 }
 
 // clone returns a deep copy, so a store never shares slices with its callers.
