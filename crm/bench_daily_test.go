@@ -160,6 +160,7 @@ func BenchmarkSearchPeopleByNamePrefix100k(b *testing.B) {
 	b.Run("crm", func(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
+		start := cpuTime()
 		for b.Loop() {
 			page, err := c.SearchPeople(ctx, crm.PersonQuery{NamePrefix: prefixes[i%len(prefixes)], Limit: 20})
 			if err != nil || len(page.People) == 0 {
@@ -167,10 +168,12 @@ func BenchmarkSearchPeopleByNamePrefix100k(b *testing.B) {
 			}
 			i++
 		}
+		reportCPU(b, cpuTime()-start)
 	})
 	b.Run("store", func(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
+		start := cpuTime()
 		for b.Loop() {
 			list, err := c.Store().SearchPeople(ctx, crm.PersonQuery{NamePrefix: prefixes[i%len(prefixes)], Limit: 20})
 			if err != nil || len(list) == 0 {
@@ -178,6 +181,7 @@ func BenchmarkSearchPeopleByNamePrefix100k(b *testing.B) {
 			}
 			i++
 		}
+		reportCPU(b, cpuTime()-start)
 	})
 }
 
@@ -202,6 +206,7 @@ func BenchmarkSearchCompanies100k(b *testing.B) {
 	b.Run("prefix", func(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
+		start := cpuTime()
 		for b.Loop() {
 			p := string([]rune{surnames[i%len(surnames)], given[i%len(given)]})
 			if _, err := c.SearchCompanies(ctx, crm.CompanyQuery{NamePrefix: p, Limit: 20}); err != nil {
@@ -209,10 +214,12 @@ func BenchmarkSearchCompanies100k(b *testing.B) {
 			}
 			i++
 		}
+		reportCPU(b, cpuTime()-start)
 	})
 	b.Run("owner-city-stage", func(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
+		start := cpuTime()
 		for b.Loop() {
 			q := crm.CompanyQuery{OwnerRep: fmt.Sprintf("rep-%03d", i%200), City: "杭州",
 				Stages: []crm.Stage{crm.Converted, crm.Repurchasing}, Limit: 20}
@@ -221,5 +228,6 @@ func BenchmarkSearchCompanies100k(b *testing.B) {
 			}
 			i++
 		}
+		reportCPU(b, cpuTime()-start)
 	})
 }

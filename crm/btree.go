@@ -97,24 +97,34 @@ func (t *btree[T]) ascend(before func(T) bool, yield func(T) bool) {
 	}
 }
 
+// ascend is the tree's ascend over n; a nil before means every item is in range (a subtree after
+// the first item reached), so no closure is made per node.
 func (n *bnode[T]) ascend(before func(T) bool, yield func(T) bool) bool {
-	lo, hi := 0, len(n.items)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if before(n.items[m]) {
-			lo = m + 1
-		} else {
-			hi = m
+	lo := 0
+	if before != nil {
+		hi := len(n.items)
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if before(n.items[m]) {
+				lo = m + 1
+			} else {
+				hi = m
+			}
 		}
 	}
 	for i := lo; i <= len(n.items); i++ {
-		if n.children != nil && !n.children[i].ascend(before, yield) {
-			return false
+		if n.children != nil {
+			b := before
+			if i > lo {
+				b = nil
+			}
+			if !n.children[i].ascend(b, yield) {
+				return false
+			}
 		}
 		if i < len(n.items) && !yield(n.items[i]) {
 			return false
 		}
-		before = func(T) bool { return false } // everything after the first item reached is in range
 	}
 	return true
 }

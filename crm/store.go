@@ -127,7 +127,8 @@ var _ Store = (*MemoryStore)(nil)
 // not ready; use NewMemoryStore.
 type MemoryStore struct {
 	mu         sync.RWMutex
-	companies  map[b2bkit.CompanyID]Company
+	companies  []Company // append-only: companies are never deleted
+	coSlot     map[b2bkit.CompanyID]int32
 	regs       map[string]b2bkit.CompanyID // registration key -> the company holding it
 	people     []Person                    // append-only: people are never deleted, erasure keeps the record
 	slot       map[b2bkit.PersonID]int32
@@ -150,8 +151,8 @@ type MemoryStore struct {
 	audit      map[b2bkit.PersonID][]AuditEntry
 }
 
-// A nameEntry is one row of a name index: the name's key and the record's id, and for a person her
-// slot, so a page is read without a map lookup per row. Entries compare by key and id only.
+// A nameEntry is one row of a name index: the name's key and the record's id, and the record's slot,
+// so a page is read without a map lookup per row. Entries compare by key and id only.
 type nameEntry struct {
 	key, id string
 	slot    int32
@@ -167,7 +168,7 @@ func compareNames(a, b nameEntry) int {
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
-		companies:  map[b2bkit.CompanyID]Company{},
+		coSlot:     map[b2bkit.CompanyID]int32{},
 		regs:       map[string]b2bkit.CompanyID{},
 		slot:       map[b2bkit.PersonID]int32{},
 		contacts:   contactIndex{seed: maphash.MakeSeed(), byHash: map[uint64]int32{}},
@@ -197,8 +198,8 @@ func (m *MemoryStore) Company(ctx context.Context, id b2bkit.CompanyID) (Company
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	c, ok := m.companies[id]
-	if !ok {
+	c := m.company(id)
+	if c == nil {
 		return Company{}, b2bkit.NotFound("company", string(id))
 	}
 	return c.clone(), nil
@@ -420,31 +421,39 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 	// Every check passed: from here on nothing fails, so the batch is all or nothing.
 	m.reserve(b)
 	for _, c := range b.Companies {
-		if k := regKey(m.companies[c.ID].Registration); k != "" {
-			delete(m.regs, k)
+		if old := m.company(c.ID); old != nil {
+			if k := regKey(old.Registration); k != "" {
+				delete(m.regs, k)
+			}
 		}
 	}
 	for _, c := range b.Companies {
 		c = c.clone()
 		c.Version++
 		// A company written back only to claim its version keeps its index entries.
-		if old, ok := m.companies[c.ID]; !ok || !sameIndexed(&old, &c) {
+		i, ok := m.coSlot[c.ID]
+		if !ok {
+			i = int32(len(m.companies))
+			m.coSlot[c.ID] = i
+			m.companies = append(m.companies, Company{})
+		}
+		if old := &m.companies[i]; !ok || !sameIndexed(old, &c) {
 			if ok {
 				k := NameKey(old.Name)
 				m.coNames.delete(nameEntry{key: k, id: string(c.ID)})
-				for _, f := range filterFields(&old) {
+				for _, f := range filterFields(old) {
 					m.coBy.delete(nameEntry{key: f + k, id: string(c.ID)})
 					m.coByN[f]--
 				}
 			}
 			k := NameKey(c.Name)
-			m.coNames.insert(nameEntry{key: k, id: string(c.ID)})
+			m.coNames.insert(nameEntry{key: k, id: string(c.ID), slot: i})
 			for _, f := range filterFields(&c) {
-				m.coBy.insert(nameEntry{key: f + k, id: string(c.ID)})
+				m.coBy.insert(nameEntry{key: f + k, id: string(c.ID), slot: i})
 				m.coByN[f]++
 			}
 		}
-		m.companies[c.ID] = c
+		m.companies[i] = c
 		if k := regKey(c.Registration); k != "" {
 			m.regs[k] = c.ID
 		}
@@ -601,7 +610,11 @@ func validateBatch(b Batch) error {
 // check tests the batch against what is stored; the caller holds the write lock.
 func (m *MemoryStore) check(b Batch) error {
 	for _, c := range b.Companies {
-		if got := m.companies[c.ID].Version; got != c.Version {
+		var got int64
+		if old := m.company(c.ID); old != nil {
+			got = old.Version
+		}
+		if got != c.Version {
 			return staleVersion("company", string(c.ID), c.Version, got)
 		}
 	}
@@ -816,8 +829,8 @@ func (m *MemoryStore) SearchCompanies(ctx context.Context, q CompanyQuery) ([]Co
 	prefix := field + prefixKey(q.NamePrefix)
 	var after *nameEntry
 	if q.After != "" {
-		c, ok := m.companies[q.After]
-		if !ok {
+		c := m.company(q.After)
+		if c == nil {
 			return nil, b2bkit.NotFound("company", string(q.After))
 		}
 		after = &nameEntry{key: field + NameKey(c.Name), id: string(c.ID)}
@@ -830,8 +843,8 @@ func (m *MemoryStore) SearchCompanies(ctx context.Context, q CompanyQuery) ([]Co
 		if !strings.HasPrefix(e.key, prefix) {
 			return false
 		}
-		c := m.companies[b2bkit.CompanyID(e.id)]
-		if q.matchFields(&c) {
+		c := &m.companies[e.slot]
+		if q.matchFields(c) {
 			out = append(out, c.clone())
 		}
 		return len(out) < q.Limit
@@ -927,13 +940,15 @@ func (m *MemoryStore) Audit(ctx context.Context, person b2bkit.PersonID) iter.Se
 	}
 }
 
-// reserve grows the people slice and the maps a large batch adds to ahead of it, so an import of
+// reserve grows the slices and maps a large batch adds to ahead of it, so an import of
 // 100,000 people does not rehash them again and again. A map is only rebuilt when the batch is
 // larger than it: the copy costs no more than the batch.
 func (m *MemoryStore) reserve(b Batch) {
-	if len(b.People) < 1024 && len(b.Spells) < 1024 {
+	if len(b.People) < 1024 && len(b.Spells) < 1024 && len(b.Companies) < 1024 {
 		return
 	}
+	m.companies = slices.Grow(m.companies, len(b.Companies))
+	m.coSlot = grown(m.coSlot, len(b.Companies))
 	m.people = slices.Grow(m.people, len(b.People))
 	m.slot = grown(m.slot, len(b.People))
 	m.contacts.byHash = grown(m.contacts.byHash, 2*len(b.People))
@@ -989,4 +1004,13 @@ func queryFields(q *CompanyQuery) []string {
 func sameIndexed(a, b *Company) bool {
 	return a.Name == b.Name && a.City == b.City && a.Territory == b.Territory && a.Tier == b.Tier &&
 		a.OwnerRep == b.OwnerRep && a.Stage == b.Stage
+}
+
+// company returns the stored company with the given id, or nil; the caller holds the lock.
+func (m *MemoryStore) company(id b2bkit.CompanyID) *Company {
+	i, ok := m.coSlot[id]
+	if !ok {
+		return nil
+	}
+	return &m.companies[i]
 }
