@@ -34,9 +34,11 @@ type Deal struct {
 	ID      DealID           `json:"id"`
 	Company b2bkit.CompanyID `json:"company"`
 	Name    string           `json:"name"`
-	// Opened is when the deal was opened; Closed when it was won or lost, zero while open.
+	// Opened is when the deal was opened; Closed when it was won or lost, zero while open; Won
+	// says which.
 	Opened time.Time `json:"opened"`
 	Closed time.Time `json:"closed,omitzero"`
+	Won    bool      `json:"won,omitempty"`
 	// Contacts are the people with roles on the deal, one entry per person.
 	Contacts []DealContact `json:"contacts"`
 	// Version is the stored version for optimistic concurrency; 0 for a deal not yet stored.
@@ -60,6 +62,9 @@ func (d Deal) Validate() error {
 	}
 	if !d.Closed.IsZero() && d.Closed.Before(d.Opened) {
 		errs = append(errs, b2bkit.Invalid("closed", "must not be before opened"))
+	}
+	if d.Won && d.Closed.IsZero() {
+		errs = append(errs, b2bkit.Invalid("won", "an open deal is not won yet"))
 	}
 	seen := make(map[b2bkit.PersonID]bool, len(d.Contacts))
 	for i, c := range d.Contacts {
@@ -177,9 +182,9 @@ func (c *CRM) SetDealContact(ctx context.Context, id DealID, dc DealContact) (De
 	return c.putDeal(ctx, d)
 }
 
-// CloseDeal records that a deal was won or lost at at, which must be set and not before it opened.
-// Closing a closed deal is an error matching b2bkit.ErrInvalid.
-func (c *CRM) CloseDeal(ctx context.Context, id DealID, at time.Time) (Deal, error) {
+// CloseDeal records that a deal was won (or lost) at at, which must be set and not before it
+// opened. Closing a closed deal is an error matching b2bkit.ErrInvalid.
+func (c *CRM) CloseDeal(ctx context.Context, id DealID, won bool, at time.Time) (Deal, error) {
 	if at.IsZero() {
 		return Deal{}, wrap(b2bkit.Invalid("at", "must be set"))
 	}
@@ -190,7 +195,7 @@ func (c *CRM) CloseDeal(ctx context.Context, id DealID, at time.Time) (Deal, err
 	if !d.Closed.IsZero() {
 		return Deal{}, wrap(b2bkit.Invalid("deal.closed", "deal %s closed already", id))
 	}
-	d.Closed = at
+	d.Closed, d.Won = at, won
 	if err := d.Validate(); err != nil {
 		return Deal{}, wrap(b2bkit.InField("deal", err))
 	}

@@ -3,6 +3,7 @@ package crm_test
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/crm"
@@ -56,9 +57,10 @@ func TestR1_ADealHasItsOwnCommitteeBesideTheAccounts(t *testing.T) {
 	d, err = c.SetDealContact(ctx, "kitchen-2026", crm.DealContact{Person: "li"})
 	require.NoError(t, err)
 	assert.Len(t, d.Contacts, 2)
-	d, err = c.CloseDeal(ctx, "kitchen-2026", day(2026, 5, 1))
+	d, err = c.CloseDeal(ctx, "kitchen-2026", true, day(2026, 5, 1))
 	require.NoError(t, err)
 	assert.True(t, day(2026, 5, 1).Equal(d.Closed))
+	assert.True(t, d.Won)
 	list, err := c.Deals(ctx, "A")
 	require.NoError(t, err)
 	require.Len(t, list, 1)
@@ -89,9 +91,16 @@ func TestR1_BadDealsAreNamed(t *testing.T) {
 	require.ErrorIs(t, err, b2bkit.ErrConflict)
 	_, err = c.SetDealContact(ctx, "d", crm.DealContact{Person: "li", Roles: []crm.Role{crm.User, crm.User}})
 	requireInvalidField(t, err, "roles[1]")
-	_, err = c.CloseDeal(ctx, "d", day(2026, 5, 1))
+	_, err = c.AddDeal(ctx, crm.Deal{ID: "won-early", Company: "A", Name: "x", Won: true})
+	requireInvalidField(t, err, "deal.won")
+	_, err = c.CloseDeal(ctx, "d", false, time.Time{})
+	requireInvalidField(t, err, "at")
+	_, err = c.CloseDeal(ctx, "d", false, day(2020, 1, 1))
+	requireInvalidField(t, err, "deal.closed")
+	d, err := c.CloseDeal(ctx, "d", false, day(2026, 5, 1))
 	require.NoError(t, err)
-	_, err = c.CloseDeal(ctx, "d", day(2026, 6, 1))
+	assert.False(t, d.Won, "lost")
+	_, err = c.CloseDeal(ctx, "d", true, day(2026, 6, 1))
 	requireInvalidField(t, err, "deal.closed")
 	_, err = c.DealCommittee(ctx, "nope", now)
 	require.ErrorIs(t, err, b2bkit.ErrNotFound)
@@ -100,7 +109,7 @@ func TestR1_BadDealsAreNamed(t *testing.T) {
 	addPerson(t, c, "li-2", "李娜", "")
 	_, err = c.Merge(ctx, "li", "li-2")
 	require.NoError(t, err)
-	d, err := c.AddDeal(ctx, crm.Deal{ID: "e", Company: "A", Name: "y", Contacts: []crm.DealContact{{Person: "li-2", Roles: []crm.Role{crm.Payer}}}})
+	d, err = c.AddDeal(ctx, crm.Deal{ID: "e", Company: "A", Name: "y", Contacts: []crm.DealContact{{Person: "li-2", Roles: []crm.Role{crm.Payer}}}})
 	require.NoError(t, err)
 	assert.Equal(t, b2bkit.PersonID("li"), d.Contacts[0].Person)
 }

@@ -36,10 +36,13 @@ const MaxImportRows = 1_000_000
 // An ImportResult counts what an import did. Importing the same rows again creates nothing.
 type ImportResult struct {
 	// Rows counts the rows read.
-	Rows            int `json:"rows"`
+	Rows int `json:"rows"`
+	// PeopleCreated, PeopleUpdated and PeopleUnchanged count the people by what the import did to
+	// them: created, given a name, contact points or jobs they lacked, or left as they were.
 	PeopleCreated   int `json:"people_created"`
 	PeopleUpdated   int `json:"people_updated"`
 	PeopleUnchanged int `json:"people_unchanged"`
+	// SpellsCreated and SpellsUnchanged count the jobs stored and those already stored.
 	SpellsCreated   int `json:"spells_created"`
 	SpellsUnchanged int `json:"spells_unchanged"`
 }
@@ -47,8 +50,10 @@ type ImportResult struct {
 // A RowError is one problem with one row of an import: its line, the field and what is wrong. It
 // never repeats a value of the row, which may be personal data. It matches b2bkit.ErrInvalid.
 type RowError struct {
-	Line    int    `json:"line"`
-	Field   string `json:"field"`
+	// Line is the row's line in the source; Field the column or field ("contacts[0].value", "job.start").
+	Line  int    `json:"line"`
+	Field string `json:"field"`
+	// Problem says what is wrong, without the value.
 	Problem string `json:"problem"`
 }
 
@@ -63,6 +68,7 @@ func (e *RowError) Unwrap() error { return b2bkit.ErrInvalid }
 // An ImportError is an import refused because of bad rows: every problem of every row, by line.
 // Nothing of the import was stored. It matches b2bkit.ErrInvalid.
 type ImportError struct {
+	// Rows holds every problem, ordered by line.
 	Rows []RowError
 }
 

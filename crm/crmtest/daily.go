@@ -171,8 +171,13 @@ func deals(t *testing.T, s crm.Store) {
 	assert.Empty(t, none)
 
 	require.ErrorIs(t, s.Apply(ctx, crm.Batch{Deals: []crm.Deal{d}}), b2bkit.ErrConflict, "create over existing")
-	again.Closed = day(3)
+	again.Closed, again.Won = day(3), true
 	apply(t, s, crm.Batch{Deals: []crm.Deal{again}})
+	closed, err := s.Deal(ctx, "d2")
+	require.NoError(t, err)
+	assert.True(t, closed.Won)
+	assert.True(t, day(3).Equal(closed.Closed))
+	assert.Equal(t, int64(2), closed.Version)
 	require.ErrorIs(t, s.Apply(ctx, crm.Batch{Deals: []crm.Deal{again}}), b2bkit.ErrConflict, "stale version")
 	moved := again
 	moved.Version, moved.Company = 2, "B"
