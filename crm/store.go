@@ -74,18 +74,19 @@ type Store interface {
 	Audit(ctx context.Context, person b2bkit.PersonID) iter.Seq2[AuditEntry, error]
 	// Apply writes a batch atomically: all of it or, on any error, nothing.
 	//
-	// Companies, people, spells, accounts and deals are versioned: a record's Version must equal the stored
-	// version (0 for a record that must not exist yet) and is stored incremented by one — also when
-	// nothing else in it changed: the CRM writes back the records it read to claim them, and keeps
-	// its invariants across records (no overlapping spells, what a departure leaves uncovered, the
-	// accounts a departure closes) through those versions. A store that skips an unchanged record
-	// lets write skew through; crmtest.Run catches it. A stale or
-	// unexpected version is an error matching b2bkit.ErrConflict, as is a contact point already held
-	// by another person, a registration (scheme and number) already held by another company, a
-	// second open owner account for a company (one closed does not count), and a job change or activity whose
-	// ID is already stored. A record that fails its Validate, or two records with one ID in the
-	// batch, is an error matching b2bkit.ErrInvalid. Audit entries are appended as given; they
-	// are written with the batch or not at all, so a change and its audit entry go together.
+	// Companies, people, spells, accounts and deals are versioned: a record's Version must equal
+	// the stored version (0 for a record that must not exist yet) and is stored incremented by one
+	// — also when nothing else in it changed: the CRM writes back the records it read to claim
+	// them, and keeps its invariants across records (no overlapping spells, what a departure leaves
+	// uncovered, the accounts a departure closes) through those versions. A store that skips an
+	// unchanged record lets write skew through; crmtest.Run catches it. A stale or unexpected
+	// version is an error matching b2bkit.ErrConflict, as is a contact point already held by
+	// another person, a registration (scheme and number) already held by another company, a second
+	// open owner account for a company (one closed does not count), an account or deal moved to
+	// another company, and a job change or activity whose ID is already stored. A record that fails
+	// its Validate, or two records with one ID in the batch, is an error matching
+	// b2bkit.ErrInvalid. Audit entries are appended as given; they are written with the batch or not
+	// at all, so a change and its audit entry go together.
 	Apply(ctx context.Context, b Batch) error
 }
 
