@@ -120,34 +120,41 @@ func (c *CRM) DuplicatePeople(ctx context.Context) ([]PersonPair, error) {
 		q.After = page[len(page)-1].ID
 	}
 	pairs := pairSet[b2bkit.PersonID]{}
-	// Contact keys: the first holder of each key in one map, the rare later ones in another, so
-	// a key held once (nearly all) costs one map entry and no slice.
+	// Contact keys. The store lets one person at most hold a contact point, so two people share a
+	// looser key only when at least one of them reaches it through a derived form — a mobile number
+	// as a mailbox's name, an address with a +tag or Gmail dots. Those few are indexed; every plain
+	// contact point is then only looked up, so no map of all of them is built.
 	for _, by := range []struct {
-		kind EvidenceKind
-		key  func(ContactPoint) string
-		mask ContactKind
-	}{{SamePhone, phoneKey, Mobile}, {SameEmail, emailKey, Email}} {
-		first := make(map[string]int32, len(ids))
-		more := map[string][]int32{}
+		kind  EvidenceKind
+		plain ContactKind // the kind whose key is its value
+		key   func(ContactPoint) string
+	}{{SamePhone, Mobile, phoneKey}, {SameEmail, Email, emailKey}} {
+		derived := map[string][]int32{}
 		for i := range ids {
 			for _, cp := range contacts[i] {
-				k := by.key(cp)
-				if k == "" {
-					continue
-				}
-				if j, ok := first[k]; !ok {
-					first[k] = int32(i)
-				} else if j != int32(i) && !slices.Contains(more[k], int32(i)) {
-					more[k] = append(more[k], int32(i))
+				if k := by.key(cp); k != "" && (cp.Kind != by.plain || k != cp.Value) {
+					derived[k] = addHolder(derived[k], int32(i))
 				}
 			}
 		}
-		for k, rest := range more {
-			g := append([]int32{first[k]}, rest...)
-			if len(g) > MaxDuplicateGroup {
+		if len(derived) == 0 {
+			continue
+		}
+		for i := range ids {
+			for _, cp := range contacts[i] {
+				if cp.Kind != by.plain || by.key(cp) != cp.Value {
+					continue
+				}
+				if g, ok := derived[cp.Value]; ok {
+					derived[cp.Value] = addHolder(g, int32(i))
+				}
+			}
+		}
+		for k, g := range derived {
+			if len(g) < 2 || len(g) > MaxDuplicateGroup {
 				continue
 			}
-			e := Evidence{Kind: by.kind, Detail: MaskContact(by.mask, k)}
+			e := Evidence{Kind: by.kind, Detail: MaskContact(by.plain, k)}
 			for x := range g {
 				for y := x + 1; y < len(g); y++ {
 					pairs.add(ids[g[x]], ids[g[y]], e)
@@ -243,6 +250,14 @@ func (c *CRM) DuplicateCompanies(ctx context.Context) ([]CompanyPair, error) {
 		return cmp.Or(cmp.Compare(len(b.Evidence), len(a.Evidence)), cmp.Compare(a.A, b.A), cmp.Compare(a.B, b.B))
 	})
 	return out, nil
+}
+
+// addHolder adds person i to the holders of a key once.
+func addHolder(g []int32, i int32) []int32 {
+	if slices.Contains(g, i) {
+		return g
+	}
+	return append(g, i)
 }
 
 // A pairSet collects the evidence of unordered pairs of ids.

@@ -29,6 +29,7 @@ func TestR2_DuplicatePeopleAreFoundWithTheirEvidence(t *testing.T) {
 	addCompany(t, c, "B", crm.Covered)
 	person(t, c, "li", "李娜", mobile("13812345678"))
 	person(t, c, "li-mail", "Li Na", email("13812345678@139.com"))        // her number as a mailbox
+	person(t, c, "li-163", "", email("13812345678+shop@163.com"))         // and as another, tagged
 	person(t, c, "zhang", "Zhang Wei", email("zhang.wei@gmail.com"))      // Gmail ignores dots
 	person(t, c, "zhang-2", "Wei Zhang", email("ZhangWei+crm@gmail.com")) // and +tags
 	person(t, c, "wang", "王芳", mobile("13900000001"))
@@ -55,10 +56,12 @@ func TestR2_DuplicatePeopleAreFoundWithTheirEvidence(t *testing.T) {
 		got[string(p.A)+"+"+string(p.B)] = p.Evidence
 	}
 	assert.Equal(t, map[string][]crm.Evidence{
-		"li+li-mail":    {{Kind: crm.SamePhone, Detail: "138****5678"}},
-		"zhang+zhang-2": {{Kind: crm.SameEmail, Detail: "z***@gmail.com"}, {Kind: crm.SimilarName, Company: "A"}},
-		"wang+wang-2":   {{Kind: crm.SimilarName, Company: "A"}},
-		"anna+anna-2":   {{Kind: crm.SimilarName, Company: "B", Distance: 1}},
+		"li+li-mail":     {{Kind: crm.SamePhone, Detail: "138****5678"}},
+		"li+li-163":      {{Kind: crm.SamePhone, Detail: "138****5678"}},
+		"li-163+li-mail": {{Kind: crm.SamePhone, Detail: "138****5678"}},
+		"zhang+zhang-2":  {{Kind: crm.SameEmail, Detail: "z***@gmail.com"}, {Kind: crm.SimilarName, Company: "A"}},
+		"wang+wang-2":    {{Kind: crm.SimilarName, Company: "A"}},
+		"anna+anna-2":    {{Kind: crm.SimilarName, Company: "B", Distance: 1}},
 	}, got)
 	assert.Equal(t, b2bkit.PersonID("zhang"), pairs[0].A, "the pair with most evidence first")
 
