@@ -55,6 +55,7 @@ func BenchmarkChangeJob500k(b *testing.B) {
 			}
 			b.ReportAllocs()
 			i := 0
+			start := cpuTime()
 			for b.Loop() {
 				p := i % people
 				at[p] = at[p].Add(time.Hour)
@@ -64,6 +65,7 @@ func BenchmarkChangeJob500k(b *testing.B) {
 				}
 				i++
 			}
+			reportCPU(b, cpuTime()-start)
 		})
 	}
 }

@@ -7,10 +7,11 @@ const btreeDegree = 32
 
 const btreeMaxItems = 2*btreeDegree - 1
 
-// A btree is an insert-only B-tree of items ordered by cmp. It keeps the append-only logs of a
-// MemoryStore (job changes, activities): an insert, in any order, costs O(log n) — a history
-// imported out of date order is not quadratic — and reading from a point costs O(log n) plus the
-// items read. Items comparing equal are kept in insertion order.
+// A btree is a B-tree of items ordered by cmp. It keeps the append-only logs of a MemoryStore (job
+// changes, activities) and its name indexes (search by prefix): an insert or a delete, in any order,
+// costs O(log n) — a history imported out of date order is not quadratic — and reading from a point
+// costs O(log n) plus the items read. Items comparing equal are kept in insertion order; a tree that
+// deletes holds items that are unique under cmp.
 type btree[T any] struct {
 	cmp  func(a, b T) int
 	root *bnode[T]
@@ -96,24 +97,137 @@ func (t *btree[T]) ascend(before func(T) bool, yield func(T) bool) {
 	}
 }
 
+// ascend is the tree's ascend over n; a nil before means every item is in range (a subtree after
+// the first item reached), so no closure is made per node.
 func (n *bnode[T]) ascend(before func(T) bool, yield func(T) bool) bool {
-	lo, hi := 0, len(n.items)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if before(n.items[m]) {
-			lo = m + 1
-		} else {
-			hi = m
+	lo := 0
+	if before != nil {
+		hi := len(n.items)
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if before(n.items[m]) {
+				lo = m + 1
+			} else {
+				hi = m
+			}
 		}
 	}
 	for i := lo; i <= len(n.items); i++ {
-		if n.children != nil && !n.children[i].ascend(before, yield) {
-			return false
+		if n.children != nil {
+			b := before
+			if i > lo {
+				b = nil
+			}
+			if !n.children[i].ascend(b, yield) {
+				return false
+			}
 		}
 		if i < len(n.items) && !yield(n.items[i]) {
 			return false
 		}
-		before = func(T) bool { return false } // everything after the first item reached is in range
 	}
 	return true
+}
+
+// delete removes an item equal to x and reports whether there was one.
+func (t *btree[T]) delete(x T) bool {
+	if t.root == nil || !t.root.remove(x, t.cmp) {
+		return false
+	}
+	t.n--
+	if len(t.root.items) == 0 {
+		if t.root.children == nil {
+			t.root = nil
+		} else {
+			t.root = t.root.children[0]
+		}
+	}
+	return true
+}
+
+// remove deletes x from the subtree of n. Every node it descends into holds at least btreeDegree
+// items first (the root excepted), so a removal never leaves a node below the minimum.
+func (n *bnode[T]) remove(x T, cmp func(a, b T) int) bool {
+	for {
+		i, found := slices.BinarySearchFunc(n.items, x, cmp)
+		if n.children == nil {
+			if !found {
+				return false
+			}
+			n.items = slices.Delete(n.items, i, i+1)
+			return true
+		}
+		if found {
+			switch left, right := n.children[i], n.children[i+1]; {
+			case len(left.items) >= btreeDegree:
+				// the largest item of the left subtree takes x's place
+				m := left
+				for m.children != nil {
+					m = m.children[len(m.children)-1]
+				}
+				n.items[i] = m.items[len(m.items)-1]
+				return left.remove(n.items[i], cmp)
+			case len(right.items) >= btreeDegree:
+				m := right
+				for m.children != nil {
+					m = m.children[0]
+				}
+				n.items[i] = m.items[0]
+				return right.remove(n.items[i], cmp)
+			default:
+				n.merge(i)
+				n = n.children[i]
+				continue
+			}
+		}
+		if len(n.children[i].items) < btreeDegree {
+			i = n.fill(i)
+		}
+		n = n.children[i]
+	}
+}
+
+// fill gives child i of n at least btreeDegree items, borrowing from a sibling or merging with one,
+// and returns the index of the child that now covers what child i covered.
+func (n *bnode[T]) fill(i int) int {
+	c := n.children[i]
+	switch {
+	case i > 0 && len(n.children[i-1].items) >= btreeDegree:
+		l := n.children[i-1]
+		c.items = slices.Insert(c.items, 0, n.items[i-1])
+		n.items[i-1] = l.items[len(l.items)-1]
+		l.items = slices.Delete(l.items, len(l.items)-1, len(l.items))
+		if l.children != nil {
+			c.children = slices.Insert(c.children, 0, l.children[len(l.children)-1])
+			l.children = slices.Delete(l.children, len(l.children)-1, len(l.children))
+		}
+		return i
+	case i < len(n.children)-1 && len(n.children[i+1].items) >= btreeDegree:
+		r := n.children[i+1]
+		c.items = append(c.items, n.items[i])
+		n.items[i] = r.items[0]
+		r.items = slices.Delete(r.items, 0, 1)
+		if r.children != nil {
+			c.children = append(c.children, r.children[0])
+			r.children = slices.Delete(r.children, 0, 1)
+		}
+		return i
+	case i < len(n.children)-1:
+		n.merge(i)
+		return i
+	default:
+		n.merge(i - 1)
+		return i - 1
+	}
+}
+
+// merge joins child i+1 of n and the item between them into child i.
+func (n *bnode[T]) merge(i int) {
+	l, r := n.children[i], n.children[i+1]
+	l.items = append(append(l.items, n.items[i]), r.items...)
+	if l.children != nil {
+		l.children = append(l.children, r.children...)
+	}
+	n.items = slices.Delete(n.items, i, i+1)
+	n.children = slices.Delete(n.children, i+1, i+2)
 }

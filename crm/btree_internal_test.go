@@ -47,3 +47,88 @@ func TestBtreeKeepsOrderAndReadsFromAnyPoint(t *testing.T) {
 		}
 	}
 }
+
+// check walks the tree and fails unless every node but the root holds btreeDegree-1 to
+// btreeMaxItems items, every leaf is at one depth, and the items are in order.
+func (t *btree[T]) check(tb testing.TB) []T {
+	tb.Helper()
+	var out []T
+	leafDepth := -1
+	var walk func(n *bnode[T], depth int, root bool)
+	walk = func(n *bnode[T], depth int, root bool) {
+		if !root {
+			require.GreaterOrEqual(tb, len(n.items), btreeDegree-1, "node below the minimum")
+		}
+		require.LessOrEqual(tb, len(n.items), btreeMaxItems, "node above the maximum")
+		if n.children == nil {
+			if leafDepth < 0 {
+				leafDepth = depth
+			}
+			require.Equal(tb, leafDepth, depth, "leaves at different depths")
+			out = append(out, n.items...)
+			return
+		}
+		require.Len(tb, n.children, len(n.items)+1)
+		for i, c := range n.children {
+			walk(c, depth+1, false)
+			if i < len(n.items) {
+				out = append(out, n.items[i])
+			}
+		}
+	}
+	if t.root != nil {
+		walk(t.root, 0, true)
+	}
+	for i := 1; i < len(out); i++ {
+		require.LessOrEqual(tb, t.cmp(out[i-1], out[i]), 0, "items out of order")
+	}
+	require.Len(tb, out, t.Len())
+	return out
+}
+
+// Deletes against a sorted slice: random inserts and deletes of unique items, in waves that grow
+// the tree several levels deep and shrink it to nothing, keep every node within its bounds.
+func TestBtreeDeleteKeepsOrderAndBounds(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	tr := newBtree(cmp.Compare[int])
+	var want []int
+	present := map[int]bool{}
+	for wave, size := range []int{10, 3000, 200, 20000, 0} {
+		for len(want) != size {
+			x := rng.IntN(50_000)
+			if len(want) < size {
+				if present[x] {
+					continue
+				}
+				present[x] = true
+				tr.insert(x)
+				i, _ := slices.BinarySearch(want, x)
+				want = slices.Insert(want, i, x)
+				continue
+			}
+			if rng.IntN(4) == 0 {
+				require.False(t, !present[x] && tr.delete(x), "deleted an absent item")
+				if !present[x] {
+					continue
+				}
+			} else {
+				x = want[rng.IntN(len(want))]
+			}
+			require.True(t, tr.delete(x), "wave %d: delete %d", wave, x)
+			delete(present, x)
+			i, _ := slices.BinarySearch(want, x)
+			want = slices.Delete(want, i, i+1)
+			if len(want)%997 == 1 {
+				require.Equal(t, want, tr.check(t))
+			}
+		}
+		got := tr.check(t)
+		if len(want) == 0 {
+			require.Empty(t, got)
+			require.Nil(t, tr.root, "an emptied tree has no root")
+		} else {
+			require.Equal(t, want, got)
+		}
+	}
+	require.False(t, tr.delete(1), "nothing to delete in an empty tree")
+}

@@ -27,8 +27,8 @@ type Options struct {
 // optimistic versions; a call that loses a race returns an error matching b2bkit.ErrConflict and
 // can simply be retried. An invariant that spans records — no overlapping spells of one person at
 // one company, what a departure leaves uncovered — holds through those versions on any Store, not by
-// a lock: StartJob, EndJob and ChangeJob also write the person and the companies whose spells they
-// read, and AddAccount the person it names, so those records' Versions go up by one.
+// a lock: StartJob, EndJob, ChangeJob and Import also write the person and the companies whose
+// spells they read, and AddAccount the person it names, so those records' Versions go up by one.
 type CRM struct {
 	store    Store
 	now      func() time.Time
@@ -200,14 +200,15 @@ func (c *CRM) AddPerson(ctx context.Context, p Person) (Person, error) {
 			p.Contacts[i].Since = now
 		}
 	}
-	return c.putPerson(ctx, p)
+	return c.putPerson(ctx, p, AuditCreate, "AddPerson")
 }
 
-func (c *CRM) putPerson(ctx context.Context, p Person) (Person, error) {
+// putPerson writes p with the audit entry of the call what, in one batch.
+func (c *CRM) putPerson(ctx context.Context, p Person, action AuditAction, what string) (Person, error) {
 	if err := p.Validate(); err != nil {
 		return Person{}, wrap(b2bkit.InField("person", err))
 	}
-	if err := c.store.Apply(ctx, Batch{People: []Person{p}}); err != nil {
+	if err := c.store.Apply(ctx, Batch{People: []Person{p}, Audit: c.entries(ctx, action, what, p.ID)}); err != nil {
 		return Person{}, wrap(err)
 	}
 	p.Version++
@@ -218,8 +219,22 @@ func (c *CRM) putPerson(ctx context.Context, p Person) (Person, error) {
 const maxMergeChain = 16
 
 // Person returns the person with the given id. If that record was merged into another, it returns
-// the person it was merged into. An unknown id is an error matching b2bkit.ErrNotFound.
+// the person it was merged into. An unknown id is an error matching b2bkit.ErrNotFound. The read is
+// recorded in her audit trail.
 func (c *CRM) Person(ctx context.Context, id b2bkit.PersonID) (Person, error) {
+	p, err := c.resolve(ctx, id)
+	if err != nil {
+		return Person{}, err
+	}
+	if err := c.recordReads(ctx, "Person", p.ID); err != nil {
+		return Person{}, err
+	}
+	return p, nil
+}
+
+// resolve returns the person with the given id, following merges, without recording a read: the
+// CRM reads her to write her, not to hand her data out.
+func (c *CRM) resolve(ctx context.Context, id b2bkit.PersonID) (Person, error) {
 	p, err := c.store.Person(ctx, id)
 	for i := 0; err == nil && p.MergedInto != ""; i++ {
 		if i == maxMergeChain {
@@ -251,12 +266,9 @@ func (c *CRM) editContacts(ctx context.Context, id b2bkit.PersonID, kind Contact
 	if at.IsZero() {
 		at = c.now()
 	}
-	p, err := c.Person(ctx, id)
+	p, err := c.live(ctx, id)
 	if err != nil {
 		return Person{}, err
-	}
-	if p.Erased() {
-		return Person{}, wrap(b2bkit.Invalid("person", "person %s is erased", p.ID))
 	}
 	found := false
 	for i := range p.Contacts {
@@ -275,13 +287,17 @@ func (c *CRM) editContacts(ctx context.Context, id b2bkit.PersonID, kind Contact
 	if !found {
 		p.Contacts = append(p.Contacts, ContactPoint{Kind: kind, Value: v, Since: at})
 	}
-	return c.putPerson(ctx, p)
+	what := "AddContact"
+	if retire {
+		what = "ChangeContact"
+	}
+	return c.putPerson(ctx, p, AuditChange, what)
 }
 
 // FindByContact finds a person by any contact point she has had, current or old: a mobile number
 // in any usual spelling, an e-mail address in any case, a WeChat id. An unknown contact point is an
 // error matching b2bkit.ErrNotFound; a malformed one matches b2bkit.ErrInvalid. Neither error
-// contains the contact point.
+// contains the contact point. The read is recorded in her audit trail.
 func (c *CRM) FindByContact(ctx context.Context, kind ContactKind, raw string) (Person, error) {
 	var key string
 	if kind == Mobile && len(raw) <= MaxContactLen {
@@ -302,6 +318,9 @@ func (c *CRM) FindByContact(ctx context.Context, kind ContactKind, raw string) (
 	p, err := c.store.PersonByContact(ctx, key)
 	if err != nil {
 		return Person{}, wrap(err)
+	}
+	if err := c.recordReads(ctx, "FindByContact", p.ID); err != nil {
+		return Person{}, err
 	}
 	return p, nil
 }
@@ -327,12 +346,9 @@ type Job struct {
 // another on the person or the company returns an error matching b2bkit.ErrConflict.
 func (c *CRM) StartJob(ctx context.Context, j Job) (Spell, error) {
 	person, company, title, roles, start, end := j.Person, j.Company, j.Title, j.Roles, j.Start, j.End
-	p, err := c.Person(ctx, person)
+	p, err := c.live(ctx, person)
 	if err != nil {
 		return Spell{}, err
-	}
-	if p.Erased() {
-		return Spell{}, wrap(b2bkit.Invalid("person", "person %s is erased", p.ID))
 	}
 	co, err := c.store.Company(ctx, company)
 	if err != nil {
@@ -354,7 +370,8 @@ func (c *CRM) StartJob(ctx context.Context, j Job) (Spell, error) {
 	}
 	// The person and the company are written too, so their versions claim what was read: a call
 	// racing this one on either loses with ErrConflict instead of storing an overlap.
-	if err := c.store.Apply(ctx, Batch{People: []Person{p}, Companies: []Company{co}, Spells: []Spell{s}}); err != nil {
+	if err := c.store.Apply(ctx, Batch{People: []Person{p}, Companies: []Company{co}, Spells: []Spell{s},
+		Audit: c.entries(ctx, AuditChange, "StartJob", p.ID)}); err != nil {
 		return Spell{}, wrap(err)
 	}
 	s.Version++
@@ -365,60 +382,98 @@ func newSpellID(p b2bkit.PersonID, co b2bkit.CompanyID, start time.Time) SpellID
 	return SpellID(string(p) + "@" + string(co) + "@" + start.UTC().Format(time.RFC3339Nano))
 }
 
-// EndJob ends the current spell id of person at end, which must be set and not before its start: she
-// left without the platform knowing where to (use ChangeJob when it does). A person merged into
-// another is followed, as Person does. Her open accounts at the company close at end. An unknown
-// spell matches b2bkit.ErrNotFound; an ended one matches b2bkit.ErrInvalid; a call racing another on
-// the person or the company matches b2bkit.ErrConflict.
-func (c *CRM) EndJob(ctx context.Context, id SpellID, person b2bkit.PersonID, end time.Time) (Spell, error) {
+// EndJob records that a person left her current spell id at end, which must be set and not before
+// its start: she left without the platform knowing where to (use ChangeJob when it does). Like
+// ChangeJob it records and returns a departure (R3, R21) — a JobChange with the roles the company
+// lost and the required roles it now lacks, and no To — so an early warning sees the commonest
+// case. A person merged into another is followed, as Person does. Her open accounts at the company
+// close at end. An unknown spell matches b2bkit.ErrNotFound; an ended one matches
+// b2bkit.ErrInvalid; a call racing another on the person or the company matches b2bkit.ErrConflict.
+func (c *CRM) EndJob(ctx context.Context, id SpellID, person b2bkit.PersonID, end time.Time) (JobChange, error) {
 	if end.IsZero() {
-		return Spell{}, wrap(b2bkit.Invalid("end", "must be set"))
+		return JobChange{}, wrap(b2bkit.Invalid("end", "must be set"))
 	}
-	p, err := c.Person(ctx, person)
+	p, err := c.resolve(ctx, person)
 	if err != nil {
-		return Spell{}, err
+		return JobChange{}, err
 	}
 	spells, err := c.store.Spells(ctx, SpellQuery{Person: p.ID})
 	if err != nil {
-		return Spell{}, wrap(err)
+		return JobChange{}, wrap(err)
 	}
 	i := slices.IndexFunc(spells, func(s Spell) bool { return s.ID == id })
 	if i < 0 {
-		return Spell{}, wrap(b2bkit.NotFound("spell", string(id)))
+		return JobChange{}, wrap(b2bkit.NotFound("spell", string(id)))
 	}
 	s := spells[i]
 	if !s.Current() {
-		return Spell{}, wrap(b2bkit.Invalid("spell.end", "spell %s has already ended", id))
+		return JobChange{}, wrap(b2bkit.Invalid("spell.end", "spell %s has already ended", id))
 	}
-	s.End = end
-	if err := s.Validate(); err != nil {
-		return Spell{}, wrap(b2bkit.InField("spell", err))
+	if end.Before(s.Start) {
+		return JobChange{}, wrap(b2bkit.Invalid("spell.end", "must not be before start"))
 	}
-	co, err := c.store.Company(ctx, s.Company)
+	jc := JobChange{ID: string(p.ID) + "@" + end.UTC().Format(time.RFC3339Nano) + "/" + string(s.Company),
+		Person: p.ID, At: end, Roles: []Role{}}
+	b, err := c.depart(ctx, p, s, end, &jc)
 	if err != nil {
-		return Spell{}, wrap(err)
+		return JobChange{}, err
 	}
-	accs, err := c.closeAccounts(ctx, p, s.Company, end)
+	b.People = []Person{p}
+	b.JobChanges = []JobChange{jc}
+	b.Audit = c.entries(ctx, AuditChange, "EndJob", p.ID)
+	// The company's version claims its committee: a departure computing what it lost races this.
+	if err := c.store.Apply(ctx, b); err != nil {
+		return JobChange{}, wrap(err)
+	}
+	return jc.clone(), nil
+}
+
+// depart fills in jc what leaving spell old at at means to its company — the roles lost, those
+// left uncovered, the stage — and returns the writes it takes: the ended spell, her accounts there
+// closed, and the company written back to claim the spells read.
+func (c *CRM) depart(ctx context.Context, p Person, old Spell, at time.Time, jc *JobChange) (Batch, error) {
+	oldCo, err := c.store.Company(ctx, old.Company)
 	if err != nil {
-		return Spell{}, err
+		return Batch{}, wrap(err)
 	}
-	// The company's version claims its committee: a job change computing what it lost races this.
-	if err := c.store.Apply(ctx, Batch{People: []Person{p}, Companies: []Company{co}, Spells: []Spell{s}, Accounts: accs}); err != nil {
-		return Spell{}, wrap(err)
+	spells, err := c.store.Spells(ctx, SpellQuery{Company: old.Company})
+	if err != nil {
+		return Batch{}, wrap(err)
 	}
-	s.Version++
-	return s, nil
+	jc.Uncovered = c.uncovered(spells, old, at)
+	jc.From, jc.FromTitle, jc.LostRoles = old.Company, old.Title, slices.Clone(old.Roles)
+	if jc.LostRoles == nil {
+		jc.LostRoles = []Role{}
+	}
+	jc.FromStage = stageAt(oldCo, at)
+	jc.LeftIncomplete = len(jc.Uncovered) > 0
+	closed := old
+	closed.End = at
+	var b Batch
+	b.Spells = []Spell{closed}
+	if b.Accounts, err = c.closeAccounts(ctx, p, old.Company, at); err != nil {
+		return Batch{}, err
+	}
+	b.Companies = []Company{oldCo}
+	return b, nil
 }
 
 // History returns every spell of a person, oldest first: her career across employers, intact after
-// job changes, merges and erasure.
+// job changes, merges and erasure. Her career is personal data: the read is recorded in her audit
+// trail.
 func (c *CRM) History(ctx context.Context, person b2bkit.PersonID) ([]Spell, error) {
-	p, err := c.Person(ctx, person)
+	p, err := c.resolve(ctx, person)
 	if err != nil {
 		return nil, err
 	}
 	s, err := c.store.Spells(ctx, SpellQuery{Person: p.ID})
-	return s, wrap(err)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	if err := c.recordReads(ctx, "History", p.ID); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // The buying committee.
@@ -575,12 +630,9 @@ func (c *CRM) ChangeJob(ctx context.Context, person b2bkit.PersonID, to b2bkit.C
 	if len(errs) > 0 {
 		return JobChange{}, wrap(errors.Join(errs...))
 	}
-	p, err := c.Person(ctx, person)
+	p, err := c.live(ctx, person)
 	if err != nil {
 		return JobChange{}, err
-	}
-	if p.Erased() {
-		return JobChange{}, wrap(b2bkit.Invalid("person", "person %s is erased", p.ID))
 	}
 	mine, err := c.store.Spells(ctx, SpellQuery{Person: p.ID})
 	if err != nil {
@@ -611,28 +663,9 @@ func (c *CRM) ChangeJob(ctx context.Context, person b2bkit.PersonID, to b2bkit.C
 		if !at.After(old.Start) {
 			return JobChange{}, wrap(b2bkit.Invalid("at", "must be after the current spell %s started", old.ID))
 		}
-		oldCo, err := c.store.Company(ctx, old.Company)
-		if err != nil {
-			return JobChange{}, wrap(err)
-		}
-		spells, err := c.store.Spells(ctx, SpellQuery{Company: old.Company})
-		if err != nil {
-			return JobChange{}, wrap(err)
-		}
-		jc.Uncovered = c.uncovered(spells, *old, at)
-		jc.From, jc.FromTitle, jc.LostRoles = old.Company, old.Title, slices.Clone(old.Roles)
-		if jc.LostRoles == nil {
-			jc.LostRoles = []Role{}
-		}
-		jc.FromStage = stageAt(oldCo, at)
-		jc.LeftIncomplete = len(jc.Uncovered) > 0
-		closed := *old
-		closed.End = at
-		b.Spells = append(b.Spells, closed)
-		if b.Accounts, err = c.closeAccounts(ctx, p, old.Company, at); err != nil {
+		if b, err = c.depart(ctx, p, *old, at, &jc); err != nil {
 			return JobChange{}, err
 		}
-		b.Companies = append(b.Companies, oldCo)
 	}
 	newCo, err := c.store.Company(ctx, to)
 	switch {
@@ -649,6 +682,7 @@ func (c *CRM) ChangeJob(ctx context.Context, person b2bkit.PersonID, to b2bkit.C
 	b.Spells = append(b.Spells, Spell{ID: newSpellID(p.ID, to, at), Person: p.ID, Company: to, Title: title,
 		Roles: slices.Clone(roles), Start: at})
 	b.JobChanges = []JobChange{jc}
+	b.Audit = c.entries(ctx, AuditChange, "ChangeJob", p.ID)
 	// The person and both companies are written too, so their versions claim every spell read: a
 	// call racing this one on any of them loses with ErrConflict, and a retry sees what it wrote.
 	b.People = []Person{p}

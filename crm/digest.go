@@ -25,7 +25,7 @@ func (c *CRM) AddAccount(ctx context.Context, a Account) (Account, error) {
 	}
 	var b Batch
 	if a.Person != "" {
-		p, err := c.Person(ctx, a.Person)
+		p, err := c.resolve(ctx, a.Person)
 		if err != nil {
 			return Account{}, err
 		}

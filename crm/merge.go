@@ -12,7 +12,8 @@ import (
 // (MergedInto), so Person and History called with either id give the same person. Nothing is lost:
 // every spell, current or old, and every contact point, current or old, now belongs to keep. Job
 // changes recorded before the merge, and accounts naming absorb, keep the id they were recorded
-// with; Person resolves it.
+// with; Person resolves it. Consents of both are kept, and a wish not to be contacted from either
+// holds. Both records' audit trails record the merge.
 //
 // Merging a person with herself, a record already merged, an erased one, or two records with
 // overlapping spells at one company is an error matching b2bkit.ErrInvalid; unknown ids match
@@ -68,8 +69,15 @@ func (c *CRM) Merge(ctx context.Context, keep, absorb b2bkit.PersonID) (Person, 
 		}
 	}
 	merged.Absorbed = append(append(merged.Absorbed, a.ID), a.Absorbed...)
+	// Her consents are hers under either record; a wish not to be contacted holds from its earliest.
+	merged.Consents = append(merged.Consents, a.Consents...)
+	slices.SortStableFunc(merged.Consents, func(x, y Consent) int { return x.Given.Compare(y.Given) })
+	if !a.DoNotContact.IsZero() && (merged.DoNotContact.IsZero() || a.DoNotContact.Before(merged.DoNotContact)) {
+		merged.DoNotContact = a.DoNotContact
+	}
 	gone := Person{ID: a.ID, MergedInto: keep, Version: a.Version}
 	b.People = []Person{merged, gone}
+	b.Audit = c.entries(ctx, AuditChange, "Merge", keep, absorb)
 	if err := c.store.Apply(ctx, b); err != nil {
 		return Person{}, wrap(err)
 	}
@@ -80,9 +88,11 @@ func (c *CRM) Merge(ctx context.Context, keep, absorb b2bkit.PersonID) (Person, 
 // Erase removes a person's personal data — name and every contact point, current and old — and
 // keeps her record as an anonymous placeholder, so her spells and roles stay and account history
 // (who was the decision maker in 2024) stays whole. After Erase she can no longer be found by
-// contact point. Erasing an erased person changes nothing. An unknown id matches b2bkit.ErrNotFound.
+// contact point. Her consents (proof of what she agreed to) and her audit trail (who processed her
+// data) stay: they hold none of her personal data. Erasing an erased person changes nothing. An
+// unknown id matches b2bkit.ErrNotFound.
 func (c *CRM) Erase(ctx context.Context, person b2bkit.PersonID) (Person, error) {
-	p, err := c.Person(ctx, person)
+	p, err := c.resolve(ctx, person)
 	if err != nil {
 		return Person{}, err
 	}
@@ -90,5 +100,5 @@ func (c *CRM) Erase(ctx context.Context, person b2bkit.PersonID) (Person, error)
 		return p, nil
 	}
 	p.Name, p.Contacts, p.ErasedAt = "", nil, c.now()
-	return c.putPerson(ctx, p)
+	return c.putPerson(ctx, p, AuditErase, "Erase")
 }

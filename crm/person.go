@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -35,6 +36,11 @@ type Person struct {
 	// ErasedAt, when set, is when the person's personal data was erased; the record stays as an
 	// anonymous placeholder so the spells and roles that point at it keep account history whole.
 	ErasedAt time.Time `json:"erased_at,omitzero"`
+	// Consents are her consents to be contacted, per purpose, oldest first, withdrawn ones kept
+	// (GiveConsent, WithdrawConsent). They are not personal data and survive erasure as proof.
+	Consents []Consent `json:"consents,omitempty"`
+	// DoNotContact, when set, is from when she asked not to be contacted at all (SetDoNotContact).
+	DoNotContact time.Time `json:"do_not_contact,omitzero"`
 	// Version is the stored version for optimistic concurrency; 0 for a person not yet stored.
 	Version int64 `json:"version"`
 }
@@ -129,33 +135,51 @@ func (p Person) Validate() error {
 	if p.MergedInto == p.ID && p.ID != "" {
 		errs = append(errs, b2bkit.Invalid("merged_into", "must not be the person herself"))
 	}
-	seen := make(map[string]bool, len(p.Contacts))
+	if err := validateConsents(p.Consents); err != nil {
+		errs = append(errs, err)
+	}
+	var seen map[string]bool
+	if len(p.Contacts) > 16 {
+		seen = make(map[string]bool, len(p.Contacts))
+	}
 	for i, c := range p.Contacts {
-		f := fmt.Sprintf("contacts[%d]", i)
+		f := func() string { return fmt.Sprintf("contacts[%d]", i) } // only when there is a problem
 		if !c.Kind.Valid() {
-			errs = append(errs, b2bkit.Invalid(f+".kind", "unknown contact kind %d", int(c.Kind)))
+			errs = append(errs, b2bkit.Invalid(f()+".kind", "unknown contact kind %d", int(c.Kind)))
 			continue
 		}
 		if n, err := NormalizeContact(c.Kind, c.Value); err != nil {
-			errs = append(errs, b2bkit.InField(f+".value", err))
+			errs = append(errs, b2bkit.InField(f()+".value", err))
 		} else if n != c.Value {
-			errs = append(errs, b2bkit.Invalid(f+".value", "is not normalised"))
+			errs = append(errs, b2bkit.Invalid(f()+".value", "is not normalised"))
 		}
-		if seen[c.key()] {
-			errs = append(errs, b2bkit.Invalid(f, "repeats an earlier contact point"))
+		if repeated(p.Contacts, i, seen) {
+			errs = append(errs, b2bkit.Invalid(f(), "repeats an earlier contact point"))
 		}
-		seen[c.key()] = true
 		if !c.Until.IsZero() && c.Until.Before(c.Since) {
-			errs = append(errs, b2bkit.Invalid(f+".until", "must not be before since"))
+			errs = append(errs, b2bkit.Invalid(f()+".until", "must not be before since"))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// repeated reports whether contact point i repeats an earlier one. A person has a handful: they are
+// compared one by one, unless seen (for a long list) is given.
+func repeated(cs []ContactPoint, i int, seen map[string]bool) bool {
+	if seen == nil {
+		return slices.ContainsFunc(cs[:i], func(x ContactPoint) bool { return x.Kind == cs[i].Kind && x.Value == cs[i].Value })
+	}
+	k := cs[i].key()
+	dup := seen[k]
+	seen[k] = true
+	return dup
 }
 
 // clone returns a deep copy, so a store never shares slices with its callers.
 func (p Person) clone() Person {
 	p.Contacts = cloneSlice(p.Contacts)
 	p.Absorbed = cloneSlice(p.Absorbed)
+	p.Consents = cloneSlice(p.Consents)
 	return p
 }
 
@@ -168,19 +192,22 @@ func cloneSlice[T any](s []T) []T {
 
 // personJSON is the JSON form of a Person: masked (Masked true) or clear.
 type personJSON struct {
-	ID         b2bkit.PersonID   `json:"id"`
-	Name       string            `json:"name"`
-	Contacts   []contactJSON     `json:"contacts"`
-	MergedInto b2bkit.PersonID   `json:"merged_into,omitempty"`
-	Absorbed   []b2bkit.PersonID `json:"absorbed,omitempty"`
-	ErasedAt   time.Time         `json:"erased_at,omitzero"`
-	Version    int64             `json:"version"`
-	Masked     bool              `json:"masked,omitempty"`
+	ID           b2bkit.PersonID   `json:"id"`
+	Name         string            `json:"name"`
+	Contacts     []contactJSON     `json:"contacts"`
+	MergedInto   b2bkit.PersonID   `json:"merged_into,omitempty"`
+	Absorbed     []b2bkit.PersonID `json:"absorbed,omitempty"`
+	ErasedAt     time.Time         `json:"erased_at,omitzero"`
+	Consents     []Consent         `json:"consents,omitempty"`
+	DoNotContact time.Time         `json:"do_not_contact,omitzero"`
+	Version      int64             `json:"version"`
+	Masked       bool              `json:"masked,omitempty"`
 }
 
 func (p Person) toJSON(mask bool) personJSON {
 	v := personJSON{ID: p.ID, Name: p.Name, MergedInto: p.MergedInto, Absorbed: p.Absorbed, ErasedAt: p.ErasedAt,
-		Version: p.Version, Masked: mask, Contacts: make([]contactJSON, len(p.Contacts))}
+		Consents: p.Consents, DoNotContact: p.DoNotContact, Version: p.Version, Masked: mask,
+		Contacts: make([]contactJSON, len(p.Contacts))}
 	if mask {
 		v.Name = p.MaskedName()
 	}
@@ -210,7 +237,8 @@ func (p *Person) UnmarshalJSON(b []byte) error {
 	if v.Masked {
 		return errMaskedJSON
 	}
-	q := Person{ID: v.ID, Name: v.Name, MergedInto: v.MergedInto, Absorbed: v.Absorbed, ErasedAt: v.ErasedAt, Version: v.Version}
+	q := Person{ID: v.ID, Name: v.Name, MergedInto: v.MergedInto, Absorbed: v.Absorbed, ErasedAt: v.ErasedAt,
+		Consents: v.Consents, DoNotContact: v.DoNotContact, Version: v.Version}
 	if v.Contacts != nil {
 		q.Contacts = make([]ContactPoint, len(v.Contacts))
 	}

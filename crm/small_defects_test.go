@@ -82,8 +82,12 @@ func TestR3_EndJobFollowsMergedIDs(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, hist, 1)
 	end := day(2026, 2, 1)
-	s, err := c.EndJob(ctx, hist[0].ID, "li", end) // the old id, as a host may still hold it
+	jc, err := c.EndJob(ctx, hist[0].ID, "li", end) // the old id, as a host may still hold it
 	require.NoError(t, err)
-	assert.True(t, end.Equal(s.End))
-	assert.Equal(t, b2bkit.PersonID("li-2"), s.Person)
+	assert.True(t, end.Equal(jc.At))
+	assert.Equal(t, b2bkit.PersonID("li-2"), jc.Person)
+	hist, err = c.History(ctx, "li-2")
+	require.NoError(t, err)
+	require.Len(t, hist, 1)
+	assert.True(t, end.Equal(hist[0].End))
 }

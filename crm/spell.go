@@ -105,14 +105,16 @@ func rolesString(rs []Role) string {
 }
 
 // A JobChange is what one move of a key person means to the business (R3, R21): a lost key person
-// at the old account and a warm lead at the new one. It is a plain value, so a risk model can read
-// job changes through an interface of its own.
+// at the old account and a warm lead at the new one. A departure to nowhere known (EndJob) is a
+// JobChange without To. It is a plain value, so a risk model can read job changes through an
+// interface of its own.
 type JobChange struct {
-	// ID identifies the change: the person and the instant.
+	// ID identifies the change: the person and the instant, and for a departure (EndJob) the
+	// company left.
 	ID string `json:"id"`
 	// Person is who moved.
 	Person b2bkit.PersonID `json:"person"`
-	// At is when the old spell ended and the new one began.
+	// At is when the old spell ended and the new one, if any, began.
 	At time.Time `json:"at"`
 	// From is the old company; empty if the person had no current job. FromTitle and LostRoles are
 	// the title and roles she held there; FromStage is the old account's relationship stage at the
@@ -128,9 +130,10 @@ type JobChange struct {
 	// account lacks a required role.
 	Uncovered      []Role `json:"uncovered"`
 	LeftIncomplete bool   `json:"left_incomplete"`
-	// To is the new company; Title and Roles are her job there. ToStage is the new company's stage
-	// at the change, by its stage history as FromStage, and LeadCreated says the company was unknown and was created as a target
-	// sourced by this person.
+	// To is the new company, empty for a departure to nowhere known (EndJob); Title and Roles are her
+	// job there. ToStage is the new company's stage at the change, by its stage history as
+	// FromStage, and LeadCreated says the company was unknown and was created as a target sourced
+	// by this person.
 	To          b2bkit.CompanyID `json:"to"`
 	Title       string           `json:"title"`
 	Roles       []Role           `json:"roles"`

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"hash/maphash"
 	"iter"
+	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -44,19 +46,47 @@ type Store interface {
 	// Activities yields the activities of a company's accounts with from <= At < to, ordered by At,
 	// then ID.
 	Activities(ctx context.Context, company b2bkit.CompanyID, from, to time.Time) iter.Seq2[Activity, error]
+	// SearchCompanies returns at most q.Limit companies that q selects (CompanyQuery.Match), ordered
+	// by NameKey(Name), then ID, starting after the place of company q.After in that order. An
+	// index on (NameKey(Name), ID) serves a name prefix as a range and a page as a keyset; in SQL,
+	// with a name_key column holding NameKey(name), a page is
+	//
+	//	SELECT ... FROM company WHERE name_key >= $prefix AND name_key < $prefixEnd -- given a prefix
+	//	  AND (name_key, id) > ((SELECT name_key FROM company WHERE id = $after), $after)
+	//	  AND city = $city ... ORDER BY name_key, id LIMIT $limit
+	//
+	// where $prefixEnd is the prefix with its last byte raised by one (and the name index
+	// compares bytes: COLLATE "C"). Indexes on (city, name_key, id) and the like serve the other
+	// filters the same way. A query that fails its Validate matches b2bkit.ErrInvalid; an After
+	// naming no company matches b2bkit.ErrNotFound.
+	SearchCompanies(ctx context.Context, q CompanyQuery) ([]Company, error)
+	// SearchPeople returns at most q.Limit people that q selects (PersonQuery.Match: never a merged
+	// or erased record), ordered and paged as SearchCompanies. An After naming no person that
+	// the order lists now matches b2bkit.ErrNotFound.
+	SearchPeople(ctx context.Context, q PersonQuery) ([]Person, error)
+	// Deal returns the deal with the given id, or an error matching b2bkit.ErrNotFound.
+	Deal(ctx context.Context, id DealID) (Deal, error)
+	// Deals returns the deals of a company in ascending id order; none is an empty list.
+	Deals(ctx context.Context, company b2bkit.CompanyID) ([]Deal, error)
+	// Audit yields the audit entries recorded under a person's id, in the order they were stored
+	// (the order of Apply calls, and within one batch the batch's order). Entries are never changed
+	// or removed, also not when the person is erased. An unknown id yields nothing.
+	Audit(ctx context.Context, person b2bkit.PersonID) iter.Seq2[AuditEntry, error]
 	// Apply writes a batch atomically: all of it or, on any error, nothing.
 	//
-	// Companies, people, spells and accounts are versioned: a record's Version must equal the stored
-	// version (0 for a record that must not exist yet) and is stored incremented by one — also when
-	// nothing else in it changed: the CRM writes back the records it read to claim them, and keeps
-	// its invariants across records (no overlapping spells, what a departure leaves uncovered, the
-	// accounts a departure closes) through those versions. A store that skips an unchanged record
-	// lets write skew through; crmtest.Run catches it. A stale or
-	// unexpected version is an error matching b2bkit.ErrConflict, as is a contact point already held
-	// by another person, a registration (scheme and number) already held by another company, a
-	// second open owner account for a company (one closed does not count), and a job change or activity whose
-	// ID is already stored. A record that fails its Validate, or two records with one ID in the
-	// batch, is an error matching b2bkit.ErrInvalid.
+	// Companies, people, spells, accounts and deals are versioned: a record's Version must equal
+	// the stored version (0 for a record that must not exist yet) and is stored incremented by one
+	// — also when nothing else in it changed: the CRM writes back the records it read to claim
+	// them, and keeps its invariants across records (no overlapping spells, what a departure leaves
+	// uncovered, the accounts a departure closes) through those versions. A store that skips an
+	// unchanged record lets write skew through; crmtest.Run catches it. A stale or unexpected
+	// version is an error matching b2bkit.ErrConflict, as is a contact point already held by
+	// another person, a registration (scheme and number) already held by another company, a second
+	// open owner account for a company (one closed does not count), an account or deal moved to
+	// another company, and a job change or activity whose ID is already stored. A record that fails
+	// its Validate, or two records with one ID in the batch, is an error matching
+	// b2bkit.ErrInvalid. Audit entries are appended as given; they are written with the batch or not
+	// at all, so a change and its audit entry go together.
 	Apply(ctx context.Context, b Batch) error
 }
 
@@ -78,14 +108,18 @@ func (q *SpellQuery) match(s *Spell) bool {
 
 // A Batch is one atomic write to a Store.
 type Batch struct {
-	// Companies, People, Spells and Accounts are created or updated, each checked by its Version.
+	// Companies, People, Spells, Accounts and Deals are created or updated, each checked by its
+	// Version.
 	Companies []Company
 	People    []Person
 	Spells    []Spell
 	Accounts  []Account
+	Deals     []Deal
 	// JobChanges and Activities are appended; their IDs must be new.
 	JobChanges []JobChange
 	Activities []Activity
+	// Audit entries are appended, in order.
+	Audit []AuditEntry
 }
 
 var _ Store = (*MemoryStore)(nil)
@@ -94,7 +128,8 @@ var _ Store = (*MemoryStore)(nil)
 // not ready; use NewMemoryStore.
 type MemoryStore struct {
 	mu         sync.RWMutex
-	companies  map[b2bkit.CompanyID]Company
+	companies  []Company // append-only: companies are never deleted
+	coSlot     map[b2bkit.CompanyID]int32
 	regs       map[string]b2bkit.CompanyID // registration key -> the company holding it
 	people     []Person                    // append-only: people are never deleted, erasure keeps the record
 	slot       map[b2bkit.PersonID]int32
@@ -108,12 +143,33 @@ type MemoryStore struct {
 	accountsOf map[b2bkit.CompanyID][]AccountID
 	activities map[b2bkit.CompanyID]*btree[*Activity] // each ordered by At, ID
 	activityID map[string]bool
+	coNames    *btree[nameEntry] // every company by (NameKey(Name), ID)
+	coBy       *btree[nameEntry] // every company by (field, NameKey(Name), ID) for its filter fields
+	coByN      map[string]int    // companies per filter field
+	peNames    *btree[nameEntry] // every listable person by (NameKey(Name), ID)
+	deals      map[DealID]Deal
+	dealsOf    map[b2bkit.CompanyID][]DealID
+	audit      map[b2bkit.PersonID][]AuditEntry
+}
+
+// A nameEntry is one row of a name index: the name's key and the record's id, and the record's slot,
+// so a page is read without a map lookup per row. Entries compare by key and id only.
+type nameEntry struct {
+	key, id string
+	slot    int32
+}
+
+func compareNames(a, b nameEntry) int {
+	if c := cmp.Compare(a.key, b.key); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.id, b.id)
 }
 
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
-		companies:  map[b2bkit.CompanyID]Company{},
+		coSlot:     map[b2bkit.CompanyID]int32{},
 		regs:       map[string]b2bkit.CompanyID{},
 		slot:       map[b2bkit.PersonID]int32{},
 		contacts:   contactIndex{seed: maphash.MakeSeed(), byHash: map[uint64]int32{}},
@@ -126,6 +182,13 @@ func NewMemoryStore() *MemoryStore {
 		accountsOf: map[b2bkit.CompanyID][]AccountID{},
 		activities: map[b2bkit.CompanyID]*btree[*Activity]{},
 		activityID: map[string]bool{},
+		coNames:    newBtree(compareNames),
+		coBy:       newBtree(compareNames),
+		coByN:      map[string]int{},
+		peNames:    newBtree(compareNames),
+		deals:      map[DealID]Deal{},
+		dealsOf:    map[b2bkit.CompanyID][]DealID{},
+		audit:      map[b2bkit.PersonID][]AuditEntry{},
 	}
 }
 
@@ -136,8 +199,8 @@ func (m *MemoryStore) Company(ctx context.Context, id b2bkit.CompanyID) (Company
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	c, ok := m.companies[id]
-	if !ok {
+	c := m.company(id)
+	if c == nil {
 		return Company{}, b2bkit.NotFound("company", string(id))
 	}
 	return c.clone(), nil
@@ -357,37 +420,89 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 		return err
 	}
 	// Every check passed: from here on nothing fails, so the batch is all or nothing.
+	m.reserve(b)
 	for _, c := range b.Companies {
-		if k := regKey(m.companies[c.ID].Registration); k != "" {
-			delete(m.regs, k)
+		if old := m.company(c.ID); old != nil {
+			if k := regKey(old.Registration); k != "" {
+				delete(m.regs, k)
+			}
 		}
 	}
 	for _, c := range b.Companies {
 		c = c.clone()
 		c.Version++
-		m.companies[c.ID] = c
+		// A company written back only to claim its version keeps its index entries.
+		i, ok := m.coSlot[c.ID]
+		if !ok {
+			i = int32(len(m.companies))
+			m.coSlot[c.ID] = i
+			m.companies = append(m.companies, Company{})
+		}
+		if old := &m.companies[i]; !ok || !sameIndexed(old, &c) {
+			if ok {
+				k := NameKey(old.Name)
+				m.coNames.delete(nameEntry{key: k, id: string(c.ID)})
+				for _, f := range filterFields(old) {
+					m.coBy.delete(nameEntry{key: f + k, id: string(c.ID)})
+					m.coByN[f]--
+				}
+			}
+			k := NameKey(c.Name)
+			m.coNames.insert(nameEntry{key: k, id: string(c.ID), slot: i})
+			for _, f := range filterFields(&c) {
+				m.coBy.insert(nameEntry{key: f + k, id: string(c.ID), slot: i})
+				m.coByN[f]++
+			}
+		}
+		m.companies[i] = c
 		if k := regKey(c.Registration); k != "" {
 			m.regs[k] = c.ID
 		}
 	}
-	for _, p := range b.People {
-		if i, ok := m.slot[p.ID]; ok {
-			for _, c := range m.people[i].Contacts {
+	// A person written back unchanged (to claim her version) keeps her index entries: her contact
+	// points and her name are re-indexed only when they change.
+	sameContacts := make([]bool, len(b.People))
+	sameName := make([]bool, len(b.People))
+	for j, p := range b.People {
+		i, ok := m.slot[p.ID]
+		if !ok {
+			continue
+		}
+		old := &m.people[i]
+		if sameContacts[j] = slices.Equal(old.Contacts, p.Contacts); !sameContacts[j] {
+			for _, c := range old.Contacts {
 				m.contacts.remove(c.key())
 			}
 		}
-	}
-	for _, p := range b.People {
-		p = p.clone()
-		p.Version++
-		if i, ok := m.slot[p.ID]; ok {
-			m.people[i] = p
-		} else {
-			m.slot[p.ID] = int32(len(m.people))
-			m.people = append(m.people, p)
+		if sameName[j] = listable(old) == listable(&p) && old.Name == p.Name; !sameName[j] && listable(old) {
+			m.peNames.delete(nameEntry{key: NameKey(old.Name), id: string(p.ID)})
 		}
 	}
-	for _, p := range b.People {
+	var names []nameEntry
+	for j, p := range b.People {
+		p = p.clone()
+		p.Version++
+		i, ok := m.slot[p.ID]
+		if ok {
+			m.people[i] = p
+		} else {
+			i = int32(len(m.people))
+			m.slot[p.ID] = i
+			m.people = append(m.people, p)
+		}
+		if listable(&p) && !sameName[j] {
+			names = append(names, nameEntry{key: NameKey(p.Name), id: string(p.ID), slot: i})
+		}
+	}
+	// In order, an import's names go in along one path of the tree rather than all over it.
+	slices.SortFunc(names, compareNames)
+	for _, e := range names {
+		m.peNames.insert(e)
+	}
+	for j, p := range b.People {
+		if sameContacts[j] {
+			continue
+		}
 		i := m.slot[p.ID]
 		for _, c := range p.Contacts {
 			m.contacts.put(c.key(), i, m.people)
@@ -427,6 +542,17 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 		list.insert(&a)
 		m.activityID[a.ID] = true
 	}
+	for _, d := range b.Deals {
+		if _, ok := m.deals[d.ID]; !ok {
+			m.dealsOf[d.Company] = append(m.dealsOf[d.Company], d.ID)
+		}
+		d = d.clone()
+		d.Version++
+		m.deals[d.ID] = d
+	}
+	for _, e := range b.Audit {
+		m.audit[e.Person] = append(m.audit[e.Person], e)
+	}
 	return nil
 }
 
@@ -442,7 +568,7 @@ func validateBatch(b Batch) error {
 		}
 		seen[id] = true
 	}
-	seen := map[string]bool{}
+	seen := make(map[string]bool, max(len(b.Companies), len(b.People), len(b.Spells), len(b.Accounts), len(b.JobChanges), len(b.Activities), len(b.Deals)))
 	for i, c := range b.Companies {
 		check("companies", i, string(c.ID), c.Validate(), seen)
 	}
@@ -470,13 +596,26 @@ func validateBatch(b Batch) error {
 	for i, a := range b.Activities {
 		check("activities", i, a.ID, a.Validate(), seen)
 	}
+	clear(seen)
+	for i, d := range b.Deals {
+		check("deals", i, string(d.ID), d.Validate(), seen)
+	}
+	for i, e := range b.Audit {
+		if err := e.Validate(); err != nil {
+			errs = append(errs, b2bkit.InField(fmt.Sprintf("audit[%d]", i), err))
+		}
+	}
 	return errors.Join(errs...)
 }
 
 // check tests the batch against what is stored; the caller holds the write lock.
 func (m *MemoryStore) check(b Batch) error {
 	for _, c := range b.Companies {
-		if got := m.companies[c.ID].Version; got != c.Version {
+		var got int64
+		if old := m.company(c.ID); old != nil {
+			got = old.Version
+		}
+		if got != c.Version {
 			return staleVersion("company", string(c.ID), c.Version, got)
 		}
 	}
@@ -514,7 +653,7 @@ func (m *MemoryStore) check(b Batch) error {
 		}
 		batchPeople[p.ID] = &b.People[i]
 	}
-	claimed := map[string]b2bkit.PersonID{}
+	claimed := make(map[string]b2bkit.PersonID, 2*len(b.People))
 	for _, p := range b.People {
 		for _, c := range p.Contacts {
 			k := c.key()
@@ -580,6 +719,15 @@ func (m *MemoryStore) check(b Batch) error {
 	for _, a := range b.Activities {
 		if m.activityID[a.ID] {
 			return b2bkit.Conflict("activity", a.ID, "already recorded")
+		}
+	}
+	for _, d := range b.Deals {
+		old, ok := m.deals[d.ID]
+		if old.Version != d.Version {
+			return staleVersion("deal", string(d.ID), d.Version, old.Version)
+		}
+		if ok && old.Company != d.Company {
+			return b2bkit.Conflict("deal", string(d.ID), "a deal cannot move to another company")
 		}
 	}
 	return nil
@@ -656,4 +804,214 @@ func holds(p Person, key string) bool {
 		}
 	}
 	return false
+}
+
+// SearchCompanies implements Store.
+func (m *MemoryStore) SearchCompanies(ctx context.Context, q CompanyQuery) ([]Company, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := q.Validate(); err != nil {
+		return nil, b2bkit.InField("query", err)
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	// Like a database's planner: scan the narrowest index the filters allow — the rows of one
+	// field value, ordered by name within it — or the name index.
+	index, field, best := m.coNames, "", -1
+	for _, f := range queryFields(&q) {
+		if n := m.coByN[f]; best < 0 || n < best {
+			field, best = f, n
+		}
+	}
+	if field != "" {
+		index = m.coBy
+	}
+	prefix := field + prefixKey(q.NamePrefix)
+	var after *nameEntry
+	if q.After != "" {
+		c := m.company(q.After)
+		if c == nil {
+			return nil, b2bkit.NotFound("company", string(q.After))
+		}
+		after = &nameEntry{key: field + NameKey(c.Name), id: string(c.ID)}
+	}
+	out := make([]Company, 0, min(q.Limit, 64))
+	if best == 0 {
+		return out, nil
+	}
+	index.ascend(startAt(prefix, after), func(e nameEntry) bool {
+		if !strings.HasPrefix(e.key, prefix) {
+			return false
+		}
+		c := &m.companies[e.slot]
+		if q.matchFields(c) {
+			out = append(out, c.clone())
+		}
+		return len(out) < q.Limit
+	})
+	return out, nil
+}
+
+// SearchPeople implements Store.
+func (m *MemoryStore) SearchPeople(ctx context.Context, q PersonQuery) ([]Person, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := q.Validate(); err != nil {
+		return nil, b2bkit.InField("query", err)
+	}
+	prefix := prefixKey(q.NamePrefix)
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var after *nameEntry
+	if q.After != "" {
+		i, ok := m.slot[q.After]
+		if !ok || !listable(&m.people[i]) {
+			return nil, b2bkit.NotFound("person", string(q.After))
+		}
+		after = &nameEntry{key: NameKey(m.people[i].Name), id: string(q.After)}
+	}
+	out := make([]Person, 0, min(q.Limit, m.peNames.Len()))
+	m.peNames.ascend(startAt(prefix, after), func(e nameEntry) bool {
+		if !strings.HasPrefix(e.key, prefix) {
+			return false
+		}
+		out = append(out, m.people[e.slot].clone())
+		return len(out) < q.Limit
+	})
+	return out, nil
+}
+
+// startAt returns the before-predicate of a name index scan: entries before the prefix's range, and
+// up to and including the entry after, when it is later.
+func startAt(prefix string, after *nameEntry) func(nameEntry) bool {
+	if after == nil || after.key < prefix {
+		return func(e nameEntry) bool { return e.key < prefix }
+	}
+	a := *after
+	return func(e nameEntry) bool { return compareNames(e, a) <= 0 }
+}
+
+// Deal implements Store.
+func (m *MemoryStore) Deal(ctx context.Context, id DealID) (Deal, error) {
+	if err := ctx.Err(); err != nil {
+		return Deal{}, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	d, ok := m.deals[id]
+	if !ok {
+		return Deal{}, b2bkit.NotFound("deal", string(id))
+	}
+	return d.clone(), nil
+}
+
+// Deals implements Store.
+func (m *MemoryStore) Deals(ctx context.Context, company b2bkit.CompanyID) ([]Deal, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	out := make([]Deal, 0, len(m.dealsOf[company]))
+	for _, id := range m.dealsOf[company] {
+		out = append(out, m.deals[id].clone())
+	}
+	m.mu.RUnlock()
+	slices.SortFunc(out, func(a, b Deal) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+// Audit implements Store. It reads a snapshot taken when iteration starts.
+func (m *MemoryStore) Audit(ctx context.Context, person b2bkit.PersonID) iter.Seq2[AuditEntry, error] {
+	return func(yield func(AuditEntry, error) bool) {
+		m.mu.RLock()
+		// Entries are appended, never changed: the slice up to its length now is a snapshot.
+		list := m.audit[person]
+		m.mu.RUnlock()
+		for _, e := range list {
+			if err := ctx.Err(); err != nil {
+				yield(AuditEntry{}, err)
+				return
+			}
+			if !yield(e, nil) {
+				return
+			}
+		}
+	}
+}
+
+// reserve grows the slices and maps a large batch adds to ahead of it, so an import of
+// 100,000 people does not rehash them again and again. A map is only rebuilt when the batch is
+// larger than it: the copy costs no more than the batch.
+func (m *MemoryStore) reserve(b Batch) {
+	if len(b.People) < 1024 && len(b.Spells) < 1024 && len(b.Companies) < 1024 {
+		return
+	}
+	m.companies = slices.Grow(m.companies, len(b.Companies))
+	m.coSlot = grown(m.coSlot, len(b.Companies))
+	m.people = slices.Grow(m.people, len(b.People))
+	m.slot = grown(m.slot, len(b.People))
+	m.contacts.byHash = grown(m.contacts.byHash, 2*len(b.People))
+	m.spells = grown(m.spells, len(b.Spells))
+	m.byPerson = grown(m.byPerson, len(b.Spells))
+	m.audit = grown(m.audit, len(b.Audit))
+}
+
+// grown returns m, or a copy of it with room for extra more entries when extra exceeds its size.
+func grown[K comparable, V any](m map[K]V, extra int) map[K]V {
+	if extra <= len(m) {
+		return m
+	}
+	out := make(map[K]V, len(m)+extra)
+	maps.Copy(out, m)
+	return out
+}
+
+// filterFields returns the index keys of the fields a CompanyQuery filters on exactly: a letter for
+// the field, its value and a NUL, so a field value's companies are one range ordered by name.
+// Empty values are not indexed: a query never asks for them.
+func filterFields(c *Company) []string {
+	out := make([]string, 0, 5)
+	for _, f := range [...]struct {
+		tag byte
+		v   string
+	}{{'c', c.City}, {'t', c.Territory}, {'r', c.Tier}, {'o', c.OwnerRep}, {'s', c.Stage.String()}} {
+		if f.v != "" {
+			out = append(out, string(f.tag)+f.v+"\x00")
+		}
+	}
+	return out
+}
+
+// queryFields returns the index keys of the exact filters of q (a stage only when q names one).
+func queryFields(q *CompanyQuery) []string {
+	var out []string
+	for _, f := range [...]struct {
+		tag byte
+		v   string
+	}{{'c', q.City}, {'t', q.Territory}, {'r', q.Tier}, {'o', q.OwnerRep}} {
+		if f.v != "" {
+			out = append(out, string(f.tag)+f.v+"\x00")
+		}
+	}
+	if len(q.Stages) == 1 {
+		out = append(out, "s"+q.Stages[0].String()+"\x00")
+	}
+	return out
+}
+
+// sameIndexed reports whether two versions of a company have the same index entries.
+func sameIndexed(a, b *Company) bool {
+	return a.Name == b.Name && a.City == b.City && a.Territory == b.Territory && a.Tier == b.Tier &&
+		a.OwnerRep == b.OwnerRep && a.Stage == b.Stage
+}
+
+// company returns the stored company with the given id, or nil; the caller holds the lock.
+func (m *MemoryStore) company(id b2bkit.CompanyID) *Company {
+	i, ok := m.coSlot[id]
+	if !ok {
+		return nil
+	}
+	return &m.companies[i]
 }

@@ -88,6 +88,8 @@ func TestWriteSkewCasesCatchAStoreThatSkipsTheVersionBump(t *testing.T) {
 		{"WriteSkew/StartJob", skewStartJob},
 		{"WriteSkew/Departures", skewDepartures},
 		{"WriteSkew/EndJobAndChangeJob", skewEndAndChange},
+		{"WriteSkew/BothEndJobs", skewBothEndJobs},
+		{"WriteSkew/ImportAndStartJob", skewImportAndStartJob},
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {

@@ -54,6 +54,16 @@ func Run(t *testing.T, newStore func(t *testing.T) crm.Store) {
 		{"WriteSkew/StartJob", func(t *testing.T, s crm.Store) { skewStartJob(t, s) }},
 		{"WriteSkew/Departures", func(t *testing.T, s crm.Store) { skewDepartures(t, s) }},
 		{"WriteSkew/EndJobAndChangeJob", func(t *testing.T, s crm.Store) { skewEndAndChange(t, s) }},
+		{"WriteSkew/BothEndJobs", func(t *testing.T, s crm.Store) { skewBothEndJobs(t, s) }},
+		{"WriteSkew/ImportAndStartJob", func(t *testing.T, s crm.Store) { skewImportAndStartJob(t, s) }},
+		{"WriteSkew/MergeAndStartJob", func(t *testing.T, s crm.Store) { skewMergeAndStartJob(t, s) }},
+		{"DealContactsUnderConcurrency", func(t *testing.T, s crm.Store) { dealContactsRace(t, s) }},
+		{"SearchCompanies", searchCompanies},
+		{"SearchPeople", searchPeople},
+		{"SearchAgainstAFullScan", searchAgainstAFullScan},
+		{"Deals", deals},
+		{"AuditTrail", auditTrail},
+		{"ConsentStored", consentStored},
 		{"CancelledContext", cancelled},
 	}
 	for _, tt := range tests {

@@ -237,3 +237,86 @@ func skewEndAndChange(t tb, s crm.Store) {
 	require.NoError(t, err)
 	assert.Equal(t, []crm.Role{crm.DecisionMaker}, jc.Uncovered, "li had left when zhao left")
 }
+
+// skewBothEndJobs: both decision makers end their jobs at once. One wins and leaves the other
+// deciding; the loser, retried, reports the role uncovered.
+func skewBothEndJobs(t tb, s crm.Store) {
+	c, g := gated(t, s)
+	twoDecisionMakers(t, c)
+	var ids [2]crm.SpellID
+	for i, p := range []b2bkit.PersonID{"li", "zhao"} {
+		sp, err := c.History(ctx, p)
+		require.NoError(t, err)
+		require.Len(t, sp, 1)
+		ids[i] = sp[0].ID
+	}
+	var jcs [2]crm.JobChange
+	end := func(i int) (err error) {
+		jcs[i], err = c.EndJob(ctx, ids[i], []b2bkit.PersonID{"li", "zhao"}[i], day(30))
+		return err
+	}
+	g.Arm(2)
+	won := requireOneWins(t, race(func() error { return end(0) }, func() error { return end(1) }))
+	assert.Empty(t, jcs[won].Uncovered, "the first to leave leaves the other decision maker")
+	require.NoError(t, end(1-won))
+	assert.Equal(t, []crm.Role{crm.DecisionMaker}, jcs[1-won].Uncovered, "the second leaves nobody deciding")
+}
+
+// skewImportAndStartJob: an import and a StartJob give one person overlapping jobs at one company
+// at once: one wins.
+func skewImportAndStartJob(t tb, s crm.Store) {
+	c, g := gated(t, s)
+	row := crm.ImportRow{Key: "li", Job: crm.Job{Company: "A", Title: "owner", Start: day(1)}}
+	g.Arm(2)
+	errs := race(
+		func() error {
+			_, err := c.Import(ctx, func(yield func(crm.ImportRow, error) bool) { yield(row, nil) })
+			return err
+		},
+		func() error {
+			_, err := c.StartJob(ctx, crm.Job{Person: "li", Company: "A", Title: "buyer", Start: day(2)})
+			return err
+		})
+	requireOneWins(t, errs)
+	sp, err := c.History(ctx, "li")
+	require.NoError(t, err)
+	require.Len(t, sp, 1, "no overlapping spell was stored")
+}
+
+// skewMergeAndStartJob: a job started for a person while she is merged into another: one wins, so
+// a merged record never keeps a spell.
+func skewMergeAndStartJob(t tb, s crm.Store) {
+	c, g := gated(t, s)
+	g.Arm(2)
+	errs := race(
+		func() error { _, err := c.Merge(ctx, "li", "zhao"); return err },
+		func() error {
+			_, err := c.StartJob(ctx, crm.Job{Person: "zhao", Company: "A", Title: "buyer", Start: day(2)})
+			return err
+		})
+	requireOneWins(t, errs)
+	left, err := s.Spells(ctx, crm.SpellQuery{Person: "zhao"})
+	require.NoError(t, err)
+	p, err := s.Person(ctx, "zhao")
+	require.NoError(t, err)
+	if p.MergedInto != "" {
+		assert.Empty(t, left, "a merged record keeps no spells")
+	}
+}
+
+// dealContactsRace: two people put on one deal at once: one wins, and the loser's retry keeps both.
+func dealContactsRace(t tb, s crm.Store) {
+	c, g := gated(t, s)
+	_, err := c.AddDeal(ctx, crm.Deal{ID: "d", Company: "A", Name: "tender"})
+	require.NoError(t, err)
+	set := func(p b2bkit.PersonID) error {
+		_, err := c.SetDealContact(ctx, "d", crm.DealContact{Person: p, Roles: []crm.Role{crm.User}})
+		return err
+	}
+	g.Arm(2)
+	won := requireOneWins(t, race(func() error { return set("li") }, func() error { return set("zhao") }))
+	require.NoError(t, set([]b2bkit.PersonID{"li", "zhao"}[1-won]))
+	d, err := c.Deal(ctx, "d")
+	require.NoError(t, err)
+	assert.Len(t, d.Contacts, 2, "no update was lost")
+}
