@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"iter"
 	"maps"
 	"slices"
@@ -172,7 +171,7 @@ func NewMemoryStore() *MemoryStore {
 		coSlot:     map[b2bkit.CompanyID]int32{},
 		regs:       map[string]b2bkit.CompanyID{},
 		slot:       map[b2bkit.PersonID]int32{},
-		contacts:   contactIndex{seed: maphash.MakeSeed(), byHash: map[uint64]int32{}},
+		contacts:   contactIndex{},
 		spells:     map[SpellID]*Spell{},
 		byPerson:   map[b2bkit.PersonID][]*Spell{},
 		byCompany:  map[b2bkit.CompanyID][]*Spell{},
@@ -751,49 +750,22 @@ func staleVersion(kind, id string, have, stored int64) error {
 	return b2bkit.Conflict(kind, id, fmt.Sprintf("stale version %d, stored is %d", have, stored))
 }
 
-// A contactIndex finds the person slot holding a contact key. It maps a 64-bit hash of the key to
-// the slot, so a lookup among millions touches a few cache lines and compares no string in the map;
-// the slot's person is then checked to really hold the key. The rare key whose hash another key
-// already took goes to collide.
-type contactIndex struct {
-	seed    maphash.Seed
-	byHash  map[uint64]int32
-	collide map[string]int32
-}
+// A contactIndex finds the person slot holding a contact key: a plain map, as a reference store
+// should be.
+type contactIndex map[string]int32
 
-func (x *contactIndex) get(key string, people []Person) (int32, bool) {
-	if len(x.collide) > 0 {
-		if i, ok := x.collide[key]; ok {
-			return i, true
-		}
-	}
-	i, ok := x.byHash[maphash.String(x.seed, key)]
+func (x contactIndex) get(key string, people []Person) (int32, bool) {
+	i, ok := x[key]
 	if !ok || !holds(people[i], key) {
 		return 0, false
 	}
 	return i, true
 }
 
-// put records that slot i holds key; people must already hold the new records.
-func (x *contactIndex) put(key string, i int32, people []Person) {
-	h := maphash.String(x.seed, key)
-	if j, ok := x.byHash[h]; ok && j != i && !holds(people[j], key) {
-		if x.collide == nil {
-			x.collide = map[string]int32{}
-		}
-		x.collide[key] = i
-		return
-	}
-	x.byHash[h] = i
-}
+// put records that slot i holds key.
+func (x contactIndex) put(key string, i int32, _ []Person) { x[key] = i }
 
-func (x *contactIndex) remove(key string) {
-	if _, ok := x.collide[key]; ok {
-		delete(x.collide, key)
-		return
-	}
-	delete(x.byHash, maphash.String(x.seed, key))
-}
+func (x contactIndex) remove(key string) { delete(x, key) }
 
 // holds reports whether p has a contact point with key, without building the key.
 func holds(p Person, key string) bool {
@@ -952,7 +924,7 @@ func (m *MemoryStore) reserve(b Batch) {
 	m.coSlot = grown(m.coSlot, len(b.Companies))
 	m.people = slices.Grow(m.people, len(b.People))
 	m.slot = grown(m.slot, len(b.People))
-	m.contacts.byHash = grown(m.contacts.byHash, 2*len(b.People))
+	m.contacts = grown(m.contacts, 2*len(b.People))
 	m.spells = grown(m.spells, len(b.Spells))
 	m.byPerson = grown(m.byPerson, len(b.Spells))
 	m.audit = grown(m.audit, len(b.Audit))
