@@ -16,7 +16,7 @@ const MaxMonths = 1200
 // penetrationMonths is the length of the penetration window, in closed campaign months.
 const penetrationMonths = 3
 
-// Per-target state lives in dense slices indexed by slot — every target of every campaign has one —
+// Per-target state lives in dense slices indexed by cell — every target of every campaign has one —
 // so memory grows with the target lists, never with the streams. It is split by stream so the
 // purchase loop, the hot one, touches one 64-byte line per target. Instants are offsets from the
 // campaign start: every counted record lies in [start, asOf], at most MaxMonths long, well inside a
@@ -171,20 +171,20 @@ func part[T any](ps iter.Seq2[T, error]) []iter.Seq2[T, error] {
 }
 
 // Evaluate measures every campaign of the set at asOf over in, reading each stream once, and builds
-// the details opts asks for: report k is campaign k's. With every detail asked for and the purchases
-// in one part, report k is exactly what Evaluate(campaign k, ...) returns on the same records,
-// whether their amounts came as decimals or in minor units; the parts of a split stream give the
-// report of the whole stream.
+// the details opts asks for: report k is campaign k's. With every detail asked for, report k is
+// exactly what Evaluate(campaign k, ...) returns on the same records, whether their amounts came as
+// decimals or in minor units, in one part or in several.
 //
 // Errors are Evaluate's, naming the stream, and the part when there are several
-// ("funnel: minor_purchases[1][3507]: <err>": record 3507 of part 1). The first error stops
-// every part; if several parts fail, the error returned is that of the first of them in order. An asOf
-// before the start of a campaign, or more than MaxMonths after it, is an error naming the
-// campaign.
+// ("funnel: minor_purchases[1][3507]: <err>": record 3507 of part 1). The first error stops every
+// part; if several parts fail, the error is that of the first of them, in order, that failed before
+// it was stopped. A stream that panics on a worker's goroutine panics again on the caller's. An asOf
+// before the start of a campaign, or more than MaxMonths after it, is an error naming the campaign.
 //
-// Memory grows with the targets of all the campaigns times the workers, never with the streams.
-// Each purchase costs one lookup of its company and a few steps per campaign that lists it; with
-// MinorPurchases nothing is allocated per record.
+// Memory grows with the targets of all the campaigns times the workers, never with the streams:
+// the records are read a chunk at a time (see the package doc). Each purchase costs a few steps,
+// and a few more for each campaign that lists its company; with MinorPurchases nothing is allocated
+// per record.
 func (s *Campaigns) Evaluate(in Input, asOf time.Time, opts *Options) ([]Report, error) {
 	if asOf.IsZero() {
 		return nil, fmt.Errorf("funnel: %w", b2bkit.Invalid("as_of", "must be set"))

@@ -46,7 +46,7 @@ type counted struct {
 // A tally is what the purchases say about every campaign. Every figure is a sum, a union of months
 // or an earliest time, so tallies of parts read in any order add up to the tally of the whole.
 type tally struct {
-	bs      []buyer      // by slot
+	bs      []buyer      // by cell
 	mix     [][]mixUnits // by campaign, by month - 1
 	counted []int        // by campaign: purchases counted
 	hist    []int        // by start bucket (the number of starts not after it): purchases up to asOf
