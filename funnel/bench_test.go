@@ -3,6 +3,9 @@ package funnel_test
 import (
 	"fmt"
 	"iter"
+	"runtime"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -112,4 +115,133 @@ func BenchmarkEvaluateAll10Territories100kTargets2MPurchases(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// The SQL peers' campaign (../shared/peers/funnel): 10 territories, 100k targets, 2M purchases, 77k
+// touches and 100k wallets, generated here as gen.go generates it. Each benchmark checks every
+// territory against what funnel.sql answers on the same records in DuckDB and PostgreSQL, and
+// reports the processor time per evaluation beside the time on the clock.
+
+// peersAnswer is what funnel.sql answers at the peers' default size.
+const peersAnswer = `T00,10000,7038,4191,4170,6000,0.1196,2285,3010,419,286
+T01,10000,7046,4200,4188,6000,0.1193,2324,3013,407,256
+T02,10000,6928,4161,4144,6000,0.119,2324,3017,404,255
+T03,10000,6977,4152,4144,6000,0.1199,2314,2976,430,280
+T04,10000,6973,4165,4152,6000,0.1194,2291,3025,406,278
+T05,10000,6963,4155,4148,6000,0.1192,2330,2984,408,278
+T06,10000,7027,4193,4186,6000,0.1177,2365,2954,444,237
+T07,10000,7018,4182,4171,6000,0.1181,2358,2957,396,289
+T08,10000,6983,4134,4117,6000,0.1183,2377,2962,383,278
+T09,10000,6917,4146,4128,6000,0.1192,2278,3049,413,260`
+
+// tenTerritories is the peers' campaign, made once for all the benchmarks.
+var tenTerritories = sync.OnceValue(func() *territories { return newTerritories(10, 100_000, 2_000_000) })
+
+// measure runs evaluate as the benchmark's loop, checks its reports against want (when given) and
+// reports the processor time per evaluation.
+func measure(b *testing.B, want string, evaluate func() ([]funnel.Report, error)) {
+	b.Helper()
+	b.ReportAllocs()
+	cpu0, ok := cpuTime()
+	n := 0
+	for b.Loop() {
+		rs, err := evaluate()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n++; want != "" && n == 1 {
+			lines := make([]string, len(rs))
+			for k, r := range rs {
+				lines[k] = peerLine(r)
+			}
+			if got := strings.Join(lines, "\n"); got != want {
+				b.Fatalf("not the peers' answer:\n%s", got)
+			}
+		}
+	}
+	if cpu1, ok1 := cpuTime(); ok && ok1 && n > 0 {
+		b.ReportMetric(float64(cpu1-cpu0)/float64(time.Millisecond)/float64(n), "cpu-ms/op")
+	}
+}
+
+// BenchmarkTenTerritories2M is the peers' campaign as a platform runs it every morning: the
+// campaigns prepared, the purchases read in minor units in one part per processor, the touches and
+// wallets after, the rates and totals without the per-company lists.
+func BenchmarkTenTerritories2M(b *testing.B) {
+	w := tenTerritories()
+	parts := runtime.GOMAXPROCS(0)
+	measure(b, peersAnswer, func() ([]funnel.Report, error) {
+		set, err := funnel.NewCampaigns(w.campaigns)
+		if err != nil {
+			return nil, err
+		}
+		return set.Evaluate(funnel.Input{Touches: b2bkit.Stream(w.touches), MinorPurchases: w.parts(parts),
+			MinorWallets: w.minorWallets()}, w.asOf, nil)
+	})
+}
+
+// BenchmarkTenTerritories2MOnePart reads the purchases as one stream, on one goroutine.
+func BenchmarkTenTerritories2MOnePart(b *testing.B) {
+	w := tenTerritories()
+	measure(b, peersAnswer, func() ([]funnel.Report, error) {
+		set, err := funnel.NewCampaigns(w.campaigns)
+		if err != nil {
+			return nil, err
+		}
+		return set.Evaluate(funnel.Input{Touches: b2bkit.Stream(w.touches), MinorPurchases: w.parts(1),
+			MinorWallets: w.minorWallets()}, w.asOf, nil)
+	})
+}
+
+// BenchmarkTenTerritories2MDetails also builds the hand-off lists and every customer's share.
+func BenchmarkTenTerritories2MDetails(b *testing.B) {
+	w := tenTerritories()
+	parts := runtime.GOMAXPROCS(0)
+	measure(b, peersAnswer, func() ([]funnel.Report, error) {
+		set, err := funnel.NewCampaigns(w.campaigns)
+		if err != nil {
+			return nil, err
+		}
+		return set.Evaluate(funnel.Input{Touches: b2bkit.Stream(w.touches), MinorPurchases: w.parts(parts),
+			MinorWallets: w.minorWallets()}, w.asOf, &funnel.Options{HandOff: true, Companies: true})
+	})
+}
+
+// BenchmarkTenTerritories2MPrepared measures the same campaigns again, as each morning does: the set
+// is prepared once, outside the loop.
+func BenchmarkTenTerritories2MPrepared(b *testing.B) {
+	w := tenTerritories()
+	parts := runtime.GOMAXPROCS(0)
+	set, err := funnel.NewCampaigns(w.campaigns)
+	if err != nil {
+		b.Fatal(err)
+	}
+	measure(b, peersAnswer, func() ([]funnel.Report, error) {
+		return set.Evaluate(funnel.Input{Touches: b2bkit.Stream(w.touches), MinorPurchases: w.parts(parts),
+			MinorWallets: w.minorWallets()}, w.asOf, nil)
+	})
+}
+
+// BenchmarkTenTerritories2MDecimal is the reference path: EvaluateAll over one stream of purchases
+// whose amounts are decimals made per row, as a driver reading numerics makes them, and every detail.
+func BenchmarkTenTerritories2MDecimal(b *testing.B) {
+	w := tenTerritories()
+	measure(b, peersAnswer, func() ([]funnel.Report, error) {
+		return funnel.EvaluateAll(w.campaigns, b2bkit.Stream(w.touches), w.purchases(), w.wallets(), w.asOf)
+	})
+}
+
+// BenchmarkTenTerritories200k has a tenth of the purchases: the memory it takes is
+// BenchmarkTenTerritories2M's, which grows with the targets, not the purchases.
+func BenchmarkTenTerritories200k(b *testing.B) {
+	w := newTerritories(10, 100_000, 200_000)
+	parts := runtime.GOMAXPROCS(0)
+	measure(b, "", func() ([]funnel.Report, error) {
+		set, err := funnel.NewCampaigns(w.campaigns)
+		if err != nil {
+			return nil, err
+		}
+		return set.Evaluate(funnel.Input{Touches: b2bkit.Stream(w.touches), MinorPurchases: w.parts(parts),
+			MinorWallets: w.minorWallets()}, w.asOf, nil)
+	})
 }

@@ -2,7 +2,6 @@ package funnel
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -56,14 +55,12 @@ func (c Campaign) Location() (*time.Location, error) {
 // an empty target list, too many targets, an empty or repeated target. Errors match b2bkit.ErrInvalid
 // and name the field ("targets[3]").
 func (c Campaign) Validate() error {
-	if _, err := c.validate(); err != nil {
-		return fmt.Errorf("funnel: campaign: %w", err)
-	}
-	return nil
+	_, err := prepare([]Campaign{c}, false)
+	return err
 }
 
-// validate checks the campaign and returns the index of its targets: target id to position.
-func (c Campaign) validate() (map[b2bkit.CompanyID]int32, error) {
+// fieldProblems lists the campaign's problems other than those of single targets.
+func (c Campaign) fieldProblems() []error {
 	var errs []error
 	if c.Territory == "" {
 		errs = append(errs, b2bkit.Invalid("territory", "must be set"))
@@ -78,30 +75,13 @@ func (c Campaign) validate() (map[b2bkit.CompanyID]int32, error) {
 			errs = append(errs, err)
 		}
 	}
-	var index map[b2bkit.CompanyID]int32
 	switch {
 	case len(c.Targets) == 0:
 		errs = append(errs, b2bkit.Invalid("targets", "must list at least one company"))
 	case len(c.Targets) > MaxTargets:
 		errs = append(errs, b2bkit.Invalid("targets", "must list at most %d companies", MaxTargets))
-	default:
-		index = make(map[b2bkit.CompanyID]int32, len(c.Targets))
-		for i, id := range c.Targets {
-			if id == "" {
-				errs = append(errs, b2bkit.Invalid(fmt.Sprintf("targets[%d]", i), "must be set"))
-				continue
-			}
-			if j, dup := index[id]; dup {
-				errs = append(errs, b2bkit.Invalid(fmt.Sprintf("targets[%d]", i), "repeats targets[%d] (%s)", j, xerr.Echo(string(id))))
-				continue
-			}
-			index[id] = int32(i)
-		}
 	}
-	if len(errs) == 0 {
-		return index, nil
-	}
-	return nil, errors.Join(errs...)
+	return errs
 }
 
 // UnmarshalJSON reads a campaign strictly: unknown fields and trailing data are errors matching

@@ -1,15 +1,13 @@
 package funnel
 
 import (
-	"cmp"
 	"fmt"
 	"iter"
+	"runtime"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
-	"github.com/shopspring/decimal"
 )
 
 // MaxMonths is the longest a campaign can be measured: asOf at most 100 years after the start.
@@ -18,10 +16,11 @@ const MaxMonths = 1200
 // penetrationMonths is the length of the penetration window, in closed campaign months.
 const penetrationMonths = 3
 
-// Per-target state of one Evaluate lives in dense slices indexed through the target map, so memory
-// grows with the target list, never with the streams. It is split by stream so the purchase loop, the
-// hot one, touches one 64-byte line per target. Instants are offsets from the campaign start: every counted
-// record lies in [start, asOf], at most MaxMonths long, well inside a time.Duration.
+// Per-target state lives in dense slices indexed by cell — every target of every campaign has one —
+// so memory grows with the target lists, never with the streams. It is split by stream so the
+// purchase loop, the hot one, touches one 64-byte line per target. Instants are offsets from the
+// campaign start: every counted record lies in [start, asOf], at most MaxMonths long, well inside a
+// time.Duration.
 
 // reach is what the touches say about one target.
 type reach struct {
@@ -54,6 +53,46 @@ type repState struct {
 	in, touches int
 }
 
+// Input is what an evaluation reads: each stream once, and every stream may be nil (empty). Each
+// stream is an iter.Seq2 whose error reports a failed read, as a database cursor's does; for records
+// already in memory, b2bkit.Stream adapts a slice. The purchases may come in parts, each a stream of
+// its own, which are read at the same time (see Options.Workers); the touches are read before them
+// and the wallets after them, on the calling goroutine.
+type Input struct {
+	// Touches are the reps' contacts with companies (coverage, acquisition, concentration).
+	Touches iter.Seq2[Touch, error]
+	// Purchases and MinorPurchases are the orders, in parts: a report is the report of all the parts
+	// read one after another, Purchases first. A host that gives several parts promises that they
+	// can be read at the same time, from different goroutines — separate cursors or connections,
+	// ranges of a slice. MinorPurchases take amounts already in minor units, without a decimal per
+	// row: the form to use for a large history.
+	Purchases      []iter.Seq2[Purchase, error]
+	MinorPurchases []iter.Seq2[MinorPurchase, error]
+	// Wallets and MinorWallets are the wallet estimates (penetration), read one after the other:
+	// of two estimates of the same date for one company, the one read later is used.
+	Wallets      iter.Seq2[Wallet, error]
+	MinorWallets iter.Seq2[MinorWallet, error]
+}
+
+// Options says what an evaluation builds beyond the rates and how many goroutines it uses. A nil
+// *Options is the zero value: the rates, counts, totals and bands, without the per-company lists.
+type Options struct {
+	// HandOff builds Report.HandOff, the accounts to hand to the service team (R9), once month 3
+	// has closed. Without it the list is nil and HandOffReady still says whether it could be built.
+	HandOff bool
+	// Companies builds Penetration.Companies, each customer's spend, wallet, share and band (R7).
+	// Without it the list is nil; the totals, the weighted share and the counts in each band are
+	// there either way.
+	Companies bool
+	// Workers is the most purchase parts read at the same time, each on a goroutine of its own with
+	// its own per-target state (memory grows with targets times workers). Zero or less means
+	// runtime.GOMAXPROCS(0); one reads the parts one after another on the calling goroutine.
+	Workers int
+}
+
+// everything asks for every detail: what Evaluate and EvaluateAll build.
+func everything() *Options { return &Options{HandOff: true, Companies: true, Workers: 1} }
+
 // Evaluate measures campaign c at asOf in one pass over each stream (R6-R10): the three rates over
 // their calendar months, penetration, the phase and the rate to chase, the hand-off list after month 3,
 // the channel mix and its shift, rep attribution and concentration. Nil streams are empty.
@@ -79,9 +118,18 @@ type repState struct {
 //
 // Memory grows with the number of targets (and of reps and months), not with the number of touches,
 // purchases or wallets; each amount is read in int64 minor units at MinorScale and added in 128-bit
-// sums, which do not overflow.
+// sums, which do not overflow. Evaluate builds every detail of the report; Campaigns.Evaluate
+// measures many campaigns, builds the per-company lists only when asked, takes amounts in minor
+// units and reads purchases in parts at the same time.
 func Evaluate(c Campaign, touches iter.Seq2[Touch, error], purchases iter.Seq2[Purchase, error], wallets iter.Seq2[Wallet, error], asOf time.Time) (Report, error) {
-	rs, err := evaluate([]Campaign{c}, false, touches, purchases, wallets, asOf)
+	if asOf.IsZero() {
+		return Report{}, fmt.Errorf("funnel: %w", b2bkit.Invalid("as_of", "must be set"))
+	}
+	s, err := prepare([]Campaign{c}, false)
+	if err != nil {
+		return Report{}, err
+	}
+	rs, err := s.evaluate(Input{Touches: touches, Purchases: part(purchases), Wallets: wallets}, asOf, everything())
 	if err != nil {
 		return Report{}, err
 	}
@@ -98,52 +146,86 @@ func Evaluate(c Campaign, touches iter.Seq2[Touch, error], purchases iter.Seq2[P
 // company on no list is set apart in every report. An invalid campaign, or an asOf before the start
 // of one, is an error naming it ("funnel: campaigns[3]: territory: must be set"); so is an empty cs.
 // Memory grows with the targets of all the campaigns; each touch and wallet costs a few steps per
-// campaign, each purchase a few steps per campaign that lists its company.
+// campaign, each purchase a few steps per campaign that lists its company. EvaluateAll builds every
+// detail of the reports; see Campaigns.Evaluate for the other choices.
 func EvaluateAll(cs []Campaign, touches iter.Seq2[Touch, error], purchases iter.Seq2[Purchase, error], wallets iter.Seq2[Wallet, error], asOf time.Time) ([]Report, error) {
 	if len(cs) == 0 {
 		return nil, fmt.Errorf("funnel: %w", b2bkit.Invalid("campaigns", "must list at least one campaign"))
 	}
-	return evaluate(cs, true, touches, purchases, wallets, asOf)
-}
-
-// A run is the state of one campaign during an evaluation.
-type run struct {
-	c       Campaign
-	start   time.Time
-	bounds  []time.Time // bounds[k-1] is the start of month k; month cur holds asOf
-	unix    []int64     // month starts as Unix seconds, for a cheap month lookup
-	cur     int
-	penFrom int
-	penTo   int
-	rank    int // index of start among the evaluation's distinct starts
-	rs      []reach
-	bs      []buyer
-	es      []estimate
-	reps    []repState // by the evaluation's rep number
-	mix     []mixUnits
-	counted int // purchases counted
-	rep     Report
-}
-
-// newRun lays out the months of campaign c, which validate accepted, up to asOf.
-func newRun(c Campaign, asOf time.Time) (*run, error) {
-	loc, _ := c.Location()                   // validate checked it
-	sy, sm, sd, _ := startDate(c.Start, loc) // and this
-	start := monthStart(sy, sm, sd, 1, loc)
-	if asOf.Before(start) {
-		return nil, b2bkit.Invalid("as_of", "%s is before the campaign start %s",
-			asOf.Format(time.RFC3339), start.Format(time.RFC3339))
+	if asOf.IsZero() {
+		return nil, fmt.Errorf("funnel: %w", b2bkit.Invalid("as_of", "must be set"))
 	}
-	if !asOf.Before(monthStart(sy, sm, sd, MaxMonths+1, loc)) {
+	s, err := prepare(cs, true)
+	if err != nil {
+		return nil, err
+	}
+	return s.evaluate(Input{Touches: touches, Purchases: part(purchases), Wallets: wallets}, asOf, everything())
+}
+
+// part is ps as a list of parts: none when ps is nil.
+func part[T any](ps iter.Seq2[T, error]) []iter.Seq2[T, error] {
+	if ps == nil {
+		return nil
+	}
+	return []iter.Seq2[T, error]{ps}
+}
+
+// Evaluate measures every campaign of the set at asOf over in, reading each stream once, and builds
+// the details opts asks for: report k is campaign k's. With every detail asked for, report k is
+// exactly what Evaluate(campaign k, ...) returns on the same records, whether their amounts came as
+// decimals or in minor units, in one part or in several.
+//
+// Errors are Evaluate's, naming the stream, and the part when there are several
+// ("funnel: minor_purchases[1][3507]: <err>": record 3507 of part 1). The first error stops every
+// part; if several parts fail, the error is that of the first of them, in order, that failed before
+// it was stopped. A stream that panics on a worker's goroutine panics again on the caller's. An asOf
+// before the start of a campaign, or more than MaxMonths after it, is an error naming the campaign.
+//
+// Memory grows with the targets of all the campaigns times the workers, never with the streams:
+// the records are read a chunk at a time (see the package doc). Each purchase costs a few steps,
+// and a few more for each campaign that lists its company; with MinorPurchases nothing is allocated
+// per record.
+func (s *Campaigns) Evaluate(in Input, asOf time.Time, opts *Options) ([]Report, error) {
+	if asOf.IsZero() {
+		return nil, fmt.Errorf("funnel: %w", b2bkit.Invalid("as_of", "must be set"))
+	}
+	if opts == nil {
+		opts = &Options{}
+	}
+	return s.evaluate(in, asOf, opts)
+}
+
+// A run is the layout and report of one campaign during an evaluation.
+type run struct {
+	k        int
+	start    time.Time
+	startSec int64
+	bounds   []time.Time // bounds[k-1] is the start of month k; month cur holds asOf
+	unix     []int64     // month starts as Unix seconds, for a cheap month lookup
+	cur      int
+	penFrom  int
+	penTo    int
+	reps     []repState // by the evaluation's rep number
+	rep      Report
+}
+
+// newRun lays out the months of campaign k up to asOf.
+func (s *Campaigns) newRun(k int, asOf time.Time) (*run, error) {
+	d, c := s.dates[k], &s.cs[k]
+	if asOf.Before(d.start) {
+		return nil, b2bkit.Invalid("as_of", "%s is before the campaign start %s",
+			asOf.Format(time.RFC3339), d.start.Format(time.RFC3339))
+	}
+	if !asOf.Before(monthStart(d.y, d.m, d.d, MaxMonths+1, d.loc)) {
 		return nil, b2bkit.Invalid("as_of", "more than %d months after the start", MaxMonths)
 	}
-	r := &run{c: c, start: start, bounds: []time.Time{start}}
-	for k := 1; ; k++ {
-		r.bounds = append(r.bounds, monthStart(sy, sm, sd, k+1, loc))
-		if r.cur == 0 && asOf.Before(r.bounds[k]) {
-			r.cur = k
+	r := &run{k: k, start: d.start, startSec: d.start.Unix(), bounds: []time.Time{d.start}}
+	for m := 1; ; m++ {
+		r.bounds = append(r.bounds, monthStart(d.y, d.m, d.d, m+1, d.loc))
+		if r.cur == 0 && asOf.Before(r.bounds[m]) {
+			r.cur = m
 		}
-		if r.cur != 0 && k >= max(r.cur, 4) {
+		if r.cur != 0 && m >= max(r.cur, 4) {
 			break
 		}
 	}
@@ -153,21 +235,22 @@ func newRun(c Campaign, asOf time.Time) (*run, error) {
 	}
 	r.penTo = r.cur - 1 // last closed month
 	r.penFrom = max(1, r.penTo-penetrationMonths+1)
-	r.rs = make([]reach, len(c.Targets))
-	for i := range r.rs {
-		r.rs[i].rep = -1
-	}
-	r.bs = make([]buyer, len(c.Targets))
-	r.es = make([]estimate, len(c.Targets))
-	r.mix = make([]mixUnits, r.cur)
-	r.rep = Report{Campaign: c.ID, Territory: c.Territory, Start: start, AsOf: asOf, Targets: len(c.Targets),
+	r.rep = Report{Campaign: c.ID, Territory: c.Territory, Start: d.start, AsOf: asOf, Targets: len(c.Targets),
 		Month: r.cur, Phase: Phase(min(r.cur, 4))}
 	return r, nil
 }
 
-// monthOf is the campaign month of t in [start, asOf]; whole-second bounds make the floor exact.
-func (r *run) monthOf(t time.Time) int {
-	k, found := slices.BinarySearch(r.unix, t.Unix())
+// monthOf is the campaign month of an instant of [start, asOf] given in Unix seconds; whole-second
+// bounds make the floor exact.
+func (r *run) monthOf(sec int64) int {
+	if len(r.unix) <= 16 { // the first year: a few comparisons
+		m := 1
+		for m < len(r.unix) && sec >= r.unix[m] {
+			m++
+		}
+		return m
+	}
+	k, found := slices.BinarySearch(r.unix, sec)
 	if found {
 		return k + 1
 	}
@@ -182,353 +265,358 @@ func (r *run) repAt(n int32) *repState {
 	return &r.reps[n]
 }
 
-// count applies counted purchase q to target ti.
-func (r *run) count(ti int32, q *counted) {
-	m := r.monthOf(q.at)
-	r.mix[m-1].orders[q.channel]++
-	r.mix[m-1].amount[q.channel].add(q.amount)
-	s := &r.bs[ti]
-	if m <= 8 {
-		s.bought |= 1 << (m - 1)
-	}
-	if off := q.at.Sub(r.start); s.orders == 0 || off < s.firstBuy {
-		s.firstBuy = off
-	}
-	s.orders++
-	s.spend.add(q.amount)
-	s.profit.add(q.profit)
-	if m >= r.penFrom && m <= r.penTo {
-		s.penSpend.add(q.amount)
-	}
-	r.counted++
+// An evaluation is the state of one Campaigns.Evaluate.
+type evaluation struct {
+	s      *Campaigns
+	asOf   time.Time
+	runs   []*run
+	rs     []reach    // by cell
+	es     []estimate // by cell
+	repIDs []b2bkit.PersonID
+	cellIn []int32 // scratch: the current record's cell in each campaign, -1 for none
 }
 
-// A post says that a company is target number target of campaign camp; next chains the company's
-// other campaigns (-1 ends the chain).
-type post struct{ camp, target, next int32 }
-
-// evaluate measures campaigns cs in one pass over each stream. many says whether errors name the
-// campaign by position (EvaluateAll) or as "campaign" (Evaluate).
-func evaluate(cs []Campaign, many bool, touches iter.Seq2[Touch, error], purchases iter.Seq2[Purchase, error], wallets iter.Seq2[Wallet, error], asOf time.Time) ([]Report, error) {
-	if asOf.IsZero() {
-		return nil, fmt.Errorf("funnel: %w", b2bkit.Invalid("as_of", "must be set"))
+// cells sets cellIn to the cells of company c (-1 for none) in every campaign.
+func (ev *evaluation) cells(c int32) {
+	for k := range ev.cellIn {
+		ev.cellIn[k] = -1
 	}
-	runs := make([]*run, len(cs))
-	var index map[b2bkit.CompanyID]int32 // company to its first post
-	var posts []post
-	for k, c := range cs {
-		idx, err := c.validate()
-		var r *run
-		if err == nil {
-			r, err = newRun(c, asOf)
-		} else if !many {
-			err = fmt.Errorf("campaign: %w", err)
+	if c < 0 {
+		return
+	}
+	x := &ev.s.index
+	from, to := x.cells(c)
+	for cell := from; cell < to; cell++ {
+		ev.cellIn[x.posts[cell].camp] = cell
+	}
+}
+
+// stranger reports whether company is set and on no list.
+func (ev *evaluation) stranger(company b2bkit.CompanyID) bool {
+	return company != "" && ev.s.index.find(company) < 0
+}
+
+// A chunk gathers records of a stream, to be matched with the index in its order.
+type chunk[T any] struct {
+	recs    []T       // in the order of the stream
+	out     []T       // in the order of the index
+	ids     []shortID // by place in recs
+	ks, tmp []keyed
+	at      []int32 // by place in recs: each record's company, for listing unknown ones in order
+}
+
+// add adds r, a record of company id, and reports whether the chunk is full.
+func (c *chunk[T]) add(x *index, id b2bkit.CompanyID, r T) bool {
+	if len(c.recs) == cap(c.recs) {
+		c.recs, c.ids, c.ks = room(c.recs, smallChunk), room(c.ids, smallChunk), room(c.ks, smallChunk)
+	}
+	c.ks = append(c.ks, keyed{key: x.key(id), pos: int32(len(c.recs))})
+	c.recs = append(c.recs, r)
+	c.ids = append(c.ids, short(id))
+	return len(c.recs) == smallChunk
+}
+
+// match matches the records with the index: it returns them in its order, each with its company,
+// and sets c.out to the records in that order and c.at to the company of each by its place in
+// c.recs. idOf is a record's company.
+func (c *chunk[T]) match(x *index, idOf func(*T) b2bkit.CompanyID) []keyed {
+	c.tmp = slices.Grow(c.tmp[:0], len(c.ks))[:len(c.ks)]
+	ks := radixSort(c.ks, c.tmp, 0)
+	c.out = slices.Grow(c.out[:0], len(ks))[:len(ks)]
+	for i, e := range ks {
+		c.out[i] = c.recs[e.pos]
+	}
+	c.at = slices.Grow(c.at[:0], len(ks))[:len(ks)]
+	co, n := 0, len(x.ids)
+	for i := range ks {
+		e := &ks[i]
+		if co < n && x.cos[co].key < e.key {
+			co = x.seek(co, e.key)
 		}
+		e.company = -1
+		for d := co; d < n && x.cos[d].key == e.key; d++ {
+			if x.isShort(int32(d), &c.ids[e.pos], idOf(&c.out[i])) {
+				e.company = int32(d)
+				break
+			}
+		}
+		c.at[e.pos] = e.company
+	}
+	return ks
+}
+
+// reset empties the chunk.
+func (c *chunk[T]) reset() { c.recs, c.ids, c.ks = c.recs[:0], c.ids[:0], c.ks[:0] }
+
+// evaluate measures the set at asOf over in.
+func (s *Campaigns) evaluate(in Input, asOf time.Time, opts *Options) ([]Report, error) {
+	ev := &evaluation{s: s, asOf: asOf, runs: make([]*run, len(s.cs)), cellIn: make([]int32, len(s.cs))}
+	for k := range s.cs {
+		r, err := s.newRun(k, asOf)
 		if err != nil {
-			if many {
+			if s.many {
 				err = b2bkit.InField(fmt.Sprintf("campaigns[%d]", k), err)
 			}
 			return nil, fmt.Errorf("funnel: %w", err)
 		}
-		runs[k] = r
-		if len(cs) == 1 { // the campaign's own index is the index: post i is target i
-			index = idx
-			posts = make([]post, len(c.Targets))
-			for i := range posts {
-				posts[i] = post{camp: 0, target: int32(i), next: -1}
-			}
-			break
-		}
-		if index == nil {
-			index = make(map[b2bkit.CompanyID]int32, len(c.Targets))
-		}
-		for i, id := range c.Targets {
-			next, ok := index[id]
-			if !ok {
-				next = -1
-			}
-			index[id] = int32(len(posts))
-			posts = append(posts, post{camp: int32(k), target: int32(i), next: next})
-		}
+		ev.runs[k] = r
 	}
-	// The distinct starts, sorted: a purchase's bucket says before which starts it falls.
-	starts := make([]int64, 0, len(runs))
-	for _, r := range runs {
-		starts = append(starts, r.start.Unix())
+	cells := len(s.index.posts)
+	ev.rs = make([]reach, cells)
+	for i := range ev.rs {
+		ev.rs[i].rep = -1
 	}
-	slices.Sort(starts)
-	starts = slices.Compact(starts)
-	for _, r := range runs {
-		r.rank, _ = slices.BinarySearch(starts, r.start.Unix())
+	if err := ev.readTouches(in.Touches); err != nil {
+		return nil, fmt.Errorf("funnel: %w", err)
 	}
-	targetOf := make([]int32, len(runs)) // per record: its target number in each campaign, -1 for none
-	lookup := func(company b2bkit.CompanyID) {
-		for k := range targetOf {
-			targetOf[k] = -1
-		}
-		p, ok := index[company]
-		for ok && p >= 0 {
-			targetOf[posts[p].camp] = posts[p].target
-			p = posts[p].next
-		}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
 	}
-	stranger := func(company b2bkit.CompanyID) bool {
-		_, ok := index[company]
-		return company != "" && !ok
-	}
-
-	// Touches: coverage, acquisition, concentration.
-	repIndex := map[b2bkit.PersonID]int32{}
-	var repIDs []b2bkit.PersonID
-	var err error
-	i := 0
-	if touches != nil {
-		for t, e := range touches {
-			if e != nil {
-				err = streamError("touches", i, e)
-				break
-			}
-			if e := t.validate(); e != nil {
-				if !stranger(t.Company) {
-					err = badRecord("touches", i, t.name(), e)
-					break
-				}
-				for _, r := range runs { // a stranger's: set apart anyway
-					r.rep.Excluded.Touches.unknown(t.Company)
-				}
-				i++
-				continue
-			}
-			i++
-			lookup(t.Company)
-			n := int32(-1) // the rep's number, once needed
-			for k, r := range runs {
-				ex := &r.rep.Excluded.Touches
-				if t.At.Before(r.start) {
-					ex.BeforeStart++
-					continue
-				}
-				if t.At.After(asOf) {
-					ex.AfterAsOf++
-					continue
-				}
-				ti := targetOf[k]
-				if t.Territory == "" && ti < 0 { // made nobody knows where: not the team's work here
-					ex.unknown(t.Company)
-					continue
-				}
-				if n < 0 {
-					var ok bool
-					if n, ok = repIndex[t.Rep]; !ok {
-						n = int32(len(repIDs))
-						repIndex[t.Rep] = n
-						repIDs = append(repIDs, t.Rep)
-					}
-				}
-				st := r.repAt(n)
-				st.touches++
-				if t.Territory != "" && t.Territory != r.c.Territory {
-					ex.OutsideTerritory++
-					continue
-				}
-				st.in++
-				if ti < 0 {
-					ex.unknown(t.Company)
-					continue
-				}
-				s := &r.rs[ti]
-				if m := r.monthOf(t.At); m <= 8 {
-					s.touched |= 1 << (m - 1)
-				}
-				off := t.At.Sub(r.start)
-				if s.rep < 0 || off < s.firstTouch || (off == s.firstTouch && t.Rep < repIDs[s.rep]) {
-					s.firstTouch, s.rep = off, n
-				}
-			}
-		}
-	}
+	t, err := ev.readPurchases(in.Purchases, in.MinorPurchases, workers)
 	if err != nil {
 		return nil, fmt.Errorf("funnel: %w", err)
 	}
-
-	// Purchases: conversion, repurchase, spend, channel mix. Purchases of [first start, asOf] that are
-	// not free are applied in batches: the company lookups of a batch run back to back, so the
-	// processor overlaps their cache misses instead of waiting on each in turn. The records each
-	// campaign sets apart are counted by bucket of start, not campaign by campaign.
-	hist := make([]int, len(starts)+1) // by bucket: records up to asOf
-	free := make([]int, len(starts)+1) // of which free
-	afterAsOf := 0
-	sampling := true // some campaign still lists fewer than MaxSamples unknown companies
-	var batch [purchaseBatch]counted
-	var heads [purchaseBatch]int32
-	nb := 0
-	flush := func() {
-		for j := range nb {
-			if j > 0 && batch[j].company == batch[j-1].company { // streams sorted by company
-				heads[j] = heads[j-1]
-				continue
-			}
-			p, ok := index[batch[j].company]
-			if !ok {
-				p = -1
-			}
-			heads[j] = p
-		}
-		for j := range nb {
-			q := &batch[j]
-			for p := heads[j]; p >= 0; p = posts[p].next {
-				r := runs[posts[p].camp]
-				if q.at.Before(r.start) {
-					r.bs[posts[p].target].existing = true
-					continue
-				}
-				r.count(posts[p].target, q)
-			}
-			if sampling {
-				sampling = false
-				for k, r := range runs {
-					ex := &r.rep.Excluded.Purchases
-					if len(ex.Unknown) >= MaxSamples {
-						continue
-					}
-					sampling = true
-					if q.at.Before(r.start) || onList(heads[j], posts, k) {
-						continue
-					}
-					ex.sample(q.company)
-				}
-			}
-		}
-		nb = 0
-	}
-	i = 0
-	if purchases != nil {
-		for p, e := range purchases {
-			if e != nil {
-				err = streamError("purchases", i, e)
-				break
-			}
-			amt, gp, e := p.validate()
-			if e != nil {
-				if !stranger(p.Company) {
-					err = badRecord("purchases", i, p.name(), e)
-					break
-				}
-				// A stranger's: set apart anyway, after the batch, so unknown companies are listed
-				// in stream order.
-				flush()
-				for _, r := range runs {
-					r.rep.Excluded.Purchases.unknown(p.Company)
-				}
-				i++
-				continue
-			}
-			i++
-			if p.At.After(asOf) {
-				afterAsOf++
-				continue
-			}
-			b, found := slices.BinarySearch(starts, p.At.Unix())
-			if found {
-				b++
-			}
-			hist[b]++
-			if amt == 0 {
-				free[b]++
-				continue
-			}
-			batch[nb] = counted{company: p.Company, at: p.At, amount: amt, profit: gp, channel: int8(p.Channel) - 1}
-			if nb++; nb == len(batch) {
-				flush()
-			}
-		}
-		if err == nil {
-			flush()
-		}
-	}
-	if err != nil {
+	ev.es = make([]estimate, cells)
+	if err := ev.readWallets(in.Wallets, in.MinorWallets); err != nil {
 		return nil, fmt.Errorf("funnel: %w", err)
 	}
-	for _, r := range runs {
-		ex := &r.rep.Excluded.Purchases
-		ex.AfterAsOf = afterAsOf
-		inWindow := 0
-		for b := range hist {
-			if b <= r.rank {
-				ex.BeforeStart += hist[b]
-				continue
-			}
-			ex.Free += free[b]
-			inWindow += hist[b] - free[b]
-		}
-		ex.NotTarget += inWindow - r.counted
-	}
-
-	// Wallets: each target's latest estimate not after asOf.
-	i = 0
-	if wallets != nil {
-		for w, e := range wallets {
-			if e != nil {
-				err = streamError("wallets", i, e)
-				break
-			}
-			u, e := w.validate()
-			if e != nil {
-				if !stranger(w.Company) {
-					err = badRecord("wallets", i, w.name(), e)
-					break
-				}
-				for _, r := range runs { // a stranger's: set apart anyway
-					r.rep.Excluded.Wallets.unknown(w.Company)
-				}
-				i++
-				continue
-			}
-			i++
-			if w.AsOf.After(asOf) {
-				for _, r := range runs {
-					r.rep.Excluded.Wallets.AfterAsOf++
-				}
-				continue
-			}
-			lookup(w.Company)
-			for k, r := range runs {
-				ti := targetOf[k]
-				if ti < 0 {
-					r.rep.Excluded.Wallets.unknown(w.Company)
-					continue
-				}
-				s := &r.es[ti]
-				if s.at.IsZero() || !w.AsOf.Before(s.at) { // later in the stream wins a tie
-					*s = estimate{at: w.AsOf, monthly: u, method: w.Method, confidence: w.Confidence}
-				}
-			}
-		}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("funnel: %w", err)
-	}
-
-	reports := make([]Report, len(runs))
-	for k, r := range runs {
-		for n := range r.reps {
-			r.reps[n].id = repIDs[n]
-		}
-		r.rep.assemble(r.c, r.rs, r.bs, r.es, r.reps, r.bounds, r.penFrom, r.penTo, asOf)
-		r.rep.assembleMix(r.mix, r.bounds, asOf)
-		reports[k] = r.rep
-	}
-	return reports, nil
+	return ev.assemble(t, opts), nil
 }
 
-// onList reports whether the chain of posts from head holds campaign k.
-func onList(head int32, posts []post, k int) bool {
-	for p := head; p >= 0; p = posts[p].next {
-		if int(posts[p].camp) == k {
-			return true
+// readTouches reads the touches: coverage, acquisition, concentration.
+func (ev *evaluation) readTouches(touches iter.Seq2[Touch, error]) error {
+	if touches == nil {
+		return nil
+	}
+	tr := &touchReader{ev: ev, repIndex: map[b2bkit.PersonID]int32{}}
+	i := 0
+	for t, err := range touches {
+		if err != nil {
+			return streamError("touches", i, err)
+		}
+		if err := t.validate(); err != nil {
+			if !ev.stranger(t.Company) {
+				return badRecord("touches", i, t.name(), err)
+			}
+			tr.flush() // a stranger's: set apart anyway, in the order of the stream
+			for _, r := range ev.runs {
+				r.rep.Excluded.Touches.unknown(t.Company)
+			}
+			i++
+			continue
+		}
+		i++
+		if tr.add(&ev.s.index, t.Company, t) {
+			tr.flush()
 		}
 	}
-	return false
+	tr.flush()
+	return nil
+}
+
+// A touchReader applies chunks of touches.
+type touchReader struct {
+	chunk[Touch]
+	ev       *evaluation
+	repIndex map[b2bkit.PersonID]int32
+}
+
+// flush applies the chunk.
+func (tr *touchReader) flush() {
+	if len(tr.recs) == 0 {
+		return
+	}
+	ev := tr.ev
+	after := 0 // touches after asOf, set apart in every report
+	for i, e := range tr.match(&ev.s.index, func(t *Touch) b2bkit.CompanyID { return t.Company }) {
+		t := &tr.out[i]
+		if t.At.After(ev.asOf) {
+			after++
+			continue
+		}
+		sec := t.At.Unix() // starts are whole seconds: t is before one exactly when sec is
+		ev.cells(e.company)
+		n := int32(-1) // the rep's number, once needed
+		for k, r := range ev.runs {
+			ex := &r.rep.Excluded.Touches
+			if sec < r.startSec {
+				ex.BeforeStart++
+				continue
+			}
+			cell := ev.cellIn[k]
+			if t.Territory == "" && cell < 0 { // made nobody knows where: not the team's work here
+				ex.NotTarget++
+				continue
+			}
+			if n < 0 {
+				var ok bool
+				if n, ok = tr.repIndex[t.Rep]; !ok {
+					n = int32(len(ev.repIDs))
+					tr.repIndex[t.Rep] = n
+					ev.repIDs = append(ev.repIDs, t.Rep)
+				}
+			}
+			st := r.repAt(n)
+			st.touches++
+			if t.Territory != "" && t.Territory != ev.s.cs[k].Territory {
+				ex.OutsideTerritory++
+				continue
+			}
+			st.in++
+			if cell < 0 {
+				ex.NotTarget++
+				continue
+			}
+			s := &ev.rs[cell]
+			if m := r.monthOf(sec); m <= 8 {
+				s.touched |= 1 << (m - 1)
+			}
+			off := t.At.Sub(r.start)
+			if s.rep < 0 || off < s.firstTouch || (off == s.firstTouch && t.Rep < ev.repIDs[s.rep]) {
+				s.firstTouch, s.rep = off, n
+			}
+		}
+	}
+	for _, r := range ev.runs {
+		r.rep.Excluded.Touches.AfterAsOf += after
+	}
+	// The unknown companies, in the order of the stream: those of touches counted as NotTarget above.
+	for j := range tr.recs {
+		t, listing := &tr.recs[j], false
+		for k, r := range ev.runs {
+			ex := &r.rep.Excluded.Touches
+			if len(ex.Unknown) >= MaxSamples {
+				continue
+			}
+			listing = true
+			if !t.At.Before(r.start) && !t.At.After(ev.asOf) && (t.Territory == "" || t.Territory == ev.s.cs[k].Territory) &&
+				!ev.s.index.has(tr.at[j], k) {
+				ex.sample(t.Company)
+			}
+		}
+		if !listing {
+			break
+		}
+	}
+	tr.reset()
+}
+
+// readWallets reads the estimates, decimal then minor: each target's latest estimate not after asOf.
+// An estimate of a company on no list is counted apart in every report; the counts of those not on
+// one list are worked out at the end, so an estimate costs a few steps per campaign that lists it.
+func (ev *evaluation) readWallets(wallets iter.Seq2[Wallet, error], minor iter.Seq2[MinorWallet, error]) error {
+	wr := &walletReader{ev: ev, onList: make([]int, len(ev.runs))}
+	stranger := func(company b2bkit.CompanyID) { // a wrong record of one: set apart anyway, in order
+		wr.flush()
+		for _, r := range ev.runs {
+			r.rep.Excluded.Wallets.unknown(company)
+		}
+	}
+	if wallets != nil {
+		i := 0
+		for w, err := range wallets {
+			if err != nil {
+				return streamError("wallets", i, err)
+			}
+			u, err := w.validate()
+			if err != nil {
+				if !ev.stranger(w.Company) {
+					return badRecord("wallets", i, w.name(), err)
+				}
+				stranger(w.Company)
+				i++
+				continue
+			}
+			i++
+			wr.take(MinorWallet{Company: w.Company, Monthly: u, Method: w.Method, AsOf: w.AsOf, Confidence: w.Confidence})
+		}
+	}
+	if minor != nil {
+		i := 0
+		for w, err := range minor {
+			if err != nil {
+				return streamError("minor_wallets", i, err)
+			}
+			if err := w.validate(); err != nil {
+				if !ev.stranger(w.Company) {
+					return badRecord("minor_wallets", i, w.name(), err)
+				}
+				stranger(w.Company)
+				i++
+				continue
+			}
+			i++
+			wr.take(w)
+		}
+	}
+	wr.flush()
+	for k, r := range ev.runs {
+		ex := &r.rep.Excluded.Wallets
+		ex.AfterAsOf += wr.after
+		ex.NotTarget += wr.in - wr.onList[k]
+	}
+	return nil
+}
+
+// A walletReader applies chunks of estimates.
+type walletReader struct {
+	chunk[MinorWallet]
+	ev        *evaluation
+	after, in int   // estimates after asOf; estimates up to asOf that are not wrong
+	onList    []int // by campaign: estimates of companies on its list
+}
+
+// take takes an estimate that passed validation.
+func (wr *walletReader) take(w MinorWallet) {
+	if w.AsOf.After(wr.ev.asOf) {
+		wr.after++
+		return
+	}
+	wr.in++
+	if wr.add(&wr.ev.s.index, w.Company, w) {
+		wr.flush()
+	}
+}
+
+// flush applies the chunk. Estimates of one company are applied in the order of the stream, so of
+// two of the same date the later wins.
+func (wr *walletReader) flush() {
+	if len(wr.recs) == 0 {
+		return
+	}
+	ev, x := wr.ev, &wr.ev.s.index
+	for i, e := range wr.match(x, func(w *MinorWallet) b2bkit.CompanyID { return w.Company }) {
+		if e.company < 0 {
+			continue
+		}
+		w := &wr.out[i]
+		from, to := x.cells(e.company)
+		for cell := from; cell < to; cell++ {
+			wr.onList[x.posts[cell].camp]++
+			s := &ev.es[cell]
+			if s.at.IsZero() || !w.AsOf.Before(s.at) {
+				*s = estimate{at: w.AsOf, monthly: w.Monthly, method: w.Method, confidence: w.Confidence}
+			}
+		}
+	}
+	for j := range wr.recs { // unknown companies, in the order of the stream
+		listing := false
+		for k, r := range ev.runs {
+			ex := &r.rep.Excluded.Wallets
+			if len(ex.Unknown) >= MaxSamples {
+				continue
+			}
+			listing = true
+			if !x.has(wr.at[j], k) {
+				ex.sample(wr.recs[j].Company)
+			}
+		}
+		if !listing {
+			break
+		}
+	}
+	wr.reset()
 }
 
 // badRecord names record i of a stream that is wrong in itself, by what the host can look up and by
@@ -543,210 +631,8 @@ func streamError(stream string, i int, err error) error {
 	return fmt.Errorf("%s[%d]: %w", stream, i, err)
 }
 
-// purchaseBatch is how many counted purchases Evaluate looks up together.
-const purchaseBatch = 256
-
-// counted is a purchase that passed validation and falls in [start, asOf], in minor units.
-type counted struct {
-	company        b2bkit.CompanyID
-	at             time.Time
-	amount, profit int64
-	channel        int8 // Channel - 1
-}
-
 // mixUnits is one month's orders and amounts per channel (Manual, SemiAuto, FullAuto).
 type mixUnits struct {
 	orders [3]int
 	amount [3]units
-}
-
-func (rep *Report) assemble(c Campaign, rs []reach, bs []buyer, es []estimate, reps []repState, bounds []time.Time, penFrom, penTo int, asOf time.Time) {
-	// The three counted rates.
-	var covered, convertible, converted, repurchased, reached, customers int
-	for i := range rs {
-		if bs[i].orders > 0 {
-			customers++
-		}
-		if bs[i].existing {
-			rep.Existing++
-		}
-		if rs[i].touched&7 != 0 || bs[i].bought&7 != 0 {
-			reached++
-		}
-		if rs[i].touched&1 == 0 {
-			continue
-		}
-		covered++
-		if bs[i].existing { // a customer already: the campaign cannot convert it
-			continue
-		}
-		convertible++
-		if bs[i].bought&2 == 0 {
-			continue
-		}
-		converted++
-		if bs[i].bought&4 != 0 {
-			repurchased++
-		}
-	}
-	rep.Coverage = newRate(covered, len(rs), bounds[0], bounds[1], asOf)
-	rep.Conversion = newRate(converted, convertible, bounds[1], bounds[2], asOf)
-	rep.Repurchase = newRate(repurchased, converted, bounds[2], bounds[3], asOf)
-
-	// Penetration, attribution, hand-off.
-	pen := &rep.Penetration
-	pen.Spend, pen.Wallet, pen.Share = decimal.Zero, decimal.Zero, decimal.Zero
-	if penTo >= 1 {
-		pen.Months = penTo - penFrom + 1
-		pen.From, pen.To = bounds[penFrom-1], bounds[penTo]
-		pen.Companies = make([]CompanyShare, 0, customers)
-	}
-	var spendSum, walletSum units
-	type attr struct {
-		customers, orders int
-		amount, profit    units
-	}
-	byRep := make([]attr, len(reps))
-	var none attr
-	rep.HandOffReady = !asOf.Before(bounds[3])
-	if rep.HandOffReady {
-		rep.HandOff = make([]HandOff, 0, reached)
-	}
-	for i := range rs {
-		r, s, e := &rs[i], &bs[i], &es[i]
-		id := c.Targets[i]
-		acquired := r.rep >= 0 && !s.existing && (s.orders == 0 || r.firstTouch <= s.firstBuy)
-		if s.orders > 0 {
-			rep.Customers++
-			a := &none
-			if acquired {
-				a = &byRep[r.rep]
-			}
-			a.customers++
-			a.orders += int(s.orders)
-			a.amount.plus(s.spend)
-			a.profit.plus(s.profit)
-			if pen.Months > 0 {
-				switch {
-				case e.at.IsZero():
-					pen.NoWallet++
-				case e.monthly == 0:
-					pen.ZeroWallet++
-				default:
-					w := times(e.monthly, int64(pen.Months))
-					band := bandOfSums(s.penSpend, w)
-					pen.Bands.add(band)
-					if s.penSpend.cmp(w) > 0 {
-						pen.OverWallet++
-					}
-					pen.Companies = append(pen.Companies, CompanyShare{Company: id,
-						Spend: s.penSpend.decimal(), Wallet: w.decimal(),
-						Share: fractionOf(s.penSpend, w), Band: band, Method: e.method, WalletAsOf: e.at,
-						Confidence: e.confidence})
-					spendSum.plus(s.penSpend)
-					walletSum.plus(w)
-				}
-			}
-		}
-		if rep.HandOffReady && (r.touched&7 != 0 || s.bought&7 != 0) {
-			h := HandOff{Company: id, Stage: Opened, Orders: int(s.orders), Spend: s.spend.decimal(),
-				Existing: s.existing}
-			switch {
-			case s.bought&4 != 0 && s.bought&3 != 0:
-				h.Stage = Repurchasing
-			case s.bought&7 != 0:
-				h.Stage = Converted
-			}
-			if acquired {
-				h.Rep = reps[r.rep].id
-			}
-			rep.HandOff = append(rep.HandOff, h)
-		}
-	}
-	if walletSum.sign() > 0 {
-		pen.Spend, pen.Wallet = spendSum.decimal(), walletSum.decimal()
-		pen.Share = fractionOf(spendSum, walletSum)
-		pen.Band = bandOfSums(spendSum, walletSum)
-	}
-	slices.SortStableFunc(rep.HandOff, func(a, b HandOff) int {
-		return cmp.Or(cmp.Compare(b.Stage, a.Stage), cmp.Compare(a.Company, b.Company))
-	})
-
-	toAttr := func(id b2bkit.PersonID, a attr) RepAttribution {
-		return RepAttribution{Rep: id, Customers: a.customers, Orders: a.orders,
-			Amount: a.amount.decimal(), GrossProfit: a.profit.decimal()}
-	}
-	rep.Unattributed = toAttr("", none)
-	for r, a := range byRep {
-		if a.customers > 0 {
-			rep.Reps = append(rep.Reps, toAttr(reps[r].id, a))
-		}
-	}
-	slices.SortFunc(rep.Reps, func(a, b RepAttribution) int {
-		return cmp.Or(b.GrossProfit.Cmp(a.GrossProfit), cmp.Compare(a.Rep, b.Rep))
-	})
-
-	// Concentration (R8).
-	con := &rep.Concentration
-	con.Share = decimal.Zero
-	var thin []string
-	for _, r := range reps {
-		if r.touches == 0 { // a rep of another campaign's window
-			continue
-		}
-		con.Reps = append(con.Reps, RepConcentration{Rep: r.id, InTerritory: r.in, Touches: r.touches,
-			Share: fraction(int64(r.in), int64(r.touches))})
-		con.InTerritory += r.in
-		con.Touches += r.touches
-		if r.in*MinConcentrationDen < r.touches*MinConcentrationNum {
-			thin = append(thin, string(r.id))
-		}
-	}
-	slices.SortFunc(con.Reps, func(a, b RepConcentration) int { return cmp.Compare(a.Rep, b.Rep) })
-	slices.Sort(thin)
-	con.Share = fraction(int64(con.InTerritory), int64(con.Touches))
-	if con.InTerritory*MinConcentrationDen < con.Touches*MinConcentrationNum {
-		con.SpreadThin = true
-		con.Warning = fmt.Sprintf("team spread thin: %s%% of touches in %s, below %d%%; reps below: %s",
-			percent(con.Share), c.Territory, 100*MinConcentrationNum/MinConcentrationDen, strings.Join(thin, ", "))
-	}
-}
-
-// bandOfUnitsSigned bands num/den for den > 0, num >= 0.
-func bandOfUnitsSigned(num, den int64) PenetrationBand {
-	if num <= 0 {
-		return Replaceable
-	}
-	return bandOfUnits(uint64(num), uint64(den))
-}
-
-func (rep *Report) assembleMix(mix []mixUnits, bounds []time.Time, asOf time.Time) {
-	first, last, lastComplete := 0, 0, 0
-	for k := range mix {
-		m := MonthMix{Month: k + 1, From: bounds[k], To: bounds[k+1], Complete: !asOf.Before(bounds[k+1])}
-		cc := func(ch int) ChannelCount {
-			return ChannelCount{Orders: mix[k].orders[ch], Amount: mix[k].amount[ch].decimal()}
-		}
-		m.Manual, m.SemiAuto, m.FullAuto = cc(0), cc(1), cc(2)
-		if m.Orders() > 0 {
-			if first == 0 {
-				first = k + 1
-			}
-			last = k + 1
-			if m.Complete {
-				lastComplete = k + 1
-			}
-		}
-		rep.Channels = append(rep.Channels, m)
-	}
-	sh := ChannelShift{Manual: decimal.Zero, SemiAuto: decimal.Zero, FullAuto: decimal.Zero}
-	if first > 0 {
-		to := cmp.Or(lastComplete, last)
-		a, b := rep.Channels[first-1], rep.Channels[to-1]
-		sh.From, sh.To = first, to
-		sh.Manual = b.Share(b2bkit.Manual).Sub(a.Share(b2bkit.Manual))
-		sh.SemiAuto = b.Share(b2bkit.SemiAuto).Sub(a.Share(b2bkit.SemiAuto))
-		sh.FullAuto = b.Share(b2bkit.FullAuto).Sub(a.Share(b2bkit.FullAuto))
-	}
-	rep.Shift = sh
 }

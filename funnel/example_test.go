@@ -2,6 +2,7 @@ package funnel_test
 
 import (
 	"fmt"
+	"iter"
 	"os"
 	"time"
 
@@ -83,6 +84,50 @@ func ExampleEvaluateAll() {
 	// Output:
 	// Hangzhou coverage 2/2 = 100.00%, conversion 1/2 = 50.00%, team in territory 2 of 4 touches
 	// Ningbo   coverage 2/3 = 66.67%, conversion 2/2 = 100.00%, team in territory 2 of 4 touches
+}
+
+func ExampleCampaigns_Evaluate() {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 10, 0, 0, 0, loc) }
+	start := time.Date(2026, 3, 1, 0, 0, 0, 0, loc)
+	// Prepared once; measured every morning.
+	set, err := funnel.NewCampaigns([]funnel.Campaign{
+		{Territory: "Hangzhou", Start: start, TimeZone: "Asia/Shanghai", Targets: []b2bkit.CompanyID{"noodle-bar", "hotpot", "canteen"}},
+		{Territory: "Ningbo", Start: start, TimeZone: "Asia/Shanghai", Targets: []b2bkit.CompanyID{"seafood", "bakery"}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	touches := []funnel.Touch{
+		{Company: "noodle-bar", Rep: "li", At: day(3, 2)}, {Company: "hotpot", Rep: "li", At: day(3, 3)},
+		{Company: "seafood", Rep: "wang", At: day(3, 4)}, {Company: "bakery", Rep: "wang", At: day(3, 9)},
+	}
+	// Amounts in minor units (MinorScale places: 800.00 is 8_000_000), as integers come from the
+	// database, in two parts the host can read at the same time: two cursors, two months.
+	april := []funnel.MinorPurchase{
+		{Company: "noodle-bar", At: day(4, 6), Amount: 8_000_000, Channel: b2bkit.Manual},
+		{Company: "seafood", At: day(4, 7), Amount: 3_000_000, Channel: b2bkit.Manual},
+	}
+	may := []funnel.MinorPurchase{
+		{Company: "noodle-bar", At: day(5, 6), Amount: 9_000_000, Channel: b2bkit.SemiAuto},
+		{Company: "bakery", At: day(5, 8), Amount: 5_000_000, Channel: b2bkit.Manual},
+	}
+	reports, err := set.Evaluate(funnel.Input{
+		Touches:        b2bkit.Stream(touches),
+		MinorPurchases: []iter.Seq2[funnel.MinorPurchase, error]{b2bkit.Stream(april), b2bkit.Stream(may)},
+	}, day(6, 15), nil) // nil options: the rates and totals, no per-company lists
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range reports {
+		fmt.Printf("%-8s coverage %s, conversion %s, repurchase %s, hand-off ready %t, listed %d\n",
+			r.Territory, r.Coverage, r.Conversion, r.Repurchase, r.HandOffReady, len(r.HandOff))
+	}
+	// Output:
+	// Hangzhou coverage 2/3 = 66.67%, conversion 1/2 = 50.00%, repurchase 1/1 = 100.00%, hand-off ready true, listed 0
+	// Ningbo   coverage 2/2 = 100.00%, conversion 1/2 = 50.00%, repurchase 0/1 = 0.00%, hand-off ready true, listed 0
 }
 
 func ExampleBand() {

@@ -77,7 +77,10 @@ type Touch struct {
 	Kind TouchKind `json:"kind,omitempty"`
 }
 
-func (t Touch) validate() error {
+func (t *Touch) validate() error {
+	if t.Company != "" && t.Rep != "" && !t.At.IsZero() && (t.Kind == 0 || t.Kind.Valid()) {
+		return nil
+	}
 	var errs []error
 	if t.Company == "" {
 		errs = append(errs, b2bkit.Invalid("company", "must be set"))
@@ -98,7 +101,7 @@ func (t Touch) validate() error {
 }
 
 // name names the touch for an error: "touch of C-1 by rep-7 at 2026-03-02T10:00:00+08:00".
-func (t Touch) name() string {
+func (t *Touch) name() string {
 	by := " at"
 	if t.Rep != "" {
 		by = " by " + xerr.Echo(string(t.Rep)) + " at"
@@ -149,36 +152,45 @@ type Purchase struct {
 // validate checks p and returns its amount and gross profit in minor units at MinorScale. It reports
 // each problem once: a negative amount is not also a gross profit above it.
 func (p *Purchase) validate() (amount, profit int64, err error) {
-	var errs []error
-	if p.Company == "" {
-		errs = append(errs, b2bkit.Invalid("company", "must be set"))
-	}
-	if p.At.IsZero() {
-		errs = append(errs, b2bkit.Invalid("at", "must be set"))
-	}
-	amountOK, profitOK := false, false
+	var amountErr, profitErr error
 	if p.Amount.Sign() < 0 {
-		errs = append(errs, b2bkit.Invalid("amount", "must be >= 0"))
+		amountErr = b2bkit.Invalid("amount", "must be >= 0")
 	} else if amount, err = b2bkit.ToMinor(p.Amount, MinorScale); err != nil {
-		errs = append(errs, b2bkit.InField("amount", err))
-	} else {
-		amountOK = true
+		amountErr = b2bkit.InField("amount", err)
 	}
 	if profit, err = b2bkit.ToMinor(p.GrossProfit, MinorScale); err != nil {
-		errs = append(errs, b2bkit.InField("gross_profit", err))
-	} else {
-		profitOK = true
+		profitErr = b2bkit.InField("gross_profit", err)
 	}
-	if amountOK && profitOK && profit > amount { // compared in minor units: cheap for any input
-		errs = append(errs, b2bkit.Invalid("gross_profit", "must not exceed amount"))
-	}
-	if !p.Channel.Valid() {
-		errs = append(errs, b2bkit.Invalid("channel", "must be manual, semi_auto or full_auto"))
-	}
-	if len(errs) == 0 {
+	if amountErr == nil && profitErr == nil && p.Company != "" && !p.At.IsZero() && profit <= amount && p.Channel.Valid() {
 		return amount, profit, nil
 	}
-	return 0, 0, errors.Join(errs...)
+	return 0, 0, purchaseProblems(p.Company, p.At, amount, profit, amountErr, profitErr, p.Channel)
+}
+
+// purchaseProblems lists every problem of a purchase whose amounts were read in minor units, or
+// could not be (amountErr, profitErr), once each: a gross profit is compared with the amount only
+// when both were read.
+func purchaseProblems(company b2bkit.CompanyID, at time.Time, amount, profit int64, amountErr, profitErr error, ch b2bkit.Channel) error {
+	var errs []error
+	if company == "" {
+		errs = append(errs, b2bkit.Invalid("company", "must be set"))
+	}
+	if at.IsZero() {
+		errs = append(errs, b2bkit.Invalid("at", "must be set"))
+	}
+	if amountErr != nil {
+		errs = append(errs, amountErr)
+	}
+	if profitErr != nil {
+		errs = append(errs, profitErr)
+	}
+	if amountErr == nil && profitErr == nil && profit > amount { // compared in minor units: cheap for any input
+		errs = append(errs, b2bkit.Invalid("gross_profit", "must not exceed amount"))
+	}
+	if !ch.Valid() {
+		errs = append(errs, b2bkit.Invalid("channel", "must be manual, semi_auto or full_auto"))
+	}
+	return errors.Join(errs...)
 }
 
 // name names the purchase for an error: "purchase of C-1 at 2026-04-02T10:00:00+08:00".
@@ -222,6 +234,44 @@ func (p *Purchase) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// A MinorPurchase is a Purchase with its amounts in whole minor units at MinorScale (12.34 is
+// 123400): what a host that keeps money as integers reads from its database, passed on without a
+// decimal per row (Input.MinorPurchases). Each field means what the Purchase field of its name means.
+type MinorPurchase struct {
+	// Company is the buyer; required.
+	Company b2bkit.CompanyID
+	// At is when the order was placed; required.
+	At time.Time
+	// Amount is the order's value in minor units at MinorScale, >= 0; zero is a free sample.
+	Amount int64
+	// Channel is how the order came in; required.
+	Channel b2bkit.Channel
+	// GrossProfit is what the platform earned on the order, in minor units at MinorScale: at most
+	// Amount, possibly negative, zero when the host does not know it.
+	GrossProfit int64
+}
+
+// Purchase returns p with its amounts as decimals.
+func (p MinorPurchase) Purchase() Purchase {
+	return Purchase{Company: p.Company, At: p.At, Amount: decimal.New(p.Amount, -MinorScale), Channel: p.Channel,
+		GrossProfit: decimal.New(p.GrossProfit, -MinorScale)}
+}
+
+// validate checks p as Purchase.validate checks a purchase.
+func (p *MinorPurchase) validate() error {
+	if p.Company != "" && !p.At.IsZero() && p.Amount >= 0 && p.GrossProfit <= p.Amount && p.Channel.Valid() {
+		return nil
+	}
+	var amountErr error
+	if p.Amount < 0 {
+		amountErr = b2bkit.Invalid("amount", "must be >= 0")
+	}
+	return purchaseProblems(p.Company, p.At, p.Amount, p.GrossProfit, amountErr, nil, p.Channel)
+}
+
+// name names the purchase for an error, as Purchase.name does.
+func (p *MinorPurchase) name() string { return recordName("purchase of", p.Company, " at", p.At) }
+
 // A Wallet is an estimate of a company's total monthly purchasing of the campaign's category, from
 // every supplier (R7): the denominator of penetration. It is usually estimated — from seats and
 // average spend, from a survey, from the owner's word — so it carries its method, its date and a
@@ -246,28 +296,38 @@ type Wallet struct {
 
 // validate checks w and returns its monthly amount in minor units at MinorScale.
 func (w Wallet) validate() (int64, error) {
-	var errs []error
+	var monthlyErr error
 	var monthly int64
-	if w.Company == "" {
-		errs = append(errs, b2bkit.Invalid("company", "must be set"))
-	}
 	if w.Monthly.Sign() < 0 {
-		errs = append(errs, b2bkit.Invalid("monthly", "must be >= 0"))
+		monthlyErr = b2bkit.Invalid("monthly", "must be >= 0")
 	} else if u, err := b2bkit.ToMinor(w.Monthly, MinorScale); err != nil {
-		errs = append(errs, b2bkit.InField("monthly", err))
+		monthlyErr = b2bkit.InField("monthly", err)
 	} else {
 		monthly = u
 	}
-	if w.AsOf.IsZero() {
+	if err := walletProblems(w.Company, monthlyErr, w.AsOf, w.Confidence); err != nil {
+		return 0, err
+	}
+	return monthly, nil
+}
+
+// walletProblems lists every problem of a wallet estimate; monthlyErr says why its amount could not
+// be read, if it could not.
+func walletProblems(company b2bkit.CompanyID, monthlyErr error, asOf time.Time, confidence float64) error {
+	var errs []error
+	if company == "" {
+		errs = append(errs, b2bkit.Invalid("company", "must be set"))
+	}
+	if monthlyErr != nil {
+		errs = append(errs, monthlyErr)
+	}
+	if asOf.IsZero() {
 		errs = append(errs, b2bkit.Invalid("as_of", "must be set"))
 	}
-	if !(w.Confidence >= 0 && w.Confidence <= 1) { // also refuses NaN
+	if !(confidence >= 0 && confidence <= 1) { // also refuses NaN
 		errs = append(errs, b2bkit.Invalid("confidence", "must be between 0 and 1"))
 	}
-	if len(errs) == 0 {
-		return monthly, nil
-	}
-	return 0, errors.Join(errs...)
+	return errors.Join(errs...)
 }
 
 // name names the wallet for an error: "wallet of C-1 as of 2026-04-01T00:00:00Z".
@@ -295,3 +355,40 @@ func (w *Wallet) UnmarshalJSON(b []byte) error {
 	*w = Wallet{Company: v.Company, Monthly: v.Monthly.Decimal, Method: v.Method, AsOf: v.AsOf, Confidence: v.Confidence}
 	return nil
 }
+
+// A MinorWallet is a Wallet with its monthly amount in whole minor units at MinorScale, for a host
+// that keeps money as integers (Input.MinorWallets). Each field means what the Wallet field of its
+// name means.
+type MinorWallet struct {
+	// Company is the company estimated; required.
+	Company b2bkit.CompanyID
+	// Monthly is the company's purchasing of the category per month in minor units at MinorScale, >= 0.
+	Monthly int64
+	// Method says how the estimate was made; optional, carried into CompanyShare.Method.
+	Method string
+	// AsOf is when the estimate was made; required.
+	AsOf time.Time
+	// Confidence is the estimator's confidence in [0, 1]; optional, carried into CompanyShare.Confidence.
+	Confidence float64
+}
+
+// Wallet returns w with its monthly amount as a decimal.
+func (w MinorWallet) Wallet() Wallet {
+	return Wallet{Company: w.Company, Monthly: decimal.New(w.Monthly, -MinorScale), Method: w.Method, AsOf: w.AsOf,
+		Confidence: w.Confidence}
+}
+
+// validate checks w as Wallet.validate checks an estimate.
+func (w *MinorWallet) validate() error {
+	if w.Company != "" && w.Monthly >= 0 && !w.AsOf.IsZero() && w.Confidence >= 0 && w.Confidence <= 1 {
+		return nil
+	}
+	var monthlyErr error
+	if w.Monthly < 0 {
+		monthlyErr = b2bkit.Invalid("monthly", "must be >= 0")
+	}
+	return walletProblems(w.Company, monthlyErr, w.AsOf, w.Confidence)
+}
+
+// name names the wallet for an error, as Wallet.name does.
+func (w *MinorWallet) name() string { return recordName("wallet of", w.Company, " as of", w.AsOf) }

@@ -169,6 +169,8 @@ type Penetration struct {
 	From   time.Time `json:"from"`
 	To     time.Time `json:"to"`
 	// Companies lists every customer with a positive wallet estimate, in target-list order.
+	// Evaluate and EvaluateAll build it; Campaigns.Evaluate only when Options.Companies asks, and
+	// leaves it nil otherwise.
 	Companies []CompanyShare `json:"companies"`
 	// Spend and Wallet total the companies above; Share is the weighted penetration Spend/Wallet.
 	Spend  decimal.Decimal `json:"spend"`
@@ -405,7 +407,9 @@ type Report struct {
 	// marked Existing.
 	Existing int `json:"existing"`
 	// HandOffReady is true once month 3 has closed; HandOff then lists every target reached or
-	// ordering in months 1-3, strongest stage first, then by company id (R9).
+	// ordering in months 1-3, strongest stage first, then by company id (R9). Evaluate and
+	// EvaluateAll build the list; Campaigns.Evaluate only when Options.HandOff asks, and leaves it
+	// nil otherwise.
 	HandOffReady bool      `json:"hand_off_ready"`
 	HandOff      []HandOff `json:"hand_off"`
 	// Channels is the mix of every month from 1 to Month (R10), and Shift how it moved.

@@ -1,0 +1,447 @@
+package funnel
+
+import (
+	"fmt"
+	"iter"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+)
+
+// Purchases are the bulk of an evaluation: millions of records against target lists of thousands.
+// Each is validated and read as minor units, and gathered into a chunk; a full chunk is matched with
+// the index in the index's order (see index) and applied in that order, so the state of the targets
+// is updated from start to end instead of at random. Parts of the stream are read at the same time by
+// workers, each with a tally of its own; the tallies are added up at the end.
+
+// chunkSize is the most records gathered before they are matched: the buffers take a few megabytes,
+// however long the stream.
+const chunkSize = 1 << 16
+
+// smallChunk is the most touches or wallets gathered before they are matched: there are about as
+// many of them as targets, not millions.
+const smallChunk = 1 << 14
+
+// room returns s with room for more records: four times as much, up to size, so that a short
+// stream takes little memory and a long one copies its chunk only a few times.
+func room[T any](s []T, size int) []T {
+	return slices.Grow(s, min(max(4*cap(s), 1024), size)-len(s))
+}
+
+// counted is a purchase that passed validation and falls before asOf, in minor units. An id of at
+// most inlineID bytes is copied into it, so that matching reads the id from the chunk itself instead
+// of from wherever the stream kept it, long since out of the cache.
+type counted struct {
+	company        b2bkit.CompanyID
+	short          shortID
+	channel        int8  // Channel - 1
+	nsec           int32 // At's nanoseconds
+	sec            int64 // At as Unix seconds
+	amount, profit int64
+}
+
+// A tally is what the purchases say about every campaign. Every figure is a sum, a union of months
+// or an earliest time, so tallies of parts read in any order add up to the tally of the whole.
+type tally struct {
+	bs      []buyer      // by cell
+	mix     [][]mixUnits // by campaign, by month - 1
+	counted []int        // by campaign: purchases counted
+	hist    []int        // by start bucket (the number of starts not after it): purchases up to asOf
+	free    []int        // of which free
+	after   int          // purchases after asOf
+}
+
+func (ev *evaluation) newTally() *tally {
+	t := &tally{bs: make([]buyer, len(ev.s.index.posts)), mix: make([][]mixUnits, len(ev.runs)), counted: make([]int, len(ev.runs)),
+		hist: make([]int, len(ev.s.starts)+1), free: make([]int, len(ev.s.starts)+1)}
+	for k, r := range ev.runs {
+		t.mix[k] = make([]mixUnits, r.cur)
+	}
+	return t
+}
+
+// plus adds o to t.
+func (t *tally) plus(o *tally) {
+	for i := range t.bs {
+		t.bs[i].plus(&o.bs[i])
+	}
+	for k := range t.mix {
+		for m := range t.mix[k] {
+			for ch := range 3 {
+				t.mix[k][m].orders[ch] += o.mix[k][m].orders[ch]
+				t.mix[k][m].amount[ch].plus(o.mix[k][m].amount[ch])
+			}
+		}
+		t.counted[k] += o.counted[k]
+	}
+	for b := range t.hist {
+		t.hist[b] += o.hist[b]
+		t.free[b] += o.free[b]
+	}
+	t.after += o.after
+}
+
+// plus adds what o says of the same target.
+func (b *buyer) plus(o *buyer) {
+	if o.orders > 0 && (b.orders == 0 || o.firstBuy < b.firstBuy) {
+		b.firstBuy = o.firstBuy
+	}
+	b.spend.plus(o.spend)
+	b.profit.plus(o.profit)
+	b.penSpend.plus(o.penSpend)
+	b.orders += o.orders
+	b.bought |= o.bought
+	b.existing = b.existing || o.existing
+}
+
+// count applies purchase q to the target in cell of campaign r.
+func (t *tally) count(r *run, cell int32, q *counted) {
+	m := r.monthOf(q.sec)
+	mx := &t.mix[r.k][m-1]
+	mx.orders[q.channel]++
+	mx.amount[q.channel].add(q.amount)
+	s := &t.bs[cell]
+	if m <= 8 {
+		s.bought |= 1 << (m - 1)
+	}
+	if off := time.Duration(q.sec-r.startSec)*time.Second + time.Duration(q.nsec); s.orders == 0 || off < s.firstBuy {
+		s.firstBuy = off
+	}
+	s.orders++
+	s.spend.add(q.amount)
+	s.profit.add(q.profit)
+	if m >= r.penFrom && m <= r.penTo {
+		s.penSpend.add(q.amount)
+	}
+	t.counted[r.k]++
+}
+
+// A partLog is what reading one part leaves that depends on the order of the records: the first
+// unknown companies of each campaign, in the part's order, and how many wrong records of companies on
+// no list it set apart.
+type partLog struct {
+	unknown   []ExcludedCounts // by campaign; only Unknown is used
+	sampling  bool             // some campaign still lists fewer than MaxSamples
+	strangers int
+	err       error
+}
+
+// A purchasePart is one part of the purchases, in decimals or in minor units.
+type purchasePart struct {
+	name  string // "purchases", or "purchases[2]" when there are several parts
+	dec   iter.Seq2[Purchase, error]
+	minor iter.Seq2[MinorPurchase, error]
+}
+
+// readPurchases reads the parts, on up to workers goroutines, and returns their tally.
+func (ev *evaluation) readPurchases(dec []iter.Seq2[Purchase, error], minor []iter.Seq2[MinorPurchase, error], workers int) (*tally, error) {
+	var parts []purchasePart
+	for p, ps := range dec {
+		if ps != nil {
+			parts = append(parts, purchasePart{name: partName("purchases", p, len(dec)), dec: ps})
+		}
+	}
+	for p, ps := range minor {
+		if ps != nil {
+			parts = append(parts, purchasePart{name: partName("minor_purchases", p, len(minor)), minor: ps})
+		}
+	}
+	logs := make([]partLog, len(parts))
+	for p := range logs {
+		logs[p] = partLog{unknown: make([]ExcludedCounts, len(ev.runs)), sampling: true}
+	}
+	workers = min(workers, len(parts))
+	var t *tally
+	if workers <= 1 {
+		t = ev.newTally()
+		sc := ev.newScanner(t)
+		for p := range parts {
+			if err := sc.scan(parts[p], &logs[p], nil); err != nil {
+				return nil, err
+			}
+		}
+	} else {
+		var err error
+		if t, err = ev.readParallel(parts, logs, workers); err != nil {
+			return nil, err
+		}
+	}
+	for k, r := range ev.runs {
+		ex := &r.rep.Excluded.Purchases
+		ex.AfterAsOf = t.after
+		inWindow := 0
+		for b := range t.hist {
+			if b <= ev.s.rank[k] {
+				ex.BeforeStart += t.hist[b]
+				continue
+			}
+			ex.Free += t.free[b]
+			inWindow += t.hist[b] - t.free[b]
+		}
+		ex.NotTarget += inWindow - t.counted[k]
+		for p := range logs {
+			ex.NotTarget += logs[p].strangers
+			for _, id := range logs[p].unknown[k].Unknown {
+				ex.sample(id)
+			}
+		}
+	}
+	return t, nil
+}
+
+// partName names part p of n of a stream: the stream itself when it is the only part.
+func partName(stream string, p, n int) string {
+	if n == 1 {
+		return stream
+	}
+	return fmt.Sprintf("%s[%d]", stream, p)
+}
+
+// readParallel reads the parts on workers goroutines and adds up their tallies. The first error
+// stops every worker; the error of the first part in order that failed is returned. A panic in a
+// stream is raised again on the calling goroutine.
+func (ev *evaluation) readParallel(parts []purchasePart, logs []partLog, workers int) (*tally, error) {
+	tallies := make([]*tally, workers)
+	panics := make([]any, workers)
+	var next atomic.Int64
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			defer func() {
+				if v := recover(); v != nil {
+					panics[w] = v
+					stop.Store(true)
+				}
+			}()
+			t := ev.newTally()
+			tallies[w] = t
+			sc := ev.newScanner(t)
+			for {
+				p := int(next.Add(1) - 1)
+				if p >= len(parts) || stop.Load() {
+					return
+				}
+				if err := sc.scan(parts[p], &logs[p], &stop); err != nil {
+					logs[p].err = err
+					stop.Store(true)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, v := range panics {
+		if v != nil {
+			panic(v)
+		}
+	}
+	for p := range logs {
+		if logs[p].err != nil {
+			return nil, logs[p].err
+		}
+	}
+	t := tallies[0]
+	for _, o := range tallies[1:] {
+		t.plus(o)
+	}
+	return t, nil
+}
+
+// A scanner reads parts into a tally, a chunk at a time.
+type scanner struct {
+	ev      *evaluation
+	t       *tally
+	log     *partLog
+	buf     []counted // the chunk, in the order of the stream
+	out     []counted // the chunk, in the order of the index
+	ks, tmp []keyed
+	at      []int32 // while sampling: by place in the chunk, the company of each purchase
+	prev    b2bkit.CompanyID
+	prevKey uint32
+}
+
+func (ev *evaluation) newScanner(t *tally) *scanner { return &scanner{ev: ev, t: t} }
+
+// scan reads part pt. It stops early, without an error, when stop is set.
+func (sc *scanner) scan(pt purchasePart, log *partLog, stop *atomic.Bool) error {
+	sc.log = log
+	ev := sc.ev
+	i := 0
+	if pt.dec != nil {
+		for p, err := range pt.dec {
+			if err != nil {
+				return streamError(pt.name, i, err)
+			}
+			amount, profit, err := p.validate()
+			if err != nil {
+				if !ev.stranger(p.Company) {
+					return badRecord(pt.name, i, p.name(), err)
+				}
+				sc.stranger(p.Company)
+				i++
+				continue
+			}
+			i++
+			sc.add(p.Company, p.At, amount, profit, p.Channel)
+			if stop != nil && i%1024 == 0 && stop.Load() {
+				return nil
+			}
+		}
+	} else {
+		for p, err := range pt.minor {
+			if err != nil {
+				return streamError(pt.name, i, err)
+			}
+			if err := p.validate(); err != nil {
+				if !ev.stranger(p.Company) {
+					return badRecord(pt.name, i, p.name(), err)
+				}
+				sc.stranger(p.Company)
+				i++
+				continue
+			}
+			i++
+			sc.add(p.Company, p.At, p.Amount, p.GrossProfit, p.Channel)
+			if stop != nil && i%1024 == 0 && stop.Load() {
+				return nil
+			}
+		}
+	}
+	sc.flush()
+	return nil
+}
+
+// add takes a purchase that passed validation.
+func (sc *scanner) add(company b2bkit.CompanyID, at time.Time, amount, profit int64, ch b2bkit.Channel) {
+	t := sc.t
+	if at.After(sc.ev.asOf) {
+		t.after++
+		return
+	}
+	sec := at.Unix()
+	b := bucket(sc.ev.s.starts, sec)
+	t.hist[b]++
+	if amount == 0 {
+		t.free[b]++
+		return
+	}
+	if company != sc.prev { // the same company as the last purchase, in a stream sorted by company
+		sc.prev, sc.prevKey = company, sc.ev.s.index.key(company)
+	}
+	q := counted{company: company, sec: sec, nsec: int32(at.Nanosecond()), channel: int8(ch) - 1,
+		amount: amount, profit: profit}
+	if len(sc.buf) == cap(sc.buf) {
+		sc.buf, sc.ks = room(sc.buf, chunkSize), room(sc.ks, chunkSize)
+	}
+	q.short = short(company)
+	sc.ks = append(sc.ks, keyed{key: sc.prevKey, pos: int32(len(sc.buf))})
+	sc.buf = append(sc.buf, q)
+	if len(sc.buf) == chunkSize {
+		sc.flush()
+	}
+}
+
+// stranger sets apart a wrong record of a company on no list. While unknown companies are still
+// being listed, the chunk is applied first, so that they are listed in the order of the stream.
+func (sc *scanner) stranger(company b2bkit.CompanyID) {
+	if sc.log.sampling {
+		sc.flush()
+		for k := range sc.log.unknown {
+			sc.log.unknown[k].sample(company)
+		}
+	}
+	sc.log.strangers++
+}
+
+// bucketLow is the lowest bit of the key a chunk of purchases is sorted by: two passes of the radix
+// sort put it in buckets of 1024 keys, which hold a few companies at most, and the walk looks each
+// purchase up among the companies of its bucket.
+const bucketLow = 10
+
+// flush applies the chunk, in the order of the index: one walk along the companies matches each
+// purchase and applies it to the company's targets.
+func (sc *scanner) flush() {
+	if len(sc.buf) == 0 {
+		return
+	}
+	x, t, log, buf, runs := &sc.ev.s.index, sc.t, sc.log, sc.buf, sc.ev.runs
+	sc.tmp = slices.Grow(sc.tmp[:0], len(sc.ks))[:len(sc.ks)]
+	ks := radixSort(sc.ks, sc.tmp, bucketLow)
+	// Copy the purchases into that order first: the reads of this short loop overlap, where those of
+	// the walk below would wait on one another.
+	out := slices.Grow(sc.out[:0], len(ks))[:len(ks)]
+	for i, e := range ks {
+		out[i] = buf[e.pos]
+	}
+	sc.out = out
+	sampling := log.sampling
+	if sampling {
+		sc.at = slices.Grow(sc.at[:0], len(buf))[:len(buf)]
+	}
+	cos, n, c := x.cos, len(x.ids), 0
+	for i, e := range ks {
+		first, last := e.key&^(1<<bucketLow-1), e.key|(1<<bucketLow-1) // its bucket's keys
+		if c < n && cos[c].key < first {
+			c = x.seek(c, first)
+		}
+		q, co := &out[i], -1
+		for d := c; d < n && cos[d].key <= last; d++ {
+			if cos[d].key == e.key && x.isShort(int32(d), &q.short, q.company) {
+				co = d
+				break
+			}
+		}
+		if sampling {
+			sc.at[e.pos] = int32(co)
+		}
+		if co < 0 {
+			continue
+		}
+		for cell, camp := cos[co].first, cos[co].camp; cell < cos[co+1].first; cell++ {
+			if cell > cos[co].first { // a company on several lists
+				camp = x.posts[cell].camp
+			}
+			r := runs[camp]
+			if q.sec < r.startSec {
+				t.bs[cell].existing = true
+			} else {
+				t.count(r, cell, q)
+			}
+		}
+	}
+	for j := 0; log.sampling && j < len(buf); j++ { // in the order of the stream
+		q := &buf[j]
+		log.sampling = false
+		for k, r := range sc.ev.runs {
+			ex := &log.unknown[k]
+			if len(ex.Unknown) >= MaxSamples {
+				continue
+			}
+			log.sampling = true
+			if q.sec < r.startSec || x.has(sc.at[j], k) {
+				continue
+			}
+			ex.sample(q.company)
+		}
+	}
+	sc.buf, sc.ks = buf[:0], sc.ks[:0]
+}
+
+// bucket is the number of starts not after sec.
+func bucket(starts []int64, sec int64) int {
+	if len(starts) == 1 { // most evaluations: no search
+		if sec < starts[0] {
+			return 0
+		}
+		return 1
+	}
+	b, found := slices.BinarySearch(starts, sec)
+	if found {
+		b++
+	}
+	return b
+}
