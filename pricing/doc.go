@@ -68,22 +68,25 @@
 // # Cost
 //
 // NewEngine does the per-policy work once (validation, percent-to-fraction conversion, rules indexed
-// by SKU, each fraction also kept as an integer), so a quote looks its SKU up once and only walks the
-// rules that can match. Decimal arithmetic allocates; on the quote path the engine adds, multiplies,
-// divides, rounds and compares through int64 and 128-bit fast paths that give the same results as
-// the decimal operations (the same digits and exponent), builds a decimal only for a number the
-// quote returns, and builds no strings: the words of each line are rendered only by
-// Adjustment.Reason and Quote.Explain. The decimals a quote returns take their coefficients from
-// shared chunks rather than two allocations each (see internal/fastdec), a line stores the price
-// after it but not the amount (Adjustment.Amount is After - Before), and a schedule is split in
-// minor units with b2bkit.PaymentTerms.SplitMinor.
+// by SKU, every number the steps read also kept as an integer coefficient and exponent), so a quote
+// looks its SKU up once and only walks the rules that can match. The walk through the steps works
+// in integers — 64-bit coefficients with 128-bit products — that give exactly the digits and the
+// exponent the decimal operations would, and takes the decimal path only for a number that does
+// not fit; it makes no decimal and no line. The quote is written out after the walk: a decimal is
+// made only for a number the quote returns, once, and a price a line leaves unchanged is the same
+// decimal. The walks that only want a price — the same request on the terms that bound an
+// early-payment offer, which resumes at the first payment step since nothing before it depends on
+// the schedule, and each part of a graduated line — make no decimal at all. A schedule is split in
+// minor units from the shares the terms analysis keeps. An engine keeps a pool of the working
+// memory of its quotes, so a quote allocates only what it returns, and Quote makes the lines,
+// bases, offer and schedule of its quote in one allocation.
 //
 // QuoteMany shares what does not depend on the line: the clock reading and validity date, the terms
-// analysis, due dates and early-payment date for consecutive requests with the same terms, and the
-// buyer's rules without a SKU. It makes the lines, decimals, dues, breaches and early-payment offers
-// of all its quotes in chunks of at most 32 KiB, so a quote of a catalog keeps its chunk alive. A
-// source that is also a BatchPriceSource is asked for 256 SKUs at a time. b2bkit.Terms.Validate
-// passes plainly valid terms without allocating, which Quote and Normalize rely on.
+// analysis, due dates and early-payment terms for consecutive requests with the same terms, and the
+// buyer's rules without a SKU. It makes the lines, dues, breaches, bases and early-payment offers of
+// all its quotes in chunks of at most 32 KiB. A source that is also a BatchPriceSource is asked for
+// 256 SKUs at a time. b2bkit.Terms.Validate passes plainly valid terms without allocating, which
+// Quote and Normalize rely on.
 //
 // # Exactness
 //

@@ -3,10 +3,15 @@ package pricing
 import (
 	"errors"
 	"fmt"
+	"math"
+	"math/bits"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/checked"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
 	"github.com/shopspring/decimal"
 )
 
@@ -73,6 +78,8 @@ type Engine struct {
 	// bySKU holds the rules scoped to a SKU, per step in policy order, so that a quote looks its
 	// SKU up once rather than once per step.
 	bySKU map[b2bkit.SKU][][]*crule
+	// pool holds the scratch memory of quotes (see scratch).
+	pool sync.Pool
 }
 
 type cstep struct {
@@ -99,21 +106,31 @@ type crule struct {
 	early  *earlyOffer
 	floorK decimal.Decimal // 1 + floor margin / 100
 	minK   decimal.Decimal // 1 - max discount / 100
+
+	// The numbers the walk reads, compiled once: the contract price, the fixed amount, the
+	// fraction, the guardrail factors and the increment.
+	priceV, amountV, fracV, floorKV, minKV, incV val
+	hasAmount                                    bool
 }
 
 type cband struct {
 	from, to decimal.Decimal
+	// fromV and toV are from and to as the walk compares them.
+	fromV, toV val
 	// fromDays and toDays are a lead-time band's bounds in whole days.
 	fromDays, toDays int64
 	open             bool
 	frac             decimal.Decimal // percent / 100
 	fracF            fixed           // frac, when fracOK
 	fracOK           bool
+	fracV            val             // frac as the walk applies it
+	pct              decimal.Decimal // the band's percent, as a line shows it
 }
 
 type earlyOffer struct {
 	terms  EarlyPayment
 	keep   decimal.Decimal // 1 - discount / 100
+	keepV  val
 	annual decimal.Decimal
 }
 
@@ -176,14 +193,20 @@ func compileRule(r Rule) *crule {
 		cb := cband{from: b.From, to: b.To, open: i == len(r.Bands)-1 && b.To.IsZero(),
 			fromDays: b.From.IntPart(), toDays: b.To.IntPart(), frac: b.Percent.Shift(-2)}
 		cb.fracF, cb.fracOK = fixedOf(cb.frac)
+		cb.fromV, cb.toV, cb.fracV = valOf(b.From), valOf(b.To), valOf(cb.frac)
+		cb.pct = cb.frac.Shift(2) // the percent, to its exponent
 		cr.bands = append(cr.bands, cb)
 	}
 	if r.EarlyPayment != nil {
-		cr.early = &earlyOffer{terms: *r.EarlyPayment, keep: one.Sub(r.EarlyPayment.DiscountPercent.Shift(-2)),
+		keep := one.Sub(r.EarlyPayment.DiscountPercent.Shift(-2))
+		cr.early = &earlyOffer{terms: *r.EarlyPayment, keep: keep, keepV: valOf(keep),
 			annual: r.EarlyPayment.AnnualPercent()}
 	}
 	cr.floorK = one.Add(r.FloorMarginPercent.Shift(-2))
 	cr.minK = one.Sub(r.MaxDiscountPercent.Shift(-2))
+	cr.priceV, cr.amountV, cr.fracV = valOf(r.Price), valOf(r.Amount), valOf(cr.frac)
+	cr.floorKV, cr.minKV, cr.incV = valOf(cr.floorK), valOf(cr.minK), valOf(r.Increment)
+	cr.hasAmount = !r.Amount.IsZero()
 	return cr
 }
 
@@ -309,9 +332,14 @@ func mostSpecific(cands []*crule) *crule {
 // termsInfo is what a quote needs from the request's terms; QuoteMany computes it once per terms
 // and shares it across the lines with those terms, with what it caches on the way.
 type termsInfo struct {
-	lead       int
-	creditDays decimal.Decimal
-	credit     bool // the payment terms grant credit
+	lead   int
+	cdays  val  // the credit days, Terms.CreditDays
+	credit bool // the payment terms grant credit
+	// units are the shares of the first nUnits installments in units of 10^-scale, when all of
+	// them are kept (nUnits is 0 otherwise).
+	units  [maxShares]int64
+	nUnits int
+	scale  int32
 
 	// The last reference credit days computed, for step refStep; the last payment fraction, for
 	// rule payRule (and as a decimal, once asked for); the last early-payment date, for earlyDays
@@ -328,17 +356,112 @@ type termsInfo struct {
 	// dues are the installments and due dates of a schedule under these terms (QuoteMany).
 	dues []b2bkit.Due
 	// early is what the last early-payment offer under these terms needed (see earlyTerms).
-	early *earlyTerms
+	early earlyTerms
 }
 
-func newTermsInfo(t b2bkit.Terms) termsInfo {
-	return termsInfo{lead: t.LeadDays(), creditDays: t.CreditDays(), credit: t.Payment.IsCredit()}
+func newTermsInfo(t *b2bkit.Terms) termsInfo {
+	lead := t.LeadDays()
+	ti := termsInfo{lead: lead, credit: t.Payment.IsCredit()}
+	ti.cdays = ti.creditDays(t, lead)
+	return ti
+}
+
+// maxShares is how many installments a terms analysis keeps in integers.
+const maxShares = 8
+
+// creditDays is t.CreditDays() for terms with a lead of lead days, to its exponent, worked out in
+// integers as b2bkit does when the shares fit (at the scale of the finest share), without making a
+// decimal; otherwise it is t.CreditDays() itself. On the way it keeps the shares in units of that
+// scale (ti.units), for the schedule and the early-payment offer, when there are few enough and
+// they are valid.
+func (ti *termsInfo) creditDays(t *b2bkit.Terms, lead int) val {
+	ins := t.Payment.Installments
+	if len(ins) > b2bkit.MaxInstallments {
+		return valOf(t.CreditDays())
+	}
+	var scale int32
+	for _, in := range ins {
+		scale = max(scale, -in.Share.Exponent())
+		if in.Days < 0 || in.Days > b2bkit.MaxTermDays {
+			return valOf(t.CreditDays())
+		}
+	}
+	const maxScale, maxUnits = 12, int64(1e12)
+	if scale > maxScale {
+		return valOf(t.CreditDays())
+	}
+	var sum, shares int64
+	positive := true
+	for i, in := range ins {
+		c, ok := fastdec.Int18(in.Share)
+		if !ok || scale+in.Share.Exponent() > 18 {
+			return valOf(t.CreditDays())
+		}
+		u, ok := checked.Mul(c, int64(fastdec.Pow10(scale+in.Share.Exponent())))
+		if !ok || u > maxUnits || u < -maxUnits {
+			return valOf(t.CreditDays())
+		}
+		if i < maxShares {
+			ti.units[i] = u
+		}
+		positive = positive && u > 0
+		shares += u
+		days := in.Days
+		if in.Due == b2bkit.OnOrder {
+			days -= lead
+		}
+		p, ok := checked.Mul(u, int64(days))
+		if !ok {
+			return valOf(t.CreditDays())
+		}
+		if sum, ok = checked.Add(sum, p); !ok {
+			return valOf(t.CreditDays())
+		}
+	}
+	if len(ins) > 0 && len(ins) <= maxShares && positive && shares == int64(fastdec.Pow10(scale)) {
+		ti.nUnits, ti.scale = len(ins), scale
+	}
+	return valFixed(fixed{sum, -scale})
+}
+
+// split splits total minor units into the installments' amounts, appended to dst, as
+// PaymentTerms.SplitMinor does, from the shares the analysis kept.
+func (ti *termsInfo) split(t *b2bkit.Terms, total int64, dst []int64) ([]int64, bool) {
+	if ti.nUnits == 0 || total == math.MinInt64 {
+		return t.Payment.SplitMinor(total, dst)
+	}
+	div := fastdec.Pow10(ti.scale)
+	abs, neg := uint64(total), total < 0
+	if neg {
+		abs = uint64(-total)
+	}
+	var cum uint64
+	var before int64
+	last := ti.nUnits - 1
+	for i, u := range ti.units[:ti.nUnits] {
+		upTo := total
+		if i < last {
+			cum += uint64(u)
+			hi, lo := bits.Mul64(abs, cum)
+			q, r := bits.Div64(hi, lo, div) // cum < div: the quotient is below |total|
+			if r >= div-r {
+				q++
+			}
+			upTo = int64(q)
+			if neg {
+				upTo = -upTo
+			}
+		}
+		dst = append(dst, upTo-before)
+		before = upTo
+	}
+	return dst, true
 }
 
 // payBy is the last day to take an early-payment discount: delivery plus days.
 func (ti *termsInfo) payBy(delivery time.Time, days int) time.Time {
 	if !ti.earlySet || ti.earlyDays != days {
-		ti.earlySet, ti.earlyDays, ti.earlyBy = true, days, b2bkit.AddDays(delivery, days)
+		ti.earlySet, ti.earlyDays, ti.earlyBy = true, days, addDays(delivery, days)
 	}
 	return ti.earlyBy
 }
@@ -379,7 +502,7 @@ func (r *crule) fraction(s *cstep, req *Request, ti *termsInfo) (decimal.Decimal
 			}
 			return ti.payDec, true
 		}
-		delta := ti.creditDays
+		delta := ti.cdays.peek()
 		if ref := s.refCredit(ti); !ref.IsZero() {
 			delta = delta.Sub(ref)
 		}
@@ -393,37 +516,6 @@ func (r *crule) fraction(s *cstep, req *Request, ti *termsInfo) (decimal.Decimal
 	return decimal.Zero, false
 }
 
-// fractionFixed is fraction for the quantity, lead-time and tier kinds, with the fraction also as
-// a fixed when fxOK (read off the compiled rule, not worked out again).
-func (r *crule) fractionFixed(s *cstep, req *Request, ti *termsInfo) (f decimal.Decimal, fx fixed, fxOK, applies bool) {
-	var b *cband
-	switch {
-	case s.kind == Quantity && r.Mode == Graduated:
-		if f, applies = graduated(r.bands, req.Quantity); !applies {
-			return f, fixed{}, false, false
-		}
-		fx, fxOK = fixedOf(f)
-		return f, fx, fxOK, true
-	case s.kind == Quantity:
-		b = volumeBand(r.bands, req.Quantity)
-	case s.kind == LeadTime:
-		b = leadTimeBand(r.bands, int64(ti.lead))
-	case s.kind == Tier:
-		if !r.Amount.IsZero() {
-			return decimal.Zero, fixed{}, false, false
-		}
-		return r.frac, r.fracF, r.fracOK, true
-	default:
-		f, applies = r.fraction(s, req, ti)
-		fx, fxOK = fixedOf(f)
-		return f, fx, fxOK && applies, applies
-	}
-	if b == nil {
-		return decimal.Zero, fixed{}, false, false
-	}
-	return b.frac, b.fracF, b.fracOK, true
-}
-
 // payFraction is a payment rule's fraction, rate x (credit days - reference credit days) / 365
 // rounded HalfUp to FractionScale places, in integers: fraction gives the same as a decimal. ok
 // is false when a number does not fit and the decimal path must decide.
@@ -434,10 +526,10 @@ func (r *crule) payFraction(s *cstep, ti *termsInfo) (fixed, bool) {
 	if r.rate.IsZero() {
 		return fixed{}, false // fraction answers without arithmetic
 	}
-	delta, ok := fixedOf(ti.creditDays)
-	if !ok {
+	if !ti.cdays.fits {
 		return fixed{}, false
 	}
+	delta := ti.cdays.fx()
 	if ref := s.refCredit(ti); !ref.IsZero() {
 		rf, ok := fixedOf(ref)
 		if !ok {

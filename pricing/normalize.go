@@ -156,7 +156,7 @@ func (w *termStepWalk) next(r *Request) (*cstep, []*crule) {
 			continue
 		}
 		if !w.haveTerms && s.kind != Quantity {
-			w.ti, w.haveTerms = newTermsInfo(r.Terms), true
+			w.ti, w.haveTerms = newTermsInfo(&r.Terms), true
 		}
 		w.si++
 		return s, cands
