@@ -3,9 +3,11 @@ package pricing
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/bits"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,6 +35,9 @@ type Options struct {
 type Request struct {
 	// Buyer is the buying company; rules scoped to a buyer (contract prices) match on it.
 	Buyer b2bkit.CompanyID
+	// Group is the buyer's group — a restaurant chain, a purchasing group, 集团 — whose contract
+	// prices and rules apply to the buyer too; empty means none.
+	Group string
 	// SKU is the goods.
 	SKU b2bkit.SKU
 	// Quantity is the line quantity, > 0.
@@ -66,18 +71,23 @@ func (r Request) Validate() error {
 	return errors.Join(errs...)
 }
 
-// An Engine quotes requests under one validated policy, with its rules compiled and indexed by SKU.
-// It is immutable and safe for concurrent use.
+// An Engine quotes requests under one validated policy, with its rules compiled and indexed by SKU
+// and by SKU attribute. It is safe for concurrent use; what it keeps besides the policy is working
+// memory for its quotes.
 type Engine struct {
 	policy   Policy
 	version  string
 	prices   PriceSource
 	now      func() time.Time
 	steps    []cstep
+	order    []cstep // the order steps
 	currency string
 	// bySKU holds the rules scoped to a SKU, per step in policy order, so that a quote looks its
-	// SKU up once rather than once per step.
-	bySKU map[b2bkit.SKU][][]*crule
+	// SKU up once rather than once per step; byAttr those scoped by SKU attributes and not by a SKU,
+	// under the first of their attributes; attrNames are the attributes byAttr is keyed by.
+	bySKU     map[b2bkit.SKU][][]*crule
+	byAttr    map[attrKV][][]*crule
+	attrNames []string
 	// pool holds the scratch memory of quotes (see scratch).
 	pool sync.Pool
 }
@@ -91,8 +101,21 @@ type cstep struct {
 	// The reference terms' credit days are refDays - lead x refOrderShare: installments due on
 	// order count back from delivery by the lead time.
 	refDays, refOrderShare decimal.Decimal
-	general                []*crule // rules without a SKU, in policy order
+	general                []*crule // rules without a SKU or attributes, in policy order
+	rules                  []*crule // all the rules, in policy order (order steps)
 }
+
+// attrKV is an attribute and its value.
+type attrKV struct{ name, value string }
+
+// From figures of a base formula.
+const (
+	fromNone uint8 = iota
+	fromList
+	fromCost
+	fromContract
+	fromNamed
+)
 
 type crule struct {
 	Rule
@@ -111,6 +134,18 @@ type crule struct {
 	// fraction, the guardrail factors and the increment.
 	priceV, amountV, fracV, floorKV, minKV, incV val
 	hasAmount                                    bool
+
+	// attrs are the rule's attributes, sorted by name.
+	attrs []attrKV
+	// from is a base formula's figure (fromNone: a fixed price); fromName a named price list's name.
+	from     uint8
+	fromName string
+	// exclLine and exclOrder are the line and order steps the rule excludes, a bit per step index;
+	// what says what the rule is, in the words of a line it excluded ("contract price").
+	exclLine, exclOrder uint64
+	what                string
+	// step is the name of the rule's step.
+	step string
 }
 
 type cband struct {
@@ -125,6 +160,7 @@ type cband struct {
 	fracOK           bool
 	fracV            val             // frac as the walk applies it
 	pct              decimal.Decimal // the band's percent, as a line shows it
+	amountV          val             // a freight band's amount per kilogram
 }
 
 type earlyOffer struct {
@@ -148,44 +184,84 @@ func NewEngine(p Policy, prices PriceSource, opts *Options) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{policy: clonePolicy(p), version: version, prices: prices, now: time.Now, currency: p.Currency,
-		bySKU: map[b2bkit.SKU][][]*crule{}}
+		bySKU: map[b2bkit.SKU][][]*crule{}, byAttr: map[attrKV][][]*crule{}}
 	if opts != nil && opts.Now != nil {
 		e.now = opts.Now
 	}
+	names := map[string]bool{}
 	for i, s := range e.policy.Steps {
-		cs := cstep{index: i, name: s.Name, kind: s.Kind, combine: s.Combine, refPay: b2bkit.CashOnDelivery()}
-		if cs.name == "" {
-			cs.name = s.Kind.String()
-		}
-		if s.Reference != nil {
-			cs.refPay = *s.Reference
-		}
-		cs.refDays, cs.refOrderShare = decimal.Zero, decimal.Zero
-		for _, in := range cs.refPay.Installments {
-			cs.refDays = cs.refDays.Add(in.Share.Mul(decimal.NewFromInt(int64(in.Days))))
-			if in.Due == b2bkit.OnOrder {
-				cs.refOrderShare = cs.refOrderShare.Add(in.Share)
-			}
-		}
+		cs := compileStep(i, s)
 		for j, r := range s.Rules {
 			cr := compileRule(r)
-			cr.pos = j
-			if r.SKU == "" {
-				cs.general = append(cs.general, cr)
-			} else {
+			cr.pos, cr.spec, cr.step = j, specificity(s.Precedence, r), cs.name
+			cr.exclLine, cr.exclOrder = excludeMasks(e.policy, i, r.Excludes)
+			switch {
+			case r.SKU != "":
 				if e.bySKU[r.SKU] == nil {
 					e.bySKU[r.SKU] = make([][]*crule, len(e.policy.Steps))
 				}
 				e.bySKU[r.SKU][i] = append(e.bySKU[r.SKU][i], cr)
+			case len(cr.attrs) > 0:
+				k := cr.attrs[0]
+				if e.byAttr[k] == nil {
+					e.byAttr[k] = make([][]*crule, len(e.policy.Steps))
+				}
+				e.byAttr[k][i] = append(e.byAttr[k][i], cr)
+				names[k.name] = true
+			default:
+				cs.general = append(cs.general, cr)
 			}
 		}
 		e.steps = append(e.steps, cs)
 	}
+	e.attrNames = slices.Sorted(maps.Keys(names))
+	for i, s := range e.policy.Order {
+		cs := compileStep(i, s)
+		for j, r := range s.Rules {
+			cr := compileRule(r)
+			cr.pos, cr.spec, cr.step = j, specificity(s.Precedence, r), cs.name
+			cs.rules = append(cs.rules, cr)
+		}
+		e.order = append(e.order, cs)
+	}
 	return e, nil
 }
 
+func compileStep(i int, s Step) cstep {
+	cs := cstep{index: i, name: stepName(s), kind: s.Kind, combine: s.Combine, refPay: b2bkit.CashOnDelivery()}
+	if s.Reference != nil {
+		cs.refPay = *s.Reference
+	}
+	cs.refDays, cs.refOrderShare = decimal.Zero, decimal.Zero
+	for _, in := range cs.refPay.Installments {
+		cs.refDays = cs.refDays.Add(in.Share.Mul(decimal.NewFromInt(int64(in.Days))))
+		if in.Due == b2bkit.OnOrder {
+			cs.refOrderShare = cs.refOrderShare.Add(in.Share)
+		}
+	}
+	return cs
+}
+
+// excludeMasks are the line and order steps, by index, that the excludes of a rule of line step i
+// name (Validate has checked that they are later steps that can be skipped).
+func excludeMasks(p Policy, i int, excludes []string) (line, order uint64) {
+	for _, name := range excludes {
+		for n := i + 1; n < len(p.Steps); n++ {
+			if stepName(p.Steps[n]) == name {
+				line |= 1 << n
+			}
+		}
+		for n := range p.Order {
+			if stepName(p.Order[n]) == name {
+				order |= 1 << n
+			}
+		}
+	}
+	return line, order
+}
+
 func compileRule(r Rule) *crule {
-	cr := &crule{Rule: r, spec: specificity(r)}
+	cr := &crule{Rule: r}
 	cr.frac = r.Percent.Shift(-2)
 	cr.rate = r.AnnualPercent.Shift(-2)
 	cr.fracF, cr.fracOK = fixedOf(cr.frac)
@@ -193,7 +269,7 @@ func compileRule(r Rule) *crule {
 		cb := cband{from: b.From, to: b.To, open: i == len(r.Bands)-1 && b.To.IsZero(),
 			fromDays: b.From.IntPart(), toDays: b.To.IntPart(), frac: b.Percent.Shift(-2)}
 		cb.fracF, cb.fracOK = fixedOf(cb.frac)
-		cb.fromV, cb.toV, cb.fracV = valOf(b.From), valOf(b.To), valOf(cb.frac)
+		cb.fromV, cb.toV, cb.fracV, cb.amountV = valOf(b.From), valOf(b.To), valOf(cb.frac), valOf(b.Amount)
 		cb.pct = cb.frac.Shift(2) // the percent, to its exponent
 		cr.bands = append(cr.bands, cb)
 	}
@@ -207,6 +283,27 @@ func compileRule(r Rule) *crule {
 	cr.priceV, cr.amountV, cr.fracV = valOf(r.Price), valOf(r.Amount), valOf(cr.frac)
 	cr.floorKV, cr.minKV, cr.incV = valOf(cr.floorK), valOf(cr.minK), valOf(r.Increment)
 	cr.hasAmount = !r.Amount.IsZero()
+	for _, k := range slices.Sorted(maps.Keys(r.Attributes)) {
+		cr.attrs = append(cr.attrs, attrKV{k, r.Attributes[k]})
+	}
+	switch {
+	case r.Formula == "list":
+		cr.from = fromList
+	case r.Formula == "cost":
+		cr.from = fromCost
+	case r.Formula == "contract":
+		cr.from = fromContract
+	case strings.HasPrefix(r.Formula, "list:"):
+		cr.from, cr.fromName = fromNamed, strings.TrimPrefix(r.Formula, "list:")
+	}
+	switch {
+	case r.Price.Sign() > 0 || cr.from == fromContract:
+		cr.what = "contract price"
+	case cr.from != fromNone:
+		cr.what = "formula price"
+	default:
+		cr.what = "rule " + r.ID
+	}
 	return cr
 }
 
@@ -215,43 +312,58 @@ var (
 	days365 = decimal.NewFromInt(365)
 )
 
-// specificity orders scopes: buyer + SKU > buyer > tier + SKU > tier > grade + SKU > grade > SKU > all.
-func specificity(r Rule) int {
+// defaultPrecedence orders the scopes of a step that declares none.
+var defaultPrecedence = []string{"buyer", "group", "tier", "grade", "sku"}
+
+// specificity ranks a rule's scope by the step's precedence: a bit per scope, the first scope the
+// highest, so that the rule whose first scope the other lacks is the more specific.
+func specificity(precedence []string, r Rule) int {
+	if len(precedence) == 0 {
+		precedence = defaultPrecedence
+	}
 	s := 0
-	if r.Buyer != "" {
-		s += 8
-	}
-	if r.Tier != "" {
-		s += 4
-	}
-	if r.Grade != "" {
-		s += 2
-	}
-	if r.SKU != "" {
-		s++
+	for _, scope := range ruleScopes(r) {
+		if i := slices.Index(precedence, scope); i >= 0 {
+			s |= 1 << (len(precedence) - 1 - i)
+		}
 	}
 	return s
 }
 
 func clonePolicy(p Policy) Policy {
 	c := p
-	c.Steps = make([]Step, len(p.Steps))
-	for i, s := range p.Steps {
+	c.Steps, c.Order = cloneSteps(p.Steps), cloneSteps(p.Order)
+	if p.Tax != nil {
+		t := *p.Tax
+		c.Tax = &t
+	}
+	return c
+}
+
+func cloneSteps(steps []Step) []Step {
+	if steps == nil {
+		return nil
+	}
+	out := make([]Step, len(steps))
+	for i, s := range steps {
 		s.Rules = append([]Rule(nil), s.Rules...)
+		s.Precedence = slices.Clone(s.Precedence)
 		for j := range s.Rules {
-			s.Rules[j].Bands = append([]Band(nil), s.Rules[j].Bands...)
-			if ep := s.Rules[j].EarlyPayment; ep != nil {
+			r := &s.Rules[j]
+			r.Bands = append([]Band(nil), r.Bands...)
+			r.Attributes, r.Excludes = maps.Clone(r.Attributes), slices.Clone(r.Excludes)
+			if ep := r.EarlyPayment; ep != nil {
 				cp := *ep
-				s.Rules[j].EarlyPayment = &cp
+				r.EarlyPayment = &cp
 			}
 		}
 		if s.Reference != nil {
 			ref := b2bkit.PaymentTerms{Installments: append([]b2bkit.Installment(nil), s.Reference.Installments...)}
 			s.Reference = &ref
 		}
-		c.Steps[i] = s
+		out[i] = s
 	}
-	return c
+	return out
 }
 
 // Policy returns a copy of the policy the engine quotes under.
@@ -261,10 +373,13 @@ func (e *Engine) Policy() Policy { return clonePolicy(e.policy) }
 func (e *Engine) Version() string { return e.version }
 
 // matches reports whether the rule's scope (except its SKU, which the index settles) and validity
-// cover the request quoted at now: the validity dates bound now, or the order date for a rule
-// that says so (ByOrderDate).
-func (r *crule) matches(req *Request, now time.Time) bool {
+// cover the request for goods with attributes attrs, quoted at now: the validity dates bound now,
+// or the order date for a rule that says so (ByOrderDate).
+func (r *crule) matches(req *Request, attrs map[string]string, now time.Time) bool {
 	if r.Buyer != "" && r.Buyer != req.Buyer {
+		return false
+	}
+	if r.Group != "" && r.Group != req.Group {
 		return false
 	}
 	if r.Tier != "" && r.Tier != req.Tier {
@@ -272,6 +387,11 @@ func (r *crule) matches(req *Request, now time.Time) bool {
 	}
 	if r.Grade != "" && r.Grade != req.Grade {
 		return false
+	}
+	for _, a := range r.attrs {
+		if v, ok := attrs[a.name]; !ok || v != a.value {
+			return false
+		}
 	}
 	at := now
 	if r.ByOrderDate {
@@ -287,36 +407,51 @@ func (r *crule) matches(req *Request, now time.Time) bool {
 }
 
 // candidates appends to dst the rules of the step that match the request, the general ones and
-// those of skuRules, the step's rules for the request's SKU (see rulesFor), in policy order.
-func (s *cstep) candidates(dst []*crule, req *Request, skuRules [][]*crule, now time.Time) []*crule {
+// those of the tables of rules for its SKU and attributes (see scoped), in policy order.
+func (s *cstep) candidates(dst []*crule, req *Request, attrs map[string]string, scoped [][][]*crule, now time.Time) []*crule {
 	for _, r := range s.general {
-		if r.matches(req, now) {
+		if r.matches(req, attrs, now) {
 			dst = append(dst, r)
 		}
 	}
-	return s.skuCandidates(dst, req, skuRules, now)
+	return s.scopedCandidates(dst, req, attrs, scoped, now)
 }
 
-// skuCandidates appends to dst, which holds the step's general rules that match, the step's rules
-// for the request's SKU that match the request, and puts them all in policy order.
-func (s *cstep) skuCandidates(dst []*crule, req *Request, skuRules [][]*crule, now time.Time) []*crule {
-	if skuRules == nil {
-		return dst
-	}
+// scopedCandidates appends to dst, which holds the step's general rules that match, the step's
+// rules in each of the tables scoped (the rules for the request's SKU and for its attributes) that
+// match the request, and puts them all in policy order.
+func (s *cstep) scopedCandidates(dst []*crule, req *Request, attrs map[string]string, scoped [][][]*crule, now time.Time) []*crule {
 	n := len(dst)
-	for _, r := range skuRules[s.index] {
-		if r.matches(req, now) {
-			dst = append(dst, r)
+	for _, t := range scoped {
+		for _, r := range t[s.index] {
+			if r.matches(req, attrs, now) {
+				dst = append(dst, r)
+			}
 		}
 	}
-	if n > 0 && len(dst) > n && dst[n].pos < dst[n-1].pos {
-		slices.SortFunc(dst, func(a, b *crule) int { return a.pos - b.pos })
+	if len(dst) > n && !slices.IsSortedFunc(dst, byPos) {
+		slices.SortFunc(dst, byPos)
 	}
 	return dst
 }
 
-// rulesFor returns the rules scoped to the SKU, per step; nil when there are none.
-func (e *Engine) rulesFor(sku b2bkit.SKU) [][]*crule { return e.bySKU[sku] }
+func byPos(a, b *crule) int { return a.pos - b.pos }
+
+// scopedRules appends to dst the tables of rules, per step, scoped to the SKU and to the values of
+// the SKU's attributes; none when no rule is.
+func (e *Engine) scopedRules(dst [][][]*crule, sku b2bkit.SKU, attrs map[string]string) [][][]*crule {
+	if t := e.bySKU[sku]; t != nil {
+		dst = append(dst, t)
+	}
+	for _, name := range e.attrNames {
+		if v, ok := attrs[name]; ok {
+			if t := e.byAttr[attrKV{name, v}]; t != nil {
+				dst = append(dst, t)
+			}
+		}
+	}
+	return dst
+}
 
 // mostSpecific returns the candidate with the highest specificity; Validate rules out ties.
 func mostSpecific(cands []*crule) *crule {

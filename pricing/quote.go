@@ -47,6 +47,40 @@ type Adjustment struct {
 	// Clamped says whether a guardrail line raised the price to its limit, or a rounding line
 	// raised the rounded price back to the lowest price on its grid that keeps to the limit.
 	Clamped bool
+	// Base is where a base line's price came from when a formula set it (the figure and its
+	// source, the markup); nil on other lines and for a list or fixed contract price.
+	Base *BaseBasis
+	// Excluded, set on a line whose step was skipped, says which rule excluded it; the line
+	// changes nothing and names the rule of the step that would have applied.
+	Excluded *Exclusion
+	// Mix is the mixed quantity a quantity line read its bands at, over the order's lines (see
+	// Rule.Mix); nil when it read the line's own.
+	Mix *MixBasis
+}
+
+// BaseBasis is where a base line's price came from: a formula on a figure the price source gave.
+type BaseBasis struct {
+	// Formula is the rule's formula: "list", "cost", "contract" or "list:NAME" (Rule.Formula).
+	Formula string
+	// Figure is the figure as the price source gave it; Percent and Amount the formula's markup
+	// in percent and per unit.
+	Figure, Percent, Amount decimal.Decimal
+	// Contract is the contract's ID when the figure is a contract price; Group the buyer group
+	// whose contract it is, when it is not the buyer's own.
+	Contract, Group string
+}
+
+// Exclusion says which rule excluded a step from a line: the rule, its step and what it is, in
+// words ("contract price").
+type Exclusion struct {
+	Step, RuleID, What string
+}
+
+// MixBasis is the quantity a mixed-case rule counted over an order: the units of the lines it
+// matches and how many lines they are.
+type MixBasis struct {
+	Quantity decimal.Decimal
+	Lines    int
 }
 
 // Amount is the line's change to the unit price, After - Before: negative is a discount.
@@ -113,6 +147,16 @@ func (b Breach) String() string {
 	}
 }
 
+// LineTax is the VAT of a line at the SKU's rate: the net amount, the tax and the gross amount
+// (Net + Tax). With prices that include VAT the gross is the line's amount and the net is worked
+// out of it, rounded with the policy's tax mode; without, the net is the amount and the tax is
+// added, rounded alike.
+type LineTax struct {
+	Percent         decimal.Decimal
+	Included        bool
+	Net, Tax, Gross decimal.Decimal
+}
+
 // A BandPrice is one part of a line priced under graduated breaks: the units from From up to To
 // (the line's quantity on the last part), the final, rounded price of each of them, and Amount,
 // their exact cost, (To - From) x UnitPrice. A part spans one band of every graduated rule that
@@ -163,6 +207,10 @@ type Quote struct {
 	ListPrice, BaseUnitPrice decimal.Decimal
 	// Steps are the adjustment lines, in policy order.
 	Steps []Adjustment
+	// Quantity is the quantity priced: the request's, or the next one the SKU is sold in (a whole
+	// number of packs, at least the minimum order quantity) when the policy says to round up.
+	// PackSize and MinQuantity are the SKU's, when it has them (ListPrice).
+	Quantity, PackSize, MinQuantity decimal.Decimal
 	// UnitPrice is the final, rounded unit price; Total is round(UnitPrice x Quantity) at the same
 	// scale and mode. Under graduated breaks the total is instead the sum of Bands, each band's
 	// units at that band's own final price, rounded once, and UnitPrice is derived from it: Total /
@@ -173,7 +221,11 @@ type Quote struct {
 	Bands []BandPrice
 	// Scale is the number of decimal places of UnitPrice, Total and the schedule.
 	Scale int32
-	// Schedule is what is due when: one entry per installment, summing exactly to Total.
+	// Tax is the line's VAT when the policy has tax (Policy.Tax); nil otherwise.
+	Tax *LineTax
+	// Schedule is what is due when: one entry per installment, summing exactly to what the buyer
+	// pays, Total, or Tax.Gross when the policy has tax. (QuoteOrder's lines have none: the
+	// order's schedule is what is due.)
 	Schedule []b2bkit.Due
 	// EarlyPayment is the early-payment alternative, if the policy offers one on these terms.
 	EarlyPayment *EarlyPaymentOffer
@@ -205,19 +257,39 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 	}
 	sc := e.getScratch()
 	defer e.putScratch(sc)
+	now := e.now()
 	var err error
-	if sc.lp, err = e.prices.ListPrice(ctx, r.SKU); err != nil {
+	if sc.lp, err = e.prices.ListPrice(ctx, query(&r, now)); err != nil {
 		return Quote{}, err
 	}
 	sc.r, sc.ti = r, newTermsInfo(&r.Terms)
-	now := e.now()
 	b := batch{now: now, validUntil: lastInstant(now, e.policy.ValidDays), left: 1}
 	b.seed(new(quoteMem))
 	var q Quote
-	if err := e.price(&q, e.startWalk(sc, &sc.r, now, nil), &b); err != nil {
+	if err := e.priceLine(&q, sc, &sc.r, &b, nil, nil); err != nil {
 		return Quote{}, err
 	}
 	return q, nil
+}
+
+// query is what a quote asks the price source for request r on the day now.
+func query(r *Request, now time.Time) PriceQuery {
+	return PriceQuery{SKU: r.SKU, Buyer: r.Buyer, Group: r.Group, At: now}
+}
+
+// priceLine prices the scratch's request r, with the list price in sc.lp and the terms analysis
+// in sc.ti, into q: the quantity the SKU is sold in, then the walk. lines is the memory the
+// walk's lines start in (nil: the scratch's); mix are an order's mixed quantities.
+func (e *Engine) priceLine(q *Quote, sc *scratch, r *Request, b *batch, lines []wline, mix []mixQty) error {
+	qty, err := e.units(r, &sc.lp)
+	if err != nil {
+		return err
+	}
+	w := e.startWalk(sc, r, qty, b.now, lines)
+	w.general, w.mix = b.general, mix
+	err = e.price(q, w, b)
+	b.lines = w.lines
+	return err
 }
 
 // QuoteMany prices a batch of requests, typically a whole catalog for one buyer, reusing the work
@@ -242,7 +314,7 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 	b := batch{now: now, validUntil: lastInstant(now, e.policy.ValidDays), per: len(e.steps) + 1}
 	sc := e.getScratch()
 	defer e.putScratch(sc)
-	lines := sc.mainB.lines[:0] // grown by a quote with more lines, and kept for the next
+	b.lines = sc.mainB.lines[:0] // grown by a quote with more lines, and kept for the next
 	var prev *b2bkit.Terms
 	var block *priceBlock
 	if src, ok := e.prices.(BatchPriceSource); ok {
@@ -273,15 +345,12 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 		}
 		var err error
 		if block != nil {
-			sc.lp, err = block.get(ctx, reqs, i)
+			sc.lp, err = block.get(ctx, reqs, i, now)
 		} else {
-			sc.lp, err = e.prices.ListPrice(ctx, r.SKU)
+			sc.lp, err = e.prices.ListPrice(ctx, query(r, now))
 		}
 		if err == nil {
-			w := e.startWalk(sc, r, now, lines)
-			w.general = b.general
-			err = e.price(&out[i], w, &b)
-			lines = w.lines
+			err = e.priceLine(&out[i], sc, r, &b, b.lines, nil)
 		}
 		if err != nil {
 			out[i] = Quote{}
@@ -335,7 +404,7 @@ func (le LineErrors) Unwrap() []error {
 type priceBlock struct {
 	src    BatchPriceSource
 	start  int // the index of the first request of the block
-	skus   []b2bkit.SKU
+	qs     []PriceQuery
 	prices []ListPrice
 	found  []bool
 }
@@ -346,18 +415,18 @@ const priceBlockLen = 256
 // get returns the list price of reqs[i], looking up the block that starts at i when i is past the
 // current one. A SKU the block did not find is asked for alone, so that the error is the source's
 // own (or the price, if it arrived in between).
-func (pb *priceBlock) get(ctx context.Context, reqs []Request, i int) (ListPrice, error) {
-	if i < pb.start || i >= pb.start+len(pb.skus) {
+func (pb *priceBlock) get(ctx context.Context, reqs []Request, i int, now time.Time) (ListPrice, error) {
+	if i < pb.start || i >= pb.start+len(pb.qs) {
 		n := min(priceBlockLen, len(reqs)-i)
-		if pb.skus == nil {
-			pb.skus, pb.prices, pb.found = make([]b2bkit.SKU, 0, priceBlockLen), make([]ListPrice, priceBlockLen), make([]bool, priceBlockLen)
+		if pb.qs == nil {
+			pb.qs, pb.prices, pb.found = make([]PriceQuery, 0, priceBlockLen), make([]ListPrice, priceBlockLen), make([]bool, priceBlockLen)
 		}
-		pb.skus = pb.skus[:n]
-		for j := range pb.skus {
-			pb.skus[j] = reqs[i+j].SKU
+		pb.qs = pb.qs[:n]
+		for j := range pb.qs {
+			pb.qs[j] = query(&reqs[i+j], now)
 		}
-		if err := pb.src.ListPrices(ctx, pb.skus, pb.prices, pb.found); err != nil {
-			pb.skus = pb.skus[:0]
+		if err := pb.src.ListPrices(ctx, pb.qs, pb.prices, pb.found); err != nil {
+			pb.qs = pb.qs[:0]
 			return ListPrice{}, err
 		}
 		pb.start = i
@@ -365,13 +434,13 @@ func (pb *priceBlock) get(ctx context.Context, reqs []Request, i int) (ListPrice
 	if k := i - pb.start; pb.found[k] {
 		return pb.prices[k], nil
 	}
-	return pb.src.ListPrice(ctx, reqs[i].SKU)
+	return pb.src.ListPrice(ctx, query(&reqs[i], now))
 }
 
-// sameScope reports whether the general rules that match a match b: same buyer, tier, grade and
-// order date.
+// sameScope reports whether the general rules that match a match b: same buyer, group, tier, grade
+// and order date.
 func sameScope(a, b *Request) bool {
-	return a.Buyer == b.Buyer && a.Tier == b.Tier && a.Grade == b.Grade && a.Terms.OrderedAt == b.Terms.OrderedAt
+	return a.Buyer == b.Buyer && a.Group == b.Group && a.Tier == b.Tier && a.Grade == b.Grade && a.Terms.OrderedAt == b.Terms.OrderedAt
 }
 
 // resolveGeneral returns, per step, the rules without a SKU that match the request, in policy
@@ -381,7 +450,7 @@ func (e *Engine) resolveGeneral(dst [][]*crule, r *Request, now time.Time) [][]*
 		dst = make([][]*crule, len(e.steps))
 	}
 	for si := range e.steps {
-		dst[si] = e.steps[si].candidates(dst[si][:0], r, nil, now)
+		dst[si] = e.steps[si].candidates(dst[si][:0], r, nil, nil, now)
 	}
 	return dst
 }
@@ -430,6 +499,11 @@ type batch struct {
 	// order date (QuoteMany; nil in Quote).
 	general [][]*crule
 	scope   *Request
+	// lines is the memory of the walks' lines, grown by a quote with many and kept for the next.
+	lines []wline
+	// order says the quotes are an order's lines: they carry no schedule, early-payment offer or
+	// tax of their own (the order's are what count).
+	order bool
 }
 
 // chunkBytes bounds a chunk of lines, dues or offers that QuoteMany allocates at once. A chunk is
@@ -536,14 +610,22 @@ func (e *Engine) price(q *Quote, w *walk, b *batch) error {
 	q.Request, q.Currency, q.ListPrice, q.PolicyName = *r, currency, lp.Price, e.policy.Name
 	q.PolicyVersion, q.QuotedAt, q.ValidUntil = e.version, b.now, b.validUntil
 	q.BaseUnitPrice, q.Scale, q.Total = w.base.dec(), w.scale, total.dec()
-	var buf [8]int64
-	units := buf[:0]
-	if q.Schedule, units, err = b.schedule(w, total, units); err != nil {
-		return fmt.Errorf("pricing: %w", b2bkit.InField("request.terms", err))
-	}
-	if w.early != nil {
-		if err := e.earlyOffer(q, w, b, total, units); err != nil {
-			return err
+	q.Quantity, q.PackSize, q.MinQuantity = w.qtyD, lp.PackSize, lp.MinQuantity
+	if !b.order {
+		payable := total
+		if t := e.policy.Tax; t != nil {
+			q.Tax = lineTax(total, lp.TaxPercent, w.scale, t)
+			payable = valOf(q.Tax.Gross)
+		}
+		var buf [8]int64
+		units := buf[:0]
+		if q.Schedule, units, err = b.schedule(w, payable, units); err != nil {
+			return fmt.Errorf("pricing: %w", b2bkit.InField("request.terms", err))
+		}
+		if w.early != nil {
+			if err := e.earlyOffer(q, w, b, units); err != nil {
+				return err
+			}
 		}
 	}
 	q.Steps = b.writeLines(w)
@@ -579,7 +661,22 @@ func (b *batch) writeLines(w *walk) []Adjustment {
 		} else {
 			a.After = l.after.dec()
 		}
+		if l.excl != nil {
+			a.Excluded = &Exclusion{Step: l.excl.step, RuleID: l.excl.ID, What: l.excl.what}
+		}
+		if l.mix != nil {
+			a.Mix = &MixBasis{Quantity: l.mix.qty.peek(), Lines: l.mix.lines}
+		}
 		switch l.kind {
+		case Base:
+			if l.r != nil && l.r.from != fromNone {
+				f, _ := w.figure(l.r)
+				bb := &BaseBasis{Formula: l.r.Formula, Figure: f, Percent: l.r.Percent, Amount: l.r.Amount}
+				if l.r.from == fromContract {
+					bb.Contract, bb.Group = w.lp.Contract.ID, w.lp.Contract.Group
+				}
+				a.Base = bb
+			}
 		case Quantity:
 			a.Mode = l.r.Mode
 		case LeadTime:
@@ -694,7 +791,7 @@ func dueDates(dues []b2bkit.Due, t *b2bkit.Terms) {
 // own due dates. It makes none when nothing is owed after the discount days or nothing would be
 // saved. The quote on the other terms is priced from the first payment step on, in integers: the
 // steps before it do not depend on the payment schedule.
-func (e *Engine) earlyOffer(q *Quote, w *walk, b *batch, total val, units []int64) error {
+func (e *Engine) earlyOffer(q *Quote, w *walk, b *batch, units []int64) error {
 	c, ti, scale := w.early, w.ti, w.scale
 	within := c.early.terms.WithinDays
 	et := &ti.early
@@ -714,6 +811,9 @@ func (e *Engine) earlyOffer(q *Quote, w *walk, b *batch, total val, units []int6
 	altTotal, err := w.resume(alt)
 	if err != nil {
 		return err
+	}
+	if t := e.policy.Tax; t != nil {
+		altTotal = valOf(lineTax(altTotal, w.lp.TaxPercent, scale, t).Gross)
 	}
 	if onTime := subVal(altTotal, paid); lessVal(amount, onTime) {
 		amount = onTime
@@ -883,4 +983,48 @@ func addDays(t time.Time, days int) time.Time {
 		return r
 	}
 	return t.AddDate(0, 0, days)
+}
+
+// units is the quantity a request is priced at: its own, or, when it is below the SKU's minimum
+// order quantity or not a whole number of its packs, the next quantity the SKU is sold in if the
+// policy says to round up; otherwise such a quantity is an error naming request.quantity.
+func (e *Engine) units(r *Request, lp *ListPrice) (decimal.Decimal, error) {
+	q := r.Quantity
+	if lp.MinQuantity.Sign() <= 0 && lp.PackSize.Sign() <= 0 {
+		return q, nil
+	}
+	if moq := lp.MinQuantity; moq.Sign() > 0 && q.LessThan(moq) {
+		if e.policy.Units.Minimum != RoundUp {
+			return q, fmt.Errorf("pricing: %w", b2bkit.Invalid("request.quantity", "sku %q: %s is below the minimum order quantity %s", r.SKU, q, moq))
+		}
+		q = moq
+	}
+	if pack := lp.PackSize; pack.Sign() > 0 {
+		packs, rem := q.QuoRem(pack, 0)
+		if !rem.IsZero() {
+			if e.policy.Units.Pack != RoundUp {
+				return q, fmt.Errorf("pricing: %w", b2bkit.Invalid("request.quantity", "sku %q: %s is not a whole number of packs of %s", r.SKU, q, pack))
+			}
+			q = packs.Add(one).Mul(pack)
+		}
+	}
+	return q, nil
+}
+
+// lineTax is the VAT of a line of amount total at rate percent, at the quote's scale, as the
+// policy's tax says.
+func lineTax(total val, percent decimal.Decimal, scale int32, t *Tax) *LineTax {
+	amount := total.peek()
+	lt := &LineTax{Percent: percent, Included: t.Included}
+	rate := percent.Shift(-2)
+	if t.Included {
+		lt.Gross = amount
+		lt.Net = padScale(nil, divRound(amount, one.Add(rate), scale, t.Mode), scale)
+		lt.Tax = amount.Sub(lt.Net)
+	} else {
+		lt.Net = amount
+		lt.Tax = b2bkit.Round(amount.Mul(rate), scale, t.Mode)
+		lt.Gross = amount.Add(lt.Tax)
+	}
+	return lt
 }

@@ -20,17 +20,23 @@ type walk struct {
 	lp  *ListPrice
 	ti  *termsInfo
 	now time.Time
-	// general holds, per step, the rules without a SKU that match the request, resolved once for a
-	// batch (nil: find them per step); skuRules are the rules for the request's SKU.
-	general  [][]*crule
-	skuRules [][]*crule
-	scratch  []*crule
+	// general holds, per step, the rules without a SKU or attributes that match the request,
+	// resolved once for the quote or the batch's buyer; scoped are the tables of rules, per step,
+	// for the request's SKU and for the values of its attributes (see Engine.scopedRules).
+	general [][]*crule
+	scoped  [][][]*crule
+	scratch []*crule
 	// grad fixes each graduated rule at one band's rate while one part of a graduated line is
-	// priced; alt says the walk prices the request on other terms, for an early-payment offer.
+	// priced; alt says the walk prices the request on other terms, for an early-payment offer;
+	// mix are the quantities mixed-case rules count in an order (QuoteOrder).
 	grad []gradRate
 	alt  bool
+	mix  []mixQty
 
+	// qty is the quantity priced (qtyD as a decimal): the request's, or the next one the SKU is
+	// sold in (see units).
 	qty, list, cost val
+	qtyD            decimal.Decimal
 	price, base     val
 	lines           []wline
 	brs             []wbreach
@@ -41,6 +47,10 @@ type walk struct {
 	scale           int32
 	mode            b2bkit.RoundingMode
 	approval        bool
+	// skip are the line steps the rules that applied exclude, a bit per step; skipOrder the order
+	// steps; excluders the rules that excluded them.
+	skip, skipOrder uint64
+	excluders       []*crule
 	// at is the state before the first payment step, where a walk on other payment terms
 	// resumes: nothing before it depends on the payment schedule.
 	at walkAt
@@ -48,10 +58,10 @@ type walk struct {
 	sc *scratch
 }
 
-// scratch is the working memory of one Quote or QuoteMany call: the request and list price being
-// quoted, the terms analysis and the walks with their buffers. An engine keeps a pool of them, so a
-// quote allocates only what it returns. (A walk's content reaches the heap as far as escape analysis
-// can tell, so on the stack this would be allocated on every call.)
+// scratch is the working memory of one Quote, QuoteMany or QuoteOrder call: the request and list
+// price being quoted, the terms analysis and the walks with their buffers. An engine keeps a pool of
+// them, so a quote allocates only what it returns. (A walk's content reaches the heap as far as
+// escape analysis can tell, so on the stack this would be allocated on every call.)
 type scratch struct {
 	r               Request
 	lp              ListPrice
@@ -75,13 +85,15 @@ func (e *Engine) putScratch(s *scratch) {
 	e.pool.Put(s)
 }
 
-// walkBufs is the memory a walk starts with, on its caller's stack.
+// walkBufs is the memory a walk starts with.
 type walkBufs struct {
-	lines   [16]wline
-	scratch [8]*crule
-	guards  [4]guardAt
-	grad    [2]*crule
-	brs     [4]wbreach
+	lines     [16]wline
+	scratch   [8]*crule
+	guards    [4]guardAt
+	grad      [2]*crule
+	brs       [4]wbreach
+	scoped    [4][][]*crule
+	excluders [2]*crule
 }
 
 // guardAt is a guardrail rule that applied, with its limits for the walk's cost and base: the
@@ -95,9 +107,10 @@ type guardAt struct {
 
 // walkAt is the state of a walk before a step.
 type walkAt struct {
-	step, guards, grad int
-	price, base        val
-	set                bool
+	step, guards, grad, excluders int
+	price, base                   val
+	skip, skipOrder               uint64
+	set                           bool
 }
 
 // A wline is what one step's rule did to the unit price: the step, the rule, the price after it,
@@ -114,6 +127,10 @@ type wline struct {
 	// found.
 	clamped  bool
 	br0, br1 int32
+	// excl is the rule that excluded the step of a line that says the step was skipped; mix the
+	// mixed quantity a quantity line read its bands at.
+	excl *crule
+	mix  *mixQty
 }
 
 // A wbreach is a breach found on a walk; quote says it is also one of the quote's own (it asks for
@@ -131,17 +148,26 @@ type gradRate struct {
 	band *cband // nil below the first band: no adjustment
 }
 
-// startWalk starts the main walk of the scratch's request r with list price lp under its terms
-// ti; lines, when not nil, is the memory its lines start in.
-func (e *Engine) startWalk(sc *scratch, r *Request, now time.Time, lines []wline) *walk {
+// A mixQty is the quantity a mixed-case rule counts in an order: the units of all the order's lines
+// it matches, and how many lines those are.
+type mixQty struct {
+	rule  *crule
+	qty   val
+	lines int
+}
+
+// startWalk starts the main walk of the scratch's request r with list price sc.lp under its terms
+// sc.ti, for the quantity qty; lines, when not nil, is the memory its lines start in.
+func (e *Engine) startWalk(sc *scratch, r *Request, qty decimal.Decimal, now time.Time, lines []wline) *walk {
 	w := &sc.main
 	bufs := &sc.mainB
 	if lines == nil {
 		lines = bufs.lines[:0]
 	}
-	*w = walk{e: e, r: r, lp: &sc.lp, ti: &sc.ti, now: now, skuRules: e.rulesFor(r.SKU), scratch: bufs.scratch[:0],
-		qty: valOf(r.Quantity), list: valOf(sc.lp.Price), cost: valOf(sc.lp.Cost), lines: lines[:0],
-		guards: bufs.guards[:0], gradUsed: bufs.grad[:0], brs: bufs.brs[:0], sc: sc}
+	*w = walk{e: e, r: r, lp: &sc.lp, ti: &sc.ti, now: now, scratch: bufs.scratch[:0],
+		qty: valOf(qty), qtyD: qty, list: valOf(sc.lp.Price), cost: valOf(sc.lp.Cost), lines: lines[:0],
+		guards: bufs.guards[:0], gradUsed: bufs.grad[:0], brs: bufs.brs[:0], excluders: bufs.excluders[:0], sc: sc}
+	w.scoped = e.scopedRules(bufs.scoped[:0], r.SKU, sc.lp.Attributes)
 	w.price, w.base = w.list, w.list
 	return w
 }
@@ -149,9 +175,10 @@ func (e *Engine) startWalk(sc *scratch, r *Request, now time.Time, lines []wline
 // sub starts walk s, which prices the same request as w for a part of it or on other terms,
 // sharing what does not change, in the memory of bufs.
 func (w *walk) sub(s *walk, ti *termsInfo, bufs *walkBufs) *walk {
-	*s = walk{e: w.e, r: w.r, lp: w.lp, ti: ti, now: w.now, general: w.general, skuRules: w.skuRules,
-		scratch: w.scratch, alt: w.alt, qty: w.qty, list: w.list, cost: w.cost, lines: bufs.lines[:0],
-		guards: bufs.guards[:0], gradUsed: bufs.grad[:0], brs: bufs.brs[:0], sc: w.sc}
+	*s = walk{e: w.e, r: w.r, lp: w.lp, ti: ti, now: w.now, general: w.general, scoped: w.scoped,
+		scratch: w.scratch, alt: w.alt, mix: w.mix, qty: w.qty, qtyD: w.qtyD, list: w.list, cost: w.cost,
+		lines: bufs.lines[:0], guards: bufs.guards[:0], gradUsed: bufs.grad[:0], brs: bufs.brs[:0],
+		excluders: bufs.excluders[:0], sc: w.sc}
 	s.price, s.base = s.list, s.list
 	return s
 }
@@ -161,11 +188,13 @@ func (w *walk) sub(s *walk, ti *termsInfo, bufs *walkBufs) *walk {
 func (w *walk) resume(ti *termsInfo) (val, error) {
 	alt := w.sub(&w.sc.alt, ti, &w.sc.altB)
 	alt.alt = true
-	alt.at = w.at
-	alt.price, alt.base = w.at.price, w.at.base
-	alt.guards = append(alt.guards, w.guards[:w.at.guards]...)
-	alt.gradUsed = append(alt.gradUsed, w.gradUsed[:w.at.grad]...)
-	if err := alt.run(w.at.step); err != nil {
+	at := w.at
+	alt.at = at
+	alt.price, alt.base, alt.skip, alt.skipOrder = at.price, at.base, at.skip, at.skipOrder
+	alt.guards = append(alt.guards, w.guards[:at.guards]...)
+	alt.gradUsed = append(alt.gradUsed, w.gradUsed[:at.grad]...)
+	alt.excluders = append(alt.excluders, w.excluders[:at.excluders]...)
+	if err := alt.run(at.step); err != nil {
 		return val{}, err
 	}
 	return alt.total(nil)
@@ -178,12 +207,19 @@ func (w *walk) run(from int) error {
 	for si := from; si < len(steps); si++ {
 		s := &steps[si]
 		if s.kind == Payment && !w.at.set {
-			w.at = walkAt{step: si, guards: len(w.guards), grad: len(w.gradUsed), price: w.price, base: w.base, set: true}
+			w.at = walkAt{step: si, guards: len(w.guards), grad: len(w.gradUsed), excluders: len(w.excluders),
+				price: w.price, base: w.base, skip: w.skip, skipOrder: w.skipOrder, set: true}
 		}
 		cands := w.candidates(s, si)
+		if w.skip&(1<<si) != 0 {
+			w.skipped(s, cands, si)
+			continue
+		}
 		switch s.kind {
 		case Base:
-			w.baseStep(s, cands)
+			if err := w.baseStep(s, cands); err != nil {
+				return err
+			}
 		case Guardrail:
 			w.guardStep(s, cands)
 		case Rounding:
@@ -211,37 +247,130 @@ func (w *walk) run(from int) error {
 // candidates returns the rules of step s (index si) that match the request, in policy order.
 func (w *walk) candidates(s *cstep, si int) []*crule {
 	if w.general == nil {
-		return s.candidates(w.scratch[:0], w.r, w.skuRules, w.now)
+		return s.candidates(w.scratch[:0], w.r, w.lp.Attributes, w.scoped, w.now)
 	}
-	c := w.general[si] // resolved once for the batch's buyer
-	if w.skuRules != nil && len(w.skuRules[si]) > 0 {
-		c = s.skuCandidates(append(w.scratch[:0], c...), w.r, w.skuRules, w.now)
+	c := w.general[si] // resolved once for the request or the batch's buyer
+	for _, t := range w.scoped {
+		if len(t[si]) > 0 {
+			return s.scopedCandidates(append(w.scratch[:0], c...), w.r, w.lp.Attributes, w.scoped, w.now)
+		}
 	}
 	return c
 }
 
-// push appends a line for rule c of step s and returns it.
+// push appends line l and returns it.
 func (w *walk) push(l wline) *wline {
 	w.lines = append(w.lines, l)
 	return &w.lines[len(w.lines)-1]
 }
 
-func (w *walk) baseStep(s *cstep, cands []*crule) {
-	var pick *crule
-	if s.combine == BestForBuyer {
-		for _, c := range cands {
-			if pick == nil || lessVal(c.priceV, pick.priceV) {
-				pick = c
-			}
+// excludes records the steps rule c excludes, once it has applied.
+func (w *walk) excludes(c *crule) {
+	if c != nil && c.exclLine|c.exclOrder != 0 {
+		w.skip |= c.exclLine
+		w.skipOrder |= c.exclOrder
+		w.excluders = append(w.excluders, c)
+	}
+}
+
+// excluder is the first rule that excluded line step si.
+func (w *walk) excluder(si int) *crule {
+	for _, c := range w.excluders {
+		if c.exclLine&(1<<si) != 0 {
+			return c
 		}
-	} else {
-		pick = mostSpecific(cands)
+	}
+	return nil
+}
+
+// skipped records that step s, which a rule that applied excludes, was skipped, when one of its
+// rules would have applied: the line names that rule and the one that excluded it.
+func (w *walk) skipped(s *cstep, cands []*crule, si int) {
+	if len(cands) == 0 {
+		return
+	}
+	if s.combine == MostSpecific {
+		cands = []*crule{mostSpecific(cands)}
+	}
+	for _, c := range cands {
+		if _, ok := w.line(s, c, w.price); ok {
+			w.push(wline{s: s, r: c, kind: s.kind, after: w.price, excl: w.excluder(si)})
+			return
+		}
+	}
+}
+
+// figure is the figure a base rule's formula starts from, as the price source gave it, and whether
+// it gave one.
+func (w *walk) figure(c *crule) (decimal.Decimal, bool) {
+	var f decimal.Decimal
+	switch c.from {
+	case fromList:
+		f = w.lp.Price
+	case fromCost:
+		f = w.lp.Cost
+	case fromContract:
+		f = w.lp.Contract.Price
+	case fromNamed:
+		f = w.lp.Prices[c.fromName]
+	}
+	return f, f.Sign() > 0
+}
+
+// basePrice is the price a base rule sets, and whether it applies: its contract price, or its
+// formula on a figure the price source gave — the figure plus its percent, rounded HalfUp to
+// AmountScale places like every adjustment, plus its amount.
+func (w *walk) basePrice(c *crule) (val, bool) {
+	if c.from == fromNone {
+		return c.priceV, true
+	}
+	f, ok := w.figure(c)
+	if !ok {
+		return val{}, false
+	}
+	p := valOf(f)
+	if !c.fracV.isZero() {
+		p = afterFrac(p, c.fracV)
+	}
+	if c.hasAmount {
+		p = addVal(p, c.amountV)
+	}
+	return p, true
+}
+
+func (w *walk) baseStep(s *cstep, cands []*crule) error {
+	var pick *crule
+	var price val
+	for _, c := range cands {
+		p, ok := w.basePrice(c)
+		if !ok {
+			continue
+		}
+		better := pick == nil
+		switch s.combine {
+		case BestForBuyer:
+			better = better || lessVal(p, price)
+		case MostSpecific:
+			better = better || c.spec > pick.spec
+		}
+		if better {
+			pick, price = c, p
+		}
+		if s.combine == First {
+			break
+		}
 	}
 	if pick != nil {
-		w.price = pick.priceV
+		if price.sign() <= 0 {
+			return fmt.Errorf("pricing: %w", b2bkit.Invalid(fmt.Sprintf("policy.steps[%d].rules[%d]", s.index, pick.pos),
+				"prices sku %q at %s, not above zero", w.r.SKU, price.peek()))
+		}
+		w.price = price
 	}
 	w.push(wline{s: s, r: pick, kind: Base, after: w.price})
 	w.base = w.price
+	w.excludes(pick)
+	return nil
 }
 
 // guard is guardrail g with its limits for the walk's cost and base.
@@ -384,6 +513,13 @@ func (w *walk) adjust(s *cstep, si int, cands []*crule) error {
 			return nil
 		}
 		w.applied(l)
+	case First:
+		for _, c := range cands {
+			if l, ok := w.line(s, c, w.price); ok {
+				w.applied(l)
+				break
+			}
+		}
 	case BestForBuyer:
 		var best wline
 		found := false
@@ -432,6 +568,7 @@ func (w *walk) applied(l wline) {
 	case l.kind == Payment && c.early != nil && w.early == nil && w.ti.credit && !w.alt && w.grad == nil:
 		w.early = c
 	}
+	w.excludes(c)
 }
 
 // line works out what rule c of step s does to the unit price on, and whether it applies at all.
@@ -463,20 +600,36 @@ func (w *walk) line(s *cstep, c *crule, on val) (wline, bool) {
 				l.pct, l.after = f.peek().Shift(2), afterFrac(on, f)
 				return l, true
 			}
-			f, applies := graduated(c.bands, w.r.Quantity)
+			f, applies := graduated(c.bands, w.qtyD)
 			if !applies {
 				return l, false
 			}
 			l.pct, l.after = f.Shift(2), afterFrac(on, valOf(f))
 			return l, true
 		}
-		b := volumeBandV(c.bands, w.qty)
+		q := w.qty
+		if c.Mix {
+			if m := w.mixOf(c); m != nil {
+				q, l.mix = m.qty, m
+			}
+		}
+		b := volumeBandV(c.bands, q)
 		if b == nil {
 			return l, false
 		}
 		l.pct, l.after = b.pct, afterFrac(on, b.fracV)
 	}
 	return l, true
+}
+
+// mixOf is the mixed quantity of rule c in the order being quoted, or nil.
+func (w *walk) mixOf(c *crule) *mixQty {
+	for i := range w.mix {
+		if w.mix[i].rule == c {
+			return &w.mix[i]
+		}
+	}
+	return nil
 }
 
 // zeroFrac is the rate of the units below a graduated rule's first band.
@@ -530,7 +683,7 @@ func (w *walk) total(bands *[]BandPrice) (val, error) {
 // the quote's scale and mode; the unit price is the total divided by the quantity, rounded alike.
 // A guardrail a part's price breaks is reported like one the line's breaks.
 func (w *walk) gradTotal(bands *[]BandPrice) (val, error) {
-	qty := w.r.Quantity
+	qty := w.qtyD
 	cuts := []decimal.Decimal{decimal.Zero}
 	for _, c := range w.gradUsed {
 		for _, cb := range c.bands {
