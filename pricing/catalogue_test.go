@@ -3,6 +3,7 @@ package pricing_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -768,4 +769,59 @@ func TestPriceList_ContractsAreCheckedAndDoNotOverlap(t *testing.T) {
 	got, err := l.ListPrice(ctx, pricing.PriceQuery{SKU: "RICE-TH", Group: "wok-chain", At: orderDay})
 	require.NoError(t, err)
 	requireDecEqual(t, dec("89"), got.Contract.Price)
+}
+
+// An engine's quotes share its working memory through a pool: Quote, QuoteMany and QuoteOrder at
+// once, from many goroutines, give what each gives alone (and the race detector sees no race).
+func TestEngine_QuotesOrdersAndCataloguesAtOnce(t *testing.T) {
+	e := catalogueEngine(t)
+	r := request("RICE-TH", "60")
+	r.Buyer, r.Group, r.Tier = "golden-wok", "wok-chain", "gold"
+	o := order("RICE-WC", "30", "RICE-JP", "45", "OIL-5L", "9", "SALT-1KG", "3")
+	wantQuote := quote(t, e, r).Explain()
+	wantOrder := quoteOrder(t, e, o).Explain()
+	many := []pricing.Request{r, request("OIL-5L", "4"), request("RICE-WC", "25")}
+	wantMany := make([]string, len(many))
+	for i, m := range many {
+		wantMany[i] = quote(t, e, m).Explain()
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 6)
+	for g := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 60 {
+				switch g % 3 {
+				case 0:
+					if q, err := e.Quote(ctx, r); err != nil || q.Explain() != wantQuote {
+						errs <- fmt.Sprint("quote: ", err)
+						return
+					}
+				case 1:
+					if q, err := e.QuoteOrder(ctx, o); err != nil || q.Explain() != wantOrder {
+						errs <- fmt.Sprint("order: ", err)
+						return
+					}
+				default:
+					qs, err := e.QuoteMany(ctx, many)
+					if err != nil {
+						errs <- fmt.Sprint("many: ", err)
+						return
+					}
+					for i, q := range qs {
+						if q.Explain() != wantMany[i] {
+							errs <- fmt.Sprint("many: line ", i, " differs")
+							return
+						}
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
 }

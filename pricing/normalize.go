@@ -185,21 +185,19 @@ func mulUnits(a, b int64) (int64, bool) {
 type termStepWalk struct {
 	e         *Engine
 	attrs     map[string]string
-	scoped    [][][]*crule
-	scopedBuf [4][][]*crule
 	si        int
 	ti        termsInfo
 	haveTerms bool
 	scratch   [8]*crule
 }
 
-func (w *termStepWalk) next(r *Request) (*cstep, []*crule) {
+func (w *termStepWalk) next(r *Request, scoped [][][]*crule) (*cstep, []*crule) {
 	for ; w.si < len(w.e.steps); w.si++ {
 		s := &w.e.steps[w.si]
 		if s.kind != Quantity && s.kind != Payment && s.kind != LeadTime {
 			continue
 		}
-		cands := s.candidates(w.scratch[:0], r, w.attrs, w.scoped, r.Terms.OrderedAt)
+		cands := s.candidates(w.scratch[:0], r, w.attrs, scoped, r.Terms.OrderedAt)
 		if len(cands) == 0 {
 			continue
 		}
@@ -216,9 +214,10 @@ func (w *termStepWalk) next(r *Request) (*cstep, []*crule) {
 // number does not fit and the decimal path must decide.
 func (e *Engine) factorUnits(r *Request, attrs map[string]string) (int64, bool) {
 	f := fracUnit
+	var buf [4][][]*crule
+	scoped := e.scopedRules(buf[:0], r.SKU, attrs)
 	w := termStepWalk{e: e, attrs: attrs}
-	w.scoped = e.scopedRules(w.scopedBuf[:0], r.SKU, attrs)
-	for s, cands := w.next(r); s != nil; s, cands = w.next(r) {
+	for s, cands := w.next(r, scoped); s != nil; s, cands = w.next(r, scoped) {
 		ti := &w.ti
 		frac := func(c *crule) (int64, bool, bool) { // units, applies, fits
 			if fx, ok := c.payFixed(s, ti); ok && fx.exp == -FractionScale {
@@ -304,9 +303,10 @@ func (e *Engine) factorUnits(r *Request, attrs map[string]string) (int64, bool) 
 // request checkSide accepted, in decimals.
 func (e *Engine) factor(r *Request, attrs map[string]string, field string) (decimal.Decimal, error) {
 	f := one
+	var buf [4][][]*crule
+	scoped := e.scopedRules(buf[:0], r.SKU, attrs)
 	w := termStepWalk{e: e, attrs: attrs}
-	w.scoped = e.scopedRules(w.scopedBuf[:0], r.SKU, attrs)
-	for s, cands := w.next(r); s != nil; s, cands = w.next(r) {
+	for s, cands := w.next(r, scoped); s != nil; s, cands = w.next(r, scoped) {
 		ti := &w.ti
 		var step decimal.Decimal
 		switch s.combine {

@@ -246,14 +246,15 @@ func (e *Engine) mixQuantities(reqs []Request, lps []ListPrice, qty []decimal.De
 				continue
 			}
 			cr := e.compiled(si, c.ID)
-			sum, n := decimal.Zero, 0
+			sum, n := val{fits: true}, 0
 			for i := range reqs {
 				if (cr.SKU == "" || cr.SKU == reqs[i].SKU) && cr.matches(&reqs[i], lps[i].Attributes, now) {
-					sum, n = sum.Add(qty[i]), n+1
+					sum, n = addVal(sum, valOf(qty[i])), n+1
 				}
 			}
 			if n > 0 {
-				out = append(out, mixQty{rule: cr, qty: valOf(sum), lines: n})
+				sum.dec()
+				out = append(out, mixQty{rule: cr, qty: sum, lines: n})
 			}
 		}
 	}
@@ -297,8 +298,10 @@ type orderWork struct {
 	now  time.Time
 
 	scale            int32
-	amount           []int64 // each line's amount so far: its total and the order steps' shares
-	disc, frt        []int64 // each line's shares of discounts and freight
+	kg               []decimal.Decimal // each line's weight, when freight by weight asked for it
+	amounts          []decimal.Decimal // each line's amount after the order steps, when asked for
+	amount           []int64           // each line's amount so far: its total and the order steps' shares
+	disc, frt        []int64           // each line's shares of discounts and freight
 	net, vat, gross  []int64
 	subtotal, total  int64
 	discount, freigh int64
@@ -469,10 +472,11 @@ func (w *orderWork) rule(s *cstep, c *crule, si int) (orderLine, bool, error) {
 			break
 		}
 		if c.Per == "weight" {
-			weight := decimal.Zero
+			kg := val{fits: true}
 			for _, i := range ol.lines {
-				weight = weight.Add(w.lps[i].Weight.Mul(w.q.Lines[i].Quote.Quantity))
+				kg = addVal(kg, valOf(w.weight(i)))
 			}
+			weight := kg.peek()
 			ol.basis, ol.byWeight = weight, true
 			if b := volumeBandV(c.bands, valOf(weight)); b != nil && len(c.bands) > 0 {
 				ol.rate = b.amountV.peek()
@@ -493,14 +497,18 @@ func (w *orderWork) rule(s *cstep, c *crule, si int) (orderLine, bool, error) {
 // freeGoods are what free-goods rule c gives for its lines: Free units for every Every units, of
 // FreeSKU for the lines' units together, or of each line's own SKU for its own units.
 func (w *orderWork) freeGoods(c *crule, lines []int) []FreeGood {
-	times := func(q decimal.Decimal) decimal.Decimal {
-		n, _ := q.QuoRem(c.Every, 0)
+	every := valOf(c.Every)
+	times := func(q val) decimal.Decimal {
+		if cmpVal(q, every) < 0 {
+			return decimal.Zero
+		}
+		n, _ := q.peek().QuoRem(c.Every, 0)
 		return n.Mul(c.Free)
 	}
 	if c.FreeSKU != "" {
-		sum := decimal.Zero
+		sum := val{fits: true}
 		for _, i := range lines {
-			sum = sum.Add(w.q.Lines[i].Quote.Quantity)
+			sum = addVal(sum, valOf(w.q.Lines[i].Quote.Quantity))
 		}
 		if n := times(sum); n.Sign() > 0 {
 			return []FreeGood{{SKU: c.FreeSKU, Quantity: n, RuleID: c.ID, Lines: lines}}
@@ -509,7 +517,7 @@ func (w *orderWork) freeGoods(c *crule, lines []int) []FreeGood {
 	}
 	var out []FreeGood
 	for _, i := range lines {
-		if n := times(w.q.Lines[i].Quote.Quantity); n.Sign() > 0 {
+		if n := times(valOf(w.q.Lines[i].Quote.Quantity)); n.Sign() > 0 {
 			out = append(out, FreeGood{SKU: w.reqs[i].SKU, Quantity: n, RuleID: c.ID, Lines: []int{i}})
 		}
 	}
@@ -530,19 +538,20 @@ func (w *orderWork) apply(s *cstep, ol orderLine) error {
 	if ol.amount == 0 {
 		return nil
 	}
+	// The lines share it in proportion to their totals, or, for freight by weight, their weights.
 	weights := make([]decimal.Decimal, len(ol.lines))
 	positive := false
 	for k, i := range ol.lines {
 		if ol.byWeight {
-			weights[k] = w.lps[i].Weight.Mul(w.q.Lines[i].Quote.Quantity)
+			weights[k] = w.weight(i)
 		} else {
-			weights[k] = decimal.New(w.amount[i], -w.scale)
+			weights[k] = w.q.Lines[i].Quote.Total
 		}
 		positive = positive || weights[k].Sign() > 0
 	}
-	if !positive { // no line weighs anything: a fixed freight goes by value
+	if !positive { // no line weighs anything: a fixed freight goes by the totals
 		for k, i := range ol.lines {
-			weights[k] = decimal.New(w.amount[i], -w.scale)
+			weights[k] = w.q.Lines[i].Quote.Total
 		}
 	}
 	parts, err := b2bkit.Allocate(adj.Amount, weights, w.scale)
@@ -567,6 +576,17 @@ func (w *orderWork) apply(s *cstep, ol orderLine) error {
 		}
 	}
 	return nil
+}
+
+// weight is line i's weight in kilograms: the SKU's weight times the quantity priced.
+func (w *orderWork) weight(i int) decimal.Decimal {
+	if w.kg == nil {
+		w.kg = make([]decimal.Decimal, len(w.q.Lines))
+		for k := range w.kg {
+			w.kg[k] = w.lps[k].Weight.Mul(w.q.Lines[k].Quote.Quantity)
+		}
+	}
+	return w.kg[i]
 }
 
 // units is an amount in the order's minor units, rounded HalfUp when it has more places.
@@ -623,7 +643,7 @@ func (w *orderWork) taxes() error {
 		_, tax, _ := taxUnits(sum, rate, w.scale, t)
 		weights := make([]decimal.Decimal, len(lines))
 		for k, i := range lines {
-			weights[k] = decimal.New(w.amount[i], -w.scale)
+			weights[k] = w.amountDec(i)
 		}
 		parts, err := b2bkit.Allocate(decimal.New(tax, -w.scale), weights, w.scale)
 		if err != nil {
@@ -640,6 +660,22 @@ func (w *orderWork) taxes() error {
 		}
 	}
 	return nil
+}
+
+// amountDec is line i's amount as a decimal, made once: the line's total when no order step
+// changed it.
+func (w *orderWork) amountDec(i int) decimal.Decimal {
+	if w.amounts == nil {
+		w.amounts = make([]decimal.Decimal, len(w.amount))
+		for k, a := range w.amount {
+			if w.disc[k] == 0 && w.frt[k] == 0 && w.q.Lines[k].Quote.Total.Exponent() == -w.scale {
+				w.amounts[k] = w.q.Lines[k].Quote.Total
+			} else {
+				w.amounts[k] = decimal.New(a, -w.scale)
+			}
+		}
+	}
+	return w.amounts[i]
 }
 
 // taxUnits is the VAT of an amount of minor units at rate percent: the net, the tax and the gross,
@@ -700,12 +736,24 @@ func (w *orderWork) totals() {
 	q := w.q
 	q.Scale = w.scale
 	var net, tax int64
+	zero := decimal.New(0, -w.scale) // decimals are values: one zero serves every line
+	dec := func(u int64) decimal.Decimal {
+		if u == 0 {
+			return zero
+		}
+		return decimal.New(u, -w.scale)
+	}
 	for i := range q.Lines {
 		l := &q.Lines[i]
-		l.Discount, l.Freight = decimal.New(w.disc[i], -w.scale), decimal.New(w.frt[i], -w.scale)
-		l.Amount = decimal.New(w.amount[i], -w.scale)
+		l.Discount, l.Freight, l.Amount = dec(w.disc[i]), dec(w.frt[i]), w.amountDec(i)
 		l.TaxPercent = w.lps[i].TaxPercent
-		l.Net, l.Tax, l.Gross = decimal.New(w.net[i], -w.scale), decimal.New(w.vat[i], -w.scale), decimal.New(w.gross[i], -w.scale)
+		l.Net, l.Tax, l.Gross = l.Amount, dec(w.vat[i]), l.Amount
+		if w.net[i] != w.amount[i] {
+			l.Net = dec(w.net[i])
+		}
+		if w.gross[i] != w.amount[i] {
+			l.Gross = dec(w.gross[i])
+		}
 		net += w.net[i]
 		tax += w.vat[i]
 		w.total += w.gross[i]

@@ -184,21 +184,14 @@ func (c ContractPrice) covers(at time.Time) bool {
 type PriceList struct {
 	mu     sync.RWMutex
 	prices map[b2bkit.SKU]ListPrice
-	// contracts holds each party's contract prices per SKU; the key is "b:" + buyer or "g:" +
-	// group, then the SKU.
+	// contracts holds each party's contract prices per SKU: a buyer's, or a group's.
 	contracts map[contractKey][]ContractPrice
 }
 
 type contractKey struct {
-	party string
+	buyer b2bkit.CompanyID
+	group string
 	sku   b2bkit.SKU
-}
-
-func partyKey(buyer b2bkit.CompanyID, group string) string {
-	if buyer != "" {
-		return "b:" + string(buyer)
-	}
-	return "g:" + group
 }
 
 // NewPriceList returns a price list holding prices; it fails like Set on the first bad one, and then
@@ -253,7 +246,7 @@ func (l *PriceList) SetContracts(contracts ...ContractPrice) error {
 		next = map[contractKey][]ContractPrice{}
 	}
 	for i, c := range contracts {
-		k := contractKey{partyKey(c.Buyer, c.Group), c.SKU}
+		k := contractKey{c.Buyer, c.Group, c.SKU}
 		kept := slices.DeleteFunc(slices.Clone(next[k]), func(x ContractPrice) bool { return x.ID == c.ID })
 		for _, x := range kept {
 			if overlap(x.ValidFrom, x.ValidUntil, c.ValidFrom, c.ValidUntil) {
@@ -307,7 +300,7 @@ func (l *PriceList) contract(q PriceQuery) Contract {
 		if party.buyer == "" && party.group == "" {
 			continue
 		}
-		for _, c := range l.contracts[contractKey{partyKey(party.buyer, party.group), q.SKU}] {
+		for _, c := range l.contracts[contractKey{party.buyer, party.group, q.SKU}] {
 			if c.covers(q.At) {
 				return Contract{ID: c.ID, Price: c.Price, Group: party.group}
 			}
