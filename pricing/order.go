@@ -27,7 +27,9 @@ type OrderRequest struct {
 
 // An OrderLine is one line of an order request.
 type OrderLine struct {
-	SKU      b2bkit.SKU
+	// SKU is the goods.
+	SKU b2bkit.SKU
+	// Quantity is how many, > 0.
 	Quantity decimal.Decimal
 }
 
@@ -105,6 +107,7 @@ type OrderAdjustment struct {
 
 // A FreeGood is goods an order gets free.
 type FreeGood struct {
+	// SKU and Quantity are the goods given and how many.
 	SKU      b2bkit.SKU
 	Quantity decimal.Decimal
 	// RuleID is the free-goods rule; Lines the lines whose units earned the goods.
@@ -115,7 +118,7 @@ type FreeGood struct {
 // QuoteOrder prices a whole order: every line through the policy's steps, as QuoteMany would, but
 // with the bands of a mixed-case quantity rule (Rule.Mix) counting the units of all the order's
 // lines it matches; then the policy's order steps in order — order discounts, freight, free goods
-// — each allocated to the lines it applies to with b2bkit.Allocate, in proportion to their amounts
+// — each allocated to the lines it applies to with b2bkit.Allocate, in proportion to their totals
 // (freight by weight, to their weights); then the VAT of each line at its SKU's rate, rounded per
 // line or per invoice as the policy says; and the schedule of the order's total. The lines and the
 // order reconcile exactly (see OrderQuote).

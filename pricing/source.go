@@ -71,7 +71,7 @@ func (l ListPrice) Validate() error {
 		errs = append(errs, b2bkit.Invalid("cost", "must be >= 0 and in range"))
 	}
 	if !checkNumber(l.Contract.Price) || l.Contract.Price.Sign() < 0 {
-		errs = append(errs, b2bkit.Invalid("contract.price", "must be > 0 and in range"))
+		errs = append(errs, b2bkit.Invalid("contract.price", "must be > 0 (zero: no contract) and in range"))
 	}
 	for _, name := range slices.Sorted(maps.Keys(l.Prices)) {
 		if p := l.Prices[name]; !snakeCase(name) || !checkNumber(p) || p.Sign() <= 0 {
@@ -99,6 +99,7 @@ func (l ListPrice) Validate() error {
 
 // A PriceQuery asks the price source what it knows of one SKU for one buyer on one day.
 type PriceQuery struct {
+	// SKU is the goods asked about.
 	SKU b2bkit.SKU
 	// Buyer and Group are the buyer and its group (a restaurant chain, a purchasing group, 集团):
 	// the source answers the buyer's contract price, or else its group's. Both empty: none.
@@ -140,7 +141,7 @@ var _ PriceSource = (*PriceList)(nil)
 // A ContractPrice is a contract price as PriceList keeps it: the agreed price of one SKU for one
 // buyer, or for a buyer group, over a period.
 type ContractPrice struct {
-	// ID is the contract's reference, which quotes show.
+	// ID is the contract's reference, which quotes show; SKU the goods it prices.
 	ID  string
 	SKU b2bkit.SKU
 	// Buyer or Group, exactly one, is whose price it is.

@@ -20,15 +20,20 @@ var (
 )
 
 // Validate reports every problem of the policy at once, before any quote is made: a missing or
-// misplaced base or rounding step, unknown step kinds or combinations, rules without an ID or with
-// duplicate IDs, two rules that could match the same request at equal specificity in a most_specific
-// step (a tie), bands that overlap, leave gaps or run backwards, negative rates, fields a step kind
-// does not read, absurd numbers; and policies that cannot do what they say: a guardrail followed by
-// a step that can lower the price (the later step could take the price below it), a quantity rule
-// whose last band is closed (a price cliff) or whose percents rise with the quantity without Rising,
-// and two rules alike (same scope, overlapping validity, same effect) in an add or compound step,
-// which would apply the same adjustment twice. The error matches b2bkit.ErrInvalid and names each field by its JSON
-// path ("steps[1].rules[0].bands[2].from").
+// misplaced base or rounding step, an order step among the line steps or a line step among the
+// order steps, unknown step kinds or combinations, rules without an ID or with duplicate IDs, two
+// rules that could match the same request at equal specificity in a most_specific step (a tie), a
+// most_specific step with rules scoped by SKU attributes and no precedence, or a precedence that
+// leaves out a scope its rules use, bands that overlap, leave gaps or run backwards, negative rates,
+// fields a step kind does not read, a base rule with both a price and a formula or a formula of no
+// known figure, an exclusion of a step that is not a later quantity, payment, lead-time, tier or
+// order-discount step, unknown units or tax settings, absurd numbers; and policies that cannot do
+// what they say: a guardrail followed by a step that can lower the price (the later step could take
+// the price below it), a quantity rule whose last band is closed (a price cliff) or whose percents
+// rise with the quantity without Rising, a mixed-case rule with graduated breaks, and two rules
+// alike (same scope, overlapping validity, same effect) in an add or compound step, which would
+// apply the same adjustment twice. The error matches b2bkit.ErrInvalid and names each field by its
+// JSON path ("steps[1].rules[0].bands[2].from").
 func (p Policy) Validate() error {
 	var errs []error
 	add := func(field, format string, args ...any) {
