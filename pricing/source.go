@@ -73,12 +73,12 @@ func (l ListPrice) Validate() error {
 	if !checkNumber(l.Contract.Price) || l.Contract.Price.Sign() < 0 {
 		errs = append(errs, b2bkit.Invalid("contract.price", "must be > 0 (zero: no contract) and in range"))
 	}
-	for _, name := range slices.Sorted(maps.Keys(l.Prices)) {
+	for _, name := range sortedKeys(l.Prices) {
 		if p := l.Prices[name]; !snakeCase(name) || !checkNumber(p) || p.Sign() <= 0 {
 			errs = append(errs, b2bkit.Invalid("prices."+xerr.Echo(name), "a lower-case snake_case name and a price > 0"))
 		}
 	}
-	for _, name := range slices.Sorted(maps.Keys(l.Attributes)) {
+	for _, name := range sortedKeys(l.Attributes) {
 		if !snakeCase(name) || l.Attributes[name] == "" {
 			errs = append(errs, b2bkit.Invalid("attributes."+xerr.Echo(name), "a lower-case snake_case name and a value"))
 		}
@@ -315,4 +315,13 @@ func (l *PriceList) SKUs() []b2bkit.SKU {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	return slices.Sorted(maps.Keys(l.prices))
+}
+
+// sortedKeys are m's keys in order, so that errors come in the same order every time; none for an
+// empty map, without sorting.
+func sortedKeys[V any](m map[string]V) []string {
+	if len(m) == 0 {
+		return nil
+	}
+	return slices.Sorted(maps.Keys(m))
 }

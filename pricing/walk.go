@@ -81,7 +81,7 @@ func (e *Engine) getScratch() *scratch {
 
 // putScratch gives the memory back, without the caller's request and list price.
 func (e *Engine) putScratch(s *scratch) {
-	s.r, s.lp, s.ti, s.altTI = Request{}, ListPrice{}, termsInfo{}, termsInfo{}
+	s.r, s.lp, s.ti.dues = Request{}, ListPrice{}, nil
 	e.pool.Put(s)
 }
 
@@ -293,7 +293,8 @@ func (w *walk) skipped(s *cstep, cands []*crule, si int) {
 		cands = []*crule{mostSpecific(cands)}
 	}
 	for _, c := range cands {
-		if _, ok := w.line(s, c, w.price); ok {
+		var l wline
+		if w.line(&l, s, c, w.price) {
 			w.push(wline{s: s, r: c, kind: s.kind, after: w.price, excl: w.excluder(si)})
 			return
 		}
@@ -507,37 +508,35 @@ func (w *walk) adjust(s *cstep, si int, cands []*crule) error {
 	switch s.combine {
 	case MostSpecific:
 		// The most specific rule decides, even when it does not apply to this quantity or lead.
-		c := mostSpecific(cands)
-		l, ok := w.line(s, c, w.price)
-		if !ok {
-			return nil
-		}
-		w.applied(l)
+		w.try(s, mostSpecific(cands), w.price)
 	case First:
 		for _, c := range cands {
-			if l, ok := w.line(s, c, w.price); ok {
-				w.applied(l)
+			if w.try(s, c, w.price) {
 				break
 			}
 		}
 	case BestForBuyer:
-		var best wline
+		var best, l wline
 		found := false
 		for _, c := range cands {
 			// Every candidate starts from the price: the lowest after is the lowest amount.
-			if l, ok := w.line(s, c, w.price); ok && (!found || lessVal(l.after, best.after)) {
+			l = wline{}
+			if w.line(&l, s, c, w.price) && (!found || lessVal(l.after, best.after)) {
 				best, found = l, true
 			}
 		}
-		if !found {
-			return nil
+		if found {
+			w.push(best)
+			w.applied(&w.lines[len(w.lines)-1])
 		}
-		w.applied(best)
 	case Add:
 		start := w.price
 		for _, c := range cands {
-			l, ok := w.line(s, c, start)
-			if !ok {
+			n := len(w.lines)
+			w.lines = append(w.lines, wline{})
+			l := &w.lines[n]
+			if !w.line(l, s, c, start) {
+				w.lines = w.lines[:n]
 				continue
 			}
 			// Each rule's amount is worked out on the price the step started from.
@@ -546,9 +545,7 @@ func (w *walk) adjust(s *cstep, si int, cands []*crule) error {
 		}
 	case Compound:
 		for _, c := range cands {
-			if l, ok := w.line(s, c, w.price); ok {
-				w.applied(l)
-			}
+			w.try(s, c, w.price)
 		}
 	}
 	if w.price.sign() <= 0 {
@@ -557,9 +554,22 @@ func (w *walk) adjust(s *cstep, si int, cands []*crule) error {
 	return nil
 }
 
-// applied records line l, which applied, and moves the price to its after.
-func (w *walk) applied(l wline) {
-	w.push(l)
+// try adds the line of rule c of step s on the price on, if the rule applies, and reports
+// whether it did.
+func (w *walk) try(s *cstep, c *crule, on val) bool {
+	n := len(w.lines)
+	w.lines = append(w.lines, wline{})
+	l := &w.lines[n]
+	if !w.line(l, s, c, on) {
+		w.lines = w.lines[:n]
+		return false
+	}
+	w.applied(l)
+	return true
+}
+
+// applied moves the price to the after of line l, which applied, and notes what it leaves for later.
+func (w *walk) applied(l *wline) {
 	w.price = l.after
 	c := l.r
 	switch {
@@ -571,14 +581,15 @@ func (w *walk) applied(l wline) {
 	w.excludes(c)
 }
 
-// line works out what rule c of step s does to the unit price on, and whether it applies at all.
-func (w *walk) line(s *cstep, c *crule, on val) (wline, bool) {
-	l := wline{s: s, r: c, kind: s.kind}
+// line fills l, which is zero, with what rule c of step s does to the unit price on, and reports
+// whether the rule applies at all.
+func (w *walk) line(l *wline, s *cstep, c *crule, on val) bool {
+	l.s, l.r, l.kind = s, c, s.kind
 	switch s.kind {
 	case Tier:
 		if c.hasAmount {
 			l.after = addVal(on, c.amountV)
-			return l, true
+			return true
 		}
 		l.pct, l.after = c.Percent, afterFrac(on, c.fracV)
 	case Payment:
@@ -586,7 +597,7 @@ func (w *walk) line(s *cstep, c *crule, on val) (wline, bool) {
 	case LeadTime:
 		b := leadTimeBand(c.bands, int64(w.ti.lead))
 		if b == nil {
-			return l, false
+			return false
 		}
 		l.pct, l.lead, l.after = b.pct, int32(w.ti.lead), afterFrac(on, b.fracV)
 	case Quantity:
@@ -598,14 +609,14 @@ func (w *walk) line(s *cstep, c *crule, on val) (wline, bool) {
 					f = b.fracV
 				}
 				l.pct, l.after = f.peek().Shift(2), afterFrac(on, f)
-				return l, true
+				return true
 			}
 			f, applies := graduated(c.bands, w.qtyD)
 			if !applies {
-				return l, false
+				return false
 			}
 			l.pct, l.after = f.Shift(2), afterFrac(on, valOf(f))
-			return l, true
+			return true
 		}
 		q := w.qty
 		if c.Mix {
@@ -615,11 +626,11 @@ func (w *walk) line(s *cstep, c *crule, on val) (wline, bool) {
 		}
 		b := volumeBandV(c.bands, q)
 		if b == nil {
-			return l, false
+			return false
 		}
 		l.pct, l.after = b.pct, afterFrac(on, b.fracV)
 	}
-	return l, true
+	return true
 }
 
 // mixOf is the mixed quantity of rule c in the order being quoted, or nil.
