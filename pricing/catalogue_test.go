@@ -825,3 +825,77 @@ func TestEngine_QuotesOrdersAndCataloguesAtOnce(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// R11: Normalize restates a price under a category's breaks too: it asks the price source for the
+// SKU's attributes when a quantity, payment or lead-time rule is scoped by them.
+func TestR11_NormalizeRestatesUnderACategorysBreaks(t *testing.T) {
+	e := catalogueEngine(t)
+	from, to := request("RICE-TH", "10"), request("RICE-TH", "60")
+	p, err := e.Normalize(dec("96"), from, to)
+	require.NoError(t, err)
+	requireDecEqual(t, dec("92.16"), p, "60 units take the category's -4%")
+	p, err = e.NormalizeContext(ctx, dec("96"), to, from)
+	require.NoError(t, err)
+	requireDecEqual(t, dec("100"), p)
+	_, err = e.Normalize(dec("96"), request("NOPE", "1"), to)
+	require.ErrorIs(t, err, b2bkit.ErrNotFound)
+	require.ErrorContains(t, err, "from:")
+	canceled, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err = e.NormalizeContext(canceled, dec("96"), from, to)
+	require.ErrorIs(t, err, context.Canceled)
+}
+
+// Prices beyond what fits in 64-bit integers at 10 places (capital goods in IDR or VND) are priced
+// exactly on the decimal path: the same digits as the decimal operations give.
+func TestQuote_PricesBeyondIntegersAreExactToo(t *testing.T) {
+	price := dec("9876543210987.6543")
+	l, err := pricing.NewPriceList(pricing.ListPrice{SKU: "TURBINE", Price: price, Currency: "IDR", Cost: dec("9000000000000")})
+	require.NoError(t, err)
+	p := pricing.Policy{Currency: "IDR", Tax: &pricing.Tax{}, Steps: []pricing.Step{{Kind: pricing.Base},
+		{Kind: pricing.Tier, Rules: []pricing.Rule{{ID: "key-account", Percent: dec("-3.125")}}},
+		{Kind: pricing.Guardrail, Rules: []pricing.Rule{{ID: "g", FloorMarginPercent: dec("1"), MaxDiscountPercent: dec("50")}}},
+		{Kind: pricing.Rounding, Rules: []pricing.Rule{{ID: "r", Scale: 2, RoundingMode: b2bkit.HalfEven, Increment: dec("0.05")}}}}}
+	e, err := pricing.NewEngine(p, l, &pricing.Options{Now: fixedNow})
+	require.NoError(t, err)
+	q := quote(t, e, request("TURBINE", "3"))
+	after := price.Add(price.Mul(dec("-0.03125")).Round(pricing.AmountScale))
+	requireDecEqual(t, after, lineOf(t, q, "tier").After)
+	unit, err := b2bkit.RoundToIncrement(after, dec("0.05"), b2bkit.HalfEven)
+	require.NoError(t, err)
+	requireDecEqual(t, unit, q.UnitPrice)
+	requireDecEqual(t, b2bkit.Round(unit.Mul(dec("3")), 2, b2bkit.HalfEven), q.Total)
+	requireDecEqual(t, q.Tax.Gross, q.Schedule[0].Amount)
+	// A floor beyond integers is held too: a clamp lifts the price to it.
+	p.Steps[1].Rules[0].Percent = dec("-20")
+	p.Steps[2].Rules[0].OnBreach = pricing.Clamp
+	e, err = pricing.NewEngine(p, l, &pricing.Options{Now: fixedNow})
+	require.NoError(t, err)
+	q = quote(t, e, request("TURBINE", "1"))
+	requireDecEqual(t, dec("9090000000000.00"), q.UnitPrice)
+	require.True(t, lineOf(t, q, "guardrail").Clamped)
+	// The quote, breaches and all, survives JSON.
+	data, err := json.Marshal(q)
+	require.NoError(t, err)
+	var back pricing.Quote
+	require.NoError(t, json.Unmarshal(data, &back))
+	require.Equal(t, q.Explain(), back.Explain())
+	require.Len(t, back.Steps[2].Breaches, 1)
+}
+
+// R11: free goods, best for the buyer: of two rules, the one that gives more units applies.
+func TestR11_FreeGoodsBestForTheBuyer(t *testing.T) {
+	p := basePolicy()
+	p.Order = []pricing.Step{{Kind: pricing.FreeGoods, Combine: pricing.BestForBuyer, Rules: []pricing.Rule{
+		{ID: "one-in-ten", Every: dec("10"), Free: dec("1"), FreeSKU: "SALT-1KG"},
+		{ID: "two-in-twelve", Every: dec("12"), Free: dec("2"), FreeSKU: "SALT-1KG"},
+	}}}
+	e, err := pricing.NewEngine(p, catalogueList(t), &pricing.Options{Now: fixedNow})
+	require.NoError(t, err)
+	q := quoteOrder(t, e, order("RICE-TH", "25"))
+	require.Len(t, q.FreeGoods, 1)
+	require.Equal(t, "two-in-twelve", q.FreeGoods[0].RuleID)
+	requireDecEqual(t, dec("4"), q.FreeGoods[0].Quantity)
+	q = quoteOrder(t, e, order("RICE-TH", "11"))
+	require.Equal(t, "one-in-ten", q.FreeGoods[0].RuleID, "12 units not reached")
+}
