@@ -307,6 +307,9 @@ func lessThanFixed(a decimal.Decimal, b fixed) bool {
 
 // cmpFixed compares two fixed numbers exactly, in 128 bits at the smaller exponent.
 func cmpFixed(a, b fixed) int {
+	if a.exp == b.exp {
+		return cmpInt64(a.c, b.c)
+	}
 	sa, sb := sign(a.c), sign(b.c)
 	if sa != sb || sa == 0 {
 		return cmpInt(sa, sb)
@@ -338,6 +341,16 @@ func sign(x int64) int {
 	case x < 0:
 		return -1
 	case x > 0:
+		return 1
+	}
+	return 0
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
 		return 1
 	}
 	return 0
@@ -375,6 +388,13 @@ func fixedOf(d decimal.Decimal) (fixed, bool) {
 
 // subFixed is a - b at the smaller exponent, as decimal Sub gives it, when it fits.
 func subFixed(a, b fixed) (fixed, bool) {
+	if a.exp == b.exp {
+		if b.c == -1<<63 {
+			return fixed{}, false
+		}
+		s, ok := checked.Add(a.c, -b.c)
+		return fixed{s, a.exp}, ok
+	}
 	e := min(a.exp, b.exp)
 	if a.exp-e > 18 || b.exp-e > 18 {
 		return fixed{}, false

@@ -3,8 +3,10 @@ package pricing
 import (
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
@@ -30,7 +32,7 @@ func randomDecimal(rng *rand.Rand) decimal.Decimal {
 
 // The integer fast paths must give exactly what the decimal operations give.
 func TestArith_FastPathsAgreeWithDecimal(t *testing.T) {
-	m := newCells(64) // small chunks, so that the run crosses many
+	var m fastdec.Cells // small chunks, so that the run crosses many
 	rng := rand.New(rand.NewPCG(11, 12))
 	for i := range 20000 {
 		a, b := randomDecimal(rng), randomDecimal(rng)
@@ -74,7 +76,7 @@ func requireSame(t *testing.T, want, got decimal.Decimal, msgAndArgs ...any) {
 // The integer paths added for Quote's speed (sums, guard limits and comparisons, the payment
 // fraction) give exactly what the decimal operations give, down to the exponent.
 func TestArith_QuotePathsGiveTheDecimalResultExactly(t *testing.T) {
-	m := newCells(64)
+	var m fastdec.Cells
 	rng := rand.New(rand.NewPCG(21, 22))
 	fast := 0
 	for i := range 20000 {
@@ -136,13 +138,13 @@ func TestArith_PaymentFractionAgreesWithDecimal(t *testing.T) {
 				s.refOrderShare = s.refOrderShare.Add(in.Share)
 			}
 		}
-		ti := termsInfo{lead: rng.IntN(200), creditDays: decimal.New(rng.Int64N(2_000_000)-10_000, -int32(rng.IntN(4)))}
+		ti := termsInfo{lead: rng.IntN(200), cdays: valOf(decimal.New(rng.Int64N(2_000_000)-10_000, -int32(rng.IntN(4))))}
 		f, ok := r.payFraction(&s, &ti)
 		if r.rate.IsZero() {
 			require.False(t, ok)
 			continue
 		}
-		delta := ti.creditDays.Sub(s.refCredit(&ti))
+		delta := ti.cdays.peek().Sub(s.refCredit(&ti))
 		want := decimal.Zero
 		if !delta.IsZero() {
 			want = r.rate.Mul(delta).DivRound(days365, FractionScale)
@@ -155,4 +157,28 @@ func TestArith_PaymentFractionAgreesWithDecimal(t *testing.T) {
 		require.Truef(t, want.Equal(fromCache), "%d: want %s, got %s", i, want, fromCache)
 	}
 	require.Greater(t, fits, 2500, "the integer path should take the common cases")
+}
+
+// addDays gives what b2bkit.AddDays gives, across changes of a zone's offset too.
+func TestAddDays_SameAsAddDate(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip("no time zone data:", err)
+	}
+	for _, loc := range []*time.Location{time.UTC, time.FixedZone("CST", 8*3600), berlin} {
+		start := time.Date(2026, 1, 1, 2, 30, 0, 0, loc)
+		for h := 0; h < 24*400; h += 7 {
+			at := start.Add(time.Duration(h) * time.Hour)
+			for _, days := range []int{0, 1, 10, 30, 60, 200} {
+				want, got := b2bkit.AddDays(at, days), addDays(at, days)
+				require.True(t, want == got, "%s + %d days: want %s, got %s", at, days, want, got)
+			}
+		}
+	}
+	// A clock reading, with its monotonic part, gives the same as AddDate: no monotonic part.
+	now := time.Now()
+	for _, days := range []int{0, 1, 45} {
+		want, got := b2bkit.AddDays(now, days), addDays(now, days)
+		require.True(t, want == got, "now + %d days: want %#v, got %#v", days, want, got)
+	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/pricing"
+	"github.com/shopspring/decimal"
 )
 
 // BenchmarkQuote prices one line through the seven-step restaurant policy: contract price, volume
@@ -75,6 +76,70 @@ func BenchmarkNormalize(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := e.Normalize(price, from, to); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// orderOf50 builds a 50-SKU catalogue of rice, oil and noodles of several brands (weights, VAT
+// rates, other price lists, a chain's contract prices) under testdata/catalogue.json — formulas,
+// contracts that exclude discounts, category and brand breaks, mixed cases, a guardrail, rounding,
+// an order discount, freight by weight, free goods, VAT per invoice — and a 50-line order.
+func orderOf50(b *testing.B) (*pricing.Engine, pricing.OrderRequest) {
+	var prices []pricing.ListPrice
+	var contracts []pricing.ContractPrice
+	o := order()
+	for i := range 50 {
+		sku := b2bkit.SKU(fmt.Sprintf("SKU-%02d", i))
+		cat := []string{"rice", "oil", "noodles"}[i%3]
+		brand := []string{"wuchang", "thai", "koshihikari", "golden-phoenix"}[i%4]
+		lp := pricing.ListPrice{SKU: sku, Price: dec(fmt.Sprintf("%d.%02d", 20+i*3, i)), Currency: "CNY", Cost: dec(fmt.Sprintf("%d", 15+i*2)),
+			TaxPercent: dec([]string{"9", "13"}[i%2]), Weight: dec(fmt.Sprintf("%d.5", 1+i%25)),
+			Attributes: map[string]string{"category": cat, "brand": brand}}
+		if brand == "wuchang" {
+			lp.Prices = map[string]decimal.Decimal{"distributor": lp.Price.Mul(dec("0.92")).Round(2)}
+		}
+		prices = append(prices, lp)
+		if i%7 == 0 {
+			contracts = append(contracts, pricing.ContractPrice{ID: fmt.Sprintf("C-%d", i), SKU: sku, Group: "wok-chain",
+				Price: lp.Price.Mul(dec("0.95")).Round(2)})
+		}
+		o.Lines = append(o.Lines, pricing.OrderLine{SKU: sku, Quantity: decimal.NewFromInt(int64(1 + i%40))})
+	}
+	l, err := pricing.NewPriceList(prices...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := l.SetContracts(contracts...); err != nil {
+		b.Fatal(err)
+	}
+	e, err := pricing.NewEngine(loadPolicy(b, "testdata/catalogue.json"), l, &pricing.Options{Now: fixedNow})
+	if err != nil {
+		b.Fatal(err)
+	}
+	o.Terms.Payment = b2bkit.DepositBalance(dec("0.3"), 30)
+	return e, o
+}
+
+// BenchmarkQuoteOrder50 prices a 50-line order through the catalogue policy.
+func BenchmarkQuoteOrder50(b *testing.B) {
+	e, o := orderOf50(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.QuoteOrder(ctx, o); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkQuoteCatalogue prices one line through the catalogue policy: a brand's formula on
+// another price list, brand breaks, a tier privilege, a guardrail, rounding and VAT.
+func BenchmarkQuoteCatalogue(b *testing.B) {
+	e, o := orderOf50(b)
+	r := pricing.Request{Buyer: o.Buyer, Group: o.Group, Tier: o.Tier, SKU: "SKU-04", Quantity: dec("30"), Terms: o.Terms}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Quote(ctx, r); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -3,10 +3,17 @@ package pricing
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"math"
+	"math/bits"
 	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/checked"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
 	"github.com/shopspring/decimal"
 )
 
@@ -28,6 +35,9 @@ type Options struct {
 type Request struct {
 	// Buyer is the buying company; rules scoped to a buyer (contract prices) match on it.
 	Buyer b2bkit.CompanyID
+	// Group is the buyer's group — a restaurant chain, a purchasing group, 集团 — whose contract
+	// prices and rules apply to the buyer too; empty means none.
+	Group string
 	// SKU is the goods.
 	SKU b2bkit.SKU
 	// Quantity is the line quantity, > 0.
@@ -61,18 +71,25 @@ func (r Request) Validate() error {
 	return errors.Join(errs...)
 }
 
-// An Engine quotes requests under one validated policy, with its rules compiled and indexed by SKU.
-// It is immutable and safe for concurrent use.
+// An Engine quotes requests under one validated policy, with its rules compiled and indexed by SKU
+// and by SKU attribute. It is safe for concurrent use; what it keeps besides the policy is working
+// memory for its quotes.
 type Engine struct {
 	policy   Policy
 	version  string
 	prices   PriceSource
 	now      func() time.Time
 	steps    []cstep
+	order    []cstep // the order steps
 	currency string
 	// bySKU holds the rules scoped to a SKU, per step in policy order, so that a quote looks its
-	// SKU up once rather than once per step.
-	bySKU map[b2bkit.SKU][][]*crule
+	// SKU up once rather than once per step; byAttr those scoped by SKU attributes and not by a SKU,
+	// under the first of their attributes; attrNames are the attributes byAttr is keyed by.
+	bySKU     map[b2bkit.SKU][][]*crule
+	byAttr    map[attrKV][][]*crule
+	attrNames []string
+	// pool holds the scratch memory of quotes (see scratch).
+	pool sync.Pool
 }
 
 type cstep struct {
@@ -84,8 +101,21 @@ type cstep struct {
 	// The reference terms' credit days are refDays - lead x refOrderShare: installments due on
 	// order count back from delivery by the lead time.
 	refDays, refOrderShare decimal.Decimal
-	general                []*crule // rules without a SKU, in policy order
+	general                []*crule // rules without a SKU or attributes, in policy order
+	rules                  []*crule // all the rules, in policy order (order steps)
 }
+
+// attrKV is an attribute and its value.
+type attrKV struct{ name, value string }
+
+// From figures of a base formula.
+const (
+	fromNone uint8 = iota
+	fromList
+	fromCost
+	fromContract
+	fromNamed
+)
 
 type crule struct {
 	Rule
@@ -99,21 +129,44 @@ type crule struct {
 	early  *earlyOffer
 	floorK decimal.Decimal // 1 + floor margin / 100
 	minK   decimal.Decimal // 1 - max discount / 100
+
+	// The numbers the walk reads, compiled once: the contract price, the fixed amount, the
+	// fraction, the guardrail factors and the increment.
+	priceV, amountV, fracV, floorKV, minKV, incV val
+	hasAmount                                    bool
+
+	// attrs are the rule's attributes, sorted by name.
+	attrs []attrKV
+	// from is a base formula's figure (fromNone: a fixed price); fromName a named price list's name.
+	from     uint8
+	fromName string
+	// exclLine and exclOrder are the line and order steps the rule excludes, a bit per step index;
+	// what says what the rule is, in the words of a line it excluded ("contract price").
+	exclLine, exclOrder uint64
+	what                string
+	// step is the name of the rule's step.
+	step string
 }
 
 type cband struct {
 	from, to decimal.Decimal
+	// fromV and toV are from and to as the walk compares them.
+	fromV, toV val
 	// fromDays and toDays are a lead-time band's bounds in whole days.
 	fromDays, toDays int64
 	open             bool
 	frac             decimal.Decimal // percent / 100
 	fracF            fixed           // frac, when fracOK
 	fracOK           bool
+	fracV            val             // frac as the walk applies it
+	pct              decimal.Decimal // the band's percent, as a line shows it
+	amountV          val             // a freight band's amount per kilogram
 }
 
 type earlyOffer struct {
 	terms  EarlyPayment
 	keep   decimal.Decimal // 1 - discount / 100
+	keepV  val
 	annual decimal.Decimal
 }
 
@@ -131,44 +184,84 @@ func NewEngine(p Policy, prices PriceSource, opts *Options) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{policy: clonePolicy(p), version: version, prices: prices, now: time.Now, currency: p.Currency,
-		bySKU: map[b2bkit.SKU][][]*crule{}}
+		bySKU: map[b2bkit.SKU][][]*crule{}, byAttr: map[attrKV][][]*crule{}}
 	if opts != nil && opts.Now != nil {
 		e.now = opts.Now
 	}
+	names := map[string]bool{}
 	for i, s := range e.policy.Steps {
-		cs := cstep{index: i, name: s.Name, kind: s.Kind, combine: s.Combine, refPay: b2bkit.CashOnDelivery()}
-		if cs.name == "" {
-			cs.name = s.Kind.String()
-		}
-		if s.Reference != nil {
-			cs.refPay = *s.Reference
-		}
-		cs.refDays, cs.refOrderShare = decimal.Zero, decimal.Zero
-		for _, in := range cs.refPay.Installments {
-			cs.refDays = cs.refDays.Add(in.Share.Mul(decimal.NewFromInt(int64(in.Days))))
-			if in.Due == b2bkit.OnOrder {
-				cs.refOrderShare = cs.refOrderShare.Add(in.Share)
-			}
-		}
+		cs := compileStep(i, s)
 		for j, r := range s.Rules {
 			cr := compileRule(r)
-			cr.pos = j
-			if r.SKU == "" {
-				cs.general = append(cs.general, cr)
-			} else {
+			cr.pos, cr.spec, cr.step = j, specificity(s.Precedence, r), cs.name
+			cr.exclLine, cr.exclOrder = excludeMasks(e.policy, i, r.Excludes)
+			switch {
+			case r.SKU != "":
 				if e.bySKU[r.SKU] == nil {
 					e.bySKU[r.SKU] = make([][]*crule, len(e.policy.Steps))
 				}
 				e.bySKU[r.SKU][i] = append(e.bySKU[r.SKU][i], cr)
+			case len(cr.attrs) > 0:
+				k := cr.attrs[0]
+				if e.byAttr[k] == nil {
+					e.byAttr[k] = make([][]*crule, len(e.policy.Steps))
+				}
+				e.byAttr[k][i] = append(e.byAttr[k][i], cr)
+				names[k.name] = true
+			default:
+				cs.general = append(cs.general, cr)
 			}
 		}
 		e.steps = append(e.steps, cs)
 	}
+	e.attrNames = slices.Sorted(maps.Keys(names))
+	for i, s := range e.policy.Order {
+		cs := compileStep(i, s)
+		for j, r := range s.Rules {
+			cr := compileRule(r)
+			cr.pos, cr.spec, cr.step = j, specificity(s.Precedence, r), cs.name
+			cs.rules = append(cs.rules, cr)
+		}
+		e.order = append(e.order, cs)
+	}
 	return e, nil
 }
 
+func compileStep(i int, s Step) cstep {
+	cs := cstep{index: i, name: stepName(s), kind: s.Kind, combine: s.Combine, refPay: b2bkit.CashOnDelivery()}
+	if s.Reference != nil {
+		cs.refPay = *s.Reference
+	}
+	cs.refDays, cs.refOrderShare = decimal.Zero, decimal.Zero
+	for _, in := range cs.refPay.Installments {
+		cs.refDays = cs.refDays.Add(in.Share.Mul(decimal.NewFromInt(int64(in.Days))))
+		if in.Due == b2bkit.OnOrder {
+			cs.refOrderShare = cs.refOrderShare.Add(in.Share)
+		}
+	}
+	return cs
+}
+
+// excludeMasks are the line and order steps, by index, that the excludes of a rule of line step i
+// name (Validate has checked that they are later steps that can be skipped).
+func excludeMasks(p Policy, i int, excludes []string) (line, order uint64) {
+	for _, name := range excludes {
+		for n := i + 1; n < len(p.Steps); n++ {
+			if stepName(p.Steps[n]) == name {
+				line |= 1 << n
+			}
+		}
+		for n := range p.Order {
+			if stepName(p.Order[n]) == name {
+				order |= 1 << n
+			}
+		}
+	}
+	return line, order
+}
+
 func compileRule(r Rule) *crule {
-	cr := &crule{Rule: r, spec: specificity(r)}
+	cr := &crule{Rule: r}
 	cr.frac = r.Percent.Shift(-2)
 	cr.rate = r.AnnualPercent.Shift(-2)
 	cr.fracF, cr.fracOK = fixedOf(cr.frac)
@@ -176,14 +269,41 @@ func compileRule(r Rule) *crule {
 		cb := cband{from: b.From, to: b.To, open: i == len(r.Bands)-1 && b.To.IsZero(),
 			fromDays: b.From.IntPart(), toDays: b.To.IntPart(), frac: b.Percent.Shift(-2)}
 		cb.fracF, cb.fracOK = fixedOf(cb.frac)
+		cb.fromV, cb.toV, cb.fracV, cb.amountV = valOf(b.From), valOf(b.To), valOf(cb.frac), valOf(b.Amount)
+		cb.pct = cb.frac.Shift(2) // the percent, to its exponent
 		cr.bands = append(cr.bands, cb)
 	}
 	if r.EarlyPayment != nil {
-		cr.early = &earlyOffer{terms: *r.EarlyPayment, keep: one.Sub(r.EarlyPayment.DiscountPercent.Shift(-2)),
+		keep := one.Sub(r.EarlyPayment.DiscountPercent.Shift(-2))
+		cr.early = &earlyOffer{terms: *r.EarlyPayment, keep: keep, keepV: valOf(keep),
 			annual: r.EarlyPayment.AnnualPercent()}
 	}
 	cr.floorK = one.Add(r.FloorMarginPercent.Shift(-2))
 	cr.minK = one.Sub(r.MaxDiscountPercent.Shift(-2))
+	cr.priceV, cr.amountV, cr.fracV = valOf(r.Price), valOf(r.Amount), valOf(cr.frac)
+	cr.floorKV, cr.minKV, cr.incV = valOf(cr.floorK), valOf(cr.minK), valOf(r.Increment)
+	cr.hasAmount = !r.Amount.IsZero()
+	for _, k := range slices.Sorted(maps.Keys(r.Attributes)) {
+		cr.attrs = append(cr.attrs, attrKV{k, r.Attributes[k]})
+	}
+	switch {
+	case r.Formula == "list":
+		cr.from = fromList
+	case r.Formula == "cost":
+		cr.from = fromCost
+	case r.Formula == "contract":
+		cr.from = fromContract
+	case strings.HasPrefix(r.Formula, "list:"):
+		cr.from, cr.fromName = fromNamed, strings.TrimPrefix(r.Formula, "list:")
+	}
+	switch {
+	case r.Price.Sign() > 0 || cr.from == fromContract:
+		cr.what = "contract price"
+	case cr.from != fromNone:
+		cr.what = "formula price"
+	default:
+		cr.what = "rule " + r.ID
+	}
 	return cr
 }
 
@@ -192,43 +312,58 @@ var (
 	days365 = decimal.NewFromInt(365)
 )
 
-// specificity orders scopes: buyer + SKU > buyer > tier + SKU > tier > grade + SKU > grade > SKU > all.
-func specificity(r Rule) int {
+// defaultPrecedence orders the scopes of a step that declares none.
+var defaultPrecedence = []string{"buyer", "group", "tier", "grade", "sku"}
+
+// specificity ranks a rule's scope by the step's precedence: a bit per scope, the first scope the
+// highest, so that the rule whose first scope the other lacks is the more specific.
+func specificity(precedence []string, r Rule) int {
+	if len(precedence) == 0 {
+		precedence = defaultPrecedence
+	}
 	s := 0
-	if r.Buyer != "" {
-		s += 8
-	}
-	if r.Tier != "" {
-		s += 4
-	}
-	if r.Grade != "" {
-		s += 2
-	}
-	if r.SKU != "" {
-		s++
+	for _, scope := range ruleScopes(r) {
+		if i := slices.Index(precedence, scope); i >= 0 {
+			s |= 1 << (len(precedence) - 1 - i)
+		}
 	}
 	return s
 }
 
 func clonePolicy(p Policy) Policy {
 	c := p
-	c.Steps = make([]Step, len(p.Steps))
-	for i, s := range p.Steps {
+	c.Steps, c.Order = cloneSteps(p.Steps), cloneSteps(p.Order)
+	if p.Tax != nil {
+		t := *p.Tax
+		c.Tax = &t
+	}
+	return c
+}
+
+func cloneSteps(steps []Step) []Step {
+	if steps == nil {
+		return nil
+	}
+	out := make([]Step, len(steps))
+	for i, s := range steps {
 		s.Rules = append([]Rule(nil), s.Rules...)
+		s.Precedence = slices.Clone(s.Precedence)
 		for j := range s.Rules {
-			s.Rules[j].Bands = append([]Band(nil), s.Rules[j].Bands...)
-			if ep := s.Rules[j].EarlyPayment; ep != nil {
+			r := &s.Rules[j]
+			r.Bands = append([]Band(nil), r.Bands...)
+			r.Attributes, r.Excludes = maps.Clone(r.Attributes), slices.Clone(r.Excludes)
+			if ep := r.EarlyPayment; ep != nil {
 				cp := *ep
-				s.Rules[j].EarlyPayment = &cp
+				r.EarlyPayment = &cp
 			}
 		}
 		if s.Reference != nil {
 			ref := b2bkit.PaymentTerms{Installments: append([]b2bkit.Installment(nil), s.Reference.Installments...)}
 			s.Reference = &ref
 		}
-		c.Steps[i] = s
+		out[i] = s
 	}
-	return c
+	return out
 }
 
 // Policy returns a copy of the policy the engine quotes under.
@@ -238,10 +373,13 @@ func (e *Engine) Policy() Policy { return clonePolicy(e.policy) }
 func (e *Engine) Version() string { return e.version }
 
 // matches reports whether the rule's scope (except its SKU, which the index settles) and validity
-// cover the request quoted at now: the validity dates bound now, or the order date for a rule
-// that says so (ByOrderDate).
-func (r *crule) matches(req *Request, now time.Time) bool {
+// cover the request for goods with attributes attrs, quoted at now: the validity dates bound now,
+// or the order date for a rule that says so (ByOrderDate).
+func (r *crule) matches(req *Request, attrs map[string]string, now time.Time) bool {
 	if r.Buyer != "" && r.Buyer != req.Buyer {
+		return false
+	}
+	if r.Group != "" && r.Group != req.Group {
 		return false
 	}
 	if r.Tier != "" && r.Tier != req.Tier {
@@ -249,6 +387,11 @@ func (r *crule) matches(req *Request, now time.Time) bool {
 	}
 	if r.Grade != "" && r.Grade != req.Grade {
 		return false
+	}
+	for _, a := range r.attrs {
+		if v, ok := attrs[a.name]; !ok || v != a.value {
+			return false
+		}
 	}
 	at := now
 	if r.ByOrderDate {
@@ -264,36 +407,51 @@ func (r *crule) matches(req *Request, now time.Time) bool {
 }
 
 // candidates appends to dst the rules of the step that match the request, the general ones and
-// those of skuRules, the step's rules for the request's SKU (see rulesFor), in policy order.
-func (s *cstep) candidates(dst []*crule, req *Request, skuRules [][]*crule, now time.Time) []*crule {
+// those of the tables of rules for its SKU and attributes (see scoped), in policy order.
+func (s *cstep) candidates(dst []*crule, req *Request, attrs map[string]string, scoped [][][]*crule, now time.Time) []*crule {
 	for _, r := range s.general {
-		if r.matches(req, now) {
+		if r.matches(req, attrs, now) {
 			dst = append(dst, r)
 		}
 	}
-	return s.skuCandidates(dst, req, skuRules, now)
+	return s.scopedCandidates(dst, req, attrs, scoped, now)
 }
 
-// skuCandidates appends to dst, which holds the step's general rules that match, the step's rules
-// for the request's SKU that match the request, and puts them all in policy order.
-func (s *cstep) skuCandidates(dst []*crule, req *Request, skuRules [][]*crule, now time.Time) []*crule {
-	if skuRules == nil {
-		return dst
-	}
+// scopedCandidates appends to dst, which holds the step's general rules that match, the step's
+// rules in each of the tables scoped (the rules for the request's SKU and for its attributes) that
+// match the request, and puts them all in policy order.
+func (s *cstep) scopedCandidates(dst []*crule, req *Request, attrs map[string]string, scoped [][][]*crule, now time.Time) []*crule {
 	n := len(dst)
-	for _, r := range skuRules[s.index] {
-		if r.matches(req, now) {
-			dst = append(dst, r)
+	for _, t := range scoped {
+		for _, r := range t[s.index] {
+			if r.matches(req, attrs, now) {
+				dst = append(dst, r)
+			}
 		}
 	}
-	if n > 0 && len(dst) > n && dst[n].pos < dst[n-1].pos {
-		slices.SortFunc(dst, func(a, b *crule) int { return a.pos - b.pos })
+	if len(dst) > n && !slices.IsSortedFunc(dst, byPos) {
+		slices.SortFunc(dst, byPos)
 	}
 	return dst
 }
 
-// rulesFor returns the rules scoped to the SKU, per step; nil when there are none.
-func (e *Engine) rulesFor(sku b2bkit.SKU) [][]*crule { return e.bySKU[sku] }
+func byPos(a, b *crule) int { return a.pos - b.pos }
+
+// scopedRules appends to dst the tables of rules, per step, scoped to the SKU and to the values of
+// the SKU's attributes; none when no rule is.
+func (e *Engine) scopedRules(dst [][][]*crule, sku b2bkit.SKU, attrs map[string]string) [][][]*crule {
+	if t := e.bySKU[sku]; t != nil {
+		dst = append(dst, t)
+	}
+	for _, name := range e.attrNames {
+		if v, ok := attrs[name]; ok {
+			if t := e.byAttr[attrKV{name, v}]; t != nil {
+				dst = append(dst, t)
+			}
+		}
+	}
+	return dst
+}
 
 // mostSpecific returns the candidate with the highest specificity; Validate rules out ties.
 func mostSpecific(cands []*crule) *crule {
@@ -309,9 +467,14 @@ func mostSpecific(cands []*crule) *crule {
 // termsInfo is what a quote needs from the request's terms; QuoteMany computes it once per terms
 // and shares it across the lines with those terms, with what it caches on the way.
 type termsInfo struct {
-	lead       int
-	creditDays decimal.Decimal
-	credit     bool // the payment terms grant credit
+	lead   int
+	cdays  val  // the credit days, Terms.CreditDays
+	credit bool // the payment terms grant credit
+	// units are the shares of the first nUnits installments in units of 10^-scale, when all of
+	// them are kept (nUnits is 0 otherwise).
+	units  [maxShares]int64
+	nUnits int
+	scale  int32
 
 	// The last reference credit days computed, for step refStep; the last payment fraction, for
 	// rule payRule (and as a decimal, once asked for); the last early-payment date, for earlyDays
@@ -328,17 +491,112 @@ type termsInfo struct {
 	// dues are the installments and due dates of a schedule under these terms (QuoteMany).
 	dues []b2bkit.Due
 	// early is what the last early-payment offer under these terms needed (see earlyTerms).
-	early *earlyTerms
+	early earlyTerms
 }
 
-func newTermsInfo(t b2bkit.Terms) termsInfo {
-	return termsInfo{lead: t.LeadDays(), creditDays: t.CreditDays(), credit: t.Payment.IsCredit()}
+func newTermsInfo(t *b2bkit.Terms) termsInfo {
+	lead := t.LeadDays()
+	ti := termsInfo{lead: lead, credit: t.Payment.IsCredit()}
+	ti.cdays = ti.creditDays(t, lead)
+	return ti
+}
+
+// maxShares is how many installments a terms analysis keeps in integers.
+const maxShares = 8
+
+// creditDays is t.CreditDays() for terms with a lead of lead days, to its exponent, worked out in
+// integers as b2bkit does when the shares fit (at the scale of the finest share), without making a
+// decimal; otherwise it is t.CreditDays() itself. On the way it keeps the shares in units of that
+// scale (ti.units), for the schedule and the early-payment offer, when there are few enough and
+// they are valid.
+func (ti *termsInfo) creditDays(t *b2bkit.Terms, lead int) val {
+	ins := t.Payment.Installments
+	if len(ins) > b2bkit.MaxInstallments {
+		return valOf(t.CreditDays())
+	}
+	var scale int32
+	for _, in := range ins {
+		scale = max(scale, -in.Share.Exponent())
+		if in.Days < 0 || in.Days > b2bkit.MaxTermDays {
+			return valOf(t.CreditDays())
+		}
+	}
+	const maxScale, maxUnits = 12, int64(1e12)
+	if scale > maxScale {
+		return valOf(t.CreditDays())
+	}
+	var sum, shares int64
+	positive := true
+	for i, in := range ins {
+		c, ok := fastdec.Int18(in.Share)
+		if !ok || scale+in.Share.Exponent() > 18 {
+			return valOf(t.CreditDays())
+		}
+		u, ok := checked.Mul(c, int64(fastdec.Pow10(scale+in.Share.Exponent())))
+		if !ok || u > maxUnits || u < -maxUnits {
+			return valOf(t.CreditDays())
+		}
+		if i < maxShares {
+			ti.units[i] = u
+		}
+		positive = positive && u > 0
+		shares += u
+		days := in.Days
+		if in.Due == b2bkit.OnOrder {
+			days -= lead
+		}
+		p, ok := checked.Mul(u, int64(days))
+		if !ok {
+			return valOf(t.CreditDays())
+		}
+		if sum, ok = checked.Add(sum, p); !ok {
+			return valOf(t.CreditDays())
+		}
+	}
+	if len(ins) > 0 && len(ins) <= maxShares && positive && shares == int64(fastdec.Pow10(scale)) {
+		ti.nUnits, ti.scale = len(ins), scale
+	}
+	return valFixed(fixed{sum, -scale})
+}
+
+// split splits total minor units into the installments' amounts, appended to dst, as
+// PaymentTerms.SplitMinor does, from the shares the analysis kept.
+func (ti *termsInfo) split(t *b2bkit.Terms, total int64, dst []int64) ([]int64, bool) {
+	if ti.nUnits == 0 || total == math.MinInt64 {
+		return t.Payment.SplitMinor(total, dst)
+	}
+	div := fastdec.Pow10(ti.scale)
+	abs, neg := uint64(total), total < 0
+	if neg {
+		abs = uint64(-total)
+	}
+	var cum uint64
+	var before int64
+	last := ti.nUnits - 1
+	for i, u := range ti.units[:ti.nUnits] {
+		upTo := total
+		if i < last {
+			cum += uint64(u)
+			hi, lo := bits.Mul64(abs, cum)
+			q, r := bits.Div64(hi, lo, div) // cum < div: the quotient is below |total|
+			if r >= div-r {
+				q++
+			}
+			upTo = int64(q)
+			if neg {
+				upTo = -upTo
+			}
+		}
+		dst = append(dst, upTo-before)
+		before = upTo
+	}
+	return dst, true
 }
 
 // payBy is the last day to take an early-payment discount: delivery plus days.
 func (ti *termsInfo) payBy(delivery time.Time, days int) time.Time {
 	if !ti.earlySet || ti.earlyDays != days {
-		ti.earlySet, ti.earlyDays, ti.earlyBy = true, days, b2bkit.AddDays(delivery, days)
+		ti.earlySet, ti.earlyDays, ti.earlyBy = true, days, addDays(delivery, days)
 	}
 	return ti.earlyBy
 }
@@ -379,7 +637,7 @@ func (r *crule) fraction(s *cstep, req *Request, ti *termsInfo) (decimal.Decimal
 			}
 			return ti.payDec, true
 		}
-		delta := ti.creditDays
+		delta := ti.cdays.peek()
 		if ref := s.refCredit(ti); !ref.IsZero() {
 			delta = delta.Sub(ref)
 		}
@@ -393,37 +651,6 @@ func (r *crule) fraction(s *cstep, req *Request, ti *termsInfo) (decimal.Decimal
 	return decimal.Zero, false
 }
 
-// fractionFixed is fraction for the quantity, lead-time and tier kinds, with the fraction also as
-// a fixed when fxOK (read off the compiled rule, not worked out again).
-func (r *crule) fractionFixed(s *cstep, req *Request, ti *termsInfo) (f decimal.Decimal, fx fixed, fxOK, applies bool) {
-	var b *cband
-	switch {
-	case s.kind == Quantity && r.Mode == Graduated:
-		if f, applies = graduated(r.bands, req.Quantity); !applies {
-			return f, fixed{}, false, false
-		}
-		fx, fxOK = fixedOf(f)
-		return f, fx, fxOK, true
-	case s.kind == Quantity:
-		b = volumeBand(r.bands, req.Quantity)
-	case s.kind == LeadTime:
-		b = leadTimeBand(r.bands, int64(ti.lead))
-	case s.kind == Tier:
-		if !r.Amount.IsZero() {
-			return decimal.Zero, fixed{}, false, false
-		}
-		return r.frac, r.fracF, r.fracOK, true
-	default:
-		f, applies = r.fraction(s, req, ti)
-		fx, fxOK = fixedOf(f)
-		return f, fx, fxOK && applies, applies
-	}
-	if b == nil {
-		return decimal.Zero, fixed{}, false, false
-	}
-	return b.frac, b.fracF, b.fracOK, true
-}
-
 // payFraction is a payment rule's fraction, rate x (credit days - reference credit days) / 365
 // rounded HalfUp to FractionScale places, in integers: fraction gives the same as a decimal. ok
 // is false when a number does not fit and the decimal path must decide.
@@ -434,10 +661,10 @@ func (r *crule) payFraction(s *cstep, ti *termsInfo) (fixed, bool) {
 	if r.rate.IsZero() {
 		return fixed{}, false // fraction answers without arithmetic
 	}
-	delta, ok := fixedOf(ti.creditDays)
-	if !ok {
+	if !ti.cdays.fits {
 		return fixed{}, false
 	}
+	delta := ti.cdays.fx()
 	if ref := s.refCredit(ti); !ref.IsZero() {
 		rf, ok := fixedOf(ref)
 		if !ok {

@@ -139,3 +139,167 @@ func ExampleEngine_Normalize() {
 	// Output:
 	// 113.7874
 }
+
+// A category rule: a brand's volume breaks beat the category's for that brand's rice, as the
+// step's precedence declares; the price source says which SKU is of which category and brand.
+func ExampleEngine_Quote_category() {
+	policy, err := pricing.LoadPolicy(strings.NewReader(`{
+	  "currency": "CNY",
+	  "steps": [
+	    {"kind": "base", "rules": []},
+	    {"kind": "quantity", "precedence": ["sku", "brand", "category"], "rules": [
+	      {"id": "rice", "attributes": {"category": "rice"}, "bands": [
+	        {"from": "0", "to": "50", "percent": "0"}, {"from": "50", "percent": "-4"}]},
+	      {"id": "wuchang", "attributes": {"brand": "wuchang"}, "bands": [
+	        {"from": "0", "to": "20", "percent": "0"}, {"from": "20", "percent": "-2"}]}]},
+	    {"kind": "rounding", "rules": [{"id": "fen", "scale": 2}]}
+	  ]}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	prices, err := pricing.NewPriceList(
+		pricing.ListPrice{SKU: "thai-jasmine-25kg", Price: decimal.RequireFromString("96"), Currency: "CNY",
+			Attributes: map[string]string{"category": "rice", "brand": "golden-phoenix"}},
+		pricing.ListPrice{SKU: "wuchang-25kg", Price: decimal.RequireFromString("128"), Currency: "CNY",
+			Attributes: map[string]string{"category": "rice", "brand": "wuchang"}},
+	)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	e, err := pricing.NewEngine(policy, prices, &pricing.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, sku := range []b2bkit.SKU{"thai-jasmine-25kg", "wuchang-25kg"} {
+		q, err := e.Quote(context.Background(), pricing.Request{Buyer: "golden-wok", SKU: sku, Quantity: decimal.NewFromInt(60),
+			Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: now, DeliverBy: now.AddDate(0, 0, 3)}})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("%-18s %s (%s: %s)\n", sku, q.UnitPrice, q.Steps[1].RuleID, q.Steps[1].Reason())
+	}
+	// Output:
+	// thai-jasmine-25kg  92.16 (rice: volume break for this quantity: -4%)
+	// wuchang-25kg       125.44 (wuchang: volume break for this quantity: -2%)
+}
+
+// A contract price from the host's database that takes no volume or tier discount: the contract
+// rule excludes those steps, and the quote says they were skipped and why.
+func ExampleEngine_Quote_contract() {
+	policy, err := pricing.LoadPolicy(strings.NewReader(`{
+	  "currency": "CNY",
+	  "steps": [
+	    {"kind": "base", "combine": "first", "rules": [
+	      {"id": "contracts", "formula": "contract", "excludes": ["quantity", "tier"]}]},
+	    {"kind": "quantity", "rules": [{"id": "breaks", "bands": [
+	      {"from": "0", "to": "50", "percent": "0"}, {"from": "50", "percent": "-4"}]}]},
+	    {"kind": "tier", "rules": [{"id": "gold", "tier": "gold", "percent": "-3"}]},
+	    {"kind": "rounding", "rules": [{"id": "fen", "scale": 2}]}
+	  ]}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	prices, err := pricing.NewPriceList(pricing.ListPrice{SKU: "peanut-oil-5l", Price: decimal.RequireFromString("69.80"), Currency: "CNY"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// The chain's contract price, as the host's contract table holds it.
+	err = prices.SetContracts(pricing.ContractPrice{ID: "HT-2026-017", SKU: "peanut-oil-5l", Group: "golden-wok-chain",
+		Price: decimal.RequireFromString("63.50")})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	e, err := pricing.NewEngine(policy, prices, &pricing.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	q, err := e.Quote(context.Background(), pricing.Request{Buyer: "golden-wok-pudong", Group: "golden-wok-chain", Tier: "gold",
+		SKU: "peanut-oil-5l", Quantity: decimal.NewFromInt(80),
+		Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: now, DeliverBy: now.AddDate(0, 0, 3)}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, a := range q.Steps {
+		fmt.Printf("%-9s %-10s %s\n", a.Step, a.RuleID, a.Reason())
+	}
+	fmt.Println("unit price:", q.UnitPrice.StringFixed(q.Scale))
+	// Output:
+	// base      contracts  contract price 63.5 (group golden-wok-chain's contract HT-2026-017, from the price source), replaces list price 69.8
+	// quantity  breaks     quantity skipped: contract price (rule contracts of base) excludes it
+	// tier      gold       tier skipped: contract price (rule contracts of base) excludes it
+	// rounding  fen        rounded half_up to 2 places
+	// unit price: 63.50
+}
+
+// A whole order: lines priced through the steps, freight by weight allocated to the lines by
+// weight, VAT at each SKU's rate added per invoice, and the lines adding up to the order.
+func ExampleEngine_QuoteOrder() {
+	policy, err := pricing.LoadPolicy(strings.NewReader(`{
+	  "currency": "CNY",
+	  "tax": {"per": "invoice"},
+	  "steps": [
+	    {"kind": "base", "rules": []},
+	    {"kind": "rounding", "rules": [{"id": "fen", "scale": 2}]}
+	  ],
+	  "order": [
+	    {"kind": "freight", "rules": [{"id": "by-weight", "per": "weight", "free_from": "20000", "bands": [
+	      {"from": "0", "to": "500", "amount": "0.40"}, {"from": "500", "amount": "0.30"}]}]}
+	  ]}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	prices, err := pricing.NewPriceList(
+		pricing.ListPrice{SKU: "rice-25kg", Price: decimal.RequireFromString("118.00"), Currency: "CNY",
+			TaxPercent: decimal.NewFromInt(9), Weight: decimal.NewFromInt(25)},
+		pricing.ListPrice{SKU: "soy-sauce-1.9l", Price: decimal.RequireFromString("21.50"), Currency: "CNY",
+			TaxPercent: decimal.NewFromInt(13), Weight: decimal.RequireFromString("2.2")},
+	)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	e, err := pricing.NewEngine(policy, prices, &pricing.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	q, err := e.QuoteOrder(context.Background(), pricing.OrderRequest{
+		Buyer: "golden-wok",
+		Terms: b2bkit.Terms{Payment: b2bkit.Net(30), OrderedAt: now, DeliverBy: now.AddDate(0, 0, 2)},
+		Lines: []pricing.OrderLine{
+			{SKU: "rice-25kg", Quantity: decimal.NewFromInt(20)},
+			{SKU: "soy-sauce-1.9l", Quantity: decimal.NewFromInt(24)},
+		},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	f := q.Adjustments[0]
+	fmt.Printf("freight: %s kg x %s = %s\n", f.Basis, f.Rate, f.Amount)
+	fix := func(d decimal.Decimal) string { return d.StringFixed(q.Scale) }
+	for _, l := range q.Lines {
+		fmt.Printf("%-15s %8s + freight %6s = %8s + VAT %s%% %6s = %8s\n", l.Quote.Request.SKU, fix(l.Quote.Total), fix(l.Freight),
+			fix(l.Amount), l.TaxPercent, fix(l.Tax), fix(l.Gross))
+	}
+	fmt.Printf("order: %s + freight %s + VAT %s = %s, due %s\n", fix(q.Subtotal), fix(q.Freight), fix(q.Tax), fix(q.Total),
+		q.Schedule[0].Date.Format("2006-01-02"))
+	// Output:
+	// freight: 552.8 kg x 0.3 = 165.84
+	// rice-25kg        2360.00 + freight 150.00 =  2510.00 + VAT 9% 225.90 =  2735.90
+	// soy-sauce-1.9l    516.00 + freight  15.84 =   531.84 + VAT 13%  69.14 =   600.98
+	// order: 2876.00 + freight 165.84 + VAT 295.04 = 3336.88, due 2026-04-03
+}

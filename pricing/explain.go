@@ -11,15 +11,25 @@ import (
 // Reason says in words why the line changed the price: "volume break: -5%", "payment: credit 39
 // days against 0 for the reference, at 12% a year".
 func (a Adjustment) Reason() string {
+	if x := a.Excluded; x != nil {
+		return fmt.Sprintf("%s skipped: %s (rule %s of %s) excludes it", a.Step, x.What, x.RuleID, x.Step)
+	}
 	switch a.Kind {
 	case Base:
 		if a.RuleID == "" {
 			return "list price"
 		}
+		if bb := a.Base; bb != nil {
+			return baseReason(a, bb)
+		}
 		return fmt.Sprintf("contract price %s replaces list price %s", a.After, a.Before)
 	case Quantity:
 		if a.Mode == Graduated {
 			return fmt.Sprintf("graduated quantity breaks: effective %s", pct(a.Percent))
+		}
+		if m := a.Mix; m != nil {
+			return fmt.Sprintf("volume break for the mixed quantity %s over %d %s of the order: %s", m.Quantity, m.Lines,
+				plural(m.Lines, "line", "lines"), pct(a.Percent))
 		}
 		return fmt.Sprintf("volume break for this quantity: %s", pct(a.Percent))
 	case Payment:
@@ -75,6 +85,45 @@ func (a Adjustment) Reason() string {
 		return strings.Join(parts, "; ")
 	}
 	return a.Kind.String()
+}
+
+// baseReason says where a formula's base price came from: the figure and its source, the markup.
+func baseReason(a Adjustment, bb *BaseBasis) string {
+	var fig string
+	switch {
+	case bb.Formula == "contract":
+		whose := "the buyer's"
+		if bb.Group != "" {
+			whose = "group " + bb.Group + "'s"
+		}
+		fig = fmt.Sprintf("contract price %s (%s contract %s, from the price source)", bb.Figure, whose, orDash(bb.Contract))
+	case bb.Formula == "cost":
+		fig = fmt.Sprintf("cost %s (from the price source)", bb.Figure)
+	case bb.Formula == "list":
+		fig = fmt.Sprintf("list price %s", bb.Figure)
+	default:
+		fig = fmt.Sprintf("price list %s %s (from the price source)", strings.TrimPrefix(bb.Formula, "list:"), bb.Figure)
+	}
+	if !bb.Percent.IsZero() {
+		fig += " " + pct(bb.Percent)
+	}
+	if !bb.Amount.IsZero() {
+		fig += " " + signed(bb.Amount)
+	}
+	if !bb.Percent.IsZero() || !bb.Amount.IsZero() {
+		fig += " = " + a.After.String()
+	}
+	if bb.Formula == "list" {
+		return fig
+	}
+	return fig + ", replaces list price " + a.Before.String()
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // creditWords says where the share-weighted payment date falls against delivery.
@@ -133,6 +182,9 @@ func (q Quote) Explain() string {
 		fmt.Fprintf(&b, " (tier %s, grade %s)", orDash(r.Tier), orDash(r.Grade))
 	}
 	fmt.Fprintf(&b, ": %s x %s\n", r.SKU, r.Quantity)
+	if !q.Quantity.IsZero() && !q.Quantity.Equal(r.Quantity) {
+		fmt.Fprintf(&b, "Quantity %s rounded up to %s: %s\n", r.Quantity, q.Quantity, soldIn(q.PackSize, q.MinQuantity))
+	}
 	lead := r.Terms.LeadDays()
 	fmt.Fprintf(&b, "Terms: %s; ordered %s, deliver by %s (lead %d %s)\n", r.Terms.Payment,
 		day(r.Terms.OrderedAt), day(r.Terms.DeliverBy), lead, days(int64(lead)))
@@ -165,8 +217,15 @@ func (q Quote) Explain() string {
 		fmt.Fprintf(&b, "Total %s%s; unit price %s%s (total / %s)\n", q.Total.StringFixed(q.Scale), cur,
 			q.UnitPrice.StringFixed(q.Scale), cur, r.Quantity)
 	} else {
-		fmt.Fprintf(&b, "Unit price %s%s x %s = total %s%s\n", q.UnitPrice.StringFixed(q.Scale), cur, r.Quantity,
+		qty := r.Quantity
+		if !q.Quantity.IsZero() {
+			qty = q.Quantity
+		}
+		fmt.Fprintf(&b, "Unit price %s%s x %s = total %s%s\n", q.UnitPrice.StringFixed(q.Scale), cur, qty,
 			q.Total.StringFixed(q.Scale), cur)
+	}
+	if t := q.Tax; t != nil {
+		fmt.Fprintf(&b, "%s\n", taxWords(t, q.Scale, cur))
 	}
 	b.WriteString("Schedule:\n")
 	for _, d := range q.Schedule {
@@ -185,6 +244,28 @@ func (q Quote) Explain() string {
 	return b.String()
 }
 
+// soldIn says what a SKU is sold in: "sold in packs of 12, at least 30".
+func soldIn(pack, minimum decimal.Decimal) string {
+	var parts []string
+	if pack.Sign() > 0 {
+		parts = append(parts, "sold in packs of "+pack.String())
+	}
+	if minimum.Sign() > 0 {
+		parts = append(parts, "minimum order "+minimum.String())
+	}
+	return strings.Join(parts, ", ")
+}
+
+// taxWords says a line's VAT: "VAT 13% included: net 88.50 + VAT 11.50 = 100.00 CNY".
+func taxWords(t *LineTax, scale int32, cur string) string {
+	how := "added"
+	if t.Included {
+		how = "included"
+	}
+	return fmt.Sprintf("VAT %s%% %s: net %s + VAT %s = %s%s", t.Percent, how, t.Net.StringFixed(scale), t.Tax.StringFixed(scale),
+		t.Gross.StringFixed(scale), cur)
+}
+
 func orDash(s string) string {
 	if s == "" {
 		return "-"
@@ -193,3 +274,110 @@ func orDash(s string) string {
 }
 
 func day(t interface{ Format(string) string }) string { return t.Format("2006-01-02") }
+
+// Explain renders the order quote for a person: what was asked, each line's price and why, what
+// the order steps did, the free goods, each line's share of them and its VAT, the totals and the
+// schedule. The same quote always renders to the same bytes.
+func (q OrderQuote) Explain() string {
+	var b strings.Builder
+	r := q.Request
+	fmt.Fprintf(&b, "Order for %s", orDash(string(r.Buyer)))
+	if r.Group != "" {
+		fmt.Fprintf(&b, " of %s", r.Group)
+	}
+	if r.Tier != "" || r.Grade != "" {
+		fmt.Fprintf(&b, " (tier %s, grade %s)", orDash(r.Tier), orDash(r.Grade))
+	}
+	fmt.Fprintf(&b, ": %d %s\n", len(q.Lines), plural(len(q.Lines), "line", "lines"))
+	lead := r.Terms.LeadDays()
+	fmt.Fprintf(&b, "Terms: %s; ordered %s, deliver by %s (lead %d %s)\n", r.Terms.Payment,
+		day(r.Terms.OrderedAt), day(r.Terms.DeliverBy), lead, days(int64(lead)))
+	version := q.PolicyVersion
+	if len(version) > 12 {
+		version = version[:12]
+	}
+	fmt.Fprintf(&b, "Policy %q version %s; quoted %s, valid until %s\n", orDash(q.PolicyName), version, day(q.QuotedAt), day(q.ValidUntil))
+	cur := ""
+	if q.Currency != "" {
+		cur = " " + q.Currency
+	}
+	for i, l := range q.Lines {
+		lq := l.Quote
+		fmt.Fprintf(&b, "Line %d: %s x %s at %s%s = %s%s\n", i+1, lq.Request.SKU, lq.Quantity, lq.UnitPrice.StringFixed(lq.Scale), cur,
+			lq.Total.StringFixed(lq.Scale), cur)
+		for _, a := range lq.Steps {
+			if a.Amount().IsZero() && a.Excluded == nil && a.Kind != Base {
+				continue
+			}
+			fmt.Fprintf(&b, "    %-10s %-16s %s\n", a.Step, orDash(a.RuleID), a.Reason())
+		}
+		if !lq.Quantity.Equal(lq.Request.Quantity) {
+			fmt.Fprintf(&b, "    quantity %s rounded up to %s: %s\n", lq.Request.Quantity, lq.Quantity, soldIn(lq.PackSize, lq.MinQuantity))
+		}
+		if lq.NeedsApproval {
+			for _, br := range lq.Breaches {
+				fmt.Fprintf(&b, "    needs approval: %s\n", br)
+			}
+		}
+	}
+	if len(q.Adjustments) > 0 {
+		b.WriteString("Order steps:\n")
+		for _, a := range q.Adjustments {
+			fmt.Fprintf(&b, "  %-14s %-14s %s\n", a.Step, a.RuleID, orderReason(a, q.Scale, cur))
+		}
+	}
+	for _, g := range q.FreeGoods {
+		fmt.Fprintf(&b, "Free: %s x %s (rule %s, for %s %s)\n", g.SKU, g.Quantity, g.RuleID, plural(len(g.Lines), "line", "lines"), lineList(g.Lines))
+	}
+	b.WriteString("Lines:\n")
+	for i, l := range q.Lines {
+		fmt.Fprintf(&b, "  %d %-12s total %s  discount %s  freight %s  amount %s", i+1, l.Quote.Request.SKU,
+			l.Quote.Total.StringFixed(q.Scale), signedFixed(l.Discount, q.Scale), signedFixed(l.Freight, q.Scale), l.Amount.StringFixed(q.Scale))
+		if !l.Tax.IsZero() || !l.TaxPercent.IsZero() {
+			fmt.Fprintf(&b, "  VAT %s%%: net %s + %s = %s", l.TaxPercent, l.Net.StringFixed(q.Scale), l.Tax.StringFixed(q.Scale), l.Gross.StringFixed(q.Scale))
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "Subtotal %s%s; discount %s; freight %s; net %s; VAT %s; total %s%s\n", q.Subtotal.StringFixed(q.Scale), cur,
+		signedFixed(q.Discount, q.Scale), signedFixed(q.Freight, q.Scale), q.Net.StringFixed(q.Scale), q.Tax.StringFixed(q.Scale),
+		q.Total.StringFixed(q.Scale), cur)
+	b.WriteString("Schedule:\n")
+	for _, d := range q.Schedule {
+		fmt.Fprintf(&b, "  %s  %14s%s  %s\n", day(d.Date), d.Amount.StringFixed(q.Scale), cur, b2bkit.PaymentTerms{Installments: []b2bkit.Installment{d.Installment}})
+	}
+	if q.NeedsApproval {
+		b.WriteString("Needs approval: a line's price broke a guardrail (see the line)\n")
+	}
+	return b.String()
+}
+
+// orderReason says what an order step did: "value 9200.00 at -2% = -184.00 over lines 1, 2".
+func orderReason(a OrderAdjustment, scale int32, cur string) string {
+	var how string
+	switch {
+	case a.Kind == FreeGoods:
+		how = fmt.Sprintf("free goods for lines %s", lineList(a.Lines))
+	case a.Waived:
+		how = fmt.Sprintf("value %s reaches the free-freight threshold: freight waived", a.Basis.StringFixed(scale))
+	case a.Kind == Freight && !a.Rate.IsZero():
+		how = fmt.Sprintf("%s kg x %s/kg = %s%s over lines %s", a.Basis, a.Rate, signedFixed(a.Amount, scale), cur, lineList(a.Lines))
+	case !a.Percent.IsZero():
+		how = fmt.Sprintf("value %s at %s = %s%s over lines %s", a.Basis.StringFixed(scale), pct(a.Percent), signedFixed(a.Amount, scale),
+			cur, lineList(a.Lines))
+	default:
+		how = fmt.Sprintf("%s%s over lines %s", signedFixed(a.Amount, scale), cur, lineList(a.Lines))
+	}
+	if len(a.Excluded) > 0 {
+		how += fmt.Sprintf("; lines %s excluded by their rules", lineList(a.Excluded))
+	}
+	return how
+}
+
+// lineList numbers lines from 1: "1, 2, 4".
+func lineList(lines []int) string {
+	parts := make([]string, len(lines))
+	for i, l := range lines {
+		parts[i] = fmt.Sprint(l + 1)
+	}
+	return strings.Join(parts, ", ")
+}

@@ -21,6 +21,11 @@ func FuzzLoadPolicy(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(good)
+	catalogue, err := os.ReadFile("testdata/catalogue.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(catalogue)
 	f.Add([]byte(`{"steps":[{"kind":"base","rules":[]}]}`))
 	f.Add([]byte(`{"steps":[{"kind":"base","rules":[]},{"kind":"quantity","rules":[{"id":"q","bands":[{"from":"0","to":"1e9","percent":"-1"}]}]}]}`))
 	f.Add([]byte(`{"steps":[{"kind":"base","rules":[{"id":"c","price":"1.5"}]},{"kind":"rounding","rules":[{"id":"r","scale":99}]}]}`))

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/shopspring/decimal"
 )
 
 // JSON: requests, list prices and quotes travel with snake_case names, enums as words, decimals as
@@ -14,6 +15,7 @@ type jd = b2bkit.JSONDecimal
 
 type requestJSON struct {
 	Buyer    b2bkit.CompanyID `json:"buyer,omitzero"`
+	Group    string           `json:"group,omitzero"`
 	SKU      b2bkit.SKU       `json:"sku"`
 	Quantity jd               `json:"quantity"`
 	Terms    b2bkit.Terms     `json:"terms"`
@@ -24,7 +26,7 @@ type requestJSON struct {
 
 // MarshalJSON writes the request with its quantity as a string.
 func (r Request) MarshalJSON() ([]byte, error) {
-	return json.Marshal(requestJSON{r.Buyer, r.SKU, jd{Decimal: r.Quantity}, r.Terms, r.Tier, r.Grade, r.Currency})
+	return json.Marshal(requestJSON{r.Buyer, r.Group, r.SKU, jd{Decimal: r.Quantity}, r.Terms, r.Tier, r.Grade, r.Currency})
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, strictly. It does not validate: Quote does.
@@ -33,21 +35,46 @@ func (r *Request) UnmarshalJSON(b []byte) error {
 	if err := decodeStrict(b, &w); err != nil {
 		return err
 	}
-	*r = Request{Buyer: w.Buyer, SKU: w.SKU, Quantity: w.Quantity.Decimal, Terms: w.Terms, Tier: w.Tier, Grade: w.Grade,
+	*r = Request{Buyer: w.Buyer, Group: w.Group, SKU: w.SKU, Quantity: w.Quantity.Decimal, Terms: w.Terms, Tier: w.Tier, Grade: w.Grade,
 		Currency: w.Currency}
 	return nil
 }
 
 type listPriceJSON struct {
-	SKU      b2bkit.SKU `json:"sku"`
-	Price    jd         `json:"price"`
-	Currency string     `json:"currency,omitzero"`
-	Cost     jd         `json:"cost,omitzero"`
+	SKU         b2bkit.SKU        `json:"sku"`
+	Price       jd                `json:"price"`
+	Currency    string            `json:"currency,omitzero"`
+	Cost        jd                `json:"cost,omitzero"`
+	Contract    *contractJSON     `json:"contract,omitempty"`
+	Prices      map[string]jd     `json:"prices,omitempty"`
+	Attributes  map[string]string `json:"attributes,omitempty"`
+	TaxPercent  jd                `json:"tax_percent,omitzero"`
+	PackSize    jd                `json:"pack_size,omitzero"`
+	MinQuantity jd                `json:"min_quantity,omitzero"`
+	Weight      jd                `json:"weight,omitzero"`
 }
 
-// MarshalJSON writes the list price with decimals as strings.
+type contractJSON struct {
+	ID    string `json:"id,omitzero"`
+	Price jd     `json:"price"`
+	Group string `json:"group,omitzero"`
+}
+
+// MarshalJSON writes the list price with decimals as strings and zero fields left out.
 func (l ListPrice) MarshalJSON() ([]byte, error) {
-	return json.Marshal(listPriceJSON{l.SKU, jd{Decimal: l.Price}, l.Currency, jd{Decimal: l.Cost}})
+	w := listPriceJSON{SKU: l.SKU, Price: jd{Decimal: l.Price}, Currency: l.Currency, Cost: jd{Decimal: l.Cost},
+		Attributes: l.Attributes, TaxPercent: jd{Decimal: l.TaxPercent}, PackSize: jd{Decimal: l.PackSize},
+		MinQuantity: jd{Decimal: l.MinQuantity}, Weight: jd{Decimal: l.Weight}}
+	if !l.Contract.Price.IsZero() || l.Contract.ID != "" {
+		w.Contract = &contractJSON{ID: l.Contract.ID, Price: jd{Decimal: l.Contract.Price}, Group: l.Contract.Group}
+	}
+	if len(l.Prices) > 0 {
+		w.Prices = make(map[string]jd, len(l.Prices))
+		for k, v := range l.Prices {
+			w.Prices[k] = jd{Decimal: v}
+		}
+	}
+	return json.Marshal(w)
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
@@ -56,7 +83,17 @@ func (l *ListPrice) UnmarshalJSON(b []byte) error {
 	if err := decodeStrict(b, &w); err != nil {
 		return err
 	}
-	*l = ListPrice{SKU: w.SKU, Price: w.Price.Decimal, Currency: w.Currency, Cost: w.Cost.Decimal}
+	*l = ListPrice{SKU: w.SKU, Price: w.Price.Decimal, Currency: w.Currency, Cost: w.Cost.Decimal, Attributes: w.Attributes,
+		TaxPercent: w.TaxPercent.Decimal, PackSize: w.PackSize.Decimal, MinQuantity: w.MinQuantity.Decimal, Weight: w.Weight.Decimal}
+	if c := w.Contract; c != nil {
+		l.Contract = Contract{ID: c.ID, Price: c.Price.Decimal, Group: c.Group}
+	}
+	if len(w.Prices) > 0 {
+		l.Prices = make(map[string]decimal.Decimal, len(w.Prices))
+		for k, v := range w.Prices {
+			l.Prices[k] = v.Decimal
+		}
+	}
 	return nil
 }
 
@@ -76,6 +113,23 @@ type adjustmentJSON struct {
 	Breaches []Breach           `json:"breaches,omitempty"`
 	Clamped  bool               `json:"clamped,omitzero"`
 	Rounding *roundingBasisJSON `json:"rounding,omitempty"`
+	Base     *baseBasisJSON     `json:"base,omitempty"`
+	Excluded *Exclusion         `json:"excluded,omitempty"`
+	Mix      *mixBasisJSON      `json:"mix,omitempty"`
+}
+
+type baseBasisJSON struct {
+	Formula  string `json:"formula"`
+	Figure   jd     `json:"figure"`
+	Percent  jd     `json:"percent,omitzero"`
+	Amount   jd     `json:"amount,omitzero"`
+	Contract string `json:"contract,omitzero"`
+	Group    string `json:"group,omitzero"`
+}
+
+type mixBasisJSON struct {
+	Quantity jd  `json:"quantity"`
+	Lines    int `json:"lines"`
 }
 
 type paymentBasisJSON struct {
@@ -105,6 +159,14 @@ func (a Adjustment) MarshalJSON() ([]byte, error) {
 	if r := a.Rounding; r != nil {
 		w.Rounding = &roundingBasisJSON{Scale: r.Scale, Mode: r.Mode, Increment: jd{Decimal: r.Increment}}
 	}
+	if bb := a.Base; bb != nil {
+		w.Base = &baseBasisJSON{Formula: bb.Formula, Figure: jd{Decimal: bb.Figure}, Percent: jd{Decimal: bb.Percent},
+			Amount: jd{Decimal: bb.Amount}, Contract: bb.Contract, Group: bb.Group}
+	}
+	w.Excluded = a.Excluded
+	if m := a.Mix; m != nil {
+		w.Mix = &mixBasisJSON{Quantity: jd{Decimal: m.Quantity}, Lines: m.Lines}
+	}
 	return json.Marshal(w)
 }
 
@@ -131,6 +193,59 @@ func (a *Adjustment) UnmarshalJSON(b []byte) error {
 	if r := w.Rounding; r != nil {
 		a.Rounding = &RoundingBasis{Scale: r.Scale, Mode: r.Mode, Increment: r.Increment.Decimal}
 	}
+	if bb := w.Base; bb != nil {
+		a.Base = &BaseBasis{Formula: bb.Formula, Figure: bb.Figure.Decimal, Percent: bb.Percent.Decimal, Amount: bb.Amount.Decimal,
+			Contract: bb.Contract, Group: bb.Group}
+	}
+	a.Excluded = w.Excluded
+	if m := w.Mix; m != nil {
+		a.Mix = &MixBasis{Quantity: m.Quantity.Decimal, Lines: m.Lines}
+	}
+	return nil
+}
+
+type exclusionJSON struct {
+	Step   string `json:"step"`
+	RuleID string `json:"rule_id"`
+	What   string `json:"what"`
+}
+
+// MarshalJSON writes the exclusion with snake_case names.
+func (x Exclusion) MarshalJSON() ([]byte, error) { return json.Marshal(exclusionJSON(x)) }
+
+// UnmarshalJSON reads what MarshalJSON writes, strictly.
+func (x *Exclusion) UnmarshalJSON(b []byte) error {
+	var w exclusionJSON
+	if err := decodeStrict(b, &w); err != nil {
+		return err
+	}
+	*x = Exclusion(w)
+	return nil
+}
+
+type lineTaxJSON struct {
+	Percent  jd   `json:"percent"`
+	Included bool `json:"included,omitzero"`
+	Net      jd   `json:"net"`
+	Tax      jd   `json:"tax"`
+	Gross    jd   `json:"gross"`
+}
+
+// MarshalJSON writes the tax with decimals as strings.
+func (t LineTax) MarshalJSON() ([]byte, error) {
+	return json.Marshal(lineTaxJSON{jd{Decimal: t.Percent}, t.Included, jd{Decimal: t.Net}, jd{Decimal: t.Tax}, jd{Decimal: t.Gross}})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, strictly; gross must be net + tax.
+func (t *LineTax) UnmarshalJSON(b []byte) error {
+	var w lineTaxJSON
+	if err := decodeStrict(b, &w); err != nil {
+		return err
+	}
+	if !w.Gross.Decimal.Equal(w.Net.Decimal.Add(w.Tax.Decimal)) {
+		return b2bkit.Invalid("gross", "must be net + tax")
+	}
+	*t = LineTax{Percent: w.Percent.Decimal, Included: w.Included, Net: w.Net.Decimal, Tax: w.Tax.Decimal, Gross: w.Gross.Decimal}
 	return nil
 }
 
@@ -187,10 +302,14 @@ type quoteJSON struct {
 	ListPrice     jd                 `json:"list_price"`
 	BaseUnitPrice jd                 `json:"base_unit_price"`
 	Steps         []Adjustment       `json:"steps"`
+	Quantity      jd                 `json:"quantity,omitzero"`
+	PackSize      jd                 `json:"pack_size,omitzero"`
+	MinQuantity   jd                 `json:"min_quantity,omitzero"`
 	UnitPrice     jd                 `json:"unit_price"`
 	Total         jd                 `json:"total"`
 	Bands         []BandPrice        `json:"bands,omitempty"`
 	Scale         int32              `json:"scale"`
+	Tax           *LineTax           `json:"tax,omitempty"`
 	Schedule      []b2bkit.Due       `json:"schedule"`
 	EarlyPayment  *EarlyPaymentOffer `json:"early_payment,omitempty"`
 	NeedsApproval bool               `json:"needs_approval"`
@@ -204,7 +323,8 @@ type quoteJSON struct {
 // MarshalJSON writes the quote with snake_case names, decimals as strings and each line's reason.
 func (q Quote) MarshalJSON() ([]byte, error) {
 	return json.Marshal(quoteJSON{q.Request, q.Currency, jd{Decimal: q.ListPrice}, jd{Decimal: q.BaseUnitPrice}, q.Steps,
-		jd{Decimal: q.UnitPrice}, jd{Decimal: q.Total}, q.Bands, q.Scale, q.Schedule, q.EarlyPayment, q.NeedsApproval, q.Breaches,
+		jd{Decimal: q.Quantity}, jd{Decimal: q.PackSize}, jd{Decimal: q.MinQuantity},
+		jd{Decimal: q.UnitPrice}, jd{Decimal: q.Total}, q.Bands, q.Scale, q.Tax, q.Schedule, q.EarlyPayment, q.NeedsApproval, q.Breaches,
 		q.PolicyName, q.PolicyVersion, q.QuotedAt, q.ValidUntil})
 }
 
@@ -216,7 +336,8 @@ func (q *Quote) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*q = Quote{Request: w.Request, Currency: w.Currency, ListPrice: w.ListPrice.Decimal, BaseUnitPrice: w.BaseUnitPrice.Decimal,
-		Steps: w.Steps, UnitPrice: w.UnitPrice.Decimal, Total: w.Total.Decimal, Bands: w.Bands, Scale: w.Scale, Schedule: w.Schedule,
+		Steps: w.Steps, Quantity: w.Quantity.Decimal, PackSize: w.PackSize.Decimal, MinQuantity: w.MinQuantity.Decimal,
+		UnitPrice: w.UnitPrice.Decimal, Total: w.Total.Decimal, Bands: w.Bands, Scale: w.Scale, Tax: w.Tax, Schedule: w.Schedule,
 		EarlyPayment: w.EarlyPayment, NeedsApproval: w.NeedsApproval, Breaches: w.Breaches, PolicyName: w.PolicyName,
 		PolicyVersion: w.PolicyVersion, QuotedAt: w.QuotedAt, ValidUntil: w.ValidUntil}
 	return nil

@@ -1,6 +1,7 @@
 package pricing
 
 import (
+	"context"
 	"fmt"
 	"math/bits"
 
@@ -18,9 +19,21 @@ import (
 // so the result is price x F(to) / F(from), rounded HalfUp to AmountScale places; it is not rounded
 // to the price list's scale, since it feeds statistics. Rules scoped by buyer, tier, grade or SKU
 // match each request's own fields; base, tier, guardrail and rounding steps are left out, as they do
-// not depend on the terms. A price that is not > 0, a quantity that is not > 0 or invalid terms are
-// errors matching b2bkit.ErrInvalid, naming "from.…" or "to.…".
+// not depend on the terms, and so are exclusions, which depend on the base. Rules match each
+// request's own fields and date (its order date); a mixed-case rule counts the request's own
+// quantity. A price that is not > 0, a quantity that is not > 0 or invalid terms are errors
+// matching b2bkit.ErrInvalid, naming "from.…" or "to.…".
+//
+// Normalize is NormalizeContext with context.Background(): it asks the price source only when the
+// policy scopes a quantity, payment or lead-time rule by SKU attributes.
 func (e *Engine) Normalize(price decimal.Decimal, from, to Request) (decimal.Decimal, error) {
+	return e.NormalizeContext(context.Background(), price, from, to)
+}
+
+// NormalizeContext is Normalize with a context for the price source, which it asks for the
+// attributes of each side's SKU when the policy scopes a quantity, payment or lead-time rule by
+// SKU attributes; a SKU the source lacks is then an error matching b2bkit.ErrNotFound.
+func (e *Engine) NormalizeContext(ctx context.Context, price decimal.Decimal, from, to Request) (decimal.Decimal, error) {
 	if !checkNumber(price) || price.Sign() <= 0 {
 		return decimal.Decimal{}, fmt.Errorf("pricing: %w", b2bkit.Invalid("price", "must be > 0 and in range"))
 	}
@@ -30,10 +43,18 @@ func (e *Engine) Normalize(price decimal.Decimal, from, to Request) (decimal.Dec
 	if err := checkSide(&to, "to"); err != nil {
 		return decimal.Decimal{}, err
 	}
+	fromAttrs, err := e.termAttributes(ctx, &from, "from")
+	if err != nil {
+		return decimal.Decimal{}, err
+	}
+	toAttrs, err := e.termAttributes(ctx, &to, "to")
+	if err != nil {
+		return decimal.Decimal{}, err
+	}
 	// The integer path gives the same factors as the decimal one without allocating for them; it
 	// gives up (ok false) when a number does not fit, and the decimal path decides.
-	fi, okFrom := e.factorUnits(&from)
-	ti, okTo := e.factorUnits(&to)
+	fi, okFrom := e.factorUnits(&from, fromAttrs)
+	ti, okTo := e.factorUnits(&to, toAttrs)
 	if okFrom && okTo {
 		switch {
 		case fi <= 0:
@@ -49,11 +70,11 @@ func (e *Engine) Normalize(price decimal.Decimal, from, to Request) (decimal.Dec
 			}
 		}
 	}
-	ff, err := e.factor(&from, "from")
+	ff, err := e.factor(&from, fromAttrs, "from")
 	if err != nil {
 		return decimal.Decimal{}, err
 	}
-	ft, err := e.factor(&to, "to")
+	ft, err := e.factor(&to, toAttrs, "to")
 	if err != nil {
 		return decimal.Decimal{}, err
 	}
@@ -61,6 +82,31 @@ func (e *Engine) Normalize(price decimal.Decimal, from, to Request) (decimal.Dec
 		return roundHalfUp(nil, price, AmountScale), nil
 	}
 	return mulDivRound(nil, price, ft, ff, AmountScale), nil
+}
+
+// termAttributes are the attributes of the SKU of one side of Normalize, from the price source,
+// when a quantity, payment or lead-time rule is scoped by attributes; nil otherwise.
+func (e *Engine) termAttributes(ctx context.Context, r *Request, field string) (map[string]string, error) {
+	if r.SKU == "" || !e.termsByAttr() {
+		return nil, nil
+	}
+	lp, err := e.prices.ListPrice(ctx, PriceQuery{SKU: r.SKU, Buyer: r.Buyer, Group: r.Group, At: r.Terms.OrderedAt})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", field, err)
+	}
+	return lp.Attributes, nil
+}
+
+// termsByAttr reports whether a quantity, payment or lead-time rule is scoped by attributes.
+func (e *Engine) termsByAttr() bool {
+	for _, t := range e.byAttr {
+		for si, rules := range t {
+			if k := e.steps[si].kind; len(rules) > 0 && (k == Quantity || k == Payment || k == LeadTime) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func belowZero(field string) error {
@@ -138,25 +184,25 @@ func mulUnits(a, b int64) (int64, bool) {
 // analysis, worked out at the first step that needs it.
 type termStepWalk struct {
 	e         *Engine
-	skuRules  [][]*crule
+	attrs     map[string]string
 	si        int
 	ti        termsInfo
 	haveTerms bool
 	scratch   [8]*crule
 }
 
-func (w *termStepWalk) next(r *Request) (*cstep, []*crule) {
+func (w *termStepWalk) next(r *Request, scoped [][][]*crule) (*cstep, []*crule) {
 	for ; w.si < len(w.e.steps); w.si++ {
 		s := &w.e.steps[w.si]
 		if s.kind != Quantity && s.kind != Payment && s.kind != LeadTime {
 			continue
 		}
-		cands := s.candidates(w.scratch[:0], r, w.skuRules, r.Terms.OrderedAt)
+		cands := s.candidates(w.scratch[:0], r, w.attrs, scoped, r.Terms.OrderedAt)
 		if len(cands) == 0 {
 			continue
 		}
 		if !w.haveTerms && s.kind != Quantity {
-			w.ti, w.haveTerms = newTermsInfo(r.Terms), true
+			w.ti, w.haveTerms = newTermsInfo(&r.Terms), true
 		}
 		w.si++
 		return s, cands
@@ -166,10 +212,12 @@ func (w *termStepWalk) next(r *Request) (*cstep, []*crule) {
 
 // factorUnits is factor in units of 10^-16 for a request checkSide accepted; ok is false when a
 // number does not fit and the decimal path must decide.
-func (e *Engine) factorUnits(r *Request) (int64, bool) {
+func (e *Engine) factorUnits(r *Request, attrs map[string]string) (int64, bool) {
 	f := fracUnit
-	w := termStepWalk{e: e, skuRules: e.rulesFor(r.SKU)}
-	for s, cands := w.next(r); s != nil; s, cands = w.next(r) {
+	var buf [4][][]*crule
+	scoped := e.scopedRules(buf[:0], r.SKU, attrs)
+	w := termStepWalk{e: e, attrs: attrs}
+	for s, cands := w.next(r, scoped); s != nil; s, cands = w.next(r, scoped) {
 		ti := &w.ti
 		frac := func(c *crule) (int64, bool, bool) { // units, applies, fits
 			if fx, ok := c.payFixed(s, ti); ok && fx.exp == -FractionScale {
@@ -184,6 +232,21 @@ func (e *Engine) factorUnits(r *Request) (int64, bool) {
 		}
 		var step int64
 		switch s.combine {
+		case First:
+			found := false
+			for _, c := range cands {
+				x, applies, fits := frac(c)
+				if !fits {
+					return 0, false
+				}
+				if applies {
+					step, found = fracUnit+x, true
+					break
+				}
+			}
+			if !found {
+				step = fracUnit
+			}
 		case MostSpecific:
 			x, _, fits := frac(mostSpecific(cands))
 			if !fits {
@@ -238,16 +301,26 @@ func (e *Engine) factorUnits(r *Request) (int64, bool) {
 
 // factor is the product of (1 + fraction) over the quantity, payment and lead-time steps for a
 // request checkSide accepted, in decimals.
-func (e *Engine) factor(r *Request, field string) (decimal.Decimal, error) {
+func (e *Engine) factor(r *Request, attrs map[string]string, field string) (decimal.Decimal, error) {
 	f := one
-	w := termStepWalk{e: e, skuRules: e.rulesFor(r.SKU)}
-	for s, cands := w.next(r); s != nil; s, cands = w.next(r) {
+	var buf [4][][]*crule
+	scoped := e.scopedRules(buf[:0], r.SKU, attrs)
+	w := termStepWalk{e: e, attrs: attrs}
+	for s, cands := w.next(r, scoped); s != nil; s, cands = w.next(r, scoped) {
 		ti := &w.ti
 		var step decimal.Decimal
 		switch s.combine {
 		case MostSpecific:
 			step, _ = mostSpecific(cands).fraction(s, r, ti)
 			step = one.Add(step)
+		case First:
+			step = one
+			for _, c := range cands {
+				if x, ok := c.fraction(s, r, ti); ok {
+					step = one.Add(x)
+					break
+				}
+			}
 		case BestForBuyer:
 			found := false
 			for _, c := range cands {

@@ -44,9 +44,9 @@ func TestFactorUnits_EqualsDecimalFactor(t *testing.T) {
 			Terms: b2bkit.Terms{Payment: b2bkit.DepositBalance(decimal.New(rng.Int64N(101), -2), rng.IntN(120)),
 				OrderedAt: day, DeliverBy: day.AddDate(0, 0, rng.IntN(90))}}
 		require.NoError(t, checkSide(&r, "r"))
-		want, err := e.factor(&r, "r")
+		want, err := e.factor(&r, nil, "r")
 		require.NoError(t, err)
-		got, ok := e.factorUnits(&r)
+		got, ok := e.factorUnits(&r, nil)
 		if !ok {
 			continue
 		}

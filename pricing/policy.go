@@ -36,12 +36,26 @@ const (
 	Guardrail
 	// Rounding rounds the unit price to a scale or an increment; the total is rounded at that scale.
 	Rounding
+	// OrderDiscount is an order step (Policy.Order): a discount (or a small-order surcharge) on the
+	// value of the order's lines it applies to, by bands over that value or a fixed amount.
+	OrderDiscount
+	// Freight is an order step: the freight charged for the order, by the weight of its lines or by
+	// their value, free from an order value when the rule says so.
+	Freight
+	// FreeGoods is an order step: goods given free for every so many units bought ("buy 10, get 1
+	// free"), as lines of their own that cost nothing.
+	FreeGoods
 )
 
 var stepKindWords = [...]string{Base: "base", Quantity: "quantity", Payment: "payment", LeadTime: "lead_time",
-	Tier: "tier", Guardrail: "guardrail", Rounding: "rounding"}
+	Tier: "tier", Guardrail: "guardrail", Rounding: "rounding", OrderDiscount: "order_discount", Freight: "freight",
+	FreeGoods: "free_goods"}
 
-// String returns the kind's word: base, quantity, payment, lead_time, tier, guardrail or rounding.
+// orderKind reports whether k is the kind of an order step.
+func orderKind(k StepKind) bool { return k >= OrderDiscount && k <= FreeGoods }
+
+// String returns the kind's word: base, quantity, payment, lead_time, tier, guardrail, rounding,
+// order_discount, freight or free_goods.
 func (k StepKind) String() string { return word(stepKindWords[:], int(k), "StepKind") }
 
 // MarshalText encodes the kind as its word.
@@ -67,12 +81,17 @@ const (
 	Add
 	// Compound applies every matching rule in turn, each on the price the previous one left.
 	Compound
+	// First applies the first matching rule, in policy order, that applies: a declared priority,
+	// like an SAP access sequence or ERPNext's priority. A base rule whose figure the price source
+	// does not give (no contract price for this buyer, no cost) does not apply, and the next one is
+	// tried.
+	First
 )
 
 var combineWords = [...]string{MostSpecific: "most_specific", BestForBuyer: "best_for_buyer", Add: "add",
-	Compound: "compound"}
+	Compound: "compound", First: "first"}
 
-// String returns the word: most_specific, best_for_buyer, add or compound.
+// String returns the word: most_specific, best_for_buyer, add, compound or first.
 func (c Combine) String() string { return word(combineWords[:], int(c), "Combine") }
 
 // MarshalText encodes the combination as its word.
@@ -171,9 +190,89 @@ type Policy struct {
 	// ValidDays is how many calendar days a quote stays valid after the day it is made, to the end
 	// of the last one (Quote.ValidUntil). 0 means to the end of the day it is made.
 	ValidDays int `json:"valid_days,omitzero"`
-	// Steps run in order. The first must be the base step; a rounding step, if any, must be last.
-	// Without one, prices round HalfUp to 2 places.
+	// Steps run in order on each line. The first must be the base step; a rounding step, if any,
+	// must be last. Without one, prices round HalfUp to 2 places.
 	Steps []Step `json:"steps"`
+	// Order are the order steps (order_discount, freight, free_goods) that QuoteOrder runs, in
+	// order, on an order's priced lines; Quote and QuoteMany price lines alone and do not run them.
+	Order []Step `json:"order,omitempty"`
+	// Units says what a quote does with a quantity that is not a whole number of the SKU's packs or
+	// is below its minimum order quantity (ListPrice.PackSize, ListPrice.MinQuantity).
+	Units Units `json:"units,omitzero"`
+	// Tax, if set, says the prices are with or without VAT, which a quote then shows per line and in
+	// total at each SKU's rate (ListPrice.TaxPercent).
+	Tax *Tax `json:"tax,omitempty"`
+}
+
+// A Shortfall says what a quote does with a quantity that falls short of what the SKU is sold in.
+type Shortfall uint8
+
+const (
+	// Refuse makes the quote an error naming the quantity (the default): nothing is changed
+	// without the buyer asking.
+	Refuse Shortfall = iota
+	// RoundUp prices the next quantity that is sold instead, and says so.
+	RoundUp
+)
+
+var shortfallWords = [...]string{Refuse: "refuse", RoundUp: "round_up"}
+
+// String returns the word: refuse or round_up.
+func (s Shortfall) String() string { return word(shortfallWords[:], int(s), "Shortfall") }
+
+// MarshalText encodes the shortfall as its word.
+func (s Shortfall) MarshalText() ([]byte, error) {
+	return marshalWord(shortfallWords[:], int(s), "shortfall")
+}
+
+// UnmarshalText decodes a shortfall from its word.
+func (s *Shortfall) UnmarshalText(b []byte) error {
+	return unmarshalWord(shortfallWords[:], b, "shortfall", s)
+}
+
+// Units says what a quote does with quantities the SKU is not sold in: a quantity that is not a
+// whole number of packs (a case of 12) and one below the minimum order quantity (MOQ, 起订量).
+type Units struct {
+	Pack    Shortfall `json:"pack,omitzero"`
+	Minimum Shortfall `json:"minimum,omitzero"`
+}
+
+// A TaxRounding says where VAT is rounded.
+type TaxRounding uint8
+
+const (
+	// PerLine rounds each line's tax; an order's tax is the sum of its lines' (the default).
+	PerLine TaxRounding = iota
+	// PerInvoice rounds an order's tax once per rate, on the sum of the lines at that rate, and
+	// allocates it to those lines (b2bkit.Allocate), so that the lines still add up to the order.
+	PerInvoice
+)
+
+var taxRoundingWords = [...]string{PerLine: "line", PerInvoice: "invoice"}
+
+// String returns the word: line or invoice.
+func (t TaxRounding) String() string { return word(taxRoundingWords[:], int(t), "TaxRounding") }
+
+// MarshalText encodes the rounding as its word.
+func (t TaxRounding) MarshalText() ([]byte, error) {
+	return marshalWord(taxRoundingWords[:], int(t), "tax rounding")
+}
+
+// UnmarshalText decodes a rounding from its word.
+func (t *TaxRounding) UnmarshalText(b []byte) error {
+	return unmarshalWord(taxRoundingWords[:], b, "tax rounding", t)
+}
+
+// Tax is how a policy's prices stand to VAT (增值税).
+type Tax struct {
+	// Included says the prices include VAT (含税价): the tax is worked out of each line's amount,
+	// amount / (1 + rate) being the net. Otherwise the prices are without VAT (不含税价) and the tax
+	// is added: net x rate.
+	Included bool `json:"included,omitzero"`
+	// Per says where the tax is rounded: per line (the default) or per invoice.
+	Per TaxRounding `json:"per,omitzero"`
+	// Mode rounds the tax (or, for prices with VAT, the net) to the quote's scale; HalfUp by default.
+	Mode b2bkit.RoundingMode `json:"mode,omitzero"`
 }
 
 // A Step is one line of the pricing procedure: a kind, how its rules combine, and the rules.
@@ -188,6 +287,13 @@ type Step struct {
 	// Reference is the payment step's reference schedule, the terms the list price assumes. Nil
 	// means cash on delivery (现款现货).
 	Reference *b2bkit.PaymentTerms `json:"reference,omitempty"`
+	// Precedence orders the scopes of a most_specific step from the most specific down: "buyer",
+	// "group", "tier", "grade", "sku" and the names of SKU attributes ("brand", "category"), so that
+	// a rule for a brand beats one for a category. A rule is more specific than another when the
+	// first scope, in this order, that one of them has and the other has not is the first's. Empty
+	// means buyer, group, tier, grade, sku; a most_specific step whose rules are scoped by
+	// attributes must declare it, naming every scope its rules use.
+	Precedence []string `json:"precedence,omitempty"`
 	// Rules are the step's rules; a step whose rules do not match a request leaves the price alone.
 	Rules []Rule `json:"rules"`
 }
@@ -199,12 +305,17 @@ type Step struct {
 type Rule struct {
 	// ID names the rule in quotes and explanations; unique within its step.
 	ID string
-	// Buyer, Tier, Grade and SKU scope the rule; empty means any. Specificity orders them: buyer +
-	// SKU, buyer, tier + SKU, tier, grade + SKU, grade, SKU, everything.
+	// Buyer, Group, Tier, Grade and SKU scope the rule; empty means any. Specificity orders them
+	// as the step's Precedence says; by default buyer, group, tier, grade, SKU, so buyer + SKU
+	// beats buyer, which beats tier + SKU, and so on down to everything.
 	Buyer b2bkit.CompanyID
+	Group string
 	Tier  string
 	Grade string
 	SKU   b2bkit.SKU
+	// Attributes scope the rule to the SKUs whose attributes, as the price source gives them
+	// (ListPrice.Attributes), have all of these values: {"category": "rice"}, {"brand": "Jinlongyu"}.
+	Attributes map[string]string
 	// ValidFrom and ValidUntil bound the dates the rule applies to: from inclusive, until
 	// exclusive; zero means unbounded. The date is the quote's own, from the engine's clock, so that
 	// an order date set in the past does not revive an expired promotion; Normalize, which restates
@@ -216,10 +327,25 @@ type Rule struct {
 
 	// Price is a base rule's contract price per unit, > 0.
 	Price decimal.Decimal
-	// Percent is a tier rule's adjustment in percent of the price: -5 is 5% off, 3 a 3% surcharge.
+	// Formula makes a base rule price from a figure the price source gives — "list" (the list
+	// price), "cost" (cost plus margin), "contract" (the buyer's, or its group's, contract price)
+	// or "list:NAME" (another price list, ListPrice.Prices) — plus Percent and Amount. A rule whose
+	// figure the source does not give does not apply.
+	Formula string
+	// Percent is a tier rule's adjustment in percent of the price: -5 is 5% off, 3 a 3% surcharge;
+	// a base formula's markup on its figure (25 is cost plus 25%); an order discount's percent of
+	// the order's value.
 	Percent decimal.Decimal
-	// Amount is a tier rule's fixed adjustment per unit: -0.50 takes 0.50 off.
+	// Amount is a tier rule's fixed adjustment per unit: -0.50 takes 0.50 off; a base formula's
+	// amount added per unit; an order discount's or a freight rule's fixed amount for the order.
 	Amount decimal.Decimal
+	// Excludes names later steps (by Step.Name, or kind when unnamed) that do not apply to a line
+	// this rule applied to: a contract price that takes no volume or tier discount. The skipped
+	// steps show in the quote, saying which rule excluded them.
+	Excludes []string
+	// Mix makes a quantity rule's bands count the units of all the order's lines the rule matches
+	// (a mixed case: any 12 bottles of the category) in QuoteOrder; alone, a line counts its own.
+	Mix bool
 	// Mode is how a quantity rule's bands price the line.
 	Mode BreakMode
 	// Bands are a quantity rule's bands over the line quantity or a lead-time rule's bands over
@@ -249,14 +375,26 @@ type Rule struct {
 	RoundingMode b2bkit.RoundingMode
 	// Increment, if set, is a rounding rule's step for the unit price (0.05, 10); at most Scale places.
 	Increment decimal.Decimal
+	// Per is what a freight rule charges by: "weight" (ListPrice.Weight x quantity, bands with an
+	// amount per kilogram) or "value" (the lines' value, bands with a percent).
+	Per string
+	// FreeFrom, if set, is the order value from which a freight rule charges nothing.
+	FreeFrom decimal.Decimal
+	// Every, Free and FreeSKU are a free-goods rule: Free units of FreeSKU (empty: of each line's own
+	// SKU) for every Every units of the lines the rule matches.
+	Every, Free decimal.Decimal
+	FreeSKU     b2bkit.SKU
 }
 
 // A Band is one range of a quantity or lead-time rule: From inclusive, To exclusive (zero To on the
 // last band means no upper bound), and the adjustment in percent of the price for what falls in it.
+// An order discount's bands range over the order's value; a freight rule's over the weight in
+// kilograms, with Amount the freight per kilogram, or over the value, with Percent.
 type Band struct {
 	From    decimal.Decimal
 	To      decimal.Decimal
 	Percent decimal.Decimal
+	Amount  decimal.Decimal
 }
 
 // EarlyPayment is a cash discount for paying early: "2/10 net 30" is 2% off when paid within 10
@@ -303,15 +441,20 @@ const (
 type ruleJSON struct {
 	ID                 string              `json:"id"`
 	Buyer              b2bkit.CompanyID    `json:"buyer,omitzero"`
+	Group              string              `json:"group,omitzero"`
 	Tier               string              `json:"tier,omitzero"`
 	Grade              string              `json:"grade,omitzero"`
 	SKU                b2bkit.SKU          `json:"sku,omitzero"`
+	Attributes         map[string]string   `json:"attributes,omitempty"`
 	ValidFrom          time.Time           `json:"valid_from,omitzero"`
 	ValidUntil         time.Time           `json:"valid_until,omitzero"`
 	ByOrderDate        bool                `json:"by_order_date,omitzero"`
 	Price              b2bkit.JSONDecimal  `json:"price,omitzero"`
+	Formula            string              `json:"formula,omitzero"`
 	Percent            b2bkit.JSONDecimal  `json:"percent,omitzero"`
 	Amount             b2bkit.JSONDecimal  `json:"amount,omitzero"`
+	Excludes           []string            `json:"excludes,omitempty"`
+	Mix                bool                `json:"mix,omitzero"`
 	Mode               BreakMode           `json:"mode,omitzero"`
 	Bands              []Band              `json:"bands,omitempty"`
 	Rising             bool                `json:"rising,omitzero"`
@@ -323,16 +466,23 @@ type ruleJSON struct {
 	Scale              int32               `json:"scale,omitzero"`
 	RoundingMode       b2bkit.RoundingMode `json:"rounding_mode,omitzero"`
 	Increment          b2bkit.JSONDecimal  `json:"increment,omitzero"`
+	Per                string              `json:"per,omitzero"`
+	FreeFrom           b2bkit.JSONDecimal  `json:"free_from,omitzero"`
+	Every              b2bkit.JSONDecimal  `json:"every,omitzero"`
+	Free               b2bkit.JSONDecimal  `json:"free,omitzero"`
+	FreeSKU            b2bkit.SKU          `json:"free_sku,omitzero"`
 }
 
 // MarshalJSON writes the rule with snake_case names, decimals as strings and zero fields left out.
 func (r Rule) MarshalJSON() ([]byte, error) {
-	return json.Marshal(ruleJSON{r.ID, r.Buyer, r.Tier, r.Grade, r.SKU, r.ValidFrom, r.ValidUntil,
-		r.ByOrderDate, b2bkit.JSONDecimal{Decimal: r.Price}, b2bkit.JSONDecimal{Decimal: r.Percent},
-		b2bkit.JSONDecimal{Decimal: r.Amount}, r.Mode, r.Bands, r.Rising, b2bkit.JSONDecimal{Decimal: r.AnnualPercent},
-		r.EarlyPayment, b2bkit.JSONDecimal{Decimal: r.FloorMarginPercent},
-		b2bkit.JSONDecimal{Decimal: r.MaxDiscountPercent}, r.OnBreach, r.Scale, r.RoundingMode,
-		b2bkit.JSONDecimal{Decimal: r.Increment}})
+	jd := func(d decimal.Decimal) b2bkit.JSONDecimal { return b2bkit.JSONDecimal{Decimal: d} }
+	return json.Marshal(ruleJSON{ID: r.ID, Buyer: r.Buyer, Group: r.Group, Tier: r.Tier, Grade: r.Grade, SKU: r.SKU,
+		Attributes: r.Attributes, ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil, ByOrderDate: r.ByOrderDate,
+		Price: jd(r.Price), Formula: r.Formula, Percent: jd(r.Percent), Amount: jd(r.Amount), Excludes: r.Excludes, Mix: r.Mix,
+		Mode: r.Mode, Bands: r.Bands, Rising: r.Rising, AnnualPercent: jd(r.AnnualPercent), EarlyPayment: r.EarlyPayment,
+		FloorMarginPercent: jd(r.FloorMarginPercent), MaxDiscountPercent: jd(r.MaxDiscountPercent), OnBreach: r.OnBreach,
+		Scale: r.Scale, RoundingMode: r.RoundingMode, Increment: jd(r.Increment), Per: r.Per, FreeFrom: jd(r.FreeFrom),
+		Every: jd(r.Every), Free: jd(r.Free), FreeSKU: r.FreeSKU})
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
@@ -341,24 +491,36 @@ func (r *Rule) UnmarshalJSON(b []byte) error {
 	if err := decodeStrict(b, &w); err != nil {
 		return err
 	}
-	*r = Rule{ID: w.ID, Buyer: w.Buyer, Tier: w.Tier, Grade: w.Grade, SKU: w.SKU, ValidFrom: w.ValidFrom,
-		ValidUntil: w.ValidUntil, ByOrderDate: w.ByOrderDate, Price: w.Price.Decimal, Percent: w.Percent.Decimal, Amount: w.Amount.Decimal,
+	*r = Rule{ID: w.ID, Buyer: w.Buyer, Group: w.Group, Tier: w.Tier, Grade: w.Grade, SKU: w.SKU, Attributes: w.Attributes,
+		ValidFrom: w.ValidFrom, ValidUntil: w.ValidUntil, ByOrderDate: w.ByOrderDate, Price: w.Price.Decimal, Formula: w.Formula,
+		Percent: w.Percent.Decimal, Amount: w.Amount.Decimal, Excludes: w.Excludes, Mix: w.Mix,
 		Mode: w.Mode, Bands: w.Bands, Rising: w.Rising, AnnualPercent: w.AnnualPercent.Decimal, EarlyPayment: w.EarlyPayment,
 		FloorMarginPercent: w.FloorMarginPercent.Decimal, MaxDiscountPercent: w.MaxDiscountPercent.Decimal,
-		OnBreach: w.OnBreach, Scale: w.Scale, RoundingMode: w.RoundingMode, Increment: w.Increment.Decimal}
+		OnBreach: w.OnBreach, Scale: w.Scale, RoundingMode: w.RoundingMode, Increment: w.Increment.Decimal,
+		Per: w.Per, FreeFrom: w.FreeFrom.Decimal, Every: w.Every.Decimal, Free: w.Free.Decimal, FreeSKU: w.FreeSKU}
 	return nil
 }
 
 type bandJSON struct {
 	From    b2bkit.JSONDecimal `json:"from"`
 	To      b2bkit.JSONDecimal `json:"to,omitzero"`
-	Percent b2bkit.JSONDecimal `json:"percent"`
+	Percent b2bkit.JSONDecimal `json:"percent,omitzero"`
+	Amount  b2bkit.JSONDecimal `json:"amount,omitzero"`
 }
 
-// MarshalJSON writes {"from":"100","to":"1000","percent":"-5"}; an open last band has no "to".
+// MarshalJSON writes {"from":"100","to":"1000","percent":"-5"}; an open last band has no "to", and
+// a freight band its amount per kilogram.
 func (b Band) MarshalJSON() ([]byte, error) {
+	if b.Amount.IsZero() {
+		// The percent is always written, zero too, as before amounts were read.
+		return json.Marshal(struct {
+			From    b2bkit.JSONDecimal `json:"from"`
+			To      b2bkit.JSONDecimal `json:"to,omitzero"`
+			Percent b2bkit.JSONDecimal `json:"percent"`
+		}{b2bkit.JSONDecimal{Decimal: b.From}, b2bkit.JSONDecimal{Decimal: b.To}, b2bkit.JSONDecimal{Decimal: b.Percent}})
+	}
 	return json.Marshal(bandJSON{b2bkit.JSONDecimal{Decimal: b.From}, b2bkit.JSONDecimal{Decimal: b.To},
-		b2bkit.JSONDecimal{Decimal: b.Percent}})
+		b2bkit.JSONDecimal{Decimal: b.Percent}, b2bkit.JSONDecimal{Decimal: b.Amount}})
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
@@ -367,7 +529,7 @@ func (b *Band) UnmarshalJSON(data []byte) error {
 	if err := decodeStrict(data, &w); err != nil {
 		return err
 	}
-	*b = Band{From: w.From.Decimal, To: w.To.Decimal, Percent: w.Percent.Decimal}
+	*b = Band{From: w.From.Decimal, To: w.To.Decimal, Percent: w.Percent.Decimal, Amount: w.Amount.Decimal}
 	return nil
 }
 

@@ -186,7 +186,7 @@ func TestNewEngine_RejectsInvalidPolicyAndNilSource(t *testing.T) {
 }
 
 func TestEnums_RoundTripAsWords(t *testing.T) {
-	for k := pricing.Base; k <= pricing.Rounding; k++ {
+	for k := pricing.Base; k <= pricing.FreeGoods; k++ {
 		b, err := k.MarshalText()
 		require.NoError(t, err)
 		var back pricing.StepKind
@@ -201,4 +201,28 @@ func TestEnums_RoundTripAsWords(t *testing.T) {
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)
 	require.Equal(t, "StepKind(0)", pricing.StepKind(0).String())
 	require.Equal(t, "2/10 net 30", pricing.EarlyPayment{DiscountPercent: dec("2"), WithinDays: 10, NetDays: 30}.String())
+	require.NoError(t, c.UnmarshalText([]byte("first")))
+	require.Equal(t, pricing.First, c)
+	require.Equal(t, "first", pricing.First.String())
+	for _, w := range []struct {
+		text string
+		enc  interface {
+			MarshalText() ([]byte, error)
+			String() string
+		}
+	}{{"refuse", pricing.Refuse}, {"round_up", pricing.RoundUp}, {"line", pricing.PerLine}, {"invoice", pricing.PerInvoice},
+		{"order_discount", pricing.OrderDiscount}, {"freight", pricing.Freight}, {"free_goods", pricing.FreeGoods}} {
+		b, err := w.enc.MarshalText()
+		require.NoError(t, err)
+		require.Equal(t, w.text, string(b))
+		require.Equal(t, w.text, w.enc.String())
+	}
+	var s pricing.Shortfall
+	require.NoError(t, s.UnmarshalText([]byte("round_up")))
+	require.Equal(t, pricing.RoundUp, s)
+	require.ErrorIs(t, s.UnmarshalText([]byte("Round_Up")), b2bkit.ErrInvalid)
+	var tr pricing.TaxRounding
+	require.NoError(t, tr.UnmarshalText([]byte("invoice")))
+	require.Equal(t, pricing.PerInvoice, tr)
+	require.Equal(t, "Shortfall(9)", pricing.Shortfall(9).String())
 }

@@ -5,12 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
-	"github.com/b2bkit/b2bkit/internal/fastdec"
+	"github.com/b2bkit/b2bkit/internal/checked"
 	"github.com/shopspring/decimal"
 )
 
@@ -48,6 +47,40 @@ type Adjustment struct {
 	// Clamped says whether a guardrail line raised the price to its limit, or a rounding line
 	// raised the rounded price back to the lowest price on its grid that keeps to the limit.
 	Clamped bool
+	// Base is where a base line's price came from when a formula set it (the figure and its
+	// source, the markup); nil on other lines and for a list or fixed contract price.
+	Base *BaseBasis
+	// Excluded, set on a line whose step was skipped, says which rule excluded it; the line
+	// changes nothing and names the rule of the step that would have applied.
+	Excluded *Exclusion
+	// Mix is the mixed quantity a quantity line read its bands at, over the order's lines (see
+	// Rule.Mix); nil when it read the line's own.
+	Mix *MixBasis
+}
+
+// BaseBasis is where a base line's price came from: a formula on a figure the price source gave.
+type BaseBasis struct {
+	// Formula is the rule's formula: "list", "cost", "contract" or "list:NAME" (Rule.Formula).
+	Formula string
+	// Figure is the figure as the price source gave it; Percent and Amount the formula's markup
+	// in percent and per unit.
+	Figure, Percent, Amount decimal.Decimal
+	// Contract is the contract's ID when the figure is a contract price; Group the buyer group
+	// whose contract it is, when it is not the buyer's own.
+	Contract, Group string
+}
+
+// Exclusion says which rule excluded a step from a line: the rule, its step and what it is, in
+// words ("contract price").
+type Exclusion struct {
+	Step, RuleID, What string
+}
+
+// MixBasis is the quantity a mixed-case rule counted over an order: the units of the lines it
+// matches and how many lines they are.
+type MixBasis struct {
+	Quantity decimal.Decimal
+	Lines    int
 }
 
 // Amount is the line's change to the unit price, After - Before: negative is a discount.
@@ -114,6 +147,16 @@ func (b Breach) String() string {
 	}
 }
 
+// LineTax is the VAT of a line at the SKU's rate: the net amount, the tax and the gross amount
+// (Net + Tax). With prices that include VAT the gross is the line's amount and the net is worked
+// out of it, rounded with the policy's tax mode; without, the net is the amount and the tax is
+// added, rounded alike.
+type LineTax struct {
+	Percent         decimal.Decimal
+	Included        bool
+	Net, Tax, Gross decimal.Decimal
+}
+
 // A BandPrice is one part of a line priced under graduated breaks: the units from From up to To
 // (the line's quantity on the last part), the final, rounded price of each of them, and Amount,
 // their exact cost, (To - From) x UnitPrice. A part spans one band of every graduated rule that
@@ -164,6 +207,10 @@ type Quote struct {
 	ListPrice, BaseUnitPrice decimal.Decimal
 	// Steps are the adjustment lines, in policy order.
 	Steps []Adjustment
+	// Quantity is the quantity priced: the request's, or the next one the SKU is sold in (a whole
+	// number of packs, at least the minimum order quantity) when the policy says to round up.
+	// PackSize and MinQuantity are the SKU's, when it has them (ListPrice).
+	Quantity, PackSize, MinQuantity decimal.Decimal
 	// UnitPrice is the final, rounded unit price; Total is round(UnitPrice x Quantity) at the same
 	// scale and mode. Under graduated breaks the total is instead the sum of Bands, each band's
 	// units at that band's own final price, rounded once, and UnitPrice is derived from it: Total /
@@ -174,7 +221,11 @@ type Quote struct {
 	Bands []BandPrice
 	// Scale is the number of decimal places of UnitPrice, Total and the schedule.
 	Scale int32
-	// Schedule is what is due when: one entry per installment, summing exactly to Total.
+	// Tax is the line's VAT when the policy has tax (Policy.Tax); nil otherwise.
+	Tax *LineTax
+	// Schedule is what is due when: one entry per installment, summing exactly to what the buyer
+	// pays, Total, or Tax.Gross when the policy has tax. (QuoteOrder's lines have none: the
+	// order's schedule is what is due.)
 	Schedule []b2bkit.Due
 	// EarlyPayment is the early-payment alternative, if the policy offers one on these terms.
 	EarlyPayment *EarlyPaymentOffer
@@ -204,20 +255,41 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 	if err := r.Terms.Validate(); err != nil {
 		return Quote{}, fmt.Errorf("pricing: %w", b2bkit.InField("request.terms", err))
 	}
-	ti := newTermsInfo(r.Terms)
-	var scratch [8]*crule
-	var lines [24]Adjustment // the lines are made here (and those of a quote on other terms for an early-payment offer) and copied out at their exact number
+	sc := e.getScratch()
+	defer e.putScratch(sc)
 	now := e.now()
-	b := batch{now: now, validUntil: lastInstant(now, e.policy.ValidDays), left: 1, m: newCells(len(e.steps) + 1)}
-	var q Quote
-	lp, err := e.prices.ListPrice(ctx, r.SKU)
-	if err != nil {
+	var err error
+	if sc.lp, err = e.prices.ListPrice(ctx, query(&r, now)); err != nil {
 		return Quote{}, err
 	}
-	if _, err := e.quote(ctx, &q, &r, lp, &ti, &b, scratch[:0], lines[:0]); err != nil {
+	sc.r, sc.ti = r, newTermsInfo(&r.Terms)
+	b := batch{now: now, validUntil: lastInstant(now, e.policy.ValidDays), left: 1}
+	b.seed(new(quoteMem))
+	var q Quote
+	if err := e.priceLine(&q, sc, &sc.r, &b, nil, nil); err != nil {
 		return Quote{}, err
 	}
 	return q, nil
+}
+
+// query is what a quote asks the price source for request r on the day now.
+func query(r *Request, now time.Time) PriceQuery {
+	return PriceQuery{SKU: r.SKU, Buyer: r.Buyer, Group: r.Group, At: now}
+}
+
+// priceLine prices the scratch's request r, with the list price in sc.lp and the terms analysis
+// in sc.ti, into q: the quantity the SKU is sold in, then the walk. lines is the memory the
+// walk's lines start in (nil: the scratch's); mix are an order's mixed quantities.
+func (e *Engine) priceLine(q *Quote, sc *scratch, r *Request, b *batch, lines []wline, mix []mixQty) error {
+	qty, err := e.units(r, &sc.lp)
+	if err != nil {
+		return err
+	}
+	w := e.startWalk(sc, r, qty, b.now, lines)
+	w.general, w.mix = b.general, mix
+	err = e.price(q, w, b)
+	b.lines = w.lines
+	return err
 }
 
 // QuoteMany prices a batch of requests, typically a whole catalog for one buyer, reusing the work
@@ -239,10 +311,10 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 		lineErrs[i] = err
 	}
 	now := e.now()
-	b := batch{now: now, validUntil: lastInstant(now, e.policy.ValidDays), m: newCells(len(reqs) * e.decsPerQuote())}
-	scratch := make([]*crule, 0, 8)
-	per := len(e.steps) + 1
-	var ti termsInfo
+	b := batch{now: now, validUntil: lastInstant(now, e.policy.ValidDays), per: len(e.steps) + 1}
+	sc := e.getScratch()
+	defer e.putScratch(sc)
+	b.lines = sc.mainB.lines[:0] // grown by a quote with more lines, and kept for the next
 	var prev *b2bkit.Terms
 	var block *priceBlock
 	if src, ok := e.prices.(BatchPriceSource); ok {
@@ -264,52 +336,29 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 				fail(i, fmt.Errorf("pricing: %w", b2bkit.InField(fmt.Sprintf("requests[%d].terms", i), err)))
 				continue
 			}
-			ti = newTermsInfo(r.Terms)
+			sc.ti = newTermsInfo(&r.Terms)
 			prev = &r.Terms
 		}
-		// The lines are made in place at the end of the current chunk, which has room for a
-		// quote of a line per step; a quote with more lines grows its own.
 		b.left = len(reqs) - i
 		if b.scope == nil || !sameScope(b.scope, r) {
 			b.general, b.scope = e.resolveGeneral(b.general, r, b.now), r
 		}
-		if len(b.slab) < per {
-			b.slab = make([]Adjustment, max(per, chunkLen[Adjustment](b.left*per)))
-		}
-		var lp ListPrice
 		var err error
 		if block != nil {
-			lp, err = block.get(ctx, reqs, i)
+			sc.lp, err = block.get(ctx, reqs, i, now)
 		} else {
-			lp, err = e.prices.ListPrice(ctx, r.SKU)
+			sc.lp, err = e.prices.ListPrice(ctx, query(r, now))
+		}
+		if err == nil {
+			err = e.priceLine(&out[i], sc, r, &b, b.lines, nil)
 		}
 		if err != nil {
-			err = fmt.Errorf("requests[%d]: %w", i, err)
-			if !lineError(err) {
-				return nil, err
-			}
-			fail(i, err)
-			continue
-		}
-		lines, err := e.quote(ctx, &out[i], r, lp, &ti, &b, scratch, b.slab[:0])
-		if err != nil {
-			// The quote may have filled part of the chunk: clear it (see grow), and the slot.
-			clear(b.slab)
 			out[i] = Quote{}
 			err = fmt.Errorf("requests[%d]: %w", i, err)
 			if !lineError(err) {
 				return nil, err
 			}
 			fail(i, err)
-			continue
-		}
-		if n := len(lines); n > 0 && &lines[0] == &b.slab[0] {
-			out[i].Steps, b.slab = lines[:n:n], b.slab[n:]
-		} else {
-			// The lines outgrew the chunk, which they filled on the way: clear it for the next
-			// quote, whose lines are built on the promise that free slots are zero (see grow).
-			clear(b.slab)
-			out[i].Steps = lines
 		}
 	}
 	if lineErrs != nil {
@@ -318,7 +367,6 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 	return out, nil
 }
 
-// lineError reports whether err is one request's problem rather than the call's: a SKU the
 // source lacks or something invalid about the request or its price.
 func lineError(err error) bool {
 	return errors.Is(err, b2bkit.ErrNotFound) || errors.Is(err, b2bkit.ErrInvalid)
@@ -356,7 +404,7 @@ func (le LineErrors) Unwrap() []error {
 type priceBlock struct {
 	src    BatchPriceSource
 	start  int // the index of the first request of the block
-	skus   []b2bkit.SKU
+	qs     []PriceQuery
 	prices []ListPrice
 	found  []bool
 }
@@ -367,18 +415,18 @@ const priceBlockLen = 256
 // get returns the list price of reqs[i], looking up the block that starts at i when i is past the
 // current one. A SKU the block did not find is asked for alone, so that the error is the source's
 // own (or the price, if it arrived in between).
-func (pb *priceBlock) get(ctx context.Context, reqs []Request, i int) (ListPrice, error) {
-	if i < pb.start || i >= pb.start+len(pb.skus) {
+func (pb *priceBlock) get(ctx context.Context, reqs []Request, i int, now time.Time) (ListPrice, error) {
+	if i < pb.start || i >= pb.start+len(pb.qs) {
 		n := min(priceBlockLen, len(reqs)-i)
-		if pb.skus == nil {
-			pb.skus, pb.prices, pb.found = make([]b2bkit.SKU, 0, priceBlockLen), make([]ListPrice, priceBlockLen), make([]bool, priceBlockLen)
+		if pb.qs == nil {
+			pb.qs, pb.prices, pb.found = make([]PriceQuery, 0, priceBlockLen), make([]ListPrice, priceBlockLen), make([]bool, priceBlockLen)
 		}
-		pb.skus = pb.skus[:n]
-		for j := range pb.skus {
-			pb.skus[j] = reqs[i+j].SKU
+		pb.qs = pb.qs[:n]
+		for j := range pb.qs {
+			pb.qs[j] = query(&reqs[i+j], now)
 		}
-		if err := pb.src.ListPrices(ctx, pb.skus, pb.prices, pb.found); err != nil {
-			pb.skus = pb.skus[:0]
+		if err := pb.src.ListPrices(ctx, pb.qs, pb.prices, pb.found); err != nil {
+			pb.qs = pb.qs[:0]
 			return ListPrice{}, err
 		}
 		pb.start = i
@@ -386,13 +434,13 @@ func (pb *priceBlock) get(ctx context.Context, reqs []Request, i int) (ListPrice
 	if k := i - pb.start; pb.found[k] {
 		return pb.prices[k], nil
 	}
-	return pb.src.ListPrice(ctx, reqs[i].SKU)
+	return pb.src.ListPrice(ctx, query(&reqs[i], now))
 }
 
-// sameScope reports whether the general rules that match a match b: same buyer, tier, grade and
-// order date.
+// sameScope reports whether the general rules that match a match b: same buyer, group, tier, grade
+// and order date.
 func sameScope(a, b *Request) bool {
-	return a.Buyer == b.Buyer && a.Tier == b.Tier && a.Grade == b.Grade && a.Terms.OrderedAt == b.Terms.OrderedAt
+	return a.Buyer == b.Buyer && a.Group == b.Group && a.Tier == b.Tier && a.Grade == b.Grade && a.Terms.OrderedAt == b.Terms.OrderedAt
 }
 
 // resolveGeneral returns, per step, the rules without a SKU that match the request, in policy
@@ -402,7 +450,7 @@ func (e *Engine) resolveGeneral(dst [][]*crule, r *Request, now time.Time) [][]*
 		dst = make([][]*crule, len(e.steps))
 	}
 	for si := range e.steps {
-		dst[si] = e.steps[si].candidates(dst[si][:0], r, nil, now)
+		dst[si] = e.steps[si].candidates(dst[si][:0], r, nil, nil, now)
 	}
 	return dst
 }
@@ -430,52 +478,39 @@ func sameTerms(a, b *b2bkit.Terms) bool {
 // validity date, and the memory the quotes keep. QuoteMany makes the lines, decimals, dues,
 // payment and rounding bases, early-payment offers and breaches of all its quotes in chunks
 // instead of one allocation each.
+
+// A batch is what the quotes of one Quote or QuoteMany call share: the clock reading, the
+// validity date, and the memory of what the quotes keep. QuoteMany makes the lines, dues, payment
+// and rounding bases, early-payment offers and breaches of all its quotes in chunks instead of one
+// allocation each.
 type batch struct {
 	now, validUntil time.Time
-	// slab, offers, payments, roundings, breaches and dues are the unused rest of the current
-	// chunks; left is the number of requests still to quote, which sizes the next chunk.
-	slab      []Adjustment
+	// steps, offers, payments, roundings, breaches and dues are the unused rest of the current
+	// chunks; left is the number of requests still to quote, which sizes the next chunk, and per
+	// about the number of lines of a quote.
+	steps     []Adjustment
 	offers    []EarlyPaymentOffer
 	payments  []PaymentBasis
 	roundings []RoundingBasis
 	breaches  []Breach
 	dues      []b2bkit.Due
-	left      int
+	left, per int
 	// general holds, per step, the rules without a SKU that match scope's buyer, tier, grade and
 	// order date (QuoteMany; nil in Quote).
 	general [][]*crule
 	scope   *Request
-	// earlyKeep is 1 - the discount of the early-payment offer of the quote being made.
-	earlyKeep decimal.Decimal
-	// gradUsed are the graduated rules that applied to the quote being made; gradFrac, set only
-	// while one part of a graduated line is priced (see priceBands), fixes each of them at the
-	// rate of the band that part falls in.
-	gradUsed []*crule
-	gradFrac []gradRate
-	// priceOnly stops a quote at its total: the quote of the same request on other terms that
-	// bounds an early-payment offer (see earlyAmount).
-	priceOnly bool
-	// m holds the coefficients of the decimals the quotes return.
-	m fastdec.Cells
+	// lines is the memory of the walks' lines, grown by a quote with many and kept for the next.
+	lines []wline
+	// order says the quotes are an order's lines: they carry no schedule, early-payment offer or
+	// tax of their own (the order's are what count).
+	order bool
 }
 
-// payment returns the basis of a payment line of rule c of step s under the terms ti.
-func (b *batch) payment(ti *termsInfo, s *cstep, c *crule) *PaymentBasis {
-	p := take(b, &b.payments)
-	*p = PaymentBasis{CreditDays: ti.creditDays, ReferenceCreditDays: s.refCredit(ti), AnnualPercent: c.AnnualPercent}
-	return p
-}
-
-// chunkBytes bounds a chunk of lines, decimals, dues or offers that QuoteMany allocates at once.
-// A chunk is zeroed when it is allocated and filled right after: one small enough to stay in the
-// cache in between (and to come from the runtime's small-object pools) quotes a catalog faster
-// than one large chunk: a fifth faster for 10,000 lines on the development machine.
+// chunkBytes bounds a chunk of lines, dues or offers that QuoteMany allocates at once. A chunk is
+// zeroed when it is allocated and filled right after: one small enough to stay in the cache in
+// between (and to come from the runtime's small-object pools) quotes a catalog faster than one
+// large chunk.
 const chunkBytes = 32 << 10
-
-// newCells returns the cells for about n decimals, in chunks of at most chunkBytes.
-func newCells(n int) fastdec.Cells {
-	return fastdec.NewCells(max(1, min(n, chunkBytes/fastdec.CellBytes)))
-}
 
 // chunkLen is the length of a chunk of T for want of them: want, but at most chunkBytes' worth and
 // at least one.
@@ -483,76 +518,48 @@ func chunkLen[T any](want int) int {
 	return max(1, min(want, chunkBytes/max(1, int(reflect.TypeFor[T]().Size()))))
 }
 
-// schedule is r.Terms.Schedule(total, scale) for terms that quote has validated: the dates are
-// worked out once per terms (in QuoteMany) and the amounts are split in minor units, with
-// PaymentTerms.SplitMinor, into the batch's decimals. Whatever that cannot split goes to
-// Terms.Schedule, which has the last word.
-func (b *batch) schedule(r *Request, ti *termsInfo, total decimal.Decimal, scale int32) ([]b2bkit.Due, error) {
-	units, ok := fixedOf(total)
-	if !ok || units.exp != -scale {
-		return r.Terms.Schedule(total, scale)
-	}
-	var buf [8]int64
-	amounts, ok := r.Terms.Payment.SplitMinor(units.c, buf[:0])
-	if !ok {
-		return r.Terms.Schedule(total, scale)
-	}
-	n := len(amounts)
-	var dues []b2bkit.Due
-	if b.left <= 1 {
-		dues = make([]b2bkit.Due, n)
-		dueDates(dues, &r.Terms)
-	} else {
-		if ti.dues == nil {
-			ti.dues = make([]b2bkit.Due, n)
-			dueDates(ti.dues, &r.Terms)
-		}
-		if len(b.dues) < n {
-			b.dues = make([]b2bkit.Due, max(n, chunkLen[b2bkit.Due](n*b.left)))
-		}
-		dues, b.dues = b.dues[:n:n], b.dues[n:]
-		copy(dues, ti.dues)
-	}
-	for i, a := range amounts {
-		dues[i].Amount = b.m.New(a, -scale)
-	}
-	return dues, nil
-}
-
-// dueDates fills the installment and the due date of each of dues, as Terms.Schedule does.
-func dueDates(dues []b2bkit.Due, t *b2bkit.Terms) {
-	for i, in := range t.Payment.Installments {
-		dues[i] = b2bkit.Due{Installment: in, Date: t.DueDate(in)}
-	}
-}
-
-// keepBreaches copies breaches to memory of their own, exactly as many.
-func (b *batch) keepBreaches(breaches []Breach) []Breach {
-	n := len(breaches)
-	if b.left <= 1 || n > 2 {
-		return append(make([]Breach, 0, n), breaches...)
-	}
-	if len(b.breaches) < n {
-		b.breaches = make([]Breach, chunkLen[Breach](2*b.left))
-	}
-	out := b.breaches[:n:n]
-	b.breaches = b.breaches[n:]
-	copy(out, breaches)
-	return out
-}
-
 // take returns memory for one T from the batch's chunk of them: a fresh T in Quote, a slot of a
 // chunk sized for the requests still to quote in QuoteMany.
 func take[T any](b *batch, chunk *[]T) *T {
-	if b.left <= 1 {
-		return new(T)
-	}
 	if len(*chunk) == 0 {
+		if b.left <= 1 {
+			return new(T)
+		}
 		*chunk = make([]T, chunkLen[T](b.left))
 	}
 	p := &(*chunk)[0]
 	*chunk = (*chunk)[1:]
 	return p
+}
+
+// takeN returns memory for n T, exactly as many (its capacity is n, so that appending to one
+// quote's slice never writes into another's), from the batch's chunk of them, each group of
+// per in the requests still to quote.
+func takeN[T any](b *batch, chunk *[]T, n, per int) []T {
+	if len(*chunk) < n {
+		if b.left <= 1 || n > per*4 {
+			return make([]T, n)
+		}
+		*chunk = make([]T, max(n, chunkLen[T](b.left*per)))
+	}
+	out := (*chunk)[:n:n]
+	*chunk = (*chunk)[n:]
+	return out
+}
+
+// quoteMem is the memory of one quote's lines, bases, offer and schedule in one allocation: what
+// Quote, which makes one quote, seeds its batch with.
+type quoteMem struct {
+	steps     [8]Adjustment
+	payments  [2]PaymentBasis
+	roundings [1]RoundingBasis
+	offers    [1]EarlyPaymentOffer
+	dues      [4]b2bkit.Due
+}
+
+// seed gives the batch m's memory as its chunks.
+func (b *batch) seed(m *quoteMem) {
+	b.steps, b.payments, b.roundings, b.offers, b.dues = m.steps[:], m.payments[:], m.roundings[:], m.offers[:], m.dues[:]
 }
 
 // validateLine checks what Validate checks besides the terms.
@@ -568,532 +575,372 @@ func validateLine(r *Request) error {
 	return nil
 }
 
-// quote prices one validated request into q. It finds each step's rules in scratch and builds the
-// lines in lines and returns them. Quote keeps both buffers on its stack and copies the lines out;
-// QuoteMany builds them where they stay.
-func (e *Engine) quote(ctx context.Context, q *Quote, r *Request, lp ListPrice, ti *termsInfo, b *batch, scratch []*crule, lines []Adjustment) ([]Adjustment, error) {
+// price prices the request of walk w, whose list price it holds, into q, which must be zero: it
+// walks the steps, works out the total, the schedule and the early-payment offer, and writes the
+// lines out, making the decimals the quote returns.
+func (e *Engine) price(q *Quote, w *walk, b *batch) error {
+	r, lp := w.r, w.lp
 	if !checkNumber(lp.Price) || lp.Price.Sign() <= 0 || !checkNumber(lp.Cost) {
-		return nil, fmt.Errorf("pricing: %w", b2bkit.Invalid("list_price", "sku %q: price list gives an unusable price", r.SKU))
+		return fmt.Errorf("pricing: %w", b2bkit.Invalid("list_price", "sku %q: price list gives an unusable price", r.SKU))
 	}
 	currency := e.currency
 	if currency == "" {
 		currency = lp.Currency
 	} else if lp.Currency != "" && lp.Currency != currency {
-		return nil, fmt.Errorf("pricing: %w", b2bkit.Invalid("list_price.currency", "sku %q is priced in %s, the policy in %s", r.SKU, lp.Currency, currency))
+		return fmt.Errorf("pricing: %w", b2bkit.Invalid("list_price.currency", "sku %q is priced in %s, the policy in %s", r.SKU, lp.Currency, currency))
 	}
 	if r.Currency != "" && currency != "" && r.Currency != currency {
-		return nil, fmt.Errorf("pricing: %w", b2bkit.Invalid("request.currency", "must be %s", currency))
+		return fmt.Errorf("pricing: %w", b2bkit.Invalid("request.currency", "must be %s", currency))
+	}
+	if w.general == nil {
+		// The rules without a SKU that match, once for the walks of this quote.
+		w.sc.general = e.resolveGeneral(w.sc.general, r, w.now)
+		w.general = w.sc.general
+	}
+	if err := w.run(0); err != nil {
+		return err
+	}
+	graduated := len(w.gradUsed) > 0
+	total, err := w.total(&q.Bands)
+	if err != nil {
+		return err
 	}
 	// q is zero (a fresh variable or slot): setting the fields one by one writes less than
 	// assigning a whole Quote.
 	q.Request, q.Currency, q.ListPrice, q.PolicyName = *r, currency, lp.Price, e.policy.Name
 	q.PolicyVersion, q.QuotedAt, q.ValidUntil = e.version, b.now, b.validUntil
-	lines = lines[:0]
-	b.gradUsed = b.gradUsed[:0]
-	price := lp.Price
-	base := price
-	rounded := false
-	var guardBuf [4]*crule
-	guards := guardBuf[:0] // the guardrail rules that applied, checked again after the rounding
-	skuRules := e.rulesFor(r.SKU)
-	for si := range e.steps {
-		s := &e.steps[si]
-		var cands []*crule
-		if b.general != nil {
-			cands = b.general[si] // resolved once for the batch's buyer
-			if skuRules != nil && len(skuRules[si]) > 0 {
-				cands = s.skuCandidates(append(scratch[:0], cands...), r, skuRules, b.now)
-			}
-		} else {
-			cands = s.candidates(scratch[:0], r, skuRules, b.now)
+	q.BaseUnitPrice, q.Scale, q.Total = w.base.dec(), w.scale, total.dec()
+	q.Quantity, q.PackSize, q.MinQuantity = w.qtyD, lp.PackSize, lp.MinQuantity
+	if !b.order {
+		payable := total
+		if t := e.policy.Tax; t != nil {
+			q.Tax = lineTax(total, lp.TaxPercent, w.scale, t)
+			payable = valOf(q.Tax.Gross)
 		}
-		switch s.kind {
-		case Base:
-			var pick *crule
-			if s.combine == BestForBuyer {
-				for _, c := range cands {
-					if pick == nil || c.Price.LessThan(pick.Price) {
-						pick = c
-					}
-				}
-			} else {
-				pick = mostSpecific(cands)
-			}
-			var a *Adjustment
-			lines, a = grow(lines)
-			a.Step, a.Kind, a.Before, a.After = s.name, Base, price, price
-			if pick != nil {
-				a.RuleID, a.After = pick.ID, pick.Price
-				price = pick.Price
-			}
-			base = price
-		case Guardrail:
-			g := mostSpecific(cands)
-			if g == nil {
-				continue
-			}
-			guards = append(guards, g)
-			if belowFloor, overDiscount := broken(g, price, base, lp.Cost); belowFloor || overDiscount {
-				var a *Adjustment
-				lines, a = grow(lines)
-				guard(a, b, s, g, price, base, lp.Cost, belowFloor, overDiscount)
-				if a.Clamped {
-					price = a.After
-				} else {
-					q.NeedsApproval = true
-					if q.Breaches == nil {
-						// The guardrail line's own list; a second guardrail's breaches go to a
-						// copy (append never writes into the line's, whose capacity is its length).
-						q.Breaches = a.Breaches
-					} else {
-						q.Breaches = append(q.Breaches, a.Breaches...)
-					}
-				}
-			}
-		case Rounding:
-			g := mostSpecific(cands)
-			if g == nil {
-				continue
-			}
-			var a *Adjustment
-			lines, a = grow(lines)
-			if err := roundLine(b, a, s, g.ID, g.Scale, g.RoundingMode, g.Increment, price); err != nil {
-				return nil, err
-			}
-			price, q.Scale, rounded = a.After, a.Rounding.Scale, true
-		default:
-			var err error
-			price, lines, err = e.adjust(q, b, lines, s, si, cands, r, ti, price)
-			if err != nil {
-				return nil, err
+		var buf [8]int64
+		units := buf[:0]
+		if q.Schedule, units, err = b.schedule(w, payable, units); err != nil {
+			return fmt.Errorf("pricing: %w", b2bkit.InField("request.terms", err))
+		}
+		if w.early != nil {
+			if err := e.earlyOffer(q, w, b, units); err != nil {
+				return err
 			}
 		}
 	}
-	q.BaseUnitPrice = base
-	if !rounded {
-		var a *Adjustment
-		lines, a = grow(lines)
-		if err := roundLine(b, a, nil, "", 2, b2bkit.HalfUp, decimal.Zero, price); err != nil {
-			return nil, err
-		}
-		price, q.Scale = a.After, 2
-	}
-	if len(guards) > 0 {
-		price = guardRounded(q, b, &lines[len(lines)-1], guards, price, base, lp.Cost)
-	}
-	if price.Sign() <= 0 {
-		return nil, fmt.Errorf("pricing: %w", b2bkit.Invalid("request", "sku %q: the policy prices it at %s, not above zero", r.SKU, price))
-	}
-	mode := lines[len(lines)-1].Rounding.Mode // the rounding line is the last (Validate sees to it)
-	q.UnitPrice = price
-	if b.gradFrac != nil {
-		return lines, nil // one part of a graduated line: its price is all priceBands asks for
-	}
-	if len(b.gradUsed) > 0 {
-		if err := e.priceBands(ctx, q, r, lp, ti, b, scratch, mode); err != nil {
-			return nil, err
-		}
-	} else if mode == b2bkit.HalfUp {
-		q.Total = padScale(&b.m, mulRound(&b.m, price, r.Quantity, q.Scale), q.Scale)
+	q.Steps = b.writeLines(w)
+	if graduated {
+		q.UnitPrice = w.price.dec()
 	} else {
-		q.Total = b2bkit.Round(price.Mul(r.Quantity), q.Scale, mode)
+		q.UnitPrice = q.Steps[len(q.Steps)-1].After // the rounding line's, after any guardrail
 	}
-	if b.priceOnly {
-		return lines, nil // the price under other terms, for an early-payment offer
-	}
-	var err error
-	if q.Schedule, err = b.schedule(r, ti, q.Total, q.Scale); err != nil {
-		return nil, fmt.Errorf("pricing: %w", b2bkit.InField("request.terms", err))
-	}
-	if q.EarlyPayment != nil {
-		if err := e.earlyAmount(ctx, q, r, lp, ti, b, scratch, lines[len(lines):], mode); err != nil {
-			return nil, err
-		}
-	}
-	if b.left <= 1 {
-		q.Steps = append(make([]Adjustment, 0, len(lines)), lines...)
-	}
-	return lines, nil
-}
-
-// grow adds a slot for one more line to lines and returns it, zero. The slots past the length of
-// lines are zero already (the buffers start zero, and a slot given back is cleared), so a slot is
-// not cleared again: the caller sets only the fields a line has.
-func grow(lines []Adjustment) ([]Adjustment, *Adjustment) {
-	if n := len(lines); n < cap(lines) {
-		lines = lines[:n+1]
-	} else {
-		lines = append(lines, Adjustment{})
-	}
-	return lines, &lines[len(lines)-1]
-}
-
-// line fills a, which must be zero, with what rule c of step s does to the unit price on, and
-// reports whether the rule applies at all.
-func line(b *batch, a *Adjustment, s *cstep, c *crule, r *Request, ti *termsInfo, on decimal.Decimal) bool {
-	a.Step, a.Kind, a.RuleID, a.Before = s.name, s.kind, c.ID, on
-	var fx fixed
-	fxOK := false
-	var amount decimal.Decimal // the change, when it is not worked out in integers
-	if s.kind == Tier && !c.Amount.IsZero() {
-		amount, a.Tier = c.Amount, r.Tier
-	} else if f, ok := b.gradOverride(s, c); ok {
-		// One part of a graduated line, priced at its band's rate (see priceBands).
-		a.Percent, a.Mode = f.Shift(2), c.Mode
-		amount = mulRound(&b.m, on, f, AmountScale)
-	} else if f, ok := c.payFixed(s, ti); ok {
-		// A payment fraction is worked out in integers and never needs to be a decimal here.
-		fx, fxOK = f, true
-		a.Payment = b.payment(ti, s, c)
-	} else {
-		f, fxx, ok, applies := c.fractionFixed(s, r, ti)
-		if !applies {
-			return false
-		}
-		if fx, fxOK = fxx, ok; !ok {
-			amount = mulRound(&b.m, on, f, AmountScale)
-		}
-		switch s.kind {
-		case Quantity:
-			a.Percent, a.Mode = f.Shift(2), c.Mode
-		case LeadTime:
-			a.Percent, a.LeadDays = f.Shift(2), int32(ti.lead)
-		case Payment:
-			a.Payment = b.payment(ti, s, c)
-		case Tier:
-			a.Percent, a.Tier = f.Shift(2), r.Tier
-		}
-	}
-	if fxOK {
-		if after, ok := priceAfter(&b.m, on, fx, AmountScale); ok {
-			a.After = after
-			return true
-		}
-		amount = mulRoundByFixed(&b.m, on, fx, AmountScale)
-	}
-	if amount.IsZero() {
-		a.After = on
-	} else {
-		a.After = addDec(&b.m, on, amount)
-	}
-	return true
-}
-
-// adjust runs a percent-priced or fixed-amount step over its matching rules as the step combines
-// them, appending one line per rule applied to lines, and returns the new unit price and lines.
-func (e *Engine) adjust(q *Quote, b *batch, lines []Adjustment, s *cstep, si int, cands []*crule, r *Request, ti *termsInfo, price decimal.Decimal) (decimal.Decimal, []Adjustment, error) {
-	if len(cands) == 0 {
-		return price, lines, nil
-	}
-	// next is the slot for a new line; drop takes it back when its rule did not apply.
-	next := func() *Adjustment {
-		var a *Adjustment
-		lines, a = grow(lines)
-		return a
-	}
-	drop := func() {
-		lines[len(lines)-1] = Adjustment{} // free slots stay zero (see grow)
-		lines = lines[:len(lines)-1]
-	}
-	switch s.combine {
-	case MostSpecific:
-		// The most specific rule decides, even when it does not apply to this quantity or lead.
-		c := mostSpecific(cands)
-		a := next()
-		if !line(b, a, s, c, r, ti, price) {
-			drop()
-			return price, lines, nil
-		}
-		price = a.After
-		b.noteGraduated(s, c)
-		e.offerEarly(q, b, s, c, r, ti)
-	case BestForBuyer:
-		var best, a Adjustment
-		var bestRule *crule
-		for _, c := range cands {
-			a = Adjustment{}
-			// Every candidate starts from price: the lowest After is the lowest amount.
-			if line(b, &a, s, c, r, ti, price) && (bestRule == nil || lessThan(a.After, best.After)) {
-				best, bestRule = a, c
-			}
-		}
-		if bestRule == nil {
-			return price, lines, nil
-		}
-		price = best.After
-		lines = append(lines, best)
-		b.noteGraduated(s, bestRule)
-		e.offerEarly(q, b, s, ruleByID(cands, best.RuleID), r, ti)
-	case Add:
-		start := price
-		for _, c := range cands {
-			a := next()
-			if !line(b, a, s, c, r, ti, start) {
-				drop()
-				continue
-			}
-			// Each rule's amount is worked out on the price the step started from.
-			a.Before, a.After = price, addDec(&b.m, price, subDec(nil, a.After, start))
-			price = a.After
-			b.noteGraduated(s, c)
-			e.offerEarly(q, b, s, c, r, ti)
-		}
-	case Compound:
-		for _, c := range cands {
-			a := next()
-			if !line(b, a, s, c, r, ti, price) {
-				drop()
-				continue
-			}
-			price = a.After
-			b.noteGraduated(s, c)
-			e.offerEarly(q, b, s, c, r, ti)
-		}
-	}
-	if price.Sign() <= 0 {
-		return price, lines, fmt.Errorf("pricing: %w", b2bkit.Invalid(fmt.Sprintf("policy.steps[%d]", si), "takes the unit price of sku %q to %s", r.SKU, price))
-	}
-	return price, lines, nil
-}
-
-func ruleByID(cands []*crule, id string) *crule {
-	for _, c := range cands {
-		if c.ID == id {
-			return c
-		}
-	}
+	q.NeedsApproval = w.approval
+	q.Breaches = b.quoteBreaches(w)
 	return nil
 }
 
-// offerEarly records the first early-payment alternative a payment rule offers on credit terms.
-func (e *Engine) offerEarly(q *Quote, b *batch, s *cstep, c *crule, r *Request, ti *termsInfo) {
-	if s.kind != Payment || c == nil || c.early == nil || q.EarlyPayment != nil || !ti.credit || b.priceOnly || b.gradFrac != nil {
-		return
+// writeLines writes the walk's lines out as the quote's adjustments: each line starts at the
+// price the one before it ended, and a price a line leaves unchanged is the same decimal.
+func (b *batch) writeLines(w *walk) []Adjustment {
+	steps := takeN(b, &b.steps, len(w.lines), b.per)
+	prev, prevD := w.list, w.lp.Price
+	for i := range w.lines {
+		l := &w.lines[i]
+		a := &steps[i]
+		a.Kind, a.Before, a.Percent, a.Clamped = l.kind, prevD, l.pct, l.clamped
+		if l.s != nil {
+			a.Step = l.s.name
+		} else {
+			a.Step = "rounding"
+		}
+		if l.r != nil {
+			a.RuleID = l.r.ID
+		}
+		if same(l.after, prev) {
+			a.After = prevD
+		} else {
+			a.After = l.after.dec()
+		}
+		if l.excl != nil {
+			a.Excluded = &Exclusion{Step: l.excl.step, RuleID: l.excl.ID, What: l.excl.what}
+		}
+		if l.mix != nil {
+			a.Mix = &MixBasis{Quantity: l.mix.qty.peek(), Lines: l.mix.lines}
+		}
+		switch l.kind {
+		case Base:
+			if l.r != nil && l.r.from != fromNone {
+				f, _ := w.figure(l.r)
+				bb := &BaseBasis{Formula: l.r.Formula, Figure: f, Percent: l.r.Percent, Amount: l.r.Amount}
+				if l.r.from == fromContract {
+					bb.Contract, bb.Group = w.lp.Contract.ID, w.lp.Contract.Group
+				}
+				a.Base = bb
+			}
+		case Quantity:
+			a.Mode = l.r.Mode
+		case LeadTime:
+			a.LeadDays = l.lead
+		case Tier:
+			a.Tier = w.r.Tier
+		case Payment:
+			p := take(b, &b.payments)
+			*p = PaymentBasis{CreditDays: w.ti.cdays.dec(), ReferenceCreditDays: l.s.refCredit(w.ti), AnnualPercent: l.r.AnnualPercent}
+			a.Payment = p
+		case Rounding:
+			rb := take(b, &b.roundings)
+			if l.r != nil {
+				*rb = RoundingBasis{Scale: l.r.Scale, Mode: l.r.RoundingMode, Increment: l.r.Increment}
+			} else {
+				*rb = RoundingBasis{Scale: 2, Mode: b2bkit.HalfUp, Increment: decimal.Zero}
+			}
+			a.Rounding = rb
+		}
+		if l.br1 > l.br0 {
+			// A breach's price is the price the line started from or ended at: the same decimal.
+			for i := range w.brs[l.br0:l.br1] {
+				br := &w.brs[int(l.br0)+i]
+				switch {
+				case br.price.hasD:
+				case same(br.price, l.after):
+					br.price.d, br.price.hasD = a.After, true
+				case same(br.price, prev):
+					br.price.d, br.price.hasD = a.Before, true
+				}
+			}
+			a.Breaches = b.breachList(w, w.brs[l.br0:l.br1], false)
+		}
+		prev, prevD = l.after, a.After
+	}
+	return steps
+}
+
+// breachList writes breaches out, all of them or only the quote's own.
+func (b *batch) breachList(w *walk, brs []wbreach, quoteOnly bool) []Breach {
+	n := 0
+	for _, br := range brs {
+		if !quoteOnly || br.quote {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := takeN(b, &b.breaches, n, 2)
+	n = 0
+	for i := range brs {
+		br := &brs[i] // its decimals are made once, for the line's list and the quote's
+		if !quoteOnly || br.quote {
+			out[n] = Breach{Kind: br.kind, RuleID: br.rule.ID, Limit: br.limit.dec(), Price: br.price.dec()}
+			n++
+		}
+	}
+	return out
+}
+
+// quoteBreaches are the breaches that ask for approval, in the order they were found.
+func (b *batch) quoteBreaches(w *walk) []Breach { return b.breachList(w, w.brs, true) }
+
+// schedule is r.Terms.Schedule(total, scale) for terms the quote has validated: the dates are
+// worked out once per terms (in QuoteMany) and the amounts are split in minor units with
+// PaymentTerms.SplitMinor, appended to units, which it returns (nil when the split was done in
+// decimals). Whatever that cannot split goes to Terms.Schedule, which has the last word.
+func (b *batch) schedule(w *walk, total val, units []int64) ([]b2bkit.Due, []int64, error) {
+	r, ti, scale := w.r, w.ti, w.scale
+	if !total.fits || total.exp != -scale {
+		dues, err := r.Terms.Schedule(total.peek(), scale)
+		return dues, nil, err
+	}
+	units, ok := ti.split(&r.Terms, total.c, units)
+	if !ok {
+		dues, err := r.Terms.Schedule(total.peek(), scale)
+		return dues, nil, err
+	}
+	n := len(units)
+	dues := takeN(b, &b.dues, n, n)
+	if b.left <= 1 {
+		dueDates(dues, &r.Terms)
+	} else {
+		if ti.dues == nil {
+			ti.dues = make([]b2bkit.Due, n)
+			dueDates(ti.dues, &r.Terms)
+		}
+		copy(dues, ti.dues)
+	}
+	for i, a := range units {
+		dues[i].Amount = decimal.New(a, -scale)
+	}
+	return dues, units, nil
+}
+
+// dueDates fills the installment and the due date of each of dues, as Terms.Schedule does.
+func dueDates(dues []b2bkit.Due, t *b2bkit.Terms) {
+	for i, in := range t.Payment.Installments {
+		event := t.DeliverBy
+		if in.Due == b2bkit.OnOrder {
+			event = t.OrderedAt
+		}
+		dues[i] = b2bkit.Due{Installment: in, Date: addDays(event, in.Days)}
+	}
+}
+
+// earlyOffer makes the quote's early-payment offer, from the schedule whose amounts are units (nil
+// when it was split in decimals): what is still owed after the discount days, that less the
+// discount but not less than what makes the buyer's outlay the total of the quote of the request
+// with those installments due on the last discount day, and the yearly return against the buyer's
+// own due dates. It makes none when nothing is owed after the discount days or nothing would be
+// saved. The quote on the other terms is priced from the first payment step on, in integers: the
+// steps before it do not depend on the payment schedule.
+func (e *Engine) earlyOffer(q *Quote, w *walk, b *batch, units []int64) error {
+	c, ti, scale := w.early, w.ti, w.scale
+	within := c.early.terms.WithinDays
+	et := &ti.early
+	if !et.set || et.within != within {
+		*et = newEarlyTerms(&w.r.Terms, ti, within)
+	}
+	if !et.any {
+		return nil
+	}
+	owed, paid := et.split(q.Schedule, units, scale)
+	amount := productVal(owed, c.early.keepV, scale, w.mode)
+	// What the buyer pays in all when paying on the last discount day on schedule is the total of
+	// the quote on those terms: the rest of it, after what is paid as scheduled, is the least the
+	// offer may ask.
+	alt := &w.sc.altTI
+	*alt = termsInfo{lead: ti.lead, cdays: et.cdays, credit: ti.credit}
+	altTotal, err := w.resume(alt)
+	if err != nil {
+		return err
+	}
+	if t := e.policy.Tax; t != nil {
+		altTotal = valOf(lineTax(altTotal, w.lp.TaxPercent, scale, t).Gross)
+	}
+	if onTime := subVal(altTotal, paid); lessVal(amount, onTime) {
+		amount = onTime
+	}
+	if !lessVal(amount, owed) || amount.sign() <= 0 {
+		return nil
+	}
+	pay := padVal(amount, scale)
+	if i := et.only; i >= 0 && units != nil {
+		owed.d, owed.hasD = q.Schedule[i].Amount, true // the one installment replaced, as it is
 	}
 	o := take(b, &b.offers)
-	*o = EarlyPaymentOffer{Terms: c.early.terms, RuleID: c.ID, AnnualPercent: c.early.annual,
-		PayBy: ti.payBy(r.Terms.DeliverBy, c.early.terms.WithinDays)}
-	b.earlyKeep = c.early.keep
+	*o = EarlyPaymentOffer{Terms: c.early.terms, RuleID: c.ID, AnnualPercent: et.annual(owed, amount),
+		Amount: pay.dec(), Replaces: owed.dec(), PayBy: ti.payBy(w.r.Terms.DeliverBy, within)}
 	q.EarlyPayment = o
+	return nil
 }
 
-// broken reports which of the guardrail's limits the price breaks: the floor (cost plus the
-// minimum margin) and the most discount allowed against the base. The limits are computed and
-// compared in integers; guard builds decimals only for a limit that was broken.
-func broken(g *crule, price, base, cost decimal.Decimal) (belowFloor, overDiscount bool) {
-	if !cost.IsZero() {
-		if floor, ok := mulRoundFixed(cost, g.floorK, AmountScale); ok {
-			belowFloor = lessThanFixed(price, floor)
-		} else {
-			belowFloor = lessThan(price, mulRound(nil, cost, g.floorK, AmountScale))
-		}
-	}
-	if !g.MaxDiscountPercent.IsZero() {
-		if least, ok := mulRoundFixed(base, g.minK, AmountScale); ok {
-			overDiscount = lessThanFixed(price, least)
-		} else {
-			overDiscount = lessThan(price, mulRound(nil, base, g.minK, AmountScale))
-		}
-	}
-	return belowFloor, overDiscount
+// earlyTerms is what an early-payment offer with the discount days within needs from the terms:
+// which installments it replaces (those due on delivery more than within days after it), the credit
+// days of the terms with those due on the last discount day, and the constant factors of the yearly
+// return. QuoteMany works it out once per terms.
+type earlyTerms struct {
+	set, any bool
+	within   int
+	replaced [2]uint64 // a bit per installment (b2bkit.MaxInstallments is at most 128)
+	only     int       // the index of the one installment replaced; -1 when there are more
+	cdays    val
+	// k1 is 36500 x the replaced shares, k2 their share-weighted days less within x the shares.
+	k1, k2 val
 }
 
-// guard fills a, which must be zero, with the line of a guardrail whose limits the price broke.
-func guard(a *Adjustment, b *batch, s *cstep, g *crule, price, base, cost decimal.Decimal, belowFloor, overDiscount bool) {
-	a.Step, a.Kind, a.RuleID, a.Before, a.After = s.name, Guardrail, g.ID, price, price
-	var found [2]Breach
+func (et *earlyTerms) replaces(i int) bool { return et.replaced[i>>6]&(1<<(i&63)) != 0 }
+
+func newEarlyTerms(t *b2bkit.Terms, ti *termsInfo, within int) earlyTerms {
+	et := earlyTerms{set: true, within: within, only: -1}
 	n := 0
-	limit := decimal.Zero
-	if belowFloor {
-		f := mulRound(&b.m, cost, g.floorK, AmountScale)
-		found[n] = Breach{Kind: BelowFloor, RuleID: g.ID, Limit: f, Price: price}
-		n++
-		limit = f
-	}
-	if overDiscount {
-		l := mulRound(&b.m, base, g.minK, AmountScale)
-		found[n] = Breach{Kind: OverMaxDiscount, RuleID: g.ID, Limit: l, Price: price}
-		n++
-		if l.GreaterThan(limit) {
-			limit = l
-		}
-	}
-	a.Breaches = b.keepBreaches(found[:n])
-	if g.OnBreach == Clamp {
-		a.Clamped, a.After = true, limit
-	}
-}
-
-// guardRounded checks the rounded unit price against the guardrails that applied, since rounding
-// can take a price below a limit it was clamped to or was a hair above. A clamping guardrail raises
-// the price to the lowest price on the rounding's grid (its increment, or else its scale) that keeps
-// to the limit; the rounding line a says so and lists the breach. A guardrail that asks for approval
-// marks the quote NeedsApproval, with the breach on the rounding line and in the quote unless the
-// guardrail's own line reported it already. It returns the final unit price.
-func guardRounded(q *Quote, b *batch, a *Adjustment, guards []*crule, price, base, cost decimal.Decimal) decimal.Decimal {
-	for _, g := range guards {
-		belowFloor, overDiscount := broken(g, price, base, cost)
-		if !belowFloor && !overDiscount {
+	ins := t.Payment.Installments
+	fast := ti.nUnits == len(ins) && ti.cdays.fits && ti.cdays.exp == -ti.scale
+	var shares, shareDays, moved int64 // in units of 10^-ti.scale, when fast
+	vShares, vShareDays, vMoved := val{fits: true}, val{fits: true}, val{fits: true}
+	for i, in := range ins {
+		if in.Due != b2bkit.OnDelivery || in.Days <= within {
 			continue
 		}
-		var found [2]Breach
-		n := 0
-		limit := decimal.Zero
-		if belowFloor {
-			f := mulRound(&b.m, cost, g.floorK, AmountScale)
-			found[n], limit = Breach{Kind: BelowFloor, RuleID: g.ID, Limit: f, Price: price}, f
-			n++
+		et.replaced[i>>6] |= 1 << (i & 63)
+		et.any = true
+		if n++; n == 1 {
+			et.only = i
+		} else {
+			et.only = -1
 		}
-		if overDiscount {
-			l := mulRound(&b.m, base, g.minK, AmountScale)
-			found[n] = Breach{Kind: OverMaxDiscount, RuleID: g.ID, Limit: l, Price: price}
-			n++
-			if l.GreaterThan(limit) {
-				limit = l
-			}
-		}
-		if g.OnBreach == Clamp {
-			a.Breaches = append(a.Breaches[:len(a.Breaches):len(a.Breaches)], found[:n]...)
-			price = ceilToGrid(&b.m, limit, a.Rounding)
-			a.After, a.Clamped = price, true
+		if fast {
+			// |u| <= 10^12 and days <= b2bkit.MaxTermDays: no sum of a few can overflow.
+			u := ti.units[i]
+			shares += u
+			shareDays += u * int64(in.Days)
+			moved += u * int64(in.Days-within)
 			continue
 		}
-		for _, br := range found[:n] {
-			if slices.ContainsFunc(q.Breaches, func(x Breach) bool { return x.Kind == br.Kind && x.RuleID == br.RuleID }) {
-				continue
+		share := valOf(in.Share)
+		vShares = addVal(vShares, share)
+		vShareDays = addVal(vShareDays, mulInt(share, int64(in.Days)))
+		vMoved = addVal(vMoved, mulInt(share, int64(in.Days-within)))
+	}
+	if fast {
+		e := -ti.scale
+		vShares, vShareDays, vMoved = valFixed(fixed{shares, e}), valFixed(fixed{shareDays, e}), valFixed(fixed{moved, e})
+	}
+	et.cdays = subVal(ti.cdays, vMoved)
+	et.k1 = mulInt(vShares, 36500)
+	et.k2 = subVal(vShareDays, mulInt(vShares, int64(within)))
+	return et
+}
+
+// mulInt is v x n exactly, at v's exponent.
+func mulInt(v val, n int64) val {
+	if v.fits {
+		if c, ok := checked.Mul(v.c, n); ok {
+			return valFixed(fixed{c, v.exp})
+		}
+	}
+	return valOf(v.peek().Mul(decimal.NewFromInt(n)))
+}
+
+// split sums the schedule's amounts the offer replaces (owed) and the others (paid), in minor
+// units when the schedule was split in them.
+func (et *earlyTerms) split(dues []b2bkit.Due, units []int64, scale int32) (owed, paid val) {
+	if units != nil {
+		var o, p int64
+		ok := true
+		for i, u := range units {
+			var fits bool
+			if et.replaces(i) {
+				o, fits = checked.Add(o, u)
+			} else {
+				p, fits = checked.Add(p, u)
 			}
-			q.NeedsApproval = true
-			a.Breaches = append(a.Breaches[:len(a.Breaches):len(a.Breaches)], br)
-			q.Breaches = append(q.Breaches[:len(q.Breaches):len(q.Breaches)], br)
+			ok = ok && fits
+		}
+		if ok {
+			return valFixed(fixed{o, -scale}), valFixed(fixed{p, -scale})
 		}
 	}
-	return price
-}
-
-// ceilToGrid is the lowest price on the rounding's grid, its increment or else its scale, that is
-// not below limit.
-func ceilToGrid(m *fastdec.Cells, limit decimal.Decimal, r *RoundingBasis) decimal.Decimal {
-	if !r.Increment.IsZero() {
-		if v, err := b2bkit.RoundToIncrement(limit, r.Increment, b2bkit.Up); err == nil {
-			return padScale(m, v, r.Scale)
+	o, p := decimal.Zero, decimal.Zero
+	for i, d := range dues {
+		if et.replaces(i) {
+			o = o.Add(d.Amount)
+		} else {
+			p = p.Add(d.Amount)
 		}
 	}
-	return padScale(m, b2bkit.Round(limit, r.Scale, b2bkit.Up), r.Scale)
+	return valOf(o.Round(scale)), valOf(p.Round(scale))
 }
 
-// roundLine fills a, which must be zero, with the rounding of the unit price to the increment, or else to the scale,
-// with the mode.
-func roundLine(b *batch, a *Adjustment, s *cstep, id string, scale int32, mode b2bkit.RoundingMode, inc, price decimal.Decimal) error {
-	a.Step, a.Kind, a.RuleID, a.Before = "rounding", Rounding, id, price
-	a.Rounding = take(b, &b.roundings)
-	*a.Rounding = RoundingBasis{Scale: scale, Mode: mode, Increment: inc}
-	m := &b.m
-	if s != nil {
-		a.Step = s.name
-	}
-	var after decimal.Decimal
-	if !inc.IsZero() {
-		v, err := b2bkit.RoundToIncrement(price, inc, mode)
-		if err != nil {
-			return fmt.Errorf("pricing: %w", b2bkit.InField("policy.rounding", err))
-		}
-		after = padScale(m, v, scale)
-	} else if mode == b2bkit.HalfUp {
-		after = padScale(m, roundHalfUp(m, price, scale), scale)
-	} else {
-		after = b2bkit.Round(price, scale, mode)
-	}
-	a.After = after
-	return nil
-}
-
-// decsPerQuote is about how many decimals a quote of a batch builds: a price after each step, the
-// total, the early-payment amount and the schedule. (Quote sizes its one chunk for a decimal per
-// step and one more, which most quotes stay within, and takes another when it does not.)
-func (e *Engine) decsPerQuote() int { return len(e.steps) + 4 }
-
-// A gradRate fixes a graduated rule at one band's rate while one part of a line is priced.
-type gradRate struct {
-	rule *crule
-	frac decimal.Decimal
-}
-
-// noteGraduated records that rule c of step s applied, when it is a graduated quantity rule, so
-// that the quote prices the line band by band.
-func (b *batch) noteGraduated(s *cstep, c *crule) {
-	if b.gradFrac == nil && s.kind == Quantity && c.Mode == Graduated {
-		b.gradUsed = append(b.gradUsed, c)
-	}
-}
-
-// gradOverride is the rate rule c of step s takes while one part of a graduated line is priced.
-func (b *batch) gradOverride(s *cstep, c *crule) (decimal.Decimal, bool) {
-	if b.gradFrac == nil || s.kind != Quantity || c.Mode != Graduated {
-		return decimal.Decimal{}, false
-	}
-	for _, g := range b.gradFrac {
-		if g.rule == c {
-			return g.frac, true
-		}
-	}
-	return decimal.Decimal{}, false
-}
-
-// priceBands prices a line that graduated breaks applied to the way the breaks say: the units of
-// each band at that band's rate. The quantity is cut at every band bound of every graduated rule
-// that applied; each part is priced through the whole policy with those rules fixed at the rates
-// of the bands it falls in (units below a rule's first band at no adjustment), so the later steps
-// and the rounding apply to each band's price. The total is the sum of the parts, rounded once at
-// the quote's scale and mode; the unit price is the total divided by the quantity, rounded alike.
-// A guardrail a part's price breaks is reported like one the line's breaks.
-func (e *Engine) priceBands(ctx context.Context, q *Quote, r *Request, lp ListPrice, ti *termsInfo, b *batch, scratch []*crule, mode b2bkit.RoundingMode) error {
-	qty := r.Quantity
-	cuts := []decimal.Decimal{decimal.Zero}
-	for _, c := range b.gradUsed {
-		for _, cb := range c.bands {
-			for _, x := range [2]decimal.Decimal{cb.from, cb.to} {
-				if x.Sign() > 0 && x.LessThan(qty) {
-					cuts = append(cuts, x)
-				}
+// annual is the offer's yearly return: s/(1-s) x 365/(T-D) = (owed - amount)/amount x 365 x
+// shares/(shareDays - D x shares), rounded HalfUp to 4 places.
+func (et *earlyTerms) annual(owed, amount val) decimal.Decimal {
+	saved := subVal(owed, amount)
+	if saved.fits && amount.fits && et.k1.fits && et.k2.fits {
+		if den, ok := checked.Mul(amount.c, et.k2.c); ok {
+			if f, ok := mulDivRoundFixed(saved.fx(), et.k1.fx(), fixed{den, amount.exp + et.k2.exp}, 4); ok {
+				return decimal.New(f.c, f.exp)
 			}
 		}
 	}
-	slices.SortFunc(cuts, decimal.Decimal.Cmp)
-	cuts = slices.CompactFunc(cuts, decimal.Decimal.Equal)
-	cuts = append(cuts, qty)
-	used := slices.Clone(b.gradUsed)
-	q.Bands = make([]BandPrice, 0, len(cuts)-1)
-	sum := decimal.Zero
-	for i := 0; i+1 < len(cuts); i++ {
-		lo, hi := cuts[i], cuts[i+1]
-		rates := make([]gradRate, len(used))
-		for k, c := range used {
-			rates[k] = gradRate{rule: c, frac: decimal.Zero}
-			if cb := volumeBand(c.bands, lo); cb != nil {
-				rates[k].frac = cb.frac
-			}
-		}
-		sub := batch{now: b.now, validUntil: b.validUntil, left: 1, m: b.m, gradFrac: rates}
-		var part Quote
-		var buf [12]Adjustment
-		_, err := e.quote(ctx, &part, r, lp, ti, &sub, scratch[:0], buf[:0])
-		b.m = sub.m
-		if err != nil {
-			return err
-		}
-		amount := part.UnitPrice.Mul(hi.Sub(lo))
-		sum = sum.Add(amount)
-		q.Bands = append(q.Bands, BandPrice{From: lo, To: hi, UnitPrice: part.UnitPrice, Amount: amount})
-		for _, br := range part.Breaches {
-			q.NeedsApproval = true
-			if !slices.ContainsFunc(q.Breaches, func(x Breach) bool { return x.Kind == br.Kind && x.RuleID == br.RuleID }) {
-				q.Breaches = append(q.Breaches, br)
-			}
-		}
-	}
-	q.Total = padScale(&b.m, b2bkit.Round(sum, q.Scale, mode), q.Scale)
-	q.UnitPrice = padScale(&b.m, divRound(q.Total, qty, q.Scale, mode), q.Scale)
-	return nil
+	return mulDivRound(nil, saved.peek(), et.k1.peek(), amount.peek().Mul(et.k2.peek()), 4)
 }
 
 // divRound is a / b, both > 0, rounded to scale places with mode, exactly: the quotient is cut at
@@ -1120,139 +967,64 @@ func divRound(a, b decimal.Decimal, scale int32, mode b2bkit.RoundingMode) decim
 	return quo
 }
 
-// earlyAmount fills the amounts of the quote's early-payment offer from its schedule: what is still
-// owed after the discount days, that less the discount but not less than what makes the buyer's
-// outlay the total of the quote of the request with those installments due on the last discount
-// day, and the
-// yearly return against the buyer's own due dates. It drops the offer when nothing is owed after
-// the discount days or nothing would be saved.
-//
-// spare is the free rest of the buffer the quote's lines are in, whose slots are zero: the quote
-// on other terms builds its lines there and clears them after.
-func (e *Engine) earlyAmount(ctx context.Context, q *Quote, r *Request, lp ListPrice, ti *termsInfo, b *batch, scratch []*crule, spare []Adjustment, mode b2bkit.RoundingMode) error {
-	ep := q.EarlyPayment
-	et := ti.early
-	if et == nil || et.within != ep.Terms.WithinDays {
-		et = newEarlyTerms(r.Terms, ep.Terms.WithinDays)
-		ti.early = et
-	}
-	if !et.any {
-		q.EarlyPayment = nil
-		return nil
-	}
-	owed := b.sumDues(q.Schedule, et.replaced, true, q.Scale)
-	var amount decimal.Decimal
-	if mode == b2bkit.HalfUp {
-		amount = padScale(&b.m, mulRound(&b.m, owed, b.earlyKeep, q.Scale), q.Scale)
-	} else {
-		amount = b2bkit.Round(owed.Mul(b.earlyKeep), q.Scale, mode)
-	}
-	// The same request with what is owed due on the last discount day, priced in this batch (its
-	// general rules are this request's: the scope is the same).
-	ar := *r
-	ar.Terms.Payment = et.pay
-	var aq Quote
-	keep, gradUsed := b.earlyKeep, b.gradUsed
-	b.priceOnly = true
-	used, err := e.quote(ctx, &aq, &ar, lp, &et.ti, b, scratch[:0], spare[:0])
-	b.priceOnly, b.earlyKeep, b.gradUsed = false, keep, gradUsed[:0]
-	// Give the slots back zero (see grow): the ones used, or all of them when the lines outgrew
-	// the buffer or the quote failed half-way.
-	if len(used) > 0 && cap(spare) > 0 && &used[0] == &spare[:1][0] {
-		clear(spare[:len(used)])
-	} else {
-		clear(spare[:cap(spare)])
-	}
-	if err != nil {
-		return err
-	}
-	// What the buyer pays in all then is that quote's total: the rest of it, after what is paid
-	// as scheduled, is the least the offer may ask.
-	if onTime := subDec(&b.m, aq.Total, b.sumDues(q.Schedule, et.replaced, false, q.Scale)); lessThan(amount, onTime) {
-		amount = onTime
-	}
-	if !lessThan(amount, owed) {
-		q.EarlyPayment = nil
-		return nil
-	}
-	// s/(1-s) x 365/(T-D) = (owed - amount)/amount x 365 x shares/(shareDays - D x shares)
-	var den decimal.Decimal
-	if amount.Exponent()+et.k2.Exponent() >= -18 {
-		den = mulRound(&b.m, amount, et.k2, 18) // exact: it has at most 18 places
-	} else {
-		den = amount.Mul(et.k2)
-	}
-	ep.Amount, ep.Replaces = padScale(&b.m, amount, q.Scale), owed
-	ep.AnnualPercent = mulDivRound(&b.m, subDec(&b.m, owed, amount), et.k1, den, 4)
-	return nil
-}
-
-// earlyTerms is what an early-payment offer with the discount days within needs from the terms:
-// which installments it replaces (those due more than within days after delivery), the terms with
-// those due on the last discount day and their analysis, and the constant factors of the yearly
-// return. QuoteMany works it out once per terms.
-type earlyTerms struct {
-	within   int
-	any      bool
-	replaced []bool
-	pay      b2bkit.PaymentTerms
-	ti       termsInfo
-	// k1 is 36500 x the replaced shares, k2 their share-weighted days less within x the shares.
-	k1, k2 decimal.Decimal
-}
-
-func newEarlyTerms(t b2bkit.Terms, within int) *earlyTerms {
-	ins := t.Payment.Installments
-	et := &earlyTerms{within: within, replaced: make([]bool, len(ins))}
-	alt := append([]b2bkit.Installment(nil), ins...)
-	shares, shareDays := decimal.Zero, decimal.Zero
-	for i, in := range ins {
-		if in.Due != b2bkit.OnDelivery || in.Days <= within {
-			continue
-		}
-		et.replaced[i], et.any, alt[i].Days = true, true, within
-		shares = shares.Add(in.Share)
-		shareDays = shareDays.Add(in.Share.Mul(decimal.NewFromInt(int64(in.Days))))
-	}
-	et.pay = b2bkit.PaymentTerms{Installments: alt}
-	at := t
-	at.Payment = et.pay
-	et.ti = newTermsInfo(at)
-	et.k1 = shares.Mul(decimal.NewFromInt(36500))
-	et.k2 = shareDays.Sub(shares.Mul(decimal.NewFromInt(int64(within))))
-	return et
-}
-
-// sumDues is the sum of the amounts of the dues whose pick is want, at scale places: in integers
-// when the amounts have that scale and the sum fits, else in decimals.
-func (b *batch) sumDues(dues []b2bkit.Due, pick []bool, want bool, scale int32) decimal.Decimal {
-	var c int64
-	for i, d := range dues {
-		if pick[i] != want {
-			continue
-		}
-		f, ok := fixedOf(d.Amount)
-		if !ok || f.exp != -scale || f.c > 1<<60 || f.c < -(1<<60) || c > 1<<61 || c < -(1<<61) {
-			return sumDuesDecimal(dues, pick, want, scale)
-		}
-		c += f.c
-	}
-	return b.m.New(c, -scale)
-}
-
-func sumDuesDecimal(dues []b2bkit.Due, pick []bool, want bool, scale int32) decimal.Decimal {
-	sum := decimal.Zero
-	for i, d := range dues {
-		if pick[i] == want {
-			sum = sum.Add(d.Amount)
-		}
-	}
-	return sum.Round(scale)
-}
-
 // lastInstant is the last instant of the calendar day days after now, in now's location: a quote
 // made with ValidDays 0 stays valid to the end of the day it is made.
 func lastInstant(now time.Time, days int) time.Time {
-	y, m, d := b2bkit.AddDays(now, days).Date()
+	y, m, d := addDays(now, days).Date()
 	return time.Date(y, m, d+1, 0, 0, 0, 0, now.Location()).Add(-time.Nanosecond)
+}
+
+// addDays is b2bkit.AddDays(t, days), t.AddDate(0, 0, days), without its calendar arithmetic when
+// the zone's offset does not change in between: then the same wall-clock time days later is the
+// instant days x 24 hours later (without a monotonic clock reading, as AddDate gives it).
+func addDays(t time.Time, days int) time.Time {
+	r := t.Add(time.Duration(days) * 24 * time.Hour).Round(0)
+	if start, end := t.ZoneBounds(); (start.IsZero() || !r.Before(start)) && (end.IsZero() || r.Before(end)) {
+		return r
+	}
+	return t.AddDate(0, 0, days)
+}
+
+// units is the quantity a request is priced at: its own, or, when it is below the SKU's minimum
+// order quantity or not a whole number of its packs, the next quantity the SKU is sold in if the
+// policy says to round up; otherwise such a quantity is an error naming request.quantity.
+func (e *Engine) units(r *Request, lp *ListPrice) (decimal.Decimal, error) {
+	q := r.Quantity
+	if lp.MinQuantity.Sign() <= 0 && lp.PackSize.Sign() <= 0 {
+		return q, nil
+	}
+	if moq := lp.MinQuantity; moq.Sign() > 0 && q.LessThan(moq) {
+		if e.policy.Units.Minimum != RoundUp {
+			return q, fmt.Errorf("pricing: %w", b2bkit.Invalid("request.quantity", "sku %q: %s is below the minimum order quantity %s", r.SKU, q, moq))
+		}
+		q = moq
+	}
+	if pack := lp.PackSize; pack.Sign() > 0 {
+		packs, rem := q.QuoRem(pack, 0)
+		if !rem.IsZero() {
+			if e.policy.Units.Pack != RoundUp {
+				return q, fmt.Errorf("pricing: %w", b2bkit.Invalid("request.quantity", "sku %q: %s is not a whole number of packs of %s", r.SKU, q, pack))
+			}
+			q = packs.Add(one).Mul(pack)
+		}
+	}
+	return q, nil
+}
+
+// lineTax is the VAT of a line of amount total at rate percent, at the quote's scale, as the
+// policy's tax says.
+func lineTax(total val, percent decimal.Decimal, scale int32, t *Tax) *LineTax {
+	amount := total.peek()
+	lt := &LineTax{Percent: percent, Included: t.Included}
+	rate := percent.Shift(-2)
+	if t.Included {
+		lt.Gross = amount
+		lt.Net = padScale(nil, divRound(amount, one.Add(rate), scale, t.Mode), scale)
+		lt.Tax = amount.Sub(lt.Net)
+	} else {
+		lt.Net = amount
+		lt.Tax = b2bkit.Round(amount.Mul(rate), scale, t.Mode)
+		lt.Gross = amount.Add(lt.Tax)
+	}
+	return lt
 }

@@ -321,7 +321,7 @@ func TestQuote_PolicyThatPricesBelowZeroIsAnError(t *testing.T) {
 
 type failingSource struct{ err error }
 
-func (f failingSource) ListPrice(context.Context, b2bkit.SKU) (pricing.ListPrice, error) {
+func (f failingSource) ListPrice(context.Context, pricing.PriceQuery) (pricing.ListPrice, error) {
 	return pricing.ListPrice{}, f.err
 }
 
@@ -371,21 +371,21 @@ type countingSource struct {
 	singles, blocks int
 }
 
-func (c *countingSource) ListPrice(ctx context.Context, sku b2bkit.SKU) (pricing.ListPrice, error) {
+func (c *countingSource) ListPrice(ctx context.Context, q pricing.PriceQuery) (pricing.ListPrice, error) {
 	c.singles++
-	return c.PriceList.ListPrice(ctx, sku)
+	return c.PriceList.ListPrice(ctx, q)
 }
 
-func (c *countingSource) ListPrices(ctx context.Context, skus []b2bkit.SKU, prices []pricing.ListPrice, found []bool) error {
+func (c *countingSource) ListPrices(ctx context.Context, qs []pricing.PriceQuery, prices []pricing.ListPrice, found []bool) error {
 	c.blocks++
-	return listEach(ctx, c.PriceList, skus, prices, found)
+	return listEach(ctx, c.PriceList, qs, prices, found)
 }
 
 // singleSource hides ListPrices, so that QuoteMany asks line by line.
 type singleSource struct{ s pricing.PriceSource }
 
-func (s singleSource) ListPrice(ctx context.Context, sku b2bkit.SKU) (pricing.ListPrice, error) {
-	return s.s.ListPrice(ctx, sku)
+func (s singleSource) ListPrice(ctx context.Context, q pricing.PriceQuery) (pricing.ListPrice, error) {
+	return s.s.ListPrice(ctx, q)
 }
 
 // A catalog source that answers many SKUs at once gets one call per block of lines, not one per line,
@@ -486,8 +486,8 @@ func TestEngine_SafeForConcurrentQuotes(t *testing.T) {
 // surcharged is a host's source that changes the list's prices: 10% on every price.
 type surcharged struct{ *pricing.PriceList }
 
-func (s surcharged) ListPrice(ctx context.Context, sku b2bkit.SKU) (pricing.ListPrice, error) {
-	p, err := s.PriceList.ListPrice(ctx, sku)
+func (s surcharged) ListPrice(ctx context.Context, q pricing.PriceQuery) (pricing.ListPrice, error) {
+	p, err := s.PriceList.ListPrice(ctx, q)
 	p.Price = p.Price.Mul(dec("1.1"))
 	return p, err
 }

@@ -12,17 +12,18 @@ import (
 )
 
 func TestPriceList_Conformance(t *testing.T) {
-	pricingtest.Run(t, func(t *testing.T, prices []pricing.ListPrice) pricing.PriceSource {
-		l, err := pricing.NewPriceList(prices...)
+	pricingtest.Run(t, func(t *testing.T, c pricingtest.Catalog) pricing.PriceSource {
+		l, err := pricing.NewPriceList(c.Prices...)
 		require.NoError(t, err)
+		require.NoError(t, l.SetContracts(c.Contracts...))
 		return l
 	})
 }
 
-// listEach is ListPrices done one SKU at a time, for the test sources that are BatchPriceSources.
-func listEach(ctx context.Context, s pricing.PriceSource, skus []b2bkit.SKU, prices []pricing.ListPrice, found []bool) error {
-	for i, sku := range skus {
-		p, err := s.ListPrice(ctx, sku)
+// listEach is ListPrices done one query at a time, for the test sources that are BatchPriceSources.
+func listEach(ctx context.Context, s pricing.PriceSource, qs []pricing.PriceQuery, prices []pricing.ListPrice, found []bool) error {
+	for i, q := range qs {
+		p, err := s.ListPrice(ctx, q)
 		switch {
 		case errors.Is(err, b2bkit.ErrNotFound):
 			prices[i], found[i] = pricing.ListPrice{}, false
@@ -38,15 +39,16 @@ func listEach(ctx context.Context, s pricing.PriceSource, skus []b2bkit.SKU, pri
 // batchList is a PriceList that answers blocks of SKUs, as a database adapter would.
 type batchList struct{ *pricing.PriceList }
 
-func (b batchList) ListPrices(ctx context.Context, skus []b2bkit.SKU, prices []pricing.ListPrice, found []bool) error {
-	return listEach(ctx, b.PriceList, skus, prices, found)
+func (b batchList) ListPrices(ctx context.Context, qs []pricing.PriceQuery, prices []pricing.ListPrice, found []bool) error {
+	return listEach(ctx, b.PriceList, qs, prices, found)
 }
 
 // The suite's batch checks run on a BatchPriceSource.
 func TestBatchSource_Conformance(t *testing.T) {
-	pricingtest.Run(t, func(t *testing.T, prices []pricing.ListPrice) pricing.PriceSource {
-		l, err := pricing.NewPriceList(prices...)
+	pricingtest.Run(t, func(t *testing.T, c pricingtest.Catalog) pricing.PriceSource {
+		l, err := pricing.NewPriceList(c.Prices...)
 		require.NoError(t, err)
+		require.NoError(t, l.SetContracts(c.Contracts...))
 		return batchList{l}
 	})
 }

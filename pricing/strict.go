@@ -235,7 +235,8 @@ func decimalKey(key string) bool {
 	case "price", "percent", "amount", "annual_percent", "floor_margin_percent", "max_discount_percent",
 		"increment", "from", "to", "discount_percent", "quantity", "cost", "share", "list_price",
 		"base_unit_price", "unit_price", "total", "before", "after", "limit", "credit_days",
-		"reference_credit_days", "replaces":
+		"reference_credit_days", "replaces", "figure", "net", "tax", "gross", "tax_percent", "pack_size",
+		"min_quantity", "weight", "free_from", "every", "free", "subtotal", "discount", "freight", "basis":
 		return true
 	}
 	return false

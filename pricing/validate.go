@@ -3,9 +3,14 @@ package pricing
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/fastdec"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 	"github.com/shopspring/decimal"
 )
 
@@ -15,15 +20,20 @@ var (
 )
 
 // Validate reports every problem of the policy at once, before any quote is made: a missing or
-// misplaced base or rounding step, unknown step kinds or combinations, rules without an ID or with
-// duplicate IDs, two rules that could match the same request at equal specificity in a most_specific
-// step (a tie), bands that overlap, leave gaps or run backwards, negative rates, fields a step kind
-// does not read, absurd numbers; and policies that cannot do what they say: a guardrail followed by
-// a step that can lower the price (the later step could take the price below it), a quantity rule
-// whose last band is closed (a price cliff) or whose percents rise with the quantity without Rising,
-// and two rules alike (same scope, overlapping validity, same effect) in an add or compound step,
-// which would apply the same adjustment twice. The error matches b2bkit.ErrInvalid and names each field by its JSON
-// path ("steps[1].rules[0].bands[2].from").
+// misplaced base or rounding step, an order step among the line steps or a line step among the
+// order steps, unknown step kinds or combinations, rules without an ID or with duplicate IDs, two
+// rules that could match the same request at equal specificity in a most_specific step (a tie), a
+// most_specific step with rules scoped by SKU attributes and no precedence, or a precedence that
+// leaves out a scope its rules use, bands that overlap, leave gaps or run backwards, negative rates,
+// fields a step kind does not read, a base rule with both a price and a formula or a formula of no
+// known figure, an exclusion of a step that is not a later quantity, payment, lead-time, tier or
+// order-discount step, unknown units or tax settings, absurd numbers; and policies that cannot do
+// what they say: a guardrail followed by a step that can lower the price (the later step could take
+// the price below it), a quantity rule whose last band is closed (a price cliff) or whose percents
+// rise with the quantity without Rising, a mixed-case rule with graduated breaks, and two rules
+// alike (same scope, overlapping validity, same effect) in an add or compound step, which would
+// apply the same adjustment twice. The error matches b2bkit.ErrInvalid and names each field by its
+// JSON path ("steps[1].rules[0].bands[2].from").
 func (p Policy) Validate() error {
 	var errs []error
 	add := func(field, format string, args ...any) {
@@ -58,7 +68,38 @@ func (p Policy) Validate() error {
 			if s.Kind == Rounding && i != len(p.Steps)-1 {
 				add(f+".kind", "a rounding step must be the last")
 			}
+			if orderKind(s.Kind) {
+				add(f+".kind", "%s is an order step: it goes in order, after the line steps", s.Kind)
+				continue
+			}
 			errs = append(errs, validateStep(f, s)...)
+			errs = append(errs, validateExcludes(f, p, i)...)
+		}
+	}
+	if len(p.Order) > MaxSteps {
+		add("order", "must have at most %d steps", MaxSteps)
+	} else {
+		for i, s := range p.Order {
+			f := fmt.Sprintf("order[%d]", i)
+			if !orderKind(s.Kind) {
+				add(f+".kind", "an order step is order_discount, freight or free_goods, not %s", s.Kind)
+				continue
+			}
+			errs = append(errs, validateStep(f, s)...)
+		}
+	}
+	if p.Units.Pack > RoundUp {
+		add("units.pack", "unknown shortfall %d", int(p.Units.Pack))
+	}
+	if p.Units.Minimum > RoundUp {
+		add("units.minimum", "unknown shortfall %d", int(p.Units.Minimum))
+	}
+	if t := p.Tax; t != nil {
+		if t.Per > PerInvoice {
+			add("tax.per", "unknown tax rounding %d", int(t.Per))
+		}
+		if !t.Mode.Valid() {
+			add("tax.mode", "unknown rounding mode %d", int(t.Mode))
 		}
 	}
 	if len(errs) == 0 {
@@ -72,18 +113,21 @@ func validateStep(f string, s Step) []error {
 	add := func(field, format string, args ...any) {
 		errs = append(errs, b2bkit.Invalid(field, format, args...))
 	}
-	if s.Kind < Base || s.Kind > Rounding {
+	if s.Kind < Base || s.Kind > FreeGoods {
 		add(f+".kind", "unknown step kind %d", int(s.Kind))
 		return errs
 	}
 	switch {
-	case s.Combine < MostSpecific || s.Combine > Compound:
+	case s.Combine < MostSpecific || s.Combine > First:
 		add(f+".combine", "unknown combination %d", int(s.Combine))
-	case s.Kind == Base && s.Combine != MostSpecific && s.Combine != BestForBuyer:
-		add(f+".combine", "a base step takes one rule: most_specific or best_for_buyer")
+	case s.Kind == Base && s.Combine != MostSpecific && s.Combine != BestForBuyer && s.Combine != First:
+		add(f+".combine", "a base step takes one rule: most_specific, best_for_buyer or first")
 	case (s.Kind == Guardrail || s.Kind == Rounding) && s.Combine != MostSpecific:
 		add(f+".combine", "a %s step takes one rule: most_specific", s.Kind)
+	case (s.Kind == Freight || s.Kind == FreeGoods) && s.Combine == Compound:
+		add(f+".combine", "a %s step does not compound: most_specific, first, best_for_buyer or add", s.Kind)
 	}
+	errs = append(errs, validatePrecedence(f, s)...)
 	if s.Reference != nil {
 		if s.Kind != Payment {
 			add(f+".reference", "only a payment step has reference terms")
@@ -96,7 +140,7 @@ func validateStep(f string, s Step) []error {
 		return errs
 	}
 	ids := make(map[string]int, len(s.Rules))
-	scopes := make(map[scopeKey][]int)
+	scopes := make(map[string][]int)
 	cumulative := s.Combine == Add || s.Combine == Compound
 	for j, r := range s.Rules {
 		rf := fmt.Sprintf("%s.rules[%d]", f, j)
@@ -115,7 +159,7 @@ func validateStep(f string, s Step) []error {
 		}
 		errs = append(errs, validateRule(rf, s.Kind, r)...)
 		if s.Combine == MostSpecific {
-			key := scopeKey{r.Buyer, r.Tier, r.Grade, r.SKU}
+			key := scopeKey(r)
 			for _, k := range scopes[key] {
 				if overlaps(s.Rules[k], r) {
 					add(rf, "ties with rules[%d] (%q): same scope, overlapping validity; most_specific cannot choose", k, s.Rules[k].ID)
@@ -123,7 +167,7 @@ func validateStep(f string, s Step) []error {
 			}
 			scopes[key] = append(scopes[key], j)
 		} else if cumulative {
-			key := scopeKey{r.Buyer, r.Tier, r.Grade, r.SKU}
+			key := scopeKey(r)
 			for _, k := range scopes[key] {
 				if overlaps(s.Rules[k], r) && sameEffect(s.Rules[k], r) {
 					add(rf, "duplicates rules[%d] (%q): %s would apply it twice", k, s.Rules[k].ID, s.Combine)
@@ -135,11 +179,117 @@ func validateStep(f string, s Step) []error {
 	return errs
 }
 
-type scopeKey struct {
-	buyer b2bkit.CompanyID
-	tier  string
-	grade string
-	sku   b2bkit.SKU
+// scopeKey is the rule's scope written out: two rules with the same key match the same requests.
+func scopeKey(r Rule) string {
+	var b strings.Builder
+	for _, x := range []string{string(r.Buyer), r.Group, r.Tier, r.Grade, string(r.SKU)} {
+		b.WriteString(strconv.Quote(x))
+	}
+	for _, k := range slices.Sorted(maps.Keys(r.Attributes)) {
+		b.WriteString(strconv.Quote(k) + "=" + strconv.Quote(r.Attributes[k]))
+	}
+	return b.String()
+}
+
+// scopeWords are the scopes a step's precedence may name besides SKU attributes.
+var scopeWords = []string{"buyer", "group", "tier", "grade", "sku"}
+
+// validatePrecedence checks a step's precedence: known scopes, each once, and every scope the
+// step's rules use listed, which a most_specific step with rules scoped by attributes must declare.
+func validatePrecedence(f string, s Step) []error {
+	var errs []error
+	add := func(field, format string, args ...any) {
+		errs = append(errs, b2bkit.Invalid(field, format, args...))
+	}
+	if len(s.Precedence) > maxPrecedence {
+		add(f+".precedence", "must name at most %d scopes", maxPrecedence)
+		return errs
+	}
+	seen := map[string]bool{}
+	for i, p := range s.Precedence {
+		switch {
+		case !snakeCase(p):
+			add(fmt.Sprintf("%s.precedence[%d]", f, i), "%q: scopes are buyer, group, tier, grade, sku or an attribute's lower-case snake_case name", xerr.Echo(p))
+		case seen[p]:
+			add(fmt.Sprintf("%s.precedence[%d]", f, i), "%q is named twice", p)
+		}
+		seen[p] = true
+	}
+	attrs := false
+	for j, r := range s.Rules {
+		used := ruleScopes(r)
+		attrs = attrs || len(r.Attributes) > 0
+		if len(s.Precedence) == 0 {
+			continue
+		}
+		for _, u := range used {
+			if !seen[u] {
+				add(fmt.Sprintf("%s.rules[%d]", f, j), "is scoped by %s, which the step's precedence does not name", u)
+			}
+		}
+	}
+	if attrs && s.Combine == MostSpecific && len(s.Precedence) == 0 {
+		add(f+".precedence", "must be declared: rules are scoped by SKU attributes, and most_specific needs to know whether an attribute is more specific than the other scopes")
+	}
+	return errs
+}
+
+// maxPrecedence is the most scopes a precedence may name.
+const maxPrecedence = 24
+
+// ruleScopes are the scopes a rule sets, in precedence words.
+func ruleScopes(r Rule) []string {
+	var out []string
+	for i, set := range []bool{r.Buyer != "", r.Group != "", r.Tier != "", r.Grade != "", r.SKU != ""} {
+		if set {
+			out = append(out, scopeWords[i])
+		}
+	}
+	return append(out, slices.Sorted(maps.Keys(r.Attributes))...)
+}
+
+// validateExcludes checks the exclusions of the rules of line step i: each names a later step of
+// a kind that may be skipped (quantity, payment, lead_time, tier, or an order discount).
+func validateExcludes(f string, p Policy, i int) []error {
+	var errs []error
+	for j, r := range p.Steps[i].Rules {
+		for k, name := range r.Excludes {
+			ef := fmt.Sprintf("%s.rules[%d].excludes[%d]", f, j, k)
+			found := false
+			for n := i + 1; n < len(p.Steps); n++ {
+				if stepName(p.Steps[n]) != name {
+					continue
+				}
+				found = true
+				switch p.Steps[n].Kind {
+				case Quantity, Payment, LeadTime, Tier:
+				default:
+					errs = append(errs, b2bkit.Invalid(ef, "steps[%d] (%q) is a %s step, which always applies", n, name, p.Steps[n].Kind))
+				}
+			}
+			for n := range p.Order {
+				if stepName(p.Order[n]) != name {
+					continue
+				}
+				found = true
+				if p.Order[n].Kind != OrderDiscount {
+					errs = append(errs, b2bkit.Invalid(ef, "order[%d] (%q) is a %s step; only an order discount can be excluded", n, name, p.Order[n].Kind))
+				}
+			}
+			if !found {
+				errs = append(errs, b2bkit.Invalid(ef, "%q names no step after this one", xerr.Echo(name)))
+			}
+		}
+	}
+	return errs
+}
+
+// stepName is the step's name in explanations and exclusions: its Name, or else its kind.
+func stepName(s Step) string {
+	if s.Name != "" {
+		return s.Name
+	}
+	return s.Kind.String()
 }
 
 // overlaps reports whether both rules' validity windows share an instant.
@@ -170,7 +320,7 @@ func validateRule(rf string, kind StepKind, r Rule) []error {
 		v    decimal.Decimal
 	}{{"price", r.Price}, {"percent", r.Percent}, {"amount", r.Amount}, {"annual_percent", r.AnnualPercent},
 		{"floor_margin_percent", r.FloorMarginPercent}, {"max_discount_percent", r.MaxDiscountPercent},
-		{"increment", r.Increment}}
+		{"increment", r.Increment}, {"free_from", r.FreeFrom}, {"every", r.Every}, {"free", r.Free}}
 	for _, n := range nums {
 		if !checkNumber(n.v) {
 			add(n.name, "number out of range")
@@ -178,39 +328,115 @@ func validateRule(rf string, kind StepKind, r Rule) []error {
 	}
 	// Fields a kind does not read must be zero, so a misplaced setting is not silently ignored.
 	used := map[StepKind][]string{
-		Base:      {"price"},
-		Quantity:  {"mode", "bands", "rising"},
-		Payment:   {"annual_percent", "early_payment"},
-		LeadTime:  {"bands"},
-		Tier:      {"percent", "amount"},
-		Guardrail: {"floor_margin_percent", "max_discount_percent", "on_breach"},
-		Rounding:  {"scale", "rounding_mode", "increment"},
+		Base:          {"price", "formula", "percent", "amount", "excludes"},
+		Quantity:      {"mode", "bands", "rising", "mix", "excludes"},
+		Payment:       {"annual_percent", "early_payment", "excludes"},
+		LeadTime:      {"bands", "excludes"},
+		Tier:          {"percent", "amount", "excludes"},
+		Guardrail:     {"floor_margin_percent", "max_discount_percent", "on_breach"},
+		Rounding:      {"scale", "rounding_mode", "increment"},
+		OrderDiscount: {"bands", "amount"},
+		Freight:       {"per", "bands", "amount", "free_from"},
+		FreeGoods:     {"every", "free", "free_sku"},
 	}[kind]
 	set := []struct {
 		name  string
 		isSet bool
-	}{{"price", !r.Price.IsZero()}, {"percent", !r.Percent.IsZero()}, {"amount", !r.Amount.IsZero()},
+	}{{"price", !r.Price.IsZero()}, {"formula", r.Formula != ""}, {"percent", !r.Percent.IsZero()}, {"amount", !r.Amount.IsZero()},
+		{"excludes", len(r.Excludes) > 0}, {"mix", r.Mix},
 		{"mode", r.Mode != Volume}, {"bands", len(r.Bands) > 0}, {"rising", r.Rising}, {"annual_percent", !r.AnnualPercent.IsZero()},
 		{"early_payment", r.EarlyPayment != nil}, {"floor_margin_percent", !r.FloorMarginPercent.IsZero()},
 		{"max_discount_percent", !r.MaxDiscountPercent.IsZero()}, {"on_breach", r.OnBreach != Clamp},
-		{"scale", r.Scale != 0}, {"rounding_mode", r.RoundingMode != b2bkit.HalfUp}, {"increment", !r.Increment.IsZero()}}
+		{"scale", r.Scale != 0}, {"rounding_mode", r.RoundingMode != b2bkit.HalfUp}, {"increment", !r.Increment.IsZero()},
+		{"per", r.Per != ""}, {"free_from", !r.FreeFrom.IsZero()}, {"every", !r.Every.IsZero()}, {"free", !r.Free.IsZero()},
+		{"free_sku", r.FreeSKU != ""}}
 	for _, s := range set {
 		if s.isSet && !contains(used, s.name) {
 			add(s.name, "is not read by a %s step", kind)
 		}
 	}
+	for _, k := range slices.Sorted(maps.Keys(r.Attributes)) {
+		switch {
+		case !snakeCase(k) || contains(scopeWords, k):
+			add("attributes", "%q: an attribute's name is lower-case snake_case and not one of buyer, group, tier, grade, sku", xerr.Echo(k))
+		case r.Attributes[k] == "":
+			add("attributes."+k, "must be set")
+		}
+	}
+	if len(r.Excludes) > MaxSteps {
+		add("excludes", "must name at most %d steps", MaxSteps)
+	}
+	if kind != Freight {
+		for i, b := range r.Bands {
+			if !b.Amount.IsZero() {
+				add(fmt.Sprintf("bands[%d].amount", i), "only a freight rule by weight charges an amount per band")
+			}
+		}
+	}
 	switch kind {
 	case Base:
-		if r.Price.Sign() <= 0 {
+		switch {
+		case r.Formula != "" && !r.Price.IsZero():
+			add("formula", "a base rule has either a price or a formula, not both")
+		case r.Formula != "" && !validFormula(r.Formula):
+			add("formula", "%q: must be list, cost, contract or list:NAME", xerr.Echo(r.Formula))
+		case r.Formula == "" && (!r.Percent.IsZero() || !r.Amount.IsZero()):
+			add("percent", "percent and amount apply to a formula's figure: set formula")
+		case r.Formula == "" && r.Price.Sign() <= 0:
 			add("price", "must be > 0")
+		case !r.Percent.GreaterThan(minusHundr):
+			add("percent", "must be > -100")
 		}
 	case Quantity, LeadTime:
 		if r.Mode != Volume && r.Mode != Graduated {
 			add("mode", "unknown break mode %d", int(r.Mode))
 		}
+		if r.Mix && r.Mode != Volume {
+			add("mix", "a mixed quantity prices every unit at one band's rate: mode volume")
+		}
 		errs = append(errs, validateBands(rf+".bands", r.Bands, kind == LeadTime)...)
 		if kind == Quantity {
 			errs = append(errs, validateBreaks(rf+".bands", r.Bands, r.Rising)...)
+		}
+	case OrderDiscount:
+		if (len(r.Bands) > 0) == !r.Amount.IsZero() {
+			add("bands", "exactly one of bands (over the order's value) and amount must be set")
+		} else if len(r.Bands) > 0 {
+			errs = append(errs, validateBands(rf+".bands", r.Bands, false)...)
+		}
+	case Freight:
+		switch r.Per {
+		case "weight", "value":
+		default:
+			add("per", "must be weight or value")
+		}
+		if r.Amount.Sign() < 0 {
+			add("amount", "must be >= 0")
+		}
+		if r.FreeFrom.Sign() < 0 {
+			add("free_from", "must be >= 0")
+		}
+		if len(r.Bands) == 0 && r.Amount.IsZero() {
+			add("bands", "a freight rule charges by bands, a fixed amount or both")
+		}
+		if len(r.Bands) > 0 {
+			errs = append(errs, validateBands(rf+".bands", r.Bands, false)...)
+		}
+		for i, b := range r.Bands {
+			bf := fmt.Sprintf("bands[%d]", i)
+			switch {
+			case r.Per == "weight" && (!b.Percent.IsZero() || b.Amount.Sign() < 0 || !checkNumber(b.Amount)):
+				add(bf, "freight by weight charges an amount >= 0 per kilogram, not a percent")
+			case r.Per == "value" && (!b.Amount.IsZero() || b.Percent.Sign() < 0):
+				add(bf, "freight by value charges a percent >= 0 of the value, not an amount")
+			}
+		}
+	case FreeGoods:
+		if r.Every.Sign() <= 0 {
+			add("every", "must be > 0")
+		}
+		if r.Free.Sign() <= 0 {
+			add("free", "must be > 0")
 		}
 	case Payment:
 		if r.AnnualPercent.Sign() < 0 {
@@ -262,6 +488,16 @@ func validateRule(rf string, kind StepKind, r Rule) []error {
 		}
 	}
 	return errs
+}
+
+// validFormula reports whether f names a figure a base formula can start from.
+func validFormula(f string) bool {
+	switch f {
+	case "list", "cost", "contract":
+		return true
+	}
+	name, ok := strings.CutPrefix(f, "list:")
+	return ok && snakeCase(name)
 }
 
 func contains(list []string, s string) bool {
@@ -384,7 +620,9 @@ func canLower(s Step) bool {
 // the scope and the validity is equal.
 func sameEffect(a, b Rule) bool {
 	eq := func(x, y decimal.Decimal) bool { return x.Equal(y) }
-	if !eq(a.Price, b.Price) || !eq(a.Percent, b.Percent) || !eq(a.Amount, b.Amount) || a.Mode != b.Mode ||
+	if !eq(a.Price, b.Price) || a.Formula != b.Formula || !slices.Equal(a.Excludes, b.Excludes) || a.Mix != b.Mix ||
+		a.Per != b.Per || !eq(a.FreeFrom, b.FreeFrom) || !eq(a.Every, b.Every) || !eq(a.Free, b.Free) || a.FreeSKU != b.FreeSKU ||
+		!eq(a.Percent, b.Percent) || !eq(a.Amount, b.Amount) || a.Mode != b.Mode ||
 		a.Rising != b.Rising || !eq(a.AnnualPercent, b.AnnualPercent) || !eq(a.FloorMarginPercent, b.FloorMarginPercent) ||
 		!eq(a.MaxDiscountPercent, b.MaxDiscountPercent) || a.OnBreach != b.OnBreach || a.Scale != b.Scale ||
 		a.RoundingMode != b.RoundingMode || !eq(a.Increment, b.Increment) || len(a.Bands) != len(b.Bands) ||
@@ -393,7 +631,7 @@ func sameEffect(a, b Rule) bool {
 	}
 	for i := range a.Bands {
 		x, y := a.Bands[i], b.Bands[i]
-		if !eq(x.From, y.From) || !eq(x.To, y.To) || !eq(x.Percent, y.Percent) {
+		if !eq(x.From, y.From) || !eq(x.To, y.To) || !eq(x.Percent, y.Percent) || !eq(x.Amount, y.Amount) {
 			return false
 		}
 	}

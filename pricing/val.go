@@ -1,0 +1,356 @@
+package pricing
+
+import (
+	"math/bits"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/checked"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
+	"github.com/shopspring/decimal"
+)
+
+// A val is a number on a quote's path: its coefficient and exponent when they fit in integers
+// (fits), and the decimal it stands for once there is one (hasD) — one the policy or the price
+// source gave, or one made when the quote is written out. The walk through the steps works on the
+// integers and makes no decimal; a quote makes a decimal only for a number it returns, and only
+// once. Every operation gives the digits and the exponent the shopspring operation it stands for
+// would give, and takes the decimal path when a number does not fit.
+type val struct {
+	c    int64
+	exp  int32
+	fits bool
+	hasD bool
+	d    decimal.Decimal
+}
+
+// valOf is d as a val.
+func valOf(d decimal.Decimal) val {
+	f, ok := fixedOf(d)
+	return val{c: f.c, exp: f.exp, d: d, fits: ok, hasD: true}
+}
+
+// valFixed is f as a val.
+func valFixed(f fixed) val { return val{c: f.c, exp: f.exp, fits: true} }
+
+// fx is the coefficient and exponent, when v fits.
+func (v val) fx() fixed { return fixed{v.c, v.exp} }
+
+// dec is the value as a decimal, made at most once.
+func (v *val) dec() decimal.Decimal {
+	if !v.hasD {
+		v.d, v.hasD = decimal.New(v.c, v.exp), true
+	}
+	return v.d
+}
+
+// peek is the value as a decimal without keeping it: for the decimal paths, which are rare.
+func (v val) peek() decimal.Decimal {
+	if v.hasD {
+		return v.d
+	}
+	return decimal.New(v.c, v.exp)
+}
+
+func (v val) sign() int {
+	if v.fits {
+		return sign(v.c)
+	}
+	return v.d.Sign()
+}
+
+func (v val) isZero() bool { return v.sign() == 0 }
+
+// same reports whether a and b are the same number to the exponent.
+func same(a, b val) bool {
+	if a.fits && b.fits {
+		return a.fx() == b.fx()
+	}
+	x, y := a.peek(), b.peek()
+	return x.Exponent() == y.Exponent() && x.Equal(y)
+}
+
+// cmpVal compares the values.
+func cmpVal(a, b val) int {
+	if a.fits && b.fits {
+		return cmpFixed(a.fx(), b.fx())
+	}
+	return a.peek().Cmp(b.peek())
+}
+
+func lessVal(a, b val) bool { return cmpVal(a, b) < 0 }
+
+// addVal is a.Add(b): the sum at the smaller exponent.
+func addVal(a, b val) val {
+	if a.fits && b.fits {
+		if s, ok := addFixed(a.fx(), b.fx()); ok {
+			return valFixed(s)
+		}
+	}
+	return valOf(a.peek().Add(b.peek()))
+}
+
+// subVal is a.Sub(b).
+func subVal(a, b val) val {
+	if a.fits && b.fits {
+		if s, ok := subFixed(a.fx(), b.fx()); ok {
+			return valFixed(s)
+		}
+	}
+	return valOf(a.peek().Sub(b.peek()))
+}
+
+// mulRoundVal is mulRound(a, b, scale): the product, rounded HalfUp to scale places when it has more.
+func mulRoundVal(a, b val, scale int32) val {
+	if a.fits && b.fits {
+		if p, ok := mulRoundFF(a.fx(), b.fx(), scale); ok {
+			return valFixed(p)
+		}
+	}
+	return valOf(mulRound(nil, a.peek(), b.peek(), scale))
+}
+
+// afterFrac is the price after a line that changes on by the fraction f: on + mulRound(on, f,
+// AmountScale), and on itself when the change rounds to zero.
+func afterFrac(on, f val) val {
+	if on.fits && f.fits {
+		if a, changed, ok := priceAfterFixed(on.fx(), f.fx(), AmountScale); ok {
+			if !changed {
+				return on
+			}
+			return valFixed(a)
+		}
+	}
+	amount := mulRound(nil, on.peek(), f.peek(), AmountScale)
+	if amount.IsZero() {
+		return on
+	}
+	return valOf(on.peek().Add(amount))
+}
+
+// roundVal is b2bkit.Round(v, scale, mode): v rounded to exactly scale places (so padded when it
+// has fewer), or v itself when it has exactly scale places.
+func roundVal(v val, scale int32, mode b2bkit.RoundingMode) val {
+	if v.fits {
+		if r, ok := roundFixed(v.fx(), scale, mode); ok {
+			if r == v.fx() {
+				return v
+			}
+			return valFixed(r)
+		}
+	}
+	return valOf(b2bkit.Round(v.peek(), scale, mode))
+}
+
+// padVal is padScale(v, scale): v with at least scale places.
+func padVal(v val, scale int32) val {
+	if v.fits && v.exp <= -scale {
+		return v
+	}
+	if v.fits {
+		if p, ok := roundFixed(v.fx(), scale, b2bkit.HalfUp); ok {
+			return valFixed(p)
+		}
+	}
+	return valOf(padScale(nil, v.peek(), scale))
+}
+
+// roundIncVal is b2bkit.RoundToIncrement(v, inc, mode) given at least scale places (padScale):
+// how a rounding step with an increment rounds.
+func roundIncVal(v, inc val, scale int32, mode b2bkit.RoundingMode) val {
+	if v.fits && inc.fits {
+		if r, ok := incFixed(v.fx(), inc.fx(), mode); ok {
+			if r.exp > -scale {
+				r, ok = roundFixed(r, scale, b2bkit.HalfUp) // pads: r has fewer places
+			}
+			if ok {
+				if r == v.fx() {
+					return v
+				}
+				return valFixed(r)
+			}
+		}
+	}
+	r, err := b2bkit.RoundToIncrement(v.peek(), inc.peek(), mode)
+	if err != nil { // not for a validated increment, which is > 0
+		return v
+	}
+	return valOf(padScale(nil, r, scale))
+}
+
+// productVal is the total of a line: price x quantity rounded to exactly scale places with mode,
+// as b2bkit.Round(price.Mul(quantity), scale, mode) gives it.
+func productVal(price, qty val, scale int32, mode b2bkit.RoundingMode) val {
+	if price.fits && qty.fits {
+		hi, lo := bits.Mul64(abs64(price.c), abs64(qty.c))
+		if r, ok := roundMag128((price.c < 0) != (qty.c < 0), hi, lo, price.exp+qty.exp, scale, mode); ok {
+			return valFixed(r)
+		}
+	}
+	return valOf(b2bkit.Round(price.peek().Mul(qty.peek()), scale, mode))
+}
+
+// mulRoundFF is mulRound for two fixed numbers: the product, rounded HalfUp to scale places when
+// it has more, with mulRound's exponent (0 for a zero operand).
+func mulRoundFF(a, b fixed, scale int32) (fixed, bool) {
+	if a.c == 0 || b.c == 0 {
+		return fixed{}, true
+	}
+	hi, lo := bits.Mul64(abs64(a.c), abs64(b.c))
+	v, exp, ok := roundMag(hi, lo, a.exp+b.exp, scale)
+	if !ok {
+		return fixed{}, false
+	}
+	if (a.c < 0) != (b.c < 0) {
+		v = -v
+	}
+	return fixed{v, exp}, true
+}
+
+// priceAfterFixed is priceAfter on fixed numbers: on + mulRound(on, f, scale) at the smaller
+// exponent; changed is false when the change rounds to zero and the price stays on.
+func priceAfterFixed(on, f fixed, scale int32) (after fixed, changed, ok bool) {
+	if on.c == 0 || f.c == 0 {
+		return on, false, true
+	}
+	hi, lo := bits.Mul64(abs64(on.c), abs64(f.c))
+	v, exp, ok := roundMag(hi, lo, on.exp+f.exp, scale)
+	if !ok {
+		return fixed{}, false, false
+	}
+	if v == 0 {
+		return on, false, true
+	}
+	if (on.c < 0) != (f.c < 0) {
+		v = -v
+	}
+	s, ok := addFixed(on, fixed{v, exp})
+	return s, true, ok
+}
+
+// addFixed is a + b at the smaller exponent, as decimal Add gives it, when it fits.
+func addFixed(a, b fixed) (fixed, bool) {
+	if a.exp == b.exp {
+		s, ok := checked.Add(a.c, b.c)
+		return fixed{s, a.exp}, ok
+	}
+	e := min(a.exp, b.exp)
+	if a.exp-e > 18 || b.exp-e > 18 {
+		return fixed{}, false
+	}
+	ca, ok1 := checked.Mul(a.c, int64(fastdec.Pow10(a.exp-e)))
+	cb, ok2 := checked.Mul(b.c, int64(fastdec.Pow10(b.exp-e)))
+	if !ok1 || !ok2 {
+		return fixed{}, false
+	}
+	s, ok := checked.Add(ca, cb)
+	return fixed{s, e}, ok
+}
+
+// roundFixed is f rounded to exactly scale places with mode, when it fits.
+func roundFixed(f fixed, scale int32, mode b2bkit.RoundingMode) (fixed, bool) {
+	return roundMag128(f.c < 0, 0, abs64(f.c), f.exp, scale, mode)
+}
+
+// roundMag128 is the number (-1)^neg x (hi,lo) x 10^exp rounded to exactly scale places with mode
+// (magnitudes rounded alike on both sides of zero, as shopspring's Round, RoundBank, RoundDown and
+// RoundUp do), when it fits.
+func roundMag128(neg bool, hi, lo uint64, exp, scale int32, mode b2bkit.RoundingMode) (fixed, bool) {
+	var q uint64
+	switch {
+	case exp >= -scale:
+		k := exp + scale
+		if k > 18 {
+			if hi == 0 && lo == 0 {
+				return fixed{0, -scale}, true
+			}
+			return fixed{}, false
+		}
+		if hi != 0 {
+			return fixed{}, false
+		}
+		h, l := bits.Mul64(lo, fastdec.Pow10(k))
+		if h != 0 {
+			return fixed{}, false
+		}
+		q = l
+	default:
+		k := -scale - exp
+		if k > 19 {
+			return fixed{}, false
+		}
+		p := fastdec.Pow10(k)
+		if hi >= p {
+			return fixed{}, false
+		}
+		var r uint64
+		q, r = bits.Div64(hi, lo, p)
+		if r != 0 {
+			up := false
+			switch mode {
+			case b2bkit.Down:
+			case b2bkit.Up:
+				up = true
+			case b2bkit.HalfEven:
+				up = r > p-r || r == p-r && q&1 == 1
+			default:
+				up = r >= p-r
+			}
+			if up {
+				q++
+			}
+		}
+	}
+	if q > 1<<63-1 {
+		return fixed{}, false
+	}
+	c := int64(q)
+	if neg {
+		c = -c
+	}
+	return fixed{c, -scale}, true
+}
+
+// incFixed is b2bkit.RoundToIncrement(f, inc, mode) for inc > 0, with its exponent (inc's), when
+// it fits.
+func incFixed(f, inc fixed, mode b2bkit.RoundingMode) (fixed, bool) {
+	if inc.c <= 0 {
+		return fixed{}, false
+	}
+	e := min(f.exp, inc.exp)
+	if f.exp-e > 18 || inc.exp-e > 18 {
+		return fixed{}, false
+	}
+	p, ok1 := checked.Mul(f.c, int64(fastdec.Pow10(f.exp-e)))
+	d, ok2 := checked.Mul(inc.c, int64(fastdec.Pow10(inc.exp-e)))
+	if !ok1 || !ok2 {
+		return fixed{}, false
+	}
+	q, r := p/d, p%d
+	if r != 0 {
+		ar := abs64(r)
+		away := false
+		switch mode {
+		case b2bkit.Down:
+		case b2bkit.Up:
+			away = true
+		default:
+			half := cmpUint(2*ar, uint64(d)) // |r| < d <= 2^63, so 2|r| fits
+			away = half > 0 || half == 0 && (mode != b2bkit.HalfEven || q%2 != 0)
+		}
+		if away {
+			q += int64(sign(p))
+		}
+	}
+	c, ok := checked.Mul(q, inc.c)
+	return fixed{c, inc.exp}, ok
+}
+
+func cmpUint(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
