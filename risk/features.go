@@ -7,6 +7,7 @@ import (
 	"iter"
 	"math"
 	"math/bits"
+	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -257,10 +258,14 @@ type featProjection struct {
 	// so that any sum of their parts does.
 	invoiced, credited int64
 	billed             [][]b2bkit.OrderID             // orders of each invoice, for the exposure only
+	numbers            []b2bkit.InvoiceNumber         // of each invoice
 	byNumber           map[b2bkit.InvoiceNumber]int32 // position in invoices
 	// dup is the first invoice number used twice, reported once the invoices are read, so that an
 	// invalid invoice anywhere in the stream is reported first, as before any index was built.
-	dup      error
+	dup error
+	// paid is the invoice of the last payment read: payments mostly come in the invoices' order,
+	// so the next one is most often against it or the invoice after it.
+	paid     int32
 	payments []featPayment
 	// disordered says a payment came before an earlier-dated one of the same invoice: settle must
 	// sort them to find the day each invoice was paid in full.
@@ -275,6 +280,9 @@ type featProjection struct {
 
 	// days numbers the calendar days of due and payment dates in the configured location.
 	days dayClock
+	// near are the months of the window the last order was placed, and the last invoice issued
+	// and due, in (see monthNear).
+	near struct{ placed, issued, due int }
 }
 
 func newFeatProjection(company b2bkit.CompanyID, asOf time.Time, cfg featConfig, exposure bool) *featProjection {
@@ -316,6 +324,18 @@ func featDayClamp(day int) int32 {
 // day is featDay(t.In(p.cfg.loc)).
 func (p *featProjection) day(t time.Time) int32 {
 	return featDayClamp(p.days.day(t))
+}
+
+// monthNear is month(t), trying *last first and leaving the answer there: the records of a
+// stream mostly come in date order, so most fall in the month of the record before.
+func (p *featProjection) monthNear(t time.Time, last *int) int {
+	u, k := t.Unix(), *last
+	if k >= 0 && k < featWindow && p.bounds[k] <= u && u < p.bounds[k+1] {
+		return k
+	}
+	k = p.month(t)
+	*last = k
+	return k
 }
 
 // month is the month of the window t falls in, 0 for the first of the 12 and featWindow-1 for the
@@ -501,7 +521,7 @@ func (p *featProjection) addOrder(i int, o *b2bkit.Order) error {
 	if err := p.useCurrency(o.Currency); err != nil {
 		return featBad("orders", i, err)
 	}
-	off := p.month(o.PlacedAt)
+	off := p.monthNear(o.PlacedAt, &p.near.placed)
 	if (off < 0 || off >= featWindow) && !p.exposure {
 		// Older orders count for tenure only: their lines are checked, their value and terms
 		// are not read.
@@ -711,19 +731,21 @@ func (p *featProjection) addInvoice(i int, inv *b2bkit.Invoice) error {
 	if p.invoices == nil {
 		// A buyer has about as many invoices as orders: sized so, the slice and the index rarely grow.
 		n := min(max(16, p.orders), featSizeHint)
-		p.invoices, p.byNumber = make([]featInvoice, 0, n), make(map[b2bkit.InvoiceNumber]int32, n)
+		p.invoices, p.numbers = make([]featInvoice, 0, n), make([]b2bkit.InvoiceNumber, 0, n)
+		p.byNumber = make(map[b2bkit.InvoiceNumber]int32, n)
 	}
-	k := int32(len(p.invoices))
-	if j, dup := p.byNumber[inv.Number]; dup {
-		if p.dup == nil {
-			p.dup = featBad("invoices", i, b2bkit.Invalid("number",
-				"%s is already the number of an invoice of the buyer (record %d)", xerr.Echo(string(inv.Number)), p.invoices[j].record))
-		}
-	} else {
-		p.byNumber[inv.Number] = k
+	// One hash: a number already there leaves the index as long as it was (and the history invalid).
+	k, size := int32(len(p.invoices)), len(p.byNumber)
+	p.byNumber[inv.Number] = k
+	if len(p.byNumber) == size && p.dup == nil {
+		j := slices.Index(p.numbers, inv.Number)
+		p.dup = featBad("invoices", i, b2bkit.Invalid("number",
+			"%s is already the number of an invoice of the buyer (record %d)", xerr.Echo(string(inv.Number)), p.invoices[j].record))
 	}
+	p.numbers = append(p.numbers, inv.Number)
 	p.invoices = append(p.invoices, featInvoice{
-		units: units, record: int32(i), issued: int8(p.month(inv.IssuedAt)), due: int8(p.month(inv.DueAt)),
+		units: units, record: int32(i), issued: int8(p.monthNear(inv.IssuedAt, &p.near.issued)),
+		due:    int8(p.monthNear(inv.DueAt, &p.near.due)),
 		dueDay: p.day(inv.DueAt), fullDay: featNever, lastDay: featNever,
 	})
 	if p.exposure {
@@ -733,10 +755,18 @@ func (p *featProjection) addInvoice(i int, inv *b2bkit.Invoice) error {
 }
 
 func (p *featProjection) addPayment(i int, pay *b2bkit.Payment) error {
-	k, ok := p.byNumber[pay.Invoice]
+	k, ok := p.paid+1, true
+	switch n := int32(len(p.numbers)); {
+	case k < n && p.numbers[k] == pay.Invoice:
+	case p.paid < n && p.numbers[p.paid] == pay.Invoice:
+		k = p.paid
+	default:
+		k, ok = p.byNumber[pay.Invoice]
+	}
 	if !ok || p.invoices[k].units < 0 {
 		return nil
 	}
+	p.paid = k
 	if pay.PaidAt.IsZero() {
 		return featBad("payments", i, b2bkit.Invalid("paid_at", "must be set"))
 	}
