@@ -47,7 +47,4 @@ func (c *dayClock) lookup(t time.Time) {
 	if !to.IsZero() { // zero: the zone goes on for ever
 		c.end = to.Unix()
 	}
-	if u := t.Unix(); u < c.start || u >= c.end {
-		c.start, c.end = u, u+1 // bounds that do not hold t: remember t alone
-	}
 }
