@@ -35,11 +35,13 @@ func (m *MemoryRegistry) Get(ctx context.Context, fp Fingerprint) (Receivable, e
 	}
 	m.mu.RLock()
 	r, ok := m.records[fp]
+	if ok {
+		r.regOwnSlices() // under the lock, as every read of a stored slice
+	}
 	m.mu.RUnlock()
 	if !ok {
 		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.NotFound("receivable", fp.String()))
 	}
-	r.regOwnSlices()
 	return r, nil
 }
 
@@ -94,10 +96,9 @@ func (m *MemoryRegistry) Put(ctx context.Context, r Receivable) (Receivable, err
 
 // regStoreHistory is the history to store for h, when old is the one stored (nil for none). The
 // elements of a stored history are never written and nothing outside the registry holds its array
-// (readers copy its len elements), so when h is old followed by new transitions that fit in old's
-// spare room, they are appended there, beyond anything a reader of old copies: a Ledger's step,
-// which extends the history by one, stores without allocating. Otherwise it is a copy of h with
-// room for one more transition.
+// (readers copy it under the lock), so when h is old followed by new transitions that fit in old's
+// spare room, they are appended there: a Ledger's step, which extends the history by one, stores
+// without allocating. Otherwise it is a copy of h with room for one more transition.
 func regStoreHistory(old, h []Transition) []Transition {
 	if n := len(old); n > 0 && len(h) > n && len(h) <= cap(old) && regSameTransitions(old, h[:n]) {
 		return append(old, h[n:]...)

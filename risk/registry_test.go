@@ -627,3 +627,66 @@ func TestR19_MemoryRegistryStoresTheHistoryWhole(t *testing.T) {
 		})
 	}
 }
+
+// TestR19_MemoryRegistryReadersBesideALedger: readers getting a receivable while a Ledger finances
+// and repays it — each step appended in the room the registry keeps — always see a whole, valid
+// record of one version, and -race sees no reader touch what a writer writes.
+func TestR19_MemoryRegistryReadersBesideALedger(t *testing.T) {
+	reg := risk.NewMemoryRegistry()
+	l := risk.NewLedger(reg, nil)
+	var fps []risk.Fingerprint
+	for i := range 20 {
+		inv := regInvoice(fmt.Sprintf("INV-%d", i), "1000.00")
+		fp := regFP(t, inv)
+		_, err := reg.Put(regCtx, risk.Receivable{Fingerprint: fp, Invoice: inv, State: risk.StateConfirmed, Lender: "BANK-A",
+			History: []risk.Transition{
+				{To: risk.StateOffered, At: regAt(1), By: "seller", Lender: "BANK-A"},
+				{To: risk.StateConfirmed, At: regAt(2), By: "debtor", Lender: "BANK-A"},
+			}})
+		require.NoError(t, err)
+		fps = append(fps, fp)
+	}
+	done := make(chan struct{})
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			for {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				for _, fp := range fps {
+					r, err := reg.Get(regCtx, fp)
+					if err == nil {
+						err = r.Validate()
+					}
+					if err == nil && int(r.Version) != len(r.History)-1 {
+						err = fmt.Errorf("version %d with %d transitions", r.Version, len(r.History))
+					}
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+			}
+		}()
+	}
+	for _, fp := range fps {
+		_, err := l.Finance(regCtx, fp, "BANK-A", dectest.Dec("800"), "officer", regAt(3))
+		require.NoError(t, err)
+		_, err = l.Repay(regCtx, fp, "bank", regAt(4))
+		require.NoError(t, err)
+	}
+	close(done)
+	for range 4 {
+		require.NoError(t, <-errs)
+	}
+	for _, fp := range fps {
+		r, err := reg.Get(regCtx, fp)
+		require.NoError(t, err)
+		assert.Equal(t, risk.StateRepaid, r.State)
+		assert.Len(t, r.History, 4)
+	}
+}
