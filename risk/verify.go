@@ -833,7 +833,8 @@ func (v *verifier) run() Verdict {
 			v.add(CodeDatesOutOfOrder, "shipment", sid, "shipped_at", placedWant(), "shipped "+date(s.ShippedAt),
 				"the goods left before the order was placed")
 		}
-		if !s.IsReceived() {
+		signed := s.IsReceived() // the buyer signed for the shipment
+		if !signed {
 			v.add(CodeShippedNotReceived, "shipment", sid, "received_at", "received", "in transit",
 				"the shipment has not been signed for")
 		}
@@ -853,11 +854,11 @@ func (v *verifier) run() Verdict {
 			sh, okS := verifyUnits(l.Shipped)
 			r, okR := verifyUnits(l.Received)
 			v.skus[k].shipped.addUnits(sh, okS, l.Shipped)
-			if l.Received.Sign() > 0 {
+			if okR && r > 0 || !okR && l.Received.Sign() > 0 {
 				anyReceived = true
 				v.skus[k].received.addUnits(r, okR, l.Received)
 			}
-			if s.IsReceived() && !(okS && okR && r >= sh) && !tol.Quantity.allowsExcess(l.Shipped.Sub(l.Received), l.Shipped) {
+			if signed && !(okS && okR && r >= sh) && !tol.Quantity.allowsExcess(l.Shipped.Sub(l.Received), l.Shipped) {
 				v.add(CodeShippedNotReceived, "shipment", sid, fmt.Sprintf("lines[%d].received", li), "shipped "+l.Shipped.String(),
 					"received "+l.Received.String(), "%s of %s shipped were not received", l.Shipped.Sub(l.Received), xerr.Echo(string(l.SKU)))
 			}
