@@ -7,6 +7,7 @@ import (
 	"iter"
 	"math"
 	"math/bits"
+	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -171,8 +172,9 @@ func Features(company b2bkit.CompanyID, h History, asOf time.Time) (FeatureSet, 
 //     (LostRoles not empty): that is a key person.
 //   - Checks. Each record used is checked for what the features rely on, not with its full Validate
 //     (which would cost more than the features): an order's placed_at, seller, currency and lines
-//     (at least one, quantities > 0, prices >= 0), and the terms of the last 12 months' orders (older
-//     orders count for tenure only); an invoice's number (unique among the buyer's), dates, currency
+//     (at least one, quantities > 0, prices >= 0), and the value (it must fit an int64 of minor units)
+//     and terms of the last 12 months' orders (older orders count for tenure only: their value is not
+//     worked out); an invoice's number (unique among the buyer's), dates, currency
 //     and amount (not zero, at most Scale places); a payment's paid_at, currency and amount (> 0, at
 //     most Scale places); a wallet's monthly estimate (> 0). The first currency read is the
 //     history's; wallets are taken to be in it. Records skipped (another buyer's, dated after asOf)
@@ -255,10 +257,16 @@ type featProjection struct {
 	// invoiced and credited are the totals of the invoices and of the credit notes, checked to fit
 	// so that any sum of their parts does.
 	invoiced, credited int64
-	numbers            []b2bkit.InvoiceNumber         // of each invoice
 	billed             [][]b2bkit.OrderID             // orders of each invoice, for the exposure only
-	byNumber           map[b2bkit.InvoiceNumber]int32 // position in numbers
-	payments           []featPayment
+	numbers            []b2bkit.InvoiceNumber         // of each invoice
+	byNumber           map[b2bkit.InvoiceNumber]int32 // position in invoices
+	// dup is the first invoice number used twice, reported once the invoices are read, so that an
+	// invalid invoice anywhere in the stream is reported first, as before any index was built.
+	dup error
+	// paid is the invoice of the last payment read: payments mostly come in the invoices' order,
+	// so the next one is most often against it or the invoice after it.
+	paid     int32
+	payments []featPayment
 	// disordered says a payment came before an earlier-dated one of the same invoice: settle must
 	// sort them to find the day each invoice was paid in full.
 	disordered bool
@@ -269,11 +277,18 @@ type featProjection struct {
 
 	exposure  bool
 	orderRefs []featOrderRef
+
+	// days numbers the calendar days of due and payment dates in the configured location.
+	days dayClock
+	// near are the months of the window the last order was placed, and the last invoice issued
+	// and due, in (see monthNear).
+	near struct{ placed, issued, due int }
 }
 
 func newFeatProjection(company b2bkit.CompanyID, asOf time.Time, cfg featConfig, exposure bool) *featProjection {
 	local := asOf.In(cfg.loc)
-	p := &featProjection{cfg: cfg, company: company, asOf: asOf, exposure: exposure, asOfDay: featDay(local)}
+	p := &featProjection{cfg: cfg, company: company, asOf: asOf, exposure: exposure, asOfDay: featDay(local),
+		days: newDayClock(cfg.loc)}
 	// The months end with asOf's day: on 1 March the last month is 2 February to 1 March, so a
 	// month just begun does not read as a month without orders.
 	y, m, d := local.Date()
@@ -298,7 +313,29 @@ func featMonthsBefore(y int, m time.Month, d, n int, loc *time.Location) time.Ti
 
 // featDay is b2bkit.CalendarDay(t), kept within ±featDayLimit (about 1.5 million years).
 func featDay(t time.Time) int32 {
-	return int32(min(max(b2bkit.CalendarDay(t), -featDayLimit), featDayLimit))
+	return featDayClamp(b2bkit.CalendarDay(t))
+}
+
+// featDayClamp keeps a day number within ±featDayLimit.
+func featDayClamp(day int) int32 {
+	return int32(min(max(day, -featDayLimit), featDayLimit))
+}
+
+// day is featDay(t.In(p.cfg.loc)).
+func (p *featProjection) day(t time.Time) int32 {
+	return featDayClamp(p.days.day(t))
+}
+
+// monthNear is month(t), trying *last first and leaving the answer there: the records of a
+// stream mostly come in date order, so most fall in the month of the record before.
+func (p *featProjection) monthNear(t time.Time, last *int) int {
+	u, k := t.Unix(), *last
+	if k >= 0 && k < featWindow && p.bounds[k] <= u && u < p.bounds[k+1] {
+		return k
+	}
+	k = p.month(t)
+	*last = k
+	return k
 }
 
 // month is the month of the window t falls in, 0 for the first of the 12 and featWindow-1 for the
@@ -386,8 +423,8 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 	}); err != nil {
 		return err
 	}
-	if err := p.indexInvoices(); err != nil {
-		return err
+	if p.dup != nil {
+		return p.dup
 	}
 	if err := featEach(ctx, "payments", h.Payments, func(i int, pay *b2bkit.Payment) error {
 		if pay.PaidAt.After(p.asOf) {
@@ -484,18 +521,24 @@ func (p *featProjection) addOrder(i int, o *b2bkit.Order) error {
 	if err := p.useCurrency(o.Currency); err != nil {
 		return featBad("orders", i, err)
 	}
+	off := p.monthNear(o.PlacedAt, &p.near.placed)
+	if (off < 0 || off >= featWindow) && !p.exposure {
+		// Older orders count for tenure only: their lines are checked, their value and terms
+		// are not read.
+		if err := featCheckLines(o); err != nil {
+			return featBad("orders", i, err)
+		}
+		p.addPlaced(o.PlacedAt)
+		return nil
+	}
 	units, err := featOrderUnits(o, p.cfg.scale)
 	if err != nil {
 		return featBad("orders", i, err)
 	}
-	if p.orders == 0 || o.PlacedAt.Before(p.first) {
-		p.first = o.PlacedAt
-	}
-	p.orders++
+	p.addPlaced(o.PlacedAt)
 	if p.exposure {
 		p.orderRefs = append(p.orderRefs, featOrderRef{id: o.ID, units: units})
 	}
-	off := p.month(o.PlacedAt)
 	if off < 0 || off >= featWindow {
 		return nil // older orders count for tenure only: their terms are not read
 	}
@@ -523,6 +566,14 @@ func (p *featProjection) addOrder(i int, o *b2bkit.Order) error {
 	return nil
 }
 
+// addPlaced counts an order placed at t, for the tenure.
+func (p *featProjection) addPlaced(t time.Time) {
+	if p.orders == 0 || t.Before(p.first) {
+		p.first = t
+	}
+	p.orders++
+}
+
 // featOrderUnits is an order's value, Order.Total rounded HalfUp to scale, in minor units. Lines are
 // multiplied and added in int64 at the finest exponent when they fit, else in decimals.
 func featOrderUnits(o *b2bkit.Order, scale int32) (int64, error) {
@@ -535,26 +586,41 @@ func featOrderUnits(o *b2bkit.Order, scale int32) (int64, error) {
 	if u, ok := o.TotalMinor(scale); ok {
 		return u, nil
 	}
-	for k, l := range o.Lines {
-		if l.Quantity.Sign() <= 0 {
-			return 0, b2bkit.Invalid(fmt.Sprintf("lines[%d].quantity", k), "must be > 0")
-		}
-		if l.UnitPrice.Sign() < 0 {
-			return 0, b2bkit.Invalid(fmt.Sprintf("lines[%d].unit_price", k), "must be >= 0")
-		}
-		// Decimal sums rescale to the finest exponent: an absurd one would allocate without bound.
-		if !featSaneExponent(l.Quantity) {
-			return 0, b2bkit.Invalid(fmt.Sprintf("lines[%d].quantity", k), "%s", featInsane)
-		}
-		if !featSaneExponent(l.UnitPrice) {
-			return 0, b2bkit.Invalid(fmt.Sprintf("lines[%d].unit_price", k), "%s", featInsane)
-		}
+	if err := featCheckLines(o); err != nil {
+		return 0, err
 	}
 	u, err := b2bkit.ToMinor(b2bkit.Round(o.Total(), scale, b2bkit.HalfUp), scale)
 	if err != nil {
 		return 0, b2bkit.InField("total", err)
 	}
 	return u, nil
+}
+
+// featCheckLines checks what the features rely on in an order's lines: at least one and at most
+// b2bkit.MaxLines, quantities > 0, prices >= 0, and exponents that decimal sums can rescale to.
+func featCheckLines(o *b2bkit.Order) error {
+	if len(o.Lines) == 0 {
+		return b2bkit.Invalid("lines", "must have at least one line")
+	}
+	if len(o.Lines) > b2bkit.MaxLines {
+		return b2bkit.Invalid("lines", "must have at most %d lines", b2bkit.MaxLines)
+	}
+	for k, l := range o.Lines {
+		if l.Quantity.Sign() <= 0 {
+			return b2bkit.Invalid(fmt.Sprintf("lines[%d].quantity", k), "must be > 0")
+		}
+		if l.UnitPrice.Sign() < 0 {
+			return b2bkit.Invalid(fmt.Sprintf("lines[%d].unit_price", k), "must be >= 0")
+		}
+		// Decimal sums rescale to the finest exponent: an absurd one would allocate without bound.
+		if !featSaneExponent(l.Quantity) {
+			return b2bkit.Invalid(fmt.Sprintf("lines[%d].quantity", k), "%s", featInsane)
+		}
+		if !featSaneExponent(l.UnitPrice) {
+			return b2bkit.Invalid(fmt.Sprintf("lines[%d].unit_price", k), "%s", featInsane)
+		}
+	}
+	return nil
 }
 
 // featInsane is what is wrong with a number featSaneExponent rejects, featInsaneWallet with one
@@ -591,9 +657,10 @@ func featCreditUnits(t b2bkit.Terms) (int64, bool) {
 		return 0, false
 	}
 	// The lead in calendar days is needed for installments due on order, and to know it is at most
-	// MaxTermDays, which a lead of under MaxTermDays-1 days of 24 hours (DST aside) plainly is.
+	// MaxTermDays, which a lead of under MaxTermDays-2 days of 86,400 whole seconds (DST aside)
+	// plainly is.
 	lead := -1
-	if t.DeliverBy.Sub(t.OrderedAt) >= (b2bkit.MaxTermDays-1)*24*time.Hour {
+	if t.DeliverBy.Unix()-t.OrderedAt.Unix() >= (b2bkit.MaxTermDays-2)*86400 {
 		if lead = t.LeadDays(); lead > b2bkit.MaxTermDays {
 			return 0, false
 		}
@@ -662,40 +729,44 @@ func (p *featProjection) addInvoice(i int, inv *b2bkit.Invoice) error {
 		return featBad("invoices", i, b2bkit.Invalid("amount", "invoice amounts overflow int64 minor units at scale %d", p.cfg.scale))
 	}
 	if p.invoices == nil {
-		// A buyer has about as many invoices as orders: sized so, the slices rarely grow.
+		// A buyer has about as many invoices as orders: sized so, the slice and the index rarely grow.
 		n := min(max(16, p.orders), featSizeHint)
 		p.invoices, p.numbers = make([]featInvoice, 0, n), make([]b2bkit.InvoiceNumber, 0, n)
+		p.byNumber = make(map[b2bkit.InvoiceNumber]int32, n)
 	}
-	p.invoices = append(p.invoices, featInvoice{
-		units: units, record: int32(i), issued: int8(p.month(inv.IssuedAt)), due: int8(p.month(inv.DueAt)),
-		dueDay: featDay(inv.DueAt.In(p.cfg.loc)), fullDay: featNever, lastDay: featNever,
-	})
+	// One hash: a number already there leaves the index as long as it was (and the history invalid).
+	k, size := int32(len(p.invoices)), len(p.byNumber)
+	p.byNumber[inv.Number] = k
+	if len(p.byNumber) == size && p.dup == nil {
+		j := slices.Index(p.numbers, inv.Number)
+		p.dup = featBad("invoices", i, b2bkit.Invalid("number",
+			"%s is already the number of an invoice of the buyer (record %d)", xerr.Echo(string(inv.Number)), p.invoices[j].record))
+	}
 	p.numbers = append(p.numbers, inv.Number)
+	p.invoices = append(p.invoices, featInvoice{
+		units: units, record: int32(i), issued: int8(p.monthNear(inv.IssuedAt, &p.near.issued)),
+		due:    int8(p.monthNear(inv.DueAt, &p.near.due)),
+		dueDay: p.day(inv.DueAt), fullDay: featNever, lastDay: featNever,
+	})
 	if p.exposure {
 		p.billed = append(p.billed, inv.Orders)
 	}
 	return nil
 }
 
-// indexInvoices indexes the invoices by number, once all are read (so the map is made at its
-// size), and rejects a number used twice.
-func (p *featProjection) indexInvoices() error {
-	p.byNumber = make(map[b2bkit.InvoiceNumber]int32, len(p.numbers))
-	for k, n := range p.numbers {
-		if j, dup := p.byNumber[n]; dup {
-			return featBad("invoices", int(p.invoices[k].record), b2bkit.Invalid("number",
-				"%s is already the number of an invoice of the buyer (record %d)", xerr.Echo(string(n)), p.invoices[j].record))
-		}
-		p.byNumber[n] = int32(k)
-	}
-	return nil
-}
-
 func (p *featProjection) addPayment(i int, pay *b2bkit.Payment) error {
-	k, ok := p.byNumber[pay.Invoice]
+	k, ok := p.paid+1, true
+	switch n := int32(len(p.numbers)); {
+	case k < n && p.numbers[k] == pay.Invoice:
+	case p.paid < n && p.numbers[p.paid] == pay.Invoice:
+		k = p.paid
+	default:
+		k, ok = p.byNumber[pay.Invoice]
+	}
 	if !ok || p.invoices[k].units < 0 {
 		return nil
 	}
+	p.paid = k
 	if pay.PaidAt.IsZero() {
 		return featBad("payments", i, b2bkit.Invalid("paid_at", "must be set"))
 	}
@@ -712,7 +783,7 @@ func (p *featProjection) addPayment(i int, pay *b2bkit.Payment) error {
 	if p.payments == nil {
 		p.payments = make([]featPayment, 0, min(max(16, len(p.invoices)), featSizeHint))
 	}
-	day := featDay(pay.PaidAt.In(p.cfg.loc))
+	day := p.day(pay.PaidAt)
 	p.payments = append(p.payments, featPayment{inv: k, day: day, units: units})
 	inv := &p.invoices[k]
 	if day < inv.lastDay {

@@ -967,3 +967,44 @@ func TestR17_FeaturesClampedMonthHoldsTwoOrders(t *testing.T) {
 	featRequire(t, fs, risk.Trend, "1")
 	featRequire(t, fs, risk.Volatility, "0.4082")
 }
+
+// TestR17_FeaturesOlderOrdersCountForTenureOnly: an order placed before the 12 months counts for the
+// tenure with its lines checked, but its value is not worked out: a total beyond int64 minor units
+// is an error only inside the window, where it is added up.
+func TestR17_FeaturesOlderOrdersCountForTenureOnly(t *testing.T) {
+	recent := featOrder("recent", "seller-1", featDay(2026, time.May, 1), "100.00", b2bkit.Net(30))
+	huge := func(placed time.Time) b2bkit.Order {
+		o := featOrder("huge", "seller-2", placed, "1", b2bkit.Net(30))
+		o.Lines[0].Quantity = dectest.Dec("100000000000000000") // x 1 = 10^19 fen: beyond an int64
+		return o
+	}
+	old := huge(featDay(2024, time.March, 10))
+	fs, err := risk.Features(featBuyer, featRecords{orders: []b2bkit.Order{old, recent}}.history(), featAsOf)
+	require.NoError(t, err)
+	featRequire(t, fs, risk.TenureMonths, "27") // from 10 March 2024 to 15 June 2026
+	featRequire(t, fs, risk.AvgMonthlyValue12, "8.33")
+	featRequire(t, fs, risk.Sellers, "1") // seller-2's order is older than the 12 months
+
+	_, err = risk.Features(featBuyer, featRecords{orders: []b2bkit.Order{huge(featDay(2026, time.March, 10)), recent}}.history(), featAsOf)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	assert.ErrorContains(t, err, "history.orders[0].total")
+
+	for _, tc := range []struct {
+		name   string
+		change func(*b2bkit.Order)
+		want   string
+	}{
+		{"zero quantity", func(o *b2bkit.Order) { o.Lines[0].Quantity = dectest.Dec("0") }, "history.orders[0].lines[0].quantity: must be > 0"},
+		{"negative price", func(o *b2bkit.Order) { o.Lines[0].UnitPrice = dectest.Dec("-1") }, "history.orders[0].lines[0].unit_price: must be >= 0"},
+		{"no lines", func(o *b2bkit.Order) { o.Lines = nil }, "history.orders[0].lines: must have at least one line"},
+		{"absurd price", func(o *b2bkit.Order) { o.Lines[0].UnitPrice = decimal.New(1, -999999999) }, "history.orders[0].lines[0].unit_price: must have at most 18 decimal places"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := featOrder("old", "seller-1", featDay(2024, time.March, 10), "10.00", b2bkit.Net(30))
+			tc.change(&o)
+			_, err := risk.Features(featBuyer, featRecords{orders: []b2bkit.Order{o, recent}}.history(), featAsOf)
+			require.ErrorIs(t, err, b2bkit.ErrInvalid)
+			assert.ErrorContains(t, err, tc.want)
+		})
+	}
+}

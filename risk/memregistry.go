@@ -35,11 +35,13 @@ func (m *MemoryRegistry) Get(ctx context.Context, fp Fingerprint) (Receivable, e
 	}
 	m.mu.RLock()
 	r, ok := m.records[fp]
+	if ok {
+		r.regOwnSlices() // under the lock, as every read of a stored slice
+	}
 	m.mu.RUnlock()
 	if !ok {
 		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.NotFound("receivable", fp.String()))
 	}
-	r.regOwnSlices()
 	return r, nil
 }
 
@@ -63,7 +65,6 @@ func (m *MemoryRegistry) Put(ctx context.Context, r Receivable) (Receivable, err
 	}
 	r.Version++
 	stored := r
-	stored.History = slices.Clone(r.History) // a stored slice is never written, so readers copy it
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	old, ok := m.records[r.Fingerprint]
@@ -88,8 +89,37 @@ func (m *MemoryRegistry) Put(ctx context.Context, r Receivable) (Receivable, err
 		m.byCompany[r.Invoice.Seller] = append(m.byCompany[r.Invoice.Seller], r.Fingerprint)
 		m.byCompany[r.Invoice.Buyer] = append(m.byCompany[r.Invoice.Buyer], r.Fingerprint)
 	}
+	stored.History = regStoreHistory(old.History, r.History)
 	m.records[r.Fingerprint] = stored
 	return r, nil
+}
+
+// regStoreHistory is the history to store for h, when old is the one stored (nil for none). The
+// elements of a stored history are never written and nothing outside the registry holds its array
+// (readers copy it under the lock), so when h is old followed by new transitions that fit in old's
+// spare room, they are appended there: a Ledger's step, which extends the history by one, stores
+// without allocating. Otherwise it is a copy of h with room for one more transition.
+func regStoreHistory(old, h []Transition) []Transition {
+	if n := len(old); n > 0 && len(h) > n && len(h) <= cap(old) && regSameTransitions(old, h[:n]) {
+		return append(old, h[n:]...)
+	}
+	s := make([]Transition, len(h), len(h)+1)
+	copy(s, h)
+	return s
+}
+
+// regSameTransitions reports whether a and b, of one length, hold the same steps written alike:
+// times with their location and monotonic reading, amounts with their exponent. Kept when they do,
+// the stored elements are then exactly what the caller put.
+func regSameTransitions(a, b []Transition) bool {
+	for i := range a {
+		x, y := &a[i], &b[i]
+		if x.To != y.To || x.At != y.At || x.By != y.By || x.Lender != y.Lender ||
+			!x.Amount.Equal(y.Amount) || x.Amount.Exponent() != y.Amount.Exponent() {
+			return false
+		}
+	}
+	return true
 }
 
 // Receivables yields the receivables of company, as seller or debtor, by fingerprint. It reads a

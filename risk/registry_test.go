@@ -545,3 +545,148 @@ func TestMemoryRegistryLen(t *testing.T) {
 	regOfferConfirm(t, l, regInvoice("INV-2", "1"), "BANK-A")
 	assert.Equal(t, 2, reg.Len())
 }
+
+// TestR19_MemoryRegistryStoresTheHistoryWhole: whether Put extends the stored history in place (a
+// Ledger's step) or not, what Get returns is exactly what was put — a rewritten earlier transition,
+// an instant written in another location, an amount at another exponent — and a Put refused for its
+// version changes nothing.
+func TestR19_MemoryRegistryStoresTheHistoryWhole(t *testing.T) {
+	utc := func(tm time.Time) time.Time { return tm.UTC() }
+	tests := []struct {
+		name   string
+		change func(h []risk.Transition) []risk.Transition
+	}{
+		{"a step appended", func(h []risk.Transition) []risk.Transition {
+			return append(h, risk.Transition{To: risk.StateFinanced, At: regAt(3), By: "officer", Lender: "BANK-A",
+				Amount: dectest.Dec("800.00")})
+		}},
+		{"a step appended after a rewritten author", func(h []risk.Transition) []risk.Transition {
+			h[0].By = "seller-clerk-2"
+			return append(h, risk.Transition{To: risk.StateFinanced, At: regAt(3), By: "officer", Lender: "BANK-A",
+				Amount: dectest.Dec("800")})
+		}},
+		{"a step appended after a time in UTC", func(h []risk.Transition) []risk.Transition {
+			h[1].At = utc(h[1].At)
+			return append(h, risk.Transition{To: risk.StateFinanced, At: utc(regAt(3)), By: "officer", Lender: "BANK-A",
+				Amount: dectest.Dec("800.0")})
+		}},
+		{"two steps appended", func(h []risk.Transition) []risk.Transition {
+			return append(h,
+				risk.Transition{To: risk.StateFinanced, At: regAt(3), By: "officer", Lender: "BANK-A", Amount: dectest.Dec("800")},
+				risk.Transition{To: risk.StateRepaid, At: regAt(4), By: "bank", Lender: "BANK-A"})
+		}},
+		{"a shorter history", func(h []risk.Transition) []risk.Transition { return h[:1] }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// Stored whole, as a host migrating its receivables would: then a Ledger's next step
+			// fits in the room the registry keeps.
+			reg := risk.NewMemoryRegistry()
+			inv := regInvoice("INV-1", "1000.00")
+			fp := regFP(t, inv)
+			_, err := reg.Put(regCtx, risk.Receivable{Fingerprint: fp, Invoice: inv, State: risk.StateConfirmed, Lender: "BANK-A",
+				History: []risk.Transition{
+					{To: risk.StateOffered, At: regAt(1), By: "seller", Lender: "BANK-A"},
+					{To: risk.StateConfirmed, At: regAt(2), By: "debtor", Lender: "BANK-A"},
+				}})
+			require.NoError(t, err)
+			r, err := reg.Get(regCtx, fp)
+			require.NoError(t, err)
+			r.History = tt.change(r.History)
+			last := r.History[len(r.History)-1]
+			r.State, r.Lender, r.Financed = last.To, "BANK-A", decimal.Zero
+			for _, s := range r.History {
+				if s.To == risk.StateFinanced {
+					r.Financed = s.Amount
+				}
+			}
+			// A stale version first: refused, nothing stored.
+			stale := r.Clone()
+			stale.Version--
+			_, err = reg.Put(regCtx, stale)
+			require.ErrorIs(t, err, b2bkit.ErrConflict)
+
+			put, err := reg.Put(regCtx, r)
+			require.NoError(t, err)
+			got, err := reg.Get(regCtx, fp)
+			require.NoError(t, err)
+			require.True(t, got.Equal(put), "got %+v, put %+v", got.History, put.History)
+			require.Len(t, got.History, len(r.History))
+			for i, s := range r.History {
+				g := got.History[i]
+				assert.Equal(t, s.By, g.By, "history[%d].by", i)
+				assert.Same(t, s.At.Location(), g.At.Location(), "history[%d].at keeps its location", i)
+				assert.Equal(t, s.Amount.String(), g.Amount.String(), "history[%d].amount", i)
+				assert.Equal(t, s.Amount.Exponent(), g.Amount.Exponent(), "history[%d].amount keeps its exponent", i)
+			}
+			// And the caller's slice is not the stored one.
+			r.History[0].By = "someone else"
+			again, err := reg.Get(regCtx, fp)
+			require.NoError(t, err)
+			assert.NotEqual(t, "someone else", again.History[0].By)
+		})
+	}
+}
+
+// TestR19_MemoryRegistryReadersBesideALedger: readers getting a receivable while a Ledger finances
+// and repays it — each step appended in the room the registry keeps — always see a whole, valid
+// record of one version, and -race sees no reader touch what a writer writes.
+func TestR19_MemoryRegistryReadersBesideALedger(t *testing.T) {
+	reg := risk.NewMemoryRegistry()
+	l := risk.NewLedger(reg, nil)
+	var fps []risk.Fingerprint
+	for i := range 20 {
+		inv := regInvoice(fmt.Sprintf("INV-%d", i), "1000.00")
+		fp := regFP(t, inv)
+		_, err := reg.Put(regCtx, risk.Receivable{Fingerprint: fp, Invoice: inv, State: risk.StateConfirmed, Lender: "BANK-A",
+			History: []risk.Transition{
+				{To: risk.StateOffered, At: regAt(1), By: "seller", Lender: "BANK-A"},
+				{To: risk.StateConfirmed, At: regAt(2), By: "debtor", Lender: "BANK-A"},
+			}})
+		require.NoError(t, err)
+		fps = append(fps, fp)
+	}
+	done := make(chan struct{})
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			for {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				for _, fp := range fps {
+					r, err := reg.Get(regCtx, fp)
+					if err == nil {
+						err = r.Validate()
+					}
+					if err == nil && int(r.Version) != len(r.History)-1 {
+						err = fmt.Errorf("version %d with %d transitions", r.Version, len(r.History))
+					}
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+			}
+		}()
+	}
+	for _, fp := range fps {
+		_, err := l.Finance(regCtx, fp, "BANK-A", dectest.Dec("800"), "officer", regAt(3))
+		require.NoError(t, err)
+		_, err = l.Repay(regCtx, fp, "bank", regAt(4))
+		require.NoError(t, err)
+	}
+	close(done)
+	for range 4 {
+		require.NoError(t, <-errs)
+	}
+	for _, fp := range fps {
+		r, err := reg.Get(regCtx, fp)
+		require.NoError(t, err)
+		assert.Equal(t, risk.StateRepaid, r.State)
+		assert.Len(t, r.History, 4)
+	}
+}

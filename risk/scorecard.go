@@ -589,12 +589,7 @@ func (a *Attribute) score(v *Value) (bin int, points, best float64, err error) {
 			if m == nil {
 				break
 			}
-			if x.small && x.exp == m.Exponent() {
-				// The edge at the value's scale, as in a card written at the features' scale.
-				if c, ok := fastdec.Int64(*m); ok && x.c < c || !ok && x.cmp(*m) < 0 {
-					break
-				}
-			} else if x.cmp(*m) < 0 {
+			if x.less(*m) {
 				break
 			}
 		}
@@ -675,11 +670,13 @@ func scoreNumOf(d decimal.Decimal) scoreNum {
 	return scoreNum{d: d, c: c, exp: d.Exponent(), small: ok}
 }
 
-// less reports whether x < y: at once when both coefficients fit in an int64 at the same exponent,
-// as when a card's bins are written at the features' scale, else through cmp.
+// less reports whether x < y: by comparing coefficients when both have the same exponent, as when
+// a card's bins are written at the features' scale, else through cmp.
 func (x scoreNum) less(y decimal.Decimal) bool {
-	if cy, ok := fastdec.Int64(y); ok && x.small && x.exp == y.Exponent() {
-		return x.c < cy
+	if x.exp == y.Exponent() {
+		// The edge at the value's scale, as in a card written at the features' scale: Cmp
+		// compares the coefficients without rescaling (or allocating).
+		return x.d.Cmp(y) < 0
 	}
 	return x.cmp(y) < 0
 }

@@ -55,6 +55,24 @@ func ExampleScorecard_Score() {
 	// R_CONCENTRATION   seller_concentration     lost   5 (got 0 of 5)
 }
 
+// A platform scoring every order check compiles its card once and keeps the compiled card: it
+// scores exactly as the card does.
+func ExampleScorecard_Compile() {
+	cc, err := risk.DefaultScorecard().Compile()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r, err := cc.Score(exampleBuyer())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("score %g, grade %s, worst reason %s\n", r.Score, r.Grade, r.Reasons[0].Code)
+	// Output:
+	// score 595, grade D, worst reason R_ON_TIME
+}
+
 func ExampleLimitPolicy_Limit() {
 	card, policy := risk.DefaultScorecard(), risk.DefaultLimitPolicy()
 	if err := policy.ValidateFor(card); err != nil {

@@ -47,6 +47,11 @@ func FuzzLoadScorecard(f *testing.F) {
 		} else if r.Grade == "" {
 			t.Fatalf("a valid card graded nothing")
 		}
+		cc, err := card.Compile()
+		if err != nil {
+			t.Fatalf("a loaded card does not compile: %v", err)
+		}
+		scRequireSameScore(t, card, cc, fs)
 		out, err := json.Marshal(card)
 		if err != nil {
 			t.Fatalf("marshal: %v", err)

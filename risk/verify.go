@@ -573,6 +573,43 @@ func (s verifySum) value() decimal.Decimal {
 	return decimal.New(s.units, -verifyScale).Add(s.rest)
 }
 
+// verifyZero is zero at verifyScale, the figure of every trade with nothing unpaid. Never changed.
+var verifyZero = decimal.New(0, -verifyScale)
+
+// verifyMade makes the decimals of a verdict's figures, one for every distinct number of units:
+// decimals are immutable, so equal figures can share one and cost one allocation.
+type verifyMade struct {
+	n    int
+	of   [4]int64
+	made [4]decimal.Decimal
+}
+
+// value is s.value(), shared with an earlier figure of the same units.
+func (m *verifyMade) value(s verifySum) decimal.Decimal {
+	if s.slow {
+		return s.value()
+	}
+	return m.fromUnits(s.units)
+}
+
+// fromUnits is decimal.New(u, -verifyScale), shared with an earlier figure of the same units.
+func (m *verifyMade) fromUnits(u int64) decimal.Decimal {
+	for k := range m.n {
+		if m.of[k] == u {
+			return m.made[k]
+		}
+	}
+	d := verifyZero
+	if u != 0 {
+		d = decimal.New(u, -verifyScale)
+	}
+	if m.n < len(m.made) {
+		m.of[m.n], m.made[m.n] = u, d
+		m.n++
+	}
+	return d
+}
+
 // verifyWithin reports whether got exceeds want by no more than tol allows, reference want; without
 // a decimal operation when got does not exceed want.
 func verifyWithin(tol Tolerance, want, got verifySum) bool {
@@ -589,6 +626,17 @@ type verifySKU struct {
 	sku                        b2bkit.SKU
 	ordered, shipped, received verifySum
 	firstLine                  int
+	// left is what receivedValue has still to price of the received units, lastLine the SKU's last
+	// order line, priced at for what exceeds the lines.
+	left     int64
+	lastLine int
+}
+
+// verifyBill is what VerifyTrade gathers of one invoice: whether it counts in the sums (not a
+// duplicate, not in another currency) and what was paid against it.
+type verifyBill struct {
+	counted bool
+	paid    verifySum
 }
 
 // verifier carries one VerifyTrade run.
@@ -602,6 +650,8 @@ type verifier struct {
 	byName  map[b2bkit.SKU]int
 	// payInv is the index of each payment's invoice, found by Validate.
 	payInv []int
+	// days numbers calendar days in the location of the order's PlacedAt.
+	days dayClock
 }
 
 // VerifyTrade checks that the three flows of a trade agree (三流合一, R18) within tol and says how much
@@ -614,12 +664,14 @@ func VerifyTrade(t Trade, tol Tolerances) Verdict {
 	if err := tol.Validate(); err != nil {
 		errs = append(errs, b2bkit.InField("tolerances", errors.Unwrap(err)))
 	}
-	payInv := make([]int, len(t.Payments))
+	// One allocation for the index of each payment's invoice and of each order line's SKU.
+	ints := make([]int, len(t.Payments)+len(t.Order.Lines))
+	payInv := ints[:len(t.Payments):len(t.Payments)]
 	errs = verifyValidate(t, errs, payInv)
 	if len(errs) > 0 {
 		return Verdict{Status: Invalid, Err: fmt.Errorf("risk: %w", errors.Join(errs...))}
 	}
-	v := verifier{t: t, tol: tol, payInv: payInv}
+	v := verifier{t: t, tol: tol, payInv: payInv, lineSKU: ints[len(t.Payments):]}
 	return v.run()
 }
 
@@ -631,7 +683,6 @@ func (v *verifier) add(code Code, kind string, id string, field, want, got, form
 // indexOrder gathers the order's SKUs and quantities.
 func (v *verifier) indexOrder() {
 	o := v.t.Order
-	v.lineSKU = make([]int, len(o.Lines))
 	v.skus = make([]verifySKU, 0, len(o.Lines))
 	for i, l := range o.Lines {
 		k := v.skuIndex(l.SKU)
@@ -677,31 +728,29 @@ func (v *verifier) skuIndex(sku b2bkit.SKU) int {
 func (v *verifier) receivedValue() verifySum {
 	o := v.t.Order
 	var value verifySum
-	left := make([]int64, len(v.skus))
-	last := make([]int, len(v.skus))
 	for k := range v.skus {
 		if v.skus[k].received.slow {
 			return v.receivedValueExact()
 		}
-		left[k] = v.skus[k].received.units
+		v.skus[k].left = v.skus[k].received.units
 	}
 	for i, l := range o.Lines {
-		k := v.lineSKU[i]
-		last[k] = i
-		if left[k] <= 0 {
+		s := &v.skus[v.lineSKU[i]]
+		s.lastLine = i
+		if s.left <= 0 {
 			continue
 		}
 		q, ok := verifyUnits(l.Quantity)
 		if !ok {
 			return v.receivedValueExact()
 		}
-		take := min(left[k], q)
+		take := min(s.left, q)
 		value.addUnitsProduct(take, l.UnitPrice)
-		left[k] -= take
+		s.left -= take
 	}
-	for k := range left {
-		if left[k] > 0 {
-			value.addUnitsProduct(left[k], o.Lines[last[k]].UnitPrice)
+	for k := range v.skus {
+		if s := &v.skus[k]; s.left > 0 {
+			value.addUnitsProduct(s.left, o.Lines[s.lastLine].UnitPrice)
 		}
 	}
 	return value
@@ -738,7 +787,8 @@ func (v *verifier) run() Verdict {
 	o := v.t.Order
 	tol := v.tol
 	loc := o.PlacedAt.Location()
-	day := func(tm time.Time) int { return b2bkit.CalendarDay(tm.In(loc)) }
+	v.days = newDayClock(loc)
+	day := v.days.day
 	date := func(tm time.Time) string { return tm.In(loc).Format(time.DateOnly) }
 	// early reports whether the day at falls before the day ref by more than the days tolerance.
 	early := func(at, ref int) bool { return ref-at > tol.Days }
@@ -783,12 +833,19 @@ func (v *verifier) run() Verdict {
 			v.add(CodeDatesOutOfOrder, "shipment", sid, "shipped_at", placedWant(), "shipped "+date(s.ShippedAt),
 				"the goods left before the order was placed")
 		}
-		if !s.IsReceived() {
+		signed := s.IsReceived() // the buyer signed for the shipment
+		if !signed {
 			v.add(CodeShippedNotReceived, "shipment", sid, "received_at", "received", "in transit",
 				"the shipment has not been signed for")
 		}
 		for li, l := range s.Lines {
-			k := v.skuIndex(l.SKU)
+			// A shipment mostly lists the order's goods in the order's order: try that line's SKU first.
+			k := -1
+			if li < len(v.lineSKU) && v.skus[v.lineSKU[li]].sku == l.SKU {
+				k = v.lineSKU[li]
+			} else {
+				k = v.skuIndex(l.SKU)
+			}
 			if k < 0 {
 				v.add(CodeSKUNotOrdered, "shipment", sid, fmt.Sprintf("lines[%d].sku", li), "a SKU of the order",
 					"sku "+xerr.Echo(string(l.SKU)), "the shipment carries goods the order does not list")
@@ -797,11 +854,11 @@ func (v *verifier) run() Verdict {
 			sh, okS := verifyUnits(l.Shipped)
 			r, okR := verifyUnits(l.Received)
 			v.skus[k].shipped.addUnits(sh, okS, l.Shipped)
-			if l.Received.Sign() > 0 {
+			if okR && r > 0 || !okR && l.Received.Sign() > 0 {
 				anyReceived = true
 				v.skus[k].received.addUnits(r, okR, l.Received)
 			}
-			if s.IsReceived() && !(okS && okR && r >= sh) && !tol.Quantity.allowsExcess(l.Shipped.Sub(l.Received), l.Shipped) {
+			if signed && !(okS && okR && r >= sh) && !tol.Quantity.allowsExcess(l.Shipped.Sub(l.Received), l.Shipped) {
 				v.add(CodeShippedNotReceived, "shipment", sid, fmt.Sprintf("lines[%d].received", li), "shipped "+l.Shipped.String(),
 					"received "+l.Received.String(), "%s of %s shipped were not received", l.Shipped.Sub(l.Received), xerr.Echo(string(l.SKU)))
 			}
@@ -822,8 +879,7 @@ func (v *verifier) run() Verdict {
 
 	// Capital flow: invoices, then payments against them.
 	invs := v.t.Invoices
-	counted := make([]bool, len(invs))
-	paidOn := make([]verifySum, len(invs))
+	bills := make([]verifyBill, len(invs))
 	// numbers holds the numbers seen when there are many invoices.
 	var numbers map[b2bkit.InvoiceNumber]bool
 	if len(invs) > verifyLinearSKUs {
@@ -864,7 +920,7 @@ func (v *verifier) run() Verdict {
 				"the invoice is not in the order's currency; it is left out of the sums")
 			continue
 		}
-		counted[i] = true
+		bills[i].counted = true
 		invoiced.add(inv.Amount)
 		id := day(inv.IssuedAt)
 		if early(id, placed) {
@@ -903,22 +959,24 @@ func (v *verifier) run() Verdict {
 				"the payment is not in the order's currency; it is left out of the sums")
 			continue
 		}
-		if k := v.payInv[pi]; k >= 0 && counted[k] {
-			paidOn[k].add(p.Amount)
-			paid.add(p.Amount)
+		if k := v.payInv[pi]; k >= 0 && bills[k].counted {
+			u, ok := verifyUnits(p.Amount)
+			bills[k].paid.addUnits(u, ok, p.Amount)
+			paid.addUnits(u, ok, p.Amount)
 		}
 	}
 	over := false
 	for k, inv := range invs {
-		if !counted[k] || paidOn[k].units == 0 && !paidOn[k].slow {
+		b := &bills[k]
+		if !b.counted || b.paid.units == 0 && !b.paid.slow {
 			continue
 		}
 		var amount verifySum
 		amount.add(inv.Amount)
-		if !verifyWithin(tol.Amount, amount, paidOn[k]) {
+		if !verifyWithin(tol.Amount, amount, b.paid) {
 			over = true
 			v.add(CodePaymentAboveInvoiced, "invoice", string(inv.Number), "amount", "invoiced "+inv.Amount.String(),
-				"paid "+paidOn[k].value().String(), "more was paid against the invoice than it claims")
+				"paid "+b.paid.value().String(), "more was paid against the invoice than it claims")
 		}
 	}
 	if !over && !verifyWithin(tol.Amount, invoiced, paid) {
@@ -940,9 +998,12 @@ func (v *verifier) run() Verdict {
 		v.add(CodeInvoicedAboveOrdered, "order", oid, "invoices", "ordered "+ordered.value().String(), "invoiced "+invoiced.value().String(),
 			"the invoices claim more than the order is worth")
 	}
-	f := Financeable{Ordered: ordered.value(), Received: received.value(), Invoiced: invoiced.value(), Amount: decimal.Zero}
+	// Figures equal in units share one decimal: a consistent trade makes one for its three totals.
+	var made verifyMade
+	f := Financeable{Ordered: made.value(ordered), Received: made.value(received), Invoiced: made.value(invoiced),
+		Amount: decimal.Zero}
 	if u, ok := checked.Add(invoiced.units, -paid.units); ok && !invoiced.slow && !paid.slow && paid.units > math.MinInt64 {
-		f.Unpaid = decimal.New(max(u, 0), -verifyScale)
+		f.Unpaid = made.fromUnits(max(u, 0))
 	} else if f.Unpaid = f.Invoiced.Sub(paid.value()); f.Unpaid.Sign() < 0 {
 		f.Unpaid = decimal.Zero
 	}

@@ -1,0 +1,244 @@
+package risk
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
+	"github.com/b2bkit/b2bkit/internal/xerr"
+)
+
+// A CompiledScorecard is a valid Scorecard made ready to score many buyers: compiled once, it holds
+// each attribute's best points and reason code worked out, and its bin edges read into integers at
+// one exponent, so that scoring a buyer compares integers instead of decimals. It holds its own copy
+// of the card: changing the Scorecard after Compile changes nothing here. Safe for concurrent use.
+type CompiledScorecard struct {
+	name, currency string
+	base           float64
+	grades         []GradeBand
+	attrs          []scoreAttr
+}
+
+// scoreAttr is one attribute of a CompiledScorecard.
+type scoreAttr struct {
+	feature Feature
+	code    string
+	missing float64   // the points of a missing value
+	best    float64   // the most points the attribute gives: over its bins and missing
+	points  []float64 // of each bin
+	// A categorical attribute finds a category's bin in cats; a numeric one compares a value with
+	// the maxima of every bin but the last, in increasing order: edges at exponent exp when all fit
+	// an int64 there (nil otherwise), and maxima as decimals, for values that do not fit.
+	cats   map[string]int
+	exp    int32
+	edges  []int64
+	maxima []decimal.Decimal
+}
+
+// scoreLinearEdges is how many edges a value is compared with in order before halving pays.
+const scoreLinearEdges = 8
+
+// Compile validates the card (see Validate; an invalid card is an error matching b2bkit.ErrInvalid)
+// and compiles it for scoring many buyers. The compiled card's Score gives exactly what the card's
+// Score gives.
+func (s Scorecard) Compile() (*CompiledScorecard, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	c := &CompiledScorecard{name: s.Name, currency: s.Currency, base: s.Base,
+		grades: append([]GradeBand(nil), s.Grades...), attrs: make([]scoreAttr, len(s.Attributes))}
+	for i := range s.Attributes {
+		c.attrs[i] = scoreCompileAttr(&s.Attributes[i])
+	}
+	return c, nil
+}
+
+// scoreCompileAttr compiles one attribute of a valid card.
+func scoreCompileAttr(a *Attribute) scoreAttr {
+	ca := scoreAttr{feature: a.Feature, code: a.reasonCode(), missing: *a.MissingPoints, best: *a.MissingPoints,
+		points: make([]float64, len(a.Bins))}
+	for j, b := range a.Bins {
+		ca.points[j] = b.Points
+		ca.best = max(ca.best, b.Points)
+	}
+	if len(a.Bins[0].Categories) > 0 {
+		ca.cats = make(map[string]int)
+		for j, b := range a.Bins {
+			for _, cat := range b.Categories {
+				ca.cats[cat] = j
+			}
+		}
+		return ca
+	}
+	last := len(a.Bins) - 1
+	ca.maxima = make([]decimal.Decimal, last)
+	ca.exp = math.MaxInt32
+	for j := range last {
+		ca.maxima[j] = *a.Bins[j].Max
+		ca.exp = min(ca.exp, ca.maxima[j].Exponent())
+	}
+	// The edges at the finest exponent among them, if every one fits an int64 there.
+	edges := make([]int64, last)
+	for j, m := range ca.maxima {
+		c, ok := fastdec.Int64(m)
+		if ok {
+			c, ok = scoreScale(c, int64(m.Exponent())-int64(ca.exp))
+		}
+		if !ok {
+			return ca // edges stay nil: values are compared with the maxima
+		}
+		edges[j] = c
+	}
+	ca.edges = edges
+	return ca
+}
+
+// Grade is the grade of a score, as Scorecard.Grade gives it.
+func (c *CompiledScorecard) Grade(score float64) Grade {
+	return Scorecard{Grades: c.grades}.Grade(score)
+}
+
+// Score scores one buyer exactly as Scorecard.Score does with the card compiled, errors included.
+func (c *CompiledScorecard) Score(f FeatureSet) (Result, error) {
+	if c.currency != "" && f.Currency != "" && f.Currency != c.currency {
+		return Result{}, fmt.Errorf("risk: %w", b2bkit.Invalid("features.currency",
+			"is %s but scorecard %s bins money in %s", xerr.Echo(f.Currency), c.name, c.currency))
+	}
+	n := len(c.attrs)
+	points := make([]AttributePoints, n)
+	// The attributes that lost points, ordered by loss, live on the stack for a card of up to
+	// scoreStackAttributes attributes.
+	var lostBuf [scoreStackAttributes]float64
+	var orderBuf [scoreStackAttributes]int
+	lostOf, order := lostBuf[:0], orderBuf[:0]
+	if n > scoreStackAttributes {
+		lostOf, order = make([]float64, 0, n), make([]int, 0, n)
+	}
+	score := c.base
+	for i := range c.attrs {
+		a := &c.attrs[i]
+		v, ok := f.Values[a.feature]
+		if !ok {
+			return Result{}, fmt.Errorf("risk: %w", b2bkit.Invalid("features.values."+string(a.feature),
+				"absent from the feature set, which scorecard %s needs", c.name))
+		}
+		bin, err := a.bin(&v)
+		if err != nil {
+			return Result{}, fmt.Errorf("risk: %w", b2bkit.InField("features.values."+string(a.feature), err))
+		}
+		p := a.missing
+		if bin >= 0 {
+			p = a.points[bin]
+		}
+		pt := &points[i]
+		pt.Feature, pt.Value, pt.Bin, pt.Points = a.feature, v, bin, p
+		score += p
+		if lost := a.best - p; lost > 0 {
+			// Insert i after every attribute that lost as much or more: largest loss first, ties in
+			// card order.
+			k := len(order)
+			order, lostOf = append(order, i), append(lostOf, lost)
+			for ; k > 0 && lostOf[k-1] < lost; k-- {
+				order[k], lostOf[k] = order[k-1], lostOf[k-1]
+			}
+			order[k], lostOf[k] = i, lost
+		}
+	}
+	var reasons []Reason
+	if len(order) > 0 {
+		reasons = make([]Reason, len(order))
+		for k, i := range order {
+			a, p := &c.attrs[i], &points[i]
+			r := &reasons[k]
+			r.Code, r.Feature, r.Value = a.code, a.feature, p.Value
+			r.Points, r.Best, r.Lost = p.Points, a.best, lostOf[k]
+		}
+	}
+	return Result{Score: score, Grade: c.Grade(score), Points: points, Reasons: reasons}, nil
+}
+
+// bin is the bin v falls in, -1 for a missing value.
+func (a *scoreAttr) bin(v *Value) (int, error) {
+	switch {
+	case v.Missing:
+		return -1, nil
+	case a.cats != nil:
+		if j, ok := a.cats[v.Category]; ok {
+			return j, nil
+		}
+		if v.Category == "" {
+			return 0, b2bkit.Invalid("", "has no category, but the attribute is categorical")
+		}
+		return 0, b2bkit.Invalid("", "category %q is in no bin", xerr.Echo(v.Category))
+	case v.Category != "":
+		return 0, b2bkit.Invalid("", "has category %q, but the attribute is numeric", xerr.Echo(v.Category))
+	}
+	c, ok := fastdec.Int64(v.Number)
+	if !ok || a.edges == nil {
+		// The first bin whose maximum is above the value, exactly.
+		x := scoreNumOf(v.Number)
+		for j := range a.maxima {
+			if x.cmp(a.maxima[j]) < 0 {
+				return j, nil
+			}
+		}
+		return len(a.maxima), nil
+	}
+	key, side := scoreKey(c, v.Number.Exponent(), a.exp)
+	switch {
+	case side < 0:
+		return 0, nil
+	case side > 0:
+		return len(a.edges), nil
+	case len(a.edges) > scoreLinearEdges:
+		lo, hi := 0, len(a.edges) // the first edge above key is in [lo, hi]
+		for lo < hi {
+			mid := int(uint(lo+hi) >> 1)
+			if a.edges[mid] <= key {
+				lo = mid + 1
+			} else {
+				hi = mid
+			}
+		}
+		return lo, nil
+	}
+	for j, e := range a.edges {
+		if key < e {
+			return j, nil
+		}
+	}
+	return len(a.edges), nil
+}
+
+// scoreKey reads the number c x 10^e against integer edges at exponent exp: it returns key, the
+// number floored to a whole multiple of 10^exp, in units of 10^exp, so that the number is below an
+// edge exactly when key is. When the number is beyond every int64 at exp, side is -1 (below every
+// edge) or 1 (above every edge) instead.
+func scoreKey(c int64, e, exp int32) (key int64, side int) {
+	switch {
+	case e == exp:
+		return c, 0
+	case e > exp:
+		k, ok := scoreScale(c, int64(e)-int64(exp))
+		if !ok {
+			return 0, scoreSign(c)
+		}
+		return k, 0
+	}
+	d := int64(exp) - int64(e)
+	if d > 18 { // |c| < 10^19: c x 10^-d is in (-1, 1)
+		if c < 0 {
+			return -1, 0
+		}
+		return 0, 0
+	}
+	p := int64(fastdec.Pow10(int(d)))
+	q := c / p
+	if c%p != 0 && c < 0 {
+		q-- // floor, not truncation
+	}
+	return q, 0
+}
