@@ -49,7 +49,7 @@ func exampleMatch(id string, at time.Time, buyer, seller b2bkit.CompanyID, qty, 
 func ExampleBook_Record() {
 	ctx := context.Background()
 	at := time.Date(2026, 8, 3, 10, 0, 0, 0, time.UTC)
-	book := exampleBook(at)
+	book := exampleBook(at.Add(3 * time.Hour)) // the clock: three hours after the match
 	m := exampleMatch("M-1", at, "lucky-noodle", "golden-grain", "100", "116.40", b2bkit.Net(30))
 	m.Status = matching.Proposed
 	m.Subsidy = decimal.RequireFromString("20.00") // a coupon the platform paid
@@ -59,10 +59,10 @@ func ExampleBook_Record() {
 	m.UnitPrice = decimal.RequireFromString("110")
 	fmt.Println(errors.Is(book.Record(ctx, m), b2bkit.ErrConflict))
 
-	log := book.Log()
-	fmt.Println(log.SetStatus(ctx, "M-1", matching.Accepted))
-	fmt.Println(log.SetStatus(ctx, "M-1", matching.Proposed)) // a late retry: the match moved on
-	got, _ := log.Get(ctx, "M-1")
+	// Status changes are dated events: who moved the match, and when.
+	fmt.Println(book.SetStatus(ctx, matching.StatusChange{ID: "M-1", Status: matching.Accepted, At: at.Add(time.Hour), By: "sales-desk"}))
+	fmt.Println(book.SetStatus(ctx, matching.StatusChange{ID: "M-1", Status: matching.Proposed, At: at.Add(2 * time.Hour), By: "sales-desk"})) // a late retry: the match moved on
+	got, _ := book.Log().Get(ctx, "M-1")
 	fmt.Println(got.Status, got.Subsidy, got.Terms.Payment)
 	// Output:
 	// <nil>
@@ -73,26 +73,50 @@ func ExampleBook_Record() {
 	// accepted 20 100% 30 days after delivery
 }
 
-func ExampleMemoryLog_Scan() {
+func ExampleMemoryLog_Since() {
 	ctx := context.Background()
 	log := matching.NewMemoryLog()
 	day := func(d int) time.Time { return time.Date(2026, 8, d, 10, 0, 0, 0, time.UTC) }
-	for i, d := range []int{9, 2, 5} { // appended out of order, scanned in time order
+	for i, d := range []int{9, 2, 5} { // appended out of time order: the log keeps commit order
 		m := exampleMatch(fmt.Sprint("M-", i), day(d), "lucky-noodle", "golden-grain", "50", "118", b2bkit.CashOnDelivery())
+		m.Status = matching.Accepted
 		if err := log.Append(ctx, m); err != nil {
 			fmt.Println(err)
 		}
 	}
-	for m, err := range log.Scan(ctx, matching.Filter{SKU: "RICE-25KG", From: day(3)}) {
-		if err != nil {
-			fmt.Println(err)
-			return
-		}
-		fmt.Println(m.ID, m.At.Format(time.DateOnly))
+	if err := log.SetStatus(ctx, matching.StatusChange{ID: "M-1", Status: matching.Fulfilled, At: day(8), By: "driver-app"}); err != nil {
+		fmt.Println(err)
 	}
+	// A reader follows the log: it remembers the last number it saw and resumes from there.
+	var last uint64
+	follow := func() {
+		for e, err := range log.Since(ctx, last) {
+			if err != nil {
+				fmt.Println(err)
+				return
+			}
+			switch e.Kind {
+			case matching.MatchAppended:
+				fmt.Println(e.Seq, e.Kind, e.Match.ID, e.Match.At.Format(time.DateOnly), e.Match.Status)
+			case matching.StatusChanged:
+				fmt.Println(e.Seq, e.Kind, e.Change.ID, e.Change.At.Format(time.DateOnly), e.Change.Status, "by", e.Change.By, "of entry", e.MatchSeq)
+			}
+			last = e.Seq
+		}
+	}
+	follow()
+	fmt.Println("-- later")
+	if err := log.SetStatus(ctx, matching.StatusChange{ID: "M-0", Status: matching.Cancelled, At: day(10), By: "buyer-portal"}); err != nil {
+		fmt.Println(err)
+	}
+	follow()
 	// Output:
-	// M-2 2026-08-05
-	// M-0 2026-08-09
+	// 1 match_appended M-0 2026-08-09 accepted
+	// 2 match_appended M-1 2026-08-02 accepted
+	// 3 match_appended M-2 2026-08-05 accepted
+	// 4 status_changed M-1 2026-08-08 fulfilled by driver-app of entry 2
+	// -- later
+	// 5 status_changed M-0 2026-08-10 cancelled by buyer-portal of entry 1
 }
 
 func ExampleBook_ReferencePrice() {
@@ -163,12 +187,12 @@ func ExampleBook_Rank() {
 	// Output:
 	// golden-grain 0.900
 	//   selection: 1 SKUs matched in the window, the broadest candidate has 1
-	//   speed: 2 of 2 orders of RICE-25KG agreed within 7 days
+	//   speed: 2 of 2 orders of RICE-25KG agreed within 7 days (no delivery dates)
 	//   quality: 0 of 2 decided matches cancelled (focus)
 	//   price: median 118.00 is 0.00% against the reference 118.00
 	// cheap-rice 0.776
 	//   selection: 1 SKUs matched in the window, the broadest candidate has 1
-	//   speed: 1 of 1 orders of RICE-25KG agreed within 7 days
+	//   speed: 1 of 1 orders of RICE-25KG agreed within 7 days (no delivery dates)
 	//   quality: 1 of 2 decided matches cancelled (focus)
 	//   price: median 109.00 is -7.63% against the reference 118.00
 	// matching: focus: choose at most two of selection, speed, quality, price

@@ -2,11 +2,13 @@ package matching
 
 import (
 	"context"
+	"math"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/checked"
 	"github.com/shopspring/decimal"
 )
 
@@ -76,92 +78,150 @@ type ModeShare struct {
 	Share decimal.Decimal `json:"share"`
 }
 
-type buyerStart struct {
-	first      int // day of the first order
-	subsidised bool
-	inWindow   bool
-	returned   bool
-}
-
-// Health reports on the matches made in the window ending now; a buyer's first order is looked for
-// in the whole log, so only buyers new in the window form the cohorts.
+// Health reports on the matches made in the window ending now, each in the status it had now; a
+// buyer's first order is looked for in the whole log, so only buyers new in the window form the
+// cohorts. It reads the window's matches and, for each buyer in them, that buyer's matches up to
+// its first order (and, for a buyer new in the window, on to its first return): the time follows
+// the window, not the log.
 func (b *Book) Health(ctx context.Context, window time.Duration) (Health, error) {
 	from, to, err := b.window("window", window)
 	if err != nil {
 		return Health{}, err
 	}
+	p, unlock, err := b.read(ctx)
+	if err != nil {
+		return Health{}, err
+	}
+	defer unlock()
 	h := Health{From: from, To: to.Add(-time.Nanosecond), Currency: b.currency, Value: decimal.Zero, Subsidy: decimal.Zero}
 	h.Platform.Value, h.SelfOperated.Value = decimal.Zero, decimal.Zero
-	subValue := decimal.Zero
-	buyers := map[b2bkit.CompanyID]*buyerStart{}
 	loc := b.loc(h.To)
-	err = b.scan(ctx, Filter{To: to}, func(m *Match) error {
-		day := b2bkit.CalendarDay(m.At.In(loc))
-		if m.Status.isOrder() {
-			s, seen := buyers[m.Buyer]
-			if !seen {
-				buyers[m.Buyer] = &buyerStart{first: day, subsidised: m.IsSubsidised(), inWindow: !m.At.Before(from)}
-			} else if day > s.first && m.Status == Fulfilled && !m.IsSubsidised() {
-				s.returned = true
-			}
+	nowN, fromN := nanos(h.To), nanos(from)
+	rows := p.within(p.order.rows, fromN, nowN+1)
+	curID, known := uint16(0), true
+	switch {
+	case h.Currency != "":
+		id, ok := p.currencies.lookup(h.Currency)
+		curID, known = uint16(id), ok
+	case len(rows) > 0:
+		curID = p.cur[rows[0]]
+		h.Currency = p.currencies.vals[curID]
+	}
+	// Sums in integers: values in units at 2 x qtyScale (quantity x price), subsidies at qtyScale;
+	// amounts that do not fit are added in decimals.
+	var (
+		value, subValue, platValue, selfValue u128
+		subsidy                               int64
+		exact                                 struct{ value, subValue, platValue, selfValue, subsidy decimal.Decimal }
+		seen                                  = make([]bool, len(p.companies.vals))
+		buyers                                []uint32
+	)
+	addValue := func(acc *u128, ex *decimal.Decimal, r uint32, qu, pu int64, fits bool) {
+		if fits && acc.addMul(uint64(qu), uint64(pu)) {
+			return
 		}
-		if m.At.Before(from) {
-			return nil
+		*ex = ex.Add(p.quantity(r).Mul(p.unitPrice(r)))
+	}
+	for _, r := range rows {
+		st := p.statusAt(r, nowN)
+		if st.isOrder() && !seen[p.buyer[r]] {
+			seen[p.buyer[r]] = true
+			buyers = append(buyers, p.buyer[r])
 		}
 		h.Matches++
-		switch m.Status {
+		switch st {
 		case Fulfilled:
 			h.Fulfilled++
 		case Cancelled:
 			h.Cancelled++
 		}
-		ms := &h.Platform
-		if m.Mode == SelfOperated {
-			ms = &h.SelfOperated
+		self := p.flags[r]&flagSelf != 0
+		if self {
+			h.SelfOperated.Matches++
+		} else {
+			h.Platform.Matches++
 		}
-		ms.Matches++
-		if h.Currency == "" {
-			h.Currency = m.Currency
-		}
-		sameCurrency := m.Currency == h.Currency
-		if m.IsSubsidised() {
+		sameCurrency := known && p.cur[r] == curID
+		sub := p.subsidised(r)
+		if sub {
 			h.Subsidised++
 			if sameCurrency {
-				h.Subsidy = h.Subsidy.Add(m.Subsidy)
+				u, ok := units(p.subC[r], p.subE[r], qtyScale)
+				if ok = ok && p.flags[r]&flagOddSub == 0; ok {
+					var sum int64
+					if sum, ok = checked.Add(subsidy, u); ok {
+						subsidy = sum
+					}
+				}
+				if !ok {
+					exact.subsidy = exact.subsidy.Add(p.subsidy(r))
+				}
 			}
 		}
-		if m.Status == Cancelled || !sameCurrency {
-			return nil
-		}
-		v := m.Value()
-		h.Value = h.Value.Add(v)
-		ms.Value = ms.Value.Add(v)
-		if m.IsSubsidised() {
-			subValue = subValue.Add(v)
-		}
-		return nil
-	})
-	if err != nil {
-		return Health{}, err
-	}
-	h.Conversion = share(h.Fulfilled, h.Matches)
-	h.SubsidisedShare = share(h.Subsidised, h.Matches)
-	h.SubsidisedValueShare = shareDec(subValue, h.Value)
-	h.Platform.Share = shareDec(h.Platform.Value, h.Value)
-	h.SelfOperated.Share = shareDec(h.SelfOperated.Value, h.Value)
-	for id, s := range buyers {
-		if !s.inWindow {
+		if st == Cancelled || !sameCurrency {
 			continue
 		}
+		qu, okQ := p.qtyUnits(r)
+		pu, okP := int64(0), false
+		if p.flags[r]&flagOddPrice == 0 {
+			pu, okP = units(p.priceC[r], p.priceE[r], qtyScale)
+		}
+		fits := okQ && okP
+		addValue(&value, &exact.value, r, qu, pu, fits)
+		if self {
+			addValue(&selfValue, &exact.selfValue, r, qu, pu, fits)
+		} else {
+			addValue(&platValue, &exact.platValue, r, qu, pu, fits)
+		}
+		if sub {
+			addValue(&subValue, &exact.subValue, r, qu, pu, fits)
+		}
+	}
+	toDec := func(a u128, ex decimal.Decimal) decimal.Decimal {
+		return decimal.NewFromBigInt(a.big(), -2*qtyScale).Add(ex)
+	}
+	h.Value = toDec(value, exact.value)
+	h.Platform.Value = toDec(platValue, exact.platValue)
+	h.SelfOperated.Value = toDec(selfValue, exact.selfValue)
+	subV := toDec(subValue, exact.subValue)
+	h.Subsidy = decimal.New(subsidy, -qtyScale).Add(exact.subsidy)
+	h.Conversion = share(h.Fulfilled, h.Matches)
+	h.SubsidisedShare = share(h.Subsidised, h.Matches)
+	h.SubsidisedValueShare = shareDec(subV, h.Value)
+	h.Platform.Share = shareDec(h.Platform.Value, h.Value)
+	h.SelfOperated.Share = shareDec(h.SelfOperated.Value, h.Value)
+
+	// The cohorts: a buyer with an order in the window whose first order is in the window too.
+	for _, id := range buyers {
+		rows := p.within(list(p.byBuyer, id), math.MinInt64, nowN+1)
+		first := -1
+		for i, r := range rows {
+			if p.statusAt(r, nowN).isOrder() {
+				first = i
+				break
+			}
+		}
+		if first < 0 || p.at[rows[first]] < fromN {
+			continue // an old buyer
+		}
+		r0 := rows[first]
+		day0 := b2bkit.CalendarDay(time.Unix(0, p.at[r0]).In(loc))
+		returned := false
+		for _, r := range rows[first+1:] {
+			if p.statusAt(r, nowN) == Fulfilled && !p.subsidised(r) && b2bkit.CalendarDay(time.Unix(0, p.at[r]).In(loc)) > day0 {
+				returned = true
+				break
+			}
+		}
 		c := &h.OrganicBuyers
-		if s.subsidised {
+		if p.subsidised(r0) {
 			c = &h.SubsidisedBuyers
-			if !s.returned {
-				h.NeverReturned = append(h.NeverReturned, id)
+			if !returned {
+				h.NeverReturned = append(h.NeverReturned, b2bkit.CompanyID(p.companies.vals[id]))
 			}
 		}
 		c.Buyers++
-		if s.returned {
+		if returned {
 			c.Returned++
 		}
 	}

@@ -164,12 +164,6 @@ func (m Match) IsSubsidised() bool { return m.Subsidy.Sign() > 0 }
 // currency, invalid terms ("terms.…"), a missing time, an unknown status, mode or channel. The error
 // matches b2bkit.ErrInvalid.
 func (m Match) Validate() error {
-	return m.validate(nil)
-}
-
-// validate is Validate that also tells Append, in small, which of quantity, unit price and subsidy
-// have coefficients of fewer than 19 digits, the amounts the log interns by coefficient.
-func (m *Match) validate(small *[3]bool) error {
 	var errs []error
 	errs = checkName(errs, "id", m.ID)
 	errs = checkName(errs, "buyer", string(m.Buyer))
@@ -178,13 +172,9 @@ func (m *Match) validate(small *[3]bool) error {
 	if m.Buyer != "" && m.Buyer == m.Seller {
 		errs = append(errs, b2bkit.Invalid("seller", "must not be the buyer"))
 	}
-	var fits [3]bool
-	errs, fits[0] = checkAmount(errs, "quantity", m.Quantity, false)
-	errs, fits[1] = checkAmount(errs, "unit_price", m.UnitPrice, false)
-	errs, fits[2] = checkAmount(errs, "subsidy", m.Subsidy, true)
-	if small != nil {
-		*small = fits
-	}
+	errs = checkAmount(errs, "quantity", m.Quantity, false)
+	errs = checkAmount(errs, "unit_price", m.UnitPrice, false)
+	errs = checkAmount(errs, "subsidy", m.Subsidy, true)
 	if err := b2bkit.ValidateCurrency(m.Currency); err != nil {
 		errs = append(errs, b2bkit.InField("currency", err))
 	}
@@ -210,9 +200,9 @@ func (m *Match) validate(small *[3]bool) error {
 	return errors.Join(errs...)
 }
 
-// checkAmount also reports whether d's coefficient has fewer than 19 digits, the amounts the log
-// interns by coefficient and exponent.
-func checkAmount(errs []error, field string, d decimal.Decimal, zeroOK bool) ([]error, bool) {
+// checkAmount checks a quantity, price or subsidy: at most MaxDigits significant digits, at most
+// b2bkit.MaxDecimalPlaces places, and > 0 (or >= 0 when zeroOK).
+func checkAmount(errs []error, field string, d decimal.Decimal, zeroOK bool) []error {
 	var sign int
 	c, small := fastdec.Int18(d)
 	if small {
@@ -223,13 +213,13 @@ func checkAmount(errs []error, field string, d decimal.Decimal, zeroOK bool) ([]
 	exp := d.Exponent()
 	switch {
 	case !small && fastdec.Digits(d) > MaxDigits || exp < -b2bkit.MaxDecimalPlaces || exp > MaxDigits:
-		return append(errs, b2bkit.Invalid(field, "out of range")), small
+		return append(errs, b2bkit.Invalid(field, "out of range"))
 	case zeroOK && sign < 0:
-		return append(errs, b2bkit.Invalid(field, "must be >= 0")), small
+		return append(errs, b2bkit.Invalid(field, "must be >= 0"))
 	case !zeroOK && sign <= 0:
-		return append(errs, b2bkit.Invalid(field, "must be > 0")), small
+		return append(errs, b2bkit.Invalid(field, "must be > 0"))
 	}
-	return errs, small
+	return errs
 }
 
 // checkName checks an ID or a name: set, and at most MaxIDLen bytes.
