@@ -70,6 +70,8 @@ type Book struct {
 	refresh sync.Mutex
 	mu      sync.RWMutex
 	proj    *projection
+	// scratch keeps the memory of reference prices (*refScratch) between calls.
+	scratch sync.Pool
 }
 
 // NewBook returns a book over log that normalises prices with engine. The book speaks the currency
@@ -187,7 +189,7 @@ func (b *Book) Refresh(ctx context.Context) error {
 	b.mu.RLock()
 	from := b.proj.seq
 	b.mu.RUnlock()
-	batch := make([]Entry, 0, 256)
+	var batch []pending // made on the first entry: most refreshes find none
 	apply := func() error {
 		if len(batch) == 0 {
 			return nil
@@ -205,7 +207,13 @@ func (b *Book) Refresh(ctx context.Context) error {
 	}
 	for e, err := range b.log.Since(ctx, from) {
 		if err == nil {
-			err = checkEntry(&e)
+			if batch == nil {
+				batch = make([]pending, 0, 256)
+			}
+			batch = batch[:len(batch)+1]
+			if err = decode(&e, &batch[len(batch)-1]); err != nil {
+				batch = batch[:len(batch)-1]
+			}
 		}
 		if err != nil {
 			if aerr := apply(); aerr != nil {
@@ -213,55 +221,16 @@ func (b *Book) Refresh(ctx context.Context) error {
 			}
 			return err
 		}
-		batch = append(batch, e)
 		if len(batch) == cap(batch) {
 			if err := apply(); err != nil {
 				return err
 			}
-			if cap(batch) < 1<<16 {
-				batch = make([]Entry, 0, 2*cap(batch)) // bigger batches, fewer merges of backdated rows
+			if cap(batch) < 1<<14 {
+				batch = make([]pending, 0, 2*cap(batch)) // bigger batches, fewer merges of backdated rows
 			}
 		}
 	}
 	return apply()
-}
-
-// checkEntry checks what can be checked of an entry without the projection: its kind and content.
-func checkEntry(e *Entry) error {
-	var err error
-	switch e.Kind {
-	case MatchAppended:
-		err = b2bkit.InField("entry.match", e.Match.Validate())
-	case StatusChanged:
-		err = b2bkit.InField("entry", e.Change.Validate())
-	default:
-		err = b2bkit.Invalid("entry.kind", "unknown kind %d", int(e.Kind))
-	}
-	if err != nil {
-		return fmt.Errorf("matching: log entry %d: %w", e.Seq, err)
-	}
-	return nil
-}
-
-// apply applies one checked entry.
-func (p *projection) apply(e *Entry) error {
-	if e.Seq <= p.seq {
-		return fmt.Errorf("matching: log entry %d: %w", e.Seq, b2bkit.Invalid("entry.seq", "must be above %d, the last entry read", p.seq))
-	}
-	var err error
-	var last lastEntry
-	if e.Kind == MatchAppended {
-		err = p.addMatch(&e.Match, e.Seq)
-		last = lastEntry{MatchAppended, e.Match.ID, e.Match.At.UnixNano()}
-	} else {
-		err = p.addChange(e)
-		last = lastEntry{StatusChanged, e.Change.ID, e.Change.At.UnixNano()}
-	}
-	if err != nil {
-		return err
-	}
-	p.seq, p.last = e.Seq, last
-	return nil
 }
 
 // Seq is the sequence number of the last log entry in the projection.
@@ -271,9 +240,16 @@ func (b *Book) Seq() uint64 {
 	return b.proj.seq
 }
 
-// read brings the projection up to date (unless Options.ManualRefresh) and returns it read-locked,
-// with the function that unlocks it.
-func (b *Book) read(ctx context.Context) (*projection, func(), error) {
+// The indexes a question may need built before it reads.
+const (
+	needBuyers = 1 << iota
+	needSellers
+)
+
+// read brings the projection up to date (unless Options.ManualRefresh), builds the indexes need
+// names if they are not yet, and returns the projection read-locked, with the function that
+// unlocks it.
+func (b *Book) read(ctx context.Context, need int) (*projection, func(), error) {
 	if b.log == nil {
 		return nil, nil, errNoLog
 	}
@@ -283,7 +259,26 @@ func (b *Book) read(ctx context.Context) (*projection, func(), error) {
 		}
 	}
 	b.mu.RLock()
-	return b.proj, b.mu.RUnlock, nil
+	p := b.proj
+	if need&needBuyers != 0 && !p.buyersIndexed || need&needSellers != 0 && !p.sellersIndexed {
+		b.mu.RUnlock()
+		b.mu.Lock()
+		p = b.proj
+		if need&needBuyers != 0 {
+			p.indexBuyers()
+		}
+		if need&needSellers != 0 {
+			p.indexSellers()
+		}
+		b.mu.Unlock()
+		b.mu.RLock()
+		p = b.proj
+		if need&needBuyers != 0 && !p.buyersIndexed || need&needSellers != 0 && !p.sellersIndexed {
+			b.mu.RUnlock()
+			return b.read(ctx, need) // a snapshot was loaded meanwhile: index it too
+		}
+	}
+	return p, b.mu.RUnlock, nil
 }
 
 // matchError names the match of row r in an error: its ID, read back from the log entry that

@@ -56,7 +56,7 @@ func (b *Book) Demand(ctx context.Context, sku b2bkit.SKU, horizon time.Duration
 	if len(errs) > 0 {
 		return Demand{}, fmt.Errorf("matching: %w", errors.Join(errs...))
 	}
-	p, unlock, err := b.read(ctx)
+	p, unlock, err := b.read(ctx, 0)
 	if err != nil {
 		return Demand{}, err
 	}

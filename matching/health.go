@@ -2,13 +2,11 @@ package matching
 
 import (
 	"context"
-	"math"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
-	"github.com/b2bkit/b2bkit/internal/checked"
 	"github.com/shopspring/decimal"
 )
 
@@ -88,45 +86,56 @@ func (b *Book) Health(ctx context.Context, window time.Duration) (Health, error)
 	if err != nil {
 		return Health{}, err
 	}
-	p, unlock, err := b.read(ctx)
+	p, unlock, err := b.read(ctx, 0)
 	if err != nil {
 		return Health{}, err
+	}
+	if nanos(to.Add(-time.Nanosecond)) < p.lastChange && !p.buyersIndexed { // as of a past date: walks buyers
+		unlock()
+		if p, unlock, err = b.read(ctx, needBuyers); err != nil {
+			return Health{}, err
+		}
 	}
 	defer unlock()
 	h := Health{From: from, To: to.Add(-time.Nanosecond), Currency: b.currency, Value: decimal.Zero, Subsidy: decimal.Zero}
 	h.Platform.Value, h.SelfOperated.Value = decimal.Zero, decimal.Zero
 	loc := b.loc(h.To)
 	nowN, fromN := nanos(h.To), nanos(from)
-	rows := p.within(p.order.rows, fromN, nowN+1)
 	curID, known := uint16(0), true
-	switch {
-	case h.Currency != "":
+	if h.Currency != "" {
 		id, ok := p.currencies.lookup(h.Currency)
 		curID, known = uint16(id), ok
-	case len(rows) > 0:
-		curID = p.cur[rows[0]]
-		h.Currency = p.currencies.vals[curID]
 	}
-	// Sums in integers: values in units at 2 x qtyScale (quantity x price), subsidies at qtyScale;
-	// amounts that do not fit are added in decimals.
+	// Sums in integers: a value is the product of the quantity's and the price's coefficients,
+	// added to the sum of its exponent, so no match is scaled; a subsidy likewise. Amounts whose
+	// coefficients are not int64 are added in decimals.
 	var (
-		value, subValue, platValue, selfValue u128
-		subsidy                               int64
-		exact                                 struct{ value, subValue, platValue, selfValue, subsidy decimal.Decimal }
-		seen                                  = make([]bool, len(p.companies.vals))
-		buyers                                []uint32
+		value, subValue, platValue, selfValue, subsidy expSums
+		state                                          = make([]uint8, len(p.companies.vals)) // seen, returned
+		buyers                                         []uint32
 	)
-	addValue := func(acc *u128, ex *decimal.Decimal, r uint32, qu, pu int64, fits bool) {
-		if fits && acc.addMul(uint64(qu), uint64(pu)) {
-			return
-		}
-		*ex = ex.Add(p.quantity(r).Mul(p.unitPrice(r)))
+	const seen, returned = 1, 2
+	// With the clock at or after the last status change, each buyer's first order is the one the
+	// projection keeps, and a buyer new in the window comes back within it: the window's matches
+	// say everything. Before it (a report as of a past date) the buyers' matches are walked.
+	kept := nowN >= p.lastChange
+	newBuyer := func(b uint32) bool {
+		return int(b) < len(p.firstOrder) && p.firstOrderAt[b] >= fromN && p.firstOrderAt[b] <= nowN
 	}
-	for _, r := range rows {
+	p.allWithin(fromN, nowN+1, func(r uint32) {
+		if h.Currency == "" { // the first match's
+			curID = p.cur[r]
+			h.Currency = p.currencies.vals[curID]
+		}
 		st := p.statusAt(r, nowN)
-		if st.isOrder() && !seen[p.buyer[r]] {
-			seen[p.buyer[r]] = true
-			buyers = append(buyers, p.buyer[r])
+		b := p.buyer[r]
+		if st.isOrder() && state[b]&seen == 0 {
+			state[b] |= seen
+			buyers = append(buyers, b)
+		}
+		if kept && st == Fulfilled && state[b]&returned == 0 && newBuyer(b) && r != p.firstOrder[b] && !p.subsidised(r) &&
+			b2bkit.CalendarDay(time.Unix(0, p.at[r]).In(loc)) > b2bkit.CalendarDay(time.Unix(0, p.firstOrderAt[b]).In(loc)) {
+			state[b] |= returned
 		}
 		h.Matches++
 		switch st {
@@ -135,7 +144,8 @@ func (b *Book) Health(ctx context.Context, window time.Duration) (Health, error)
 		case Cancelled:
 			h.Cancelled++
 		}
-		self := p.flags[r]&flagSelf != 0
+		f := p.flags[r]
+		self := f&flagSelf != 0
 		if self {
 			h.SelfOperated.Matches++
 		} else {
@@ -146,45 +156,40 @@ func (b *Book) Health(ctx context.Context, window time.Duration) (Health, error)
 		if sub {
 			h.Subsidised++
 			if sameCurrency {
-				u, ok := units(p.subC[r], p.subE[r], qtyScale)
-				if ok = ok && p.flags[r]&flagOddSub == 0; ok {
-					var sum int64
-					if sum, ok = checked.Add(subsidy, u); ok {
-						subsidy = sum
-					}
-				}
-				if !ok {
-					exact.subsidy = exact.subsidy.Add(p.subsidy(r))
+				if f&flagOddSub != 0 || !subsidy.add(uint64(p.subC[r]), 1, int(p.subE[r])) {
+					subsidy.exact = subsidy.exact.Add(p.subsidy(r))
 				}
 			}
 		}
 		if st == Cancelled || !sameCurrency {
-			continue
+			return
 		}
-		qu, okQ := p.qtyUnits(r)
-		pu, okP := int64(0), false
-		if p.flags[r]&flagOddPrice == 0 {
-			pu, okP = units(p.priceC[r], p.priceE[r], qtyScale)
+		qc, pc, e := uint64(p.qtyC[r]), uint64(p.priceC[r]), int(p.qtyE[r])+int(p.priceE[r])
+		odd := f&(flagOddQty|flagOddPrice) != 0
+		var v decimal.Decimal // the match's value, made only when an integer sum cannot take it
+		addTo := func(s *expSums) {
+			if odd || !s.add(qc, pc, e) {
+				if v.IsZero() {
+					v = p.quantity(r).Mul(p.unitPrice(r))
+				}
+				s.exact = s.exact.Add(v)
+			}
 		}
-		fits := okQ && okP
-		addValue(&value, &exact.value, r, qu, pu, fits)
+		addTo(&value)
 		if self {
-			addValue(&selfValue, &exact.selfValue, r, qu, pu, fits)
+			addTo(&selfValue)
 		} else {
-			addValue(&platValue, &exact.platValue, r, qu, pu, fits)
+			addTo(&platValue)
 		}
 		if sub {
-			addValue(&subValue, &exact.subValue, r, qu, pu, fits)
+			addTo(&subValue)
 		}
-	}
-	toDec := func(a u128, ex decimal.Decimal) decimal.Decimal {
-		return decimal.NewFromBigInt(a.big(), -2*qtyScale).Add(ex)
-	}
-	h.Value = toDec(value, exact.value)
-	h.Platform.Value = toDec(platValue, exact.platValue)
-	h.SelfOperated.Value = toDec(selfValue, exact.selfValue)
-	subV := toDec(subValue, exact.subValue)
-	h.Subsidy = decimal.New(subsidy, -qtyScale).Add(exact.subsidy)
+	})
+	h.Value = value.total()
+	h.Platform.Value = platValue.total()
+	h.SelfOperated.Value = selfValue.total()
+	subV := subValue.total()
+	h.Subsidy = subsidy.total()
 	h.Conversion = share(h.Fulfilled, h.Matches)
 	h.SubsidisedShare = share(h.Subsidised, h.Matches)
 	h.SubsidisedValueShare = shareDec(subV, h.Value)
@@ -193,26 +198,20 @@ func (b *Book) Health(ctx context.Context, window time.Duration) (Health, error)
 
 	// The cohorts: a buyer with an order in the window whose first order is in the window too.
 	for _, id := range buyers {
-		rows := p.within(list(p.byBuyer, id), math.MinInt64, nowN+1)
-		first := -1
-		for i, r := range rows {
-			if p.statusAt(r, nowN).isOrder() {
-				first = i
-				break
+		var r0 uint32
+		var back bool
+		if kept {
+			if !newBuyer(id) {
+				continue // an old buyer
+			}
+			r0, back = p.firstOrder[id], state[id]&returned != 0
+		} else {
+			var ok bool
+			if r0, back, ok = p.cohortAsOf(id, fromN, nowN, loc); !ok {
+				continue
 			}
 		}
-		if first < 0 || p.at[rows[first]] < fromN {
-			continue // an old buyer
-		}
-		r0 := rows[first]
-		day0 := b2bkit.CalendarDay(time.Unix(0, p.at[r0]).In(loc))
-		returned := false
-		for _, r := range rows[first+1:] {
-			if p.statusAt(r, nowN) == Fulfilled && !p.subsidised(r) && b2bkit.CalendarDay(time.Unix(0, p.at[r]).In(loc)) > day0 {
-				returned = true
-				break
-			}
-		}
+		returned := back
 		c := &h.OrganicBuyers
 		if p.subsidised(r0) {
 			c = &h.SubsidisedBuyers
@@ -229,6 +228,71 @@ func (b *Book) Health(ctx context.Context, window time.Duration) (Health, error)
 	h.SubsidisedBuyers.RepeatRate = share(h.SubsidisedBuyers.Returned, h.SubsidisedBuyers.Buyers)
 	h.OrganicBuyers.RepeatRate = share(h.OrganicBuyers.Returned, h.OrganicBuyers.Buyers)
 	return h, nil
+}
+
+// expSums adds products of two coefficients exactly, one 128-bit sum per exponent of the product
+// (from -2 x MaxDecimalPlaces to 2 x MaxDigits), and what does not fit in exact.
+type expSums struct {
+	sums  [2*b2bkit.MaxDecimalPlaces + 2*MaxDigits + 1]u128
+	used  uint64 // the sums in use, a bit each from the lowest exponent, those above 64 in bit 63
+	exact decimal.Decimal
+}
+
+const expLow = -2 * b2bkit.MaxDecimalPlaces
+
+// add adds a x b x 10^e; false when the sum of that exponent is full.
+func (s *expSums) add(a, b uint64, e int) bool {
+	i := e - expLow
+	if i < 0 || i >= len(s.sums) {
+		return false
+	}
+	s.used |= 1 << min(i, 63)
+	return s.sums[i].addMul(a, b)
+}
+
+// total is the sum as a decimal.
+func (s *expSums) total() decimal.Decimal {
+	t := s.exact
+	if t.IsZero() {
+		t = decimal.Zero
+	}
+	for i := range s.sums {
+		if s.used&(1<<min(i, 63)) == 0 || s.sums[i] == (u128{}) {
+			continue
+		}
+		t = t.Add(decimal.NewFromBigInt(s.sums[i].big(), int32(i+expLow)))
+	}
+	return t
+}
+
+// cohortAsOf walks a buyer's matches as they stood at now: its first order r0, whether it is in
+// the window (ok), and whether the buyer came back after it.
+func (p *projection) cohortAsOf(id uint32, fromN, nowN int64, loc *time.Location) (r0 uint32, returned, ok bool) {
+	rows := list(p.byBuyer, id) // in time order: walked from the start, not searched
+	first := -1
+	for i, r := range rows {
+		if p.at[r] > nowN {
+			break
+		}
+		if p.statusAt(r, nowN).isOrder() {
+			first = i
+			break
+		}
+	}
+	if first < 0 || p.at[rows[first]] < fromN {
+		return 0, false, false // an old buyer
+	}
+	r0 = rows[first]
+	day0 := b2bkit.CalendarDay(time.Unix(0, p.at[r0]).In(loc))
+	for _, r := range rows[first+1:] {
+		if p.at[r] > nowN {
+			break
+		}
+		if p.statusAt(r, nowN) == Fulfilled && !p.subsidised(r) && b2bkit.CalendarDay(time.Unix(0, p.at[r]).In(loc)) > day0 {
+			return r0, true, true
+		}
+	}
+	return r0, false, true
 }
 
 func share(part, whole int) decimal.Decimal {

@@ -2,6 +2,7 @@ package matching
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -26,6 +27,36 @@ func TestRestateRefusesMidpoints(t *testing.T) {
 	// Too many places for the integer path.
 	_, ok = restate(decimal.New(1, -12), 1_000_000_000_000_000_000)
 	assert.False(t, ok)
+}
+
+// TestRankValuesMatchesSort: the bucketed selection gives the values a sort would, for large
+// inputs (the buckets) and small ones (plain selection), repeated values, narrow and wide spans.
+func TestRankValuesMatchesSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 9))
+	for round := range 300 {
+		n := 1 + rng.IntN(20_000)
+		x := make([]int64, n)
+		span := int64(1) << rng.IntN(62)
+		base := rng.Int64N(1 << 40)
+		for i := range x {
+			x[i] = base + rng.Int64N(span)
+			if rng.IntN(4) == 0 {
+				x[i] = base // many equal to the minimum
+			}
+		}
+		want := slices.Sorted(slices.Values(x))
+		ks := []int{nearestRank(25, n), nearestRank(50, n), nearestRank(75, n)}
+		if round%3 == 0 {
+			ks = []int{0, nearestRank(50, n), n - 1}
+		}
+		before := slices.Clone(x)
+		out := make([]int64, len(ks))
+		rankValues(x, ks, out, nil)
+		require.Equal(t, before, x, "x is not changed")
+		for i, k := range ks {
+			require.Equal(t, want[k], out[i], "round %d n=%d k=%d", round, n, k)
+		}
+	}
 }
 
 func TestSelectRanksMatchesSort(t *testing.T) {
@@ -57,7 +88,11 @@ func TestProjectionListsStayInTimeOrder(t *testing.T) {
 	for round := range 30 {
 		p := &projection{}
 		n := 1 + rng.IntN(400)
+		indexAt := rng.IntN(n + 1) // the buyer lists are built part way, then kept
 		for i := 0; i < n; {
+			if i >= indexAt {
+				p.indexBuyers()
+			}
 			batch := 1 + rng.IntN(60)
 			for ; batch > 0 && i < n; batch-- {
 				at := base.Add(time.Duration(rng.IntN(50)) * time.Hour) // many equal times
@@ -68,7 +103,7 @@ func TestProjectionListsStayInTimeOrder(t *testing.T) {
 					SKU: b2bkit.SKU(fmt.Sprint("K", rng.IntN(3))), Quantity: decimal.NewFromInt(1), UnitPrice: decimal.NewFromInt(1),
 					Currency: "CNY", At: at, Subsidy: decimal.Zero, Channel: b2bkit.Manual,
 					Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: at, DeliverBy: at}}
-				require.NoError(t, p.addMatch(&m, uint64(i+1)))
+				appendMatch(t, p, m, uint64(i+1))
 				i++
 			}
 			p.fix()
@@ -84,7 +119,10 @@ func TestProjectionListsStayInTimeOrder(t *testing.T) {
 			require.Equal(t, rows, l.rows, "round %d: %s", round, name)
 			require.Equal(t, len(l.rows), l.sorted)
 		}
-		check("all", p.order, func(uint32) bool { return true })
+		var all []uint32
+		p.allWithin(math.MinInt64, math.MaxInt64, func(r uint32) { all = append(all, r) })
+		check("all", timeList{rows: all, sorted: len(all)}, func(uint32) bool { return true })
+		p.indexBuyers()
 		for id := range p.skus.vals {
 			check("sku", p.bySKU[id], func(r uint32) bool { return p.sku[r] == uint32(id) })
 		}
@@ -162,7 +200,7 @@ func TestReferencePathsAgree(t *testing.T) {
 			if rng.IntN(15) == 0 {
 				m.UnitPrice = m.UnitPrice.Mul(decimal.NewFromInt(3)) // an outlier
 			}
-			require.NoError(t, p.addMatch(&m, uint64(i+1)))
+			appendMatch(t, p, m, uint64(i+1))
 			rows[i] = uint32(i)
 		}
 		p.fix()
@@ -176,13 +214,13 @@ func TestReferencePathsAgree(t *testing.T) {
 			rules.K = decimal.RequireFromString("0.5")
 		}
 		rules = rules.withDefaults()
-		ints, err := referenceInts(p, newNormalizer(b, p, req), rows, rules)
+		ints, err := referenceInts(p, newNormalizer(b, p, 0, req), rows, rules, &refScratch{})
 		require.NoError(t, err)
 		require.NotNil(t, ints)
-		exact, err := referenceExact(b, p, newNormalizer(b, p, req), rows, rules)
+		exact, err := referenceExact(b, p, newNormalizer(b, p, 0, req), rows, rules)
 		require.NoError(t, err)
 		msg := fmt.Sprintf("round %d, %+v", round, rules)
-		require.Equal(t, exact.kept, ints.kept, msg)
+		require.Equal(t, [3]int{exact.count, int(exact.first), int(exact.last)}, [3]int{ints.count, int(ints.first), int(ints.last)}, msg)
 		for i, pair := range [][2]decimal.Decimal{{exact.low, ints.low}, {exact.p25, ints.p25}, {exact.med, ints.med},
 			{exact.p75, ints.p75}, {exact.high, ints.high}, {exact.volume, ints.volume},
 			{exact.ex.OutlierLow, ints.ex.OutlierLow}, {exact.ex.OutlierHigh, ints.ex.OutlierHigh}, {exact.ex.TopBuyerShare, ints.ex.TopBuyerShare}} {
@@ -193,4 +231,12 @@ func TestReferencePathsAgree(t *testing.T) {
 		ex.OutlierLow, ex.OutlierHigh, ex.TopBuyerShare, in.OutlierLow, in.OutlierHigh, in.TopBuyerShare = decimal.Zero, decimal.Zero, decimal.Zero, decimal.Zero, decimal.Zero, decimal.Zero
 		require.Equal(t, ex, in, msg)
 	}
+}
+
+// appendMatch applies a match to a projection as the log entry seq.
+func appendMatch(t *testing.T, p *projection, m Match, seq uint64) {
+	t.Helper()
+	var pd pending
+	require.NoError(t, decode(&Entry{Seq: seq, Kind: MatchAppended, Match: m}, &pd))
+	require.NoError(t, p.apply(&pd))
 }

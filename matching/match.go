@@ -163,7 +163,11 @@ func (m Match) IsSubsidised() bool { return m.Subsidy.Sign() > 0 }
 // SKU, a buyer selling to itself, a quantity or price that is not > 0, a negative subsidy, a bad
 // currency, invalid terms ("terms.…"), a missing time, an unknown status, mode or channel. The error
 // matches b2bkit.ErrInvalid.
-func (m Match) Validate() error {
+func (m Match) Validate() error { return m.validate(nil) }
+
+// validate is Validate that also hands a book's projection the coefficients of the quantity, unit
+// price and subsidy (c, when small says it fits), read once for both.
+func (m *Match) validate(amts *[3]coefficient) error {
 	var errs []error
 	errs = checkName(errs, "id", m.ID)
 	errs = checkName(errs, "buyer", string(m.Buyer))
@@ -172,9 +176,13 @@ func (m Match) Validate() error {
 	if m.Buyer != "" && m.Buyer == m.Seller {
 		errs = append(errs, b2bkit.Invalid("seller", "must not be the buyer"))
 	}
-	errs = checkAmount(errs, "quantity", m.Quantity, false)
-	errs = checkAmount(errs, "unit_price", m.UnitPrice, false)
-	errs = checkAmount(errs, "subsidy", m.Subsidy, true)
+	var cs [3]coefficient
+	errs, cs[0] = checkAmount(errs, "quantity", m.Quantity, false)
+	errs, cs[1] = checkAmount(errs, "unit_price", m.UnitPrice, false)
+	errs, cs[2] = checkAmount(errs, "subsidy", m.Subsidy, true)
+	if amts != nil {
+		*amts = cs
+	}
 	if err := b2bkit.ValidateCurrency(m.Currency); err != nil {
 		errs = append(errs, b2bkit.InField("currency", err))
 	}
@@ -200,9 +208,15 @@ func (m Match) Validate() error {
 	return errors.Join(errs...)
 }
 
+// A coefficient is an amount's coefficient c when small: it has at most 18 digits.
+type coefficient struct {
+	c     int64
+	small bool
+}
+
 // checkAmount checks a quantity, price or subsidy: at most MaxDigits significant digits, at most
-// b2bkit.MaxDecimalPlaces places, and > 0 (or >= 0 when zeroOK).
-func checkAmount(errs []error, field string, d decimal.Decimal, zeroOK bool) []error {
+// b2bkit.MaxDecimalPlaces places, and > 0 (or >= 0 when zeroOK). It also returns the coefficient.
+func checkAmount(errs []error, field string, d decimal.Decimal, zeroOK bool) ([]error, coefficient) {
 	var sign int
 	c, small := fastdec.Int18(d)
 	if small {
@@ -211,15 +225,16 @@ func checkAmount(errs []error, field string, d decimal.Decimal, zeroOK bool) []e
 		sign = d.Sign()
 	}
 	exp := d.Exponent()
+	co := coefficient{c, small}
 	switch {
 	case !small && fastdec.Digits(d) > MaxDigits || exp < -b2bkit.MaxDecimalPlaces || exp > MaxDigits:
-		return append(errs, b2bkit.Invalid(field, "out of range"))
+		return append(errs, b2bkit.Invalid(field, "out of range")), co
 	case zeroOK && sign < 0:
-		return append(errs, b2bkit.Invalid(field, "must be >= 0"))
+		return append(errs, b2bkit.Invalid(field, "must be >= 0")), co
 	case !zeroOK && sign <= 0:
-		return append(errs, b2bkit.Invalid(field, "must be > 0"))
+		return append(errs, b2bkit.Invalid(field, "must be > 0")), co
 	}
-	return errs
+	return errs, co
 }
 
 // checkName checks an ID or a name: set, and at most MaxIDLen bytes.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -39,15 +40,37 @@ type projection struct {
 	at, ordered, deliver     []int64
 	accAt, endAt             []int64 // when it was accepted and when fulfilled or cancelled, or none
 	buyer, seller, sku, pay  []uint32
-	qtyC, priceC, subC       []int64 // coefficients (0 when in odd)
-	qtyE, priceE, subE       []int8  // exponents
-	lead                     []int16 // Terms.LeadDays
+	qtyC, priceC, subC       []int64  // coefficients (0 when in odd)
+	qtyE, priceE, subE       []int8   // exponents
+	lead                     []int16  // Terms.LeadDays
+	terms                    []uint32 // the row's terms key, interned (see termsOf)
+	termsIndex               map[termsKey]uint32
 	cur                      []uint16
 	flags                    []uint8 // see the flag constants
 	odd                      map[oddKey]decimal.Decimal
-	order                    timeList
+	order                    timeList // all rows, once orderMade
+	orderMade                bool     // a row came out of time order: until then row order is time order
+	allLastAt                int64    // the latest time while !orderMade
 	bySKU, byBuyer, bySeller []timeList
+	// The buyer and seller lists are built by the first question that needs them (Rhythm, Rank,
+	// Health as of a past date) and kept from then on: building a projection does not pay for
+	// lists only some books use.
+	buyersIndexed, sellersIndexed bool
 	dirty                    []listRef
+
+	// firstOrder is, by company, the row of its first order (accepted or fulfilled) by the
+	// statuses as they stand, or noRow; firstOrderAt its time. They answer "is this buyer new?"
+	// without walking the buyer's matches, for any clock at or after lastChange, the latest status
+	// change applied: from then on a status as of the clock is the status as it stands.
+	firstOrder   []uint32
+	firstOrderAt []int64
+	lastChange   int64
+	refirst      []uint32 // companies whose first order was cancelled: found again by fix
+
+	// ratios remembers, by SKU and terms key, how the pricing engine restates the terms to the
+	// SKU's canonical ones (see normalizer); questions asked at once share it.
+	ratioMu sync.Mutex
+	ratios  map[ratioKey]uint64
 }
 
 // none marks a status change that has not happened.
@@ -98,7 +121,8 @@ func (n *names) lookup(s string) (uint32, bool) {
 // merges it in, once per batch of entries, not once per row.
 type timeList struct {
 	rows   []uint32
-	sorted int // rows[:sorted] are in order
+	sorted int   // rows[:sorted] are in order
+	lastAt int64 // the time of rows[sorted-1], so an append need not read the time column
 }
 
 // listRef names a list to fix: kind 0 all rows, 1 a SKU's, 2 a buyer's, 3 a seller's.
@@ -112,45 +136,129 @@ const maxRows = math.MaxUint32
 
 func (p *projection) rows() int { return len(p.rowSeq) }
 
-// addMatch appends m, appended by the entry seq, as a row. m is valid.
-func (p *projection) addMatch(m *Match, seq uint64) error {
+// A pending entry is a log entry checked and decoded outside the book's lock — the work of reading
+// a match's decimals and times done once — ready to apply.
+type pending struct {
+	seq, matchSeq        uint64
+	kind                 EntryKind
+	status               Status
+	self                 bool
+	lead                 int16
+	id                   string // the match's ID, for the snapshot's check of its last entry
+	at, ordered, deliver int64  // for a change, at is when it happened
+	amts                 [3]pendingAmount
+	buyer, seller, sku   string
+	currency             string
+	pay                  []b2bkit.Installment
+}
+
+// A pendingAmount is an amount as a row keeps it: coefficient and exponent, or the decimal itself
+// when the coefficient does not fit.
+type pendingAmount struct {
+	c   int64
+	e   int8
+	odd bool
+	d   decimal.Decimal // when odd
+}
+
+// decode checks an entry and decodes it. The error names the entry and matches b2bkit.ErrInvalid.
+func decode(e *Entry, pd *pending) error {
+	var err error
+	switch e.Kind {
+	case MatchAppended:
+		m := &e.Match
+		var cs [3]coefficient
+		if err = m.validate(&cs); err != nil {
+			err = b2bkit.InField("entry.match", err)
+			break
+		}
+		*pd = pending{seq: e.Seq, kind: MatchAppended, status: m.Status, self: m.Mode == SelfOperated,
+			lead: int16(m.Terms.LeadDays()), id: m.ID, at: m.At.UnixNano(),
+			ordered: m.Terms.OrderedAt.UnixNano(), deliver: m.Terms.DeliverBy.UnixNano(),
+			buyer: string(m.Buyer), seller: string(m.Seller), sku: string(m.SKU), currency: m.Currency,
+			pay: m.Terms.Payment.Installments}
+		for i, d := range [3]decimal.Decimal{m.Quantity, m.UnitPrice, m.Subsidy} {
+			if cs[i].small {
+				pd.amts[i] = pendingAmount{c: cs[i].c, e: int8(d.Exponent())} // exponents of valid amounts fit
+			} else {
+				pd.amts[i] = pendingAmount{odd: true, d: d}
+			}
+		}
+	case StatusChanged:
+		c := &e.Change
+		if err = c.Validate(); err != nil {
+			err = b2bkit.InField("entry", err)
+			break
+		}
+		*pd = pending{seq: e.Seq, matchSeq: e.MatchSeq, kind: StatusChanged, status: c.Status, id: c.ID, at: c.At.UnixNano()}
+	default:
+		err = b2bkit.Invalid("entry.kind", "unknown kind %d", int(e.Kind))
+	}
+	if err != nil {
+		return fmt.Errorf("matching: log entry %d: %w", e.Seq, err)
+	}
+	return nil
+}
+
+// apply applies one decoded entry.
+func (p *projection) apply(pd *pending) error {
+	if pd.seq <= p.seq {
+		return fmt.Errorf("matching: log entry %d: %w", pd.seq, b2bkit.Invalid("entry.seq", "must be above %d, the last entry read", p.seq))
+	}
+	var err error
+	if pd.kind == MatchAppended {
+		err = p.addMatch(pd)
+	} else {
+		err = p.addChange(pd)
+	}
+	if err != nil {
+		return err
+	}
+	p.seq, p.last = pd.seq, lastEntry{pd.kind, pd.id, pd.at}
+	return nil
+}
+
+// addMatch appends a decoded match as a row.
+func (p *projection) addMatch(m *pending) error {
 	if int64(p.rows()) >= maxRows || int64(len(p.companies.vals)) >= maxRows-2 || int64(len(p.skus.vals)) >= maxRows-1 || int64(len(p.pays)) >= maxRows-1 || len(p.currencies.vals) >= math.MaxUint16 {
-		return fmt.Errorf("matching: log entry %d: %w", seq, errProjectionFull)
+		return fmt.Errorf("matching: log entry %d: %w", m.seq, errProjectionFull)
 	}
 	r := uint32(p.rows())
-	p.rowSeq = append(p.rowSeq, seq)
-	p.at = append(p.at, m.At.UnixNano())
-	p.ordered = append(p.ordered, m.Terms.OrderedAt.UnixNano())
-	p.deliver = append(p.deliver, m.Terms.DeliverBy.UnixNano())
+	p.rowSeq = append(p.rowSeq, m.seq)
+	p.at = append(p.at, m.at)
+	p.ordered = append(p.ordered, m.ordered)
+	p.deliver = append(p.deliver, m.deliver)
 	p.accAt = append(p.accAt, none)
 	p.endAt = append(p.endAt, none)
-	buyer, seller, sku := p.companies.id(string(m.Buyer)), p.companies.id(string(m.Seller)), p.skus.id(string(m.SKU))
-	p.buyer = append(p.buyer, buyer)
-	p.seller = append(p.seller, seller)
-	p.sku = append(p.sku, sku)
-	p.pay = append(p.pay, p.payment(m.Terms.Payment))
-	p.lead = append(p.lead, int16(m.Terms.LeadDays()))
-	p.cur = append(p.cur, uint16(p.currencies.id(m.Currency)))
-	f := uint8(m.Status) | uint8(m.Status)<<flagNowShift
-	if m.Mode == SelfOperated {
+	p.buyer = append(p.buyer, p.companies.id(m.buyer))
+	p.seller = append(p.seller, p.companies.id(m.seller))
+	p.sku = append(p.sku, p.skus.id(m.sku))
+	p.pay = append(p.pay, p.payment(m.pay))
+	p.lead = append(p.lead, m.lead)
+	if p.rows() == 1 || m.currency != p.currencies.vals[p.cur[len(p.cur)-1]] { // mostly one currency
+		p.cur = append(p.cur, uint16(p.currencies.id(m.currency)))
+	} else {
+		p.cur = append(p.cur, p.cur[len(p.cur)-1])
+	}
+	f := uint8(m.status) | uint8(m.status)<<flagNowShift
+	if m.self {
 		f |= flagSelf
 	}
-	var c int64
-	var e int8
-	if c, e = p.amount(r, 0, m.Quantity); c == 0 {
-		f |= flagOddQty
+	for col, flag := range [3]uint8{flagOddQty, flagOddPrice, flagOddSub} {
+		a := &m.amts[col]
+		if a.odd {
+			f |= flag
+			if p.odd == nil {
+				p.odd = make(map[oddKey]decimal.Decimal)
+			}
+			p.odd[oddKey{r, uint8(col)}] = a.d
+		}
 	}
-	p.qtyC, p.qtyE = append(p.qtyC, c), append(p.qtyE, e)
-	if c, e = p.amount(r, 1, m.UnitPrice); c == 0 {
-		f |= flagOddPrice
-	}
-	p.priceC, p.priceE = append(p.priceC, c), append(p.priceE, e)
-	if c, e = p.amount(r, 2, m.Subsidy); c == 0 && m.Subsidy.Sign() != 0 {
-		f |= flagOddSub
-	}
-	p.subC, p.subE = append(p.subC, c), append(p.subE, e)
+	p.qtyC, p.qtyE = append(p.qtyC, m.amts[0].c), append(p.qtyE, m.amts[0].e)
+	p.priceC, p.priceE = append(p.priceC, m.amts[1].c), append(p.priceE, m.amts[1].e)
+	p.subC, p.subE = append(p.subC, m.amts[2].c), append(p.subE, m.amts[2].e)
 	p.flags = append(p.flags, f)
-
+	p.terms = append(p.terms, p.termsOf(r))
 	p.index(r)
 	return nil
 }
@@ -164,24 +272,13 @@ func grow(ls []timeList, id uint32) []timeList {
 	return append(ls, make([]timeList, int(id)+1-len(ls))...)
 }
 
-// amount stores d as coefficient and exponent, or, when the coefficient does not fit an int64, in
-// odd with a zero coefficient. A zero amount is coefficient 0 too, told apart by the flags.
-func (p *projection) amount(r uint32, col uint8, d decimal.Decimal) (int64, int8) {
-	e := d.Exponent() // a valid match's amounts have exponents in [-18, 30]
-	if c, ok := fastdec.Int64(d); ok {
-		return c, int8(e)
-	}
-	if p.odd == nil {
-		p.odd = make(map[oddKey]decimal.Decimal)
-	}
-	p.odd[oddKey{r, col}] = d
-	return 0, 0
-}
-
 // payment interns a payment schedule by its installments' shares, events and days.
-func (p *projection) payment(t b2bkit.PaymentTerms) uint32 {
+func (p *projection) payment(ins []b2bkit.Installment) uint32 {
+	if n := len(p.pay); n > 0 && sameInstallments(p.pays[p.pay[n-1]].Installments, ins) {
+		return p.pay[n-1] // the previous row's: schedules repeat
+	}
 	k := p.keyBuf[:0]
-	for _, in := range t.Installments {
+	for _, in := range ins {
 		if c, ok := fastdec.Int64(in.Share); ok {
 			k = binary.AppendVarint(k, c)
 			k = binary.AppendVarint(k, int64(in.Share.Exponent()))
@@ -202,19 +299,65 @@ func (p *projection) payment(t b2bkit.PaymentTerms) uint32 {
 	}
 	i := uint32(len(p.pays))
 	p.payIndex[string(k)] = i
-	p.pays = append(p.pays, b2bkit.PaymentTerms{Installments: slices.Clone(t.Installments)})
+	p.pays = append(p.pays, b2bkit.PaymentTerms{Installments: slices.Clone(ins)})
 	return i
+}
+
+// A termsKey is what a normalised price depends on of a match's terms whatever the policy: the
+// quantity, the payment schedule and the booking days. Rows with equal keys restate by the same
+// ratio (unless the policy also looks at the buyer or the order date), so a reference price asks
+// the pricing engine once per key.
+type termsKey struct {
+	qty    int64
+	pay    uint32
+	lead   int16
+	qtyExp int8
+}
+
+// noTerms is the terms key of a row whose quantity is kept in odd: its price is restated alone.
+const noTerms = math.MaxUint32
+
+// termsOf interns row r's terms key.
+func (p *projection) termsOf(r uint32) uint32 {
+	if p.flags[r]&flagOddQty != 0 || len(p.termsIndex) >= noTerms {
+		return noTerms
+	}
+	k := termsKey{qty: p.qtyC[r], pay: p.pay[r], lead: p.lead[r], qtyExp: p.qtyE[r]}
+	if i, ok := p.termsIndex[k]; ok {
+		return i
+	}
+	if p.termsIndex == nil {
+		p.termsIndex = make(map[termsKey]uint32)
+	}
+	i := uint32(len(p.termsIndex))
+	p.termsIndex[k] = i
+	return i
+}
+
+func sameInstallments(a, b []b2bkit.Installment) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Due != b[i].Due || a[i].Days != b[i].Days || a[i].Share.Exponent() != b[i].Share.Exponent() || !a[i].Share.Equal(b[i].Share) {
+			return false
+		}
+	}
+	return true
 }
 
 // push appends row r to list l (named ref), marking it when r is older than its last row.
 func (p *projection) push(l *timeList, ref listRef, r uint32) {
 	ordered := l.sorted == len(l.rows)
+	if l.rows == nil {
+		l.rows = make([]uint32, 0, 16) // most lists grow past a few rows: fewer, larger steps
+	}
 	l.rows = append(l.rows, r)
 	if !ordered {
 		return // marked already
 	}
-	if n := len(l.rows); n == 1 || p.at[l.rows[n-2]] <= p.at[r] {
-		l.sorted = n
+	if at := p.at[r]; len(l.rows) == 1 || l.lastAt <= at {
+		l.sorted, l.lastAt = len(l.rows), at
 		return
 	}
 	p.dirty = append(p.dirty, ref)
@@ -237,6 +380,100 @@ func (p *projection) fix() {
 		p.sortList(l)
 	}
 	p.dirty = p.dirty[:0]
+	if len(p.refirst) > 0 {
+		p.indexBuyers()
+	}
+	for _, c := range p.refirst {
+		p.firstOrder[c], p.firstOrderAt[c] = noRow, none
+		for _, r := range p.byBuyer[c].rows {
+			if Status(p.flags[r]>>flagNowShift&3).isOrder() {
+				p.firstOrder[c], p.firstOrderAt[c] = r, p.at[r]
+				break
+			}
+		}
+	}
+	p.refirst = p.refirst[:0]
+}
+
+// noRow marks a company without an order.
+const noRow = math.MaxUint32
+
+// isOrderNow notes that row r is an order now: its buyer's first order may be r.
+func (p *projection) isOrderNow(r uint32) {
+	b := p.buyer[r]
+	for len(p.firstOrder) <= int(b) {
+		p.firstOrder, p.firstOrderAt = append(p.firstOrder, noRow), append(p.firstOrderAt, none)
+	}
+	if f, at := p.firstOrder[b], p.at[r]; f == noRow || at < p.firstOrderAt[b] || at == p.firstOrderAt[b] && r < f {
+		p.firstOrder[b], p.firstOrderAt[b] = r, at
+	}
+}
+
+// index puts row r in the indexes that are built.
+func (p *projection) index(r uint32) {
+	switch at := p.at[r]; {
+	case p.orderMade:
+		p.push(&p.order, listRef{0, 0}, r)
+	case r == 0 || at >= p.allLastAt:
+		p.allLastAt = at
+	default: // the first row out of time order: list all rows from now on
+		p.order.rows = make([]uint32, r, int(r)+int(r)/4+16)
+		for i := range p.order.rows {
+			p.order.rows[i] = uint32(i)
+		}
+		p.order.sorted, p.order.lastAt, p.orderMade = int(r), p.allLastAt, true
+		p.push(&p.order, listRef{0, 0}, r)
+	}
+	sku := p.sku[r]
+	p.bySKU = grow(p.bySKU, sku)
+	p.push(&p.bySKU[sku], listRef{1, sku}, r)
+	if p.buyersIndexed {
+		p.byBuyer = grow(p.byBuyer, p.buyer[r])
+		p.push(&p.byBuyer[p.buyer[r]], listRef{2, p.buyer[r]}, r)
+	}
+	if p.sellersIndexed {
+		p.bySeller = grow(p.bySeller, p.seller[r])
+		p.push(&p.bySeller[p.seller[r]], listRef{3, p.seller[r]}, r)
+	}
+	if Status(p.flags[r] >> flagNowShift & 3).isOrder() {
+		p.isOrderNow(r)
+	}
+}
+
+// indexBuyers builds the buyer lists from every row, in time order, once. The lists must be in
+// order (fix done).
+func (p *projection) indexBuyers() {
+	if p.buyersIndexed {
+		return
+	}
+	p.byBuyer = make([]timeList, len(p.companies.vals))
+	p.allWithin(math.MinInt64, math.MaxInt64, func(r uint32) { p.push(&p.byBuyer[p.buyer[r]], listRef{2, p.buyer[r]}, r) })
+	p.buyersIndexed = true
+}
+
+// indexSellers builds the seller lists likewise.
+func (p *projection) indexSellers() {
+	if p.sellersIndexed {
+		return
+	}
+	p.bySeller = make([]timeList, len(p.companies.vals))
+	p.allWithin(math.MinInt64, math.MaxInt64, func(r uint32) { p.push(&p.bySeller[p.seller[r]], listRef{3, p.seller[r]}, r) })
+	p.sellersIndexed = true
+}
+
+// allWithin calls visit for every row made at or after from and before to, in time order.
+func (p *projection) allWithin(from, to int64, visit func(r uint32)) {
+	if p.orderMade {
+		for _, r := range p.within(p.order.rows, from, to) {
+			visit(r)
+		}
+		return
+	}
+	lo, _ := slices.BinarySearch(p.at, from) // in time order: the column itself is sorted
+	hi, _ := slices.BinarySearch(p.at[lo:], to)
+	for r := lo; r < lo+hi; r++ {
+		visit(uint32(r))
+	}
 }
 
 // before orders rows by time, then by row.
@@ -273,17 +510,19 @@ func (p *projection) sortList(l *timeList) {
 		copy(rows[k:], right[b:])
 	}
 	l.sorted = len(rows)
+	if len(rows) > 0 {
+		l.lastAt = p.at[rows[len(rows)-1]]
+	}
 }
 
 // addChange applies a status change of the match appended by entry c.MatchSeq. c is valid.
-func (p *projection) addChange(e *Entry) error {
-	c := &e.Change
+func (p *projection) addChange(c *pending) error {
 	bad := func(field, format string, args ...any) error {
-		return fmt.Errorf("matching: log entry %d: %w", e.Seq, b2bkit.Invalid(field, format, args...))
+		return fmt.Errorf("matching: log entry %d: %w", c.seq, b2bkit.Invalid(field, format, args...))
 	}
-	i, ok := slices.BinarySearch(p.rowSeq, e.MatchSeq)
+	i, ok := slices.BinarySearch(p.rowSeq, c.matchSeq)
 	if !ok {
-		return bad("entry.match_seq", "no match was appended by entry %d", e.MatchSeq)
+		return bad("entry.match_seq", "no match was appended by entry %d", c.matchSeq)
 	}
 	r := uint32(i)
 	now := Status(p.flags[r] >> flagNowShift & 3)
@@ -293,19 +532,26 @@ func (p *projection) addChange(e *Entry) error {
 	} else if p.accAt[r] != none {
 		last = p.accAt[r]
 	}
-	t := c.At.UnixNano()
+	t := c.at
 	switch {
-	case !now.CanBecome(c.Status):
-		return bad("entry.change.status", "match %s is %s and cannot become %s", c.ID, now, c.Status)
+	case !now.CanBecome(c.status):
+		return bad("entry.change.status", "match %s is %s and cannot become %s", c.id, now, c.status)
 	case t < last:
 		return bad("entry.change.at", "before the match's last status change")
 	}
-	if c.Status == Accepted {
+	if c.status == Accepted {
 		p.accAt[r] = t
 	} else {
 		p.endAt[r] = t
 	}
-	p.flags[r] = p.flags[r]&^(3<<flagNowShift) | uint8(c.Status)<<flagNowShift
+	p.flags[r] = p.flags[r]&^(3<<flagNowShift) | uint8(c.status)<<flagNowShift
+	p.lastChange = max(p.lastChange, t)
+	switch {
+	case c.status == Accepted:
+		p.isOrderNow(r)
+	case c.status == Cancelled && now == Accepted && p.firstOrder[p.buyer[r]] == r:
+		p.refirst = append(p.refirst, p.buyer[r])
+	}
 	return nil
 }
 

@@ -190,7 +190,7 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 	if err != nil {
 		return nil, err
 	}
-	p, unlock, err := b.read(ctx)
+	p, unlock, err := b.read(ctx, needSellers)
 	if err != nil {
 		return nil, err
 	}
@@ -207,11 +207,11 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 		curID, curKnown = p.currencies.lookup(cur)
 	}
 	lead := int16(min(r.Terms.LeadDays(), math.MaxInt16))
-	n := newNormalizer(b, p, r)
 	skuID, ok := p.skus.lookup(string(r.SKU))
 	if !ok {
 		return []Candidate{}, nil
 	}
+	n := newNormalizer(b, p, skuID, r)
 	rows := p.within(list(p.bySKU, skuID), fromN, toN)
 	var (
 		sellers  map[uint32]*sellerStats

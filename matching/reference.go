@@ -243,7 +243,7 @@ func (b *Book) ReferencePriceWith(ctx context.Context, sku b2bkit.SKU, r pricing
 		return Reference{}, fmt.Errorf("matching: %w", errors.Join(errs...))
 	}
 	rules = rules.withDefaults()
-	p, unlock, err := b.read(ctx)
+	p, unlock, err := b.read(ctx, 0)
 	if err != nil {
 		return Reference{}, err
 	}
@@ -270,7 +270,12 @@ func (b *Book) ReferencePriceWith(ctx context.Context, sku b2bkit.SKU, r pricing
 		curID = uint16(id)
 	}
 	nowN := nanos(now)
-	var eligible []uint32
+	sc, _ := b.scratch.Get().(*refScratch)
+	if sc == nil {
+		sc = &refScratch{}
+	}
+	defer b.scratch.Put(sc)
+	eligible := sc.eligible[:0]
 	for _, row := range p.within(list(p.bySKU, skuID), nanos(from), nanos(to)) {
 		if p.statusAt(row, nowN) != Fulfilled {
 			continue
@@ -290,11 +295,12 @@ func (b *Book) ReferencePriceWith(ctx context.Context, sku b2bkit.SKU, r pricing
 		}
 		eligible = append(eligible, row)
 	}
+	sc.eligible = eligible
 	if len(eligible) == 0 {
 		return ref, nil
 	}
-	n := newNormalizer(b, p, r)
-	st, err := referenceInts(p, n, eligible, rules)
+	n := newNormalizer(b, p, skuID, r)
+	st, err := referenceInts(p, n, eligible, rules, sc)
 	if errors.As(err, new(bigPriceError)) || err == nil && st == nil {
 		st, err = referenceExact(b, p, n, eligible, rules)
 	}
@@ -321,7 +327,8 @@ func (e rowError) Unwrap() error { return e.err }
 
 // refStats are a reference's statistics, from either path.
 type refStats struct {
-	kept                     []uint32 // the rows used, in time order
+	count                    int    // the trades used
+	first, last              uint32 // the rows of the first and last of them, in time order
 	low, p25, med, p75, high decimal.Decimal
 	volume                   decimal.Decimal
 	mean                     *big.Rat // in currency units, unrounded
@@ -329,12 +336,12 @@ type refStats struct {
 }
 
 func (s *refStats) fill(ref *Reference, p *projection, loc *time.Location, scale int32) {
-	ref.Count = len(s.kept)
+	ref.Count = s.count
 	ref.Low, ref.P25, ref.Median, ref.P75, ref.High = s.low, s.p25, s.med, s.p75, s.high
 	ref.Volume = s.volume
 	ref.Mean = roundRat(s.mean, scale)
-	ref.Oldest = time.Unix(0, p.at[s.kept[0]]).In(loc)
-	ref.Newest = time.Unix(0, p.at[s.kept[len(s.kept)-1]]).In(loc)
+	ref.Oldest = time.Unix(0, p.at[s.first]).In(loc)
+	ref.Newest = time.Unix(0, p.at[s.last]).In(loc)
 	sub := ref.Excluded.Subsidised
 	ref.Excluded = s.ex
 	ref.Excluded.Subsidised = sub
@@ -350,6 +357,13 @@ func roundRat(x *big.Rat, scale int32) decimal.Decimal {
 	return decimal.NewFromBigInt(q, -scale)
 }
 
+// refScratch is the memory a reference price works in, kept by the book between calls.
+type refScratch struct {
+	eligible          []uint32
+	ts                []trade
+	prices, devs, tmp []int64
+}
+
 // A trade is a row with its normalised price in units at priceScale and its quantity in units at
 // qtyScale (-1: not exactly; the decimal is read from the row).
 type trade struct {
@@ -360,8 +374,8 @@ type trade struct {
 // referenceInts computes the statistics in integers. It returns nil stats, and no error, when a
 // sum does not fit or the cap meets a quantity beyond qtyScale: the decimal path then decides; a
 // bigPriceError likewise for a normalised price that does not fit.
-func referenceInts(p *projection, n *normalizer, rows []uint32, rules ReferenceRules) (*refStats, error) {
-	ts := make([]trade, 0, len(rows))
+func referenceInts(p *projection, n *normalizer, rows []uint32, rules ReferenceRules, sc *refScratch) (*refStats, error) {
+	ts := sc.ts[:0]
 	for _, row := range rows {
 		u, err := n.normalize(row)
 		if err != nil {
@@ -373,52 +387,57 @@ func referenceInts(p *projection, n *normalizer, rows []uint32, rules ReferenceR
 		}
 		ts = append(ts, trade{u, q, row})
 	}
-	st := &refStats{ex: Exclusions{TopBuyerShare: decimal.Zero}}
-	scratch := make([]int64, len(ts))
-	pick := func(k int) decimal.Decimal { return decimal.New(scratch[k], -priceScale) }
+	sc.ts = ts
+	st := &refStats{ex: Exclusions{TopBuyerShare: decimal.Zero, OutlierLow: decimal.Zero, OutlierHigh: decimal.Zero}}
+	unitsOf := func(v int64) decimal.Decimal { return decimal.New(v, -priceScale) }
+	values := func(x []int64, ks ...int) []int64 {
+		out := make([]int64, len(ks))
+		sc.tmp = rankValues(x, ks, out, sc.tmp)
+		return out
+	}
+	prices := sc.prices[:0]
+	for _, t := range ts {
+		prices = append(prices, t.price)
+	}
+	sc.prices = prices
 	if rules.Outliers != NoOutliers {
-		for i, t := range ts {
-			scratch[i] = t.price
-		}
-		lo, hi, ok := fences(rules, len(ts), func(ranks ...int) []decimal.Decimal {
-			selectRanks(scratch, ranks...)
-			out := make([]decimal.Decimal, len(ranks))
-			for i, k := range ranks {
-				out[i] = pick(k)
+		lo, hi, ok := fences(rules, len(ts), func(ks ...int) []decimal.Decimal {
+			out := make([]decimal.Decimal, len(ks))
+			for i, v := range values(prices, ks...) {
+				out[i] = unitsOf(v)
 			}
 			return out
 		}, func(med decimal.Decimal, k int) decimal.Decimal {
 			m := med.Shift(priceScale).IntPart()
-			for i, t := range ts {
-				scratch[i] = absDiff(t.price, m)
+			devs := sc.devs[:0]
+			for _, v := range prices {
+				devs = append(devs, absDiff(v, m))
 			}
-			selectRanks(scratch, k)
-			return pick(k)
+			sc.devs = devs
+			return unitsOf(values(devs, k)[0])
 		})
 		if ok {
 			st.ex.OutlierLow, st.ex.OutlierHigh = lo, hi
 			loU, hiU := ceilUnits(lo), floorUnits(hi)
 			kept := ts[:0]
+			prices = prices[:0]
 			for _, t := range ts {
 				if t.price >= loU && t.price <= hiU {
 					kept = append(kept, t)
+					prices = append(prices, t.price)
 				}
 			}
 			st.ex.Outliers = len(ts) - len(kept)
 			ts = kept
 		}
 	}
-	if st.ex.OutlierLow.IsZero() && st.ex.OutlierHigh.IsZero() {
-		st.ex.OutlierLow, st.ex.OutlierHigh = decimal.Zero, decimal.Zero
+	// Percentiles of the trades kept: the extremes in one pass, the quartiles by selection.
+	low, high := prices[0], prices[0]
+	for _, v := range prices {
+		low, high = min(low, v), max(high, v)
 	}
-	// Percentiles of the trades kept.
-	scratch = scratch[:len(ts)]
-	for i, t := range ts {
-		scratch[i] = t.price
-	}
-	ranks := []int{0, nearestRank(25, len(ts)), nearestRank(50, len(ts)), nearestRank(75, len(ts)), len(ts) - 1}
-	selectRanks(scratch, ranks...)
-	st.low, st.p25, st.med, st.p75, st.high = pick(ranks[0]), pick(ranks[1]), pick(ranks[2]), pick(ranks[3]), pick(ranks[4])
+	q := values(prices, nearestRank(25, len(ts)), nearestRank(50, len(ts)), nearestRank(75, len(ts)))
+	st.low, st.p25, st.med, st.p75, st.high = unitsOf(low), unitsOf(q[0]), unitsOf(q[1]), unitsOf(q[2]), unitsOf(high)
 	// Volume and price x volume, in integers but for quantities beyond qtyScale.
 	var (
 		qty            int64
@@ -488,10 +507,7 @@ func referenceInts(p *projection, n *normalizer, rows []uint32, rules ReferenceR
 }
 
 func (s *refStats) keep(ts []trade) {
-	s.kept = make([]uint32, len(ts))
-	for i, t := range ts {
-		s.kept[i] = t.row
-	}
+	s.count, s.first, s.last = len(ts), ts[0].row, ts[len(ts)-1].row
 }
 
 func absDiff(a, b int64) int64 {
@@ -691,10 +707,7 @@ func referenceExact(b *Book, p *projection, n *normalizer, rows []uint32, rules 
 		vol = vol.Add(t.qty)
 	}
 	st.volume = vol
-	st.kept = make([]uint32, len(ts))
-	for i, t := range ts {
-		st.kept[i] = t.row
-	}
+	st.count, st.first, st.last = len(ts), ts[0].row, ts[len(ts)-1].row
 	if rules.MaxBuyerShare.Sign() == 0 {
 		st.mean = new(big.Rat)
 		if vol.Sign() > 0 {
@@ -785,149 +798,4 @@ func (a u128) big() *big.Int {
 	x := new(big.Int).SetUint64(a.hi)
 	x.Lsh(x, 64)
 	return x.Or(x, new(big.Int).SetUint64(a.lo))
-}
-
-// A normalizer restates rows' prices to one request, memoising the engine's work.
-//
-// Engine.Normalize(p, from, to) is p x F(to) / F(from) rounded HalfUp to AmountScale places, and F
-// depends on the match's terms, not on its price. So for each distinct set of terms the engine is
-// asked once, with the probe price 10^8, for R = round(10^8 x F(to)/F(from), 10): an integer c =
-// R x 10^10 that is the ratio in units of 10^-18, within half a unit. A price p = pc x 10^-ps then
-// restates as pc x c in units of 10^-(ps+18), off the exact value by at most pc/2 units, and is
-// rounded HalfUp to 10 places in integer arithmetic. That agrees with Normalize except when the
-// exact value may lie within that error of a rounding midpoint; then, and whenever a number does
-// not fit the integer path, the engine is asked directly. The memo never changes a result.
-type normalizer struct {
-	b  *Book
-	p  *projection
-	to pricing.Request
-	// memo maps terms to the ratio c (0: no ratio fits; ask the engine each time).
-	memo map[normKey]uint64
-}
-
-// A normKey is what F(row) depends on: the quantity, the payment schedule and the booking days,
-// and the buyer or the order time only when the policy has rules scoped by them.
-type normKey struct {
-	qty     int64
-	ordered int64
-	buyer   uint32
-	pay     uint32
-	lead    int16
-	qtyExp  int8
-}
-
-var probe = decimal.New(1, 8)
-
-func newNormalizer(b *Book, p *projection, to pricing.Request) *normalizer {
-	return &normalizer{b: b, p: p, to: to, memo: make(map[normKey]uint64)}
-}
-
-// ratio asks the engine for the ratio c of row r's terms: 10^8 restated, in units of 10^-10.
-func (n *normalizer) ratio(r uint32) (uint64, error) {
-	x, err := n.b.engine.Normalize(probe, n.p.request(r, n.to.Currency), n.to)
-	if err != nil {
-		return 0, rowError{r, err}
-	}
-	if u, err := b2bkit.ToMinor(x, priceScale); err == nil && u > 0 {
-		return uint64(u), nil
-	}
-	return 0, nil
-}
-
-// normalize returns row r's unit price restated to the request, in units of 10^-priceScale.
-func (n *normalizer) normalize(r uint32) (int64, error) {
-	p := n.p
-	if p.flags[r]&(flagOddQty|flagOddPrice) == 0 {
-		k := normKey{qty: p.qtyC[r], qtyExp: p.qtyE[r], pay: p.pay[r], lead: p.lead[r]}
-		if n.b.byBuyer {
-			k.buyer = p.buyer[r]
-		}
-		if n.b.byDate {
-			k.ordered = p.ordered[r]
-		}
-		c, seen := n.memo[k]
-		if !seen {
-			var err error
-			if c, err = n.ratio(r); err != nil {
-				return 0, err
-			}
-			n.memo[k] = c
-		}
-		if c != 0 {
-			pc, pe := p.priceC[r], p.priceE[r]
-			ps := int32(0)
-			if pe < 0 {
-				ps = -int32(pe)
-			} else if pe > 18 {
-				pc = 0
-			} else if pe > 0 {
-				var ok bool
-				if pc, ok = checked.Mul(pc, int64(fastdec.Pow10(int32(pe)))); !ok {
-					pc = 0
-				}
-			}
-			if pc > 0 && ps <= 11 {
-				if u, ok := restateUnits(pc, ps, c); ok {
-					return u, nil
-				}
-			}
-		}
-	}
-	return n.direct(r)
-}
-
-// direct asks the engine to normalise row r's price.
-func (n *normalizer) direct(r uint32) (int64, error) {
-	x, err := n.b.engine.Normalize(n.p.unitPrice(r), n.p.request(r, n.to.Currency), n.to)
-	if err != nil {
-		return 0, rowError{r, err}
-	}
-	u, err := b2bkit.ToMinor(x, priceScale)
-	if err != nil || u > maxPriceUnits {
-		return 0, bigPriceError{x}
-	}
-	return u, nil
-}
-
-// maxPriceUnits keeps normalised prices below 900 million, so sums of a few thousand stay exact in
-// the 128-bit accumulator with room to spare.
-const maxPriceUnits = 900_000_000 * 10_000_000_000
-
-// restate computes round(price x c x 10^-18, 10) in integers; ok is false when the numbers do not
-// fit or the result may lie at a rounding midpoint.
-func restate(price decimal.Decimal, c uint64) (int64, bool) {
-	ps := max(0, -price.Exponent())
-	if ps > 11 {
-		return 0, false
-	}
-	pc, err := b2bkit.ToMinor(price, ps)
-	if err != nil || pc <= 0 {
-		return 0, false
-	}
-	return restateUnits(pc, ps, c)
-}
-
-// restateUnits is restate for a price of pc units at ps places.
-func restateUnits(pc int64, ps int32, c uint64) (int64, bool) {
-	hi, lo := bits.Mul64(uint64(pc), c)
-	d := fastdec.Pow10(ps + 8) // from units of 10^-(ps+18) to units of 10^-10
-	if hi >= d {
-		return 0, false
-	}
-	q, rem := bits.Div64(hi, lo, d)
-	half := d / 2 // d is even: ps+8 >= 8
-	dist := rem - half
-	if rem < half {
-		dist = half - rem
-	}
-	if dist <= uint64(pc) {
-		return 0, false // too close to a midpoint to trust the probe's rounding
-	}
-	if rem > half {
-		q++
-	}
-	if q > maxPriceUnits || q > math.MaxInt64 {
-		return 0, false
-	}
-	return int64(q), true
 }

@@ -79,7 +79,7 @@ func (b *Book) Rhythm(ctx context.Context, buyer b2bkit.CompanyID, sku b2bkit.SK
 	if len(errs) > 0 {
 		return Rhythm{}, fmt.Errorf("matching: %w", errors.Join(errs...))
 	}
-	p, unlock, err := b.read(ctx)
+	p, unlock, err := b.read(ctx, needBuyers)
 	if err != nil {
 		return Rhythm{}, err
 	}

@@ -354,7 +354,7 @@ func readSnapshot(rd io.Reader) (*projection, error) {
 		if err := t.Validate(); err != nil {
 			return nil, b2bkit.InField("payment", err)
 		}
-		p.payment(t)
+		p.payment(t.Installments)
 	}
 	if len(p.pays) != np {
 		return nil, b2bkit.Invalid("payment schedules", "a schedule twice")
@@ -380,7 +380,7 @@ func readSnapshot(rd io.Reader) (*projection, error) {
 		if r.err != nil {
 			return nil, r.err
 		}
-		if err != nil || checkAmount(nil, "", d, col == 2) != nil {
+		if errs, _ := checkAmount(nil, "", d, col == 2); err != nil || errs != nil {
 			return nil, b2bkit.Invalid("odd amounts", "row %d: not an amount", row)
 		}
 		if p.odd == nil {
@@ -407,8 +407,11 @@ func readSnapshot(rd io.Reader) (*projection, error) {
 	if err := p.check(); err != nil {
 		return nil, err
 	}
+	p.terms = make([]uint32, 0, rows)
 	for r := range uint32(rows) {
+		p.terms = append(p.terms, p.termsOf(r))
 		p.index(r)
+		p.lastChange = max(p.lastChange, p.accAt[r], p.endAt[r])
 	}
 	p.fix()
 	return p, nil
@@ -456,7 +459,7 @@ func (p *projection) check() error {
 			switch {
 			case f&a.flag != 0 != inOdd:
 				return bad("odd amounts")
-			case !inOdd && checkAmount(nil, "", decimal.New(a.c, int32(a.e)), a.zero) != nil:
+			case !inOdd && badAmount(decimal.New(a.c, int32(a.e)), a.zero):
 				return bad("amounts")
 			}
 		}
@@ -468,14 +471,8 @@ func (p *projection) check() error {
 	return nil
 }
 
-// index puts row r in the indexes.
-func (p *projection) index(r uint32) {
-	p.push(&p.order, listRef{0, 0}, r)
-	sku, buyer, seller := p.sku[r], p.buyer[r], p.seller[r]
-	p.bySKU = grow(p.bySKU, sku)
-	p.push(&p.bySKU[sku], listRef{1, sku}, r)
-	p.byBuyer = grow(p.byBuyer, max(buyer, seller))
-	p.bySeller = grow(p.bySeller, max(buyer, seller))
-	p.push(&p.byBuyer[buyer], listRef{2, buyer}, r)
-	p.push(&p.bySeller[seller], listRef{3, seller}, r)
+func badAmount(d decimal.Decimal, zeroOK bool) bool {
+	errs, _ := checkAmount(nil, "", d, zeroOK)
+	return errs != nil
 }
+
