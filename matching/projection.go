@@ -56,7 +56,7 @@ type projection struct {
 	// Health as of a past date) and kept from then on: building a projection does not pay for
 	// lists only some books use.
 	buyersIndexed, sellersIndexed bool
-	dirty                    []listRef
+	dirty                         []listRef
 
 	// firstOrder is, by company, the row of its first order (accepted or fulfilled) by the
 	// statuses as they stand, or noRow; firstOrderAt its time. They answer "is this buyer new?"
@@ -386,7 +386,7 @@ func (p *projection) fix() {
 	for _, c := range p.refirst {
 		p.firstOrder[c], p.firstOrderAt[c] = noRow, none
 		for _, r := range p.byBuyer[c].rows {
-			if Status(p.flags[r]>>flagNowShift&3).isOrder() {
+			if Status(p.flags[r] >> flagNowShift & 3).isOrder() {
 				p.firstOrder[c], p.firstOrderAt[c] = r, p.at[r]
 				break
 			}

@@ -475,4 +475,3 @@ func badAmount(d decimal.Decimal, zeroOK bool) bool {
 	errs, _ := checkAmount(nil, "", d, zeroOK)
 	return errs != nil
 }
-
