@@ -1,6 +1,7 @@
 package matching_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -251,4 +252,82 @@ func ExampleBook_Health() {
 	// subsidised buyers returning: 1 of 2
 	// organic buyers returning: 1 of 1
 	// never returned: [coupon-cafe]
+}
+
+func ExampleBook_ReferencePriceWith() {
+	ctx := context.Background()
+	now := time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC)
+	book := exampleBook(now)
+	// Ten restaurants buy at 116-121; a hotel chain buys ten times as much at 116, less 3% for volume; one trade was
+	// keyed in at 1,180 instead of 118; two were bought with a coupon at 99.
+	var ms []matching.Match
+	for i, p := range []string{"118", "119", "117.50", "121", "116", "120", "118.50", "119.50", "117", "120.50"} {
+		ms = append(ms, exampleMatch(fmt.Sprint("M-", i), now.AddDate(0, 0, -2-i), b2bkit.CompanyID(fmt.Sprint("restaurant-", i)), "golden-grain", "50", p, b2bkit.CashOnDelivery()))
+	}
+	ms = append(ms,
+		exampleMatch("M-hotel", now.AddDate(0, 0, -3), "hotel-chain", "golden-grain", "500", "116", b2bkit.CashOnDelivery()),
+		exampleMatch("M-typo", now.AddDate(0, 0, -4), "restaurant-3", "golden-grain", "50", "1180", b2bkit.CashOnDelivery()))
+	for i := range 2 {
+		m := exampleMatch(fmt.Sprint("M-coupon-", i), now.AddDate(0, 0, -5-i), "coupon-cafe", "golden-grain", "50", "99", b2bkit.CashOnDelivery())
+		m.Subsidy = decimal.RequireFromString("950")
+		ms = append(ms, m)
+	}
+	if err := book.Record(ctx, ms...); err != nil {
+		fmt.Println(err)
+		return
+	}
+	r := pricing.Request{SKU: "RICE-25KG", Quantity: decimal.NewFromInt(50), Currency: "CNY",
+		Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: now, DeliverBy: now.AddDate(0, 0, 7)}}
+	for _, rules := range []matching.ReferenceRules{
+		{},
+		{ExcludeSubsidised: true, Outliers: matching.IQR, MaxBuyerShare: decimal.RequireFromString("0.2")},
+	} {
+		ref, err := book.ReferencePriceWith(ctx, "RICE-25KG", r, 30*24*time.Hour, rules)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		ex := ref.Excluded
+		fmt.Printf("n=%d median %s mean %s low %s high %s\n", ref.Count, ref.Median.StringFixed(2), ref.Mean.StringFixed(2), ref.Low.StringFixed(2), ref.High.StringFixed(2))
+		fmt.Printf("  left out: %d subsidised, %d outside [%s, %s]; capped %d buyer (top share %s)\n",
+			ex.Subsidised, ex.Outliers, ex.OutlierLow.StringFixed(2), ex.OutlierHigh.StringFixed(2), ex.CappedBuyers, ex.TopBuyerShare)
+	}
+	// Output:
+	// n=14 median 118.50 mean 163.52 low 99.00 high 1180.00
+	//   left out: 0 subsidised, 0 outside [0.00, 0.00]; capped 0 buyer (top share 0)
+	// n=11 median 119.00 mean 118.88 low 116.00 high 121.00
+	//   left out: 2 subsidised, 1 outside [113.75, 123.75]; capped 1 buyer (top share 0.5)
+}
+
+func ExampleBook_SaveSnapshot() {
+	ctx := context.Background()
+	now := time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC)
+	book := exampleBook(now)
+	for i := range 3 {
+		m := exampleMatch(fmt.Sprint("M-", i), now.AddDate(0, 0, -1-i), "lucky-noodle", "golden-grain", "50", "118", b2bkit.CashOnDelivery())
+		if err := book.Record(ctx, m); err != nil {
+			fmt.Println(err)
+		}
+	}
+	if err := book.Refresh(ctx); err != nil {
+		fmt.Println(err)
+	}
+	var file bytes.Buffer // a file, in a service
+	if err := book.SaveSnapshot(&file); err != nil {
+		fmt.Println(err)
+	}
+	// Another match comes in while the service restarts.
+	if err := book.Record(ctx, exampleMatch("M-3", now.Add(-time.Hour), "lucky-noodle", "golden-grain", "50", "118", b2bkit.CashOnDelivery())); err != nil {
+		fmt.Println(err)
+	}
+	restarted := matching.NewBook(book.Log(), nil, &matching.Options{Now: func() time.Time { return now }})
+	if err := restarted.LoadSnapshot(ctx, &file); err != nil {
+		fmt.Println(err)
+	}
+	fmt.Println("loaded up to entry", restarted.Seq(), "and read the one since")
+	h, err := restarted.Health(ctx, 7*24*time.Hour)
+	fmt.Println(h.Matches, err)
+	// Output:
+	// loaded up to entry 4 and read the one since
+	// 4 <nil>
 }

@@ -1,6 +1,8 @@
 package matching
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -234,9 +236,105 @@ func TestReferencePathsAgree(t *testing.T) {
 }
 
 // appendMatch applies a match to a projection as the log entry seq.
+var ctx = context.Background()
+
 func appendMatch(t *testing.T, p *projection, m Match, seq uint64) {
 	t.Helper()
 	var pd pending
 	require.NoError(t, decode(&Entry{Seq: seq, Kind: MatchAppended, Match: m}, &pd))
 	require.NoError(t, p.apply(&pd))
+}
+
+// TestHealthFirstOrdersAgreeWithWalkingTheBuyers: the cohorts Health finds from the first-order
+// table and the window alone are the ones walking every buyer's matches finds, on random logs with
+// status changes, cancelled first orders and backdated appends.
+func TestHealthFirstOrdersAgreeWithWalkingTheBuyers(t *testing.T) {
+	now := time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC)
+	rng := rand.New(rand.NewPCG(4, 4))
+	for round := range 20 {
+		l := NewMemoryLog()
+		b := NewBook(l, nil, &Options{Now: func() time.Time { return now }})
+		for i := range 400 {
+			at := now.Add(-time.Duration(1+rng.IntN(200*24)) * time.Hour)
+			m := Match{ID: fmt.Sprint(i), Buyer: b2bkit.CompanyID(fmt.Sprint("B", rng.IntN(30))), Seller: "S", SKU: "K",
+				Quantity: decimal.NewFromInt(1), UnitPrice: decimal.NewFromInt(10), Currency: "CNY", At: at,
+				Subsidy: decimal.NewFromInt(int64(rng.IntN(2))), Channel: b2bkit.Manual, Status: Status(rng.IntN(4)),
+				Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: at, DeliverBy: at}}
+			require.NoError(t, b.Record(ctx, m))
+			if m.Status == Proposed || m.Status == Accepted {
+				c := StatusChange{ID: m.ID, Status: Accepted, At: at.Add(time.Hour), By: "x"}
+				if m.Status == Accepted || rng.IntN(2) == 0 {
+					c.Status = []Status{Fulfilled, Cancelled}[rng.IntN(2)]
+					if m.Status == Proposed && c.Status == Fulfilled {
+						require.NoError(t, b.SetStatus(ctx, StatusChange{ID: m.ID, Status: Accepted, At: at.Add(time.Minute), By: "x"}))
+					}
+				}
+				require.NoError(t, b.SetStatus(ctx, c))
+			}
+		}
+		for _, days := range []int{10, 60, 300} {
+			fast, err := b.Health(ctx, time.Duration(days)*24*time.Hour)
+			require.NoError(t, err)
+			b.mu.Lock()
+			b.proj.indexBuyers()
+			saved := b.proj.lastChange
+			b.proj.lastChange = math.MaxInt64 // as if the clock were before a status change: walk
+			b.mu.Unlock()
+			b.opts.ManualRefresh = true
+			slow, err := b.Health(ctx, time.Duration(days)*24*time.Hour)
+			b.opts.ManualRefresh = false
+			b.mu.Lock()
+			b.proj.lastChange = saved
+			b.mu.Unlock()
+			require.NoError(t, err)
+			msg := fmt.Sprintf("round %d, %d days", round, days)
+			assert.Equal(t, slow.SubsidisedBuyers.Buyers, fast.SubsidisedBuyers.Buyers, msg)
+			assert.Equal(t, slow.SubsidisedBuyers.Returned, fast.SubsidisedBuyers.Returned, msg)
+			assert.Equal(t, slow.OrganicBuyers.Buyers, fast.OrganicBuyers.Buyers, msg)
+			assert.Equal(t, slow.OrganicBuyers.Returned, fast.OrganicBuyers.Returned, msg)
+			assert.Equal(t, slow.NeverReturned, fast.NeverReturned, msg)
+		}
+	}
+}
+
+// TestSnapshotRefusesRowsNoLogCouldMake: a snapshot whose checksum is right but whose rows are
+// impossible — a buyer selling to itself, a name out of range, a status that could not have been
+// reached, a change without its time, amounts that are not amounts — is refused, naming the row.
+func TestSnapshotRefusesRowsNoLogCouldMake(t *testing.T) {
+	build := func() *projection {
+		p := &projection{}
+		at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+		for i := range 3 {
+			m := Match{ID: fmt.Sprint(i), Buyer: "B", Seller: "S", SKU: "K", Quantity: decimal.NewFromInt(2),
+				UnitPrice: decimal.NewFromInt(10), Currency: "CNY", At: at, Subsidy: decimal.Zero, Channel: b2bkit.Manual,
+				Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: at, DeliverBy: at}}
+			appendMatch(t, p, m, uint64(i+1))
+		}
+		return p
+	}
+	roundTrip := func(p *projection) error {
+		var buf bytes.Buffer
+		require.NoError(t, (&Book{proj: p}).SaveSnapshot(&buf))
+		_, err := readSnapshot(&buf)
+		return err
+	}
+	require.NoError(t, roundTrip(build()))
+	for name, spoil := range map[string]func(p *projection){
+		"buyer is seller":       func(p *projection) { p.seller[1] = p.buyer[1] },
+		"name out of range":     func(p *projection) { p.sku[2] = 7 },
+		"sequence out of order": func(p *projection) { p.rowSeq[2] = 1 },
+		"sequence past the log": func(p *projection) { p.seq = 2 },
+		"status not reached":    func(p *projection) { p.flags[0] = uint8(Fulfilled) | uint8(Accepted)<<flagNowShift },
+		"change without a time": func(p *projection) { p.flags[0] = uint8(Proposed) | uint8(Accepted)<<flagNowShift },
+		"zero quantity":         func(p *projection) { p.qtyC[1] = 0 },
+		"odd flag without odd":  func(p *projection) { p.flags[1] |= flagOddPrice },
+		"lead past the limit":   func(p *projection) { p.lead[0] = b2bkit.MaxTermDays + 1 },
+		"time out of range":     func(p *projection) { p.at[0] = math.MinInt64 + 1 },
+		"bad currency":          func(p *projection) { p.currencies.vals[0] = "cny" },
+	} {
+		p := build()
+		spoil(p)
+		err := roundTrip(p)
+		require.ErrorIs(t, err, b2bkit.ErrInvalid, name)
+	}
 }

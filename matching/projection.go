@@ -319,7 +319,7 @@ const noTerms = math.MaxUint32
 
 // termsOf interns row r's terms key.
 func (p *projection) termsOf(r uint32) uint32 {
-	if p.flags[r]&flagOddQty != 0 || len(p.termsIndex) >= noTerms {
+	if p.flags[r]&flagOddQty != 0 || int64(len(p.termsIndex)) >= noTerms {
 		return noTerms
 	}
 	k := termsKey{qty: p.qtyC[r], pay: p.pay[r], lead: p.lead[r], qtyExp: p.qtyE[r]}

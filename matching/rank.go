@@ -158,6 +158,10 @@ type sellerStats struct {
 // Options.ClearLead (0.1) of it form a group, ranked before everyone clearly behind it; the rest
 // form groups the same way. Within a group the second focus need decides the same way, and within
 // what is left the Score, which weighs all four needs. Without a focus the Score alone decides.
+// So a seller ahead of another by ClearLead or more on a focus need always ranks before it; two
+// sellers closer than that on every focus need are ranked by the Score, unless a third, better
+// seller draws the line between them (groups are measured from their best seller, so that the
+// order stays consistent). Each candidate's Placed says which of these put it where it is.
 //
 // A worked example, with price the focus. The market's reference median is 100. Seller A sells at
 // 90, 10% below it: price 1.0; it carries few SKUs, is slower and cancels a third of its matches:

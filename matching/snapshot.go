@@ -341,8 +341,8 @@ func readSnapshot(rd io.Reader) (*projection, error) {
 		ni := r.count("installments", b2bkit.MaxInstallments)
 		for range ni {
 			share, err := decimal.NewFromString(r.str(maxShareLen))
-			if r.err == nil && err != nil {
-				r.fail("installment share: %v", err)
+			if r.err == nil && (err != nil || share.Exponent() > 0 || share.Exponent() < -2*maxShareLen) {
+				r.fail("installment share out of range") // an absurd exponent would make adding shares endless
 			}
 			due := r.count("installment due", math.MaxInt32)
 			days := r.count("installment days", math.MaxInt32)
