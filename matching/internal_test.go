@@ -157,7 +157,7 @@ func TestCapIntsWorkedCases(t *testing.T) {
 		{[]int64{10, 10, 10, 10}, "0.25", []bool{false, false, false, false}, false},
 		{[]int64{70, 10, 10, 10}, "0.25", []bool{true, false, false, false}, false}, // 10 of 40: a quarter each
 	} {
-		capped, equal := capInts(c.ws, sum(c.ws), decimal.RequireFromString(c.cap))
+		capped, equal := capInts(c.ws, sum(c.ws), decimal.RequireFromString(c.cap), nil)
 		assert.Equal(t, c.equal, equal, "%v at %s", c.ws, c.cap)
 		if !c.equal {
 			assert.Equal(t, c.capped, capped, "%v at %s", c.ws, c.cap)

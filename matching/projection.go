@@ -558,6 +558,9 @@ func (p *projection) addChange(c *pending) error {
 // statusAt is the status row r had at time t (nanoseconds): the status it was appended with, moved
 // on by the changes dated at or before t.
 func (p *projection) statusAt(r uint32, t int64) Status {
+	if t >= p.lastChange { // every change has happened by t: the status as it stands
+		return Status(p.flags[r] >> flagNowShift & 3)
+	}
 	if e := p.endAt[r]; e != none && t >= e {
 		return Status(p.flags[r] >> flagNowShift & 3)
 	}

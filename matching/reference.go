@@ -362,6 +362,13 @@ type refScratch struct {
 	eligible          []uint32
 	ts                []trade
 	prices, devs, tmp []int64
+	// for the buyer cap
+	slot   []int32
+	ws     []int64
+	ss     []u128
+	counts []int
+	ids    []uint32
+	capped []bool
 }
 
 // A trade is a row with its normalised price in units at priceScale and its quantity in units at
@@ -473,33 +480,47 @@ func referenceInts(p *projection, n *normalizer, rows []uint32, rules ReferenceR
 	if odd {
 		return nil, nil // the cap weighs buyers in integer quantities
 	}
-	// Each buyer's volume and price x volume.
-	slot := make(map[uint32]int, 64)
-	var ws []int64
-	var ss []u128
-	var counts []int
+	// Each buyer's volume and price x volume, slotted by a table over the companies kept between
+	// calls (-1: no slot) and cleared of this call's buyers afterwards.
+	if n := len(p.companies.vals); len(sc.slot) < n {
+		for len(sc.slot) < n {
+			sc.slot = append(sc.slot, -1)
+		}
+	}
+	ws, ss, counts, ids := sc.ws[:0], sc.ss[:0], sc.counts[:0], sc.ids[:0]
 	for _, t := range ts {
-		i, ok := slot[p.buyer[t.row]]
-		if !ok {
-			i = len(ws)
-			slot[p.buyer[t.row]] = i
-			ws, ss, counts = append(ws, 0), append(ss, u128{}), append(counts, 0)
+		b := p.buyer[t.row]
+		i := sc.slot[b]
+		if i < 0 {
+			i = int32(len(ws))
+			sc.slot[b] = i
+			ws, ss, counts, ids = append(ws, 0), append(ss, u128{}), append(counts, 0), append(ids, b)
 		}
 		ws[i] += t.qty // cannot overflow: the total did not
 		ss[i].addMul(uint64(t.price), uint64(t.qty))
 		counts[i]++
 	}
-	capped, equal := capInts(ws, qty, rules.MaxBuyerShare)
-	bs := make([]buyerSum, len(ws))
+	for _, b := range ids {
+		sc.slot[b] = -1
+	}
+	sc.ws, sc.ss, sc.counts, sc.ids = ws, ss, counts, ids
+	capped, equal := capInts(ws, qty, rules.MaxBuyerShare, sc.capped[:0])
+	sc.capped = capped
+	// The mean needs the capped buyers one by one (all of them with equal weights), and the top
+	// share the largest.
 	wScale := new(big.Int).Exp(big.NewInt(10), big.NewInt(qtyScale), nil)
 	sScale := new(big.Int).Exp(big.NewInt(10), big.NewInt(priceScale+qtyScale), nil)
 	top := slices.Max(ws)
+	var bs []buyerSum
+	topSeen := false
 	for i := range ws {
-		bs[i] = buyerSum{trades: counts[i], capped: capped[i]}
-		if equal || capped[i] || ws[i] == top { // the mean needs these one by one
-			bs[i].w = new(big.Rat).SetFrac(big.NewInt(ws[i]), wScale)
-			bs[i].s = new(big.Rat).SetFrac(ss[i].big(), sScale)
+		isTop := ws[i] == top && !topSeen
+		if !equal && !capped[i] && !isTop {
+			continue
 		}
+		topSeen = topSeen || isTop
+		bs = append(bs, buyerSum{trades: counts[i], capped: capped[i],
+			w: new(big.Rat).SetFrac(big.NewInt(ws[i]), wScale), s: new(big.Rat).SetFrac(ss[i].big(), sScale)})
 	}
 	st.capMean(total, st.volume.Rat(), bs, equal, rules.MaxBuyerShare)
 	st.keep(ts)
@@ -567,12 +588,12 @@ type buyerSum struct {
 // after cutting, found by cutting every buyer above it and recomputing until none is (each cut
 // lowers the total, so a buyer cut stays cut). equal is set when the cut buyers would take all the
 // weight: too few buyers for the cap.
-func capInts(ws []int64, total int64, c decimal.Decimal) (capped []bool, equal bool) {
+func capInts(ws []int64, total int64, c decimal.Decimal, capped []bool) (_ []bool, equal bool) {
 	cn, cd := uint64(c.Coefficient().Int64()), fastdec.Pow10(max(0, -c.Exponent())) // c = cn/cd
 	if c.Exponent() > 0 {
 		cn *= fastdec.Pow10(c.Exponent()) // c <= 1: only 1 can be written so
 	}
-	capped = make([]bool, len(ws))
+	capped = append(capped[:0], make([]bool, len(ws))...)
 	k, u := uint64(0), uint64(total)
 	for {
 		if k*cn >= cd || k == uint64(len(ws)) {
