@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
@@ -189,22 +190,47 @@ func (b *Book) Refresh(ctx context.Context) error {
 	b.mu.RLock()
 	from := b.proj.seq
 	b.mu.RUnlock()
-	var batch []pending // made on the first entry: most refreshes find none
-	apply := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
+	// Entries are decoded as they are read and applied a batch at a time under the lock, so
+	// questions asked meanwhile see a consistent projection. A long catch-up applies each batch
+	// in a goroutine of its own while the next is read and decoded.
+	var (
+		batch  []pending // made on the first entry: most refreshes find none
+		work   chan []pending
+		spare  chan []pending
+		done   chan error
+		failed atomic.Bool
+	)
+	apply := func(bt []pending) error {
 		b.mu.Lock()
 		defer b.mu.Unlock()
 		defer b.proj.fix()
-		for i := range batch {
-			if err := b.proj.apply(&batch[i]); err != nil {
+		for i := range bt {
+			if err := b.proj.apply(&bt[i]); err != nil {
 				return err
 			}
 		}
-		batch = batch[:0]
 		return nil
 	}
+	// finish applies what is left and returns the first error of the applier or of reading.
+	finish := func(readErr error) error {
+		var err error
+		if work == nil {
+			if len(batch) > 0 {
+				err = apply(batch)
+			}
+		} else {
+			if len(batch) > 0 && !failed.Load() {
+				work <- batch
+			}
+			close(work)
+			err = <-done
+		}
+		if err != nil {
+			return err
+		}
+		return readErr
+	}
+	const asyncBatch = 1 << 13
 	for e, err := range b.log.Since(ctx, from) {
 		if err == nil {
 			if batch == nil {
@@ -216,21 +242,41 @@ func (b *Book) Refresh(ctx context.Context) error {
 			}
 		}
 		if err != nil {
-			if aerr := apply(); aerr != nil {
-				return aerr
-			}
-			return err
+			return finish(err)
 		}
-		if len(batch) == cap(batch) {
-			if err := apply(); err != nil {
+		if len(batch) < cap(batch) {
+			continue
+		}
+		if cap(batch) < asyncBatch { // a short catch-up so far: apply in place, in bigger batches next
+			if err := apply(batch); err != nil {
 				return err
 			}
-			if cap(batch) < 1<<14 {
-				batch = make([]pending, 0, 2*cap(batch)) // bigger batches, fewer merges of backdated rows
-			}
+			batch = make([]pending, 0, 4*cap(batch))
+			continue
 		}
+		if work == nil {
+			work, spare, done = make(chan []pending), make(chan []pending, 2), make(chan error, 1) // two buffers: spare holds both at the end
+			spare <- make([]pending, 0, asyncBatch)
+			go func() {
+				var err error
+				for bt := range work {
+					if err == nil {
+						if err = apply(bt); err != nil {
+							failed.Store(true)
+						}
+					}
+					spare <- bt[:0]
+				}
+				done <- err
+			}()
+		}
+		if failed.Load() {
+			return finish(nil)
+		}
+		work <- batch
+		batch = <-spare
 	}
-	return apply()
+	return finish(nil)
 }
 
 // Seq is the sequence number of the last log entry in the projection.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"iter"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -482,3 +483,44 @@ func TestBookUnderConcurrentUse(t *testing.T) {
 
 // plainLogIsNotMemoryLog documents why plainLog exists: a Log the book cannot tell is a MemoryLog.
 var _ matching.Log = plainLog{}
+
+// TestBookCatchesUpWithALongLog: a catch-up long enough to apply batches while the next are read
+// applies every entry, and stops at a bad entry or a failing cursor deep in it with what came
+// before applied.
+func TestBookCatchesUpWithALongLog(t *testing.T) {
+	const n = 60_000
+	entries := make([]matching.Entry, n)
+	for i := range entries {
+		m := matchingtest.Sample(id("M", i), daysAgo(1+i%300))
+		m.Status = matching.Fulfilled
+		entries[i] = matching.Entry{Seq: uint64(i + 1), Kind: matching.MatchAppended, Match: m}
+	}
+	h := func(l matching.Log) (matching.Health, uint64, error) {
+		b := matching.NewBook(l, engine(t), &matching.Options{Now: func() time.Time { return today }})
+		hh, err := b.Health(ctx, 400*24*time.Hour)
+		return hh, b.Seq(), err
+	}
+	got, seq, err := h(scriptedLog{entries: entries})
+	require.NoError(t, err)
+	assert.Equal(t, uint64(n), seq)
+	assert.Equal(t, n, got.Matches)
+
+	bad := slices.Clone(entries)
+	bad[45_000].Match.Quantity = dec("-1")
+	_, seq, err = h(scriptedLog{entries: bad})
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	assert.ErrorContains(t, err, "log entry 45001")
+	assert.Equal(t, uint64(45_000), seq, "everything before the bad entry is applied")
+
+	cursor := errors.New("connection reset")
+	_, seq, err = h(scriptedLog{entries: entries[:50_000], fail: cursor})
+	require.ErrorIs(t, err, cursor)
+	assert.Equal(t, uint64(50_000), seq)
+
+	back := slices.Clone(entries)
+	back[30_000].Seq = 10 // a number going back, applied in a batch of its own goroutine
+	_, seq, err = h(scriptedLog{entries: back})
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	assert.ErrorContains(t, err, "entry.seq")
+	assert.Equal(t, uint64(30_000), seq)
+}

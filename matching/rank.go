@@ -218,7 +218,7 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 	n := newNormalizer(b, p, skuID, r)
 	rows := p.within(list(p.bySKU, skuID), fromN, toN)
 	var (
-		sellers  map[uint32]*sellerStats
+		sellers  []*sellerStats // by company: the sellers met
 		ids      []uint32 // the sellers in the order met, for a deterministic walk
 		all      []int64
 		allExact []decimal.Decimal
@@ -226,7 +226,7 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 	// collect reads the SKU's matches; exact keeps the normalised prices in decimals, for prices
 	// beyond the integer statistics (capital goods in VND or IDR).
 	collect := func(exact bool) error {
-		sellers, ids, all, allExact = map[uint32]*sellerStats{}, nil, nil, nil
+		sellers, ids, all, allExact = make([]*sellerStats, len(p.companies.vals)), nil, nil, nil
 		for _, row := range rows {
 			s := sellers[p.seller[row]]
 			if s == nil {
@@ -317,7 +317,7 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 	for _, f := range focus {
 		weights[f] = 2
 	}
-	out := make([]Candidate, 0, len(sellers))
+	out := make([]Candidate, 0, len(ids))
 	for _, id := range ids {
 		s := sellers[id]
 		c := Candidate{Seller: b2bkit.CompanyID(p.companies.vals[id]), SKUs: s.skus}
