@@ -219,7 +219,7 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 	rows := p.within(list(p.bySKU, skuID), fromN, toN)
 	var (
 		sellers  []*sellerStats // by company: the sellers met
-		ids      []uint32 // the sellers in the order met, for a deterministic walk
+		ids      []uint32       // the sellers in the order met, for a deterministic walk
 		all      []int64
 		allExact []decimal.Decimal
 	)
