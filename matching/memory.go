@@ -12,17 +12,20 @@ import (
 	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
-// MemoryLog is the in-memory Log: the reference implementation, a slice of entries in commit order
-// and a map from match ID to where the match stands, under one lock. Entry i of the slice has
-// sequence number i+1, so Since starts at its position in O(1) and an append — in time order or
-// backdated by years — costs the same. It is safe for concurrent use; the zero value is an empty log
-// ready to use. It holds every entry as given, a few hundred bytes a match: a Book's projection,
-// not the log, is what is built to be compact.
+// MemoryLog is the in-memory Log: the reference implementation, the entries in commit order and a
+// map from match ID to where the match stands, under one lock. Entry i has sequence number i+1, so
+// Since starts at its position in O(1) and an append — in time order or backdated by years — costs
+// the same. The entries are kept in fixed-size chunks, so the log never copies what it holds as it
+// grows. It is safe for concurrent use; the zero value is an empty log ready to use. It holds every
+// entry as given, a few hundred bytes a match: a Book's projection, not the log, is what is built
+// to be compact.
 type MemoryLog struct {
 	mu sync.RWMutex
-	// entries is the log; entries[i].Seq == i+1. An entry is never changed once appended, so a
-	// reader may keep reading a prefix of the slice after the lock is released.
-	entries []Entry
+	// chunks hold the log, chunkSize entries each: entry i (Seq i+1) is chunks[i/chunkSize][i%chunkSize].
+	// An entry is never changed once appended, so a reader may keep reading what it saw after the
+	// lock is released.
+	chunks [][]Entry
+	n      int
 	// ids maps a match ID to the position in entries of the entry that appended it.
 	ids map[string]int
 	// changed maps a match ID to the position of its last status change, if it had one.
@@ -30,6 +33,24 @@ type MemoryLog struct {
 }
 
 var _ Log = (*MemoryLog)(nil)
+
+const chunkSize = 1024
+
+// entry is the entry at position i.
+func (l *MemoryLog) entry(i int) *Entry { return &l.chunks[i/chunkSize][i%chunkSize] }
+
+// push appends e, numbering it.
+func (l *MemoryLog) push(e Entry) int {
+	if l.n%chunkSize == 0 {
+		l.chunks = append(l.chunks, make([]Entry, 0, chunkSize))
+	}
+	i := l.n
+	e.Seq = uint64(i) + 1
+	c := &l.chunks[len(l.chunks)-1]
+	*c = append(*c, e)
+	l.n++
+	return i
+}
 
 // NewMemoryLog returns an empty in-memory log.
 func NewMemoryLog() *MemoryLog { return &MemoryLog{} }
@@ -53,12 +74,13 @@ func (l *MemoryLog) Append(ctx context.Context, ms ...Match) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	// Check the whole batch before storing any of it.
+	// Check the whole batch before storing any of it; fresh marks the matches to store.
 	var inBatch map[string]int // ID -> index in ms of its first occurrence, for batches
 	if len(ms) > 1 {
 		inBatch = make(map[string]int, len(ms))
 	}
-	fresh := 0
+	fresh := make([]bool, len(ms))
+	stored := 0
 	for i := range ms {
 		m := &ms[i]
 		if p, ok := l.ids[m.ID]; ok {
@@ -76,24 +98,22 @@ func (l *MemoryLog) Append(ctx context.Context, ms ...Match) error {
 		if inBatch != nil {
 			inBatch[m.ID] = i
 		}
-		fresh++
+		fresh[i] = true
+		stored++
 	}
-	if fresh == 0 {
+	if stored == 0 {
 		return nil
 	}
 	if l.ids == nil {
 		l.ids = make(map[string]int)
 	}
-	l.entries = slices.Grow(l.entries, fresh)
 	for i := range ms {
-		m := ms[i]
-		if _, ok := l.ids[m.ID]; ok {
+		if !fresh[i] {
 			continue // stored before, or earlier in this batch
 		}
+		m := ms[i]
 		m.Terms.Payment.Installments = slices.Clone(m.Terms.Payment.Installments) // not the caller's
-		p := len(l.entries)
-		l.entries = append(l.entries, Entry{Seq: uint64(p) + 1, Kind: MatchAppended, Match: m})
-		l.ids[m.ID] = p
+		l.ids[m.ID] = l.push(Entry{Kind: MatchAppended, Match: m})
 	}
 	return nil
 }
@@ -120,9 +140,9 @@ func retryOf(m *Match, stored Match) error {
 
 // current is the match appended at position p with its status as it stands.
 func (l *MemoryLog) current(p int) Match {
-	m := l.entries[p].Match
+	m := l.entry(p).Match
 	if c, ok := l.changed[m.ID]; ok {
-		m.Status = l.entries[c].Change.Status
+		m.Status = l.entry(c).Change.Status
 	}
 	return m
 }
@@ -141,11 +161,11 @@ func (l *MemoryLog) SetStatus(ctx context.Context, c StatusChange) error {
 	if !ok {
 		return fmt.Errorf("matching: %w", b2bkit.NotFound("match", c.ID))
 	}
-	m := l.entries[p].Match
+	m := &l.entry(p).Match
 	last, lastAt := m.Status, m.At // the stored status and when it was set
 	var lastChange *StatusChange
 	if q, ok := l.changed[c.ID]; ok {
-		lastChange = &l.entries[q].Change
+		lastChange = &l.entry(q).Change
 		last, lastAt = lastChange.Status, lastChange.At
 	}
 	if err := checkChange(c, last, lastAt, lastChange); err != nil {
@@ -157,9 +177,7 @@ func (l *MemoryLog) SetStatus(ctx context.Context, c StatusChange) error {
 	if l.changed == nil {
 		l.changed = make(map[string]int)
 	}
-	q := len(l.entries)
-	l.entries = append(l.entries, Entry{Seq: uint64(q) + 1, Kind: StatusChanged, Change: c, MatchSeq: uint64(p) + 1})
-	l.changed[c.ID] = q
+	l.changed[c.ID] = l.push(Entry{Kind: StatusChanged, Change: c, MatchSeq: uint64(p) + 1})
 	return nil
 }
 
@@ -210,19 +228,27 @@ func (l *MemoryLog) Since(ctx context.Context, seq uint64) iter.Seq2[Entry, erro
 			return
 		}
 		l.mu.RLock()
-		es := l.entries[min(seq, uint64(len(l.entries))):]
+		from := int(min(seq, uint64(l.n)))
+		var cs [][]Entry // the chunks from the first entry wanted, as they are now
+		if from < l.n {
+			cs = append(cs, l.chunks[from/chunkSize:]...)
+			cs[0] = cs[0][from%chunkSize:]
+		}
 		l.mu.RUnlock()
-		for i, e := range es {
-			if i&1023 == 1023 {
-				if err := ctx.Err(); err != nil {
-					yield(Entry{}, err)
+		i := 0
+		for _, c := range cs {
+			for _, e := range c {
+				if i++; i&1023 == 0 {
+					if err := ctx.Err(); err != nil {
+						yield(Entry{}, err)
+						return
+					}
+				}
+				// The caller gets its own installments: the stored entry never changes.
+				e.Match.Terms.Payment.Installments = slices.Clone(e.Match.Terms.Payment.Installments)
+				if !yield(e, nil) {
 					return
 				}
-			}
-			// The caller gets its own installments: the stored entry never changes.
-			e.Match.Terms.Payment.Installments = slices.Clone(e.Match.Terms.Payment.Installments)
-			if !yield(e, nil) {
-				return
 			}
 		}
 	}
