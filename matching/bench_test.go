@@ -2,6 +2,7 @@ package matching_test
 
 import (
 	"bytes"
+	"errors"
 	"math/rand/v2"
 	"runtime"
 	"strconv"
@@ -259,7 +260,8 @@ var logKinds = []string{"memory", "other"}
 
 // BenchmarkProjection1M builds a book's projection from the million-match log (about 1.1 million
 // entries with the status changes), over MemoryLog and over a Log that is not one. heap-B/match is
-// the live heap the projection adds, measured after a collection.
+// the live heap the projection adds, measured after a collection; heap-B/match-with-lists the same
+// once the buyer and seller lists a first Rhythm and Rank build are there too.
 func BenchmarkProjection1M(b *testing.B) {
 	for _, kind := range logKinds {
 		b.Run(kind, func(b *testing.B) {
@@ -275,12 +277,23 @@ func BenchmarkProjection1M(b *testing.B) {
 			runtime.GC()
 			runtime.ReadMemStats(&after)
 			heap := float64(after.HeapAlloc-before.HeapAlloc) / bigMatches
+			// With the buyer and seller lists too, as after the first Rhythm and Rank.
+			if _, err := kept.Rhythm(ctx, "B-1", "HOT"); err != nil && !errors.Is(err, b2bkit.ErrNotFound) {
+				b.Fatal(err)
+			}
+			if _, err := kept.Rank(ctx, matching.RFQ{Request: request("HOT", "100", b2bkit.Net(30))}, nil); err != nil {
+				b.Fatal(err)
+			}
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			heapLists := float64(after.HeapAlloc-before.HeapAlloc) / bigMatches
 			runtime.KeepAlive(kept)
 			kept = nil
 			loop(b, func() error {
 				return matching.NewBook(l, e, &matching.Options{Now: func() time.Time { return today }}).Refresh(ctx)
 			})
 			b.ReportMetric(heap, "heap-B/match")
+			b.ReportMetric(heapLists, "heap-B/match-with-lists")
 			b.ReportMetric(float64(bigEntries), "entries")
 		})
 	}

@@ -2,11 +2,13 @@ package matching_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/matching"
+	"github.com/b2bkit/b2bkit/pricing"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -281,4 +283,50 @@ func TestReferenceRulesValidate(t *testing.T) {
 	require.NoError(t, o.UnmarshalText([]byte("mad")))
 	assert.Equal(t, matching.MAD, o)
 	require.ErrorIs(t, o.UnmarshalText([]byte("zscore")), b2bkit.ErrInvalid)
+}
+
+// engineFor is an engine over the policy JSON, with RICE-25KG listed at 120.
+func engineFor(t *testing.T, policy string) *pricing.Engine {
+	t.Helper()
+	p, err := pricing.LoadPolicy(strings.NewReader(policy))
+	require.NoError(t, err)
+	prices, err := pricing.NewPriceList(pricing.ListPrice{SKU: "RICE-25KG", Price: dec("120"), Currency: "CNY"})
+	require.NoError(t, err)
+	e, err := pricing.NewEngine(p, prices, &pricing.Options{Now: func() time.Time { return today }})
+	require.NoError(t, err)
+	return e
+}
+
+// TestReferenceErrorsNameTheMatch: a trade the engine cannot restate, or a currency the trades do
+// not share when nobody named one, fails the reference with an error naming the match.
+func TestReferenceErrorsNameTheMatch(t *testing.T) {
+	// From 1,000 units two volume rules, added, take more than the whole price off: such a trade
+	// cannot be restated.
+	free := engineFor(t, `{"currency": "CNY", "steps": [{"kind": "base", "rules": []},
+	  {"kind": "quantity", "combine": "add", "rules": [
+	    {"id": "v1", "mode": "volume", "bands": [{"from": "0", "to": "1000", "percent": "0"}, {"from": "1000", "percent": "-60"}]},
+	    {"id": "v2", "sku": "RICE-25KG", "mode": "volume", "bands": [{"from": "0", "to": "1000", "percent": "0"}, {"from": "1000", "percent": "-60"}]}]}]}`)
+	b := matching.NewBook(matching.NewMemoryLog(), free, &matching.Options{Now: func() time.Time { return today }})
+	record(t, b, match("M-ok", 3, "B-1", "S-1", "RICE-25KG", "10", "118"), match("M-bulk", 4, "B-1", "S-1", "RICE-25KG", "1000", "100"))
+	_, err := b.ReferencePrice(ctx, "RICE-25KG", request("RICE-25KG", "10", b2bkit.CashOnDelivery()), month)
+	require.Error(t, err)
+	assert.ErrorContains(t, err, "match M-bulk")
+
+	// No currency in the policy or the request: the trades must agree on one.
+	any := engineFor(t, `{"steps": [{"kind": "base", "rules": []}]}`)
+	b = matching.NewBook(matching.NewMemoryLog(), any, &matching.Options{Now: func() time.Time { return today }})
+	usd := match("M-usd", 4, "B-1", "S-1", "RICE-25KG", "10", "16")
+	usd.Currency = "USD"
+	record(t, b, match("M-cny", 5, "B-1", "S-1", "RICE-25KG", "10", "118"), usd)
+	r := request("RICE-25KG", "10", b2bkit.CashOnDelivery())
+	r.Currency = ""
+	_, err = b.ReferencePrice(ctx, "RICE-25KG", r, month)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	assert.ErrorContains(t, err, "match M-usd")
+	assert.ErrorContains(t, err, "request.currency")
+	r.Currency = "USD"
+	ref, err := b.ReferencePrice(ctx, "RICE-25KG", r, month)
+	require.NoError(t, err)
+	assert.Equal(t, 1, ref.Count)
+	assert.Equal(t, "USD", ref.Currency)
 }
