@@ -78,9 +78,9 @@ func TestR13_ReferenceUsesOnlyFulfilledMatchesOfTheSKUInTheWindow(t *testing.T) 
 	requireDecEqual(t, dec("118"), ref.Median)
 }
 
-// TestR13_LongerCreditRaisesReference: the same trades restated to a request on longer credit give a
+// TestR11_LongerCreditRaisesReference: the same trades restated to a request on longer credit give a
 // higher reference price, since credit costs money (R11); a bigger order gives a lower one.
-func TestR13_LongerCreditRaisesReference(t *testing.T) {
+func TestR11_LongerCreditRaisesReference(t *testing.T) {
 	b, _ := newBook(t)
 	for i := range 20 {
 		m := match(id("M", i), 3+i, "B-1", "S-1", "RICE-25KG", "50", decimal.NewFromInt(110+int64(i)).String())
