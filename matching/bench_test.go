@@ -1,10 +1,13 @@
 package matching_test
 
 import (
+	"bytes"
+	"errors"
 	"math/rand/v2"
 	"runtime"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -24,20 +27,61 @@ var (
 		}
 		return out
 	}()
+	// benchPrices are 110.00 to 125.99: prices repeat, as catalogue prices do.
+	benchPrices = func() []decimal.Decimal {
+		out := make([]decimal.Decimal, 1600)
+		for i := range out {
+			out[i] = decimal.New(11_000+int64(i), -2)
+		}
+		return out
+	}()
+	benchBuyers  = names("B-", 20_000)
+	benchSellers = names("S-", 500)
+	benchSKUs    = names("SKU-", 2_000)
 )
 
-// benchMatch is a realistic match: a catalogue quantity, one of five payment schedules, delivery
-// within two weeks, a price around 118 in fen, some subsidised, made at minute i after start.
-func benchMatch(rng *rand.Rand, i int, start time.Time, sku b2bkit.SKU) matching.Match {
-	at := start.Add(time.Duration(i) * time.Minute / 4)
+// cpuTime is the CPU time the process has used. Benchmarks report it per operation beside the wall
+// time: on a machine shared with other work the wall time counts the waiting too.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// loop runs op in b.Loop and reports its CPU time per operation as cpu-ns/op.
+func loop(b *testing.B, op func() error) {
+	b.Helper()
+	b.ReportAllocs()
+	start := cpuTime()
+	for b.Loop() {
+		if err := op(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+}
+
+func names(prefix string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = prefix + strconv.Itoa(i)
+	}
+	return out
+}
+
+// benchMatch is a realistic fulfilled match: one of 20,000 buyers and 500 sellers, a catalogue
+// quantity, one of five payment schedules, delivery within two weeks, a price around 118, one in
+// ten subsidised.
+func benchMatch(rng *rand.Rand, id string, at time.Time, sku b2bkit.SKU) matching.Match {
 	m := matching.Match{
-		ID: "M-" + strconv.Itoa(i), Buyer: b2bkit.CompanyID("B-" + strconv.Itoa(rng.IntN(20_000))),
-		Seller: b2bkit.CompanyID("S-" + strconv.Itoa(rng.IntN(500))), SKU: sku,
-		Quantity: benchQtys[rng.IntN(len(benchQtys))], UnitPrice: decimal.New(11_000+rng.Int64N(1_600), -2),
+		ID: id, Buyer: b2bkit.CompanyID(benchBuyers[rng.IntN(len(benchBuyers))]),
+		Seller: b2bkit.CompanyID(benchSellers[rng.IntN(len(benchSellers))]), SKU: sku,
+		Quantity: benchQtys[rng.IntN(len(benchQtys))], UnitPrice: benchPrices[rng.IntN(len(benchPrices))],
 		Currency: "CNY",
-		Terms: b2bkit.Terms{Payment: benchPays[rng.IntN(len(benchPays))], OrderedAt: at,
-			DeliverBy: at.AddDate(0, 0, 1+rng.IntN(14))},
-		At: at, Status: matching.Fulfilled, Subsidy: decimal.Zero, Channel: b2bkit.SemiAuto,
+		Terms:    b2bkit.Terms{Payment: benchPays[rng.IntN(len(benchPays))], OrderedAt: at, DeliverBy: at.AddDate(0, 0, 1+rng.IntN(14))},
+		At:       at, Status: matching.Fulfilled, Subsidy: decimal.Zero, Channel: b2bkit.SemiAuto,
 	}
 	if rng.IntN(10) == 0 {
 		m.Subsidy = decimal.New(500, -2)
@@ -45,172 +89,333 @@ func benchMatch(rng *rand.Rand, i int, start time.Time, sku b2bkit.SKU) matching
 	return m
 }
 
-// BenchmarkAppend appends new matches, in time order, to a log that already holds 100,000: each
-// from one of 20,000 buyers and 500 sellers, of one of 2,000 SKUs, on one of five schedules. The
-// match IDs are made in batches with the timer stopped: a host's IDs arrive as strings, and making
-// one ("M-" + strconv.Itoa(i), two allocations) is the caller's cost, about 60 ns here.
+// BenchmarkAppend appends new matches, in time order, to a log that already holds 100,000. The IDs
+// are made before the clock starts: a host's IDs arrive as strings.
 func BenchmarkAppend(b *testing.B) {
+	benchAppend(b, time.Second)
+}
+
+// BenchmarkAppendBackdated appends each match dated a minute before every match stored: the
+// history of a platform imported newest first. The log is in commit order, so it costs the same.
+func BenchmarkAppendBackdated(b *testing.B) {
+	benchAppend(b, -time.Minute)
+}
+
+func benchAppend(b *testing.B, step time.Duration) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	l := matching.NewMemoryLog()
 	start := today.AddDate(0, -6, 0)
-	sku := func() b2bkit.SKU { return b2bkit.SKU("SKU-" + strconv.Itoa(rng.IntN(2_000))) }
+	sku := func() b2bkit.SKU { return b2bkit.SKU(benchSKUs[rng.IntN(len(benchSKUs))]) }
 	for i := range 100_000 {
-		if err := l.Append(ctx, benchMatch(rng, i, start, sku())); err != nil {
+		if err := l.Append(ctx, benchMatch(rng, "M-"+strconv.Itoa(i), start.Add(time.Duration(i)*time.Minute), sku())); err != nil {
 			b.Fatal(err)
 		}
 	}
 	pool := make([]matching.Match, 1<<12)
 	for i := range pool {
-		pool[i] = benchMatch(rng, 100_000, start, sku())
+		pool[i] = benchMatch(rng, "", start, sku())
 	}
-	i := 100_000
-	at := pool[0].At
-	ids := make([]string, 1<<14)
-	b.ReportAllocs()
-	for b.Loop() {
-		i++
-		if i&(len(ids)-1) == 0 || i == 100_001 {
-			b.StopTimer()
-			for k := range ids {
-				ids[k] = "M-" + strconv.Itoa(i&^(len(ids)-1)+k)
-			}
-			b.StartTimer()
+	ids := make([]string, 1<<21)
+	for k := range ids {
+		ids[k] = "N-" + strconv.Itoa(k)
+	}
+	i := 0
+	at := start.Add(100_000 * time.Minute)
+	if step < 0 {
+		at = start
+	}
+	loop(b, func() error {
+		if i == len(ids) {
+			b.Fatal("more appends than IDs made")
 		}
 		m := pool[i&(len(pool)-1)]
-		m.ID = ids[i&(len(ids)-1)]
-		at = at.Add(time.Second)
-		m.At = at
-		if err := l.Append(ctx, m); err != nil {
-			b.Fatal(err)
-		}
-	}
+		m.ID = ids[i]
+		i++
+		at = at.Add(step)
+		m.At, m.Terms.OrderedAt = at, at
+		m.Terms.DeliverBy = at.AddDate(0, 0, 3)
+		return l.Append(ctx, m)
+	})
 }
 
-// BenchmarkAppendRetry appends a match that is already stored: the idempotent no-op.
-func BenchmarkAppendRetry(b *testing.B) {
+// BenchmarkAppendBatch imports history 1,000 matches a call; ns/match is the cost of one.
+func BenchmarkAppendBatch(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 3))
 	l := matching.NewMemoryLog()
-	m := benchMatch(rand.New(rand.NewPCG(1, 2)), 1, today.AddDate(0, -1, 0), "RICE-25KG")
-	if err := l.Append(ctx, m); err != nil {
-		b.Fatal(err)
-	}
+	start := today.AddDate(-1, 0, 0)
+	batch := make([]matching.Match, 1000)
+	n := 0
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := l.Append(ctx, m); err != nil {
+		b.StopTimer()
+		for k := range batch {
+			batch[k] = benchMatch(rng, "M-"+strconv.Itoa(n), start.Add(time.Duration(n)*time.Second), b2bkit.SKU(benchSKUs[rng.IntN(len(benchSKUs))]))
+			n++
+		}
+		b.StartTimer()
+		if err := l.Append(ctx, batch...); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/match")
 }
 
-// referenceMarket is a book over 100,000 fulfilled matches of RICE-25KG in six months, on catalogue
-// quantities, five payment schedules and 1-14 days booking time.
-func referenceMarket(b *testing.B) (*matching.Book, []matching.Match) {
-	book, l := newBook(b)
-	rng := rand.New(rand.NewPCG(3, 4))
-	start := today.AddDate(0, -6, 0)
-	ms := make([]matching.Match, 0, 100_000)
-	for i := range 100_000 {
-		m := benchMatch(rng, i, start, "RICE-25KG")
-		m.At = start.Add(time.Duration(i) * 150 * time.Second) // spread over ~six months
-		m.Terms.OrderedAt, m.Terms.DeliverBy = m.At, m.At.AddDate(0, 0, 1+rng.IntN(14))
-		if err := l.Append(ctx, m); err != nil {
-			b.Fatal(err)
-		}
-		ms = append(ms, m)
-	}
-	return book, ms
-}
-
-// BenchmarkNormalizeEach100k is the reference price's work done naively, for comparison: the engine
-// asked to normalise each of the 100,000 prices, without the memo.
-func BenchmarkNormalizeEach100k(b *testing.B) {
-	_, ms := referenceMarket(b)
-	e := engine(b)
-	r := request("RICE-25KG", "100", b2bkit.Net(30))
-	b.ReportAllocs()
-	for b.Loop() {
-		for _, m := range ms {
-			from := pricing.Request{Buyer: m.Buyer, SKU: m.SKU, Quantity: m.Quantity, Terms: m.Terms, Currency: m.Currency}
-			if _, err := e.Normalize(m.UnitPrice, from, r); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-}
-
-// BenchmarkReferencePrice100k: the reference price of a SKU with 100,000 fulfilled matches in six
-// months, on catalogue quantities, five payment schedules and 1-14 days booking time.
-func BenchmarkReferencePrice100k(b *testing.B) {
-	book, _ := referenceMarket(b)
-	r := request("RICE-25KG", "100", b2bkit.Net(30))
-	ref, err := book.ReferencePrice(ctx, "RICE-25KG", r, 200*24*time.Hour)
-	if err != nil || ref.Count != 100_000 {
-		b.Fatal(ref.Count, err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := book.ReferencePrice(ctx, "RICE-25KG", r, 200*24*time.Hour); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-var (
-	bigLogOnce  sync.Once
-	bigLog      *matching.MemoryLog
-	bigLogBytes float64 // live heap per match after building the log
+// The million-match log the big benchmarks share: one year of matching ending today, a match every
+// 31.5 seconds, over 2,000 SKUs and the busy HOT (one match in twelve, about 20,000 in 90 days,
+// from 100 sellers); one in ten matches is appended as proposed and then accepted and delivered
+// with dated status changes, a third of those late. Built once per test binary.
+const (
+	bigMatches = 1_000_000
+	hotEvery   = 12
 )
 
-// fiveMillion builds, once, a log of 5,000,000 matches over 2,000 SKUs, in which HOT has 50,000
-// matches and RARE 500.
-func fiveMillion(b *testing.B) *matching.MemoryLog {
-	bigLogOnce.Do(func() {
+var (
+	bigOnce    sync.Once
+	bigLog     *matching.MemoryLog
+	bigEntries int
+	booksOnce  sync.Map // log kind -> *matching.Book built over the big log
+)
+
+func millionLog(b *testing.B) *matching.MemoryLog {
+	bigOnce.Do(func() {
 		rng := rand.New(rand.NewPCG(5, 6))
 		l := matching.NewMemoryLog()
-		start := today.AddDate(-2, 0, 0)
-		for i := range 5_000_000 {
-			sku := b2bkit.SKU("SKU-" + strconv.Itoa(rng.IntN(2_000)))
-			switch {
-			case i%100 == 0:
-				sku = "HOT"
-			case i%10_000 == 1:
-				sku = "RARE"
-			}
-			if err := l.Append(ctx, benchMatch(rng, i, start, sku)); err != nil {
+		start := today.AddDate(-1, 0, 0)
+		step := 365 * 24 * time.Hour / bigMatches
+		hotSellers := benchSellers[:100]
+		batch := make([]matching.Match, 0, 1000)
+		var changes []matching.StatusChange
+		flush := func() {
+			if err := l.Append(ctx, batch...); err != nil {
 				b.Fatal(err)
 			}
+			for _, c := range changes {
+				if err := l.SetStatus(ctx, c); err != nil {
+					b.Fatal(err)
+				}
+			}
+			batch, changes = batch[:0], changes[:0]
 		}
+		for i := range bigMatches {
+			at := start.Add(time.Duration(i) * step)
+			sku := b2bkit.SKU(benchSKUs[rng.IntN(len(benchSKUs))])
+			if i%hotEvery == 0 {
+				sku = "HOT"
+			}
+			m := benchMatch(rng, "M-"+strconv.Itoa(i), at, sku)
+			if sku == "HOT" {
+				m.Seller = b2bkit.CompanyID(hotSellers[rng.IntN(len(hotSellers))])
+			}
+			if i%10 == 3 && at.Before(today.AddDate(0, 0, -20)) {
+				m.Status = matching.Proposed
+				delivered := m.Terms.DeliverBy.Add(time.Duration(rng.IntN(3)-1) * 24 * time.Hour) // a day early, on time, or late
+				if delivered.Before(at.Add(2 * time.Hour)) {
+					delivered = at.Add(2 * time.Hour)
+				}
+				changes = append(changes,
+					matching.StatusChange{ID: m.ID, Status: matching.Accepted, At: at.Add(time.Hour), By: "sales"},
+					matching.StatusChange{ID: m.ID, Status: matching.Fulfilled, At: delivered, By: "driver-app"})
+			}
+			batch = append(batch, m)
+			if len(batch) == cap(batch) {
+				flush()
+			}
+		}
+		flush()
 		bigLog = l
-		var ms runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&ms)
-		bigLogBytes = float64(ms.HeapAlloc) / 5_000_000
+		for _, err := range l.Since(ctx, 0) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			bigEntries++
+		}
 	})
 	return bigLog
 }
 
-// BenchmarkScanSKU5M scans one SKU among 5,000,000 matches: the time and allocations follow the
-// SKU's own matches (RARE 500, HOT 50,000), not the size of the log.
-func BenchmarkScanSKU5M(b *testing.B) {
-	l := fiveMillion(b)
-	for _, c := range []struct {
-		sku  b2bkit.SKU
-		want int
-	}{{"RARE", 500}, {"HOT", 50_000}} {
-		b.Run(string(c.sku), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				n := 0
-				for _, err := range l.Scan(ctx, matching.Filter{SKU: c.sku}) {
-					if err != nil {
-						b.Fatal(err)
-					}
-					n++
-				}
-				if n != c.want {
-					b.Fatal(n)
-				}
+// bigLogOf is the big log itself ("memory") or behind a wrapper that hides its type ("other"), as
+// a host's own Log would be.
+func bigLogOf(b *testing.B, kind string) matching.Log {
+	l := millionLog(b)
+	if kind == "other" {
+		return plainLog{l}
+	}
+	return l
+}
+
+// bigBook is a book over the big log, its projection built, once per kind of log.
+func bigBook(b *testing.B, kind string) *matching.Book {
+	if v, ok := booksOnce.Load(kind); ok {
+		return v.(*matching.Book)
+	}
+	book := matching.NewBook(bigLogOf(b, kind), engine(b), &matching.Options{Now: func() time.Time { return today }})
+	if err := book.Refresh(ctx); err != nil {
+		b.Fatal(err)
+	}
+	booksOnce.Store(kind, book)
+	return book
+}
+
+var logKinds = []string{"memory", "other"}
+
+// BenchmarkProjection1M builds a book's projection from the million-match log (about 1.1 million
+// entries with the status changes), over MemoryLog and over a Log that is not one. heap-B/match is
+// the live heap the projection adds, measured after a collection; heap-B/match-with-lists the same
+// once the buyer and seller lists a first Rhythm and Rank build are there too.
+func BenchmarkProjection1M(b *testing.B) {
+	for _, kind := range logKinds {
+		b.Run(kind, func(b *testing.B) {
+			l := bigLogOf(b, kind)
+			e := engine(b)
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			kept := matching.NewBook(l, e, &matching.Options{Now: func() time.Time { return today }})
+			if err := kept.Refresh(ctx); err != nil {
+				b.Fatal(err)
 			}
-			b.ReportMetric(bigLogBytes, "heap-B/match")
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			heap := float64(after.HeapAlloc-before.HeapAlloc) / bigMatches
+			// With the buyer and seller lists too, as after the first Rhythm and Rank.
+			if _, err := kept.Rhythm(ctx, "B-1", "HOT"); err != nil && !errors.Is(err, b2bkit.ErrNotFound) {
+				b.Fatal(err)
+			}
+			if _, err := kept.Rank(ctx, matching.RFQ{Request: request("HOT", "100", b2bkit.Net(30))}, nil); err != nil {
+				b.Fatal(err)
+			}
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			heapLists := float64(after.HeapAlloc-before.HeapAlloc) / bigMatches
+			runtime.KeepAlive(kept)
+			kept = nil
+			loop(b, func() error {
+				return matching.NewBook(l, e, &matching.Options{Now: func() time.Time { return today }}).Refresh(ctx)
+			})
+			b.ReportMetric(heap, "heap-B/match")
+			b.ReportMetric(heapLists, "heap-B/match-with-lists")
+			b.ReportMetric(float64(bigEntries), "entries")
 		})
 	}
+}
+
+// BenchmarkReferencePriceBusySKU: the reference price of HOT over the last 90 days — about 20,000
+// fulfilled trades on catalogue quantities, five payment schedules and 1-14 days booking time, each
+// restated to the request's terms — among a million matches, with the book's default rules and
+// with all three rules (subsidised out, IQR outliers, a buyer cap of 5%).
+func BenchmarkReferencePriceBusySKU(b *testing.B) {
+	r := request("HOT", "100", b2bkit.Net(30))
+	all := matching.ReferenceRules{ExcludeSubsidised: true, Outliers: matching.IQR, MaxBuyerShare: dec("0.05")}
+	for _, kind := range logKinds {
+		for _, rules := range []struct {
+			name  string
+			rules matching.ReferenceRules
+		}{{"plain", matching.ReferenceRules{}}, {"rules", all}} {
+			b.Run(kind+"/"+rules.name, func(b *testing.B) {
+				book := bigBook(b, kind)
+				ref, err := book.ReferencePriceWith(ctx, "HOT", r, 90*24*time.Hour, rules.rules)
+				if err != nil || ref.Count < 15_000 {
+					b.Fatal(ref.Count, err)
+				}
+				loop(b, func() error {
+					_, err := book.ReferencePriceWith(ctx, "HOT", r, 90*24*time.Hour, rules.rules)
+					return err
+				})
+				b.ReportMetric(float64(ref.Count+ref.Excluded.Subsidised+ref.Excluded.Outliers), "trades")
+			})
+		}
+	}
+}
+
+// BenchmarkHealth30d1M: Health over the last 30 days of the million-match log (about 82,000
+// matches and the first orders of every buyer in them).
+func BenchmarkHealth30d1M(b *testing.B) {
+	for _, kind := range logKinds {
+		b.Run(kind, func(b *testing.B) {
+			book := bigBook(b, kind)
+			h, err := book.Health(ctx, month)
+			if err != nil || h.Matches < 80_000 {
+				b.Fatal(h.Matches, err)
+			}
+			loop(b, func() error {
+				_, err := book.Health(ctx, month)
+				return err
+			})
+			b.ReportMetric(float64(h.Matches), "matches")
+		})
+	}
+}
+
+// BenchmarkRank100Sellers ranks the 100 sellers of HOT on a request with a price focus, over 180
+// days of the million-match log: each seller's HOT trades restated to the request, and each
+// seller's range and cancellations over all its matches of the window.
+func BenchmarkRank100Sellers(b *testing.B) {
+	rfq := matching.RFQ{Request: request("HOT", "100", b2bkit.Net(30))}
+	focus := []matching.Need{matching.Price, matching.Speed}
+	for _, kind := range logKinds {
+		b.Run(kind, func(b *testing.B) {
+			book := bigBook(b, kind)
+			cs, err := book.Rank(ctx, rfq, focus)
+			if err != nil || len(cs) != 100 {
+				b.Fatal(len(cs), err)
+			}
+			loop(b, func() error {
+				_, err := book.Rank(ctx, rfq, focus)
+				return err
+			})
+		})
+	}
+}
+
+// BenchmarkSnapshot1M writes the million-match projection and loads it back: a restart reads this
+// instead of the whole log.
+func BenchmarkSnapshot1M(b *testing.B) {
+	book := bigBook(b, "memory")
+	var buf bytes.Buffer
+	if err := book.SaveSnapshot(&buf); err != nil {
+		b.Fatal(err)
+	}
+	size := buf.Len()
+	b.Run("save", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var out bytes.Buffer
+			out.Grow(size)
+			if err := book.SaveSnapshot(&out); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(size)/bigMatches, "B/match")
+	})
+	b.Run("load", func(b *testing.B) {
+		e := engine(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			fresh := matching.NewBook(book.Log(), e, &matching.Options{Now: func() time.Time { return today }})
+			if err := fresh.LoadSnapshot(ctx, bytes.NewReader(buf.Bytes())); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkNormalizeEach20k is the reference price's work done naively, for comparison: the engine
+// asked to normalise each of 20,000 prices, without the memo.
+func BenchmarkNormalizeEach20k(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	ms := make([]matching.Match, 20_000)
+	for i := range ms {
+		ms[i] = benchMatch(rng, "M", today.AddDate(0, 0, -1-i%80), "HOT")
+	}
+	e := engine(b)
+	r := request("HOT", "100", b2bkit.Net(30))
+	loop(b, func() error {
+		for _, m := range ms {
+			from := pricing.Request{Buyer: m.Buyer, SKU: m.SKU, Quantity: m.Quantity, Terms: m.Terms, Currency: m.Currency}
+			if _, err := e.Normalize(m.UnitPrice, from, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

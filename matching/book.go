@@ -3,6 +3,9 @@ package matching
 import (
 	"context"
 	"fmt"
+	"iter"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
@@ -12,10 +15,11 @@ import (
 
 // Options configure a Book. A nil *Options means the defaults.
 type Options struct {
-	// Now is the clock; windows end at Now. Nil means time.Now.
+	// Now is the clock; windows end at Now, and a match's status is the one it had at Now. A clock
+	// set in the past reproduces a report as of that date. Nil means time.Now.
 	Now func() time.Time
-	// Location is where calendar days are counted (re-order intervals, next order dates). Nil means
-	// the location of the clock's time.
+	// Location is where calendar days are counted (re-order intervals, next order dates, delivery
+	// against the promised day). Nil means the location of the clock's time.
 	Location *time.Location
 	// ThinMarket is the number of matches below which a reference price is flagged as a thin market.
 	// Zero means 5.
@@ -29,18 +33,32 @@ type Options struct {
 	// RankWindow is how far back Rank looks at sellers' matches when the request gives no window.
 	// Zero means 180 days.
 	RankWindow time.Duration
-	// FutureSkew is how far after the clock a match's time may be: a host's clock a little ahead of
-	// the book's. Record refuses a match made later than Now + FutureSkew. Zero or less means
-	// DefaultFutureSkew.
+	// ClearLead is how far ahead on a focus need's score (0 to 1) a seller must be to rank before
+	// the sellers behind it whatever their other needs (see Rank). Zero means 0.1: on price, 2% of
+	// the reference price.
+	ClearLead float64
+	// Reference is what ReferencePrice leaves out and caps (see ReferenceRules). The zero value
+	// uses every fulfilled trade as it is.
+	Reference ReferenceRules
+	// FutureSkew is how far after the clock a match's or a status change's time may be: a host's
+	// clock a little ahead of the book's. Record and SetStatus refuse anything dated later than
+	// Now + FutureSkew. Zero or less means DefaultFutureSkew.
 	FutureSkew time.Duration
+	// ManualRefresh, when set, has the questions answer from the projection as it stands, and
+	// the caller bring it up to date with Refresh (on a timer, say). By default every question
+	// first reads the entries committed since the last one.
+	ManualRefresh bool
 }
 
 // DefaultFutureSkew is the default Options.FutureSkew.
 const DefaultFutureSkew = 5 * time.Minute
 
-// A Book reads a match log with a pricing engine and answers what a trading desk asks: reference
-// prices under given terms, buyers' re-order rhythm, which sellers to offer a request, how healthy
-// the matching is, and what demand to stock for. It is safe for concurrent use if its Log is.
+// A Book answers what a trading desk asks of the match log — reference prices under given terms,
+// buyers' re-order rhythm, which sellers to offer a request, how healthy the matching is, what
+// demand to stock for — from its own projection of the log: a compact, column-wise copy of every
+// match, built by replaying the log from the start and kept current by reading the entries
+// committed since (see Refresh). It reads any Log the same way, so it answers as fast over a host's
+// database as over MemoryLog. It is safe for concurrent use.
 type Book struct {
 	log      Log
 	engine   *pricing.Engine
@@ -48,12 +66,20 @@ type Book struct {
 	opts     Options
 	// policy facts that decide what a normalised price depends on (see normKey).
 	byBuyer, byDate bool
+
+	// refresh is held by whoever reads the log into the projection; mu guards the projection.
+	refresh sync.Mutex
+	mu      sync.RWMutex
+	proj    *projection
+	// scratch keeps the memory of reference prices (*refScratch) between calls.
+	scratch sync.Pool
 }
 
 // NewBook returns a book over log that normalises prices with engine. The book speaks the currency
-// of the engine's policy, when it names one: Record refuses matches in another currency.
+// of the engine's policy, when it names one: Record refuses matches in another currency. It reads
+// nothing yet: the first question (or Refresh, or LoadSnapshot) builds the projection.
 func NewBook(log Log, engine *pricing.Engine, opts *Options) *Book {
-	b := &Book{log: log, engine: engine}
+	b := &Book{log: log, engine: engine, proj: &projection{}}
 	if opts != nil {
 		b.opts = *opts
 	}
@@ -71,6 +97,9 @@ func NewBook(log Log, engine *pricing.Engine, opts *Options) *Book {
 	}
 	if b.opts.RankWindow <= 0 {
 		b.opts.RankWindow = 180 * 24 * time.Hour
+	}
+	if b.opts.ClearLead <= 0 {
+		b.opts.ClearLead = 0.1
 	}
 	if b.opts.FutureSkew <= 0 {
 		b.opts.FutureSkew = DefaultFutureSkew
@@ -104,40 +133,211 @@ func (b *Book) loc(now time.Time) *time.Location {
 	return now.Location()
 }
 
-// Record appends m to the log (R13): idempotent on m.ID, a conflict if the ID is stored with other
-// content. A match in a currency other than the book's, or made after the clock by more than
-// Options.FutureSkew, is an error matching b2bkit.ErrInvalid naming "match.currency" or "match.at",
-// and nothing is stored.
-func (b *Book) Record(ctx context.Context, m Match) error {
+var errNoLog = fmt.Errorf("matching: %w", b2bkit.Invalid("book.log", "must be set"))
+
+// Record appends the matches to the log in one batch (R13): idempotent on Match.ID, a conflict if
+// an ID is stored with other content, atomic (see Log.Append). A match in a currency other than the
+// book's, or made after the clock by more than Options.FutureSkew, is an error matching
+// b2bkit.ErrInvalid naming "match.currency" or "match.at" ("matches[i]…" in a batch), and nothing is
+// stored.
+func (b *Book) Record(ctx context.Context, ms ...Match) error {
 	if b.log == nil {
-		return fmt.Errorf("matching: %w", b2bkit.Invalid("book.log", "must be set"))
+		return errNoLog
 	}
-	if b.currency != "" && m.Currency != b.currency {
-		return fmt.Errorf("matching: %w", b2bkit.Invalid("match.currency", "must be %s, the currency of the price policy, not %q", b.currency, xerr.Echo(m.Currency)))
+	limit := b.now().Add(b.opts.FutureSkew)
+	for i := range ms {
+		m := &ms[i]
+		f := batchField(i, len(ms))
+		if b.currency != "" && m.Currency != b.currency {
+			return fmt.Errorf("matching: %w", b2bkit.Invalid(f+".currency", "must be %s, the currency of the price policy, not %q", b.currency, xerr.Echo(m.Currency)))
+		}
+		if m.At.After(limit) {
+			return fmt.Errorf("matching: %w", b2bkit.Invalid(f+".at", "must not be after the clock (%s) by more than %s", limit.Add(-b.opts.FutureSkew).Format(time.RFC3339), b.opts.FutureSkew))
+		}
 	}
-	if now := b.now(); m.At.After(now.Add(b.opts.FutureSkew)) {
-		return fmt.Errorf("matching: %w", b2bkit.Invalid("match.at", "must not be after the clock (%s) by more than %s", now.Format(time.RFC3339), b.opts.FutureSkew))
-	}
-	return b.log.Append(ctx, m)
+	return b.log.Append(ctx, ms...)
 }
 
-// scan runs the log's scan and stops at the first error. It reads any Log the same way: the book
-// has no fast path that only its own MemoryLog could take.
-func (b *Book) scan(ctx context.Context, f Filter, fn func(m *Match) error) error {
+// SetStatus records a dated change of a match's status in the log (see Log.SetStatus): c.At is when
+// it happened — the clock's time if zero — and must not be after the clock by more than
+// Options.FutureSkew ("change.at"); c.By says who recorded it.
+func (b *Book) SetStatus(ctx context.Context, c StatusChange) error {
 	if b.log == nil {
-		return fmt.Errorf("matching: %w", b2bkit.Invalid("book.log", "must be set"))
+		return errNoLog
 	}
-	var cur Match // one variable for the whole scan, so fn's pointer does not allocate per match
-	for m, err := range b.log.Scan(ctx, f) {
+	now := b.now()
+	if c.At.IsZero() {
+		c.At = now
+	}
+	if c.At.After(now.Add(b.opts.FutureSkew)) {
+		return fmt.Errorf("matching: %w", b2bkit.Invalid("change.at", "must not be after the clock (%s) by more than %s", now.Format(time.RFC3339), b.opts.FutureSkew))
+	}
+	return b.log.SetStatus(ctx, c)
+}
+
+// Refresh brings the projection up to date: it reads the entries committed since the last one it
+// applied and applies them, a batch at a time, so questions asked meanwhile see a consistent state.
+// An entry that breaks the log's contract (a sequence number not above the last, a status change
+// of an unknown match, an invalid match) stops it with an error naming the entry, matching
+// b2bkit.ErrInvalid, and so does a failing cursor with its error; what was applied before stays.
+func (b *Book) Refresh(ctx context.Context) error {
+	if b.log == nil {
+		return errNoLog
+	}
+	b.refresh.Lock()
+	defer b.refresh.Unlock()
+	// Only holders of b.refresh change the projection's sequence or replace it.
+	b.mu.RLock()
+	from := b.proj.seq
+	b.mu.RUnlock()
+	// Entries are decoded as they are read and applied a batch at a time under the lock, so
+	// questions asked meanwhile see a consistent projection. A long catch-up applies each batch
+	// in a goroutine of its own while the next is read and decoded.
+	var (
+		batch  []pending // made on the first entry: most refreshes find none
+		work   chan []pending
+		spare  chan []pending
+		done   chan error
+		failed atomic.Bool
+	)
+	apply := func(bt []pending) error {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		defer b.proj.fix()
+		for i := range bt {
+			if err := b.proj.apply(&bt[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	// finish applies what is left and returns the first error of the applier or of reading.
+	finish := func(readErr error) error {
+		var err error
+		if work == nil {
+			if len(batch) > 0 {
+				err = apply(batch)
+			}
+		} else {
+			if len(batch) > 0 && !failed.Load() {
+				work <- batch
+			}
+			close(work)
+			err = <-done
+		}
 		if err != nil {
 			return err
 		}
-		cur = m
-		if err := fn(&cur); err != nil {
-			return err
+		return readErr
+	}
+	const asyncBatch = 1 << 13
+	for e, err := range b.log.Since(ctx, from) {
+		if err == nil {
+			if batch == nil {
+				batch = make([]pending, 0, 256)
+			}
+			batch = batch[:len(batch)+1]
+			if err = decode(&e, &batch[len(batch)-1]); err != nil {
+				batch = batch[:len(batch)-1]
+			}
+		}
+		if err != nil {
+			return finish(err)
+		}
+		if len(batch) < cap(batch) {
+			continue
+		}
+		if cap(batch) < asyncBatch { // a short catch-up so far: apply in place, in bigger batches next
+			if err := apply(batch); err != nil {
+				return err
+			}
+			batch = make([]pending, 0, 4*cap(batch))
+			continue
+		}
+		if work == nil {
+			work, spare, done = make(chan []pending), make(chan []pending, 2), make(chan error, 1) // two buffers: spare holds both at the end
+			spare <- make([]pending, 0, asyncBatch)
+			go func() {
+				var err error
+				for bt := range work {
+					if err == nil {
+						if err = apply(bt); err != nil {
+							failed.Store(true)
+						}
+					}
+					spare <- bt[:0]
+				}
+				done <- err
+			}()
+		}
+		if failed.Load() {
+			return finish(nil)
+		}
+		work <- batch
+		batch = <-spare
+	}
+	return finish(nil)
+}
+
+// Seq is the sequence number of the last log entry in the projection.
+func (b *Book) Seq() uint64 {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.proj.seq
+}
+
+// The indexes a question may need built before it reads.
+const (
+	needBuyers = 1 << iota
+	needSellers
+)
+
+// read brings the projection up to date (unless Options.ManualRefresh), builds the indexes need
+// names if they are not yet, and returns the projection read-locked, with the function that
+// unlocks it.
+func (b *Book) read(ctx context.Context, need int) (*projection, func(), error) {
+	if b.log == nil {
+		return nil, nil, errNoLog
+	}
+	if !b.opts.ManualRefresh {
+		if err := b.Refresh(ctx); err != nil {
+			return nil, nil, err
 		}
 	}
-	return nil
+	b.mu.RLock()
+	p := b.proj
+	if need&needBuyers != 0 && !p.buyersIndexed || need&needSellers != 0 && !p.sellersIndexed {
+		b.mu.RUnlock()
+		b.mu.Lock()
+		p = b.proj
+		if need&needBuyers != 0 {
+			p.indexBuyers()
+		}
+		if need&needSellers != 0 {
+			p.indexSellers()
+		}
+		b.mu.Unlock()
+		b.mu.RLock()
+		p = b.proj
+		if need&needBuyers != 0 && !p.buyersIndexed || need&needSellers != 0 && !p.sellersIndexed {
+			b.mu.RUnlock()
+			return b.read(ctx, need) // a snapshot was loaded meanwhile: index it too
+		}
+	}
+	return p, b.mu.RUnlock, nil
+}
+
+// matchError names the match of row r in an error: its ID, read back from the log entry that
+// appended it (errors are rare, so the projection keeps no IDs), or else the entry's number.
+func (b *Book) matchError(ctx context.Context, p *projection, r uint32, err error) error {
+	seq := p.rowSeq[r]
+	next, stop := iter.Pull2(b.log.Since(ctx, seq-1))
+	e, rerr, ok := next()
+	stop()
+	if ok && rerr == nil && e.Seq == seq && e.Kind == MatchAppended {
+		return fmt.Errorf("matching: match %s: %w", e.Match.ID, err)
+	}
+	return fmt.Errorf("matching: the match of log entry %d: %w", seq, err)
 }
 
 // window checks a look-back window and returns the period it covers, ending now (inclusive).
@@ -147,4 +347,15 @@ func (b *Book) window(field string, window time.Duration) (from, to time.Time, e
 	}
 	now := b.now()
 	return now.Add(-window), now.Add(time.Nanosecond), nil
+}
+
+// nanos is t in int64 nanoseconds, clamped to the years a projection holds.
+func nanos(t time.Time) int64 {
+	switch {
+	case t.Before(minTime):
+		return minTime.UnixNano()
+	case !t.Before(maxTime):
+		return maxTime.UnixNano()
+	}
+	return t.UnixNano()
 }

@@ -172,9 +172,18 @@ func TestR14_RankFollowsTheFocus(t *testing.T) {
 	require.Len(t, cheap.Reasons, 4)
 	assert.Contains(t, cheap.Reasons[matching.Price], "(focus)")
 	assert.Contains(t, cheap.Reasons[matching.Quality], "5 of 10 decided matches cancelled")
+	// The price focus decides first: each candidate is behind the one before on price by at
+	// least the clear lead, or level with it on price and behind on the score.
 	for i := 1; i < len(byPrice); i++ {
-		assert.GreaterOrEqual(t, byPrice[i-1].Score, byPrice[i].Score)
+		ahead := byPrice[i-1].Scores.Price - byPrice[i].Scores.Price
+		if ahead < 0.1-1e-9 {
+			assert.GreaterOrEqual(t, byPrice[i-1].Score, byPrice[i].Score)
+			assert.Contains(t, byPrice[i].Placed, "on the score")
+		} else {
+			assert.Contains(t, byPrice[i].Placed, "clearly behind")
+		}
 	}
+	assert.Equal(t, "first", byPrice[0].Placed)
 }
 
 func find(t *testing.T, cs []matching.Candidate, seller b2bkit.CompanyID) matching.Candidate {

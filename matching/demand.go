@@ -16,7 +16,8 @@ import (
 // A Demand is how much of a SKU the buyers' re-order rhythms say will be ordered over a horizon, for
 // stocking: each regular buyer's expected order days in the horizon times the buyer's typical
 // quantity. A buyer already due or overdue counts one order today; later orders follow the buyer's
-// median interval. Buyers with a single order have no rhythm yet and are counted in Irregular.
+// median interval. Buyers with fewer than MinRhythmOrders order days have no rhythm yet and are
+// counted in Irregular.
 type Demand struct {
 	SKU b2bkit.SKU `json:"sku"`
 	// From is today (in the book's location); To is the end of the horizon, exclusive.
@@ -55,16 +56,21 @@ func (b *Book) Demand(ctx context.Context, sku b2bkit.SKU, horizon time.Duration
 	if len(errs) > 0 {
 		return Demand{}, fmt.Errorf("matching: %w", errors.Join(errs...))
 	}
-	now := b.now()
-	loc := b.loc(now)
-	byBuyer := map[b2bkit.CompanyID][]orderDay{}
-	err := b.scan(ctx, Filter{SKU: sku, To: now.Add(time.Nanosecond), Statuses: []Status{Accepted, Fulfilled}},
-		func(m *Match) error {
-			byBuyer[m.Buyer] = addOrder(byBuyer[m.Buyer], m, loc)
-			return nil
-		})
+	p, unlock, err := b.read(ctx, 0)
 	if err != nil {
 		return Demand{}, err
+	}
+	defer unlock()
+	now := b.now()
+	loc := b.loc(now)
+	byBuyer := map[uint32][]orderDay{}
+	if sid, ok := p.skus.lookup(string(sku)); ok {
+		nowN := nanos(now)
+		for _, r := range p.within(list(p.bySKU, sid), math.MinInt64, nowN+1) {
+			if p.statusAt(r, nowN).isOrder() {
+				byBuyer[p.buyer[r]] = p.addOrder(byBuyer[p.buyer[r]], r, loc)
+			}
+		}
 	}
 	y, mo, d := now.In(loc).Date()
 	today := time.Date(y, mo, d, 0, 0, 0, 0, loc)
@@ -72,7 +78,8 @@ func (b *Book) Demand(ctx context.Context, sku b2bkit.SKU, horizon time.Duration
 	out := Demand{SKU: sku, From: today, To: b2bkit.AddDays(today, hdays), Quantity: decimal.Zero}
 	todayN := b2bkit.CalendarDay(today)
 	endN := todayN + hdays // exclusive
-	for buyer, days := range byBuyer {
+	for id, days := range byBuyer {
+		buyer := b2bkit.CompanyID(p.companies.vals[id])
 		r := b.rhythmOf(buyer, sku, days, now)
 		if !r.Regular {
 			out.Irregular++

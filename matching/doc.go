@@ -3,28 +3,43 @@
 // something when it is recorded — who bought how much, at what price, when, on what terms — and the
 // record prepares the next trade (R13).
 //
-// # The log
+// # The log is the record
 //
 // A Match is one deal the platform brought about: buyer, seller, SKU, quantity, unit price, currency,
 // trade terms, time, status, the subsidy the platform paid to make it happen, whether the platform
 // itself was seller of record (自营) or a third-party seller was (平台, R14), and the channel it came
-// through. A Log keeps matches append-only and idempotent on Match.ID; the only change it allows is
-// the status moving forward: proposed -> accepted -> fulfilled, or cancelled from proposed or
-// accepted; a change the stored status forbids is a conflict. MemoryLog is the in-memory default, indexed by SKU, buyer and seller; matchingtest.Run
-// is the conformance suite every Log must pass.
+// through. A Log is the durable record of matching and nothing else: every match appended, and every
+// change of status — proposed -> accepted -> fulfilled, or cancelled from proposed or accepted — as
+// a dated event saying who moved it and when, never an edit. Each entry gets a sequence number in
+// commit order, and the log is read from a number onward (Log.Since), so any reader replays it from
+// the start and follows it from where it stopped. Appends are idempotent on Match.ID and come in
+// atomic batches, for importing history. The contract an adapter keeps is on Log;
+// matchingtest.Run checks it. MemoryLog is the in-memory reference: the entries in order, in
+// fixed-size chunks, and two maps.
 //
-// # The book
+// # The book is a projection
 //
-// A Book reads a Log with a pricing.Engine and answers the questions a trading desk asks every
-// morning:
+// A Book keeps its own copy of what the log says, shaped for the questions it answers: a column per
+// field, names interned and referred to by number, times as int64 nanoseconds, amounts as int64
+// coefficients and exponents, each status change as the time it happened, and lists of each SKU's
+// rows (and, once a question needs them, each buyer's and seller's) in time order — about 130 bytes
+// a match. It builds the copy by replaying the log from sequence 0 and keeps it current by reading
+// what was committed since its last entry, before every question or on Refresh. It reads every Log
+// through Since alone, so it answers as fast over a host's database as over MemoryLog. A snapshot
+// (SaveSnapshot, LoadSnapshot) lets a service restart from the copy and read only what came since.
+//
+// Every question is answered as of the book's clock: a match counts with the status it had then,
+// so a report reproduces as of a past date by giving the book a clock set to it.
 //
 //   - ReferencePrice: what has this SKU really traded at, restated to the terms of the request at hand
 //     (the quantity, payment and booking time of each past deal taken out with Engine.Normalize, the
 //     request's put in) — median, quartiles, volume-weighted mean, and whether the market is thin;
+//     with rules (ReferenceRules) that leave out subsidised trades and outliers and cap one buyer's
+//     weight, each declared in the result with what it left out;
 //   - Rhythm: how often a buyer re-orders a SKU, how much, when the next order is due, and whether the
-//     buyer has gone quiet;
+//     buyer has gone quiet — or that two orders are too few to say;
 //   - Rank: which sellers to offer a buyer's request, scored on the four needs 多快好省 — selection,
-//     speed, quality, price — with at most two of them as the focus (R14);
+//     speed, quality, price — with at most two of them as the focus, which decides first (R14);
 //   - Health: how many matches turn into fulfilled trades, how much of the volume depends on
 //     subsidies and whether subsidised buyers come back — with a later order, unsubsidised and
 //     fulfilled (R12) — and the platform/self-operated split;
@@ -35,26 +50,17 @@
 // Prices stay exact decimals. A percentile is the nearest-rank percentile: the value at rank
 // ceil(p/100 x n) of the n values sorted ascending, so it is always one of the prices that was
 // actually paid (normalised); the median is the 50th percentile, the lower middle value for an even
-// count. The volume-weighted mean is sum(price x quantity) / sum(quantity), divided once with
-// DivRound (HalfUp) at Options.MeanScale places. Intervals between orders are calendar days in
-// Options.Location and their statistics are float64.
+// count. The volume-weighted mean is sum(price x quantity) / sum(quantity), rounded once HalfUp at
+// Options.MeanScale places. Sums run in integers at known scales, overflow checked, and fall back to
+// exact decimals for amounts beyond them (capital goods priced in VND or IDR). Intervals between
+// orders are calendar days in Options.Location and their statistics are float64.
 //
-// # Size and speed
+// # Speed
 //
-// MemoryLog stores a match in about 110 bytes, its record a 64-byte cache line: buyer, seller, SKU
-// and currency names, payment schedules, time zones and amounts that repeat are kept once and
-// referred to by number, times are int64 nanoseconds, and IDs sit back to back in an arena, so the
-// records hold no pointers for the garbage collector to follow. Its indexes keep each SKU's,
-// buyer's and seller's matches in time order, so a Scan for one SKU reads that SKU's matches in its
-// period and nothing else; the seller index is built by the first scan that asks for a seller
-// (Rank does) and kept from then on. Append takes about a microsecond with millions of matches
-// stored, a good part of it the first touch of the memory the log grows into: it finds the ID in an
-// open-addressing table, and indexes matches that arrive in time order in batches, which a reader
-// completes first.
-//
-// A reference price over a busy SKU asks the pricing engine once per distinct set of terms in the
-// window, not once per match: Engine.Normalize is p x F(to) / F(from), so the book asks for the
-// ratio of each set of terms once and restates every price with it in integer arithmetic, exactly
-// (see ReferencePrice). It reads every Log the same way, through Scan: no fast path is kept for
-// MemoryLog that another store could not have.
+// A reference price over a busy SKU asks the pricing engine once per distinct set of terms it has
+// never seen and once per request, not once per match: Engine.Normalize is p x F(to) / F(from), so
+// the book remembers each set of terms' factor against a canonical request and restates every price
+// in integer arithmetic, exactly (see ReferencePriceWith). Health reads the window's matches and a
+// table of each buyer's first order, not every buyer's history. No fast path is kept for MemoryLog
+// that another store could not have.
 package matching

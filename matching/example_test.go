@@ -1,6 +1,7 @@
 package matching_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -49,7 +50,7 @@ func exampleMatch(id string, at time.Time, buyer, seller b2bkit.CompanyID, qty, 
 func ExampleBook_Record() {
 	ctx := context.Background()
 	at := time.Date(2026, 8, 3, 10, 0, 0, 0, time.UTC)
-	book := exampleBook(at)
+	book := exampleBook(at.Add(3 * time.Hour)) // the clock: three hours after the match
 	m := exampleMatch("M-1", at, "lucky-noodle", "golden-grain", "100", "116.40", b2bkit.Net(30))
 	m.Status = matching.Proposed
 	m.Subsidy = decimal.RequireFromString("20.00") // a coupon the platform paid
@@ -59,10 +60,10 @@ func ExampleBook_Record() {
 	m.UnitPrice = decimal.RequireFromString("110")
 	fmt.Println(errors.Is(book.Record(ctx, m), b2bkit.ErrConflict))
 
-	log := book.Log()
-	fmt.Println(log.SetStatus(ctx, "M-1", matching.Accepted))
-	fmt.Println(log.SetStatus(ctx, "M-1", matching.Proposed)) // a late retry: the match moved on
-	got, _ := log.Get(ctx, "M-1")
+	// Status changes are dated events: who moved the match, and when.
+	fmt.Println(book.SetStatus(ctx, matching.StatusChange{ID: "M-1", Status: matching.Accepted, At: at.Add(time.Hour), By: "sales-desk"}))
+	fmt.Println(book.SetStatus(ctx, matching.StatusChange{ID: "M-1", Status: matching.Proposed, At: at.Add(2 * time.Hour), By: "sales-desk"})) // a late retry: the match moved on
+	got, _ := book.Log().Get(ctx, "M-1")
 	fmt.Println(got.Status, got.Subsidy, got.Terms.Payment)
 	// Output:
 	// <nil>
@@ -73,26 +74,50 @@ func ExampleBook_Record() {
 	// accepted 20 100% 30 days after delivery
 }
 
-func ExampleMemoryLog_Scan() {
+func ExampleMemoryLog_Since() {
 	ctx := context.Background()
 	log := matching.NewMemoryLog()
 	day := func(d int) time.Time { return time.Date(2026, 8, d, 10, 0, 0, 0, time.UTC) }
-	for i, d := range []int{9, 2, 5} { // appended out of order, scanned in time order
+	for i, d := range []int{9, 2, 5} { // appended out of time order: the log keeps commit order
 		m := exampleMatch(fmt.Sprint("M-", i), day(d), "lucky-noodle", "golden-grain", "50", "118", b2bkit.CashOnDelivery())
+		m.Status = matching.Accepted
 		if err := log.Append(ctx, m); err != nil {
 			fmt.Println(err)
 		}
 	}
-	for m, err := range log.Scan(ctx, matching.Filter{SKU: "RICE-25KG", From: day(3)}) {
-		if err != nil {
-			fmt.Println(err)
-			return
-		}
-		fmt.Println(m.ID, m.At.Format(time.DateOnly))
+	if err := log.SetStatus(ctx, matching.StatusChange{ID: "M-1", Status: matching.Fulfilled, At: day(8), By: "driver-app"}); err != nil {
+		fmt.Println(err)
 	}
+	// A reader follows the log: it remembers the last number it saw and resumes from there.
+	var last uint64
+	follow := func() {
+		for e, err := range log.Since(ctx, last) {
+			if err != nil {
+				fmt.Println(err)
+				return
+			}
+			switch e.Kind {
+			case matching.MatchAppended:
+				fmt.Println(e.Seq, e.Kind, e.Match.ID, e.Match.At.Format(time.DateOnly), e.Match.Status)
+			case matching.StatusChanged:
+				fmt.Println(e.Seq, e.Kind, e.Change.ID, e.Change.At.Format(time.DateOnly), e.Change.Status, "by", e.Change.By, "of entry", e.MatchSeq)
+			}
+			last = e.Seq
+		}
+	}
+	follow()
+	fmt.Println("-- later")
+	if err := log.SetStatus(ctx, matching.StatusChange{ID: "M-0", Status: matching.Cancelled, At: day(10), By: "buyer-portal"}); err != nil {
+		fmt.Println(err)
+	}
+	follow()
 	// Output:
-	// M-2 2026-08-05
-	// M-0 2026-08-09
+	// 1 match_appended M-0 2026-08-09 accepted
+	// 2 match_appended M-1 2026-08-02 accepted
+	// 3 match_appended M-2 2026-08-05 accepted
+	// 4 status_changed M-1 2026-08-08 fulfilled by driver-app of entry 2
+	// -- later
+	// 5 status_changed M-0 2026-08-10 cancelled by buyer-portal of entry 1
 }
 
 func ExampleBook_ReferencePrice() {
@@ -163,12 +188,12 @@ func ExampleBook_Rank() {
 	// Output:
 	// golden-grain 0.900
 	//   selection: 1 SKUs matched in the window, the broadest candidate has 1
-	//   speed: 2 of 2 orders of RICE-25KG agreed within 7 days
+	//   speed: 2 of 2 orders of RICE-25KG agreed within 7 days (no delivery dates)
 	//   quality: 0 of 2 decided matches cancelled (focus)
 	//   price: median 118.00 is 0.00% against the reference 118.00
 	// cheap-rice 0.776
 	//   selection: 1 SKUs matched in the window, the broadest candidate has 1
-	//   speed: 1 of 1 orders of RICE-25KG agreed within 7 days
+	//   speed: 1 of 1 orders of RICE-25KG agreed within 7 days (no delivery dates)
 	//   quality: 1 of 2 decided matches cancelled (focus)
 	//   price: median 109.00 is -7.63% against the reference 118.00
 	// matching: focus: choose at most two of selection, speed, quality, price
@@ -227,4 +252,82 @@ func ExampleBook_Health() {
 	// subsidised buyers returning: 1 of 2
 	// organic buyers returning: 1 of 1
 	// never returned: [coupon-cafe]
+}
+
+func ExampleBook_ReferencePriceWith() {
+	ctx := context.Background()
+	now := time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC)
+	book := exampleBook(now)
+	// Ten restaurants buy at 116-121; a hotel chain buys ten times as much at 116, less 3% for volume; one trade was
+	// keyed in at 1,180 instead of 118; two were bought with a coupon at 99.
+	var ms []matching.Match
+	for i, p := range []string{"118", "119", "117.50", "121", "116", "120", "118.50", "119.50", "117", "120.50"} {
+		ms = append(ms, exampleMatch(fmt.Sprint("M-", i), now.AddDate(0, 0, -2-i), b2bkit.CompanyID(fmt.Sprint("restaurant-", i)), "golden-grain", "50", p, b2bkit.CashOnDelivery()))
+	}
+	ms = append(ms,
+		exampleMatch("M-hotel", now.AddDate(0, 0, -3), "hotel-chain", "golden-grain", "500", "116", b2bkit.CashOnDelivery()),
+		exampleMatch("M-typo", now.AddDate(0, 0, -4), "restaurant-3", "golden-grain", "50", "1180", b2bkit.CashOnDelivery()))
+	for i := range 2 {
+		m := exampleMatch(fmt.Sprint("M-coupon-", i), now.AddDate(0, 0, -5-i), "coupon-cafe", "golden-grain", "50", "99", b2bkit.CashOnDelivery())
+		m.Subsidy = decimal.RequireFromString("950")
+		ms = append(ms, m)
+	}
+	if err := book.Record(ctx, ms...); err != nil {
+		fmt.Println(err)
+		return
+	}
+	r := pricing.Request{SKU: "RICE-25KG", Quantity: decimal.NewFromInt(50), Currency: "CNY",
+		Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: now, DeliverBy: now.AddDate(0, 0, 7)}}
+	for _, rules := range []matching.ReferenceRules{
+		{},
+		{ExcludeSubsidised: true, Outliers: matching.IQR, MaxBuyerShare: decimal.RequireFromString("0.2")},
+	} {
+		ref, err := book.ReferencePriceWith(ctx, "RICE-25KG", r, 30*24*time.Hour, rules)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		ex := ref.Excluded
+		fmt.Printf("n=%d median %s mean %s low %s high %s\n", ref.Count, ref.Median.StringFixed(2), ref.Mean.StringFixed(2), ref.Low.StringFixed(2), ref.High.StringFixed(2))
+		fmt.Printf("  left out: %d subsidised, %d outside [%s, %s]; capped %d buyer (top share %s)\n",
+			ex.Subsidised, ex.Outliers, ex.OutlierLow.StringFixed(2), ex.OutlierHigh.StringFixed(2), ex.CappedBuyers, ex.TopBuyerShare)
+	}
+	// Output:
+	// n=14 median 118.50 mean 163.52 low 99.00 high 1180.00
+	//   left out: 0 subsidised, 0 outside [0.00, 0.00]; capped 0 buyer (top share 0)
+	// n=11 median 119.00 mean 118.88 low 116.00 high 121.00
+	//   left out: 2 subsidised, 1 outside [113.75, 123.75]; capped 1 buyer (top share 0.5)
+}
+
+func ExampleBook_SaveSnapshot() {
+	ctx := context.Background()
+	now := time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC)
+	book := exampleBook(now)
+	for i := range 3 {
+		m := exampleMatch(fmt.Sprint("M-", i), now.AddDate(0, 0, -1-i), "lucky-noodle", "golden-grain", "50", "118", b2bkit.CashOnDelivery())
+		if err := book.Record(ctx, m); err != nil {
+			fmt.Println(err)
+		}
+	}
+	if err := book.Refresh(ctx); err != nil {
+		fmt.Println(err)
+	}
+	var file bytes.Buffer // a file, in a service
+	if err := book.SaveSnapshot(&file); err != nil {
+		fmt.Println(err)
+	}
+	// Another match comes in while the service restarts.
+	if err := book.Record(ctx, exampleMatch("M-3", now.Add(-time.Hour), "lucky-noodle", "golden-grain", "50", "118", b2bkit.CashOnDelivery())); err != nil {
+		fmt.Println(err)
+	}
+	restarted := matching.NewBook(book.Log(), nil, &matching.Options{Now: func() time.Time { return now }})
+	if err := restarted.LoadSnapshot(ctx, &file); err != nil {
+		fmt.Println(err)
+	}
+	fmt.Println("loaded up to entry", restarted.Seq(), "and read the one since")
+	h, err := restarted.Health(ctx, 7*24*time.Hour)
+	fmt.Println(h.Matches, err)
+	// Output:
+	// loaded up to entry 4 and read the one since
+	// 4 <nil>
 }

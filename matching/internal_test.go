@@ -1,15 +1,18 @@
 package matching
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
-	"reflect"
+	"os"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/pricing"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -28,42 +31,34 @@ func TestRestateRefusesMidpoints(t *testing.T) {
 	assert.False(t, ok)
 }
 
-// TestScanBySKUReadsOnlyThatSKU proves the index: scanning one SKU among many reads only that SKU's
-// records, and a period reads only the records of the period.
-func TestScanBySKUReadsOnlyThatSKU(t *testing.T) {
-	ctx := context.Background()
-	l := NewMemoryLog()
-	base := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
-	mk := func(i int, sku b2bkit.SKU, at time.Time) Match {
-		return Match{ID: fmt.Sprint("M-", i), Buyer: "B", Seller: "S", SKU: sku, Quantity: decimal.NewFromInt(1),
-			UnitPrice: decimal.NewFromInt(10), Currency: "CNY",
-			Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: at, DeliverBy: at},
-			At:    at, Status: Fulfilled, Channel: b2bkit.Manual}
-	}
-	for i := range 5000 {
-		sku := b2bkit.SKU("BIG")
-		if i%100 == 0 {
-			sku = "SMALL"
+// TestRankValuesMatchesSort: the bucketed selection gives the values a sort would, for large
+// inputs (the buckets) and small ones (plain selection), repeated values, narrow and wide spans.
+func TestRankValuesMatchesSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 9))
+	for round := range 300 {
+		n := 1 + rng.IntN(20_000)
+		x := make([]int64, n)
+		span := int64(1) << rng.IntN(62)
+		base := rng.Int64N(1 << 40)
+		for i := range x {
+			x[i] = base + rng.Int64N(span)
+			if rng.IntN(4) == 0 {
+				x[i] = base // many equal to the minimum
+			}
 		}
-		require.NoError(t, l.Append(ctx, mk(i, sku, base.Add(time.Duration(i)*time.Minute))))
+		want := slices.Sorted(slices.Values(x))
+		ks := []int{nearestRank(25, n), nearestRank(50, n), nearestRank(75, n)}
+		if round%3 == 0 {
+			ks = []int{0, nearestRank(50, n), n - 1}
+		}
+		before := slices.Clone(x)
+		out := make([]int64, len(ks))
+		rankValues(x, ks, out, nil)
+		require.Equal(t, before, x, "x is not changed")
+		for i, k := range ks {
+			require.Equal(t, want[k], out[i], "round %d n=%d k=%d", round, n, k)
+		}
 	}
-	reads := 0
-	l.visit = func() { reads++ }
-	n := 0
-	for _, err := range l.Scan(ctx, Filter{SKU: "SMALL"}) {
-		require.NoError(t, err)
-		n++
-	}
-	assert.Equal(t, 50, n)
-	assert.Equal(t, 50, reads, "only SMALL's records are read")
-
-	reads, n = 0, 0
-	for _, err := range l.Scan(ctx, Filter{SKU: "BIG", From: base.Add(1000 * time.Minute), To: base.Add(1100 * time.Minute)}) {
-		require.NoError(t, err)
-		n++
-	}
-	assert.Equal(t, 99, n)
-	assert.Equal(t, 99, reads, "only the period's records are read")
 }
 
 func TestSelectRanksMatchesSort(t *testing.T) {
@@ -86,252 +81,260 @@ func TestSelectRanksMatchesSort(t *testing.T) {
 	}
 }
 
-// TestIDHashCollisions: IDs whose hashes collide are still told apart, found, and idempotent.
-func TestIDHashCollisions(t *testing.T) {
-	ctx := context.Background()
-	l := NewMemoryLog()
-	l.testHash = func(id string) uint64 { return uint64(len(id)) } // "M-1" and "M-2" collide
-	at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
-	mk := func(id string, qty int64) Match {
-		return Match{ID: id, Buyer: "B", Seller: "S", SKU: "RICE", Quantity: decimal.NewFromInt(qty),
-			UnitPrice: decimal.NewFromInt(10), Currency: "CNY",
-			Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: at, DeliverBy: at},
-			At:    at, Channel: b2bkit.Manual}
-	}
-	for i, id := range []string{"M-1", "M-2", "M-3", "M-10"} {
-		require.NoError(t, l.Append(ctx, mk(id, int64(i+1))))
-	}
-	for i, id := range []string{"M-1", "M-2", "M-3", "M-10"} {
-		m, err := l.Get(ctx, id)
-		require.NoError(t, err)
-		assert.Equal(t, id, m.ID)
-		assert.True(t, m.Quantity.Equal(decimal.NewFromInt(int64(i+1))))
-		require.NoError(t, l.Append(ctx, mk(id, int64(i+1))), "idempotent")
-		require.ErrorIs(t, l.Append(ctx, mk(id, 99)), b2bkit.ErrConflict)
-	}
-	require.NoError(t, l.SetStatus(ctx, "M-3", Accepted))
-	_, err := l.Get(ctx, "M-4")
-	require.ErrorIs(t, err, b2bkit.ErrNotFound)
-	assert.Equal(t, 4, l.Len())
-}
-
-// TestScanAllAfterLateMatch: a log appended in time order keeps no list of all records; the first
-// match that comes late makes one, and every scan, before and after, is in time order (equal
-// times in append order), including times before 1970.
-func TestScanAllAfterLateMatch(t *testing.T) {
-	ctx := context.Background()
-	for _, base := range []time.Time{time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC), time.Date(1960, 3, 1, 10, 0, 0, 0, time.UTC)} {
-		l := NewMemoryLog()
-		rng := rand.New(rand.NewPCG(13, 14))
-		var want []Match
-		check := func() {
-			t.Helper()
-			sorted := slices.Clone(want)
-			slices.SortStableFunc(sorted, func(a, b Match) int { return a.At.Compare(b.At) })
-			var got []string
-			for m, err := range l.Scan(ctx, Filter{}) {
-				require.NoError(t, err)
-				got = append(got, m.ID)
+// TestProjectionListsStayInTimeOrder: matches arriving in any order, applied in batches of any
+// size, leave every index list holding exactly its rows, in time order with equal times in append
+// order — the merge of backdated rows into the sorted part loses and repeats nothing.
+func TestProjectionListsStayInTimeOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	base := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	for round := range 30 {
+		p := &projection{}
+		n := 1 + rng.IntN(400)
+		indexAt := rng.IntN(n + 1) // the buyer lists are built part way, then kept
+		for i := 0; i < n; {
+			if i >= indexAt {
+				p.indexBuyers()
 			}
-			var ids []string
-			for _, m := range sorted {
-				ids = append(ids, m.ID)
+			batch := 1 + rng.IntN(60)
+			for ; batch > 0 && i < n; batch-- {
+				at := base.Add(time.Duration(rng.IntN(50)) * time.Hour) // many equal times
+				if rng.IntN(3) > 0 {
+					at = base.Add(time.Duration(i) * time.Hour) // mostly in order
+				}
+				m := Match{ID: fmt.Sprint(i), Buyer: b2bkit.CompanyID(fmt.Sprint("B", rng.IntN(4))), Seller: "S",
+					SKU: b2bkit.SKU(fmt.Sprint("K", rng.IntN(3))), Quantity: decimal.NewFromInt(1), UnitPrice: decimal.NewFromInt(1),
+					Currency: "CNY", At: at, Subsidy: decimal.Zero, Channel: b2bkit.Manual,
+					Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: at, DeliverBy: at}}
+				appendMatch(t, p, m, uint64(i+1))
+				i++
 			}
-			require.Equal(t, ids, got)
+			p.fix()
 		}
-		at := base
-		for i := range 3000 {
-			if i < 1000 || rng.IntN(4) > 0 {
-				at = at.Add(time.Duration(rng.IntN(3)) * time.Minute) // in order, some equal
-			} else {
-				at = base.Add(time.Duration(rng.IntN(3000)) * time.Minute) // late, or early
+		check := func(name string, l timeList, want func(r uint32) bool) {
+			var rows []uint32
+			for r := range uint32(n) {
+				if want(r) {
+					rows = append(rows, r)
+				}
 			}
-			m := Match{ID: fmt.Sprint("M-", i), Buyer: "B", Seller: "S", SKU: "RICE", Quantity: decimal.NewFromInt(1),
-				UnitPrice: decimal.NewFromInt(10), Currency: "CNY",
-				Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: at, DeliverBy: at},
-				At:    at, Channel: b2bkit.Manual}
-			require.NoError(t, l.Append(ctx, m))
-			want = append(want, m)
-			if i == 999 {
-				check()
-				assert.False(t, l.allMade, "in order: no list of all records")
-			}
+			slices.SortStableFunc(rows, func(a, b uint32) int { return int(p.at[a]/1e9 - p.at[b]/1e9) })
+			require.Equal(t, rows, l.rows, "round %d: %s", round, name)
+			require.Equal(t, len(l.rows), l.sorted)
 		}
-		check()
-		assert.True(t, l.allMade)
+		var all []uint32
+		p.allWithin(math.MinInt64, math.MaxInt64, func(r uint32) { all = append(all, r) })
+		check("all", timeList{rows: all, sorted: len(all)}, func(uint32) bool { return true })
+		p.indexBuyers()
+		for id := range p.skus.vals {
+			check("sku", p.bySKU[id], func(r uint32) bool { return p.sku[r] == uint32(id) })
+		}
+		for id := range p.companies.vals {
+			check("buyer", list2(p.byBuyer, id), func(r uint32) bool { return p.buyer[r] == uint32(id) })
+		}
 	}
 }
 
-// TestRecordIsACacheLine: a stored match is 64 bytes, so each touches one cache line.
-func TestRecordIsACacheLine(t *testing.T) {
-	assert.Equal(t, uintptr(64), reflect.TypeFor[record]().Size())
+func list2(ls []timeList, id int) timeList {
+	if id < len(ls) {
+		return ls[id]
+	}
+	return timeList{}
 }
 
-// TestIDTableManyCollisions: thousands of IDs on three hashes, across the batched slot writes and
-// the table's growth, are each found, idempotent and refused with other content.
-func TestIDTableManyCollisions(t *testing.T) {
-	ctx := context.Background()
-	l := NewMemoryLog()
-	l.testHash = func(id string) uint64 { return uint64(len(id)%3) << 62 }
-	at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
-	mk := func(i int, qty int64) Match {
-		return Match{ID: fmt.Sprint("M-", i), Buyer: "B", Seller: "S", SKU: "RICE", Quantity: decimal.NewFromInt(qty),
-			UnitPrice: decimal.NewFromInt(10), Currency: "CNY",
-			Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: at, DeliverBy: at},
-			At:    at, Channel: b2bkit.Manual}
-	}
-	const n = 1500
-	for i := range n {
-		require.NoError(t, l.Append(ctx, mk(i, int64(i+1))))
-		if i%97 == 0 { // a retry and a conflict while slot writes are pending
-			require.NoError(t, l.Append(ctx, mk(i/2, int64(i/2+1))))
-			require.ErrorIs(t, l.Append(ctx, mk(i/2, 99999)), b2bkit.ErrConflict)
+// TestCapIntsWorkedCases: the cap cuts the buyers above it until none is, each cut lowering the
+// total; with too few buyers for the cap every buyer weighs the same.
+func TestCapIntsWorkedCases(t *testing.T) {
+	for _, c := range []struct {
+		ws     []int64
+		cap    string
+		capped []bool
+		equal  bool
+	}{
+		{[]int64{100, 1, 1}, "0.5", []bool{true, false, false}, false},    // 100 -> 2 of 4: a half
+		{[]int64{100, 50, 1}, "0.4", []bool{true, true, false}, false},    // 2, 2, 1: 40%, 40%, 20%
+		{[]int64{100, 100, 1}, "0.5", []bool{false, false, false}, false}, // each under a half already
+		{[]int64{30, 30, 40}, "0.25", nil, true},                          // three buyers cannot each be a quarter
+		{[]int64{10, 10, 10, 10}, "0.25", []bool{false, false, false, false}, false},
+		{[]int64{70, 10, 10, 10}, "0.25", []bool{true, false, false, false}, false}, // 10 of 40: a quarter each
+	} {
+		capped, equal := capInts(c.ws, sum(c.ws), decimal.RequireFromString(c.cap), nil)
+		assert.Equal(t, c.equal, equal, "%v at %s", c.ws, c.cap)
+		if !c.equal {
+			assert.Equal(t, c.capped, capped, "%v at %s", c.ws, c.cap)
 		}
 	}
-	for i := range n {
-		m, err := l.Get(ctx, fmt.Sprint("M-", i))
-		require.NoError(t, err)
-		require.True(t, m.Quantity.Equal(decimal.NewFromInt(int64(i+1))), "M-%d", i)
-	}
-	_, err := l.Get(ctx, "M-x")
-	require.ErrorIs(t, err, b2bkit.ErrNotFound)
-	assert.Equal(t, n, l.Len())
 }
 
-// TestZonesParsedAgainAndAgain: times parsed from text with an offset that is not a whole hour
-// (India, +05:30) each come with a zone of their own; the log stores such equal zones once, so
-// they neither fill it nor change how a stored time reads.
-func TestZonesParsedAgainAndAgain(t *testing.T) {
-	ctx := context.Background()
-	l := NewMemoryLog()
-	const text = "2026-03-01T10:00:00+05:30"
-	var first Match
-	for i := range 70_000 {
-		at, err := time.Parse(time.RFC3339, text)
-		require.NoError(t, err)
-		at = at.Add(time.Duration(i) * time.Minute)
-		m := Match{ID: fmt.Sprint("M-", i), Buyer: "B", Seller: "S", SKU: "RICE", Quantity: decimal.NewFromInt(1),
-			UnitPrice: decimal.NewFromInt(10), Currency: "INR",
-			Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: at, DeliverBy: at.AddDate(0, 0, 3)},
-			At:    at, Channel: b2bkit.Manual}
-		if i == 0 {
-			first = m
-		}
-		require.NoError(t, l.Append(ctx, m), "match %d", i)
+func sum(ws []int64) int64 {
+	var s int64
+	for _, w := range ws {
+		s += w
 	}
-	assert.Len(t, l.locs.vals, 1)
-	got, err := l.Get(ctx, "M-0")
+	return s
+}
+
+// TestReferencePathsAgree: the integer statistics and the decimal ones give the same reference
+// for the same trades, under every combination of the rules.
+func TestReferencePathsAgree(t *testing.T) {
+	f, err := os.Open("testdata/policy.json")
 	require.NoError(t, err)
-	assert.True(t, got.Equal(first))
-	assert.Equal(t, text, got.At.Format(time.RFC3339))
-	assert.Equal(t, "2026-03-04T10:00:00+05:30", got.Terms.DeliverBy.Format(time.RFC3339))
-}
-
-// TestScanSeesWaitingMatches: matches appended in time order wait to be indexed; a scan running
-// beside the appends sees at least every match appended before it began, in time order.
-func TestScanSeesWaitingMatches(t *testing.T) {
-	ctx := context.Background()
-	l := NewMemoryLog()
-	base := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
-	const n = 5 * indexEvery
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
+	defer f.Close()
+	pol, err := pricing.LoadPolicy(f)
+	require.NoError(t, err)
+	prices, err := pricing.NewPriceList(pricing.ListPrice{SKU: "RICE", Price: decimal.NewFromInt(120), Currency: "CNY"})
+	require.NoError(t, err)
+	now := time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC)
+	e, err := pricing.NewEngine(pol, prices, &pricing.Options{Now: func() time.Time { return now }})
+	require.NoError(t, err)
+	b := NewBook(NewMemoryLog(), e, &Options{Now: func() time.Time { return now }, MeanScale: 8})
+	rng := rand.New(rand.NewPCG(9, 9))
+	for round := range 40 {
+		p := &projection{}
+		n := 1 + rng.IntN(300)
+		rows := make([]uint32, n)
+		buyers := 1 + rng.IntN(12)
 		for i := range n {
-			at := base.Add(time.Duration(i) * time.Second)
-			m := Match{ID: fmt.Sprint("M-", i), Buyer: b2bkit.CompanyID(fmt.Sprint("B-", i%3)), Seller: "S", SKU: "RICE",
-				Quantity: decimal.NewFromInt(1), UnitPrice: decimal.NewFromInt(10), Currency: "CNY",
-				Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: at, DeliverBy: at},
-				At:    at, Channel: b2bkit.Manual}
-			assert.NoError(t, l.Append(ctx, m))
+			at := now.AddDate(0, 0, -1-rng.IntN(60))
+			m := Match{ID: fmt.Sprint(i), Buyer: b2bkit.CompanyID(fmt.Sprint("B", rng.IntN(buyers))), Seller: "S", SKU: "RICE",
+				Quantity: decimal.New(1+rng.Int64N(5000), -int32(rng.IntN(3))), UnitPrice: decimal.New(9000+rng.Int64N(3000), -2),
+				Currency: "CNY", At: at, Subsidy: decimal.Zero, Channel: b2bkit.Manual, Status: Fulfilled,
+				Terms: b2bkit.Terms{Payment: b2bkit.Net(30 * rng.IntN(3)), OrderedAt: at, DeliverBy: at.AddDate(0, 0, rng.IntN(20))}}
+			if rng.IntN(15) == 0 {
+				m.UnitPrice = m.UnitPrice.Mul(decimal.NewFromInt(3)) // an outlier
+			}
+			appendMatch(t, p, m, uint64(i+1))
+			rows[i] = uint32(i)
 		}
-	}()
-	for scans := 0; ; scans++ {
-		finished := false
-		select {
-		case <-done:
-			finished = true
-		default:
+		p.fix()
+		req := pricing.Request{SKU: "RICE", Quantity: decimal.NewFromInt(100), Currency: "CNY",
+			Terms: b2bkit.Terms{Payment: b2bkit.Net(30), OrderedAt: now, DeliverBy: now.AddDate(0, 0, 7)}}
+		rules := ReferenceRules{Outliers: OutlierRule(round % 3)}
+		if round%2 == 1 {
+			rules.MaxBuyerShare = decimal.New(int64(5+rng.IntN(60)), -2)
 		}
-		before := l.Len()
-		got, last := 0, time.Time{}
-		for m, err := range l.Scan(ctx, Filter{Buyer: "B-1"}) {
+		if round%5 == 4 {
+			rules.K = decimal.RequireFromString("0.5")
+		}
+		rules = rules.withDefaults()
+		ints, err := referenceInts(p, newNormalizer(b, p, 0, req), rows, rules, &refScratch{})
+		require.NoError(t, err)
+		require.NotNil(t, ints)
+		exact, err := referenceExact(b, p, newNormalizer(b, p, 0, req), rows, rules)
+		require.NoError(t, err)
+		msg := fmt.Sprintf("round %d, %+v", round, rules)
+		require.Equal(t, [3]int{exact.count, int(exact.first), int(exact.last)}, [3]int{ints.count, int(ints.first), int(ints.last)}, msg)
+		for i, pair := range [][2]decimal.Decimal{{exact.low, ints.low}, {exact.p25, ints.p25}, {exact.med, ints.med},
+			{exact.p75, ints.p75}, {exact.high, ints.high}, {exact.volume, ints.volume},
+			{exact.ex.OutlierLow, ints.ex.OutlierLow}, {exact.ex.OutlierHigh, ints.ex.OutlierHigh}, {exact.ex.TopBuyerShare, ints.ex.TopBuyerShare}} {
+			require.True(t, pair[0].Equal(pair[1]), "%s: statistic %d: %s against %s", msg, i, pair[0], pair[1])
+		}
+		require.Zero(t, exact.mean.Cmp(ints.mean), "%s: mean %s against %s", msg, exact.mean.FloatString(12), ints.mean.FloatString(12))
+		ex, in := exact.ex, ints.ex
+		ex.OutlierLow, ex.OutlierHigh, ex.TopBuyerShare, in.OutlierLow, in.OutlierHigh, in.TopBuyerShare = decimal.Zero, decimal.Zero, decimal.Zero, decimal.Zero, decimal.Zero, decimal.Zero
+		require.Equal(t, ex, in, msg)
+	}
+}
+
+// appendMatch applies a match to a projection as the log entry seq.
+var ctx = context.Background()
+
+func appendMatch(t *testing.T, p *projection, m Match, seq uint64) {
+	t.Helper()
+	var pd pending
+	require.NoError(t, decode(&Entry{Seq: seq, Kind: MatchAppended, Match: m}, &pd))
+	require.NoError(t, p.apply(&pd))
+}
+
+// TestHealthFirstOrdersAgreeWithWalkingTheBuyers: the cohorts Health finds from the first-order
+// table and the window alone are the ones walking every buyer's matches finds, on random logs with
+// status changes, cancelled first orders and backdated appends.
+func TestHealthFirstOrdersAgreeWithWalkingTheBuyers(t *testing.T) {
+	now := time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC)
+	rng := rand.New(rand.NewPCG(4, 4))
+	for round := range 20 {
+		l := NewMemoryLog()
+		b := NewBook(l, nil, &Options{Now: func() time.Time { return now }})
+		for i := range 400 {
+			at := now.Add(-time.Duration(1+rng.IntN(200*24)) * time.Hour)
+			m := Match{ID: fmt.Sprint(i), Buyer: b2bkit.CompanyID(fmt.Sprint("B", rng.IntN(30))), Seller: "S", SKU: "K",
+				Quantity: decimal.NewFromInt(1), UnitPrice: decimal.NewFromInt(10), Currency: "CNY", At: at,
+				Subsidy: decimal.NewFromInt(int64(rng.IntN(2))), Channel: b2bkit.Manual, Status: Status(rng.IntN(4)),
+				Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: at, DeliverBy: at}}
+			require.NoError(t, b.Record(ctx, m))
+			if m.Status == Proposed || m.Status == Accepted {
+				c := StatusChange{ID: m.ID, Status: Accepted, At: at.Add(time.Hour), By: "x"}
+				if m.Status == Accepted || rng.IntN(2) == 0 {
+					c.Status = []Status{Fulfilled, Cancelled}[rng.IntN(2)]
+					if m.Status == Proposed && c.Status == Fulfilled {
+						require.NoError(t, b.SetStatus(ctx, StatusChange{ID: m.ID, Status: Accepted, At: at.Add(time.Minute), By: "x"}))
+					}
+				}
+				require.NoError(t, b.SetStatus(ctx, c))
+			}
+		}
+		for _, days := range []int{10, 60, 300} {
+			fast, err := b.Health(ctx, time.Duration(days)*24*time.Hour)
 			require.NoError(t, err)
-			require.False(t, m.At.Before(last))
-			last = m.At
-			got++
-		}
-		require.GreaterOrEqual(t, got, (before+1)/3, "scan %d", scans)
-		if finished {
-			require.Equal(t, n/3, got)
-			return
+			b.mu.Lock()
+			b.proj.indexBuyers()
+			saved := b.proj.lastChange
+			b.proj.lastChange = math.MaxInt64 // as if the clock were before a status change: walk
+			b.mu.Unlock()
+			b.opts.ManualRefresh = true
+			slow, err := b.Health(ctx, time.Duration(days)*24*time.Hour)
+			b.opts.ManualRefresh = false
+			b.mu.Lock()
+			b.proj.lastChange = saved
+			b.mu.Unlock()
+			require.NoError(t, err)
+			msg := fmt.Sprintf("round %d, %d days", round, days)
+			assert.Equal(t, slow.SubsidisedBuyers.Buyers, fast.SubsidisedBuyers.Buyers, msg)
+			assert.Equal(t, slow.SubsidisedBuyers.Returned, fast.SubsidisedBuyers.Returned, msg)
+			assert.Equal(t, slow.OrganicBuyers.Buyers, fast.OrganicBuyers.Buyers, msg)
+			assert.Equal(t, slow.OrganicBuyers.Returned, fast.OrganicBuyers.Returned, msg)
+			assert.Equal(t, slow.NeverReturned, fast.NeverReturned, msg)
 		}
 	}
 }
 
-// The seller index is built on the first scan by seller and kept from then on: scans by seller give
-// the seller's matches in time order before and after, across late matches, and once it is built
-// they read only that seller's records.
-func TestSellerIndexIsBuiltOnFirstUseAndKept(t *testing.T) {
-	ctx := context.Background()
-	l := NewMemoryLog()
-	base := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
-	rng := rand.New(rand.NewPCG(31, 32))
-	var all []Match
-	add := func(i int, late bool) {
-		t.Helper()
-		at := base.Add(time.Duration(i) * time.Minute)
-		if late {
-			at = base.Add(time.Duration(rng.IntN(i+1)) * time.Minute)
+// TestSnapshotRefusesRowsNoLogCouldMake: a snapshot whose checksum is right but whose rows are
+// impossible — a buyer selling to itself, a name out of range, a status that could not have been
+// reached, a change without its time, amounts that are not amounts — is refused, naming the row.
+func TestSnapshotRefusesRowsNoLogCouldMake(t *testing.T) {
+	build := func() *projection {
+		p := &projection{}
+		at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+		for i := range 3 {
+			m := Match{ID: fmt.Sprint(i), Buyer: "B", Seller: "S", SKU: "K", Quantity: decimal.NewFromInt(2),
+				UnitPrice: decimal.NewFromInt(10), Currency: "CNY", At: at, Subsidy: decimal.Zero, Channel: b2bkit.Manual,
+				Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: at, DeliverBy: at}}
+			appendMatch(t, p, m, uint64(i+1))
 		}
-		seller := b2bkit.CompanyID(fmt.Sprint("S-", rng.IntN(4)))
-		m := Match{ID: fmt.Sprint("M-", i), Buyer: "B", Seller: seller, SKU: "RICE", Quantity: decimal.NewFromInt(1),
-			UnitPrice: decimal.NewFromInt(10), Currency: "CNY",
-			Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: at, DeliverBy: at}, At: at, Channel: b2bkit.Manual}
-		require.NoError(t, l.Append(ctx, m))
-		all = append(all, m)
+		return p
 	}
-	check := func(seller b2bkit.CompanyID) {
-		t.Helper()
-		want := slices.DeleteFunc(slices.Clone(all), func(m Match) bool { return m.Seller != seller })
-		slices.SortStableFunc(want, func(a, b Match) int { return a.At.Compare(b.At) })
-		reads := 0
-		l.visit = func() { reads++ }
-		var got, ids []string
-		for m, err := range l.Scan(ctx, Filter{Seller: seller}) {
-			require.NoError(t, err)
-			got = append(got, m.ID)
-		}
-		l.visit = nil
-		for _, m := range want {
-			ids = append(ids, m.ID)
-		}
-		require.Equal(t, ids, got)
-		assert.Equal(t, len(want), reads, "only %s's records are read", seller)
+	roundTrip := func(p *projection) error {
+		var buf bytes.Buffer
+		require.NoError(t, (&Book{proj: p}).SaveSnapshot(&buf))
+		_, err := readSnapshot(&buf)
+		return err
 	}
-	for i := range 1500 {
-		add(i, false)
+	require.NoError(t, roundTrip(build()))
+	for name, spoil := range map[string]func(p *projection){
+		"buyer is seller":       func(p *projection) { p.seller[1] = p.buyer[1] },
+		"name out of range":     func(p *projection) { p.sku[2] = 7 },
+		"sequence out of order": func(p *projection) { p.rowSeq[2] = 1 },
+		"sequence past the log": func(p *projection) { p.seq = 2 },
+		"status not reached":    func(p *projection) { p.flags[0] = uint8(Fulfilled) | uint8(Accepted)<<flagNowShift },
+		"change without a time": func(p *projection) { p.flags[0] = uint8(Proposed) | uint8(Accepted)<<flagNowShift },
+		"zero quantity":         func(p *projection) { p.qtyC[1] = 0 },
+		"odd flag without odd":  func(p *projection) { p.flags[1] |= flagOddPrice },
+		"lead past the limit":   func(p *projection) { p.lead[0] = b2bkit.MaxTermDays + 1 },
+		"time out of range":     func(p *projection) { p.at[0] = math.MinInt64 + 1 },
+		"bad currency":          func(p *projection) { p.currencies.vals[0] = "cny" },
+	} {
+		p := build()
+		spoil(p)
+		err := roundTrip(p)
+		require.ErrorIs(t, err, b2bkit.ErrInvalid, name)
 	}
-	assert.False(t, l.sellersIndexed, "no scan by seller yet")
-	for _, m := range l.Scan(ctx, Filter{SKU: "RICE"}) {
-		_ = m
-	}
-	assert.False(t, l.sellersIndexed, "a scan by SKU does not build it")
-	check("S-1")
-	assert.True(t, l.sellersIndexed)
-	for i := 1500; i < 4000; i++ {
-		add(i, i%7 == 0) // in order, and late
-	}
-	for _, s := range []b2bkit.CompanyID{"S-0", "S-1", "S-2", "S-3"} {
-		check(s)
-	}
-
-	// Built after late matches made the list of all records, it follows that list's time order.
-	l2 := NewMemoryLog()
-	l, all = l2, nil
-	for i := range 2000 {
-		add(i, i%5 == 0)
-	}
-	require.True(t, l.allMade)
-	check("S-2")
 }

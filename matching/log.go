@@ -5,68 +5,132 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"slices"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
 )
 
-// A Log keeps the matches of a platform: append-only, idempotent on Match.ID, with only the status
-// moving forward. The host implements it over its own database; MemoryLog is the in-memory default.
-// Implementations must be safe for concurrent use and must pass matchingtest.Run.
+// A Log is the durable record of a platform's matching (R13): every match appended, and every
+// change of a match's status as a dated event, each entry numbered in the order it was committed. It
+// is the one thing a host must store; a Book builds its statistics from it by reading it from a
+// sequence number onward. The host implements it over its own database (a table with the sequence
+// number as primary key and a unique index on the match ID serves); MemoryLog is the in-memory
+// reference. Implementations must be safe for concurrent use and must pass matchingtest.Run.
+//
+// # Durability contract
+//
+// An implementation keeps these promises, which matchingtest checks as far as a test can:
+//
+//  1. Committed means nil: a nil error from Append or SetStatus means its entries are committed —
+//     as durable as the host's store makes anything — and every Since that starts after the call
+//     returned yields them. An error means nothing of the call was stored.
+//  2. Numbers: every entry has a sequence number above 0, strictly greater than that of every entry
+//     committed before it. A number is never reused and never changes, and neither does the entry
+//     it numbers. Gaps are allowed (a rolled-back transaction may burn a number).
+//  3. In order: once Since has yielded entry n, no entry numbered below n is committed later. A
+//     reader that remembers the last number it saw misses nothing by resuming from it. (A SQL
+//     adapter draws the number and commits under one lock, or numbers entries at commit; a plain
+//     sequence drawn by concurrent transactions that commit out of order breaks this.)
+//  4. Exact resumption: Since(ctx, n) yields every committed entry numbered above n, in increasing
+//     order, each once.
+//  5. Idempotent: appending a match whose ID is stored with identical content is a retry — nil, and
+//     no entry; other content is an error matching b2bkit.ErrConflict. A status change identical to
+//     the one that set the match's status is a retry too.
 type Log interface {
-	// Append stores m. An invalid match is an error matching b2bkit.ErrInvalid naming the field, and
-	// nothing is stored. Appending a match whose ID is stored with the same content (every field but
-	// the status, which only SetStatus changes) and a status the stored one is or has moved on from
-	// (a retry) does nothing and returns nil; with other content, or with a status the stored match
-	// has not reached (proposed stored, fulfilled appended), it is an error matching
-	// b2bkit.ErrConflict naming the match, and nothing changes.
-	Append(ctx context.Context, m Match) error
-	// SetStatus moves the match with the given id to status: proposed -> accepted -> fulfilled, or
-	// cancelled from proposed or accepted; setting the status it already has does nothing. A change
-	// the stored status forbids (back to an earlier status, as a late retry would; out of a final
-	// status; skipping acceptance) is an error matching b2bkit.ErrConflict naming the match and its
-	// stored status, and changes nothing. An unknown status is an error matching b2bkit.ErrInvalid;
-	// an unknown id matches b2bkit.ErrNotFound.
-	SetStatus(ctx context.Context, id string, status Status) error
-	// Get returns the match with the given id, or an error matching b2bkit.ErrNotFound.
+	// Append commits the matches in one atomic batch, each new one as an entry of kind
+	// MatchAppended, in the order given (a history import passes thousands at once). A match whose
+	// ID is stored (or earlier in the batch) with the same content — every field but the status —
+	// and a status the stored one is or has moved on from is a retry: no entry, no error. An invalid
+	// match is an error matching b2bkit.ErrInvalid naming the field ("match.quantity", or
+	// "matches[3].quantity" in a batch); other content under a stored ID, or a status the stored
+	// match has not reached, is an error matching b2bkit.ErrConflict naming the match. On any error
+	// nothing of the batch is stored.
+	Append(ctx context.Context, ms ...Match) error
+	// SetStatus commits c as an entry of kind StatusChanged when it moves the match's status:
+	// proposed -> accepted -> fulfilled, or cancelled from proposed or accepted. A change identical
+	// to the one that set the stored status (same status, At and By) is a retry: no entry, no
+	// error. Any other change to the stored status (including one to the status the match was
+	// appended with, which no change set), a move the stored status forbids (back to an earlier status, as a late
+	// retry would; out of a final status; skipping acceptance), or a date before the match's At or
+	// its last change is an error matching b2bkit.ErrConflict naming the match, and nothing is
+	// stored. An invalid change (see StatusChange.Validate) matches b2bkit.ErrInvalid; an unknown
+	// match ID matches b2bkit.ErrNotFound.
+	SetStatus(ctx context.Context, c StatusChange) error
+	// Get returns the match with the given id as it stands: its status is that of its last change.
+	// An unknown id is an error matching b2bkit.ErrNotFound.
 	Get(ctx context.Context, id string) (Match, error)
-	// Scan yields the matches that pass the filter in time order (Match.At; equal times in append
-	// order). An invalid filter yields one error matching b2bkit.ErrInvalid; a done ctx yields
-	// ctx.Err() and stops. A match appended while a scan runs may or may not be yielded.
-	Scan(ctx context.Context, f Filter) iter.Seq2[Match, error]
+	// Since yields the committed entries numbered above seq, in increasing order: Since(ctx, 0)
+	// replays the whole log. An entry committed while it runs may or may not be yielded. A failure
+	// yields one error and stops; a done ctx yields ctx.Err().
+	Since(ctx context.Context, seq uint64) iter.Seq2[Entry, error]
 }
 
-// A Filter selects matches for Scan. Zero fields select everything.
-type Filter struct {
-	// SKU, Buyer and Seller, when set, keep only matches of that SKU, buyer or seller.
-	SKU    b2bkit.SKU
-	Buyer  b2bkit.CompanyID
-	Seller b2bkit.CompanyID
-	// From and To, when set, keep only matches made at or after From and before To.
-	From, To time.Time
-	// Statuses, when not empty, keep only matches in one of these statuses.
-	Statuses []Status
+// An EntryKind says what an entry of the log records.
+type EntryKind uint8
+
+const (
+	// MatchAppended: a match was appended; Entry.Match holds it as appended.
+	MatchAppended EntryKind = iota + 1
+	// StatusChanged: a match's status changed; Entry.Change holds the dated change and
+	// Entry.MatchSeq the number of the entry that appended the match.
+	StatusChanged
+)
+
+// String returns the kind's word: match_appended or status_changed.
+func (k EntryKind) String() string {
+	switch k {
+	case MatchAppended:
+		return "match_appended"
+	case StatusChanged:
+		return "status_changed"
+	}
+	return fmt.Sprintf("EntryKind(%d)", int(k))
 }
 
-// Validate reports a period that runs backwards or an unknown status.
-func (f Filter) Validate() error {
+// An Entry is one committed record of the log: a match appended or a status change.
+type Entry struct {
+	// Seq is the entry's sequence number: above 0, increasing in commit order, never reused.
+	Seq uint64
+	// Kind says which of Match and Change the entry holds.
+	Kind EntryKind
+	// Match is the match appended, with the status it was appended with (MatchAppended).
+	Match Match
+	// Change is the status change (StatusChanged).
+	Change StatusChange
+	// MatchSeq is, for a status change, the Seq of the entry that appended the match, so a reader
+	// can find the match without an index of IDs.
+	MatchSeq uint64
+}
+
+// A StatusChange is a dated event in a match's life, not an edit of the match: who moved it to
+// which status, and when that happened (the day the goods were delivered, say, which is how speed
+// is measured against the promised date). Replaying the changes up to a date gives each match's
+// status as it stood then, so a report can be reproduced as of a past date.
+type StatusChange struct {
+	// ID is the match's ID.
+	ID string `json:"id"`
+	// Status is the status the match moved to.
+	Status Status `json:"status"`
+	// At is when the change happened: not before the match was made, nor before its last change.
+	At time.Time `json:"at"`
+	// By says who recorded it: an operator, a system ("erp-sync"), a driver's app.
+	By string `json:"by"`
+}
+
+// Validate reports a missing or too long ID or By, an unknown status, a missing time or one outside
+// 1900-2200, each naming its field ("change.by"). The error matches b2bkit.ErrInvalid.
+func (c StatusChange) Validate() error {
 	var errs []error
-	if !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
-		errs = append(errs, b2bkit.Invalid("filter.to", "must not be before filter.from"))
+	errs = checkName(errs, "id", c.ID)
+	errs = checkName(errs, "by", c.By)
+	if !c.Status.Valid() {
+		errs = append(errs, b2bkit.Invalid("status", "unknown status %d", int(c.Status)))
 	}
-	for i, s := range f.Statuses {
-		if !s.Valid() {
-			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("filter.statuses[%d]", i), "unknown status %d", int(s)))
-		}
-	}
-	return errors.Join(errs...)
+	errs = checkTime(errs, "at", c.At)
+	return b2bkit.InField("change", errors.Join(errs...))
 }
 
-// Keep reports whether m passes the filter. Log implementations may use it for what their
-// indexes do not select.
-func (f Filter) Keep(m Match) bool {
-	return (f.SKU == "" || m.SKU == f.SKU) && (f.Buyer == "" || m.Buyer == f.Buyer) &&
-		(f.Seller == "" || m.Seller == f.Seller) && (f.From.IsZero() || !m.At.Before(f.From)) &&
-		(f.To.IsZero() || m.At.Before(f.To)) && (len(f.Statuses) == 0 || slices.Contains(f.Statuses, m.Status))
+// Equal reports whether both changes say the same thing, the times by value.
+func (c StatusChange) Equal(o StatusChange) bool {
+	return c.ID == o.ID && c.Status == o.Status && c.At.Equal(o.At) && c.By == o.By
 }

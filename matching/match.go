@@ -163,13 +163,11 @@ func (m Match) IsSubsidised() bool { return m.Subsidy.Sign() > 0 }
 // SKU, a buyer selling to itself, a quantity or price that is not > 0, a negative subsidy, a bad
 // currency, invalid terms ("terms.…"), a missing time, an unknown status, mode or channel. The error
 // matches b2bkit.ErrInvalid.
-func (m Match) Validate() error {
-	return m.validate(nil)
-}
+func (m Match) Validate() error { return m.validate(nil) }
 
-// validate is Validate that also tells Append, in small, which of quantity, unit price and subsidy
-// have coefficients of fewer than 19 digits, the amounts the log interns by coefficient.
-func (m *Match) validate(small *[3]bool) error {
+// validate is Validate that also hands a book's projection the coefficients of the quantity, unit
+// price and subsidy (c, when small says it fits), read once for both.
+func (m *Match) validate(amts *[3]coefficient) error {
 	var errs []error
 	errs = checkName(errs, "id", m.ID)
 	errs = checkName(errs, "buyer", string(m.Buyer))
@@ -178,12 +176,12 @@ func (m *Match) validate(small *[3]bool) error {
 	if m.Buyer != "" && m.Buyer == m.Seller {
 		errs = append(errs, b2bkit.Invalid("seller", "must not be the buyer"))
 	}
-	var fits [3]bool
-	errs, fits[0] = checkAmount(errs, "quantity", m.Quantity, false)
-	errs, fits[1] = checkAmount(errs, "unit_price", m.UnitPrice, false)
-	errs, fits[2] = checkAmount(errs, "subsidy", m.Subsidy, true)
-	if small != nil {
-		*small = fits
+	var cs [3]coefficient
+	errs, cs[0] = checkAmount(errs, "quantity", m.Quantity, false)
+	errs, cs[1] = checkAmount(errs, "unit_price", m.UnitPrice, false)
+	errs, cs[2] = checkAmount(errs, "subsidy", m.Subsidy, true)
+	if amts != nil {
+		*amts = cs
 	}
 	if err := b2bkit.ValidateCurrency(m.Currency); err != nil {
 		errs = append(errs, b2bkit.InField("currency", err))
@@ -210,9 +208,15 @@ func (m *Match) validate(small *[3]bool) error {
 	return errors.Join(errs...)
 }
 
-// checkAmount also reports whether d's coefficient has fewer than 19 digits, the amounts the log
-// interns by coefficient and exponent.
-func checkAmount(errs []error, field string, d decimal.Decimal, zeroOK bool) ([]error, bool) {
+// A coefficient is an amount's coefficient c when small: it has at most 18 digits.
+type coefficient struct {
+	c     int64
+	small bool
+}
+
+// checkAmount checks a quantity, price or subsidy: at most MaxDigits significant digits, at most
+// b2bkit.MaxDecimalPlaces places, and > 0 (or >= 0 when zeroOK). It also returns the coefficient.
+func checkAmount(errs []error, field string, d decimal.Decimal, zeroOK bool) ([]error, coefficient) {
 	var sign int
 	c, small := fastdec.Int18(d)
 	if small {
@@ -221,15 +225,16 @@ func checkAmount(errs []error, field string, d decimal.Decimal, zeroOK bool) ([]
 		sign = d.Sign()
 	}
 	exp := d.Exponent()
+	co := coefficient{c, small}
 	switch {
 	case !small && fastdec.Digits(d) > MaxDigits || exp < -b2bkit.MaxDecimalPlaces || exp > MaxDigits:
-		return append(errs, b2bkit.Invalid(field, "out of range")), small
+		return append(errs, b2bkit.Invalid(field, "out of range")), co
 	case zeroOK && sign < 0:
-		return append(errs, b2bkit.Invalid(field, "must be >= 0")), small
+		return append(errs, b2bkit.Invalid(field, "must be >= 0")), co
 	case !zeroOK && sign <= 0:
-		return append(errs, b2bkit.Invalid(field, "must be > 0")), small
+		return append(errs, b2bkit.Invalid(field, "must be > 0")), co
 	}
-	return errs, small
+	return errs, co
 }
 
 // checkName checks an ID or a name: set, and at most MaxIDLen bytes.

@@ -2,14 +2,11 @@ package matching_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"testing"
-	"time"
-
-	"github.com/b2bkit/b2bkit"
 
 	"github.com/b2bkit/b2bkit/matching"
 	"github.com/b2bkit/b2bkit/matching/matchingtest"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -56,30 +53,18 @@ func FuzzMemoryLogKeepsMatch(f *testing.F) {
 	})
 }
 
-// TestMemoryLogFullIsNotAConflict: a log that can take no more (here: too many distinct time
-// zones) refuses with ErrFull, which matches b2bkit.ErrInvalid — retrying cannot succeed — and not
-// b2bkit.ErrConflict, which would tell a caller to re-read and retry; it names the match and stores
-// nothing, and the matches already stored are still there.
-func TestMemoryLogFullIsNotAConflict(t *testing.T) {
+// TestMemoryLogBackdatedAppendCostsNothingExtra: the log is in commit order, not time order, so a
+// match backdated by years is appended like any other: at the end, numbered next.
+func TestMemoryLogBackdatedAppendCostsNothingExtra(t *testing.T) {
 	l := matching.NewMemoryLog()
-	zoned := func(i int) matching.Match {
-		m := match(id("M", i), 10, "B-1", "S-1", "RICE-25KG", "1", "100")
-		z := time.FixedZone(fmt.Sprint("Z", i), 8*3600)
-		m.At, m.Terms.OrderedAt, m.Terms.DeliverBy = m.At.In(z), m.Terms.OrderedAt.In(z), m.Terms.DeliverBy.In(z)
-		return m
+	for i := range 1000 {
+		require.NoError(t, l.Append(ctx, match(id("M", i), 1000-i, "B-1", "S-1", "RICE-25KG", "1", "100")))
 	}
-	var err error
-	n := 0
-	for ; n < 1<<17 && err == nil; n++ {
-		err = l.Append(ctx, zoned(n))
-	}
-	require.Error(t, err, "the log never filled")
-	require.ErrorIs(t, err, matching.ErrFull)
-	require.ErrorIs(t, err, b2bkit.ErrInvalid)
-	require.NotErrorIs(t, err, b2bkit.ErrConflict)
-	require.ErrorContains(t, err, id("M", n-1))
-	_, gerr := l.Get(ctx, id("M", n-1))
-	require.ErrorIs(t, gerr, b2bkit.ErrNotFound)
-	require.Equal(t, n-1, l.Len())
-	require.NoError(t, l.Append(ctx, zoned(0)), "a retry of a stored match still succeeds")
+	old := match("M-old", 3000, "B-1", "S-1", "RICE-25KG", "1", "100")
+	require.NoError(t, l.Append(ctx, old))
+	es := matchingtest.Entries(t, l, 1000)
+	require.Len(t, es, 1)
+	assert.Equal(t, uint64(1001), es[0].Seq)
+	assert.Equal(t, "M-old", es[0].Match.ID)
+	assert.Equal(t, 1001, l.Len())
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/matching"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -24,7 +25,7 @@ func TestR13_RegularBuyersHaveTheirRhythm(t *testing.T) {
 	var buyers []buyer
 	n := 0
 	for i := range 2000 {
-		by := buyer{id: b2bkit.CompanyID(fmt.Sprintf("B-%04d", i)), every: 1 + rng.IntN(30), orders: 2 + rng.IntN(8)}
+		by := buyer{id: b2bkit.CompanyID(fmt.Sprintf("B-%04d", i)), every: 1 + rng.IntN(30), orders: matching.MinRhythmOrders + rng.IntN(7)}
 		by.last = 1 + rng.IntN(by.every) // due today at the latest
 		buyers = append(buyers, by)
 		for k := range by.orders {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -99,13 +100,14 @@ func (s *NeedScores) of(n Need) *float64 {
 	return [...]*float64{&s.Selection, &s.Speed, &s.Quality, &s.Price}[n]
 }
 
-// A Candidate is a seller to offer a buyer's request, with its score and the reasons for it.
+// A Candidate is a seller to offer a buyer's request, with its scores and the reasons for its place.
 type Candidate struct {
 	Seller b2bkit.CompanyID `json:"seller"`
 	// Mode is the seller of record of most of the seller's matches of the SKU: a third-party seller
 	// or the platform itself.
 	Mode Mode `json:"mode"`
-	// Score is the weighted mean of the need scores: the focus needs weigh 2, the others 1.
+	// Score is the weighted mean of the need scores, the focus needs weighing 2 and the others 1.
+	// It orders candidates only among those no focus need tells apart (see Rank).
 	Score  float64    `json:"score"`
 	Scores NeedScores `json:"scores"`
 	// SKUs is the number of SKUs the seller matched in the window (its selection).
@@ -113,34 +115,63 @@ type Candidate struct {
 	// MedianPrice is the nearest-rank median of the seller's fulfilled prices of the SKU, normalised
 	// to the request; zero if it has none.
 	MedianPrice decimal.Decimal `json:"median_price"`
-	// Reasons say, need by need, why the candidate scored as it did.
+	// Reasons say, need by need (indexed by Need), why the candidate scored as it did.
 	Reasons []string `json:"reasons"`
+	// Placed says why the candidate comes after the one before it: clearly behind on a focus need,
+	// or level on the focus needs and behind on the score.
+	Placed string `json:"placed"`
 }
 
 type sellerStats struct {
-	mode           [2]int
-	orders, onTime int
-	prices         []int64
-	exact          []decimal.Decimal // the prices, when they are beyond the integer statistics
-	skus           map[b2bkit.SKU]struct{}
-	decided        int // accepted, fulfilled or cancelled
-	cancelled      int
+	mode                   [2]int
+	orders, onTime         int // orders of the SKU, and those agreed within the request's booking time
+	delivered, deliveredOK int // fulfilled orders with a dated delivery, and those on or before the promised day
+	prices                 []int64
+	exact                  []decimal.Decimal // the prices, when they are beyond the integer statistics
+	skus, decided          int
+	cancelled              int
 }
 
-// Rank scores the sellers that matched the request's SKU in the window on the four needs and returns
-// them best first (ties by seller ID), each with reasons (R14):
+// Rank offers a buyer's request to the sellers that matched its SKU in the window, best first, each
+// scored on the four needs with reasons (R14). The scores, each from 0 to 1:
 //
-//   - selection: SKUs the seller matched in the window, against the broadest candidate;
-//   - speed: the share of the seller's orders of the SKU (accepted or fulfilled) agreed with a booking
-//     time no longer than the request's, i.e. lead times like this one the seller has met;
+//   - selection: the SKUs the seller matched in the window, against the broadest candidate;
+//   - speed: where the log has delivery dates (a fulfilment recorded with SetStatus), the share of
+//     the seller's fulfilled orders of the SKU delivered on or before the promised day
+//     (Terms.DeliverBy), calendar days in Options.Location; without them, the share of its orders
+//     agreed with a booking time no longer than the request's;
 //   - quality: one less the share of the seller's decided matches (accepted, fulfilled or
 //     cancelled) that were cancelled;
 //   - price: the seller's median normalised price against the reference median of all sellers:
-//     0.5 at the reference, 1 at 10% or more below it, 0 at 10% or more above. A seller without
-//     fulfilled trades of the SKU scores 0.5 on price, and on speed without orders of it.
+//     0.5 at the reference, 1 at 10% or more below it, 0 at 10% or more above, so 0.1 is 2% of
+//     the reference. A seller without fulfilled trades of the SKU scores 0.5 on price, and on speed
+//     without orders of it.
 //
-// The focus names at most two needs as primary; three or more is an error matching
-// b2bkit.ErrInvalid: "choose at most two of selection, speed, quality, price".
+// Statuses are as of now. The focus names at most two needs (win on one or two, never chase all
+// four); three or more is an error matching b2bkit.ErrInvalid: "choose at most two of selection,
+// speed, quality, price".
+//
+// # The focus decides first
+//
+// A seller clearly ahead on a focus need is not overtaken by small gains on the others. The
+// candidates are sorted on the first focus need; the best of them and every seller within
+// Options.ClearLead (0.1) of it form a group, ranked before everyone clearly behind it; the rest
+// form groups the same way. Within a group the second focus need decides the same way, and within
+// what is left the Score, which weighs all four needs. Without a focus the Score alone decides.
+// So a seller ahead of another by ClearLead or more on a focus need always ranks before it; two
+// sellers closer than that on every focus need are ranked by the Score, unless a third, better
+// seller draws the line between them (groups are measured from their best seller, so that the
+// order stays consistent). Each candidate's Placed says which of these put it where it is.
+//
+// A worked example, with price the focus. The market's reference median is 100. Seller A sells at
+// 90, 10% below it: price 1.0; it carries few SKUs, is slower and cancels a third of its matches:
+// selection 0.2, speed 0.5, quality 0.67. Seller B sells at 102, 2% above: price 0.4, with the
+// broadest range, always on time and never cancelling: 1, 1, 1. On the weighted Score B leads,
+// (2x0.4 + 1 + 1 + 1)/5 = 0.76 against (2x1.0 + 0.2 + 0.5 + 0.67)/5 = 0.67, and a weighted mean
+// alone would offer B first. But A is 0.6 ahead on price, far more than 0.1: A ranks first, and
+// B's Placed says it is clearly behind A on price. Had A sold at 101.50, 1.5% above the reference
+// (price 0.425), the two would be level on price, within 0.1 of each other, and B's better service
+// would put it first on the Score.
 func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, error) {
 	if err := ValidateFocus(focus); err != nil {
 		return nil, fmt.Errorf("matching: %w", err)
@@ -163,55 +194,84 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 	if err != nil {
 		return nil, err
 	}
+	p, unlock, err := b.read(ctx, needSellers)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	now := b.now()
+	loc := b.loc(now)
+	nowN, fromN, toN := nanos(now), nanos(from), nanos(to)
 	cur := r.Currency
 	if cur == "" {
 		cur = b.currency
 	}
-	lead := r.Terms.LeadDays()
-	n := newNormalizer(b, r)
+	curID, curKnown := uint32(0), cur == ""
+	if cur != "" {
+		curID, curKnown = p.currencies.lookup(cur)
+	}
+	lead := int16(min(r.Terms.LeadDays(), math.MaxInt16))
+	skuID, ok := p.skus.lookup(string(r.SKU))
+	if !ok {
+		return []Candidate{}, nil
+	}
+	n := newNormalizer(b, p, skuID, r)
+	rows := p.within(list(p.bySKU, skuID), fromN, toN)
 	var (
-		sellers  map[b2bkit.CompanyID]*sellerStats
+		sellers  []*sellerStats // by company: the sellers met
+		ids      []uint32       // the sellers in the order met, for a deterministic walk
 		all      []int64
 		allExact []decimal.Decimal
 	)
 	// collect reads the SKU's matches; exact keeps the normalised prices in decimals, for prices
 	// beyond the integer statistics (capital goods in VND or IDR).
 	collect := func(exact bool) error {
-		sellers, all, allExact = map[b2bkit.CompanyID]*sellerStats{}, nil, nil
-		return b.scan(ctx, Filter{SKU: r.SKU, From: from, To: to}, func(m *Match) error {
-			s := sellers[m.Seller]
+		sellers, ids, all, allExact = make([]*sellerStats, len(p.companies.vals)), nil, nil, nil
+		for _, row := range rows {
+			s := sellers[p.seller[row]]
 			if s == nil {
-				s = &sellerStats{skus: map[b2bkit.SKU]struct{}{}}
-				sellers[m.Seller] = s
+				s = &sellerStats{}
+				sellers[p.seller[row]] = s
+				ids = append(ids, p.seller[row])
 			}
-			if m.Mode.Valid() { // a host's log might hand back anything
-				s.mode[m.Mode]++
+			if p.flags[row]&flagSelf != 0 {
+				s.mode[SelfOperated]++
+			} else {
+				s.mode[Platform]++
 			}
-			if m.Status.isOrder() {
+			st := p.statusAt(row, nowN)
+			if st.isOrder() {
 				s.orders++
-				if m.Terms.LeadDays() <= lead {
+				if p.lead[row] <= lead {
 					s.onTime++
 				}
-			}
-			if m.Status == Fulfilled && (cur == "" || m.Currency == cur) {
-				if exact {
-					p, err := b.engine.Normalize(m.UnitPrice, n.request(m), n.to)
-					if err != nil {
-						return fmt.Errorf("matching: match %s: %w", m.ID, err)
+				if e := p.endAt[row]; st == Fulfilled && e != none {
+					s.delivered++
+					if b2bkit.CalendarDay(time.Unix(0, e).In(loc)) <= b2bkit.CalendarDay(time.Unix(0, p.deliver[row]).In(loc)) {
+						s.deliveredOK++
 					}
-					s.exact = append(s.exact, p)
-					allExact = append(allExact, p)
-					return nil
 				}
-				u, err := n.normalize(m)
-				if err != nil {
-					return fmt.Errorf("matching: match %s: %w", m.ID, err)
-				}
-				s.prices = append(s.prices, u)
-				all = append(all, u)
 			}
-			return nil
-		})
+			if st != Fulfilled || !curKnown || cur != "" && uint32(p.cur[row]) != curID {
+				continue
+			}
+			if exact {
+				x, err := b.engine.Normalize(p.unitPrice(row), p.request(row, r.Currency), r)
+				if err != nil {
+					return rowError{row, err}
+				}
+				s.exact = append(s.exact, x)
+				allExact = append(allExact, x)
+				continue
+			}
+			u, err := n.normalize(row)
+			if err != nil {
+				return err
+			}
+			s.prices = append(s.prices, u)
+			all = append(all, u)
+		}
+		return nil
 	}
 	exact := false
 	err = collect(exact)
@@ -220,51 +280,62 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 		err = collect(exact)
 	}
 	if err != nil {
+		var re rowError
+		if errors.As(err, &re) {
+			return nil, b.matchError(ctx, p, re.row, re.err)
+		}
 		return nil, err
 	}
+	// Each seller's range and reliability over all its matches of the window.
+	mark := make([]uint32, len(p.skus.vals)) // the generation a SKU was last counted in
 	maxSKUs := 1
-	for id, s := range sellers {
-		err := b.scan(ctx, Filter{Seller: id, From: from, To: to}, func(m *Match) error {
-			s.skus[m.SKU] = struct{}{}
-			if m.Status != Proposed {
+	for g, id := range ids {
+		s := sellers[id]
+		for _, row := range p.within(list(p.bySeller, id), fromN, toN) {
+			if k := p.sku[row]; mark[k] != uint32(g)+1 {
+				mark[k] = uint32(g) + 1
+				s.skus++
+			}
+			if st := p.statusAt(row, nowN); st != Proposed {
 				s.decided++
-				if m.Status == Cancelled {
+				if st == Cancelled {
 					s.cancelled++
 				}
 			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
 		}
-		maxSKUs = max(maxSKUs, len(s.skus))
+		maxSKUs = max(maxSKUs, s.skus)
 	}
 	refMedian := decimal.Zero
 	if exact && len(allExact) > 0 {
 		slices.SortFunc(allExact, decimal.Decimal.Cmp)
 		refMedian = allExact[nearestRank(50, len(allExact))]
 	} else if len(all) > 0 {
-		slices.Sort(all)
+		selectRanks(all, nearestRank(50, len(all)))
 		refMedian = b2bkit.FromMinor(all[nearestRank(50, len(all))], priceScale)
 	}
 	weights := [4]float64{1, 1, 1, 1}
 	for _, f := range focus {
 		weights[f] = 2
 	}
-	out := make([]Candidate, 0, len(sellers))
-	for id, s := range sellers {
-		c := Candidate{Seller: id, SKUs: len(s.skus)}
+	out := make([]Candidate, 0, len(ids))
+	for _, id := range ids {
+		s := sellers[id]
+		c := Candidate{Seller: b2bkit.CompanyID(p.companies.vals[id]), SKUs: s.skus}
 		if s.mode[SelfOperated] > s.mode[Platform] {
 			c.Mode = SelfOperated
 		}
-		c.Scores.Selection = float64(len(s.skus)) / float64(maxSKUs)
+		c.Scores.Selection = float64(s.skus) / float64(maxSKUs)
 		reasons := [4]string{
-			fmt.Sprintf("selection: %d SKUs matched in the window, the broadest candidate has %d", len(s.skus), maxSKUs),
+			fmt.Sprintf("selection: %d SKUs matched in the window, the broadest candidate has %d", s.skus, maxSKUs),
 		}
-		if s.orders > 0 {
+		switch {
+		case s.delivered > 0:
+			c.Scores.Speed = float64(s.deliveredOK) / float64(s.delivered)
+			reasons[Speed] = fmt.Sprintf("speed: %d of %d deliveries of %s on or before the promised day", s.deliveredOK, s.delivered, r.SKU)
+		case s.orders > 0:
 			c.Scores.Speed = float64(s.onTime) / float64(s.orders)
-			reasons[Speed] = fmt.Sprintf("speed: %d of %d orders of %s agreed within %d days", s.onTime, s.orders, r.SKU, lead)
-		} else {
+			reasons[Speed] = fmt.Sprintf("speed: %d of %d orders of %s agreed within %d days (no delivery dates)", s.onTime, s.orders, r.SKU, lead)
+		default:
 			c.Scores.Speed = 0.5
 			reasons[Speed] = fmt.Sprintf("speed: no orders of %s to judge by", r.SKU)
 		}
@@ -280,8 +351,9 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 				slices.SortFunc(s.exact, decimal.Decimal.Cmp)
 				c.MedianPrice = s.exact[nearestRank(50, len(s.exact))]
 			} else {
-				slices.Sort(s.prices)
-				c.MedianPrice = b2bkit.FromMinor(s.prices[nearestRank(50, len(s.prices))], priceScale)
+				k := nearestRank(50, len(s.prices))
+				selectRanks(s.prices, k)
+				c.MedianPrice = b2bkit.FromMinor(s.prices[k], priceScale)
 			}
 			ref := refMedian
 			diff := c.MedianPrice.Sub(ref).Mul(decimal.NewFromInt(100)).DivRound(ref, 2)
@@ -303,13 +375,60 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 		c.Reasons = reasons[:]
 		out = append(out, c)
 	}
-	slices.SortFunc(out, func(a, b Candidate) int {
+	rankByFocus(out, focus, b.opts.ClearLead)
+	return out, nil
+}
+
+// rankByFocus orders the candidates: on each focus need in turn, the best and those within lead of
+// it first, as a group ordered by the next focus need, then the groups clearly behind; within the
+// last groups, by Score (then seller). It sets each candidate's Placed.
+func rankByFocus(cs []Candidate, focus []Need, lead float64) {
+	const eps = 1e-9 // scores are fractions: 1.0 - 0.9 must count as 0.1
+	byScore := func(a, b Candidate) int {
 		if c := cmp.Compare(b.Score, a.Score); c != 0 {
 			return c
 		}
 		return strings.Compare(string(a.Seller), string(b.Seller))
-	})
-	return out, nil
+	}
+	var order func(cs []Candidate, level int)
+	order = func(cs []Candidate, level int) {
+		if level == len(focus) {
+			slices.SortFunc(cs, byScore)
+			for i := 1; i < len(cs); i++ {
+				cs[i].Placed = fmt.Sprintf("after %s on the score, %.3f against %.3f", cs[i-1].Seller, cs[i].Score, cs[i-1].Score)
+				if len(focus) > 0 {
+					cs[i].Placed = fmt.Sprintf("level with %s on the focus (within %.2f) and after it on the score, %.3f against %.3f", cs[i-1].Seller, lead, cs[i].Score, cs[i-1].Score)
+				}
+			}
+			return
+		}
+		need := focus[level]
+		slices.SortFunc(cs, func(a, b Candidate) int {
+			if c := cmp.Compare(*b.Scores.of(need), *a.Scores.of(need)); c != 0 {
+				return c
+			}
+			return byScore(a, b)
+		})
+		var prevBest float64
+		var prevSeller b2bkit.CompanyID
+		for i := 0; i < len(cs); {
+			best, bestSeller := *cs[i].Scores.of(need), cs[i].Seller
+			j := i + 1
+			for j < len(cs) && best-*cs[j].Scores.of(need) < lead-eps {
+				j++
+			}
+			order(cs[i:j], level+1)
+			if i > 0 {
+				cs[i].Placed = fmt.Sprintf("clearly behind %s on %s (focus), %.2f against %.2f", prevSeller, need, *cs[i].Scores.of(need), prevBest)
+			}
+			prevBest, prevSeller = best, bestSeller
+			i = j
+		}
+	}
+	order(cs, 0)
+	if len(cs) > 0 {
+		cs[0].Placed = "first"
+	}
 }
 
 func signed(d decimal.Decimal) string {

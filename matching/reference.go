@@ -15,14 +15,15 @@ import (
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/checked"
 	"github.com/b2bkit/b2bkit/internal/fastdec"
+	"github.com/b2bkit/b2bkit/internal/wire"
 	"github.com/b2bkit/b2bkit/internal/xerr"
 	"github.com/b2bkit/b2bkit/pricing"
 )
 
 // A Reference is what a SKU has really traded at, restated to one request's quantity and terms: the
 // fulfilled matches of the window, each price normalised from its own quantity and terms to the
-// request's (pricing.Engine.Normalize), and their statistics. Percentiles are nearest-rank, so each
-// is a normalised price of a real trade; see the package doc.
+// request's (pricing.Engine.Normalize), less what the rules left out, and their statistics.
+// Percentiles are nearest-rank, so each is a normalised price of a real trade; see the package doc.
 type Reference struct {
 	// SKU and Request are what was asked; Currency is the currency of the prices.
 	SKU      b2bkit.SKU      `json:"sku"`
@@ -42,13 +43,143 @@ type Reference struct {
 	Low    decimal.Decimal `json:"low"`
 	High   decimal.Decimal `json:"high"`
 	// Mean is the volume-weighted mean of the normalised unit prices, sum(price x quantity) /
-	// sum(quantity), rounded HalfUp to Options.MeanScale places.
+	// sum(quantity) — with each buyer's weight cut to Rules.MaxBuyerShare when set — rounded
+	// HalfUp to Options.MeanScale places.
 	Mean decimal.Decimal `json:"mean"`
-	// Oldest and Newest are the times of the first and last match used.
+	// Oldest and Newest are the times of the first and last match used, in the book's location.
 	Oldest time.Time `json:"oldest"`
 	Newest time.Time `json:"newest"`
 	// Thin is set when Count is below Options.ThinMarket: too few trades to lean on.
 	Thin bool `json:"thin"`
+	// Rules are the rules applied, defaults filled in; Excluded says what each of them did.
+	Rules    ReferenceRules `json:"rules"`
+	Excluded Exclusions     `json:"excluded"`
+}
+
+// ReferenceRules say which fulfilled trades a reference price leaves out, and how much any one
+// buyer may weigh in its mean, so that neither one odd trade nor one big buyer sets the market. The
+// zero value uses every trade as it is. The rules apply in order: subsidised trades out, then
+// outliers among the rest, then the cap on what is left.
+type ReferenceRules struct {
+	// ExcludeSubsidised leaves out the trades the platform paid for (R12): a coupon or free freight
+	// moved their price.
+	ExcludeSubsidised bool `json:"exclude_subsidised"`
+	// Outliers names the outlier rule; K is its multiplier (zero: 1.5 for IQR, 3 for MAD).
+	Outliers OutlierRule     `json:"outliers"`
+	K        decimal.Decimal `json:"k"`
+	// MaxBuyerShare, when above zero, caps any one buyer's share of the weight in the
+	// volume-weighted mean: 0.25 means no buyer counts for more than a quarter, whatever it bought.
+	// A capped buyer's trades keep their prices and weigh in together at exactly the cap; the other
+	// buyers share the rest by volume. With fewer buyers than 1/MaxBuyerShare no weighting can keep
+	// each under the cap, and every buyer then weighs the same. Percentiles count trades and are not
+	// weighted.
+	MaxBuyerShare decimal.Decimal `json:"max_buyer_share"`
+}
+
+// An OutlierRule is how a reference price finds trades too far from the rest to use.
+type OutlierRule uint8
+
+const (
+	// NoOutliers keeps every trade.
+	NoOutliers OutlierRule = iota
+	// IQR leaves out prices below P25 - K x (P75 - P25) or above P75 + K x (P75 - P25) (Tukey's
+	// fences, K 1.5 by default).
+	IQR
+	// MAD leaves out prices further from the median than K x 1.4826 x MAD, the median absolute
+	// deviation scaled to a normal distribution's standard deviation (K 3 by default).
+	MAD
+)
+
+var outlierWords = [...]string{NoOutliers: "none", IQR: "iqr", MAD: "mad"}
+
+// Valid reports whether o is a known rule.
+func (o OutlierRule) Valid() bool { return int(o) < len(outlierWords) }
+
+// String returns the rule's word: none, iqr or mad.
+func (o OutlierRule) String() string {
+	if !o.Valid() {
+		return fmt.Sprintf("OutlierRule(%d)", int(o))
+	}
+	return outlierWords[o]
+}
+
+// MarshalText encodes the rule as its word.
+func (o OutlierRule) MarshalText() ([]byte, error) {
+	if !o.Valid() {
+		return nil, b2bkit.Invalid("outliers", "unknown rule %d", int(o))
+	}
+	return []byte(outlierWords[o]), nil
+}
+
+// UnmarshalText decodes a rule from its word.
+func (o *OutlierRule) UnmarshalText(b []byte) error {
+	i, err := wire.ParseWord(outlierWords[:], b, "outliers")
+	*o = OutlierRule(i)
+	return err
+}
+
+// Limits of the rules' parameters.
+var (
+	maxK          = decimal.NewFromInt(100)
+	madScale      = decimal.RequireFromString("1.4826")
+	defaultIQRK   = decimal.RequireFromString("1.5")
+	defaultMADK   = decimal.NewFromInt(3)
+	maxRuleDigits = 9
+)
+
+// Validate reports an unknown outlier rule, a K below zero or above 100, a MaxBuyerShare below zero
+// or above 1, and numbers with more than 9 significant digits, naming each field.
+func (r ReferenceRules) Validate() error {
+	var errs []error
+	if !r.Outliers.Valid() {
+		errs = append(errs, b2bkit.Invalid("outliers", "unknown rule %d", int(r.Outliers)))
+	}
+	if r.K.Sign() < 0 || r.K.GreaterThan(maxK) || fastdec.Digits(r.K) > maxRuleDigits || r.K.Exponent() < -int32(maxRuleDigits) {
+		errs = append(errs, b2bkit.Invalid("k", "must be between 0 and 100, not %s", xerr.EchoDecimal(r.K)))
+	}
+	if r.MaxBuyerShare.Sign() < 0 || r.MaxBuyerShare.GreaterThan(decimal.NewFromInt(1)) || fastdec.Digits(r.MaxBuyerShare) > maxRuleDigits || r.MaxBuyerShare.Exponent() < -int32(maxRuleDigits) {
+		errs = append(errs, b2bkit.Invalid("max_buyer_share", "must be between 0 and 1, not %s", xerr.EchoDecimal(r.MaxBuyerShare)))
+	}
+	return errors.Join(errs...)
+}
+
+// withDefaults fills in K for the outlier rule.
+func (r ReferenceRules) withDefaults() ReferenceRules {
+	if r.K.IsZero() {
+		switch r.Outliers {
+		case IQR:
+			r.K = defaultIQRK
+		case MAD:
+			r.K = defaultMADK
+		default:
+			r.K = decimal.Zero
+		}
+	}
+	if r.MaxBuyerShare.IsZero() {
+		r.MaxBuyerShare = decimal.Zero
+	}
+	return r
+}
+
+// Exclusions say what each rule of a reference price did.
+type Exclusions struct {
+	// Subsidised is the number of trades left out because the platform subsidised them.
+	Subsidised int `json:"subsidised"`
+	// Outliers is the number of trades left out as outliers: priced below OutlierLow or above
+	// OutlierHigh (both zero without an outlier rule, or when the spread was zero — more than half
+	// the trades at one price — and the rule left nothing out).
+	Outliers    int             `json:"outliers"`
+	OutlierLow  decimal.Decimal `json:"outlier_low"`
+	OutlierHigh decimal.Decimal `json:"outlier_high"`
+	// CappedBuyers is the number of buyers whose weight in the mean was cut to the cap, and
+	// CappedTrades the number of their trades, used with less weight.
+	CappedBuyers int `json:"capped_buyers"`
+	CappedTrades int `json:"capped_trades"`
+	// EqualWeights is set when too few buyers traded for the cap, and each buyer weighed the same.
+	EqualWeights bool `json:"equal_weights"`
+	// TopBuyerShare is, when MaxBuyerShare is set, the largest share of the volume one buyer had
+	// before the cap, rounded HalfUp to 4 places.
+	TopBuyerShare decimal.Decimal `json:"top_buyer_share"`
 }
 
 // priceScale is the scale of normalised prices (pricing.AmountScale); statistics run on them as
@@ -59,20 +190,27 @@ const priceScale = pricing.AmountScale
 // is summed exactly in decimals instead.
 const qtyScale = 6
 
-// ReferencePrice is the reference price of sku for the request r (R13): the fulfilled matches of sku
-// made in the window ending now, in r's currency, each unit price restated to r's quantity and
-// terms. r.SKU, if set, must be sku; r.Currency, if set, must be the policy's currency (the book's);
-// when neither names one, the matches are read in any currency and must agree. Errors name the field
-// ("request.quantity", "request.currency", "window") and match b2bkit.ErrInvalid. Prices and volumes
-// of any size the log accepts are exact: the statistics run on integers while the normalised prices
-// fit (below 900 million a unit), and otherwise in decimals over the same matches (capital goods
-// priced in VND or IDR).
+// ReferencePrice is the reference price of sku for the request r (R11, R13) under the book's
+// Options.Reference rules; see ReferencePriceWith.
+func (b *Book) ReferencePrice(ctx context.Context, sku b2bkit.SKU, r pricing.Request, window time.Duration) (Reference, error) {
+	return b.ReferencePriceWith(ctx, sku, r, window, b.opts.Reference)
+}
+
+// ReferencePriceWith is the reference price of sku for the request r under the given rules: the
+// fulfilled matches of sku made in the window ending now, in r's currency, each unit price restated
+// to r's quantity and terms (R11: the terms set the price), less the trades the rules leave out.
+// r.SKU, if set, must be sku; r.Currency, if set, must be the policy's currency (the book's); when
+// neither names one, the matches are read in any currency and must agree. Errors name the field
+// ("request.quantity", "request.currency", "window", "rules.k") and match b2bkit.ErrInvalid. Prices
+// and volumes of any size the log accepts are exact: the statistics run on integers while the
+// normalised prices fit (below 900 million a unit), and otherwise in decimals over the same
+// matches (capital goods priced in VND or IDR).
 //
 // Normalising is memoised within a call on what the result depends on (the match's quantity,
 // payment schedule and booking days, and its buyer or order date only when the policy has rules
 // scoped by buyer or by date), so the pricing engine runs once per distinct set of terms, not once
 // per match; the memo is exact (see normalizer).
-func (b *Book) ReferencePrice(ctx context.Context, sku b2bkit.SKU, r pricing.Request, window time.Duration) (Reference, error) {
+func (b *Book) ReferencePriceWith(ctx context.Context, sku b2bkit.SKU, r pricing.Request, window time.Duration, rules ReferenceRules) (Reference, error) {
 	if b.engine == nil {
 		return Reference{}, fmt.Errorf("matching: %w", b2bkit.Invalid("book.engine", "must be set"))
 	}
@@ -98,114 +236,554 @@ func (b *Book) ReferencePrice(ctx context.Context, sku b2bkit.SKU, r pricing.Req
 	if window <= 0 {
 		errs = append(errs, b2bkit.Invalid("window", "must be > 0"))
 	}
+	if err := rules.Validate(); err != nil {
+		errs = append(errs, b2bkit.InField("rules", err))
+	}
 	if len(errs) > 0 {
 		return Reference{}, fmt.Errorf("matching: %w", errors.Join(errs...))
 	}
-	from, to, _ := b.window("window", window)
-	ref := Reference{SKU: sku, Request: r, Currency: cur, From: from, To: to.Add(-time.Nanosecond)}
-
-	n := newNormalizer(b, r)
-	var acc refAcc
-	f := Filter{SKU: sku, From: from, To: to, Statuses: []Status{Fulfilled}}
-	mixed := func(id string, c string) error {
-		return fmt.Errorf("matching: match %s: %w", id, b2bkit.Invalid("request.currency", "must be set: the matches are in %s and %s", cur, c))
-	}
-	anyCurrency := r.Currency == "" && b.currency == ""
-	err := b.scan(ctx, f, func(m *Match) error {
-		if cur == "" {
-			cur = m.Currency
-		}
-		if m.Currency != cur {
-			if anyCurrency {
-				return mixed(m.ID, m.Currency)
-			}
-			return nil
-		}
-		u, err := n.normalize(m)
-		if err != nil {
-			return fmt.Errorf("matching: match %s: %w", m.ID, err)
-		}
-		q, qerr := b2bkit.ToMinor(m.Quantity, qtyScale)
-		if qerr != nil {
-			q = -1
-		}
-		acc.add(u, q, m.Quantity, m.At)
-		return nil
-	})
-	if errors.As(err, new(bigPriceError)) {
-		return b.referenceExact(ctx, f, n, ref, anyCurrency, mixed)
-	}
+	rules = rules.withDefaults()
+	p, unlock, err := b.read(ctx, 0)
 	if err != nil {
 		return Reference{}, err
 	}
-	prices := acc.prices
-	ref.Count, ref.Oldest, ref.Newest = len(prices), acc.oldest, acc.newest
-	ref.Currency = cur
-	ref.Thin = ref.Count < b.opts.ThinMarket
-	if ref.Count == 0 {
-		ref.Volume = decimal.Zero
+	defer unlock()
+	now := b.now()
+	loc := b.loc(now)
+	from, to, _ := b.window("window", window)
+	ref := Reference{SKU: sku, Request: r, Currency: cur, From: from, To: to.Add(-time.Nanosecond), Rules: rules, Volume: decimal.Zero}
+	ref.Excluded.OutlierLow, ref.Excluded.OutlierHigh, ref.Excluded.TopBuyerShare = decimal.Zero, decimal.Zero, decimal.Zero
+	ref.Thin = true
+
+	// The trades: fulfilled as of now, of the window, in the currency, not left out as subsidised.
+	skuID, ok := p.skus.lookup(string(sku))
+	if !ok {
 		return ref, nil
 	}
-	if acc.overflow {
-		return b.referenceExact(ctx, f, n, ref, anyCurrency, mixed)
+	var curID uint16
+	anyCurrency := cur == ""
+	if !anyCurrency {
+		id, ok := p.currencies.lookup(cur)
+		if !ok {
+			return ref, nil
+		}
+		curID = uint16(id)
 	}
-	ranks := []int{0, nearestRank(25, len(prices)), nearestRank(50, len(prices)), nearestRank(75, len(prices)), len(prices) - 1}
-	selectRanks(prices, ranks...)
-	pick := func(i int) decimal.Decimal { return b2bkit.FromMinor(prices[ranks[i]], priceScale) }
-	ref.Low, ref.P25, ref.Median, ref.P75, ref.High = pick(0), pick(1), pick(2), pick(3), pick(4)
-	ref.Volume = b2bkit.FromMinor(acc.qtyUnits, qtyScale).Add(acc.oddQty)
-	sum := decimal.NewFromBigInt(acc.sum.big(), -(priceScale + qtyScale)).Add(acc.oddSum)
-	if ref.Volume.Sign() > 0 {
-		ref.Mean = sum.DivRound(ref.Volume, b.opts.MeanScale)
+	nowN := nanos(now)
+	sc, _ := b.scratch.Get().(*refScratch)
+	if sc == nil {
+		sc = &refScratch{}
 	}
+	defer b.scratch.Put(sc)
+	eligible := sc.eligible[:0]
+	for _, row := range p.within(list(p.bySKU, skuID), nanos(from), nanos(to)) {
+		if p.statusAt(row, nowN) != Fulfilled {
+			continue
+		}
+		if anyCurrency { // the first trade's currency, which all must share
+			anyCurrency, curID, cur = false, p.cur[row], p.currencies.vals[p.cur[row]]
+			ref.Currency = cur
+		} else if p.cur[row] != curID {
+			if r.Currency == "" && b.currency == "" {
+				return Reference{}, b.matchError(ctx, p, row, b2bkit.Invalid("request.currency", "must be set: the matches are in %s and %s", cur, p.currencies.vals[p.cur[row]]))
+			}
+			continue
+		}
+		if rules.ExcludeSubsidised && p.subsidised(row) {
+			ref.Excluded.Subsidised++
+			continue
+		}
+		eligible = append(eligible, row)
+	}
+	sc.eligible = eligible
+	if len(eligible) == 0 {
+		return ref, nil
+	}
+	n := newNormalizer(b, p, skuID, r)
+	st, err := referenceInts(p, n, eligible, rules, sc)
+	if errors.As(err, new(bigPriceError)) || err == nil && st == nil {
+		st, err = referenceExact(b, p, n, eligible, rules)
+	}
+	if err != nil {
+		var re rowError
+		if errors.As(err, &re) {
+			return Reference{}, b.matchError(ctx, p, re.row, re.err)
+		}
+		return Reference{}, err
+	}
+	st.fill(&ref, p, loc, b.opts.MeanScale)
+	ref.Thin = ref.Count < b.opts.ThinMarket
 	return ref, nil
 }
 
-// referenceExact is ReferencePrice in decimals, for normalised prices or volumes beyond the integer
-// statistics: every match of the filter normalised by the engine, ref completed from them. ref.Currency
-// is the request's currency or empty (then the first match's).
-func (b *Book) referenceExact(ctx context.Context, f Filter, n *normalizer, ref Reference, anyCurrency bool, mixed func(id, c string) error) (Reference, error) {
-	cur := ref.Currency
-	var prices []decimal.Decimal
-	sum, vol := decimal.Zero, decimal.Zero
-	err := b.scan(ctx, f, func(m *Match) error {
-		if cur == "" {
-			cur = m.Currency
-		}
-		if m.Currency != cur {
-			if anyCurrency {
-				return mixed(m.ID, m.Currency)
-			}
-			return nil
-		}
-		p, err := b.engine.Normalize(m.UnitPrice, n.request(m), n.to)
+// A rowError is an error about the match of a row, named by the caller.
+type rowError struct {
+	row uint32
+	err error
+}
+
+func (e rowError) Error() string { return e.err.Error() }
+func (e rowError) Unwrap() error { return e.err }
+
+// refStats are a reference's statistics, from either path.
+type refStats struct {
+	count                    int    // the trades used
+	first, last              uint32 // the rows of the first and last of them, in time order
+	low, p25, med, p75, high decimal.Decimal
+	volume                   decimal.Decimal
+	mean                     *big.Rat // in currency units, unrounded
+	ex                       Exclusions
+}
+
+func (s *refStats) fill(ref *Reference, p *projection, loc *time.Location, scale int32) {
+	ref.Count = s.count
+	ref.Low, ref.P25, ref.Median, ref.P75, ref.High = s.low, s.p25, s.med, s.p75, s.high
+	ref.Volume = s.volume
+	ref.Mean = roundRat(s.mean, scale)
+	ref.Oldest = time.Unix(0, p.at[s.first]).In(loc)
+	ref.Newest = time.Unix(0, p.at[s.last]).In(loc)
+	sub := ref.Excluded.Subsidised
+	ref.Excluded = s.ex
+	ref.Excluded.Subsidised = sub
+}
+
+// roundRat rounds x HalfUp (away from zero at the half) to scale places.
+func roundRat(x *big.Rat, scale int32) decimal.Decimal {
+	num := new(big.Int).Mul(x.Num(), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil))
+	q, m := new(big.Int).QuoRem(num, x.Denom(), new(big.Int))
+	if m.Sign() != 0 && new(big.Int).Abs(new(big.Int).Lsh(m, 1)).Cmp(x.Denom()) >= 0 {
+		q.Add(q, big.NewInt(int64(num.Sign())))
+	}
+	return decimal.NewFromBigInt(q, -scale)
+}
+
+// refScratch is the memory a reference price works in, kept by the book between calls.
+type refScratch struct {
+	eligible          []uint32
+	ts                []trade
+	prices, devs, tmp []int64
+	// for the buyer cap
+	slot   []int32
+	ws     []int64
+	ss     []u128
+	counts []int
+	ids    []uint32
+	capped []bool
+}
+
+// A trade is a row with its normalised price in units at priceScale and its quantity in units at
+// qtyScale (-1: not exactly; the decimal is read from the row).
+type trade struct {
+	price, qty int64
+	row        uint32
+}
+
+// referenceInts computes the statistics in integers. It returns nil stats, and no error, when a
+// sum does not fit or the cap meets a quantity beyond qtyScale: the decimal path then decides; a
+// bigPriceError likewise for a normalised price that does not fit.
+func referenceInts(p *projection, n *normalizer, rows []uint32, rules ReferenceRules, sc *refScratch) (*refStats, error) {
+	ts := sc.ts[:0]
+	for _, row := range rows {
+		u, err := n.normalize(row)
 		if err != nil {
-			return fmt.Errorf("matching: match %s: %w", m.ID, err)
+			return nil, err
 		}
-		if len(prices) == 0 {
-			ref.Oldest = m.At
+		q, ok := p.qtyUnits(row)
+		if !ok {
+			q = -1
 		}
-		ref.Newest = m.At
-		prices = append(prices, p)
-		sum = sum.Add(p.Mul(m.Quantity))
-		vol = vol.Add(m.Quantity)
-		return nil
-	})
-	if err != nil {
-		return Reference{}, err
+		ts = append(ts, trade{u, q, row})
 	}
-	ref.Count, ref.Currency, ref.Volume = len(prices), cur, vol
-	ref.Thin = ref.Count < b.opts.ThinMarket
-	if ref.Count == 0 {
-		return ref, nil
+	sc.ts = ts
+	st := &refStats{ex: Exclusions{TopBuyerShare: decimal.Zero, OutlierLow: decimal.Zero, OutlierHigh: decimal.Zero}}
+	unitsOf := func(v int64) decimal.Decimal { return decimal.New(v, -priceScale) }
+	values := func(x []int64, ks ...int) []int64 {
+		out := make([]int64, len(ks))
+		sc.tmp = rankValues(x, ks, out, sc.tmp)
+		return out
 	}
-	slices.SortFunc(prices, decimal.Decimal.Cmp)
-	pick := func(p int) decimal.Decimal { return prices[nearestRank(p, len(prices))] }
-	ref.Low, ref.P25, ref.Median, ref.P75, ref.High = prices[0], pick(25), pick(50), pick(75), prices[len(prices)-1]
-	if vol.Sign() > 0 {
-		ref.Mean = sum.DivRound(vol, b.opts.MeanScale)
+	prices := sc.prices[:0]
+	for _, t := range ts {
+		prices = append(prices, t.price)
 	}
-	return ref, nil
+	sc.prices = prices
+	if rules.Outliers != NoOutliers {
+		lo, hi, ok := fences(rules, len(ts), func(ks ...int) []decimal.Decimal {
+			out := make([]decimal.Decimal, len(ks))
+			for i, v := range values(prices, ks...) {
+				out[i] = unitsOf(v)
+			}
+			return out
+		}, func(med decimal.Decimal, k int) decimal.Decimal {
+			m := med.Shift(priceScale).IntPart()
+			devs := sc.devs[:0]
+			for _, v := range prices {
+				devs = append(devs, absDiff(v, m))
+			}
+			sc.devs = devs
+			return unitsOf(values(devs, k)[0])
+		})
+		if ok {
+			st.ex.OutlierLow, st.ex.OutlierHigh = lo, hi
+			loU, hiU := ceilUnits(lo), floorUnits(hi)
+			kept := ts[:0]
+			prices = prices[:0]
+			for _, t := range ts {
+				if t.price >= loU && t.price <= hiU {
+					kept = append(kept, t)
+					prices = append(prices, t.price)
+				}
+			}
+			st.ex.Outliers = len(ts) - len(kept)
+			ts = kept
+		}
+	}
+	// Percentiles of the trades kept: the extremes in one pass, the quartiles by selection.
+	low, high := prices[0], prices[0]
+	for _, v := range prices {
+		low, high = min(low, v), max(high, v)
+	}
+	q := values(prices, nearestRank(25, len(ts)), nearestRank(50, len(ts)), nearestRank(75, len(ts)))
+	st.low, st.p25, st.med, st.p75, st.high = unitsOf(low), unitsOf(q[0]), unitsOf(q[1]), unitsOf(q[2]), unitsOf(high)
+	// Volume and price x volume, in integers but for quantities beyond qtyScale.
+	var (
+		qty            int64
+		sum            u128
+		oddSum, oddQty = decimal.Zero, decimal.Zero
+		odd            bool
+	)
+	for _, t := range ts {
+		if t.qty < 0 {
+			q := p.quantity(t.row)
+			oddSum = oddSum.Add(decimal.New(t.price, -priceScale).Mul(q))
+			oddQty = oddQty.Add(q)
+			odd = true
+			continue
+		}
+		var ok bool
+		if qty, ok = checked.Add(qty, t.qty); !ok || !sum.addMul(uint64(t.price), uint64(t.qty)) {
+			return nil, nil
+		}
+	}
+	st.volume = decimal.New(qty, -qtyScale).Add(oddQty)
+	total := new(big.Rat).SetFrac(sum.big(), new(big.Int).Exp(big.NewInt(10), big.NewInt(priceScale+qtyScale), nil))
+	total.Add(total, oddSum.Rat())
+	if rules.MaxBuyerShare.Sign() == 0 {
+		if st.volume.Sign() > 0 {
+			st.mean = total.Quo(total, st.volume.Rat())
+		} else {
+			st.mean = new(big.Rat)
+		}
+		st.keep(ts)
+		return st, nil
+	}
+	if odd {
+		return nil, nil // the cap weighs buyers in integer quantities
+	}
+	// Each buyer's volume and price x volume, slotted by a table over the companies kept between
+	// calls (-1: no slot) and cleared of this call's buyers afterwards.
+	if n := len(p.companies.vals); len(sc.slot) < n {
+		for len(sc.slot) < n {
+			sc.slot = append(sc.slot, -1)
+		}
+	}
+	ws, ss, counts, ids := sc.ws[:0], sc.ss[:0], sc.counts[:0], sc.ids[:0]
+	for _, t := range ts {
+		b := p.buyer[t.row]
+		i := sc.slot[b]
+		if i < 0 {
+			i = int32(len(ws))
+			sc.slot[b] = i
+			ws, ss, counts, ids = append(ws, 0), append(ss, u128{}), append(counts, 0), append(ids, b)
+		}
+		ws[i] += t.qty // cannot overflow: the total did not
+		ss[i].addMul(uint64(t.price), uint64(t.qty))
+		counts[i]++
+	}
+	for _, b := range ids {
+		sc.slot[b] = -1
+	}
+	sc.ws, sc.ss, sc.counts, sc.ids = ws, ss, counts, ids
+	capped, equal := capInts(ws, qty, rules.MaxBuyerShare, sc.capped[:0])
+	sc.capped = capped
+	// The mean needs the capped buyers one by one (all of them with equal weights), and the top
+	// share the largest.
+	wScale := new(big.Int).Exp(big.NewInt(10), big.NewInt(qtyScale), nil)
+	sScale := new(big.Int).Exp(big.NewInt(10), big.NewInt(priceScale+qtyScale), nil)
+	top := slices.Max(ws)
+	var bs []buyerSum
+	topSeen := false
+	for i := range ws {
+		isTop := ws[i] == top && !topSeen
+		if !equal && !capped[i] && !isTop {
+			continue
+		}
+		topSeen = topSeen || isTop
+		bs = append(bs, buyerSum{trades: counts[i], capped: capped[i],
+			w: new(big.Rat).SetFrac(big.NewInt(ws[i]), wScale), s: new(big.Rat).SetFrac(ss[i].big(), sScale)})
+	}
+	st.capMean(total, st.volume.Rat(), bs, equal, rules.MaxBuyerShare)
+	st.keep(ts)
+	return st, nil
+}
+
+func (s *refStats) keep(ts []trade) {
+	s.count, s.first, s.last = len(ts), ts[0].row, ts[len(ts)-1].row
+}
+
+func absDiff(a, b int64) int64 {
+	if a > b {
+		return a - b
+	}
+	return b - a
+}
+
+// ceilUnits and floorUnits are a price's units at priceScale rounded up or down, clamped to int64.
+func ceilUnits(d decimal.Decimal) int64 { return clampUnits(d.Shift(priceScale).Ceil()) }
+
+func floorUnits(d decimal.Decimal) int64 { return clampUnits(d.Shift(priceScale).Floor()) }
+
+func clampUnits(d decimal.Decimal) int64 {
+	switch {
+	case d.GreaterThan(decimal.NewFromInt(math.MaxInt64)):
+		return math.MaxInt64
+	case d.LessThan(decimal.NewFromInt(math.MinInt64)):
+		return math.MinInt64
+	}
+	return d.IntPart()
+}
+
+// fences are the outlier rule's bounds over n prices: ranks returns the prices of the given
+// nearest-rank indexes, madOf the value at index k of the absolute deviations from med. ok is false
+// when the spread is zero (more than half the prices equal) and nothing is left out.
+func fences(rules ReferenceRules, n int, ranks func(...int) []decimal.Decimal, madOf func(med decimal.Decimal, k int) decimal.Decimal) (lo, hi decimal.Decimal, ok bool) {
+	switch rules.Outliers {
+	case IQR:
+		q := ranks(nearestRank(25, n), nearestRank(75, n))
+		iqr := q[1].Sub(q[0])
+		if iqr.Sign() == 0 {
+			return decimal.Zero, decimal.Zero, false
+		}
+		return q[0].Sub(rules.K.Mul(iqr)), q[1].Add(rules.K.Mul(iqr)), true
+	case MAD:
+		med := ranks(nearestRank(50, n))[0]
+		mad := madOf(med, nearestRank(50, n))
+		if mad.Sign() == 0 {
+			return decimal.Zero, decimal.Zero, false
+		}
+		spread := rules.K.Mul(madScale).Mul(mad)
+		return med.Sub(spread), med.Add(spread), true
+	}
+	return decimal.Zero, decimal.Zero, false
+}
+
+// A buyerSum is one buyer's volume w and price x volume s over the trades kept.
+type buyerSum struct {
+	w, s   *big.Rat // nil for a buyer the mean does not need one by one
+	trades int
+	capped bool
+}
+
+// capInts decides which buyers the cap cuts: those whose volume exceeds cap x the total weight
+// after cutting, found by cutting every buyer above it and recomputing until none is (each cut
+// lowers the total, so a buyer cut stays cut). equal is set when the cut buyers would take all the
+// weight: too few buyers for the cap.
+func capInts(ws []int64, total int64, c decimal.Decimal, capped []bool) (_ []bool, equal bool) {
+	cn, cd := uint64(c.Coefficient().Int64()), fastdec.Pow10(max(0, -c.Exponent())) // c = cn/cd
+	if c.Exponent() > 0 {
+		cn *= fastdec.Pow10(c.Exponent()) // c <= 1: only 1 can be written so
+	}
+	capped = append(capped[:0], make([]bool, len(ws))...)
+	k, u := uint64(0), uint64(total)
+	for {
+		if k*cn >= cd || k == uint64(len(ws)) {
+			return capped, true
+		}
+		// w > c x u / (1 - k c)  <=>  w (cd - k cn) > cn u
+		rest := cd - k*cn
+		chi, clo := bits.Mul64(cn, u)
+		cut := 0
+		for i, w := range ws {
+			if capped[i] {
+				continue
+			}
+			if hi, lo := bits.Mul64(uint64(w), rest); hi > chi || hi == chi && lo > clo {
+				capped[i] = true
+				cut++
+			}
+		}
+		if cut == 0 {
+			return capped, false
+		}
+		k += uint64(cut)
+		u = 0
+		for i, w := range ws {
+			if !capped[i] {
+				u += uint64(w)
+			}
+		}
+	}
+}
+
+// capMean sets the mean with the cap: each of the k capped buyers weighs exactly c with its own
+// mean s/w, the others share 1 - k c by volume, so mean = (1 - k c) x S_u / W_u + c x sum(s_i / w_i)
+// over the capped buyers, S_u and W_u being the others' sums (total less the capped buyers'). With
+// equal weights, mean = sum(s_i / w_i) / n. It also counts what the cap did and the top share.
+func (s *refStats) capMean(total, volume *big.Rat, bs []buyerSum, equal bool, c decimal.Decimal) {
+	cr := c.Rat()
+	top := new(big.Rat)
+	for _, b := range bs {
+		if b.w != nil && b.w.Cmp(top) > 0 {
+			top = b.w
+		}
+	}
+	if volume.Sign() > 0 {
+		s.ex.TopBuyerShare = roundRat(new(big.Rat).Quo(top, volume), shareScale)
+	}
+	if equal {
+		s.ex.EqualWeights = true
+		sum := new(big.Rat)
+		for _, b := range bs {
+			sum.Add(sum, new(big.Rat).Quo(b.s, b.w))
+		}
+		s.mean = sum.Quo(sum, new(big.Rat).SetInt64(int64(len(bs))))
+		return
+	}
+	su, wu := new(big.Rat).Set(total), new(big.Rat).Set(volume)
+	capped := new(big.Rat)
+	k := 0
+	for _, b := range bs {
+		if !b.capped {
+			continue
+		}
+		k++
+		s.ex.CappedBuyers++
+		s.ex.CappedTrades += b.trades
+		su.Sub(su, b.s)
+		wu.Sub(wu, b.w)
+		capped.Add(capped, new(big.Rat).Quo(b.s, b.w))
+	}
+	if k == 0 {
+		s.mean = total.Quo(total, volume)
+		return
+	}
+	rest := new(big.Rat).Sub(big.NewRat(1, 1), new(big.Rat).Mul(cr, big.NewRat(int64(k), 1)))
+	s.mean = new(big.Rat).Mul(rest, su.Quo(su, wu))
+	s.mean.Add(s.mean, capped.Mul(capped, cr))
+}
+
+// referenceExact computes the statistics in decimals: every price normalised by the engine.
+func referenceExact(b *Book, p *projection, n *normalizer, rows []uint32, rules ReferenceRules) (*refStats, error) {
+	type dtrade struct {
+		price, qty decimal.Decimal
+		row        uint32
+	}
+	ts := make([]dtrade, 0, len(rows))
+	for _, row := range rows {
+		pr, err := b.engine.Normalize(p.unitPrice(row), p.request(row, n.to.Currency), n.to)
+		if err != nil {
+			return nil, rowError{row, err}
+		}
+		ts = append(ts, dtrade{pr, p.quantity(row), row})
+	}
+	st := &refStats{ex: Exclusions{TopBuyerShare: decimal.Zero}}
+	sorted := func(f func(dtrade) decimal.Decimal) []decimal.Decimal {
+		out := make([]decimal.Decimal, len(ts))
+		for i, t := range ts {
+			out[i] = f(t)
+		}
+		slices.SortFunc(out, decimal.Decimal.Cmp)
+		return out
+	}
+	st.ex.OutlierLow, st.ex.OutlierHigh = decimal.Zero, decimal.Zero
+	if rules.Outliers != NoOutliers {
+		prices := sorted(func(t dtrade) decimal.Decimal { return t.price })
+		lo, hi, ok := fences(rules, len(ts), func(ks ...int) []decimal.Decimal {
+			out := make([]decimal.Decimal, len(ks))
+			for i, k := range ks {
+				out[i] = prices[k]
+			}
+			return out
+		}, func(med decimal.Decimal, k int) decimal.Decimal {
+			return sorted(func(t dtrade) decimal.Decimal { return t.price.Sub(med).Abs() })[k]
+		})
+		if ok {
+			st.ex.OutlierLow, st.ex.OutlierHigh = lo, hi
+			kept := ts[:0]
+			for _, t := range ts {
+				if t.price.Cmp(lo) >= 0 && t.price.Cmp(hi) <= 0 {
+					kept = append(kept, t)
+				}
+			}
+			st.ex.Outliers = len(ts) - len(kept)
+			ts = kept
+		}
+	}
+	prices := sorted(func(t dtrade) decimal.Decimal { return t.price })
+	k := len(prices)
+	st.low, st.p25, st.med, st.p75, st.high = prices[0], prices[nearestRank(25, k)], prices[nearestRank(50, k)], prices[nearestRank(75, k)], prices[k-1]
+	sum, vol := decimal.Zero, decimal.Zero
+	for _, t := range ts {
+		sum = sum.Add(t.price.Mul(t.qty))
+		vol = vol.Add(t.qty)
+	}
+	st.volume = vol
+	st.count, st.first, st.last = len(ts), ts[0].row, ts[len(ts)-1].row
+	if rules.MaxBuyerShare.Sign() == 0 {
+		st.mean = new(big.Rat)
+		if vol.Sign() > 0 {
+			st.mean = sum.Rat().Quo(sum.Rat(), vol.Rat())
+		}
+		return st, nil
+	}
+	slot := map[uint32]int{}
+	var bs []buyerSum
+	var ws, ss []decimal.Decimal
+	for _, t := range ts {
+		i, ok := slot[p.buyer[t.row]]
+		if !ok {
+			i = len(bs)
+			slot[p.buyer[t.row]] = i
+			bs, ws, ss = append(bs, buyerSum{}), append(ws, decimal.Zero), append(ss, decimal.Zero)
+		}
+		ws[i] = ws[i].Add(t.qty)
+		ss[i] = ss[i].Add(t.price.Mul(t.qty))
+		bs[i].trades++
+	}
+	// The same cutting as capInts, in decimals: w (1 - k c) > c u.
+	c := rules.MaxBuyerShare
+	kc, u := 0, vol
+	equal := false
+	for {
+		if decimal.NewFromInt(int64(kc)).Mul(c).Cmp(decimal.NewFromInt(1)) >= 0 || kc == len(bs) {
+			equal = true
+			break
+		}
+		rest := decimal.NewFromInt(1).Sub(decimal.NewFromInt(int64(kc)).Mul(c))
+		limit := c.Mul(u)
+		cut := 0
+		for i := range bs {
+			if !bs[i].capped && ws[i].Mul(rest).Cmp(limit) > 0 {
+				bs[i].capped = true
+				cut++
+			}
+		}
+		if cut == 0 {
+			break
+		}
+		kc += cut
+		u = decimal.Zero
+		for i := range bs {
+			if !bs[i].capped {
+				u = u.Add(ws[i])
+			}
+		}
+	}
+	for i := range bs {
+		bs[i].w, bs[i].s = ws[i].Rat(), ss[i].Rat()
+	}
+	st.capMean(sum.Rat(), vol.Rat(), bs, equal, c)
+	return st, nil
 }
 
 // A bigPriceError says a normalised price does not fit the integer statistics; ReferencePrice then
@@ -217,38 +795,6 @@ func (e bigPriceError) Error() string { return e.Unwrap().Error() }
 // Unwrap makes the error match b2bkit.ErrInvalid where a caller without a decimal path sees it.
 func (e bigPriceError) Unwrap() error {
 	return b2bkit.Invalid("unit_price", "normalised price %s out of range for the statistics", e.price)
-}
-
-// refAcc accumulates the normalised prices of a reference: the prices in units, the volume and
-// price x volume in integer units, with exact decimal sums for quantities beyond qtyScale.
-type refAcc struct {
-	prices         []int64
-	sum            u128
-	qtyUnits       int64
-	oddSum, oddQty decimal.Decimal
-	overflow       bool
-	oldest, newest time.Time
-}
-
-// add adds a normalised price u with its quantity, in units at qtyScale (q) or, when q < 0, exact.
-func (a *refAcc) add(u, q int64, qty decimal.Decimal, at time.Time) {
-	if len(a.prices) == 0 {
-		a.oldest = at
-	}
-	a.newest = at
-	a.prices = append(a.prices, u)
-	if q >= 0 {
-		var ok bool
-		if a.qtyUnits, ok = checked.Add(a.qtyUnits, q); !ok {
-			a.overflow = true
-		}
-		if !a.sum.addMul(uint64(u), uint64(q)) {
-			a.overflow = true
-		}
-		return
-	}
-	a.oddSum = a.oddSum.Add(b2bkit.FromMinor(u, priceScale).Mul(qty))
-	a.oddQty = a.oddQty.Add(qty)
 }
 
 // nearestRank is the 0-based index of the nearest-rank p-th percentile of n sorted values:
@@ -273,166 +819,4 @@ func (a u128) big() *big.Int {
 	x := new(big.Int).SetUint64(a.hi)
 	x.Lsh(x, 64)
 	return x.Or(x, new(big.Int).SetUint64(a.lo))
-}
-
-// A normalizer restates matches' prices to one request, memoising the engine's work.
-//
-// Engine.Normalize(p, from, to) is p x F(to) / F(from) rounded HalfUp to AmountScale places, and F
-// depends on the match's terms, not on its price. So for each distinct set of terms the engine is
-// asked once, with the probe price 10^8, for R = round(10^8 x F(to)/F(from), 10): an integer c =
-// R x 10^10 that is the ratio in units of 10^-18, within half a unit. A price p = pc x 10^-ps then
-// restates as pc x c in units of 10^-(ps+18), off the exact value by at most pc/2 units, and is
-// rounded HalfUp to 10 places in integer arithmetic. That agrees with Normalize except when the
-// exact value may lie within that error of a rounding midpoint; then, and whenever a number does
-// not fit the integer path, the engine is asked directly. The memo never changes a result.
-type normalizer struct {
-	b  *Book
-	to pricing.Request
-	// memo maps terms to the ratio c (0: no ratio fits; ask the engine each time).
-	memo      map[normKey]uint64
-	memoBuyer map[buyerKey]uint64
-}
-
-// A normKey is what F(match) depends on, packed into words so the memo hashes it in one pass:
-// the quantity, the installments (at most three), the booking days and, when the policy has rules
-// with validity dates, the order time. Rules scoped by buyer add the buyer (buyerKey).
-type normKey [11]uint64
-
-type buyerKey struct {
-	k     normKey
-	buyer b2bkit.CompanyID
-}
-
-var probe = decimal.New(1, 8)
-
-func newNormalizer(b *Book, to pricing.Request) *normalizer {
-	return &normalizer{b: b, to: to, memo: make(map[normKey]uint64), memoBuyer: make(map[buyerKey]uint64)}
-}
-
-func (n *normalizer) request(m *Match) pricing.Request {
-	return pricing.Request{Buyer: m.Buyer, SKU: m.SKU, Quantity: m.Quantity, Terms: m.Terms, Currency: n.to.Currency}
-}
-
-// ratio asks the engine for the ratio c of m's terms: 10^8 restated, in units of 10^-10.
-func (n *normalizer) ratio(m *Match) (uint64, error) {
-	r, err := n.b.engine.Normalize(probe, n.request(m), n.to)
-	if err != nil {
-		return 0, err
-	}
-	if u, err := b2bkit.ToMinor(r, priceScale); err == nil && u > 0 {
-		return uint64(u), nil
-	}
-	return 0, nil
-}
-
-// normalize returns m's unit price restated to the request, in units of 10^-priceScale.
-func (n *normalizer) normalize(m *Match) (int64, error) {
-	if k, ok := n.key(m); ok {
-		var c uint64
-		var seen bool
-		if n.b.byBuyer {
-			c, seen = n.memoBuyer[buyerKey{k, m.Buyer}]
-		} else {
-			c, seen = n.memo[k]
-		}
-		if !seen {
-			var err error
-			if c, err = n.ratio(m); err != nil {
-				return 0, err
-			}
-			if n.b.byBuyer {
-				n.memoBuyer[buyerKey{k, m.Buyer}] = c
-			} else {
-				n.memo[k] = c
-			}
-		}
-		if c != 0 {
-			if u, ok := restate(m.UnitPrice, c); ok {
-				return u, nil
-			}
-		}
-	}
-	return n.direct(m)
-}
-
-// direct asks the engine to normalise m's price.
-func (n *normalizer) direct(m *Match) (int64, error) {
-	r, err := n.b.engine.Normalize(m.UnitPrice, n.request(m), n.to)
-	if err != nil {
-		return 0, err
-	}
-	u, err := b2bkit.ToMinor(r, priceScale)
-	if err != nil || u > maxPriceUnits {
-		return 0, bigPriceError{r}
-	}
-	return u, nil
-}
-
-// maxPriceUnits keeps normalised prices below 900 million, so sums of a few thousand stay exact in
-// the 128-bit accumulator with room to spare.
-const maxPriceUnits = 900_000_000 * 10_000_000_000
-
-// restate computes round(price x c x 10^-18, 10) in integers; ok is false when the numbers do not
-// fit or the result may lie at a rounding midpoint.
-func restate(price decimal.Decimal, c uint64) (int64, bool) {
-	ps := max(0, -price.Exponent())
-	if ps > 11 {
-		return 0, false
-	}
-	pc, err := b2bkit.ToMinor(price, ps)
-	if err != nil || pc <= 0 {
-		return 0, false
-	}
-	return restateUnits(pc, ps, c)
-}
-
-// restateUnits is restate for a price of pc units at ps places.
-func restateUnits(pc int64, ps int32, c uint64) (int64, bool) {
-	hi, lo := bits.Mul64(uint64(pc), c)
-	d := fastdec.Pow10(ps + 8) // from units of 10^-(ps+18) to units of 10^-10
-	if hi >= d {
-		return 0, false
-	}
-	q, rem := bits.Div64(hi, lo, d)
-	half := d / 2 // d is even: ps+8 >= 8
-	dist := rem - half
-	if rem < half {
-		dist = half - rem
-	}
-	if dist <= uint64(pc) {
-		return 0, false // too close to a midpoint to trust the probe's rounding
-	}
-	if rem > half {
-		q++
-	}
-	if q > maxPriceUnits || q > math.MaxInt64 {
-		return 0, false
-	}
-	return int64(q), true
-}
-
-// key is what F(match) depends on; ok is false when the terms do not fit a key.
-func (n *normalizer) key(m *Match) (normKey, bool) {
-	ins := m.Terms.Payment.Installments
-	q, ok := fastdec.Int64(m.Quantity)
-	if len(ins) > 3 || !ok {
-		return normKey{}, false
-	}
-	var k normKey
-	k[0] = uint64(q)
-	k[1] = uint64(uint32(m.Quantity.Exponent())) | uint64(len(ins))<<32
-	k[2] = uint64(int64(m.Terms.LeadDays()))
-	for i, in := range ins {
-		c, ok := fastdec.Int64(in.Share)
-		if !ok || in.Days < 0 || in.Days > math.MaxUint16 || in.Due < 0 || in.Due > 255 {
-			return normKey{}, false
-		}
-		k[3+2*i] = uint64(c)
-		k[4+2*i] = uint64(uint32(in.Share.Exponent())) | uint64(in.Days)<<32 | uint64(in.Due)<<48
-	}
-	if n.b.byDate {
-		k[9] = uint64(m.Terms.OrderedAt.UnixNano())
-		k[10] = 1
-	}
-	return k, true
 }

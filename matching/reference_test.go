@@ -78,9 +78,9 @@ func TestR13_ReferenceUsesOnlyFulfilledMatchesOfTheSKUInTheWindow(t *testing.T) 
 	requireDecEqual(t, dec("118"), ref.Median)
 }
 
-// TestR13_LongerCreditRaisesReference: the same trades restated to a request on longer credit give a
+// TestR11_LongerCreditRaisesReference: the same trades restated to a request on longer credit give a
 // higher reference price, since credit costs money (R11); a bigger order gives a lower one.
-func TestR13_LongerCreditRaisesReference(t *testing.T) {
+func TestR11_LongerCreditRaisesReference(t *testing.T) {
 	b, _ := newBook(t)
 	for i := range 20 {
 		m := match(id("M", i), 3+i, "B-1", "S-1", "RICE-25KG", "50", decimal.NewFromInt(110+int64(i)).String())
@@ -162,31 +162,35 @@ func referenceEqualsNormalize(t *testing.T, e *pricing.Engine, plain bool) {
 			ms = append(ms, m)
 		}
 		record(t, b, ms...)
-		req := request("RICE-25KG", qtys[round%len(qtys)], pays[round%len(pays)])
-		req.Terms.DeliverBy = today.AddDate(0, 0, round*10)
-		ref, err := b.ReferencePrice(ctx, "RICE-25KG", req, 90*24*time.Hour)
-		require.NoError(t, err)
-
-		var norm []decimal.Decimal
-		sum, vol := decimal.Zero, decimal.Zero
-		for _, m := range ms {
-			from := pricing.Request{Buyer: m.Buyer, SKU: m.SKU, Quantity: m.Quantity, Terms: m.Terms, Currency: "CNY"}
-			p, err := e.Normalize(m.UnitPrice, from, req)
+		// Three requests on one book: the later ones restate through the halves the first left.
+		for k := range 3 {
+			req := request("RICE-25KG", qtys[(round+k)%len(qtys)], pays[(round+2*k)%len(pays)])
+			req.Terms.DeliverBy = today.AddDate(0, 0, round*10+k)
+			req.Buyer = b2bkit.CompanyID(id("B", k))
+			ref, err := b.ReferencePrice(ctx, "RICE-25KG", req, 90*24*time.Hour)
 			require.NoError(t, err)
-			norm = append(norm, p)
-			sum = sum.Add(p.Mul(m.Quantity))
-			vol = vol.Add(m.Quantity)
+
+			var norm []decimal.Decimal
+			sum, vol := decimal.Zero, decimal.Zero
+			for _, m := range ms {
+				from := pricing.Request{Buyer: m.Buyer, SKU: m.SKU, Quantity: m.Quantity, Terms: m.Terms, Currency: "CNY"}
+				p, err := e.Normalize(m.UnitPrice, from, req)
+				require.NoError(t, err)
+				norm = append(norm, p)
+				sum = sum.Add(p.Mul(m.Quantity))
+				vol = vol.Add(m.Quantity)
+			}
+			slices.SortFunc(norm, decimal.Decimal.Cmp)
+			rank := func(p int) decimal.Decimal { return norm[max(1, (p*len(norm)+99)/100)-1] }
+			require.Equal(t, len(ms), ref.Count)
+			requireDecEqual(t, rank(50), ref.Median, "median")
+			requireDecEqual(t, rank(25), ref.P25, "p25")
+			requireDecEqual(t, rank(75), ref.P75, "p75")
+			requireDecEqual(t, norm[0], ref.Low, "low")
+			requireDecEqual(t, norm[len(norm)-1], ref.High, "high")
+			requireDecEqual(t, vol, ref.Volume, "volume")
+			requireDecEqual(t, sum.DivRound(vol, 6), ref.Mean, "mean")
 		}
-		slices.SortFunc(norm, decimal.Decimal.Cmp)
-		rank := func(p int) decimal.Decimal { return norm[max(1, (p*len(norm)+99)/100)-1] }
-		require.Equal(t, len(ms), ref.Count)
-		requireDecEqual(t, rank(50), ref.Median, "median")
-		requireDecEqual(t, rank(25), ref.P25, "p25")
-		requireDecEqual(t, rank(75), ref.P75, "p75")
-		requireDecEqual(t, norm[0], ref.Low, "low")
-		requireDecEqual(t, norm[len(norm)-1], ref.High, "high")
-		requireDecEqual(t, vol, ref.Volume, "volume")
-		requireDecEqual(t, sum.DivRound(vol, 6), ref.Mean, "mean")
 	}
 }
 

@@ -9,23 +9,30 @@ import (
 	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/checked"
 	"github.com/shopspring/decimal"
 	"golang.org/x/exp/stats"
 )
 
 // A Rhythm is how a buyer re-orders a SKU (R13): how often, how much, when the next order is due, and
-// whether the buyer has gone quiet. Orders are the buyer's accepted and fulfilled matches of the SKU;
-// orders on the same calendar day count as one, with their quantities added.
+// whether the buyer has gone quiet. Orders are the buyer's matches of the SKU that were accepted or
+// fulfilled as of now; orders on the same calendar day count as one, with their quantities added.
+// One interval between two orders is not yet a rhythm: it takes MinRhythmOrders order days.
 type Rhythm struct {
 	Buyer b2bkit.CompanyID `json:"buyer"`
 	SKU   b2bkit.SKU       `json:"sku"`
-	// Orders is the number of order days; First and Last are the first and last order.
+	// Orders is the number of order days; First and Last are the first and last order, in the
+	// book's location.
 	Orders int       `json:"orders"`
 	First  time.Time `json:"first"`
 	Last   time.Time `json:"last"`
-	// Regular is set when there are at least two order days, so intervals exist.
-	Regular bool `json:"regular"`
-	// MedianIntervalDays is the median number of calendar days between consecutive orders.
+	// Regular is set when there are at least MinRhythmOrders order days, so the intervals say
+	// something; TooFewOrders when there are fewer, and then the interval, the next order and
+	// Overdue are not judged.
+	Regular      bool `json:"regular"`
+	TooFewOrders bool `json:"too_few_orders"`
+	// MedianIntervalDays is the median number of calendar days between consecutive orders; zero
+	// when not Regular.
 	MedianIntervalDays float64 `json:"median_interval_days"`
 	// TypicalQuantity is the nearest-rank median quantity of an order day.
 	TypicalQuantity decimal.Decimal `json:"typical_quantity"`
@@ -34,19 +41,32 @@ type Rhythm struct {
 	NextExpected time.Time `json:"next_expected"`
 	// SilentDays is the number of calendar days from the last order to now.
 	SilentDays int `json:"silent_days"`
-	// Overdue is set when the buyer has been silent for more than Options.OverdueFactor x the median
-	// interval: a call from the service team is due.
+	// Overdue is set when a Regular buyer has been silent for more than Options.OverdueFactor x the
+	// median interval: a call from the service team is due.
 	Overdue bool `json:"overdue"`
 }
 
+// MinRhythmOrders is the fewest order days that make a rhythm: two intervals, so one late or early
+// order does not set it.
+const MinRhythmOrders = 3
+
 // orderDay is the orders of one buyer on one calendar day.
 type orderDay struct {
-	day int // days since 1970-01-01 in the book's location
-	at  time.Time
-	qty decimal.Decimal
+	day   int   // days since 1970-01-01 in the book's location
+	at    int64 // the first order's time
+	units int64 // the quantity in units at qtyScale
+	extra decimal.Decimal
 }
 
-// Rhythm is the re-order rhythm of buyer for sku, from every accepted or fulfilled match up to now.
+func (d *orderDay) qty() decimal.Decimal {
+	q := decimal.New(d.units, -qtyScale)
+	if !d.extra.IsZero() {
+		q = q.Add(d.extra)
+	}
+	return q
+}
+
+// Rhythm is the re-order rhythm of buyer for sku, from every match accepted or fulfilled as of now.
 // A buyer who never ordered the SKU is an error matching b2bkit.ErrNotFound.
 func (b *Book) Rhythm(ctx context.Context, buyer b2bkit.CompanyID, sku b2bkit.SKU) (Rhythm, error) {
 	var errs []error
@@ -59,16 +79,23 @@ func (b *Book) Rhythm(ctx context.Context, buyer b2bkit.CompanyID, sku b2bkit.SK
 	if len(errs) > 0 {
 		return Rhythm{}, fmt.Errorf("matching: %w", errors.Join(errs...))
 	}
+	p, unlock, err := b.read(ctx, needBuyers)
+	if err != nil {
+		return Rhythm{}, err
+	}
+	defer unlock()
 	now := b.now()
 	loc := b.loc(now)
 	var days []orderDay
-	err := b.scan(ctx, Filter{Buyer: buyer, SKU: sku, To: now.Add(time.Nanosecond), Statuses: []Status{Accepted, Fulfilled}},
-		func(m *Match) error {
-			days = addOrder(days, m, loc)
-			return nil
-		})
-	if err != nil {
-		return Rhythm{}, err
+	bid, okB := p.companies.lookup(string(buyer))
+	sid, okS := p.skus.lookup(string(sku))
+	if okB && okS {
+		nowN := nanos(now)
+		for _, r := range p.within(list(p.byBuyer, bid), math.MinInt64, nowN+1) {
+			if p.sku[r] == sid && p.statusAt(r, nowN).isOrder() {
+				days = p.addOrder(days, r, loc)
+			}
+		}
 	}
 	if len(days) == 0 {
 		return Rhythm{}, fmt.Errorf("matching: %w", b2bkit.NotFound("orders of buyer", string(buyer)+" for "+string(sku)))
@@ -76,27 +103,37 @@ func (b *Book) Rhythm(ctx context.Context, buyer b2bkit.CompanyID, sku b2bkit.SK
 	return b.rhythmOf(buyer, sku, days, now), nil
 }
 
-// addOrder adds m to the order days, which arrive in time order; days are counted in loc.
-func addOrder(days []orderDay, m *Match, loc *time.Location) []orderDay {
-	d := b2bkit.CalendarDay(m.At.In(loc))
-	if n := len(days); n > 0 && days[n-1].day == d {
-		days[n-1].qty = days[n-1].qty.Add(m.Quantity)
-		return days
+// addOrder adds row r to the order days, which arrive in time order; days are counted in loc.
+func (p *projection) addOrder(days []orderDay, r uint32, loc *time.Location) []orderDay {
+	at := p.at[r]
+	d := b2bkit.CalendarDay(time.Unix(0, at).In(loc))
+	if n := len(days); n == 0 || days[n-1].day != d {
+		days = append(days, orderDay{day: d, at: at})
 	}
-	return append(days, orderDay{day: d, at: m.At, qty: m.Quantity})
+	o := &days[len(days)-1]
+	if u, ok := p.qtyUnits(r); ok {
+		if s, ok := checked.Add(o.units, u); ok {
+			o.units = s
+			return days
+		}
+	}
+	o.extra = o.extra.Add(p.quantity(r))
+	return days
 }
 
 func (b *Book) rhythmOf(buyer b2bkit.CompanyID, sku b2bkit.SKU, days []orderDay, now time.Time) Rhythm {
-	r := Rhythm{Buyer: buyer, SKU: sku, Orders: len(days), First: days[0].at, Last: days[len(days)-1].at}
+	loc := b.loc(now)
+	r := Rhythm{Buyer: buyer, SKU: sku, Orders: len(days),
+		First: time.Unix(0, days[0].at).In(loc), Last: time.Unix(0, days[len(days)-1].at).In(loc)}
 	qty := make([]decimal.Decimal, len(days))
-	for i, d := range days {
-		qty[i] = d.qty
+	for i := range days {
+		qty[i] = days[i].qty()
 	}
 	slices.SortFunc(qty, decimal.Decimal.Cmp)
 	r.TypicalQuantity = qty[nearestRank(50, len(qty))]
-	loc := b.loc(now)
 	r.SilentDays = b2bkit.CalendarDay(now.In(loc)) - days[len(days)-1].day
-	if len(days) < 2 {
+	if len(days) < MinRhythmOrders {
+		r.TooFewOrders = true
 		return r
 	}
 	gaps := make([]float64, len(days)-1)
@@ -105,7 +142,7 @@ func (b *Book) rhythmOf(buyer b2bkit.CompanyID, sku b2bkit.SKU, days []orderDay,
 	}
 	r.Regular = true
 	r.MedianIntervalDays = stats.Median(gaps)
-	r.NextExpected = b2bkit.AddDays(r.Last.In(loc), int(math.Round(r.MedianIntervalDays)))
+	r.NextExpected = b2bkit.AddDays(r.Last, int(math.Round(r.MedianIntervalDays)))
 	r.Overdue = float64(r.SilentDays) > b.opts.OverdueFactor*r.MedianIntervalDays
 	return r
 }

@@ -1,0 +1,642 @@
+package matching
+
+import (
+	"cmp"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/checked"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
+	"github.com/b2bkit/b2bkit/pricing"
+)
+
+// A projection is the book's own view of a log: every match as a row of columns, built by replaying
+// the log's entries in sequence order and kept current by reading on from seq. It holds what the
+// questions need and nothing else, compactly: names interned and referred to by number, times as
+// int64 nanoseconds, amounts as an int64 coefficient and an int8 exponent (the rare amount whose
+// coefficient does not fit lives in odd), status changes as the times they happened. Its indexes
+// list each SKU's, buyer's and seller's rows, and all rows, in time order.
+//
+// A row is about 110 bytes: 48 in times and sequence, 16 in names and schedule, 27 in amounts, 5 in
+// lead time, currency and flags, 16 in the four indexes.
+type projection struct {
+	seq  uint64    // the last entry applied
+	last lastEntry // and what it was
+
+	companies, skus, currencies names
+	pays                        []b2bkit.PaymentTerms
+	payIndex                    map[string]uint32
+	keyBuf                      []byte
+
+	// The columns, one element per row; rows are in the order the matches were appended.
+	rowSeq                   []uint64 // the entry that appended the match
+	at, ordered, deliver     []int64
+	accAt, endAt             []int64 // when it was accepted and when fulfilled or cancelled, or none
+	buyer, seller, sku, pay  []uint32
+	qtyC, priceC, subC       []int64  // coefficients (0 when in odd)
+	qtyE, priceE, subE       []int8   // exponents
+	lead                     []int16  // Terms.LeadDays
+	terms                    []uint32 // the row's terms key, interned (see termsOf)
+	termsIndex               map[termsKey]uint32
+	cur                      []uint16
+	flags                    []uint8 // see the flag constants
+	odd                      map[oddKey]decimal.Decimal
+	order                    timeList // all rows, once orderMade
+	orderMade                bool     // a row came out of time order: until then row order is time order
+	allLastAt                int64    // the latest time while !orderMade
+	bySKU, byBuyer, bySeller []timeList
+	// The buyer and seller lists are built by the first question that needs them (Rhythm, Rank,
+	// Health as of a past date) and kept from then on: building a projection does not pay for
+	// lists only some books use.
+	buyersIndexed, sellersIndexed bool
+	dirty                         []listRef
+
+	// firstOrder is, by company, the row of its first order (accepted or fulfilled) by the
+	// statuses as they stand, or noRow; firstOrderAt its time. They answer "is this buyer new?"
+	// without walking the buyer's matches, for any clock at or after lastChange, the latest status
+	// change applied: from then on a status as of the clock is the status as it stands.
+	firstOrder   []uint32
+	firstOrderAt []int64
+	lastChange   int64
+	refirst      []uint32 // companies whose first order was cancelled: found again by fix
+
+	// ratios remembers, by SKU and terms key, how the pricing engine restates the terms to the
+	// SKU's canonical ones (see normalizer); questions asked at once share it.
+	ratioMu sync.Mutex
+	ratios  map[ratioKey]uint64
+}
+
+// none marks a status change that has not happened.
+const none = math.MinInt64
+
+// The bits of projection.flags.
+const (
+	flagAppended = 3 << 0 // the status the match was appended with
+	flagNowShift = 2      // the status now, two bits from here
+	flagSelf     = 1 << 4 // self-operated
+	flagOddQty   = 1 << 5 // the amount is in odd
+	flagOddPrice = 1 << 6
+	flagOddSub   = 1 << 7
+)
+
+// An oddKey names an amount of a row kept in projection.odd.
+type oddKey struct {
+	row uint32
+	col uint8 // 0 quantity, 1 unit price, 2 subsidy
+}
+
+// names interns strings: each once, referred to by number.
+type names struct {
+	index map[string]uint32
+	vals  []string
+}
+
+func (n *names) id(s string) uint32 {
+	if i, ok := n.index[s]; ok {
+		return i
+	}
+	if n.index == nil {
+		n.index = make(map[string]uint32)
+	}
+	i := uint32(len(n.vals))
+	n.index[s] = i
+	n.vals = append(n.vals, s)
+	return i
+}
+
+func (n *names) lookup(s string) (uint32, bool) {
+	i, ok := n.index[s]
+	return i, ok
+}
+
+// A timeList is rows in time order (equal times in row order). Rows that arrive in time order are
+// appended as they are; a backdated one marks the list, and fix sorts what came after sorted and
+// merges it in, once per batch of entries, not once per row.
+type timeList struct {
+	rows   []uint32
+	sorted int   // rows[:sorted] are in order
+	lastAt int64 // the time of rows[sorted-1], so an append need not read the time column
+}
+
+// listRef names a list to fix: kind 0 all rows, 1 a SKU's, 2 a buyer's, 3 a seller's.
+type listRef struct {
+	kind uint8
+	id   uint32
+}
+
+// maxRows is how many rows a projection numbers with uint32.
+const maxRows = math.MaxUint32
+
+func (p *projection) rows() int { return len(p.rowSeq) }
+
+// A pending entry is a log entry checked and decoded outside the book's lock — the work of reading
+// a match's decimals and times done once — ready to apply.
+type pending struct {
+	seq, matchSeq        uint64
+	kind                 EntryKind
+	status               Status
+	self                 bool
+	lead                 int16
+	id                   string // the match's ID, for the snapshot's check of its last entry
+	at, ordered, deliver int64  // for a change, at is when it happened
+	amts                 [3]pendingAmount
+	buyer, seller, sku   string
+	currency             string
+	pay                  []b2bkit.Installment
+}
+
+// A pendingAmount is an amount as a row keeps it: coefficient and exponent, or the decimal itself
+// when the coefficient does not fit.
+type pendingAmount struct {
+	c   int64
+	e   int8
+	odd bool
+	d   decimal.Decimal // when odd
+}
+
+// decode checks an entry and decodes it. The error names the entry and matches b2bkit.ErrInvalid.
+func decode(e *Entry, pd *pending) error {
+	var err error
+	switch e.Kind {
+	case MatchAppended:
+		m := &e.Match
+		var cs [3]coefficient
+		if err = m.validate(&cs); err != nil {
+			err = b2bkit.InField("entry.match", err)
+			break
+		}
+		*pd = pending{seq: e.Seq, kind: MatchAppended, status: m.Status, self: m.Mode == SelfOperated,
+			lead: int16(m.Terms.LeadDays()), id: m.ID, at: m.At.UnixNano(),
+			ordered: m.Terms.OrderedAt.UnixNano(), deliver: m.Terms.DeliverBy.UnixNano(),
+			buyer: string(m.Buyer), seller: string(m.Seller), sku: string(m.SKU), currency: m.Currency,
+			pay: m.Terms.Payment.Installments}
+		for i, d := range [3]decimal.Decimal{m.Quantity, m.UnitPrice, m.Subsidy} {
+			if cs[i].small {
+				pd.amts[i] = pendingAmount{c: cs[i].c, e: int8(d.Exponent())} // exponents of valid amounts fit
+			} else {
+				pd.amts[i] = pendingAmount{odd: true, d: d}
+			}
+		}
+	case StatusChanged:
+		c := &e.Change
+		if err = c.Validate(); err != nil {
+			err = b2bkit.InField("entry", err)
+			break
+		}
+		*pd = pending{seq: e.Seq, matchSeq: e.MatchSeq, kind: StatusChanged, status: c.Status, id: c.ID, at: c.At.UnixNano()}
+	default:
+		err = b2bkit.Invalid("entry.kind", "unknown kind %d", int(e.Kind))
+	}
+	if err != nil {
+		return fmt.Errorf("matching: log entry %d: %w", e.Seq, err)
+	}
+	return nil
+}
+
+// apply applies one decoded entry.
+func (p *projection) apply(pd *pending) error {
+	if pd.seq <= p.seq {
+		return fmt.Errorf("matching: log entry %d: %w", pd.seq, b2bkit.Invalid("entry.seq", "must be above %d, the last entry read", p.seq))
+	}
+	var err error
+	if pd.kind == MatchAppended {
+		err = p.addMatch(pd)
+	} else {
+		err = p.addChange(pd)
+	}
+	if err != nil {
+		return err
+	}
+	p.seq, p.last = pd.seq, lastEntry{pd.kind, pd.id, pd.at}
+	return nil
+}
+
+// addMatch appends a decoded match as a row.
+func (p *projection) addMatch(m *pending) error {
+	if int64(p.rows()) >= maxRows || int64(len(p.companies.vals)) >= maxRows-2 || int64(len(p.skus.vals)) >= maxRows-1 || int64(len(p.pays)) >= maxRows-1 || len(p.currencies.vals) >= math.MaxUint16 {
+		return fmt.Errorf("matching: log entry %d: %w", m.seq, errProjectionFull)
+	}
+	r := uint32(p.rows())
+	p.rowSeq = append(p.rowSeq, m.seq)
+	p.at = append(p.at, m.at)
+	p.ordered = append(p.ordered, m.ordered)
+	p.deliver = append(p.deliver, m.deliver)
+	p.accAt = append(p.accAt, none)
+	p.endAt = append(p.endAt, none)
+	p.buyer = append(p.buyer, p.companies.id(m.buyer))
+	p.seller = append(p.seller, p.companies.id(m.seller))
+	p.sku = append(p.sku, p.skus.id(m.sku))
+	p.pay = append(p.pay, p.payment(m.pay))
+	p.lead = append(p.lead, m.lead)
+	if p.rows() == 1 || m.currency != p.currencies.vals[p.cur[len(p.cur)-1]] { // mostly one currency
+		p.cur = append(p.cur, uint16(p.currencies.id(m.currency)))
+	} else {
+		p.cur = append(p.cur, p.cur[len(p.cur)-1])
+	}
+	f := uint8(m.status) | uint8(m.status)<<flagNowShift
+	if m.self {
+		f |= flagSelf
+	}
+	for col, flag := range [3]uint8{flagOddQty, flagOddPrice, flagOddSub} {
+		a := &m.amts[col]
+		if a.odd {
+			f |= flag
+			if p.odd == nil {
+				p.odd = make(map[oddKey]decimal.Decimal)
+			}
+			p.odd[oddKey{r, uint8(col)}] = a.d
+		}
+	}
+	p.qtyC, p.qtyE = append(p.qtyC, m.amts[0].c), append(p.qtyE, m.amts[0].e)
+	p.priceC, p.priceE = append(p.priceC, m.amts[1].c), append(p.priceE, m.amts[1].e)
+	p.subC, p.subE = append(p.subC, m.amts[2].c), append(p.subE, m.amts[2].e)
+	p.flags = append(p.flags, f)
+	p.terms = append(p.terms, p.termsOf(r))
+	p.index(r)
+	return nil
+}
+
+var errProjectionFull = b2bkit.Invalid("log", "more matches, names or payment schedules than a book numbers (4 billion)")
+
+func grow(ls []timeList, id uint32) []timeList {
+	if int(id) < len(ls) {
+		return ls
+	}
+	return append(ls, make([]timeList, int(id)+1-len(ls))...)
+}
+
+// payment interns a payment schedule by its installments' shares, events and days.
+func (p *projection) payment(ins []b2bkit.Installment) uint32 {
+	if n := len(p.pay); n > 0 && sameInstallments(p.pays[p.pay[n-1]].Installments, ins) {
+		return p.pay[n-1] // the previous row's: schedules repeat
+	}
+	k := p.keyBuf[:0]
+	for _, in := range ins {
+		if c, ok := fastdec.Int64(in.Share); ok {
+			k = binary.AppendVarint(k, c)
+			k = binary.AppendVarint(k, int64(in.Share.Exponent()))
+		} else {
+			k = append(k, 0xff)
+			k = append(k, in.Share.String()...)
+			k = append(k, 0xff)
+		}
+		k = binary.AppendVarint(k, int64(in.Due))
+		k = binary.AppendVarint(k, int64(in.Days))
+	}
+	p.keyBuf = k
+	if i, ok := p.payIndex[string(k)]; ok {
+		return i
+	}
+	if p.payIndex == nil {
+		p.payIndex = make(map[string]uint32)
+	}
+	i := uint32(len(p.pays))
+	p.payIndex[string(k)] = i
+	p.pays = append(p.pays, b2bkit.PaymentTerms{Installments: slices.Clone(ins)})
+	return i
+}
+
+// A termsKey is what a normalised price depends on of a match's terms whatever the policy: the
+// quantity, the payment schedule and the booking days. Rows with equal keys restate by the same
+// ratio (unless the policy also looks at the buyer or the order date), so a reference price asks
+// the pricing engine once per key.
+type termsKey struct {
+	qty    int64
+	pay    uint32
+	lead   int16
+	qtyExp int8
+}
+
+// noTerms is the terms key of a row whose quantity is kept in odd: its price is restated alone.
+const noTerms = math.MaxUint32
+
+// termsOf interns row r's terms key.
+func (p *projection) termsOf(r uint32) uint32 {
+	if p.flags[r]&flagOddQty != 0 || int64(len(p.termsIndex)) >= noTerms {
+		return noTerms
+	}
+	k := termsKey{qty: p.qtyC[r], pay: p.pay[r], lead: p.lead[r], qtyExp: p.qtyE[r]}
+	if i, ok := p.termsIndex[k]; ok {
+		return i
+	}
+	if p.termsIndex == nil {
+		p.termsIndex = make(map[termsKey]uint32)
+	}
+	i := uint32(len(p.termsIndex))
+	p.termsIndex[k] = i
+	return i
+}
+
+func sameInstallments(a, b []b2bkit.Installment) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Due != b[i].Due || a[i].Days != b[i].Days || a[i].Share.Exponent() != b[i].Share.Exponent() || !a[i].Share.Equal(b[i].Share) {
+			return false
+		}
+	}
+	return true
+}
+
+// push appends row r to list l (named ref), marking it when r is older than its last row.
+func (p *projection) push(l *timeList, ref listRef, r uint32) {
+	ordered := l.sorted == len(l.rows)
+	if l.rows == nil {
+		l.rows = make([]uint32, 0, 16) // most lists grow past a few rows: fewer, larger steps
+	}
+	l.rows = append(l.rows, r)
+	if !ordered {
+		return // marked already
+	}
+	if at := p.at[r]; len(l.rows) == 1 || l.lastAt <= at {
+		l.sorted, l.lastAt = len(l.rows), at
+		return
+	}
+	p.dirty = append(p.dirty, ref)
+}
+
+// fix puts every marked list back in time order.
+func (p *projection) fix() {
+	for _, ref := range p.dirty {
+		var l *timeList
+		switch ref.kind {
+		case 0:
+			l = &p.order
+		case 1:
+			l = &p.bySKU[ref.id]
+		case 2:
+			l = &p.byBuyer[ref.id]
+		default:
+			l = &p.bySeller[ref.id]
+		}
+		p.sortList(l)
+	}
+	p.dirty = p.dirty[:0]
+	if len(p.refirst) > 0 {
+		p.indexBuyers()
+	}
+	for _, c := range p.refirst {
+		p.firstOrder[c], p.firstOrderAt[c] = noRow, none
+		for _, r := range p.byBuyer[c].rows {
+			if Status(p.flags[r] >> flagNowShift & 3).isOrder() {
+				p.firstOrder[c], p.firstOrderAt[c] = r, p.at[r]
+				break
+			}
+		}
+	}
+	p.refirst = p.refirst[:0]
+}
+
+// noRow marks a company without an order.
+const noRow = math.MaxUint32
+
+// isOrderNow notes that row r is an order now: its buyer's first order may be r.
+func (p *projection) isOrderNow(r uint32) {
+	b := p.buyer[r]
+	for len(p.firstOrder) <= int(b) {
+		p.firstOrder, p.firstOrderAt = append(p.firstOrder, noRow), append(p.firstOrderAt, none)
+	}
+	if f, at := p.firstOrder[b], p.at[r]; f == noRow || at < p.firstOrderAt[b] || at == p.firstOrderAt[b] && r < f {
+		p.firstOrder[b], p.firstOrderAt[b] = r, at
+	}
+}
+
+// index puts row r in the indexes that are built.
+func (p *projection) index(r uint32) {
+	switch at := p.at[r]; {
+	case p.orderMade:
+		p.push(&p.order, listRef{0, 0}, r)
+	case r == 0 || at >= p.allLastAt:
+		p.allLastAt = at
+	default: // the first row out of time order: list all rows from now on
+		p.order.rows = make([]uint32, r, int(r)+int(r)/4+16)
+		for i := range p.order.rows {
+			p.order.rows[i] = uint32(i)
+		}
+		p.order.sorted, p.order.lastAt, p.orderMade = int(r), p.allLastAt, true
+		p.push(&p.order, listRef{0, 0}, r)
+	}
+	sku := p.sku[r]
+	p.bySKU = grow(p.bySKU, sku)
+	p.push(&p.bySKU[sku], listRef{1, sku}, r)
+	if p.buyersIndexed {
+		p.byBuyer = grow(p.byBuyer, p.buyer[r])
+		p.push(&p.byBuyer[p.buyer[r]], listRef{2, p.buyer[r]}, r)
+	}
+	if p.sellersIndexed {
+		p.bySeller = grow(p.bySeller, p.seller[r])
+		p.push(&p.bySeller[p.seller[r]], listRef{3, p.seller[r]}, r)
+	}
+	if Status(p.flags[r] >> flagNowShift & 3).isOrder() {
+		p.isOrderNow(r)
+	}
+}
+
+// indexBuyers builds the buyer lists from every row, in time order, once. The lists must be in
+// order (fix done).
+func (p *projection) indexBuyers() {
+	if p.buyersIndexed {
+		return
+	}
+	p.byBuyer = make([]timeList, len(p.companies.vals))
+	p.allWithin(math.MinInt64, math.MaxInt64, func(r uint32) { p.push(&p.byBuyer[p.buyer[r]], listRef{2, p.buyer[r]}, r) })
+	p.buyersIndexed = true
+}
+
+// indexSellers builds the seller lists likewise.
+func (p *projection) indexSellers() {
+	if p.sellersIndexed {
+		return
+	}
+	p.bySeller = make([]timeList, len(p.companies.vals))
+	p.allWithin(math.MinInt64, math.MaxInt64, func(r uint32) { p.push(&p.bySeller[p.seller[r]], listRef{3, p.seller[r]}, r) })
+	p.sellersIndexed = true
+}
+
+// allWithin calls visit for every row made at or after from and before to, in time order.
+func (p *projection) allWithin(from, to int64, visit func(r uint32)) {
+	if p.orderMade {
+		for _, r := range p.within(p.order.rows, from, to) {
+			visit(r)
+		}
+		return
+	}
+	lo, _ := slices.BinarySearch(p.at, from) // in time order: the column itself is sorted
+	hi, _ := slices.BinarySearch(p.at[lo:], to)
+	for r := lo; r < lo+hi; r++ {
+		visit(uint32(r))
+	}
+}
+
+// before orders rows by time, then by row.
+func (p *projection) before(a, b uint32) int {
+	if c := cmp.Compare(p.at[a], p.at[b]); c != 0 {
+		return c
+	}
+	return cmp.Compare(a, b)
+}
+
+// sortList sorts the rows after l.sorted and merges them into the sorted ones: O(n + k log k) for
+// k new rows, so a history imported backwards in batches is not sorted again and again.
+func (p *projection) sortList(l *timeList) {
+	rows, s := l.rows, l.sorted
+	tail := rows[s:]
+	slices.SortFunc(tail, p.before)
+	if s > 0 && len(tail) > 0 && p.before(rows[s-1], tail[0]) > 0 {
+		// The merge starts where the first new row goes.
+		i, _ := slices.BinarySearchFunc(rows[:s], tail[0], p.before)
+		left := slices.Clone(rows[i:s])
+		right := slices.Clone(tail)
+		k, a, b := i, 0, 0
+		for a < len(left) && b < len(right) {
+			if p.before(right[b], left[a]) < 0 {
+				rows[k] = right[b]
+				b++
+			} else {
+				rows[k] = left[a]
+				a++
+			}
+			k++
+		}
+		k += copy(rows[k:], left[a:])
+		copy(rows[k:], right[b:])
+	}
+	l.sorted = len(rows)
+	if len(rows) > 0 {
+		l.lastAt = p.at[rows[len(rows)-1]]
+	}
+}
+
+// addChange applies a status change of the match appended by entry c.MatchSeq. c is valid.
+func (p *projection) addChange(c *pending) error {
+	bad := func(field, format string, args ...any) error {
+		return fmt.Errorf("matching: log entry %d: %w", c.seq, b2bkit.Invalid(field, format, args...))
+	}
+	i, ok := slices.BinarySearch(p.rowSeq, c.matchSeq)
+	if !ok {
+		return bad("entry.match_seq", "no match was appended by entry %d", c.matchSeq)
+	}
+	r := uint32(i)
+	now := Status(p.flags[r] >> flagNowShift & 3)
+	last := p.at[r]
+	if p.endAt[r] != none {
+		last = p.endAt[r]
+	} else if p.accAt[r] != none {
+		last = p.accAt[r]
+	}
+	t := c.at
+	switch {
+	case !now.CanBecome(c.status):
+		return bad("entry.change.status", "match %s is %s and cannot become %s", c.id, now, c.status)
+	case t < last:
+		return bad("entry.change.at", "before the match's last status change")
+	}
+	if c.status == Accepted {
+		p.accAt[r] = t
+	} else {
+		p.endAt[r] = t
+	}
+	p.flags[r] = p.flags[r]&^(3<<flagNowShift) | uint8(c.status)<<flagNowShift
+	p.lastChange = max(p.lastChange, t)
+	switch {
+	case c.status == Accepted:
+		p.isOrderNow(r)
+	case c.status == Cancelled && now == Accepted && p.firstOrder[p.buyer[r]] == r:
+		p.refirst = append(p.refirst, p.buyer[r])
+	}
+	return nil
+}
+
+// statusAt is the status row r had at time t (nanoseconds): the status it was appended with, moved
+// on by the changes dated at or before t.
+func (p *projection) statusAt(r uint32, t int64) Status {
+	if t >= p.lastChange { // every change has happened by t: the status as it stands
+		return Status(p.flags[r] >> flagNowShift & 3)
+	}
+	if e := p.endAt[r]; e != none && t >= e {
+		return Status(p.flags[r] >> flagNowShift & 3)
+	}
+	if a := p.accAt[r]; a != none && t >= a {
+		return Accepted
+	}
+	return Status(p.flags[r] & flagAppended)
+}
+
+// within returns the rows of a time-ordered list made at or after from and before to.
+func (p *projection) within(rows []uint32, from, to int64) []uint32 {
+	lo, _ := slices.BinarySearchFunc(rows, from, func(r uint32, t int64) int { return cmp.Compare(p.at[r], t) })
+	hi, _ := slices.BinarySearchFunc(rows[lo:], to, func(r uint32, t int64) int { return cmp.Compare(p.at[r], t) })
+	return rows[lo : lo+hi]
+}
+
+// list returns the rows of ls[id], or nothing for an id without rows.
+func list(ls []timeList, id uint32) []uint32 {
+	if int(id) < len(ls) {
+		return ls[id].rows
+	}
+	return nil
+}
+
+// subsidised reports whether the platform paid for row r.
+func (p *projection) subsidised(r uint32) bool { return p.subC[r] > 0 || p.flags[r]&flagOddSub != 0 }
+
+// quantity, unitPrice and subsidy are a row's amounts as decimals.
+func (p *projection) quantity(r uint32) decimal.Decimal {
+	return p.dec(r, 0, flagOddQty, p.qtyC[r], p.qtyE[r])
+}
+
+func (p *projection) unitPrice(r uint32) decimal.Decimal {
+	return p.dec(r, 1, flagOddPrice, p.priceC[r], p.priceE[r])
+}
+
+func (p *projection) subsidy(r uint32) decimal.Decimal {
+	return p.dec(r, 2, flagOddSub, p.subC[r], p.subE[r])
+}
+
+func (p *projection) dec(r uint32, col, flag uint8, c int64, e int8) decimal.Decimal {
+	if p.flags[r]&flag != 0 {
+		return p.odd[oddKey{r, col}]
+	}
+	return decimal.New(c, int32(e))
+}
+
+// units is coefficient c at exponent e in units of 10^-scale, if exact and in an int64.
+func units(c int64, e int8, scale int32) (int64, bool) {
+	shift := scale + int32(e)
+	switch {
+	case shift >= 0 && shift <= 18:
+		return checked.Mul(c, int64(fastdec.Pow10(shift)))
+	case shift < 0 && shift >= -18:
+		p := int64(fastdec.Pow10(-shift))
+		return c / p, c%p == 0
+	}
+	return 0, c == 0
+}
+
+// qtyUnits is row r's quantity in units at qtyScale, if it is exactly that.
+func (p *projection) qtyUnits(r uint32) (int64, bool) {
+	if p.flags[r]&flagOddQty != 0 {
+		return 0, false
+	}
+	return units(p.qtyC[r], p.qtyE[r], qtyScale)
+}
+
+// request is the pricing request row r's match was agreed under, to restate its price: the terms
+// keep the order time and the booking days (the delivery date is set that many days after the
+// order time in UTC, which is all Engine.Normalize reads of it).
+func (p *projection) request(r uint32, currency string) pricing.Request {
+	ordered := time.Unix(0, p.ordered[r]).UTC()
+	return pricing.Request{
+		Buyer: b2bkit.CompanyID(p.companies.vals[p.buyer[r]]), SKU: b2bkit.SKU(p.skus.vals[p.sku[r]]),
+		Quantity: p.quantity(r), Currency: currency,
+		Terms: b2bkit.Terms{Payment: p.pays[p.pay[r]], OrderedAt: ordered, DeliverBy: ordered.AddDate(0, 0, int(p.lead[r]))},
+	}
+}
