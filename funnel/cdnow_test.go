@@ -5,31 +5,24 @@ import (
 	"fmt"
 	"iter"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/b2bkit/b2bkit"
-	"github.com/b2bkit/b2bkit/funnel"
+	shareddata "github.com/b2bkit/b2bkit/internal/testdata"
+
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/funnel"
 )
 
-// testdata finds the shared public data sets: $B2BKIT_TESTDATA, else ../shared/data beside the
-// project root. A test that needs them skips, saying so, when they are absent.
-func testdata(t *testing.T, name string) string {
-	t.Helper()
-	dir := os.Getenv("B2BKIT_TESTDATA")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "data")
-	}
-	path := filepath.Join(dir, name)
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("public data set %s not found (set B2BKIT_TESTDATA): %v", name, err)
-	}
-	return path
+// testdata finds a public data set, or skips the test saying why.
+func testdata(tb testing.TB, name string) string {
+	tb.Helper()
+	return shareddata.Path(tb, name)
 }
 
 // cdnowPurchases streams CDNOW_master.txt (customer id, YYYYMMDD, CDs, dollars) as purchases, one

@@ -5,31 +5,24 @@ import (
 	"fmt"
 	"iter"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	shareddata "github.com/b2bkit/b2bkit/internal/testdata"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/funnel"
 	"github.com/b2bkit/b2bkit/funnel/clv"
-	"github.com/shopspring/decimal"
-	"github.com/stretchr/testify/require"
 )
 
-// testdata finds a public data set: in $B2BKIT_TESTDATA, else ../shared/data beside the project
-// root. A test that needs one skips, saying so, when it is absent.
+// testdata finds a public data set, or skips the test saying why.
 func testdata(tb testing.TB, name string) string {
 	tb.Helper()
-	dir := os.Getenv("B2BKIT_TESTDATA")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "data")
-	}
-	path := filepath.Join(dir, name)
-	if _, err := os.Stat(path); err != nil {
-		tb.Skipf("public data set %s not found (set B2BKIT_TESTDATA): %v", name, err)
-	}
-	return path
+	return shareddata.Path(tb, name)
 }
 
 // cdnowSample streams CDNOW_sample.txt — master id, sample id, YYYYMMDD, CDs, dollars; no header,

@@ -3,29 +3,22 @@ package scorecard_test
 import (
 	"encoding/csv"
 	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 
-	"github.com/b2bkit/b2bkit/risk"
-	"github.com/b2bkit/b2bkit/risk/scorecard"
+	shareddata "github.com/b2bkit/b2bkit/internal/testdata"
+
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
+
+	"github.com/b2bkit/b2bkit/risk"
+	"github.com/b2bkit/b2bkit/risk/scorecard"
 )
 
-// testdata finds a shared public data set: in $B2BKIT_TESTDATA, else in ../shared/data beside the
-// project root. A test that needs it skips, saying so, when it is absent.
+// testdata finds a public data set, or skips the test saying why.
 func testdata(tb testing.TB, name string) string {
 	tb.Helper()
-	dir := os.Getenv("B2BKIT_TESTDATA")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "data")
-	}
-	path := filepath.Join(dir, name)
-	if _, err := os.Stat(path); err != nil {
-		tb.Skipf("public data set %s not found (set B2BKIT_TESTDATA): %v", name, err)
-	}
-	return path
+	return shareddata.Path(tb, name)
 }
 
 // germanCredit reads germancredit.csv: a column per attribute, numeric when every value reads as a
