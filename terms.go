@@ -128,6 +128,22 @@ func (p PaymentTerms) Validate() error {
 	return p.validate()
 }
 
+// maxShareExponent bounds the places of a share summed as a decimal: far more than any schedule
+// needs, small enough that adding shares costs nothing.
+const maxShareExponent = 64
+
+// shareOutOfRange finds a share whose exponent cannot belong to a share in (0, 1]: above 0 with a
+// nonzero coefficient (at least 10) or below -maxShareExponent.
+func (p PaymentTerms) shareOutOfRange() (int, bool) {
+	for i, in := range p.Installments {
+		e := in.Share.Exponent()
+		if (e > 0 && in.Share.Sign() != 0) || e < -maxShareExponent {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
 // validate is Validate without the fast path.
 func (p PaymentTerms) validate() error {
 	if len(p.Installments) == 0 {
@@ -159,6 +175,10 @@ func (p PaymentTerms) validate() error {
 		if sum != pow10(scale) {
 			errs = append(errs, Invalid("installments", "shares sum to %s, must sum to exactly 1", FromMinor(sum, scale)))
 		}
+	} else if i, bad := p.shareOutOfRange(); bad {
+		// Summing an absurd exponent (1e-999999999) would build a billion-digit number first.
+		errs = append(errs, Invalid(field(i, "share"), "%s is not a share between 0 and 1 with at most %d places",
+			xerr.EchoDecimal(p.Installments[i].Share), maxShareExponent))
 	} else {
 		sum := decimal.Zero
 		for _, in := range p.Installments {

@@ -339,3 +339,24 @@ func TestDueDateCountsFromTheInstallmentsEvent(t *testing.T) {
 		assert.True(t, d.Date.Equal(tr.DueDate(ins[i])), "Schedule's dates are DueDate's")
 	}
 }
+
+// A share with an absurd exponent, given from Go code (JSON refuses exponents), is refused at once,
+// naming the installment, instead of summing a number of a billion digits.
+func TestR26_AbsurdShareExponentIsRefusedNotSummed(t *testing.T) {
+	for _, share := range []decimal.Decimal{decimal.New(1, -999_999_999), decimal.New(3, 1_000_000_000), decimal.New(1, -65)} {
+		p := b2bkit.PaymentTerms{Installments: []b2bkit.Installment{
+			{Share: decimal.RequireFromString("0.5"), Due: b2bkit.OnOrder},
+			{Share: share, Due: b2bkit.OnDelivery, Days: 30},
+		}}
+		err := p.Validate()
+		require.ErrorIs(t, err, b2bkit.ErrInvalid)
+		assert.Contains(t, err.Error(), "installments[1].share")
+		assert.Less(t, len(err.Error()), 200)
+	}
+	// A share with many places that still sums to one is accepted.
+	ok := b2bkit.PaymentTerms{Installments: []b2bkit.Installment{
+		{Share: decimal.New(5, -1).Add(decimal.New(1, -40)), Due: b2bkit.OnOrder},
+		{Share: decimal.New(5, -1).Sub(decimal.New(1, -40)), Due: b2bkit.OnDelivery, Days: 30},
+	}}
+	require.NoError(t, ok.Validate())
+}
