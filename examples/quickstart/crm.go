@@ -12,10 +12,10 @@ import (
 // showCRM follows one key person (关键人) through a job change: the decision maker of a repurchasing
 // restaurant leaves for a company the platform does not know yet. The old account loses its decision
 // maker; the new one becomes a warm lead; she keeps one identity and is found by her old phone number.
-func showCRM(w io.Writer) error {
+func showCRM(w io.Writer, p platform) error {
 	ctx := context.Background()
 	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
-	c := crm.New(crm.NewMemoryStore(), &crm.Options{Now: func() time.Time { return day(2026, 3, 1) }})
+	c := crm.New(p.crm, &crm.Options{Now: func() time.Time { return day(2026, 3, 1) }})
 
 	if _, err := c.AddCompany(ctx, crm.Company{ID: "golden-wok-restaurant", Name: "金锅餐厅", City: "Hangzhou",
 		Industry: "restaurant", Stage: crm.Repurchasing,
@@ -73,15 +73,15 @@ func showCRM(w io.Writer) error {
 		return err
 	}
 
-	p, err := c.FindByContact(ctx, crm.Mobile, "138-1234-5678")
+	li, err := c.FindByContact(ctx, crm.Mobile, "138-1234-5678")
 	if err != nil {
 		return err
 	}
-	hist, err := c.History(ctx, p.ID)
+	hist, err := c.History(ctx, li.ID)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nfound by her old number: %s\n", p)
+	fmt.Fprintf(w, "\nfound by her old number: %s\n", li)
 	for _, s := range hist {
 		end := "now"
 		if !s.Current() {

@@ -5,6 +5,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,24 +16,36 @@ import (
 )
 
 func main() {
-	if err := run(os.Stdout); err != nil {
+	db := flag.String("db", "", "keep the platform (CRM, match log, receivables) in this SQLite `file`; a second run reads it back")
+	flag.Parse()
+	var err error
+	if *db != "" {
+		err = runDB(os.Stdout, *db)
+	} else {
+		err = run(os.Stdout, memoryPlatform())
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
 }
 
-func run(w io.Writer) error {
+// run walks through the story, keeping the platform's state in p.
+func run(w io.Writer, p platform) error {
+	with := func(show func(io.Writer, platform) error) func(io.Writer) error {
+		return func(w io.Writer) error { return show(w, p) }
+	}
 	steps := []struct {
 		title string
 		show  func(io.Writer) error
 	}{
 		{"A worked trade (b2bkit)", showTrade},
-		{"Two CRMs: a key person changes jobs (crm)", showCRM},
+		{"Two CRMs: a key person changes jobs (crm)", with(showCRM)},
 		{"A ground-sales campaign (funnel)", showFunnel},
 		{"Priced by its terms (pricing)", showPricing},
-		{"The match log prepares the next trade (matching)", showMatching},
+		{"The match log prepares the next trade (matching)", with(showMatching)},
 		{"Credit from the platform's own trades (risk)", showCredit},
-		{"Trade finance: real trades, financed once (risk)", showTradeFinance},
+		{"Trade finance: real trades, financed once (risk)", with(showTradeFinance)},
 	}
 	for i, s := range steps {
 		if i > 0 {

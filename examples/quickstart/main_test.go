@@ -1,6 +1,8 @@
 package main
 
 import (
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -10,8 +12,8 @@ import (
 // The quickstart is the README's first command: it must run, and print the same story every time.
 func TestQuickstartRuns(t *testing.T) {
 	var a, b strings.Builder
-	require.NoError(t, run(&a))
-	require.NoError(t, run(&b))
+	require.NoError(t, run(&a, memoryPlatform()))
+	require.NoError(t, run(&b, memoryPlatform()))
 	require.Equal(t, a.String(), b.String())
 	require.Contains(t, a.String(), "credit days: 39")
 	require.Contains(t, a.String(), "2026-05-10    3723.72")
@@ -25,4 +27,26 @@ func TestQuickstartRuns(t *testing.T) {
 		require.Contains(t, a.String(), code)
 	}
 	require.Contains(t, a.String(), "offered to bank-b: refused")
+}
+
+// With -db the platform lives in SQLite: the first run tells the same story and stores it; the
+// second finds it and reads it back through the same interfaces.
+func TestQuickstartKeepsItsPlatformInSQLite(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "platform.db")
+	var mem, first, second strings.Builder
+	require.NoError(t, run(&mem, memoryPlatform()))
+	require.NoError(t, runDB(&first, path))
+	require.True(t, strings.HasPrefix(first.String(), mem.String()), "the story is the same on SQLite")
+	require.Contains(t, first.String(), "run again with -db")
+	require.NoError(t, runDB(&second, path))
+	out := second.String()
+	require.Contains(t, out, "read back from "+path)
+	require.Contains(t, out, "job change 2026-02-15: li-na left golden-wok-restaurant for jade-garden-hotel")
+	require.Contains(t, out, "missing [decision_maker]")
+	require.Regexp(t, `match log: \d+ entries, the last numbered \d+; \d+ matches of rice-25kg`, out)
+	// The book rebuilt from SQLite answers as the one the first run asked.
+	median := regexp.MustCompile(`median (\d+\.\d\d)`).FindStringSubmatch(first.String())
+	require.NotNil(t, median)
+	require.Contains(t, out, "reference for 40 bags, cash on delivery, median "+median[1]+" CNY")
+	require.Contains(t, out, "receivable INV-2026-001 of steel-mill-2 on shipyard-7: financed by bank-a, 960000 of 1200000, 3 steps")
 }

@@ -31,23 +31,12 @@ const matchingPolicy = `{"currency": "CNY", "steps": [
 // own rhythm, three sellers, mixed terms, some subsidised — and asks the book what a trading desk
 // asks: the reference price of rice under a restaurant's terms, one restaurant's re-order rhythm,
 // and whether the subsidies bought buyers who come back (R12, R13).
-func showMatching(w io.Writer) error {
+func showMatching(w io.Writer, p platform) error {
 	ctx := context.Background()
-	cst := time.FixedZone("CST", 8*3600)
-	now := time.Date(2026, 9, 1, 9, 0, 0, 0, cst)
-	policy, err := pricing.LoadPolicy(strings.NewReader(matchingPolicy))
+	book, now, err := matchingBook(p.log)
 	if err != nil {
 		return err
 	}
-	prices, err := pricing.NewPriceList(pricing.ListPrice{SKU: "rice-25kg", Price: decimal.RequireFromString("118.00"), Currency: "CNY"})
-	if err != nil {
-		return err
-	}
-	engine, err := pricing.NewEngine(policy, prices, &pricing.Options{Now: func() time.Time { return now }})
-	if err != nil {
-		return err
-	}
-	book := matching.NewBook(matching.NewMemoryLog(), engine, &matching.Options{Now: func() time.Time { return now }, Location: cst})
 
 	rng := rand.New(rand.NewPCG(2026, 3)) // fixed seed: the same story every run
 	buyers := []struct {
@@ -88,8 +77,7 @@ func showMatching(w io.Writer) error {
 		}
 	}
 
-	ask := pricing.Request{Buyer: "golden-wok-restaurant", SKU: "rice-25kg", Quantity: decimal.NewFromInt(40), Currency: "CNY",
-		Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: now, DeliverBy: now.AddDate(0, 0, 10)}}
+	ask := riceAsk(now)
 	fmt.Fprintf(w, "%d matches of rice-25kg recorded since %s\n", n, start.Format(time.DateOnly))
 	for _, alt := range []struct {
 		label string
@@ -123,6 +111,33 @@ func showMatching(w io.Writer) error {
 	fmt.Fprintf(w, "  subsidised buyers who never returned: %v; self-operated share of value %s\n",
 		h.NeverReturned, matchingPct(h.SelfOperated.Share))
 	return nil
+}
+
+// matchingBook is the book over log the walk-through asks, with the terms-dependent part of the
+// pricing procedure and its clock at 2026-09-01 09:00 in Shanghai, which it returns.
+func matchingBook(log matching.Log) (*matching.Book, time.Time, error) {
+	cst := time.FixedZone("CST", 8*3600)
+	now := time.Date(2026, 9, 1, 9, 0, 0, 0, cst)
+	policy, err := pricing.LoadPolicy(strings.NewReader(matchingPolicy))
+	if err != nil {
+		return nil, now, err
+	}
+	prices, err := pricing.NewPriceList(pricing.ListPrice{SKU: "rice-25kg", Price: decimal.RequireFromString("118.00"), Currency: "CNY"})
+	if err != nil {
+		return nil, now, err
+	}
+	engine, err := pricing.NewEngine(policy, prices, &pricing.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		return nil, now, err
+	}
+	return matching.NewBook(log, engine, &matching.Options{Now: func() time.Time { return now }, Location: cst}), now, nil
+}
+
+// riceAsk is the request the walk-through prices rice for: 40 bags for golden-wok-restaurant, cash
+// on delivery, in 10 days.
+func riceAsk(now time.Time) pricing.Request {
+	return pricing.Request{Buyer: "golden-wok-restaurant", SKU: "rice-25kg", Quantity: decimal.NewFromInt(40), Currency: "CNY",
+		Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: now, DeliverBy: now.AddDate(0, 0, 10)}}
 }
 
 func matchingPct(share decimal.Decimal) string { return share.Shift(2).StringFixed(1) + "%" }

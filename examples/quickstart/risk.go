@@ -196,7 +196,7 @@ func featureText(v risk.Value) string {
 
 // showTradeFinance catches a faked trade by its three flows (R18) and refuses to finance one
 // receivable twice (R19), even when its number is retyped in full-width characters.
-func showTradeFinance(w io.Writer) error {
+func showTradeFinance(w io.Writer, p platform) error {
 	ctx := context.Background()
 	cst := time.FixedZone("CST", 8*3600)
 	day := func(m, d int) time.Time { return time.Date(2026, time.Month(m), d, 10, 0, 0, 0, cst) }
@@ -223,8 +223,7 @@ func showTradeFinance(w io.Writer) error {
 		fmt.Fprintf(w, "  %-30s %-12s %s\n", e.Code, e.Record, e.Message)
 	}
 
-	reg := risk.NewMemoryRegistry()
-	ledger := risk.NewLedger(reg, nil)
+	ledger := risk.NewLedger(p.registry, nil)
 	inv := b2bkit.Invoice{Number: "INV-2026-001", Seller: "steel-mill-2", Buyer: "shipyard-7", Orders: []b2bkit.OrderID{"PO-77"},
 		Amount: dec("1200000.00"), Currency: "CNY", IssuedAt: day(2, 2), DueAt: day(5, 3)}
 	r, err := ledger.Offer(ctx, inv, "bank-a", "mill-clerk", day(2, 2))

@@ -1,0 +1,194 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"iter"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/matching"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/shopspring/decimal"
+)
+
+// ImportResult counts what Import did.
+type ImportResult struct {
+	// Added is how many matches were stored.
+	Added int
+	// Existing is how many were stored already — an import run again, or a match given twice — and
+	// were retries as Append has them (the same content, a status the stored match is or has moved
+	// on from): left as they are.
+	Existing int
+}
+
+// importBlock is how many matches Import writes per transaction.
+const importBlock = 20_000
+
+// Import loads a history of matches (a migration from another system, a replay) far faster than
+// Append one by one: each match becomes an appended entry, numbered in the order given. Import is
+// idempotent as Append is: a match already stored that the new one is a retry of is counted as
+// Existing and left alone, one stored with other content is an error matching b2bkit.ErrConflict
+// naming it. Every match is validated before its block touches the database; an invalid one is an
+// error matching b2bkit.ErrInvalid naming its position. A failing stream fails the import.
+//
+// It writes blocks of 20,000 matches, each in one transaction under the log's write lock —
+// PostgreSQL's COPY, SQLite's multi-row INSERTs — so appenders wait for a block, never for the
+// whole import, and readers never wait. On an error the blocks before stay stored and the failing
+// block stores nothing, so an import that failed is fixed and run again.
+func (l *MatchLog) Import(ctx context.Context, matches iter.Seq2[matching.Match, error]) (ImportResult, error) {
+	var (
+		res   ImportResult
+		block = make([]matching.Match, 0, importBlock)
+		i     int
+	)
+	if err := ctx.Err(); err != nil {
+		return res, fmt.Errorf("sqlstore: %w", err)
+	}
+	// One connection for the whole import, so its page cache stays warm from block to block.
+	conn, err := l.db.sql.Conn(ctx)
+	if err != nil {
+		return res, l.db.fail(ctx, err, "", "")
+	}
+	defer conn.Close()
+	if l.db.dialect == SQLite {
+		// A block touches pages all over the index of ids: give the connection a page cache that
+		// holds it (512 MiB at most, allocated as used), and take it back after.
+		if _, err := conn.ExecContext(ctx, "PRAGMA cache_size = -524288"); err != nil {
+			return res, l.db.fail(ctx, err, "", "")
+		}
+		defer conn.ExecContext(context.Background(), "PRAGMA cache_size = -65536") //nolint:errcheck // only a cache size
+	}
+	for m, err := range matches {
+		if err != nil {
+			return res, fmt.Errorf("sqlstore: import: match %d: %w", i, err)
+		}
+		if err := checkMatch(&m, "match"); err != nil {
+			return res, fmt.Errorf("sqlstore: import: match %d: %w", i, err)
+		}
+		block = append(block, m)
+		i++
+		if len(block) == importBlock {
+			if err := l.importBlock(ctx, conn, block, &res); err != nil {
+				return res, err
+			}
+			block = block[:0]
+		}
+	}
+	if len(block) > 0 {
+		if err := l.importBlock(ctx, conn, block, &res); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// importBlock stores one block in one transaction. It first inserts the whole block, the common
+// case of a history not imported before; if an id is stored already, it rolls back and stores the
+// block again, leaving out (after comparing them) the matches stored already.
+func (l *MatchLog) importBlock(ctx context.Context, conn *sql.Conn, block []matching.Match, res *ImportResult) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("sqlstore: %w", err)
+	}
+	first, fresh, again, err := dedupe(block)
+	if err != nil {
+		return err
+	}
+	added, stored, err := l.importTx(ctx, conn, block, first, fresh, nil)
+	if err != nil && errors.Is(err, errStoredAlready) {
+		ids := make([]string, 0, len(first))
+		for id := range first {
+			ids = append(ids, id)
+		}
+		added, stored, err = l.importTx(ctx, conn, block, first, fresh, ids)
+	}
+	if err != nil {
+		return err
+	}
+	res.Added += added
+	res.Existing += again + stored
+	return nil
+}
+
+// errStoredAlready says a block holds a match stored already: import it comparing.
+var errStoredAlready = errors.New("a match of the block is stored already")
+
+// importTx writes the fresh matches of block in a transaction of its own under the log's write
+// lock, and returns how many it added and how many of the ids in compare it found stored already
+// (compared, and left out). With compare nil, a stored id is errStoredAlready.
+func (l *MatchLog) importTx(ctx context.Context, conn *sql.Conn, block []matching.Match, first map[string]int, fresh []bool, compare []string) (added, stored int, err error) {
+	begin := "BEGIN"
+	if l.db.dialect == SQLite {
+		begin = "BEGIN IMMEDIATE"
+	}
+	if _, err := conn.ExecContext(ctx, begin); err != nil {
+		return 0, 0, l.db.fail(ctx, err, "", "")
+	}
+	defer func() {
+		if err != nil {
+			// SQLite's INSERT OR ROLLBACK may have ended the transaction already.
+			_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
+		}
+	}()
+	if err := l.lock(ctx, conn); err != nil {
+		return 0, 0, err
+	}
+	skip := make([]bool, len(block))
+	if len(compare) > 0 {
+		if stored, err = l.compareStored(ctx, conn, block, first, compare, skip); err != nil {
+			return 0, 0, err
+		}
+	}
+	todo := make([]*matching.Match, 0, len(block))
+	for i := range block {
+		if fresh[i] && !skip[i] {
+			todo = append(todo, &block[i])
+		}
+	}
+	if l.db.dialect == Postgres {
+		err = l.copyMatches(ctx, conn, todo)
+	} else {
+		// OR ROLLBACK: a stored id ends the whole transaction (the block is then imported again,
+		// comparing), so SQLite keeps no statement journal for each multi-row statement.
+		err = l.insertMatches(ctx, conn, `INSERT OR ROLLBACK INTO match_log (kind, `+matchColumns+`) VALUES `, todo)
+	}
+	if err != nil {
+		if l.db.isUnique(err) {
+			if compare == nil {
+				return 0, 0, errStoredAlready
+			}
+			return 0, 0, fmt.Errorf("sqlstore: %w", b2bkit.Conflict("match", "", "appended beside the log's lock; run the import again"))
+		}
+		return 0, 0, l.db.fail(ctx, err, "", "")
+	}
+	if _, err = conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return 0, 0, l.db.fail(ctx, err, "", "")
+	}
+	return len(todo), stored, nil
+}
+
+// copyMatches writes the matches as appended entries with PostgreSQL's COPY, inside the
+// connection's transaction; the identity numbers them in the order given.
+func (l *MatchLog) copyMatches(ctx context.Context, conn *sql.Conn, todo []*matching.Match) error {
+	cols := []string{"kind", "id", "buyer", "seller", "sku", "quantity", "unit_price", "currency", "subsidy", "payment", "ordered_at",
+		"ordered_off", "deliver_by", "deliver_off", "at", "at_off", "status", "mode", "channel"}
+	row := make([]any, 0, 1+matchWidth)
+	return conn.Raw(func(dc any) error {
+		pc := dc.(*stdlib.Conn).Conn()
+		_, err := pc.CopyFrom(ctx, pgx.Identifier{"match_log"}, cols, pgx.CopyFromSlice(len(todo), func(i int) ([]any, error) {
+			row = matchArgs(todo[i], append(row[:0], kindAppended))
+			// Amounts go as numerics built from the decimal's coefficient and exponent: exact,
+			// with their scale, and without writing and parsing text.
+			row[5], row[6], row[8] = numeric(todo[i].Quantity), numeric(todo[i].UnitPrice), numeric(todo[i].Subsidy)
+			return row, nil
+		}))
+		return err
+	})
+}
+
+func numeric(d decimal.Decimal) pgtype.Numeric {
+	return pgtype.Numeric{Int: d.Coefficient(), Exp: d.Exponent(), Valid: true}
+}

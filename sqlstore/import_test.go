@@ -1,0 +1,163 @@
+package sqlstore_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"testing"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/matching"
+	"github.com/b2bkit/b2bkit/sqlstore"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var (
+	cst   = time.FixedZone("CST", 8*3600)
+	epoch = time.Date(2024, 1, 1, 8, 0, 0, 0, cst)
+)
+
+// history returns n matches of a platform over two years: 2,000 SKUs, 5,000 buyers, 300 sellers,
+// deterministic in i, not in time order (as an export from another system may be).
+func history(n int) []matching.Match {
+	out := make([]matching.Match, n)
+	payments := []b2bkit.PaymentTerms{b2bkit.CashOnDelivery(), b2bkit.Net(30), b2bkit.DepositBalance(decimal.RequireFromString("0.3"), 60)}
+	for i := range out {
+		h := uint64(i)*0x9E3779B97F4A7C15 + 1
+		at := epoch.Add(time.Duration(h%(730*24*3600)) * time.Second)
+		out[i] = matching.Match{
+			ID: fmt.Sprintf("M-%08d", i), Buyer: b2bkit.CompanyID(fmt.Sprintf("B-%04d", h>>8%5000)),
+			Seller: b2bkit.CompanyID(fmt.Sprintf("S-%03d", h>>24%300)), SKU: b2bkit.SKU(fmt.Sprintf("SKU-%04d", h>>36%2000)),
+			Quantity: decimal.NewFromInt(int64(1 + h>>12%500)), UnitPrice: decimal.New(int64(1000+h>>20%90000), -2),
+			Currency: "CNY", Subsidy: decimal.New(int64(h>>40%3)*500, -2),
+			Terms: b2bkit.Terms{Payment: payments[h>>44%3], OrderedAt: at, DeliverBy: at.AddDate(0, 0, int(1+h>>48%14))},
+			At:    at, Status: matching.Status(h >> 52 % 3), Mode: matching.Mode(h >> 56 % 2), Channel: b2bkit.Channel(1 + h>>58%3),
+		}
+	}
+	return out
+}
+
+// appended returns the matches of l's appended entries in the order of their numbers, checking the
+// numbers increase.
+func appended(t testing.TB, l matching.Log) []matching.Match {
+	t.Helper()
+	var (
+		out  []matching.Match
+		last uint64
+	)
+	for e, err := range l.Since(context.Background(), 0) {
+		require.NoError(t, err)
+		require.Greater(t, e.Seq, last, "numbers increase")
+		last = e.Seq
+		if e.Kind == matching.MatchAppended {
+			out = append(out, e.Match)
+		}
+	}
+	return out
+}
+
+func count(t testing.TB, l matching.Log) int { return len(appended(t, l)) }
+
+// TestR13_ImportIsIdempotent: an import stores every match once, exactly as given; run again, it
+// adds nothing; a match given twice in one import is stored once.
+func TestR13_ImportIsIdempotent(t *testing.T) {
+	forEach(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ctx := context.Background()
+		l := open(t).Matches()
+		ms := history(2_500)
+		in := append(append([]matching.Match(nil), ms...), ms[7], ms[2_000])
+		res, err := l.Import(ctx, b2bkit.Stream(in))
+		require.NoError(t, err)
+		assert.Equal(t, sqlstore.ImportResult{Added: 2_500, Existing: 2}, res)
+		got := appended(t, l)
+		require.Len(t, got, 2_500)
+		for i := range got {
+			require.True(t, got[i].Equal(ms[i]), "entry %d is the match given %d-th", i, i)
+		}
+		for _, i := range []int{0, 7, 1_234, 2_499} {
+			got, err := l.Get(ctx, ms[i].ID)
+			require.NoError(t, err)
+			assert.True(t, got.Equal(ms[i]), "%s comes back as given:\n%+v\n%+v", ms[i].ID, ms[i], got)
+			_, off := got.At.Zone()
+			assert.Equal(t, 8*3600, off, "in the offset it was given in")
+		}
+		res, err = l.Import(ctx, b2bkit.Stream(ms))
+		require.NoError(t, err)
+		assert.Equal(t, sqlstore.ImportResult{Existing: 2_500}, res, "run again, it adds nothing")
+		assert.Equal(t, 2_500, count(t, l))
+		// A status moved on since is still the same match: the import is a retry.
+		require.NoError(t, l.SetStatus(ctx, matching.StatusChange{ID: ms[0].ID, Status: matching.Cancelled, At: ms[0].At, By: "ops"}))
+		res, err = l.Import(ctx, b2bkit.Stream(ms[:10]))
+		require.NoError(t, err)
+		assert.Equal(t, sqlstore.ImportResult{Existing: 10}, res)
+	})
+}
+
+// TestR13_ImportConflictStoresNothingOfItsBlock: a match stored with other content fails the import
+// naming it, and nothing of its block is stored; invalid matches and failing streams fail too.
+func TestR13_ImportConflictStoresNothingOfItsBlock(t *testing.T) {
+	forEach(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ctx := context.Background()
+		l := open(t).Matches()
+		ms := history(300)
+		other := ms[150]
+		other.Quantity = other.Quantity.Add(decimal.NewFromInt(1))
+		require.NoError(t, l.Append(ctx, other))
+
+		_, err := l.Import(ctx, b2bkit.Stream(ms))
+		require.ErrorIs(t, err, b2bkit.ErrConflict)
+		assert.ErrorContains(t, err, ms[150].ID)
+		assert.Equal(t, 1, count(t, l), "nothing of the block is stored")
+
+		bad := append([]matching.Match(nil), ms[:10]...)
+		bad[3].UnitPrice = decimal.New(1, -19)
+		_, err = l.Import(ctx, b2bkit.Stream(bad))
+		require.ErrorIs(t, err, b2bkit.ErrInvalid)
+		assert.ErrorContains(t, err, "match 3")
+		assert.ErrorContains(t, err, "unit_price")
+		assert.Equal(t, 1, count(t, l))
+
+		boom := errors.New("cursor failed")
+		var failing iter.Seq2[matching.Match, error] = func(yield func(matching.Match, error) bool) {
+			for i, m := range ms[:5] {
+				if !yield(m, nil) || i == 3 && !yield(matching.Match{}, boom) {
+					return
+				}
+			}
+		}
+		_, err = l.Import(ctx, failing)
+		require.ErrorIs(t, err, boom)
+		assert.Equal(t, 1, count(t, l), "a failing stream stores nothing of its block")
+	})
+}
+
+// TestR13_ImportAcrossBlocks: an import longer than a block numbers its matches in the order given
+// across blocks, stores a match given again in a later block once, and a later import with other
+// content under a stored id conflicts.
+func TestR13_ImportAcrossBlocks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports 20,000 matches")
+	}
+	forEach(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ctx := context.Background()
+		db := open(t)
+		ms := history(20_003)
+		in := append(ms[:20_000:20_000], ms[1], ms[19_999], ms[20_000])
+		res, err := db.Matches().Import(ctx, b2bkit.Stream(in))
+		require.NoError(t, err)
+		assert.Equal(t, sqlstore.ImportResult{Added: 20_001, Existing: 2}, res)
+		got := appended(t, db.Matches())
+		require.Len(t, got, 20_001)
+		for i, m := range got {
+			require.Equal(t, ms[i].ID, m.ID, "numbered in the order given, across blocks")
+		}
+		other := ms[5]
+		other.Subsidy = decimal.NewFromInt(7)
+		_, err = db.Matches().Import(ctx, b2bkit.Stream([]matching.Match{other}))
+		require.ErrorIs(t, err, b2bkit.ErrConflict)
+	})
+}

@@ -1,0 +1,91 @@
+package sqlstore_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/sqlstore"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestMigrationsAppliedOnceAndRecorded: opening a database twice applies every store's migrations
+// once, records them, and keeps what was stored.
+func TestMigrationsAppliedOnceAndRecorded(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "b2bkit.db")
+	db, err := sqlstore.OpenSQLite(path)
+	require.NoError(t, err)
+	require.NoError(t, db.Matches().Append(ctx, history(1)[0]))
+	require.NoError(t, db.Close())
+	db, err = sqlstore.OpenSQLite(path)
+	require.NoError(t, err)
+	defer db.Close()
+	var applied []string
+	rows, err := db.SQL().QueryContext(ctx, `SELECT store, version FROM sqlstore_migrations ORDER BY store, version`)
+	require.NoError(t, err)
+	for rows.Next() {
+		var (
+			s string
+			v int
+		)
+		require.NoError(t, rows.Scan(&s, &v))
+		applied = append(applied, fmt.Sprintf("%s/%d", s, v))
+	}
+	require.NoError(t, rows.Err())
+	assert.Equal(t, []string{"crm/1", "crm/2", "matches/1", "matches/2", "prices/1", "prices/2", "registry/1"}, applied,
+		"every migration of every store, each applied once")
+	_, err = db.Matches().Get(ctx, history(1)[0].ID)
+	require.NoError(t, err, "what was stored is still there")
+}
+
+// TestMigrationsRefuseANewerSchema: a database migrated by newer code (a version this code does not
+// know), or recorded from other text than this code's, is refused, on both dialects.
+func TestMigrationsRefuseANewerSchema(t *testing.T) {
+	for _, c := range []struct {
+		name, change, want string
+	}{
+		{"newer version", `INSERT INTO sqlstore_migrations (store, version, name, checksum, applied_at) VALUES ('matches', 99, 'future', 'x', 0)`, "newer than this code knows"},
+		{"unknown store", `INSERT INTO sqlstore_migrations (store, version, name, checksum, applied_at) VALUES ('contracts', 1, 'init', 'x', 0)`, "newer than this code knows"},
+		{"other text", `UPDATE sqlstore_migrations SET checksum = 'edited' WHERE store = 'crm'`, "other text"},
+	} {
+		t.Run(c.name+"/sqlite", func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "b2bkit.db")
+			db, err := sqlstore.OpenSQLite(path)
+			require.NoError(t, err)
+			_, err = db.SQL().Exec(c.change)
+			require.NoError(t, err)
+			require.NoError(t, db.Close())
+			_, err = sqlstore.OpenSQLite(path)
+			require.ErrorIs(t, err, b2bkit.ErrConflict)
+			assert.ErrorContains(t, err, c.want)
+		})
+		t.Run(c.name+"/postgres", func(t *testing.T) {
+			base, schema := freshSchema(t)
+			dsn := withSearchPath(base, schema)
+			db, err := sqlstore.OpenPostgres(dsn)
+			require.NoError(t, err)
+			_, err = db.SQL().Exec(c.change)
+			require.NoError(t, err)
+			require.NoError(t, db.Close())
+			_, err = sqlstore.OpenPostgres(dsn)
+			require.ErrorIs(t, err, b2bkit.ErrConflict)
+			assert.ErrorContains(t, err, c.want)
+		})
+	}
+}
+
+// TestOpenRefusesBadArguments: paths a pool cannot share and unknown dialects are bad input.
+func TestOpenRefusesBadArguments(t *testing.T) {
+	for _, path := range []string{"", ":memory:", "file:x.db", "x.db?mode=ro"} {
+		_, err := sqlstore.OpenSQLite(path)
+		require.ErrorIs(t, err, b2bkit.ErrInvalid, "%q", path)
+	}
+	_, err := sqlstore.OpenPostgres("")
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	_, err = sqlstore.Open(context.Background(), sqlstore.Dialect(9), "x", nil)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+}
