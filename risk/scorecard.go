@@ -528,14 +528,7 @@ func (s Scorecard) Score(f FeatureSet) (Result, error) {
 		score += p
 		best[i] = b
 		if lost := b - p; lost > 0 {
-			// Insert i after every attribute that lost as much or more: largest loss first, ties in
-			// card order.
-			k := len(order)
-			order, lostOf = append(order, i), append(lostOf, lost)
-			for ; k > 0 && lostOf[k-1] < lost; k-- {
-				order[k], lostOf[k] = order[k-1], lostOf[k-1]
-			}
-			order[k], lostOf[k] = i, lost
+			order, lostOf = rankByLoss(order, lostOf, i, lost)
 		}
 	}
 	var reasons []Reason
@@ -760,4 +753,16 @@ func scoreSign(v int64) int {
 		return 1
 	}
 	return 0
+}
+
+// rankByLoss inserts attribute i, which lost lost points, after every attribute that lost as much
+// or more: reason codes come largest loss first, ties in card order.
+func rankByLoss(order []int, lostOf []float64, i int, lost float64) ([]int, []float64) {
+	k := len(order)
+	order, lostOf = append(order, i), append(lostOf, lost)
+	for ; k > 0 && lostOf[k-1] < lost; k-- {
+		order[k], lostOf[k] = order[k-1], lostOf[k-1]
+	}
+	order[k], lostOf[k] = i, lost
+	return order, lostOf
 }

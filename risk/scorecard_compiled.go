@@ -137,14 +137,7 @@ func (c *CompiledScorecard) Score(f FeatureSet) (Result, error) {
 		pt.Feature, pt.Value, pt.Bin, pt.Points = a.feature, v, bin, p
 		score += p
 		if lost := a.best - p; lost > 0 {
-			// Insert i after every attribute that lost as much or more: largest loss first, ties in
-			// card order.
-			k := len(order)
-			order, lostOf = append(order, i), append(lostOf, lost)
-			for ; k > 0 && lostOf[k-1] < lost; k-- {
-				order[k], lostOf[k] = order[k-1], lostOf[k-1]
-			}
-			order[k], lostOf[k] = i, lost
+			order, lostOf = rankByLoss(order, lostOf, i, lost)
 		}
 	}
 	var reasons []Reason
