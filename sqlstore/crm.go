@@ -419,7 +419,7 @@ func (s *CRMStore) Apply(ctx context.Context, b crm.Batch) error {
 			func() error { return w.companies(companies) }, func() error { return w.people(people) },
 			func() error { return w.spells(spells) }, func() error { return w.accounts(accounts) },
 			func() error { return w.jobChanges(b.JobChanges) }, func() error { return w.activities(b.Activities) },
-			func() error { return w.audit(b.Audit) }, func() error { return w.deals(deals) },
+			func() error { return w.deals(deals) }, func() error { return w.audit(b.Audit) },
 		} {
 			if err := step(); err != nil {
 				return err

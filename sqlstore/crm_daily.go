@@ -343,8 +343,18 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO NOTHING`,
 	return nil
 }
 
-// audit appends the batch's audit entries in its order: seq grows with every insert.
+// audit appends the batch's audit entries in its order, as the batch's last step: seq grows with
+// every insert. On PostgreSQL it first takes the trail's write lock (the table's EXCLUSIVE lock,
+// which readers do not wait for), so entries are numbered and committed one batch at a time and a
+// reader following the trail by seq never sees a number before a smaller one commits. Taken last,
+// the lock is held only while the entries are inserted and the batch commits, and a batch holding
+// it waits for no row another batch holds.
 func (w *crmWriter) audit(list []crm.AuditEntry) error {
+	if len(list) > 0 && w.s.db.dialect == Postgres {
+		if _, err := w.tx.ExecContext(w.ctx, `LOCK TABLE crm_audit IN EXCLUSIVE MODE`); err != nil {
+			return w.s.db.fail(w.ctx, err, "audit entry", "")
+		}
+	}
 	for _, e := range list {
 		at, atOff := timeArgs(e.At)
 		if _, err := w.exec(`INSERT INTO crm_audit (person, at, at_off, actor, action, what) VALUES (?, ?, ?, ?, ?, ?)`,

@@ -132,9 +132,9 @@ func TestR26_ExactValuesRoundTrip(t *testing.T) {
 	})
 }
 
-// TestR2_FailingHalfWayLeavesNothing: a batch whose last statement fails — a deal id already
-// stored, found by the database after every other record of the batch, its audit entries
-// included, was written inside the transaction — leaves nothing of the batch behind.
+// TestR2_FailingHalfWayLeavesNothing: a batch that fails half-way — a deal id already stored, found
+// by the database after every other record of the batch but its audit entries (written last) was
+// written inside the transaction — leaves nothing of the batch behind.
 func TestR2_FailingHalfWayLeavesNothing(t *testing.T) {
 	forEach(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		ctx := context.Background()
