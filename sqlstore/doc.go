@@ -59,7 +59,8 @@
 //
 // # Bulk import
 //
-// MatchLog.Import loads a history of matches in blocks of 20,000, each one transaction under the
-// log's write lock: PostgreSQL's COPY, SQLite's batched multi-row INSERTs. Import is idempotent
-// like Append, so an interrupted import is simply run again.
+// MatchLog.Import loads a history of matches all or nothing: one transaction under the log's write
+// lock, written in blocks of 20,000 (PostgreSQL's COPY, SQLite's multi-row INSERTs through one
+// prepared statement). An import that fails leaves the log as it was; Import is idempotent like
+// Append, so it is fixed and simply run again.
 package sqlstore

@@ -200,6 +200,7 @@ func dedupe(ms []matching.Match) (first map[string]int, fresh []bool, again int,
 type querier interface {
 	ExecContext(context.Context, string, ...any) (sql.Result, error)
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	PrepareContext(context.Context, string) (*sql.Stmt, error)
 }
 
 // compareStored reads the matches among ids that are stored, as they stand, compares each with the
@@ -250,8 +251,17 @@ func (l *MatchLog) compareStored(ctx context.Context, q querier, block []matchin
 }
 
 // insertMatches writes the matches as appended entries, in their order, with multi-row INSERTs
-// beginning with insert (the statement up to VALUES, naming kind and then matchColumns).
+// beginning with insert (the statement up to VALUES, naming kind and then matchColumns). More than
+// one full statement's worth goes through one prepared statement, parsed once.
 func (l *MatchLog) insertMatches(ctx context.Context, q querier, insert string, todo []*matching.Match) error {
+	var full *sql.Stmt
+	if len(todo) > appendRows {
+		var err error
+		if full, err = q.PrepareContext(ctx, l.db.q(insert+tuples(1+matchWidth, appendRows))); err != nil {
+			return err
+		}
+		defer full.Close()
+	}
 	args := make([]any, 0, appendRows*(1+matchWidth))
 	for start := 0; start < len(todo); start += appendRows {
 		part := todo[start:min(start+appendRows, len(todo))]
@@ -259,7 +269,13 @@ func (l *MatchLog) insertMatches(ctx context.Context, q querier, insert string, 
 		for _, m := range part {
 			args = matchArgs(m, append(args, kindAppended))
 		}
-		if _, err := q.ExecContext(ctx, l.db.q(insert+tuples(1+matchWidth, len(part))), args...); err != nil {
+		var err error
+		if len(part) == appendRows && full != nil {
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = q.ExecContext(ctx, l.db.q(insert+tuples(1+matchWidth, len(part))), args...)
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -267,12 +283,15 @@ func (l *MatchLog) insertMatches(ctx context.Context, q querier, insert string, 
 }
 
 // matchArgs appends m's column values, in matchColumns order, to args.
-func matchArgs(m *matching.Match, args []any) []any {
+func matchArgs(m *matching.Match, args []any) []any { return matchArgsWith(m, args, decArg) }
+
+// matchArgsWith is matchArgs with the decimals written by dec.
+func matchArgsWith(m *matching.Match, args []any, dec func(decimal.Decimal) any) []any {
 	ordered, orderedOff := timeArgs(m.Terms.OrderedAt)
 	deliver, deliverOff := timeArgs(m.Terms.DeliverBy)
 	at, atOff := timeArgs(m.At)
-	return append(args, m.ID, string(m.Buyer), string(m.Seller), string(m.SKU), decArg(m.Quantity), decArg(m.UnitPrice),
-		m.Currency, decArg(m.Subsidy), paymentText(m.Terms.Payment), ordered, orderedOff, deliver, deliverOff, at, atOff,
+	return append(args, m.ID, string(m.Buyer), string(m.Seller), string(m.SKU), dec(m.Quantity), dec(m.UnitPrice),
+		m.Currency, dec(m.Subsidy), paymentText(m.Terms.Payment), ordered, orderedOff, deliver, deliverOff, at, atOff,
 		int(m.Status), int(m.Mode), int(m.Channel))
 }
 
