@@ -112,30 +112,24 @@ func (s *CRMStore) SearchPeople(ctx context.Context, q crm.PersonQuery) ([]crm.P
 	if err := q.Validate(); err != nil {
 		return nil, fmt.Errorf("sqlstore: %w", b2bkit.InField("query", err))
 	}
-	const listed = `merged_into = '' AND erased_at IS NULL`
 	out := make([]crm.Person, 0, min(q.Limit, 64))
 	err := s.db.read(ctx, func(tx *sql.Tx) error {
-		where, args := []string{listed}, []any(nil)
+		var after *string
 		if q.After != "" {
-			key, err := s.afterKey(ctx, tx, `SELECT name_key FROM crm_people WHERE id = ? AND `+listed, string(q.After))
+			key, err := s.afterKey(ctx, tx, `SELECT name_key FROM crm_people WHERE id = ? AND `+listedPeople, string(q.After))
 			if err != nil {
 				return err
 			}
 			if key == nil {
 				return fmt.Errorf("sqlstore: %w", b2bkit.NotFound("person", string(q.After)))
 			}
-			where, args = append(where, "(name_key, id) > (?, ?)"), append(args, *key, string(q.After))
+			after = key
 		}
-		cond, cargs, ok := namePrefix(q.NamePrefix)
+		query, args, ok := peopleSearch(&q, after)
 		if !ok {
 			return nil
 		}
-		where, args = append(where, cond...), append(args, cargs...)
-		page := `SELECT ` + personColumns + `, name_key FROM crm_people WHERE ` + strings.Join(where, " AND ") +
-			` ORDER BY name_key, id LIMIT ?`
-		rows, err := tx.QueryContext(ctx, s.db.q(`SELECT `+prefixed("p.", personColumns)+`,
-	c.kind, c.value, c.since, c.since_off, c.until, c.until_off
-FROM (`+page+`) p LEFT JOIN crm_contacts c ON c.person = p.id ORDER BY p.name_key, p.id, c.pos`), append(args, q.Limit)...)
+		rows, err := tx.QueryContext(ctx, s.db.q(query), args...)
 		if err != nil {
 			return s.db.fail(ctx, err, "", "")
 		}
@@ -165,6 +159,30 @@ FROM (`+page+`) p LEFT JOIN crm_contacts c ON c.person = p.id ORDER BY p.name_ke
 		return nil, err
 	}
 	return out, nil
+}
+
+// listedPeople is the condition of the people a search lists: neither merged nor erased, as the
+// partial index crm_people_listed_by_name holds them.
+const listedPeople = `merged_into = '' AND erased_at IS NULL`
+
+// peopleSearch returns the query of one page of q — the page's people by (name_key, id) joined
+// with their contact points — continuing after the person with name key after (and id q.After)
+// when after is set; ok is false when nothing stored can match.
+func peopleSearch(q *crm.PersonQuery, after *string) (query string, args []any, ok bool) {
+	where := []string{listedPeople}
+	if after != nil {
+		where, args = append(where, "(name_key, id) > (?, ?)"), append(args, *after, string(q.After))
+	}
+	cond, cargs, ok := namePrefix(q.NamePrefix)
+	if !ok {
+		return "", nil, false
+	}
+	where, args = append(where, cond...), append(args, cargs...)
+	page := `SELECT ` + personColumns + `, name_key FROM crm_people WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY name_key, id LIMIT ?`
+	return `SELECT ` + prefixed("p.", personColumns) + `,
+	c.kind, c.value, c.since, c.since_off, c.until, c.until_off
+FROM (` + page + `) p LEFT JOIN crm_contacts c ON c.person = p.id ORDER BY p.name_key, p.id, c.pos`, append(args, q.Limit), true
 }
 
 // afterKey returns the name key query (one id argument) reads for the record a page continues

@@ -373,10 +373,7 @@ func (l *MatchLog) SetStatus(ctx context.Context, c matching.StatusChange) error
 			lastStatusSetAt  time.Time
 			appendedStatusAt time.Time
 		)
-		err := tx.QueryRowContext(ctx, l.db.q(`SELECT a.seq, a.status, a.at, a.at_off, c.status, c.at, c.at_off, c.changed_by
-FROM match_log a LEFT JOIN match_log c
-	ON c.seq = (SELECT max(x.seq) FROM match_log x WHERE x.kind = 2 AND x.id = a.id)
-WHERE a.kind = 1 AND a.id = ?`), c.ID).Scan(&matchSeq, &appended, &at.ns, &at.off, &last, &lastAt.ns, &lastAt.off, &lastBy)
+		err := tx.QueryRowContext(ctx, l.db.q(lastStatusQuery), c.ID).Scan(&matchSeq, &appended, &at.ns, &at.off, &last, &lastAt.ns, &lastAt.off, &lastBy)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("sqlstore: %w", b2bkit.NotFound("match", c.ID))
@@ -401,6 +398,20 @@ VALUES (2, ?, ?, ?, ?, ?, ?)`), c.ID, matchSeq, changeAt, changeOff, int(c.Statu
 		return l.db.fail(ctx, err, "match", c.ID)
 	})
 }
+
+// lastStatusQuery reads, for the match with one id, its appended entry's number, status and time
+// and its last change's status, time and author (NULL when none): two lookups of indexes on id.
+const lastStatusQuery = `SELECT a.seq, a.status, a.at, a.at_off, c.status, c.at, c.at_off, c.changed_by
+FROM match_log a LEFT JOIN match_log c
+	ON c.seq = (SELECT max(x.seq) FROM match_log x WHERE x.kind = 2 AND x.id = a.id)
+WHERE a.kind = 1 AND a.id = ?`
+
+// getQuery reads the match with one id as it stands now.
+const getQuery = `SELECT ` + currentColumns + ` FROM match_log m WHERE m.kind = 1 AND m.id = ?`
+
+// sinceQuery reads one page of entries after a number (its arguments: the number, the page's size),
+// over the primary key.
+const sinceQuery = `SELECT seq, kind, match_seq, changed_by, ` + matchColumns + ` FROM match_log WHERE seq > ? ORDER BY seq LIMIT ?`
 
 // checkChange decides a valid status change c against the match's stored status last, set at
 // lastAt by lastChange (nil: the status it was appended with, at its At), as matching's logs do:
@@ -435,7 +446,7 @@ func (l *MatchLog) Get(ctx context.Context, id string) (matching.Match, error) {
 		return matching.Match{}, fmt.Errorf("sqlstore: %w", b2bkit.NotFound("match", id))
 	}
 	var r matchReader
-	m, err := r.scan(l.db.sql.QueryRowContext(ctx, l.db.q(`SELECT `+currentColumns+` FROM match_log m WHERE m.kind = 1 AND m.id = ?`), id).Scan)
+	m, err := r.scan(l.db.sql.QueryRowContext(ctx, l.db.q(getQuery), id).Scan)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return matching.Match{}, fmt.Errorf("sqlstore: %w", b2bkit.NotFound("match", id))
@@ -460,8 +471,7 @@ func (l *MatchLog) Since(ctx context.Context, seq uint64) iter.Seq2[matching.Ent
 		if seq >= math.MaxInt64 {
 			return // beyond every number a BIGINT holds
 		}
-		query := l.db.q(`SELECT seq, kind, match_seq, changed_by, ` + matchColumns + ` FROM match_log WHERE seq > ? ORDER BY seq LIMIT ` +
-			strconv.Itoa(sincePage))
+		query := l.db.q(sinceQuery)
 		var r matchReader
 		after := int64(seq)
 		for {
@@ -483,7 +493,7 @@ func (l *MatchLog) Since(ctx context.Context, seq uint64) iter.Seq2[matching.Ent
 // sincePage reads one page of entries after seq after, giving each to yield; done is set when
 // yield asked to stop.
 func (l *MatchLog) sincePage(ctx context.Context, query string, after int64, r *matchReader, yield func(matching.Entry) bool) (n int, done bool, err error) {
-	rows, err := l.db.sql.QueryContext(ctx, query, after)
+	rows, err := l.db.sql.QueryContext(ctx, query, after, sincePage)
 	if err != nil {
 		return 0, false, l.db.fail(ctx, err, "", "")
 	}
