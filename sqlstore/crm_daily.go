@@ -252,71 +252,33 @@ const dealColumns = `id, company, name, opened, opened_off, closed, closed_off, 
 
 // Deal implements crm.Store.
 func (s *CRMStore) Deal(ctx context.Context, id crm.DealID) (crm.Deal, error) {
-	if err := ctx.Err(); err != nil {
-		return crm.Deal{}, fmt.Errorf("sqlstore: %w", err)
-	}
-	list, err := s.deals(ctx, `id = ?`, string(id))
-	if err != nil {
-		return crm.Deal{}, err
-	}
-	if len(list) == 0 {
-		return crm.Deal{}, fmt.Errorf("sqlstore: %w", b2bkit.NotFound("deal", string(id)))
-	}
-	return list[0], nil
+	return one(ctx, s.db, "deal", `SELECT `+dealColumns+` FROM crm_deals WHERE id = ?`, string(id), scanDeal)
 }
 
 // Deals implements crm.Store: one query over the company's index.
 func (s *CRMStore) Deals(ctx context.Context, company b2bkit.CompanyID) ([]crm.Deal, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("sqlstore: %w", err)
-	}
-	list, err := s.deals(ctx, `company = ?`, string(company))
-	if list == nil && err == nil {
-		list = []crm.Deal{}
-	}
-	return list, err
+	return list(ctx, s.db, "deal", `SELECT `+dealColumns+` FROM crm_deals WHERE company = ? ORDER BY id`, []any{string(company)}, scanDeal)
 }
 
-func (s *CRMStore) deals(ctx context.Context, where, arg string) ([]crm.Deal, error) {
-	if !checkText(arg) {
-		return nil, nil // no deal has an id or company that cannot be stored
-	}
-	rows, err := s.db.sql.QueryContext(ctx, s.db.q(`SELECT `+dealColumns+` FROM crm_deals WHERE `+where+` ORDER BY id`), arg)
-	if err != nil {
-		return nil, s.db.fail(ctx, err, "deal", "")
-	}
-	defer rows.Close()
+func scanDeal(rows *sql.Rows, z *zones) (crm.Deal, error) {
 	var (
-		out []crm.Deal
-		z   zones
+		d              crm.Deal
+		opened, closed stamp
+		contacts       string
 	)
-	for rows.Next() {
-		var (
-			d              crm.Deal
-			opened, closed stamp
-			contacts       string
-		)
-		if err := rows.Scan(&d.ID, &d.Company, &d.Name, &opened.ns, &opened.off, &closed.ns, &closed.off, &d.Won, &contacts, &d.Version); err != nil {
-			return nil, s.db.fail(ctx, err, "deal", "")
-		}
-		d.Opened, d.Closed = z.time(opened), z.time(closed)
-		if err := readJSON([]byte(contacts), &d.Contacts); err != nil {
-			return nil, fmt.Errorf("sqlstore: stored deal %s contacts: %w", d.ID, err)
-		}
-		out = append(out, d)
+	if err := rows.Scan(&d.ID, &d.Company, &d.Name, &opened.ns, &opened.off, &closed.ns, &closed.off, &d.Won, &contacts, &d.Version); err != nil {
+		return crm.Deal{}, err
 	}
-	return out, s.db.fail(ctx, rows.Err(), "deal", "")
+	d.Opened, d.Closed = z.time(opened), z.time(closed)
+	if err := readJSON([]byte(contacts), &d.Contacts); err != nil {
+		return crm.Deal{}, fmt.Errorf("stored deal %s contacts: %w", d.ID, err)
+	}
+	return d, nil
 }
 
 // Audit implements crm.Store: one query over the person's index, streamed in the order stored.
 func (s *CRMStore) Audit(ctx context.Context, person b2bkit.PersonID) iter.Seq2[crm.AuditEntry, error] {
 	return func(yield func(crm.AuditEntry, error) bool) {
-		if !checkText(string(person)) {
-			if err := ctx.Err(); err != nil {
-				yield(crm.AuditEntry{}, fmt.Errorf("sqlstore: %w", err))
-			}
-			return // no entry is stored under an id that cannot be stored
-		}
 		stream(ctx, s.db, `SELECT person, at, at_off, actor, action, what FROM crm_audit WHERE person = ? ORDER BY seq`,
 			[]any{string(person)}, func(rows *sql.Rows, z *zones) (crm.AuditEntry, error) {
 				var (
