@@ -650,6 +650,14 @@ func checkBatch(b *crm.Batch) error {
 			c.text(f[0], f[1])
 		}
 		c.when("at", j.At)
+		// The stages are kept as small integers: one no stage has would not round-trip (and is
+		// beyond PostgreSQL's SMALLINT when large).
+		if !j.FromStage.Valid() {
+			c.add("from_stage", "unknown stage %d", int(j.FromStage))
+		}
+		if !j.ToStage.Valid() {
+			c.add("to_stage", "unknown stage %d", int(j.ToStage))
+		}
 		for _, rs := range [][]crm.Role{j.LostRoles, j.Uncovered, j.Roles} {
 			for _, r := range rs {
 				if !r.Valid() {

@@ -44,6 +44,7 @@ func TestR26_ValuesTheSchemaCannotKeepAreErrors(t *testing.T) {
 				Wallet: crm.Wallet{Amount: decimal.New(1, -19), Currency: "CNY", Method: "guess", AsOf: epoch}}}}},
 			{"start", crm.Batch{Spells: []crm.Spell{{ID: "s", Person: "p", Company: "A", Start: time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)}}}},
 			{"subject", crm.Batch{Activities: []crm.Activity{{ID: "x", Account: "a", Company: "A", At: epoch, Action: "order", Subject: "\xff"}}}},
+			{"job_changes[0].to_stage", crm.Batch{JobChanges: []crm.JobChange{{ID: "j", Person: "p", At: epoch, To: "A", ToStage: crm.Stage(40_000)}}}},
 			{"deals[0].name", crm.Batch{Deals: []crm.Deal{{ID: "d", Company: "A", Name: "tender\x00", Opened: epoch}}}},
 			{"audit[0].actor", crm.Batch{Audit: []crm.AuditEntry{{Person: "p", At: epoch, Actor: "rep\x00", Action: crm.AuditRead, What: "Person"}}}},
 			{"consents[0].source", crm.Batch{People: []crm.Person{{ID: "p", Name: "Li", Consents: []crm.Consent{{Purpose: "marketing", Given: epoch, Source: "form\x00"}}}}}},
