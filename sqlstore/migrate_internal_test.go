@@ -158,6 +158,31 @@ func TestR2_SearchPagesReadAnIndexInOrder(t *testing.T) {
 		assert.Contains(t, text, "USING INDEX "+c.index, "%+v: %s", c.q, text)
 		assert.NotContains(t, text, "TEMP B-TREE", "%+v: %s", c.q, text)
 	}
+	for _, c := range []struct {
+		q     crm.PersonQuery
+		after *string
+	}{{crm.PersonQuery{}, nil}, {crm.PersonQuery{NamePrefix: "Li"}, nil}, {crm.PersonQuery{NamePrefix: "Li", After: "p"}, &after}} {
+		c.q.Limit = 20
+		query, args, ok := peopleSearch(&c.q, c.after)
+		require.True(t, ok)
+		rows, err := db.sql.Query("EXPLAIN QUERY PLAN "+query, args...)
+		require.NoError(t, err)
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			require.NoError(t, rows.Scan(&id, &parent, &unused, &detail))
+			plan = append(plan, detail)
+		}
+		require.NoError(t, rows.Err())
+		rows.Close()
+		text := strings.Join(plan, "; ")
+		// The page is read from the index of listed people in order; its contact points by the
+		// primary key of crm_contacts.
+		assert.Contains(t, text, "USING INDEX crm_people_listed_by_name", "%+v: %s", c.q, text)
+		assert.Contains(t, text, "SEARCH c USING INDEX sqlite_autoindex_crm_contacts_1 (person=?)", "%+v: %s", c.q, text)
+		assert.NotContains(t, text+";", "SCAN c;", "%+v: %s", c.q, text)
+	}
 }
 
 // TestR2_SearchWithValuesNoRecordHolds: a filter or prefix holding what no stored value can hold (a
