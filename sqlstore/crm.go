@@ -37,26 +37,7 @@ const companyColumns = `id, name, reg_scheme, reg_number, territory, city, indus
 
 // Company implements crm.Store.
 func (s *CRMStore) Company(ctx context.Context, id b2bkit.CompanyID) (crm.Company, error) {
-	if err := ctx.Err(); err != nil {
-		return crm.Company{}, fmt.Errorf("sqlstore: %w", err)
-	}
-	rows, err := s.db.sql.QueryContext(ctx, s.db.q(`SELECT `+companyColumns+` FROM crm_companies WHERE id = ?`), string(id))
-	if err != nil {
-		return crm.Company{}, s.db.fail(ctx, err, "company", string(id))
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return crm.Company{}, s.db.fail(ctx, err, "company", string(id))
-		}
-		return crm.Company{}, fmt.Errorf("sqlstore: %w", b2bkit.NotFound("company", string(id)))
-	}
-	var z zones
-	c, err := scanCompany(rows, &z)
-	if err != nil {
-		return crm.Company{}, s.db.fail(ctx, err, "company", string(id))
-	}
-	return c, nil
+	return one(ctx, s.db, "company", `SELECT `+companyColumns+` FROM crm_companies WHERE id = ?`, string(id), scanCompany)
 }
 
 // Companies implements crm.Store. It streams one query.
@@ -98,6 +79,9 @@ const personColumns = `id, name, merged_into, absorbed, erased_at, erased_off, c
 
 // Person implements crm.Store.
 func (s *CRMStore) Person(ctx context.Context, id b2bkit.PersonID) (crm.Person, error) {
+	if !checkText(string(id)) {
+		return notFound[crm.Person](ctx, "person", string(id)) // no person has an id that cannot be stored
+	}
 	var p crm.Person
 	err := s.db.read(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -121,7 +105,7 @@ var errNoContact = fmt.Errorf("sqlstore: %w", &b2bkit.RecordError{Kind: "person"
 func (s *CRMStore) PersonByContact(ctx context.Context, key string) (crm.Person, error) {
 	word, value, ok := strings.Cut(key, ":")
 	var kind crm.ContactKind
-	if !ok || kind.UnmarshalText([]byte(word)) != nil {
+	if !ok || kind.UnmarshalText([]byte(word)) != nil || !checkText(value) {
 		if err := ctx.Err(); err != nil {
 			return crm.Person{}, fmt.Errorf("sqlstore: %w", err)
 		}
@@ -233,38 +217,25 @@ func (s *CRMStore) Spells(ctx context.Context, q crm.SpellQuery) ([]crm.Spell, e
 		at := nsArg(q.ActiveAt)
 		where, args = append(where, "start_at <= ? AND (end_at IS NULL OR end_at > ?)"), append(args, at, at)
 	}
-	rows, err := s.db.sql.QueryContext(ctx, s.db.q(`SELECT id, person, company, title, roles, start_at, start_off, end_at, end_off, version
-FROM crm_spells WHERE `+strings.Join(where, " AND ")+` ORDER BY start_at, id`), args...)
-	if err != nil {
-		return nil, s.db.fail(ctx, err, "", "")
-	}
-	defer rows.Close()
+	return list(ctx, s.db, "spell", `SELECT id, person, company, title, roles, start_at, start_off, end_at, end_off, version
+FROM crm_spells WHERE `+strings.Join(where, " AND ")+` ORDER BY start_at, id`, args, scanSpell)
+}
+
+func scanSpell(rows *sql.Rows, z *zones) (crm.Spell, error) {
 	var (
-		out []crm.Spell
-		z   zones
+		sp         crm.Spell
+		roles      string
+		start, end stamp
 	)
-	for rows.Next() {
-		var (
-			sp         crm.Spell
-			roles      string
-			start, end stamp
-		)
-		if err := rows.Scan(&sp.ID, &sp.Person, &sp.Company, &sp.Title, &roles, &start.ns, &start.off, &end.ns, &end.off, &sp.Version); err != nil {
-			return nil, s.db.fail(ctx, err, "", "")
-		}
-		if sp.Roles, err = parseRoles(roles); err != nil {
-			return nil, fmt.Errorf("sqlstore: stored spell %s roles: %w", sp.ID, err)
-		}
-		sp.Start, sp.End = z.time(start), z.time(end)
-		out = append(out, sp)
+	if err := rows.Scan(&sp.ID, &sp.Person, &sp.Company, &sp.Title, &roles, &start.ns, &start.off, &end.ns, &end.off, &sp.Version); err != nil {
+		return crm.Spell{}, err
 	}
-	if err := rows.Err(); err != nil {
-		return nil, s.db.fail(ctx, err, "", "")
+	var err error
+	if sp.Roles, err = parseRoles(roles); err != nil {
+		return crm.Spell{}, fmt.Errorf("stored spell %s roles: %w", sp.ID, err)
 	}
-	if out == nil {
-		out = []crm.Spell{}
-	}
-	return out, nil
+	sp.Start, sp.End = z.time(start), z.time(end)
+	return sp, nil
 }
 
 // JobChanges implements crm.Store. It streams one query over the index by time.
@@ -312,54 +283,25 @@ const accountColumns = `id, company, person, kind, closed, closed_off, version`
 
 // Account implements crm.Store.
 func (s *CRMStore) Account(ctx context.Context, id crm.AccountID) (crm.Account, error) {
-	if err := ctx.Err(); err != nil {
-		return crm.Account{}, fmt.Errorf("sqlstore: %w", err)
-	}
-	list, err := s.accounts(ctx, `id = ?`, string(id))
-	if err != nil {
+	return one(ctx, s.db, "account", `SELECT `+accountColumns+` FROM crm_accounts WHERE id = ?`, string(id), scanAccount)
+}
+
+// Accounts implements crm.Store: one query over the company's index.
+func (s *CRMStore) Accounts(ctx context.Context, company b2bkit.CompanyID) ([]crm.Account, error) {
+	return list(ctx, s.db, "account", `SELECT `+accountColumns+` FROM crm_accounts WHERE company = ? ORDER BY id`, []any{string(company)}, scanAccount)
+}
+
+func scanAccount(rows *sql.Rows, z *zones) (crm.Account, error) {
+	var (
+		a      crm.Account
+		kind   int
+		closed stamp
+	)
+	if err := rows.Scan(&a.ID, &a.Company, &a.Person, &kind, &closed.ns, &closed.off, &a.Version); err != nil {
 		return crm.Account{}, err
 	}
-	if len(list) == 0 {
-		return crm.Account{}, fmt.Errorf("sqlstore: %w", b2bkit.NotFound("account", string(id)))
-	}
-	return list[0], nil
-}
-
-// Accounts implements crm.Store.
-func (s *CRMStore) Accounts(ctx context.Context, company b2bkit.CompanyID) ([]crm.Account, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("sqlstore: %w", err)
-	}
-	list, err := s.accounts(ctx, `company = ?`, string(company))
-	if list == nil && err == nil {
-		list = []crm.Account{}
-	}
-	return list, err
-}
-
-func (s *CRMStore) accounts(ctx context.Context, where, arg string) ([]crm.Account, error) {
-	rows, err := s.db.sql.QueryContext(ctx, s.db.q(`SELECT `+accountColumns+` FROM crm_accounts WHERE `+where+` ORDER BY id`), arg)
-	if err != nil {
-		return nil, s.db.fail(ctx, err, "account", "")
-	}
-	defer rows.Close()
-	var (
-		out []crm.Account
-		z   zones
-	)
-	for rows.Next() {
-		var (
-			a      crm.Account
-			kind   int
-			closed stamp
-		)
-		if err := rows.Scan(&a.ID, &a.Company, &a.Person, &kind, &closed.ns, &closed.off, &a.Version); err != nil {
-			return nil, s.db.fail(ctx, err, "account", "")
-		}
-		a.Kind, a.Closed = crm.AccountKind(kind), z.time(closed)
-		out = append(out, a)
-	}
-	return out, s.db.fail(ctx, rows.Err(), "account", "")
+	a.Kind, a.Closed = crm.AccountKind(kind), z.time(closed)
+	return a, nil
 }
 
 // Activities implements crm.Store. It streams one query over the company's index by time.
@@ -419,7 +361,7 @@ func (s *CRMStore) Apply(ctx context.Context, b crm.Batch) error {
 			func() error { return w.companies(companies) }, func() error { return w.people(people) },
 			func() error { return w.spells(spells) }, func() error { return w.accounts(accounts) },
 			func() error { return w.jobChanges(b.JobChanges) }, func() error { return w.activities(b.Activities) },
-			func() error { return w.audit(b.Audit) }, func() error { return w.deals(deals) },
+			func() error { return w.deals(deals) }, func() error { return w.audit(b.Audit) },
 		} {
 			if err := step(); err != nil {
 				return err
@@ -708,6 +650,14 @@ func checkBatch(b *crm.Batch) error {
 			c.text(f[0], f[1])
 		}
 		c.when("at", j.At)
+		// The stages are kept as small integers: one no stage has would not round-trip (and is
+		// beyond PostgreSQL's SMALLINT when large).
+		if !j.FromStage.Valid() {
+			c.add("from_stage", "unknown stage %d", int(j.FromStage))
+		}
+		if !j.ToStage.Valid() {
+			c.add("to_stage", "unknown stage %d", int(j.ToStage))
+		}
 		for _, rs := range [][]crm.Role{j.LostRoles, j.Uncovered, j.Roles} {
 			for _, r := range rs {
 				if !r.Valid() {
@@ -842,6 +792,9 @@ func stream[T any](ctx context.Context, db *DB, query string, args []any, scan f
 		yield(zero, fmt.Errorf("sqlstore: %w", err))
 		return
 	}
+	if !storable(args) {
+		return // no record holds text that cannot be stored
+	}
 	rows, err := db.sql.QueryContext(ctx, db.q(query), args...)
 	if err != nil {
 		yield(zero, db.fail(ctx, err, "", ""))
@@ -862,4 +815,72 @@ func stream[T any](ctx context.Context, db *DB, query string, args []any, scan f
 	if err := rows.Err(); err != nil {
 		yield(zero, db.fail(ctx, err, "", ""))
 	}
+}
+
+// one reads the record of kind with id that query (taking id as its one argument) selects, with
+// scan: ErrNotFound naming kind and id when there is none — or when id holds text no record can
+// have (not UTF-8, a NUL), which is never sent to the database.
+func one[T any](ctx context.Context, db *DB, kind, query, id string, scan func(*sql.Rows, *zones) (T, error)) (T, error) {
+	if !checkText(id) {
+		return notFound[T](ctx, kind, id)
+	}
+	found, err := list(ctx, db, kind, query, []any{id}, scan)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	if len(found) == 0 {
+		return notFound[T](ctx, kind, id)
+	}
+	return found[0], nil
+}
+
+// notFound is the answer for a record of kind with id that is not stored: ctx's error when ctx
+// is done, ErrNotFound naming the record otherwise.
+func notFound[T any](ctx context.Context, kind, id string) (T, error) {
+	var zero T
+	if err := ctx.Err(); err != nil {
+		return zero, fmt.Errorf("sqlstore: %w", err)
+	}
+	return zero, fmt.Errorf("sqlstore: %w", b2bkit.NotFound(kind, id))
+}
+
+// list reads every record of kind that query selects with args, with scan, in the query's order:
+// an empty list when there is none — or when an argument is text no record can hold, which is
+// never sent to the database. An error names kind (and the record, when scan names it).
+func list[T any](ctx context.Context, db *DB, kind, query string, args []any, scan func(*sql.Rows, *zones) (T, error)) ([]T, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: %w", err)
+	}
+	out := []T{}
+	if !storable(args) {
+		return out, nil
+	}
+	rows, err := db.sql.QueryContext(ctx, db.q(query), args...)
+	if err != nil {
+		return nil, db.fail(ctx, err, kind, "")
+	}
+	defer rows.Close()
+	var z zones
+	for rows.Next() {
+		v, err := scan(rows, &z)
+		if err != nil {
+			return nil, db.fail(ctx, err, kind, "")
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, db.fail(ctx, err, kind, "")
+	}
+	return out, nil
+}
+
+// storable reports whether every text argument of a query is text a column can hold.
+func storable(args []any) bool {
+	for _, a := range args {
+		if s, ok := a.(string); ok && !checkText(s) {
+			return false
+		}
+	}
+	return true
 }

@@ -112,30 +112,24 @@ func (s *CRMStore) SearchPeople(ctx context.Context, q crm.PersonQuery) ([]crm.P
 	if err := q.Validate(); err != nil {
 		return nil, fmt.Errorf("sqlstore: %w", b2bkit.InField("query", err))
 	}
-	const listed = `merged_into = '' AND erased_at IS NULL`
 	out := make([]crm.Person, 0, min(q.Limit, 64))
 	err := s.db.read(ctx, func(tx *sql.Tx) error {
-		where, args := []string{listed}, []any(nil)
+		var after *string
 		if q.After != "" {
-			key, err := s.afterKey(ctx, tx, `SELECT name_key FROM crm_people WHERE id = ? AND `+listed, string(q.After))
+			key, err := s.afterKey(ctx, tx, `SELECT name_key FROM crm_people WHERE id = ? AND `+listedPeople, string(q.After))
 			if err != nil {
 				return err
 			}
 			if key == nil {
 				return fmt.Errorf("sqlstore: %w", b2bkit.NotFound("person", string(q.After)))
 			}
-			where, args = append(where, "(name_key, id) > (?, ?)"), append(args, *key, string(q.After))
+			after = key
 		}
-		cond, cargs, ok := namePrefix(q.NamePrefix)
+		query, args, ok := peopleSearch(&q, after)
 		if !ok {
 			return nil
 		}
-		where, args = append(where, cond...), append(args, cargs...)
-		page := `SELECT ` + personColumns + `, name_key FROM crm_people WHERE ` + strings.Join(where, " AND ") +
-			` ORDER BY name_key, id LIMIT ?`
-		rows, err := tx.QueryContext(ctx, s.db.q(`SELECT `+prefixed("p.", personColumns)+`,
-	c.kind, c.value, c.since, c.since_off, c.until, c.until_off
-FROM (`+page+`) p LEFT JOIN crm_contacts c ON c.person = p.id ORDER BY p.name_key, p.id, c.pos`), append(args, q.Limit)...)
+		rows, err := tx.QueryContext(ctx, s.db.q(query), args...)
 		if err != nil {
 			return s.db.fail(ctx, err, "", "")
 		}
@@ -165,6 +159,30 @@ FROM (`+page+`) p LEFT JOIN crm_contacts c ON c.person = p.id ORDER BY p.name_ke
 		return nil, err
 	}
 	return out, nil
+}
+
+// listedPeople is the condition of the people a search lists: neither merged nor erased, as the
+// partial index crm_people_listed_by_name holds them.
+const listedPeople = `merged_into = '' AND erased_at IS NULL`
+
+// peopleSearch returns the query of one page of q — the page's people by (name_key, id) joined
+// with their contact points — continuing after the person with name key after (and id q.After)
+// when after is set; ok is false when nothing stored can match.
+func peopleSearch(q *crm.PersonQuery, after *string) (query string, args []any, ok bool) {
+	where := []string{listedPeople}
+	if after != nil {
+		where, args = append(where, "(name_key, id) > (?, ?)"), append(args, *after, string(q.After))
+	}
+	cond, cargs, ok := namePrefix(q.NamePrefix)
+	if !ok {
+		return "", nil, false
+	}
+	where, args = append(where, cond...), append(args, cargs...)
+	page := `SELECT ` + personColumns + `, name_key FROM crm_people WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY name_key, id LIMIT ?`
+	return `SELECT ` + prefixed("p.", personColumns) + `,
+	c.kind, c.value, c.since, c.since_off, c.until, c.until_off
+FROM (` + page + `) p LEFT JOIN crm_contacts c ON c.person = p.id ORDER BY p.name_key, p.id, c.pos`, append(args, q.Limit), true
 }
 
 // afterKey returns the name key query (one id argument) reads for the record a page continues
@@ -234,71 +252,33 @@ const dealColumns = `id, company, name, opened, opened_off, closed, closed_off, 
 
 // Deal implements crm.Store.
 func (s *CRMStore) Deal(ctx context.Context, id crm.DealID) (crm.Deal, error) {
-	if err := ctx.Err(); err != nil {
-		return crm.Deal{}, fmt.Errorf("sqlstore: %w", err)
-	}
-	list, err := s.deals(ctx, `id = ?`, string(id))
-	if err != nil {
-		return crm.Deal{}, err
-	}
-	if len(list) == 0 {
-		return crm.Deal{}, fmt.Errorf("sqlstore: %w", b2bkit.NotFound("deal", string(id)))
-	}
-	return list[0], nil
+	return one(ctx, s.db, "deal", `SELECT `+dealColumns+` FROM crm_deals WHERE id = ?`, string(id), scanDeal)
 }
 
 // Deals implements crm.Store: one query over the company's index.
 func (s *CRMStore) Deals(ctx context.Context, company b2bkit.CompanyID) ([]crm.Deal, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("sqlstore: %w", err)
-	}
-	list, err := s.deals(ctx, `company = ?`, string(company))
-	if list == nil && err == nil {
-		list = []crm.Deal{}
-	}
-	return list, err
+	return list(ctx, s.db, "deal", `SELECT `+dealColumns+` FROM crm_deals WHERE company = ? ORDER BY id`, []any{string(company)}, scanDeal)
 }
 
-func (s *CRMStore) deals(ctx context.Context, where, arg string) ([]crm.Deal, error) {
-	if !checkText(arg) {
-		return nil, nil // no deal has an id or company that cannot be stored
-	}
-	rows, err := s.db.sql.QueryContext(ctx, s.db.q(`SELECT `+dealColumns+` FROM crm_deals WHERE `+where+` ORDER BY id`), arg)
-	if err != nil {
-		return nil, s.db.fail(ctx, err, "deal", "")
-	}
-	defer rows.Close()
+func scanDeal(rows *sql.Rows, z *zones) (crm.Deal, error) {
 	var (
-		out []crm.Deal
-		z   zones
+		d              crm.Deal
+		opened, closed stamp
+		contacts       string
 	)
-	for rows.Next() {
-		var (
-			d              crm.Deal
-			opened, closed stamp
-			contacts       string
-		)
-		if err := rows.Scan(&d.ID, &d.Company, &d.Name, &opened.ns, &opened.off, &closed.ns, &closed.off, &d.Won, &contacts, &d.Version); err != nil {
-			return nil, s.db.fail(ctx, err, "deal", "")
-		}
-		d.Opened, d.Closed = z.time(opened), z.time(closed)
-		if err := readJSON([]byte(contacts), &d.Contacts); err != nil {
-			return nil, fmt.Errorf("sqlstore: stored deal %s contacts: %w", d.ID, err)
-		}
-		out = append(out, d)
+	if err := rows.Scan(&d.ID, &d.Company, &d.Name, &opened.ns, &opened.off, &closed.ns, &closed.off, &d.Won, &contacts, &d.Version); err != nil {
+		return crm.Deal{}, err
 	}
-	return out, s.db.fail(ctx, rows.Err(), "deal", "")
+	d.Opened, d.Closed = z.time(opened), z.time(closed)
+	if err := readJSON([]byte(contacts), &d.Contacts); err != nil {
+		return crm.Deal{}, fmt.Errorf("stored deal %s contacts: %w", d.ID, err)
+	}
+	return d, nil
 }
 
 // Audit implements crm.Store: one query over the person's index, streamed in the order stored.
 func (s *CRMStore) Audit(ctx context.Context, person b2bkit.PersonID) iter.Seq2[crm.AuditEntry, error] {
 	return func(yield func(crm.AuditEntry, error) bool) {
-		if !checkText(string(person)) {
-			if err := ctx.Err(); err != nil {
-				yield(crm.AuditEntry{}, fmt.Errorf("sqlstore: %w", err))
-			}
-			return // no entry is stored under an id that cannot be stored
-		}
 		stream(ctx, s.db, `SELECT person, at, at_off, actor, action, what FROM crm_audit WHERE person = ? ORDER BY seq`,
 			[]any{string(person)}, func(rows *sql.Rows, z *zones) (crm.AuditEntry, error) {
 				var (
@@ -343,8 +323,18 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO NOTHING`,
 	return nil
 }
 
-// audit appends the batch's audit entries in its order: seq grows with every insert.
+// audit appends the batch's audit entries in its order, as the batch's last step: seq grows with
+// every insert. On PostgreSQL it first takes the trail's write lock (the table's EXCLUSIVE lock,
+// which readers do not wait for), so entries are numbered and committed one batch at a time and a
+// reader following the trail by seq never sees a number before a smaller one commits. Taken last,
+// the lock is held only while the entries are inserted and the batch commits, and a batch holding
+// it waits for no row another batch holds.
 func (w *crmWriter) audit(list []crm.AuditEntry) error {
+	if len(list) > 0 && w.s.db.dialect == Postgres {
+		if _, err := w.tx.ExecContext(w.ctx, `LOCK TABLE crm_audit IN EXCLUSIVE MODE`); err != nil {
+			return w.s.db.fail(w.ctx, err, "audit entry", "")
+		}
+	}
 	for _, e := range list {
 		at, atOff := timeArgs(e.At)
 		if _, err := w.exec(`INSERT INTO crm_audit (person, at, at_off, actor, action, what) VALUES (?, ?, ?, ?, ?, ?)`,

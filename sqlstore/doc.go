@@ -24,7 +24,10 @@
 //     deal) is written by a conditional UPDATE (or an INSERT for version 0) and a stale version is
 //     ErrConflict; unique indexes hold one person per contact point, one company per
 //     registration, one open owner account per company. Audit entries are appended in the same
-//     transaction, so a change and its entry go together. A batch that fails half-way leaves
+//     transaction, so a change and its entry go together, as the batch's last step under the
+//     trail's write lock (PostgreSQL's table lock in EXCLUSIVE mode; SQLite's one writer): the
+//     numbers in crm_audit.seq become visible in increasing order, so a host exporting the trail
+//     by number (through SQL) misses no entry. A batch that fails half-way leaves
 //     nothing. SearchCompanies and SearchPeople are one indexed query per page: a name_key column
 //     holds crm.NameKey of the name, a prefix is a byte range of it, a page continues after the
 //     (name_key, id) of the last record, and each filter has an index on (field, name_key, id).
@@ -56,7 +59,8 @@
 //
 // # Bulk import
 //
-// MatchLog.Import loads a history of matches in blocks of 20,000, each one transaction under the
-// log's write lock: PostgreSQL's COPY, SQLite's batched multi-row INSERTs. Import is idempotent
-// like Append, so an interrupted import is simply run again.
+// MatchLog.Import loads a history of matches all or nothing: one transaction under the log's write
+// lock, written in blocks of 20,000 (PostgreSQL's COPY, SQLite's multi-row INSERTs through one
+// prepared statement). An import that fails leaves the log as it was; Import is idempotent like
+// Append, so it is fixed and simply run again.
 package sqlstore

@@ -25,7 +25,7 @@ type ImportResult struct {
 	Existing int
 }
 
-// importBlock is how many matches Import writes per transaction.
+// importBlock is how many matches Import writes per statement batch (PostgreSQL: per COPY).
 const importBlock = 20_000
 
 // Import loads a history of matches (a migration from another system, a replay) far faster than
@@ -35,32 +35,60 @@ const importBlock = 20_000
 // naming it. Every match is validated before its block touches the database; an invalid one is an
 // error matching b2bkit.ErrInvalid naming its position. A failing stream fails the import.
 //
-// It writes blocks of 20,000 matches, each in one transaction under the log's write lock —
-// PostgreSQL's COPY, SQLite's multi-row INSERTs — so appenders wait for a block, never for the
-// whole import, and readers never wait. On an error the blocks before stay stored and the failing
-// block stores nothing, so an import that failed is fixed and run again.
+// The import is all or nothing: one transaction under the log's write lock, written a block of
+// 20,000 matches at a time — PostgreSQL's COPY, SQLite's multi-row INSERTs. On any error (a
+// conflict, an invalid match, a failing stream, ctx done) it is rolled back whole, the log is left
+// as it was and the result is zero. Appenders wait for the whole import (seconds per million
+// matches); readers never wait, and see none of it until it commits.
 func (l *MatchLog) Import(ctx context.Context, matches iter.Seq2[matching.Match, error]) (ImportResult, error) {
-	var (
-		res   ImportResult
-		block = make([]matching.Match, 0, importBlock)
-		i     int
-	)
 	if err := ctx.Err(); err != nil {
-		return res, fmt.Errorf("sqlstore: %w", err)
+		return ImportResult{}, fmt.Errorf("sqlstore: %w", err)
 	}
-	// One connection for the whole import, so its page cache stays warm from block to block.
+	// One connection holds the import's transaction.
 	conn, err := l.db.sql.Conn(ctx)
 	if err != nil {
-		return res, l.db.fail(ctx, err, "", "")
+		return ImportResult{}, l.db.fail(ctx, err, "", "")
 	}
 	defer conn.Close()
 	if l.db.dialect == SQLite {
 		// A block touches pages all over the index of ids: give the connection a page cache that
 		// holds it (512 MiB at most, allocated as used), and take it back after.
 		if _, err := conn.ExecContext(ctx, "PRAGMA cache_size = -524288"); err != nil {
-			return res, l.db.fail(ctx, err, "", "")
+			return ImportResult{}, l.db.fail(ctx, err, "", "")
 		}
 		defer conn.ExecContext(context.Background(), "PRAGMA cache_size = -65536") //nolint:errcheck // only a cache size
+	}
+	begin := "BEGIN"
+	if l.db.dialect == SQLite {
+		begin = "BEGIN IMMEDIATE"
+	}
+	if _, err := conn.ExecContext(ctx, begin); err != nil {
+		return ImportResult{}, l.db.fail(ctx, err, "", "")
+	}
+	res, err := l.importAll(ctx, conn, matches)
+	if err == nil {
+		if _, cerr := conn.ExecContext(ctx, "COMMIT"); cerr != nil {
+			err = l.db.fail(ctx, cerr, "", "")
+		}
+	}
+	if err != nil {
+		// The import's transaction, on a connection of its own: rolled back even when ctx is done.
+		_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
+		return ImportResult{}, err
+	}
+	return res, nil
+}
+
+// importAll writes every match of the stream in the connection's open transaction, a block at a
+// time.
+func (l *MatchLog) importAll(ctx context.Context, conn *sql.Conn, matches iter.Seq2[matching.Match, error]) (ImportResult, error) {
+	var (
+		res   ImportResult
+		block = make([]matching.Match, 0, importBlock)
+		i     int
+	)
+	if err := l.lock(ctx, conn); err != nil {
+		return res, err
 	}
 	for m, err := range matches {
 		if err != nil {
@@ -86,9 +114,10 @@ func (l *MatchLog) Import(ctx context.Context, matches iter.Seq2[matching.Match,
 	return res, nil
 }
 
-// importBlock stores one block in one transaction. It first inserts the whole block, the common
-// case of a history not imported before; if an id is stored already, it rolls back and stores the
-// block again, leaving out (after comparing them) the matches stored already.
+// importBlock stores one block inside a savepoint of the import's transaction. It first inserts the
+// whole block, the common case of a history not imported before; if an id is stored already, it
+// rolls back to the savepoint and stores the block again, leaving out (after comparing them) the
+// matches stored already.
 func (l *MatchLog) importBlock(ctx context.Context, conn *sql.Conn, block []matching.Match, res *ImportResult) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sqlstore: %w", err)
@@ -97,16 +126,25 @@ func (l *MatchLog) importBlock(ctx context.Context, conn *sql.Conn, block []matc
 	if err != nil {
 		return err
 	}
-	added, stored, err := l.importTx(ctx, conn, block, first, fresh, nil)
-	if err != nil && errors.Is(err, errStoredAlready) {
+	if _, err := conn.ExecContext(ctx, "SAVEPOINT import_block"); err != nil {
+		return l.db.fail(ctx, err, "", "")
+	}
+	added, stored, err := l.importInto(ctx, conn, block, first, fresh, nil)
+	if errors.Is(err, errStoredAlready) {
+		if _, err := conn.ExecContext(ctx, "ROLLBACK TO SAVEPOINT import_block"); err != nil {
+			return l.db.fail(ctx, err, "", "")
+		}
 		ids := make([]string, 0, len(first))
 		for id := range first {
 			ids = append(ids, id)
 		}
-		added, stored, err = l.importTx(ctx, conn, block, first, fresh, ids)
+		added, stored, err = l.importInto(ctx, conn, block, first, fresh, ids)
 	}
 	if err != nil {
 		return err
+	}
+	if _, err := conn.ExecContext(ctx, "RELEASE SAVEPOINT import_block"); err != nil {
+		return l.db.fail(ctx, err, "", "")
 	}
 	res.Added += added
 	res.Existing += again + stored
@@ -116,26 +154,10 @@ func (l *MatchLog) importBlock(ctx context.Context, conn *sql.Conn, block []matc
 // errStoredAlready says a block holds a match stored already: import it comparing.
 var errStoredAlready = errors.New("a match of the block is stored already")
 
-// importTx writes the fresh matches of block in a transaction of its own under the log's write
-// lock, and returns how many it added and how many of the ids in compare it found stored already
-// (compared, and left out). With compare nil, a stored id is errStoredAlready.
-func (l *MatchLog) importTx(ctx context.Context, conn *sql.Conn, block []matching.Match, first map[string]int, fresh []bool, compare []string) (added, stored int, err error) {
-	begin := "BEGIN"
-	if l.db.dialect == SQLite {
-		begin = "BEGIN IMMEDIATE"
-	}
-	if _, err := conn.ExecContext(ctx, begin); err != nil {
-		return 0, 0, l.db.fail(ctx, err, "", "")
-	}
-	defer func() {
-		if err != nil {
-			// SQLite's INSERT OR ROLLBACK may have ended the transaction already.
-			_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
-		}
-	}()
-	if err := l.lock(ctx, conn); err != nil {
-		return 0, 0, err
-	}
+// importInto writes the fresh matches of block in the connection's transaction, and returns how
+// many it added and how many of the ids in compare it found stored already (compared, and left
+// out). With compare nil, a stored id is errStoredAlready.
+func (l *MatchLog) importInto(ctx context.Context, conn *sql.Conn, block []matching.Match, first map[string]int, fresh []bool, compare []string) (added, stored int, err error) {
 	skip := make([]bool, len(block))
 	if len(compare) > 0 {
 		if stored, err = l.compareStored(ctx, conn, block, first, compare, skip); err != nil {
@@ -151,9 +173,7 @@ func (l *MatchLog) importTx(ctx context.Context, conn *sql.Conn, block []matchin
 	if l.db.dialect == Postgres {
 		err = l.copyMatches(ctx, conn, todo)
 	} else {
-		// OR ROLLBACK: a stored id ends the whole transaction (the block is then imported again,
-		// comparing), so SQLite keeps no statement journal for each multi-row statement.
-		err = l.insertMatches(ctx, conn, `INSERT OR ROLLBACK INTO match_log (kind, `+matchColumns+`) VALUES `, todo)
+		err = l.insertMatches(ctx, conn, `INSERT INTO match_log (kind, `+matchColumns+`) VALUES `, todo)
 	}
 	if err != nil {
 		if l.db.isUnique(err) {
@@ -162,9 +182,6 @@ func (l *MatchLog) importTx(ctx context.Context, conn *sql.Conn, block []matchin
 			}
 			return 0, 0, fmt.Errorf("sqlstore: %w", b2bkit.Conflict("match", "", "appended beside the log's lock; run the import again"))
 		}
-		return 0, 0, l.db.fail(ctx, err, "", "")
-	}
-	if _, err = conn.ExecContext(ctx, "COMMIT"); err != nil {
 		return 0, 0, l.db.fail(ctx, err, "", "")
 	}
 	return len(todo), stored, nil
@@ -179,16 +196,15 @@ func (l *MatchLog) copyMatches(ctx context.Context, conn *sql.Conn, todo []*matc
 	return conn.Raw(func(dc any) error {
 		pc := dc.(*stdlib.Conn).Conn()
 		_, err := pc.CopyFrom(ctx, pgx.Identifier{"match_log"}, cols, pgx.CopyFromSlice(len(todo), func(i int) ([]any, error) {
-			row = matchArgs(todo[i], append(row[:0], kindAppended))
 			// Amounts go as numerics built from the decimal's coefficient and exponent: exact,
 			// with their scale, and without writing and parsing text.
-			row[5], row[6], row[8] = numeric(todo[i].Quantity), numeric(todo[i].UnitPrice), numeric(todo[i].Subsidy)
-			return row, nil
+			return matchArgsWith(todo[i], append(row[:0], kindAppended), numeric), nil
 		}))
 		return err
 	})
 }
 
-func numeric(d decimal.Decimal) pgtype.Numeric {
+// numeric is d as PostgreSQL's NUMERIC: its coefficient and exponent, exact.
+func numeric(d decimal.Decimal) any {
 	return pgtype.Numeric{Int: d.Coefficient(), Exp: d.Exponent(), Valid: true}
 }

@@ -97,9 +97,9 @@ func TestR13_ImportIsIdempotent(t *testing.T) {
 	})
 }
 
-// TestR13_ImportConflictStoresNothingOfItsBlock: a match stored with other content fails the import
-// naming it, and nothing of its block is stored; invalid matches and failing streams fail too.
-func TestR13_ImportConflictStoresNothingOfItsBlock(t *testing.T) {
+// TestR13_ImportConflictStoresNothing: a match stored with other content fails the import naming it,
+// and nothing of the import is stored; invalid matches and failing streams fail too.
+func TestR13_ImportConflictStoresNothing(t *testing.T) {
 	forEach(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		ctx := context.Background()
 		l := open(t).Matches()
@@ -111,7 +111,7 @@ func TestR13_ImportConflictStoresNothingOfItsBlock(t *testing.T) {
 		_, err := l.Import(ctx, b2bkit.Stream(ms))
 		require.ErrorIs(t, err, b2bkit.ErrConflict)
 		assert.ErrorContains(t, err, ms[150].ID)
-		assert.Equal(t, 1, count(t, l), "nothing of the block is stored")
+		assert.Equal(t, 1, count(t, l), "nothing of the import is stored")
 
 		bad := append([]matching.Match(nil), ms[:10]...)
 		bad[3].UnitPrice = decimal.New(1, -19)
@@ -131,7 +131,7 @@ func TestR13_ImportConflictStoresNothingOfItsBlock(t *testing.T) {
 		}
 		_, err = l.Import(ctx, failing)
 		require.ErrorIs(t, err, boom)
-		assert.Equal(t, 1, count(t, l), "a failing stream stores nothing of its block")
+		assert.Equal(t, 1, count(t, l), "a failing stream stores nothing")
 	})
 }
 
@@ -160,4 +160,91 @@ func TestR13_ImportAcrossBlocks(t *testing.T) {
 		_, err = db.Matches().Import(ctx, b2bkit.Stream([]matching.Match{other}))
 		require.ErrorIs(t, err, b2bkit.ErrConflict)
 	})
+}
+
+// TestR13_ImportFailingHalfWayLeavesTheLogAsItWas: an import that fails after whole blocks were
+// written — a conflict, an invalid match or a failing stream in its second block, or its context
+// cancelled there — leaves the log exactly as it was: the same entries under the same numbers, and
+// the next append numbered after them.
+func TestR13_ImportFailingHalfWayLeavesTheLogAsItWas(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports 20,000 matches per case")
+	}
+	ms := history(20_010)
+	boom := errors.New("cursor failed")
+	for _, c := range []struct {
+		name   string
+		break_ func(i int, m matching.Match, cancel func()) (matching.Match, error)
+		is     error
+	}{
+		{"conflict", func(i int, m matching.Match, _ func()) (matching.Match, error) {
+			if i == 20_005 {
+				m = ms[3] // before: stored with other content
+			}
+			return m, nil
+		}, b2bkit.ErrConflict},
+		{"invalid", func(i int, m matching.Match, _ func()) (matching.Match, error) {
+			if i == 20_005 {
+				m.Quantity = decimal.Zero
+			}
+			return m, nil
+		}, b2bkit.ErrInvalid},
+		{"stream", func(i int, m matching.Match, _ func()) (matching.Match, error) {
+			if i == 20_005 {
+				return matching.Match{}, boom
+			}
+			return m, nil
+		}, boom},
+		{"cancelled", func(i int, m matching.Match, cancel func()) (matching.Match, error) {
+			if i == 20_005 {
+				cancel()
+			}
+			return m, nil
+		}, context.Canceled},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			forEach(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+				l := open(t).Matches()
+				before := append([]matching.Match(nil), ms[:5]...)
+				before[3].Subsidy = before[3].Subsidy.Add(decimal.NewFromInt(1))
+				require.NoError(t, l.Append(context.Background(), before...))
+				require.NoError(t, l.SetStatus(context.Background(), matching.StatusChange{ID: before[0].ID, Status: matching.Cancelled, At: before[0].At, By: "ops"}))
+				entries := func() []matching.Entry {
+					var out []matching.Entry
+					for e, err := range l.Since(context.Background(), 0) {
+						require.NoError(t, err)
+						out = append(out, e)
+					}
+					return out
+				}
+				was := entries()
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				stream := func(yield func(matching.Match, error) bool) {
+					for i, m := range ms[5:] {
+						m, err := c.break_(i+5, m, cancel)
+						if !yield(m, err) || err != nil {
+							return
+						}
+					}
+				}
+				res, err := l.Import(ctx, stream)
+				require.ErrorIs(t, err, c.is)
+				assert.Zero(t, res, "nothing was added")
+				now := entries()
+				require.Len(t, now, len(was), "the log is as it was")
+				for i := range was {
+					assert.Equal(t, was[i].Seq, now[i].Seq)
+					assert.Equal(t, was[i].Kind, now[i].Kind)
+					assert.True(t, was[i].Match.Equal(now[i].Match), "entry %d", i)
+				}
+				_, err = l.Get(context.Background(), ms[10].ID)
+				require.ErrorIs(t, err, b2bkit.ErrNotFound)
+				require.NoError(t, l.Append(context.Background(), ms[10]))
+				after := entries()
+				require.Len(t, after, len(was)+1)
+				assert.Greater(t, after[len(was)].Seq, was[len(was)-1].Seq)
+			})
+		})
+	}
 }

@@ -200,6 +200,7 @@ func dedupe(ms []matching.Match) (first map[string]int, fresh []bool, again int,
 type querier interface {
 	ExecContext(context.Context, string, ...any) (sql.Result, error)
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	PrepareContext(context.Context, string) (*sql.Stmt, error)
 }
 
 // compareStored reads the matches among ids that are stored, as they stand, compares each with the
@@ -250,8 +251,17 @@ func (l *MatchLog) compareStored(ctx context.Context, q querier, block []matchin
 }
 
 // insertMatches writes the matches as appended entries, in their order, with multi-row INSERTs
-// beginning with insert (the statement up to VALUES, naming kind and then matchColumns).
+// beginning with insert (the statement up to VALUES, naming kind and then matchColumns). More than
+// one full statement's worth goes through one prepared statement, parsed once.
 func (l *MatchLog) insertMatches(ctx context.Context, q querier, insert string, todo []*matching.Match) error {
+	var full *sql.Stmt
+	if len(todo) > appendRows {
+		var err error
+		if full, err = q.PrepareContext(ctx, l.db.q(insert+tuples(1+matchWidth, appendRows))); err != nil {
+			return err
+		}
+		defer full.Close()
+	}
 	args := make([]any, 0, appendRows*(1+matchWidth))
 	for start := 0; start < len(todo); start += appendRows {
 		part := todo[start:min(start+appendRows, len(todo))]
@@ -259,7 +269,13 @@ func (l *MatchLog) insertMatches(ctx context.Context, q querier, insert string, 
 		for _, m := range part {
 			args = matchArgs(m, append(args, kindAppended))
 		}
-		if _, err := q.ExecContext(ctx, l.db.q(insert+tuples(1+matchWidth, len(part))), args...); err != nil {
+		var err error
+		if len(part) == appendRows && full != nil {
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = q.ExecContext(ctx, l.db.q(insert+tuples(1+matchWidth, len(part))), args...)
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -267,12 +283,15 @@ func (l *MatchLog) insertMatches(ctx context.Context, q querier, insert string, 
 }
 
 // matchArgs appends m's column values, in matchColumns order, to args.
-func matchArgs(m *matching.Match, args []any) []any {
+func matchArgs(m *matching.Match, args []any) []any { return matchArgsWith(m, args, decArg) }
+
+// matchArgsWith is matchArgs with the decimals written by dec.
+func matchArgsWith(m *matching.Match, args []any, dec func(decimal.Decimal) any) []any {
 	ordered, orderedOff := timeArgs(m.Terms.OrderedAt)
 	deliver, deliverOff := timeArgs(m.Terms.DeliverBy)
 	at, atOff := timeArgs(m.At)
-	return append(args, m.ID, string(m.Buyer), string(m.Seller), string(m.SKU), decArg(m.Quantity), decArg(m.UnitPrice),
-		m.Currency, decArg(m.Subsidy), paymentText(m.Terms.Payment), ordered, orderedOff, deliver, deliverOff, at, atOff,
+	return append(args, m.ID, string(m.Buyer), string(m.Seller), string(m.SKU), dec(m.Quantity), dec(m.UnitPrice),
+		m.Currency, dec(m.Subsidy), paymentText(m.Terms.Payment), ordered, orderedOff, deliver, deliverOff, at, atOff,
 		int(m.Status), int(m.Mode), int(m.Channel))
 }
 
@@ -354,10 +373,7 @@ func (l *MatchLog) SetStatus(ctx context.Context, c matching.StatusChange) error
 			lastStatusSetAt  time.Time
 			appendedStatusAt time.Time
 		)
-		err := tx.QueryRowContext(ctx, l.db.q(`SELECT a.seq, a.status, a.at, a.at_off, c.status, c.at, c.at_off, c.changed_by
-FROM match_log a LEFT JOIN match_log c
-	ON c.seq = (SELECT max(x.seq) FROM match_log x WHERE x.kind = 2 AND x.id = a.id)
-WHERE a.kind = 1 AND a.id = ?`), c.ID).Scan(&matchSeq, &appended, &at.ns, &at.off, &last, &lastAt.ns, &lastAt.off, &lastBy)
+		err := tx.QueryRowContext(ctx, l.db.q(lastStatusQuery), c.ID).Scan(&matchSeq, &appended, &at.ns, &at.off, &last, &lastAt.ns, &lastAt.off, &lastBy)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("sqlstore: %w", b2bkit.NotFound("match", c.ID))
@@ -382,6 +398,20 @@ VALUES (2, ?, ?, ?, ?, ?, ?)`), c.ID, matchSeq, changeAt, changeOff, int(c.Statu
 		return l.db.fail(ctx, err, "match", c.ID)
 	})
 }
+
+// lastStatusQuery reads, for the match with one id, its appended entry's number, status and time
+// and its last change's status, time and author (NULL when none): two lookups of indexes on id.
+const lastStatusQuery = `SELECT a.seq, a.status, a.at, a.at_off, c.status, c.at, c.at_off, c.changed_by
+FROM match_log a LEFT JOIN match_log c
+	ON c.seq = (SELECT max(x.seq) FROM match_log x WHERE x.kind = 2 AND x.id = a.id)
+WHERE a.kind = 1 AND a.id = ?`
+
+// getQuery reads the match with one id as it stands now.
+const getQuery = `SELECT ` + currentColumns + ` FROM match_log m WHERE m.kind = 1 AND m.id = ?`
+
+// sinceQuery reads one page of entries after a number (its arguments: the number, the page's size),
+// over the primary key.
+const sinceQuery = `SELECT seq, kind, match_seq, changed_by, ` + matchColumns + ` FROM match_log WHERE seq > ? ORDER BY seq LIMIT ?`
 
 // checkChange decides a valid status change c against the match's stored status last, set at
 // lastAt by lastChange (nil: the status it was appended with, at its At), as matching's logs do:
@@ -416,7 +446,7 @@ func (l *MatchLog) Get(ctx context.Context, id string) (matching.Match, error) {
 		return matching.Match{}, fmt.Errorf("sqlstore: %w", b2bkit.NotFound("match", id))
 	}
 	var r matchReader
-	m, err := r.scan(l.db.sql.QueryRowContext(ctx, l.db.q(`SELECT `+currentColumns+` FROM match_log m WHERE m.kind = 1 AND m.id = ?`), id).Scan)
+	m, err := r.scan(l.db.sql.QueryRowContext(ctx, l.db.q(getQuery), id).Scan)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return matching.Match{}, fmt.Errorf("sqlstore: %w", b2bkit.NotFound("match", id))
@@ -441,8 +471,7 @@ func (l *MatchLog) Since(ctx context.Context, seq uint64) iter.Seq2[matching.Ent
 		if seq >= math.MaxInt64 {
 			return // beyond every number a BIGINT holds
 		}
-		query := l.db.q(`SELECT seq, kind, match_seq, changed_by, ` + matchColumns + ` FROM match_log WHERE seq > ? ORDER BY seq LIMIT ` +
-			strconv.Itoa(sincePage))
+		query := l.db.q(sinceQuery)
 		var r matchReader
 		after := int64(seq)
 		for {
@@ -464,7 +493,7 @@ func (l *MatchLog) Since(ctx context.Context, seq uint64) iter.Seq2[matching.Ent
 // sincePage reads one page of entries after seq after, giving each to yield; done is set when
 // yield asked to stop.
 func (l *MatchLog) sincePage(ctx context.Context, query string, after int64, r *matchReader, yield func(matching.Entry) bool) (n int, done bool, err error) {
-	rows, err := l.db.sql.QueryContext(ctx, query, after)
+	rows, err := l.db.sql.QueryContext(ctx, query, after, sincePage)
 	if err != nil {
 		return 0, false, l.db.fail(ctx, err, "", "")
 	}

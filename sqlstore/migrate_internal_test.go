@@ -40,8 +40,9 @@ func oldSchema(t *testing.T, d Dialect, dsn string, keep func(migration) bool, f
 	fill(db)
 }
 
-// oldCRM applies every migration but crm's second (the one that brings search) to a new database,
-// and stores two companies and a person as the code before it did: with no name key.
+// oldCRM applies every migration but crm's from the second on (the one that brings search) to a new database,
+// and stores two companies and a person with a contact point as the code before it did: with no
+// name key.
 func oldCRM(t *testing.T, d Dialect, dsn string) {
 	t.Helper()
 	ctx := context.Background()
@@ -53,6 +54,8 @@ VALUES (?, ?, '', '', '', '0', '', '', '', '[]', '', '', 0, '[]', 0, '', 1)`), c
 			require.NoError(t, err)
 		}
 		_, err := db.sql.ExecContext(ctx, `INSERT INTO crm_people (id, name, merged_into, absorbed, version) VALUES ('p', 'Li Na', '', '[]', 1)`)
+		require.NoError(t, err)
+		_, err = db.sql.ExecContext(ctx, `INSERT INTO crm_contacts (person, pos, kind, value) VALUES ('p', 0, 1, '13812345678')`)
 		require.NoError(t, err)
 	})
 }
@@ -74,6 +77,11 @@ func TestR2_SearchFindsRecordsStoredBeforeIt(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, people, 1)
 		assert.Empty(t, people[0].Consents, "no consents recorded before")
+		require.Len(t, people[0].Contacts, 1, "her contact point, kept through the migrations")
+		assert.Equal(t, "13812345678", people[0].Contacts[0].Value)
+		p, err := db.CRM().PersonByContact(ctx, crm.ContactKey(crm.Mobile, "13812345678"))
+		require.NoError(t, err)
+		assert.Equal(t, b2bkit.PersonID("p"), p.ID)
 	}
 	t.Run("sqlite", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "old.db")
@@ -157,6 +165,31 @@ func TestR2_SearchPagesReadAnIndexInOrder(t *testing.T) {
 		text := strings.Join(plan, "; ")
 		assert.Contains(t, text, "USING INDEX "+c.index, "%+v: %s", c.q, text)
 		assert.NotContains(t, text, "TEMP B-TREE", "%+v: %s", c.q, text)
+	}
+	for _, c := range []struct {
+		q     crm.PersonQuery
+		after *string
+	}{{crm.PersonQuery{}, nil}, {crm.PersonQuery{NamePrefix: "Li"}, nil}, {crm.PersonQuery{NamePrefix: "Li", After: "p"}, &after}} {
+		c.q.Limit = 20
+		query, args, ok := peopleSearch(&c.q, c.after)
+		require.True(t, ok)
+		rows, err := db.sql.Query("EXPLAIN QUERY PLAN "+query, args...)
+		require.NoError(t, err)
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			require.NoError(t, rows.Scan(&id, &parent, &unused, &detail))
+			plan = append(plan, detail)
+		}
+		require.NoError(t, rows.Err())
+		rows.Close()
+		text := strings.Join(plan, "; ")
+		// The page is read from the index of listed people in order; its contact points by the
+		// primary key of crm_contacts.
+		assert.Contains(t, text, "USING INDEX crm_people_listed_by_name", "%+v: %s", c.q, text)
+		assert.Contains(t, text, "SEARCH c USING INDEX sqlite_autoindex_crm_contacts_1 (person=?)", "%+v: %s", c.q, text)
+		assert.NotContains(t, text+";", "SCAN c;", "%+v: %s", c.q, text)
 	}
 }
 

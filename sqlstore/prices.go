@@ -98,6 +98,21 @@ func (l *PriceList) Set(ctx context.Context, prices ...pricing.ListPrice) error 
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("sqlstore: %w", err)
 	}
+	// A SKU given twice keeps its last price, as the in-memory list does; PostgreSQL refuses one
+	// INSERT ... ON CONFLICT that would update a row twice, so only the last row of each SKU goes.
+	last := make(map[b2bkit.SKU]int, len(prices))
+	for i, p := range prices {
+		last[p.SKU] = i
+	}
+	if len(last) < len(prices) {
+		kept := rows[:0]
+		for i, r := range rows {
+			if last[prices[i].SKU] == i {
+				kept = append(kept, r)
+			}
+		}
+		rows = kept
+	}
 	return l.db.write(ctx, func(tx *sql.Tx) error {
 		for start := 0; start < len(rows); start += priceBlock {
 			block := rows[start:min(start+priceBlock, len(rows))]

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"iter"
 	"strings"
@@ -27,6 +28,9 @@ func (db *DB) Registry() *Registry { return &Registry{db: db} }
 
 // receivablesPage is how many receivables Receivables reads per query.
 const receivablesPage = 256
+
+// ordersBlock is how many of an invoice's orders one INSERT writes.
+const ordersBlock = 1000
 
 // Get implements risk.Registry.
 func (g *Registry) Get(ctx context.Context, fp risk.Fingerprint) (risk.Receivable, error) {
@@ -93,16 +97,20 @@ WHERE fingerprint = ? AND version = ?`),
 				}
 			}
 		}
-		if len(inv.Orders) > 0 {
-			args := make([]any, 0, 3*len(inv.Orders))
-			for i, o := range inv.Orders {
-				args = append(args, fp, i, string(o))
+		// The orders go a block of rows per statement: an invoice over many orders must not pass
+		// the number of arguments one statement may carry (32,766 in SQLite).
+		args := make([]any, 0, 3*min(len(inv.Orders), ordersBlock))
+		for start := 0; start < len(inv.Orders); start += ordersBlock {
+			part := inv.Orders[start:min(start+ordersBlock, len(inv.Orders))]
+			args = args[:0]
+			for i, o := range part {
+				args = append(args, fp, start+i, string(o))
 			}
-			if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO receivable_orders (fingerprint, pos, order_id) VALUES `+tuples(3, len(inv.Orders))), args...); err != nil {
+			if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO receivable_orders (fingerprint, pos, order_id) VALUES `+tuples(3, len(part))), args...); err != nil {
 				return db.fail(ctx, err, "receivable", fp)
 			}
 		}
-		args := make([]any, 0, 8*len(r.History))
+		args = make([]any, 0, 8*len(r.History))
 		for i, t := range r.History {
 			ns, off := timeArgs(t.At)
 			args = append(args, fp, i, int(t.To), ns, off, t.By, string(t.Lender), decArg(t.Amount))
@@ -127,7 +135,7 @@ WHERE fingerprint = ? AND version = ?`),
 func (g *Registry) versionConflict(ctx context.Context, tx *sql.Tx, fp string, have int64) error {
 	var stored int64
 	err := tx.QueryRowContext(ctx, g.db.q(`SELECT version FROM receivables WHERE fingerprint = ?`), fp).Scan(&stored)
-	if err != nil && err != sql.ErrNoRows {
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return g.db.fail(ctx, err, "receivable", fp)
 	}
 	return fmt.Errorf("sqlstore: %w", staleVersion("receivable", fp, have, stored))
@@ -137,6 +145,12 @@ func (g *Registry) versionConflict(ctx context.Context, tx *sql.Tx, fp string, h
 // one snapshot; a receivable written while the stream runs may or may not be seen.
 func (g *Registry) Receivables(ctx context.Context, company b2bkit.CompanyID) iter.Seq2[risk.Receivable, error] {
 	return func(yield func(risk.Receivable, error) bool) {
+		if !checkText(string(company)) {
+			if err := ctx.Err(); err != nil {
+				yield(risk.Receivable{}, fmt.Errorf("sqlstore: %w", err))
+			}
+			return // no receivable names a company by text that cannot be stored
+		}
 		after := ""
 		for {
 			var page []risk.Receivable

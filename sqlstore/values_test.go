@@ -44,6 +44,7 @@ func TestR26_ValuesTheSchemaCannotKeepAreErrors(t *testing.T) {
 				Wallet: crm.Wallet{Amount: decimal.New(1, -19), Currency: "CNY", Method: "guess", AsOf: epoch}}}}},
 			{"start", crm.Batch{Spells: []crm.Spell{{ID: "s", Person: "p", Company: "A", Start: time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)}}}},
 			{"subject", crm.Batch{Activities: []crm.Activity{{ID: "x", Account: "a", Company: "A", At: epoch, Action: "order", Subject: "\xff"}}}},
+			{"job_changes[0].to_stage", crm.Batch{JobChanges: []crm.JobChange{{ID: "j", Person: "p", At: epoch, To: "A", ToStage: crm.Stage(40_000)}}}},
 			{"deals[0].name", crm.Batch{Deals: []crm.Deal{{ID: "d", Company: "A", Name: "tender\x00", Opened: epoch}}}},
 			{"audit[0].actor", crm.Batch{Audit: []crm.AuditEntry{{Person: "p", At: epoch, Actor: "rep\x00", Action: crm.AuditRead, What: "Person"}}}},
 			{"consents[0].source", crm.Batch{People: []crm.Person{{ID: "p", Name: "Li", Consents: []crm.Consent{{Purpose: "marketing", Given: epoch, Source: "form\x00"}}}}}},
@@ -132,9 +133,9 @@ func TestR26_ExactValuesRoundTrip(t *testing.T) {
 	})
 }
 
-// TestR2_FailingHalfWayLeavesNothing: a batch whose last statement fails — a deal id already
-// stored, found by the database after every other record of the batch, its audit entries
-// included, was written inside the transaction — leaves nothing of the batch behind.
+// TestR2_FailingHalfWayLeavesNothing: a batch that fails half-way — a deal id already stored, found
+// by the database after every other record of the batch but its audit entries (written last) was
+// written inside the transaction — leaves nothing of the batch behind.
 func TestR2_FailingHalfWayLeavesNothing(t *testing.T) {
 	forEach(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		ctx := context.Background()
