@@ -320,6 +320,22 @@ func TestR17_FeaturesDisputeRateAndCreditNotes(t *testing.T) {
 	featRequire(t, fs, risk.Overdue60to89, "400.00") // I1 is 76 days past due, the credit note aside
 }
 
+// TestR17_FeaturesCreditDaysWhateverTheSharePlaces: a deposit's share written with 1 to 12 places
+// (scaled to featShareScale in int64 with or without the overflow check) gives the same credit days,
+// and a share with more places than that scale takes the decimal path to the same figure.
+func TestR17_FeaturesCreditDaysWhateverTheSharePlaces(t *testing.T) {
+	placed := featDay(2026, time.June, 1)
+	for _, share := range []string{"0.3", "0.30", "0.300", "0.300000", "0.300000000", "0.3000000000",
+		"0.300000000000", "0.3000000000000000"} {
+		t.Run(share, func(t *testing.T) {
+			o := featOrder("O", "seller-1", placed, "100.00", b2bkit.DepositBalance(dectest.Dec(share), 60))
+			o.Terms.DeliverBy = placed.AddDate(0, 0, 10)
+			fs := featOf(t, featRecords{orders: []b2bkit.Order{o}}.history(), featAsOf)
+			featRequire(t, fs, risk.UsualCreditDays, "39") // 0.3 x -10 + 0.7 x 60
+		})
+	}
+}
+
 // TestR17_FeaturesSellersAndCreditDays: sellers, concentration and usual credit days of the last 12 months.
 func TestR17_FeaturesSellersAndCreditDays(t *testing.T) {
 	placed := featDay(2026, time.June, 1)
