@@ -120,12 +120,16 @@ func (o Order) TotalMinor(scale int32) (units int64, ok bool) {
 		if !ok1 || !ok2 || q <= 0 || p < 0 || shift > MaxScale {
 			return 0, false
 		}
-		a, ok := checked.Mul(q, p)
-		if !ok {
-			return 0, false
+		a, ok := q*p, true
+		if q >= 1<<31 || p >= 1<<31 { // below both, the product fits: the check would cost a call
+			if a, ok = checked.Mul(q, p); !ok {
+				return 0, false
+			}
 		}
-		if a, ok = checked.Mul(a, pow10(shift)); !ok {
-			return 0, false
+		if shift != 0 {
+			if a, ok = checked.Mul(a, pow10(shift)); !ok {
+				return 0, false
+			}
 		}
 		if sum, ok = checked.Add(sum, a); !ok {
 			return 0, false

@@ -77,13 +77,21 @@ func TestToMinorAbsurdExponentGivesAShortError(t *testing.T) {
 // prices and quantities of every shape.
 func TestOrderTotalMinorIsTheRoundedTotal(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
-	answered := 0
-	for range 20000 {
+	answered, answeredBig := 0, 0
+	for k := range 20000 {
+		// Every fourth order has factors beyond 2^31, whose products TotalMinor checks for overflow.
+		maxQ, maxP := int64(1_000_000), int64(100_000_000)
+		switch k % 8 {
+		case 3:
+			maxQ, maxP = 1<<36, 1000
+		case 7:
+			maxQ, maxP = 1000, 1<<36
+		}
 		o := b2bkit.Order{Lines: make([]b2bkit.OrderLine, 1+rng.IntN(4))}
 		for i := range o.Lines {
 			o.Lines[i] = b2bkit.OrderLine{SKU: "s",
-				Quantity:  decimal.New(1+rng.Int64N(1_000_000), -int32(rng.IntN(7))),
-				UnitPrice: decimal.New(rng.Int64N(100_000_000), -int32(rng.IntN(9)))}
+				Quantity:  decimal.New(1+rng.Int64N(maxQ), -int32(rng.IntN(7))),
+				UnitPrice: decimal.New(rng.Int64N(maxP), -int32(rng.IntN(9)))}
 		}
 		scale := int32(rng.IntN(5))
 		got, ok := o.TotalMinor(scale)
@@ -91,11 +99,18 @@ func TestOrderTotalMinorIsTheRoundedTotal(t *testing.T) {
 			continue
 		}
 		answered++
+		if k%4 == 3 {
+			answeredBig++
+		}
 		want, err := b2bkit.ToMinor(b2bkit.Round(o.Total(), scale, b2bkit.HalfUp), scale)
 		require.NoError(t, err)
 		require.Equal(t, want, got, "%v at scale %d", o.Lines, scale)
 	}
 	assert.Greater(t, answered, 10000, "the integer path answers ordinary orders")
+	assert.Greater(t, answeredBig, 100, "and orders whose factors pass 2^31 but whose total fits")
+	big := decimal.New(1<<40, 0) // a product beyond int64: the decimal path's
+	_, ok := b2bkit.Order{Lines: []b2bkit.OrderLine{{Quantity: big, UnitPrice: big}}}.TotalMinor(2)
+	assert.False(t, ok, "%s x %s overflows", big, big)
 	for _, bad := range []b2bkit.OrderLine{
 		{Quantity: decimal.New(-1, 0), UnitPrice: decimal.New(1, 0)},
 		{Quantity: decimal.New(1, 0), UnitPrice: decimal.New(-1, 0)},

@@ -504,6 +504,13 @@ func (p *featProjection) useCurrency(code string) error {
 
 // units converts an amount to minor units at the history's scale.
 func (p *featProjection) units(field string, d decimal.Decimal) (int64, error) {
+	if d.Exponent() == -p.cfg.scale {
+		// Written at the history's scale, as amounts mostly are: the coefficient is the minor
+		// units, as ToMinor would find without its checks of scale and shift.
+		if c, ok := fastdec.Int64(d); ok {
+			return c, nil
+		}
+	}
 	if !featSaneExponent(d) {
 		return 0, b2bkit.Invalid(field, "%s", featInsane) // ToMinor would print it, however long
 	}
@@ -683,8 +690,14 @@ func featCreditUnits(t b2bkit.Terms) (int64, bool) {
 		default:
 			return 0, false
 		}
-		u, ok := checked.Mul(c, int64(fastdec.Pow10(shift)))
-		if !ok || u > int64(fastdec.Pow10(featShareScale)) {
+		// c > 0: below 2^31 and scaled by at most 10^9 it fits, and needs no checked multiplication.
+		u := c * int64(fastdec.Pow10(shift))
+		if c >= 1<<31 || shift > 9 {
+			if u, ok = checked.Mul(c, int64(fastdec.Pow10(shift))); !ok {
+				return 0, false
+			}
+		}
+		if u > int64(fastdec.Pow10(featShareScale)) {
 			return 0, false
 		}
 		shares += u            // at most MaxInstallments shares of at most 10^12: no overflow

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"testing"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/crm"
 	"github.com/b2bkit/b2bkit/internal/dectest"
 	"github.com/b2bkit/b2bkit/risk"
+	"github.com/stretchr/testify/require"
 )
 
 // Builders for hand-made histories: every record is in CNY at scale 2, days are UTC dates.
@@ -159,3 +161,11 @@ func (b featBrokenPeople) JobChanges(context.Context, time.Time) iter.Seq2[crm.J
 }
 
 var errFeatCursor = errors.New("cursor closed: connection reset")
+
+// featOf is the feature set of featBuyer from h as of asOf, which must compute without error.
+func featOf(t *testing.T, h risk.History, asOf time.Time) risk.FeatureSet {
+	t.Helper()
+	fs, err := risk.Features(featBuyer, h, asOf)
+	require.NoError(t, err)
+	return fs
+}

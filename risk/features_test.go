@@ -50,8 +50,7 @@ var featAll = []risk.Feature{
 // June), 1 (I1 9 Aug), 3 (I2 5 Oct), 8 (I3 10 March), 10 (I4 1 May) and 11 (I5 10 June); all
 // seven were issued in the 12 months, as was CN1.
 func TestR17_FeaturesOfAnEstablishedBuyer(t *testing.T) {
-	fs, err := risk.Features(featBuyer, featMain().history(), featAsOf)
-	require.NoError(t, err)
+	fs := featOf(t, featMain().history(), featAsOf)
 	assert.Equal(t, featBuyer, fs.Company)
 	assert.Equal(t, "CNY", fs.Currency)
 	assert.Equal(t, int32(2), fs.Scale)
@@ -100,8 +99,7 @@ func TestR17_NewBuyerHasMissingNotZeroFeatures(t *testing.T) {
 		orders:  []b2bkit.Order{featOrder("N1", "seller-1", featDay(2026, time.June, 8), "500.00", b2bkit.Net(30))},
 		wallets: []risk.Wallet{{Company: featBuyer, Monthly: dectest.Dec("1000"), AsOf: featDay(2026, time.May, 1)}},
 	}
-	fs, err := risk.Features(featBuyer, r.history(), asOf)
-	require.NoError(t, err)
+	fs := featOf(t, r.history(), asOf)
 	for f, want := range map[risk.Feature]string{
 		risk.TenureMonths: "0", risk.AvgMonthlyValue3: featMissing, risk.AvgMonthlyValue6: featMissing,
 		risk.AvgMonthlyValue12: featMissing, risk.Trend: featMissing, risk.Volatility: featMissing,
@@ -114,8 +112,7 @@ func TestR17_NewBuyerHasMissingNotZeroFeatures(t *testing.T) {
 		featRequire(t, fs, f, want)
 	}
 
-	empty, err := risk.Features(featBuyer, risk.History{}, asOf)
-	require.NoError(t, err)
+	empty := featOf(t, risk.History{}, asOf)
 	for _, f := range featAll {
 		featRequire(t, empty, f, featMissing)
 	}
@@ -143,8 +140,7 @@ func TestR17_FeaturesTenureAndWindowCoverage(t *testing.T) {
 			for d := tc.first; !d.After(featAsOf); d = d.AddDate(0, 1, 0) {
 				r.orders = append(r.orders, featOrder(b2bkit.OrderID("O"+d.Format(time.DateOnly)), "seller-1", d, "100.00", b2bkit.Net(30)))
 			}
-			fs, err := risk.Features(featBuyer, r.history(), featAsOf)
-			require.NoError(t, err)
+			fs := featOf(t, r.history(), featAsOf)
 			featRequire(t, fs, risk.TenureMonths, tc.tenure)
 			featRequire(t, fs, risk.AvgMonthlyValue3, tc.avg3)
 			featRequire(t, fs, risk.AvgMonthlyValue6, tc.avg6)
@@ -189,8 +185,7 @@ func TestR17_FeaturesCoverageAtMonthEnds(t *testing.T) {
 			for _, d := range tc.orders {
 				r.orders = append(r.orders, featOrder(b2bkit.OrderID(d.Format(time.DateOnly)), "seller-1", d, "100.00", b2bkit.Net(30)))
 			}
-			fs, err := risk.Features(featBuyer, r.history(), tc.asOf)
-			require.NoError(t, err)
+			fs := featOf(t, r.history(), tc.asOf)
 			featRequire(t, fs, risk.TenureMonths, tc.tenure)
 			featRequire(t, fs, risk.AvgMonthlyValue3, tc.avg3)
 			featRequire(t, fs, risk.Volatility, tc.volatility)
@@ -229,8 +224,7 @@ func TestR21_FeaturesTrendAndVolatility(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			fs, err := risk.Features(featBuyer, tc.r.history(), featAsOf)
-			require.NoError(t, err)
+			fs := featOf(t, tc.r.history(), featAsOf)
 			featRequire(t, fs, risk.Trend, tc.trend)
 			featRequire(t, fs, risk.Volatility, tc.volatility)
 		})
@@ -268,8 +262,7 @@ func TestR17_FeaturesPunctuality(t *testing.T) {
 				invoices: []b2bkit.Invoice{featInvoice("I", "O", "100.00", issued, due)},
 				payments: tc.payments,
 			}
-			fs, err := risk.Features(featBuyer, r.history(), featAsOf)
-			require.NoError(t, err)
+			fs := featOf(t, r.history(), featAsOf)
 			featRequire(t, fs, risk.OnTimeRate, tc.onTime)
 			featRequire(t, fs, risk.DaysPastDue, tc.dpd)
 			featRequire(t, fs, risk.WorstDaysPastDue12, tc.worst)
@@ -299,8 +292,7 @@ func TestR17_FeaturesOverdueBuckets(t *testing.T) {
 				issued = featAsOf
 			}
 			r := featRecords{invoices: []b2bkit.Invoice{featInvoice("I", "O", "123.45", issued, due)}}
-			fs, err := risk.Features(featBuyer, r.history(), featAsOf)
-			require.NoError(t, err)
+			fs := featOf(t, r.history(), featAsOf)
 			for _, b := range buckets {
 				want := "0"
 				if b == tc.bucket {
@@ -323,10 +315,25 @@ func TestR17_FeaturesDisputeRateAndCreditNotes(t *testing.T) {
 		featInvoice("I1", "O1", "400.00", featDay(2026, time.March, 1), featDay(2026, time.March, 31)),
 		featInvoice("CN1", "O1", "-40.00", featDay(2026, time.April, 1), featDay(2026, time.April, 1)),
 	}}
-	fs, err := risk.Features(featBuyer, r.history(), featAsOf)
-	require.NoError(t, err)
+	fs := featOf(t, r.history(), featAsOf)
 	featRequire(t, fs, risk.DisputeRate, "0.11")     // (4 + 40)/400: CN-old is a second before the 12 months
 	featRequire(t, fs, risk.Overdue60to89, "400.00") // I1 is 76 days past due, the credit note aside
+}
+
+// TestR17_FeaturesCreditDaysWhateverTheSharePlaces: a deposit's share written with 1 to 12 places
+// (scaled to featShareScale in int64 with or without the overflow check) gives the same credit days,
+// and a share with more places than that scale takes the decimal path to the same figure.
+func TestR17_FeaturesCreditDaysWhateverTheSharePlaces(t *testing.T) {
+	placed := featDay(2026, time.June, 1)
+	for _, share := range []string{"0.3", "0.30", "0.300", "0.300000", "0.300000000", "0.3000000000",
+		"0.300000000000", "0.3000000000000000"} {
+		t.Run(share, func(t *testing.T) {
+			o := featOrder("O", "seller-1", placed, "100.00", b2bkit.DepositBalance(dectest.Dec(share), 60))
+			o.Terms.DeliverBy = placed.AddDate(0, 0, 10)
+			fs := featOf(t, featRecords{orders: []b2bkit.Order{o}}.history(), featAsOf)
+			featRequire(t, fs, risk.UsualCreditDays, "39") // 0.3 x -10 + 0.7 x 60
+		})
+	}
 }
 
 // TestR17_FeaturesSellersAndCreditDays: sellers, concentration and usual credit days of the last 12 months.
@@ -341,16 +348,14 @@ func TestR17_FeaturesSellersAndCreditDays(t *testing.T) {
 		featOrder("O3", "seller-3", placed, "100.00", b2bkit.Prepaid()),
 		deposit,
 	}}
-	fs, err := risk.Features(featBuyer, r.history(), featAsOf)
-	require.NoError(t, err)
+	fs := featOf(t, r.history(), featAsOf)
 	featRequire(t, fs, risk.Sellers, "4")
 	featRequire(t, fs, risk.SellerConcentration, "0.25")
 	featRequire(t, fs, risk.UsualCreditDays, "17.25") // (30 + 0 + 0 + 39)/4
 
 	// Orders of more than a year ago only: no seller of the last 12 months.
 	old := featRecords{orders: r.orders[:1]}
-	fs, err = risk.Features(featBuyer, old.history(), featAsOf)
-	require.NoError(t, err)
+	fs = featOf(t, old.history(), featAsOf)
 	featRequire(t, fs, risk.Sellers, "0")
 	featRequire(t, fs, risk.SellerConcentration, featMissing)
 	featRequire(t, fs, risk.UsualCreditDays, featMissing)
@@ -370,8 +375,7 @@ func TestR17_FeaturesOrderValueIsRoundedTotal(t *testing.T) {
 	huge.Lines[0].Quantity = dectest.Dec("0.000000000000000001")
 	huge.Lines[0].UnitPrice = dectest.Dec("1500000000000000000.10") // 1.5000000000000000001 -> 1.50
 	r := featRecords{orders: []b2bkit.Order{first, o, huge}}
-	fs, err := risk.Features(featBuyer, r.history(), featAsOf)
-	require.NoError(t, err)
+	fs := featOf(t, r.history(), featAsOf)
 	featRequire(t, fs, risk.AvgMonthlyValue3, "2.28") // (5.33 + 1.50) / 3 = 2.2766...
 }
 
@@ -421,23 +425,19 @@ func TestR21_FeaturesKeyPersonLostFromCRM(t *testing.T) {
 	require.NoError(t, err)
 
 	h := risk.History{People: c}
-	fs, err := risk.Features(featBuyer, h, featAsOf)
-	require.NoError(t, err)
+	fs := featOf(t, h, featAsOf)
 	featRequire(t, fs, risk.KeyPersonLost, "0")
 
 	_, err = c.ChangeJob(ctx, "chen", "jade-garden", "porter", nil, featAsOf.AddDate(0, 0, -20))
 	require.NoError(t, err)
-	fs, err = risk.Features(featBuyer, h, featAsOf)
-	require.NoError(t, err)
+	fs = featOf(t, h, featAsOf)
 	featRequire(t, fs, risk.KeyPersonLost, "0") // no buying role
 
 	_, err = c.ChangeJob(ctx, "li-na", "jade-garden", "general manager", []crm.Role{crm.DecisionMaker}, featAsOf.AddDate(0, 0, -10))
 	require.NoError(t, err)
-	fs, err = risk.Features(featBuyer, h, featAsOf)
-	require.NoError(t, err)
+	fs = featOf(t, h, featAsOf)
 	featRequire(t, fs, risk.KeyPersonLost, "1")
-	fs, err = risk.Features(featBuyer, h, featAsOf.AddDate(0, 0, -11)) // before she left
-	require.NoError(t, err)
+	fs = featOf(t, h, featAsOf.AddDate(0, 0, -11)) // before she left
 	featRequire(t, fs, risk.KeyPersonLost, "0")
 }
 
@@ -495,8 +495,7 @@ func TestR17_FeaturesLocationSetsMonthsAndDays(t *testing.T) {
 func TestR17_NoLookAhead(t *testing.T) {
 	base := featMain()
 	base.people = featChanges{{Person: "wang", At: featDay(2026, time.May, 1), From: featBuyer, LostRoles: []crm.Role{crm.Payer}}}
-	want, err := risk.Features(featBuyer, base.history(), featAsOf)
-	require.NoError(t, err)
+	want := featOf(t, base.history(), featAsOf)
 	for seed := range uint64(200) {
 		rng := rand.New(rand.NewPCG(seed, 17))
 		r := base
@@ -717,8 +716,7 @@ func TestR17_FeaturesBadRecordsOfOthersAreNotRead(t *testing.T) {
 	future := bad
 	future.PlacedAt = featAsOf.Add(time.Second)
 	orphan := featPayment("P", "I-unknown", "-1", featDay(2026, time.June, 1))
-	fs, err := risk.Features(featBuyer, risk.History{Orders: featSeq(other, future), Payments: featSeq(orphan)}, featAsOf)
-	require.NoError(t, err)
+	fs := featOf(t, risk.History{Orders: featSeq(other, future), Payments: featSeq(orphan)}, featAsOf)
 	featRequire(t, fs, risk.TenureMonths, featMissing)
 }
 
@@ -726,8 +724,7 @@ func TestR17_FeaturesBadRecordsOfOthersAreNotRead(t *testing.T) {
 // the features are those of the payments in date order.
 func TestR17_FeaturesPaymentOrderDoesNotMatter(t *testing.T) {
 	base := featMain()
-	want, err := risk.Features(featBuyer, base.history(), featAsOf)
-	require.NoError(t, err)
+	want := featOf(t, base.history(), featAsOf)
 	for seed := range uint64(50) {
 		rng := rand.New(rand.NewPCG(seed, 3))
 		r := base
@@ -747,8 +744,7 @@ func TestR17_FeaturesPaymentOrderDoesNotMatter(t *testing.T) {
 			r.payments = append(r.payments, first)
 		}
 		rng.Shuffle(len(r.payments), func(i, j int) { r.payments[i], r.payments[j] = r.payments[j], r.payments[i] })
-		got, err := risk.Features(featBuyer, r.history(), featAsOf)
-		require.NoError(t, err)
+		got := featOf(t, r.history(), featAsOf)
 		featRequireSame(t, want, got, seed)
 	}
 }
@@ -762,8 +758,7 @@ func TestR17_FeaturesManySellers(t *testing.T) {
 		r.orders = append(r.orders, featOrder(b2bkit.OrderID(fmt.Sprint("P", k)), b2bkit.CompanyID(fmt.Sprint("seller-", k)),
 			featDay(2026, time.May, 1+k%10), "10.00", b2bkit.Net(10*(k%3))))
 	}
-	fs, err := risk.Features(featBuyer, r.history(), featAsOf)
-	require.NoError(t, err)
+	fs := featOf(t, r.history(), featAsOf)
 	featRequire(t, fs, risk.Sellers, "20")
 	featRequire(t, fs, risk.SellerConcentration, "0.05")
 	featRequire(t, fs, risk.UsualCreditDays, "9.5") // 7 sellers at 0, 7 at 10, 6 at 20 days: 190/20
@@ -793,8 +788,7 @@ func TestR17_FeaturesMonthJustBegun(t *testing.T) {
 				r.orders = append(r.orders, featOrder(b2bkit.OrderID(placed.Format(time.DateOnly)), "seller-1", placed, "100.00", b2bkit.Net(30)))
 			}
 			t.Run(fmt.Sprintf("orders on the %d, as of %s", day, asOf.Format(time.DateOnly)), func(t *testing.T) {
-				fs, err := risk.Features(featBuyer, r.history(), asOf)
-				require.NoError(t, err)
+				fs := featOf(t, r.history(), asOf)
 				featRequire(t, fs, risk.TenureMonths, "14")
 				featRequire(t, fs, risk.AvgMonthlyValue3, "100.00")
 				featRequire(t, fs, risk.AvgMonthlyValue6, "100.00")
@@ -932,8 +926,7 @@ func TestR17_FeaturesSteadyBuyerOnAnyDay(t *testing.T) {
 					}
 					r.orders = append(r.orders, featOrder(b2bkit.OrderID(placed.Format(time.DateOnly)), "seller-1", placed, "100.00", b2bkit.Net(30)))
 				}
-				fs, err := risk.Features(featBuyer, r.history(), asOf)
-				require.NoError(t, err)
+				fs := featOf(t, r.history(), asOf)
 				name := fmt.Sprintf("orders on day %d (0: the last), as of %s", day, asOf.Format(time.DateOnly))
 				for f, want := range map[risk.Feature]string{risk.AvgMonthlyValue3: "100.00", risk.AvgMonthlyValue12: "100.00",
 					risk.Trend: "1", risk.Volatility: "0"} {
@@ -960,8 +953,7 @@ func TestR17_FeaturesClampedMonthHoldsTwoOrders(t *testing.T) {
 		placed := featDay(2026, time.April-time.Month(k), 28)
 		r.orders = append(r.orders, featOrder(b2bkit.OrderID(placed.Format(time.DateOnly)), "seller-1", placed, "100.00", b2bkit.Net(30)))
 	}
-	fs, err := risk.Features(featBuyer, r.history(), featDay(2026, time.April, 28))
-	require.NoError(t, err)
+	fs := featOf(t, r.history(), featDay(2026, time.April, 28))
 	featRequire(t, fs, risk.AvgMonthlyValue3, "100.00")
 	featRequire(t, fs, risk.AvgMonthlyValue12, "100.00")
 	featRequire(t, fs, risk.Trend, "1")
@@ -979,13 +971,12 @@ func TestR17_FeaturesOlderOrdersCountForTenureOnly(t *testing.T) {
 		return o
 	}
 	old := huge(featDay(2024, time.March, 10))
-	fs, err := risk.Features(featBuyer, featRecords{orders: []b2bkit.Order{old, recent}}.history(), featAsOf)
-	require.NoError(t, err)
+	fs := featOf(t, featRecords{orders: []b2bkit.Order{old, recent}}.history(), featAsOf)
 	featRequire(t, fs, risk.TenureMonths, "27") // from 10 March 2024 to 15 June 2026
 	featRequire(t, fs, risk.AvgMonthlyValue12, "8.33")
 	featRequire(t, fs, risk.Sellers, "1") // seller-2's order is older than the 12 months
 
-	_, err = risk.Features(featBuyer, featRecords{orders: []b2bkit.Order{huge(featDay(2026, time.March, 10)), recent}}.history(), featAsOf)
+	_, err := risk.Features(featBuyer, featRecords{orders: []b2bkit.Order{huge(featDay(2026, time.March, 10)), recent}}.history(), featAsOf)
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)
 	assert.ErrorContains(t, err, "history.orders[0].total")
 

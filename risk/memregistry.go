@@ -18,14 +18,16 @@ var _ Registry = (*MemoryRegistry)(nil)
 // concurrent use. It stores and returns copies, so no caller shares a slice with it. Its zero value
 // is not ready; use NewMemoryRegistry.
 type MemoryRegistry struct {
-	mu        sync.RWMutex
-	records   map[Fingerprint]Receivable
+	mu sync.RWMutex
+	// records holds each stored record once, by pointer, so that Put finds it with one lookup and
+	// overwrites it in place instead of hashing the fingerprint again to assign it.
+	records   map[Fingerprint]*Receivable
 	byCompany map[b2bkit.CompanyID][]Fingerprint
 }
 
 // NewMemoryRegistry returns an empty MemoryRegistry.
 func NewMemoryRegistry() *MemoryRegistry {
-	return &MemoryRegistry{records: map[Fingerprint]Receivable{}, byCompany: map[b2bkit.CompanyID][]Fingerprint{}}
+	return &MemoryRegistry{records: map[Fingerprint]*Receivable{}, byCompany: map[b2bkit.CompanyID][]Fingerprint{}}
 }
 
 // Get returns the receivable with fingerprint fp, or an error matching b2bkit.ErrNotFound.
@@ -34,14 +36,14 @@ func (m *MemoryRegistry) Get(ctx context.Context, fp Fingerprint) (Receivable, e
 		return Receivable{}, err
 	}
 	m.mu.RLock()
-	r, ok := m.records[fp]
-	if ok {
-		r.regOwnSlices() // under the lock, as every read of a stored slice
-	}
-	m.mu.RUnlock()
-	if !ok {
+	p := m.records[fp]
+	if p == nil {
+		m.mu.RUnlock()
 		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.NotFound("receivable", fp.String()))
 	}
+	r := *p
+	r.regOwnSlices() // under the lock, as every read of a stored slice
+	m.mu.RUnlock()
 	return r, nil
 }
 
@@ -64,34 +66,50 @@ func (m *MemoryRegistry) Put(ctx context.Context, r Receivable) (Receivable, err
 		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.InField("receivable", r.Validate()))
 	}
 	r.Version++
-	stored := r
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	old, ok := m.records[r.Fingerprint]
-	if ok && old.Invoice.Equal(r.Invoice) {
+	err := m.put(&r)
+	m.mu.Unlock()
+	if err != nil {
+		return Receivable{}, err
+	}
+	return r, nil
+}
+
+// put is Put under the write lock, for r with its version bumped: it stores a copy of r in the
+// record found by one lookup, or in a new one.
+func (m *MemoryRegistry) put(r *Receivable) error {
+	old := m.records[r.Fingerprint]
+	orders := r.Invoice.Orders
+	if old != nil && old.Invoice.Equal(r.Invoice) {
 		// The fingerprint was checked when old was stored, and its orders can be shared.
-		stored.Invoice.Orders = old.Invoice.Orders
+		orders = old.Invoice.Orders
 	} else {
 		if err := r.regCheckFingerprint(); err != nil {
-			return Receivable{}, fmt.Errorf("risk: %w", b2bkit.InField("receivable", err))
+			return fmt.Errorf("risk: %w", b2bkit.InField("receivable", err))
 		}
-		stored.Invoice.Orders = slices.Clone(r.Invoice.Orders)
+		orders = slices.Clone(orders)
 	}
+	var oldHistory []Transition
 	switch {
-	case !ok && r.Version != 1:
-		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Conflict("receivable", r.Fingerprint.String(),
+	case old == nil && r.Version != 1:
+		return fmt.Errorf("risk: %w", b2bkit.Conflict("receivable", r.Fingerprint.String(),
 			fmt.Sprintf("version %d, but none is stored", r.Version-1)))
-	case ok && old.Version != r.Version-1:
-		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Conflict("receivable", r.Fingerprint.String(),
+	case old != nil && old.Version != r.Version-1:
+		return fmt.Errorf("risk: %w", b2bkit.Conflict("receivable", r.Fingerprint.String(),
 			fmt.Sprintf("version %d, but %d is stored", r.Version-1, old.Version)))
-	case !ok:
+	case old == nil:
 		// Seller and buyer are part of the fingerprint, so an update never moves a record in the index.
 		m.byCompany[r.Invoice.Seller] = append(m.byCompany[r.Invoice.Seller], r.Fingerprint)
 		m.byCompany[r.Invoice.Buyer] = append(m.byCompany[r.Invoice.Buyer], r.Fingerprint)
+		old = new(Receivable)
+		m.records[r.Fingerprint] = old
+	default:
+		oldHistory = old.History
 	}
-	stored.History = regStoreHistory(old.History, r.History)
-	m.records[r.Fingerprint] = stored
-	return r, nil
+	*old = *r
+	old.Invoice.Orders = orders
+	old.History = regStoreHistory(oldHistory, r.History)
+	return nil
 }
 
 // regStoreHistory is the history to store for h, when old is the one stored (nil for none). The
@@ -134,7 +152,7 @@ func (m *MemoryRegistry) Receivables(ctx context.Context, company b2bkit.Company
 		fps := m.byCompany[company]
 		list := make([]Receivable, len(fps))
 		for i, fp := range fps {
-			list[i] = m.records[fp]
+			list[i] = *m.records[fp]
 			list[i].regOwnSlices()
 		}
 		m.mu.RUnlock()

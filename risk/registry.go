@@ -211,8 +211,8 @@ func (r *Receivable) regCheckLife() error {
 		lender   b2bkit.CompanyID
 		financed decimal.Decimal
 	)
-	for i, t := range r.History {
-		field := regHistoryField(i)
+	for i := range r.History {
+		t, field := &r.History[i], regHistoryField(i)
 		if !t.To.Valid() {
 			errs = append(errs, b2bkit.Invalid(field+".to", "unknown state %d", int(t.To)))
 			break
