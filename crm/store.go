@@ -543,8 +543,14 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 		s := &b.Spells[i]
 		slot := f.spells[i]
 		if slot >= 0 {
-			// Out of its lists while its value, which orders them, changes.
 			old := m.spells.at(slot)
+			if old.Person == s.Person && old.Company == s.Company && old.Start.Equal(s.Start) {
+				// Its place in its lists stays: an end of a job changes only its End.
+				*old = s.clone()
+				old.Version++
+				continue
+			}
+			// Out of its lists while its value, which orders them, changes.
 			isOld := func(x int32) bool { return x == slot }
 			m.byPerson[old.Person] = slices.DeleteFunc(m.byPerson[old.Person], isOld)
 			m.byCompany[old.Company] = slices.DeleteFunc(m.byCompany[old.Company], isOld)
@@ -596,39 +602,35 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 // validateBatch checks every record and that no id repeats within the batch.
 func validateBatch(b Batch) error {
 	var errs []error
-	check := func(kind string, i int, id string, err error, seen map[string]bool) {
+	check := func(kind string, i int, id string, err error, seen *idSet) {
 		if err != nil {
 			errs = append(errs, b2bkit.InField(fmt.Sprintf("%s[%d]", kind, i), err))
 		}
-		if seen == nil {
-			return
-		}
-		if seen[id] {
+		if seen.add(id) {
 			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("%s[%d].id", kind, i), "repeats an id of this batch"))
 		}
-		seen[id] = true
 	}
-	// Only a list of two or more can repeat an id: a batch of single records needs no map.
-	var seen map[string]bool
-	if n := max(len(b.Companies), len(b.People), len(b.Spells), len(b.Accounts), len(b.JobChanges), len(b.Activities), len(b.Deals)); n > 1 {
-		seen = make(map[string]bool, n)
+	var few [fewIDs]string
+	seen := &idSet{few: few[:0]}
+	if n := max(len(b.Companies), len(b.People), len(b.Spells), len(b.Accounts), len(b.JobChanges), len(b.Activities), len(b.Deals)); n > fewIDs {
+		seen.many = make(map[string]bool, n)
 	}
 	for i, c := range b.Companies {
 		check("companies", i, string(c.ID), c.Validate(), seen)
 	}
-	clear(seen)
+	seen.clear()
 	for i, p := range b.People {
 		check("people", i, string(p.ID), p.Validate(), seen)
 	}
-	clear(seen)
+	seen.clear()
 	for i, s := range b.Spells {
 		check("spells", i, string(s.ID), s.Validate(), seen)
 	}
-	clear(seen)
+	seen.clear()
 	for i, a := range b.Accounts {
 		check("accounts", i, string(a.ID), a.Validate(), seen)
 	}
-	clear(seen)
+	seen.clear()
 	for i, j := range b.JobChanges {
 		var err error
 		if j.ID == "" || j.Person == "" || j.At.IsZero() {
@@ -636,11 +638,11 @@ func validateBatch(b Batch) error {
 		}
 		check("job_changes", i, j.ID, err, seen)
 	}
-	clear(seen)
+	seen.clear()
 	for i, a := range b.Activities {
 		check("activities", i, a.ID, a.Validate(), seen)
 	}
-	clear(seen)
+	seen.clear()
 	for i, d := range b.Deals {
 		check("deals", i, string(d.ID), d.Validate(), seen)
 	}
@@ -650,6 +652,44 @@ func validateBatch(b Batch) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// fewIDs is how many ids an idSet compares one by one before a map is cheaper.
+const fewIDs = 8
+
+// An idSet finds an id repeated within one list of a batch: by comparing with the few ids seen so
+// far while a list is short — most batches are a record or two of each kind — else by a map.
+type idSet struct {
+	few  []string
+	many map[string]bool // nil until the list grows past fewIDs, unless made ahead
+}
+
+// add records id and reports whether it was recorded already.
+func (s *idSet) add(id string) bool {
+	if s.many == nil {
+		if slices.Contains(s.few, id) {
+			return true
+		}
+		if len(s.few) < fewIDs {
+			s.few = append(s.few, id)
+			return false
+		}
+		s.many = make(map[string]bool, 2*fewIDs)
+		for _, x := range s.few {
+			s.many[x] = true
+		}
+	}
+	if s.many[id] {
+		return true
+	}
+	s.many[id] = true
+	return false
+}
+
+// clear forgets every id, for the next list.
+func (s *idSet) clear() {
+	s.few = s.few[:0]
+	clear(s.many)
 }
 
 // check tests the batch against what is stored; the caller holds the write lock.

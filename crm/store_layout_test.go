@@ -134,3 +134,33 @@ func TestR3_StoredSpellsFollowUpdates(t *testing.T) {
 		}
 	}
 }
+
+// TestApplyFindsARepeatedIDInAListOfAnyLength: a batch repeating an id within one list is refused,
+// naming the record, whether the list is short (ids compared one by one) or long (a map), and
+// whatever the other lists' lengths; a batch with no repeat is written.
+func TestApplyFindsARepeatedIDInAListOfAnyLength(t *testing.T) {
+	for _, n := range []int{2, 8, 9, 30} {
+		for _, other := range []int{0, 1, 20} { // the length of another list sets how the ids are kept
+			for _, rep := range []int{-1, 1, n - 1} {
+				changes := make([]crm.JobChange, n)
+				for i := range changes {
+					changes[i] = crm.JobChange{ID: fmt.Sprintf("j%02d", i), Person: "p", At: day(2020, 1, 1+i)}
+				}
+				if rep >= 0 {
+					changes[rep].ID = changes[0].ID
+				}
+				cos := make([]crm.Company, other)
+				for i := range cos {
+					cos[i] = crm.Company{ID: b2bkit.CompanyID(fmt.Sprintf("c%02d", i)), Name: "C", Stage: crm.Target}
+				}
+				err := crm.NewMemoryStore().Apply(ctx, crm.Batch{Companies: cos, JobChanges: changes})
+				if rep < 0 {
+					require.NoError(t, err, "n=%d other=%d", n, other)
+					continue
+				}
+				require.ErrorIs(t, err, b2bkit.ErrInvalid, "n=%d other=%d rep=%d", n, other, rep)
+				require.Contains(t, err.Error(), fmt.Sprintf("job_changes[%d].id", rep))
+			}
+		}
+	}
+}
