@@ -610,8 +610,7 @@ func validateBatch(b Batch) error {
 			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("%s[%d].id", kind, i), "repeats an id of this batch"))
 		}
 	}
-	var few [fewIDs]string
-	seen := &idSet{few: few[:0]}
+	seen := &idSet{}
 	if n := max(len(b.Companies), len(b.People), len(b.Spells), len(b.Accounts), len(b.JobChanges), len(b.Activities), len(b.Deals)); n > fewIDs {
 		seen.many = make(map[string]bool, n)
 	}
@@ -660,18 +659,20 @@ const fewIDs = 8
 // An idSet finds an id repeated within one list of a batch: by comparing with the few ids seen so
 // far while a list is short — most batches are a record or two of each kind — else by a map.
 type idSet struct {
-	few  []string
+	few  [fewIDs]string
+	n    int             // ids in few
 	many map[string]bool // nil until the list grows past fewIDs, unless made ahead
 }
 
 // add records id and reports whether it was recorded already.
 func (s *idSet) add(id string) bool {
 	if s.many == nil {
-		if slices.Contains(s.few, id) {
+		if slices.Contains(s.few[:s.n], id) {
 			return true
 		}
-		if len(s.few) < fewIDs {
-			s.few = append(s.few, id)
+		if s.n < fewIDs {
+			s.few[s.n] = id
+			s.n++
 			return false
 		}
 		s.many = make(map[string]bool, 2*fewIDs)
@@ -688,7 +689,7 @@ func (s *idSet) add(id string) bool {
 
 // clear forgets every id, for the next list.
 func (s *idSet) clear() {
-	s.few = s.few[:0]
+	s.n = 0
 	clear(s.many)
 }
 
