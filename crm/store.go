@@ -156,16 +156,31 @@ type MemoryStore struct {
 	found struct{ companies, people, spells []int32 }
 }
 
-// A changeKey is one row of the job change index: the change's At as Unix seconds and nanoseconds
-// and its slot in the log. It holds no pointer, so the index's nodes are not scanned by the
-// collector, and comparing two rows reads no stored change unless they fall on one instant.
+// A changeKey is one row of the job change index: the change's At as Unix seconds and nanoseconds,
+// the first 8 bytes of its ID and its slot in the log. It holds no pointer, so the index's nodes
+// are not scanned by the collector, and comparing two rows reads no stored change unless they fall
+// on one instant with IDs that start alike (many people change jobs on the first of a month).
 type changeKey struct {
-	sec  int64
-	nsec int32
-	slot int32
+	sec    int64
+	nsec   int32
+	slot   int32
+	prefix uint64
 }
 
 func keyAt(t time.Time) (int64, int32) { return t.Unix(), int32(t.Nanosecond()) }
+
+// idPrefix returns the first 8 bytes of id, big-endian, zero-padded: two ids whose prefixes differ
+// compare as their prefixes do.
+func idPrefix(id string) uint64 {
+	var p uint64
+	for i := range 8 {
+		p <<= 8
+		if i < len(id) {
+			p |= uint64(id[i])
+		}
+	}
+	return p
+}
 
 // compareChangeKeys orders job changes by At, then ID, as the Store promises.
 func (m *MemoryStore) compareChangeKeys(a, b changeKey) int {
@@ -173,6 +188,9 @@ func (m *MemoryStore) compareChangeKeys(a, b changeKey) int {
 		return c
 	}
 	if c := cmp.Compare(a.nsec, b.nsec); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.prefix, b.prefix); c != 0 {
 		return c
 	}
 	return cmp.Compare(m.changeLog.at(a.slot).id(), m.changeLog.at(b.slot).id())
@@ -297,9 +315,17 @@ func (m *MemoryStore) Spells(ctx context.Context, q SpellQuery) ([]Spell, error)
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	list := m.byPerson[person]
-	if person == "" || (company != "" && len(m.byCompany[company]) < len(list)) {
-		list = m.byCompany[company] // the shorter list
+	var list []int32
+	switch {
+	case person == "":
+		list = m.byCompany[company]
+	case company == "":
+		list = m.byPerson[person]
+	default:
+		list = m.byPerson[person]
+		if other := m.byCompany[company]; len(other) < len(list) {
+			list = other // the shorter list
+		}
 	}
 	// A list selects all of itself when the query names only its key: then the spells are read once.
 	n := len(list)
@@ -573,7 +599,7 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 	for i := range b.JobChanges {
 		sc := storeChange(&b.JobChanges[i])
 		sec, nsec := keyAt(sc.at)
-		m.changes.insert(changeKey{sec: sec, nsec: nsec, slot: m.changeLog.add(sc)})
+		m.changes.insert(changeKey{sec: sec, nsec: nsec, slot: m.changeLog.add(sc), prefix: idPrefix(sc.id())})
 		m.changeIDs[sc.id()] = true // the key shares the stored text
 	}
 	for _, a := range b.Activities {

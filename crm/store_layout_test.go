@@ -16,7 +16,8 @@ import (
 // The MemoryStore keeps job changes in a compact form (strings joined, role lists in one array)
 // indexed by a pointer-free key. TestR3_StoredJobChangesReadBackExactly checks that what goes in
 // comes out unchanged and in the Store's order: random strings (empty ones too), role lists nil,
-// empty or not, several changes on one instant (ordered by ID), instants in other zones, inserted
+// empty or not, several changes on one instant (ordered by ID, also IDs alike in their first bytes),
+// instants in other zones, inserted
 // in random order and read from random points.
 func TestR3_StoredJobChangesReadBackExactly(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 5))
@@ -44,7 +45,11 @@ func TestR3_StoredJobChangesReadBackExactly(t *testing.T) {
 		if rng.IntN(4) == 0 {
 			at = at.In(shanghai)
 		}
-		j := crm.JobChange{ID: fmt.Sprintf("j%03d%s", rng.IntN(1000), word()) + fmt.Sprint(i), Person: b2bkit.PersonID("p" + word()),
+		id := fmt.Sprintf("j%03d%s", rng.IntN(1000), word()) + fmt.Sprint(i)
+		if rng.IntN(2) == 0 {
+			id = "p00001@2020-01-01/" + id // ids alike in their first bytes
+		}
+		j := crm.JobChange{ID: id, Person: b2bkit.PersonID("p" + word()),
 			At: at, From: b2bkit.CompanyID(word()), FromTitle: word(), FromStage: crm.Stage(rng.IntN(4)),
 			LostRoles: roles(), Uncovered: roles(), LeftIncomplete: rng.IntN(2) == 0, To: b2bkit.CompanyID(word()),
 			Title: word(), Roles: roles(), ToStage: crm.Stage(rng.IntN(4)), LeadCreated: rng.IntN(2) == 0}
