@@ -484,8 +484,8 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 			}
 		}
 	}
-	for j, c := range b.Companies {
-		c = c.clone()
+	for j := range b.Companies {
+		c := b.Companies[j].clone()
 		c.Version++
 		// A company written back only to claim its version keeps its index entries.
 		i, ok := f.companies[j], f.companies[j] >= 0
@@ -519,7 +519,8 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 	// points and her name are re-indexed only when they change.
 	sameContacts := make([]bool, len(b.People))
 	sameName := make([]bool, len(b.People))
-	for j, p := range b.People {
+	for j := range b.People {
+		p := &b.People[j]
 		i := f.people[j]
 		if i < 0 {
 			continue
@@ -530,13 +531,13 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 				m.contacts.remove(c.key())
 			}
 		}
-		if sameName[j] = listable(old) == listable(&p) && old.Name == p.Name; !sameName[j] && listable(old) {
+		if sameName[j] = listable(old) == listable(p) && old.Name == p.Name; !sameName[j] && listable(old) {
 			m.peNames.delete(nameEntry{key: NameKey(old.Name), id: string(p.ID)})
 		}
 	}
 	var names []nameEntry
-	for j, p := range b.People {
-		p = p.clone()
+	for j := range b.People {
+		p := b.People[j].clone()
 		p.Version++
 		i := f.people[j]
 		if i >= 0 {
@@ -556,12 +557,12 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 	for _, e := range names {
 		m.peNames.insert(e)
 	}
-	for j, p := range b.People {
+	for j := range b.People {
 		if sameContacts[j] {
 			continue
 		}
 		i := f.people[j]
-		for _, c := range p.Contacts {
+		for _, c := range b.People[j].Contacts {
 			m.contacts.put(c.key(), i, m.people)
 		}
 	}
@@ -723,7 +724,8 @@ func (s *idSet) clear() {
 func (m *MemoryStore) check(b Batch) error {
 	f := &m.found
 	f.companies, f.people, f.spells = f.companies[:0], f.people[:0], f.spells[:0]
-	for _, c := range b.Companies {
+	for k := range b.Companies {
+		c := &b.Companies[k]
 		var got int64
 		slot, ok := m.coSlot[c.ID]
 		if ok {
@@ -740,7 +742,8 @@ func (m *MemoryStore) check(b Batch) error {
 	// a batch that has some: most writes have none.
 	var batchCos map[b2bkit.CompanyID]*Company
 	var regs map[string]b2bkit.CompanyID
-	for _, c := range b.Companies {
+	for n := range b.Companies {
+		c := &b.Companies[n]
 		k := regKey(c.Registration)
 		if k == "" {
 			continue
@@ -765,7 +768,8 @@ func (m *MemoryStore) check(b Batch) error {
 		}
 		return b2bkit.Conflict("company", string(c.ID), fmt.Sprintf("registration %s %s already belongs to company %s", c.Registration.Scheme, c.Registration.Number, owner))
 	}
-	for _, p := range b.People {
+	for k := range b.People {
+		p := &b.People[k]
 		var got int64
 		slot, ok := m.slot[p.ID]
 		if ok {
@@ -780,7 +784,8 @@ func (m *MemoryStore) check(b Batch) error {
 	}
 	var batchPeople map[b2bkit.PersonID]*Person
 	var claimed map[string]b2bkit.PersonID
-	for _, p := range b.People {
+	for n := range b.People {
+		p := &b.People[n]
 		for _, c := range p.Contacts {
 			if claimed == nil {
 				claimed = make(map[string]b2bkit.PersonID, 2*len(b.People))
@@ -805,7 +810,8 @@ func (m *MemoryStore) check(b Batch) error {
 			return b2bkit.Conflict("person", string(p.ID), fmt.Sprintf("a %s contact point already belongs to person %s", c.Kind, owner))
 		}
 	}
-	for _, s := range b.Spells {
+	for k := range b.Spells {
+		s := &b.Spells[k]
 		var got int64
 		slot, ok := m.spellSlot[s.ID]
 		if ok {
