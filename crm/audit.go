@@ -131,6 +131,11 @@ func (c *CRM) entries(ctx context.Context, action AuditAction, what string, peop
 	return out
 }
 
+// entry returns the audit entry of one person, at the clock's now, by the context's actor.
+func (c *CRM) entry(ctx context.Context, action AuditAction, what string, person b2bkit.PersonID) AuditEntry {
+	return AuditEntry{Person: person, At: c.now(), Actor: ActorFrom(ctx), Action: action, What: what}
+}
+
 // recordReads records that the people's personal data was returned by the call what. A read whose
 // audit cannot be written fails: personal data is not handed out unrecorded.
 func (c *CRM) recordReads(ctx context.Context, what string, people ...b2bkit.PersonID) error {

@@ -378,8 +378,38 @@ func (c *CRM) StartJob(ctx context.Context, j Job) (Spell, error) {
 	return s, nil
 }
 
+// newSpellID returns "person@company@start", with start in UTC as RFC 3339 with nanoseconds,
+// built in one allocation.
 func newSpellID(p b2bkit.PersonID, co b2bkit.CompanyID, start time.Time) SpellID {
-	return SpellID(string(p) + "@" + string(co) + "@" + start.UTC().Format(time.RFC3339Nano))
+	var buf [128]byte
+	out := append(append(append(buf[:0], p...), '@'), co...)
+	return SpellID(appendAt(out, start))
+}
+
+// newChangeID returns the id of a job change: "person@at", and "person@at/company" for a departure
+// from company to nowhere known (left non-empty), with at as in a spell id.
+func newChangeID(p b2bkit.PersonID, at time.Time, left b2bkit.CompanyID) string {
+	var buf [128]byte
+	out := appendAt(append(buf[:0], p...), at)
+	if left != "" {
+		out = append(append(out, '/'), left...)
+	}
+	return string(out)
+}
+
+// appendAt appends "@" and t in UTC as RFC 3339 with nanoseconds.
+func appendAt(b []byte, t time.Time) []byte {
+	return t.UTC().AppendFormat(append(b, '@'), time.RFC3339Nano)
+}
+
+// A jobWrite holds the records of the batch a job change or an end of job writes, so that the
+// batch takes one allocation instead of one per list.
+type jobWrite struct {
+	companies [2]Company
+	spells    [2]Spell
+	people    [1]Person
+	changes   [1]JobChange
+	audit     [1]AuditEntry
 }
 
 // EndJob records that a person left her current spell id at end, which must be set and not before
@@ -412,15 +442,14 @@ func (c *CRM) EndJob(ctx context.Context, id SpellID, person b2bkit.PersonID, en
 	if end.Before(s.Start) {
 		return JobChange{}, wrap(b2bkit.Invalid("spell.end", "must not be before start"))
 	}
-	jc := JobChange{ID: string(p.ID) + "@" + end.UTC().Format(time.RFC3339Nano) + "/" + string(s.Company),
-		Person: p.ID, At: end, Roles: []Role{}}
-	b, err := c.depart(ctx, p, s, end, &jc)
+	jc := JobChange{ID: newChangeID(p.ID, end, s.Company), Person: p.ID, At: end, Roles: []Role{}}
+	w := new(jobWrite)
+	b, err := c.depart(ctx, p, s, end, &jc, w)
 	if err != nil {
 		return JobChange{}, err
 	}
-	b.People = []Person{p}
-	b.JobChanges = []JobChange{jc}
-	b.Audit = c.entries(ctx, AuditChange, "EndJob", p.ID)
+	w.people[0], w.changes[0], w.audit[0] = p, jc, c.entry(ctx, AuditChange, "EndJob", p.ID)
+	b.People, b.JobChanges, b.Audit = w.people[:], w.changes[:], w.audit[:]
 	// The company's version claims its committee: a departure computing what it lost races this.
 	if err := c.store.Apply(ctx, b); err != nil {
 		return JobChange{}, wrap(err)
@@ -430,8 +459,9 @@ func (c *CRM) EndJob(ctx context.Context, id SpellID, person b2bkit.PersonID, en
 
 // depart fills in jc what leaving spell old at at means to its company — the roles lost, those
 // left uncovered, the stage — and returns the writes it takes: the ended spell, her accounts there
-// closed, and the company written back to claim the spells read.
-func (c *CRM) depart(ctx context.Context, p Person, old Spell, at time.Time, jc *JobChange) (Batch, error) {
+// closed, and the company written back to claim the spells read. The spell and the company go in
+// the first places of w. jc's LostRoles are old's Roles, not a copy: the caller returns a clone.
+func (c *CRM) depart(ctx context.Context, p Person, old Spell, at time.Time, jc *JobChange, w *jobWrite) (Batch, error) {
 	oldCo, err := c.store.Company(ctx, old.Company)
 	if err != nil {
 		return Batch{}, wrap(err)
@@ -441,20 +471,19 @@ func (c *CRM) depart(ctx context.Context, p Person, old Spell, at time.Time, jc 
 		return Batch{}, wrap(err)
 	}
 	jc.Uncovered = c.uncovered(spells, old, at)
-	jc.From, jc.FromTitle, jc.LostRoles = old.Company, old.Title, slices.Clone(old.Roles)
+	jc.From, jc.FromTitle, jc.LostRoles = old.Company, old.Title, old.Roles
 	if jc.LostRoles == nil {
 		jc.LostRoles = []Role{}
 	}
 	jc.FromStage = stageAt(oldCo, at)
 	jc.LeftIncomplete = len(jc.Uncovered) > 0
-	closed := old
-	closed.End = at
-	var b Batch
-	b.Spells = []Spell{closed}
+	w.spells[0] = old
+	w.spells[0].End = at
+	w.companies[0] = oldCo
+	b := Batch{Spells: w.spells[:1], Companies: w.companies[:1]}
 	if b.Accounts, err = c.closeAccounts(ctx, p, old.Company, at); err != nil {
 		return Batch{}, err
 	}
-	b.Companies = []Company{oldCo}
 	return b, nil
 }
 
@@ -656,14 +685,18 @@ func (c *CRM) ChangeJob(ctx context.Context, person b2bkit.PersonID, to b2bkit.C
 			return JobChange{}, wrap(b2bkit.Invalid("at", "overlaps spell %s of the same person at company %s", s.ID, to))
 		}
 	}
-	jc := JobChange{ID: string(p.ID) + "@" + at.UTC().Format(time.RFC3339Nano), Person: p.ID, At: at,
-		To: to, Title: title, Roles: slices.Clone(roles), LostRoles: []Role{}, Uncovered: []Role{}}
+	// One copy of the caller's roles serves the change and the new spell: the store copies what it
+	// keeps, and the change returned is a clone.
+	roles = slices.Clone(roles)
+	jc := JobChange{ID: newChangeID(p.ID, at, ""), Person: p.ID, At: at,
+		To: to, Title: title, Roles: roles, LostRoles: []Role{}, Uncovered: []Role{}}
+	w := new(jobWrite)
 	var b Batch
 	if old != nil {
 		if !at.After(old.Start) {
 			return JobChange{}, wrap(b2bkit.Invalid("at", "must be after the current spell %s started", old.ID))
 		}
-		if b, err = c.depart(ctx, p, *old, at, &jc); err != nil {
+		if b, err = c.depart(ctx, p, *old, at, &jc, w); err != nil {
 			return JobChange{}, err
 		}
 	}
@@ -671,21 +704,22 @@ func (c *CRM) ChangeJob(ctx context.Context, person b2bkit.PersonID, to b2bkit.C
 	switch {
 	case err == nil:
 		jc.ToStage = stageAt(newCo, at)
-		b.Companies = append(b.Companies, newCo)
 	case errors.Is(err, b2bkit.ErrNotFound):
 		jc.LeadCreated, jc.ToStage = true, Target
-		b.Companies = append(b.Companies, Company{ID: to, Stage: Target,
-			Stages: []StageChange{{Stage: Target, At: at}}, Source: SourceFollowedKeyPerson, SourcePerson: p.ID})
+		newCo = Company{ID: to, Stage: Target, Stages: []StageChange{{Stage: Target, At: at}},
+			Source: SourceFollowedKeyPerson, SourcePerson: p.ID}
 	default:
 		return JobChange{}, wrap(err)
 	}
-	b.Spells = append(b.Spells, Spell{ID: newSpellID(p.ID, to, at), Person: p.ID, Company: to, Title: title,
-		Roles: slices.Clone(roles), Start: at})
-	b.JobChanges = []JobChange{jc}
-	b.Audit = c.entries(ctx, AuditChange, "ChangeJob", p.ID)
+	n := len(b.Companies) // 1 after a departure, else 0
+	w.companies[n] = newCo
+	w.spells[n] = Spell{ID: newSpellID(p.ID, to, at), Person: p.ID, Company: to, Title: title, Roles: roles, Start: at}
+	w.people[0], w.changes[0], w.audit[0] = p, jc, c.entry(ctx, AuditChange, "ChangeJob", p.ID)
+	b.Companies, b.Spells = w.companies[:n+1], w.spells[:n+1]
+	b.JobChanges, b.Audit = w.changes[:], w.audit[:]
 	// The person and both companies are written too, so their versions claim every spell read: a
 	// call racing this one on any of them loses with ErrConflict, and a retry sees what it wrote.
-	b.People = []Person{p}
+	b.People = w.people[:]
 	if err := c.store.Apply(ctx, b); err != nil {
 		return JobChange{}, wrap(err)
 	}
@@ -738,8 +772,10 @@ func (c *CRM) uncovered(spells []Spell, leaving Spell, at time.Time) []Role {
 // coveredFrom reports whether spells other than skip hold role r at every instant from at on.
 func coveredFrom(spells []Spell, skip SpellID, r Role, at time.Time) bool {
 	cur := at
-	for _, s := range spells {
-		if s.ID == skip || !s.Has(r) || s.empty() || (!s.End.IsZero() && !s.End.After(cur)) {
+	for i := range spells {
+		s := &spells[i]
+		// the id last: comparing ids is the dearest test, and most spells fail an earlier one
+		if !s.Has(r) || s.empty() || (!s.End.IsZero() && !s.End.After(cur)) || s.ID == skip {
 			continue
 		}
 		if s.Start.After(cur) {

@@ -154,11 +154,24 @@ func (j JobChange) Prior() string {
 	return who + " at a " + j.FromStage.String() + " account"
 }
 
+// clone copies the change's three role lists into one new array: one allocation, not three.
 func (j JobChange) clone() JobChange {
-	j.LostRoles = cloneSlice(j.LostRoles)
-	j.Uncovered = cloneSlice(j.Uncovered)
-	j.Roles = cloneSlice(j.Roles)
+	all := make([]Role, 0, len(j.LostRoles)+len(j.Uncovered)+len(j.Roles))
+	j.LostRoles, all = carveRoles(all, j.LostRoles)
+	j.Uncovered, all = carveRoles(all, j.Uncovered)
+	j.Roles, _ = carveRoles(all, j.Roles)
 	return j
+}
+
+// carveRoles appends rs to all and returns the copy, capped so that appending to it cannot reach
+// into what follows, and all grown; nil stays nil and empty stays empty.
+func carveRoles(all, rs []Role) (out, grown []Role) {
+	if rs == nil {
+		return nil, all
+	}
+	n := len(all)
+	all = append(all, rs...)
+	return all[n:len(all):len(all)], all
 }
 
 // UnmarshalJSON reads a spell strictly: unknown fields are errors.

@@ -133,10 +133,12 @@ type MemoryStore struct {
 	people     []Person                    // append-only: people are never deleted, erasure keeps the record
 	slot       map[b2bkit.PersonID]int32
 	contacts   contactIndex
-	spells     map[SpellID]*Spell            // a stored spell is never changed in place: an update stores a new one
-	byPerson   map[b2bkit.PersonID][]*Spell  // each ordered by Start, then ID
-	byCompany  map[b2bkit.CompanyID][]*Spell // each ordered by Start, then ID
-	changes    *btree[*JobChange]            // ordered by At, ID: an insert in any order is O(log n)
+	spells     chunked[Spell] // every spell, by slot; an update replaces its slot's value
+	spellSlot  map[SpellID]int32
+	byPerson   map[b2bkit.PersonID][]int32  // spell slots, each list ordered by Start, then ID
+	byCompany  map[b2bkit.CompanyID][]int32 // spell slots, each list ordered by Start, then ID
+	changeLog  chunked[storedChange]        // every job change, in the order stored
+	changes    *btree[changeKey]            // ordered by At, ID: an insert in any order is O(log n)
 	changeIDs  map[string]bool
 	accounts   map[AccountID]Account
 	accountsOf map[b2bkit.CompanyID][]AccountID
@@ -149,6 +151,49 @@ type MemoryStore struct {
 	deals      map[DealID]Deal
 	dealsOf    map[b2bkit.CompanyID][]DealID
 	audit      map[b2bkit.PersonID][]AuditEntry
+	// found is scratch of Apply, under the write lock: the stored slot of each company, person
+	// and spell of the batch (-1 for a new one), looked up once by check and used by the writes.
+	found struct{ companies, people, spells []int32 }
+}
+
+// A changeKey is one row of the job change index: the change's At as Unix seconds and nanoseconds,
+// the first 8 bytes of its ID and its slot in the log. It holds no pointer, so the index's nodes
+// are not scanned by the collector, and comparing two rows reads no stored change unless they fall
+// on one instant with IDs that start alike (many people change jobs on the first of a month).
+type changeKey struct {
+	sec    int64
+	nsec   int32
+	slot   int32
+	prefix uint64
+}
+
+func keyAt(t time.Time) (int64, int32) { return t.Unix(), int32(t.Nanosecond()) }
+
+// idPrefix returns the first 8 bytes of id, big-endian, zero-padded: two ids whose prefixes differ
+// compare as their prefixes do.
+func idPrefix(id string) uint64 {
+	var p uint64
+	for i := range 8 {
+		p <<= 8
+		if i < len(id) {
+			p |= uint64(id[i])
+		}
+	}
+	return p
+}
+
+// compareChangeKeys orders job changes by At, then ID, as the Store promises.
+func (m *MemoryStore) compareChangeKeys(a, b changeKey) int {
+	if c := cmp.Compare(a.sec, b.sec); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.nsec, b.nsec); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.prefix, b.prefix); c != 0 {
+		return c
+	}
+	return cmp.Compare(m.changeLog.at(a.slot).id(), m.changeLog.at(b.slot).id())
 }
 
 // A nameEntry is one row of a name index: the name's key and the record's id, and the record's slot,
@@ -167,15 +212,14 @@ func compareNames(a, b nameEntry) int {
 
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{
+	m := &MemoryStore{
 		coSlot:     map[b2bkit.CompanyID]int32{},
 		regs:       map[string]b2bkit.CompanyID{},
 		slot:       map[b2bkit.PersonID]int32{},
 		contacts:   contactIndex{},
-		spells:     map[SpellID]*Spell{},
-		byPerson:   map[b2bkit.PersonID][]*Spell{},
-		byCompany:  map[b2bkit.CompanyID][]*Spell{},
-		changes:    newBtree(compareChanges),
+		spellSlot:  map[SpellID]int32{},
+		byPerson:   map[b2bkit.PersonID][]int32{},
+		byCompany:  map[b2bkit.CompanyID][]int32{},
 		changeIDs:  map[string]bool{},
 		accounts:   map[AccountID]Account{},
 		accountsOf: map[b2bkit.CompanyID][]AccountID{},
@@ -189,6 +233,8 @@ func NewMemoryStore() *MemoryStore {
 		dealsOf:    map[b2bkit.CompanyID][]DealID{},
 		audit:      map[b2bkit.PersonID][]AuditEntry{},
 	}
+	m.changes = newBtree(m.compareChangeKeys)
+	return m
 }
 
 // Company implements Store.
@@ -269,20 +315,32 @@ func (m *MemoryStore) Spells(ctx context.Context, q SpellQuery) ([]Spell, error)
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	list := m.byPerson[person]
-	if person == "" || (company != "" && len(m.byCompany[company]) < len(list)) {
-		list = m.byCompany[company] // the shorter list
+	var list []int32
+	switch {
+	case person == "":
+		list = m.byCompany[company]
+	case company == "":
+		list = m.byPerson[person]
+	default:
+		list = m.byPerson[person]
+		if other := m.byCompany[company]; len(other) < len(list) {
+			list = other // the shorter list
+		}
 	}
-	n := 0
-	for _, sp := range list {
-		if q.match(sp) {
-			n++
+	// A list selects all of itself when the query names only its key: then the spells are read once.
+	n := len(list)
+	if all := q.ActiveAt.IsZero() && (person == "" || company == ""); !all {
+		n = 0
+		for _, i := range list {
+			if q.match(m.spells.at(i)) {
+				n++
+			}
 		}
 	}
 	out := make([]Spell, 0, n)
 	nroles := 0
-	for _, sp := range list {
-		if q.match(sp) {
+	for _, i := range list {
+		if sp := m.spells.at(i); q.match(sp) {
 			out = append(out, *sp)
 			nroles += len(sp.Roles)
 		}
@@ -300,21 +358,17 @@ func (m *MemoryStore) Spells(ctx context.Context, q SpellQuery) ([]Spell, error)
 	return out, nil
 }
 
-// insertSpell puts s into list, ordered by Start, then ID.
-func insertSpell(list []*Spell, s *Spell) []*Spell {
-	i, _ := slices.BinarySearchFunc(list, s, func(a, b *Spell) int { return compareSpells(*a, *b) })
-	return slices.Insert(list, i, s)
+// insertSpell puts the spell in slot into list, ordered by Start, then ID.
+func (m *MemoryStore) insertSpell(list []int32, slot int32) []int32 {
+	s := m.spells.at(slot)
+	i, _ := slices.BinarySearchFunc(list, s, func(a int32, s *Spell) int { return compareSpellsAt(m.spells.at(a), s) })
+	return slices.Insert(list, i, slot)
 }
 
-func compareSpells(a, b Spell) int {
+func compareSpells(a, b Spell) int { return compareSpellsAt(&a, &b) }
+
+func compareSpellsAt(a, b *Spell) int {
 	if c := a.Start.Compare(b.Start); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.ID, b.ID)
-}
-
-func compareChanges(a, b *JobChange) int {
-	if c := a.At.Compare(b.At); c != 0 {
 		return c
 	}
 	return cmp.Compare(a.ID, b.ID)
@@ -332,8 +386,10 @@ func (m *MemoryStore) JobChanges(ctx context.Context, since time.Time) iter.Seq2
 	return func(yield func(JobChange, error) bool) {
 		m.mu.RLock()
 		var list []JobChange
-		m.changes.ascend(func(j *JobChange) bool { return j.At.Before(since) }, func(j *JobChange) bool {
-			list = append(list, j.clone())
+		sec, nsec := keyAt(since)
+		before := func(k changeKey) bool { return k.sec < sec || k.sec == sec && k.nsec < nsec }
+		m.changes.ascend(before, func(k changeKey) bool {
+			list = append(list, m.changeLog.at(k.slot).change())
 			return true
 		})
 		m.mu.RUnlock()
@@ -420,18 +476,19 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 	}
 	// Every check passed: from here on nothing fails, so the batch is all or nothing.
 	m.reserve(b)
-	for _, c := range b.Companies {
-		if old := m.company(c.ID); old != nil {
-			if k := regKey(old.Registration); k != "" {
+	f := &m.found
+	for j := range b.Companies {
+		if i := f.companies[j]; i >= 0 {
+			if k := regKey(m.companies[i].Registration); k != "" {
 				delete(m.regs, k)
 			}
 		}
 	}
-	for _, c := range b.Companies {
-		c = c.clone()
+	for j := range b.Companies {
+		c := b.Companies[j].clone()
 		c.Version++
 		// A company written back only to claim its version keeps its index entries.
-		i, ok := m.coSlot[c.ID]
+		i, ok := f.companies[j], f.companies[j] >= 0
 		if !ok {
 			i = int32(len(m.companies))
 			m.coSlot[c.ID] = i
@@ -462,9 +519,10 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 	// points and her name are re-indexed only when they change.
 	sameContacts := make([]bool, len(b.People))
 	sameName := make([]bool, len(b.People))
-	for j, p := range b.People {
-		i, ok := m.slot[p.ID]
-		if !ok {
+	for j := range b.People {
+		p := &b.People[j]
+		i := f.people[j]
+		if i < 0 {
 			continue
 		}
 		old := &m.people[i]
@@ -473,21 +531,22 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 				m.contacts.remove(c.key())
 			}
 		}
-		if sameName[j] = listable(old) == listable(&p) && old.Name == p.Name; !sameName[j] && listable(old) {
+		if sameName[j] = listable(old) == listable(p) && old.Name == p.Name; !sameName[j] && listable(old) {
 			m.peNames.delete(nameEntry{key: NameKey(old.Name), id: string(p.ID)})
 		}
 	}
 	var names []nameEntry
-	for j, p := range b.People {
-		p = p.clone()
+	for j := range b.People {
+		p := b.People[j].clone()
 		p.Version++
-		i, ok := m.slot[p.ID]
-		if ok {
+		i := f.people[j]
+		if i >= 0 {
 			m.people[i] = p
 		} else {
 			i = int32(len(m.people))
 			m.slot[p.ID] = i
 			m.people = append(m.people, p)
+			f.people[j] = i
 		}
 		if listable(&p) && !sameName[j] {
 			names = append(names, nameEntry{key: NameKey(p.Name), id: string(p.ID), slot: i})
@@ -498,27 +557,38 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 	for _, e := range names {
 		m.peNames.insert(e)
 	}
-	for j, p := range b.People {
+	for j := range b.People {
 		if sameContacts[j] {
 			continue
 		}
-		i := m.slot[p.ID]
-		for _, c := range p.Contacts {
+		i := f.people[j]
+		for _, c := range b.People[j].Contacts {
 			m.contacts.put(c.key(), i, m.people)
 		}
 	}
-	for _, s := range b.Spells {
-		if old, ok := m.spells[s.ID]; ok {
-			isOld := func(x *Spell) bool { return x == old }
+	for i := range b.Spells {
+		s := &b.Spells[i]
+		slot := f.spells[i]
+		if slot >= 0 {
+			old := m.spells.at(slot)
+			if old.Person == s.Person && old.Company == s.Company && old.Start.Equal(s.Start) {
+				// Its place in its lists stays: an end of a job changes only its End.
+				*old = s.clone()
+				old.Version++
+				continue
+			}
+			// Out of its lists while its value, which orders them, changes.
+			isOld := func(x int32) bool { return x == slot }
 			m.byPerson[old.Person] = slices.DeleteFunc(m.byPerson[old.Person], isOld)
 			m.byCompany[old.Company] = slices.DeleteFunc(m.byCompany[old.Company], isOld)
+			*old = s.clone()
+		} else {
+			slot = m.spells.add(s.clone())
+			m.spellSlot[s.ID] = slot
 		}
-		s = s.clone()
-		s.Version++
-		p := &s
-		m.byPerson[s.Person] = insertSpell(m.byPerson[s.Person], p)
-		m.byCompany[s.Company] = insertSpell(m.byCompany[s.Company], p)
-		m.spells[s.ID] = p
+		m.spells.at(slot).Version++
+		m.byPerson[s.Person] = m.insertSpell(m.byPerson[s.Person], slot)
+		m.byCompany[s.Company] = m.insertSpell(m.byCompany[s.Company], slot)
 	}
 	for _, a := range b.Accounts {
 		if _, ok := m.accounts[a.ID]; !ok {
@@ -527,10 +597,11 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 		a.Version++
 		m.accounts[a.ID] = a
 	}
-	for _, j := range b.JobChanges {
-		j = j.clone()
-		m.changes.insert(&j)
-		m.changeIDs[j.ID] = true
+	for i := range b.JobChanges {
+		sc := storeChange(&b.JobChanges[i])
+		sec, nsec := keyAt(sc.at)
+		m.changes.insert(changeKey{sec: sec, nsec: nsec, slot: m.changeLog.add(sc), prefix: idPrefix(sc.id())})
+		m.changeIDs[sc.id()] = true // the key shares the stored text
 	}
 	for _, a := range b.Activities {
 		list := m.activities[a.Company]
@@ -558,32 +629,34 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 // validateBatch checks every record and that no id repeats within the batch.
 func validateBatch(b Batch) error {
 	var errs []error
-	check := func(kind string, i int, id string, err error, seen map[string]bool) {
+	check := func(kind string, i int, id string, err error, seen *idSet) {
 		if err != nil {
 			errs = append(errs, b2bkit.InField(fmt.Sprintf("%s[%d]", kind, i), err))
 		}
-		if seen[id] {
+		if seen.add(id) {
 			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("%s[%d].id", kind, i), "repeats an id of this batch"))
 		}
-		seen[id] = true
 	}
-	seen := make(map[string]bool, max(len(b.Companies), len(b.People), len(b.Spells), len(b.Accounts), len(b.JobChanges), len(b.Activities), len(b.Deals)))
+	seen := &idSet{}
+	if n := max(len(b.Companies), len(b.People), len(b.Spells), len(b.Accounts), len(b.JobChanges), len(b.Activities), len(b.Deals)); n > fewIDs {
+		seen.many = make(map[string]bool, n)
+	}
 	for i, c := range b.Companies {
 		check("companies", i, string(c.ID), c.Validate(), seen)
 	}
-	clear(seen)
+	seen.clear()
 	for i, p := range b.People {
 		check("people", i, string(p.ID), p.Validate(), seen)
 	}
-	clear(seen)
+	seen.clear()
 	for i, s := range b.Spells {
 		check("spells", i, string(s.ID), s.Validate(), seen)
 	}
-	clear(seen)
+	seen.clear()
 	for i, a := range b.Accounts {
 		check("accounts", i, string(a.ID), a.Validate(), seen)
 	}
-	clear(seen)
+	seen.clear()
 	for i, j := range b.JobChanges {
 		var err error
 		if j.ID == "" || j.Person == "" || j.At.IsZero() {
@@ -591,11 +664,11 @@ func validateBatch(b Batch) error {
 		}
 		check("job_changes", i, j.ID, err, seen)
 	}
-	clear(seen)
+	seen.clear()
 	for i, a := range b.Activities {
 		check("activities", i, a.ID, a.Validate(), seen)
 	}
-	clear(seen)
+	seen.clear()
 	for i, d := range b.Deals {
 		check("deals", i, string(d.ID), d.Validate(), seen)
 	}
@@ -607,26 +680,80 @@ func validateBatch(b Batch) error {
 	return errors.Join(errs...)
 }
 
+// fewIDs is how many ids an idSet compares one by one before a map is cheaper.
+const fewIDs = 8
+
+// An idSet finds an id repeated within one list of a batch: by comparing with the few ids seen so
+// far while a list is short — most batches are a record or two of each kind — else by a map.
+type idSet struct {
+	few  [fewIDs]string
+	n    int             // ids in few
+	many map[string]bool // nil until the list grows past fewIDs, unless made ahead
+}
+
+// add records id and reports whether it was recorded already.
+func (s *idSet) add(id string) bool {
+	if s.many == nil {
+		if slices.Contains(s.few[:s.n], id) {
+			return true
+		}
+		if s.n < fewIDs {
+			s.few[s.n] = id
+			s.n++
+			return false
+		}
+		s.many = make(map[string]bool, 2*fewIDs)
+		for _, x := range s.few {
+			s.many[x] = true
+		}
+	}
+	if s.many[id] {
+		return true
+	}
+	s.many[id] = true
+	return false
+}
+
+// clear forgets every id, for the next list.
+func (s *idSet) clear() {
+	s.n = 0
+	clear(s.many)
+}
+
 // check tests the batch against what is stored; the caller holds the write lock.
 func (m *MemoryStore) check(b Batch) error {
-	for _, c := range b.Companies {
+	f := &m.found
+	f.companies, f.people, f.spells = f.companies[:0], f.people[:0], f.spells[:0]
+	for k := range b.Companies {
+		c := &b.Companies[k]
 		var got int64
-		if old := m.company(c.ID); old != nil {
-			got = old.Version
+		slot, ok := m.coSlot[c.ID]
+		if ok {
+			got = m.companies[slot].Version
+		} else {
+			slot = -1
 		}
 		if got != c.Version {
 			return staleVersion("company", string(c.ID), c.Version, got)
 		}
+		f.companies = append(f.companies, slot)
 	}
-	batchCos := make(map[b2bkit.CompanyID]*Company, len(b.Companies))
-	for i := range b.Companies {
-		batchCos[b.Companies[i].ID] = &b.Companies[i]
-	}
-	regs := map[string]b2bkit.CompanyID{}
-	for _, c := range b.Companies {
+	// The maps of the batch's registrations, contact points and owner accounts are made only for
+	// a batch that has some: most writes have none.
+	var batchCos map[b2bkit.CompanyID]*Company
+	var regs map[string]b2bkit.CompanyID
+	for n := range b.Companies {
+		c := &b.Companies[n]
 		k := regKey(c.Registration)
 		if k == "" {
 			continue
+		}
+		if regs == nil {
+			regs = map[string]b2bkit.CompanyID{}
+			batchCos = make(map[b2bkit.CompanyID]*Company, len(b.Companies))
+			for i := range b.Companies {
+				batchCos[b.Companies[i].ID] = &b.Companies[i]
+			}
 		}
 		if other, ok := regs[k]; ok {
 			return b2bkit.Conflict("company", string(c.ID), fmt.Sprintf("registration %s %s is also given to company %s", c.Registration.Scheme, c.Registration.Number, other))
@@ -641,20 +768,32 @@ func (m *MemoryStore) check(b Batch) error {
 		}
 		return b2bkit.Conflict("company", string(c.ID), fmt.Sprintf("registration %s %s already belongs to company %s", c.Registration.Scheme, c.Registration.Number, owner))
 	}
-	batchPeople := make(map[b2bkit.PersonID]*Person, len(b.People))
-	for i, p := range b.People {
+	for k := range b.People {
+		p := &b.People[k]
 		var got int64
-		if i, ok := m.slot[p.ID]; ok {
-			got = m.people[i].Version
+		slot, ok := m.slot[p.ID]
+		if ok {
+			got = m.people[slot].Version
+		} else {
+			slot = -1
 		}
 		if got != p.Version {
 			return staleVersion("person", string(p.ID), p.Version, got)
 		}
-		batchPeople[p.ID] = &b.People[i]
+		f.people = append(f.people, slot)
 	}
-	claimed := make(map[string]b2bkit.PersonID, 2*len(b.People))
-	for _, p := range b.People {
+	var batchPeople map[b2bkit.PersonID]*Person
+	var claimed map[string]b2bkit.PersonID
+	for n := range b.People {
+		p := &b.People[n]
 		for _, c := range p.Contacts {
+			if claimed == nil {
+				claimed = make(map[string]b2bkit.PersonID, 2*len(b.People))
+				batchPeople = make(map[b2bkit.PersonID]*Person, len(b.People))
+				for i := range b.People {
+					batchPeople[b.People[i].ID] = &b.People[i]
+				}
+			}
 			k := c.key()
 			if other, ok := claimed[k]; ok && other != p.ID {
 				return b2bkit.Conflict("person", string(p.ID), fmt.Sprintf("a %s contact point is also given to person %s", c.Kind, other))
@@ -671,20 +810,22 @@ func (m *MemoryStore) check(b Batch) error {
 			return b2bkit.Conflict("person", string(p.ID), fmt.Sprintf("a %s contact point already belongs to person %s", c.Kind, owner))
 		}
 	}
-	for _, s := range b.Spells {
+	for k := range b.Spells {
+		s := &b.Spells[k]
 		var got int64
-		if old, ok := m.spells[s.ID]; ok {
-			got = old.Version
+		slot, ok := m.spellSlot[s.ID]
+		if ok {
+			got = m.spells.at(slot).Version
+		} else {
+			slot = -1
 		}
 		if got != s.Version {
 			return staleVersion("spell", string(s.ID), s.Version, got)
 		}
+		f.spells = append(f.spells, slot)
 	}
-	owners := map[b2bkit.CompanyID]AccountID{}
-	inBatch := make(map[AccountID]*Account, len(b.Accounts))
-	for i := range b.Accounts {
-		inBatch[b.Accounts[i].ID] = &b.Accounts[i]
-	}
+	var owners map[b2bkit.CompanyID]AccountID
+	var inBatch map[AccountID]*Account
 	for _, a := range b.Accounts {
 		old, ok := m.accounts[a.ID]
 		if old.Version != a.Version {
@@ -695,6 +836,13 @@ func (m *MemoryStore) check(b Batch) error {
 		}
 		if a.Kind != Owner || !a.Closed.IsZero() {
 			continue
+		}
+		if owners == nil {
+			owners = map[b2bkit.CompanyID]AccountID{}
+			inBatch = make(map[AccountID]*Account, len(b.Accounts))
+			for i := range b.Accounts {
+				inBatch[b.Accounts[i].ID] = &b.Accounts[i]
+			}
 		}
 		if o, dup := owners[a.Company]; dup {
 			return b2bkit.Conflict("account", string(a.ID), fmt.Sprintf("company %s already has owner account %s", a.Company, o))
@@ -925,7 +1073,7 @@ func (m *MemoryStore) reserve(b Batch) {
 	m.people = slices.Grow(m.people, len(b.People))
 	m.slot = grown(m.slot, len(b.People))
 	m.contacts = grown(m.contacts, 2*len(b.People))
-	m.spells = grown(m.spells, len(b.Spells))
+	m.spellSlot = grown(m.spellSlot, len(b.Spells))
 	m.byPerson = grown(m.byPerson, len(b.Spells))
 	m.audit = grown(m.audit, len(b.Audit))
 }
