@@ -1,15 +1,11 @@
 package funnel_test
 
 import (
-	"bufio"
-	"fmt"
-	"iter"
-	"os"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/b2bkit/b2bkit/internal/cdnow"
 	shareddata "github.com/b2bkit/b2bkit/internal/testdata"
 
 	"github.com/shopspring/decimal"
@@ -25,45 +21,6 @@ func testdata(tb testing.TB, name string) string {
 	return shareddata.Path(tb, name)
 }
 
-// cdnowPurchases streams CDNOW_master.txt (customer id, YYYYMMDD, CDs, dollars) as purchases, one
-// line at a time, never holding the file in memory, as a host streams rows from a cursor: a line it
-// cannot read ends the stream with an error. The data has no channel: every order is manual.
-func cdnowPurchases(path string) iter.Seq2[funnel.Purchase, error] {
-	return func(yield func(funnel.Purchase, error) bool) {
-		f, err := os.Open(path)
-		if err != nil {
-			yield(funnel.Purchase{}, err)
-			return
-		}
-		defer f.Close()
-		sc := bufio.NewScanner(f)
-		sc.Scan() // header
-		for sc.Scan() {
-			fields := strings.Fields(sc.Text())
-			if len(fields) != 4 {
-				yield(funnel.Purchase{}, fmt.Errorf("line %q: want 4 fields", sc.Text()))
-				return
-			}
-			day, err := time.Parse("20060102", fields[1])
-			if err != nil {
-				yield(funnel.Purchase{}, err)
-				return
-			}
-			amount, err := b2bkit.ParseDecimal(fields[3])
-			if err != nil {
-				yield(funnel.Purchase{}, err)
-				return
-			}
-			if !yield(funnel.Purchase{Company: b2bkit.CompanyID(fields[0]), At: day, Amount: amount, Channel: b2bkit.Manual}, nil) {
-				return
-			}
-		}
-		if err := sc.Err(); err != nil {
-			yield(funnel.Purchase{}, err)
-		}
-	}
-}
-
 // TestR6_CDNOWCohortGolden runs the CDNOW cohort — 23,570 customers whose first purchase was in
 // January-March 1997, and every purchase they made to June 1998 — as a campaign that reached every
 // customer on 1 January 1997, and checks the rates and the monthly mix against counts taken
@@ -72,7 +29,7 @@ func TestR6_CDNOWCohortGolden(t *testing.T) {
 	path := testdata(t, "CDNOW_master.txt")
 	var targets []b2bkit.CompanyID
 	seen := map[b2bkit.CompanyID]bool{}
-	for p, err := range cdnowPurchases(path) {
+	for p, err := range cdnow.Master(path) {
 		require.NoError(t, err)
 		if !seen[p.Company] {
 			seen[p.Company] = true
@@ -89,7 +46,7 @@ func TestR6_CDNOWCohortGolden(t *testing.T) {
 			}
 		}
 	}
-	r, err := funnel.Evaluate(c, touches, cdnowPurchases(path), nil, time.Date(1998, 7, 1, 0, 0, 0, 0, time.UTC))
+	r, err := funnel.Evaluate(c, touches, cdnow.Master(path), nil, time.Date(1998, 7, 1, 0, 0, 0, 0, time.UTC))
 	require.NoError(t, err)
 
 	requireRate(t, 23_570, 23_570, "1", true, r.Coverage, "coverage")

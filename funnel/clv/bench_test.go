@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/b2bkit/b2bkit/funnel/clv"
+	"github.com/b2bkit/b2bkit/internal/cdnow"
 )
 
 // BenchmarkFitBGNBD_CDNOW fits BG/NBD to the 2,357 CDNOW customers from all four starts. Target:
@@ -60,7 +61,7 @@ func BenchmarkSummarize_CDNOWSample(b *testing.B) {
 	path := testdata(b, "CDNOW_sample.txt")
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := clv.Summarize(cdnowSample(path), clv.Calibration{End: cdnowEnd, CountFree: true}); err != nil {
+		if _, err := clv.Summarize(cdnow.Sample(path), clv.Calibration{End: cdnowEnd, CountFree: true}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,21 +1,18 @@
 package clv_test
 
 import (
-	"bufio"
 	"fmt"
-	"iter"
 	"os"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/b2bkit/b2bkit/internal/cdnow"
 	shareddata "github.com/b2bkit/b2bkit/internal/testdata"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
 	"github.com/b2bkit/b2bkit"
-	"github.com/b2bkit/b2bkit/funnel"
 	"github.com/b2bkit/b2bkit/funnel/clv"
 )
 
@@ -25,45 +22,6 @@ func testdata(tb testing.TB, name string) string {
 	return shareddata.Path(tb, name)
 }
 
-// cdnowSample streams CDNOW_sample.txt — master id, sample id, YYYYMMDD, CDs, dollars; no header,
-// CRLF line ends — as purchases of the sample id, one line at a time, as a host streams rows from a
-// cursor: a line it cannot read ends the stream with an error.
-func cdnowSample(path string) iter.Seq2[funnel.Purchase, error] {
-	return func(yield func(funnel.Purchase, error) bool) {
-		f, err := os.Open(path)
-		if err != nil {
-			yield(funnel.Purchase{}, err)
-			return
-		}
-		defer f.Close()
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			fields := strings.Fields(sc.Text())
-			if len(fields) != 5 {
-				yield(funnel.Purchase{}, fmt.Errorf("line %q: want 5 fields", sc.Text()))
-				return
-			}
-			day, err := time.Parse("20060102", fields[2])
-			if err != nil {
-				yield(funnel.Purchase{}, err)
-				return
-			}
-			amount, err := b2bkit.ParseDecimal(fields[4])
-			if err != nil {
-				yield(funnel.Purchase{}, err)
-				return
-			}
-			id := strings.TrimLeft(fields[1], "0")
-			if !yield(funnel.Purchase{Company: b2bkit.CompanyID(id), At: day, Amount: amount, Channel: b2bkit.Manual}, nil) {
-				return
-			}
-		}
-		if err := sc.Err(); err != nil {
-			yield(funnel.Purchase{}, err)
-		}
-	}
-}
-
 // cdnowEnd is the end of the CDNOW calibration period: 39 weeks from 1 January 1997.
 var cdnowEnd = time.Date(1997, 9, 30, 0, 0, 0, 0, time.UTC)
 
@@ -71,7 +29,7 @@ var cdnowEnd = time.Date(1997, 9, 30, 0, 0, 0, 0, time.UTC)
 // to 1997-09-30, its eight $0.00 purchases counted.
 func cdnowSummary(tb testing.TB) clv.Summary {
 	tb.Helper()
-	s, err := clv.Summarize(cdnowSample(testdata(tb, "CDNOW_sample.txt")),
+	s, err := clv.Summarize(cdnow.Sample(testdata(tb, "CDNOW_sample.txt")),
 		clv.Calibration{End: cdnowEnd, Unit: clv.Weeks, CountFree: true})
 	require.NoError(tb, err)
 	return s
