@@ -21,15 +21,17 @@ import (
 // to be compact.
 type MemoryLog struct {
 	mu sync.RWMutex
-	// chunks hold the log, chunkSize entries each: entry i (Seq i+1) is chunks[i/chunkSize][i%chunkSize].
-	// An entry is never changed once appended, so a reader may keep reading what it saw after the
-	// lock is released.
+	// chunks hold the log, chunkSize entries each: entry i (Seq i+1) is chunks[i/chunkSize][i%chunkSize];
+	// the last chunk's entries from n on are not written yet. An entry is never changed once
+	// appended, so a reader may keep reading what it saw after the lock is released.
 	chunks [][]Entry
 	n      int
 	// ids maps a match ID to the position in entries of the entry that appended it.
 	ids map[string]int
 	// changed maps a match ID to the position of its last status change, if it had one.
 	changed map[string]int
+	// ins is the block the installments of stored schedules are copied into (see keep).
+	ins []b2bkit.Installment
 }
 
 var _ Log = (*MemoryLog)(nil)
@@ -39,17 +41,35 @@ const chunkSize = 1024
 // entry is the entry at position i.
 func (l *MemoryLog) entry(i int) *Entry { return &l.chunks[i/chunkSize][i%chunkSize] }
 
-// push appends e, numbering it.
-func (l *MemoryLog) push(e Entry) int {
-	if l.n%chunkSize == 0 {
-		l.chunks = append(l.chunks, make([]Entry, 0, chunkSize))
-	}
+// push numbers and returns the next entry, for the caller to fill in place: an entry is copied
+// once, into its chunk, and a chunk is made whole so appending never grows a slice.
+func (l *MemoryLog) push() (*Entry, int) {
 	i := l.n
+	if i%chunkSize == 0 {
+		l.chunks = append(l.chunks, make([]Entry, chunkSize))
+	}
+	e := &l.chunks[i/chunkSize][i%chunkSize]
 	e.Seq = uint64(i) + 1
-	c := &l.chunks[len(l.chunks)-1]
-	*c = append(*c, e)
 	l.n++
-	return i
+	return e, i
+}
+
+// installmentsBlock is how many installments the log sets aside at once for the schedules it stores.
+const installmentsBlock = 4096
+
+// keep returns the log's own copy of a schedule's installments, carved from a block shared by many
+// matches rather than allocated one by one. The copy's capacity ends with it, so an append to it
+// by a reader cannot write into its neighbour.
+func (l *MemoryLog) keep(ins []b2bkit.Installment) []b2bkit.Installment {
+	if len(ins) == 0 {
+		return ins[:0:0] // nil stays nil; an empty schedule shares nothing
+	}
+	if len(ins) > cap(l.ins)-len(l.ins) {
+		l.ins = make([]b2bkit.Installment, 0, max(installmentsBlock, len(ins)))
+	}
+	start := len(l.ins)
+	l.ins = append(l.ins, ins...)
+	return l.ins[start:len(l.ins):len(l.ins)]
 }
 
 // NewMemoryLog returns an empty in-memory log.
@@ -111,9 +131,10 @@ func (l *MemoryLog) Append(ctx context.Context, ms ...Match) error {
 		if !fresh[i] {
 			continue // stored before, or earlier in this batch
 		}
-		m := ms[i]
-		m.Terms.Payment.Installments = slices.Clone(m.Terms.Payment.Installments) // not the caller's
-		l.ids[m.ID] = l.push(Entry{Kind: MatchAppended, Match: m})
+		e, p := l.push()
+		e.Kind, e.Match = MatchAppended, ms[i]
+		e.Match.Terms.Payment.Installments = l.keep(ms[i].Terms.Payment.Installments) // not the caller's
+		l.ids[ms[i].ID] = p
 	}
 	return nil
 }
@@ -177,7 +198,9 @@ func (l *MemoryLog) SetStatus(ctx context.Context, c StatusChange) error {
 	if l.changed == nil {
 		l.changed = make(map[string]int)
 	}
-	l.changed[c.ID] = l.push(Entry{Kind: StatusChanged, Change: c, MatchSeq: uint64(p) + 1})
+	e, q := l.push()
+	e.Kind, e.Change, e.MatchSeq = StatusChanged, c, uint64(p)+1
+	l.changed[c.ID] = q
 	return nil
 }
 
@@ -229,9 +252,11 @@ func (l *MemoryLog) Since(ctx context.Context, seq uint64) iter.Seq2[Entry, erro
 		}
 		l.mu.RLock()
 		from := int(min(seq, uint64(l.n)))
-		var cs [][]Entry // the chunks from the first entry wanted, as they are now
+		var cs [][]Entry // the chunks from the first entry wanted, cut to the entries committed now
 		if from < l.n {
-			cs = append(cs, l.chunks[from/chunkSize:]...)
+			cs = append(cs, l.chunks[from/chunkSize:(l.n-1)/chunkSize+1]...)
+			last := len(cs) - 1
+			cs[last] = cs[last][:(l.n-1)%chunkSize+1]
 			cs[0] = cs[0][from%chunkSize:]
 		}
 		l.mu.RUnlock()
