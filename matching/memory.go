@@ -27,7 +27,7 @@ type MemoryLog struct {
 	chunks [][]Entry
 	n      int
 	// ids maps a match ID to the position in entries of the entry that appended it.
-	ids map[string]int
+	ids idIndex
 	// changed maps a match ID to the position of its last status change, if it had one.
 	changed map[string]int
 	// ins is the block the installments of stored schedules are copied into (see keep).
@@ -72,6 +72,51 @@ func (l *MemoryLog) keep(ins []b2bkit.Installment) []b2bkit.Installment {
 	return l.ins[start:len(l.ins):len(l.ins)]
 }
 
+// idIndex maps match IDs to positions. An ID of up to shortID bytes — most are, UUIDs included — is
+// held in the key itself, so the map has no pointers for the garbage collector to scan and neither
+// a lookup nor the map's growth reads a string elsewhere in memory; a longer one is kept by string.
+type idIndex struct {
+	short map[shortKey]int
+	long  map[string]int
+}
+
+const shortID = 39
+
+// shortKey is an ID of up to shortID bytes and its length.
+type shortKey struct {
+	n uint8
+	b [shortID]byte
+}
+
+func (x *idIndex) get(id string) (int, bool) {
+	if len(id) <= shortID {
+		k := shortKey{n: uint8(len(id))}
+		copy(k.b[:], id)
+		p, ok := x.short[k]
+		return p, ok
+	}
+	p, ok := x.long[id]
+	return p, ok
+}
+
+func (x *idIndex) put(id string, p int) {
+	if len(id) <= shortID {
+		if x.short == nil {
+			x.short = make(map[shortKey]int)
+		}
+		k := shortKey{n: uint8(len(id))}
+		copy(k.b[:], id)
+		x.short[k] = p
+		return
+	}
+	if x.long == nil {
+		x.long = make(map[string]int)
+	}
+	x.long[id] = p
+}
+
+func (x *idIndex) len() int { return len(x.short) + len(x.long) }
+
 // NewMemoryLog returns an empty in-memory log.
 func NewMemoryLog() *MemoryLog { return &MemoryLog{} }
 
@@ -79,7 +124,7 @@ func NewMemoryLog() *MemoryLog { return &MemoryLog{} }
 func (l *MemoryLog) Len() int {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	return len(l.ids)
+	return l.ids.len()
 }
 
 // Append commits the matches; see Log.Append.
@@ -103,7 +148,7 @@ func (l *MemoryLog) Append(ctx context.Context, ms ...Match) error {
 	stored := 0
 	for i := range ms {
 		m := &ms[i]
-		if p, ok := l.ids[m.ID]; ok {
+		if p, ok := l.ids.get(m.ID); ok {
 			if err := retryOf(m, l.current(p)); err != nil {
 				return err
 			}
@@ -124,9 +169,6 @@ func (l *MemoryLog) Append(ctx context.Context, ms ...Match) error {
 	if stored == 0 {
 		return nil
 	}
-	if l.ids == nil {
-		l.ids = make(map[string]int)
-	}
 	for i := range ms {
 		if !fresh[i] {
 			continue // stored before, or earlier in this batch
@@ -134,7 +176,7 @@ func (l *MemoryLog) Append(ctx context.Context, ms ...Match) error {
 		e, p := l.push()
 		e.Kind, e.Match = MatchAppended, ms[i]
 		e.Match.Terms.Payment.Installments = l.keep(ms[i].Terms.Payment.Installments) // not the caller's
-		l.ids[ms[i].ID] = p
+		l.ids.put(ms[i].ID, p)
 	}
 	return nil
 }
@@ -178,7 +220,7 @@ func (l *MemoryLog) SetStatus(ctx context.Context, c StatusChange) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	p, ok := l.ids[c.ID]
+	p, ok := l.ids.get(c.ID)
 	if !ok {
 		return fmt.Errorf("matching: %w", b2bkit.NotFound("match", c.ID))
 	}
@@ -233,7 +275,7 @@ func (l *MemoryLog) Get(ctx context.Context, id string) (Match, error) {
 	}
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	p, ok := l.ids[id]
+	p, ok := l.ids.get(id)
 	if !ok {
 		return Match{}, fmt.Errorf("matching: %w", b2bkit.NotFound("match", id))
 	}

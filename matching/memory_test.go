@@ -2,8 +2,11 @@ package matching_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/matching"
 	"github.com/b2bkit/b2bkit/matching/matchingtest"
 	"github.com/stretchr/testify/assert"
@@ -67,4 +70,36 @@ func TestMemoryLogBackdatedAppendCostsNothingExtra(t *testing.T) {
 	assert.Equal(t, uint64(1001), es[0].Seq)
 	assert.Equal(t, "M-old", es[0].Match.ID)
 	assert.Equal(t, 1001, l.Len())
+}
+
+// TestMemoryLogKnowsEveryIDLength: IDs of every length up to MaxIDLen — kept in the key itself when
+// short, by string when long — are each their own match, found again, and retried idempotently; an
+// ID that is another's prefix, or the same bytes with a zero byte added, is a different match.
+func TestMemoryLogKnowsEveryIDLength(t *testing.T) {
+	l := matching.NewMemoryLog()
+	var ids []string
+	for n := 1; n <= matching.MaxIDLen; n++ {
+		ids = append(ids, strings.Repeat("x", n), strings.Repeat("x", n-1)+"\x00")
+	}
+	for i, id := range ids {
+		m := match(id, 1+i%300, "B-1", "S-1", "RICE-25KG", "1", "100")
+		m.Status = matching.Proposed
+		require.NoError(t, l.Append(ctx, m))
+		require.NoError(t, l.Append(ctx, m), "a retry of %q", id)
+		other := m
+		other.Quantity = dec("2")
+		require.ErrorIs(t, l.Append(ctx, other), b2bkit.ErrConflict, "%q holds other content", id)
+	}
+	assert.Equal(t, len(ids), l.Len())
+	for _, id := range ids {
+		got, err := l.Get(ctx, id)
+		require.NoError(t, err)
+		assert.Equal(t, id, got.ID)
+		require.NoError(t, l.SetStatus(ctx, matching.StatusChange{ID: id, Status: matching.Accepted, At: got.At.Add(time.Hour), By: "ops"}), "%q", id)
+		got, err = l.Get(ctx, id)
+		require.NoError(t, err)
+		assert.Equal(t, matching.Accepted, got.Status, "%q", id)
+	}
+	_, err := l.Get(ctx, strings.Repeat("x", 200))
+	require.ErrorIs(t, err, b2bkit.ErrNotFound)
 }
