@@ -30,8 +30,8 @@ type MemoryLog struct {
 	ids idIndex
 	// changed maps a match ID to the position of its last status change, if it had one.
 	changed map[string]int
-	// ins is the block the installments of stored schedules are copied into (see keep).
-	ins []b2bkit.Installment
+	// ins is the block the installments of stored schedules are copied into.
+	ins scheduleBlock
 }
 
 var _ Log = (*MemoryLog)(nil)
@@ -54,22 +54,26 @@ func (l *MemoryLog) push() (*Entry, int) {
 	return e, i
 }
 
-// installmentsBlock is how many installments the log sets aside at once for the schedules it stores.
-const installmentsBlock = 4096
+// A scheduleBlock hands out copies of schedules' installments carved from one allocation shared by
+// many, rather than one allocation each: the log stores a schedule with every match, and Since
+// gives every reader its own. Each copy's capacity ends with it, so appending to one cannot write
+// into the next. Blocks grow from a few installments to maxScheduleBlock, so a short read costs
+// little.
+type scheduleBlock []b2bkit.Installment
 
-// keep returns the log's own copy of a schedule's installments, carved from a block shared by many
-// matches rather than allocated one by one. The copy's capacity ends with it, so an append to it
-// by a reader cannot write into its neighbour.
-func (l *MemoryLog) keep(ins []b2bkit.Installment) []b2bkit.Installment {
+const maxScheduleBlock = 4096
+
+// copyOf returns a copy of ins from the block. nil stays nil.
+func (b *scheduleBlock) copyOf(ins []b2bkit.Installment) []b2bkit.Installment {
 	if len(ins) == 0 {
-		return ins[:0:0] // nil stays nil; an empty schedule shares nothing
+		return ins[:0:0]
 	}
-	if len(ins) > cap(l.ins)-len(l.ins) {
-		l.ins = make([]b2bkit.Installment, 0, max(installmentsBlock, len(ins)))
+	if len(ins) > cap(*b)-len(*b) {
+		*b = make([]b2bkit.Installment, 0, max(min(2*cap(*b), maxScheduleBlock), 16, len(ins)))
 	}
-	start := len(l.ins)
-	l.ins = append(l.ins, ins...)
-	return l.ins[start:len(l.ins):len(l.ins)]
+	start := len(*b)
+	*b = append(*b, ins...)
+	return (*b)[start:len(*b):len(*b)]
 }
 
 // idIndex maps match IDs to positions. An ID of up to shortID bytes — most are, UUIDs included — is
@@ -175,7 +179,7 @@ func (l *MemoryLog) Append(ctx context.Context, ms ...Match) error {
 		}
 		e, p := l.push()
 		e.Kind, e.Match = MatchAppended, ms[i]
-		e.Match.Terms.Payment.Installments = l.keep(ms[i].Terms.Payment.Installments) // not the caller's
+		e.Match.Terms.Payment.Installments = l.ins.copyOf(ms[i].Terms.Payment.Installments) // not the caller's
 		l.ids.put(ms[i].ID, p)
 	}
 	return nil
@@ -303,6 +307,7 @@ func (l *MemoryLog) Since(ctx context.Context, seq uint64) iter.Seq2[Entry, erro
 		}
 		l.mu.RUnlock()
 		i := 0
+		var own scheduleBlock
 		for _, c := range cs {
 			for _, e := range c {
 				if i++; i&1023 == 0 {
@@ -312,7 +317,7 @@ func (l *MemoryLog) Since(ctx context.Context, seq uint64) iter.Seq2[Entry, erro
 					}
 				}
 				// The caller gets its own installments: the stored entry never changes.
-				e.Match.Terms.Payment.Installments = slices.Clone(e.Match.Terms.Payment.Installments)
+				e.Match.Terms.Payment.Installments = own.copyOf(e.Match.Terms.Payment.Installments)
 				if !yield(e, nil) {
 					return
 				}

@@ -103,3 +103,32 @@ func TestMemoryLogKnowsEveryIDLength(t *testing.T) {
 	_, err := l.Get(ctx, strings.Repeat("x", 200))
 	require.ErrorIs(t, err, b2bkit.ErrNotFound)
 }
+
+// TestMemoryLogSchedulesAreEachTheirOwn: the schedules a log stores and those Since hands out are
+// cut from shared blocks; growing or editing one leaves its neighbours and the log as they were.
+func TestMemoryLogSchedulesAreEachTheirOwn(t *testing.T) {
+	l := matching.NewMemoryLog()
+	for i := range 40 {
+		m := match(id("M", i), 1, "B-1", "S-1", "RICE-25KG", "1", "100")
+		m.Terms.Payment = b2bkit.DepositBalance(dec("0.3"), i)
+		require.NoError(t, l.Append(ctx, m))
+	}
+	es := matchingtest.Entries(t, l, 0)
+	require.Len(t, es, 40)
+	for _, e := range es {
+		ins := e.Match.Terms.Payment.Installments
+		require.Len(t, ins, 2)
+		ins[1].Days = -1
+		_ = append(ins, b2bkit.Installment{Share: dec("0.5"), Days: -2})
+	}
+	for i, e := range matchingtest.Entries(t, l, 0) {
+		want := b2bkit.DepositBalance(dec("0.3"), i)
+		assert.True(t, e.Match.Terms.Payment.Equal(want), "%d: %+v", i, e.Match.Terms.Payment)
+	}
+	for i, e := range es {
+		assert.Equal(t, -1, e.Match.Terms.Payment.Installments[1].Days, "%d", i)
+		if i+1 < len(es) {
+			assert.Equal(t, 0, es[i+1].Match.Terms.Payment.Installments[0].Days, "%d's neighbour", i)
+		}
+	}
+}
