@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"sort"
 	"sync"
 	"time"
 
@@ -12,23 +13,24 @@ import (
 	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
-// MemoryLog is the in-memory Log: the reference implementation, the entries in commit order and a
-// map from match ID to where the match stands, under one lock. Entry i has sequence number i+1, so
-// Since starts at its position in O(1) and an append — in time order or backdated by years — costs
-// the same. The entries are kept in fixed-size chunks, so the log never copies what it holds as it
-// grows. It is safe for concurrent use; the zero value is an empty log ready to use. It holds every
-// entry as given, a few hundred bytes a match: a Book's projection, not the log, is what is built
-// to be compact.
+// MemoryLog is the in-memory Log: the reference implementation, the matches and the status
+// changes each in commit order, numbered from one counter, and maps from match ID to where the
+// match and its last change stand, under one lock. Since finds where to start by the numbers in
+// O(log n) and merges the two; an append — in time order or backdated by years — costs the same.
+// Both are kept in fixed-size chunks, so the log never copies what it holds as it grows, and a
+// match is stored without room for a change beside it. It is safe for concurrent use; the zero
+// value is an empty log ready to use. It holds every match as given, a few hundred bytes each: a
+// Book's projection, not the log, is what is built to be compact.
 type MemoryLog struct {
 	mu sync.RWMutex
-	// chunks hold the log, chunkSize entries each: entry i (Seq i+1) is chunks[i/chunkSize][i%chunkSize];
-	// the last chunk's entries from n on are not written yet. An entry is never changed once
-	// appended, so a reader may keep reading what it saw after the lock is released.
-	chunks [][]Entry
-	n      int
-	// ids maps a match ID to the position in entries of the entry that appended it.
+	// matches and changes hold what was committed, each in commit order. A stored entry is never
+	// changed, so a reader may keep reading what it saw after the lock is released.
+	matches chunks[storedMatch]
+	changes chunks[storedChange]
+	seq     uint64 // the number of the last entry
+	// ids maps a match ID to its position in matches.
 	ids idIndex
-	// changed maps a match ID to the position of its last status change, if it had one.
+	// changed maps a match ID to the position in changes of its last status change, if it had one.
 	changed map[string]int
 	// ins is the block the installments of stored schedules are copied into.
 	ins scheduleBlock
@@ -36,22 +38,69 @@ type MemoryLog struct {
 
 var _ Log = (*MemoryLog)(nil)
 
+// A storedMatch is a MatchAppended entry: its number and the match.
+type storedMatch struct {
+	seq uint64
+	m   Match
+}
+
+// A storedChange is a StatusChanged entry: its number, the change, and the number of the entry
+// that appended the match it moved.
+type storedChange struct {
+	seq, matchSeq uint64
+	c             StatusChange
+}
+
 const chunkSize = 1024
 
-// entry is the entry at position i.
-func (l *MemoryLog) entry(i int) *Entry { return &l.chunks[i/chunkSize][i%chunkSize] }
+// chunks is a list kept in fixed-size chunks, each made whole: element i is
+// cs[i/chunkSize][i%chunkSize], and the last chunk's elements from n on are not written yet.
+type chunks[T any] struct {
+	cs [][]T
+	n  int
+}
 
-// push numbers and returns the next entry, for the caller to fill in place: an entry is copied
-// once, into its chunk, and a chunk is made whole so appending never grows a slice.
-func (l *MemoryLog) push() (*Entry, int) {
-	i := l.n
+// push returns the next element, for the caller to fill in place (an entry is copied once, into
+// its chunk), and its position.
+func (c *chunks[T]) push() (*T, int) {
+	i := c.n
 	if i%chunkSize == 0 {
-		l.chunks = append(l.chunks, make([]Entry, chunkSize))
+		c.cs = append(c.cs, make([]T, chunkSize))
 	}
-	e := &l.chunks[i/chunkSize][i%chunkSize]
-	e.Seq = uint64(i) + 1
-	l.n++
-	return e, i
+	c.n++
+	return &c.cs[i/chunkSize][i%chunkSize], i
+}
+
+// at is element i.
+func (c *chunks[T]) at(i int) *T { return &c.cs[i/chunkSize][i%chunkSize] }
+
+// from returns the elements from position i on, as the chunks hold them now, cut to those written.
+func (c *chunks[T]) from(i int) [][]T {
+	if i >= c.n {
+		return nil
+	}
+	out := append([][]T(nil), c.cs[i/chunkSize:(c.n-1)/chunkSize+1]...)
+	last := len(out) - 1
+	out[last] = out[last][:(c.n-1)%chunkSize+1]
+	out[0] = out[0][i%chunkSize:]
+	return out
+}
+
+// A cursor walks the chunks from returns.
+type cursor[T any] struct {
+	cs   [][]T
+	k, i int
+}
+
+// peek is the element the cursor is at, or nil at the end.
+func (c *cursor[T]) peek() *T {
+	for c.k < len(c.cs) && c.i == len(c.cs[c.k]) {
+		c.k, c.i = c.k+1, 0
+	}
+	if c.k == len(c.cs) {
+		return nil
+	}
+	return &c.cs[c.k][c.i]
 }
 
 // A scheduleBlock hands out copies of schedules' installments carved from one allocation shared by
@@ -177,9 +226,10 @@ func (l *MemoryLog) Append(ctx context.Context, ms ...Match) error {
 		if !fresh[i] {
 			continue // stored before, or earlier in this batch
 		}
-		e, p := l.push()
-		e.Kind, e.Match = MatchAppended, ms[i]
-		e.Match.Terms.Payment.Installments = l.ins.copyOf(ms[i].Terms.Payment.Installments) // not the caller's
+		e, p := l.matches.push()
+		l.seq++
+		e.seq, e.m = l.seq, ms[i]
+		e.m.Terms.Payment.Installments = l.ins.copyOf(ms[i].Terms.Payment.Installments) // not the caller's
 		l.ids.put(ms[i].ID, p)
 	}
 	return nil
@@ -207,9 +257,9 @@ func retryOf(m *Match, stored Match) error {
 
 // current is the match appended at position p with its status as it stands.
 func (l *MemoryLog) current(p int) Match {
-	m := l.entry(p).Match
+	m := l.matches.at(p).m
 	if c, ok := l.changed[m.ID]; ok {
-		m.Status = l.entry(c).Change.Status
+		m.Status = l.changes.at(c).c.Status
 	}
 	return m
 }
@@ -228,11 +278,11 @@ func (l *MemoryLog) SetStatus(ctx context.Context, c StatusChange) error {
 	if !ok {
 		return fmt.Errorf("matching: %w", b2bkit.NotFound("match", c.ID))
 	}
-	m := &l.entry(p).Match
+	m := &l.matches.at(p).m
 	last, lastAt := m.Status, m.At // the stored status and when it was set
 	var lastChange *StatusChange
 	if q, ok := l.changed[c.ID]; ok {
-		lastChange = &l.entry(q).Change
+		lastChange = &l.changes.at(q).c
 		last, lastAt = lastChange.Status, lastChange.At
 	}
 	if err := checkChange(c, last, lastAt, lastChange); err != nil {
@@ -244,8 +294,9 @@ func (l *MemoryLog) SetStatus(ctx context.Context, c StatusChange) error {
 	if l.changed == nil {
 		l.changed = make(map[string]int)
 	}
-	e, q := l.push()
-	e.Kind, e.Change, e.MatchSeq = StatusChanged, c, uint64(p)+1
+	e, q := l.changes.push()
+	l.seq++
+	e.seq, e.c, e.matchSeq = l.seq, c, l.matches.at(p).seq
 	l.changed[c.ID] = q
 	return nil
 }
@@ -289,7 +340,8 @@ func (l *MemoryLog) Get(ctx context.Context, id string) (Match, error) {
 }
 
 // Since yields the entries numbered above seq; see Log.Since. It reads the entries committed when
-// it starts, without holding the lock while the caller works.
+// it starts, without holding the lock while the caller works, merging the matches and the changes
+// by number.
 func (l *MemoryLog) Since(ctx context.Context, seq uint64) iter.Seq2[Entry, error] {
 	return func(yield func(Entry, error) bool) {
 		if err := ctx.Err(); err != nil {
@@ -297,30 +349,34 @@ func (l *MemoryLog) Since(ctx context.Context, seq uint64) iter.Seq2[Entry, erro
 			return
 		}
 		l.mu.RLock()
-		from := int(min(seq, uint64(l.n)))
-		var cs [][]Entry // the chunks from the first entry wanted, cut to the entries committed now
-		if from < l.n {
-			cs = append(cs, l.chunks[from/chunkSize:(l.n-1)/chunkSize+1]...)
-			last := len(cs) - 1
-			cs[last] = cs[last][:(l.n-1)%chunkSize+1]
-			cs[0] = cs[0][from%chunkSize:]
-		}
+		i := sort.Search(l.matches.n, func(i int) bool { return l.matches.at(i).seq > seq })
+		j := sort.Search(l.changes.n, func(j int) bool { return l.changes.at(j).seq > seq })
+		ms, cs := cursor[storedMatch]{cs: l.matches.from(i)}, cursor[storedChange]{cs: l.changes.from(j)}
 		l.mu.RUnlock()
-		i := 0
 		var own scheduleBlock
-		for _, c := range cs {
-			for _, e := range c {
-				if i++; i&1023 == 0 {
-					if err := ctx.Err(); err != nil {
-						yield(Entry{}, err)
-						return
-					}
-				}
-				// The caller gets its own installments: the stored entry never changes.
-				e.Match.Terms.Payment.Installments = own.copyOf(e.Match.Terms.Payment.Installments)
-				if !yield(e, nil) {
+		for n := 1; ; n++ {
+			if n&1023 == 0 {
+				if err := ctx.Err(); err != nil {
+					yield(Entry{}, err)
 					return
 				}
+			}
+			m, c := ms.peek(), cs.peek()
+			var e Entry
+			switch {
+			case m != nil && (c == nil || m.seq < c.seq):
+				// The caller gets its own installments: the stored match never changes.
+				e = Entry{Seq: m.seq, Kind: MatchAppended, Match: m.m}
+				e.Match.Terms.Payment.Installments = own.copyOf(m.m.Terms.Payment.Installments)
+				ms.i++
+			case c != nil:
+				e = Entry{Seq: c.seq, Kind: StatusChanged, Change: c.c, MatchSeq: c.matchSeq}
+				cs.i++
+			default:
+				return
+			}
+			if !yield(e, nil) {
+				return
 			}
 		}
 	}

@@ -132,3 +132,41 @@ func TestMemoryLogSchedulesAreEachTheirOwn(t *testing.T) {
 		}
 	}
 }
+
+// TestMemoryLogSinceMergesMatchesAndChanges: the log keeps matches and status changes apart, in
+// chunks; read from any number — inside a chunk, at its edge, past the end — Since yields every
+// later entry once, in number order, each match and change as committed.
+func TestMemoryLogSinceMergesMatchesAndChanges(t *testing.T) {
+	l := matching.NewMemoryLog()
+	for i := range 2600 {
+		m := match(id("M", i), 1+i%200, "B-1", "S-1", "RICE-25KG", "1", "100")
+		m.Status = matching.Proposed
+		require.NoError(t, l.Append(ctx, m))
+		if i%3 == 0 {
+			require.NoError(t, l.SetStatus(ctx, matching.StatusChange{ID: m.ID, Status: matching.Accepted, At: m.At.Add(time.Hour), By: "ops"}))
+		}
+	}
+	all := matchingtest.Entries(t, l, 0)
+	require.Len(t, all, 2600+867)
+	bySeq := map[uint64]matching.Entry{}
+	for i, e := range all {
+		assert.Equal(t, uint64(i+1), e.Seq, "numbered from 1 without gaps")
+		bySeq[e.Seq] = e
+		if e.Kind == matching.StatusChanged {
+			appended := bySeq[e.MatchSeq]
+			assert.Equal(t, matching.MatchAppended, appended.Kind, "%d", e.Seq)
+			assert.Equal(t, e.Change.ID, appended.Match.ID, "%d", e.Seq)
+		}
+	}
+	for _, from := range []uint64{0, 1, 1023, 1024, 1025, 2047, 2048, 3000, 3466, 3467, 5000} {
+		got := matchingtest.Entries(t, l, from)
+		want := all[min(int(from), len(all)):]
+		require.Len(t, got, len(want), "from %d", from)
+		for i := range want {
+			require.Equal(t, want[i].Seq, got[i].Seq, "from %d", from)
+			require.Equal(t, want[i].Kind, got[i].Kind)
+			require.True(t, want[i].Match.Equal(got[i].Match))
+			require.True(t, want[i].Change.Equal(got[i].Change))
+		}
+	}
+}

@@ -22,10 +22,11 @@ import (
 // questions need and nothing else, compactly: names interned and referred to by number, times as
 // int64 nanoseconds, amounts as an int64 coefficient and an int8 exponent (the rare amount whose
 // coefficient does not fit lives in odd), status changes as the times they happened. Its indexes
-// list each SKU's, buyer's and seller's rows, and all rows, in time order.
+// list each SKU's, buyer's and seller's rows, and all rows, in time order; a seller's list also
+// carries each row's SKU and status, so Rank walks it without reading the columns row by row.
 //
 // A row is about 110 bytes: 48 in times and sequence, 16 in names and schedule, 27 in amounts, 5 in
-// lead time, currency and flags, 16 in the four indexes.
+// lead time, currency and flags, 16 in the four indexes; 8 more in a seller's list once built.
 type projection struct {
 	seq  uint64    // the last entry applied
 	last lastEntry // and what it was
