@@ -51,7 +51,7 @@ type storedChange struct {
 	c             StatusChange
 }
 
-const chunkSize = 1024
+const chunkSize = 128
 
 // chunks is a list kept in fixed-size chunks, each made whole: element i is
 // cs[i/chunkSize][i%chunkSize], and the last chunk's elements from n on are not written yet.
