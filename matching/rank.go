@@ -227,10 +227,15 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 	)
 	// collect reads the SKU's matches; exact keeps the normalised prices in decimals, for prices
 	// beyond the integer statistics (capital goods in VND or IDR).
+	sc, _ := b.rankScratch.Get().(*rankScratch)
+	if sc == nil {
+		sc = &rankScratch{}
+	}
+	defer b.rankScratch.Put(sc)
 	collect := func(exact bool) error {
-		sellers, ids, all, who, allExact = make([]*sellerStats, len(p.companies.vals)), nil, nil, nil, nil
+		sellers, ids, all, who, allExact = cleared(&sc.sellers, len(p.companies.vals)), nil, nil, nil, nil
 		if !exact {
-			all, who = make([]int64, 0, len(rows)), make([]uint32, 0, len(rows))
+			all, who = cleared(&sc.all, len(rows))[:0], cleared(&sc.who, len(rows))[:0]
 		}
 		for _, row := range rows {
 			s := sellers[p.seller[row]]
@@ -292,7 +297,7 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 		return nil, err
 	}
 	// Each seller's range and reliability over all its matches of the window.
-	mark := make([]uint32, len(p.skus.vals)) // the generation a SKU was last counted in
+	mark := cleared(&sc.mark, len(p.skus.vals)) // the generation a SKU was last counted in
 	maxSKUs := 1
 	for g, id := range ids {
 		s := sellers[id]
@@ -318,7 +323,7 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 		maxSKUs = max(maxSKUs, s.skus)
 	}
 	if !exact { // each seller's prices, grouped from all into one block: s.prices is its part
-		block, at := make([]int64, len(all)), 0
+		block, at := cleared(&sc.block, len(all)), 0
 		for _, id := range ids {
 			s := sellers[id]
 			s.prices = block[at : at : at+s.fulfilled]
@@ -401,6 +406,25 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 	}
 	rankByFocus(out, focus, b.opts.ClearLead)
 	return out, nil
+}
+
+// rankScratch is the memory Rank works in, kept by the book between calls: nothing of it is
+// returned.
+type rankScratch struct {
+	sellers   []*sellerStats
+	all       []int64
+	who, mark []uint32
+	block     []int64
+}
+
+// cleared returns (*s)[:n], zeroed, growing *s when it is shorter, and keeps it in *s.
+func cleared[T any](s *[]T, n int) []T {
+	if cap(*s) < n {
+		*s = make([]T, n)
+	}
+	*s = (*s)[:n]
+	clear(*s)
+	return *s
 }
 
 // rankByFocus orders the candidates: on each focus need in turn, the best and those within lead of
