@@ -176,7 +176,7 @@ var (
 	booksOnce  sync.Map // log kind -> *matching.Book built over the big log
 )
 
-func millionLog(b *testing.B) *matching.MemoryLog {
+func millionLog(b testing.TB) *matching.MemoryLog {
 	bigOnce.Do(func() {
 		rng := rand.New(rand.NewPCG(5, 6))
 		l := matching.NewMemoryLog()

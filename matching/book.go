@@ -71,8 +71,9 @@ type Book struct {
 	refresh sync.Mutex
 	mu      sync.RWMutex
 	proj    *projection
-	// scratch keeps the memory of reference prices (*refScratch) between calls.
-	scratch sync.Pool
+	// scratch keeps the memory of reference prices (*refScratch) between calls, rankScratch that of
+	// Rank (*rankScratch).
+	scratch, rankScratch sync.Pool
 }
 
 // NewBook returns a book over log that normalises prices with engine. The book speaks the currency

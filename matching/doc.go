@@ -14,8 +14,8 @@
 // commit order, and the log is read from a number onward (Log.Since), so any reader replays it from
 // the start and follows it from where it stopped. Appends are idempotent on Match.ID and come in
 // atomic batches, for importing history. The contract an adapter keeps is on Log;
-// matchingtest.Run checks it. MemoryLog is the in-memory reference: the entries in order, in
-// fixed-size chunks, and two maps.
+// matchingtest.Run checks it. MemoryLog is the in-memory reference: the matches and the status
+// changes, each in commit order in fixed-size chunks, and two maps.
 //
 // # The book is a projection
 //

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"sort"
 	"sync"
 	"time"
 
@@ -12,45 +13,162 @@ import (
 	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
-// MemoryLog is the in-memory Log: the reference implementation, the entries in commit order and a
-// map from match ID to where the match stands, under one lock. Entry i has sequence number i+1, so
-// Since starts at its position in O(1) and an append — in time order or backdated by years — costs
-// the same. The entries are kept in fixed-size chunks, so the log never copies what it holds as it
-// grows. It is safe for concurrent use; the zero value is an empty log ready to use. It holds every
-// entry as given, a few hundred bytes a match: a Book's projection, not the log, is what is built
-// to be compact.
+// MemoryLog is the in-memory Log: the reference implementation, the matches and the status
+// changes each in commit order, numbered from one counter, and maps from match ID to where the
+// match and its last change stand, under one lock. Since finds where to start by the numbers in
+// O(log n) and merges the two; an append — in time order or backdated by years — costs the same.
+// Both are kept in fixed-size chunks, so the log never copies what it holds as it grows, and a
+// match is stored without room for a change beside it. It is safe for concurrent use; the zero
+// value is an empty log ready to use. It holds every match as given, a few hundred bytes each: a
+// Book's projection, not the log, is what is built to be compact.
 type MemoryLog struct {
 	mu sync.RWMutex
-	// chunks hold the log, chunkSize entries each: entry i (Seq i+1) is chunks[i/chunkSize][i%chunkSize].
-	// An entry is never changed once appended, so a reader may keep reading what it saw after the
-	// lock is released.
-	chunks [][]Entry
-	n      int
-	// ids maps a match ID to the position in entries of the entry that appended it.
-	ids map[string]int
-	// changed maps a match ID to the position of its last status change, if it had one.
+	// matches and changes hold what was committed, each in commit order. A stored entry is never
+	// changed, so a reader may keep reading what it saw after the lock is released.
+	matches chunks[storedMatch]
+	changes chunks[storedChange]
+	seq     uint64 // the number of the last entry
+	// ids maps a match ID to its position in matches.
+	ids idIndex
+	// changed maps a match ID to the position in changes of its last status change, if it had one.
 	changed map[string]int
+	// ins is the block the installments of stored schedules are copied into.
+	ins scheduleBlock
 }
 
 var _ Log = (*MemoryLog)(nil)
 
-const chunkSize = 1024
-
-// entry is the entry at position i.
-func (l *MemoryLog) entry(i int) *Entry { return &l.chunks[i/chunkSize][i%chunkSize] }
-
-// push appends e, numbering it.
-func (l *MemoryLog) push(e Entry) int {
-	if l.n%chunkSize == 0 {
-		l.chunks = append(l.chunks, make([]Entry, 0, chunkSize))
-	}
-	i := l.n
-	e.Seq = uint64(i) + 1
-	c := &l.chunks[len(l.chunks)-1]
-	*c = append(*c, e)
-	l.n++
-	return i
+// A storedMatch is a MatchAppended entry: its number and the match.
+type storedMatch struct {
+	seq uint64
+	m   Match
 }
+
+// A storedChange is a StatusChanged entry: its number, the change, and the number of the entry
+// that appended the match it moved.
+type storedChange struct {
+	seq, matchSeq uint64
+	c             StatusChange
+}
+
+const chunkSize = 128
+
+// chunks is a list kept in fixed-size chunks, each made whole: element i is
+// cs[i/chunkSize][i%chunkSize], and the last chunk's elements from n on are not written yet.
+type chunks[T any] struct {
+	cs [][]T
+	n  int
+}
+
+// push returns the next element, for the caller to fill in place (an entry is copied once, into
+// its chunk), and its position.
+func (c *chunks[T]) push() (*T, int) {
+	i := c.n
+	if i%chunkSize == 0 {
+		c.cs = append(c.cs, make([]T, chunkSize))
+	}
+	c.n++
+	return &c.cs[i/chunkSize][i%chunkSize], i
+}
+
+// at is element i.
+func (c *chunks[T]) at(i int) *T { return &c.cs[i/chunkSize][i%chunkSize] }
+
+// from returns the elements from position i on, as the chunks hold them now, cut to those written.
+func (c *chunks[T]) from(i int) [][]T {
+	if i >= c.n {
+		return nil
+	}
+	out := append([][]T(nil), c.cs[i/chunkSize:(c.n-1)/chunkSize+1]...)
+	last := len(out) - 1
+	out[last] = out[last][:(c.n-1)%chunkSize+1]
+	out[0] = out[0][i%chunkSize:]
+	return out
+}
+
+// A cursor walks the chunks from returns.
+type cursor[T any] struct {
+	cs   [][]T
+	k, i int
+}
+
+// peek is the element the cursor is at, or nil at the end.
+func (c *cursor[T]) peek() *T {
+	for c.k < len(c.cs) && c.i == len(c.cs[c.k]) {
+		c.k, c.i = c.k+1, 0
+	}
+	if c.k == len(c.cs) {
+		return nil
+	}
+	return &c.cs[c.k][c.i]
+}
+
+// A scheduleBlock hands out copies of schedules' installments carved from one allocation shared by
+// many, rather than one allocation each: the log stores a schedule with every match, and Since
+// gives every reader its own. Each copy's capacity ends with it, so appending to one cannot write
+// into the next. Blocks grow from a few installments to maxScheduleBlock, so a short read costs
+// little.
+type scheduleBlock []b2bkit.Installment
+
+const maxScheduleBlock = 4096
+
+// copyOf returns a copy of ins from the block. nil stays nil.
+func (b *scheduleBlock) copyOf(ins []b2bkit.Installment) []b2bkit.Installment {
+	if len(ins) == 0 {
+		return ins[:0:0]
+	}
+	if len(ins) > cap(*b)-len(*b) {
+		*b = make([]b2bkit.Installment, 0, max(min(2*cap(*b), maxScheduleBlock), 16, len(ins)))
+	}
+	start := len(*b)
+	*b = append(*b, ins...)
+	return (*b)[start:len(*b):len(*b)]
+}
+
+// idIndex maps match IDs to positions. An ID of up to shortID bytes — most are, UUIDs included — is
+// held in the key itself, so the map has no pointers for the garbage collector to scan and neither
+// a lookup nor the map's growth reads a string elsewhere in memory; a longer one is kept by string.
+type idIndex struct {
+	short map[shortKey]int
+	long  map[string]int
+}
+
+const shortID = 39
+
+// shortKey is an ID of up to shortID bytes and its length.
+type shortKey struct {
+	n uint8
+	b [shortID]byte
+}
+
+func (x *idIndex) get(id string) (int, bool) {
+	if len(id) <= shortID {
+		k := shortKey{n: uint8(len(id))}
+		copy(k.b[:], id)
+		p, ok := x.short[k]
+		return p, ok
+	}
+	p, ok := x.long[id]
+	return p, ok
+}
+
+func (x *idIndex) put(id string, p int) {
+	if len(id) <= shortID {
+		if x.short == nil {
+			x.short = make(map[shortKey]int)
+		}
+		k := shortKey{n: uint8(len(id))}
+		copy(k.b[:], id)
+		x.short[k] = p
+		return
+	}
+	if x.long == nil {
+		x.long = make(map[string]int)
+	}
+	x.long[id] = p
+}
+
+func (x *idIndex) len() int { return len(x.short) + len(x.long) }
 
 // NewMemoryLog returns an empty in-memory log.
 func NewMemoryLog() *MemoryLog { return &MemoryLog{} }
@@ -59,7 +177,7 @@ func NewMemoryLog() *MemoryLog { return &MemoryLog{} }
 func (l *MemoryLog) Len() int {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	return len(l.ids)
+	return l.ids.len()
 }
 
 // Append commits the matches; see Log.Append.
@@ -83,7 +201,7 @@ func (l *MemoryLog) Append(ctx context.Context, ms ...Match) error {
 	stored := 0
 	for i := range ms {
 		m := &ms[i]
-		if p, ok := l.ids[m.ID]; ok {
+		if p, ok := l.ids.get(m.ID); ok {
 			if err := retryOf(m, l.current(p)); err != nil {
 				return err
 			}
@@ -104,16 +222,15 @@ func (l *MemoryLog) Append(ctx context.Context, ms ...Match) error {
 	if stored == 0 {
 		return nil
 	}
-	if l.ids == nil {
-		l.ids = make(map[string]int)
-	}
 	for i := range ms {
 		if !fresh[i] {
 			continue // stored before, or earlier in this batch
 		}
-		m := ms[i]
-		m.Terms.Payment.Installments = slices.Clone(m.Terms.Payment.Installments) // not the caller's
-		l.ids[m.ID] = l.push(Entry{Kind: MatchAppended, Match: m})
+		e, p := l.matches.push()
+		l.seq++
+		e.seq, e.m = l.seq, ms[i]
+		e.m.Terms.Payment.Installments = l.ins.copyOf(ms[i].Terms.Payment.Installments) // not the caller's
+		l.ids.put(ms[i].ID, p)
 	}
 	return nil
 }
@@ -140,9 +257,9 @@ func retryOf(m *Match, stored Match) error {
 
 // current is the match appended at position p with its status as it stands.
 func (l *MemoryLog) current(p int) Match {
-	m := l.entry(p).Match
+	m := l.matches.at(p).m
 	if c, ok := l.changed[m.ID]; ok {
-		m.Status = l.entry(c).Change.Status
+		m.Status = l.changes.at(c).c.Status
 	}
 	return m
 }
@@ -157,15 +274,15 @@ func (l *MemoryLog) SetStatus(ctx context.Context, c StatusChange) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	p, ok := l.ids[c.ID]
+	p, ok := l.ids.get(c.ID)
 	if !ok {
 		return fmt.Errorf("matching: %w", b2bkit.NotFound("match", c.ID))
 	}
-	m := &l.entry(p).Match
+	m := &l.matches.at(p).m
 	last, lastAt := m.Status, m.At // the stored status and when it was set
 	var lastChange *StatusChange
 	if q, ok := l.changed[c.ID]; ok {
-		lastChange = &l.entry(q).Change
+		lastChange = &l.changes.at(q).c
 		last, lastAt = lastChange.Status, lastChange.At
 	}
 	if err := checkChange(c, last, lastAt, lastChange); err != nil {
@@ -177,7 +294,10 @@ func (l *MemoryLog) SetStatus(ctx context.Context, c StatusChange) error {
 	if l.changed == nil {
 		l.changed = make(map[string]int)
 	}
-	l.changed[c.ID] = l.push(Entry{Kind: StatusChanged, Change: c, MatchSeq: uint64(p) + 1})
+	e, q := l.changes.push()
+	l.seq++
+	e.seq, e.c, e.matchSeq = l.seq, c, l.matches.at(p).seq
+	l.changed[c.ID] = q
 	return nil
 }
 
@@ -210,7 +330,7 @@ func (l *MemoryLog) Get(ctx context.Context, id string) (Match, error) {
 	}
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	p, ok := l.ids[id]
+	p, ok := l.ids.get(id)
 	if !ok {
 		return Match{}, fmt.Errorf("matching: %w", b2bkit.NotFound("match", id))
 	}
@@ -220,7 +340,8 @@ func (l *MemoryLog) Get(ctx context.Context, id string) (Match, error) {
 }
 
 // Since yields the entries numbered above seq; see Log.Since. It reads the entries committed when
-// it starts, without holding the lock while the caller works.
+// it starts, without holding the lock while the caller works, merging the matches and the changes
+// by number.
 func (l *MemoryLog) Since(ctx context.Context, seq uint64) iter.Seq2[Entry, error] {
 	return func(yield func(Entry, error) bool) {
 		if err := ctx.Err(); err != nil {
@@ -228,27 +349,34 @@ func (l *MemoryLog) Since(ctx context.Context, seq uint64) iter.Seq2[Entry, erro
 			return
 		}
 		l.mu.RLock()
-		from := int(min(seq, uint64(l.n)))
-		var cs [][]Entry // the chunks from the first entry wanted, as they are now
-		if from < l.n {
-			cs = append(cs, l.chunks[from/chunkSize:]...)
-			cs[0] = cs[0][from%chunkSize:]
-		}
+		i := sort.Search(l.matches.n, func(i int) bool { return l.matches.at(i).seq > seq })
+		j := sort.Search(l.changes.n, func(j int) bool { return l.changes.at(j).seq > seq })
+		ms, cs := cursor[storedMatch]{cs: l.matches.from(i)}, cursor[storedChange]{cs: l.changes.from(j)}
 		l.mu.RUnlock()
-		i := 0
-		for _, c := range cs {
-			for _, e := range c {
-				if i++; i&1023 == 0 {
-					if err := ctx.Err(); err != nil {
-						yield(Entry{}, err)
-						return
-					}
-				}
-				// The caller gets its own installments: the stored entry never changes.
-				e.Match.Terms.Payment.Installments = slices.Clone(e.Match.Terms.Payment.Installments)
-				if !yield(e, nil) {
+		var own scheduleBlock
+		for n := 1; ; n++ {
+			if n&1023 == 0 {
+				if err := ctx.Err(); err != nil {
+					yield(Entry{}, err)
 					return
 				}
+			}
+			m, c := ms.peek(), cs.peek()
+			var e Entry
+			switch {
+			case m != nil && (c == nil || m.seq < c.seq):
+				// The caller gets its own installments: the stored match never changes.
+				e = Entry{Seq: m.seq, Kind: MatchAppended, Match: m.m}
+				e.Match.Terms.Payment.Installments = own.copyOf(m.m.Terms.Payment.Installments)
+				ms.i++
+			case c != nil:
+				e = Entry{Seq: c.seq, Kind: StatusChanged, Change: c.c, MatchSeq: c.matchSeq}
+				cs.i++
+			default:
+				return
+			}
+			if !yield(e, nil) {
+				return
 			}
 		}
 	}

@@ -2,8 +2,11 @@ package matching_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/matching"
 	"github.com/b2bkit/b2bkit/matching/matchingtest"
 	"github.com/stretchr/testify/assert"
@@ -67,4 +70,103 @@ func TestMemoryLogBackdatedAppendCostsNothingExtra(t *testing.T) {
 	assert.Equal(t, uint64(1001), es[0].Seq)
 	assert.Equal(t, "M-old", es[0].Match.ID)
 	assert.Equal(t, 1001, l.Len())
+}
+
+// TestMemoryLogKnowsEveryIDLength: IDs of every length up to MaxIDLen — kept in the key itself when
+// short, by string when long — are each their own match, found again, and retried idempotently; an
+// ID that is another's prefix, or the same bytes with a zero byte added, is a different match.
+func TestMemoryLogKnowsEveryIDLength(t *testing.T) {
+	l := matching.NewMemoryLog()
+	var ids []string
+	for n := 1; n <= matching.MaxIDLen; n++ {
+		ids = append(ids, strings.Repeat("x", n), strings.Repeat("x", n-1)+"\x00")
+	}
+	for i, id := range ids {
+		m := match(id, 1+i%300, "B-1", "S-1", "RICE-25KG", "1", "100")
+		m.Status = matching.Proposed
+		require.NoError(t, l.Append(ctx, m))
+		require.NoError(t, l.Append(ctx, m), "a retry of %q", id)
+		other := m
+		other.Quantity = dec("2")
+		require.ErrorIs(t, l.Append(ctx, other), b2bkit.ErrConflict, "%q holds other content", id)
+	}
+	assert.Equal(t, len(ids), l.Len())
+	for _, id := range ids {
+		got, err := l.Get(ctx, id)
+		require.NoError(t, err)
+		assert.Equal(t, id, got.ID)
+		require.NoError(t, l.SetStatus(ctx, matching.StatusChange{ID: id, Status: matching.Accepted, At: got.At.Add(time.Hour), By: "ops"}), "%q", id)
+		got, err = l.Get(ctx, id)
+		require.NoError(t, err)
+		assert.Equal(t, matching.Accepted, got.Status, "%q", id)
+	}
+	_, err := l.Get(ctx, strings.Repeat("x", 200))
+	require.ErrorIs(t, err, b2bkit.ErrNotFound)
+}
+
+// TestMemoryLogSchedulesAreEachTheirOwn: the schedules a log stores and those Since hands out are
+// cut from shared blocks; growing or editing one leaves its neighbours and the log as they were.
+func TestMemoryLogSchedulesAreEachTheirOwn(t *testing.T) {
+	l := matching.NewMemoryLog()
+	for i := range 40 {
+		m := match(id("M", i), 1, "B-1", "S-1", "RICE-25KG", "1", "100")
+		m.Terms.Payment = b2bkit.DepositBalance(dec("0.3"), i)
+		require.NoError(t, l.Append(ctx, m))
+	}
+	es := matchingtest.Entries(t, l, 0)
+	require.Len(t, es, 40)
+	for _, e := range es {
+		ins := e.Match.Terms.Payment.Installments
+		require.Len(t, ins, 2)
+		ins[1].Days = -1
+		_ = append(ins, b2bkit.Installment{Share: dec("0.5"), Days: -2})
+	}
+	for i, e := range matchingtest.Entries(t, l, 0) {
+		want := b2bkit.DepositBalance(dec("0.3"), i)
+		assert.True(t, e.Match.Terms.Payment.Equal(want), "%d: %+v", i, e.Match.Terms.Payment)
+	}
+	for i, e := range es {
+		assert.Equal(t, -1, e.Match.Terms.Payment.Installments[1].Days, "%d", i)
+		if i+1 < len(es) {
+			assert.Equal(t, 0, es[i+1].Match.Terms.Payment.Installments[0].Days, "%d's neighbour", i)
+		}
+	}
+}
+
+// TestMemoryLogSinceMergesMatchesAndChanges: the log keeps matches and status changes apart, in
+// chunks; read from any number — inside a chunk, at its edge, past the end — Since yields every
+// later entry once, in number order, each match and change as committed.
+func TestMemoryLogSinceMergesMatchesAndChanges(t *testing.T) {
+	l := matching.NewMemoryLog()
+	for i := range 2600 {
+		m := match(id("M", i), 1+i%200, "B-1", "S-1", "RICE-25KG", "1", "100")
+		m.Status = matching.Proposed
+		require.NoError(t, l.Append(ctx, m))
+		if i%3 == 0 {
+			require.NoError(t, l.SetStatus(ctx, matching.StatusChange{ID: m.ID, Status: matching.Accepted, At: m.At.Add(time.Hour), By: "ops"}))
+		}
+	}
+	all := matchingtest.Entries(t, l, 0)
+	require.Len(t, all, 2600+867)
+	bySeq := map[uint64]matching.Entry{}
+	for i, e := range all {
+		assert.Equal(t, uint64(i+1), e.Seq, "numbered from 1 without gaps")
+		bySeq[e.Seq] = e
+		if e.Kind == matching.StatusChanged {
+			appended := bySeq[e.MatchSeq]
+			assert.Equal(t, matching.MatchAppended, appended.Kind, "%d", e.Seq)
+			assert.Equal(t, e.Change.ID, appended.Match.ID, "%d", e.Seq)
+		}
+	}
+	for _, from := range []uint64{0, 1, 1023, 1024, 1025, 2047, 2048, 3000, 3466, 3467, 5000} {
+		got := matchingtest.Entries(t, l, from)
+		want := all[min(int(from), len(all)):]
+		require.Len(t, got, len(want), "from %d", from)
+		for i := range want {
+			require.Equal(t, want[i].Seq, got[i].Seq, "from %d", from)
+			require.Equal(t, want[i].Kind, got[i].Kind)
+			require.True(t, want[i].Match.Equal(got[i].Match))
+			require.True(t, want[i].Change.Equal(got[i].Change))
+		}
+	}
 }

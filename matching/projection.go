@@ -22,10 +22,11 @@ import (
 // questions need and nothing else, compactly: names interned and referred to by number, times as
 // int64 nanoseconds, amounts as an int64 coefficient and an int8 exponent (the rare amount whose
 // coefficient does not fit lives in odd), status changes as the times they happened. Its indexes
-// list each SKU's, buyer's and seller's rows, and all rows, in time order.
+// list each SKU's, buyer's and seller's rows, and all rows, in time order; a seller's list also
+// carries each row's SKU and status, so Rank walks it without reading the columns row by row.
 //
 // A row is about 110 bytes: 48 in times and sequence, 16 in names and schedule, 27 in amounts, 5 in
-// lead time, currency and flags, 16 in the four indexes.
+// lead time, currency and flags, 16 in the four indexes; 8 more in a seller's list once built.
 type projection struct {
 	seq  uint64    // the last entry applied
 	last lastEntry // and what it was
@@ -123,6 +124,20 @@ type timeList struct {
 	rows   []uint32
 	sorted int   // rows[:sorted] are in order
 	lastAt int64 // the time of rows[sorted-1], so an append need not read the time column
+	// meta is, in a seller's list, what Rank reads of each row beside it — its SKU and its status
+	// as it stands — so ranking walks a seller's list, not the columns at a row each.
+	meta []rowMeta
+}
+
+// rowMeta is a row's SKU and its status as it stands, kept in a seller's list (timeList.meta).
+type rowMeta struct {
+	sku uint32
+	now Status
+}
+
+// metaOf is row r's rowMeta as the columns have it.
+func (p *projection) metaOf(r uint32) rowMeta {
+	return rowMeta{p.sku[r], Status(p.flags[r] >> flagNowShift & 3)}
 }
 
 // listRef names a list to fix: kind 0 all rows, 1 a SKU's, 2 a buyer's, 3 a seller's.
@@ -353,6 +368,9 @@ func (p *projection) push(l *timeList, ref listRef, r uint32) {
 		l.rows = make([]uint32, 0, 16) // most lists grow past a few rows: fewer, larger steps
 	}
 	l.rows = append(l.rows, r)
+	if ref.kind == 3 {
+		l.meta = append(l.meta, p.metaOf(r))
+	}
 	if !ordered {
 		return // marked already
 	}
@@ -361,6 +379,20 @@ func (p *projection) push(l *timeList, ref listRef, r uint32) {
 		return
 	}
 	p.dirty = append(p.dirty, ref)
+}
+
+// setNow records in a seller's list that row r, one of its rows, now has status st. The row is
+// found by its time in the sorted part, or among the rows appended since.
+func (l *timeList) setNow(p *projection, r uint32, st Status) {
+	i, ok := slices.BinarySearchFunc(l.rows[:l.sorted], r, p.before)
+	if !ok {
+		j := slices.Index(l.rows[l.sorted:], r)
+		if j < 0 {
+			return // not the seller's row: cannot be, the lists hold every row
+		}
+		i = l.sorted + j
+	}
+	l.meta[i].now = st
 }
 
 // fix puts every marked list back in time order.
@@ -490,9 +522,11 @@ func (p *projection) sortList(l *timeList) {
 	rows, s := l.rows, l.sorted
 	tail := rows[s:]
 	slices.SortFunc(tail, p.before)
+	moved := s // the first row whose place changed
 	if s > 0 && len(tail) > 0 && p.before(rows[s-1], tail[0]) > 0 {
 		// The merge starts where the first new row goes.
 		i, _ := slices.BinarySearchFunc(rows[:s], tail[0], p.before)
+		moved = i
 		left := slices.Clone(rows[i:s])
 		right := slices.Clone(tail)
 		k, a, b := i, 0, 0
@@ -508,6 +542,9 @@ func (p *projection) sortList(l *timeList) {
 		}
 		k += copy(rows[k:], left[a:])
 		copy(rows[k:], right[b:])
+	}
+	for k := moved; k < len(l.meta); k++ { // the meta follows the rows that moved
+		l.meta[k] = p.metaOf(rows[k])
 	}
 	l.sorted = len(rows)
 	if len(rows) > 0 {
@@ -546,6 +583,9 @@ func (p *projection) addChange(c *pending) error {
 	}
 	p.flags[r] = p.flags[r]&^(3<<flagNowShift) | uint8(c.status)<<flagNowShift
 	p.lastChange = max(p.lastChange, t)
+	if p.sellersIndexed {
+		p.bySeller[p.seller[r]].setNow(p, r, c.status)
+	}
 	switch {
 	case c.status == Accepted:
 		p.isOrderNow(r)
@@ -572,9 +612,15 @@ func (p *projection) statusAt(r uint32, t int64) Status {
 
 // within returns the rows of a time-ordered list made at or after from and before to.
 func (p *projection) within(rows []uint32, from, to int64) []uint32 {
-	lo, _ := slices.BinarySearchFunc(rows, from, func(r uint32, t int64) int { return cmp.Compare(p.at[r], t) })
-	hi, _ := slices.BinarySearchFunc(rows[lo:], to, func(r uint32, t int64) int { return cmp.Compare(p.at[r], t) })
-	return rows[lo : lo+hi]
+	lo, hi := p.span(rows, from, to)
+	return rows[lo:hi]
+}
+
+// span is where within's rows are in rows: rows[lo:hi].
+func (p *projection) span(rows []uint32, from, to int64) (lo, hi int) {
+	lo, _ = slices.BinarySearchFunc(rows, from, func(r uint32, t int64) int { return cmp.Compare(p.at[r], t) })
+	hi, _ = slices.BinarySearchFunc(rows[lo:], to, func(r uint32, t int64) int { return cmp.Compare(p.at[r], t) })
+	return lo, lo + hi
 }
 
 // list returns the rows of ls[id], or nothing for an id without rows.

@@ -524,3 +524,82 @@ func TestBookCatchesUpWithALongLog(t *testing.T) {
 	assert.ErrorContains(t, err, "entry.seq")
 	assert.Equal(t, uint64(30_000), seq)
 }
+
+// TestR14_RankFollowsTheLogAfterItsFirstQuestion: a book ranks sellers from lists it builds at the
+// first Rank and keeps current (each row's SKU and status beside it). Asked after every part of a
+// play — the matches first, backdated among themselves, then their status changes, each part after
+// the lists were built — it ends answering every question as a book built afresh from the same log,
+// today and as of a past date, and counting each seller's SKUs and cancellations as the play does.
+func TestR14_RankFollowsTheLogAfterItsFirstQuestion(t *testing.T) {
+	pl := randomPlay(33, 1200)
+	l := matching.NewMemoryLog()
+	clock := today
+	b := matching.NewBook(l, engine(t), &matching.Options{Now: func() time.Time { return clock }})
+	req := request("SKU-00002", "50", b2bkit.Net(30))
+	rank := func() {
+		t.Helper()
+		_, err := b.Rank(ctx, matching.RFQ{Request: req}, []matching.Need{matching.Quality})
+		require.NoError(t, err)
+	}
+	const parts = 6
+	for part := range parts {
+		require.NoError(t, b.Record(ctx, pl.matches[part*len(pl.matches)/parts:(part+1)*len(pl.matches)/parts]...))
+		rank()
+	}
+	for part := range parts {
+		for i := part * len(pl.matches) / parts; i < (part+1)*len(pl.matches)/parts; i++ {
+			for _, c := range pl.changes[i] {
+				require.NoError(t, b.SetStatus(ctx, c), "%+v", c)
+			}
+		}
+		rank()
+	}
+	for _, c := range []time.Time{today, today.AddDate(0, 0, -40)} {
+		clock = c
+		// Each seller's SKUs and decided and cancelled matches in the window, counted from the play.
+		type counts struct {
+			skus               map[b2bkit.SKU]bool
+			decided, cancelled int
+		}
+		by := map[b2bkit.CompanyID]*counts{}
+		for i, m := range pl.matches {
+			if m.At.Before(c.Add(-180*24*time.Hour)) || m.At.After(c) {
+				continue
+			}
+			st := m.Status
+			for _, ch := range pl.changes[i] {
+				if !ch.At.After(c) {
+					st = ch.Status
+				}
+			}
+			n := by[m.Seller]
+			if n == nil {
+				n = &counts{skus: map[b2bkit.SKU]bool{}}
+				by[m.Seller] = n
+			}
+			n.skus[m.SKU] = true
+			if st != matching.Proposed {
+				n.decided++
+			}
+			if st == matching.Cancelled {
+				n.cancelled++
+			}
+		}
+		cs, err := b.Rank(ctx, matching.RFQ{Request: req}, nil)
+		require.NoError(t, err)
+		require.NotEmpty(t, cs)
+		for _, cand := range cs {
+			n := by[cand.Seller]
+			require.NotNil(t, n, cand.Seller)
+			assert.Equal(t, len(n.skus), cand.SKUs, "%s as of %s", cand.Seller, c.Format(time.DateOnly))
+			assert.Equal(t, fmt.Sprintf("quality: %d of %d decided matches cancelled", n.cancelled, n.decided), cand.Reasons[matching.Quality],
+				"%s as of %s", cand.Seller, c.Format(time.DateOnly))
+		}
+		want := answers(t, matching.NewBook(l, engine(t), &matching.Options{Now: func() time.Time { return c }}))
+		got := answers(t, b)
+		require.Len(t, got, len(want))
+		for k := range want {
+			require.JSONEq(t, want[k], got[k], "%s as of %s", k, c.Format(time.DateOnly))
+		}
+	}
+}

@@ -128,6 +128,7 @@ type sellerStats struct {
 	delivered, deliveredOK int // fulfilled orders with a dated delivery, and those on or before the promised day
 	prices                 []int64
 	exact                  []decimal.Decimal // the prices, when they are beyond the integer statistics
+	fulfilled              int               // the prices collected
 	skus, decided          int
 	cancelled              int
 }
@@ -220,13 +221,22 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 	var (
 		sellers  []*sellerStats // by company: the sellers met
 		ids      []uint32       // the sellers in the order met, for a deterministic walk
-		all      []int64
+		all      []int64        // every seller's normalised prices, in the order met
+		who      []uint32       // the seller of each of all
 		allExact []decimal.Decimal
 	)
 	// collect reads the SKU's matches; exact keeps the normalised prices in decimals, for prices
 	// beyond the integer statistics (capital goods in VND or IDR).
+	sc, _ := b.rankScratch.Get().(*rankScratch)
+	if sc == nil {
+		sc = &rankScratch{}
+	}
+	defer b.rankScratch.Put(sc)
 	collect := func(exact bool) error {
-		sellers, ids, all, allExact = make([]*sellerStats, len(p.companies.vals)), nil, nil, nil
+		sellers, ids, all, who, allExact = cleared(&sc.sellers, len(p.companies.vals)), nil, nil, nil, nil
+		if !exact {
+			all, who = cleared(&sc.all, len(rows))[:0], cleared(&sc.who, len(rows))[:0]
+		}
 		for _, row := range rows {
 			s := sellers[p.seller[row]]
 			if s == nil {
@@ -268,8 +278,8 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 			if err != nil {
 				return err
 			}
-			s.prices = append(s.prices, u)
-			all = append(all, u)
+			all, who = append(all, u), append(who, p.seller[row])
+			s.fulfilled++
 		}
 		return nil
 	}
@@ -287,16 +297,23 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 		return nil, err
 	}
 	// Each seller's range and reliability over all its matches of the window.
-	mark := make([]uint32, len(p.skus.vals)) // the generation a SKU was last counted in
+	mark := cleared(&sc.mark, len(p.skus.vals)) // the generation a SKU was last counted in
 	maxSKUs := 1
 	for g, id := range ids {
 		s := sellers[id]
-		for _, row := range p.within(list(p.bySeller, id), fromN, toN) {
-			if k := p.sku[row]; mark[k] != uint32(g)+1 {
-				mark[k] = uint32(g) + 1
+		l := &p.bySeller[id]
+		lo, hi := p.span(l.rows, fromN, toN)
+		asNow := nowN >= p.lastChange // the statuses as they stand are those as of now
+		for i, m := range l.meta[lo:hi] {
+			if mark[m.sku] != uint32(g)+1 {
+				mark[m.sku] = uint32(g) + 1
 				s.skus++
 			}
-			if st := p.statusAt(row, nowN); st != Proposed {
+			st := m.now
+			if !asNow {
+				st = p.statusAt(l.rows[lo+i], nowN)
+			}
+			if st != Proposed {
 				s.decided++
 				if st == Cancelled {
 					s.cancelled++
@@ -304,6 +321,18 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 			}
 		}
 		maxSKUs = max(maxSKUs, s.skus)
+	}
+	if !exact { // each seller's prices, grouped from all into one block: s.prices is its part
+		block, at := cleared(&sc.block, len(all)), 0
+		for _, id := range ids {
+			s := sellers[id]
+			s.prices = block[at : at : at+s.fulfilled]
+			at += s.fulfilled
+		}
+		for i, u := range all {
+			s := sellers[who[i]]
+			s.prices = append(s.prices, u)
+		}
 	}
 	refMedian := decimal.Zero
 	if exact && len(allExact) > 0 {
@@ -377,6 +406,25 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 	}
 	rankByFocus(out, focus, b.opts.ClearLead)
 	return out, nil
+}
+
+// rankScratch is the memory Rank works in, kept by the book between calls: nothing of it is
+// returned.
+type rankScratch struct {
+	sellers   []*sellerStats
+	all       []int64
+	who, mark []uint32
+	block     []int64
+}
+
+// cleared returns (*s)[:n], zeroed, growing *s when it is shorter, and keeps it in *s.
+func cleared[T any](s *[]T, n int) []T {
+	if cap(*s) < n {
+		*s = make([]T, n)
+	}
+	*s = (*s)[:n]
+	clear(*s)
+	return *s
 }
 
 // rankByFocus orders the candidates: on each focus need in turn, the best and those within lead of
