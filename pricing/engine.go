@@ -84,10 +84,13 @@ type Engine struct {
 	currency string
 	// bySKU holds the rules scoped to a SKU, per step in policy order, so that a quote looks its
 	// SKU up once rather than once per step; byAttr those scoped by SKU attributes and not by a SKU,
-	// under the first of their attributes; attrNames are the attributes byAttr is keyed by.
+	// under the first of their attributes; attrNames are the attributes byAttr is keyed by, and
+	// byValue the same tables by value, one map per name in attrNames (a string key hashes faster
+	// than a pair of them).
 	bySKU     map[b2bkit.SKU][][]*crule
 	byAttr    map[attrKV][][]*crule
 	attrNames []string
+	byValue   []map[string][][]*crule
 	// pool holds the scratch memory of quotes (see scratch).
 	pool sync.Pool
 }
@@ -215,6 +218,15 @@ func NewEngine(p Policy, prices PriceSource, opts *Options) (*Engine, error) {
 		e.steps = append(e.steps, cs)
 	}
 	e.attrNames = slices.Sorted(maps.Keys(names))
+	e.byValue = make([]map[string][][]*crule, len(e.attrNames))
+	for k, name := range e.attrNames {
+		e.byValue[k] = map[string][][]*crule{}
+		for kv, t := range e.byAttr {
+			if kv.name == name {
+				e.byValue[k][kv.value] = t
+			}
+		}
+	}
 	for i, s := range e.policy.Order {
 		cs := compileStep(i, s)
 		for j, r := range s.Rules {
@@ -443,9 +455,9 @@ func (e *Engine) scopedRules(dst [][][]*crule, sku b2bkit.SKU, attrs map[string]
 	if t := e.bySKU[sku]; t != nil {
 		dst = append(dst, t)
 	}
-	for _, name := range e.attrNames {
+	for k, name := range e.attrNames {
 		if v, ok := attrs[name]; ok {
-			if t := e.byAttr[attrKV{name, v}]; t != nil {
+			if t := e.byValue[k][v]; t != nil {
 				dst = append(dst, t)
 			}
 		}

@@ -1,9 +1,11 @@
 package pricing
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/bits"
 	"slices"
 	"time"
@@ -304,6 +306,8 @@ type orderWork struct {
 	kg               []decimal.Decimal // each line's weight, when freight by weight asked for it
 	amounts          []decimal.Decimal // each line's amount after the order steps, when asked for
 	amount           []int64           // each line's amount so far: its total and the order steps' shares
+	totalU           []int64           // each line's total, the weight of a share by value
+	order            []int             // memory for allocUnits' ranking
 	disc, frt        []int64           // each line's shares of discounts and freight
 	net, vat, gross  []int64
 	subtotal, total  int64
@@ -327,6 +331,7 @@ func (w *orderWork) run() error {
 			return fmt.Errorf("pricing: %w", b2bkit.Invalid("order", "the order's total does not fit in minor units at scale %d", w.scale))
 		}
 	}
+	w.totalU = slices.Clone(w.amount)
 	for si := range w.e.order {
 		if err := w.step(si); err != nil {
 			return err
@@ -542,6 +547,141 @@ func (w *orderWork) apply(s *cstep, ol orderLine) error {
 		return nil
 	}
 	// The lines share it in proportion to their totals, or, for freight by weight, their weights.
+	units, err := w.shares(s, ol, adj.Amount)
+	if err != nil {
+		return err
+	}
+	for k, i := range ol.lines {
+		u := units[k]
+		var ok bool
+		if w.amount[i], ok = checked.Add(w.amount[i], u); !ok {
+			return fmt.Errorf("pricing: %w", b2bkit.Invalid("order."+s.name, "does not fit in minor units"))
+		}
+		if s.kind == Freight {
+			w.frt[i] += u
+			w.freigh += u
+		} else {
+			w.disc[i] += u
+			w.discount += u
+		}
+	}
+	return nil
+}
+
+// shares splits order line ol's amount among its lines in minor units, as b2bkit.Allocate splits
+// amount: in proportion to their totals, or, for freight by weight, to their weights (by the
+// totals when no line weighs anything). It works in integers when the weights fit and are not all
+// zero, and otherwise leaves it, and any error, to Allocate.
+func (w *orderWork) shares(s *cstep, ol orderLine, amount decimal.Decimal) ([]int64, error) {
+	ws := make([]int64, len(ol.lines))
+	ok := true
+	if ol.byWeight {
+		ok = w.kgUnits(ol.lines, ws)
+	}
+	if !ol.byWeight || ok && allZero(ws) {
+		for k, i := range ol.lines {
+			ws[k] = w.totalU[i]
+		}
+	}
+	if ok {
+		if parts, fits := allocUnits(ol.amount, ws, ws, &w.order); fits {
+			return parts, nil
+		}
+	}
+	return w.sharesDec(s, ol, amount)
+}
+
+// kgUnits puts the weights of the lines in ws, as whole multiples of the smallest unit any of them
+// has, and reports whether they fit.
+func (w *orderWork) kgUnits(lines []int, ws []int64) bool {
+	exp := int32(0)
+	for _, i := range lines {
+		exp = min(exp, w.weight(i).Exponent())
+	}
+	for k, i := range lines {
+		f, ok := fixedOf(w.weight(i))
+		if !ok || f.exp-exp > 18 {
+			return false
+		}
+		if ws[k], ok = checked.Mul(f.c, int64(fastdec.Pow10(f.exp-exp))); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func allZero(xs []int64) bool {
+	for _, x := range xs {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// allocUnits splits total minor units in proportion to the weights ws, none negative and not all
+// zero, into dst (which may be ws), as b2bkit.Allocate does: each part its exact share rounded
+// toward zero, then the units left over one each to the parts with the largest remainders, ties to
+// the earlier part; a negative total like its absolute value, negated. ok is false when the
+// weights are not all >= 0 with a positive sum that fits in an int64.
+func allocUnits(total int64, ws, dst []int64, order *[]int) ([]int64, bool) {
+	if total == math.MinInt64 {
+		return nil, false
+	}
+	var sum int64
+	for _, x := range ws {
+		var ok bool
+		if x < 0 {
+			return nil, false
+		}
+		if sum, ok = checked.Add(sum, x); !ok {
+			return nil, false
+		}
+	}
+	if sum == 0 {
+		return nil, false
+	}
+	units := uint64(total)
+	if total < 0 {
+		units = uint64(-total)
+	}
+	n := len(ws)
+	rems := make([]uint64, n)
+	var given uint64
+	for k, x := range ws {
+		// units*x/sum <= units, so the quotient fits and Div64 cannot panic (hi < sum).
+		hi, lo := bits.Mul64(units, uint64(x))
+		q, r := bits.Div64(hi, lo, uint64(sum))
+		dst[k], rems[k] = int64(q), r
+		given += q
+	}
+	if left := int(units - given); left > 0 { // < n, since every remainder is below sum
+		o := (*order)[:0]
+		for k := range n {
+			o = append(o, k)
+		}
+		// Largest remainder first, ties in part order.
+		slices.SortFunc(o, func(a, b int) int {
+			if c := cmp.Compare(rems[b], rems[a]); c != 0 {
+				return c
+			}
+			return cmp.Compare(a, b)
+		})
+		for _, k := range o[:left] {
+			dst[k]++
+		}
+		*order = o
+	}
+	if total < 0 {
+		for k := range dst[:n] {
+			dst[k] = -dst[k]
+		}
+	}
+	return dst[:n], true
+}
+
+// sharesDec is shares through b2bkit.Allocate, in decimals.
+func (w *orderWork) sharesDec(s *cstep, ol orderLine, amount decimal.Decimal) ([]int64, error) {
 	weights := make([]decimal.Decimal, len(ol.lines))
 	positive := false
 	for k, i := range ol.lines {
@@ -557,28 +697,19 @@ func (w *orderWork) apply(s *cstep, ol orderLine) error {
 			weights[k] = w.q.Lines[i].Quote.Total
 		}
 	}
-	parts, err := b2bkit.Allocate(adj.Amount, weights, w.scale)
+	parts, err := b2bkit.Allocate(amount, weights, w.scale)
 	if err != nil {
-		return fmt.Errorf("pricing: %w", b2bkit.InField("order."+s.name, err))
+		return nil, fmt.Errorf("pricing: %w", b2bkit.InField("order."+s.name, err))
 	}
-	for k, i := range ol.lines {
+	units := make([]int64, len(parts))
+	for k := range parts {
 		u, err := b2bkit.ToMinor(parts[k], w.scale)
 		if err != nil {
-			return fmt.Errorf("pricing: %w", b2bkit.InField("order."+s.name, err))
+			return nil, fmt.Errorf("pricing: %w", b2bkit.InField("order."+s.name, err))
 		}
-		var ok bool
-		if w.amount[i], ok = checked.Add(w.amount[i], u); !ok {
-			return fmt.Errorf("pricing: %w", b2bkit.Invalid("order."+s.name, "does not fit in minor units"))
-		}
-		if s.kind == Freight {
-			w.frt[i] += u
-			w.freigh += u
-		} else {
-			w.disc[i] += u
-			w.discount += u
-		}
+		units[k] = u
 	}
-	return nil
+	return units, nil
 }
 
 // weight is line i's weight in kilograms: the SKU's weight times the quantity priced.
@@ -608,7 +739,11 @@ func (w *orderWork) roundUnits(d decimal.Decimal) int64 {
 
 // percentOf is the value's share at fraction f, rounded HalfUp to the order's scale.
 func (w *orderWork) percentOf(value int64, f val) int64 {
-	return w.roundUnits(decimal.New(value, -w.scale).Mul(f.peek()))
+	r := productVal(valFixed(fixed{value, -w.scale}), f, w.scale, b2bkit.HalfUp)
+	if !r.fits {
+		return 0
+	}
+	return r.c
 }
 
 // tax works out each line's VAT, rounded per line or per invoice (per rate) as the policy says.
@@ -644,16 +779,12 @@ func (w *orderWork) taxes() error {
 			}
 		}
 		_, tax, _ := taxUnits(sum, rate, w.scale, t)
-		weights := make([]decimal.Decimal, len(lines))
-		for k, i := range lines {
-			weights[k] = w.amountDec(i)
-		}
-		parts, err := b2bkit.Allocate(decimal.New(tax, -w.scale), weights, w.scale)
+		parts, err := w.taxShares(tax, lines)
 		if err != nil {
-			return fmt.Errorf("pricing: %w", b2bkit.InField("order.tax", err))
+			return err
 		}
 		for k, i := range lines {
-			u, _ := b2bkit.ToMinor(parts[k], w.scale)
+			u := parts[k]
 			w.vat[i] = u
 			if t.Included {
 				w.gross[i], w.net[i] = w.amount[i], w.amount[i]-u
@@ -663,6 +794,31 @@ func (w *orderWork) taxes() error {
 		}
 	}
 	return nil
+}
+
+// taxShares splits tax minor units among the lines in proportion to their amounts, as
+// b2bkit.Allocate does, in integers (the amounts are all > 0: run has checked).
+func (w *orderWork) taxShares(tax int64, lines []int) ([]int64, error) {
+	ws := make([]int64, len(lines))
+	for k, i := range lines {
+		ws[k] = w.amount[i]
+	}
+	if parts, ok := allocUnits(tax, ws, ws, &w.order); ok {
+		return parts, nil
+	}
+	weights := make([]decimal.Decimal, len(lines))
+	for k, i := range lines {
+		weights[k] = w.amountDec(i)
+	}
+	parts, err := b2bkit.Allocate(decimal.New(tax, -w.scale), weights, w.scale)
+	if err != nil {
+		return nil, fmt.Errorf("pricing: %w", b2bkit.InField("order.tax", err))
+	}
+	units := make([]int64, len(parts))
+	for k := range parts {
+		units[k], _ = b2bkit.ToMinor(parts[k], w.scale)
+	}
+	return units, nil
 }
 
 // amountDec is line i's amount as a decimal, made once: the line's total when no order step
