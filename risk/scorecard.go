@@ -97,16 +97,100 @@ type GradeBand struct {
 }
 
 // A Result is what a scorecard says of one buyer: the score, its grade, the points of every
-// attribute in card order and the reasons the buyer lost points, worst first.
+// attribute in card order (Points) and the reasons the buyer lost points, worst first (Reasons).
+//
+// A compiled card keeps a Result compact, so that scoring a buyer on every order check costs one
+// small allocation: per attribute the bin and the value read as an integer, with the card it came
+// from. Points and Reasons build the full lists from them when asked. In JSON a Result is
+// {"score":..,"grade":..,"points":[..],"reasons":[..]}.
 type Result struct {
 	// Score is Base plus the points of every attribute (评分).
-	Score float64 `json:"score"`
+	Score float64
 	// Grade is the card's grade of Score.
-	Grade Grade `json:"grade"`
-	// Points are the points of every attribute, in card order.
-	Points []AttributePoints `json:"points"`
-	// Reasons are the attributes that cost points, largest loss first; nil when none did.
-	Reasons []Reason `json:"reasons"`
+	Grade Grade
+
+	// The points in one of two forms: slots on a compiled card (card != nil), one per attribute,
+	// with odd holding the values a slot cannot (a category, a number beyond an int64); or the
+	// lists themselves (Scorecard.Score, or a Result read from JSON).
+	card    *CompiledScorecard
+	slots   []scoreSlot
+	odd     []Value
+	points  []AttributePoints
+	reasons []Reason
+}
+
+// A scoreSlot is one attribute of a compact Result: the bin (-1 for a missing value) and the value,
+// as coefficient and exponent, or, when kind is slotOdd, as the index in Result.odd.
+type scoreSlot struct {
+	coef    int64
+	exp     int32
+	bin     int32
+	missing bool
+	odd     bool
+}
+
+// Points are the points of every attribute, in card order: a new slice on every call.
+func (r Result) Points() []AttributePoints {
+	if r.card == nil {
+		return slices.Clone(r.points)
+	}
+	out := make([]AttributePoints, len(r.slots))
+	for i := range r.slots {
+		a := &r.card.attrs[i]
+		out[i] = AttributePoints{Feature: a.feature, Value: r.value(i), Bin: int(r.slots[i].bin), Points: a.pointsOf(r.slots[i].bin)}
+	}
+	return out
+}
+
+// Reasons are the attributes that cost points, largest loss first, ties in card order; nil when
+// none did. A new slice on every call.
+func (r Result) Reasons() []Reason {
+	if r.card == nil {
+		return slices.Clone(r.reasons)
+	}
+	order, lostOf := r.card.rank(r.slots)
+	if len(order) == 0 {
+		return nil
+	}
+	out := make([]Reason, len(order))
+	for k, i := range order {
+		a := &r.card.attrs[i]
+		out[k] = Reason{Code: a.code, Feature: a.feature, Value: r.value(i), Points: a.pointsOf(r.slots[i].bin),
+			Best: a.best, Lost: lostOf[k]}
+	}
+	return out
+}
+
+// value is the value attribute i scored, as the feature set held it.
+func (r Result) value(i int) Value {
+	s := &r.slots[i]
+	if s.odd {
+		return r.odd[s.coef]
+	}
+	return Value{Number: decimal.New(s.coef, s.exp), Missing: s.missing}
+}
+
+// resultJSON is a Result on the wire.
+type resultJSON struct {
+	Score   float64           `json:"score"`
+	Grade   Grade             `json:"grade"`
+	Points  []AttributePoints `json:"points"`
+	Reasons []Reason          `json:"reasons"`
+}
+
+// MarshalJSON writes the score, the grade, the points and the reasons.
+func (r Result) MarshalJSON() ([]byte, error) {
+	return json.Marshal(resultJSON{Score: r.Score, Grade: r.Grade, Points: r.Points(), Reasons: r.Reasons()})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (r *Result) UnmarshalJSON(data []byte) error {
+	var w resultJSON
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	*r = Result{Score: w.Score, Grade: w.Grade, points: w.Points, reasons: w.Reasons}
+	return nil
 }
 
 // AttributePoints are the points one attribute gave: the value scored, the index of the bin it fell
@@ -541,7 +625,7 @@ func (s Scorecard) Score(f FeatureSet) (Result, error) {
 			r.Points, r.Best, r.Lost = p.Points, best[i], lostOf[k]
 		}
 	}
-	return Result{Score: score, Grade: s.Grade(score), Points: points, Reasons: reasons}, nil
+	return Result{Score: score, Grade: s.Grade(score), points: points, reasons: reasons}, nil
 }
 
 // score scores v on the attribute: the bin it falls in (-1 for a missing value), that bin's points,

@@ -1,6 +1,7 @@
 package risk_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -28,17 +29,19 @@ func scRequireSameScore(t testing.TB, card risk.Scorecard, cc *risk.CompiledScor
 	}
 	require.Equal(t, want.Score, got.Score)
 	require.Equal(t, want.Grade, got.Grade)
-	require.Len(t, got.Points, len(want.Points))
-	for i, w := range want.Points {
-		g := got.Points[i]
+	wantPoints, gotPoints := want.Points(), got.Points()
+	require.Len(t, gotPoints, len(wantPoints))
+	for i, w := range wantPoints {
+		g := gotPoints[i]
 		require.Equal(t, w.Feature, g.Feature)
 		require.Equal(t, w.Bin, g.Bin, "%s = %s", w.Feature, w.Value.Number)
 		require.Equal(t, w.Points, g.Points, "%s", w.Feature)
 		scRequireSameValue(t, w.Value, g.Value)
 	}
-	require.Len(t, got.Reasons, len(want.Reasons))
-	for i, w := range want.Reasons {
-		g := got.Reasons[i]
+	wantReasons, gotReasons := want.Reasons(), got.Reasons()
+	require.Len(t, gotReasons, len(wantReasons))
+	for i, w := range wantReasons {
+		g := gotReasons[i]
 		require.Equal(t, w.Code, g.Code)
 		require.Equal(t, w.Feature, g.Feature)
 		require.Equal(t, w.Points, g.Points)
@@ -46,6 +49,12 @@ func scRequireSameScore(t testing.TB, card risk.Scorecard, cc *risk.CompiledScor
 		require.Equal(t, w.Lost, g.Lost)
 		scRequireSameValue(t, w.Value, g.Value)
 	}
+	// The compact result writes the same JSON, byte for byte, as the lists Scorecard.Score made.
+	wantJSON, err := json.Marshal(want)
+	require.NoError(t, err)
+	gotJSON, err := json.Marshal(got)
+	require.NoError(t, err)
+	require.Equal(t, string(wantJSON), string(gotJSON))
 }
 
 func scRequireSameValue(t testing.TB, want, got risk.Value) {
@@ -235,11 +244,11 @@ func TestR17_CompiledScorecardKeepsItsOwnCopy(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, before.Score, after.Score)
 	assert.Equal(t, before.Grade, after.Grade)
-	for i := range before.Points {
-		assert.Equal(t, before.Points[i].Points, after.Points[i].Points)
+	for i := range before.Points() {
+		assert.Equal(t, before.Points()[i].Points, after.Points()[i].Points)
 	}
-	for i := range before.Reasons {
-		assert.Equal(t, before.Reasons[i].Code, after.Reasons[i].Code)
+	for i := range before.Reasons() {
+		assert.Equal(t, before.Reasons()[i].Code, after.Reasons()[i].Code)
 	}
 }
 
@@ -266,6 +275,6 @@ func TestR17_CompiledScorecardValuesFinerThanItsEdges(t *testing.T) {
 		scRequireSameScore(t, card, cc, fs)
 		r, err := cc.Score(fs)
 		require.NoError(t, err)
-		assert.Equal(t, tt.bin, r.Points[0].Bin, tt.value)
+		assert.Equal(t, tt.bin, r.Points()[0].Bin, tt.value)
 	}
 }

@@ -41,7 +41,7 @@ func ExampleScorecard_Score() {
 		return
 	}
 	fmt.Printf("score %g, grade %s\n", r.Score, r.Grade)
-	for _, rs := range r.Reasons {
+	for _, rs := range r.Reasons() {
 		fmt.Printf("%-17s %-24s lost %3g (got %g of %g)\n", rs.Code, rs.Feature, rs.Lost, rs.Points, rs.Best)
 	}
 	// Output:
@@ -68,7 +68,7 @@ func ExampleScorecard_Compile() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Printf("score %g, grade %s, worst reason %s\n", r.Score, r.Grade, r.Reasons[0].Code)
+	fmt.Printf("score %g, grade %s, worst reason %s\n", r.Score, r.Grade, r.Reasons()[0].Code)
 	// Output:
 	// score 595, grade D, worst reason R_ON_TIME
 }

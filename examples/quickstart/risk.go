@@ -114,7 +114,7 @@ func showCredit(w io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(w, "\nscore %.0f, grade %s (default card: a starting point, not a validated model)\n", res.Score, res.Grade)
-	for i, r := range res.Reasons {
+	for i, r := range res.Reasons() {
 		if i == 3 {
 			break
 		}
