@@ -123,7 +123,7 @@ func (c *CompiledScorecard) Score(f FeatureSet) (Result, error) {
 		// The value read once: its coefficient, when it fits an int64, both bins it and keeps it.
 		coef, small := int64(0), false
 		if v.Category == "" {
-			coef, small = fastdec.Int64(v.Number)
+			coef, small = v.coefficient()
 		}
 		if small {
 			s.coef, s.exp, s.missing = coef, v.Number.Exponent(), v.Missing

@@ -55,6 +55,53 @@ func scRequireSameScore(t testing.TB, card risk.Scorecard, cc *risk.CompiledScor
 	gotJSON, err := json.Marshal(got)
 	require.NoError(t, err)
 	require.Equal(t, string(wantJSON), string(gotJSON))
+	// Values made as Features makes them, their coefficients read once, score the same.
+	read, err := cc.Score(scReadOnce(fs))
+	require.NoError(t, err)
+	readJSON, err := json.Marshal(read)
+	require.NoError(t, err)
+	require.Equal(t, string(wantJSON), string(readJSON))
+}
+
+// scReadOnce is fs with every number made by risk.NumberValue, as Features makes them.
+func scReadOnce(fs risk.FeatureSet) risk.FeatureSet {
+	values := make(map[risk.Feature]risk.Value, len(fs.Values))
+	for f, v := range fs.Values {
+		if v.Category == "" {
+			missing := v.Missing
+			v = risk.NumberValue(v.Number)
+			v.Missing = missing
+		}
+		values[f] = v
+	}
+	fs.Values = values
+	return fs
+}
+
+// A Value made by NumberValue whose Number a host sets again scores by the new number, not by the
+// coefficient read from the old one.
+func TestR17_NumberValueSetAgainScoresTheNewNumber(t *testing.T) {
+	card := risk.DefaultScorecard()
+	cc, err := card.Compile()
+	require.NoError(t, err)
+	for _, tt := range []struct{ first, then string }{
+		{"0.9500", "0.8000"}, {"0.95", "0.80"}, {"1", "0.5"}, {"0", "99999999999999999999999"},
+		{"99999999999999999999999", "0.1"}, {"-0.5", "0"},
+	} {
+		fs := scFeatures(scGoodBuyer())
+		v := risk.NumberValue(dectest.Dec(tt.first))
+		v.Number = dectest.Dec(tt.then)
+		fs.Values[risk.OnTimeRate] = v
+		plain := scFeatures(scGoodBuyer())
+		plain.Values[risk.OnTimeRate] = risk.Value{Number: dectest.Dec(tt.then)}
+		want, err := card.Score(plain)
+		require.NoError(t, err)
+		got, err := cc.Score(fs)
+		require.NoError(t, err)
+		assert.Equal(t, want.Score, got.Score, "%s then %s", tt.first, tt.then)
+		assert.Equal(t, want.Points()[3].Bin, got.Points()[3].Bin, "%s then %s", tt.first, tt.then)
+		dectest.RequireEqual(t, dectest.Dec(tt.then), got.Points()[3].Value.Number)
+	}
 }
 
 func scRequireSameValue(t testing.TB, want, got risk.Value) {
