@@ -569,7 +569,8 @@ func (s Scorecard) Grade(score float64) Grade {
 // Score scores one buyer (R17): Base plus, for every attribute, the points of the bin its feature's
 // value falls in (exact decimal comparisons; a missing value gets the attribute's MissingPoints), and
 // the grade of the sum. Reasons are the attributes that cost points, largest Lost first, ties in card
-// order.
+// order. A platform scoring every order compiles the card once instead (Compile) and scores with the
+// compiled card: the same Result, for a fraction of the work.
 //
 // A feature of the card absent from the set, a categorical value for a numeric attribute (or the
 // reverse), a category in no bin, or a feature set in another currency than the card's is an error

@@ -33,9 +33,14 @@ func exampleBuyer() risk.FeatureSet {
 	}
 }
 
-func ExampleScorecard_Score() {
-	card := risk.DefaultScorecard()
-	r, err := card.Score(exampleBuyer())
+// A platform compiles its card once and keeps the compiled card for every order check.
+func ExampleCompiledScorecard_Score() {
+	cc, err := risk.DefaultScorecard().Compile()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r, err := cc.Score(exampleBuyer())
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -55,15 +60,11 @@ func ExampleScorecard_Score() {
 	// R_CONCENTRATION   seller_concentration     lost   5 (got 0 of 5)
 }
 
-// A platform scoring every order check compiles its card once and keeps the compiled card: it
-// scores exactly as the card does.
-func ExampleScorecard_Compile() {
-	cc, err := risk.DefaultScorecard().Compile()
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	r, err := cc.Score(exampleBuyer())
+// The card itself scores exactly as its compiled form, without compiling: for one buyer now and
+// then. A platform scoring every order compiles it (see CompiledScorecard.Score).
+func ExampleScorecard_Score() {
+	card := risk.DefaultScorecard()
+	r, err := card.Score(exampleBuyer())
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -108,7 +108,11 @@ func showCredit(w io.Writer) error {
 		fmt.Fprintf(w, "  %-24s %s\n", f, featureText(v))
 	}
 
-	card := risk.DefaultScorecard()
+	// A platform compiles its card once and keeps it: every order check scores with it.
+	card, err := risk.DefaultScorecard().Compile()
+	if err != nil {
+		return err
+	}
 	res, err := card.Score(fs)
 	if err != nil {
 		return err
