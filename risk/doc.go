@@ -20,8 +20,8 @@
 //     DefaultScorecard is a starting point for trade credit, not a validated model: build your own
 //     from your data with the risk/scorecard package (binning, WoE/IV, logistic regression, scaling).
 //     Score with a compiled card: compile the card once (Scorecard.Compile) and keep it. It scores
-//     exactly as the card does, comparing integers where the card compares decimals, in one small
-//     allocation per buyer; the Result builds its points and reasons when asked.
+//     exactly as the card does, comparing integers where the card compares decimals, without
+//     allocating; the Result builds its points and reasons when asked.
 //  3. A LimitPolicy turns the grade into a credit line (授信额度): a multiple of the buyer's average
 //     monthly volume times the credit months of its usual terms (账期), capped per grade, zero for the
 //     worst, rounded down to a step, with a review date and a log a person can read line by line.

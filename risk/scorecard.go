@@ -99,9 +99,9 @@ type GradeBand struct {
 // A Result is what a scorecard says of one buyer: the score, its grade, the points of every
 // attribute in card order (Points) and the reasons the buyer lost points, worst first (Reasons).
 //
-// A compiled card keeps a Result compact, so that scoring a buyer on every order check costs one
-// small allocation: per attribute the bin and the value read as an integer, with the card it came
-// from. Points and Reasons build the full lists from them when asked. In JSON a Result is
+// A compiled card keeps a Result compact, so that scoring a buyer on every order check allocates
+// nothing (for a card of up to 16 attributes): per attribute the bin and the value as an integer,
+// with the card it came from. Points and Reasons build the full lists from them when asked. In JSON a Result is
 // {"score":..,"grade":..,"points":[..],"reasons":[..]}.
 type Result struct {
 	// Score is Base plus the points of every attribute (评分).
@@ -112,21 +112,37 @@ type Result struct {
 	// The points in one of two forms: slots on a compiled card (card != nil), one per attribute,
 	// with odd holding the values a slot cannot (a category, a number beyond an int64); or the
 	// lists themselves (Scorecard.Score, or a Result read from JSON).
+	// The slots of a card of up to scoreInlineSlots attributes are in inline, the first n of them,
+	// so that scoring a buyer allocates nothing; a larger card's are in more.
 	card    *CompiledScorecard
-	slots   []scoreSlot
+	n       int
+	inline  [scoreInlineSlots]scoreSlot
+	more    []scoreSlot
 	odd     []Value
 	points  []AttributePoints
 	reasons []Reason
 }
 
+// scoreInlineSlots is the most attributes a compact Result holds without allocating: cards have
+// about ten.
+const scoreInlineSlots = 16
+
 // A scoreSlot is one attribute of a compact Result: the bin (-1 for a missing value) and the value,
-// as coefficient and exponent, or, when kind is slotOdd, as the index in Result.odd.
+// as coefficient and exponent, or, when odd, as the index in Result.odd.
 type scoreSlot struct {
 	coef    int64
 	exp     int32
-	bin     int32
+	bin     int16
 	missing bool
 	odd     bool
+}
+
+// slots are the slots of a compact Result, one per attribute of its card.
+func (r *Result) slots() []scoreSlot {
+	if r.more != nil {
+		return r.more
+	}
+	return r.inline[:r.n]
 }
 
 // Points are the points of every attribute, in card order: a new slice on every call.
@@ -134,10 +150,12 @@ func (r Result) Points() []AttributePoints {
 	if r.card == nil {
 		return slices.Clone(r.points)
 	}
-	out := make([]AttributePoints, len(r.slots))
-	for i := range r.slots {
+	slots := r.slots()
+	out := make([]AttributePoints, len(slots))
+	for i := range slots {
 		a := &r.card.attrs[i]
-		out[i] = AttributePoints{Feature: a.feature, Value: r.value(i), Bin: int(r.slots[i].bin), Points: a.pointsOf(r.slots[i].bin)}
+		out[i] = AttributePoints{Feature: a.feature, Value: r.value(&slots[i]), Bin: int(slots[i].bin),
+			Points: a.pointsOf(slots[i].bin)}
 	}
 	return out
 }
@@ -148,26 +166,27 @@ func (r Result) Reasons() []Reason {
 	if r.card == nil {
 		return slices.Clone(r.reasons)
 	}
-	order, lostOf := r.card.rank(r.slots)
+	slots := r.slots()
+	order, lostOf := r.card.rank(slots)
 	if len(order) == 0 {
 		return nil
 	}
 	out := make([]Reason, len(order))
 	for k, i := range order {
 		a := &r.card.attrs[i]
-		out[k] = Reason{Code: a.code, Feature: a.feature, Value: r.value(i), Points: a.pointsOf(r.slots[i].bin),
+		out[k] = Reason{Code: a.code, Feature: a.feature, Value: r.value(&slots[i]), Points: a.pointsOf(slots[i].bin),
 			Best: a.best, Lost: lostOf[k]}
 	}
 	return out
 }
 
-// value is the value attribute i scored, as the feature set held it.
-func (r Result) value(i int) Value {
-	s := &r.slots[i]
+// value is the value a slot holds, as the feature set held it.
+func (r *Result) value(s *scoreSlot) Value {
 	if s.odd {
 		return r.odd[s.coef]
 	}
-	return Value{Number: decimal.New(s.coef, s.exp), Missing: s.missing}
+	d := decimal.New(s.coef, s.exp)
+	return Value{Number: d, Missing: s.missing, read: d, coef: s.coef}
 }
 
 // resultJSON is a Result on the wire.

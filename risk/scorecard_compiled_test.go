@@ -151,7 +151,8 @@ func scRandomEdges(rng *rand.Rand, n int) []decimal.Decimal {
 func scRandomCard(rng *rand.Rand) risk.Scorecard {
 	pts := func() float64 { return float64(rng.IntN(81) - 40) }
 	card := risk.Scorecard{Name: "random", Base: 500, Grades: []risk.GradeBand{{Grade: "A", MinScore: 520}, {Grade: "B", MinScore: 480}, {Grade: "C", MinScore: 0}}}
-	for i := range 1 + rng.IntN(12) {
+	// Up to 24 attributes: a compact Result holds up to 16 in place and more elsewhere.
+	for i := range 1 + rng.IntN(24) {
 		a := risk.Attribute{Feature: risk.Feature(fmt.Sprintf("f%d", i)), MissingPoints: scPts(pts())}
 		if rng.IntN(4) == 0 {
 			for j := range 1 + rng.IntN(3) {
@@ -244,6 +245,20 @@ func TestR17_CompiledDefaultScorecard(t *testing.T) {
 	assert.Equal(t, 705.0, r.Score)
 	assert.Equal(t, risk.Grade("A"), r.Grade)
 	assert.Equal(t, card.Grade(612), cc.Grade(612))
+}
+
+// A compiled card scores a buyer of the default card, its values made as Features makes them,
+// without allocating: the Result holds its points compactly in place.
+func TestR17_CompiledScoreDoesNotAllocate(t *testing.T) {
+	cc, err := risk.DefaultScorecard().Compile()
+	require.NoError(t, err)
+	fs := scReadOnce(scBenchFeatures())
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, err := cc.Score(fs); err != nil {
+			t.Fatal(err)
+		}
+	})
+	assert.Zero(t, allocs)
 }
 
 // TestR17_CompiledSmallCard: the hand-made card's edges, categories and errors, compiled.
