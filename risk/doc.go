@@ -19,8 +19,9 @@
 //     the most points against their best bin, worst first, with the value that put them there.
 //     DefaultScorecard is a starting point for trade credit, not a validated model: build your own
 //     from your data with the risk/scorecard package (binning, WoE/IV, logistic regression, scaling).
-//     A platform scoring every order compiles its card once (Scorecard.Compile): the compiled card
-//     scores exactly alike, comparing integers where the card compares decimals.
+//     Score with a compiled card: compile the card once (Scorecard.Compile) and keep it. It scores
+//     exactly as the card does, comparing integers where the card compares decimals, without
+//     allocating; the Result builds its points and reasons when asked.
 //  3. A LimitPolicy turns the grade into a credit line (授信额度): a multiple of the buyer's average
 //     monthly volume times the credit months of its usual terms (账期), capped per grade, zero for the
 //     worst, rounded down to a step, with a review date and a log a person can read line by line.

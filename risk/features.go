@@ -201,7 +201,7 @@ func FeaturesContext(ctx context.Context, company b2bkit.CompanyID, h History, a
 		return FeatureSet{}, err
 	}
 	if hasPeople {
-		fs.Values[KeyPersonLost] = Value{Number: decimal.NewFromInt(int64(lost))}
+		fs.Values[KeyPersonLost] = NumberValue(decimal.NewFromInt(int64(lost)))
 	} else {
 		fs.Values[KeyPersonLost] = Value{Missing: true}
 	}
@@ -957,8 +957,8 @@ func (p *featProjection) features() (FeatureSet, error) {
 		Values: make(map[Feature]Value, 26)}
 	v := fs.Values
 	missing := Value{Missing: true}
-	num := func(d decimal.Decimal) Value { return Value{Number: d} }
-	whole := func(n int64) Value { return Value{Number: decimal.NewFromInt(n)} }
+	num := NumberValue
+	whole := func(n int64) Value { return NumberValue(decimal.NewFromInt(n)) }
 
 	// Volume, tenure and trend.
 	span := p.span()
@@ -1076,7 +1076,7 @@ func (p *featProjection) volatility(n int) Value {
 		ss += d * d
 	}
 	cv := math.Sqrt(ss/float64(n)) / mean
-	return Value{Number: b2bkit.Round(decimal.NewFromFloat(cv), RatioScale, b2bkit.HalfUp)}
+	return NumberValue(b2bkit.Round(decimal.NewFromFloat(cv), RatioScale, b2bkit.HalfUp))
 }
 
 // featLate sums the days late of invoices, weighted by their amounts.
@@ -1105,9 +1105,9 @@ func (l *featLate) value() Value {
 		return Value{Missing: true}
 	}
 	if l.dec.IsZero() {
-		return Value{Number: featQuo(l.units, 1, l.amount, RatioScale)}
+		return NumberValue(featQuo(l.units, 1, l.amount, RatioScale))
 	}
-	return Value{Number: featRatio(l.dec.Add(decimal.NewFromInt(l.units)), decimal.NewFromInt(l.amount))}
+	return NumberValue(featRatio(l.dec.Add(decimal.NewFromInt(l.units)), decimal.NewFromInt(l.amount)))
 }
 
 // punctuality sets the on-time rate, days past due, the overdue buckets and days late. Every sum
@@ -1165,15 +1165,15 @@ func (p *featProjection) punctuality(v map[Feature]Value) {
 		}
 	}
 	if dueUnits > 0 {
-		v[OnTimeRate] = Value{Number: featIntRatio(onTime, dueUnits)}
+		v[OnTimeRate] = NumberValue(featIntRatio(onTime, dueUnits))
 	} else {
 		v[OnTimeRate] = missing
 	}
 	bucketFeatures := [5]Feature{OverdueCurrent, Overdue1to29, Overdue30to59, Overdue60to89, Overdue90Plus}
 	if anyInvoice {
-		v[DaysPastDue] = Value{Number: decimal.NewFromInt(int64(dpd))}
+		v[DaysPastDue] = NumberValue(decimal.NewFromInt(int64(dpd)))
 		for k, f := range bucketFeatures {
-			v[f] = Value{Number: p.money(buckets[k])}
+			v[f] = NumberValue(p.money(buckets[k]))
 		}
 	} else {
 		v[DaysPastDue] = missing
@@ -1182,7 +1182,7 @@ func (p *featProjection) punctuality(v map[Feature]Value) {
 		}
 	}
 	if worstSeen {
-		v[WorstDaysPastDue12] = Value{Number: decimal.NewFromInt(int64(worst))}
+		v[WorstDaysPastDue12] = NumberValue(decimal.NewFromInt(int64(worst)))
 	} else {
 		v[WorstDaysPastDue12] = missing
 	}

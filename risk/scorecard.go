@@ -97,16 +97,119 @@ type GradeBand struct {
 }
 
 // A Result is what a scorecard says of one buyer: the score, its grade, the points of every
-// attribute in card order and the reasons the buyer lost points, worst first.
+// attribute in card order (Points) and the reasons the buyer lost points, worst first (Reasons).
+//
+// A compiled card keeps a Result compact, so that scoring a buyer on every order check allocates
+// nothing (for a card of up to 16 attributes): per attribute the bin and the value as an integer,
+// with the card it came from. Points and Reasons build the full lists from them when asked. In JSON a Result is
+// {"score":..,"grade":..,"points":[..],"reasons":[..]}.
 type Result struct {
 	// Score is Base plus the points of every attribute (评分).
-	Score float64 `json:"score"`
+	Score float64
 	// Grade is the card's grade of Score.
-	Grade Grade `json:"grade"`
-	// Points are the points of every attribute, in card order.
-	Points []AttributePoints `json:"points"`
-	// Reasons are the attributes that cost points, largest loss first; nil when none did.
-	Reasons []Reason `json:"reasons"`
+	Grade Grade
+
+	// The points in one of two forms: slots on a compiled card (card != nil), one per attribute,
+	// with odd holding the values a slot cannot (a category, a number beyond an int64); or the
+	// lists themselves (Scorecard.Score, or a Result read from JSON).
+	// The slots of a card of up to scoreInlineSlots attributes are in inline, the first n of them,
+	// so that scoring a buyer allocates nothing; a larger card's are in more.
+	card    *CompiledScorecard
+	n       int
+	inline  [scoreInlineSlots]scoreSlot
+	more    []scoreSlot
+	odd     []Value
+	points  []AttributePoints
+	reasons []Reason
+}
+
+// scoreInlineSlots is the most attributes a compact Result holds without allocating: cards have
+// about ten.
+const scoreInlineSlots = 16
+
+// A scoreSlot is one attribute of a compact Result: the bin (-1 for a missing value) and the value,
+// as coefficient and exponent, or, when odd, as the index in Result.odd.
+type scoreSlot struct {
+	coef    int64
+	exp     int32
+	bin     int16
+	missing bool
+	odd     bool
+}
+
+// slots are the slots of a compact Result, one per attribute of its card.
+func (r *Result) slots() []scoreSlot {
+	if r.more != nil {
+		return r.more
+	}
+	return r.inline[:r.n]
+}
+
+// Points are the points of every attribute, in card order: a new slice on every call.
+func (r Result) Points() []AttributePoints {
+	if r.card == nil {
+		return slices.Clone(r.points)
+	}
+	slots := r.slots()
+	out := make([]AttributePoints, len(slots))
+	for i := range slots {
+		a := &r.card.attrs[i]
+		out[i] = AttributePoints{Feature: a.feature, Value: r.value(&slots[i]), Bin: int(slots[i].bin),
+			Points: a.pointsOf(slots[i].bin)}
+	}
+	return out
+}
+
+// Reasons are the attributes that cost points, largest loss first, ties in card order; nil when
+// none did. A new slice on every call.
+func (r Result) Reasons() []Reason {
+	if r.card == nil {
+		return slices.Clone(r.reasons)
+	}
+	slots := r.slots()
+	order, lostOf := r.card.rank(slots)
+	if len(order) == 0 {
+		return nil
+	}
+	out := make([]Reason, len(order))
+	for k, i := range order {
+		a := &r.card.attrs[i]
+		out[k] = Reason{Code: a.code, Feature: a.feature, Value: r.value(&slots[i]), Points: a.pointsOf(slots[i].bin),
+			Best: a.best, Lost: lostOf[k]}
+	}
+	return out
+}
+
+// value is the value a slot holds, as the feature set held it.
+func (r *Result) value(s *scoreSlot) Value {
+	if s.odd {
+		return r.odd[s.coef]
+	}
+	d := decimal.New(s.coef, s.exp)
+	return Value{Number: d, Missing: s.missing, read: d, coef: s.coef}
+}
+
+// resultJSON is a Result on the wire.
+type resultJSON struct {
+	Score   float64           `json:"score"`
+	Grade   Grade             `json:"grade"`
+	Points  []AttributePoints `json:"points"`
+	Reasons []Reason          `json:"reasons"`
+}
+
+// MarshalJSON writes the score, the grade, the points and the reasons.
+func (r Result) MarshalJSON() ([]byte, error) {
+	return json.Marshal(resultJSON{Score: r.Score, Grade: r.Grade, Points: r.Points(), Reasons: r.Reasons()})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (r *Result) UnmarshalJSON(data []byte) error {
+	var w resultJSON
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	*r = Result{Score: w.Score, Grade: w.Grade, points: w.Points, reasons: w.Reasons}
+	return nil
 }
 
 // AttributePoints are the points one attribute gave: the value scored, the index of the bin it fell
@@ -485,7 +588,8 @@ func (s Scorecard) Grade(score float64) Grade {
 // Score scores one buyer (R17): Base plus, for every attribute, the points of the bin its feature's
 // value falls in (exact decimal comparisons; a missing value gets the attribute's MissingPoints), and
 // the grade of the sum. Reasons are the attributes that cost points, largest Lost first, ties in card
-// order.
+// order. A platform scoring every order compiles the card once instead (Compile) and scores with the
+// compiled card: the same Result, for a fraction of the work.
 //
 // A feature of the card absent from the set, a categorical value for a numeric attribute (or the
 // reverse), a category in no bin, or a feature set in another currency than the card's is an error
@@ -541,7 +645,7 @@ func (s Scorecard) Score(f FeatureSet) (Result, error) {
 			r.Points, r.Best, r.Lost = p.Points, best[i], lostOf[k]
 		}
 	}
-	return Result{Score: score, Grade: s.Grade(score), Points: points, Reasons: reasons}, nil
+	return Result{Score: score, Grade: s.Grade(score), points: points, reasons: reasons}, nil
 }
 
 // score scores v on the attribute: the bin it falls in (-1 for a missing value), that bin's points,

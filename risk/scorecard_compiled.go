@@ -102,20 +102,20 @@ func (c *CompiledScorecard) Grade(score float64) Grade {
 }
 
 // Score scores one buyer exactly as Scorecard.Score does with the card compiled, errors included.
+// The Result is compact, 16 bytes per attribute held in place (for a card of up to 16 attributes,
+// else in one pointer-free allocation), with Points and Reasons built when asked.
 func (c *CompiledScorecard) Score(f FeatureSet) (Result, error) {
 	if c.currency != "" && f.Currency != "" && f.Currency != c.currency {
 		return Result{}, fmt.Errorf("risk: %w", b2bkit.Invalid("features.currency",
 			"is %s but scorecard %s bins money in %s", xerr.Echo(f.Currency), c.name, c.currency))
 	}
-	n := len(c.attrs)
-	points := make([]AttributePoints, n)
-	// The attributes that lost points, ordered by loss, live on the stack for a card of up to
-	// scoreStackAttributes attributes.
-	var lostBuf [scoreStackAttributes]float64
-	var orderBuf [scoreStackAttributes]int
-	lostOf, order := lostBuf[:0], orderBuf[:0]
-	if n > scoreStackAttributes {
-		lostOf, order = make([]float64, 0, n), make([]int, 0, n)
+	var r Result
+	var slots []scoreSlot
+	if n := len(c.attrs); n <= len(r.inline) {
+		slots, r.n = r.inline[:n], n
+	} else {
+		r.more = make([]scoreSlot, n)
+		slots = r.more
 	}
 	score := c.base
 	for i := range c.attrs {
@@ -125,36 +125,52 @@ func (c *CompiledScorecard) Score(f FeatureSet) (Result, error) {
 			return Result{}, fmt.Errorf("risk: %w", b2bkit.Invalid("features.values."+string(a.feature),
 				"absent from the feature set, which scorecard %s needs", c.name))
 		}
-		bin, err := a.bin(&v)
+		s := &slots[i]
+		// The value read once: its coefficient, when it fits an int64, both bins it and keeps it.
+		coef, small := int64(0), false
+		if v.Category == "" {
+			coef, small = v.coefficient()
+		}
+		if small {
+			s.coef, s.exp, s.missing = coef, v.Number.Exponent(), v.Missing
+		} else {
+			s.coef, s.odd = int64(len(r.odd)), true
+			r.odd = append(r.odd, v)
+		}
+		bin, err := a.bin(&v, coef, small)
 		if err != nil {
 			return Result{}, fmt.Errorf("risk: %w", b2bkit.InField("features.values."+string(a.feature), err))
 		}
-		p := a.missing
-		if bin >= 0 {
-			p = a.points[bin]
-		}
-		pt := &points[i]
-		pt.Feature, pt.Value, pt.Bin, pt.Points = a.feature, v, bin, p
-		score += p
-		if lost := a.best - p; lost > 0 {
+		s.bin = int16(bin) // at most scoreMaxBins
+		score += a.pointsOf(s.bin)
+	}
+	r.Score, r.Grade, r.card = score, c.Grade(score), c
+	return r, nil
+}
+
+// pointsOf are the points of bin, or of a missing value for bin -1.
+func (a *scoreAttr) pointsOf(bin int16) float64 {
+	if bin < 0 {
+		return a.missing
+	}
+	return a.points[bin]
+}
+
+// rank orders the attributes of slots that lost points, largest loss first, ties in card order,
+// as Scorecard.Score does, with what each lost.
+func (c *CompiledScorecard) rank(slots []scoreSlot) (order []int, lostOf []float64) {
+	for i := range slots {
+		a := &c.attrs[i]
+		if lost := a.best - a.pointsOf(slots[i].bin); lost > 0 {
 			order, lostOf = rankByLoss(order, lostOf, i, lost)
 		}
 	}
-	var reasons []Reason
-	if len(order) > 0 {
-		reasons = make([]Reason, len(order))
-		for k, i := range order {
-			a, p := &c.attrs[i], &points[i]
-			r := &reasons[k]
-			r.Code, r.Feature, r.Value = a.code, a.feature, p.Value
-			r.Points, r.Best, r.Lost = p.Points, a.best, lostOf[k]
-		}
-	}
-	return Result{Score: score, Grade: c.Grade(score), Points: points, Reasons: reasons}, nil
+	return order, lostOf
 }
 
-// bin is the bin v falls in, -1 for a missing value.
-func (a *scoreAttr) bin(v *Value) (int, error) {
+// bin is the bin v falls in, -1 for a missing value; c is its coefficient when small says it fits
+// an int64.
+func (a *scoreAttr) bin(v *Value, c int64, small bool) (int, error) {
 	switch {
 	case v.Missing:
 		return -1, nil
@@ -169,8 +185,7 @@ func (a *scoreAttr) bin(v *Value) (int, error) {
 	case v.Category != "":
 		return 0, b2bkit.Invalid("", "has category %q, but the attribute is numeric", xerr.Echo(v.Category))
 	}
-	c, ok := fastdec.Int64(v.Number)
-	if !ok || a.edges == nil {
+	if !small || a.edges == nil {
 		// The first bin whose maximum is above the value, exactly.
 		x := scoreNumOf(v.Number)
 		for j := range a.maxima {

@@ -1,6 +1,7 @@
 package risk_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -28,23 +29,78 @@ func scRequireSameScore(t testing.TB, card risk.Scorecard, cc *risk.CompiledScor
 	}
 	require.Equal(t, want.Score, got.Score)
 	require.Equal(t, want.Grade, got.Grade)
-	require.Len(t, got.Points, len(want.Points))
-	for i, w := range want.Points {
-		g := got.Points[i]
+	wantPoints, gotPoints := want.Points(), got.Points()
+	require.Len(t, gotPoints, len(wantPoints))
+	for i, w := range wantPoints {
+		g := gotPoints[i]
 		require.Equal(t, w.Feature, g.Feature)
 		require.Equal(t, w.Bin, g.Bin, "%s = %s", w.Feature, w.Value.Number)
 		require.Equal(t, w.Points, g.Points, "%s", w.Feature)
 		scRequireSameValue(t, w.Value, g.Value)
 	}
-	require.Len(t, got.Reasons, len(want.Reasons))
-	for i, w := range want.Reasons {
-		g := got.Reasons[i]
+	wantReasons, gotReasons := want.Reasons(), got.Reasons()
+	require.Len(t, gotReasons, len(wantReasons))
+	for i, w := range wantReasons {
+		g := gotReasons[i]
 		require.Equal(t, w.Code, g.Code)
 		require.Equal(t, w.Feature, g.Feature)
 		require.Equal(t, w.Points, g.Points)
 		require.Equal(t, w.Best, g.Best)
 		require.Equal(t, w.Lost, g.Lost)
 		scRequireSameValue(t, w.Value, g.Value)
+	}
+	// The compact result writes the same JSON, byte for byte, as the lists Scorecard.Score made.
+	wantJSON, err := json.Marshal(want)
+	require.NoError(t, err)
+	gotJSON, err := json.Marshal(got)
+	require.NoError(t, err)
+	require.Equal(t, string(wantJSON), string(gotJSON))
+	// Values made as Features makes them, their coefficients read once, score the same.
+	read, err := cc.Score(scReadOnce(fs))
+	require.NoError(t, err)
+	readJSON, err := json.Marshal(read)
+	require.NoError(t, err)
+	require.Equal(t, string(wantJSON), string(readJSON))
+}
+
+// scReadOnce is fs with every number made by risk.NumberValue, as Features makes them.
+func scReadOnce(fs risk.FeatureSet) risk.FeatureSet {
+	values := make(map[risk.Feature]risk.Value, len(fs.Values))
+	for f, v := range fs.Values {
+		if v.Category == "" {
+			missing := v.Missing
+			v = risk.NumberValue(v.Number)
+			v.Missing = missing
+		}
+		values[f] = v
+	}
+	fs.Values = values
+	return fs
+}
+
+// A Value made by NumberValue whose Number a host sets again scores by the new number, not by the
+// coefficient read from the old one.
+func TestR17_NumberValueSetAgainScoresTheNewNumber(t *testing.T) {
+	card := risk.DefaultScorecard()
+	cc, err := card.Compile()
+	require.NoError(t, err)
+	for _, tt := range []struct{ first, then string }{
+		{"0.9500", "0.8000"}, {"0.95", "0.80"}, {"1", "0.5"}, {"0", "99999999999999999999999"},
+		{"99999999999999999999999", "0.1"}, {"-0.5", "0"},
+	} {
+		fs := scFeatures(scGoodBuyer())
+		v := risk.NumberValue(dectest.Dec(tt.first))
+		v.Number = dectest.Dec(tt.then)
+		fs.Values[risk.OnTimeRate] = v
+		plain := scFeatures(scGoodBuyer())
+		plain.Values[risk.OnTimeRate] = risk.Value{Number: dectest.Dec(tt.then)}
+		want, err := card.Score(plain)
+		require.NoError(t, err)
+		got, err := cc.Score(fs)
+		require.NoError(t, err)
+		assert.Equal(t, want.Score, got.Score, "%s then %s", tt.first, tt.then)
+		assert.Equal(t, want.Points()[3].Bin, got.Points()[3].Bin, "%s then %s", tt.first, tt.then)
+		dectest.RequireEqual(t, dectest.Dec(tt.then), got.Points()[3].Value.Number)
 	}
 }
 
@@ -95,7 +151,8 @@ func scRandomEdges(rng *rand.Rand, n int) []decimal.Decimal {
 func scRandomCard(rng *rand.Rand) risk.Scorecard {
 	pts := func() float64 { return float64(rng.IntN(81) - 40) }
 	card := risk.Scorecard{Name: "random", Base: 500, Grades: []risk.GradeBand{{Grade: "A", MinScore: 520}, {Grade: "B", MinScore: 480}, {Grade: "C", MinScore: 0}}}
-	for i := range 1 + rng.IntN(12) {
+	// Up to 24 attributes: a compact Result holds up to 16 in place and more elsewhere.
+	for i := range 1 + rng.IntN(24) {
 		a := risk.Attribute{Feature: risk.Feature(fmt.Sprintf("f%d", i)), MissingPoints: scPts(pts())}
 		if rng.IntN(4) == 0 {
 			for j := range 1 + rng.IntN(3) {
@@ -190,6 +247,20 @@ func TestR17_CompiledDefaultScorecard(t *testing.T) {
 	assert.Equal(t, card.Grade(612), cc.Grade(612))
 }
 
+// A compiled card scores a buyer of the default card, its values made as Features makes them,
+// without allocating: the Result holds its points compactly in place.
+func TestR17_CompiledScoreDoesNotAllocate(t *testing.T) {
+	cc, err := risk.DefaultScorecard().Compile()
+	require.NoError(t, err)
+	fs := scReadOnce(scBenchFeatures())
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, err := cc.Score(fs); err != nil {
+			t.Fatal(err)
+		}
+	})
+	assert.Zero(t, allocs)
+}
+
 // TestR17_CompiledSmallCard: the hand-made card's edges, categories and errors, compiled.
 func TestR17_CompiledSmallCard(t *testing.T) {
 	card := scSmallCard()
@@ -235,11 +306,11 @@ func TestR17_CompiledScorecardKeepsItsOwnCopy(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, before.Score, after.Score)
 	assert.Equal(t, before.Grade, after.Grade)
-	for i := range before.Points {
-		assert.Equal(t, before.Points[i].Points, after.Points[i].Points)
+	for i := range before.Points() {
+		assert.Equal(t, before.Points()[i].Points, after.Points()[i].Points)
 	}
-	for i := range before.Reasons {
-		assert.Equal(t, before.Reasons[i].Code, after.Reasons[i].Code)
+	for i := range before.Reasons() {
+		assert.Equal(t, before.Reasons()[i].Code, after.Reasons()[i].Code)
 	}
 }
 
@@ -266,6 +337,6 @@ func TestR17_CompiledScorecardValuesFinerThanItsEdges(t *testing.T) {
 		scRequireSameScore(t, card, cc, fs)
 		r, err := cc.Score(fs)
 		require.NoError(t, err)
-		assert.Equal(t, tt.bin, r.Points[0].Bin, tt.value)
+		assert.Equal(t, tt.bin, r.Points()[0].Bin, tt.value)
 	}
 }

@@ -33,15 +33,20 @@ func exampleBuyer() risk.FeatureSet {
 	}
 }
 
-func ExampleScorecard_Score() {
-	card := risk.DefaultScorecard()
-	r, err := card.Score(exampleBuyer())
+// A platform compiles its card once and keeps the compiled card for every order check.
+func ExampleCompiledScorecard_Score() {
+	cc, err := risk.DefaultScorecard().Compile()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r, err := cc.Score(exampleBuyer())
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Printf("score %g, grade %s\n", r.Score, r.Grade)
-	for _, rs := range r.Reasons {
+	for _, rs := range r.Reasons() {
 		fmt.Printf("%-17s %-24s lost %3g (got %g of %g)\n", rs.Code, rs.Feature, rs.Lost, rs.Points, rs.Best)
 	}
 	// Output:
@@ -55,20 +60,16 @@ func ExampleScorecard_Score() {
 	// R_CONCENTRATION   seller_concentration     lost   5 (got 0 of 5)
 }
 
-// A platform scoring every order check compiles its card once and keeps the compiled card: it
-// scores exactly as the card does.
-func ExampleScorecard_Compile() {
-	cc, err := risk.DefaultScorecard().Compile()
+// The card itself scores exactly as its compiled form, without compiling: for one buyer now and
+// then. A platform scoring every order compiles it (see CompiledScorecard.Score).
+func ExampleScorecard_Score() {
+	card := risk.DefaultScorecard()
+	r, err := card.Score(exampleBuyer())
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	r, err := cc.Score(exampleBuyer())
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Printf("score %g, grade %s, worst reason %s\n", r.Score, r.Grade, r.Reasons[0].Code)
+	fmt.Printf("score %g, grade %s, worst reason %s\n", r.Score, r.Grade, r.Reasons()[0].Code)
 	// Output:
 	// score 595, grade D, worst reason R_ON_TIME
 }

@@ -140,10 +140,10 @@ func TestR17_ScoreFindsTheBinLeftClosed(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r, err := card.Score(scFeatures(map[risk.Feature]string{risk.OnTimeRate: tt.onTime, "industry": tt.industry}))
 			require.NoError(t, err)
-			assert.Equal(t, tt.bin, r.Points[0].Bin)
+			assert.Equal(t, tt.bin, r.Points()[0].Bin)
 			assert.Equal(t, tt.score, r.Score)
 			assert.Equal(t, tt.grade, r.Grade)
-			assert.Equal(t, r.Score, card.Base+r.Points[0].Points+r.Points[1].Points, "score is base plus points")
+			assert.Equal(t, r.Score, card.Base+r.Points()[0].Points+r.Points()[1].Points, "score is base plus points")
 		})
 	}
 }
@@ -155,7 +155,7 @@ func TestR17_ScoreMissingValueGetsMissingPoints(t *testing.T) {
 	values[risk.Penetration] = "-"
 	r, err := card.Score(scFeatures(values))
 	require.NoError(t, err)
-	for i, p := range r.Points {
+	for i, p := range r.Points() {
 		a := card.Attributes[i]
 		if a.Feature == risk.Trend || a.Feature == risk.Penetration {
 			assert.Equal(t, -1, p.Bin, a.Feature)
@@ -208,30 +208,30 @@ func TestR17_ReasonsWorstFirstTiesInCardOrder(t *testing.T) {
 	require.NoError(t, err)
 
 	var codes []string
-	for _, rs := range r.Reasons {
+	for _, rs := range r.Reasons() {
 		codes = append(codes, rs.Code)
 		assert.Equal(t, rs.Best-rs.Points, rs.Lost, rs.Code)
 		assert.Greater(t, rs.Lost, 0.0, rs.Code)
 	}
 	// Also lost: volume 84000 is 10 of best 25 (15), trend 1.05 is 0 of 10, penetration 0.4 is 10 of 20.
 	assert.Equal(t, []string{"R_ON_TIME", "R_PAST_DUE", "R_TENURE", "R_VOLUME", "R_TREND", "R_CONCENTRATION", "R_PENETRATION"}, codes)
-	assert.Equal(t, 40.0, r.Reasons[0].Lost)
-	assert.Equal(t, risk.OnTimeRate, r.Reasons[0].Feature)
-	dectest.RequireEqual(t, dectest.Dec("0.8"), r.Reasons[0].Value.Number)
+	assert.Equal(t, 40.0, r.Reasons()[0].Lost)
+	assert.Equal(t, risk.OnTimeRate, r.Reasons()[0].Feature)
+	dectest.RequireEqual(t, dectest.Dec("0.8"), r.Reasons()[0].Value.Number)
 }
 
 func TestR17_ReasonCodeDefaultsToTheFeature(t *testing.T) {
 	card := scSmallCard()
 	r, err := card.Score(scFeatures(map[risk.Feature]string{risk.OnTimeRate: "0.5", "industry": "cat:mining"}))
 	require.NoError(t, err)
-	require.Len(t, r.Reasons, 2)
-	assert.Equal(t, "R_ON_TIME_RATE", r.Reasons[0].Code) // lost 60
-	assert.Equal(t, "R_INDUSTRY", r.Reasons[1].Code)     // lost 20
+	require.Len(t, r.Reasons(), 2)
+	assert.Equal(t, "R_ON_TIME_RATE", r.Reasons()[0].Code) // lost 60
+	assert.Equal(t, "R_INDUSTRY", r.Reasons()[1].Code)     // lost 20
 
 	best := scFeatures(map[risk.Feature]string{risk.OnTimeRate: "0.99", "industry": "cat:food"})
 	r, err = card.Score(best)
 	require.NoError(t, err)
-	assert.Empty(t, r.Reasons, "a buyer with the best of everything has no reasons")
+	assert.Empty(t, r.Reasons(), "a buyer with the best of everything has no reasons")
 }
 
 func TestR17_GradeBands(t *testing.T) {
@@ -322,8 +322,8 @@ func TestR17_ScoreDoesNotMoveWithinABin(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, r1.Score, r2.Score)
 		for i := range card.Attributes {
-			require.Equal(t, bins[i], r1.Points[i].Bin, "%s = %s", card.Attributes[i].Feature, r1.Points[i].Value.Number)
-			require.Equal(t, bins[i], r2.Points[i].Bin, "%s = %s", card.Attributes[i].Feature, r2.Points[i].Value.Number)
+			require.Equal(t, bins[i], r1.Points()[i].Bin, "%s = %s", card.Attributes[i].Feature, r1.Points()[i].Value.Number)
+			require.Equal(t, bins[i], r2.Points()[i].Bin, "%s = %s", card.Attributes[i].Feature, r2.Points()[i].Value.Number)
 		}
 	}
 }
@@ -346,7 +346,7 @@ func TestR17_ScoreIsBasePlusPointsAndReasonsAreConsistent(t *testing.T) {
 		r, err := card.Score(fs)
 		require.NoError(t, err)
 		sum, losers := card.Base, 0
-		for i, p := range r.Points {
+		for i, p := range r.Points() {
 			sum += p.Points
 			a := card.Attributes[i]
 			best := *a.MissingPoints
@@ -359,9 +359,9 @@ func TestR17_ScoreIsBasePlusPointsAndReasonsAreConsistent(t *testing.T) {
 		}
 		require.Equal(t, sum, r.Score)
 		require.Equal(t, card.Grade(r.Score), r.Grade)
-		require.Len(t, r.Reasons, losers)
-		for i := 1; i < len(r.Reasons); i++ {
-			require.GreaterOrEqual(t, r.Reasons[i-1].Lost, r.Reasons[i].Lost)
+		require.Len(t, r.Reasons(), losers)
+		for i := 1; i < len(r.Reasons()); i++ {
+			require.GreaterOrEqual(t, r.Reasons()[i-1].Lost, r.Reasons()[i].Lost)
 		}
 	}
 }
@@ -517,9 +517,9 @@ func TestR17_ResultJSONKeepsValuesExact(t *testing.T) {
 	require.NoError(t, err)
 	var back risk.Result
 	require.NoError(t, json.Unmarshal(data, &back))
-	require.Len(t, back.Points, len(r.Points))
-	for i := range r.Points {
-		dectest.RequireEqual(t, r.Points[i].Value.Number, back.Points[i].Value.Number, fmt.Sprint(r.Points[i].Feature))
+	require.Len(t, back.Points(), len(r.Points()))
+	for i := range r.Points() {
+		dectest.RequireEqual(t, r.Points()[i].Value.Number, back.Points()[i].Value.Number, fmt.Sprint(r.Points()[i].Feature))
 	}
 	assert.Equal(t, r.Score, back.Score)
 }
@@ -579,7 +579,7 @@ func TestR17_ScoreComparesBoundsExactly(t *testing.T) {
 			fs.Values["x"] = risk.Value{Number: v}
 			r, err := card.Score(fs)
 			require.NoError(t, err)
-			require.Equal(t, want, r.Points[0].Bin, "value %s, edges %v", v, edges)
+			require.Equal(t, want, r.Points()[0].Bin, "value %s, edges %v", v, edges)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/crm"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
 	"github.com/shopspring/decimal"
 )
 
@@ -116,10 +117,36 @@ const RatioScale = 4
 // A Value is one feature's value for one buyer. Missing says the feature could not be computed (a new
 // buyer has no trend): it is never a silent zero. Category holds the value of a categorical feature a
 // host adds; Number is zero then.
+//
+// NumberValue makes a numeric Value with its coefficient read once, as Features does, so that a
+// scorecard compares integers without reading the decimal again; Value{Number: d} scores the same.
 type Value struct {
 	Number   decimal.Decimal `json:"number"`
 	Category string          `json:"category,omitempty"`
 	Missing  bool            `json:"missing,omitempty"`
+
+	// read is Number as it was when coef, its coefficient, was read. A decimal never changes the
+	// coefficient it holds, so while Number == read (the same coefficient, the same exponent),
+	// coef is still Number's; a Number set since then differs, and is read afresh.
+	read decimal.Decimal
+	coef int64
+}
+
+// NumberValue is the Value of the number d, its coefficient read once for the scorecards that
+// will compare it (when it fits an int64; else on every score, exactly, as any Value).
+func NumberValue(d decimal.Decimal) Value {
+	if c, ok := fastdec.Int64(d); ok {
+		return Value{Number: d, read: d, coef: c}
+	}
+	return Value{Number: d}
+}
+
+// coefficient is Number's coefficient and true, or false when it does not fit an int64.
+func (v *Value) coefficient() (int64, bool) {
+	if v.Number == v.read {
+		return v.coef, true // the zero Value too: 0 at exponent 0
+	}
+	return fastdec.Int64(v.Number)
 }
 
 // A FeatureSet is what the platform's trades say about one buyer as of a date.

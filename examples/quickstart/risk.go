@@ -108,13 +108,17 @@ func showCredit(w io.Writer) error {
 		fmt.Fprintf(w, "  %-24s %s\n", f, featureText(v))
 	}
 
-	card := risk.DefaultScorecard()
+	// A platform compiles its card once and keeps it: every order check scores with it.
+	card, err := risk.DefaultScorecard().Compile()
+	if err != nil {
+		return err
+	}
 	res, err := card.Score(fs)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "\nscore %.0f, grade %s (default card: a starting point, not a validated model)\n", res.Score, res.Grade)
-	for i, r := range res.Reasons {
+	for i, r := range res.Reasons() {
 		if i == 3 {
 			break
 		}

@@ -83,7 +83,7 @@ func ExampleBuild() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Printf("golden-wok: score %g, grade %s, reason %s\n", r.Score, r.Grade, r.Reasons[0].Code)
+	fmt.Printf("golden-wok: score %g, grade %s, reason %s\n", r.Score, r.Grade, r.Reasons()[0].Code)
 	// Output:
 	// base 478
 	// on_time_rate   [-inf, 0.24)            -42

@@ -128,7 +128,7 @@ func TestR17_CardFromTradeFeaturesScoresEndToEnd(t *testing.T) {
 		require.NoError(t, err, "buyer %d", r)
 		require.Equal(t, m.TrainScores[r], res.Score, "buyer %d", r)
 		require.InDelta(t, m.Scaling.Points(logOdds(t, m, d, r)), res.Score, bound, "buyer %d", r)
-		require.Len(t, res.Points, len(m.Variables))
+		require.Len(t, res.Points(), len(m.Variables))
 		scores[r] = res.Score
 	}
 	again, err := m.Scores(d)
