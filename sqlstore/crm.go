@@ -197,8 +197,19 @@ func (s *CRMStore) Spells(ctx context.Context, q crm.SpellQuery) ([]crm.Spell, e
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: %w", err)
 	}
+	query, args, err := spellsQuery(&q)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: %w", err)
+	}
+	return list(ctx, s.db, "spell", query, args, scanSpell)
+}
+
+// spellsQuery returns the query of Spells for q: the spells of the person, the company or both,
+// those active at q.ActiveAt when set, by (start_at, id) — the order of the index on (person,
+// start_at, id) and of the one on (company, start_at, id).
+func spellsQuery(q *crm.SpellQuery) (string, []any, error) {
 	if q.Person == "" && q.Company == "" {
-		return nil, fmt.Errorf("sqlstore: %w", b2bkit.Invalid("spells", "name a person, a company or both"))
+		return "", nil, b2bkit.Invalid("spells", "name a person, a company or both")
 	}
 	var (
 		where []string
@@ -212,13 +223,13 @@ func (s *CRMStore) Spells(ctx context.Context, q crm.SpellQuery) ([]crm.Spell, e
 	}
 	if !q.ActiveAt.IsZero() {
 		if !timeFits(q.ActiveAt) {
-			return nil, fmt.Errorf("sqlstore: %w", b2bkit.Invalid("spells.active_at", "is outside the years 1678 to 2261"))
+			return "", nil, b2bkit.Invalid("spells.active_at", "is outside the years 1678 to 2261")
 		}
 		at := nsArg(q.ActiveAt)
 		where, args = append(where, "start_at <= ? AND (end_at IS NULL OR end_at > ?)"), append(args, at, at)
 	}
-	return list(ctx, s.db, "spell", `SELECT id, person, company, title, roles, start_at, start_off, end_at, end_off, version
-FROM crm_spells WHERE `+strings.Join(where, " AND ")+` ORDER BY start_at, id`, args, scanSpell)
+	return `SELECT id, person, company, title, roles, start_at, start_off, end_at, end_off, version
+FROM crm_spells WHERE ` + strings.Join(where, " AND ") + ` ORDER BY start_at, id`, args, nil
 }
 
 func scanSpell(rows *sql.Rows, z *zones) (crm.Spell, error) {
@@ -288,8 +299,11 @@ func (s *CRMStore) Account(ctx context.Context, id crm.AccountID) (crm.Account, 
 
 // Accounts implements crm.Store: one query over the company's index.
 func (s *CRMStore) Accounts(ctx context.Context, company b2bkit.CompanyID) ([]crm.Account, error) {
-	return list(ctx, s.db, "account", `SELECT `+accountColumns+` FROM crm_accounts WHERE company = ? ORDER BY id`, []any{string(company)}, scanAccount)
+	return list(ctx, s.db, "account", accountsQuery, []any{string(company)}, scanAccount)
 }
+
+// accountsQuery reads a company's accounts (its one argument) by id, over the index on (company, id).
+const accountsQuery = `SELECT ` + accountColumns + ` FROM crm_accounts WHERE company = ? ORDER BY id`
 
 func scanAccount(rows *sql.Rows, z *zones) (crm.Account, error) {
 	var (
@@ -307,24 +321,12 @@ func scanAccount(rows *sql.Rows, z *zones) (crm.Account, error) {
 // Activities implements crm.Store. It streams one query over the company's index by time.
 func (s *CRMStore) Activities(ctx context.Context, company b2bkit.CompanyID, from, to time.Time) iter.Seq2[crm.Activity, error] {
 	return func(yield func(crm.Activity, error) bool) {
-		query, args := `SELECT id, account, company, at, at_off, action, subject FROM crm_activities WHERE company = ?`, []any{string(company)}
-		if !from.IsZero() {
-			if !timeFits(from) {
-				yield(crm.Activity{}, fmt.Errorf("sqlstore: %w", b2bkit.Invalid("from", "is outside the years 1678 to 2261")))
-				return
-			}
-			query, args = query+` AND at >= ?`, append(args, nsArg(from))
+		query, args, err := activitiesQuery(company, from, to)
+		if err != nil {
+			yield(crm.Activity{}, fmt.Errorf("sqlstore: %w", err))
+			return
 		}
-		if !to.IsZero() {
-			if !timeFits(to) {
-				yield(crm.Activity{}, fmt.Errorf("sqlstore: %w", b2bkit.Invalid("to", "is outside the years 1678 to 2261")))
-				return
-			}
-			query, args = query+` AND at < ?`, append(args, nsArg(to))
-		} else {
-			query += ` AND 1 = 0` // before a zero end: nothing, as the in-memory store
-		}
-		stream(ctx, s.db, query+` ORDER BY at, id`, args, func(rows *sql.Rows, z *zones) (crm.Activity, error) {
+		stream(ctx, s.db, query, args, func(rows *sql.Rows, z *zones) (crm.Activity, error) {
 			var (
 				a  crm.Activity
 				at stamp
@@ -334,6 +336,27 @@ func (s *CRMStore) Activities(ctx context.Context, company b2bkit.CompanyID, fro
 			return a, err
 		}, yield)
 	}
+}
+
+// activitiesQuery returns the query of Activities: the company's activities in [from, to) by (at,
+// id), the order of the index on (company, at, id).
+func activitiesQuery(company b2bkit.CompanyID, from, to time.Time) (string, []any, error) {
+	query, args := `SELECT id, account, company, at, at_off, action, subject FROM crm_activities WHERE company = ?`, []any{string(company)}
+	if !from.IsZero() {
+		if !timeFits(from) {
+			return "", nil, b2bkit.Invalid("from", "is outside the years 1678 to 2261")
+		}
+		query, args = query+` AND at >= ?`, append(args, nsArg(from))
+	}
+	if !to.IsZero() {
+		if !timeFits(to) {
+			return "", nil, b2bkit.Invalid("to", "is outside the years 1678 to 2261")
+		}
+		query, args = query+` AND at < ?`, append(args, nsArg(to))
+	} else {
+		query += ` AND 1 = 0` // before a zero end: nothing, as the in-memory store
+	}
+	return query + ` ORDER BY at, id`, args, nil
 }
 
 // Apply implements crm.Store: one transaction, all of the batch or nothing.

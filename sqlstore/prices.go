@@ -326,29 +326,8 @@ func (l *PriceList) block(ctx context.Context, qs []pricing.PriceQuery, prices [
 		}
 		return nil
 	}
-	var (
-		from string
-		args []any
-	)
-	if l.db.dialect == Postgres {
-		from = `unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::bigint[]) AS q (i, sku, buyer, grp, at)`
-		args = []any{idx, skus, buyers, grps, ats}
-	} else {
-		from = `(WITH q (i, sku, buyer, grp, at) AS (VALUES ` + tuples(5, len(idx)) + `) SELECT * FROM q) AS q`
-		args = make([]any, 0, 5*len(idx))
-		for j := range idx {
-			args = append(args, idx[j], skus[j], buyers[j], grps[j], ats[j])
-		}
-	}
-	covers := func(c string) string {
-		return fmt.Sprintf(`(%[1]s.valid_from IS NULL OR %[1]s.valid_from <= q.at) AND (%[1]s.valid_until IS NULL OR q.at < %[1]s.valid_until)`, c)
-	}
-	rows, err := l.db.sql.QueryContext(ctx, `SELECT q.i, `+prefixed("p.", priceColumns)+`, b.id, b.price, g.id, g.price
-FROM `+from+`
-JOIN price_list p ON p.sku = q.sku
-LEFT JOIN contract_prices b ON b.sku = q.sku AND b.buyer = q.buyer AND b.grp = '' AND `+covers("b")+`
-LEFT JOIN contract_prices g ON g.sku = q.sku AND g.buyer = '' AND g.grp = q.grp AND `+covers("g")+`
-ORDER BY q.i, b.id, g.id`, args...)
+	query, args := priceBlockQuery(l.db.dialect, idx, skus, buyers, grps, ats)
+	rows, err := l.db.sql.QueryContext(ctx, query, args...)
 	if err != nil {
 		return l.db.fail(ctx, err, "", "")
 	}
@@ -405,6 +384,36 @@ ORDER BY q.i, b.id, g.id`, args...)
 		prices[i], found[i] = p, true
 	}
 	return l.db.fail(ctx, rows.Err(), "", "")
+}
+
+// priceBlockQuery returns the query answering one block of queries, and its arguments: the queries
+// as a table q (i, sku, buyer, grp, at) — one array per column on PostgreSQL, rows of VALUES on
+// SQLite — joined with price_list by its primary key and, by the primary key's prefix (sku, buyer,
+// grp) of contract_prices, with the buyer's and the group's contract covering the day.
+func priceBlockQuery(d Dialect, idx []int, skus, buyers, grps []string, ats []int64) (string, []any) {
+	var (
+		from string
+		args []any
+	)
+	if d == Postgres {
+		from = `unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::bigint[]) AS q (i, sku, buyer, grp, at)`
+		args = []any{idx, skus, buyers, grps, ats}
+	} else {
+		from = `(WITH q (i, sku, buyer, grp, at) AS (VALUES ` + tuples(5, len(idx)) + `) SELECT * FROM q) AS q`
+		args = make([]any, 0, 5*len(idx))
+		for j := range idx {
+			args = append(args, idx[j], skus[j], buyers[j], grps[j], ats[j])
+		}
+	}
+	covers := func(c string) string {
+		return fmt.Sprintf(`(%[1]s.valid_from IS NULL OR %[1]s.valid_from <= q.at) AND (%[1]s.valid_until IS NULL OR q.at < %[1]s.valid_until)`, c)
+	}
+	return `SELECT q.i, ` + prefixed("p.", priceColumns) + `, b.id, b.price, g.id, g.price
+FROM ` + from + `
+JOIN price_list p ON p.sku = q.sku
+LEFT JOIN contract_prices b ON b.sku = q.sku AND b.buyer = q.buyer AND b.grp = '' AND ` + covers("b") + `
+LEFT JOIN contract_prices g ON g.sku = q.sku AND g.buyer = '' AND g.grp = q.grp AND ` + covers("g") + `
+ORDER BY q.i, b.id, g.id`, args
 }
 
 // readPrices reads a SKU's other price lists as stored: a JSON object of exact decimal text; nil
