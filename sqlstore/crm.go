@@ -62,15 +62,15 @@ func scanCompany(rows *sql.Rows, z *zones) (crm.Company, error) {
 	}
 	c.Registration = crm.Registration{Scheme: scheme.String, Number: number.String}
 	var err error
-	if c.Wallet.Amount, err = parseDec("company.wallet.amount", amount); err != nil {
+	if c.Wallet.Amount, err = readDec("company", string(c.ID), "wallet_amount", amount); err != nil {
 		return crm.Company{}, err
 	}
 	c.Wallet.AsOf, c.Stage, c.Source = z.time(asOf), crm.Stage(stage), crm.Source(source)
 	if err := readJSON([]byte(tiers), &c.TierHistory); err != nil {
-		return crm.Company{}, fmt.Errorf("stored company %s tier_history: %w", c.ID, err)
+		return crm.Company{}, corrupt("company", string(c.ID), "tier_history", err)
 	}
 	if err := readJSON([]byte(stgs), &c.Stages); err != nil {
-		return crm.Company{}, fmt.Errorf("stored company %s stages: %w", c.ID, err)
+		return crm.Company{}, corrupt("company", string(c.ID), "stages", err)
 	}
 	return c, nil
 }
@@ -179,10 +179,10 @@ func scanPerson(scan func(...any) error, z *zones, extra ...any) (crm.Person, er
 	}
 	p.ErasedAt, p.DoNotContact = z.time(erased), z.time(dnc)
 	if err := readJSON([]byte(absorbed), &p.Absorbed); err != nil {
-		return crm.Person{}, fmt.Errorf("stored person %s absorbed: %w", p.ID, err)
+		return crm.Person{}, corrupt("person", string(p.ID), "absorbed", err)
 	}
 	if err := readJSON([]byte(consents), &p.Consents); err != nil {
-		return crm.Person{}, fmt.Errorf("stored person %s consents: %w", p.ID, err)
+		return crm.Person{}, corrupt("person", string(p.ID), "consents", err)
 	}
 	return p, nil
 }
@@ -243,7 +243,7 @@ func scanSpell(rows *sql.Rows, z *zones) (crm.Spell, error) {
 	}
 	var err error
 	if sp.Roles, err = parseRoles(roles); err != nil {
-		return crm.Spell{}, fmt.Errorf("stored spell %s roles: %w", sp.ID, err)
+		return crm.Spell{}, corrupt("spell", string(sp.ID), "roles", err)
 	}
 	sp.Start, sp.End = z.time(start), z.time(end)
 	return sp, nil
@@ -279,13 +279,13 @@ func scanJobChange(rows *sql.Rows, z *zones) (crm.JobChange, error) {
 	j.At, j.FromStage, j.ToStage = z.time(at), crm.Stage(from), crm.Stage(to)
 	var err error
 	if j.LostRoles, err = parseRoles(lost); err != nil {
-		return crm.JobChange{}, err
+		return crm.JobChange{}, corrupt("job change", j.ID, "lost_roles", err)
 	}
 	if j.Uncovered, err = parseRoles(uncovered); err != nil {
-		return crm.JobChange{}, err
+		return crm.JobChange{}, corrupt("job change", j.ID, "uncovered", err)
 	}
 	if j.Roles, err = parseRoles(roles); err != nil {
-		return crm.JobChange{}, err
+		return crm.JobChange{}, corrupt("job change", j.ID, "roles", err)
 	}
 	return j, nil
 }

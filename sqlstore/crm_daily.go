@@ -274,7 +274,7 @@ func scanDeal(rows *sql.Rows, z *zones) (crm.Deal, error) {
 	}
 	d.Opened, d.Closed = z.time(opened), z.time(closed)
 	if err := readJSON([]byte(contacts), &d.Contacts); err != nil {
-		return crm.Deal{}, fmt.Errorf("stored deal %s contacts: %w", d.ID, err)
+		return crm.Deal{}, corrupt("deal", string(d.ID), "contacts", err)
 	}
 	return d, nil
 }

@@ -352,34 +352,35 @@ func (l *PriceList) block(ctx context.Context, qs []pricing.PriceQuery, prices [
 			continue // the first row of a query is its answer
 		}
 		last = i
+		sku := string(p.SKU)
 		for _, f := range []struct {
-			name string
-			text string
-			into *decimal.Decimal
+			column string
+			text   string
+			into   *decimal.Decimal
 		}{{"price", price, &p.Price}, {"cost", cost, &p.Cost}, {"tax_percent", tax, &p.TaxPercent},
 			{"pack_size", pack, &p.PackSize}, {"min_quantity", minQ, &p.MinQuantity}, {"weight", weight, &p.Weight}} {
-			if *f.into, err = parseDec(f.name, f.text); err != nil {
-				return err
+			if *f.into, err = readDec("list price", sku, f.column, f.text); err != nil {
+				return fmt.Errorf("sqlstore: %w", err)
 			}
 		}
-		if p.Prices, err = readPrices(others); err != nil {
-			return fmt.Errorf("sqlstore: stored sku %s prices: %w", p.SKU, err)
+		if p.Prices, err = readPrices(sku, others); err != nil {
+			return fmt.Errorf("sqlstore: %w", err)
 		}
 		if attrText != "{}" {
 			if err := json.Unmarshal([]byte(attrText), &p.Attributes); err != nil {
-				return fmt.Errorf("sqlstore: stored sku %s attributes: %w", p.SKU, err)
+				return fmt.Errorf("sqlstore: %w", corrupt("list price", sku, "attributes", err))
 			}
 		}
 		switch {
 		case bID.Valid:
 			p.Contract.ID = bID.String
-			p.Contract.Price, err = parseDec("contract.price", bPrice.String)
+			p.Contract.Price, err = readDec("contract price", bID.String, "price", bPrice.String)
 		case gID.Valid:
 			p.Contract.ID, p.Contract.Group = gID.String, qs[i].Group
-			p.Contract.Price, err = parseDec("contract.price", gPrice.String)
+			p.Contract.Price, err = readDec("contract price", gID.String, "price", gPrice.String)
 		}
 		if err != nil {
-			return err
+			return fmt.Errorf("sqlstore: %w", err)
 		}
 		prices[i], found[i] = p, true
 	}
@@ -416,19 +417,19 @@ LEFT JOIN contract_prices g ON g.sku = q.sku AND g.buyer = '' AND g.grp = q.grp 
 ORDER BY q.i, b.id, g.id`, args
 }
 
-// readPrices reads a SKU's other price lists as stored: a JSON object of exact decimal text; nil
-// when empty.
-func readPrices(text string) (map[string]decimal.Decimal, error) {
+// readPrices reads the other price lists of the SKU sku as stored: a JSON object of exact decimal
+// text; nil when empty.
+func readPrices(sku, text string) (map[string]decimal.Decimal, error) {
 	if text == "{}" {
 		return nil, nil
 	}
 	var raw map[string]string
 	if err := json.Unmarshal([]byte(text), &raw); err != nil {
-		return nil, err
+		return nil, corrupt("list price", sku, "other_prices", err)
 	}
 	out := make(map[string]decimal.Decimal, len(raw))
 	for name, v := range raw {
-		d, err := parseDec("prices."+name, v)
+		d, err := readDec("list price", sku, "other_prices."+name, v)
 		if err != nil {
 			return nil, err
 		}

@@ -250,12 +250,12 @@ func (g *Registry) load(ctx context.Context, tx *sql.Tx, fps []string) ([]risk.R
 			}
 			var err error
 			if r.Fingerprint, err = risk.ParseFingerprint(fp); err != nil {
+				return corrupt("receivable", fp, "fingerprint", err)
+			}
+			if inv.Amount, err = readDec("receivable", fp, "amount", amount); err != nil {
 				return err
 			}
-			if inv.Amount, err = parseDec("receivable.invoice.amount", amount); err != nil {
-				return err
-			}
-			if r.Financed, err = parseDec("receivable.financed", financed); err != nil {
+			if r.Financed, err = readDec("receivable", fp, "financed", financed); err != nil {
 				return err
 			}
 			inv.IssuedAt, inv.DueAt, r.State = z.time(issued), z.time(due), risk.ReceivableState(state)
@@ -306,7 +306,7 @@ func (g *Registry) load(ctx context.Context, tx *sql.Tx, fps []string) ([]risk.R
 				return err
 			}
 			var err error
-			if t.Amount, err = parseDec("receivable.history.amount", amount); err != nil {
+			if t.Amount, err = readDec("receivable", fp, "receivable_history.amount", amount); err != nil {
 				return err
 			}
 			t.To, t.At = risk.ReceivableState(state), z.time(at)
