@@ -86,13 +86,21 @@ func decText(d decimal.Decimal) string {
 // decArg is d as a query argument.
 func decArg(d decimal.Decimal) any { return decText(d) }
 
-// parseDec reads a stored decimal.
-func parseDec(field, s string) (decimal.Decimal, error) {
+// readDec reads the decimal s stored in column of the record kind id.
+func readDec(kind, id, column, s string) (decimal.Decimal, error) {
 	d, err := b2bkit.ParseDecimal(s)
 	if err != nil {
-		return decimal.Decimal{}, fmt.Errorf("sqlstore: stored %s: %w", field, err)
+		return decimal.Decimal{}, corrupt(kind, id, column, err)
 	}
 	return d, nil
+}
+
+// corrupt is the error for a value in column of the stored record kind id that sqlstore never
+// writes (the row was changed behind the stores' back): "stored company C-1: wallet_amount: number
+// "NaN": unexpected character 'N'". It names the record and the column and matches
+// b2bkit.ErrInvalid; the store's method puts "sqlstore: " in front, once.
+func corrupt(kind, id, column string, err error) error {
+	return fmt.Errorf("stored %s %s: %w", kind, id, b2bkit.Invalid(column, "%v", err))
 }
 
 // A stamp is a time as stored: UTC nanoseconds since 1970 and the UTC offset in seconds.

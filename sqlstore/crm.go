@@ -62,15 +62,15 @@ func scanCompany(rows *sql.Rows, z *zones) (crm.Company, error) {
 	}
 	c.Registration = crm.Registration{Scheme: scheme.String, Number: number.String}
 	var err error
-	if c.Wallet.Amount, err = parseDec("company.wallet.amount", amount); err != nil {
+	if c.Wallet.Amount, err = readDec("company", string(c.ID), "wallet_amount", amount); err != nil {
 		return crm.Company{}, err
 	}
 	c.Wallet.AsOf, c.Stage, c.Source = z.time(asOf), crm.Stage(stage), crm.Source(source)
 	if err := readJSON([]byte(tiers), &c.TierHistory); err != nil {
-		return crm.Company{}, fmt.Errorf("stored company %s tier_history: %w", c.ID, err)
+		return crm.Company{}, corrupt("company", string(c.ID), "tier_history", err)
 	}
 	if err := readJSON([]byte(stgs), &c.Stages); err != nil {
-		return crm.Company{}, fmt.Errorf("stored company %s stages: %w", c.ID, err)
+		return crm.Company{}, corrupt("company", string(c.ID), "stages", err)
 	}
 	return c, nil
 }
@@ -179,10 +179,10 @@ func scanPerson(scan func(...any) error, z *zones, extra ...any) (crm.Person, er
 	}
 	p.ErasedAt, p.DoNotContact = z.time(erased), z.time(dnc)
 	if err := readJSON([]byte(absorbed), &p.Absorbed); err != nil {
-		return crm.Person{}, fmt.Errorf("stored person %s absorbed: %w", p.ID, err)
+		return crm.Person{}, corrupt("person", string(p.ID), "absorbed", err)
 	}
 	if err := readJSON([]byte(consents), &p.Consents); err != nil {
-		return crm.Person{}, fmt.Errorf("stored person %s consents: %w", p.ID, err)
+		return crm.Person{}, corrupt("person", string(p.ID), "consents", err)
 	}
 	return p, nil
 }
@@ -197,8 +197,19 @@ func (s *CRMStore) Spells(ctx context.Context, q crm.SpellQuery) ([]crm.Spell, e
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: %w", err)
 	}
+	query, args, err := spellsQuery(&q)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: %w", err)
+	}
+	return list(ctx, s.db, "spell", query, args, scanSpell)
+}
+
+// spellsQuery returns the query of Spells for q: the spells of the person, the company or both,
+// those active at q.ActiveAt when set, by (start_at, id) — the order of the index on (person,
+// start_at, id) and of the one on (company, start_at, id).
+func spellsQuery(q *crm.SpellQuery) (string, []any, error) {
 	if q.Person == "" && q.Company == "" {
-		return nil, fmt.Errorf("sqlstore: %w", b2bkit.Invalid("spells", "name a person, a company or both"))
+		return "", nil, b2bkit.Invalid("spells", "name a person, a company or both")
 	}
 	var (
 		where []string
@@ -212,13 +223,13 @@ func (s *CRMStore) Spells(ctx context.Context, q crm.SpellQuery) ([]crm.Spell, e
 	}
 	if !q.ActiveAt.IsZero() {
 		if !timeFits(q.ActiveAt) {
-			return nil, fmt.Errorf("sqlstore: %w", b2bkit.Invalid("spells.active_at", "is outside the years 1678 to 2261"))
+			return "", nil, b2bkit.Invalid("spells.active_at", "is outside the years 1678 to 2261")
 		}
 		at := nsArg(q.ActiveAt)
 		where, args = append(where, "start_at <= ? AND (end_at IS NULL OR end_at > ?)"), append(args, at, at)
 	}
-	return list(ctx, s.db, "spell", `SELECT id, person, company, title, roles, start_at, start_off, end_at, end_off, version
-FROM crm_spells WHERE `+strings.Join(where, " AND ")+` ORDER BY start_at, id`, args, scanSpell)
+	return `SELECT id, person, company, title, roles, start_at, start_off, end_at, end_off, version
+FROM crm_spells WHERE ` + strings.Join(where, " AND ") + ` ORDER BY start_at, id`, args, nil
 }
 
 func scanSpell(rows *sql.Rows, z *zones) (crm.Spell, error) {
@@ -232,7 +243,7 @@ func scanSpell(rows *sql.Rows, z *zones) (crm.Spell, error) {
 	}
 	var err error
 	if sp.Roles, err = parseRoles(roles); err != nil {
-		return crm.Spell{}, fmt.Errorf("stored spell %s roles: %w", sp.ID, err)
+		return crm.Spell{}, corrupt("spell", string(sp.ID), "roles", err)
 	}
 	sp.Start, sp.End = z.time(start), z.time(end)
 	return sp, nil
@@ -268,13 +279,13 @@ func scanJobChange(rows *sql.Rows, z *zones) (crm.JobChange, error) {
 	j.At, j.FromStage, j.ToStage = z.time(at), crm.Stage(from), crm.Stage(to)
 	var err error
 	if j.LostRoles, err = parseRoles(lost); err != nil {
-		return crm.JobChange{}, err
+		return crm.JobChange{}, corrupt("job change", j.ID, "lost_roles", err)
 	}
 	if j.Uncovered, err = parseRoles(uncovered); err != nil {
-		return crm.JobChange{}, err
+		return crm.JobChange{}, corrupt("job change", j.ID, "uncovered", err)
 	}
 	if j.Roles, err = parseRoles(roles); err != nil {
-		return crm.JobChange{}, err
+		return crm.JobChange{}, corrupt("job change", j.ID, "roles", err)
 	}
 	return j, nil
 }
@@ -288,8 +299,11 @@ func (s *CRMStore) Account(ctx context.Context, id crm.AccountID) (crm.Account, 
 
 // Accounts implements crm.Store: one query over the company's index.
 func (s *CRMStore) Accounts(ctx context.Context, company b2bkit.CompanyID) ([]crm.Account, error) {
-	return list(ctx, s.db, "account", `SELECT `+accountColumns+` FROM crm_accounts WHERE company = ? ORDER BY id`, []any{string(company)}, scanAccount)
+	return list(ctx, s.db, "account", accountsQuery, []any{string(company)}, scanAccount)
 }
+
+// accountsQuery reads a company's accounts (its one argument) by id, over the index on (company, id).
+const accountsQuery = `SELECT ` + accountColumns + ` FROM crm_accounts WHERE company = ? ORDER BY id`
 
 func scanAccount(rows *sql.Rows, z *zones) (crm.Account, error) {
 	var (
@@ -307,24 +321,12 @@ func scanAccount(rows *sql.Rows, z *zones) (crm.Account, error) {
 // Activities implements crm.Store. It streams one query over the company's index by time.
 func (s *CRMStore) Activities(ctx context.Context, company b2bkit.CompanyID, from, to time.Time) iter.Seq2[crm.Activity, error] {
 	return func(yield func(crm.Activity, error) bool) {
-		query, args := `SELECT id, account, company, at, at_off, action, subject FROM crm_activities WHERE company = ?`, []any{string(company)}
-		if !from.IsZero() {
-			if !timeFits(from) {
-				yield(crm.Activity{}, fmt.Errorf("sqlstore: %w", b2bkit.Invalid("from", "is outside the years 1678 to 2261")))
-				return
-			}
-			query, args = query+` AND at >= ?`, append(args, nsArg(from))
+		query, args, err := activitiesQuery(company, from, to)
+		if err != nil {
+			yield(crm.Activity{}, fmt.Errorf("sqlstore: %w", err))
+			return
 		}
-		if !to.IsZero() {
-			if !timeFits(to) {
-				yield(crm.Activity{}, fmt.Errorf("sqlstore: %w", b2bkit.Invalid("to", "is outside the years 1678 to 2261")))
-				return
-			}
-			query, args = query+` AND at < ?`, append(args, nsArg(to))
-		} else {
-			query += ` AND 1 = 0` // before a zero end: nothing, as the in-memory store
-		}
-		stream(ctx, s.db, query+` ORDER BY at, id`, args, func(rows *sql.Rows, z *zones) (crm.Activity, error) {
+		stream(ctx, s.db, query, args, func(rows *sql.Rows, z *zones) (crm.Activity, error) {
 			var (
 				a  crm.Activity
 				at stamp
@@ -334,6 +336,27 @@ func (s *CRMStore) Activities(ctx context.Context, company b2bkit.CompanyID, fro
 			return a, err
 		}, yield)
 	}
+}
+
+// activitiesQuery returns the query of Activities: the company's activities in [from, to) by (at,
+// id), the order of the index on (company, at, id).
+func activitiesQuery(company b2bkit.CompanyID, from, to time.Time) (string, []any, error) {
+	query, args := `SELECT id, account, company, at, at_off, action, subject FROM crm_activities WHERE company = ?`, []any{string(company)}
+	if !from.IsZero() {
+		if !timeFits(from) {
+			return "", nil, b2bkit.Invalid("from", "is outside the years 1678 to 2261")
+		}
+		query, args = query+` AND at >= ?`, append(args, nsArg(from))
+	}
+	if !to.IsZero() {
+		if !timeFits(to) {
+			return "", nil, b2bkit.Invalid("to", "is outside the years 1678 to 2261")
+		}
+		query, args = query+` AND at < ?`, append(args, nsArg(to))
+	} else {
+		query += ` AND 1 = 0` // before a zero end: nothing, as the in-memory store
+	}
+	return query + ` ORDER BY at, id`, args, nil
 }
 
 // Apply implements crm.Store: one transaction, all of the batch or nothing.

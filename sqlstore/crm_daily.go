@@ -257,8 +257,11 @@ func (s *CRMStore) Deal(ctx context.Context, id crm.DealID) (crm.Deal, error) {
 
 // Deals implements crm.Store: one query over the company's index.
 func (s *CRMStore) Deals(ctx context.Context, company b2bkit.CompanyID) ([]crm.Deal, error) {
-	return list(ctx, s.db, "deal", `SELECT `+dealColumns+` FROM crm_deals WHERE company = ? ORDER BY id`, []any{string(company)}, scanDeal)
+	return list(ctx, s.db, "deal", dealsQuery, []any{string(company)}, scanDeal)
 }
+
+// dealsQuery reads a company's deals (its one argument) by id, over the index on (company, id).
+const dealsQuery = `SELECT ` + dealColumns + ` FROM crm_deals WHERE company = ? ORDER BY id`
 
 func scanDeal(rows *sql.Rows, z *zones) (crm.Deal, error) {
 	var (
@@ -271,7 +274,7 @@ func scanDeal(rows *sql.Rows, z *zones) (crm.Deal, error) {
 	}
 	d.Opened, d.Closed = z.time(opened), z.time(closed)
 	if err := readJSON([]byte(contacts), &d.Contacts); err != nil {
-		return crm.Deal{}, fmt.Errorf("stored deal %s contacts: %w", d.ID, err)
+		return crm.Deal{}, corrupt("deal", string(d.ID), "contacts", err)
 	}
 	return d, nil
 }
@@ -279,19 +282,22 @@ func scanDeal(rows *sql.Rows, z *zones) (crm.Deal, error) {
 // Audit implements crm.Store: one query over the person's index, streamed in the order stored.
 func (s *CRMStore) Audit(ctx context.Context, person b2bkit.PersonID) iter.Seq2[crm.AuditEntry, error] {
 	return func(yield func(crm.AuditEntry, error) bool) {
-		stream(ctx, s.db, `SELECT person, at, at_off, actor, action, what FROM crm_audit WHERE person = ? ORDER BY seq`,
-			[]any{string(person)}, func(rows *sql.Rows, z *zones) (crm.AuditEntry, error) {
-				var (
-					e      crm.AuditEntry
-					at     stamp
-					action int
-				)
-				err := rows.Scan(&e.Person, &at.ns, &at.off, &e.Actor, &action, &e.What)
-				e.At, e.Action = z.time(at), crm.AuditAction(action)
-				return e, err
-			}, yield)
+		stream(ctx, s.db, auditQuery, []any{string(person)}, func(rows *sql.Rows, z *zones) (crm.AuditEntry, error) {
+			var (
+				e      crm.AuditEntry
+				at     stamp
+				action int
+			)
+			err := rows.Scan(&e.Person, &at.ns, &at.off, &e.Actor, &action, &e.What)
+			e.At, e.Action = z.time(at), crm.AuditAction(action)
+			return e, err
+		}, yield)
 	}
 }
+
+// auditQuery reads a person's audit trail (its one argument) in the order stored, over the index on
+// (person, seq).
+const auditQuery = `SELECT person, at, at_off, actor, action, what FROM crm_audit WHERE person = ? ORDER BY seq`
 
 func (w *crmWriter) deals(list []crm.Deal) error {
 	for _, d := range list {

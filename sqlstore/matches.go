@@ -323,18 +323,18 @@ func parsePayment(s string) (b2bkit.PaymentTerms, error) {
 		share, rest, ok1 := strings.Cut(part, "/")
 		event, days, ok2 := strings.Cut(rest, "/")
 		if !ok1 || !ok2 {
-			return b2bkit.PaymentTerms{}, fmt.Errorf("sqlstore: stored payment %q: want share/event/days", s)
+			return b2bkit.PaymentTerms{}, fmt.Errorf("installment %q: want share/event/days", part)
 		}
 		in := &p.Installments[i]
 		var err error
-		if in.Share, err = parseDec("payment share", share); err != nil {
-			return b2bkit.PaymentTerms{}, err
+		if in.Share, err = b2bkit.ParseDecimal(share); err != nil {
+			return b2bkit.PaymentTerms{}, fmt.Errorf("installment %q: share: %w", part, err)
 		}
 		if err := in.Due.UnmarshalText([]byte(event)); err != nil {
-			return b2bkit.PaymentTerms{}, fmt.Errorf("sqlstore: stored payment %q: %w", s, err)
+			return b2bkit.PaymentTerms{}, fmt.Errorf("installment %q: %w", part, err)
 		}
 		if in.Days, err = strconv.Atoi(days); err != nil {
-			return b2bkit.PaymentTerms{}, fmt.Errorf("sqlstore: stored payment %q: %w", s, err)
+			return b2bkit.PaymentTerms{}, fmt.Errorf("installment %q: days: %w", part, err)
 		}
 	}
 	return p, nil
@@ -519,7 +519,7 @@ func (l *MatchLog) sincePage(ctx context.Context, query string, after int64, r *
 			e.Kind, e.MatchSeq = matching.StatusChanged, uint64(matchSeq.Int64)
 			e.Change = matching.StatusChange{ID: m.ID, Status: m.Status, At: m.At, By: by.String}
 		default:
-			return n, false, fmt.Errorf("sqlstore: stored entry %d: unknown kind %d", s, kind)
+			return n, false, fmt.Errorf("sqlstore: %w", corrupt("entry", strconv.FormatInt(s, 10), "kind", fmt.Errorf("unknown kind %d", kind)))
 		}
 		if !yield(e) {
 			return n, true, nil
@@ -567,10 +567,10 @@ func (r *matchReader) scanEntry(scan func(...any) error, lead ...any) (matching.
 	m.Buyer, m.Seller, m.SKU, m.Currency = b2bkit.CompanyID(r.buyer.String), b2bkit.CompanyID(r.seller.String),
 		b2bkit.SKU(r.sku.String), r.currency.String
 	for _, f := range [3]struct {
-		text string
-		into *decimal.Decimal
-	}{{r.qty.String, &m.Quantity}, {r.price.String, &m.UnitPrice}, {r.subsidy.String, &m.Subsidy}} {
-		d, err := parseDec("match amount", f.text)
+		column, text string
+		into         *decimal.Decimal
+	}{{"quantity", r.qty.String, &m.Quantity}, {"unit_price", r.price.String, &m.UnitPrice}, {"subsidy", r.subsidy.String, &m.Subsidy}} {
+		d, err := readDec("match", m.ID, f.column, f.text)
 		if err != nil {
 			return matching.Match{}, err
 		}
@@ -579,7 +579,7 @@ func (r *matchReader) scanEntry(scan func(...any) error, lead ...any) (matching.
 	if r.payment.String != r.lastPayment || !r.haveTerms {
 		t, err := parsePayment(r.payment.String)
 		if err != nil {
-			return matching.Match{}, err
+			return matching.Match{}, corrupt("match", m.ID, "payment", err)
 		}
 		r.terms, r.lastPayment, r.haveTerms = t, r.payment.String, true
 	}

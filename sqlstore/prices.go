@@ -326,29 +326,8 @@ func (l *PriceList) block(ctx context.Context, qs []pricing.PriceQuery, prices [
 		}
 		return nil
 	}
-	var (
-		from string
-		args []any
-	)
-	if l.db.dialect == Postgres {
-		from = `unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::bigint[]) AS q (i, sku, buyer, grp, at)`
-		args = []any{idx, skus, buyers, grps, ats}
-	} else {
-		from = `(WITH q (i, sku, buyer, grp, at) AS (VALUES ` + tuples(5, len(idx)) + `) SELECT * FROM q) AS q`
-		args = make([]any, 0, 5*len(idx))
-		for j := range idx {
-			args = append(args, idx[j], skus[j], buyers[j], grps[j], ats[j])
-		}
-	}
-	covers := func(c string) string {
-		return fmt.Sprintf(`(%[1]s.valid_from IS NULL OR %[1]s.valid_from <= q.at) AND (%[1]s.valid_until IS NULL OR q.at < %[1]s.valid_until)`, c)
-	}
-	rows, err := l.db.sql.QueryContext(ctx, `SELECT q.i, `+prefixed("p.", priceColumns)+`, b.id, b.price, g.id, g.price
-FROM `+from+`
-JOIN price_list p ON p.sku = q.sku
-LEFT JOIN contract_prices b ON b.sku = q.sku AND b.buyer = q.buyer AND b.grp = '' AND `+covers("b")+`
-LEFT JOIN contract_prices g ON g.sku = q.sku AND g.buyer = '' AND g.grp = q.grp AND `+covers("g")+`
-ORDER BY q.i, b.id, g.id`, args...)
+	query, args := priceBlockQuery(l.db.dialect, idx, skus, buyers, grps, ats)
+	rows, err := l.db.sql.QueryContext(ctx, query, args...)
 	if err != nil {
 		return l.db.fail(ctx, err, "", "")
 	}
@@ -373,53 +352,84 @@ ORDER BY q.i, b.id, g.id`, args...)
 			continue // the first row of a query is its answer
 		}
 		last = i
+		sku := string(p.SKU)
 		for _, f := range []struct {
-			name string
-			text string
-			into *decimal.Decimal
+			column string
+			text   string
+			into   *decimal.Decimal
 		}{{"price", price, &p.Price}, {"cost", cost, &p.Cost}, {"tax_percent", tax, &p.TaxPercent},
 			{"pack_size", pack, &p.PackSize}, {"min_quantity", minQ, &p.MinQuantity}, {"weight", weight, &p.Weight}} {
-			if *f.into, err = parseDec(f.name, f.text); err != nil {
-				return err
+			if *f.into, err = readDec("list price", sku, f.column, f.text); err != nil {
+				return fmt.Errorf("sqlstore: %w", err)
 			}
 		}
-		if p.Prices, err = readPrices(others); err != nil {
-			return fmt.Errorf("sqlstore: stored sku %s prices: %w", p.SKU, err)
+		if p.Prices, err = readPrices(sku, others); err != nil {
+			return fmt.Errorf("sqlstore: %w", err)
 		}
 		if attrText != "{}" {
 			if err := json.Unmarshal([]byte(attrText), &p.Attributes); err != nil {
-				return fmt.Errorf("sqlstore: stored sku %s attributes: %w", p.SKU, err)
+				return fmt.Errorf("sqlstore: %w", corrupt("list price", sku, "attributes", err))
 			}
 		}
 		switch {
 		case bID.Valid:
 			p.Contract.ID = bID.String
-			p.Contract.Price, err = parseDec("contract.price", bPrice.String)
+			p.Contract.Price, err = readDec("contract price", bID.String, "price", bPrice.String)
 		case gID.Valid:
 			p.Contract.ID, p.Contract.Group = gID.String, qs[i].Group
-			p.Contract.Price, err = parseDec("contract.price", gPrice.String)
+			p.Contract.Price, err = readDec("contract price", gID.String, "price", gPrice.String)
 		}
 		if err != nil {
-			return err
+			return fmt.Errorf("sqlstore: %w", err)
 		}
 		prices[i], found[i] = p, true
 	}
 	return l.db.fail(ctx, rows.Err(), "", "")
 }
 
-// readPrices reads a SKU's other price lists as stored: a JSON object of exact decimal text; nil
-// when empty.
-func readPrices(text string) (map[string]decimal.Decimal, error) {
+// priceBlockQuery returns the query answering one block of queries, and its arguments: the queries
+// as a table q (i, sku, buyer, grp, at) — one array per column on PostgreSQL, rows of VALUES on
+// SQLite — joined with price_list by its primary key and, by the primary key's prefix (sku, buyer,
+// grp) of contract_prices, with the buyer's and the group's contract covering the day.
+func priceBlockQuery(d Dialect, idx []int, skus, buyers, grps []string, ats []int64) (string, []any) {
+	var (
+		from string
+		args []any
+	)
+	if d == Postgres {
+		from = `unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::bigint[]) AS q (i, sku, buyer, grp, at)`
+		args = []any{idx, skus, buyers, grps, ats}
+	} else {
+		from = `(WITH q (i, sku, buyer, grp, at) AS (VALUES ` + tuples(5, len(idx)) + `) SELECT * FROM q) AS q`
+		args = make([]any, 0, 5*len(idx))
+		for j := range idx {
+			args = append(args, idx[j], skus[j], buyers[j], grps[j], ats[j])
+		}
+	}
+	covers := func(c string) string {
+		return fmt.Sprintf(`(%[1]s.valid_from IS NULL OR %[1]s.valid_from <= q.at) AND (%[1]s.valid_until IS NULL OR q.at < %[1]s.valid_until)`, c)
+	}
+	return `SELECT q.i, ` + prefixed("p.", priceColumns) + `, b.id, b.price, g.id, g.price
+FROM ` + from + `
+JOIN price_list p ON p.sku = q.sku
+LEFT JOIN contract_prices b ON b.sku = q.sku AND b.buyer = q.buyer AND b.grp = '' AND ` + covers("b") + `
+LEFT JOIN contract_prices g ON g.sku = q.sku AND g.buyer = '' AND g.grp = q.grp AND ` + covers("g") + `
+ORDER BY q.i, b.id, g.id`, args
+}
+
+// readPrices reads the other price lists of the SKU sku as stored: a JSON object of exact decimal
+// text; nil when empty.
+func readPrices(sku, text string) (map[string]decimal.Decimal, error) {
 	if text == "{}" {
 		return nil, nil
 	}
 	var raw map[string]string
 	if err := json.Unmarshal([]byte(text), &raw); err != nil {
-		return nil, err
+		return nil, corrupt("list price", sku, "other_prices", err)
 	}
 	out := make(map[string]decimal.Decimal, len(raw))
 	for name, v := range raw {
-		d, err := parseDec("prices."+name, v)
+		d, err := readDec("list price", sku, "other_prices."+name, v)
 		if err != nil {
 			return nil, err
 		}

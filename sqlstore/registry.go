@@ -155,8 +155,7 @@ func (g *Registry) Receivables(ctx context.Context, company b2bkit.CompanyID) it
 		for {
 			var page []risk.Receivable
 			err := g.db.read(ctx, func(tx *sql.Tx) error {
-				rows, err := tx.QueryContext(ctx, g.db.q(`SELECT fingerprint FROM receivables
-WHERE (seller = ? OR debtor = ?) AND fingerprint > ? ORDER BY fingerprint LIMIT ?`), string(company), string(company), after, receivablesPage)
+				rows, err := tx.QueryContext(ctx, g.db.q(receivablesPageQuery), receivablesPageArgs(string(company), after)...)
 				if err != nil {
 					return g.db.fail(ctx, err, "", "")
 				}
@@ -184,6 +183,36 @@ WHERE (seller = ? OR debtor = ?) AND fingerprint > ? ORDER BY fingerprint LIMIT 
 	}
 }
 
+// receivablesPageQuery reads the fingerprints of a page of a company's receivables — those it sells
+// and those it owes — after a fingerprint, in fingerprint order (its arguments: receivablesPageArgs).
+// Each side reads at most a page from its own index, (seller, fingerprint) or (debtor, fingerprint),
+// in order from the fingerprint on, so a page costs the same however many receivables the company
+// has; only the two pages' fingerprints are merged and sorted. (One condition "seller = ? OR debtor
+// = ?" would gather all of the company's receivables and sort them for every page.)
+const receivablesPageQuery = `SELECT fingerprint FROM (
+	SELECT fingerprint FROM (SELECT fingerprint FROM receivables WHERE seller = ? AND fingerprint > ? ORDER BY fingerprint LIMIT ?) s
+	UNION
+	SELECT fingerprint FROM (SELECT fingerprint FROM receivables WHERE debtor = ? AND fingerprint > ? ORDER BY fingerprint LIMIT ?) d
+) u ORDER BY fingerprint LIMIT ?`
+
+// receivablesPageArgs are the arguments of receivablesPageQuery: the company's page after the
+// fingerprint after ("" for the first).
+func receivablesPageArgs(company, after string) []any {
+	return []any{company, after, receivablesPage, company, after, receivablesPage, receivablesPage}
+}
+
+// receivableQueries returns the queries load runs for n fingerprints (its arguments): the
+// receivables, their orders and their transitions, each over its table's primary key.
+func receivableQueries(n int) (receivables, orders, history string) {
+	in := "(" + placeholders(n) + ")"
+	return `SELECT fingerprint, number, seller, debtor, amount, currency, issued_at, issued_off,
+	due_at, due_off, state, lender, financed, version
+FROM receivables WHERE fingerprint IN ` + in + ` ORDER BY fingerprint`,
+		`SELECT fingerprint, order_id FROM receivable_orders WHERE fingerprint IN ` + in + ` ORDER BY fingerprint, pos`,
+		`SELECT fingerprint, state, at, at_off, by_whom, lender, amount FROM receivable_history
+WHERE fingerprint IN ` + in + ` ORDER BY fingerprint, pos`
+}
+
 // load reads the receivables with the given fingerprints, in ascending fingerprint order; absent
 // ones are left out.
 func (g *Registry) load(ctx context.Context, tx *sql.Tx, fps []string) ([]risk.Receivable, error) {
@@ -195,10 +224,8 @@ func (g *Registry) load(ctx context.Context, tx *sql.Tx, fps []string) ([]risk.R
 	for i, fp := range fps {
 		args[i] = fp
 	}
-	in := "(" + placeholders(len(fps)) + ")"
-	rows, err := tx.QueryContext(ctx, db.q(`SELECT fingerprint, number, seller, debtor, amount, currency, issued_at, issued_off,
-	due_at, due_off, state, lender, financed, version
-FROM receivables WHERE fingerprint IN `+in+` ORDER BY fingerprint`), args...)
+	receivablesQuery, ordersQuery, historyQuery := receivableQueries(len(fps))
+	rows, err := tx.QueryContext(ctx, db.q(receivablesQuery), args...)
 	if err != nil {
 		return nil, db.fail(ctx, err, "", "")
 	}
@@ -223,12 +250,12 @@ FROM receivables WHERE fingerprint IN `+in+` ORDER BY fingerprint`), args...)
 			}
 			var err error
 			if r.Fingerprint, err = risk.ParseFingerprint(fp); err != nil {
+				return corrupt("receivable", fp, "fingerprint", err)
+			}
+			if inv.Amount, err = readDec("receivable", fp, "amount", amount); err != nil {
 				return err
 			}
-			if inv.Amount, err = parseDec("receivable.invoice.amount", amount); err != nil {
-				return err
-			}
-			if r.Financed, err = parseDec("receivable.financed", financed); err != nil {
+			if r.Financed, err = readDec("receivable", fp, "financed", financed); err != nil {
 				return err
 			}
 			inv.IssuedAt, inv.DueAt, r.State = z.time(issued), z.time(due), risk.ReceivableState(state)
@@ -243,7 +270,7 @@ FROM receivables WHERE fingerprint IN `+in+` ORDER BY fingerprint`), args...)
 	if len(out) == 0 {
 		return nil, nil
 	}
-	rows, err = tx.QueryContext(ctx, db.q(`SELECT fingerprint, order_id FROM receivable_orders WHERE fingerprint IN `+in+` ORDER BY fingerprint, pos`), args...)
+	rows, err = tx.QueryContext(ctx, db.q(ordersQuery), args...)
 	if err != nil {
 		return nil, db.fail(ctx, err, "", "")
 	}
@@ -262,8 +289,7 @@ FROM receivables WHERE fingerprint IN `+in+` ORDER BY fingerprint`), args...)
 	if err != nil {
 		return nil, db.fail(ctx, err, "", "")
 	}
-	rows, err = tx.QueryContext(ctx, db.q(`SELECT fingerprint, state, at, at_off, by_whom, lender, amount FROM receivable_history
-WHERE fingerprint IN `+in+` ORDER BY fingerprint, pos`), args...)
+	rows, err = tx.QueryContext(ctx, db.q(historyQuery), args...)
 	if err != nil {
 		return nil, db.fail(ctx, err, "", "")
 	}
@@ -280,7 +306,7 @@ WHERE fingerprint IN `+in+` ORDER BY fingerprint, pos`), args...)
 				return err
 			}
 			var err error
-			if t.Amount, err = parseDec("receivable.history.amount", amount); err != nil {
+			if t.Amount, err = readDec("receivable", fp, "receivable_history.amount", amount); err != nil {
 				return err
 			}
 			t.To, t.At = risk.ReceivableState(state), z.time(at)
