@@ -381,27 +381,27 @@ func (db *DB) fillNameKeys(ctx context.Context, tx *sql.Tx) error {
 		for {
 			rows, err := tx.QueryContext(ctx, db.q(`SELECT id, name FROM `+table+` WHERE id > ? ORDER BY id LIMIT 1000`), after)
 			if err != nil {
-				return db.fail(ctx, err, "", "")
+				return db.cause(ctx, err, "", "")
 			}
 			var ids, names []string
 			for rows.Next() {
 				var id, name string
 				if err := rows.Scan(&id, &name); err != nil {
 					rows.Close()
-					return db.fail(ctx, err, "", "")
+					return db.cause(ctx, err, "", "")
 				}
 				ids, names = append(ids, id), append(names, name)
 			}
 			rows.Close()
 			if err := rows.Err(); err != nil {
-				return db.fail(ctx, err, "", "")
+				return db.cause(ctx, err, "", "")
 			}
 			if len(ids) == 0 {
 				break
 			}
 			for i, id := range ids {
 				if _, err := tx.ExecContext(ctx, db.q(`UPDATE `+table+` SET name_key = ? WHERE id = ?`), crm.NameKey(names[i]), id); err != nil {
-					return db.fail(ctx, err, "", id)
+					return db.cause(ctx, err, "", id)
 				}
 			}
 			after = ids[len(ids)-1]

@@ -201,19 +201,25 @@ func (db *DB) fail(ctx context.Context, err error, kind, id string) error {
 	if err == nil {
 		return nil
 	}
+	return fmt.Errorf("sqlstore: %w", db.cause(ctx, err, kind, id))
+}
+
+// cause is fail without the package's prefix, for an error that a caller puts in its own context
+// (a migration names itself) so that the message says "sqlstore:" once.
+func (db *DB) cause(ctx context.Context, err error, kind, id string) error {
 	if cerr := ctx.Err(); cerr != nil {
-		return fmt.Errorf("sqlstore: %w", cerr)
+		return cerr
 	}
 	switch db.classify(err) {
 	case errUnique:
 		if kind == "" {
-			return fmt.Errorf("sqlstore: %w", b2bkit.Conflict("record", "", "a unique key is taken"))
+			return b2bkit.Conflict("record", "", "a unique key is taken")
 		}
-		return fmt.Errorf("sqlstore: %w", b2bkit.Conflict(kind, id, "a unique key is taken"))
+		return b2bkit.Conflict(kind, id, "a unique key is taken")
 	case errRetry:
-		return fmt.Errorf("sqlstore: %w", b2bkit.Conflict(kind, id, "lost a race with another writer: "+err.Error()))
+		return b2bkit.Conflict(kind, id, "lost a race with another writer: "+err.Error())
 	}
-	return fmt.Errorf("sqlstore: %w", err)
+	return err
 }
 
 type errClass int

@@ -133,7 +133,7 @@ func (db *DB) applyMigrations(ctx context.Context, all []migration) error {
 			}
 			for _, stmt := range statements(m.sql) {
 				if _, err := tx.ExecContext(ctx, stmt); err != nil {
-					return fmt.Errorf("sqlstore: migration %s/%03d_%s: %w", m.store, m.version, m.name, db.fail(ctx, err, "", ""))
+					return fmt.Errorf("sqlstore: migration %s/%03d_%s: %w", m.store, m.version, m.name, db.cause(ctx, err, "", ""))
 				}
 			}
 			if err := db.afterMigration(ctx, tx, m); err != nil {

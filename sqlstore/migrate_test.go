@@ -2,8 +2,10 @@ package sqlstore_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/b2bkit/b2bkit"
@@ -88,4 +90,28 @@ func TestOpenRefusesBadArguments(t *testing.T) {
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)
 	_, err = sqlstore.Open(context.Background(), sqlstore.Dialect(9), "x", nil)
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+}
+
+// TestR24_AFailingMigrationSaysSoOnce: a migration the database refuses (here a table of the same
+// name is already there, not made by sqlstore) is an error naming the migration, with the package's
+// prefix once, and the database is left without a half-applied schema.
+func TestR24_AFailingMigrationSaysSoOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "b2bkit.db")
+	raw, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	_, err = raw.Exec(`CREATE TABLE crm_companies (x INTEGER)`)
+	require.NoError(t, err)
+	require.NoError(t, raw.Close())
+
+	_, err = sqlstore.OpenSQLite(path)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "migration crm/001_crm: ")
+	assert.Equal(t, 1, strings.Count(err.Error(), "sqlstore:"), "the prefix once: %v", err)
+
+	raw, err = sql.Open("sqlite", path)
+	require.NoError(t, err)
+	defer raw.Close()
+	var tables int
+	require.NoError(t, raw.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name LIKE 'crm_%'`).Scan(&tables))
+	assert.Equal(t, 1, tables, "only the table that was there before: the migration's transaction rolled back")
 }
