@@ -24,6 +24,24 @@ func BenchmarkQuote(b *testing.B) {
 	}
 }
 
+// BenchmarkQuotePricesOnly is BenchmarkQuote for a host that asks only for the price
+// (Options.PricesOnly): the quote carries no explanation lines.
+func BenchmarkQuotePricesOnly(b *testing.B) {
+	e, err := pricing.NewEngine(loadPolicy(b, "testdata/restaurant.json"), catalogSource(b), &pricing.Options{Now: fixedNow, PricesOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := request("RICE-25KG", "200")
+	r.Buyer, r.Tier = "golden-dragon", "gold"
+	r.Terms.Payment = b2bkit.DepositBalance(dec("0.3"), 60)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Quote(ctx, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // catalog builds a 10,000-SKU price list, a seven-step policy with a contract price for every
 // 100th SKU, and one buyer's requests for the whole catalog.
 func catalog(b *testing.B, n int, opts pricing.Options) (*pricing.Engine, []pricing.Request) {

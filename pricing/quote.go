@@ -264,7 +264,12 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 	}
 	sc.r, sc.ti = r, newTermsInfo(&r.Terms)
 	b := batch{now: now, validUntil: lastInstant(now, e.policy.ValidDays), left: 1, bare: e.pricesOnly}
-	b.seed(new(quoteMem))
+	if b.bare {
+		m := new(bareMem) // a quote without lines needs no memory for them
+		b.offers, b.dues = m.offers[:], m.dues[:]
+	} else {
+		b.seed(new(quoteMem))
+	}
 	var q Quote
 	if err := e.priceLine(&q, sc, &sc.r, &b, nil, nil); err != nil {
 		return Quote{}, err
@@ -557,6 +562,12 @@ type quoteMem struct {
 	roundings [1]RoundingBasis
 	offers    [1]EarlyPaymentOffer
 	dues      [4]b2bkit.Due
+}
+
+// bareMem is the memory of one quote without lines (Options.PricesOnly): its offer and schedule.
+type bareMem struct {
+	offers [1]EarlyPaymentOffer
+	dues   [4]b2bkit.Due
 }
 
 // seed gives the batch m's memory as its chunks.
