@@ -29,10 +29,11 @@ const (
 type Options struct {
 	// Now is the clock that dates quotes and their validity. Nil means time.Now.
 	Now func() time.Time
-	// PricesOnly makes Quote and QuoteMany leave out the explanation lines: their quotes carry no
-	// Steps, and every other field is what it would be (Breaches and NeedsApproval included). For a
-	// host that prices a whole catalogue to publish or compare prices, where writing thousands of
-	// lines nobody reads is most of the work. QuoteOrder is unaffected: an order is explained.
+	// PricesOnly makes Quote, QuoteMany and Compare leave out the explanation lines: their
+	// quotes carry no Steps, and every other field is what it would be (Breaches and
+	// NeedsApproval included). For a host that prices a whole catalogue to publish or compare
+	// prices, where writing lines nobody reads is much of the work. QuoteOrder is unaffected: an
+	// order is explained.
 	PricesOnly bool
 }
 
