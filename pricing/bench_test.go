@@ -24,9 +24,27 @@ func BenchmarkQuote(b *testing.B) {
 	}
 }
 
+// BenchmarkQuotePricesOnly is BenchmarkQuote for a host that asks only for the price
+// (Options.PricesOnly): the quote carries no explanation lines.
+func BenchmarkQuotePricesOnly(b *testing.B) {
+	e, err := pricing.NewEngine(loadPolicy(b, "testdata/restaurant.json"), catalogSource(b), &pricing.Options{Now: fixedNow, PricesOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := request("RICE-25KG", "200")
+	r.Buyer, r.Tier = "golden-dragon", "gold"
+	r.Terms.Payment = b2bkit.DepositBalance(dec("0.3"), 60)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Quote(ctx, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // catalog builds a 10,000-SKU price list, a seven-step policy with a contract price for every
 // 100th SKU, and one buyer's requests for the whole catalog.
-func catalog(b *testing.B, n int) (*pricing.Engine, []pricing.Request) {
+func catalog(b *testing.B, n int, opts pricing.Options) (*pricing.Engine, []pricing.Request) {
 	p := loadPolicy(b, "testdata/restaurant.json")
 	prices := make([]pricing.ListPrice, n)
 	reqs := make([]pricing.Request, n)
@@ -47,7 +65,8 @@ func catalog(b *testing.B, n int) (*pricing.Engine, []pricing.Request) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	e, err := pricing.NewEngine(p, l, &pricing.Options{Now: fixedNow})
+	opts.Now = fixedNow
+	e, err := pricing.NewEngine(p, l, &opts)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -55,7 +74,19 @@ func catalog(b *testing.B, n int) (*pricing.Engine, []pricing.Request) {
 }
 
 func BenchmarkQuoteCatalog10k(b *testing.B) {
-	e, reqs := catalog(b, 10_000)
+	e, reqs := catalog(b, 10_000, pricing.Options{})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.QuoteMany(ctx, reqs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkQuoteCatalog10kPricesOnly prices the same catalogue for a host that asks only for the
+// prices (Options.PricesOnly): the quotes carry no explanation lines.
+func BenchmarkQuoteCatalog10kPricesOnly(b *testing.B) {
+	e, reqs := catalog(b, 10_000, pricing.Options{PricesOnly: true})
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := e.QuoteMany(ctx, reqs); err != nil {

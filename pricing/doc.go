@@ -131,6 +131,10 @@
 // VAT in minor units at the order's scale. b2bkit.Terms.Validate passes plainly valid terms without
 // allocating, which Quote and Normalize rely on.
 //
+// Most of a quote's cost is its explanation: a line per step, each with the decimals it shows. A
+// host that prices a catalogue only to publish or compare prices sets Options.PricesOnly, and Quote
+// and QuoteMany leave the lines out (Quote.Steps is nil; every other field is the same).
+//
 // # Exactness
 //
 // Money is shopspring/decimal. Nothing divides with Div: the payment step and graduated breaks

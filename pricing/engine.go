@@ -29,6 +29,12 @@ const (
 type Options struct {
 	// Now is the clock that dates quotes and their validity. Nil means time.Now.
 	Now func() time.Time
+	// PricesOnly makes Quote, QuoteMany and Compare leave out the explanation lines: their
+	// quotes carry no Steps, and every other field is what it would be (Breaches and
+	// NeedsApproval included). For a host that prices a whole catalogue to publish or compare
+	// prices, where writing lines nobody reads is much of the work. QuoteOrder is unaffected: an
+	// order is explained.
+	PricesOnly bool
 }
 
 // A Request asks for the price of one line: which buyer, which goods, how many, on which terms.
@@ -82,6 +88,8 @@ type Engine struct {
 	steps    []cstep
 	order    []cstep // the order steps
 	currency string
+	// pricesOnly is Options.PricesOnly.
+	pricesOnly bool
 	// bySKU holds the rules scoped to a SKU, per step in policy order, so that a quote looks its
 	// SKU up once rather than once per step; byAttr those scoped by SKU attributes and not by a SKU,
 	// under the first of their attributes; attrNames are the attributes byAttr is keyed by, and
@@ -190,6 +198,9 @@ func NewEngine(p Policy, prices PriceSource, opts *Options) (*Engine, error) {
 		bySKU: map[b2bkit.SKU][][]*crule{}, byAttr: map[attrKV][][]*crule{}}
 	if opts != nil && opts.Now != nil {
 		e.now = opts.Now
+	}
+	if opts != nil {
+		e.pricesOnly = opts.PricesOnly
 	}
 	names := map[string]bool{}
 	for i, s := range e.policy.Steps {

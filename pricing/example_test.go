@@ -13,7 +13,10 @@ import (
 
 // exampleEngine is a small food-supply policy: volume breaks, 12% a year for money, a rush
 // surcharge, a gold-tier privilege and rounding to the fen.
-func exampleEngine() (*pricing.Engine, time.Time) {
+func exampleEngine() (*pricing.Engine, time.Time) { return newExampleEngine(false) }
+
+// newExampleEngine is exampleEngine, with Options.PricesOnly set to pricesOnly.
+func newExampleEngine(pricesOnly bool) (*pricing.Engine, time.Time) {
 	policy, err := pricing.LoadPolicy(strings.NewReader(`{
 	  "name": "restaurants",
 	  "currency": "CNY",
@@ -36,7 +39,7 @@ func exampleEngine() (*pricing.Engine, time.Time) {
 		panic(err)
 	}
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	e, err := pricing.NewEngine(policy, prices, &pricing.Options{Now: func() time.Time { return now }})
+	e, err := pricing.NewEngine(policy, prices, &pricing.Options{Now: func() time.Time { return now }, PricesOnly: pricesOnly})
 	if err != nil {
 		panic(err)
 	}
@@ -302,4 +305,25 @@ func ExampleEngine_QuoteOrder() {
 	// rice-25kg        2360.00 + freight 150.00 =  2510.00 + VAT 9% 225.90 =  2735.90
 	// soy-sauce-1.9l    516.00 + freight  15.84 =   531.84 + VAT 13%  69.14 =   600.98
 	// order: 2876.00 + freight 165.84 + VAT 295.04 = 3336.88, due 2026-04-03
+}
+
+// A host that publishes a price list needs the prices, not the explanation: with
+// Options.PricesOnly the quotes carry no lines, and everything else is as it would be.
+func ExampleOptions_pricesOnly() {
+	e, now := newExampleEngine(true)
+	terms := b2bkit.Terms{Payment: b2bkit.Net(30), OrderedAt: now, DeliverBy: now.AddDate(0, 0, 1)}
+	qs, err := e.QuoteMany(context.Background(), []pricing.Request{
+		{Buyer: "golden-wok", SKU: "rice-25kg", Quantity: decimal.NewFromInt(20), Tier: "gold", Terms: terms},
+		{Buyer: "golden-wok", SKU: "rice-25kg", Quantity: decimal.NewFromInt(200), Tier: "gold", Terms: terms},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, q := range qs {
+		fmt.Println(q.Request.Quantity, "x", q.UnitPrice, q.Currency, "=", q.Total.StringFixed(2), "lines:", len(q.Steps))
+	}
+	// Output:
+	// 20 x 128.26 CNY = 2565.20 lines: 0
+	// 200 x 121.85 CNY = 24370.00 lines: 0
 }

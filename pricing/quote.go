@@ -263,8 +263,13 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 		return Quote{}, err
 	}
 	sc.r, sc.ti = r, newTermsInfo(&r.Terms)
-	b := batch{now: now, validUntil: lastInstant(now, e.policy.ValidDays), left: 1}
-	b.seed(new(quoteMem))
+	b := batch{now: now, validUntil: lastInstant(now, e.policy.ValidDays), left: 1, bare: e.pricesOnly}
+	if b.bare {
+		m := new(bareMem) // a quote without lines needs no memory for them
+		b.offers, b.dues = m.offers[:], m.dues[:]
+	} else {
+		b.seed(new(quoteMem))
+	}
 	var q Quote
 	if err := e.priceLine(&q, sc, &sc.r, &b, nil, nil); err != nil {
 		return Quote{}, err
@@ -311,7 +316,7 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 		lineErrs[i] = err
 	}
 	now := e.now()
-	b := batch{now: now, validUntil: lastInstant(now, e.policy.ValidDays), per: len(e.steps) + 1}
+	b := batch{now: now, validUntil: lastInstant(now, e.policy.ValidDays), per: len(e.steps) + 1, bare: e.pricesOnly}
 	sc := e.getScratch()
 	defer e.putScratch(sc)
 	b.lines = sc.mainB.lines[:0] // grown by a quote with more lines, and kept for the next
@@ -504,6 +509,8 @@ type batch struct {
 	// order says the quotes are an order's lines: they carry no schedule, early-payment offer or
 	// tax of their own (the order's are what count).
 	order bool
+	// bare says the quotes carry no explanation lines (Options.PricesOnly).
+	bare bool
 }
 
 // chunkBytes bounds a chunk of lines, dues or offers that QuoteMany allocates at once. A chunk is
@@ -555,6 +562,12 @@ type quoteMem struct {
 	roundings [1]RoundingBasis
 	offers    [1]EarlyPaymentOffer
 	dues      [4]b2bkit.Due
+}
+
+// bareMem is the memory of one quote without lines (Options.PricesOnly): its offer and schedule.
+type bareMem struct {
+	offers [1]EarlyPaymentOffer
+	dues   [4]b2bkit.Due
 }
 
 // seed gives the batch m's memory as its chunks.
@@ -628,8 +641,10 @@ func (e *Engine) price(q *Quote, w *walk, b *batch) error {
 			}
 		}
 	}
-	q.Steps = b.writeLines(w)
-	if graduated {
+	if b.bare {
+		// The rounding line's price, after any guardrail, is the walk's final price.
+		q.UnitPrice = w.price.dec()
+	} else if q.Steps = b.writeLines(w); graduated {
 		q.UnitPrice = w.price.dec()
 	} else {
 		q.UnitPrice = q.Steps[len(q.Steps)-1].After // the rounding line's, after any guardrail
