@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -996,6 +997,55 @@ func TestR17_FeaturesOlderOrdersCountForTenureOnly(t *testing.T) {
 			_, err := risk.Features(featBuyer, featRecords{orders: []b2bkit.Order{o, recent}}.history(), featAsOf)
 			require.ErrorIs(t, err, b2bkit.ErrInvalid)
 			assert.ErrorContains(t, err, tc.want)
+		})
+	}
+}
+
+// featCancelling yields n records, cancelling the context after the tenth, as a host's cursor over a
+// long history might see a request go away.
+func featCancelling[T any](cancel context.CancelFunc, n int, rec T) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		for k := range n {
+			if k == 10 {
+				cancel()
+			}
+			if !yield(rec, nil) {
+				return
+			}
+		}
+	}
+}
+
+// TestR17_CancelledMidStreamStopsTheFeatures: a context cancelled while a long stream is read stops
+// the features within featCtxEvery records, naming the stream, whichever stream it is.
+func TestR17_CancelledMidStreamStopsTheFeatures(t *testing.T) {
+	const n = 600                              // more than twice the records between two looks at the context
+	other := b2bkit.CompanyID("another-buyer") // records of another buyer are skipped unread
+	tests := []struct {
+		name string
+		h    func(context.CancelFunc) risk.History
+	}{
+		{"orders", func(c context.CancelFunc) risk.History {
+			return risk.History{Orders: featCancelling(c, n, b2bkit.Order{Buyer: other})}
+		}},
+		{"invoices", func(c context.CancelFunc) risk.History {
+			return risk.History{Invoices: featCancelling(c, n, b2bkit.Invoice{Buyer: other})}
+		}},
+		{"payments", func(c context.CancelFunc) risk.History {
+			return risk.History{Payments: featCancelling(c, n, b2bkit.Payment{Invoice: "no-such-invoice"})}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			_, err := risk.FeaturesContext(ctx, featBuyer, tc.h(cancel), featAsOf, nil)
+			require.ErrorIs(t, err, context.Canceled)
+			assert.Equal(t, "risk: history."+tc.name+": "+context.Canceled.Error(), err.Error())
+
+			// Not cancelled, the same stream is read to its end.
+			_, err = risk.Features(featBuyer, tc.h(func() {}), featAsOf)
+			require.NoError(t, err)
 		})
 	}
 }
