@@ -151,18 +151,7 @@ func TestR2_SearchPagesReadAnIndexInOrder(t *testing.T) {
 		c.q.Limit = 20
 		query, args, ok := companySearch(&c.q, c.after)
 		require.True(t, ok)
-		rows, err := db.sql.Query("EXPLAIN QUERY PLAN "+query, args...)
-		require.NoError(t, err)
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			require.NoError(t, rows.Scan(&id, &parent, &unused, &detail))
-			plan = append(plan, detail)
-		}
-		require.NoError(t, rows.Err())
-		rows.Close()
-		text := strings.Join(plan, "; ")
+		text := strings.Join(sqlitePlan(t, db, query, args...), "; ")
 		assert.Contains(t, text, "USING INDEX "+c.index, "%+v: %s", c.q, text)
 		assert.NotContains(t, text, "TEMP B-TREE", "%+v: %s", c.q, text)
 	}
@@ -173,18 +162,7 @@ func TestR2_SearchPagesReadAnIndexInOrder(t *testing.T) {
 		c.q.Limit = 20
 		query, args, ok := peopleSearch(&c.q, c.after)
 		require.True(t, ok)
-		rows, err := db.sql.Query("EXPLAIN QUERY PLAN "+query, args...)
-		require.NoError(t, err)
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			require.NoError(t, rows.Scan(&id, &parent, &unused, &detail))
-			plan = append(plan, detail)
-		}
-		require.NoError(t, rows.Err())
-		rows.Close()
-		text := strings.Join(plan, "; ")
+		text := strings.Join(sqlitePlan(t, db, query, args...), "; ")
 		// The page is read from the index of listed people in order; its contact points by the
 		// primary key of crm_contacts.
 		assert.Contains(t, text, "USING INDEX crm_people_listed_by_name", "%+v: %s", c.q, text)
