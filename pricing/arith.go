@@ -1,6 +1,7 @@
 package pricing
 
 import (
+	"cmp"
 	"math/bits"
 
 	"github.com/b2bkit/b2bkit/internal/checked"
@@ -308,11 +309,11 @@ func lessThanFixed(a decimal.Decimal, b fixed) bool {
 // cmpFixed compares two fixed numbers exactly, in 128 bits at the smaller exponent.
 func cmpFixed(a, b fixed) int {
 	if a.exp == b.exp {
-		return cmpInt64(a.c, b.c)
+		return cmp.Compare(a.c, b.c)
 	}
 	sa, sb := sign(a.c), sign(b.c)
 	if sa != sb || sa == 0 {
-		return cmpInt(sa, sb)
+		return cmp.Compare(sa, sb)
 	}
 	if a.exp-b.exp > 19 || b.exp-a.exp > 19 {
 		return a.dec().Cmp(b.dec())
@@ -341,26 +342,6 @@ func sign(x int64) int {
 	case x < 0:
 		return -1
 	case x > 0:
-		return 1
-	}
-	return 0
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func cmpInt(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
 		return 1
 	}
 	return 0

@@ -1,12 +1,14 @@
 package pricing
 
 import (
+	"cmp"
 	"math/bits"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/checked"
 	"github.com/b2bkit/b2bkit/internal/fastdec"
-	"github.com/shopspring/decimal"
 )
 
 // A val is a number on a quote's path: its coefficient and exponent when they fit in integers
@@ -334,7 +336,7 @@ func incFixed(f, inc fixed, mode b2bkit.RoundingMode) (fixed, bool) {
 		case b2bkit.Up:
 			away = true
 		default:
-			half := cmpUint(2*ar, uint64(d)) // |r| < d <= 2^63, so 2|r| fits
+			half := cmp.Compare(2*ar, uint64(d)) // |r| < d <= 2^63, so 2|r| fits
 			away = half > 0 || half == 0 && (mode != b2bkit.HalfEven || q%2 != 0)
 		}
 		if away {
@@ -343,14 +345,4 @@ func incFixed(f, inc fixed, mode b2bkit.RoundingMode) (fixed, bool) {
 	}
 	c, ok := checked.Mul(q, inc.c)
 	return fixed{c, inc.exp}, ok
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -1,12 +1,14 @@
 package clv
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
 
-	"github.com/b2bkit/b2bkit"
 	"gonum.org/v1/gonum/mathext"
+
+	"github.com/b2bkit/b2bkit"
 )
 
 // BGNBD is the beta-geometric/negative binomial model of repeat buying (Fader, Hardie & Lee 2005):
@@ -108,10 +110,10 @@ func newBGData(cs []Customer, needRepeat bool) (*bgData, error) {
 		if a.x != b.x {
 			return a.x - b.x
 		}
-		if c := compareFloat(a.tx, b.tx); c != 0 {
+		if c := cmp.Compare(a.tx, b.tx); c != 0 {
 			return c
 		}
-		return compareFloat(a.t, b.t)
+		return cmp.Compare(a.t, b.t)
 	})
 	for i := range d.rows {
 		d.rows[i].xi = xi[d.rows[i].x]
@@ -120,16 +122,6 @@ func newBGData(cs []Customer, needRepeat bool) (*bgData, error) {
 	d.lgR, d.lgAB, d.lgB = make([]float64, k), make([]float64, k), make([]float64, k)
 	d.psR, d.psAB, d.psB = make([]float64, k), make([]float64, k), make([]float64, k)
 	return d, nil
-}
-
-func compareFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // customerField names customer i for an error path: customers[3](C-1).
