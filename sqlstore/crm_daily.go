@@ -31,16 +31,9 @@ func (s *CRMStore) SearchCompanies(ctx context.Context, q crm.CompanyQuery) ([]c
 	}
 	out := make([]crm.Company, 0, min(q.Limit, 64))
 	err := s.db.read(ctx, func(tx *sql.Tx) error {
-		var after *string
-		if q.After != "" {
-			key, err := s.afterKey(ctx, tx, `SELECT name_key FROM crm_companies WHERE id = ?`, string(q.After))
-			if err != nil {
-				return err
-			}
-			if key == nil {
-				return fmt.Errorf("sqlstore: %w", b2bkit.NotFound("company", string(q.After)))
-			}
-			after = key
+		after, err := s.afterKey(ctx, tx, `SELECT name_key FROM crm_companies WHERE id = ?`, "company", string(q.After))
+		if err != nil {
+			return err
 		}
 		query, args, ok := companySearch(&q, after)
 		if !ok {
@@ -114,16 +107,9 @@ func (s *CRMStore) SearchPeople(ctx context.Context, q crm.PersonQuery) ([]crm.P
 	}
 	out := make([]crm.Person, 0, min(q.Limit, 64))
 	err := s.db.read(ctx, func(tx *sql.Tx) error {
-		var after *string
-		if q.After != "" {
-			key, err := s.afterKey(ctx, tx, `SELECT name_key FROM crm_people WHERE id = ? AND `+listedPeople, string(q.After))
-			if err != nil {
-				return err
-			}
-			if key == nil {
-				return fmt.Errorf("sqlstore: %w", b2bkit.NotFound("person", string(q.After)))
-			}
-			after = key
+		after, err := s.afterKey(ctx, tx, `SELECT name_key FROM crm_people WHERE id = ? AND `+listedPeople, "person", string(q.After))
+		if err != nil {
+			return err
 		}
 		query, args, ok := peopleSearch(&q, after)
 		if !ok {
@@ -185,17 +171,21 @@ func peopleSearch(q *crm.PersonQuery, after *string) (query string, args []any, 
 FROM (` + page + `) p LEFT JOIN crm_contacts c ON c.person = p.id ORDER BY p.name_key, p.id, c.pos`, append(args, q.Limit), true
 }
 
-// afterKey returns the name key query (one id argument) reads for the record a page continues
-// after, or nil when there is none. An id that cannot be stored names no record.
-func (s *CRMStore) afterKey(ctx context.Context, tx *sql.Tx, query, id string) (*string, error) {
-	if !checkText(id) {
-		return nil, nil
+// afterKey returns the name key query (one id argument) reads for the record of kind a page
+// continues after: nil for the first page (no id), NotFound when no such record is listed (an id
+// that cannot be stored names none).
+func (s *CRMStore) afterKey(ctx context.Context, tx *sql.Tx, query, kind, id string) (*string, error) {
+	if id == "" {
+		return nil, nil // the first page
 	}
 	var key string
-	err := tx.QueryRowContext(ctx, s.db.q(query), id).Scan(&key)
+	err := sql.ErrNoRows // an id no record can hold is not looked for
+	if checkText(id) {
+		err = tx.QueryRowContext(ctx, s.db.q(query), id).Scan(&key)
+	}
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return nil, nil
+		return nil, fmt.Errorf("sqlstore: %w", b2bkit.NotFound(kind, id))
 	case err != nil:
 		return nil, s.db.fail(ctx, err, "", id)
 	}
