@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 // A Log is the durable record of a platform's matching (R13): every match appended, and every
@@ -133,4 +134,28 @@ func (c StatusChange) Validate() error {
 // Equal reports whether both changes say the same thing, the times by value.
 func (c StatusChange) Equal(o StatusChange) bool {
 	return c.ID == o.ID && c.Status == o.Status && c.At.Equal(o.At) && c.By == o.By
+}
+
+// CheckChange is the rule every Log applies to a valid status change c (see Log.SetStatus): given
+// the match's stored status last, set at lastAt by lastChange (nil: the status it was appended
+// with, at its At), it returns nil for a move the status may make and for a retry of lastChange,
+// and otherwise the conflict (b2bkit.ErrConflict) naming the match and why. A Log kept in a
+// database reads those three from its rows and calls it, so that every store decides alike.
+func CheckChange(c StatusChange, last Status, lastAt time.Time, lastChange *StatusChange) error {
+	conflict := func(problem string) error {
+		return fmt.Errorf("matching: %w", b2bkit.Conflict("match", c.ID, problem))
+	}
+	switch {
+	case c.Status == last && lastChange != nil && lastChange.Equal(c):
+		return nil
+	case c.Status == last && lastChange == nil:
+		return conflict(fmt.Sprintf("appended as %s; no change set it", last))
+	case c.Status == last:
+		return conflict(fmt.Sprintf("became %s at %s by %s, not as this change says", last, lastChange.At.Format(time.RFC3339Nano), xerr.Echo(lastChange.By)))
+	case !last.CanBecome(c.Status):
+		return conflict(fmt.Sprintf("status is %s and cannot become %s", last, c.Status))
+	case c.At.Before(lastAt):
+		return conflict(fmt.Sprintf("change.at %s is before the match's last status (%s at %s)", c.At.Format(time.RFC3339Nano), last, lastAt.Format(time.RFC3339Nano)))
+	}
+	return nil
 }

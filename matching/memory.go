@@ -7,10 +7,8 @@ import (
 	"slices"
 	"sort"
 	"sync"
-	"time"
 
 	"github.com/b2bkit/b2bkit"
-	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 // MemoryLog is the in-memory Log: the reference implementation, the matches and the status
@@ -285,7 +283,7 @@ func (l *MemoryLog) SetStatus(ctx context.Context, c StatusChange) error {
 		lastChange = &l.changes.at(q).c
 		last, lastAt = lastChange.Status, lastChange.At
 	}
-	if err := checkChange(c, last, lastAt, lastChange); err != nil {
+	if err := CheckChange(c, last, lastAt, lastChange); err != nil {
 		return err
 	}
 	if lastChange != nil && lastChange.Equal(c) {
@@ -298,28 +296,6 @@ func (l *MemoryLog) SetStatus(ctx context.Context, c StatusChange) error {
 	l.seq++
 	e.seq, e.c, e.matchSeq = l.seq, c, l.matches.at(p).seq
 	l.changed[c.ID] = q
-	return nil
-}
-
-// checkChange decides a valid status change c against the match's stored status, set at lastAt by
-// lastChange (nil: the status it was appended with, at its At). It returns nil for a move and for
-// a retry of lastChange, and otherwise the conflict naming the match.
-func checkChange(c StatusChange, last Status, lastAt time.Time, lastChange *StatusChange) error {
-	conflict := func(problem string) error {
-		return fmt.Errorf("matching: %w", b2bkit.Conflict("match", c.ID, problem))
-	}
-	switch {
-	case c.Status == last && lastChange != nil && lastChange.Equal(c):
-		return nil
-	case c.Status == last && lastChange == nil:
-		return conflict(fmt.Sprintf("appended as %s; no change set it", last))
-	case c.Status == last:
-		return conflict(fmt.Sprintf("became %s at %s by %s, not as this change says", last, lastChange.At.Format(time.RFC3339Nano), xerr.Echo(lastChange.By)))
-	case !last.CanBecome(c.Status):
-		return conflict(fmt.Sprintf("status is %s and cannot become %s", last, c.Status))
-	case c.At.Before(lastAt):
-		return conflict(fmt.Sprintf("change.at %s is before the match's last status (%s at %s)", c.At.Format(time.RFC3339Nano), last, lastAt.Format(time.RFC3339Nano)))
-	}
 	return nil
 }
 

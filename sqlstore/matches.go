@@ -11,9 +11,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/matching"
-	"github.com/shopspring/decimal"
 )
 
 // MatchLog is matching.Log over the database: the durable record of the platform's matching
@@ -386,8 +387,8 @@ func (l *MatchLog) SetStatus(ctx context.Context, c matching.StatusChange) error
 			lastChange = &matching.StatusChange{ID: c.ID, Status: matching.Status(last.Int64), At: z.time(lastAt), By: lastBy.String}
 			lastStatus, lastStatusSetAt = lastChange.Status, lastChange.At
 		}
-		if err := checkChange(c, lastStatus, lastStatusSetAt, lastChange); err != nil {
-			return err
+		if err := matching.CheckChange(c, lastStatus, lastStatusSetAt, lastChange); err != nil {
+			return fmt.Errorf("sqlstore: %w", err)
 		}
 		if lastChange != nil && lastChange.Equal(c) {
 			return nil // a retry
@@ -412,29 +413,6 @@ const getQuery = `SELECT ` + currentColumns + ` FROM match_log m WHERE m.kind = 
 // sinceQuery reads one page of entries after a number (its arguments: the number, the page's size),
 // over the primary key.
 const sinceQuery = `SELECT seq, kind, match_seq, changed_by, ` + matchColumns + ` FROM match_log WHERE seq > ? ORDER BY seq LIMIT ?`
-
-// checkChange decides a valid status change c against the match's stored status last, set at
-// lastAt by lastChange (nil: the status it was appended with, at its At), as matching's logs do:
-// nil for a move and for a retry of lastChange, the conflict naming the match otherwise.
-func checkChange(c matching.StatusChange, last matching.Status, lastAt time.Time, lastChange *matching.StatusChange) error {
-	conflict := func(problem string) error {
-		return fmt.Errorf("sqlstore: %w", b2bkit.Conflict("match", c.ID, problem))
-	}
-	switch {
-	case c.Status == last && lastChange != nil && lastChange.Equal(c):
-		return nil
-	case c.Status == last && lastChange == nil:
-		return conflict(fmt.Sprintf("appended as %s; no change set it", last))
-	case c.Status == last:
-		return conflict(fmt.Sprintf("became %s at %s, not as this change says", last, lastChange.At.Format(time.RFC3339Nano)))
-	case !last.CanBecome(c.Status):
-		return conflict(fmt.Sprintf("status is %s and cannot become %s", last, c.Status))
-	case c.At.Before(lastAt):
-		return conflict(fmt.Sprintf("change.at %s is before the match's last status (%s at %s)",
-			c.At.Format(time.RFC3339Nano), last, lastAt.Format(time.RFC3339Nano)))
-	}
-	return nil
-}
 
 // Get implements matching.Log: one query over the unique index of ids, the status read from the
 // match's last change.
