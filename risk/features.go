@@ -407,58 +407,33 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("risk: %w", err)
 	}
-	// The three long streams are read in plain loops rather than through featEach: a call through
-	// a closure for each of thousands of records costs more than the record's own work.
-	if h.Orders != nil {
-		i := 0
-		for o, err := range h.Orders {
-			if err != nil || i%featCtxEvery == featCtxEvery-1 {
-				if err := featStop(ctx, "orders", err); err != nil {
-					return err
-				}
-			}
-			if o.Buyer == p.company && !o.PlacedAt.After(p.asOf) {
-				if err := p.addOrder(i, &o); err != nil {
-					return err
-				}
-			}
-			i++
+	err := featEach(ctx, "orders", h.Orders, func(i int, o *b2bkit.Order) error {
+		if o.Buyer != p.company || o.PlacedAt.After(p.asOf) {
+			return nil
 		}
+		return p.addOrder(i, o)
+	})
+	if err == nil {
+		err = featEach(ctx, "invoices", h.Invoices, func(i int, inv *b2bkit.Invoice) error {
+			if inv.Buyer != p.company || inv.IssuedAt.After(p.asOf) {
+				return nil
+			}
+			return p.addInvoice(i, inv)
+		})
 	}
-	if h.Invoices != nil {
-		i := 0
-		for inv, err := range h.Invoices {
-			if err != nil || i%featCtxEvery == featCtxEvery-1 {
-				if err := featStop(ctx, "invoices", err); err != nil {
-					return err
-				}
-			}
-			if inv.Buyer == p.company && !inv.IssuedAt.After(p.asOf) {
-				if err := p.addInvoice(i, &inv); err != nil {
-					return err
-				}
-			}
-			i++
-		}
+	if err == nil {
+		err = p.dup
 	}
-	if p.dup != nil {
-		return p.dup
+	if err == nil {
+		err = featEach(ctx, "payments", h.Payments, func(i int, pay *b2bkit.Payment) error {
+			if pay.PaidAt.After(p.asOf) {
+				return nil
+			}
+			return p.addPayment(i, pay)
+		})
 	}
-	if h.Payments != nil {
-		i := 0
-		for pay, err := range h.Payments {
-			if err != nil || i%featCtxEvery == featCtxEvery-1 {
-				if err := featStop(ctx, "payments", err); err != nil {
-					return err
-				}
-			}
-			if !pay.PaidAt.After(p.asOf) {
-				if err := p.addPayment(i, &pay); err != nil {
-					return err
-				}
-			}
-			i++
-		}
+	if err != nil {
+		return err
 	}
 	p.settle()
 	if p.exposure {
@@ -504,18 +479,6 @@ func featEach[T any](ctx context.Context, name string, seq iter.Seq2[T, error], 
 		if err := add(i, &rec); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// featStop is the error, if any, that stops reading stream name: the stream's own err, or else the
-// context's (looked at every featCtxEvery records, as featEach does).
-func featStop(ctx context.Context, name string, err error) error {
-	if err == nil {
-		err = ctx.Err()
-	}
-	if err != nil {
-		return fmt.Errorf("risk: history.%s: %w", name, err)
 	}
 	return nil
 }
