@@ -201,9 +201,9 @@ func FeaturesContext(ctx context.Context, company b2bkit.CompanyID, h History, a
 		return FeatureSet{}, err
 	}
 	if hasPeople {
-		fs.Values[KeyPersonLost] = NumberValue(decimal.NewFromInt(int64(lost)))
+		fs.Values.Set(KeyPersonLost, NumberValue(decimal.NewFromInt(int64(lost))))
 	} else {
-		fs.Values[KeyPersonLost] = Value{Missing: true}
+		fs.Values.Set(KeyPersonLost, Value{Missing: true})
 	}
 	return fs, nil
 }
@@ -962,9 +962,8 @@ func (p *featProjection) window(n, before int) int64 {
 
 // features turns the projection into a FeatureSet (KeyPersonLost aside).
 func (p *featProjection) features() (FeatureSet, error) {
-	fs := FeatureSet{Company: p.company, AsOf: p.asOf, Currency: p.currency, Scale: p.cfg.scale,
-		Values: make(map[Feature]Value, 26)}
-	v := fs.Values
+	fs := FeatureSet{Company: p.company, AsOf: p.asOf, Currency: p.currency, Scale: p.cfg.scale}
+	v := &fs.Values
 	missing := Value{Missing: true}
 	num := NumberValue
 	whole := func(n int64) Value { return NumberValue(decimal.NewFromInt(n)) }
@@ -972,9 +971,9 @@ func (p *featProjection) features() (FeatureSet, error) {
 	// Volume, tenure and trend.
 	span := p.span()
 	if p.orders > 0 {
-		v[TenureMonths] = whole(int64(p.tenure()))
+		v.Set(TenureMonths, whole(int64(p.tenure())))
 	} else {
-		v[TenureMonths] = missing
+		v.Set(TenureMonths, missing)
 	}
 	covered := func(n int) bool { return span >= n }
 	for _, w := range []struct {
@@ -982,19 +981,19 @@ func (p *featProjection) features() (FeatureSet, error) {
 		n int
 	}{{AvgMonthlyValue3, 3}, {AvgMonthlyValue6, 6}, {AvgMonthlyValue12, 12}} {
 		if !covered(w.n) {
-			v[w.f] = missing
+			v.Set(w.f, missing)
 			continue
 		}
 		// window/n units at scale places, as a decimal of exponent -scale.
 		avg := featQuo(p.window(w.n, 0), 1, int64(w.n), 0)
-		v[w.f] = num(p.money(avg.IntPart()))
+		v.Set(w.f, num(p.money(avg.IntPart())))
 	}
 	if base := p.window(9, 3); covered(12) && base > 0 {
-		v[Trend] = num(featQuo(p.window(3, 0), 3, base, RatioScale))
+		v.Set(Trend, num(featQuo(p.window(3, 0), 3, base, RatioScale)))
 	} else {
-		v[Trend] = missing
+		v.Set(Trend, missing)
 	}
-	v[Volatility] = p.volatility(span)
+	v.Set(Volatility, p.volatility(span))
 
 	p.punctuality(v)
 
@@ -1011,16 +1010,17 @@ func (p *featProjection) features() (FeatureSet, error) {
 		}
 	}
 	if invoiced > 0 {
-		v[DisputeRate] = num(featIntRatio(credited, invoiced))
+		v.Set(DisputeRate, num(featIntRatio(credited, invoiced)))
 	} else {
-		v[DisputeRate] = missing
+		v.Set(DisputeRate, missing)
 	}
 
 	// Sellers.
 	if p.orders == 0 {
-		v[Sellers], v[SellerConcentration] = missing, missing
+		v.Set(Sellers, missing)
+		v.Set(SellerConcentration, missing)
 	} else {
-		v[Sellers] = whole(int64(len(p.sellers.keys)))
+		v.Set(Sellers, whole(int64(len(p.sellers.keys))))
 		if p.total12 > 0 {
 			sq := decimal.Zero
 			for _, u := range p.sellers.sums {
@@ -1028,21 +1028,22 @@ func (p *featProjection) features() (FeatureSet, error) {
 				sq = sq.Add(d.Mul(d))
 			}
 			t := decimal.NewFromInt(p.total12)
-			v[SellerConcentration] = num(featRatio(sq, t.Mul(t)))
+			v.Set(SellerConcentration, num(featRatio(sq, t.Mul(t))))
 		} else {
-			v[SellerConcentration] = missing
+			v.Set(SellerConcentration, missing)
 		}
 	}
 
 	// Penetration.
-	v[Penetration], v[PenetrationPrior] = missing, missing
+	v.Set(Penetration, missing)
+	v.Set(PenetrationPrior, missing)
 	if p.walletFound {
 		den := p.wallet.Mul(decimal.NewFromInt(3))
 		if covered(3) {
-			v[Penetration] = num(featRatio(p.money(p.window(3, 0)), den))
+			v.Set(Penetration, num(featRatio(p.money(p.window(3, 0)), den)))
 		}
 		if covered(6) {
-			v[PenetrationPrior] = num(featRatio(p.money(p.window(3, 3)), den))
+			v.Set(PenetrationPrior, num(featRatio(p.money(p.window(3, 3)), den)))
 		}
 	}
 
@@ -1053,9 +1054,9 @@ func (p *featProjection) features() (FeatureSet, error) {
 			cu := p.credit.keys[k]
 			sum = sum.Add(b2bkit.FromMinor(cu, featShareScale).Mul(p.money(u)))
 		}
-		v[UsualCreditDays] = num(featRatio(sum, p.money(p.total12)))
+		v.Set(UsualCreditDays, num(featRatio(sum, p.money(p.total12))))
 	} else {
-		v[UsualCreditDays] = missing
+		v.Set(UsualCreditDays, missing)
 	}
 	return fs, nil
 }
@@ -1121,7 +1122,7 @@ func (l *featLate) value() Value {
 
 // punctuality sets the on-time rate, days past due, the overdue buckets and days late. Every sum
 // here is of parts of the positive invoices' amounts, whose total addInvoice checked fits an int64.
-func (p *featProjection) punctuality(v map[Feature]Value) {
+func (p *featProjection) punctuality(v *Values) {
 	missing := Value{Missing: true}
 	var (
 		anyInvoice       bool
@@ -1174,27 +1175,27 @@ func (p *featProjection) punctuality(v map[Feature]Value) {
 		}
 	}
 	if dueUnits > 0 {
-		v[OnTimeRate] = NumberValue(featIntRatio(onTime, dueUnits))
+		v.Set(OnTimeRate, NumberValue(featIntRatio(onTime, dueUnits)))
 	} else {
-		v[OnTimeRate] = missing
+		v.Set(OnTimeRate, missing)
 	}
 	bucketFeatures := [5]Feature{OverdueCurrent, Overdue1to29, Overdue30to59, Overdue60to89, Overdue90Plus}
 	if anyInvoice {
-		v[DaysPastDue] = NumberValue(decimal.NewFromInt(int64(dpd)))
+		v.Set(DaysPastDue, NumberValue(decimal.NewFromInt(int64(dpd))))
 		for k, f := range bucketFeatures {
-			v[f] = NumberValue(p.money(buckets[k]))
+			v.Set(f, NumberValue(p.money(buckets[k])))
 		}
 	} else {
-		v[DaysPastDue] = missing
+		v.Set(DaysPastDue, missing)
 		for _, f := range bucketFeatures {
-			v[f] = missing
+			v.Set(f, missing)
 		}
 	}
 	if worstSeen {
-		v[WorstDaysPastDue12] = NumberValue(decimal.NewFromInt(int64(worst)))
+		v.Set(WorstDaysPastDue12, NumberValue(decimal.NewFromInt(int64(worst))))
 	} else {
-		v[WorstDaysPastDue12] = missing
+		v.Set(WorstDaysPastDue12, missing)
 	}
-	v[DaysLate3] = late3.value()
-	v[DaysLatePrior9] = late9.value()
+	v.Set(DaysLate3, late3.value())
+	v.Set(DaysLatePrior9, late9.value())
 }

@@ -547,10 +547,10 @@ func featInsertAt[T any](rng *rand.Rand, xs []T, x T) []T {
 // featRequireSame compares two feature sets value by value.
 func featRequireSame(t *testing.T, want, got risk.FeatureSet, seed uint64) {
 	t.Helper()
-	require.Equal(t, len(want.Values), len(got.Values), "seed %d", seed)
+	require.Equal(t, want.Values.Len(), got.Values.Len(), "seed %d", seed)
 	require.Equal(t, want.Currency, got.Currency, "seed %d", seed)
-	for f, w := range want.Values {
-		g, ok := got.Values[f]
+	for f, w := range want.Values.All() {
+		g, ok := got.Values.Get(f)
 		require.True(t, ok, "feature %s, seed %d", f, seed)
 		require.Equal(t, w.Missing, g.Missing, "feature %s missing, seed %d", f, seed)
 		dectest.RequireEqual(t, w.Number, g.Number, "feature %s, seed %d", f, seed)
@@ -931,7 +931,7 @@ func TestR17_FeaturesSteadyBuyerOnAnyDay(t *testing.T) {
 				name := fmt.Sprintf("orders on day %d (0: the last), as of %s", day, asOf.Format(time.DateOnly))
 				for f, want := range map[risk.Feature]string{risk.AvgMonthlyValue3: "100.00", risk.AvgMonthlyValue12: "100.00",
 					risk.Trend: "1", risk.Volatility: "0"} {
-					v := fs.Values[f]
+					v, _ := fs.Values.Get(f)
 					require.False(t, v.Missing, "%s: %s", name, f)
 					dectest.RequireEqual(t, dectest.Dec(want), v.Number, "%s: %s", name, f)
 				}
