@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -257,9 +259,12 @@ type featProjection struct {
 	// invoiced and credited are the totals of the invoices and of the credit notes, checked to fit
 	// so that any sum of their parts does.
 	invoiced, credited int64
-	billed             [][]b2bkit.OrderID             // orders of each invoice, for the exposure only
-	numbers            []b2bkit.InvoiceNumber         // of each invoice
-	byNumber           map[b2bkit.InvoiceNumber]int32 // position in invoices
+	billed             [][]b2bkit.OrderID     // orders of each invoice, for the exposure only
+	numbers            []b2bkit.InvoiceNumber // of each invoice
+	// byNumber is the position in invoices of each number, built only once the numbers stop coming
+	// in featNumberLess order: a host mostly streams invoices as it numbered them, and numbers
+	// rising in that order are distinct and searchable as they stand.
+	byNumber map[b2bkit.InvoiceNumber]int32
 	// dup is the first invoice number used twice, reported once the invoices are read, so that an
 	// invalid invoice anywhere in the stream is reported first, as before any index was built.
 	dup error
@@ -751,18 +756,27 @@ func (p *featProjection) addInvoice(i int, inv *b2bkit.Invoice) error {
 		return featBad("invoices", i, b2bkit.Invalid("amount", "invoice amounts overflow int64 minor units at scale %d", p.cfg.scale))
 	}
 	if p.invoices == nil {
-		// A buyer has about as many invoices as orders: sized so, the slice and the index rarely grow.
+		// A buyer has about as many invoices as orders: sized so, the slices rarely grow.
 		n := min(max(16, p.orders), featSizeHint)
 		p.invoices, p.numbers = make([]featInvoice, 0, n), make([]b2bkit.InvoiceNumber, 0, n)
-		p.byNumber = make(map[b2bkit.InvoiceNumber]int32, n)
 	}
-	// One hash: a number already there leaves the index as long as it was (and the history invalid).
-	k, size := int32(len(p.invoices)), len(p.byNumber)
-	p.byNumber[inv.Number] = k
-	if len(p.byNumber) == size && p.dup == nil {
-		j := slices.Index(p.numbers, inv.Number)
-		p.dup = featBad("invoices", i, b2bkit.Invalid("number",
-			"%s is already the number of an invoice of the buyer (record %d)", xerr.Echo(string(inv.Number)), p.invoices[j].record))
+	k := int32(len(p.invoices))
+	if p.byNumber == nil && k > 0 && !featNumberLess(p.numbers[k-1], inv.Number) {
+		// Out of order: from here on the numbers are indexed by hash.
+		p.byNumber = make(map[b2bkit.InvoiceNumber]int32, max(2*len(p.numbers), min(p.orders, featSizeHint)))
+		for j, n := range p.numbers {
+			p.byNumber[n] = int32(j) // distinct, having come in order
+		}
+	}
+	if p.byNumber != nil {
+		// One hash: a number already there leaves the index as long as it was (and the history invalid).
+		size := len(p.byNumber)
+		p.byNumber[inv.Number] = k
+		if len(p.byNumber) == size && p.dup == nil {
+			j := slices.Index(p.numbers, inv.Number)
+			p.dup = featBad("invoices", i, b2bkit.Invalid("number",
+				"%s is already the number of an invoice of the buyer (record %d)", xerr.Echo(string(inv.Number)), p.invoices[j].record))
+		}
 	}
 	p.numbers = append(p.numbers, inv.Number)
 	p.invoices = append(p.invoices, featInvoice{
@@ -783,7 +797,7 @@ func (p *featProjection) addPayment(i int, pay *b2bkit.Payment) error {
 	case p.paid < n && p.numbers[p.paid] == pay.Invoice:
 		k = p.paid
 	default:
-		k, ok = p.byNumber[pay.Invoice]
+		k, ok = p.invoiceOf(pay.Invoice)
 	}
 	if !ok || p.invoices[k].units < 0 {
 		return nil
@@ -814,6 +828,31 @@ func (p *featProjection) addPayment(i int, pay *b2bkit.Payment) error {
 	inv.lastDay = max(inv.lastDay, day)
 	inv.pay(day, units)
 	return nil
+}
+
+// featNumberLess orders invoice numbers shorter first, then byte by byte: the order of numbers a host
+// gives out in sequence, padded ("INV-0099", "INV-0100") or not ("I99", "I100").
+func featNumberLess(a, b b2bkit.InvoiceNumber) bool {
+	return len(a) < len(b) || len(a) == len(b) && a < b
+}
+
+// featNumberCmp is featNumberLess as a three-way comparison.
+func featNumberCmp(a, b b2bkit.InvoiceNumber) int {
+	if len(a) != len(b) {
+		return cmp.Compare(len(a), len(b))
+	}
+	return strings.Compare(string(a), string(b))
+}
+
+// invoiceOf is the position in invoices of the invoice numbered n, and whether there is one: by
+// hash once the numbers came out of order, else by halving the numbers, which are in order.
+func (p *featProjection) invoiceOf(n b2bkit.InvoiceNumber) (int32, bool) {
+	if p.byNumber != nil {
+		k, ok := p.byNumber[n]
+		return k, ok
+	}
+	k, ok := slices.BinarySearchFunc(p.numbers, n, featNumberCmp)
+	return int32(k), ok
 }
 
 // pay adds a payment of units on day to what was paid; payments must come in day order.

@@ -1,11 +1,13 @@
 package risk_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"iter"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -1048,4 +1050,71 @@ func TestR17_CancelledMidStreamStopsTheFeatures(t *testing.T) {
 			require.NoError(t, err)
 		})
 	}
+}
+
+// TestR17_FeaturesInvoiceOrderDoesNotMatter: invoices streamed in the order of their numbers
+// (shorter first, "I9" before "I10"), which Features searches as they stand, or in any other order,
+// which it indexes by hash from the first number out of order on, give the same features and
+// exposure, their payments shuffled or not.
+func TestR17_FeaturesInvoiceOrderDoesNotMatter(t *testing.T) {
+	for _, base := range []featRecords{featMain(), featBenchHistory()} {
+		want := featOf(t, base.history(), featAsOf)
+		wantExp, err := risk.ExposureAt(featBuyer, base.history(), dectest.Dec("0"), featAsOf, nil)
+		require.NoError(t, err)
+		for seed := range uint64(30) {
+			rng := rand.New(rand.NewPCG(seed, 5))
+			r := base
+			r.invoices = slices.Clone(base.invoices)
+			r.payments = slices.Clone(base.payments)
+			switch seed % 3 {
+			case 0: // shuffled from some point on
+				from := rng.IntN(len(r.invoices))
+				rng.Shuffle(len(r.invoices)-from, func(i, j int) {
+					r.invoices[from+i], r.invoices[from+j] = r.invoices[from+j], r.invoices[from+i]
+				})
+			case 1: // in byte order: "I10" before "I9"
+				slices.SortFunc(r.invoices, func(a, b b2bkit.Invoice) int { return cmp.Compare(a.Number, b.Number) })
+			case 2: // in number order, payments shuffled: found by halving
+				rng.Shuffle(len(r.payments), func(i, j int) { r.payments[i], r.payments[j] = r.payments[j], r.payments[i] })
+			}
+			got := featOf(t, r.history(), featAsOf)
+			featRequireSame(t, want, got, seed)
+			gotExp, err := risk.ExposureAt(featBuyer, r.history(), dectest.Dec("0"), featAsOf, nil)
+			require.NoError(t, err)
+			dectest.RequireEqual(t, wantExp.Unpaid, gotExp.Unpaid, "seed %d", seed)
+			dectest.RequireEqual(t, wantExp.Uninvoiced, gotExp.Uninvoiced, "seed %d", seed)
+		}
+	}
+}
+
+// TestR17_FeaturesInvoiceNumberTwiceWhereverItComes: a number used twice is found whether the
+// numbers came in order up to it or not, and named with the first record that used it.
+func TestR17_FeaturesInvoiceNumberTwiceWhereverItComes(t *testing.T) {
+	inv := func(n string) b2bkit.Invoice {
+		return featInvoice(b2bkit.InvoiceNumber(n), "O1", "10.00", featDay(2026, time.May, 1), featDay(2026, time.May, 31))
+	}
+	for _, tt := range []struct {
+		numbers []string
+		want    string
+	}{
+		{[]string{"I1", "I1"}, "history.invoices[1].number: I1 is already the number of an invoice of the buyer (record 0)"},
+		{[]string{"I1", "I2", "I10", "I2"}, "history.invoices[3].number: I2 is already the number of an invoice of the buyer (record 1)"},
+		{[]string{"I2", "I1", "I3", "I1"}, "history.invoices[3].number: I1 is already the number of an invoice of the buyer (record 1)"},
+		{[]string{"I9", "I10", "I11", "I9", "I10"}, "history.invoices[3].number: I9 is already the number of an invoice of the buyer (record 0)"},
+		{[]string{"A", "B", "AA", "Z", "AA"}, "history.invoices[4].number: AA is already the number of an invoice of the buyer (record 2)"},
+	} {
+		var r featRecords
+		for _, n := range tt.numbers {
+			r.invoices = append(r.invoices, inv(n))
+		}
+		_, err := risk.Features(featBuyer, r.history(), featAsOf)
+		require.ErrorIs(t, err, b2bkit.ErrInvalid, "%v", tt.numbers)
+		require.EqualError(t, err, "risk: "+tt.want)
+	}
+	var r featRecords
+	for _, n := range []string{"I1", "I9", "I10", "J10", "I100"} {
+		r.invoices = append(r.invoices, inv(n))
+	}
+	_, err := risk.Features(featBuyer, r.history(), featAsOf)
+	require.NoError(t, err, "numbers in order are distinct")
 }
