@@ -1023,9 +1023,13 @@ func (p *featProjection) features() (FeatureSet, error) {
 			v.Set(w.f, missing)
 			continue
 		}
-		// window/n units at scale places, as a decimal of exponent -scale.
-		avg := featQuo(p.window(w.n, 0), 1, int64(w.n), 0)
-		v.Set(w.f, num(p.money(avg.IntPart())))
+		// window/n units rounded HalfUp at scale places (the window is not negative).
+		sum, n := p.window(w.n, 0), int64(w.n)
+		avg := sum / n
+		if r := sum % n; r >= n-r {
+			avg++
+		}
+		v.Set(w.f, num(p.money(avg)))
 	}
 	if base := p.window(9, 3); covered(12) && base > 0 {
 		v.Set(Trend, num(featQuo(p.window(3, 0), 3, base, RatioScale)))
@@ -1061,13 +1065,7 @@ func (p *featProjection) features() (FeatureSet, error) {
 	} else {
 		v.Set(Sellers, whole(int64(len(p.sellers.keys))))
 		if p.total12 > 0 {
-			sq := decimal.Zero
-			for _, u := range p.sellers.sums {
-				d := decimal.NewFromInt(u)
-				sq = sq.Add(d.Mul(d))
-			}
-			t := decimal.NewFromInt(p.total12)
-			v.Set(SellerConcentration, num(featRatio(sq, t.Mul(t))))
+			v.Set(SellerConcentration, num(featConcentration(p.sellers.sums, p.total12)))
 		} else {
 			v.Set(SellerConcentration, missing)
 		}
@@ -1088,16 +1086,83 @@ func (p *featProjection) features() (FeatureSet, error) {
 
 	// Usual credit days.
 	if p.total12 > 0 {
-		sum := p.creditDec
-		for k, u := range p.credit.sums {
-			cu := p.credit.keys[k]
-			sum = sum.Add(b2bkit.FromMinor(cu, featShareScale).Mul(p.money(u)))
-		}
-		v.Set(UsualCreditDays, num(featRatio(sum, p.money(p.total12))))
+		v.Set(UsualCreditDays, num(p.usualCreditDays()))
 	} else {
 		v.Set(UsualCreditDays, missing)
 	}
 	return fs, nil
+}
+
+// featConcentration is the Herfindahl index of sums, the sum of their squares over the square of
+// total, their sum (> 0), rounded HalfUp to RatioScale: in 64 and 128-bit integers when total is
+// below 2^32, so that its square fits a uint64, else in decimals.
+func featConcentration(sums []int64, total int64) decimal.Decimal {
+	if total > 0 && total < 1<<32 {
+		den := uint64(total) * uint64(total)
+		var sq uint64
+		for _, u := range sums {
+			sq += uint64(u) * uint64(u) // parts of total, so at most total^2 in all
+		}
+		// sq <= den: the quotient sq x 10^RatioScale / den is at most 10^RatioScale.
+		hi, lo := bits.Mul64(sq, fastdec.Pow10(RatioScale))
+		q, r := bits.Div64(hi, lo, den)
+		if r >= den-r {
+			q++
+		}
+		return decimal.New(int64(q), -RatioScale)
+	}
+	sq := decimal.Zero
+	for _, u := range sums {
+		d := decimal.NewFromInt(u)
+		sq = sq.Add(d.Mul(d))
+	}
+	t := decimal.NewFromInt(total)
+	return featRatio(sq, t.Mul(t))
+}
+
+// usualCreditDays is the order-value-weighted credit days of the last 12 months' orders (total12 >
+// 0), rounded HalfUp to RatioScale: in 128-bit integers when every order's terms fit the tally and
+// none pays before delivery, the sum of credit units x value fits and total12 x 10^8 fits a
+// uint64; else in decimals.
+func (p *featProjection) usualCreditDays() decimal.Decimal {
+	// days = sum(cu x u) / (10^featShareScale x total12), to RatioScale places:
+	// q = sum(cu x u) / (10^(featShareScale-RatioScale) x total12).
+	const shift = featShareScale - RatioScale
+	if p.creditDec.IsZero() && uint64(p.total12) <= math.MaxUint64/fastdec.Pow10(shift) {
+		den := uint64(p.total12) * fastdec.Pow10(shift)
+		var hi, lo uint64
+		ok := true
+		for k, u := range p.credit.sums {
+			cu := p.credit.keys[k]
+			if cu < 0 {
+				ok = false
+				break
+			}
+			h, l := bits.Mul64(uint64(cu), uint64(u))
+			var c uint64
+			lo, c = bits.Add64(lo, l, 0)
+			hi, c = bits.Add64(hi, h, c)
+			if c != 0 {
+				ok = false
+				break
+			}
+		}
+		if ok && hi < den {
+			q, r := bits.Div64(hi, lo, den)
+			if r >= den-r {
+				q++
+			}
+			if q <= math.MaxInt64 {
+				return decimal.New(int64(q), -RatioScale)
+			}
+		}
+	}
+	sum := p.creditDec
+	for k, u := range p.credit.sums {
+		cu := p.credit.keys[k]
+		sum = sum.Add(b2bkit.FromMinor(cu, featShareScale).Mul(p.money(u)))
+	}
+	return featRatio(sum, p.money(p.total12))
 }
 
 func featOverflow(field string, scale int32) error {

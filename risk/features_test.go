@@ -1118,3 +1118,53 @@ func TestR17_FeaturesInvoiceNumberTwiceWhereverItComes(t *testing.T) {
 	_, err := risk.Features(featBuyer, r.history(), featAsOf)
 	require.NoError(t, err, "numbers in order are distinct")
 }
+
+// TestR17_FeaturesConcentrationAndCreditDaysExactly: for random buyers, small and beyond 2^32 minor
+// units a year, on terms paying after delivery or partly before it, the seller concentration and
+// the usual credit days are exactly the sums of squares and the value-weighted credit days worked
+// out in decimals, rounded HalfUp.
+func TestR17_FeaturesConcentrationAndCreditDaysExactly(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 2026))
+	for seed := range 300 {
+		var r featRecords
+		bySeller := map[b2bkit.CompanyID]decimal.Decimal{}
+		total, weighted := decimal.Zero, decimal.Zero
+		for k := range 1 + rng.IntN(30) {
+			var amount decimal.Decimal
+			switch rng.IntN(3) {
+			case 0:
+				amount = decimal.New(rng.Int64N(1_000_000), -2)
+			case 1:
+				amount = decimal.New(rng.Int64N(1<<33), -2) // a year of these passes 2^32 minor units
+			default:
+				amount = decimal.New(rng.Int64N(1e16), -2)
+			}
+			terms := []b2bkit.PaymentTerms{b2bkit.Net(rng.IntN(120)), b2bkit.CashOnDelivery(), b2bkit.Prepaid(),
+				b2bkit.DepositBalance(decimal.New(int64(1+rng.IntN(99)), -2), rng.IntN(90))}[rng.IntN(4)]
+			placed := featDay(2025, time.July, 1).AddDate(0, 0, rng.IntN(340))
+			seller := b2bkit.CompanyID(fmt.Sprint("seller-", rng.IntN(5)))
+			o := featOrder(b2bkit.OrderID(fmt.Sprint("O", k)), seller, placed, amount.StringFixed(2), terms)
+			o.Terms.DeliverBy = placed.AddDate(0, 0, rng.IntN(20)) // a deposit on order is paid before delivery
+			r.orders = append(r.orders, o)
+			bySeller[seller] = bySeller[seller].Add(amount)
+			total = total.Add(amount)
+			weighted = weighted.Add(amount.Mul(o.Terms.CreditDays()))
+		}
+		fs := featOf(t, r.history(), featAsOf)
+		if total.IsZero() {
+			featRequire(t, fs, risk.SellerConcentration, featMissing)
+			featRequire(t, fs, risk.UsualCreditDays, featMissing)
+			continue
+		}
+		sq := decimal.Zero
+		for _, v := range bySeller {
+			sq = sq.Add(v.Mul(v))
+		}
+		conc, _ := fs.Get(risk.SellerConcentration)
+		dectest.RequireEqual(t, sq.DivRound(total.Mul(total), risk.RatioScale), conc.Number, "seed %d", seed)
+		require.Equal(t, -int32(risk.RatioScale), conc.Number.Exponent())
+		days, _ := fs.Get(risk.UsualCreditDays)
+		dectest.RequireEqual(t, weighted.DivRound(total, risk.RatioScale), days.Number, "seed %d", seed)
+		require.Equal(t, -int32(risk.RatioScale), days.Number.Exponent())
+	}
+}
