@@ -976,10 +976,10 @@ func featQuo(num int64, mul uint64, den int64, places int32) decimal.Decimal {
 		hi2, carry := bits.Add64(hi2, lo3, 0)
 		if hi3 == 0 && carry == 0 && hi2 < uint64(den) {
 			q, r := bits.Div64(hi2, lo2, uint64(den))
-			if r >= uint64(den)-r {
-				q++
-			}
-			if q <= math.MaxInt64 {
+			if q < math.MaxInt64 { // room to round up (a q of 2^64-1 rounded up would wrap to 0)
+				if r >= uint64(den)-r {
+					q++
+				}
 				return decimal.New(int64(q), -places)
 			}
 		}
@@ -1075,12 +1075,11 @@ func (p *featProjection) features() (FeatureSet, error) {
 	v.Set(Penetration, missing)
 	v.Set(PenetrationPrior, missing)
 	if p.walletFound {
-		den := p.wallet.Mul(decimal.NewFromInt(3))
 		if covered(3) {
-			v.Set(Penetration, num(featRatio(p.money(p.window(3, 0)), den)))
+			v.Set(Penetration, num(p.penetration(p.window(3, 0))))
 		}
 		if covered(6) {
-			v.Set(PenetrationPrior, num(featRatio(p.money(p.window(3, 3)), den)))
+			v.Set(PenetrationPrior, num(p.penetration(p.window(3, 3))))
 		}
 	}
 
@@ -1091,6 +1090,39 @@ func (p *featProjection) features() (FeatureSet, error) {
 		v.Set(UsualCreditDays, missing)
 	}
 	return fs, nil
+}
+
+// penetration is units minor units over 3 x the wallet, rounded HalfUp to RatioScale: in 128-bit
+// integers when the wallet's coefficient and the power of ten between the two exponents fit, else
+// in decimals.
+func (p *featProjection) penetration(units int64) decimal.Decimal {
+	// units x 10^-scale / (3 x c x 10^e) to RatioScale places: q = units x 10^k / (3 x c), with
+	// k = RatioScale - scale - e, the power of ten on the side where it is positive.
+	if c, ok := fastdec.Int64(p.wallet); ok && c > 0 && c < 1e18 && units >= 0 {
+		k := RatioScale - p.cfg.scale - p.wallet.Exponent()
+		den, hi, lo := uint64(3*c), uint64(0), uint64(units)
+		switch {
+		case k >= 0 && k <= 19:
+			hi, lo = bits.Mul64(lo, fastdec.Pow10(k))
+		case k < 0 && k >= -19:
+			var dh uint64
+			if dh, den = bits.Mul64(den, fastdec.Pow10(-k)); dh != 0 {
+				den = 0 // beyond a uint64: in decimals
+			}
+		default:
+			den = 0
+		}
+		if den != 0 && hi < den {
+			q, r := bits.Div64(hi, lo, den)
+			if q < math.MaxInt64 { // room to round up
+				if r >= den-r {
+					q++
+				}
+				return decimal.New(int64(q), -RatioScale)
+			}
+		}
+	}
+	return featRatio(p.money(units), p.wallet.Mul(decimal.NewFromInt(3)))
 }
 
 // featConcentration is the Herfindahl index of sums, the sum of their squares over the square of
@@ -1149,10 +1181,10 @@ func (p *featProjection) usualCreditDays() decimal.Decimal {
 		}
 		if ok && hi < den {
 			q, r := bits.Div64(hi, lo, den)
-			if r >= den-r {
-				q++
-			}
-			if q <= math.MaxInt64 {
+			if q < math.MaxInt64 { // room to round up
+				if r >= den-r {
+					q++
+				}
 				return decimal.New(int64(q), -RatioScale)
 			}
 		}

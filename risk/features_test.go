@@ -1168,3 +1168,45 @@ func TestR17_FeaturesConcentrationAndCreditDaysExactly(t *testing.T) {
 		require.Equal(t, -int32(risk.RatioScale), days.Number.Exponent())
 	}
 }
+
+// TestR6_FeaturesPenetrationExactly: for random wallets — whole, with places, tiny, up to 18 digits
+// — and histories at scales 1 to 8, the penetration and its prior are exactly the last 3 months'
+// and the 3 before's order value over 3 x the wallet, worked out in decimals, rounded HalfUp.
+func TestR6_FeaturesPenetrationExactly(t *testing.T) {
+	rng := rand.New(rand.NewPCG(43, 2026))
+	for seed := range 300 {
+		scale := int32(1 + rng.IntN(8))
+		var r featRecords
+		// One order before the window, so that the history covers it.
+		r.orders = append(r.orders, featOrder("O-old", "seller-1", featDay(2025, time.January, 5), "1", b2bkit.Net(30)))
+		last, prior := decimal.Zero, decimal.Zero
+		for k := range rng.IntN(8) {
+			places := int32(rng.IntN(int(scale) + 1))
+			// At most 10^17 minor units an order, so that eight of them fit an int64.
+			limit := min([]int64{1000, 1e9, 1e15}[rng.IntN(3)], decimal.New(1, 17-scale+places).IntPart())
+			amount := decimal.New(rng.Int64N(limit), -places)
+			placed := featDay(2026, time.March, 20).AddDate(0, 0, rng.IntN(85)) // in the last 3 months
+			if rng.IntN(2) == 0 {
+				placed = featDay(2025, time.December, 20).AddDate(0, 0, rng.IntN(80)) // in the 3 before
+				prior = prior.Add(amount)
+			} else {
+				last = last.Add(amount)
+			}
+			r.orders = append(r.orders, featOrder(b2bkit.OrderID(fmt.Sprint("O", k)), "seller-1", placed, amount.String(), b2bkit.Net(30)))
+		}
+		wallet := decimal.New(1+rng.Int64N([]int64{100, 1e6, 1e12, 1e18 - 1}[rng.IntN(4)]), int32(rng.IntN(25)-18))
+		if wallet.Exponent() > 0 && wallet.GreaterThanOrEqual(decimal.New(1, 18)) {
+			wallet = decimal.New(wallet.CoefficientInt64(), 0)
+		}
+		r.wallets = []risk.Wallet{{Company: featBuyer, Monthly: wallet, AsOf: featDay(2026, time.May, 1)}}
+		fs, err := risk.FeaturesContext(context.Background(), featBuyer, r.history(), featAsOf, &risk.FeatureOptions{Scale: scale})
+		require.NoError(t, err, "seed %d: wallet %s", seed, wallet)
+		den := wallet.Mul(decimal.NewFromInt(3))
+		for f, value := range map[risk.Feature]decimal.Decimal{risk.Penetration: last, risk.PenetrationPrior: prior} {
+			got, _ := fs.Get(f)
+			require.False(t, got.Missing, "seed %d: %s", seed, f)
+			dectest.RequireEqual(t, value.DivRound(den, risk.RatioScale), got.Number, "seed %d: %s, wallet %s", seed, f, wallet)
+			require.Equal(t, -int32(risk.RatioScale), got.Number.Exponent())
+		}
+	}
+}
