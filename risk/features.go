@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"iter"
 	"math"
+	"math/big"
 	"math/bits"
 	"slices"
 	"strings"
@@ -390,6 +391,9 @@ func (t *featTally[K]) add(k K, units int64) bool {
 		}
 	}
 	if i < 0 {
+		if t.keys == nil { // a buyer has a few sellers and kinds of terms: room for them at once
+			t.keys, t.sums = make([]K, 0, 8), make([]int64, 0, 8)
+		}
 		i = len(t.keys)
 		t.keys, t.sums = append(t.keys, k), append(t.sums, 0)
 		if t.big != nil {
@@ -1143,13 +1147,20 @@ func featConcentration(sums []int64, total int64) decimal.Decimal {
 		}
 		return decimal.New(int64(q), -RatioScale)
 	}
-	sq := decimal.Zero
+	// Beyond: in big integers, their storage reused (decimals would make a number per operation).
+	var sq, x, den big.Int
 	for _, u := range sums {
-		d := decimal.NewFromInt(u)
-		sq = sq.Add(d.Mul(d))
+		x.SetInt64(u)
+		sq.Add(&sq, x.Mul(&x, &x))
 	}
-	t := decimal.NewFromInt(total)
-	return featRatio(sq, t.Mul(t))
+	x.SetInt64(total)
+	den.Mul(&x, &x)
+	sq.Mul(&sq, x.SetUint64(fastdec.Pow10(RatioScale)))
+	q, r := sq.QuoRem(&sq, &den, &x) // q <= 10^RatioScale
+	if r.Lsh(r, 1).Cmp(&den) >= 0 {  // r >= den - r
+		q.Add(q, big.NewInt(1))
+	}
+	return decimal.New(q.Int64(), -RatioScale)
 }
 
 // usualCreditDays is the order-value-weighted credit days of the last 12 months' orders (total12 >
