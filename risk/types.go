@@ -156,7 +156,8 @@ type FeatureSet struct {
 	// Currency is the currency of the money features; Scale their decimal places.
 	Currency string `json:"currency"`
 	Scale    int32  `json:"scale"`
-	// Values holds every feature computed, missing ones included. A host may add its own.
+	// Values holds every feature computed, missing ones included. A host may add or change values
+	// with Values.Set; a scorecard reads them as they are then.
 	Values Values `json:"values"`
 }
 
