@@ -1164,12 +1164,13 @@ func featConcentration(sums []int64, total int64) decimal.Decimal {
 }
 
 // usualCreditDays is the order-value-weighted credit days of the last 12 months' orders (total12 >
-// 0), rounded HalfUp to RatioScale: in 128-bit integers when every order's terms fit the tally and
-// none pays before delivery, the sum of credit units x value fits and total12 x 10^8 fits a
-// uint64; else in decimals.
+// 0), rounded HalfUp to RatioScale: in 128-bit integers when every order's terms fit the tally, no
+// order's credit days are negative and total12 x 10^8 fits a uint64; else in decimals.
 func (p *featProjection) usualCreditDays() decimal.Decimal {
 	// days = sum(cu x u) / (10^featShareScale x total12), to RatioScale places:
-	// q = sum(cu x u) / (10^(featShareScale-RatioScale) x total12).
+	// q = sum(cu x u) / (10^(featShareScale-RatioScale) x total12). Each cu is at most 10^12 x
+	// MaxTermDays < 2^52 (featCreditUnits) and the u add up to total12 < 2^63, so the sum is below
+	// 2^115, and q, at most MaxTermDays x 10^RatioScale, fits: hi < den, as Div64 needs.
 	const shift = featShareScale - RatioScale
 	if p.creditDec.IsZero() && uint64(p.total12) <= math.MaxUint64/fastdec.Pow10(shift) {
 		den := uint64(p.total12) * fastdec.Pow10(shift)
@@ -1184,20 +1185,14 @@ func (p *featProjection) usualCreditDays() decimal.Decimal {
 			h, l := bits.Mul64(uint64(cu), uint64(u))
 			var c uint64
 			lo, c = bits.Add64(lo, l, 0)
-			hi, c = bits.Add64(hi, h, c)
-			if c != 0 {
-				ok = false
-				break
-			}
+			hi += h + c
 		}
 		if ok && hi < den {
 			q, r := bits.Div64(hi, lo, den)
-			if q < math.MaxInt64 { // room to round up
-				if r >= den-r {
-					q++
-				}
-				return decimal.New(int64(q), -RatioScale)
+			if r >= den-r {
+				q++
 			}
+			return decimal.New(int64(q), -RatioScale)
 		}
 	}
 	sum := p.creditDec
