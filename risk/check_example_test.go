@@ -74,7 +74,7 @@ func ExampleCheckOrder() {
 func ExampleWarnings() {
 	features := risk.FeatureSet{
 		Company: "golden-wok", AsOf: time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC), Currency: "CNY", Scale: 2,
-		Values: map[risk.Feature]risk.Value{
+		Values: risk.ValuesOf(map[risk.Feature]risk.Value{
 			risk.Trend:            {Number: decimal.RequireFromString("0.64")},
 			risk.DaysLate3:        {Number: decimal.RequireFromString("11")},
 			risk.DaysLatePrior9:   {Number: decimal.RequireFromString("2")},
@@ -82,7 +82,7 @@ func ExampleWarnings() {
 			risk.PenetrationPrior: {Number: decimal.RequireFromString("0.40")},
 			risk.KeyPersonLost:    {Missing: true}, // the host has no person CRM
 			risk.Overdue90Plus:    {Number: decimal.Zero},
-		},
+		}),
 	}
 	warnings, err := risk.Warnings(features, nil)
 	if err != nil {

@@ -1,13 +1,16 @@
 package risk
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"iter"
 	"math"
+	"math/big"
 	"math/bits"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -201,9 +204,9 @@ func FeaturesContext(ctx context.Context, company b2bkit.CompanyID, h History, a
 		return FeatureSet{}, err
 	}
 	if hasPeople {
-		fs.Values[KeyPersonLost] = NumberValue(decimal.NewFromInt(int64(lost)))
+		fs.Values.Set(KeyPersonLost, NumberValue(decimal.NewFromInt(int64(lost))))
 	} else {
-		fs.Values[KeyPersonLost] = Value{Missing: true}
+		fs.Values.Set(KeyPersonLost, Value{Missing: true})
 	}
 	return fs, nil
 }
@@ -257,9 +260,12 @@ type featProjection struct {
 	// invoiced and credited are the totals of the invoices and of the credit notes, checked to fit
 	// so that any sum of their parts does.
 	invoiced, credited int64
-	billed             [][]b2bkit.OrderID             // orders of each invoice, for the exposure only
-	numbers            []b2bkit.InvoiceNumber         // of each invoice
-	byNumber           map[b2bkit.InvoiceNumber]int32 // position in invoices
+	billed             [][]b2bkit.OrderID     // orders of each invoice, for the exposure only
+	numbers            []b2bkit.InvoiceNumber // of each invoice
+	// byNumber is the position in invoices of each number, built only once the numbers stop coming
+	// in featNumberLess order: a host mostly streams invoices as it numbered them, and numbers
+	// rising in that order are distinct and searchable as they stand.
+	byNumber map[b2bkit.InvoiceNumber]int32
 	// dup is the first invoice number used twice, reported once the invoices are read, so that an
 	// invalid invoice anywhere in the stream is reported first, as before any index was built.
 	dup error
@@ -385,6 +391,9 @@ func (t *featTally[K]) add(k K, units int64) bool {
 		}
 	}
 	if i < 0 {
+		if t.keys == nil { // a buyer has a few sellers and kinds of terms: room for them at once
+			t.keys, t.sums = make([]K, 0, 8), make([]int64, 0, 8)
+		}
 		i = len(t.keys)
 		t.keys, t.sums = append(t.keys, k), append(t.sums, 0)
 		if t.big != nil {
@@ -751,18 +760,27 @@ func (p *featProjection) addInvoice(i int, inv *b2bkit.Invoice) error {
 		return featBad("invoices", i, b2bkit.Invalid("amount", "invoice amounts overflow int64 minor units at scale %d", p.cfg.scale))
 	}
 	if p.invoices == nil {
-		// A buyer has about as many invoices as orders: sized so, the slice and the index rarely grow.
+		// A buyer has about as many invoices as orders: sized so, the slices rarely grow.
 		n := min(max(16, p.orders), featSizeHint)
 		p.invoices, p.numbers = make([]featInvoice, 0, n), make([]b2bkit.InvoiceNumber, 0, n)
-		p.byNumber = make(map[b2bkit.InvoiceNumber]int32, n)
 	}
-	// One hash: a number already there leaves the index as long as it was (and the history invalid).
-	k, size := int32(len(p.invoices)), len(p.byNumber)
-	p.byNumber[inv.Number] = k
-	if len(p.byNumber) == size && p.dup == nil {
-		j := slices.Index(p.numbers, inv.Number)
-		p.dup = featBad("invoices", i, b2bkit.Invalid("number",
-			"%s is already the number of an invoice of the buyer (record %d)", xerr.Echo(string(inv.Number)), p.invoices[j].record))
+	k := int32(len(p.invoices))
+	if p.byNumber == nil && k > 0 && !featNumberLess(p.numbers[k-1], inv.Number) {
+		// Out of order: from here on the numbers are indexed by hash.
+		p.byNumber = make(map[b2bkit.InvoiceNumber]int32, max(2*len(p.numbers), min(p.orders, featSizeHint)))
+		for j, n := range p.numbers {
+			p.byNumber[n] = int32(j) // distinct, having come in order
+		}
+	}
+	if p.byNumber != nil {
+		// One hash: a number already there leaves the index as long as it was (and the history invalid).
+		size := len(p.byNumber)
+		p.byNumber[inv.Number] = k
+		if len(p.byNumber) == size && p.dup == nil {
+			j := slices.Index(p.numbers, inv.Number)
+			p.dup = featBad("invoices", i, b2bkit.Invalid("number",
+				"%s is already the number of an invoice of the buyer (record %d)", xerr.Echo(string(inv.Number)), p.invoices[j].record))
+		}
 	}
 	p.numbers = append(p.numbers, inv.Number)
 	p.invoices = append(p.invoices, featInvoice{
@@ -783,7 +801,7 @@ func (p *featProjection) addPayment(i int, pay *b2bkit.Payment) error {
 	case p.paid < n && p.numbers[p.paid] == pay.Invoice:
 		k = p.paid
 	default:
-		k, ok = p.byNumber[pay.Invoice]
+		k, ok = p.invoiceOf(pay.Invoice)
 	}
 	if !ok || p.invoices[k].units < 0 {
 		return nil
@@ -814,6 +832,31 @@ func (p *featProjection) addPayment(i int, pay *b2bkit.Payment) error {
 	inv.lastDay = max(inv.lastDay, day)
 	inv.pay(day, units)
 	return nil
+}
+
+// featNumberLess orders invoice numbers shorter first, then byte by byte: the order of numbers a host
+// gives out in sequence, padded ("INV-0099", "INV-0100") or not ("I99", "I100").
+func featNumberLess(a, b b2bkit.InvoiceNumber) bool {
+	return len(a) < len(b) || len(a) == len(b) && a < b
+}
+
+// featNumberCmp is featNumberLess as a three-way comparison.
+func featNumberCmp(a, b b2bkit.InvoiceNumber) int {
+	if len(a) != len(b) {
+		return cmp.Compare(len(a), len(b))
+	}
+	return strings.Compare(string(a), string(b))
+}
+
+// invoiceOf is the position in invoices of the invoice numbered n, and whether there is one: by
+// hash once the numbers came out of order, else by halving the numbers, which are in order.
+func (p *featProjection) invoiceOf(n b2bkit.InvoiceNumber) (int32, bool) {
+	if p.byNumber != nil {
+		k, ok := p.byNumber[n]
+		return k, ok
+	}
+	k, ok := slices.BinarySearchFunc(p.numbers, n, featNumberCmp)
+	return int32(k), ok
 }
 
 // pay adds a payment of units on day to what was paid; payments must come in day order.
@@ -937,10 +980,10 @@ func featQuo(num int64, mul uint64, den int64, places int32) decimal.Decimal {
 		hi2, carry := bits.Add64(hi2, lo3, 0)
 		if hi3 == 0 && carry == 0 && hi2 < uint64(den) {
 			q, r := bits.Div64(hi2, lo2, uint64(den))
-			if r >= uint64(den)-r {
-				q++
-			}
-			if q <= math.MaxInt64 {
+			if q < math.MaxInt64 { // room to round up (a q of 2^64-1 rounded up would wrap to 0)
+				if r >= uint64(den)-r {
+					q++
+				}
 				return decimal.New(int64(q), -places)
 			}
 		}
@@ -962,9 +1005,8 @@ func (p *featProjection) window(n, before int) int64 {
 
 // features turns the projection into a FeatureSet (KeyPersonLost aside).
 func (p *featProjection) features() (FeatureSet, error) {
-	fs := FeatureSet{Company: p.company, AsOf: p.asOf, Currency: p.currency, Scale: p.cfg.scale,
-		Values: make(map[Feature]Value, 26)}
-	v := fs.Values
+	fs := FeatureSet{Company: p.company, AsOf: p.asOf, Currency: p.currency, Scale: p.cfg.scale}
+	v := &fs.Values
 	missing := Value{Missing: true}
 	num := NumberValue
 	whole := func(n int64) Value { return NumberValue(decimal.NewFromInt(n)) }
@@ -972,9 +1014,9 @@ func (p *featProjection) features() (FeatureSet, error) {
 	// Volume, tenure and trend.
 	span := p.span()
 	if p.orders > 0 {
-		v[TenureMonths] = whole(int64(p.tenure()))
+		v.Set(TenureMonths, whole(int64(p.tenure())))
 	} else {
-		v[TenureMonths] = missing
+		v.Set(TenureMonths, missing)
 	}
 	covered := func(n int) bool { return span >= n }
 	for _, w := range []struct {
@@ -982,19 +1024,23 @@ func (p *featProjection) features() (FeatureSet, error) {
 		n int
 	}{{AvgMonthlyValue3, 3}, {AvgMonthlyValue6, 6}, {AvgMonthlyValue12, 12}} {
 		if !covered(w.n) {
-			v[w.f] = missing
+			v.Set(w.f, missing)
 			continue
 		}
-		// window/n units at scale places, as a decimal of exponent -scale.
-		avg := featQuo(p.window(w.n, 0), 1, int64(w.n), 0)
-		v[w.f] = num(p.money(avg.IntPart()))
+		// window/n units rounded HalfUp at scale places (the window is not negative).
+		sum, n := p.window(w.n, 0), int64(w.n)
+		avg := sum / n
+		if r := sum % n; r >= n-r {
+			avg++
+		}
+		v.Set(w.f, num(p.money(avg)))
 	}
 	if base := p.window(9, 3); covered(12) && base > 0 {
-		v[Trend] = num(featQuo(p.window(3, 0), 3, base, RatioScale))
+		v.Set(Trend, num(featQuo(p.window(3, 0), 3, base, RatioScale)))
 	} else {
-		v[Trend] = missing
+		v.Set(Trend, missing)
 	}
-	v[Volatility] = p.volatility(span)
+	v.Set(Volatility, p.volatility(span))
 
 	p.punctuality(v)
 
@@ -1011,53 +1057,150 @@ func (p *featProjection) features() (FeatureSet, error) {
 		}
 	}
 	if invoiced > 0 {
-		v[DisputeRate] = num(featIntRatio(credited, invoiced))
+		v.Set(DisputeRate, num(featIntRatio(credited, invoiced)))
 	} else {
-		v[DisputeRate] = missing
+		v.Set(DisputeRate, missing)
 	}
 
 	// Sellers.
 	if p.orders == 0 {
-		v[Sellers], v[SellerConcentration] = missing, missing
+		v.Set(Sellers, missing)
+		v.Set(SellerConcentration, missing)
 	} else {
-		v[Sellers] = whole(int64(len(p.sellers.keys)))
+		v.Set(Sellers, whole(int64(len(p.sellers.keys))))
 		if p.total12 > 0 {
-			sq := decimal.Zero
-			for _, u := range p.sellers.sums {
-				d := decimal.NewFromInt(u)
-				sq = sq.Add(d.Mul(d))
-			}
-			t := decimal.NewFromInt(p.total12)
-			v[SellerConcentration] = num(featRatio(sq, t.Mul(t)))
+			v.Set(SellerConcentration, num(featConcentration(p.sellers.sums, p.total12)))
 		} else {
-			v[SellerConcentration] = missing
+			v.Set(SellerConcentration, missing)
 		}
 	}
 
 	// Penetration.
-	v[Penetration], v[PenetrationPrior] = missing, missing
+	v.Set(Penetration, missing)
+	v.Set(PenetrationPrior, missing)
 	if p.walletFound {
-		den := p.wallet.Mul(decimal.NewFromInt(3))
 		if covered(3) {
-			v[Penetration] = num(featRatio(p.money(p.window(3, 0)), den))
+			v.Set(Penetration, num(p.penetration(p.window(3, 0))))
 		}
 		if covered(6) {
-			v[PenetrationPrior] = num(featRatio(p.money(p.window(3, 3)), den))
+			v.Set(PenetrationPrior, num(p.penetration(p.window(3, 3))))
 		}
 	}
 
 	// Usual credit days.
 	if p.total12 > 0 {
-		sum := p.creditDec
-		for k, u := range p.credit.sums {
-			cu := p.credit.keys[k]
-			sum = sum.Add(b2bkit.FromMinor(cu, featShareScale).Mul(p.money(u)))
-		}
-		v[UsualCreditDays] = num(featRatio(sum, p.money(p.total12)))
+		v.Set(UsualCreditDays, num(p.usualCreditDays()))
 	} else {
-		v[UsualCreditDays] = missing
+		v.Set(UsualCreditDays, missing)
 	}
 	return fs, nil
+}
+
+// penetration is units minor units over 3 x the wallet, rounded HalfUp to RatioScale: in 128-bit
+// integers when the wallet's coefficient and the power of ten between the two exponents fit, else
+// in decimals.
+func (p *featProjection) penetration(units int64) decimal.Decimal {
+	// units x 10^-scale / (3 x c x 10^e) to RatioScale places: q = units x 10^k / (3 x c), with
+	// k = RatioScale - scale - e, the power of ten on the side where it is positive.
+	if c, ok := fastdec.Int64(p.wallet); ok && c > 0 && c < 1e18 && units >= 0 {
+		k := RatioScale - p.cfg.scale - p.wallet.Exponent()
+		den, hi, lo := uint64(3*c), uint64(0), uint64(units)
+		switch {
+		case k >= 0 && k <= 19:
+			hi, lo = bits.Mul64(lo, fastdec.Pow10(k))
+		case k < 0 && k >= -19:
+			var dh uint64
+			if dh, den = bits.Mul64(den, fastdec.Pow10(-k)); dh != 0 {
+				den = 0 // beyond a uint64: in decimals
+			}
+		default:
+			den = 0
+		}
+		if den != 0 && hi < den {
+			q, r := bits.Div64(hi, lo, den)
+			if q < math.MaxInt64 { // room to round up
+				if r >= den-r {
+					q++
+				}
+				return decimal.New(int64(q), -RatioScale)
+			}
+		}
+	}
+	return featRatio(p.money(units), p.wallet.Mul(decimal.NewFromInt(3)))
+}
+
+// featConcentration is the Herfindahl index of sums, the sum of their squares over the square of
+// total, their sum (> 0), rounded HalfUp to RatioScale: in 64 and 128-bit integers when total is
+// below 2^32, so that its square fits a uint64, else in decimals.
+func featConcentration(sums []int64, total int64) decimal.Decimal {
+	if total > 0 && total < 1<<32 {
+		den := uint64(total) * uint64(total)
+		var sq uint64
+		for _, u := range sums {
+			sq += uint64(u) * uint64(u) // parts of total, so at most total^2 in all
+		}
+		// sq <= den: the quotient sq x 10^RatioScale / den is at most 10^RatioScale.
+		hi, lo := bits.Mul64(sq, fastdec.Pow10(RatioScale))
+		q, r := bits.Div64(hi, lo, den)
+		if r >= den-r {
+			q++
+		}
+		return decimal.New(int64(q), -RatioScale)
+	}
+	// Beyond: in big integers, their storage reused (decimals would make a number per operation).
+	var sq, x, den big.Int
+	for _, u := range sums {
+		x.SetInt64(u)
+		sq.Add(&sq, x.Mul(&x, &x))
+	}
+	x.SetInt64(total)
+	den.Mul(&x, &x)
+	sq.Mul(&sq, x.SetUint64(fastdec.Pow10(RatioScale)))
+	q, r := sq.QuoRem(&sq, &den, &x) // q <= 10^RatioScale
+	if r.Lsh(r, 1).Cmp(&den) >= 0 {  // r >= den - r
+		q.Add(q, big.NewInt(1))
+	}
+	return decimal.New(q.Int64(), -RatioScale)
+}
+
+// usualCreditDays is the order-value-weighted credit days of the last 12 months' orders (total12 >
+// 0), rounded HalfUp to RatioScale: in 128-bit integers when every order's terms fit the tally, no
+// order's credit days are negative and total12 x 10^8 fits a uint64; else in decimals.
+func (p *featProjection) usualCreditDays() decimal.Decimal {
+	// days = sum(cu x u) / (10^featShareScale x total12), to RatioScale places:
+	// q = sum(cu x u) / (10^(featShareScale-RatioScale) x total12). Each cu is at most 10^12 x
+	// MaxTermDays < 2^52 (featCreditUnits) and the u add up to total12 < 2^63, so the sum is below
+	// 2^115, and q, at most MaxTermDays x 10^RatioScale, fits: hi < den, as Div64 needs.
+	const shift = featShareScale - RatioScale
+	if p.creditDec.IsZero() && uint64(p.total12) <= math.MaxUint64/fastdec.Pow10(shift) {
+		den := uint64(p.total12) * fastdec.Pow10(shift)
+		var hi, lo uint64
+		ok := true
+		for k, u := range p.credit.sums {
+			cu := p.credit.keys[k]
+			if cu < 0 {
+				ok = false
+				break
+			}
+			h, l := bits.Mul64(uint64(cu), uint64(u))
+			var c uint64
+			lo, c = bits.Add64(lo, l, 0)
+			hi += h + c
+		}
+		if ok && hi < den {
+			q, r := bits.Div64(hi, lo, den)
+			if r >= den-r {
+				q++
+			}
+			return decimal.New(int64(q), -RatioScale)
+		}
+	}
+	sum := p.creditDec
+	for k, u := range p.credit.sums {
+		cu := p.credit.keys[k]
+		sum = sum.Add(b2bkit.FromMinor(cu, featShareScale).Mul(p.money(u)))
+	}
+	return featRatio(sum, p.money(p.total12))
 }
 
 func featOverflow(field string, scale int32) error {
@@ -1121,7 +1264,7 @@ func (l *featLate) value() Value {
 
 // punctuality sets the on-time rate, days past due, the overdue buckets and days late. Every sum
 // here is of parts of the positive invoices' amounts, whose total addInvoice checked fits an int64.
-func (p *featProjection) punctuality(v map[Feature]Value) {
+func (p *featProjection) punctuality(v *Values) {
 	missing := Value{Missing: true}
 	var (
 		anyInvoice       bool
@@ -1174,27 +1317,27 @@ func (p *featProjection) punctuality(v map[Feature]Value) {
 		}
 	}
 	if dueUnits > 0 {
-		v[OnTimeRate] = NumberValue(featIntRatio(onTime, dueUnits))
+		v.Set(OnTimeRate, NumberValue(featIntRatio(onTime, dueUnits)))
 	} else {
-		v[OnTimeRate] = missing
+		v.Set(OnTimeRate, missing)
 	}
 	bucketFeatures := [5]Feature{OverdueCurrent, Overdue1to29, Overdue30to59, Overdue60to89, Overdue90Plus}
 	if anyInvoice {
-		v[DaysPastDue] = NumberValue(decimal.NewFromInt(int64(dpd)))
+		v.Set(DaysPastDue, NumberValue(decimal.NewFromInt(int64(dpd))))
 		for k, f := range bucketFeatures {
-			v[f] = NumberValue(p.money(buckets[k]))
+			v.Set(f, NumberValue(p.money(buckets[k])))
 		}
 	} else {
-		v[DaysPastDue] = missing
+		v.Set(DaysPastDue, missing)
 		for _, f := range bucketFeatures {
-			v[f] = missing
+			v.Set(f, missing)
 		}
 	}
 	if worstSeen {
-		v[WorstDaysPastDue12] = NumberValue(decimal.NewFromInt(int64(worst)))
+		v.Set(WorstDaysPastDue12, NumberValue(decimal.NewFromInt(int64(worst))))
 	} else {
-		v[WorstDaysPastDue12] = missing
+		v.Set(WorstDaysPastDue12, missing)
 	}
-	v[DaysLate3] = late3.value()
-	v[DaysLatePrior9] = late9.value()
+	v.Set(DaysLate3, late3.value())
+	v.Set(DaysLatePrior9, late9.value())
 }

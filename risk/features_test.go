@@ -1,11 +1,13 @@
 package risk_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"iter"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -547,10 +549,10 @@ func featInsertAt[T any](rng *rand.Rand, xs []T, x T) []T {
 // featRequireSame compares two feature sets value by value.
 func featRequireSame(t *testing.T, want, got risk.FeatureSet, seed uint64) {
 	t.Helper()
-	require.Equal(t, len(want.Values), len(got.Values), "seed %d", seed)
+	require.Equal(t, want.Values.Len(), got.Values.Len(), "seed %d", seed)
 	require.Equal(t, want.Currency, got.Currency, "seed %d", seed)
-	for f, w := range want.Values {
-		g, ok := got.Values[f]
+	for f, w := range want.Values.All() {
+		g, ok := got.Values.Get(f)
 		require.True(t, ok, "feature %s, seed %d", f, seed)
 		require.Equal(t, w.Missing, g.Missing, "feature %s missing, seed %d", f, seed)
 		dectest.RequireEqual(t, w.Number, g.Number, "feature %s, seed %d", f, seed)
@@ -931,7 +933,7 @@ func TestR17_FeaturesSteadyBuyerOnAnyDay(t *testing.T) {
 				name := fmt.Sprintf("orders on day %d (0: the last), as of %s", day, asOf.Format(time.DateOnly))
 				for f, want := range map[risk.Feature]string{risk.AvgMonthlyValue3: "100.00", risk.AvgMonthlyValue12: "100.00",
 					risk.Trend: "1", risk.Volatility: "0"} {
-					v := fs.Values[f]
+					v, _ := fs.Values.Get(f)
 					require.False(t, v.Missing, "%s: %s", name, f)
 					dectest.RequireEqual(t, dectest.Dec(want), v.Number, "%s: %s", name, f)
 				}
@@ -1047,5 +1049,164 @@ func TestR17_CancelledMidStreamStopsTheFeatures(t *testing.T) {
 			_, err = risk.Features(featBuyer, tc.h(func() {}), featAsOf)
 			require.NoError(t, err)
 		})
+	}
+}
+
+// TestR17_FeaturesInvoiceOrderDoesNotMatter: invoices streamed in the order of their numbers
+// (shorter first, "I9" before "I10"), which Features searches as they stand, or in any other order,
+// which it indexes by hash from the first number out of order on, give the same features and
+// exposure, their payments shuffled or not.
+func TestR17_FeaturesInvoiceOrderDoesNotMatter(t *testing.T) {
+	for _, base := range []featRecords{featMain(), featBenchHistory()} {
+		want := featOf(t, base.history(), featAsOf)
+		wantExp, err := risk.ExposureAt(featBuyer, base.history(), dectest.Dec("0"), featAsOf, nil)
+		require.NoError(t, err)
+		for seed := range uint64(30) {
+			rng := rand.New(rand.NewPCG(seed, 5))
+			r := base
+			r.invoices = slices.Clone(base.invoices)
+			r.payments = slices.Clone(base.payments)
+			switch seed % 3 {
+			case 0: // shuffled from some point on
+				from := rng.IntN(len(r.invoices))
+				rng.Shuffle(len(r.invoices)-from, func(i, j int) {
+					r.invoices[from+i], r.invoices[from+j] = r.invoices[from+j], r.invoices[from+i]
+				})
+			case 1: // in byte order: "I10" before "I9"
+				slices.SortFunc(r.invoices, func(a, b b2bkit.Invoice) int { return cmp.Compare(a.Number, b.Number) })
+			case 2: // in number order, payments shuffled: found by halving
+				rng.Shuffle(len(r.payments), func(i, j int) { r.payments[i], r.payments[j] = r.payments[j], r.payments[i] })
+			}
+			got := featOf(t, r.history(), featAsOf)
+			featRequireSame(t, want, got, seed)
+			gotExp, err := risk.ExposureAt(featBuyer, r.history(), dectest.Dec("0"), featAsOf, nil)
+			require.NoError(t, err)
+			dectest.RequireEqual(t, wantExp.Unpaid, gotExp.Unpaid, "seed %d", seed)
+			dectest.RequireEqual(t, wantExp.Uninvoiced, gotExp.Uninvoiced, "seed %d", seed)
+		}
+	}
+}
+
+// TestR17_FeaturesInvoiceNumberTwiceWhereverItComes: a number used twice is found whether the
+// numbers came in order up to it or not, and named with the first record that used it.
+func TestR17_FeaturesInvoiceNumberTwiceWhereverItComes(t *testing.T) {
+	inv := func(n string) b2bkit.Invoice {
+		return featInvoice(b2bkit.InvoiceNumber(n), "O1", "10.00", featDay(2026, time.May, 1), featDay(2026, time.May, 31))
+	}
+	for _, tt := range []struct {
+		numbers []string
+		want    string
+	}{
+		{[]string{"I1", "I1"}, "history.invoices[1].number: I1 is already the number of an invoice of the buyer (record 0)"},
+		{[]string{"I1", "I2", "I10", "I2"}, "history.invoices[3].number: I2 is already the number of an invoice of the buyer (record 1)"},
+		{[]string{"I2", "I1", "I3", "I1"}, "history.invoices[3].number: I1 is already the number of an invoice of the buyer (record 1)"},
+		{[]string{"I9", "I10", "I11", "I9", "I10"}, "history.invoices[3].number: I9 is already the number of an invoice of the buyer (record 0)"},
+		{[]string{"A", "B", "AA", "Z", "AA"}, "history.invoices[4].number: AA is already the number of an invoice of the buyer (record 2)"},
+	} {
+		var r featRecords
+		for _, n := range tt.numbers {
+			r.invoices = append(r.invoices, inv(n))
+		}
+		_, err := risk.Features(featBuyer, r.history(), featAsOf)
+		require.ErrorIs(t, err, b2bkit.ErrInvalid, "%v", tt.numbers)
+		require.EqualError(t, err, "risk: "+tt.want)
+	}
+	var r featRecords
+	for _, n := range []string{"I1", "I9", "I10", "J10", "I100"} {
+		r.invoices = append(r.invoices, inv(n))
+	}
+	_, err := risk.Features(featBuyer, r.history(), featAsOf)
+	require.NoError(t, err, "numbers in order are distinct")
+}
+
+// TestR17_FeaturesConcentrationAndCreditDaysExactly: for random buyers, small and beyond 2^32 minor
+// units a year, on terms paying after delivery or partly before it, the seller concentration and
+// the usual credit days are exactly the sums of squares and the value-weighted credit days worked
+// out in decimals, rounded HalfUp.
+func TestR17_FeaturesConcentrationAndCreditDaysExactly(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 2026))
+	for seed := range 300 {
+		var r featRecords
+		bySeller := map[b2bkit.CompanyID]decimal.Decimal{}
+		total, weighted := decimal.Zero, decimal.Zero
+		for k := range 1 + rng.IntN(30) {
+			var amount decimal.Decimal
+			switch rng.IntN(3) {
+			case 0:
+				amount = decimal.New(rng.Int64N(1_000_000), -2)
+			case 1:
+				amount = decimal.New(rng.Int64N(1<<33), -2) // a year of these passes 2^32 minor units
+			default:
+				amount = decimal.New(rng.Int64N(1e16), -2)
+			}
+			terms := []b2bkit.PaymentTerms{b2bkit.Net(rng.IntN(120)), b2bkit.CashOnDelivery(), b2bkit.Prepaid(),
+				b2bkit.DepositBalance(decimal.New(int64(1+rng.IntN(99)), -2), rng.IntN(90))}[rng.IntN(4)]
+			placed := featDay(2025, time.July, 1).AddDate(0, 0, rng.IntN(340))
+			seller := b2bkit.CompanyID(fmt.Sprint("seller-", rng.IntN(5)))
+			o := featOrder(b2bkit.OrderID(fmt.Sprint("O", k)), seller, placed, amount.StringFixed(2), terms)
+			o.Terms.DeliverBy = placed.AddDate(0, 0, rng.IntN(20)) // a deposit on order is paid before delivery
+			r.orders = append(r.orders, o)
+			bySeller[seller] = bySeller[seller].Add(amount)
+			total = total.Add(amount)
+			weighted = weighted.Add(amount.Mul(o.Terms.CreditDays()))
+		}
+		fs := featOf(t, r.history(), featAsOf)
+		if total.IsZero() {
+			featRequire(t, fs, risk.SellerConcentration, featMissing)
+			featRequire(t, fs, risk.UsualCreditDays, featMissing)
+			continue
+		}
+		sq := decimal.Zero
+		for _, v := range bySeller {
+			sq = sq.Add(v.Mul(v))
+		}
+		conc, _ := fs.Get(risk.SellerConcentration)
+		dectest.RequireEqual(t, sq.DivRound(total.Mul(total), risk.RatioScale), conc.Number, "seed %d", seed)
+		require.Equal(t, -int32(risk.RatioScale), conc.Number.Exponent())
+		days, _ := fs.Get(risk.UsualCreditDays)
+		dectest.RequireEqual(t, weighted.DivRound(total, risk.RatioScale), days.Number, "seed %d", seed)
+		require.Equal(t, -int32(risk.RatioScale), days.Number.Exponent())
+	}
+}
+
+// TestR6_FeaturesPenetrationExactly: for random wallets — whole, with places, tiny, up to 18 digits
+// — and histories at scales 1 to 8, the penetration and its prior are exactly the last 3 months'
+// and the 3 before's order value over 3 x the wallet, worked out in decimals, rounded HalfUp.
+func TestR6_FeaturesPenetrationExactly(t *testing.T) {
+	rng := rand.New(rand.NewPCG(43, 2026))
+	for seed := range 300 {
+		scale := int32(1 + rng.IntN(8))
+		var r featRecords
+		// One order before the window, so that the history covers it.
+		r.orders = append(r.orders, featOrder("O-old", "seller-1", featDay(2025, time.January, 5), "1", b2bkit.Net(30)))
+		last, prior := decimal.Zero, decimal.Zero
+		for k := range rng.IntN(8) {
+			places := int32(rng.IntN(int(scale) + 1))
+			// At most 10^17 minor units an order, so that eight of them fit an int64.
+			limit := min([]int64{1000, 1e9, 1e15}[rng.IntN(3)], decimal.New(1, 17-scale+places).IntPart())
+			amount := decimal.New(rng.Int64N(limit), -places)
+			placed := featDay(2026, time.March, 20).AddDate(0, 0, rng.IntN(85)) // in the last 3 months
+			if rng.IntN(2) == 0 {
+				placed = featDay(2025, time.December, 20).AddDate(0, 0, rng.IntN(80)) // in the 3 before
+				prior = prior.Add(amount)
+			} else {
+				last = last.Add(amount)
+			}
+			r.orders = append(r.orders, featOrder(b2bkit.OrderID(fmt.Sprint("O", k)), "seller-1", placed, amount.String(), b2bkit.Net(30)))
+		}
+		wallet := decimal.New(1+rng.Int64N([]int64{100, 1e6, 1e12, 1e18 - 1}[rng.IntN(4)]), int32(rng.IntN(25)-18))
+		if wallet.Exponent() > 0 && wallet.GreaterThanOrEqual(decimal.New(1, 18)) {
+			wallet = decimal.New(wallet.CoefficientInt64(), 0)
+		}
+		r.wallets = []risk.Wallet{{Company: featBuyer, Monthly: wallet, AsOf: featDay(2026, time.May, 1)}}
+		fs, err := risk.FeaturesContext(context.Background(), featBuyer, r.history(), featAsOf, &risk.FeatureOptions{Scale: scale})
+		require.NoError(t, err, "seed %d: wallet %s", seed, wallet)
+		den := wallet.Mul(decimal.NewFromInt(3))
+		for f, value := range map[risk.Feature]decimal.Decimal{risk.Penetration: last, risk.PenetrationPrior: prior} {
+			got, _ := fs.Get(f)
+			require.False(t, got.Missing, "seed %d: %s", seed, f)
+			dectest.RequireEqual(t, value.DivRound(den, risk.RatioScale), got.Number, "seed %d: %s, wallet %s", seed, f, wallet)
+			require.Equal(t, -int32(risk.RatioScale), got.Number.Exponent())
+		}
 	}
 }

@@ -148,7 +148,7 @@ func TestR17_LimitErrors(t *testing.T) {
 		{"invalid policy", risk.LimitPolicy{}, good, "A", "limit_policy.step"},
 	}
 	// A volume with an absurd exponent, as a Go caller could build.
-	tests[4].fs.Values[risk.AvgMonthlyValue12] = risk.Value{Number: decimal.New(1, 100000)}
+	tests[4].fs.Values.Set(risk.AvgMonthlyValue12, risk.Value{Number: decimal.New(1, 100000)})
 	tests[4].want = "features.values.avg_monthly_value_12m: out of range"
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -617,7 +617,7 @@ func (s Scorecard) Score(f FeatureSet) (Result, error) {
 	score := s.Base
 	for i := range s.Attributes {
 		a := &s.Attributes[i]
-		v, ok := f.Values[a.Feature]
+		v, ok := f.Values.Get(a.Feature)
 		if !ok {
 			return Result{}, fmt.Errorf("risk: %w", b2bkit.Invalid("features.values."+string(a.Feature),
 				"absent from the feature set, which scorecard %s needs", s.Name))

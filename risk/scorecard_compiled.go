@@ -25,6 +25,7 @@ type CompiledScorecard struct {
 // scoreAttr is one attribute of a CompiledScorecard.
 type scoreAttr struct {
 	feature Feature
+	pos     int // feature's position in Values, -1 for a host's own feature
 	code    string
 	missing float64   // the points of a missing value
 	best    float64   // the most points the attribute gives: over its bins and missing
@@ -58,7 +59,7 @@ func (s Scorecard) Compile() (*CompiledScorecard, error) {
 
 // scoreCompileAttr compiles one attribute of a valid card.
 func scoreCompileAttr(a *Attribute) scoreAttr {
-	ca := scoreAttr{feature: a.Feature, code: a.reasonCode(), missing: *a.MissingPoints, best: *a.MissingPoints,
+	ca := scoreAttr{feature: a.Feature, pos: featPos(a.Feature), code: a.reasonCode(), missing: *a.MissingPoints, best: *a.MissingPoints,
 		points: make([]float64, len(a.Bins))}
 	for j, b := range a.Bins {
 		ca.points[j] = b.Points
@@ -120,8 +121,14 @@ func (c *CompiledScorecard) Score(f FeatureSet) (Result, error) {
 	score := c.base
 	for i := range c.attrs {
 		a := &c.attrs[i]
-		v, ok := f.Values[a.feature]
-		if !ok {
+		// This package's features by the position resolved once, a host's own by name.
+		v := f.Values.known(a.pos)
+		if a.pos < 0 {
+			if x, ok := f.Values.other(a.feature); ok {
+				v = &x
+			}
+		}
+		if v == nil {
 			return Result{}, fmt.Errorf("risk: %w", b2bkit.Invalid("features.values."+string(a.feature),
 				"absent from the feature set, which scorecard %s needs", c.name))
 		}
@@ -135,9 +142,9 @@ func (c *CompiledScorecard) Score(f FeatureSet) (Result, error) {
 			s.coef, s.exp, s.missing = coef, v.Number.Exponent(), v.Missing
 		} else {
 			s.coef, s.odd = int64(len(r.odd)), true
-			r.odd = append(r.odd, v)
+			r.odd = append(r.odd, *v)
 		}
-		bin, err := a.bin(&v, coef, small)
+		bin, err := a.bin(v, coef, small)
 		if err != nil {
 			return Result{}, fmt.Errorf("risk: %w", b2bkit.InField("features.values."+string(a.feature), err))
 		}

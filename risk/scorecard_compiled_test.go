@@ -65,14 +65,14 @@ func scRequireSameScore(t testing.TB, card risk.Scorecard, cc *risk.CompiledScor
 
 // scReadOnce is fs with every number made by risk.NumberValue, as Features makes them.
 func scReadOnce(fs risk.FeatureSet) risk.FeatureSet {
-	values := make(map[risk.Feature]risk.Value, len(fs.Values))
-	for f, v := range fs.Values {
+	var values risk.Values
+	for f, v := range fs.Values.All() {
 		if v.Category == "" {
 			missing := v.Missing
 			v = risk.NumberValue(v.Number)
 			v.Missing = missing
 		}
-		values[f] = v
+		values.Set(f, v)
 	}
 	fs.Values = values
 	return fs
@@ -91,9 +91,9 @@ func TestR17_NumberValueSetAgainScoresTheNewNumber(t *testing.T) {
 		fs := scFeatures(scGoodBuyer())
 		v := risk.NumberValue(dectest.Dec(tt.first))
 		v.Number = dectest.Dec(tt.then)
-		fs.Values[risk.OnTimeRate] = v
+		fs.Values.Set(risk.OnTimeRate, v)
 		plain := scFeatures(scGoodBuyer())
-		plain.Values[risk.OnTimeRate] = risk.Value{Number: dectest.Dec(tt.then)}
+		plain.Values.Set(risk.OnTimeRate, risk.Value{Number: dectest.Dec(tt.then)})
 		want, err := card.Score(plain)
 		require.NoError(t, err)
 		got, err := cc.Score(fs)
@@ -151,9 +151,14 @@ func scRandomEdges(rng *rand.Rand, n int) []decimal.Decimal {
 func scRandomCard(rng *rand.Rand) risk.Scorecard {
 	pts := func() float64 { return float64(rng.IntN(81) - 40) }
 	card := risk.Scorecard{Name: "random", Base: 500, Grades: []risk.GradeBand{{Grade: "A", MinScore: 520}, {Grade: "B", MinScore: 480}, {Grade: "C", MinScore: 0}}}
-	// Up to 24 attributes: a compact Result holds up to 16 in place and more elsewhere.
+	// Up to 24 attributes: a compact Result holds up to 16 in place and more elsewhere. About half
+	// are over this package's features, which Values holds by position, the others over a host's.
 	for i := range 1 + rng.IntN(24) {
-		a := risk.Attribute{Feature: risk.Feature(fmt.Sprintf("f%d", i)), MissingPoints: scPts(pts())}
+		f := risk.Feature(fmt.Sprintf("f%d", i))
+		if i < len(featAll) && rng.IntN(2) == 0 {
+			f = featAll[i]
+		}
+		a := risk.Attribute{Feature: f, MissingPoints: scPts(pts())}
 		if rng.IntN(4) == 0 {
 			for j := range 1 + rng.IntN(3) {
 				a.Bins = append(a.Bins, risk.Bin{Categories: []string{fmt.Sprintf("c%d", 2*j), fmt.Sprintf("c%d", 2*j+1)}, Points: pts()})
@@ -216,7 +221,7 @@ func TestR17_CompiledScorecardScoresAsTheCard(t *testing.T) {
 		for range 25 {
 			fs := scFeatures(nil)
 			for _, a := range card.Attributes {
-				fs.Values[a.Feature] = scRandomValue(rng, a)
+				fs.Values.Set(a.Feature, scRandomValue(rng, a))
 			}
 			scRequireSameScore(t, card, cc, fs)
 		}
@@ -234,9 +239,9 @@ func TestR17_CompiledDefaultScorecard(t *testing.T) {
 	other := scFeatures(scGoodBuyer())
 	other.Currency = "USD"
 	absent := scFeatures(scGoodBuyer())
-	delete(absent.Values, risk.Penetration)
+	absent.Values.Delete(risk.Penetration)
 	category := scFeatures(scGoodBuyer())
-	category.Values[risk.OnTimeRate] = risk.Value{Category: "good"}
+	category.Values.Set(risk.OnTimeRate, risk.Value{Category: "good"})
 	for _, fs := range []risk.FeatureSet{scFeatures(scGoodBuyer()), scFeatures(late), exampleBuyer(), other, absent, category} {
 		scRequireSameScore(t, card, cc, fs)
 	}

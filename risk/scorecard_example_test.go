@@ -17,7 +17,7 @@ func exampleBuyer() risk.FeatureSet {
 		AsOf:     time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC),
 		Currency: "CNY",
 		Scale:    2,
-		Values: map[risk.Feature]risk.Value{
+		Values: risk.ValuesOf(map[risk.Feature]risk.Value{
 			risk.TenureMonths:        num("30"),
 			risk.AvgMonthlyValue12:   num("84000.00"),
 			risk.Trend:               num("1.05"),
@@ -29,7 +29,7 @@ func exampleBuyer() risk.FeatureSet {
 			risk.KeyPersonLost:       num("0"),
 			risk.Penetration:         {Missing: true},
 			risk.UsualCreditDays:     num("45"),
-		},
+		}),
 	}
 }
 

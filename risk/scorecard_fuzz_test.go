@@ -28,7 +28,7 @@ func FuzzLoadScorecard(f *testing.F) {
 	f.Add([]byte(`{"name":"x","base":1e400}`))
 	f.Add([]byte(`[]`))
 	fs := scFeatures(scGoodBuyer())
-	fs.Values["industry"] = risk.Value{Category: "food"}
+	fs.Values.Set("industry", risk.Value{Category: "food"})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		card, err := risk.LoadScorecard(bytes.NewReader(data))
 		if err != nil {

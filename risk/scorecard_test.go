@@ -26,15 +26,15 @@ var scAsOf = time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
 // scFeatures builds a feature set in CNY at scale 2: a value "-" is missing, "cat:x" the category x,
 // anything else a decimal.
 func scFeatures(values map[risk.Feature]string) risk.FeatureSet {
-	fs := risk.FeatureSet{Company: "B-1", AsOf: scAsOf, Currency: "CNY", Scale: 2, Values: map[risk.Feature]risk.Value{}}
+	fs := risk.FeatureSet{Company: "B-1", AsOf: scAsOf, Currency: "CNY", Scale: 2, Values: risk.ValuesOf(nil)}
 	for f, s := range values {
 		switch {
 		case s == "-":
-			fs.Values[f] = risk.Value{Missing: true}
+			fs.Values.Set(f, risk.Value{Missing: true})
 		case strings.HasPrefix(s, "cat:"):
-			fs.Values[f] = risk.Value{Category: strings.TrimPrefix(s, "cat:")}
+			fs.Values.Set(f, risk.Value{Category: strings.TrimPrefix(s, "cat:")})
 		default:
-			fs.Values[f] = risk.Value{Number: dectest.Dec(s)}
+			fs.Values.Set(f, risk.Value{Number: dectest.Dec(s)})
 		}
 	}
 	return fs
@@ -315,7 +315,7 @@ func TestR17_ScoreDoesNotMoveWithinABin(t *testing.T) {
 			second[a.Feature] = risk.Value{Number: scValueIn(rng, a.Bins[bins[i]])}
 		}
 		fs1, fs2 := scFeatures(nil), scFeatures(nil)
-		fs1.Values, fs2.Values = first, second
+		fs1.Values, fs2.Values = risk.ValuesOf(first), risk.ValuesOf(second)
 		r1, err := card.Score(fs1)
 		require.NoError(t, err)
 		r2, err := card.Score(fs2)
@@ -338,10 +338,10 @@ func TestR17_ScoreIsBasePlusPointsAndReasonsAreConsistent(t *testing.T) {
 		fs := scFeatures(nil)
 		for _, a := range card.Attributes {
 			if rng.IntN(8) == 0 {
-				fs.Values[a.Feature] = risk.Value{Missing: true}
+				fs.Values.Set(a.Feature, risk.Value{Missing: true})
 				continue
 			}
-			fs.Values[a.Feature] = risk.Value{Number: scValueIn(rng, a.Bins[rng.IntN(len(a.Bins))])}
+			fs.Values.Set(a.Feature, risk.Value{Number: scValueIn(rng, a.Bins[rng.IntN(len(a.Bins))])})
 		}
 		r, err := card.Score(fs)
 		require.NoError(t, err)
@@ -502,7 +502,7 @@ func TestR17_ScoreOnAnInvalidCardDoesNotPanic(t *testing.T) {
 	for i, c := range cards {
 		fs := scFeatures(map[risk.Feature]string{risk.OnTimeRate: "0.55"})
 		require.NotPanics(t, func() { _, _ = c.Score(fs) }, "card %d", i)
-		fs.Values[risk.OnTimeRate] = risk.Value{Missing: true}
+		fs.Values.Set(risk.OnTimeRate, risk.Value{Missing: true})
 		require.NotPanics(t, func() { _, _ = c.Score(fs) }, "card %d", i)
 	}
 	_, err := cards[2].Score(scFeatures(map[risk.Feature]string{risk.OnTimeRate: "0.55"}))
@@ -576,7 +576,7 @@ func TestR17_ScoreComparesBoundsExactly(t *testing.T) {
 				}
 			}
 			fs := scFeatures(nil)
-			fs.Values["x"] = risk.Value{Number: v}
+			fs.Values.Set("x", risk.Value{Number: v})
 			r, err := card.Score(fs)
 			require.NoError(t, err)
 			require.Equal(t, want, r.Points()[0].Bin, "value %s, edges %v", v, edges)

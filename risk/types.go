@@ -156,14 +156,14 @@ type FeatureSet struct {
 	// Currency is the currency of the money features; Scale their decimal places.
 	Currency string `json:"currency"`
 	Scale    int32  `json:"scale"`
-	// Values holds every feature computed, missing ones included. A host may add its own.
-	Values map[Feature]Value `json:"values"`
+	// Values holds every feature computed, missing ones included. A host may add or change values
+	// with Values.Set; a scorecard reads them as they are then.
+	Values Values `json:"values"`
 }
 
 // Get returns the value of f and whether the set has it at all (a missing value is still had).
 func (fs FeatureSet) Get(f Feature) (Value, bool) {
-	v, ok := fs.Values[f]
-	return v, ok
+	return fs.Values.Get(f)
 }
 
 // A Grade is a band of scores in a scorecard ("A" best); limits and decisions key on it.

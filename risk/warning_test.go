@@ -15,13 +15,13 @@ import (
 
 // warnSet is a feature set from feature, value pairs; the value "missing" makes a missing value.
 func warnSet(pairs ...string) risk.FeatureSet {
-	fs := risk.FeatureSet{Company: "golden-wok", AsOf: checkNow, Currency: "CNY", Scale: 2, Values: map[risk.Feature]risk.Value{}}
+	fs := risk.FeatureSet{Company: "golden-wok", AsOf: checkNow, Currency: "CNY", Scale: 2, Values: risk.ValuesOf(nil)}
 	for i := 0; i+1 < len(pairs); i += 2 {
 		if pairs[i+1] == "missing" {
-			fs.Values[risk.Feature(pairs[i])] = risk.Value{Missing: true}
+			fs.Values.Set(risk.Feature(pairs[i]), risk.Value{Missing: true})
 			continue
 		}
-		fs.Values[risk.Feature(pairs[i])] = risk.Value{Number: dectest.Dec(pairs[i+1])}
+		fs.Values.Set(risk.Feature(pairs[i]), risk.Value{Number: dectest.Dec(pairs[i+1])})
 	}
 	return fs
 }
@@ -165,7 +165,7 @@ func TestWarnings_MostSevereFirst(t *testing.T) {
 	require.Len(t, ws2, 5)
 
 	// a categorical feature of a host raises nothing
-	ws, err = risk.Warnings(risk.FeatureSet{Values: map[risk.Feature]risk.Value{risk.KeyPersonLost: {Category: "yes"}}}, nil)
+	ws, err = risk.Warnings(risk.FeatureSet{Values: risk.ValuesOf(map[risk.Feature]risk.Value{risk.KeyPersonLost: {Category: "yes"}})}, nil)
 	require.NoError(t, err)
 	assert.Empty(t, ws)
 }

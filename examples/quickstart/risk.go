@@ -100,7 +100,7 @@ func showCredit(w io.Writer) error {
 	for _, f := range []risk.Feature{risk.TenureMonths, risk.AvgMonthlyValue12, risk.Trend, risk.OnTimeRate,
 		risk.DaysLate3, risk.DaysPastDue, risk.Sellers, risk.SellerConcentration, risk.UsualCreditDays,
 		risk.KeyPersonLost, risk.Penetration} {
-		v := fs.Values[f]
+		v, _ := fs.Values.Get(f)
 		if f == risk.AvgMonthlyValue12 && !v.Missing {
 			fmt.Fprintf(w, "  %-24s %s %s\n", f, v.Number.StringFixed(fs.Scale), fs.Currency) // money at its scale
 			continue

@@ -206,7 +206,7 @@ func Collect(samples iter.Seq2[Sample, error], features []risk.Feature) (Data, e
 			return Data{}, fmt.Errorf("scorecard: samples[%d]: %w", row, err)
 		}
 		if features == nil {
-			for f := range s.Features.Values {
+			for f := range s.Features.Values.All() {
 				features = append(features, f)
 			}
 			slices.Sort(features)
@@ -216,7 +216,7 @@ func Collect(samples iter.Seq2[Sample, error], features []risk.Feature) (Data, e
 			columns()
 		}
 		for j, f := range features {
-			v, ok := s.Features.Values[f]
+			v, ok := s.Features.Values.Get(f)
 			field := fmt.Sprintf("samples[%d].features.values.%s", row, f)
 			if !ok {
 				return Data{}, fmt.Errorf("scorecard: %w", b2bkit.Invalid(field, "absent: every sample must have every feature (missing ones marked Missing)"))

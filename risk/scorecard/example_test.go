@@ -75,10 +75,10 @@ func ExampleBuild() {
 	fmt.Printf("KS %.3f, AUC %.3f\n", m.Train.KS, m.Train.AUC)
 
 	// The card is a risk.Scorecard: risk scores a buyer's features with it.
-	r, err := m.Card.Score(risk.FeatureSet{Company: "golden-wok", Values: map[risk.Feature]risk.Value{
+	r, err := m.Card.Score(risk.FeatureSet{Company: "golden-wok", Values: risk.ValuesOf(map[risk.Feature]risk.Value{
 		"on_time_rate": {Number: decimal.RequireFromString("0.80")},
 		"trade":        {Category: "restaurant"},
-	}})
+	})})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -135,7 +135,7 @@ func featureSets(d scorecard.Data) []risk.FeatureSet {
 				vals[c.Feature] = risk.Value{Number: decimalOf(c.Numbers[r])}
 			}
 		}
-		sets[r] = risk.FeatureSet{Company: "applicant", Values: vals}
+		sets[r] = risk.FeatureSet{Company: "applicant", Values: risk.ValuesOf(vals)}
 	}
 	return sets
 }

@@ -247,7 +247,7 @@ func TestR24_AssessAndScoresRefuseBadInput(t *testing.T) {
 func TestR24_CollectRefusesInconsistentSamples(t *testing.T) {
 	num := func(s string) risk.Value { return risk.Value{Number: decimal.RequireFromString(s)} }
 	sample := func(vals map[risk.Feature]risk.Value) scorecard.Sample {
-		return scorecard.Sample{Features: risk.FeatureSet{Values: vals}}
+		return scorecard.Sample{Features: risk.FeatureSet{Values: risk.ValuesOf(vals)}}
 	}
 	_, err := scorecard.Collect(seq([]scorecard.Sample{
 		sample(map[risk.Feature]risk.Value{"trade": {Category: "hotel"}}),

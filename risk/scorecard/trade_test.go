@@ -87,7 +87,7 @@ func tradeSamples(tb testing.TB, n int, seed uint64) []scorecard.Sample {
 		h, trade, bad := tradeBuyer(rng, k)
 		fs, err := risk.Features(b2bkit.CompanyID(fmt.Sprintf("buyer-%03d", k)), h, tradeAsOf)
 		require.NoError(tb, err)
-		fs.Values["trade"] = risk.Value{Category: trade}
+		fs.Values.Set("trade", risk.Value{Category: trade})
 		samples[k] = scorecard.Sample{Features: fs, Bad: bad}
 	}
 	return samples
