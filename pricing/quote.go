@@ -690,9 +690,12 @@ func (b *batch) writeLines(w *walk) []Adjustment {
 		if l.r != nil {
 			a.RuleID = l.r.ID
 		}
-		if same(l.after, prev) {
+		switch {
+		case same(l.after, prev):
 			a.After = prevD
-		} else {
+		case l.kind == Base && w.base.hasD && same(l.after, w.base):
+			a.After = w.base.d // the quote's BaseUnitPrice, made already
+		default:
 			a.After = l.after.dec()
 		}
 		if l.excl != nil {

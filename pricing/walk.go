@@ -386,6 +386,19 @@ func (w *walk) guard(g *crule) guardAt {
 	return ga
 }
 
+// altGuard is w.guard(g), taken from the main walk when w prices the same request on other
+// payment terms: the cost and the base, and so the limits, are the same.
+func (w *walk) altGuard(g *crule) guardAt {
+	if w.alt {
+		for _, ga := range w.sc.main.guards {
+			if ga.g == g {
+				return ga
+			}
+		}
+	}
+	return w.guard(g)
+}
+
 // broken reports which of the guardrail's limits the price breaks.
 func (ga *guardAt) broken(price val) (belowFloor, overDiscount bool) {
 	return ga.hasFloor && lessVal(price, ga.floor), ga.hasLeast && lessVal(price, ga.least)
@@ -412,7 +425,7 @@ func (w *walk) guardStep(s *cstep, cands []*crule) {
 	if g == nil {
 		return
 	}
-	w.guards = append(w.guards, w.guard(g))
+	w.guards = append(w.guards, w.altGuard(g))
 	ga := &w.guards[len(w.guards)-1]
 	belowFloor, overDiscount := ga.broken(w.price)
 	if !belowFloor && !overDiscount {
