@@ -846,9 +846,12 @@ func (e *Engine) earlyOffer(q *Quote, w *walk, b *batch, units []int64) error {
 	// offer may ask.
 	alt := &w.sc.altTI
 	*alt = termsInfo{lead: ti.lead, cdays: et.cdays, credit: ti.credit, payRule: et.altPayRule, payFrac: et.altPayFrac}
-	altTotal, err := w.resume(alt)
-	if err != nil {
-		return err
+	altTotal, ok := w.replay(alt)
+	if !ok {
+		var err error
+		if altTotal, err = w.resume(alt); err != nil {
+			return err
+		}
 	}
 	et.altPayRule, et.altPayFrac = alt.payRule, alt.payFrac // for the next offer on these terms
 	if t := e.policy.Tax; t != nil {

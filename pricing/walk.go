@@ -101,6 +101,7 @@ type walkBufs struct {
 // most discount allows, when it has one.
 type guardAt struct {
 	g                  *crule
+	si                 int // the guardrail step's index
 	floor, least       val
 	hasFloor, hasLeast bool
 }
@@ -108,6 +109,7 @@ type guardAt struct {
 // walkAt is the state of a walk before a step.
 type walkAt struct {
 	step, guards, grad, excluders int
+	lines                         int
 	price, base                   val
 	skip, skipOrder               uint64
 	set                           bool
@@ -207,7 +209,7 @@ func (w *walk) run(from int) error {
 	for si := from; si < len(steps); si++ {
 		s := &steps[si]
 		if s.kind == Payment && !w.at.set {
-			w.at = walkAt{step: si, guards: len(w.guards), grad: len(w.gradUsed), excluders: len(w.excluders),
+			w.at = walkAt{step: si, guards: len(w.guards), grad: len(w.gradUsed), excluders: len(w.excluders), lines: len(w.lines),
 				price: w.price, base: w.base, skip: w.skip, skipOrder: w.skipOrder, set: true}
 		}
 		cands := w.candidates(s, si)
@@ -427,6 +429,7 @@ func (w *walk) guardStep(s *cstep, cands []*crule) {
 	}
 	w.guards = append(w.guards, w.altGuard(g))
 	ga := &w.guards[len(w.guards)-1]
+	ga.si = s.index
 	belowFloor, overDiscount := ga.broken(w.price)
 	if !belowFloor && !overDiscount {
 		return
