@@ -601,7 +601,7 @@ func validateLine(r *Request) error {
 // lines out, making the decimals the quote returns.
 func (e *Engine) price(q *Quote, w *walk, b *batch) error {
 	r, lp := w.r, w.lp
-	if !checkNumber(lp.Price) || lp.Price.Sign() <= 0 || !checkNumber(lp.Cost) {
+	if !checkVal(w.list) || w.list.sign() <= 0 || !checkVal(w.cost) { // lp's price and cost, read once
 		return fmt.Errorf("pricing: %w", b2bkit.Invalid("list_price", "sku %q: price list gives an unusable price", r.SKU))
 	}
 	currency := e.currency
