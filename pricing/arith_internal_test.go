@@ -182,3 +182,21 @@ func TestAddDays_SameAsAddDate(t *testing.T) {
 		require.True(t, want == got, "now + %d days: want %#v, got %#v", days, want, got)
 	}
 }
+
+// TestCheckVal_IsCheckNumber checks that reading a number's digits from its integers decides as
+// checkNumber does on its decimal, across magnitudes and exponents at and around the limits.
+func TestCheckVal_IsCheckNumber(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	for range 20000 {
+		c := rng.Int64N(1 << uint(1+rng.IntN(62)))
+		if rng.IntN(2) == 0 {
+			c = -c
+		}
+		d := decimal.New(c, int32(rng.IntN(60)-30))
+		require.Equal(t, checkNumber(d), checkVal(valOf(d)), "%s (%de%d)", d, c, d.Exponent())
+	}
+	for _, s := range []string{"0", "999999999999999999", "1e6", "1e7", "123456789012345678e-3", "1e-18", "1e-19"} {
+		d := decimal.RequireFromString(s)
+		require.Equal(t, checkNumber(d), checkVal(valOf(d)), s)
+	}
+}

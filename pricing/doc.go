@@ -119,9 +119,15 @@
 // price a line leaves unchanged is the same decimal. The walks that only want a price — the same
 // request on the terms that bound an early-payment offer, which resumes at the first payment step
 // since nothing before it depends on the schedule, and each part of a graduated line — make no
-// decimal at all. A schedule is split in minor units from the shares the terms analysis keeps. An
-// engine keeps a pool of the working memory of its quotes, so a quote allocates only what it
-// returns, and Quote makes the lines, bases, offer and schedule of its quote in one allocation.
+// decimal at all; the price on the offer's terms is mostly not walked but replayed: the quote's own
+// lines from the payment step on, worked out again on the other payment fraction (the same rules
+// apply on any terms), with the guardrails and the rounding applied to it. A schedule is split in
+// minor units from the shares the terms analysis keeps. An engine keeps a pool of the working
+// memory of its quotes, so a quote allocates only what it returns, and Quote makes the lines,
+// bases, offer and schedule of its quote in one allocation. For Quote, which a host calls line by
+// line, an engine also keeps (bounded, per distinct terms) the terms analysis, due dates, payment
+// fractions and early-payment constants, and (per buyer, group, tier and grade, when no rule
+// without a SKU is dated) the rules without a SKU that match: what QuoteMany shares within a call.
 //
 // QuoteMany shares what does not depend on the line: the clock reading and validity date, the terms
 // analysis, due dates and early-payment terms for consecutive requests with the same terms, and the

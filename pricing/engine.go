@@ -101,6 +101,12 @@ type Engine struct {
 	byValue   []map[string][][]*crule
 	// pool holds the scratch memory of quotes (see scratch).
 	pool sync.Pool
+	// terms keeps what Quote works out from the terms alone, per distinct terms.
+	terms termsCache
+	// undated says no rule without a SKU or attributes has validity dates or reads the order
+	// date: which of them match a request depends on its scope alone, and scopes caches them.
+	undated bool
+	scopes  scopeCache
 }
 
 type cstep struct {
@@ -227,6 +233,14 @@ func NewEngine(p Policy, prices PriceSource, opts *Options) (*Engine, error) {
 			}
 		}
 		e.steps = append(e.steps, cs)
+	}
+	e.undated = true
+	for _, s := range e.steps {
+		for _, r := range s.general {
+			if !r.ValidFrom.IsZero() || !r.ValidUntil.IsZero() || r.ByOrderDate {
+				e.undated = false
+			}
+		}
 	}
 	e.attrNames = slices.Sorted(maps.Keys(names))
 	e.byValue = make([]map[string][][]*crule, len(e.attrNames))

@@ -262,7 +262,12 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 	if sc.lp, err = e.prices.ListPrice(ctx, query(&r, now)); err != nil {
 		return Quote{}, err
 	}
-	sc.r, sc.ti = r, newTermsInfo(&r.Terms)
+	sc.r = r
+	key, cacheable := keyOf(&r.Terms)
+	cached := cacheable && e.terms.get(&key, &sc.ti)
+	if !cached {
+		sc.ti = newTermsInfo(&r.Terms)
+	}
 	b := batch{now: now, validUntil: lastInstant(now, e.policy.ValidDays), left: 1, bare: e.pricesOnly}
 	if b.bare {
 		m := new(bareMem) // a quote without lines needs no memory for them
@@ -273,6 +278,9 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 	var q Quote
 	if err := e.priceLine(&q, sc, &sc.r, &b, nil, nil); err != nil {
 		return Quote{}, err
+	}
+	if cacheable && !cached {
+		e.terms.put(&key, &r.Terms, &sc.ti)
 	}
 	return q, nil
 }
@@ -593,7 +601,7 @@ func validateLine(r *Request) error {
 // lines out, making the decimals the quote returns.
 func (e *Engine) price(q *Quote, w *walk, b *batch) error {
 	r, lp := w.r, w.lp
-	if !checkNumber(lp.Price) || lp.Price.Sign() <= 0 || !checkNumber(lp.Cost) {
+	if !checkVal(w.list) || w.list.sign() <= 0 || !checkVal(w.cost) { // lp's price and cost, read once
 		return fmt.Errorf("pricing: %w", b2bkit.Invalid("list_price", "sku %q: price list gives an unusable price", r.SKU))
 	}
 	currency := e.currency
@@ -606,9 +614,20 @@ func (e *Engine) price(q *Quote, w *walk, b *batch) error {
 		return fmt.Errorf("pricing: %w", b2bkit.Invalid("request.currency", "must be %s", currency))
 	}
 	if w.general == nil {
-		// The rules without a SKU that match, once for the walks of this quote.
-		w.sc.general = e.resolveGeneral(w.sc.general, r, w.now)
-		w.general = w.sc.general
+		// The rules without a SKU that match, once for the walks of this quote, or as the last
+		// quote for the same scope found them when no such rule is dated.
+		var key scopeCacheKey
+		if e.undated {
+			key = scopeOf(r)
+			w.general = e.scopes.get(&key)
+		}
+		if w.general == nil {
+			w.sc.general = e.resolveGeneral(w.sc.general, r, w.now)
+			w.general = w.sc.general
+			if e.undated {
+				e.scopes.put(&key, w.general)
+			}
+		}
 	}
 	if err := w.run(0); err != nil {
 		return err
@@ -671,9 +690,12 @@ func (b *batch) writeLines(w *walk) []Adjustment {
 		if l.r != nil {
 			a.RuleID = l.r.ID
 		}
-		if same(l.after, prev) {
+		switch {
+		case same(l.after, prev):
 			a.After = prevD
-		} else {
+		case l.kind == Base && w.base.hasD && same(l.after, w.base):
+			a.After = w.base.d // the quote's BaseUnitPrice, made already
+		default:
 			a.After = l.after.dec()
 		}
 		if l.excl != nil {
@@ -773,13 +795,14 @@ func (b *batch) schedule(w *walk, total val, units []int64) ([]b2bkit.Due, []int
 	}
 	n := len(units)
 	dues := takeN(b, &b.dues, n, n)
-	if b.left <= 1 {
+	switch {
+	case ti.dues != nil:
+		copy(dues, ti.dues)
+	case b.left <= 1:
 		dueDates(dues, &r.Terms)
-	} else {
-		if ti.dues == nil {
-			ti.dues = make([]b2bkit.Due, n)
-			dueDates(ti.dues, &r.Terms)
-		}
+	default:
+		ti.dues = make([]b2bkit.Due, n)
+		dueDates(ti.dues, &r.Terms)
 		copy(dues, ti.dues)
 	}
 	for i, a := range units {
@@ -822,11 +845,15 @@ func (e *Engine) earlyOffer(q *Quote, w *walk, b *batch, units []int64) error {
 	// the quote on those terms: the rest of it, after what is paid as scheduled, is the least the
 	// offer may ask.
 	alt := &w.sc.altTI
-	*alt = termsInfo{lead: ti.lead, cdays: et.cdays, credit: ti.credit}
-	altTotal, err := w.resume(alt)
-	if err != nil {
-		return err
+	*alt = termsInfo{lead: ti.lead, cdays: et.cdays, credit: ti.credit, payRule: et.altPayRule, payFrac: et.altPayFrac}
+	altTotal, ok := w.replay(alt)
+	if !ok {
+		var err error
+		if altTotal, err = w.resume(alt); err != nil {
+			return err
+		}
 	}
+	et.altPayRule, et.altPayFrac = alt.payRule, alt.payFrac // for the next offer on these terms
 	if t := e.policy.Tax; t != nil {
 		altTotal = valOf(lineTax(altTotal, w.lp.TaxPercent, scale, t).Gross)
 	}
@@ -859,6 +886,10 @@ type earlyTerms struct {
 	cdays    val
 	// k1 is 36500 x the replaced shares, k2 their share-weighted days less within x the shares.
 	k1, k2 val
+	// altPayRule's fraction on the terms with the replaced installments due on the last discount
+	// day is altPayFrac, as the last offer worked it out.
+	altPayRule *crule
+	altPayFrac fixed
 }
 
 func (et *earlyTerms) replaces(i int) bool { return et.replaced[i>>6]&(1<<(i&63)) != 0 }

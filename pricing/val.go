@@ -31,6 +31,27 @@ func valOf(d decimal.Decimal) val {
 	return val{c: f.c, exp: f.exp, d: d, fits: ok, hasD: true}
 }
 
+// checkVal is checkNumber of v's decimal, which v holds (see valOf), read from its integers when
+// it fits: a walk has read the list price and the cost into vals already.
+func checkVal(v val) bool {
+	if !v.fits {
+		return checkNumber(v.d)
+	}
+	if v.c == 0 {
+		return true
+	}
+	return v.exp >= -b2bkit.MaxScale && int64(digits(abs64(v.c)))+int64(v.exp) <= 24
+}
+
+// digits is the number of decimal digits of m, for m < 10^19.
+func digits(m uint64) int {
+	n := 1
+	for n < 19 && m >= fastdec.Pow10(n) {
+		n++
+	}
+	return n
+}
+
 // valFixed is f as a val.
 func valFixed(f fixed) val { return val{c: f.c, exp: f.exp, fits: true} }
 

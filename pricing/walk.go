@@ -101,6 +101,7 @@ type walkBufs struct {
 // most discount allows, when it has one.
 type guardAt struct {
 	g                  *crule
+	si                 int // the guardrail step's index
 	floor, least       val
 	hasFloor, hasLeast bool
 }
@@ -108,6 +109,7 @@ type guardAt struct {
 // walkAt is the state of a walk before a step.
 type walkAt struct {
 	step, guards, grad, excluders int
+	lines                         int
 	price, base                   val
 	skip, skipOrder               uint64
 	set                           bool
@@ -207,7 +209,7 @@ func (w *walk) run(from int) error {
 	for si := from; si < len(steps); si++ {
 		s := &steps[si]
 		if s.kind == Payment && !w.at.set {
-			w.at = walkAt{step: si, guards: len(w.guards), grad: len(w.gradUsed), excluders: len(w.excluders),
+			w.at = walkAt{step: si, guards: len(w.guards), grad: len(w.gradUsed), excluders: len(w.excluders), lines: len(w.lines),
 				price: w.price, base: w.base, skip: w.skip, skipOrder: w.skipOrder, set: true}
 		}
 		cands := w.candidates(s, si)
@@ -386,6 +388,19 @@ func (w *walk) guard(g *crule) guardAt {
 	return ga
 }
 
+// altGuard is w.guard(g), taken from the main walk when w prices the same request on other
+// payment terms: the cost and the base, and so the limits, are the same.
+func (w *walk) altGuard(g *crule) guardAt {
+	if w.alt {
+		for _, ga := range w.sc.main.guards {
+			if ga.g == g {
+				return ga
+			}
+		}
+	}
+	return w.guard(g)
+}
+
 // broken reports which of the guardrail's limits the price breaks.
 func (ga *guardAt) broken(price val) (belowFloor, overDiscount bool) {
 	return ga.hasFloor && lessVal(price, ga.floor), ga.hasLeast && lessVal(price, ga.least)
@@ -412,8 +427,9 @@ func (w *walk) guardStep(s *cstep, cands []*crule) {
 	if g == nil {
 		return
 	}
-	w.guards = append(w.guards, w.guard(g))
+	w.guards = append(w.guards, w.altGuard(g))
 	ga := &w.guards[len(w.guards)-1]
+	ga.si = s.index
 	belowFloor, overDiscount := ga.broken(w.price)
 	if !belowFloor && !overDiscount {
 		return

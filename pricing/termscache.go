@@ -1,0 +1,126 @@
+package pricing
+
+import (
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+)
+
+// A termsCache keeps, per distinct terms, what Quote works out from a request's terms alone: the
+// terms analysis (credit days and shares), the installments' due dates, the payment fractions and
+// the early-payment offer's constants, as QuoteMany shares them across the lines of a batch with
+// equal terms. A host quoting one line at a time asks again and again on the same few terms; the
+// cache saves it redoing that work on every quote. It holds at most termsCacheLen entries (it
+// starts afresh when full) and is safe for concurrent use: an entry is copied out, never shared.
+type termsCache struct {
+	mu sync.RWMutex
+	m  map[termsKey]*termsInfo
+}
+
+// termsCacheLen bounds the entries of an engine's terms cache.
+const termsCacheLen = 256
+
+// keyShares is how many installments terms may have to be cached.
+const keyShares = 4
+
+// A termsKey is terms to the last detail that can show in a quote, as sameTerms compares them:
+// the dates (instant, location and all) and each installment's event, days, and share's
+// coefficient and exponent.
+type termsKey struct {
+	ordered, deliver time.Time
+	n                int
+	ins              [keyShares]keyInstallment
+}
+
+type keyInstallment struct {
+	due   b2bkit.DueEvent
+	days  int
+	share fixed
+}
+
+// keyOf is the key of terms t, and false when they cannot be cached (too many installments, or a
+// share that does not fit in integers).
+func keyOf(t *b2bkit.Terms) (termsKey, bool) {
+	ins := t.Payment.Installments
+	if len(ins) > keyShares {
+		return termsKey{}, false
+	}
+	k := termsKey{ordered: t.OrderedAt, deliver: t.DeliverBy, n: len(ins)}
+	for i, in := range ins {
+		f, ok := fixedOf(in.Share)
+		if !ok {
+			return termsKey{}, false
+		}
+		k.ins[i] = keyInstallment{due: in.Due, days: in.Days, share: f}
+	}
+	return k, true
+}
+
+// get copies the entry for key into ti and reports whether there was one.
+func (c *termsCache) get(key *termsKey, ti *termsInfo) bool {
+	c.mu.RLock()
+	p := c.m[*key]
+	if p != nil {
+		*ti = *p
+	}
+	c.mu.RUnlock()
+	return p != nil
+}
+
+// put keeps a copy of ti, the analysis of terms t after a quote on them (with what the quote
+// cached on the way), under key, with the due dates of t's installments.
+func (c *termsCache) put(key *termsKey, t *b2bkit.Terms, ti *termsInfo) {
+	p := new(termsInfo)
+	*p = *ti
+	if p.dues == nil {
+		p.dues = make([]b2bkit.Due, len(t.Payment.Installments))
+		dueDates(p.dues, t)
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= termsCacheLen {
+		c.m = make(map[termsKey]*termsInfo)
+	}
+	c.m[*key] = p
+	c.mu.Unlock()
+}
+
+// A scopeCache keeps, per buyer, group, tier and grade, the rules without a SKU or attributes that
+// match them, per step (see Engine.resolveGeneral), for an engine whose such rules have no
+// validity dates: then nothing else decides which of them match. Bounded and safe for concurrent
+// use like termsCache; an entry is never changed once stored, and walks only read it.
+type scopeCache struct {
+	mu sync.RWMutex
+	m  map[scopeCacheKey][][]*crule
+}
+
+type scopeCacheKey struct {
+	buyer              b2bkit.CompanyID
+	group, tier, grade string
+}
+
+func scopeOf(r *Request) scopeCacheKey {
+	return scopeCacheKey{buyer: r.Buyer, group: r.Group, tier: r.Tier, grade: r.Grade}
+}
+
+func (c *scopeCache) get(key *scopeCacheKey) [][]*crule {
+	c.mu.RLock()
+	g := c.m[*key]
+	c.mu.RUnlock()
+	return g
+}
+
+// put keeps a copy of general under key.
+func (c *scopeCache) put(key *scopeCacheKey, general [][]*crule) {
+	g := make([][]*crule, len(general))
+	for i, rs := range general {
+		g[i] = slices.Clone(rs)
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= termsCacheLen {
+		c.m = make(map[scopeCacheKey][][]*crule)
+	}
+	c.m[*key] = g
+	c.mu.Unlock()
+}
