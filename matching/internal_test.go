@@ -83,7 +83,8 @@ func TestSelectRanksMatchesSort(t *testing.T) {
 
 // TestProjectionListsStayInTimeOrder: matches arriving in any order, applied in batches of any
 // size, leave every index list holding exactly its rows, in time order with equal times in append
-// order — the merge of backdated rows into the sorted part loses and repeats nothing.
+// order — the merge of backdated rows into the sorted part loses and repeats nothing — and what a
+// SKU's or a seller's list keeps beside its rows (skuRow, rowMeta) moves with them.
 func TestProjectionListsStayInTimeOrder(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 5))
 	base := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
@@ -94,6 +95,7 @@ func TestProjectionListsStayInTimeOrder(t *testing.T) {
 		for i := 0; i < n; {
 			if i >= indexAt {
 				p.indexBuyers()
+				p.indexSellers()
 			}
 			batch := 1 + rng.IntN(60)
 			for ; batch > 0 && i < n; batch-- {
@@ -101,8 +103,8 @@ func TestProjectionListsStayInTimeOrder(t *testing.T) {
 				if rng.IntN(3) > 0 {
 					at = base.Add(time.Duration(i) * time.Hour) // mostly in order
 				}
-				m := Match{ID: fmt.Sprint(i), Buyer: b2bkit.CompanyID(fmt.Sprint("B", rng.IntN(4))), Seller: "S",
-					SKU: b2bkit.SKU(fmt.Sprint("K", rng.IntN(3))), Quantity: decimal.NewFromInt(1), UnitPrice: decimal.NewFromInt(1),
+				m := Match{ID: fmt.Sprint(i), Buyer: b2bkit.CompanyID(fmt.Sprint("B", rng.IntN(4))), Seller: b2bkit.CompanyID(fmt.Sprint("S", rng.IntN(3))),
+					SKU: b2bkit.SKU(fmt.Sprint("K", rng.IntN(3))), Quantity: decimal.NewFromInt(1 + rng.Int64N(3)), UnitPrice: decimal.NewFromInt(1 + rng.Int64N(100)),
 					Currency: "CNY", At: at, Subsidy: decimal.Zero, Channel: b2bkit.Manual,
 					Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: at, DeliverBy: at}}
 				appendMatch(t, p, m, uint64(i+1))
@@ -130,6 +132,22 @@ func TestProjectionListsStayInTimeOrder(t *testing.T) {
 		}
 		for id := range p.companies.vals {
 			check("buyer", list2(p.byBuyer, id), func(r uint32) bool { return p.buyer[r] == uint32(id) })
+		}
+		p.indexSellers()
+		for id := range p.companies.vals {
+			l := list2(p.bySeller, id)
+			check("seller", l, func(r uint32) bool { return p.seller[r] == uint32(id) })
+			require.Len(t, l.meta, len(l.rows))
+			for i, r := range l.rows {
+				require.Equal(t, p.metaOf(r), l.meta[i], "round %d: seller %d, row %d", round, id, r)
+			}
+		}
+		for id := range p.skus.vals {
+			l := p.bySKU[id]
+			require.Len(t, l.sheet, len(l.rows))
+			for i, r := range l.rows {
+				require.Equal(t, p.skuRowOf(r), l.sheet[i], "round %d: SKU %d, row %d", round, id, r)
+			}
 		}
 	}
 }
@@ -216,10 +234,14 @@ func TestReferencePathsAgree(t *testing.T) {
 			rules.K = decimal.RequireFromString("0.5")
 		}
 		rules = rules.withDefaults()
-		ints, err := referenceInts(p, newNormalizer(b, p, 0, req), rows, rules, &refScratch{})
+		sheet := make([]skuRow, len(rows))
+		for i, r := range rows {
+			sheet[i] = p.skuRowOf(r)
+		}
+		ints, err := referenceInts(p, newNormalizer(b, p, 0, req, new([]memoRatio)), rows, sheet, rules, &refScratch{})
 		require.NoError(t, err)
 		require.NotNil(t, ints)
-		exact, err := referenceExact(b, p, newNormalizer(b, p, 0, req), rows, rules)
+		exact, err := referenceExact(b, p, newNormalizer(b, p, 0, req, new([]memoRatio)), rows, rules)
 		require.NoError(t, err)
 		msg := fmt.Sprintf("round %d, %+v", round, rules)
 		require.Equal(t, [3]int{exact.count, int(exact.first), int(exact.last)}, [3]int{ints.count, int(ints.first), int(ints.last)}, msg)

@@ -80,11 +80,13 @@ var canonAt = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 // terms is memoised in a map.
 const maxDense = 1 << 16
 
-// newNormalizer returns a normalizer of the rows of sku (interned as skuID) to the request to.
-func newNormalizer(b *Book, p *projection, skuID uint32, to pricing.Request) *normalizer {
+// newNormalizer returns a normalizer of the rows of sku (interned as skuID) to the request to. Its
+// table of ratios by terms key is cut from *dense, the caller's memory kept between calls, grown when
+// short.
+func newNormalizer(b *Book, p *projection, skuID uint32, to pricing.Request, dense *[]memoRatio) *normalizer {
 	n := &normalizer{b: b, p: p, to: to, sku: skuID}
 	if !b.byBuyer && !b.byDate && len(p.termsIndex) <= maxDense {
-		n.dense = make([]memoRatio, len(p.termsIndex))
+		n.dense = cleared(dense, len(p.termsIndex))
 	} else {
 		n.memo = make(map[normKey]memoRatio)
 	}
@@ -109,9 +111,9 @@ func (n *normalizer) ask(from, to pricing.Request) (uint64, error) {
 	return 0, nil
 }
 
-// key is row r's memo key.
-func (n *normalizer) key(r uint32) normKey {
-	k := normKey{terms: n.p.terms[r]}
+// key is the memo key of row r, whose terms key is terms.
+func (n *normalizer) key(r, terms uint32) normKey {
+	k := normKey{terms: terms}
 	if n.b.byBuyer {
 		k.buyer = n.p.buyer[r]
 	}
@@ -121,22 +123,23 @@ func (n *normalizer) key(r uint32) normKey {
 	return k
 }
 
-// ratioOf is the ratio of row r to the request and its error bound, memoised.
-func (n *normalizer) ratioOf(r uint32) (memoRatio, error) {
+// ratioOf is the ratio of row r, whose terms key is terms, to the request and its error bound,
+// memoised.
+func (n *normalizer) ratioOf(r, terms uint32) (memoRatio, error) {
 	var k normKey
 	if n.dense != nil {
-		if m := n.dense[n.p.terms[r]]; m.set {
+		if m := n.dense[terms]; m.set {
 			return m, nil
 		}
 	} else {
-		k = n.key(r)
+		k = n.key(r, terms)
 		if m, ok := n.memo[k]; ok {
 			return m, nil
 		}
 	}
 	m := memoRatio{e: 1, set: true}
 	if n.half != 0 {
-		first, err := n.fromCanon(r)
+		first, err := n.fromCanon(r, terms)
 		if err != nil {
 			return memoRatio{}, err
 		}
@@ -149,7 +152,7 @@ func (n *normalizer) ratioOf(r uint32) (memoRatio, error) {
 		m.c = c
 	}
 	if n.dense != nil {
-		n.dense[n.p.terms[r]] = m
+		n.dense[terms] = m
 	} else {
 		n.memo[k] = m
 	}
@@ -158,9 +161,9 @@ func (n *normalizer) ratioOf(r uint32) (memoRatio, error) {
 
 // fromCanon is the ratio of row r's terms to the SKU's canonical ones, remembered by the projection
 // across queries.
-func (n *normalizer) fromCanon(r uint32) (uint64, error) {
+func (n *normalizer) fromCanon(r, terms uint32) (uint64, error) {
 	p := n.p
-	k := ratioKey{n.key(r), n.sku}
+	k := ratioKey{n.key(r, terms), n.sku}
 	p.ratioMu.Lock()
 	c, ok := p.ratios[k]
 	p.ratioMu.Unlock()
@@ -204,16 +207,17 @@ func compose(c1, c2 uint64) (c uint64, e uint8) {
 	return q, uint8(bound)
 }
 
-// normalize returns row r's unit price restated to the request, in units of 10^-priceScale.
-func (n *normalizer) normalize(r uint32) (int64, error) {
+// normalize returns row r's unit price restated to the request, in units of 10^-priceScale; s is
+// the row's skuRow.
+func (n *normalizer) normalize(r uint32, s skuRow) (int64, error) {
 	p := n.p
-	if p.terms[r] != noTerms && p.flags[r]&flagOddPrice == 0 {
-		m, err := n.ratioOf(r)
+	if s.terms != noTerms && p.flags[r]&flagOddPrice == 0 {
+		m, err := n.ratioOf(r, s.terms)
 		if err != nil {
 			return 0, err
 		}
 		if m.c != 0 {
-			pc, pe := p.priceC[r], p.priceE[r]
+			pc, pe := s.price, p.priceE[r]
 			ps := int32(0)
 			if pe < 0 {
 				ps = -int32(pe)

@@ -25,8 +25,13 @@ import (
 // list each SKU's, buyer's and seller's rows, and all rows, in time order; a seller's list also
 // carries each row's SKU and status, so Rank walks it without reading the columns row by row.
 //
-// A row is about 110 bytes: 48 in times and sequence, 16 in names and schedule, 27 in amounts, 5 in
-// lead time, currency and flags, 16 in the four indexes; 8 more in a seller's list once built.
+// A SKU's list also carries each row's price, terms key and seller (a skuRow), so ReferencePrice and
+// Rank read a busy SKU's trades of a window as one contiguous block, not a column each at rows
+// scattered through the log.
+//
+// A row is about 120 bytes: 48 in times and sequence, 16 in names and schedule, 27 in amounts, 5 in
+// lead time, currency and flags, 16 in the four indexes, 16 in its SKU's list; 8 more in a seller's
+// list once built.
 type projection struct {
 	seq  uint64    // the last entry applied
 	last lastEntry // and what it was
@@ -43,9 +48,12 @@ type projection struct {
 	buyer, seller, sku, pay  []uint32
 	qtyC, priceC, subC       []int64  // coefficients (0 when in odd)
 	qtyE, priceE, subE       []int8   // exponents
-	lead                     []int16  // Terms.LeadDays
-	terms                    []uint32 // the row's terms key, interned (see termsOf)
-	termsIndex               map[termsKey]uint32
+	lead                     []int16 // Terms.LeadDays
+	// termsIndex interns the rows' terms keys (see termsOf); termsQty and termsLead are, by key,
+	// its quantity in units at qtyScale (-1: not exactly) and its lead time.
+	termsIndex map[termsKey]uint32
+	termsQty   []int64
+	termsLead  []int16
 	cur                      []uint16
 	flags                    []uint8 // see the flag constants
 	odd                      map[oddKey]decimal.Decimal
@@ -127,6 +135,22 @@ type timeList struct {
 	// meta is, in a seller's list, what Rank reads of each row beside it — its SKU and its status
 	// as it stands — so ranking walks a seller's list, not the columns at a row each.
 	meta []rowMeta
+	// sheet is, in a SKU's list, what a reference price and Rank read of each row beside it.
+	sheet []skuRow
+}
+
+// A skuRow is what never changes of a row that a question on its SKU reads: the unit price's
+// coefficient (its exponent is in the priceE column), the terms key (noTerms for a quantity kept in
+// odd) and the seller.
+type skuRow struct {
+	price  int64
+	terms  uint32
+	seller uint32
+}
+
+// skuRowOf is row r's skuRow, its terms key interned.
+func (p *projection) skuRowOf(r uint32) skuRow {
+	return skuRow{price: p.priceC[r], terms: p.termsOf(r), seller: p.seller[r]}
 }
 
 // rowMeta is a row's SKU and its status as it stands, kept in a seller's list (timeList.meta).
@@ -273,7 +297,6 @@ func (p *projection) addMatch(m *pending) error {
 	p.priceC, p.priceE = append(p.priceC, m.amts[1].c), append(p.priceE, m.amts[1].e)
 	p.subC, p.subE = append(p.subC, m.amts[2].c), append(p.subE, m.amts[2].e)
 	p.flags = append(p.flags, f)
-	p.terms = append(p.terms, p.termsOf(r))
 	p.index(r)
 	return nil
 }
@@ -346,6 +369,11 @@ func (p *projection) termsOf(r uint32) uint32 {
 	}
 	i := uint32(len(p.termsIndex))
 	p.termsIndex[k] = i
+	q, ok := units(k.qty, k.qtyExp, qtyScale)
+	if !ok {
+		q = -1
+	}
+	p.termsQty, p.termsLead = append(p.termsQty, q), append(p.termsLead, k.lead)
 	return i
 }
 
@@ -368,7 +396,10 @@ func (p *projection) push(l *timeList, ref listRef, r uint32) {
 		l.rows = make([]uint32, 0, 16) // most lists grow past a few rows: fewer, larger steps
 	}
 	l.rows = append(l.rows, r)
-	if ref.kind == 3 {
+	switch ref.kind {
+	case 1:
+		l.sheet = append(l.sheet, p.skuRowOf(r))
+	case 3:
 		l.meta = append(l.meta, p.metaOf(r))
 	}
 	if !ordered {
@@ -517,38 +548,53 @@ func (p *projection) before(a, b uint32) int {
 }
 
 // sortList sorts the rows after l.sorted and merges them into the sorted ones: O(n + k log k) for
-// k new rows, so a history imported backwards in batches is not sorted again and again.
+// k new rows, so a history imported backwards in batches is not sorted again and again. What the
+// list keeps beside its rows (meta, sheet) moves with them.
 func (p *projection) sortList(l *timeList) {
 	rows, s := l.rows, l.sorted
-	tail := rows[s:]
-	slices.SortFunc(tail, p.before)
-	moved := s // the first row whose place changed
-	if s > 0 && len(tail) > 0 && p.before(rows[s-1], tail[0]) > 0 {
-		// The merge starts where the first new row goes.
-		i, _ := slices.BinarySearchFunc(rows[:s], tail[0], p.before)
-		moved = i
-		left := slices.Clone(rows[i:s])
-		right := slices.Clone(tail)
-		k, a, b := i, 0, 0
-		for a < len(left) && b < len(right) {
-			if p.before(right[b], left[a]) < 0 {
-				rows[k] = right[b]
-				b++
-			} else {
-				rows[k] = left[a]
-				a++
-			}
-			k++
-		}
-		k += copy(rows[k:], left[a:])
-		copy(rows[k:], right[b:])
+	if s == len(rows) {
+		return
 	}
-	for k := moved; k < len(l.meta); k++ { // the meta follows the rows that moved
-		l.meta[k] = p.metaOf(rows[k])
+	// order is the new rows' positions, sorted by their rows' times.
+	order := make([]int, 0, len(rows)-s)
+	for k := s; k < len(rows); k++ {
+		order = append(order, k)
+	}
+	slices.SortFunc(order, func(a, b int) int { return p.before(rows[a], rows[b]) })
+	// The merge starts where the first new row goes.
+	moved, _ := slices.BinarySearchFunc(rows[:s], rows[order[0]], p.before)
+	merged := make([]int, 0, len(rows)-moved)
+	a, b := moved, 0
+	for a < s && b < len(order) {
+		if p.before(rows[order[b]], rows[a]) < 0 {
+			merged = append(merged, order[b])
+			b++
+		} else {
+			merged = append(merged, a)
+			a++
+		}
+	}
+	for ; a < s; a++ {
+		merged = append(merged, a)
+	}
+	merged = append(merged, order[b:]...)
+	permute(rows[moved:], merged, moved)
+	if len(l.meta) > 0 {
+		permute(l.meta[moved:], merged, moved)
+	}
+	if len(l.sheet) > 0 {
+		permute(l.sheet[moved:], merged, moved)
 	}
 	l.sorted = len(rows)
-	if len(rows) > 0 {
-		l.lastAt = p.at[rows[len(rows)-1]]
+	l.lastAt = p.at[rows[len(rows)-1]]
+}
+
+// permute sets xs[k] to what was at position from[k] (counted from base) of the list xs is the tail
+// of.
+func permute[T any](xs []T, from []int, base int) {
+	old := slices.Clone(xs)
+	for k, f := range from {
+		xs[k] = old[f-base]
 	}
 }
 

@@ -216,8 +216,13 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 	if !ok {
 		return []Candidate{}, nil
 	}
-	n := newNormalizer(b, p, skuID, r)
-	rows := p.within(list(p.bySKU, skuID), fromN, toN)
+	var l timeList
+	if int(skuID) < len(p.bySKU) {
+		l = p.bySKU[skuID]
+	}
+	lo, hi := p.span(l.rows, fromN, toN)
+	rows, sheet := l.rows[lo:hi], l.sheet[lo:hi]
+	oneCurrency := len(p.currencies.vals) == 1 // then every row is in it: no column to read
 	var (
 		sellers  []*sellerStats // by company: the sellers met
 		ids      []uint32       // the sellers in the order met, for a deterministic walk
@@ -232,19 +237,22 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 		sc = &rankScratch{}
 	}
 	defer b.rankScratch.Put(sc)
+	n := newNormalizer(b, p, skuID, r, &sc.dense)
 	collect := func(exact bool) error {
 		sellers, ids, all, who, allExact = cleared(&sc.sellers, len(p.companies.vals)), nil, nil, nil, nil
 		if !exact {
 			all, who = cleared(&sc.all, len(rows))[:0], cleared(&sc.who, len(rows))[:0]
 		}
-		for _, row := range rows {
-			s := sellers[p.seller[row]]
+		for i, row := range rows {
+			sr := sheet[i]
+			s := sellers[sr.seller]
 			if s == nil {
 				s = &sellerStats{}
-				sellers[p.seller[row]] = s
-				ids = append(ids, p.seller[row])
+				sellers[sr.seller] = s
+				ids = append(ids, sr.seller)
 			}
-			if p.flags[row]&flagSelf != 0 {
+			f := p.flags[row]
+			if f&flagSelf != 0 {
 				s.mode[SelfOperated]++
 			} else {
 				s.mode[Platform]++
@@ -252,17 +260,24 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 			st := p.statusAt(row, nowN)
 			if st.isOrder() {
 				s.orders++
-				if p.lead[row] <= lead {
+				rowLead := p.lead[row]
+				if sr.terms != noTerms {
+					rowLead = p.termsLead[sr.terms] // the same, without reading the column
+				}
+				if rowLead <= lead {
 					s.onTime++
 				}
-				if e := p.endAt[row]; st == Fulfilled && e != none {
-					s.delivered++
-					if b2bkit.CalendarDay(time.Unix(0, e).In(loc)) <= b2bkit.CalendarDay(time.Unix(0, p.deliver[row]).In(loc)) {
-						s.deliveredOK++
+				// A match appended fulfilled has no dated fulfilment: only a change gives one.
+				if st == Fulfilled && Status(f&flagAppended) != Fulfilled {
+					if e := p.endAt[row]; e != none {
+						s.delivered++
+						if b2bkit.CalendarDay(time.Unix(0, e).In(loc)) <= b2bkit.CalendarDay(time.Unix(0, p.deliver[row]).In(loc)) {
+							s.deliveredOK++
+						}
 					}
 				}
 			}
-			if st != Fulfilled || !curKnown || cur != "" && uint32(p.cur[row]) != curID {
+			if st != Fulfilled || !curKnown || cur != "" && !oneCurrency && uint32(p.cur[row]) != curID {
 				continue
 			}
 			if exact {
@@ -274,11 +289,11 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 				allExact = append(allExact, x)
 				continue
 			}
-			u, err := n.normalize(row)
+			u, err := n.normalize(row, sr)
 			if err != nil {
 				return err
 			}
-			all, who = append(all, u), append(who, p.seller[row])
+			all, who = append(all, u), append(who, sr.seller)
 			s.fulfilled++
 		}
 		return nil
@@ -411,6 +426,7 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 // rankScratch is the memory Rank works in, kept by the book between calls: nothing of it is
 // returned.
 type rankScratch struct {
+	dense     []memoRatio
 	sellers   []*sellerStats
 	all       []int64
 	who, mark []uint32

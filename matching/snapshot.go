@@ -407,9 +407,7 @@ func readSnapshot(rd io.Reader) (*projection, error) {
 	if err := p.check(); err != nil {
 		return nil, err
 	}
-	p.terms = make([]uint32, 0, rows)
 	for r := range uint32(rows) {
-		p.terms = append(p.terms, p.termsOf(r))
 		p.index(r)
 		p.lastChange = max(p.lastChange, p.accAt[r], p.endAt[r])
 	}
