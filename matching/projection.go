@@ -42,18 +42,18 @@ type projection struct {
 	keyBuf                      []byte
 
 	// The columns, one element per row; rows are in the order the matches were appended.
-	rowSeq                   []uint64 // the entry that appended the match
-	at, ordered, deliver     []int64
-	accAt, endAt             []int64 // when it was accepted and when fulfilled or cancelled, or none
-	buyer, seller, sku, pay  []uint32
-	qtyC, priceC, subC       []int64  // coefficients (0 when in odd)
-	qtyE, priceE, subE       []int8   // exponents
-	lead                     []int16 // Terms.LeadDays
+	rowSeq                  []uint64 // the entry that appended the match
+	at, ordered, deliver    []int64
+	accAt, endAt            []int64 // when it was accepted and when fulfilled or cancelled, or none
+	buyer, seller, sku, pay []uint32
+	qtyC, priceC, subC      []int64 // coefficients (0 when in odd)
+	qtyE, priceE, subE      []int8  // exponents
+	lead                    []int16 // Terms.LeadDays
 	// termsIndex interns the rows' terms keys (see termsOf); termsQty and termsLead are, by key,
 	// its quantity in units at qtyScale (-1: not exactly) and its lead time.
-	termsIndex map[termsKey]uint32
-	termsQty   []int64
-	termsLead  []int16
+	termsIndex               map[termsKey]uint32
+	termsQty                 []int64
+	termsLead                []int16
 	cur                      []uint16
 	flags                    []uint8 // see the flag constants
 	odd                      map[oddKey]decimal.Decimal
