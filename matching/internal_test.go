@@ -238,10 +238,10 @@ func TestReferencePathsAgree(t *testing.T) {
 		for i, r := range rows {
 			sheet[i] = p.skuRowOf(r)
 		}
-		ints, err := referenceInts(p, newNormalizer(b, p, 0, req, new([]memoRatio)), rows, sheet, rules, &refScratch{})
+		ints, err := referenceInts(p, newNormalizer(b, p, 0, req, new(normMemory)), rows, sheet, rules, &refScratch{})
 		require.NoError(t, err)
 		require.NotNil(t, ints)
-		exact, err := referenceExact(b, p, newNormalizer(b, p, 0, req, new([]memoRatio)), rows, rules)
+		exact, err := referenceExact(b, p, newNormalizer(b, p, 0, req, new(normMemory)), rows, rules)
 		require.NoError(t, err)
 		msg := fmt.Sprintf("round %d, %+v", round, rules)
 		require.Equal(t, [3]int{exact.count, int(exact.first), int(exact.last)}, [3]int{ints.count, int(ints.first), int(ints.last)}, msg)

@@ -29,7 +29,7 @@ import (
 // The ratio is taken in two halves through a canonical request for the SKU (one unit, cash on
 // delivery, no booking time): F(to)/F(from) = F(canon)/F(from) x F(to)/F(canon). The first half
 // depends on the match's terms only, so the projection remembers it for every query to come (see
-// projection.ratios); the second is asked once per query. Composing two ratios each within half a
+// projection.canon and projection.ratios); the second is asked once per query. Composing two ratios each within half a
 // unit gives one within e = (r1 + r2)/2 + 1 units, r1 and r2 being the halves; the midpoint test
 // above uses that e. A query on a SKU therefore asks the engine once, plus once for each set of
 // terms it meets for the first time.
@@ -44,7 +44,19 @@ type normalizer struct {
 	// otherwise.
 	dense []memoRatio
 	memo  map[normKey]memoRatio
+	// first holds, with dense, the half ratio canon <- terms of each terms key (its knownRatio bit
+	// set) that the projection knew when the normalizer was made, and those it asks since.
+	first []uint64
 }
+
+// normMemory is the memory a normalizer's tables are cut from, kept by the caller between calls.
+type normMemory struct {
+	dense []memoRatio
+	first []uint64
+}
+
+// knownRatio marks a half ratio in a table by terms key: a ratio is below 2^63.
+const knownRatio = 1 << 63
 
 // A memoRatio is a ratio c (0: none fits; restate with the engine) within e units.
 type memoRatio struct {
@@ -81,12 +93,15 @@ var canonAt = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 const maxDense = 1 << 16
 
 // newNormalizer returns a normalizer of the rows of sku (interned as skuID) to the request to. Its
-// table of ratios by terms key is cut from *dense, the caller's memory kept between calls, grown when
-// short.
-func newNormalizer(b *Book, p *projection, skuID uint32, to pricing.Request, dense *[]memoRatio) *normalizer {
+// tables by terms key are cut from mem, grown when short.
+func newNormalizer(b *Book, p *projection, skuID uint32, to pricing.Request, mem *normMemory) *normalizer {
 	n := &normalizer{b: b, p: p, to: to, sku: skuID}
 	if !b.byBuyer && !b.byDate && len(p.termsIndex) <= maxDense {
-		n.dense = cleared(dense, len(p.termsIndex))
+		n.dense = cleared(&mem.dense, len(p.termsIndex))
+		n.first = cleared(&mem.first, len(p.termsIndex))
+		p.ratioMu.Lock()
+		copy(n.first, p.canon[skuID])
+		p.ratioMu.Unlock()
 	} else {
 		n.memo = make(map[normKey]memoRatio)
 	}
@@ -163,6 +178,29 @@ func (n *normalizer) ratioOf(r, terms uint32) (memoRatio, error) {
 // across queries.
 func (n *normalizer) fromCanon(r, terms uint32) (uint64, error) {
 	p := n.p
+	if n.first != nil { // by terms key alone: a table by SKU, copied whole when the normalizer was made
+		if c := n.first[terms]; c&knownRatio != 0 {
+			return c &^ knownRatio, nil
+		}
+		c, err := n.ask(p.request(r, n.to.Currency), n.canon)
+		if err != nil {
+			return 0, rowError{r, err}
+		}
+		n.first[terms] = c | knownRatio
+		p.ratioMu.Lock()
+		t := p.canon[n.sku]
+		if len(t) <= int(terms) {
+			if p.canon == nil || p.canonLen+len(n.first)-len(t) > maxRatios {
+				p.canon, p.canonLen, t = make(map[uint32][]uint64), 0, nil
+			}
+			p.canonLen += len(n.first) - len(t)
+			t = append(t, make([]uint64, len(n.first)-len(t))...)
+			p.canon[n.sku] = t
+		}
+		t[terms] = c | knownRatio
+		p.ratioMu.Unlock()
+		return c, nil
+	}
 	k := ratioKey{n.key(r, terms), n.sku}
 	p.ratioMu.Lock()
 	c, ok := p.ratios[k]

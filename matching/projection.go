@@ -51,11 +51,14 @@ type projection struct {
 	lead                    []int16 // Terms.LeadDays
 	// termsIndex interns the rows' terms keys (see termsOf); termsQty and termsLead are, by key,
 	// its quantity in units at qtyScale (-1: not exactly) and its lead time.
-	termsIndex               map[termsKey]uint32
-	termsQty                 []int64
-	termsLead                []int16
-	cur                      []uint16
-	flags                    []uint8 // see the flag constants
+	termsIndex map[termsKey]uint32
+	termsQty   []int64
+	termsLead  []int16
+	cur        []uint16
+	flags      []uint8 // see the flag constants
+	// subBits has bit r set when the platform paid for row r: what subsidised reads, a bit a row
+	// rather than an amount, so a window's rows are checked without reading their subsidies.
+	subBits                  []uint64
 	odd                      map[oddKey]decimal.Decimal
 	order                    timeList // all rows, once orderMade
 	orderMade                bool     // a row came out of time order: until then row order is time order
@@ -80,6 +83,10 @@ type projection struct {
 	// SKU's canonical ones (see normalizer); questions asked at once share it.
 	ratioMu sync.Mutex
 	ratios  map[ratioKey]uint64
+	// canon remembers them by SKU in a table by terms key, when they depend on the terms alone
+	// (each with its knownRatio bit); canonLen counts the tables' entries, bounded by maxRatios.
+	canon    map[uint32][]uint64
+	canonLen int
 }
 
 // none marks a status change that has not happened.
@@ -297,6 +304,7 @@ func (p *projection) addMatch(m *pending) error {
 	p.priceC, p.priceE = append(p.priceC, m.amts[1].c), append(p.priceE, m.amts[1].e)
 	p.subC, p.subE = append(p.subC, m.amts[2].c), append(p.subE, m.amts[2].e)
 	p.flags = append(p.flags, f)
+	p.noteSubsidy(r)
 	p.index(r)
 	return nil
 }
@@ -678,7 +686,17 @@ func list(ls []timeList, id uint32) []uint32 {
 }
 
 // subsidised reports whether the platform paid for row r.
-func (p *projection) subsidised(r uint32) bool { return p.subC[r] > 0 || p.flags[r]&flagOddSub != 0 }
+func (p *projection) subsidised(r uint32) bool { return p.subBits[r/64]&(1<<(r%64)) != 0 }
+
+// noteSubsidy sets row r's bit in subBits from its subsidy: rows are noted in order, each once.
+func (p *projection) noteSubsidy(r uint32) {
+	if r%64 == 0 {
+		p.subBits = append(p.subBits, 0)
+	}
+	if p.subC[r] > 0 || p.flags[r]&flagOddSub != 0 {
+		p.subBits[r/64] |= 1 << (r % 64)
+	}
+}
 
 // quantity, unitPrice and subsidy are a row's amounts as decimals.
 func (p *projection) quantity(r uint32) decimal.Decimal {

@@ -237,7 +237,7 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 		sc = &rankScratch{}
 	}
 	defer b.rankScratch.Put(sc)
-	n := newNormalizer(b, p, skuID, r, &sc.dense)
+	n := newNormalizer(b, p, skuID, r, &sc.norm)
 	collect := func(exact bool) error {
 		sellers, ids, all, who, allExact = cleared(&sc.sellers, len(p.companies.vals)), nil, nil, nil, nil
 		if !exact {
@@ -426,7 +426,7 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 // rankScratch is the memory Rank works in, kept by the book between calls: nothing of it is
 // returned.
 type rankScratch struct {
-	dense     []memoRatio
+	norm      normMemory
 	sellers   []*sellerStats
 	all       []int64
 	who, mark []uint32

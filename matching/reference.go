@@ -305,7 +305,7 @@ func (b *Book) ReferencePriceWith(ctx context.Context, sku b2bkit.SKU, r pricing
 	if len(eligible) == 0 {
 		return ref, nil
 	}
-	n := newNormalizer(b, p, skuID, r, &sc.dense)
+	n := newNormalizer(b, p, skuID, r, &sc.norm)
 	st, err := referenceInts(p, n, eligible, sheet, rules, sc)
 	if errors.As(err, new(bigPriceError)) || err == nil && st == nil {
 		st, err = referenceExact(b, p, n, eligible, rules)
@@ -367,7 +367,7 @@ func roundRat(x *big.Rat, scale int32) decimal.Decimal {
 type refScratch struct {
 	eligible          []uint32
 	sheet             []skuRow // the eligible rows' skuRows
-	dense             []memoRatio
+	norm              normMemory
 	ts                []trade
 	prices, devs, tmp []int64
 	// for the buyer cap

@@ -408,6 +408,7 @@ func readSnapshot(rd io.Reader) (*projection, error) {
 		return nil, err
 	}
 	for r := range uint32(rows) {
+		p.noteSubsidy(r)
 		p.index(r)
 		p.lastChange = max(p.lastChange, p.accAt[r], p.endAt[r])
 	}
