@@ -360,3 +360,33 @@ func TestSnapshotRefusesRowsNoLogCouldMake(t *testing.T) {
 		require.ErrorIs(t, err, b2bkit.ErrInvalid, name)
 	}
 }
+
+// TestRankPriceDiffInIntegersIsDivRounds: the price difference Rank computes in integers — its
+// value, its text and its float — is the one decimal's DivRound gives, halves and signs included,
+// and it declines what it cannot do exactly.
+func TestRankPriceDiffInIntegersIsDivRounds(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	cases := [][2]int64{{1, 1}, {100, 99}, {99, 100}, {5, 200_000}, {1_000_000_005, 1_000_000_000}, {3, 2}, {2, 3},
+		{maxPriceUnits, 1}, {1, maxPriceUnits}, {maxPriceUnits, maxPriceUnits - 1}, {20_000, 20_001}, {12_345_000, 12_346_000}}
+	for range 20_000 {
+		ref := 1 + rng.Int64N([]int64{10, 1e6, 1e12, maxPriceUnits}[rng.IntN(4)])
+		med := max(1, ref+rng.Int64N(ref/5+3)-ref/10-1)
+		cases = append(cases, [2]int64{med, ref})
+	}
+	declined := 0
+	for _, c := range cases {
+		med, ref := c[0], c[1]
+		want := priceDiff(b2bkit.FromMinor(med, priceScale), b2bkit.FromMinor(ref, priceScale))
+		q, ok := priceDiffUnits(med, ref)
+		if !ok {
+			declined++
+			continue
+		}
+		require.True(t, want.Equal(decimal.New(q, -2)), "%d against %d: %s, not %d hundredths", med, ref, want, q)
+		require.Equal(t, signed(want), string(appendSigned2(nil, q)), "%d against %d", med, ref)
+		require.Equal(t, want.InexactFloat64(), float64(q)/100, "%d against %d", med, ref)
+	}
+	require.Less(t, declined, 5, "only differences beyond 2^53 hundredths are declined")
+	_, ok := priceDiffUnits(maxPriceUnits, 1)
+	require.False(t, ok)
+}
