@@ -517,9 +517,29 @@ func (p *projection) indexBuyers() {
 	if p.buyersIndexed {
 		return
 	}
-	p.byBuyer = make([]timeList, len(p.companies.vals))
+	p.byBuyer = sizedLists(p.buyer, len(p.companies.vals), false)
 	p.allWithin(math.MinInt64, math.MaxInt64, func(r uint32) { p.push(&p.byBuyer[p.buyer[r]], listRef{2, p.buyer[r]}, r) })
 	p.buyersIndexed = true
+}
+
+// sizedLists returns n empty lists, the i-th with room for exactly the rows whose column value is
+// i (and their meta, withMeta): lists built from every row at once waste nothing on growth.
+func sizedLists(col []uint32, n int, withMeta bool) []timeList {
+	count := make([]int, n)
+	for _, v := range col {
+		count[v]++
+	}
+	ls := make([]timeList, n)
+	for i, c := range count {
+		if c == 0 {
+			continue
+		}
+		ls[i].rows = make([]uint32, 0, c)
+		if withMeta {
+			ls[i].meta = make([]rowMeta, 0, c)
+		}
+	}
+	return ls
 }
 
 // indexSellers builds the seller lists likewise.
@@ -527,7 +547,7 @@ func (p *projection) indexSellers() {
 	if p.sellersIndexed {
 		return
 	}
-	p.bySeller = make([]timeList, len(p.companies.vals))
+	p.bySeller = sizedLists(p.seller, len(p.companies.vals), true)
 	p.allWithin(math.MinInt64, math.MaxInt64, func(r uint32) { p.push(&p.bySeller[p.seller[r]], listRef{3, p.seller[r]}, r) })
 	p.sellersIndexed = true
 }
