@@ -160,15 +160,23 @@ func (p *projection) skuRowOf(r uint32) skuRow {
 	return skuRow{price: p.priceC[r], terms: p.termsOf(r), seller: p.seller[r]}
 }
 
-// rowMeta is a row's SKU and its status as it stands, kept in a seller's list (timeList.meta).
-type rowMeta struct {
-	sku uint32
-	now Status
-}
+// rowMeta is a row's SKU and its status as it stands, kept in a seller's list (timeList.meta):
+// the SKU in the low 30 bits (a projection numbers fewer SKUs than maxSKUs), the status in the top
+// two, four bytes a row.
+type rowMeta uint32
+
+// maxSKUs is how many SKUs a projection numbers: rowMeta holds a SKU's number in 30 bits.
+const maxSKUs = 1 << 30
+
+func (m rowMeta) sku() uint32 { return uint32(m) & (maxSKUs - 1) }
+func (m rowMeta) now() Status { return Status(m >> 30) }
+
+// withNow is m with status st.
+func (m rowMeta) withNow(st Status) rowMeta { return rowMeta(m.sku() | uint32(st)<<30) }
 
 // metaOf is row r's rowMeta as the columns have it.
 func (p *projection) metaOf(r uint32) rowMeta {
-	return rowMeta{p.sku[r], Status(p.flags[r] >> flagNowShift & 3)}
+	return rowMeta(p.sku[r]).withNow(Status(p.flags[r] >> flagNowShift & 3))
 }
 
 // listRef names a list to fix: kind 0 all rows, 1 a SKU's, 2 a buyer's, 3 a seller's.
@@ -266,7 +274,7 @@ func (p *projection) apply(pd *pending) error {
 
 // addMatch appends a decoded match as a row.
 func (p *projection) addMatch(m *pending) error {
-	if int64(p.rows()) >= maxRows || int64(len(p.companies.vals)) >= maxRows-2 || int64(len(p.skus.vals)) >= maxRows-1 || int64(len(p.pays)) >= maxRows-1 || len(p.currencies.vals) >= math.MaxUint16 {
+	if int64(p.rows()) >= maxRows || int64(len(p.companies.vals)) >= maxRows-2 || len(p.skus.vals) >= maxSKUs-1 || int64(len(p.pays)) >= maxRows-1 || len(p.currencies.vals) >= math.MaxUint16 {
 		return fmt.Errorf("matching: log entry %d: %w", m.seq, errProjectionFull)
 	}
 	r := uint32(p.rows())
@@ -309,7 +317,7 @@ func (p *projection) addMatch(m *pending) error {
 	return nil
 }
 
-var errProjectionFull = b2bkit.Invalid("log", "more matches, names or payment schedules than a book numbers (4 billion)")
+var errProjectionFull = b2bkit.Invalid("log", "more matches, names or payment schedules than a book numbers (4 billion; a billion SKUs)")
 
 func grow(ls []timeList, id uint32) []timeList {
 	if int(id) < len(ls) {
@@ -431,7 +439,7 @@ func (l *timeList) setNow(p *projection, r uint32, st Status) {
 		}
 		i = l.sorted + j
 	}
-	l.meta[i].now = st
+	l.meta[i] = l.meta[i].withNow(st)
 }
 
 // fix puts every marked list back in time order.

@@ -343,11 +343,11 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 		gen := uint32(g) + 1
 		var skus, decided, cancelled int
 		for i, m := range l.meta[lo:hi] {
-			if mark[m.sku] != gen {
-				mark[m.sku] = gen
+			if sku := m.sku(); mark[sku] != gen {
+				mark[sku] = gen
 				skus++
 			}
-			st := m.now
+			st := m.now()
 			if !asNow {
 				st = p.statusAt(l.rows[lo+i], nowN)
 			}

@@ -420,6 +420,9 @@ func readSnapshot(rd io.Reader) (*projection, error) {
 func (p *projection) check() error {
 	lo, hi := minTime.UnixNano(), maxTime.UnixNano()
 	inRange := func(t int64) bool { return t >= lo && t < hi }
+	if len(p.skus.vals) >= maxSKUs {
+		return b2bkit.Invalid("skus", "more than a book numbers")
+	}
 	var prev uint64
 	for i := range p.rows() {
 		r := uint32(i)
