@@ -29,9 +29,9 @@ import (
 // Rank read a busy SKU's trades of a window as one contiguous block, not a column each at rows
 // scattered through the log.
 //
-// A row is about 120 bytes: 48 in times and sequence, 16 in names and schedule, 27 in amounts, 5 in
-// lead time, currency and flags, 16 in the four indexes, 16 in its SKU's list; 8 more in a seller's
-// list once built.
+// A row is about 125 bytes: 48 in times and sequence, 16 in names and schedule, 27 in amounts, 5 in
+// lead time, currency and flags, 8 in the list of all rows and its SKU's, 16 in its skuRow; 12 more
+// once the buyer and seller lists are built (4 in a buyer's, 8 in a seller's with its rowMeta).
 type projection struct {
 	seq  uint64    // the last entry applied
 	last lastEntry // and what it was
