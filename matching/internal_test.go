@@ -390,3 +390,16 @@ func TestRankPriceDiffInIntegersIsDivRounds(t *testing.T) {
 	_, ok := priceDiffUnits(maxPriceUnits, 1)
 	require.False(t, ok)
 }
+
+// TestRankPriceTextIsStringFixed: a median price in units, written with two places, reads as its
+// decimal's StringFixed(2), halves rounded away from zero.
+func TestRankPriceTextIsStringFixed(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	us := []int64{0, 1, 49_999_999, 50_000_000, 50_000_001, 99_999_999, 100_000_000, 1_234_550_000_000, 1_234_549_999_999, maxPriceUnits}
+	for range 20_000 {
+		us = append(us, rng.Int64N([]int64{1e9, 1e13, 1e16, maxPriceUnits}[rng.IntN(4)]))
+	}
+	for _, u := range us {
+		require.Equal(t, b2bkit.FromMinor(u, priceScale).StringFixed(2), string(appendUnits2(nil, u)), "%d units", u)
+	}
+}

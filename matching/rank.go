@@ -460,7 +460,7 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 				k := nearestRank(50, len(s.prices))
 				selectRanks(s.prices, k)
 				c.MedianPrice = b2bkit.FromMinor(s.prices[k], priceScale)
-				medText = ref2(c.MedianPrice)
+				medText = string(appendUnits2(nil, s.prices[k]))
 				q, ok := priceDiffUnits(s.prices[k], refUnits)
 				if ok {
 					diffText, diff = string(appendSigned2(nil, q)), float64(q)/100
@@ -658,9 +658,20 @@ func appendSigned2(b []byte, q int64) []byte {
 	if q < 0 {
 		a = -a
 	}
+	return appendHundredths(b, a)
+}
+
+// appendUnits2 appends a price of u >= 0 units at priceScale as StringFixed(2) writes it: rounded
+// half away from zero to two places.
+func appendUnits2(b []byte, u int64) []byte {
+	const toHundredths = 100_000_000 // priceScale is 10 places
+	return appendHundredths(b, uint64(u)/toHundredths+(uint64(u)%toHundredths)/(toHundredths/2))
+}
+
+// appendHundredths appends a hundredths as a number with two places.
+func appendHundredths(b []byte, a uint64) []byte {
 	b = strconv.AppendUint(b, a/100, 10)
-	b = append(b, '.', byte('0'+a%100/10), byte('0'+a%10))
-	return b
+	return append(b, '.', byte('0'+a%100/10), byte('0'+a%10))
 }
 
 func signed(d decimal.Decimal) string {
