@@ -29,9 +29,9 @@ import (
 // The ratio is taken in two halves through a canonical request for the SKU (one unit, cash on
 // delivery, no booking time): F(to)/F(from) = F(canon)/F(from) x F(to)/F(canon). The first half
 // depends on the match's terms only, so the projection remembers it for every query to come (see
-// projection.canon and projection.ratios); the second is asked once per query. Composing two ratios each within half a
-// unit gives one within e = (r1 + r2)/2 + 1 units, r1 and r2 being the halves; the midpoint test
-// above uses that e. A query on a SKU therefore asks the engine once, plus once for each set of
+// projection.canon and projection.ratios); the second is asked once per query. Composing two ratios
+// each within half a unit gives one within e = (r1 + r2)/2 + 1 units, r1 and r2 being the halves;
+// the midpoint test above uses that e. A query on a SKU therefore asks the engine once, plus once for each set of
 // terms it meets for the first time.
 type normalizer struct {
 	b     *Book
