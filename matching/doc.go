@@ -23,7 +23,8 @@
 // field, names interned and referred to by number, times as int64 nanoseconds, amounts as int64
 // coefficients and exponents, each status change as the time it happened, and lists of each SKU's
 // rows (and, once a question needs them, each buyer's and seller's) in time order — about 130 bytes
-// a match. It builds the copy by replaying the log from sequence 0 and keeps it current by reading
+// a match, 145 with the buyer and seller lists. A SKU's list carries each row's price, terms and
+// seller beside it, so a question on a busy SKU reads its window as one block. It builds the copy by replaying the log from sequence 0 and keeps it current by reading
 // what was committed since its last entry, before every question or on Refresh. It reads every Log
 // through Since alone, so it answers as fast over a host's database as over MemoryLog. A snapshot
 // (SaveSnapshot, LoadSnapshot) lets a service restart from the copy and read only what came since.

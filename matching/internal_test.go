@@ -83,7 +83,8 @@ func TestSelectRanksMatchesSort(t *testing.T) {
 
 // TestProjectionListsStayInTimeOrder: matches arriving in any order, applied in batches of any
 // size, leave every index list holding exactly its rows, in time order with equal times in append
-// order — the merge of backdated rows into the sorted part loses and repeats nothing.
+// order — the merge of backdated rows into the sorted part loses and repeats nothing — and what a
+// SKU's or a seller's list keeps beside its rows (skuRow, rowMeta) moves with them.
 func TestProjectionListsStayInTimeOrder(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 5))
 	base := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
@@ -94,6 +95,7 @@ func TestProjectionListsStayInTimeOrder(t *testing.T) {
 		for i := 0; i < n; {
 			if i >= indexAt {
 				p.indexBuyers()
+				p.indexSellers()
 			}
 			batch := 1 + rng.IntN(60)
 			for ; batch > 0 && i < n; batch-- {
@@ -101,8 +103,8 @@ func TestProjectionListsStayInTimeOrder(t *testing.T) {
 				if rng.IntN(3) > 0 {
 					at = base.Add(time.Duration(i) * time.Hour) // mostly in order
 				}
-				m := Match{ID: fmt.Sprint(i), Buyer: b2bkit.CompanyID(fmt.Sprint("B", rng.IntN(4))), Seller: "S",
-					SKU: b2bkit.SKU(fmt.Sprint("K", rng.IntN(3))), Quantity: decimal.NewFromInt(1), UnitPrice: decimal.NewFromInt(1),
+				m := Match{ID: fmt.Sprint(i), Buyer: b2bkit.CompanyID(fmt.Sprint("B", rng.IntN(4))), Seller: b2bkit.CompanyID(fmt.Sprint("S", rng.IntN(3))),
+					SKU: b2bkit.SKU(fmt.Sprint("K", rng.IntN(3))), Quantity: decimal.NewFromInt(1 + rng.Int64N(3)), UnitPrice: decimal.NewFromInt(1 + rng.Int64N(100)),
 					Currency: "CNY", At: at, Subsidy: decimal.Zero, Channel: b2bkit.Manual,
 					Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: at, DeliverBy: at}}
 				appendMatch(t, p, m, uint64(i+1))
@@ -130,6 +132,22 @@ func TestProjectionListsStayInTimeOrder(t *testing.T) {
 		}
 		for id := range p.companies.vals {
 			check("buyer", list2(p.byBuyer, id), func(r uint32) bool { return p.buyer[r] == uint32(id) })
+		}
+		p.indexSellers()
+		for id := range p.companies.vals {
+			l := list2(p.bySeller, id)
+			check("seller", l, func(r uint32) bool { return p.seller[r] == uint32(id) })
+			require.Len(t, l.meta, len(l.rows))
+			for i, r := range l.rows {
+				require.Equal(t, p.metaOf(r), l.meta[i], "round %d: seller %d, row %d", round, id, r)
+			}
+		}
+		for id := range p.skus.vals {
+			l := p.bySKU[id]
+			require.Len(t, l.sheet, len(l.rows))
+			for i, r := range l.rows {
+				require.Equal(t, p.skuRowOf(r), l.sheet[i], "round %d: SKU %d, row %d", round, id, r)
+			}
 		}
 	}
 }
@@ -216,10 +234,14 @@ func TestReferencePathsAgree(t *testing.T) {
 			rules.K = decimal.RequireFromString("0.5")
 		}
 		rules = rules.withDefaults()
-		ints, err := referenceInts(p, newNormalizer(b, p, 0, req), rows, rules, &refScratch{})
+		sheet := make([]skuRow, len(rows))
+		for i, r := range rows {
+			sheet[i] = p.skuRowOf(r)
+		}
+		ints, err := referenceInts(p, newNormalizer(b, p, 0, req, new(normMemory)), rows, sheet, rules, &refScratch{})
 		require.NoError(t, err)
 		require.NotNil(t, ints)
-		exact, err := referenceExact(b, p, newNormalizer(b, p, 0, req), rows, rules)
+		exact, err := referenceExact(b, p, newNormalizer(b, p, 0, req, new(normMemory)), rows, rules)
 		require.NoError(t, err)
 		msg := fmt.Sprintf("round %d, %+v", round, rules)
 		require.Equal(t, [3]int{exact.count, int(exact.first), int(exact.last)}, [3]int{ints.count, int(ints.first), int(ints.last)}, msg)
@@ -336,5 +358,48 @@ func TestSnapshotRefusesRowsNoLogCouldMake(t *testing.T) {
 		spoil(p)
 		err := roundTrip(p)
 		require.ErrorIs(t, err, b2bkit.ErrInvalid, name)
+	}
+}
+
+// TestRankPriceDiffInIntegersIsDivRounds: the price difference Rank computes in integers — its
+// value, its text and its float — is the one decimal's DivRound gives, halves and signs included,
+// and it declines what it cannot do exactly.
+func TestRankPriceDiffInIntegersIsDivRounds(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	cases := [][2]int64{{1, 1}, {100, 99}, {99, 100}, {5, 200_000}, {1_000_000_005, 1_000_000_000}, {3, 2}, {2, 3},
+		{maxPriceUnits, 1}, {1, maxPriceUnits}, {maxPriceUnits, maxPriceUnits - 1}, {20_000, 20_001}, {12_345_000, 12_346_000}}
+	for range 20_000 {
+		ref := 1 + rng.Int64N([]int64{10, 1e6, 1e12, maxPriceUnits}[rng.IntN(4)])
+		med := max(1, ref+rng.Int64N(ref/5+3)-ref/10-1)
+		cases = append(cases, [2]int64{med, ref})
+	}
+	declined := 0
+	for _, c := range cases {
+		med, ref := c[0], c[1]
+		want := priceDiff(b2bkit.FromMinor(med, priceScale), b2bkit.FromMinor(ref, priceScale))
+		q, ok := priceDiffUnits(med, ref)
+		if !ok {
+			declined++
+			continue
+		}
+		require.True(t, want.Equal(decimal.New(q, -2)), "%d against %d: %s, not %d hundredths", med, ref, want, q)
+		require.Equal(t, signed(want), string(appendSigned2(nil, q)), "%d against %d", med, ref)
+		require.Equal(t, want.InexactFloat64(), float64(q)/100, "%d against %d", med, ref)
+	}
+	require.Less(t, declined, 5, "only differences beyond 2^53 hundredths are declined")
+	_, ok := priceDiffUnits(maxPriceUnits, 1)
+	require.False(t, ok)
+}
+
+// TestRankPriceTextIsStringFixed: a median price in units, written with two places, reads as its
+// decimal's StringFixed(2), halves rounded away from zero.
+func TestRankPriceTextIsStringFixed(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	us := []int64{0, 1, 49_999_999, 50_000_000, 50_000_001, 99_999_999, 100_000_000, 1_234_550_000_000, 1_234_549_999_999, maxPriceUnits}
+	for range 20_000 {
+		us = append(us, rng.Int64N([]int64{1e9, 1e13, 1e16, maxPriceUnits}[rng.IntN(4)]))
+	}
+	for _, u := range us {
+		require.Equal(t, b2bkit.FromMinor(u, priceScale).StringFixed(2), string(appendUnits2(nil, u)), "%d units", u)
 	}
 }

@@ -29,9 +29,9 @@ import (
 // The ratio is taken in two halves through a canonical request for the SKU (one unit, cash on
 // delivery, no booking time): F(to)/F(from) = F(canon)/F(from) x F(to)/F(canon). The first half
 // depends on the match's terms only, so the projection remembers it for every query to come (see
-// projection.ratios); the second is asked once per query. Composing two ratios each within half a
-// unit gives one within e = (r1 + r2)/2 + 1 units, r1 and r2 being the halves; the midpoint test
-// above uses that e. A query on a SKU therefore asks the engine once, plus once for each set of
+// projection.canon and projection.ratios); the second is asked once per query. Composing two ratios
+// each within half a unit gives one within e = (r1 + r2)/2 + 1 units, r1 and r2 being the halves;
+// the midpoint test above uses that e. A query on a SKU therefore asks the engine once, plus once for each set of
 // terms it meets for the first time.
 type normalizer struct {
 	b     *Book
@@ -44,7 +44,19 @@ type normalizer struct {
 	// otherwise.
 	dense []memoRatio
 	memo  map[normKey]memoRatio
+	// first holds, with dense, the half ratio canon <- terms of each terms key (its knownRatio bit
+	// set) that the projection knew when the normalizer was made, and those it asks since.
+	first []uint64
 }
+
+// normMemory is the memory a normalizer's tables are cut from, kept by the caller between calls.
+type normMemory struct {
+	dense []memoRatio
+	first []uint64
+}
+
+// knownRatio marks a half ratio in a table by terms key: a ratio is below 2^63.
+const knownRatio = 1 << 63
 
 // A memoRatio is a ratio c (0: none fits; restate with the engine) within e units.
 type memoRatio struct {
@@ -80,11 +92,16 @@ var canonAt = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 // terms is memoised in a map.
 const maxDense = 1 << 16
 
-// newNormalizer returns a normalizer of the rows of sku (interned as skuID) to the request to.
-func newNormalizer(b *Book, p *projection, skuID uint32, to pricing.Request) *normalizer {
+// newNormalizer returns a normalizer of the rows of sku (interned as skuID) to the request to. Its
+// tables by terms key are cut from mem, grown when short.
+func newNormalizer(b *Book, p *projection, skuID uint32, to pricing.Request, mem *normMemory) *normalizer {
 	n := &normalizer{b: b, p: p, to: to, sku: skuID}
 	if !b.byBuyer && !b.byDate && len(p.termsIndex) <= maxDense {
-		n.dense = make([]memoRatio, len(p.termsIndex))
+		n.dense = cleared(&mem.dense, len(p.termsIndex))
+		n.first = cleared(&mem.first, len(p.termsIndex))
+		p.ratioMu.Lock()
+		copy(n.first, p.canon[skuID])
+		p.ratioMu.Unlock()
 	} else {
 		n.memo = make(map[normKey]memoRatio)
 	}
@@ -109,9 +126,9 @@ func (n *normalizer) ask(from, to pricing.Request) (uint64, error) {
 	return 0, nil
 }
 
-// key is row r's memo key.
-func (n *normalizer) key(r uint32) normKey {
-	k := normKey{terms: n.p.terms[r]}
+// key is the memo key of row r, whose terms key is terms.
+func (n *normalizer) key(r, terms uint32) normKey {
+	k := normKey{terms: terms}
 	if n.b.byBuyer {
 		k.buyer = n.p.buyer[r]
 	}
@@ -121,22 +138,23 @@ func (n *normalizer) key(r uint32) normKey {
 	return k
 }
 
-// ratioOf is the ratio of row r to the request and its error bound, memoised.
-func (n *normalizer) ratioOf(r uint32) (memoRatio, error) {
+// ratioOf is the ratio of row r, whose terms key is terms, to the request and its error bound,
+// memoised.
+func (n *normalizer) ratioOf(r, terms uint32) (memoRatio, error) {
 	var k normKey
 	if n.dense != nil {
-		if m := n.dense[n.p.terms[r]]; m.set {
+		if m := n.dense[terms]; m.set {
 			return m, nil
 		}
 	} else {
-		k = n.key(r)
+		k = n.key(r, terms)
 		if m, ok := n.memo[k]; ok {
 			return m, nil
 		}
 	}
 	m := memoRatio{e: 1, set: true}
 	if n.half != 0 {
-		first, err := n.fromCanon(r)
+		first, err := n.fromCanon(r, terms)
 		if err != nil {
 			return memoRatio{}, err
 		}
@@ -149,7 +167,7 @@ func (n *normalizer) ratioOf(r uint32) (memoRatio, error) {
 		m.c = c
 	}
 	if n.dense != nil {
-		n.dense[n.p.terms[r]] = m
+		n.dense[terms] = m
 	} else {
 		n.memo[k] = m
 	}
@@ -158,9 +176,32 @@ func (n *normalizer) ratioOf(r uint32) (memoRatio, error) {
 
 // fromCanon is the ratio of row r's terms to the SKU's canonical ones, remembered by the projection
 // across queries.
-func (n *normalizer) fromCanon(r uint32) (uint64, error) {
+func (n *normalizer) fromCanon(r, terms uint32) (uint64, error) {
 	p := n.p
-	k := ratioKey{n.key(r), n.sku}
+	if n.first != nil { // by terms key alone: a table by SKU, copied whole when the normalizer was made
+		if c := n.first[terms]; c&knownRatio != 0 {
+			return c &^ knownRatio, nil
+		}
+		c, err := n.ask(p.request(r, n.to.Currency), n.canon)
+		if err != nil {
+			return 0, rowError{r, err}
+		}
+		n.first[terms] = c | knownRatio
+		p.ratioMu.Lock()
+		t := p.canon[n.sku]
+		if len(t) <= int(terms) {
+			if p.canon == nil || p.canonLen+len(n.first)-len(t) > maxRatios {
+				p.canon, p.canonLen, t = make(map[uint32][]uint64), 0, nil
+			}
+			p.canonLen += len(n.first) - len(t)
+			t = append(t, make([]uint64, len(n.first)-len(t))...)
+			p.canon[n.sku] = t
+		}
+		t[terms] = c | knownRatio
+		p.ratioMu.Unlock()
+		return c, nil
+	}
+	k := ratioKey{n.key(r, terms), n.sku}
 	p.ratioMu.Lock()
 	c, ok := p.ratios[k]
 	p.ratioMu.Unlock()
@@ -204,16 +245,17 @@ func compose(c1, c2 uint64) (c uint64, e uint8) {
 	return q, uint8(bound)
 }
 
-// normalize returns row r's unit price restated to the request, in units of 10^-priceScale.
-func (n *normalizer) normalize(r uint32) (int64, error) {
+// normalize returns row r's unit price restated to the request, in units of 10^-priceScale; s is
+// the row's skuRow.
+func (n *normalizer) normalize(r uint32, s skuRow) (int64, error) {
 	p := n.p
-	if p.terms[r] != noTerms && p.flags[r]&flagOddPrice == 0 {
-		m, err := n.ratioOf(r)
+	if s.terms != noTerms && p.flags[r]&flagOddPrice == 0 {
+		m, err := n.ratioOf(r, s.terms)
 		if err != nil {
 			return 0, err
 		}
 		if m.c != 0 {
-			pc, pe := p.priceC[r], p.priceE[r]
+			pc, pe := s.price, p.priceE[r]
 			ps := int32(0)
 			if pe < 0 {
 				ps = -int32(pe)

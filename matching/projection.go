@@ -25,8 +25,13 @@ import (
 // list each SKU's, buyer's and seller's rows, and all rows, in time order; a seller's list also
 // carries each row's SKU and status, so Rank walks it without reading the columns row by row.
 //
-// A row is about 110 bytes: 48 in times and sequence, 16 in names and schedule, 27 in amounts, 5 in
-// lead time, currency and flags, 16 in the four indexes; 8 more in a seller's list once built.
+// A SKU's list also carries each row's price, terms key and seller (a skuRow), so ReferencePrice and
+// Rank read a busy SKU's trades of a window as one contiguous block, not a column each at rows
+// scattered through the log.
+//
+// A row is about 125 bytes: 48 in times and sequence, 16 in names and schedule, 27 in amounts, 5 in
+// lead time, currency and flags, 8 in the list of all rows and its SKU's, 16 in its skuRow; 12 more
+// once the buyer and seller lists are built (4 in a buyer's, 8 in a seller's with its rowMeta).
 type projection struct {
 	seq  uint64    // the last entry applied
 	last lastEntry // and what it was
@@ -37,17 +42,23 @@ type projection struct {
 	keyBuf                      []byte
 
 	// The columns, one element per row; rows are in the order the matches were appended.
-	rowSeq                   []uint64 // the entry that appended the match
-	at, ordered, deliver     []int64
-	accAt, endAt             []int64 // when it was accepted and when fulfilled or cancelled, or none
-	buyer, seller, sku, pay  []uint32
-	qtyC, priceC, subC       []int64  // coefficients (0 when in odd)
-	qtyE, priceE, subE       []int8   // exponents
-	lead                     []int16  // Terms.LeadDays
-	terms                    []uint32 // the row's terms key, interned (see termsOf)
-	termsIndex               map[termsKey]uint32
-	cur                      []uint16
-	flags                    []uint8 // see the flag constants
+	rowSeq                  []uint64 // the entry that appended the match
+	at, ordered, deliver    []int64
+	accAt, endAt            []int64 // when it was accepted and when fulfilled or cancelled, or none
+	buyer, seller, sku, pay []uint32
+	qtyC, priceC, subC      []int64 // coefficients (0 when in odd)
+	qtyE, priceE, subE      []int8  // exponents
+	lead                    []int16 // Terms.LeadDays
+	// termsIndex interns the rows' terms keys (see termsOf); termsQty and termsLead are, by key,
+	// its quantity in units at qtyScale (-1: not exactly) and its lead time.
+	termsIndex map[termsKey]uint32
+	termsQty   []int64
+	termsLead  []int16
+	cur        []uint16
+	flags      []uint8 // see the flag constants
+	// subBits has bit r set when the platform paid for row r: what subsidised reads, a bit a row
+	// rather than an amount, so a window's rows are checked without reading their subsidies.
+	subBits                  []uint64
 	odd                      map[oddKey]decimal.Decimal
 	order                    timeList // all rows, once orderMade
 	orderMade                bool     // a row came out of time order: until then row order is time order
@@ -72,6 +83,10 @@ type projection struct {
 	// SKU's canonical ones (see normalizer); questions asked at once share it.
 	ratioMu sync.Mutex
 	ratios  map[ratioKey]uint64
+	// canon remembers them by SKU in a table by terms key, when they depend on the terms alone
+	// (each with its knownRatio bit); canonLen counts the tables' entries, bounded by maxRatios.
+	canon    map[uint32][]uint64
+	canonLen int
 }
 
 // none marks a status change that has not happened.
@@ -127,17 +142,41 @@ type timeList struct {
 	// meta is, in a seller's list, what Rank reads of each row beside it — its SKU and its status
 	// as it stands — so ranking walks a seller's list, not the columns at a row each.
 	meta []rowMeta
+	// sheet is, in a SKU's list, what a reference price and Rank read of each row beside it.
+	sheet []skuRow
 }
 
-// rowMeta is a row's SKU and its status as it stands, kept in a seller's list (timeList.meta).
-type rowMeta struct {
-	sku uint32
-	now Status
+// A skuRow is what never changes of a row that a question on its SKU reads: the unit price's
+// coefficient (its exponent is in the priceE column), the terms key (noTerms for a quantity kept in
+// odd) and the seller.
+type skuRow struct {
+	price  int64
+	terms  uint32
+	seller uint32
 }
+
+// skuRowOf is row r's skuRow, its terms key interned.
+func (p *projection) skuRowOf(r uint32) skuRow {
+	return skuRow{price: p.priceC[r], terms: p.termsOf(r), seller: p.seller[r]}
+}
+
+// rowMeta is a row's SKU and its status as it stands, kept in a seller's list (timeList.meta):
+// the SKU in the low 30 bits (a projection numbers fewer SKUs than maxSKUs), the status in the top
+// two, four bytes a row.
+type rowMeta uint32
+
+// maxSKUs is how many SKUs a projection numbers: rowMeta holds a SKU's number in 30 bits.
+const maxSKUs = 1 << 30
+
+func (m rowMeta) sku() uint32 { return uint32(m) & (maxSKUs - 1) }
+func (m rowMeta) now() Status { return Status(m >> 30) }
+
+// withNow is m with status st.
+func (m rowMeta) withNow(st Status) rowMeta { return rowMeta(m.sku() | uint32(st)<<30) }
 
 // metaOf is row r's rowMeta as the columns have it.
 func (p *projection) metaOf(r uint32) rowMeta {
-	return rowMeta{p.sku[r], Status(p.flags[r] >> flagNowShift & 3)}
+	return rowMeta(p.sku[r]).withNow(Status(p.flags[r] >> flagNowShift & 3))
 }
 
 // listRef names a list to fix: kind 0 all rows, 1 a SKU's, 2 a buyer's, 3 a seller's.
@@ -235,7 +274,7 @@ func (p *projection) apply(pd *pending) error {
 
 // addMatch appends a decoded match as a row.
 func (p *projection) addMatch(m *pending) error {
-	if int64(p.rows()) >= maxRows || int64(len(p.companies.vals)) >= maxRows-2 || int64(len(p.skus.vals)) >= maxRows-1 || int64(len(p.pays)) >= maxRows-1 || len(p.currencies.vals) >= math.MaxUint16 {
+	if int64(p.rows()) >= maxRows || int64(len(p.companies.vals)) >= maxRows-2 || len(p.skus.vals) >= maxSKUs-1 || int64(len(p.pays)) >= maxRows-1 || len(p.currencies.vals) >= math.MaxUint16 {
 		return fmt.Errorf("matching: log entry %d: %w", m.seq, errProjectionFull)
 	}
 	r := uint32(p.rows())
@@ -273,12 +312,12 @@ func (p *projection) addMatch(m *pending) error {
 	p.priceC, p.priceE = append(p.priceC, m.amts[1].c), append(p.priceE, m.amts[1].e)
 	p.subC, p.subE = append(p.subC, m.amts[2].c), append(p.subE, m.amts[2].e)
 	p.flags = append(p.flags, f)
-	p.terms = append(p.terms, p.termsOf(r))
+	p.noteSubsidy(r)
 	p.index(r)
 	return nil
 }
 
-var errProjectionFull = b2bkit.Invalid("log", "more matches, names or payment schedules than a book numbers (4 billion)")
+var errProjectionFull = b2bkit.Invalid("log", "more matches, names or payment schedules than a book numbers (4 billion; a billion SKUs)")
 
 func grow(ls []timeList, id uint32) []timeList {
 	if int(id) < len(ls) {
@@ -346,6 +385,11 @@ func (p *projection) termsOf(r uint32) uint32 {
 	}
 	i := uint32(len(p.termsIndex))
 	p.termsIndex[k] = i
+	q, ok := units(k.qty, k.qtyExp, qtyScale)
+	if !ok {
+		q = -1
+	}
+	p.termsQty, p.termsLead = append(p.termsQty, q), append(p.termsLead, k.lead)
 	return i
 }
 
@@ -368,7 +412,10 @@ func (p *projection) push(l *timeList, ref listRef, r uint32) {
 		l.rows = make([]uint32, 0, 16) // most lists grow past a few rows: fewer, larger steps
 	}
 	l.rows = append(l.rows, r)
-	if ref.kind == 3 {
+	switch ref.kind {
+	case 1:
+		l.sheet = append(l.sheet, p.skuRowOf(r))
+	case 3:
 		l.meta = append(l.meta, p.metaOf(r))
 	}
 	if !ordered {
@@ -392,7 +439,7 @@ func (l *timeList) setNow(p *projection, r uint32, st Status) {
 		}
 		i = l.sorted + j
 	}
-	l.meta[i].now = st
+	l.meta[i] = l.meta[i].withNow(st)
 }
 
 // fix puts every marked list back in time order.
@@ -478,9 +525,29 @@ func (p *projection) indexBuyers() {
 	if p.buyersIndexed {
 		return
 	}
-	p.byBuyer = make([]timeList, len(p.companies.vals))
+	p.byBuyer = sizedLists(p.buyer, len(p.companies.vals), false)
 	p.allWithin(math.MinInt64, math.MaxInt64, func(r uint32) { p.push(&p.byBuyer[p.buyer[r]], listRef{2, p.buyer[r]}, r) })
 	p.buyersIndexed = true
+}
+
+// sizedLists returns n empty lists, the i-th with room for exactly the rows whose column value is
+// i (and their meta, withMeta): lists built from every row at once waste nothing on growth.
+func sizedLists(col []uint32, n int, withMeta bool) []timeList {
+	count := make([]int, n)
+	for _, v := range col {
+		count[v]++
+	}
+	ls := make([]timeList, n)
+	for i, c := range count {
+		if c == 0 {
+			continue
+		}
+		ls[i].rows = make([]uint32, 0, c)
+		if withMeta {
+			ls[i].meta = make([]rowMeta, 0, c)
+		}
+	}
+	return ls
 }
 
 // indexSellers builds the seller lists likewise.
@@ -488,7 +555,7 @@ func (p *projection) indexSellers() {
 	if p.sellersIndexed {
 		return
 	}
-	p.bySeller = make([]timeList, len(p.companies.vals))
+	p.bySeller = sizedLists(p.seller, len(p.companies.vals), true)
 	p.allWithin(math.MinInt64, math.MaxInt64, func(r uint32) { p.push(&p.bySeller[p.seller[r]], listRef{3, p.seller[r]}, r) })
 	p.sellersIndexed = true
 }
@@ -517,38 +584,53 @@ func (p *projection) before(a, b uint32) int {
 }
 
 // sortList sorts the rows after l.sorted and merges them into the sorted ones: O(n + k log k) for
-// k new rows, so a history imported backwards in batches is not sorted again and again.
+// k new rows, so a history imported backwards in batches is not sorted again and again. What the
+// list keeps beside its rows (meta, sheet) moves with them.
 func (p *projection) sortList(l *timeList) {
 	rows, s := l.rows, l.sorted
-	tail := rows[s:]
-	slices.SortFunc(tail, p.before)
-	moved := s // the first row whose place changed
-	if s > 0 && len(tail) > 0 && p.before(rows[s-1], tail[0]) > 0 {
-		// The merge starts where the first new row goes.
-		i, _ := slices.BinarySearchFunc(rows[:s], tail[0], p.before)
-		moved = i
-		left := slices.Clone(rows[i:s])
-		right := slices.Clone(tail)
-		k, a, b := i, 0, 0
-		for a < len(left) && b < len(right) {
-			if p.before(right[b], left[a]) < 0 {
-				rows[k] = right[b]
-				b++
-			} else {
-				rows[k] = left[a]
-				a++
-			}
-			k++
-		}
-		k += copy(rows[k:], left[a:])
-		copy(rows[k:], right[b:])
+	if s == len(rows) {
+		return
 	}
-	for k := moved; k < len(l.meta); k++ { // the meta follows the rows that moved
-		l.meta[k] = p.metaOf(rows[k])
+	// order is the new rows' positions, sorted by their rows' times.
+	order := make([]int, 0, len(rows)-s)
+	for k := s; k < len(rows); k++ {
+		order = append(order, k)
+	}
+	slices.SortFunc(order, func(a, b int) int { return p.before(rows[a], rows[b]) })
+	// The merge starts where the first new row goes.
+	moved, _ := slices.BinarySearchFunc(rows[:s], rows[order[0]], p.before)
+	merged := make([]int, 0, len(rows)-moved)
+	a, b := moved, 0
+	for a < s && b < len(order) {
+		if p.before(rows[order[b]], rows[a]) < 0 {
+			merged = append(merged, order[b])
+			b++
+		} else {
+			merged = append(merged, a)
+			a++
+		}
+	}
+	for ; a < s; a++ {
+		merged = append(merged, a)
+	}
+	merged = append(merged, order[b:]...)
+	permute(rows[moved:], merged, moved)
+	if len(l.meta) > 0 {
+		permute(l.meta[moved:], merged, moved)
+	}
+	if len(l.sheet) > 0 {
+		permute(l.sheet[moved:], merged, moved)
 	}
 	l.sorted = len(rows)
-	if len(rows) > 0 {
-		l.lastAt = p.at[rows[len(rows)-1]]
+	l.lastAt = p.at[rows[len(rows)-1]]
+}
+
+// permute sets xs[k] to what was at position from[k] (counted from base) of the list xs is the tail
+// of.
+func permute[T any](xs []T, from []int, base int) {
+	old := slices.Clone(xs)
+	for k, f := range from {
+		xs[k] = old[f-base]
 	}
 }
 
@@ -632,7 +714,17 @@ func list(ls []timeList, id uint32) []uint32 {
 }
 
 // subsidised reports whether the platform paid for row r.
-func (p *projection) subsidised(r uint32) bool { return p.subC[r] > 0 || p.flags[r]&flagOddSub != 0 }
+func (p *projection) subsidised(r uint32) bool { return p.subBits[r/64]&(1<<(r%64)) != 0 }
+
+// noteSubsidy sets row r's bit in subBits from its subsidy: rows are noted in order, each once.
+func (p *projection) noteSubsidy(r uint32) {
+	if r%64 == 0 {
+		p.subBits = append(p.subBits, 0)
+	}
+	if p.subC[r] > 0 || p.flags[r]&flagOddSub != 0 {
+		p.subBits[r/64] |= 1 << (r % 64)
+	}
+}
 
 // quantity, unitPrice and subsidy are a row's amounts as decimals.
 func (p *projection) quantity(r uint32) decimal.Decimal {

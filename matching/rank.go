@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -216,13 +218,18 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 	if !ok {
 		return []Candidate{}, nil
 	}
-	n := newNormalizer(b, p, skuID, r)
-	rows := p.within(list(p.bySKU, skuID), fromN, toN)
+	var l timeList
+	if int(skuID) < len(p.bySKU) {
+		l = p.bySKU[skuID]
+	}
+	lo, hi := p.span(l.rows, fromN, toN)
+	rows, sheet := l.rows[lo:hi], l.sheet[lo:hi]
+	oneCurrency := len(p.currencies.vals) == 1 // then every row is in it: no column to read
 	var (
-		sellers  []*sellerStats // by company: the sellers met
-		ids      []uint32       // the sellers in the order met, for a deterministic walk
-		all      []int64        // every seller's normalised prices, in the order met
-		who      []uint32       // the seller of each of all
+		stats    []sellerStats // the sellers met, in the order met
+		ids      []uint32      // their companies, for a deterministic walk
+		all      []int64       // every seller's normalised prices, in the order met
+		who      []uint32      // the seller (its place in stats) of each of all
 		allExact []decimal.Decimal
 	)
 	// collect reads the SKU's matches; exact keeps the normalised prices in decimals, for prices
@@ -232,19 +239,41 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 		sc = &rankScratch{}
 	}
 	defer b.rankScratch.Put(sc)
-	collect := func(exact bool) error {
-		sellers, ids, all, who, allExact = cleared(&sc.sellers, len(p.companies.vals)), nil, nil, nil, nil
-		if !exact {
-			all, who = cleared(&sc.all, len(rows))[:0], cleared(&sc.who, len(rows))[:0]
+	n := newNormalizer(b, p, skuID, r, &sc.norm)
+	// slot is, by company, its place in stats, or -1: a table kept between calls, every entry -1
+	// again once a call is done.
+	for len(sc.slot) < len(p.companies.vals) {
+		sc.slot = append(sc.slot, -1)
+	}
+	slot := sc.slot
+	unslot := func() {
+		for _, id := range ids {
+			slot[id] = -1
 		}
-		for _, row := range rows {
-			s := sellers[p.seller[row]]
-			if s == nil {
-				s = &sellerStats{}
-				sellers[p.seller[row]] = s
-				ids = append(ids, p.seller[row])
+	}
+	defer func() {
+		unslot()
+		sc.stats = stats[:0]
+	}()
+	collect := func(exact bool) error {
+		unslot()
+		stats, ids, all, who, allExact = sc.stats[:0], sc.ids[:0], nil, nil, nil
+		if !exact {
+			all, who = sc.all[:0], sc.who[:0]
+		}
+		defer func() { sc.ids, sc.all, sc.who = ids, all, who }()
+		for i, row := range rows {
+			sr := sheet[i]
+			k := slot[sr.seller]
+			if k < 0 {
+				k = int32(len(stats))
+				slot[sr.seller] = k
+				stats = append(stats, sellerStats{})
+				ids = append(ids, sr.seller)
 			}
-			if p.flags[row]&flagSelf != 0 {
+			s := &stats[k]
+			f := p.flags[row]
+			if f&flagSelf != 0 {
 				s.mode[SelfOperated]++
 			} else {
 				s.mode[Platform]++
@@ -252,17 +281,24 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 			st := p.statusAt(row, nowN)
 			if st.isOrder() {
 				s.orders++
-				if p.lead[row] <= lead {
+				rowLead := p.lead[row]
+				if sr.terms != noTerms {
+					rowLead = p.termsLead[sr.terms] // the same, without reading the column
+				}
+				if rowLead <= lead {
 					s.onTime++
 				}
-				if e := p.endAt[row]; st == Fulfilled && e != none {
-					s.delivered++
-					if b2bkit.CalendarDay(time.Unix(0, e).In(loc)) <= b2bkit.CalendarDay(time.Unix(0, p.deliver[row]).In(loc)) {
-						s.deliveredOK++
+				// A match appended fulfilled has no dated fulfilment: only a change gives one.
+				if st == Fulfilled && Status(f&flagAppended) != Fulfilled {
+					if e := p.endAt[row]; e != none {
+						s.delivered++
+						if b2bkit.CalendarDay(time.Unix(0, e).In(loc)) <= b2bkit.CalendarDay(time.Unix(0, p.deliver[row]).In(loc)) {
+							s.deliveredOK++
+						}
 					}
 				}
 			}
-			if st != Fulfilled || !curKnown || cur != "" && uint32(p.cur[row]) != curID {
+			if st != Fulfilled || !curKnown || cur != "" && !oneCurrency && uint32(p.cur[row]) != curID {
 				continue
 			}
 			if exact {
@@ -274,11 +310,11 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 				allExact = append(allExact, x)
 				continue
 			}
-			u, err := n.normalize(row)
+			u, err := n.normalize(row, sr)
 			if err != nil {
 				return err
 			}
-			all, who = append(all, u), append(who, p.seller[row])
+			all, who = append(all, u), append(who, uint32(k))
 			s.fulfilled++
 		}
 		return nil
@@ -299,111 +335,171 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 	// Each seller's range and reliability over all its matches of the window.
 	mark := cleared(&sc.mark, len(p.skus.vals)) // the generation a SKU was last counted in
 	maxSKUs := 1
+	asNow := nowN >= p.lastChange // the statuses as they stand are those as of now
 	for g, id := range ids {
-		s := sellers[id]
+		s := &stats[g]
 		l := &p.bySeller[id]
 		lo, hi := p.span(l.rows, fromN, toN)
-		asNow := nowN >= p.lastChange // the statuses as they stand are those as of now
+		gen := uint32(g) + 1
+		var skus, decided, cancelled int
 		for i, m := range l.meta[lo:hi] {
-			if mark[m.sku] != uint32(g)+1 {
-				mark[m.sku] = uint32(g) + 1
-				s.skus++
+			if sku := m.sku(); mark[sku] != gen {
+				mark[sku] = gen
+				skus++
 			}
-			st := m.now
+			st := m.now()
 			if !asNow {
 				st = p.statusAt(l.rows[lo+i], nowN)
 			}
 			if st != Proposed {
-				s.decided++
+				decided++
 				if st == Cancelled {
-					s.cancelled++
+					cancelled++
 				}
 			}
 		}
+		s.skus, s.decided, s.cancelled = skus, decided, cancelled
 		maxSKUs = max(maxSKUs, s.skus)
 	}
 	if !exact { // each seller's prices, grouped from all into one block: s.prices is its part
 		block, at := cleared(&sc.block, len(all)), 0
-		for _, id := range ids {
-			s := sellers[id]
+		for g := range stats {
+			s := &stats[g]
 			s.prices = block[at : at : at+s.fulfilled]
 			at += s.fulfilled
 		}
 		for i, u := range all {
-			s := sellers[who[i]]
+			s := &stats[who[i]]
 			s.prices = append(s.prices, u)
 		}
 	}
-	refMedian := decimal.Zero
+	refMedian, refUnits := decimal.Zero, int64(0) // refUnits: the median in units, on the integer path
 	if exact && len(allExact) > 0 {
 		slices.SortFunc(allExact, decimal.Decimal.Cmp)
 		refMedian = allExact[nearestRank(50, len(allExact))]
 	} else if len(all) > 0 {
-		selectRanks(all, nearestRank(50, len(all)))
-		refMedian = b2bkit.FromMinor(all[nearestRank(50, len(all))], priceScale)
+		var med [1]int64
+		sc.tmp = rankValues(all, []int{nearestRank(50, len(all))}, med[:], sc.tmp)
+		refMedian, refUnits = b2bkit.FromMinor(med[0], priceScale), med[0]
 	}
 	weights := [4]float64{1, 1, 1, 1}
 	for _, f := range focus {
 		weights[f] = 2
 	}
 	out := make([]Candidate, 0, len(ids))
-	for _, id := range ids {
-		s := sellers[id]
+	reasonsOf := make([]string, 4*len(ids)) // every candidate's four reasons, cut from one block
+	refText := ref2(refMedian)
+	buf := sc.text[:0]
+	for g, id := range ids {
+		s := &stats[g]
 		c := Candidate{Seller: b2bkit.CompanyID(p.companies.vals[id]), SKUs: s.skus}
 		if s.mode[SelfOperated] > s.mode[Platform] {
 			c.Mode = SelfOperated
 		}
 		c.Scores.Selection = float64(s.skus) / float64(maxSKUs)
-		reasons := [4]string{
-			fmt.Sprintf("selection: %d SKUs matched in the window, the broadest candidate has %d", s.skus, maxSKUs),
-		}
+		// The reasons are written one after another into buf, ends[need] marking where each ends.
+		var ends [4]int
+		buf = buf[:0]
+		buf = append(buf, "selection: "...)
+		buf = strconv.AppendInt(buf, int64(s.skus), 10)
+		buf = append(buf, " SKUs matched in the window, the broadest candidate has "...)
+		buf = strconv.AppendInt(buf, int64(maxSKUs), 10)
+		buf = focusNote(buf, weights[Selection])
+		ends[Selection] = len(buf)
 		switch {
 		case s.delivered > 0:
 			c.Scores.Speed = float64(s.deliveredOK) / float64(s.delivered)
-			reasons[Speed] = fmt.Sprintf("speed: %d of %d deliveries of %s on or before the promised day", s.deliveredOK, s.delivered, r.SKU)
+			buf = append(buf, "speed: "...)
+			buf = strconv.AppendInt(buf, int64(s.deliveredOK), 10)
+			buf = append(buf, " of "...)
+			buf = strconv.AppendInt(buf, int64(s.delivered), 10)
+			buf = append(buf, " deliveries of "...)
+			buf = append(buf, r.SKU...)
+			buf = append(buf, " on or before the promised day"...)
 		case s.orders > 0:
 			c.Scores.Speed = float64(s.onTime) / float64(s.orders)
-			reasons[Speed] = fmt.Sprintf("speed: %d of %d orders of %s agreed within %d days (no delivery dates)", s.onTime, s.orders, r.SKU, lead)
+			buf = append(buf, "speed: "...)
+			buf = strconv.AppendInt(buf, int64(s.onTime), 10)
+			buf = append(buf, " of "...)
+			buf = strconv.AppendInt(buf, int64(s.orders), 10)
+			buf = append(buf, " orders of "...)
+			buf = append(buf, r.SKU...)
+			buf = append(buf, " agreed within "...)
+			buf = strconv.AppendInt(buf, int64(lead), 10)
+			buf = append(buf, " days (no delivery dates)"...)
 		default:
 			c.Scores.Speed = 0.5
-			reasons[Speed] = fmt.Sprintf("speed: no orders of %s to judge by", r.SKU)
+			buf = append(buf, "speed: no orders of "...)
+			buf = append(buf, r.SKU...)
+			buf = append(buf, " to judge by"...)
 		}
+		buf = focusNote(buf, weights[Speed])
+		ends[Speed] = len(buf)
 		if s.decided > 0 {
 			c.Scores.Quality = 1 - float64(s.cancelled)/float64(s.decided)
-			reasons[Quality] = fmt.Sprintf("quality: %d of %d decided matches cancelled", s.cancelled, s.decided)
+			buf = append(buf, "quality: "...)
+			buf = strconv.AppendInt(buf, int64(s.cancelled), 10)
+			buf = append(buf, " of "...)
+			buf = strconv.AppendInt(buf, int64(s.decided), 10)
+			buf = append(buf, " decided matches cancelled"...)
 		} else {
 			c.Scores.Quality = 0.5
-			reasons[Quality] = "quality: no decided matches to judge by"
+			buf = append(buf, "quality: no decided matches to judge by"...)
 		}
+		buf = focusNote(buf, weights[Quality])
+		ends[Quality] = len(buf)
 		if len(s.prices)+len(s.exact) > 0 && refMedian.Sign() > 0 {
+			var medText, diffText string
+			var diff float64
 			if exact {
 				slices.SortFunc(s.exact, decimal.Decimal.Cmp)
 				c.MedianPrice = s.exact[nearestRank(50, len(s.exact))]
+				d := priceDiff(c.MedianPrice, refMedian)
+				medText, diffText, diff = c.MedianPrice.StringFixed(2), signed(d), d.InexactFloat64()
 			} else {
 				k := nearestRank(50, len(s.prices))
 				selectRanks(s.prices, k)
 				c.MedianPrice = b2bkit.FromMinor(s.prices[k], priceScale)
+				medText = string(appendUnits2(nil, s.prices[k]))
+				q, ok := priceDiffUnits(s.prices[k], refUnits)
+				if ok {
+					diffText, diff = string(appendSigned2(nil, q)), float64(q)/100
+				} else {
+					d := priceDiff(c.MedianPrice, refMedian)
+					diffText, diff = signed(d), d.InexactFloat64()
+				}
 			}
-			ref := refMedian
-			diff := c.MedianPrice.Sub(ref).Mul(decimal.NewFromInt(100)).DivRound(ref, 2)
-			c.Scores.Price = min(1, max(0, 0.5-diff.InexactFloat64()/20))
-			reasons[Price] = fmt.Sprintf("price: median %s is %s%% against the reference %s", c.MedianPrice.StringFixed(2), signed(diff), ref.StringFixed(2))
+			c.Scores.Price = min(1, max(0, 0.5-diff/20))
+			buf = append(buf, "price: median "...)
+			buf = append(buf, medText...)
+			buf = append(buf, " is "...)
+			buf = append(buf, diffText...)
+			buf = append(buf, "% against the reference "...)
+			buf = append(buf, refText...)
 		} else {
 			c.Scores.Price = 0.5
-			reasons[Price] = fmt.Sprintf("price: no fulfilled trades of %s to compare", r.SKU)
+			buf = append(buf, "price: no fulfilled trades of "...)
+			buf = append(buf, r.SKU...)
+			buf = append(buf, " to compare"...)
 		}
+		buf = focusNote(buf, weights[Price])
+		ends[Price] = len(buf)
 		var sum, wsum float64
 		for need := range Need(4) {
 			sum += weights[need] * *c.Scores.of(need)
 			wsum += weights[need]
-			if weights[need] > 1 {
-				reasons[need] += " (focus)"
-			}
 		}
 		c.Score = sum / wsum
-		c.Reasons = reasons[:]
+		text, rs := string(buf), reasonsOf[4*g:4*g+4:4*g+4]
+		start := 0
+		for need, end := range ends {
+			rs[need] = text[start:end]
+			start = end
+		}
+		c.Reasons = rs
 		out = append(out, c)
 	}
+	sc.text = buf
 	rankByFocus(out, focus, b.opts.ClearLead)
 	return out, nil
 }
@@ -411,10 +507,13 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 // rankScratch is the memory Rank works in, kept by the book between calls: nothing of it is
 // returned.
 type rankScratch struct {
-	sellers   []*sellerStats
-	all       []int64
-	who, mark []uint32
-	block     []int64
+	norm           normMemory
+	slot           []int32
+	stats          []sellerStats
+	ids, who, mark []uint32
+	all, block     []int64
+	tmp            []int64
+	text           []byte
 }
 
 // cleared returns (*s)[:n], zeroed, growing *s when it is shorter, and keeps it in *s.
@@ -443,10 +542,22 @@ func rankByFocus(cs []Candidate, focus []Need, lead float64) {
 		if level == len(focus) {
 			slices.SortFunc(cs, byScore)
 			for i := 1; i < len(cs); i++ {
-				cs[i].Placed = fmt.Sprintf("after %s on the score, %.3f against %.3f", cs[i-1].Seller, cs[i].Score, cs[i-1].Score)
+				var b []byte
 				if len(focus) > 0 {
-					cs[i].Placed = fmt.Sprintf("level with %s on the focus (within %.2f) and after it on the score, %.3f against %.3f", cs[i-1].Seller, lead, cs[i].Score, cs[i-1].Score)
+					b = append(b, "level with "...)
+					b = append(b, cs[i-1].Seller...)
+					b = append(b, " on the focus (within "...)
+					b = strconv.AppendFloat(b, lead, 'f', 2, 64)
+					b = append(b, ") and after it on the score, "...)
+				} else {
+					b = append(b, "after "...)
+					b = append(b, cs[i-1].Seller...)
+					b = append(b, " on the score, "...)
 				}
+				b = strconv.AppendFloat(b, cs[i].Score, 'f', 3, 64)
+				b = append(b, " against "...)
+				b = strconv.AppendFloat(b, cs[i-1].Score, 'f', 3, 64)
+				cs[i].Placed = string(b)
 			}
 			return
 		}
@@ -467,7 +578,14 @@ func rankByFocus(cs []Candidate, focus []Need, lead float64) {
 			}
 			order(cs[i:j], level+1)
 			if i > 0 {
-				cs[i].Placed = fmt.Sprintf("clearly behind %s on %s (focus), %.2f against %.2f", prevSeller, need, *cs[i].Scores.of(need), prevBest)
+				b := append([]byte("clearly behind "), prevSeller...)
+				b = append(b, " on "...)
+				b = append(b, need.String()...)
+				b = append(b, " (focus), "...)
+				b = strconv.AppendFloat(b, *cs[i].Scores.of(need), 'f', 2, 64)
+				b = append(b, " against "...)
+				b = strconv.AppendFloat(b, prevBest, 'f', 2, 64)
+				cs[i].Placed = string(b)
 			}
 			prevBest, prevSeller = best, bestSeller
 			i = j
@@ -477,6 +595,83 @@ func rankByFocus(cs []Candidate, focus []Need, lead float64) {
 	if len(cs) > 0 {
 		cs[0].Placed = "first"
 	}
+}
+
+// focusNote marks a focus need's reason: its weight is above 1.
+func focusNote(b []byte, weight float64) []byte {
+	if weight > 1 {
+		b = append(b, " (focus)"...)
+	}
+	return b
+}
+
+// ref2 is a price with two places, as reasons show it.
+func ref2(d decimal.Decimal) string { return d.StringFixed(2) }
+
+// hundred is 100 as a decimal.
+var hundred = decimal.NewFromInt(100)
+
+// priceDiff is how far med lies from ref, in percent of ref, rounded to two places.
+func priceDiff(med, ref decimal.Decimal) decimal.Decimal {
+	return med.Sub(ref).Mul(hundred).DivRound(ref, 2)
+}
+
+// priceDiffUnits is priceDiff for prices in units at priceScale, ref > 0, in hundredths of a percent:
+// (med - ref) x 10,000 / ref rounded half away from zero, as DivRound rounds. ok is false when it
+// does not fit.
+func priceDiffUnits(med, ref int64) (q int64, ok bool) {
+	if ref <= 0 || med <= 0 {
+		return 0, false
+	}
+	neg := med < ref
+	d := uint64(med - ref) // both positive: the difference fits
+	if neg {
+		d = uint64(ref - med)
+	}
+	hi, lo := bits.Mul64(d, 10_000)
+	if hi >= uint64(ref) {
+		return 0, false
+	}
+	u, rem := bits.Div64(hi, lo, uint64(ref))
+	if rem >= uint64(ref)-rem { // 2 rem >= ref: the half and above round away from zero
+		u++
+	}
+	if u >= 1<<53 { // beyond where float64(q)/100 is InexactFloat64's value
+		return 0, false
+	}
+	if neg {
+		return -int64(u), true
+	}
+	return int64(u), true
+}
+
+// appendSigned2 appends q hundredths as signed writes them: a plus before a positive number, two
+// places.
+func appendSigned2(b []byte, q int64) []byte {
+	switch {
+	case q > 0:
+		b = append(b, '+')
+	case q < 0:
+		b = append(b, '-')
+	}
+	a := uint64(q)
+	if q < 0 {
+		a = -a
+	}
+	return appendHundredths(b, a)
+}
+
+// appendUnits2 appends a price of u >= 0 units at priceScale as StringFixed(2) writes it: rounded
+// half away from zero to two places.
+func appendUnits2(b []byte, u int64) []byte {
+	const toHundredths = 100_000_000 // priceScale is 10 places
+	return appendHundredths(b, uint64(u)/toHundredths+(uint64(u)%toHundredths)/(toHundredths/2))
+}
+
+// appendHundredths appends a hundredths as a number with two places.
+func appendHundredths(b []byte, a uint64) []byte {
+	b = strconv.AppendUint(b, a/100, 10)
+	return append(b, '.', byte('0'+a%100/10), byte('0'+a%10))
 }
 
 func signed(d decimal.Decimal) string {

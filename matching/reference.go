@@ -275,15 +275,21 @@ func (b *Book) ReferencePriceWith(ctx context.Context, sku b2bkit.SKU, r pricing
 		sc = &refScratch{}
 	}
 	defer b.scratch.Put(sc)
-	eligible := sc.eligible[:0]
-	for _, row := range p.within(list(p.bySKU, skuID), nanos(from), nanos(to)) {
+	eligible, sheet := sc.eligible[:0], sc.sheet[:0]
+	var l timeList
+	if int(skuID) < len(p.bySKU) {
+		l = p.bySKU[skuID]
+	}
+	lo, hi := p.span(l.rows, nanos(from), nanos(to))
+	oneCurrency := len(p.currencies.vals) == 1 // then every row is in it: no column to read
+	for i, row := range l.rows[lo:hi] {
 		if p.statusAt(row, nowN) != Fulfilled {
 			continue
 		}
 		if anyCurrency { // the first trade's currency, which all must share
 			anyCurrency, curID, cur = false, p.cur[row], p.currencies.vals[p.cur[row]]
 			ref.Currency = cur
-		} else if p.cur[row] != curID {
+		} else if !oneCurrency && p.cur[row] != curID {
 			if r.Currency == "" && b.currency == "" {
 				return Reference{}, b.matchError(ctx, p, row, b2bkit.Invalid("request.currency", "must be set: the matches are in %s and %s", cur, p.currencies.vals[p.cur[row]]))
 			}
@@ -293,14 +299,14 @@ func (b *Book) ReferencePriceWith(ctx context.Context, sku b2bkit.SKU, r pricing
 			ref.Excluded.Subsidised++
 			continue
 		}
-		eligible = append(eligible, row)
+		eligible, sheet = append(eligible, row), append(sheet, l.sheet[lo+i])
 	}
-	sc.eligible = eligible
+	sc.eligible, sc.sheet = eligible, sheet
 	if len(eligible) == 0 {
 		return ref, nil
 	}
-	n := newNormalizer(b, p, skuID, r)
-	st, err := referenceInts(p, n, eligible, rules, sc)
+	n := newNormalizer(b, p, skuID, r, &sc.norm)
+	st, err := referenceInts(p, n, eligible, sheet, rules, sc)
 	if errors.As(err, new(bigPriceError)) || err == nil && st == nil {
 		st, err = referenceExact(b, p, n, eligible, rules)
 	}
@@ -360,6 +366,8 @@ func roundRat(x *big.Rat, scale int32) decimal.Decimal {
 // refScratch is the memory a reference price works in, kept by the book between calls.
 type refScratch struct {
 	eligible          []uint32
+	sheet             []skuRow // the eligible rows' skuRows
+	norm              normMemory
 	ts                []trade
 	prices, devs, tmp []int64
 	// for the buyer cap
@@ -378,19 +386,23 @@ type trade struct {
 	row        uint32
 }
 
-// referenceInts computes the statistics in integers. It returns nil stats, and no error, when a
-// sum does not fit or the cap meets a quantity beyond qtyScale: the decimal path then decides; a
-// bigPriceError likewise for a normalised price that does not fit.
-func referenceInts(p *projection, n *normalizer, rows []uint32, rules ReferenceRules, sc *refScratch) (*refStats, error) {
+// referenceInts computes the statistics in integers over the rows, sheet holding their skuRows. It
+// returns nil stats, and no error, when a sum does not fit or the cap meets a quantity beyond
+// qtyScale: the decimal path then decides; a bigPriceError likewise for a normalised price that
+// does not fit.
+func referenceInts(p *projection, n *normalizer, rows []uint32, sheet []skuRow, rules ReferenceRules, sc *refScratch) (*refStats, error) {
 	ts := sc.ts[:0]
-	for _, row := range rows {
-		u, err := n.normalize(row)
+	for i, row := range rows {
+		s := sheet[i]
+		u, err := n.normalize(row, s)
 		if err != nil {
 			return nil, err
 		}
-		q, ok := p.qtyUnits(row)
-		if !ok {
-			q = -1
+		q := int64(-1)
+		if s.terms != noTerms { // the quantity is the terms key's
+			q = p.termsQty[s.terms]
+		} else if u, ok := p.qtyUnits(row); ok {
+			q = u
 		}
 		ts = append(ts, trade{u, q, row})
 	}

@@ -407,9 +407,8 @@ func readSnapshot(rd io.Reader) (*projection, error) {
 	if err := p.check(); err != nil {
 		return nil, err
 	}
-	p.terms = make([]uint32, 0, rows)
 	for r := range uint32(rows) {
-		p.terms = append(p.terms, p.termsOf(r))
+		p.noteSubsidy(r)
 		p.index(r)
 		p.lastChange = max(p.lastChange, p.accAt[r], p.endAt[r])
 	}
@@ -421,6 +420,9 @@ func readSnapshot(rd io.Reader) (*projection, error) {
 func (p *projection) check() error {
 	lo, hi := minTime.UnixNano(), maxTime.UnixNano()
 	inRange := func(t int64) bool { return t >= lo && t < hi }
+	if len(p.skus.vals) >= maxSKUs {
+		return b2bkit.Invalid("skus", "more than a book numbers")
+	}
 	var prev uint64
 	for i := range p.rows() {
 		r := uint32(i)
