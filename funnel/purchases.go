@@ -46,13 +46,17 @@ type counted struct {
 // A tally is what the purchases say about every campaign. Every figure is a sum, a union of months
 // or an earliest time, so tallies of parts read in any order add up to the tally of the whole.
 type tally struct {
-	bs      []buyer      // by cell
-	mix     [][]mixUnits // by campaign, by month - 1
-	counted []int        // by campaign: purchases counted
-	hist    []int        // by start bucket (the number of starts not after it): purchases up to asOf
-	free    []int        // of which free
-	after   int          // purchases after asOf
+	bs      []buyer              // by cell
+	wide    map[int32]*buyerSums // by cell: what its int64 sums carried out, for the rare target that overflows them
+	mix     [][]mixUnits         // by campaign, by month - 1
+	counted []int                // by campaign: purchases counted
+	hist    []int                // by start bucket (the number of starts not after it): purchases up to asOf
+	free    []int                // of which free
+	after   int                  // purchases after asOf
 }
+
+// buyerSums are a target's sums in 128 bits.
+type buyerSums struct{ spend, profit, penSpend units }
 
 func (ev *evaluation) newTally() *tally {
 	t := &tally{bs: make([]buyer, len(ev.s.index.posts)), mix: make([][]mixUnits, len(ev.runs)), counted: make([]int, len(ev.runs)),
@@ -63,10 +67,51 @@ func (ev *evaluation) newTally() *tally {
 	return t
 }
 
+// widened is what cell's sums carried out, made on the first carry.
+func (t *tally) widened(cell int32) *buyerSums {
+	if t.wide == nil {
+		t.wide = map[int32]*buyerSums{}
+	}
+	w := t.wide[cell]
+	if w == nil {
+		w = &buyerSums{}
+		t.wide[cell] = w
+	}
+	return w
+}
+
+// sums are cell's sums in 128 bits: its int64 sums and what they carried out.
+func (t *tally) sums(cell int32) buyerSums {
+	s := &t.bs[cell]
+	u := buyerSums{unitsOf(s.spend), unitsOf(s.profit), unitsOf(s.penSpend)}
+	if w := t.wide[cell]; w != nil {
+		u.spend.plus(w.spend)
+		u.profit.plus(w.profit)
+		u.penSpend.plus(w.penSpend)
+	}
+	return u
+}
+
+// add64 adds v to *x and reports whether the sum fits an int64; if not, *x is left as it was.
+func add64(x *int64, v int64) bool {
+	n := *x + v
+	if (n^*x)&(n^v) < 0 {
+		return false
+	}
+	*x = n
+	return true
+}
+
 // plus adds o to t.
 func (t *tally) plus(o *tally) {
 	for i := range t.bs {
-		t.bs[i].plus(&o.bs[i])
+		t.plusBuyer(int32(i), &o.bs[i])
+	}
+	for cell, w := range o.wide {
+		tw := t.widened(cell)
+		tw.spend.plus(w.spend)
+		tw.profit.plus(w.profit)
+		tw.penSpend.plus(w.penSpend)
 	}
 	for k := range t.mix {
 		for m := range t.mix[k] {
@@ -84,14 +129,21 @@ func (t *tally) plus(o *tally) {
 	t.after += o.after
 }
 
-// plus adds what o says of the same target.
-func (b *buyer) plus(o *buyer) {
+// plusBuyer adds what o says of the target in cell.
+func (t *tally) plusBuyer(cell int32, o *buyer) {
+	b := &t.bs[cell]
 	if o.orders > 0 && (b.orders == 0 || o.firstBuy < b.firstBuy) {
 		b.firstBuy = o.firstBuy
 	}
-	b.spend.plus(o.spend)
-	b.profit.plus(o.profit)
-	b.penSpend.plus(o.penSpend)
+	if !add64(&b.spend, o.spend) {
+		t.widened(cell).spend.add(o.spend)
+	}
+	if !add64(&b.profit, o.profit) {
+		t.widened(cell).profit.add(o.profit)
+	}
+	if !add64(&b.penSpend, o.penSpend) {
+		t.widened(cell).penSpend.add(o.penSpend)
+	}
 	b.orders += o.orders
 	b.bought |= o.bought
 	b.existing = b.existing || o.existing
@@ -111,10 +163,14 @@ func (t *tally) count(r *run, cell int32, q *counted) {
 		s.firstBuy = off
 	}
 	s.orders++
-	s.spend.add(q.amount)
-	s.profit.add(q.profit)
-	if m >= r.penFrom && m <= r.penTo {
-		s.penSpend.add(q.amount)
+	if !add64(&s.spend, q.amount) {
+		t.widened(cell).spend.add(q.amount)
+	}
+	if !add64(&s.profit, q.profit) {
+		t.widened(cell).profit.add(q.profit)
+	}
+	if m >= r.penFrom && m <= r.penTo && !add64(&s.penSpend, q.amount) {
+		t.widened(cell).penSpend.add(q.amount)
 	}
 	t.counted[r.k]++
 }
