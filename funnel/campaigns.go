@@ -279,6 +279,15 @@ func (x *index) isShort(c int32, s *shortID, id b2bkit.CompanyID) bool {
 	return x.ids[c] == id
 }
 
+// matches reports whether company c's id is the short id s or, if s is not short, ids[pos]: the
+// long id is read only when it is needed.
+func (x *index) matches(c int32, s *shortID, ids []b2bkit.CompanyID, pos int32) bool {
+	if s.n > 0 {
+		return x.cos[c].short == *s
+	}
+	return x.ids[c] == ids[pos]
+}
+
 // find returns the company of id, or -1.
 func (x *index) find(id b2bkit.CompanyID) int32 {
 	k := x.key(id)

@@ -33,9 +33,9 @@ func room[T any](s []T, size int) []T {
 
 // counted is a purchase that passed validation and falls before asOf, in minor units. An id of at
 // most inlineID bytes is copied into it, so that matching reads the id from the chunk itself instead
-// of from wherever the stream kept it, long since out of the cache.
+// of from wherever the stream kept it, long since out of the cache; the id itself is kept beside
+// the chunk (scanner.ids), so that the chunk holds no pointers for the collector to scan.
 type counted struct {
-	company        b2bkit.CompanyID
 	short          shortID
 	channel        int8  // Channel - 1
 	nsec           int32 // At's nanoseconds
@@ -312,8 +312,9 @@ type scanner struct {
 	ev      *evaluation
 	t       *tally
 	log     *partLog
-	buf     []counted // the chunk, in the order of the stream
-	out     []counted // the chunk, in the order of the index
+	buf     []counted          // the chunk, in the order of the stream
+	out     []counted          // the chunk, in the order of the index
+	ids     []b2bkit.CompanyID // the chunk's companies, in the order of the stream
 	ks, tmp []keyed
 	at      []int32 // while sampling: by place in the chunk, the company of each purchase
 	prev    b2bkit.CompanyID
@@ -388,14 +389,15 @@ func (sc *scanner) add(company b2bkit.CompanyID, at time.Time, amount, profit in
 	if company != sc.prev { // the same company as the last purchase, in a stream sorted by company
 		sc.prev, sc.prevKey = company, sc.ev.s.index.key(company)
 	}
-	q := counted{company: company, sec: sec, nsec: int32(at.Nanosecond()), channel: int8(ch) - 1,
+	q := counted{sec: sec, nsec: int32(at.Nanosecond()), channel: int8(ch) - 1,
 		amount: amount, profit: profit}
 	if len(sc.buf) == cap(sc.buf) {
-		sc.buf, sc.ks = room(sc.buf, chunkSize), room(sc.ks, chunkSize)
+		sc.buf, sc.ks, sc.ids = room(sc.buf, chunkSize), room(sc.ks, chunkSize), room(sc.ids, chunkSize)
 	}
 	q.short = short(company)
 	sc.ks = append(sc.ks, keyed{key: sc.prevKey, pos: int32(len(sc.buf))})
 	sc.buf = append(sc.buf, q)
+	sc.ids = append(sc.ids, company)
 	if len(sc.buf) == chunkSize {
 		sc.flush()
 	}
@@ -446,7 +448,7 @@ func (sc *scanner) flush() {
 		}
 		q, co := &out[i], -1
 		for d := c; d < n && cos[d].key <= last; d++ {
-			if cos[d].key == e.key && x.isShort(int32(d), &q.short, q.company) {
+			if cos[d].key == e.key && x.matches(int32(d), &q.short, sc.ids, e.pos) {
 				co = d
 				break
 			}
@@ -481,10 +483,10 @@ func (sc *scanner) flush() {
 			if q.sec < r.startSec || x.has(sc.at[j], k) {
 				continue
 			}
-			ex.sample(q.company)
+			ex.sample(sc.ids[j])
 		}
 	}
-	sc.buf, sc.ks = buf[:0], sc.ks[:0]
+	sc.buf, sc.ks, sc.ids = buf[:0], sc.ks[:0], sc.ids[:0]
 }
 
 // bucket is the number of starts not after sec.
