@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
@@ -25,6 +26,8 @@ type Campaigns struct {
 	starts []int64 // the distinct start instants, Unix seconds, ascending
 	rank   []int   // campaign k starts at starts[rank[k]]
 	many   bool    // errors name a campaign by position
+
+	buffers sync.Pool // of *chunkBuffers: the buffers of an evaluation's purchases, for the next
 }
 
 // A startDay is a campaign's first day: a calendar date in its zone, and the instant it begins.

@@ -214,6 +214,7 @@ func (ev *evaluation) readPurchases(dec []iter.Seq2[Purchase, error], minor []it
 	if workers <= 1 {
 		t = ev.newTally()
 		sc := ev.newScanner(t)
+		defer sc.release()
 		for p := range parts {
 			if err := sc.scan(parts[p], &logs[p], nil); err != nil {
 				return nil, err
@@ -276,6 +277,7 @@ func (ev *evaluation) readParallel(parts []purchasePart, logs []partLog, workers
 			t := ev.newTally()
 			tallies[w] = t
 			sc := ev.newScanner(t)
+			defer sc.release()
 			for {
 				p := int(next.Add(1) - 1)
 				if p >= len(parts) || stop.Load() {
@@ -309,19 +311,40 @@ func (ev *evaluation) readParallel(parts []purchasePart, logs []partLog, workers
 
 // A scanner reads parts into a tally, a chunk at a time.
 type scanner struct {
+	chunkBuffers
 	ev      *evaluation
 	t       *tally
 	log     *partLog
+	prev    b2bkit.CompanyID
+	prevKey uint32
+}
+
+// chunkBuffers are a scanner's buffers. A Campaigns keeps them for its next evaluation, which
+// would otherwise allocate them again, and leave the collector more to do, every morning.
+type chunkBuffers struct {
 	buf     []counted          // the chunk, in the order of the stream
 	out     []counted          // the chunk, in the order of the index
 	ids     []b2bkit.CompanyID // the chunk's companies, in the order of the stream
 	ks, tmp []keyed
 	at      []int32 // while sampling: by place in the chunk, the company of each purchase
-	prev    b2bkit.CompanyID
-	prevKey uint32
 }
 
-func (ev *evaluation) newScanner(t *tally) *scanner { return &scanner{ev: ev, t: t} }
+// newScanner returns a scanner into t, with buffers left by an earlier evaluation if there are any.
+func (ev *evaluation) newScanner(t *tally) *scanner {
+	sc := &scanner{ev: ev, t: t}
+	if b, ok := ev.s.buffers.Get().(*chunkBuffers); ok {
+		sc.chunkBuffers = *b
+	}
+	return sc
+}
+
+// release gives the scanner's buffers back for the next evaluation, holding no company's id.
+func (sc *scanner) release() {
+	clear(sc.ids[:cap(sc.ids)])
+	b := sc.chunkBuffers
+	b.buf, b.out, b.ids, b.ks, b.tmp, b.at = b.buf[:0], b.out[:0], b.ids[:0], b.ks[:0], b.tmp[:0], b.at[:0]
+	sc.ev.s.buffers.Put(&b)
+}
 
 // scan reads part pt. It stops early, without an error, when stop is set.
 func (sc *scanner) scan(pt purchasePart, log *partLog, stop *atomic.Bool) error {
