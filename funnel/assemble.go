@@ -47,8 +47,13 @@ func (ev *evaluation) assemble(t *tally, opts *Options) []Report {
 		}
 		sheets[k] = sheet{run: r, byRep: make([]attribution, len(r.reps))}
 	}
+	var nt note
 	for cell, p := range ev.s.index.posts {
-		sheets[p.camp].add(&ev.s.cs[p.camp], p.target, &ev.rs[cell], &t.bs[cell], &ev.es[cell], ev.asOf, opts)
+		n := &nt
+		if ev.notes != nil {
+			n = &ev.notes[cell]
+		}
+		sheets[p.camp].add(&ev.s.cs[p.camp], p.target, &ev.rs[cell], t, int32(cell), &ev.es[cell], n, ev.asOf, opts)
 	}
 	reports := make([]Report, len(ev.runs))
 	for k := range sheets {
@@ -60,9 +65,10 @@ func (ev *evaluation) assemble(t *tally, opts *Options) []Report {
 	return reports
 }
 
-// add adds target number i of campaign c: what its touches, purchases and wallet say.
-func (sh *sheet) add(c *Campaign, i int32, r *reach, s *buyer, e *estimate, asOf time.Time, opts *Options) {
-	run := sh.run
+// add adds target number i of campaign c, in cell: what its touches, its purchases (in t), its
+// wallet and the wallet's note (when opts.Companies) say.
+func (sh *sheet) add(c *Campaign, i int32, r *reach, t *tally, cell int32, e *estimate, n *note, asOf time.Time, opts *Options) {
+	run, s := sh.run, &t.bs[cell]
 	if s.existing {
 		sh.existing++
 	}
@@ -79,7 +85,9 @@ func (sh *sheet) add(c *Campaign, i int32, r *reach, s *buyer, e *estimate, asOf
 		}
 	}
 	acquired := r.rep >= 0 && !s.existing && (s.orders == 0 || r.firstTouch <= s.firstBuy)
+	var sums buyerSums
 	if s.orders > 0 {
+		sums = t.sums(cell)
 		sh.customers++
 		a := &sh.none
 		if acquired {
@@ -87,34 +95,34 @@ func (sh *sheet) add(c *Campaign, i int32, r *reach, s *buyer, e *estimate, asOf
 		}
 		a.customers++
 		a.orders += int(s.orders)
-		a.amount.plus(s.spend)
-		a.profit.plus(s.profit)
+		a.amount.plus(sums.spend)
+		a.profit.plus(sums.profit)
 		if months := run.penTo - run.penFrom + 1; run.penTo >= 1 {
 			switch {
-			case e.at.IsZero():
+			case !e.set:
 				sh.noWallet++
 			case e.monthly == 0:
 				sh.zeroWallet++
 			default:
 				w := times(e.monthly, int64(months))
-				band := bandOfSums(s.penSpend, w)
+				band := bandOfSums(sums.penSpend, w)
 				sh.bands.add(band)
-				if s.penSpend.cmp(w) > 0 {
+				if sums.penSpend.cmp(w) > 0 {
 					sh.overWallet++
 				}
 				if opts.Companies {
 					sh.companies = append(sh.companies, listed{i, CompanyShare{Company: c.Targets[i],
-						Spend: s.penSpend.decimal(), Wallet: w.decimal(),
-						Share: fractionOf(s.penSpend, w), Band: band, Method: e.method, WalletAsOf: e.at,
-						Confidence: e.confidence}})
+						Spend: sums.penSpend.decimal(), Wallet: w.decimal(),
+						Share: fractionOf(sums.penSpend, w), Band: band, Method: n.method, WalletAsOf: n.at,
+						Confidence: n.confidence}})
 				}
-				sh.spend.plus(s.penSpend)
+				sh.spend.plus(sums.penSpend)
 				sh.wallet.plus(w)
 			}
 		}
 	}
 	if opts.HandOff && !asOf.Before(run.bounds[3]) && (r.touched&7 != 0 || s.bought&7 != 0) {
-		h := HandOff{Company: c.Targets[i], Stage: Opened, Orders: int(s.orders), Spend: s.spend.decimal(),
+		h := HandOff{Company: c.Targets[i], Stage: Opened, Orders: int(s.orders), Spend: sums.spend.decimal(),
 			Existing: s.existing}
 		switch {
 		case s.bought&4 != 0 && s.bought&3 != 0:

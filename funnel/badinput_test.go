@@ -1,6 +1,7 @@
 package funnel_test
 
 import (
+	"iter"
 	"math"
 	"strings"
 	"testing"
@@ -256,6 +257,54 @@ func TestR7_SumsHaveTheHeadroomOfLargeCurrencies(t *testing.T) {
 	requireDecEqual(t, "2700000000000003", p.Wallet)
 	requireDecEqual(t, "6.6667", p.Share)
 	require.Equal(t, funnel.Strong, p.Band)
+}
+
+// TestR7_SumsKeepTheirHeadroomAcrossParts: each part of the purchases is added up on its own and the
+// parts' sums are added at the end; a target whose spend passes an int64 only once the parts are
+// added keeps every unit, as when it passes one within a part.
+func TestR7_SumsKeepTheirHeadroomAcrossParts(t *testing.T) {
+	const big = 9_000_000_000_000_000_000 // minor units, just under MaxInt64
+	var ps []funnel.MinorPurchase
+	for i := range 4 {
+		ps = append(ps,
+			funnel.MinorPurchase{Company: "C01", At: at(4, 2+i), Amount: big, GrossProfit: -big, Channel: b2bkit.Manual},
+			funnel.MinorPurchase{Company: "C02", At: at(5, 2+i), Amount: big, GrossProfit: big, Channel: b2bkit.Manual})
+	}
+	ts := []funnel.Touch{touch("C01", "R1", "Hangzhou", at(3, 2)), touch("C02", "R1", "Hangzhou", at(3, 2))}
+	set, err := funnel.NewCampaigns([]funnel.Campaign{city()})
+	require.NoError(t, err)
+	opts := &funnel.Options{HandOff: true, Workers: 2}
+	whole, err := set.Evaluate(funnel.Input{Touches: b2bkit.Stream(ts), MinorPurchases: []iter.Seq2[funnel.MinorPurchase, error]{
+		b2bkit.Stream(ps)}}, jul10, opts)
+	require.NoError(t, err)
+	for _, split := range []int{1, 2, 4, 7} {
+		// Each part waits for the other to start, so that two workers read them into two tallies.
+		started := [2]chan struct{}{make(chan struct{}), make(chan struct{})}
+		meet := func(p int, recs []funnel.MinorPurchase) iter.Seq2[funnel.MinorPurchase, error] {
+			return func(yield func(funnel.MinorPurchase, error) bool) {
+				close(started[p])
+				<-started[1-p]
+				for _, r := range recs {
+					if !yield(r, nil) {
+						return
+					}
+				}
+			}
+		}
+		parts, err := set.Evaluate(funnel.Input{Touches: b2bkit.Stream(ts), MinorPurchases: []iter.Seq2[funnel.MinorPurchase, error]{
+			meet(0, ps[:split]), meet(1, ps[split:])}}, jul10, opts)
+		require.NoError(t, err)
+		for _, r := range []funnel.Report{whole[0], parts[0]} {
+			require.Len(t, r.Reps, 1)
+			requireDecEqual(t, "7200000000000000", r.Reps[0].Amount) // 8 orders of 9e14
+			requireDecEqual(t, "0", r.Reps[0].GrossProfit)
+			require.Len(t, r.HandOff, 2)
+			requireDecEqual(t, "3600000000000000", r.HandOff[0].Spend)
+			requireDecEqual(t, "3600000000000000", r.HandOff[1].Spend)
+			requireDecEqual(t, "3600000000000000", r.Channels[1].Manual.Amount)
+			requireDecEqual(t, "3600000000000000", r.Channels[2].Manual.Amount)
+		}
+	}
 }
 
 // A single amount still has to fit an int64 at MinorScale; one that does not is refused naming it.

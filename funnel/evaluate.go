@@ -29,21 +29,35 @@ type reach struct {
 	touched    uint8 // bit k-1: touched in month k (k <= 8)
 }
 
-// buyer is what the purchases say about one target.
+// buyer is what the purchases say about one target. Its sums are int64 minor units; the rare sum
+// that would overflow one carries into the tally's 128-bit sums of the target (see tally.wide).
 type buyer struct {
 	firstBuy time.Duration
-	spend    units // minor units, start to asOf
-	profit   units
-	penSpend units // minor units in the penetration window
+	spend    int64 // start to asOf
+	profit   int64
+	penSpend int64 // in the penetration window
 	orders   int32
 	bought   uint8 // bit k-1: ordered in month k
 	existing bool  // ordered before the start: a customer already
 }
 
-// estimate is a target's latest wallet estimate.
+// estimate is a target's latest wallet estimate: its date, to the nanosecond, and its amount.
 type estimate struct {
+	sec     int64
+	nsec    int32
+	set     bool  // false: none
+	monthly int64 // minor units
+}
+
+// notAfter reports whether e is dated not after (sec, nsec).
+func (e *estimate) notAfter(sec int64, nsec int32) bool {
+	return e.sec < sec || e.sec == sec && e.nsec <= nsec
+}
+
+// note is what a target's latest wallet estimate says for the reader, kept only when the
+// per-company lists are asked for.
+type note struct {
 	at         time.Time
-	monthly    int64 // minor units; at.IsZero() means none
 	method     string
 	confidence float64
 }
@@ -272,6 +286,7 @@ type evaluation struct {
 	runs   []*run
 	rs     []reach    // by cell
 	es     []estimate // by cell
+	notes  []note     // by cell, when the per-company lists are asked for
 	repIDs []b2bkit.PersonID
 	cellIn []int32 // scratch: the current record's cell in each campaign, -1 for none
 }
@@ -378,6 +393,9 @@ func (s *Campaigns) evaluate(in Input, asOf time.Time, opts *Options) ([]Report,
 		return nil, fmt.Errorf("funnel: %w", err)
 	}
 	ev.es = make([]estimate, cells)
+	if opts.Companies {
+		ev.notes = make([]note, cells)
+	}
 	if err := ev.readWallets(in.Wallets, in.MinorWallets); err != nil {
 		return nil, fmt.Errorf("funnel: %w", err)
 	}
@@ -595,8 +613,11 @@ func (wr *walletReader) flush() {
 		for cell := from; cell < to; cell++ {
 			wr.onList[x.posts[cell].camp]++
 			s := &ev.es[cell]
-			if s.at.IsZero() || !w.AsOf.Before(s.at) {
-				*s = estimate{at: w.AsOf, monthly: w.Monthly, method: w.Method, confidence: w.Confidence}
+			if sec, nsec := w.AsOf.Unix(), int32(w.AsOf.Nanosecond()); !s.set || s.notAfter(sec, nsec) {
+				*s = estimate{sec: sec, nsec: nsec, set: true, monthly: w.Monthly}
+				if ev.notes != nil {
+					ev.notes[cell] = note{at: w.AsOf, method: w.Method, confidence: w.Confidence}
+				}
 			}
 		}
 	}

@@ -33,9 +33,9 @@ func room[T any](s []T, size int) []T {
 
 // counted is a purchase that passed validation and falls before asOf, in minor units. An id of at
 // most inlineID bytes is copied into it, so that matching reads the id from the chunk itself instead
-// of from wherever the stream kept it, long since out of the cache.
+// of from wherever the stream kept it, long since out of the cache; the id itself is kept beside
+// the chunk (scanner.ids), so that the chunk holds no pointers for the collector to scan.
 type counted struct {
-	company        b2bkit.CompanyID
 	short          shortID
 	channel        int8  // Channel - 1
 	nsec           int32 // At's nanoseconds
@@ -46,13 +46,17 @@ type counted struct {
 // A tally is what the purchases say about every campaign. Every figure is a sum, a union of months
 // or an earliest time, so tallies of parts read in any order add up to the tally of the whole.
 type tally struct {
-	bs      []buyer      // by cell
-	mix     [][]mixUnits // by campaign, by month - 1
-	counted []int        // by campaign: purchases counted
-	hist    []int        // by start bucket (the number of starts not after it): purchases up to asOf
-	free    []int        // of which free
-	after   int          // purchases after asOf
+	bs      []buyer              // by cell
+	wide    map[int32]*buyerSums // by cell: what its int64 sums carried out, for the rare target that overflows them
+	mix     [][]mixUnits         // by campaign, by month - 1
+	counted []int                // by campaign: purchases counted
+	hist    []int                // by start bucket (the number of starts not after it): purchases up to asOf
+	free    []int                // of which free
+	after   int                  // purchases after asOf
 }
+
+// buyerSums are a target's sums in 128 bits.
+type buyerSums struct{ spend, profit, penSpend units }
 
 func (ev *evaluation) newTally() *tally {
 	t := &tally{bs: make([]buyer, len(ev.s.index.posts)), mix: make([][]mixUnits, len(ev.runs)), counted: make([]int, len(ev.runs)),
@@ -63,10 +67,51 @@ func (ev *evaluation) newTally() *tally {
 	return t
 }
 
+// widened is what cell's sums carried out, made on the first carry.
+func (t *tally) widened(cell int32) *buyerSums {
+	if t.wide == nil {
+		t.wide = map[int32]*buyerSums{}
+	}
+	w := t.wide[cell]
+	if w == nil {
+		w = &buyerSums{}
+		t.wide[cell] = w
+	}
+	return w
+}
+
+// sums are cell's sums in 128 bits: its int64 sums and what they carried out.
+func (t *tally) sums(cell int32) buyerSums {
+	s := &t.bs[cell]
+	u := buyerSums{unitsOf(s.spend), unitsOf(s.profit), unitsOf(s.penSpend)}
+	if w := t.wide[cell]; w != nil {
+		u.spend.plus(w.spend)
+		u.profit.plus(w.profit)
+		u.penSpend.plus(w.penSpend)
+	}
+	return u
+}
+
+// add64 adds v to *x and reports whether the sum fits an int64; if not, *x is left as it was.
+func add64(x *int64, v int64) bool {
+	n := *x + v
+	if (n^*x)&(n^v) < 0 {
+		return false
+	}
+	*x = n
+	return true
+}
+
 // plus adds o to t.
 func (t *tally) plus(o *tally) {
 	for i := range t.bs {
-		t.bs[i].plus(&o.bs[i])
+		t.plusBuyer(int32(i), &o.bs[i])
+	}
+	for cell, w := range o.wide {
+		tw := t.widened(cell)
+		tw.spend.plus(w.spend)
+		tw.profit.plus(w.profit)
+		tw.penSpend.plus(w.penSpend)
 	}
 	for k := range t.mix {
 		for m := range t.mix[k] {
@@ -84,14 +129,21 @@ func (t *tally) plus(o *tally) {
 	t.after += o.after
 }
 
-// plus adds what o says of the same target.
-func (b *buyer) plus(o *buyer) {
+// plusBuyer adds what o says of the target in cell.
+func (t *tally) plusBuyer(cell int32, o *buyer) {
+	b := &t.bs[cell]
 	if o.orders > 0 && (b.orders == 0 || o.firstBuy < b.firstBuy) {
 		b.firstBuy = o.firstBuy
 	}
-	b.spend.plus(o.spend)
-	b.profit.plus(o.profit)
-	b.penSpend.plus(o.penSpend)
+	if !add64(&b.spend, o.spend) {
+		t.widened(cell).spend.add(o.spend)
+	}
+	if !add64(&b.profit, o.profit) {
+		t.widened(cell).profit.add(o.profit)
+	}
+	if !add64(&b.penSpend, o.penSpend) {
+		t.widened(cell).penSpend.add(o.penSpend)
+	}
 	b.orders += o.orders
 	b.bought |= o.bought
 	b.existing = b.existing || o.existing
@@ -111,10 +163,14 @@ func (t *tally) count(r *run, cell int32, q *counted) {
 		s.firstBuy = off
 	}
 	s.orders++
-	s.spend.add(q.amount)
-	s.profit.add(q.profit)
-	if m >= r.penFrom && m <= r.penTo {
-		s.penSpend.add(q.amount)
+	if !add64(&s.spend, q.amount) {
+		t.widened(cell).spend.add(q.amount)
+	}
+	if !add64(&s.profit, q.profit) {
+		t.widened(cell).profit.add(q.profit)
+	}
+	if m >= r.penFrom && m <= r.penTo && !add64(&s.penSpend, q.amount) {
+		t.widened(cell).penSpend.add(q.amount)
 	}
 	t.counted[r.k]++
 }
@@ -158,6 +214,7 @@ func (ev *evaluation) readPurchases(dec []iter.Seq2[Purchase, error], minor []it
 	if workers <= 1 {
 		t = ev.newTally()
 		sc := ev.newScanner(t)
+		defer sc.release()
 		for p := range parts {
 			if err := sc.scan(parts[p], &logs[p], nil); err != nil {
 				return nil, err
@@ -220,6 +277,7 @@ func (ev *evaluation) readParallel(parts []purchasePart, logs []partLog, workers
 			t := ev.newTally()
 			tallies[w] = t
 			sc := ev.newScanner(t)
+			defer sc.release()
 			for {
 				p := int(next.Add(1) - 1)
 				if p >= len(parts) || stop.Load() {
@@ -253,18 +311,40 @@ func (ev *evaluation) readParallel(parts []purchasePart, logs []partLog, workers
 
 // A scanner reads parts into a tally, a chunk at a time.
 type scanner struct {
+	chunkBuffers
 	ev      *evaluation
 	t       *tally
 	log     *partLog
-	buf     []counted // the chunk, in the order of the stream
-	out     []counted // the chunk, in the order of the index
-	ks, tmp []keyed
-	at      []int32 // while sampling: by place in the chunk, the company of each purchase
 	prev    b2bkit.CompanyID
 	prevKey uint32
 }
 
-func (ev *evaluation) newScanner(t *tally) *scanner { return &scanner{ev: ev, t: t} }
+// chunkBuffers are a scanner's buffers. A Campaigns keeps them for its next evaluation, which
+// would otherwise allocate them again, and leave the collector more to do, every morning.
+type chunkBuffers struct {
+	buf     []counted          // the chunk, in the order of the stream
+	out     []counted          // the chunk, in the order of the index
+	ids     []b2bkit.CompanyID // the chunk's companies, in the order of the stream
+	ks, tmp []keyed
+	at      []int32 // while sampling: by place in the chunk, the company of each purchase
+}
+
+// newScanner returns a scanner into t, with buffers left by an earlier evaluation if there are any.
+func (ev *evaluation) newScanner(t *tally) *scanner {
+	sc := &scanner{ev: ev, t: t}
+	if b, ok := ev.s.buffers.Get().(*chunkBuffers); ok {
+		sc.chunkBuffers = *b
+	}
+	return sc
+}
+
+// release gives the scanner's buffers back for the next evaluation, holding no company's id.
+func (sc *scanner) release() {
+	clear(sc.ids[:cap(sc.ids)])
+	b := sc.chunkBuffers
+	b.buf, b.out, b.ids, b.ks, b.tmp, b.at = b.buf[:0], b.out[:0], b.ids[:0], b.ks[:0], b.tmp[:0], b.at[:0]
+	sc.ev.s.buffers.Put(&b)
+}
 
 // scan reads part pt. It stops early, without an error, when stop is set.
 func (sc *scanner) scan(pt purchasePart, log *partLog, stop *atomic.Bool) error {
@@ -332,14 +412,15 @@ func (sc *scanner) add(company b2bkit.CompanyID, at time.Time, amount, profit in
 	if company != sc.prev { // the same company as the last purchase, in a stream sorted by company
 		sc.prev, sc.prevKey = company, sc.ev.s.index.key(company)
 	}
-	q := counted{company: company, sec: sec, nsec: int32(at.Nanosecond()), channel: int8(ch) - 1,
+	q := counted{sec: sec, nsec: int32(at.Nanosecond()), channel: int8(ch) - 1,
 		amount: amount, profit: profit}
 	if len(sc.buf) == cap(sc.buf) {
-		sc.buf, sc.ks = room(sc.buf, chunkSize), room(sc.ks, chunkSize)
+		sc.buf, sc.ks, sc.ids = room(sc.buf, chunkSize), room(sc.ks, chunkSize), room(sc.ids, chunkSize)
 	}
 	q.short = short(company)
 	sc.ks = append(sc.ks, keyed{key: sc.prevKey, pos: int32(len(sc.buf))})
 	sc.buf = append(sc.buf, q)
+	sc.ids = append(sc.ids, company)
 	if len(sc.buf) == chunkSize {
 		sc.flush()
 	}
@@ -390,7 +471,7 @@ func (sc *scanner) flush() {
 		}
 		q, co := &out[i], -1
 		for d := c; d < n && cos[d].key <= last; d++ {
-			if cos[d].key == e.key && x.isShort(int32(d), &q.short, q.company) {
+			if cos[d].key == e.key && x.matches(int32(d), &q.short, sc.ids, e.pos) {
 				co = d
 				break
 			}
@@ -425,10 +506,10 @@ func (sc *scanner) flush() {
 			if q.sec < r.startSec || x.has(sc.at[j], k) {
 				continue
 			}
-			ex.sample(q.company)
+			ex.sample(sc.ids[j])
 		}
 	}
-	sc.buf, sc.ks = buf[:0], sc.ks[:0]
+	sc.buf, sc.ks, sc.ids = buf[:0], sc.ks[:0], sc.ids[:0]
 }
 
 // bucket is the number of starts not after sec.

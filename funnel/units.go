@@ -7,10 +7,11 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// units is a signed 128-bit sum of int64 minor units (two's complement in hi:lo). Evaluate adds every
-// total in it: an int64 at MinorScale holds only about 9.2e14 of a currency, which a campaign in VND or
-// IDR passes with a few hundred thousand customers. Adding int64 values to it cannot overflow: that
-// would take 2^64 additions.
+// units is a signed 128-bit sum of int64 minor units (two's complement in hi:lo). Evaluate keeps every
+// total in it, or in an int64 that carries into it before it would overflow (a target's sums): an
+// int64 at MinorScale holds only about 9.2e14 of a currency, which a campaign in VND or IDR passes
+// with a few hundred thousand customers. Adding int64 values to it cannot overflow: that would take
+// 2^64 additions.
 type units struct {
 	hi int64
 	lo uint64
