@@ -169,7 +169,9 @@ func (m *MemoryRegistry) storeHistory(rec *regRec, h []Transition) {
 		}
 	} else {
 		rec.more = nil
-		clear(rec.steps[n:])
+		if n < int(rec.nSteps) {
+			clear(rec.steps[n:]) // let the collector have what the dropped transitions held
+		}
 	}
 	for i := keep; i < n; i++ {
 		s, t := rec.step(i), &h[i]
@@ -179,10 +181,12 @@ func (m *MemoryRegistry) storeHistory(rec *regRec, h []Transition) {
 	rec.nSteps = int32(n)
 }
 
-// sameStep reports whether t is the transition s stores, written alike.
+// sameStep reports whether t is the transition s stores, written alike. (Only a financing has an
+// amount: the others are zero, which is told without comparing.)
 func (m *MemoryRegistry) sameStep(s *regStep, t *Transition) bool {
 	return s.to == uint8(t.To) && s.at == t.At && s.amount.Exponent() == t.Amount.Exponent() &&
-		m.names.list[s.by] == t.By && m.names.list[s.lender] == string(t.Lender) && s.amount.Cmp(t.Amount) == 0
+		m.names.list[s.by] == t.By && m.names.list[s.lender] == string(t.Lender) &&
+		(s.amount.IsZero() && t.Amount.IsZero() || s.amount.Cmp(t.Amount) == 0)
 }
 
 // nameAgain returns the number of name, trying the number of a name it is likely to be first.

@@ -112,3 +112,15 @@ func BenchmarkFingerprintOf(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFinancedOutstanding sums what lenders advanced to one seller, reading its thousand
+// receivables from the memory registry of BenchmarkFinance.
+func BenchmarkFinancedOutstanding(b *testing.B) {
+	regBenchRegistry(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := risk.FinancedOutstanding(regCtx, regBench.reg, "S0007"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
