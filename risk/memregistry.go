@@ -5,59 +5,66 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"math"
 	"slices"
+	"strings"
 	"sync"
+	"time"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/b2bkit/b2bkit"
 )
 
 var _ Registry = (*MemoryRegistry)(nil)
 
-// MemoryRegistry is the in-memory Registry, the reference an adapter is compared with: a map from
-// fingerprint to record and an index of fingerprints by company, behind one mutex; safe for
-// concurrent use. It stores and returns copies, so no caller shares a slice with it. Its zero value
-// is not ready; use NewMemoryRegistry.
+// MemoryRegistry is the in-memory Registry, the reference an adapter is compared with: records kept
+// as values, a map from fingerprint to a record's slot and an index of slots by company, behind one
+// mutex; safe for concurrent use. It stores and returns copies, so no caller shares a slice with it.
+// Its zero value is not ready; use NewMemoryRegistry.
+//
+// A platform keeps millions of receivables for years, so they are stored for the garbage collector
+// to mark cheaply: a record is a value in a chunk of 1024 (not an object of its own), its invoice
+// number and orders are one string, names (companies, currencies, authors) are kept once each and
+// referred to by number, the first four transitions of a history — offered, confirmed, financed,
+// repaid — are values inside the record, and the map's key and value hold no pointers. What Get
+// returns is still exactly what Put stored: the same strings, instants with their location, amounts
+// with their exponent.
 type MemoryRegistry struct {
-	mu sync.RWMutex
-	// records holds each stored record once, by pointer, so that Put finds it with one lookup and
-	// overwrites it in place instead of hashing the fingerprint again to assign it.
-	records   map[Fingerprint]*Receivable
-	byCompany map[b2bkit.CompanyID][]Fingerprint
+	mu    sync.RWMutex
+	slots map[Fingerprint]int // the slot of each stored record in recs
+	recs  regRecs
+	names regNames
+	// byCompany holds the slots of the receivables of each company (by the number of its name), as
+	// seller or debtor, in the order stored.
+	byCompany map[uint32][]int
 }
 
 // NewMemoryRegistry returns an empty MemoryRegistry.
 func NewMemoryRegistry() *MemoryRegistry {
-	return &MemoryRegistry{records: map[Fingerprint]*Receivable{}, byCompany: map[b2bkit.CompanyID][]Fingerprint{}}
+	return &MemoryRegistry{slots: map[Fingerprint]int{}, names: regNames{ids: map[string]uint32{}},
+		byCompany: map[uint32][]int{}}
 }
 
-// Get returns the receivable with fingerprint fp, or an error matching b2bkit.ErrNotFound.
+// Get returns the receivable with fingerprint fp, or an error matching b2bkit.ErrNotFound. Its
+// history has room for one more transition, the one a Ledger appends next.
 func (m *MemoryRegistry) Get(ctx context.Context, fp Fingerprint) (Receivable, error) {
 	if err := ctx.Err(); err != nil {
 		return Receivable{}, err
 	}
 	m.mu.RLock()
-	p := m.records[fp]
-	if p == nil {
+	i, ok := m.slots[fp]
+	if !ok {
 		m.mu.RUnlock()
 		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.NotFound("receivable", fp.String()))
 	}
-	r := *p
-	r.regOwnSlices() // under the lock, as every read of a stored slice
+	r := m.receivable(m.recs.at(i), 1)
 	m.mu.RUnlock()
 	return r, nil
 }
 
-// regOwnSlices gives r copies of the stored slices it shares, the history with room for one more
-// transition, the one a Ledger appends next.
-func (r *Receivable) regOwnSlices() {
-	h := make([]Transition, len(r.History), len(r.History)+1)
-	copy(h, r.History)
-	r.History = h
-	r.Invoice.Orders = slices.Clone(r.Invoice.Orders)
-}
-
 // Put stores r if r.Version is the stored version (0: none stored), as Registry documents, after
-// checking it in full; the fingerprint of an invoice equal to the stored one is not hashed again.
+// checking it in full; the fingerprint of an invoice exactly as stored is not hashed again.
 func (m *MemoryRegistry) Put(ctx context.Context, r Receivable) (Receivable, error) {
 	if err := ctx.Err(); err != nil {
 		return Receivable{}, err
@@ -75,69 +82,145 @@ func (m *MemoryRegistry) Put(ctx context.Context, r Receivable) (Receivable, err
 	return r, nil
 }
 
-// put is Put under the write lock, for r with its version bumped: it stores a copy of r in the
-// record found by one lookup, or in a new one.
+// put is Put under the write lock, for r with its version bumped. Everything that can fail is
+// checked before anything is written: the record first, then its version.
 func (m *MemoryRegistry) put(r *Receivable) error {
-	old := m.records[r.Fingerprint]
-	orders := r.Invoice.Orders
-	if old != nil && old.Invoice.Equal(r.Invoice) {
-		// The fingerprint was checked when old was stored, and its orders can be shared.
-		orders = old.Invoice.Orders
-	} else {
+	i, found := m.slots[r.Fingerprint]
+	var rec *regRec
+	if found {
+		rec = m.recs.at(i)
+	}
+	sameInvoice := found && m.sameInvoice(rec, &r.Invoice)
+	var text string
+	if !sameInvoice {
+		// The fingerprint was checked when rec was stored: only a changed invoice is hashed.
 		if err := r.regCheckFingerprint(); err != nil {
 			return fmt.Errorf("risk: %w", b2bkit.InField("receivable", err))
 		}
-		orders = slices.Clone(orders)
+		var err error
+		if text, err = regInvoiceText(&r.Invoice); err != nil {
+			return fmt.Errorf("risk: %w", b2bkit.InField("receivable", err))
+		}
 	}
-	var oldHistory []Transition
 	switch {
-	case old == nil && r.Version != 1:
+	case !found && r.Version != 1:
 		return fmt.Errorf("risk: %w", b2bkit.Conflict("receivable", r.Fingerprint.String(),
 			fmt.Sprintf("version %d, but none is stored", r.Version-1)))
-	case old != nil && old.Version != r.Version-1:
+	case found && rec.version != r.Version-1:
 		return fmt.Errorf("risk: %w", b2bkit.Conflict("receivable", r.Fingerprint.String(),
-			fmt.Sprintf("version %d, but %d is stored", r.Version-1, old.Version)))
-	case old == nil:
-		// Seller and buyer are part of the fingerprint, so an update never moves a record in the index.
-		m.byCompany[r.Invoice.Seller] = append(m.byCompany[r.Invoice.Seller], r.Fingerprint)
-		m.byCompany[r.Invoice.Buyer] = append(m.byCompany[r.Invoice.Buyer], r.Fingerprint)
-		old = new(Receivable)
-		m.records[r.Fingerprint] = old
-	default:
-		oldHistory = old.History
+			fmt.Sprintf("version %d, but %d is stored", r.Version-1, rec.version)))
 	}
-	*old = *r
-	old.Invoice.Orders = orders
-	old.History = regStoreHistory(oldHistory, r.History)
+	if !found {
+		i = m.recs.add(regRec{fp: r.Fingerprint})
+		m.slots[r.Fingerprint] = i
+		rec = m.recs.at(i)
+	}
+	if !sameInvoice {
+		inv := &r.Invoice
+		rec.text, rec.numLen, rec.nOrders = text, uint32(len(inv.Number)), uint32(len(inv.Orders))
+		rec.seller, rec.buyer = m.names.id(string(inv.Seller)), m.names.id(string(inv.Buyer))
+		rec.currency = m.names.id(inv.Currency)
+		rec.amount, rec.issued, rec.due = inv.Amount, inv.IssuedAt, inv.DueAt
+	}
+	if !found {
+		// Seller and buyer are part of the fingerprint, so an update never moves a record in the index.
+		m.byCompany[rec.seller] = append(m.byCompany[rec.seller], i)
+		m.byCompany[rec.buyer] = append(m.byCompany[rec.buyer], i)
+	}
+	rec.state, rec.lender = uint8(r.State), m.nameAgain(rec.lender, string(r.Lender))
+	rec.financed, rec.version = r.Financed, r.Version
+	m.storeHistory(rec, r.History)
 	return nil
 }
 
-// regStoreHistory is the history to store for h, when old is the one stored (nil for none). The
-// elements of a stored history are never written and nothing outside the registry holds its array
-// (readers copy it under the lock), so when h is old followed by new transitions that fit in old's
-// spare room, they are appended there: a Ledger's step, which extends the history by one, stores
-// without allocating. Otherwise it is a copy of h with room for one more transition.
-func regStoreHistory(old, h []Transition) []Transition {
-	if n := len(old); n > 0 && len(h) > n && len(h) <= cap(old) && regSameTransitions(old, h[:n]) {
-		return append(old, h[n:]...)
+// sameInvoice reports whether inv is the invoice rec stores, written alike: the same strings,
+// amounts with the same exponent, times with the same location and monotonic reading.
+func (m *MemoryRegistry) sameInvoice(rec *regRec, inv *b2bkit.Invoice) bool {
+	if rec.amount.Exponent() != inv.Amount.Exponent() || rec.amount.Cmp(inv.Amount) != 0 ||
+		rec.issued != inv.IssuedAt || rec.due != inv.DueAt || rec.number() != string(inv.Number) ||
+		m.names.list[rec.seller] != string(inv.Seller) || m.names.list[rec.buyer] != string(inv.Buyer) ||
+		m.names.list[rec.currency] != inv.Currency || int(rec.nOrders) != len(inv.Orders) {
+		return false
 	}
-	s := make([]Transition, len(h), len(h)+1)
-	copy(s, h)
-	return s
-}
-
-// regSameTransitions reports whether a and b, of one length, hold the same steps written alike:
-// times with their location and monotonic reading, amounts with their exponent. Kept when they do,
-// the stored elements are then exactly what the caller put.
-func regSameTransitions(a, b []Transition) bool {
-	for i := range a {
-		x, y := &a[i], &b[i]
-		if x.To != y.To || x.At != y.At || x.By != y.By || x.Lender != y.Lender ||
-			!x.Amount.Equal(y.Amount) || x.Amount.Exponent() != y.Amount.Exponent() {
+	p := int(rec.numLen)
+	for _, o := range inv.Orders {
+		var id string
+		id, p = regNextOrder(rec.text, p)
+		if id != string(o) {
 			return false
 		}
 	}
 	return true
+}
+
+// storeHistory stores h as rec's history. The transitions rec already holds as h has them are kept
+// (a Ledger's step writes one transition); the others are written over them.
+func (m *MemoryRegistry) storeHistory(rec *regRec, h []Transition) {
+	n, keep := len(h), 0
+	for keep < min(n, int(rec.nSteps)) && m.sameStep(rec.step(keep), &h[keep]) {
+		keep++
+	}
+	if n > regInline {
+		if more := n - regInline; more > len(rec.more) {
+			rec.more = slices.Grow(rec.more, more-len(rec.more))[:more]
+		} else {
+			clear(rec.more[more:]) // let the collector have what the dropped transitions held
+			rec.more = rec.more[:more]
+		}
+	} else {
+		rec.more = nil
+		if n < int(rec.nSteps) {
+			clear(rec.steps[n:]) // let the collector have what the dropped transitions held
+		}
+	}
+	for i := keep; i < n; i++ {
+		s, t := rec.step(i), &h[i]
+		*s = regStep{at: t.At, amount: t.Amount, to: uint8(t.To), by: m.nameAgain(s.by, t.By),
+			lender: m.nameAgain(rec.lender, string(t.Lender))}
+	}
+	rec.nSteps = int32(n)
+}
+
+// sameStep reports whether t is the transition s stores, written alike. (Only a financing has an
+// amount: the others are zero, which is told without comparing.)
+func (m *MemoryRegistry) sameStep(s *regStep, t *Transition) bool {
+	return s.to == uint8(t.To) && s.at == t.At && s.amount.Exponent() == t.Amount.Exponent() &&
+		m.names.list[s.by] == t.By && m.names.list[s.lender] == string(t.Lender) &&
+		(s.amount.IsZero() && t.Amount.IsZero() || s.amount.Cmp(t.Amount) == 0)
+}
+
+// nameAgain returns the number of name, trying the number of a name it is likely to be first.
+func (m *MemoryRegistry) nameAgain(likely uint32, name string) uint32 {
+	if int(likely) < len(m.names.list) && m.names.list[likely] == name {
+		return likely
+	}
+	return m.names.id(name)
+}
+
+// receivable returns the record rec as a Receivable owning its slices, its history with room for
+// room more transitions. It reads under the lock.
+func (m *MemoryRegistry) receivable(rec *regRec, room int) Receivable {
+	names := m.names.list
+	r := Receivable{
+		Fingerprint: rec.fp,
+		Invoice: b2bkit.Invoice{Number: b2bkit.InvoiceNumber(rec.number()), Seller: b2bkit.CompanyID(names[rec.seller]),
+			Buyer: b2bkit.CompanyID(names[rec.buyer]), Orders: make([]b2bkit.OrderID, rec.nOrders), Amount: rec.amount,
+			Currency: names[rec.currency], IssuedAt: rec.issued, DueAt: rec.due},
+		State: ReceivableState(rec.state), Lender: b2bkit.CompanyID(names[rec.lender]), Financed: rec.financed,
+		History: make([]Transition, rec.nSteps, int(rec.nSteps)+room), Version: rec.version,
+	}
+	p := int(rec.numLen)
+	for k := range r.Invoice.Orders {
+		var id string
+		id, p = regNextOrder(rec.text, p)
+		r.Invoice.Orders[k] = b2bkit.OrderID(id)
+	}
+	for i := range r.History {
+		s := rec.step(i)
+		r.History[i] = Transition{To: ReceivableState(s.to), At: s.at, By: names[s.by],
+			Lender: b2bkit.CompanyID(names[s.lender]), Amount: s.amount}
+	}
+	return r
 }
 
 // Receivables yields the receivables of company, as seller or debtor, by fingerprint. It reads a
@@ -149,11 +232,13 @@ func (m *MemoryRegistry) Receivables(ctx context.Context, company b2bkit.Company
 			return
 		}
 		m.mu.RLock()
-		fps := m.byCompany[company]
-		list := make([]Receivable, len(fps))
-		for i, fp := range fps {
-			list[i] = *m.records[fp]
-			list[i].regOwnSlices()
+		var list []Receivable
+		if id, ok := m.names.ids[string(company)]; ok {
+			slots := m.byCompany[id]
+			list = make([]Receivable, len(slots))
+			for k, i := range slots {
+				list[k] = m.receivable(m.recs.at(i), 0)
+			}
 		}
 		m.mu.RUnlock()
 		slices.SortFunc(list, func(a, b Receivable) int { return bytes.Compare(a.Fingerprint[:], b.Fingerprint[:]) })
@@ -173,5 +258,129 @@ func (m *MemoryRegistry) Receivables(ctx context.Context, company b2bkit.Company
 func (m *MemoryRegistry) Len() int {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return len(m.records)
+	return len(m.slots)
+}
+
+// regInline is how many transitions a stored record holds in itself: the main line, offered,
+// confirmed, financed, repaid. A history that went round again keeps the rest in regRec.more.
+const regInline = 4
+
+// A regRec is a Receivable as a MemoryRegistry stores it.
+type regRec struct {
+	fp Fingerprint
+	// text is the invoice number, numLen bytes, then each of its nOrders orders, each after its
+	// length in 4 bytes (big-endian): one object for the collector instead of one per string.
+	text          string
+	amount        decimal.Decimal
+	issued, due   time.Time
+	financed      decimal.Decimal
+	version       int64
+	numLen        uint32
+	nOrders       uint32
+	seller, buyer uint32 // numbers of names in regNames
+	currency      uint32
+	lender        uint32
+	nSteps        int32 // the length of the history
+	state         uint8
+	steps         [regInline]regStep
+	more          []regStep // the transitions after the first regInline, nil when there are none
+}
+
+// number returns the invoice number, sharing the stored text.
+func (rec *regRec) number() string { return rec.text[:rec.numLen] }
+
+// step returns the i-th transition of the stored history, which must be below nSteps.
+func (rec *regRec) step(i int) *regStep {
+	if i < regInline {
+		return &rec.steps[i]
+	}
+	return &rec.more[i-regInline]
+}
+
+// A regStep is a Transition as a MemoryRegistry stores it, its names by number.
+type regStep struct {
+	at         time.Time
+	amount     decimal.Decimal
+	by, lender uint32
+	to         uint8
+}
+
+// regInvoiceText returns the text of a regRec for inv: its number, then its orders, each after its
+// length. A string too long for 4 bytes of length is an error matching b2bkit.ErrInvalid.
+func regInvoiceText(inv *b2bkit.Invoice) (string, error) {
+	n := len(inv.Number)
+	for _, o := range inv.Orders {
+		n += 4 + len(o)
+		if uint64(len(o)) > math.MaxUint32 {
+			return "", b2bkit.Invalid("invoice.orders", "an order id of %d bytes is too long to store", len(o))
+		}
+	}
+	if uint64(len(inv.Number)) > math.MaxUint32 {
+		return "", b2bkit.Invalid("invoice.number", "%d bytes are too long to store", len(inv.Number))
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(string(inv.Number))
+	for _, o := range inv.Orders {
+		l := uint32(len(o))
+		b.Write([]byte{byte(l >> 24), byte(l >> 16), byte(l >> 8), byte(l)})
+		b.WriteString(string(o))
+	}
+	return b.String(), nil
+}
+
+// regNextOrder returns the order id that starts at byte p of a regRec's text, and where the next
+// one starts.
+func regNextOrder(text string, p int) (string, int) {
+	l := int(uint32(text[p])<<24 | uint32(text[p+1])<<16 | uint32(text[p+2])<<8 | uint32(text[p+3]))
+	p += 4
+	return text[p : p+l], p + l
+}
+
+// regChunkBits sets the size of a chunk of records: 1024.
+const regChunkBits = 10
+
+// regRecs is an append-only list of records kept in chunks of 1 << regChunkBits. An append never
+// copies what is stored, a record is a value inside its chunk, not an object of its own, and a
+// pointer to a record stays valid while others are added.
+type regRecs struct {
+	chunks [][]regRec
+	n      int
+}
+
+// add appends rec and returns its slot.
+func (c *regRecs) add(rec regRec) int {
+	i := c.n
+	if i>>regChunkBits == len(c.chunks) {
+		c.chunks = append(c.chunks, make([]regRec, 0, 1<<regChunkBits))
+	}
+	k := &c.chunks[i>>regChunkBits]
+	*k = append(*k, rec)
+	c.n++
+	return i
+}
+
+// at returns the record in slot i, which must be below n.
+func (c *regRecs) at(i int) *regRec {
+	return &c.chunks[i>>regChunkBits][i&(1<<regChunkBits-1)]
+}
+
+// regNames keeps each name a record refers to once, by number: the companies, currencies, lenders
+// and authors of a registry are few beside its receivables (and far fewer than the 2³² a number
+// can tell apart).
+type regNames struct {
+	list []string
+	ids  map[string]uint32
+}
+
+// id returns the number of name, giving it the next one if it has none.
+func (n *regNames) id(name string) uint32 {
+	if id, ok := n.ids[name]; ok {
+		return id
+	}
+	name = strings.Clone(name) // not a part of some larger string the caller holds
+	id := uint32(len(n.list))
+	n.list = append(n.list, name)
+	n.ids[name] = id
+	return id
 }

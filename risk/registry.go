@@ -212,36 +212,36 @@ func (r *Receivable) regCheckLife() error {
 		financed decimal.Decimal
 	)
 	for i := range r.History {
-		t, field := &r.History[i], regHistoryField(i)
+		t := &r.History[i]
 		if !t.To.Valid() {
-			errs = append(errs, b2bkit.Invalid(field+".to", "unknown state %d", int(t.To)))
+			errs = append(errs, b2bkit.Invalid(regHistoryField(i)+".to", "unknown state %d", int(t.To)))
 			break
 		}
 		if kind, why := regMove(state, t.To); kind != regOK {
-			errs = append(errs, b2bkit.Invalid(field+".to", "%s", why))
+			errs = append(errs, b2bkit.Invalid(regHistoryField(i)+".to", "%s", why))
 			break
 		}
 		if t.At.IsZero() {
-			errs = append(errs, b2bkit.Invalid(field+".at", "must be set"))
+			errs = append(errs, b2bkit.Invalid(regHistoryField(i)+".at", "must be set"))
 		} else if i > 0 && t.At.Before(r.History[i-1].At) {
-			errs = append(errs, b2bkit.Invalid(field+".at", "must not be before history[%d].at", i-1))
+			errs = append(errs, b2bkit.Invalid(regHistoryField(i)+".at", "must not be before history[%d].at", i-1))
 		}
 		if t.By == "" {
-			errs = append(errs, b2bkit.Invalid(field+".by", "must say who did it"))
+			errs = append(errs, b2bkit.Invalid(regHistoryField(i)+".by", "must say who did it"))
 		}
 		switch {
 		case t.Lender == "":
-			errs = append(errs, b2bkit.Invalid(field+".lender", "must be set"))
+			errs = append(errs, b2bkit.Invalid(regHistoryField(i)+".lender", "must be set"))
 		case t.To != StateOffered && t.Lender != lender:
-			errs = append(errs, b2bkit.Invalid(field+".lender", "%s is not the lender of the round, %s", t.Lender, lender))
+			errs = append(errs, b2bkit.Invalid(regHistoryField(i)+".lender", "%s is not the lender of the round, %s", t.Lender, lender))
 		}
 		if t.To == StateFinanced {
 			if t.Amount.Sign() <= 0 || t.Amount.GreaterThan(r.Invoice.Amount) {
-				errs = append(errs, b2bkit.Invalid(field+".amount", "must be > 0 and at most the invoice amount %s", r.Invoice.Amount))
+				errs = append(errs, b2bkit.Invalid(regHistoryField(i)+".amount", "must be > 0 and at most the invoice amount %s", r.Invoice.Amount))
 			}
 			financed = t.Amount
 		} else if !t.Amount.IsZero() {
-			errs = append(errs, b2bkit.Invalid(field+".amount", "only a financing carries an amount"))
+			errs = append(errs, b2bkit.Invalid(regHistoryField(i)+".amount", "only a financing carries an amount"))
 		}
 		state = t.To
 		if t.To == StateOffered {
@@ -263,8 +263,8 @@ func (r *Receivable) regCheckLife() error {
 	return errors.Join(errs...)
 }
 
-// regHistoryField names the i-th transition, "history[2]"; the first few without formatting, so a
-// valid record validates without allocating.
+// regHistoryField names the i-th transition, "history[2]", for an error; the first few without
+// formatting.
 func regHistoryField(i int) string {
 	const names = "history[0]history[1]history[2]history[3]history[4]history[5]history[6]history[7]"
 	if i < 8 {
@@ -492,48 +492,48 @@ func (l *Ledger) regStep(ctx context.Context, fp Fingerprint, inv *b2bkit.Invoic
 		default:
 			return Receivable{}, err
 		}
-		next, err := regNext(cur, step)
-		if err != nil {
+		if err := regNext(&cur, step); err != nil {
 			return Receivable{}, err
 		}
-		stored, err := l.reg.Put(ctx, next)
+		stored, err := l.reg.Put(ctx, cur)
 		if err == nil || !errors.Is(err, b2bkit.ErrConflict) || attempt == 1 {
 			return stored, err
 		}
 	}
 }
 
-// regNext checks step against the receivable r and returns r with it applied.
-func regNext(r Receivable, step Transition) (Receivable, error) {
+// regNext checks step against the receivable r and applies it to r; r is left as it was when the
+// step is refused.
+func regNext(r *Receivable, step Transition) error {
 	fp := r.Fingerprint
 	switch kind, why := regMove(r.State, step.To); kind {
 	case regSkip:
-		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Invalid("transition", "receivable %s: %s", fp, why))
+		return fmt.Errorf("risk: %w", b2bkit.Invalid("transition", "receivable %s: %s", fp, why))
 	case regClosed:
-		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Conflict("receivable", fp.String(), regHolder(r)))
+		return fmt.Errorf("risk: %w", b2bkit.Conflict("receivable", fp.String(), regHolder(*r)))
 	}
 	switch step.To {
 	case StateOffered:
 	case StateConfirmed, StateFinanced:
 		if step.Lender != r.Lender {
-			return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Conflict("receivable", fp.String(), regHolder(r)))
+			return fmt.Errorf("risk: %w", b2bkit.Conflict("receivable", fp.String(), regHolder(*r)))
 		}
 	default:
 		step.Lender = r.Lender
 	}
 	if n := len(r.History); n > 0 && step.At.Before(r.History[n-1].At) {
-		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Invalid("at", "%s is before the last transition of receivable %s, at %s",
+		return fmt.Errorf("risk: %w", b2bkit.Invalid("at", "%s is before the last transition of receivable %s, at %s",
 			step.At.Format(time.RFC3339), fp, r.History[n-1].At.Format(time.RFC3339)))
 	}
 	if step.To == StateFinanced {
 		if step.Amount.GreaterThan(r.Invoice.Amount) {
-			return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Invalid("amount", "%s exceeds the invoice amount %s", xerr.EchoDecimal(step.Amount), xerr.EchoDecimal(r.Invoice.Amount)))
+			return fmt.Errorf("risk: %w", b2bkit.Invalid("amount", "%s exceeds the invoice amount %s", xerr.EchoDecimal(step.Amount), xerr.EchoDecimal(r.Invoice.Amount)))
 		}
 		r.Financed = step.Amount
 	}
 	r.History = append(r.History, step) // r came from Registry.Get: a copy, ours to extend
 	r.State, r.Lender = step.To, step.Lender
-	return r, nil
+	return nil
 }
 
 // regHolder says who holds the receivable r, for a conflict: "financed by lender BANK-A".
