@@ -31,6 +31,38 @@ func TestRestateRefusesMidpoints(t *testing.T) {
 	assert.False(t, ok)
 }
 
+// TestRestateCentsMatchesRestateUnits: the split ratio gives what the 128-bit division gives for
+// prices at two places, near midpoints and far from them, with small and large ratios and bounds.
+func TestRestateCentsMatchesRestateUnits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 13))
+	check := func(pc, c, e uint64) {
+		t.Helper()
+		want, wantOK := restateUnits(int64(pc), 2, c, e)
+		got, ok := restateCents(pc, c/cents, c%cents, e)
+		require.Equal(t, wantOK, ok, "pc %d, c %d, e %d", pc, c, e)
+		if ok {
+			require.Equal(t, want, got, "pc %d, c %d, e %d", pc, c, e)
+		}
+	}
+	for range 200_000 {
+		pc := 1 + rng.Uint64N(maxCentsPrice-1)
+		if rng.IntN(2) == 0 {
+			pc = 1 + rng.Uint64N(100_000)
+		}
+		c := rng.Uint64N(1 << 63)
+		switch rng.IntN(3) {
+		case 0: // near a ratio of one
+			c = 900_000_000_000_000_000 + rng.Uint64N(200_000_000_000_000_000)
+		case 1: // a midpoint: pc x c / 10^10 ends in exactly a half
+			c = cents/2 + cents*rng.Uint64N(1<<40)
+			pc = 1
+		}
+		check(pc, c, uint64(1+rng.IntN(255)))
+	}
+	check(1, cents/2, 1)                // 0.5 of a unit: a midpoint, refused
+	check(maxCentsPrice-1, 1<<63-1, 1) // the product does not fit: refused by both
+}
+
 // TestRankValuesMatchesSort: the bucketed selection gives the values a sort would, for large
 // inputs (the buckets) and small ones (plain selection), repeated values, narrow and wide spans.
 func TestRankValuesMatchesSort(t *testing.T) {

@@ -225,6 +225,7 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 	lo, hi := p.span(l.rows, fromN, toN)
 	rows, sheet := l.rows[lo:hi], l.sheet[lo:hi]
 	oneCurrency := len(p.currencies.vals) == 1 // then every row is in it: no column to read
+	asNow := nowN >= p.lastChange                // the statuses as they stand are those as of now
 	var (
 		stats    []sellerStats // the sellers met, in the order met
 		ids      []uint32      // their companies, for a deterministic walk
@@ -272,13 +273,16 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 				ids = append(ids, sr.seller)
 			}
 			s := &stats[k]
-			f := p.flags[row]
+			f := sr.flags
 			if f&flagSelf != 0 {
 				s.mode[SelfOperated]++
 			} else {
 				s.mode[Platform]++
 			}
-			st := p.statusAt(row, nowN)
+			st := sr.now()
+			if !asNow {
+				st = p.statusAt(row, nowN)
+			}
 			if st.isOrder() {
 				s.orders++
 				rowLead := p.lead[row]
@@ -298,7 +302,7 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 					}
 				}
 			}
-			if st != Fulfilled || !curKnown || cur != "" && !oneCurrency && uint32(p.cur[row]) != curID {
+			if st != Fulfilled || !curKnown || cur != "" && !oneCurrency && uint32(sr.cur) != curID {
 				continue
 			}
 			if exact {
@@ -335,29 +339,32 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 	// Each seller's range and reliability over all its matches of the window.
 	mark := cleared(&sc.mark, len(p.skus.vals)) // the generation a SKU was last counted in
 	maxSKUs := 1
-	asNow := nowN >= p.lastChange // the statuses as they stand are those as of now
 	for g, id := range ids {
 		s := &stats[g]
 		l := &p.bySeller[id]
 		lo, hi := p.span(l.rows, fromN, toN)
 		gen := uint32(g) + 1
+		// The counts are added rather than branched on: whether a row's SKU is new, or its match
+		// decided, follows no pattern a branch predictor could learn.
 		var skus, decided, cancelled int
-		for i, m := range l.meta[lo:hi] {
-			if sku := m.sku(); mark[sku] != gen {
+		var byStatus [4]int // the rows by status
+		if asNow {
+			for _, m := range l.meta[lo:hi] {
+				sku := m.sku()
+				skus += one(mark[sku] != gen)
 				mark[sku] = gen
-				skus++
+				byStatus[m.now()]++
 			}
-			st := m.now()
-			if !asNow {
-				st = p.statusAt(l.rows[lo+i], nowN)
-			}
-			if st != Proposed {
-				decided++
-				if st == Cancelled {
-					cancelled++
-				}
+		} else {
+			for i, m := range l.meta[lo:hi] {
+				sku := m.sku()
+				skus += one(mark[sku] != gen)
+				mark[sku] = gen
+				byStatus[p.statusAt(l.rows[lo+i], nowN)]++
 			}
 		}
+		decided = byStatus[Accepted] + byStatus[Fulfilled] + byStatus[Cancelled]
+		cancelled = byStatus[Cancelled]
 		s.skus, s.decided, s.cancelled = skus, decided, cancelled
 		maxSKUs = max(maxSKUs, s.skus)
 	}
@@ -595,6 +602,14 @@ func rankByFocus(cs []Candidate, focus []Need, lead float64) {
 	if len(cs) > 0 {
 		cs[0].Placed = "first"
 	}
+}
+
+// one is 1 if b, else 0.
+func one(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // focusNote marks a focus need's reason: its weight is above 1.

@@ -282,16 +282,18 @@ func (b *Book) ReferencePriceWith(ctx context.Context, sku b2bkit.SKU, r pricing
 	}
 	lo, hi := p.span(l.rows, nanos(from), nanos(to))
 	oneCurrency := len(p.currencies.vals) == 1 // then every row is in it: no column to read
-	for i, row := range l.rows[lo:hi] {
-		if p.statusAt(row, nowN) != Fulfilled {
+	asNow := nowN >= p.lastChange                // the statuses as they stand are those as of now
+	for i, s := range l.sheet[lo:hi] {
+		row := l.rows[lo+i]
+		if st := s.now(); !asNow && p.statusAt(row, nowN) != Fulfilled || asNow && st != Fulfilled {
 			continue
 		}
 		if anyCurrency { // the first trade's currency, which all must share
-			anyCurrency, curID, cur = false, p.cur[row], p.currencies.vals[p.cur[row]]
+			anyCurrency, curID, cur = false, s.cur, p.currencies.vals[s.cur]
 			ref.Currency = cur
-		} else if !oneCurrency && p.cur[row] != curID {
+		} else if !oneCurrency && s.cur != curID {
 			if r.Currency == "" && b.currency == "" {
-				return Reference{}, b.matchError(ctx, p, row, b2bkit.Invalid("request.currency", "must be set: the matches are in %s and %s", cur, p.currencies.vals[p.cur[row]]))
+				return Reference{}, b.matchError(ctx, p, row, b2bkit.Invalid("request.currency", "must be set: the matches are in %s and %s", cur, p.currencies.vals[s.cur]))
 			}
 			continue
 		}
@@ -299,7 +301,7 @@ func (b *Book) ReferencePriceWith(ctx context.Context, sku b2bkit.SKU, r pricing
 			ref.Excluded.Subsidised++
 			continue
 		}
-		eligible, sheet = append(eligible, row), append(sheet, l.sheet[lo+i])
+		eligible, sheet = append(eligible, row), append(sheet, s)
 	}
 	sc.eligible, sc.sheet = eligible, sheet
 	if len(eligible) == 0 {
@@ -383,7 +385,7 @@ type refScratch struct {
 // qtyScale (-1: not exactly; the decimal is read from the row).
 type trade struct {
 	price, qty int64
-	row        uint32
+	row, buyer uint32
 }
 
 // referenceInts computes the statistics in integers over the rows, sheet holding their skuRows. It
@@ -404,7 +406,7 @@ func referenceInts(p *projection, n *normalizer, rows []uint32, sheet []skuRow, 
 		} else if u, ok := p.qtyUnits(row); ok {
 			q = u
 		}
-		ts = append(ts, trade{u, q, row})
+		ts = append(ts, trade{u, q, row, s.buyer})
 	}
 	sc.ts = ts
 	st := &refStats{ex: Exclusions{TopBuyerShare: decimal.Zero, OutlierLow: decimal.Zero, OutlierHigh: decimal.Zero}}
@@ -501,7 +503,7 @@ func referenceInts(p *projection, n *normalizer, rows []uint32, sheet []skuRow, 
 	}
 	ws, ss, counts, ids := sc.ws[:0], sc.ss[:0], sc.counts[:0], sc.ids[:0]
 	for _, t := range ts {
-		b := p.buyer[t.row]
+		b := t.buyer
 		i := sc.slot[b]
 		if i < 0 {
 			i = int32(len(ws))

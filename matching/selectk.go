@@ -41,26 +41,30 @@ func rankValues(x []int64, ks []int, out []int64, tmp []int64) []int64 {
 			acc += c
 		}
 	}
+	// One pass gathers every value of the buckets the ranks fall in; a value of a lower bucket is
+	// below every value of a higher one, so a rank in the gathered values is the values gathered
+	// from the buckets below its own plus its rank inside its bucket.
+	var want [2049]bool
 	for i := range ks {
-		if i > 0 && bucket[i] == bucket[i-1] {
-			continue // gathered with the rank before
+		want[bucket[i]] = true
+	}
+	var at [8]int // each rank among the gathered values
+	acc := 0
+	for i := range ks {
+		if i > 0 && bucket[i] != bucket[i-1] {
+			acc += count[bucket[i-1]]
 		}
-		b := uint64(bucket[i])
-		tmp = tmp[:0]
-		for _, v := range x {
-			if (uint64(v)-uint64(lo))>>shift == b {
-				tmp = append(tmp, v)
-			}
+		at[i] = acc + inner[i]
+	}
+	tmp = tmp[:0]
+	for _, v := range x {
+		if want[(uint64(v)-uint64(lo))>>shift] {
+			tmp = append(tmp, v)
 		}
-		j := i
-		var in []int
-		for ; j < len(ks) && bucket[j] == bucket[i]; j++ {
-			in = append(in, inner[j])
-		}
-		selectRanks(tmp, in...)
-		for m := i; m < j; m++ {
-			out[m] = tmp[inner[m]]
-		}
+	}
+	selectRanks(tmp, at[:len(ks)]...)
+	for i := range ks {
+		out[i] = tmp[at[i]]
 	}
 	return tmp
 }
