@@ -59,7 +59,7 @@ func TestRestateCentsMatchesRestateUnits(t *testing.T) {
 		}
 		check(pc, c, uint64(1+rng.IntN(255)))
 	}
-	check(1, cents/2, 1)                // 0.5 of a unit: a midpoint, refused
+	check(1, cents/2, 1)               // 0.5 of a unit: a midpoint, refused
 	check(maxCentsPrice-1, 1<<63-1, 1) // the product does not fit: refused by both
 }
 

@@ -225,7 +225,7 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 	lo, hi := p.span(l.rows, fromN, toN)
 	rows, sheet := l.rows[lo:hi], l.sheet[lo:hi]
 	oneCurrency := len(p.currencies.vals) == 1 // then every row is in it: no column to read
-	asNow := nowN >= p.lastChange                // the statuses as they stand are those as of now
+	asNow := nowN >= p.lastChange              // the statuses as they stand are those as of now
 	var (
 		stats    []sellerStats // the sellers met, in the order met
 		ids      []uint32      // their companies, for a deterministic walk

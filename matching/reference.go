@@ -282,7 +282,7 @@ func (b *Book) ReferencePriceWith(ctx context.Context, sku b2bkit.SKU, r pricing
 	}
 	lo, hi := p.span(l.rows, nanos(from), nanos(to))
 	oneCurrency := len(p.currencies.vals) == 1 // then every row is in it: no column to read
-	asNow := nowN >= p.lastChange                // the statuses as they stand are those as of now
+	asNow := nowN >= p.lastChange              // the statuses as they stand are those as of now
 	for i, s := range l.sheet[lo:hi] {
 		row := l.rows[lo+i]
 		if st := s.now(); !asNow && p.statusAt(row, nowN) != Fulfilled || asNow && st != Fulfilled {
