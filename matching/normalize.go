@@ -251,9 +251,15 @@ func compose(c1, c2 uint64) (c uint64, e uint8) {
 // the row's skuRow.
 func (n *normalizer) normalize(r uint32, s skuRow) (int64, error) {
 	if s.terms != noTerms && s.flags&flagOddPrice == 0 {
-		m, err := n.ratioOf(r, s.terms)
-		if err != nil {
-			return 0, err
+		var m *memoRatio
+		if int(s.terms) < len(n.dense) && n.dense[s.terms].set { // the terms met before: no call
+			m = &n.dense[s.terms]
+		} else {
+			mr, err := n.ratioOf(r, s.terms)
+			if err != nil {
+				return 0, err
+			}
+			m = &mr
 		}
 		if m.c != 0 {
 			pc, pe := s.price, s.priceE
