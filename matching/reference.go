@@ -393,7 +393,8 @@ type trade struct {
 // qtyScale: the decimal path then decides; a bigPriceError likewise for a normalised price that
 // does not fit.
 func referenceInts(p *projection, n *normalizer, rows []uint32, sheet []skuRow, rules ReferenceRules, sc *refScratch) (*refStats, error) {
-	ts := sc.ts[:0]
+	ts, prices := sc.ts[:0], sc.prices[:0]
+	low, high := int64(math.MaxInt64), int64(math.MinInt64)
 	for i, row := range rows {
 		s := sheet[i]
 		u, err := n.normalize(row, s)
@@ -406,9 +407,10 @@ func referenceInts(p *projection, n *normalizer, rows []uint32, sheet []skuRow, 
 		} else if u, ok := p.qtyUnits(row); ok {
 			q = u
 		}
-		ts = append(ts, trade{u, q, row, s.buyer})
+		ts, prices = append(ts, trade{u, q, row, s.buyer}), append(prices, u)
+		low, high = min(low, u), max(high, u)
 	}
-	sc.ts = ts
+	sc.ts, sc.prices = ts, prices
 	st := &refStats{ex: Exclusions{TopBuyerShare: decimal.Zero, OutlierLow: decimal.Zero, OutlierHigh: decimal.Zero}}
 	unitsOf := func(v int64) decimal.Decimal { return decimal.New(v, -priceScale) }
 	values := func(x []int64, ks ...int) []int64 {
@@ -416,11 +418,6 @@ func referenceInts(p *projection, n *normalizer, rows []uint32, sheet []skuRow, 
 		sc.tmp = rankValues(x, ks, out, sc.tmp)
 		return out
 	}
-	prices := sc.prices[:0]
-	for _, t := range ts {
-		prices = append(prices, t.price)
-	}
-	sc.prices = prices
 	if rules.Outliers != NoOutliers {
 		lo, hi, ok := fences(rules, len(ts), func(ks ...int) []decimal.Decimal {
 			out := make([]decimal.Decimal, len(ks))
@@ -442,22 +439,21 @@ func referenceInts(p *projection, n *normalizer, rows []uint32, sheet []skuRow, 
 			loU, hiU := ceilUnits(lo), floorUnits(hi)
 			kept := ts[:0]
 			prices = prices[:0]
+			low, high = math.MaxInt64, math.MinInt64
 			for _, t := range ts {
 				if t.price >= loU && t.price <= hiU {
 					kept = append(kept, t)
 					prices = append(prices, t.price)
+					low, high = min(low, t.price), max(high, t.price)
 				}
 			}
 			st.ex.Outliers = len(ts) - len(kept)
 			ts = kept
 		}
 	}
-	// Percentiles of the trades kept: the extremes in one pass, the quartiles by selection.
-	low, high := prices[0], prices[0]
-	for _, v := range prices {
-		low, high = min(low, v), max(high, v)
-	}
-	q := values(prices, nearestRank(25, len(ts)), nearestRank(50, len(ts)), nearestRank(75, len(ts)))
+	// Percentiles of the trades kept: the extremes found on the way, the quartiles by selection.
+	q := make([]int64, 3)
+	sc.tmp = rankValuesIn(prices, low, high, []int{nearestRank(25, len(ts)), nearestRank(50, len(ts)), nearestRank(75, len(ts))}, q, sc.tmp)
 	st.low, st.p25, st.med, st.p75, st.high = unitsOf(low), unitsOf(q[0]), unitsOf(q[1]), unitsOf(q[2]), unitsOf(high)
 	// Volume and price x volume, in integers but for quantities beyond qtyScale.
 	var (
