@@ -285,13 +285,13 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 			}
 			if st.isOrder() {
 				s.orders++
-				rowLead := p.lead[row]
+				var rowLead int16
 				if sr.terms != noTerms {
 					rowLead = p.termsLead[sr.terms] // the same, without reading the column
+				} else {
+					rowLead = p.lead[row]
 				}
-				if rowLead <= lead {
-					s.onTime++
-				}
+				s.onTime += one(rowLead <= lead) // added, not branched on: the lead times follow no pattern
 				// A match appended fulfilled has no dated fulfilment: only a change gives one.
 				if st == Fulfilled && Status(f&flagAppended) != Fulfilled {
 					if e := p.endAt[row]; e != none {
