@@ -10,6 +10,7 @@ import (
 	"slices"
 	"testing"
 	"time"
+	_ "time/tzdata" // the zones TestDayClockMatchesCalendarDay loads, wherever the tests run
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/pricing"
@@ -61,6 +62,31 @@ func TestRestateCentsMatchesRestateUnits(t *testing.T) {
 	}
 	check(1, cents/2, 1)               // 0.5 of a unit: a midpoint, refused
 	check(maxCentsPrice-1, 1<<63-1, 1) // the product does not fit: refused by both
+}
+
+// TestDayClockMatchesCalendarDay: the remembered zone period gives the day CalendarDay gives, in
+// zones with and without daylight saving, over runs of nearby times and jumps across years.
+func TestDayClockMatchesCalendarDay(t *testing.T) {
+	locs := []*time.Location{time.UTC, time.FixedZone("UTC-3:30", -(3*3600 + 1800))}
+	for _, name := range []string{"America/New_York", "Australia/Lord_Howe", "Asia/Ho_Chi_Minh", "Europe/London"} {
+		loc, err := time.LoadLocation(name)
+		require.NoError(t, err, name)
+		locs = append(locs, loc)
+	}
+	rng := rand.New(rand.NewPCG(17, 19))
+	for _, loc := range locs {
+		d := dayClock{loc: loc}
+		at := time.Date(1965, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano()
+		for range 20_000 {
+			switch rng.IntN(10) {
+			case 0: // a jump to anywhere from 1965 to 2045
+				at = time.Date(1965, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano() + rng.Int64N(80*365*24*int64(time.Hour))
+			default: // the next time in a run, up to two days on or back
+				at += rng.Int64N(4*24*int64(time.Hour)) - 2*24*int64(time.Hour)
+			}
+			require.Equal(t, b2bkit.CalendarDay(time.Unix(0, at).In(loc)), d.of(at), "%s at %s", loc, time.Unix(0, at).UTC())
+		}
+	}
 }
 
 // TestRankValuesMatchesSort: the bucketed selection gives the values a sort would, for large

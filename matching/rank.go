@@ -256,6 +256,7 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 		unslot()
 		sc.stats = stats[:0]
 	}()
+	days := dayClock{loc: loc}
 	collect := func(exact bool) error {
 		unslot()
 		stats, ids, all, who, allExact = sc.stats[:0], sc.ids[:0], nil, nil, nil
@@ -296,7 +297,7 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 				if st == Fulfilled && Status(f&flagAppended) != Fulfilled {
 					if e := p.endAt[row]; e != none {
 						s.delivered++
-						if b2bkit.CalendarDay(time.Unix(0, e).In(loc)) <= b2bkit.CalendarDay(time.Unix(0, p.deliver[row]).In(loc)) {
+						if days.of(e) <= days.of(p.deliver[row]) {
 							s.deliveredOK++
 						}
 					}
@@ -602,6 +603,42 @@ func rankByFocus(cs []Candidate, focus []Need, lead float64) {
 	if len(cs) > 0 {
 		cs[0].Placed = "first"
 	}
+}
+
+// A dayClock tells the calendar day in loc of times in nanoseconds, as b2bkit.CalendarDay does,
+// remembering the zone period (a stretch of one UTC offset) of the last time it looked up: a run of
+// times in one period, as the deliveries of a window are, costs no look-up of the zone.
+type dayClock struct {
+	loc        *time.Location
+	start, end int64 // the period, in seconds since the epoch: [start, end)
+	offset     int64 // its offset in seconds
+	known      bool
+}
+
+// of is the calendar day of t nanoseconds in the clock's location.
+func (d *dayClock) of(t int64) int {
+	sec := t / 1e9
+	if t%1e9 < 0 {
+		sec-- // floor, as time.Time.Unix gives
+	}
+	if !d.known || sec < d.start || sec >= d.end {
+		at := time.Unix(0, t).In(d.loc)
+		_, off := at.Zone()
+		from, to := at.ZoneBounds()
+		d.start, d.end, d.offset, d.known = math.MinInt64, math.MaxInt64, int64(off), true
+		if !from.IsZero() {
+			d.start = from.Unix()
+		}
+		if !to.IsZero() {
+			d.end = to.Unix()
+		}
+	}
+	secs := sec + d.offset
+	day := secs / 86400
+	if secs%86400 < 0 {
+		day--
+	}
+	return int(day)
 }
 
 // one is 1 if b, else 0.
