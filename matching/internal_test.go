@@ -142,7 +142,8 @@ func TestSelectRanksMatchesSort(t *testing.T) {
 // TestProjectionListsStayInTimeOrder: matches arriving in any order, applied in batches of any
 // size, leave every index list holding exactly its rows, in time order with equal times in append
 // order — the merge of backdated rows into the sorted part loses and repeats nothing — and what a
-// SKU's or a seller's list keeps beside its rows (skuRow, rowMeta) moves with them.
+// SKU's or a seller's list keeps beside its rows (skuRow, rowMeta) moves with them and follows the
+// status changes.
 func TestProjectionListsStayInTimeOrder(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 5))
 	base := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
@@ -150,6 +151,13 @@ func TestProjectionListsStayInTimeOrder(t *testing.T) {
 		p := &projection{}
 		n := 1 + rng.IntN(400)
 		indexAt := rng.IntN(n + 1) // the buyer lists are built part way, then kept
+		type proposed struct {
+			seq uint64
+			id  string
+			at  time.Time
+		}
+		var open []proposed // matches still proposed, which a status change may move on
+		seq := uint64(0)
 		for i := 0; i < n; {
 			if i >= indexAt {
 				p.indexBuyers()
@@ -165,8 +173,21 @@ func TestProjectionListsStayInTimeOrder(t *testing.T) {
 					SKU: b2bkit.SKU(fmt.Sprint("K", rng.IntN(3))), Quantity: decimal.NewFromInt(1 + rng.Int64N(3)), UnitPrice: decimal.NewFromInt(1 + rng.Int64N(100)),
 					Currency: "CNY", At: at, Subsidy: decimal.Zero, Channel: b2bkit.Manual,
 					Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: at, DeliverBy: at}}
-				appendMatch(t, p, m, uint64(i+1))
+				seq++
+				appendMatch(t, p, m, seq)
+				open = append(open, proposed{seq, m.ID, at})
 				i++
+				if len(open) > 0 && rng.IntN(3) == 0 { // a status change, in the sorted part or not
+					k := rng.IntN(len(open))
+					o := open[k]
+					open = slices.Delete(open, k, k+1)
+					st := [...]Status{Accepted, Cancelled}[rng.IntN(2)]
+					seq++
+					var pd pending
+					require.NoError(t, decode(&Entry{Seq: seq, Kind: StatusChanged, MatchSeq: o.seq,
+						Change: StatusChange{ID: o.id, Status: st, At: o.at.Add(time.Hour), By: "test"}}, &pd))
+					require.NoError(t, p.apply(&pd))
+				}
 			}
 			p.fix()
 		}
