@@ -313,11 +313,11 @@ func TestReferencePathsAgree(t *testing.T) {
 			rules.K = decimal.RequireFromString("0.5")
 		}
 		rules = rules.withDefaults()
-		sheet := make([]skuRow, len(rows))
+		sheet, at := make([]skuRow, len(rows)), make([]uint32, len(rows))
 		for i, r := range rows {
-			sheet[i] = p.skuRowOf(r)
+			sheet[i], at[i] = p.skuRowOf(r), uint32(i)
 		}
-		ints, err := referenceInts(p, newNormalizer(b, p, 0, req, new(normMemory)), rows, sheet, rules, &refScratch{})
+		ints, err := referenceInts(p, newNormalizer(b, p, 0, req, new(normMemory)), rows, sheet, at, rules, &refScratch{})
 		require.NoError(t, err)
 		require.NotNil(t, ints)
 		exact, err := referenceExact(b, p, newNormalizer(b, p, 0, req, new(normMemory)), rows, rules)

@@ -275,7 +275,7 @@ func (b *Book) ReferencePriceWith(ctx context.Context, sku b2bkit.SKU, r pricing
 		sc = &refScratch{}
 	}
 	defer b.scratch.Put(sc)
-	eligible, sheet := sc.eligible[:0], sc.sheet[:0]
+	eligible, at := sc.eligible[:0], sc.at[:0]
 	var l timeList
 	if int(skuID) < len(p.bySKU) {
 		l = p.bySKU[skuID]
@@ -301,14 +301,14 @@ func (b *Book) ReferencePriceWith(ctx context.Context, sku b2bkit.SKU, r pricing
 			ref.Excluded.Subsidised++
 			continue
 		}
-		eligible, sheet = append(eligible, row), append(sheet, s)
+		eligible, at = append(eligible, row), append(at, uint32(i))
 	}
-	sc.eligible, sc.sheet = eligible, sheet
+	sc.eligible, sc.at = eligible, at
 	if len(eligible) == 0 {
 		return ref, nil
 	}
 	n := newNormalizer(b, p, skuID, r, &sc.norm)
-	st, err := referenceInts(p, n, eligible, sheet, rules, sc)
+	st, err := referenceInts(p, n, eligible, l.sheet[lo:hi], at, rules, sc)
 	if errors.As(err, new(bigPriceError)) || err == nil && st == nil {
 		st, err = referenceExact(b, p, n, eligible, rules)
 	}
@@ -368,7 +368,7 @@ func roundRat(x *big.Rat, scale int32) decimal.Decimal {
 // refScratch is the memory a reference price works in, kept by the book between calls.
 type refScratch struct {
 	eligible          []uint32
-	sheet             []skuRow // the eligible rows' skuRows
+	at                []uint32 // where the eligible rows are in the window's skuRows
 	norm              normMemory
 	ts                []trade
 	prices, devs, tmp []int64
@@ -388,15 +388,16 @@ type trade struct {
 	row, buyer uint32
 }
 
-// referenceInts computes the statistics in integers over the rows, sheet holding their skuRows. It
+// referenceInts computes the statistics in integers over the rows, sheet[at[i]] holding the skuRow
+// of rows[i] (the window's skuRows are read in place, not copied). It
 // returns nil stats, and no error, when a sum does not fit or the cap meets a quantity beyond
 // qtyScale: the decimal path then decides; a bigPriceError likewise for a normalised price that
 // does not fit.
-func referenceInts(p *projection, n *normalizer, rows []uint32, sheet []skuRow, rules ReferenceRules, sc *refScratch) (*refStats, error) {
+func referenceInts(p *projection, n *normalizer, rows []uint32, sheet []skuRow, at []uint32, rules ReferenceRules, sc *refScratch) (*refStats, error) {
 	ts, prices := sc.ts[:0], sc.prices[:0]
 	low, high := int64(math.MaxInt64), int64(math.MinInt64)
 	for i, row := range rows {
-		s := sheet[i]
+		s := sheet[at[i]]
 		u, err := n.normalize(row, s)
 		if err != nil {
 			return nil, err
