@@ -275,7 +275,7 @@ func (b *Book) ReferencePriceWith(ctx context.Context, sku b2bkit.SKU, r pricing
 		sc = &refScratch{}
 	}
 	defer b.scratch.Put(sc)
-	eligible, at := sc.eligible[:0], sc.at[:0]
+	eligible := sc.eligible[:0]
 	var l timeList
 	if int(skuID) < len(p.bySKU) {
 		l = p.bySKU[skuID]
@@ -283,6 +283,13 @@ func (b *Book) ReferencePriceWith(ctx context.Context, sku b2bkit.SKU, r pricing
 	lo, hi := p.span(l.rows, nanos(from), nanos(to))
 	oneCurrency := len(p.currencies.vals) == 1 // then every row is in it: no column to read
 	asNow := nowN >= p.lastChange              // the statuses as they stand are those as of now
+	// Each trade is normalised as it is found, so its skuRow is read once; an error normalising
+	// is kept, and answered after the walk as it would be after a first walk to find the trades.
+	var (
+		n       *normalizer
+		normErr error
+	)
+	sc.startTrades()
 	for i, s := range l.sheet[lo:hi] {
 		row := l.rows[lo+i]
 		if st := s.now(); !asNow && p.statusAt(row, nowN) != Fulfilled || asNow && st != Fulfilled {
@@ -301,14 +308,23 @@ func (b *Book) ReferencePriceWith(ctx context.Context, sku b2bkit.SKU, r pricing
 			ref.Excluded.Subsidised++
 			continue
 		}
-		eligible, at = append(eligible, row), append(at, uint32(i))
+		eligible = append(eligible, row)
+		if normErr == nil {
+			if n == nil {
+				n = newNormalizer(b, p, skuID, r, &sc.norm)
+			}
+			normErr = sc.addTrade(p, n, row, s)
+		}
 	}
-	sc.eligible, sc.at = eligible, at
+	sc.eligible = eligible
 	if len(eligible) == 0 {
 		return ref, nil
 	}
-	n := newNormalizer(b, p, skuID, r, &sc.norm)
-	st, err := referenceInts(p, n, eligible, l.sheet[lo:hi], at, rules, sc)
+	var st *refStats
+	err = normErr
+	if err == nil {
+		st = referenceStats(p, rules, sc)
+	}
 	if errors.As(err, new(bigPriceError)) || err == nil && st == nil {
 		st, err = referenceExact(b, p, n, eligible, rules)
 	}
@@ -368,7 +384,7 @@ func roundRat(x *big.Rat, scale int32) decimal.Decimal {
 // refScratch is the memory a reference price works in, kept by the book between calls.
 type refScratch struct {
 	eligible          []uint32
-	at                []uint32 // where the eligible rows are in the window's skuRows
+	low, high         int64 // the least and greatest of prices
 	norm              normMemory
 	ts                []trade
 	prices, devs, tmp []int64
@@ -394,24 +410,42 @@ type trade struct {
 // qtyScale: the decimal path then decides; a bigPriceError likewise for a normalised price that
 // does not fit.
 func referenceInts(p *projection, n *normalizer, rows []uint32, sheet []skuRow, at []uint32, rules ReferenceRules, sc *refScratch) (*refStats, error) {
-	ts, prices := sc.ts[:0], sc.prices[:0]
-	low, high := int64(math.MaxInt64), int64(math.MinInt64)
+	sc.startTrades()
 	for i, row := range rows {
-		s := sheet[at[i]]
-		u, err := n.normalize(row, s)
-		if err != nil {
+		if err := sc.addTrade(p, n, row, sheet[at[i]]); err != nil {
 			return nil, err
 		}
-		q := int64(-1)
-		if s.terms != noTerms { // the quantity is the terms key's
-			q = p.termsQty[s.terms]
-		} else if u, ok := p.qtyUnits(row); ok {
-			q = u
-		}
-		ts, prices = append(ts, trade{u, q, row, s.buyer}), append(prices, u)
-		low, high = min(low, u), max(high, u)
 	}
-	sc.ts, sc.prices = ts, prices
+	return referenceStats(p, rules, sc), nil
+}
+
+// startTrades empties the trades and prices of sc.
+func (sc *refScratch) startTrades() {
+	sc.ts, sc.prices, sc.low, sc.high = sc.ts[:0], sc.prices[:0], math.MaxInt64, math.MinInt64
+}
+
+// addTrade normalises row (its skuRow s) and adds it to the trades and prices of sc.
+func (sc *refScratch) addTrade(p *projection, n *normalizer, row uint32, s skuRow) error {
+	u, err := n.normalize(row, s)
+	if err != nil {
+		return err
+	}
+	q := int64(-1)
+	if s.terms != noTerms { // the quantity is the terms key's
+		q = p.termsQty[s.terms]
+	} else if u, ok := p.qtyUnits(row); ok {
+		q = u
+	}
+	sc.ts, sc.prices = append(sc.ts, trade{u, q, row, s.buyer}), append(sc.prices, u)
+	sc.low, sc.high = min(sc.low, u), max(sc.high, u)
+	return nil
+}
+
+// referenceStats computes the statistics in integers over the trades of sc (at least one). It
+// returns nil when a sum does not fit or the cap meets a quantity beyond qtyScale: the decimal
+// path then decides.
+func referenceStats(p *projection, rules ReferenceRules, sc *refScratch) *refStats {
+	ts, prices, low, high := sc.ts, sc.prices, sc.low, sc.high
 	st := &refStats{ex: Exclusions{TopBuyerShare: decimal.Zero, OutlierLow: decimal.Zero, OutlierHigh: decimal.Zero}}
 	unitsOf := func(v int64) decimal.Decimal { return decimal.New(v, -priceScale) }
 	values := func(x []int64, ks ...int) []int64 {
@@ -473,7 +507,7 @@ func referenceInts(p *projection, n *normalizer, rows []uint32, sheet []skuRow, 
 		}
 		var ok bool
 		if qty, ok = checked.Add(qty, t.qty); !ok || !sum.addMul(uint64(t.price), uint64(t.qty)) {
-			return nil, nil
+			return nil
 		}
 	}
 	st.volume = decimal.New(qty, -qtyScale).Add(oddQty)
@@ -486,10 +520,10 @@ func referenceInts(p *projection, n *normalizer, rows []uint32, sheet []skuRow, 
 			st.mean = new(big.Rat)
 		}
 		st.keep(ts)
-		return st, nil
+		return st
 	}
 	if odd {
-		return nil, nil // the cap weighs buyers in integer quantities
+		return nil // the cap weighs buyers in integer quantities
 	}
 	// Each buyer's volume and price x volume, slotted by a table over the companies kept between
 	// calls (-1: no slot) and cleared of this call's buyers afterwards.
@@ -535,7 +569,7 @@ func referenceInts(p *projection, n *normalizer, rows []uint32, sheet []skuRow, 
 	}
 	st.capMean(total, st.volume.Rat(), bs, equal, rules.MaxBuyerShare)
 	st.keep(ts)
-	return st, nil
+	return st
 }
 
 func (s *refStats) keep(ts []trade) {
