@@ -250,7 +250,8 @@ func compose(c1, c2 uint64) (c uint64, e uint8) {
 // normalize returns row r's unit price restated to the request, in units of 10^-priceScale; s is
 // the row's skuRow.
 func (n *normalizer) normalize(r uint32, s skuRow) (int64, error) {
-	if s.terms != noTerms && s.flags&flagOddPrice == 0 {
+	p := n.p
+	if s.terms != noTerms && p.flags[r]&flagOddPrice == 0 {
 		var m *memoRatio
 		if int(s.terms) < len(n.dense) && n.dense[s.terms].set { // the terms met before: no call
 			m = &n.dense[s.terms]
@@ -262,7 +263,7 @@ func (n *normalizer) normalize(r uint32, s skuRow) (int64, error) {
 			m = &mr
 		}
 		if m.c != 0 {
-			pc, pe := s.price, s.priceE
+			pc, pe := s.price, p.priceE[r]
 			if pe >= -2 && pe <= 0 && pc > 0 && pc < maxCentsPrice { // the common case: at most two places
 				if c2 := uint64(pc) * fastdec.Pow10(2+int32(pe)); c2 < maxCentsPrice {
 					if u, ok := restateCents(c2, m.cq, m.cr, uint64(m.e)); ok {

@@ -25,12 +25,12 @@ import (
 // list each SKU's, buyer's and seller's rows, and all rows, in time order; a seller's list also
 // carries each row's SKU and status, so Rank walks it without reading the columns row by row.
 //
-// A SKU's list also carries each row's price, terms key, seller, buyer, currency and flags (a
-// skuRow), so ReferencePrice and Rank read a busy SKU's trades of a window as one contiguous block,
-// not a column each at rows scattered through the log.
+// A SKU's list also carries each row's price, terms key and seller (a skuRow), so ReferencePrice and
+// Rank read a busy SKU's trades of a window as one contiguous block, not a column each at rows
+// scattered through the log.
 //
-// A row is about 133 bytes: 48 in times and sequence, 16 in names and schedule, 27 in amounts, 5 in
-// lead time, currency and flags, 8 in the list of all rows and its SKU's, 24 in its skuRow; 12 more
+// A row is about 125 bytes: 48 in times and sequence, 16 in names and schedule, 27 in amounts, 5 in
+// lead time, currency and flags, 8 in the list of all rows and its SKU's, 16 in its skuRow; 12 more
 // once the buyer and seller lists are built (4 in a buyer's, 8 in a seller's with its rowMeta).
 type projection struct {
 	seq  uint64    // the last entry applied
@@ -146,29 +146,19 @@ type timeList struct {
 	sheet []skuRow
 }
 
-// A skuRow is what a question on its SKU reads of a row: the unit price's coefficient and
-// exponent, the terms key (noTerms for a quantity kept in odd), the seller and buyer, the currency
-// and the flags as they stand.
+// A skuRow is what never changes of a row that a question on its SKU reads: the unit price's
+// coefficient (its exponent is in the priceE column), the terms key (noTerms for a quantity kept in
+// odd) and the seller.
 type skuRow struct {
-	price         int64
-	terms         uint32
-	seller, buyer uint32
-	// flags are the row's flags as they stand (a status change sets them here too), priceE the
-	// unit price's exponent and cur its currency: copies, so that a question on a SKU reads its
-	// rows side by side rather than a column at each row.
-	flags  uint8
-	priceE int8
-	cur    uint16
+	price  int64
+	terms  uint32
+	seller uint32
 }
 
 // skuRowOf is row r's skuRow, its terms key interned.
 func (p *projection) skuRowOf(r uint32) skuRow {
-	return skuRow{price: p.priceC[r], terms: p.termsOf(r), seller: p.seller[r], buyer: p.buyer[r],
-		flags: p.flags[r], priceE: p.priceE[r], cur: p.cur[r]}
+	return skuRow{price: p.priceC[r], terms: p.termsOf(r), seller: p.seller[r]}
 }
-
-// now is the row's status as it stands.
-func (s skuRow) now() Status { return Status(s.flags >> flagNowShift & 3) }
 
 // rowMeta is a row's SKU and its status as it stands, kept in a seller's list (timeList.meta):
 // the SKU in the low 30 bits (a projection numbers fewer SKUs than maxSKUs), the status in the top
@@ -446,13 +436,6 @@ func (l *timeList) setNow(p *projection, r uint32, st Status) {
 	}
 }
 
-// setFlags records in a SKU's list that row r, one of its rows, now has the flags f.
-func (l *timeList) setFlags(p *projection, r uint32, f uint8) {
-	if i := l.find(p, r); i >= 0 {
-		l.sheet[i].flags = f
-	}
-}
-
 // find is the position of row r in the list: by its time in the sorted part, or among the rows
 // appended since; -1 when it is not there (cannot be: the lists hold every row).
 func (l *timeList) find(p *projection, r uint32) int {
@@ -690,7 +673,6 @@ func (p *projection) addChange(c *pending) error {
 	}
 	p.flags[r] = p.flags[r]&^(3<<flagNowShift) | uint8(c.status)<<flagNowShift
 	p.lastChange = max(p.lastChange, t)
-	p.bySKU[p.sku[r]].setFlags(p, r, p.flags[r])
 	if p.sellersIndexed {
 		p.bySeller[p.seller[r]].setNow(p, r, c.status)
 	}

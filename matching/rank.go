@@ -274,16 +274,13 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 				ids = append(ids, sr.seller)
 			}
 			s := &stats[k]
-			f := sr.flags
+			f := p.flags[row]
 			if f&flagSelf != 0 {
 				s.mode[SelfOperated]++
 			} else {
 				s.mode[Platform]++
 			}
-			st := sr.now()
-			if !asNow {
-				st = p.statusAt(row, nowN)
-			}
+			st := p.statusAt(row, nowN)
 			if st.isOrder() {
 				s.orders++
 				var rowLead int16
@@ -303,7 +300,7 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 					}
 				}
 			}
-			if st != Fulfilled || !curKnown || cur != "" && !oneCurrency && uint32(sr.cur) != curID {
+			if st != Fulfilled || !curKnown || cur != "" && !oneCurrency && uint32(p.cur[row]) != curID {
 				continue
 			}
 			if exact {

@@ -282,7 +282,6 @@ func (b *Book) ReferencePriceWith(ctx context.Context, sku b2bkit.SKU, r pricing
 	}
 	lo, hi := p.span(l.rows, nanos(from), nanos(to))
 	oneCurrency := len(p.currencies.vals) == 1 // then every row is in it: no column to read
-	asNow := nowN >= p.lastChange              // the statuses as they stand are those as of now
 	// Each trade is normalised as it is found, so its skuRow is read once; an error normalising
 	// is kept, and answered after the walk as it would be after a first walk to find the trades.
 	var (
@@ -292,15 +291,15 @@ func (b *Book) ReferencePriceWith(ctx context.Context, sku b2bkit.SKU, r pricing
 	sc.startTrades()
 	for i, s := range l.sheet[lo:hi] {
 		row := l.rows[lo+i]
-		if st := s.now(); !asNow && p.statusAt(row, nowN) != Fulfilled || asNow && st != Fulfilled {
+		if p.statusAt(row, nowN) != Fulfilled {
 			continue
 		}
 		if anyCurrency { // the first trade's currency, which all must share
-			anyCurrency, curID, cur = false, s.cur, p.currencies.vals[s.cur]
+			anyCurrency, curID, cur = false, p.cur[row], p.currencies.vals[p.cur[row]]
 			ref.Currency = cur
-		} else if !oneCurrency && s.cur != curID {
+		} else if !oneCurrency && p.cur[row] != curID {
 			if r.Currency == "" && b.currency == "" {
-				return Reference{}, b.matchError(ctx, p, row, b2bkit.Invalid("request.currency", "must be set: the matches are in %s and %s", cur, p.currencies.vals[s.cur]))
+				return Reference{}, b.matchError(ctx, p, row, b2bkit.Invalid("request.currency", "must be set: the matches are in %s and %s", cur, p.currencies.vals[p.cur[row]]))
 			}
 			continue
 		}
@@ -401,7 +400,7 @@ type refScratch struct {
 // qtyScale (-1: not exactly; the decimal is read from the row).
 type trade struct {
 	price, qty int64
-	row, buyer uint32
+	row        uint32
 }
 
 // referenceInts computes the statistics in integers over the rows, sheet[at[i]] holding the skuRow
@@ -436,7 +435,7 @@ func (sc *refScratch) addTrade(p *projection, n *normalizer, row uint32, s skuRo
 	} else if u, ok := p.qtyUnits(row); ok {
 		q = u
 	}
-	sc.ts, sc.prices = append(sc.ts, trade{u, q, row, s.buyer}), append(sc.prices, u)
+	sc.ts, sc.prices = append(sc.ts, trade{u, q, row}), append(sc.prices, u)
 	sc.low, sc.high = min(sc.low, u), max(sc.high, u)
 	return nil
 }
@@ -534,7 +533,7 @@ func referenceStats(p *projection, rules ReferenceRules, sc *refScratch) *refSta
 	}
 	ws, ss, counts, ids := sc.ws[:0], sc.ss[:0], sc.counts[:0], sc.ids[:0]
 	for _, t := range ts {
-		b := t.buyer
+		b := p.buyer[t.row]
 		i := sc.slot[b]
 		if i < 0 {
 			i = int32(len(ws))
