@@ -10,6 +10,7 @@ import (
 	"slices"
 	"testing"
 	"time"
+	_ "time/tzdata" // the zones TestDayClockMatchesCalendarDay loads, wherever the tests run
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/pricing"
@@ -29,6 +30,63 @@ func TestRestateRefusesMidpoints(t *testing.T) {
 	// Too many places for the integer path.
 	_, ok = restate(decimal.New(1, -12), 1_000_000_000_000_000_000)
 	assert.False(t, ok)
+}
+
+// TestRestateCentsMatchesRestateUnits: the split ratio gives what the 128-bit division gives for
+// prices at two places, near midpoints and far from them, with small and large ratios and bounds.
+func TestRestateCentsMatchesRestateUnits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 13))
+	check := func(pc, c, e uint64) {
+		t.Helper()
+		want, wantOK := restateUnits(int64(pc), 2, c, e)
+		got, ok := restateCents(pc, c/cents, c%cents, e)
+		require.Equal(t, wantOK, ok, "pc %d, c %d, e %d", pc, c, e)
+		if ok {
+			require.Equal(t, want, got, "pc %d, c %d, e %d", pc, c, e)
+		}
+	}
+	for range 200_000 {
+		pc := 1 + rng.Uint64N(maxCentsPrice-1)
+		if rng.IntN(2) == 0 {
+			pc = 1 + rng.Uint64N(100_000)
+		}
+		c := rng.Uint64N(1 << 63)
+		switch rng.IntN(3) {
+		case 0: // near a ratio of one
+			c = 900_000_000_000_000_000 + rng.Uint64N(200_000_000_000_000_000)
+		case 1: // a midpoint: pc x c / 10^10 ends in exactly a half
+			c = cents/2 + cents*rng.Uint64N(1<<40)
+			pc = 1
+		}
+		check(pc, c, uint64(1+rng.IntN(255)))
+	}
+	check(1, cents/2, 1)               // 0.5 of a unit: a midpoint, refused
+	check(maxCentsPrice-1, 1<<63-1, 1) // the product does not fit: refused by both
+}
+
+// TestDayClockMatchesCalendarDay: the remembered zone period gives the day CalendarDay gives, in
+// zones with and without daylight saving, over runs of nearby times and jumps across years.
+func TestDayClockMatchesCalendarDay(t *testing.T) {
+	locs := []*time.Location{time.UTC, time.FixedZone("UTC-3:30", -(3*3600 + 1800))}
+	for _, name := range []string{"America/New_York", "Australia/Lord_Howe", "Asia/Ho_Chi_Minh", "Europe/London"} {
+		loc, err := time.LoadLocation(name)
+		require.NoError(t, err, name)
+		locs = append(locs, loc)
+	}
+	rng := rand.New(rand.NewPCG(17, 19))
+	for _, loc := range locs {
+		d := dayClock{loc: loc}
+		at := time.Date(1965, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano()
+		for range 20_000 {
+			switch rng.IntN(10) {
+			case 0: // a jump to anywhere from 1965 to 2045
+				at = time.Date(1965, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano() + rng.Int64N(80*365*24*int64(time.Hour))
+			default: // the next time in a run, up to two days on or back
+				at += rng.Int64N(4*24*int64(time.Hour)) - 2*24*int64(time.Hour)
+			}
+			require.Equal(t, b2bkit.CalendarDay(time.Unix(0, at).In(loc)), d.of(at), "%s at %s", loc, time.Unix(0, at).UTC())
+		}
+	}
 }
 
 // TestRankValuesMatchesSort: the bucketed selection gives the values a sort would, for large
@@ -84,7 +142,8 @@ func TestSelectRanksMatchesSort(t *testing.T) {
 // TestProjectionListsStayInTimeOrder: matches arriving in any order, applied in batches of any
 // size, leave every index list holding exactly its rows, in time order with equal times in append
 // order — the merge of backdated rows into the sorted part loses and repeats nothing — and what a
-// SKU's or a seller's list keeps beside its rows (skuRow, rowMeta) moves with them.
+// SKU's or a seller's list keeps beside its rows (skuRow, rowMeta) moves with them and follows the
+// status changes.
 func TestProjectionListsStayInTimeOrder(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 5))
 	base := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
@@ -92,6 +151,13 @@ func TestProjectionListsStayInTimeOrder(t *testing.T) {
 		p := &projection{}
 		n := 1 + rng.IntN(400)
 		indexAt := rng.IntN(n + 1) // the buyer lists are built part way, then kept
+		type proposed struct {
+			seq uint64
+			id  string
+			at  time.Time
+		}
+		var open []proposed // matches still proposed, which a status change may move on
+		seq := uint64(0)
 		for i := 0; i < n; {
 			if i >= indexAt {
 				p.indexBuyers()
@@ -107,8 +173,21 @@ func TestProjectionListsStayInTimeOrder(t *testing.T) {
 					SKU: b2bkit.SKU(fmt.Sprint("K", rng.IntN(3))), Quantity: decimal.NewFromInt(1 + rng.Int64N(3)), UnitPrice: decimal.NewFromInt(1 + rng.Int64N(100)),
 					Currency: "CNY", At: at, Subsidy: decimal.Zero, Channel: b2bkit.Manual,
 					Terms: b2bkit.Terms{Payment: b2bkit.CashOnDelivery(), OrderedAt: at, DeliverBy: at}}
-				appendMatch(t, p, m, uint64(i+1))
+				seq++
+				appendMatch(t, p, m, seq)
+				open = append(open, proposed{seq, m.ID, at})
 				i++
+				if len(open) > 0 && rng.IntN(3) == 0 { // a status change, in the sorted part or not
+					k := rng.IntN(len(open))
+					o := open[k]
+					open = slices.Delete(open, k, k+1)
+					st := [...]Status{Accepted, Cancelled}[rng.IntN(2)]
+					seq++
+					var pd pending
+					require.NoError(t, decode(&Entry{Seq: seq, Kind: StatusChanged, MatchSeq: o.seq,
+						Change: StatusChange{ID: o.id, Status: st, At: o.at.Add(time.Hour), By: "test"}}, &pd))
+					require.NoError(t, p.apply(&pd))
+				}
 			}
 			p.fix()
 		}
@@ -234,11 +313,11 @@ func TestReferencePathsAgree(t *testing.T) {
 			rules.K = decimal.RequireFromString("0.5")
 		}
 		rules = rules.withDefaults()
-		sheet := make([]skuRow, len(rows))
+		sheet, at := make([]skuRow, len(rows)), make([]uint32, len(rows))
 		for i, r := range rows {
-			sheet[i] = p.skuRowOf(r)
+			sheet[i], at[i] = p.skuRowOf(r), uint32(i)
 		}
-		ints, err := referenceInts(p, newNormalizer(b, p, 0, req, new(normMemory)), rows, sheet, rules, &refScratch{})
+		ints, err := referenceInts(p, newNormalizer(b, p, 0, req, new(normMemory)), rows, sheet, at, rules, &refScratch{})
 		require.NoError(t, err)
 		require.NotNil(t, ints)
 		exact, err := referenceExact(b, p, newNormalizer(b, p, 0, req, new(normMemory)), rows, rules)

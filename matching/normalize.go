@@ -60,9 +60,10 @@ const knownRatio = 1 << 63
 
 // A memoRatio is a ratio c (0: none fits; restate with the engine) within e units.
 type memoRatio struct {
-	c   uint64
-	e   uint8
-	set bool
+	c      uint64
+	cq, cr uint64 // c split at 10^10: c = cq x 10^10 + cr (see restateCents)
+	e      uint8
+	set    bool
 }
 
 // A normKey is what the ratio of a row depends on when the policy has rules scoped by buyer or
@@ -166,6 +167,7 @@ func (n *normalizer) ratioOf(r, terms uint32) (memoRatio, error) {
 		}
 		m.c = c
 	}
+	m.cq, m.cr = m.c/cents, m.c%cents
 	if n.dense != nil {
 		n.dense[terms] = m
 	} else {
@@ -250,12 +252,25 @@ func compose(c1, c2 uint64) (c uint64, e uint8) {
 func (n *normalizer) normalize(r uint32, s skuRow) (int64, error) {
 	p := n.p
 	if s.terms != noTerms && p.flags[r]&flagOddPrice == 0 {
-		m, err := n.ratioOf(r, s.terms)
-		if err != nil {
-			return 0, err
+		var m *memoRatio
+		if int(s.terms) < len(n.dense) && n.dense[s.terms].set { // the terms met before: no call
+			m = &n.dense[s.terms]
+		} else {
+			mr, err := n.ratioOf(r, s.terms)
+			if err != nil {
+				return 0, err
+			}
+			m = &mr
 		}
 		if m.c != 0 {
 			pc, pe := s.price, p.priceE[r]
+			if pe >= -2 && pe <= 0 && pc > 0 && pc < maxCentsPrice { // the common case: at most two places
+				if c2 := uint64(pc) * fastdec.Pow10(2+int32(pe)); c2 < maxCentsPrice {
+					if u, ok := restateCents(c2, m.cq, m.cr, uint64(m.e)); ok {
+						return u, nil
+					}
+				}
+			}
 			ps := int32(0)
 			if pe < 0 {
 				ps = -int32(pe)
@@ -306,6 +321,46 @@ func restate(price decimal.Decimal, c uint64) (int64, bool) {
 		return 0, false
 	}
 	return restateUnits(pc, ps, c, 1)
+}
+
+// cents is the divisor restateUnits divides by for prices at two places: from units of 10^-20 to
+// units of 10^-10.
+const cents = 10_000_000_000
+
+// maxCentsPrice bounds the prices, in units at two places, that restateCents takes: pc x cr then
+// fits 64 bits (cr < 10^10).
+const maxCentsPrice = 1 << 30
+
+// restateCents is restateUnits for a price of pc units at two places, pc below 2^30, and a ratio c
+// = cq x 10^10 + cr within e units: pc x c / 10^10 is pc x cq + pc x cr / 10^10, the division by
+// a constant and within 64 bits, where restateUnits divides 128 bits by a variable. The quotient,
+// the remainder and so the answer are the same as restateUnits gives.
+func restateCents(pc, cq, cr, e uint64) (int64, bool) {
+	hi, q := bits.Mul64(pc, cq)
+	if hi != 0 {
+		return 0, false
+	}
+	t := pc * cr // below 2^30 x 10^10 < 2^64
+	q2 := q + t/cents
+	if q2 < q {
+		return 0, false
+	}
+	rem := t % cents
+	const half = cents / 2
+	dist := rem - half
+	if rem < half {
+		dist = half - rem
+	}
+	if dist <= pc*e { // pc x e < 2^38: too close to a midpoint to trust the ratio's rounding
+		return 0, false
+	}
+	if rem > half {
+		q2++
+	}
+	if q2 > maxPriceUnits || q2 > math.MaxInt64 {
+		return 0, false
+	}
+	return int64(q2), true
 }
 
 // restateUnits is restate for a price of pc units at ps places and a ratio c within e units.

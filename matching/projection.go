@@ -431,15 +431,23 @@ func (p *projection) push(l *timeList, ref listRef, r uint32) {
 // setNow records in a seller's list that row r, one of its rows, now has status st. The row is
 // found by its time in the sorted part, or among the rows appended since.
 func (l *timeList) setNow(p *projection, r uint32, st Status) {
+	if i := l.find(p, r); i >= 0 {
+		l.meta[i] = l.meta[i].withNow(st)
+	}
+}
+
+// find is the position of row r in the list: by its time in the sorted part, or among the rows
+// appended since; -1 when it is not there (cannot be: the lists hold every row).
+func (l *timeList) find(p *projection, r uint32) int {
 	i, ok := slices.BinarySearchFunc(l.rows[:l.sorted], r, p.before)
 	if !ok {
 		j := slices.Index(l.rows[l.sorted:], r)
 		if j < 0 {
-			return // not the seller's row: cannot be, the lists hold every row
+			return -1
 		}
 		i = l.sorted + j
 	}
-	l.meta[i] = l.meta[i].withNow(st)
+	return i
 }
 
 // fix puts every marked list back in time order.

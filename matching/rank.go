@@ -225,6 +225,7 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 	lo, hi := p.span(l.rows, fromN, toN)
 	rows, sheet := l.rows[lo:hi], l.sheet[lo:hi]
 	oneCurrency := len(p.currencies.vals) == 1 // then every row is in it: no column to read
+	asNow := nowN >= p.lastChange              // the statuses as they stand are those as of now
 	var (
 		stats    []sellerStats // the sellers met, in the order met
 		ids      []uint32      // their companies, for a deterministic walk
@@ -255,6 +256,7 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 		unslot()
 		sc.stats = stats[:0]
 	}()
+	days := dayClock{loc: loc}
 	collect := func(exact bool) error {
 		unslot()
 		stats, ids, all, who, allExact = sc.stats[:0], sc.ids[:0], nil, nil, nil
@@ -281,18 +283,18 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 			st := p.statusAt(row, nowN)
 			if st.isOrder() {
 				s.orders++
-				rowLead := p.lead[row]
+				var rowLead int16
 				if sr.terms != noTerms {
 					rowLead = p.termsLead[sr.terms] // the same, without reading the column
+				} else {
+					rowLead = p.lead[row]
 				}
-				if rowLead <= lead {
-					s.onTime++
-				}
+				s.onTime += one(rowLead <= lead) // added, not branched on: the lead times follow no pattern
 				// A match appended fulfilled has no dated fulfilment: only a change gives one.
 				if st == Fulfilled && Status(f&flagAppended) != Fulfilled {
 					if e := p.endAt[row]; e != none {
 						s.delivered++
-						if b2bkit.CalendarDay(time.Unix(0, e).In(loc)) <= b2bkit.CalendarDay(time.Unix(0, p.deliver[row]).In(loc)) {
+						if days.of(e) <= days.of(p.deliver[row]) {
 							s.deliveredOK++
 						}
 					}
@@ -335,29 +337,32 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 	// Each seller's range and reliability over all its matches of the window.
 	mark := cleared(&sc.mark, len(p.skus.vals)) // the generation a SKU was last counted in
 	maxSKUs := 1
-	asNow := nowN >= p.lastChange // the statuses as they stand are those as of now
 	for g, id := range ids {
 		s := &stats[g]
 		l := &p.bySeller[id]
 		lo, hi := p.span(l.rows, fromN, toN)
 		gen := uint32(g) + 1
+		// The counts are added rather than branched on: whether a row's SKU is new, or its match
+		// decided, follows no pattern a branch predictor could learn.
 		var skus, decided, cancelled int
-		for i, m := range l.meta[lo:hi] {
-			if sku := m.sku(); mark[sku] != gen {
+		var byStatus [4]int // the rows by status
+		if asNow {
+			for _, m := range l.meta[lo:hi] {
+				sku := m.sku()
+				skus += one(mark[sku] != gen)
 				mark[sku] = gen
-				skus++
+				byStatus[m.now()]++
 			}
-			st := m.now()
-			if !asNow {
-				st = p.statusAt(l.rows[lo+i], nowN)
-			}
-			if st != Proposed {
-				decided++
-				if st == Cancelled {
-					cancelled++
-				}
+		} else {
+			for i, m := range l.meta[lo:hi] {
+				sku := m.sku()
+				skus += one(mark[sku] != gen)
+				mark[sku] = gen
+				byStatus[p.statusAt(l.rows[lo+i], nowN)]++
 			}
 		}
+		decided = byStatus[Accepted] + byStatus[Fulfilled] + byStatus[Cancelled]
+		cancelled = byStatus[Cancelled]
 		s.skus, s.decided, s.cancelled = skus, decided, cancelled
 		maxSKUs = max(maxSKUs, s.skus)
 	}
@@ -595,6 +600,50 @@ func rankByFocus(cs []Candidate, focus []Need, lead float64) {
 	if len(cs) > 0 {
 		cs[0].Placed = "first"
 	}
+}
+
+// A dayClock tells the calendar day in loc of times in nanoseconds, as b2bkit.CalendarDay does,
+// remembering the zone period (a stretch of one UTC offset) of the last time it looked up: a run of
+// times in one period, as the deliveries of a window are, costs no look-up of the zone.
+type dayClock struct {
+	loc        *time.Location
+	start, end int64 // the period, in seconds since the epoch: [start, end)
+	offset     int64 // its offset in seconds
+	known      bool
+}
+
+// of is the calendar day of t nanoseconds in the clock's location.
+func (d *dayClock) of(t int64) int {
+	sec := t / 1e9
+	if t%1e9 < 0 {
+		sec-- // floor, as time.Time.Unix gives
+	}
+	if !d.known || sec < d.start || sec >= d.end {
+		at := time.Unix(0, t).In(d.loc)
+		_, off := at.Zone()
+		from, to := at.ZoneBounds()
+		d.start, d.end, d.offset, d.known = math.MinInt64, math.MaxInt64, int64(off), true
+		if !from.IsZero() {
+			d.start = from.Unix()
+		}
+		if !to.IsZero() {
+			d.end = to.Unix()
+		}
+	}
+	secs := sec + d.offset
+	day := secs / 86400
+	if secs%86400 < 0 {
+		day--
+	}
+	return int(day)
+}
+
+// one is 1 if b, else 0.
+func one(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // focusNote marks a focus need's reason: its weight is above 1.

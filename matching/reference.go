@@ -275,14 +275,22 @@ func (b *Book) ReferencePriceWith(ctx context.Context, sku b2bkit.SKU, r pricing
 		sc = &refScratch{}
 	}
 	defer b.scratch.Put(sc)
-	eligible, sheet := sc.eligible[:0], sc.sheet[:0]
+	eligible := sc.eligible[:0]
 	var l timeList
 	if int(skuID) < len(p.bySKU) {
 		l = p.bySKU[skuID]
 	}
 	lo, hi := p.span(l.rows, nanos(from), nanos(to))
 	oneCurrency := len(p.currencies.vals) == 1 // then every row is in it: no column to read
-	for i, row := range l.rows[lo:hi] {
+	// Each trade is normalised as it is found, so its skuRow is read once; an error normalising
+	// is kept, and answered after the walk as it would be after a first walk to find the trades.
+	var (
+		n       *normalizer
+		normErr error
+	)
+	sc.startTrades()
+	for i, s := range l.sheet[lo:hi] {
+		row := l.rows[lo+i]
 		if p.statusAt(row, nowN) != Fulfilled {
 			continue
 		}
@@ -299,14 +307,23 @@ func (b *Book) ReferencePriceWith(ctx context.Context, sku b2bkit.SKU, r pricing
 			ref.Excluded.Subsidised++
 			continue
 		}
-		eligible, sheet = append(eligible, row), append(sheet, l.sheet[lo+i])
+		eligible = append(eligible, row)
+		if normErr == nil {
+			if n == nil {
+				n = newNormalizer(b, p, skuID, r, &sc.norm)
+			}
+			normErr = sc.addTrade(p, n, row, s)
+		}
 	}
-	sc.eligible, sc.sheet = eligible, sheet
+	sc.eligible = eligible
 	if len(eligible) == 0 {
 		return ref, nil
 	}
-	n := newNormalizer(b, p, skuID, r, &sc.norm)
-	st, err := referenceInts(p, n, eligible, sheet, rules, sc)
+	var st *refStats
+	err = normErr
+	if err == nil {
+		st = referenceStats(p, rules, sc)
+	}
 	if errors.As(err, new(bigPriceError)) || err == nil && st == nil {
 		st, err = referenceExact(b, p, n, eligible, rules)
 	}
@@ -366,7 +383,7 @@ func roundRat(x *big.Rat, scale int32) decimal.Decimal {
 // refScratch is the memory a reference price works in, kept by the book between calls.
 type refScratch struct {
 	eligible          []uint32
-	sheet             []skuRow // the eligible rows' skuRows
+	low, high         int64 // the least and greatest of prices
 	norm              normMemory
 	ts                []trade
 	prices, devs, tmp []int64
@@ -386,27 +403,48 @@ type trade struct {
 	row        uint32
 }
 
-// referenceInts computes the statistics in integers over the rows, sheet holding their skuRows. It
+// referenceInts computes the statistics in integers over the rows, sheet[at[i]] holding the skuRow
+// of rows[i] (the window's skuRows are read in place, not copied). It
 // returns nil stats, and no error, when a sum does not fit or the cap meets a quantity beyond
 // qtyScale: the decimal path then decides; a bigPriceError likewise for a normalised price that
 // does not fit.
-func referenceInts(p *projection, n *normalizer, rows []uint32, sheet []skuRow, rules ReferenceRules, sc *refScratch) (*refStats, error) {
-	ts := sc.ts[:0]
+func referenceInts(p *projection, n *normalizer, rows []uint32, sheet []skuRow, at []uint32, rules ReferenceRules, sc *refScratch) (*refStats, error) {
+	sc.startTrades()
 	for i, row := range rows {
-		s := sheet[i]
-		u, err := n.normalize(row, s)
-		if err != nil {
+		if err := sc.addTrade(p, n, row, sheet[at[i]]); err != nil {
 			return nil, err
 		}
-		q := int64(-1)
-		if s.terms != noTerms { // the quantity is the terms key's
-			q = p.termsQty[s.terms]
-		} else if u, ok := p.qtyUnits(row); ok {
-			q = u
-		}
-		ts = append(ts, trade{u, q, row})
 	}
-	sc.ts = ts
+	return referenceStats(p, rules, sc), nil
+}
+
+// startTrades empties the trades and prices of sc.
+func (sc *refScratch) startTrades() {
+	sc.ts, sc.prices, sc.low, sc.high = sc.ts[:0], sc.prices[:0], math.MaxInt64, math.MinInt64
+}
+
+// addTrade normalises row (its skuRow s) and adds it to the trades and prices of sc.
+func (sc *refScratch) addTrade(p *projection, n *normalizer, row uint32, s skuRow) error {
+	u, err := n.normalize(row, s)
+	if err != nil {
+		return err
+	}
+	q := int64(-1)
+	if s.terms != noTerms { // the quantity is the terms key's
+		q = p.termsQty[s.terms]
+	} else if u, ok := p.qtyUnits(row); ok {
+		q = u
+	}
+	sc.ts, sc.prices = append(sc.ts, trade{u, q, row}), append(sc.prices, u)
+	sc.low, sc.high = min(sc.low, u), max(sc.high, u)
+	return nil
+}
+
+// referenceStats computes the statistics in integers over the trades of sc (at least one). It
+// returns nil when a sum does not fit or the cap meets a quantity beyond qtyScale: the decimal
+// path then decides.
+func referenceStats(p *projection, rules ReferenceRules, sc *refScratch) *refStats {
+	ts, prices, low, high := sc.ts, sc.prices, sc.low, sc.high
 	st := &refStats{ex: Exclusions{TopBuyerShare: decimal.Zero, OutlierLow: decimal.Zero, OutlierHigh: decimal.Zero}}
 	unitsOf := func(v int64) decimal.Decimal { return decimal.New(v, -priceScale) }
 	values := func(x []int64, ks ...int) []int64 {
@@ -414,11 +452,6 @@ func referenceInts(p *projection, n *normalizer, rows []uint32, sheet []skuRow, 
 		sc.tmp = rankValues(x, ks, out, sc.tmp)
 		return out
 	}
-	prices := sc.prices[:0]
-	for _, t := range ts {
-		prices = append(prices, t.price)
-	}
-	sc.prices = prices
 	if rules.Outliers != NoOutliers {
 		lo, hi, ok := fences(rules, len(ts), func(ks ...int) []decimal.Decimal {
 			out := make([]decimal.Decimal, len(ks))
@@ -440,22 +473,21 @@ func referenceInts(p *projection, n *normalizer, rows []uint32, sheet []skuRow, 
 			loU, hiU := ceilUnits(lo), floorUnits(hi)
 			kept := ts[:0]
 			prices = prices[:0]
+			low, high = math.MaxInt64, math.MinInt64
 			for _, t := range ts {
 				if t.price >= loU && t.price <= hiU {
 					kept = append(kept, t)
 					prices = append(prices, t.price)
+					low, high = min(low, t.price), max(high, t.price)
 				}
 			}
 			st.ex.Outliers = len(ts) - len(kept)
 			ts = kept
 		}
 	}
-	// Percentiles of the trades kept: the extremes in one pass, the quartiles by selection.
-	low, high := prices[0], prices[0]
-	for _, v := range prices {
-		low, high = min(low, v), max(high, v)
-	}
-	q := values(prices, nearestRank(25, len(ts)), nearestRank(50, len(ts)), nearestRank(75, len(ts)))
+	// Percentiles of the trades kept: the extremes found on the way, the quartiles by selection.
+	q := make([]int64, 3)
+	sc.tmp = rankValuesIn(prices, low, high, []int{nearestRank(25, len(ts)), nearestRank(50, len(ts)), nearestRank(75, len(ts))}, q, sc.tmp)
 	st.low, st.p25, st.med, st.p75, st.high = unitsOf(low), unitsOf(q[0]), unitsOf(q[1]), unitsOf(q[2]), unitsOf(high)
 	// Volume and price x volume, in integers but for quantities beyond qtyScale.
 	var (
@@ -474,7 +506,7 @@ func referenceInts(p *projection, n *normalizer, rows []uint32, sheet []skuRow, 
 		}
 		var ok bool
 		if qty, ok = checked.Add(qty, t.qty); !ok || !sum.addMul(uint64(t.price), uint64(t.qty)) {
-			return nil, nil
+			return nil
 		}
 	}
 	st.volume = decimal.New(qty, -qtyScale).Add(oddQty)
@@ -487,10 +519,10 @@ func referenceInts(p *projection, n *normalizer, rows []uint32, sheet []skuRow, 
 			st.mean = new(big.Rat)
 		}
 		st.keep(ts)
-		return st, nil
+		return st
 	}
 	if odd {
-		return nil, nil // the cap weighs buyers in integer quantities
+		return nil // the cap weighs buyers in integer quantities
 	}
 	// Each buyer's volume and price x volume, slotted by a table over the companies kept between
 	// calls (-1: no slot) and cleared of this call's buyers afterwards.
@@ -536,7 +568,7 @@ func referenceInts(p *projection, n *normalizer, rows []uint32, sheet []skuRow, 
 	}
 	st.capMean(total, st.volume.Rat(), bs, equal, rules.MaxBuyerShare)
 	st.keep(ts)
-	return st, nil
+	return st
 }
 
 func (s *refStats) keep(ts []trade) {

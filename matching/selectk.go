@@ -8,9 +8,21 @@ import (
 // rankValues sets out[i] to the value of rank ks[i] (0-based, ascending) of x sorted, without
 // sorting x: one pass counts the values into 2,048 buckets by their high bits above the minimum,
 // a second gathers the few buckets the ranks fall in, and a quickselect finishes in those. Both
-// passes are plain loops over x, so a selection costs two reads of the prices, whatever their
-// order. x is not changed; tmp is memory to gather in, returned grown.
+// passes (and a third for the extremes, which rankValuesIn is given) are plain loops over x, so a
+// selection costs two or three reads of the prices, whatever their order. x is not changed; tmp is memory to gather in, returned grown.
 func rankValues(x []int64, ks []int, out []int64, tmp []int64) []int64 {
+	var lo, hi int64
+	if len(x) >= 4096 { // the extremes, which only the buckets need
+		lo, hi = x[0], x[0]
+		for _, v := range x {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+	}
+	return rankValuesIn(x, lo, hi, ks, out, tmp)
+}
+
+// rankValuesIn is rankValues for x whose least value is lo and greatest hi, known to the caller.
+func rankValuesIn(x []int64, lo, hi int64, ks []int, out []int64, tmp []int64) []int64 {
 	var bucket, inner [8]int
 	if len(x) < 4096 || len(ks) > len(bucket) {
 		tmp = append(tmp[:0], x...)
@@ -19,10 +31,6 @@ func rankValues(x []int64, ks []int, out []int64, tmp []int64) []int64 {
 			out[i] = tmp[k]
 		}
 		return tmp
-	}
-	lo, hi := x[0], x[0]
-	for _, v := range x {
-		lo, hi = min(lo, v), max(hi, v)
 	}
 	span := uint64(hi) - uint64(lo) // the difference fits: wraps only for spans over 2^63, not prices
 	shift := max(0, bits.Len64(span)-11)
@@ -41,26 +49,30 @@ func rankValues(x []int64, ks []int, out []int64, tmp []int64) []int64 {
 			acc += c
 		}
 	}
+	// One pass gathers every value of the buckets the ranks fall in; a value of a lower bucket is
+	// below every value of a higher one, so a rank in the gathered values is the values gathered
+	// from the buckets below its own plus its rank inside its bucket.
+	var want [2049]bool
 	for i := range ks {
-		if i > 0 && bucket[i] == bucket[i-1] {
-			continue // gathered with the rank before
+		want[bucket[i]] = true
+	}
+	var at [8]int // each rank among the gathered values
+	acc := 0
+	for i := range ks {
+		if i > 0 && bucket[i] != bucket[i-1] {
+			acc += count[bucket[i-1]]
 		}
-		b := uint64(bucket[i])
-		tmp = tmp[:0]
-		for _, v := range x {
-			if (uint64(v)-uint64(lo))>>shift == b {
-				tmp = append(tmp, v)
-			}
+		at[i] = acc + inner[i]
+	}
+	tmp = tmp[:0]
+	for _, v := range x {
+		if want[(uint64(v)-uint64(lo))>>shift] {
+			tmp = append(tmp, v)
 		}
-		j := i
-		var in []int
-		for ; j < len(ks) && bucket[j] == bucket[i]; j++ {
-			in = append(in, inner[j])
-		}
-		selectRanks(tmp, in...)
-		for m := i; m < j; m++ {
-			out[m] = tmp[inner[m]]
-		}
+	}
+	selectRanks(tmp, at[:len(ks)]...)
+	for i := range ks {
+		out[i] = tmp[at[i]]
 	}
 	return tmp
 }
