@@ -29,7 +29,7 @@ func coef(d decimal.Decimal) (neg bool, mag uint64, ok bool) {
 
 // fromMag turns a 128-bit magnitude with scale into a decimal, rounding HalfUp to at most scale
 // places when it has more; ok is false when the result does not fit in an int64.
-func fromMag(m *fastdec.Cells, neg bool, hi, lo uint64, exp int32, scale int32) (decimal.Decimal, bool) {
+func fromMag(neg bool, hi, lo uint64, exp int32, scale int32) (decimal.Decimal, bool) {
 	v, exp, ok := roundMag(hi, lo, exp, scale)
 	if !ok {
 		return decimal.Decimal{}, false
@@ -37,7 +37,7 @@ func fromMag(m *fastdec.Cells, neg bool, hi, lo uint64, exp int32, scale int32) 
 	if neg {
 		v = -v
 	}
-	return m.New(v, exp), true
+	return decimal.New(v, exp), true
 }
 
 // roundMag is fromMag's magnitude and exponent, before the decimal is built.
@@ -64,7 +64,7 @@ func roundMag(hi, lo uint64, exp int32, scale int32) (int64, int32, bool) {
 }
 
 // mulRound is a.Mul(b) rounded HalfUp to scale places when it has more.
-func mulRound(m *fastdec.Cells, a, b decimal.Decimal, scale int32) decimal.Decimal {
+func mulRound(a, b decimal.Decimal, scale int32) decimal.Decimal {
 	if a.IsZero() || b.IsZero() {
 		return decimal.Zero
 	}
@@ -72,7 +72,7 @@ func mulRound(m *fastdec.Cells, a, b decimal.Decimal, scale int32) decimal.Decim
 	nb, mb, okb := coef(b)
 	if oka && okb {
 		hi, lo := bits.Mul64(ma, mb)
-		if d, ok := fromMag(m, na != nb, hi, lo, a.Exponent()+b.Exponent(), scale); ok {
+		if d, ok := fromMag(na != nb, hi, lo, a.Exponent()+b.Exponent(), scale); ok {
 			return d
 		}
 	}
@@ -84,12 +84,12 @@ func mulRound(m *fastdec.Cells, a, b decimal.Decimal, scale int32) decimal.Decim
 }
 
 // roundHalfUp is d rounded HalfUp to scale places when it has more; d itself otherwise.
-func roundHalfUp(m *fastdec.Cells, d decimal.Decimal, scale int32) decimal.Decimal {
+func roundHalfUp(d decimal.Decimal, scale int32) decimal.Decimal {
 	if d.Exponent() >= -scale {
 		return d
 	}
 	if n, mag, ok := coef(d); ok {
-		if r, ok := fromMag(m, n, 0, mag, d.Exponent(), scale); ok {
+		if r, ok := fromMag(n, 0, mag, d.Exponent(), scale); ok {
 			return r
 		}
 	}
@@ -98,7 +98,7 @@ func roundHalfUp(m *fastdec.Cells, d decimal.Decimal, scale int32) decimal.Decim
 
 // padScale gives d exactly scale places when it has fewer (129.6 -> 129.60), so prices print the way
 // a price list does.
-func padScale(m *fastdec.Cells, d decimal.Decimal, scale int32) decimal.Decimal {
+func padScale(d decimal.Decimal, scale int32) decimal.Decimal {
 	exp := d.Exponent()
 	if exp <= -scale {
 		return d
@@ -111,7 +111,7 @@ func padScale(m *fastdec.Cells, d decimal.Decimal, scale int32) decimal.Decimal 
 				if neg {
 					v = -v
 				}
-				return m.New(v, -scale)
+				return decimal.New(v, -scale)
 			}
 		}
 	}
@@ -119,12 +119,12 @@ func padScale(m *fastdec.Cells, d decimal.Decimal, scale int32) decimal.Decimal 
 }
 
 // mulDivRound is a x b / c rounded HalfUp to scale places, for c > 0.
-func mulDivRound(m *fastdec.Cells, a, b, c decimal.Decimal, scale int32) decimal.Decimal {
+func mulDivRound(a, b, c decimal.Decimal, scale int32) decimal.Decimal {
 	na, ma, oka := coef(a)
 	nb, mb, okb := coef(b)
 	nc, mc, okc := coef(c)
 	if oka && okb && okc && !nc && mc != 0 {
-		if d, ok := mulDiv128(m, na != nb, ma, mb, mc, a.Exponent()+b.Exponent()-c.Exponent()+scale, scale); ok {
+		if d, ok := mulDiv128(na != nb, ma, mb, mc, a.Exponent()+b.Exponent()-c.Exponent()+scale, scale); ok {
 			return d
 		}
 	}
@@ -132,12 +132,12 @@ func mulDivRound(m *fastdec.Cells, a, b, c decimal.Decimal, scale int32) decimal
 }
 
 // mulDiv128 computes ma x mb x 10^k / mc rounded HalfUp as a decimal at -scale, if it fits.
-func mulDiv128(m *fastdec.Cells, neg bool, ma, mb, mc uint64, k, scale int32) (decimal.Decimal, bool) {
+func mulDiv128(neg bool, ma, mb, mc uint64, k, scale int32) (decimal.Decimal, bool) {
 	v, ok := mulDivMag(neg, ma, mb, mc, k)
 	if !ok {
 		return decimal.Decimal{}, false
 	}
-	return m.New(v, -scale), true
+	return decimal.New(v, -scale), true
 }
 
 // mulDivMag is ma x mb x 10^k / mc rounded HalfUp, signed, if it fits in an int64.
@@ -218,16 +218,16 @@ func lessThan(a, b decimal.Decimal) bool {
 
 // addDec is a.Add(b), with the same coefficient and exponent, computed in int64 when both
 // coefficients fit: shopspring rescales through big.Int multiplications and allocates for each.
-func addDec(m *fastdec.Cells, a, b decimal.Decimal) decimal.Decimal {
-	if s, ok := sumFix(m, a, b, false); ok {
+func addDec(a, b decimal.Decimal) decimal.Decimal {
+	if s, ok := sumFix(a, b, false); ok {
 		return s
 	}
 	return a.Add(b)
 }
 
 // subDec is a.Sub(b), with the same coefficient and exponent; see addDec.
-func subDec(m *fastdec.Cells, a, b decimal.Decimal) decimal.Decimal {
-	if s, ok := sumFix(m, a, b, true); ok {
+func subDec(a, b decimal.Decimal) decimal.Decimal {
+	if s, ok := sumFix(a, b, true); ok {
 		return s
 	}
 	return a.Sub(b)
@@ -235,7 +235,7 @@ func subDec(m *fastdec.Cells, a, b decimal.Decimal) decimal.Decimal {
 
 // sumFix is a + b (or a - b when sub) at the smaller of the two exponents, as shopspring adds, when
 // the coefficients and the result fit in an int64.
-func sumFix(m *fastdec.Cells, a, b decimal.Decimal, sub bool) (decimal.Decimal, bool) {
+func sumFix(a, b decimal.Decimal, sub bool) (decimal.Decimal, bool) {
 	na, ma, oka := coef(a)
 	nb, mb, okb := coef(b)
 	if !oka || !okb {
@@ -259,7 +259,7 @@ func sumFix(m *fastdec.Cells, a, b decimal.Decimal, sub bool) (decimal.Decimal, 
 	if !ok1 || !ok2 || !ok3 {
 		return decimal.Decimal{}, false
 	}
-	return m.New(s, e), true
+	return decimal.New(s, e), true
 }
 
 // fixed is a decimal held as an int64 coefficient and an exponent: an intermediate the quote loop
@@ -399,24 +399,24 @@ func mulDivRoundFixed(a, b, c fixed, scale int32) (fixed, bool) {
 }
 
 // mulRoundByFixed is mulRound(a, f.dec(), scale) without building f.dec().
-func mulRoundByFixed(m *fastdec.Cells, a decimal.Decimal, f fixed, scale int32) decimal.Decimal {
+func mulRoundByFixed(a decimal.Decimal, f fixed, scale int32) decimal.Decimal {
 	if a.IsZero() || f.c == 0 {
 		return decimal.Zero
 	}
 	na, ma, ok := coef(a)
 	if ok {
 		hi, lo := bits.Mul64(ma, abs64(f.c))
-		if d, ok := fromMag(m, na != (f.c < 0), hi, lo, a.Exponent()+f.exp, scale); ok {
+		if d, ok := fromMag(na != (f.c < 0), hi, lo, a.Exponent()+f.exp, scale); ok {
 			return d
 		}
 	}
-	return mulRound(m, a, f.dec(), scale)
+	return mulRound(a, f.dec(), scale)
 }
 
 // priceAfter is the price after a line that changes on by the fraction f: on + mulRound(on, f,
 // scale), made as line makes it from decimals (at the smaller exponent, on itself when the change
 // rounds to zero), reading on's coefficient once; ok is false when a number does not fit.
-func priceAfter(m *fastdec.Cells, on decimal.Decimal, f fixed, scale int32) (after decimal.Decimal, ok bool) {
+func priceAfter(on decimal.Decimal, f fixed, scale int32) (after decimal.Decimal, ok bool) {
 	if on.IsZero() || f.c == 0 {
 		return on, true
 	}
@@ -443,5 +443,5 @@ func priceAfter(m *fastdec.Cells, on decimal.Decimal, f fixed, scale int32) (aft
 	if !ok {
 		return decimal.Decimal{}, false
 	}
-	return m.New(sum.c, sum.exp), true
+	return decimal.New(sum.c, sum.exp), true
 }

@@ -681,7 +681,7 @@ func (r *crule) fraction(s *cstep, req *Request, ti *termsInfo) (decimal.Decimal
 		if delta.IsZero() {
 			return decimal.Zero, true
 		}
-		return mulDivRound(nil, r.rate, delta, days365, FractionScale), true
+		return mulDivRound(r.rate, delta, days365, FractionScale), true
 	case Tier:
 		return r.frac, r.Amount.IsZero()
 	}

@@ -62,10 +62,10 @@ func (e *Engine) NormalizeContext(ctx context.Context, price decimal.Decimal, fr
 		case ti <= 0:
 			return decimal.Decimal{}, belowZero("to")
 		case fi == ti:
-			return roundHalfUp(nil, price, AmountScale), nil
+			return roundHalfUp(price, AmountScale), nil
 		}
 		if neg, m, ok := coef(price); ok {
-			if d, ok := mulDiv128(nil, neg, m, uint64(ti), uint64(fi), price.Exponent()+AmountScale, AmountScale); ok {
+			if d, ok := mulDiv128(neg, m, uint64(ti), uint64(fi), price.Exponent()+AmountScale, AmountScale); ok {
 				return d, nil
 			}
 		}
@@ -79,9 +79,9 @@ func (e *Engine) NormalizeContext(ctx context.Context, price decimal.Decimal, fr
 		return decimal.Decimal{}, err
 	}
 	if ff.Equal(ft) {
-		return roundHalfUp(nil, price, AmountScale), nil
+		return roundHalfUp(price, AmountScale), nil
 	}
-	return mulDivRound(nil, price, ft, ff, AmountScale), nil
+	return mulDivRound(price, ft, ff, AmountScale), nil
 }
 
 // termAttributes are the attributes of the SKU of one side of Normalize, from the price source,
@@ -340,14 +340,14 @@ func (e *Engine) factor(r *Request, attrs map[string]string, field string) (deci
 			step = one
 			for _, c := range cands {
 				if x, ok := c.fraction(s, r, ti); ok {
-					step = step.Add(mulRound(nil, step, x, FractionScale))
+					step = step.Add(mulRound(step, x, FractionScale))
 				}
 			}
 		}
 		if f.Equal(one) {
-			f = roundHalfUp(nil, step, FractionScale)
+			f = roundHalfUp(step, FractionScale)
 		} else {
-			f = mulRound(nil, f, step, FractionScale)
+			f = mulRound(f, step, FractionScale)
 		}
 	}
 	if f.Sign() <= 0 {

@@ -986,7 +986,7 @@ func (et *earlyTerms) annual(owed, amount val) decimal.Decimal {
 			}
 		}
 	}
-	return mulDivRound(nil, saved.peek(), et.k1.peek(), amount.peek().Mul(et.k2.peek()), 4)
+	return mulDivRound(saved.peek(), et.k1.peek(), amount.peek().Mul(et.k2.peek()), 4)
 }
 
 // divRound is a / b, both > 0, rounded to scale places with mode, exactly: the quotient is cut at
@@ -1065,7 +1065,7 @@ func lineTax(total val, percent decimal.Decimal, scale int32, t *Tax) *LineTax {
 	rate := percent.Shift(-2)
 	if t.Included {
 		lt.Gross = amount
-		lt.Net = padScale(nil, divRound(amount, one.Add(rate), scale, t.Mode), scale)
+		lt.Net = padScale(divRound(amount, one.Add(rate), scale, t.Mode), scale)
 		lt.Tax = amount.Sub(lt.Net)
 	} else {
 		lt.Net = amount

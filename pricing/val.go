@@ -129,7 +129,7 @@ func mulRoundVal(a, b val, scale int32) val {
 			return valFixed(p)
 		}
 	}
-	return valOf(mulRound(nil, a.peek(), b.peek(), scale))
+	return valOf(mulRound(a.peek(), b.peek(), scale))
 }
 
 // afterFrac is the price after a line that changes on by the fraction f: on + mulRound(on, f,
@@ -143,7 +143,7 @@ func afterFrac(on, f val) val {
 			return valFixed(a)
 		}
 	}
-	amount := mulRound(nil, on.peek(), f.peek(), AmountScale)
+	amount := mulRound(on.peek(), f.peek(), AmountScale)
 	if amount.IsZero() {
 		return on
 	}
@@ -174,7 +174,7 @@ func padVal(v val, scale int32) val {
 			return valFixed(p)
 		}
 	}
-	return valOf(padScale(nil, v.peek(), scale))
+	return valOf(padScale(v.peek(), scale))
 }
 
 // roundIncVal is b2bkit.RoundToIncrement(v, inc, mode) given at least scale places (padScale):
@@ -197,7 +197,7 @@ func roundIncVal(v, inc val, scale int32, mode b2bkit.RoundingMode) val {
 	if err != nil { // not for a validated increment, which is > 0
 		return v
 	}
-	return valOf(padScale(nil, r, scale))
+	return valOf(padScale(r, scale))
 }
 
 // productVal is the total of a line: price x quantity rounded to exactly scale places with mode,

@@ -755,6 +755,6 @@ func (w *walk) gradTotal(bands *[]BandPrice) (val, error) {
 		}
 	}
 	total := padVal(roundVal(valOf(sum), w.scale, w.mode), w.scale)
-	w.price = valOf(padScale(nil, divRound(total.peek(), qty, w.scale, w.mode), w.scale))
+	w.price = valOf(padScale(divRound(total.peek(), qty, w.scale, w.mode), w.scale))
 	return total, nil
 }

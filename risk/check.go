@@ -224,12 +224,11 @@ func CheckOrder(ctx context.Context, c OrderCheck, opts *CheckOptions) (Decision
 	}
 	o := &c.Order
 	sc := in.scale
-	cells := fastdec.NewCells(6)
-	credit := cells.New(in.credit, -sc)
+	credit := decimal.New(in.credit, -sc)
 	d := Decision{
 		Limit:       c.Limit.Amount,
 		Exposure:    c.Exposure.Total,
-		Headroom:    cells.New(in.headroom, -sc),
+		Headroom:    decimal.New(in.headroom, -sc),
 		Credit:      credit,
 		Currency:    o.Currency,
 		BalanceDays: in.balanceDays,
@@ -258,17 +257,17 @@ func CheckOrder(ctx context.Context, c OrderCheck, opts *CheckOptions) (Decision
 			break
 		}
 		depUnits := int64(k) * in.stepUnits
-		dep := checkShare(&cells, depUnits, checkMaxStepPlaces)
+		dep := checkShare(depUnits, checkMaxStepPlaces)
 		d.Outcome = Hold
 		r.text("credit ").money(in.credit).text(" exceeds headroom ").money(in.headroom).text("; a ").
 			percent(depUnits).text(" deposit brings it to ").money(left)
 		d.Proposals = []Proposal{{
 			Payment: b2bkit.PaymentTerms{Installments: []b2bkit.Installment{
 				{Share: dep, Due: b2bkit.OnOrder},
-				{Share: checkShare(&cells, in.stepDiv-depUnits, checkMaxStepPlaces), Due: b2bkit.OnDelivery, Days: in.balanceDays},
+				{Share: checkShare(in.stepDiv-depUnits, checkMaxStepPlaces), Due: b2bkit.OnDelivery, Days: in.balanceDays},
 			}},
 			Deposit: dep,
-			Credit:  cells.New(left, -sc),
+			Credit:  decimal.New(left, -sc),
 		}, checkCOD()}
 	}
 	d.Reason = string(r.b)
@@ -447,7 +446,7 @@ func checkTermsFigures(p b2bkit.PaymentTerms) (onOrder decimal.Decimal, balanceD
 	if order == 0 {
 		return decimal.Zero, balanceDays
 	}
-	return checkShare(nil, order, places), balanceDays
+	return checkShare(order, places), balanceDays
 }
 
 // checkTermsFiguresDecimal is checkTermsFigures in decimals, for shares of more than 12 places.
@@ -520,13 +519,13 @@ func checkPrice(ctx context.Context, e *pricing.Engine, c *OrderCheck, p *Propos
 	return nil
 }
 
-// checkShare is units/10^places as a decimal without trailing zeros (4000, 4 is 0.4), made in cells.
-func checkShare(cells *fastdec.Cells, units int64, places int32) decimal.Decimal {
+// checkShare is units/10^places as a decimal without trailing zeros (4000, 4 is 0.4).
+func checkShare(units int64, places int32) decimal.Decimal {
 	for places > 0 && units%10 == 0 {
 		units /= 10
 		places--
 	}
-	return cells.New(units, -places)
+	return decimal.New(units, -places)
 }
 
 // checkAmount converts a non-negative amount of at most scale places to minor units.

@@ -1,6 +1,6 @@
 // Package fastdec holds the integer helpers b2bkit's hot loops share: a decimal's coefficient as an
-// int64 when it fits, its digit count, the powers of ten the integer paths scale by, and Cells, the
-// one place the packages make their result decimals.
+// int64 when it fits, its digit count and the powers of ten the integer paths scale by. Result
+// decimals are made with decimal.New.
 //
 // Everything here goes through shopspring/decimal's public API: a money library does not read
 // another module's private memory layout. Speed comes from doing the arithmetic in integers and
@@ -35,17 +35,3 @@ func Int18(d decimal.Decimal) (int64, bool) {
 	c, ok := Int64(d)
 	return c, ok && c > -1e18 && c < 1e18
 }
-
-// Cells makes the decimals of a batch of results. It is decimal.New behind one name, so the packages
-// have a single place to change how result decimals are made. The zero value, and a nil *Cells, are
-// ready to use.
-type Cells struct{}
-
-// CellBytes is the memory one decimal made by Cells costs, about: its big.Int and one word.
-const CellBytes = 48
-
-// NewCells returns Cells for about chunk decimals.
-func NewCells(chunk int) Cells { return Cells{} }
-
-// New is decimal.New(v, exp).
-func (m *Cells) New(v int64, exp int32) decimal.Decimal { return decimal.New(v, exp) }
