@@ -10,6 +10,7 @@ import (
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/crm"
+	"github.com/b2bkit/b2bkit/internal/cputime"
 )
 
 var (
@@ -73,9 +74,9 @@ func BenchmarkImport100kPeople(b *testing.B) {
 		c := crm.New(s, &crm.Options{Now: func() time.Time { return now }})
 		runtime.GC()
 		b.StartTimer()
-		start := cpuTime()
+		start := cputime.Used()
 		res, err := c.Import(ctx, crm.ReadPeopleCSV(strings.NewReader(data), nil))
-		cpu += cpuTime() - start
+		cpu += cputime.Used() - start
 		if err != nil || res.PeopleCreated != n {
 			b.Fatal(res, err)
 		}
@@ -132,14 +133,14 @@ func BenchmarkDuplicatePeople100k(b *testing.B) {
 	c := dupCRM(b)
 	runtime.GC()
 	b.ReportAllocs()
-	start := cpuTime()
+	start := cputime.Used()
 	for b.Loop() {
 		pairs, err := c.DuplicatePeople(ctx)
 		if err != nil || len(pairs) < 1000 {
 			b.Fatal(len(pairs), err)
 		}
 	}
-	reportCPU(b, cpuTime()-start)
+	reportCPU(b, cputime.Used()-start)
 }
 
 // BenchmarkSearchPeopleByNamePrefix100k: a page of 20 people whose name starts with one or two
@@ -160,7 +161,7 @@ func BenchmarkSearchPeopleByNamePrefix100k(b *testing.B) {
 	b.Run("crm", func(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
-		start := cpuTime()
+		start := cputime.Used()
 		for b.Loop() {
 			page, err := c.SearchPeople(ctx, crm.PersonQuery{NamePrefix: prefixes[i%len(prefixes)], Limit: 20})
 			if err != nil || len(page.People) == 0 {
@@ -168,12 +169,12 @@ func BenchmarkSearchPeopleByNamePrefix100k(b *testing.B) {
 			}
 			i++
 		}
-		reportCPU(b, cpuTime()-start)
+		reportCPU(b, cputime.Used()-start)
 	})
 	b.Run("store", func(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
-		start := cpuTime()
+		start := cputime.Used()
 		for b.Loop() {
 			list, err := c.Store().SearchPeople(ctx, crm.PersonQuery{NamePrefix: prefixes[i%len(prefixes)], Limit: 20})
 			if err != nil || len(list) == 0 {
@@ -181,7 +182,7 @@ func BenchmarkSearchPeopleByNamePrefix100k(b *testing.B) {
 			}
 			i++
 		}
-		reportCPU(b, cpuTime()-start)
+		reportCPU(b, cputime.Used()-start)
 	})
 }
 
@@ -206,7 +207,7 @@ func BenchmarkSearchCompanies100k(b *testing.B) {
 	b.Run("prefix", func(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
-		start := cpuTime()
+		start := cputime.Used()
 		for b.Loop() {
 			p := string([]rune{surnames[i%len(surnames)], given[i%len(given)]})
 			if _, err := c.SearchCompanies(ctx, crm.CompanyQuery{NamePrefix: p, Limit: 20}); err != nil {
@@ -214,12 +215,12 @@ func BenchmarkSearchCompanies100k(b *testing.B) {
 			}
 			i++
 		}
-		reportCPU(b, cpuTime()-start)
+		reportCPU(b, cputime.Used()-start)
 	})
 	b.Run("owner-city-stage", func(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
-		start := cpuTime()
+		start := cputime.Used()
 		for b.Loop() {
 			q := crm.CompanyQuery{OwnerRep: fmt.Sprintf("rep-%03d", i%200), City: "杭州",
 				Stages: []crm.Stage{crm.Converted, crm.Repurchasing}, Limit: 20}
@@ -228,6 +229,6 @@ func BenchmarkSearchCompanies100k(b *testing.B) {
 			}
 			i++
 		}
-		reportCPU(b, cpuTime()-start)
+		reportCPU(b, cputime.Used()-start)
 	})
 }

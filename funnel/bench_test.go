@@ -9,9 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/funnel"
-	"github.com/shopspring/decimal"
+	"github.com/b2bkit/b2bkit/internal/cputime"
 )
 
 // bigCity is a campaign of n targets with streams generated on the fly, so the benchmark measures
@@ -142,7 +144,7 @@ var tenTerritories = sync.OnceValue(func() *territories { return newTerritories(
 func measure(b *testing.B, want string, evaluate func() ([]funnel.Report, error)) {
 	b.Helper()
 	b.ReportAllocs()
-	cpu0, ok := cpuTime()
+	cpu0 := cputime.Used()
 	n := 0
 	for b.Loop() {
 		rs, err := evaluate()
@@ -159,7 +161,7 @@ func measure(b *testing.B, want string, evaluate func() ([]funnel.Report, error)
 			}
 		}
 	}
-	if cpu1, ok1 := cpuTime(); ok && ok1 && n > 0 {
+	if cpu1 := cputime.Used(); cpu0 > 0 && n > 0 {
 		b.ReportMetric(float64(cpu1-cpu0)/float64(time.Millisecond)/float64(n), "cpu-ms/op")
 	}
 }

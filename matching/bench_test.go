@@ -7,14 +7,15 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/cputime"
 	"github.com/b2bkit/b2bkit/matching"
 	"github.com/b2bkit/b2bkit/pricing"
-	"github.com/shopspring/decimal"
 )
 
 var (
@@ -40,27 +41,17 @@ var (
 	benchSKUs    = names("SKU-", 2_000)
 )
 
-// cpuTime is the CPU time the process has used. Benchmarks report it per operation beside the wall
-// time: on a machine shared with other work the wall time counts the waiting too.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // loop runs op in b.Loop and reports its CPU time per operation as cpu-ns/op.
 func loop(b *testing.B, op func() error) {
 	b.Helper()
 	b.ReportAllocs()
-	start := cpuTime()
+	start := cputime.Used()
 	for b.Loop() {
 		if err := op(); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(cputime.Used()-start)/float64(b.N), "cpu-ns/op")
 }
 
 func names(prefix string, n int) []string {

@@ -7,9 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/b2bkit/b2bkit"
-	"github.com/b2bkit/b2bkit/risk"
 	"github.com/shopspring/decimal"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/cputime"
+	"github.com/b2bkit/b2bkit/risk"
 )
 
 // regBenchSize is how many receivables the registry of BenchmarkFinance holds: a platform's
@@ -90,13 +92,13 @@ func BenchmarkFinance(b *testing.B) {
 	at := regAt(3)
 	b.ReportAllocs()
 	var cpu time.Duration // the CPU time of the loop, all threads, less the resets
-	start := regCPUTime()
+	start := cputime.Used()
 	for b.Loop() {
 		if regBench.next == len(regBench.fps) {
 			b.StopTimer()
-			cpu += regCPUTime() - start
+			cpu += cputime.Used() - start
 			regBenchReset(b)
-			start = regCPUTime()
+			start = cputime.Used()
 			b.StartTimer()
 		}
 		fp := regBench.fps[regBench.next]
@@ -105,7 +107,7 @@ func BenchmarkFinance(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	cpu += regCPUTime() - start
+	cpu += cputime.Used() - start
 	if cpu > 0 {
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
