@@ -414,20 +414,12 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 		switch {
 		case s.delivered > 0:
 			c.Scores.Speed = float64(s.deliveredOK) / float64(s.delivered)
-			buf = append(buf, "speed: "...)
-			buf = strconv.AppendInt(buf, int64(s.deliveredOK), 10)
-			buf = append(buf, " of "...)
-			buf = strconv.AppendInt(buf, int64(s.delivered), 10)
-			buf = append(buf, " deliveries of "...)
+			buf = appendShare(buf, "speed: ", s.deliveredOK, s.delivered, " deliveries of ")
 			buf = append(buf, r.SKU...)
 			buf = append(buf, " on or before the promised day"...)
 		case s.orders > 0:
 			c.Scores.Speed = float64(s.onTime) / float64(s.orders)
-			buf = append(buf, "speed: "...)
-			buf = strconv.AppendInt(buf, int64(s.onTime), 10)
-			buf = append(buf, " of "...)
-			buf = strconv.AppendInt(buf, int64(s.orders), 10)
-			buf = append(buf, " orders of "...)
+			buf = appendShare(buf, "speed: ", s.onTime, s.orders, " orders of ")
 			buf = append(buf, r.SKU...)
 			buf = append(buf, " agreed within "...)
 			buf = strconv.AppendInt(buf, int64(lead), 10)
@@ -442,11 +434,7 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 		ends[Speed] = len(buf)
 		if s.decided > 0 {
 			c.Scores.Quality = 1 - float64(s.cancelled)/float64(s.decided)
-			buf = append(buf, "quality: "...)
-			buf = strconv.AppendInt(buf, int64(s.cancelled), 10)
-			buf = append(buf, " of "...)
-			buf = strconv.AppendInt(buf, int64(s.decided), 10)
-			buf = append(buf, " decided matches cancelled"...)
+			buf = appendShare(buf, "quality: ", s.cancelled, s.decided, " decided matches cancelled")
 		} else {
 			c.Scores.Quality = 0.5
 			buf = append(buf, "quality: no decided matches to judge by"...)
@@ -652,6 +640,15 @@ func focusNote(b []byte, weight float64) []byte {
 		b = append(b, " (focus)"...)
 	}
 	return b
+}
+
+// appendShare writes a reason's "<need>: n of total<what>" into b.
+func appendShare(b []byte, need string, n, total int, what string) []byte {
+	b = append(b, need...)
+	b = strconv.AppendInt(b, int64(n), 10)
+	b = append(b, " of "...)
+	b = strconv.AppendInt(b, int64(total), 10)
+	return append(b, what...)
 }
 
 // ref2 is a price with two places, as reasons show it.
