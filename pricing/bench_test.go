@@ -12,16 +12,7 @@ import (
 // BenchmarkQuote prices one line through the seven-step restaurant policy: contract price, volume
 // break, payment (30/70 net 60), lead time, tier, guardrail, rounding.
 func BenchmarkQuote(b *testing.B) {
-	e := restaurantEngine(b)
-	r := request("RICE-25KG", "200")
-	r.Buyer, r.Tier = "golden-dragon", "gold"
-	r.Terms.Payment = b2bkit.DepositBalance(dec("0.3"), 60)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := e.Quote(ctx, r); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchQuote(b, restaurantEngine(b))
 }
 
 // BenchmarkQuotePricesOnly is BenchmarkQuote for a host that asks only for the price
@@ -31,6 +22,11 @@ func BenchmarkQuotePricesOnly(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	benchQuote(b, e)
+}
+
+// benchQuote prices 200 bags of rice for a gold buyer on 30% down, the rest net 60, through e.
+func benchQuote(b *testing.B, e *pricing.Engine) {
 	r := request("RICE-25KG", "200")
 	r.Buyer, r.Tier = "golden-dragon", "gold"
 	r.Terms.Payment = b2bkit.DepositBalance(dec("0.3"), 60)
