@@ -147,18 +147,25 @@ type midKey struct {
 	b [midID]byte
 }
 
+// shortKeyOf and midKeyOf are id held in a key; id fits it.
+func shortKeyOf(id string) (k shortKey) {
+	k.n = uint8(copy(k.b[:], id))
+	return k
+}
+
+func midKeyOf(id string) (k midKey) {
+	k.n = uint8(copy(k.b[:], id))
+	return k
+}
+
 func (x *idIndex) get(id string) (int, bool) {
 	var p int
 	var ok bool
 	switch {
 	case len(id) <= shortID:
-		k := shortKey{n: uint8(len(id))}
-		copy(k.b[:], id)
-		p, ok = x.short[k]
+		p, ok = x.short[shortKeyOf(id)]
 	case len(id) <= midID:
-		k := midKey{n: uint8(len(id))}
-		copy(k.b[:], id)
-		p, ok = x.mid[k]
+		p, ok = x.mid[midKeyOf(id)]
 	default:
 		p, ok = x.long[id]
 	}
@@ -168,25 +175,21 @@ func (x *idIndex) get(id string) (int, bool) {
 func (x *idIndex) put(id string, p int) {
 	switch {
 	case len(id) <= shortID:
-		if x.short == nil {
-			x.short = make(map[shortKey]int)
-		}
-		k := shortKey{n: uint8(len(id))}
-		copy(k.b[:], id)
-		x.short[k] = p
+		x.short = putID(x.short, shortKeyOf(id), p)
 	case len(id) <= midID:
-		if x.mid == nil {
-			x.mid = make(map[midKey]int)
-		}
-		k := midKey{n: uint8(len(id))}
-		copy(k.b[:], id)
-		x.mid[k] = p
+		x.mid = putID(x.mid, midKeyOf(id), p)
 	default:
-		if x.long == nil {
-			x.long = make(map[string]int)
-		}
-		x.long[id] = p
+		x.long = putID(x.long, id, p)
 	}
+}
+
+// putID sets m[k] to p, making m on its first key, and returns m.
+func putID[K comparable](m map[K]int, k K, p int) map[K]int {
+	if m == nil {
+		m = make(map[K]int)
+	}
+	m[k] = p
+	return m
 }
 
 func (x *idIndex) len() int { return len(x.short) + len(x.mid) + len(x.long) }
