@@ -227,7 +227,7 @@ func checkAmount(errs []error, field string, d decimal.Decimal, zeroOK bool) ([]
 	exp := d.Exponent()
 	co := coefficient{c, small}
 	switch {
-	case !small && fastdec.Digits(d) > MaxDigits || exp < -b2bkit.MaxDecimalPlaces || exp > MaxDigits:
+	case !small && d.NumDigits() > MaxDigits || exp < -b2bkit.MaxDecimalPlaces || exp > MaxDigits:
 		return append(errs, b2bkit.Invalid(field, "out of range")), co
 	case zeroOK && sign < 0:
 		return append(errs, b2bkit.Invalid(field, "must be >= 0")), co

@@ -134,10 +134,10 @@ func (r ReferenceRules) Validate() error {
 	if !r.Outliers.Valid() {
 		errs = append(errs, b2bkit.Invalid("outliers", "unknown rule %d", int(r.Outliers)))
 	}
-	if r.K.Sign() < 0 || r.K.GreaterThan(maxK) || fastdec.Digits(r.K) > maxRuleDigits || r.K.Exponent() < -int32(maxRuleDigits) {
+	if r.K.Sign() < 0 || r.K.GreaterThan(maxK) || r.K.NumDigits() > maxRuleDigits || r.K.Exponent() < -int32(maxRuleDigits) {
 		errs = append(errs, b2bkit.Invalid("k", "must be between 0 and 100, not %s", xerr.EchoDecimal(r.K)))
 	}
-	if r.MaxBuyerShare.Sign() < 0 || r.MaxBuyerShare.GreaterThan(decimal.NewFromInt(1)) || fastdec.Digits(r.MaxBuyerShare) > maxRuleDigits || r.MaxBuyerShare.Exponent() < -int32(maxRuleDigits) {
+	if r.MaxBuyerShare.Sign() < 0 || r.MaxBuyerShare.GreaterThan(decimal.NewFromInt(1)) || r.MaxBuyerShare.NumDigits() > maxRuleDigits || r.MaxBuyerShare.Exponent() < -int32(maxRuleDigits) {
 		errs = append(errs, b2bkit.Invalid("max_buyer_share", "must be between 0 and 1, not %s", xerr.EchoDecimal(r.MaxBuyerShare)))
 	}
 	return errors.Join(errs...)

@@ -8,10 +8,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/b2bkit/b2bkit"
-	"github.com/b2bkit/b2bkit/internal/fastdec"
-	"github.com/b2bkit/b2bkit/internal/xerr"
 	"github.com/shopspring/decimal"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 var (
@@ -307,7 +307,7 @@ func checkNumber(d decimal.Decimal) bool {
 		return true
 	}
 	exp := d.Exponent()
-	return exp >= -b2bkit.MaxScale && int64(fastdec.Digits(d))+int64(exp) <= 24
+	return exp >= -b2bkit.MaxScale && int64(d.NumDigits())+int64(exp) <= 24
 }
 
 func validateRule(rf string, kind StepKind, r Rule) []error {

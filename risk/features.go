@@ -666,7 +666,7 @@ func featSaneExponent(d decimal.Decimal) bool {
 // most 18 digits, with at most 18 places and below 10^18 in all.
 func featSane(d decimal.Decimal) bool {
 	c, ok := fastdec.Int18(d)
-	return ok && featSaneExponent(d) && (c == 0 || fastdec.Digits(d)+int(d.Exponent()) <= 18)
+	return ok && featSaneExponent(d) && (c == 0 || d.NumDigits()+int(d.Exponent()) <= 18)
 }
 
 // featCreditUnits is t.CreditDays() in units of 10^-featShareScale, and ok=true, when the terms are

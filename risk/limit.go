@@ -10,7 +10,6 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/b2bkit/b2bkit"
-	"github.com/b2bkit/b2bkit/internal/fastdec"
 	"github.com/b2bkit/b2bkit/internal/wire"
 	"github.com/b2bkit/b2bkit/internal/xerr"
 )
@@ -245,7 +244,7 @@ func limitCheckDec(errs []error, field string, d decimal.Decimal, zeroOK bool) [
 func limitDecOK(d decimal.Decimal) bool {
 	exp := d.Exponent()
 	return exp >= -b2bkit.MaxDecimalPlaces && exp <= limitMaxDigits &&
-		fastdec.Digits(d)+int(exp) <= limitMaxDigits
+		d.NumDigits()+int(exp) <= limitMaxDigits
 }
 
 // Limit works out the credit line of the buyer f describes, graded r (R17):

@@ -523,7 +523,7 @@ func scoreCheckPoints(errs []error, field string, x float64) []error {
 func scoreCheckBound(field string, d decimal.Decimal) error {
 	exp := d.Exponent()
 	if exp < -b2bkit.MaxDecimalPlaces || exp > b2bkit.MaxDecimalDigits ||
-		fastdec.Digits(d)+int(max(exp, 0)) > b2bkit.MaxDecimalDigits {
+		d.NumDigits()+int(max(exp, 0)) > b2bkit.MaxDecimalDigits {
 		return b2bkit.Invalid(field, "out of range: at most %d digits, %d of them decimal places",
 			b2bkit.MaxDecimalDigits, b2bkit.MaxDecimalPlaces)
 	}
@@ -838,8 +838,8 @@ func scoreCmpBig(x, y decimal.Decimal) int {
 	if sx != sy || sx == 0 {
 		return scoreSign(int64(sx - sy))
 	}
-	lx := int64(fastdec.Digits(x)) + int64(x.Exponent())
-	ly := int64(fastdec.Digits(y)) + int64(y.Exponent())
+	lx := int64(x.NumDigits()) + int64(x.Exponent())
+	ly := int64(y.NumDigits()) + int64(y.Exponent())
 	switch {
 	case lx > ly:
 		return sx

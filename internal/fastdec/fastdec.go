@@ -1,6 +1,6 @@
 // Package fastdec holds the integer helpers b2bkit's hot loops share: a decimal's coefficient as an
-// int64 when it fits, its digit count and the powers of ten the integer paths scale by. Result
-// decimals are made with decimal.New.
+// int64 when it fits, and the powers of ten the integer paths scale by. Result decimals are made
+// with decimal.New.
 //
 // Everything here goes through shopspring/decimal's public API: a money library does not read
 // another module's private memory layout. Speed comes from doing the arithmetic in integers and
@@ -19,9 +19,6 @@ func Int64(d decimal.Decimal) (int64, bool) {
 	}
 	return d.CoefficientInt64(), true
 }
-
-// Digits is d.NumDigits(): the number of decimal digits of d's coefficient, 1 for zero.
-func Digits(d decimal.Decimal) int { return d.NumDigits() }
 
 var pow10 = [...]uint64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
 	1e16, 1e17, 1e18, 1e19}
