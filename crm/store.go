@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/chunked"
 )
 
 // A Store keeps the two CRMs: companies, people, their employment spells, job changes, and the
@@ -133,11 +134,11 @@ type MemoryStore struct {
 	people     []Person                    // append-only: people are never deleted, erasure keeps the record
 	slot       map[b2bkit.PersonID]int32
 	contacts   contactIndex
-	spells     chunked[Spell] // every spell, by slot; an update replaces its slot's value
+	spells     chunked.List[Spell] // every spell, by slot; an update replaces its slot's value
 	spellSlot  map[SpellID]int32
 	byPerson   map[b2bkit.PersonID][]int32  // spell slots, each list ordered by Start, then ID
 	byCompany  map[b2bkit.CompanyID][]int32 // spell slots, each list ordered by Start, then ID
-	changeLog  chunked[storedChange]        // every job change, in the order stored
+	changeLog  chunked.List[storedChange]   // every job change, in the order stored
 	changes    *btree[changeKey]            // ordered by At, ID: an insert in any order is O(log n)
 	changeIDs  map[string]bool
 	accounts   map[AccountID]Account
@@ -193,7 +194,7 @@ func (m *MemoryStore) compareChangeKeys(a, b changeKey) int {
 	if c := cmp.Compare(a.prefix, b.prefix); c != 0 {
 		return c
 	}
-	return cmp.Compare(m.changeLog.at(a.slot).id(), m.changeLog.at(b.slot).id())
+	return cmp.Compare(m.changeLog.At(int(a.slot)).id(), m.changeLog.At(int(b.slot)).id())
 }
 
 // A nameEntry is one row of a name index: the name's key and the record's id, and the record's slot,
@@ -332,7 +333,7 @@ func (m *MemoryStore) Spells(ctx context.Context, q SpellQuery) ([]Spell, error)
 	if all := q.ActiveAt.IsZero() && (person == "" || company == ""); !all {
 		n = 0
 		for _, i := range list {
-			if q.match(m.spells.at(i)) {
+			if q.match(m.spells.At(int(i))) {
 				n++
 			}
 		}
@@ -340,7 +341,7 @@ func (m *MemoryStore) Spells(ctx context.Context, q SpellQuery) ([]Spell, error)
 	out := make([]Spell, 0, n)
 	nroles := 0
 	for _, i := range list {
-		if sp := m.spells.at(i); q.match(sp) {
+		if sp := m.spells.At(int(i)); q.match(sp) {
 			out = append(out, *sp)
 			nroles += len(sp.Roles)
 		}
@@ -360,8 +361,8 @@ func (m *MemoryStore) Spells(ctx context.Context, q SpellQuery) ([]Spell, error)
 
 // insertSpell puts the spell in slot into list, ordered by Start, then ID.
 func (m *MemoryStore) insertSpell(list []int32, slot int32) []int32 {
-	s := m.spells.at(slot)
-	i, _ := slices.BinarySearchFunc(list, s, func(a int32, s *Spell) int { return compareSpellsAt(m.spells.at(a), s) })
+	s := m.spells.At(int(slot))
+	i, _ := slices.BinarySearchFunc(list, s, func(a int32, s *Spell) int { return compareSpellsAt(m.spells.At(int(a)), s) })
 	return slices.Insert(list, i, slot)
 }
 
@@ -389,7 +390,7 @@ func (m *MemoryStore) JobChanges(ctx context.Context, since time.Time) iter.Seq2
 		sec, nsec := keyAt(since)
 		before := func(k changeKey) bool { return k.sec < sec || k.sec == sec && k.nsec < nsec }
 		m.changes.ascend(before, func(k changeKey) bool {
-			list = append(list, m.changeLog.at(k.slot).change())
+			list = append(list, m.changeLog.At(int(k.slot)).change())
 			return true
 		})
 		m.mu.RUnlock()
@@ -570,7 +571,7 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 		s := &b.Spells[i]
 		slot := f.spells[i]
 		if slot >= 0 {
-			old := m.spells.at(slot)
+			old := m.spells.At(int(slot))
 			if old.Person == s.Person && old.Company == s.Company && old.Start.Equal(s.Start) {
 				// Its place in its lists stays: an end of a job changes only its End.
 				*old = s.clone()
@@ -583,10 +584,10 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 			m.byCompany[old.Company] = slices.DeleteFunc(m.byCompany[old.Company], isOld)
 			*old = s.clone()
 		} else {
-			slot = m.spells.add(s.clone())
+			slot = int32(m.spells.Add(s.clone()))
 			m.spellSlot[s.ID] = slot
 		}
-		m.spells.at(slot).Version++
+		m.spells.At(int(slot)).Version++
 		m.byPerson[s.Person] = m.insertSpell(m.byPerson[s.Person], slot)
 		m.byCompany[s.Company] = m.insertSpell(m.byCompany[s.Company], slot)
 	}
@@ -600,7 +601,7 @@ func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
 	for i := range b.JobChanges {
 		sc := storeChange(&b.JobChanges[i])
 		sec, nsec := keyAt(sc.at)
-		m.changes.insert(changeKey{sec: sec, nsec: nsec, slot: m.changeLog.add(sc), prefix: idPrefix(sc.id())})
+		m.changes.insert(changeKey{sec: sec, nsec: nsec, slot: int32(m.changeLog.Add(sc)), prefix: idPrefix(sc.id())})
 		m.changeIDs[sc.id()] = true // the key shares the stored text
 	}
 	for _, a := range b.Activities {
@@ -815,7 +816,7 @@ func (m *MemoryStore) check(b Batch) error {
 		var got int64
 		slot, ok := m.spellSlot[s.ID]
 		if ok {
-			got = m.spells.at(slot).Version
+			got = m.spells.At(int(slot)).Version
 		} else {
 			slot = -1
 		}

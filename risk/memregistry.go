@@ -14,6 +14,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/chunked"
 )
 
 var _ Registry = (*MemoryRegistry)(nil)
@@ -33,7 +34,7 @@ var _ Registry = (*MemoryRegistry)(nil)
 type MemoryRegistry struct {
 	mu    sync.RWMutex
 	slots map[Fingerprint]int // the slot of each stored record in recs
-	recs  regRecs
+	recs  chunked.List[regRec]
 	names regNames
 	// byCompany holds the slots of the receivables of each company (by the number of its name), as
 	// seller or debtor, in the order stored.
@@ -58,7 +59,7 @@ func (m *MemoryRegistry) Get(ctx context.Context, fp Fingerprint) (Receivable, e
 		m.mu.RUnlock()
 		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.NotFound("receivable", fp.String()))
 	}
-	r := m.receivable(m.recs.at(i), 1)
+	r := m.receivable(m.recs.At(i), 1)
 	m.mu.RUnlock()
 	return r, nil
 }
@@ -88,7 +89,7 @@ func (m *MemoryRegistry) put(r *Receivable) error {
 	i, found := m.slots[r.Fingerprint]
 	var rec *regRec
 	if found {
-		rec = m.recs.at(i)
+		rec = m.recs.At(i)
 	}
 	sameInvoice := found && m.sameInvoice(rec, &r.Invoice)
 	var text string
@@ -111,9 +112,9 @@ func (m *MemoryRegistry) put(r *Receivable) error {
 			fmt.Sprintf("version %d, but %d is stored", r.Version-1, rec.version)))
 	}
 	if !found {
-		i = m.recs.add(regRec{fp: r.Fingerprint})
+		i = m.recs.Add(regRec{fp: r.Fingerprint})
 		m.slots[r.Fingerprint] = i
-		rec = m.recs.at(i)
+		rec = m.recs.At(i)
 	}
 	if !sameInvoice {
 		inv := &r.Invoice
@@ -237,7 +238,7 @@ func (m *MemoryRegistry) Receivables(ctx context.Context, company b2bkit.Company
 			slots := m.byCompany[id]
 			list = make([]Receivable, len(slots))
 			for k, i := range slots {
-				list[k] = m.receivable(m.recs.at(i), 0)
+				list[k] = m.receivable(m.recs.At(i), 0)
 			}
 		}
 		m.mu.RUnlock()
@@ -335,34 +336,6 @@ func regNextOrder(text string, p int) (string, int) {
 	l := int(uint32(text[p])<<24 | uint32(text[p+1])<<16 | uint32(text[p+2])<<8 | uint32(text[p+3]))
 	p += 4
 	return text[p : p+l], p + l
-}
-
-// regChunkBits sets the size of a chunk of records: 1024.
-const regChunkBits = 10
-
-// regRecs is an append-only list of records kept in chunks of 1 << regChunkBits. An append never
-// copies what is stored, a record is a value inside its chunk, not an object of its own, and a
-// pointer to a record stays valid while others are added.
-type regRecs struct {
-	chunks [][]regRec
-	n      int
-}
-
-// add appends rec and returns its slot.
-func (c *regRecs) add(rec regRec) int {
-	i := c.n
-	if i>>regChunkBits == len(c.chunks) {
-		c.chunks = append(c.chunks, make([]regRec, 0, 1<<regChunkBits))
-	}
-	k := &c.chunks[i>>regChunkBits]
-	*k = append(*k, rec)
-	c.n++
-	return i
-}
-
-// at returns the record in slot i, which must be below n.
-func (c *regRecs) at(i int) *regRec {
-	return &c.chunks[i>>regChunkBits][i&(1<<regChunkBits-1)]
 }
 
 // regNames keeps each name a record refers to once, by number: the companies, currencies, lenders

@@ -8,35 +8,6 @@ import (
 	"github.com/b2bkit/b2bkit"
 )
 
-// chunkBits sets the size of a chunk of a chunked list: 1024 records.
-const chunkBits = 10
-
-const chunkLen = 1 << chunkBits
-
-// A chunked is an append-only list of values kept in fixed-size chunks. An append never copies
-// what is stored (a slice of half a million records would, as it grows), and a record is a value
-// inside its chunk, not an object of its own: the collector marks one object per 1024 records
-// instead of one per record, and a lookup by slot reads no pointer to the record.
-type chunked[T any] struct {
-	chunks [][]T
-	n      int32
-}
-
-// add appends x and returns its slot.
-func (c *chunked[T]) add(x T) int32 {
-	i := c.n
-	if int(i)>>chunkBits == len(c.chunks) {
-		c.chunks = append(c.chunks, make([]T, 0, chunkLen))
-	}
-	k := &c.chunks[i>>chunkBits]
-	*k = append(*k, x)
-	c.n++
-	return i
-}
-
-// at returns the record in slot i, which must be below len.
-func (c *chunked[T]) at(i int32) *T { return &c.chunks[i>>chunkBits][i&(chunkLen-1)] }
-
 // A storedChange is a JobChange as a MemoryStore keeps it, for half a million of them to cost the
 // collector little: its six strings are one string and its three role lists one array, so a
 // change holds 3 pointers instead of 10 and is one object (its text) besides its chunk's share.
