@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
@@ -107,6 +108,8 @@ type Engine struct {
 	// date: which of them match a request depends on its scope alone, and scopes caches them.
 	undated bool
 	scopes  scopeCache
+	// valid is the validity of the quotes of the last calendar day quoted (see validUntil).
+	valid atomic.Pointer[validDay]
 }
 
 type cstep struct {

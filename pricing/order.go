@@ -145,7 +145,7 @@ func (e *Engine) QuoteOrder(ctx context.Context, o OrderRequest) (OrderQuote, er
 	sc := e.getScratch()
 	defer e.putScratch(sc)
 	sc.ti = newTermsInfo(&o.Terms)
-	b := batch{now: now, validUntil: lastInstant(now, e.policy.ValidDays), per: len(e.steps) + 1, order: true}
+	b := batch{now: now, validUntil: e.validUntil(now), per: len(e.steps) + 1, order: true}
 	b.general = e.resolveGeneral(nil, &reqs[0], now)
 	b.lines = sc.mainB.lines[:0]
 	qty := make([]decimal.Decimal, len(reqs))

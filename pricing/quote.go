@@ -252,23 +252,25 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 	if err := validateLine(&r); err != nil {
 		return Quote{}, fmt.Errorf("pricing: %w", b2bkit.InField("request", err))
 	}
-	if err := r.Terms.Validate(); err != nil {
-		return Quote{}, fmt.Errorf("pricing: %w", b2bkit.InField("request.terms", err))
-	}
 	sc := e.getScratch()
 	defer e.putScratch(sc)
+	// Terms the cache holds were validated by the quote that put them there, and the key holds
+	// every detail Validate reads: only terms it does not hold are checked.
+	key, cacheable := keyOf(&r.Terms)
+	cached := cacheable && e.terms.get(&key, &sc.ti)
+	if !cached {
+		if err := r.Terms.Validate(); err != nil {
+			return Quote{}, fmt.Errorf("pricing: %w", b2bkit.InField("request.terms", err))
+		}
+		sc.ti = newTermsInfo(&r.Terms)
+	}
 	now := e.now()
 	var err error
 	if sc.lp, err = e.prices.ListPrice(ctx, query(&r, now)); err != nil {
 		return Quote{}, err
 	}
 	sc.r = r
-	key, cacheable := keyOf(&r.Terms)
-	cached := cacheable && e.terms.get(&key, &sc.ti)
-	if !cached {
-		sc.ti = newTermsInfo(&r.Terms)
-	}
-	b := batch{now: now, validUntil: lastInstant(now, e.policy.ValidDays), left: 1, bare: e.pricesOnly}
+	b := batch{now: now, validUntil: e.validUntil(now), left: 1, bare: e.pricesOnly}
 	if b.bare {
 		m := new(bareMem) // a quote without lines needs no memory for them
 		b.offers, b.dues = m.offers[:], m.dues[:]
@@ -324,7 +326,7 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 		lineErrs[i] = err
 	}
 	now := e.now()
-	b := batch{now: now, validUntil: lastInstant(now, e.policy.ValidDays), per: len(e.steps) + 1, bare: e.pricesOnly}
+	b := batch{now: now, validUntil: e.validUntil(now), per: len(e.steps) + 1, bare: e.pricesOnly}
 	sc := e.getScratch()
 	defer e.putScratch(sc)
 	b.lines = sc.mainB.lines[:0] // grown by a quote with more lines, and kept for the next
@@ -1011,6 +1013,29 @@ func divRound(a, b decimal.Decimal, scale int32, mode b2bkit.RoundingMode) decim
 		return quo.Add(ulp)
 	}
 	return quo
+}
+
+// A validDay is the validity of the quotes made on one calendar day (from up to until, in loc):
+// the last instant of the policy's ValidDays-th day after it.
+type validDay struct {
+	from, until, last time.Time
+	loc               *time.Location
+}
+
+// validUntil is lastInstant(now, ValidDays), worked out once per calendar day: for every instant of
+// a day in a zone whose offset does not change from that day to the validity's end, it is the same.
+func (e *Engine) validUntil(now time.Time) time.Time {
+	if v := e.valid.Load(); v != nil && v.loc == now.Location() && !now.Before(v.from) && now.Before(v.until) {
+		return v.last
+	}
+	last := lastInstant(now, e.policy.ValidDays)
+	y, m, d := now.Date()
+	loc := now.Location()
+	from, until := time.Date(y, m, d, 0, 0, 0, 0, loc), time.Date(y, m, d+1, 0, 0, 0, 0, loc)
+	if start, end := now.ZoneBounds(); (start.IsZero() || !start.After(from)) && (end.IsZero() || end.After(last)) {
+		e.valid.Store(&validDay{from: from, until: until, last: last, loc: loc})
+	}
+	return last
 }
 
 // lastInstant is the last instant of the calendar day days after now, in now's location: a quote
