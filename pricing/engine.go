@@ -541,6 +541,22 @@ func newTermsInfo(t *b2bkit.Terms) termsInfo {
 	return ti
 }
 
+// reset makes ti the analysis of terms with a lead of lead days and cdays credit days, which grant
+// credit or not, as termsInfo{lead: lead, cdays: cdays, credit: credit} would, field by field: a
+// scratch's analyses are reused quote after quote, and copying a whole one costs a write barrier
+// on each of its pointers while the collector runs.
+func (ti *termsInfo) reset(lead int, cdays val, credit bool) {
+	ti.lead, ti.cdays, ti.credit = lead, cdays, credit
+	ti.units, ti.nUnits, ti.scale = [maxShares]int64{}, 0, 0
+	ti.refStep, ti.ref = nil, decimal.Decimal{}
+	ti.payRule, ti.payFrac, ti.payDec, ti.payDecSet = nil, fixed{}, decimal.Decimal{}, false
+	ti.earlySet, ti.earlyDays, ti.earlyBy = false, 0, time.Time{}
+	ti.dues = nil
+	if ti.early.set {
+		ti.early = earlyTerms{}
+	}
+}
+
 // maxShares is how many installments a terms analysis keeps in integers.
 const maxShares = 8
 

@@ -227,7 +227,7 @@ func (e *Engine) listPrices(ctx context.Context, reqs []Request, now time.Time) 
 	for i := range reqs {
 		var err error
 		if pb != nil {
-			lps[i], err = pb.get(ctx, reqs, i, now)
+			err = pb.get(ctx, reqs, i, now, &lps[i])
 		} else {
 			lps[i], err = e.prices.ListPrice(ctx, query(&reqs[i], now))
 		}

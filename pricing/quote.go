@@ -360,7 +360,7 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 		}
 		var err error
 		if block != nil {
-			sc.lp, err = block.get(ctx, reqs, i, now)
+			err = block.get(ctx, reqs, i, now, &sc.lp)
 		} else {
 			sc.lp, err = e.prices.ListPrice(ctx, query(r, now))
 		}
@@ -427,10 +427,10 @@ type priceBlock struct {
 // priceBlockLen is how many SKUs QuoteMany asks a BatchPriceSource for at once.
 const priceBlockLen = 256
 
-// get returns the list price of reqs[i], looking up the block that starts at i when i is past the
-// current one. A SKU the block did not find is asked for alone, so that the error is the source's
-// own (or the price, if it arrived in between).
-func (pb *priceBlock) get(ctx context.Context, reqs []Request, i int, now time.Time) (ListPrice, error) {
+// get puts the list price of reqs[i] in dst, looking up the block that starts at i when i is past
+// the current one. A SKU the block did not find is asked for alone, so that the error is the
+// source's own (or the price, if it arrived in between).
+func (pb *priceBlock) get(ctx context.Context, reqs []Request, i int, now time.Time, dst *ListPrice) (err error) {
 	if i < pb.start || i >= pb.start+len(pb.qs) {
 		n := min(priceBlockLen, len(reqs)-i)
 		if pb.qs == nil {
@@ -442,14 +442,17 @@ func (pb *priceBlock) get(ctx context.Context, reqs []Request, i int, now time.T
 		}
 		if err := pb.src.ListPrices(ctx, pb.qs, pb.prices, pb.found); err != nil {
 			pb.qs = pb.qs[:0]
-			return ListPrice{}, err
+			*dst = ListPrice{}
+			return err
 		}
 		pb.start = i
 	}
 	if k := i - pb.start; pb.found[k] {
-		return pb.prices[k], nil
+		*dst = pb.prices[k] // one copy, into the scratch, rather than through a result
+		return nil
 	}
-	return pb.src.ListPrice(ctx, query(&reqs[i], now))
+	*dst, err = pb.src.ListPrice(ctx, query(&reqs[i], now))
+	return err
 }
 
 // sameScope reports whether the general rules that match a match b: same buyer, group, tier, grade
@@ -847,7 +850,8 @@ func (e *Engine) earlyOffer(q *Quote, w *walk, b *batch, units []int64) error {
 	// the quote on those terms: the rest of it, after what is paid as scheduled, is the least the
 	// offer may ask.
 	alt := &w.sc.altTI
-	*alt = termsInfo{lead: ti.lead, cdays: et.cdays, credit: ti.credit, payRule: et.altPayRule, payFrac: et.altPayFrac}
+	alt.reset(ti.lead, et.cdays, ti.credit)
+	alt.payRule, alt.payFrac = et.altPayRule, et.altPayFrac
 	altTotal, ok := w.replay(alt)
 	if !ok {
 		var err error

@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"math/rand/v2"
+	"reflect"
 	"testing"
 	"time"
 	_ "time/tzdata" // the zones below, wherever the tests run
@@ -33,4 +34,12 @@ func TestProperty_ValidUntilIsLastInstant(t *testing.T) {
 			}
 		}
 	}
+}
+
+// startWalk and termsInfo.reset set a reused walk and terms analysis field by field (copying a
+// whole one costs a write barrier per pointer while the collector runs): a field added to either
+// type must be added there too, and this count says so.
+func TestScratchResetsEveryField(t *testing.T) {
+	require.Equal(t, 31, reflect.TypeFor[walk]().NumField(), "a walk field was added or removed: set it in startWalk")
+	require.Equal(t, 17, reflect.TypeFor[termsInfo]().NumField(), "a termsInfo field was added or removed: set it in termsInfo.reset")
 }

@@ -166,9 +166,16 @@ func (e *Engine) startWalk(sc *scratch, r *Request, qty decimal.Decimal, now tim
 	if lines == nil {
 		lines = bufs.lines[:0]
 	}
-	*w = walk{e: e, r: r, lp: &sc.lp, ti: &sc.ti, now: now, scratch: bufs.scratch[:0],
-		qty: valOf(qty), qtyD: qty, list: valOf(sc.lp.Price), cost: valOf(sc.lp.Cost), lines: lines[:0],
-		guards: bufs.guards[:0], gradUsed: bufs.grad[:0], brs: bufs.brs[:0], excluders: bufs.excluders[:0], sc: sc}
+	// Field by field rather than *w = walk{...}: the walk is reused line after line, and copying a
+	// whole one costs a write barrier on each of its pointers while the collector runs (QuoteMany
+	// keeps thousands of quotes live, so it often does). Every field is set here.
+	w.e, w.r, w.lp, w.ti, w.now, w.sc = e, r, &sc.lp, &sc.ti, now, sc
+	w.general, w.grad, w.alt, w.mix, w.early = nil, nil, false, nil, nil
+	w.scratch, w.lines, w.guards, w.gradUsed = bufs.scratch[:0], lines[:0], bufs.guards[:0], bufs.grad[:0]
+	w.brs, w.excluders = bufs.brs[:0], bufs.excluders[:0]
+	w.qty, w.qtyD, w.list, w.cost = valOf(qty), qty, valOf(sc.lp.Price), valOf(sc.lp.Cost)
+	w.rounded, w.scale, w.mode, w.approval, w.skip, w.skipOrder = false, 0, 0, false, 0, 0
+	w.at = walkAt{}
 	w.scoped = e.scopedRules(bufs.scoped[:0], r.SKU, sc.lp.Attributes)
 	w.price, w.base = w.list, w.list
 	return w
