@@ -83,24 +83,49 @@ func (v val) sign() int {
 
 func (v val) isZero() bool { return v.sign() == 0 }
 
-// same reports whether a and b are the same number to the exponent.
+// same reports whether a and b are the same number to the exponent. (The integers are compared
+// here and the rest in sameDec, so that the common case inlines.)
 func same(a, b val) bool {
 	if a.fits && b.fits {
-		return a.fx() == b.fx()
+		return a.c == b.c && a.exp == b.exp
 	}
+	return sameDec(a, b)
+}
+
+func sameDec(a, b val) bool {
 	x, y := a.peek(), b.peek()
 	return x.Exponent() == y.Exponent() && x.Equal(y)
 }
 
-// cmpVal compares the values.
+// cmpVal compares the values. (Integers at one exponent are compared here and the rest in
+// cmpApart, so that the common case inlines.)
 func cmpVal(a, b val) int {
+	if a.fits && b.fits && a.exp == b.exp {
+		if a.c == b.c {
+			return 0
+		}
+		if a.c < b.c {
+			return -1
+		}
+		return 1
+	}
+	return cmpApart(a, b)
+}
+
+func cmpApart(a, b val) int {
 	if a.fits && b.fits {
 		return cmpFixed(a.fx(), b.fx())
 	}
 	return a.peek().Cmp(b.peek())
 }
 
-func lessVal(a, b val) bool { return cmpVal(a, b) < 0 }
+// lessVal is cmpVal(a, b) < 0, with the integers at one exponent compared inline.
+func lessVal(a, b val) bool {
+	if a.fits && b.fits && a.exp == b.exp {
+		return a.c < b.c
+	}
+	return cmpApart(a, b) < 0
+}
 
 // addVal is a.Add(b): the sum at the smaller exponent.
 func addVal(a, b val) val {
