@@ -3,6 +3,7 @@ package pricing
 import (
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
@@ -16,7 +17,16 @@ import (
 // starts afresh when full) and is safe for concurrent use: an entry is copied out, never shared.
 type termsCache struct {
 	mu sync.RWMutex
-	m  map[termsKey]*termsInfo
+	m  map[termsKey]*termsEntry
+	// last is the entry last found or stored, compared before the map is asked: a host quotes
+	// line after line on the same terms, and comparing a key costs less than hashing it.
+	last atomic.Pointer[termsEntry]
+}
+
+// A termsEntry is the analysis of the terms of key; it is never changed once stored.
+type termsEntry struct {
+	key termsKey
+	ti  termsInfo
 }
 
 // termsCacheLen bounds the entries of an engine's terms cache.
@@ -60,30 +70,36 @@ func keyOf(t *b2bkit.Terms) (termsKey, bool) {
 
 // get copies the entry for key into ti and reports whether there was one.
 func (c *termsCache) get(key *termsKey, ti *termsInfo) bool {
+	if p := c.last.Load(); p != nil && p.key == *key {
+		*ti = p.ti
+		return true
+	}
 	c.mu.RLock()
 	p := c.m[*key]
-	if p != nil {
-		*ti = *p
-	}
 	c.mu.RUnlock()
-	return p != nil
+	if p == nil {
+		return false
+	}
+	*ti = p.ti
+	c.last.Store(p)
+	return true
 }
 
 // put keeps a copy of ti, the analysis of terms t after a quote on them (with what the quote
 // cached on the way), under key, with the due dates of t's installments.
 func (c *termsCache) put(key *termsKey, t *b2bkit.Terms, ti *termsInfo) {
-	p := new(termsInfo)
-	*p = *ti
-	if p.dues == nil {
-		p.dues = make([]b2bkit.Due, len(t.Payment.Installments))
-		dueDates(p.dues, t)
+	p := &termsEntry{key: *key, ti: *ti}
+	if p.ti.dues == nil {
+		p.ti.dues = make([]b2bkit.Due, len(t.Payment.Installments))
+		dueDates(p.ti.dues, t)
 	}
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= termsCacheLen {
-		c.m = make(map[termsKey]*termsInfo)
+		c.m = make(map[termsKey]*termsEntry)
 	}
 	c.m[*key] = p
 	c.mu.Unlock()
+	c.last.Store(p)
 }
 
 // A scopeCache keeps, per buyer, group, tier and grade, the rules without a SKU or attributes that
