@@ -108,7 +108,15 @@ func (c *termsCache) put(key *termsKey, t *b2bkit.Terms, ti *termsInfo) {
 // use like termsCache; an entry is never changed once stored, and walks only read it.
 type scopeCache struct {
 	mu sync.RWMutex
-	m  map[scopeCacheKey][][]*crule
+	m  map[scopeCacheKey]*scopeEntry
+	// last is the entry last found or stored, compared before the map is asked (see termsCache).
+	last atomic.Pointer[scopeEntry]
+}
+
+// A scopeEntry is the general rules that match key, per step; never changed once stored.
+type scopeEntry struct {
+	key     scopeCacheKey
+	general [][]*crule
 }
 
 type scopeCacheKey struct {
@@ -121,10 +129,17 @@ func scopeOf(r *Request) scopeCacheKey {
 }
 
 func (c *scopeCache) get(key *scopeCacheKey) [][]*crule {
+	if p := c.last.Load(); p != nil && p.key == *key {
+		return p.general
+	}
 	c.mu.RLock()
-	g := c.m[*key]
+	p := c.m[*key]
 	c.mu.RUnlock()
-	return g
+	if p == nil {
+		return nil
+	}
+	c.last.Store(p)
+	return p.general
 }
 
 // put keeps a copy of general under key.
@@ -133,10 +148,12 @@ func (c *scopeCache) put(key *scopeCacheKey, general [][]*crule) {
 	for i, rs := range general {
 		g[i] = slices.Clone(rs)
 	}
+	p := &scopeEntry{key: *key, general: g}
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= termsCacheLen {
-		c.m = make(map[scopeCacheKey][][]*crule)
+		c.m = make(map[scopeCacheKey]*scopeEntry)
 	}
-	c.m[*key] = g
+	c.m[*key] = p
 	c.mu.Unlock()
+	c.last.Store(p)
 }
