@@ -416,6 +416,21 @@ func (e *Engine) Version() string { return e.version }
 // cover the request for goods with attributes attrs, quoted at now: the validity dates bound now,
 // or the order date for a rule that says so (ByOrderDate).
 func (r *crule) matches(req *Request, attrs map[string]string, now time.Time) bool {
+	return r.matchesFrom(req, attrs, now, 0)
+}
+
+// matchesScoped is matches for a rule of one of the tables scopedRules found for the SKU with
+// attributes attrs: a rule without a SKU is in one only under the value attrs has for its first
+// attribute, which is not looked up again.
+func (r *crule) matchesScoped(req *Request, attrs map[string]string, now time.Time) bool {
+	if r.SKU == "" {
+		return r.matchesFrom(req, attrs, now, 1)
+	}
+	return r.matchesFrom(req, attrs, now, 0)
+}
+
+// matchesFrom is matches with the rule's attributes checked from the first-th on.
+func (r *crule) matchesFrom(req *Request, attrs map[string]string, now time.Time, first int) bool {
 	if r.Buyer != "" && r.Buyer != req.Buyer {
 		return false
 	}
@@ -428,7 +443,7 @@ func (r *crule) matches(req *Request, attrs map[string]string, now time.Time) bo
 	if r.Grade != "" && r.Grade != req.Grade {
 		return false
 	}
-	for _, a := range r.attrs {
+	for _, a := range r.attrs[min(first, len(r.attrs)):] {
 		if v, ok := attrs[a.name]; !ok || v != a.value {
 			return false
 		}
@@ -464,7 +479,7 @@ func (s *cstep) scopedCandidates(dst []*crule, req *Request, attrs map[string]st
 	n := len(dst)
 	for _, t := range scoped {
 		for _, r := range t[s.index] {
-			if r.matches(req, attrs, now) {
+			if r.matchesScoped(req, attrs, now) {
 				dst = append(dst, r)
 			}
 		}
