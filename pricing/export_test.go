@@ -17,7 +17,7 @@ func ReplayAgrees(e *Engine, r Request) (offered, replayed, agree bool, err erro
 	b := batch{now: now, validUntil: lastInstant(now, e.policy.ValidDays), left: 1}
 	b.seed(new(quoteMem))
 	var q Quote
-	if err := e.priceLine(&q, sc, &sc.r, &b, nil, nil); err != nil {
+	if err := e.priceLine(&q, sc, &sc.r, &sc.lp, &b, nil, nil); err != nil {
 		return false, false, false, err
 	}
 	w := &sc.main

@@ -160,8 +160,7 @@ func (e *Engine) QuoteOrder(ctx context.Context, o OrderRequest) (OrderQuote, er
 	skip := make([]uint64, len(reqs)) // the order steps each line's rules exclude
 	for i := range reqs {
 		b.left = len(reqs) - i
-		sc.lp = lps[i]
-		if err := e.priceLine(&oq.Lines[i].Quote, sc, &reqs[i], &b, b.lines, mix); err != nil {
+		if err := e.priceLine(&oq.Lines[i].Quote, sc, &reqs[i], &lps[i], &b, b.lines, mix); err != nil {
 			return OrderQuote{}, fmt.Errorf("order.lines[%d]: %w", i, err)
 		}
 		skip[i] = sc.main.skipOrder
@@ -227,7 +226,10 @@ func (e *Engine) listPrices(ctx context.Context, reqs []Request, now time.Time) 
 	for i := range reqs {
 		var err error
 		if pb != nil {
-			err = pb.get(ctx, reqs, i, now, &lps[i])
+			var lp *ListPrice
+			if lp, err = pb.get(ctx, reqs, i, now, &lps[i]); lp != &lps[i] {
+				lps[i] = *lp
+			}
 		} else {
 			lps[i], err = e.prices.ListPrice(ctx, query(&reqs[i], now))
 		}

@@ -278,7 +278,7 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 		b.seed(new(quoteMem))
 	}
 	var q Quote
-	if err := e.priceLine(&q, sc, &sc.r, &b, nil, nil); err != nil {
+	if err := e.priceLine(&q, sc, &sc.r, &sc.lp, &b, nil, nil); err != nil {
 		return Quote{}, err
 	}
 	if cacheable && !cached {
@@ -292,15 +292,16 @@ func query(r *Request, now time.Time) PriceQuery {
 	return PriceQuery{SKU: r.SKU, Buyer: r.Buyer, Group: r.Group, At: now}
 }
 
-// priceLine prices the scratch's request r, with the list price in sc.lp and the terms analysis
-// in sc.ti, into q: the quantity the SKU is sold in, then the walk. lines is the memory the
-// walk's lines start in (nil: the scratch's); mix are an order's mixed quantities.
-func (e *Engine) priceLine(q *Quote, sc *scratch, r *Request, b *batch, lines []wline, mix []mixQty) error {
-	qty, err := e.units(r, &sc.lp)
+// priceLine prices request r, with the list price lp (read where it is: the scratch's, a block's
+// or an order's) and the terms analysis in sc.ti, into q: the quantity the SKU is sold in, then
+// the walk. lines is the memory the walk's lines start in (nil: the scratch's); mix are an order's
+// mixed quantities.
+func (e *Engine) priceLine(q *Quote, sc *scratch, r *Request, lp *ListPrice, b *batch, lines []wline, mix []mixQty) error {
+	qty, err := e.units(r, lp)
 	if err != nil {
 		return err
 	}
-	w := e.startWalk(sc, r, qty, b.now, lines)
+	w := e.startWalk(sc, r, lp, qty, b.now, lines)
 	w.general, w.mix = b.general, mix
 	err = e.price(q, w, b)
 	b.lines = w.lines
@@ -359,13 +360,14 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 			b.general, b.scope = e.resolveGeneral(b.general, r, b.now), r
 		}
 		var err error
+		lp := &sc.lp
 		if block != nil {
-			err = block.get(ctx, reqs, i, now, &sc.lp)
+			lp, err = block.get(ctx, reqs, i, now, &sc.lp)
 		} else {
 			sc.lp, err = e.prices.ListPrice(ctx, query(r, now))
 		}
 		if err == nil {
-			err = e.priceLine(&out[i], sc, r, &b, b.lines, nil)
+			err = e.priceLine(&out[i], sc, r, lp, &b, b.lines, nil)
 		}
 		if err != nil {
 			out[i] = Quote{}
@@ -427,10 +429,11 @@ type priceBlock struct {
 // priceBlockLen is how many SKUs QuoteMany asks a BatchPriceSource for at once.
 const priceBlockLen = 256
 
-// get puts the list price of reqs[i] in dst, looking up the block that starts at i when i is past
-// the current one. A SKU the block did not find is asked for alone, so that the error is the
-// source's own (or the price, if it arrived in between).
-func (pb *priceBlock) get(ctx context.Context, reqs []Request, i int, now time.Time, dst *ListPrice) (err error) {
+// get returns the list price of reqs[i], looking up the block that starts at i when i is past the
+// current one: the block's own, read where it is until the next lookup. A SKU the block did not
+// find is asked for alone, into dst, so that the error is the source's own (or the price, if it
+// arrived in between).
+func (pb *priceBlock) get(ctx context.Context, reqs []Request, i int, now time.Time, dst *ListPrice) (_ *ListPrice, err error) {
 	if i < pb.start || i >= pb.start+len(pb.qs) {
 		n := min(priceBlockLen, len(reqs)-i)
 		if pb.qs == nil {
@@ -442,17 +445,15 @@ func (pb *priceBlock) get(ctx context.Context, reqs []Request, i int, now time.T
 		}
 		if err := pb.src.ListPrices(ctx, pb.qs, pb.prices, pb.found); err != nil {
 			pb.qs = pb.qs[:0]
-			*dst = ListPrice{}
-			return err
+			return dst, err
 		}
 		pb.start = i
 	}
 	if k := i - pb.start; pb.found[k] {
-		*dst = pb.prices[k] // one copy, into the scratch, rather than through a result
-		return nil
+		return &pb.prices[k], nil
 	}
 	*dst, err = pb.src.ListPrice(ctx, query(&reqs[i], now))
-	return err
+	return dst, err
 }
 
 // sameScope reports whether the general rules that match a match b: same buyer, group, tier, grade

@@ -158,9 +158,9 @@ type mixQty struct {
 	lines int
 }
 
-// startWalk starts the main walk of the scratch's request r with list price sc.lp under its terms
+// startWalk starts the main walk of the scratch's request r with list price lp under its terms
 // sc.ti, for the quantity qty; lines, when not nil, is the memory its lines start in.
-func (e *Engine) startWalk(sc *scratch, r *Request, qty decimal.Decimal, now time.Time, lines []wline) *walk {
+func (e *Engine) startWalk(sc *scratch, r *Request, lp *ListPrice, qty decimal.Decimal, now time.Time, lines []wline) *walk {
 	w := &sc.main
 	bufs := &sc.mainB
 	if lines == nil {
@@ -169,14 +169,14 @@ func (e *Engine) startWalk(sc *scratch, r *Request, qty decimal.Decimal, now tim
 	// Field by field rather than *w = walk{...}: the walk is reused line after line, and copying a
 	// whole one costs a write barrier on each of its pointers while the collector runs (QuoteMany
 	// keeps thousands of quotes live, so it often does). Every field is set here.
-	w.e, w.r, w.lp, w.ti, w.now, w.sc = e, r, &sc.lp, &sc.ti, now, sc
+	w.e, w.r, w.lp, w.ti, w.now, w.sc = e, r, lp, &sc.ti, now, sc
 	w.general, w.grad, w.alt, w.mix, w.early = nil, nil, false, nil, nil
 	w.scratch, w.lines, w.guards, w.gradUsed = bufs.scratch[:0], lines[:0], bufs.guards[:0], bufs.grad[:0]
 	w.brs, w.excluders = bufs.brs[:0], bufs.excluders[:0]
-	w.qty, w.qtyD, w.list, w.cost = valOf(qty), qty, valOf(sc.lp.Price), valOf(sc.lp.Cost)
+	w.qty, w.qtyD, w.list, w.cost = valOf(qty), qty, valOf(lp.Price), valOf(lp.Cost)
 	w.rounded, w.scale, w.mode, w.approval, w.skip, w.skipOrder = false, 0, 0, false, 0, 0
 	w.at = walkAt{}
-	w.scoped = e.scopedRules(bufs.scoped[:0], r.SKU, sc.lp.Attributes)
+	w.scoped = e.scopedRules(bufs.scoped[:0], r.SKU, lp.Attributes)
 	w.price, w.base = w.list, w.list
 	return w
 }
