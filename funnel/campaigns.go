@@ -248,6 +248,12 @@ func (x *index) key(id b2bkit.CompanyID) uint32 {
 // seek returns the first company at or after c whose key is not below k.
 func (x *index) seek(c int, k uint32) int {
 	n := len(x.ids)
+	for range 4 { // the next few first: a chunk's companies follow each other closely
+		if c >= n || x.cos[c].key >= k {
+			return c
+		}
+		c++
+	}
 	step := 1
 	for c+step < n && x.cos[c+step].key < k { // gallop, then search the last stride
 		c += step

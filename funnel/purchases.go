@@ -1,6 +1,7 @@
 package funnel
 
 import (
+	"cmp"
 	"fmt"
 	"iter"
 	"slices"
@@ -33,8 +34,8 @@ func room[T any](s []T, size int) []T {
 
 // counted is a purchase that passed validation and falls before asOf, in minor units. An id of at
 // most inlineID bytes is copied into it, so that matching reads the id from the chunk itself instead
-// of from wherever the stream kept it, long since out of the cache; the id itself is kept beside
-// the chunk (scanner.ids), so that the chunk holds no pointers for the collector to scan.
+// of from wherever the stream kept it, long since out of the cache; a longer id is kept beside the
+// chunk (scanner.ids), so that the chunk holds no pointers for the collector to scan.
 type counted struct {
 	short          shortID
 	channel        int8  // Channel - 1
@@ -317,6 +318,8 @@ type scanner struct {
 	log     *partLog
 	prev    b2bkit.CompanyID
 	prevKey uint32
+	asOf    int64 // the evaluation's asOf, Unix seconds
+	asOfNs  int32 // and nanoseconds
 }
 
 // chunkBuffers are a scanner's buffers. A Campaigns keeps them for its next evaluation, which
@@ -324,14 +327,14 @@ type scanner struct {
 type chunkBuffers struct {
 	buf     []counted          // the chunk, in the order of the stream
 	out     []counted          // the chunk, in the order of the index
-	ids     []b2bkit.CompanyID // the chunk's companies, in the order of the stream
-	ks, tmp []keyed
-	at      []int32 // while sampling: by place in the chunk, the company of each purchase
+	ids     []b2bkit.CompanyID // by place in the chunk: the ids longer than inlineID (the others are stale)
+	ks, tmp []uint64           // by place in the chunk: key<<32 | place, sorted by key
+	at      []int32            // while sampling: by place in the chunk, the company of each purchase
 }
 
 // newScanner returns a scanner into t, with buffers left by an earlier evaluation if there are any.
 func (ev *evaluation) newScanner(t *tally) *scanner {
-	sc := &scanner{ev: ev, t: t}
+	sc := &scanner{ev: ev, t: t, asOf: ev.asOf.Unix(), asOfNs: int32(ev.asOf.Nanosecond())}
 	if b, ok := ev.s.buffers.Get().(*chunkBuffers); ok {
 		sc.chunkBuffers = *b
 	}
@@ -342,7 +345,7 @@ func (ev *evaluation) newScanner(t *tally) *scanner {
 func (sc *scanner) release() {
 	clear(sc.ids[:cap(sc.ids)])
 	b := sc.chunkBuffers
-	b.buf, b.out, b.ids, b.ks, b.tmp, b.at = b.buf[:0], b.out[:0], b.ids[:0], b.ks[:0], b.tmp[:0], b.at[:0]
+	b.buf, b.out, b.ks, b.tmp, b.at = b.buf[:0], b.out[:0], b.ks[:0], b.tmp[:0], b.at[:0]
 	sc.ev.s.buffers.Put(&b)
 }
 
@@ -366,7 +369,7 @@ func (sc *scanner) scan(pt purchasePart, log *partLog, stop *atomic.Bool) error 
 				continue
 			}
 			i++
-			sc.add(p.Company, p.At, amount, profit, p.Channel)
+			sc.add(p.Company, p.At.Unix(), int32(p.At.Nanosecond()), amount, profit, p.Channel)
 			if stop != nil && i%1024 == 0 && stop.Load() {
 				return nil
 			}
@@ -385,7 +388,7 @@ func (sc *scanner) scan(pt purchasePart, log *partLog, stop *atomic.Bool) error 
 				continue
 			}
 			i++
-			sc.add(p.Company, p.At, p.Amount, p.GrossProfit, p.Channel)
+			sc.add(p.Company, p.At.Unix(), int32(p.At.Nanosecond()), p.Amount, p.GrossProfit, p.Channel)
 			if stop != nil && i%1024 == 0 && stop.Load() {
 				return nil
 			}
@@ -395,14 +398,13 @@ func (sc *scanner) scan(pt purchasePart, log *partLog, stop *atomic.Bool) error 
 	return nil
 }
 
-// add takes a purchase that passed validation.
-func (sc *scanner) add(company b2bkit.CompanyID, at time.Time, amount, profit int64, ch b2bkit.Channel) {
+// add takes a purchase that passed validation, made at sec and nsec.
+func (sc *scanner) add(company b2bkit.CompanyID, sec int64, nsec int32, amount, profit int64, ch b2bkit.Channel) {
 	t := sc.t
-	if at.After(sc.ev.asOf) {
+	if sec > sc.asOf || sec == sc.asOf && nsec > sc.asOfNs {
 		t.after++
 		return
 	}
-	sec := at.Unix()
 	b := bucket(sc.ev.s.starts, sec)
 	t.hist[b]++
 	if amount == 0 {
@@ -412,15 +414,17 @@ func (sc *scanner) add(company b2bkit.CompanyID, at time.Time, amount, profit in
 	if company != sc.prev { // the same company as the last purchase, in a stream sorted by company
 		sc.prev, sc.prevKey = company, sc.ev.s.index.key(company)
 	}
-	q := counted{sec: sec, nsec: int32(at.Nanosecond()), channel: int8(ch) - 1,
-		amount: amount, profit: profit}
 	if len(sc.buf) == cap(sc.buf) {
-		sc.buf, sc.ks, sc.ids = room(sc.buf, chunkSize), room(sc.ks, chunkSize), room(sc.ids, chunkSize)
+		sc.buf, sc.ks = room(sc.buf, chunkSize), room(sc.ks, chunkSize)
+		sc.ids = slices.Grow(sc.ids, cap(sc.buf)-len(sc.ids))[:cap(sc.buf)] // keeps the long ids so far
 	}
-	q.short = short(company)
-	sc.ks = append(sc.ks, keyed{key: sc.prevKey, pos: int32(len(sc.buf))})
-	sc.buf = append(sc.buf, q)
-	sc.ids = append(sc.ids, company)
+	pos := len(sc.buf)
+	sc.buf = append(sc.buf, counted{short: short(company), sec: sec, nsec: nsec, channel: int8(ch) - 1,
+		amount: amount, profit: profit})
+	if sc.buf[pos].short.n == 0 {
+		sc.ids[pos] = company
+	}
+	sc.ks = append(sc.ks, uint64(sc.prevKey)<<32|uint64(pos))
 	if len(sc.buf) == chunkSize {
 		sc.flush()
 	}
@@ -451,12 +455,12 @@ func (sc *scanner) flush() {
 	}
 	x, t, log, buf, runs := &sc.ev.s.index, sc.t, sc.log, sc.buf, sc.ev.runs
 	sc.tmp = slices.Grow(sc.tmp[:0], len(sc.ks))[:len(sc.ks)]
-	ks := radixSort(sc.ks, sc.tmp, bucketLow)
+	ks := sortPlaces(sc.ks, sc.tmp)
 	// Copy the purchases into that order first: the reads of this short loop overlap, where those of
 	// the walk below would wait on one another.
 	out := slices.Grow(sc.out[:0], len(ks))[:len(ks)]
 	for i, e := range ks {
-		out[i] = buf[e.pos]
+		out[i] = buf[uint32(e)]
 	}
 	sc.out = out
 	sampling := log.sampling
@@ -465,19 +469,20 @@ func (sc *scanner) flush() {
 	}
 	cos, n, c := x.cos, len(x.ids), 0
 	for i, e := range ks {
-		first, last := e.key&^(1<<bucketLow-1), e.key|(1<<bucketLow-1) // its bucket's keys
+		key, pos := uint32(e>>32), int32(uint32(e))
+		first, last := key&^(1<<bucketLow-1), key|(1<<bucketLow-1) // its bucket's keys
 		if c < n && cos[c].key < first {
 			c = x.seek(c, first)
 		}
 		q, co := &out[i], -1
 		for d := c; d < n && cos[d].key <= last; d++ {
-			if cos[d].key == e.key && x.matches(int32(d), &q.short, sc.ids, e.pos) {
+			if cos[d].key == key && x.matches(int32(d), &q.short, sc.ids, pos) {
 				co = d
 				break
 			}
 		}
 		if sampling {
-			sc.at[e.pos] = int32(co)
+			sc.at[pos] = int32(co)
 		}
 		if co < 0 {
 			continue
@@ -506,10 +511,18 @@ func (sc *scanner) flush() {
 			if q.sec < r.startSec || x.has(sc.at[j], k) {
 				continue
 			}
-			ex.sample(sc.ids[j])
+			ex.sample(sc.idOf(j))
 		}
 	}
-	sc.buf, sc.ks, sc.ids = buf[:0], sc.ks[:0], sc.ids[:0]
+	sc.buf, sc.ks = buf[:0], sc.ks[:0]
+}
+
+// idOf is the company of the purchase in place j of the chunk.
+func (sc *scanner) idOf(j int) b2bkit.CompanyID {
+	if s := &sc.buf[j].short; s.n > 0 {
+		return b2bkit.CompanyID(s.id[:s.n])
+	}
+	return sc.ids[j]
 }
 
 // bucket is the number of starts not after sec.
@@ -525,4 +538,39 @@ func bucket(starts []int64, sec int64) int {
 		b++
 	}
 	return b
+}
+
+// sortPlaces sorts a chunk's places (key<<32 | place) by the bits of the key from bucketLow up,
+// stably, with tmp (as long as ks) as scratch, and returns the sorted slice: ks or tmp. Both digits
+// are counted in one read of ks.
+func sortPlaces(ks, tmp []uint64) []uint64 {
+	if len(ks) < 256 {
+		slices.SortStableFunc(ks, func(a, b uint64) int { return cmp.Compare(a>>(32+bucketLow), b>>(32+bucketLow)) })
+		return ks
+	}
+	const bits, digits = (32 - bucketLow + 1) / 2, 1 << ((32 - bucketLow + 1) / 2)
+	var count [2][digits]int
+	for _, e := range ks {
+		count[0][(e>>(32+bucketLow))%digits]++
+		count[1][(e>>(32+bucketLow+bits))%digits]++
+	}
+	for p := range count {
+		shift := 32 + bucketLow + p*bits
+		c := &count[p]
+		if c[(ks[0]>>shift)%digits] == len(ks) { // one digit: nothing moves
+			continue
+		}
+		sum := 0
+		for d := range c {
+			c[d], sum = sum, sum+c[d]
+		}
+		tmp = tmp[:len(ks)]
+		for _, e := range ks {
+			d := (e >> shift) % digits
+			tmp[c[d]] = e
+			c[d]++
+		}
+		ks, tmp = tmp, ks
+	}
+	return ks
 }
