@@ -316,7 +316,8 @@ type scanner struct {
 	ev      *evaluation
 	t       *tally
 	log     *partLog
-	prev    b2bkit.CompanyID
+	prevID  shortID          // the last purchase's company in place
+	prev    b2bkit.CompanyID // and its id, if it is not short
 	prevKey uint32
 	asOf    int64 // the evaluation's asOf, Unix seconds
 	asOfNs  int32 // and nanoseconds
@@ -379,7 +380,11 @@ func (sc *scanner) scan(pt purchasePart, log *partLog, stop *atomic.Bool) error 
 			if err != nil {
 				return streamError(pt.name, i, err)
 			}
-			if err := p.validate(); err != nil {
+			sec, nsec := p.At.Unix(), int32(p.At.Nanosecond())
+			// validate's test, on the instant already read (the zero time is zeroUnix, 0), so that
+			// a good record costs no call.
+			if p.Company == "" || sec == zeroUnix && nsec == 0 || p.Amount < 0 || p.GrossProfit > p.Amount || !p.Channel.Valid() {
+				err := p.validate()
 				if !ev.stranger(p.Company) {
 					return badRecord(pt.name, i, p.name(), err)
 				}
@@ -388,7 +393,7 @@ func (sc *scanner) scan(pt purchasePart, log *partLog, stop *atomic.Bool) error 
 				continue
 			}
 			i++
-			sc.add(p.Company, p.At.Unix(), int32(p.At.Nanosecond()), p.Amount, p.GrossProfit, p.Channel)
+			sc.add(p.Company, sec, nsec, p.Amount, p.GrossProfit, p.Channel)
 			if stop != nil && i%1024 == 0 && stop.Load() {
 				return nil
 			}
@@ -405,23 +410,35 @@ func (sc *scanner) add(company b2bkit.CompanyID, sec int64, nsec int32, amount, 
 		t.after++
 		return
 	}
-	b := bucket(sc.ev.s.starts, sec)
+	b := 1
+	if starts := sc.ev.s.starts; len(starts) != 1 {
+		b = bucket(starts, sec)
+	} else if sec < starts[0] { // most evaluations: one start, no search
+		b = 0
+	}
 	t.hist[b]++
 	if amount == 0 {
 		t.free[b]++
 		return
 	}
-	if company != sc.prev { // the same company as the last purchase, in a stream sorted by company
-		sc.prev, sc.prevKey = company, sc.ev.s.index.key(company)
+	id := short(company)
+	// The same company as the last purchase, in a stream sorted by company: compared in place when
+	// the id is short.
+	if id != sc.prevID || id.n == 0 && company != sc.prev {
+		sc.prevID, sc.prevKey = id, sc.ev.s.index.key(company)
+		if id.n == 0 {
+			sc.prev = company
+		}
 	}
 	if len(sc.buf) == cap(sc.buf) {
 		sc.buf, sc.ks = room(sc.buf, chunkSize), room(sc.ks, chunkSize)
 		sc.ids = slices.Grow(sc.ids, cap(sc.buf)-len(sc.ids))[:cap(sc.buf)] // keeps the long ids so far
 	}
 	pos := len(sc.buf)
-	sc.buf = append(sc.buf, counted{short: short(company), sec: sec, nsec: nsec, channel: int8(ch) - 1,
-		amount: amount, profit: profit})
-	if sc.buf[pos].short.n == 0 {
+	sc.buf = sc.buf[:pos+1]
+	q := &sc.buf[pos]
+	q.short, q.sec, q.nsec, q.channel, q.amount, q.profit = id, sec, nsec, int8(ch)-1, amount, profit
+	if id.n == 0 {
 		sc.ids[pos] = company
 	}
 	sc.ks = append(sc.ks, uint64(sc.prevKey)<<32|uint64(pos))
@@ -487,12 +504,12 @@ func (sc *scanner) flush() {
 		if co < 0 {
 			continue
 		}
-		for cell, camp := cos[co].first, cos[co].camp; cell < cos[co+1].first; cell++ {
-			if cell > cos[co].first { // a company on several lists
+		from, to := cos[co].first, cos[co+1].first
+		for cell, camp := from, cos[co].camp; cell < to; cell++ {
+			if cell > from { // a company on several lists
 				camp = x.posts[cell].camp
 			}
-			r := runs[camp]
-			if q.sec < r.startSec {
+			if r := runs[camp]; q.sec < r.startSec {
 				t.bs[cell].existing = true
 			} else {
 				t.count(r, cell, q)
@@ -525,6 +542,9 @@ func (sc *scanner) idOf(j int) b2bkit.CompanyID {
 	return sc.ids[j]
 }
 
+// zeroUnix is the zero time.Time in Unix seconds: its nanoseconds are 0.
+const zeroUnix = -62135596800
+
 // bucket is the number of starts not after sec.
 func bucket(starts []int64, sec int64) int {
 	if len(starts) == 1 { // most evaluations: no search
@@ -533,6 +553,11 @@ func bucket(starts []int64, sec int64) int {
 		}
 		return 1
 	}
+	return search(starts, sec)
+}
+
+// search is bucket over several starts.
+func search(starts []int64, sec int64) int {
 	b, found := slices.BinarySearch(starts, sec)
 	if found {
 		b++

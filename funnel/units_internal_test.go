@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -42,4 +43,12 @@ func TestR7_UnitsAddExactlyBeyondInt64(t *testing.T) {
 	a, k := int64(math.MaxInt64), int64(3)
 	want := new(big.Int).Mul(big.NewInt(a), big.NewInt(k))
 	require.Equal(t, 0, want.Cmp(times(a, k).big()))
+}
+
+func TestZeroUnixIsTheZeroTime(t *testing.T) {
+	var zero time.Time
+	require.Equal(t, int64(zeroUnix), zero.Unix())
+	require.Zero(t, zero.Nanosecond())
+	require.False(t, time.Unix(zeroUnix, 1).IsZero(), "a nanosecond later is not zero")
+	require.True(t, time.Unix(zeroUnix, 0).IsZero(), "the same instant in another location is zero")
 }
