@@ -216,6 +216,7 @@ type run struct {
 	startSec int64
 	bounds   []time.Time // bounds[k-1] is the start of month k; month cur holds asOf
 	unix     []int64     // month starts as Unix seconds, for a cheap month lookup
+	steps    []int32     // by step of 1<<monthStep seconds from the start up to asOf: its month (see monthIn)
 	cur      int
 	penFrom  int
 	penTo    int
@@ -247,11 +248,49 @@ func (s *Campaigns) newRun(k int, asOf time.Time) (*run, error) {
 	for i := range r.unix {
 		r.unix[i] = r.bounds[i].Unix()
 	}
+	r.steps = monthSteps(r.unix, asOf.Unix())
 	r.penTo = r.cur - 1 // last closed month
 	r.penFrom = max(1, r.penTo-penetrationMonths+1)
 	r.rep = Report{Campaign: c.ID, Territory: c.Territory, Start: d.start, AsOf: asOf, Targets: len(c.Targets),
 		Month: r.cur, Phase: Phase(min(r.cur, 4))}
 	return r, nil
+}
+
+// monthStep is the length of a step of run.steps in bits of seconds: 2^20 s, about 12 days, less
+// than any month, so that a step holds at most one month start.
+const monthStep = 20
+
+// monthSteps is the month of each step from unix[0] up to asOf, or nil if some month, which cannot
+// be, were no longer than a step.
+func monthSteps(unix []int64, asOf int64) []int32 {
+	for m := 1; m < len(unix); m++ {
+		if unix[m]-unix[m-1] <= 1<<monthStep {
+			return nil
+		}
+	}
+	steps := make([]int32, (asOf-unix[0])>>monthStep+1)
+	m := 1
+	for i := range steps {
+		for at := unix[0] + int64(i)<<monthStep; m < len(unix) && at >= unix[m]; {
+			m++
+		}
+		steps[i] = int32(m)
+	}
+	return steps
+}
+
+// monthIn is monthOf for an instant of [start, asOf], in one step: the month its step begins in,
+// or the next if that has begun by then.
+func (r *run) monthIn(sec int64) int {
+	i := (sec - r.startSec) >> monthStep
+	if r.steps == nil || i < 0 || i >= int64(len(r.steps)) {
+		return r.monthOf(sec)
+	}
+	m := int(r.steps[i])
+	if m < len(r.unix) && sec >= r.unix[m] {
+		m++
+	}
+	return m
 }
 
 // monthOf is the campaign month of an instant of [start, asOf] given in Unix seconds; whole-second

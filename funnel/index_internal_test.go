@@ -134,3 +134,46 @@ func TestRadixSortIsStable(t *testing.T) {
 		}
 	}
 }
+
+// TestR6_MonthInIsMonthOf: the purchase loop finds an instant's campaign month in one step of
+// run.steps; it must be the month monthOf finds by the bounds, at every bound and a second either
+// side, for starts at the end of a month, across daylight saving and over years.
+func TestR6_MonthInIsMonthOf(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, tc := range []struct {
+		zone  string
+		start time.Time
+		years int
+	}{
+		{"UTC", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), 1},
+		{"Asia/Shanghai", time.Date(2026, 1, 31, 0, 0, 0, 0, time.UTC), 2},
+		{"America/New_York", time.Date(2026, 3, 8, 0, 0, 0, 0, time.UTC), 3},
+		{"Australia/Lord_Howe", time.Date(2025, 10, 5, 0, 0, 0, 0, time.UTC), 1},
+		{"Pacific/Apia", time.Date(2011, 12, 29, 0, 0, 0, 0, time.UTC), 1},
+		{"Europe/Berlin", time.Date(2020, 2, 29, 0, 0, 0, 0, time.UTC), 30},
+	} {
+		t.Run(tc.zone, func(t *testing.T) {
+			s, err := prepare([]Campaign{{Territory: "T", Start: tc.start, TimeZone: tc.zone, Targets: []b2bkit.CompanyID{"C1"}}}, false)
+			require.NoError(t, err)
+			asOf := s.dates[0].start.AddDate(tc.years, 0, 0)
+			r, err := s.newRun(0, asOf)
+			require.NoError(t, err)
+			require.NotNil(t, r.steps, "every month is longer than a step")
+			last := asOf.Unix()
+			check := func(sec int64) {
+				if sec >= r.startSec && sec <= last {
+					require.Equal(t, r.monthOf(sec), r.monthIn(sec), "at %d", sec)
+				}
+			}
+			for _, b := range r.unix {
+				check(b - 1)
+				check(b)
+				check(b + 1)
+			}
+			check(last)
+			for range 10_000 {
+				check(r.startSec + rng.Int64N(last-r.startSec+1))
+			}
+		})
+	}
+}

@@ -47,25 +47,33 @@ type counted struct {
 // A tally is what the purchases say about every campaign. Every figure is a sum, a union of months
 // or an earliest time, so tallies of parts read in any order add up to the tally of the whole.
 type tally struct {
-	bs      []buyer              // by cell
-	wide    map[int32]*buyerSums // by cell: what its int64 sums carried out, for the rare target that overflows them
-	mix     [][]mixUnits         // by campaign, by month - 1
-	counted []int                // by campaign: purchases counted
-	hist    []int                // by start bucket (the number of starts not after it): purchases up to asOf
-	free    []int                // of which free
-	after   int                  // purchases after asOf
+	bs    []buyer              // by cell
+	wide  map[int32]*buyerSums // by cell: what its int64 sums carried out, for the rare target that overflows them
+	mix   [][]mixUnits         // by campaign, by month - 1
+	hist  []int                // by start bucket (the number of starts not after it): purchases up to asOf
+	free  []int                // of which free
+	after int                  // purchases after asOf
 }
 
 // buyerSums are a target's sums in 128 bits.
 type buyerSums struct{ spend, profit, penSpend units }
 
 func (ev *evaluation) newTally() *tally {
-	t := &tally{bs: make([]buyer, len(ev.s.index.posts)), mix: make([][]mixUnits, len(ev.runs)), counted: make([]int, len(ev.runs)),
+	t := &tally{bs: make([]buyer, len(ev.s.index.posts)), mix: make([][]mixUnits, len(ev.runs)),
 		hist: make([]int, len(ev.s.starts)+1), free: make([]int, len(ev.s.starts)+1)}
 	for k, r := range ev.runs {
 		t.mix[k] = make([]mixUnits, r.cur)
 	}
 	return t
+}
+
+// counted is the number of purchases counted for campaign k: every one is an order of the mix.
+func (t *tally) counted(k int) int {
+	n := 0
+	for _, mx := range t.mix[k] {
+		n += mx.orders[0] + mx.orders[1] + mx.orders[2]
+	}
+	return n
 }
 
 // widened is what cell's sums carried out, made on the first carry.
@@ -121,7 +129,6 @@ func (t *tally) plus(o *tally) {
 				t.mix[k][m].amount[ch].plus(o.mix[k][m].amount[ch])
 			}
 		}
-		t.counted[k] += o.counted[k]
 	}
 	for b := range t.hist {
 		t.hist[b] += o.hist[b]
@@ -152,7 +159,7 @@ func (t *tally) plusBuyer(cell int32, o *buyer) {
 
 // count applies purchase q to the target in cell of campaign r.
 func (t *tally) count(r *run, cell int32, q *counted) {
-	m := r.monthOf(q.sec)
+	m := r.monthIn(q.sec)
 	mx := &t.mix[r.k][m-1]
 	mx.orders[q.channel]++
 	mx.amount[q.channel].add(q.amount)
@@ -173,7 +180,6 @@ func (t *tally) count(r *run, cell int32, q *counted) {
 	if m >= r.penFrom && m <= r.penTo && !add64(&s.penSpend, q.amount) {
 		t.widened(cell).penSpend.add(q.amount)
 	}
-	t.counted[r.k]++
 }
 
 // A partLog is what reading one part leaves that depends on the order of the records: the first
@@ -239,7 +245,7 @@ func (ev *evaluation) readPurchases(dec []iter.Seq2[Purchase, error], minor []it
 			ex.Free += t.free[b]
 			inWindow += t.hist[b] - t.free[b]
 		}
-		ex.NotTarget += inWindow - t.counted[k]
+		ex.NotTarget += inWindow - t.counted(k)
 		for p := range logs {
 			ex.NotTarget += logs[p].strangers
 			for _, id := range logs[p].unknown[k].Unknown {
@@ -488,8 +494,12 @@ func (sc *scanner) flush() {
 	for i, e := range ks {
 		key, pos := uint32(e>>32), int32(uint32(e))
 		first, last := key&^(1<<bucketLow-1), key|(1<<bucketLow-1) // its bucket's keys
-		if c < n && cos[c].key < first {
-			c = x.seek(c, first)
+		for step := 0; c < n && cos[c].key < first; step++ {       // the next few first: they follow closely
+			if step == 4 {
+				c = x.seek(c, first)
+				break
+			}
+			c++
 		}
 		q, co := &out[i], -1
 		for d := c; d < n && cos[d].key <= last; d++ {
