@@ -37,7 +37,8 @@ type MemoryRegistry struct {
 	// slots has the slot in recs of each stored record, keyed by the first 8 bytes of its
 	// fingerprint (regShort): a SHA-256 digest, whose prefixes a million records almost never share,
 	// and a map entry of 16 bytes, not 40, so a probe of a large registry reads fewer cache lines.
-	// A record whose prefix another took first is in clashes, by its whole fingerprint.
+	// A record whose prefix another took first is in clashes, by its whole fingerprint: a clash,
+	// even one made on purpose (2³² tries), costs a second probe, never a wrong record.
 	slots   map[uint64]int
 	clashes map[Fingerprint]int
 	recs    chunked.List[regRec]
