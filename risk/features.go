@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"iter"
 	"math"
 	"math/big"
 	"math/bits"
@@ -243,6 +242,11 @@ type featProjection struct {
 	company b2bkit.CompanyID
 	asOf    time.Time
 	asOfDay int32
+	// asOfSec and asOfNsec are asOf's Unix seconds and nanoseconds, for after; asOfMono says asOf
+	// has a monotonic clock reading, which after must leave to time.Time.After.
+	asOfSec  int64
+	asOfNsec int
+	asOfMono bool
 	// bounds are the first instants of the 12 months of the window, counted back from the day after
 	// asOf (featMonthsBefore), and of the day after asOf, in Unix seconds.
 	bounds   [featWindow + 1]int64
@@ -294,7 +298,7 @@ type featProjection struct {
 func newFeatProjection(company b2bkit.CompanyID, asOf time.Time, cfg featConfig, exposure bool) *featProjection {
 	local := asOf.In(cfg.loc)
 	p := &featProjection{cfg: cfg, company: company, asOf: asOf, exposure: exposure, asOfDay: featDay(local),
-		days: newDayClock(cfg.loc)}
+		days: newDayClock(cfg.loc), asOfSec: asOf.Unix(), asOfNsec: asOf.Nanosecond(), asOfMono: asOf != asOf.Round(0)}
 	// The months end with asOf's day: on 1 March the last month is 2 February to 1 March, so a
 	// month just begun does not read as a month without orders.
 	y, m, d := local.Date()
@@ -411,85 +415,122 @@ func (t *featTally[K]) add(k K, units int64) bool {
 }
 
 // read reads the streams the features need, each once, in order: orders, invoices, payments,
-// wallets.
+// wallets. The loops are written out, not passed a function per record: a record costs its checks
+// and its row, not two calls more.
 func (p *featProjection) read(ctx context.Context, h History) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("risk: %w", err)
 	}
-	err := featEach(ctx, "orders", h.Orders, func(i int, o *b2bkit.Order) error {
-		if o.Buyer != p.company || o.PlacedAt.After(p.asOf) {
-			return nil
+	if h.Orders != nil {
+		i := -1
+		for o, err := range h.Orders {
+			if i++; err != nil || i%featCtxEvery == featCtxEvery-1 {
+				if err := featStreamErr(ctx, "orders", err); err != nil {
+					return err
+				}
+			}
+			if o.Buyer != p.company || p.after(o.PlacedAt) {
+				continue
+			}
+			if err := p.addOrder(i, &o); err != nil {
+				return err
+			}
 		}
-		return p.addOrder(i, o)
-	})
-	if err == nil {
-		err = featEach(ctx, "invoices", h.Invoices, func(i int, inv *b2bkit.Invoice) error {
-			if inv.Buyer != p.company || inv.IssuedAt.After(p.asOf) {
-				return nil
+	}
+	if h.Invoices != nil {
+		i := -1
+		for inv, err := range h.Invoices {
+			if i++; err != nil || i%featCtxEvery == featCtxEvery-1 {
+				if err := featStreamErr(ctx, "invoices", err); err != nil {
+					return err
+				}
 			}
-			return p.addInvoice(i, inv)
-		})
-	}
-	if err == nil {
-		err = p.dup
-	}
-	if err == nil {
-		err = featEach(ctx, "payments", h.Payments, func(i int, pay *b2bkit.Payment) error {
-			if pay.PaidAt.After(p.asOf) {
-				return nil
+			if inv.Buyer != p.company || p.after(inv.IssuedAt) {
+				continue
 			}
-			return p.addPayment(i, pay)
-		})
+			if err := p.addInvoice(i, &inv); err != nil {
+				return err
+			}
+		}
 	}
-	if err != nil {
-		return err
+	if p.dup != nil {
+		return p.dup
+	}
+	if h.Payments != nil {
+		i := -1
+		for pay, err := range h.Payments {
+			if i++; err != nil || i%featCtxEvery == featCtxEvery-1 {
+				if err := featStreamErr(ctx, "payments", err); err != nil {
+					return err
+				}
+			}
+			if p.after(pay.PaidAt) {
+				continue
+			}
+			if err := p.addPayment(i, &pay); err != nil {
+				return err
+			}
+		}
 	}
 	p.settle()
-	if p.exposure {
-		return nil
-	}
-	return featEach(ctx, "wallets", h.Wallets, func(i int, w *Wallet) error {
-		if w.Company != p.company || w.AsOf.After(p.asOf) {
-			return nil
-		}
-		if w.AsOf.IsZero() {
-			return featBad("wallets", i, b2bkit.Invalid("as_of", "must be set"))
-		}
-		if w.Monthly.Sign() <= 0 {
-			return featBad("wallets", i, b2bkit.Invalid("monthly", "must be > 0"))
-		}
-		if !featSane(w.Monthly) {
-			return featBad("wallets", i, b2bkit.Invalid("monthly", "%s", featInsaneWallet)) // not printed: it may be huge
-		}
-		if !p.walletFound || !w.AsOf.Before(p.walletAt) {
-			p.wallet, p.walletAt, p.walletFound = w.Monthly, w.AsOf, true
-		}
-		return nil
-	})
-}
-
-// featEach reads one stream once, handing each record and its index in the stream to add. A stream
-// error stops it and is returned as "risk: history.<name>: <err>".
-func featEach[T any](ctx context.Context, name string, seq iter.Seq2[T, error], add func(int, *T) error) error {
-	if seq == nil {
+	if p.exposure || h.Wallets == nil {
 		return nil
 	}
 	i := -1
-	for rec, err := range seq {
-		i++
-		if err != nil {
-			return fmt.Errorf("risk: history.%s: %w", name, err)
-		}
-		if i%featCtxEvery == featCtxEvery-1 {
-			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("risk: history.%s: %w", name, err)
+	for w, err := range h.Wallets {
+		if i++; err != nil || i%featCtxEvery == featCtxEvery-1 {
+			if err := featStreamErr(ctx, "wallets", err); err != nil {
+				return err
 			}
 		}
-		if err := add(i, &rec); err != nil {
+		if w.Company != p.company || p.after(w.AsOf) {
+			continue
+		}
+		if err := p.addWallet(i, &w); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// addWallet keeps the latest wallet estimate of the company.
+func (p *featProjection) addWallet(i int, w *Wallet) error {
+	if w.AsOf.IsZero() {
+		return featBad("wallets", i, b2bkit.Invalid("as_of", "must be set"))
+	}
+	if w.Monthly.Sign() <= 0 {
+		return featBad("wallets", i, b2bkit.Invalid("monthly", "must be > 0"))
+	}
+	if !featSane(w.Monthly) {
+		return featBad("wallets", i, b2bkit.Invalid("monthly", "%s", featInsaneWallet)) // not printed: it may be huge
+	}
+	if !p.walletFound || !w.AsOf.Before(p.walletAt) {
+		p.wallet, p.walletAt, p.walletFound = w.Monthly, w.AsOf, true
+	}
+	return nil
+}
+
+// featStreamErr is what stops the reading of a stream: its error, or else, every featCtxEvery
+// records, the context's, as "risk: history.<name>: <err>"; nil to go on.
+func featStreamErr(ctx context.Context, name string, err error) error {
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		return fmt.Errorf("risk: history.%s: %w", name, err)
+	}
+	return nil
+}
+
+// after is t.After(asOf). Unless asOf has a monotonic clock reading (then After compares those when
+// t has one too), After compares the instants' seconds and nanoseconds, as this does from numbers
+// worked out once.
+func (p *featProjection) after(t time.Time) bool {
+	if p.asOfMono {
+		return t.After(p.asOf)
+	}
+	s := t.Unix()
+	return s > p.asOfSec || s == p.asOfSec && t.Nanosecond() > p.asOfNsec
 }
 
 // featBad names a problem of record i of a stream: "risk: history.orders[3].lines[0].quantity: ...".
