@@ -1,0 +1,153 @@
+package risk
+
+import (
+	"math/big"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
+)
+
+// featRandDecimal is a decimal of every shape the fast paths tell apart: zero, small, around 18 and
+// 19 digits and the int64 bounds, beyond an int64, negative, with exponents from -20 to 20.
+func featRandDecimal(rng *rand.Rand) decimal.Decimal {
+	exp := int32(rng.IntN(41) - 20)
+	var c big.Int
+	switch rng.IntN(8) {
+	case 0:
+		c.SetInt64(0)
+	case 1:
+		c.SetInt64(rng.Int64N(1000))
+	case 2: // 17 to 20 digits
+		c.Exp(big.NewInt(10), big.NewInt(int64(16+rng.IntN(4))), nil)
+		c.Add(&c, big.NewInt(rng.Int64N(1e16)))
+	case 3: // around 10^18 and 2^63
+		bounds := []int64{1e18 - 1, 1e18, 1e18 + 1, 1<<63 - 1}
+		c.SetInt64(bounds[rng.IntN(len(bounds))])
+	case 4: // just beyond an int64
+		c.SetUint64(1<<63 + uint64(rng.IntN(3)))
+	case 5: // far beyond
+		c.Exp(big.NewInt(7), big.NewInt(int64(30+rng.IntN(30))), nil)
+	default:
+		c.SetInt64(rng.Int64())
+	}
+	if rng.IntN(3) == 0 {
+		c.Neg(&c)
+	}
+	return decimal.NewFromBigInt(&c, exp)
+}
+
+// featInt64 and featInt18 answer as fastdec.Int64 and fastdec.Int18, coefficient and ok, on
+// decimals of every shape.
+func TestFeatIntReadsAreFastdecs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	for range 20000 {
+		d := featRandDecimal(rng)
+		want, wantOK := fastdec.Int64(d)
+		got, ok := featInt64(d)
+		require.Equal(t, wantOK, ok, "%s", d)
+		if ok {
+			require.Equal(t, want, got, "%s", d)
+		}
+		want18, wantOK18 := fastdec.Int18(d)
+		got18, ok18 := featInt18(d)
+		require.Equal(t, wantOK18, ok18, "%s", d)
+		if ok18 {
+			require.Equal(t, want18, got18, "%s", d)
+		}
+	}
+}
+
+// featTotalMinor is Order.TotalMinor, units and ok, on orders with quantities and prices of every
+// shape (zero, negative, over 18 digits, factors beyond 2^31, exponents from -20 to 20), with up to
+// five lines or none, at every scale including the invalid ones; and whenever it answers, the
+// answer is the decimal total rounded HalfUp.
+func TestFeatTotalMinorIsOrderTotalMinor(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 13))
+	answered := 0
+	for k := range 40000 {
+		o := b2bkit.Order{Lines: make([]b2bkit.OrderLine, rng.IntN(6))}
+		for i := range o.Lines {
+			var q, p decimal.Decimal
+			switch k % 4 {
+			case 0: // shapes an order mostly has
+				q = decimal.New(1+rng.Int64N(1000), -int32(rng.IntN(3)))
+				p = decimal.New(rng.Int64N(1_000_000), -int32(rng.IntN(4)))
+			case 1: // factors beyond 2^31
+				q = decimal.New(1+rng.Int64N(1<<40), -int32(rng.IntN(7)))
+				p = decimal.New(rng.Int64N(1<<36), -int32(rng.IntN(9)))
+			default:
+				q, p = featRandDecimal(rng), featRandDecimal(rng)
+			}
+			o.Lines[i] = b2bkit.OrderLine{SKU: "s", Quantity: q, UnitPrice: p}
+		}
+		scale := int32(rng.IntN(b2bkit.MaxScale+3) - 1)
+		want, wantOK := o.TotalMinor(scale)
+		got, ok := featTotalMinor(&o, scale)
+		require.Equal(t, wantOK, ok, "%v at scale %d", o.Lines, scale)
+		require.Equal(t, want, got, "%v at scale %d", o.Lines, scale)
+		if ok {
+			answered++
+			exact, err := b2bkit.ToMinor(b2bkit.Round(o.Total(), scale, b2bkit.HalfUp), scale)
+			require.NoError(t, err)
+			require.Equal(t, exact, got, "%v at scale %d", o.Lines, scale)
+		}
+	}
+	require.Greater(t, answered, 10000, "the integer path must answer for most orders")
+}
+
+// after is time.Time.After(asOf) for instants on either side of asOf, at the second and the
+// nanosecond, in any location, with and without monotonic clock readings on either side.
+func TestFeatAfterIsTimeAfter(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 19))
+	shanghai := time.FixedZone("CST", 8*3600)
+	now := time.Now() // a monotonic reading
+	for k := range 20000 {
+		var asOf time.Time
+		switch k % 3 {
+		case 0:
+			asOf = time.Date(2026, time.June, 15, 12, 0, 0, rng.IntN(3), time.UTC)
+		case 1:
+			asOf = now.Add(time.Duration(rng.IntN(5)-2) * time.Second)
+		default:
+			asOf = now.Round(0).In(shanghai)
+		}
+		var tm time.Time
+		off := time.Duration(rng.IntN(5)-2)*time.Second + time.Duration(rng.IntN(5)-2)
+		switch rng.IntN(3) {
+		case 0:
+			tm = asOf.Round(0).Add(off)
+		case 1:
+			tm = now.Add(off) // monotonic when now's is
+		default:
+			tm = asOf.Add(off).In(shanghai)
+		}
+		p := newFeatProjection("b", asOf, featConfig{scale: 2, keyDays: 90, loc: time.UTC}, false)
+		require.Equal(t, tm.After(asOf), p.after(tm), "%v after %v", tm, asOf)
+	}
+}
+
+// featAddID adds up the same sums, keys in the same order, as featTally.add, whether the ids share
+// a prefix, end alike or differ in length, and once the tally has turned into a map.
+func TestFeatAddIDIsTallyAdd(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 29))
+	for n := range 60 {
+		var fast, ref featTally[b2bkit.CompanyID]
+		for range 200 {
+			ids := []b2bkit.CompanyID{"seller-1", "seller-2", "seller-11", "beller-1", "s", "", "x-1", "seller-21"}
+			id := ids[rng.IntN(len(ids))]
+			if rng.IntN(4) == 0 {
+				id = b2bkit.CompanyID("c" + string(rune('a'+rng.IntN(n/2+1))))
+			}
+			units := rng.Int64N(1000)
+			require.Equal(t, ref.add(id, units), featAddID(&fast, id, units))
+		}
+		require.Equal(t, ref.keys, fast.keys)
+		require.Equal(t, ref.sums, fast.sums)
+	}
+}
