@@ -647,7 +647,7 @@ func (p *featProjection) addOrder(i int, o *b2bkit.Order) error {
 	if p.total12, ok = checked.Add(p.total12, units); !ok {
 		return featBad("orders", i, b2bkit.Invalid("", "order values overflow int64 minor units at scale %d", p.cfg.scale))
 	}
-	p.months[off] += units         // each month is at most total12
+	p.months[off] += units                 // each month is at most total12
 	featAddID(&p.sellers, o.Seller, units) // each seller's sum is at most total12
 	if plain && p.credit.add(cu, units) {
 		return nil
