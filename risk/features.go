@@ -221,7 +221,14 @@ type featInvoice struct {
 	record  int32 // index in the stream, for errors
 	issued  int8  // window month of the issue date (0 = the first of the 12), -1 before
 	due     int8  // window month of the due date, -1 before, featWindow after
+	// pays is how many payments were read against it, up to featListed: the first is in the row
+	// (paid and lastDay are its amount and day), and only an invoice paid more than once has its
+	// payments in the projection's list.
+	pays uint8
 }
+
+// featListed is the featInvoice.pays of an invoice whose payments are in featProjection.payments.
+const featListed = 2
 
 // featPayment is one payment against one of the company's invoices.
 type featPayment struct {
@@ -275,7 +282,9 @@ type featProjection struct {
 	dup error
 	// paid is the invoice of the last payment read: payments mostly come in the invoices' order,
 	// so the next one is most often against it or the invoice after it.
-	paid     int32
+	paid int32
+	// payments are those of the invoices paid more than once (featListed), in the order read: the
+	// invoice rows hold the others, and most invoices are paid in one go.
 	payments []featPayment
 	// disordered says a payment came before an earlier-dated one of the same invoice: settle must
 	// sort them to find the day each invoice was paid in full.
@@ -954,12 +963,20 @@ func (p *featProjection) addPayment(i int, pay *b2bkit.Payment) error {
 	if err != nil {
 		return featBad("payments", i, err)
 	}
-	if p.payments == nil {
-		p.payments = make([]featPayment, 0, min(max(16, len(p.invoices)), featSizeHint))
-	}
 	day := p.day(pay.PaidAt)
-	p.payments = append(p.payments, featPayment{inv: k, day: day, units: units})
 	inv := &p.invoices[k]
+	switch inv.pays {
+	case 0:
+		inv.pays = 1 // the row holds it
+	case 1:
+		// Paid a second time: the first payment goes to the list from the row, where paid, the
+		// sum of one amount, is that amount.
+		p.payments = append(p.payments, featPayment{inv: k, day: inv.lastDay, units: inv.paid},
+			featPayment{inv: k, day: day, units: units})
+		inv.pays = featListed
+	default:
+		p.payments = append(p.payments, featPayment{inv: k, day: day, units: units})
+	}
 	if day < inv.lastDay {
 		p.disordered = true
 	}
@@ -1008,12 +1025,16 @@ func (inv *featInvoice) pay(day int32, units int64) {
 // settle works out again, for each invoice, what was paid by asOf and the day the payments covered
 // it, when payments did not come in day order for each invoice (a host streaming them by invoice
 // or by id): they are grouped by invoice with a counting sort and ordered by day within each group.
+// Only an invoice paid more than once can have its payments out of order: those are the invoices
+// with payments in the list, and the only ones worked out again.
 func (p *featProjection) settle() {
 	if !p.disordered {
 		return // addPayment worked it out as they came
 	}
 	for k := range p.invoices {
-		p.invoices[k].paid, p.invoices[k].fullDay = 0, featNever
+		if p.invoices[k].pays == featListed {
+			p.invoices[k].paid, p.invoices[k].fullDay = 0, featNever
+		}
 	}
 	start := make([]int32, len(p.invoices)+1)
 	for _, pay := range p.payments {

@@ -3,6 +3,7 @@ package risk
 import (
 	"math/big"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -149,5 +150,58 @@ func TestFeatAddIDIsTallyAdd(t *testing.T) {
 		}
 		require.Equal(t, ref.keys, fast.keys)
 		require.Equal(t, ref.sums, fast.sums)
+	}
+}
+
+// Whatever the order payments come in — in date order, shuffled, several on a day, three or more
+// against one invoice — each invoice's paid amount and the day it was paid in full are those of
+// its payments taken in date order, worked out here from the list of them.
+func TestFeatSettleIsPaymentsInDateOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 37))
+	asOf := time.Date(2026, time.June, 15, 12, 0, 0, 0, time.UTC)
+	for round := range 300 {
+		p := newFeatProjection("b", asOf, featConfig{scale: 2, keyDays: 90, loc: time.UTC}, false)
+		n := 1 + rng.IntN(8)
+		for k := range n {
+			p.numbers = append(p.numbers, b2bkit.InvoiceNumber(string(rune('a'+k))))
+			p.invoices = append(p.invoices, featInvoice{units: 1 + rng.Int64N(500), fullDay: featNever, lastDay: featNever})
+		}
+		type payment struct {
+			inv   int
+			day   int
+			units int64
+		}
+		var pays []payment
+		for range rng.IntN(4 * n) {
+			pays = append(pays, payment{inv: rng.IntN(n), day: rng.IntN(10), units: 1 + rng.Int64N(300)})
+		}
+		if round%2 == 0 { // half the rounds in date order, the others as they come
+			slices.SortStableFunc(pays, func(a, b payment) int { return a.day - b.day })
+		}
+		for i, pay := range pays {
+			paidAt := asOf.AddDate(0, 0, -30+pay.day)
+			require.NoError(t, p.addPayment(i, &b2bkit.Payment{Invoice: p.numbers[pay.inv], Currency: "CNY",
+				Amount: decimal.New(pay.units, -2), PaidAt: paidAt}))
+		}
+		p.settle()
+		for k, inv := range p.invoices {
+			var mine []payment
+			for _, pay := range pays {
+				if pay.inv == k {
+					mine = append(mine, pay)
+				}
+			}
+			slices.SortStableFunc(mine, func(a, b payment) int { return a.day - b.day })
+			var paid int64
+			full := int32(featNever)
+			for _, pay := range mine {
+				paid += pay.units
+				if full == featNever && paid >= inv.units {
+					full = p.day(asOf.AddDate(0, 0, -30+pay.day))
+				}
+			}
+			require.Equal(t, paid, inv.paid, "round %d invoice %d", round, k)
+			require.Equal(t, full, inv.fullDay, "round %d invoice %d", round, k)
+		}
 	}
 }
