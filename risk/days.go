@@ -27,6 +27,11 @@ func (c *dayClock) day(t time.Time) int {
 	if u < c.start || u >= c.end {
 		c.lookup(t)
 	}
+	return c.dayOf(u)
+}
+
+// dayOf is the day of Unix second u, which must fall in [c.start, c.end).
+func (c *dayClock) dayOf(u int64) int {
 	secs := u + c.offset // as CalendarDay: seconds since the epoch on the local wall clock
 	day := secs / 86400
 	if secs%86400 < 0 {

@@ -348,11 +348,11 @@ func (p *featProjection) day(t time.Time) int32 {
 // monthNear is month(t), trying *last first and leaving the answer there: the records of a
 // stream mostly come in date order, so most fall in the month of the record before.
 func (p *featProjection) monthNear(t time.Time, last *int) int {
-	u, k := t.Unix(), *last
-	if k >= 0 && k < featWindow && p.bounds[k] <= u && u < p.bounds[k+1] {
+	u := t.Unix()
+	if k := *last; k >= 0 && k < featWindow && p.bounds[k] <= u && u < p.bounds[k+1] {
 		return k
 	}
-	k = p.month(t)
+	k := p.monthAt(u)
 	*last = k
 	return k
 }
@@ -361,7 +361,14 @@ func (p *featProjection) monthNear(t time.Time, last *int) int {
 // month up to asOf, or -1 before the window and featWindow after asOf's day. Comparing instants
 // with the months' bounds spares a calendar conversion per record.
 func (p *featProjection) month(t time.Time) int {
-	u := t.Unix() // the bounds are whole seconds: t is before one iff its whole seconds are
+	return p.monthAt(t.Unix()) // the bounds are whole seconds: t is before one iff its whole seconds are
+}
+
+// monthAt is month for u, the instant's Unix seconds. Out of line: monthNear, which calls it,
+// mostly finds the month without it.
+//
+//go:noinline
+func (p *featProjection) monthAt(u int64) int {
 	if u < p.bounds[0] {
 		return -1
 	}
