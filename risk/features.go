@@ -752,6 +752,12 @@ func featTotalMinor(o *b2bkit.Order, scale int32) (units int64, ok bool) {
 	return q, true
 }
 
+// featMulNonNeg is checked.Mul(a, b) for a, b >= 0, small enough to inline.
+func featMulNonNeg(a, b int64) (int64, bool) {
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	return int64(lo), hi == 0 && lo <= math.MaxInt64
+}
+
 // featInt64 is fastdec.Int64(d), d's coefficient when it fits an int64, asking NumDigits once for
 // the coefficients of at most 18 digits amounts have, and fastdec.Int64 for the rest.
 func featInt64(d decimal.Decimal) (int64, bool) {
@@ -861,7 +867,7 @@ func featCreditUnits(t *b2bkit.Terms) (int64, bool) {
 		// c > 0: below 2^31 and scaled by at most 10^9 it fits, and needs no checked multiplication.
 		u := c * int64(fastdec.Pow10(shift))
 		if c >= 1<<31 || shift > 9 {
-			if u, ok = checked.Mul(c, int64(fastdec.Pow10(shift))); !ok {
+			if u, ok = featMulNonNeg(c, int64(fastdec.Pow10(shift))); !ok {
 				return 0, false
 			}
 		}
@@ -1403,8 +1409,8 @@ type featLate struct {
 
 func (l *featLate) add(units int64, days int) {
 	l.seen = true
-	l.amount += units // at most the sum of the positive invoices, which fits
-	if x, ok := checked.Mul(units, int64(days)); ok {
+	l.amount += units                                   // at most the sum of the positive invoices, which fits
+	if x, ok := featMulNonNeg(units, int64(days)); ok { // an invoice's units > 0, days late >= 0
 		if s, ok := checked.Add(l.units, x); ok {
 			l.units = s
 			return

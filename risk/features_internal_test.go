@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"math"
 	"math/big"
 	"math/rand/v2"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/checked"
 	"github.com/b2bkit/b2bkit/internal/fastdec"
 )
 
@@ -202,6 +204,28 @@ func TestFeatSettleIsPaymentsInDateOrder(t *testing.T) {
 			}
 			require.Equal(t, paid, inv.paid, "round %d invoice %d", round, k)
 			require.Equal(t, full, inv.fullDay, "round %d invoice %d", round, k)
+		}
+	}
+}
+
+// featMulNonNeg is checked.Mul, product and ok, for factors >= 0 of every size, around 2^31,
+// 2^32 and 2^63 included.
+func TestFeatMulNonNegIsCheckedMul(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 43))
+	edges := []int64{0, 1, 2, 1<<31 - 1, 1 << 31, 1<<32 + 1, 3037000499, 3037000500, 1 << 62, math.MaxInt64}
+	pick := func() int64 {
+		if rng.IntN(2) == 0 {
+			return edges[rng.IntN(len(edges))]
+		}
+		return rng.Int64N(math.MaxInt64) >> rng.IntN(63)
+	}
+	for range 20000 {
+		a, b := pick(), pick()
+		want, wantOK := checked.Mul(a, b)
+		got, ok := featMulNonNeg(a, b)
+		require.Equal(t, wantOK, ok, "%d x %d", a, b)
+		if ok {
+			require.Equal(t, want, got, "%d x %d", a, b)
 		}
 	}
 }
