@@ -119,10 +119,16 @@ type Proposal struct {
 	Deposit decimal.Decimal
 	// Credit is the credit the order adds under these terms.
 	Credit decimal.Decimal
-	// Total is the order re-priced under these terms: the sum of its lines' quote totals. Priced says
-	// whether it was (CheckOptions.Pricing set); Quotes are the line quotes, in line order.
+	// Total is what the buyer pays for the order re-priced under these terms: the Total of the
+	// engine's quote for the whole order (Engine.QuoteOrder), the figure the sales desk quotes, with
+	// the order's discounts, freight and VAT. Priced says whether it was (CheckOptions.Pricing set).
 	Total  decimal.Decimal
 	Priced bool
+	// Order is that order quote, explained (adjustments, free goods, VAT, schedule); nil when not
+	// priced.
+	Order *pricing.OrderQuote
+	// Quotes are the order quote's line quotes, in line order: each line's price before the order's
+	// discounts, freight and VAT, so they sum to Order.Subtotal, not to Total.
 	Quotes []pricing.Quote
 }
 
@@ -209,14 +215,16 @@ type checkInput struct {
 // schedule would round it. The proposals' credit is worked out on the order's total as placed, the
 // figure the limit is weighed against; re-pricing does not change it.
 //
-// When opts.Pricing is set, the order as placed and every proposal are priced: every line is quoted
-// with the order's terms and the proposal's payment schedule, the buyer's tier and the limit's grade,
-// and the line totals summed.
+// When opts.Pricing is set, the order as placed and every proposal are priced as the sales desk
+// prices an order, with Engine.QuoteOrder: the order's lines on its terms with the proposal's payment
+// schedule, the buyer's tier and the limit's grade. The proposal's Total is the order quote's Total,
+// so order-level steps (mixed-case breaks, order discounts, freight, VAT) count.
 //
 // Errors match b2bkit.ErrInvalid and name the field: an invalid order ("order.terms..."), a currency
 // or company that differs between order, limit and exposure ("limit.currency"), a negative limit or
 // exposure, amounts with more places than the scale, bad options ("options.deposit_step"). A pricing
-// failure is returned as the engine reported it (a SKU the price list lacks matches ErrNotFound).
+// failure is returned as the engine reported it, naming the terms priced and the line ("order.lines[0]"):
+// a SKU the price list lacks matches ErrNotFound.
 func CheckOrder(ctx context.Context, c OrderCheck, opts *CheckOptions) (Decision, error) {
 	in, err := checkPrepare(&c, opts)
 	if err != nil {
@@ -495,27 +503,24 @@ func checkSmallestDeposit(in *checkInput) (k int, credit int64, ok bool) {
 	return k, checkDepositCredit(in.total, k, in.stepUnits, in.stepDiv), true
 }
 
-// checkPrice prices the order under p.Payment: one request per line, summed.
+// checkPrice prices the order under p.Payment as one order request, as the sales desk does.
 func checkPrice(ctx context.Context, e *pricing.Engine, c *OrderCheck, p *Proposal) error {
 	o := &c.Order
-	terms := o.Terms
-	terms.Payment = p.Payment
-	reqs := make([]pricing.Request, len(o.Lines))
-	for i, l := range o.Lines {
-		reqs[i] = pricing.Request{
-			Buyer: o.Buyer, SKU: l.SKU, Quantity: l.Quantity, Terms: terms,
-			Tier: c.Tier, Grade: string(c.Limit.Grade), Currency: o.Currency,
-		}
+	req := pricing.OrderRequest{Buyer: o.Buyer, Tier: c.Tier, Grade: string(c.Limit.Grade), Currency: o.Currency,
+		Terms: o.Terms, Lines: make([]pricing.OrderLine, len(o.Lines))}
+	req.Terms.Payment = p.Payment
+	for i := range o.Lines {
+		req.Lines[i] = pricing.OrderLine{SKU: o.Lines[i].SKU, Quantity: o.Lines[i].Quantity}
 	}
-	quotes, err := e.QuoteMany(ctx, reqs)
+	oq, err := e.QuoteOrder(ctx, req)
 	if err != nil {
 		return fmt.Errorf("risk: pricing %s: %w", p.Payment, err)
 	}
-	total := decimal.Zero
-	for _, q := range quotes {
-		total = total.Add(q.Total)
+	quotes := make([]pricing.Quote, len(oq.Lines))
+	for i := range oq.Lines {
+		quotes[i] = oq.Lines[i].Quote
 	}
-	p.Total, p.Priced, p.Quotes = total, true, quotes
+	p.Total, p.Priced, p.Order, p.Quotes = oq.Total, true, &oq, quotes
 	return nil
 }
 

@@ -148,6 +148,7 @@ func TestCheckOrder_Outcomes(t *testing.T) {
 				}
 				dectest.RequireEqual(t, dectest.Dec(tc.credits[i]), p.Credit)
 				assert.False(t, p.Priced)
+				assert.Nil(t, p.Order)
 			}
 		})
 	}
@@ -363,15 +364,20 @@ func TestCheckOrder_Priced(t *testing.T) {
 	require.Equal(t, risk.Hold, d.Outcome)
 	require.True(t, d.AsPlaced.Priced)
 	require.Len(t, d.AsPlaced.Quotes, 2)
-	// the total is the sum of the line quotes, each quoted on the terms priced
+	// the total is the order quote's; the line quotes are its lines', each quoted on the terms
+	// priced, and sum to its subtotal (here, with no order steps or VAT, to the total too)
 	for _, p := range append([]risk.Proposal{d.AsPlaced}, d.Proposals...) {
 		require.True(t, p.Priced)
+		require.NotNil(t, p.Order)
+		dectest.RequireEqual(t, p.Order.Total, p.Total)
+		assert.True(t, p.Order.Request.Terms.Payment.Equal(p.Payment))
 		sum := decimal.Zero
 		for _, q := range p.Quotes {
 			sum = sum.Add(q.Total)
 			assert.True(t, q.Request.Terms.Payment.Equal(p.Payment))
 			assert.Equal(t, "B", q.Request.Grade)
 		}
+		dectest.RequireEqual(t, p.Order.Subtotal, sum)
 		dectest.RequireEqual(t, sum, p.Total)
 	}
 	// less credit costs less: cash on delivery < 55% down < net 60
@@ -400,9 +406,10 @@ func TestCheckOrder_Priced(t *testing.T) {
 	assert.Empty(t, da.Proposals)
 
 	// a SKU the price list lacks is the engine's error
-	_, err = risk.CheckOrder(ctx, checkInput(checkOrder(b2bkit.Net(60), "caviar", "1", "1"), "5000", "0"), &risk.CheckOptions{Pricing: e})
+	_, err = risk.CheckOrder(ctx, checkInput(checkOrder(b2bkit.Net(60), "rice", "1", "1", "caviar", "1", "1"), "5000", "0"), &risk.CheckOptions{Pricing: e})
 	require.ErrorIs(t, err, b2bkit.ErrNotFound)
-	assert.True(t, strings.HasPrefix(err.Error(), "risk: "), err.Error())
+	assert.True(t, strings.HasPrefix(err.Error(), "risk: pricing 100% 60 days after delivery: "), err.Error())
+	assert.Contains(t, err.Error(), "order.lines[1]")
 
 }
 
@@ -485,5 +492,91 @@ func TestR16_CreditAddedIsTheScheduledCredit(t *testing.T) {
 			require.NoError(t, err)
 			dectest.RequireEqual(t, want, d.Credit)
 		}
+	}
+}
+
+// checkDeskEngine is a sales desk's engine with everything a policy prices at the order's level: a
+// mixed-case break over the rice SKUs (20 bags or more of any rice, 5% off), an order discount (2%
+// from 1,000), freight by weight (0.40 a kilogram), and VAT added per line at each SKU's rate; its
+// payment step charges 12% a year for credit days.
+func checkDeskEngine(t testing.TB) *pricing.Engine {
+	t.Helper()
+	policy, err := pricing.LoadPolicy(strings.NewReader(`{
+	  "name": "desk", "currency": "CNY", "valid_days": 3,
+	  "tax": {"per": "line"},
+	  "steps": [
+	    {"kind": "base", "rules": []},
+	    {"kind": "quantity", "precedence": ["sku", "category"], "rules": [{"id": "rice-mixed-case", "attributes": {"category": "rice"}, "mix": true, "bands": [
+	      {"from": "0", "to": "20", "percent": "0"}, {"from": "20", "percent": "-5"}]}]},
+	    {"kind": "payment", "rules": [{"id": "money", "annual_percent": "12"}]},
+	    {"kind": "rounding", "rules": [{"id": "fen", "scale": 2}]}
+	  ],
+	  "order": [
+	    {"kind": "order_discount", "rules": [{"id": "big-order", "bands": [
+	      {"from": "0", "to": "1000", "percent": "0"}, {"from": "1000", "percent": "-2"}]}]},
+	    {"kind": "freight", "rules": [{"id": "by-weight", "per": "weight", "bands": [{"from": "0", "amount": "0.40"}]}]}
+	  ]}`))
+	require.NoError(t, err)
+	rice := map[string]string{"category": "rice"}
+	prices, err := pricing.NewPriceList(
+		pricing.ListPrice{SKU: "jasmine", Price: dectest.Dec("100"), Currency: "CNY", Attributes: rice,
+			TaxPercent: dectest.Dec("9"), Weight: dectest.Dec("25")},
+		pricing.ListPrice{SKU: "glutinous", Price: dectest.Dec("90"), Currency: "CNY", Attributes: rice,
+			TaxPercent: dectest.Dec("9"), Weight: dectest.Dec("25")},
+		pricing.ListPrice{SKU: "oil", Price: dectest.Dec("20"), Currency: "CNY", Attributes: map[string]string{"category": "oil"},
+			TaxPercent: dectest.Dec("13"), Weight: dectest.Dec("5")},
+	)
+	require.NoError(t, err)
+	e, err := pricing.NewEngine(policy, prices, &pricing.Options{Now: func() time.Time { return checkNow }})
+	require.NoError(t, err)
+	return e
+}
+
+// R16: a proposal's price is what the sales desk quotes for the same order on the proposed terms —
+// Engine.QuoteOrder's Total, to the cent, with the order-level steps (mixed-case breaks, order
+// discounts, freight, VAT) that pricing the lines one by one leaves out.
+func TestR16_CheckOrderPricesProposalsAsTheDeskQuotesTheOrder(t *testing.T) {
+	e := checkDeskEngine(t)
+	ctx := context.Background()
+	o := checkOrder(b2bkit.Net(60), "jasmine", "12", "100", "glutinous", "10", "90", "oil", "5", "20")
+	c := checkInput(o, "5000", "4000") // credit 2200, headroom 1000: 55% down
+	c.Tier = "gold"
+	d, err := risk.CheckOrder(ctx, c, &risk.CheckOptions{Pricing: e})
+	require.NoError(t, err)
+	require.Equal(t, risk.Hold, d.Outcome)
+	require.Len(t, d.Proposals, 2)
+	for _, p := range append([]risk.Proposal{d.AsPlaced}, d.Proposals...) {
+		require.True(t, p.Priced, "%s", p.Payment)
+		terms := o.Terms
+		terms.Payment = p.Payment
+		req := pricing.OrderRequest{Buyer: o.Buyer, Tier: "gold", Grade: "B", Currency: "CNY", Terms: terms}
+		lines := make([]pricing.Request, len(o.Lines))
+		for i, l := range o.Lines {
+			req.Lines = append(req.Lines, pricing.OrderLine{SKU: l.SKU, Quantity: l.Quantity})
+			lines[i] = pricing.Request{Buyer: o.Buyer, SKU: l.SKU, Quantity: l.Quantity, Terms: terms, Tier: "gold", Grade: "B", Currency: "CNY"}
+		}
+		desk, err := e.QuoteOrder(ctx, req)
+		require.NoError(t, err)
+		dectest.RequireEqual(t, desk.Total, p.Total, "%s", p.Payment)
+		require.NotNil(t, p.Order)
+		dectest.RequireEqual(t, desk.Total, p.Order.Total)
+		dectest.RequireEqual(t, desk.Freight, p.Order.Freight)
+		dectest.RequireEqual(t, desk.Tax, p.Order.Tax)
+		require.NotZero(t, desk.Freight.Sign())
+		require.NotZero(t, desk.Tax.Sign())
+		require.Equal(t, -1, desk.Discount.Sign())
+		// the line quotes are the order quote's, in line order
+		require.Len(t, p.Quotes, len(o.Lines))
+		for i := range p.Quotes {
+			dectest.RequireEqual(t, desk.Lines[i].Quote.Total, p.Quotes[i].Total, "%s line %d", p.Payment, i)
+		}
+		// and the order's own steps matter here: the lines quoted one by one sum to another figure
+		quotes, err := e.QuoteMany(ctx, lines)
+		require.NoError(t, err)
+		sum := decimal.Zero
+		for _, q := range quotes {
+			sum = sum.Add(q.Total)
+		}
+		assert.False(t, sum.Equal(desk.Total), "%s: line sum %s equals the desk's total", p.Payment, sum)
 	}
 }
