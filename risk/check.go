@@ -280,13 +280,8 @@ func CheckOrder(ctx context.Context, c OrderCheck, opts *CheckOptions) (Decision
 	}
 	d.Reason = string(r.b)
 	if opts != nil && opts.Pricing != nil {
-		if err := checkPrice(ctx, opts.Pricing, &c, &d.AsPlaced); err != nil {
+		if err := checkPriceAll(ctx, opts.Pricing, &c, &d); err != nil {
 			return Decision{}, err
-		}
-		for i := range d.Proposals {
-			if err := checkPrice(ctx, opts.Pricing, &c, &d.Proposals[i]); err != nil {
-				return Decision{}, err
-			}
 		}
 	}
 	return d, nil
@@ -503,24 +498,51 @@ func checkSmallestDeposit(in *checkInput) (k int, credit int64, ok bool) {
 	return k, checkDepositCredit(in.total, k, in.stepUnits, in.stepDiv), true
 }
 
-// checkPrice prices the order under p.Payment as one order request, as the sales desk does.
-func checkPrice(ctx context.Context, e *pricing.Engine, c *OrderCheck, p *Proposal) error {
-	o := &c.Order
-	req := pricing.OrderRequest{Buyer: o.Buyer, Tier: c.Tier, Grade: string(c.Limit.Grade), Currency: o.Currency,
-		Terms: o.Terms, Lines: make([]pricing.OrderLine, len(o.Lines))}
-	req.Terms.Payment = p.Payment
-	for i := range o.Lines {
-		req.Lines[i] = pricing.OrderLine{SKU: o.Lines[i].SKU, Quantity: o.Lines[i].Quantity}
+// checkPriceAll prices the order as placed and under every proposal. The order quotes, their
+// requests' lines and the line quotes of all of them share one allocation each.
+func checkPriceAll(ctx context.Context, e *pricing.Engine, c *OrderCheck, d *Decision) error {
+	n, m := 1+len(d.Proposals), len(c.Order.Lines)
+	w := checkPricing{oqs: make([]pricing.OrderQuote, n), lines: make([]pricing.OrderLine, n*m), quotes: make([]pricing.Quote, n*m)}
+	if err := w.price(ctx, e, c, &d.AsPlaced, 0); err != nil {
+		return err
 	}
+	for i := range d.Proposals {
+		if err := w.price(ctx, e, c, &d.Proposals[i], i+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkPricing is the storage of the order quotes of one check.
+type checkPricing struct {
+	oqs    []pricing.OrderQuote
+	lines  []pricing.OrderLine
+	quotes []pricing.Quote
+}
+
+// price prices the order under p.Payment as one order request, as the sales desk does, into the
+// k-th order quote.
+func (w *checkPricing) price(ctx context.Context, e *pricing.Engine, c *OrderCheck, p *Proposal, k int) error {
+	o := &c.Order
+	m := len(o.Lines)
+	lines := w.lines[k*m : (k+1)*m : (k+1)*m] // capped: an append by the caller copies
+	for i := range o.Lines {
+		lines[i] = pricing.OrderLine{SKU: o.Lines[i].SKU, Quantity: o.Lines[i].Quantity}
+	}
+	req := pricing.OrderRequest{Buyer: o.Buyer, Tier: c.Tier, Grade: string(c.Limit.Grade), Currency: o.Currency,
+		Terms: o.Terms, Lines: lines}
+	req.Terms.Payment = p.Payment
 	oq, err := e.QuoteOrder(ctx, req)
 	if err != nil {
 		return fmt.Errorf("risk: pricing %s: %w", p.Payment, err)
 	}
-	quotes := make([]pricing.Quote, len(oq.Lines))
+	w.oqs[k] = oq
+	quotes := w.quotes[k*m : (k+1)*m : (k+1)*m]
 	for i := range oq.Lines {
 		quotes[i] = oq.Lines[i].Quote
 	}
-	p.Total, p.Priced, p.Order, p.Quotes = oq.Total, true, &oq, quotes
+	p.Total, p.Priced, p.Order, p.Quotes = oq.Total, true, &w.oqs[k], quotes
 	return nil
 }
 
