@@ -398,7 +398,7 @@ func checkPrepare(c *OrderCheck, opts *CheckOptions) (checkInput, error) {
 	if h, ok := checked.Add(in.limit, -in.exposure); ok && h > 0 {
 		in.headroom = h
 	}
-	total, ok := o.TotalMinor(in.scale)
+	total, ok := featTotalMinor(o, in.scale) // TotalMinor without copying the order
 	if !ok {
 		t := b2bkit.Round(o.Total(), in.scale, b2bkit.HalfUp)
 		if total, err = b2bkit.ToMinor(t, in.scale); err != nil {
