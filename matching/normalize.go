@@ -251,7 +251,7 @@ func compose(c1, c2 uint64) (c uint64, e uint8) {
 // the row's skuRow.
 func (n *normalizer) normalize(r uint32, s skuRow) (int64, error) {
 	p := n.p
-	if s.terms != noTerms && p.flags[r]&flagOddPrice == 0 {
+	if s.terms != noTerms {
 		var m *memoRatio
 		if int(s.terms) < len(n.dense) && n.dense[s.terms].set { // the terms met before: no call
 			m = &n.dense[s.terms]
@@ -263,28 +263,28 @@ func (n *normalizer) normalize(r uint32, s skuRow) (int64, error) {
 			m = &mr
 		}
 		if m.c != 0 {
-			pc, pe := s.price, p.priceE[r]
-			if pe >= -2 && pe <= 0 && pc > 0 && pc < maxCentsPrice { // the common case: at most two places
-				if c2 := uint64(pc) * fastdec.Pow10(2+int32(pe)); c2 < maxCentsPrice {
-					if u, ok := restateCents(c2, m.cq, m.cr, uint64(m.e)); ok {
-						return u, nil
+			if c2 := s.cents(); c2 != 0 { // the common case: at most two places, beside the row
+				if u, ok := restateCents(c2, m.cq, m.cr, uint64(m.e)); ok {
+					return u, nil
+				}
+			}
+			if p.flags[r]&flagOddPrice == 0 {
+				pc, pe := p.priceC[r], p.priceE[r]
+				ps := int32(0)
+				if pe < 0 {
+					ps = -int32(pe)
+				} else if pe > 18 {
+					pc = 0
+				} else if pe > 0 {
+					var ok bool
+					if pc, ok = checked.Mul(pc, int64(fastdec.Pow10(int32(pe)))); !ok {
+						pc = 0
 					}
 				}
-			}
-			ps := int32(0)
-			if pe < 0 {
-				ps = -int32(pe)
-			} else if pe > 18 {
-				pc = 0
-			} else if pe > 0 {
-				var ok bool
-				if pc, ok = checked.Mul(pc, int64(fastdec.Pow10(int32(pe)))); !ok {
-					pc = 0
-				}
-			}
-			if pc > 0 && ps <= 11 {
-				if u, ok := restateUnits(pc, ps, m.c, uint64(m.e)); ok {
-					return u, nil
+				if pc > 0 && ps <= 11 {
+					if u, ok := restateUnits(pc, ps, m.c, uint64(m.e)); ok {
+						return u, nil
+					}
 				}
 			}
 		}

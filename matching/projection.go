@@ -146,18 +146,42 @@ type timeList struct {
 	sheet []skuRow
 }
 
-// A skuRow is what never changes of a row that a question on its SKU reads: the unit price's
-// coefficient (its exponent is in the priceE column), the terms key (noTerms for a quantity kept in
-// odd) and the seller.
+// A skuRow is what never changes of a row that a question on its SKU reads: the unit price in
+// cents with the subsidy bit (see skuPrice), the terms key (noTerms for a quantity kept in odd), the
+// seller and the buyer. With all four beside the row, a reference price reads no column at the
+// window's rows but their status.
 type skuRow struct {
-	price  int64
+	price  skuPrice
 	terms  uint32
 	seller uint32
+	buyer  uint32
 }
 
-// skuRowOf is row r's skuRow, its terms key interned.
+// A skuPrice is a row's unit price in units at two places when it is exactly that and below
+// maxCentsPrice (0 otherwise: the price columns hold it), and in its top bit whether the platform
+// paid for the row.
+type skuPrice uint32
+
+const skuSubsidised skuPrice = 1 << 31
+
+// cents is the unit price in units at two places, or 0 when the price columns must be read.
+func (s skuRow) cents() uint64 { return uint64(s.price &^ skuSubsidised) }
+
+// subsidised reports whether the platform paid for the row (as projection.subsidised).
+func (s skuRow) subsidised() bool { return s.price&skuSubsidised != 0 }
+
+// skuRowOf is row r's skuRow, its terms key interned. Its subsidy bit must be noted.
 func (p *projection) skuRowOf(r uint32) skuRow {
-	return skuRow{price: p.priceC[r], terms: p.termsOf(r), seller: p.seller[r]}
+	var c skuPrice
+	if pc, pe := p.priceC[r], p.priceE[r]; p.flags[r]&flagOddPrice == 0 && pe >= -2 && pe <= 0 && pc > 0 && pc < maxCentsPrice {
+		if c2 := uint64(pc) * fastdec.Pow10(2+int32(pe)); c2 < maxCentsPrice {
+			c = skuPrice(c2)
+		}
+	}
+	if p.subsidised(r) {
+		c |= skuSubsidised
+	}
+	return skuRow{price: c, terms: p.termsOf(r), seller: p.seller[r], buyer: p.buyer[r]}
 }
 
 // rowMeta is a row's SKU and its status as it stands, kept in a seller's list (timeList.meta):

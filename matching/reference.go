@@ -303,7 +303,7 @@ func (b *Book) ReferencePriceWith(ctx context.Context, sku b2bkit.SKU, r pricing
 			}
 			continue
 		}
-		if rules.ExcludeSubsidised && p.subsidised(row) {
+		if rules.ExcludeSubsidised && s.subsidised() {
 			ref.Excluded.Subsidised++
 			continue
 		}
@@ -390,6 +390,8 @@ type refScratch struct {
 	// for the buyer cap
 	slot   []int32
 	ws     []int64
+	by     []int32 // each trade's buyer slot
+	need   []bool  // the buyers whose price x volume the mean needs
 	ss     []u128
 	counts []int
 	ids    []uint32
@@ -400,7 +402,7 @@ type refScratch struct {
 // qtyScale (-1: not exactly; the decimal is read from the row).
 type trade struct {
 	price, qty int64
-	row        uint32
+	row, buyer uint32
 }
 
 // referenceInts computes the statistics in integers over the rows, sheet[at[i]] holding the skuRow
@@ -435,7 +437,7 @@ func (sc *refScratch) addTrade(p *projection, n *normalizer, row uint32, s skuRo
 	} else if u, ok := p.qtyUnits(row); ok {
 		q = u
 	}
-	sc.ts, sc.prices = append(sc.ts, trade{u, q, row}), append(sc.prices, u)
+	sc.ts, sc.prices = append(sc.ts, trade{u, q, row, s.buyer}), append(sc.prices, u)
 	sc.low, sc.high = min(sc.low, u), max(sc.high, u)
 	return nil
 }
@@ -447,16 +449,23 @@ func referenceStats(p *projection, rules ReferenceRules, sc *refScratch) *refSta
 	ts, prices, low, high := sc.ts, sc.prices, sc.low, sc.high
 	st := &refStats{ex: Exclusions{TopBuyerShare: decimal.Zero, OutlierLow: decimal.Zero, OutlierHigh: decimal.Zero}}
 	unitsOf := func(v int64) decimal.Decimal { return decimal.New(v, -priceScale) }
-	values := func(x []int64, ks ...int) []int64 {
-		out := make([]int64, len(ks))
-		sc.tmp = rankValues(x, ks, out, sc.tmp)
-		return out
+	// The quartiles and median of every trade, in one selection: the outlier rule's fences are
+	// drawn from them, and they are the answer when the rule leaves nothing out.
+	var (
+		ks [3]int
+		q  [3]int64
+	)
+	quartiles := func() {
+		n := len(prices)
+		ks = [3]int{nearestRank(25, n), nearestRank(50, n), nearestRank(75, n)}
+		sc.tmp = rankValuesIn(prices, low, high, ks[:], q[:], sc.tmp)
 	}
+	quartiles()
 	if rules.Outliers != NoOutliers {
-		lo, hi, ok := fences(rules, len(ts), func(ks ...int) []decimal.Decimal {
-			out := make([]decimal.Decimal, len(ks))
-			for i, v := range values(prices, ks...) {
-				out[i] = unitsOf(v)
+		lo, hi, ok := fences(rules, len(ts), func(want ...int) []decimal.Decimal {
+			out := make([]decimal.Decimal, len(want))
+			for i, k := range want { // the fences ask for nearest ranks 25, 50 and 75 only
+				out[i] = unitsOf(q[slices.Index(ks[:], k)])
 			}
 			return out
 		}, func(med decimal.Decimal, k int) decimal.Decimal {
@@ -466,28 +475,29 @@ func referenceStats(p *projection, rules ReferenceRules, sc *refScratch) *refSta
 				devs = append(devs, absDiff(v, m))
 			}
 			sc.devs = devs
-			return unitsOf(values(devs, k)[0])
+			var out [1]int64
+			sc.tmp = rankValues(devs, []int{k}, out[:], sc.tmp)
+			return unitsOf(out[0])
 		})
 		if ok {
 			st.ex.OutlierLow, st.ex.OutlierHigh = lo, hi
-			loU, hiU := ceilUnits(lo), floorUnits(hi)
-			kept := ts[:0]
-			prices = prices[:0]
-			low, high = math.MaxInt64, math.MinInt64
-			for _, t := range ts {
-				if t.price >= loU && t.price <= hiU {
-					kept = append(kept, t)
-					prices = append(prices, t.price)
-					low, high = min(low, t.price), max(high, t.price)
+			if loU, hiU := ceilUnits(lo), floorUnits(hi); low < loU || high > hiU { // some trade is out
+				kept := ts[:0]
+				prices = prices[:0]
+				low, high = math.MaxInt64, math.MinInt64
+				for _, t := range ts {
+					if t.price >= loU && t.price <= hiU {
+						kept = append(kept, t)
+						prices = append(prices, t.price)
+						low, high = min(low, t.price), max(high, t.price)
+					}
 				}
+				st.ex.Outliers = len(ts) - len(kept)
+				ts = kept
+				quartiles()
 			}
-			st.ex.Outliers = len(ts) - len(kept)
-			ts = kept
 		}
 	}
-	// Percentiles of the trades kept: the extremes found on the way, the quartiles by selection.
-	q := make([]int64, 3)
-	sc.tmp = rankValuesIn(prices, low, high, []int{nearestRank(25, len(ts)), nearestRank(50, len(ts)), nearestRank(75, len(ts))}, q, sc.tmp)
 	st.low, st.p25, st.med, st.p75, st.high = unitsOf(low), unitsOf(q[0]), unitsOf(q[1]), unitsOf(q[2]), unitsOf(high)
 	// Volume and price x volume, in integers but for quantities beyond qtyScale.
 	var (
@@ -524,45 +534,53 @@ func referenceStats(p *projection, rules ReferenceRules, sc *refScratch) *refSta
 	if odd {
 		return nil // the cap weighs buyers in integer quantities
 	}
-	// Each buyer's volume and price x volume, slotted by a table over the companies kept between
-	// calls (-1: no slot) and cleared of this call's buyers afterwards.
+	// Each buyer's volume, slotted by a table over the companies kept between calls (-1: no slot)
+	// and cleared of this call's buyers afterwards; by, each trade's slot.
 	if n := len(p.companies.vals); len(sc.slot) < n {
 		for len(sc.slot) < n {
 			sc.slot = append(sc.slot, -1)
 		}
 	}
-	ws, ss, counts, ids := sc.ws[:0], sc.ss[:0], sc.counts[:0], sc.ids[:0]
+	ws, counts, ids, by := sc.ws[:0], sc.counts[:0], sc.ids[:0], sc.by[:0]
 	for _, t := range ts {
-		b := p.buyer[t.row]
-		i := sc.slot[b]
+		i := sc.slot[t.buyer]
 		if i < 0 {
 			i = int32(len(ws))
-			sc.slot[b] = i
-			ws, ss, counts, ids = append(ws, 0), append(ss, u128{}), append(counts, 0), append(ids, b)
+			sc.slot[t.buyer] = i
+			ws, counts, ids = append(ws, 0), append(counts, 0), append(ids, t.buyer)
 		}
 		ws[i] += t.qty // cannot overflow: the total did not
-		ss[i].addMul(uint64(t.price), uint64(t.qty))
 		counts[i]++
+		by = append(by, i)
 	}
 	for _, b := range ids {
 		sc.slot[b] = -1
 	}
-	sc.ws, sc.ss, sc.counts, sc.ids = ws, ss, counts, ids
+	sc.ws, sc.counts, sc.ids, sc.by = ws, counts, ids, by
 	capped, equal := capInts(ws, qty, rules.MaxBuyerShare, sc.capped[:0])
 	sc.capped = capped
 	// The mean needs the capped buyers one by one (all of them with equal weights), and the top
-	// share the largest.
+	// share the largest (the first of equals): only their price x volume is summed.
+	top := slices.Index(ws, slices.Max(ws))
+	need := append(sc.need[:0], make([]bool, len(ws))...)
+	for i := range ws {
+		need[i] = equal || capped[i] || i == top
+	}
+	sc.need = need
+	ss := append(sc.ss[:0], make([]u128, len(ws))...)
+	sc.ss = ss
+	for j, t := range ts {
+		if i := by[j]; need[i] {
+			ss[i].addMul(uint64(t.price), uint64(t.qty)) // cannot overflow: the total did not
+		}
+	}
 	wScale := new(big.Int).Exp(big.NewInt(10), big.NewInt(qtyScale), nil)
 	sScale := new(big.Int).Exp(big.NewInt(10), big.NewInt(priceScale+qtyScale), nil)
-	top := slices.Max(ws)
 	var bs []buyerSum
-	topSeen := false
 	for i := range ws {
-		isTop := ws[i] == top && !topSeen
-		if !equal && !capped[i] && !isTop {
+		if !need[i] {
 			continue
 		}
-		topSeen = topSeen || isTop
 		bs = append(bs, buyerSum{trades: counts[i], capped: capped[i],
 			w: new(big.Rat).SetFrac(big.NewInt(ws[i]), wScale), s: new(big.Rat).SetFrac(ss[i].big(), sScale)})
 	}
