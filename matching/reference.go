@@ -382,8 +382,10 @@ func roundRat(x *big.Rat, scale int32) decimal.Decimal {
 
 // refScratch is the memory a reference price works in, kept by the book between calls.
 type refScratch struct {
-	eligible          []uint32
-	low, high         int64 // the least and greatest of prices
+	eligible  []uint32
+	low, high int64 // the least and greatest of prices
+	// sums are the volume and price x volume of the trades, summed as they are added
+	sums              volumeSums
 	norm              normMemory
 	ts                []trade
 	prices, devs, tmp []int64
@@ -423,6 +425,29 @@ func referenceInts(p *projection, n *normalizer, rows []uint32, sheet []skuRow, 
 // startTrades empties the trades and prices of sc.
 func (sc *refScratch) startTrades() {
 	sc.ts, sc.prices, sc.low, sc.high = sc.ts[:0], sc.prices[:0], math.MaxInt64, math.MinInt64
+	sc.sums = volumeSums{}
+}
+
+// volumeSums are the volume and price x volume of trades in integers at qtyScale and
+// priceScale+qtyScale; odd is set when a quantity was beyond qtyScale (the sums leave it out) and
+// over when a sum did not fit.
+type volumeSums struct {
+	qty       int64
+	sum       u128
+	odd, over bool
+}
+
+// add adds a trade's price and quantity (-1: beyond qtyScale).
+func (v *volumeSums) add(price, qty int64) {
+	if qty < 0 {
+		v.odd = true
+		return
+	}
+	q, ok := checked.Add(v.qty, qty)
+	v.qty = q
+	if !ok || !v.sum.addMul(uint64(price), uint64(qty)) {
+		v.over = true
+	}
 }
 
 // addTrade normalises row (its skuRow s) and adds it to the trades and prices of sc.
@@ -439,6 +464,7 @@ func (sc *refScratch) addTrade(p *projection, n *normalizer, row uint32, s skuRo
 	}
 	sc.ts, sc.prices = append(sc.ts, trade{u, q, row, s.buyer}), append(sc.prices, u)
 	sc.low, sc.high = min(sc.low, u), max(sc.high, u)
+	sc.sums.add(u, q)
 	return nil
 }
 
@@ -446,7 +472,7 @@ func (sc *refScratch) addTrade(p *projection, n *normalizer, row uint32, s skuRo
 // returns nil when a sum does not fit or the cap meets a quantity beyond qtyScale: the decimal
 // path then decides.
 func referenceStats(p *projection, rules ReferenceRules, sc *refScratch) *refStats {
-	ts, prices, low, high := sc.ts, sc.prices, sc.low, sc.high
+	ts, prices, low, high, sums := sc.ts, sc.prices, sc.low, sc.high, sc.sums
 	st := &refStats{ex: Exclusions{TopBuyerShare: decimal.Zero, OutlierLow: decimal.Zero, OutlierHigh: decimal.Zero}}
 	unitsOf := func(v int64) decimal.Decimal { return decimal.New(v, -priceScale) }
 	// The quartiles and median of every trade, in one selection: the outlier rule's fences are
@@ -495,28 +521,25 @@ func referenceStats(p *projection, rules ReferenceRules, sc *refScratch) *refSta
 				st.ex.Outliers = len(ts) - len(kept)
 				ts = kept
 				quartiles()
+				sums = volumeSums{}
+				for _, t := range ts {
+					sums.add(t.price, t.qty)
+				}
 			}
 		}
 	}
 	st.low, st.p25, st.med, st.p75, st.high = unitsOf(low), unitsOf(q[0]), unitsOf(q[1]), unitsOf(q[2]), unitsOf(high)
 	// Volume and price x volume, in integers but for quantities beyond qtyScale.
-	var (
-		qty            int64
-		sum            u128
-		oddSum, oddQty = decimal.Zero, decimal.Zero
-		odd            bool
-	)
-	for _, t := range ts {
-		if t.qty < 0 {
+	if sums.over {
+		return nil
+	}
+	qty, sum, odd := sums.qty, sums.sum, sums.odd
+	oddSum, oddQty := decimal.Zero, decimal.Zero
+	for i := 0; odd && i < len(ts); i++ {
+		if t := ts[i]; t.qty < 0 {
 			q := p.quantity(t.row)
 			oddSum = oddSum.Add(decimal.New(t.price, -priceScale).Mul(q))
 			oddQty = oddQty.Add(q)
-			odd = true
-			continue
-		}
-		var ok bool
-		if qty, ok = checked.Add(qty, t.qty); !ok || !sum.addMul(uint64(t.price), uint64(t.qty)) {
-			return nil
 		}
 	}
 	st.volume = decimal.New(qty, -qtyScale).Add(oddQty)
@@ -541,37 +564,37 @@ func referenceStats(p *projection, rules ReferenceRules, sc *refScratch) *refSta
 			sc.slot = append(sc.slot, -1)
 		}
 	}
-	ws, counts, ids, by := sc.ws[:0], sc.counts[:0], sc.ids[:0], sc.by[:0]
+	ws, ids, by := sc.ws[:0], sc.ids[:0], sc.by[:0]
 	for _, t := range ts {
 		i := sc.slot[t.buyer]
 		if i < 0 {
 			i = int32(len(ws))
 			sc.slot[t.buyer] = i
-			ws, counts, ids = append(ws, 0), append(counts, 0), append(ids, t.buyer)
+			ws, ids = append(ws, 0), append(ids, t.buyer)
 		}
 		ws[i] += t.qty // cannot overflow: the total did not
-		counts[i]++
 		by = append(by, i)
 	}
 	for _, b := range ids {
 		sc.slot[b] = -1
 	}
-	sc.ws, sc.counts, sc.ids, sc.by = ws, counts, ids, by
+	sc.ws, sc.ids, sc.by = ws, ids, by
 	capped, equal := capInts(ws, qty, rules.MaxBuyerShare, sc.capped[:0])
 	sc.capped = capped
 	// The mean needs the capped buyers one by one (all of them with equal weights), and the top
-	// share the largest (the first of equals): only their price x volume is summed.
+	// share the largest (the first of equals): only their trades and price x volume are counted.
 	top := slices.Index(ws, slices.Max(ws))
 	need := append(sc.need[:0], make([]bool, len(ws))...)
 	for i := range ws {
 		need[i] = equal || capped[i] || i == top
 	}
 	sc.need = need
-	ss := append(sc.ss[:0], make([]u128, len(ws))...)
-	sc.ss = ss
+	ss, counts := append(sc.ss[:0], make([]u128, len(ws))...), append(sc.counts[:0], make([]int, len(ws))...)
+	sc.ss, sc.counts = ss, counts
 	for j, t := range ts {
 		if i := by[j]; need[i] {
 			ss[i].addMul(uint64(t.price), uint64(t.qty)) // cannot overflow: the total did not
+			counts[i]++
 		}
 	}
 	wScale := new(big.Int).Exp(big.NewInt(10), big.NewInt(qtyScale), nil)
