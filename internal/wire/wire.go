@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 
 	"github.com/b2bkit/b2bkit/internal/xerr"
@@ -14,11 +15,17 @@ import (
 // MaxBytes is the largest JSON document b2bkit reads; the root package exports it as MaxJSONBytes.
 const MaxBytes = 8 << 20
 
-// DecodeStrict decodes one JSON value from data into v, rejecting unknown fields, trailing data and
-// documents over MaxBytes. Errors match ErrInvalid.
+// DecodeStrict decodes one JSON value from data into v, rejecting unknown fields, trailing data,
+// documents over MaxBytes, a key given twice in one object and a key that is not written exactly as
+// its struct field's json name (see checkKeys). Errors match ErrInvalid and name the field by its
+// path where there is one.
 func DecodeStrict(data []byte, v any) error {
 	if len(data) > MaxBytes {
 		return xerr.Invalid("", "json: document larger than %d bytes", MaxBytes)
+	}
+	checked := checkKeys(data, reflect.TypeOf(v))
+	if checked != nil && checked != errStop {
+		return checked
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -27,6 +34,10 @@ func DecodeStrict(data []byte, v any) error {
 	}
 	if dec.More() {
 		return xerr.Invalid("", "json: unexpected data after the value")
+	}
+	if checked == errStop {
+		// The walk found the document malformed where the decoder did not: refuse what was not checked.
+		return xerr.Invalid("", "json: document could not be checked for duplicate keys")
 	}
 	return nil
 }

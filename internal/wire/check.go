@@ -1,0 +1,399 @@
+package wire
+
+import (
+	"bytes"
+	"encoding"
+	"encoding/json"
+	"reflect"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/b2bkit/b2bkit/internal/xerr"
+)
+
+// checkKeys refuses what encoding/json lets through in a document decoded into a value of type t: a
+// key given twice in one object (encoding/json keeps the last, so a credit card loaded with
+// {"base": 600, "base": 500} would silently take 500), and a key that is not written exactly as the
+// json name of a struct field (encoding/json matches names case-insensitively, with Unicode folding).
+// It walks the document alongside t; below a type that reads itself (json.Unmarshaler,
+// encoding.TextUnmarshaler), an interface or json.RawMessage it still refuses duplicate keys, and
+// the type's own decoding is left to check its names. Errors name the field by its path
+// ("steps[3].rules[0].percent"). A document that is not JSON is left to the decoder, which reports it.
+func checkKeys(data []byte, t reflect.Type) error {
+	c := checker{data: data, fields: map[reflect.Type]map[string]reflect.Type{}}
+	if t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return c.value(t, 0)
+}
+
+// maxDepth is encoding/json's nesting limit: a deeper document is refused by the decoder, so the
+// walk stops there.
+const maxDepth = 10000
+
+var (
+	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+type checker struct {
+	data []byte
+	i    int
+	// fields holds, for this call only, each struct type's fields by exact json name.
+	fields map[reflect.Type]map[string]reflect.Type
+	// path is the way down to the value being read, rendered only for an error.
+	path []segment
+}
+
+// A segment is one step of a path: an object key, or an array index when key is nil.
+type segment struct {
+	key   []byte
+	index int
+}
+
+func (c *checker) where() string {
+	var b strings.Builder
+	for _, s := range c.path {
+		switch {
+		case s.key == nil:
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(s.index))
+			b.WriteByte(']')
+		case b.Len() > 0:
+			b.WriteByte('.')
+			b.Write(s.key)
+		default:
+			b.Write(s.key)
+		}
+	}
+	return b.String()
+}
+
+func (c *checker) space() {
+	for c.i < len(c.data) {
+		switch c.data[c.i] {
+		case ' ', '\t', '\n', '\r':
+			c.i++
+		default:
+			return
+		}
+	}
+}
+
+// guide is the type that steers the reading of a value declared as t: t without its pointers, or nil
+// where the type reads itself or holds anything.
+func guide(t reflect.Type) reflect.Type {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() == reflect.Interface {
+		return nil
+	}
+	p := reflect.PointerTo(t)
+	if t.Implements(jsonUnmarshaler) || p.Implements(jsonUnmarshaler) ||
+		t.Implements(textUnmarshaler) || p.Implements(textUnmarshaler) {
+		return nil
+	}
+	return t
+}
+
+// value checks the value at the read position, declared as t (nil: unguided). On malformed JSON it
+// returns errStop, leaving the decoder to report it.
+func (c *checker) value(t reflect.Type, depth int) error {
+	c.space()
+	if c.i >= len(c.data) {
+		return errStop
+	}
+	t = guide(t)
+	switch c.data[c.i] {
+	case '{':
+		if depth >= maxDepth {
+			return errStop
+		}
+		return c.object(t, depth)
+	case '[':
+		if depth >= maxDepth {
+			return errStop
+		}
+		var elem reflect.Type
+		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+			elem = t.Elem()
+		}
+		return c.array(elem, depth)
+	case '"':
+		if _, ok := c.str(); !ok {
+			return errStop
+		}
+		return nil
+	default:
+		start := c.i
+		for c.i < len(c.data) && !bytes.ContainsRune([]byte(",]} \t\n\r:{[\""), rune(c.data[c.i])) {
+			c.i++
+		}
+		if c.i == start {
+			return errStop
+		}
+		return nil
+	}
+}
+
+// errStop ends the walk at malformed JSON; DecodeStrict then lets the decoder say what is wrong.
+var errStop = xerr.Invalid("", "json: malformed document")
+
+// str reads a string token and returns it with its quotes.
+func (c *checker) str() ([]byte, bool) {
+	start := c.i
+	c.i++
+	for c.i < len(c.data) {
+		switch c.data[c.i] {
+		case '\\':
+			c.i += 2
+		case '"':
+			c.i++
+			return c.data[start:c.i], true
+		default:
+			c.i++
+		}
+	}
+	return nil, false
+}
+
+// key reads an object key as encoding/json sees it: unescaped, invalid UTF-8 replaced.
+func (c *checker) key() ([]byte, bool) {
+	if c.i >= len(c.data) || c.data[c.i] != '"' {
+		return nil, false
+	}
+	raw, ok := c.str()
+	if !ok {
+		return nil, false
+	}
+	k := raw[1 : len(raw)-1]
+	if bytes.IndexByte(k, '\\') >= 0 || !utf8.Valid(k) {
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return nil, false
+		}
+		k = []byte(s)
+	}
+	return k, true
+}
+
+// smallObject is how many keys an object holds before its duplicates are found through a map.
+const smallObject = 16
+
+func (c *checker) object(t reflect.Type, depth int) error {
+	c.i++ // {
+	var names map[string]reflect.Type
+	var elem reflect.Type
+	if t != nil {
+		switch t.Kind() {
+		case reflect.Struct:
+			names = c.structFields(t)
+		case reflect.Map:
+			elem = t.Elem()
+		}
+	}
+	var seen [][]byte
+	var seenMap map[string]struct{}
+	c.space()
+	if c.i < len(c.data) && c.data[c.i] == '}' {
+		c.i++
+		return nil
+	}
+	for {
+		c.space()
+		k, ok := c.key()
+		if !ok {
+			return errStop
+		}
+		c.path = append(c.path, segment{key: k})
+		if seenMap != nil {
+			if _, dup := seenMap[string(k)]; dup {
+				return xerr.Invalid(c.where(), "duplicate key")
+			}
+			seenMap[string(k)] = struct{}{}
+		} else {
+			for _, s := range seen {
+				if bytes.Equal(s, k) {
+					return xerr.Invalid(c.where(), "duplicate key")
+				}
+			}
+			seen = append(seen, k)
+			if len(seen) > smallObject {
+				seenMap = make(map[string]struct{}, 2*smallObject)
+				for _, s := range seen {
+					seenMap[string(s)] = struct{}{}
+				}
+			}
+		}
+		vt := elem
+		if names != nil {
+			ft, exact := names[string(k)]
+			if !exact {
+				return c.unknown(names, k)
+			}
+			vt = ft
+		}
+		c.space()
+		if c.i >= len(c.data) || c.data[c.i] != ':' {
+			return errStop
+		}
+		c.i++
+		if err := c.value(vt, depth+1); err != nil {
+			return err
+		}
+		c.path = c.path[:len(c.path)-1]
+		c.space()
+		if c.i >= len(c.data) {
+			return errStop
+		}
+		switch c.data[c.i] {
+		case ',':
+			c.i++
+		case '}':
+			c.i++
+			return nil
+		default:
+			return errStop
+		}
+	}
+}
+
+// unknown is the error for a key of a struct that is not a field's exact json name.
+func (c *checker) unknown(names map[string]reflect.Type, k []byte) error {
+	for name := range names {
+		if strings.EqualFold(name, string(k)) {
+			return xerr.Invalid(c.where(), "unknown field: keys are matched exactly, the field is %q", name)
+		}
+	}
+	return xerr.Invalid(c.where(), "unknown field")
+}
+
+func (c *checker) array(elem reflect.Type, depth int) error {
+	c.i++ // [
+	c.space()
+	if c.i < len(c.data) && c.data[c.i] == ']' {
+		c.i++
+		return nil
+	}
+	for n := 0; ; n++ {
+		c.path = append(c.path, segment{index: n})
+		if err := c.value(elem, depth+1); err != nil {
+			return err
+		}
+		c.path = c.path[:len(c.path)-1]
+		c.space()
+		if c.i >= len(c.data) {
+			return errStop
+		}
+		switch c.data[c.i] {
+		case ',':
+			c.i++
+		case ']':
+			c.i++
+			return nil
+		default:
+			return errStop
+		}
+	}
+}
+
+// structFields is the fields encoding/json decodes into a struct of type t, by exact json name, with
+// its rules: exported fields only (and the exported fields of embedded structs, exported or not),
+// "-" skipped, a tag's name over the Go name, and of fields sharing a name the shallowest, then the
+// one tagged, winning; a tie hides them all.
+func (c *checker) structFields(t reflect.Type) map[string]reflect.Type {
+	if f, ok := c.fields[t]; ok {
+		return f
+	}
+	type candidate struct {
+		typ    reflect.Type
+		depth  int
+		tagged bool
+	}
+	found := map[string][]candidate{}
+	visited := map[reflect.Type]bool{}
+	level := map[reflect.Type]int{t: 1} // types at this depth, with how often they are embedded there
+	for depth := 0; len(level) > 0; depth++ {
+		next := map[reflect.Type]int{}
+		for st, times := range level {
+			if visited[st] {
+				continue
+			}
+			visited[st] = true
+			for i := range st.NumField() {
+				sf := st.Field(i)
+				ft := sf.Type
+				if sf.Anonymous {
+					if ft.Kind() == reflect.Pointer {
+						ft = ft.Elem()
+					}
+					if !sf.IsExported() && ft.Kind() != reflect.Struct {
+						continue
+					}
+				} else if !sf.IsExported() {
+					continue
+				}
+				tag := sf.Tag.Get("json")
+				if tag == "-" {
+					continue
+				}
+				name, _, _ := strings.Cut(tag, ",")
+				if name != "" && !validTag(name) {
+					name = ""
+				}
+				if name == "" && sf.Anonymous && ft.Kind() == reflect.Struct {
+					next[ft] += times
+					continue
+				}
+				tagged := name != ""
+				if !tagged {
+					name = sf.Name
+				}
+				for range times {
+					found[name] = append(found[name], candidate{typ: sf.Type, depth: depth, tagged: tagged})
+				}
+			}
+		}
+		level = next
+	}
+	fields := make(map[string]reflect.Type, len(found))
+	for name, cs := range found {
+		least := cs[0].depth
+		for _, f := range cs {
+			least = min(least, f.depth)
+		}
+		var tagged, untagged []candidate
+		for _, f := range cs {
+			switch {
+			case f.depth != least:
+			case f.tagged:
+				tagged = append(tagged, f)
+			default:
+				untagged = append(untagged, f)
+			}
+		}
+		switch {
+		case len(tagged) == 1:
+			fields[name] = tagged[0].typ
+		case len(tagged) == 0 && len(untagged) == 1:
+			fields[name] = untagged[0].typ
+		}
+	}
+	c.fields[t] = fields
+	return fields
+}
+
+// validTag is encoding/json's rule for a tag name it honours; any other is replaced by the Go name.
+func validTag(s string) bool {
+	for _, r := range s {
+		switch {
+		case strings.ContainsRune("!#$%&()*+-./:;<=>?@[]^_{|}~ ", r):
+		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
+			return false
+		}
+	}
+	return true
+}
