@@ -6,6 +6,8 @@ import (
 	"maps"
 	"math/bits"
 	"slices"
+
+	"github.com/b2bkit/b2bkit/internal/wire"
 )
 
 // Values are a buyer's feature values by feature, as a map from Feature to Value would hold them,
@@ -143,10 +145,11 @@ func (v Values) MarshalJSON() ([]byte, error) {
 	return json.Marshal(maps.Collect(v.All()))
 }
 
-// UnmarshalJSON reads a JSON object of values by feature, replacing v's values; null empties v.
+// UnmarshalJSON reads a JSON object of values by feature, replacing v's values; null empties v. A
+// feature given twice is an error matching b2bkit.ErrInvalid (plain JSON would keep the last).
 func (v *Values) UnmarshalJSON(data []byte) error {
 	var m map[Feature]Value
-	if err := json.Unmarshal(data, &m); err != nil {
+	if err := wire.DecodeStrict(data, &m); err != nil {
 		return err
 	}
 	if m == nil {

@@ -32,7 +32,8 @@ func DecodeStrict(data []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err)
 	}
-	if dec.More() {
+	// dec.More would miss a stray '}' or ']': anything but white space after the value is refused.
+	if len(bytes.TrimLeft(data[dec.InputOffset():], " \t\r\n")) > 0 {
 		return xerr.Invalid("", "json: unexpected data after the value")
 	}
 	if checked == errStop {
