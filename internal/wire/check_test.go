@@ -305,13 +305,17 @@ func FuzzDecodeStrict(f *testing.F) {
 			assert.Contains(t, err.Error(), "duplicate key")
 			return
 		}
+		var anyWant any
+		plainErr := json.Unmarshal(data, &anyWant)
 		if err != nil {
-			// Only the size cap refuses valid JSON without duplicates read into interface{}.
-			assert.Greater(t, len(data), wire.MaxBytes, err.Error())
+			// Without duplicates, read into interface{}, only the size cap and what encoding/json
+			// refuses itself (a number out of float64's range) are refused.
+			if plainErr == nil {
+				assert.Greater(t, len(data), wire.MaxBytes, err.Error())
+			}
 			return
 		}
-		var anyWant any
-		require.NoError(t, json.Unmarshal(data, &anyWant))
+		require.NoError(t, plainErr)
 		assert.Equal(t, anyWant, anyGot)
 	})
 }
