@@ -202,10 +202,11 @@ func (r Result) MarshalJSON() ([]byte, error) {
 	return json.Marshal(resultJSON{Score: r.Score, Grade: r.Grade, Points: r.Points(), Reasons: r.Reasons()})
 }
 
-// UnmarshalJSON reads what MarshalJSON writes.
+// UnmarshalJSON reads what MarshalJSON writes, strictly: a key given twice, miscased or unknown is
+// an error matching b2bkit.ErrInvalid, so a stored result is read as written or not at all.
 func (r *Result) UnmarshalJSON(data []byte) error {
 	var w resultJSON
-	if err := json.Unmarshal(data, &w); err != nil {
+	if err := wire.DecodeStrict(data, &w); err != nil {
 		return err
 	}
 	*r = Result{Score: w.Score, Grade: w.Grade, points: w.Points, reasons: w.Reasons}

@@ -145,3 +145,16 @@ func TestR19_ReceivableRefusesADuplicateOrWronglyCasedKey(t *testing.T) {
 		{"cased state", `"state":"confirmed"`, `"State":"confirmed"`, "State: unknown field"},
 	})
 }
+
+// A stored score result is read as written: a grade given twice, or "Grade" for grade, is refused.
+func TestR17_ResultRefusesADuplicateOrWronglyCasedKey(t *testing.T) {
+	good := strictJSONOf(t, risk.Result{Grade: "B", Score: 655})
+	load := func(b []byte) error {
+		var r risk.Result
+		return json.Unmarshal(b, &r)
+	}
+	strictRefuses(t, good, load, []strictCase{
+		{"duplicate", `"grade":"B"`, `"grade":"A","grade":"B"`, "grade: duplicate key"},
+		{"cased", `"grade":"B"`, `"GRADE":"B"`, "GRADE: unknown field"},
+	})
+}
