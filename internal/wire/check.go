@@ -195,7 +195,8 @@ func (c *checker) object(t reflect.Type, depth int) error {
 			elem = t.Elem()
 		}
 	}
-	var seen [][]byte
+	var small [smallObject + 1][]byte // a small object's keys, without an allocation
+	seen := small[:0]
 	var seenMap map[string]struct{}
 	c.space()
 	if c.i < len(c.data) && c.data[c.i] == '}' {
