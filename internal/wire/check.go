@@ -129,7 +129,7 @@ func (c *checker) value(t reflect.Type, depth int) error {
 		return nil
 	default:
 		start := c.i
-		for c.i < len(c.data) && !bytes.ContainsRune([]byte(",]} \t\n\r:{[\""), rune(c.data[c.i])) {
+		for c.i < len(c.data) && strings.IndexByte(",]} \t\n\r:{[\"", c.data[c.i]) < 0 {
 			c.i++
 		}
 		if c.i == start {
