@@ -303,8 +303,15 @@ func (t Terms) validate() error {
 // neither before the order nor more than MaxTermDays after it.
 func (t Terms) plainlyValid() bool {
 	return !t.OrderedAt.IsZero() && !t.DeliverBy.IsZero() && !t.DeliverBy.Before(t.OrderedAt) &&
-		DaysBetween(t.OrderedAt, t.DeliverBy) <= MaxTermDays && t.Payment.plainlyValid()
+		(t.DeliverBy.Unix()-t.OrderedAt.Unix() <= plainLeadSecs || DaysBetween(t.OrderedAt, t.DeliverBy) <= MaxTermDays) &&
+		t.Payment.plainlyValid()
 }
+
+// plainLeadSecs is a lead, in seconds, that is within MaxTermDays calendar days in any location
+// without reading the calendar: the dates of two instants d seconds apart, read in one location,
+// are at most d/86400 + 1 days apart plus the change of its UTC offset between them (under 27
+// hours), so three days' margin settles it; a longer lead is counted by DaysBetween.
+const plainLeadSecs = (MaxTermDays - 3) * 86400
 
 // Equal reports whether both terms have the same schedule and the same instants.
 func (t Terms) Equal(o Terms) bool {

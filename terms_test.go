@@ -360,3 +360,35 @@ func TestR26_AbsurdShareExponentIsRefusedNotSummed(t *testing.T) {
 	}}
 	require.NoError(t, ok.Validate())
 }
+
+// TestTermsValidateLeadLimitIsCalendarDays: near the MaxTermDays limit, in zones with and without
+// daylight saving and across the date line, Validate refuses a delivery exactly when it falls more
+// than MaxTermDays calendar days after the order, read in the order's location — whichever way
+// Validate gets there.
+func TestTermsValidateLeadLimitIsCalendarDays(t *testing.T) {
+	var zones []*time.Location
+	for _, name := range []string{"America/New_York", "Pacific/Apia", "Australia/Lord_Howe", "Asia/Shanghai"} {
+		if loc, err := time.LoadLocation(name); err == nil {
+			zones = append(zones, loc)
+		}
+	}
+	zones = append(zones, time.UTC, shanghai, time.FixedZone("", -11*3600), time.FixedZone("", 14*3600))
+	rng := rand.New(rand.NewPCG(7, 12))
+	checked := map[bool]int{}
+	for range 20_000 {
+		from, to := zones[rng.IntN(len(zones))], zones[rng.IntN(len(zones))]
+		ordered := time.Date(2005+rng.IntN(20), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), rng.IntN(24), rng.IntN(60), 0, 0, from)
+		lead := time.Duration(b2bkit.MaxTermDays-5)*24*time.Hour + time.Duration(rng.Int64N(int64(10*24*time.Hour)))
+		deliver := ordered.Add(lead).In(to)
+		over := b2bkit.DaysBetween(ordered, deliver) > b2bkit.MaxTermDays
+		checked[over]++
+		err := terms(b2bkit.CashOnDelivery(), ordered, deliver).Validate()
+		if over {
+			requireFields(t, err, "deliver_by")
+		} else {
+			require.NoError(t, err, "%s -> %s", ordered, deliver)
+		}
+	}
+	require.Positive(t, checked[true])
+	require.Positive(t, checked[false])
+}
