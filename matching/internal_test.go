@@ -12,11 +12,12 @@ import (
 	"time"
 	_ "time/tzdata" // the zones TestDayClockMatchesCalendarDay loads, wherever the tests run
 
-	"github.com/b2bkit/b2bkit"
-	"github.com/b2bkit/b2bkit/pricing"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/pricing"
 )
 
 func TestRestateRefusesMidpoints(t *testing.T) {
@@ -270,9 +271,9 @@ func sum(ws []int64) int64 {
 	return s
 }
 
-// TestReferencePathsAgree: the integer statistics and the decimal ones give the same reference
-// for the same trades, under every combination of the rules.
-func TestReferencePathsAgree(t *testing.T) {
+// riceEngine prices RICE at 120 CNY through testdata/policy.json, its clock stopped at now.
+func riceEngine(t *testing.T, now time.Time) *pricing.Engine {
+	t.Helper()
 	f, err := os.Open("testdata/policy.json")
 	require.NoError(t, err)
 	defer f.Close()
@@ -280,9 +281,16 @@ func TestReferencePathsAgree(t *testing.T) {
 	require.NoError(t, err)
 	prices, err := pricing.NewPriceList(pricing.ListPrice{SKU: "RICE", Price: decimal.NewFromInt(120), Currency: "CNY"})
 	require.NoError(t, err)
-	now := time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC)
 	e, err := pricing.NewEngine(pol, prices, &pricing.Options{Now: func() time.Time { return now }})
 	require.NoError(t, err)
+	return e
+}
+
+// TestReferencePathsAgree: the integer statistics and the decimal ones give the same reference
+// for the same trades, under every combination of the rules.
+func TestReferencePathsAgree(t *testing.T) {
+	now := time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC)
+	e := riceEngine(t, now)
 	b := NewBook(NewMemoryLog(), e, &Options{Now: func() time.Time { return now }, MeanScale: 8})
 	rng := rand.New(rand.NewPCG(9, 9))
 	for round := range 40 {

@@ -3,7 +3,6 @@ package matching
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"testing"
 	"time"
 
@@ -23,16 +22,8 @@ import (
 // fulfilled, one big buyer or many small ones, and windows above the 4,096 trades from which
 // quantiles are selected through buckets.
 func TestR11_ReferencePriceEqualsDecimalsOnRandomWindows(t *testing.T) {
-	f, err := os.Open("testdata/policy.json")
-	require.NoError(t, err)
-	defer f.Close()
-	pol, err := pricing.LoadPolicy(f)
-	require.NoError(t, err)
-	prices, err := pricing.NewPriceList(pricing.ListPrice{SKU: "RICE", Price: decimal.NewFromInt(120), Currency: "CNY"})
-	require.NoError(t, err)
 	now := time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC)
-	e, err := pricing.NewEngine(pol, prices, &pricing.Options{Now: func() time.Time { return now }})
-	require.NoError(t, err)
+	e := riceEngine(t, now)
 	pays := []b2bkit.PaymentTerms{b2bkit.CashOnDelivery(), b2bkit.Prepaid(), b2bkit.Net(30), b2bkit.Net(60),
 		b2bkit.DepositBalance(decimal.RequireFromString("0.3"), 30)}
 	rng := rand.New(rand.NewPCG(11, 12))

@@ -246,20 +246,28 @@ func (c *checker) object(t reflect.Type, depth int) error {
 			return err
 		}
 		c.path = c.path[:len(c.path)-1]
-		c.space()
-		if c.i >= len(c.data) {
-			return errStop
-		}
-		switch c.data[c.i] {
-		case ',':
-			c.i++
-		case '}':
-			c.i++
-			return nil
-		default:
-			return errStop
+		if done, err := c.after('}'); done || err != nil {
+			return err
 		}
 	}
+}
+
+// after reads what follows a member of an object or an element of a list: a comma (more to come)
+// or end, which closes it (done); anything else is malformed.
+func (c *checker) after(end byte) (done bool, err error) {
+	c.space()
+	if c.i >= len(c.data) {
+		return false, errStop
+	}
+	switch c.data[c.i] {
+	case ',':
+		c.i++
+		return false, nil
+	case end:
+		c.i++
+		return true, nil
+	}
+	return false, errStop
 }
 
 // unknown is the error for a key of a struct that is not a field's exact json name.
@@ -285,18 +293,8 @@ func (c *checker) array(elem reflect.Type, depth int) error {
 			return err
 		}
 		c.path = c.path[:len(c.path)-1]
-		c.space()
-		if c.i >= len(c.data) {
-			return errStop
-		}
-		switch c.data[c.i] {
-		case ',':
-			c.i++
-		case ']':
-			c.i++
-			return nil
-		default:
-			return errStop
+		if done, err := c.after(']'); done || err != nil {
+			return err
 		}
 	}
 }
