@@ -1,4 +1,3 @@
-// Package chunked holds List, the append-only list the in-memory stores keep their records in.
 package chunked
 
 // chunkBits sets the size of a chunk: 1024 records.
