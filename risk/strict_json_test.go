@@ -3,36 +3,15 @@ package risk_test
 import (
 	"bytes"
 	"encoding/json"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/wire/wiretest"
 	"github.com/b2bkit/b2bkit/risk"
 )
-
-// strictCase is one document a loader must refuse: good with old replaced by new once, and the
-// field path the error must name.
-type strictCase struct {
-	name, old, new, field string
-}
-
-// strictRefuses checks that load accepts good and refuses each case, as ErrInvalid naming its field.
-func strictRefuses(t *testing.T, good string, load func([]byte) error, cases []strictCase) {
-	t.Helper()
-	require.NoError(t, load([]byte(good)))
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			doc := strings.Replace(good, c.old, c.new, 1)
-			require.NotEqual(t, good, doc, "the case must change the document")
-			err := load([]byte(doc))
-			require.ErrorIs(t, err, b2bkit.ErrInvalid)
-			assert.Contains(t, err.Error(), c.field)
-		})
-	}
-}
 
 func strictJSONOf(t *testing.T, v any) string {
 	t.Helper()
@@ -48,7 +27,7 @@ func loadScorecard(b []byte) error {
 
 // A scorecard given "base" twice would take the last without a word (encoding/json's default).
 func TestR17_ScorecardRefusesADuplicateKey(t *testing.T) {
-	strictRefuses(t, strictJSONOf(t, scSmallCard()), loadScorecard, []strictCase{
+	wiretest.Refuses(t, strictJSONOf(t, scSmallCard()), loadScorecard, []wiretest.Case{
 		{"at the top", `"base":100`, `"base":600,"base":100`, "scorecard.base: duplicate key"},
 		{"in a bin", `"points":-40`, `"points":-40,"points":40`, "scorecard.attributes[0].bins[0].points: duplicate key"},
 		{"in a grade", `"min_score":120`, `"min_score":0,"min_score":120`, "scorecard.grades[0].min_score: duplicate key"},
@@ -57,7 +36,7 @@ func TestR17_ScorecardRefusesADuplicateKey(t *testing.T) {
 
 // encoding/json would read "BASE" or "Base" as base.
 func TestR17_ScorecardRefusesAWronglyCasedKey(t *testing.T) {
-	strictRefuses(t, strictJSONOf(t, scSmallCard()), loadScorecard, []strictCase{
+	wiretest.Refuses(t, strictJSONOf(t, scSmallCard()), loadScorecard, []wiretest.Case{
 		{"at the top", `"base":100`, `"BASE":100`, "scorecard.BASE: unknown field"},
 		{"beside the right one", `"base":100`, `"base":100,"Base":600`, "scorecard.Base: unknown field"},
 		// A bin reads itself (UnmarshalJSON), so its own decoding names the key, without the path above it.
@@ -82,7 +61,7 @@ func loadLimitPolicy(b []byte) error {
 }
 
 func TestR25_LimitPolicyRefusesADuplicateOrWronglyCasedKey(t *testing.T) {
-	strictRefuses(t, strictJSONOf(t, risk.DefaultLimitPolicy()), loadLimitPolicy, []strictCase{
+	wiretest.Refuses(t, strictJSONOf(t, risk.DefaultLimitPolicy()), loadLimitPolicy, []wiretest.Case{
 		{"duplicate at the top", `"review_days":90`, `"review_days":1,"review_days":90`, "review_days: duplicate key"},
 		{"duplicate in a grade", `"cap":"2000000"`, `"cap":"2000000","cap":"9"`, "cap: duplicate key"},
 		{"cased at the top", `"review_days":90`, `"Review_Days":90`, "Review_Days: unknown field"},
@@ -96,7 +75,7 @@ func loadWarningPolicy(b []byte) error {
 }
 
 func TestR21_WarningPolicyRefusesADuplicateOrWronglyCasedKey(t *testing.T) {
-	strictRefuses(t, strictJSONOf(t, risk.DefaultWarningPolicy()), loadWarningPolicy, []strictCase{
+	wiretest.Refuses(t, strictJSONOf(t, risk.DefaultWarningPolicy()), loadWarningPolicy, []wiretest.Case{
 		{"duplicate", `"volume_ratio":"0.7"`, `"volume_ratio":"0.1","volume_ratio":"0.7"`, "volume_ratio: duplicate key"},
 		{"cased", `"volume_ratio":"0.7"`, `"Volume_Ratio":"0.7"`, "Volume_Ratio: unknown field"},
 	})
@@ -108,7 +87,7 @@ func loadHaircutSchedule(b []byte) error {
 }
 
 func TestR25_HaircutScheduleRefusesADuplicateOrWronglyCasedKey(t *testing.T) {
-	strictRefuses(t, strictJSONOf(t, risk.DefaultHaircutSchedule()), loadHaircutSchedule, []strictCase{
+	wiretest.Refuses(t, strictJSONOf(t, risk.DefaultHaircutSchedule()), loadHaircutSchedule, []wiretest.Case{
 		{"duplicate at the top", `"min_trades":5`, `"min_trades":1,"min_trades":5`, "min_trades: duplicate key"},
 		{"duplicate in a step", `"haircut":"0.1"`, `"haircut":"0","haircut":"0.1"`, "haircut: duplicate key"},
 		{"cased in a step", `"haircut":"0.1"`, `"HAIRCUT":"0.1"`, "HAIRCUT: unknown field"},
@@ -121,7 +100,7 @@ func loadTolerances(b []byte) error {
 }
 
 func TestR18_TolerancesRefuseADuplicateOrWronglyCasedKey(t *testing.T) {
-	strictRefuses(t, strictJSONOf(t, risk.Tolerances{}), loadTolerances, []strictCase{
+	wiretest.Refuses(t, strictJSONOf(t, risk.Tolerances{}), loadTolerances, []wiretest.Case{
 		{"duplicate at the top", `"days":0`, `"days":9,"days":0`, "days: duplicate key"},
 		{"duplicate in a tolerance", `"relative":"0"`, `"relative":"0.5","relative":"0"`, "relative: duplicate key"},
 		{"cased in a tolerance", `"absolute":"0"`, `"Absolute":"0"`, "Absolute: unknown field"},
@@ -139,7 +118,7 @@ func TestR19_ReceivableRefusesADuplicateOrWronglyCasedKey(t *testing.T) {
 		var x risk.Receivable
 		return json.Unmarshal(b, &x)
 	}
-	strictRefuses(t, strictJSONOf(t, r), load, []strictCase{
+	wiretest.Refuses(t, strictJSONOf(t, r), load, []wiretest.Case{
 		{"duplicate state", `"state":"confirmed"`, `"state":"offered","state":"confirmed"`, "state: duplicate key"},
 		{"duplicate in the log", `"to":"confirmed"`, `"to":"confirmed","to":"offered"`, "to: duplicate key"},
 		{"cased state", `"state":"confirmed"`, `"State":"confirmed"`, "State: unknown field"},
@@ -153,7 +132,7 @@ func TestR17_ResultRefusesADuplicateOrWronglyCasedKey(t *testing.T) {
 		var r risk.Result
 		return json.Unmarshal(b, &r)
 	}
-	strictRefuses(t, good, load, []strictCase{
+	wiretest.Refuses(t, good, load, []wiretest.Case{
 		{"duplicate", `"grade":"B"`, `"grade":"A","grade":"B"`, "grade: duplicate key"},
 		{"cased", `"grade":"B"`, `"GRADE":"B"`, "GRADE: unknown field"},
 	})

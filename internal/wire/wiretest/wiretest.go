@@ -1,0 +1,32 @@
+package wiretest
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/b2bkit/b2bkit/internal/xerr"
+)
+
+// A Case is one document a loader must refuse, written {name, old, new, want}: the good document
+// with old replaced by new once, and what the error must say (the field's path and the problem).
+type Case [4]string
+
+// Refuses checks that load accepts good and refuses each case, as an error matching ErrInvalid
+// whose message holds the case's want. A case that does not change good fails the test.
+func Refuses(t *testing.T, good string, load func(doc []byte) error, cases []Case) {
+	t.Helper()
+	require.NoError(t, load([]byte(good)))
+	for _, c := range cases {
+		name, old, repl, want := c[0], c[1], c[2], c[3]
+		t.Run(name, func(t *testing.T) {
+			doc := []byte(strings.Replace(good, old, repl, 1))
+			require.NotEqual(t, good, string(doc), "the case must change the document")
+			err := load(doc)
+			require.ErrorIs(t, err, xerr.ErrInvalid)
+			assert.Contains(t, err.Error(), want)
+		})
+	}
+}
