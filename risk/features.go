@@ -606,7 +606,7 @@ func (p *featProjection) units(field string, d decimal.Decimal) (int64, error) {
 	if d.Exponent() == -p.cfg.scale {
 		// Written at the history's scale, as amounts mostly are: the coefficient is the minor
 		// units, as ToMinor would find without its checks of scale and shift.
-		if c, ok := featInt64(d); ok {
+		if c, ok := fastdec.Int64(d); ok {
 			return c, nil
 		}
 	}
@@ -704,7 +704,7 @@ func featOrderUnits(o *b2bkit.Order, scale int32) (int64, error) {
 
 // featTotalMinor is o.TotalMinor(scale), the same figures in the same order with the same answer
 // (ok included), read through a pointer: an order is a few hundred bytes, and TotalMinor takes it by
-// value. The coefficients are read with featInt18.
+// value. The coefficients are read with fastdec.Int18.
 func featTotalMinor(o *b2bkit.Order, scale int32) (units int64, ok bool) {
 	if scale < 0 || scale > b2bkit.MaxScale {
 		return 0, false
@@ -720,8 +720,8 @@ func featTotalMinor(o *b2bkit.Order, scale int32) (units int64, ok bool) {
 	var sum int64
 	for k := range o.Lines {
 		l := &o.Lines[k]
-		q, ok1 := featInt18(l.Quantity)
-		p, ok2 := featInt18(l.UnitPrice)
+		q, ok1 := fastdec.Int18(l.Quantity)
+		p, ok2 := fastdec.Int18(l.UnitPrice)
 		shift := l.Quantity.Exponent() + l.UnitPrice.Exponent() - exp
 		if !ok1 || !ok2 || q <= 0 || p < 0 || shift > b2bkit.MaxScale {
 			return 0, false
@@ -756,24 +756,6 @@ func featTotalMinor(o *b2bkit.Order, scale int32) (units int64, ok bool) {
 func featMulNonNeg(a, b int64) (int64, bool) {
 	hi, lo := bits.Mul64(uint64(a), uint64(b))
 	return int64(lo), hi == 0 && lo <= math.MaxInt64
-}
-
-// featInt64 is fastdec.Int64(d), d's coefficient when it fits an int64, asking NumDigits once for
-// the coefficients of at most 18 digits amounts have, and fastdec.Int64 for the rest.
-func featInt64(d decimal.Decimal) (int64, bool) {
-	if d.NumDigits() <= 18 {
-		return d.CoefficientInt64(), true
-	}
-	return fastdec.Int64(d)
-}
-
-// featInt18 is fastdec.Int18(d): d's coefficient when it has at most 18 digits. It asks NumDigits
-// once and reads the coefficient, where Int18 goes through Int64's test for 19 digits first.
-func featInt18(d decimal.Decimal) (int64, bool) {
-	if d.NumDigits() > 18 {
-		return 0, false
-	}
-	return d.CoefficientInt64(), true
 }
 
 // featCheckLines checks what the features rely on in an order's lines: at least one and at most
@@ -848,7 +830,7 @@ func featCreditUnits(t *b2bkit.Terms) (int64, bool) {
 	var sum, shares int64
 	for k := range ins {
 		in := &ins[k]
-		c, ok := featInt64(in.Share)
+		c, ok := fastdec.Int64(in.Share)
 		shift := featShareScale + in.Share.Exponent()
 		if !ok || c <= 0 || shift < 0 || shift > 18 || in.Days < 0 || in.Days > b2bkit.MaxTermDays {
 			return 0, false

@@ -13,7 +13,6 @@ import (
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/checked"
-	"github.com/b2bkit/b2bkit/internal/fastdec"
 )
 
 // featRandDecimal is a decimal of every shape the fast paths tell apart: zero, small, around 18 and
@@ -43,27 +42,6 @@ func featRandDecimal(rng *rand.Rand) decimal.Decimal {
 		c.Neg(&c)
 	}
 	return decimal.NewFromBigInt(&c, exp)
-}
-
-// featInt64 and featInt18 answer as fastdec.Int64 and fastdec.Int18, coefficient and ok, on
-// decimals of every shape.
-func TestFeatIntReadsAreFastdecs(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 5))
-	for range 20000 {
-		d := featRandDecimal(rng)
-		want, wantOK := fastdec.Int64(d)
-		got, ok := featInt64(d)
-		require.Equal(t, wantOK, ok, "%s", d)
-		if ok {
-			require.Equal(t, want, got, "%s", d)
-		}
-		want18, wantOK18 := fastdec.Int18(d)
-		got18, ok18 := featInt18(d)
-		require.Equal(t, wantOK18, ok18, "%s", d)
-		if ok18 {
-			require.Equal(t, want18, got18, "%s", d)
-		}
-	}
 }
 
 // featTotalMinor is Order.TotalMinor, units and ok, on orders with quantities and prices of every

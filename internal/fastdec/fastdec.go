@@ -22,6 +22,8 @@ func Pow10[I ~int | ~int32](k I) uint64 { return pow10[k] }
 // Int18 is d's coefficient when it has at most 18 digits: an int64 with room to be scaled by ten,
 // which the integer fast paths of the module need.
 func Int18(d decimal.Decimal) (int64, bool) {
-	c, ok := Int64(d)
-	return c, ok && c > -1e18 && c < 1e18
+	if d.NumDigits() > 18 {
+		return 0, false
+	}
+	return d.CoefficientInt64(), true
 }
