@@ -69,6 +69,10 @@ type OrderCheck struct {
 	Exposure Exposure
 	// Tier is the buyer's customer tier (R4), passed to the pricing engine; empty means none.
 	Tier string
+	// Group is the buyer's group (a restaurant chain, a purchasing group, 集团), passed to the
+	// pricing engine, whose price source answers the group's contract prices when the buyer has
+	// none of its own; empty means none.
+	Group string
 }
 
 // CheckOptions configure CheckOrder. A nil *CheckOptions means the defaults.
@@ -217,8 +221,8 @@ type checkInput struct {
 //
 // When opts.Pricing is set, the order as placed and every proposal are priced as the sales desk
 // prices an order, with Engine.QuoteOrder: the order's lines on its terms with the proposal's payment
-// schedule, the buyer's tier and the limit's grade. The proposal's Total is the order quote's Total,
-// so order-level steps (mixed-case breaks, order discounts, freight, VAT) count.
+// schedule, the buyer's group (for its contract prices) and tier, and the limit's grade. The
+// proposal's Total is the order quote's Total, so order-level steps (mixed-case breaks, order discounts, freight, VAT) count.
 //
 // Errors match b2bkit.ErrInvalid and name the field: an invalid order ("order.terms..."), a currency
 // or company that differs between order, limit and exposure ("limit.currency"), a negative limit or
@@ -530,7 +534,7 @@ func (w *checkPricing) price(ctx context.Context, e *pricing.Engine, c *OrderChe
 	for i := range o.Lines {
 		lines[i] = pricing.OrderLine{SKU: o.Lines[i].SKU, Quantity: o.Lines[i].Quantity}
 	}
-	req := pricing.OrderRequest{Buyer: o.Buyer, Tier: c.Tier, Grade: string(c.Limit.Grade), Currency: o.Currency,
+	req := pricing.OrderRequest{Buyer: o.Buyer, Group: c.Group, Tier: c.Tier, Grade: string(c.Limit.Grade), Currency: o.Currency,
 		Terms: o.Terms, Lines: lines}
 	req.Terms.Payment = p.Payment
 	oq, err := e.QuoteOrder(ctx, req)

@@ -499,13 +499,13 @@ func TestR16_CreditAddedIsTheScheduledCredit(t *testing.T) {
 // mixed-case break over the rice SKUs (20 bags or more of any rice, 5% off), an order discount (2%
 // from 1,000), freight by weight (0.40 a kilogram), and VAT added per line at each SKU's rate; its
 // payment step charges 12% a year for credit days.
-func checkDeskEngine(t testing.TB) *pricing.Engine {
+func checkDeskEngine(t testing.TB, contracts ...pricing.ContractPrice) *pricing.Engine {
 	t.Helper()
 	policy, err := pricing.LoadPolicy(strings.NewReader(`{
 	  "name": "desk", "currency": "CNY", "valid_days": 3,
 	  "tax": {"per": "line"},
 	  "steps": [
-	    {"kind": "base", "rules": []},
+	    {"kind": "base", "rules": [{"id": "contracts", "formula": "contract"}]},
 	    {"kind": "quantity", "precedence": ["sku", "category"], "rules": [{"id": "rice-mixed-case", "attributes": {"category": "rice"}, "mix": true, "bands": [
 	      {"from": "0", "to": "20", "percent": "0"}, {"from": "20", "percent": "-5"}]}]},
 	    {"kind": "payment", "rules": [{"id": "money", "annual_percent": "12"}]},
@@ -527,6 +527,7 @@ func checkDeskEngine(t testing.TB) *pricing.Engine {
 			TaxPercent: dectest.Dec("13"), Weight: dectest.Dec("5")},
 	)
 	require.NoError(t, err)
+	require.NoError(t, prices.SetContracts(contracts...))
 	e, err := pricing.NewEngine(policy, prices, &pricing.Options{Now: func() time.Time { return checkNow }})
 	require.NoError(t, err)
 	return e
@@ -535,6 +536,34 @@ func checkDeskEngine(t testing.TB) *pricing.Engine {
 // R16: a proposal's price is what the sales desk quotes for the same order on the proposed terms —
 // Engine.QuoteOrder's Total, to the cent, with the order-level steps (mixed-case breaks, order
 // discounts, freight, VAT) that pricing the lines one by one leaves out.
+// The buyer's group reaches the engine: a chain's contract price is what its restaurant pays
+// under every proposal, as the desk quotes it for that group.
+func TestR16_CheckOrderPricesProposalsWithTheBuyersGroupContract(t *testing.T) {
+	e := checkDeskEngine(t, pricing.ContractPrice{ID: "K-CHAIN", SKU: "oil", Group: "wok-chain", Price: dectest.Dec("15")})
+	ctx := context.Background()
+	o := checkOrder(b2bkit.Net(60), "jasmine", "12", "100", "oil", "50", "20")
+	c := checkInput(o, "5000", "4000")
+	c.Group = "wok-chain"
+	d, err := risk.CheckOrder(ctx, c, &risk.CheckOptions{Pricing: e})
+	require.NoError(t, err)
+	require.NotEmpty(t, d.Proposals)
+	for _, p := range append([]risk.Proposal{d.AsPlaced}, d.Proposals...) {
+		require.True(t, p.Priced, "%s", p.Payment)
+		terms := o.Terms
+		terms.Payment = p.Payment
+		req := pricing.OrderRequest{Buyer: o.Buyer, Currency: "CNY", Grade: "B", Terms: terms, Lines: []pricing.OrderLine{
+			{SKU: "jasmine", Quantity: dectest.Dec("12")}, {SKU: "oil", Quantity: dectest.Dec("50")}}}
+		alone, err := e.QuoteOrder(ctx, req)
+		require.NoError(t, err)
+		req.Group = "wok-chain"
+		desk, err := e.QuoteOrder(ctx, req)
+		require.NoError(t, err)
+		require.True(t, desk.Total.LessThan(alone.Total), "%s: the contract price must lower the total", p.Payment)
+		dectest.RequireEqual(t, desk.Total, p.Total, "%s", p.Payment)
+		dectest.RequireEqual(t, desk.Lines[1].Quote.UnitPrice, p.Quotes[1].UnitPrice, "%s", p.Payment)
+	}
+}
+
 func TestR16_CheckOrderPricesProposalsAsTheDeskQuotesTheOrder(t *testing.T) {
 	e := checkDeskEngine(t)
 	ctx := context.Background()
