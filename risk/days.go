@@ -23,7 +23,11 @@ func newDayClock(loc *time.Location) dayClock {
 
 // day is b2bkit.CalendarDay(t.In(c.loc)).
 func (c *dayClock) day(t time.Time) int {
-	u := t.Unix()
+	return c.dayAt(t, t.Unix())
+}
+
+// dayAt is day(t) for a caller that has t's Unix seconds u at hand already.
+func (c *dayClock) dayAt(t time.Time, u int64) int {
 	if u < c.start || u >= c.end {
 		c.lookup(t)
 	}

@@ -261,6 +261,8 @@ type featProjection struct {
 
 	orders    int
 	first     time.Time
+	firstSec  int64             // first's Unix seconds
+	firstMono bool              // first has a monotonic clock reading
 	months    [featWindow]int64 // order value by month; the last is the month up to asOf
 	total12   int64
 	sellers   featTally[b2bkit.CompanyID]
@@ -301,7 +303,7 @@ type featProjection struct {
 	days dayClock
 	// near are the months of the window the last order was placed, and the last invoice issued
 	// and due, in (see monthNear).
-	near struct{ placed, issued, due int }
+	near struct{ placed, issued, due featNear }
 }
 
 func newFeatProjection(company b2bkit.CompanyID, asOf time.Time, cfg featConfig, exposure bool) *featProjection {
@@ -340,20 +342,39 @@ func featDayClamp(day int) int32 {
 	return int32(min(max(day, -featDayLimit), featDayLimit))
 }
 
-// day is featDay(t.In(p.cfg.loc)).
-func (p *featProjection) day(t time.Time) int32 {
-	return featDayClamp(p.days.day(t))
+// day is featDay(t.In(p.cfg.loc)) for t of Unix seconds u.
+func (p *featProjection) day(t time.Time, u int64) int32 {
+	return featDayClamp(p.days.dayAt(t, u))
 }
 
-// monthNear is month(t), trying *last first and leaving the answer there: the records of a
-// stream mostly come in date order, so most fall in the month of the record before.
-func (p *featProjection) monthNear(t time.Time, last *int) int {
-	u := t.Unix()
-	if k := *last; k >= 0 && k < featWindow && p.bounds[k] <= u && u < p.bounds[k+1] {
-		return k
+// A featNear is the month of the window a stream's last record fell in, and that month's first
+// and last instants as Unix seconds [lo, hi): -1 and featWindow for before and after the window,
+// with an open end. The zero featNear holds no instant.
+type featNear struct {
+	lo, hi int64
+	k      int
+}
+
+// monthNear is month(t) for t of Unix seconds u, trying n first and leaving the answer there: the
+// records of a stream mostly come in date order, so most fall in the month of the record before
+// (or, for old records, before the window as well).
+func (p *featProjection) monthNear(u int64, n *featNear) int {
+	if n.lo <= u && u < n.hi {
+		return n.k
 	}
+	return p.monthFar(u, n)
+}
+
+// monthFar is monthNear when u is not in n's month.
+func (p *featProjection) monthFar(u int64, n *featNear) int {
 	k := p.monthAt(u)
-	*last = k
+	n.k, n.lo, n.hi = k, math.MinInt64, math.MaxInt64
+	if k >= 0 {
+		n.lo = p.bounds[k] // the start of the day after asOf's for featWindow
+	}
+	if k < featWindow {
+		n.hi = p.bounds[k+1]
+	}
 	return k
 }
 
@@ -364,10 +385,7 @@ func (p *featProjection) month(t time.Time) int {
 	return p.monthAt(t.Unix()) // the bounds are whole seconds: t is before one iff its whole seconds are
 }
 
-// monthAt is month for u, the instant's Unix seconds. Out of line: monthNear, which calls it,
-// mostly finds the month without it.
-//
-//go:noinline
+// monthAt is month for u, the instant's Unix seconds.
 func (p *featProjection) monthAt(u int64) int {
 	if u < p.bounds[0] {
 		return -1
@@ -466,10 +484,11 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 					return err
 				}
 			}
-			if o.Buyer != p.company || p.after(o.PlacedAt) {
+			placed := o.PlacedAt.Unix()
+			if o.Buyer != p.company || p.after(o.PlacedAt, placed) {
 				continue
 			}
-			if err := p.addOrder(i, &o); err != nil {
+			if err := p.addOrder(i, &o, placed); err != nil {
 				return err
 			}
 		}
@@ -482,10 +501,11 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 					return err
 				}
 			}
-			if inv.Buyer != p.company || p.after(inv.IssuedAt) {
+			issued := inv.IssuedAt.Unix()
+			if inv.Buyer != p.company || p.after(inv.IssuedAt, issued) {
 				continue
 			}
-			if err := p.addInvoice(i, &inv); err != nil {
+			if err := p.addInvoice(i, &inv, issued); err != nil {
 				return err
 			}
 		}
@@ -501,10 +521,11 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 					return err
 				}
 			}
-			if p.after(pay.PaidAt) {
+			paid := pay.PaidAt.Unix()
+			if p.after(pay.PaidAt, paid) {
 				continue
 			}
-			if err := p.addPayment(i, &pay); err != nil {
+			if err := p.addPayment(i, &pay, paid); err != nil {
 				return err
 			}
 		}
@@ -520,7 +541,7 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 				return err
 			}
 		}
-		if w.Company != p.company || p.after(w.AsOf) {
+		if w.Company != p.company || p.after(w.AsOf, w.AsOf.Unix()) {
 			continue
 		}
 		if err := p.addWallet(i, &w); err != nil {
@@ -559,19 +580,25 @@ func featStreamErr(ctx context.Context, name string, err error) error {
 	return nil
 }
 
-// after is t.After(asOf). Unless asOf has a monotonic clock reading (then After compares those when
-// t has one too), After compares the instants' seconds and nanoseconds, as this does from numbers
-// worked out once.
-func (p *featProjection) after(t time.Time) bool {
-	if p.asOfMono {
-		return p.afterMono(t)
+// after is t.After(asOf) for t of Unix seconds s. Unless asOf has a monotonic clock reading (then
+// After compares those when t has one too), After compares the instants' seconds and nanoseconds,
+// as this does from numbers worked out once: a record of a second before asOf's is not after it,
+// which settles most records inline.
+func (p *featProjection) after(t time.Time, s int64) bool {
+	if s < p.asOfSec && !p.asOfMono {
+		return false
 	}
-	s := t.Unix()
-	return s > p.asOfSec || s == p.asOfSec && t.Nanosecond() > p.asOfNsec
+	return p.afterNear(t, s)
 }
 
-// afterMono is after when asOf has a monotonic reading, out of line so that after inlines.
-func (p *featProjection) afterMono(t time.Time) bool { return t.After(p.asOf) }
+// afterNear is after for the records of asOf's second or later, or for any when asOf has a
+// monotonic reading.
+func (p *featProjection) afterNear(t time.Time, s int64) bool {
+	if p.asOfMono {
+		return t.After(p.asOf)
+	}
+	return s > p.asOfSec || t.Nanosecond() > p.asOfNsec
+}
 
 // featBad names a problem of record i of a stream: "risk: history.orders[3].lines[0].quantity: ...".
 func featBad(stream string, i int, err error) error {
@@ -601,14 +628,20 @@ func (p *featProjection) setCurrency(code string) error {
 	return nil
 }
 
+// scaled is d's coefficient when d is written at the history's scale, as amounts mostly are, and
+// the coefficient fits an int64: then it is the minor units, as ToMinor would find without its
+// checks of scale and shift. Its sign is d's, which spares reading d's sign apart.
+func (p *featProjection) scaled(d decimal.Decimal) (int64, bool) {
+	if d.Exponent() != -p.cfg.scale {
+		return 0, false
+	}
+	return fastdec.Int64(d)
+}
+
 // units converts an amount to minor units at the history's scale.
 func (p *featProjection) units(field string, d decimal.Decimal) (int64, error) {
-	if d.Exponent() == -p.cfg.scale {
-		// Written at the history's scale, as amounts mostly are: the coefficient is the minor
-		// units, as ToMinor would find without its checks of scale and shift.
-		if c, ok := fastdec.Int64(d); ok {
-			return c, nil
-		}
+	if c, ok := p.scaled(d); ok {
+		return c, nil
 	}
 	if !featSaneExponent(d) {
 		return 0, b2bkit.Invalid(field, "%s", featInsane) // ToMinor would print it, however long
@@ -617,7 +650,8 @@ func (p *featProjection) units(field string, d decimal.Decimal) (int64, error) {
 	return u, b2bkit.InField(field, err)
 }
 
-func (p *featProjection) addOrder(i int, o *b2bkit.Order) error {
+// addOrder adds o, placed at placed Unix seconds.
+func (p *featProjection) addOrder(i int, o *b2bkit.Order, placed int64) error {
 	if o.PlacedAt.IsZero() {
 		return featBad("orders", i, b2bkit.Invalid("placed_at", "must be set"))
 	}
@@ -627,21 +661,21 @@ func (p *featProjection) addOrder(i int, o *b2bkit.Order) error {
 	if err := p.useCurrency(o.Currency); err != nil {
 		return featBad("orders", i, err)
 	}
-	off := p.monthNear(o.PlacedAt, &p.near.placed)
+	off := p.monthNear(placed, &p.near.placed)
 	if (off < 0 || off >= featWindow) && !p.exposure {
 		// Older orders count for tenure only: their lines are checked, their value and terms
 		// are not read.
 		if err := featCheckLines(o); err != nil {
 			return featBad("orders", i, err)
 		}
-		p.addPlaced(o.PlacedAt)
+		p.addPlaced(o.PlacedAt, placed)
 		return nil
 	}
 	units, err := featOrderUnits(o, p.cfg.scale)
 	if err != nil {
 		return featBad("orders", i, err)
 	}
-	p.addPlaced(o.PlacedAt)
+	p.addPlaced(o.PlacedAt, placed)
 	if p.exposure {
 		p.orderRefs = append(p.orderRefs, featOrderRef{id: o.ID, units: units})
 	}
@@ -672,12 +706,19 @@ func (p *featProjection) addOrder(i int, o *b2bkit.Order) error {
 	return nil
 }
 
-// addPlaced counts an order placed at t, for the tenure.
-func (p *featProjection) addPlaced(t time.Time) {
-	if p.orders == 0 || t.Before(p.first) {
-		p.first = t
+// addPlaced counts an order placed at t, of Unix seconds s, for the tenure. Orders mostly come in
+// date order: one of a later second than the first order's is not before it, unless the first
+// has a monotonic reading (which Before would compare when t has one too).
+func (p *featProjection) addPlaced(t time.Time, s int64) {
+	if p.orders == 0 || (s <= p.firstSec || p.firstMono) && t.Before(p.first) {
+		p.setFirst(t, s)
 	}
 	p.orders++
+}
+
+// setFirst makes t, of Unix seconds s, the first order's time.
+func (p *featProjection) setFirst(t time.Time, s int64) {
+	p.first, p.firstSec, p.firstMono = t, s, t != t.Round(0)
 }
 
 // featOrderUnits is an order's value, Order.Total rounded HalfUp to scale, in minor units. Lines are
@@ -862,7 +903,8 @@ func featCreditUnits(t *b2bkit.Terms) (int64, bool) {
 	return sum, shares == int64(fastdec.Pow10(featShareScale))
 }
 
-func (p *featProjection) addInvoice(i int, inv *b2bkit.Invoice) error {
+// addInvoice adds inv, issued at issued Unix seconds.
+func (p *featProjection) addInvoice(i int, inv *b2bkit.Invoice, issued int64) error {
 	if inv.Number == "" {
 		return featBad("invoices", i, b2bkit.Invalid("number", "must be set"))
 	}
@@ -878,17 +920,19 @@ func (p *featProjection) addInvoice(i int, inv *b2bkit.Invoice) error {
 	if err := p.useCurrency(inv.Currency); err != nil {
 		return featBad("invoices", i, err)
 	}
-	if inv.Amount.IsZero() {
-		return featBad("invoices", i, b2bkit.Invalid("amount", "must not be zero"))
-	}
-	units, err := p.units("amount", inv.Amount)
-	if err != nil {
-		return featBad("invoices", i, err)
+	units, ok := p.scaled(inv.Amount)
+	if !ok || units == 0 { // the checks in full, in their order
+		if inv.Amount.IsZero() {
+			return featBad("invoices", i, b2bkit.Invalid("amount", "must not be zero"))
+		}
+		var err error
+		if units, err = p.units("amount", inv.Amount); err != nil {
+			return featBad("invoices", i, err)
+		}
 	}
 	if i >= math.MaxInt32 {
 		return featBad("invoices", i, b2bkit.Invalid("", "too many invoices"))
 	}
-	var ok bool
 	if units > 0 {
 		p.invoiced, ok = checked.Add(p.invoiced, units)
 	} else {
@@ -921,10 +965,11 @@ func (p *featProjection) addInvoice(i int, inv *b2bkit.Invoice) error {
 		}
 	}
 	p.numbers = append(p.numbers, inv.Number)
+	due := inv.DueAt.Unix()
 	p.invoices = append(p.invoices, featInvoice{
-		units: units, record: int32(i), issued: int8(p.monthNear(inv.IssuedAt, &p.near.issued)),
-		due:    int8(p.monthNear(inv.DueAt, &p.near.due)),
-		dueDay: p.day(inv.DueAt), fullDay: featNever, lastDay: featNever,
+		units: units, record: int32(i), issued: int8(p.monthNear(issued, &p.near.issued)),
+		due:    int8(p.monthNear(due, &p.near.due)),
+		dueDay: p.day(inv.DueAt, due), fullDay: featNever, lastDay: featNever,
 	})
 	if p.exposure {
 		p.billed = append(p.billed, inv.Orders)
@@ -932,7 +977,8 @@ func (p *featProjection) addInvoice(i int, inv *b2bkit.Invoice) error {
 	return nil
 }
 
-func (p *featProjection) addPayment(i int, pay *b2bkit.Payment) error {
+// addPayment adds pay, paid at paid Unix seconds.
+func (p *featProjection) addPayment(i int, pay *b2bkit.Payment, paid int64) error {
 	k, ok := p.paid+1, true
 	switch n := int32(len(p.numbers)); {
 	case k < n && p.numbers[k] == pay.Invoice:
@@ -951,14 +997,17 @@ func (p *featProjection) addPayment(i int, pay *b2bkit.Payment) error {
 	if err := p.useCurrency(pay.Currency); err != nil {
 		return featBad("payments", i, err)
 	}
-	if pay.Amount.Sign() <= 0 {
-		return featBad("payments", i, b2bkit.Invalid("amount", "must be > 0"))
+	units, ok := p.scaled(pay.Amount)
+	if !ok || units <= 0 { // the checks in full, in their order
+		if pay.Amount.Sign() <= 0 {
+			return featBad("payments", i, b2bkit.Invalid("amount", "must be > 0"))
+		}
+		var err error
+		if units, err = p.units("amount", pay.Amount); err != nil {
+			return featBad("payments", i, err)
+		}
 	}
-	units, err := p.units("amount", pay.Amount)
-	if err != nil {
-		return featBad("payments", i, err)
-	}
-	day := p.day(pay.PaidAt)
+	day := p.day(pay.PaidAt, paid)
 	inv := &p.invoices[k]
 	switch inv.pays {
 	case 0:

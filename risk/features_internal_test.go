@@ -109,7 +109,7 @@ func TestFeatAfterIsTimeAfter(t *testing.T) {
 			tm = asOf.Add(off).In(shanghai)
 		}
 		p := newFeatProjection("b", asOf, featConfig{scale: 2, keyDays: 90, loc: time.UTC}, false)
-		require.Equal(t, tm.After(asOf), p.after(tm), "%v after %v", tm, asOf)
+		require.Equal(t, tm.After(asOf), p.after(tm, tm.Unix()), "%v after %v", tm, asOf)
 	}
 }
 
@@ -161,7 +161,7 @@ func TestFeatSettleIsPaymentsInDateOrder(t *testing.T) {
 		for i, pay := range pays {
 			paidAt := asOf.AddDate(0, 0, -30+pay.day)
 			require.NoError(t, p.addPayment(i, &b2bkit.Payment{Invoice: p.numbers[pay.inv], Currency: "CNY",
-				Amount: decimal.New(pay.units, -2), PaidAt: paidAt}))
+				Amount: decimal.New(pay.units, -2), PaidAt: paidAt}, paidAt.Unix()))
 		}
 		p.settle()
 		for k, inv := range p.invoices {
@@ -177,7 +177,8 @@ func TestFeatSettleIsPaymentsInDateOrder(t *testing.T) {
 			for _, pay := range mine {
 				paid += pay.units
 				if full == featNever && paid >= inv.units {
-					full = p.day(asOf.AddDate(0, 0, -30+pay.day))
+					at := asOf.AddDate(0, 0, -30+pay.day)
+					full = p.day(at, at.Unix())
 				}
 			}
 			require.Equal(t, paid, inv.paid, "round %d invoice %d", round, k)
