@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"cmp"
 	"math"
 	"math/big"
 	"math/rand/v2"
@@ -207,4 +208,84 @@ func TestFeatMulNonNegIsCheckedMul(t *testing.T) {
 			require.Equal(t, want, got, "%d x %d", a, b)
 		}
 	}
+}
+
+// monthNear, whatever month it last answered, answers as monthAt does (and month, from the time):
+// for records in date order, shuffled, before the window, after asOf's day and on the bounds.
+func TestFeatMonthNearIsMonthAt(t *testing.T) {
+	rng := rand.New(rand.NewPCG(47, 53))
+	shanghai := time.FixedZone("CST", 8*3600)
+	for round := range 200 {
+		asOf := time.Date(2024+rng.IntN(4), time.Month(1+rng.IntN(12)), 1+rng.IntN(31), rng.IntN(24), 0, 0, 0, time.UTC)
+		p := newFeatProjection("b", asOf, featConfig{scale: 2, keyDays: 90, loc: shanghai}, false)
+		var us []int64
+		for k := range p.bounds {
+			us = append(us, p.bounds[k]-1, p.bounds[k], p.bounds[k]+1)
+		}
+		for range 200 {
+			us = append(us, p.bounds[0]+rng.Int64N(p.bounds[featWindow]-p.bounds[0]+400*86400)-200*86400)
+		}
+		if round%2 == 0 {
+			slices.Sort(us)
+		} else {
+			rng.Shuffle(len(us), func(a, b int) { us[a], us[b] = us[b], us[a] })
+		}
+		var near featNear
+		for _, u := range us {
+			want := p.monthAt(u)
+			require.Equal(t, want, p.month(time.Unix(u, int64(rng.IntN(1e9))).In(shanghai)), "%d", u)
+			require.Equal(t, want, p.monthNear(u, &near), "round %d, %d after %+v", round, u, near)
+		}
+	}
+}
+
+// addPlaced keeps as the first order the time time.Time.Before finds earliest, order by order,
+// whether the orders come in date order or not, within a second of each other or not, and with
+// monotonic clock readings or without.
+func TestFeatAddPlacedIsEarliestByBefore(t *testing.T) {
+	rng := rand.New(rand.NewPCG(59, 61))
+	now := time.Now() // a monotonic reading
+	for round := range 300 {
+		p := newFeatProjection("b", now, featConfig{scale: 2, keyDays: 90, loc: time.UTC}, false)
+		var first time.Time
+		for n := range 30 {
+			tm := now.Add(time.Duration(rng.IntN(7)-3)*time.Second + time.Duration(rng.IntN(5)-2))
+			if round%3 != 0 && rng.IntN(2) == 0 {
+				tm = tm.Round(0) // without a monotonic reading
+			}
+			if round%4 == 0 {
+				tm = now.Add(time.Duration(n) * time.Second).Round(0) // in date order
+			}
+			if n == 0 || tm.Before(first) {
+				first = tm
+			}
+			p.addPlaced(tm, tm.Unix())
+			require.Equal(t, n+1, p.orders)
+			require.True(t, first == p.first, "round %d order %d: %v, want %v", round, n, p.first, first)
+		}
+	}
+}
+
+// scaled, when it answers, gives the minor units units gives and the sign of the amount, which
+// addInvoice and addPayment read from it instead of asking the amount.
+func TestFeatScaledIsUnitsWithSign(t *testing.T) {
+	rng := rand.New(rand.NewPCG(67, 71))
+	p := newFeatProjection("b", time.Date(2026, time.June, 15, 0, 0, 0, 0, time.UTC), featConfig{scale: 2, keyDays: 90, loc: time.UTC}, false)
+	answered := 0
+	for range 20000 {
+		d := featRandDecimal(rng)
+		if rng.IntN(2) == 0 {
+			d = decimal.NewFromBigInt(d.Coefficient(), -2)
+		}
+		c, ok := p.scaled(d)
+		if !ok {
+			continue
+		}
+		answered++
+		u, err := p.units("amount", d)
+		require.NoError(t, err, "%s", d)
+		require.Equal(t, u, c, "%s", d)
+		require.Equal(t, d.Sign(), cmp.Compare(c, 0), "%s", d)
+	}
+	require.Greater(t, answered, 5000)
 }
