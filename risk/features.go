@@ -45,7 +45,7 @@ const (
 	// featDayLimit bounds the day numbers the projection keeps in an int32, so that the difference
 	// of two fits in one too (and in an int where int is 32 bits).
 	featDayLimit = 1 << 29
-	// featCtxEvery is how many records pass between two looks at the context.
+	// featCtxEvery is how many records pass between two looks at the context: a power of two.
 	featCtxEvery = 256
 	// featSizeHint bounds the capacity the projection's slices start with.
 	featSizeHint = 1 << 14
@@ -479,7 +479,7 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 	if h.Orders != nil {
 		i := -1
 		for o, err := range h.Orders {
-			if i++; err != nil || i%featCtxEvery == featCtxEvery-1 {
+			if i++; err != nil || i&(featCtxEvery-1) == featCtxEvery-1 {
 				if err := featStreamErr(ctx, "orders", err); err != nil {
 					return err
 				}
@@ -496,7 +496,7 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 	if h.Invoices != nil {
 		i := -1
 		for inv, err := range h.Invoices {
-			if i++; err != nil || i%featCtxEvery == featCtxEvery-1 {
+			if i++; err != nil || i&(featCtxEvery-1) == featCtxEvery-1 {
 				if err := featStreamErr(ctx, "invoices", err); err != nil {
 					return err
 				}
@@ -516,7 +516,7 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 	if h.Payments != nil {
 		i := -1
 		for pay, err := range h.Payments {
-			if i++; err != nil || i%featCtxEvery == featCtxEvery-1 {
+			if i++; err != nil || i&(featCtxEvery-1) == featCtxEvery-1 {
 				if err := featStreamErr(ctx, "payments", err); err != nil {
 					return err
 				}
@@ -536,7 +536,7 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 	}
 	i := -1
 	for w, err := range h.Wallets {
-		if i++; err != nil || i%featCtxEvery == featCtxEvery-1 {
+		if i++; err != nil || i&(featCtxEvery-1) == featCtxEvery-1 {
 			if err := featStreamErr(ctx, "wallets", err); err != nil {
 				return err
 			}
