@@ -133,22 +133,23 @@ func (e *Engine) QuoteOrder(ctx context.Context, o OrderRequest) (OrderQuote, er
 		return OrderQuote{}, fmt.Errorf("pricing: %w", b2bkit.InField("order", err))
 	}
 	now := e.now()
-	reqs := make([]Request, len(o.Lines))
+	sc := e.getScratch()
+	defer e.putScratch(sc)
+	sc.ord.take(len(o.Lines))
+	reqs := sc.ord.reqs
 	for i, l := range o.Lines {
 		reqs[i] = Request{Buyer: o.Buyer, Group: o.Group, SKU: l.SKU, Quantity: l.Quantity, Terms: o.Terms, Tier: o.Tier,
 			Grade: o.Grade, Currency: o.Currency}
 	}
-	lps, err := e.listPrices(ctx, reqs, now)
+	lps, err := e.listPrices(ctx, reqs, now, sc.ord.lps)
 	if err != nil {
 		return OrderQuote{}, err
 	}
-	sc := e.getScratch()
-	defer e.putScratch(sc)
 	sc.ti = newTermsInfo(&o.Terms)
 	b := batch{now: now, validUntil: e.validUntil(now), per: len(e.steps) + 1, order: true}
 	b.general = e.resolveGeneral(nil, &reqs[0], now)
 	b.lines = sc.mainB.lines[:0]
-	qty := make([]decimal.Decimal, len(reqs))
+	qty := sc.ord.qty
 	for i := range reqs {
 		if qty[i], err = e.units(&reqs[i], &lps[i]); err != nil {
 			return OrderQuote{}, fmt.Errorf("order.lines[%d]: %w", i, err)
@@ -157,7 +158,7 @@ func (e *Engine) QuoteOrder(ctx context.Context, o OrderRequest) (OrderQuote, er
 	mix := e.mixQuantities(reqs, lps, qty, now)
 	oq := OrderQuote{Request: o, Lines: make([]OrderLineQuote, len(reqs)), PolicyName: e.policy.Name,
 		PolicyVersion: e.version, QuotedAt: now, ValidUntil: b.validUntil}
-	skip := make([]uint64, len(reqs)) // the order steps each line's rules exclude
+	skip := sc.ord.skip // the order steps each line's rules exclude
 	for i := range reqs {
 		b.left = len(reqs) - i
 		if err := e.priceLine(&oq.Lines[i].Quote, sc, &reqs[i], &lps[i], &b, b.lines, mix); err != nil {
@@ -215,9 +216,9 @@ func validateOrder(o *OrderRequest) error {
 	return errors.Join(errs...)
 }
 
-// listPrices asks the price source for every request's SKU, in blocks when it answers blocks.
-func (e *Engine) listPrices(ctx context.Context, reqs []Request, now time.Time) ([]ListPrice, error) {
-	lps := make([]ListPrice, len(reqs))
+// listPrices asks the price source for every request's SKU, in blocks when it answers blocks, into
+// lps (one per request).
+func (e *Engine) listPrices(ctx context.Context, reqs []Request, now time.Time, lps []ListPrice) ([]ListPrice, error) {
 	src, batch := e.prices.(BatchPriceSource)
 	var pb *priceBlock
 	if batch {

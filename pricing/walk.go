@@ -70,6 +70,41 @@ type scratch struct {
 	mainB, altB     walkBufs
 	partB           walkBufs
 	general         [][]*crule // the rules without a SKU that match the request, per step (Quote)
+	ord             orderBufs
+}
+
+// orderBufs is the memory of QuoteOrder's working copies of an order: a request, a list price, the
+// quantity priced and the order steps excluded per line. None of it is in the quote it returns,
+// so the next order reuses it (up to maxKeptOrderLines lines).
+type orderBufs struct {
+	reqs []Request
+	lps  []ListPrice
+	qty  []decimal.Decimal
+	skip []uint64
+}
+
+// maxKeptOrderLines bounds the order memory a scratch keeps for the next order.
+const maxKeptOrderLines = 512
+
+// take returns the memory for an order of n lines, zero.
+func (o *orderBufs) take(n int) {
+	if cap(o.reqs) < n {
+		o.reqs, o.lps, o.qty, o.skip = make([]Request, n), make([]ListPrice, n), make([]decimal.Decimal, n), make([]uint64, n)
+	}
+	o.reqs, o.lps, o.qty, o.skip = o.reqs[:n], o.lps[:n], o.qty[:n], o.skip[:n]
+}
+
+// release forgets the order: what it holds is the caller's.
+func (o *orderBufs) release() {
+	if cap(o.reqs) > maxKeptOrderLines {
+		*o = orderBufs{}
+		return
+	}
+	clear(o.reqs)
+	clear(o.lps)
+	clear(o.qty)
+	clear(o.skip)
+	o.reqs, o.lps, o.qty, o.skip = o.reqs[:0], o.lps[:0], o.qty[:0], o.skip[:0]
 }
 
 func (e *Engine) getScratch() *scratch {
@@ -82,6 +117,9 @@ func (e *Engine) getScratch() *scratch {
 // putScratch gives the memory back, without the caller's request and list price.
 func (e *Engine) putScratch(s *scratch) {
 	s.r, s.lp, s.ti.dues = Request{}, ListPrice{}, nil
+	if s.ord.reqs != nil {
+		s.ord.release()
+	}
 	e.pool.Put(s)
 }
 
