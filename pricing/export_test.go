@@ -15,7 +15,7 @@ func ReplayAgrees(e *Engine, r Request) (offered, replayed, agree bool, err erro
 	}
 	sc.r, sc.ti = r, newTermsInfo(&r.Terms)
 	b := batch{now: now, validUntil: lastInstant(now, e.policy.ValidDays), left: 1}
-	b.seed(new(quoteMem))
+	b.sized = true
 	var q Quote
 	if err := e.priceLine(&q, sc, &sc.r, &sc.lp, &b, nil, nil); err != nil {
 		return false, false, false, err

@@ -275,7 +275,7 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 		m := new(bareMem) // a quote without lines needs no memory for them
 		b.offers, b.dues = m.offers[:], m.dues[:]
 	} else {
-		b.seed(new(quoteMem))
+		b.sized = true // its memory comes once the walk has said how many lines it has
 	}
 	var q Quote
 	if err := e.priceLine(&q, sc, &sc.r, &sc.lp, &b, nil, nil); err != nil {
@@ -525,6 +525,9 @@ type batch struct {
 	order bool
 	// bare says the quotes carry no explanation lines (Options.PricesOnly).
 	bare bool
+	// sized says the batch is one quote's, whose memory (seedFor) is allocated when its walk is
+	// done, for as many lines as it has.
+	sized bool
 }
 
 // chunkBytes bounds a chunk of lines, dues or offers that QuoteMany allocates at once. A chunk is
@@ -568,11 +571,29 @@ func takeN[T any](b *batch, chunk *[]T, n, per int) []T {
 	return out
 }
 
-// quoteMem is the memory of one quote's lines, bases, offer and schedule in one allocation: what
-// Quote, which makes one quote, seeds its batch with.
+// quoteMem is the memory of one quote's lines, bases, offer and schedule in one allocation, for a
+// quote of up to 8 lines: what Quote, which makes one quote, seeds its batch with once its walk has
+// said how many lines the quote has (see seedFor). quoteMem4 and quoteMem6 are the same for up to 4
+// and 6 lines: a quote's memory is most of what it allocates, and the collector's work grows
+// with it. The rest (quoteRest) serves a quote with one payment line, one offer and up to four
+// installments; one with more takes the others one by one.
 type quoteMem struct {
-	steps     [8]Adjustment
-	payments  [2]PaymentBasis
+	steps [8]Adjustment
+	quoteRest
+}
+
+type quoteMem6 struct {
+	steps [6]Adjustment
+	quoteRest
+}
+
+type quoteMem4 struct {
+	steps [4]Adjustment
+	quoteRest
+}
+
+type quoteRest struct {
+	payments  [1]PaymentBasis
 	roundings [1]RoundingBasis
 	offers    [1]EarlyPaymentOffer
 	dues      [4]b2bkit.Due
@@ -584,9 +605,22 @@ type bareMem struct {
 	dues   [4]b2bkit.Due
 }
 
-// seed gives the batch m's memory as its chunks.
-func (b *batch) seed(m *quoteMem) {
-	b.steps, b.payments, b.roundings, b.offers, b.dues = m.steps[:], m.payments[:], m.roundings[:], m.offers[:], m.dues[:]
+// seedFor gives the batch of one quote of n lines memory for them, and for the rest of the quote,
+// in one allocation.
+func (b *batch) seedFor(n int) {
+	var rest *quoteRest
+	switch {
+	case n <= 4:
+		m := new(quoteMem4)
+		b.steps, rest = m.steps[:], &m.quoteRest
+	case n <= 6:
+		m := new(quoteMem6)
+		b.steps, rest = m.steps[:], &m.quoteRest
+	default:
+		m := new(quoteMem)
+		b.steps, rest = m.steps[:], &m.quoteRest
+	}
+	b.payments, b.roundings, b.offers, b.dues = rest.payments[:], rest.roundings[:], rest.offers[:], rest.dues[:]
 }
 
 // validateLine checks what Validate checks besides the terms.
@@ -642,6 +676,10 @@ func (e *Engine) price(q *Quote, w *walk, b *batch) error {
 	total, err := w.total(&q.Bands)
 	if err != nil {
 		return err
+	}
+	if b.sized {
+		b.sized = false
+		b.seedFor(len(w.lines))
 	}
 	// q is zero (a fresh variable or slot): setting the fields one by one writes less than
 	// assigning a whole Quote.
