@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/checked"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
 	"github.com/shopspring/decimal"
 )
 
@@ -142,6 +144,19 @@ type guardAt struct {
 	si                 int // the guardrail step's index
 	floor, least       val
 	hasFloor, hasLeast bool
+	// floorU and leastU are the limits in units of 10^-AmountScale, when unitsOK: a price on a
+	// walk has at most AmountScale places unless the price source's has more, so broken mostly
+	// compares two integers instead of two numbers at different exponents.
+	floorU, leastU int64
+	unitsOK        bool
+}
+
+// amountUnits is v in units of 10^-AmountScale, when it is a whole number of them that fits.
+func amountUnits(v *val) (int64, bool) {
+	if !v.fits || v.exp < -AmountScale || v.exp > 0 {
+		return 0, false
+	}
+	return checked.Mul(v.c, int64(fastdec.Pow10(v.exp+AmountScale)))
 }
 
 // walkAt is the state of a walk before a step.
@@ -430,6 +445,16 @@ func (w *walk) guard(g *crule) guardAt {
 	if ga.hasLeast {
 		ga.least = mulRoundVal(w.base, g.minKV, AmountScale)
 	}
+	ga.unitsOK = true
+	var ok bool
+	if ga.hasFloor {
+		ga.floorU, ok = amountUnits(&ga.floor)
+		ga.unitsOK = ok
+	}
+	if ga.hasLeast {
+		ga.leastU, ok = amountUnits(&ga.least)
+		ga.unitsOK = ga.unitsOK && ok
+	}
 	return ga
 }
 
@@ -448,6 +473,16 @@ func (w *walk) altGuard(g *crule) guardAt {
 
 // broken reports which of the guardrail's limits the price breaks.
 func (ga *guardAt) broken(price val) (belowFloor, overDiscount bool) {
+	if ga.unitsOK {
+		if p, ok := amountUnits(&price); ok {
+			return ga.hasFloor && p < ga.floorU, ga.hasLeast && p < ga.leastU
+		}
+	}
+	return ga.brokenVal(price)
+}
+
+// brokenVal is broken, comparing the numbers as they are.
+func (ga *guardAt) brokenVal(price val) (belowFloor, overDiscount bool) {
 	return ga.hasFloor && lessVal(price, ga.floor), ga.hasLeast && lessVal(price, ga.least)
 }
 
