@@ -189,6 +189,10 @@ func (e *Engine) QuoteOrder(ctx context.Context, o OrderRequest) (OrderQuote, er
 	oq.Schedule = make([]b2bkit.Due, len(units))
 	dueDates(oq.Schedule, &o.Terms)
 	for i, u := range units {
+		if u == ord.total {
+			oq.Schedule[i].Amount = oq.Total // all of it due at once: the amount is the total's decimal
+			continue
+		}
 		oq.Schedule[i].Amount = decimal.New(u, -oq.Scale)
 	}
 	return oq, nil

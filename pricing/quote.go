@@ -850,6 +850,10 @@ func (b *batch) schedule(w *walk, total val, units []int64) ([]b2bkit.Due, []int
 		copy(dues, ti.dues)
 	}
 	for i, a := range units {
+		if a == total.c && total.hasD {
+			dues[i].Amount = total.d // all of it due at once: the amount is the total's decimal
+			continue
+		}
 		dues[i].Amount = decimal.New(a, -scale)
 	}
 	return dues, units, nil
