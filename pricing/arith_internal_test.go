@@ -1,6 +1,7 @@
 package pricing
 
 import (
+	"math/big"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -99,6 +100,18 @@ func TestArith_QuotePathsGiveTheDecimalResultExactly(t *testing.T) {
 			require.Equalf(t, a.Cmp(b), cmpFixed(fa, fb), "%d: cmp %s %s", i, a, b)
 			if d, ok := subFixed(fa, fb); ok {
 				requireSame(t, a.Sub(b), d.dec(), i, "subFixed", a, b)
+			}
+			if d, ok := addFixed(fa, fb); ok {
+				requireSame(t, a.Add(b), d.dec(), i, "addFixed", a, b)
+			} else {
+				// It declines only what it cannot hold: the addend at the larger exponent or the
+				// sum, at the smaller exponent, beyond an int64.
+				hi, d := fa, fa.exp-fb.exp
+				if d < 0 {
+					hi, d = fb, -d
+				}
+				scaled := new(big.Int).Mul(big.NewInt(hi.c), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(d)), nil))
+				require.Falsef(t, d <= 18 && scaled.IsInt64() && a.Add(b).Coefficient().IsInt64(), "%d: addFixed(%s, %s) declined", i, a, b)
 			}
 			if c := randomDecimal(rng).Abs(); !c.IsZero() {
 				if fc, ok := fixedOf(c); ok {

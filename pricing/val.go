@@ -281,17 +281,18 @@ func addFixed(a, b fixed) (fixed, bool) {
 		s, ok := checked.Add(a.c, b.c)
 		return fixed{s, a.exp}, ok
 	}
-	e := min(a.exp, b.exp)
-	if a.exp-e > 18 || b.exp-e > 18 {
+	if a.exp < b.exp {
+		a, b = b, a // only the one at the larger exponent is scaled to the other's
+	}
+	if a.exp-b.exp > 18 {
 		return fixed{}, false
 	}
-	ca, ok1 := checked.Mul(a.c, int64(fastdec.Pow10(a.exp-e)))
-	cb, ok2 := checked.Mul(b.c, int64(fastdec.Pow10(b.exp-e)))
-	if !ok1 || !ok2 {
+	ca, ok := checked.Mul(a.c, int64(fastdec.Pow10(a.exp-b.exp)))
+	if !ok {
 		return fixed{}, false
 	}
-	s, ok := checked.Add(ca, cb)
-	return fixed{s, e}, ok
+	s, ok := checked.Add(ca, b.c)
+	return fixed{s, b.exp}, ok
 }
 
 // roundFixed is f rounded to exactly scale places with mode, when it fits.
