@@ -17,6 +17,10 @@ func TestProperty_AllocUnitsIsAllocateInMinorUnits(t *testing.T) {
 	var order []int
 	for i := range 20_000 {
 		n := 1 + rng.IntN(12)
+		if i%4 == 0 {
+			n = 1 + rng.IntN(70) // as many parts as an order's lines
+		}
+		huge := i%5 == 0 // weights whose sum leaves no room for a part's place beside a remainder
 		ws := make([]int64, n)
 		weights := make([]decimal.Decimal, n)
 		for k := range ws {
@@ -27,6 +31,9 @@ func TestProperty_AllocUnitsIsAllocateInMinorUnits(t *testing.T) {
 				ws[k] = int64(1 + rng.IntN(3)) // many ties
 			default:
 				ws[k] = rng.Int64N(1 << uint(1+rng.IntN(40)))
+				if huge {
+					ws[k] = rng.Int64N(1<<62/int64(n)) + 1<<56
+				}
 			}
 			weights[k] = decimal.New(ws[k], -2)
 		}

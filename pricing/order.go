@@ -662,7 +662,9 @@ func allocUnits(total int64, ws, dst []int64, order *[]int) ([]int64, bool) {
 		dst[k], rems[k] = int64(q), r
 		given += q
 	}
-	if left := int(units - given); left > 0 { // < n, since every remainder is below sum
+	// left < n, since every remainder is below sum; when the keys of largestFirst do not fit, the
+	// parts are ranked by comparing their remainders and places.
+	if left := int(units - given); left > 0 && !largestFirst(rems, uint64(sum), dst, left) {
 		o := (*order)[:0]
 		for k := range n {
 			o = append(o, k)
@@ -685,6 +687,27 @@ func allocUnits(total int64, ws, dst []int64, order *[]int) ([]int64, bool) {
 		}
 	}
 	return dst[:n], true
+}
+
+// largestFirst gives one unit each to the left parts of dst with the largest remainders rems
+// (each below sum), ties to the earlier part, as allocUnits' ranking does, and reports whether it
+// could: each remainder and its part's place fit in one key, remainder above and the place
+// reversed below, and ranking the keys by value ranks the parts — a sort of integers, without a
+// comparison function called per pair. It reuses rems for the keys.
+func largestFirst(rems []uint64, sum uint64, dst []int64, left int) bool {
+	b := uint(bits.Len(uint(len(rems))))
+	if sum>>(64-b) != 0 {
+		return false
+	}
+	mask := uint64(1)<<b - 1
+	for k, r := range rems {
+		rems[k] = r<<b | (mask - uint64(k))
+	}
+	slices.Sort(rems)
+	for _, key := range rems[len(rems)-left:] {
+		dst[mask-(key&mask)]++
+	}
+	return true
 }
 
 // sharesDec is shares through b2bkit.Allocate, in decimals.
