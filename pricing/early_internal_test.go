@@ -91,16 +91,7 @@ func TestGuardrail_BrokenInUnitsIsBrokenByValue(t *testing.T) {
 				}
 			}
 		}
-		ga.unitsOK = true
-		var ok bool
-		if ga.hasFloor {
-			ga.floorU, ok = amountUnits(&ga.floor)
-			ga.unitsOK = ok
-		}
-		if ga.hasLeast {
-			ga.leastU, ok = amountUnits(&ga.least)
-			ga.unitsOK = ga.unitsOK && ok
-		}
+		ga.setUnits()
 		if _, ok := amountUnits(&price); ok && ga.unitsOK {
 			fast++
 		}

@@ -445,6 +445,13 @@ func (w *walk) guard(g *crule) guardAt {
 	if ga.hasLeast {
 		ga.least = mulRoundVal(w.base, g.minKV, AmountScale)
 	}
+	ga.setUnits()
+	return ga
+}
+
+// setUnits keeps the floor and the least price also in units of 10^-AmountScale, when both fit, so
+// that broken compares integers.
+func (ga *guardAt) setUnits() {
 	ga.unitsOK = true
 	var ok bool
 	if ga.hasFloor {
@@ -455,7 +462,6 @@ func (w *walk) guard(g *crule) guardAt {
 		ga.leastU, ok = amountUnits(&ga.least)
 		ga.unitsOK = ga.unitsOK && ok
 	}
-	return ga
 }
 
 // altGuard is w.guard(g), taken from the main walk when w prices the same request on other
