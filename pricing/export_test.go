@@ -34,3 +34,6 @@ func ReplayAgrees(e *Engine, r Request) (offered, replayed, agree bool, err erro
 	}
 	return true, ok, !ok || same(got, want), nil
 }
+
+// MaxKeptOrderLines is the most lines of an order whose working memory an engine keeps.
+const MaxKeptOrderLines = maxKeptOrderLines
