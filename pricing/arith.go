@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"cmp"
+	"math"
 	"math/bits"
 
 	"github.com/b2bkit/b2bkit/internal/checked"
@@ -367,26 +368,13 @@ func fixedOf(d decimal.Decimal) (fixed, bool) {
 	return fixed{c, d.Exponent()}, true
 }
 
-// subFixed is a - b at the smaller exponent, as decimal Sub gives it, when it fits.
+// subFixed is a - b at the smaller exponent, as decimal Sub gives it, when it fits: a + (-b), when
+// -b fits.
 func subFixed(a, b fixed) (fixed, bool) {
-	if a.exp == b.exp {
-		if b.c == -1<<63 {
-			return fixed{}, false
-		}
-		s, ok := checked.Add(a.c, -b.c)
-		return fixed{s, a.exp}, ok
-	}
-	e := min(a.exp, b.exp)
-	if a.exp-e > 18 || b.exp-e > 18 {
+	if b.c == math.MinInt64 {
 		return fixed{}, false
 	}
-	ca, ok1 := checked.Mul(a.c, int64(fastdec.Pow10(a.exp-e)))
-	cb, ok2 := checked.Mul(b.c, int64(fastdec.Pow10(b.exp-e)))
-	if !ok1 || !ok2 || cb == -1<<63 {
-		return fixed{}, false
-	}
-	s, ok := checked.Add(ca, -cb)
-	return fixed{s, e}, ok
+	return addFixed(a, fixed{-b.c, b.exp})
 }
 
 // mulDivRoundFixed is mulDivRound(a, b, c, scale) as a fixed at -scale, when it fits.
