@@ -50,6 +50,19 @@ func randomCatalogue(t testing.TB, rng *rand.Rand, n int) (*pricing.PriceList, [
 	return l, skus
 }
 
+// randomEngine draws a catalogue of n SKUs and a policy over it (randomCatalogue, then
+// randomCataloguePolicy), checks that the policy is valid and returns an engine on them at
+// fixedNow, with the policy and the catalogue to make another. i names the draw in a failure.
+func randomEngine(t testing.TB, rng *rand.Rand, n, i int) (*pricing.Engine, pricing.Policy, *pricing.PriceList, []b2bkit.SKU) {
+	t.Helper()
+	l, skus := randomCatalogue(t, rng, n)
+	p := randomCataloguePolicy(rng)
+	require.NoError(t, p.Validate(), i)
+	e, err := pricing.NewEngine(p, l, &pricing.Options{Now: fixedNow})
+	require.NoError(t, err, i)
+	return e, p, l, skus
+}
+
 // randomCataloguePolicy draws a policy with formulas, a contract that excludes steps, category and
 // brand rules, mixed cases, a guardrail, rounding to a random scale, and order steps and tax.
 func randomCataloguePolicy(rng *rand.Rand) pricing.Policy {
@@ -114,11 +127,7 @@ func TestProperty_OrderLinesAlwaysReconcileWithTheOrderTotal(t *testing.T) {
 	rng := rand.New(rand.NewPCG(41, 42))
 	priced := 0
 	for i := range 300 {
-		l, skus := randomCatalogue(t, rng, 20)
-		p := randomCataloguePolicy(rng)
-		require.NoError(t, p.Validate(), i)
-		e, err := pricing.NewEngine(p, l, &pricing.Options{Now: fixedNow})
-		require.NoError(t, err)
+		e, p, _, skus := randomEngine(t, rng, 20, i)
 		o := pricing.OrderRequest{Buyer: "b", Terms: request("X", "1").Terms}
 		if rng.IntN(2) == 0 {
 			o.Group = "chain"

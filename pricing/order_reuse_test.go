@@ -36,11 +36,7 @@ func dumpOrder(q pricing.OrderQuote) string {
 func TestQuoteOrder_ReusedMemoryChangesNoOrder(t *testing.T) {
 	rng := rand.New(rand.NewPCG(14, 50))
 	for i := range 16 {
-		l, skus := randomCatalogue(t, rng, 20)
-		p := randomCataloguePolicy(rng)
-		require.NoError(t, p.Validate(), i)
-		warm, err := pricing.NewEngine(p, l, &pricing.Options{Now: fixedNow})
-		require.NoError(t, err)
+		warm, p, l, skus := randomEngine(t, rng, 20, i)
 		var first string
 		var firstQ pricing.OrderQuote
 		for j := range 6 {

@@ -16,11 +16,7 @@ import (
 func TestR26_AScheduleOfOneInstallmentIsWhatTheBuyerPays(t *testing.T) {
 	rng := rand.New(rand.NewPCG(14, 61))
 	for i := range 200 {
-		l, skus := randomCatalogue(t, rng, 10)
-		p := randomCataloguePolicy(rng)
-		require.NoError(t, p.Validate(), i)
-		e, err := pricing.NewEngine(p, l, &pricing.Options{Now: fixedNow})
-		require.NoError(t, err)
+		e, _, _, skus := randomEngine(t, rng, 10, i)
 		terms := request("X", "1").Terms
 		terms.Payment = b2bkit.CashOnDelivery()
 		r := pricing.Request{Buyer: "b", SKU: skus[rng.IntN(len(skus))], Quantity: dec(randomQuantity(rng)), Terms: terms}
