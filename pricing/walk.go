@@ -119,9 +119,7 @@ func (e *Engine) getScratch() *scratch {
 // putScratch gives the memory back, without the caller's request and list price.
 func (e *Engine) putScratch(s *scratch) {
 	s.r, s.lp, s.ti.dues = Request{}, ListPrice{}, nil
-	if s.ord.reqs != nil {
-		s.ord.release()
-	}
+	s.ord.release()
 	e.pool.Put(s)
 }
 
