@@ -124,3 +124,41 @@ func TestR24_CorruptStoredDecimalNamesRecordAndColumn(t *testing.T) {
 		}
 	})
 }
+
+// TestR24_CorruptStoredJSONIsRefused: a JSON column changed behind the stores' back into one no
+// store writes — a key given twice, a field no store writes — is refused as the root package
+// refuses such a document, naming the record and the column, never read as its last key or a zero
+// value.
+func TestR24_CorruptStoredJSONIsRefused(t *testing.T) {
+	forEach(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ctx := context.Background()
+		db := open(t)
+		require.NoError(t, db.CRM().Apply(ctx, crm.Batch{Companies: []crm.Company{{ID: "C-1", Name: "Golden Wok", Stage: crm.Target}}}))
+		require.NoError(t, db.Prices().Set(ctx, pricing.ListPrice{SKU: "RICE-25", Price: decimal.RequireFromString("118.50"),
+			Currency: "CNY", Attributes: map[string]string{"brand": "Golden"}, Prices: map[string]decimal.Decimal{"msrp": decimal.NewFromInt(130)}}))
+		listPrice := func() error {
+			_, err := db.Prices().ListPrice(ctx, pricing.PriceQuery{SKU: "RICE-25"})
+			return err
+		}
+		for _, c := range []struct {
+			name, corrupt, want string
+			read                func() error
+		}{
+			{"attribute twice", `UPDATE price_list SET attributes = '{"brand":"Golden","brand":"Other"}'`,
+				"sqlstore: stored list price RICE-25: attributes: ", listPrice},
+			{"other price twice", `UPDATE price_list SET attributes = '{}', other_prices = '{"msrp":"130","msrp":"1"}'`,
+				"sqlstore: stored list price RICE-25: other_prices: ", listPrice},
+			{"stage no store writes", `UPDATE crm_companies SET stages = '[{"nonsense":1}]'`,
+				"stored company C-1: stages: ", func() error {
+					_, err := db.CRM().Company(ctx, "C-1")
+					return err
+				}},
+		} {
+			_, err := db.SQL().ExecContext(ctx, c.corrupt)
+			require.NoError(t, err, c.name)
+			err = c.read()
+			require.ErrorIs(t, err, b2bkit.ErrInvalid, c.name)
+			assert.Contains(t, err.Error(), c.want, c.name)
+		}
+	})
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/crm"
+	"github.com/b2bkit/b2bkit/internal/wire"
 )
 
 // CRMStore is crm.Store over the database: the company CRM and the key-person CRM (R2). Apply is one
@@ -783,13 +784,15 @@ func parseRoles(s string) ([]crm.Role, error) {
 	return out, nil
 }
 
-// readJSON decodes a stored JSON list; an empty list is nil.
+// readJSON decodes a stored JSON list; an empty list is nil. It reads as strictly as b2bkit reads
+// any document (wire.DecodeStrict): a list changed behind the store's back into one it never writes
+// — a key twice, a key in another case, a field it does not know — is refused, not half-read.
 func readJSON[T any](b []byte, into *[]T) error {
 	if string(b) == "[]" || string(b) == "null" {
 		*into = nil
 		return nil
 	}
-	return json.Unmarshal(b, into)
+	return wire.DecodeStrict(b, into)
 }
 
 // orEmpty makes a nil list an empty one, so it is stored as [].

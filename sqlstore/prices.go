@@ -12,9 +12,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/b2bkit/b2bkit"
-	"github.com/b2bkit/b2bkit/pricing"
 	"github.com/shopspring/decimal"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/wire"
+	"github.com/b2bkit/b2bkit/pricing"
 )
 
 // PriceList is pricing.BatchPriceSource over the database: the seller's catalogue — list prices
@@ -367,7 +369,7 @@ func (l *PriceList) block(ctx context.Context, qs []pricing.PriceQuery, prices [
 			return fmt.Errorf("sqlstore: %w", err)
 		}
 		if attrText != "{}" {
-			if err := json.Unmarshal([]byte(attrText), &p.Attributes); err != nil {
+			if err := wire.DecodeStrict([]byte(attrText), &p.Attributes); err != nil {
 				return fmt.Errorf("sqlstore: %w", corrupt("list price", sku, "attributes", err))
 			}
 		}
@@ -424,7 +426,7 @@ func readPrices(sku, text string) (map[string]decimal.Decimal, error) {
 		return nil, nil
 	}
 	var raw map[string]string
-	if err := json.Unmarshal([]byte(text), &raw); err != nil {
+	if err := wire.DecodeStrict([]byte(text), &raw); err != nil {
 		return nil, corrupt("list price", sku, "other_prices", err)
 	}
 	out := make(map[string]decimal.Decimal, len(raw))
