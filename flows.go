@@ -142,10 +142,16 @@ func (o Order) Validate() error {
 			if l.SKU == "" {
 				errs = append(errs, Invalid(lineField(i, "sku"), "must be set"))
 			}
-			if l.Quantity.Sign() <= 0 {
+			switch {
+			case !saneExponent(l.Quantity):
+				errs = append(errs, Invalid(lineField(i, "quantity"), "%s", insaneExponent))
+			case l.Quantity.Sign() <= 0:
 				errs = append(errs, Invalid(lineField(i, "quantity"), "must be > 0"))
 			}
-			if l.UnitPrice.Sign() < 0 {
+			switch {
+			case !saneExponent(l.UnitPrice):
+				errs = append(errs, Invalid(lineField(i, "unit_price"), "%s", insaneExponent))
+			case l.UnitPrice.Sign() < 0:
 				errs = append(errs, Invalid(lineField(i, "unit_price"), "must be >= 0"))
 			}
 		}
@@ -298,6 +304,17 @@ func (s Shipment) Validate() error {
 		if l.SKU == "" {
 			errs = append(errs, Invalid(lineField(i, "sku"), "must be set"))
 		}
+		if !saneExponent(l.Shipped) || !saneExponent(l.Received) {
+			// Compared with each other below, such numbers would be scaled by a power of ten
+			// as large as their exponent.
+			if !saneExponent(l.Shipped) {
+				errs = append(errs, Invalid(lineField(i, "shipped"), "%s", insaneExponent))
+			}
+			if !saneExponent(l.Received) {
+				errs = append(errs, Invalid(lineField(i, "received"), "%s", insaneExponent))
+			}
+			continue
+		}
 		if l.Shipped.Sign() <= 0 {
 			errs = append(errs, Invalid(lineField(i, "shipped"), "must be > 0"))
 		}
@@ -378,7 +395,10 @@ func (inv Invoice) Validate() error {
 			errs = append(errs, Invalid(fmt.Sprintf("orders[%d]", i), "must be set"))
 		}
 	}
-	if inv.Amount.IsZero() {
+	switch {
+	case !saneExponent(inv.Amount):
+		errs = append(errs, Invalid("amount", "%s", insaneExponent))
+	case inv.Amount.IsZero():
 		errs = append(errs, Invalid("amount", "must not be zero"))
 	}
 	if err := ValidateCurrency(inv.Currency); err != nil {
@@ -437,7 +457,10 @@ func (p Payment) Validate() error {
 	if p.Invoice == "" {
 		errs = append(errs, Invalid("invoice", "must be set"))
 	}
-	if p.Amount.Sign() <= 0 {
+	switch {
+	case !saneExponent(p.Amount):
+		errs = append(errs, Invalid("amount", "%s", insaneExponent))
+	case p.Amount.Sign() <= 0:
 		errs = append(errs, Invalid("amount", "must be > 0"))
 	}
 	if err := ValidateCurrency(p.Currency); err != nil {

@@ -2,6 +2,7 @@ package b2bkit_test
 
 import (
 	"encoding/json"
+	"math"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -137,6 +138,39 @@ func TestValidateNamesEveryBadField(t *testing.T) {
 		p.Payee, p.Amount, p.Invoice, p.PaidAt, p.ID = p.Payer, dec("-1"), "", zeroTime, ""
 		requireFields(t, p.Validate(), "id", "payee", "invoice", "amount", "paid_at")
 	})
+}
+
+// A quantity or amount written with an exponent beyond ±MaxScale is refused by the record's
+// validation, naming the field, before anything compares or adds it: scaled to another number's
+// exponent it would take minutes and gigabytes (a shipment's received quantity, compared with what
+// was shipped, did), and added in int64 its exponent could wrap.
+func TestValidateRefusesExponentsBeyondMaxScale(t *testing.T) {
+	const insane = "must have at most 18 decimal places and an exponent of at most 18"
+	for _, e := range []int32{math.MinInt32, -19, 19, math.MaxInt32} {
+		bad := decimal.New(5, e)
+		o := order()
+		o.Lines[0].Quantity, o.Lines[1].UnitPrice = bad, bad
+		requireFields(t, o.Validate(), "lines[0].quantity", "lines[1].unit_price")
+		s := shipment()
+		s.Lines[0].Received, s.Lines[1].Shipped = bad, bad
+		requireFields(t, s.Validate(), "lines[0].received", "lines[1].shipped")
+		inv := invoice()
+		inv.Amount = bad
+		requireFields(t, inv.Validate(), "amount")
+		p := payment()
+		p.Amount = bad
+		requireFields(t, p.Validate(), "amount")
+		assert.ErrorContains(t, p.Validate(), insane)
+	}
+	// At the bounds a number is as good as any other.
+	for _, e := range []int32{-18, 18} {
+		o := order()
+		o.Lines[0].Quantity = decimal.New(5, e)
+		require.NoError(t, o.Validate())
+		s := shipment()
+		s.Lines[0].Received, s.Lines[0].Shipped = decimal.New(5, e), decimal.New(5, e)
+		require.NoError(t, s.Validate())
+	}
 }
 
 func TestCreditNote(t *testing.T) {

@@ -105,9 +105,11 @@ func (o Order) TotalMinor(scale int32) (units int64, ok bool) {
 	if scale < 0 || scale > MaxScale {
 		return 0, false
 	}
-	exp := -scale // the common exponent: the finest of the lines' and the scale's
+	// Exponents are added in int64: two int32 exponents can sum past int32's range, which would
+	// wrap into a plausible shift (or an index out of range) instead of an answer of "does not fit".
+	exp := int64(-scale) // the common exponent: the finest of the lines' and the scale's
 	for _, l := range o.Lines {
-		exp = min(exp, l.Quantity.Exponent()+l.UnitPrice.Exponent())
+		exp = min(exp, int64(l.Quantity.Exponent())+int64(l.UnitPrice.Exponent()))
 	}
 	if exp < -MaxScale {
 		return 0, false
@@ -116,7 +118,7 @@ func (o Order) TotalMinor(scale int32) (units int64, ok bool) {
 	for _, l := range o.Lines {
 		q, ok1 := fastdec.Int18(l.Quantity)
 		p, ok2 := fastdec.Int18(l.UnitPrice)
-		shift := l.Quantity.Exponent() + l.UnitPrice.Exponent() - exp
+		shift := int64(l.Quantity.Exponent()) + int64(l.UnitPrice.Exponent()) - exp
 		if !ok1 || !ok2 || q <= 0 || p < 0 || shift > MaxScale {
 			return 0, false
 		}
@@ -127,7 +129,7 @@ func (o Order) TotalMinor(scale int32) (units int64, ok bool) {
 			}
 		}
 		if shift != 0 {
-			if a, ok = checked.Mul(a, pow10(shift)); !ok {
+			if a, ok = checked.Mul(a, pow10(int32(shift))); !ok {
 				return 0, false
 			}
 		}
@@ -135,7 +137,7 @@ func (o Order) TotalMinor(scale int32) (units int64, ok bool) {
 			return 0, false
 		}
 	}
-	div := pow10(-scale - exp)
+	div := pow10(int32(-int64(scale) - exp))
 	q, r := sum/div, sum%div
 	if r >= div-r {
 		q++ // half up; the sum is not negative

@@ -121,3 +121,33 @@ func TestOrderTotalMinorIsTheRoundedTotal(t *testing.T) {
 		assert.False(t, ok, "%v", bad)
 	}
 }
+
+// TotalMinor adds a line's exponents beyond int32's range without wrapping: a line whose exponents
+// sum past it does not fit, and is said so, not indexed out of range or read at a wrapped exponent.
+func TestOrderTotalMinorExponentsBeyondInt32(t *testing.T) {
+	for _, c := range []struct {
+		name          string
+		qty, price    int32 // exponents
+		scale         int32
+		wantOK        bool
+		wantUnits     int64
+		lineQty, line int64
+	}{
+		{"quantity at the largest exponent", math.MaxInt32, 0, 2, false, 0, 1, 1},
+		{"both at the largest", math.MaxInt32, math.MaxInt32, 2, false, 0, 1, 1},
+		{"both at the smallest: wraps to 0 in int32", math.MinInt32, math.MinInt32, 0, false, 0, 1, 1},
+		{"sum just below the smallest", math.MinInt32, -1, 2, false, 0, 1, 1},
+		{"ordinary exponents still answer", -1, -2, 2, true, 3, 5, 5}, // 0.5 x 0.05 = 0.025 -> 0.03
+	} {
+		o := b2bkit.Order{Lines: []b2bkit.OrderLine{{SKU: "s", Quantity: decimal.New(c.lineQty, c.qty), UnitPrice: decimal.New(c.line, c.price)}}}
+		var (
+			got int64
+			ok  bool
+		)
+		require.NotPanics(t, func() { got, ok = o.TotalMinor(c.scale) }, c.name)
+		assert.Equal(t, c.wantOK, ok, c.name)
+		if c.wantOK {
+			assert.Equal(t, c.wantUnits, got, c.name)
+		}
+	}
+}

@@ -210,12 +210,20 @@ func (t Tolerance) allowsExcess(excess, ref decimal.Decimal) bool {
 	return t.Relative.Sign() > 0 && excess.Cmp(t.Relative.Mul(ref.Abs())) <= 0
 }
 
-// validate reports a negative Absolute or a Relative outside [0, 1].
+// validate reports a negative Absolute or a Relative outside [0, 1]. A number written with an
+// exponent beyond ±MaxScale is refused first: compared with another, it would be scaled by a power
+// of ten as large as its exponent.
 func (t Tolerance) validate(field string, errs []error) []error {
-	if t.Absolute.Sign() < 0 {
+	switch {
+	case !featSaneExponent(t.Absolute):
+		errs = append(errs, b2bkit.Invalid(field+".absolute", "%s", featInsane))
+	case t.Absolute.Sign() < 0:
 		errs = append(errs, b2bkit.Invalid(field+".absolute", "must be >= 0"))
 	}
-	if t.Relative.Sign() < 0 || t.Relative.Cmp(decimal.NewFromInt(1)) > 0 {
+	switch {
+	case !featSaneExponent(t.Relative):
+		errs = append(errs, b2bkit.Invalid(field+".relative", "%s", featInsane))
+	case t.Relative.Sign() < 0 || t.Relative.Cmp(decimal.NewFromInt(1)) > 0:
 		errs = append(errs, b2bkit.Invalid(field+".relative", "must be between 0 and 1"))
 	}
 	return errs

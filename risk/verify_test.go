@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -335,6 +336,18 @@ func TestR18_BadInputIsInvalidAndNamesTheField(t *testing.T) {
 		{"negative days", func(*risk.Trade) {}, risk.Tolerances{Days: -1}, "tolerances.days: must be between 0 and 366"},
 		{"relative above one", func(*risk.Trade) {}, risk.Tolerances{Amount: risk.Tolerance{Relative: dectest.Dec("1.5")}}, "tolerances.amount.relative"},
 		{"negative absolute", func(*risk.Trade) {}, risk.Tolerances{Quantity: risk.Tolerance{Absolute: dectest.Dec("-1")}}, "tolerances.quantity.absolute"},
+		// Numbers written with an exponent near ±2³¹ are refused before anything compares them:
+		// scaled to another's exponent they took minutes and gigabytes.
+		{"order quantity at a huge exponent", func(tr *risk.Trade) { tr.Order.Lines[0].Quantity = decimal.New(1, math.MinInt32) }, risk.Tolerances{},
+			"order.lines[0].quantity: must have at most 18 decimal places"},
+		{"received at a huge exponent", func(tr *risk.Trade) { tr.Shipments[1].Lines[0].Received = decimal.New(1, math.MaxInt32) }, risk.Tolerances{},
+			"shipments[1].lines[0].received: must have at most 18 decimal places"},
+		{"payment at a huge exponent", func(tr *risk.Trade) { tr.Payments[0].Amount = decimal.New(1, -40) }, risk.Tolerances{},
+			"payments[0].amount: must have at most 18 decimal places"},
+		{"relative tolerance at a huge exponent", func(*risk.Trade) {}, risk.Tolerances{Amount: risk.Tolerance{Relative: decimal.New(1, math.MinInt32)}},
+			"tolerances.amount.relative"},
+		{"absolute tolerance at a huge exponent", func(*risk.Trade) {}, risk.Tolerances{Quantity: risk.Tolerance{Absolute: decimal.New(1, math.MaxInt32)}},
+			"tolerances.quantity.absolute"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
