@@ -67,16 +67,11 @@ func (m *RoundingMode) UnmarshalText(b []byte) error {
 const MaxScale = 18
 
 // saneExponent reports whether d is written with at most MaxScale decimal places and an exponent
-// of at most MaxScale, as any quantity or amount of a trade is. A record's validation refuses
-// others before it compares or adds them: a decimal written with an exponent near ±2³¹ would be
-// scaled by a power of ten that large, which takes minutes and gigabytes, not an error.
-func saneExponent(d decimal.Decimal) bool {
-	e := d.Exponent()
-	return e >= -MaxScale && e <= MaxScale
-}
+// of at most MaxScale, as any quantity or amount of a trade is (see xerr.SaneExponent).
+func saneExponent(d decimal.Decimal) bool { return xerr.SaneExponent(d) }
 
-// insaneExponent is what is wrong with a number saneExponent refuses (18 is MaxScale).
-const insaneExponent = "must have at most 18 decimal places and an exponent of at most 18"
+// insaneExponent is what is wrong with a number saneExponent refuses.
+const insaneExponent = xerr.InsaneExponent
 
 // Round rounds d to scale decimal places with mode. The result carries exactly scale places
 // (Round(2.5, 2, HalfUp) is 2.50), so it prints the way a price list does.

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 func TestRound(t *testing.T) {
@@ -242,4 +243,9 @@ func FuzzParseDecimal(f *testing.F) {
 		require.NoError(t, err)
 		require.True(t, back.Equal(d))
 	})
+}
+
+// MaxScale is the bound internal/xerr holds every quantity's exponent to.
+func TestMaxScaleIsTheExponentBound(t *testing.T) {
+	assert.Equal(t, int32(b2bkit.MaxScale), int32(xerr.MaxExponent))
 }

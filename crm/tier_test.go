@@ -3,15 +3,18 @@ package crm_test
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/b2bkit/b2bkit"
-	"github.com/b2bkit/b2bkit/crm"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/crm"
 )
 
 const policyJSON = `{
@@ -228,4 +231,28 @@ func TestR4_HistoriesAreAppendOnlyThroughUpdateCompany(t *testing.T) {
 	_, err = c.AddCompany(ctx, crm.Company{ID: "B", Name: "B", Tier: "gold",
 		TierHistory: []crm.TierChange{{To: "silver", At: day(2025, 1, 1)}}})
 	requireInvalidField(t, err, "tier_history")
+}
+
+// A contribution, a threshold or a weight written with an exponent beyond ±18 is refused, naming
+// it: added to the points or compared with the other thresholds, it would be scaled by a power of
+// ten as large as its exponent, which took minutes and gigabytes.
+func TestR4_NumbersAtAbsurdExponentsAreRefused(t *testing.T) {
+	p := policy(t)
+	for _, e := range []int32{math.MinInt32, -19, 19, math.MaxInt32} {
+		bad := decimal.New(3, e)
+		for _, kind := range []crm.ContributionKind{crm.Purchase, crm.Referral} {
+			_, err := p.Score("A", slices.Values([]crm.Contribution{{Company: "A", Kind: kind, Amount: dec("10"), At: day(2026, 3, 1)},
+				{Company: "A", Kind: kind, Amount: bad, At: day(2026, 3, 2)}}), day(2026, 3, 31))
+			require.ErrorIs(t, err, b2bkit.ErrInvalid)
+			assert.ErrorContains(t, err, "contributions[1].amount: must have at most 18 decimal places")
+		}
+		q := policy(t)
+		q.Levels = slices.Clone(q.Levels)
+		q.Levels[1].MinPoints = bad
+		q.Weights.Review = bad
+		err := q.Validate()
+		require.ErrorIs(t, err, b2bkit.ErrInvalid)
+		assert.ErrorContains(t, err, "tier_policy.levels[1].min_points: must have at most 18 decimal places")
+		assert.ErrorContains(t, err, "tier_policy.weights.review: must have at most 18 decimal places")
+	}
 }

@@ -66,3 +66,19 @@ func EchoDecimal(d decimal.Decimal) string {
 	}
 	return Echo(c.String()) + "e" + strconv.Itoa(int(exp))
 }
+
+// MaxExponent is the largest exponent, either way, of a quantity or amount b2bkit takes: its
+// MaxScale. Nothing a trade counts needs more places or a larger power of ten.
+const MaxExponent = 18
+
+// SaneExponent reports whether d is written with an exponent within ±MaxExponent. Validation
+// refuses other numbers before it compares or adds them: a decimal written with an exponent near
+// ±2³¹ would be scaled by a power of ten that large, which takes minutes and gigabytes, and two
+// such exponents added in int32 wrap.
+func SaneExponent(d decimal.Decimal) bool {
+	e := d.Exponent()
+	return e >= -MaxExponent && e <= MaxExponent
+}
+
+// InsaneExponent is what is wrong with a number SaneExponent refuses.
+const InsaneExponent = "must have at most 18 decimal places and an exponent of at most 18"

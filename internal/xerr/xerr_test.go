@@ -2,6 +2,8 @@ package xerr_test
 
 import (
 	"errors"
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -24,4 +26,11 @@ func TestFieldErrorMatchesErrInvalid(t *testing.T) {
 	assert.True(t, errors.Is(err, xerr.ErrInvalid))
 	assert.Equal(t, "terms.share: must be > 0", err.Error())
 	assert.Equal(t, "no field", xerr.Invalid("", "no field").Error())
+}
+
+func TestSaneExponentIsMaxScaleEitherWay(t *testing.T) {
+	for e, want := range map[int32]bool{math.MinInt32: false, -19: false, -18: true, 0: true, 18: true, 19: false, math.MaxInt32: false} {
+		assert.Equal(t, want, xerr.SaneExponent(decimal.New(7, e)), "exponent %d", e)
+	}
+	assert.Contains(t, xerr.InsaneExponent, strconv.Itoa(xerr.MaxExponent))
 }
