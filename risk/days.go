@@ -44,6 +44,15 @@ func (c *dayClock) dayOf(u int64) int {
 	return int(day)
 }
 
+// between is b2bkit.DaysBetween(a, b): the calendar days from a's date to b's, both read in a's
+// location, which the clock takes on when it is another than its own.
+func (c *dayClock) between(a, b time.Time) int {
+	if loc := a.Location(); loc != c.loc {
+		*c = newDayClock(loc)
+	}
+	return c.dayAt(b, b.Unix()) - c.dayAt(a, a.Unix())
+}
+
 // lookup finds the offset of t in c.loc and the period it holds for.
 func (c *dayClock) lookup(t time.Time) {
 	lt := t.In(c.loc)

@@ -41,3 +41,28 @@ func TestDayClockCountsAsCalendarDay(t *testing.T) {
 		}
 	}
 }
+
+// TestDayClockBetweenIsDaysBetween: one clock, asked for the days between instants of orders in
+// changing zones (mostly one, as a buyer's orders are), counts them as b2bkit.DaysBetween does.
+func TestDayClockBetweenIsDaysBetween(t *testing.T) {
+	zones := []*time.Location{time.UTC, time.FixedZone("NST", -(3*3600 + 1800))}
+	for _, name := range []string{"America/New_York", "Australia/Lord_Howe", "Asia/Shanghai"} {
+		loc, err := time.LoadLocation(name)
+		require.NoError(t, err)
+		zones = append(zones, loc)
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	c := newDayClock(time.UTC)
+	loc := zones[0]
+	for range 100_000 {
+		if rng.IntN(50) == 0 {
+			loc = zones[rng.IntN(len(zones))]
+		}
+		a := time.Unix(rng.Int64N(4_000_000_000)-2_000_000_000, rng.Int64N(1e9)).In(loc)
+		if rng.IntN(3) > 0 { // runs of nearby orders
+			a = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(rng.Int64N(300*86400)) * time.Second).In(loc)
+		}
+		b := a.Add(time.Duration(rng.Int64N(40*86400)-86400) * time.Second).In(zones[rng.IntN(len(zones))])
+		require.Equal(t, b2bkit.DaysBetween(a, b), c.between(a, b), "%s to %s", a, b)
+	}
+}

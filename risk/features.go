@@ -301,6 +301,8 @@ type featProjection struct {
 
 	// days numbers the calendar days of due and payment dates in the configured location.
 	days dayClock
+	// leads counts orders' lead days, in the location of each order's OrderedAt (mostly one).
+	leads dayClock
 	// near are the months of the window the last order was placed, and the last invoice issued
 	// and due, in (see monthNear).
 	near struct{ placed, issued, due featNear }
@@ -309,7 +311,7 @@ type featProjection struct {
 func newFeatProjection(company b2bkit.CompanyID, asOf time.Time, cfg featConfig, exposure bool) *featProjection {
 	local := asOf.In(cfg.loc)
 	p := &featProjection{cfg: cfg, company: company, asOf: asOf, exposure: exposure, asOfDay: featDay(local),
-		days: newDayClock(cfg.loc), asOfSec: asOf.Unix(), asOfNsec: asOf.Nanosecond(), asOfMono: asOf != asOf.Round(0)}
+		days: newDayClock(cfg.loc), leads: newDayClock(cfg.loc), asOfSec: asOf.Unix(), asOfNsec: asOf.Nanosecond(), asOfMono: asOf != asOf.Round(0)}
 	// The months end with asOf's day: on 1 March the last month is 2 February to 1 March, so a
 	// month just begun does not read as a month without orders.
 	y, m, d := local.Date()
@@ -682,7 +684,7 @@ func (p *featProjection) addOrder(i int, o *b2bkit.Order, placed int64) error {
 	if off < 0 || off >= featWindow {
 		return nil // older orders count for tenure only: their terms are not read
 	}
-	cu, plain := featCreditUnits(&o.Terms)
+	cu, plain := featCreditUnits(&o.Terms, &p.leads)
 	if !plain {
 		for k, in := range o.Terms.Payment.Installments {
 			if !featSaneExponent(in.Share) {
@@ -850,8 +852,9 @@ func featSane(d decimal.Decimal) bool {
 // featCreditUnits is t.CreditDays() in units of 10^-featShareScale, and ok=true, when the terms are
 // plainly valid (what Terms.Validate accepts, with shares of at most featShareScale places) and
 // nothing overflows. Otherwise ok is false: Terms.Validate says what is wrong, or CreditDays works
-// in decimals.
-func featCreditUnits(t *b2bkit.Terms) (int64, bool) {
+// in decimals. Lead days are counted on leads, which remembers the zone period of the last order
+// (LeadDays looks the zone up twice per order).
+func featCreditUnits(t *b2bkit.Terms, leads *dayClock) (int64, bool) {
 	if t.OrderedAt.IsZero() || t.DeliverBy.IsZero() || t.DeliverBy.Before(t.OrderedAt) {
 		return 0, false
 	}
@@ -864,7 +867,7 @@ func featCreditUnits(t *b2bkit.Terms) (int64, bool) {
 	// plainly is.
 	lead := -1
 	if t.DeliverBy.Unix()-t.OrderedAt.Unix() >= (b2bkit.MaxTermDays-2)*86400 {
-		if lead = t.LeadDays(); lead > b2bkit.MaxTermDays {
+		if lead = leads.between(t.OrderedAt, t.DeliverBy); lead > b2bkit.MaxTermDays {
 			return 0, false
 		}
 	}
@@ -880,7 +883,7 @@ func featCreditUnits(t *b2bkit.Terms) (int64, bool) {
 		switch in.Due {
 		case b2bkit.OnOrder:
 			if lead < 0 {
-				lead = t.LeadDays()
+				lead = leads.between(t.OrderedAt, t.DeliverBy)
 			}
 			days -= lead
 		case b2bkit.OnDelivery:
