@@ -637,6 +637,9 @@ func (p *featProjection) scaled(d decimal.Decimal) (int64, bool) {
 	if d.Exponent() != -p.cfg.scale {
 		return 0, false
 	}
+	if d.NumDigits() < 19 {
+		return d.CoefficientInt64(), true // fastdec.Int64's common case, a call less
+	}
 	return fastdec.Int64(d)
 }
 
@@ -745,28 +748,27 @@ func featOrderUnits(o *b2bkit.Order, scale int32) (int64, error) {
 	return u, nil
 }
 
-// featTotalMinor is o.TotalMinor(scale), the same figures in the same order with the same answer
-// (ok included), read through a pointer: an order is a few hundred bytes, and TotalMinor takes it by
-// value. The coefficients are read with fastdec.Int18.
+// featTotalMinor is o.TotalMinor(scale), the same figures with the same answer (ok included),
+// read through a pointer (an order is a few hundred bytes, and TotalMinor takes it by value) and in
+// one pass over the lines: the sum is kept at the finest exponent so far, the scale's or a line's,
+// and moved to a finer one when a line has it. The terms are not negative, so every figure on the
+// way is at most the final sum at the finest exponent: one overflows exactly when TotalMinor's
+// would. Exponents are added in int64, which spares a wrapped int32 the index of a power of ten.
 func featTotalMinor(o *b2bkit.Order, scale int32) (units int64, ok bool) {
 	if scale < 0 || scale > b2bkit.MaxScale {
 		return 0, false
 	}
-	exp := -scale // the common exponent: the finest of the lines' and the scale's
-	for k := range o.Lines {
-		l := &o.Lines[k]
-		exp = min(exp, l.Quantity.Exponent()+l.UnitPrice.Exponent())
-	}
-	if exp < -b2bkit.MaxScale {
-		return 0, false
-	}
+	exp := int64(-scale) // the exponent of sum: the finest so far
+	top := exp           // the coarsest exponent of a line, or exp
 	var sum int64
 	for k := range o.Lines {
 		l := &o.Lines[k]
-		q, ok1 := fastdec.Int18(l.Quantity)
-		p, ok2 := fastdec.Int18(l.UnitPrice)
-		shift := l.Quantity.Exponent() + l.UnitPrice.Exponent() - exp
-		if !ok1 || !ok2 || q <= 0 || p < 0 || shift > b2bkit.MaxScale {
+		// fastdec.Int18, written out: a call less per number.
+		if l.Quantity.NumDigits() > 18 || l.UnitPrice.NumDigits() > 18 {
+			return 0, false
+		}
+		q, p := l.Quantity.CoefficientInt64(), l.UnitPrice.CoefficientInt64()
+		if q <= 0 || p < 0 {
 			return 0, false
 		}
 		a := q * p
@@ -775,19 +777,33 @@ func featTotalMinor(o *b2bkit.Order, scale int32) (units int64, ok bool) {
 				return 0, false
 			}
 		}
-		if shift != 0 {
-			// a >= 0: the product fits when its high word is zero and its low one an int64.
-			hi, lo := bits.Mul64(uint64(a), fastdec.Pow10(shift))
-			if hi != 0 || lo > math.MaxInt64 {
+		switch e := int64(l.Quantity.Exponent()) + int64(l.UnitPrice.Exponent()); {
+		case e < exp:
+			if e < -b2bkit.MaxScale {
 				return 0, false
 			}
-			a = int64(lo)
+			// exp <= 0 and e >= -MaxScale: a power of ten of at most MaxScale.
+			if sum, ok = featMulNonNeg(sum, int64(fastdec.Pow10(int(exp-e)))); !ok {
+				return 0, false
+			}
+			exp = e
+		case e > exp:
+			if e-exp > b2bkit.MaxScale {
+				return 0, false // and more so at a finer exponent
+			}
+			if a, ok = featMulNonNeg(a, int64(fastdec.Pow10(int(e-exp)))); !ok {
+				return 0, false
+			}
+			top = max(top, e)
 		}
 		if sum, ok = checked.Add(sum, a); !ok {
 			return 0, false
 		}
 	}
-	div := int64(fastdec.Pow10(-scale - exp))
+	if top-exp > b2bkit.MaxScale {
+		return 0, false // a line's shift to the finest exponent, as TotalMinor checks it
+	}
+	div := int64(fastdec.Pow10(int(int64(-scale) - exp)))
 	q, r := sum/div, sum%div
 	if r >= div-r {
 		q++ // half up; the sum is not negative
@@ -810,7 +826,8 @@ func featCheckLines(o *b2bkit.Order) error {
 	if len(o.Lines) > b2bkit.MaxLines {
 		return b2bkit.Invalid("lines", "must have at most %d lines", b2bkit.MaxLines)
 	}
-	for k, l := range o.Lines {
+	for k := range o.Lines {
+		l := &o.Lines[k] // not a copy of the line
 		if l.Quantity.Sign() <= 0 {
 			return b2bkit.Invalid(fmt.Sprintf("lines[%d].quantity", k), "must be > 0")
 		}
@@ -874,7 +891,10 @@ func featCreditUnits(t *b2bkit.Terms, leads *dayClock) (int64, bool) {
 	var sum, shares int64
 	for k := range ins {
 		in := &ins[k]
-		c, ok := fastdec.Int64(in.Share)
+		c, ok := in.Share.CoefficientInt64(), in.Share.NumDigits() < 19 // fastdec.Int64, 19 digits aside
+		if !ok {
+			c, ok = fastdec.Int64(in.Share)
+		}
 		shift := featShareScale + in.Share.Exponent()
 		if !ok || c <= 0 || shift < 0 || shift > 18 || in.Days < 0 || in.Days > b2bkit.MaxTermDays {
 			return 0, false
