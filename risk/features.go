@@ -265,7 +265,7 @@ type featProjection struct {
 	firstMono bool              // first has a monotonic clock reading
 	months    [featWindow]int64 // order value by month; the last is the month up to asOf
 	total12   int64
-	sellers   featTally[b2bkit.CompanyID]
+	sellers   featSellers
 	credit    featTally[int64] // credit days in units of 10^-featShareScale -> order value
 	creditDec decimal.Decimal  // value x credit days of orders whose terms do not fit the map
 
@@ -413,7 +413,13 @@ type featTally[K comparable] struct {
 	keys []K
 	sums []int64
 	big  map[K]int
+	// keyBuf and sumBuf hold the first keys and sums, so that a buyer's few take no allocation.
+	keyBuf [featTallyList]K
+	sumBuf [featTallyList]int64
 }
+
+// featTallyList is how many keys a featTally holds before it allocates.
+const featTallyList = 8
 
 // add adds units to k's sum and reports false on overflow.
 func (t *featTally[K]) add(k K, units int64) bool {
@@ -433,27 +439,72 @@ func (t *featTally[K]) add(k K, units int64) bool {
 	return t.addAt(i, k, units)
 }
 
-// featAddID is t.add(k, units) for company ids, which a host mostly numbers with one prefix
-// ("seller-7"): the last bytes are compared before the ids, sparing most calls to compare memory.
-func featAddID(t *featTally[b2bkit.CompanyID], k b2bkit.CompanyID, units int64) bool {
-	if t.big != nil || len(k) == 0 {
-		return t.add(k, units)
+// featSellers tallies order value by seller. While the tally is a short list, each id has a tag
+// beside it — its length and last two bytes, which tell apart most ids a host numbers with one
+// prefix ("seller-7") — so that finding one compares integers and then, on a matching tag, the ids.
+type featSellers struct {
+	featTally[b2bkit.CompanyID]
+	tags   []uint64 // of keys, while big is nil
+	tagBuf [featTallyList]uint64
+}
+
+// featIDTag is the tag of an id: its length and its last two bytes.
+func featIDTag(k b2bkit.CompanyID) uint64 {
+	switch n := len(k); n {
+	case 0:
+		return 0
+	case 1:
+		return 1<<16 | uint64(k[0])
+	default:
+		return uint64(n)<<16 | uint64(k[n-2])<<8 | uint64(k[n-1])
 	}
-	i, n, last := -1, len(k), k[len(k)-1]
-	for j, x := range t.keys {
-		if len(x) == n && x[n-1] == last && x == k {
-			i = j
-			break
+}
+
+// featAddID is s.add(k, units), the same sums with the keys in the same order.
+func featAddID(s *featSellers, k b2bkit.CompanyID, units int64) bool {
+	if s.big != nil {
+		return s.add(k, units)
+	}
+	tag := featIDTag(k)
+	for j, x := range s.tags {
+		if x == tag && s.keys[j] == k {
+			v, ok := checked.Add(s.sums[j], units)
+			s.sums[j] = v
+			return ok
 		}
 	}
-	return t.addAt(i, k, units)
+	ok := s.addAt(-1, k, units)
+	if s.big == nil {
+		if s.tags == nil {
+			s.tags = s.tagBuf[:0]
+		}
+		s.tags = append(s.tags, tag)
+	} else {
+		s.tags = nil // a map now
+	}
+	return ok
+}
+
+// featAddCredit is t.add(k, units) written out for credit units: a buyer's orders have a few
+// kinds of terms, found by comparing integers without the generic code's dictionary.
+func featAddCredit(t *featTally[int64], k, units int64) bool {
+	if t.big == nil {
+		for j, x := range t.keys {
+			if x == k {
+				v, ok := checked.Add(t.sums[j], units)
+				t.sums[j] = v
+				return ok
+			}
+		}
+	}
+	return t.add(k, units)
 }
 
 // addAt adds units to the sum at i, the position of k, or to a new one for k when i < 0.
 func (t *featTally[K]) addAt(i int, k K, units int64) bool {
 	if i < 0 {
-		if t.keys == nil { // a buyer has a few sellers and kinds of terms: room for them at once
-			t.keys, t.sums = make([]K, 0, 8), make([]int64, 0, 8)
+		if t.keys == nil { // a buyer has a few sellers and kinds of terms
+			t.keys, t.sums = t.keyBuf[:0], t.sumBuf[:0]
 		}
 		i = len(t.keys)
 		t.keys, t.sums = append(t.keys, k), append(t.sums, 0)
@@ -704,7 +755,7 @@ func (p *featProjection) addOrder(i int, o *b2bkit.Order, placed int64) error {
 	}
 	p.months[off] += units                 // each month is at most total12
 	featAddID(&p.sellers, o.Seller, units) // each seller's sum is at most total12
-	if plain && p.credit.add(cu, units) {
+	if plain && featAddCredit(&p.credit, cu, units) {
 		return nil
 	}
 	p.creditDec = p.creditDec.Add(b2bkit.FromMinor(units, p.cfg.scale).Mul(o.Terms.CreditDays()))

@@ -119,7 +119,8 @@ func TestFeatAfterIsTimeAfter(t *testing.T) {
 func TestFeatAddIDIsTallyAdd(t *testing.T) {
 	rng := rand.New(rand.NewPCG(23, 29))
 	for n := range 60 {
-		var fast, ref featTally[b2bkit.CompanyID]
+		var fast featSellers
+		var ref featTally[b2bkit.CompanyID]
 		for range 200 {
 			ids := []b2bkit.CompanyID{"seller-1", "seller-2", "seller-11", "beller-1", "s", "", "x-1", "seller-21"}
 			id := ids[rng.IntN(len(ids))]
@@ -128,6 +129,25 @@ func TestFeatAddIDIsTallyAdd(t *testing.T) {
 			}
 			units := rng.Int64N(1000)
 			require.Equal(t, ref.add(id, units), featAddID(&fast, id, units))
+		}
+		require.Equal(t, ref.keys, fast.keys)
+		require.Equal(t, ref.sums, fast.sums)
+	}
+}
+
+// featAddCredit adds up the same sums, keys in the same order, as featTally.add, below and beyond
+// the short list, negative credit days and sums that overflow included.
+func TestFeatAddCreditIsTallyAdd(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 43))
+	for n := range 40 {
+		var fast, ref featTally[int64]
+		for range 300 {
+			k := rng.Int64N(int64(n/2+2)) - 1
+			units := rng.Int64N(1000)
+			if rng.IntN(100) == 0 {
+				units = math.MaxInt64 - rng.Int64N(10)
+			}
+			require.Equal(t, ref.add(k, units), featAddCredit(&fast, k, units))
 		}
 		require.Equal(t, ref.keys, fast.keys)
 		require.Equal(t, ref.sums, fast.sums)
