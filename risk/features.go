@@ -349,11 +349,6 @@ func featDayClamp(day int) int32 {
 	return int32(min(max(day, -featDayLimit), featDayLimit))
 }
 
-// day is featDay(t.In(p.cfg.loc)) for t of Unix seconds u.
-func (p *featProjection) day(t time.Time, u int64) int32 {
-	return featDayClamp(p.days.dayAt(t, u))
-}
-
 // A featNear is the month of the window a stream's last record fell in, and that month's first
 // and last instants as Unix seconds [lo, hi): -1 and featWindow for before and after the window,
 // with an open end. The zero featNear holds no instant.
@@ -1068,10 +1063,14 @@ func (p *featProjection) addInvoice(i int, inv *b2bkit.Invoice, issued int64) er
 	}
 	p.numbers = append(p.numbers, inv.Number)
 	due := inv.DueAt.Unix()
+	c := &p.days
+	if due < c.start || due >= c.end { // the day in the configured location: dayAt written out
+		c.lookup(inv.DueAt)
+	}
 	p.invoices = append(p.invoices, featInvoice{
 		units: units, record: int32(i), issued: int8(p.monthNear(issued, &p.near.issued)),
 		due:    int8(p.monthNear(due, &p.near.due)),
-		dueDay: p.day(inv.DueAt, due), fullDay: featNever, lastDay: featNever,
+		dueDay: featDayClamp(c.dayOf(due)), fullDay: featNever, lastDay: featNever,
 	})
 	if p.exposure {
 		p.billed = append(p.billed, inv.Orders)
@@ -1109,7 +1108,11 @@ func (p *featProjection) addPayment(i int, pay *b2bkit.Payment, paid int64) erro
 			return featBad("payments", i, err)
 		}
 	}
-	day := p.day(pay.PaidAt, paid)
+	c := &p.days
+	if paid < c.start || paid >= c.end { // the day in the configured location: dayAt written out
+		c.lookup(pay.PaidAt)
+	}
+	day := featDayClamp(c.dayOf(paid))
 	inv := &p.invoices[k]
 	switch inv.pays {
 	case 0:
@@ -1134,7 +1137,15 @@ func (p *featProjection) addPayment(i int, pay *b2bkit.Payment, paid int64) erro
 // featNumberLess orders invoice numbers shorter first, then byte by byte: the order of numbers a host
 // gives out in sequence, padded ("INV-0099", "INV-0100") or not ("I99", "I100").
 func featNumberLess(a, b b2bkit.InvoiceNumber) bool {
-	return len(a) < len(b) || len(a) == len(b) && a < b
+	if len(a) != len(b) {
+		return len(a) < len(b)
+	}
+	// The next number of a sequence mostly differs in its last byte only: two loads and an equal
+	// prefix settle it, without a comparison byte by byte.
+	if n := len(a); n > 0 && a[n-1] < b[n-1] && a[:n-1] == b[:n-1] {
+		return true
+	}
+	return a < b
 }
 
 // featNumberCmp is featNumberLess as a three-way comparison.

@@ -2,6 +2,7 @@ package risk
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"math/big"
 	"math/rand/v2"
@@ -199,7 +200,7 @@ func TestFeatSettleIsPaymentsInDateOrder(t *testing.T) {
 				paid += pay.units
 				if full == featNever && paid >= inv.units {
 					at := asOf.AddDate(0, 0, -30+pay.day)
-					full = p.day(at, at.Unix())
+					full = featDay(at.In(p.cfg.loc))
 				}
 			}
 			require.Equal(t, paid, inv.paid, "round %d invoice %d", round, k)
@@ -308,4 +309,28 @@ func TestFeatScaledIsUnitsWithSign(t *testing.T) {
 		require.Equal(t, d.Sign(), cmp.Compare(c, 0), "%s", d)
 	}
 	require.Greater(t, answered, 5000)
+}
+
+// featNumberLess orders invoice numbers as its definition does — shorter first, then byte by byte
+// — on runs of numbers a host gives out and on drawn ones, equal and empty ones included.
+func TestFeatNumberLessIsShorterThenBytes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(47, 53))
+	less := func(a, b b2bkit.InvoiceNumber) bool { return len(a) < len(b) || len(a) == len(b) && a < b }
+	var ns []b2bkit.InvoiceNumber
+	for k := range 300 {
+		ns = append(ns, b2bkit.InvoiceNumber(fmt.Sprint("I", k)), b2bkit.InvoiceNumber(fmt.Sprintf("INV-%04d", k)))
+	}
+	for range 300 {
+		b := make([]byte, rng.IntN(4))
+		for i := range b {
+			b[i] = byte('0' + rng.IntN(3))
+		}
+		ns = append(ns, b2bkit.InvoiceNumber(b))
+	}
+	for i, a := range ns {
+		for _, b := range []b2bkit.InvoiceNumber{ns[max(i-1, 0)], ns[min(i+1, len(ns)-1)], ns[rng.IntN(len(ns))], a} {
+			require.Equal(t, less(a, b), featNumberLess(a, b), "%q < %q", a, b)
+			require.Equal(t, less(b, a), featNumberLess(b, a), "%q < %q", b, a)
+		}
+	}
 }
