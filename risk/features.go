@@ -320,23 +320,54 @@ func newFeatProjection(company b2bkit.CompanyID, asOf time.Time, cfg featConfig,
 	// The months end with asOf's day: on 1 March the last month is 2 February to 1 March, so a
 	// month just begun does not read as a month without orders.
 	y, m, d := local.Date()
+	y, m, d = featDayAfter(y, m, d)
 	for k := range p.bounds {
-		p.bounds[k] = featMonthsBefore(y, m, d, featWindow-k, cfg.loc).Unix()
+		// The first instant (midnight in loc) of the day featWindow-k whole months before the day
+		// after asOf's, its day of month clamped to the length of its month: one month before 31
+		// March (the day after 30 March) is 28 February, not 3 March. Counted back from the day after
+		// the last of a month, the months are calendar months.
+		my, mm := featMonthsBack(y, m, featWindow-k)
+		p.bounds[k] = time.Date(my, mm, min(d, featDaysIn(my, mm)), 0, 0, 0, 0, cfg.loc).Unix()
 	}
 	return p
 }
 
-// featMonthsBefore is the first instant (midnight in loc) of the day n whole months before the day
-// after y-m-d, the day of month clamped to the length of its month: with n = 0 it is the start of
-// the day after y-m-d, and one month before the day after 30 March (31 March) is 28 February, not 3
-// March. Counted back from the day after the last of a month, the months are calendar months.
-func featMonthsBefore(y int, m time.Month, d, n int, loc *time.Location) time.Time {
-	y, m, d = time.Date(y, m, d+1, 12, 0, 0, 0, time.UTC).Date() // the day after, normalised
-	first := time.Date(y, m-time.Month(n), 1, 12, 0, 0, 0, time.UTC)
-	// The length of first's month is the day before the first of the next month.
-	days := first.AddDate(0, 1, -1).Day()
-	y, m, _ = first.Date()
-	return time.Date(y, m, min(d, days), 0, 0, 0, 0, loc)
+// featDayAfter is the date after y-m-d, a valid date.
+func featDayAfter(y int, m time.Month, d int) (int, time.Month, int) {
+	switch {
+	case d < featDaysIn(y, m):
+		return y, m, d + 1
+	case m == time.December:
+		return y + 1, time.January, 1
+	default:
+		return y, m + 1, 1
+	}
+}
+
+// featMonthsBack is the month n months before y-m.
+func featMonthsBack(y int, m time.Month, n int) (int, time.Month) {
+	months := y*12 + int(m) - 1 - n
+	fy := months / 12
+	if months%12 < 0 {
+		fy-- // floor, for years before 0
+	}
+	return fy, time.Month(months-fy*12) + 1
+}
+
+// featDaysIn is the number of days of month m of year y in the proleptic Gregorian calendar, as the
+// time package counts them.
+func featDaysIn(y int, m time.Month) int {
+	switch m {
+	case time.February:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	default:
+		return 31
+	}
 }
 
 // featDay is b2bkit.CalendarDay(t), kept within ±featDayLimit (about 1.5 million years).
@@ -789,10 +820,17 @@ func (p *featProjection) addOrder(i int, o *b2bkit.Order, placed int64) error {
 // date order: one of a later second than the first order's is not before it, unless the first
 // has a monotonic reading (which Before would compare when t has one too).
 func (p *featProjection) addPlaced(t time.Time, s int64) {
-	if p.orders == 0 || (s <= p.firstSec || p.firstMono) && t.Before(p.first) {
-		p.setFirst(t, s)
+	if p.orders == 0 || s <= p.firstSec || p.firstMono { // small enough to inline: a call less per order
+		p.placedEarly(t, s)
 	}
 	p.orders++
+}
+
+// placedEarly is addPlaced for the first order and for one that may be before it.
+func (p *featProjection) placedEarly(t time.Time, s int64) {
+	if p.orders == 0 || t.Before(p.first) {
+		p.setFirst(t, s)
+	}
 }
 
 // setFirst makes t, of Unix seconds s, the first order's time.

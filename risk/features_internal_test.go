@@ -334,3 +334,33 @@ func TestFeatNumberLessIsShorterThenBytes(t *testing.T) {
 		}
 	}
 }
+
+// featMonthsBefore is how the bounds of the months were worked out before featDayAfter and
+// featMonthsBack: the first instant (midnight in loc) of the day n whole months before the day
+// after y-m-d, the day of month clamped to the length of its month, read from time.Date.
+func featMonthsBefore(y int, m time.Month, d, n int, loc *time.Location) time.Time {
+	y, m, d = time.Date(y, m, d+1, 12, 0, 0, 0, time.UTC).Date() // the day after, normalised
+	first := time.Date(y, m-time.Month(n), 1, 12, 0, 0, 0, time.UTC)
+	days := first.AddDate(0, 1, -1).Day()
+	y, m, _ = first.Date()
+	return time.Date(y, m, min(d, days), 0, 0, 0, 0, loc)
+}
+
+// The bounds of the window's months are those time.Date's normalising gives, on every day of
+// years around leap years and centuries (before year 0 too), in zones with summer time.
+func TestFeatBoundsAreTimeDatesMonths(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
+	locs := []*time.Location{time.UTC, ny, time.FixedZone("x", -5*3600-1800)}
+	for _, year := range []int{-401, -1, 0, 1, 1900, 1999, 2000, 2024, 2026, 2100} {
+		for day := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC); day.Year() == year; day = day.AddDate(0, 0, 1) {
+			loc := locs[day.YearDay()%len(locs)]
+			asOf := time.Date(day.Year(), day.Month(), day.Day(), 23, 30, 0, 0, loc)
+			p := newFeatProjection("c", asOf, featConfig{scale: 2, keyDays: 90, loc: loc}, false)
+			for k := range p.bounds {
+				want := featMonthsBefore(day.Year(), day.Month(), day.Day(), featWindow-k, loc).Unix()
+				require.Equal(t, want, p.bounds[k], "%s, bound %d", day.Format(time.DateOnly), k)
+			}
+		}
+	}
+}
