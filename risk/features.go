@@ -1396,7 +1396,8 @@ func (p *featProjection) features() (FeatureSet, error) {
 
 	// Disputes.
 	var invoiced, credited int64
-	for _, inv := range p.invoices {
+	for k := range p.invoices {
+		inv := &p.invoices[k] // not a copy of the row
 		if inv.issued < 0 {
 			continue
 		}
@@ -1481,7 +1482,7 @@ func (p *featProjection) penetration(units int64) decimal.Decimal {
 
 // featConcentration is the Herfindahl index of sums, the sum of their squares over the square of
 // total, their sum (> 0), rounded HalfUp to RatioScale: in 64 and 128-bit integers when total is
-// below 2^32, so that its square fits a uint64, else in decimals.
+// below 2^32, so that its square fits a uint64, in 128-bit integers below 2^62, else in big ones.
 func featConcentration(sums []int64, total int64) decimal.Decimal {
 	if total > 0 && total < 1<<32 {
 		den := uint64(total) * uint64(total)
@@ -1497,7 +1498,46 @@ func featConcentration(sums []int64, total int64) decimal.Decimal {
 		}
 		return decimal.New(int64(q), -RatioScale)
 	}
-	// Beyond: in big integers, their storage reused (decimals would make a number per operation).
+	if total > 0 && total < 1<<62 {
+		return featConcentration128(sums, total)
+	}
+	return featConcentrationBig(sums, total)
+}
+
+// featConcentration128 is featConcentration for 0 < total < 2^62 in 128-bit integers: total^2 is
+// below 2^124, and so is the sum of the squares (the sums add up to total). The quotient is worked
+// out a decimal digit at a time, as by hand: the remainder, below total^2, times ten fits.
+func featConcentration128(sums []int64, total int64) decimal.Decimal {
+	dh, dl := bits.Mul64(uint64(total), uint64(total))
+	var rh, rl uint64 // the sum of the squares, then the remainder
+	for _, u := range sums {
+		h, l := bits.Mul64(uint64(u), uint64(u))
+		var c uint64
+		rl, c = bits.Add64(rl, l, 0)
+		rh += h + c
+	}
+	var q uint64
+	for range RatioScale {
+		h, l := bits.Mul64(rl, 10)
+		rh, rl = rh*10+h, l
+		d := uint64(0)
+		for rh > dh || rh == dh && rl >= dl { // at most ten times: the remainder was below total^2
+			var b uint64
+			rl, b = bits.Sub64(rl, dl, 0)
+			rh -= dh + b
+			d++
+		}
+		q = q*10 + d
+	}
+	if h, l := rh<<1|rl>>63, rl<<1; h > dh || h == dh && l >= dl { // r >= den - r: half up
+		q++
+	}
+	return decimal.New(int64(q), -RatioScale)
+}
+
+// featConcentrationBig is featConcentration in big integers, their storage reused (decimals would
+// make a number per operation).
+func featConcentrationBig(sums []int64, total int64) decimal.Decimal {
 	var sq, x, den big.Int
 	for _, u := range sums {
 		x.SetInt64(u)
@@ -1589,15 +1629,23 @@ type featLate struct {
 	dec    decimal.Decimal // days x amount beyond that
 }
 
-func (l *featLate) add(units int64, days int) {
+// add adds an invoice of units minor units paid days late. It reports false when units x days
+// does not fit the int64 sum, for the caller to add it with addDec: without a call in it, add is
+// small enough to inline.
+func (l *featLate) add(units int64, days int) bool {
 	l.seen = true
-	l.amount += units                                   // at most the sum of the positive invoices, which fits
-	if x, ok := featMulNonNeg(units, int64(days)); ok { // an invoice's units > 0, days late >= 0
-		if s, ok := checked.Add(l.units, x); ok {
-			l.units = s
-			return
-		}
+	l.amount += units // at most the sum of the positive invoices, which fits
+	// An invoice's units > 0 and days late >= 0: the product and the sum are checked here.
+	hi, lo := bits.Mul64(uint64(units), uint64(days))
+	if s := l.units + int64(lo); hi == 0 && lo <= math.MaxInt64 && s >= l.units {
+		l.units = s
+		return true
 	}
+	return false
+}
+
+// addDec adds units x days beyond what the int64 sum holds.
+func (l *featLate) addDec(units int64, days int) {
 	l.dec = l.dec.Add(decimal.NewFromInt(units).Mul(decimal.NewFromInt(int64(days))))
 }
 
@@ -1624,7 +1672,8 @@ func (p *featProjection) punctuality(v *Values) {
 		buckets          [5]int64
 		late3, late9     featLate
 	)
-	for _, inv := range p.invoices {
+	for k := range p.invoices {
+		inv := &p.invoices[k] // not a copy of the row
 		if inv.units <= 0 {
 			continue
 		}
@@ -1659,10 +1708,14 @@ func (p *featProjection) punctuality(v *Values) {
 		late := max(0, int(end)-int(inv.dueDay))
 		switch month := int(inv.due); {
 		case month >= featWindow-3:
-			late3.add(inv.units, late)
+			if !late3.add(inv.units, late) {
+				late3.addDec(inv.units, late)
+			}
 			worst, worstSeen = max(worst, late), true
 		case month >= 0:
-			late9.add(inv.units, late)
+			if !late9.add(inv.units, late) {
+				late9.addDec(inv.units, late)
+			}
 			worst, worstSeen = max(worst, late), true
 		}
 	}

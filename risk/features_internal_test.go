@@ -364,3 +364,62 @@ func TestFeatBoundsAreTimeDatesMonths(t *testing.T) {
 		}
 	}
 }
+
+// featLate's weighted days are exact whether units x days fits an int64, or the sum of them does, or
+// neither: the average is the one worked out in big integers.
+func TestFeatLateIsExactBeyondInt64(t *testing.T) {
+	rng := rand.New(rand.NewPCG(59, 61))
+	for range 2000 {
+		var l featLate
+		num, den := new(big.Int), new(big.Int)
+		for range 1 + rng.IntN(6) {
+			units := 1 + rng.Int64N(1_000_000)
+			if rng.IntN(3) == 0 {
+				units = 1 + rng.Int64N(math.MaxInt64/8)
+			}
+			days := rng.IntN(4000)
+			if den.Add(den, big.NewInt(units)); !den.IsInt64() {
+				break // the projection checks the invoices' total fits
+			}
+			if !l.add(units, days) {
+				l.addDec(units, days)
+			}
+			num.Add(num, new(big.Int).Mul(big.NewInt(units), big.NewInt(int64(days))))
+		}
+		v := l.value()
+		require.False(t, v.Missing)
+		want := decimal.NewFromBigInt(num, 0).DivRound(decimal.NewFromBigInt(den, 0), RatioScale) // half away from zero: up, as both are > 0
+		require.True(t, want.Equal(v.Number), "%s != %s", want, v.Number)
+	}
+}
+
+// The Herfindahl index is the same in 64-bit, 128-bit and big integers, for totals on either side
+// of 2^32 and 2^62, one seller or many, equal shares and one seller with all but a unit.
+func TestFeatConcentrationIsTheBigIntegersOne(t *testing.T) {
+	rng := rand.New(rand.NewPCG(67, 71))
+	for k := range 20000 {
+		sums := make([]int64, 1+rng.IntN(12))
+		limit := int64(1) << uint(1+rng.IntN(62))
+		for i := range sums {
+			sums[i] = rng.Int64N(limit/int64(len(sums)) + 1)
+			if k%7 == 0 {
+				sums[i] = limit / int64(len(sums)) // equal shares
+			}
+		}
+		if k%11 == 0 && len(sums) > 1 {
+			sums[0], sums[1] = limit-1-limit/2, 1 // one seller with nearly all
+		}
+		var total int64
+		for _, u := range sums {
+			total += u
+		}
+		if total <= 0 {
+			continue
+		}
+		want := featConcentrationBig(sums, total)
+		require.True(t, want.Equal(featConcentration(sums, total)), "%v", sums)
+		if total < 1<<62 {
+			require.True(t, want.Equal(featConcentration128(sums, total)), "%v", sums)
+		}
+	}
+}
