@@ -8,6 +8,7 @@ import (
 	"iter"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -1144,10 +1145,18 @@ func TestR17_FeaturesInvoiceNumberTwiceWhereverItComes(t *testing.T) {
 		{[]string{"I2", "I1", "I3", "I1"}, "history.invoices[3].number: I1 is already the number of an invoice of the buyer (record 1)"},
 		{[]string{"I9", "I10", "I11", "I9", "I10"}, "history.invoices[3].number: I9 is already the number of an invoice of the buyer (record 0)"},
 		{[]string{"A", "B", "AA", "Z", "AA"}, "history.invoices[4].number: AA is already the number of an invoice of the buyer (record 2)"},
+		// Another buyer's invoices ("~") are skipped: the record is still the first one's place in the stream.
+		{[]string{"~X", "I1", "~I2", "I2", "I1"}, "history.invoices[4].number: I1 is already the number of an invoice of the buyer (record 1)"},
+		{[]string{"I1", "I2", "~I3", "I3", "I4", "I3"}, "history.invoices[5].number: I3 is already the number of an invoice of the buyer (record 3)"},
+		{[]string{"I1", "I2", "~I3", "I3", "I2"}, "history.invoices[4].number: I2 is already the number of an invoice of the buyer (record 1)"},
 	} {
 		var r featRecords
 		for _, n := range tt.numbers {
-			r.invoices = append(r.invoices, inv(n))
+			x := inv(strings.TrimPrefix(n, "~"))
+			if strings.HasPrefix(n, "~") {
+				x.Buyer = "jade-garden"
+			}
+			r.invoices = append(r.invoices, x)
 		}
 		_, err := risk.Features(featBuyer, r.history(), featAsOf)
 		require.ErrorIs(t, err, b2bkit.ErrInvalid, "%v", tt.numbers)
