@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -1259,5 +1260,18 @@ func TestR6_FeaturesPenetrationExactly(t *testing.T) {
 			dectest.RequireEqual(t, value.DivRound(den, risk.RatioScale), got.Number, "seed %d: %s, wallet %s", seed, f, wallet)
 			require.Equal(t, -int32(risk.RatioScale), got.Number.Exponent())
 		}
+	}
+}
+
+// TestR17_FeaturesExponentNearInt32LimitIsAnError: an order line whose exponents add up near the
+// int32 limit is refused with the field named; it does not panic (Order.TotalMinor, adding the
+// exponents in int32, indexes a power of ten with the wrapped difference).
+func TestR17_FeaturesExponentNearInt32LimitIsAnError(t *testing.T) {
+	for _, exp := range [][2]int32{{math.MaxInt32, 0}, {math.MaxInt32 - 1, 1}, {math.MaxInt32, -2}, {math.MaxInt32 - 17, 0}, {math.MinInt32, 0}} {
+		o := featOrder("O1", "seller-1", featDay(2026, time.May, 2), "1.00", b2bkit.Net(30))
+		o.Lines[0].Quantity, o.Lines[0].UnitPrice = decimal.New(1, exp[0]), decimal.New(100, exp[1])
+		_, err := risk.Features(featBuyer, featRecords{orders: []b2bkit.Order{o}}.history(), featAsOf)
+		require.ErrorIs(t, err, b2bkit.ErrInvalid)
+		assert.Equal(t, "risk: history.orders[0].lines[0].quantity: must have at most 18 decimal places and an exponent of at most 18", err.Error())
 	}
 }
