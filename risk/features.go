@@ -302,11 +302,6 @@ type featProjection struct {
 	exposure  bool
 	orderRefs []featOrderRef
 
-	// rec is the position of the record being read in its stream, and stop what stopped the
-	// reading, for the function a stream is given.
-	rec  int
-	stop error
-
 	// days numbers the calendar days of due and payment dates in the configured location.
 	days dayClock
 	// leads counts orders' lead days, in the location of each order's OrderedAt (mostly one).
@@ -557,87 +552,64 @@ func (t *featTally[K]) addAt(i int, k K, units int64) bool {
 }
 
 // read reads the streams the features need, each once, in order: orders, invoices, payments,
-// wallets. Each stream of trade records is given a function written out for it, not ranged over:
-// a range loop's body is such a function too, with checks of the loop's state around each record
-// that cost more than the record's own test of the buyer. The position and the error that stops
-// the reading are kept in the projection, so the function captures nothing that escapes.
+// wallets. The loops are written out, not passed a function per record: a record costs its checks
+// and its row, not two calls more.
 func (p *featProjection) read(ctx context.Context, h History) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("risk: %w", err)
 	}
 	if h.Orders != nil {
-		p.rec, p.stop = -1, nil
-		h.Orders(func(o b2bkit.Order, err error) bool {
-			if p.stop != nil {
-				return false // a stream that goes on after being told to stop is not read further
-			}
-			i := p.rec + 1
-			p.rec = i
-			if err != nil || i&(featCtxEvery-1) == featCtxEvery-1 {
-				if p.stop = featStreamErr(ctx, "orders", err); p.stop != nil {
-					return false
+		i := -1
+		for o, err := range h.Orders {
+			if i++; err != nil || i&(featCtxEvery-1) == featCtxEvery-1 {
+				if err := featStreamErr(ctx, "orders", err); err != nil {
+					return err
 				}
 			}
 			placed := o.PlacedAt.Unix()
 			if o.Buyer != p.company || p.after(o.PlacedAt, placed) {
-				return true
+				continue
 			}
-			p.stop = p.addOrder(i, &o, placed)
-			return p.stop == nil
-		})
-		if p.stop != nil {
-			return p.stop
+			if err := p.addOrder(i, &o, placed); err != nil {
+				return err
+			}
 		}
 	}
 	if h.Invoices != nil {
-		p.rec, p.stop = -1, nil
-		h.Invoices(func(inv b2bkit.Invoice, err error) bool {
-			if p.stop != nil {
-				return false
-			}
-			i := p.rec + 1
-			p.rec = i
-			if err != nil || i&(featCtxEvery-1) == featCtxEvery-1 {
-				if p.stop = featStreamErr(ctx, "invoices", err); p.stop != nil {
-					return false
+		i := -1
+		for inv, err := range h.Invoices {
+			if i++; err != nil || i&(featCtxEvery-1) == featCtxEvery-1 {
+				if err := featStreamErr(ctx, "invoices", err); err != nil {
+					return err
 				}
 			}
 			issued := inv.IssuedAt.Unix()
 			if inv.Buyer != p.company || p.after(inv.IssuedAt, issued) {
-				return true
+				continue
 			}
-			p.stop = p.addInvoice(i, &inv, issued)
-			return p.stop == nil
-		})
-		if p.stop != nil {
-			return p.stop
+			if err := p.addInvoice(i, &inv, issued); err != nil {
+				return err
+			}
 		}
 	}
 	if p.dup != nil {
 		return p.dup
 	}
 	if h.Payments != nil {
-		p.rec, p.stop = -1, nil
-		h.Payments(func(pay b2bkit.Payment, err error) bool {
-			if p.stop != nil {
-				return false
-			}
-			i := p.rec + 1
-			p.rec = i
-			if err != nil || i&(featCtxEvery-1) == featCtxEvery-1 {
-				if p.stop = featStreamErr(ctx, "payments", err); p.stop != nil {
-					return false
+		i := -1
+		for pay, err := range h.Payments {
+			if i++; err != nil || i&(featCtxEvery-1) == featCtxEvery-1 {
+				if err := featStreamErr(ctx, "payments", err); err != nil {
+					return err
 				}
 			}
 			paid := pay.PaidAt.Unix()
 			if p.after(pay.PaidAt, paid) {
-				return true
+				continue
 			}
-			p.stop = p.addPayment(i, &pay, paid)
-			return p.stop == nil
-		})
-		if p.stop != nil {
-			return p.stop
+			if err := p.addPayment(i, &pay, paid); err != nil {
+				return err
+			}
 		}
 	}
 	p.settle()

@@ -600,48 +600,6 @@ func TestR17_FailingStreamFailsTheFeatures(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 }
 
-// featHeedless streams xs and goes on after being told to stop, as a careless host's cursor might.
-func featHeedless[T any](xs ...T) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		for _, x := range xs {
-			yield(x, nil)
-		}
-	}
-}
-
-// TestR17_StreamGoingOnAfterStopChangesNothing: a stream that goes on yielding after the reading
-// stopped at a bad record (or at its own error) is not read further: the error is the first one's.
-func TestR17_StreamGoingOnAfterStopChangesNothing(t *testing.T) {
-	m := featMain()
-	bad := featOrder("B", "seller-1", featDay(2026, time.May, 2), "1.00", b2bkit.Net(30))
-	bad.Lines[0].Quantity = dectest.Dec("0")
-	worse := bad
-	worse.Seller = ""
-	badInv := m.invoices[1]
-	badInv.Amount = dectest.Dec("0")
-	badPay := m.payments[1]
-	badPay.Currency = "USD"
-	tests := []struct {
-		name string
-		h    risk.History
-		want string
-	}{
-		{"orders", risk.History{Orders: featHeedless(m.orders[0], bad, worse, m.orders[1])},
-			"risk: history.orders[1].lines[0].quantity: must be > 0"},
-		{"invoices", risk.History{Invoices: featHeedless(m.invoices[0], badInv, m.invoices[0])},
-			"risk: history.invoices[1].amount: must not be zero"},
-		{"payments", risk.History{Invoices: featSeq(m.invoices...), Payments: featHeedless(m.payments[0], badPay, badPay)},
-			"risk: history.payments[1].currency: USD in a history in CNY"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := risk.Features(featBuyer, tc.h, featAsOf)
-			require.ErrorIs(t, err, b2bkit.ErrInvalid)
-			assert.Equal(t, tc.want, err.Error())
-		})
-	}
-}
-
 // TestR17_FeaturesBadInput: every bad input is an error matching ErrInvalid that names the record and field.
 func TestR17_FeaturesBadInput(t *testing.T) {
 	placed := featDay(2026, time.June, 1)
