@@ -72,52 +72,67 @@ func (m *MemoryRegistry) Get(ctx context.Context, fp Fingerprint) (Receivable, e
 }
 
 // Put stores r if r.Version is the stored version (0: none stored), as Registry documents, after
-// checking it in full; the fingerprint of an invoice exactly as stored is not hashed again.
+// checking it in full; the fingerprint of an invoice exactly as stored is not hashed again, and the
+// transitions of a history exactly as stored are not checked again.
 func (m *MemoryRegistry) Put(ctx context.Context, r Receivable) (Receivable, error) {
 	if err := ctx.Err(); err != nil {
 		return Receivable{}, err
 	}
-	if err := r.regCheckLife(); err != nil {
+	m.mu.Lock()
+	lifeOK, err := m.put(&r)
+	m.mu.Unlock()
+	if !lifeOK {
 		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.InField("receivable", r.Validate()))
 	}
-	r.Version++
-	m.mu.Lock()
-	err := m.put(&r)
-	m.mu.Unlock()
 	if err != nil {
 		return Receivable{}, err
 	}
 	return r, nil
 }
 
-// put is Put under the write lock, for r with its version bumped. Everything that can fail is
-// checked before anything is written: the record first, then its version.
-func (m *MemoryRegistry) put(r *Receivable) error {
+// put is Put under the write lock: it stores r and bumps its version. Everything that can fail is
+// checked before anything is written: the history first (lifeOK false: r is left as it came), then
+// the invoice, then the version.
+func (m *MemoryRegistry) put(r *Receivable) (lifeOK bool, err error) {
 	i, found := m.slot(r.Fingerprint)
 	var rec *regRec
+	keep := 0 // how many transitions r's history starts with as rec stores them
 	if found {
 		rec = m.recs.At(i)
+		keep = m.sameSteps(rec, r.History)
 	}
 	sameInvoice := found && m.sameInvoice(rec, &r.Invoice)
+	// rec's history was checked when it was stored, under the invoice it stores, and rec restates
+	// where it left the round: when r has that invoice and a history that starts with rec's, only
+	// the transitions after it are checked (a Ledger's step adds one).
+	var life error
+	if sameInvoice && keep == int(rec.nSteps) {
+		life = r.regCheckLifeFrom(keep, ReceivableState(rec.state), b2bkit.CompanyID(m.names.list[rec.lender]), rec.financed)
+	} else {
+		life = r.regCheckLife()
+	}
+	if life != nil {
+		return false, nil
+	}
 	var text string
 	if !sameInvoice {
 		// The fingerprint was checked when rec was stored: only a changed invoice is hashed.
 		if err := r.regCheckFingerprint(); err != nil {
-			return fmt.Errorf("risk: %w", b2bkit.InField("receivable", err))
+			return true, fmt.Errorf("risk: %w", b2bkit.InField("receivable", err))
 		}
-		var err error
 		if text, err = regInvoiceText(&r.Invoice); err != nil {
-			return fmt.Errorf("risk: %w", b2bkit.InField("receivable", err))
+			return true, fmt.Errorf("risk: %w", b2bkit.InField("receivable", err))
 		}
 	}
 	switch {
-	case !found && r.Version != 1:
-		return fmt.Errorf("risk: %w", b2bkit.Conflict("receivable", r.Fingerprint.String(),
-			fmt.Sprintf("version %d, but none is stored", r.Version-1)))
-	case found && rec.version != r.Version-1:
-		return fmt.Errorf("risk: %w", b2bkit.Conflict("receivable", r.Fingerprint.String(),
-			fmt.Sprintf("version %d, but %d is stored", r.Version-1, rec.version)))
+	case !found && r.Version != 0:
+		return true, fmt.Errorf("risk: %w", b2bkit.Conflict("receivable", r.Fingerprint.String(),
+			fmt.Sprintf("version %d, but none is stored", r.Version)))
+	case found && rec.version != r.Version:
+		return true, fmt.Errorf("risk: %w", b2bkit.Conflict("receivable", r.Fingerprint.String(),
+			fmt.Sprintf("version %d, but %d is stored", r.Version, rec.version)))
 	}
+	r.Version++
 	if !found {
 		i = m.recs.Add(regRec{fp: r.Fingerprint})
 		if k := regShort(r.Fingerprint); !m.hasShort(k) {
@@ -141,8 +156,8 @@ func (m *MemoryRegistry) put(r *Receivable) error {
 	}
 	rec.state, rec.lender = uint8(r.State), m.nameAgain(rec.lender, string(r.Lender))
 	rec.financed, rec.version = r.Financed, r.Version
-	m.storeHistory(rec, r.History)
-	return nil
+	m.storeHistory(rec, r.History, keep)
+	return true, nil
 }
 
 // slot returns the slot of the record with fingerprint fp, if one is stored. It reads under the
@@ -189,13 +204,19 @@ func (m *MemoryRegistry) sameInvoice(rec *regRec, inv *b2bkit.Invoice) bool {
 	return true
 }
 
-// storeHistory stores h as rec's history. The transitions rec already holds as h has them are kept
-// (a Ledger's step writes one transition); the others are written over them.
-func (m *MemoryRegistry) storeHistory(rec *regRec, h []Transition) {
-	n, keep := len(h), 0
-	for keep < min(n, int(rec.nSteps)) && m.sameStep(rec.step(keep), &h[keep]) {
+// sameSteps returns how many transitions h starts with as rec stores them, written alike.
+func (m *MemoryRegistry) sameSteps(rec *regRec, h []Transition) int {
+	keep := 0
+	for keep < min(len(h), int(rec.nSteps)) && m.sameStep(rec.step(keep), &h[keep]) {
 		keep++
 	}
+	return keep
+}
+
+// storeHistory stores h as rec's history. The first keep transitions, which rec already holds as h
+// has them (sameSteps), are kept; the others are written over them.
+func (m *MemoryRegistry) storeHistory(rec *regRec, h []Transition, keep int) {
+	n := len(h)
 	if n > regInline {
 		if more := n - regInline; more > len(rec.more) {
 			rec.more = slices.Grow(rec.more, more-len(rec.more))[:more]

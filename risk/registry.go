@@ -202,16 +202,19 @@ func (r *Receivable) regCheckFingerprint() error {
 
 // regCheckLife is the part of Validate about the history and what restates it.
 func (r *Receivable) regCheckLife() error {
+	return r.regCheckLifeFrom(0, 0, "", decimal.Decimal{})
+}
+
+// regCheckLifeFrom is regCheckLife for a history whose first start transitions were checked
+// before, under the same invoice amount, and left the round in state with lender, the last
+// financing (or zero) being financed: it checks the transitions from start on and what restates
+// the history. A store that holds the checked prefix need not check it again (MemoryRegistry.put).
+func (r *Receivable) regCheckLifeFrom(start int, state ReceivableState, lender b2bkit.CompanyID, financed decimal.Decimal) error {
 	var errs []error
 	if len(r.History) == 0 {
 		errs = append(errs, b2bkit.Invalid("history", "must hold at least the offer"))
 	}
-	var (
-		state    ReceivableState
-		lender   b2bkit.CompanyID
-		financed decimal.Decimal
-	)
-	for i := range r.History {
+	for i := start; i < len(r.History); i++ {
 		t := &r.History[i]
 		if !t.To.Valid() {
 			errs = append(errs, b2bkit.Invalid(regHistoryField(i)+".to", "unknown state %d", int(t.To)))
