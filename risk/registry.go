@@ -521,6 +521,7 @@ func regNext(r *Receivable, step Transition) error {
 		if step.Lender != r.Lender {
 			return fmt.Errorf("risk: %w", b2bkit.Conflict("receivable", fp.String(), regHolder(*r)))
 		}
+		step.Lender = r.Lender // the same name, as the registry gave it: a store compares it quicker
 	default:
 		step.Lender = r.Lender
 	}
