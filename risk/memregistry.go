@@ -60,14 +60,16 @@ func (m *MemoryRegistry) Get(ctx context.Context, fp Fingerprint) (Receivable, e
 	if err := ctx.Err(); err != nil {
 		return Receivable{}, err
 	}
+	var r Receivable
 	m.mu.RLock()
 	i, ok := m.slot(fp)
+	if ok {
+		m.receivable(&r, m.recs.At(i), 1)
+	}
+	m.mu.RUnlock()
 	if !ok {
-		m.mu.RUnlock()
 		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.NotFound("receivable", fp.String()))
 	}
-	r := m.receivable(m.recs.At(i), 1)
-	m.mu.RUnlock()
 	return r, nil
 }
 
@@ -254,18 +256,19 @@ func (m *MemoryRegistry) nameAgain(likely uint32, name string) uint32 {
 	return m.names.id(name)
 }
 
-// receivable returns the record rec as a Receivable owning its slices, its history with room for
-// room more transitions. It reads under the lock.
-func (m *MemoryRegistry) receivable(rec *regRec, room int) Receivable {
+// receivable sets *r to the record rec as a Receivable owning its slices, its history with room for
+// room more transitions. It reads under the lock. (It writes in place: a Receivable is large to
+// return by value.)
+func (m *MemoryRegistry) receivable(r *Receivable, rec *regRec, room int) {
 	names := m.names.list
-	r := Receivable{
-		Fingerprint: rec.fp,
-		Invoice: b2bkit.Invoice{Number: b2bkit.InvoiceNumber(rec.number()), Seller: b2bkit.CompanyID(names[rec.seller]),
-			Buyer: b2bkit.CompanyID(names[rec.buyer]), Orders: make([]b2bkit.OrderID, rec.nOrders), Amount: rec.amount,
-			Currency: names[rec.currency], IssuedAt: rec.issued, DueAt: rec.due},
-		State: ReceivableState(rec.state), Lender: b2bkit.CompanyID(names[rec.lender]), Financed: rec.financed,
-		History: make([]Transition, rec.nSteps, int(rec.nSteps)+room), Version: rec.version,
-	}
+	// Field by field, without building a Receivable to copy.
+	r.Fingerprint = rec.fp
+	inv := &r.Invoice
+	inv.Number, inv.Seller, inv.Buyer = b2bkit.InvoiceNumber(rec.number()), b2bkit.CompanyID(names[rec.seller]), b2bkit.CompanyID(names[rec.buyer])
+	inv.Orders, inv.Amount, inv.Currency = make([]b2bkit.OrderID, rec.nOrders), rec.amount, names[rec.currency]
+	inv.IssuedAt, inv.DueAt = rec.issued, rec.due
+	r.State, r.Lender, r.Financed = ReceivableState(rec.state), b2bkit.CompanyID(names[rec.lender]), rec.financed
+	r.History, r.Version = make([]Transition, rec.nSteps, int(rec.nSteps)+room), rec.version
 	p := int(rec.numLen)
 	for k := range r.Invoice.Orders {
 		var id string
@@ -273,11 +276,9 @@ func (m *MemoryRegistry) receivable(rec *regRec, room int) Receivable {
 		r.Invoice.Orders[k] = b2bkit.OrderID(id)
 	}
 	for i := range r.History {
-		s := rec.step(i)
-		r.History[i] = Transition{To: ReceivableState(s.to), At: s.at, By: names[s.by],
-			Lender: b2bkit.CompanyID(names[s.lender]), Amount: s.amount}
+		s, t := rec.step(i), &r.History[i]
+		t.To, t.At, t.By, t.Lender, t.Amount = ReceivableState(s.to), s.at, names[s.by], b2bkit.CompanyID(names[s.lender]), s.amount
 	}
-	return r
 }
 
 // Receivables yields the receivables of company, as seller or debtor, by fingerprint. It reads a
@@ -294,7 +295,7 @@ func (m *MemoryRegistry) Receivables(ctx context.Context, company b2bkit.Company
 			slots := m.byCompany[id]
 			list = make([]Receivable, len(slots))
 			for k, i := range slots {
-				list[k] = m.receivable(m.recs.At(i), 0)
+				m.receivable(&list[k], m.recs.At(i), 0)
 			}
 		}
 		m.mu.RUnlock()

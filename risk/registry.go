@@ -436,13 +436,17 @@ func (l *Ledger) Offer(ctx context.Context, inv b2bkit.Invoice, lender b2bkit.Co
 	if err != nil {
 		return Receivable{}, err
 	}
-	return l.regStep(ctx, fp, &inv, Transition{To: StateOffered, Lender: lender, By: by, At: at})
+	var r Receivable
+	err = l.regStep(ctx, &r, fp, &inv, Transition{To: StateOffered, Lender: lender, By: by, At: at})
+	return r, err
 }
 
 // Confirm records that the debtor confirmed the receivable to lender (确权). The receivable must be
 // offered to that lender.
 func (l *Ledger) Confirm(ctx context.Context, fp Fingerprint, lender b2bkit.CompanyID, by string, at time.Time) (Receivable, error) {
-	return l.regStep(ctx, fp, nil, Transition{To: StateConfirmed, Lender: lender, By: by, At: at})
+	var r Receivable
+	err := l.regStep(ctx, &r, fp, nil, Transition{To: StateConfirmed, Lender: lender, By: by, At: at})
+	return r, err
 }
 
 // Finance records that lender advanced amount against the receivable (> 0, at most the invoice
@@ -452,36 +456,45 @@ func (l *Ledger) Finance(ctx context.Context, fp Fingerprint, lender b2bkit.Comp
 	if amount.Sign() <= 0 {
 		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Invalid("amount", "must be > 0, not %s", xerr.EchoDecimal(amount)))
 	}
-	return l.regStep(ctx, fp, nil, Transition{To: StateFinanced, Lender: lender, By: by, At: at, Amount: amount})
+	var r Receivable
+	err := l.regStep(ctx, &r, fp, nil, Transition{To: StateFinanced, Lender: lender, By: by, At: at, Amount: amount})
+	return r, err
 }
 
 // Repay records that the financing was repaid to its lender. The receivable must be financed; after
 // this it is done for good.
 func (l *Ledger) Repay(ctx context.Context, fp Fingerprint, by string, at time.Time) (Receivable, error) {
-	return l.regStep(ctx, fp, nil, Transition{To: StateRepaid, By: by, At: at})
+	var r Receivable
+	err := l.regStep(ctx, &r, fp, nil, Transition{To: StateRepaid, By: by, At: at})
+	return r, err
 }
 
 // Reject records that the offer was declined, by the lender or the debtor, before financing. The
 // receivable must be offered or confirmed.
 func (l *Ledger) Reject(ctx context.Context, fp Fingerprint, by string, at time.Time) (Receivable, error) {
-	return l.regStep(ctx, fp, nil, Transition{To: StateRejected, By: by, At: at})
+	var r Receivable
+	err := l.regStep(ctx, &r, fp, nil, Transition{To: StateRejected, By: by, At: at})
+	return r, err
 }
 
 // Expire records that the offer lapsed before financing. The receivable must be offered or confirmed.
 func (l *Ledger) Expire(ctx context.Context, fp Fingerprint, by string, at time.Time) (Receivable, error) {
-	return l.regStep(ctx, fp, nil, Transition{To: StateExpired, By: by, At: at})
+	var r Receivable
+	err := l.regStep(ctx, &r, fp, nil, Transition{To: StateExpired, By: by, At: at})
+	return r, err
 }
 
-// regStep applies step to the receivable fp (created from inv when absent, for an offer).
-func (l *Ledger) regStep(ctx context.Context, fp Fingerprint, inv *b2bkit.Invoice, step Transition) (Receivable, error) {
+// regStep applies step to the receivable fp (created from inv when absent, for an offer) and sets
+// *r to the receivable as stored. (It writes in place: a Receivable is large to return by value.)
+func (l *Ledger) regStep(ctx context.Context, r *Receivable, fp Fingerprint, inv *b2bkit.Invoice, step Transition) error {
 	if l == nil || l.reg == nil {
-		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Invalid("registry", "the ledger has no registry"))
+		return fmt.Errorf("risk: %w", b2bkit.Invalid("registry", "the ledger has no registry"))
 	}
 	if step.By == "" {
-		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Invalid("by", "must say who %s the receivable", regVerb(step.To)))
+		return fmt.Errorf("risk: %w", b2bkit.Invalid("by", "must say who %s the receivable", regVerb(step.To)))
 	}
 	if step.Lender == "" && (step.To == StateOffered || step.To == StateConfirmed || step.To == StateFinanced) {
-		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Invalid("lender", "must be set"))
+		return fmt.Errorf("risk: %w", b2bkit.Invalid("lender", "must be set"))
 	}
 	if step.At.IsZero() {
 		step.At = l.now()
@@ -493,15 +506,16 @@ func (l *Ledger) regStep(ctx context.Context, fp Fingerprint, inv *b2bkit.Invoic
 		case errors.Is(err, b2bkit.ErrNotFound) && inv != nil:
 			cur = Receivable{Fingerprint: fp, Invoice: *inv}
 		default:
-			return Receivable{}, err
+			return err
 		}
 		if err := regNext(&cur, step); err != nil {
-			return Receivable{}, err
+			return err
 		}
-		stored, err := l.reg.Put(ctx, cur)
+		*r, err = l.reg.Put(ctx, cur)
 		if err == nil || !errors.Is(err, b2bkit.ErrConflict) || attempt == 1 {
-			return stored, err
+			return err
 		}
+		*r = Receivable{} // what the lost race returned is not the answer
 	}
 }
 
