@@ -257,11 +257,14 @@ func (r *Receivable) regCheckLifeFrom(start int, state ReceivableState, lender b
 	if r.Lender != lender {
 		errs = append(errs, b2bkit.Invalid("lender", "%q, but the history's round is with %q", r.Lender, lender))
 	}
-	if !r.Financed.Equal(financed) {
+	if r.Financed != financed && !r.Financed.Equal(financed) { // the same decimal is equal, told without reading it
 		errs = append(errs, b2bkit.Invalid("financed", "%s, but the history financed %s", xerr.EchoDecimal(r.Financed), xerr.EchoDecimal(financed)))
 	}
 	if r.Version < 0 {
 		errs = append(errs, b2bkit.Invalid("version", "must be >= 0"))
+	}
+	if errs == nil {
+		return nil
 	}
 	return errors.Join(errs...)
 }
