@@ -265,10 +265,10 @@ func (m *MemoryRegistry) receivable(r *Receivable, rec *regRec, room int) {
 	r.Fingerprint = rec.fp
 	inv := &r.Invoice
 	inv.Number, inv.Seller, inv.Buyer = b2bkit.InvoiceNumber(rec.number()), b2bkit.CompanyID(names[rec.seller]), b2bkit.CompanyID(names[rec.buyer])
-	inv.Orders, inv.Amount, inv.Currency = make([]b2bkit.OrderID, rec.nOrders), rec.amount, names[rec.currency]
-	inv.IssuedAt, inv.DueAt = rec.issued, rec.due
+	inv.Orders, r.History = regSlices(int(rec.nOrders), int(rec.nSteps), int(rec.nSteps)+room)
+	inv.Amount, inv.Currency, inv.IssuedAt, inv.DueAt = rec.amount, names[rec.currency], rec.issued, rec.due
 	r.State, r.Lender, r.Financed = ReceivableState(rec.state), b2bkit.CompanyID(names[rec.lender]), rec.financed
-	r.History, r.Version = make([]Transition, rec.nSteps, int(rec.nSteps)+room), rec.version
+	r.Version = rec.version
 	p := int(rec.numLen)
 	for k := range r.Invoice.Orders {
 		var id string
@@ -279,6 +279,49 @@ func (m *MemoryRegistry) receivable(r *Receivable, rec *regRec, room int) {
 		s, t := rec.step(i), &r.History[i]
 		t.To, t.At, t.By, t.Lender, t.Amount = ReceivableState(s.to), s.at, names[s.by], b2bkit.CompanyID(names[s.lender]), s.amount
 	}
+}
+
+// regSlices returns a new list of nOrders orders and a new history of nSteps transitions with
+// capacity capacity. The common receivable — one order, a history of up to four transitions and
+// the one a Ledger adds — gets both in one allocation instead of two: two arrays side by side in
+// one object, which share no element, so neither slice reaches the other's (an append past the
+// capacity moves, as always).
+func regSlices(nOrders, nSteps, capacity int) ([]b2bkit.OrderID, []Transition) {
+	if nOrders == 1 {
+		switch capacity {
+		case 1:
+			m := new(struct {
+				o [1]b2bkit.OrderID
+				h [1]Transition
+			})
+			return m.o[:], m.h[:nSteps]
+		case 2:
+			m := new(struct {
+				o [1]b2bkit.OrderID
+				h [2]Transition
+			})
+			return m.o[:], m.h[:nSteps]
+		case 3:
+			m := new(struct {
+				o [1]b2bkit.OrderID
+				h [3]Transition
+			})
+			return m.o[:], m.h[:nSteps]
+		case 4:
+			m := new(struct {
+				o [1]b2bkit.OrderID
+				h [4]Transition
+			})
+			return m.o[:], m.h[:nSteps]
+		case 5:
+			m := new(struct {
+				o [1]b2bkit.OrderID
+				h [5]Transition
+			})
+			return m.o[:], m.h[:nSteps]
+		}
+	}
+	return make([]b2bkit.OrderID, nOrders), make([]Transition, nSteps, capacity)
 }
 
 // Receivables yields the receivables of company, as seller or debtor, by fingerprint. It reads a

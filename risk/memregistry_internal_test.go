@@ -2,6 +2,7 @@ package risk
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -64,4 +65,43 @@ func TestR19_MemoryRegistryKeepsFingerprintsThatShareAPrefix(t *testing.T) {
 		listed = append(listed, string(r.Invoice.Number))
 	}
 	require.ElementsMatch(t, []string{"A-1", "B-2"}, listed)
+}
+
+// What Get returns owns its slices (R19): regSlices gives every shape the lengths and capacity
+// asked for, an order list and a history that share no element — filling and appending to one
+// never changes the other — and the common shape, one order and a short history, in one
+// allocation.
+func TestR19_RegSlicesShareNothing(t *testing.T) {
+	for nOrders := range 4 {
+		for nSteps := range 7 {
+			for room := range 2 {
+				name := fmt.Sprintf("%d orders, %d transitions, room for %d", nOrders, nSteps, room)
+				orders, history := regSlices(nOrders, nSteps, nSteps+room)
+				require.Len(t, orders, nOrders, name)
+				require.Len(t, history, nSteps, name)
+				require.Equal(t, nSteps+room, cap(history), name)
+				for k := range orders {
+					orders[k] = b2bkit.OrderID(fmt.Sprintf("PO-%d", k))
+				}
+				for i := range history {
+					history[i] = Transition{To: StateOffered, By: fmt.Sprintf("clerk-%d", i), Lender: "BANK", Amount: decimal.New(int64(i), 0)}
+				}
+				history = append(history, Transition{To: StateRejected, By: "job", Lender: "BANK"}, Transition{To: StateOffered, By: "job"})
+				orders = append(orders, "PO-late", "PO-later")
+				for k := range nOrders {
+					require.Equal(t, b2bkit.OrderID(fmt.Sprintf("PO-%d", k)), orders[k], name)
+				}
+				for i := range nSteps {
+					require.Equal(t, fmt.Sprintf("clerk-%d", i), history[i].By, name)
+					require.True(t, history[i].Amount.Equal(decimal.New(int64(i), 0)), name)
+				}
+				require.Equal(t, "job", history[nSteps].By, name)
+				require.Equal(t, b2bkit.OrderID("PO-late"), orders[nOrders], name)
+			}
+		}
+	}
+	for capacity := 1; capacity <= 5; capacity++ {
+		allocs := testing.AllocsPerRun(100, func() { regSlices(1, capacity-1, capacity) })
+		require.Equal(t, 1.0, allocs, "one order, capacity %d: one allocation", capacity)
+	}
 }
