@@ -56,11 +56,10 @@ func NewMemoryRegistry() *MemoryRegistry {
 
 // Get returns the receivable with fingerprint fp, or an error matching b2bkit.ErrNotFound. Its
 // history has room for one more transition, the one a Ledger appends next.
-func (m *MemoryRegistry) Get(ctx context.Context, fp Fingerprint) (Receivable, error) {
+func (m *MemoryRegistry) Get(ctx context.Context, fp Fingerprint) (r Receivable, err error) {
 	if err := ctx.Err(); err != nil {
 		return Receivable{}, err
 	}
-	var r Receivable
 	m.mu.RLock()
 	i, ok := m.slot(fp)
 	if ok {

@@ -434,56 +434,50 @@ func NewLedger(reg Registry, opts *LedgerOptions) *Ledger {
 // Offer registers the invoice as a receivable offered to lender (by whom, when), or starts a new
 // round with lender for a receivable whose last offer was rejected or expired. The first offer
 // stores the invoice; a later one keeps the stored invoice.
-func (l *Ledger) Offer(ctx context.Context, inv b2bkit.Invoice, lender b2bkit.CompanyID, by string, at time.Time) (Receivable, error) {
+func (l *Ledger) Offer(ctx context.Context, inv b2bkit.Invoice, lender b2bkit.CompanyID, by string, at time.Time) (r Receivable, err error) {
 	fp, err := FingerprintOf(inv)
 	if err != nil {
 		return Receivable{}, err
 	}
-	var r Receivable
 	err = l.regStep(ctx, &r, fp, &inv, Transition{To: StateOffered, Lender: lender, By: by, At: at})
 	return r, err
 }
 
 // Confirm records that the debtor confirmed the receivable to lender (确权). The receivable must be
 // offered to that lender.
-func (l *Ledger) Confirm(ctx context.Context, fp Fingerprint, lender b2bkit.CompanyID, by string, at time.Time) (Receivable, error) {
-	var r Receivable
-	err := l.regStep(ctx, &r, fp, nil, Transition{To: StateConfirmed, Lender: lender, By: by, At: at})
+func (l *Ledger) Confirm(ctx context.Context, fp Fingerprint, lender b2bkit.CompanyID, by string, at time.Time) (r Receivable, err error) {
+	err = l.regStep(ctx, &r, fp, nil, Transition{To: StateConfirmed, Lender: lender, By: by, At: at})
 	return r, err
 }
 
 // Finance records that lender advanced amount against the receivable (> 0, at most the invoice
 // amount, in the invoice's currency). The receivable must be confirmed for that lender: financing
 // one that is financed or repaid — for any lender — is a conflict naming the lender that financed it.
-func (l *Ledger) Finance(ctx context.Context, fp Fingerprint, lender b2bkit.CompanyID, amount decimal.Decimal, by string, at time.Time) (Receivable, error) {
+func (l *Ledger) Finance(ctx context.Context, fp Fingerprint, lender b2bkit.CompanyID, amount decimal.Decimal, by string, at time.Time) (r Receivable, err error) {
 	if amount.Sign() <= 0 {
 		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Invalid("amount", "must be > 0, not %s", xerr.EchoDecimal(amount)))
 	}
-	var r Receivable
-	err := l.regStep(ctx, &r, fp, nil, Transition{To: StateFinanced, Lender: lender, By: by, At: at, Amount: amount})
+	err = l.regStep(ctx, &r, fp, nil, Transition{To: StateFinanced, Lender: lender, By: by, At: at, Amount: amount})
 	return r, err
 }
 
 // Repay records that the financing was repaid to its lender. The receivable must be financed; after
 // this it is done for good.
-func (l *Ledger) Repay(ctx context.Context, fp Fingerprint, by string, at time.Time) (Receivable, error) {
-	var r Receivable
-	err := l.regStep(ctx, &r, fp, nil, Transition{To: StateRepaid, By: by, At: at})
+func (l *Ledger) Repay(ctx context.Context, fp Fingerprint, by string, at time.Time) (r Receivable, err error) {
+	err = l.regStep(ctx, &r, fp, nil, Transition{To: StateRepaid, By: by, At: at})
 	return r, err
 }
 
 // Reject records that the offer was declined, by the lender or the debtor, before financing. The
 // receivable must be offered or confirmed.
-func (l *Ledger) Reject(ctx context.Context, fp Fingerprint, by string, at time.Time) (Receivable, error) {
-	var r Receivable
-	err := l.regStep(ctx, &r, fp, nil, Transition{To: StateRejected, By: by, At: at})
+func (l *Ledger) Reject(ctx context.Context, fp Fingerprint, by string, at time.Time) (r Receivable, err error) {
+	err = l.regStep(ctx, &r, fp, nil, Transition{To: StateRejected, By: by, At: at})
 	return r, err
 }
 
 // Expire records that the offer lapsed before financing. The receivable must be offered or confirmed.
-func (l *Ledger) Expire(ctx context.Context, fp Fingerprint, by string, at time.Time) (Receivable, error) {
-	var r Receivable
-	err := l.regStep(ctx, &r, fp, nil, Transition{To: StateExpired, By: by, At: at})
+func (l *Ledger) Expire(ctx context.Context, fp Fingerprint, by string, at time.Time) (r Receivable, err error) {
+	err = l.regStep(ctx, &r, fp, nil, Transition{To: StateExpired, By: by, At: at})
 	return r, err
 }
 
