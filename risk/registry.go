@@ -239,8 +239,14 @@ func (r *Receivable) regCheckLifeFrom(start int, state ReceivableState, lender b
 			errs = append(errs, b2bkit.Invalid(regHistoryField(i)+".lender", "%s is not the lender of the round, %s", t.Lender, lender))
 		}
 		if t.To == StateFinanced {
-			if t.Amount.Sign() <= 0 || t.Amount.GreaterThan(r.Invoice.Amount) {
-				errs = append(errs, b2bkit.Invalid(regHistoryField(i)+".amount", "must be > 0 and at most the invoice amount %s", r.Invoice.Amount))
+			// An amount written with an absurd exponent is refused before it is compared: it
+			// would be scaled by that power of ten. An absurd invoice amount is the invoice's
+			// error (regCheckFingerprint), not compared here.
+			switch {
+			case !featSaneExponent(t.Amount):
+				errs = append(errs, b2bkit.Invalid(regHistoryField(i)+".amount", "%s", featInsane))
+			case t.Amount.Sign() <= 0 || featSaneExponent(r.Invoice.Amount) && t.Amount.GreaterThan(r.Invoice.Amount):
+				errs = append(errs, b2bkit.Invalid(regHistoryField(i)+".amount", "must be > 0 and at most the invoice amount %s", xerr.EchoDecimal(r.Invoice.Amount)))
 			}
 			financed = t.Amount
 		} else if !t.Amount.IsZero() {
@@ -257,7 +263,11 @@ func (r *Receivable) regCheckLifeFrom(start int, state ReceivableState, lender b
 	if r.Lender != lender {
 		errs = append(errs, b2bkit.Invalid("lender", "%q, but the history's round is with %q", r.Lender, lender))
 	}
-	if r.Financed != financed && !r.Financed.Equal(financed) { // the same decimal is equal, told without reading it
+	switch {
+	case !featSaneExponent(r.Financed):
+		errs = append(errs, b2bkit.Invalid("financed", "%s", featInsane))
+	case !featSaneExponent(financed): // the history's amount, reported there
+	case r.Financed != financed && !r.Financed.Equal(financed): // the same decimal is equal, told without reading it
 		errs = append(errs, b2bkit.Invalid("financed", "%s, but the history financed %s", xerr.EchoDecimal(r.Financed), xerr.EchoDecimal(financed)))
 	}
 	if r.Version < 0 {
@@ -454,7 +464,10 @@ func (l *Ledger) Confirm(ctx context.Context, fp Fingerprint, lender b2bkit.Comp
 // amount, in the invoice's currency). The receivable must be confirmed for that lender: financing
 // one that is financed or repaid — for any lender — is a conflict naming the lender that financed it.
 func (l *Ledger) Finance(ctx context.Context, fp Fingerprint, lender b2bkit.CompanyID, amount decimal.Decimal, by string, at time.Time) (r Receivable, err error) {
-	if amount.Sign() <= 0 {
+	switch {
+	case !featSaneExponent(amount):
+		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Invalid("amount", "%s, not %s", featInsane, xerr.EchoDecimal(amount)))
+	case amount.Sign() <= 0:
 		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Invalid("amount", "must be > 0, not %s", xerr.EchoDecimal(amount)))
 	}
 	err = l.regStep(ctx, &r, fp, nil, Transition{To: StateFinanced, Lender: lender, By: by, At: at, Amount: amount})

@@ -6,17 +6,19 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/b2bkit/b2bkit"
-	"github.com/b2bkit/b2bkit/internal/dectest"
-	"github.com/b2bkit/b2bkit/risk"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/dectest"
+	"github.com/b2bkit/b2bkit/risk"
 )
 
 var (
@@ -368,8 +370,10 @@ func TestLedgerRefusesBadArguments(t *testing.T) {
 	_, err = l.Offer(regCtx, inv, "BANK-A", "", regT0)
 	regRequireInvalid(t, err, "by")
 	fp := regOfferConfirm(t, l, inv, "BANK-A")
-	for _, amount := range []string{"0", "-1", "1000.01"} {
-		_, err = l.Finance(regCtx, fp, "BANK-A", dectest.Dec(amount), "officer", regAt(3))
+	for _, amount := range []decimal.Decimal{dectest.Dec("0"), dectest.Dec("-1"), dectest.Dec("1000.01"),
+		// Written with an absurd exponent: refused, not scaled by that power of ten to be compared.
+		decimal.New(5, math.MinInt32), decimal.New(5, math.MaxInt32), decimal.New(5, -19)} {
+		_, err = l.Finance(regCtx, fp, "BANK-A", amount, "officer", regAt(3))
 		regRequireInvalid(t, err, "amount")
 	}
 	_, err = l.Finance(regCtx, fp, "BANK-A", dectest.Dec("1000"), "officer", regAt(1))
