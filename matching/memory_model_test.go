@@ -25,8 +25,8 @@ type modelLog struct {
 // TestMemoryLogKeepsExactlyWhatWasAppended: reading a match back from MemoryLog through Since and Get
 // gives exactly what was appended — the same strings, exponents, instants and location pointers —
 // over random appends (backdated, in batches, with retries and conflicts), status changes, odd
-// exponents, coefficients beyond int64, fresh fixed zones and IDs up to MaxIDLen bytes, as a plain
-// model of the log says.
+// exponents (in schedules too), coefficients beyond int64, fresh fixed zones and IDs up to MaxIDLen
+// bytes, as a plain model of the log says.
 func TestMemoryLogKeepsExactlyWhatWasAppended(t *testing.T) {
 	for seed := range uint64(4) {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
@@ -200,7 +200,9 @@ func randomMatch(rng *rand.Rand, id string) matching.Match {
 	if rng.IntN(5) == 0 {
 		at = time.Date(1901, 1, 1, 0, 0, 0, 1, time.UTC) // long backdated
 	}
-	pays := []b2bkit.PaymentTerms{b2bkit.CashOnDelivery(), b2bkit.Net(30), b2bkit.DepositBalance(decimal.RequireFromString("0.30"), 45)}
+	pays := []b2bkit.PaymentTerms{b2bkit.CashOnDelivery(), b2bkit.Net(30), b2bkit.DepositBalance(decimal.RequireFromString("0.30"), 45),
+		b2bkit.DepositBalance(decimal.RequireFromString("0.3"), 45), // equal to the one before but for the exponents
+		{Installments: []b2bkit.Installment{{Share: decimal.RequireFromString("1.0"), Due: b2bkit.OnDelivery}}}}
 	buyer := name("B-")
 	return matching.Match{
 		ID: name("M-" + id + "-"), Buyer: b2bkit.CompanyID(buyer), Seller: b2bkit.CompanyID(name("S-")), SKU: b2bkit.SKU(name("SKU-")),
