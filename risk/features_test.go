@@ -1221,11 +1221,15 @@ func TestR6_FeaturesPenetrationExactly(t *testing.T) {
 	}
 }
 
-// TestR17_FeaturesExponentNearInt32LimitIsAnError: an order line whose exponents add up near the
-// int32 limit is refused with the field named; it does not panic (Order.TotalMinor, adding the
-// exponents in int32, indexes a power of ten with the wrapped difference).
+// TestR17_FeaturesExponentNearInt32LimitIsAnError: an order line whose exponents add up near or
+// past the int32 limit is refused with the field named; it does not panic (Order.TotalMinor, adding
+// the exponents in int32, indexed a power of ten with the wrapped difference) nor value the line
+// at a wrapped exponent.
 func TestR17_FeaturesExponentNearInt32LimitIsAnError(t *testing.T) {
-	for _, exp := range [][2]int32{{math.MaxInt32, 0}, {math.MaxInt32 - 1, 1}, {math.MaxInt32, -2}, {math.MaxInt32 - 17, 0}, {math.MinInt32, 0}} {
+	// The last two sum, in int32, to 0 and -2: they wrapped into an ordinary exponent, and the
+	// line was valued at 1 x 100 and 1 x 1.00 without a word.
+	for _, exp := range [][2]int32{{math.MaxInt32, 0}, {math.MaxInt32 - 1, 1}, {math.MaxInt32, -2}, {math.MaxInt32 - 17, 0}, {math.MinInt32, 0},
+		{math.MinInt32, math.MinInt32}, {math.MaxInt32, math.MaxInt32}} {
 		o := featOrder("O1", "seller-1", featDay(2026, time.May, 2), "1.00", b2bkit.Net(30))
 		o.Lines[0].Quantity, o.Lines[0].UnitPrice = decimal.New(1, exp[0]), decimal.New(100, exp[1])
 		_, err := risk.Features(featBuyer, featRecords{orders: []b2bkit.Order{o}}.history(), featAsOf)
