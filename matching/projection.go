@@ -343,6 +343,7 @@ func (p *projection) addMatch(m *pending) error {
 
 var errProjectionFull = b2bkit.Invalid("log", "more matches, names or payment schedules than a book numbers (4 billion; a billion SKUs)")
 
+// grow returns ls long enough to hold the list of id.
 func grow(ls []timeList, id uint32) []timeList {
 	if int(id) < len(ls) {
 		return ls
@@ -417,6 +418,9 @@ func (p *projection) termsOf(r uint32) uint32 {
 	return i
 }
 
+// sameInstallments reports whether two schedules are written alike, installment by installment: the
+// same due events and days, and shares equal with the same exponent. payment reuses the previous
+// row's schedule only for one written alike, as its intern key also keeps 0.3 and 0.30 apart.
 func sameInstallments(a, b []b2bkit.Installment) bool {
 	if len(a) != len(b) {
 		return false
