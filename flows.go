@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/b2bkit/b2bkit/internal/wire"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 // A Channel is how an order came in — the "three guns" (三把枪) of R10. A platform tracks the mix and
@@ -143,14 +144,14 @@ func (o Order) Validate() error {
 				errs = append(errs, Invalid(lineField(i, "sku"), "must be set"))
 			}
 			switch {
-			case !saneExponent(l.Quantity):
-				errs = append(errs, Invalid(lineField(i, "quantity"), "%s", insaneExponent))
+			case !xerr.SaneExponent(l.Quantity):
+				errs = append(errs, Invalid(lineField(i, "quantity"), "%s", xerr.InsaneExponent))
 			case l.Quantity.Sign() <= 0:
 				errs = append(errs, Invalid(lineField(i, "quantity"), "must be > 0"))
 			}
 			switch {
-			case !saneExponent(l.UnitPrice):
-				errs = append(errs, Invalid(lineField(i, "unit_price"), "%s", insaneExponent))
+			case !xerr.SaneExponent(l.UnitPrice):
+				errs = append(errs, Invalid(lineField(i, "unit_price"), "%s", xerr.InsaneExponent))
 			case l.UnitPrice.Sign() < 0:
 				errs = append(errs, Invalid(lineField(i, "unit_price"), "must be >= 0"))
 			}
@@ -304,14 +305,14 @@ func (s Shipment) Validate() error {
 		if l.SKU == "" {
 			errs = append(errs, Invalid(lineField(i, "sku"), "must be set"))
 		}
-		if !saneExponent(l.Shipped) || !saneExponent(l.Received) {
+		if !xerr.SaneExponent(l.Shipped) || !xerr.SaneExponent(l.Received) {
 			// Compared with each other below, such numbers would be scaled by a power of ten
 			// as large as their exponent.
-			if !saneExponent(l.Shipped) {
-				errs = append(errs, Invalid(lineField(i, "shipped"), "%s", insaneExponent))
+			if !xerr.SaneExponent(l.Shipped) {
+				errs = append(errs, Invalid(lineField(i, "shipped"), "%s", xerr.InsaneExponent))
 			}
-			if !saneExponent(l.Received) {
-				errs = append(errs, Invalid(lineField(i, "received"), "%s", insaneExponent))
+			if !xerr.SaneExponent(l.Received) {
+				errs = append(errs, Invalid(lineField(i, "received"), "%s", xerr.InsaneExponent))
 			}
 			continue
 		}
@@ -396,8 +397,8 @@ func (inv Invoice) Validate() error {
 		}
 	}
 	switch {
-	case !saneExponent(inv.Amount):
-		errs = append(errs, Invalid("amount", "%s", insaneExponent))
+	case !xerr.SaneExponent(inv.Amount):
+		errs = append(errs, Invalid("amount", "%s", xerr.InsaneExponent))
 	case inv.Amount.IsZero():
 		errs = append(errs, Invalid("amount", "must not be zero"))
 	}
@@ -458,8 +459,8 @@ func (p Payment) Validate() error {
 		errs = append(errs, Invalid("invoice", "must be set"))
 	}
 	switch {
-	case !saneExponent(p.Amount):
-		errs = append(errs, Invalid("amount", "%s", insaneExponent))
+	case !xerr.SaneExponent(p.Amount):
+		errs = append(errs, Invalid("amount", "%s", xerr.InsaneExponent))
 	case p.Amount.Sign() <= 0:
 		errs = append(errs, Invalid("amount", "must be > 0"))
 	}

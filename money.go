@@ -66,13 +66,6 @@ func (m *RoundingMode) UnmarshalText(b []byte) error {
 // unit prices of bulk goods a few more; nothing needs more than this.
 const MaxScale = 18
 
-// saneExponent reports whether d is written with at most MaxScale decimal places and an exponent
-// of at most MaxScale, as any quantity or amount of a trade is (see xerr.SaneExponent).
-func saneExponent(d decimal.Decimal) bool { return xerr.SaneExponent(d) }
-
-// insaneExponent is what is wrong with a number saneExponent refuses.
-const insaneExponent = xerr.InsaneExponent
-
 // Round rounds d to scale decimal places with mode. The result carries exactly scale places
 // (Round(2.5, 2, HalfUp) is 2.50), so it prints the way a price list does.
 // An unknown mode rounds HalfUp.

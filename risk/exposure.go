@@ -9,6 +9,7 @@ import (
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/checked"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 // ExposureAt works out what company owes or will owe the platform as of asOf (敞口), from the orders,
@@ -37,7 +38,7 @@ func ExposureAt(company b2bkit.CompanyID, h History, financed decimal.Decimal, a
 	if financed.Sign() < 0 {
 		return Exposure{}, fmt.Errorf("risk: %w", b2bkit.Invalid("financed", "must be >= 0"))
 	}
-	if !featSaneExponent(financed) {
+	if !xerr.SaneExponent(financed) {
 		return Exposure{}, fmt.Errorf("risk: %w", b2bkit.Invalid("financed", "%s", featInsane))
 	}
 	fin, err := b2bkit.ToMinor(financed, cfg.scale)

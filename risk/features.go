@@ -728,7 +728,7 @@ func (p *featProjection) units(field string, d decimal.Decimal) (int64, error) {
 	if c, ok := p.scaled(d); ok {
 		return c, nil
 	}
-	if !featSaneExponent(d) {
+	if !xerr.SaneExponent(d) {
 		return 0, b2bkit.Invalid(field, "%s", featInsane) // ToMinor would print it, however long
 	}
 	u, err := b2bkit.ToMinor(d, p.cfg.scale)
@@ -770,7 +770,7 @@ func (p *featProjection) addOrder(i int, o *b2bkit.Order, placed int64) error {
 	cu, plain := featCreditUnits(&o.Terms, &p.leads)
 	if !plain {
 		for k, in := range o.Terms.Payment.Installments {
-			if !featSaneExponent(in.Share) {
+			if !xerr.SaneExponent(in.Share) {
 				return featBad("orders", i, b2bkit.Invalid(fmt.Sprintf("terms.payment.installments[%d].share", k), "%s", featInsane))
 			}
 		}
@@ -922,35 +922,28 @@ func featCheckLines(o *b2bkit.Order) error {
 			return b2bkit.Invalid(fmt.Sprintf("lines[%d].unit_price", k), "must be >= 0")
 		}
 		// Decimal sums rescale to the finest exponent: an absurd one would allocate without bound.
-		if !featSaneExponent(l.Quantity) {
+		if !xerr.SaneExponent(l.Quantity) {
 			return b2bkit.Invalid(fmt.Sprintf("lines[%d].quantity", k), "%s", featInsane)
 		}
-		if !featSaneExponent(l.UnitPrice) {
+		if !xerr.SaneExponent(l.UnitPrice) {
 			return b2bkit.Invalid(fmt.Sprintf("lines[%d].unit_price", k), "%s", featInsane)
 		}
 	}
 	return nil
 }
 
-// featInsane is what is wrong with a number featSaneExponent rejects, featInsaneWallet with one
-// featSane rejects.
+// featInsane is what is wrong with a number xerr.SaneExponent rejects (xerr.InsaneExponent),
+// featInsaneWallet with one featSane rejects.
 const (
-	featInsane       = "must have at most 18 decimal places and an exponent of at most 18"
+	featInsane       = xerr.InsaneExponent
 	featInsaneWallet = "must have at most 18 decimal places and be below 10^18"
 )
-
-// featSaneExponent reports whether d's exponent is within ±MaxScale, so that adding it to other
-// such numbers stays within a few dozen digits.
-func featSaneExponent(d decimal.Decimal) bool {
-	e := d.Exponent()
-	return e >= -b2bkit.MaxScale && e <= b2bkit.MaxScale
-}
 
 // featSane reports whether d is a number a host may mean: a sane exponent and a coefficient of at
 // most 18 digits, with at most 18 places and below 10^18 in all.
 func featSane(d decimal.Decimal) bool {
 	c, ok := fastdec.Int18(d)
-	return ok && featSaneExponent(d) && (c == 0 || d.NumDigits()+int(d.Exponent()) <= 18)
+	return ok && xerr.SaneExponent(d) && (c == 0 || d.NumDigits()+int(d.Exponent()) <= 18)
 }
 
 // featCreditUnits is t.CreditDays() in units of 10^-featShareScale, and ok=true, when the terms are

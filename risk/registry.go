@@ -243,9 +243,9 @@ func (r *Receivable) regCheckLifeFrom(start int, state ReceivableState, lender b
 			// would be scaled by that power of ten. An absurd invoice amount is the invoice's
 			// error (regCheckFingerprint), not compared here.
 			switch {
-			case !featSaneExponent(t.Amount):
-				errs = append(errs, b2bkit.Invalid(regHistoryField(i)+".amount", "%s", featInsane))
-			case t.Amount.Sign() <= 0 || featSaneExponent(r.Invoice.Amount) && t.Amount.GreaterThan(r.Invoice.Amount):
+			case !xerr.SaneExponent(t.Amount):
+				errs = append(errs, b2bkit.Invalid(regHistoryField(i)+".amount", "%s", xerr.InsaneExponent))
+			case t.Amount.Sign() <= 0 || xerr.SaneExponent(r.Invoice.Amount) && t.Amount.GreaterThan(r.Invoice.Amount):
 				errs = append(errs, b2bkit.Invalid(regHistoryField(i)+".amount", "must be > 0 and at most the invoice amount %s", xerr.EchoDecimal(r.Invoice.Amount)))
 			}
 			financed = t.Amount
@@ -264,9 +264,9 @@ func (r *Receivable) regCheckLifeFrom(start int, state ReceivableState, lender b
 		errs = append(errs, b2bkit.Invalid("lender", "%q, but the history's round is with %q", r.Lender, lender))
 	}
 	switch {
-	case !featSaneExponent(r.Financed):
-		errs = append(errs, b2bkit.Invalid("financed", "%s", featInsane))
-	case !featSaneExponent(financed): // the history's amount, reported there
+	case !xerr.SaneExponent(r.Financed):
+		errs = append(errs, b2bkit.Invalid("financed", "%s", xerr.InsaneExponent))
+	case !xerr.SaneExponent(financed): // the history's amount, reported there
 	case r.Financed != financed && !r.Financed.Equal(financed): // the same decimal is equal, told without reading it
 		errs = append(errs, b2bkit.Invalid("financed", "%s, but the history financed %s", xerr.EchoDecimal(r.Financed), xerr.EchoDecimal(financed)))
 	}
@@ -465,8 +465,8 @@ func (l *Ledger) Confirm(ctx context.Context, fp Fingerprint, lender b2bkit.Comp
 // one that is financed or repaid — for any lender — is a conflict naming the lender that financed it.
 func (l *Ledger) Finance(ctx context.Context, fp Fingerprint, lender b2bkit.CompanyID, amount decimal.Decimal, by string, at time.Time) (r Receivable, err error) {
 	switch {
-	case !featSaneExponent(amount):
-		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Invalid("amount", "%s, not %s", featInsane, xerr.EchoDecimal(amount)))
+	case !xerr.SaneExponent(amount):
+		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Invalid("amount", "%s, not %s", xerr.InsaneExponent, xerr.EchoDecimal(amount)))
 	case amount.Sign() <= 0:
 		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Invalid("amount", "must be > 0, not %s", xerr.EchoDecimal(amount)))
 	}

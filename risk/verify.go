@@ -215,14 +215,14 @@ func (t Tolerance) allowsExcess(excess, ref decimal.Decimal) bool {
 // of ten as large as its exponent.
 func (t Tolerance) validate(field string, errs []error) []error {
 	switch {
-	case !featSaneExponent(t.Absolute):
-		errs = append(errs, b2bkit.Invalid(field+".absolute", "%s", featInsane))
+	case !xerr.SaneExponent(t.Absolute):
+		errs = append(errs, b2bkit.Invalid(field+".absolute", "%s", xerr.InsaneExponent))
 	case t.Absolute.Sign() < 0:
 		errs = append(errs, b2bkit.Invalid(field+".absolute", "must be >= 0"))
 	}
 	switch {
-	case !featSaneExponent(t.Relative):
-		errs = append(errs, b2bkit.Invalid(field+".relative", "%s", featInsane))
+	case !xerr.SaneExponent(t.Relative):
+		errs = append(errs, b2bkit.Invalid(field+".relative", "%s", xerr.InsaneExponent))
 	case t.Relative.Sign() < 0 || t.Relative.Cmp(decimal.NewFromInt(1)) > 0:
 		errs = append(errs, b2bkit.Invalid(field+".relative", "must be between 0 and 1"))
 	}
