@@ -289,38 +289,29 @@ func regSlices(nOrders, nSteps, capacity int) ([]b2bkit.OrderID, []Transition) {
 	if nOrders == 1 {
 		switch capacity {
 		case 1:
-			m := new(struct {
-				o [1]b2bkit.OrderID
-				h [1]Transition
-			})
-			return m.o[:], m.h[:nSteps]
+			return regOneOrder(func(h *[1]Transition) []Transition { return h[:nSteps] })
 		case 2:
-			m := new(struct {
-				o [1]b2bkit.OrderID
-				h [2]Transition
-			})
-			return m.o[:], m.h[:nSteps]
+			return regOneOrder(func(h *[2]Transition) []Transition { return h[:nSteps] })
 		case 3:
-			m := new(struct {
-				o [1]b2bkit.OrderID
-				h [3]Transition
-			})
-			return m.o[:], m.h[:nSteps]
+			return regOneOrder(func(h *[3]Transition) []Transition { return h[:nSteps] })
 		case 4:
-			m := new(struct {
-				o [1]b2bkit.OrderID
-				h [4]Transition
-			})
-			return m.o[:], m.h[:nSteps]
+			return regOneOrder(func(h *[4]Transition) []Transition { return h[:nSteps] })
 		case 5:
-			m := new(struct {
-				o [1]b2bkit.OrderID
-				h [5]Transition
-			})
-			return m.o[:], m.h[:nSteps]
+			return regOneOrder(func(h *[5]Transition) []Transition { return h[:nSteps] })
 		}
 	}
 	return make([]b2bkit.OrderID, nOrders), make([]Transition, nSteps, capacity)
+}
+
+// regOneOrder allocates one order and a history array H side by side in one object and returns
+// the order list and history, which steps slices from H. Go cannot make an array's length a type
+// parameter, so each length is a type of its own.
+func regOneOrder[H any](steps func(*H) []Transition) ([]b2bkit.OrderID, []Transition) {
+	m := new(struct {
+		o [1]b2bkit.OrderID
+		h H
+	})
+	return m.o[:], steps(&m.h)
 }
 
 // Receivables yields the receivables of company, as seller or debtor, by fingerprint. It reads a
