@@ -84,8 +84,9 @@ func fingerprintOf(n int) string { return fmt.Sprintf("%064x", n) }
 // 100,000 spells, activities and audit entries, 50,000 accounts, deals and receivables — and
 // analyses them. The catalogue has 200,000 SKUs and 400,000 contract prices: a block of 500 queries
 // is then a quarter of a percent of it, as a quote's lines are of a real catalogue; over a catalogue
-// of 50,000, PostgreSQL rightly prefers hashing the whole of it to 1,500 index probes.
-func fillStores(t *testing.T, db *DB) {
+// of 50,000, PostgreSQL rightly prefers hashing the whole of it to 1,500 index probes. Each count
+// is divided by div.
+func fillStores(t *testing.T, db *DB, div int) {
 	t.Helper()
 	series := func(n int) string {
 		if db.dialect == Postgres {
@@ -122,7 +123,7 @@ func fillStores(t *testing.T, db *DB) {
 		{"contract_prices", "sku, buyer, grp, id, price, valid_from, valid_until",
 			"'SKU-' || (g % 200000), '', 'G-' || (g % 50), 'KG-' || g, 8, 0, 1000000000000000000", 200_000},
 	} {
-		_, err := db.sql.Exec(`INSERT INTO ` + f.table + ` (` + f.columns + `) SELECT ` + f.values + ` FROM ` + series(f.n))
+		_, err := db.sql.Exec(`INSERT INTO ` + f.table + ` (` + f.columns + `) SELECT ` + f.values + ` FROM ` + series(f.n/div))
 		require.NoError(t, err, f.table)
 	}
 	_, err := db.sql.Exec(`ANALYZE`)
@@ -137,7 +138,7 @@ func TestR23_PostgresStoreReadsUseTheirIndexes(t *testing.T) {
 	db, err := OpenPostgres(testSchema(t))
 	require.NoError(t, err)
 	defer db.Close()
-	fillStores(t, db)
+	fillStores(t, db, 1)
 	for _, c := range storeReads(t, Postgres) {
 		plan := explain(t, db, c.query, c.args...)
 
@@ -150,12 +151,17 @@ func TestR23_PostgresStoreReadsUseTheirIndexes(t *testing.T) {
 }
 
 // TestR23_SQLiteStoreReadsUseTheirIndexes: the same reads on SQLite, over analysed tables, search
-// the indexes they were written for and scan no table whole.
+// the indexes they were written for and scan no table whole. The tables hold a twentieth of
+// PostgreSQL's rows: SQLite scans a table instead of searching an index when the table is small, not
+// when it is large, so a plan that searches here searches on the full tables too, and a read
+// without its index still shows as a scan (dropping crm_spells_by_person, crm_audit_by_person or
+// receivables_by_debtor fails this test). The full tables took seven minutes to fill under the race
+// detector, most of CI's time.
 func TestR23_SQLiteStoreReadsUseTheirIndexes(t *testing.T) {
 	db, err := OpenSQLite(filepath.Join(t.TempDir(), "plan.db"))
 	require.NoError(t, err)
 	defer db.Close()
-	fillStores(t, db)
+	fillStores(t, db, 20)
 	for _, c := range storeReads(t, SQLite) {
 		plan := sqlitePlan(t, db, c.query, c.args...)
 		for _, line := range plan {
