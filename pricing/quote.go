@@ -256,8 +256,8 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 	defer e.putScratch(sc)
 	// Terms the cache holds were validated by the quote that put them there, and the key holds
 	// every detail Validate reads: only terms it does not hold are checked.
-	key, cacheable := keyOf(&r.Terms)
-	cached := cacheable && e.terms.get(&key, &sc.ti)
+	var key termsKey // worked out only when the last terms cached are not these
+	cached, cacheable := e.terms.getTerms(&r.Terms, &key, &sc.ti)
 	if !cached {
 		if err := r.Terms.Validate(); err != nil {
 			return Quote{}, fmt.Errorf("pricing: %w", b2bkit.InField("request.terms", err))
