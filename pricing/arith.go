@@ -357,13 +357,9 @@ func abs64(x int64) uint64 {
 
 // fixedOf is d as a fixed, when its coefficient fits.
 func fixedOf(d decimal.Decimal) (fixed, bool) {
-	neg, m, ok := coef(d)
+	c, ok := fastdec.Int18(d)
 	if !ok {
 		return fixed{}, false
-	}
-	c := int64(m)
-	if neg {
-		c = -c
 	}
 	return fixed{c, d.Exponent()}, true
 }

@@ -1,12 +1,15 @@
 package pricing
 
 import (
+	"math"
 	"math/big"
 	"math/rand/v2"
 	"testing"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/checked"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
@@ -208,5 +211,27 @@ func TestCheckVal_IsCheckNumber(t *testing.T) {
 	for _, s := range []string{"0", "999999999999999999", "1e6", "1e7", "123456789012345678e-3", "1e-18", "1e-19"} {
 		d := decimal.RequireFromString(s)
 		require.Equal(t, checkNumber(d), checkVal(valOf(d)), s)
+	}
+}
+
+// mulPow10 gives what checked.Mul gives for every power of ten it scales by, at the edges of an
+// int64 and between them.
+func TestMulPow10IsCheckedMul(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 18))
+	for k := int32(0); k <= 18; k++ {
+		p := int64(fastdec.Pow10(k))
+		lim := int64(math.MaxInt64 / p)
+		cs := []int64{0, 1, -1, lim, -lim, lim + 1, -lim - 1, lim - 1, -lim + 1, math.MaxInt64, math.MinInt64, math.MinInt64 + 1}
+		for range 2000 {
+			cs = append(cs, rng.Int64N(2*lim+3)-lim-1, int64(rng.Uint64()))
+		}
+		for _, c := range cs {
+			want, wantOK := checked.Mul(c, p)
+			got, ok := mulPow10(c, k)
+			require.Equal(t, wantOK, ok, "%d x 10^%d", c, k)
+			if ok {
+				require.Equal(t, want, got, "%d x 10^%d", c, k)
+			}
+		}
 	}
 }

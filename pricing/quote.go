@@ -246,7 +246,7 @@ type Quote struct {
 // Quote prices one request under the policy. A bad request is an error matching b2bkit.ErrInvalid
 // naming the field ("request.quantity: must be > 0"); a SKU the price source lacks matches
 // b2bkit.ErrNotFound.
-func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
+func (e *Engine) Quote(ctx context.Context, r Request) (q Quote, err error) {
 	// Terms.Validate passes plainly valid terms without allocating; anything else is reported in
 	// full before any arithmetic is done on it.
 	if err := validateLine(&r); err != nil {
@@ -256,8 +256,8 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 	defer e.putScratch(sc)
 	// Terms the cache holds were validated by the quote that put them there, and the key holds
 	// every detail Validate reads: only terms it does not hold are checked.
-	key, cacheable := keyOf(&r.Terms)
-	cached := cacheable && e.terms.get(&key, &sc.ti)
+	var key termsKey // worked out only when the last terms cached are not these
+	cached, cacheable := e.terms.getTerms(&r.Terms, &key, &sc.ti)
 	if !cached {
 		if err := r.Terms.Validate(); err != nil {
 			return Quote{}, fmt.Errorf("pricing: %w", b2bkit.InField("request.terms", err))
@@ -265,7 +265,6 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 		sc.ti = newTermsInfo(&r.Terms)
 	}
 	now := e.now()
-	var err error
 	if sc.lp, err = e.prices.ListPrice(ctx, query(&r, now)); err != nil {
 		return Quote{}, err
 	}
@@ -277,7 +276,7 @@ func (e *Engine) Quote(ctx context.Context, r Request) (Quote, error) {
 	} else {
 		b.sized = true // its memory comes once the walk has said how many lines it has
 	}
-	var q Quote
+	// q is the result itself, priced in place rather than copied out at the end.
 	if err := e.priceLine(&q, sc, &sc.r, &sc.lp, &b, nil, nil); err != nil {
 		return Quote{}, err
 	}

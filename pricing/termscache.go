@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/shopspring/decimal"
 )
 
 // A termsCache keeps, per distinct terms, what Quote works out from a request's terms alone: the
@@ -23,10 +24,45 @@ type termsCache struct {
 	last atomic.Pointer[termsEntry]
 }
 
-// A termsEntry is the analysis of the terms of key; it is never changed once stored.
+// A termsEntry is the analysis of the terms of key; it is never changed once stored. shares are
+// the installments' shares as the terms that stored it gave them, for isLast.
 type termsEntry struct {
-	key termsKey
-	ti  termsInfo
+	key    termsKey
+	ti     termsInfo
+	shares [keyShares]decimal.Decimal
+}
+
+// isLast reports whether terms t have the key of entry p, without working the key out: the dates
+// and each installment's event and days compared as keyOf writes them, and each share by exponent
+// and value, which for a share of the key (one that fits in integers) is comparing its coefficient
+// and exponent.
+func (p *termsEntry) isLast(t *b2bkit.Terms) bool {
+	k := &p.key
+	ins := t.Payment.Installments
+	if len(ins) != k.n || t.OrderedAt != k.ordered || t.DeliverBy != k.deliver {
+		return false
+	}
+	for i := range ins {
+		in, ki := &ins[i], &k.ins[i]
+		if in.Due != ki.due || in.Days != ki.days || in.Share.Exponent() != ki.share.exp || in.Share.Cmp(p.shares[i]) != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// getTerms copies the entry for terms t into ti and reports whether there was one. The entry last
+// found or stored is compared with t as it stands; otherwise t's key, when it has one (cacheable),
+// is worked out into key and looked up.
+func (c *termsCache) getTerms(t *b2bkit.Terms, key *termsKey, ti *termsInfo) (found, cacheable bool) {
+	if p := c.last.Load(); p != nil && p.isLast(t) {
+		*ti = p.ti
+		return true, true
+	}
+	if *key, cacheable = keyOf(t); !cacheable {
+		return false, false
+	}
+	return c.get(key, ti), true
 }
 
 // termsCacheLen bounds the entries of an engine's terms cache.
@@ -89,6 +125,9 @@ func (c *termsCache) get(key *termsKey, ti *termsInfo) bool {
 // cached on the way), under key, with the due dates of t's installments.
 func (c *termsCache) put(key *termsKey, t *b2bkit.Terms, ti *termsInfo) {
 	p := &termsEntry{key: *key, ti: *ti}
+	for i, in := range t.Payment.Installments {
+		p.shares[i] = in.Share
+	}
 	if p.ti.dues == nil {
 		p.ti.dues = make([]b2bkit.Due, len(t.Payment.Installments))
 		dueDates(p.ti.dues, t)

@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"cmp"
+	"math"
 	"math/bits"
 
 	"github.com/shopspring/decimal"
@@ -287,12 +288,30 @@ func addFixed(a, b fixed) (fixed, bool) {
 	if a.exp-b.exp > 18 {
 		return fixed{}, false
 	}
-	ca, ok := checked.Mul(a.c, int64(fastdec.Pow10(a.exp-b.exp)))
+	ca, ok := mulPow10(a.c, a.exp-b.exp)
 	if !ok {
 		return fixed{}, false
 	}
 	s, ok := checked.Add(ca, b.c)
 	return fixed{s, b.exp}, ok
+}
+
+// pow10Limits[k] is the largest magnitude that times 10^k fits in an int64.
+var pow10Limits = func() (l [19]uint64) {
+	for k := range l {
+		l[k] = math.MaxInt64 / fastdec.Pow10(k)
+	}
+	return l
+}()
+
+// mulPow10 is c x 10^k, for 0 <= k <= 18, and whether it fits in an int64: what checked.Mul(c,
+// 10^k) gives, with one comparison instead of a 128-bit product. (-2^63 is no multiple of ten, so
+// a product that fits has a magnitude of at most MaxInt64.)
+func mulPow10(c int64, k int32) (int64, bool) {
+	if k == 0 {
+		return c, true
+	}
+	return c * int64(fastdec.Pow10(k)), abs64(c) <= pow10Limits[k]
 }
 
 // roundFixed is f rounded to exactly scale places with mode, when it fits.

@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/b2bkit/b2bkit"
-	"github.com/b2bkit/b2bkit/internal/checked"
-	"github.com/b2bkit/b2bkit/internal/fastdec"
 	"github.com/shopspring/decimal"
 )
 
@@ -154,7 +152,7 @@ func amountUnits(v *val) (int64, bool) {
 	if !v.fits || v.exp < -AmountScale || v.exp > 0 {
 		return 0, false
 	}
-	return checked.Mul(v.c, int64(fastdec.Pow10(v.exp+AmountScale)))
+	return mulPow10(v.c, v.exp+AmountScale)
 }
 
 // walkAt is the state of a walk before a step.
