@@ -231,7 +231,7 @@ func (l *MemoryLog) Append(ctx context.Context, ms ...Match) error {
 		return err
 	}
 	for i := range ms {
-		if err := ms[i].Validate(); err != nil {
+		if err := ms[i].check(); err != nil {
 			return fmt.Errorf("matching: %w", b2bkit.InField(batchField(i, len(ms)), err))
 		}
 	}
