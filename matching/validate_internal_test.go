@@ -20,8 +20,8 @@ func TestMatchPlainlyValidIsValidate(t *testing.T) {
 	at := time.Date(2026, 3, 1, 10, 0, 0, 0, zone)
 	good := Match{ID: "M-1", Buyer: "B-1", Seller: "S-1", SKU: "RICE-25KG", Quantity: decimal.RequireFromString("2.5"),
 		UnitPrice: decimal.RequireFromString("110.30"), Currency: "CNY",
-		Terms:  b2bkit.Terms{Payment: b2bkit.DepositBalance(decimal.RequireFromString("0.30"), 30), OrderedAt: at, DeliverBy: at.AddDate(0, 0, 3)},
-		At:     at, Status: Accepted, Subsidy: decimal.Zero, Mode: SelfOperated, Channel: b2bkit.FullAuto}
+		Terms: b2bkit.Terms{Payment: b2bkit.DepositBalance(decimal.RequireFromString("0.30"), 30), OrderedAt: at, DeliverBy: at.AddDate(0, 0, 3)},
+		At:    at, Status: Accepted, Subsidy: decimal.Zero, Mode: SelfOperated, Channel: b2bkit.FullAuto}
 	require.True(t, good.plainlyValid())
 	require.NoError(t, good.Validate())
 
