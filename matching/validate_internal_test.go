@@ -32,7 +32,11 @@ func TestMatchPlainlyValidIsValidate(t *testing.T) {
 		decimal.RequireFromString(strings.Repeat("9", MaxDigits)), decimal.RequireFromString(strings.Repeat("9", MaxDigits+1)),
 		decimal.RequireFromString("-" + strings.Repeat("9", MaxDigits+1)), decimal.RequireFromString("0." + strings.Repeat("9", 19)),
 		decimal.RequireFromString("999999999999999999"), decimal.RequireFromString("9999999999999999999"),
-		decimal.RequireFromString("-9223372036854775808"), decimal.RequireFromString("18446744073709551616")}
+		decimal.RequireFromString("-9223372036854775808"), decimal.RequireFromString("18446744073709551616"),
+		decimal.New(1, -b2bkit.MaxDecimalPlaces).Mul(decimal.RequireFromString(strings.Repeat("9", MaxDigits))),
+		decimal.New(1, -b2bkit.MaxDecimalPlaces).Mul(decimal.RequireFromString("1" + strings.Repeat("0", MaxDigits))),
+		decimal.New(1, MaxDigits).Mul(decimal.RequireFromString(strings.Repeat("9", MaxDigits))),
+		decimal.New(1, MaxDigits).Mul(decimal.RequireFromString("1" + strings.Repeat("0", MaxDigits)))}
 	times := []time.Time{{}, at, time.Date(1899, 12, 31, 23, 59, 59, 999999999, time.UTC), time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC),
 		time.Date(1900, 1, 1, 0, 0, 0, 0, zone), time.Date(2199, 12, 31, 23, 59, 59, 999999999, time.UTC),
 		time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2199, 12, 31, 23, 0, 0, 0, time.FixedZone("W", -3600)),
