@@ -172,24 +172,45 @@ func (x *idIndex) get(id string) (int, bool) {
 	return p, ok
 }
 
-func (x *idIndex) put(id string, p int) {
+// add maps id to p unless it is mapped already, and returns where id stands: p, and true, for a
+// new ID; the position it had, and false, for a known one, whose entry is left as it was.
+func (x *idIndex) add(id string, p int) (int, bool) {
 	switch {
 	case len(id) <= shortID:
-		x.short = putID(x.short, shortKeyOf(id), p)
+		return addID(&x.short, shortKeyOf(id), p)
 	case len(id) <= midID:
-		x.mid = putID(x.mid, midKeyOf(id), p)
-	default:
-		x.long = putID(x.long, id, p)
+		return addID(&x.mid, midKeyOf(id), p)
 	}
+	return addID(&x.long, id, p)
 }
 
-// putID sets m[k] to p, making m on its first key, and returns m.
-func putID[K comparable](m map[K]int, k K, p int) map[K]int {
-	if m == nil {
-		m = make(map[K]int)
+// addID is idIndex.add on one of its maps, made on its first key. An append is a new ID nearly
+// always, so it costs one map operation, not a lookup and then an insert: m[k] += p finds the
+// slot of k or makes it, reading 0 in a new one, which then holds p. A slot that was there is
+// put back as it was (two more operations, for a retry).
+func addID[K comparable](m *map[K]int, k K, p int) (int, bool) {
+	if *m == nil {
+		*m = make(map[K]int)
 	}
-	m[k] = p
-	return m
+	n := len(*m)
+	(*m)[k] += p
+	if len(*m) > n {
+		return p, true
+	}
+	(*m)[k] -= p
+	return (*m)[k], false
+}
+
+// remove unmaps id, which add mapped in an append that then failed.
+func (x *idIndex) remove(id string) {
+	switch {
+	case len(id) <= shortID:
+		delete(x.short, shortKeyOf(id))
+	case len(id) <= midID:
+		delete(x.mid, midKeyOf(id))
+	default:
+		delete(x.long, id)
+	}
 }
 
 func (x *idIndex) len() int { return len(x.short) + len(x.mid) + len(x.long) }
@@ -210,53 +231,62 @@ func (l *MemoryLog) Append(ctx context.Context, ms ...Match) error {
 		return err
 	}
 	for i := range ms {
-		if err := ms[i].Validate(); err != nil {
+		if err := ms[i].check(); err != nil {
 			return fmt.Errorf("matching: %w", b2bkit.InField(batchField(i, len(ms)), err))
 		}
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	// Check the whole batch before storing any of it; fresh marks the matches to store.
-	var inBatch map[string]int // ID -> index in ms of its first occurrence, for batches
-	if len(ms) > 1 {
-		inBatch = make(map[string]int, len(ms))
+	if len(ms) == 1 { // the common case, without the batch's bookkeeping
+		return l.appendOne(&ms[0])
 	}
-	fresh := make([]bool, len(ms))
-	stored := 0
+	// Check the whole batch before storing any of it. Each new ID is mapped to the position its
+	// match will have as it is met, so a later copy in the batch finds it; fresh lists the new
+	// matches, fresh[k] going to position base+k. On a conflict the IDs mapped are taken back.
+	base := l.matches.n
+	fresh := make([]int, 0, len(ms))
 	for i := range ms {
 		m := &ms[i]
-		if p, ok := l.ids.get(m.ID); ok {
-			if err := retryOf(m, l.current(p)); err != nil {
-				return err
-			}
+		p, isNew := l.ids.add(m.ID, base+len(fresh))
+		if isNew {
+			fresh = append(fresh, i)
 			continue
 		}
-		if j, ok := inBatch[m.ID]; ok {
-			if err := retryOf(m, ms[j]); err != nil {
-				return err
+		var stored Match
+		if p < base {
+			stored = l.current(p)
+		} else {
+			stored = ms[fresh[p-base]] // earlier in this batch
+		}
+		if err := retryOf(m, stored); err != nil {
+			for _, j := range fresh {
+				l.ids.remove(ms[j].ID)
 			}
-			continue
+			return err
 		}
-		if inBatch != nil {
-			inBatch[m.ID] = i
-		}
-		fresh[i] = true
-		stored++
 	}
-	if stored == 0 {
-		return nil
-	}
-	for i := range ms {
-		if !fresh[i] {
-			continue // stored before, or earlier in this batch
-		}
-		e, p := l.matches.push()
-		l.seq++
-		e.seq, e.m = l.seq, ms[i]
-		e.m.Terms.Payment.Installments = l.ins.copyOf(ms[i].Terms.Payment.Installments) // not the caller's
-		l.ids.put(ms[i].ID, p)
+	for _, i := range fresh {
+		l.store(&ms[i])
 	}
 	return nil
+}
+
+// appendOne is Append of one valid match, under the lock.
+func (l *MemoryLog) appendOne(m *Match) error {
+	p, isNew := l.ids.add(m.ID, l.matches.n)
+	if !isNew {
+		return retryOf(m, l.current(p))
+	}
+	l.store(m)
+	return nil
+}
+
+// store commits m, whose ID is mapped to the next position, copying it once into its entry.
+func (l *MemoryLog) store(m *Match) {
+	e, _ := l.matches.push()
+	l.seq++
+	e.seq, e.m = l.seq, *m
+	e.m.Terms.Payment.Installments = l.ins.copyOf(m.Terms.Payment.Installments) // not the caller's
 }
 
 // batchField is how an error names the i-th of n appended matches.

@@ -104,6 +104,47 @@ func TestMemoryLogKnowsEveryIDLength(t *testing.T) {
 	require.ErrorIs(t, err, b2bkit.ErrNotFound)
 }
 
+// TestMemoryLogFailedBatchLeavesIDsAsTheyWere: a batch maps each new ID as it meets it, so a later
+// copy in the batch finds it, and a retried one is found where it is stored. When the batch then
+// fails, every ID keeps the match it had — a retried one is not moved to the batch's positions — and
+// the new ones are unknown again, for IDs of every kind of key (short, middle, long): appended anew
+// they come back in order, each with its own content.
+func TestMemoryLogFailedBatchLeavesIDsAsTheyWere(t *testing.T) {
+	for _, n := range []int{3, 15, 16, 39, 40, matching.MaxIDLen} {
+		name := func(s string) string { return s + strings.Repeat("x", n-len(s)) }
+		l := matching.NewMemoryLog()
+		a := match(name("A"), 2, "B-1", "S-1", "RICE-25KG", "1", "100")
+		b := match(name("B"), 2, "B-1", "S-1", "RICE-25KG", "2", "100")
+		require.NoError(t, l.Append(ctx, a, b))
+		c := match(name("C"), 1, "B-1", "S-1", "RICE-25KG", "3", "100")
+		d := match(name("D"), 1, "B-1", "S-1", "RICE-25KG", "4", "100")
+		clash := c
+		clash.Quantity = dec("5")
+		err := l.Append(ctx, c, b, d, a, clash)
+		require.ErrorIs(t, err, b2bkit.ErrConflict, "length %d", n)
+		assert.ErrorContains(t, err, c.ID)
+		assert.Equal(t, 2, l.Len(), "length %d", n)
+		for _, want := range []matching.Match{a, b} {
+			got, err := l.Get(ctx, want.ID)
+			require.NoError(t, err)
+			assert.True(t, got.Equal(want), "length %d: %s", n, want.ID)
+		}
+		for _, gone := range []string{c.ID, d.ID} {
+			_, err := l.Get(ctx, gone)
+			require.ErrorIs(t, err, b2bkit.ErrNotFound, "length %d: %s", n, gone)
+		}
+		require.NoError(t, l.Append(ctx, d, a, c, d))
+		es := matchingtest.Entries(t, l, 0)
+		require.Len(t, es, 4, "length %d", n)
+		for i, want := range []matching.Match{a, b, d, c} {
+			assert.True(t, es[i].Match.Equal(want), "length %d: entry %d", n, i)
+			got, err := l.Get(ctx, want.ID)
+			require.NoError(t, err)
+			assert.True(t, got.Equal(want), "length %d: %s", n, want.ID)
+		}
+	}
+}
+
 // TestMemoryLogSchedulesAreEachTheirOwn: the schedules a log stores and those Since hands out are
 // cut from shared blocks; growing or editing one leaves its neighbours and the log as they were.
 func TestMemoryLogSchedulesAreEachTheirOwn(t *testing.T) {
