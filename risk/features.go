@@ -218,7 +218,6 @@ type featInvoice struct {
 	dueDay  int32 // featDay of the due date
 	fullDay int32 // the day the payments covered the amount, or featNever
 	lastDay int32 // the day of the latest payment read, or featNever
-	issued  int8  // window month of the issue date (0 = the first of the 12), -1 before
 	due     int8  // window month of the due date, -1 before, featWindow after
 	// pays is how many payments were read against it, up to featListed: the first is in the row
 	// (paid and lastDay are its amount and day), and only an invoice paid more than once has its
@@ -257,6 +256,8 @@ type featProjection struct {
 	// asOf (featMonthsBefore), and of the day after asOf, in Unix seconds.
 	bounds   [featWindow + 1]int64
 	currency string
+	// curKey is featCurrencyKey(currency) once the currency is set, 0 before.
+	curKey uint32
 
 	orders    int
 	first     time.Time
@@ -272,8 +273,11 @@ type featProjection struct {
 	// invoiced and credited are the totals of the invoices and of the credit notes, checked to fit
 	// so that any sum of their parts does.
 	invoiced, credited int64
-	billed             [][]b2bkit.OrderID     // orders of each invoice, for the exposure only
-	numbers            []b2bkit.InvoiceNumber // of each invoice
+	// invoiced12 and credited12 are those of the last 12 months (by issue date), for the dispute
+	// rate: parts of invoiced and credited.
+	invoiced12, credited12 int64
+	billed                 [][]b2bkit.OrderID     // orders of each invoice, for the exposure only
+	numbers                []b2bkit.InvoiceNumber // of each invoice
 	// records are the positions in the stream of the invoices, for errors, once one differs from
 	// the invoice's position in invoices (a record skipped before it); nil while none does. Kept
 	// apart, they leave a row of 32 bytes.
@@ -308,7 +312,7 @@ type featProjection struct {
 	leads dayClock
 	// near are the months of the window the last order was placed, and the last invoice issued
 	// and due, in (see monthNear).
-	near struct{ placed, issued, due featNear }
+	near struct{ placed, due featNear }
 }
 
 func newFeatProjection(company b2bkit.CompanyID, asOf time.Time, cfg featConfig, exposure bool) *featProjection {
@@ -689,10 +693,18 @@ func featBad(stream string, i int, err error) error {
 
 // useCurrency makes code the history's currency, or checks that it is.
 func (p *featProjection) useCurrency(code string) error {
-	if code == p.currency && code != "" {
-		return nil // the common case, small enough to inline
+	// The history's currency, once set, is three letters: the common case compares them as one
+	// number, inline, instead of calling the runtime's string comparison.
+	if len(code) == 3 && featCurrencyKey(code) == p.curKey {
+		return nil
 	}
 	return p.setCurrency(code)
+}
+
+// featCurrencyKey packs a three-byte code into a number that is never 0, so that the key of no
+// currency (0) equals none.
+func featCurrencyKey(code string) uint32 {
+	return 1<<24 | uint32(code[2]) | uint32(code[1])<<8 | uint32(code[0])<<16
 }
 
 // setCurrency is useCurrency for the first currency read and for a wrong one.
@@ -701,7 +713,7 @@ func (p *featProjection) setCurrency(code string) error {
 		if err := b2bkit.ValidateCurrency(code); err != nil {
 			return b2bkit.InField("currency", err)
 		}
-		p.currency = code
+		p.currency, p.curKey = code, featCurrencyKey(code)
 		return nil
 	}
 	if code != p.currency {
@@ -890,6 +902,9 @@ func featTotalMinor(o *b2bkit.Order, scale int32) (units int64, ok bool) {
 	if top-exp > b2bkit.MaxScale {
 		return 0, false // a line's shift to the finest exponent, as TotalMinor checks it
 	}
+	if exp == int64(-scale) {
+		return sum, true // at the scale already: nothing to round (and no division)
+	}
 	div := int64(fastdec.Pow10(int(int64(-scale) - exp)))
 	q, r := sum/div, sum%div
 	if r >= div-r {
@@ -1046,6 +1061,13 @@ func (p *featProjection) addInvoice(i int, inv *b2bkit.Invoice, issued int64) er
 	if !ok {
 		return featBad("invoices", i, b2bkit.Invalid("amount", "invoice amounts overflow int64 minor units at scale %d", p.cfg.scale))
 	}
+	if issued >= p.bounds[0] { // issued in the window (it is not after asOf)
+		if units > 0 {
+			p.invoiced12 += units
+		} else {
+			p.credited12 -= units
+		}
+	}
 	if p.invoices == nil {
 		// A buyer has about as many invoices as orders: sized so, the slices rarely grow.
 		n := min(max(16, p.orders), featSizeHint)
@@ -1085,8 +1107,7 @@ func (p *featProjection) addInvoice(i int, inv *b2bkit.Invoice, issued int64) er
 		c.lookup(inv.DueAt)
 	}
 	p.invoices = append(p.invoices, featInvoice{
-		units: units, issued: int8(p.monthNear(issued, &p.near.issued)),
-		due:    int8(p.monthNear(due, &p.near.due)),
+		units: units, due: int8(p.monthNear(due, &p.near.due)),
 		dueDay: featDayClamp(c.dayOf(due)), fullDay: featNever, lastDay: featNever,
 	})
 	if p.exposure {
@@ -1383,20 +1404,8 @@ func (p *featProjection) features() (FeatureSet, error) {
 	p.punctuality(v)
 
 	// Disputes.
-	var invoiced, credited int64
-	for k := range p.invoices {
-		inv := &p.invoices[k] // not a copy of the row
-		if inv.issued < 0 {
-			continue
-		}
-		if inv.units > 0 {
-			invoiced += inv.units // parts of p.invoiced: no overflow
-		} else {
-			credited -= inv.units
-		}
-	}
-	if invoiced > 0 {
-		v.Set(DisputeRate, num(featIntRatio(credited, invoiced)))
+	if p.invoiced12 > 0 {
+		v.Set(DisputeRate, num(featIntRatio(p.credited12, p.invoiced12)))
 	} else {
 		v.Set(DisputeRate, missing)
 	}
