@@ -691,14 +691,11 @@ func featBad(stream string, i int, err error) error {
 	return fmt.Errorf("risk: %w", b2bkit.InField(fmt.Sprintf("history.%s[%d]", stream, i), err))
 }
 
-// useCurrency makes code the history's currency, or checks that it is.
-func (p *featProjection) useCurrency(code string) error {
-	// The history's currency, once set, is three letters: the common case compares them as one
-	// number, inline, instead of calling the runtime's string comparison.
-	if len(code) == 3 && featCurrencyKey(code) == p.curKey {
-		return nil
-	}
-	return p.setCurrency(code)
+// sameCurrency reports whether code is the history's currency, set already. Its currency is three
+// letters: compared as one number, inline, without the runtime's string comparison; a record that
+// is not in it goes to setCurrency.
+func (p *featProjection) sameCurrency(code string) bool {
+	return len(code) == 3 && featCurrencyKey(code) == p.curKey
 }
 
 // featCurrencyKey packs a three-byte code into a number that is never 0, so that the key of no
@@ -707,7 +704,7 @@ func featCurrencyKey(code string) uint32 {
 	return 1<<24 | uint32(code[2]) | uint32(code[1])<<8 | uint32(code[0])<<16
 }
 
-// setCurrency is useCurrency for the first currency read and for a wrong one.
+// setCurrency makes code the history's currency when it has none yet, or says it is another.
 func (p *featProjection) setCurrency(code string) error {
 	if p.currency == "" {
 		if err := b2bkit.ValidateCurrency(code); err != nil {
@@ -755,8 +752,10 @@ func (p *featProjection) addOrder(i int, o *b2bkit.Order, placed int64) error {
 	if o.Seller == "" {
 		return featBad("orders", i, b2bkit.Invalid("seller", "must be set"))
 	}
-	if err := p.useCurrency(o.Currency); err != nil {
-		return featBad("orders", i, err)
+	if !p.sameCurrency(o.Currency) {
+		if err := p.setCurrency(o.Currency); err != nil {
+			return featBad("orders", i, err)
+		}
 	}
 	off := p.monthNear(placed, &p.near.placed)
 	if (off < 0 || off >= featWindow) && !p.exposure {
@@ -1035,8 +1034,10 @@ func (p *featProjection) addInvoice(i int, inv *b2bkit.Invoice, issued int64) er
 	if inv.DueAt.Before(inv.IssuedAt) {
 		return featBad("invoices", i, b2bkit.Invalid("due_at", "must not be before issued_at"))
 	}
-	if err := p.useCurrency(inv.Currency); err != nil {
-		return featBad("invoices", i, err)
+	if !p.sameCurrency(inv.Currency) {
+		if err := p.setCurrency(inv.Currency); err != nil {
+			return featBad("invoices", i, err)
+		}
 	}
 	// p.scaled's common case written out, a call less per invoice; p.units reads the rest.
 	a := &inv.Amount
@@ -1141,8 +1142,10 @@ func (p *featProjection) addPayment(i int, pay *b2bkit.Payment, paid int64) erro
 	if pay.PaidAt.IsZero() {
 		return featBad("payments", i, b2bkit.Invalid("paid_at", "must be set"))
 	}
-	if err := p.useCurrency(pay.Currency); err != nil {
-		return featBad("payments", i, err)
+	if !p.sameCurrency(pay.Currency) {
+		if err := p.setCurrency(pay.Currency); err != nil {
+			return featBad("payments", i, err)
+		}
 	}
 	a := &pay.Amount // p.scaled's common case written out, as in addInvoice
 	units, ok := a.CoefficientInt64(), a.Exponent() == -p.cfg.scale && a.NumDigits() < 19
