@@ -266,8 +266,13 @@ type featProjection struct {
 	months    [featWindow]int64 // order value by month; the last is the month up to asOf
 	total12   int64
 	sellers   featSellers
-	credit    featTally[int64] // credit days in units of 10^-featShareScale -> order value
-	creditDec decimal.Decimal  // value x credit days of orders whose terms do not fit the map
+	// creditHi and creditLo are the sum, over the orders whose terms featCreditUnits reads, of
+	// their credit days in units of 10^-featShareScale times their value in minor units: a 128-bit
+	// two's complement integer, exact (addCredit); creditNeg says an order's credit days were
+	// negative.
+	creditHi, creditLo uint64
+	creditNeg          bool
+	creditDec          decimal.Decimal // value x credit days of the other orders
 
 	invoices []featInvoice
 	// invoiced and credited are the totals of the invoices and of the credit notes, checked to fit
@@ -518,19 +523,40 @@ func featAddID(s *featSellers, k b2bkit.CompanyID, units int64) bool {
 	return ok
 }
 
-// featAddCredit is t.add(k, units) written out for credit units: a buyer's orders have a few
-// kinds of terms, found by comparing integers without the generic code's dictionary.
-func featAddCredit(t *featTally[int64], k, units int64) bool {
-	if t.big == nil {
-		for j, x := range t.keys {
-			if x == k {
-				v, ok := checked.Add(t.sums[j], units)
-				t.sums[j] = v
-				return ok
-			}
-		}
+// addCredit adds an order's credit units cu (featCreditUnits) times its value units to the
+// credit sum. |cu| <= 10^featShareScale x 2 x MaxTermDays < 2^53 (the days of an installment less
+// the lead, each at most MaxTermDays) and the values add up to total12 < 2^63, so the sum is
+// below 2^116 in size, and exact in 128 bits.
+func (p *featProjection) addCredit(cu, units int64) {
+	if cu >= 0 {
+		hi, lo := bits.Mul64(uint64(cu), uint64(units))
+		var c uint64
+		p.creditLo, c = bits.Add64(p.creditLo, lo, 0)
+		p.creditHi += hi + c
+		return
 	}
-	return t.add(k, units)
+	p.creditNeg = true
+	hi, lo := bits.Mul64(uint64(-cu), uint64(units))
+	var b uint64
+	p.creditLo, b = bits.Sub64(p.creditLo, lo, 0)
+	p.creditHi -= hi + b
+}
+
+// creditSum is the credit sum as a decimal: credit days times order value, in the history's
+// currency.
+func (p *featProjection) creditSum() decimal.Decimal {
+	hi, lo, neg := p.creditHi, p.creditLo, p.creditHi>>63 != 0
+	if neg { // two's complement: the size is its negation
+		var b uint64
+		lo, b = bits.Sub64(0, lo, 0)
+		hi = 0 - hi - b
+	}
+	var x, l big.Int
+	x.SetUint64(hi).Lsh(&x, 64).Or(&x, l.SetUint64(lo))
+	if neg {
+		x.Neg(&x)
+	}
+	return decimal.NewFromBigInt(&x, -(featShareScale + p.cfg.scale))
 }
 
 // addAt adds units to the sum at i, the position of k, or to a new one for k when i < 0.
@@ -795,7 +821,8 @@ func (p *featProjection) addOrder(i int, o *b2bkit.Order, placed int64) error {
 	}
 	p.months[off] += units                 // each month is at most total12
 	featAddID(&p.sellers, o.Seller, units) // each seller's sum is at most total12
-	if plain && featAddCredit(&p.credit, cu, units) {
+	if plain {
+		p.addCredit(cu, units)
 		return nil
 	}
 	p.creditDec = p.creditDec.Add(b2bkit.FromMinor(units, p.cfg.scale).Mul(o.Terms.CreditDays()))
@@ -1554,30 +1581,18 @@ func featConcentrationBig(sums []int64, total int64) decimal.Decimal {
 }
 
 // usualCreditDays is the order-value-weighted credit days of the last 12 months' orders (total12 >
-// 0), rounded HalfUp to RatioScale: in 128-bit integers when every order's terms fit the tally, no
-// order's credit days are negative and total12 x 10^8 fits a uint64; else in decimals.
+// 0), rounded HalfUp to RatioScale: in 128-bit integers when every order's terms fit
+// featCreditUnits, no order's credit days are negative and total12 x 10^4 fits a uint64; else in
+// decimals.
 func (p *featProjection) usualCreditDays() decimal.Decimal {
 	// days = sum(cu x u) / (10^featShareScale x total12), to RatioScale places:
 	// q = sum(cu x u) / (10^(featShareScale-RatioScale) x total12). Each cu is at most 10^12 x
-	// MaxTermDays < 2^52 (featCreditUnits) and the u add up to total12 < 2^63, so the sum is below
-	// 2^115, and q, at most MaxTermDays x 10^RatioScale, fits: hi < den, as Div64 needs.
+	// MaxTermDays < 2^52 when none is negative, and the u add up to total12 < 2^63, so the sum is
+	// below 2^115, and q, at most MaxTermDays x 10^RatioScale, fits: hi < den, as Div64 needs.
 	const shift = featShareScale - RatioScale
-	if p.creditDec.IsZero() && uint64(p.total12) <= math.MaxUint64/fastdec.Pow10(shift) {
+	if p.creditDec.IsZero() && !p.creditNeg && uint64(p.total12) <= math.MaxUint64/fastdec.Pow10(shift) {
 		den := uint64(p.total12) * fastdec.Pow10(shift)
-		var hi, lo uint64
-		ok := true
-		for k, u := range p.credit.sums {
-			cu := p.credit.keys[k]
-			if cu < 0 {
-				ok = false
-				break
-			}
-			h, l := bits.Mul64(uint64(cu), uint64(u))
-			var c uint64
-			lo, c = bits.Add64(lo, l, 0)
-			hi += h + c
-		}
-		if ok && hi < den {
+		if hi, lo := p.creditHi, p.creditLo; hi < den {
 			q, r := bits.Div64(hi, lo, den)
 			if r >= den-r {
 				q++
@@ -1585,12 +1600,7 @@ func (p *featProjection) usualCreditDays() decimal.Decimal {
 			return decimal.New(int64(q), -RatioScale)
 		}
 	}
-	sum := p.creditDec
-	for k, u := range p.credit.sums {
-		cu := p.credit.keys[k]
-		sum = sum.Add(b2bkit.FromMinor(cu, featShareScale).Mul(p.money(u)))
-	}
-	return featRatio(sum, p.money(p.total12))
+	return featRatio(p.creditDec.Add(p.creditSum()), p.money(p.total12))
 }
 
 func featOverflow(field string, scale int32) error {
