@@ -524,9 +524,9 @@ func featAddID(s *featSellers, k b2bkit.CompanyID, units int64) bool {
 }
 
 // addCredit adds an order's credit units cu (featCreditUnits) times its value units to the
-// credit sum. |cu| <= 10^featShareScale x 2 x MaxTermDays < 2^53 (the days of an installment less
-// the lead, each at most MaxTermDays) and the values add up to total12 < 2^63, so the sum is
-// below 2^116 in size, and exact in 128 bits.
+// credit sum. Each installment's days, less the lead for one due on order, are within
+// ±MaxTermDays, so |cu| <= 10^featShareScale x MaxTermDays < 2^52; the values add up to total12
+// < 2^63, so the sum is below 2^115 in size, and exact in 128 bits.
 func (p *featProjection) addCredit(cu, units int64) {
 	if cu >= 0 {
 		hi, lo := bits.Mul64(uint64(cu), uint64(units))
@@ -1582,7 +1582,7 @@ func featConcentrationBig(sums []int64, total int64) decimal.Decimal {
 
 // usualCreditDays is the order-value-weighted credit days of the last 12 months' orders (total12 >
 // 0), rounded HalfUp to RatioScale: in 128-bit integers when every order's terms fit
-// featCreditUnits, no order's credit days are negative and total12 x 10^4 fits a uint64; else in
+// featCreditUnits, no order's credit days are negative and total12 x 10^8 fits a uint64; else in
 // decimals.
 func (p *featProjection) usualCreditDays() decimal.Decimal {
 	// days = sum(cu x u) / (10^featShareScale x total12), to RatioScale places:
