@@ -1192,8 +1192,10 @@ func (p *featProjection) addPayment(i int, pay *b2bkit.Payment, paid int64) erro
 	day := featDayClamp(c.dayOf(paid))
 	inv := &p.invoices[k]
 	switch inv.pays {
-	case 0:
-		inv.pays = 1 // the row holds it
+	case 0: // the row holds it; lastDay is featNever, before any day
+		inv.pays, inv.lastDay = 1, day
+		inv.pay(day, units)
+		return nil
 	case 1:
 		// Paid a second time: the first payment goes to the list from the row, where paid, the
 		// sum of one amount, is that amount.
