@@ -315,6 +315,9 @@ type featProjection struct {
 	days dayClock
 	// leads counts orders' lead days, in the location of each order's OrderedAt (mostly one).
 	leads dayClock
+	// at is the position in its stream of the record being read: a field rather than a local of
+	// read, which each stream's loop body, a closure, would otherwise keep on the heap.
+	at int
 	// near are the months of the window the last order was placed, and the last invoice issued
 	// and due, in (see monthNear).
 	near struct{ placed, due featNear }
@@ -589,9 +592,9 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 		return fmt.Errorf("risk: %w", err)
 	}
 	if h.Orders != nil {
-		i := -1
+		p.at = -1
 		for o, err := range h.Orders {
-			if i++; err != nil || i&(featCtxEvery-1) == featCtxEvery-1 {
+			if p.at++; err != nil || p.at&(featCtxEvery-1) == featCtxEvery-1 {
 				if err := featStreamErr(ctx, "orders", err); err != nil {
 					return err
 				}
@@ -600,15 +603,15 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 			if o.Buyer != p.company || p.after(o.PlacedAt, placed) {
 				continue
 			}
-			if err := p.addOrder(i, &o, placed); err != nil {
+			if err := p.addOrder(p.at, &o, placed); err != nil {
 				return err
 			}
 		}
 	}
 	if h.Invoices != nil {
-		i := -1
+		p.at = -1
 		for inv, err := range h.Invoices {
-			if i++; err != nil || i&(featCtxEvery-1) == featCtxEvery-1 {
+			if p.at++; err != nil || p.at&(featCtxEvery-1) == featCtxEvery-1 {
 				if err := featStreamErr(ctx, "invoices", err); err != nil {
 					return err
 				}
@@ -617,7 +620,7 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 			if inv.Buyer != p.company || p.after(inv.IssuedAt, issued) {
 				continue
 			}
-			if err := p.addInvoice(i, &inv, issued); err != nil {
+			if err := p.addInvoice(p.at, &inv, issued); err != nil {
 				return err
 			}
 		}
@@ -626,9 +629,9 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 		return p.dup
 	}
 	if h.Payments != nil {
-		i := -1
+		p.at = -1
 		for pay, err := range h.Payments {
-			if i++; err != nil || i&(featCtxEvery-1) == featCtxEvery-1 {
+			if p.at++; err != nil || p.at&(featCtxEvery-1) == featCtxEvery-1 {
 				if err := featStreamErr(ctx, "payments", err); err != nil {
 					return err
 				}
@@ -637,7 +640,7 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 			if p.after(pay.PaidAt, paid) {
 				continue
 			}
-			if err := p.addPayment(i, &pay, paid); err != nil {
+			if err := p.addPayment(p.at, &pay, paid); err != nil {
 				return err
 			}
 		}
@@ -646,9 +649,9 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 	if p.exposure || h.Wallets == nil {
 		return nil
 	}
-	i := -1
+	p.at = -1
 	for w, err := range h.Wallets {
-		if i++; err != nil || i&(featCtxEvery-1) == featCtxEvery-1 {
+		if p.at++; err != nil || p.at&(featCtxEvery-1) == featCtxEvery-1 {
 			if err := featStreamErr(ctx, "wallets", err); err != nil {
 				return err
 			}
@@ -656,7 +659,7 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 		if w.Company != p.company || p.after(w.AsOf, w.AsOf.Unix()) {
 			continue
 		}
-		if err := p.addWallet(i, &w); err != nil {
+		if err := p.addWallet(p.at, &w); err != nil {
 			return err
 		}
 	}
