@@ -318,6 +318,9 @@ type featProjection struct {
 	// at is the position in its stream of the record being read: a field rather than a local of
 	// read, which each stream's loop body, a closure, would otherwise keep on the heap.
 	at int
+	// failed is the error that stopped the stream being read: the loop bodies break with it
+	// rather than return it from read, which would have each body carry read's result variable.
+	failed error
 	// near are the months of the window the last order was placed, and the last invoice issued
 	// and due, in (see monthNear).
 	near struct{ placed, due featNear }
@@ -596,7 +599,8 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 		for o, err := range h.Orders {
 			if p.at++; err != nil || p.at&(featCtxEvery-1) == featCtxEvery-1 {
 				if err := featStreamErr(ctx, "orders", err); err != nil {
-					return err
+					p.failed = err
+					break
 				}
 			}
 			placed := o.PlacedAt.Unix()
@@ -604,8 +608,12 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 				continue
 			}
 			if err := p.addOrder(p.at, &o, placed); err != nil {
-				return err
+				p.failed = err
+				break
 			}
+		}
+		if p.failed != nil {
+			return p.failed
 		}
 	}
 	if h.Invoices != nil {
@@ -613,7 +621,8 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 		for inv, err := range h.Invoices {
 			if p.at++; err != nil || p.at&(featCtxEvery-1) == featCtxEvery-1 {
 				if err := featStreamErr(ctx, "invoices", err); err != nil {
-					return err
+					p.failed = err
+					break
 				}
 			}
 			issued := inv.IssuedAt.Unix()
@@ -621,8 +630,12 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 				continue
 			}
 			if err := p.addInvoice(p.at, &inv, issued); err != nil {
-				return err
+				p.failed = err
+				break
 			}
+		}
+		if p.failed != nil {
+			return p.failed
 		}
 	}
 	if p.dup != nil {
@@ -633,7 +646,8 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 		for pay, err := range h.Payments {
 			if p.at++; err != nil || p.at&(featCtxEvery-1) == featCtxEvery-1 {
 				if err := featStreamErr(ctx, "payments", err); err != nil {
-					return err
+					p.failed = err
+					break
 				}
 			}
 			paid := pay.PaidAt.Unix()
@@ -641,8 +655,12 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 				continue
 			}
 			if err := p.addPayment(p.at, &pay, paid); err != nil {
-				return err
+				p.failed = err
+				break
 			}
+		}
+		if p.failed != nil {
+			return p.failed
 		}
 	}
 	p.settle()
