@@ -814,9 +814,16 @@ func (p *featProjection) addOrder(i int, o *b2bkit.Order, placed int64) error {
 		p.addPlaced(o.PlacedAt, placed)
 		return nil
 	}
-	units, err := featOrderUnits(o, p.cfg.scale)
-	if err != nil {
-		return featBad("orders", i, err)
+	var units int64
+	ok := false
+	if n := len(o.Lines); n > 0 && n <= b2bkit.MaxLines {
+		units, ok = featTotalMinor(o, p.cfg.scale) // featOrderUnits' common case, a call less
+	}
+	if !ok {
+		var err error
+		if units, err = featOrderUnits(o, p.cfg.scale); err != nil {
+			return featBad("orders", i, err)
+		}
 	}
 	p.addPlaced(o.PlacedAt, placed)
 	if p.exposure {
@@ -836,7 +843,6 @@ func (p *featProjection) addOrder(i int, o *b2bkit.Order, placed int64) error {
 			return featBad("orders", i, b2bkit.InField("terms", err))
 		}
 	}
-	var ok bool
 	if p.total12, ok = checked.Add(p.total12, units); !ok {
 		return featBad("orders", i, b2bkit.Invalid("", "order values overflow int64 minor units at scale %d", p.cfg.scale))
 	}
