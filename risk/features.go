@@ -218,7 +218,6 @@ type featInvoice struct {
 	dueDay  int32 // featDay of the due date
 	fullDay int32 // the day the payments covered the amount, or featNever
 	lastDay int32 // the day of the latest payment read, or featNever
-	issued  int8  // window month of the issue date (0 = the first of the 12), -1 before
 	due     int8  // window month of the due date, -1 before, featWindow after
 	// pays is how many payments were read against it, up to featListed: the first is in the row
 	// (paid and lastDay are its amount and day), and only an invoice paid more than once has its
@@ -257,6 +256,8 @@ type featProjection struct {
 	// asOf (featMonthsBefore), and of the day after asOf, in Unix seconds.
 	bounds   [featWindow + 1]int64
 	currency string
+	// curKey is featCurrencyKey(currency) once the currency is set, 0 before.
+	curKey uint32
 
 	orders    int
 	first     time.Time
@@ -265,15 +266,23 @@ type featProjection struct {
 	months    [featWindow]int64 // order value by month; the last is the month up to asOf
 	total12   int64
 	sellers   featSellers
-	credit    featTally[int64] // credit days in units of 10^-featShareScale -> order value
-	creditDec decimal.Decimal  // value x credit days of orders whose terms do not fit the map
+	// creditHi and creditLo are the sum, over the orders whose terms featCreditUnits reads, of
+	// their credit days in units of 10^-featShareScale times their value in minor units: a 128-bit
+	// two's complement integer, exact (addCredit); creditNeg says an order's credit days were
+	// negative.
+	creditHi, creditLo uint64
+	creditNeg          bool
+	creditDec          decimal.Decimal // value x credit days of the other orders
 
 	invoices []featInvoice
 	// invoiced and credited are the totals of the invoices and of the credit notes, checked to fit
 	// so that any sum of their parts does.
 	invoiced, credited int64
-	billed             [][]b2bkit.OrderID     // orders of each invoice, for the exposure only
-	numbers            []b2bkit.InvoiceNumber // of each invoice
+	// invoiced12 and credited12 are those of the last 12 months (by issue date), for the dispute
+	// rate: parts of invoiced and credited.
+	invoiced12, credited12 int64
+	billed                 [][]b2bkit.OrderID     // orders of each invoice, for the exposure only
+	numbers                []b2bkit.InvoiceNumber // of each invoice
 	// records are the positions in the stream of the invoices, for errors, once one differs from
 	// the invoice's position in invoices (a record skipped before it); nil while none does. Kept
 	// apart, they leave a row of 32 bytes.
@@ -306,9 +315,15 @@ type featProjection struct {
 	days dayClock
 	// leads counts orders' lead days, in the location of each order's OrderedAt (mostly one).
 	leads dayClock
+	// at is the position in its stream of the record being read: a field rather than a local of
+	// read, which each stream's loop body, a closure, would otherwise keep on the heap.
+	at int
+	// failed is the error that stopped the stream being read: the loop bodies break with it
+	// rather than return it from read, which would have each body carry read's result variable.
+	failed error
 	// near are the months of the window the last order was placed, and the last invoice issued
 	// and due, in (see monthNear).
-	near struct{ placed, issued, due featNear }
+	near struct{ placed, due featNear }
 }
 
 func newFeatProjection(company b2bkit.CompanyID, asOf time.Time, cfg featConfig, exposure bool) *featProjection {
@@ -514,19 +529,40 @@ func featAddID(s *featSellers, k b2bkit.CompanyID, units int64) bool {
 	return ok
 }
 
-// featAddCredit is t.add(k, units) written out for credit units: a buyer's orders have a few
-// kinds of terms, found by comparing integers without the generic code's dictionary.
-func featAddCredit(t *featTally[int64], k, units int64) bool {
-	if t.big == nil {
-		for j, x := range t.keys {
-			if x == k {
-				v, ok := checked.Add(t.sums[j], units)
-				t.sums[j] = v
-				return ok
-			}
-		}
+// addCredit adds an order's credit units cu (featCreditUnits) times its value units to the
+// credit sum. Each installment's days, less the lead for one due on order, are within
+// ±MaxTermDays, so |cu| <= 10^featShareScale x MaxTermDays < 2^52; the values add up to total12
+// < 2^63, so the sum is below 2^115 in size, and exact in 128 bits.
+func (p *featProjection) addCredit(cu, units int64) {
+	if cu >= 0 {
+		hi, lo := bits.Mul64(uint64(cu), uint64(units))
+		var c uint64
+		p.creditLo, c = bits.Add64(p.creditLo, lo, 0)
+		p.creditHi += hi + c
+		return
 	}
-	return t.add(k, units)
+	p.creditNeg = true
+	hi, lo := bits.Mul64(uint64(-cu), uint64(units))
+	var b uint64
+	p.creditLo, b = bits.Sub64(p.creditLo, lo, 0)
+	p.creditHi -= hi + b
+}
+
+// creditSum is the credit sum as a decimal: credit days times order value, in the history's
+// currency.
+func (p *featProjection) creditSum() decimal.Decimal {
+	hi, lo, neg := p.creditHi, p.creditLo, p.creditHi>>63 != 0
+	if neg { // two's complement: the size is its negation
+		var b uint64
+		lo, b = bits.Sub64(0, lo, 0)
+		hi = 0 - hi - b
+	}
+	var x, l big.Int
+	x.SetUint64(hi).Lsh(&x, 64).Or(&x, l.SetUint64(lo))
+	if neg {
+		x.Neg(&x)
+	}
+	return decimal.NewFromBigInt(&x, -(featShareScale + p.cfg.scale))
 }
 
 // addAt adds units to the sum at i, the position of k, or to a new one for k when i < 0.
@@ -559,66 +595,81 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 		return fmt.Errorf("risk: %w", err)
 	}
 	if h.Orders != nil {
-		i := -1
+		p.at = -1
 		for o, err := range h.Orders {
-			if i++; err != nil || i&(featCtxEvery-1) == featCtxEvery-1 {
+			if p.at++; err != nil || p.at&(featCtxEvery-1) == featCtxEvery-1 {
 				if err := featStreamErr(ctx, "orders", err); err != nil {
-					return err
+					p.failed = err
+					break
 				}
 			}
 			placed := o.PlacedAt.Unix()
 			if o.Buyer != p.company || p.after(o.PlacedAt, placed) {
 				continue
 			}
-			if err := p.addOrder(i, &o, placed); err != nil {
-				return err
+			if err := p.addOrder(p.at, &o, placed); err != nil {
+				p.failed = err
+				break
 			}
+		}
+		if p.failed != nil {
+			return p.failed
 		}
 	}
 	if h.Invoices != nil {
-		i := -1
+		p.at = -1
 		for inv, err := range h.Invoices {
-			if i++; err != nil || i&(featCtxEvery-1) == featCtxEvery-1 {
+			if p.at++; err != nil || p.at&(featCtxEvery-1) == featCtxEvery-1 {
 				if err := featStreamErr(ctx, "invoices", err); err != nil {
-					return err
+					p.failed = err
+					break
 				}
 			}
 			issued := inv.IssuedAt.Unix()
 			if inv.Buyer != p.company || p.after(inv.IssuedAt, issued) {
 				continue
 			}
-			if err := p.addInvoice(i, &inv, issued); err != nil {
-				return err
+			if err := p.addInvoice(p.at, &inv, issued); err != nil {
+				p.failed = err
+				break
 			}
+		}
+		if p.failed != nil {
+			return p.failed
 		}
 	}
 	if p.dup != nil {
 		return p.dup
 	}
 	if h.Payments != nil {
-		i := -1
+		p.at = -1
 		for pay, err := range h.Payments {
-			if i++; err != nil || i&(featCtxEvery-1) == featCtxEvery-1 {
+			if p.at++; err != nil || p.at&(featCtxEvery-1) == featCtxEvery-1 {
 				if err := featStreamErr(ctx, "payments", err); err != nil {
-					return err
+					p.failed = err
+					break
 				}
 			}
 			paid := pay.PaidAt.Unix()
 			if p.after(pay.PaidAt, paid) {
 				continue
 			}
-			if err := p.addPayment(i, &pay, paid); err != nil {
-				return err
+			if err := p.addPayment(p.at, &pay, paid); err != nil {
+				p.failed = err
+				break
 			}
+		}
+		if p.failed != nil {
+			return p.failed
 		}
 	}
 	p.settle()
 	if p.exposure || h.Wallets == nil {
 		return nil
 	}
-	i := -1
+	p.at = -1
 	for w, err := range h.Wallets {
-		if i++; err != nil || i&(featCtxEvery-1) == featCtxEvery-1 {
+		if p.at++; err != nil || p.at&(featCtxEvery-1) == featCtxEvery-1 {
 			if err := featStreamErr(ctx, "wallets", err); err != nil {
 				return err
 			}
@@ -626,7 +677,7 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 		if w.Company != p.company || p.after(w.AsOf, w.AsOf.Unix()) {
 			continue
 		}
-		if err := p.addWallet(i, &w); err != nil {
+		if err := p.addWallet(p.at, &w); err != nil {
 			return err
 		}
 	}
@@ -687,21 +738,26 @@ func featBad(stream string, i int, err error) error {
 	return fmt.Errorf("risk: %w", b2bkit.InField(fmt.Sprintf("history.%s[%d]", stream, i), err))
 }
 
-// useCurrency makes code the history's currency, or checks that it is.
-func (p *featProjection) useCurrency(code string) error {
-	if code == p.currency && code != "" {
-		return nil // the common case, small enough to inline
-	}
-	return p.setCurrency(code)
+// sameCurrency reports whether code is the history's currency, set already. Its currency is three
+// letters: compared as one number, inline, without the runtime's string comparison; a record that
+// is not in it goes to setCurrency.
+func (p *featProjection) sameCurrency(code string) bool {
+	return len(code) == 3 && featCurrencyKey(code) == p.curKey
 }
 
-// setCurrency is useCurrency for the first currency read and for a wrong one.
+// featCurrencyKey packs a three-byte code into a number that is never 0, so that the key of no
+// currency (0) equals none.
+func featCurrencyKey(code string) uint32 {
+	return 1<<24 | uint32(code[2]) | uint32(code[1])<<8 | uint32(code[0])<<16
+}
+
+// setCurrency makes code the history's currency when it has none yet, or says it is another.
 func (p *featProjection) setCurrency(code string) error {
 	if p.currency == "" {
 		if err := b2bkit.ValidateCurrency(code); err != nil {
 			return b2bkit.InField("currency", err)
 		}
-		p.currency = code
+		p.currency, p.curKey = code, featCurrencyKey(code)
 		return nil
 	}
 	if code != p.currency {
@@ -743,8 +799,10 @@ func (p *featProjection) addOrder(i int, o *b2bkit.Order, placed int64) error {
 	if o.Seller == "" {
 		return featBad("orders", i, b2bkit.Invalid("seller", "must be set"))
 	}
-	if err := p.useCurrency(o.Currency); err != nil {
-		return featBad("orders", i, err)
+	if !p.sameCurrency(o.Currency) {
+		if err := p.setCurrency(o.Currency); err != nil {
+			return featBad("orders", i, err)
+		}
 	}
 	off := p.monthNear(placed, &p.near.placed)
 	if (off < 0 || off >= featWindow) && !p.exposure {
@@ -756,9 +814,16 @@ func (p *featProjection) addOrder(i int, o *b2bkit.Order, placed int64) error {
 		p.addPlaced(o.PlacedAt, placed)
 		return nil
 	}
-	units, err := featOrderUnits(o, p.cfg.scale)
-	if err != nil {
-		return featBad("orders", i, err)
+	var units int64
+	ok := false
+	if n := len(o.Lines); n > 0 && n <= b2bkit.MaxLines {
+		units, ok = featTotalMinor(o, p.cfg.scale) // featOrderUnits' common case, a call less
+	}
+	if !ok {
+		var err error
+		if units, err = featOrderUnits(o, p.cfg.scale); err != nil {
+			return featBad("orders", i, err)
+		}
 	}
 	p.addPlaced(o.PlacedAt, placed)
 	if p.exposure {
@@ -778,13 +843,13 @@ func (p *featProjection) addOrder(i int, o *b2bkit.Order, placed int64) error {
 			return featBad("orders", i, b2bkit.InField("terms", err))
 		}
 	}
-	var ok bool
 	if p.total12, ok = checked.Add(p.total12, units); !ok {
 		return featBad("orders", i, b2bkit.Invalid("", "order values overflow int64 minor units at scale %d", p.cfg.scale))
 	}
 	p.months[off] += units                 // each month is at most total12
 	featAddID(&p.sellers, o.Seller, units) // each seller's sum is at most total12
-	if plain && featAddCredit(&p.credit, cu, units) {
+	if plain {
+		p.addCredit(cu, units)
 		return nil
 	}
 	p.creditDec = p.creditDec.Add(b2bkit.FromMinor(units, p.cfg.scale).Mul(o.Terms.CreditDays()))
@@ -889,6 +954,9 @@ func featTotalMinor(o *b2bkit.Order, scale int32) (units int64, ok bool) {
 	}
 	if top-exp > b2bkit.MaxScale {
 		return 0, false // a line's shift to the finest exponent, as TotalMinor checks it
+	}
+	if exp == int64(-scale) {
+		return sum, true // at the scale already: nothing to round (and no division)
 	}
 	div := int64(fastdec.Pow10(int(int64(-scale) - exp)))
 	q, r := sum/div, sum%div
@@ -1020,8 +1088,10 @@ func (p *featProjection) addInvoice(i int, inv *b2bkit.Invoice, issued int64) er
 	if inv.DueAt.Before(inv.IssuedAt) {
 		return featBad("invoices", i, b2bkit.Invalid("due_at", "must not be before issued_at"))
 	}
-	if err := p.useCurrency(inv.Currency); err != nil {
-		return featBad("invoices", i, err)
+	if !p.sameCurrency(inv.Currency) {
+		if err := p.setCurrency(inv.Currency); err != nil {
+			return featBad("invoices", i, err)
+		}
 	}
 	// p.scaled's common case written out, a call less per invoice; p.units reads the rest.
 	a := &inv.Amount
@@ -1045,6 +1115,13 @@ func (p *featProjection) addInvoice(i int, inv *b2bkit.Invoice, issued int64) er
 	}
 	if !ok {
 		return featBad("invoices", i, b2bkit.Invalid("amount", "invoice amounts overflow int64 minor units at scale %d", p.cfg.scale))
+	}
+	if issued >= p.bounds[0] { // issued in the window (it is not after asOf)
+		if units > 0 {
+			p.invoiced12 += units
+		} else {
+			p.credited12 -= units
+		}
 	}
 	if p.invoices == nil {
 		// A buyer has about as many invoices as orders: sized so, the slices rarely grow.
@@ -1085,8 +1162,7 @@ func (p *featProjection) addInvoice(i int, inv *b2bkit.Invoice, issued int64) er
 		c.lookup(inv.DueAt)
 	}
 	p.invoices = append(p.invoices, featInvoice{
-		units: units, issued: int8(p.monthNear(issued, &p.near.issued)),
-		due:    int8(p.monthNear(due, &p.near.due)),
+		units: units, due: int8(p.monthNear(due, &p.near.due)),
 		dueDay: featDayClamp(c.dayOf(due)), fullDay: featNever, lastDay: featNever,
 	})
 	if p.exposure {
@@ -1120,8 +1196,10 @@ func (p *featProjection) addPayment(i int, pay *b2bkit.Payment, paid int64) erro
 	if pay.PaidAt.IsZero() {
 		return featBad("payments", i, b2bkit.Invalid("paid_at", "must be set"))
 	}
-	if err := p.useCurrency(pay.Currency); err != nil {
-		return featBad("payments", i, err)
+	if !p.sameCurrency(pay.Currency) {
+		if err := p.setCurrency(pay.Currency); err != nil {
+			return featBad("payments", i, err)
+		}
 	}
 	a := &pay.Amount // p.scaled's common case written out, as in addInvoice
 	units, ok := a.CoefficientInt64(), a.Exponent() == -p.cfg.scale && a.NumDigits() < 19
@@ -1141,8 +1219,10 @@ func (p *featProjection) addPayment(i int, pay *b2bkit.Payment, paid int64) erro
 	day := featDayClamp(c.dayOf(paid))
 	inv := &p.invoices[k]
 	switch inv.pays {
-	case 0:
-		inv.pays = 1 // the row holds it
+	case 0: // the row holds it; lastDay is featNever, before any day
+		inv.pays, inv.lastDay = 1, day
+		inv.pay(day, units)
+		return nil
 	case 1:
 		// Paid a second time: the first payment goes to the list from the row, where paid, the
 		// sum of one amount, is that amount.
@@ -1383,20 +1463,8 @@ func (p *featProjection) features() (FeatureSet, error) {
 	p.punctuality(v)
 
 	// Disputes.
-	var invoiced, credited int64
-	for k := range p.invoices {
-		inv := &p.invoices[k] // not a copy of the row
-		if inv.issued < 0 {
-			continue
-		}
-		if inv.units > 0 {
-			invoiced += inv.units // parts of p.invoiced: no overflow
-		} else {
-			credited -= inv.units
-		}
-	}
-	if invoiced > 0 {
-		v.Set(DisputeRate, num(featIntRatio(credited, invoiced)))
+	if p.invoiced12 > 0 {
+		v.Set(DisputeRate, num(featIntRatio(p.credited12, p.invoiced12)))
 	} else {
 		v.Set(DisputeRate, missing)
 	}
@@ -1542,30 +1610,18 @@ func featConcentrationBig(sums []int64, total int64) decimal.Decimal {
 }
 
 // usualCreditDays is the order-value-weighted credit days of the last 12 months' orders (total12 >
-// 0), rounded HalfUp to RatioScale: in 128-bit integers when every order's terms fit the tally, no
-// order's credit days are negative and total12 x 10^8 fits a uint64; else in decimals.
+// 0), rounded HalfUp to RatioScale: in 128-bit integers when every order's terms fit
+// featCreditUnits, no order's credit days are negative and total12 x 10^8 fits a uint64; else in
+// decimals.
 func (p *featProjection) usualCreditDays() decimal.Decimal {
 	// days = sum(cu x u) / (10^featShareScale x total12), to RatioScale places:
 	// q = sum(cu x u) / (10^(featShareScale-RatioScale) x total12). Each cu is at most 10^12 x
-	// MaxTermDays < 2^52 (featCreditUnits) and the u add up to total12 < 2^63, so the sum is below
-	// 2^115, and q, at most MaxTermDays x 10^RatioScale, fits: hi < den, as Div64 needs.
+	// MaxTermDays < 2^52 when none is negative, and the u add up to total12 < 2^63, so the sum is
+	// below 2^115, and q, at most MaxTermDays x 10^RatioScale, fits: hi < den, as Div64 needs.
 	const shift = featShareScale - RatioScale
-	if p.creditDec.IsZero() && uint64(p.total12) <= math.MaxUint64/fastdec.Pow10(shift) {
+	if p.creditDec.IsZero() && !p.creditNeg && uint64(p.total12) <= math.MaxUint64/fastdec.Pow10(shift) {
 		den := uint64(p.total12) * fastdec.Pow10(shift)
-		var hi, lo uint64
-		ok := true
-		for k, u := range p.credit.sums {
-			cu := p.credit.keys[k]
-			if cu < 0 {
-				ok = false
-				break
-			}
-			h, l := bits.Mul64(uint64(cu), uint64(u))
-			var c uint64
-			lo, c = bits.Add64(lo, l, 0)
-			hi += h + c
-		}
-		if ok && hi < den {
+		if hi, lo := p.creditHi, p.creditLo; hi < den {
 			q, r := bits.Div64(hi, lo, den)
 			if r >= den-r {
 				q++
@@ -1573,12 +1629,7 @@ func (p *featProjection) usualCreditDays() decimal.Decimal {
 			return decimal.New(int64(q), -RatioScale)
 		}
 	}
-	sum := p.creditDec
-	for k, u := range p.credit.sums {
-		cu := p.credit.keys[k]
-		sum = sum.Add(b2bkit.FromMinor(cu, featShareScale).Mul(p.money(u)))
-	}
-	return featRatio(sum, p.money(p.total12))
+	return featRatio(p.creditDec.Add(p.creditSum()), p.money(p.total12))
 }
 
 func featOverflow(field string, scale int32) error {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/checked"
+	"github.com/b2bkit/b2bkit/internal/fastdec"
 )
 
 // featRandDecimal is a decimal of every shape the fast paths tell apart: zero, small, around 18 and
@@ -136,22 +137,50 @@ func TestFeatAddIDIsTallyAdd(t *testing.T) {
 	}
 }
 
-// featAddCredit adds up the same sums, keys in the same order, as featTally.add, below and beyond
-// the short list, negative credit days and sums that overflow included.
-func TestFeatAddCreditIsTallyAdd(t *testing.T) {
+// The usual credit days worked out from the 128-bit credit sum, in integers or (with negative
+// credit days, or orders whose terms are read in decimals) in decimals, are those worked out in
+// decimals order by order: each order's credit days times its value, over the total value.
+func TestFeatUsualCreditDaysIsTheDecimalAverage(t *testing.T) {
 	rng := rand.New(rand.NewPCG(41, 43))
-	for n := range 40 {
-		var fast, ref featTally[int64]
-		for range 300 {
-			k := rng.Int64N(int64(n/2+2)) - 1
-			units := rng.Int64N(1000)
-			if rng.IntN(100) == 0 {
-				units = math.MaxInt64 - rng.Int64N(10)
+	asOf := time.Date(2026, time.June, 15, 12, 0, 0, 0, time.UTC)
+	for round := range 3000 {
+		p := newFeatProjection("b", asOf, featConfig{scale: 2, keyDays: 90, loc: time.UTC}, false)
+		sum := decimal.Zero
+		n := 1 + rng.IntN(20)
+		large := rng.IntN(4) == 0 // values near the int64 bound
+		for range n {
+			units := rng.Int64N(1_000_000)
+			if large {
+				units = rng.Int64N(math.MaxInt64 / int64(n))
 			}
-			require.Equal(t, ref.add(k, units), featAddCredit(&fast, k, units))
+			limit := int64(10_000) * int64(fastdec.Pow10(featShareScale)) // 10^4 days, beyond MaxTermDays
+			cu := rng.Int64N(limit) - limit/2
+			switch {
+			case round%3 == 0:
+				cu = max(cu, 0) // no negative credit days: the integer path
+			case rng.IntN(10) == 0:
+				cu = 0
+			}
+			if round%7 == 0 && rng.IntN(3) == 0 {
+				// An order whose terms are read in decimals, as addOrder adds it.
+				days := decimal.New(rng.Int64N(2000)-500, -int32(rng.IntN(4)))
+				p.creditDec = p.creditDec.Add(b2bkit.FromMinor(units, 2).Mul(days))
+				sum = sum.Add(b2bkit.FromMinor(units, 2).Mul(days))
+			} else {
+				p.addCredit(cu, units)
+				sum = sum.Add(b2bkit.FromMinor(cu, featShareScale).Mul(b2bkit.FromMinor(units, 2)))
+			}
+			var ok bool
+			p.total12, ok = checked.Add(p.total12, units)
+			require.True(t, ok)
 		}
-		require.Equal(t, ref.keys, fast.keys)
-		require.Equal(t, ref.sums, fast.sums)
+		if p.total12 == 0 {
+			continue
+		}
+		want := featRatio(sum, b2bkit.FromMinor(p.total12, 2))
+		got := p.usualCreditDays()
+		require.True(t, want.Equal(got), "round %d: %s, want %s", round, got, want)
+		require.Equal(t, want.Exponent(), got.Exponent(), "round %d", round)
 	}
 }
 
