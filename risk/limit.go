@@ -254,7 +254,10 @@ func limitDecOK(d decimal.Decimal) bool {
 // volume, credit days, credit months, raw limit, cap, limit and review date, each with its source.
 //
 // A missing volume or credit days is not an error: the limit is 0 and the log says why. So are usual
-// terms without a credit period (credit days <= 0: cash against goods or prepaid, R16). An invalid
+// terms without a credit period (credit days <= 0: cash against goods or prepaid, R16), and the
+// worst grade of the card that scored r, whatever the policy gives that grade (a Result made or read
+// from JSON rather than scored does not know its card: the policy's figures for its grade apply, and
+// ValidateFor holds a policy to giving the card's worst grade nothing). An invalid
 // policy, a grade the policy does not know, a feature absent from the set or out of range, a feature
 // set without AsOf or in another currency than the policy's is an error matching b2bkit.ErrInvalid.
 func (p LimitPolicy) Limit(f FeatureSet, r Result) (Limit, error) {
@@ -312,10 +315,15 @@ func (p LimitPolicy) Limit(f FeatureSet, r Result) (Limit, error) {
 	line("multiple", rule.Multiple.String(), policyGrade)
 
 	var why string // why the limit is zero without the formula
+	if r.worst {
+		why = fmt.Sprintf("no limit: %s is the worst grade of the scorecard, which gets no credit (R17)", r.Grade)
+	}
 	var raw decimal.Decimal
 	if volume.Missing {
 		line("average monthly volume (12m)", "missing", "feature "+string(AvgMonthlyValue12))
-		why = "no limit: average monthly volume is missing"
+		if why == "" {
+			why = "no limit: average monthly volume is missing"
+		}
 	} else {
 		line("average monthly volume (12m)", limitMoney(volume.Number, f.Scale), "feature "+string(AvgMonthlyValue12))
 	}

@@ -276,3 +276,47 @@ func TestR25_LimitPolicyJSONRoundTripAndStrict(t *testing.T) {
 		})
 	}
 }
+
+// TestR17_TheWorstGradeGetsNoCreditWhateverThePolicySays: a buyer a card grades worst gets a limit
+// of zero, saying why, even under a policy that gives that grade credit (one ValidateFor would
+// refuse); the grade above it, and a Result that was not scored (which cannot know its card), get
+// the policy's figures.
+func TestR17_TheWorstGradeGetsNoCreditWhateverThePolicySays(t *testing.T) {
+	generous := risk.DefaultLimitPolicy()
+	generous.Grades[4] = risk.GradeLimit{Grade: "E", Multiple: decimal.New(3, 0), Cap: decimal.New(300_000, 0)}
+	card := risk.DefaultScorecard()
+	require.Error(t, generous.ValidateFor(card), "the policy is one ValidateFor refuses")
+	fs := scBenchFeatures() // 84000.00 a month, net 45: E would get 3 x 84000 x 1.5 = 378000, capped at 300000
+
+	for _, worst := range []risk.Grade{"E", "D"} {
+		// Bands that put this buyer's score in worst: everything at or above 0 is D, unless E is the
+		// only band at 0.
+		c := card
+		c.Grades = []risk.GradeBand{{"A", 1e9}, {"B", 1e9 - 1}, {"C", 1e9 - 2}, {"D", 0}, {"E", -1e9}}
+		if worst == "E" {
+			c.Grades[3].MinScore = 1e9 - 3
+		}
+		compiled, err := c.Compile()
+		require.NoError(t, err)
+		plain, err := c.Score(fs)
+		require.NoError(t, err)
+		fast, err := compiled.Score(fs)
+		require.NoError(t, err)
+		for _, r := range []risk.Result{plain, fast} {
+			require.Equal(t, worst, r.Grade)
+			l, err := generous.Limit(fs, r)
+			require.NoError(t, err)
+			if worst == "E" {
+				assert.True(t, l.Amount.IsZero(), "the worst grade got %s", l.Amount)
+				assert.Contains(t, lmLine(t, l, "limit").Source, "E is the worst grade of the scorecard")
+			} else {
+				dectest.RequireEqual(t, dectest.Dec("63000"), l.Amount) // D: 0.5 x 84000 x 1.5
+			}
+		}
+	}
+
+	// Not scored: the policy's figures for the grade, as a host building a Result gets them.
+	l, err := generous.Limit(fs, risk.Result{Grade: "E", Score: 100})
+	require.NoError(t, err)
+	dectest.RequireEqual(t, dectest.Dec("300000"), l.Amount)
+}

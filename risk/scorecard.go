@@ -121,6 +121,9 @@ type Result struct {
 	odd     []Value
 	points  []AttributePoints
 	reasons []Reason
+	// worst says that Grade is the card's worst (its last band), which gets no credit whatever a
+	// limit policy says (R17). Only a Result a card scored knows it.
+	worst bool
 }
 
 // scoreInlineSlots is the most attributes a compact Result holds without allocating: cards have
@@ -646,7 +649,8 @@ func (s Scorecard) Score(f FeatureSet) (Result, error) {
 			r.Points, r.Best, r.Lost = p.Points, best[i], lostOf[k]
 		}
 	}
-	return Result{Score: score, Grade: s.Grade(score), points: points, reasons: reasons}, nil
+	grade := s.Grade(score)
+	return Result{Score: score, Grade: grade, points: points, reasons: reasons, worst: grade == s.Grades[len(s.Grades)-1].Grade}, nil
 }
 
 // score scores v on the attribute: the bin it falls in (-1 for a missing value), that bin's points,

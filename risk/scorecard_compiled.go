@@ -152,6 +152,7 @@ func (c *CompiledScorecard) Score(f FeatureSet) (Result, error) {
 		score += a.pointsOf(s.bin)
 	}
 	r.Score, r.Grade, r.card = score, c.Grade(score), c
+	r.worst = len(c.grades) > 0 && r.Grade == c.grades[len(c.grades)-1].Grade
 	return r, nil
 }
 
