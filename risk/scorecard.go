@@ -131,10 +131,11 @@ type Result struct {
 const scoreInlineSlots = 16
 
 // A scoreSlot is one attribute of a compact Result: the bin (-1 for a missing value) and the value,
-// as coefficient and exponent, or, when odd, as the index in Result.odd.
+// as its number (the feature set's own decimal, shared: a decimal never changes) and coefficient, or,
+// when odd, as the index in Result.odd.
 type scoreSlot struct {
+	num     decimal.Decimal
 	coef    int64
-	exp     int32
 	bin     int16
 	missing bool
 	odd     bool
@@ -170,7 +171,10 @@ func (r Result) Reasons() []Reason {
 		return slices.Clone(r.reasons)
 	}
 	slots := r.slots()
-	order, lostOf := r.card.rank(slots)
+	// The ranking of a card of up to scoreStackAttributes attributes lives on the stack.
+	var orderBuf [scoreStackAttributes]int
+	var lostBuf [scoreStackAttributes]float64
+	order, lostOf := r.card.rank(slots, orderBuf[:0], lostBuf[:0])
 	if len(order) == 0 {
 		return nil
 	}
@@ -188,8 +192,7 @@ func (r *Result) value(s *scoreSlot) Value {
 	if s.odd {
 		return r.odd[s.coef]
 	}
-	d := decimal.New(s.coef, s.exp)
-	return Value{Number: d, Missing: s.missing, read: d, coef: s.coef}
+	return Value{Number: s.num, Missing: s.missing, read: s.num, coef: s.coef}
 }
 
 // resultJSON is a Result on the wire.

@@ -13,6 +13,27 @@ func BenchmarkScore(b *testing.B) {
 	scBenchCompiled(b, scReadOnce(scBenchFeatures()))
 }
 
+// BenchmarkScoreWithReasons is BenchmarkScore with the reasons read as well, as a platform reads
+// them to explain a decision: the compiled card's Result builds them only when asked, so this is the
+// cost of a score that is explained (the reasons' values are decimals, two allocations each).
+func BenchmarkScoreWithReasons(b *testing.B) {
+	cc, err := risk.DefaultScorecard().Compile()
+	if err != nil {
+		b.Fatal(err)
+	}
+	fs := scReadOnce(scBenchFeatures())
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := cc.Score(fs)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(r.Reasons()) != 7 {
+			b.Fatal("not the seven attributes that lose points")
+		}
+	}
+}
+
 // BenchmarkScoreHostValues is BenchmarkScore with values a host built as Value{Number: d} (or read
 // from JSON), whose decimals the card reads on every score.
 func BenchmarkScoreHostValues(b *testing.B) {

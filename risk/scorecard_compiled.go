@@ -103,8 +103,9 @@ func (c *CompiledScorecard) Grade(score float64) Grade {
 }
 
 // Score scores one buyer exactly as Scorecard.Score does with the card compiled, errors included.
-// The Result is compact, 16 bytes per attribute held in place (for a card of up to 16 attributes,
-// else in one pointer-free allocation), with Points and Reasons built when asked.
+// The Result is compact, 32 bytes per attribute held in place (for a card of up to 16 attributes,
+// else in one allocation), with Points and Reasons built when asked, from the feature set's own
+// decimals.
 func (c *CompiledScorecard) Score(f FeatureSet) (Result, error) {
 	if c.currency != "" && f.Currency != "" && f.Currency != c.currency {
 		return Result{}, fmt.Errorf("risk: %w", b2bkit.Invalid("features.currency",
@@ -139,7 +140,7 @@ func (c *CompiledScorecard) Score(f FeatureSet) (Result, error) {
 			coef, small = v.coefficient()
 		}
 		if small {
-			s.coef, s.exp, s.missing = coef, v.Number.Exponent(), v.Missing
+			s.num, s.coef, s.missing = v.Number, coef, v.Missing
 		} else {
 			s.coef, s.odd = int64(len(r.odd)), true
 			r.odd = append(r.odd, *v)
@@ -165,8 +166,8 @@ func (a *scoreAttr) pointsOf(bin int16) float64 {
 }
 
 // rank orders the attributes of slots that lost points, largest loss first, ties in card order,
-// as Scorecard.Score does, with what each lost.
-func (c *CompiledScorecard) rank(slots []scoreSlot) (order []int, lostOf []float64) {
+// as Scorecard.Score does, with what each lost, appended to order and lostOf.
+func (c *CompiledScorecard) rank(slots []scoreSlot, order []int, lostOf []float64) ([]int, []float64) {
 	for i := range slots {
 		a := &c.attrs[i]
 		if lost := a.best - a.pointsOf(slots[i].bin); lost > 0 {
