@@ -13,8 +13,8 @@ import (
 )
 
 // featBenchHistory is two years of a busy buyer: 700 orders of 1-3 lines from 8 sellers on four
-// kinds of terms, an invoice for each of the first 650 and a payment for each invoice, some late,
-// some split, and a wallet estimate — 2,000 trade records.
+// kinds of terms, an invoice for each of the first 650 and one payment in full for each invoice,
+// some late, and a wallet estimate — 2,000 trade records.
 func featBenchHistory() featRecords {
 	rng := rand.New(rand.NewPCG(7, 11))
 	start := featAsOf.AddDate(-2, 0, 0)
