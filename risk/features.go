@@ -268,10 +268,8 @@ type featProjection struct {
 	sellers   featSellers
 	// creditHi and creditLo are the sum, over the orders whose terms featCreditUnits reads, of
 	// their credit days in units of 10^-featShareScale times their value in minor units: a 128-bit
-	// two's complement integer, exact (addCredit); creditNeg says an order's credit days were
-	// negative.
+	// two's complement integer, exact (addCredit).
 	creditHi, creditLo uint64
-	creditNeg          bool
 	creditDec          decimal.Decimal // value x credit days of the other orders
 
 	invoices []featInvoice
@@ -541,7 +539,6 @@ func (p *featProjection) addCredit(cu, units int64) {
 		p.creditHi += hi + c
 		return
 	}
-	p.creditNeg = true
 	hi, lo := bits.Mul64(uint64(-cu), uint64(units))
 	var b uint64
 	p.creditLo, b = bits.Sub64(p.creditLo, lo, 0)
@@ -1611,15 +1608,15 @@ func featConcentrationBig(sums []int64, total int64) decimal.Decimal {
 
 // usualCreditDays is the order-value-weighted credit days of the last 12 months' orders (total12 >
 // 0), rounded HalfUp to RatioScale: in 128-bit integers when every order's terms fit
-// featCreditUnits, no order's credit days are negative and total12 x 10^8 fits a uint64; else in
-// decimals.
+// featCreditUnits, their sum is not negative and total12 x 10^8 fits a uint64; else in decimals.
 func (p *featProjection) usualCreditDays() decimal.Decimal {
 	// days = sum(cu x u) / (10^featShareScale x total12), to RatioScale places:
-	// q = sum(cu x u) / (10^(featShareScale-RatioScale) x total12). Each cu is at most 10^12 x
-	// MaxTermDays < 2^52 when none is negative, and the u add up to total12 < 2^63, so the sum is
-	// below 2^115, and q, at most MaxTermDays x 10^RatioScale, fits: hi < den, as Div64 needs.
+	// q = sum(cu x u) / (10^(featShareScale-RatioScale) x total12). Each |cu| is at most 10^12 x
+	// MaxTermDays < 2^52, and the u add up to total12 < 2^63, so a sum that is not negative (the
+	// top bit clear) is below 2^115 and at most the sum of its positive terms: q, at most
+	// MaxTermDays x 10^RatioScale, fits, and hi < den, as Div64 needs.
 	const shift = featShareScale - RatioScale
-	if p.creditDec.IsZero() && !p.creditNeg && uint64(p.total12) <= math.MaxUint64/fastdec.Pow10(shift) {
+	if p.creditDec.IsZero() && p.creditHi>>63 == 0 && uint64(p.total12) <= math.MaxUint64/fastdec.Pow10(shift) {
 		den := uint64(p.total12) * fastdec.Pow10(shift)
 		if hi, lo := p.creditHi, p.creditLo; hi < den {
 			q, r := bits.Div64(hi, lo, den)
