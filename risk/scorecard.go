@@ -592,6 +592,12 @@ func (s Scorecard) Grade(score float64) Grade {
 	return s.Grades[len(s.Grades)-1].Grade
 }
 
+// isWorst reports whether g is the card's worst grade, its last band: the grade no limit gives
+// credit to.
+func (s Scorecard) isWorst(g Grade) bool {
+	return len(s.Grades) > 0 && g == s.Grades[len(s.Grades)-1].Grade
+}
+
 // Score scores one buyer (R17): Base plus, for every attribute, the points of the bin its feature's
 // value falls in (exact decimal comparisons; a missing value gets the attribute's MissingPoints), and
 // the grade of the sum. Reasons are the attributes that cost points, largest Lost first, ties in card
@@ -653,7 +659,7 @@ func (s Scorecard) Score(f FeatureSet) (Result, error) {
 		}
 	}
 	grade := s.Grade(score)
-	return Result{Score: score, Grade: grade, points: points, reasons: reasons, worst: grade == s.Grades[len(s.Grades)-1].Grade}, nil
+	return Result{Score: score, Grade: grade, points: points, reasons: reasons, worst: s.isWorst(grade)}, nil
 }
 
 // score scores v on the attribute: the bin it falls in (-1 for a missing value), that bin's points,

@@ -153,7 +153,7 @@ func (c *CompiledScorecard) Score(f FeatureSet) (Result, error) {
 		score += a.pointsOf(s.bin)
 	}
 	r.Score, r.Grade, r.card = score, c.Grade(score), c
-	r.worst = len(c.grades) > 0 && r.Grade == c.grades[len(c.grades)-1].Grade
+	r.worst = Scorecard{Grades: c.grades}.isWorst(r.Grade)
 	return r, nil
 }
 
