@@ -814,11 +814,11 @@ func (p *featProjection) addOrder(i int, o *b2bkit.Order, placed int64) error {
 	var units int64
 	ok := false
 	if n := len(o.Lines); n > 0 && n <= b2bkit.MaxLines {
-		units, ok = featTotalMinor(o, p.cfg.scale) // featOrderUnits' common case, a call less
+		units, ok = featTotalMinor(o, p.cfg.scale) // the common case, in int64
 	}
 	if !ok {
 		var err error
-		if units, err = featOrderUnits(o, p.cfg.scale); err != nil {
+		if units, err = featOrderUnitsSlow(o, p.cfg.scale); err != nil {
 			return featBad("orders", i, err)
 		}
 	}
@@ -875,17 +875,15 @@ func (p *featProjection) setFirst(t time.Time, s int64) {
 	p.first, p.firstSec, p.firstMono = t, s, t != t.Round(0)
 }
 
-// featOrderUnits is an order's value, Order.Total rounded HalfUp to scale, in minor units. Lines are
-// multiplied and added in int64 at the finest exponent when they fit, else in decimals.
-func featOrderUnits(o *b2bkit.Order, scale int32) (int64, error) {
+// featOrderUnitsSlow is an order's value, Order.Total rounded HalfUp to scale, in minor units, for
+// an order featTotalMinor could not value in int64 (addOrder tries it first): one without lines or
+// with too many is refused, and the others are checked line by line and added in decimals.
+func featOrderUnitsSlow(o *b2bkit.Order, scale int32) (int64, error) {
 	if len(o.Lines) == 0 {
 		return 0, b2bkit.Invalid("lines", "must have at least one line")
 	}
 	if len(o.Lines) > b2bkit.MaxLines {
 		return 0, b2bkit.Invalid("lines", "must have at most %d lines", b2bkit.MaxLines)
-	}
-	if u, ok := featTotalMinor(o, scale); ok {
-		return u, nil
 	}
 	if err := featCheckLines(o); err != nil {
 		return 0, err
