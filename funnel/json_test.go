@@ -154,3 +154,19 @@ func FuzzStreamRecordsJSON(f *testing.F) {
 		_ = json.Unmarshal([]byte(doc), &w)
 	})
 }
+
+// A platform stores its reports as JSON and reads them back for the next morning's comparison.
+func TestR6_AReportRoundTripsThroughJSON(t *testing.T) {
+	for _, asOf := range []time.Time{at(3, 20), at(7, 31)} {
+		r := evaluateCity(t, asOf)
+		b, err := json.Marshal(r)
+		require.NoError(t, err)
+		var back funnel.Report
+		require.NoError(t, json.Unmarshal(b, &back))
+		requireSameReport(t, r, back)
+	}
+	var p funnel.Phase
+	require.ErrorIs(t, json.Unmarshal([]byte(`"Coverage"`), &p), b2bkit.ErrInvalid)
+	var s funnel.AccountStage
+	require.ErrorIs(t, json.Unmarshal([]byte(`"closed"`), &s), b2bkit.ErrInvalid)
+}

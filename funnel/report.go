@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/wire"
 	"github.com/shopspring/decimal"
 )
 
@@ -103,6 +104,16 @@ func (p Phase) MarshalText() ([]byte, error) {
 		return nil, b2bkit.Invalid("phase", "unknown phase %d", int(p))
 	}
 	return []byte(p.String()), nil
+}
+
+// UnmarshalText decodes a phase from its word, so that a stored report reads back.
+func (p *Phase) UnmarshalText(b []byte) error {
+	i, err := wire.ParseWord(phaseWords[:], b, "phase")
+	if err != nil {
+		return b2bkit.InField("phase", err)
+	}
+	*p = Phase(i)
+	return nil
 }
 
 // A BandCounts counts companies in each penetration band.
@@ -218,6 +229,16 @@ func (s AccountStage) MarshalText() ([]byte, error) {
 		return nil, b2bkit.Invalid("stage", "unknown account stage %d", int(s))
 	}
 	return []byte(s.String()), nil
+}
+
+// UnmarshalText decodes a stage from its word, so that a stored hand-off list reads back.
+func (s *AccountStage) UnmarshalText(b []byte) error {
+	i, err := wire.ParseWord(stageWords[:], b, "account stage")
+	if err != nil {
+		return b2bkit.InField("stage", err)
+	}
+	*s = AccountStage(i)
+	return nil
 }
 
 // A HandOff is one account the ground team passes to the service team after month 3 (R9).
