@@ -24,7 +24,8 @@ type Campaign struct {
 	// Touches recorded in another territory are reported apart.
 	Territory string `json:"territory"`
 	// Start is the first day of month 1, a calendar date in TimeZone: month 1 runs from midnight of
-	// that date in TimeZone to midnight of the same day one month later. Give it as midnight of the
+	// that date in TimeZone to midnight of the same day one month later (where the zone skips a
+	// midnight, the day begins when its clocks jump forward). Give it as midnight of the
 	// date, in TimeZone or in any other location: midnight UTC of 1 March ("2026-03-01T00:00:00Z")
 	// means 1 March, also for a campaign in New York, where that instant is still 28 February. Any
 	// other instant must fall on the same date where it was given and in TimeZone; one that does not
@@ -142,11 +143,28 @@ func startDate(start time.Time, loc *time.Location) (int, time.Month, int, error
 		start.Format(time.RFC3339), oy, om, od, y, m, d, loc)
 }
 
-// monthStart is the first instant of campaign month k (1-based) in loc: midnight of the start's day
+// monthStart is the first instant of campaign month k (1-based) in loc: the start of the start's day
 // of month, k-1 months later, clamped to the month's last day (a campaign starting on 31 January
-// has month 2 from 28 or 29 February).
+// has month 2 from 28 or 29 February). The calendar is worked out in UTC, which skips no midnight.
 func monthStart(y int, m time.Month, d int, k int, loc *time.Location) time.Time {
-	first := time.Date(y, m+time.Month(k-1), 1, 0, 0, 0, 0, loc)
-	last := time.Date(first.Year(), first.Month()+1, 0, 0, 0, 0, 0, loc).Day()
-	return time.Date(first.Year(), first.Month(), min(d, last), 0, 0, 0, 0, loc)
+	first := time.Date(y, m+time.Month(k-1), 1, 0, 0, 0, 0, time.UTC)
+	last := time.Date(first.Year(), first.Month()+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	return dayStart(first.Year(), first.Month(), min(d, last), loc)
+}
+
+// dayStart is the first instant of a date in loc: its midnight or, where the clocks jump forward at
+// midnight (Santiago, Havana, São Paulo until 2019), the instant they jumped, when the day began.
+// time.Date gives such a missing midnight as an hour of the day before, which would move the
+// previous day's last hour into the month.
+func dayStart(y int, m time.Month, d int, loc *time.Location) time.Time {
+	t := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	if ty, tm, td := t.Date(); ty == y && tm == m && td == d {
+		return t
+	}
+	if _, end := t.ZoneBounds(); !end.IsZero() {
+		if ey, em, ed := end.Date(); ey == y && em == m && ed == d {
+			return end
+		}
+	}
+	return t
 }
