@@ -189,7 +189,8 @@ func part[T any](ps iter.Seq2[T, error]) []iter.Seq2[T, error] {
 // exactly what Evaluate(campaign k, ...) returns on the same records, whether their amounts came as
 // decimals or in minor units, in one part or in several.
 //
-// Errors are Evaluate's, naming the stream, and the part when there are several
+// A set not made by NewCampaigns (the zero value, a nil pointer) holds no campaign and is an error
+// matching b2bkit.ErrInvalid. Errors are Evaluate's, naming the stream, and the part when there are several
 // ("funnel: minor_purchases[1][3507]: <err>": record 3507 of part 1). The first error stops every
 // part; if several parts fail, the error is that of the first of them, in order, that failed before
 // it was stopped. A stream that panics on a worker's goroutine panics again on the caller's. An asOf
@@ -200,6 +201,9 @@ func part[T any](ps iter.Seq2[T, error]) []iter.Seq2[T, error] {
 // and a few more for each campaign that lists its company; with MinorPurchases nothing is allocated
 // per record.
 func (s *Campaigns) Evaluate(in Input, asOf time.Time, opts *Options) ([]Report, error) {
+	if s == nil || len(s.cs) == 0 { // the zero value measures nothing: say so, rather than read every stream for it
+		return nil, fmt.Errorf("funnel: %w", b2bkit.Invalid("campaigns", "must list at least one campaign (see NewCampaigns)"))
+	}
 	if asOf.IsZero() {
 		return nil, fmt.Errorf("funnel: %w", b2bkit.Invalid("as_of", "must be set"))
 	}
