@@ -32,8 +32,9 @@
 // on partial data (b2bkit.Stream adapts an in-memory slice). Memory grows with the target list, not
 // with the streams. Each amount is read as whole minor units at MinorScale places and added in
 // 128-bit sums, so no campaign's totals overflow, even in dong or rupiah. Records that are not the
-// campaign's — companies off the list, touches in another territory, anything before the start or
-// after asOf — are counted apart in Report.Excluded, never silently dropped or counted. Records of
+// campaign's — companies off the list, touches in another territory, touches and purchases before
+// the start, anything after asOf — are counted apart in Report.Excluded, never silently dropped or
+// counted; a wallet estimate made before the start still stands. Records of
 // targets that are wrong in themselves — a negative purchase amount, a negative wallet, a missing time
 // — stop Evaluate with an error matching b2bkit.ErrInvalid naming the record by company, time and
 // position; so do a record without a company, an empty target list and an asOf before the start. A

@@ -117,9 +117,10 @@ func everything() *Options { return &Options{HandOff: true, Companies: true, Wor
 // with the stream and the position it failed at ("funnel: purchases[1534221]: <err>"), matching the
 // stream's error with errors.Is.
 //
-// Records dated after asOf are never counted, nor are records before the start, records of companies
-// not on the target list, or touches made outside the territory: those are counted in
-// Report.Excluded instead; a target with an order before the start is a customer already, which the
+// Records dated after asOf are never counted, nor are touches and purchases before the start, records
+// of companies not on the target list, or touches made outside the territory: those are counted in
+// Report.Excluded instead (a wallet estimate made before the start still stands: each target's latest
+// one not after asOf is used); a target with an order before the start is a customer already, which the
 // campaign cannot convert or acquire (Report.Existing). A record of a target that is itself wrong —
 // no time, an unknown kind or channel, a negative purchase amount or one with more than MinorScale
 // places, a gross profit above the amount, a negative wallet, a confidence outside [0, 1] — stops
