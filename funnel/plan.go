@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/shopspring/decimal"
@@ -56,7 +57,8 @@ type Deployment struct {
 // visitsPerRepPerDay visits on workdaysPerMonth working days a month. Each city takes the whole team
 // for ceil(targets / capacity) months; spread evenly, each city gets reps/len(cities) reps, the
 // remainder going one each to the largest cities. All inputs must be > 0, workdays at most 31, city
-// names set and distinct; errors match b2bkit.ErrInvalid.
+// names set and distinct, and the team's visits a month must fit an int (a 32-bit one holds about
+// 2.1e9); errors match b2bkit.ErrInvalid.
 func Plan(reps int, cities []City, visitsPerRepPerDay, workdaysPerMonth int) (Deployment, error) {
 	var errs []error
 	if reps <= 0 || reps > 1_000_000 {
@@ -83,6 +85,11 @@ func Plan(reps int, cities []City, visitsPerRepPerDay, workdaysPerMonth int) (De
 		if c.Targets <= 0 || c.Targets > MaxTargets {
 			errs = append(errs, b2bkit.Invalid(f+".targets", "must be between 1 and %d", MaxTargets))
 		}
+	}
+	if len(errs) == 0 && int64(reps)*int64(visitsPerRepPerDay)*int64(workdaysPerMonth) > math.MaxInt {
+		// Up to 3.1e10 visits a month: more than a 32-bit int holds, where it would wrap silently.
+		errs = append(errs, b2bkit.Invalid("reps", "%d reps x %d visits a day x %d workdays is more visits a month than an int holds here",
+			reps, visitsPerRepPerDay, workdaysPerMonth))
 	}
 	if len(errs) > 0 {
 		return Deployment{}, fmt.Errorf("funnel: plan: %w", errors.Join(errs...))
@@ -130,4 +137,5 @@ func Plan(reps int, cities []City, visitsPerRepPerDay, workdaysPerMonth int) (De
 	return d, nil
 }
 
-func ceilDiv(a, b int) int { return (a + b - 1) / b }
+// ceilDiv is a/b rounded up, for a, b > 0, without forming a+b (which may not fit).
+func ceilDiv(a, b int) int { return (a-1)/b + 1 }

@@ -2,6 +2,7 @@ package funnel_test
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -105,4 +106,20 @@ func TestR6_CohortsCompareCitiesOnTheFourRates(t *testing.T) {
 
 	_, err = funnel.Cohorts(hz, hz)
 	require.ErrorIs(t, err, b2bkit.ErrConflict)
+}
+
+// The largest team Plan accepts makes 3.1e10 visits a month: on a 32-bit platform that is refused,
+// not wrapped into a wrong capacity (GOARCH=386 go test ./funnel -run Plan).
+func TestR8_PlanRefusesACapacityItCannotHold(t *testing.T) {
+	d, err := funnel.Plan(1_000_000, []funnel.City{{Name: "A", Targets: funnel.MaxTargets}}, 1000, 31)
+	if strconv.IntSize == 32 {
+		require.ErrorIs(t, err, b2bkit.ErrInvalid)
+		require.ErrorContains(t, err, "reps")
+		return
+	}
+	require.NoError(t, err)
+	require.Equal(t, int64(31_000_000_000), int64(d.Capacity))
+	require.Equal(t, 1, d.Steps[0].Months)
+	require.Equal(t, 1, d.Steps[0].Workdays)
+	require.Equal(t, 1, d.SpreadMonths)
 }
