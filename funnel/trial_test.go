@@ -171,3 +171,40 @@ func TestR10_EveryPurchaseIsCountedOrSetApartOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestR6_MaxTargetsIsReportedOnTargets(t *testing.T) {
+	c := city()
+	c.Targets = make([]b2bkit.CompanyID, funnel.MaxTargets+1)
+	err := c.Validate()
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	require.ErrorContains(t, err, "targets: must list at most 5000000 companies")
+	require.NotContains(t, err.Error(), "targets[0]", "one error for the list, not one per target")
+	_, err = funnel.NewCampaigns([]funnel.Campaign{city(), c})
+	require.ErrorContains(t, err, "campaigns[1]: targets: must list at most")
+}
+
+// The minor-units path allocates nothing per record: a history twice as long costs no more
+// allocations than a bounded few (buffers regrown if the collector emptied the pool).
+func TestR6_MinorPurchasesAllocateNothingPerRecord(t *testing.T) {
+	c := city()
+	s, err := funnel.NewCampaigns([]funnel.Campaign{c})
+	require.NoError(t, err)
+	history := func(n int) []funnel.MinorPurchase {
+		ps := make([]funnel.MinorPurchase, n)
+		for i := range ps {
+			ps[i] = funnel.MinorPurchase{Company: c.Targets[i%len(c.Targets)], At: at(3, 2).Add(time.Duration(i) * time.Second),
+				Amount: int64(1 + i%500), Channel: b2bkit.Channel(1 + i%3)}
+		}
+		return ps
+	}
+	allocs := func(ps []funnel.MinorPurchase) float64 {
+		return testing.AllocsPerRun(5, func() {
+			_, err := s.Evaluate(funnel.Input{MinorPurchases: []iter.Seq2[funnel.MinorPurchase, error]{b2bkit.Stream(ps)}},
+				at(7, 31), &funnel.Options{Workers: 1})
+			require.NoError(t, err)
+		})
+	}
+	short, long := allocs(history(100_000)), allocs(history(300_000))
+	t.Logf("%v allocations for 100k purchases, %v for 300k", short, long)
+	require.Less(t, long-short, 100.0)
+}
