@@ -40,3 +40,25 @@ func TestR10_PurchaseRefusesADuplicateOrWronglyCasedKey(t *testing.T) {
 		{"cased", `"amount":"123.45"`, `"Amount":"123.45"`, "Amount: unknown field"},
 	})
 }
+
+// Touches and wallets are read as strictly as purchases.
+func TestR7_TouchAndWalletRefuseADuplicateOrWronglyCasedKey(t *testing.T) {
+	b, err := json.Marshal(touch("C01", "R1", "Hangzhou", at(3, 2)))
+	require.NoError(t, err)
+	wiretest.Refuses(t, string(b), func(doc []byte) error {
+		var x funnel.Touch
+		return json.Unmarshal(doc, &x)
+	}, []wiretest.Case{
+		{"duplicate", `"rep":"R1"`, `"rep":"R2","rep":"R1"`, "rep: duplicate key"},
+		{"cased", `"territory":"Hangzhou"`, `"Territory":"Hangzhou"`, "Territory: unknown field"},
+	})
+	b, err = json.Marshal(wallet("C01", "1000", at(6, 1)))
+	require.NoError(t, err)
+	wiretest.Refuses(t, string(b), func(doc []byte) error {
+		var x funnel.Wallet
+		return json.Unmarshal(doc, &x)
+	}, []wiretest.Case{
+		{"duplicate", `"monthly":"1000"`, `"monthly":"1","monthly":"1000"`, "monthly: duplicate key"},
+		{"cased", `"as_of"`, `"As_Of"`, "As_Of: unknown field"},
+	})
+}
