@@ -1,6 +1,7 @@
 package funnel
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -153,17 +154,21 @@ func monthStart(y int, m time.Month, d int, k int, loc *time.Location) time.Time
 }
 
 // dayStart is the first instant of a date in loc: its midnight or, where the clocks jump forward at
-// midnight (Santiago, Havana, São Paulo until 2019), the instant they jumped, when the day began.
-// time.Date gives such a missing midnight as an hour of the day before, which would move the
-// previous day's last hour into the month.
+// midnight (Santiago, Havana, São Paulo until 2019), the instant they jumped, when the day began; a
+// date the zone skipped whole (Apia, 30 December 2011) begins when the next one does. time.Date
+// gives a missing midnight as an hour of the day before, which would move the previous day's last
+// hour (or whole day) into the month.
 func dayStart(y int, m time.Month, d int, loc *time.Location) time.Time {
 	t := time.Date(y, m, d, 0, 0, 0, 0, loc)
-	if ty, tm, td := t.Date(); ty == y && tm == m && td == d {
-		return t
-	}
-	if _, end := t.ZoneBounds(); !end.IsZero() {
-		if ey, em, ed := end.Date(); ey == y && em == m && ed == d {
+	ty, tm, td := t.Date()
+	switch c := cmp.Or(cmp.Compare(ty, y), cmp.Compare(tm, m), cmp.Compare(td, d)); {
+	case c < 0: // before the gap: the day begins where the zone t is in ends
+		if _, end := t.ZoneBounds(); !end.IsZero() {
 			return end
+		}
+	case c > 0: // after the gap: the day began where the zone t is in begins
+		if start, _ := t.ZoneBounds(); !start.IsZero() {
+			return start
 		}
 	}
 	return t

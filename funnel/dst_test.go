@@ -59,3 +59,23 @@ func TestR6_ADayWhoseMidnightIsSkippedBeginsWhenTheClocksJump(t *testing.T) {
 	require.Equal(t, 1, r.Channels[0].Manual.Orders)
 	require.Equal(t, 1, r.Channels[1].Manual.Orders)
 }
+
+// Samoa skipped 30 December 2011 whole, moving across the date line: a month due to begin that day
+// begins when 31 December did, and 29 December stays in the month before.
+func TestR6_ADaySkippedWholeBeginsWithTheNextDay(t *testing.T) {
+	apia := mustLoc("Pacific/Apia")
+	c := funnel.Campaign{Territory: "Apia", TimeZone: "Pacific/Apia", Start: time.Date(2011, 11, 30, 0, 0, 0, 0, time.UTC),
+		Targets: ids("A", 1, 2)}
+	ts := []funnel.Touch{touch("A01", "R1", "", time.Date(2011, 12, 29, 12, 0, 0, 0, apia)), // month 1
+		touch("A02", "R1", "", time.Date(2011, 12, 31, 0, 0, 0, 0, apia))} // month 2
+	r, err := funnel.Evaluate(c, b2bkit.Stream(ts), nil, nil, time.Date(2012, 1, 15, 0, 0, 0, 0, apia))
+	require.NoError(t, err)
+	require.True(t, r.Conversion.From.Equal(time.Date(2011, 12, 31, 0, 0, 0, 0, apia)), "month 2 from %s", r.Conversion.From)
+	requireRate(t, 1, 2, "0.5", true, r.Coverage, "coverage")
+
+	c.Start = time.Date(2011, 12, 30, 0, 0, 0, 0, time.UTC) // a start on the missing day
+	r, err = funnel.Evaluate(c, b2bkit.Stream(ts), nil, nil, time.Date(2012, 1, 15, 0, 0, 0, 0, apia))
+	require.NoError(t, err)
+	require.True(t, r.Start.Equal(time.Date(2011, 12, 31, 0, 0, 0, 0, apia)), "start %s", r.Start)
+	require.Equal(t, 1, r.Excluded.Touches.BeforeStart)
+}
