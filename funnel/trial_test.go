@@ -208,3 +208,20 @@ func TestR6_MinorPurchasesAllocateNothingPerRecord(t *testing.T) {
 	t.Logf("%v allocations for 100k purchases, %v for 300k", short, long)
 	require.Less(t, long-short, 100.0)
 }
+
+// Of two estimates of one date, the one read later is used: the later of one stream, and a minor
+// estimate over a decimal one, whose stream is read after.
+func TestR7_OfTwoEstimatesOfOneDateTheLaterReadIsUsed(t *testing.T) {
+	s, err := funnel.NewCampaigns([]funnel.Campaign{city()})
+	require.NoError(t, err)
+	ps := []funnel.Purchase{buy("C01", at(3, 5), "100", b2bkit.Manual), buy("C02", at(3, 5), "100", b2bkit.Manual)}
+	ws := []funnel.Wallet{wallet("C01", "1000", at(3, 1)), wallet("C01", "500", at(3, 1)), wallet("C02", "1000", at(3, 1))}
+	mws := []funnel.MinorWallet{{Company: "C02", Monthly: 200_0000, AsOf: at(3, 1)}}
+	rs, err := s.Evaluate(funnel.Input{Purchases: []iter.Seq2[funnel.Purchase, error]{b2bkit.Stream(ps)},
+		Wallets: b2bkit.Stream(ws), MinorWallets: b2bkit.Stream(mws)}, at(4, 1), allDetails(1))
+	require.NoError(t, err)
+	cs := rs[0].Penetration.Companies
+	require.Len(t, cs, 2)
+	requireDecEqual(t, "500", cs[0].Wallet)
+	requireDecEqual(t, "200", cs[1].Wallet)
+}
