@@ -92,6 +92,15 @@ func TestR6_APanicInOnePartWhileAnotherFailsPanicsInTheCaller(t *testing.T) {
 				at(7, 31), allDetails(2))
 		})
 	}
+	// A host that recovers the panic measures again with the same set and gets the right report.
+	want := evaluateCity(t, at(7, 31))
+	for _, w := range []int{1, 2} {
+		rs, err := s.Evaluate(funnel.Input{Touches: b2bkit.Stream(cityTouches()), Purchases: []iter.Seq2[funnel.Purchase, error]{
+			b2bkit.Stream(cityPurchases()[:9]), b2bkit.Stream(cityPurchases()[9:])}, Wallets: b2bkit.Stream(cityWallets())},
+			at(7, 31), allDetails(w))
+		require.NoError(t, err)
+		requireSameReport(t, want, rs[0])
+	}
 }
 
 func TestR8_ATerritoryAndIDRepeatedAcrossASet(t *testing.T) {
