@@ -194,7 +194,8 @@ func (sh *sheet) close(rep *Report, c *Campaign, asOf time.Time, opts *Options) 
 	con := &rep.Concentration
 	var thin []string
 	for _, r := range run.reps {
-		if r.touches == 0 { // a rep of another campaign's window
+		if r.in == 0 { // another team's rep: no touch in this territory in the window
+			con.OtherTeams += r.touches
 			continue
 		}
 		con.Reps = append(con.Reps, RepConcentration{Rep: r.id, InTerritory: r.in, Touches: r.touches,

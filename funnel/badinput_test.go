@@ -337,7 +337,8 @@ func TestR6_TheRatesNeedOnlyTheFieldsTheyUse(t *testing.T) {
 	require.Equal(t, 1, r.Excluded.Touches.NotTarget)
 	require.Equal(t, 1, r.Excluded.Touches.OutsideTerritory)
 	require.Equal(t, 2, r.Concentration.InTerritory)
-	require.Equal(t, 3, r.Concentration.Touches, "R1's two touches of targets and R2's in Ningbo")
+	require.Equal(t, 2, r.Concentration.Touches, "R1's two touches of targets")
+	require.Equal(t, 1, r.Concentration.OtherTeams, "R2's only touch was in Ningbo: another team's")
 	require.Equal(t, b2bkit.PersonID("R1"), r.Reps[0].Rep)
 
 	// A kind or a confidence that is given must still be one that exists.

@@ -55,8 +55,8 @@
 //
 // A platform runs a campaign per territory. EvaluateAll measures them all in one pass over the
 // streams, with the same reports as one Evaluate per campaign: each record goes to the campaigns
-// whose target list holds its company, and each campaign's concentration sees the whole team's
-// touches.
+// whose target list holds its company, and each campaign's concentration sees every touch of its
+// team — the reps who worked its territory — wherever it was made, and no other team's.
 //
 // # At scale
 //

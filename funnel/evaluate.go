@@ -155,7 +155,8 @@ func Evaluate(c Campaign, touches iter.Seq2[Touch, error], purchases iter.Seq2[P
 // runs a campaign per territory reads its purchases once, not once per territory. Report k is
 // exactly the report Evaluate(cs[k], ...) would return on the same streams: each record goes to the
 // campaigns whose target list holds its company (a company may be on several lists), and each
-// campaign's concentration (R8) sees the whole team's touches, in its territory and out of it.
+// campaign's concentration (R8) sees its team's touches, in its territory and out of it: the team is
+// the reps with a touch in the territory, and another city's reps are counted in OtherTeams.
 //
 // A stream error or a wrong record stops EvaluateAll as it stops Evaluate; a wrong record of a
 // company on no list is set apart in every report. An invalid campaign, or an asOf before the start

@@ -10,6 +10,7 @@ import (
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/funnel"
 	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -105,7 +106,8 @@ func TestR8_EvaluateAllIsEvaluateForEachCampaignInOnePass(t *testing.T) {
 func TestR8_EvaluateAllSeesTheWholeTeam(t *testing.T) {
 	hz, nb := city(), city()
 	nb.ID, nb.Territory, nb.Targets = "nb", "Ningbo", ids("N", 1, 5)
-	// R1 works both cities, half and half: spread thin for each campaign. R2 stays in Hangzhou.
+	// R1 works both cities, half and half: spread thin for each campaign. R2 stays in Hangzhou, so
+	// R2 is on Hangzhou's team and not on Ningbo's.
 	ts := []funnel.Touch{touch("C01", "R1", "Hangzhou", at(3, 2)), touch("N01", "R1", "Ningbo", at(3, 3)),
 		touch("C02", "R2", "Hangzhou", at(3, 2)), touch("C03", "R2", "Hangzhou", at(3, 3))}
 	rs, err := funnel.EvaluateAll([]funnel.Campaign{hz, nb}, b2bkit.Stream(ts), nil, nil, jul10)
@@ -115,8 +117,13 @@ func TestR8_EvaluateAllSeesTheWholeTeam(t *testing.T) {
 	require.Equal(t, 4, rs[0].Concentration.Touches)
 	require.True(t, rs[0].Concentration.SpreadThin)
 	require.Contains(t, rs[0].Concentration.Warning, "R1")
+	require.Zero(t, rs[0].Concentration.OtherTeams)
 	require.Equal(t, 1, rs[1].Concentration.InTerritory)
-	require.Equal(t, 4, rs[1].Concentration.Touches)
+	require.Equal(t, 2, rs[1].Concentration.Touches)
+	require.Equal(t, 2, rs[1].Concentration.OtherTeams)
+	require.True(t, rs[1].Concentration.SpreadThin)
+	require.Contains(t, rs[1].Concentration.Warning, "R1")
+	require.NotContains(t, rs[1].Concentration.Warning, "R2")
 	requireRate(t, 3, 20, "0.15", true, rs[0].Coverage, "Hangzhou coverage")
 	requireRate(t, 1, 5, "0.2", true, rs[1].Coverage, "Ningbo coverage")
 }
@@ -143,4 +150,28 @@ func TestBadInput_EvaluateAllNamesTheCampaignAndFailsWithItsStreams(t *testing.T
 	require.ErrorIs(t, err, errCursor)
 	require.ErrorContains(t, err, "funnel: purchases[3]: ")
 	require.Nil(t, rs)
+}
+
+// TestR8_TwoTeamsEachInItsOwnCityAreNotSpreadThin: a platform passes all its touches to EvaluateAll.
+// R1 works only Hangzhou and R2 only Ningbo: each city's team is concentrated, and neither report
+// may warn because the other city's rep is in the stream (each did, at 50%, before the team was the
+// reps who worked the territory).
+func TestR8_TwoTeamsEachInItsOwnCityAreNotSpreadThin(t *testing.T) {
+	hz, nb := city(), city()
+	nb.ID, nb.Territory, nb.Targets = "nb", "Ningbo", ids("N", 1, 5)
+	ts := []funnel.Touch{touch("C01", "R1", "Hangzhou", at(3, 2)), touch("C02", "R1", "Hangzhou", at(3, 3)),
+		touch("N01", "R2", "Ningbo", at(3, 2)), touch("N02", "R2", "Ningbo", at(3, 3))}
+	rs, err := funnel.EvaluateAll([]funnel.Campaign{hz, nb}, b2bkit.Stream(ts), nil, nil, jul10)
+	require.NoError(t, err)
+	for k, want := range []b2bkit.PersonID{"R1", "R2"} {
+		con := rs[k].Concentration
+		assert.False(t, con.SpreadThin, "%s: %s", rs[k].Territory, con.Warning)
+		assert.Empty(t, con.Warning)
+		assert.Equal(t, 2, con.InTerritory)
+		assert.Equal(t, 2, con.Touches)
+		assert.Equal(t, 2, con.OtherTeams)
+		require.Len(t, con.Reps, 1)
+		assert.Equal(t, want, con.Reps[0].Rep)
+		requireDecEqual(t, "1", con.Share)
+	}
 }

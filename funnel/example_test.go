@@ -60,7 +60,8 @@ func ExampleEvaluateAll() {
 		{Territory: "Hangzhou", Start: start, TimeZone: "Asia/Shanghai", Targets: []b2bkit.CompanyID{"noodle-bar", "hotpot"}},
 		{Territory: "Ningbo", Start: start, TimeZone: "Asia/Shanghai", Targets: []b2bkit.CompanyID{"seafood", "canteen", "bakery"}},
 	}
-	// One team, one stream of touches and one of purchases, for both cities.
+	// One stream of touches and one of purchases for both cities. Each city's team is the reps who
+	// worked it: li in Hangzhou (who also crossed over once), wang and li in Ningbo.
 	touches := []funnel.Touch{
 		{Company: "noodle-bar", Rep: "li", Territory: "Hangzhou", At: day(3, 2)},
 		{Company: "hotpot", Rep: "li", Territory: "Hangzhou", At: day(3, 3)},
@@ -82,7 +83,7 @@ func ExampleEvaluateAll() {
 			r.Territory, r.Coverage, r.Conversion, r.Concentration.InTerritory, r.Concentration.Touches)
 	}
 	// Output:
-	// Hangzhou coverage 2/2 = 100.00%, conversion 1/2 = 50.00%, team in territory 2 of 4 touches
+	// Hangzhou coverage 2/2 = 100.00%, conversion 1/2 = 50.00%, team in territory 2 of 3 touches
 	// Ningbo   coverage 2/3 = 66.67%, conversion 2/2 = 100.00%, team in territory 2 of 4 touches
 }
 

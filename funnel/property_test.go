@@ -103,7 +103,7 @@ func TestR6_RatesAreConsistentFunnelsProperty(t *testing.T) {
 			repSum = repSum.Add(a.Amount)
 		}
 		require.True(t, mixSum.Equal(repSum), "mix %s, reps %s", mixSum, repSum)
-		require.Equal(t, len(w.touches), r.Concentration.Touches+r.Excluded.Touches.BeforeStart+r.Excluded.Touches.AfterAsOf)
+		require.Equal(t, len(w.touches), r.Concentration.Touches+r.Concentration.OtherTeams+r.Excluded.Touches.BeforeStart+r.Excluded.Touches.AfterAsOf)
 		p := r.Penetration
 		require.Equal(t, len(p.Companies), p.Bands.Replaceable+p.Bands.Marginal+p.Bands.Safe+p.Bands.Strong)
 		require.LessOrEqual(t, len(p.Companies)+p.NoWallet+p.ZeroWallet, r.Customers)

@@ -328,13 +328,20 @@ type RepConcentration struct {
 }
 
 // Concentration measures R8 on real touches: the share of the team's touches, from the start to
-// asOf, made in the campaign's territory. Below MinConcentration the team is spread thin.
+// asOf, made in the campaign's territory. The team is every rep with at least one touch in the
+// territory in that window, and all of their touches count, wherever they were made: a rep who also
+// works other cities spreads the team thin. A rep with no touch here is another team's, however
+// many touches the stream holds of theirs, so two teams each kept to its own city are not spread
+// thin when one stream serves both (EvaluateAll). Below MinConcentration the team is spread thin.
 type Concentration struct {
-	// Reps lists every rep with a touch, by rep id.
+	// Reps lists every rep of the team, by rep id.
 	Reps        []RepConcentration `json:"reps"`
 	InTerritory int                `json:"in_territory"`
 	Touches     int                `json:"touches"`
 	Share       decimal.Decimal    `json:"share"`
+	// OtherTeams counts the touches in the window of reps with none in the territory: another
+	// team's work, left out of Touches and Share.
+	OtherTeams int `json:"other_teams"`
 	// SpreadThin is true when the team's share is below 4/5; Warning then says so and
 	// names the reps below it.
 	SpreadThin bool   `json:"spread_thin"`

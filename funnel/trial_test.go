@@ -142,7 +142,8 @@ func TestR8_ATouchByAnotherTerritorysRepDoesNotCover(t *testing.T) {
 	require.NoError(t, err)
 	requireRate(t, 1, 20, "0.05", true, r.Coverage, "coverage")
 	require.Equal(t, 1, r.Excluded.Touches.OutsideTerritory)
-	require.Equal(t, 2, r.Concentration.Touches)
+	require.Equal(t, 1, r.Concentration.Touches, "R9, with no touch in Hangzhou, is another team's")
+	require.Equal(t, 1, r.Concentration.OtherTeams)
 	require.Equal(t, 1, r.Concentration.InTerritory)
 }
 
