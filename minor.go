@@ -17,40 +17,71 @@ func pow10(k int32) int64 { return int64(fastdec.Pow10(k)) }
 
 // ToMinor converts d to whole minor units at scale decimal places: ToMinor(12.34, 2) is 1234.
 // It fails with ErrInvalid when d has more than scale places (it would have to round) or does not
-// fit in an int64.
+// fit in an int64. Only the value counts, not how it is written: 12.34 read from a numeric column of
+// scale 20 carries 18 trailing zeros and a coefficient beyond int64, and is 1234 all the same.
 func ToMinor(d decimal.Decimal, scale int32) (int64, error) {
 	if scale < 0 || scale > MaxScale {
 		return 0, Invalid("scale", "must be between 0 and %d", MaxScale)
 	}
+	if u, ok := toMinorFast(d, scale); ok {
+		return u, nil
+	}
+	return toMinorExact(d, scale)
+}
+
+// toMinorFast is ToMinor for a coefficient that fits an int64 and an exponent within MaxScale of
+// scale: every amount a platform writes. ok is false when it cannot tell.
+func toMinorFast(d decimal.Decimal, scale int32) (units int64, ok bool) {
 	shift := scale + d.Exponent() // d = c * 10^exp, so units = c * 10^(exp+scale)
 	v, ok := fastdec.Int64(d)
-	if !ok {
-		return 0, Invalid("", "amount %s does not fit in minor units", xerr.EchoDecimal(d))
-	}
-	if shift < 0 {
+	switch {
+	case !ok:
+		return 0, false
+	case v == 0:
+		return 0, true
+	case shift < 0:
 		if -shift > MaxScale {
-			if v == 0 {
-				return 0, nil
-			}
-			return 0, Invalid("", "amount %s has more than %d decimal places", xerr.EchoDecimal(d), scale)
+			return 0, false
 		}
 		p := pow10(-shift)
 		if v%p != 0 {
-			return 0, Invalid("", "amount %s has more than %d decimal places", xerr.EchoDecimal(d), scale)
+			return 0, false
 		}
-		return v / p, nil
+		return v / p, true
+	case shift > MaxScale:
+		return 0, false
 	}
-	if shift > MaxScale {
-		if v == 0 {
-			return 0, nil
-		}
-		return 0, Invalid("", "amount %s does not fit in minor units", xerr.EchoDecimal(d))
+	return checked.Mul(v, pow10(shift))
+}
+
+// toMinorExact is ToMinor in decimal arithmetic, for what toMinorFast cannot tell: a coefficient
+// beyond int64 (trailing zeros included), or an exponent far from scale. The value's order of
+// magnitude is settled from its digits first, so an absurd exponent costs no power of ten.
+func toMinorExact(d decimal.Decimal, scale int32) (int64, error) {
+	if d.Sign() == 0 {
+		return 0, nil
 	}
-	u, ok := checked.Mul(v, pow10(shift))
-	if !ok {
-		return 0, Invalid("", "amount %s does not fit in minor units", xerr.EchoDecimal(d))
+	tooBig := Invalid("", "amount %s does not fit in minor units", xerr.EchoDecimal(d))
+	tooFine := Invalid("", "amount %s has more than %d decimal places", xerr.EchoDecimal(d), scale)
+	// 10^(top-1) <= |d| x 10^scale < 10^top.
+	top := int64(d.NumDigits()) + int64(d.Exponent()) + int64(scale)
+	switch {
+	case top > 19: // at least 10^19
+		return 0, tooBig
+	case top <= 0: // below one minor unit, and not zero
+		return 0, tooFine
 	}
-	return u, nil
+	// -exponent <= digits + scale here: making the value whole costs a power of ten no longer
+	// than the amount's own digits.
+	u := d.Shift(scale)
+	if !u.IsInteger() {
+		return 0, tooFine
+	}
+	b := u.BigInt() // whole: exact
+	if !b.IsInt64() {
+		return 0, tooBig
+	}
+	return b.Int64(), nil
 }
 
 // FromMinor converts whole minor units at scale back to a decimal: FromMinor(1234, 2) is 12.34.

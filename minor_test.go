@@ -2,6 +2,7 @@ package b2bkit_test
 
 import (
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"testing"
 
@@ -149,5 +150,64 @@ func TestOrderTotalMinorExponentsBeyondInt32(t *testing.T) {
 		if c.wantOK {
 			assert.Equal(t, c.wantUnits, got, c.name)
 		}
+	}
+}
+
+// An amount read from a numeric column of a high scale keeps its trailing zeros in the coefficient:
+// 12.34 from numeric(38,20) is 1234 x 10^18 x 10^-20, a coefficient beyond int64. ToMinor reads the
+// value, so it answers as for the same amount written short — the units, or the same kind of error.
+func TestToMinorReadsTheValueNotItsTrailingZeros(t *testing.T) {
+	padded := func(d decimal.Decimal, zeros int) decimal.Decimal {
+		c := new(big.Int).Mul(d.Coefficient(), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(zeros)), nil))
+		return decimal.NewFromBigInt(c, d.Exponent()-int32(zeros))
+	}
+	for _, tt := range []struct {
+		in    string
+		zeros int
+		scale int32
+		want  int64
+	}{
+		{"12.34", 18, 4, 123400},
+		{"12.34", 25, 2, 1234},
+		{"-0.0001", 30, 4, -1},
+		{"92233720368547758.07", 20, 2, math.MaxInt64},
+		{"-92233720368547758.08", 20, 2, math.MinInt64},
+		{"1e-18", 40, 18, 1},
+	} {
+		d := padded(dec(tt.in), tt.zeros)
+		require.False(t, d.Coefficient().IsInt64() && tt.zeros >= 18, "the case must not fit the fast path")
+		got, err := b2bkit.ToMinor(d, tt.scale)
+		require.NoError(t, err, "%s with %d zeros", tt.in, tt.zeros)
+		assert.Equal(t, tt.want, got, "%s with %d zeros", tt.in, tt.zeros)
+	}
+	for _, bad := range []struct {
+		in    string
+		zeros int
+		scale int32
+		word  string
+	}{
+		{"12.345", 20, 2, "decimal places"},
+		{"92233720368547758.08", 20, 2, "does not fit"},
+		{"1e-19", 30, 18, "decimal places"},
+		{"1e19", 20, 0, "does not fit"},
+	} {
+		_, err := b2bkit.ToMinor(padded(dec(bad.in), bad.zeros), bad.scale)
+		require.ErrorIs(t, err, b2bkit.ErrInvalid, bad.in)
+		require.ErrorContains(t, err, bad.word, bad.in)
+	}
+
+	// Property: padding never changes the answer.
+	rng := rand.New(rand.NewPCG(9, 10))
+	for range 20_000 {
+		d := decimal.New(rng.Int64()>>rng.IntN(63), int32(rng.IntN(45)-25))
+		scale := int32(rng.IntN(int(b2bkit.MaxScale) + 1))
+		want, wantErr := b2bkit.ToMinor(d, scale)
+		got, err := b2bkit.ToMinor(padded(d, 1+rng.IntN(40)), scale)
+		if wantErr != nil {
+			require.ErrorIs(t, err, b2bkit.ErrInvalid, "%s at %d", d, scale)
+			continue
+		}
+		require.NoError(t, err, "%s at %d", d, scale)
+		require.Equal(t, want, got, "%s at %d", d, scale)
 	}
 }
