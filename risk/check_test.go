@@ -609,3 +609,60 @@ func TestR16_CheckOrderPricesProposalsAsTheDeskQuotesTheOrder(t *testing.T) {
 		assert.False(t, sum.Equal(desk.Total), "%s: line sum %s equals the desk's total", p.Payment, sum)
 	}
 }
+
+// R16: a priced proposal fits the headroom as the buyer would owe it. The desk's quote adds
+// freight and VAT to the order's lines, so the balance of a deposit priced by the desk is more than
+// that share of the order's own total; the deposit proposed is the smallest whose priced schedule
+// leaves a credit within the headroom, and the proposal's Credit is that schedule's credit.
+func TestR16_PricedProposalFitsTheHeadroomAsPriced(t *testing.T) {
+	e := checkDeskEngine(t)
+	ctx := context.Background()
+	step := dectest.Dec("0.05")
+	o := checkOrder(b2bkit.Net(60), "jasmine", "12", "100", "glutinous", "10", "90", "oil", "5", "20")
+	for _, exposure := range []string{"4000", "3000", "4500", "4900", "2850"} {
+		c := checkInput(o, "5000", exposure) // credit 2200 on the order's own total
+		headroom := dectest.Dec("5000").Sub(dectest.Dec(exposure))
+		d, err := risk.CheckOrder(ctx, c, &risk.CheckOptions{Pricing: e})
+		require.NoError(t, err)
+		require.NotEqual(t, risk.Approve, d.Outcome, "exposure %s", exposure)
+		priced := func(p risk.Proposal) decimal.Decimal {
+			require.True(t, p.Priced)
+			credit := decimal.Zero
+			for _, due := range p.Order.Schedule {
+				if due.Installment.Due == b2bkit.OnDelivery && due.Installment.Days > 0 {
+					credit = credit.Add(due.Amount)
+				}
+			}
+			return credit
+		}
+		if d.Outcome == risk.Reject {
+			require.Len(t, d.Proposals, 1)
+			// no deposit below 100% fits as priced
+			for k := 1; k < 20; k++ {
+				dep := step.Mul(decimal.NewFromInt(int64(k)))
+				dc, err := risk.CheckOrder(ctx, checkInput(checkOrderTerms(o, b2bkit.DepositBalance(dep, 60)), "5000", exposure), &risk.CheckOptions{Pricing: e})
+				require.NoError(t, err)
+				dectest.RequireLess(t, headroom, priced(dc.AsPlaced), "exposure %s, %s down", exposure, dep)
+			}
+			continue
+		}
+		require.Equal(t, risk.Hold, d.Outcome, "exposure %s", exposure)
+		p := d.Proposals[0]
+		credit := priced(p)
+		dectest.RequireEqual(t, credit, p.Credit, "exposure %s", exposure)
+		require.True(t, credit.LessThanOrEqual(headroom), "exposure %s: %s down leaves %s on credit, headroom %s", exposure, p.Deposit, credit, headroom)
+		assert.Contains(t, d.Reason, "brings it to "+credit.StringFixed(2)+" CNY as priced")
+		// and one step less does not fit as priced
+		if less := p.Deposit.Sub(step); less.Sign() > 0 {
+			dc, err := risk.CheckOrder(ctx, checkInput(checkOrderTerms(o, b2bkit.DepositBalance(less, 60)), "5000", exposure), &risk.CheckOptions{Pricing: e})
+			require.NoError(t, err)
+			dectest.RequireLess(t, headroom, priced(dc.AsPlaced), "exposure %s, %s down", exposure, less)
+		}
+	}
+}
+
+// checkOrderTerms is o on other payment terms.
+func checkOrderTerms(o b2bkit.Order, p b2bkit.PaymentTerms) b2bkit.Order {
+	o.Terms.Payment = p
+	return o
+}
