@@ -172,14 +172,36 @@ func (p WarningPolicy) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly: unknown fields are errors. Absent
 // thresholds are zero, which means their defaults.
 func (p *WarningPolicy) UnmarshalJSON(b []byte) error {
-	var w warnPolicyJSON
+	var w struct {
+		VolumeRatio     json.RawMessage `json:"volume_ratio"`
+		SlippingDays    json.RawMessage `json:"slipping_days"`
+		PenetrationDrop json.RawMessage `json:"penetration_drop"`
+		PastDueAmount   json.RawMessage `json:"past_due_amount"`
+		Off             []string        `json:"off,omitempty"`
+	}
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
-	*p = WarningPolicy{
-		VolumeRatio: w.VolumeRatio.Decimal, SlippingDays: w.SlippingDays.Decimal,
-		PenetrationDrop: w.PenetrationDrop.Decimal, PastDueAmount: w.PastDueAmount.Decimal, Off: w.Off,
+	out := WarningPolicy{Off: w.Off}
+	var errs []error
+	for _, f := range []struct {
+		name string
+		raw  json.RawMessage
+		to   *decimal.Decimal
+	}{
+		{"volume_ratio", w.VolumeRatio, &out.VolumeRatio}, {"slipping_days", w.SlippingDays, &out.SlippingDays},
+		{"penetration_drop", w.PenetrationDrop, &out.PenetrationDrop}, {"past_due_amount", w.PastDueAmount, &out.PastDueAmount},
+	} {
+		d, _, err := configDecimal(f.name, f.raw)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		*f.to = d
 	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	*p = out
 	return nil
 }
 
