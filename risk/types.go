@@ -190,9 +190,10 @@ type LogLine struct {
 	Source string `json:"source"`
 }
 
-// An Exposure is what a buyer owes or will owe the platform now (敞口): unpaid invoices, orders
-// confirmed but not yet invoiced (less what was paid on them), and financed amounts outstanding.
-// Total is their sum.
+// An Exposure is what a buyer owes or will owe the platform now (敞口): unpaid invoices (less what
+// was paid against them), orders confirmed but not yet invoiced, and financed amounts outstanding.
+// Total is their sum. ExposureAt says how each is read, and what the records cannot say (an
+// order's status, a payment made before its invoice).
 type Exposure struct {
 	Company    b2bkit.CompanyID `json:"company"`
 	Currency   string           `json:"currency"`

@@ -122,8 +122,13 @@ type Warning struct {
 }
 
 // A WarningPolicy holds the thresholds of the early-warning signs. A zero threshold means its
-// default (DefaultWarningPolicy); so a threshold cannot be set to zero, except PastDueAmount, whose
-// default is zero.
+// default (DefaultWarningPolicy), in Go and in JSON alike ("slipping_days": "0" is 5 days); so a
+// threshold cannot be set to zero, except PastDueAmount, whose default is zero. Where a zero would
+// mean something: SlippingDays 0.00001 raises payments_slipping on any rise in days late, as zero
+// would, since days late are rounded to RatioScale (4) places; PenetrationDrop 0.00001 raises
+// penetration_falling on any fall of more than a hundred-thousandth of the prior penetration; a
+// VolumeRatio of zero would never raise volume_falling, which Off says instead. A Warning's
+// Threshold is the figure used, defaults filled in.
 type WarningPolicy struct {
 	// VolumeRatio: volume_falling when the last 3 months' monthly order value is below this share
 	// of the 9 months before (or of the last 12 months'). In [0, 1]; zero means 0.7.
@@ -205,8 +210,8 @@ func (p *WarningPolicy) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// LoadWarningPolicy reads a warning policy from JSON, at most 1 MiB, rejecting unknown fields, and
-// validates it. Errors match b2bkit.ErrInvalid and name the field ("warning_policy.volume_ratio").
+// LoadWarningPolicy reads a warning policy from JSON, at most 1 MiB, rejecting unknown fields and
+// null, and validates it. An absent or zero threshold means its default (see WarningPolicy). Errors match b2bkit.ErrInvalid and name the field ("warning_policy.volume_ratio").
 func LoadWarningPolicy(r io.Reader) (WarningPolicy, error) {
 	return loadValidated[WarningPolicy](r, "warning_policy")
 }
