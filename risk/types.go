@@ -23,9 +23,15 @@ type History struct {
 	Orders iter.Seq2[b2bkit.Order, error]
 	// Shipments are the goods shipped and received against them (物流).
 	Shipments iter.Seq2[b2bkit.Shipment, error]
-	// Invoices are the seller's claims on the buyer, credit notes included (资金流).
+	// Invoices are the seller's claims on the buyer, credit notes included (资金流). Their numbers
+	// must be unique among the buyer's invoices, since payments find their invoice by number alone:
+	// two sellers printing the same number to one buyer make the history an error naming the second
+	// ("history.invoices[7].number: ... is already the number of an invoice of the buyer"). A host
+	// whose sellers number independently streams the numbers qualified by the seller ("seller-2/1001"),
+	// in Payments.Invoice too.
 	Invoices iter.Seq2[b2bkit.Invoice, error]
-	// Payments are the money the buyer paid against the invoices.
+	// Payments are the money the buyer paid against the invoices, matched to them by
+	// Payment.Invoice, whoever paid and whoever was paid.
 	Payments iter.Seq2[b2bkit.Payment, error]
 	// Wallets are estimates of the buyer's total monthly purchasing of what it buys here, for
 	// penetration (渗透率); nil when the platform has none.
