@@ -3,6 +3,7 @@ package risk_test
 import (
 	"context"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -665,4 +666,64 @@ func TestR16_PricedProposalFitsTheHeadroomAsPriced(t *testing.T) {
 func checkOrderTerms(o b2bkit.Order, p b2bkit.PaymentTerms) b2bkit.Order {
 	o.Terms.Payment = p
 	return o
+}
+
+// R16, priced: a larger deposit on the order never lowers the decision, and a Hold's deposit
+// proposal fits the headroom as priced, the step below it not — on random orders of the desk's
+// goods (freight, VAT, mixed-case breaks and order discounts all move the priced total).
+func TestR16_PricedLargerDepositNeverLowersTheDecision(t *testing.T) {
+	e := checkDeskEngine(t)
+	ctx := context.Background()
+	opts := &risk.CheckOptions{Pricing: e}
+	rng := rand.New(rand.NewPCG(16, 21))
+	seen := map[risk.Outcome]int{}
+	priced := func(p risk.Proposal) decimal.Decimal {
+		credit := decimal.Zero
+		for _, due := range p.Order.Schedule {
+			if due.Installment.Due == b2bkit.OnDelivery && due.Installment.Days > 0 {
+				credit = credit.Add(due.Amount)
+			}
+		}
+		return credit
+	}
+	check := func(lines []string, deposit int, headroom string) risk.Decision {
+		terms := b2bkit.Net(60)
+		if deposit > 0 {
+			terms = b2bkit.DepositBalance(decimal.New(int64(deposit), -2), 60)
+		}
+		d, err := risk.CheckOrder(ctx, checkInput(checkOrder(terms, lines...), "100000", dectest.Dec("100000").Sub(dectest.Dec(headroom)).String()), opts)
+		require.NoError(t, err)
+		return d
+	}
+	for range 150 {
+		var lines []string
+		for _, sku := range []string{"jasmine", "glutinous", "oil"} {
+			if rng.IntN(3) > 0 {
+				lines = append(lines, sku, strconv.Itoa(1+rng.IntN(40)), decimal.New(int64(1000+rng.IntN(12000)), -2).String())
+			}
+		}
+		if len(lines) == 0 {
+			lines = []string{"oil", "3", "20"}
+		}
+		d1 := rng.IntN(95)
+		d2 := d1 + 1 + rng.IntN(95-d1)
+		headroom := decimal.New(int64(rng.IntN(600_000)), -2).String()
+		a, b := check(lines, d1, headroom), check(lines, d2, headroom)
+		require.GreaterOrEqual(t, b.Outcome, a.Outcome, "deposit %d%% gave %s, %d%% gave %s (headroom %s, lines %v)", d1, a.Outcome, d2, b.Outcome, headroom, lines)
+		for _, d := range []risk.Decision{a, b} {
+			seen[d.Outcome]++
+			if d.Outcome != risk.Hold {
+				continue
+			}
+			p := d.Proposals[0]
+			require.True(t, priced(p).LessThanOrEqual(d.Headroom), "%s leaves %s, headroom %s", p.Payment, priced(p), d.Headroom)
+			dectest.RequireEqual(t, priced(p), p.Credit)
+			if prev := p.Deposit.Sub(dectest.Dec("0.05")); prev.Sign() > 0 {
+				smaller := check(lines, int(prev.Shift(2).IntPart()), headroom)
+				require.True(t, priced(smaller.AsPlaced).GreaterThan(d.Headroom), "a %s deposit would have fit as priced", prev)
+			}
+		}
+	}
+	t.Logf("outcomes seen: %v", seen)
+	require.Len(t, seen, 3, "the random cases must reach every outcome")
 }
