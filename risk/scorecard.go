@@ -307,6 +307,23 @@ func (b *Bin) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// UnmarshalJSON reads a grade band strictly; a null min_score is an error, not a score of 0.
+func (g *GradeBand) UnmarshalJSON(data []byte) error {
+	var w struct {
+		Grade    Grade           `json:"grade"`
+		MinScore json.RawMessage `json:"min_score"`
+	}
+	if err := wire.DecodeStrict(data, &w); err != nil {
+		return err
+	}
+	score, err := configFloat("min_score", w.MinScore)
+	if err != nil {
+		return err
+	}
+	*g = GradeBand{Grade: w.Grade, MinScore: score}
+	return nil
+}
+
 // UnmarshalJSON reads an attribute strictly, naming a problem in a bin by its place
 // ("bins[2].points: must be a number, not null"), which encoding/json would leave unsaid.
 func (a *Attribute) UnmarshalJSON(data []byte) error {
@@ -341,6 +358,7 @@ func (s *Scorecard) UnmarshalJSON(data []byte) error {
 		plain
 		Base       json.RawMessage   `json:"base"`
 		Attributes []json.RawMessage `json:"attributes"`
+		Grades     []json.RawMessage `json:"grades"`
 	}
 	if err := wire.DecodeStrict(data, &w); err != nil {
 		return err
@@ -357,6 +375,15 @@ func (s *Scorecard) UnmarshalJSON(data []byte) error {
 	for i, raw := range w.Attributes {
 		if err := out.Attributes[i].UnmarshalJSON(raw); err != nil {
 			return b2bkit.InField(fmt.Sprintf("attributes[%d]", i), err)
+		}
+	}
+	out.Grades = nil
+	if w.Grades != nil {
+		out.Grades = make([]GradeBand, len(w.Grades))
+	}
+	for i, raw := range w.Grades {
+		if err := out.Grades[i].UnmarshalJSON(raw); err != nil {
+			return b2bkit.InField(fmt.Sprintf("grades[%d]", i), err)
 		}
 	}
 	*s = out

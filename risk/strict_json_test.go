@@ -149,6 +149,8 @@ func TestR25_ConfigJSONNamesTheFieldAndRefusesNull(t *testing.T) {
 		{"null points", `"points":-40`, `"points":null`, "scorecard.attributes[0].bins[0].points: must be a number, not null"},
 		{"points a string", `"points":-40`, `"points":"-40"`, "scorecard.attributes[0].bins[0].points: must be a number"},
 		{"null base", `"base":100`, `"base":null`, "scorecard.base: must be a number, not null"},
+		{"null min score", `"min_score":90`, `"min_score":null`, "scorecard.grades[1].min_score: must be a number, not null"},
+		{"unknown key in a grade", `"min_score":90`, `"min_score":90,"Grade":"X"`, "scorecard.grades[1].Grade: unknown field"},
 		{"null bound", `"max":"0.7"`, `"max":null`, "scorecard.attributes[0].bins[0].max: must be a decimal, not null"},
 		{"bad bound", `"min":"0.95"`, `"min":"0.9x5"`, "scorecard.attributes[0].bins[2].min: "},
 	})
