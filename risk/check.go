@@ -93,7 +93,7 @@ type CheckOptions struct {
 type Decision struct {
 	Outcome Outcome
 	// Reason says in a sentence why, with the figures: "credit 1501.06 CNY exceeds headroom 950.00
-	// CNY; a 40% deposit brings it to 900.64 CNY".
+	// CNY; a 40% deposit brings it to 900.64 CNY" ("... as priced" when the check prices).
 	Reason string
 	// Limit is the buyer's credit line and Exposure what it owes or will owe now, as given.
 	Limit, Exposure decimal.Decimal
@@ -121,7 +121,8 @@ type Proposal struct {
 	Payment b2bkit.PaymentTerms
 	// Deposit is the share paid on order (0.40 for 40% down); 0 for cash on delivery.
 	Deposit decimal.Decimal
-	// Credit is the credit the order adds under these terms.
+	// Credit is the credit the order adds under these terms: on the order's total as placed, or,
+	// for a priced deposit, the part of its priced schedule due after delivery.
 	Credit decimal.Decimal
 	// Total is what the buyer pays for the order re-priced under these terms: the Total of the
 	// engine's quote for the whole order (Engine.QuoteOrder), the figure the sales desk quotes, with
@@ -216,13 +217,18 @@ type checkInput struct {
 // credit days, the share-weighted average days of its credit installments rounded half up (a
 // single credit installment keeps its own days), so the money the seller finances is out as long,
 // on average, as the buyer asked. The deposit is rounded half up to the scale, as the order's
-// schedule would round it. The proposals' credit is worked out on the order's total as placed, the
-// figure the limit is weighed against; re-pricing does not change it.
+// schedule would round it. Unpriced, the proposals' credit is worked out on the order's total as
+// placed.
 //
 // When opts.Pricing is set, the order as placed and every proposal are priced as the sales desk
 // prices an order, with Engine.QuoteOrder: the order's lines on its terms with the proposal's payment
 // schedule, the buyer's group (for its contract prices) and tier, and the limit's grade. The
 // proposal's Total is the order quote's Total, so order-level steps (mixed-case breaks, order discounts, freight, VAT) count.
+// A priced proposal is what the buyer would then owe, so its Credit is the credit installments of
+// its priced schedule (rounded up to the scale), and the deposit proposed is the smallest whose
+// priced credit fits within the headroom (each step below 100% is priced until one does; none
+// fitting rejects). The order as placed is weighed at its own total (its lines at its prices), the
+// figure it was agreed at, priced or not: AsPlaced.Total is for comparison only.
 //
 // Errors match b2bkit.ErrInvalid and name the field: an invalid order ("order.terms..."), a currency
 // or company that differs between order, limit and exposure ("limit.currency"), a negative limit or
@@ -259,6 +265,10 @@ func CheckOrder(ctx context.Context, c OrderCheck, opts *CheckOptions) (Decision
 		d.Outcome = Reject
 		r.text("credit ").money(in.credit).text(" but the buyer has no credit limit; cash on delivery only")
 		d.Proposals = []Proposal{checkCOD()}
+	case opts != nil && opts.Pricing != nil:
+		if err := checkPricedDeposit(ctx, opts.Pricing, &c, &in, &d, &r); err != nil {
+			return Decision{}, err
+		}
 	default:
 		k, left, ok := checkSmallestDeposit(&in)
 		if !ok {
@@ -289,6 +299,63 @@ func CheckOrder(ctx context.Context, c OrderCheck, opts *CheckOptions) (Decision
 		}
 	}
 	return d, nil
+}
+
+// checkDepositProposal is the proposal of a deposit of depUnits / 10^checkMaxStepPlaces, the
+// balance on delivery keeping the order's credit days, as CheckOrder writes it unpriced; its
+// Credit is left to the caller.
+func checkDepositProposal(in *checkInput, depUnits int64) Proposal {
+	dep := checkShare(depUnits, checkMaxStepPlaces)
+	return Proposal{
+		Payment: b2bkit.PaymentTerms{Installments: []b2bkit.Installment{
+			{Share: dep, Due: b2bkit.OnOrder},
+			{Share: checkShare(in.stepDiv-depUnits, checkMaxStepPlaces), Due: b2bkit.OnDelivery, Days: in.balanceDays},
+		}},
+		Deposit: dep,
+	}
+}
+
+// checkPricedDeposit decides an order that does not fit when the check prices: a proposal changes
+// the order's price (less credit costs less, and the desk's quote has the order's freight and VAT),
+// so the credit a deposit leaves is the credit installments of the proposal's priced schedule,
+// what the buyer will owe after delivery if it accepts. The smallest deposit whose priced credit
+// fits within the headroom is proposed (Hold), then cash on delivery; when none below 100% fits,
+// cash on delivery alone (Reject). The deposits are tried from the smallest up, each priced once:
+// a policy need not make the priced credit fall as the deposit grows.
+func checkPricedDeposit(ctx context.Context, e *pricing.Engine, c *OrderCheck, in *checkInput, d *Decision, r *checkReason) error {
+	m := len(c.Order.Lines)
+	kmax := int((in.stepDiv - 1) / in.stepUnits)
+	for k := 1; k <= kmax; k++ {
+		depUnits := int64(k) * in.stepUnits
+		p := checkDepositProposal(in, depUnits)
+		w := checkPricing{oqs: make([]pricing.OrderQuote, 1), lines: make([]pricing.OrderLine, m), quotes: make([]pricing.Quote, m)}
+		if err := w.price(ctx, e, c, &p, 0); err != nil {
+			return err
+		}
+		credit := decimal.Zero
+		for _, due := range p.Order.Schedule {
+			if checkIsCredit(due.Installment) {
+				credit = credit.Add(due.Amount)
+			}
+		}
+		// At the check's scale, never understated.
+		credit = credit.RoundCeil(in.scale)
+		left, err := b2bkit.ToMinor(credit, in.scale)
+		if err != nil || left > in.headroom {
+			continue // a credit that does not fit int64 minor units does not fit the headroom
+		}
+		p.Credit = credit
+		d.Outcome = Hold
+		r.text("credit ").money(in.credit).text(" exceeds headroom ").money(in.headroom).text("; a ").
+			percent(depUnits).text(" deposit brings it to ").money(left).text(" as priced")
+		d.Proposals = []Proposal{p, checkCOD()}
+		return nil
+	}
+	d.Outcome = Reject
+	r.text("credit ").money(in.credit).text(" exceeds headroom ").money(in.headroom).
+		text(" and no deposit below 100% brings it within as priced; cash on delivery only")
+	d.Proposals = []Proposal{checkCOD()}
+	return nil
 }
 
 // checkCOD is the cash-on-delivery proposal.
@@ -511,6 +578,9 @@ func checkPriceAll(ctx context.Context, e *pricing.Engine, c *OrderCheck, d *Dec
 		return err
 	}
 	for i := range d.Proposals {
+		if d.Proposals[i].Priced {
+			continue // a deposit checkPricedDeposit priced to weigh it
+		}
 		if err := w.price(ctx, e, c, &d.Proposals[i], i+1); err != nil {
 			return err
 		}

@@ -65,8 +65,8 @@ func ExampleCheckOrder() {
 	down := d.Proposals[0]
 	fmt.Printf("with %s%% down it is %s instead of %s\n", down.Deposit.Shift(2), down.Total.StringFixed(2), d.AsPlaced.Total.StringFixed(2))
 	// Output:
-	// hold: credit 1501.06 CNY exceeds headroom 950.00 CNY; a 40% deposit brings it to 900.64 CNY
-	//   40% on order, 60% 60 days after delivery      credit  900.64  price 1488.82
+	// hold: credit 1501.06 CNY exceeds headroom 950.00 CNY; a 40% deposit brings it to 893.29 CNY as priced
+	//   40% on order, 60% 60 days after delivery      credit  893.29  price 1488.82
 	//   100% on delivery                              credit    0.00  price 1472.00
 	// with 40% down it is 1488.82 instead of 1501.06
 }

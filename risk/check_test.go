@@ -3,6 +3,7 @@ package risk_test
 import (
 	"context"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -608,4 +609,121 @@ func TestR16_CheckOrderPricesProposalsAsTheDeskQuotesTheOrder(t *testing.T) {
 		}
 		assert.False(t, sum.Equal(desk.Total), "%s: line sum %s equals the desk's total", p.Payment, sum)
 	}
+}
+
+// R16: a priced proposal fits the headroom as the buyer would owe it. The desk's quote adds
+// freight and VAT to the order's lines, so the balance of a deposit priced by the desk is more than
+// that share of the order's own total; the deposit proposed is the smallest whose priced schedule
+// leaves a credit within the headroom, and the proposal's Credit is that schedule's credit.
+func TestR16_PricedProposalFitsTheHeadroomAsPriced(t *testing.T) {
+	e := checkDeskEngine(t)
+	ctx := context.Background()
+	step := dectest.Dec("0.05")
+	o := checkOrder(b2bkit.Net(60), "jasmine", "12", "100", "glutinous", "10", "90", "oil", "5", "20")
+	for _, exposure := range []string{"4000", "3000", "4500", "4900", "2850"} {
+		c := checkInput(o, "5000", exposure) // credit 2200 on the order's own total
+		headroom := dectest.Dec("5000").Sub(dectest.Dec(exposure))
+		d, err := risk.CheckOrder(ctx, c, &risk.CheckOptions{Pricing: e})
+		require.NoError(t, err)
+		require.NotEqual(t, risk.Approve, d.Outcome, "exposure %s", exposure)
+		priced := func(p risk.Proposal) decimal.Decimal {
+			require.True(t, p.Priced)
+			credit := decimal.Zero
+			for _, due := range p.Order.Schedule {
+				if due.Installment.Due == b2bkit.OnDelivery && due.Installment.Days > 0 {
+					credit = credit.Add(due.Amount)
+				}
+			}
+			return credit
+		}
+		if d.Outcome == risk.Reject {
+			require.Len(t, d.Proposals, 1)
+			// no deposit below 100% fits as priced
+			for k := 1; k < 20; k++ {
+				dep := step.Mul(decimal.NewFromInt(int64(k)))
+				dc, err := risk.CheckOrder(ctx, checkInput(checkOrderTerms(o, b2bkit.DepositBalance(dep, 60)), "5000", exposure), &risk.CheckOptions{Pricing: e})
+				require.NoError(t, err)
+				dectest.RequireLess(t, headroom, priced(dc.AsPlaced), "exposure %s, %s down", exposure, dep)
+			}
+			continue
+		}
+		require.Equal(t, risk.Hold, d.Outcome, "exposure %s", exposure)
+		p := d.Proposals[0]
+		credit := priced(p)
+		dectest.RequireEqual(t, credit, p.Credit, "exposure %s", exposure)
+		require.True(t, credit.LessThanOrEqual(headroom), "exposure %s: %s down leaves %s on credit, headroom %s", exposure, p.Deposit, credit, headroom)
+		assert.Contains(t, d.Reason, "brings it to "+credit.StringFixed(2)+" CNY as priced")
+		// and one step less does not fit as priced
+		if less := p.Deposit.Sub(step); less.Sign() > 0 {
+			dc, err := risk.CheckOrder(ctx, checkInput(checkOrderTerms(o, b2bkit.DepositBalance(less, 60)), "5000", exposure), &risk.CheckOptions{Pricing: e})
+			require.NoError(t, err)
+			dectest.RequireLess(t, headroom, priced(dc.AsPlaced), "exposure %s, %s down", exposure, less)
+		}
+	}
+}
+
+// checkOrderTerms is o on other payment terms.
+func checkOrderTerms(o b2bkit.Order, p b2bkit.PaymentTerms) b2bkit.Order {
+	o.Terms.Payment = p
+	return o
+}
+
+// R16, priced: a larger deposit on the order never lowers the decision, and a Hold's deposit
+// proposal fits the headroom as priced, the step below it not — on random orders of the desk's
+// goods (freight, VAT, mixed-case breaks and order discounts all move the priced total).
+func TestR16_PricedLargerDepositNeverLowersTheDecision(t *testing.T) {
+	e := checkDeskEngine(t)
+	ctx := context.Background()
+	opts := &risk.CheckOptions{Pricing: e}
+	rng := rand.New(rand.NewPCG(16, 21))
+	seen := map[risk.Outcome]int{}
+	priced := func(p risk.Proposal) decimal.Decimal {
+		credit := decimal.Zero
+		for _, due := range p.Order.Schedule {
+			if due.Installment.Due == b2bkit.OnDelivery && due.Installment.Days > 0 {
+				credit = credit.Add(due.Amount)
+			}
+		}
+		return credit
+	}
+	check := func(lines []string, deposit int, headroom string) risk.Decision {
+		terms := b2bkit.Net(60)
+		if deposit > 0 {
+			terms = b2bkit.DepositBalance(decimal.New(int64(deposit), -2), 60)
+		}
+		d, err := risk.CheckOrder(ctx, checkInput(checkOrder(terms, lines...), "100000", dectest.Dec("100000").Sub(dectest.Dec(headroom)).String()), opts)
+		require.NoError(t, err)
+		return d
+	}
+	for range 150 {
+		var lines []string
+		for _, sku := range []string{"jasmine", "glutinous", "oil"} {
+			if rng.IntN(3) > 0 {
+				lines = append(lines, sku, strconv.Itoa(1+rng.IntN(40)), decimal.New(int64(1000+rng.IntN(12000)), -2).String())
+			}
+		}
+		if len(lines) == 0 {
+			lines = []string{"oil", "3", "20"}
+		}
+		d1 := rng.IntN(95)
+		d2 := d1 + 1 + rng.IntN(95-d1)
+		headroom := decimal.New(int64(rng.IntN(600_000)), -2).String()
+		a, b := check(lines, d1, headroom), check(lines, d2, headroom)
+		require.GreaterOrEqual(t, b.Outcome, a.Outcome, "deposit %d%% gave %s, %d%% gave %s (headroom %s, lines %v)", d1, a.Outcome, d2, b.Outcome, headroom, lines)
+		for _, d := range []risk.Decision{a, b} {
+			seen[d.Outcome]++
+			if d.Outcome != risk.Hold {
+				continue
+			}
+			p := d.Proposals[0]
+			require.True(t, priced(p).LessThanOrEqual(d.Headroom), "%s leaves %s, headroom %s", p.Payment, priced(p), d.Headroom)
+			dectest.RequireEqual(t, priced(p), p.Credit)
+			if prev := p.Deposit.Sub(dectest.Dec("0.05")); prev.Sign() > 0 {
+				smaller := check(lines, int(prev.Shift(2).IntPart()), headroom)
+				require.True(t, priced(smaller.AsPlaced).GreaterThan(d.Headroom), "a %s deposit would have fit as priced", prev)
+			}
+		}
+	}
+	t.Logf("outcomes seen: %v", seen)
+	require.Len(t, seen, 3, "the random cases must reach every outcome")
 }

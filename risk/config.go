@@ -1,11 +1,16 @@
 package risk
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/wire"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 // maxConfigBytes bounds a configuration document (a scorecard, a limit, warning or haircut policy,
@@ -27,8 +32,8 @@ func loadValidated[T interface{ Validate() error }](r io.Reader, what string) (T
 	return v, nil
 }
 
-// loadConfig reads one JSON document of at most maxConfigBytes into v, strictly (unknown fields and
-// trailing data rejected), naming what it reads in its errors ("scorecard.attributes[0]...").
+// loadConfig reads one JSON document of at most maxConfigBytes into v, strictly (unknown fields,
+// trailing data and a null document rejected), naming what it reads in its errors ("scorecard.attributes[0]...").
 func loadConfig(r io.Reader, what string, v any) error {
 	if r == nil {
 		return fmt.Errorf("risk: %w", b2bkit.Invalid(what, "no reader"))
@@ -40,8 +45,45 @@ func loadConfig(r io.Reader, what string, v any) error {
 	if len(data) > maxConfigBytes {
 		return fmt.Errorf("risk: %w", b2bkit.Invalid(what, "document larger than %d bytes", maxConfigBytes))
 	}
+	if string(bytes.TrimSpace(data)) == "null" {
+		// encoding/json reads null into a struct as nothing at all: a policy of defaults.
+		return fmt.Errorf("risk: %w", b2bkit.Invalid(what, "must be a JSON object, not null"))
+	}
 	if err := wire.DecodeStrict(data, v); err != nil {
 		return fmt.Errorf("risk: %w", b2bkit.InField(what, err))
 	}
 	return nil
+}
+
+// The fields of a configuration document that read themselves are read from their raw JSON by
+// the type that holds them, not by encoding/json, which reports an error of a field reading itself
+// without the field's name ("number \"x\": unexpected character"): configDecimal and configFloat
+// name it, and refuse null, which encoding/json would take for an absent value or a zero.
+
+// configDecimal reads the decimal of field from its raw JSON, a decimal string or a number, as
+// b2bkit.JSONDecimal reads it. ok is false when the field is absent (raw is nil).
+func configDecimal(field string, raw json.RawMessage) (d decimal.Decimal, ok bool, err error) {
+	if raw == nil {
+		return decimal.Decimal{}, false, nil
+	}
+	if string(raw) == "null" {
+		return decimal.Decimal{}, false, b2bkit.Invalid(field, "must be a decimal, not null")
+	}
+	var j b2bkit.JSONDecimal
+	if err := j.UnmarshalJSON(raw); err != nil {
+		return decimal.Decimal{}, false, b2bkit.InField(field, err)
+	}
+	return j.Decimal, true, nil
+}
+
+// configFloat reads the number of field from its raw JSON; an absent field is 0.
+func configFloat(field string, raw json.RawMessage) (float64, error) {
+	if raw == nil {
+		return 0, nil
+	}
+	var f float64
+	if string(raw) == "null" || json.Unmarshal(raw, &f) != nil {
+		return 0, b2bkit.Invalid(field, "must be a number, not %s", xerr.Echo(string(raw)))
+	}
+	return f, nil
 }

@@ -27,6 +27,17 @@ import (
 //     invoices, so what was paid shows in Unpaid, never here.
 //   - Financed is as given; Total is the sum of the three.
 //
+// Two limits of the records, both of which overstate the exposure, never understate it:
+//
+//   - Confirmed orders. b2bkit.Order has no status, so every order of the company placed by asOf
+//     counts as confirmed: stream only the orders the sellers confirmed, leaving out drafts and
+//     cancelled ones (a cancelled order streamed counts in Uninvoiced until it is invoiced).
+//   - Prepayments. A payment names an invoice, never an order, so money paid before its invoice
+//     exists — a prepayment or a deposit against an invoice not issued by asOf — is set against
+//     nothing: its order counts in Uninvoiced in full until that invoice is issued, and from then
+//     on the payment reduces Unpaid. A host that takes prepayments issues the deposit invoice
+//     (Terms.Schedule's on-order installment) before or when the money comes in.
+//
 // Records are read and checked as Features reads them, with the same errors; Wallets, Shipments and
 // People are not read. A negative financed amount, or one with more places than the scale, is an
 // error matching b2bkit.ErrInvalid.

@@ -1237,3 +1237,100 @@ func TestR17_FeaturesExponentNearInt32LimitIsAnError(t *testing.T) {
 		assert.Equal(t, "risk: history.orders[0].lines[0].quantity: must have at most 18 decimal places and an exponent of at most 18", err.Error())
 	}
 }
+
+// TestR17_NoLookAheadWithEveryKindOfRecord: the no-look-ahead rule for every kind of record a
+// history holds and for the exposure too — orders from new sellers on other terms, invoices and
+// credit notes, payments that would settle an overdue invoice or refund a credit note, shipments,
+// wallet estimates, a payer leaving — dated from a nanosecond after asOf on, some written in
+// another time zone where their wall clock reads asOf's day or earlier, some in another currency.
+// None changes a feature or the exposure.
+func TestR17_NoLookAheadWithEveryKindOfRecord(t *testing.T) {
+	base := featMain()
+	base.people = featChanges{{Person: "wang", At: featDay(2026, time.May, 1), From: featBuyer, LostRoles: []crm.Role{crm.Payer}}}
+	financed := dectest.Dec("250.00")
+	want := featOf(t, base.history(), featAsOf)
+	wantExp, err := risk.ExposureAt(featBuyer, base.history(), financed, featAsOf, nil)
+	require.NoError(t, err)
+	honolulu := time.FixedZone("HST", -10*3600)
+	for seed := range uint64(300) {
+		rng := rand.New(rand.NewPCG(seed, 29))
+		r := base
+		r.orders = append([]b2bkit.Order(nil), base.orders...)
+		r.invoices = append([]b2bkit.Invoice(nil), base.invoices...)
+		r.payments = append([]b2bkit.Payment(nil), base.payments...)
+		r.wallets = append([]risk.Wallet(nil), base.wallets...)
+		changes := append(featChanges(nil), base.people.(featChanges)...)
+		var shipments []b2bkit.Shipment
+		later := func() time.Time {
+			var d time.Duration
+			switch rng.IntN(3) {
+			case 0:
+				d = time.Nanosecond
+			case 1:
+				d = time.Duration(1+rng.IntN(3600)) * time.Second
+			default:
+				d = time.Duration(1+rng.IntN(400*24)) * time.Hour
+			}
+			at := featAsOf.Add(d)
+			if rng.IntN(2) == 0 {
+				at = at.In(honolulu) // 02:00 on asOf's day there: still after asOf
+			}
+			return at
+		}
+		amount := func() string { return fmt.Sprintf("%d.%02d", 1+rng.IntN(100000), rng.IntN(100)) }
+		currency := func() string { return []string{"CNY", "CNY", "USD"}[rng.IntN(3)] }
+		numbers := []b2bkit.InvoiceNumber{"I0", "I1", "I2", "I3", "I4", "I5", "I6", "CN1"}
+		orders := []b2bkit.OrderID{"O0", "O1", "O2", "O3"}
+		for k := range 1 + rng.IntN(40) {
+			switch rng.IntN(8) {
+			case 0: // an order from a new seller, on terms with a deposit
+				o := featOrder(b2bkit.OrderID(fmt.Sprint("F", k)), b2bkit.CompanyID(fmt.Sprint("seller-new-", rng.IntN(3))), later(), amount(),
+					b2bkit.DepositBalance(dectest.Dec("0.3"), rng.IntN(90)))
+				o.Currency = currency()
+				orders = append(orders, o.ID)
+				r.orders = featInsertAt(rng, r.orders, o)
+			case 1: // an invoice of a past or future order
+				at := later()
+				n := b2bkit.InvoiceNumber(fmt.Sprint("FI", k))
+				inv := featInvoice(n, orders[rng.IntN(len(orders))], amount(), at, at.AddDate(0, 0, rng.IntN(60)))
+				inv.Currency = currency()
+				r.invoices = featInsertAt(rng, r.invoices, inv)
+				numbers = append(numbers, n)
+			case 2: // a credit note
+				at := later()
+				n := b2bkit.InvoiceNumber(fmt.Sprint("FCN", k))
+				r.invoices = featInsertAt(rng, r.invoices, featInvoice(n, orders[rng.IntN(len(orders))], "-"+amount(), at, at))
+				numbers = append(numbers, n)
+			case 3, 4: // a payment against any invoice, past or future
+				p := featPayment(b2bkit.PaymentID(fmt.Sprint("FP", k)), numbers[rng.IntN(len(numbers))], amount(), later())
+				p.Currency = currency()
+				r.payments = featInsertAt(rng, r.payments, p)
+			case 5:
+				r.wallets = featInsertAt(rng, r.wallets, risk.Wallet{Company: featBuyer, Monthly: dectest.Dec(amount()), AsOf: later()})
+			case 6:
+				changes = append(changes, crm.JobChange{Person: "chen", At: later(), From: featBuyer, LostRoles: []crm.Role{crm.Payer}})
+			case 7:
+				at := later()
+				shipments = append(shipments, b2bkit.Shipment{ID: b2bkit.ShipmentID(fmt.Sprint("FS", k)), Order: orders[rng.IntN(len(orders))],
+					Seller: "seller-1", Buyer: featBuyer, ShippedAt: at, ReceivedAt: at.Add(time.Hour),
+					Lines: []b2bkit.ShipmentLine{{SKU: "RICE-25KG", Shipped: dectest.Dec("1"), Received: dectest.Dec("1")}}})
+			}
+		}
+		// later changes come after the earlier one; a list of them stays oldest first
+		slices.SortStableFunc(changes, func(a, b crm.JobChange) int { return a.At.Compare(b.At) })
+		r.people = changes
+		h := r.history()
+		h.Shipments = featSeq(shipments...)
+		got, err := risk.Features(featBuyer, h, featAsOf)
+		require.NoError(t, err, "seed %d", seed)
+		featRequireSame(t, want, got, seed)
+		h = r.history()
+		h.Shipments = featSeq(shipments...)
+		exp, err := risk.ExposureAt(featBuyer, h, financed, featAsOf, nil)
+		require.NoError(t, err, "seed %d", seed)
+		dectest.RequireEqual(t, wantExp.Unpaid, exp.Unpaid, "seed %d", seed)
+		dectest.RequireEqual(t, wantExp.Uninvoiced, exp.Uninvoiced, "seed %d", seed)
+		dectest.RequireEqual(t, wantExp.Financed, exp.Financed, "seed %d", seed)
+		dectest.RequireEqual(t, wantExp.Total, exp.Total, "seed %d", seed)
+	}
+}

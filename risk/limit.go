@@ -76,20 +76,28 @@ func (g GradeLimit) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly; multiple and cap are required.
 func (g *GradeLimit) UnmarshalJSON(b []byte) error {
 	var w struct {
-		Grade    Grade               `json:"grade"`
-		Multiple *b2bkit.JSONDecimal `json:"multiple"`
-		Cap      *b2bkit.JSONDecimal `json:"cap"`
+		Grade    Grade           `json:"grade"`
+		Multiple json.RawMessage `json:"multiple"`
+		Cap      json.RawMessage `json:"cap"`
 	}
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
+	multiple, hasMultiple, err := configDecimal("multiple", w.Multiple)
 	switch {
-	case w.Multiple == nil:
+	case err != nil:
+		return err
+	case !hasMultiple:
 		return b2bkit.Invalid("multiple", "must be set")
-	case w.Cap == nil:
+	}
+	limit, hasCap, err := configDecimal("cap", w.Cap)
+	switch {
+	case err != nil:
+		return err
+	case !hasCap:
 		return b2bkit.Invalid("cap", "must be set")
 	}
-	*g = GradeLimit{Grade: w.Grade, Multiple: w.Multiple.Decimal, Cap: w.Cap.Decimal}
+	*g = GradeLimit{Grade: w.Grade, Multiple: multiple, Cap: limit}
 	return nil
 }
 
@@ -110,15 +118,19 @@ func (p LimitPolicy) MarshalJSON() ([]byte, error) {
 // ("grades[4].cap: must be set"). It does not validate: LoadLimitPolicy does.
 func (p *LimitPolicy) UnmarshalJSON(b []byte) error {
 	var w struct {
-		Grades     []json.RawMessage   `json:"grades"`
-		Step       *b2bkit.JSONDecimal `json:"step"`
-		ReviewDays int                 `json:"review_days"`
-		Currency   string              `json:"currency"`
+		Grades     []json.RawMessage `json:"grades"`
+		Step       json.RawMessage   `json:"step"`
+		ReviewDays int               `json:"review_days"`
+		Currency   string            `json:"currency"`
 	}
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
-	if w.Step == nil {
+	step, hasStep, err := configDecimal("step", w.Step)
+	switch {
+	case err != nil:
+		return err
+	case !hasStep:
 		return b2bkit.Invalid("step", "must be set")
 	}
 	var grades []GradeLimit
@@ -130,7 +142,7 @@ func (p *LimitPolicy) UnmarshalJSON(b []byte) error {
 			return b2bkit.InField(fmt.Sprintf("grades[%d]", i), err)
 		}
 	}
-	*p = LimitPolicy{Grades: grades, Step: w.Step.Decimal, ReviewDays: w.ReviewDays, Currency: w.Currency}
+	*p = LimitPolicy{Grades: grades, Step: step, ReviewDays: w.ReviewDays, Currency: w.Currency}
 	return nil
 }
 

@@ -240,15 +240,8 @@ type Reason struct {
 	Lost    float64 `json:"lost"`
 }
 
-// binJSON is a Bin on the wire: bounds as decimal strings, read only through b2bkit.ParseDecimal.
-type binJSON struct {
-	Min        *b2bkit.JSONDecimal `json:"min,omitempty"`
-	Max        *b2bkit.JSONDecimal `json:"max,omitempty"`
-	Categories []string            `json:"categories,omitempty"`
-	Points     float64             `json:"points"`
-}
-
-// binOutJSON is binJSON as written: bounds with all their places ("0.9500"), so a card keeps the
+// binOutJSON is a Bin as written: bounds as decimal strings with all their places ("0.9500"),
+// read back only through b2bkit.ParseDecimal (Bin.UnmarshalJSON), so a card keeps the
 // scale its edges were written at through a round trip.
 type binOutJSON struct {
 	Min        *string  `json:"min,omitempty"`
@@ -279,19 +272,121 @@ func scoreBoundString(d decimal.Decimal) string {
 	return d.String()
 }
 
-// UnmarshalJSON reads what MarshalJSON writes, strictly: unknown fields are an error.
+// UnmarshalJSON reads what MarshalJSON writes, strictly: unknown fields are an error, and so is
+// null (an open end is omitted). Errors name the field ("max: must be a decimal, not null").
 func (b *Bin) UnmarshalJSON(data []byte) error {
-	var w binJSON
+	var w struct {
+		Min        json.RawMessage `json:"min,omitempty"`
+		Max        json.RawMessage `json:"max,omitempty"`
+		Categories []string        `json:"categories,omitempty"`
+		Points     json.RawMessage `json:"points"`
+	}
 	if err := wire.DecodeStrict(data, &w); err != nil {
 		return err
 	}
-	*b = Bin{Categories: w.Categories, Points: w.Points}
-	if w.Min != nil {
-		b.Min = &w.Min.Decimal
+	out := Bin{Categories: w.Categories}
+	var errs []error
+	if d, ok, err := configDecimal("min", w.Min); err != nil {
+		errs = append(errs, err)
+	} else if ok {
+		out.Min = &d
 	}
-	if w.Max != nil {
-		b.Max = &w.Max.Decimal
+	if d, ok, err := configDecimal("max", w.Max); err != nil {
+		errs = append(errs, err)
+	} else if ok {
+		out.Max = &d
 	}
+	var err error
+	if out.Points, err = configFloat("points", w.Points); err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	*b = out
+	return nil
+}
+
+// UnmarshalJSON reads a grade band strictly; a null min_score is an error, not a score of 0.
+func (g *GradeBand) UnmarshalJSON(data []byte) error {
+	var w struct {
+		Grade    Grade           `json:"grade"`
+		MinScore json.RawMessage `json:"min_score"`
+	}
+	if err := wire.DecodeStrict(data, &w); err != nil {
+		return err
+	}
+	score, err := configFloat("min_score", w.MinScore)
+	if err != nil {
+		return err
+	}
+	*g = GradeBand{Grade: w.Grade, MinScore: score}
+	return nil
+}
+
+// UnmarshalJSON reads an attribute strictly, naming a problem in a bin by its place
+// ("bins[2].points: must be a number, not null"), which encoding/json would leave unsaid.
+func (a *Attribute) UnmarshalJSON(data []byte) error {
+	type plain Attribute // without this method
+	var w struct {
+		plain
+		Bins []json.RawMessage `json:"bins"`
+	}
+	if err := wire.DecodeStrict(data, &w); err != nil {
+		return err
+	}
+	out := Attribute(w.plain)
+	out.Bins = nil
+	if w.Bins != nil {
+		out.Bins = make([]Bin, len(w.Bins))
+	}
+	for i, raw := range w.Bins {
+		if err := out.Bins[i].UnmarshalJSON(raw); err != nil {
+			return b2bkit.InField(fmt.Sprintf("bins[%d]", i), err)
+		}
+	}
+	*a = out
+	return nil
+}
+
+// UnmarshalJSON reads a scorecard strictly (LoadScorecard reads and validates one), naming a
+// problem in an attribute by its place ("attributes[0].bins[2].Points: unknown field") and refusing
+// a null base.
+func (s *Scorecard) UnmarshalJSON(data []byte) error {
+	type plain Scorecard // without this method
+	var w struct {
+		plain
+		Base       json.RawMessage   `json:"base"`
+		Attributes []json.RawMessage `json:"attributes"`
+		Grades     []json.RawMessage `json:"grades"`
+	}
+	if err := wire.DecodeStrict(data, &w); err != nil {
+		return err
+	}
+	out := Scorecard(w.plain)
+	var err error
+	if out.Base, err = configFloat("base", w.Base); err != nil {
+		return err
+	}
+	out.Attributes = nil
+	if w.Attributes != nil {
+		out.Attributes = make([]Attribute, len(w.Attributes))
+	}
+	for i, raw := range w.Attributes {
+		if err := out.Attributes[i].UnmarshalJSON(raw); err != nil {
+			return b2bkit.InField(fmt.Sprintf("attributes[%d]", i), err)
+		}
+	}
+	out.Grades = nil
+	if w.Grades != nil {
+		out.Grades = make([]GradeBand, len(w.Grades))
+	}
+	for i, raw := range w.Grades {
+		if err := out.Grades[i].UnmarshalJSON(raw); err != nil {
+			return b2bkit.InField(fmt.Sprintf("grades[%d]", i), err)
+		}
+	}
+	*s = out
 	return nil
 }
 

@@ -39,8 +39,8 @@ func TestR17_ScorecardRefusesAWronglyCasedKey(t *testing.T) {
 	wiretest.Refuses(t, strictJSONOf(t, scSmallCard()), loadScorecard, []wiretest.Case{
 		{"at the top", `"base":100`, `"BASE":100`, "scorecard.BASE: unknown field"},
 		{"beside the right one", `"base":100`, `"base":100,"Base":600`, "scorecard.Base: unknown field"},
-		// A bin reads itself (UnmarshalJSON), so its own decoding names the key, without the path above it.
-		{"in a bin", `"points":-40`, `"Points":-40`, "Points: unknown field"},
+		// A bin reads itself (UnmarshalJSON); the card and its attributes name its place.
+		{"in a bin", `"points":-40`, `"Points":-40`, "scorecard.attributes[0].bins[0].Points: unknown field"},
 	})
 }
 
@@ -136,4 +136,40 @@ func TestR17_ResultRefusesADuplicateOrWronglyCasedKey(t *testing.T) {
 		{"duplicate", `"grade":"B"`, `"grade":"A","grade":"B"`, "grade: duplicate key"},
 		{"cased", `"grade":"B"`, `"GRADE":"B"`, "GRADE: unknown field"},
 	})
+}
+
+// R25: a configuration document names the field of every problem, in a bin too, and refuses null
+// where encoding/json would read it as an absent value, a zero or a policy of defaults. Before,
+// an unknown key in a bin was "scorecard.x", a bad decimal "limit_policy: number \"x\"", a null
+// point or base 0 and a null warning threshold a document without a field.
+func TestR25_ConfigJSONNamesTheFieldAndRefusesNull(t *testing.T) {
+	card := strictJSONOf(t, scSmallCard())
+	wiretest.Refuses(t, card, loadScorecard, []wiretest.Case{
+		{"unknown key in a bin", `"points":-40`, `"points":-40,"x":1`, "scorecard.attributes[0].bins[0].x: unknown field"},
+		{"null points", `"points":-40`, `"points":null`, "scorecard.attributes[0].bins[0].points: must be a number, not null"},
+		{"points a string", `"points":-40`, `"points":"-40"`, "scorecard.attributes[0].bins[0].points: must be a number"},
+		{"null base", `"base":100`, `"base":null`, "scorecard.base: must be a number, not null"},
+		{"null min score", `"min_score":90`, `"min_score":null`, "scorecard.grades[1].min_score: must be a number, not null"},
+		{"unknown key in a grade", `"min_score":90`, `"min_score":90,"Grade":"X"`, "scorecard.grades[1].Grade: unknown field"},
+		{"null bound", `"max":"0.7"`, `"max":null`, "scorecard.attributes[0].bins[0].max: must be a decimal, not null"},
+		{"bad bound", `"min":"0.95"`, `"min":"0.9x5"`, "scorecard.attributes[0].bins[2].min: "},
+	})
+	policy := strictJSONOf(t, risk.DefaultLimitPolicy())
+	wiretest.Refuses(t, policy, loadLimitPolicy, []wiretest.Case{
+		{"bad step", `"step":"1000"`, `"step":"x"`, "limit_policy.step: "},
+		{"null step", `"step":"1000"`, `"step":null`, "limit_policy.step: must be a decimal, not null"},
+		{"bad cap", `"cap":"0"`, `"cap":"0x"`, "limit_policy.grades[4].cap: "},
+		{"null multiple", `"multiple":"2"`, `"multiple":null`, "limit_policy.grades[0].multiple: must be a decimal, not null"},
+	})
+	warn := strictJSONOf(t, risk.DefaultWarningPolicy())
+	wiretest.Refuses(t, warn, loadWarningPolicy, []wiretest.Case{
+		{"bad ratio", `"volume_ratio":"0.7"`, `"volume_ratio":"x"`, "warning_policy.volume_ratio: "},
+		{"null ratio", `"volume_ratio":"0.7"`, `"volume_ratio":null`, "warning_policy.volume_ratio: must be a decimal, not null"},
+		{"null amount", `"past_due_amount":"0"`, `"past_due_amount":null`, "warning_policy.past_due_amount: must be a decimal, not null"},
+	})
+	for name, load := range map[string]func([]byte) error{"scorecard": loadScorecard, "limit_policy": loadLimitPolicy, "warning_policy": loadWarningPolicy} {
+		err := load([]byte(" null\n"))
+		require.ErrorIs(t, err, b2bkit.ErrInvalid, name)
+		assert.EqualError(t, err, "risk: "+name+": must be a JSON object, not null")
+	}
 }

@@ -23,9 +23,15 @@ type History struct {
 	Orders iter.Seq2[b2bkit.Order, error]
 	// Shipments are the goods shipped and received against them (物流).
 	Shipments iter.Seq2[b2bkit.Shipment, error]
-	// Invoices are the seller's claims on the buyer, credit notes included (资金流).
+	// Invoices are the seller's claims on the buyer, credit notes included (资金流). Their numbers
+	// must be unique among the buyer's invoices, since payments find their invoice by number alone:
+	// two sellers printing the same number to one buyer make the history an error naming the second
+	// ("history.invoices[7].number: ... is already the number of an invoice of the buyer"). A host
+	// whose sellers number independently streams the numbers qualified by the seller ("seller-2/1001"),
+	// in Payments.Invoice too.
 	Invoices iter.Seq2[b2bkit.Invoice, error]
-	// Payments are the money the buyer paid against the invoices.
+	// Payments are the money the buyer paid against the invoices, matched to them by
+	// Payment.Invoice, whoever paid and whoever was paid.
 	Payments iter.Seq2[b2bkit.Payment, error]
 	// Wallets are estimates of the buyer's total monthly purchasing of what it buys here, for
 	// penetration (渗透率); nil when the platform has none.
@@ -79,7 +85,10 @@ const (
 	// OnTimeRate: the share of invoice amount due by asOf that was paid in full by its due date.
 	OnTimeRate Feature = "on_time_rate"
 	// DaysPastDue: the current maximum days past due over unpaid invoices; WorstDaysPastDue12 the
-	// worst days past due reached by any invoice due in the last 12 months, paid or not.
+	// worst days past due reached by any invoice due in the last 12 months, paid or not. Only
+	// payments pay an invoice here: a credit note bills orders, not an invoice, so an invoice the
+	// buyer settled with a credit note rather than money stays unpaid and past due (and in the
+	// overdue buckets) until paid; ExposureAt does set credit notes against the unpaid total.
 	DaysPastDue        Feature = "days_past_due"
 	WorstDaysPastDue12 Feature = "worst_days_past_due_12m"
 	// DaysLate3 and DaysLatePrior9: the amount-weighted average days late of invoices due in the last
@@ -190,9 +199,10 @@ type LogLine struct {
 	Source string `json:"source"`
 }
 
-// An Exposure is what a buyer owes or will owe the platform now (敞口): unpaid invoices, orders
-// confirmed but not yet invoiced (less what was paid on them), and financed amounts outstanding.
-// Total is their sum.
+// An Exposure is what a buyer owes or will owe the platform now (敞口): unpaid invoices (less what
+// was paid against them), orders confirmed but not yet invoiced, and financed amounts outstanding.
+// Total is their sum. ExposureAt says how each is read, and what the records cannot say (an
+// order's status, a payment made before its invoice).
 type Exposure struct {
 	Company    b2bkit.CompanyID `json:"company"`
 	Currency   string           `json:"currency"`

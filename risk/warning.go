@@ -122,8 +122,13 @@ type Warning struct {
 }
 
 // A WarningPolicy holds the thresholds of the early-warning signs. A zero threshold means its
-// default (DefaultWarningPolicy); so a threshold cannot be set to zero, except PastDueAmount, whose
-// default is zero.
+// default (DefaultWarningPolicy), in Go and in JSON alike ("slipping_days": "0" is 5 days); so a
+// threshold cannot be set to zero, except PastDueAmount, whose default is zero. Where a zero would
+// mean something: SlippingDays 0.00001 raises payments_slipping on any rise in days late, as zero
+// would, since days late are rounded to RatioScale (4) places; PenetrationDrop 0.00001 raises
+// penetration_falling on any fall of more than a hundred-thousandth of the prior penetration; a
+// VolumeRatio of zero would never raise volume_falling, which Off says instead. A Warning's
+// Threshold is the figure used, defaults filled in.
 type WarningPolicy struct {
 	// VolumeRatio: volume_falling when the last 3 months' monthly order value is below this share
 	// of the 9 months before (or of the last 12 months'). In [0, 1]; zero means 0.7.
@@ -172,19 +177,41 @@ func (p WarningPolicy) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly: unknown fields are errors. Absent
 // thresholds are zero, which means their defaults.
 func (p *WarningPolicy) UnmarshalJSON(b []byte) error {
-	var w warnPolicyJSON
+	var w struct {
+		VolumeRatio     json.RawMessage `json:"volume_ratio"`
+		SlippingDays    json.RawMessage `json:"slipping_days"`
+		PenetrationDrop json.RawMessage `json:"penetration_drop"`
+		PastDueAmount   json.RawMessage `json:"past_due_amount"`
+		Off             []string        `json:"off,omitempty"`
+	}
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
-	*p = WarningPolicy{
-		VolumeRatio: w.VolumeRatio.Decimal, SlippingDays: w.SlippingDays.Decimal,
-		PenetrationDrop: w.PenetrationDrop.Decimal, PastDueAmount: w.PastDueAmount.Decimal, Off: w.Off,
+	out := WarningPolicy{Off: w.Off}
+	var errs []error
+	for _, f := range []struct {
+		name string
+		raw  json.RawMessage
+		to   *decimal.Decimal
+	}{
+		{"volume_ratio", w.VolumeRatio, &out.VolumeRatio}, {"slipping_days", w.SlippingDays, &out.SlippingDays},
+		{"penetration_drop", w.PenetrationDrop, &out.PenetrationDrop}, {"past_due_amount", w.PastDueAmount, &out.PastDueAmount},
+	} {
+		d, _, err := configDecimal(f.name, f.raw)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		*f.to = d
 	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	*p = out
 	return nil
 }
 
-// LoadWarningPolicy reads a warning policy from JSON, at most 1 MiB, rejecting unknown fields, and
-// validates it. Errors match b2bkit.ErrInvalid and name the field ("warning_policy.volume_ratio").
+// LoadWarningPolicy reads a warning policy from JSON, at most 1 MiB, rejecting unknown fields and
+// null, and validates it. An absent or zero threshold means its default (see WarningPolicy). Errors match b2bkit.ErrInvalid and name the field ("warning_policy.volume_ratio").
 func LoadWarningPolicy(r io.Reader) (WarningPolicy, error) {
 	return loadValidated[WarningPolicy](r, "warning_policy")
 }

@@ -262,3 +262,31 @@ func TestSeverityAndAction_Text(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `"severity":"alert","action":"cut_limit"`)
 }
+
+// R21: a zero threshold means its default, in JSON too, and the near-zero figures WarningPolicy
+// documents instead do what a zero would: the smallest rise in days late Features can report
+// (one RatioScale step) raises payments_slipping, as does the smallest fall in penetration.
+func TestR21_ZeroThresholdIsTheDefaultAndNearZeroActsAsZero(t *testing.T) {
+	p, err := risk.LoadWarningPolicy(strings.NewReader(`{"slipping_days":"0","penetration_drop":"0"}`))
+	require.NoError(t, err)
+	ws, err := risk.Warnings(warnSet("days_late_3m", "7", "days_late_prior_9m", "1"), &p)
+	require.NoError(t, err)
+	require.Len(t, ws, 1)
+	dectest.RequireEqual(t, dectest.Dec("5"), ws[0].Threshold) // the default, said in the warning
+	ws, err = risk.Warnings(warnSet("days_late_3m", "4", "days_late_prior_9m", "1"), &p)
+	require.NoError(t, err)
+	assert.Empty(t, ws, "a rise of 3 days is within the default 5")
+
+	near := risk.WarningPolicy{SlippingDays: dectest.Dec("0.00001"), PenetrationDrop: dectest.Dec("0.00001")}
+	ws, err = risk.Warnings(warnSet("days_late_3m", "2.0001", "days_late_prior_9m", "2"), &near)
+	require.NoError(t, err)
+	require.Len(t, ws, 1)
+	assert.Equal(t, "payments_slipping", ws[0].Code)
+	ws, err = risk.Warnings(warnSet("days_late_3m", "2", "days_late_prior_9m", "2"), &near)
+	require.NoError(t, err)
+	assert.Empty(t, ws, "no rise, no warning")
+	ws, err = risk.Warnings(warnSet("penetration", "0.3999", "penetration_prior", "0.4"), &near)
+	require.NoError(t, err)
+	require.Len(t, ws, 1)
+	assert.Equal(t, "penetration_falling", ws[0].Code)
+}
