@@ -140,7 +140,9 @@ var errNoLog = fmt.Errorf("matching: %w", b2bkit.Invalid("book.log", "must be se
 // an ID is stored with other content, atomic (see Log.Append). A match in a currency other than the
 // book's, or made after the clock by more than Options.FutureSkew, is an error matching
 // b2bkit.ErrInvalid naming "match.currency" or "match.at" ("matches[i]…" in a batch), and nothing is
-// stored.
+// stored. These checks are the book's, which has a clock and a currency; the Log has neither and
+// stores what it is given (see the Log's promise 6), so a host that appends to its log directly
+// makes them itself.
 func (b *Book) Record(ctx context.Context, ms ...Match) error {
 	if b.log == nil {
 		return errNoLog
@@ -161,7 +163,8 @@ func (b *Book) Record(ctx context.Context, ms ...Match) error {
 
 // SetStatus records a dated change of a match's status in the log (see Log.SetStatus): c.At is when
 // it happened — the clock's time if zero — and must not be after the clock by more than
-// Options.FutureSkew ("change.at"); c.By says who recorded it.
+// Options.FutureSkew ("change.at"), a check of the book's, not the log's (see Record); c.By says who
+// recorded it.
 func (b *Book) SetStatus(ctx context.Context, c StatusChange) error {
 	if b.log == nil {
 		return errNoLog

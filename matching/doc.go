@@ -30,7 +30,10 @@
 // (SaveSnapshot, LoadSnapshot) lets a service restart from the copy and read only what came since.
 //
 // Every question is answered as of the book's clock: a match counts with the status it had then,
-// so a report reproduces as of a past date by giving the book a clock set to it.
+// so a report reproduces as of a past date by giving the book a clock set to it; matches made and
+// changes dated after the clock are left out. The book, not the log, refuses to record a match or a
+// change dated after its clock by more than Options.FutureSkew: the log has no clock and stores
+// what it is given.
 //
 //   - ReferencePrice: what has this SKU really traded at, restated to the terms of the request at hand
 //     (the quantity, payment and booking time of each past deal taken out with Engine.Normalize, the
