@@ -59,6 +59,12 @@ const DefaultFutureSkew = 5 * time.Minute
 // match, built by replaying the log from the start and kept current by reading the entries
 // committed since (see Refresh). It reads any Log the same way, so it answers as fast over a host's
 // database as over MemoryLog. It is safe for concurrent use.
+//
+// A book numbers up to about 4.29 billion (2^32) matches, companies and payment schedules and
+// about 1.07 billion (2^30) SKUs. A log beyond that is not a conflict: nothing
+// collided and no retry can succeed, so Refresh, and every question, stops at the first match past
+// the limit with an error matching b2bkit.ErrInvalid naming "log" and the entry. The log itself is
+// unharmed and keeps taking appends; a platform that large keeps one log, and one book, per market.
 type Book struct {
 	log      Log
 	engine   *pricing.Engine
@@ -182,8 +188,9 @@ func (b *Book) SetStatus(ctx context.Context, c StatusChange) error {
 // Refresh brings the projection up to date: it reads the entries committed since the last one it
 // applied and applies them, a batch at a time, so questions asked meanwhile see a consistent state.
 // An entry that breaks the log's contract (a sequence number not above the last, a status change
-// of an unknown match, an invalid match) stops it with an error naming the entry, matching
-// b2bkit.ErrInvalid, and so does a failing cursor with its error; what was applied before stays.
+// of an unknown match, an invalid match) or a match beyond what a book numbers (see Book) stops it
+// with an error naming the entry, matching b2bkit.ErrInvalid, and so does a failing cursor with its
+// error; what was applied before stays.
 func (b *Book) Refresh(ctx context.Context) error {
 	if b.log == nil {
 		return errNoLog
