@@ -58,7 +58,8 @@ const DefaultFutureSkew = 5 * time.Minute
 // demand to stock for — from its own projection of the log: a compact, column-wise copy of every
 // match, built by replaying the log from the start and kept current by reading the entries
 // committed since (see Refresh). It reads any Log the same way, so it answers as fast over a host's
-// database as over MemoryLog. It is safe for concurrent use.
+// database as over MemoryLog. It is safe for concurrent use. Make one with NewBook: the zero value
+// has no log, and its methods say so with an error matching b2bkit.ErrInvalid.
 //
 // A book numbers up to about 4.29 billion (2^32) matches, companies and payment schedules and
 // about 1.07 billion (2^30) SKUs. A log beyond that is not a conflict: nothing
@@ -294,6 +295,9 @@ func (b *Book) Refresh(ctx context.Context) error {
 func (b *Book) Seq() uint64 {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
+	if b.proj == nil { // a zero Book
+		return 0
+	}
 	return b.proj.seq
 }
 
@@ -353,6 +357,9 @@ func (b *Book) matchError(ctx context.Context, p *projection, r uint32, err erro
 
 // window checks a look-back window and returns the period it covers, ending now (inclusive).
 func (b *Book) window(field string, window time.Duration) (from, to time.Time, err error) {
+	if b.log == nil { // a zero Book, whose clock is not set either
+		return time.Time{}, time.Time{}, errNoLog
+	}
 	if window <= 0 {
 		return time.Time{}, time.Time{}, fmt.Errorf("matching: %w", b2bkit.Invalid(field, "must be > 0"))
 	}

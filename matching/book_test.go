@@ -1,6 +1,7 @@
 package matching_test
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 
@@ -330,6 +331,39 @@ func TestBookWithoutLogOrEngineErrs(t *testing.T) {
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)
 	_, err = b.Demand(ctx, "RICE-25KG", month)
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+}
+
+// TestBookZeroValueErrs: a Book not made with NewBook has no log and no clock; every method says so
+// with an error instead of panicking (Health, SaveSnapshot and Seq did); its snapshot is an empty one.
+func TestBookZeroValueErrs(t *testing.T) {
+	var b matching.Book
+	assert.Equal(t, uint64(0), b.Seq())
+	assert.Nil(t, b.Log())
+	var buf bytes.Buffer
+	require.NoError(t, b.SaveSnapshot(&buf), "an empty projection")
+	require.ErrorIs(t, b.LoadSnapshot(ctx, bytes.NewReader(buf.Bytes())), b2bkit.ErrInvalid)
+	require.NoError(t, matching.NewBook(matching.NewMemoryLog(), nil, nil).LoadSnapshot(ctx, &buf), "which loads as an empty book")
+	require.ErrorIs(t, b.Refresh(ctx), b2bkit.ErrInvalid)
+	require.ErrorIs(t, b.Record(ctx, match("M-1", 3, "B-1", "S-1", "RICE-25KG", "50", "118")), b2bkit.ErrInvalid)
+	require.ErrorIs(t, b.SetStatus(ctx, matching.StatusChange{ID: "M-1", Status: matching.Accepted, By: "ops"}), b2bkit.ErrInvalid)
+	for name, ask := range map[string]func() error{
+		"health": func() error { _, err := b.Health(ctx, month); return err },
+		"reference": func() error {
+			_, err := b.ReferencePrice(ctx, "RICE-25KG", request("RICE-25KG", "50", b2bkit.CashOnDelivery()), month)
+			return err
+		},
+		"rank": func() error {
+			_, err := b.Rank(ctx, matching.RFQ{Request: request("RICE-25KG", "50", b2bkit.CashOnDelivery())}, nil)
+			return err
+		},
+		"rhythm": func() error { _, err := b.Rhythm(ctx, "B-1", "RICE-25KG"); return err },
+		"demand": func() error { _, err := b.Demand(ctx, "RICE-25KG", month); return err },
+	} {
+		var err error
+		require.NotPanics(t, func() { err = ask() }, name)
+		require.ErrorIs(t, err, b2bkit.ErrInvalid, name)
+		assert.ErrorContains(t, err, "book.", name)
+	}
 }
 
 // TestR14_RankSellersOfCapitalGoodsPricedInBillions: sellers of goods priced in tens of billions a
