@@ -4,12 +4,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/matching"
 	"github.com/b2bkit/b2bkit/matching/matchingtest"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -17,10 +21,16 @@ import (
 // every question exactly as a book over the log as it stood that day — only the matches made by
 // then, each moved only by the changes dated by then — whatever was appended or changed after.
 func TestR13_ReportAsOfAPastDateIgnoresWhatCameLater(t *testing.T) {
-	rng := rand.New(rand.NewPCG(11, 27))
+	for seed := range uint64(3) {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) { reportAsOfAPastDate(t, seed) })
+	}
+}
+
+func reportAsOfAPastDate(t *testing.T, seed uint64) {
+	rng := rand.New(rand.NewPCG(11, 27+seed))
 	e := engine(t)
 	full := matching.NewMemoryLog()
-	buyers := []b2bkit.CompanyID{"B-1", "B-2", "B-3", "B-4"}
+	buyers := []b2bkit.CompanyID{"B-1", "B-2", "B-3", "B-4", "B-5", "B-6", "B-7", "B-8", "B-9", "B-10", "B-11", "B-12"}
 	sellers := []b2bkit.CompanyID{"S-1", "S-2", "S-3"}
 	skus := []b2bkit.SKU{"RICE-25KG", "OIL-20L"}
 	// 400 matches over the last 200 days, appended out of time order in batches (a history
@@ -46,10 +56,13 @@ func TestR13_ReportAsOfAPastDateIgnoresWhatCameLater(t *testing.T) {
 			continue
 		}
 		at := m.At.Add(time.Duration(1+rng.IntN(10*24)) * time.Hour)
-		switch rng.IntN(4) {
+		switch rng.IntN(5) {
 		case 0: // stays proposed
 		case 1:
 			require.NoError(t, full.SetStatus(ctx, matching.StatusChange{ID: m.ID, Status: matching.Cancelled, At: at, By: "buyer"}))
+		case 2: // an order that fell through: a buyer's first order as of one date, not of a later one
+			require.NoError(t, full.SetStatus(ctx, matching.StatusChange{ID: m.ID, Status: matching.Accepted, At: at, By: "sales"}))
+			require.NoError(t, full.SetStatus(ctx, matching.StatusChange{ID: m.ID, Status: matching.Cancelled, At: at.Add(time.Duration(1+rng.IntN(20*24)) * time.Hour), By: "seller"}))
 		default:
 			require.NoError(t, full.SetStatus(ctx, matching.StatusChange{ID: m.ID, Status: matching.Accepted, At: at, By: "sales"}))
 			require.NoError(t, full.SetStatus(ctx, matching.StatusChange{ID: m.ID, Status: matching.Fulfilled, At: at.Add(time.Duration(1+rng.IntN(9*24)) * time.Hour), By: "driver"}))
@@ -57,7 +70,7 @@ func TestR13_ReportAsOfAPastDateIgnoresWhatCameLater(t *testing.T) {
 	}
 	all := matchingtest.Entries(t, full, 0)
 
-	for _, back := range []int{150, 90, 60, 31, 7, 0} {
+	for _, back := range []int{150, 120, 90, 75, 60, 45, 31, 20, 7, 3, 0} {
 		asOf := today.AddDate(0, 0, -back)
 		t.Run(fmt.Sprintf("%d days ago", back), func(t *testing.T) {
 			// The log as it stood: matches made by asOf, changes dated by asOf.
@@ -158,4 +171,75 @@ func TestR13_AMatchDatedAheadOfTheBookWaitsForItsTime(t *testing.T) {
 	ref, h = ask()
 	require.Equal(t, 2, ref.Count, "its time has come")
 	require.Equal(t, 2, h.Matches)
+}
+
+// TestMemoryLogBatchesAreSeenWholeUnderConcurrentUse: writers import backdated batches, retry them,
+// send batches that fail half-way and move matches on, while readers follow the log; every pass of
+// a reader sees each batch whole or not at all, a failed batch never, and each retry adds nothing.
+func TestMemoryLogBatchesAreSeenWholeUnderConcurrentUse(t *testing.T) {
+	l := matching.NewMemoryLog()
+	const writers, batches, size = 4, 40, 25
+	var wg sync.WaitGroup
+	for g := range writers {
+		wg.Go(func() {
+			for k := range batches {
+				ms := make([]matching.Match, size)
+				for i := range ms {
+					ms[i] = matchingtest.Sample(fmt.Sprintf("W%d-B%02d-%02d", g, k, i), today.AddDate(0, 0, -1-(k*size+i)%300))
+				}
+				if !assert.NoError(t, l.Append(ctx, ms...)) {
+					return
+				}
+				assert.NoError(t, l.Append(ctx, ms...), "a retried batch")
+				bad := slices.Clone(ms)
+				for i := range bad {
+					bad[i].ID += "-bad"
+				}
+				bad[size-1].Quantity = dec("-1")
+				assert.ErrorIs(t, l.Append(ctx, bad...), b2bkit.ErrInvalid)
+				clash := slices.Clone(bad[:size-1])
+				clash = append(clash, ms[0])
+				clash[len(clash)-1].UnitPrice = dec("1")
+				assert.ErrorIs(t, l.Append(ctx, clash...), b2bkit.ErrConflict)
+				c := matching.StatusChange{ID: ms[0].ID, Status: matching.Accepted, At: ms[0].At.Add(time.Hour), By: "sales"}
+				assert.NoError(t, l.SetStatus(ctx, c))
+				assert.NoError(t, l.SetStatus(ctx, c), "a retried change")
+				assert.ErrorIs(t, l.SetStatus(ctx, matching.StatusChange{ID: ms[0].ID, Status: matching.Proposed, At: c.At, By: "late"}), b2bkit.ErrConflict, "a change back")
+			}
+		})
+	}
+	var done atomic.Bool
+	var rg sync.WaitGroup
+	for range 2 {
+		rg.Go(func() {
+			for {
+				last := done.Load()
+				seen := map[string]int{} // batch -> matches seen in this pass
+				var prev uint64
+				for e, err := range l.Since(ctx, 0) {
+					if !assert.NoError(t, err) {
+						return
+					}
+					assert.Greater(t, e.Seq, prev)
+					prev = e.Seq
+					if e.Kind == matching.MatchAppended {
+						assert.NotContains(t, e.Match.ID, "-bad", "a failed batch stored nothing")
+						seen[e.Match.ID[:len("W0-B00")]]++
+					}
+				}
+				for b, n := range seen {
+					assert.Equal(t, size, n, "batch %s seen whole", b)
+				}
+				if last {
+					assert.Len(t, seen, writers*batches)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	done.Store(true)
+	rg.Wait()
+	assert.Equal(t, writers*batches*size, l.Len())
+	assert.Len(t, matchingtest.Entries(t, l, 0), writers*batches*(size+1), "one entry per match and per change, none per retry")
 }
