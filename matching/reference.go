@@ -76,6 +76,28 @@ type ReferenceRules struct {
 	MaxBuyerShare decimal.Decimal `json:"max_buyer_share"`
 }
 
+// referenceRulesJSON is ReferenceRules as it travels in JSON.
+type referenceRulesJSON struct {
+	ExcludeSubsidised bool               `json:"exclude_subsidised"`
+	Outliers          OutlierRule        `json:"outliers"`
+	K                 b2bkit.JSONDecimal `json:"k"`
+	MaxBuyerShare     b2bkit.JSONDecimal `json:"max_buyer_share"`
+}
+
+// UnmarshalJSON reads rules strictly, as configuration is read (R25): an unknown key, a key given
+// twice or written in another case (each named), an unknown rule and a number in exponent form are
+// errors matching b2bkit.ErrInvalid, rather than rules silently left at their zero value
+// ("outlier" for "outliers" would turn outlier rejection off). It does not validate the rules;
+// Validate does.
+func (r *ReferenceRules) UnmarshalJSON(b []byte) error {
+	var w referenceRulesJSON
+	if err := wire.DecodeStrict(b, &w); err != nil {
+		return fmt.Errorf("matching: rules: %w", err)
+	}
+	*r = ReferenceRules{ExcludeSubsidised: w.ExcludeSubsidised, Outliers: w.Outliers, K: w.K.Decimal, MaxBuyerShare: w.MaxBuyerShare.Decimal}
+	return nil
+}
+
 // An OutlierRule is how a reference price finds trades too far from the rest to use.
 type OutlierRule uint8
 

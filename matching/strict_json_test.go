@@ -27,3 +27,36 @@ func TestR13_MatchRefusesADuplicateOrWronglyCasedKey(t *testing.T) {
 		{"upper case", `"unit_price":"118"`, `"UNIT_PRICE":"118"`, "UNIT_PRICE: unknown field"},
 	})
 }
+
+// TestR25_ReferenceRulesRefuseAnUnknownDuplicateOrWronglyCasedKey: rules read from a config file
+// that misspells "outliers", writes it twice or in another case are refused, naming the key —
+// not loaded as the zero value, which would quietly turn outlier rejection off.
+func TestR25_ReferenceRulesRefuseAnUnknownDuplicateOrWronglyCasedKey(t *testing.T) {
+	want := matching.ReferenceRules{ExcludeSubsidised: true, Outliers: matching.MAD, K: dec("2.5"), MaxBuyerShare: dec("0.25")}
+	b, err := json.Marshal(want)
+	require.NoError(t, err)
+	var got matching.ReferenceRules
+	require.NoError(t, json.Unmarshal(b, &got))
+	require.Equal(t, want.Outliers, got.Outliers)
+	require.True(t, got.ExcludeSubsidised)
+	requireDecEqual(t, want.K, got.K)
+	requireDecEqual(t, want.MaxBuyerShare, got.MaxBuyerShare)
+	load := func(doc []byte) error {
+		var r matching.ReferenceRules
+		return json.Unmarshal(doc, &r)
+	}
+	wiretest.Refuses(t, string(b), load, []wiretest.Case{
+		{"misspelt", `"outliers":"mad"`, `"outlier":"mad"`, "outlier: unknown field"},
+		{"duplicate", `"outliers":"mad"`, `"outliers":"none","outliers":"mad"`, "outliers: duplicate key"},
+		{"cased", `"outliers":"mad"`, `"Outliers":"mad"`, "Outliers: unknown field"},
+		{"unknown rule", `"outliers":"mad"`, `"outliers":"zscore"`, "outliers"},
+		{"exponent", `"k":"2.5"`, `"k":"1e400"`, "exponents are not accepted"},
+	})
+	// Inside a result, the rules read back as they were declared.
+	ref := matching.Reference{Rules: want}
+	js, err := json.Marshal(ref)
+	require.NoError(t, err)
+	var back matching.Reference
+	require.NoError(t, json.Unmarshal(js, &back))
+	require.Equal(t, matching.MAD, back.Rules.Outliers)
+}
