@@ -60,3 +60,27 @@ func TestR25_ReferenceRulesRefuseAnUnknownDuplicateOrWronglyCasedKey(t *testing.
 	require.NoError(t, json.Unmarshal(js, &back))
 	require.Equal(t, matching.MAD, back.Rules.Outliers)
 }
+
+// FuzzReferenceRulesJSON: any document is refused as invalid input or read as rules that write
+// out and read back as themselves; nothing panics.
+func FuzzReferenceRulesJSON(f *testing.F) {
+	f.Add([]byte(`{"exclude_subsidised":true,"outliers":"mad","k":"2.5","max_buyer_share":"0.25"}`))
+	f.Add([]byte(`{"outliers":"iqr","k":1.5}`))
+	f.Add([]byte(`{"outlier":"iqr"}`))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		var r matching.ReferenceRules
+		if err := json.Unmarshal(doc, &r); err != nil {
+			return
+		}
+		b, err := json.Marshal(r)
+		if r.Validate() != nil && err != nil {
+			return // an unknown rule does not write out
+		}
+		require.NoError(t, err)
+		var back matching.ReferenceRules
+		require.NoError(t, json.Unmarshal(b, &back), "%s", b)
+		require.Equal(t, r.Outliers, back.Outliers)
+		require.Equal(t, r.ExcludeSubsidised, back.ExcludeSubsidised)
+		require.True(t, r.K.Equal(back.K) && r.MaxBuyerShare.Equal(back.MaxBuyerShare), "%s", b)
+	})
+}
