@@ -13,6 +13,7 @@ import (
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/matching"
 	"github.com/b2bkit/b2bkit/matching/matchingtest"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -242,4 +243,64 @@ func TestMemoryLogBatchesAreSeenWholeUnderConcurrentUse(t *testing.T) {
 	rg.Wait()
 	assert.Equal(t, writers*batches*size, l.Len())
 	assert.Len(t, matchingtest.Entries(t, l, 0), writers*batches*(size+1), "one entry per match and per change, none per retry")
+}
+
+// TestR13_ReferenceRulesAtAnyScale: the same market priced in units, in tens of millions and in
+// trillions a unit (capital goods in VND or IDR, past the integer path's 900 million) leaves out the
+// same trades by each rule, caps the same buyer, and scales its fences, median and mean exactly.
+func TestR13_ReferenceRulesAtAnyScale(t *testing.T) {
+	market := func(scale decimal.Decimal) *matching.Book {
+		b, _ := newBook(t)
+		price := func(p int64) string { return decimal.NewFromInt(p).Mul(scale).String() }
+		for i := range 10 {
+			record(t, b, match(id("M", i), 10+i, b2bkit.CompanyID(id("B", i)), "S-1", "RICE-25KG", "50", price(100+int64(i))))
+		}
+		record(t, b, match("M-odd", 5, "B-odd", "S-1", "RICE-25KG", "50", price(500)))
+		record(t, b, match("M-whale", 5, "B-whale", "S-1", "RICE-25KG", "50", price(104)), match("M-whale-2", 4, "B-whale", "S-1", "RICE-25KG", "2000", price(104)))
+		for i := range 2 {
+			m := match(id("M-sub", i), 6+i, "B-sub", "S-1", "RICE-25KG", "50", price(80))
+			m.Subsidy = dec("300")
+			record(t, b, m)
+		}
+		return b
+	}
+	req := request("RICE-25KG", "50", b2bkit.CashOnDelivery())
+	rules := []matching.ReferenceRules{
+		{ExcludeSubsidised: true, Outliers: matching.IQR, MaxBuyerShare: dec("0.2")},
+		{Outliers: matching.MAD, MaxBuyerShare: dec("0.1")},
+		{ExcludeSubsidised: true, Outliers: matching.MAD, K: dec("1")},
+	}
+	base := market(decimal.NewFromInt(1))
+	for _, scale := range []string{"10000000", "1000000000000"} {
+		s := dec(scale)
+		big := market(s)
+		for i, r := range rules {
+			want, err := base.ReferencePriceWith(ctx, "RICE-25KG", req, 3*month, r)
+			require.NoError(t, err)
+			got, err := big.ReferencePriceWith(ctx, "RICE-25KG", req, 3*month, r)
+			require.NoError(t, err)
+			msg := fmt.Sprintf("scale %s, rules %d", scale, i)
+			require.Positive(t, want.Excluded.Outliers, msg)
+			require.Equal(t, want.Count, got.Count, msg)
+			require.Equal(t, want.Excluded.Subsidised, got.Excluded.Subsidised, msg)
+			require.Equal(t, want.Excluded.Outliers, got.Excluded.Outliers, msg)
+			require.Equal(t, want.Excluded.CappedBuyers, got.Excluded.CappedBuyers, msg)
+			require.Equal(t, want.Excluded.CappedTrades, got.Excluded.CappedTrades, msg)
+			requireDecEqual(t, want.Excluded.TopBuyerShare, got.Excluded.TopBuyerShare, msg)
+			// Normalised prices are kept to 10 places, means rounded to 4: scaled, the base's figures
+			// show more of their digits, so they agree to the base's rounding times the scale.
+			near := func(what string, w, g decimal.Decimal, places int32) {
+				t.Helper()
+				tol := decimal.New(5, -places-1).Mul(s)
+				require.True(t, g.Sub(w.Mul(s)).Abs().LessThanOrEqual(tol), "%s %s: %s against %s x %s", msg, what, g, w, scale)
+			}
+			near("outlier low", want.Excluded.OutlierLow, got.Excluded.OutlierLow, 10)
+			near("outlier high", want.Excluded.OutlierHigh, got.Excluded.OutlierHigh, 10)
+			near("median", want.Median, got.Median, 10)
+			near("low", want.Low, got.Low, 10)
+			near("high", want.High, got.High, 10)
+			near("mean", want.Mean, got.Mean, 4)
+			requireDecEqual(t, want.Volume, got.Volume, msg)
+		}
+	}
 }
