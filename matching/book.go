@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/xerr"
 	"github.com/b2bkit/b2bkit/pricing"
@@ -145,11 +147,13 @@ var errNoLog = fmt.Errorf("matching: %w", b2bkit.Invalid("book.log", "must be se
 
 // Record appends the matches to the log in one batch (R13): idempotent on Match.ID, a conflict if
 // an ID is stored with other content, atomic (see Log.Append). A match in a currency other than the
-// book's, or made after the clock by more than Options.FutureSkew, is an error matching
-// b2bkit.ErrInvalid naming "match.currency" or "match.at" ("matches[i]…" in a batch), and nothing is
-// stored. These checks are the book's, which has a clock and a currency; the Log has neither and
-// stores what it is given (see the Log's promise 6), so a host that appends to its log directly
-// makes them itself.
+// book's, made after the clock by more than Options.FutureSkew, or with a quantity or unit price of
+// more than MaxRestatedDigits digits before the point (which the pricing engine cannot restate, so
+// the match would fail every reference price and ranking of its SKU for good) is an error matching
+// b2bkit.ErrInvalid naming "match.currency", "match.at", "match.quantity" or "match.unit_price"
+// ("matches[i]…" in a batch), and nothing is stored. These checks are the book's, which has a
+// clock, a currency and a pricing engine; the Log has none of them and stores what Match.Validate
+// accepts (see the Log's promise 6), so a host that appends to its log directly makes them itself.
 func (b *Book) Record(ctx context.Context, ms ...Match) error {
 	if b.log == nil {
 		return errNoLog
@@ -164,8 +168,26 @@ func (b *Book) Record(ctx context.Context, ms ...Match) error {
 		if m.At.After(limit) {
 			return fmt.Errorf("matching: %w", b2bkit.Invalid(f+".at", "must not be after the clock (%s) by more than %s", limit.Add(-b.opts.FutureSkew).Format(time.RFC3339), b.opts.FutureSkew))
 		}
+		for _, a := range [2]struct {
+			field string
+			d     decimal.Decimal
+		}{{"quantity", m.Quantity}, {"unit_price", m.UnitPrice}} {
+			if !restatable(a.d) {
+				return fmt.Errorf("matching: %w", b2bkit.Invalid(f+"."+a.field, "must have at most %d digits before the point: no reference price could restate it", MaxRestatedDigits))
+			}
+		}
 	}
 	return b.log.Append(ctx, ms...)
+}
+
+// MaxRestatedDigits bounds the quantities and unit prices Book.Record takes: at most this many
+// digits before the decimal point (below 10^24), the most the pricing engine restates (see
+// pricing.Engine.Normalize). A match's own limits (MaxDigits significant digits) reach further.
+const MaxRestatedDigits = 24
+
+// restatable reports whether the pricing engine can restate d: below 10^MaxRestatedDigits.
+func restatable(d decimal.Decimal) bool {
+	return d.IsZero() || int64(d.NumDigits())+int64(d.Exponent()) <= MaxRestatedDigits
 }
 
 // SetStatus records a dated change of a match's status in the log (see Log.SetStatus): c.At is when

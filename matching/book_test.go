@@ -401,3 +401,51 @@ func TestR14_RankSellersOfCapitalGoodsPricedInBillions(t *testing.T) {
 		})
 	}
 }
+
+// TestR13_RecordRefusesWhatNoReferenceCouldRestate: the log takes amounts of up to 30 digits, the
+// pricing engine restates fewer than 10^24. A fulfilled match beyond that, once recorded, failed
+// every reference price and ranking of its SKU for good (a fulfilled match cannot be cancelled);
+// Record now refuses it, naming the field, and takes everything up to the bound, which the
+// reference restates.
+func TestR13_RecordRefusesWhatNoReferenceCouldRestate(t *testing.T) {
+	req := request("RICE-25KG", "1", b2bkit.CashOnDelivery())
+	for _, c := range []struct {
+		qty, price string
+		field      string // refused, naming it; "" taken
+	}{
+		{"999999999999999999999999", "1", ""},
+		{"1", "999999999999999999999999.99", ""},
+		{"1", "123456789012345678.123456789012", ""},
+		{"0.000000000000000001", "1", ""},
+		{"1000000000000000000000000", "1", "matches[1].quantity"},
+		{"1", "1000000000000000000000000", "matches[1].unit_price"},
+		{"1", "123456789012345678901234567890", "matches[1].unit_price"},
+	} {
+		t.Run(c.qty+" x "+c.price, func(t *testing.T) {
+			b, l := newBook(t)
+			ok := match("M-0", 6, "B-1", "S-1", "RICE-25KG", "1", "100")
+			m := match("M-1", 5, "B-1", "S-1", "RICE-25KG", c.qty, c.price)
+			require.NoError(t, m.Validate(), "a match the log takes")
+			err := b.Record(ctx, ok, m)
+			if c.field != "" {
+				require.ErrorIs(t, err, b2bkit.ErrInvalid)
+				assert.ErrorContains(t, err, c.field)
+				assert.Equal(t, 0, l.Len(), "nothing of the batch is stored")
+				return
+			}
+			require.NoError(t, err)
+			ref, err := b.ReferencePrice(ctx, "RICE-25KG", req, month)
+			require.NoError(t, err, "the reference restates what Record took")
+			assert.Equal(t, 2, ref.Count)
+			_, err = b.Rank(ctx, matching.RFQ{Request: req}, []matching.Need{matching.Price})
+			require.NoError(t, err)
+		})
+	}
+	// Appended to the log directly, such a match fails the reference naming it, as documented.
+	b, l := newBook(t)
+	huge := match("M-huge", 5, "B-1", "S-1", "RICE-25KG", "1", "1000000000000000000000000")
+	require.NoError(t, l.Append(ctx, huge))
+	_, err := b.ReferencePrice(ctx, "RICE-25KG", req, month)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	assert.ErrorContains(t, err, "match M-huge")
+}

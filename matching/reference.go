@@ -224,9 +224,11 @@ func (b *Book) ReferencePrice(ctx context.Context, sku b2bkit.SKU, r pricing.Req
 // r.SKU, if set, must be sku; r.Currency, if set, must be the policy's currency (the book's); when
 // neither names one, the matches are read in any currency and must agree. Errors name the field
 // ("request.quantity", "request.currency", "window", "rules.k") and match b2bkit.ErrInvalid. Prices
-// and volumes of any size the log accepts are exact: the statistics run on integers while the
-// normalised prices fit (below 900 million a unit), and otherwise in decimals over the same
-// matches (capital goods priced in VND or IDR).
+// and volumes of any size Record accepts (below 10^24, see MaxRestatedDigits) are exact: the
+// statistics run on integers while the normalised prices fit (below 900 million a unit), and
+// otherwise in decimals over the same matches (capital goods priced in VND or IDR). A trade the
+// engine cannot restate — the policy's adjustments take its price to zero, or a host appended it
+// to the log directly beyond those bounds — fails the reference with an error naming the match.
 //
 // Normalising is memoised within a call on what the result depends on (the match's quantity,
 // payment schedule and booking days, and its buyer or order date only when the policy has rules
