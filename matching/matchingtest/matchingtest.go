@@ -2,8 +2,8 @@
 // testing/fstest: a host that keeps its match log in its own database runs Run against its adapter,
 // as MemoryLog's tests do. It checks the durability contract documented on matching.Log as far as a
 // test can: sequence numbers, exact resumption of a cursor, idempotent retries, atomic batches,
-// dated status changes that replay to a past date, and all of it under concurrent writers and
-// readers.
+// dated status changes that replay to a past date, dates judged against no clock (a match or a
+// change dated years ahead is stored as given), and all of it under concurrent writers and readers.
 package matchingtest
 
 import (
