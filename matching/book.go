@@ -24,20 +24,20 @@ type Options struct {
 	// against the promised day). Nil means the location of the clock's time.
 	Location *time.Location
 	// ThinMarket is the number of matches below which a reference price is flagged as a thin market.
-	// Zero means 5.
+	// Zero or less means 5.
 	ThinMarket int
-	// MeanScale is the number of decimal places of the volume-weighted mean price (HalfUp). Zero
-	// means 4.
+	// MeanScale is the number of decimal places of the volume-weighted mean price (HalfUp). Zero,
+	// less, or more than b2bkit.MaxScale means 4.
 	MeanScale int32
 	// OverdueFactor: a buyer is overdue when silent for more than OverdueFactor x the median
-	// re-order interval. Zero means 1.5.
+	// re-order interval. Zero or less means 1.5.
 	OverdueFactor float64
 	// RankWindow is how far back Rank looks at sellers' matches when the request gives no window.
-	// Zero means 180 days.
+	// Zero or less means 180 days.
 	RankWindow time.Duration
 	// ClearLead is how far ahead on a focus need's score (0 to 1) a seller must be to rank before
-	// the sellers behind it whatever their other needs (see Rank). Zero means 0.1: on price, 2% of
-	// the reference price.
+	// the sellers behind it whatever their other needs (see Rank). Zero or less means 0.1: on
+	// price, 2% of the reference price.
 	ClearLead float64
 	// Reference is what ReferencePrice leaves out and caps (see ReferenceRules). The zero value
 	// uses every fulfilled trade as it is.
