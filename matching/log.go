@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/wire"
 	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
@@ -137,6 +138,20 @@ func (c StatusChange) Validate() error {
 	}
 	errs = checkTime(errs, "at", c.At)
 	return b2bkit.InField("change", errors.Join(errs...))
+}
+
+// UnmarshalJSON reads a change strictly, as Match is read: an unknown key, a key given twice or
+// written in another case, and trailing data are errors matching b2bkit.ErrInvalid naming the key,
+// rather than a change whose misspelt "status" reads as proposed, or whose status given twice is
+// the last. It does not validate the change; Log.SetStatus does.
+func (c *StatusChange) UnmarshalJSON(b []byte) error {
+	type plain StatusChange
+	var w plain
+	if err := wire.DecodeStrict(b, &w); err != nil {
+		return fmt.Errorf("matching: change: %w", err)
+	}
+	*c = StatusChange(w)
+	return nil
 }
 
 // Equal reports whether both changes say the same thing, the times by value.

@@ -84,3 +84,45 @@ func FuzzReferenceRulesJSON(f *testing.F) {
 		require.True(t, r.K.Equal(back.K) && r.MaxBuyerShare.Equal(back.MaxBuyerShare), "%s", b)
 	})
 }
+
+// TestR13_StatusChangeRefusesAnUnknownDuplicateOrWronglyCasedKey: a status change from a driver's
+// app or an ERP that misspells "status" (read as proposed), gives it twice (the last one wins) or
+// writes it in another case is refused, naming the key.
+func TestR13_StatusChangeRefusesAnUnknownDuplicateOrWronglyCasedKey(t *testing.T) {
+	want := matching.StatusChange{ID: "M-1", Status: matching.Fulfilled, At: daysAgo(2), By: "driver-app"}
+	b, err := json.Marshal(want)
+	require.NoError(t, err)
+	var got matching.StatusChange
+	require.NoError(t, json.Unmarshal(b, &got))
+	require.True(t, got.Equal(want), "%+v", got)
+	load := func(doc []byte) error {
+		var c matching.StatusChange
+		return json.Unmarshal(doc, &c)
+	}
+	wiretest.Refuses(t, string(b), load, []wiretest.Case{
+		{"misspelt", `"status":"fulfilled"`, `"stauts":"fulfilled"`, "stauts: unknown field"},
+		{"duplicate", `"status":"fulfilled"`, `"status":"fulfilled","status":"cancelled"`, "status: duplicate key"},
+		{"cased", `"by":"driver-app"`, `"By":"driver-app"`, "By: unknown field"},
+		{"unknown status", `"status":"fulfilled"`, `"status":"delivered"`, "unknown status"},
+	})
+}
+
+// FuzzStatusChangeJSON: any document is refused or read as a change that writes out and reads back
+// as itself; nothing panics.
+func FuzzStatusChangeJSON(f *testing.F) {
+	f.Add([]byte(`{"id":"M-1","status":"fulfilled","at":"2026-08-30T10:00:00+08:00","by":"driver-app"}`))
+	f.Add([]byte(`{"id":"M-1","status":"fulfilled","status":"cancelled"}`))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		var c matching.StatusChange
+		if err := json.Unmarshal(doc, &c); err != nil {
+			return
+		}
+		b, err := json.Marshal(c)
+		if err != nil {
+			return // a time json cannot write (a year past 9999)
+		}
+		var back matching.StatusChange
+		require.NoError(t, json.Unmarshal(b, &back), "%s", b)
+		require.True(t, back.Equal(c), "%s", b)
+	})
+}
