@@ -15,7 +15,8 @@
 // the start and follows it from where it stopped. Appends are idempotent on Match.ID and come in
 // atomic batches, for importing history. The contract an adapter keeps is on Log;
 // matchingtest.Run checks it. MemoryLog is the in-memory reference: the matches and the status
-// changes, each in commit order in fixed-size chunks, and two maps.
+// changes, each in commit order in fixed-size chunks, and two indexes by match ID — where its match
+// stands (Go maps keyed by the ID, one per size of ID) and where its last change stands.
 //
 // # The book is a projection
 //
