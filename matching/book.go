@@ -47,8 +47,9 @@ type Options struct {
 	// Now + FutureSkew. Zero or less means DefaultFutureSkew.
 	FutureSkew time.Duration
 	// ManualRefresh, when set, has the questions answer from the projection as it stands, and
-	// the caller bring it up to date with Refresh (on a timer, say). By default every question
-	// first reads the entries committed since the last one.
+	// the caller bring it up to date with Refresh (on a timer, say) — build it too: until the
+	// first Refresh or LoadSnapshot the projection is empty. By default every question first
+	// reads the entries committed since the last one.
 	ManualRefresh bool
 }
 
@@ -87,7 +88,9 @@ type Book struct {
 
 // NewBook returns a book over log that normalises prices with engine. The book speaks the currency
 // of the engine's policy, when it names one: Record refuses matches in another currency. It reads
-// nothing yet: the first question (or Refresh, or LoadSnapshot) builds the projection.
+// nothing yet: the first question (or Refresh, or LoadSnapshot) builds the projection — with
+// Options.ManualRefresh only Refresh or LoadSnapshot does, and a question asked before either
+// answers from an empty projection.
 func NewBook(log Log, engine *pricing.Engine, opts *Options) *Book {
 	b := &Book{log: log, engine: engine, proj: &projection{}}
 	if opts != nil {
