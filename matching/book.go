@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/xerr"
 	"github.com/b2bkit/b2bkit/pricing"
@@ -22,20 +24,20 @@ type Options struct {
 	// against the promised day). Nil means the location of the clock's time.
 	Location *time.Location
 	// ThinMarket is the number of matches below which a reference price is flagged as a thin market.
-	// Zero means 5.
+	// Zero or less means 5.
 	ThinMarket int
-	// MeanScale is the number of decimal places of the volume-weighted mean price (HalfUp). Zero
-	// means 4.
+	// MeanScale is the number of decimal places of the volume-weighted mean price (HalfUp). Zero,
+	// less, or more than b2bkit.MaxScale means 4.
 	MeanScale int32
 	// OverdueFactor: a buyer is overdue when silent for more than OverdueFactor x the median
-	// re-order interval. Zero means 1.5.
+	// re-order interval. Zero or less means 1.5.
 	OverdueFactor float64
 	// RankWindow is how far back Rank looks at sellers' matches when the request gives no window.
-	// Zero means 180 days.
+	// Zero or less means 180 days.
 	RankWindow time.Duration
 	// ClearLead is how far ahead on a focus need's score (0 to 1) a seller must be to rank before
-	// the sellers behind it whatever their other needs (see Rank). Zero means 0.1: on price, 2% of
-	// the reference price.
+	// the sellers behind it whatever their other needs (see Rank). Zero or less means 0.1: on
+	// price, 2% of the reference price.
 	ClearLead float64
 	// Reference is what ReferencePrice leaves out and caps (see ReferenceRules). The zero value
 	// uses every fulfilled trade as it is.
@@ -45,8 +47,9 @@ type Options struct {
 	// Now + FutureSkew. Zero or less means DefaultFutureSkew.
 	FutureSkew time.Duration
 	// ManualRefresh, when set, has the questions answer from the projection as it stands, and
-	// the caller bring it up to date with Refresh (on a timer, say). By default every question
-	// first reads the entries committed since the last one.
+	// the caller bring it up to date with Refresh (on a timer, say) — build it too: until the
+	// first Refresh or LoadSnapshot the projection is empty. By default every question first
+	// reads the entries committed since the last one.
 	ManualRefresh bool
 }
 
@@ -58,7 +61,14 @@ const DefaultFutureSkew = 5 * time.Minute
 // demand to stock for — from its own projection of the log: a compact, column-wise copy of every
 // match, built by replaying the log from the start and kept current by reading the entries
 // committed since (see Refresh). It reads any Log the same way, so it answers as fast over a host's
-// database as over MemoryLog. It is safe for concurrent use.
+// database as over MemoryLog. It is safe for concurrent use. Make one with NewBook: the zero value
+// has no log, and its methods say so with an error matching b2bkit.ErrInvalid.
+//
+// A book numbers up to about 4.29 billion (2^32) matches, companies and payment schedules and
+// about 1.07 billion (2^30) SKUs. A log beyond that is not a conflict: nothing
+// collided and no retry can succeed, so Refresh, and every question, stops at the first match past
+// the limit with an error matching b2bkit.ErrInvalid naming "log" and the entry. The log itself is
+// unharmed and keeps taking appends; a platform that large keeps one log, and one book, per market.
 type Book struct {
 	log      Log
 	engine   *pricing.Engine
@@ -78,7 +88,9 @@ type Book struct {
 
 // NewBook returns a book over log that normalises prices with engine. The book speaks the currency
 // of the engine's policy, when it names one: Record refuses matches in another currency. It reads
-// nothing yet: the first question (or Refresh, or LoadSnapshot) builds the projection.
+// nothing yet: the first question (or Refresh, or LoadSnapshot) builds the projection — with
+// Options.ManualRefresh only Refresh or LoadSnapshot does, and a question asked before either
+// answers from an empty projection.
 func NewBook(log Log, engine *pricing.Engine, opts *Options) *Book {
 	b := &Book{log: log, engine: engine, proj: &projection{}}
 	if opts != nil {
@@ -138,9 +150,13 @@ var errNoLog = fmt.Errorf("matching: %w", b2bkit.Invalid("book.log", "must be se
 
 // Record appends the matches to the log in one batch (R13): idempotent on Match.ID, a conflict if
 // an ID is stored with other content, atomic (see Log.Append). A match in a currency other than the
-// book's, or made after the clock by more than Options.FutureSkew, is an error matching
-// b2bkit.ErrInvalid naming "match.currency" or "match.at" ("matches[i]…" in a batch), and nothing is
-// stored.
+// book's, made after the clock by more than Options.FutureSkew, or with a quantity or unit price of
+// more than MaxRestatedDigits digits before the point (which the pricing engine cannot restate, so
+// the match would fail every reference price and ranking of its SKU for good) is an error matching
+// b2bkit.ErrInvalid naming "match.currency", "match.at", "match.quantity" or "match.unit_price"
+// ("matches[i]…" in a batch), and nothing is stored. These checks are the book's, which has a
+// clock, a currency and a pricing engine; the Log has none of them and stores what Match.Validate
+// accepts (see the Log's promise 6), so a host that appends to its log directly makes them itself.
 func (b *Book) Record(ctx context.Context, ms ...Match) error {
 	if b.log == nil {
 		return errNoLog
@@ -155,13 +171,32 @@ func (b *Book) Record(ctx context.Context, ms ...Match) error {
 		if m.At.After(limit) {
 			return fmt.Errorf("matching: %w", b2bkit.Invalid(f+".at", "must not be after the clock (%s) by more than %s", limit.Add(-b.opts.FutureSkew).Format(time.RFC3339), b.opts.FutureSkew))
 		}
+		for _, a := range [2]struct {
+			field string
+			d     decimal.Decimal
+		}{{"quantity", m.Quantity}, {"unit_price", m.UnitPrice}} {
+			if !restatable(a.d) {
+				return fmt.Errorf("matching: %w", b2bkit.Invalid(f+"."+a.field, "must have at most %d digits before the point: no reference price could restate it", MaxRestatedDigits))
+			}
+		}
 	}
 	return b.log.Append(ctx, ms...)
 }
 
+// MaxRestatedDigits bounds the quantities and unit prices Book.Record takes: at most this many
+// digits before the decimal point (below 10^24), the most the pricing engine restates (see
+// pricing.Engine.Normalize). A match's own limits (MaxDigits significant digits) reach further.
+const MaxRestatedDigits = 24
+
+// restatable reports whether the pricing engine can restate d: below 10^MaxRestatedDigits.
+func restatable(d decimal.Decimal) bool {
+	return d.IsZero() || int64(d.NumDigits())+int64(d.Exponent()) <= MaxRestatedDigits
+}
+
 // SetStatus records a dated change of a match's status in the log (see Log.SetStatus): c.At is when
 // it happened — the clock's time if zero — and must not be after the clock by more than
-// Options.FutureSkew ("change.at"); c.By says who recorded it.
+// Options.FutureSkew ("change.at"), a check of the book's, not the log's (see Record); c.By says who
+// recorded it.
 func (b *Book) SetStatus(ctx context.Context, c StatusChange) error {
 	if b.log == nil {
 		return errNoLog
@@ -179,8 +214,9 @@ func (b *Book) SetStatus(ctx context.Context, c StatusChange) error {
 // Refresh brings the projection up to date: it reads the entries committed since the last one it
 // applied and applies them, a batch at a time, so questions asked meanwhile see a consistent state.
 // An entry that breaks the log's contract (a sequence number not above the last, a status change
-// of an unknown match, an invalid match) stops it with an error naming the entry, matching
-// b2bkit.ErrInvalid, and so does a failing cursor with its error; what was applied before stays.
+// of an unknown match, an invalid match) or a match beyond what a book numbers (see Book) stops it
+// with an error naming the entry, matching b2bkit.ErrInvalid, and so does a failing cursor with its
+// error; what was applied before stays.
 func (b *Book) Refresh(ctx context.Context) error {
 	if b.log == nil {
 		return errNoLog
@@ -284,6 +320,9 @@ func (b *Book) Refresh(ctx context.Context) error {
 func (b *Book) Seq() uint64 {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
+	if b.proj == nil { // a zero Book
+		return 0
+	}
 	return b.proj.seq
 }
 
@@ -343,6 +382,9 @@ func (b *Book) matchError(ctx context.Context, p *projection, r uint32, err erro
 
 // window checks a look-back window and returns the period it covers, ending now (inclusive).
 func (b *Book) window(field string, window time.Duration) (from, to time.Time, err error) {
+	if b.log == nil { // a zero Book, whose clock is not set either
+		return time.Time{}, time.Time{}, errNoLog
+	}
 	if window <= 0 {
 		return time.Time{}, time.Time{}, fmt.Errorf("matching: %w", b2bkit.Invalid(field, "must be > 0"))
 	}

@@ -1,6 +1,7 @@
 package matching_test
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 
@@ -332,6 +333,39 @@ func TestBookWithoutLogOrEngineErrs(t *testing.T) {
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)
 }
 
+// TestBookZeroValueErrs: a Book not made with NewBook has no log and no clock; every method says so
+// with an error instead of panicking (Health, SaveSnapshot and Seq did); its snapshot is an empty one.
+func TestBookZeroValueErrs(t *testing.T) {
+	var b matching.Book
+	assert.Equal(t, uint64(0), b.Seq())
+	assert.Nil(t, b.Log())
+	var buf bytes.Buffer
+	require.NoError(t, b.SaveSnapshot(&buf), "an empty projection")
+	require.ErrorIs(t, b.LoadSnapshot(ctx, bytes.NewReader(buf.Bytes())), b2bkit.ErrInvalid)
+	require.NoError(t, matching.NewBook(matching.NewMemoryLog(), nil, nil).LoadSnapshot(ctx, &buf), "which loads as an empty book")
+	require.ErrorIs(t, b.Refresh(ctx), b2bkit.ErrInvalid)
+	require.ErrorIs(t, b.Record(ctx, match("M-1", 3, "B-1", "S-1", "RICE-25KG", "50", "118")), b2bkit.ErrInvalid)
+	require.ErrorIs(t, b.SetStatus(ctx, matching.StatusChange{ID: "M-1", Status: matching.Accepted, By: "ops"}), b2bkit.ErrInvalid)
+	for name, ask := range map[string]func() error{
+		"health": func() error { _, err := b.Health(ctx, month); return err },
+		"reference": func() error {
+			_, err := b.ReferencePrice(ctx, "RICE-25KG", request("RICE-25KG", "50", b2bkit.CashOnDelivery()), month)
+			return err
+		},
+		"rank": func() error {
+			_, err := b.Rank(ctx, matching.RFQ{Request: request("RICE-25KG", "50", b2bkit.CashOnDelivery())}, nil)
+			return err
+		},
+		"rhythm": func() error { _, err := b.Rhythm(ctx, "B-1", "RICE-25KG"); return err },
+		"demand": func() error { _, err := b.Demand(ctx, "RICE-25KG", month); return err },
+	} {
+		var err error
+		require.NotPanics(t, func() { err = ask() }, name)
+		require.ErrorIs(t, err, b2bkit.ErrInvalid, name)
+		assert.ErrorContains(t, err, "book.", name)
+	}
+}
+
 // TestR14_RankSellersOfCapitalGoodsPricedInBillions: sellers of goods priced in tens of billions a
 // unit (VND, IDR) are ranked on price like any others, with exact medians.
 func TestR14_RankSellersOfCapitalGoodsPricedInBillions(t *testing.T) {
@@ -366,4 +400,52 @@ func TestR14_RankSellersOfCapitalGoodsPricedInBillions(t *testing.T) {
 			assert.Contains(t, find(t, cs, "cheap").Reasons[matching.Price], "against the reference")
 		})
 	}
+}
+
+// TestR13_RecordRefusesWhatNoReferenceCouldRestate: the log takes amounts of up to 30 digits, the
+// pricing engine restates fewer than 10^24. A fulfilled match beyond that, once recorded, failed
+// every reference price and ranking of its SKU for good (a fulfilled match cannot be cancelled);
+// Record now refuses it, naming the field, and takes everything up to the bound, which the
+// reference restates.
+func TestR13_RecordRefusesWhatNoReferenceCouldRestate(t *testing.T) {
+	req := request("RICE-25KG", "1", b2bkit.CashOnDelivery())
+	for _, c := range []struct {
+		qty, price string
+		field      string // refused, naming it; "" taken
+	}{
+		{"999999999999999999999999", "1", ""},
+		{"1", "999999999999999999999999.99", ""},
+		{"1", "123456789012345678.123456789012", ""},
+		{"0.000000000000000001", "1", ""},
+		{"1000000000000000000000000", "1", "matches[1].quantity"},
+		{"1", "1000000000000000000000000", "matches[1].unit_price"},
+		{"1", "123456789012345678901234567890", "matches[1].unit_price"},
+	} {
+		t.Run(c.qty+" x "+c.price, func(t *testing.T) {
+			b, l := newBook(t)
+			ok := match("M-0", 6, "B-1", "S-1", "RICE-25KG", "1", "100")
+			m := match("M-1", 5, "B-1", "S-1", "RICE-25KG", c.qty, c.price)
+			require.NoError(t, m.Validate(), "a match the log takes")
+			err := b.Record(ctx, ok, m)
+			if c.field != "" {
+				require.ErrorIs(t, err, b2bkit.ErrInvalid)
+				assert.ErrorContains(t, err, c.field)
+				assert.Equal(t, 0, l.Len(), "nothing of the batch is stored")
+				return
+			}
+			require.NoError(t, err)
+			ref, err := b.ReferencePrice(ctx, "RICE-25KG", req, month)
+			require.NoError(t, err, "the reference restates what Record took")
+			assert.Equal(t, 2, ref.Count)
+			_, err = b.Rank(ctx, matching.RFQ{Request: req}, []matching.Need{matching.Price})
+			require.NoError(t, err)
+		})
+	}
+	// Appended to the log directly, such a match fails the reference naming it, as documented.
+	b, l := newBook(t)
+	huge := match("M-huge", 5, "B-1", "S-1", "RICE-25KG", "1", "1000000000000000000000000")
+	require.NoError(t, l.Append(ctx, huge))
+	_, err := b.ReferencePrice(ctx, "RICE-25KG", req, month)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	assert.ErrorContains(t, err, "match M-huge")
 }

@@ -15,7 +15,8 @@
 // the start and follows it from where it stopped. Appends are idempotent on Match.ID and come in
 // atomic batches, for importing history. The contract an adapter keeps is on Log;
 // matchingtest.Run checks it. MemoryLog is the in-memory reference: the matches and the status
-// changes, each in commit order in fixed-size chunks, and two maps.
+// changes, each in commit order in fixed-size chunks, and two indexes by match ID — where its match
+// stands (Go maps keyed by the ID, one per size of ID) and where its last change stands.
 //
 // # The book is a projection
 //
@@ -30,7 +31,10 @@
 // (SaveSnapshot, LoadSnapshot) lets a service restart from the copy and read only what came since.
 //
 // Every question is answered as of the book's clock: a match counts with the status it had then,
-// so a report reproduces as of a past date by giving the book a clock set to it.
+// so a report reproduces as of a past date by giving the book a clock set to it; matches made and
+// changes dated after the clock are left out. The book, not the log, refuses to record a match or a
+// change dated after its clock by more than Options.FutureSkew: the log has no clock and stores
+// what it is given.
 //
 //   - ReferencePrice: what has this SKU really traded at, restated to the terms of the request at hand
 //     (the quantity, payment and booking time of each past deal taken out with Engine.Normalize, the

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/wire"
 	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
@@ -37,6 +38,12 @@ import (
 //  5. Idempotent: appending a match whose ID is stored with identical content is a retry — nil, and
 //     no entry; other content is an error matching b2bkit.ErrConflict. A status change identical to
 //     the one that set the match's status is a retry too.
+//  6. No clock: the log stores what Match.Validate and StatusChange.Validate accept, dated
+//     anywhere in 1900-2200, and judges no date against the time it is written, so every store
+//     decides alike on a history import or a replay. Refusing a match or a change dated after the
+//     clock (beyond Options.FutureSkew) is the Book's job, in Book.Record and Book.SetStatus; a
+//     book's questions count a match from its At and a change from its At, so one dated ahead of
+//     the book's clock, appended to the log directly, is left out until its time comes.
 type Log interface {
 	// Append commits the matches in one atomic batch, each new one as an entry of kind
 	// MatchAppended, in the order given (a history import passes thousands at once). A match whose
@@ -45,7 +52,8 @@ type Log interface {
 	// match is an error matching b2bkit.ErrInvalid naming the field ("match.quantity", or
 	// "matches[3].quantity" in a batch); other content under a stored ID, or a status the stored
 	// match has not reached, is an error matching b2bkit.ErrConflict naming the match. On any error
-	// nothing of the batch is stored.
+	// nothing of the batch is stored. A match dated in the future is stored as given (promise 6:
+	// Book.Record is what refuses one).
 	Append(ctx context.Context, ms ...Match) error
 	// SetStatus commits c as an entry of kind StatusChanged when it moves the match's status:
 	// proposed -> accepted -> fulfilled, or cancelled from proposed or accepted. A change identical
@@ -55,7 +63,8 @@ type Log interface {
 	// retry would; out of a final status; skipping acceptance), or a date before the match's At or
 	// its last change is an error matching b2bkit.ErrConflict naming the match, and nothing is
 	// stored. An invalid change (see StatusChange.Validate) matches b2bkit.ErrInvalid; an unknown
-	// match ID matches b2bkit.ErrNotFound.
+	// match ID matches b2bkit.ErrNotFound. A change dated in the future is stored as given
+	// (promise 6: Book.SetStatus is what refuses one).
 	SetStatus(ctx context.Context, c StatusChange) error
 	// Get returns the match with the given id as it stands: its status is that of its last change.
 	// An unknown id is an error matching b2bkit.ErrNotFound.
@@ -129,6 +138,20 @@ func (c StatusChange) Validate() error {
 	}
 	errs = checkTime(errs, "at", c.At)
 	return b2bkit.InField("change", errors.Join(errs...))
+}
+
+// UnmarshalJSON reads a change strictly, as Match is read: an unknown key, a key given twice or
+// written in another case, and trailing data are errors matching b2bkit.ErrInvalid naming the key,
+// rather than a change whose misspelt "status" reads as proposed, or whose status given twice is
+// the last. It does not validate the change; Log.SetStatus does.
+func (c *StatusChange) UnmarshalJSON(b []byte) error {
+	type plain StatusChange
+	var w plain
+	if err := wire.DecodeStrict(b, &w); err != nil {
+		return fmt.Errorf("matching: change: %w", err)
+	}
+	*c = StatusChange(w)
+	return nil
 }
 
 // Equal reports whether both changes say the same thing, the times by value.

@@ -341,7 +341,8 @@ func (p *projection) addMatch(m *pending) error {
 	return nil
 }
 
-var errProjectionFull = b2bkit.Invalid("log", "more matches, names or payment schedules than a book numbers (4 billion; a billion SKUs)")
+// errProjectionFull is ErrInvalid, not ErrConflict: nothing collided, and no retry can succeed.
+var errProjectionFull = b2bkit.Invalid("log", "more matches, companies or payment schedules than a book numbers (2^32; 2^30 SKUs): keep one log and book per market")
 
 // grow returns ls long enough to hold the list of id.
 func grow(ls []timeList, id uint32) []timeList {

@@ -76,6 +76,28 @@ type ReferenceRules struct {
 	MaxBuyerShare decimal.Decimal `json:"max_buyer_share"`
 }
 
+// referenceRulesJSON is ReferenceRules as it travels in JSON.
+type referenceRulesJSON struct {
+	ExcludeSubsidised bool               `json:"exclude_subsidised"`
+	Outliers          OutlierRule        `json:"outliers"`
+	K                 b2bkit.JSONDecimal `json:"k"`
+	MaxBuyerShare     b2bkit.JSONDecimal `json:"max_buyer_share"`
+}
+
+// UnmarshalJSON reads rules strictly, as configuration is read (R25): an unknown key, a key given
+// twice or written in another case (each named), an unknown rule and a number in exponent form are
+// errors matching b2bkit.ErrInvalid, rather than rules silently left at their zero value
+// ("outlier" for "outliers" would turn outlier rejection off). It does not validate the rules;
+// Validate does.
+func (r *ReferenceRules) UnmarshalJSON(b []byte) error {
+	var w referenceRulesJSON
+	if err := wire.DecodeStrict(b, &w); err != nil {
+		return fmt.Errorf("matching: rules: %w", err)
+	}
+	*r = ReferenceRules{ExcludeSubsidised: w.ExcludeSubsidised, Outliers: w.Outliers, K: w.K.Decimal, MaxBuyerShare: w.MaxBuyerShare.Decimal}
+	return nil
+}
+
 // An OutlierRule is how a reference price finds trades too far from the rest to use.
 type OutlierRule uint8
 
@@ -202,9 +224,11 @@ func (b *Book) ReferencePrice(ctx context.Context, sku b2bkit.SKU, r pricing.Req
 // r.SKU, if set, must be sku; r.Currency, if set, must be the policy's currency (the book's); when
 // neither names one, the matches are read in any currency and must agree. Errors name the field
 // ("request.quantity", "request.currency", "window", "rules.k") and match b2bkit.ErrInvalid. Prices
-// and volumes of any size the log accepts are exact: the statistics run on integers while the
-// normalised prices fit (below 900 million a unit), and otherwise in decimals over the same
-// matches (capital goods priced in VND or IDR).
+// and volumes of any size Record accepts (below 10^24, see MaxRestatedDigits) are exact: the
+// statistics run on integers while the normalised prices fit (below 900 million a unit), and
+// otherwise in decimals over the same matches (capital goods priced in VND or IDR). A trade the
+// engine cannot restate — the policy's adjustments take its price to zero, or a host appended it
+// to the log directly beyond those bounds — fails the reference with an error naming the match.
 //
 // Normalising is memoised within a call on what the result depends on (the match's quantity,
 // payment schedule and booking days, and its buyer or order date only when the policy has rules

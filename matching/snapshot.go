@@ -40,6 +40,9 @@ func (b *Book) SaveSnapshot(w io.Writer) error {
 	defer b.mu.RUnlock()
 	sw := &snapWriter{w: bufio.NewWriterSize(w, 1<<16), crc: crc32.NewIEEE()}
 	p := b.proj
+	if p == nil { // a zero Book: an empty projection
+		p = &projection{}
+	}
 	sw.bytes([]byte(snapshotMagic))
 	sw.uvarint(snapshotVersion)
 	sw.uvarint(p.seq)

@@ -2,8 +2,8 @@
 // testing/fstest: a host that keeps its match log in its own database runs Run against its adapter,
 // as MemoryLog's tests do. It checks the durability contract documented on matching.Log as far as a
 // test can: sequence numbers, exact resumption of a cursor, idempotent retries, atomic batches,
-// dated status changes that replay to a past date, and all of it under concurrent writers and
-// readers.
+// dated status changes that replay to a past date, dates judged against no clock (a match or a
+// change dated years ahead is stored as given), and all of it under concurrent writers and readers.
 package matchingtest
 
 import (
@@ -91,6 +91,19 @@ func runAppend(t *testing.T, newLog func(t *testing.T) matching.Log) {
 		got, gerr := l.Get(ctx, "M-1")
 		require.NoError(t, gerr)
 		assert.Equal(t, matching.Proposed, got.Status)
+	})
+	t.Run("AppendJudgesNoDateAgainstAClock", func(t *testing.T) {
+		// Promise 6: a match dated years ahead of any clock is stored and replayed as given;
+		// refusing it is the Book's job, and every store must decide alike.
+		l := newLog(t)
+		ahead := Sample("M-1", time.Date(2199, 6, 1, 10, 0, 0, 0, shanghai))
+		require.NoError(t, l.Append(ctx, ahead))
+		got, err := l.Get(ctx, "M-1")
+		require.NoError(t, err)
+		assert.True(t, got.Equal(ahead), "got %+v", got)
+		es := Entries(t, l, 0)
+		require.Len(t, es, 1)
+		assert.True(t, es[0].Match.Equal(ahead))
 	})
 	t.Run("GetUnknown", func(t *testing.T) {
 		_, err := newLog(t).Get(ctx, "nope")
@@ -220,6 +233,16 @@ func runStatus(t *testing.T, newLog func(t *testing.T) matching.Log) {
 			assert.ErrorContains(t, err, field)
 		}
 		assert.Len(t, Entries(t, l, 0), 1)
+	})
+	t.Run("ChangeJudgesNoDateAgainstAClock", func(t *testing.T) {
+		// Promise 6: a change dated years ahead of any clock is stored as given.
+		l := newLog(t)
+		require.NoError(t, l.Append(ctx, Sample("M-1", day(1))))
+		c := change("M-1", matching.Accepted, time.Date(2199, 6, 1, 10, 0, 0, 0, shanghai))
+		require.NoError(t, l.SetStatus(ctx, c))
+		es := Entries(t, l, 0)
+		require.Len(t, es, 2)
+		assert.True(t, es[1].Change.Equal(c), "%+v", es[1].Change)
 	})
 	t.Run("SetStatusUnknown", func(t *testing.T) {
 		err := newLog(t).SetStatus(ctx, change("nope", matching.Accepted, day(2)))
