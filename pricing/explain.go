@@ -208,6 +208,11 @@ func (q Quote) Explain() string {
 	if q.Currency != "" {
 		cur = " " + q.Currency
 	}
+	// The quantity priced: the request's, or the one the SKU is sold in when the policy rounds up.
+	qty := r.Quantity
+	if !q.Quantity.IsZero() {
+		qty = q.Quantity
+	}
 	if len(q.Bands) > 0 {
 		b.WriteString("Graduated: each band's units at its own price:\n")
 		for _, p := range q.Bands {
@@ -215,12 +220,8 @@ func (q Quote) Explain() string {
 				p.UnitPrice.StringFixed(q.Scale), cur, p.Amount, cur)
 		}
 		fmt.Fprintf(&b, "Total %s%s; unit price %s%s (total / %s)\n", q.Total.StringFixed(q.Scale), cur,
-			q.UnitPrice.StringFixed(q.Scale), cur, r.Quantity)
+			q.UnitPrice.StringFixed(q.Scale), cur, qty)
 	} else {
-		qty := r.Quantity
-		if !q.Quantity.IsZero() {
-			qty = q.Quantity
-		}
 		fmt.Fprintf(&b, "Unit price %s%s x %s = total %s%s\n", q.UnitPrice.StringFixed(q.Scale), cur, qty,
 			q.Total.StringFixed(q.Scale), cur)
 	}
