@@ -1,7 +1,10 @@
 package pricing_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -403,4 +406,51 @@ func TestR11_AContractsExclusionFollowsTheRuleThatWonTheBase(t *testing.T) {
 			}
 		})
 	}
+}
+
+// R24, R25: a value of the wrong type or an unknown word anywhere in a policy, a request, a list
+// price or a quote names its field by its path, as the exponent error does: encoding/json said
+// "policy: unknown rounding mode" or "cannot unmarshal string into Go struct field ruleJSON.scale",
+// which does not say which of 10,000 rules is wrong.
+func TestR25_AValueOfTheWrongTypeNamesItsField(t *testing.T) {
+	good, err := os.ReadFile("testdata/restaurant.json")
+	require.NoError(t, err)
+	doc := string(good)
+	cases := []struct {
+		name, old, new, want string
+	}{
+		{"unknown step kind", `"kind": "tier"`, `"kind": "privilege"`, `policy.steps[4].kind: unknown step kind "privilege"`},
+		{"unknown rounding mode", `"rounding_mode": "half_up"`, `"rounding_mode": "nearest"`, `policy.steps[6].rules[0].rounding_mode: unknown rounding mode`},
+		{"scale as a string", `"scale": 2`, `"scale": "2"`, `policy.steps[6].rules[0].scale: cannot unmarshal string`},
+		{"scale too large", `"scale": 2`, `"scale": 99999999999`, `policy.steps[6].rules[0].scale: cannot unmarshal number 99999999999`},
+		{"valid days as a fraction", `"valid_days": 7`, `"valid_days": 7.5`, `policy.valid_days: cannot unmarshal number 7.5`},
+		{"a date that is not RFC 3339", `{"id": "gold", "tier": "gold", "percent": "-3"}`,
+			`{"id": "gold", "tier": "gold", "percent": "-3", "valid_from": "2026-03-01"}`, `policy.steps[4].rules[0].valid_from: parsing time "2026-03-01"`},
+		{"a tier that is a number", `{"id": "gold", "tier": "gold", "percent": "-3"}`, `{"id": "gold", "tier": 1, "percent": "-3"}`,
+			`policy.steps[4].rules[0].tier: cannot unmarshal number`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			bad := strings.Replace(doc, c.old, c.new, 1)
+			require.NotEqual(t, doc, bad, "the case changes the document")
+			_, err := pricing.LoadPolicy(strings.NewReader(bad))
+			require.ErrorIs(t, err, b2bkit.ErrInvalid)
+			require.ErrorContains(t, err, c.want)
+		})
+	}
+	_, err = pricing.LoadPolicy(strings.NewReader(`{"currency":"CNY","steps":{"kind":"base"}}`))
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	require.ErrorContains(t, err, "policy.steps: must be a list")
+	var r pricing.Request
+	err = json.Unmarshal([]byte(`{"sku":"A","quantity":"1","tier":7}`), &r)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	require.ErrorContains(t, err, "tier: cannot unmarshal number")
+	var lp pricing.ListPrice
+	err = json.Unmarshal([]byte(`{"sku":"A","price":"1","attributes":{"brand":"x","category":2}}`), &lp)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	require.ErrorContains(t, err, "attributes.category: cannot unmarshal number")
+	var q pricing.Quote
+	err = json.Unmarshal([]byte(`{"steps":[{"step":"base","kind":"bogus"}]}`), &q)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	require.ErrorContains(t, err, `steps[0].kind: unknown step kind "bogus"`)
 }
