@@ -454,3 +454,24 @@ func TestR25_AValueOfTheWrongTypeNamesItsField(t *testing.T) {
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)
 	require.ErrorContains(t, err, `steps[0].kind: unknown step kind "bogus"`)
 }
+
+// R24: an Engine not made by NewEngine — the zero value, or a nil *Engine — says so with an error
+// matching b2bkit.ErrInvalid instead of panicking (Quote, QuoteMany, QuoteOrder, Compare) or
+// restating a price as if nothing applied (Normalize).
+func TestR24_AnEngineNotMadeByNewEngineSaysSo(t *testing.T) {
+	for name, e := range map[string]*pricing.Engine{"zero": {}, "nil": nil} {
+		t.Run(name, func(t *testing.T) {
+			_, err := e.Quote(ctx, request("RICE-25KG", "1"))
+			require.ErrorIs(t, err, b2bkit.ErrInvalid)
+			require.ErrorContains(t, err, "engine: not made by NewEngine")
+			_, err = e.QuoteMany(ctx, []pricing.Request{request("RICE-25KG", "1")})
+			require.ErrorIs(t, err, b2bkit.ErrInvalid)
+			_, err = e.QuoteOrder(ctx, order("RICE-25KG", "1"))
+			require.ErrorIs(t, err, b2bkit.ErrInvalid)
+			_, err = e.Compare(ctx, request("RICE-25KG", "1"), nil)
+			require.ErrorIs(t, err, b2bkit.ErrInvalid)
+			_, err = e.Normalize(dec("100"), request("RICE-25KG", "1"), request("RICE-25KG", "100"))
+			require.ErrorIs(t, err, b2bkit.ErrInvalid)
+		})
+	}
+}

@@ -80,7 +80,8 @@ func (r Request) Validate() error {
 
 // An Engine quotes requests under one validated policy, with its rules compiled and indexed by SKU
 // and by SKU attribute. It is safe for concurrent use; what it keeps besides the policy is working
-// memory for its quotes.
+// memory for its quotes. Only NewEngine makes one: Quote, QuoteMany, QuoteOrder, Compare and
+// Normalize on the zero value (or a nil *Engine) return an error matching b2bkit.ErrInvalid.
 type Engine struct {
 	policy   Policy
 	version  string
@@ -405,6 +406,12 @@ func cloneSteps(steps []Step) []Step {
 	}
 	return out
 }
+
+// errNoEngine is what an Engine not made by NewEngine answers: it has no policy and no price source.
+func errNoEngine() error { return b2bkit.Invalid("engine", "not made by NewEngine") }
+
+// made reports whether e was made by NewEngine, which always sets its price source.
+func (e *Engine) made() bool { return e != nil && e.prices != nil }
 
 // Policy returns a copy of the policy the engine quotes under.
 func (e *Engine) Policy() Policy { return clonePolicy(e.policy) }

@@ -129,6 +129,9 @@ type FreeGood struct {
 // a SKU the price source lacks is an error matching b2bkit.ErrNotFound naming the line; an order
 // step that takes a line's amount to zero or below is an error matching b2bkit.ErrInvalid.
 func (e *Engine) QuoteOrder(ctx context.Context, o OrderRequest) (OrderQuote, error) {
+	if !e.made() {
+		return OrderQuote{}, fmt.Errorf("pricing: %w", errNoEngine())
+	}
 	if err := validateOrder(&o); err != nil {
 		return OrderQuote{}, fmt.Errorf("pricing: %w", b2bkit.InField("order", err))
 	}

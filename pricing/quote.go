@@ -247,6 +247,9 @@ type Quote struct {
 // naming the field ("request.quantity: must be > 0"); a SKU the price source lacks matches
 // b2bkit.ErrNotFound.
 func (e *Engine) Quote(ctx context.Context, r Request) (q Quote, err error) {
+	if !e.made() {
+		return Quote{}, fmt.Errorf("pricing: %w", errNoEngine())
+	}
 	// Terms.Validate passes plainly valid terms without allocating; anything else is reported in
 	// full before any arithmetic is done on it.
 	if err := validateLine(&r); err != nil {
@@ -317,6 +320,9 @@ func (e *Engine) priceLine(q *Quote, sc *scratch, r *Request, lp *ListPrice, b *
 // the SKUs of 256 requests at a time, before those requests are checked; a SKU it does not find
 // is asked for alone, and a failed block lookup stops the call.
 func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error) {
+	if !e.made() {
+		return nil, fmt.Errorf("pricing: %w", errNoEngine())
+	}
 	out := make([]Quote, len(reqs))
 	var lineErrs LineErrors
 	fail := func(i int, err error) {
