@@ -475,3 +475,38 @@ func TestR24_AnEngineNotMadeByNewEngineSaysSo(t *testing.T) {
 		})
 	}
 }
+
+// R26: an order in VND of a trillion dong a line reconciles to the dong; one past what 64-bit minor
+// units hold is an error naming the line, as QuoteOrder's doc says, not a wrong figure.
+func TestR26_HugeOrdersReconcileOrSayTheyDoNotFit(t *testing.T) {
+	l, err := pricing.NewPriceList(
+		pricing.ListPrice{SKU: "STEEL", Price: dec("1500000000"), Currency: "VND", Cost: dec("1400000000"), TaxPercent: dec("10")},
+		pricing.ListPrice{SKU: "BOLT", Price: dec("2500.5"), Currency: "VND", TaxPercent: dec("8")},
+	)
+	require.NoError(t, err)
+	p := pricing.Policy{Currency: "VND", Tax: &pricing.Tax{Per: pricing.PerInvoice}, Steps: []pricing.Step{
+		{Kind: pricing.Base},
+		{Kind: pricing.Quantity, Rules: []pricing.Rule{{ID: "q", Mode: pricing.Graduated, Bands: bands("0", "1000", "0", "1000", "", "-1.5")}}},
+		{Kind: pricing.Guardrail, Rules: []pricing.Rule{{ID: "g", FloorMarginPercent: dec("1")}}},
+		{Kind: pricing.Rounding, Rules: []pricing.Rule{{ID: "r", Scale: 0}}},
+	}, Order: []pricing.Step{
+		{Kind: pricing.OrderDiscount, Rules: []pricing.Rule{{ID: "d", Bands: bands("0", "1000000", "0", "1000000", "", "-0.5")}}},
+		{Kind: pricing.Freight, Rules: []pricing.Rule{{ID: "f", Per: "value", Bands: bands("0", "", "0.3")}}},
+	}}
+	e, err := pricing.NewEngine(p, l, &pricing.Options{Now: fixedNow})
+	require.NoError(t, err)
+	q := quoteOrder(t, e, order("STEEL", "1000000", "BOLT", "3"))
+	requireReconciled(t, q, p.Tax)
+	// 1000 x 1,500,000,000 + 999,000 x 1,477,500,000
+	requireDecEqual(t, dec("1477522500000000"), q.Lines[0].Quote.Total)
+	requireDecEqual(t, dec("7503"), q.Lines[1].Quote.Total) // 2500.5 rounds to 2501
+	requireDecEqual(t, dec("-7387612500038"), q.Discount)   // 0.5% of 1,477,522,500,007,503
+	requireDecEqual(t, dec("4410404662522"), q.Freight)     // 0.3% of the value after the discount
+	requireDecEqual(t, dec("147454529216849"), q.Tax)       // 10% of 1,474,545,292,162,500 and 8% of 7,487
+	requireDecEqual(t, dec("1621999821386836"), q.Total)
+
+	_, err = e.QuoteOrder(ctx, order("STEEL", "1000000000000", "BOLT", "3"))
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	require.ErrorContains(t, err, "order.lines[0]")
+	require.ErrorContains(t, err, "does not fit")
+}
