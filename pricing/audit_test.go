@@ -510,3 +510,71 @@ func TestR26_HugeOrdersReconcileOrSayTheyDoNotFit(t *testing.T) {
 	require.ErrorContains(t, err, "order.lines[0]")
 	require.ErrorContains(t, err, "does not fit")
 }
+
+// R11: under graduated breaks a guardrail that raises one band's price shows in the quote — the
+// band says it was raised — and the explanation lines still end at the unit price: 100 x 121.18 +
+// 233 x 117.60 (116.40 on net 30 is 117.55, below the floor of cost 100 + 17.6%) = 39518.80, over
+// 333 units 118.68, where the lines at the effective rate came to 118.64.
+func TestR11_GraduatedLinesEndAtTheUnitPriceWhenABandIsClamped(t *testing.T) {
+	payment := pricing.Step{Kind: pricing.Payment, Rules: []pricing.Rule{{ID: "p", AnnualPercent: dec("12")}}}
+	floor := pricing.Step{Kind: pricing.Guardrail, Rules: []pricing.Rule{{ID: "g", FloorMarginPercent: dec("17.6")}}}
+	e := graduatedEngine(t, payment, floor)
+	r := request("RICE-25KG", "333")
+	r.Terms.Payment = b2bkit.Net(30)
+	q := quote(t, e, r)
+	requireDecEqual(t, dec("39518.80"), q.Total)
+	requireDecEqual(t, dec("118.68"), q.UnitPrice)
+	require.Len(t, q.Bands, 2)
+	require.False(t, q.Bands[0].Clamped)
+	require.True(t, q.Bands[1].Clamped)
+	requireDecEqual(t, dec("117.60"), q.Bands[1].UnitPrice)
+	for i := 1; i < len(q.Steps); i++ {
+		requireDecEqual(t, q.Steps[i-1].After, q.Steps[i].Before, i)
+	}
+	last := q.Steps[len(q.Steps)-1]
+	requireDecEqual(t, q.UnitPrice, last.After, "the lines end at the unit price")
+	require.True(t, last.Rounding.Bands)
+	ex := q.Explain()
+	require.Contains(t, ex, "the bands' total over the quantity, rounded half_up to 2 places")
+	require.Contains(t, ex, "233 x 117.60 CNY (raised to a guardrail's limit) = 27400.8 CNY")
+	js, err := json.Marshal(q)
+	require.NoError(t, err)
+	var back pricing.Quote
+	require.NoError(t, json.Unmarshal(js, &back))
+	require.Equal(t, ex, back.Explain())
+
+	// Without the floor the lines at the effective rate and the bands agree: the line says it rounded.
+	q = quote(t, graduatedEngine(t, payment), r)
+	requireDecEqual(t, dec("118.64"), q.UnitPrice)
+	last = q.Steps[len(q.Steps)-1]
+	requireDecEqual(t, q.UnitPrice, last.After)
+	require.False(t, last.Rounding.Bands)
+}
+
+// R11: on many drawn graduated lines, with later steps, a floor and rounding, the explanation lines
+// chain and end at the unit price, and the bands add up to the total.
+func TestProperty_GraduatedExplanationAddsUp(t *testing.T) {
+	payment := pricing.Step{Kind: pricing.Payment, Rules: []pricing.Rule{{ID: "p", AnnualPercent: dec("12")}}}
+	for _, margin := range []string{"0", "15", "16.9", "17.6", "19"} {
+		floor := pricing.Step{Kind: pricing.Guardrail, Rules: []pricing.Rule{{ID: "g", FloorMarginPercent: dec(margin)}}}
+		for _, mode := range []b2bkit.RoundingMode{b2bkit.HalfUp, b2bkit.Down, b2bkit.Up} {
+			e := graduatedEngine(t, payment, floor, pricing.Step{Kind: pricing.Rounding, Rules: []pricing.Rule{{ID: "r", Scale: 2, RoundingMode: mode}}})
+			for qty := 1; qty < 1600; qty += 37 {
+				r := request("RICE-25KG", fmt.Sprint(qty))
+				r.Terms.Payment = b2bkit.Net(qty % 90)
+				q := quote(t, e, r)
+				for i := 1; i < len(q.Steps); i++ {
+					requireDecEqual(t, q.Steps[i-1].After, q.Steps[i].Before, margin, mode, qty, i)
+				}
+				requireDecEqual(t, q.UnitPrice, q.Steps[len(q.Steps)-1].After, margin, mode, qty)
+				sum := dec("0")
+				for _, b := range q.Bands {
+					sum = sum.Add(b.Amount)
+				}
+				if len(q.Bands) > 0 {
+					requireDecEqual(t, q.Total, sum.Round(2), margin, mode, qty)
+				}
+			}
+		}
+	}
+}

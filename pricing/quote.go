@@ -99,6 +99,10 @@ type RoundingBasis struct {
 	Scale     int32
 	Mode      b2bkit.RoundingMode
 	Increment decimal.Decimal
+	// Bands says the line ends at a graduated line's unit price, its bands' total over the
+	// quantity rounded at Scale with Mode, which differs from the price before the line rounded:
+	// each band's price went through the later steps, the guardrails and the rounding on its own.
+	Bands bool
 }
 
 // A BreachKind says which guardrail a price broke.
@@ -165,6 +169,9 @@ type BandPrice struct {
 	From, To  decimal.Decimal
 	UnitPrice decimal.Decimal
 	Amount    decimal.Decimal
+	// Clamped says a guardrail raised this part's price to its limit (or, after the rounding, to
+	// the next price on the rounding's grid that keeps to it), as it would a line's.
+	Clamped bool
 }
 
 // EarlyPaymentOffer is the early-payment alternative a quote on credit terms carries: pay Amount
@@ -714,6 +721,12 @@ func (e *Engine) price(q *Quote, w *walk, b *batch) error {
 		q.UnitPrice = w.price.dec()
 	} else if q.Steps = b.writeLines(w); graduated {
 		q.UnitPrice = w.price.dec()
+		// The lines follow the effective rate over the whole quantity; the unit price is the bands'
+		// total over it. The last line, the rounding, ends where the quote does, and says why.
+		if last := &q.Steps[len(q.Steps)-1]; !last.After.Equal(q.UnitPrice) && last.Rounding != nil {
+			last.After = q.UnitPrice
+			last.Rounding.Bands = true
+		}
 	} else {
 		q.UnitPrice = q.Steps[len(q.Steps)-1].After // the rounding line's, after any guardrail
 	}
