@@ -578,3 +578,40 @@ func TestProperty_GraduatedExplanationAddsUp(t *testing.T) {
 		}
 	}
 }
+
+// R24: a quantity the SKU is not sold in, or a list price in another currency, names the line's
+// field in QuoteMany and QuoteOrder ("requests[1].quantity", "order.lines[1].quantity"), as their
+// docs and the request's own checks do, not "requests[1]: pricing: request.quantity".
+func TestR24_ALineThatCannotBePricedNamesItsField(t *testing.T) {
+	l, err := pricing.NewPriceList(
+		pricing.ListPrice{SKU: "A", Price: dec("10"), Currency: "CNY", PackSize: dec("4"), MinQuantity: dec("8")},
+		pricing.ListPrice{SKU: "B", Price: dec("10"), Currency: "CNY"},
+	)
+	require.NoError(t, err)
+	e, err := pricing.NewEngine(basePolicy(), l, &pricing.Options{Now: fixedNow})
+	require.NoError(t, err)
+	_, err = e.Quote(ctx, request("A", "3"))
+	require.EqualError(t, err, `pricing: request.quantity: sku "A": 3 is below the minimum order quantity 8`)
+
+	_, err = e.QuoteMany(ctx, []pricing.Request{request("B", "1"), request("A", "3"), request("A", "9"), request("NOPE", "1")})
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	require.ErrorIs(t, err, b2bkit.ErrNotFound)
+	var le pricing.LineErrors
+	require.ErrorAs(t, err, &le)
+	require.NoError(t, le[0])
+	require.EqualError(t, le[1], `pricing: requests[1].quantity: sku "A": 3 is below the minimum order quantity 8`)
+	require.EqualError(t, le[2], `pricing: requests[2].quantity: sku "A": 9 is not a whole number of packs of 4`)
+	require.ErrorIs(t, le[3], b2bkit.ErrNotFound)
+	require.ErrorContains(t, le[3], "requests[3]")
+	var fe *b2bkit.FieldError
+	require.ErrorAs(t, le[1], &fe)
+	require.Equal(t, "requests[1].quantity", fe.Field)
+
+	_, err = e.QuoteOrder(ctx, order("B", "1", "A", "9"))
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	require.EqualError(t, err, `pricing: order.lines[1].quantity: sku "A": 9 is not a whole number of packs of 4`)
+	r := request("B", "1")
+	r.Currency = "USD"
+	_, err = e.QuoteMany(ctx, []pricing.Request{r})
+	require.ErrorContains(t, err, "pricing: requests[0].currency: must be CNY")
+}

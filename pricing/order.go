@@ -158,7 +158,7 @@ func (e *Engine) QuoteOrder(ctx context.Context, o OrderRequest) (OrderQuote, er
 	qty := sc.ord.qty
 	for i := range reqs {
 		if qty[i], err = e.units(&reqs[i], &lps[i]); err != nil {
-			return OrderQuote{}, fmt.Errorf("order.lines[%d]: %w", i, err)
+			return OrderQuote{}, atLine(fmt.Sprintf("order.lines[%d]", i), err)
 		}
 	}
 	mix := e.mixQuantities(reqs, lps, qty, now)
@@ -168,7 +168,7 @@ func (e *Engine) QuoteOrder(ctx context.Context, o OrderRequest) (OrderQuote, er
 	for i := range reqs {
 		b.left = len(reqs) - i
 		if err := e.priceLine(&oq.Lines[i].Quote, sc, &reqs[i], &lps[i], &b, b.lines, mix); err != nil {
-			return OrderQuote{}, fmt.Errorf("order.lines[%d]: %w", i, err)
+			return OrderQuote{}, atLine(fmt.Sprintf("order.lines[%d]", i), err)
 		}
 		skip[i] = sc.main.skipOrder
 		oq.NeedsApproval = oq.NeedsApproval || oq.Lines[i].Quote.NeedsApproval

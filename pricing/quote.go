@@ -383,7 +383,7 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 		}
 		if err != nil {
 			out[i] = Quote{}
-			err = fmt.Errorf("requests[%d]: %w", i, err)
+			err = atLine(fmt.Sprintf("requests[%d]", i), err)
 			if !lineError(err) {
 				return nil, err
 			}
@@ -399,6 +399,19 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 // source lacks or something invalid about the request or its price.
 func lineError(err error) bool {
 	return errors.Is(err, b2bkit.ErrNotFound) || errors.Is(err, b2bkit.ErrInvalid)
+}
+
+// atLine says which line of a batch or an order the error of pricing one request was: an error
+// that names a field of the request ("pricing: request.quantity: ...") names it on the line
+// instead ("pricing: requests[3].quantity: ...", "pricing: order.lines[3].quantity: ..."), as a
+// bad field in the request's own checks does; any other error is put after the line's path.
+func atLine(path string, err error) error {
+	var fe *b2bkit.FieldError
+	if errors.As(err, &fe) && err.Error() == "pricing: "+fe.Error() && (fe.Field == "request" || strings.HasPrefix(fe.Field, "request.")) {
+		field := path + strings.TrimPrefix(fe.Field, "request")
+		return fmt.Errorf("pricing: %w", &b2bkit.FieldError{Field: field, Problem: fe.Problem})
+	}
+	return fmt.Errorf("%s: %w", path, err)
 }
 
 // LineErrors is the error QuoteMany returns when it could not price some of its requests: one
