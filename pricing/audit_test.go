@@ -615,3 +615,51 @@ func TestR24_ALineThatCannotBePricedNamesItsField(t *testing.T) {
 	_, err = e.QuoteMany(ctx, []pricing.Request{r})
 	require.ErrorContains(t, err, "pricing: requests[0].currency: must be CNY")
 }
+
+// R11: money owed after the discount days is owed whether its days count from delivery or from
+// the order: "100% 60 days after order" on goods delivered in 10 is 50 days of credit, charged as
+// such, and takes the same early-payment offer as "100% 50 days after delivery" — it took none,
+// since only days counted from delivery were taken for credit. An installment due from the order
+// but within the discount days of delivery is paid as scheduled.
+func TestR11_EarlyPaymentOnTermsCountedFromTheOrder(t *testing.T) {
+	e := engineFor(t, earlyPolicy("12", "1"))
+	in := func(share string, due b2bkit.DueEvent, days int) b2bkit.Installment {
+		return b2bkit.Installment{Share: dec(share), Due: due, Days: days}
+	}
+	cases := []struct {
+		name              string
+		fromOrder, fromDe []b2bkit.Installment
+	}{
+		{"net 60 from the order", []b2bkit.Installment{in("1", b2bkit.OnOrder, 60)}, []b2bkit.Installment{in("1", b2bkit.OnDelivery, 50)}},
+		{"deposit, then 70 days from the order", []b2bkit.Installment{in("0.3", b2bkit.OnOrder, 0), in("0.7", b2bkit.OnOrder, 70)},
+			[]b2bkit.Installment{in("0.3", b2bkit.OnOrder, 0), in("0.7", b2bkit.OnDelivery, 60)}},
+		{"15 days from the order is within the discount days", []b2bkit.Installment{in("0.5", b2bkit.OnOrder, 15), in("0.5", b2bkit.OnDelivery, 40)},
+			[]b2bkit.Installment{in("0.5", b2bkit.OnDelivery, 5), in("0.5", b2bkit.OnDelivery, 40)}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a, b := request("SKU-1", "10"), request("SKU-1", "10") // ordered 10 days before delivery
+			a.Terms.Payment = b2bkit.PaymentTerms{Installments: c.fromOrder}
+			b.Terms.Payment = b2bkit.PaymentTerms{Installments: c.fromDe}
+			qa, qb := quote(t, e, a), quote(t, e, b)
+			requireDecEqual(t, qb.Total, qa.Total)
+			require.NotNil(t, qb.EarlyPayment)
+			require.NotNil(t, qa.EarlyPayment, qa.Explain())
+			requireDecEqual(t, qb.EarlyPayment.Replaces, qa.EarlyPayment.Replaces)
+			requireDecEqual(t, qb.EarlyPayment.Amount, qa.EarlyPayment.Amount)
+			requireDecEqual(t, qb.EarlyPayment.AnnualPercent, qa.EarlyPayment.AnnualPercent)
+			require.True(t, qa.EarlyPayment.PayBy.Equal(qb.EarlyPayment.PayBy))
+			later := dec("0")
+			for _, d := range qa.Schedule {
+				if d.Date.After(qa.EarlyPayment.PayBy) {
+					later = later.Add(d.Amount)
+				}
+			}
+			requireDecEqual(t, later, qa.EarlyPayment.Replaces)
+		})
+	}
+	// Due from the order before delivery: a deposit, no credit, no offer.
+	r := request("SKU-1", "10")
+	r.Terms.Payment = b2bkit.PaymentTerms{Installments: []b2bkit.Installment{in("1", b2bkit.OnOrder, 5)}}
+	require.Nil(t, quote(t, e, r).EarlyPayment)
+}

@@ -558,9 +558,22 @@ type termsInfo struct {
 
 func newTermsInfo(t *b2bkit.Terms) termsInfo {
 	lead := t.LeadDays()
-	ti := termsInfo{lead: lead, credit: t.Payment.IsCredit()}
+	ti := termsInfo{lead: lead, credit: owedAfterDelivery(t, lead)}
 	ti.cdays = ti.creditDays(t, lead)
 	return ti
+}
+
+// owedAfterDelivery reports whether any money is due after delivery under terms with a lead of
+// lead days: credit (账期), whether its days count from delivery or from the order (net 60 from the
+// order date on goods delivered in 10). PaymentTerms.IsCredit, which knows no lead, counts only
+// the days from delivery.
+func owedAfterDelivery(t *b2bkit.Terms, lead int) bool {
+	for _, in := range t.Payment.Installments {
+		if in.Due == b2bkit.OnDelivery && in.Days > 0 || in.Due == b2bkit.OnOrder && in.Days > lead {
+			return true
+		}
+	}
+	return false
 }
 
 // reset makes ti the analysis of terms with a lead of lead days and cdays credit days, which grant

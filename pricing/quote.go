@@ -176,8 +176,9 @@ type BandPrice struct {
 
 // EarlyPaymentOffer is the early-payment alternative a quote on credit terms carries: pay Amount
 // within the discount days of delivery instead of the installments still owed then, the ones due
-// later than that after delivery (Replaces, their sum). A deposit, or anything due on order or on
-// delivery, is paid as scheduled and not discounted.
+// later than that after delivery (Replaces, their sum), whether their days count from delivery or
+// from the order. A deposit, or anything else due by the last discount day, is paid as scheduled
+// and not discounted.
 //
 // Amount is Replaces less the discount, but never so little that the buyer pays less in all than
 // the total of the quote for the same request with those installments due on the last discount
@@ -955,7 +956,7 @@ func (e *Engine) earlyOffer(q *Quote, w *walk, b *batch, units []int64) error {
 }
 
 // earlyTerms is what an early-payment offer with the discount days within needs from the terms:
-// which installments it replaces (those due on delivery more than within days after it), the credit
+// which installments it replaces (those due more than within days after delivery), the credit
 // days of the terms with those due on the last discount day, and the constant factors of the yearly
 // return. QuoteMany works it out once per terms.
 type earlyTerms struct {
@@ -982,7 +983,13 @@ func newEarlyTerms(t *b2bkit.Terms, ti *termsInfo, within int) earlyTerms {
 	var shares, shareDays, moved int64 // in units of 10^-ti.scale, when fast
 	vShares, vShareDays, vMoved := val{fits: true}, val{fits: true}, val{fits: true}
 	for i, in := range ins {
-		if in.Due != b2bkit.OnDelivery || in.Days <= within {
+		// The days from delivery to the installment's due date: an installment due some days
+		// after the order (net 60 from the order date) is owed after the discount days too.
+		days := in.Days
+		if in.Due == b2bkit.OnOrder {
+			days -= ti.lead
+		}
+		if days <= within {
 			continue
 		}
 		et.replaced[i>>6] |= 1 << (i & 63)
@@ -996,14 +1003,14 @@ func newEarlyTerms(t *b2bkit.Terms, ti *termsInfo, within int) earlyTerms {
 			// |u| <= 10^12 and days <= b2bkit.MaxTermDays: no sum of a few can overflow.
 			u := ti.units[i]
 			shares += u
-			shareDays += u * int64(in.Days)
-			moved += u * int64(in.Days-within)
+			shareDays += u * int64(days)
+			moved += u * int64(days-within)
 			continue
 		}
 		share := valOf(in.Share)
 		vShares = addVal(vShares, share)
-		vShareDays = addVal(vShareDays, mulInt(share, int64(in.Days)))
-		vMoved = addVal(vMoved, mulInt(share, int64(in.Days-within)))
+		vShareDays = addVal(vShareDays, mulInt(share, int64(days)))
+		vMoved = addVal(vMoved, mulInt(share, int64(days-within)))
 	}
 	if fast {
 		e := -ti.scale
