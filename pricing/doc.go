@@ -88,7 +88,8 @@
 // bounds, each part is priced through the whole policy (so the later steps, the guardrails and the
 // rounding apply to each band's price), Quote.Bands lists the parts, the total is their sum
 // rounded once, and the unit price is derived from it (total / quantity, rounded alike); the
-// quantity line shows the effective rate over the whole quantity. Quote.Explain renders
+// quantity line shows the effective rate over the whole quantity, the rounding line ends at the
+// unit price so derived, and a part whose price a guardrail raised says so. Quote.Explain renders
 // it for a person; the same inputs give the same bytes. Engine.Compare puts alternative terms side
 // by side; Engine.QuoteMany prices a whole catalogue for one buyer, reusing the work that depends
 // only on the terms; Engine.QuoteOrder prices a whole order, its order steps allocated to its lines

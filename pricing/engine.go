@@ -80,7 +80,8 @@ func (r Request) Validate() error {
 
 // An Engine quotes requests under one validated policy, with its rules compiled and indexed by SKU
 // and by SKU attribute. It is safe for concurrent use; what it keeps besides the policy is working
-// memory for its quotes.
+// memory for its quotes. Only NewEngine makes one: Quote, QuoteMany, QuoteOrder, Compare and
+// Normalize on the zero value (or a nil *Engine) return an error matching b2bkit.ErrInvalid.
 type Engine struct {
 	policy   Policy
 	version  string
@@ -406,6 +407,12 @@ func cloneSteps(steps []Step) []Step {
 	return out
 }
 
+// errNoEngine is what an Engine not made by NewEngine answers: it has no policy and no price source.
+func errNoEngine() error { return b2bkit.Invalid("engine", "not made by NewEngine") }
+
+// made reports whether e was made by NewEngine, which always sets its price source.
+func (e *Engine) made() bool { return e != nil && e.prices != nil }
+
 // Policy returns a copy of the policy the engine quotes under.
 func (e *Engine) Policy() Policy { return clonePolicy(e.policy) }
 
@@ -551,9 +558,22 @@ type termsInfo struct {
 
 func newTermsInfo(t *b2bkit.Terms) termsInfo {
 	lead := t.LeadDays()
-	ti := termsInfo{lead: lead, credit: t.Payment.IsCredit()}
+	ti := termsInfo{lead: lead, credit: owedAfterDelivery(t, lead)}
 	ti.cdays = ti.creditDays(t, lead)
 	return ti
+}
+
+// owedAfterDelivery reports whether any money is due after delivery under terms with a lead of
+// lead days: credit (账期), whether its days count from delivery or from the order (net 60 from the
+// order date on goods delivered in 10). PaymentTerms.IsCredit, which knows no lead, counts only
+// the days from delivery.
+func owedAfterDelivery(t *b2bkit.Terms, lead int) bool {
+	for _, in := range t.Payment.Installments {
+		if in.Due == b2bkit.OnDelivery && in.Days > 0 || in.Due == b2bkit.OnOrder && in.Days > lead {
+			return true
+		}
+	}
+	return false
 }
 
 // reset makes ti the analysis of terms with a lead of lead days and cdays credit days, which grant

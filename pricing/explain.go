@@ -67,7 +67,10 @@ func (a Adjustment) Reason() string {
 			r = *a.Rounding
 		}
 		how := fmt.Sprintf("rounded %s to %d places", r.Mode, r.Scale)
-		if !r.Increment.IsZero() {
+		switch {
+		case r.Bands:
+			how = fmt.Sprintf("the bands' total over the quantity, rounded %s to %d places", r.Mode, r.Scale)
+		case !r.Increment.IsZero():
 			how = fmt.Sprintf("rounded %s to a multiple of %s", r.Mode, r.Increment)
 		}
 		if len(a.Breaches) == 0 {
@@ -208,19 +211,24 @@ func (q Quote) Explain() string {
 	if q.Currency != "" {
 		cur = " " + q.Currency
 	}
+	// The quantity priced: the request's, or the one the SKU is sold in when the policy rounds up.
+	qty := r.Quantity
+	if !q.Quantity.IsZero() {
+		qty = q.Quantity
+	}
 	if len(q.Bands) > 0 {
 		b.WriteString("Graduated: each band's units at its own price:\n")
 		for _, p := range q.Bands {
-			fmt.Fprintf(&b, "  units %s to %s: %s x %s%s = %s%s\n", p.From, p.To, p.To.Sub(p.From),
-				p.UnitPrice.StringFixed(q.Scale), cur, p.Amount, cur)
+			raised := ""
+			if p.Clamped {
+				raised = " (raised to a guardrail's limit)"
+			}
+			fmt.Fprintf(&b, "  units %s to %s: %s x %s%s%s = %s%s\n", p.From, p.To, p.To.Sub(p.From),
+				p.UnitPrice.StringFixed(q.Scale), cur, raised, p.Amount, cur)
 		}
 		fmt.Fprintf(&b, "Total %s%s; unit price %s%s (total / %s)\n", q.Total.StringFixed(q.Scale), cur,
-			q.UnitPrice.StringFixed(q.Scale), cur, r.Quantity)
+			q.UnitPrice.StringFixed(q.Scale), cur, qty)
 	} else {
-		qty := r.Quantity
-		if !q.Quantity.IsZero() {
-			qty = q.Quantity
-		}
 		fmt.Fprintf(&b, "Unit price %s%s x %s = total %s%s\n", q.UnitPrice.StringFixed(q.Scale), cur, qty,
 			q.Total.StringFixed(q.Scale), cur)
 	}

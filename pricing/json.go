@@ -142,6 +142,7 @@ type roundingBasisJSON struct {
 	Scale     int32               `json:"scale"`
 	Mode      b2bkit.RoundingMode `json:"mode"`
 	Increment jd                  `json:"increment,omitzero"`
+	Bands     bool                `json:"bands,omitzero"`
 }
 
 // MarshalJSON writes the line with its reason in words and decimals as strings.
@@ -157,7 +158,7 @@ func (a Adjustment) MarshalJSON() ([]byte, error) {
 			ReferenceCreditDays: jd{Decimal: p.ReferenceCreditDays}, AnnualPercent: jd{Decimal: p.AnnualPercent}}
 	}
 	if r := a.Rounding; r != nil {
-		w.Rounding = &roundingBasisJSON{Scale: r.Scale, Mode: r.Mode, Increment: jd{Decimal: r.Increment}}
+		w.Rounding = &roundingBasisJSON{Scale: r.Scale, Mode: r.Mode, Increment: jd{Decimal: r.Increment}, Bands: r.Bands}
 	}
 	if bb := a.Base; bb != nil {
 		w.Base = &baseBasisJSON{Formula: bb.Formula, Figure: jd{Decimal: bb.Figure}, Percent: jd{Decimal: bb.Percent},
@@ -191,7 +192,7 @@ func (a *Adjustment) UnmarshalJSON(b []byte) error {
 			AnnualPercent: p.AnnualPercent.Decimal}
 	}
 	if r := w.Rounding; r != nil {
-		a.Rounding = &RoundingBasis{Scale: r.Scale, Mode: r.Mode, Increment: r.Increment.Decimal}
+		a.Rounding = &RoundingBasis{Scale: r.Scale, Mode: r.Mode, Increment: r.Increment.Decimal, Bands: r.Bands}
 	}
 	if bb := w.Base; bb != nil {
 		a.Base = &BaseBasis{Formula: bb.Formula, Figure: bb.Figure.Decimal, Percent: bb.Percent.Decimal, Amount: bb.Amount.Decimal,
@@ -344,15 +345,16 @@ func (q *Quote) UnmarshalJSON(b []byte) error {
 }
 
 type bandPriceJSON struct {
-	From      jd `json:"from"`
-	To        jd `json:"to"`
-	UnitPrice jd `json:"unit_price"`
-	Amount    jd `json:"amount"`
+	From      jd   `json:"from"`
+	To        jd   `json:"to"`
+	UnitPrice jd   `json:"unit_price"`
+	Amount    jd   `json:"amount"`
+	Clamped   bool `json:"clamped,omitzero"`
 }
 
 // MarshalJSON writes the part with decimals as strings.
 func (p BandPrice) MarshalJSON() ([]byte, error) {
-	return json.Marshal(bandPriceJSON{jd{Decimal: p.From}, jd{Decimal: p.To}, jd{Decimal: p.UnitPrice}, jd{Decimal: p.Amount}})
+	return json.Marshal(bandPriceJSON{jd{Decimal: p.From}, jd{Decimal: p.To}, jd{Decimal: p.UnitPrice}, jd{Decimal: p.Amount}, p.Clamped})
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, strictly; the amount must be (to - from) x unit price.
@@ -364,6 +366,6 @@ func (p *BandPrice) UnmarshalJSON(b []byte) error {
 	if !w.Amount.Decimal.Equal(w.To.Decimal.Sub(w.From.Decimal).Mul(w.UnitPrice.Decimal)) {
 		return b2bkit.Invalid("amount", "must be (to - from) x unit_price")
 	}
-	*p = BandPrice{From: w.From.Decimal, To: w.To.Decimal, UnitPrice: w.UnitPrice.Decimal, Amount: w.Amount.Decimal}
+	*p = BandPrice{From: w.From.Decimal, To: w.To.Decimal, UnitPrice: w.UnitPrice.Decimal, Amount: w.Amount.Decimal, Clamped: w.Clamped}
 	return nil
 }

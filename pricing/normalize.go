@@ -34,6 +34,9 @@ func (e *Engine) Normalize(price decimal.Decimal, from, to Request) (decimal.Dec
 // attributes of each side's SKU when the policy scopes a quantity, payment or lead-time rule by
 // SKU attributes; a SKU the source lacks is then an error matching b2bkit.ErrNotFound.
 func (e *Engine) NormalizeContext(ctx context.Context, price decimal.Decimal, from, to Request) (decimal.Decimal, error) {
+	if !e.made() {
+		return decimal.Decimal{}, fmt.Errorf("pricing: %w", errNoEngine())
+	}
 	if !checkNumber(price) || price.Sign() <= 0 {
 		return decimal.Decimal{}, fmt.Errorf("pricing: %w", b2bkit.Invalid("price", "must be > 0 and in range"))
 	}

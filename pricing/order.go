@@ -127,8 +127,14 @@ type FreeGood struct {
 //
 // A bad request is an error matching b2bkit.ErrInvalid naming the field ("order.lines[3].quantity");
 // a SKU the price source lacks is an error matching b2bkit.ErrNotFound naming the line; an order
-// step that takes a line's amount to zero or below is an error matching b2bkit.ErrInvalid.
+// step that takes a line's amount to zero or below is an error matching b2bkit.ErrInvalid. The
+// order's amounts are worked out in 64-bit minor units at its scale: an order whose lines or total
+// do not fit (past 9,223,372,036,854,775,807 minor units: about 9.2 x 10^16 at two places, 9.2 x
+// 10^18 VND at none) is an error matching b2bkit.ErrInvalid naming the line or the order.
 func (e *Engine) QuoteOrder(ctx context.Context, o OrderRequest) (OrderQuote, error) {
+	if !e.made() {
+		return OrderQuote{}, fmt.Errorf("pricing: %w", errNoEngine())
+	}
 	if err := validateOrder(&o); err != nil {
 		return OrderQuote{}, fmt.Errorf("pricing: %w", b2bkit.InField("order", err))
 	}
@@ -152,7 +158,7 @@ func (e *Engine) QuoteOrder(ctx context.Context, o OrderRequest) (OrderQuote, er
 	qty := sc.ord.qty
 	for i := range reqs {
 		if qty[i], err = e.units(&reqs[i], &lps[i]); err != nil {
-			return OrderQuote{}, fmt.Errorf("order.lines[%d]: %w", i, err)
+			return OrderQuote{}, atLine(fmt.Sprintf("order.lines[%d]", i), err)
 		}
 	}
 	mix := e.mixQuantities(reqs, lps, qty, now)
@@ -162,7 +168,7 @@ func (e *Engine) QuoteOrder(ctx context.Context, o OrderRequest) (OrderQuote, er
 	for i := range reqs {
 		b.left = len(reqs) - i
 		if err := e.priceLine(&oq.Lines[i].Quote, sc, &reqs[i], &lps[i], &b, b.lines, mix); err != nil {
-			return OrderQuote{}, fmt.Errorf("order.lines[%d]: %w", i, err)
+			return OrderQuote{}, atLine(fmt.Sprintf("order.lines[%d]", i), err)
 		}
 		skip[i] = sc.main.skipOrder
 		oq.NeedsApproval = oq.NeedsApproval || oq.Lines[i].Quote.NeedsApproval

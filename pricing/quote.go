@@ -99,6 +99,10 @@ type RoundingBasis struct {
 	Scale     int32
 	Mode      b2bkit.RoundingMode
 	Increment decimal.Decimal
+	// Bands says the line ends at a graduated line's unit price, its bands' total over the
+	// quantity rounded at Scale with Mode, which differs from the price before the line rounded:
+	// each band's price went through the later steps, the guardrails and the rounding on its own.
+	Bands bool
 }
 
 // A BreachKind says which guardrail a price broke.
@@ -165,12 +169,16 @@ type BandPrice struct {
 	From, To  decimal.Decimal
 	UnitPrice decimal.Decimal
 	Amount    decimal.Decimal
+	// Clamped says a guardrail raised this part's price to its limit (or, after the rounding, to
+	// the next price on the rounding's grid that keeps to it), as it would a line's.
+	Clamped bool
 }
 
 // EarlyPaymentOffer is the early-payment alternative a quote on credit terms carries: pay Amount
 // within the discount days of delivery instead of the installments still owed then, the ones due
-// later than that after delivery (Replaces, their sum). A deposit, or anything due on order or on
-// delivery, is paid as scheduled and not discounted.
+// later than that after delivery (Replaces, their sum), whether their days count from delivery or
+// from the order. A deposit, or anything else due by the last discount day, is paid as scheduled
+// and not discounted.
 //
 // Amount is Replaces less the discount, but never so little that the buyer pays less in all than
 // the total of the quote for the same request with those installments due on the last discount
@@ -247,6 +255,9 @@ type Quote struct {
 // naming the field ("request.quantity: must be > 0"); a SKU the price source lacks matches
 // b2bkit.ErrNotFound.
 func (e *Engine) Quote(ctx context.Context, r Request) (q Quote, err error) {
+	if !e.made() {
+		return Quote{}, fmt.Errorf("pricing: %w", errNoEngine())
+	}
 	// Terms.Validate passes plainly valid terms without allocating; anything else is reported in
 	// full before any arithmetic is done on it.
 	if err := validateLine(&r); err != nil {
@@ -317,6 +328,9 @@ func (e *Engine) priceLine(q *Quote, sc *scratch, r *Request, lp *ListPrice, b *
 // the SKUs of 256 requests at a time, before those requests are checked; a SKU it does not find
 // is asked for alone, and a failed block lookup stops the call.
 func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error) {
+	if !e.made() {
+		return nil, fmt.Errorf("pricing: %w", errNoEngine())
+	}
 	out := make([]Quote, len(reqs))
 	var lineErrs LineErrors
 	fail := func(i int, err error) {
@@ -370,7 +384,7 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 		}
 		if err != nil {
 			out[i] = Quote{}
-			err = fmt.Errorf("requests[%d]: %w", i, err)
+			err = atLine(fmt.Sprintf("requests[%d]", i), err)
 			if !lineError(err) {
 				return nil, err
 			}
@@ -386,6 +400,19 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 // source lacks or something invalid about the request or its price.
 func lineError(err error) bool {
 	return errors.Is(err, b2bkit.ErrNotFound) || errors.Is(err, b2bkit.ErrInvalid)
+}
+
+// atLine says which line of a batch or an order the error of pricing one request was: an error
+// that names a field of the request ("pricing: request.quantity: ...") names it on the line
+// instead ("pricing: requests[3].quantity: ...", "pricing: order.lines[3].quantity: ..."), as a
+// bad field in the request's own checks does; any other error is put after the line's path.
+func atLine(path string, err error) error {
+	var fe *b2bkit.FieldError
+	if errors.As(err, &fe) && err.Error() == "pricing: "+fe.Error() && (fe.Field == "request" || strings.HasPrefix(fe.Field, "request.")) {
+		field := path + strings.TrimPrefix(fe.Field, "request")
+		return fmt.Errorf("pricing: %w", &b2bkit.FieldError{Field: field, Problem: fe.Problem})
+	}
+	return fmt.Errorf("%s: %w", path, err)
 }
 
 // LineErrors is the error QuoteMany returns when it could not price some of its requests: one
@@ -708,6 +735,12 @@ func (e *Engine) price(q *Quote, w *walk, b *batch) error {
 		q.UnitPrice = w.price.dec()
 	} else if q.Steps = b.writeLines(w); graduated {
 		q.UnitPrice = w.price.dec()
+		// The lines follow the effective rate over the whole quantity; the unit price is the bands'
+		// total over it. The last line, the rounding, ends where the quote does, and says why.
+		if last := &q.Steps[len(q.Steps)-1]; !last.After.Equal(q.UnitPrice) && last.Rounding != nil {
+			last.After = q.UnitPrice
+			last.Rounding.Bands = true
+		}
 	} else {
 		q.UnitPrice = q.Steps[len(q.Steps)-1].After // the rounding line's, after any guardrail
 	}
@@ -923,7 +956,7 @@ func (e *Engine) earlyOffer(q *Quote, w *walk, b *batch, units []int64) error {
 }
 
 // earlyTerms is what an early-payment offer with the discount days within needs from the terms:
-// which installments it replaces (those due on delivery more than within days after it), the credit
+// which installments it replaces (those due more than within days after delivery), the credit
 // days of the terms with those due on the last discount day, and the constant factors of the yearly
 // return. QuoteMany works it out once per terms.
 type earlyTerms struct {
@@ -950,7 +983,13 @@ func newEarlyTerms(t *b2bkit.Terms, ti *termsInfo, within int) earlyTerms {
 	var shares, shareDays, moved int64 // in units of 10^-ti.scale, when fast
 	vShares, vShareDays, vMoved := val{fits: true}, val{fits: true}, val{fits: true}
 	for i, in := range ins {
-		if in.Due != b2bkit.OnDelivery || in.Days <= within {
+		// The days from delivery to the installment's due date: an installment due some days
+		// after the order (net 60 from the order date) is owed after the discount days too.
+		days := in.Days
+		if in.Due == b2bkit.OnOrder {
+			days -= ti.lead
+		}
+		if days <= within {
 			continue
 		}
 		et.replaced[i>>6] |= 1 << (i & 63)
@@ -964,14 +1003,14 @@ func newEarlyTerms(t *b2bkit.Terms, ti *termsInfo, within int) earlyTerms {
 			// |u| <= 10^12 and days <= b2bkit.MaxTermDays: no sum of a few can overflow.
 			u := ti.units[i]
 			shares += u
-			shareDays += u * int64(in.Days)
-			moved += u * int64(in.Days-within)
+			shareDays += u * int64(days)
+			moved += u * int64(days-within)
 			continue
 		}
 		share := valOf(in.Share)
 		vShares = addVal(vShares, share)
-		vShareDays = addVal(vShareDays, mulInt(share, int64(in.Days)))
-		vMoved = addVal(vMoved, mulInt(share, int64(in.Days-within)))
+		vShareDays = addVal(vShareDays, mulInt(share, int64(days)))
+		vMoved = addVal(vMoved, mulInt(share, int64(days-within)))
 	}
 	if fast {
 		e := -ti.scale

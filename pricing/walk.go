@@ -825,7 +825,11 @@ func (w *walk) gradTotal(bands *[]BandPrice) (val, error) {
 		amount := unit.Mul(hi.Sub(lo))
 		sum = sum.Add(amount)
 		if bands != nil {
-			*bands = append(*bands, BandPrice{From: lo, To: hi, UnitPrice: unit, Amount: amount})
+			clamped := false
+			for k := range part.lines {
+				clamped = clamped || part.lines[k].clamped
+			}
+			*bands = append(*bands, BandPrice{From: lo, To: hi, UnitPrice: unit, Amount: amount, Clamped: clamped})
 		}
 		for _, br := range part.brs {
 			if br.quote {

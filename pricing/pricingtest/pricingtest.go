@@ -46,6 +46,7 @@ func Run(t *testing.T, newSource func(t *testing.T, c Catalog) pricing.PriceSour
 			{ID: "C-2", SKU: "RICE-25KG", Group: "wok-chain", Price: d("115.00")},
 			{ID: "C-3", SKU: "OIL-20L", Group: "wok-chain", Price: d("199.9"), ValidFrom: march, ValidUntil: april},
 			{ID: "C-4", SKU: "OIL-20L", Group: "wok-chain", Price: d("205"), ValidFrom: april},
+			{ID: "C-5", SKU: "OIL-20L", Buyer: "golden-wok", Price: d("190"), ValidUntil: march},
 		},
 	}
 	ctx := context.Background()
@@ -102,6 +103,8 @@ func Run(t *testing.T, newSource func(t *testing.T, c Catalog) pricing.PriceSour
 			{"valid from its first day", pricing.PriceQuery{SKU: "OIL-20L", Group: "wok-chain", At: march}, "C-3", "199.9", "wok-chain"},
 			{"not on its last day's end", pricing.PriceQuery{SKU: "OIL-20L", Group: "wok-chain", At: april}, "C-4", "205", "wok-chain"},
 			{"not before it starts", pricing.PriceQuery{SKU: "OIL-20L", Group: "wok-chain", At: march.Add(-time.Nanosecond)}, "", "0", ""},
+			{"the buyer's own while it is valid", pricing.PriceQuery{SKU: "OIL-20L", Buyer: "golden-wok", Group: "wok-chain", At: march.Add(-time.Nanosecond)}, "C-5", "190", ""},
+			{"its group's once the buyer's has ended", pricing.PriceQuery{SKU: "OIL-20L", Buyer: "golden-wok", Group: "wok-chain", At: march}, "C-3", "199.9", "wok-chain"},
 			{"the contract is the buyer's, not the SKU's", pricing.PriceQuery{SKU: "SALT-1KG", Buyer: "golden-wok", Group: "wok-chain", At: march}, "", "0", ""},
 		} {
 			got, err := s.ListPrice(ctx, c.q)
