@@ -13,17 +13,7 @@ import (
 var errCursor = errors.New("cursor: connection reset")
 
 // failing streams xs and then fails with errCursor, as a database cursor that breaks half-way.
-func failing[T any](xs []T) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		for _, x := range xs {
-			if !yield(x, nil) {
-				return
-			}
-		}
-		var zero T
-		yield(zero, errCursor)
-	}
-}
+func failing[T any](xs []T) iter.Seq2[T, error] { return failAfter(xs, errCursor) }
 
 func TestR6_AFailingStreamFailsTheReport(t *testing.T) {
 	ts, ps, ws := cityTouches(), cityPurchases(), cityWallets()
