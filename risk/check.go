@@ -325,10 +325,11 @@ func checkDepositProposal(in *checkInput, depUnits int64) Proposal {
 func checkPricedDeposit(ctx context.Context, e *pricing.Engine, c *OrderCheck, in *checkInput, d *Decision, r *checkReason) error {
 	m := len(c.Order.Lines)
 	kmax := int((in.stepDiv - 1) / in.stepUnits)
+	// One buffer for every step: a step that does not fit is dropped, and the one that fits is the last priced.
+	w := checkPricing{oqs: make([]pricing.OrderQuote, 1), lines: make([]pricing.OrderLine, m), quotes: make([]pricing.Quote, m)}
 	for k := 1; k <= kmax; k++ {
 		depUnits := int64(k) * in.stepUnits
 		p := checkDepositProposal(in, depUnits)
-		w := checkPricing{oqs: make([]pricing.OrderQuote, 1), lines: make([]pricing.OrderLine, m), quotes: make([]pricing.Quote, m)}
 		if err := w.price(ctx, e, c, &p, 0); err != nil {
 			return err
 		}
