@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"iter"
 	"maps"
 	"reflect"
 	"slices"
@@ -75,19 +74,14 @@ func locate(data []byte, t reflect.Type, path string) error {
 		if json.Unmarshal(data, &members) != nil {
 			return b2bkit.Invalid(path, "must be an object")
 		}
-		known := map[string]bool{}
-		for f := range jsonFields(t) {
-			name := jsonName(f)
-			known[name] = true
-			if raw, ok := members[name]; ok {
-				if err := locate(raw, f.Type, joinKey(path, name)); err != nil {
-					return err
-				}
-			}
-		}
+		fields := wire.Fields(t)
 		for _, name := range slices.Sorted(maps.Keys(members)) {
-			if !known[name] {
+			ft, ok := fields[name]
+			if !ok {
 				return b2bkit.Invalid(joinKey(path, name), "unknown field")
+			}
+			if err := locate(members[name], ft, joinKey(path, name)); err != nil {
+				return err
 			}
 		}
 	case reflect.Slice, reflect.Array:
@@ -112,39 +106,6 @@ func locate(data []byte, t reflect.Type, path string) error {
 		}
 	}
 	return nil
-}
-
-// jsonFields yields the fields of struct t that JSON reads, those of embedded structs without a
-// name of their own in place.
-func jsonFields(t reflect.Type) iter.Seq[reflect.StructField] {
-	return func(yield func(reflect.StructField) bool) {
-		for i := range t.NumField() {
-			f := t.Field(i)
-			tag := f.Tag.Get("json")
-			if tag == "-" || !f.IsExported() && !f.Anonymous {
-				continue
-			}
-			if f.Anonymous && tag == "" && f.Type.Kind() == reflect.Struct {
-				for g := range jsonFields(f.Type) {
-					if !yield(g) {
-						return
-					}
-				}
-				continue
-			}
-			if !yield(f) {
-				return
-			}
-		}
-	}
-}
-
-// jsonName is the key a field is read from.
-func jsonName(f reflect.StructField) string {
-	if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "" {
-		return name
-	}
-	return f.Name
 }
 
 // checkDocument rejects what encoding/json would accept in a pricing document: a key that is not

@@ -396,3 +396,11 @@ func validTag(s string) bool {
 	}
 	return true
 }
+
+// Fields is the fields encoding/json decodes into a struct of type t, by exact json name, by its
+// rules (see structFields): what a walk of a document and its type, such as one that locates a
+// value the decoder refused, reads a struct's members by.
+func Fields(t reflect.Type) map[string]reflect.Type {
+	c := checker{fields: map[reflect.Type]map[string]reflect.Type{}}
+	return c.structFields(t)
+}
