@@ -1,8 +1,6 @@
 package b2bkit
 
 import (
-	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/b2bkit/b2bkit/internal/xerr"
@@ -35,35 +33,7 @@ func Invalid(field, format string, args ...any) error { return xerr.Invalid(fiel
 // InField puts prefix in front of the field path of every FieldError in err, including those joined
 // with errors.Join, so a nested Validate can report "payment.installments[0].share" to its caller as
 // "terms.payment.installments[0].share". Other errors are wrapped as "prefix: err". A nil err stays nil.
-func InField(prefix string, err error) error {
-	if err == nil || prefix == "" {
-		return err
-	}
-	switch e := err.(type) {
-	case *FieldError:
-		return &FieldError{Field: joinPath(prefix, e.Field), Problem: e.Problem}
-	case interface{ Unwrap() []error }:
-		errs := e.Unwrap()
-		out := make([]error, len(errs))
-		for i, x := range errs {
-			out[i] = InField(prefix, x)
-		}
-		return errors.Join(out...)
-	default:
-		return fmt.Errorf("%s: %w", prefix, err)
-	}
-}
-
-func joinPath(prefix, field string) string {
-	switch {
-	case field == "":
-		return prefix
-	case strings.HasPrefix(field, "["):
-		return prefix + field
-	default:
-		return prefix + "." + field
-	}
-}
+func InField(prefix string, err error) error { return xerr.InField(prefix, err) }
 
 // A RecordError names the record a call could not find or could not write: "company C-1: not found",
 // "match M-7: stored with other content: conflict". It matches the sentinel it carries (ErrNotFound,

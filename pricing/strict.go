@@ -2,14 +2,8 @@ package pricing
 
 import (
 	"bytes"
-	"encoding"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"maps"
-	"reflect"
-	"slices"
-	"strings"
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/wire"
@@ -24,88 +18,7 @@ func decodeStrict(data []byte, v any) error {
 	if err := checkDocument(data); err != nil {
 		return err
 	}
-	err := wire.DecodeStrict(data, v)
-	if err == nil {
-		return nil
-	}
-	t := reflect.TypeOf(v)
-	if t.Kind() != reflect.Pointer || t.Implements(unmarshalerType) {
-		// The type's own UnmarshalJSON, which decodes through decodeStrict, has located the error.
-		return err
-	}
-	if located := locate(data, t.Elem(), ""); located != nil {
-		return located
-	}
-	return err
-}
-
-var (
-	unmarshalerType     = reflect.TypeFor[json.Unmarshaler]()
-	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
-)
-
-// locate finds the value of a document the decoder could not read into a t, and returns its error
-// naming it by its path: encoding/json says "cannot unmarshal string into Go struct field
-// ruleJSON.scale" or "unknown rounding mode" without saying which step, rule or field. It walks
-// the document and the type together (checkDocument has refused duplicate keys, nulls in lists
-// and keys in other cases), decoding each value alone; a value of a type with its own decoding is
-// decoded by it, which through decodeStrict locates what is wrong inside. It returns nil when
-// every value decodes alone (the problem is the document's own: trailing data, its size).
-func locate(data []byte, t reflect.Type, path string) error {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	pt := reflect.PointerTo(t)
-	if pt.Implements(unmarshalerType) || pt.Implements(textUnmarshalerType) || t.Kind() != reflect.Struct &&
-		t.Kind() != reflect.Slice && t.Kind() != reflect.Array && t.Kind() != reflect.Map {
-		err := json.Unmarshal(data, reflect.New(t).Interface())
-		if err == nil {
-			return nil
-		}
-		var fe *b2bkit.FieldError
-		if errors.As(err, &fe) {
-			return b2bkit.InField(path, fe)
-		}
-		return b2bkit.Invalid(path, "%s", strings.TrimPrefix(err.Error(), "json: "))
-	}
-	switch t.Kind() {
-	case reflect.Struct:
-		var members map[string]json.RawMessage
-		if json.Unmarshal(data, &members) != nil {
-			return b2bkit.Invalid(path, "must be an object")
-		}
-		fields := wire.Fields(t)
-		for _, name := range slices.Sorted(maps.Keys(members)) {
-			ft, ok := fields[name]
-			if !ok {
-				return b2bkit.Invalid(joinKey(path, name), "unknown field")
-			}
-			if err := locate(members[name], ft, joinKey(path, name)); err != nil {
-				return err
-			}
-		}
-	case reflect.Slice, reflect.Array:
-		var elems []json.RawMessage
-		if json.Unmarshal(data, &elems) != nil {
-			return b2bkit.Invalid(path, "must be a list")
-		}
-		for i, raw := range elems {
-			if err := locate(raw, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); err != nil {
-				return err
-			}
-		}
-	case reflect.Map:
-		var members map[string]json.RawMessage
-		if json.Unmarshal(data, &members) != nil {
-			return b2bkit.Invalid(path, "must be an object")
-		}
-		for _, name := range slices.Sorted(maps.Keys(members)) {
-			if err := locate(members[name], t.Elem(), joinKey(path, name)); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return wire.DecodeStrict(data, v)
 }
 
 // checkDocument rejects what encoding/json would accept in a pricing document: a key that is not

@@ -16,7 +16,7 @@ const MaxBytes = 8 << 20
 // DecodeStrict decodes one JSON value from data into v, rejecting unknown fields, trailing data,
 // documents over MaxBytes, a key given twice in one object and a key that is not written exactly as
 // its struct field's json name (see checkKeys). Errors match ErrInvalid and name the field by its
-// path where there is one.
+// path where there is one, a value the decoder refused included (see locate).
 func DecodeStrict(data []byte, v any) error {
 	if len(data) > MaxBytes {
 		return xerr.Invalid("", "json: document larger than %d bytes", MaxBytes)
@@ -28,7 +28,7 @@ func DecodeStrict(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return jsonError(err)
+		return located(data, v, err)
 	}
 	// dec.More would miss a stray '}' or ']': anything but white space after the value is refused.
 	if len(bytes.TrimLeft(data[dec.InputOffset():], " \t\r\n")) > 0 {
@@ -39,6 +39,20 @@ func DecodeStrict(data []byte, v any) error {
 		return xerr.Invalid("", "json: document could not be checked for duplicate keys")
 	}
 	return nil
+}
+
+// located is err, a decoding error encoding/json reports without the place of the value ("cannot
+// unmarshal string into Go struct field ruleJSON.scale", "unknown rounding mode"), named by its path
+// when locate finds it. A type with its own UnmarshalJSON has located its error already, when it
+// decodes through DecodeStrict.
+func located(data []byte, v any, err error) error {
+	t := reflect.TypeOf(v)
+	if t != nil && t.Kind() == reflect.Pointer && !t.Implements(jsonUnmarshaler) {
+		if l := locate(data, t.Elem(), ""); l != nil {
+			return l
+		}
+	}
+	return jsonError(err)
 }
 
 func jsonError(err error) error {

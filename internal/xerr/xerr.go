@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/shopspring/decimal"
 )
@@ -39,6 +40,38 @@ func Invalid(field, format string, args ...any) error {
 		p = fmt.Sprintf(format, args...)
 	}
 	return &FieldError{Field: field, Problem: p}
+}
+
+// InField puts prefix in front of the field path of every FieldError in err; documented where the
+// root package re-exports it.
+func InField(prefix string, err error) error {
+	if err == nil || prefix == "" {
+		return err
+	}
+	switch e := err.(type) {
+	case *FieldError:
+		return &FieldError{Field: joinPath(prefix, e.Field), Problem: e.Problem}
+	case interface{ Unwrap() []error }:
+		errs := e.Unwrap()
+		out := make([]error, len(errs))
+		for i, x := range errs {
+			out[i] = InField(prefix, x)
+		}
+		return errors.Join(out...)
+	default:
+		return fmt.Errorf("%s: %w", prefix, err)
+	}
+}
+
+func joinPath(prefix, field string) string {
+	switch {
+	case field == "":
+		return prefix
+	case strings.HasPrefix(field, "["):
+		return prefix + field
+	default:
+		return prefix + "." + field
+	}
 }
 
 // Echo is what an error message may repeat of untrusted text: at most 32 bytes, then "...", so a
