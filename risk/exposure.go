@@ -18,8 +18,10 @@ import (
 // (FinancedOutstanding, with the company as the borrower):
 //
 //   - Unpaid is the sum, over the company's invoices issued by asOf, of the amount less the payments
-//     made against it by asOf, each at least zero; credit notes issued by asOf are then set against
-//     it (the buyer deducts them from what it pays), and it never goes below zero.
+//     made against it by asOf and the credit notes issued by asOf set against it, each at least
+//     zero: the settlement Features reads (the invoices of a credit note's orders first, then the
+//     oldest due), so Unpaid is the sum of the overdue buckets. A credit note larger than what is
+//     owed leaves nothing unpaid, never less.
 //   - Uninvoiced is, over the orders placed by asOf, the value (Order.Total rounded HalfUp to the
 //     scale) not yet billed by an invoice issued by asOf: a deposit invoice of 30% leaves 70% of its
 //     order uninvoiced. An invoice's amount is set against the orders it bills in the order it lists
@@ -60,7 +62,7 @@ func ExposureAt(company b2bkit.CompanyID, h History, financed decimal.Decimal, a
 	if err := p.read(context.Background(), h); err != nil {
 		return Exposure{}, err
 	}
-	var unpaid, credits, uninvoiced int64
+	var unpaid, uninvoiced int64
 	ok := true
 	// left is what each order has not been billed for yet.
 	left := make(map[b2bkit.OrderID]int64, len(p.orderRefs))
@@ -76,21 +78,11 @@ func ExposureAt(company b2bkit.CompanyID, h History, financed decimal.Decimal, a
 				left[ids[0]], amount = l-take, amount-take
 			}
 		}
-		var fine bool
-		switch {
-		case inv.units < 0:
-			credits, fine = checked.Add(credits, -inv.units)
-		case inv.paid < inv.units:
-			unpaid, fine = checked.Add(unpaid, inv.units-inv.paid)
-		default:
-			fine = true
+		if inv.paid < inv.units { // credit notes' units are < 0
+			// Parts of the invoiced total, which fits: no overflow.
+			unpaid += inv.units - inv.paid
 		}
-		ok = ok && fine
 	}
-	if !ok {
-		return Exposure{}, featOverflow("history.invoices", cfg.scale)
-	}
-	unpaid = max(0, unpaid-credits) // both >= 0: no overflow
 	for _, o := range p.orderRefs {
 		units := o.units
 		if o.id != "" {

@@ -160,9 +160,14 @@ func Features(company b2bkit.CompanyID, h History, asOf time.Time) (FeatureSet, 
 //     DaysLate3 takes the invoices due in the last 3 months (and judged: due before asOf's day),
 //     DaysLatePrior9 those due in the 9 months before, WorstDaysPastDue12 those due in the last 12.
 //   - The dispute rate is over the invoices and credit notes issued in the last 12 months.
-//   - Credit notes (negative invoices) bill orders, not invoices, so they are not set against any one
-//     invoice: among the features they count only in the dispute rate. ExposureAt sets them against
-//     the unpaid total.
+//   - Credit notes (negative invoices) count as paid, on the day they were issued, against what is
+//     still owed by asOf: a credit note bills orders, not an invoice, so it settles first the
+//     invoices that bill one of its orders, then the buyer's other invoices (the buyer deducts it
+//     from what it pays), each time the oldest due first; the credit notes are taken in the order
+//     they were issued, and what no invoice owes is left over. An invoice a credit note cancelled
+//     is then paid in full on its issue day: late if that is after the due date, and not past due
+//     from then on. ExposureAt reads the same settlement, so the overdue buckets add up to its
+//     Unpaid. Credit notes also make the dispute rate.
 //   - Days past due and the overdue buckets are missing when no invoice was issued by asOf (there is
 //     no payment record to judge), and zero when every invoice is paid.
 //   - Sellers and their concentration are over the orders of the last 12 months; missing without
@@ -241,6 +246,14 @@ type featOrderRef struct {
 	units int64
 }
 
+// featCredit is a credit note of the company: its place in invoices, and when it was issued, in
+// Unix seconds and as a day.
+type featCredit struct {
+	inv int32
+	day int32
+	sec int64
+}
+
 // featProjection is the compact view of a history the features are computed from.
 type featProjection struct {
 	cfg     featConfig
@@ -279,8 +292,10 @@ type featProjection struct {
 	// invoiced12 and credited12 are those of the last 12 months (by issue date), for the dispute
 	// rate: parts of invoiced and credited.
 	invoiced12, credited12 int64
-	billed                 [][]b2bkit.OrderID     // orders of each invoice, for the exposure only
+	billed                 [][]b2bkit.OrderID     // orders of each invoice and credit note
 	numbers                []b2bkit.InvoiceNumber // of each invoice
+	// credits are the credit notes, which settleCredits sets against the invoices.
+	credits []featCredit
 	// records are the positions in the stream of the invoices, for errors, once one differs from
 	// the invoice's position in invoices (a record skipped before it); nil while none does. Kept
 	// apart, they leave a row of 32 bytes.
@@ -660,6 +675,7 @@ func (p *featProjection) read(ctx context.Context, h History) error {
 			return p.failed
 		}
 	}
+	p.settleCredits()
 	p.settle()
 	if p.exposure || h.Wallets == nil {
 		return nil
@@ -1121,7 +1137,7 @@ func (p *featProjection) addInvoice(i int, inv *b2bkit.Invoice, issued int64) er
 	if p.invoices == nil {
 		// A buyer has about as many invoices as orders: sized so, the slices rarely grow.
 		n := min(max(16, p.orders), featSizeHint)
-		p.invoices, p.numbers = make([]featInvoice, 0, n), make([]b2bkit.InvoiceNumber, 0, n)
+		p.invoices, p.numbers, p.billed = make([]featInvoice, 0, n), make([]b2bkit.InvoiceNumber, 0, n), make([][]b2bkit.OrderID, 0, n)
 	}
 	k := int32(len(p.invoices))
 	if p.byNumber == nil && k > 0 && !featNumberLess(p.numbers[k-1], inv.Number) {
@@ -1160,8 +1176,12 @@ func (p *featProjection) addInvoice(i int, inv *b2bkit.Invoice, issued int64) er
 		units: units, due: int8(p.monthNear(due, &p.near.due)),
 		dueDay: featDayClamp(c.dayOf(due)), fullDay: featNever, lastDay: featNever,
 	})
-	if p.exposure {
-		p.billed = append(p.billed, inv.Orders)
+	p.billed = append(p.billed, inv.Orders)
+	if units < 0 {
+		if issued < c.start || issued >= c.end {
+			c.lookup(inv.IssuedAt)
+		}
+		p.credits = append(p.credits, featCredit{inv: k, day: featDayClamp(c.dayOf(issued)), sec: issued})
 	}
 	return nil
 }
@@ -1211,13 +1231,18 @@ func (p *featProjection) addPayment(i int, pay *b2bkit.Payment, paid int64) erro
 	if paid < c.start || paid >= c.end { // the day in the configured location: dayAt written out
 		c.lookup(pay.PaidAt)
 	}
-	day := featDayClamp(c.dayOf(paid))
+	p.addPaid(k, featDayClamp(c.dayOf(paid)), units)
+	return nil
+}
+
+// addPaid adds units paid on day to invoices[k]: a payment, or a credit note set against it.
+func (p *featProjection) addPaid(k int32, day int32, units int64) {
 	inv := &p.invoices[k]
 	switch inv.pays {
 	case 0: // the row holds it; lastDay is featNever, before any day
 		inv.pays, inv.lastDay = 1, day
 		inv.pay(day, units)
-		return nil
+		return
 	case 1:
 		// Paid a second time: the first payment goes to the list from the row, where paid, the
 		// sum of one amount, is that amount.
@@ -1232,7 +1257,54 @@ func (p *featProjection) addPayment(i int, pay *b2bkit.Payment, paid int64) erro
 	}
 	inv.lastDay = max(inv.lastDay, day)
 	inv.pay(day, units)
-	return nil
+}
+
+// settleCredits sets each credit note, on the day it was issued, against what is still owed (by
+// asOf) on the invoices, as a payment of that day: first on the invoices that bill an order it
+// bills, then on the others, each time the oldest due first (by due day, then as read). The credit
+// notes are taken in the order they were issued. Whatever no invoice owes is left over.
+func (p *featProjection) settleCredits() {
+	if len(p.credits) == 0 {
+		return
+	}
+	slices.SortStableFunc(p.credits, func(a, b featCredit) int { return cmp.Compare(a.sec, b.sec) })
+	owing := make([]int32, 0, len(p.invoices))
+	for k := range p.invoices {
+		if inv := &p.invoices[k]; inv.units > 0 && inv.paid < inv.units {
+			owing = append(owing, int32(k))
+		}
+	}
+	slices.SortStableFunc(owing, func(a, b int32) int { return cmp.Compare(p.invoices[a].dueDay, p.invoices[b].dueDay) })
+	byOrder := make(map[b2bkit.OrderID][]int32)
+	for _, k := range owing {
+		for _, id := range p.billed[k] {
+			byOrder[id] = append(byOrder[id], k)
+		}
+	}
+	// take sets up to left against invoices[k] on day and returns what is left.
+	take := func(k int32, day int32, left int64) int64 {
+		inv := &p.invoices[k]
+		if owed := inv.units - inv.paid; owed > 0 && left > 0 { // paid >= 0: no overflow
+			n := min(owed, left)
+			p.addPaid(k, day, n)
+			return left - n
+		}
+		return left
+	}
+	settled := 0 // owing[:settled] owe nothing more
+	for _, c := range p.credits {
+		left := -p.invoices[c.inv].units // > 0: the credited total fits
+		for _, id := range p.billed[c.inv] {
+			for _, k := range byOrder[id] {
+				left = take(k, c.day, left)
+			}
+		}
+		for left > 0 && settled < len(owing) {
+			if left = take(owing[settled], c.day, left); left > 0 {
+				settled++ // it took all it owed
+			}
+		}
+	}
 }
 
 // featNumberLess orders invoice numbers shorter first, then byte by byte: the order of numbers a host

@@ -79,7 +79,7 @@ func TestR17_FeaturesOfAnEstablishedBuyer(t *testing.T) {
 		{risk.DaysLatePrior9, "34.6154", "(100x0 + 300x0 + 300x10 + 600x70)/1300 = 45000/1300 = 34.61538..; I0 is due in month 0"},
 		{risk.OverdueCurrent, "300.00", "I6 not due"},
 		{risk.Overdue1to29, "400.00", "I5 5 days past due; its payment is after asOf"},
-		{risk.Overdue30to59, "150.00", "I4"},
+		{risk.Overdue30to59, "120.00", "I4's 150 less the 30 of CN1, which I3, paid in full, does not owe"},
 		{risk.Overdue60to89, "0.00", ""},
 		{risk.Overdue90Plus, "0.00", ""},
 		{risk.DisputeRate, "0.0136", "30/(100+300+300+600+200+400+300) = 30/2200 = 0.013636.."},
@@ -311,7 +311,8 @@ func TestR17_FeaturesOverdueBuckets(t *testing.T) {
 }
 
 // TestR17_FeaturesDisputeRateAndCreditNotes: credit notes count in the dispute rate over the last 12
-// months (on 15 June 2026, from 16 June 2025 00:00) and do not settle any invoice.
+// months (on 15 June 2026, from 16 June 2025 00:00), and they settle the invoices of their orders
+// whenever they were issued (TestR17_CreditNotesSettleInvoices has the rule).
 func TestR17_FeaturesDisputeRateAndCreditNotes(t *testing.T) {
 	r := featRecords{invoices: []b2bkit.Invoice{
 		featInvoice("I-old", "O0", "1000.00", featDay(2025, time.May, 1), featDay(2025, time.May, 31)),
@@ -322,7 +323,8 @@ func TestR17_FeaturesDisputeRateAndCreditNotes(t *testing.T) {
 	}}
 	fs := featOf(t, r.history(), featAsOf)
 	featRequire(t, fs, risk.DisputeRate, "0.11")     // (4 + 40)/400: CN-old is a second before the 12 months
-	featRequire(t, fs, risk.Overdue60to89, "400.00") // I1 is 76 days past due, the credit note aside
+	featRequire(t, fs, risk.Overdue60to89, "360.00") // I1 is 76 days past due, less CN1
+	featRequire(t, fs, risk.Overdue90Plus, "496.00") // I-old less CN-old and CN-edge
 }
 
 // TestR17_FeaturesCreditDaysWhateverTheSharePlaces: a deposit's share written with 1 to 12 places

@@ -85,10 +85,9 @@ const (
 	// OnTimeRate: the share of invoice amount due by asOf that was paid in full by its due date.
 	OnTimeRate Feature = "on_time_rate"
 	// DaysPastDue: the current maximum days past due over unpaid invoices; WorstDaysPastDue12 the
-	// worst days past due reached by any invoice due in the last 12 months, paid or not. Only
-	// payments pay an invoice here: a credit note bills orders, not an invoice, so an invoice the
-	// buyer settled with a credit note rather than money stays unpaid and past due (and in the
-	// overdue buckets) until paid; ExposureAt does set credit notes against the unpaid total.
+	// worst days past due reached by any invoice due in the last 12 months, paid or not. A credit
+	// note counts as paid on the day it was issued, against the invoices of its orders first (see
+	// Features), so an invoice it cancelled is not past due from then on.
 	DaysPastDue        Feature = "days_past_due"
 	WorstDaysPastDue12 Feature = "worst_days_past_due_12m"
 	// DaysLate3 and DaysLatePrior9: the amount-weighted average days late of invoices due in the last
