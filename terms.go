@@ -194,8 +194,10 @@ func (p PaymentTerms) validate() error {
 // shareScale is the most places shares may have for the int64 fast paths.
 const shareScale = 12
 
-// IsCredit reports whether any money is due after delivery: a credit period (账期). Only such trades
-// have a financial side and are candidates for supply-chain finance (R16).
+// IsCredit reports whether some money is due days after delivery, whenever the goods are delivered:
+// a credit period (账期). Only such trades have a financial side and are candidates for
+// supply-chain finance (R16). An installment counted from the order is credit too when it falls
+// after delivery, which only a trade's dates tell: Terms.IsCredit answers for a trade.
 func (p PaymentTerms) IsCredit() bool {
 	for _, in := range p.Installments {
 		if in.Due == OnDelivery && in.Days > 0 {
@@ -357,8 +359,27 @@ func (t Terms) creditUnits(scale int32, lead int) (sum int64, ok bool) {
 	return sum, true
 }
 
-// daysAfterDelivery is when the installment falls, counted from delivery, for an order lead days
-// before delivery.
+// IsCredit reports whether any money falls due after the delivery date: a credit period (账期), the
+// financial side of a trade (R16). An installment due on delivery is credit when it has days; one due
+// on order when its days run past the lead time: 100% 60 days after the order is credit for goods
+// delivered in 10 days, not for goods delivered in 60.
+func (t Terms) IsCredit() bool {
+	lead := t.LeadDays()
+	for _, in := range t.Payment.Installments {
+		if in.DaysAfterDelivery(lead) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// DaysAfterDelivery is when the installment falls, in days counted from delivery, for an order placed
+// lead days before delivery: negative when it is paid before the goods arrive.
+func (in Installment) DaysAfterDelivery(lead int) int {
+	return in.daysAfterDelivery(lead)
+}
+
+// daysAfterDelivery is DaysAfterDelivery, small enough to inline in the loops.
 func (in Installment) daysAfterDelivery(lead int) int {
 	if in.Due == OnOrder {
 		return in.Days - lead

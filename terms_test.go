@@ -57,6 +57,41 @@ func TestCreditDays(t *testing.T) {
 	}
 }
 
+// TestR16_TermsAreCreditWhenMoneyFallsDueAfterDelivery: an installment counted from the order is
+// credit when it falls after the delivery date, which only the terms' dates tell.
+func TestR16_TermsAreCreditWhenMoneyFallsDueAfterDelivery(t *testing.T) {
+	ordered := time.Date(2026, time.March, 1, 9, 0, 0, 0, time.UTC)
+	onOrder := func(days int) b2bkit.PaymentTerms {
+		return b2bkit.PaymentTerms{Installments: []b2bkit.Installment{{Share: dec("1"), Due: b2bkit.OnOrder, Days: days}}}
+	}
+	tests := []struct {
+		name   string
+		p      b2bkit.PaymentTerms
+		lead   int
+		credit bool
+	}{
+		{"60 days after the order, delivered in 10", onOrder(60), 10, true},
+		{"60 days after the order, delivered in 60", onOrder(60), 60, false},
+		{"60 days after the order, delivered in 70", onOrder(60), 70, false},
+		{"prepaid", b2bkit.Prepaid(), 10, false},
+		{"cash on delivery", b2bkit.CashOnDelivery(), 10, false},
+		{"net 30", b2bkit.Net(30), 10, true},
+		{"deposit, the rest on delivery", b2bkit.DepositBalance(dec("0.3"), 0), 10, false},
+		{"deposit, the rest 11 days after the order", b2bkit.PaymentTerms{Installments: []b2bkit.Installment{
+			{Share: dec("0.3"), Due: b2bkit.OnOrder}, {Share: dec("0.7"), Due: b2bkit.OnOrder, Days: 11}}}, 10, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.NoError(t, tt.p.Validate())
+			tr := terms(tt.p, ordered, ordered.AddDate(0, 0, tt.lead))
+			assert.Equal(t, tt.credit, tr.IsCredit())
+			if !tt.credit {
+				assert.LessOrEqual(t, tr.CreditDays().Sign(), 0, "nothing after delivery, yet %s credit days", tr.CreditDays())
+			}
+		})
+	}
+}
+
 func TestR16_OnlyTermsWithACreditPeriodHaveAFinancialSide(t *testing.T) {
 	tests := []struct {
 		name    string

@@ -143,7 +143,8 @@ const checkMaxStepPlaces = 4
 var checkDefaultStep = decimal.New(5, -2)
 
 // CreditAdded is the credit an order adds (R16): its total, rounded half up to scale places, times
-// the share of its payment terms due after delivery (installments due on delivery with Days > 0).
+// the share of its payment terms due after its delivery date (installments due on delivery with
+// Days > 0, and those due on order whose Days run past the order's lead time).
 // The total is split as b2bkit.Terms.Schedule splits it, so the credit is exactly the sum of those
 // installments' amounts in the order's schedule. Prepaid and cash-on-delivery orders add 0.
 //
@@ -155,8 +156,9 @@ func CreditAdded(o b2bkit.Order, scale int32) (decimal.Decimal, error) {
 	if err := o.Validate(); err != nil {
 		return decimal.Zero, fmt.Errorf("risk: %w", b2bkit.InField("order", err))
 	}
+	lead := o.Terms.LeadDays()
 	if units, ok := o.TotalMinor(scale); ok {
-		if credit, ok := checkCreditMinor(o.Terms.Payment, units); ok {
+		if credit, ok := checkCreditMinor(o.Terms.Payment, units, lead); ok {
 			return b2bkit.FromMinor(credit, scale), nil
 		}
 	}
@@ -167,19 +169,20 @@ func CreditAdded(o b2bkit.Order, scale int32) (decimal.Decimal, error) {
 	}
 	credit := decimal.Zero
 	for _, d := range dues {
-		if checkIsCredit(d.Installment) {
+		if checkIsCredit(d.Installment, lead) {
 			credit = credit.Add(d.Amount)
 		}
 	}
 	return credit, nil
 }
 
-// checkIsCredit reports whether an installment is credit: due after delivery.
-func checkIsCredit(in b2bkit.Installment) bool { return in.Due == b2bkit.OnDelivery && in.Days > 0 }
+// checkIsCredit reports whether an installment of an order delivered lead days after it is placed
+// is credit: due after delivery.
+func checkIsCredit(in b2bkit.Installment, lead int) bool { return in.DaysAfterDelivery(lead) > 0 }
 
-// checkCreditMinor is the credit of a total of units minor units under p, or ok=false when p's
-// shares do not split in int64 arithmetic.
-func checkCreditMinor(p b2bkit.PaymentTerms, units int64) (int64, bool) {
+// checkCreditMinor is the credit of a total of units minor units under p, for an order delivered
+// lead days after it is placed, or ok=false when p's shares do not split in int64 arithmetic.
+func checkCreditMinor(p b2bkit.PaymentTerms, units int64, lead int) (int64, bool) {
 	var buf [8]int64
 	amounts, ok := p.SplitMinor(units, buf[:0])
 	if !ok {
@@ -187,7 +190,7 @@ func checkCreditMinor(p b2bkit.PaymentTerms, units int64) (int64, bool) {
 	}
 	var credit int64
 	for i, a := range amounts {
-		if checkIsCredit(p.Installments[i]) {
+		if checkIsCredit(p.Installments[i], lead) {
 			credit += a // parts of units, so no overflow
 		}
 	}
@@ -202,6 +205,7 @@ type checkInput struct {
 	stepUnits, stepDiv     int64 // the deposit step is stepUnits / stepDiv
 	balanceDays            int
 	onOrder                decimal.Decimal
+	lead                   int // the order's lead time in days
 }
 
 // CheckOrder weighs an order against the buyer's credit line (授信): it approves the order when the
@@ -335,7 +339,7 @@ func checkPricedDeposit(ctx context.Context, e *pricing.Engine, c *OrderCheck, i
 		}
 		credit := decimal.Zero
 		for _, due := range p.Order.Schedule {
-			if checkIsCredit(due.Installment) {
+			if checkIsCredit(due.Installment, in.lead) {
 				credit = credit.Add(due.Amount)
 			}
 		}
@@ -479,7 +483,8 @@ func checkPrepare(c *OrderCheck, opts *CheckOptions) (checkInput, error) {
 	}
 	in.total = total
 	p := o.Terms.Payment
-	credit, ok := checkCreditMinor(p, in.total)
+	in.lead = o.Terms.LeadDays()
+	credit, ok := checkCreditMinor(p, in.total, in.lead)
 	if !ok {
 		// Shares with more than 12 places: the decimal path of CreditAdded.
 		cd, err := CreditAdded(*o, in.scale)
@@ -489,26 +494,26 @@ func checkPrepare(c *OrderCheck, opts *CheckOptions) (checkInput, error) {
 		credit, _ = b2bkit.ToMinor(cd, in.scale) // a part of the total: it fits
 	}
 	in.credit = credit
-	in.onOrder, in.balanceDays = checkTermsFigures(p)
+	in.onOrder, in.balanceDays = checkTermsFigures(p, in.lead)
 	return in, nil
 }
 
-// checkTermsFigures is the share of p paid on order and the days the balance of a proposal keeps:
-// the share-weighted days of p's credit installments, rounded half up (0 without credit).
-func checkTermsFigures(p b2bkit.PaymentTerms) (onOrder decimal.Decimal, balanceDays int) {
+// checkTermsFigures is the share of p paid on order and by delivery (a deposit), and the days the
+// balance of a proposal keeps: the share-weighted days after delivery of p's credit installments,
+// rounded half up (0 without credit), for an order delivered lead days after it is placed.
+func checkTermsFigures(p b2bkit.PaymentTerms, lead int) (onOrder decimal.Decimal, balanceDays int) {
 	const places = 12 // shares of at most 12 places times at most MaxTermDays days fit in int64
 	var order, creditShare, creditDays int64
 	for _, x := range p.Installments {
 		u, err := b2bkit.ToMinor(x.Share, places)
 		if err != nil {
-			return checkTermsFiguresDecimal(p)
+			return checkTermsFiguresDecimal(p, lead)
 		}
-		if x.Due == b2bkit.OnOrder {
-			order += u
-		}
-		if checkIsCredit(x) {
+		if days := x.DaysAfterDelivery(lead); days > 0 {
 			creditShare += u
-			creditDays += u * int64(x.Days)
+			creditDays += u * int64(days) // days <= MaxTermDays: it fits
+		} else if x.Due == b2bkit.OnOrder {
+			order += u
 		}
 	}
 	if creditShare > 0 {
@@ -525,16 +530,15 @@ func checkTermsFigures(p b2bkit.PaymentTerms) (onOrder decimal.Decimal, balanceD
 }
 
 // checkTermsFiguresDecimal is checkTermsFigures in decimals, for shares of more than 12 places.
-func checkTermsFiguresDecimal(p b2bkit.PaymentTerms) (onOrder decimal.Decimal, balanceDays int) {
+func checkTermsFiguresDecimal(p b2bkit.PaymentTerms, lead int) (onOrder decimal.Decimal, balanceDays int) {
 	onOrder = decimal.Zero
 	creditShare, creditDays := decimal.Zero, decimal.Zero
 	for _, x := range p.Installments {
-		if x.Due == b2bkit.OnOrder {
-			onOrder = onOrder.Add(x.Share)
-		}
-		if checkIsCredit(x) {
+		if days := x.DaysAfterDelivery(lead); days > 0 {
 			creditShare = creditShare.Add(x.Share)
-			creditDays = creditDays.Add(x.Share.Mul(decimal.NewFromInt(int64(x.Days))))
+			creditDays = creditDays.Add(x.Share.Mul(decimal.NewFromInt(int64(days))))
+		} else if x.Due == b2bkit.OnOrder {
+			onOrder = onOrder.Add(x.Share)
 		}
 	}
 	if creditShare.Sign() > 0 {

@@ -71,7 +71,11 @@ func TestR16_CreditOnlyFromAfterDeliveryShares(t *testing.T) {
 		{"net 30 adds all", b2bkit.Net(30), "100.01"},
 		// deposit 30% of 100.01 = 30.003 -> 30.00; the balance 70.01 is credit
 		{"deposit and balance", b2bkit.DepositBalance(dectest.Dec("0.3"), 60), "70.01"},
-		{"on order, days later, is not credit", checkTerms(t, "1", "order", 30), "0"},
+		// The order is delivered 5 days after it is placed: 30 days after the order is 25 after delivery.
+		{"on order, due after delivery, is credit", checkTerms(t, "1", "order", 30), "100.01"},
+		{"on order, due before delivery, is not credit", checkTerms(t, "1", "order", 3), "0"},
+		{"on order, due on the delivery day, is not credit", checkTerms(t, "1", "order", 5), "0"},
+		{"deposit on order, the rest 6 days after the order", checkTerms(t, "0.4", "order", 0, "0.6", "order", 6), "60.01"},
 		// 50% on delivery (50.005 -> 50.01 by the running total), the rest 30 days after
 		{"half on delivery, half net 30", checkTerms(t, "0.5", "delivery", 0, "0.5", "delivery", 30), "50.00"},
 		// running totals: 20.002 -> 20.00, 70.007 -> 70.01; credit = 50.01 + 30.00
@@ -87,12 +91,12 @@ func TestR16_CreditOnlyFromAfterDeliveryShares(t *testing.T) {
 			require.NoError(t, err)
 			sum := decimal.Zero
 			for _, d := range dues {
-				if d.Installment.Due == b2bkit.OnDelivery && d.Installment.Days > 0 {
+				if d.Date.After(o.Terms.DeliverBy) {
 					sum = sum.Add(d.Amount)
 				}
 			}
 			dectest.RequireEqual(t, sum, got)
-			assert.Equal(t, got.Sign() > 0, tc.terms.IsCredit(), "credit iff the terms are credit (R16)")
+			assert.Equal(t, got.Sign() > 0, o.Terms.IsCredit(), "credit iff the terms are credit (R16)")
 		})
 	}
 }
@@ -482,7 +486,7 @@ func TestR16_CreditAddedIsTheScheduledCredit(t *testing.T) {
 		require.NoError(t, err)
 		want := decimal.Zero
 		for _, d := range dues {
-			if d.Installment.Due == b2bkit.OnDelivery && d.Installment.Days > 0 {
+			if d.Date.After(o.Terms.DeliverBy) { // 50% 10 days after the order is credit: delivery is in 5
 				want = want.Add(d.Amount)
 			}
 		}
@@ -726,4 +730,21 @@ func TestR16_PricedLargerDepositNeverLowersTheDecision(t *testing.T) {
 	}
 	t.Logf("outcomes seen: %v", seen)
 	require.Len(t, seen, 3, "the random cases must reach every outcome")
+}
+
+// TestR16_CheckOrderCountsCreditCountedFromTheOrder: 100% due 30 days after the order, for goods
+// delivered in 5, is 25 days of credit: the check holds the order for a deposit that fits, and the
+// proposals keep the balance 25 days after delivery. Counting only installments due on delivery, it
+// approved the order as adding no credit.
+func TestR16_CheckOrderCountsCreditCountedFromTheOrder(t *testing.T) {
+	o := checkOrder(checkTerms(t, "1", "order", 30), "rice", "1", "60.01", "oil", "2", "20")
+	d, err := risk.CheckOrder(context.Background(), checkInput(o, "50", "0"), nil)
+	require.NoError(t, err)
+	assert.Equal(t, risk.Hold, d.Outcome, d.Reason)
+	dectest.RequireEqual(t, dectest.Dec("100.01"), d.Credit)
+	dectest.RequireEqual(t, decimal.Zero, d.AsPlaced.Deposit, "nothing is paid before delivery")
+	assert.Equal(t, 25, d.BalanceDays)
+	require.NotEmpty(t, d.Proposals)
+	dectest.RequireEqual(t, dectest.Dec("0.5"), d.Proposals[0].Deposit, "the smallest 5-point deposit leaving at most 50.00")
+	assert.True(t, o.Terms.IsCredit())
 }

@@ -51,8 +51,8 @@ const (
 )
 
 // ReceivableEligibility says whether a receivable drawn on the trade is a candidate for finance (R16):
-// only terms with a credit period (b2bkit.PaymentTerms.IsCredit) are; cash against goods, prepayment
-// and any terms with nothing due after delivery are not. It looks at the order's payment terms only:
+// only terms with a credit period (b2bkit.Terms.IsCredit: something due after the delivery date) are;
+// cash against goods, prepayment and any terms with nothing due after delivery are not. It looks at the order's payment terms only:
 // whether the trade is real is VerifyTrade's question.
 func ReceivableEligibility(t Trade) Eligibility {
 	p := t.Order.Terms.Payment
@@ -61,7 +61,7 @@ func ReceivableEligibility(t Trade) Eligibility {
 			Reason: "the payment terms are not valid: " + b2bkit.InField("order.terms.payment", err).Error()}
 	}
 	switch {
-	case p.IsCredit():
+	case t.Order.Terms.IsCredit():
 		return Eligibility{Eligible: true, Code: CodeCreditTerms,
 			Reason: fmt.Sprintf("%s: a credit period (账期) of %s days on average after delivery, a receivable to finance once the trade verifies", p, t.Order.Terms.CreditDays().StringFixed(1))}
 	case p.IsCashAgainstGoods():

@@ -30,6 +30,11 @@ func TestR16_CashAgainstGoodsNotFinanceable(t *testing.T) {
 		{"deposit, rest on delivery", b2bkit.DepositBalance(dectest.Dec("0.3"), 0), false, risk.CodeNoCreditPeriod},
 		{"net 60", b2bkit.Net(60), true, risk.CodeCreditTerms},
 		{"deposit, rest 45 days after delivery", b2bkit.DepositBalance(dectest.Dec("0.3"), 45), true, risk.CodeCreditTerms},
+		// verifyCleanTrade's order is delivered 7 days after it is placed.
+		{"due 30 days after the order: after delivery", b2bkit.PaymentTerms{Installments: []b2bkit.Installment{{Share: dectest.Dec("1"), Due: b2bkit.OnOrder, Days: 30}}},
+			true, risk.CodeCreditTerms},
+		{"due 2 days after the order: before delivery", b2bkit.PaymentTerms{Installments: []b2bkit.Installment{{Share: dectest.Dec("1"), Due: b2bkit.OnOrder, Days: 2}}},
+			false, risk.CodePrepaid},
 		{"shares not summing to one", b2bkit.PaymentTerms{Installments: []b2bkit.Installment{{Share: dectest.Dec("0.5"), Due: b2bkit.OnDelivery, Days: 30}}},
 			false, risk.CodeInvalidTerms},
 	}

@@ -91,7 +91,7 @@ func showTrade(w io.Writer) error {
 	fmt.Fprintf(w, "lead days: %d (ordered %s, wanted %s)\n", o.Terms.LeadDays(),
 		o.Terms.OrderedAt.Format("2006-01-02"), o.Terms.DeliverBy.Format("2006-01-02"))
 	fmt.Fprintf(w, "credit days: %s (share-weighted days from delivery to payment)\n", o.Terms.CreditDays())
-	fmt.Fprintf(w, "credit trade (a candidate for finance): %v\n", o.Terms.Payment.IsCredit())
+	fmt.Fprintf(w, "credit trade (a candidate for finance): %v\n", o.Terms.IsCredit())
 	dues, err := o.Schedule(2)
 	if err != nil {
 		return err
