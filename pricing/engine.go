@@ -564,12 +564,10 @@ func newTermsInfo(t *b2bkit.Terms) termsInfo {
 }
 
 // owedAfterDelivery reports whether any money is due after delivery under terms with a lead of
-// lead days: credit (账期), whether its days count from delivery or from the order (net 60 from the
-// order date on goods delivered in 10). PaymentTerms.IsCredit, which knows no lead, counts only
-// the days from delivery.
+// lead days: b2bkit.Terms.IsCredit, with the lead the caller has worked out already.
 func owedAfterDelivery(t *b2bkit.Terms, lead int) bool {
 	for _, in := range t.Payment.Installments {
-		if in.Due == b2bkit.OnDelivery && in.Days > 0 || in.Due == b2bkit.OnOrder && in.Days > lead {
+		if in.DaysAfterDelivery(lead) > 0 {
 			return true
 		}
 	}
