@@ -173,3 +173,25 @@ func TestR25_ConfigJSONNamesTheFieldAndRefusesNull(t *testing.T) {
 		assert.EqualError(t, err, "risk: "+name+": must be a JSON object, not null")
 	}
 }
+
+// A decimal written with an exponent, as a string or a bare number, is refused naming its field's
+// whole path, in every risk document (R26).
+func TestR26_RiskDocumentsNameADecimalWithAnExponent(t *testing.T) {
+	t.Run("scorecard", func(t *testing.T) {
+		wiretest.Refuses(t, strictJSONOf(t, risk.DefaultScorecard()), loadScorecard, []wiretest.Case{
+			{"string", `"max":"3"`, `"max":"3e0"`, `scorecard.attributes[0].bins[0].max: number "3e0": exponents are not accepted`},
+			{"bare", `"min":"6"`, `"min":6E0`, `scorecard.attributes[0].bins[2].min: number "6E0": exponents are not accepted`},
+		})
+	})
+	t.Run("limit policy", func(t *testing.T) {
+		wiretest.Refuses(t, strictJSONOf(t, risk.DefaultLimitPolicy()), loadLimitPolicy, []wiretest.Case{
+			{"string", `"cap":"2000000"`, `"cap":"2e6"`, `limit_policy.grades[0].cap: number "2e6": exponents are not accepted`},
+			{"bare", `"step":"1000"`, `"step":1E-2`, `limit_policy.step: number "1E-2": exponents are not accepted`},
+		})
+	})
+	t.Run("warning policy", func(t *testing.T) {
+		wiretest.Refuses(t, strictJSONOf(t, risk.DefaultWarningPolicy()), loadWarningPolicy, []wiretest.Case{
+			{"bare", `"volume_ratio":"0.7"`, `"volume_ratio":7e-1`, `warning_policy.volume_ratio: number "7e-1": exponents are not accepted`},
+		})
+	})
+}
