@@ -115,15 +115,20 @@ func (p LimitPolicy) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, strictly; an error in a grade names it
-// ("grades[4].cap: must be set"). It does not validate: LoadLimitPolicy does.
+// ("grades[4].cap: must be set"), and a null currency is refused, not read as none. It does not
+// validate: LoadLimitPolicy does.
 func (p *LimitPolicy) UnmarshalJSON(b []byte) error {
 	var w struct {
 		Grades     []json.RawMessage `json:"grades"`
 		Step       json.RawMessage   `json:"step"`
 		ReviewDays int               `json:"review_days"`
-		Currency   string            `json:"currency"`
+		Currency   json.RawMessage   `json:"currency"`
 	}
 	if err := wire.DecodeStrict(b, &w); err != nil {
+		return err
+	}
+	currency, err := configString("currency", w.Currency)
+	if err != nil {
 		return err
 	}
 	step, hasStep, err := configDecimal("step", w.Step)
@@ -142,7 +147,7 @@ func (p *LimitPolicy) UnmarshalJSON(b []byte) error {
 			return b2bkit.InField(fmt.Sprintf("grades[%d]", i), err)
 		}
 	}
-	*p = LimitPolicy{Grades: grades, Step: step, ReviewDays: w.ReviewDays, Currency: w.Currency}
+	*p = LimitPolicy{Grades: grades, Step: step, ReviewDays: w.ReviewDays, Currency: currency}
 	return nil
 }
 

@@ -325,17 +325,23 @@ func (g *GradeBand) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON reads an attribute strictly, naming a problem in a bin by its place
-// ("bins[2].points: must be a number, not null"), which encoding/json would leave unsaid.
+// ("bins[2].points: must be a number, not null"), which encoding/json would leave unsaid, and
+// refusing a null code.
 func (a *Attribute) UnmarshalJSON(data []byte) error {
 	type plain Attribute // without this method
 	var w struct {
 		plain
+		Code json.RawMessage   `json:"code"`
 		Bins []json.RawMessage `json:"bins"`
 	}
 	if err := wire.DecodeStrict(data, &w); err != nil {
 		return err
 	}
 	out := Attribute(w.plain)
+	var err error
+	if out.Code, err = configString("code", w.Code); err != nil {
+		return err
+	}
 	out.Bins = nil
 	if w.Bins != nil {
 		out.Bins = make([]Bin, len(w.Bins))
@@ -351,11 +357,13 @@ func (a *Attribute) UnmarshalJSON(data []byte) error {
 
 // UnmarshalJSON reads a scorecard strictly (LoadScorecard reads and validates one), naming a
 // problem in an attribute by its place ("attributes[0].bins[2].Points: unknown field") and refusing
-// a null base.
+// a null base, version or currency.
 func (s *Scorecard) UnmarshalJSON(data []byte) error {
 	type plain Scorecard // without this method
 	var w struct {
 		plain
+		Version    json.RawMessage   `json:"version"`
+		Currency   json.RawMessage   `json:"currency"`
 		Base       json.RawMessage   `json:"base"`
 		Attributes []json.RawMessage `json:"attributes"`
 		Grades     []json.RawMessage `json:"grades"`
@@ -365,6 +373,12 @@ func (s *Scorecard) UnmarshalJSON(data []byte) error {
 	}
 	out := Scorecard(w.plain)
 	var err error
+	if out.Version, err = configString("version", w.Version); err != nil {
+		return err
+	}
+	if out.Currency, err = configString("currency", w.Currency); err != nil {
+		return err
+	}
 	if out.Base, err = configFloat("base", w.Base); err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package risk_test
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -194,4 +195,25 @@ func TestR26_RiskDocumentsNameADecimalWithAnExponent(t *testing.T) {
 			{"bare", `"volume_ratio":"0.7"`, `"volume_ratio":7e-1`, `warning_policy.volume_ratio: number "7e-1": exponents are not accepted`},
 		})
 	})
+}
+
+// R25: a null currency read as "" (no currency: a card that bins money unchecked, a policy that
+// says none) where the other fields refuse null; so did a null version or reason code. Each is
+// refused naming its field; an absent currency still means none.
+func TestR25_ConfigRefusesANullCurrency(t *testing.T) {
+	card := strictJSONOf(t, risk.DefaultScorecard())
+	wiretest.Refuses(t, card, loadScorecard, []wiretest.Case{
+		{"null currency", `"currency":"CNY"`, `"currency":null`, "scorecard.currency: must be a string, not null"},
+		{"currency a number", `"currency":"CNY"`, `"currency":156`, "scorecard.currency: must be a string"},
+		{"null version", `"version":"2026-11"`, `"version":null`, "scorecard.version: must be a string, not null"},
+		{"null code", `"code":"R_TENURE"`, `"code":null`, "scorecard.attributes[0].code: must be a string, not null"},
+	})
+	require.NoError(t, loadScorecard([]byte(strings.Replace(card, `"currency":"CNY",`, ``, 1))), "no currency")
+	policy := strictJSONOf(t, risk.DefaultLimitPolicy())
+	require.Contains(t, policy, `"currency":"CNY"`)
+	wiretest.Refuses(t, policy, loadLimitPolicy, []wiretest.Case{
+		{"null currency", `"currency":"CNY"`, `"currency":null`, "limit_policy.currency: must be a string, not null"},
+		{"currency a list", `"currency":"CNY"`, `"currency":["CNY"]`, "limit_policy.currency: must be a string"},
+	})
+	require.NoError(t, loadLimitPolicy([]byte(strings.Replace(policy, `,"currency":"CNY"`, ``, 1))), "no currency")
 }
