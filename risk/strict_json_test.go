@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -216,4 +217,28 @@ func TestR25_ConfigRefusesANullCurrency(t *testing.T) {
 		{"currency a list", `"currency":"CNY"`, `"currency":["CNY"]`, "limit_policy.currency: must be a string"},
 	})
 	require.NoError(t, loadLimitPolicy([]byte(strings.Replace(policy, `,"currency":"CNY"`, ``, 1))), "no currency")
+}
+
+// R26: a feature value read from JSON took its number through shopspring's reader, which accepts
+// exponents ("1e3", and up to 1e-10000, which make adding or comparing slow) where every other
+// decimal of the package is read through b2bkit.ParseDecimal; it is refused naming the feature.
+func TestR26_ValuesRefuseANumberWithAnExponent(t *testing.T) {
+	for doc, want := range map[string]string{
+		`{"tenure_months":{"number":"1e3"}}`:      `tenure_months.number: number "1e3": exponents are not accepted`,
+		`{"tenure_months":{"number":1E-9999}}`:    `tenure_months.number: number "1E-9999": exponents are not accepted`,
+		`{"x_custom":{"number":null}}`:            `x_custom.number: must be a decimal, not null`,
+		`{"on_time_rate":{"number":"0.9","n":1}}`: `on_time_rate.n: unknown field`,
+	} {
+		var v risk.Values
+		err := json.Unmarshal([]byte(doc), &v)
+		require.ErrorIs(t, err, b2bkit.ErrInvalid, doc)
+		assert.ErrorContains(t, err, want, doc)
+	}
+	var v risk.Values
+	require.NoError(t, json.Unmarshal([]byte(`{"tenure_months":{"number":"30"},"industry":{"number":"0","category":"food"},"trend_3m_vs_9m":{"missing":true}}`), &v))
+	got, ok := v.Get(risk.TenureMonths)
+	require.True(t, ok)
+	assert.True(t, got.Number.Equal(decimal.NewFromInt(30)))
+	got, _ = v.Get(risk.Trend)
+	assert.True(t, got.Missing)
 }
