@@ -36,8 +36,10 @@ type Health struct {
 	// Value is the value of the matches not cancelled.
 	Value decimal.Decimal `json:"value"`
 
-	// Subsidised counts the matches the platform paid for; SubsidisedShare is their share of the
-	// matches, SubsidisedValueShare of the value; Subsidy is what the platform paid.
+	// Subsidised counts the trades the platform paid for: the subsidised matches fulfilled now (a
+	// subsidy on a match cancelled, proposed or not yet delivered was not paid). SubsidisedShare is
+	// their share of the matches, SubsidisedValueShare of the value; Subsidy is what the platform
+	// paid on them.
 	Subsidised           int             `json:"subsidised"`
 	SubsidisedShare      decimal.Decimal `json:"subsidised_share"`
 	SubsidisedValueShare decimal.Decimal `json:"subsidised_value_share"`
@@ -152,7 +154,9 @@ func (b *Book) Health(ctx context.Context, window time.Duration) (Health, error)
 			h.Platform.Matches++
 		}
 		sameCurrency := known && p.cur[r] == curID
-		sub := p.subsidised(r)
+		// A subsidy is paid on a trade: one on a match cancelled, still proposed or not yet
+		// delivered now was not (as a return, only a fulfilled order counts).
+		sub := st == Fulfilled && p.subsidised(r)
 		if sub {
 			h.Subsidised++
 			if sameCurrency {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"math/rand/v2"
 	"slices"
@@ -339,6 +340,35 @@ func TestBookSnapshot(t *testing.T) {
 	require.NoError(t, matching.NewBook(l, engine(t), nil).LoadSnapshot(ctx, bytes.NewReader(buf.Bytes())), "seq 0 fits any log")
 }
 
+// TestBookSnapshotRefusesTrailingBytesAndTruncation: a snapshot followed by more bytes is damaged
+// or not ours, and a snapshot cut anywhere is truncated: each is refused with an error matching
+// ErrInvalid that says so, without a panic, and the book keeps its projection.
+func TestBookSnapshotRefusesTrailingBytesAndTruncation(t *testing.T) {
+	l := matching.NewMemoryLog()
+	b := matching.NewBook(l, engine(t), &matching.Options{Now: func() time.Time { return today }})
+	randomPlay(7, 40).apply(t, b)
+	require.NoError(t, b.Refresh(ctx))
+	var buf bytes.Buffer
+	require.NoError(t, b.SaveSnapshot(&buf))
+	snap := buf.Bytes()
+	loaded := matching.NewBook(l, engine(t), &matching.Options{Now: func() time.Time { return today }, ManualRefresh: true})
+	for name, tail := range map[string][]byte{"one byte": {0}, "a second snapshot": snap, "text": []byte("\n")} {
+		err := loaded.LoadSnapshot(ctx, io.MultiReader(bytes.NewReader(snap), bytes.NewReader(tail)))
+		require.ErrorIs(t, err, b2bkit.ErrInvalid, name)
+		assert.ErrorContains(t, err, "after the snapshot", name)
+		assert.Zero(t, loaded.Seq(), "%s: the book keeps its projection", name)
+	}
+	for n := range len(snap) {
+		err := loaded.LoadSnapshot(ctx, bytes.NewReader(snap[:n]))
+		require.ErrorIs(t, err, b2bkit.ErrInvalid, "cut at %d", n)
+		if n >= len("b2bkit matching projection\n") {
+			assert.ErrorContains(t, err, "truncated", "cut at %d", n)
+		}
+	}
+	require.NoError(t, loaded.LoadSnapshot(ctx, bytes.NewReader(snap)))
+	assert.Equal(t, b.Seq(), loaded.Seq())
+}
+
 func flip(b []byte, i int) []byte {
 	out := bytes.Clone(b)
 	out[i] ^= 0x40
@@ -357,6 +387,7 @@ func FuzzLoadSnapshot(f *testing.F) {
 	require.NoError(f, b.SaveSnapshot(&buf))
 	f.Add(buf.Bytes())
 	f.Add(buf.Bytes()[:40])
+	f.Add(append(bytes.Clone(buf.Bytes()), 0)) // trailing bytes
 	f.Add([]byte("b2bkit matching projection\n\x01\x00"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fresh := matching.NewBook(l, engine(t), &matching.Options{Now: func() time.Time { return today }})

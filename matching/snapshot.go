@@ -162,7 +162,8 @@ func writeCol[T any, U any](w *snapWriter, col []T, put func([]byte, U) []byte, 
 // entries committed since. The snapshot must come from a book over the same log: its last entry
 // is read back from the log and must be the one the snapshot ends with, or the error matches
 // b2bkit.ErrConflict and the book keeps its projection. A damaged or foreign file is an error
-// matching b2bkit.ErrInvalid, and the book keeps its projection.
+// matching b2bkit.ErrInvalid, and the book keeps its projection: so is one cut short or followed by
+// more bytes (the reader must end where the snapshot does).
 func (b *Book) LoadSnapshot(ctx context.Context, r io.Reader) error {
 	if b.log == nil {
 		return errNoLog
@@ -403,6 +404,12 @@ func readSnapshot(rd io.Reader) (*projection, error) {
 	}
 	if binary.LittleEndian.Uint32(sum[:]) != want {
 		return nil, b2bkit.Invalid("", "checksum does not match: the file is damaged")
+	}
+	// The checksum ends a snapshot: bytes after it mean the file is damaged or not ours.
+	if _, err := r.r.ReadByte(); err == nil {
+		return nil, b2bkit.Invalid("", "bytes after the snapshot's checksum: the file is damaged or not a snapshot")
+	} else if err != io.EOF {
+		return nil, err
 	}
 	if len(p.odd) != nodd {
 		return nil, b2bkit.Invalid("odd amounts", "an amount twice")

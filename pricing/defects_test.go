@@ -470,6 +470,8 @@ func TestR25_PolicyJSONIsStrictAndNamesTheField(t *testing.T) {
 			`policy.steps[3].rules[0].bands[3].percent: number "1e999999": exponents are not accepted`},
 		{"bare exponent names its field", strings.Replace(doc, `"price": "118.00"`, `"price": 1E5`, 1),
 			`policy.steps[0].rules[0].price: number "1E5": exponents are not accepted`},
+		// A null currency read as "", the price source's currency: a meaning the document did not give.
+		{"null currency", strings.Replace(doc, `"currency": "CNY"`, `"currency": null`, 1), `policy.currency: must be a string, not null`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

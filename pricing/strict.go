@@ -25,8 +25,8 @@ func decodeStrict(data []byte, v any) error {
 // written exactly as the field's name (encoding/json matches keys case-insensitively, with Unicode
 // folding: every name here is lower-case snake_case, so any other key is unknown), a key given twice
 // in one object (encoding/json keeps the last), null for an object (a band, a rule, a request,
-// read as its zero value: an open band from 0) or an element of a list, and a decimal written with
-// an exponent. Each error names the field by its path ("steps[3].rules[0].bands[2].percent").
+// read as its zero value: an open band from 0) or an element of a list, a null currency (read as
+// "", the price source's) and a decimal written with an exponent. Each error names the field by its path ("steps[3].rules[0].bands[2].percent").
 // A document that is not JSON is left to the decoder, which reports it.
 func checkDocument(data []byte) error {
 	s := docScan{data: data}
@@ -176,6 +176,12 @@ func (s *docScan) object(path string, depth int) error {
 			return s.stop()
 		}
 		s.i++
+		if key == "currency" {
+			if s.space(); s.literal("null") {
+				// encoding/json reads it as "", which means a currency of its own: the price source's.
+				return b2bkit.Invalid(field, "must be a string, not null")
+			}
+		}
 		if err := s.value(field, decimalKey(key), depth+1); err != nil {
 			return err
 		}

@@ -76,6 +76,23 @@ func configDecimal(field string, raw json.RawMessage) (d decimal.Decimal, ok boo
 	return j.Decimal, true, nil
 }
 
+// configString reads the string of field from its raw JSON; an absent field is "". null is refused
+// as it is for the numbers: encoding/json would read it as "", which for an optional field (a
+// currency) is a meaning of its own.
+func configString(field string, raw json.RawMessage) (string, error) {
+	if raw == nil {
+		return "", nil
+	}
+	var s string
+	if string(raw) == "null" {
+		return "", b2bkit.Invalid(field, "must be a string, not null")
+	}
+	if json.Unmarshal(raw, &s) != nil {
+		return "", b2bkit.Invalid(field, "must be a string, not %s", xerr.Echo(string(raw)))
+	}
+	return s, nil
+}
+
 // configFloat reads the number of field from its raw JSON; an absent field is 0.
 func configFloat(field string, raw json.RawMessage) (float64, error) {
 	if raw == nil {

@@ -115,15 +115,20 @@ func (p LimitPolicy) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, strictly; an error in a grade names it
-// ("grades[4].cap: must be set"). It does not validate: LoadLimitPolicy does.
+// ("grades[4].cap: must be set"), and a null currency is refused, not read as none. It does not
+// validate: LoadLimitPolicy does.
 func (p *LimitPolicy) UnmarshalJSON(b []byte) error {
 	var w struct {
 		Grades     []json.RawMessage `json:"grades"`
 		Step       json.RawMessage   `json:"step"`
 		ReviewDays int               `json:"review_days"`
-		Currency   string            `json:"currency"`
+		Currency   json.RawMessage   `json:"currency"`
 	}
 	if err := wire.DecodeStrict(b, &w); err != nil {
+		return err
+	}
+	currency, err := configString("currency", w.Currency)
+	if err != nil {
 		return err
 	}
 	step, hasStep, err := configDecimal("step", w.Step)
@@ -142,7 +147,7 @@ func (p *LimitPolicy) UnmarshalJSON(b []byte) error {
 			return b2bkit.InField(fmt.Sprintf("grades[%d]", i), err)
 		}
 	}
-	*p = LimitPolicy{Grades: grades, Step: step, ReviewDays: w.ReviewDays, Currency: w.Currency}
+	*p = LimitPolicy{Grades: grades, Step: step, ReviewDays: w.ReviewDays, Currency: currency}
 	return nil
 }
 
@@ -271,24 +276,27 @@ func limitDecOK(d decimal.Decimal) bool {
 // from JSON rather than scored does not know its card: the policy's figures for its grade apply, and
 // ValidateFor holds a policy to giving the card's worst grade nothing). An invalid
 // policy, a grade the policy does not know, a feature absent from the set or out of range, a feature
-// set without AsOf or in another currency than the policy's is an error matching b2bkit.ErrInvalid.
+// set without AsOf or in another currency than the policy's is an error matching b2bkit.ErrInvalid;
+// one that names each problem (errors.Join), in that order, when there are several.
 func (p LimitPolicy) Limit(f FeatureSet, r Result) (Limit, error) {
 	if err := p.Validate(); err != nil {
 		return Limit{}, err
 	}
-	fail := func(field, format string, args ...any) (Limit, error) {
-		return Limit{}, fmt.Errorf("risk: %w", b2bkit.Invalid(field, format, args...))
+	// Every problem with the inputs, in this order, so a host fixes them in one pass.
+	var errs []error
+	fail := func(field, format string, args ...any) {
+		errs = append(errs, b2bkit.Invalid(field, format, args...))
 	}
 	if f.AsOf.IsZero() {
-		return fail("features.as_of", "must be set")
+		fail("features.as_of", "must be set")
 	}
 	if f.Scale < 0 || f.Scale > b2bkit.MaxScale {
-		return fail("features.scale", "must be between 0 and %d", b2bkit.MaxScale)
+		fail("features.scale", "must be between 0 and %d", b2bkit.MaxScale)
 	}
 	currency := f.Currency
 	switch {
 	case p.Currency != "" && f.Currency != "" && f.Currency != p.Currency:
-		return fail("features.currency", "is %s but the limit policy is in %s", xerr.Echo(f.Currency), p.Currency)
+		fail("features.currency", "is %s but the limit policy is in %s", xerr.Echo(f.Currency), p.Currency)
 	case currency == "":
 		currency = p.Currency
 	}
@@ -300,21 +308,24 @@ func (p LimitPolicy) Limit(f FeatureSet, r Result) (Limit, error) {
 		}
 	}
 	if rule == nil {
-		return fail("result.grade", "the limit policy has no limit for grade %q", xerr.Echo(string(r.Grade)))
+		fail("result.grade", "the limit policy has no limit for grade %q", xerr.Echo(string(r.Grade)))
 	}
-	volume, ok := f.Get(AvgMonthlyValue12)
-	if !ok {
-		return fail("features.values."+string(AvgMonthlyValue12), "absent from the feature set")
+	volume, hasVolume := f.Get(AvgMonthlyValue12)
+	switch {
+	case !hasVolume:
+		fail("features.values."+string(AvgMonthlyValue12), "absent from the feature set")
+	case !volume.Missing && !limitDecOK(volume.Number):
+		fail("features.values."+string(AvgMonthlyValue12), "out of range")
 	}
-	days, ok := f.Get(UsualCreditDays)
-	if !ok {
-		return fail("features.values."+string(UsualCreditDays), "absent from the feature set")
+	days, hasDays := f.Get(UsualCreditDays)
+	switch {
+	case !hasDays:
+		fail("features.values."+string(UsualCreditDays), "absent from the feature set")
+	case !days.Missing && (!limitDecOK(days.Number) || days.Number.Abs().Cmp(decimal.New(limitMaxReviewDays*10, 0)) > 0):
+		fail("features.values."+string(UsualCreditDays), "out of range")
 	}
-	if !volume.Missing && !limitDecOK(volume.Number) {
-		return fail("features.values."+string(AvgMonthlyValue12), "out of range")
-	}
-	if !days.Missing && (!limitDecOK(days.Number) || days.Number.Abs().Cmp(decimal.New(limitMaxReviewDays*10, 0)) > 0) {
-		return fail("features.values."+string(UsualCreditDays), "out of range")
+	if errs != nil {
+		return Limit{}, fmt.Errorf("risk: %w", errors.Join(errs...))
 	}
 
 	lim := Limit{Company: f.Company, Grade: r.Grade, Currency: currency,

@@ -325,17 +325,23 @@ func (g *GradeBand) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON reads an attribute strictly, naming a problem in a bin by its place
-// ("bins[2].points: must be a number, not null"), which encoding/json would leave unsaid.
+// ("bins[2].points: must be a number, not null"), which encoding/json would leave unsaid, and
+// refusing a null code.
 func (a *Attribute) UnmarshalJSON(data []byte) error {
 	type plain Attribute // without this method
 	var w struct {
 		plain
+		Code json.RawMessage   `json:"code"`
 		Bins []json.RawMessage `json:"bins"`
 	}
 	if err := wire.DecodeStrict(data, &w); err != nil {
 		return err
 	}
 	out := Attribute(w.plain)
+	var err error
+	if out.Code, err = configString("code", w.Code); err != nil {
+		return err
+	}
 	out.Bins = nil
 	if w.Bins != nil {
 		out.Bins = make([]Bin, len(w.Bins))
@@ -351,11 +357,13 @@ func (a *Attribute) UnmarshalJSON(data []byte) error {
 
 // UnmarshalJSON reads a scorecard strictly (LoadScorecard reads and validates one), naming a
 // problem in an attribute by its place ("attributes[0].bins[2].Points: unknown field") and refusing
-// a null base.
+// a null base, version or currency.
 func (s *Scorecard) UnmarshalJSON(data []byte) error {
 	type plain Scorecard // without this method
 	var w struct {
 		plain
+		Version    json.RawMessage   `json:"version"`
+		Currency   json.RawMessage   `json:"currency"`
 		Base       json.RawMessage   `json:"base"`
 		Attributes []json.RawMessage `json:"attributes"`
 		Grades     []json.RawMessage `json:"grades"`
@@ -365,6 +373,12 @@ func (s *Scorecard) UnmarshalJSON(data []byte) error {
 	}
 	out := Scorecard(w.plain)
 	var err error
+	if out.Version, err = configString("version", w.Version); err != nil {
+		return err
+	}
+	if out.Currency, err = configString("currency", w.Currency); err != nil {
+		return err
+	}
 	if out.Base, err = configFloat("base", w.Base); err != nil {
 		return err
 	}
@@ -701,7 +715,8 @@ func (s Scorecard) isWorst(g Grade) bool {
 //
 // A feature of the card absent from the set, a categorical value for a numeric attribute (or the
 // reverse), a category in no bin, or a feature set in another currency than the card's is an error
-// matching b2bkit.ErrInvalid that names the feature. Score expects a valid card (LoadScorecard
+// matching b2bkit.ErrInvalid that names the feature; when several features are, the error names
+// each (errors.Join), in the card's order. Score expects a valid card (LoadScorecard
 // validates; call Validate on a card built in Go): on an invalid one it does not panic, but a value
 // outside its bins is an error.
 func (s Scorecard) Score(f FeatureSet) (Result, error) {
@@ -723,16 +738,21 @@ func (s Scorecard) Score(f FeatureSet) (Result, error) {
 		best, lostOf, order = make([]float64, n), make([]float64, 0, n), make([]int, 0, n)
 	}
 	score := s.Base
+	var errs []error // every feature absent or not scored, in card order: made only when one is
 	for i := range s.Attributes {
 		a := &s.Attributes[i]
 		v, ok := f.Values.Get(a.Feature)
 		if !ok {
-			return Result{}, fmt.Errorf("risk: %w", b2bkit.Invalid("features.values."+string(a.Feature),
-				"absent from the feature set, which scorecard %s needs", s.Name))
+			errs = append(errs, scoreAbsent(a.Feature, s.Name))
+			continue
 		}
 		bin, p, b, err := a.score(&v)
 		if err != nil {
-			return Result{}, fmt.Errorf("risk: %w", b2bkit.InField("features.values."+string(a.Feature), err))
+			errs = append(errs, b2bkit.InField("features.values."+string(a.Feature), err))
+			continue
+		}
+		if errs != nil {
+			continue // the result is not returned: only the other features' errors matter
 		}
 		// Field by field: a struct copy into the heap costs a bulk write barrier while the GC marks.
 		pt := &points[i]
@@ -742,6 +762,9 @@ func (s Scorecard) Score(f FeatureSet) (Result, error) {
 		if lost := b - p; lost > 0 {
 			order, lostOf = rankByLoss(order, lostOf, i, lost)
 		}
+	}
+	if errs != nil {
+		return Result{}, fmt.Errorf("risk: %w", errors.Join(errs...))
 	}
 	var reasons []Reason
 	if len(order) > 0 {
@@ -755,6 +778,11 @@ func (s Scorecard) Score(f FeatureSet) (Result, error) {
 	}
 	grade := s.Grade(score)
 	return Result{Score: score, Grade: grade, points: points, reasons: reasons, worst: s.isWorst(grade)}, nil
+}
+
+// scoreAbsent is the error of a feature the card scores that the feature set lacks.
+func scoreAbsent(f Feature, card string) error {
+	return b2bkit.Invalid("features.values."+string(f), "absent from the feature set, which scorecard %s needs", card)
 }
 
 // score scores v on the attribute: the bin it falls in (-1 for a missing value), that bin's points,

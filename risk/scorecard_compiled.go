@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -120,6 +121,7 @@ func (c *CompiledScorecard) Score(f FeatureSet) (Result, error) {
 		slots = r.more
 	}
 	score := c.base
+	var errs []error // as Scorecard.Score: every feature absent or not binned, in card order
 	for i := range c.attrs {
 		a := &c.attrs[i]
 		// This package's features by the position resolved once, a host's own by name.
@@ -130,8 +132,8 @@ func (c *CompiledScorecard) Score(f FeatureSet) (Result, error) {
 			}
 		}
 		if v == nil {
-			return Result{}, fmt.Errorf("risk: %w", b2bkit.Invalid("features.values."+string(a.feature),
-				"absent from the feature set, which scorecard %s needs", c.name))
+			errs = append(errs, scoreAbsent(a.feature, c.name))
+			continue
 		}
 		s := &slots[i]
 		// The value read once: its coefficient, when it fits an int64, both bins it and keeps it.
@@ -147,10 +149,14 @@ func (c *CompiledScorecard) Score(f FeatureSet) (Result, error) {
 		}
 		bin, err := a.bin(v, coef, small)
 		if err != nil {
-			return Result{}, fmt.Errorf("risk: %w", b2bkit.InField("features.values."+string(a.feature), err))
+			errs = append(errs, b2bkit.InField("features.values."+string(a.feature), err))
+			continue
 		}
 		s.bin = int16(bin) // at most scoreMaxBins
 		score += a.pointsOf(s.bin)
+	}
+	if errs != nil {
+		return Result{}, fmt.Errorf("risk: %w", errors.Join(errs...))
 	}
 	r.Score, r.Grade, r.card = score, c.Grade(score), c
 	r.worst = Scorecard{Grades: c.grades}.isWorst(r.Grade)

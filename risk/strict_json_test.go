@@ -3,8 +3,10 @@ package risk_test
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -172,4 +174,71 @@ func TestR25_ConfigJSONNamesTheFieldAndRefusesNull(t *testing.T) {
 		require.ErrorIs(t, err, b2bkit.ErrInvalid, name)
 		assert.EqualError(t, err, "risk: "+name+": must be a JSON object, not null")
 	}
+}
+
+// A decimal written with an exponent, as a string or a bare number, is refused naming its field's
+// whole path, in every risk document (R26).
+func TestR26_RiskDocumentsNameADecimalWithAnExponent(t *testing.T) {
+	t.Run("scorecard", func(t *testing.T) {
+		wiretest.Refuses(t, strictJSONOf(t, risk.DefaultScorecard()), loadScorecard, []wiretest.Case{
+			{"string", `"max":"3"`, `"max":"3e0"`, `scorecard.attributes[0].bins[0].max: number "3e0": exponents are not accepted`},
+			{"bare", `"min":"6"`, `"min":6E0`, `scorecard.attributes[0].bins[2].min: number "6E0": exponents are not accepted`},
+		})
+	})
+	t.Run("limit policy", func(t *testing.T) {
+		wiretest.Refuses(t, strictJSONOf(t, risk.DefaultLimitPolicy()), loadLimitPolicy, []wiretest.Case{
+			{"string", `"cap":"2000000"`, `"cap":"2e6"`, `limit_policy.grades[0].cap: number "2e6": exponents are not accepted`},
+			{"bare", `"step":"1000"`, `"step":1E-2`, `limit_policy.step: number "1E-2": exponents are not accepted`},
+		})
+	})
+	t.Run("warning policy", func(t *testing.T) {
+		wiretest.Refuses(t, strictJSONOf(t, risk.DefaultWarningPolicy()), loadWarningPolicy, []wiretest.Case{
+			{"bare", `"volume_ratio":"0.7"`, `"volume_ratio":7e-1`, `warning_policy.volume_ratio: number "7e-1": exponents are not accepted`},
+		})
+	})
+}
+
+// R25: a null currency read as "" (no currency: a card that bins money unchecked, a policy that
+// says none) where the other fields refuse null; so did a null version or reason code. Each is
+// refused naming its field; an absent currency still means none.
+func TestR25_ConfigRefusesANullCurrency(t *testing.T) {
+	card := strictJSONOf(t, risk.DefaultScorecard())
+	wiretest.Refuses(t, card, loadScorecard, []wiretest.Case{
+		{"null currency", `"currency":"CNY"`, `"currency":null`, "scorecard.currency: must be a string, not null"},
+		{"currency a number", `"currency":"CNY"`, `"currency":156`, "scorecard.currency: must be a string"},
+		{"null version", `"version":"2026-11"`, `"version":null`, "scorecard.version: must be a string, not null"},
+		{"null code", `"code":"R_TENURE"`, `"code":null`, "scorecard.attributes[0].code: must be a string, not null"},
+	})
+	require.NoError(t, loadScorecard([]byte(strings.Replace(card, `"currency":"CNY",`, ``, 1))), "no currency")
+	policy := strictJSONOf(t, risk.DefaultLimitPolicy())
+	require.Contains(t, policy, `"currency":"CNY"`)
+	wiretest.Refuses(t, policy, loadLimitPolicy, []wiretest.Case{
+		{"null currency", `"currency":"CNY"`, `"currency":null`, "limit_policy.currency: must be a string, not null"},
+		{"currency a list", `"currency":"CNY"`, `"currency":["CNY"]`, "limit_policy.currency: must be a string"},
+	})
+	require.NoError(t, loadLimitPolicy([]byte(strings.Replace(policy, `,"currency":"CNY"`, ``, 1))), "no currency")
+}
+
+// R26: a feature value read from JSON took its number through shopspring's reader, which accepts
+// exponents ("1e3", and up to 1e-10000, which make adding or comparing slow) where every other
+// decimal of the package is read through b2bkit.ParseDecimal; it is refused naming the feature.
+func TestR26_ValuesRefuseANumberWithAnExponent(t *testing.T) {
+	for doc, want := range map[string]string{
+		`{"tenure_months":{"number":"1e3"}}`:      `tenure_months.number: number "1e3": exponents are not accepted`,
+		`{"tenure_months":{"number":1E-9999}}`:    `tenure_months.number: number "1E-9999": exponents are not accepted`,
+		`{"x_custom":{"number":null}}`:            `x_custom.number: must be a decimal, not null`,
+		`{"on_time_rate":{"number":"0.9","n":1}}`: `on_time_rate.n: unknown field`,
+	} {
+		var v risk.Values
+		err := json.Unmarshal([]byte(doc), &v)
+		require.ErrorIs(t, err, b2bkit.ErrInvalid, doc)
+		assert.ErrorContains(t, err, want, doc)
+	}
+	var v risk.Values
+	require.NoError(t, json.Unmarshal([]byte(`{"tenure_months":{"number":"30"},"industry":{"number":"0","category":"food"},"trend_3m_vs_9m":{"missing":true}}`), &v))
+	got, ok := v.Get(risk.TenureMonths)
+	require.True(t, ok)
+	assert.True(t, got.Number.Equal(decimal.NewFromInt(30)))
+	got, _ = v.Get(risk.Trend)
+	assert.True(t, got.Missing)
 }

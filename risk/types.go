@@ -2,12 +2,14 @@ package risk
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/crm"
 	"github.com/b2bkit/b2bkit/internal/fastdec"
+	"github.com/b2bkit/b2bkit/internal/wire"
 	"github.com/shopspring/decimal"
 )
 
@@ -147,6 +149,27 @@ func NumberValue(d decimal.Decimal) Value {
 		return Value{Number: d, read: d, coef: c}
 	}
 	return Value{Number: d}
+}
+
+// UnmarshalJSON reads {"number":"0.97","category":"food","missing":true} strictly: the number
+// through b2bkit.ParseDecimal, as every decimal of the package (no exponents), absent meaning 0,
+// null refused; unknown fields refused. Errors name the field ("number").
+func (v *Value) UnmarshalJSON(data []byte) error {
+	var w struct {
+		Number   json.RawMessage `json:"number"`
+		Category string          `json:"category"`
+		Missing  bool            `json:"missing"`
+	}
+	if err := wire.DecodeStrict(data, &w); err != nil {
+		return err
+	}
+	d, _, err := configDecimal("number", w.Number)
+	if err != nil {
+		return err
+	}
+	*v = NumberValue(d)
+	v.Category, v.Missing = w.Category, w.Missing
+	return nil
 }
 
 // coefficient is Number's coefficient and true, or false when it does not fit an int64.
