@@ -65,17 +65,23 @@ func (l *MatchLog) Import(ctx context.Context, matches iter.Seq2[matching.Match,
 	if _, err := conn.ExecContext(ctx, begin); err != nil {
 		return ImportResult{}, l.db.fail(ctx, err, "", "")
 	}
-	res, err := l.importAll(ctx, conn, matches)
-	if err == nil {
-		if _, cerr := conn.ExecContext(ctx, "COMMIT"); cerr != nil {
-			err = l.db.fail(ctx, cerr, "", "")
+	// The import's transaction, on a connection of its own, is rolled back unless it committed —
+	// even when ctx is done or the stream panics — so the connection never goes back to the pool
+	// inside it, holding the write lock.
+	committed := false
+	defer func() {
+		if !committed {
+			_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
 		}
-	}
+	}()
+	res, err := l.importAll(ctx, conn, matches)
 	if err != nil {
-		// The import's transaction, on a connection of its own: rolled back even when ctx is done.
-		_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
 		return ImportResult{}, err
 	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return ImportResult{}, l.db.fail(ctx, err, "", "")
+	}
+	committed = true
 	return res, nil
 }
 
