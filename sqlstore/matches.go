@@ -352,7 +352,9 @@ func (l *MatchLog) SetStatus(ctx context.Context, c matching.StatusChange) error
 		return fmt.Errorf("sqlstore: matching: %w", err)
 	}
 	if !checkText(c.By) {
-		return fmt.Errorf("sqlstore: matching: %w", b2bkit.Invalid("change.by", "holds a NUL byte"))
+		var ck checker
+		ck.text("change.by", c.By)
+		return fmt.Errorf("sqlstore: matching: %w", ck.err())
 	}
 	if !checkText(c.ID) {
 		return fmt.Errorf("sqlstore: %w", b2bkit.NotFound("match", c.ID)) // no match has such an id
