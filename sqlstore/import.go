@@ -128,14 +128,11 @@ func (l *MatchLog) importBlock(ctx context.Context, conn *sql.Conn, block []matc
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sqlstore: %w", err)
 	}
-	first, fresh, again, err := dedupe(block)
-	if err != nil {
-		return err
-	}
+	first, fresh, later, again := dedupe(block)
 	if _, err := conn.ExecContext(ctx, "SAVEPOINT import_block"); err != nil {
 		return l.db.fail(ctx, err, "", "")
 	}
-	added, stored, err := l.importInto(ctx, conn, block, first, fresh, nil)
+	added, stored, err := l.importInto(ctx, conn, block, first, fresh, later, nil)
 	if errors.Is(err, errStoredAlready) {
 		if _, err := conn.ExecContext(ctx, "ROLLBACK TO SAVEPOINT import_block"); err != nil {
 			return l.db.fail(ctx, err, "", "")
@@ -144,7 +141,7 @@ func (l *MatchLog) importBlock(ctx context.Context, conn *sql.Conn, block []matc
 		for id := range first {
 			ids = append(ids, id)
 		}
-		added, stored, err = l.importInto(ctx, conn, block, first, fresh, ids)
+		added, stored, err = l.importInto(ctx, conn, block, first, fresh, later, ids)
 	}
 	if err != nil {
 		return err
@@ -162,11 +159,12 @@ var errStoredAlready = errors.New("a match of the block is stored already")
 
 // importInto writes the fresh matches of block in the connection's transaction, and returns how
 // many it added and how many of the ids in compare it found stored already (compared, and left
-// out). With compare nil, a stored id is errStoredAlready.
-func (l *MatchLog) importInto(ctx context.Context, conn *sql.Conn, block []matching.Match, first map[string]int, fresh []bool, compare []string) (added, stored int, err error) {
+// out). With compare nil, a stored id is errStoredAlready. The later copies of an id (later) are
+// checked once it is known whether the id is stored: against the stored match, or the first copy.
+func (l *MatchLog) importInto(ctx context.Context, conn *sql.Conn, block []matching.Match, first map[string]int, fresh []bool, later map[string][]int, compare []string) (added, stored int, err error) {
 	skip := make([]bool, len(block))
 	if len(compare) > 0 {
-		if stored, err = l.compareStored(ctx, conn, block, first, compare, skip); err != nil {
+		if stored, err = l.compareStored(ctx, conn, block, first, later, compare, skip); err != nil {
 			return 0, 0, err
 		}
 	}
@@ -189,6 +187,9 @@ func (l *MatchLog) importInto(ctx context.Context, conn *sql.Conn, block []match
 			return 0, 0, fmt.Errorf("sqlstore: %w", b2bkit.Conflict("match", "", "appended beside the log's lock; run the import again"))
 		}
 		return 0, 0, l.db.fail(ctx, err, "", "")
+	}
+	if err := sameAsFirst(block, first, later, skip); err != nil {
+		return 0, 0, err
 	}
 	return len(todo), stored, nil
 }
