@@ -219,7 +219,8 @@ func (db *DB) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
 
 // fail turns a database error into the error a store returns: the context's error when ctx is
 // done; a unique-key violation, a serialisation failure, a deadlock or a lock wait that timed out
-// as a conflict of the record kind id (a retry may succeed); anything else wrapped as it is.
+// as a conflict of the record kind id (of the database's write lock when kind is empty; a retry
+// may succeed); anything else wrapped as it is.
 func (db *DB) fail(ctx context.Context, err error, kind, id string) error {
 	if err == nil {
 		return nil
@@ -240,6 +241,10 @@ func (db *DB) cause(ctx context.Context, err error, kind, id string) error {
 		}
 		return b2bkit.Conflict(kind, id, "a unique key is taken")
 	case errRetry:
+		if kind == "" {
+			// Lost at BEGIN or COMMIT, not over a record: the database's write lock.
+			kind, id = "database", ""
+		}
 		return b2bkit.Conflict(kind, id, "lost a race with another writer: "+err.Error())
 	}
 	return err
