@@ -71,7 +71,8 @@ func OpenPostgres(dsn string) (*DB, error) {
 // Open opens the database of dialect d at dsn — a file path for SQLite, a connection string for
 // PostgreSQL — and applies the migrations it lacks, in one transaction. A schema newer than this code
 // (a migration it does not know, or one recorded with other text) is an error matching
-// b2bkit.ErrConflict, and the database is left as it was. A bad path or dialect, or a PostgreSQL
+// b2bkit.ErrConflict, and the database is left as it was. A bad path (one a pool cannot share, or
+// no SQLite database can be opened at) or dialect, a DSN that does not parse, or a PostgreSQL
 // database whose encoding is not UTF8, is an error matching b2bkit.ErrInvalid.
 func Open(ctx context.Context, d Dialect, dsn string, opts *Options) (*DB, error) {
 	var o Options
@@ -121,9 +122,31 @@ func Open(ctx context.Context, d Dialect, dsn string, opts *Options) (*DB, error
 	db := &DB{sql: h, dialect: d, now: o.Now}
 	if err := db.migrate(ctx); err != nil {
 		h.Close()
-		return nil, err
+		return nil, openError(err)
 	}
 	return db, nil
+}
+
+// SQLite's result codes for a file that cannot be opened as a database (sqlite3.h).
+const (
+	sqliteCantOpen = 14
+	sqliteNotADB   = 26
+)
+
+// openError is the error Open returns for err, met on opening: a path SQLite cannot open as a
+// database, or a PostgreSQL DSN that does not parse, is a bad argument matching b2bkit.ErrInvalid,
+// with the driver's error kept as the cause; anything else is err.
+func openError(err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) && (se.Code()&0xff == sqliteCantOpen || se.Code()&0xff == sqliteNotADB) {
+		return fmt.Errorf("sqlstore: %w: %w", b2bkit.Invalid("path", "is not a SQLite database that can be opened"), se)
+	}
+	var pe *pgconn.ParseConfigError
+	if errors.As(err, &pe) {
+		// pgx's message leaves the password out of the DSN it quotes.
+		return fmt.Errorf("sqlstore: %w: %w", b2bkit.Invalid("dsn", "does not parse"), pe)
+	}
+	return err
 }
 
 // Close closes the database. Iterators still running fail.
@@ -196,7 +219,8 @@ func (db *DB) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
 
 // fail turns a database error into the error a store returns: the context's error when ctx is
 // done; a unique-key violation, a serialisation failure, a deadlock or a lock wait that timed out
-// as a conflict of the record kind id (a retry may succeed); anything else wrapped as it is.
+// as a conflict of the record kind id (of the database's write lock when kind is empty; a retry
+// may succeed); anything else wrapped as it is.
 func (db *DB) fail(ctx context.Context, err error, kind, id string) error {
 	if err == nil {
 		return nil
@@ -217,6 +241,10 @@ func (db *DB) cause(ctx context.Context, err error, kind, id string) error {
 		}
 		return b2bkit.Conflict(kind, id, "a unique key is taken")
 	case errRetry:
+		if kind == "" {
+			// Lost at BEGIN or COMMIT, not over a record: the database's write lock.
+			kind, id = "database", ""
+		}
 		return b2bkit.Conflict(kind, id, "lost a race with another writer: "+err.Error())
 	}
 	return err

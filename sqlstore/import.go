@@ -65,17 +65,23 @@ func (l *MatchLog) Import(ctx context.Context, matches iter.Seq2[matching.Match,
 	if _, err := conn.ExecContext(ctx, begin); err != nil {
 		return ImportResult{}, l.db.fail(ctx, err, "", "")
 	}
-	res, err := l.importAll(ctx, conn, matches)
-	if err == nil {
-		if _, cerr := conn.ExecContext(ctx, "COMMIT"); cerr != nil {
-			err = l.db.fail(ctx, cerr, "", "")
+	// The import's transaction, on a connection of its own, is rolled back unless it committed —
+	// even when ctx is done or the stream panics — so the connection never goes back to the pool
+	// inside it, holding the write lock.
+	committed := false
+	defer func() {
+		if !committed {
+			_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
 		}
-	}
+	}()
+	res, err := l.importAll(ctx, conn, matches)
 	if err != nil {
-		// The import's transaction, on a connection of its own: rolled back even when ctx is done.
-		_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
 		return ImportResult{}, err
 	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return ImportResult{}, l.db.fail(ctx, err, "", "")
+	}
+	committed = true
 	return res, nil
 }
 
@@ -122,14 +128,11 @@ func (l *MatchLog) importBlock(ctx context.Context, conn *sql.Conn, block []matc
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sqlstore: %w", err)
 	}
-	first, fresh, again, err := dedupe(block)
-	if err != nil {
-		return err
-	}
+	first, fresh, later, again := dedupe(block)
 	if _, err := conn.ExecContext(ctx, "SAVEPOINT import_block"); err != nil {
 		return l.db.fail(ctx, err, "", "")
 	}
-	added, stored, err := l.importInto(ctx, conn, block, first, fresh, nil)
+	added, stored, err := l.importInto(ctx, conn, block, first, fresh, later, nil)
 	if errors.Is(err, errStoredAlready) {
 		if _, err := conn.ExecContext(ctx, "ROLLBACK TO SAVEPOINT import_block"); err != nil {
 			return l.db.fail(ctx, err, "", "")
@@ -138,7 +141,7 @@ func (l *MatchLog) importBlock(ctx context.Context, conn *sql.Conn, block []matc
 		for id := range first {
 			ids = append(ids, id)
 		}
-		added, stored, err = l.importInto(ctx, conn, block, first, fresh, ids)
+		added, stored, err = l.importInto(ctx, conn, block, first, fresh, later, ids)
 	}
 	if err != nil {
 		return err
@@ -156,11 +159,12 @@ var errStoredAlready = errors.New("a match of the block is stored already")
 
 // importInto writes the fresh matches of block in the connection's transaction, and returns how
 // many it added and how many of the ids in compare it found stored already (compared, and left
-// out). With compare nil, a stored id is errStoredAlready.
-func (l *MatchLog) importInto(ctx context.Context, conn *sql.Conn, block []matching.Match, first map[string]int, fresh []bool, compare []string) (added, stored int, err error) {
+// out). With compare nil, a stored id is errStoredAlready. The later copies of an id (later) are
+// checked once it is known whether the id is stored: against the stored match, or the first copy.
+func (l *MatchLog) importInto(ctx context.Context, conn *sql.Conn, block []matching.Match, first map[string]int, fresh []bool, later map[string][]int, compare []string) (added, stored int, err error) {
 	skip := make([]bool, len(block))
 	if len(compare) > 0 {
-		if stored, err = l.compareStored(ctx, conn, block, first, compare, skip); err != nil {
+		if stored, err = l.compareStored(ctx, conn, block, first, later, compare, skip); err != nil {
 			return 0, 0, err
 		}
 	}
@@ -183,6 +187,9 @@ func (l *MatchLog) importInto(ctx context.Context, conn *sql.Conn, block []match
 			return 0, 0, fmt.Errorf("sqlstore: %w", b2bkit.Conflict("match", "", "appended beside the log's lock; run the import again"))
 		}
 		return 0, 0, l.db.fail(ctx, err, "", "")
+	}
+	if err := sameAsFirst(block, first, later, skip); err != nil {
+		return 0, 0, err
 	}
 	return len(todo), stored, nil
 }

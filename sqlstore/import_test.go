@@ -248,3 +248,38 @@ func TestR13_ImportFailingHalfWayLeavesTheLogAsItWas(t *testing.T) {
 		})
 	}
 }
+
+// TestR13_ImportWhoseStreamPanicsLeavesTheLogWritable: a stream that panics half-way (a host's
+// cursor, the panic recovered by its server) rolls the import back like any failing stream: the log
+// is as it was and the next writers get on with it, on every connection of the pool. Before, the
+// connection went back to the pool inside the import's open transaction on SQLite: the next Append
+// drawing it failed ("cannot start a transaction within a transaction") and every other writer
+// waited for a write lock that was never let go.
+func TestR13_ImportWhoseStreamPanicsLeavesTheLogWritable(t *testing.T) {
+	forEach(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		l := open(t).Matches()
+		ms := history(10)
+		require.PanicsWithValue(t, "cursor broke", func() {
+			_, _ = l.Import(context.Background(), func(yield func(matching.Match, error) bool) {
+				for i, m := range ms[:5] {
+					if i == 3 {
+						panic("cursor broke")
+					}
+					if !yield(m, nil) {
+						return
+					}
+				}
+			})
+		})
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		for _, m := range ms[5:] {
+			require.NoError(t, l.Append(ctx, m))
+		}
+		got := appended(t, l)
+		require.Len(t, got, 5, "nothing of the import, every append")
+		for i, m := range got {
+			assert.Equal(t, ms[5+i].ID, m.ID)
+		}
+	})
+}

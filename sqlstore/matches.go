@@ -89,10 +89,7 @@ func (l *MatchLog) Append(ctx context.Context, ms ...matching.Match) error {
 	if len(ms) == 0 {
 		return nil
 	}
-	first, fresh, _, err := dedupe(ms)
-	if err != nil {
-		return err
-	}
+	first, fresh, later, _ := dedupe(ms)
 	return l.db.write(ctx, func(tx *sql.Tx) error {
 		if err := l.lock(ctx, tx); err != nil {
 			return err
@@ -102,7 +99,10 @@ func (l *MatchLog) Append(ctx context.Context, ms ...matching.Match) error {
 			ids = append(ids, id)
 		}
 		skip := make([]bool, len(ms))
-		if _, err := l.compareStored(ctx, tx, ms, first, ids, skip); err != nil {
+		if _, err := l.compareStored(ctx, tx, ms, first, later, ids, skip); err != nil {
+			return err
+		}
+		if err := sameAsFirst(ms, first, later, skip); err != nil {
 			return err
 		}
 		todo := make([]*matching.Match, 0, len(ms))
@@ -178,23 +178,44 @@ func sameMatch(m, stored *matching.Match) error {
 	return nil
 }
 
-// dedupe finds the first occurrence of each id in ms: first maps an id to it, fresh marks it. A
-// later occurrence must be a retry of the first (sameMatch); it is counted in again.
-func dedupe(ms []matching.Match) (first map[string]int, fresh []bool, again int, err error) {
+// dedupe finds the first occurrence of each id in ms: first maps an id to it, fresh marks it, and
+// later lists the later occurrences of each id given more than once (nil when none is), again
+// counting them. Each later occurrence must be a retry, as matching.MemoryLog has it: of the match
+// as stored when its id is (compareStored checks it), else of the first occurrence (sameAsFirst).
+func dedupe(ms []matching.Match) (first map[string]int, fresh []bool, later map[string][]int, again int) {
 	first = make(map[string]int, len(ms))
 	fresh = make([]bool, len(ms))
 	for i := range ms {
-		if j, dup := first[ms[i].ID]; dup {
-			if err := sameMatch(&ms[i], &ms[j]); err != nil {
-				return nil, nil, 0, err
+		if _, dup := first[ms[i].ID]; dup {
+			if later == nil {
+				later = map[string][]int{}
 			}
+			later[ms[i].ID] = append(later[ms[i].ID], i)
 			again++
 			continue
 		}
 		first[ms[i].ID] = i
 		fresh[i] = true
 	}
-	return first, fresh, again, nil
+	return first, fresh, later, again
+}
+
+// sameAsFirst checks that the later occurrences of every id not found stored (skip unmarked) are
+// retries of its first occurrence in ms, in the order of ms.
+func sameAsFirst(ms []matching.Match, first map[string]int, later map[string][]int, skip []bool) error {
+	if len(later) == 0 {
+		return nil
+	}
+	for i := range ms {
+		j, ok := first[ms[i].ID]
+		if !ok || j == i || skip[j] {
+			continue
+		}
+		if err := sameMatch(&ms[i], &ms[j]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // A querier runs queries: a transaction or a connection.
@@ -205,8 +226,9 @@ type querier interface {
 }
 
 // compareStored reads the matches among ids that are stored, as they stand, compares each with the
-// first of block under its id (first), marks that one in skip and returns how many there were.
-func (l *MatchLog) compareStored(ctx context.Context, q querier, block []matching.Match, first map[string]int, ids []string, skip []bool) (int, error) {
+// first of block under its id (first) and the later ones (later), marks the first in skip and
+// returns how many there were.
+func (l *MatchLog) compareStored(ctx context.Context, q querier, block []matching.Match, first map[string]int, later map[string][]int, ids []string, skip []bool) (int, error) {
 	n := 0
 	for start := 0; start < len(ids); start += priceBlock {
 		part := ids[start:min(start+priceBlock, len(ids))]
@@ -237,6 +259,12 @@ func (l *MatchLog) compareStored(ctx context.Context, q querier, block []matchin
 			if err := sameMatch(&block[i], &stored); err != nil {
 				rows.Close()
 				return 0, err
+			}
+			for _, j := range later[stored.ID] {
+				if err := sameMatch(&block[j], &stored); err != nil {
+					rows.Close()
+					return 0, err
+				}
 			}
 			skip[i] = true
 			n++
@@ -352,7 +380,9 @@ func (l *MatchLog) SetStatus(ctx context.Context, c matching.StatusChange) error
 		return fmt.Errorf("sqlstore: matching: %w", err)
 	}
 	if !checkText(c.By) {
-		return fmt.Errorf("sqlstore: matching: %w", b2bkit.Invalid("change.by", "holds a NUL byte"))
+		var ck checker
+		ck.text("change.by", c.By)
+		return fmt.Errorf("sqlstore: matching: %w", ck.err())
 	}
 	if !checkText(c.ID) {
 		return fmt.Errorf("sqlstore: %w", b2bkit.NotFound("match", c.ID)) // no match has such an id

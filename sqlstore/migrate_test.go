@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -90,6 +91,28 @@ func TestOpenRefusesBadArguments(t *testing.T) {
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)
 	_, err = sqlstore.Open(context.Background(), sqlstore.Dialect(9), "x", nil)
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+}
+
+// TestOpenSaysAPathOrDSNThatCannotBeOpenedIsInvalid: a path that is no SQLite database — in a
+// directory that does not exist, a directory, a file of something else — and a PostgreSQL DSN that
+// does not parse are bad arguments, as Open's doc says: errors matching b2bkit.ErrInvalid naming
+// path or dsn, the driver's error kept as the cause, a password in the DSN never echoed. Before,
+// they were the drivers' errors alone ("unable to open database file (14)").
+func TestOpenSaysAPathOrDSNThatCannotBeOpenedIsInvalid(t *testing.T) {
+	dir := t.TempDir()
+	text := filepath.Join(dir, "notes.txt")
+	require.NoError(t, os.WriteFile(text, []byte(strings.Repeat("not a database ", 100)), 0o600))
+	for _, path := range []string{filepath.Join(dir, "no", "such", "dir", "b2bkit.db"), dir, text} {
+		_, err := sqlstore.OpenSQLite(path)
+		require.ErrorIs(t, err, b2bkit.ErrInvalid, "%q", path)
+		assert.ErrorContains(t, err, "path", "%q", path)
+	}
+	for _, dsn := range []string{"postgres://app:s3cret@%zz/db", "host=127.0.0.1 port=notaport password=s3cret"} {
+		_, err := sqlstore.OpenPostgres(dsn)
+		require.ErrorIs(t, err, b2bkit.ErrInvalid, "%q", dsn)
+		assert.ErrorContains(t, err, "dsn", "%q", dsn)
+		assert.NotContains(t, err.Error(), "s3cret")
+	}
 }
 
 // TestR24_AFailingMigrationSaysSoOnce: a migration the database refuses (here a table of the same

@@ -29,7 +29,8 @@ func (db *DB) Registry() *Registry { return &Registry{db: db} }
 // receivablesPage is how many receivables Receivables reads per query.
 const receivablesPage = 256
 
-// ordersBlock is how many of an invoice's orders one INSERT writes.
+// ordersBlock is how many of an invoice's orders, or of a receivable's transitions, one INSERT
+// writes.
 const ordersBlock = 1000
 
 // Get implements risk.Registry.
@@ -110,16 +111,21 @@ WHERE fingerprint = ? AND version = ?`),
 				return db.fail(ctx, err, "receivable", fp)
 			}
 		}
-		args = make([]any, 0, 8*len(r.History))
-		for i, t := range r.History {
-			ns, off := timeArgs(t.At)
-			args = append(args, fp, i, int(t.To), ns, off, t.By, string(t.Lender), decArg(t.Amount))
-		}
-		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO receivable_history (fingerprint, pos, state, at, at_off, by_whom, lender, amount) VALUES `+tuples(8, len(r.History))), args...); err != nil {
-			if db.isUnique(err) {
-				return fmt.Errorf("sqlstore: %w", b2bkit.Conflict("receivable", fp, "financed once already (R19)"))
+		// The history goes in blocks too: a receivable offered again and again has no bound on it.
+		args = make([]any, 0, 8*min(len(r.History), ordersBlock))
+		for start := 0; start < len(r.History); start += ordersBlock {
+			part := r.History[start:min(start+ordersBlock, len(r.History))]
+			args = args[:0]
+			for i, t := range part {
+				ns, off := timeArgs(t.At)
+				args = append(args, fp, start+i, int(t.To), ns, off, t.By, string(t.Lender), decArg(t.Amount))
 			}
-			return db.fail(ctx, err, "receivable", fp)
+			if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO receivable_history (fingerprint, pos, state, at, at_off, by_whom, lender, amount) VALUES `+tuples(8, len(part))), args...); err != nil {
+				if db.isUnique(err) {
+					return fmt.Errorf("sqlstore: %w", b2bkit.Conflict("receivable", fp, "financed once already (R19)"))
+				}
+				return db.fail(ctx, err, "receivable", fp)
+			}
 		}
 		return nil
 	})

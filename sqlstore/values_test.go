@@ -185,3 +185,23 @@ func TestR2_FailingHalfWayLeavesNothing(t *testing.T) {
 		assert.Empty(t, found, "the failed company is in no index")
 	})
 }
+
+// TestR26_AStatusChangeByTextThatCannotBeStoredSaysWhy: a change whose author is not UTF-8 is
+// refused naming change.by and saying so, as every other text field's error does; before, it was
+// said to hold a NUL byte.
+func TestR26_AStatusChangeByTextThatCannotBeStoredSaysWhy(t *testing.T) {
+	forEach(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ctx := context.Background()
+		l := open(t).Matches()
+		require.NoError(t, l.Append(ctx, matchingtest.Sample("M-1", epoch)))
+		for by, why := range map[string]string{"ops\xff": "not valid UTF-8", "ops\x00": "NUL byte"} {
+			err := l.SetStatus(ctx, matching.StatusChange{ID: "M-1", Status: matching.Accepted, At: epoch, By: by})
+			require.ErrorIs(t, err, b2bkit.ErrInvalid, "%q", by)
+			assert.ErrorContains(t, err, "change.by", "%q", by)
+			assert.ErrorContains(t, err, why, "%q", by)
+		}
+		got, err := l.Get(ctx, "M-1")
+		require.NoError(t, err)
+		assert.Equal(t, matching.Proposed, got.Status, "no change stored")
+	})
+}

@@ -327,6 +327,19 @@ func runBatch(t *testing.T, newLog func(t *testing.T) matching.Log) {
 		}
 		assert.Equal(t, []string{"M-0", "M-1", "M-2"}, ids)
 	})
+	t.Run("BatchCopiesOfAStoredMatchAreRetriesOfIt", func(t *testing.T) {
+		// Each copy is compared with the match as stored, not with the batch's first copy:
+		// proposed and accepted copies of a match since cancelled are both retries.
+		l := newLog(t)
+		require.NoError(t, l.Append(ctx, Sample("M-0", day(1))))
+		require.NoError(t, l.SetStatus(ctx, change("M-0", matching.Cancelled, day(2))))
+		accepted, fulfilled := Sample("M-0", day(1)), Sample("M-0", day(1))
+		accepted.Status, fulfilled.Status = matching.Accepted, matching.Fulfilled
+		require.NoError(t, l.Append(ctx, Sample("M-0", day(1)), accepted))
+		err := l.Append(ctx, Sample("M-0", day(1)), fulfilled)
+		require.ErrorIs(t, err, b2bkit.ErrConflict, "a cancelled match was never fulfilled")
+		assert.Len(t, Entries(t, l, 0), 2, "the retries commit no entry")
+	})
 	t.Run("EmptyBatch", func(t *testing.T) {
 		l := newLog(t)
 		require.NoError(t, l.Append(ctx))
