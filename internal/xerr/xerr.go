@@ -3,6 +3,7 @@ package xerr
 import (
 	"errors"
 	"fmt"
+	"math/big"
 	"strconv"
 	"strings"
 
@@ -115,3 +116,65 @@ func SaneExponent(d decimal.Decimal) bool {
 
 // InsaneExponent is what is wrong with a number SaneExponent refuses.
 const InsaneExponent = "must have at most 18 decimal places and an exponent of at most 18"
+
+// Canonical is d as the value it is, not as it was written: a number written beyond MaxExponent
+// places or with more than 18 digits loses the trailing zeros of its fraction, so 12.34 read from a
+// numeric(38,20) column (1234 x 10^18 x 10^-20) is 12.34 again and 1000 written with 20 places is
+// 1000; a whole number of more than 18 digits then loses as many more as it needs to fit an int64,
+// its exponent staying within MaxExponent. Every other number is returned as it stands, at the cost
+// of reading its exponent and counting its digits: 12.30 keeps its two places, which the fast paths
+// read as the amount's scale. A number with a significant 19th place, an exponent beyond
+// MaxExponent or a coefficient of more than canonicalMaxBits is returned as it stands too, for
+// validation to refuse as written.
+func Canonical(d decimal.Decimal) decimal.Decimal {
+	e := d.Exponent()
+	if e > MaxExponent || e >= -MaxExponent && d.NumDigits() <= MaxExponent {
+		return d
+	}
+	return canonical(d)
+}
+
+// canonicalMaxBits bounds the coefficient Canonical reads: about 300 digits, far beyond any column
+// a platform keeps money in, so a hostile coefficient costs nothing.
+const canonicalMaxBits = 1024
+
+// canonical is Canonical for a number it has to read.
+func canonical(d decimal.Decimal) decimal.Decimal {
+	c := d.Coefficient() // a copy
+	switch {
+	case c.Sign() == 0:
+		return decimal.New(0, 0)
+	case c.BitLen() > canonicalMaxBits:
+		return d
+	}
+	e, digits := int64(d.Exponent()), int64(d.NumDigits())
+	if e < 0 { // the fraction's zeros, fewer than the coefficient has digits
+		k := dropZeros(c, min(-e, digits-1))
+		e, digits = e+k, digits-k
+	}
+	if e >= 0 && digits > MaxExponent {
+		e += dropZeros(c, min(digits-MaxExponent, MaxExponent-e))
+	}
+	if e == int64(d.Exponent()) {
+		return d
+	}
+	return decimal.NewFromBigInt(c, int32(e))
+}
+
+// dropZeros divides c by ten as long as it divides, at most n times, and says how many times.
+func dropZeros(c *big.Int, n int64) (k int64) {
+	q, r := new(big.Int), new(big.Int)
+	for _, step := range [...]struct {
+		k int64
+		p *big.Int
+	}{{16, big.NewInt(1e16)}, {1, big.NewInt(10)}} {
+		for n-k >= step.k {
+			if q.QuoRem(c, step.p, r); r.Sign() != 0 {
+				break
+			}
+			c.Set(q)
+			k += step.k
+		}
+	}
+	return k
+}
