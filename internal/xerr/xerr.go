@@ -114,7 +114,16 @@ func SaneExponent(d decimal.Decimal) bool {
 	return e >= -MaxExponent && e <= MaxExponent
 }
 
-// InsaneExponent is what is wrong with a number SaneExponent refuses.
+// SaneValue is SaneExponent of the value d is, not of how it is written: 12.34 read from a
+// numeric(38,20) column has exponent -20 but is sane. A sane exponent costs nothing more; only a
+// number SaneExponent refuses is read for trailing zeros (Canonical). A caller that computes on d
+// past such a check works on Canonical(d), whose exponent is the one checked.
+func SaneValue(d decimal.Decimal) bool {
+	return SaneExponent(d) || SaneExponent(Canonical(d))
+}
+
+// InsaneExponent is what is wrong with a number SaneExponent or SaneValue refuses: its places are
+// counted without trailing zeros.
 const InsaneExponent = "must have at most 18 decimal places and an exponent of at most 18"
 
 // Canonical is d as the value it is, not as it was written: a number written beyond MaxExponent
