@@ -136,11 +136,18 @@ const InsaneExponent = "must have at most 18 decimal places and an exponent of a
 // MaxExponent or a coefficient of more than canonicalMaxBits is returned as it stands too, for
 // validation to refuse as written.
 func Canonical(d decimal.Decimal) decimal.Decimal {
-	e := d.Exponent()
-	if e > MaxExponent || e >= -MaxExponent && d.NumDigits() <= MaxExponent {
+	if !Padded(d) {
 		return d
 	}
 	return canonical(d)
+}
+
+// Padded reports whether Canonical may change d, which is the case only for an exponent below
+// -MaxExponent or more than 18 digits: every other number is as short as any check of the module
+// asks. It reads the exponent and counts the digits, and allocates nothing.
+func Padded(d decimal.Decimal) bool {
+	e := d.Exponent()
+	return e <= MaxExponent && (e < -MaxExponent || d.NumDigits() > MaxExponent)
 }
 
 // canonicalMaxBits bounds the coefficient Canonical reads: about 300 digits, far beyond any column
