@@ -245,6 +245,7 @@ func decode(e *Entry, pd *pending) error {
 	switch e.Kind {
 	case MatchAppended:
 		m := &e.Match
+		m.canonicalize() // a log may read amounts back from a high-scale numeric column
 		var cs [3]coefficient
 		if err = m.validate(&cs); err != nil {
 			err = b2bkit.InField("entry.match", err)
