@@ -62,6 +62,7 @@ type Request struct {
 // Validate reports every problem with the request: no SKU, a quantity that is not > 0 or absurd,
 // invalid terms (as "terms.…"). Errors match b2bkit.ErrInvalid.
 func (r Request) Validate() error {
+	r.canonicalize()
 	var errs []error
 	if r.SKU == "" {
 		errs = append(errs, b2bkit.Invalid("sku", "must be set"))

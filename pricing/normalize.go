@@ -6,6 +6,7 @@ import (
 	"math/bits"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/canon"
 	"github.com/b2bkit/b2bkit/internal/fastdec"
 	"github.com/shopspring/decimal"
 )
@@ -37,6 +38,9 @@ func (e *Engine) NormalizeContext(ctx context.Context, price decimal.Decimal, fr
 	if !e.made() {
 		return decimal.Decimal{}, fmt.Errorf("pricing: %w", errNoEngine())
 	}
+	canon.Set(&price)
+	from.canonicalize()
+	to.canonicalize()
 	if !checkNumber(price) || price.Sign() <= 0 {
 		return decimal.Decimal{}, fmt.Errorf("pricing: %w", b2bkit.Invalid("price", "must be > 0 and in range"))
 	}

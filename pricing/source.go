@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/canon"
 	"github.com/b2bkit/b2bkit/internal/xerr"
 	"github.com/shopspring/decimal"
 )
@@ -60,6 +61,7 @@ type Contract struct {
 // rate outside 0..100, a negative pack size, minimum or weight, absurd numbers, names that are not
 // lower-case snake_case.
 func (l ListPrice) Validate() error {
+	l.canonicalize()
 	var errs []error
 	if l.SKU == "" {
 		errs = append(errs, b2bkit.Invalid("sku", "must be set"))
@@ -156,6 +158,7 @@ type ContractPrice struct {
 // Validate reports every problem: no ID or SKU, not exactly one of buyer and group, a price that is
 // not > 0, an end that is not after the start.
 func (c ContractPrice) Validate() error {
+	canon.Set(&c.Price)
 	var errs []error
 	if c.ID == "" {
 		errs = append(errs, b2bkit.Invalid("id", "must be set"))
@@ -225,6 +228,7 @@ func (l *PriceList) Set(prices ...ListPrice) error {
 	}
 	for _, p := range prices {
 		p.Prices, p.Attributes = maps.Clone(p.Prices), maps.Clone(p.Attributes)
+		p.canonicalize() // stored as the values they are
 		l.prices[p.SKU] = p
 	}
 	return nil
@@ -247,6 +251,7 @@ func (l *PriceList) SetContracts(contracts ...ContractPrice) error {
 		next = map[contractKey][]ContractPrice{}
 	}
 	for i, c := range contracts {
+		canon.Set(&c.Price) // stored as the value it is
 		k := contractKey{c.Buyer, c.Group, c.SKU}
 		kept := slices.DeleteFunc(slices.Clone(next[k]), func(x ContractPrice) bool { return x.ID == c.ID })
 		for _, x := range kept {
