@@ -49,7 +49,7 @@ func ExposureAt(company b2bkit.CompanyID, h History, financed decimal.Decimal, a
 	if financed.Sign() < 0 {
 		return Exposure{}, fmt.Errorf("risk: %w", b2bkit.Invalid("financed", "must be >= 0"))
 	}
-	if !xerr.SaneExponent(financed) {
+	if !xerr.SaneValue(financed) { // trailing zeros aside: ToMinor reads the value
 		return Exposure{}, fmt.Errorf("risk: %w", b2bkit.Invalid("financed", "%s", featInsane))
 	}
 	fin, err := b2bkit.ToMinor(financed, cfg.scale)
