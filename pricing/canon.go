@@ -81,3 +81,48 @@ func (l *ListPrice) canonicalize() {
 		}
 	}
 }
+
+// decimals calls f with every number of the policy: the rules' figures, their bands and early
+// payment offers, and the steps' reference schedules.
+func (p *Policy) decimals(f func(*decimal.Decimal)) {
+	for _, steps := range [...][]Step{p.Steps, p.Order} {
+		for i := range steps {
+			s := &steps[i]
+			if s.Reference != nil {
+				for k := range s.Reference.Installments {
+					f(&s.Reference.Installments[k].Share)
+				}
+			}
+			for j := range s.Rules {
+				r := &s.Rules[j]
+				for _, d := range [...]*decimal.Decimal{&r.Price, &r.Percent, &r.Amount, &r.AnnualPercent,
+					&r.FloorMarginPercent, &r.MaxDiscountPercent, &r.Increment, &r.FreeFrom, &r.Every, &r.Free} {
+					f(d)
+				}
+				for k := range r.Bands {
+					b := &r.Bands[k]
+					f(&b.From)
+					f(&b.To)
+					f(&b.Percent)
+					f(&b.Amount)
+				}
+				if r.EarlyPayment != nil {
+					f(&r.EarlyPayment.DiscountPercent)
+				}
+			}
+		}
+	}
+}
+
+// canonical is p with its numbers in canonical form: p itself when none needs it, else a deep copy
+// (clonePolicy), so the caller's policy is never written.
+func (p Policy) canonical() Policy {
+	padded := false
+	p.decimals(func(d *decimal.Decimal) { padded = padded || xerr.Padded(*d) })
+	if !padded {
+		return p
+	}
+	c := clonePolicy(p)
+	c.decimals(func(d *decimal.Decimal) { canon.Set(d) })
+	return c
+}

@@ -198,6 +198,7 @@ func NewEngine(p Policy, prices PriceSource, opts *Options) (*Engine, error) {
 	if prices == nil {
 		return nil, fmt.Errorf("pricing: %w", b2bkit.Invalid("prices", "must not be nil"))
 	}
+	p = p.canonical() // the engine keeps the values, written short
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}

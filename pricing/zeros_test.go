@@ -160,3 +160,70 @@ func TestQuotesStillRefuseNineteenPlaces(t *testing.T) {
 		require.ErrorContains(t, err, "request.quantity: out of range", k)
 	}
 }
+
+// padPolicy is p with every number written to places decimal places, as a host building its policy
+// from numeric(38,20) columns has it.
+func padPolicy(p pricing.Policy, places int32) pricing.Policy {
+	pad := func(d *decimal.Decimal) { *d = dectest.Places(*d, max(places, -d.Exponent())) }
+	out := p
+	for _, steps := range []*[]pricing.Step{&out.Steps, &out.Order} {
+		*steps = slices.Clone(*steps)
+		for i := range *steps {
+			s := &(*steps)[i]
+			if s.Reference != nil {
+				ref := b2bkit.PaymentTerms{Installments: slices.Clone(s.Reference.Installments)}
+				for k := range ref.Installments {
+					pad(&ref.Installments[k].Share)
+				}
+				s.Reference = &ref
+			}
+			s.Rules = slices.Clone(s.Rules)
+			for j := range s.Rules {
+				r := &s.Rules[j]
+				for _, d := range []*decimal.Decimal{&r.Price, &r.Percent, &r.Amount, &r.AnnualPercent,
+					&r.FloorMarginPercent, &r.MaxDiscountPercent, &r.Increment, &r.FreeFrom, &r.Every, &r.Free} {
+					pad(d)
+				}
+				r.Bands = slices.Clone(r.Bands)
+				for k := range r.Bands {
+					b := &r.Bands[k]
+					pad(&b.From)
+					pad(&b.To)
+					pad(&b.Percent)
+					pad(&b.Amount)
+				}
+				if r.EarlyPayment != nil {
+					ep := *r.EarlyPayment
+					pad(&ep.DiscountPercent)
+					r.EarlyPayment = &ep
+				}
+			}
+		}
+	}
+	return out
+}
+
+// A policy's numbers are read as values: the restaurant policy with every number written to 20 or
+// 30 places validates and quotes as written short.
+func TestPolicyReadsTheValueNotItsTrailingZeros(t *testing.T) {
+	p := loadPolicy(t, "testdata/restaurant.json")
+	short, err := pricing.NewEngine(p, catalogSource(t), &pricing.Options{Now: fixedNow})
+	require.NoError(t, err)
+	for _, places := range []int32{20, 30} {
+		pp := padPolicy(p, places)
+		require.NoError(t, pp.Validate(), places)
+		e, err := pricing.NewEngine(pp, catalogSource(t), &pricing.Options{Now: fixedNow})
+		require.NoError(t, err, places)
+		for _, qty := range []string{"1", "20", "200", "999.5"} {
+			r := request("RICE-25KG", qty)
+			r.Buyer, r.Tier = "golden-dragon", "gold"
+			r.Terms.Payment = b2bkit.DepositBalance(dec("0.3"), 60)
+			wantQ, err := short.Quote(ctx, r)
+			require.NoError(t, err)
+			gotQ, err := e.Quote(ctx, r)
+			require.NoError(t, err, places)
+			wantQ.PolicyVersion, gotQ.PolicyVersion = "", "" // a hash of the policy as written
+			require.JSONEq(t, byValue(t, wantQ), byValue(t, gotQ), "%d places, %s", places, qty)
+		}
+	}
+}
