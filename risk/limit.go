@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/canon"
 	"github.com/b2bkit/b2bkit/internal/wire"
 	"github.com/b2bkit/b2bkit/internal/xerr"
 )
@@ -252,8 +253,9 @@ func limitCheckDec(errs []error, field string, d decimal.Decimal, zeroOK bool) [
 }
 
 // limitDecOK reports whether d has at most limitMaxDigits digits before the point and
-// b2bkit.MaxDecimalPlaces after it, so arithmetic on it stays small.
+// b2bkit.MaxDecimalPlaces after it, trailing zeros aside, so arithmetic on it stays small.
 func limitDecOK(d decimal.Decimal) bool {
+	d = xerr.Canonical(d) // the value: trailing zeros do not count
 	exp := d.Exponent()
 	return exp >= -b2bkit.MaxDecimalPlaces && exp <= limitMaxDigits &&
 		d.NumDigits()+int(exp) <= limitMaxDigits
@@ -276,6 +278,7 @@ func (p LimitPolicy) Limit(f FeatureSet, r Result) (Limit, error) {
 	if err := p.Validate(); err != nil {
 		return Limit{}, err
 	}
+	p = p.canonical()
 	fail := func(field, format string, args ...any) (Limit, error) {
 		return Limit{}, fmt.Errorf("risk: %w", b2bkit.Invalid(field, format, args...))
 	}
@@ -310,6 +313,8 @@ func (p LimitPolicy) Limit(f FeatureSet, r Result) (Limit, error) {
 	if !ok {
 		return fail("features.values."+string(UsualCreditDays), "absent from the feature set")
 	}
+	canon.Set(&volume.Number) // the values, as the log prints them
+	canon.Set(&days.Number)
 	if !volume.Missing && !limitDecOK(volume.Number) {
 		return fail("features.values."+string(AvgMonthlyValue12), "out of range")
 	}
