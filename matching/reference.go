@@ -151,7 +151,8 @@ var (
 )
 
 // Validate reports an unknown outlier rule, a K below zero or above 100, a MaxBuyerShare below zero
-// or above 1, and numbers with more than 9 significant digits, naming each field.
+// or above 1, and numbers with more than 9 significant digits (trailing zeros do not count: 2.50
+// written with 20 places is 2.5), naming each field.
 func (r ReferenceRules) Validate() error {
 	r = r.canonical()
 	var errs []error
@@ -167,10 +168,14 @@ func (r ReferenceRules) Validate() error {
 	return errors.Join(errs...)
 }
 
-// canonical is r with K and MaxBuyerShare written as the values they are (see internal/canon).
+// canonical is r with K and MaxBuyerShare written as the values they are: without the trailing
+// zeros of their fractions, which would count against their 9 digits.
 func (r ReferenceRules) canonical() ReferenceRules {
-	canon.Set(&r.K)
-	canon.Set(&r.MaxBuyerShare)
+	for _, d := range [...]*decimal.Decimal{&r.K, &r.MaxBuyerShare} {
+		if d.NumDigits() > maxRuleDigits || d.Exponent() < -int32(maxRuleDigits) {
+			*d = xerr.TrimFraction(*d)
+		}
+	}
 	return r
 }
 

@@ -182,6 +182,13 @@ func TestMatchesReadTheValueNotItsTrailingZeros(t *testing.T) {
 	requireDecEqual(t, wantRef.Median, gotRef.Median)
 	requireDecEqual(t, wantRef.Mean, gotRef.Mean)
 	require.Equal(t, wantRef.Excluded, gotRef.Excluded)
+	// Within 18 places, too: 2.5 written 2.500000000000 has 2 significant digits, not 13.
+	rules.K, rules.MaxBuyerShare = dec("2.500000000000"), dec("0.300000000000")
+	require.NoError(t, rules.Validate())
+	gotRef, err = short.ReferencePriceWith(ctx, "SKU-00001", req, 180*24*time.Hour, rules)
+	require.NoError(t, err)
+	requireDecEqual(t, wantRef.Mean, gotRef.Mean)
+	require.Equal(t, wantRef.Excluded, gotRef.Excluded)
 }
 
 // Trailing zeros do not rescue a value bad as a value: 19 significant places are refused however

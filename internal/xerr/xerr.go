@@ -154,6 +154,29 @@ func Padded(d decimal.Decimal) bool {
 // a platform keeps money in, so a hostile coefficient costs nothing.
 const canonicalMaxBits = 1024
 
+// TrimFraction is d without the trailing zeros of its fraction, however few: 2.500 is 2.5, 1000.00
+// is 1000. For a check tighter than Canonical's (a parameter of at most 9 digits); it reads the
+// coefficient, so it is for a value checked once, not per record. A coefficient of more than
+// canonicalMaxBits is returned as it stands.
+func TrimFraction(d decimal.Decimal) decimal.Decimal {
+	e := d.Exponent()
+	if e >= 0 {
+		return d
+	}
+	c := d.Coefficient()
+	switch {
+	case c.Sign() == 0:
+		return decimal.New(0, 0)
+	case c.BitLen() > canonicalMaxBits:
+		return d
+	}
+	k := dropZeros(c, min(-int64(e), int64(d.NumDigits())-1))
+	if k == 0 {
+		return d
+	}
+	return decimal.NewFromBigInt(c, e+int32(k))
+}
+
 // canonical is Canonical for a number it has to read.
 func canonical(d decimal.Decimal) decimal.Decimal {
 	c := d.Coefficient() // a copy

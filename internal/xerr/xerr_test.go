@@ -92,3 +92,12 @@ func TestCanonicalPropertyPaddingIsUndone(t *testing.T) {
 		require.LessOrEqual(t, got.NumDigits(), max(xerr.MaxExponent, d.NumDigits()), "%s", d)
 	}
 }
+
+func TestTrimFractionDropsEveryTrailingZeroOfTheFraction(t *testing.T) {
+	for in, want := range map[string]string{"2.500": "2.5", "1000.00": "1000", "0.000": "0", "1.25": "1.25", "7": "7", "-3.10": "-3.1"} {
+		got := xerr.TrimFraction(decimal.RequireFromString(in))
+		assert.Equal(t, want, got.String(), in)
+	}
+	assert.Equal(t, int32(-1), xerr.TrimFraction(pad(decimal.RequireFromString("2.5"), 40)).Exponent())
+	assert.Equal(t, int32(3), xerr.TrimFraction(decimal.New(7, 3)).Exponent(), "nothing before the point")
+}
