@@ -121,7 +121,9 @@ func (m *Mode) UnmarshalText(b []byte) error {
 const (
 	// MaxIDLen is the longest match ID, buyer, seller, SKU or currency code, in bytes.
 	MaxIDLen = 128
-	// MaxDigits is the most significant digits a quantity, price or subsidy may have.
+	// MaxDigits is the most significant digits a quantity, price or subsidy may have. A quantity, price,
+	// subsidy or share has at most b2bkit.MaxDecimalPlaces places; both limits are of the value, not
+	// of how it is written: trailing zeros (12.34 read from numeric(38,20)) do not count.
 	MaxDigits = 30
 )
 
@@ -302,8 +304,9 @@ type coefficient struct {
 	small bool
 }
 
-// checkAmount checks a quantity, price or subsidy: at most MaxDigits significant digits, at most
-// b2bkit.MaxDecimalPlaces places, and > 0 (or >= 0 when zeroOK). It also returns the coefficient.
+// checkAmount checks a quantity, price or subsidy, canonical (see Match.canonicalize): at most
+// MaxDigits significant digits, at most b2bkit.MaxDecimalPlaces places, and > 0 (or >= 0 when
+// zeroOK). It also returns the coefficient.
 func checkAmount(errs []error, field string, d decimal.Decimal, zeroOK bool) ([]error, coefficient) {
 	var sign int
 	c, small := fastdec.Int18(d)

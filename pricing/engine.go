@@ -59,8 +59,9 @@ type Request struct {
 	Currency string
 }
 
-// Validate reports every problem with the request: no SKU, a quantity that is not > 0 or absurd,
-// invalid terms (as "terms.…"). Errors match b2bkit.ErrInvalid.
+// Validate reports every problem with the request: no SKU, a quantity that is not > 0 or absurd (more
+// than 18 places, trailing zeros aside, or 24 digits before the point), invalid terms (as
+// "terms.…"). Errors match b2bkit.ErrInvalid.
 func (r Request) Validate() error {
 	r.canonicalize()
 	var errs []error

@@ -58,8 +58,8 @@ type Contract struct {
 
 // Validate reports every problem: no SKU, a price that is not > 0, a negative cost, a contract
 // price that is not > 0, a price list's price that is not > 0, an attribute without a value, a VAT
-// rate outside 0..100, a negative pack size, minimum or weight, absurd numbers, names that are not
-// lower-case snake_case.
+// rate outside 0..100, a negative pack size, minimum or weight, absurd numbers (more than 18 places,
+// trailing zeros aside, or 24 digits before the point), names that are not lower-case snake_case.
 func (l ListPrice) Validate() error {
 	l.canonicalize()
 	var errs []error

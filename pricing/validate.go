@@ -303,7 +303,8 @@ func overlaps(a, b Rule) bool {
 }
 
 // checkNumber rejects numbers whose arithmetic could run away: more than 24 digits before the point
-// or more than 18 after it.
+// or more than 18 after it. The engine's entry points put numbers in canonical form first (see
+// canon.go), so trailing zeros do not count.
 func checkNumber(d decimal.Decimal) bool {
 	if d.IsZero() {
 		return true

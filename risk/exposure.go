@@ -39,8 +39,8 @@ import (
 //     (Terms.Schedule's on-order installment) before or when the money comes in.
 //
 // Records are read and checked as Features reads them, with the same errors; Wallets, Shipments and
-// People are not read. A negative financed amount, or one with more places than the scale, is an
-// error matching b2bkit.ErrInvalid.
+// People are not read. A negative financed amount, or one with more places than the scale (trailing
+// zeros do not count), is an error matching b2bkit.ErrInvalid.
 func ExposureAt(company b2bkit.CompanyID, h History, financed decimal.Decimal, asOf time.Time, opts *FeatureOptions) (Exposure, error) {
 	cfg, err := featResolve(company, asOf, opts)
 	if err != nil {

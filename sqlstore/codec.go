@@ -52,7 +52,7 @@ func (c *checker) when(field string, t time.Time) {
 }
 
 // dec checks that d is a number b2bkit.ParseDecimal reads back as it is: at most
-// b2bkit.MaxDecimalDigits digits and b2bkit.MaxDecimalPlaces places.
+// b2bkit.MaxDecimalDigits digits and b2bkit.MaxDecimalPlaces places, trailing zeros aside.
 func (c *checker) dec(field string, d decimal.Decimal) {
 	if !decFits(d) {
 		c.add(field, "must have at most %d digits, %d of them after the point, to be stored exactly",
