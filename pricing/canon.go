@@ -12,22 +12,40 @@ import (
 
 // The values the engine takes are put in canonical form where they enter it (see internal/canon):
 // a quantity, share or price read from a high-scale numeric column (12.34 from numeric(38,20)) is
-// the value written short, checked and priced as such. An ordinary value costs a look at its
-// exponent and digits.
+// the value written short, checked and priced as such. Of the engine's checks (checkNumber) only
+// the places read a number as it is written — its digits before the point are its value's — so a
+// number is read for trailing zeros only when it has more places than any check takes: an ordinary
+// value costs a look at its exponent. (A coefficient of more than 18 digits within 18 places was
+// taken before and still is; the exact paths price it.)
+
+// overPlaced reports whether d has more places than checkNumber takes, as written.
+func overPlaced(d decimal.Decimal) bool { return d.Exponent() < -xerr.MaxExponent }
+
+// setPlaces puts *d in canonical form when it is over-placed.
+func setPlaces(d *decimal.Decimal) {
+	if overPlaced(*d) {
+		*d = xerr.Canonical(*d)
+	}
+}
 
 // canonicalize puts r's quantity and shares in canonical form.
 func (r *Request) canonicalize() {
-	canon.Set(&r.Quantity)
-	r.Terms = canon.Terms(r.Terms)
+	setPlaces(&r.Quantity)
+	for _, in := range r.Terms.Payment.Installments {
+		if overPlaced(in.Share) {
+			r.Terms = canon.Terms(r.Terms)
+			return
+		}
+	}
 }
 
 // padded reports whether canonicalize may change r.
 func (r *Request) padded() bool {
-	if xerr.Padded(r.Quantity) {
+	if overPlaced(r.Quantity) {
 		return true
 	}
 	for _, in := range r.Terms.Payment.Installments {
-		if xerr.Padded(in.Share) {
+		if overPlaced(in.Share) {
 			return true
 		}
 	}
@@ -54,10 +72,10 @@ func canonicalRequests(reqs []Request) []Request {
 func (o *OrderRequest) canonicalize() {
 	o.Terms = canon.Terms(o.Terms)
 	for i := range o.Lines {
-		if xerr.Padded(o.Lines[i].Quantity) {
+		if overPlaced(o.Lines[i].Quantity) {
 			o.Lines = slices.Clone(o.Lines)
 			for j := i; j < len(o.Lines); j++ {
-				canon.Set(&o.Lines[j].Quantity)
+				setPlaces(&o.Lines[j].Quantity)
 			}
 			return
 		}
@@ -68,13 +86,13 @@ func (o *OrderRequest) canonicalize() {
 // map may be the source's).
 func (l *ListPrice) canonicalize() {
 	for _, d := range [...]*decimal.Decimal{&l.Price, &l.Cost, &l.Contract.Price, &l.TaxPercent, &l.PackSize, &l.MinQuantity, &l.Weight} {
-		canon.Set(d)
+		setPlaces(d)
 	}
 	for _, p := range l.Prices {
-		if xerr.Padded(p) {
+		if overPlaced(p) {
 			l.Prices = maps.Clone(l.Prices)
 			for name, p := range l.Prices {
-				canon.Set(&p)
+				setPlaces(&p)
 				l.Prices[name] = p
 			}
 			return
@@ -118,11 +136,11 @@ func (p *Policy) decimals(f func(*decimal.Decimal)) {
 // (clonePolicy), so the caller's policy is never written.
 func (p Policy) canonical() Policy {
 	padded := false
-	p.decimals(func(d *decimal.Decimal) { padded = padded || xerr.Padded(*d) })
+	p.decimals(func(d *decimal.Decimal) { padded = padded || overPlaced(*d) })
 	if !padded {
 		return p
 	}
 	c := clonePolicy(p)
-	c.decimals(func(d *decimal.Decimal) { canon.Set(d) })
+	c.decimals(setPlaces)
 	return c
 }

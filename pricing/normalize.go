@@ -6,7 +6,6 @@ import (
 	"math/bits"
 
 	"github.com/b2bkit/b2bkit"
-	"github.com/b2bkit/b2bkit/internal/canon"
 	"github.com/b2bkit/b2bkit/internal/fastdec"
 	"github.com/shopspring/decimal"
 )
@@ -38,7 +37,7 @@ func (e *Engine) NormalizeContext(ctx context.Context, price decimal.Decimal, fr
 	if !e.made() {
 		return decimal.Decimal{}, fmt.Errorf("pricing: %w", errNoEngine())
 	}
-	canon.Set(&price)
+	setPlaces(&price)
 	from.canonicalize()
 	to.canonicalize()
 	if !checkNumber(price) || price.Sign() <= 0 {

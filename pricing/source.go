@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/b2bkit/b2bkit"
-	"github.com/b2bkit/b2bkit/internal/canon"
 	"github.com/b2bkit/b2bkit/internal/xerr"
 	"github.com/shopspring/decimal"
 )
@@ -158,7 +157,7 @@ type ContractPrice struct {
 // Validate reports every problem: no ID or SKU, not exactly one of buyer and group, a price that is
 // not > 0, an end that is not after the start.
 func (c ContractPrice) Validate() error {
-	canon.Set(&c.Price)
+	setPlaces(&c.Price)
 	var errs []error
 	if c.ID == "" {
 		errs = append(errs, b2bkit.Invalid("id", "must be set"))
@@ -251,7 +250,7 @@ func (l *PriceList) SetContracts(contracts ...ContractPrice) error {
 		next = map[contractKey][]ContractPrice{}
 	}
 	for i, c := range contracts {
-		canon.Set(&c.Price) // stored as the value it is
+		setPlaces(&c.Price) // stored as the value it is
 		k := contractKey{c.Buyer, c.Group, c.SKU}
 		kept := slices.DeleteFunc(slices.Clone(next[k]), func(x ContractPrice) bool { return x.ID == c.ID })
 		for _, x := range kept {
