@@ -245,9 +245,14 @@ func decode(e *Entry, pd *pending) error {
 	switch e.Kind {
 	case MatchAppended:
 		m := &e.Match
-		m.canonicalize() // a log may read amounts back from a high-scale numeric column
 		var cs [3]coefficient
-		if err = m.validate(&cs); err != nil {
+		if err = m.validate(&cs); err != nil && m.padded() {
+			// A log may read amounts back from a high-scale numeric column: the match is the
+			// one written short. (Read only when it fails: a valid match costs nothing more.)
+			m.canonicalize()
+			err = m.validate(&cs)
+		}
+		if err != nil {
 			err = b2bkit.InField("entry.match", err)
 			break
 		}
