@@ -14,6 +14,14 @@
 // in JSON as strings (JSONDecimal). Loops over millions of amounts add int64 minor units (ToMinor,
 // MinorSum) and convert once, with overflow checked.
 //
+// A number's limits are of its value, never of how it is written: 12.34 read from a numeric(38,20)
+// column comes with 18 trailing zeros (coefficient 1234 x 10^18, exponent -20), and every package
+// takes it as 12.34 — the same checks, results and errors. A value with a nineteenth significant
+// place is refused however it is written. Where a record enters a package (a Validate, a store's
+// Append, a stream read), such a number is put in its short form once, so the int64 fast paths after
+// it see the amounts they expect; an ordinary amount costs nothing and keeps its own scale (12.30
+// stays 12.30).
+//
 // # Terms
 //
 // PaymentTerms is a list of installments, each a share of the total due some days after the order or

@@ -125,6 +125,9 @@ func (o Order) Schedule(scale int32) ([]Due, error) {
 // Validate reports every problem with the order: missing id or parties, a buyer who is the seller,
 // no lines or too many, a line without SKU or with a quantity <= 0 or a negative price, a currency that
 // is not three capital letters, invalid terms, an unknown channel, no placement time.
+// A quantity or price must have at most MaxDecimalPlaces places and an exponent of at most 18, counted
+// on the value: trailing zeros do not count, so 12.34 read from a numeric(38,20) column is 12.34; the
+// same holds for the amounts of every flow.
 // Errors match ErrInvalid and name the field ("lines[2].quantity", "terms.payment.installments[0].share").
 func (o Order) Validate() error {
 	var errs []error
@@ -144,13 +147,13 @@ func (o Order) Validate() error {
 				errs = append(errs, Invalid(lineField(i, "sku"), "must be set"))
 			}
 			switch {
-			case !xerr.SaneExponent(l.Quantity):
+			case !xerr.SaneValue(l.Quantity):
 				errs = append(errs, Invalid(lineField(i, "quantity"), "%s", xerr.InsaneExponent))
 			case l.Quantity.Sign() <= 0:
 				errs = append(errs, Invalid(lineField(i, "quantity"), "must be > 0"))
 			}
 			switch {
-			case !xerr.SaneExponent(l.UnitPrice):
+			case !xerr.SaneValue(l.UnitPrice):
 				errs = append(errs, Invalid(lineField(i, "unit_price"), "%s", xerr.InsaneExponent))
 			case l.UnitPrice.Sign() < 0:
 				errs = append(errs, Invalid(lineField(i, "unit_price"), "must be >= 0"))
@@ -305,13 +308,13 @@ func (s Shipment) Validate() error {
 		if l.SKU == "" {
 			errs = append(errs, Invalid(lineField(i, "sku"), "must be set"))
 		}
-		if !xerr.SaneExponent(l.Shipped) || !xerr.SaneExponent(l.Received) {
+		if !xerr.SaneValue(l.Shipped) || !xerr.SaneValue(l.Received) {
 			// Compared with each other below, such numbers would be scaled by a power of ten
 			// as large as their exponent.
-			if !xerr.SaneExponent(l.Shipped) {
+			if !xerr.SaneValue(l.Shipped) {
 				errs = append(errs, Invalid(lineField(i, "shipped"), "%s", xerr.InsaneExponent))
 			}
-			if !xerr.SaneExponent(l.Received) {
+			if !xerr.SaneValue(l.Received) {
 				errs = append(errs, Invalid(lineField(i, "received"), "%s", xerr.InsaneExponent))
 			}
 			continue
@@ -397,7 +400,7 @@ func (inv Invoice) Validate() error {
 		}
 	}
 	switch {
-	case !xerr.SaneExponent(inv.Amount):
+	case !xerr.SaneValue(inv.Amount):
 		errs = append(errs, Invalid("amount", "%s", xerr.InsaneExponent))
 	case inv.Amount.IsZero():
 		errs = append(errs, Invalid("amount", "must not be zero"))
@@ -459,7 +462,7 @@ func (p Payment) Validate() error {
 		errs = append(errs, Invalid("invoice", "must be set"))
 	}
 	switch {
-	case !xerr.SaneExponent(p.Amount):
+	case !xerr.SaneValue(p.Amount):
 		errs = append(errs, Invalid("amount", "%s", xerr.InsaneExponent))
 	case p.Amount.Sign() <= 0:
 		errs = append(errs, Invalid("amount", "must be > 0"))

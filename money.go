@@ -196,7 +196,8 @@ func allocateDecimal(total decimal.Decimal, weights []decimal.Decimal, sum decim
 const (
 	// MaxDecimalDigits is the most digits ParseDecimal accepts, before and after the point together.
 	MaxDecimalDigits = 40
-	// MaxDecimalPlaces is the most digits ParseDecimal accepts after the point.
+	// MaxDecimalPlaces is the most digits ParseDecimal accepts after the point, trailing zeros
+	// aside: "12.34000000000000000000", as a numeric(38,20) column writes 12.34, is 12.34.
 	MaxDecimalPlaces = 18
 )
 
@@ -204,7 +205,9 @@ const (
 // more digits ("-1234.50", "+0.3", ".5"). It rejects what decimal.NewFromString would accept but a
 // price never needs — exponents ("1e999999999" would make later arithmetic allocate without bound),
 // more than MaxDecimalDigits digits or MaxDecimalPlaces places, NaN, infinities, blanks, separators —
-// with an error matching ErrInvalid.
+// with an error matching ErrInvalid. Places are counted up to the last nonzero one, and the decimal
+// returned drops the zeros after it when there are more than MaxDecimalPlaces places (xerr.Canonical):
+// the value decides, not how it was written.
 func ParseDecimal(s string) (decimal.Decimal, error) {
 	if s == "" {
 		return decimal.Decimal{}, Invalid("", "empty number")
@@ -213,7 +216,7 @@ func ParseDecimal(s string) (decimal.Decimal, error) {
 	if s[0] == '+' || s[0] == '-' {
 		i++
 	}
-	digits, places, point := 0, 0, false
+	digits, places, zeros, point := 0, 0, 0, false // zeros: trailing zeros of the fraction so far
 	for ; i < len(s); i++ {
 		c := s[i]
 		switch {
@@ -221,6 +224,9 @@ func ParseDecimal(s string) (decimal.Decimal, error) {
 			digits++
 			if point {
 				places++
+				if zeros++; c != '0' {
+					zeros = 0
+				}
 			}
 		case c == '.' && !point:
 			point = true
@@ -235,14 +241,14 @@ func ParseDecimal(s string) (decimal.Decimal, error) {
 		return decimal.Decimal{}, Invalid("", "number %q: no digits", xerr.Echo(s))
 	case digits > MaxDecimalDigits:
 		return decimal.Decimal{}, Invalid("", "number %q: more than %d digits", xerr.Echo(s), MaxDecimalDigits)
-	case places > MaxDecimalPlaces:
+	case places-zeros > MaxDecimalPlaces:
 		return decimal.Decimal{}, Invalid("", "number %q: more than %d decimal places", xerr.Echo(s), MaxDecimalPlaces)
 	}
 	d, err := decimal.NewFromString(s)
 	if err != nil {
 		return decimal.Decimal{}, Invalid("", "number %q: %v", xerr.Echo(s), err)
 	}
-	return d, nil
+	return xerr.Canonical(d), nil
 }
 
 // A JSONDecimal is a decimal.Decimal as it travels in JSON: written as a string ("12.50") so no

@@ -186,7 +186,8 @@ const MaxTierLevels = 100
 
 // Validate reports every problem with the policy: no levels, too many, a level without a name or
 // with a repeated one, thresholds that do not strictly ascend from 0, negative weights, a window
-// outside 1 to 3660 days, a number with more than 18 places or an exponent above 18. Errors match
+// outside 1 to 3660 days, a number with more than 18 places (trailing zeros do not count) or an
+// exponent above 18. Errors match
 // b2bkit.ErrInvalid and name the field.
 func (p TierPolicy) Validate() error {
 	var errs []error
@@ -208,9 +209,9 @@ func (p TierPolicy) Validate() error {
 		}
 		names[l.Name] = true
 		switch {
-		case !xerr.SaneExponent(l.MinPoints): // compared with the others, it would be scaled by its power of ten
+		case !xerr.SaneValue(l.MinPoints): // compared with the others, it would be scaled by its power of ten
 			errs = append(errs, b2bkit.Invalid(f+".min_points", "%s", xerr.InsaneExponent))
-		case i > 0 && xerr.SaneExponent(p.Levels[i-1].MinPoints) && l.MinPoints.Cmp(p.Levels[i-1].MinPoints) <= 0:
+		case i > 0 && xerr.SaneValue(p.Levels[i-1].MinPoints) && l.MinPoints.Cmp(p.Levels[i-1].MinPoints) <= 0:
 			errs = append(errs, b2bkit.Invalid(f+".min_points", "must be more than the previous level's"))
 		}
 	}
@@ -220,7 +221,7 @@ func (p TierPolicy) Validate() error {
 	}{{"purchase", p.Weights.Purchase}, {"on_time_payment", p.Weights.OnTimePayment},
 		{"referral", p.Weights.Referral}, {"review", p.Weights.Review}} {
 		switch {
-		case !xerr.SaneExponent(w.d):
+		case !xerr.SaneValue(w.d):
 			errs = append(errs, b2bkit.Invalid("tier_policy.weights."+w.f, "%s", xerr.InsaneExponent))
 		case w.d.Sign() < 0:
 			errs = append(errs, b2bkit.Invalid("tier_policy.weights."+w.f, "must be >= 0"))
@@ -265,7 +266,7 @@ func (p TierPolicy) Score(company b2bkit.CompanyID, contributions iter.Seq[Contr
 		if !c.Kind.Valid() {
 			return TierScore{}, wrap(b2bkit.Invalid(fmt.Sprintf("contributions[%d].kind", i), "unknown contribution kind %d", int(c.Kind)))
 		}
-		if !xerr.SaneExponent(c.Amount) { // added to the points, it would be scaled by its power of ten
+		if !xerr.SaneValue(c.Amount) { // added to the points, it would be scaled by its power of ten
 			return TierScore{}, wrap(b2bkit.Invalid(fmt.Sprintf("contributions[%d].amount", i), "%s", xerr.InsaneExponent))
 		}
 		if c.Kind == Purchase {

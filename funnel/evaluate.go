@@ -123,7 +123,7 @@ func everything() *Options { return &Options{HandOff: true, Companies: true, Wor
 // one not after asOf is used); a target with an order before the start is a customer already, which the
 // campaign cannot convert or acquire (Report.Existing). A record of a target that is itself wrong —
 // no time, an unknown kind or channel, a negative purchase amount or one with more than MinorScale
-// places, a gross profit above the amount, a negative wallet, a confidence outside [0, 1] — stops
+// places (trailing zeros do not count), a gross profit above the amount, a negative wallet, a confidence outside [0, 1] — stops
 // Evaluate with an error matching b2bkit.ErrInvalid that names it by company, time and position
 // ("funnel: purchase of C-1 at 2026-04-02T10:00:00+08:00: purchases[7].amount: must be >= 0"), and
 // no report is returned; so does a record without a company. A wrong record of a company that is not

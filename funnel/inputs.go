@@ -135,8 +135,8 @@ type Purchase struct {
 	Company b2bkit.CompanyID `json:"company"`
 	// At is when the order was placed; required: it places the order in a campaign month.
 	At time.Time `json:"at"`
-	// Amount is the order's value, at most MinorScale decimal places: spend, penetration, the channel
-	// mix. Zero is a free sample or a promotion: Evaluate counts it apart (ExcludedCounts.Free), not
+	// Amount is the order's value, at most MinorScale decimal places (of the value: trailing zeros,
+	// as a numeric(38,20) column writes them, do not count): spend, penetration, the channel mix. Zero is a free sample or a promotion: Evaluate counts it apart (ExcludedCounts.Free), not
 	// as an order. A negative amount is an error: returns are not negative purchases, net them into
 	// the order they return.
 	Amount decimal.Decimal `json:"amount"`
@@ -279,8 +279,8 @@ func (p *MinorPurchase) name() string { return recordName("purchase of", p.Compa
 type Wallet struct {
 	// Company is the company estimated; required.
 	Company b2bkit.CompanyID `json:"company"`
-	// Monthly is the company's purchasing of the category per month, >= 0, at most MinorScale places:
-	// the denominator of penetration. Zero means the company buys none of it: it is counted apart
+	// Monthly is the company's purchasing of the category per month, >= 0, at most MinorScale places
+	// (trailing zeros do not count): the denominator of penetration. Zero means the company buys none of it: it is counted apart
 	// (Penetration.ZeroWallet), never divided by.
 	Monthly decimal.Decimal `json:"monthly"`
 	// Method says how the estimate was made ("survey", "seats x avg spend"); optional. It is carried

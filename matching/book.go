@@ -161,6 +161,7 @@ func (b *Book) Record(ctx context.Context, ms ...Match) error {
 	if b.log == nil {
 		return errNoLog
 	}
+	ms = canonicalMatches(ms)
 	limit := b.now().Add(b.opts.FutureSkew)
 	for i := range ms {
 		m := &ms[i]

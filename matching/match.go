@@ -5,13 +5,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/canon"
 	"github.com/b2bkit/b2bkit/internal/fastdec"
 	"github.com/b2bkit/b2bkit/internal/wire"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 // A Status is where a match stands in its life: proposed, accepted, fulfilled or cancelled.
@@ -118,7 +121,9 @@ func (m *Mode) UnmarshalText(b []byte) error {
 const (
 	// MaxIDLen is the longest match ID, buyer, seller, SKU or currency code, in bytes.
 	MaxIDLen = 128
-	// MaxDigits is the most significant digits a quantity, price or subsidy may have.
+	// MaxDigits is the most significant digits a quantity, price or subsidy may have. A quantity, price,
+	// subsidy or share has at most b2bkit.MaxDecimalPlaces places; both limits are of the value, not
+	// of how it is written: trailing zeros (12.34 read from numeric(38,20)) do not count.
 	MaxDigits = 30
 )
 
@@ -163,7 +168,54 @@ func (m Match) IsSubsidised() bool { return m.Subsidy.Sign() > 0 }
 // SKU, a buyer selling to itself, a quantity or price that is not > 0, a negative subsidy, a bad
 // currency, invalid terms ("terms.…"), a missing time, an unknown status, mode or channel. The error
 // matches b2bkit.ErrInvalid.
-func (m Match) Validate() error { return m.check() }
+//
+// Only the values count, not how they are written: a quantity, price, subsidy or share with trailing
+// zeros (12.34 read from a numeric(38,20) column) is checked, and taken by Book.Record and
+// MemoryLog.Append, as the same value written short.
+func (m Match) Validate() error {
+	m.canonicalize()
+	return m.check()
+}
+
+// canonicalize puts m's quantity, unit price, subsidy and shares in their canonical form (see
+// internal/canon), copying the installments if a share changes: a match read from a high-scale
+// numeric column becomes the match written short, which is what the checks and the fast paths
+// after them read.
+func (m *Match) canonicalize() {
+	canon.Set(&m.Quantity)
+	canon.Set(&m.UnitPrice)
+	canon.Set(&m.Subsidy)
+	m.Terms = canon.Terms(m.Terms)
+}
+
+// padded reports whether canonicalize may change m; false, the common case, allocates nothing.
+func (m *Match) padded() bool {
+	if xerr.Padded(m.Quantity) || xerr.Padded(m.UnitPrice) || xerr.Padded(m.Subsidy) {
+		return true
+	}
+	for _, in := range m.Terms.Payment.Installments {
+		if xerr.Padded(in.Share) {
+			return true
+		}
+	}
+	return false
+}
+
+// canonicalMatches is ms with every match canonical: ms itself when none needs it, else a copy, so
+// the caller's matches are never written.
+func canonicalMatches(ms []Match) []Match {
+	for i := range ms {
+		if !ms[i].padded() {
+			continue
+		}
+		out := slices.Clone(ms)
+		for j := i; j < len(out); j++ {
+			out[j].canonicalize()
+		}
+		return out
+	}
+	return ms
+}
 
 // check is Validate without copying the match.
 func (m *Match) check() error {
@@ -252,8 +304,9 @@ type coefficient struct {
 	small bool
 }
 
-// checkAmount checks a quantity, price or subsidy: at most MaxDigits significant digits, at most
-// b2bkit.MaxDecimalPlaces places, and > 0 (or >= 0 when zeroOK). It also returns the coefficient.
+// checkAmount checks a quantity, price or subsidy, canonical (see Match.canonicalize): at most
+// MaxDigits significant digits, at most b2bkit.MaxDecimalPlaces places, and > 0 (or >= 0 when
+// zeroOK). It also returns the coefficient.
 func checkAmount(errs []error, field string, d decimal.Decimal, zeroOK bool) ([]error, coefficient) {
 	var sign int
 	c, small := fastdec.Int18(d)

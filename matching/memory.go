@@ -230,6 +230,7 @@ func (l *MemoryLog) Append(ctx context.Context, ms ...Match) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	ms = canonicalMatches(ms) // stored as the values they are
 	for i := range ms {
 		if err := ms[i].check(); err != nil {
 			return fmt.Errorf("matching: %w", b2bkit.InField(batchField(i, len(ms)), err))

@@ -179,7 +179,7 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 	if err := ValidateFocus(focus); err != nil {
 		return nil, fmt.Errorf("matching: %w", err)
 	}
-	r := rfq.Request
+	r := canonicalRequest(rfq.Request)
 	if b.engine == nil {
 		return nil, fmt.Errorf("matching: %w", b2bkit.Invalid("book.engine", "must be set"))
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/canon"
 	"github.com/b2bkit/b2bkit/internal/checked"
 	"github.com/b2bkit/b2bkit/internal/fastdec"
 	"github.com/b2bkit/b2bkit/internal/wire"
@@ -150,8 +151,10 @@ var (
 )
 
 // Validate reports an unknown outlier rule, a K below zero or above 100, a MaxBuyerShare below zero
-// or above 1, and numbers with more than 9 significant digits, naming each field.
+// or above 1, and numbers with more than 9 significant digits (trailing zeros do not count: 2.50
+// written with 20 places is 2.5), naming each field.
 func (r ReferenceRules) Validate() error {
+	r = r.canonical()
 	var errs []error
 	if !r.Outliers.Valid() {
 		errs = append(errs, b2bkit.Invalid("outliers", "unknown rule %d", int(r.Outliers)))
@@ -163,6 +166,25 @@ func (r ReferenceRules) Validate() error {
 		errs = append(errs, b2bkit.Invalid("max_buyer_share", "must be between 0 and 1, not %s", xerr.EchoDecimal(r.MaxBuyerShare)))
 	}
 	return errors.Join(errs...)
+}
+
+// canonical is r with K and MaxBuyerShare written as the values they are: without the trailing
+// zeros of their fractions, which would count against their 9 digits.
+func (r ReferenceRules) canonical() ReferenceRules {
+	for _, d := range [...]*decimal.Decimal{&r.K, &r.MaxBuyerShare} {
+		if d.NumDigits() > maxRuleDigits || d.Exponent() < -int32(maxRuleDigits) {
+			*d = xerr.TrimFraction(*d)
+		}
+	}
+	return r
+}
+
+// canonicalRequest is r with its quantity and shares written as the values they are, as
+// pricing reads them.
+func canonicalRequest(r pricing.Request) pricing.Request {
+	canon.Set(&r.Quantity)
+	r.Terms = canon.Terms(r.Terms)
+	return r
 }
 
 // withDefaults fills in K for the outlier rule.
@@ -238,6 +260,7 @@ func (b *Book) ReferencePriceWith(ctx context.Context, sku b2bkit.SKU, r pricing
 	if b.engine == nil {
 		return Reference{}, fmt.Errorf("matching: %w", b2bkit.Invalid("book.engine", "must be set"))
 	}
+	r, rules = canonicalRequest(r), rules.canonical()
 	var errs []error
 	if sku == "" {
 		errs = append(errs, b2bkit.Invalid("sku", "must be set"))

@@ -68,6 +68,7 @@ func TestMatchPlainlyValidIsValidate(t *testing.T) {
 		for range 1 + r.IntN(3) {
 			mutations[r.IntN(len(mutations))](&m, r)
 		}
+		m.canonicalize() // as every entry point has it: Validate, Append, Record and the projection
 		err := m.validate(nil)
 		require.Equal(t, err == nil, m.plainlyValid(), "%+v: %v", m, err)
 		if err == nil {

@@ -59,9 +59,11 @@ type Request struct {
 	Currency string
 }
 
-// Validate reports every problem with the request: no SKU, a quantity that is not > 0 or absurd,
-// invalid terms (as "terms.…"). Errors match b2bkit.ErrInvalid.
+// Validate reports every problem with the request: no SKU, a quantity that is not > 0 or absurd (more
+// than 18 places, trailing zeros aside, or 24 digits before the point), invalid terms (as
+// "terms.…"). Errors match b2bkit.ErrInvalid.
 func (r Request) Validate() error {
+	r.canonicalize()
 	var errs []error
 	if r.SKU == "" {
 		errs = append(errs, b2bkit.Invalid("sku", "must be set"))
@@ -197,6 +199,7 @@ func NewEngine(p Policy, prices PriceSource, opts *Options) (*Engine, error) {
 	if prices == nil {
 		return nil, fmt.Errorf("pricing: %w", b2bkit.Invalid("prices", "must not be nil"))
 	}
+	p = p.canonical() // the engine keeps the values, written short
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}

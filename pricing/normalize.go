@@ -37,6 +37,9 @@ func (e *Engine) NormalizeContext(ctx context.Context, price decimal.Decimal, fr
 	if !e.made() {
 		return decimal.Decimal{}, fmt.Errorf("pricing: %w", errNoEngine())
 	}
+	setPlaces(&price)
+	from.canonicalize()
+	to.canonicalize()
 	if !checkNumber(price) || price.Sign() <= 0 {
 		return decimal.Decimal{}, fmt.Errorf("pricing: %w", b2bkit.Invalid("price", "must be > 0 and in range"))
 	}

@@ -135,6 +135,7 @@ func (e *Engine) QuoteOrder(ctx context.Context, o OrderRequest) (OrderQuote, er
 	if !e.made() {
 		return OrderQuote{}, fmt.Errorf("pricing: %w", errNoEngine())
 	}
+	o.canonicalize()
 	if err := validateOrder(&o); err != nil {
 		return OrderQuote{}, fmt.Errorf("pricing: %w", b2bkit.InField("order", err))
 	}
@@ -247,6 +248,7 @@ func (e *Engine) listPrices(ctx context.Context, reqs []Request, now time.Time, 
 		if err != nil {
 			return nil, fmt.Errorf("order.lines[%d]: %w", i, err)
 		}
+		lps[i].canonicalize()
 	}
 	return lps, nil
 }

@@ -586,10 +586,11 @@ func LoadPolicy(r io.Reader) (Policy, error) {
 }
 
 // Version is the policy's version: the SHA-256, in hex, of its canonical JSON (what json.Marshal
-// writes). Two policies with the same version price alike; a quote carries the version it was made
+// writes, numbers of more than 18 places written without their trailing zeros, as the engine keeps
+// them). Two policies with the same version price alike; a quote carries the version it was made
 // under.
 func (p Policy) Version() (string, error) {
-	data, err := json.Marshal(p)
+	data, err := json.Marshal(p.canonical())
 	if err != nil {
 		return "", fmt.Errorf("pricing: %w", b2bkit.Invalid("policy", "encode: %v", err))
 	}

@@ -258,6 +258,7 @@ func (e *Engine) Quote(ctx context.Context, r Request) (q Quote, err error) {
 	if !e.made() {
 		return Quote{}, fmt.Errorf("pricing: %w", errNoEngine())
 	}
+	r.canonicalize()
 	// Terms.Validate passes plainly valid terms without allocating; anything else is reported in
 	// full before any arithmetic is done on it.
 	if err := validateLine(&r); err != nil {
@@ -279,6 +280,7 @@ func (e *Engine) Quote(ctx context.Context, r Request) (q Quote, err error) {
 	if sc.lp, err = e.prices.ListPrice(ctx, query(&r, now)); err != nil {
 		return Quote{}, err
 	}
+	sc.lp.canonicalize()
 	sc.r = r
 	b := batch{now: now, validUntil: e.validUntil(now), left: 1, bare: e.pricesOnly}
 	if b.bare {
@@ -331,6 +333,7 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 	if !e.made() {
 		return nil, fmt.Errorf("pricing: %w", errNoEngine())
 	}
+	reqs = canonicalRequests(reqs)
 	out := make([]Quote, len(reqs))
 	var lineErrs LineErrors
 	fail := func(i int, err error) {
@@ -380,6 +383,7 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 			sc.lp, err = e.prices.ListPrice(ctx, query(r, now))
 		}
 		if err == nil {
+			lp.canonicalize() // the block's or the scratch's copy
 			err = e.priceLine(&out[i], sc, r, lp, &b, b.lines, nil)
 		}
 		if err != nil {

@@ -57,9 +57,10 @@ type Contract struct {
 
 // Validate reports every problem: no SKU, a price that is not > 0, a negative cost, a contract
 // price that is not > 0, a price list's price that is not > 0, an attribute without a value, a VAT
-// rate outside 0..100, a negative pack size, minimum or weight, absurd numbers, names that are not
-// lower-case snake_case.
+// rate outside 0..100, a negative pack size, minimum or weight, absurd numbers (more than 18 places,
+// trailing zeros aside, or 24 digits before the point), names that are not lower-case snake_case.
 func (l ListPrice) Validate() error {
+	l.canonicalize()
 	var errs []error
 	if l.SKU == "" {
 		errs = append(errs, b2bkit.Invalid("sku", "must be set"))
@@ -156,6 +157,7 @@ type ContractPrice struct {
 // Validate reports every problem: no ID or SKU, not exactly one of buyer and group, a price that is
 // not > 0, an end that is not after the start.
 func (c ContractPrice) Validate() error {
+	setPlaces(&c.Price)
 	var errs []error
 	if c.ID == "" {
 		errs = append(errs, b2bkit.Invalid("id", "must be set"))
@@ -225,6 +227,7 @@ func (l *PriceList) Set(prices ...ListPrice) error {
 	}
 	for _, p := range prices {
 		p.Prices, p.Attributes = maps.Clone(p.Prices), maps.Clone(p.Attributes)
+		p.canonicalize() // stored as the values they are
 		l.prices[p.SKU] = p
 	}
 	return nil
@@ -247,6 +250,7 @@ func (l *PriceList) SetContracts(contracts ...ContractPrice) error {
 		next = map[contractKey][]ContractPrice{}
 	}
 	for i, c := range contracts {
+		setPlaces(&c.Price) // stored as the value it is
 		k := contractKey{c.Buyer, c.Group, c.SKU}
 		kept := slices.DeleteFunc(slices.Clone(next[k]), func(x ContractPrice) bool { return x.ID == c.ID })
 		for _, x := range kept {

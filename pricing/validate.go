@@ -27,7 +27,8 @@ var (
 // leaves out a scope its rules use, bands that overlap, leave gaps or run backwards, negative rates,
 // fields a step kind does not read, a base rule with both a price and a formula or a formula of no
 // known figure, an exclusion of a step that is not a later quantity, payment, lead-time, tier or
-// order-discount step, unknown units or tax settings, absurd numbers; and policies that cannot do
+// order-discount step, unknown units or tax settings, absurd numbers (more than 18 places or 24
+// digits before the point, counted on the value: trailing zeros do not count); and policies that cannot do
 // what they say: a guardrail followed by a step that can lower the price (the later step could take
 // the price below it), a quantity rule whose last band is closed (a price cliff) or whose percents
 // rise with the quantity without Rising, a mixed-case rule with graduated breaks, and two rules
@@ -35,6 +36,7 @@ var (
 // apply the same adjustment twice. The error matches b2bkit.ErrInvalid and names each field by its
 // JSON path ("steps[1].rules[0].bands[2].from").
 func (p Policy) Validate() error {
+	p = p.canonical()
 	var errs []error
 	add := func(field, format string, args ...any) {
 		errs = append(errs, b2bkit.Invalid(field, format, args...))
@@ -301,7 +303,8 @@ func overlaps(a, b Rule) bool {
 }
 
 // checkNumber rejects numbers whose arithmetic could run away: more than 24 digits before the point
-// or more than 18 after it.
+// or more than 18 after it. The engine's entry points put numbers in canonical form first (see
+// canon.go), so trailing zeros do not count.
 func checkNumber(d decimal.Decimal) bool {
 	if d.IsZero() {
 		return true

@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/canon"
 	"github.com/b2bkit/b2bkit/internal/wire"
 	"github.com/b2bkit/b2bkit/internal/xerr"
 	"github.com/b2bkit/b2bkit/matching"
@@ -378,6 +379,7 @@ const goodsMaxWindow = 10 * 366 * 24 * time.Hour
 // borrower or SKU, a quantity not > 0, a window under a day or over ten years, an invalid schedule,
 // a nil Valuer) and a Valuer's error are errors; a failed check is a decision, not an error.
 func GoodsEligibility(ctx context.Context, v Valuer, g GoodsRequest, s HaircutSchedule, opts *GoodsOptions) (GoodsDecision, error) {
+	canon.Set(&g.Quantity) // the value, trailing zeros aside (12.5 read from numeric(38,20))
 	var errs []error
 	if v == nil {
 		errs = append(errs, b2bkit.Invalid("valuer", "must be set"))

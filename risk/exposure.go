@@ -41,8 +41,8 @@ import (
 //     (Terms.Schedule's on-order installment) before or when the money comes in.
 //
 // Records are read and checked as Features reads them, with the same errors; Wallets, Shipments and
-// People are not read. A negative financed amount, or one with more places than the scale, is an
-// error matching b2bkit.ErrInvalid.
+// People are not read. A negative financed amount, or one with more places than the scale (trailing
+// zeros do not count), is an error matching b2bkit.ErrInvalid.
 func ExposureAt(company b2bkit.CompanyID, h History, financed decimal.Decimal, asOf time.Time, opts *FeatureOptions) (Exposure, error) {
 	cfg, err := featResolve(company, asOf, opts)
 	if err != nil {
@@ -51,7 +51,7 @@ func ExposureAt(company b2bkit.CompanyID, h History, financed decimal.Decimal, a
 	if financed.Sign() < 0 {
 		return Exposure{}, fmt.Errorf("risk: %w", b2bkit.Invalid("financed", "must be >= 0"))
 	}
-	if !xerr.SaneExponent(financed) {
+	if !xerr.SaneValue(financed) { // trailing zeros aside: ToMinor reads the value
 		return Exposure{}, fmt.Errorf("risk: %w", b2bkit.Invalid("financed", "%s", featInsane))
 	}
 	fin, err := b2bkit.ToMinor(financed, cfg.scale)

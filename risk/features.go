@@ -709,7 +709,7 @@ func (p *featProjection) addWallet(i int, w *Wallet) error {
 		return featBad("wallets", i, b2bkit.Invalid("monthly", "%s", featInsaneWallet)) // not printed: it may be huge
 	}
 	if !p.walletFound || !w.AsOf.Before(p.walletAt) {
-		p.wallet, p.walletAt, p.walletFound = w.Monthly, w.AsOf, true
+		p.wallet, p.walletAt, p.walletFound = xerr.Canonical(w.Monthly), w.AsOf, true
 	}
 	return nil
 }
@@ -797,7 +797,7 @@ func (p *featProjection) units(field string, d decimal.Decimal) (int64, error) {
 	if c, ok := p.scaled(d); ok {
 		return c, nil
 	}
-	if !xerr.SaneExponent(d) {
+	if !xerr.SaneValue(d) { // trailing zeros aside: ToMinor reads the value
 		return 0, b2bkit.Invalid(field, "%s", featInsane) // ToMinor would print it, however long
 	}
 	u, err := b2bkit.ToMinor(d, p.cfg.scale)
@@ -848,7 +848,7 @@ func (p *featProjection) addOrder(i int, o *b2bkit.Order, placed int64) error {
 	cu, plain := featCreditUnits(&o.Terms, &p.leads)
 	if !plain {
 		for k, in := range o.Terms.Payment.Installments {
-			if !xerr.SaneExponent(in.Share) {
+			if !xerr.SaneValue(in.Share) {
 				return featBad("orders", i, b2bkit.Invalid(fmt.Sprintf("terms.payment.installments[%d].share", k), "%s", featInsane))
 			}
 		}
@@ -1001,10 +1001,10 @@ func featCheckLines(o *b2bkit.Order) error {
 			return b2bkit.Invalid(fmt.Sprintf("lines[%d].unit_price", k), "must be >= 0")
 		}
 		// Decimal sums rescale to the finest exponent: an absurd one would allocate without bound.
-		if !xerr.SaneExponent(l.Quantity) {
+		if !xerr.SaneValue(l.Quantity) {
 			return b2bkit.Invalid(fmt.Sprintf("lines[%d].quantity", k), "%s", featInsane)
 		}
-		if !xerr.SaneExponent(l.UnitPrice) {
+		if !xerr.SaneValue(l.UnitPrice) {
 			return b2bkit.Invalid(fmt.Sprintf("lines[%d].unit_price", k), "%s", featInsane)
 		}
 	}
@@ -1021,6 +1021,7 @@ const (
 // featSane reports whether d is a number a host may mean: a sane exponent and a coefficient of at
 // most 18 digits, with at most 18 places and below 10^18 in all.
 func featSane(d decimal.Decimal) bool {
+	d = xerr.Canonical(d) // the value, trailing zeros aside
 	c, ok := fastdec.Int18(d)
 	return ok && xerr.SaneExponent(d) && (c == 0 || d.NumDigits()+int(d.Exponent()) <= 18)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/canon"
 	"github.com/b2bkit/b2bkit/internal/wire"
 	"github.com/b2bkit/b2bkit/internal/xerr"
 )
@@ -257,8 +258,9 @@ func limitCheckDec(errs []error, field string, d decimal.Decimal, zeroOK bool) [
 }
 
 // limitDecOK reports whether d has at most limitMaxDigits digits before the point and
-// b2bkit.MaxDecimalPlaces after it, so arithmetic on it stays small.
+// b2bkit.MaxDecimalPlaces after it, trailing zeros aside, so arithmetic on it stays small.
 func limitDecOK(d decimal.Decimal) bool {
+	d = xerr.Canonical(d) // the value: trailing zeros do not count
 	exp := d.Exponent()
 	return exp >= -b2bkit.MaxDecimalPlaces && exp <= limitMaxDigits &&
 		d.NumDigits()+int(exp) <= limitMaxDigits
@@ -282,6 +284,7 @@ func (p LimitPolicy) Limit(f FeatureSet, r Result) (Limit, error) {
 	if err := p.Validate(); err != nil {
 		return Limit{}, err
 	}
+	p = p.canonical()
 	// Every problem with the inputs, in this order, so a host fixes them in one pass.
 	var errs []error
 	fail := func(field, format string, args ...any) {
@@ -311,6 +314,7 @@ func (p LimitPolicy) Limit(f FeatureSet, r Result) (Limit, error) {
 		fail("result.grade", "the limit policy has no limit for grade %q", xerr.Echo(string(r.Grade)))
 	}
 	volume, hasVolume := f.Get(AvgMonthlyValue12)
+	canon.Set(&volume.Number) // the value, as the log prints it
 	switch {
 	case !hasVolume:
 		fail("features.values."+string(AvgMonthlyValue12), "absent from the feature set")
@@ -318,6 +322,7 @@ func (p LimitPolicy) Limit(f FeatureSet, r Result) (Limit, error) {
 		fail("features.values."+string(AvgMonthlyValue12), "out of range")
 	}
 	days, hasDays := f.Get(UsualCreditDays)
+	canon.Set(&days.Number)
 	switch {
 	case !hasDays:
 		fail("features.values."+string(UsualCreditDays), "absent from the feature set")

@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/canon"
 	"github.com/b2bkit/b2bkit/internal/wire"
 	"github.com/b2bkit/b2bkit/internal/xerr"
 )
@@ -243,9 +244,9 @@ func (r *Receivable) regCheckLifeFrom(start int, state ReceivableState, lender b
 			// would be scaled by that power of ten. An absurd invoice amount is the invoice's
 			// error (regCheckFingerprint), not compared here.
 			switch {
-			case !xerr.SaneExponent(t.Amount):
+			case !xerr.SaneValue(t.Amount):
 				errs = append(errs, b2bkit.Invalid(regHistoryField(i)+".amount", "%s", xerr.InsaneExponent))
-			case t.Amount.Sign() <= 0 || xerr.SaneExponent(r.Invoice.Amount) && t.Amount.GreaterThan(r.Invoice.Amount):
+			case t.Amount.Sign() <= 0 || xerr.SaneValue(r.Invoice.Amount) && t.Amount.GreaterThan(r.Invoice.Amount):
 				errs = append(errs, b2bkit.Invalid(regHistoryField(i)+".amount", "must be > 0 and at most the invoice amount %s", xerr.EchoDecimal(r.Invoice.Amount)))
 			}
 			financed = t.Amount
@@ -264,9 +265,9 @@ func (r *Receivable) regCheckLifeFrom(start int, state ReceivableState, lender b
 		errs = append(errs, b2bkit.Invalid("lender", "%q, but the history's round is with %q", r.Lender, lender))
 	}
 	switch {
-	case !xerr.SaneExponent(r.Financed):
+	case !xerr.SaneValue(r.Financed):
 		errs = append(errs, b2bkit.Invalid("financed", "%s", xerr.InsaneExponent))
-	case !xerr.SaneExponent(financed): // the history's amount, reported there
+	case !xerr.SaneValue(financed): // the history's amount, reported there
 	case r.Financed != financed && !r.Financed.Equal(financed): // the same decimal is equal, told without reading it
 		errs = append(errs, b2bkit.Invalid("financed", "%s, but the history financed %s", xerr.EchoDecimal(r.Financed), xerr.EchoDecimal(financed)))
 	}
@@ -445,6 +446,7 @@ func NewLedger(reg Registry, opts *LedgerOptions) *Ledger {
 // round with lender for a receivable whose last offer was rejected or expired. The first offer
 // stores the invoice; a later one keeps the stored invoice.
 func (l *Ledger) Offer(ctx context.Context, inv b2bkit.Invoice, lender b2bkit.CompanyID, by string, at time.Time) (r Receivable, err error) {
+	canon.Set(&inv.Amount) // stored as the value it is: 1200 read from numeric(38,20) is 1200
 	fp, err := FingerprintOf(inv)
 	if err != nil {
 		return Receivable{}, err
@@ -464,6 +466,7 @@ func (l *Ledger) Confirm(ctx context.Context, fp Fingerprint, lender b2bkit.Comp
 // amount, in the invoice's currency). The receivable must be confirmed for that lender: financing
 // one that is financed or repaid — for any lender — is a conflict naming the lender that financed it.
 func (l *Ledger) Finance(ctx context.Context, fp Fingerprint, lender b2bkit.CompanyID, amount decimal.Decimal, by string, at time.Time) (r Receivable, err error) {
+	canon.Set(&amount) // the value, trailing zeros aside
 	switch {
 	case !xerr.SaneExponent(amount):
 		return Receivable{}, fmt.Errorf("risk: %w", b2bkit.Invalid("amount", "%s, not %s", xerr.InsaneExponent, xerr.EchoDecimal(amount)))

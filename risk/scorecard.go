@@ -634,9 +634,10 @@ func scoreCheckPoints(errs []error, field string, x float64) []error {
 }
 
 // scoreCheckBound rejects a bin bound beyond what b2bkit.ParseDecimal reads: more than
-// b2bkit.MaxDecimalDigits digits or b2bkit.MaxDecimalPlaces places. JSON cannot carry one; a Go
-// literal can, and comparing with it could cost without bound.
+// b2bkit.MaxDecimalDigits digits or b2bkit.MaxDecimalPlaces places, trailing zeros aside. JSON cannot
+// carry one; a Go literal can, and comparing with it could cost without bound.
 func scoreCheckBound(field string, d decimal.Decimal) error {
+	d = xerr.Canonical(d) // the value: trailing zeros do not count
 	exp := d.Exponent()
 	if exp < -b2bkit.MaxDecimalPlaces || exp > b2bkit.MaxDecimalDigits ||
 		d.NumDigits()+int(max(exp, 0)) > b2bkit.MaxDecimalDigits {

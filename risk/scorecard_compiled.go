@@ -47,6 +47,7 @@ const scoreLinearEdges = 8
 // and compiles it for scoring many buyers. The compiled card's Score gives exactly what the card's
 // Score gives.
 func (s Scorecard) Compile() (*CompiledScorecard, error) {
+	s = s.canonical() // bounds at their own scale, not a padded one
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}

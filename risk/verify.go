@@ -215,13 +215,13 @@ func (t Tolerance) allowsExcess(excess, ref decimal.Decimal) bool {
 // of ten as large as its exponent.
 func (t Tolerance) validate(field string, errs []error) []error {
 	switch {
-	case !xerr.SaneExponent(t.Absolute):
+	case !xerr.SaneValue(t.Absolute):
 		errs = append(errs, b2bkit.Invalid(field+".absolute", "%s", xerr.InsaneExponent))
 	case t.Absolute.Sign() < 0:
 		errs = append(errs, b2bkit.Invalid(field+".absolute", "must be >= 0"))
 	}
 	switch {
-	case !xerr.SaneExponent(t.Relative):
+	case !xerr.SaneValue(t.Relative):
 		errs = append(errs, b2bkit.Invalid(field+".relative", "%s", xerr.InsaneExponent))
 	case t.Relative.Sign() < 0 || t.Relative.Cmp(decimal.NewFromInt(1)) > 0:
 		errs = append(errs, b2bkit.Invalid(field+".relative", "must be between 0 and 1"))

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 	"github.com/shopspring/decimal"
 )
 
@@ -51,7 +52,7 @@ func (c *checker) when(field string, t time.Time) {
 }
 
 // dec checks that d is a number b2bkit.ParseDecimal reads back as it is: at most
-// b2bkit.MaxDecimalDigits digits and b2bkit.MaxDecimalPlaces places.
+// b2bkit.MaxDecimalDigits digits and b2bkit.MaxDecimalPlaces places, trailing zeros aside.
 func (c *checker) dec(field string, d decimal.Decimal) {
 	if !decFits(d) {
 		c.add(field, "must have at most %d digits, %d of them after the point, to be stored exactly",
@@ -62,8 +63,10 @@ func (c *checker) dec(field string, d decimal.Decimal) {
 func (c *checker) err() error { return errors.Join(c.errs...) }
 
 // decFits reports whether d's plain text has at most MaxDecimalDigits digits and MaxDecimalPlaces
-// places, without writing it (a hostile exponent would write a billion zeros).
+// places, without writing it (a hostile exponent would write a billion zeros). The value counts,
+// not its trailing zeros: d is read as xerr.Canonical has it, as decText writes it.
 func decFits(d decimal.Decimal) bool {
+	d = xerr.Canonical(d)
 	exp := int64(d.Exponent())
 	digits := int64(d.NumDigits())
 	if exp >= 0 {
@@ -77,6 +80,7 @@ func decFits(d decimal.Decimal) bool {
 // decText is the canonical text of d: plain notation, no exponent, its scale kept ("118.00"), the
 // form PostgreSQL prints a NUMERIC in. The caller has checked decFits.
 func decText(d decimal.Decimal) string {
+	d = xerr.Canonical(d) // 12.34 read from numeric(38,20) is stored as 12.34
 	if exp := d.Exponent(); exp < 0 {
 		return d.StringFixed(-exp)
 	}

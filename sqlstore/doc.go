@@ -49,7 +49,8 @@
 // given in, so they come back as the same instant on the same calendar day (a fingerprint's due
 // date reads its day there). Every record is validated before any SQL runs, and a value the schema
 // could not keep as given — a decimal beyond b2bkit.MaxDecimalDigits digits or
-// b2bkit.MaxDecimalPlaces places, a time outside the years 1678..2261, text that is not UTF-8 or
+// b2bkit.MaxDecimalPlaces places, counted without the trailing zeros of its fraction (12.34 written
+// with 20 places, as read from a numeric(38,20) column, is stored as 12.34), a time outside the years 1678..2261, text that is not UTF-8 or
 // holds a NUL byte — is an error matching b2bkit.ErrInvalid naming the field, not silent loss.
 //
 // # SQLite

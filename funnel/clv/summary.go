@@ -151,7 +151,8 @@ func Seq[T any](s iter.Seq[T]) iter.Seq2[T, error] {
 // of one customer on one calendar day are one purchase (their amounts added), frequency counts the
 // repeat days, recency and age run from the first purchase day. It reads the stream once and stops
 // at its first error, returned wrapped: a cursor that fails half-way fails the summary. A purchase
-// without a company or time, or with a negative amount or more than funnel.MinorScale places, is an
+// without a company or time, or with a negative amount or more than funnel.MinorScale places
+// (trailing zeros do not count), is an
 // error matching b2bkit.ErrInvalid naming the record; so is a calibration without an end.
 func Summarize(purchases iter.Seq2[funnel.Purchase, error], c Calibration) (Summary, error) {
 	return SummarizeFunc(purchases, c, func(p funnel.Purchase) (b2bkit.CompanyID, time.Time, decimal.Decimal) {

@@ -2,6 +2,7 @@ package dectest
 
 import (
 	"fmt"
+	"math/big"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -10,6 +11,18 @@ import (
 
 // Dec parses a decimal literal written in a test; a malformed literal is a bug in the test and panics.
 func Dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+// Pad is d written with k more trailing zeros: the same value, as a numeric column of a higher
+// scale returns it (12.34 from numeric(38,20) is Pad(12.34, 18)).
+func Pad(d decimal.Decimal, k int) decimal.Decimal {
+	c := new(big.Int).Mul(d.Coefficient(), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(k)), nil))
+	return decimal.NewFromBigInt(c, d.Exponent()-int32(k))
+}
+
+// Places is d written with exactly places decimal places, places being at least d's own.
+func Places(d decimal.Decimal, places int32) decimal.Decimal {
+	return Pad(d, int(places+d.Exponent()))
+}
 
 // RequireEqual stops the test unless got equals want by value (2.50 equals 2.5).
 func RequireEqual(t testing.TB, want, got decimal.Decimal, msgAndArgs ...any) {

@@ -3,6 +3,7 @@ package xerr
 import (
 	"errors"
 	"fmt"
+	"math/big"
 	"strconv"
 	"strings"
 
@@ -113,5 +114,106 @@ func SaneExponent(d decimal.Decimal) bool {
 	return e >= -MaxExponent && e <= MaxExponent
 }
 
-// InsaneExponent is what is wrong with a number SaneExponent refuses.
+// SaneValue is SaneExponent of the value d is, not of how it is written: 12.34 read from a
+// numeric(38,20) column has exponent -20 but is sane. A sane exponent costs nothing more; only a
+// number SaneExponent refuses is read for trailing zeros (Canonical). A caller that computes on d
+// past such a check works on Canonical(d), whose exponent is the one checked.
+func SaneValue(d decimal.Decimal) bool {
+	return SaneExponent(d) || SaneExponent(Canonical(d))
+}
+
+// InsaneExponent is what is wrong with a number SaneExponent or SaneValue refuses: its places are
+// counted without trailing zeros.
 const InsaneExponent = "must have at most 18 decimal places and an exponent of at most 18"
+
+// Canonical is d as the value it is, not as it was written: a number written beyond MaxExponent
+// places or with more than 18 digits loses the trailing zeros of its fraction, so 12.34 read from a
+// numeric(38,20) column (1234 x 10^18 x 10^-20) is 12.34 again and 1000 written with 20 places is
+// 1000; a whole number of more than 18 digits then loses as many more as it needs to fit an int64,
+// its exponent staying within MaxExponent. Every other number is returned as it stands, at the cost
+// of reading its exponent and counting its digits: 12.30 keeps its two places, which the fast paths
+// read as the amount's scale. A number with a significant 19th place, an exponent beyond
+// MaxExponent or a coefficient of more than canonicalMaxBits is returned as it stands too, for
+// validation to refuse as written.
+func Canonical(d decimal.Decimal) decimal.Decimal {
+	if !Padded(d) {
+		return d
+	}
+	return canonical(d)
+}
+
+// Padded reports whether Canonical may change d, which is the case only for an exponent below
+// -MaxExponent or more than 18 digits: every other number is as short as any check of the module
+// asks. It reads the exponent and counts the digits, and allocates nothing.
+func Padded(d decimal.Decimal) bool {
+	e := d.Exponent()
+	return e <= MaxExponent && (e < -MaxExponent || d.NumDigits() > MaxExponent)
+}
+
+// canonicalMaxBits bounds the coefficient Canonical reads: about 300 digits, far beyond any column
+// a platform keeps money in, so a hostile coefficient costs nothing.
+const canonicalMaxBits = 1024
+
+// TrimFraction is d without the trailing zeros of its fraction, however few: 2.500 is 2.5, 1000.00
+// is 1000. For a check tighter than Canonical's (a parameter of at most 9 digits); it reads the
+// coefficient, so it is for a value checked once, not per record. A coefficient of more than
+// canonicalMaxBits is returned as it stands.
+func TrimFraction(d decimal.Decimal) decimal.Decimal {
+	e := d.Exponent()
+	if e >= 0 {
+		return d
+	}
+	c := d.Coefficient()
+	switch {
+	case c.Sign() == 0:
+		return decimal.New(0, 0)
+	case c.BitLen() > canonicalMaxBits:
+		return d
+	}
+	k := dropZeros(c, min(-int64(e), int64(d.NumDigits())-1))
+	if k == 0 {
+		return d
+	}
+	return decimal.NewFromBigInt(c, e+int32(k))
+}
+
+// canonical is Canonical for a number it has to read.
+func canonical(d decimal.Decimal) decimal.Decimal {
+	c := d.Coefficient() // a copy
+	switch {
+	case c.Sign() == 0:
+		return decimal.New(0, 0)
+	case c.BitLen() > canonicalMaxBits:
+		return d
+	}
+	e, digits := int64(d.Exponent()), int64(d.NumDigits())
+	if e < 0 { // the fraction's zeros, fewer than the coefficient has digits
+		k := dropZeros(c, min(-e, digits-1))
+		e, digits = e+k, digits-k
+	}
+	if e >= 0 && digits > MaxExponent {
+		e += dropZeros(c, min(digits-MaxExponent, MaxExponent-e))
+	}
+	if e == int64(d.Exponent()) {
+		return d
+	}
+	return decimal.NewFromBigInt(c, int32(e))
+}
+
+// dropZeros divides c by ten as long as it divides, at most n times, and says how many times.
+func dropZeros(c *big.Int, n int64) (k int64) {
+	q, r := new(big.Int), new(big.Int)
+	for _, step := range [...]struct {
+		k int64
+		p *big.Int
+	}{{16, big.NewInt(1e16)}, {1, big.NewInt(10)}} {
+		for n-k >= step.k {
+			if q.QuoRem(c, step.p, r); r.Sign() != 0 {
+				break
+			}
+			c.Set(q)
+			k += step.k
+		}
+	}
+	return k
+}

@@ -3,12 +3,14 @@
 // as MemoryLog's tests do. It checks the durability contract documented on matching.Log as far as a
 // test can: sequence numbers, exact resumption of a cursor, idempotent retries, atomic batches,
 // dated status changes that replay to a past date, dates judged against no clock (a match or a
-// change dated years ahead is stored as given), and all of it under concurrent writers and readers.
+// change dated years ahead is stored as given), amounts read as values (trailing zeros beyond 18
+// places change nothing), and all of it under concurrent writers and readers.
 package matchingtest
 
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -42,6 +44,27 @@ func runAppend(t *testing.T, newLog func(t *testing.T) matching.Log) {
 		got, err := l.Get(ctx, "M-1")
 		require.NoError(t, err)
 		assert.True(t, got.Equal(m), "got %+v", got)
+	})
+	t.Run("AppendReadsTheValueNotItsTrailingZeros", func(t *testing.T) {
+		// What Match.Validate accepts, the log stores: a match whose amounts and shares carry
+		// trailing zeros beyond 18 places (read from numeric(38,20) columns) is the same match, and
+		// appending it written short after it is a retry, not a conflict.
+		l := newLog(t)
+		m := Sample("M-1", day(1))
+		padded := m
+		padded.Quantity, padded.UnitPrice, padded.Subsidy = pad(m.Quantity), pad(m.UnitPrice), pad(m.Subsidy)
+		padded.Terms.Payment.Installments = append([]b2bkit.Installment(nil), m.Terms.Payment.Installments...)
+		for i := range padded.Terms.Payment.Installments {
+			padded.Terms.Payment.Installments[i].Share = pad(padded.Terms.Payment.Installments[i].Share)
+		}
+		require.NoError(t, padded.Validate())
+		require.NoError(t, l.Append(ctx, padded))
+		got, err := l.Get(ctx, "M-1")
+		require.NoError(t, err)
+		assert.True(t, got.Equal(m), "got %+v", got)
+		require.NoError(t, l.Append(ctx, m), "the short form is a retry")
+		require.NoError(t, l.Append(ctx, padded), "and so is the padded one again")
+		assert.Len(t, Entries(t, l, 0), 1, "the retries commit no entry")
 	})
 	t.Run("AppendInvalidStoresNothing", func(t *testing.T) {
 		l := newLog(t)
@@ -622,6 +645,12 @@ func change(id string, s matching.Status, at time.Time) matching.StatusChange {
 var shanghai = time.FixedZone("CST", 8*3600)
 
 func day(n int) time.Time { return time.Date(2026, 3, n, 10, 0, 0, 0, shanghai) }
+
+// pad is d written with 30 decimal places: the same value, as a numeric(38,30) column returns it.
+func pad(d decimal.Decimal) decimal.Decimal {
+	c := new(big.Int).Mul(d.Coefficient(), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(30+d.Exponent())), nil))
+	return decimal.NewFromBigInt(c, -30)
+}
 
 // Sample returns a valid proposed match made at at: 100 bags of RICE-25KG from S-1 to B-1 at 118.00
 // CNY, 30% deposit and the rest 30 days after delivery a week later, with a 50.00 subsidy.
