@@ -139,7 +139,7 @@ func Features(company b2bkit.CompanyID, h History, asOf time.Time) (FeatureSet, 
 //     read: no feature depends on the logistics flow.
 //   - Money. Order value is Order.Total rounded HalfUp to FeatureOptions.Scale places (a quantity
 //     times a unit price may have more places); invoice and payment amounts must have at most Scale
-//     places. Everything adds in int64 minor units, checked for overflow.
+//     places of value (trailing zeros do not count: 12.3400 is 12.34). Everything adds in int64 minor units, checked for overflow.
 //   - Tenure is whole calendar months from the first order to asOf, counted like an age: from 15
 //     January, 15 March is 2 months and 14 March 1. A window of n months is covered when the first
 //     order falls in its first month or before, which is tenure+1 >= n but around the ends of
