@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -204,17 +203,7 @@ func (m *Match) padded() bool {
 // canonicalMatches is ms with every match canonical: ms itself when none needs it, else a copy, so
 // the caller's matches are never written.
 func canonicalMatches(ms []Match) []Match {
-	for i := range ms {
-		if !ms[i].padded() {
-			continue
-		}
-		out := slices.Clone(ms)
-		for j := i; j < len(out); j++ {
-			out[j].canonicalize()
-		}
-		return out
-	}
-	return ms
+	return canon.Each(ms, (*Match).padded, (*Match).canonicalize)
 }
 
 // check is Validate without copying the match.

@@ -69,35 +69,6 @@ func (l paddingLog) Get(ctx context.Context, id string) (matching.Match, error) 
 	return l.p.match(m), err
 }
 
-// byValue rewrites an answer's JSON with every decimal string as its value's text, so 12.3 and
-// 12.30 read the same: the question is whether the values agree, not how they are written.
-func byValue(t testing.TB, js string) string {
-	t.Helper()
-	var v any
-	require.NoError(t, json.Unmarshal([]byte(js), &v))
-	var walk func(any) any
-	walk = func(v any) any {
-		switch x := v.(type) {
-		case map[string]any:
-			for k, e := range x {
-				x[k] = walk(e)
-			}
-		case []any:
-			for i, e := range x {
-				x[i] = walk(e)
-			}
-		case string:
-			if d, err := decimal.NewFromString(x); err == nil {
-				return d.String()
-			}
-		}
-		return v
-	}
-	out, err := json.Marshal(walk(v))
-	require.NoError(t, err)
-	return string(out)
-}
-
 // A match's trailing zeros never decide whether it is accepted or what the book answers: a year of
 // matching written with up to 30 zeros more on every quantity, price, subsidy and share — recorded
 // through the book, appended to the log directly, or read back padded by the log's adapter — gives
@@ -143,7 +114,7 @@ func TestMatchesReadTheValueNotItsTrailingZeros(t *testing.T) {
 		got := answers(t, b)
 		require.Len(t, got, len(want), name)
 		for k := range want {
-			require.JSONEq(t, byValue(t, want[k]), byValue(t, got[k]), "%s: %s", name, k)
+			require.JSONEq(t, dectest.JSONByValue(t, want[k]), dectest.JSONByValue(t, got[k]), "%s: %s", name, k)
 		}
 	}
 
@@ -162,12 +133,12 @@ func TestMatchesReadTheValueNotItsTrailingZeros(t *testing.T) {
 				require.NoError(t, err, "%s %s", sku, pay)
 				js1, _ := json.Marshal(wantRef)
 				js2, _ := json.Marshal(gotRef)
-				require.JSONEq(t, byValue(t, string(js1)), byValue(t, string(js2)), "%s %s", sku, pay)
+				require.JSONEq(t, dectest.JSONByValue(t, string(js1)), dectest.JSONByValue(t, string(js2)), "%s %s", sku, pay)
 				gotRank, err := short.Rank(ctx, matching.RFQ{Request: preq}, nil)
 				require.NoError(t, err)
 				js1, _ = json.Marshal(wantRank)
 				js2, _ = json.Marshal(gotRank)
-				require.JSONEq(t, byValue(t, string(js1)), byValue(t, string(js2)), "%s %s", sku, pay)
+				require.JSONEq(t, dectest.JSONByValue(t, string(js1)), dectest.JSONByValue(t, string(js2)), "%s %s", sku, pay)
 			}
 		}
 	}

@@ -2,7 +2,6 @@ package pricing_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"math/rand/v2"
@@ -56,36 +55,6 @@ func (s paddingSource) ListPrice(ctx context.Context, q pricing.PriceQuery) (pri
 	return l, err
 }
 
-// byValue is v's JSON with every decimal string as its value's text: 12.3 and 12.30 read the same.
-func byValue(t testing.TB, v any) string {
-	t.Helper()
-	js, err := json.Marshal(v)
-	require.NoError(t, err)
-	var x any
-	require.NoError(t, json.Unmarshal(js, &x))
-	var walk func(any) any
-	walk = func(v any) any {
-		switch x := v.(type) {
-		case map[string]any:
-			for k, e := range x {
-				x[k] = walk(e)
-			}
-		case []any:
-			for i, e := range x {
-				x[i] = walk(e)
-			}
-		case string:
-			if d, err := decimal.NewFromString(x); err == nil {
-				return d.String()
-			}
-		}
-		return v
-	}
-	out, err := json.Marshal(walk(x))
-	require.NoError(t, err)
-	return string(out)
-}
-
 // A quote reads the values, not their trailing zeros: a request whose quantity and shares, or a
 // price source whose prices, carry up to 30 zeros more (12.34 from numeric(38,20)) is priced as the
 // short one by Quote, QuoteMany, QuoteOrder, Compare and Normalize. Property over random requests.
@@ -110,15 +79,15 @@ func TestQuotesReadTheValueNotItsTrailingZeros(t *testing.T) {
 		name := fmt.Sprintf("%s x %s", r.SKU, r.Quantity)
 		got, err := short.Quote(ctx, pr)
 		require.NoError(t, err, name)
-		require.JSONEq(t, byValue(t, want), byValue(t, got), name)
+		require.JSONEq(t, dectest.JSONByValue(t, want), dectest.JSONByValue(t, got), name)
 		require.NoError(t, pr.Validate(), name)
 		got, err = padSrc.Quote(ctx, r)
 		require.NoError(t, err, name)
-		require.JSONEq(t, byValue(t, want), byValue(t, got), "padded source: %s", name)
+		require.JSONEq(t, dectest.JSONByValue(t, want), dectest.JSONByValue(t, got), "padded source: %s", name)
 
 		many, err := short.QuoteMany(ctx, []pricing.Request{pr, r})
 		require.NoError(t, err, name)
-		require.JSONEq(t, byValue(t, want), byValue(t, many[0]), name)
+		require.JSONEq(t, dectest.JSONByValue(t, want), dectest.JSONByValue(t, many[0]), name)
 
 		o := pricing.OrderRequest{Buyer: r.Buyer, Tier: r.Tier, Terms: r.Terms, Lines: []pricing.OrderLine{{SKU: r.SKU, Quantity: r.Quantity}, {SKU: "SALT-1KG", Quantity: dec("10")}}}
 		wantOrder, err := short.QuoteOrder(ctx, o)
@@ -127,7 +96,7 @@ func TestQuotesReadTheValueNotItsTrailingZeros(t *testing.T) {
 		o.Lines = []pricing.OrderLine{{SKU: r.SKU, Quantity: p.dec(r.Quantity)}, {SKU: "SALT-1KG", Quantity: p.dec(dec("10"))}}
 		gotOrder, err := short.QuoteOrder(ctx, o)
 		require.NoError(t, err, name)
-		require.JSONEq(t, byValue(t, wantOrder), byValue(t, gotOrder), name)
+		require.JSONEq(t, dectest.JSONByValue(t, wantOrder), dectest.JSONByValue(t, gotOrder), name)
 
 		to := request("RICE-25KG", "20")
 		wantN, err := short.Normalize(want.UnitPrice, r, to)
@@ -142,7 +111,7 @@ func TestQuotesReadTheValueNotItsTrailingZeros(t *testing.T) {
 		alt[0].Quantity = p.dec(alt[0].Quantity)
 		gotC, err := short.Compare(ctx, pr, alt)
 		require.NoError(t, err, name)
-		require.JSONEq(t, byValue(t, wantC), byValue(t, gotC), name)
+		require.JSONEq(t, dectest.JSONByValue(t, wantC), dectest.JSONByValue(t, gotC), name)
 	}
 	// A list price written padded is a valid one.
 	l := pricing.ListPrice{SKU: "RICE-25KG", Price: dectest.Places(dec("120"), 30), Currency: "CNY", Cost: dectest.Places(dec("100"), 20)}
@@ -223,7 +192,7 @@ func TestPolicyReadsTheValueNotItsTrailingZeros(t *testing.T) {
 			gotQ, err := e.Quote(ctx, r)
 			require.NoError(t, err, places)
 			wantQ.PolicyVersion, gotQ.PolicyVersion = "", "" // a hash of the policy as written
-			require.JSONEq(t, byValue(t, wantQ), byValue(t, gotQ), "%d places, %s", places, qty)
+			require.JSONEq(t, dectest.JSONByValue(t, wantQ), dectest.JSONByValue(t, gotQ), "%d places, %s", places, qty)
 		}
 	}
 }

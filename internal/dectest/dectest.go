@@ -1,6 +1,7 @@
 package dectest
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/big"
 	"testing"
@@ -49,4 +50,45 @@ func message(msgAndArgs []any) string {
 		return ": " + fmt.Sprintf(f, msgAndArgs[1:]...)
 	}
 	return ": " + fmt.Sprint(msgAndArgs...)
+}
+
+// JSONByValue is the JSON of v (a document already, when v is a string or json.RawMessage) with
+// every string that reads as a decimal written as its value, so 12.3 and 12.30 compare equal: a test
+// asks whether two answers' values agree, not how they are written.
+func JSONByValue(t testing.TB, v any) string {
+	t.Helper()
+	var js []byte
+	switch x := v.(type) {
+	case string:
+		js = []byte(x)
+	case json.RawMessage:
+		js = x
+	default:
+		var err error
+		js, err = json.Marshal(v)
+		require.NoError(t, err)
+	}
+	var doc any
+	require.NoError(t, json.Unmarshal(js, &doc))
+	var walk func(any) any
+	walk = func(v any) any {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				x[k] = walk(e)
+			}
+		case []any:
+			for i, e := range x {
+				x[i] = walk(e)
+			}
+		case string:
+			if d, err := decimal.NewFromString(x); err == nil {
+				return d.String()
+			}
+		}
+		return v
+	}
+	out, err := json.Marshal(walk(doc))
+	require.NoError(t, err)
+	return string(out)
 }
