@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -203,7 +204,17 @@ func (m *Match) padded() bool {
 // canonicalMatches is ms with every match canonical: ms itself when none needs it, else a copy, so
 // the caller's matches are never written.
 func canonicalMatches(ms []Match) []Match {
-	return canon.Each(ms, (*Match).padded, (*Match).canonicalize)
+	for i := range ms {
+		if !ms[i].padded() {
+			continue
+		}
+		out := slices.Clone(ms)
+		for j := i; j < len(out); j++ {
+			out[j].canonicalize()
+		}
+		return out
+	}
+	return ms
 }
 
 // check is Validate without copying the match.

@@ -55,7 +55,17 @@ func (r *Request) padded() bool {
 // canonicalRequests is reqs with every request canonical: reqs itself when none needs it, else a
 // copy, so the caller's requests are never written.
 func canonicalRequests(reqs []Request) []Request {
-	return canon.Each(reqs, (*Request).padded, (*Request).canonicalize)
+	for i := range reqs {
+		if !reqs[i].padded() {
+			continue
+		}
+		out := slices.Clone(reqs)
+		for j := i; j < len(out); j++ {
+			out[j].canonicalize()
+		}
+		return out
+	}
+	return reqs
 }
 
 // canonicalize puts o's quantities and shares in canonical form, copying the lines if one changes.

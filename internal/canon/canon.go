@@ -6,8 +6,6 @@
 package canon
 
 import (
-	"slices"
-
 	"github.com/shopspring/decimal"
 
 	"github.com/b2bkit/b2bkit"
@@ -49,20 +47,4 @@ func Payment(p b2bkit.PaymentTerms) b2bkit.PaymentTerms {
 func Terms(t b2bkit.Terms) b2bkit.Terms {
 	t.Payment = Payment(t.Payment)
 	return t
-}
-
-// Each is xs with every element canonical: xs itself when padded reports none may change, else a
-// copy with fix applied from the first that may, so the caller's slice is never written.
-func Each[T any](xs []T, padded func(*T) bool, fix func(*T)) []T {
-	for i := range xs {
-		if !padded(&xs[i]) {
-			continue
-		}
-		out := slices.Clone(xs)
-		for j := i; j < len(out); j++ {
-			fix(&out[j])
-		}
-		return out
-	}
-	return xs
 }
