@@ -63,7 +63,7 @@ func ExposureAt(company b2bkit.CompanyID, h History, financed decimal.Decimal, a
 		return Exposure{}, err
 	}
 	var unpaid, uninvoiced int64
-	ok := true
+	var ok bool
 	// left is what each order has not been billed for yet.
 	left := make(map[b2bkit.OrderID]int64, len(p.orderRefs))
 	for _, o := range p.orderRefs {
