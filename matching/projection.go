@@ -2,7 +2,6 @@ package matching
 
 import (
 	"cmp"
-	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
@@ -37,9 +36,7 @@ type projection struct {
 	last lastEntry // and what it was
 
 	companies, skus, currencies names
-	pays                        []b2bkit.PaymentTerms
-	payIndex                    map[string]uint32
-	keyBuf                      []byte
+	pays                        schedules
 
 	// The columns, one element per row; rows are in the order the matches were appended.
 	rowSeq                  []uint64 // the entry that appended the match
@@ -106,30 +103,6 @@ const (
 type oddKey struct {
 	row uint32
 	col uint8 // 0 quantity, 1 unit price, 2 subsidy
-}
-
-// names interns strings: each once, referred to by number.
-type names struct {
-	index map[string]uint32
-	vals  []string
-}
-
-func (n *names) id(s string) uint32 {
-	if i, ok := n.index[s]; ok {
-		return i
-	}
-	if n.index == nil {
-		n.index = make(map[string]uint32)
-	}
-	i := uint32(len(n.vals))
-	n.index[s] = i
-	n.vals = append(n.vals, s)
-	return i
-}
-
-func (n *names) lookup(s string) (uint32, bool) {
-	i, ok := n.index[s]
-	return i, ok
 }
 
 // A timeList is rows in time order (equal times in row order). Rows that arrive in time order are
@@ -304,7 +277,7 @@ func (p *projection) apply(pd *pending) error {
 
 // addMatch appends a decoded match as a row.
 func (p *projection) addMatch(m *pending) error {
-	if int64(p.rows()) >= maxRows || int64(len(p.companies.vals)) >= maxRows-2 || len(p.skus.vals) >= maxSKUs-1 || int64(len(p.pays)) >= maxRows-1 || len(p.currencies.vals) >= math.MaxUint16 {
+	if int64(p.rows()) >= maxRows || int64(len(p.companies.vals)) >= maxRows-2 || len(p.skus.vals) >= maxSKUs-1 || int64(len(p.pays.list)) >= maxRows-1 || len(p.currencies.vals) >= math.MaxUint16 {
 		return fmt.Errorf("matching: log entry %d: %w", m.seq, errProjectionFull)
 	}
 	r := uint32(p.rows())
@@ -317,7 +290,7 @@ func (p *projection) addMatch(m *pending) error {
 	p.buyer = append(p.buyer, p.companies.id(m.buyer))
 	p.seller = append(p.seller, p.companies.id(m.seller))
 	p.sku = append(p.sku, p.skus.id(m.sku))
-	p.pay = append(p.pay, p.payment(m.pay))
+	p.pay = append(p.pay, p.pays.id(m.pay))
 	p.lead = append(p.lead, m.lead)
 	if p.rows() == 1 || m.currency != p.currencies.vals[p.cur[len(p.cur)-1]] { // mostly one currency
 		p.cur = append(p.cur, uint16(p.currencies.id(m.currency)))
@@ -358,37 +331,6 @@ func grow(ls []timeList, id uint32) []timeList {
 	return append(ls, make([]timeList, int(id)+1-len(ls))...)
 }
 
-// payment interns a payment schedule by its installments' shares, events and days.
-func (p *projection) payment(ins []b2bkit.Installment) uint32 {
-	if n := len(p.pay); n > 0 && sameInstallments(p.pays[p.pay[n-1]].Installments, ins) {
-		return p.pay[n-1] // the previous row's: schedules repeat
-	}
-	k := p.keyBuf[:0]
-	for _, in := range ins {
-		if c, ok := fastdec.Int64(in.Share); ok {
-			k = binary.AppendVarint(k, c)
-			k = binary.AppendVarint(k, int64(in.Share.Exponent()))
-		} else {
-			k = append(k, 0xff)
-			k = append(k, in.Share.String()...)
-			k = append(k, 0xff)
-		}
-		k = binary.AppendVarint(k, int64(in.Due))
-		k = binary.AppendVarint(k, int64(in.Days))
-	}
-	p.keyBuf = k
-	if i, ok := p.payIndex[string(k)]; ok {
-		return i
-	}
-	if p.payIndex == nil {
-		p.payIndex = make(map[string]uint32)
-	}
-	i := uint32(len(p.pays))
-	p.payIndex[string(k)] = i
-	p.pays = append(p.pays, b2bkit.PaymentTerms{Installments: slices.Clone(ins)})
-	return i
-}
-
 // A termsKey is what a normalised price depends on of a match's terms whatever the policy: the
 // quantity, the payment schedule and the booking days. Rows with equal keys restate by the same
 // ratio (unless the policy also looks at the buyer or the order date), so a reference price asks
@@ -423,21 +365,6 @@ func (p *projection) termsOf(r uint32) uint32 {
 	}
 	p.termsQty, p.termsLead = append(p.termsQty, q), append(p.termsLead, k.lead)
 	return i
-}
-
-// sameInstallments reports whether two schedules are written alike, installment by installment: the
-// same due events and days, and shares equal with the same exponent. payment reuses the previous
-// row's schedule only for one written alike, as its intern key also keeps 0.3 and 0.30 apart.
-func sameInstallments(a, b []b2bkit.Installment) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i].Due != b[i].Due || a[i].Days != b[i].Days || a[i].Share.Exponent() != b[i].Share.Exponent() || !a[i].Share.Equal(b[i].Share) {
-			return false
-		}
-	}
-	return true
 }
 
 // push appends row r to list l (named ref), marking it when r is older than its last row.
@@ -818,6 +745,6 @@ func (p *projection) request(r uint32, currency string) pricing.Request {
 	return pricing.Request{
 		Buyer: b2bkit.CompanyID(p.companies.vals[p.buyer[r]]), SKU: b2bkit.SKU(p.skus.vals[p.sku[r]]),
 		Quantity: p.quantity(r), Currency: currency,
-		Terms: b2bkit.Terms{Payment: p.pays[p.pay[r]], OrderedAt: ordered, DeliverBy: ordered.AddDate(0, 0, int(p.lead[r]))},
+		Terms: b2bkit.Terms{Payment: p.pays.list[p.pay[r]], OrderedAt: ordered, DeliverBy: ordered.AddDate(0, 0, int(p.lead[r]))},
 	}
 }

@@ -56,8 +56,8 @@ func (b *Book) SaveSnapshot(w io.Writer) error {
 			sw.str(s)
 		}
 	}
-	sw.uvarint(uint64(len(p.pays)))
-	for _, t := range p.pays {
+	sw.uvarint(uint64(len(p.pays.list)))
+	for _, t := range p.pays.list {
 		sw.uvarint(uint64(len(t.Installments)))
 		for _, in := range t.Installments {
 			sw.str(in.Share.String())
@@ -358,9 +358,9 @@ func readSnapshot(rd io.Reader) (*projection, error) {
 		if err := t.Validate(); err != nil {
 			return nil, b2bkit.InField("payment", err)
 		}
-		p.payment(t.Installments)
+		p.pays.id(t.Installments)
 	}
-	if len(p.pays) != np {
+	if len(p.pays.list) != np {
 		return nil, b2bkit.Invalid("payment schedules", "a schedule twice")
 	}
 	for _, c := range p.int64Cols() {
@@ -444,7 +444,7 @@ func (p *projection) check() error {
 			return bad("sequence numbers out of order")
 		case int(p.buyer[r]) >= len(p.companies.vals) || int(p.seller[r]) >= len(p.companies.vals) || p.buyer[r] == p.seller[r]:
 			return bad("buyer or seller")
-		case int(p.sku[r]) >= len(p.skus.vals) || int(p.pay[r]) >= len(p.pays) || int(p.cur[r]) >= len(p.currencies.vals):
+		case int(p.sku[r]) >= len(p.skus.vals) || int(p.pay[r]) >= len(p.pays.list) || int(p.cur[r]) >= len(p.currencies.vals):
 			return bad("SKU, payment schedule or currency")
 		case !inRange(p.at[r]) || !inRange(p.ordered[r]) || !inRange(p.deliver[r]):
 			return bad("time")
