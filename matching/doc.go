@@ -16,7 +16,8 @@
 // atomic batches, for importing history. The contract an adapter keeps is on Log;
 // matchingtest.Run checks it. MemoryLog is the in-memory reference: the matches and the status
 // changes, each in commit order in fixed-size chunks, and two indexes by match ID — where its match
-// stands (Go maps keyed by the ID, one per size of ID) and where its last change stands.
+// stands (a Go map keyed by a hash of the ID, checked against the ID stored) and where its last
+// change stands. It holds a match in 144 bytes: names and payment schedules once, by number.
 //
 // # The book is a projection
 //

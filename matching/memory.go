@@ -3,10 +3,14 @@ package matching
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
 	"iter"
 	"slices"
 	"sort"
 	"sync"
+	"time"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/b2bkit/b2bkit"
 )
@@ -15,10 +19,12 @@ import (
 // changes each in commit order, numbered from one counter, and maps from match ID to where the
 // match and its last change stand, under one lock. Since finds where to start by the numbers in
 // O(log n) and merges the two; an append — in time order or backdated by years — costs the same.
-// Both are kept in fixed-size chunks, so the log never copies what it holds as it grows, and a
-// match is stored without room for a change beside it. It is safe for concurrent use; the zero
-// value is an empty log ready to use. It holds every match as given, a few hundred bytes each: a
-// Book's projection, not the log, is what is built to be compact.
+// Both are kept in fixed-size chunks, so the log never copies what it holds as it grows. A match
+// is held compactly, in 144 bytes: its names and payment schedule once in the log's tables and
+// by number in the match, its times as Unix nanoseconds and location; what a log holds is most
+// of what an append costs, in memory first touched. It is safe for concurrent use; the zero value
+// is an empty log ready to use. It hands back every match as given, except that its times carry no
+// monotonic clock reading (as time.Time's docs advise for stored times).
 type MemoryLog struct {
 	mu sync.RWMutex
 	// matches and changes hold what was committed, each in commit order. A stored entry is never
@@ -30,17 +36,36 @@ type MemoryLog struct {
 	ids idIndex
 	// changed maps a match ID to the position in changes of its last status change, if it had one.
 	changed map[string]int
-	// ins is the block the installments of stored schedules are copied into.
-	ins scheduleBlock
+	// names holds the company, SKU and currency names, and pays the payment schedules, of the
+	// stored matches. They only grow, and an interned value never changes, so a reader may keep
+	// the slices it saw under the lock.
+	names names
+	pays  schedules
 }
 
 var _ Log = (*MemoryLog)(nil)
 
-// A storedMatch is a MatchAppended entry: its number and the match.
+// A storedMatch is a MatchAppended entry: its number and the match, its names and schedule by
+// number in the log's tables.
 type storedMatch struct {
-	seq uint64
-	m   Match
+	seq                       uint64
+	id                        string
+	qty, price, subsidy       decimal.Decimal
+	nanos                     [3]int64 // At, Terms.OrderedAt, Terms.DeliverBy, as UnixNano (they fit: see minTime)
+	loc                       [3]*time.Location
+	buyer, seller, sku, money uint32 // in names
+	pay                       uint32 // in pays
+	status                    Status
+	mode                      Mode
+	channel                   uint8 // a valid b2bkit.Channel
 }
+
+// maxStored bounds the matches a MemoryLog holds, so that every number it keeps — positions,
+// names (four a match at most), schedules — fits in 32 bits.
+const maxStored = 1 << 30
+
+// errLogFull is ErrInvalid, not ErrConflict: nothing collided, and no retry can succeed.
+var errLogFull = b2bkit.Invalid("log", "more matches than a MemoryLog holds (2^30): keep one log per market, or a database")
 
 // A storedChange is a StatusChanged entry: its number, the change, and the number of the entry
 // that appended the match it moved.
@@ -123,97 +148,80 @@ func (b *scheduleBlock) copyOf(ins []b2bkit.Installment) []b2bkit.Installment {
 	return (*b)[start:len(*b):len(*b)]
 }
 
-// idIndex maps match IDs to positions. An ID of up to 39 bytes — most are, UUIDs included — is
-// held in the key itself, so the map has no pointers for the garbage collector to scan and neither
-// a lookup nor the map's growth reads a string elsewhere in memory; one of up to 15 bytes (an order
-// number) in a key of 16 bytes, whose map is half the size to walk, grow and keep in cache. A longer
-// ID is kept by string.
+// idIndex maps match IDs to positions by a 32-bit hash of the ID (hash/maphash, seeded per log),
+// so its map's entries are 8 bytes and hold no pointers for the garbage collector to follow: at a
+// million matches the map is the size of a cache, not a gigabyte of keys, and an append's probe
+// misses it less. A position found is checked against the ID stored there. An ID whose hash
+// another ID already has — one in about 4,000 at a million matches — is kept in clashes, by
+// itself.
 type idIndex struct {
-	short map[shortKey]int
-	mid   map[midKey]int
-	long  map[string]int
+	seed    maphash.Seed
+	byHash  map[uint32]uint32
+	clashes map[string]uint32
 }
 
-const shortID, midID = 15, 39
-
-// shortKey and midKey are an ID of up to shortID or midID bytes and its length.
-type shortKey struct {
-	n uint8
-	b [shortID]byte
-}
-
-type midKey struct {
-	n uint8
-	b [midID]byte
-}
-
-// shortKeyOf and midKeyOf are id held in a key; id fits it.
-func shortKeyOf(id string) (k shortKey) {
-	k.n = uint8(copy(k.b[:], id))
-	return k
-}
-
-func midKeyOf(id string) (k midKey) {
-	k.n = uint8(copy(k.b[:], id))
-	return k
-}
-
-func (x *idIndex) get(id string) (int, bool) {
-	var p int
-	var ok bool
-	switch {
-	case len(id) <= shortID:
-		p, ok = x.short[shortKeyOf(id)]
-	case len(id) <= midID:
-		p, ok = x.mid[midKeyOf(id)]
-	default:
-		p, ok = x.long[id]
+func (x *idIndex) hash(id string) uint32 {
+	if x.byHash == nil {
+		x.seed, x.byHash = maphash.MakeSeed(), make(map[uint32]uint32)
 	}
-	return p, ok
+	return uint32(maphash.String(x.seed, id))
+}
+
+// get returns the position of id; idAt names the ID at a mapped position.
+func (x *idIndex) get(id string, idAt func(int) string) (int, bool) {
+	if len(x.clashes) > 0 {
+		if p, ok := x.clashes[id]; ok {
+			return int(p), true
+		}
+	}
+	if x.byHash == nil {
+		return 0, false
+	}
+	p, ok := x.byHash[x.hash(id)]
+	if !ok || idAt(int(p)) != id {
+		return 0, false
+	}
+	return int(p), true
 }
 
 // add maps id to p unless it is mapped already, and returns where id stands: p, and true, for a
-// new ID; the position it had, and false, for a known one, whose entry is left as it was.
-func (x *idIndex) add(id string, p int) (int, bool) {
-	switch {
-	case len(id) <= shortID:
-		return addID(&x.short, shortKeyOf(id), p)
-	case len(id) <= midID:
-		return addID(&x.mid, midKeyOf(id), p)
+// new ID; the position it had, and false, for a known one, whose entry is left as it was. idAt
+// names the ID at a position mapped before.
+//
+// An append is a new ID nearly always, so it costs one map operation, not a lookup and then an
+// insert: byHash[h] += p finds the slot of h or makes it, reading 0 in a new one, which then holds
+// p. A slot that was there is put back as it was (two more operations, for a retry or a clash).
+func (x *idIndex) add(id string, p int, idAt func(int) string) (int, bool) {
+	if len(x.clashes) > 0 {
+		if q, ok := x.clashes[id]; ok {
+			return int(q), false
+		}
 	}
-	return addID(&x.long, id, p)
-}
-
-// addID is idIndex.add on one of its maps, made on its first key. An append is a new ID nearly
-// always, so it costs one map operation, not a lookup and then an insert: m[k] += p finds the
-// slot of k or makes it, reading 0 in a new one, which then holds p. A slot that was there is
-// put back as it was (two more operations, for a retry).
-func addID[K comparable](m *map[K]int, k K, p int) (int, bool) {
-	if *m == nil {
-		*m = make(map[K]int)
-	}
-	n := len(*m)
-	(*m)[k] += p
-	if len(*m) > n {
+	h := x.hash(id)
+	n := len(x.byHash)
+	x.byHash[h] += uint32(p)
+	if len(x.byHash) > n {
 		return p, true
 	}
-	(*m)[k] -= p
-	return (*m)[k], false
+	x.byHash[h] -= uint32(p)
+	if q := int(x.byHash[h]); idAt(q) == id {
+		return q, false
+	}
+	if x.clashes == nil {
+		x.clashes = make(map[string]uint32)
+	}
+	x.clashes[id] = uint32(p)
+	return p, true
 }
 
 // remove unmaps id, which add mapped in an append that then failed.
 func (x *idIndex) remove(id string) {
-	switch {
-	case len(id) <= shortID:
-		delete(x.short, shortKeyOf(id))
-	case len(id) <= midID:
-		delete(x.mid, midKeyOf(id))
-	default:
-		delete(x.long, id)
+	if _, ok := x.clashes[id]; ok {
+		delete(x.clashes, id)
+		return
 	}
+	delete(x.byHash, x.hash(id))
 }
-
-func (x *idIndex) len() int { return len(x.short) + len(x.mid) + len(x.long) }
 
 // NewMemoryLog returns an empty in-memory log.
 func NewMemoryLog() *MemoryLog { return &MemoryLog{} }
@@ -222,7 +230,7 @@ func NewMemoryLog() *MemoryLog { return &MemoryLog{} }
 func (l *MemoryLog) Len() int {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	return l.ids.len()
+	return l.matches.n
 }
 
 // Append commits the matches; see Log.Append.
@@ -246,9 +254,15 @@ func (l *MemoryLog) Append(ctx context.Context, ms ...Match) error {
 	// matches, fresh[k] going to position base+k. On a conflict the IDs mapped are taken back.
 	base := l.matches.n
 	fresh := make([]int, 0, len(ms))
+	idAt := func(p int) string {
+		if p < base {
+			return l.matches.at(p).id
+		}
+		return ms[fresh[p-base]].ID // earlier in this batch
+	}
 	for i := range ms {
 		m := &ms[i]
-		p, isNew := l.ids.add(m.ID, base+len(fresh))
+		p, isNew := l.ids.add(m.ID, base+len(fresh), idAt)
 		if isNew {
 			fresh = append(fresh, i)
 			continue
@@ -266,6 +280,12 @@ func (l *MemoryLog) Append(ctx context.Context, ms ...Match) error {
 			return err
 		}
 	}
+	if l.matches.n+len(fresh) > maxStored {
+		for _, j := range fresh {
+			l.ids.remove(ms[j].ID)
+		}
+		return fmt.Errorf("matching: %w", errLogFull)
+	}
 	for _, i := range fresh {
 		l.store(&ms[i])
 	}
@@ -274,21 +294,54 @@ func (l *MemoryLog) Append(ctx context.Context, ms ...Match) error {
 
 // appendOne is Append of one valid match, under the lock.
 func (l *MemoryLog) appendOne(m *Match) error {
-	p, isNew := l.ids.add(m.ID, l.matches.n)
+	p, isNew := l.ids.add(m.ID, l.matches.n, l.storedID)
 	if !isNew {
 		return retryOf(m, l.current(p))
+	}
+	if l.matches.n >= maxStored {
+		l.ids.remove(m.ID)
+		return fmt.Errorf("matching: %w", errLogFull)
 	}
 	l.store(m)
 	return nil
 }
 
-// store commits m, whose ID is mapped to the next position, copying it once into its entry.
+// store commits m, whose ID is mapped to the next position, writing it once into its entry.
 func (l *MemoryLog) store(m *Match) {
 	e, _ := l.matches.push()
 	l.seq++
-	e.seq, e.m = l.seq, *m
-	e.m.Terms.Payment.Installments = l.ins.copyOf(m.Terms.Payment.Installments) // not the caller's
+	*e = storedMatch{seq: l.seq, id: m.ID, qty: m.Quantity, price: m.UnitPrice, subsidy: m.Subsidy,
+		buyer: l.names.id(string(m.Buyer)), seller: l.names.id(string(m.Seller)), sku: l.names.id(string(m.SKU)),
+		money: l.names.id(m.Currency), pay: l.pays.id(m.Terms.Payment.Installments),
+		status: m.Status, mode: m.Mode, channel: uint8(m.Channel)}
+	for k, t := range [3]time.Time{m.At, m.Terms.OrderedAt, m.Terms.DeliverBy} {
+		e.nanos[k], e.loc[k] = t.UnixNano(), t.Location()
+	}
 }
+
+// tables are a MemoryLog's names and schedules as they stood when read under its lock: enough to
+// read any entry committed by then.
+type tables struct {
+	names []string
+	pays  []b2bkit.PaymentTerms
+}
+
+func (l *MemoryLog) tables() tables { return tables{l.names.vals, l.pays.list} }
+
+// match is the match e holds, as appended; its installments are the log's own, not to be changed.
+func (t tables) match(e *storedMatch) Match {
+	var ts [3]time.Time
+	for k := range ts {
+		ts[k] = time.Unix(0, e.nanos[k]).In(e.loc[k])
+	}
+	return Match{ID: e.id, Buyer: b2bkit.CompanyID(t.names[e.buyer]), Seller: b2bkit.CompanyID(t.names[e.seller]),
+		SKU: b2bkit.SKU(t.names[e.sku]), Quantity: e.qty, UnitPrice: e.price, Currency: t.names[e.money],
+		Terms: b2bkit.Terms{Payment: t.pays[e.pay], OrderedAt: ts[1], DeliverBy: ts[2]},
+		At:    ts[0], Status: e.status, Subsidy: e.subsidy, Mode: e.mode, Channel: b2bkit.Channel(e.channel)}
+}
+
+// storedID is the ID of the match stored at position p.
+func (l *MemoryLog) storedID(p int) string { return l.matches.at(p).id }
 
 // batchField is how an error names the i-th of n appended matches.
 func batchField(i, n int) string {
@@ -312,7 +365,7 @@ func retryOf(m *Match, stored Match) error {
 
 // current is the match appended at position p with its status as it stands.
 func (l *MemoryLog) current(p int) Match {
-	m := l.matches.at(p).m
+	m := l.tables().match(l.matches.at(p))
 	if c, ok := l.changed[m.ID]; ok {
 		m.Status = l.changes.at(c).c.Status
 	}
@@ -329,12 +382,12 @@ func (l *MemoryLog) SetStatus(ctx context.Context, c StatusChange) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	p, ok := l.ids.get(c.ID)
+	p, ok := l.ids.get(c.ID, l.storedID)
 	if !ok {
 		return fmt.Errorf("matching: %w", b2bkit.NotFound("match", c.ID))
 	}
-	m := &l.matches.at(p).m
-	last, lastAt := m.Status, m.At // the stored status and when it was set
+	e := l.matches.at(p)
+	last, lastAt := e.status, time.Unix(0, e.nanos[0]).In(e.loc[0]) // the stored status and when it was set
 	var lastChange *StatusChange
 	if q, ok := l.changed[c.ID]; ok {
 		lastChange = &l.changes.at(q).c
@@ -349,9 +402,9 @@ func (l *MemoryLog) SetStatus(ctx context.Context, c StatusChange) error {
 	if l.changed == nil {
 		l.changed = make(map[string]int)
 	}
-	e, q := l.changes.push()
+	ch, q := l.changes.push()
 	l.seq++
-	e.seq, e.c, e.matchSeq = l.seq, c, l.matches.at(p).seq
+	ch.seq, ch.c, ch.matchSeq = l.seq, c, e.seq
 	l.changed[c.ID] = q
 	return nil
 }
@@ -363,7 +416,7 @@ func (l *MemoryLog) Get(ctx context.Context, id string) (Match, error) {
 	}
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	p, ok := l.ids.get(id)
+	p, ok := l.ids.get(id, l.storedID)
 	if !ok {
 		return Match{}, fmt.Errorf("matching: %w", b2bkit.NotFound("match", id))
 	}
@@ -385,6 +438,7 @@ func (l *MemoryLog) Since(ctx context.Context, seq uint64) iter.Seq2[Entry, erro
 		i := sort.Search(l.matches.n, func(i int) bool { return l.matches.at(i).seq > seq })
 		j := sort.Search(l.changes.n, func(j int) bool { return l.changes.at(j).seq > seq })
 		ms, cs := cursor[storedMatch]{cs: l.matches.from(i)}, cursor[storedChange]{cs: l.changes.from(j)}
+		t := l.tables()
 		l.mu.RUnlock()
 		var own scheduleBlock
 		for n := 1; ; n++ {
@@ -399,8 +453,8 @@ func (l *MemoryLog) Since(ctx context.Context, seq uint64) iter.Seq2[Entry, erro
 			switch {
 			case m != nil && (c == nil || m.seq < c.seq):
 				// The caller gets its own installments: the stored match never changes.
-				e = Entry{Seq: m.seq, Kind: MatchAppended, Match: m.m}
-				e.Match.Terms.Payment.Installments = own.copyOf(m.m.Terms.Payment.Installments)
+				e = Entry{Seq: m.seq, Kind: MatchAppended, Match: t.match(m)}
+				e.Match.Terms.Payment.Installments = own.copyOf(e.Match.Terms.Payment.Installments)
 				ms.i++
 			case c != nil:
 				e = Entry{Seq: c.seq, Kind: StatusChanged, Change: c.c, MatchSeq: c.matchSeq}

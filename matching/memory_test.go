@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/matching"
 	"github.com/b2bkit/b2bkit/matching/matchingtest"
@@ -72,8 +74,7 @@ func TestMemoryLogBackdatedAppendCostsNothingExtra(t *testing.T) {
 	assert.Equal(t, 1001, l.Len())
 }
 
-// TestMemoryLogKnowsEveryIDLength: IDs of every length up to MaxIDLen — kept in the key itself when
-// short, by string when long — are each their own match, found again, and retried idempotently; an
+// TestMemoryLogKnowsEveryIDLength: IDs of every length up to MaxIDLen are each their own match, found again, and retried idempotently; an
 // ID that is another's prefix, or the same bytes with a zero byte added, is a different match.
 func TestMemoryLogKnowsEveryIDLength(t *testing.T) {
 	l := matching.NewMemoryLog()
@@ -209,5 +210,59 @@ func TestMemoryLogSinceMergesMatchesAndChanges(t *testing.T) {
 			require.True(t, want[i].Match.Equal(got[i].Match))
 			require.True(t, want[i].Change.Equal(got[i].Change))
 		}
+	}
+}
+
+// TestMemoryLogHandsBackEachMatchAsGiven: the log holds a match compactly — names and schedules
+// once, times as nanoseconds and a location — and must still hand back what was appended: every
+// amount and share written as given (118.00 stays 118.00, 0.30 apart from 0.3), each time the
+// same instant in its own location, however many zones and fixed offsets the matches mix.
+func TestMemoryLogHandsBackEachMatchAsGiven(t *testing.T) {
+	l := matching.NewMemoryLog()
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	require.NoError(t, err)
+	zones := []*time.Location{time.UTC, tokyo, time.FixedZone("", -5*3600), time.FixedZone("CST", 8*3600)}
+	var want []matching.Match
+	for i := range 60 {
+		m := match(id("M", i), 1+i%20, b2bkit.CompanyID(id("B", i%7)), b2bkit.CompanyID(id("S", i%3)), b2bkit.SKU(id("SKU", i%5)),
+			[]string{"10", "10.0", "25.500"}[i%3], []string{"118.00", "118", "99.9900"}[i%3])
+		// Each time in a zone of its own, with nanoseconds; a parsed offset is a new *time.Location.
+		at := m.At.Add(time.Duration(i) * time.Nanosecond)
+		m.At = at.In(zones[i%4])
+		m.Terms.OrderedAt = at.Add(-time.Hour).In(zones[(i+1)%4])
+		m.Terms.DeliverBy = at.AddDate(0, 0, 3).In(time.FixedZone("", (i%5)*3600))
+		m.Terms.Payment = b2bkit.DepositBalance(dec([]string{"0.3", "0.30", "0.25"}[i%3]), 30+(i/3)%2)
+		m.Subsidy = dec([]string{"0", "5.00", "0.000"}[i%3])
+		m.Currency = []string{"CNY", "USD"}[i%2]
+		m.Channel = b2bkit.Channel(1 + i%3)
+		m.Mode = matching.Mode(i % 2)
+		require.NoError(t, l.Append(ctx, m), "%d", i)
+		want = append(want, m)
+	}
+	same := func(t *testing.T, i int, got matching.Match) {
+		t.Helper()
+		m := want[i]
+		require.True(t, got.Equal(m), "%d: got %+v", i, got)
+		for k, d := range [][2]decimal.Decimal{{got.Quantity, m.Quantity}, {got.UnitPrice, m.UnitPrice}, {got.Subsidy, m.Subsidy}} {
+			assert.Equal(t, d[1].String(), d[0].String(), "%d: amount %d", i, k)
+			assert.Equal(t, d[1].Exponent(), d[0].Exponent(), "%d: amount %d written as given", i, k)
+		}
+		for k, in := range got.Terms.Payment.Installments {
+			assert.Equal(t, m.Terms.Payment.Installments[k].Share.Exponent(), in.Share.Exponent(), "%d: share %d written as given", i, k)
+		}
+		for k, ts := range [][2]time.Time{{got.At, m.At}, {got.Terms.OrderedAt, m.Terms.OrderedAt}, {got.Terms.DeliverBy, m.Terms.DeliverBy}} {
+			assert.True(t, ts[0].Equal(ts[1]), "%d: time %d", i, k)
+			assert.Same(t, ts[1].Location(), ts[0].Location(), "%d: time %d in its own location", i, k)
+			assert.Equal(t, ts[1].String(), ts[0].String(), "%d: time %d", i, k)
+		}
+	}
+	for i := range want {
+		got, err := l.Get(ctx, want[i].ID)
+		require.NoError(t, err)
+		same(t, i, got)
+		got.Terms.Payment.Installments[0].Days = 99 // the caller's own copy
+	}
+	for i, e := range matchingtest.Entries(t, l, 0) {
+		same(t, i, e.Match)
 	}
 }
