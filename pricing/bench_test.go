@@ -40,7 +40,7 @@ func benchQuote(b *testing.B, e *pricing.Engine) {
 
 // catalog builds a 10,000-SKU price list, a seven-step policy with a contract price for every
 // 100th SKU, and one buyer's requests for the whole catalog.
-func catalog(b *testing.B, n int, opts pricing.Options) (*pricing.Engine, []pricing.Request) {
+func catalog(b testing.TB, n int, opts pricing.Options) (*pricing.Engine, []pricing.Request) {
 	p := loadPolicy(b, "testdata/restaurant.json")
 	prices := make([]pricing.ListPrice, n)
 	reqs := make([]pricing.Request, n)
@@ -71,6 +71,18 @@ func catalog(b *testing.B, n int, opts pricing.Options) (*pricing.Engine, []pric
 
 func BenchmarkQuoteCatalog10k(b *testing.B) {
 	e, reqs := catalog(b, 10_000, pricing.Options{})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.QuoteMany(ctx, reqs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkQuoteCatalog10kOneWorker prices the same catalogue on the caller's goroutine alone
+// (Options.Workers 1): BenchmarkQuoteCatalog10k splits it over GOMAXPROCS goroutines.
+func BenchmarkQuoteCatalog10kOneWorker(b *testing.B) {
+	e, reqs := catalog(b, 10_000, pricing.Options{Workers: 1})
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := e.QuoteMany(ctx, reqs); err != nil {

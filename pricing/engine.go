@@ -36,7 +36,17 @@ type Options struct {
 	// prices, where writing lines nobody reads is much of the work. QuoteOrder is unaffected: an
 	// order is explained.
 	PricesOnly bool
+	// Workers is the most goroutines QuoteMany prices one batch on: its lines are independent, so
+	// a catalogue is split into that many runs of consecutive requests, each of at least
+	// MinRunPerWorker, priced at once (the PriceSource is called concurrently, as its contract
+	// allows). 0 means runtime.GOMAXPROCS(0); 1 prices every batch on the caller's goroutine.
+	// The quotes, their dates and the errors are the same whatever it is.
+	Workers int
 }
+
+// MinRunPerWorker is the fewest requests QuoteMany gives a goroutine of its own: below a few
+// hundred quotes, starting one costs more than it saves.
+const MinRunPerWorker = 512
 
 // A Request asks for the price of one line: which buyer, which goods, how many, on which terms.
 type Request struct {
@@ -94,6 +104,8 @@ type Engine struct {
 	currency string
 	// pricesOnly is Options.PricesOnly.
 	pricesOnly bool
+	// workers is Options.Workers, 0 for GOMAXPROCS.
+	workers int
 	// bySKU holds the rules scoped to a SKU, per step in policy order, so that a quote looks its
 	// SKU up once rather than once per step; byAttr those scoped by SKU attributes and not by a SKU,
 	// under the first of their attributes; attrNames are the attributes byAttr is keyed by, and
@@ -213,7 +225,10 @@ func NewEngine(p Policy, prices PriceSource, opts *Options) (*Engine, error) {
 		e.now = opts.Now
 	}
 	if opts != nil {
-		e.pricesOnly = opts.PricesOnly
+		if opts.Workers < 0 {
+			return nil, fmt.Errorf("pricing: %w", b2bkit.Invalid("options.workers", "must be 0 (as many as GOMAXPROCS) or more, got %d", opts.Workers))
+		}
+		e.pricesOnly, e.workers = opts.PricesOnly, opts.Workers
 	}
 	names := map[string]bool{}
 	for i, s := range e.policy.Steps {

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
@@ -329,20 +332,97 @@ func (e *Engine) priceLine(q *Quote, sc *scratch, r *Request, lp *ListPrice, b *
 // and it returns no quotes then. It checks ctx every 256 requests. A BatchPriceSource is asked for
 // the SKUs of 256 requests at a time, before those requests are checked; a SKU it does not find
 // is asked for alone, and a failed block lookup stops the call.
+//
+// Every quote of a batch is dated by one reading of the clock. A batch of at least twice
+// MinRunPerWorker requests is priced on several goroutines (Options.Workers), each a run of
+// consecutive requests; a panic in the price source is raised again on the caller's goroutine.
 func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error) {
 	if !e.made() {
 		return nil, fmt.Errorf("pricing: %w", errNoEngine())
 	}
 	reqs = canonicalRequests(reqs)
 	out := make([]Quote, len(reqs))
-	var lineErrs LineErrors
-	fail := func(i int, err error) {
-		if lineErrs == nil {
-			lineErrs = make(LineErrors, len(reqs))
-		}
-		lineErrs[i] = err
-	}
 	now := e.now()
+	workers := e.workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	runs := max(1, min(workers, len(reqs)/MinRunPerWorker))
+	lineErrs := make([]LineErrors, runs) // by run, each as long as its run, made on its first error
+	if runs == 1 {
+		if err := e.quoteRun(ctx, reqs, out, 0, now, &lineErrs[0]); err != nil {
+			return nil, err
+		}
+	} else if err := e.quoteRuns(ctx, reqs, out, now, lineErrs); err != nil {
+		return nil, err
+	}
+	var all LineErrors
+	for k, le := range lineErrs {
+		if le == nil {
+			continue
+		}
+		if all == nil {
+			all = make(LineErrors, len(reqs))
+		}
+		copy(all[k*len(reqs)/runs:], le)
+	}
+	if all != nil {
+		return out, all
+	}
+	return out, nil
+}
+
+// quoteRuns prices reqs into out in len(lineErrs) runs of consecutive requests, one goroutine each
+// (the caller's takes the first). The first run to fail stops the others, and its error is
+// returned.
+func (e *Engine) quoteRuns(ctx context.Context, reqs []Request, out []Quote, now time.Time, lineErrs []LineErrors) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	runs := len(lineErrs)
+	var (
+		wg     sync.WaitGroup
+		failed atomic.Int32 // the run that failed first, + 1
+		errs   = make([]error, runs)
+		panics = make([]any, runs)
+	)
+	run := func(k int) {
+		defer func() {
+			if v := recover(); v != nil {
+				panics[k] = v
+				failed.CompareAndSwap(0, int32(k)+1)
+				cancel()
+			}
+		}()
+		lo, hi := k*len(reqs)/runs, (k+1)*len(reqs)/runs
+		if errs[k] = e.quoteRun(ctx, reqs[lo:hi], out[lo:hi], lo, now, &lineErrs[k]); errs[k] != nil {
+			failed.CompareAndSwap(0, int32(k)+1)
+			cancel()
+		}
+	}
+	for k := 1; k < runs; k++ {
+		wg.Go(func() { run(k) })
+	}
+	run(0)
+	wg.Wait()
+	if k := int(failed.Load()) - 1; k >= 0 {
+		if panics[k] != nil {
+			panic(panics[k])
+		}
+		return errs[k]
+	}
+	return nil
+}
+
+// quoteRun prices reqs, requests base on of a batch, into out, dating every quote now. A request it
+// cannot price gets its error in *lineErrs, made as long as reqs on the first; any other error is
+// returned, and then out means nothing.
+func (e *Engine) quoteRun(ctx context.Context, reqs []Request, out []Quote, base int, now time.Time, lineErrs *LineErrors) error {
+	fail := func(i int, err error) {
+		if *lineErrs == nil {
+			*lineErrs = make(LineErrors, len(reqs))
+		}
+		(*lineErrs)[i] = err
+	}
 	b := batch{now: now, validUntil: e.validUntil(now), per: len(e.steps) + 1, bare: e.pricesOnly}
 	sc := e.getScratch()
 	defer e.putScratch(sc)
@@ -356,16 +436,16 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 		r := &reqs[i]
 		if i&255 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		if err := validateLine(r); err != nil {
-			fail(i, fmt.Errorf("pricing: %w", b2bkit.InField(fmt.Sprintf("requests[%d]", i), err)))
+			fail(i, fmt.Errorf("pricing: %w", b2bkit.InField(fmt.Sprintf("requests[%d]", base+i), err)))
 			continue
 		}
 		if prev == nil || !sameTerms(prev, &r.Terms) {
 			if err := r.Terms.Validate(); err != nil {
-				fail(i, fmt.Errorf("pricing: %w", b2bkit.InField(fmt.Sprintf("requests[%d].terms", i), err)))
+				fail(i, fmt.Errorf("pricing: %w", b2bkit.InField(fmt.Sprintf("requests[%d].terms", base+i), err)))
 				continue
 			}
 			sc.ti = newTermsInfo(&r.Terms)
@@ -388,20 +468,18 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 		}
 		if err != nil {
 			out[i] = Quote{}
-			err = atLine(fmt.Sprintf("requests[%d]", i), err)
+			err = atLine(fmt.Sprintf("requests[%d]", base+i), err)
 			if !lineError(err) {
-				return nil, err
+				return err
 			}
 			fail(i, err)
 		}
 	}
-	if lineErrs != nil {
-		return out, lineErrs
-	}
-	return out, nil
+	return nil
 }
 
-// source lacks or something invalid about the request or its price.
+// lineError reports whether err is the failure of one request, which QuoteMany reports on its line
+// and goes on: a SKU the source lacks or something invalid about the request or its price.
 func lineError(err error) bool {
 	return errors.Is(err, b2bkit.ErrNotFound) || errors.Is(err, b2bkit.ErrInvalid)
 }
