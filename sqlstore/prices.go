@@ -43,7 +43,8 @@ const priceColumns = `sku, price, currency, cost, tax_percent, pack_size, min_qu
 // Set stores the prices, replacing those of the same SKUs, in one transaction. If one is invalid
 // — ListPrice.Validate, a value the schema cannot keep as it is, or a contract price (those are
 // kept with SetContracts) — none is stored and the error, matching b2bkit.ErrInvalid, names it
-// ("prices[3].price").
+// ("prices[3].price"). A Contract with a zero price is none, as pricing.PriceList.Set has it: taken,
+// and not kept.
 func (l *PriceList) Set(ctx context.Context, prices ...pricing.ListPrice) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sqlstore: %w", err)
@@ -61,7 +62,7 @@ func (l *PriceList) Set(ctx context.Context, prices ...pricing.ListPrice) error 
 			{"min_quantity", p.MinQuantity}, {"weight", p.Weight}} {
 			c.dec(f.name, f.v)
 		}
-		if !p.Contract.Price.IsZero() || p.Contract.ID != "" || p.Contract.Group != "" {
+		if !p.Contract.Price.IsZero() { // a zero price is no contract, whatever ID it names (pricing.Contract)
 			c.add("contract", "contract prices are kept with SetContracts")
 		}
 		others := make(map[string]string, len(p.Prices))
