@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -192,9 +193,11 @@ func allocateDecimal(total decimal.Decimal, weights []decimal.Decimal, sum decim
 }
 
 // Limits on untrusted decimal text, so that a hostile number cannot make arithmetic allocate
-// gigabytes or run for minutes.
+// gigabytes or run for minutes. Both count the value's digits, not how it is written: leading zeros
+// and the zeros ending a fraction do not count.
 const (
-	// MaxDecimalDigits is the most digits ParseDecimal accepts, before and after the point together.
+	// MaxDecimalDigits is the most digits ParseDecimal accepts, before and after the point together:
+	// "0012.50" has three.
 	MaxDecimalDigits = 40
 	// MaxDecimalPlaces is the most digits ParseDecimal accepts after the point, trailing zeros
 	// aside: "12.34000000000000000000", as a numeric(38,20) column writes 12.34, is 12.34.
@@ -205,9 +208,10 @@ const (
 // more digits ("-1234.50", "+0.3", ".5"). It rejects what decimal.NewFromString would accept but a
 // price never needs — exponents ("1e999999999" would make later arithmetic allocate without bound),
 // more than MaxDecimalDigits digits or MaxDecimalPlaces places, NaN, infinities, blanks, separators —
-// with an error matching ErrInvalid. Places are counted up to the last nonzero one, and the decimal
-// returned drops the zeros after it when there are more than MaxDecimalPlaces places (xerr.Canonical):
-// the value decides, not how it was written.
+// with an error matching ErrInvalid. Digits and places are those of the value: leading zeros and the
+// zeros after the last nonzero place do not count, so one number gets one answer however many zeros
+// it is written with. The decimal returned keeps the places written, unless there are more than
+// MaxDecimalPlaces, when it drops the zeros after the last nonzero one (xerr.Canonical).
 func ParseDecimal(s string) (decimal.Decimal, error) {
 	if s == "" {
 		return decimal.Decimal{}, Invalid("", "empty number")
@@ -216,7 +220,9 @@ func ParseDecimal(s string) (decimal.Decimal, error) {
 	if s[0] == '+' || s[0] == '-' {
 		i++
 	}
-	digits, places, zeros, point := 0, 0, 0, false // zeros: trailing zeros of the fraction so far
+	sign := i
+	// lead: leading zeros of the whole part; zeros: trailing zeros of the fraction so far
+	digits, places, zeros, lead, point := 0, 0, 0, 0, false
 	for ; i < len(s); i++ {
 		c := s[i]
 		switch {
@@ -227,6 +233,8 @@ func ParseDecimal(s string) (decimal.Decimal, error) {
 				if zeros++; c != '0' {
 					zeros = 0
 				}
+			} else if c == '0' && lead == digits-1 {
+				lead++
 			}
 		case c == '.' && !point:
 			point = true
@@ -239,16 +247,44 @@ func ParseDecimal(s string) (decimal.Decimal, error) {
 	switch {
 	case digits == 0:
 		return decimal.Decimal{}, Invalid("", "number %q: no digits", xerr.Echo(s))
-	case digits > MaxDecimalDigits:
+	case digits-places-lead+places-zeros > MaxDecimalDigits:
 		return decimal.Decimal{}, Invalid("", "number %q: more than %d digits", xerr.Echo(s), MaxDecimalDigits)
 	case places-zeros > MaxDecimalPlaces:
 		return decimal.Decimal{}, Invalid("", "number %q: more than %d decimal places", xerr.Echo(s), MaxDecimalPlaces)
 	}
-	d, err := decimal.NewFromString(s)
+	text := s
+	if digits > MaxDecimalDigits {
+		// Written with zeros that do not count: parsed without them (the fraction's only when
+		// Canonical drops them anyway), so that a number padded with a million zeros costs nothing.
+		text = shortDecimalText(s, sign, lead, places, zeros)
+	}
+	d, err := decimal.NewFromString(text)
 	if err != nil {
 		return decimal.Decimal{}, Invalid("", "number %q: %v", xerr.Echo(s), err)
 	}
 	return xerr.Canonical(d), nil
+}
+
+// shortDecimalText is the decimal text s, whose sign ends at byte sign, without the lead zeros
+// starting its whole part and, when it has more than MaxDecimalPlaces places, without the zeros
+// ending its fraction.
+func shortDecimalText(s string, sign, lead, places, zeros int) string {
+	whole, frac, point := s[sign:], "", false
+	if k := strings.IndexByte(whole, '.'); k >= 0 {
+		whole, frac, point = whole[:k], whole[k+1:], true
+	}
+	whole = whole[lead:]
+	if places > MaxDecimalPlaces {
+		frac = frac[:places-zeros]
+		point = frac != ""
+	}
+	if whole == "" {
+		whole = "0"
+	}
+	if point {
+		return s[:sign] + whole + "." + frac
+	}
+	return s[:sign] + whole
 }
 
 // A JSONDecimal is a decimal.Decimal as it travels in JSON: written as a string ("12.50") so no

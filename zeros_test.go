@@ -1,6 +1,9 @@
 package b2bkit_test
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -95,6 +98,33 @@ func TestRecordsStillRefuseNineteenPlaces(t *testing.T) {
 	}
 }
 
+// A whole number beyond 10^18 gets one answer however it is written: 1E19, 10E18 and
+// 10000000000000000000 (and 7E30 and its 31 digits) are the same number, and every flow accepts
+// and computes it as the number written out.
+func TestRecordsReadAWholeNumberNotItsExponent(t *testing.T) {
+	for _, v := range []string{"10000000000000000000", "7000000000000000000000000000000", "120000000000000000000000"} {
+		out := dec(v)
+		sig := strings.TrimRight(v, "0")
+		short := decimal.New(dec(sig).IntPart(), int32(len(v)-len(sig))) // 1E19, 7E30, 12E22
+		for _, form := range []decimal.Decimal{out, dectest.Pad(out, 3), short, decimal.New(short.CoefficientInt64()*10, short.Exponent()-1)} {
+			name := fmt.Sprintf("%s written with exponent %d", v, form.Exponent())
+			o := order()
+			o.Lines[0].Quantity, o.Lines[0].UnitPrice = form, dec("1")
+			require.NoError(t, o.Validate(), name)
+			requireDecEqual(t, out.Add(dec("12").Mul(dec("68.3"))).Add(dec("225")), o.Total(), name)
+			inv := invoice()
+			inv.Amount = form
+			require.NoError(t, inv.Validate(), name)
+			pay := payment()
+			pay.Amount = form
+			require.NoError(t, pay.Validate(), name)
+			s := shipment()
+			s.Lines[0].Shipped, s.Lines[0].Received = form, form
+			require.NoError(t, s.Validate(), name)
+		}
+	}
+}
+
 // ParseDecimal counts the places of the value: a numeric(38,20) column's text of 12.34 is 12.34.
 func TestParseDecimalCountsPlacesWithoutTrailingZeros(t *testing.T) {
 	for in, want := range map[string]string{
@@ -114,5 +144,64 @@ func TestParseDecimalCountsPlacesWithoutTrailingZeros(t *testing.T) {
 	for _, bad := range []string{"0.0000000000000000001", "0.00000000000000000010000"} {
 		_, err := b2bkit.ParseDecimal(bad)
 		require.ErrorContains(t, err, "more than 18 decimal places", bad)
+	}
+}
+
+// ParseDecimal decides on the value, not on how it is written: leading zeros, the zeros ending a
+// fraction, a missing 0 before the point and a plus sign change nothing, so "0012.50", "12.5" and
+// "12.5" with 30 more zeros are one number with one answer — at MaxDecimalDigits and
+// MaxDecimalPlaces too.
+func TestParseDecimalPropertyOneValueOneAnswer(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 3))
+	digits := func(n int, first bool) string {
+		var b strings.Builder
+		for i := range n {
+			c := byte('0' + rng.IntN(10))
+			if i == 0 && first && c == '0' {
+				c = '1'
+			}
+			b.WriteByte(c)
+		}
+		return b.String()
+	}
+	for range 5_000 {
+		// a value of up to 45 digits before the point and 21 places: some beyond either limit
+		whole, frac := digits(rng.IntN(46), true), digits(rng.IntN(22), false)
+		if frac != "" {
+			frac = frac[:len(frac)-1] + string(byte('1'+rng.IntN(9))) // its last place is significant
+		}
+		sign := []string{"", "-", "+"}[rng.IntN(3)]
+		short := sign + whole
+		if whole == "" {
+			short += "0"
+		}
+		if frac != "" {
+			short += "." + frac
+		}
+		forms := []string{short}
+		for _, lead := range []int{1, 3, 40} {
+			forms = append(forms, sign+strings.Repeat("0", lead)+strings.TrimPrefix(short, sign))
+		}
+		for _, trail := range []int{1, 5, 30} {
+			dot := "."
+			if frac != "" {
+				dot = ""
+			}
+			forms = append(forms, short+dot+strings.Repeat("0", trail))
+		}
+		if whole == "" && frac != "" {
+			forms = append(forms, sign+"."+frac)
+		}
+		want, wantErr := b2bkit.ParseDecimal(short)
+		for _, f := range forms {
+			got, err := b2bkit.ParseDecimal(f)
+			if wantErr != nil {
+				require.Error(t, err, "%q is refused (%v), but %q is accepted", short, wantErr, f)
+				require.ErrorIs(t, err, b2bkit.ErrInvalid, f)
+				continue
+			}
+			require.NoError(t, err, "%q is accepted, but %q is refused", short, f)
+			require.True(t, got.Equal(want), "%q is %s, %q is %s", short, want, f, got)
+		}
 	}
 }

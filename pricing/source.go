@@ -208,8 +208,10 @@ func NewPriceList(prices ...ListPrice) (*PriceList, error) {
 }
 
 // Set stores the prices, replacing any of the same SKUs. If one is invalid, or carries a contract
-// (contract prices are kept with SetContracts), it stores none of them and the error, matching
-// b2bkit.ErrInvalid, names it ("prices[3].price").
+// (a Contract with a price: contract prices are kept with SetContracts), it stores none of them and
+// the error, matching b2bkit.ErrInvalid, names it ("prices[3].price"). A Contract with a zero price
+// is none, whatever ID or group it names, and is not kept: ListPrice answers the contracts
+// SetContracts stored.
 func (l *PriceList) Set(prices ...ListPrice) error {
 	for i, p := range prices {
 		err := p.Validate()
@@ -227,7 +229,8 @@ func (l *PriceList) Set(prices ...ListPrice) error {
 	}
 	for _, p := range prices {
 		p.Prices, p.Attributes = maps.Clone(p.Prices), maps.Clone(p.Attributes)
-		p.canonicalize() // stored as the values they are
+		p.canonicalize()        // stored as the values they are
+		p.Contract = Contract{} // none (see above): an ID without a price is no contract to answer
 		l.prices[p.SKU] = p
 	}
 	return nil

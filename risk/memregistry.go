@@ -185,7 +185,10 @@ func (m *MemoryRegistry) hasShort(k uint64) bool {
 func regShort(fp Fingerprint) uint64 { return binary.LittleEndian.Uint64(fp[:8]) }
 
 // sameInvoice reports whether inv is the invoice rec stores, written alike: the same strings,
-// amounts with the same exponent, times with the same location and monotonic reading.
+// amounts with the same exponent, times with the same location and monotonic reading. It decides
+// only what put may keep and leave unchecked, never whether a Put succeeds: an amount equal in value
+// but written otherwise is checked again and stored as written (Get returns what Put stored), and
+// is accepted or refused as any other form of its value would be (risktest checks it).
 func (m *MemoryRegistry) sameInvoice(rec *regRec, inv *b2bkit.Invoice) bool {
 	// A Ledger's step puts back the amount Get returned: the same decimal, told without reading it.
 	if rec.amount != inv.Amount && (rec.amount.Exponent() != inv.Amount.Exponent() || rec.amount.Cmp(inv.Amount) != 0) ||
@@ -239,8 +242,9 @@ func (m *MemoryRegistry) storeHistory(rec *regRec, h []Transition, keep int) {
 	rec.nSteps = int32(n)
 }
 
-// sameStep reports whether t is the transition s stores, written alike. (Only a financing has an
-// amount: the others are zero, which is told without comparing.)
+// sameStep reports whether t is the transition s stores, written alike; like sameInvoice, it
+// decides what is kept, not what is accepted. (Only a financing has an amount: the others are zero,
+// which is told without comparing.)
 func (m *MemoryRegistry) sameStep(s *regStep, t *Transition) bool {
 	return s.to == uint8(t.To) && s.at == t.At && m.names.list[s.by] == t.By && m.names.list[s.lender] == string(t.Lender) &&
 		(s.amount == t.Amount || s.amount.Exponent() == t.Amount.Exponent() &&

@@ -37,15 +37,16 @@ const companyColumns = `id, name, reg_scheme, reg_number, territory, city, indus
 	source_person, version`
 
 // Company implements crm.Store.
-func (s *CRMStore) Company(ctx context.Context, id b2bkit.CompanyID) (crm.Company, error) {
+func (s *CRMStore) Company(ctx context.Context, id b2bkit.CompanyID) (_ crm.Company, err error) {
+	defer s.db.done("CRMStore.Company", &err)
 	return one(ctx, s.db, "company", `SELECT `+companyColumns+` FROM crm_companies WHERE id = ?`, string(id), scanCompany)
 }
 
 // Companies implements crm.Store. It streams one query.
 func (s *CRMStore) Companies(ctx context.Context) iter.Seq2[crm.Company, error] {
-	return func(yield func(crm.Company, error) bool) {
+	return closedSeq(s.db, "CRMStore.Companies", func(yield func(crm.Company, error) bool) {
 		stream(ctx, s.db, `SELECT `+companyColumns+` FROM crm_companies ORDER BY id`, nil, scanCompany, yield)
-	}
+	})
 }
 
 func scanCompany(rows *sql.Rows, z *zones) (crm.Company, error) {
@@ -79,12 +80,13 @@ func scanCompany(rows *sql.Rows, z *zones) (crm.Company, error) {
 const personColumns = `id, name, merged_into, absorbed, erased_at, erased_off, consents, do_not_contact, do_not_contact_off, version`
 
 // Person implements crm.Store.
-func (s *CRMStore) Person(ctx context.Context, id b2bkit.PersonID) (crm.Person, error) {
+func (s *CRMStore) Person(ctx context.Context, id b2bkit.PersonID) (_ crm.Person, err error) {
+	defer s.db.done("CRMStore.Person", &err)
 	if !checkText(string(id)) {
 		return notFound[crm.Person](ctx, "person", string(id)) // no person has an id that cannot be stored
 	}
 	var p crm.Person
-	err := s.db.read(ctx, func(tx *sql.Tx) error {
+	err = s.db.read(ctx, func(tx *sql.Tx) error {
 		var err error
 		p, err = s.person(ctx, tx, string(id))
 		return err
@@ -103,7 +105,8 @@ func (s *CRMStore) Person(ctx context.Context, id b2bkit.PersonID) (crm.Person, 
 var errNoContact = fmt.Errorf("sqlstore: %w", &b2bkit.RecordError{Kind: "person", Problem: "no person has this contact point", Err: b2bkit.ErrNotFound})
 
 // PersonByContact implements crm.Store.
-func (s *CRMStore) PersonByContact(ctx context.Context, key string) (crm.Person, error) {
+func (s *CRMStore) PersonByContact(ctx context.Context, key string) (_ crm.Person, err error) {
+	defer s.db.done("CRMStore.PersonByContact", &err)
 	word, value, ok := strings.Cut(key, ":")
 	var kind crm.ContactKind
 	if !ok || kind.UnmarshalText([]byte(word)) != nil || !checkText(value) {
@@ -113,7 +116,7 @@ func (s *CRMStore) PersonByContact(ctx context.Context, key string) (crm.Person,
 		return crm.Person{}, errNoContact
 	}
 	var p crm.Person
-	err := s.db.read(ctx, func(tx *sql.Tx) error {
+	err = s.db.read(ctx, func(tx *sql.Tx) error {
 		var id string
 		err := tx.QueryRowContext(ctx, s.db.q(`SELECT person FROM crm_contacts WHERE kind = ? AND value = ?`), int(kind), value).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -194,7 +197,8 @@ func contactPoint(kind sql.NullInt64, value sql.NullString, since, until stamp, 
 }
 
 // Spells implements crm.Store: one query over the person's or the company's index.
-func (s *CRMStore) Spells(ctx context.Context, q crm.SpellQuery) ([]crm.Spell, error) {
+func (s *CRMStore) Spells(ctx context.Context, q crm.SpellQuery) (_ []crm.Spell, err error) {
+	defer s.db.done("CRMStore.Spells", &err)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: %w", err)
 	}
@@ -252,7 +256,7 @@ func scanSpell(rows *sql.Rows, z *zones) (crm.Spell, error) {
 
 // JobChanges implements crm.Store. It streams one query over the index by time.
 func (s *CRMStore) JobChanges(ctx context.Context, since time.Time) iter.Seq2[crm.JobChange, error] {
-	return func(yield func(crm.JobChange, error) bool) {
+	return closedSeq(s.db, "CRMStore.JobChanges", func(yield func(crm.JobChange, error) bool) {
 		query, args := `SELECT id, person, at, at_off, from_company, from_title, from_stage, lost_roles, uncovered,
 	left_incomplete, to_company, title, roles, to_stage, lead_created FROM crm_job_changes`, []any(nil)
 		if !since.IsZero() {
@@ -263,7 +267,7 @@ func (s *CRMStore) JobChanges(ctx context.Context, since time.Time) iter.Seq2[cr
 			query, args = query+` WHERE at >= ?`, []any{nsArg(since)}
 		}
 		stream(ctx, s.db, query+` ORDER BY at, id`, args, scanJobChange, yield)
-	}
+	})
 }
 
 func scanJobChange(rows *sql.Rows, z *zones) (crm.JobChange, error) {
@@ -294,12 +298,14 @@ func scanJobChange(rows *sql.Rows, z *zones) (crm.JobChange, error) {
 const accountColumns = `id, company, person, kind, closed, closed_off, version`
 
 // Account implements crm.Store.
-func (s *CRMStore) Account(ctx context.Context, id crm.AccountID) (crm.Account, error) {
+func (s *CRMStore) Account(ctx context.Context, id crm.AccountID) (_ crm.Account, err error) {
+	defer s.db.done("CRMStore.Account", &err)
 	return one(ctx, s.db, "account", `SELECT `+accountColumns+` FROM crm_accounts WHERE id = ?`, string(id), scanAccount)
 }
 
 // Accounts implements crm.Store: one query over the company's index.
-func (s *CRMStore) Accounts(ctx context.Context, company b2bkit.CompanyID) ([]crm.Account, error) {
+func (s *CRMStore) Accounts(ctx context.Context, company b2bkit.CompanyID) (_ []crm.Account, err error) {
+	defer s.db.done("CRMStore.Accounts", &err)
 	return list(ctx, s.db, "account", accountsQuery, []any{string(company)}, scanAccount)
 }
 
@@ -321,7 +327,7 @@ func scanAccount(rows *sql.Rows, z *zones) (crm.Account, error) {
 
 // Activities implements crm.Store. It streams one query over the company's index by time.
 func (s *CRMStore) Activities(ctx context.Context, company b2bkit.CompanyID, from, to time.Time) iter.Seq2[crm.Activity, error] {
-	return func(yield func(crm.Activity, error) bool) {
+	return closedSeq(s.db, "CRMStore.Activities", func(yield func(crm.Activity, error) bool) {
 		query, args, err := activitiesQuery(company, from, to)
 		if err != nil {
 			yield(crm.Activity{}, fmt.Errorf("sqlstore: %w", err))
@@ -336,7 +342,7 @@ func (s *CRMStore) Activities(ctx context.Context, company b2bkit.CompanyID, fro
 			a.At = z.time(at)
 			return a, err
 		}, yield)
-	}
+	})
 }
 
 // activitiesQuery returns the query of Activities: the company's activities in [from, to) by (at,
@@ -361,7 +367,8 @@ func activitiesQuery(company b2bkit.CompanyID, from, to time.Time) (string, []an
 }
 
 // Apply implements crm.Store: one transaction, all of the batch or nothing.
-func (s *CRMStore) Apply(ctx context.Context, b crm.Batch) error {
+func (s *CRMStore) Apply(ctx context.Context, b crm.Batch) (err error) {
+	defer s.db.done("CRMStore.Apply", &err)
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sqlstore: %w", err)
 	}

@@ -22,7 +22,8 @@ import (
 // SearchCompanies implements crm.Store: one indexed query per page. A name prefix is a range of
 // name_key; the page starts after the (name_key, id) of company q.After as it is stored now; each
 // filter has an index on (field, name_key, id), so the database reads only the page's rows.
-func (s *CRMStore) SearchCompanies(ctx context.Context, q crm.CompanyQuery) ([]crm.Company, error) {
+func (s *CRMStore) SearchCompanies(ctx context.Context, q crm.CompanyQuery) (_ []crm.Company, err error) {
+	defer s.db.done("CRMStore.SearchCompanies", &err)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: %w", err)
 	}
@@ -30,7 +31,7 @@ func (s *CRMStore) SearchCompanies(ctx context.Context, q crm.CompanyQuery) ([]c
 		return nil, fmt.Errorf("sqlstore: %w", b2bkit.InField("query", err))
 	}
 	out := make([]crm.Company, 0, min(q.Limit, 64))
-	err := s.db.read(ctx, func(tx *sql.Tx) error {
+	err = s.db.read(ctx, func(tx *sql.Tx) error {
 		after, err := s.afterKey(ctx, tx, `SELECT name_key FROM crm_companies WHERE id = ?`, "company", string(q.After))
 		if err != nil {
 			return err
@@ -98,7 +99,8 @@ func companySearch(q *crm.CompanyQuery, after *string) (query string, args []any
 
 // SearchPeople implements crm.Store: one query per page over the index of listed people (neither
 // merged nor erased) by (name_key, id), joined with the page's contact points.
-func (s *CRMStore) SearchPeople(ctx context.Context, q crm.PersonQuery) ([]crm.Person, error) {
+func (s *CRMStore) SearchPeople(ctx context.Context, q crm.PersonQuery) (_ []crm.Person, err error) {
+	defer s.db.done("CRMStore.SearchPeople", &err)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: %w", err)
 	}
@@ -106,7 +108,7 @@ func (s *CRMStore) SearchPeople(ctx context.Context, q crm.PersonQuery) ([]crm.P
 		return nil, fmt.Errorf("sqlstore: %w", b2bkit.InField("query", err))
 	}
 	out := make([]crm.Person, 0, min(q.Limit, 64))
-	err := s.db.read(ctx, func(tx *sql.Tx) error {
+	err = s.db.read(ctx, func(tx *sql.Tx) error {
 		after, err := s.afterKey(ctx, tx, `SELECT name_key FROM crm_people WHERE id = ? AND `+listedPeople, "person", string(q.After))
 		if err != nil {
 			return err
@@ -241,12 +243,14 @@ func prefixed(prefix, columns string) string {
 const dealColumns = `id, company, name, opened, opened_off, closed, closed_off, won, contacts, version`
 
 // Deal implements crm.Store.
-func (s *CRMStore) Deal(ctx context.Context, id crm.DealID) (crm.Deal, error) {
+func (s *CRMStore) Deal(ctx context.Context, id crm.DealID) (_ crm.Deal, err error) {
+	defer s.db.done("CRMStore.Deal", &err)
 	return one(ctx, s.db, "deal", `SELECT `+dealColumns+` FROM crm_deals WHERE id = ?`, string(id), scanDeal)
 }
 
 // Deals implements crm.Store: one query over the company's index.
-func (s *CRMStore) Deals(ctx context.Context, company b2bkit.CompanyID) ([]crm.Deal, error) {
+func (s *CRMStore) Deals(ctx context.Context, company b2bkit.CompanyID) (_ []crm.Deal, err error) {
+	defer s.db.done("CRMStore.Deals", &err)
 	return list(ctx, s.db, "deal", dealsQuery, []any{string(company)}, scanDeal)
 }
 
@@ -271,7 +275,7 @@ func scanDeal(rows *sql.Rows, z *zones) (crm.Deal, error) {
 
 // Audit implements crm.Store: one query over the person's index, streamed in the order stored.
 func (s *CRMStore) Audit(ctx context.Context, person b2bkit.PersonID) iter.Seq2[crm.AuditEntry, error] {
-	return func(yield func(crm.AuditEntry, error) bool) {
+	return closedSeq(s.db, "CRMStore.Audit", func(yield func(crm.AuditEntry, error) bool) {
 		stream(ctx, s.db, auditQuery, []any{string(person)}, func(rows *sql.Rows, z *zones) (crm.AuditEntry, error) {
 			var (
 				e      crm.AuditEntry
@@ -282,7 +286,7 @@ func (s *CRMStore) Audit(ctx context.Context, person b2bkit.PersonID) iter.Seq2[
 			e.At, e.Action = z.time(at), crm.AuditAction(action)
 			return e, err
 		}, yield)
-	}
+	})
 }
 
 // auditQuery reads a person's audit trail (its one argument) in the order stored, over the index on

@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"iter"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
@@ -51,9 +53,10 @@ type Options struct {
 // A DB is an open database with b2bkit's schema: the handle every store of this package is made
 // from. It is safe for concurrent use; Close it when done.
 type DB struct {
-	sql     *sql.DB
-	dialect Dialect
-	now     func() time.Time
+	sql      *sql.DB
+	dialect  Dialect
+	now      func() time.Time
+	isClosed atomic.Bool // set by Close: what fails after it fails as closed
 }
 
 // OpenSQLite opens (creating it if absent) the SQLite database in the file at path and brings its
@@ -149,8 +152,63 @@ func openError(err error) error {
 	return err
 }
 
-// Close closes the database. Iterators still running fail.
-func (db *DB) Close() error { return db.sql.Close() }
+// ErrClosed is what every call of a store returns, wrapped, once its DB is closed: "sqlstore:
+// Registry.Get: database is closed". The error also matches sql.ErrConnDone, as database/sql's own
+// error for a closed database (which it does not export) does not.
+var ErrClosed = fmt.Errorf("database is closed: %w", sql.ErrConnDone)
+
+// Close closes the database. Iterators still running fail, and every call after it returns an
+// error matching ErrClosed.
+func (db *DB) Close() error {
+	db.isClosed.Store(true)
+	return db.sql.Close()
+}
+
+// dbClosedText is database/sql's error for a call on a closed *sql.DB, whose variable it does not
+// export: a handle closed through SQL() is told by it.
+const dbClosedText = "sql: database is closed"
+
+// A closedError is the error of a store's call on a closed DB: it names the call and matches
+// ErrClosed (so sql.ErrConnDone) and the error database/sql returned.
+type closedError struct {
+	call string // "Registry.Get"
+	err  error
+}
+
+func (e *closedError) Error() string   { return "sqlstore: " + e.call + ": database is closed" }
+func (e *closedError) Unwrap() []error { return []error{ErrClosed, e.err} }
+
+// closed is err as a store's call returns it: on a closed DB, a failure of the database becomes
+// the closedError naming call (what b2bkit's sentinels or the context say stays as it is: a bad
+// argument is still that).
+func (db *DB) closed(call string, err error) error {
+	if err == nil || !db.isClosed.Load() && !strings.HasSuffix(err.Error(), dbClosedText) {
+		return err
+	}
+	var named *closedError
+	switch {
+	case errors.As(err, &named):
+		return &closedError{call: call, err: named.err} // a call made by call: the caller's is named
+	case errors.Is(err, b2bkit.ErrInvalid) || errors.Is(err, b2bkit.ErrNotFound) || errors.Is(err, b2bkit.ErrConflict) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return err
+	}
+	return &closedError{call: call, err: err}
+}
+
+// done is closed for a call's named error result, deferred: defer l.db.done("MatchLog.Append", &err).
+func (db *DB) done(call string, err *error) { *err = db.closed(call, *err) }
+
+// closedSeq is seq with the errors it yields passed through db.closed for call.
+func closedSeq[T any](db *DB, call string, seq iter.Seq2[T, error]) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		for v, err := range seq {
+			if !yield(v, db.closed(call, err)) {
+				return
+			}
+		}
+	}
+}
 
 // Dialect returns the engine behind db.
 func (db *DB) Dialect() Dialect { return db.dialect }

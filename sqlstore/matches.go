@@ -77,7 +77,8 @@ func (l *MatchLog) lock(ctx context.Context, tx interface {
 
 // Append implements matching.Log: one transaction under the log's write lock that reads the stored
 // matches of the batch's ids, compares them, and inserts the new ones in the order given.
-func (l *MatchLog) Append(ctx context.Context, ms ...matching.Match) error {
+func (l *MatchLog) Append(ctx context.Context, ms ...matching.Match) (err error) {
+	defer l.db.done("MatchLog.Append", &err)
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sqlstore: %w", err)
 	}
@@ -372,7 +373,8 @@ func parsePayment(s string) (b2bkit.PaymentTerms, error) {
 // SetStatus implements matching.Log: one transaction under the log's write lock that reads the
 // match's appended entry and its last change with one query, decides as matching's logs do, and
 // inserts the change.
-func (l *MatchLog) SetStatus(ctx context.Context, c matching.StatusChange) error {
+func (l *MatchLog) SetStatus(ctx context.Context, c matching.StatusChange) (err error) {
+	defer l.db.done("MatchLog.SetStatus", &err)
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sqlstore: %w", err)
 	}
@@ -446,7 +448,8 @@ const sinceQuery = `SELECT seq, kind, match_seq, changed_by, ` + matchColumns + 
 
 // Get implements matching.Log: one query over the unique index of ids, the status read from the
 // match's last change.
-func (l *MatchLog) Get(ctx context.Context, id string) (matching.Match, error) {
+func (l *MatchLog) Get(ctx context.Context, id string) (_ matching.Match, err error) {
+	defer l.db.done("MatchLog.Get", &err)
 	if err := ctx.Err(); err != nil {
 		return matching.Match{}, fmt.Errorf("sqlstore: %w", err)
 	}
@@ -471,7 +474,7 @@ const sincePage = 4096
 // ORDER BY seq LIMIT 4096), each streamed as the caller consumes it. The log's write lock makes
 // numbers visible in order, so a page never misses an entry a later page would have to go back for.
 func (l *MatchLog) Since(ctx context.Context, seq uint64) iter.Seq2[matching.Entry, error] {
-	return func(yield func(matching.Entry, error) bool) {
+	return closedSeq(l.db, "MatchLog.Since", func(yield func(matching.Entry, error) bool) {
 		if err := ctx.Err(); err != nil {
 			yield(matching.Entry{}, fmt.Errorf("sqlstore: %w", err))
 			return
@@ -495,7 +498,7 @@ func (l *MatchLog) Since(ctx context.Context, seq uint64) iter.Seq2[matching.Ent
 				return
 			}
 		}
-	}
+	})
 }
 
 // sincePage reads one page of entries after seq after, giving each to yield; done is set when

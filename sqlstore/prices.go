@@ -43,8 +43,10 @@ const priceColumns = `sku, price, currency, cost, tax_percent, pack_size, min_qu
 // Set stores the prices, replacing those of the same SKUs, in one transaction. If one is invalid
 // — ListPrice.Validate, a value the schema cannot keep as it is, or a contract price (those are
 // kept with SetContracts) — none is stored and the error, matching b2bkit.ErrInvalid, names it
-// ("prices[3].price").
-func (l *PriceList) Set(ctx context.Context, prices ...pricing.ListPrice) error {
+// ("prices[3].price"). A Contract with a zero price is none, as pricing.PriceList.Set has it: taken,
+// and not kept.
+func (l *PriceList) Set(ctx context.Context, prices ...pricing.ListPrice) (err error) {
+	defer l.db.done("PriceList.Set", &err)
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sqlstore: %w", err)
 	}
@@ -61,7 +63,7 @@ func (l *PriceList) Set(ctx context.Context, prices ...pricing.ListPrice) error 
 			{"min_quantity", p.MinQuantity}, {"weight", p.Weight}} {
 			c.dec(f.name, f.v)
 		}
-		if !p.Contract.Price.IsZero() || p.Contract.ID != "" || p.Contract.Group != "" {
+		if !p.Contract.Price.IsZero() { // a zero price is no contract, whatever ID it names (pricing.Contract)
 			c.add("contract", "contract prices are kept with SetContracts")
 		}
 		others := make(map[string]string, len(p.Prices))
@@ -136,7 +138,8 @@ ON CONFLICT (sku) DO UPDATE SET price = excluded.price, currency = excluded.curr
 
 // Delete removes the SKUs' prices; deleting an absent SKU does nothing. Their contract prices stay,
 // answering again if the SKU is listed again.
-func (l *PriceList) Delete(ctx context.Context, skus ...b2bkit.SKU) error {
+func (l *PriceList) Delete(ctx context.Context, skus ...b2bkit.SKU) (err error) {
+	defer l.db.done("PriceList.Delete", &err)
 	return l.db.write(ctx, func(tx *sql.Tx) error {
 		for _, sku := range skus {
 			if !checkText(string(sku)) {
@@ -157,7 +160,8 @@ func (l *PriceList) Delete(ctx context.Context, skus ...b2bkit.SKU) error {
 // b2bkit.ErrConflict: the list could not say which answers) stores none of them; the error names it
 // ("contracts[2]"). Writers of one party's contracts for one SKU take turns, so two servers cannot
 // both store overlapping periods.
-func (l *PriceList) SetContracts(ctx context.Context, contracts ...pricing.ContractPrice) error {
+func (l *PriceList) SetContracts(ctx context.Context, contracts ...pricing.ContractPrice) (err error) {
+	defer l.db.done("PriceList.SetContracts", &err)
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sqlstore: %w", err)
 	}
@@ -251,7 +255,8 @@ func atArg(t time.Time) int64 {
 }
 
 // ListPrice implements pricing.PriceSource.
-func (l *PriceList) ListPrice(ctx context.Context, q pricing.PriceQuery) (pricing.ListPrice, error) {
+func (l *PriceList) ListPrice(ctx context.Context, q pricing.PriceQuery) (_ pricing.ListPrice, err error) {
+	defer l.db.done("PriceList.ListPrice", &err)
 	var (
 		p     [1]pricing.ListPrice
 		found [1]bool
@@ -266,7 +271,8 @@ func (l *PriceList) ListPrice(ctx context.Context, q pricing.PriceQuery) (pricin
 }
 
 // ListPrices implements pricing.BatchPriceSource: one query per block of up to 500 queries.
-func (l *PriceList) ListPrices(ctx context.Context, qs []pricing.PriceQuery, prices []pricing.ListPrice, found []bool) error {
+func (l *PriceList) ListPrices(ctx context.Context, qs []pricing.PriceQuery, prices []pricing.ListPrice, found []bool) (err error) {
+	defer l.db.done("PriceList.ListPrices", &err)
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sqlstore: %w", err)
 	}

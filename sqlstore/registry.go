@@ -34,9 +34,10 @@ const receivablesPage = 256
 const ordersBlock = 1000
 
 // Get implements risk.Registry.
-func (g *Registry) Get(ctx context.Context, fp risk.Fingerprint) (risk.Receivable, error) {
+func (g *Registry) Get(ctx context.Context, fp risk.Fingerprint) (_ risk.Receivable, err error) {
+	defer g.db.done("Registry.Get", &err)
 	var out []risk.Receivable
-	err := g.db.read(ctx, func(tx *sql.Tx) error {
+	err = g.db.read(ctx, func(tx *sql.Tx) error {
 		var err error
 		out, err = g.load(ctx, tx, []string{fp.String()})
 		return err
@@ -51,7 +52,8 @@ func (g *Registry) Get(ctx context.Context, fp risk.Fingerprint) (risk.Receivabl
 }
 
 // Put implements risk.Registry.
-func (g *Registry) Put(ctx context.Context, r risk.Receivable) (risk.Receivable, error) {
+func (g *Registry) Put(ctx context.Context, r risk.Receivable) (_ risk.Receivable, err error) {
+	defer g.db.done("Registry.Put", &err)
 	if err := ctx.Err(); err != nil {
 		return risk.Receivable{}, fmt.Errorf("sqlstore: %w", err)
 	}
@@ -62,7 +64,7 @@ func (g *Registry) Put(ctx context.Context, r risk.Receivable) (risk.Receivable,
 		return risk.Receivable{}, fmt.Errorf("sqlstore: %w", b2bkit.InField("receivable", err))
 	}
 	db, fp := g.db, r.Fingerprint.String()
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err = db.write(ctx, func(tx *sql.Tx) error {
 		inv := &r.Invoice
 		issuedNS, issuedOff := timeArgs(inv.IssuedAt)
 		dueNS, dueOff := timeArgs(inv.DueAt)
@@ -150,7 +152,7 @@ func (g *Registry) versionConflict(ctx context.Context, tx *sql.Tx, fp string, h
 // Receivables implements risk.Registry. It reads a page of receivables at a time, each page from
 // one snapshot; a receivable written while the stream runs may or may not be seen.
 func (g *Registry) Receivables(ctx context.Context, company b2bkit.CompanyID) iter.Seq2[risk.Receivable, error] {
-	return func(yield func(risk.Receivable, error) bool) {
+	return closedSeq(g.db, "Registry.Receivables", func(yield func(risk.Receivable, error) bool) {
 		if !checkText(string(company)) {
 			if err := ctx.Err(); err != nil {
 				yield(risk.Receivable{}, fmt.Errorf("sqlstore: %w", err))
@@ -186,7 +188,7 @@ func (g *Registry) Receivables(ctx context.Context, company b2bkit.CompanyID) it
 			}
 			after = page[len(page)-1].Fingerprint.String()
 		}
-	}
+	})
 }
 
 // receivablesPageQuery reads the fingerprints of a page of a company's receivables — those it sells

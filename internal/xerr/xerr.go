@@ -115,7 +115,8 @@ func SaneExponent(d decimal.Decimal) bool {
 }
 
 // SaneValue is SaneExponent of the value d is, not of how it is written: 12.34 read from a
-// numeric(38,20) column has exponent -20 but is sane. A sane exponent costs nothing more; only a
+// numeric(38,20) column has exponent -20 but is sane, and so is 1e19, which is
+// 10000000000000000000. A sane exponent costs nothing more; only a
 // number SaneExponent refuses is read for trailing zeros (Canonical). A caller that computes on d
 // past such a check works on Canonical(d), whose exponent is the one checked.
 func SaneValue(d decimal.Decimal) bool {
@@ -130,11 +131,14 @@ const InsaneExponent = "must have at most 18 decimal places and an exponent of a
 // places or with more than 18 digits loses the trailing zeros of its fraction, so 12.34 read from a
 // numeric(38,20) column (1234 x 10^18 x 10^-20) is 12.34 again and 1000 written with 20 places is
 // 1000; a whole number of more than 18 digits then loses as many more as it needs to fit an int64,
-// its exponent staying within MaxExponent. Every other number is returned as it stands, at the cost
-// of reading its exponent and counting its digits: 12.30 keeps its two places, which the fast paths
-// read as the amount's scale. A number with a significant 19th place, an exponent beyond
-// MaxExponent or a coefficient of more than canonicalMaxBits is returned as it stands too, for
-// validation to refuse as written.
+// its exponent staying within MaxExponent. A whole number written with an exponent beyond
+// MaxExponent (1e19) is the number written out (10000000000000000000) and has that number's
+// canonical form, so both get one answer from every check. Every other number is returned as it
+// stands, at the cost of reading its exponent and counting its digits: 12.30 keeps its two places,
+// which the fast paths read as the amount's scale. A number with a significant 19th place, a
+// coefficient of more than canonicalMaxBits, or a whole number that written out would have more
+// than canonicalMaxDigits digits (1e2147483647) is returned as it stands too, for validation to
+// refuse as written.
 func Canonical(d decimal.Decimal) decimal.Decimal {
 	if !Padded(d) {
 		return d
@@ -142,17 +146,22 @@ func Canonical(d decimal.Decimal) decimal.Decimal {
 	return canonical(d)
 }
 
-// Padded reports whether Canonical may change d, which is the case only for an exponent below
-// -MaxExponent or more than 18 digits: every other number is as short as any check of the module
+// Padded reports whether Canonical may change d, which is the case only for an exponent beyond
+// ±MaxExponent or more than 18 digits: every other number is as short as any check of the module
 // asks. It reads the exponent and counts the digits, and allocates nothing.
 func Padded(d decimal.Decimal) bool {
 	e := d.Exponent()
-	return e <= MaxExponent && (e < -MaxExponent || d.NumDigits() > MaxExponent)
+	return e < -MaxExponent || e > MaxExponent || d.NumDigits() > MaxExponent
 }
 
 // canonicalMaxBits bounds the coefficient Canonical reads: about 300 digits, far beyond any column
 // a platform keeps money in, so a hostile coefficient costs nothing.
 const canonicalMaxBits = 1024
+
+// canonicalMaxDigits is the most digits a number of canonicalMaxBits has (2^1024 is about 1.8e308):
+// a whole number written with a large exponent is written out only up to it, so a hostile exponent
+// costs nothing either.
+const canonicalMaxDigits = 309
 
 // TrimFraction is d without the trailing zeros of its fraction, however few: 2.500 is 2.5, 1000.00
 // is 1000. For a check tighter than Canonical's (a parameter of at most 9 digits); it reads the
@@ -187,6 +196,14 @@ func canonical(d decimal.Decimal) decimal.Decimal {
 		return d
 	}
 	e, digits := int64(d.Exponent()), int64(d.NumDigits())
+	if e > MaxExponent {
+		// Written out, it has digits+e digits: written out if that is few enough to read, so that
+		// it is whatever the number written out is.
+		if digits+e > canonicalMaxDigits {
+			return d
+		}
+		return canonical(decimal.NewFromBigInt(c.Mul(c, new(big.Int).Exp(big.NewInt(10), big.NewInt(e), nil)), 0))
+	}
 	if e < 0 { // the fraction's zeros, fewer than the coefficient has digits
 		k := dropZeros(c, min(-e, digits-1))
 		e, digits = e+k, digits-k

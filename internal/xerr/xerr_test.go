@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/big"
+	mathrand "math/rand"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -54,7 +55,11 @@ func TestCanonicalDropsOnlyTheTrailingZerosOfAPaddedFraction(t *testing.T) {
 	}{
 		{decimal.RequireFromString("12.30"), "12.3", -2, true},
 		{decimal.RequireFromString("1000"), "1000", 0, true},
-		{decimal.New(7, 30), "7e30", 30, true},
+		// A whole number written with an exponent beyond 18 is the number written out (31 digits),
+		// shortened as that is to fit an int64: 7e30 is 700000000000000000 x 10^13.
+		{decimal.New(7, 30), "7e30", 13, false},
+		{decimal.New(1, 19), "1e19", 2, false},
+		{decimal.New(7, math.MaxInt32), "", math.MaxInt32, true}, // never written out
 		{decimal.New(7, math.MinInt32), "", math.MinInt32, true},
 		{pad(decimal.RequireFromString("12.34"), 18), "12.34", -2, false},
 		{pad(decimal.RequireFromString("12.30"), 30), "12.3", -1, false},
@@ -101,3 +106,54 @@ func TestTrimFractionDropsEveryTrailingZeroOfTheFraction(t *testing.T) {
 	assert.Equal(t, int32(-1), xerr.TrimFraction(pad(decimal.RequireFromString("2.5"), 40)).Exponent())
 	assert.Equal(t, int32(3), xerr.TrimFraction(decimal.New(7, 3)).Exponent(), "nothing before the point")
 }
+
+// writtenForms are ways a host may write the value c x 10^e: as given, with trailing zeros added
+// (a numeric column of a higher scale), without any (a positive exponent for a whole number:
+// 1E19), and a whole number written out with exponent 0, padded too.
+func writtenForms(c *big.Int, e int32) []decimal.Decimal {
+	d := decimal.NewFromBigInt(c, e)
+	forms := []decimal.Decimal{d, pad(d, 1), pad(d, 2), pad(d, 19), pad(d, 30)}
+	short, se := new(big.Int).Set(c), e
+	ten, q, r := big.NewInt(10), new(big.Int), new(big.Int)
+	for short.Sign() != 0 {
+		if q.QuoRem(short, ten, r); r.Sign() != 0 {
+			break
+		}
+		short.Set(q)
+		se++
+	}
+	forms = append(forms, decimal.NewFromBigInt(short, se))
+	if se >= 0 {
+		out := decimal.NewFromBigInt(new(big.Int).Mul(short, new(big.Int).Exp(ten, big.NewInt(int64(se)), nil)), 0)
+		forms = append(forms, out, pad(out, 3), pad(out, 25))
+	}
+	return forms
+}
+
+// TestSaneValuePropertyOneValueOneAnswer: SaneValue is a property of the value, not of how it is
+// written — 1e19, 10000000000000000000 and 10000000000000000000.000 get one answer, as do 12.3,
+// 12.30 and 12.3 with 30 places — and Canonical of every form is the value with an exponent the
+// check accepts (what a caller computes on).
+func TestSaneValuePropertyOneValueOneAnswer(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 2))
+	for range 5_000 {
+		// a coefficient of up to 30 digits, some of them trailing zeros, at an exponent of -25..45
+		c := new(big.Int).Rand(rng2big(rng), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(1+rng.IntN(30))), nil))
+		c.Mul(c, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(rng.IntN(25))), nil))
+		if rng.IntN(2) == 0 {
+			c.Neg(c)
+		}
+		e := int32(rng.IntN(71) - 25)
+		forms := writtenForms(c, e)
+		want := xerr.SaneValue(forms[0])
+		for _, f := range forms {
+			require.Equal(t, want, xerr.SaneValue(f), "SaneValue(%s) = %v, but SaneValue(%s) = %v", xerr.EchoDecimal(forms[0]), want, xerr.EchoDecimal(f), !want)
+			got := xerr.Canonical(f)
+			require.True(t, got.Equal(forms[0]), "Canonical(%s) = %s", xerr.EchoDecimal(f), xerr.EchoDecimal(got))
+			require.Equal(t, want, xerr.SaneExponent(got), "the exponent of Canonical(%s) = %s", xerr.EchoDecimal(f), xerr.EchoDecimal(got))
+		}
+	}
+}
+
+// rng2big adapts a math/rand/v2 source for big.Int.Rand.
+func rng2big(r *rand.Rand) *mathrand.Rand { return mathrand.New(mathrand.NewSource(r.Int64())) }

@@ -66,6 +66,31 @@ func runAppend(t *testing.T, newLog func(t *testing.T) matching.Log) {
 		require.NoError(t, l.Append(ctx, padded), "and so is the padded one again")
 		assert.Len(t, Entries(t, l, 0), 1, "the retries commit no entry")
 	})
+	t.Run("AppendRetryWrittenOtherwiseIsARetry", func(t *testing.T) {
+		// A retry compares amounts by value: 118.00 sent again as 118 or 118.0000, 100 as 1E2,
+		// 0.3 as 0.30, is the same match. A store that compares them as written (by exponent or
+		// text) reports a conflict for a retry, or, worse, for the match a host re-reads and sends.
+		l := newLog(t)
+		m := Sample("M-1", day(1))
+		require.NoError(t, l.Append(ctx, m))
+		for _, form := range []struct {
+			name  string
+			write func(decimal.Decimal) decimal.Decimal
+		}{{"trailing zeros added", func(d decimal.Decimal) decimal.Decimal { return withZeros(d, 2) }}, {"trailing zeros dropped", trimZeros}} {
+			again := m
+			again.Quantity, again.UnitPrice, again.Subsidy = form.write(m.Quantity), form.write(m.UnitPrice), form.write(m.Subsidy)
+			again.Terms.Payment.Installments = append([]b2bkit.Installment(nil), m.Terms.Payment.Installments...)
+			for i := range again.Terms.Payment.Installments {
+				again.Terms.Payment.Installments[i].Share = form.write(again.Terms.Payment.Installments[i].Share)
+			}
+			require.NoError(t, l.Append(ctx, again), "%s: a retry", form.name)
+			require.NoError(t, l.Append(ctx, m, again), "%s: a batch of retries", form.name)
+		}
+		assert.Len(t, Entries(t, l, 0), 1, "the retries commit no entry")
+		got, err := l.Get(ctx, "M-1")
+		require.NoError(t, err)
+		assert.True(t, got.Equal(m), "got %+v", got)
+	})
 	t.Run("AppendInvalidStoresNothing", func(t *testing.T) {
 		l := newLog(t)
 		m := Sample("M-1", day(1))
@@ -650,6 +675,28 @@ func day(n int) time.Time { return time.Date(2026, 3, n, 10, 0, 0, 0, shanghai) 
 func pad(d decimal.Decimal) decimal.Decimal {
 	c := new(big.Int).Mul(d.Coefficient(), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(30+d.Exponent())), nil))
 	return decimal.NewFromBigInt(c, -30)
+}
+
+// withZeros is d written with k more trailing zeros: 118.00 as 118.0000.
+func withZeros(d decimal.Decimal, k int32) decimal.Decimal {
+	c := new(big.Int).Mul(d.Coefficient(), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(k)), nil))
+	return decimal.NewFromBigInt(c, d.Exponent()-k)
+}
+
+// trimZeros is d written without trailing zeros, whole numbers with a positive exponent: 118.00 as
+// 118, 100 as 1E2, 50.00 as 5E1.
+func trimZeros(d decimal.Decimal) decimal.Decimal {
+	c, e := d.Coefficient(), d.Exponent()
+	if c.Sign() == 0 {
+		return decimal.New(0, 0)
+	}
+	ten, q, r := big.NewInt(10), new(big.Int), new(big.Int)
+	for {
+		if q.QuoRem(c, ten, r); r.Sign() != 0 {
+			return decimal.NewFromBigInt(c, e)
+		}
+		c, e = new(big.Int).Set(q), e+1
+	}
 }
 
 // Sample returns a valid proposed match made at at: 100 bags of RICE-25KG from S-1 to B-1 at 118.00

@@ -19,6 +19,8 @@ import (
 
 // A Catalog is what a source under test must hold: list prices (with their attributes, other price
 // lists, VAT rates, packs, minimums and weights) and contract prices for buyers and buyer groups.
+// A list price's Contract with a zero Price is no contract (see pricing.ListPrice), whatever ID or
+// group it names: the source holds the price and answers the contracts it was given, if any.
 type Catalog struct {
 	Prices    []pricing.ListPrice
 	Contracts []pricing.ContractPrice
@@ -116,6 +118,24 @@ func Run(t *testing.T, newSource func(t *testing.T, c Catalog) pricing.PriceSour
 			}
 			if !got.Price.Equal(priceOf(cat, c.q.SKU)) {
 				t.Errorf("%s: list price %s changed with the contract", c.name, got.Price)
+			}
+		}
+	})
+	t.Run("ContractWithoutPriceIsNone", func(t *testing.T) {
+		// A Contract's zero Price means there is none, so a list price carrying an ID or a group
+		// with it is taken (it carries no contract) and the ID is never answered as a contract.
+		for _, contracts := range [][]pricing.ContractPrice{nil, cat.Contracts} {
+			stray := cat.Prices[2]
+			stray.Contract = pricing.Contract{ID: "C-STRAY", Group: "wok-chain"}
+			s := newSource(t, Catalog{Prices: []pricing.ListPrice{cat.Prices[0], stray}, Contracts: contracts})
+			for _, q := range []pricing.PriceQuery{ask(stray.SKU), {SKU: stray.SKU, Buyer: "golden-wok", Group: "wok-chain", At: march}} {
+				got, err := s.ListPrice(ctx, q)
+				if err != nil {
+					t.Fatalf("ListPrice(%+v): %v", q, err)
+				}
+				if err := samePrice(cat.Prices[2], got); err != nil {
+					t.Errorf("ListPrice(%+v) with %d contracts: %v", q, len(contracts), err)
+				}
 			}
 		}
 	})

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"math/big"
 	"slices"
 	"strings"
 	"sync"
@@ -54,6 +55,7 @@ func Checks() []Check {
 		{"SkippingStatesRefused", skipping},
 		{"DoubleFinancingRefusedNamingHolder", doubleFinancing},
 		{"RetypedNumberIsSameReceivable", retyped},
+		{"AmountsWrittenOtherwiseAreTheSameAmounts", amountsByValue},
 		{"ReceivablesByCompany", byCompany},
 		{"ConcurrentPutsOneWins", concurrentPuts},
 		{"ConcurrentFinanceSameLender", concurrentFinanceSame},
@@ -484,6 +486,63 @@ func retyped(t testing.TB, reg risk.Registry) {
 	got := get(t, reg, fp)
 	assert.Equal(t, int64(3), got.Version)
 	assert.Equal(t, b2bkit.InvoiceNumber("INV-2026-001"), got.Invoice.Number, "the number as first offered")
+}
+
+// amountsByValue: an amount is its value, however it is written. A record put back at its version
+// with its amounts written otherwise — 1200.50 as 1200.5000 or 1200.5, 960.00 as 9.6E2, as a host's
+// database or JSON may give them — is an update like any other, not a conflict or an invalid
+// fingerprint, and Get returns the same values; a stale version is a conflict whatever the
+// amounts look like. A store that compares amounts as written fails it.
+func amountsByValue(t testing.TB, reg risk.Registry) {
+	l := ledger(reg)
+	fp := confirmed(t, l, invoice("INV-1", "SELLER", "DEBTOR", "1200.50"), "BANK-A")
+	cur, err := l.Finance(ctx, fp, "BANK-A", dec("960.00"), "officer", at(3))
+	require.NoError(t, err)
+	for _, form := range []struct {
+		name  string
+		write func(decimal.Decimal) decimal.Decimal
+	}{{"trailing zeros added", func(d decimal.Decimal) decimal.Decimal { return withZeros(d, 2) }}, {"trailing zeros dropped", trimZeros}} {
+		r := cur.Clone()
+		r.Invoice.Amount, r.Financed = form.write(r.Invoice.Amount), form.write(r.Financed)
+		for i := range r.History {
+			r.History[i].Amount = form.write(r.History[i].Amount)
+		}
+		stale := r.Clone()
+		stale.Version--
+		_, err := reg.Put(ctx, stale)
+		require.ErrorIs(t, err, b2bkit.ErrConflict, "%s: a stale version", form.name)
+		cur, err = reg.Put(ctx, r)
+		require.NoError(t, err, "%s: the same amounts at the stored version", form.name)
+		assert.Equal(t, r.Version+1, cur.Version, form.name)
+		got := get(t, reg, fp)
+		requireSame(t, cur, got, form.name)
+		assert.True(t, got.Invoice.Amount.Equal(dec("1200.5")) && got.Financed.Equal(dec("960")), "%s: %s, %s", form.name, got.Invoice.Amount, got.Financed)
+		require.NoError(t, got.Validate(), form.name)
+	}
+	_, err = l.Repay(ctx, fp, "bank-system", at(4))
+	require.NoError(t, err, "the ledger goes on")
+}
+
+// withZeros is d written with k more trailing zeros: 960.00 as 960.0000.
+func withZeros(d decimal.Decimal, k int32) decimal.Decimal {
+	c := new(big.Int).Mul(d.Coefficient(), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(k)), nil))
+	return decimal.NewFromBigInt(c, d.Exponent()-k)
+}
+
+// trimZeros is d written without trailing zeros, a whole number with a positive exponent: 960.00
+// as 9.6E2, 1200.50 as 1200.5.
+func trimZeros(d decimal.Decimal) decimal.Decimal {
+	c, e := d.Coefficient(), d.Exponent()
+	if c.Sign() == 0 {
+		return decimal.New(0, 0)
+	}
+	ten, q, r := big.NewInt(10), new(big.Int), new(big.Int)
+	for {
+		if q.QuoRem(c, ten, r); r.Sign() != 0 {
+			return decimal.NewFromBigInt(c, e)
+		}
+		c, e = new(big.Int).Set(q), e+1
+	}
 }
 
 func byCompany(t testing.TB, reg risk.Registry) {

@@ -42,6 +42,7 @@ func TestSuiteCatchesBrokenRegistries(t *testing.T) {
 		{"IndexesSellerOnly", sellerOnly, []string{"ReceivablesByCompany"}},
 		{"PutSkipsValidate", noValidate, []string{"InvalidRecordRejected"}},
 		{"StoresTimesInUTC", utcTimes, []string{"DueDateKeepsItsCalendarDay"}},
+		{"ComparesAmountsAsWritten", amountsAsWritten, []string{"AmountsWrittenOtherwiseAreTheSameAmounts"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -132,12 +133,13 @@ func (r *recorder) Skipf(format string, args ...any)  { r.Errorf(format, args...
 type bug int
 
 const (
-	ignoreVersions bug = 1 << iota // Put stores whatever version it is given: the last writer wins
-	dropHistory                    // Put keeps only the last transition
-	shareSlices                    // Get returns the stored slices
-	sellerOnly                     // Receivables finds a company as seller only
-	noValidate                     // Put stores invalid records
-	utcTimes                       // Get gives times back in UTC, as a timestamp column without zone would
+	ignoreVersions   bug = 1 << iota // Put stores whatever version it is given: the last writer wins
+	dropHistory                      // Put keeps only the last transition
+	shareSlices                      // Get returns the stored slices
+	sellerOnly                       // Receivables finds a company as seller only
+	noValidate                       // Put stores invalid records
+	utcTimes                         // Get gives times back in UTC, as a timestamp column without zone would
+	amountsAsWritten                 // Put refuses to change the invoice, comparing its amount by exponent
 )
 
 // fake is a plain map registry with one bug switched on, written apart from MemoryRegistry so that
@@ -184,6 +186,9 @@ func (f *fake) Put(ctx context.Context, r risk.Receivable) (risk.Receivable, err
 	old, ok := f.records[r.Fingerprint]
 	if f.bug&ignoreVersions == 0 && (!ok && r.Version != 0 || ok && old.Version != r.Version) {
 		return risk.Receivable{}, b2bkit.Conflict("receivable", r.Fingerprint.String(), "stale version")
+	}
+	if f.bug&amountsAsWritten != 0 && ok && old.Invoice.Amount.Exponent() != r.Invoice.Amount.Exponent() {
+		return risk.Receivable{}, b2bkit.Conflict("receivable", r.Fingerprint.String(), "the invoice never changes")
 	}
 	r = r.Clone()
 	r.Version++
