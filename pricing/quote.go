@@ -374,7 +374,7 @@ func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error)
 
 // quoteRuns prices reqs into out in len(lineErrs) runs of consecutive requests, one goroutine each
 // (the caller's takes the first). The first run to fail stops the others, and its error is
-// returned.
+// returned; a run that panicked panics again here, whatever the others did.
 func (e *Engine) quoteRuns(ctx context.Context, reqs []Request, out []Quote, now time.Time, lineErrs []LineErrors) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -404,10 +404,12 @@ func (e *Engine) quoteRuns(ctx context.Context, reqs []Request, out []Quote, now
 	}
 	run(0)
 	wg.Wait()
-	if k := int(failed.Load()) - 1; k >= 0 {
-		if panics[k] != nil {
-			panic(panics[k])
+	for _, v := range panics { // a panic is a bug: never hidden behind another run's error
+		if v != nil {
+			panic(v)
 		}
+	}
+	if k := int(failed.Load()) - 1; k >= 0 {
 		return errs[k]
 	}
 	return nil
