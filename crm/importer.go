@@ -352,7 +352,9 @@ func (c *CRM) Import(ctx context.Context, rows iter.Seq2[ImportRow, error]) (Imp
 				im.bad(j.line, "job.company", "unknown company %s", s.Company)
 				continue
 			}
-			if slices.ContainsFunc(stored, func(o Spell) bool { return o.ID == s.ID }) {
+			// The same job is the same company and start, whatever id it is stored under: a spell
+			// keeps the id it was created with when Merge moves it to another person.
+			if slices.ContainsFunc(stored, func(o Spell) bool { return o.Company == s.Company && o.Start.Equal(s.Start) }) {
 				res.SpellsUnchanged++
 				continue
 			}
