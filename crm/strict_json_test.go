@@ -39,3 +39,37 @@ func TestR2_CompanyRecordRefusesADuplicateOrWronglyCasedKey(t *testing.T) {
 		{"cased", `"city":"Hangzhou"`, `"City":"Hangzhou"`, "City: unknown field"},
 	})
 }
+
+// FuzzRecordJSON: the records a host reads back from its own store as JSON — spells, job changes,
+// deals, audit entries — are read strictly without a panic, and what is read writes back to JSON
+// that reads the same.
+func FuzzRecordJSON(f *testing.F) {
+	f.Add(0, []byte(`{"id":"li@A@2024-01-01T00:00:00Z","person":"li","company":"A","title":"owner","roles":["decision_maker","payer"],"start":"2024-01-01T00:00:00+08:00","version":1}`))
+	f.Add(1, []byte(`{"id":"li@2026-02-15T00:00:00Z","person":"li","at":"2026-02-15T00:00:00Z","from":"A","from_stage":"repurchasing","lost_roles":["payer"],"uncovered":[],"left_incomplete":false,"to":"B","title":"gm","roles":[],"to_stage":"target","lead_created":true}`))
+	f.Add(2, []byte(`{"id":"tender-1","company":"A","opened":"2026-01-01T00:00:00Z","contacts":[{"person":"li","roles":["payer"]}]}`))
+	f.Add(3, []byte(`{"person":"li","at":"2026-01-01T00:00:00Z","actor":"rep-7","action":"read","what":"Person"}`))
+	f.Add(1, []byte(`{"lost_roles":["boss"]}`))
+	f.Fuzz(func(t *testing.T, kind int, b []byte) {
+		roundTrip := func(v, back any) {
+			if json.Unmarshal(b, v) != nil {
+				return
+			}
+			out, err := json.Marshal(v)
+			require.NoError(t, err)
+			require.NoError(t, json.Unmarshal(out, back), "what is read writes back readable: %s", out)
+			again, err := json.Marshal(back)
+			require.NoError(t, err)
+			require.JSONEq(t, string(out), string(again))
+		}
+		switch uint(kind) % 4 {
+		case 0:
+			roundTrip(new(crm.Spell), new(crm.Spell))
+		case 1:
+			roundTrip(new(crm.JobChange), new(crm.JobChange))
+		case 2:
+			roundTrip(new(crm.Deal), new(crm.Deal))
+		default:
+			roundTrip(new(crm.AuditEntry), new(crm.AuditEntry))
+		}
+	})
+}
