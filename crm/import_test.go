@@ -306,3 +306,12 @@ func TestR3_ImportLeavesAMergedRecordsJobAsItIs(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, crm.ImportResult{Rows: 1, PeopleUnchanged: 1, SpellsUnchanged: 1}, res)
 }
+
+// TestR24_ImportErrorCountsItsProblemsInWords: the summary line a rep reads says "1 problem", not
+// "1 problems".
+func TestR24_ImportErrorCountsItsProblemsInWords(t *testing.T) {
+	one := &crm.ImportError{Rows: []crm.RowError{{Line: 2, Field: "job.start", Problem: "must be a date"}}}
+	assert.Equal(t, "crm: import: 1 problem, nothing imported; line 2: job.start: must be a date", one.Error())
+	two := &crm.ImportError{Rows: append(one.Rows, crm.RowError{Line: 3, Field: "name", Problem: "too long"})}
+	assert.Contains(t, two.Error(), "crm: import: 2 problems, nothing imported; ")
+}

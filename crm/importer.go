@@ -76,7 +76,11 @@ type ImportError struct {
 func (e *ImportError) Error() string {
 	const shown = 10
 	var b strings.Builder
-	fmt.Fprintf(&b, "crm: import: %d problems, nothing imported", len(e.Rows))
+	noun := "problems"
+	if len(e.Rows) == 1 {
+		noun = "problem"
+	}
+	fmt.Fprintf(&b, "crm: import: %d %s, nothing imported", len(e.Rows), noun)
 	for i := range min(shown, len(e.Rows)) {
 		b.WriteString("; ")
 		b.WriteString(e.Rows[i].Error())
