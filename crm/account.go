@@ -122,3 +122,17 @@ func (a Activity) Validate() error {
 	}
 	return errors.Join(errs...)
 }
+
+// UnmarshalJSON reads an account strictly, as every stored record of the package: unknown or
+// wrongly cased fields and a key given twice are errors, so a misspelt "closed" does not reopen it.
+func (a *Account) UnmarshalJSON(b []byte) error {
+	type plain Account
+	return wire.DecodeStrict(b, (*plain)(a))
+}
+
+// UnmarshalJSON reads an activity strictly: unknown or wrongly cased fields and a key given twice
+// are errors.
+func (a *Activity) UnmarshalJSON(b []byte) error {
+	type plain Activity
+	return wire.DecodeStrict(b, (*plain)(a))
+}

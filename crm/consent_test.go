@@ -222,3 +222,36 @@ func TestR2_ConsentsRoundTripThroughClearJSON(t *testing.T) {
 	assert.Contains(t, string(masked), `"purpose":"marketing"`, "consents are no personal data")
 	assert.NotContains(t, string(masked), "李娜")
 }
+
+// TestR2_AWithdrawalUnderOneRecordHoldsAfterAMerge: consent is hers, not a record's. She agreed to
+// marketing under one record and later took it back under her other record; merged, the older
+// consent must not make her contactable again. A consent she gave after a withdrawal still holds.
+func TestR2_AWithdrawalUnderOneRecordHoldsAfterAMerge(t *testing.T) {
+	c := newCRM(t, nil)
+	addPerson(t, c, "li", "李娜", "13812345678")
+	addPerson(t, c, "li-old", "李娜", "13900001111")
+	_, err := c.GiveConsent(ctx, "li-old", "marketing", "web form", day(2025, 1, 1))
+	require.NoError(t, err)
+	_, err = c.GiveConsent(ctx, "li", "marketing", "fair", day(2025, 6, 1))
+	require.NoError(t, err)
+	_, err = c.WithdrawConsent(ctx, "li", "marketing", day(2025, 9, 1))
+	require.NoError(t, err)
+	// and the other way round: withdrawn first, given again later under the other record
+	_, err = c.GiveConsent(ctx, "li", "events", "fair", day(2025, 2, 1))
+	require.NoError(t, err)
+	_, err = c.WithdrawConsent(ctx, "li", "events", day(2025, 3, 1))
+	require.NoError(t, err)
+	_, err = c.GiveConsent(ctx, "li-old", "events", "call", day(2025, 10, 1))
+	require.NoError(t, err)
+
+	p, err := c.Merge(ctx, "li", "li-old")
+	require.NoError(t, err)
+	later := day(2026, 1, 1)
+	assert.False(t, p.MayContact("marketing", later), "she withdrew marketing after every consent to it")
+	assert.True(t, p.MayContact("marketing", day(2025, 7, 1)), "history: she had consented then")
+	assert.True(t, p.MayContact("events", later), "she consented to events again after withdrawing")
+	stored, err := c.Person(ctx, "li")
+	require.NoError(t, err)
+	assert.False(t, stored.MayContact("marketing", later), "as stored")
+	require.Len(t, stored.Consents, 4, "every consent is kept")
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
@@ -378,23 +379,46 @@ func (c *CRM) StartJob(ctx context.Context, j Job) (Spell, error) {
 	return s, nil
 }
 
-// newSpellID returns "person@company@start", with start in UTC as RFC 3339 with nanoseconds,
-// built in one allocation.
+// newSpellID returns "person@company@start", with start in UTC as RFC 3339 with nanoseconds and
+// the ids escaped (appendID), built in one allocation. Ids are the host's strings and a person
+// keyed by her mailbox is common: unescaped, "li@x" at "wok" and "li" at "x@wok" got one id.
 func newSpellID(p b2bkit.PersonID, co b2bkit.CompanyID, start time.Time) SpellID {
 	var buf [128]byte
-	out := append(append(append(buf[:0], p...), '@'), co...)
+	out := appendID(append(appendID(buf[:0], string(p)), '@'), string(co))
 	return SpellID(appendAt(out, start))
 }
 
 // newChangeID returns the id of a job change: "person@at", and "person@at/company" for a departure
-// from company to nowhere known (left non-empty), with at as in a spell id.
+// from company to nowhere known (left non-empty), with at as in a spell id and the ids escaped.
 func newChangeID(p b2bkit.PersonID, at time.Time, left b2bkit.CompanyID) string {
 	var buf [128]byte
-	out := appendAt(append(buf[:0], p...), at)
+	out := appendAt(appendID(buf[:0], string(p)), at)
 	if left != "" {
-		out = append(append(out, '/'), left...)
+		out = appendID(append(out, '/'), string(left))
 	}
 	return string(out)
+}
+
+// appendID appends id with the separators of the ids built from it, and the escape itself,
+// percent-encoded ('@' as %40, '/' as %2F, '%' as %25), so that different parts never make one id.
+// An id without them, the common case, is appended as it is, so its records keep their ids.
+func appendID(b []byte, id string) []byte {
+	if !strings.ContainsAny(id, "@/%") {
+		return append(b, id...)
+	}
+	for i := 0; i < len(id); i++ {
+		switch c := id[i]; c {
+		case '@':
+			b = append(b, "%40"...)
+		case '/':
+			b = append(b, "%2F"...)
+		case '%':
+			b = append(b, "%25"...)
+		default:
+			b = append(b, c)
+		}
+	}
+	return b
 }
 
 // appendAt appends "@" and t in UTC as RFC 3339 with nanoseconds.

@@ -276,3 +276,42 @@ func FuzzReadPeopleCSV(f *testing.F) {
 		}
 	})
 }
+
+// TestR3_ImportLeavesAMergedRecordsJobAsItIs: the documented flow — a nightly import, then a rep
+// merging the imported record into the one she had made (Merge), then the same import again — finds
+// the job stored (same company and start) and leaves it, though the spell kept the id it was
+// created under; it is not "a job overlapping a stored job", which would fail the whole import.
+func TestR3_ImportLeavesAMergedRecordsJobAsItIs(t *testing.T) {
+	c := importCRM(t)
+	row := crm.ImportRow{Key: "hr-1", Name: "李娜", Job: crm.Job{Company: "A", Title: "owner", Roles: []crm.Role{crm.DecisionMaker}, Start: day(2024, 1, 1)}}
+	rows := func() iter.Seq2[crm.ImportRow, error] {
+		return func(yield func(crm.ImportRow, error) bool) { yield(row, nil) }
+	}
+	_, err := c.Import(ctx, rows())
+	require.NoError(t, err)
+	addPerson(t, c, "li", "李娜", "13812345678")
+	_, err = c.Merge(ctx, "li", "hr-1")
+	require.NoError(t, err)
+
+	res, err := c.Import(ctx, rows())
+	require.NoError(t, err, "the job is stored: same company and start")
+	assert.Equal(t, crm.ImportResult{Rows: 1, PeopleUnchanged: 1, SpellsUnchanged: 1}, res)
+	hist, err := c.History(ctx, "li")
+	require.NoError(t, err)
+	assert.Len(t, hist, 1)
+
+	// a stored job at the same company and start with another title is left as it is too
+	row.Job.Title = "boss"
+	res, err = c.Import(ctx, rows())
+	require.NoError(t, err)
+	assert.Equal(t, crm.ImportResult{Rows: 1, PeopleUnchanged: 1, SpellsUnchanged: 1}, res)
+}
+
+// TestR24_ImportErrorCountsItsProblemsInWords: the summary line a rep reads says "1 problem", not
+// "1 problems".
+func TestR24_ImportErrorCountsItsProblemsInWords(t *testing.T) {
+	one := &crm.ImportError{Rows: []crm.RowError{{Line: 2, Field: "job.start", Problem: "must be a date"}}}
+	assert.Equal(t, "crm: import: 1 problem, nothing imported; line 2: job.start: must be a date", one.Error())
+	two := &crm.ImportError{Rows: append(one.Rows, crm.RowError{Line: 3, Field: "name", Problem: "too long"})}
+	assert.Contains(t, two.Error(), "crm: import: 2 problems, nothing imported; ")
+}

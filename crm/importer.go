@@ -76,7 +76,11 @@ type ImportError struct {
 func (e *ImportError) Error() string {
 	const shown = 10
 	var b strings.Builder
-	fmt.Fprintf(&b, "crm: import: %d problems, nothing imported", len(e.Rows))
+	noun := "problems"
+	if len(e.Rows) == 1 {
+		noun = "problem"
+	}
+	fmt.Fprintf(&b, "crm: import: %d %s, nothing imported", len(e.Rows), noun)
 	for i := range min(shown, len(e.Rows)) {
 		b.WriteString("; ")
 		b.WriteString(e.Rows[i].Error())
@@ -352,7 +356,9 @@ func (c *CRM) Import(ctx context.Context, rows iter.Seq2[ImportRow, error]) (Imp
 				im.bad(j.line, "job.company", "unknown company %s", s.Company)
 				continue
 			}
-			if slices.ContainsFunc(stored, func(o Spell) bool { return o.ID == s.ID }) {
+			// The same job is the same company and start, whatever id it is stored under: a spell
+			// keeps the id it was created with when Merge moves it to another person.
+			if slices.ContainsFunc(stored, func(o Spell) bool { return o.Company == s.Company && o.Start.Equal(s.Start) }) {
 				res.SpellsUnchanged++
 				continue
 			}

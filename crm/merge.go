@@ -3,6 +3,7 @@ package crm
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/b2bkit/b2bkit"
 )
@@ -12,8 +13,9 @@ import (
 // (MergedInto), so Person and History called with either id give the same person. Nothing is lost:
 // every spell, current or old, and every contact point, current or old, now belongs to keep. Job
 // changes recorded before the merge, and accounts naming absorb, keep the id they were recorded
-// with; Person resolves it. Consents of both are kept, and a wish not to be contacted from either
-// holds. Both records' audit trails record the merge.
+// with; Person resolves it. Consents of both are kept, and a wish not to be contacted, or a
+// consent withdrawn, under either holds: a consent to a purpose ends at her first withdrawal of it
+// after it was given. Both records' audit trails record the merge.
 //
 // Merging a person with herself, a record already merged, an erased one, or two records with
 // overlapping spells at one company is an error matching b2bkit.ErrInvalid; unknown ids match
@@ -72,6 +74,26 @@ func (c *CRM) Merge(ctx context.Context, keep, absorb b2bkit.PersonID) (Person, 
 	// Her consents are hers under either record; a wish not to be contacted holds from its earliest.
 	merged.Consents = append(merged.Consents, a.Consents...)
 	slices.SortStableFunc(merged.Consents, func(x, y Consent) int { return x.Given.Compare(y.Given) })
+	// So is a withdrawal, under whichever record she made it: a consent still holding ends at her
+	// first withdrawal of its purpose after it was given, or the merge would make her contactable
+	// again by a consent she had taken back. The ends are found first, so only withdrawals she
+	// made count; a person has a handful of consents, so a scan does.
+	ended := make([]time.Time, len(merged.Consents))
+	for i, x := range merged.Consents {
+		if !x.Withdrawn.IsZero() {
+			continue
+		}
+		for _, y := range merged.Consents {
+			if y.Purpose == x.Purpose && y.Withdrawn.After(x.Given) && (ended[i].IsZero() || y.Withdrawn.Before(ended[i])) {
+				ended[i] = y.Withdrawn
+			}
+		}
+	}
+	for i, e := range ended {
+		if !e.IsZero() {
+			merged.Consents[i].Withdrawn = e
+		}
+	}
 	if !a.DoNotContact.IsZero() && (merged.DoNotContact.IsZero() || a.DoNotContact.Before(merged.DoNotContact)) {
 		merged.DoNotContact = a.DoNotContact
 	}

@@ -91,3 +91,26 @@ func TestR3_EndJobFollowsMergedIDs(t *testing.T) {
 	require.Len(t, hist, 1)
 	assert.True(t, end.Equal(hist[0].End))
 }
+
+// TestR3_SpellIDsOfDifferentJobsDiffer: ids are the host's strings, and a person keyed by her
+// mailbox is common, so a spell's id must tell "li@x" at "wok" from "li" at "x@wok" started the same
+// day: two people's jobs, each stored and each in her own history — not a conflict that no retry
+// can get past.
+func TestR3_SpellIDsOfDifferentJobsDiffer(t *testing.T) {
+	c := newCRM(t, nil)
+	addCompany(t, c, "wok", crm.Repurchasing)
+	addCompany(t, c, "x@wok", crm.Repurchasing)
+	addPerson(t, c, "li@x", "李娜", "")
+	addPerson(t, c, "li", "Li", "")
+	start := day(2024, 1, 1)
+	a, err := c.StartJob(ctx, crm.Job{Person: "li@x", Company: "wok", Start: start, Roles: []crm.Role{crm.Payer}})
+	require.NoError(t, err)
+	b, err := c.StartJob(ctx, crm.Job{Person: "li", Company: "x@wok", Start: start, Roles: []crm.Role{crm.User}})
+	require.NoError(t, err, "another person's job at another company")
+	assert.NotEqual(t, a.ID, b.ID)
+	for _, p := range []b2bkit.PersonID{"li@x", "li"} {
+		hist, err := c.History(ctx, p)
+		require.NoError(t, err)
+		assert.Len(t, hist, 1, "%s has her own job", p)
+	}
+}

@@ -86,6 +86,7 @@ func TestWriteSkewCasesCatchAStoreThatSkipsTheVersionBump(t *testing.T) {
 	}{
 		{"UnchangedRecordClaimsItsVersion", unchangedClaims},
 		{"WriteSkew/StartJob", skewStartJob},
+		{"WriteSkew/ChangeJobs", skewChangeJobs},
 		{"WriteSkew/Departures", skewDepartures},
 		{"WriteSkew/EndJobAndChangeJob", skewEndAndChange},
 		{"WriteSkew/BothEndJobs", skewBothEndJobs},

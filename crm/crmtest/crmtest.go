@@ -52,6 +52,7 @@ func Run(t *testing.T, newStore func(t *testing.T) crm.Store) {
 		{"OneOwnerUnderConcurrency", func(t *testing.T, s crm.Store) { oneOwnerRace(t, s) }},
 		{"OneContactHolderUnderConcurrency", func(t *testing.T, s crm.Store) { oneContactRace(t, s) }},
 		{"WriteSkew/StartJob", func(t *testing.T, s crm.Store) { skewStartJob(t, s) }},
+		{"WriteSkew/ChangeJobs", func(t *testing.T, s crm.Store) { skewChangeJobs(t, s) }},
 		{"WriteSkew/Departures", func(t *testing.T, s crm.Store) { skewDepartures(t, s) }},
 		{"WriteSkew/EndJobAndChangeJob", func(t *testing.T, s crm.Store) { skewEndAndChange(t, s) }},
 		{"WriteSkew/BothEndJobs", func(t *testing.T, s crm.Store) { skewBothEndJobs(t, s) }},

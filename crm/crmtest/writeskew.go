@@ -184,6 +184,23 @@ func skewStartJob(t tb, s crm.Store) {
 	require.Len(t, sp, 1, "no overlapping spell was stored")
 }
 
+// skewChangeJobs: two job changes of one person with no current job, to one company from two dates,
+// at once: one wins, so she never has two overlapping spells there.
+func skewChangeJobs(t tb, s crm.Store) {
+	c, g := gated(t, s)
+	g.Arm(2)
+	move := func(at time.Time) func() error {
+		return func() error {
+			_, err := c.ChangeJob(ctx, "li", "B", "buyer", []crm.Role{crm.User}, at)
+			return err
+		}
+	}
+	requireOneWins(t, race(move(day(1)), move(day(2))))
+	sp, err := s.Spells(ctx, crm.SpellQuery{Person: "li"})
+	require.NoError(t, err)
+	require.Len(t, sp, 1, "no overlapping spell was stored")
+}
+
 // twoDecisionMakers staffs company A with a complete committee of two decision makers.
 func twoDecisionMakers(t tb, c *crm.CRM) {
 	startJob(t, c, "li", "A", day(1), crm.DecisionMaker)

@@ -197,3 +197,16 @@ func TestReadCSVRefusesBadFilesByLine(t *testing.T) {
 		})
 	}
 }
+
+// TestReadCSVReadsASpreadsheetsByteOrderMark: a summary saved by a spreadsheet as "CSV UTF-8"
+// starts with a byte order mark; it is not part of the first column's name (crm.ReadPeopleCSV
+// reads it the same way).
+func TestReadCSVReadsASpreadsheetsByteOrderMark(t *testing.T) {
+	s, err := clv.ReadCSV(strings.NewReader("\uFEFFID,frequency,recency,T\r\n1,2,30.43,38.86\r\n"), clv.Weeks)
+	require.NoError(t, err)
+	require.Len(t, s.Customers, 1)
+	require.Equal(t, clv.History{Frequency: 2, Recency: 30.43, T: 38.86}, s.Customers[0].History)
+	// only at the start of the file: elsewhere it is a character of a name like any other
+	_, err = clv.ReadCSV(strings.NewReader("id,\uFEFFfrequency,recency,t\n"), clv.Weeks)
+	requireInvalid(t, err, "unknown column")
+}

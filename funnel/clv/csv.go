@@ -23,11 +23,12 @@ const (
 // ReadCSV loads histories already summarised elsewhere (a SQL query, another tool) as a Summary in
 // unit u: a header naming the columns id, frequency, recency and t (any case, any order), with an
 // optional repeat_spend, then one customer per line — the layout of the published CDNOW summary
-// ("ID,frequency,recency,T"). Fields may be quoted but a record stays on one line; CRLF line ends are
-// accepted. Each history is checked as the models read it (a count >= 0, 0 <= recency <= t, finite
-// numbers, a recency only with a repeat purchase), IDs must be set and distinct, and lines and rows
-// are bounded (MaxLine, MaxCustomers): anything else is an error matching b2bkit.ErrInvalid naming
-// the line. The customers come back sorted by ID.
+// ("ID,frequency,recency,T"). Fields may be quoted but a record stays on one line; CRLF line ends
+// and a byte order mark at the start (a spreadsheet's "CSV UTF-8") are accepted. Each history is
+// checked as the models read it (a count >= 0, 0 <= recency <= t, finite numbers, a recency only
+// with a repeat purchase), IDs must be set and distinct, and lines and rows are bounded (MaxLine,
+// MaxCustomers): anything else is an error matching b2bkit.ErrInvalid naming the line. The
+// customers come back sorted by ID.
 func ReadCSV(r io.Reader, u Unit) (Summary, error) {
 	if !u.Valid() {
 		return Summary{}, fmt.Errorf("clv: csv: %w", b2bkit.Invalid("unit", "must be weeks or days"))
@@ -44,6 +45,9 @@ func ReadCSV(r io.Reader, u Unit) (Summary, error) {
 	for sc.Scan() {
 		line++
 		text := strings.TrimSuffix(sc.Text(), "\r")
+		if line == 1 {
+			text = strings.TrimPrefix(text, "\uFEFF") // a spreadsheet's byte order mark
+		}
 		if strings.TrimSpace(text) == "" {
 			continue
 		}

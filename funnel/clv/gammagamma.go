@@ -143,13 +143,20 @@ func FitGammaGamma(s Summary, opts *FitOptions) (GammaGammaFit, error) {
 	if sxx > 0 && smm > 0 {
 		corr = sxm / math.Sqrt(sxx*smm)
 	}
+	// Gamma is a scale in money: the fit runs on the spends in units of their mean, so it finds the
+	// same p and q, and gamma / mean, whether the money is in dollars or rupiah, and the bounds of
+	// degenerate judge gamma against the data's own scale. Gamma is scaled back at the end.
+	unit := make([]ggRow, len(rows))
+	for i, r := range rows {
+		unit[i] = ggRow{x: r.x, m: r.m / mm}
+	}
 	var grad [3]float64
 	f := func(x []float64) float64 {
-		return -ggEval(rows, math.Exp(x[0]), math.Exp(x[1]), math.Exp(x[2]), nil) / n
+		return -ggEval(unit, math.Exp(x[0]), math.Exp(x[1]), math.Exp(x[2]), nil) / n
 	}
 	df := func(g, x []float64) {
 		p := [3]float64{math.Exp(x[0]), math.Exp(x[1]), math.Exp(x[2])}
-		ggEval(rows, p[0], p[1], p[2], grad[:])
+		ggEval(unit, p[0], p[1], p[2], grad[:])
 		for i := range g {
 			g[i] = -grad[i] * p[i] / n
 		}
@@ -157,7 +164,7 @@ func FitGammaGamma(s Summary, opts *FitOptions) (GammaGammaFit, error) {
 	starts := make([][]float64, nStarts)
 	for i := range starts {
 		st := all[i]
-		starts[i] = []float64{math.Log(st[0]), math.Log(st[1]), math.Log(st[2] * mm)}
+		starts[i] = []float64{math.Log(st[0]), math.Log(st[1]), math.Log(st[2])}
 	}
 	best, converged, agreed, err := minimize("gamma-gamma", f, df, starts, iters)
 	if err != nil {
@@ -166,7 +173,7 @@ func FitGammaGamma(s Summary, opts *FitOptions) (GammaGammaFit, error) {
 	if p := degenerate([]string{"p", "q", "gamma"}, best.x); p != "" {
 		return GammaGammaFit{}, &FitError{Model: "gamma-gamma", Problem: p}
 	}
-	m := GammaGamma{P: math.Exp(best.x[0]), Q: math.Exp(best.x[1]), Gamma: math.Exp(best.x[2])}
+	m := GammaGamma{P: math.Exp(best.x[0]), Q: math.Exp(best.x[1]), Gamma: math.Exp(best.x[2]) * mm}
 	return GammaGammaFit{GammaGamma: m, LogLikelihood: ggEval(rows, m.P, m.Q, m.Gamma, nil),
 		Customers: len(rows), ZeroSpend: zero, Correlation: corr,
 		Starts: nStarts, Converged: converged, Agreed: agreed}, nil
