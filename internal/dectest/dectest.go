@@ -25,6 +25,22 @@ func Places(d decimal.Decimal, places int32) decimal.Decimal {
 	return Pad(d, int(places+d.Exponent()))
 }
 
+// TrimZeros is d written without trailing zeros, a whole number with a positive exponent: 118.00
+// as 118, 100 as 1E2, 1200.50 as 1200.5.
+func TrimZeros(d decimal.Decimal) decimal.Decimal {
+	c, e := d.Coefficient(), d.Exponent()
+	if c.Sign() == 0 {
+		return decimal.New(0, 0)
+	}
+	ten, q, r := big.NewInt(10), new(big.Int), new(big.Int)
+	for {
+		if q.QuoRem(c, ten, r); r.Sign() != 0 {
+			return decimal.NewFromBigInt(c, e)
+		}
+		c, e = new(big.Int).Set(q), e+1
+	}
+}
+
 // RequireEqual stops the test unless got equals want by value (2.50 equals 2.5).
 func RequireEqual(t testing.TB, want, got decimal.Decimal, msgAndArgs ...any) {
 	t.Helper()

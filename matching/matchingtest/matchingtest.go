@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/dectest"
 	"github.com/b2bkit/b2bkit/matching"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
@@ -76,7 +77,7 @@ func runAppend(t *testing.T, newLog func(t *testing.T) matching.Log) {
 		for _, form := range []struct {
 			name  string
 			write func(decimal.Decimal) decimal.Decimal
-		}{{"trailing zeros added", func(d decimal.Decimal) decimal.Decimal { return withZeros(d, 2) }}, {"trailing zeros dropped", trimZeros}} {
+		}{{"trailing zeros added", func(d decimal.Decimal) decimal.Decimal { return dectest.Pad(d, 2) }}, {"trailing zeros dropped", dectest.TrimZeros}} {
 			again := m
 			again.Quantity, again.UnitPrice, again.Subsidy = form.write(m.Quantity), form.write(m.UnitPrice), form.write(m.Subsidy)
 			again.Terms.Payment.Installments = append([]b2bkit.Installment(nil), m.Terms.Payment.Installments...)
@@ -675,28 +676,6 @@ func day(n int) time.Time { return time.Date(2026, 3, n, 10, 0, 0, 0, shanghai) 
 func pad(d decimal.Decimal) decimal.Decimal {
 	c := new(big.Int).Mul(d.Coefficient(), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(30+d.Exponent())), nil))
 	return decimal.NewFromBigInt(c, -30)
-}
-
-// withZeros is d written with k more trailing zeros: 118.00 as 118.0000.
-func withZeros(d decimal.Decimal, k int32) decimal.Decimal {
-	c := new(big.Int).Mul(d.Coefficient(), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(k)), nil))
-	return decimal.NewFromBigInt(c, d.Exponent()-k)
-}
-
-// trimZeros is d written without trailing zeros, whole numbers with a positive exponent: 118.00 as
-// 118, 100 as 1E2, 50.00 as 5E1.
-func trimZeros(d decimal.Decimal) decimal.Decimal {
-	c, e := d.Coefficient(), d.Exponent()
-	if c.Sign() == 0 {
-		return decimal.New(0, 0)
-	}
-	ten, q, r := big.NewInt(10), new(big.Int), new(big.Int)
-	for {
-		if q.QuoRem(c, ten, r); r.Sign() != 0 {
-			return decimal.NewFromBigInt(c, e)
-		}
-		c, e = new(big.Int).Set(q), e+1
-	}
 }
 
 // Sample returns a valid proposed match made at at: 100 bags of RICE-25KG from S-1 to B-1 at 118.00

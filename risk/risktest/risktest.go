@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"maps"
 	"math"
-	"math/big"
 	"slices"
 	"strings"
 	"sync"
@@ -27,6 +26,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/dectest"
 	"github.com/b2bkit/b2bkit/risk"
 )
 
@@ -501,7 +501,7 @@ func amountsByValue(t testing.TB, reg risk.Registry) {
 	for _, form := range []struct {
 		name  string
 		write func(decimal.Decimal) decimal.Decimal
-	}{{"trailing zeros added", func(d decimal.Decimal) decimal.Decimal { return withZeros(d, 2) }}, {"trailing zeros dropped", trimZeros}} {
+	}{{"trailing zeros added", func(d decimal.Decimal) decimal.Decimal { return dectest.Pad(d, 2) }}, {"trailing zeros dropped", dectest.TrimZeros}} {
 		r := cur.Clone()
 		r.Invoice.Amount, r.Financed = form.write(r.Invoice.Amount), form.write(r.Financed)
 		for i := range r.History {
@@ -521,28 +521,6 @@ func amountsByValue(t testing.TB, reg risk.Registry) {
 	}
 	_, err = l.Repay(ctx, fp, "bank-system", at(4))
 	require.NoError(t, err, "the ledger goes on")
-}
-
-// withZeros is d written with k more trailing zeros: 960.00 as 960.0000.
-func withZeros(d decimal.Decimal, k int32) decimal.Decimal {
-	c := new(big.Int).Mul(d.Coefficient(), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(k)), nil))
-	return decimal.NewFromBigInt(c, d.Exponent()-k)
-}
-
-// trimZeros is d written without trailing zeros, a whole number with a positive exponent: 960.00
-// as 9.6E2, 1200.50 as 1200.5.
-func trimZeros(d decimal.Decimal) decimal.Decimal {
-	c, e := d.Coefficient(), d.Exponent()
-	if c.Sign() == 0 {
-		return decimal.New(0, 0)
-	}
-	ten, q, r := big.NewInt(10), new(big.Int), new(big.Int)
-	for {
-		if q.QuoRem(c, ten, r); r.Sign() != 0 {
-			return decimal.NewFromBigInt(c, e)
-		}
-		c, e = new(big.Int).Set(q), e+1
-	}
 }
 
 func byCompany(t testing.TB, reg risk.Registry) {
