@@ -105,6 +105,19 @@ func BandOf(spend, wallet decimal.Decimal) PenetrationBand {
 	if spend.Sign() <= 0 {
 		return Replaceable
 	}
+	// Decide far-apart magnitudes by digit counts: comparing 1e1073741824 with 1 the usual way
+	// would write out a billion digits. A positive x = c*10^e with n digits in c lies in
+	// [10^(n+e-1), 10^(n+e)), so the ratio lies between 10^(ms-mw-1) and 10^(ms-mw+1).
+	ms := int64(spend.NumDigits()) + int64(spend.Exponent())
+	mw := int64(wallet.NumDigits()) + int64(wallet.Exponent())
+	switch {
+	case ms-mw >= 1: // ratio > 1
+		return Strong
+	case mw-ms >= 2: // ratio < 1/10
+		return Replaceable
+	}
+	// Here the two magnitudes are within a factor of 1000, so aligning their exponents costs
+	// no more digits than the inputs already hold.
 	ten, three, two := decimal.NewFromInt(10), decimal.NewFromInt(3), decimal.NewFromInt(2)
 	switch {
 	case spend.Mul(ten).Cmp(wallet) < 0:

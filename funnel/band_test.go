@@ -49,8 +49,10 @@ func TestR7_BandOfDecidesOnTheExactFraction(t *testing.T) {
 }
 
 // referenceBand bands with big.Rat: the obvious, slow definition.
-func referenceBand(share decimal.Decimal) funnel.PenetrationBand {
-	r := share.Rat()
+func referenceBand(share decimal.Decimal) funnel.PenetrationBand { return ratBand(share.Rat()) }
+
+// ratBand bands an exact fraction.
+func ratBand(r *big.Rat) funnel.PenetrationBand {
 	switch {
 	case r.Cmp(big.NewRat(1, 10)) < 0:
 		return funnel.Replaceable
@@ -95,4 +97,28 @@ func TestBandWordsRoundTrip(t *testing.T) {
 	_, err := funnel.PenetrationBand(9).MarshalText()
 	require.Error(t, err)
 	require.Equal(t, "PenetrationBand(9)", funnel.PenetrationBand(9).String())
+}
+
+// A share or a wallet written with an exponent in the billions is absurd, but it is input: it
+// must be banded at once, not by writing out its digits (which hung before).
+func TestR7_BandOfAbsurdExponentsAnswerAtOnce(t *testing.T) {
+	require.Equal(t, funnel.Strong, funnel.Band(decimal.New(1, 1<<30)))
+	require.Equal(t, funnel.Strong, funnel.BandOf(decimal.New(1, 1<<30), decimal.NewFromInt(1)))
+	require.Equal(t, funnel.Replaceable, funnel.Band(decimal.New(1, -1<<30)))
+	require.Equal(t, funnel.Replaceable, funnel.BandOf(decimal.New(1, -1<<30), decimal.NewFromInt(1)))
+	require.Equal(t, funnel.Replaceable, funnel.BandOf(decimal.NewFromInt(1), decimal.New(1, 1<<30)))
+	require.Equal(t, funnel.Strong, funnel.BandOf(decimal.NewFromInt(1), decimal.New(1, -1<<30)))
+	require.Equal(t, funnel.Safe, funnel.BandOf(decimal.New(4, 1<<30), decimal.New(1, 1<<30+1)), "0.4 at a huge scale")
+}
+
+// BandOf agrees with big.Rat when spend and wallet are written at different scales, around the
+// digit-count shortcut's edges (ratios near 1/100, 1/10 and 10).
+func TestR7_BandOfAcrossScalesMatchesExactRationalsProperty(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 3))
+	for range 20000 {
+		spend := decimal.New(rng.Int64N(100_000)+1, int32(rng.IntN(16)-8))
+		wallet := decimal.New(rng.Int64N(100_000)+1, int32(rng.IntN(16)-8))
+		want := ratBand(new(big.Rat).Quo(spend.Rat(), wallet.Rat()))
+		require.Equal(t, want, funnel.BandOf(spend, wallet), "%s / %s", spend, wallet)
+	}
 }
