@@ -73,7 +73,7 @@ func (l OrderLine) Amount() decimal.Decimal { return l.Quantity.Mul(l.UnitPrice)
 
 // Equal reports whether both lines are for the same quantity of the same SKU at the same price.
 func (l OrderLine) Equal(o OrderLine) bool {
-	return l.SKU == o.SKU && l.Quantity.Equal(o.Quantity) && l.UnitPrice.Equal(o.UnitPrice)
+	return l.SKU == o.SKU && xerr.Equal(l.Quantity, o.Quantity) && xerr.Equal(l.UnitPrice, o.UnitPrice)
 }
 
 // An Order is the information flow of a trade (信息流, R15): who buys what from whom, at what prices,
@@ -113,10 +113,20 @@ func (o Order) Quantity(sku SKU) decimal.Decimal {
 	return sum
 }
 
-// Schedule is the payment schedule of the order's total rounded HalfUp to scale places.
+// Schedule is the payment schedule of the order's total rounded HalfUp to scale places. A quantity
+// or price xerr.SaneValue refuses is an error matching ErrInvalid that names its line.
 func (o Order) Schedule(scale int32) ([]Due, error) {
 	if scale < 0 || scale > MaxScale {
 		return nil, Invalid("scale", "must be between 0 and %d", MaxScale)
+	}
+	// Before Total, whose sums would write an absurd exponent out.
+	for i, l := range o.Lines {
+		if !xerr.SaneValue(l.Quantity) {
+			return nil, Invalid(lineField(i, "quantity"), "%s", xerr.InsaneExponent)
+		}
+		if !xerr.SaneValue(l.UnitPrice) {
+			return nil, Invalid(lineField(i, "unit_price"), "%s", xerr.InsaneExponent)
+		}
 	}
 	dues, err := o.Terms.Schedule(Round(o.Total(), scale, HalfUp), scale)
 	return dues, InField("terms", err)
@@ -232,7 +242,7 @@ type ShipmentLine struct {
 
 // Equal reports whether both lines record the same quantities of the same SKU.
 func (l ShipmentLine) Equal(o ShipmentLine) bool {
-	return l.SKU == o.SKU && l.Shipped.Equal(o.Shipped) && l.Received.Equal(o.Received)
+	return l.SKU == o.SKU && xerr.Equal(l.Shipped, o.Shipped) && xerr.Equal(l.Received, o.Received)
 }
 
 // A Shipment is the logistics flow of a trade (物流, R15): goods of an order leaving the seller and
@@ -422,7 +432,7 @@ func (inv Invoice) Validate() error {
 // Equal reports whether both invoices make the same claim.
 func (inv Invoice) Equal(o Invoice) bool {
 	if inv.Number != o.Number || inv.Seller != o.Seller || inv.Buyer != o.Buyer || inv.Currency != o.Currency ||
-		!inv.Amount.Equal(o.Amount) || !inv.IssuedAt.Equal(o.IssuedAt) || !inv.DueAt.Equal(o.DueAt) ||
+		!xerr.Equal(inv.Amount, o.Amount) || !inv.IssuedAt.Equal(o.IssuedAt) || !inv.DueAt.Equal(o.DueAt) ||
 		len(inv.Orders) != len(o.Orders) {
 		return false
 	}
@@ -479,5 +489,5 @@ func (p Payment) Validate() error {
 // Equal reports whether both payments record the same transfer.
 func (p Payment) Equal(o Payment) bool {
 	return p.ID == o.ID && p.Payer == o.Payer && p.Payee == o.Payee && p.Invoice == o.Invoice &&
-		p.Amount.Equal(o.Amount) && p.Currency == o.Currency && p.PaidAt.Equal(o.PaidAt)
+		xerr.Equal(p.Amount, o.Amount) && p.Currency == o.Currency && p.PaidAt.Equal(o.PaidAt)
 }

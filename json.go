@@ -8,7 +8,8 @@ import (
 )
 
 // JSON: every type of this package reads and writes JSON with snake_case names, enums as words,
-// decimals as strings (read back only through ParseDecimal) and times in RFC 3339. Reading is strict:
+// decimals as strings (read back only through ParseDecimal; a decimal xerr.SaneValue refuses is not
+// written, the error naming its field) and times in RFC 3339. Reading is strict:
 // an unknown field, a number with an exponent or a malformed value is an error matching ErrInvalid,
 // so a typo in a host's payload cannot silently become a zero.
 
@@ -23,6 +24,9 @@ type installmentJSON struct {
 
 // MarshalJSON writes {"share":"0.3","due":"on_order","days":0}.
 func (in Installment) MarshalJSON() ([]byte, error) {
+	if err := checkWrite("share", in.Share); err != nil {
+		return nil, err
+	}
 	return json.Marshal(installmentJSON{JSONDecimal{in.Share}, in.Due, in.Days})
 }
 
@@ -56,6 +60,12 @@ type dueJSON struct {
 
 // MarshalJSON writes {"installment":{...},"amount":"300.00","date":"..."}.
 func (d Due) MarshalJSON() ([]byte, error) {
+	if err := checkWrite("installment.share", d.Installment.Share); err != nil {
+		return nil, err
+	}
+	if err := checkWrite("amount", d.Amount); err != nil {
+		return nil, err
+	}
 	return json.Marshal(dueJSON{d.Installment, JSONDecimal{d.Amount}, d.Date})
 }
 
@@ -77,6 +87,12 @@ type orderLineJSON struct {
 
 // MarshalJSON writes {"sku":"...","quantity":"100","unit_price":"12.50"}.
 func (l OrderLine) MarshalJSON() ([]byte, error) {
+	if err := checkWrite("quantity", l.Quantity); err != nil {
+		return nil, err
+	}
+	if err := checkWrite("unit_price", l.UnitPrice); err != nil {
+		return nil, err
+	}
 	return json.Marshal(orderLineJSON{l.SKU, JSONDecimal{l.Quantity}, JSONDecimal{l.UnitPrice}})
 }
 
@@ -104,6 +120,12 @@ type shipmentLineJSON struct {
 
 // MarshalJSON writes {"sku":"...","shipped":"100","received":"98"}.
 func (l ShipmentLine) MarshalJSON() ([]byte, error) {
+	if err := checkWrite("shipped", l.Shipped); err != nil {
+		return nil, err
+	}
+	if err := checkWrite("received", l.Received); err != nil {
+		return nil, err
+	}
 	return json.Marshal(shipmentLineJSON{l.SKU, JSONDecimal{l.Shipped}, JSONDecimal{l.Received}})
 }
 
@@ -136,6 +158,9 @@ type invoiceJSON struct {
 
 // MarshalJSON writes the invoice with its amount as a string.
 func (inv Invoice) MarshalJSON() ([]byte, error) {
+	if err := checkWrite("amount", inv.Amount); err != nil {
+		return nil, err
+	}
 	return json.Marshal(invoiceJSON{inv.Number, inv.Seller, inv.Buyer, inv.Orders, JSONDecimal{inv.Amount},
 		inv.Currency, inv.IssuedAt, inv.DueAt})
 }
@@ -163,6 +188,9 @@ type paymentJSON struct {
 
 // MarshalJSON writes the payment with its amount as a string.
 func (p Payment) MarshalJSON() ([]byte, error) {
+	if err := checkWrite("amount", p.Amount); err != nil {
+		return nil, err
+	}
 	return json.Marshal(paymentJSON{p.ID, p.Payer, p.Payee, p.Invoice, JSONDecimal{p.Amount}, p.Currency, p.PaidAt})
 }
 

@@ -32,7 +32,9 @@ func ToMinor(d decimal.Decimal, scale int32) (int64, error) {
 // toMinorFast is ToMinor for a coefficient that fits an int64 and an exponent within MaxScale of
 // scale: every amount a platform writes. ok is false when it cannot tell.
 func toMinorFast(d decimal.Decimal, scale int32) (units int64, ok bool) {
-	shift := scale + d.Exponent() // d = c * 10^exp, so units = c * 10^(exp+scale)
+	// d = c * 10^exp, so units = c * 10^(exp+scale); summed in int64, as an int32 sum of an absurd
+	// exponent and the scale wraps.
+	shift := int64(scale) + int64(d.Exponent())
 	v, ok := fastdec.Int64(d)
 	switch {
 	case !ok:
@@ -43,7 +45,7 @@ func toMinorFast(d decimal.Decimal, scale int32) (units int64, ok bool) {
 		if -shift > MaxScale {
 			return 0, false
 		}
-		p := pow10(-shift)
+		p := pow10(int32(-shift))
 		if v%p != 0 {
 			return 0, false
 		}
@@ -51,7 +53,7 @@ func toMinorFast(d decimal.Decimal, scale int32) (units int64, ok bool) {
 	case shift > MaxScale:
 		return 0, false
 	}
-	return checked.Mul(v, pow10(shift))
+	return checked.Mul(v, pow10(int32(shift)))
 }
 
 // toMinorExact is ToMinor in decimal arithmetic, for what toMinorFast cannot tell: a coefficient

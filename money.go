@@ -69,8 +69,15 @@ const MaxScale = 18
 
 // Round rounds d to scale decimal places with mode. The result carries exactly scale places
 // (Round(2.5, 2, HalfUp) is 2.50), so it prints the way a price list does.
-// An unknown mode rounds HalfUp.
+// An unknown mode rounds HalfUp. A whole number too long to write out (one xerr.SaneValue refuses,
+// such as 1e1073741824) is returned as it stands, and a number far below the last place is settled
+// by its magnitude: neither is written out digit by digit.
 func Round(d decimal.Decimal, scale int32, mode RoundingMode) decimal.Decimal {
+	if e := d.Exponent(); e < -MaxScale || e > MaxScale {
+		if r, ok := roundFar(d, scale, mode); ok {
+			return r
+		}
+	}
 	var r decimal.Decimal
 	switch mode {
 	case HalfEven:
@@ -89,11 +96,40 @@ func Round(d decimal.Decimal, scale int32, mode RoundingMode) decimal.Decimal {
 	return r
 }
 
+// roundFar is Round for a number written with an exponent beyond ±MaxScale, when it can answer
+// without decimal's rescaling, whose cost is the distance between d's exponent and -scale.
+func roundFar(d decimal.Decimal, scale int32, mode RoundingMode) (decimal.Decimal, bool) {
+	e := int64(d.Exponent())
+	switch {
+	case d.Sign() == 0:
+		return decimal.New(0, -scale), true
+	case e > 0:
+		// Whole already; written out if it is short enough, as it stands otherwise.
+		return d, !xerr.SaneValue(d)
+	case int64(d.NumDigits())+e < -int64(scale):
+		// |d| < 10^(digits+e) <= 10^-(scale+1), under half the last place: zero, or one unit Up.
+		if mode == Up {
+			return decimal.New(int64(d.Sign()), -scale), true
+		}
+		return decimal.New(0, -scale), true
+	}
+	// -e <= digits + scale: rounding costs no more than d's own digits.
+	return decimal.Decimal{}, false
+}
+
 // RoundToIncrement rounds d to a whole multiple of increment with mode: RoundToIncrement(2.37, 0.05,
 // HalfUp) is 2.35, with Up it is 2.40. It is how a price list rounds to 5 fen or to the nearest 10.
-// The increment must be > 0.
+// The increment must be > 0, and both numbers within the bounds of xerr.SaneValue (the value's
+// field is "value").
 func RoundToIncrement(d, increment decimal.Decimal, mode RoundingMode) (decimal.Decimal, error) {
-	if increment.Sign() <= 0 {
+	// Checked before any arithmetic: QuoRem scales both to one exponent.
+	if !xerr.SaneValue(d) {
+		return decimal.Decimal{}, Invalid("value", "%s, not %s", xerr.InsaneExponent, xerr.EchoDecimal(d))
+	}
+	switch {
+	case !xerr.SaneValue(increment):
+		return decimal.Decimal{}, Invalid("increment", "%s, not %s", xerr.InsaneExponent, xerr.EchoDecimal(increment))
+	case increment.Sign() <= 0:
 		return decimal.Decimal{}, Invalid("increment", "must be > 0")
 	}
 	// d = q*increment + r exactly, q whole, r with the sign of d and |r| < increment.
@@ -127,8 +163,8 @@ func RoundToIncrement(d, increment decimal.Decimal, mode RoundingMode) (decimal.
 // So each part is within one minor unit of its exact share.
 //
 // A negative total splits like its absolute value with every part negated. Weights must not be
-// negative and must not all be zero; total must have at most scale decimal places. Otherwise the
-// error matches ErrInvalid.
+// negative and must not all be zero; total must have at most scale decimal places; every number must
+// be within the bounds of xerr.SaneValue. Otherwise the error matches ErrInvalid.
 func Allocate(total decimal.Decimal, weights []decimal.Decimal, scale int32) ([]decimal.Decimal, error) {
 	if scale < 0 || scale > MaxScale {
 		return nil, Invalid("scale", "must be between 0 and %d", MaxScale)
@@ -136,8 +172,15 @@ func Allocate(total decimal.Decimal, weights []decimal.Decimal, scale int32) ([]
 	if len(weights) == 0 {
 		return nil, Invalid("weights", "must not be empty")
 	}
+	// Checked before any arithmetic: an absurd exponent would be written out, or wrap in int32.
+	if !xerr.SaneValue(total) {
+		return nil, Invalid("total", "%s, not %s", xerr.InsaneExponent, xerr.EchoDecimal(total))
+	}
 	positive := false
 	for i, w := range weights {
+		if !xerr.SaneValue(w) {
+			return nil, Invalid(fmt.Sprintf("weights[%d]", i), "%s, not %s", xerr.InsaneExponent, xerr.EchoDecimal(w))
+		}
 		if w.Sign() < 0 {
 			return nil, Invalid(fmt.Sprintf("weights[%d]", i), "must be >= 0")
 		}
@@ -292,9 +335,22 @@ func shortDecimalText(s string, sign, lead, places, zeros int) string {
 // ParseDecimal. Use it in the wire structs of types that hold decimals; b2bkit's own types do.
 type JSONDecimal struct{ decimal.Decimal }
 
-// MarshalJSON writes the decimal as a JSON string.
+// MarshalJSON writes the decimal as a JSON string. A number xerr.SaneValue refuses is not written:
+// its text could be a billion digits long, and ParseDecimal would not read it back.
 func (d JSONDecimal) MarshalJSON() ([]byte, error) {
+	if err := checkWrite("", d.Decimal); err != nil {
+		return nil, err
+	}
 	return json.Marshal(d.Decimal.String())
+}
+
+// checkWrite is what MarshalJSON says of the decimal d in field: an error matching ErrInvalid when
+// xerr.SaneValue refuses it.
+func checkWrite(field string, d decimal.Decimal) error {
+	if xerr.SaneValue(d) {
+		return nil
+	}
+	return Invalid(field, "%s, not %s", xerr.InsaneExponent, xerr.EchoDecimal(d))
 }
 
 // UnmarshalJSON reads a JSON string or number through ParseDecimal.

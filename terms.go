@@ -76,7 +76,7 @@ type Installment struct {
 
 // Equal reports whether both installments ask for the same share at the same time.
 func (in Installment) Equal(o Installment) bool {
-	return in.Share.Equal(o.Share) && in.Due == o.Due && in.Days == o.Days
+	return xerr.Equal(in.Share, o.Share) && in.Due == o.Due && in.Days == o.Days
 }
 
 // PaymentTerms is how a buyer pays for a trade: the installments of its payment schedule. In B2B the
@@ -104,11 +104,18 @@ func Net(days int) PaymentTerms {
 
 // DepositBalance is a deposit share paid on order and the rest paid balanceDays after delivery
 // ("30% deposit, 70% 60 days after delivery"). A deposit of 0 is Net(balanceDays) and a deposit of 1
-// is Prepaid(); a deposit outside [0, 1] gives terms that Validate rejects.
+// is Prepaid(); a deposit outside [0, 1] gives terms that Validate rejects. So does a deposit
+// xerr.SaneValue refuses (1e-1073741824), whose balance would take a billion digits to write: its
+// balance share is left zero.
 func DepositBalance(deposit decimal.Decimal, balanceDays int) PaymentTerms {
 	switch {
 	case deposit.IsZero():
 		return Net(balanceDays)
+	case !xerr.SaneValue(deposit):
+		return PaymentTerms{Installments: []Installment{
+			{Share: deposit, Due: OnOrder},
+			{Share: decimal.Zero, Due: OnDelivery, Days: balanceDays},
+		}}
 	case deposit.Equal(one):
 		return Prepaid()
 	}
@@ -241,7 +248,11 @@ func (p PaymentTerms) String() string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(in.Share.Shift(2).String())
+		if xerr.SaneValue(in.Share) {
+			b.WriteString(in.Share.Shift(2).String())
+		} else { // written out it could be a billion digits long
+			b.WriteString(xerr.EchoDecimal(in.Share) + " x 100")
+		}
 		b.WriteString("% ")
 		event := "order"
 		if in.Due == OnDelivery {
@@ -328,12 +339,19 @@ func (t Terms) LeadDays() int {
 
 // CreditDays is the share-weighted number of days from delivery to payment: how long, on average,
 // the seller finances the buyer. It is negative when the buyer pays before delivery: 30% on order and
-// 70% 60 days after delivery, with a 10-day lead, is 0.3*(-10) + 0.7*60 = 39. It is exact.
+// 70% 60 days after delivery, with a 10-day lead, is 0.3*(-10) + 0.7*60 = 39. It is exact. Terms
+// with a share xerr.SaneValue refuses, which Validate rejects, have no credit days worth writing
+// (the exact sum could be a billion digits long): CreditDays is 0 for them.
 func (t Terms) CreditDays() decimal.Decimal {
 	lead := t.LeadDays()
 	if scale, ok := t.Payment.shareScaleFits(); ok {
 		if sum, ok := t.creditUnits(scale, lead); ok {
 			return FromMinor(sum, scale)
+		}
+	}
+	for _, in := range t.Payment.Installments {
+		if !xerr.SaneValue(in.Share) {
+			return decimal.Zero
 		}
 	}
 	sum := decimal.Zero
@@ -455,7 +473,7 @@ type Due struct {
 
 // Equal reports whether both dues ask for the same amount on the same date for the same installment.
 func (d Due) Equal(o Due) bool {
-	return d.Installment.Equal(o.Installment) && d.Amount.Equal(o.Amount) && d.Date.Equal(o.Date)
+	return d.Installment.Equal(o.Installment) && xerr.Equal(d.Amount, o.Amount) && d.Date.Equal(o.Date)
 }
 
 // Schedule turns the terms into money and dates: the amount and due date of every installment for a
@@ -463,13 +481,17 @@ func (d Due) Equal(o Due) bool {
 // rounded (HalfUp) running total up to it less the rounded running total before it, so the last takes
 // the remainder and no installment is more than one minor unit from its exact share.
 //
-// The terms must be valid and total must have at most scale places; otherwise the error matches ErrInvalid.
+// The terms must be valid and total must have at most scale places (and be within the bounds of
+// xerr.SaneValue); otherwise the error matches ErrInvalid.
 func (t Terms) Schedule(total decimal.Decimal, scale int32) ([]Due, error) {
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}
 	if scale < 0 || scale > MaxScale {
 		return nil, Invalid("scale", "must be between 0 and %d", MaxScale)
+	}
+	if !xerr.SaneValue(total) { // before rounding it, which writes its exponent out
+		return nil, Invalid("total", "%s, not %s", xerr.InsaneExponent, xerr.EchoDecimal(total))
 	}
 	if !total.Equal(total.Round(scale)) {
 		return nil, Invalid("total", "has more than %d decimal places", scale)
