@@ -218,8 +218,15 @@ type purchaseJSON struct {
 	GrossProfit b2bkit.JSONDecimal `json:"gross_profit"`
 }
 
-// MarshalJSON writes the purchase with its amounts as strings.
+// MarshalJSON writes the purchase with its amounts as strings; an amount xerr.SaneValue refuses
+// is an error naming its field, not a billion digits.
 func (p Purchase) MarshalJSON() ([]byte, error) {
+	if err := checkWrite("amount", p.Amount); err != nil {
+		return nil, err
+	}
+	if err := checkWrite("gross_profit", p.GrossProfit); err != nil {
+		return nil, err
+	}
 	return json.Marshal(purchaseJSON{p.Company, p.At, b2bkit.JSONDecimal{Decimal: p.Amount}, p.Channel,
 		b2bkit.JSONDecimal{Decimal: p.GrossProfit}})
 }
@@ -341,8 +348,12 @@ type walletJSON struct {
 	Confidence float64            `json:"confidence,omitempty"`
 }
 
-// MarshalJSON writes the wallet with its amount as a string.
+// MarshalJSON writes the wallet with its amount as a string; an amount xerr.SaneValue refuses is
+// an error naming the field, not a billion digits.
 func (w Wallet) MarshalJSON() ([]byte, error) {
+	if err := checkWrite("monthly", w.Monthly); err != nil {
+		return nil, err
+	}
 	return json.Marshal(walletJSON{w.Company, b2bkit.JSONDecimal{Decimal: w.Monthly}, w.Method, w.AsOf, w.Confidence})
 }
 
@@ -392,3 +403,12 @@ func (w *MinorWallet) validate() error {
 
 // name names the wallet for an error, as Wallet.name does.
 func (w *MinorWallet) name() string { return recordName("wallet of", w.Company, " as of", w.AsOf) }
+
+// checkWrite is what MarshalJSON says of the decimal d in field: an error matching b2bkit.ErrInvalid
+// when xerr.SaneValue refuses it.
+func checkWrite(field string, d decimal.Decimal) error {
+	if xerr.SaneValue(d) {
+		return nil
+	}
+	return b2bkit.Invalid(field, "%s, not %s", xerr.InsaneExponent, xerr.EchoDecimal(d))
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/wire"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 	"github.com/shopspring/decimal"
 )
 
@@ -66,7 +67,15 @@ func (r Rate) String() string {
 	return s
 }
 
-func percent(v decimal.Decimal) string { return v.Shift(2).StringFixed(2) }
+// percent writes v as a percentage with two places; a value xerr.SaneValue refuses, which no
+// evaluation makes but a host may build or read back, is echoed as it is written, not as the billion
+// digits StringFixed would write.
+func percent(v decimal.Decimal) string {
+	if !xerr.SaneValue(v) {
+		return xerr.EchoDecimal(v) + " x 100"
+	}
+	return v.Shift(2).StringFixed(2)
+}
 
 // A Phase is where a campaign stands at asOf, named for the one rate the team should chase now (R6).
 type Phase int
