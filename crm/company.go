@@ -11,6 +11,7 @@ import (
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/wire"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 // SchemeUSCC marks a registration number as a unified social credit code (统一社会信用代码), checked
@@ -68,8 +69,12 @@ type walletJSON struct {
 	AsOf     time.Time          `json:"as_of"`
 }
 
-// MarshalJSON writes {"amount":"1200000","currency":"CNY","method":"...","as_of":"..."}.
+// MarshalJSON writes {"amount":"1200000","currency":"CNY","method":"...","as_of":"..."}; an amount
+// xerr.SaneValue refuses is an error naming it, not a billion digits.
 func (w Wallet) MarshalJSON() ([]byte, error) {
+	if err := checkWrite("amount", w.Amount); err != nil {
+		return nil, err
+	}
 	return json.Marshal(walletJSON{b2bkit.JSONDecimal{Decimal: w.Amount}, w.Currency, w.Method, w.AsOf})
 }
 
@@ -107,8 +112,12 @@ type tierChangeJSON struct {
 	Points b2bkit.JSONDecimal `json:"points"`
 }
 
-// MarshalJSON writes the change with its points as a string.
+// MarshalJSON writes the change with its points as a string; points xerr.SaneValue refuses are an
+// error naming them.
 func (t TierChange) MarshalJSON() ([]byte, error) {
+	if err := checkWrite("points", t.Points); err != nil {
+		return nil, err
+	}
 	return json.Marshal(tierChangeJSON{t.From, t.To, t.At, b2bkit.JSONDecimal{Decimal: t.Points}})
 }
 
@@ -192,7 +201,10 @@ func (c Company) Validate() error {
 	}
 	if !c.Wallet.IsZero() {
 		w := c.Wallet
-		if w.Amount.Sign() < 0 {
+		switch {
+		case !xerr.SaneValue(w.Amount): // written out or compared, it would take a billion digits
+			errs = append(errs, b2bkit.Invalid("wallet.amount", "%s", xerr.InsaneExponent))
+		case w.Amount.Sign() < 0:
 			errs = append(errs, b2bkit.Invalid("wallet.amount", "must be >= 0"))
 		}
 		if err := b2bkit.ValidateCurrency(w.Currency); err != nil {
@@ -221,6 +233,9 @@ func (c Company) Validate() error {
 		errs = append(errs, b2bkit.Invalid("stages", "the last change must be to the current stage"))
 	}
 	for i, t := range c.TierHistory {
+		if !xerr.SaneValue(t.Points) {
+			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("tier_history[%d].points", i), "%s", xerr.InsaneExponent))
+		}
 		if i > 0 && t.At.Before(c.TierHistory[i-1].At) {
 			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("tier_history[%d].at", i), "must not be before the previous change"))
 		}
@@ -248,4 +263,13 @@ func (c Company) clone() Company {
 	c.TierHistory = cloneSlice(c.TierHistory)
 	c.Stages = cloneSlice(c.Stages)
 	return c
+}
+
+// checkWrite is what MarshalJSON says of the decimal d in field: an error matching b2bkit.ErrInvalid
+// when xerr.SaneValue refuses it.
+func checkWrite(field string, d decimal.Decimal) error {
+	if xerr.SaneValue(d) {
+		return nil
+	}
+	return b2bkit.Invalid(field, "%s, not %s", xerr.InsaneExponent, xerr.EchoDecimal(d))
 }

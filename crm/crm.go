@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 	"github.com/shopspring/decimal"
 )
 
@@ -128,7 +129,7 @@ func sameHistories(stored, co Company) error {
 		errs = append(errs, b2bkit.Invalid("tier", "changes only through EvaluateTier, which records it"))
 	}
 	if !slices.EqualFunc(co.TierHistory, stored.TierHistory, func(a, b TierChange) bool {
-		return a.From == b.From && a.To == b.To && a.At.Equal(b.At) && a.Points.Equal(b.Points)
+		return a.From == b.From && a.To == b.To && a.At.Equal(b.At) && xerr.Equal(a.Points, b.Points)
 	}) {
 		errs = append(errs, b2bkit.Invalid("tier_history", "is append-only: EvaluateTier records a change"))
 	}

@@ -101,6 +101,18 @@ func (w TierWeights) of(k ContributionKind) decimal.Decimal {
 	}
 }
 
+// weightField is a weight and its JSON name.
+type weightField struct {
+	f string
+	d decimal.Decimal
+}
+
+// fields lists the weights with their JSON names, for the checks of Validate and MarshalJSON.
+func (w TierWeights) fields() [4]weightField {
+	return [4]weightField{{"purchase", w.Purchase}, {"on_time_payment", w.OnTimePayment},
+		{"referral", w.Referral}, {"review", w.Review}}
+}
+
 // A TierPolicy is the host's customer tiers (R4: 分级分类), explicit and shown to customers: the
 // levels, the weights of purchases and contributions, and the window the points are counted over.
 // Because points only count within the window, a customer who stops contributing goes down a tier
@@ -135,8 +147,19 @@ type tierPolicyJSON struct {
 	WindowDays int             `json:"window_days"`
 }
 
-// MarshalJSON writes the policy with snake_case names and decimals as strings.
+// MarshalJSON writes the policy with snake_case names and decimals as strings; a number
+// xerr.SaneValue refuses is an error naming it, as Validate names it.
 func (p TierPolicy) MarshalJSON() ([]byte, error) {
+	for i, l := range p.Levels {
+		if err := checkWrite(fmt.Sprintf("tier_policy.levels[%d].min_points", i), l.MinPoints); err != nil {
+			return nil, err
+		}
+	}
+	for _, w := range p.Weights.fields() {
+		if err := checkWrite("tier_policy.weights."+w.f, w.d); err != nil {
+			return nil, err
+		}
+	}
 	w := tierPolicyJSON{WindowDays: p.WindowDays, Weights: tierWeightsJSON{
 		b2bkit.JSONDecimal{Decimal: p.Weights.Purchase}, b2bkit.JSONDecimal{Decimal: p.Weights.OnTimePayment},
 		b2bkit.JSONDecimal{Decimal: p.Weights.Referral}, b2bkit.JSONDecimal{Decimal: p.Weights.Review}}}
@@ -215,11 +238,7 @@ func (p TierPolicy) Validate() error {
 			errs = append(errs, b2bkit.Invalid(f+".min_points", "must be more than the previous level's"))
 		}
 	}
-	for _, w := range []struct {
-		f string
-		d decimal.Decimal
-	}{{"purchase", p.Weights.Purchase}, {"on_time_payment", p.Weights.OnTimePayment},
-		{"referral", p.Weights.Referral}, {"review", p.Weights.Review}} {
+	for _, w := range p.Weights.fields() {
 		switch {
 		case !xerr.SaneValue(w.d):
 			errs = append(errs, b2bkit.Invalid("tier_policy.weights."+w.f, "%s", xerr.InsaneExponent))

@@ -1,0 +1,83 @@
+package crm_test
+
+import (
+	"encoding/json"
+	"errors"
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/crm"
+)
+
+// absurdExponents would make decimal's rescaling write a billion digits. Run with -timeout: a hang
+// shows as a failure.
+var absurdExponents = []struct {
+	name string
+	d    decimal.Decimal
+}{
+	{"1e2^30", decimal.New(1, 1<<30)},
+	{"1e-2^30", decimal.New(1, -1<<30)},
+	{"1eMaxInt32", decimal.New(1, math.MaxInt32)},
+	{"1eMinInt32", decimal.New(1, math.MinInt32)},
+}
+
+// TestAbsurdExponentsInCompaniesAreInvalid: a wallet estimate or a tier change's points with an
+// absurd exponent is refused naming it, by AddCompany and UpdateCompany; the wallet was stored
+// (and its JSON then wrote a billion digits), and UpdateCompany hung comparing the tier history.
+func TestAbsurdExponentsInCompaniesAreInvalid(t *testing.T) {
+	for _, a := range absurdExponents {
+		c := newCRM(t, nil)
+		_, err := c.AddCompany(ctx, crm.Company{ID: "W", Name: "W", Stage: crm.Target,
+			Wallet: crm.Wallet{Amount: a.d, Currency: "CNY", Method: "estimate", AsOf: now}})
+		requireInvalidField(t, err, "wallet.amount")
+
+		_, err = c.AddCompany(ctx, crm.Company{ID: "T", Name: "T", Stage: crm.Target, Tier: "gold",
+			TierHistory: []crm.TierChange{{To: "gold", At: now, Points: a.d}}})
+		requireInvalidField(t, err, "tier_history[0].points")
+
+		addCompany(t, c, "A", crm.Repurchasing)
+		res, err := c.EvaluateTier(ctx, "A", policy(t), slices.Values([]crm.Contribution{
+			{Company: "A", Kind: crm.Referral, At: now}}), now)
+		require.NoError(t, err)
+		co := res.Company
+		co.TierHistory = slices.Clone(co.TierHistory)
+		co.TierHistory[0].Points = a.d
+		_, err = c.UpdateCompany(ctx, co)
+		requireInvalidField(t, err, "tier_history")
+	}
+}
+
+func TestAbsurdExponentsAreNotWrittenAsJSON(t *testing.T) {
+	for _, a := range absurdExponents {
+		p := policy(t)
+		p.Levels = slices.Clone(p.Levels)
+		lvl := p
+		lvl.Levels[2].MinPoints = a.d
+		w := policy(t)
+		w.Weights.Referral = a.d
+		for _, c := range []struct {
+			v     any
+			field string
+		}{
+			{crm.Wallet{Amount: a.d}, "amount"},
+			{crm.TierChange{Points: a.d}, "points"},
+			// A company is written by encoding/json, which names the type (crm.Wallet) around the field.
+			{crm.Company{ID: "A", Wallet: crm.Wallet{Amount: a.d}}, "amount"},
+			{crm.Company{ID: "A", TierHistory: []crm.TierChange{{}, {Points: a.d}}}, "points"},
+			{lvl, "tier_policy.levels[2].min_points"},
+			{w, "tier_policy.weights.referral"},
+		} {
+			_, err := json.Marshal(c.v)
+			require.ErrorIs(t, err, b2bkit.ErrInvalid, "%s %T", a.name, c.v)
+			var fe *b2bkit.FieldError
+			require.True(t, errors.As(err, &fe), "%s %T", a.name, c.v)
+			assert.Equal(t, c.field, fe.Field, "%s %T", a.name, c.v)
+		}
+	}
+}
