@@ -135,9 +135,9 @@ func (o Order) Schedule(scale int32) ([]Due, error) {
 // Validate reports every problem with the order: missing id or parties, a buyer who is the seller,
 // no lines or too many, a line without SKU or with a quantity <= 0 or a negative price, a currency that
 // is not three capital letters, invalid terms, an unknown channel, no placement time.
-// A quantity or price must have at most MaxDecimalPlaces places and an exponent of at most 18, counted
-// on the value: trailing zeros do not count, so 12.34 read from a numeric(38,20) column is 12.34; the
-// same holds for the amounts of every flow.
+// A quantity or price must be within the bounds of xerr.SaneValue: at most MaxDecimalPlaces places,
+// counted on the value (trailing zeros do not count, so 12.34 read from a numeric(38,20) column is
+// 12.34), and at most 308 digits written out; the same holds for the amounts of every flow.
 // Errors match ErrInvalid and name the field ("lines[2].quantity", "terms.payment.installments[0].share").
 func (o Order) Validate() error {
 	var errs []error

@@ -145,7 +145,7 @@ func TestValidateNamesEveryBadField(t *testing.T) {
 // exponent it would take minutes and gigabytes (a shipment's received quantity, compared with what
 // was shipped, did), and added in int64 its exponent could wrap.
 func TestValidateRefusesExponentsBeyondMaxScale(t *testing.T) {
-	const insane = "must have at most 18 decimal places and an exponent of at most 18"
+	const insane = "must have at most 18 decimal places (trailing zeros aside) and at most 308 digits written out"
 	// (5e19 is 50000000000000000000 and accepted as that is; 5e400 written out would be 401 digits.)
 	for _, e := range []int32{math.MinInt32, -19, 400, math.MaxInt32} {
 		bad := decimal.New(5, e)

@@ -209,9 +209,8 @@ const MaxTierLevels = 100
 
 // Validate reports every problem with the policy: no levels, too many, a level without a name or
 // with a repeated one, thresholds that do not strictly ascend from 0, negative weights, a window
-// outside 1 to 3660 days, a number with more than 18 places (trailing zeros do not count) or an
-// exponent above 18. Errors match
-// b2bkit.ErrInvalid and name the field.
+// outside 1 to 3660 days, a number with more than 18 places (trailing zeros do not count) or more
+// than 308 digits written out (xerr.SaneValue). Errors match b2bkit.ErrInvalid and name the field.
 func (p TierPolicy) Validate() error {
 	var errs []error
 	switch {

@@ -683,17 +683,17 @@ func TestR17_FeaturesBadInput(t *testing.T) {
 		{name: "payment with an exponent", h: paymentWith(func(p *b2bkit.Payment) { p.Amount = dectest.Dec("1e30") }),
 			want: "risk: history.payments[0].amount: amount 1000000000000000000000000000000 does not fit in minor units"},
 		{name: "payment absurd", h: paymentWith(func(p *b2bkit.Payment) { p.Amount = decimal.New(1, -999999999) }),
-			want: "risk: history.payments[0].amount: must have at most 18 decimal places and an exponent of at most 18"},
+			want: "risk: history.payments[0].amount: must have at most 18 decimal places (trailing zeros aside) and at most 308 digits written out"},
 		{name: "wallet not positive", h: risk.History{Wallets: featSeq(risk.Wallet{Company: featBuyer, AsOf: placed})},
 			want: "risk: history.wallets[0].monthly: must be > 0"},
 		{name: "wallet absurd", h: risk.History{Wallets: featSeq(risk.Wallet{Company: featBuyer, AsOf: placed, Monthly: decimal.New(1, -999999999)})},
 			want: "risk: history.wallets[0].monthly: must have at most 18 decimal places and be below 10^18"},
 		{name: "quantity absurd", h: orderWith(func(o *b2bkit.Order) {
 			o.Lines = append(o.Lines, b2bkit.OrderLine{SKU: "X", Quantity: decimal.New(1, -999999999), UnitPrice: dectest.Dec("1")})
-		}), want: "risk: history.orders[1].lines[1].quantity: must have at most 18 decimal places and an exponent of at most 18"},
+		}), want: "risk: history.orders[1].lines[1].quantity: must have at most 18 decimal places (trailing zeros aside) and at most 308 digits written out"},
 		{name: "share absurd", h: orderWith(func(o *b2bkit.Order) {
 			o.Terms.Payment.Installments = []b2bkit.Installment{{Share: decimal.New(1, 999999999), Due: b2bkit.OnDelivery}}
-		}), want: "risk: history.orders[1].terms.payment.installments[0].share: must have at most 18 decimal places and an exponent of at most 18"},
+		}), want: "risk: history.orders[1].terms.payment.installments[0].share: must have at most 18 decimal places (trailing zeros aside) and at most 308 digits written out"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -1237,7 +1237,7 @@ func TestR17_FeaturesExponentNearInt32LimitIsAnError(t *testing.T) {
 		o.Lines[0].Quantity, o.Lines[0].UnitPrice = decimal.New(1, exp[0]), decimal.New(100, exp[1])
 		_, err := risk.Features(featBuyer, featRecords{orders: []b2bkit.Order{o}}.history(), featAsOf)
 		require.ErrorIs(t, err, b2bkit.ErrInvalid)
-		assert.Equal(t, "risk: history.orders[0].lines[0].quantity: must have at most 18 decimal places and an exponent of at most 18", err.Error())
+		assert.Equal(t, "risk: history.orders[0].lines[0].quantity: must have at most 18 decimal places (trailing zeros aside) and at most 308 digits written out", err.Error())
 	}
 }
 

@@ -123,9 +123,12 @@ func SaneValue(d decimal.Decimal) bool {
 	return SaneExponent(d) || SaneExponent(Canonical(d))
 }
 
-// InsaneExponent is what is wrong with a number SaneExponent or SaneValue refuses: its places are
-// counted without trailing zeros.
-const InsaneExponent = "must have at most 18 decimal places and an exponent of at most 18"
+// InsaneExponent is what is wrong with a number SaneValue refuses, or SaneExponent refuses once
+// the number is written as Canonical: a place beyond the 18th that is not a trailing zero, or more
+// than 308 digits counted with every zero written out (1e309 has 310; 1.5 written with 400 trailing
+// zeros has 402, though its value has one place). Every number within both bounds is taken. It
+// said "an exponent of at most 18" until Canonical wrote 1e19 out: 1e100 is taken.
+const InsaneExponent = "must have at most 18 decimal places (trailing zeros aside) and at most 308 digits written out"
 
 // Canonical is d as the value it is, not as it was written: a number written beyond MaxExponent
 // places or with more than 18 digits loses the trailing zeros of its fraction, so 12.34 read from a
