@@ -444,13 +444,11 @@ func (p PaymentTerms) shareScaleFits() (int32, bool) {
 	}
 	var scale int32
 	for _, in := range p.Installments {
-		scale = max(scale, -in.Share.Exponent())
-		if in.Days < 0 || in.Days > MaxTermDays {
+		// Compared before negating: -math.MinInt32 wraps to itself in int32.
+		if e := in.Share.Exponent(); e < -shareScale || in.Days < 0 || in.Days > MaxTermDays {
 			return 0, false
 		}
-	}
-	if scale > shareScale {
-		return 0, false
+		scale = max(scale, -in.Share.Exponent())
 	}
 	for _, in := range p.Installments {
 		u, err := ToMinor(in.Share, scale)
