@@ -437,6 +437,8 @@ func scoreShareBounds(s Scorecard) {
 // or beyond ±1e9, no grades, grade names empty or repeated, min scores not strictly decreasing. The
 // error matches b2bkit.ErrInvalid.
 func (s Scorecard) Validate() error {
+	// The bounds as values: a bound written 0 x 10^1073741824 is 0, and is printed and compared so.
+	s = s.canonical()
 	var errs []error
 	add := func(field, format string, args ...any) {
 		errs = append(errs, b2bkit.Invalid(field, format, args...))
@@ -566,7 +568,7 @@ func scoreCheckAttribute(f string, a Attribute) []error {
 			add(bf+".min", "must be empty: the first bin is open below, so that every value falls in a bin")
 		case i > 0 && b.Min == nil:
 			add(bf+".min", "must be set: only the first bin is open below")
-		case i > 0 && minOK && a.Bins[i-1].Max != nil && !b.Min.Equal(*a.Bins[i-1].Max):
+		case i > 0 && minOK && a.Bins[i-1].Max != nil && scoreCheckBound("", *a.Bins[i-1].Max) == nil && !b.Min.Equal(*a.Bins[i-1].Max):
 			add(bf+".min", "is %s but bins[%d].max is %s: bins must neither overlap nor leave a gap",
 				b.Min, i-1, a.Bins[i-1].Max)
 		}

@@ -1,0 +1,192 @@
+package risk_test
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/dectest"
+	"github.com/b2bkit/b2bkit/risk"
+)
+
+// absurd are numbers written with exponents near ±2³¹: compared with or added to an ordinary
+// number as decimals do, each is first written out to a billion digits or more. The zero among
+// them is a valid 0, and must be read as one.
+var absurd = []struct {
+	name string
+	d    decimal.Decimal
+}{
+	{"1e1073741824", decimal.New(1, 1<<30)},
+	{"1e-1073741824", decimal.New(1, -1<<30)},
+	{"1e2147483647", decimal.New(1, math.MaxInt32)},
+	{"1e-2147483648", decimal.New(1, math.MinInt32)},
+	{"-1e1073741824", decimal.New(-1, 1<<30)},
+	{"0e1073741824", decimal.New(0, 1<<30)},
+}
+
+// Tolerance.Allows answers exactly, and at once, whatever the exponents of its figures and of the
+// tolerance: it has no error to return, so it must be right. It wrote out a billion digits.
+func TestR26_ToleranceAllowsAbsurdExponentsAtOnce(t *testing.T) {
+	one, two := decimal.New(1, 0), decimal.New(2, 0)
+	big, tiny, zero := decimal.New(1, 1<<30), decimal.New(1, -1<<30), decimal.New(0, 1<<30)
+	cent := dectest.Dec("0.01")
+	cases := []struct {
+		name      string
+		tol       risk.Tolerance
+		want, got decimal.Decimal
+		allows    bool
+	}{
+		{"got far above", risk.Tolerance{Absolute: cent}, one, big, false},
+		{"got far below", risk.Tolerance{}, one, big.Neg(), true},
+		{"got a hair above, within a cent", risk.Tolerance{Absolute: cent}, one, decimal.New(1, 0).Add(decimal.New(1, -30)), true},
+		{"want far above", risk.Tolerance{}, big, one, true},
+		{"want far below", risk.Tolerance{}, big.Neg(), one, false},
+		{"want tiny", risk.Tolerance{Absolute: cent}, tiny, cent, true},
+		{"want tiny, beyond a cent", risk.Tolerance{Absolute: cent}, tiny, dectest.Dec("0.02"), false},
+		{"want tiny, got zero", risk.Tolerance{}, tiny, zero, true},
+		{"equal absurd", risk.Tolerance{}, big, big, true},
+		{"absolute absurd", risk.Tolerance{Absolute: big}, one, two, true},
+		{"absolute tiny", risk.Tolerance{Absolute: tiny}, one, two, false},
+		{"absolute zero", risk.Tolerance{Absolute: zero}, one, two, false},
+		{"relative absurd", risk.Tolerance{Relative: big}, one, two, true},
+		{"relative tiny", risk.Tolerance{Relative: tiny}, one, two, false},
+		{"relative of an absurd reference", risk.Tolerance{Relative: dectest.Dec("0.5")}, big, big.Add(decimal.New(4, 1<<30-1)), true},
+		{"relative of an absurd reference, beyond", risk.Tolerance{Relative: dectest.Dec("0.5")}, big, big.Add(decimal.New(6, 1<<30-1)), false},
+		{"exponents at the int32 limits", risk.Tolerance{Relative: decimal.New(1, math.MaxInt32)}, decimal.New(1, math.MaxInt32), decimal.New(1, math.MinInt32), true},
+		{"product of exponents beyond int32", risk.Tolerance{Relative: decimal.New(1, math.MinInt32)}, decimal.New(1, math.MinInt32), one, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Equal(t, c.allows, c.tol.Allows(c.want, c.got))
+		})
+	}
+	// The ordinary figures answer as before.
+	assert.True(t, risk.Tolerance{Absolute: cent}.Allows(one, dectest.Dec("1.01")))
+	assert.False(t, risk.Tolerance{Absolute: cent}.Allows(one, dectest.Dec("1.02")))
+	assert.True(t, risk.Tolerance{Relative: dectest.Dec("0.02")}.Allows(dectest.Dec("100"), dectest.Dec("102")))
+}
+
+// requireAbsurdRefused requires err to be ErrInvalid naming field, or, for the zero, no error.
+func requireAbsurdRefused(t *testing.T, name string, err error, field string) {
+	t.Helper()
+	if name == "0e1073741824" {
+		require.NoError(t, err)
+		return
+	}
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	require.ErrorContains(t, err, field)
+}
+
+// Every decimal a caller hands risk, directly, in a struct, in a feature set or from a Valuer, is
+// refused naming its field (or read as the zero it is) at once. Before: a trade's invoice amount
+// was summed before it was validated, a received quantity of 0 x 10^1073741824 subtracted as
+// written, a haircut compared before its exponent was checked, a Valuer's median, mean and volume
+// used unchecked, a feature's days late or overdue amount compared by Warnings unchecked, and a
+// card's bin bound printed as written: each wrote out a billion digits.
+func TestR26_RiskEntryPointsRefuseAbsurdExponentsAtOnce(t *testing.T) {
+	ctx := context.Background()
+	for _, a := range absurd {
+		t.Run(a.name, func(t *testing.T) {
+			d := a.d
+			t.Run("trade invoice amount", func(t *testing.T) {
+				tr := verifyCleanTrade()
+				tr.Invoices[0].Amount = d
+				v := risk.VerifyTrade(tr, risk.Tolerances{})
+				require.Equal(t, risk.Invalid, v.Status)
+			})
+			t.Run("trade received", func(t *testing.T) {
+				tr := verifyCleanTrade()
+				tr.Shipments[0].Lines[0].Received = d
+				v := risk.VerifyTrade(tr, risk.Tolerances{})
+				if a.name == "0e1073741824" {
+					require.True(t, v.Has(risk.CodeShippedNotReceived), "%+v", v)
+				} else {
+					require.Equal(t, risk.Invalid, v.Status)
+				}
+			})
+			t.Run("haircut", func(t *testing.T) {
+				s := risk.DefaultHaircutSchedule()
+				for i := range s.Steps {
+					s.Steps[i].Haircut = d
+				}
+				_, err := risk.GoodsEligibility(ctx, &eligibilityValuer{ref: eligibilityDeepMarket()}, eligibilityGoods(), s, eligibilityOpts())
+				requireAbsurdRefused(t, a.name, err, "schedule.steps[0].haircut")
+				requireAbsurdRefused(t, a.name, s.Validate(), "steps[0].haircut")
+			})
+			for _, f := range []string{"median", "mean", "volume"} {
+				t.Run("reference "+f, func(t *testing.T) {
+					ref := eligibilityDeepMarket()
+					switch f {
+					case "median":
+						ref.Median = d
+					case "mean":
+						ref.Mean = d
+					default:
+						ref.Volume = d
+					}
+					g, err := risk.GoodsEligibility(ctx, &eligibilityValuer{ref: ref}, eligibilityGoods(), risk.DefaultHaircutSchedule(), eligibilityOpts())
+					if a.name == "0e1073741824" {
+						require.NoError(t, err)
+						if f != "mean" {
+							require.False(t, g.Eligible)
+						}
+						return
+					}
+					require.ErrorIs(t, err, b2bkit.ErrInvalid)
+					require.ErrorContains(t, err, "reference."+f)
+				})
+			}
+			for _, f := range []risk.Feature{risk.DaysLate3, risk.DaysLatePrior9, risk.Overdue90Plus, risk.Penetration,
+				risk.PenetrationPrior, risk.Trend, risk.AvgMonthlyValue3, risk.AvgMonthlyValue12, risk.KeyPersonLost} {
+				t.Run("warnings "+string(f), func(t *testing.T) {
+					fs := scFeatures(scGoodBuyer())
+					for _, g := range []risk.Feature{risk.DaysLate3, risk.DaysLatePrior9, risk.Overdue90Plus, risk.Penetration, risk.PenetrationPrior,
+						risk.AvgMonthlyValue3, risk.AvgMonthlyValue12} {
+						fs.Values.Set(g, risk.Value{Number: dectest.Dec("5")})
+					}
+					fs.Values.Delete(risk.Trend)
+					fs.Values.Set(f, risk.Value{Number: d})
+					_, err := risk.Warnings(fs, nil)
+					requireAbsurdRefused(t, a.name, err, "features.values."+string(f))
+				})
+			}
+			for _, f := range []string{"volume_ratio", "slipping_days", "penetration_drop", "past_due_amount"} {
+				t.Run("warning policy "+f, func(t *testing.T) {
+					p := risk.DefaultWarningPolicy()
+					switch f {
+					case "volume_ratio":
+						p.VolumeRatio = d
+					case "slipping_days":
+						p.SlippingDays = d
+					case "penetration_drop":
+						p.PenetrationDrop = d
+					default:
+						p.PastDueAmount = d
+					}
+					fs := scFeatures(scGoodBuyer())
+					fs.Values.Set(risk.Overdue90Plus, risk.Value{Number: dectest.Dec("5")})
+					_, err := risk.Warnings(fs, &p)
+					requireAbsurdRefused(t, a.name, err, "warning_policy."+f)
+				})
+			}
+			t.Run("card bin bound", func(t *testing.T) {
+				for _, k := range []int{0, 1} {
+					c := risk.DefaultScorecard()
+					if k == 0 {
+						c.Attributes[0].Bins[0].Max = &d
+					} else {
+						c.Attributes[0].Bins[1].Min = &d
+					}
+					err := c.Validate()
+					require.ErrorIs(t, err, b2bkit.ErrInvalid) // 0 leaves a gap, or overlaps
+					require.ErrorContains(t, err, "scorecard.attributes[0].bins[")
+				}
+			})
+		})
+	}
+}
