@@ -52,8 +52,8 @@ type BinOptions struct {
 	Closed Closed `json:"closed"`
 	// EmptyCell is the rule for a bin with no good or no bad; the zero value is EmptyCellR.
 	EmptyCell EmptyCell `json:"empty_cell"`
-	// Breaks are manual breaks of a numeric variable, strictly increasing: len(Breaks)+1 bins,
-	// kept as given (even empty) and never merged.
+	// Breaks are manual breaks of a numeric variable, strictly increasing and within ±1e15 as the
+	// column's numbers are: len(Breaks)+1 bins, kept as given (even empty) and never merged.
 	Breaks []float64 `json:"breaks,omitempty"`
 	// Groups are manual bins of a categorical variable: each lists categories, and every category
 	// of the data must be in one of them. Kept as given and never merged.
