@@ -2,6 +2,7 @@ package risk_test
 
 import (
 	"context"
+	"iter"
 	"math"
 	"testing"
 
@@ -187,6 +188,68 @@ func TestR26_RiskEntryPointsRefuseAbsurdExponentsAtOnce(t *testing.T) {
 					require.ErrorContains(t, err, "scorecard.attributes[0].bins[")
 				}
 			})
+		})
+	}
+}
+
+// corruptRegistry is a registry adapter that reads back every receivable with change applied, as
+// one whose rows were changed behind its back.
+type corruptRegistry struct {
+	*risk.MemoryRegistry
+	change func(r *risk.Receivable)
+}
+
+func (c corruptRegistry) Get(ctx context.Context, fp risk.Fingerprint) (risk.Receivable, error) {
+	r, err := c.MemoryRegistry.Get(ctx, fp)
+	if err == nil {
+		c.change(&r)
+	}
+	return r, err
+}
+
+func (c corruptRegistry) Receivables(ctx context.Context, company b2bkit.CompanyID) iter.Seq2[risk.Receivable, error] {
+	return func(yield func(risk.Receivable, error) bool) {
+		for r, err := range c.MemoryRegistry.Receivables(ctx, company) {
+			if err == nil {
+				c.change(&r)
+			}
+			if !yield(r, err) {
+				return
+			}
+		}
+	}
+}
+
+// A registry adapter is the host's: a financed amount or an invoice amount it reads back with an
+// absurd exponent is an error matching b2bkit.ErrInvalid naming the receivable and the field, from
+// FinancedOutstanding and from a Ledger step, at once. Both added or compared it as it was.
+func TestR26_AbsurdAmountsReadFromARegistryNameTheReceivable(t *testing.T) {
+	ctx := context.Background()
+	for _, a := range absurd {
+		t.Run(a.name, func(t *testing.T) {
+			l, mem := regLedger()
+			inv := regInvoice("INV-2026-001", "1200.00")
+			fp := regOfferConfirm(t, l, inv, "BANK")
+			_, err := l.Finance(ctx, fp, "BANK", dectest.Dec("1000"), "ops", regAt(1001))
+			require.NoError(t, err)
+			fp2 := regOfferConfirm(t, l, regInvoice("INV-2026-002", "500.00"), "BANK")
+
+			reg := corruptRegistry{mem, func(r *risk.Receivable) { r.Financed = a.d }}
+			got, err := risk.FinancedOutstanding(ctx, reg, inv.Seller)
+			if a.name == "0e1073741824" {
+				require.NoError(t, err)
+				require.True(t, got.IsZero())
+			} else {
+				require.ErrorIs(t, err, b2bkit.ErrInvalid)
+				require.ErrorContains(t, err, "receivable "+fp.String()+": financed")
+			}
+
+			reg = corruptRegistry{mem, func(r *risk.Receivable) { r.Invoice.Amount = a.d }}
+			_, err = risk.NewLedger(reg, nil).Finance(ctx, fp2, "BANK", dectest.Dec("100"), "ops", regAt(1002))
+			require.ErrorIs(t, err, b2bkit.ErrInvalid)
+			if a.name != "0e1073741824" {
+				require.ErrorContains(t, err, "receivable "+fp2.String()+": invoice.amount")
+			}
 		})
 	}
 }

@@ -557,7 +557,12 @@ func regNext(r *Receivable, step Transition) error {
 			step.At.Format(time.RFC3339), fp, r.History[n-1].At.Format(time.RFC3339)))
 	}
 	if step.To == StateFinanced {
-		if step.Amount.GreaterThan(r.Invoice.Amount) {
+		// The amount as the registry read it back: an adapter's row changed behind its back may
+		// hold an exponent that, compared as written, would be written out to a billion digits.
+		if !xerr.SaneValue(r.Invoice.Amount) {
+			return fmt.Errorf("risk: receivable %s: %w", fp, b2bkit.Invalid("invoice.amount", "%s, not %s", xerr.InsaneExponent, xerr.EchoDecimal(r.Invoice.Amount)))
+		}
+		if step.Amount.GreaterThan(xerr.Canonical(r.Invoice.Amount)) {
 			return fmt.Errorf("risk: %w", b2bkit.Invalid("amount", "%s exceeds the invoice amount %s", xerr.EchoDecimal(step.Amount), xerr.EchoDecimal(r.Invoice.Amount)))
 		}
 		r.Financed = step.Amount
@@ -608,7 +613,8 @@ func regVerb(s ReceivableState) string {
 // Receivable finance is with recourse: until the debtor pays the lender, the borrower owes the
 // advance, so it feeds the borrower's Exposure.Financed. The debtor's side is not counted here: what
 // a debtor owes on a financed invoice is already among its unpaid invoices. The receivables must
-// share one currency; more than one is an error matching b2bkit.ErrInvalid. Errors of the registry's
+// share one currency; more than one is an error matching b2bkit.ErrInvalid, and so is a Financed read
+// back with an exponent beyond ±18, naming the receivable. Errors of the registry's
 // stream are returned as they are.
 func FinancedOutstanding(ctx context.Context, reg Registry, borrower b2bkit.CompanyID) (decimal.Decimal, error) {
 	if reg == nil {
@@ -630,7 +636,10 @@ func FinancedOutstanding(ctx context.Context, reg Registry, borrower b2bkit.Comp
 		} else if r.Invoice.Currency != currency {
 			return decimal.Decimal{}, fmt.Errorf("risk: %w", b2bkit.Invalid("borrower", "%s has financed receivables in %s and %s", borrower, currency, r.Invoice.Currency))
 		}
-		total = total.Add(r.Financed)
+		if !xerr.SaneValue(r.Financed) { // as the registry read it back, which Put would have refused
+			return decimal.Decimal{}, fmt.Errorf("risk: receivable %s: %w", r.Fingerprint, b2bkit.Invalid("financed", "%s, not %s", xerr.InsaneExponent, xerr.EchoDecimal(r.Financed)))
+		}
+		total = total.Add(xerr.Canonical(r.Financed))
 	}
 	return total, nil
 }
