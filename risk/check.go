@@ -162,7 +162,7 @@ func CreditAdded(o b2bkit.Order, scale int32) (decimal.Decimal, error) {
 			return b2bkit.FromMinor(credit, scale), nil
 		}
 	}
-	total := b2bkit.Round(o.Total(), scale, b2bkit.HalfUp)
+	total := b2bkit.Round(orderTotal(&o), scale, b2bkit.HalfUp)
 	dues, err := o.Terms.Schedule(total, scale)
 	if err != nil {
 		return decimal.Zero, fmt.Errorf("risk: %w", b2bkit.InField("order.terms", err))
@@ -476,7 +476,7 @@ func checkPrepare(c *OrderCheck, opts *CheckOptions) (checkInput, error) {
 	}
 	total, ok := featTotalMinor(o, in.scale) // TotalMinor without copying the order
 	if !ok {
-		t := b2bkit.Round(o.Total(), in.scale, b2bkit.HalfUp)
+		t := b2bkit.Round(orderTotal(o), in.scale, b2bkit.HalfUp)
 		if total, err = b2bkit.ToMinor(t, in.scale); err != nil {
 			return in, b2bkit.Invalid("order.lines", "total %s does not fit in minor units", xerr.EchoDecimal(t))
 		}

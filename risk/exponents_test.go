@@ -2,6 +2,7 @@ package risk_test
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"math"
 	"testing"
@@ -175,6 +176,31 @@ func TestR26_RiskEntryPointsRefuseAbsurdExponentsAtOnce(t *testing.T) {
 					requireAbsurdRefused(t, a.name, err, "warning_policy."+f)
 				})
 			}
+			for _, f := range []risk.Feature{risk.TenureMonths, risk.AvgMonthlyValue12, risk.OnTimeRate} {
+				t.Run("score "+string(f), func(t *testing.T) {
+					fs := scFeatures(scGoodBuyer())
+					fs.Values.Set(f, risk.Value{Number: d})
+					card := risk.DefaultScorecard()
+					compiled, err := card.Compile()
+					require.NoError(t, err)
+					r, err := card.Score(fs)
+					cr, cerr := compiled.Score(fs)
+					requireAbsurdRefused(t, a.name, err, "features.values."+string(f))
+					requireAbsurdRefused(t, a.name, cerr, "features.values."+string(f))
+					if err == nil {
+						fs.Values.Set(f, risk.Value{Number: decimal.Zero})
+						want, err := card.Score(fs)
+						require.NoError(t, err)
+						require.Equal(t, resultText(want), resultText(r))
+						require.Equal(t, resultText(want), resultText(cr))
+						raw, err := json.Marshal(r) // the zero written out as 0
+						require.NoError(t, err)
+						require.Less(t, len(raw), 10_000)
+						_, err = risk.DefaultLimitPolicy().Limit(fs, r)
+						require.NoError(t, err)
+					}
+				})
+			}
 			t.Run("card bin bound", func(t *testing.T) {
 				for _, k := range []int{0, 1} {
 					c := risk.DefaultScorecard()
@@ -252,4 +278,45 @@ func TestR26_AbsurdAmountsReadFromARegistryNameTheReceivable(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A free line (a unit price of 0) written 0 x 10^1073741824 passes validation as the 0 it is, and
+// every entry point that values an order answers as for a price written 0: they summed the
+// order's lines as written (b2bkit.Order.Total) and wrote out a billion digits.
+func TestR26_AFreeLineWrittenWithAnAbsurdExponentIsFree(t *testing.T) {
+	ctx := context.Background()
+	free := func(zero decimal.Decimal) (featRecords, b2bkit.Order) {
+		r := featMain()
+		r.orders[1].Lines = append(r.orders[1].Lines, b2bkit.OrderLine{SKU: "GIFT", Quantity: dectest.Dec("1"), UnitPrice: zero})
+		o := checkOrder(b2bkit.Net(30), "rice", "10", "100.50")
+		o.Lines = append(o.Lines, b2bkit.OrderLine{SKU: "GIFT", Quantity: dectest.Dec("1"), UnitPrice: zero})
+		return r, o
+	}
+	wantR, wantO := free(decimal.Zero)
+	gotR, gotO := free(decimal.New(0, 1<<30))
+
+	want, err := risk.Features(featBuyer, wantR.history(), featAsOf)
+	require.NoError(t, err)
+	got, err := risk.Features(featBuyer, gotR.history(), featAsOf)
+	require.NoError(t, err)
+	featRequireSame(t, want, got, 0)
+
+	wantExp, err := risk.ExposureAt(featBuyer, wantR.history(), decimal.Zero, featAsOf, nil)
+	require.NoError(t, err)
+	gotExp, err := risk.ExposureAt(featBuyer, gotR.history(), decimal.Zero, featAsOf, nil)
+	require.NoError(t, err)
+	dectest.RequireEqual(t, wantExp.Total, gotExp.Total)
+
+	wantAdded, err := risk.CreditAdded(wantO, 2)
+	require.NoError(t, err)
+	gotAdded, err := risk.CreditAdded(gotO, 2)
+	require.NoError(t, err)
+	dectest.RequireEqual(t, wantAdded, gotAdded)
+
+	wantD, err := risk.CheckOrder(ctx, checkInput(wantO, "5000", "1200"), nil)
+	require.NoError(t, err)
+	gotD, err := risk.CheckOrder(ctx, checkInput(gotO, "5000", "1200"), nil)
+	require.NoError(t, err)
+	require.Equal(t, wantD.Outcome, gotD.Outcome)
+	dectest.RequireEqual(t, wantD.Credit, gotD.Credit)
 }

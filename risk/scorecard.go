@@ -717,7 +717,8 @@ func (s Scorecard) isWorst(g Grade) bool {
 // compiled card: the same Result, for a fraction of the work.
 //
 // A feature of the card absent from the set, a categorical value for a numeric attribute (or the
-// reverse), a category in no bin, or a feature set in another currency than the card's is an error
+// reverse), a category in no bin, a number with an exponent beyond ±64 (which a Result, written
+// out, would spell to as many digits), or a feature set in another currency than the card's is an error
 // matching b2bkit.ErrInvalid that names the feature; when several features are, the error names
 // each (errors.Join), in the card's order. Score expects a valid card (LoadScorecard
 // validates; call Validate on a card built in Go): on an invalid one it does not panic, but a value
@@ -748,6 +749,14 @@ func (s Scorecard) Score(f FeatureSet) (Result, error) {
 		if !ok {
 			errs = append(errs, scoreAbsent(a.Feature, s.Name))
 			continue
+		}
+		if e := v.Number.Exponent(); (e < -valueMaxExponent || e > valueMaxExponent) && !v.Missing && v.Category == "" {
+			d, ok := valueNumber(v.Number)
+			if !ok {
+				errs = append(errs, scoreInsane(a.Feature, v.Number))
+				continue
+			}
+			v = NumberValue(d) // 0 x 10^1073741824 is kept, and written, as 0
 		}
 		bin, p, b, err := a.score(&v)
 		if err != nil {
@@ -781,6 +790,25 @@ func (s Scorecard) Score(f FeatureSet) (Result, error) {
 	}
 	grade := s.Grade(score)
 	return Result{Score: score, Grade: grade, points: points, reasons: reasons, worst: s.isWorst(grade)}, nil
+}
+
+// valueMaxExponent bounds the exponent of a feature's number that Score and Warnings read, either
+// way: a number beyond it (1e1073741824) is none a feature has, and a Result holding it would be
+// written out to as many digits as its exponent says. It is far beyond the 18 places of a value
+// read from JSON, so a host's own values of 25 places still score exactly.
+const valueMaxExponent = 64
+
+// valueNumber is d as the value it is (xerr.Canonical: 0 x 10^1073741824 is 0), and whether its
+// exponent is within ±valueMaxExponent.
+func valueNumber(d decimal.Decimal) (decimal.Decimal, bool) {
+	d = xerr.Canonical(d)
+	e := d.Exponent()
+	return d, e >= -valueMaxExponent && e <= valueMaxExponent
+}
+
+// scoreInsane is the error of a number valueNumber refuses in the feature set.
+func scoreInsane(f Feature, d decimal.Decimal) error {
+	return b2bkit.Invalid("features.values."+string(f), "must be written with an exponent within ±%d, not %s", valueMaxExponent, xerr.EchoDecimal(d))
 }
 
 // scoreAbsent is the error of a feature the card scores that the feature set lacks.

@@ -309,7 +309,7 @@ func (p WarningPolicy) warnResolved() WarningPolicy {
 // missing, or absent from the set, raises nothing: a new buyer is not a falling one.
 //
 // The warnings come most severe first and, among equals, in the order of the table. An invalid
-// policy, or a number among the features read written with an exponent beyond ±18, is an error
+// policy, or a number among the features read with an exponent beyond ±64 (as Score), is an error
 // matching b2bkit.ErrInvalid naming the field ("features.values.days_late_3m").
 func Warnings(f FeatureSet, p *WarningPolicy) ([]Warning, error) {
 	pol := DefaultWarningPolicy()
@@ -324,8 +324,10 @@ func Warnings(f FeatureSet, p *WarningPolicy) ([]Warning, error) {
 	var errs []error
 	for _, feat := range [...]Feature{Overdue90Plus, KeyPersonLost, DaysLate3, DaysLatePrior9, Penetration, PenetrationPrior,
 		Trend, AvgMonthlyValue3, AvgMonthlyValue12} {
-		if v, ok := f.Get(feat); ok && !v.Missing && v.Category == "" && !xerr.SaneValue(v.Number) {
-			errs = append(errs, b2bkit.Invalid("features.values."+string(feat), "%s, not %s", xerr.InsaneExponent, xerr.EchoDecimal(v.Number)))
+		if v, ok := f.Get(feat); ok && !v.Missing && v.Category == "" {
+			if _, ok := valueNumber(v.Number); !ok {
+				errs = append(errs, scoreInsane(feat, v.Number))
+			}
 		}
 	}
 	if len(errs) > 0 {
