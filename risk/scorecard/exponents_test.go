@@ -106,3 +106,48 @@ func TestR26_GermanCreditWithAnAbsurdNumberIsRefusedNamingTheColumn(t *testing.T
 		require.ErrorContains(t, err, "numbers[17]: credit_amount is ", text)
 	}
 }
+
+// TestWoE_AnEmptyBinWeighsNothing: a manual bin no row falls in (only Breaks and Groups make one)
+// has no evidence: its weight of evidence and information value are 0 under every empty-cell rule,
+// as optbinning's binning table has them, and it changes nothing of the other bins, whose figures are
+// those of the binning without it, as R scorecard's woebin (which tabulates the rows it has) gives.
+// Before, the 0.99 rule counted 0.99 good and 0.99 bad in it: a WoE of ln(good/bad), a bin as risky as
+// one of 50% bad rows, the totals of the other bins' shares moved, and EmptyCellError refused it.
+func TestWoE_AnEmptyBinWeighsNothing(t *testing.T) {
+	var c scorecard.Column
+	c.Feature = "days_late"
+	var bad []bool
+	for r := range 200 {
+		c.Numbers = append(c.Numbers, float64(r%10))
+		bad = append(bad, r%10 >= 6 && r%3 != 0 || r%10 < 6 && r%7 == 0)
+	}
+	for _, rule := range []scorecard.EmptyCell{scorecard.EmptyCellR, scorecard.EmptyCellHalf, scorecard.EmptyCellError} {
+		want, err := scorecard.BinColumn(c, bad, &scorecard.BinOptions{Breaks: []float64{5}, EmptyCell: rule})
+		require.NoError(t, err)
+		got, err := scorecard.BinColumn(c, bad, &scorecard.BinOptions{Breaks: []float64{5, 100, 200}, EmptyCell: rule})
+		require.NoError(t, err, rule)
+		require.Len(t, got.Bins, 4)
+		for k := range 2 {
+			assert.Equal(t, want.Bins[k].WoE, got.Bins[k].WoE, "%s: bin %d", rule, k)
+			assert.Equal(t, want.Bins[k].IV, got.Bins[k].IV, "%s: bin %d", rule, k)
+			assert.Equal(t, want.Bins[k].Share, got.Bins[k].Share, "%s: bin %d", rule, k)
+		}
+		for k := 2; k < 4; k++ {
+			s := got.Bins[k]
+			assert.Zero(t, s.Good+s.Bad)
+			assert.Zero(t, s.WoE, "%s: bin %d", rule, k)
+			assert.Zero(t, s.IV, "%s: bin %d", rule, k)
+			assert.Zero(t, s.Share)
+			assert.Zero(t, s.BadRate)
+		}
+		assert.Equal(t, want.IV, got.IV, rule)
+	}
+	// A manual group no category of the data is in weighs nothing too.
+	cats := scorecard.Column{Feature: "trade", Categories: []string{"canteen", "hotel", "canteen", "hotel", "canteen", "hotel"}}
+	b, err := scorecard.BinColumn(cats, []bool{true, false, false, true, false, false},
+		&scorecard.BinOptions{Groups: [][]string{{"canteen"}, {"hotel"}, {"bakery"}}, EmptyCell: scorecard.EmptyCellError})
+	require.NoError(t, err)
+	require.Len(t, b.Bins, 3)
+	assert.Zero(t, b.Bins[2].WoE)
+	assert.Zero(t, b.Bins[2].IV)
+}
