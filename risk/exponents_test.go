@@ -1,10 +1,12 @@
 package risk_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"iter"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/dectest"
+	"github.com/b2bkit/b2bkit/internal/wire/wiretest"
 	"github.com/b2bkit/b2bkit/risk"
 )
 
@@ -319,4 +322,43 @@ func TestR26_AFreeLineWrittenWithAnAbsurdExponentIsFree(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, wantD.Outcome, gotD.Outcome)
 	dectest.RequireEqual(t, wantD.Credit, gotD.Credit)
+}
+
+// Every risk document read from JSON refuses a decimal written 1e999999999 or 1e-999999999, as a
+// string or a bare number, naming the field, before anything compares it.
+func TestR26_RiskDocumentsRefuseAbsurdExponents(t *testing.T) {
+	tol := risk.Tolerances{Amount: risk.Tolerance{Absolute: dectest.Dec("0.01"), Relative: dectest.Dec("0.02")}}
+	l, _ := regLedger()
+	fp := regOfferConfirm(t, l, regInvoice("INV-2026-001", "1200.00"), "BANK")
+	rec, err := l.Finance(context.Background(), fp, "BANK", dectest.Dec("1000"), "ops", regAt(1001))
+	require.NoError(t, err)
+	docs := []struct {
+		name, good, old, field string
+		load                   func([]byte) error
+	}{
+		{"scorecard", strictJSONOf(t, risk.DefaultScorecard()), `"max":"3"`, "scorecard.attributes[0].bins[0].max", loadScorecard},
+		{"limit policy", strictJSONOf(t, risk.DefaultLimitPolicy()), `"cap":"2000000"`, "limit_policy.grades[0].cap", loadLimitPolicy},
+		{"warning policy", strictJSONOf(t, risk.DefaultWarningPolicy()), `"volume_ratio":"0.7"`, "warning_policy.volume_ratio", loadWarningPolicy},
+		{"tolerances", strictJSONOf(t, tol), `"absolute":"0.01"`, "amount.absolute", func(b []byte) error {
+			_, err := risk.LoadTolerances(bytes.NewReader(b))
+			return err
+		}},
+		{"haircut schedule", strictJSONOf(t, risk.DefaultHaircutSchedule()), `"haircut":"0.1"`, "haircut", func(b []byte) error {
+			_, err := risk.LoadHaircutSchedule(bytes.NewReader(b))
+			return err
+		}},
+		{"receivable", strictJSONOf(t, rec), `"financed":"1000"`, "financed", func(b []byte) error {
+			var r risk.Receivable
+			return json.Unmarshal(b, &r)
+		}},
+	}
+	for _, d := range docs {
+		require.Contains(t, d.good, d.old, d.name)
+		key := d.old[:strings.Index(d.old, ":")+1]
+		var cases []wiretest.Case
+		for _, v := range []string{`"1e999999999"`, `1e999999999`, `"1e-999999999"`, `-1E+999999999`} {
+			cases = append(cases, wiretest.Case{v, d.old, key + v, d.field})
+		}
+		wiretest.Refuses(t, d.good, d.load, cases)
+	}
 }
