@@ -362,3 +362,28 @@ func TestR26_RiskDocumentsRefuseAbsurdExponents(t *testing.T) {
 		wiretest.Refuses(t, d.good, d.load, cases)
 	}
 }
+
+// Receivable.Equal and Transition.Equal answer at once whatever the exponents of the amounts they
+// compare: 1e1073741824 against 1000 is unequal, 0 x 10^1073741824 against 0 equal. They compared
+// the amounts as decimals do, writing out a billion digits.
+func TestR26_EqualOfAbsurdAmountsAnswersAtOnce(t *testing.T) {
+	l, _ := regLedger()
+	fp := regOfferConfirm(t, l, regInvoice("INV-2026-001", "1200.00"), "BANK")
+	r, err := l.Finance(context.Background(), fp, "BANK", dectest.Dec("1000"), "ops", regAt(1001))
+	require.NoError(t, err)
+	for _, a := range absurd {
+		o := r.Clone()
+		o.Financed = a.d
+		require.False(t, r.Equal(o), a.name)
+		require.False(t, o.Equal(r), a.name)
+		require.True(t, o.Equal(o.Clone()), a.name)
+		o = r.Clone()
+		last := len(o.History) - 1
+		o.History[last].Amount = a.d
+		require.False(t, r.History[last].Equal(o.History[last]), a.name)
+		require.True(t, o.History[last].Equal(o.History[last]), a.name)
+	}
+	o := r.Clone()
+	o.History[0].Amount = decimal.New(0, 1<<30) // the offer carries no amount: 0, written otherwise
+	require.True(t, r.Equal(o))
+}
