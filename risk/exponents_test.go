@@ -387,3 +387,27 @@ func TestR26_EqualOfAbsurdAmountsAnswersAtOnce(t *testing.T) {
 	o.History[0].Amount = decimal.New(0, 1<<30) // the offer carries no amount: 0, written otherwise
 	require.True(t, r.Equal(o))
 }
+
+// A Value, and Values, written to JSON refuse a number with an absurd exponent naming it, and
+// write 0 x 10^1073741824 as the 0 it is: both were written out to a billion digits.
+func TestR26_ValuesWrittenToJSONRefuseAbsurdExponents(t *testing.T) {
+	for _, a := range absurd {
+		vs := risk.ValuesOf(map[risk.Feature]risk.Value{risk.TenureMonths: risk.NumberValue(dectest.Dec("30")), risk.Trend: {Number: a.d}})
+		raw, err := json.Marshal(vs)
+		_, verr := json.Marshal(risk.Value{Number: a.d})
+		if a.name == "0e1073741824" {
+			require.NoError(t, err)
+			require.JSONEq(t, `{"tenure_months":{"number":"30"},"trend_3m_vs_9m":{"number":"0"}}`, string(raw))
+			require.NoError(t, verr)
+			continue
+		}
+		require.ErrorIs(t, err, b2bkit.ErrInvalid, a.name)
+		require.ErrorContains(t, err, "trend_3m_vs_9m.number", a.name)
+		require.ErrorIs(t, verr, b2bkit.ErrInvalid, a.name)
+		require.ErrorContains(t, verr, "number", a.name)
+	}
+	// Ordinary values are written as before.
+	raw, err := json.Marshal(risk.Value{Number: dectest.Dec("0.9700"), Category: "food", Missing: true})
+	require.NoError(t, err)
+	require.JSONEq(t, `{"number":"0.97","category":"food","missing":true}`, string(raw))
+}
