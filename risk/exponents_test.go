@@ -411,3 +411,33 @@ func TestR26_ValuesWrittenToJSONRefuseAbsurdExponents(t *testing.T) {
 	require.NoError(t, err)
 	require.JSONEq(t, `{"number":"0.97","category":"food","missing":true}`, string(raw))
 }
+
+// Every risk document written to JSON refuses a figure with an absurd exponent naming it, and writes
+// 0 x 10^1073741824 as 0: each was written out to a billion digits.
+func TestR26_RiskDocumentsWrittenToJSONRefuseAbsurdExponents(t *testing.T) {
+	for _, a := range absurd {
+		d := a.d
+		docs := []struct {
+			name, field string
+			v           any
+		}{
+			{"tolerance", "absolute", risk.Tolerance{Absolute: d}},
+			{"tolerances", "relative", risk.Tolerances{Quantity: risk.Tolerance{Relative: d}}},
+			{"limit policy step", "step", func() any { p := risk.DefaultLimitPolicy(); p.Step = d; return p }()},
+			{"limit policy cap", "cap", func() any { p := risk.DefaultLimitPolicy(); p.Grades[1].Cap = d; return p }()},
+			{"haircut schedule", "haircut", func() any { s := risk.DefaultHaircutSchedule(); s.Steps[0].Haircut = d; return s }()},
+			{"warning policy", "past_due_amount", func() any { p := risk.DefaultWarningPolicy(); p.PastDueAmount = d; return p }()},
+			{"scorecard bound", "max", func() any { c := risk.DefaultScorecard(); c.Attributes[0].Bins[0].Max = &d; return c }()},
+		}
+		for _, doc := range docs {
+			raw, err := json.Marshal(doc.v)
+			if a.name == "0e1073741824" {
+				require.NoError(t, err, doc.name)
+				require.Less(t, len(raw), 100_000, doc.name)
+				continue
+			}
+			require.ErrorIs(t, err, b2bkit.ErrInvalid, "%s: %s", doc.name, a.name)
+			require.ErrorContains(t, err, doc.field+": must be written with an exponent within ±64", doc.name)
+		}
+	}
+}

@@ -118,8 +118,14 @@ type haircutScheduleJSON struct {
 }
 
 // MarshalJSON writes {"max_days":7,"haircut":"0.1"}, the haircut as a string.
+// A figure with an exponent beyond ±64 is an error matching b2bkit.ErrInvalid naming it; 0 written 0 x 10^1073741824 is written 0.
 func (st HaircutStep) MarshalJSON() ([]byte, error) {
-	return json.Marshal(haircutStepJSON{st.MaxDays, b2bkit.JSONDecimal{Decimal: st.Haircut}})
+	var err error
+	w := haircutStepJSON{st.MaxDays, writableJSON("haircut", st.Haircut, &err)}
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(w)
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, strictly.

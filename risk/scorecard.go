@@ -251,15 +251,23 @@ type binOutJSON struct {
 }
 
 // MarshalJSON writes {"min":"0.7000","max":"0.8500","points":-20}, or {"categories":[...],"points":5}.
+// A figure with an exponent beyond ±64 is an error matching b2bkit.ErrInvalid naming it; 0 written 0 x 10^1073741824 is written 0.
 func (b Bin) MarshalJSON() ([]byte, error) {
 	w := binOutJSON{Categories: b.Categories, Points: b.Points}
-	if b.Min != nil {
-		s := scoreBoundString(*b.Min)
-		w.Min = &s
-	}
-	if b.Max != nil {
-		s := scoreBoundString(*b.Max)
-		w.Max = &s
+	for _, e := range [...]struct {
+		field string
+		d     *decimal.Decimal
+		to    **string
+	}{{"min", b.Min, &w.Min}, {"max", b.Max, &w.Max}} {
+		if e.d == nil {
+			continue
+		}
+		d, err := writable(e.field, *e.d)
+		if err != nil {
+			return nil, err
+		}
+		s := scoreBoundString(d)
+		*e.to = &s
 	}
 	return json.Marshal(w)
 }

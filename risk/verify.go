@@ -288,8 +288,14 @@ type verifyToleranceJSON struct {
 }
 
 // MarshalJSON writes {"absolute":"0.01","relative":"0.02"}, decimals as strings.
+// A figure with an exponent beyond ±64 is an error matching b2bkit.ErrInvalid naming it; 0 written 0 x 10^1073741824 is written 0.
 func (t Tolerance) MarshalJSON() ([]byte, error) {
-	return json.Marshal(verifyToleranceJSON{b2bkit.JSONDecimal{Decimal: t.Absolute}, b2bkit.JSONDecimal{Decimal: t.Relative}})
+	var err error
+	w := verifyToleranceJSON{writableJSON("absolute", t.Absolute, &err), writableJSON("relative", t.Relative, &err)}
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(w)
 }
 
 // UnmarshalJSON reads what MarshalJSON writes; a missing figure is zero.

@@ -167,11 +167,17 @@ type warnPolicyJSON struct {
 }
 
 // MarshalJSON writes {"volume_ratio":"0.7","slipping_days":"5",...}.
+// A figure with an exponent beyond ±64 is an error matching b2bkit.ErrInvalid naming it; 0 written 0 x 10^1073741824 is written 0.
 func (p WarningPolicy) MarshalJSON() ([]byte, error) {
-	return json.Marshal(warnPolicyJSON{
-		b2bkit.JSONDecimal{Decimal: p.VolumeRatio}, b2bkit.JSONDecimal{Decimal: p.SlippingDays},
-		b2bkit.JSONDecimal{Decimal: p.PenetrationDrop}, b2bkit.JSONDecimal{Decimal: p.PastDueAmount}, p.Off,
-	})
+	var err error
+	w := warnPolicyJSON{
+		writableJSON("volume_ratio", p.VolumeRatio, &err), writableJSON("slipping_days", p.SlippingDays, &err),
+		writableJSON("penetration_drop", p.PenetrationDrop, &err), writableJSON("past_due_amount", p.PastDueAmount, &err), p.Off,
+	}
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(w)
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, strictly: unknown fields are errors. Absent
