@@ -415,6 +415,10 @@ func TestR26_ValuesWrittenToJSONRefuseAbsurdExponents(t *testing.T) {
 // Every risk document written to JSON refuses a figure with an absurd exponent naming it, and writes
 // 0 x 10^1073741824 as 0: each was written out to a billion digits.
 func TestR26_RiskDocumentsWrittenToJSONRefuseAbsurdExponents(t *testing.T) {
+	l, _ := regLedger()
+	fp := regOfferConfirm(t, l, regInvoice("INV-2026-001", "1200.00"), "BANK")
+	rec, err := l.Finance(context.Background(), fp, "BANK", dectest.Dec("1000"), "ops", regAt(1001))
+	require.NoError(t, err)
 	for _, a := range absurd {
 		d := a.d
 		docs := []struct {
@@ -428,6 +432,8 @@ func TestR26_RiskDocumentsWrittenToJSONRefuseAbsurdExponents(t *testing.T) {
 			{"haircut schedule", "haircut", func() any { s := risk.DefaultHaircutSchedule(); s.Steps[0].Haircut = d; return s }()},
 			{"warning policy", "past_due_amount", func() any { p := risk.DefaultWarningPolicy(); p.PastDueAmount = d; return p }()},
 			{"scorecard bound", "max", func() any { c := risk.DefaultScorecard(); c.Attributes[0].Bins[0].Max = &d; return c }()},
+			{"receivable financed", "financed", func() any { r := rec.Clone(); r.Financed = d; return r }()},
+			{"receivable history", "amount", func() any { r := rec.Clone(); r.History[len(r.History)-1].Amount = d; return r }()},
 		}
 		for _, doc := range docs {
 			raw, err := json.Marshal(doc.v)

@@ -116,10 +116,17 @@ type transitionJSON struct {
 
 // MarshalJSON writes the transition with snake_case names, the state as its word and the amount
 // as a decimal string (left out when zero).
+// An amount with an exponent beyond ±64 is an error matching b2bkit.ErrInvalid naming it; 0 written
+// 0 x 10^1073741824 is left out as zero.
 func (t Transition) MarshalJSON() ([]byte, error) {
 	w := transitionJSON{To: t.To, At: t.At, By: t.By, Lender: t.Lender}
 	if !t.Amount.IsZero() {
-		w.Amount = &b2bkit.JSONDecimal{Decimal: t.Amount}
+		var err error
+		a := writableJSON("amount", t.Amount, &err)
+		if err != nil {
+			return nil, err
+		}
+		w.Amount = &a
 	}
 	return json.Marshal(w)
 }
@@ -352,11 +359,17 @@ type receivableJSON struct {
 
 // MarshalJSON writes the receivable with snake_case names, states as words, the fingerprint as hex
 // and amounts as decimal strings.
+// An amount with an exponent beyond ±64 is an error matching b2bkit.ErrInvalid naming it.
 func (r Receivable) MarshalJSON() ([]byte, error) {
 	w := receivableJSON{Fingerprint: r.Fingerprint, Invoice: r.Invoice, State: r.State, Lender: r.Lender,
 		History: r.History, Version: r.Version}
 	if !r.Financed.IsZero() {
-		w.Financed = &b2bkit.JSONDecimal{Decimal: r.Financed}
+		var err error
+		f := writableJSON("financed", r.Financed, &err)
+		if err != nil {
+			return nil, err
+		}
+		w.Financed = &f
 	}
 	return json.Marshal(w)
 }
