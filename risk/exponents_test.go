@@ -123,7 +123,7 @@ func TestR26_RiskEntryPointsRefuseAbsurdExponentsAtOnce(t *testing.T) {
 				requireAbsurdRefused(t, a.name, err, "schedule.steps[0].haircut")
 				requireAbsurdRefused(t, a.name, s.Validate(), "steps[0].haircut")
 			})
-			for _, f := range []string{"median", "mean", "volume"} {
+			for _, f := range []string{"median", "mean", "volume", "p25", "high"} {
 				t.Run("reference "+f, func(t *testing.T) {
 					ref := eligibilityDeepMarket()
 					switch f {
@@ -131,15 +131,22 @@ func TestR26_RiskEntryPointsRefuseAbsurdExponentsAtOnce(t *testing.T) {
 						ref.Median = d
 					case "mean":
 						ref.Mean = d
+					case "p25":
+						ref.P25 = d
+					case "high":
+						ref.High = d
 					default:
 						ref.Volume = d
 					}
 					g, err := risk.GoodsEligibility(ctx, &eligibilityValuer{ref: ref}, eligibilityGoods(), risk.DefaultHaircutSchedule(), eligibilityOpts())
 					if a.name == "0e1073741824" {
 						require.NoError(t, err)
-						if f != "mean" {
+						if f == "median" || f == "volume" {
 							require.False(t, g.Eligible)
 						}
+						raw, err := json.Marshal(g) // the statistics written as values
+						require.NoError(t, err)
+						require.Less(t, len(raw), 100_000)
 						return
 					}
 					require.ErrorIs(t, err, b2bkit.ErrInvalid)
