@@ -248,8 +248,8 @@ func CheckOrder(ctx context.Context, c OrderCheck, opts *CheckOptions) (Decision
 	sc := in.scale
 	credit := decimal.New(in.credit, -sc)
 	d := Decision{
-		Limit:       c.Limit.Amount,
-		Exposure:    c.Exposure.Total,
+		Limit:       xerr.Canonical(c.Limit.Amount), // as given, by value: 0 may come as 0 x 10^1073741824
+		Exposure:    xerr.Canonical(c.Exposure.Total),
 		Headroom:    decimal.New(in.headroom, -sc),
 		Credit:      credit,
 		Currency:    o.Currency,

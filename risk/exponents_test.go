@@ -454,3 +454,18 @@ func TestR26_RiskDocumentsWrittenToJSONRefuseAbsurdExponents(t *testing.T) {
 		}
 	}
 }
+
+// A limit or an exposure of 0 written 0 x 10^1073741824 is checked as 0, and the decision holds it
+// as 0: it held it as given, which written out took a billion digits.
+func TestR26_CheckOrderHoldsAZeroLimitAsZero(t *testing.T) {
+	zero := decimal.New(0, 1<<30)
+	in := checkInput(checkOrder(b2bkit.Net(30), "rice", "10", "100.50"), "5000", "1200")
+	in.Limit.Amount, in.Exposure.Total = zero, zero
+	d, err := risk.CheckOrder(context.Background(), in, nil)
+	require.NoError(t, err)
+	require.Equal(t, "0", d.Limit.String())
+	require.Equal(t, "0", d.Exposure.String())
+	raw, err := json.Marshal(d)
+	require.NoError(t, err)
+	require.Less(t, len(raw), 100_000)
+}
