@@ -726,9 +726,10 @@ func (s Scorecard) isWorst(g Grade) bool {
 //
 // A feature of the card absent from the set, a categorical value for a numeric attribute (or the
 // reverse), a category in no bin, a number with an exponent beyond ±64 (which a Result, written
-// out, would spell to as many digits), or a feature set in another currency than the card's is an error
-// matching b2bkit.ErrInvalid that names the feature; when several features are, the error names
-// each (errors.Join), in the card's order. Score expects a valid card (LoadScorecard
+// out, would spell to as many digits; 0 written 0 x 10^1073741824 is scored and kept as 0), or a
+// feature set in another currency than the card's is an error matching b2bkit.ErrInvalid that
+// names the feature; when several features are, the error names each (errors.Join), in the card's
+// order. Score expects a valid card (LoadScorecard
 // validates; call Validate on a card built in Go): on an invalid one it does not panic, but a value
 // outside its bins is an error.
 func (s Scorecard) Score(f FeatureSet) (Result, error) {
