@@ -5,6 +5,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/canon"
 	"github.com/b2bkit/b2bkit/internal/xerr"
 )
@@ -37,6 +38,29 @@ func (s Scorecard) canonical() Scorecard {
 		return s
 	}
 	return s
+}
+
+// writable is d as a document writes it: itself when its exponent is within ±valueMaxExponent,
+// else the value it is (0 x 10^1073741824 is 0), or an error matching b2bkit.ErrInvalid naming
+// field when that is beyond too; written out, it would take as many digits as its exponent says.
+func writable(field string, d decimal.Decimal) (decimal.Decimal, error) {
+	if e := d.Exponent(); e >= -valueMaxExponent && e <= valueMaxExponent {
+		return d, nil
+	}
+	c, ok := valueNumber(d)
+	if !ok {
+		return d, b2bkit.Invalid(field, "must be written with an exponent within ±%d, not %s", valueMaxExponent, xerr.EchoDecimal(d))
+	}
+	return c, nil
+}
+
+// writableJSON is writable as a b2bkit.JSONDecimal, the error kept in *err (the first only).
+func writableJSON(field string, d decimal.Decimal, err *error) b2bkit.JSONDecimal {
+	c, e := writable(field, d)
+	if e != nil && *err == nil {
+		*err = e
+	}
+	return b2bkit.JSONDecimal{Decimal: c}
 }
 
 // canonical is p with its step, multiples and caps canonical.

@@ -162,7 +162,7 @@ func CreditAdded(o b2bkit.Order, scale int32) (decimal.Decimal, error) {
 			return b2bkit.FromMinor(credit, scale), nil
 		}
 	}
-	total := b2bkit.Round(o.Total(), scale, b2bkit.HalfUp)
+	total := b2bkit.Round(orderTotal(&o), scale, b2bkit.HalfUp)
 	dues, err := o.Terms.Schedule(total, scale)
 	if err != nil {
 		return decimal.Zero, fmt.Errorf("risk: %w", b2bkit.InField("order.terms", err))
@@ -248,8 +248,8 @@ func CheckOrder(ctx context.Context, c OrderCheck, opts *CheckOptions) (Decision
 	sc := in.scale
 	credit := decimal.New(in.credit, -sc)
 	d := Decision{
-		Limit:       c.Limit.Amount,
-		Exposure:    c.Exposure.Total,
+		Limit:       xerr.Canonical(c.Limit.Amount), // as given, by value: 0 may come as 0 x 10^1073741824
+		Exposure:    xerr.Canonical(c.Exposure.Total),
 		Headroom:    decimal.New(in.headroom, -sc),
 		Credit:      credit,
 		Currency:    o.Currency,
@@ -476,7 +476,7 @@ func checkPrepare(c *OrderCheck, opts *CheckOptions) (checkInput, error) {
 	}
 	total, ok := featTotalMinor(o, in.scale) // TotalMinor without copying the order
 	if !ok {
-		t := b2bkit.Round(o.Total(), in.scale, b2bkit.HalfUp)
+		t := b2bkit.Round(orderTotal(o), in.scale, b2bkit.HalfUp)
 		if total, err = b2bkit.ToMinor(t, in.scale); err != nil {
 			return in, b2bkit.Invalid("order.lines", "total %s does not fit in minor units", xerr.EchoDecimal(t))
 		}

@@ -377,7 +377,9 @@ const goodsMaxWindow = 10 * 366 * 24 * time.Hour
 //
 // Advance = Value x (1 - the haircut for the days to sell), rounded down to 2 places. Bad input (no
 // borrower or SKU, a quantity not > 0, a window under a day or over ten years, an invalid schedule,
-// a nil Valuer) and a Valuer's error are errors; a failed check is a decision, not an error.
+// a nil Valuer), a Valuer's error and a reference whose volume or a price statistic has an exponent
+// beyond ±18 (an error matching b2bkit.ErrInvalid naming "reference.median") are errors; a failed
+// check is a decision, not an error. The decision's Reference holds the statistics as values.
 func GoodsEligibility(ctx context.Context, v Valuer, g GoodsRequest, s HaircutSchedule, opts *GoodsOptions) (GoodsDecision, error) {
 	canon.Set(&g.Quantity) // the value, trailing zeros aside (12.5 read from numeric(38,20))
 	var errs []error
@@ -426,6 +428,22 @@ func GoodsEligibility(ctx context.Context, v Valuer, g GoodsRequest, s HaircutSc
 	ref, err := v.ReferencePrice(ctx, g.SKU, r, g.Window)
 	if err != nil {
 		return GoodsDecision{}, fmt.Errorf("risk: valuing %s: %w", xerr.Echo(string(g.SKU)), err)
+	}
+	// The Valuer is the host's: its figures are checked before they are compared or multiplied,
+	// which with an absurd exponent would write out as many digits as the exponent says.
+	var refErrs []error
+	for _, f := range [...]struct {
+		name string
+		d    *decimal.Decimal
+	}{{"median", &ref.Median}, {"mean", &ref.Mean}, {"volume", &ref.Volume}, {"p25", &ref.P25}, {"p75", &ref.P75},
+		{"low", &ref.Low}, {"high", &ref.High}} {
+		if !xerr.SaneValue(*f.d) {
+			refErrs = append(refErrs, b2bkit.Invalid("reference."+f.name, "%s, not %s", xerr.InsaneExponent, xerr.EchoDecimal(*f.d)))
+		}
+		*f.d = xerr.Canonical(*f.d)
+	}
+	if len(refErrs) > 0 {
+		return GoodsDecision{}, fmt.Errorf("risk: valuing %s: %w", xerr.Echo(string(g.SKU)), errors.Join(refErrs...))
 	}
 	d.Reference = ref
 	days := g.Window.Hours() / 24

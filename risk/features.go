@@ -904,11 +904,23 @@ func featOrderUnitsSlow(o *b2bkit.Order, scale int32) (int64, error) {
 	if err := featCheckLines(o); err != nil {
 		return 0, err
 	}
-	u, err := b2bkit.ToMinor(b2bkit.Round(o.Total(), scale, b2bkit.HalfUp), scale)
+	u, err := b2bkit.ToMinor(b2bkit.Round(orderTotal(o), scale, b2bkit.HalfUp), scale)
 	if err != nil {
 		return 0, b2bkit.InField("total", err)
 	}
 	return u, nil
+}
+
+// orderTotal is o.Total() of lines checked as featCheckLines checks them, each figure read as the
+// value it is (xerr.Canonical): a free line's 0 may be written 0 x 10^1073741824, which validation
+// lets through as 0 and which, added as written, would be written out to a billion digits.
+func orderTotal(o *b2bkit.Order) decimal.Decimal {
+	sum := decimal.Zero
+	for k := range o.Lines {
+		l := &o.Lines[k]
+		sum = sum.Add(xerr.Canonical(l.Quantity).Mul(xerr.Canonical(l.UnitPrice)))
+	}
+	return sum
 }
 
 // featTotalMinor is o.TotalMinor(scale), the same figures with the same answer (ok included),

@@ -75,9 +75,12 @@ func (s HaircutSchedule) Validate() error {
 			} else if i > 0 && st.MaxDays <= s.Steps[i-1].MaxDays {
 				errs = append(errs, b2bkit.Invalid(f+".max_days", "must be greater than steps[%d].max_days (%d)", i-1, s.Steps[i-1].MaxDays))
 			}
-			if st.Haircut.Sign() < 0 || st.Haircut.Cmp(one) >= 0 {
+			switch {
+			case !xerr.SaneValue(st.Haircut):
+				errs = append(errs, b2bkit.Invalid(f+".haircut", "%s", xerr.InsaneExponent))
+			case xerr.Canonical(st.Haircut).Sign() < 0 || xerr.Canonical(st.Haircut).Cmp(one) >= 0:
 				errs = append(errs, b2bkit.Invalid(f+".haircut", "must be at least 0 and below 1"))
-			} else if i > 0 && st.Haircut.Cmp(s.Steps[i-1].Haircut) < 0 {
+			case i > 0 && xerr.SaneValue(s.Steps[i-1].Haircut) && xerr.Canonical(st.Haircut).Cmp(xerr.Canonical(s.Steps[i-1].Haircut)) < 0:
 				errs = append(errs, b2bkit.Invalid(f+".haircut", "must not be smaller than steps[%d].haircut (%s)", i-1, xerr.EchoDecimal(s.Steps[i-1].Haircut)))
 			}
 		}
@@ -95,7 +98,7 @@ func (s HaircutSchedule) Validate() error {
 func (s HaircutSchedule) haircutFor(days int) (decimal.Decimal, bool) {
 	for _, st := range s.Steps {
 		if days <= st.MaxDays {
-			return st.Haircut, true
+			return xerr.Canonical(st.Haircut), true // the value Validate checked: 0 may be written 0 x 10^1073741824
 		}
 	}
 	return decimal.Decimal{}, false
@@ -115,8 +118,14 @@ type haircutScheduleJSON struct {
 }
 
 // MarshalJSON writes {"max_days":7,"haircut":"0.1"}, the haircut as a string.
+// A figure with an exponent beyond ±64 is an error matching b2bkit.ErrInvalid naming it; 0 written 0 x 10^1073741824 is written 0.
 func (st HaircutStep) MarshalJSON() ([]byte, error) {
-	return json.Marshal(haircutStepJSON{st.MaxDays, b2bkit.JSONDecimal{Decimal: st.Haircut}})
+	var err error
+	w := haircutStepJSON{st.MaxDays, writableJSON("haircut", st.Haircut, &err)}
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(w)
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, strictly.

@@ -70,8 +70,14 @@ type gradeLimitJSON struct {
 }
 
 // MarshalJSON writes {"grade":"B","multiple":"1.5","cap":"1000000"}.
+// A figure with an exponent beyond ±64 is an error matching b2bkit.ErrInvalid naming it; 0 written 0 x 10^1073741824 is written 0.
 func (g GradeLimit) MarshalJSON() ([]byte, error) {
-	return json.Marshal(gradeLimitJSON{g.Grade, b2bkit.JSONDecimal{Decimal: g.Multiple}, b2bkit.JSONDecimal{Decimal: g.Cap}})
+	var err error
+	w := gradeLimitJSON{g.Grade, writableJSON("multiple", g.Multiple, &err), writableJSON("cap", g.Cap, &err)}
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(w)
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, strictly; multiple and cap are required.
@@ -110,9 +116,14 @@ type limitPolicyJSON struct {
 }
 
 // MarshalJSON writes the policy with its decimals as strings.
+// A figure with an exponent beyond ±64 is an error matching b2bkit.ErrInvalid naming it; 0 written 0 x 10^1073741824 is written 0.
 func (p LimitPolicy) MarshalJSON() ([]byte, error) {
-	return json.Marshal(limitPolicyJSON{Grades: p.Grades, Step: &b2bkit.JSONDecimal{Decimal: p.Step},
-		ReviewDays: p.ReviewDays, Currency: p.Currency})
+	var err error
+	step := writableJSON("step", p.Step, &err)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(limitPolicyJSON{Grades: p.Grades, Step: &step, ReviewDays: p.ReviewDays, Currency: p.Currency})
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, strictly; an error in a grade names it

@@ -102,7 +102,8 @@ type Transition struct {
 
 // Equal reports whether both transitions record the same step (times by instant, amounts by value).
 func (t Transition) Equal(o Transition) bool {
-	return t.To == o.To && t.At.Equal(o.At) && t.By == o.By && t.Lender == o.Lender && t.Amount.Equal(o.Amount)
+	// xerr.Cmp, not Equal: an amount read back with an absurd exponent is compared by magnitude.
+	return t.To == o.To && t.At.Equal(o.At) && t.By == o.By && t.Lender == o.Lender && xerr.Cmp(t.Amount, o.Amount) == 0
 }
 
 type transitionJSON struct {
@@ -115,10 +116,17 @@ type transitionJSON struct {
 
 // MarshalJSON writes the transition with snake_case names, the state as its word and the amount
 // as a decimal string (left out when zero).
+// An amount with an exponent beyond ±64 is an error matching b2bkit.ErrInvalid naming it; 0 written
+// 0 x 10^1073741824 is left out as zero.
 func (t Transition) MarshalJSON() ([]byte, error) {
 	w := transitionJSON{To: t.To, At: t.At, By: t.By, Lender: t.Lender}
 	if !t.Amount.IsZero() {
-		w.Amount = &b2bkit.JSONDecimal{Decimal: t.Amount}
+		var err error
+		a := writableJSON("amount", t.Amount, &err)
+		if err != nil {
+			return nil, err
+		}
+		w.Amount = &a
 	}
 	return json.Marshal(w)
 }
@@ -165,10 +173,10 @@ func (r Receivable) Clone() Receivable {
 }
 
 // Equal reports whether both records hold the same receivable at the same version with the same
-// history (times by instant, amounts by value).
+// history (times by instant, amounts by value, at once whatever their exponents).
 func (r Receivable) Equal(o Receivable) bool {
 	if r.Fingerprint != o.Fingerprint || !r.Invoice.Equal(o.Invoice) || r.State != o.State || r.Lender != o.Lender ||
-		!r.Financed.Equal(o.Financed) || r.Version != o.Version || len(r.History) != len(o.History) {
+		xerr.Cmp(r.Financed, o.Financed) != 0 || r.Version != o.Version || len(r.History) != len(o.History) {
 		return false
 	}
 	for i := range r.History {
@@ -351,11 +359,17 @@ type receivableJSON struct {
 
 // MarshalJSON writes the receivable with snake_case names, states as words, the fingerprint as hex
 // and amounts as decimal strings.
+// An amount with an exponent beyond ±64 is an error matching b2bkit.ErrInvalid naming it.
 func (r Receivable) MarshalJSON() ([]byte, error) {
 	w := receivableJSON{Fingerprint: r.Fingerprint, Invoice: r.Invoice, State: r.State, Lender: r.Lender,
 		History: r.History, Version: r.Version}
 	if !r.Financed.IsZero() {
-		w.Financed = &b2bkit.JSONDecimal{Decimal: r.Financed}
+		var err error
+		f := writableJSON("financed", r.Financed, &err)
+		if err != nil {
+			return nil, err
+		}
+		w.Financed = &f
 	}
 	return json.Marshal(w)
 }
@@ -557,7 +571,12 @@ func regNext(r *Receivable, step Transition) error {
 			step.At.Format(time.RFC3339), fp, r.History[n-1].At.Format(time.RFC3339)))
 	}
 	if step.To == StateFinanced {
-		if step.Amount.GreaterThan(r.Invoice.Amount) {
+		// The amount as the registry read it back: an adapter's row changed behind its back may
+		// hold an exponent that, compared as written, would be written out to a billion digits.
+		if !xerr.SaneValue(r.Invoice.Amount) {
+			return fmt.Errorf("risk: receivable %s: %w", fp, b2bkit.Invalid("invoice.amount", "%s, not %s", xerr.InsaneExponent, xerr.EchoDecimal(r.Invoice.Amount)))
+		}
+		if step.Amount.GreaterThan(xerr.Canonical(r.Invoice.Amount)) {
 			return fmt.Errorf("risk: %w", b2bkit.Invalid("amount", "%s exceeds the invoice amount %s", xerr.EchoDecimal(step.Amount), xerr.EchoDecimal(r.Invoice.Amount)))
 		}
 		r.Financed = step.Amount
@@ -608,7 +627,8 @@ func regVerb(s ReceivableState) string {
 // Receivable finance is with recourse: until the debtor pays the lender, the borrower owes the
 // advance, so it feeds the borrower's Exposure.Financed. The debtor's side is not counted here: what
 // a debtor owes on a financed invoice is already among its unpaid invoices. The receivables must
-// share one currency; more than one is an error matching b2bkit.ErrInvalid. Errors of the registry's
+// share one currency; more than one is an error matching b2bkit.ErrInvalid, and so is a Financed read
+// back with an exponent beyond ±18, naming the receivable. Errors of the registry's
 // stream are returned as they are.
 func FinancedOutstanding(ctx context.Context, reg Registry, borrower b2bkit.CompanyID) (decimal.Decimal, error) {
 	if reg == nil {
@@ -630,7 +650,10 @@ func FinancedOutstanding(ctx context.Context, reg Registry, borrower b2bkit.Comp
 		} else if r.Invoice.Currency != currency {
 			return decimal.Decimal{}, fmt.Errorf("risk: %w", b2bkit.Invalid("borrower", "%s has financed receivables in %s and %s", borrower, currency, r.Invoice.Currency))
 		}
-		total = total.Add(r.Financed)
+		if !xerr.SaneValue(r.Financed) { // as the registry read it back, which Put would have refused
+			return decimal.Decimal{}, fmt.Errorf("risk: receivable %s: %w", r.Fingerprint, b2bkit.Invalid("financed", "%s, not %s", xerr.InsaneExponent, xerr.EchoDecimal(r.Financed)))
+		}
+		total = total.Add(xerr.Canonical(r.Financed))
 	}
 	return total, nil
 }

@@ -251,15 +251,23 @@ type binOutJSON struct {
 }
 
 // MarshalJSON writes {"min":"0.7000","max":"0.8500","points":-20}, or {"categories":[...],"points":5}.
+// A figure with an exponent beyond ±64 is an error matching b2bkit.ErrInvalid naming it; 0 written 0 x 10^1073741824 is written 0.
 func (b Bin) MarshalJSON() ([]byte, error) {
 	w := binOutJSON{Categories: b.Categories, Points: b.Points}
-	if b.Min != nil {
-		s := scoreBoundString(*b.Min)
-		w.Min = &s
-	}
-	if b.Max != nil {
-		s := scoreBoundString(*b.Max)
-		w.Max = &s
+	for _, e := range [...]struct {
+		field string
+		d     *decimal.Decimal
+		to    **string
+	}{{"min", b.Min, &w.Min}, {"max", b.Max, &w.Max}} {
+		if e.d == nil {
+			continue
+		}
+		d, err := writable(e.field, *e.d)
+		if err != nil {
+			return nil, err
+		}
+		s := scoreBoundString(d)
+		*e.to = &s
 	}
 	return json.Marshal(w)
 }
@@ -437,6 +445,8 @@ func scoreShareBounds(s Scorecard) {
 // or beyond ±1e9, no grades, grade names empty or repeated, min scores not strictly decreasing. The
 // error matches b2bkit.ErrInvalid.
 func (s Scorecard) Validate() error {
+	// The bounds as values: a bound written 0 x 10^1073741824 is 0, and is printed and compared so.
+	s = s.canonical()
 	var errs []error
 	add := func(field, format string, args ...any) {
 		errs = append(errs, b2bkit.Invalid(field, format, args...))
@@ -566,7 +576,7 @@ func scoreCheckAttribute(f string, a Attribute) []error {
 			add(bf+".min", "must be empty: the first bin is open below, so that every value falls in a bin")
 		case i > 0 && b.Min == nil:
 			add(bf+".min", "must be set: only the first bin is open below")
-		case i > 0 && minOK && a.Bins[i-1].Max != nil && !b.Min.Equal(*a.Bins[i-1].Max):
+		case i > 0 && minOK && a.Bins[i-1].Max != nil && scoreCheckBound("", *a.Bins[i-1].Max) == nil && !b.Min.Equal(*a.Bins[i-1].Max):
 			add(bf+".min", "is %s but bins[%d].max is %s: bins must neither overlap nor leave a gap",
 				b.Min, i-1, a.Bins[i-1].Max)
 		}
@@ -715,9 +725,11 @@ func (s Scorecard) isWorst(g Grade) bool {
 // compiled card: the same Result, for a fraction of the work.
 //
 // A feature of the card absent from the set, a categorical value for a numeric attribute (or the
-// reverse), a category in no bin, or a feature set in another currency than the card's is an error
-// matching b2bkit.ErrInvalid that names the feature; when several features are, the error names
-// each (errors.Join), in the card's order. Score expects a valid card (LoadScorecard
+// reverse), a category in no bin, a number with an exponent beyond ±64 (which a Result, written
+// out, would spell to as many digits; 0 written 0 x 10^1073741824 is scored and kept as 0), or a
+// feature set in another currency than the card's is an error matching b2bkit.ErrInvalid that
+// names the feature; when several features are, the error names each (errors.Join), in the card's
+// order. Score expects a valid card (LoadScorecard
 // validates; call Validate on a card built in Go): on an invalid one it does not panic, but a value
 // outside its bins is an error.
 func (s Scorecard) Score(f FeatureSet) (Result, error) {
@@ -746,6 +758,14 @@ func (s Scorecard) Score(f FeatureSet) (Result, error) {
 		if !ok {
 			errs = append(errs, scoreAbsent(a.Feature, s.Name))
 			continue
+		}
+		if e := v.Number.Exponent(); (e < -valueMaxExponent || e > valueMaxExponent) && !v.Missing && v.Category == "" {
+			d, ok := valueNumber(v.Number)
+			if !ok {
+				errs = append(errs, scoreInsane(a.Feature, v.Number))
+				continue
+			}
+			v = NumberValue(d) // 0 x 10^1073741824 is kept, and written, as 0
 		}
 		bin, p, b, err := a.score(&v)
 		if err != nil {
@@ -779,6 +799,25 @@ func (s Scorecard) Score(f FeatureSet) (Result, error) {
 	}
 	grade := s.Grade(score)
 	return Result{Score: score, Grade: grade, points: points, reasons: reasons, worst: s.isWorst(grade)}, nil
+}
+
+// valueMaxExponent bounds the exponent of a feature's number that Score and Warnings read, either
+// way: a number beyond it (1e1073741824) is none a feature has, and a Result holding it would be
+// written out to as many digits as its exponent says. It is far beyond the 18 places of a value
+// read from JSON, so a host's own values of 25 places still score exactly.
+const valueMaxExponent = 64
+
+// valueNumber is d as the value it is (xerr.Canonical: 0 x 10^1073741824 is 0), and whether its
+// exponent is within ±valueMaxExponent.
+func valueNumber(d decimal.Decimal) (decimal.Decimal, bool) {
+	d = xerr.Canonical(d)
+	e := d.Exponent()
+	return d, e >= -valueMaxExponent && e <= valueMaxExponent
+}
+
+// scoreInsane is the error of a number valueNumber refuses in the feature set.
+func scoreInsane(f Feature, d decimal.Decimal) error {
+	return b2bkit.Invalid("features.values."+string(f), "must be written with an exponent within ±%d, not %s", valueMaxExponent, xerr.EchoDecimal(d))
 }
 
 // scoreAbsent is the error of a feature the card scores that the feature set lacks.

@@ -136,6 +136,15 @@ func (c *CompiledScorecard) Score(f FeatureSet) (Result, error) {
 			errs = append(errs, scoreAbsent(a.feature, c.name))
 			continue
 		}
+		if e := v.Number.Exponent(); (e < -valueMaxExponent || e > valueMaxExponent) && !v.Missing && v.Category == "" { // as Scorecard.Score
+			d, ok := valueNumber(v.Number)
+			if !ok {
+				errs = append(errs, scoreInsane(a.feature, v.Number))
+				continue
+			}
+			x := NumberValue(d)
+			v = &x
+		}
 		s := &slots[i]
 		// The value read once: its coefficient, when it fits an int64, both bins it and keeps it.
 		coef, small := int64(0), false

@@ -10,6 +10,7 @@ import (
 	"github.com/b2bkit/b2bkit/crm"
 	"github.com/b2bkit/b2bkit/internal/fastdec"
 	"github.com/b2bkit/b2bkit/internal/wire"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 	"github.com/shopspring/decimal"
 )
 
@@ -149,6 +150,24 @@ func NumberValue(d decimal.Decimal) Value {
 		return Value{Number: d, read: d, coef: c}
 	}
 	return Value{Number: d}
+}
+
+// MarshalJSON writes {"number":"0.97","category":"food","missing":true}, the number as the value it
+// is (0 written 0 x 10^1073741824 is "0"). A number with an exponent beyond ±64, which written out
+// would take as many digits as its exponent says, is an error matching b2bkit.ErrInvalid naming it.
+func (v Value) MarshalJSON() ([]byte, error) {
+	d, ok := valueNumber(v.Number)
+	if !ok {
+		return nil, b2bkit.Invalid("number", "must be written with an exponent within ±%d, not %s", valueMaxExponent, xerr.EchoDecimal(v.Number))
+	}
+	return json.Marshal(valueJSON{Number: d, Category: v.Category, Missing: v.Missing})
+}
+
+// valueJSON is the wire form of a Value.
+type valueJSON struct {
+	Number   decimal.Decimal `json:"number"`
+	Category string          `json:"category,omitempty"`
+	Missing  bool            `json:"missing,omitempty"`
 }
 
 // UnmarshalJSON reads {"number":"0.97","category":"food","missing":true} strictly: the number

@@ -7,7 +7,9 @@ import (
 	"math/bits"
 	"slices"
 
+	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/wire"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 // Values are a buyer's feature values by feature, as a map from Feature to Value would hold them,
@@ -141,6 +143,11 @@ func (v Values) Clone() Values {
 func (v Values) MarshalJSON() ([]byte, error) {
 	if v.t == nil {
 		return []byte("null"), nil
+	}
+	for f, x := range v.All() { // named here, where the feature is known
+		if _, ok := valueNumber(x.Number); !ok {
+			return nil, b2bkit.Invalid(string(f)+".number", "must be written with an exponent within ±%d, not %s", valueMaxExponent, xerr.EchoDecimal(x.Number))
+		}
 	}
 	return json.Marshal(maps.Collect(v.All()))
 }

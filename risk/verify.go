@@ -93,8 +93,10 @@ func verifyValidate(t Trade, errs []error, payInv []int) []error {
 	}
 	var positive, credited verifySum
 	for _, inv := range t.Invoices {
-		if inv.Amount.Sign() > 0 {
-			positive.add(inv.Amount)
+		// An amount Validate refuses below is not summed: with an absurd exponent, adding it
+		// would write out as many digits as the exponent says.
+		if inv.Amount.Sign() > 0 && xerr.SaneValue(inv.Amount) {
+			positive.add(xerr.Canonical(inv.Amount))
 		}
 	}
 	for i, inv := range t.Invoices {
@@ -104,8 +106,8 @@ func verifyValidate(t Trade, errs []error, payInv []int) []error {
 		if len(inv.Orders) > 0 && (len(inv.Orders) != 1 || inv.Orders[0] != id) {
 			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("invoices[%d].orders", i), "must be [%s]: an invoice of the trade bills its order only", xerr.Echo(string(id))))
 		}
-		if inv.IsCreditNote() {
-			credited.add(inv.Amount.Neg())
+		if inv.IsCreditNote() && xerr.SaneValue(inv.Amount) {
+			credited.add(xerr.Canonical(inv.Amount).Neg())
 			if !verifyWithin(Tolerance{}, positive, credited) {
 				errs = append(errs, b2bkit.Invalid(fmt.Sprintf("invoices[%d].amount", i), "credit notes of %s exceed the %s invoiced",
 					xerr.EchoDecimal(credited.value()), xerr.EchoDecimal(positive.value())))
@@ -198,8 +200,24 @@ type Tolerance struct {
 }
 
 // Allows reports whether a figure of got against the reference want is within the tolerance.
+// It answers exactly and at once whatever the figures' exponents: figures or a tolerance written
+// with an exponent beyond ±18 (1e1073741824) are weighed by xerr.SignOfSum, not subtracted as
+// decimals, which would write out as many digits as the exponent says.
 func (t Tolerance) Allows(want, got decimal.Decimal) bool {
+	if !xerr.SaneExponent(want) || !xerr.SaneExponent(got) || !xerr.SaneExponent(t.Absolute) || !xerr.SaneExponent(t.Relative) {
+		return t.allowsFar(want, got)
+	}
 	return t.allowsExcess(got.Sub(want), want)
+}
+
+// allowsFar is Allows for figures of any exponent: the excess got - want is compared with the
+// tolerance as the signs of exact sums.
+func (t Tolerance) allowsFar(want, got decimal.Decimal) bool {
+	g, w := xerr.TermOf(got), xerr.TermOf(want).Neg()
+	if xerr.SignOfSum(g, w) <= 0 || xerr.SignOfSum(g, w, xerr.TermOf(t.Absolute).Neg()) <= 0 {
+		return true
+	}
+	return t.Relative.Sign() > 0 && xerr.SignOfSum(g, w, xerr.TermOf(t.Relative).Times(xerr.TermOf(want.Abs())).Neg()) <= 0
 }
 
 // allowsExcess reports whether excess over the reference ref is within the tolerance.
@@ -270,8 +288,14 @@ type verifyToleranceJSON struct {
 }
 
 // MarshalJSON writes {"absolute":"0.01","relative":"0.02"}, decimals as strings.
+// A figure with an exponent beyond ±64 is an error matching b2bkit.ErrInvalid naming it; 0 written 0 x 10^1073741824 is written 0.
 func (t Tolerance) MarshalJSON() ([]byte, error) {
-	return json.Marshal(verifyToleranceJSON{b2bkit.JSONDecimal{Decimal: t.Absolute}, b2bkit.JSONDecimal{Decimal: t.Relative}})
+	var err error
+	w := verifyToleranceJSON{writableJSON("absolute", t.Absolute, &err), writableJSON("relative", t.Relative, &err)}
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(w)
 }
 
 // UnmarshalJSON reads what MarshalJSON writes; a missing figure is zero.
@@ -866,9 +890,14 @@ func (v *verifier) run() Verdict {
 				anyReceived = true
 				v.skus[k].received.addUnits(r, okR, l.Received)
 			}
-			if signed && !(okS && okR && r >= sh) && !tol.Quantity.allowsExcess(l.Shipped.Sub(l.Received), l.Shipped) {
-				v.add(CodeShippedNotReceived, "shipment", sid, fmt.Sprintf("lines[%d].received", li), "shipped "+l.Shipped.String(),
-					"received "+l.Received.String(), "%s of %s shipped were not received", l.Shipped.Sub(l.Received), xerr.Echo(string(l.SKU)))
+			if signed && !(okS && okR && r >= sh) {
+				// As values: a received 0 may be written 0 x 10^1073741824, which Validate lets
+				// through and which, subtracted as written, is written out to a billion digits.
+				shipped, received := xerr.Canonical(l.Shipped), xerr.Canonical(l.Received)
+				if !tol.Quantity.allowsExcess(shipped.Sub(received), shipped) {
+					v.add(CodeShippedNotReceived, "shipment", sid, fmt.Sprintf("lines[%d].received", li), "shipped "+shipped.String(),
+						"received "+received.String(), "%s of %s shipped were not received", shipped.Sub(received), xerr.Echo(string(l.SKU)))
+				}
 			}
 		}
 	}

@@ -167,11 +167,17 @@ type warnPolicyJSON struct {
 }
 
 // MarshalJSON writes {"volume_ratio":"0.7","slipping_days":"5",...}.
+// A figure with an exponent beyond ±64 is an error matching b2bkit.ErrInvalid naming it; 0 written 0 x 10^1073741824 is written 0.
 func (p WarningPolicy) MarshalJSON() ([]byte, error) {
-	return json.Marshal(warnPolicyJSON{
-		b2bkit.JSONDecimal{Decimal: p.VolumeRatio}, b2bkit.JSONDecimal{Decimal: p.SlippingDays},
-		b2bkit.JSONDecimal{Decimal: p.PenetrationDrop}, b2bkit.JSONDecimal{Decimal: p.PastDueAmount}, p.Off,
-	})
+	var err error
+	w := warnPolicyJSON{
+		writableJSON("volume_ratio", p.VolumeRatio, &err), writableJSON("slipping_days", p.SlippingDays, &err),
+		writableJSON("penetration_drop", p.PenetrationDrop, &err), writableJSON("past_due_amount", p.PastDueAmount, &err), p.Off,
+	}
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(w)
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, strictly: unknown fields are errors. Absent
@@ -224,18 +230,33 @@ func (p WarningPolicy) Validate() error {
 	bad := func(field, format string, args ...any) {
 		errs = append(errs, b2bkit.Invalid("warning_policy."+field, format, args...))
 	}
-	one := decimal.New(1, 0)
-	if p.VolumeRatio.Sign() < 0 || p.VolumeRatio.GreaterThan(one) {
-		bad("volume_ratio", "must be between 0 and 1")
+	// A threshold with an absurd exponent is refused before it is compared, which would write out
+	// as many digits as the exponent says; the others are compared as values.
+	insane := false
+	for _, f := range [...]struct {
+		name string
+		d    decimal.Decimal
+	}{{"volume_ratio", p.VolumeRatio}, {"slipping_days", p.SlippingDays}, {"penetration_drop", p.PenetrationDrop}, {"past_due_amount", p.PastDueAmount}} {
+		if !xerr.SaneValue(f.d) {
+			bad(f.name, "%s, not %s", xerr.InsaneExponent, xerr.EchoDecimal(f.d))
+			insane = true
+		}
 	}
-	if p.SlippingDays.Sign() < 0 || p.SlippingDays.GreaterThan(decimal.New(b2bkit.MaxTermDays, 0)) {
-		bad("slipping_days", "must be between 0 and %d", b2bkit.MaxTermDays)
-	}
-	if p.PenetrationDrop.Sign() < 0 || p.PenetrationDrop.GreaterThanOrEqual(one) {
-		bad("penetration_drop", "must be at least 0 and below 1")
-	}
-	if p.PastDueAmount.Sign() < 0 {
-		bad("past_due_amount", "must be >= 0")
+	if !insane {
+		p = p.canonical()
+		one := decimal.New(1, 0)
+		if p.VolumeRatio.Sign() < 0 || p.VolumeRatio.GreaterThan(one) {
+			bad("volume_ratio", "must be between 0 and 1")
+		}
+		if p.SlippingDays.Sign() < 0 || p.SlippingDays.GreaterThan(decimal.New(b2bkit.MaxTermDays, 0)) {
+			bad("slipping_days", "must be between 0 and %d", b2bkit.MaxTermDays)
+		}
+		if p.PenetrationDrop.Sign() < 0 || p.PenetrationDrop.GreaterThanOrEqual(one) {
+			bad("penetration_drop", "must be at least 0 and below 1")
+		}
+		if p.PastDueAmount.Sign() < 0 {
+			bad("past_due_amount", "must be >= 0")
+		}
 	}
 	for i, code := range p.Off {
 		switch {
@@ -251,8 +272,18 @@ func (p WarningPolicy) Validate() error {
 	return fmt.Errorf("risk: %w", errors.Join(errs...))
 }
 
-// warnResolved is a policy with its defaults filled in.
+// canonical is p with its thresholds as the values they are (xerr.Canonical): 0 written
+// 0 x 10^1073741824 is 0. For a policy whose thresholds are xerr.SaneValue.
+func (p WarningPolicy) canonical() WarningPolicy {
+	for _, d := range [...]*decimal.Decimal{&p.VolumeRatio, &p.SlippingDays, &p.PenetrationDrop, &p.PastDueAmount} {
+		*d = xerr.Canonical(*d)
+	}
+	return p
+}
+
+// warnResolved is a policy with its defaults filled in, its thresholds canonical.
 func (p WarningPolicy) warnResolved() WarningPolicy {
+	p = p.canonical()
 	d := DefaultWarningPolicy()
 	if p.VolumeRatio.IsZero() {
 		p.VolumeRatio = d.VolumeRatio
@@ -284,7 +315,8 @@ func (p WarningPolicy) warnResolved() WarningPolicy {
 // missing, or absent from the set, raises nothing: a new buyer is not a falling one.
 //
 // The warnings come most severe first and, among equals, in the order of the table. An invalid
-// policy is an error matching b2bkit.ErrInvalid.
+// policy, or a number among the features read with an exponent beyond ±64 (as Score), is an error
+// matching b2bkit.ErrInvalid naming the field ("features.values.days_late_3m").
 func Warnings(f FeatureSet, p *WarningPolicy) ([]Warning, error) {
 	pol := DefaultWarningPolicy()
 	if p != nil {
@@ -292,6 +324,20 @@ func Warnings(f FeatureSet, p *WarningPolicy) ([]Warning, error) {
 			return nil, err
 		}
 		pol = p.warnResolved()
+	}
+	// The feature set is the host's to change (Values.Set): a number read here with an absurd
+	// exponent is refused before it is compared, and every other is read as its value.
+	var errs []error
+	for _, feat := range [...]Feature{Overdue90Plus, KeyPersonLost, DaysLate3, DaysLatePrior9, Penetration, PenetrationPrior,
+		Trend, AvgMonthlyValue3, AvgMonthlyValue12} {
+		if v, ok := f.Get(feat); ok && !v.Missing && v.Category == "" {
+			if _, ok := valueNumber(v.Number); !ok {
+				errs = append(errs, scoreInsane(feat, v.Number))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("risk: %w", errors.Join(errs...))
 	}
 	var out []Warning
 	add := func(w Warning) {
@@ -304,7 +350,7 @@ func Warnings(f FeatureSet, p *WarningPolicy) ([]Warning, error) {
 		if !ok || v.Missing || v.Category != "" {
 			return decimal.Zero, false
 		}
-		return v.Number, true
+		return xerr.Canonical(v.Number), true
 	}
 
 	if v, ok := num(Overdue90Plus); ok && v.GreaterThan(pol.PastDueAmount) {

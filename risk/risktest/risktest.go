@@ -255,7 +255,8 @@ func invalidRecord(t testing.TB, reg risk.Registry) {
 		"history[0].by": func(r *risk.Receivable) { r.History[0].By = "" },
 		// A number written with an absurd exponent must be refused, not compared: scaled to
 		// another's exponent it takes minutes and gigabytes.
-		"financed": func(r *risk.Receivable) { r.Financed = decimal.New(1, math.MinInt32) },
+		"financed":       func(r *risk.Receivable) { r.Financed = decimal.New(1, math.MinInt32) },
+		"invoice.amount": func(r *risk.Receivable) { r.Invoice.Amount = decimal.New(1, 1<<30) },
 	}
 	for _, name := range slices.Sorted(maps.Keys(bad)) {
 		r := good.Clone()

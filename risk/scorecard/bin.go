@@ -52,8 +52,8 @@ type BinOptions struct {
 	Closed Closed `json:"closed"`
 	// EmptyCell is the rule for a bin with no good or no bad; the zero value is EmptyCellR.
 	EmptyCell EmptyCell `json:"empty_cell"`
-	// Breaks are manual breaks of a numeric variable, strictly increasing: len(Breaks)+1 bins,
-	// kept as given (even empty) and never merged.
+	// Breaks are manual breaks of a numeric variable, strictly increasing and within ±1e15 as the
+	// column's numbers are: len(Breaks)+1 bins, kept as given (even empty) and never merged.
 	Breaks []float64 `json:"breaks,omitempty"`
 	// Groups are manual bins of a categorical variable: each lists categories, and every category
 	// of the data must be in one of them. Kept as given and never merged.
@@ -182,7 +182,9 @@ type BinStat struct {
 	Share, BadRate float64
 	// WoE is the bin's weight of evidence, ln((bad_i/bad) / (good_i/good)) after the empty-cell
 	// rule: positive for a bin riskier than the whole sample. IV is the bin's part of the
-	// information value, (bad_i/bad - good_i/good) x WoE.
+	// information value, (bad_i/bad - good_i/good) x WoE. Both are 0 for a bin with no rows, which
+	// has no evidence either way (optbinning's binning table sets them so); its 0.99 or 0.5 counts
+	// would have made it a bin of 50% bad rows, and moved the shares of the others.
 	WoE, IV float64
 }
 

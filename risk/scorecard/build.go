@@ -150,7 +150,7 @@ func Build(d Data, opts *Options) (*Model, error) {
 	}
 	var errs []error
 	if err := d.Validate(); err != nil {
-		errs = append(errs, err)
+		errs = append(errs, errors.Unwrap(err)) // without its "scorecard: ", which Build puts in front once
 	}
 	scaling, err := o.Scaling.resolve()
 	if err != nil {

@@ -7,7 +7,10 @@ import (
 	"math"
 	"slices"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 	"github.com/b2bkit/b2bkit/risk"
 )
 
@@ -122,7 +125,8 @@ func (c Column) check(n int) error {
 			present++
 			if math.IsNaN(x) || math.IsInf(x, 0) || math.Abs(x) > maxNumber {
 				// One error per column: a column of NaN is one problem, not a million.
-				add(fmt.Sprintf("numbers[%d]", i), "is %g: must be a finite number within ±%g (mark a missing value in Missing)", x, maxNumber)
+				add(fmt.Sprintf("numbers[%d]", i), "%s is %g: must be a finite number within ±%g (mark a missing value in Missing)",
+					clip(string(c.Feature)), x, maxNumber)
 				return errors.Join(errs...)
 			}
 		}
@@ -175,12 +179,26 @@ type Sample struct {
 	Bad      bool
 }
 
+// collectNumber is d as a column holds it, or why it cannot be: an exponent beyond ±18 (which
+// would be read as 0 or ±Inf without a word) or a magnitude beyond ±1e15.
+func collectNumber(d decimal.Decimal) (float64, error) {
+	if !xerr.SaneValue(d) {
+		return 0, fmt.Errorf("%s, not %s", xerr.InsaneExponent, xerr.EchoDecimal(d))
+	}
+	x := d.InexactFloat64()
+	if math.Abs(x) > maxNumber {
+		return 0, fmt.Errorf("is %s: must be within ±%g", xerr.EchoDecimal(d), maxNumber)
+	}
+	return x, nil
+}
+
 // Collect reads samples into Data, one column per feature in the order given (nil means every
 // feature of the first sample, in name order). A feature is numeric when its values carry no
 // category and categorical when they all do; a missing value is marked missing. The stream is read
 // once and its first error is returned wrapped. A sample without one of the features, or a feature
 // with numbers in some rows and categories in others, is an error matching b2bkit.ErrInvalid naming
-// the sample and the feature. Numbers are read as float64 (decimal.InexactFloat64), exact for
+// the sample and the feature, and so is a number written with an exponent beyond ±18 or beyond
+// ±1e15 (as Data.Validate). Numbers are read as float64 (decimal.InexactFloat64), exact for
 // decimals of up to 15 significant digits. Collect does not Validate the result; Build does.
 func Collect(samples iter.Seq2[Sample, error], features []risk.Feature) (Data, error) {
 	if samples == nil {
@@ -238,7 +256,11 @@ func Collect(samples iter.Seq2[Sample, error], features []risk.Feature) (Data, e
 			default:
 				return Data{}, fmt.Errorf("scorecard: %w", b2bkit.Invalid(field, "mixes numbers and categories across samples"))
 			}
-			nums[j] = append(nums[j], v.Number.InexactFloat64())
+			x, err := collectNumber(v.Number)
+			if err != nil {
+				return Data{}, fmt.Errorf("scorecard: %w", b2bkit.Invalid(field, "%v", err))
+			}
+			nums[j] = append(nums[j], x)
 			cats[j] = append(cats[j], v.Category)
 		}
 		d.Bad = append(d.Bad, s.Bad)

@@ -40,6 +40,8 @@
 //     for any decimal of up to 15 significant digits, as risk's features are.
 //   - The empty-cell rule is explicit (EmptyCell): by default, as R scorecard's iv(), a bin with no
 //     good or no bad counts 0.99 of them, and the shares are recomputed from the counts so adjusted.
+//     A manual bin with no rows at all weighs nothing (WoE and IV 0, as optbinning's binning table)
+//     and takes no part in the rule, so the other bins weigh as R's woebin weighs them without it.
 //   - Categories are put in order of their bad rate (ties by name) before they are merged, so merges
 //     join categories of similar risk.
 //   - Determinism: the same rows in any order give the same card, byte for byte, in JSON. Counts are

@@ -48,8 +48,8 @@ func TestR24_BuildRefusesBadInputNamingTheField(t *testing.T) {
 				d.Columns[0].Missing[i] = true
 			}
 		}, "data.columns[0]: every row is missing"},
-		{"NaN", func(d *scorecard.Data, o *scorecard.Options) { d.Columns[0].Numbers[3] = math.NaN() }, "data.columns[0].numbers[3]: is NaN"},
-		{"Inf", func(d *scorecard.Data, o *scorecard.Options) { d.Columns[0].Numbers[4] = math.Inf(-1) }, "data.columns[0].numbers[4]: is -Inf"},
+		{"NaN", func(d *scorecard.Data, o *scorecard.Options) { d.Columns[0].Numbers[3] = math.NaN() }, "data.columns[0].numbers[3]: days_late is NaN"},
+		{"Inf", func(d *scorecard.Data, o *scorecard.Options) { d.Columns[0].Numbers[4] = math.Inf(-1) }, "data.columns[0].numbers[4]: days_late is -Inf"},
 		{"absurd number", func(d *scorecard.Data, o *scorecard.Options) { d.Columns[0].Numbers[5] = 1e300 }, "data.columns[0].numbers[5]"},
 		{"fewer rows than variables", func(d *scorecard.Data, o *scorecard.Options) {
 			d.Bad = d.Bad[:3]

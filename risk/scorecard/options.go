@@ -69,8 +69,10 @@ func (c *Closed) UnmarshalText(b []byte) error {
 	return err
 }
 
-// EmptyCell is the rule for a bin with no good or no bad rows, whose weight of evidence would be
-// infinite.
+// EmptyCell is the rule for a bin with rows of one outcome only, no good or no bad, whose weight of
+// evidence would be infinite. A bin with no rows at all (a manual break or group the data does not
+// reach) is not an empty cell: it has no evidence, its WoE and IV are 0 under every rule, and it
+// changes nothing of the other bins (see BinStat.WoE).
 type EmptyCell int
 
 const (
@@ -81,7 +83,8 @@ const (
 	// EmptyCellHalf adds 0.5 to both counts of every bin of a variable that has an empty cell
 	// (Haldane's correction), and recomputes the shares.
 	EmptyCellHalf
-	// EmptyCellError refuses: an empty cell is an error naming the variable and the bin.
+	// EmptyCellError refuses: an empty cell is an error naming the variable and the bin (a bin
+	// with no rows is not one).
 	EmptyCellError
 )
 

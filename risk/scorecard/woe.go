@@ -11,12 +11,19 @@ import (
 )
 
 // weigh works out the share, bad rate, weight of evidence and information value of every bin, and
-// the variable's IV, under the binning's empty-cell rule.
+// the variable's IV, under the binning's empty-cell rule. A bin no row falls in (a manual break or
+// group the data does not reach) has no evidence: WoE and IV 0, as optbinning's binning table has
+// them (BinningTable.build sets both to 0 outside the bins with events and non-events), and it takes
+// no part in the empty-cell rule, so the other bins weigh as without it, as in R scorecard's woebin,
+// whose table has a row only for the bins the data falls in.
 func (b *Binning) weigh() error {
 	goods, bads := make([]float64, len(b.Bins)), make([]float64, len(b.Bins))
 	empty := false
 	for i, s := range b.Bins {
 		goods[i], bads[i] = float64(s.Good), float64(s.Bad)
+		if s.Good+s.Bad == 0 {
+			continue // no rows: no evidence, and no cell to fill
+		}
 		if s.Good == 0 || s.Bad == 0 {
 			empty = true
 			if b.EmptyCell == EmptyCellError {
@@ -27,6 +34,9 @@ func (b *Binning) weigh() error {
 	}
 	if empty {
 		for i := range goods {
+			if goods[i]+bads[i] == 0 {
+				continue
+			}
 			switch b.EmptyCell {
 			case EmptyCellHalf:
 				goods[i] += 0.5
@@ -51,9 +61,11 @@ func (b *Binning) weigh() error {
 		s := &b.Bins[i]
 		n := s.Good + s.Bad
 		s.Share = float64(n) / float64(b.Rows)
-		if n > 0 {
-			s.BadRate = float64(s.Bad) / float64(n)
+		if n == 0 {
+			s.BadRate, s.WoE, s.IV = 0, 0, 0
+			continue
 		}
+		s.BadRate = float64(s.Bad) / float64(n)
 		pb, pg := bads[i]/bad, goods[i]/good
 		s.WoE = math.Log(pb / pg)
 		s.IV = (pb - pg) * s.WoE
