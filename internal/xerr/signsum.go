@@ -62,11 +62,3 @@ func SignOfSum(terms ...Term) int {
 	}
 	return 0
 }
-
-// Cmp is a.Cmp(b) at a cost bounded by the digits a and b hold, not by their exponents.
-func Cmp(a, b decimal.Decimal) int {
-	if SaneExponent(a) && SaneExponent(b) {
-		return a.Cmp(b)
-	}
-	return SignOfSum(TermOf(a), TermOf(b).Neg())
-}
