@@ -178,3 +178,24 @@ func TestMarshalAbsurdExponentsAreInvalid(t *testing.T) {
 		}
 	}
 }
+
+// A zero written with an absurd exponent is a valid zero: Validate takes it, so the sums of a
+// record it accepts must take it too, at once, and count it as nothing.
+func TestSumsOfValidRecordsWithAbsurdZerosAnswerAtOnce(t *testing.T) {
+	for _, e := range []int32{1 << 30, -1 << 30, math.MaxInt32, math.MinInt32} {
+		zero := decimal.New(0, e)
+		o := order()
+		o.Lines = append(o.Lines, b2bkit.OrderLine{SKU: "FREE", Quantity: decimal.NewFromInt(10), UnitPrice: zero})
+		require.NoError(t, o.Validate(), "exponent %d", e)
+		want := order().Total()
+		assert.True(t, o.Total().Equal(want), "exponent %d: %s", e, o.Total())
+		assert.True(t, o.Lines[len(o.Lines)-1].Amount().IsZero(), "exponent %d", e)
+
+		s := b2bkit.Shipment{Lines: []b2bkit.ShipmentLine{
+			{SKU: "RICE", Shipped: decimal.NewFromInt(5), Received: zero},
+			{SKU: "RICE", Shipped: decimal.NewFromInt(2), Received: decimal.NewFromInt(2)},
+		}}
+		assert.True(t, s.Received("RICE").Equal(decimal.NewFromInt(2)), "exponent %d", e)
+		assert.True(t, s.Shipped("RICE").Equal(decimal.NewFromInt(7)), "exponent %d", e)
+	}
+}

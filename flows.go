@@ -69,7 +69,12 @@ type OrderLine struct {
 }
 
 // Amount is the line's value, Quantity x UnitPrice, exact (unrounded).
-func (l OrderLine) Amount() decimal.Decimal { return l.Quantity.Mul(l.UnitPrice) }
+//
+// The quantity and price are read as the values they are (xerr.Canonical): a zero written
+// 0 x 10^1073741824, which Validate accepts, is multiplied as 0 and not by its exponent.
+func (l OrderLine) Amount() decimal.Decimal {
+	return xerr.Canonical(l.Quantity).Mul(xerr.Canonical(l.UnitPrice))
+}
 
 // Equal reports whether both lines are for the same quantity of the same SKU at the same price.
 func (l OrderLine) Equal(o OrderLine) bool {
@@ -93,7 +98,9 @@ type Order struct {
 }
 
 // Total is the order's value: the sum of its line amounts, exact. Round it at the scale of the
-// currency before invoicing or scheduling.
+// currency before invoicing or scheduling. On an order Validate accepts it answers at once (see
+// OrderLine.Amount); on one it refuses, a number written with an absurd exponent may take as long
+// as writing it out.
 func (o Order) Total() decimal.Decimal {
 	sum := decimal.Zero
 	for _, l := range o.Lines {
@@ -107,7 +114,7 @@ func (o Order) Quantity(sku SKU) decimal.Decimal {
 	sum := decimal.Zero
 	for _, l := range o.Lines {
 		if l.SKU == sku {
-			sum = sum.Add(l.Quantity)
+			sum = sum.Add(xerr.Canonical(l.Quantity))
 		}
 	}
 	return sum
@@ -267,7 +274,7 @@ func (s Shipment) Shipped(sku SKU) decimal.Decimal {
 	sum := decimal.Zero
 	for _, l := range s.Lines {
 		if l.SKU == sku {
-			sum = sum.Add(l.Shipped)
+			sum = sum.Add(xerr.Canonical(l.Shipped))
 		}
 	}
 	return sum
@@ -278,7 +285,7 @@ func (s Shipment) Received(sku SKU) decimal.Decimal {
 	sum := decimal.Zero
 	for _, l := range s.Lines {
 		if l.SKU == sku {
-			sum = sum.Add(l.Received)
+			sum = sum.Add(xerr.Canonical(l.Received))
 		}
 	}
 	return sum
