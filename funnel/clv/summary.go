@@ -15,7 +15,8 @@ import (
 )
 
 // A Unit is the time unit of recency, age and every horizon: the models' parameters are in it too
-// (alpha is a time), so a model fitted in weeks predicts in weeks.
+// (alpha is a time), so a model fitted in weeks predicts in weeks. In JSON it is the word "weeks" or
+// "days".
 type Unit int
 
 const (
