@@ -42,6 +42,7 @@
 // # Dependencies
 //
 // Besides the standard library the module uses github.com/shopspring/decimal (exact decimals),
-// golang.org/x/exp (constraints for generic overflow-checked arithmetic, stats for float statistics)
-// and, in tests, github.com/stretchr/testify.
+// golang.org/x/exp (constraints for generic overflow-checked arithmetic, stats for float statistics),
+// gonum.org/v1/gonum (the optimiser and special functions of funnel/clv's maximum-likelihood fits,
+// the linear algebra of risk/scorecard's logistic regression) and, in tests, github.com/stretchr/testify.
 package b2bkit

@@ -72,6 +72,7 @@
 // chunk put in the order of a hash of the company id and walked along the targets kept in the same
 // order, as a database joins two sorted inputs, so that every chunk reads and updates the targets'
 // state from start to end instead of at random. On the SQL peers' synthetic campaign (10 territories,
-// 100k targets, 2M purchases; see BenchmarkTenTerritories2M) it gives funnel.sql's answer for every
+// 100k targets, 2M purchases; see BenchmarkTenTerritories2M) it gives the answer of the peers'
+// funnel.sql (../shared/peers/funnel beside the project root, not in this repository) for every
 // territory.
 package funnel

@@ -200,7 +200,9 @@ type Penetration struct {
 	Band  PenetrationBand `json:"band,omitempty"`
 	Bands BandCounts      `json:"bands"`
 	// NoWallet counts customers without any estimate at asOf; ZeroWallet those whose latest
-	// estimate is zero. Neither is in Companies or the totals.
+	// estimate is zero. Neither is in Companies or the totals. Like every count here they are
+	// taken over the window, so both stay 0 until month 1 has closed (Months 0): no customer is
+	// measured before, with or without a wallet.
 	NoWallet   int `json:"no_wallet"`
 	ZeroWallet int `json:"zero_wallet"`
 	// OverWallet counts companies whose spend exceeds their wallet: the estimate needs redoing.

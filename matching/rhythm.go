@@ -21,8 +21,8 @@ import (
 type Rhythm struct {
 	Buyer b2bkit.CompanyID `json:"buyer"`
 	SKU   b2bkit.SKU       `json:"sku"`
-	// Orders is the number of order days; First and Last are the first and last order, in the
-	// book's location.
+	// Orders is the number of order days; First and Last are the instants of the first and the last
+	// order (the last of the last order day, which silence is measured from), in the book's location.
 	Orders int       `json:"orders"`
 	First  time.Time `json:"first"`
 	Last   time.Time `json:"last"`
@@ -36,8 +36,7 @@ type Rhythm struct {
 	MedianIntervalDays float64 `json:"median_interval_days"`
 	// TypicalQuantity is the nearest-rank median quantity of an order day.
 	TypicalQuantity decimal.Decimal `json:"typical_quantity"`
-	// NextExpected is the last order date plus the median interval (rounded to whole days); zero when
-	// not Regular.
+	// NextExpected is Last plus the median interval (rounded to whole days); zero when not Regular.
 	NextExpected time.Time `json:"next_expected"`
 	// SilentDays is the number of calendar days from the last order to now.
 	SilentDays int `json:"silent_days"`
@@ -54,6 +53,7 @@ const MinRhythmOrders = 3
 type orderDay struct {
 	day   int   // days since 1970-01-01 in the book's location
 	at    int64 // the first order's time
+	last  int64 // the last order's time
 	units int64 // the quantity in units at qtyScale
 	extra decimal.Decimal
 }
@@ -111,6 +111,7 @@ func (p *projection) addOrder(days []orderDay, r uint32, loc *time.Location) []o
 		days = append(days, orderDay{day: d, at: at})
 	}
 	o := &days[len(days)-1]
+	o.last = max(o.last, at)
 	if u, ok := p.qtyUnits(r); ok {
 		if s, ok := checked.Add(o.units, u); ok {
 			o.units = s
@@ -124,7 +125,7 @@ func (p *projection) addOrder(days []orderDay, r uint32, loc *time.Location) []o
 func (b *Book) rhythmOf(buyer b2bkit.CompanyID, sku b2bkit.SKU, days []orderDay, now time.Time) Rhythm {
 	loc := b.loc(now)
 	r := Rhythm{Buyer: buyer, SKU: sku, Orders: len(days),
-		First: time.Unix(0, days[0].at).In(loc), Last: time.Unix(0, days[len(days)-1].at).In(loc)}
+		First: time.Unix(0, days[0].at).In(loc), Last: time.Unix(0, days[len(days)-1].last).In(loc)}
 	qty := make([]decimal.Decimal, len(days))
 	for i := range days {
 		qty[i] = days[i].qty()

@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/mathext"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 // BGNBD is the beta-geometric/negative binomial model of repeat buying (Fader, Hardie & Lee 2005):
@@ -137,6 +138,10 @@ func customerField(i int, id b2bkit.CompanyID) string {
 func (c Customer) validate() error {
 	if err := c.History.validate(); err != nil {
 		return err
+	}
+	if !xerr.SaneValue(c.RepeatSpend) {
+		// Refused before anything compares or converts it: 1e2147483647 is no spend.
+		return b2bkit.Invalid("repeat_spend", xerr.InsaneExponent)
 	}
 	if c.RepeatSpend.Sign() < 0 {
 		return b2bkit.Invalid("repeat_spend", "must be >= 0")

@@ -32,6 +32,9 @@
 // and the customer lifetime value over a horizon, discounted monthly: the figure a rep's lifetime
 // attribution is paid on (R10).
 //
+// A fitted model is plain data: save it with json.Marshal and load it with LoadModel (or
+// json.Unmarshal), which reads it strictly, to score accounts later without refitting.
+//
 // # The hand-off
 //
 // Rank scores a campaign's hand-off accounts (funnel.Report.HandOff), ranks them by value and

@@ -15,7 +15,8 @@ import (
 )
 
 // A Unit is the time unit of recency, age and every horizon: the models' parameters are in it too
-// (alpha is a time), so a model fitted in weeks predicts in weeks.
+// (alpha is a time), so a model fitted in weeks predicts in weeks. In JSON it is the word "weeks" or
+// "days".
 type Unit int
 
 const (
@@ -93,7 +94,8 @@ type Customer struct {
 	Last  time.Time `json:"last"`
 	// RepeatSpend is the amount bought on the repeat days (every day after the first) within
 	// calibration: the Gamma-Gamma model reads RepeatSpend / Frequency, the average spend per repeat
-	// purchase. The first day is left out, as in the literature: it is often a trial.
+	// purchase. The first day is left out, as in the literature: it is often a trial. It must be >= 0
+	// and, like every amount of the module, have at most 18 decimal places and an exponent of at most 18.
 	RepeatSpend decimal.Decimal `json:"repeat_spend"`
 }
 
