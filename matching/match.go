@@ -235,7 +235,19 @@ func (m *Match) plainlyValid() bool {
 		plainAmount(m.Quantity, 1) && plainAmount(m.UnitPrice, 1) && plainAmount(m.Subsidy, 0) &&
 		b2bkit.ValidateCurrency(m.Currency) == nil &&
 		plainTime(m.At) && plainTime(m.Terms.OrderedAt) && plainTime(m.Terms.DeliverBy) &&
-		m.Status.Valid() && m.Mode.Valid() && m.Channel.Valid() && m.Terms.Validate() == nil
+		m.Status.Valid() && m.Mode.Valid() && m.Channel.Valid() && !absurdShare(&m.Terms.Payment) && m.Terms.Validate() == nil
+}
+
+// absurdShare reports whether a share of p, canonical, is written with an exponent beyond
+// ±MaxExponent, which no share in (0, 1] has: b2bkit's check of the schedule would scale it to
+// minor units by that power of ten. It reads each share's exponent, nothing more.
+func absurdShare(p *b2bkit.PaymentTerms) bool {
+	for i := range p.Installments {
+		if e := p.Installments[i].Share.Exponent(); e < -xerr.MaxExponent || e > xerr.MaxExponent {
+			return true
+		}
+	}
+	return false
 }
 
 // plainName is checkName finding nothing wrong.
@@ -276,7 +288,13 @@ func (m *Match) validate(amts *[3]coefficient) error {
 	if err := b2bkit.ValidateCurrency(m.Currency); err != nil {
 		errs = append(errs, b2bkit.InField("currency", err))
 	}
-	if err := m.Terms.Validate(); err != nil {
+	if absurdShare(&m.Terms.Payment) {
+		for i, in := range m.Terms.Payment.Installments {
+			if e := in.Share.Exponent(); e < -xerr.MaxExponent || e > xerr.MaxExponent {
+				errs = append(errs, b2bkit.Invalid(fmt.Sprintf("terms.payment.installments[%d].share", i), "%s", xerr.InsaneExponent))
+			}
+		}
+	} else if err := m.Terms.Validate(); err != nil {
 		errs = append(errs, b2bkit.InField("terms", err))
 	}
 	errs = checkTime(errs, "at", m.At)
