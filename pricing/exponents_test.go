@@ -296,3 +296,17 @@ func TestRequestsWithAbsurdExponentsAnswerAtOnce(t *testing.T) {
 		})
 	}
 }
+
+// EXPONENTS: an early-payment offer with an absurd discount has no annual rate (zero, as for any
+// offer not well formed) and is written short, answering at once.
+func TestEarlyPaymentWithAnAbsurdDiscountAnswersAtOnce(t *testing.T) {
+	for _, a := range absurd {
+		t.Run(a.name, func(t *testing.T) {
+			e := pricing.EarlyPayment{DiscountPercent: a.d, WithinDays: 10, NetDays: 30}
+			requireDecEqual(t, decimal.Zero, e.AnnualPercent())
+			require.Less(t, len(e.String()), 100)
+		})
+	}
+	requireDecEqual(t, dec("37.2449"), pricing.EarlyPayment{DiscountPercent: dec("2"), WithinDays: 10, NetDays: 30}.AnnualPercent())
+	require.Equal(t, "2/10 net 30", pricing.EarlyPayment{DiscountPercent: dec("2"), WithinDays: 10, NetDays: 30}.String())
+}
