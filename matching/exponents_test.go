@@ -161,3 +161,29 @@ func TestBookQuestionsWithAbsurdRequestsAnswerAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// EXPONENTS: Match.Equal of a match with an absurd quantity, price or subsidy and an ordinary one
+// answers at once, false, and true for the same match; a zero written with an absurd exponent
+// equals zero.
+func TestMatchEqualWithAbsurdExponentsAnswersAtOnce(t *testing.T) {
+	m := match("x-1", 3, "buyer-x", "seller-a", "RICE-25KG", "40", "120")
+	for _, a := range absurd {
+		for name, set := range map[string]func(*matching.Match){
+			"quantity":   func(m *matching.Match) { m.Quantity = a.d },
+			"unit_price": func(m *matching.Match) { m.UnitPrice = a.d },
+			"subsidy":    func(m *matching.Match) { m.Subsidy = a.d },
+		} {
+			t.Run(name+"="+a.name, func(t *testing.T) {
+				o := m
+				set(&o)
+				want := name == "subsidy" && a.d.IsZero()
+				require.Equal(t, want, m.Equal(o))
+				require.Equal(t, want, o.Equal(m))
+				require.True(t, o.Equal(o))
+			})
+		}
+	}
+	o := m
+	o.UnitPrice = dec("120.000")
+	require.True(t, m.Equal(o), "the same value with trailing zeros")
+}

@@ -383,10 +383,28 @@ func (m Match) Equal(o Match) bool {
 // again after its status moved on is still a retry of the same append.
 func (m Match) sameContent(o Match) bool {
 	return m.ID == o.ID && m.Buyer == o.Buyer && m.Seller == o.Seller && m.SKU == o.SKU &&
-		m.Quantity.Equal(o.Quantity) && m.UnitPrice.Equal(o.UnitPrice) && m.Currency == o.Currency &&
+		sameValue(m.Quantity, o.Quantity) && sameValue(m.UnitPrice, o.UnitPrice) && m.Currency == o.Currency &&
 		m.Terms.Payment.Equal(o.Terms.Payment) && m.Terms.OrderedAt.Equal(o.Terms.OrderedAt) &&
-		m.Terms.DeliverBy.Equal(o.Terms.DeliverBy) && m.At.Equal(o.At) && m.Subsidy.Equal(o.Subsidy) &&
+		m.Terms.DeliverBy.Equal(o.Terms.DeliverBy) && m.At.Equal(o.At) && sameValue(m.Subsidy, o.Subsidy) &&
 		m.Mode == o.Mode && m.Channel == o.Channel
+}
+
+// sameValue is a.Equal(b), answered at once whatever the exponents: Equal scales both to the
+// smaller exponent, a power of ten of a billion digits for 1e-1073741824. Two nonzero values can
+// be equal only with their leading digits at the same place, and then their exponents differ by
+// less than their digits, so the scaling Equal does costs what their coefficients do.
+func sameValue(a, b decimal.Decimal) bool {
+	ea, eb := a.Exponent(), b.Exponent()
+	if ea == eb || max(ea, eb) <= xerr.MaxExponent && min(ea, eb) >= -xerr.MaxExponent {
+		return a.Equal(b)
+	}
+	switch sa := a.Sign(); {
+	case sa != b.Sign():
+		return false
+	case sa == 0:
+		return true
+	}
+	return int64(a.NumDigits())+int64(ea) == int64(b.NumDigits())+int64(eb) && a.Equal(b)
 }
 
 type matchJSON struct {
