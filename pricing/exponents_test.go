@@ -310,3 +310,25 @@ func TestEarlyPaymentWithAnAbsurdDiscountAnswersAtOnce(t *testing.T) {
 	requireDecEqual(t, dec("37.2449"), pricing.EarlyPayment{DiscountPercent: dec("2"), WithinDays: 10, NetDays: 30}.AnnualPercent())
 	require.Equal(t, "2/10 net 30", pricing.EarlyPayment{DiscountPercent: dec("2"), WithinDays: 10, NetDays: 30}.String())
 }
+
+// EXPONENTS: a payment step's reference schedule with a share written with an absurd exponent is
+// refused by Validate and NewEngine naming the share, at once.
+func TestPolicyReferenceSharesWithAbsurdExponentsAreRefused(t *testing.T) {
+	for _, a := range absurd {
+		for k := range 2 {
+			t.Run(a.name+"/"+strconv.Itoa(k), func(t *testing.T) {
+				p := loadPolicy(t, "testdata/restaurant.json")
+				require.Equal(t, pricing.Payment, p.Steps[2].Kind)
+				ref := b2bkit.PaymentTerms{Installments: []b2bkit.Installment{
+					{Share: dec("0.5"), Due: b2bkit.OnDelivery}, {Share: dec("0.5"), Due: b2bkit.OnDelivery, Days: 30}}}
+				ref.Installments[k].Share = a.d
+				p.Steps[2].Reference = &ref
+				err := p.Validate()
+				require.ErrorIs(t, err, b2bkit.ErrInvalid)
+				require.Contains(t, err.Error(), "steps[2].reference")
+				_, err = pricing.NewEngine(p, catalogueList(t), &pricing.Options{Now: fixedNow})
+				require.ErrorIs(t, err, b2bkit.ErrInvalid)
+			})
+		}
+	}
+}
