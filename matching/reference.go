@@ -159,20 +159,33 @@ func (r ReferenceRules) Validate() error {
 	if !r.Outliers.Valid() {
 		errs = append(errs, b2bkit.Invalid("outliers", "unknown rule %d", int(r.Outliers)))
 	}
-	if r.K.Sign() < 0 || r.K.GreaterThan(maxK) || r.K.NumDigits() > maxRuleDigits || r.K.Exponent() < -int32(maxRuleDigits) {
+	if !ruleNumber(r.K, maxK) {
 		errs = append(errs, b2bkit.Invalid("k", "must be between 0 and 100, not %s", xerr.EchoDecimal(r.K)))
 	}
-	if r.MaxBuyerShare.Sign() < 0 || r.MaxBuyerShare.GreaterThan(decimal.NewFromInt(1)) || r.MaxBuyerShare.NumDigits() > maxRuleDigits || r.MaxBuyerShare.Exponent() < -int32(maxRuleDigits) {
+	if !ruleNumber(r.MaxBuyerShare, decimal.NewFromInt(1)) {
 		errs = append(errs, b2bkit.Invalid("max_buyer_share", "must be between 0 and 1, not %s", xerr.EchoDecimal(r.MaxBuyerShare)))
 	}
 	return errors.Join(errs...)
 }
 
+// ruleNumber reports whether d, canonical, is a rule's number between 0 and max of at most
+// maxRuleDigits digits and places. The digits and the exponent are read before d is compared:
+// compared as written, 1e1073741824 would be scaled by a power of ten of a billion digits.
+func ruleNumber(d, max decimal.Decimal) bool {
+	e := d.Exponent()
+	return d.NumDigits() <= maxRuleDigits && e >= -int32(maxRuleDigits) && e <= int32(maxRuleDigits) &&
+		d.Sign() >= 0 && !d.GreaterThan(max)
+}
+
 // canonical is r with K and MaxBuyerShare written as the values they are: without the trailing
-// zeros of their fractions, which would count against their 9 digits.
+// zeros of their fractions, which would count against their 9 digits, and a zero as 0 however it
+// is written (0e1073741824 is the default, not a number to scale).
 func (r ReferenceRules) canonical() ReferenceRules {
 	for _, d := range [...]*decimal.Decimal{&r.K, &r.MaxBuyerShare} {
-		if d.NumDigits() > maxRuleDigits || d.Exponent() < -int32(maxRuleDigits) {
+		switch {
+		case d.IsZero():
+			*d = decimal.Zero
+		case d.NumDigits() > maxRuleDigits || d.Exponent() < -int32(maxRuleDigits):
 			*d = xerr.TrimFraction(*d)
 		}
 	}

@@ -1,11 +1,13 @@
 package pricing
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 
 	"github.com/shopspring/decimal"
 
+	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/canon"
 	"github.com/b2bkit/b2bkit/internal/xerr"
 )
@@ -18,14 +20,29 @@ import (
 // value costs a look at its exponent. (A coefficient of more than 18 digits within 18 places was
 // taken before and still is; the exact paths price it.)
 
-// overPlaced reports whether d has more places than checkNumber takes, as written.
-func overPlaced(d decimal.Decimal) bool { return d.Exponent() < -xerr.MaxExponent }
+// overPlaced reports whether d has more places than checkNumber takes, as written, or an exponent
+// beyond them (1e19 is the number written out; a zero written 0e1073741824 is zero, which compared
+// as written would be scaled by a power of ten of a billion digits).
+func overPlaced(d decimal.Decimal) bool {
+	e := d.Exponent()
+	return e < -xerr.MaxExponent || e > xerr.MaxExponent
+}
 
 // setPlaces puts *d in canonical form when it is over-placed.
 func setPlaces(d *decimal.Decimal) {
 	if overPlaced(*d) {
 		*d = xerr.Canonical(*d)
 	}
+}
+
+// setSane is setPlaces, reporting whether *d is then within the exponents checkNumber takes: a
+// number it leaves beyond them (1e-1073741824, 1e1073741824) is no value any check passes.
+func setSane(d *decimal.Decimal) bool {
+	if !overPlaced(*d) {
+		return true
+	}
+	*d = xerr.Canonical(*d)
+	return !overPlaced(*d)
 }
 
 // canonicalize puts r's quantity and shares in canonical form.
@@ -83,21 +100,40 @@ func (o *OrderRequest) canonicalize() {
 }
 
 // canonicalize puts l's numbers in canonical form, copying its named prices if one changes (the
-// map may be the source's).
-func (l *ListPrice) canonicalize() {
+// map may be the source's), and reports whether each is then within the exponents checkNumber
+// takes. A quote checks the list price and the cost where it reads them; the other numbers it
+// reads only where a rule asks, so a source's number with an absurd exponent is refused here, at
+// the cost of the exponent compare canonicalize makes anyway (see usableListPrice).
+func (l *ListPrice) canonicalize() (sane bool) {
+	sane = true
 	for _, d := range [...]*decimal.Decimal{&l.Price, &l.Cost, &l.Contract.Price, &l.TaxPercent, &l.PackSize, &l.MinQuantity, &l.Weight} {
-		setPlaces(d)
+		sane = setSane(d) && sane
 	}
 	for _, p := range l.Prices {
 		if overPlaced(p) {
 			l.Prices = maps.Clone(l.Prices)
 			for name, p := range l.Prices {
-				setPlaces(&p)
+				sane = setSane(&p) && sane
 				l.Prices[name] = p
 			}
-			return
+			return sane
 		}
 	}
+	return sane
+}
+
+// usableListPrice puts the list price a source gave for sku in canonical form and refuses it,
+// naming the field, when a number of it has an exponent no check passes: comparing or adding it
+// would scale it by a power of ten of a billion digits.
+func usableListPrice(l *ListPrice, sku b2bkit.SKU) error {
+	if l.canonicalize() {
+		return nil
+	}
+	err := l.Validate()
+	if err == nil {
+		err = b2bkit.Invalid("", "%s", xerr.InsaneExponent)
+	}
+	return fmt.Errorf("pricing: sku %q: %w", sku, b2bkit.InField("list_price", err))
 }
 
 // decimals calls f with every number of the policy: the rules' figures, their bands and early
@@ -143,4 +179,25 @@ func (p Policy) canonical() Policy {
 	c := clonePolicy(p)
 	c.decimals(setPlaces)
 	return c
+}
+
+// validTerms is t.Validate for terms canonicalize has put in canonical form, refusing first, by
+// its field, a share left with an exponent no share has (1e2147483647): b2bkit's own check would
+// scale it to minor units by a power of ten that overflows its int32 exponent. It reads the
+// exponents canonicalize read already.
+func validTerms(t *b2bkit.Terms) error {
+	if err := saneShares(t.Payment); err != nil {
+		return b2bkit.InField("payment", err)
+	}
+	return t.Validate()
+}
+
+// saneShares refuses a share of p with an exponent beyond ±MaxExponent, naming it.
+func saneShares(p b2bkit.PaymentTerms) error {
+	for i, in := range p.Installments {
+		if overPlaced(in.Share) {
+			return b2bkit.Invalid(fmt.Sprintf("installments[%d].share", i), "%s", xerr.InsaneExponent)
+		}
+	}
+	return nil
 }

@@ -221,7 +221,7 @@ func validateOrder(o *OrderRequest) error {
 			errs = append(errs, b2bkit.InField(fmt.Sprintf("lines[%d]", i), err))
 		}
 	}
-	if err := o.Terms.Validate(); err != nil {
+	if err := validTerms(&o.Terms); err != nil {
 		errs = append(errs, b2bkit.InField("terms", err))
 	}
 	return errors.Join(errs...)
@@ -245,10 +245,12 @@ func (e *Engine) listPrices(ctx context.Context, reqs []Request, now time.Time, 
 		} else {
 			lps[i], err = e.prices.ListPrice(ctx, query(&reqs[i], now))
 		}
+		if err == nil {
+			err = usableListPrice(&lps[i], reqs[i].SKU)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("order.lines[%d]: %w", i, err)
 		}
-		lps[i].canonicalize()
 	}
 	return lps, nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/wire"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 // A StepKind is what a step of a pricing procedure does to the unit price.
@@ -407,14 +408,23 @@ type EarlyPayment struct {
 
 // String renders it the trade's way: "2/10 net 30".
 func (e EarlyPayment) String() string {
-	return fmt.Sprintf("%s/%d net %d", e.DiscountPercent, e.WithinDays, e.NetDays)
+	d := e.DiscountPercent
+	if setPlaces(&d); !checkNumber(d) {
+		// written short: 1e-1073741824 written out is a billion digits
+		return fmt.Sprintf("%s/%d net %d", xerr.EchoDecimal(d), e.WithinDays, e.NetDays)
+	}
+	return fmt.Sprintf("%s/%d net %d", d, e.WithinDays, e.NetDays)
 }
 
 // AnnualPercent is the yearly rate of return a buyer earns by taking the discount, in percent:
 // d/(1-d) x 365/(N-D), with d the discount as a fraction, rounded HalfUp to 4 places. For 2/10 net
 // 30 it is 37.2449. It is zero when the terms are not well formed (see Policy.Validate).
 func (e EarlyPayment) AnnualPercent() decimal.Decimal {
-	d := e.DiscountPercent.Shift(-2)
+	d := e.DiscountPercent
+	if setPlaces(&d); !checkNumber(d) {
+		return decimal.Zero // an absurd exponent: shifted it can wrap, compared it is scaled by a billion digits
+	}
+	d = d.Shift(-2)
 	span := e.NetDays - e.WithinDays
 	if d.Sign() <= 0 || !d.LessThan(decimal.NewFromInt(1)) || span <= 0 {
 		return decimal.Zero

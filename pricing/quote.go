@@ -274,7 +274,7 @@ func (e *Engine) Quote(ctx context.Context, r Request) (q Quote, err error) {
 	var key termsKey // worked out only when the last terms cached are not these
 	cached, cacheable := e.terms.getTerms(&r.Terms, &key, &sc.ti)
 	if !cached {
-		if err := r.Terms.Validate(); err != nil {
+		if err := validTerms(&r.Terms); err != nil {
 			return Quote{}, fmt.Errorf("pricing: %w", b2bkit.InField("request.terms", err))
 		}
 		sc.ti = newTermsInfo(&r.Terms)
@@ -283,7 +283,9 @@ func (e *Engine) Quote(ctx context.Context, r Request) (q Quote, err error) {
 	if sc.lp, err = e.prices.ListPrice(ctx, query(&r, now)); err != nil {
 		return Quote{}, err
 	}
-	sc.lp.canonicalize()
+	if err := usableListPrice(&sc.lp, r.SKU); err != nil {
+		return Quote{}, err
+	}
 	sc.r = r
 	b := batch{now: now, validUntil: e.validUntil(now), left: 1, bare: e.pricesOnly}
 	if b.bare {
@@ -446,7 +448,7 @@ func (e *Engine) quoteRun(ctx context.Context, reqs []Request, out []Quote, base
 			continue
 		}
 		if prev == nil || !sameTerms(prev, &r.Terms) {
-			if err := r.Terms.Validate(); err != nil {
+			if err := validTerms(&r.Terms); err != nil {
 				fail(i, fmt.Errorf("pricing: %w", b2bkit.InField(fmt.Sprintf("requests[%d].terms", base+i), err)))
 				continue
 			}
@@ -465,7 +467,9 @@ func (e *Engine) quoteRun(ctx context.Context, reqs []Request, out []Quote, base
 			sc.lp, err = e.prices.ListPrice(ctx, query(r, now))
 		}
 		if err == nil {
-			lp.canonicalize() // the block's or the scratch's copy
+			err = usableListPrice(lp, r.SKU) // the block's or the scratch's copy
+		}
+		if err == nil {
 			err = e.priceLine(&out[i], sc, r, lp, &b, b.lines, nil)
 		}
 		if err != nil {

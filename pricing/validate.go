@@ -133,6 +133,8 @@ func validateStep(f string, s Step) []error {
 	if s.Reference != nil {
 		if s.Kind != Payment {
 			add(f+".reference", "only a payment step has reference terms")
+		} else if err := saneShares(*s.Reference); err != nil {
+			errs = append(errs, b2bkit.InField(f+".reference", err))
 		} else if err := s.Reference.Validate(); err != nil {
 			errs = append(errs, b2bkit.InField(f+".reference", err))
 		}
@@ -168,7 +170,7 @@ func validateStep(f string, s Step) []error {
 				}
 			}
 			scopes[key] = append(scopes[key], j)
-		} else if cumulative {
+		} else if cumulative && len(ruleNumbers(rf, r)) == 0 { // sameEffect compares the numbers
 			key := scopeKey(r)
 			for _, k := range scopes[key] {
 				if overlaps(s.Rules[k], r) && sameEffect(s.Rules[k], r) {
@@ -313,21 +315,47 @@ func checkNumber(d decimal.Decimal) bool {
 	return exp >= -b2bkit.MaxScale && int64(d.NumDigits())+int64(exp) <= 24
 }
 
+// ruleNumbers reports the numbers of rule r, its bands and its early-payment offer that
+// checkNumber refuses, each by its field under rf.
+func ruleNumbers(rf string, r Rule) []error {
+	var errs []error
+	check := func(field string, d decimal.Decimal) {
+		if !checkNumber(d) {
+			errs = append(errs, b2bkit.Invalid(rf+"."+field, "number out of range"))
+		}
+	}
+	for _, n := range [...]struct {
+		name string
+		v    decimal.Decimal
+	}{{"price", r.Price}, {"percent", r.Percent}, {"amount", r.Amount}, {"annual_percent", r.AnnualPercent},
+		{"floor_margin_percent", r.FloorMarginPercent}, {"max_discount_percent", r.MaxDiscountPercent},
+		{"increment", r.Increment}, {"free_from", r.FreeFrom}, {"every", r.Every}, {"free", r.Free}} {
+		check(n.name, n.v)
+	}
+	if len(r.Bands) <= MaxBands { // more are refused by validateBands, unread
+		for i, b := range r.Bands {
+			bf := fmt.Sprintf("bands[%d].", i)
+			check(bf+"from", b.From)
+			check(bf+"to", b.To)
+			check(bf+"percent", b.Percent)
+			check(bf+"amount", b.Amount)
+		}
+	}
+	if e := r.EarlyPayment; e != nil {
+		check("early_payment.discount_percent", e.DiscountPercent)
+	}
+	return errs
+}
+
 func validateRule(rf string, kind StepKind, r Rule) []error {
 	var errs []error
 	add := func(field, format string, args ...any) {
 		errs = append(errs, b2bkit.Invalid(rf+"."+field, format, args...))
 	}
-	nums := []struct {
-		name string
-		v    decimal.Decimal
-	}{{"price", r.Price}, {"percent", r.Percent}, {"amount", r.Amount}, {"annual_percent", r.AnnualPercent},
-		{"floor_margin_percent", r.FloorMarginPercent}, {"max_discount_percent", r.MaxDiscountPercent},
-		{"increment", r.Increment}, {"free_from", r.FreeFrom}, {"every", r.Every}, {"free", r.Free}}
-	for _, n := range nums {
-		if !checkNumber(n.v) {
-			add(n.name, "number out of range")
-		}
+	if errs := ruleNumbers(rf, r); len(errs) > 0 {
+		// The checks below compare the numbers: one with an absurd exponent (1e1073741824) would
+		// be scaled by a power of ten of a billion digits first.
+		return errs
 	}
 	// Fields a kind does not read must be zero, so a misplaced setting is not silently ignored.
 	used := map[StepKind][]string{

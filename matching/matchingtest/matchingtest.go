@@ -103,6 +103,31 @@ func runAppend(t *testing.T, newLog func(t *testing.T) matching.Log) {
 		require.ErrorIs(t, err, b2bkit.ErrNotFound)
 		assert.Empty(t, Entries(t, l, 0), "a refused append commits no entry")
 	})
+	t.Run("AppendAbsurdExponentsStoresNothing", func(t *testing.T) {
+		// A number written with an exponent near ±2^30 is refused naming its field, at once: compared
+		// with a stored match's or summed as written it would be scaled by a billion digits.
+		l := newLog(t)
+		require.NoError(t, l.Append(ctx, Sample("M-1", day(1))))
+		for _, d := range []decimal.Decimal{decimal.New(1, 1<<30), decimal.New(1, -1<<30)} {
+			for field, set := range map[string]func(*matching.Match){
+				"quantity":   func(m *matching.Match) { m.Quantity = d },
+				"unit_price": func(m *matching.Match) { m.UnitPrice = d },
+				"subsidy":    func(m *matching.Match) { m.Subsidy = d },
+				"share": func(m *matching.Match) {
+					m.Terms.Payment = b2bkit.PaymentTerms{Installments: []b2bkit.Installment{{Share: d, Due: b2bkit.OnOrder}}}
+				},
+			} {
+				for _, id := range []string{"M-1", "M-2"} { // a retry of a stored match, and a new one
+					m := Sample(id, day(1))
+					set(&m)
+					err := l.Append(ctx, Sample("M-3", day(1)), m)
+					require.ErrorIs(t, err, b2bkit.ErrInvalid, "%s %s", id, field)
+					assert.ErrorContains(t, err, field)
+				}
+			}
+		}
+		assert.Len(t, Entries(t, l, 0), 1, "a refused append commits no entry")
+	})
 	t.Run("AppendSameContentIsNoOp", func(t *testing.T) {
 		l := newLog(t)
 		m := Sample("M-1", day(1))
