@@ -80,13 +80,21 @@ func showFunnel(w io.Writer) error {
 		r.Shift.Manual.StringFixed(2), r.Shift.FullAuto.StringFixed(2))
 	fmt.Fprintln(w, "hand-off to the service team:")
 	for _, h := range r.HandOff {
-		fmt.Fprintf(w, "  %-14s %-12s %-9s %d orders, %s\n", h.Company, h.Stage, h.Rep, h.Orders, h.Spend.StringFixed(2))
+		fmt.Fprintf(w, "  %-14s %-12s %-9s %s, %s\n", h.Company, h.Stage, h.Rep, count(h.Orders, "order"), h.Spend.StringFixed(2))
 	}
 	for _, a := range r.Reps {
-		fmt.Fprintf(w, "rep %s: %d customers, gross profit %s\n", a.Rep, a.Customers, a.GrossProfit.StringFixed(2))
+		fmt.Fprintf(w, "rep %s: %s, gross profit %s\n", a.Rep, count(a.Customers, "customer"), a.GrossProfit.StringFixed(2))
 	}
 	if ex := r.Excluded.Touches; ex.Total() > 0 {
 		fmt.Fprintf(w, "set apart: %d touch(es) outside the territory\n", ex.OutsideTerritory)
 	}
 	return nil
+}
+
+// count says n things in words: "1 order", "3 orders".
+func count(n int, thing string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", thing)
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
