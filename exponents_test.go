@@ -12,40 +12,34 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/dectest"
 )
 
 // The absurd exponents of the session-14 sweep: each would make decimal's rescaling write out a
 // billion digits, or overflow an int32 sum of exponents. Every test here answers at once; run with
 // -timeout so that a hang shows as a failure.
-var absurd = []struct {
-	name string
-	d    decimal.Decimal
-}{
-	{"1e2^30", decimal.New(1, 1<<30)},
-	{"1e-2^30", decimal.New(1, -1<<30)},
-	{"1eMaxInt32", decimal.New(1, math.MaxInt32)},
-	{"1eMinInt32", decimal.New(1, math.MinInt32)},
-	{"-7eMaxInt32", decimal.New(-7, math.MaxInt32)},
-	{"-7eMinInt32", decimal.New(-7, math.MinInt32)},
-}
+var absurd = dectest.Absurd(
+	dectest.Named{Name: "-7eMaxInt32", D: decimal.New(-7, math.MaxInt32)},
+	dectest.Named{Name: "-7eMinInt32", D: decimal.New(-7, math.MinInt32)},
+)
 
 func TestRoundAbsurdExponentsAnswerAtOnce(t *testing.T) {
 	modes := []b2bkit.RoundingMode{b2bkit.HalfUp, b2bkit.HalfEven, b2bkit.Down, b2bkit.Up}
 	for _, a := range absurd {
 		for _, m := range modes {
-			r := b2bkit.Round(a.d, 2, m)
-			if a.d.Exponent() > 0 {
+			r := b2bkit.Round(a.D, 2, m)
+			if a.D.Exponent() > 0 {
 				// A whole number: rounding leaves it as it stands.
-				assert.Equal(t, a.d.Exponent(), r.Exponent(), "%s %s", a.name, m)
-				assert.Zero(t, a.d.Coefficient().Cmp(r.Coefficient()), "%s %s", a.name, m)
+				assert.Equal(t, a.D.Exponent(), r.Exponent(), "%s %s", a.Name, m)
+				assert.Zero(t, a.D.Coefficient().Cmp(r.Coefficient()), "%s %s", a.Name, m)
 				continue
 			}
 			want := decimal.New(0, -2) // far below half a cent
 			if m == b2bkit.Up {
-				want = decimal.New(int64(a.d.Sign()), -2)
+				want = decimal.New(int64(a.D.Sign()), -2)
 			}
-			assert.True(t, want.Equal(r), "%s %s: %s", a.name, m, r)
-			assert.Equal(t, int32(-2), r.Exponent(), "%s %s", a.name, m)
+			assert.True(t, want.Equal(r), "%s %s: %s", a.Name, m, r)
+			assert.Equal(t, int32(-2), r.Exponent(), "%s %s", a.Name, m)
 		}
 	}
 	// Near misses still round digit by digit: 0.005 and 0.004999 written with 30 places, 1e19.
@@ -67,13 +61,13 @@ func TestRoundAbsurdExponentsAnswerAtOnce(t *testing.T) {
 
 func TestRoundToIncrementAbsurdExponentsAreInvalid(t *testing.T) {
 	for _, a := range absurd {
-		_, err := b2bkit.RoundToIncrement(a.d, decimal.RequireFromString("0.05"), b2bkit.HalfUp)
-		require.ErrorIs(t, err, b2bkit.ErrInvalid, a.name)
-		assert.ErrorContains(t, err, "value: must have at most 18 decimal places", a.name)
-		if a.d.Sign() > 0 {
-			_, err = b2bkit.RoundToIncrement(decimal.RequireFromString("2.37"), a.d, b2bkit.HalfUp)
-			require.ErrorIs(t, err, b2bkit.ErrInvalid, a.name)
-			assert.ErrorContains(t, err, "increment: must have at most 18 decimal places", a.name)
+		_, err := b2bkit.RoundToIncrement(a.D, decimal.RequireFromString("0.05"), b2bkit.HalfUp)
+		require.ErrorIs(t, err, b2bkit.ErrInvalid, a.Name)
+		assert.ErrorContains(t, err, "value: must have at most 18 decimal places", a.Name)
+		if a.D.Sign() > 0 {
+			_, err = b2bkit.RoundToIncrement(decimal.RequireFromString("2.37"), a.D, b2bkit.HalfUp)
+			require.ErrorIs(t, err, b2bkit.ErrInvalid, a.Name)
+			assert.ErrorContains(t, err, "increment: must have at most 18 decimal places", a.Name)
 		}
 	}
 }
@@ -81,13 +75,13 @@ func TestRoundToIncrementAbsurdExponentsAreInvalid(t *testing.T) {
 func TestAllocateAbsurdExponentsAreInvalid(t *testing.T) {
 	one := decimal.NewFromInt(1)
 	for _, a := range absurd {
-		_, err := b2bkit.Allocate(a.d, []decimal.Decimal{one, one}, 2)
-		require.ErrorIs(t, err, b2bkit.ErrInvalid, a.name)
-		assert.ErrorContains(t, err, "total: must have at most 18 decimal places", a.name)
-		if a.d.Sign() > 0 {
-			_, err = b2bkit.Allocate(decimal.NewFromInt(100), []decimal.Decimal{one, a.d}, 2)
-			require.ErrorIs(t, err, b2bkit.ErrInvalid, a.name)
-			assert.ErrorContains(t, err, "weights[1]: must have at most 18 decimal places", a.name)
+		_, err := b2bkit.Allocate(a.D, []decimal.Decimal{one, one}, 2)
+		require.ErrorIs(t, err, b2bkit.ErrInvalid, a.Name)
+		assert.ErrorContains(t, err, "total: must have at most 18 decimal places", a.Name)
+		if a.D.Sign() > 0 {
+			_, err = b2bkit.Allocate(decimal.NewFromInt(100), []decimal.Decimal{one, a.D}, 2)
+			require.ErrorIs(t, err, b2bkit.ErrInvalid, a.Name)
+			assert.ErrorContains(t, err, "weights[1]: must have at most 18 decimal places", a.Name)
 		}
 	}
 }
@@ -96,8 +90,8 @@ func TestToMinorAbsurdExponentsAtEveryScale(t *testing.T) {
 	// scale + exponent overflowed int32 and indexed the powers of ten out of range.
 	for _, a := range absurd {
 		for scale := int32(0); scale <= b2bkit.MaxScale; scale++ {
-			_, err := b2bkit.ToMinor(a.d, scale)
-			require.ErrorIs(t, err, b2bkit.ErrInvalid, "%s at %d", a.name, scale)
+			_, err := b2bkit.ToMinor(a.D, scale)
+			require.ErrorIs(t, err, b2bkit.ErrInvalid, "%s at %d", a.Name, scale)
 		}
 	}
 }
@@ -106,18 +100,18 @@ func TestTermsAbsurdSharesAreInvalid(t *testing.T) {
 	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	for _, a := range absurd {
 		for _, p := range []b2bkit.PaymentTerms{
-			b2bkit.DepositBalance(a.d, 30),
-			{Installments: []b2bkit.Installment{{Share: a.d}}},
-			{Installments: []b2bkit.Installment{{Share: decimal.New(5, -1)}, {Share: a.d, Due: b2bkit.OnDelivery}}},
+			b2bkit.DepositBalance(a.D, 30),
+			{Installments: []b2bkit.Installment{{Share: a.D}}},
+			{Installments: []b2bkit.Installment{{Share: decimal.New(5, -1)}, {Share: a.D, Due: b2bkit.OnDelivery}}},
 		} {
-			require.ErrorIs(t, p.Validate(), b2bkit.ErrInvalid, a.name)
+			require.ErrorIs(t, p.Validate(), b2bkit.ErrInvalid, a.Name)
 			_, ok := p.SplitMinor(100, nil)
-			assert.False(t, ok, a.name)
-			assert.Contains(t, p.String(), "% on order", a.name)
+			assert.False(t, ok, a.Name)
+			assert.Contains(t, p.String(), "% on order", a.Name)
 			terms := b2bkit.Terms{Payment: p, OrderedAt: at, DeliverBy: at.AddDate(0, 0, 5)}
 			_, err := terms.Schedule(decimal.NewFromInt(100), 2)
-			require.ErrorIs(t, err, b2bkit.ErrInvalid, a.name)
-			assert.True(t, terms.CreditDays().IsZero(), a.name)
+			require.ErrorIs(t, err, b2bkit.ErrInvalid, a.Name)
+			assert.True(t, terms.CreditDays().IsZero(), a.Name)
 		}
 	}
 }
@@ -126,14 +120,14 @@ func TestScheduleAbsurdTotalsAreInvalid(t *testing.T) {
 	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	terms := b2bkit.Terms{Payment: b2bkit.DepositBalance(decimal.New(3, -1), 30), OrderedAt: at, DeliverBy: at.AddDate(0, 0, 5)}
 	for _, a := range absurd {
-		_, err := terms.Schedule(a.d, 2)
-		require.ErrorIs(t, err, b2bkit.ErrInvalid, a.name)
-		assert.ErrorContains(t, err, "total: must have at most 18 decimal places", a.name)
-		for _, l := range []b2bkit.OrderLine{{SKU: "a", Quantity: a.d, UnitPrice: decimal.NewFromInt(1)}, {SKU: "a", Quantity: decimal.NewFromInt(1), UnitPrice: a.d}} {
+		_, err := terms.Schedule(a.D, 2)
+		require.ErrorIs(t, err, b2bkit.ErrInvalid, a.Name)
+		assert.ErrorContains(t, err, "total: must have at most 18 decimal places", a.Name)
+		for _, l := range []b2bkit.OrderLine{{SKU: "a", Quantity: a.D, UnitPrice: decimal.NewFromInt(1)}, {SKU: "a", Quantity: decimal.NewFromInt(1), UnitPrice: a.D}} {
 			o := b2bkit.Order{Terms: terms, Lines: []b2bkit.OrderLine{{SKU: "b", Quantity: decimal.NewFromInt(2), UnitPrice: decimal.NewFromInt(3)}, l}}
 			_, err := o.Schedule(2)
-			require.ErrorIs(t, err, b2bkit.ErrInvalid, a.name)
-			assert.ErrorContains(t, err, "lines[1].", a.name)
+			require.ErrorIs(t, err, b2bkit.ErrInvalid, a.Name)
+			assert.ErrorContains(t, err, "lines[1].", a.Name)
 		}
 	}
 }
@@ -141,15 +135,15 @@ func TestScheduleAbsurdTotalsAreInvalid(t *testing.T) {
 func TestEqualAbsurdExponentsAnswerAtOnce(t *testing.T) {
 	one := decimal.NewFromInt(1)
 	for _, a := range absurd {
-		assert.False(t, b2bkit.Installment{Share: a.d}.Equal(b2bkit.Installment{Share: one}), a.name)
-		assert.True(t, b2bkit.Installment{Share: a.d}.Equal(b2bkit.Installment{Share: a.d}), a.name)
-		assert.False(t, b2bkit.Due{Amount: one}.Equal(b2bkit.Due{Amount: a.d}), a.name)
-		assert.False(t, b2bkit.OrderLine{Quantity: a.d, UnitPrice: one}.Equal(b2bkit.OrderLine{Quantity: one, UnitPrice: one}), a.name)
-		assert.False(t, b2bkit.OrderLine{Quantity: one, UnitPrice: one}.Equal(b2bkit.OrderLine{Quantity: one, UnitPrice: a.d}), a.name)
-		assert.False(t, b2bkit.ShipmentLine{Shipped: a.d}.Equal(b2bkit.ShipmentLine{Shipped: one}), a.name)
-		assert.False(t, b2bkit.ShipmentLine{Received: one}.Equal(b2bkit.ShipmentLine{Received: a.d}), a.name)
-		assert.False(t, b2bkit.Invoice{Amount: a.d}.Equal(b2bkit.Invoice{Amount: one}), a.name)
-		assert.False(t, b2bkit.Payment{Amount: one}.Equal(b2bkit.Payment{Amount: a.d}), a.name)
+		assert.False(t, b2bkit.Installment{Share: a.D}.Equal(b2bkit.Installment{Share: one}), a.Name)
+		assert.True(t, b2bkit.Installment{Share: a.D}.Equal(b2bkit.Installment{Share: a.D}), a.Name)
+		assert.False(t, b2bkit.Due{Amount: one}.Equal(b2bkit.Due{Amount: a.D}), a.Name)
+		assert.False(t, b2bkit.OrderLine{Quantity: a.D, UnitPrice: one}.Equal(b2bkit.OrderLine{Quantity: one, UnitPrice: one}), a.Name)
+		assert.False(t, b2bkit.OrderLine{Quantity: one, UnitPrice: one}.Equal(b2bkit.OrderLine{Quantity: one, UnitPrice: a.D}), a.Name)
+		assert.False(t, b2bkit.ShipmentLine{Shipped: a.D}.Equal(b2bkit.ShipmentLine{Shipped: one}), a.Name)
+		assert.False(t, b2bkit.ShipmentLine{Received: one}.Equal(b2bkit.ShipmentLine{Received: a.D}), a.Name)
+		assert.False(t, b2bkit.Invoice{Amount: a.D}.Equal(b2bkit.Invoice{Amount: one}), a.Name)
+		assert.False(t, b2bkit.Payment{Amount: one}.Equal(b2bkit.Payment{Amount: a.D}), a.Name)
 	}
 }
 
@@ -159,22 +153,22 @@ func TestMarshalAbsurdExponentsAreInvalid(t *testing.T) {
 			v     any
 			field string
 		}{
-			{b2bkit.JSONDecimal{Decimal: a.d}, ""},
-			{b2bkit.Installment{Share: a.d}, "share"},
-			{b2bkit.Due{Amount: a.d}, "amount"},
-			{b2bkit.Due{Installment: b2bkit.Installment{Share: a.d}}, "installment.share"},
-			{b2bkit.OrderLine{Quantity: a.d}, "quantity"},
-			{b2bkit.OrderLine{UnitPrice: a.d}, "unit_price"},
-			{b2bkit.ShipmentLine{Shipped: a.d}, "shipped"},
-			{b2bkit.ShipmentLine{Received: a.d}, "received"},
-			{b2bkit.Invoice{Amount: a.d}, "amount"},
-			{b2bkit.Payment{Amount: a.d}, "amount"},
+			{b2bkit.JSONDecimal{Decimal: a.D}, ""},
+			{b2bkit.Installment{Share: a.D}, "share"},
+			{b2bkit.Due{Amount: a.D}, "amount"},
+			{b2bkit.Due{Installment: b2bkit.Installment{Share: a.D}}, "installment.share"},
+			{b2bkit.OrderLine{Quantity: a.D}, "quantity"},
+			{b2bkit.OrderLine{UnitPrice: a.D}, "unit_price"},
+			{b2bkit.ShipmentLine{Shipped: a.D}, "shipped"},
+			{b2bkit.ShipmentLine{Received: a.D}, "received"},
+			{b2bkit.Invoice{Amount: a.D}, "amount"},
+			{b2bkit.Payment{Amount: a.D}, "amount"},
 		} {
 			_, err := json.Marshal(c.v)
-			require.ErrorIs(t, err, b2bkit.ErrInvalid, "%s %T", a.name, c.v)
+			require.ErrorIs(t, err, b2bkit.ErrInvalid, "%s %T", a.Name, c.v)
 			var fe *b2bkit.FieldError
-			require.True(t, errors.As(err, &fe), "%s %T", a.name, c.v)
-			assert.Equal(t, c.field, fe.Field, "%s %T", a.name, c.v)
+			require.True(t, errors.As(err, &fe), "%s %T", a.Name, c.v)
+			assert.Equal(t, c.field, fe.Field, "%s %T", a.Name, c.v)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/dectest"
 	"github.com/b2bkit/b2bkit/matching"
 	"github.com/b2bkit/b2bkit/pricing"
 )
@@ -16,19 +17,12 @@ import (
 // absurd are numbers written with exponents near ±2³¹: comparing or adding one to an ordinary
 // number scales it by that power of ten (minutes, gigabytes), multiplying two overflows. Zeros
 // among them are zero, an ordinary value written absurdly.
-var absurd = []struct {
-	name string
-	d    decimal.Decimal
-}{
-	{"1e2^30", decimal.New(1, 1<<30)},
-	{"1e-2^30", decimal.New(1, -1<<30)},
-	{"1eMaxInt32", decimal.New(1, math.MaxInt32)},
-	{"1eMinInt32", decimal.New(1, math.MinInt32)},
-	{"-3e2^30", decimal.New(-3, 1<<30)},
-	{"0e2^30", decimal.New(0, 1<<30)},
-	{"0e-2^30", decimal.New(0, -1<<30)},
-	{"0eMaxInt32", decimal.New(0, math.MaxInt32)},
-}
+var absurd = dectest.Absurd(
+	dectest.Named{Name: "-3e2^30", D: decimal.New(-3, 1<<30)},
+	dectest.Named{Name: "0e2^30", D: decimal.New(0, 1<<30)},
+	dectest.Named{Name: "0e-2^30", D: decimal.New(0, -1<<30)},
+	dectest.Named{Name: "0eMaxInt32", D: decimal.New(0, math.MaxInt32)},
+)
 
 // depositTerms is 30% on order, the rest 30 days after delivery.
 func depositTerms(deposit, balance decimal.Decimal) b2bkit.PaymentTerms {
@@ -52,21 +46,21 @@ func someMatches() []matching.Match {
 func TestMatchesWithAbsurdExponentsAnswerAtOnce(t *testing.T) {
 	for _, a := range absurd {
 		fields := map[string]func(*matching.Match){
-			"quantity":   func(m *matching.Match) { m.Quantity = a.d },
-			"unit_price": func(m *matching.Match) { m.UnitPrice = a.d },
-			"subsidy":    func(m *matching.Match) { m.Subsidy = a.d },
-			"share":      func(m *matching.Match) { m.Terms.Payment = depositTerms(a.d, dec("0.7")) },
-			"share2":     func(m *matching.Match) { m.Terms.Payment = depositTerms(dec("0.3"), a.d) },
+			"quantity":   func(m *matching.Match) { m.Quantity = a.D },
+			"unit_price": func(m *matching.Match) { m.UnitPrice = a.D },
+			"subsidy":    func(m *matching.Match) { m.Subsidy = a.D },
+			"share":      func(m *matching.Match) { m.Terms.Payment = depositTerms(a.D, dec("0.7")) },
+			"share2":     func(m *matching.Match) { m.Terms.Payment = depositTerms(dec("0.3"), a.D) },
 		}
 		for name, set := range fields {
 			field := name
 			if name == "share2" {
 				field = "share"
 			}
-			t.Run(name+"="+a.name, func(t *testing.T) {
+			t.Run(name+"="+a.Name, func(t *testing.T) {
 				m := match("x-1", 3, "buyer-x", "seller-a", "RICE-25KG", "40", "120")
 				set(&m)
-				ok := a.d.IsZero() && name == "subsidy"
+				ok := a.D.IsZero() && name == "subsidy"
 				check := func(err error) {
 					t.Helper()
 					if ok {
@@ -103,23 +97,23 @@ func TestReferenceRulesWithAbsurdExponentsAnswerAtOnce(t *testing.T) {
 	r := request("RICE-25KG", "40", b2bkit.Net(30))
 	for _, a := range absurd {
 		for _, field := range []string{"k", "max_buyer_share"} {
-			t.Run(field+"="+a.name, func(t *testing.T) {
+			t.Run(field+"="+a.Name, func(t *testing.T) {
 				for _, out := range []matching.OutlierRule{matching.IQR, matching.MAD} {
 					rules := matching.ReferenceRules{Outliers: out}
 					if field == "k" {
-						rules.K = a.d
+						rules.K = a.D
 					} else {
-						rules.MaxBuyerShare = a.d
+						rules.MaxBuyerShare = a.D
 					}
 					err := rules.Validate()
-					if a.d.IsZero() {
+					if a.D.IsZero() {
 						require.NoError(t, err)
 					} else {
 						require.ErrorIs(t, err, b2bkit.ErrInvalid)
 						require.Contains(t, err.Error(), field)
 					}
 					ref, err := b.ReferencePriceWith(ctx, "RICE-25KG", r, 3*month, rules)
-					if a.d.IsZero() {
+					if a.D.IsZero() {
 						require.NoError(t, err)
 						want, err := b.ReferencePriceWith(ctx, "RICE-25KG", r, 3*month, matching.ReferenceRules{Outliers: out})
 						require.NoError(t, err)
@@ -141,16 +135,16 @@ func TestBookQuestionsWithAbsurdRequestsAnswerAtOnce(t *testing.T) {
 	record(t, b, someMatches()...)
 	for _, a := range absurd {
 		reqs := map[string]pricing.Request{
-			"quantity": {SKU: "RICE-25KG", Quantity: a.d, Currency: "CNY", Terms: request("RICE-25KG", "1", b2bkit.Net(30)).Terms},
-			"share":    request("RICE-25KG", "40", depositTerms(a.d, dec("0.7"))),
-			"share2":   request("RICE-25KG", "40", depositTerms(dec("0.3"), a.d)),
+			"quantity": {SKU: "RICE-25KG", Quantity: a.D, Currency: "CNY", Terms: request("RICE-25KG", "1", b2bkit.Net(30)).Terms},
+			"share":    request("RICE-25KG", "40", depositTerms(a.D, dec("0.7"))),
+			"share2":   request("RICE-25KG", "40", depositTerms(dec("0.3"), a.D)),
 		}
 		for name, r := range reqs {
 			field := name
 			if name == "share2" {
 				field = "share"
 			}
-			t.Run(name+"="+a.name, func(t *testing.T) {
+			t.Run(name+"="+a.Name, func(t *testing.T) {
 				_, err := b.ReferencePrice(ctx, "RICE-25KG", r, 3*month)
 				require.ErrorIs(t, err, b2bkit.ErrInvalid)
 				require.Contains(t, err.Error(), field)
@@ -169,14 +163,14 @@ func TestMatchEqualWithAbsurdExponentsAnswersAtOnce(t *testing.T) {
 	m := match("x-1", 3, "buyer-x", "seller-a", "RICE-25KG", "40", "120")
 	for _, a := range absurd {
 		for name, set := range map[string]func(*matching.Match){
-			"quantity":   func(m *matching.Match) { m.Quantity = a.d },
-			"unit_price": func(m *matching.Match) { m.UnitPrice = a.d },
-			"subsidy":    func(m *matching.Match) { m.Subsidy = a.d },
+			"quantity":   func(m *matching.Match) { m.Quantity = a.D },
+			"unit_price": func(m *matching.Match) { m.UnitPrice = a.D },
+			"subsidy":    func(m *matching.Match) { m.Subsidy = a.D },
 		} {
-			t.Run(name+"="+a.name, func(t *testing.T) {
+			t.Run(name+"="+a.Name, func(t *testing.T) {
 				o := m
 				set(&o)
-				want := name == "subsidy" && a.d.IsZero()
+				want := name == "subsidy" && a.D.IsZero()
 				require.Equal(t, want, m.Equal(o))
 				require.Equal(t, want, o.Equal(m))
 				require.True(t, o.Equal(o))

@@ -13,25 +13,19 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/dectest"
 	"github.com/b2bkit/b2bkit/pricing"
 )
 
 // absurd are numbers written with exponents near ±2³¹: comparing or adding one to an ordinary
 // number scales it by that power of ten (minutes, gigabytes), multiplying two overflows. Zeros
 // among them are zero, an ordinary value written absurdly.
-var absurd = []struct {
-	name string
-	d    decimal.Decimal
-}{
-	{"1e2^30", decimal.New(1, 1<<30)},
-	{"1e-2^30", decimal.New(1, -1<<30)},
-	{"1eMaxInt32", decimal.New(1, math.MaxInt32)},
-	{"1eMinInt32", decimal.New(1, math.MinInt32)},
-	{"-3e2^30", decimal.New(-3, 1<<30)},
-	{"0e2^30", decimal.New(0, 1<<30)},
-	{"0e-2^30", decimal.New(0, -1<<30)},
-	{"0eMaxInt32", decimal.New(0, math.MaxInt32)},
-}
+var absurd = dectest.Absurd(
+	dectest.Named{Name: "-3e2^30", D: decimal.New(-3, 1<<30)},
+	dectest.Named{Name: "0e2^30", D: decimal.New(0, 1<<30)},
+	dectest.Named{Name: "0e-2^30", D: decimal.New(0, -1<<30)},
+	dectest.Named{Name: "0eMaxInt32", D: decimal.New(0, math.MaxInt32)},
+)
 
 // decimalField is one decimal a value holds, by its Go path, and how to set it.
 type decimalField struct {
@@ -120,10 +114,10 @@ func TestPolicyNumbersWithAbsurdExponentsAnswerAtOnce(t *testing.T) {
 			for _, a := range absurd {
 				p := loadPolicy(t, file)
 				f := decimalFields(reflect.ValueOf(&p), "policy")[i]
-				t.Run(file+f.path+"="+a.name, func(t *testing.T) {
-					f.set(a.d)
+				t.Run(file+f.path+"="+a.Name, func(t *testing.T) {
+					f.set(a.D)
 					err := p.Validate()
-					if !a.d.IsZero() {
+					if !a.D.IsZero() {
 						require.ErrorIs(t, err, b2bkit.ErrInvalid)
 						require.Contains(t, err.Error(), snakeField(f.path))
 					}
@@ -132,7 +126,7 @@ func TestPolicyNumbersWithAbsurdExponentsAnswerAtOnce(t *testing.T) {
 						refusedOrAnswered(t, err, snakeField(f.path))
 						return
 					}
-					require.True(t, a.d.IsZero(), "an absurd %s was taken", a.name)
+					require.True(t, a.D.IsZero(), "an absurd %s was taken", a.Name)
 					for _, sku := range []string{"RICE-WC", "RICE-TH", "OIL-5L", "SALT-1KG"} {
 						r := request(b2bkit.SKU(sku), "120")
 						r.Tier, r.Group, r.Terms.Payment = "gold", "wok-chain", b2bkit.Net(30)
@@ -173,13 +167,13 @@ func TestListPricesWithAbsurdExponentsAnswerAtOnce(t *testing.T) {
 		for _, a := range absurd {
 			lp := fullListPrice("RICE-WC")
 			f := decimalFields(reflect.ValueOf(&lp), "list_price")[i]
-			t.Run(f.path+"="+a.name, func(t *testing.T) {
-				f.set(a.d)
+			t.Run(f.path+"="+a.Name, func(t *testing.T) {
+				f.set(a.D)
 				field := snakeField(f.path)
 				if f.path == "list_price.Contract.Price" {
 					field = "contract"
 				}
-				if !a.d.IsZero() && field != "contract" { // a price list keeps contracts apart
+				if !a.D.IsZero() && field != "contract" { // a price list keeps contracts apart
 					require.ErrorIs(t, lp.Validate(), b2bkit.ErrInvalid)
 					lp := lp
 					lp.Contract = pricing.Contract{}
@@ -213,11 +207,11 @@ func TestListPricesWithAbsurdExponentsAnswerAtOnce(t *testing.T) {
 // EXPONENTS: a contract price with an absurd price is refused by Validate and SetContracts.
 func TestContractPricesWithAbsurdExponentsAreRefused(t *testing.T) {
 	for _, a := range absurd {
-		if a.d.IsZero() {
+		if a.D.IsZero() {
 			continue
 		}
-		t.Run(a.name, func(t *testing.T) {
-			c := pricing.ContractPrice{ID: "C-1", SKU: "RICE-WC", Buyer: "golden-wok", Price: a.d}
+		t.Run(a.Name, func(t *testing.T) {
+			c := pricing.ContractPrice{ID: "C-1", SKU: "RICE-WC", Buyer: "golden-wok", Price: a.D}
 			require.ErrorIs(t, c.Validate(), b2bkit.ErrInvalid)
 			l, err := pricing.NewPriceList(pricing.ListPrice{SKU: "RICE-WC", Price: dec("128")})
 			require.NoError(t, err)
@@ -239,17 +233,17 @@ func TestRequestsWithAbsurdExponentsAnswerAtOnce(t *testing.T) {
 	good.Terms.Payment = deposit
 	for _, a := range absurd {
 		bad := map[string]func(*pricing.Request){
-			"quantity": func(r *pricing.Request) { r.Quantity = a.d },
+			"quantity": func(r *pricing.Request) { r.Quantity = a.D },
 			"share": func(r *pricing.Request) {
-				r.Terms.Payment = b2bkit.PaymentTerms{Installments: []b2bkit.Installment{{Share: a.d, Due: b2bkit.OnOrder}, {Share: dec("0.7"), Due: b2bkit.OnDelivery, Days: 30}}}
+				r.Terms.Payment = b2bkit.PaymentTerms{Installments: []b2bkit.Installment{{Share: a.D, Due: b2bkit.OnOrder}, {Share: dec("0.7"), Due: b2bkit.OnDelivery, Days: 30}}}
 			},
 			"share2": func(r *pricing.Request) {
-				r.Terms.Payment = b2bkit.PaymentTerms{Installments: []b2bkit.Installment{{Share: dec("0.3"), Due: b2bkit.OnOrder}, {Share: a.d, Due: b2bkit.OnDelivery, Days: 30}}}
+				r.Terms.Payment = b2bkit.PaymentTerms{Installments: []b2bkit.Installment{{Share: dec("0.3"), Due: b2bkit.OnOrder}, {Share: a.D, Due: b2bkit.OnDelivery, Days: 30}}}
 			},
 		}
 		for name, mutate := range bad {
 			field := strings.TrimSuffix(name, "2")
-			t.Run(name+"="+a.name, func(t *testing.T) {
+			t.Run(name+"="+a.Name, func(t *testing.T) {
 				r := good
 				mutate(&r)
 				_, err := e.Quote(ctx, r)
@@ -266,28 +260,28 @@ func TestRequestsWithAbsurdExponentsAnswerAtOnce(t *testing.T) {
 				o.Terms = r.Terms
 				if name == "quantity" {
 					o.Terms = good.Terms
-					o.Lines[1].Quantity = a.d
+					o.Lines[1].Quantity = a.D
 				}
 				_, err = e.QuoteOrder(ctx, o)
 				require.ErrorIs(t, err, b2bkit.ErrInvalid)
 				require.Contains(t, err.Error(), field)
 				alt := pricing.Alternative{Label: "x"}
 				if name == "quantity" {
-					alt.Quantity = a.d
+					alt.Quantity = a.D
 				} else {
 					alt.Payment = &r.Terms.Payment
 				}
 				_, err = e.Compare(ctx, good, []pricing.Alternative{alt})
-				if a.d.Sign() > 0 || name != "quantity" { // a quantity not > 0 keeps the request's
+				if a.D.Sign() > 0 || name != "quantity" { // a quantity not > 0 keeps the request's
 					require.ErrorIs(t, err, b2bkit.ErrInvalid)
 				} else {
 					require.NoError(t, err)
 				}
 			})
 		}
-		t.Run("price="+a.name, func(t *testing.T) {
-			_, err := e.Normalize(a.d, good, request("RICE-WC", "10"))
-			if a.d.IsZero() {
+		t.Run("price="+a.Name, func(t *testing.T) {
+			_, err := e.Normalize(a.D, good, request("RICE-WC", "10"))
+			if a.D.IsZero() {
 				refusedOrAnswered(t, err, "price")
 				return
 			}
@@ -301,8 +295,8 @@ func TestRequestsWithAbsurdExponentsAnswerAtOnce(t *testing.T) {
 // offer not well formed) and is written short, answering at once.
 func TestEarlyPaymentWithAnAbsurdDiscountAnswersAtOnce(t *testing.T) {
 	for _, a := range absurd {
-		t.Run(a.name, func(t *testing.T) {
-			e := pricing.EarlyPayment{DiscountPercent: a.d, WithinDays: 10, NetDays: 30}
+		t.Run(a.Name, func(t *testing.T) {
+			e := pricing.EarlyPayment{DiscountPercent: a.D, WithinDays: 10, NetDays: 30}
 			requireDecEqual(t, decimal.Zero, e.AnnualPercent())
 			require.Less(t, len(e.String()), 100)
 		})
@@ -316,12 +310,12 @@ func TestEarlyPaymentWithAnAbsurdDiscountAnswersAtOnce(t *testing.T) {
 func TestPolicyReferenceSharesWithAbsurdExponentsAreRefused(t *testing.T) {
 	for _, a := range absurd {
 		for k := range 2 {
-			t.Run(a.name+"/"+strconv.Itoa(k), func(t *testing.T) {
+			t.Run(a.Name+"/"+strconv.Itoa(k), func(t *testing.T) {
 				p := loadPolicy(t, "testdata/restaurant.json")
 				require.Equal(t, pricing.Payment, p.Steps[2].Kind)
 				ref := b2bkit.PaymentTerms{Installments: []b2bkit.Installment{
 					{Share: dec("0.5"), Due: b2bkit.OnDelivery}, {Share: dec("0.5"), Due: b2bkit.OnDelivery, Days: 30}}}
-				ref.Installments[k].Share = a.d
+				ref.Installments[k].Share = a.D
 				p.Steps[2].Reference = &ref
 				err := p.Validate()
 				require.ErrorIs(t, err, b2bkit.ErrInvalid)

@@ -22,17 +22,10 @@ import (
 // absurd are numbers written with exponents near ±2³¹: compared with or added to an ordinary
 // number as decimals do, each is first written out to a billion digits or more. The zero among
 // them is a valid 0, and must be read as one.
-var absurd = []struct {
-	name string
-	d    decimal.Decimal
-}{
-	{"1e1073741824", decimal.New(1, 1<<30)},
-	{"1e-1073741824", decimal.New(1, -1<<30)},
-	{"1e2147483647", decimal.New(1, math.MaxInt32)},
-	{"1e-2147483648", decimal.New(1, math.MinInt32)},
-	{"-1e1073741824", decimal.New(-1, 1<<30)},
-	{"0e1073741824", decimal.New(0, 1<<30)},
-}
+var absurd = dectest.Absurd(
+	dectest.Named{Name: "-1e1073741824", D: decimal.New(-1, 1<<30)},
+	dectest.Named{Name: "0e1073741824", D: decimal.New(0, 1<<30)},
+)
 
 // Tolerance.Allows answers exactly, and at once, whatever the exponents of its figures and of the
 // tolerance: it has no error to return, so it must be right. It wrote out a billion digits.
@@ -96,8 +89,8 @@ func requireAbsurdRefused(t *testing.T, name string, err error, field string) {
 func TestR26_RiskEntryPointsRefuseAbsurdExponentsAtOnce(t *testing.T) {
 	ctx := context.Background()
 	for _, a := range absurd {
-		t.Run(a.name, func(t *testing.T) {
-			d := a.d
+		t.Run(a.Name, func(t *testing.T) {
+			d := a.D
 			t.Run("trade invoice amount", func(t *testing.T) {
 				tr := verifyCleanTrade()
 				tr.Invoices[0].Amount = d
@@ -108,7 +101,7 @@ func TestR26_RiskEntryPointsRefuseAbsurdExponentsAtOnce(t *testing.T) {
 				tr := verifyCleanTrade()
 				tr.Shipments[0].Lines[0].Received = d
 				v := risk.VerifyTrade(tr, risk.Tolerances{})
-				if a.name == "0e1073741824" {
+				if a.Name == "0e1073741824" {
 					require.True(t, v.Has(risk.CodeShippedNotReceived), "%+v", v)
 				} else {
 					require.Equal(t, risk.Invalid, v.Status)
@@ -120,8 +113,8 @@ func TestR26_RiskEntryPointsRefuseAbsurdExponentsAtOnce(t *testing.T) {
 					s.Steps[i].Haircut = d
 				}
 				_, err := risk.GoodsEligibility(ctx, &eligibilityValuer{ref: eligibilityDeepMarket()}, eligibilityGoods(), s, eligibilityOpts())
-				requireAbsurdRefused(t, a.name, err, "schedule.steps[0].haircut")
-				requireAbsurdRefused(t, a.name, s.Validate(), "steps[0].haircut")
+				requireAbsurdRefused(t, a.Name, err, "schedule.steps[0].haircut")
+				requireAbsurdRefused(t, a.Name, s.Validate(), "steps[0].haircut")
 			})
 			for _, f := range []string{"median", "mean", "volume", "p25", "high"} {
 				t.Run("reference "+f, func(t *testing.T) {
@@ -139,7 +132,7 @@ func TestR26_RiskEntryPointsRefuseAbsurdExponentsAtOnce(t *testing.T) {
 						ref.Volume = d
 					}
 					g, err := risk.GoodsEligibility(ctx, &eligibilityValuer{ref: ref}, eligibilityGoods(), risk.DefaultHaircutSchedule(), eligibilityOpts())
-					if a.name == "0e1073741824" {
+					if a.Name == "0e1073741824" {
 						require.NoError(t, err)
 						if f == "median" || f == "volume" {
 							require.False(t, g.Eligible)
@@ -164,7 +157,7 @@ func TestR26_RiskEntryPointsRefuseAbsurdExponentsAtOnce(t *testing.T) {
 					fs.Values.Delete(risk.Trend)
 					fs.Values.Set(f, risk.Value{Number: d})
 					_, err := risk.Warnings(fs, nil)
-					requireAbsurdRefused(t, a.name, err, "features.values."+string(f))
+					requireAbsurdRefused(t, a.Name, err, "features.values."+string(f))
 				})
 			}
 			for _, f := range []string{"volume_ratio", "slipping_days", "penetration_drop", "past_due_amount"} {
@@ -183,7 +176,7 @@ func TestR26_RiskEntryPointsRefuseAbsurdExponentsAtOnce(t *testing.T) {
 					fs := scFeatures(scGoodBuyer())
 					fs.Values.Set(risk.Overdue90Plus, risk.Value{Number: dectest.Dec("5")})
 					_, err := risk.Warnings(fs, &p)
-					requireAbsurdRefused(t, a.name, err, "warning_policy."+f)
+					requireAbsurdRefused(t, a.Name, err, "warning_policy."+f)
 				})
 			}
 			for _, f := range []risk.Feature{risk.TenureMonths, risk.AvgMonthlyValue12, risk.OnTimeRate} {
@@ -195,8 +188,8 @@ func TestR26_RiskEntryPointsRefuseAbsurdExponentsAtOnce(t *testing.T) {
 					require.NoError(t, err)
 					r, err := card.Score(fs)
 					cr, cerr := compiled.Score(fs)
-					requireAbsurdRefused(t, a.name, err, "features.values."+string(f))
-					requireAbsurdRefused(t, a.name, cerr, "features.values."+string(f))
+					requireAbsurdRefused(t, a.Name, err, "features.values."+string(f))
+					requireAbsurdRefused(t, a.Name, cerr, "features.values."+string(f))
 					if err == nil {
 						fs.Values.Set(f, risk.Value{Number: decimal.Zero})
 						want, err := card.Score(fs)
@@ -262,7 +255,7 @@ func (c corruptRegistry) Receivables(ctx context.Context, company b2bkit.Company
 func TestR26_AbsurdAmountsReadFromARegistryNameTheReceivable(t *testing.T) {
 	ctx := context.Background()
 	for _, a := range absurd {
-		t.Run(a.name, func(t *testing.T) {
+		t.Run(a.Name, func(t *testing.T) {
 			l, mem := regLedger()
 			inv := regInvoice("INV-2026-001", "1200.00")
 			fp := regOfferConfirm(t, l, inv, "BANK")
@@ -270,9 +263,9 @@ func TestR26_AbsurdAmountsReadFromARegistryNameTheReceivable(t *testing.T) {
 			require.NoError(t, err)
 			fp2 := regOfferConfirm(t, l, regInvoice("INV-2026-002", "500.00"), "BANK")
 
-			reg := corruptRegistry{mem, func(r *risk.Receivable) { r.Financed = a.d }}
+			reg := corruptRegistry{mem, func(r *risk.Receivable) { r.Financed = a.D }}
 			got, err := risk.FinancedOutstanding(ctx, reg, inv.Seller)
-			if a.name == "0e1073741824" {
+			if a.Name == "0e1073741824" {
 				require.NoError(t, err)
 				require.True(t, got.IsZero())
 			} else {
@@ -280,10 +273,10 @@ func TestR26_AbsurdAmountsReadFromARegistryNameTheReceivable(t *testing.T) {
 				require.ErrorContains(t, err, "receivable "+fp.String()+": financed")
 			}
 
-			reg = corruptRegistry{mem, func(r *risk.Receivable) { r.Invoice.Amount = a.d }}
+			reg = corruptRegistry{mem, func(r *risk.Receivable) { r.Invoice.Amount = a.D }}
 			_, err = risk.NewLedger(reg, nil).Finance(ctx, fp2, "BANK", dectest.Dec("100"), "ops", regAt(1002))
 			require.ErrorIs(t, err, b2bkit.ErrInvalid)
-			if a.name != "0e1073741824" {
+			if a.Name != "0e1073741824" {
 				require.ErrorContains(t, err, "receivable "+fp2.String()+": invoice.amount")
 			}
 		})
@@ -380,15 +373,15 @@ func TestR26_EqualOfAbsurdAmountsAnswersAtOnce(t *testing.T) {
 	require.NoError(t, err)
 	for _, a := range absurd {
 		o := r.Clone()
-		o.Financed = a.d
-		require.False(t, r.Equal(o), a.name)
-		require.False(t, o.Equal(r), a.name)
-		require.True(t, o.Equal(o.Clone()), a.name)
+		o.Financed = a.D
+		require.False(t, r.Equal(o), a.Name)
+		require.False(t, o.Equal(r), a.Name)
+		require.True(t, o.Equal(o.Clone()), a.Name)
 		o = r.Clone()
 		last := len(o.History) - 1
-		o.History[last].Amount = a.d
-		require.False(t, r.History[last].Equal(o.History[last]), a.name)
-		require.True(t, o.History[last].Equal(o.History[last]), a.name)
+		o.History[last].Amount = a.D
+		require.False(t, r.History[last].Equal(o.History[last]), a.Name)
+		require.True(t, o.History[last].Equal(o.History[last]), a.Name)
 	}
 	o := r.Clone()
 	o.History[0].Amount = decimal.New(0, 1<<30) // the offer carries no amount: 0, written otherwise
@@ -399,19 +392,19 @@ func TestR26_EqualOfAbsurdAmountsAnswersAtOnce(t *testing.T) {
 // write 0 x 10^1073741824 as the 0 it is: both were written out to a billion digits.
 func TestR26_ValuesWrittenToJSONRefuseAbsurdExponents(t *testing.T) {
 	for _, a := range absurd {
-		vs := risk.ValuesOf(map[risk.Feature]risk.Value{risk.TenureMonths: risk.NumberValue(dectest.Dec("30")), risk.Trend: {Number: a.d}})
+		vs := risk.ValuesOf(map[risk.Feature]risk.Value{risk.TenureMonths: risk.NumberValue(dectest.Dec("30")), risk.Trend: {Number: a.D}})
 		raw, err := json.Marshal(vs)
-		_, verr := json.Marshal(risk.Value{Number: a.d})
-		if a.name == "0e1073741824" {
+		_, verr := json.Marshal(risk.Value{Number: a.D})
+		if a.Name == "0e1073741824" {
 			require.NoError(t, err)
 			require.JSONEq(t, `{"tenure_months":{"number":"30"},"trend_3m_vs_9m":{"number":"0"}}`, string(raw))
 			require.NoError(t, verr)
 			continue
 		}
-		require.ErrorIs(t, err, b2bkit.ErrInvalid, a.name)
-		require.ErrorContains(t, err, "trend_3m_vs_9m.number", a.name)
-		require.ErrorIs(t, verr, b2bkit.ErrInvalid, a.name)
-		require.ErrorContains(t, verr, "number", a.name)
+		require.ErrorIs(t, err, b2bkit.ErrInvalid, a.Name)
+		require.ErrorContains(t, err, "trend_3m_vs_9m.number", a.Name)
+		require.ErrorIs(t, verr, b2bkit.ErrInvalid, a.Name)
+		require.ErrorContains(t, verr, "number", a.Name)
 	}
 	// Ordinary values are written as before.
 	raw, err := json.Marshal(risk.Value{Number: dectest.Dec("0.9700"), Category: "food", Missing: true})
@@ -427,7 +420,7 @@ func TestR26_RiskDocumentsWrittenToJSONRefuseAbsurdExponents(t *testing.T) {
 	rec, err := l.Finance(context.Background(), fp, "BANK", dectest.Dec("1000"), "ops", regAt(1001))
 	require.NoError(t, err)
 	for _, a := range absurd {
-		d := a.d
+		d := a.D
 		docs := []struct {
 			name, field string
 			v           any
@@ -444,12 +437,12 @@ func TestR26_RiskDocumentsWrittenToJSONRefuseAbsurdExponents(t *testing.T) {
 		}
 		for _, doc := range docs {
 			raw, err := json.Marshal(doc.v)
-			if a.name == "0e1073741824" {
+			if a.Name == "0e1073741824" {
 				require.NoError(t, err, doc.name)
 				require.Less(t, len(raw), 100_000, doc.name)
 				continue
 			}
-			require.ErrorIs(t, err, b2bkit.ErrInvalid, "%s: %s", doc.name, a.name)
+			require.ErrorIs(t, err, b2bkit.ErrInvalid, "%s: %s", doc.name, a.Name)
 			require.ErrorContains(t, err, doc.field+": must be written with an exponent within ±64", doc.name)
 		}
 	}

@@ -2,7 +2,6 @@ package sqlstore_test
 
 import (
 	"context"
-	"math"
 	"strings"
 	"testing"
 
@@ -12,6 +11,7 @@ import (
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/crm"
+	"github.com/b2bkit/b2bkit/internal/dectest"
 	"github.com/b2bkit/b2bkit/matching/matchingtest"
 	"github.com/b2bkit/b2bkit/pricing"
 	"github.com/b2bkit/b2bkit/risk"
@@ -20,16 +20,9 @@ import (
 
 // absurd are decimals with exponents near ±2³¹, which compared or added as decimals are written
 // out to a billion digits or more.
-var absurd = []struct {
-	name string
-	d    decimal.Decimal
-}{
-	{"1e1073741824", decimal.New(1, 1<<30)},
-	{"1e-1073741824", decimal.New(1, -1<<30)},
-	{"1e2147483647", decimal.New(1, math.MaxInt32)},
-	{"1e-2147483648", decimal.New(1, math.MinInt32)},
-	{"-1e1073741824", decimal.New(-1, 1<<30)},
-}
+var absurd = dectest.Absurd(
+	dectest.Named{Name: "-1e1073741824", D: decimal.New(-1, 1<<30)},
+)
 
 // TestR26_StoresRefuseAbsurdExponentsAtOnce: every decimal written through a store with an absurd
 // exponent is an error matching b2bkit.ErrInvalid naming the field, at once, and nothing is written.
@@ -44,7 +37,7 @@ func TestR26_StoresRefuseAbsurdExponentsAtOnce(t *testing.T) {
 		offered := risk.Receivable{Fingerprint: fp, Invoice: inv, State: risk.StateOffered, Lender: "BANK",
 			History: []risk.Transition{{To: risk.StateOffered, At: epoch, By: "clerk", Lender: "BANK"}}}
 		for _, a := range absurd {
-			d := a.d
+			d := a.D
 			for _, c := range []struct {
 				field string
 				write func() error
@@ -95,8 +88,8 @@ func TestR26_StoresRefuseAbsurdExponentsAtOnce(t *testing.T) {
 				}},
 			} {
 				err := c.write()
-				require.ErrorIs(t, err, b2bkit.ErrInvalid, "%s = %s", c.field, a.name)
-				assert.ErrorContains(t, err, c.field, a.name)
+				require.ErrorIs(t, err, b2bkit.ErrInvalid, "%s = %s", c.field, a.Name)
+				assert.ErrorContains(t, err, c.field, a.Name)
 			}
 		}
 		_, err = db.CRM().Company(ctx, "C-1")

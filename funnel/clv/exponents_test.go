@@ -6,32 +6,27 @@ import (
 	"testing"
 	"time"
 
-	"github.com/b2bkit/b2bkit/funnel"
-	"github.com/b2bkit/b2bkit/funnel/clv"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
+
+	"github.com/b2bkit/b2bkit/funnel"
+	"github.com/b2bkit/b2bkit/funnel/clv"
+	"github.com/b2bkit/b2bkit/internal/dectest"
 )
 
 // absurd are decimals written with exponents in the billions: legal shopspring values that a
 // rescale to a common exponent would write out digit by digit.
-var absurd = []struct {
-	name string
-	d    decimal.Decimal
-}{
-	{"1e2^30", decimal.New(1, 1<<30)},
-	{"1e-2^30", decimal.New(1, -1<<30)},
-	{"1eMaxInt32", decimal.New(1, math.MaxInt32)},
-	{"1eMinInt32", decimal.New(1, math.MinInt32)},
-	{"7e2^30", decimal.New(7, 1<<30)},
-}
+var absurd = dectest.Absurd(
+	dectest.Named{Name: "7e2^30", D: decimal.New(7, 1<<30)},
+)
 
 // A repeat spend written with an absurd exponent reaches the models' float statistics and the money
 // of a value: each entry point answers at once, refusing it by name.
 func TestAbsurdRepeatSpendIsRefusedByName(t *testing.T) {
 	m := clv.Model{Purchases: cdnowModel, Spend: clv.GammaGamma{P: 6, Q: 3, Gamma: 15}}
 	for _, c := range absurd {
-		t.Run(c.name, func(t *testing.T) {
-			bad := clv.Customer{ID: "C-9", History: clv.History{Frequency: 2, Recency: 3, T: 5}, RepeatSpend: c.d}
+		t.Run(c.Name, func(t *testing.T) {
+			bad := clv.Customer{ID: "C-9", History: clv.History{Frequency: 2, Recency: 3, T: 5}, RepeatSpend: c.D}
 			good := clv.Customer{ID: "C-1", History: clv.History{Frequency: 1, Recency: 1, T: 5},
 				RepeatSpend: decimal.RequireFromString("12.50")}
 			_, err := m.Value(bad, nil)
@@ -45,7 +40,7 @@ func TestAbsurdRepeatSpendIsRefusedByName(t *testing.T) {
 			requireInvalid(t, err, "C-9", "repeat_spend")
 			// AverageSpend cannot fail: it answers the float the value is, at once.
 			avg := bad.AverageSpend()
-			if c.d.Exponent() > 0 {
+			if c.D.Exponent() > 0 {
 				require.True(t, math.IsInf(avg, 1), "%v", avg)
 			} else {
 				require.Zero(t, avg)
@@ -59,10 +54,10 @@ func TestAbsurdRepeatSpendIsRefusedByName(t *testing.T) {
 func TestAbsurdPurchaseAmountsAreRefusedByName(t *testing.T) {
 	end := time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC)
 	for _, c := range absurd {
-		t.Run(c.name, func(t *testing.T) {
+		t.Run(c.Name, func(t *testing.T) {
 			ps := []funnel.Purchase{
 				{Company: "C-1", At: end.AddDate(0, -1, 0), Amount: decimal.RequireFromString("10")},
-				{Company: "C-1", At: end.AddDate(0, 0, -3), Amount: c.d},
+				{Company: "C-1", At: end.AddDate(0, 0, -3), Amount: c.D},
 			}
 			_, err := clv.Summarize(clv.Seq(func(yield func(funnel.Purchase) bool) {
 				for _, p := range ps {

@@ -3,6 +3,7 @@ package dectest
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/big"
 	"testing"
 
@@ -107,4 +108,24 @@ func JSONByValue(t testing.TB, v any) string {
 	out, err := json.Marshal(walk(doc))
 	require.NoError(t, err)
 	return string(out)
+}
+
+// A Named is a decimal and the name a test reports it by.
+type Named struct {
+	Name string
+	D    decimal.Decimal
+}
+
+// Absurd are numbers written with exponents near ±2³¹ — 1e2^30, 1e-2^30, 1eMaxInt32, 1eMinInt32 —
+// and then the extra ones a test adds. Each is a legal shopspring value that decimal's own Cmp,
+// Add or String would rescale by a billion digits, and whose exponent wraps an int32 sum. A test
+// feeds each where a caller's decimal enters and requires an answer at once: run it with -timeout,
+// so that a hang shows as a failure.
+func Absurd(extra ...Named) []Named {
+	return append([]Named{
+		{"1e2^30", decimal.New(1, 1<<30)},
+		{"1e-2^30", decimal.New(1, -1<<30)},
+		{"1eMaxInt32", decimal.New(1, math.MaxInt32)},
+		{"1eMinInt32", decimal.New(1, math.MinInt32)},
+	}, extra...)
 }
