@@ -27,20 +27,7 @@ func TestR24_CorruptStoredDecimalNamesRecordAndColumn(t *testing.T) {
 		db := open(t)
 		const bad = `number "NaN": unexpected character 'N'`
 
-		require.NoError(t, db.CRM().Apply(ctx, crm.Batch{Companies: []crm.Company{{ID: "C-1", Name: "Golden Wok", Stage: crm.Target,
-			Wallet: crm.Wallet{Amount: decimal.NewFromInt(500_000), Currency: "CNY", Method: "survey", AsOf: epoch}}}}))
-		require.NoError(t, db.Matches().Append(ctx, matchingtest.Sample("M-1", epoch)))
-		require.NoError(t, db.Prices().Set(ctx, pricing.ListPrice{SKU: "RICE-25", Price: decimal.RequireFromString("118.50"),
-			Currency: "CNY", Cost: decimal.NewFromInt(90)}))
-		require.NoError(t, db.Prices().SetContracts(ctx, pricing.ContractPrice{ID: "K-1", SKU: "RICE-25", Buyer: "B-1",
-			Price: decimal.RequireFromString("110")}))
-		inv := b2bkit.Invoice{Number: "INV-1", Seller: "S-1", Buyer: "B-1", Orders: []b2bkit.OrderID{"PO-1"},
-			Amount: decimal.RequireFromString("100"), Currency: "CNY", IssuedAt: epoch, DueAt: epoch.AddDate(0, 0, 30)}
-		fp, err := risk.FingerprintOf(inv)
-		require.NoError(t, err)
-		_, err = db.Registry().Put(ctx, risk.Receivable{Fingerprint: fp, Invoice: inv, State: risk.StateOffered, Lender: "BANK",
-			History: []risk.Transition{{To: risk.StateOffered, At: epoch, By: "clerk", Lender: "BANK"}}})
-		require.NoError(t, err)
+		fp := seedOneOfEach(t, db)
 
 		first := func(seq func(func(crm.Company, error) bool)) error {
 			for _, err := range seq {
@@ -161,4 +148,27 @@ func TestR24_CorruptStoredJSONIsRefused(t *testing.T) {
 			assert.Contains(t, err.Error(), c.want, c.name)
 		}
 	})
+}
+
+// seedOneOfEach writes one record of every kind a store keeps a decimal in: a company with a
+// wallet, a match, a list and a contract price, and an offered receivable, whose fingerprint it
+// returns.
+func seedOneOfEach(t *testing.T, db *sqlstore.DB) risk.Fingerprint {
+	t.Helper()
+	ctx := context.Background()
+	require.NoError(t, db.CRM().Apply(ctx, crm.Batch{Companies: []crm.Company{{ID: "C-1", Name: "Golden Wok", Stage: crm.Target,
+		Wallet: crm.Wallet{Amount: decimal.NewFromInt(500_000), Currency: "CNY", Method: "survey", AsOf: epoch}}}}))
+	require.NoError(t, db.Matches().Append(ctx, matchingtest.Sample("M-1", epoch)))
+	require.NoError(t, db.Prices().Set(ctx, pricing.ListPrice{SKU: "RICE-25", Price: decimal.RequireFromString("118.50"),
+		Currency: "CNY", Cost: decimal.NewFromInt(90)}))
+	require.NoError(t, db.Prices().SetContracts(ctx, pricing.ContractPrice{ID: "K-1", SKU: "RICE-25", Buyer: "B-1",
+		Price: decimal.RequireFromString("110")}))
+	inv := b2bkit.Invoice{Number: "INV-1", Seller: "S-1", Buyer: "B-1", Orders: []b2bkit.OrderID{"PO-1"},
+		Amount: decimal.RequireFromString("100"), Currency: "CNY", IssuedAt: epoch, DueAt: epoch.AddDate(0, 0, 30)}
+	fp, err := risk.FingerprintOf(inv)
+	require.NoError(t, err)
+	_, err = db.Registry().Put(ctx, risk.Receivable{Fingerprint: fp, Invoice: inv, State: risk.StateOffered, Lender: "BANK",
+		History: []risk.Transition{{To: risk.StateOffered, At: epoch, By: "clerk", Lender: "BANK"}}})
+	require.NoError(t, err)
+	return fp
 }

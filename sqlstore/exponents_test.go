@@ -109,20 +109,7 @@ func TestR26_StoredAbsurdExponentNamesRecord(t *testing.T) {
 	forEach(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		ctx := context.Background()
 		db := open(t)
-		require.NoError(t, db.CRM().Apply(ctx, crm.Batch{Companies: []crm.Company{{ID: "C-1", Name: "Golden Wok", Stage: crm.Target,
-			Wallet: crm.Wallet{Amount: decimal.NewFromInt(500_000), Currency: "CNY", Method: "survey", AsOf: epoch}}}}))
-		require.NoError(t, db.Matches().Append(ctx, matchingtest.Sample("M-1", epoch)))
-		require.NoError(t, db.Prices().Set(ctx, pricing.ListPrice{SKU: "RICE-25", Price: decimal.RequireFromString("118.50"),
-			Currency: "CNY", Cost: decimal.NewFromInt(90)}))
-		require.NoError(t, db.Prices().SetContracts(ctx, pricing.ContractPrice{ID: "K-1", SKU: "RICE-25", Buyer: "B-1",
-			Price: decimal.RequireFromString("110")}))
-		inv := b2bkit.Invoice{Number: "INV-1", Seller: "S-1", Buyer: "B-1", Orders: []b2bkit.OrderID{"PO-1"},
-			Amount: decimal.RequireFromString("100"), Currency: "CNY", IssuedAt: epoch, DueAt: epoch.AddDate(0, 0, 30)}
-		fp, err := risk.FingerprintOf(inv)
-		require.NoError(t, err)
-		_, err = db.Registry().Put(ctx, risk.Receivable{Fingerprint: fp, Invoice: inv, State: risk.StateOffered, Lender: "BANK",
-			History: []risk.Transition{{To: risk.StateOffered, At: epoch, By: "clerk", Lender: "BANK"}}})
-		require.NoError(t, err)
+		fp := seedOneOfEach(t, db)
 
 		for _, text := range []string{"1e999999999", "1e-999999999", "1E+2147483647", "0e999999999", "1" + strings.Repeat("0", 100_000)} {
 			for _, c := range []struct {
