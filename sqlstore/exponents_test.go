@@ -144,9 +144,15 @@ func TestR26_StoredAbsurdExponentNamesRecord(t *testing.T) {
 				if _, err := db.SQL().ExecContext(ctx, "UPDATE "+c.table+" SET "+c.column+" = '"+text+"' WHERE "+c.where); err != nil {
 					continue // PostgreSQL's NUMERIC refuses the text itself
 				}
+				var stored string
+				require.NoError(t, db.SQL().QueryRowContext(ctx, "SELECT CAST("+c.column+" AS TEXT) FROM "+c.table+" WHERE "+c.where).Scan(&stored))
 				err := c.read()
-				require.ErrorIs(t, err, b2bkit.ErrInvalid, "%s: %.20s", c.name, text)
-				assert.True(t, strings.HasPrefix(err.Error(), "sqlstore: "+c.want), "%s: %.20s: %.200v", c.name, text, err)
+				if stored == "0" { // PostgreSQL's NUMERIC keeps 0e999999999 as the 0 it is: a valid zero
+					require.NoError(t, err, "%s: %.20s", c.name, text)
+				} else {
+					require.ErrorIs(t, err, b2bkit.ErrInvalid, "%s: %.20s stored as %.20s", c.name, text, stored)
+					assert.True(t, strings.HasPrefix(err.Error(), "sqlstore: "+c.want), "%s: %.20s: %.200v", c.name, text, err)
+				}
 				_, err = db.SQL().ExecContext(ctx, "UPDATE "+c.table+" SET "+c.column+" = '"+c.restore+"' WHERE "+c.where)
 				require.NoError(t, err)
 				require.NoError(t, c.read(), c.name)
