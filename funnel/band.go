@@ -9,6 +9,7 @@ import (
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/fastdec"
 	"github.com/b2bkit/b2bkit/internal/wire"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 // A PenetrationBand says how safe the platform's place in a customer's purchasing is (R7).
@@ -105,26 +106,15 @@ func BandOf(spend, wallet decimal.Decimal) PenetrationBand {
 	if spend.Sign() <= 0 {
 		return Replaceable
 	}
-	// Decide far-apart magnitudes by digit counts: comparing 1e1073741824 with 1 the usual way
-	// would write out a billion digits. A positive x = c*10^e with n digits in c lies in
-	// [10^(n+e-1), 10^(n+e)), so the ratio lies between 10^(ms-mw-1) and 10^(ms-mw+1).
-	ms := int64(spend.NumDigits()) + int64(spend.Exponent())
-	mw := int64(wallet.NumDigits()) + int64(wallet.Exponent())
-	switch {
-	case ms-mw >= 1: // ratio > 1
-		return Strong
-	case mw-ms >= 2: // ratio < 1/10
-		return Replaceable
-	}
-	// Here the two magnitudes are within a factor of 1000, so aligning their exponents costs
-	// no more digits than the inputs already hold.
+	// xerr.Cmp, not Cmp: comparing 1e1073741824 with 1 the usual way would write out a billion
+	// digits. Multiplying by 10, 3 or 2 adds nothing to the exponent.
 	ten, three, two := decimal.NewFromInt(10), decimal.NewFromInt(3), decimal.NewFromInt(2)
 	switch {
-	case spend.Mul(ten).Cmp(wallet) < 0:
+	case xerr.Cmp(spend.Mul(ten), wallet) < 0:
 		return Replaceable
-	case spend.Mul(three).Cmp(wallet) < 0:
+	case xerr.Cmp(spend.Mul(three), wallet) < 0:
 		return Marginal
-	case spend.Mul(two).Cmp(wallet) > 0:
+	case xerr.Cmp(spend.Mul(two), wallet) > 0:
 		return Strong
 	default:
 		return Safe

@@ -235,19 +235,7 @@ func (m *Match) plainlyValid() bool {
 		plainAmount(m.Quantity, 1) && plainAmount(m.UnitPrice, 1) && plainAmount(m.Subsidy, 0) &&
 		b2bkit.ValidateCurrency(m.Currency) == nil &&
 		plainTime(m.At) && plainTime(m.Terms.OrderedAt) && plainTime(m.Terms.DeliverBy) &&
-		m.Status.Valid() && m.Mode.Valid() && m.Channel.Valid() && !absurdShare(&m.Terms.Payment) && m.Terms.Validate() == nil
-}
-
-// absurdShare reports whether a share of p, canonical, is written with an exponent beyond
-// ±MaxExponent, which no share in (0, 1] has: b2bkit's check of the schedule would scale it to
-// minor units by that power of ten. It reads each share's exponent, nothing more.
-func absurdShare(p *b2bkit.PaymentTerms) bool {
-	for i := range p.Installments {
-		if e := p.Installments[i].Share.Exponent(); e < -xerr.MaxExponent || e > xerr.MaxExponent {
-			return true
-		}
-	}
-	return false
+		m.Status.Valid() && m.Mode.Valid() && m.Channel.Valid() && m.Terms.Validate() == nil
 }
 
 // plainName is checkName finding nothing wrong.
@@ -288,13 +276,7 @@ func (m *Match) validate(amts *[3]coefficient) error {
 	if err := b2bkit.ValidateCurrency(m.Currency); err != nil {
 		errs = append(errs, b2bkit.InField("currency", err))
 	}
-	if absurdShare(&m.Terms.Payment) {
-		for i, in := range m.Terms.Payment.Installments {
-			if e := in.Share.Exponent(); e < -xerr.MaxExponent || e > xerr.MaxExponent {
-				errs = append(errs, b2bkit.Invalid(fmt.Sprintf("terms.payment.installments[%d].share", i), "%s", xerr.InsaneExponent))
-			}
-		}
-	} else if err := m.Terms.Validate(); err != nil {
+	if err := m.Terms.Validate(); err != nil {
 		errs = append(errs, b2bkit.InField("terms", err))
 	}
 	errs = checkTime(errs, "at", m.At)
@@ -383,28 +365,10 @@ func (m Match) Equal(o Match) bool {
 // again after its status moved on is still a retry of the same append.
 func (m Match) sameContent(o Match) bool {
 	return m.ID == o.ID && m.Buyer == o.Buyer && m.Seller == o.Seller && m.SKU == o.SKU &&
-		sameValue(m.Quantity, o.Quantity) && sameValue(m.UnitPrice, o.UnitPrice) && m.Currency == o.Currency &&
+		xerr.Equal(m.Quantity, o.Quantity) && xerr.Equal(m.UnitPrice, o.UnitPrice) && m.Currency == o.Currency &&
 		m.Terms.Payment.Equal(o.Terms.Payment) && m.Terms.OrderedAt.Equal(o.Terms.OrderedAt) &&
-		m.Terms.DeliverBy.Equal(o.Terms.DeliverBy) && m.At.Equal(o.At) && sameValue(m.Subsidy, o.Subsidy) &&
+		m.Terms.DeliverBy.Equal(o.Terms.DeliverBy) && m.At.Equal(o.At) && xerr.Equal(m.Subsidy, o.Subsidy) &&
 		m.Mode == o.Mode && m.Channel == o.Channel
-}
-
-// sameValue is a.Equal(b), answered at once whatever the exponents: Equal scales both to the
-// smaller exponent, a power of ten of a billion digits for 1e-1073741824. Two nonzero values can
-// be equal only with their leading digits at the same place, and then their exponents differ by
-// less than their digits, so the scaling Equal does costs what their coefficients do.
-func sameValue(a, b decimal.Decimal) bool {
-	ea, eb := a.Exponent(), b.Exponent()
-	if ea == eb || max(ea, eb) <= xerr.MaxExponent && min(ea, eb) >= -xerr.MaxExponent {
-		return a.Equal(b)
-	}
-	switch sa := a.Sign(); {
-	case sa != b.Sign():
-		return false
-	case sa == 0:
-		return true
-	}
-	return int64(a.NumDigits())+int64(ea) == int64(b.NumDigits())+int64(eb) && a.Equal(b)
 }
 
 type matchJSON struct {

@@ -180,24 +180,3 @@ func (p Policy) canonical() Policy {
 	c.decimals(setPlaces)
 	return c
 }
-
-// validTerms is t.Validate for terms canonicalize has put in canonical form, refusing first, by
-// its field, a share left with an exponent no share has (1e2147483647): b2bkit's own check would
-// scale it to minor units by a power of ten that overflows its int32 exponent. It reads the
-// exponents canonicalize read already.
-func validTerms(t *b2bkit.Terms) error {
-	if err := saneShares(t.Payment); err != nil {
-		return b2bkit.InField("payment", err)
-	}
-	return t.Validate()
-}
-
-// saneShares refuses a share of p with an exponent beyond ±MaxExponent, naming it.
-func saneShares(p b2bkit.PaymentTerms) error {
-	for i, in := range p.Installments {
-		if overPlaced(in.Share) {
-			return b2bkit.Invalid(fmt.Sprintf("installments[%d].share", i), "%s", xerr.InsaneExponent)
-		}
-	}
-	return nil
-}

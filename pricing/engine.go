@@ -84,7 +84,7 @@ func (r Request) Validate() error {
 	case r.Quantity.Sign() <= 0:
 		errs = append(errs, b2bkit.Invalid("quantity", "must be > 0"))
 	}
-	if err := validTerms(&r.Terms); err != nil {
+	if err := r.Terms.Validate(); err != nil {
 		errs = append(errs, b2bkit.InField("terms", err))
 	}
 	return errors.Join(errs...)

@@ -127,7 +127,7 @@ func checkSide(r *Request, field string) error {
 	case r.Quantity.Sign() <= 0:
 		return fmt.Errorf("pricing: %w", b2bkit.Invalid(field+".quantity", "must be > 0"))
 	}
-	if err := validTerms(&r.Terms); err != nil {
+	if err := r.Terms.Validate(); err != nil {
 		return fmt.Errorf("pricing: %w", b2bkit.InField(field+".terms", err))
 	}
 	return nil

@@ -221,7 +221,7 @@ func validateOrder(o *OrderRequest) error {
 			errs = append(errs, b2bkit.InField(fmt.Sprintf("lines[%d]", i), err))
 		}
 	}
-	if err := validTerms(&o.Terms); err != nil {
+	if err := o.Terms.Validate(); err != nil {
 		errs = append(errs, b2bkit.InField("terms", err))
 	}
 	return errors.Join(errs...)

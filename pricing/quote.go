@@ -274,7 +274,7 @@ func (e *Engine) Quote(ctx context.Context, r Request) (q Quote, err error) {
 	var key termsKey // worked out only when the last terms cached are not these
 	cached, cacheable := e.terms.getTerms(&r.Terms, &key, &sc.ti)
 	if !cached {
-		if err := validTerms(&r.Terms); err != nil {
+		if err := r.Terms.Validate(); err != nil {
 			return Quote{}, fmt.Errorf("pricing: %w", b2bkit.InField("request.terms", err))
 		}
 		sc.ti = newTermsInfo(&r.Terms)
@@ -448,7 +448,7 @@ func (e *Engine) quoteRun(ctx context.Context, reqs []Request, out []Quote, base
 			continue
 		}
 		if prev == nil || !sameTerms(prev, &r.Terms) {
-			if err := validTerms(&r.Terms); err != nil {
+			if err := r.Terms.Validate(); err != nil {
 				fail(i, fmt.Errorf("pricing: %w", b2bkit.InField(fmt.Sprintf("requests[%d].terms", base+i), err)))
 				continue
 			}

@@ -133,8 +133,6 @@ func validateStep(f string, s Step) []error {
 	if s.Reference != nil {
 		if s.Kind != Payment {
 			add(f+".reference", "only a payment step has reference terms")
-		} else if err := saneShares(*s.Reference); err != nil {
-			errs = append(errs, b2bkit.InField(f+".reference", err))
 		} else if err := s.Reference.Validate(); err != nil {
 			errs = append(errs, b2bkit.InField(f+".reference", err))
 		}
