@@ -54,9 +54,14 @@ func writable(field string, d decimal.Decimal) (decimal.Decimal, error) {
 	return c, nil
 }
 
-// writableJSON is writable as a b2bkit.JSONDecimal, the error kept in *err (the first only).
+// writableJSON is writable as a b2bkit.JSONDecimal, the error kept in *err (the first only). A
+// number JSONDecimal does not write (xerr.SaneValue refuses it: 1e-30) is refused here, where its
+// field is known; JSONDecimal would refuse it without a name.
 func writableJSON(field string, d decimal.Decimal, err *error) b2bkit.JSONDecimal {
 	c, e := writable(field, d)
+	if e == nil && !xerr.SaneValue(c) {
+		e = b2bkit.Invalid(field, "%s, not %s", xerr.InsaneExponent, xerr.EchoDecimal(d))
+	}
 	if e != nil && *err == nil {
 		*err = e
 	}

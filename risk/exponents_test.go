@@ -462,3 +462,22 @@ func TestR26_CheckOrderHoldsAZeroLimitAsZero(t *testing.T) {
 	require.NoError(t, err)
 	require.Less(t, len(raw), 100_000)
 }
+
+// A figure written within ±64 but beyond what b2bkit.JSONDecimal writes (1e-30 has 30 places) is
+// refused naming its field too: it was refused by JSONDecimal, which names none.
+func TestR26_RiskDocumentsNameAFigureTooFineToWrite(t *testing.T) {
+	d := decimal.New(1, -30)
+	for _, doc := range []struct {
+		name, field string
+		v           any
+	}{
+		{"tolerance", "absolute", risk.Tolerance{Absolute: d}},
+		{"limit policy step", "step", func() any { p := risk.DefaultLimitPolicy(); p.Step = d; return p }()},
+		{"haircut schedule", "haircut", func() any { s := risk.DefaultHaircutSchedule(); s.Steps[0].Haircut = d; return s }()},
+		{"warning policy", "past_due_amount", func() any { p := risk.DefaultWarningPolicy(); p.PastDueAmount = d; return p }()},
+	} {
+		_, err := json.Marshal(doc.v)
+		require.ErrorIs(t, err, b2bkit.ErrInvalid, doc.name)
+		require.ErrorContains(t, err, doc.field+": must have at most 18 decimal places", doc.name)
+	}
+}
