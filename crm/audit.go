@@ -150,6 +150,9 @@ func (c *CRM) recordReads(ctx context.Context, what string, people ...b2bkit.Per
 // the id it was recorded under); erasure keeps the trail. An unknown person matches
 // b2bkit.ErrNotFound. Reading the trail is not itself recorded: it holds no personal data.
 func (c *CRM) Audit(ctx context.Context, person b2bkit.PersonID) iter.Seq2[AuditEntry, error] {
+	if !c.made() {
+		return refused[AuditEntry](errNotMade())
+	}
 	return func(yield func(AuditEntry, error) bool) {
 		p, err := c.resolve(ctx, person)
 		if err != nil {

@@ -74,6 +74,9 @@ func (p Person) MayContact(purpose string, t time.Time) bool {
 // zero), obtained as source says. A consent for that purpose that already holds is left as it is.
 // An erased person matches b2bkit.ErrInvalid. The change is recorded in her audit trail.
 func (c *CRM) GiveConsent(ctx context.Context, person b2bkit.PersonID, purpose, source string, at time.Time) (Person, error) {
+	if !c.made() {
+		return Person{}, errNotMade()
+	}
 	if at.IsZero() {
 		at = c.now()
 	}
@@ -96,6 +99,9 @@ func (c *CRM) GiveConsent(ctx context.Context, person b2bkit.PersonID, purpose, 
 // if zero): every consent for it still holding ends then. Withdrawing what she never gave changes
 // nothing. The change is recorded in her audit trail.
 func (c *CRM) WithdrawConsent(ctx context.Context, person b2bkit.PersonID, purpose string, at time.Time) (Person, error) {
+	if !c.made() {
+		return Person{}, errNotMade()
+	}
 	if at.IsZero() {
 		at = c.now()
 	}
@@ -123,6 +129,9 @@ func (c *CRM) WithdrawConsent(ctx context.Context, person b2bkit.PersonID, purpo
 // clock's now if zero), whatever she consented to; false lifts it. The change is recorded in her
 // audit trail.
 func (c *CRM) SetDoNotContact(ctx context.Context, person b2bkit.PersonID, on bool, at time.Time) (Person, error) {
+	if !c.made() {
+		return Person{}, errNotMade()
+	}
 	if at.IsZero() {
 		at = c.now()
 	}

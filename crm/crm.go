@@ -31,6 +31,8 @@ type Options struct {
 // one company, what a departure leaves uncovered — holds through those versions on any Store, not by
 // a lock: StartJob, EndJob, ChangeJob and Import also write the person and the companies whose
 // spells they read, and AddAccount the person it names, so those records' Versions go up by one.
+// Make one with New: a CRM that was not (the zero value, a nil pointer) has no store, and every
+// call on it returns an error matching b2bkit.ErrInvalid ("crm: crm: not made by New").
 type CRM struct {
 	store    Store
 	now      func() time.Time
@@ -62,11 +64,38 @@ func New(s Store, opts *Options) *CRM {
 	return c
 }
 
-// Store returns the store the CRM writes to.
-func (c *CRM) Store() Store { return c.store }
+// Store returns the store the CRM writes to; nil for a CRM not made by New.
+func (c *CRM) Store() Store {
+	if c == nil {
+		return nil
+	}
+	return c.store
+}
 
-// RequiredRoles returns the roles a complete buying committee holds, in role order.
-func (c *CRM) RequiredRoles() []Role { return slices.Clone(c.required) }
+// RequiredRoles returns the roles a complete buying committee holds, in role order; nil for a CRM
+// not made by New.
+func (c *CRM) RequiredRoles() []Role {
+	if !c.made() {
+		return nil
+	}
+	return slices.Clone(c.required)
+}
+
+// made reports whether c was made by New, which always sets its store. A CRM that was not (the
+// zero value, a nil pointer) answers every call with errNotMade instead of dereferencing nothing.
+func (c *CRM) made() bool { return c != nil && c.store != nil }
+
+// errNotMade is what a CRM not made by New answers: it has no store to read or write.
+func errNotMade() error { return wrap(b2bkit.Invalid("crm", "not made by New")) }
+
+// refused is a stream of one error, err: what a CRM or MemoryStore not made by its constructor
+// yields.
+func refused[T any](err error) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		yield(zero, err)
+	}
+}
 
 func wrap(err error) error {
 	if err == nil {
@@ -81,6 +110,9 @@ func wrap(err error) error {
 // before it is checked; a company without a stage history starts one with its stage at the clock's
 // now. Its Version must be 0. It returns the stored company.
 func (c *CRM) AddCompany(ctx context.Context, co Company) (Company, error) {
+	if !c.made() {
+		return Company{}, errNotMade()
+	}
 	if co.Version != 0 {
 		return Company{}, wrap(b2bkit.Invalid("version", "must be 0 for a new company"))
 	}
@@ -98,6 +130,9 @@ func (c *CRM) AddCompany(ctx context.Context, co Company) (Company, error) {
 // the stored ones, or the error matches b2bkit.ErrInvalid and names the field; SetStage and
 // EvaluateTier change them and record the change.
 func (c *CRM) UpdateCompany(ctx context.Context, co Company) (Company, error) {
+	if !c.made() {
+		return Company{}, errNotMade()
+	}
 	if co.Version == 0 {
 		return Company{}, wrap(b2bkit.Invalid("version", "must be the stored version"))
 	}
@@ -150,6 +185,9 @@ func (c *CRM) putCompany(ctx context.Context, co Company) (Company, error) {
 
 // Company returns the company with the given id, or an error matching b2bkit.ErrNotFound.
 func (c *CRM) Company(ctx context.Context, id b2bkit.CompanyID) (Company, error) {
+	if !c.made() {
+		return Company{}, errNotMade()
+	}
 	co, err := c.store.Company(ctx, id)
 	return co, wrap(err)
 }
@@ -157,6 +195,9 @@ func (c *CRM) Company(ctx context.Context, id b2bkit.CompanyID) (Company, error)
 // SetStage moves a company to stage at t and records the change. Setting the stage it already has
 // changes nothing; at must be set and not before the last recorded change.
 func (c *CRM) SetStage(ctx context.Context, id b2bkit.CompanyID, stage Stage, at time.Time) (Company, error) {
+	if !c.made() {
+		return Company{}, errNotMade()
+	}
 	if !stage.Valid() {
 		return Company{}, wrap(b2bkit.Invalid("stage", "unknown stage %d", int(stage)))
 	}
@@ -184,6 +225,9 @@ func (c *CRM) SetStage(ctx context.Context, id b2bkit.CompanyID, stage Stage, at
 // NormalizeContact), and a contact point without Since gets the clock's now. A contact point that
 // another person already holds is an error matching b2bkit.ErrConflict. Its Version must be 0.
 func (c *CRM) AddPerson(ctx context.Context, p Person) (Person, error) {
+	if !c.made() {
+		return Person{}, errNotMade()
+	}
 	if p.Version != 0 {
 		return Person{}, wrap(b2bkit.Invalid("person.version", "must be 0 for a new person"))
 	}
@@ -224,6 +268,9 @@ const maxMergeChain = 16
 // the person it was merged into. An unknown id is an error matching b2bkit.ErrNotFound. The read is
 // recorded in her audit trail.
 func (c *CRM) Person(ctx context.Context, id b2bkit.PersonID) (Person, error) {
+	if !c.made() {
+		return Person{}, errNotMade()
+	}
 	p, err := c.resolve(ctx, id)
 	if err != nil {
 		return Person{}, err
@@ -251,12 +298,18 @@ func (c *CRM) resolve(ctx context.Context, id b2bkit.PersonID) (Person, error) {
 // A contact point she had before becomes current again; one another person holds is an error matching
 // b2bkit.ErrConflict.
 func (c *CRM) AddContact(ctx context.Context, id b2bkit.PersonID, kind ContactKind, raw string, at time.Time) (Person, error) {
+	if !c.made() {
+		return Person{}, errNotMade()
+	}
 	return c.editContacts(ctx, id, kind, raw, at, false)
 }
 
 // ChangeContact replaces a person's current contact points of kind with a new one at at (the clock's
 // now if zero). The old ones are kept, retired, and still find her (R3: she is found by her old number).
 func (c *CRM) ChangeContact(ctx context.Context, id b2bkit.PersonID, kind ContactKind, raw string, at time.Time) (Person, error) {
+	if !c.made() {
+		return Person{}, errNotMade()
+	}
 	return c.editContacts(ctx, id, kind, raw, at, true)
 }
 
@@ -301,6 +354,9 @@ func (c *CRM) editContacts(ctx context.Context, id b2bkit.PersonID, kind Contact
 // error matching b2bkit.ErrNotFound; a malformed one matches b2bkit.ErrInvalid. Neither error
 // contains the contact point. The read is recorded in her audit trail.
 func (c *CRM) FindByContact(ctx context.Context, kind ContactKind, raw string) (Person, error) {
+	if !c.made() {
+		return Person{}, errNotMade()
+	}
 	var key string
 	if kind == Mobile && len(raw) <= MaxContactLen {
 		// the common case, built on the stack: one allocation for the key
@@ -347,6 +403,9 @@ type Job struct {
 // the spell must not overlap another of hers at that company. Errors name the field; a call racing
 // another on the person or the company returns an error matching b2bkit.ErrConflict.
 func (c *CRM) StartJob(ctx context.Context, j Job) (Spell, error) {
+	if !c.made() {
+		return Spell{}, errNotMade()
+	}
 	person, company, title, roles, start, end := j.Person, j.Company, j.Title, j.Roles, j.Start, j.End
 	p, err := c.live(ctx, person)
 	if err != nil {
@@ -445,6 +504,9 @@ type jobWrite struct {
 // close at end. An unknown spell matches b2bkit.ErrNotFound; an ended one matches
 // b2bkit.ErrInvalid; a call racing another on the person or the company matches b2bkit.ErrConflict.
 func (c *CRM) EndJob(ctx context.Context, id SpellID, person b2bkit.PersonID, end time.Time) (JobChange, error) {
+	if !c.made() {
+		return JobChange{}, errNotMade()
+	}
 	if end.IsZero() {
 		return JobChange{}, wrap(b2bkit.Invalid("end", "must be set"))
 	}
@@ -516,6 +578,9 @@ func (c *CRM) depart(ctx context.Context, p Person, old Spell, at time.Time, jc 
 // job changes, merges and erasure. Her career is personal data: the read is recorded in her audit
 // trail.
 func (c *CRM) History(ctx context.Context, person b2bkit.PersonID) ([]Spell, error) {
+	if !c.made() {
+		return nil, errNotMade()
+	}
 	p, err := c.resolve(ctx, person)
 	if err != nil {
 		return nil, err
@@ -590,6 +655,9 @@ func (c Committee) Holders(r Role) []b2bkit.PersonID {
 // are missing. An unknown company is an error matching b2bkit.ErrNotFound; a zero at matches
 // b2bkit.ErrInvalid.
 func (c *CRM) Committee(ctx context.Context, company b2bkit.CompanyID, at time.Time) (Committee, error) {
+	if !c.made() {
+		return Committee{}, errNotMade()
+	}
 	if at.IsZero() {
 		return Committee{}, wrap(b2bkit.Invalid("at", "must be set"))
 	}
@@ -668,6 +736,9 @@ func (c *CRM) committee(company b2bkit.CompanyID, at time.Time, spells []Spell) 
 // an unknown person matches b2bkit.ErrNotFound. A call racing another on the person or on either
 // company returns an error matching b2bkit.ErrConflict and can be retried.
 func (c *CRM) ChangeJob(ctx context.Context, person b2bkit.PersonID, to b2bkit.CompanyID, title string, roles []Role, at time.Time) (JobChange, error) {
+	if !c.made() {
+		return JobChange{}, errNotMade()
+	}
 	var errs []error
 	if to == "" {
 		errs = append(errs, b2bkit.Invalid("to", "must not be empty"))
@@ -817,6 +888,9 @@ func coveredFrom(spells []Spell, skip SpellID, r Role, at time.Time) bool {
 // JobChanges yields the job changes at or after since, oldest first, for early warnings (R21):
 // a risk model reads them through an interface of its own with this method's signature.
 func (c *CRM) JobChanges(ctx context.Context, since time.Time) iter.Seq2[JobChange, error] {
+	if !c.made() {
+		return refused[JobChange](errNotMade())
+	}
 	return func(yield func(JobChange, error) bool) {
 		for j, err := range c.store.JobChanges(ctx, since) {
 			if !yield(j, wrap(err)) || err != nil {

@@ -103,6 +103,9 @@ func (d *Deal) UnmarshalJSON(b []byte) error {
 // with its contacts, who must exist (a merged id is replaced by the person it was merged into). Its
 // Version must be 0; a deal ID already stored matches b2bkit.ErrConflict.
 func (c *CRM) AddDeal(ctx context.Context, d Deal) (Deal, error) {
+	if !c.made() {
+		return Deal{}, errNotMade()
+	}
 	if d.Version != 0 {
 		return Deal{}, wrap(b2bkit.Invalid("deal.version", "must be 0 for a new deal"))
 	}
@@ -139,12 +142,18 @@ func (c *CRM) putDeal(ctx context.Context, d Deal) (Deal, error) {
 
 // Deal returns the deal with the given id, or an error matching b2bkit.ErrNotFound.
 func (c *CRM) Deal(ctx context.Context, id DealID) (Deal, error) {
+	if !c.made() {
+		return Deal{}, errNotMade()
+	}
 	d, err := c.store.Deal(ctx, id)
 	return d, wrap(err)
 }
 
 // Deals returns the deals of a company in ascending id order.
 func (c *CRM) Deals(ctx context.Context, company b2bkit.CompanyID) ([]Deal, error) {
+	if !c.made() {
+		return nil, errNotMade()
+	}
 	d, err := c.store.Deals(ctx, company)
 	return d, wrap(err)
 }
@@ -153,6 +162,9 @@ func (c *CRM) Deals(ctx context.Context, company b2bkit.CompanyID) ([]Deal, erro
 // her off it. The person must exist (a merged id is followed). Two calls racing on one deal: the
 // loser gets an error matching b2bkit.ErrConflict and can retry.
 func (c *CRM) SetDealContact(ctx context.Context, id DealID, dc DealContact) (Deal, error) {
+	if !c.made() {
+		return Deal{}, errNotMade()
+	}
 	if err := validRoles("roles", dc.Roles); err != nil {
 		return Deal{}, wrap(err)
 	}
@@ -185,6 +197,9 @@ func (c *CRM) SetDealContact(ctx context.Context, id DealID, dc DealContact) (De
 // CloseDeal records that a deal was won (or lost) at at, which must be set and not before it
 // opened. Closing a closed deal is an error matching b2bkit.ErrInvalid.
 func (c *CRM) CloseDeal(ctx context.Context, id DealID, won bool, at time.Time) (Deal, error) {
+	if !c.made() {
+		return Deal{}, errNotMade()
+	}
 	if at.IsZero() {
 		return Deal{}, wrap(b2bkit.Invalid("at", "must be set"))
 	}
@@ -222,6 +237,9 @@ type DealCommittee struct {
 // DealCommittee returns the buying committee of a deal at the date at, beside its company's. An
 // unknown deal matches b2bkit.ErrNotFound; a zero at matches b2bkit.ErrInvalid.
 func (c *CRM) DealCommittee(ctx context.Context, id DealID, at time.Time) (DealCommittee, error) {
+	if !c.made() {
+		return DealCommittee{}, errNotMade()
+	}
 	if at.IsZero() {
 		return DealCommittee{}, wrap(b2bkit.Invalid("at", "must be set"))
 	}

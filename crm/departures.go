@@ -27,6 +27,9 @@ func (c *CRM) Leads(ctx context.Context, from, to time.Time) iter.Seq2[JobChange
 // changesIn yields the job changes in [from, to) that keep selects. The store yields them by time
 // from from on, so the period costs what it holds, not the whole log.
 func (c *CRM) changesIn(ctx context.Context, from, to time.Time, keep func(*JobChange) bool) iter.Seq2[JobChange, error] {
+	if !c.made() {
+		return refused[JobChange](errNotMade())
+	}
 	return func(yield func(JobChange, error) bool) {
 		if to.Before(from) {
 			yield(JobChange{}, wrap(b2bkit.Invalid("to", "must not be before from")))

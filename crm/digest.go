@@ -14,6 +14,9 @@ import (
 // error matching b2bkit.ErrConflict, as is a race with a job change of the person named, whose
 // Version goes up by one.
 func (c *CRM) AddAccount(ctx context.Context, a Account) (Account, error) {
+	if !c.made() {
+		return Account{}, errNotMade()
+	}
 	if a.Version != 0 {
 		return Account{}, wrap(b2bkit.Invalid("account.version", "must be 0 for a new account"))
 	}
@@ -46,6 +49,9 @@ func (c *CRM) AddAccount(ctx context.Context, a Account) (Account, error) {
 // given is an error). Recording the
 // same activity ID twice is an error matching b2bkit.ErrConflict.
 func (c *CRM) RecordActivity(ctx context.Context, a Activity) error {
+	if !c.made() {
+		return errNotMade()
+	}
 	acc, err := c.store.Account(ctx, a.Account)
 	if err != nil {
 		return wrap(err)
@@ -103,6 +109,9 @@ type Digest struct {
 // owner. Activities whose Action is one of watch are also listed one by one as alerts. An unknown
 // company matches b2bkit.ErrNotFound; a period that ends before it starts matches b2bkit.ErrInvalid.
 func (c *CRM) Digest(ctx context.Context, company b2bkit.CompanyID, from, to time.Time, watch ...string) (Digest, error) {
+	if !c.made() {
+		return Digest{}, errNotMade()
+	}
 	if to.Before(from) {
 		return Digest{}, wrap(b2bkit.Invalid("to", "must not be before from"))
 	}

@@ -96,6 +96,9 @@ const MaxDuplicateGroup = 50
 // records take no part. Pairs come with more evidence first, then by A and B. It reads every person
 // and spell but returns no personal data, so nothing is recorded in the audit trail.
 func (c *CRM) DuplicatePeople(ctx context.Context) ([]PersonPair, error) {
+	if !c.made() {
+		return nil, errNotMade()
+	}
 	// A compact copy of what is compared: ids, name keys and contact points.
 	var ids []b2bkit.PersonID
 	var nameKeys []string
@@ -201,6 +204,9 @@ func (c *CRM) DuplicatePeople(ctx context.Context) ([]PersonPair, error) {
 // the legal form (有限公司, Co., Ltd.) and the city's name are set aside. Pairs come with more
 // evidence first, then by A and B.
 func (c *CRM) DuplicateCompanies(ctx context.Context) ([]CompanyPair, error) {
+	if !c.made() {
+		return nil, errNotMade()
+	}
 	pairs := pairSet[b2bkit.CompanyID]{}
 	codes := map[string][]b2bkit.CompanyID{}
 	type named struct {

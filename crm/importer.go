@@ -159,6 +159,9 @@ func (im *importer) badErr(line int, prefix string, err error) {
 // another error fails the import. A batch racing other writes matches b2bkit.ErrConflict and can
 // be retried as it is. Every person created or changed is recorded in her audit trail.
 func (c *CRM) Import(ctx context.Context, rows iter.Seq2[ImportRow, error]) (ImportResult, error) {
+	if !c.made() {
+		return ImportResult{}, errNotMade()
+	}
 	var res ImportResult
 	im := &importer{}
 	now := c.now()

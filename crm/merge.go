@@ -21,6 +21,9 @@ import (
 // overlapping spells at one company is an error matching b2bkit.ErrInvalid; unknown ids match
 // b2bkit.ErrNotFound. Everything is written at once, or nothing is.
 func (c *CRM) Merge(ctx context.Context, keep, absorb b2bkit.PersonID) (Person, error) {
+	if !c.made() {
+		return Person{}, errNotMade()
+	}
 	if keep == absorb {
 		return Person{}, wrap(b2bkit.Invalid("absorb", "must not be the person kept"))
 	}
@@ -114,6 +117,9 @@ func (c *CRM) Merge(ctx context.Context, keep, absorb b2bkit.PersonID) (Person, 
 // data) stay: they hold none of her personal data. Erasing an erased person changes nothing. An
 // unknown id matches b2bkit.ErrNotFound.
 func (c *CRM) Erase(ctx context.Context, person b2bkit.PersonID) (Person, error) {
+	if !c.made() {
+		return Person{}, errNotMade()
+	}
 	p, err := c.resolve(ctx, person)
 	if err != nil {
 		return Person{}, err

@@ -226,6 +226,9 @@ func pageLimit(n int) (int, error) {
 // page's Next as the next query's After. A Limit of 0 means DefaultPageSize; an After naming no
 // company matches b2bkit.ErrNotFound.
 func (c *CRM) SearchCompanies(ctx context.Context, q CompanyQuery) (CompanyPage, error) {
+	if !c.made() {
+		return CompanyPage{}, errNotMade()
+	}
 	n, err := pageLimit(q.Limit)
 	if err != nil {
 		return CompanyPage{}, wrap(err)
@@ -247,6 +250,9 @@ func (c *CRM) SearchCompanies(ctx context.Context, q CompanyQuery) (CompanyPage,
 // as SearchCompanies does. Their names and contact points are personal data: every person returned
 // is recorded in the audit trail as read by the context's actor (see WithActor).
 func (c *CRM) SearchPeople(ctx context.Context, q PersonQuery) (PersonPage, error) {
+	if !c.made() {
+		return PersonPage{}, errNotMade()
+	}
 	n, err := pageLimit(q.Limit)
 	if err != nil {
 		return PersonPage{}, wrap(err)

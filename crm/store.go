@@ -125,7 +125,8 @@ type Batch struct {
 var _ Store = (*MemoryStore)(nil)
 
 // MemoryStore is the in-memory Store: safe for concurrent use, returning copies. Its zero value is
-// not ready; use NewMemoryStore.
+// not ready; use NewMemoryStore. Every method of one that was not made by it (the zero value, a nil
+// pointer) returns, or yields, an error matching b2bkit.ErrInvalid.
 type MemoryStore struct {
 	mu         sync.RWMutex
 	companies  []Company // append-only: companies are never deleted
@@ -211,6 +212,13 @@ func compareNames(a, b nameEntry) int {
 	return cmp.Compare(a.id, b.id)
 }
 
+// made reports whether m was made by NewMemoryStore, which makes its maps. One that was not (the
+// zero value, a nil pointer) answers every call with errNoMemoryStore: it has nowhere to keep a record.
+func (m *MemoryStore) made() bool { return m != nil && m.coSlot != nil }
+
+// errNoMemoryStore is what a MemoryStore not made by NewMemoryStore answers.
+func errNoMemoryStore() error { return b2bkit.Invalid("memory_store", "not made by NewMemoryStore") }
+
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
 	m := &MemoryStore{
@@ -240,6 +248,9 @@ func NewMemoryStore() *MemoryStore {
 
 // Company implements Store.
 func (m *MemoryStore) Company(ctx context.Context, id b2bkit.CompanyID) (Company, error) {
+	if !m.made() {
+		return Company{}, errNoMemoryStore()
+	}
 	if err := ctx.Err(); err != nil {
 		return Company{}, err
 	}
@@ -254,6 +265,9 @@ func (m *MemoryStore) Company(ctx context.Context, id b2bkit.CompanyID) (Company
 
 // Companies implements Store. It reads a snapshot taken when iteration starts.
 func (m *MemoryStore) Companies(ctx context.Context) iter.Seq2[Company, error] {
+	if !m.made() {
+		return refused[Company](errNoMemoryStore())
+	}
 	return func(yield func(Company, error) bool) {
 		m.mu.RLock()
 		list := make([]Company, 0, len(m.companies))
@@ -276,6 +290,9 @@ func (m *MemoryStore) Companies(ctx context.Context) iter.Seq2[Company, error] {
 
 // Person implements Store.
 func (m *MemoryStore) Person(ctx context.Context, id b2bkit.PersonID) (Person, error) {
+	if !m.made() {
+		return Person{}, errNoMemoryStore()
+	}
 	if err := ctx.Err(); err != nil {
 		return Person{}, err
 	}
@@ -293,6 +310,9 @@ var errNoContact = &b2bkit.RecordError{Kind: "person", Problem: "no person has t
 
 // PersonByContact implements Store.
 func (m *MemoryStore) PersonByContact(ctx context.Context, key string) (Person, error) {
+	if !m.made() {
+		return Person{}, errNoMemoryStore()
+	}
 	if err := ctx.Err(); err != nil {
 		return Person{}, err
 	}
@@ -307,6 +327,9 @@ func (m *MemoryStore) PersonByContact(ctx context.Context, key string) (Person, 
 
 // Spells implements Store.
 func (m *MemoryStore) Spells(ctx context.Context, q SpellQuery) ([]Spell, error) {
+	if !m.made() {
+		return nil, errNoMemoryStore()
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -384,6 +407,9 @@ func compareActivities(a, b *Activity) int {
 
 // JobChanges implements Store. It reads a snapshot taken when iteration starts.
 func (m *MemoryStore) JobChanges(ctx context.Context, since time.Time) iter.Seq2[JobChange, error] {
+	if !m.made() {
+		return refused[JobChange](errNoMemoryStore())
+	}
 	return func(yield func(JobChange, error) bool) {
 		m.mu.RLock()
 		var list []JobChange
@@ -408,6 +434,9 @@ func (m *MemoryStore) JobChanges(ctx context.Context, since time.Time) iter.Seq2
 
 // Account implements Store.
 func (m *MemoryStore) Account(ctx context.Context, id AccountID) (Account, error) {
+	if !m.made() {
+		return Account{}, errNoMemoryStore()
+	}
 	if err := ctx.Err(); err != nil {
 		return Account{}, err
 	}
@@ -422,6 +451,9 @@ func (m *MemoryStore) Account(ctx context.Context, id AccountID) (Account, error
 
 // Accounts implements Store.
 func (m *MemoryStore) Accounts(ctx context.Context, company b2bkit.CompanyID) ([]Account, error) {
+	if !m.made() {
+		return nil, errNoMemoryStore()
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -437,6 +469,9 @@ func (m *MemoryStore) Accounts(ctx context.Context, company b2bkit.CompanyID) ([
 
 // Activities implements Store. It reads a snapshot taken when iteration starts.
 func (m *MemoryStore) Activities(ctx context.Context, company b2bkit.CompanyID, from, to time.Time) iter.Seq2[Activity, error] {
+	if !m.made() {
+		return refused[Activity](errNoMemoryStore())
+	}
 	return func(yield func(Activity, error) bool) {
 		m.mu.RLock()
 		var list []Activity
@@ -464,6 +499,9 @@ func (m *MemoryStore) Activities(ctx context.Context, company b2bkit.CompanyID, 
 
 // Apply implements Store.
 func (m *MemoryStore) Apply(ctx context.Context, b Batch) error {
+	if !m.made() {
+		return errNoMemoryStore()
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -929,6 +967,9 @@ func holds(p Person, key string) bool {
 
 // SearchCompanies implements Store.
 func (m *MemoryStore) SearchCompanies(ctx context.Context, q CompanyQuery) ([]Company, error) {
+	if !m.made() {
+		return nil, errNoMemoryStore()
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -976,6 +1017,9 @@ func (m *MemoryStore) SearchCompanies(ctx context.Context, q CompanyQuery) ([]Co
 
 // SearchPeople implements Store.
 func (m *MemoryStore) SearchPeople(ctx context.Context, q PersonQuery) ([]Person, error) {
+	if !m.made() {
+		return nil, errNoMemoryStore()
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -1016,6 +1060,9 @@ func startAt(prefix string, after *nameEntry) func(nameEntry) bool {
 
 // Deal implements Store.
 func (m *MemoryStore) Deal(ctx context.Context, id DealID) (Deal, error) {
+	if !m.made() {
+		return Deal{}, errNoMemoryStore()
+	}
 	if err := ctx.Err(); err != nil {
 		return Deal{}, err
 	}
@@ -1030,6 +1077,9 @@ func (m *MemoryStore) Deal(ctx context.Context, id DealID) (Deal, error) {
 
 // Deals implements Store.
 func (m *MemoryStore) Deals(ctx context.Context, company b2bkit.CompanyID) ([]Deal, error) {
+	if !m.made() {
+		return nil, errNoMemoryStore()
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -1045,6 +1095,9 @@ func (m *MemoryStore) Deals(ctx context.Context, company b2bkit.CompanyID) ([]De
 
 // Audit implements Store. It reads a snapshot taken when iteration starts.
 func (m *MemoryStore) Audit(ctx context.Context, person b2bkit.PersonID) iter.Seq2[AuditEntry, error] {
+	if !m.made() {
+		return refused[AuditEntry](errNoMemoryStore())
+	}
 	return func(yield func(AuditEntry, error) bool) {
 		m.mu.RLock()
 		// Entries are appended, never changed: the slice up to its length now is a snapshot.

@@ -331,6 +331,9 @@ type TierResult struct {
 // unchanged tier writes nothing. The first evaluation records a change from "" to the tier reached.
 // An at before the last recorded tier change is an error matching b2bkit.ErrInvalid.
 func (c *CRM) EvaluateTier(ctx context.Context, company b2bkit.CompanyID, policy TierPolicy, contributions iter.Seq[Contribution], at time.Time) (TierResult, error) {
+	if !c.made() {
+		return TierResult{}, errNotMade()
+	}
 	if at.IsZero() {
 		return TierResult{}, wrap(b2bkit.Invalid("at", "must be set"))
 	}
