@@ -55,15 +55,25 @@ func NewCampaigns(cs []Campaign) (*Campaigns, error) {
 	return prepare(own, true)
 }
 
-// Len is the number of campaigns in the set.
-func (s *Campaigns) Len() int { return len(s.cs) }
+// Len is the number of campaigns in the set: 0 for a set not made by NewCampaigns (the zero
+// value, a nil pointer).
+func (s *Campaigns) Len() int {
+	if s == nil {
+		return 0
+	}
+	return len(s.cs)
+}
 
 // Campaign returns campaign k of the set, as given to NewCampaigns, with its own copy of the
-// target list.
-func (s *Campaigns) Campaign(k int) Campaign {
-	c := s.cs[k]
+// target list, and ok=true; for a k outside [0, Len()) — on any set, also one not made by
+// NewCampaigns — it returns the zero Campaign and ok=false.
+func (s *Campaigns) Campaign(k int) (c Campaign, ok bool) {
+	if k < 0 || k >= s.Len() {
+		return Campaign{}, false
+	}
+	c = s.cs[k]
 	c.Targets = slices.Clone(c.Targets)
-	return c
+	return c, true
 }
 
 // prepare validates and indexes cs, which it keeps. many says whether errors name a campaign by

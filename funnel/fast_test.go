@@ -279,9 +279,11 @@ func TestBadInput_NewCampaignsNamesTheCampaign(t *testing.T) {
 	set, err := funnel.NewCampaigns([]funnel.Campaign{city(), nb})
 	require.NoError(t, err)
 	require.Equal(t, 2, set.Len())
-	c := set.Campaign(1)
+	c, ok := set.Campaign(1)
+	require.True(t, ok)
 	c.Targets[0] = "changed"
-	require.Equal(t, b2bkit.CompanyID("C01"), set.Campaign(1).Targets[0], "the set keeps its own lists")
+	c, _ = set.Campaign(1)
+	require.Equal(t, b2bkit.CompanyID("C01"), c.Targets[0], "the set keeps its own lists")
 
 	_, err = set.Evaluate(funnel.Input{}, time.Time{}, nil)
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)

@@ -2,6 +2,7 @@ package funnel_test
 
 import (
 	"iter"
+	"math"
 	"testing"
 
 	"github.com/b2bkit/b2bkit"
@@ -21,4 +22,28 @@ func TestR6_TheZeroCampaignsIsRefused(t *testing.T) {
 		require.Nil(t, rs)
 	}
 	require.False(t, read, "a stream was read for no campaign")
+}
+
+// A set's campaigns are read by position like a slice's, but a position it does not hold — on the
+// zero value, a nil pointer, or past either end of a real set — is ok=false, not a panic.
+func TestR6_ACampaignOutsideTheSetIsNotThere(t *testing.T) {
+	set, err := funnel.NewCampaigns([]funnel.Campaign{city()})
+	require.NoError(t, err)
+	for name, s := range map[string]*funnel.Campaigns{"zero": {}, "nil": nil, "real": set} {
+		n := 0
+		if s == set {
+			n = 1
+		}
+		require.NotPanics(t, func() { require.Equal(t, n, s.Len(), name) })
+		for _, k := range []int{-1, n, n + 1, math.MaxInt, math.MinInt} {
+			require.NotPanics(t, func() {
+				c, ok := s.Campaign(k)
+				require.False(t, ok, "%s: campaign %d", name, k)
+				require.Empty(t, c.ID, "%s: campaign %d", name, k)
+			})
+		}
+	}
+	c, ok := set.Campaign(0)
+	require.True(t, ok)
+	require.Equal(t, city().ID, c.ID)
 }
