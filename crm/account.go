@@ -44,8 +44,11 @@ func (k AccountKind) MarshalText() ([]byte, error) {
 // UnmarshalText decodes a kind from its word.
 func (k *AccountKind) UnmarshalText(b []byte) error {
 	v, err := wire.ParseWord(accountKindWords[:], b, "account kind")
+	if err != nil {
+		return err // the receiver keeps its value
+	}
 	*k = AccountKind(v)
-	return err
+	return nil
 }
 
 // An Account is a login of a customer company: its owner account or one of its operator accounts.
@@ -127,12 +130,22 @@ func (a Activity) Validate() error {
 // wrongly cased fields and a key given twice are errors, so a misspelt "closed" does not reopen it.
 func (a *Account) UnmarshalJSON(b []byte) error {
 	type plain Account
-	return wire.DecodeStrict(b, (*plain)(a))
+	var v plain // a fresh value: nothing of the old one is left, and a failed decode changes nothing
+	if err := wire.DecodeStrict(b, &v); err != nil {
+		return err
+	}
+	*a = Account(v)
+	return nil
 }
 
 // UnmarshalJSON reads an activity strictly: unknown or wrongly cased fields and a key given twice
 // are errors.
 func (a *Activity) UnmarshalJSON(b []byte) error {
 	type plain Activity
-	return wire.DecodeStrict(b, (*plain)(a))
+	var v plain // a fresh value: nothing of the old one is left, and a failed decode changes nothing
+	if err := wire.DecodeStrict(b, &v); err != nil {
+		return err
+	}
+	*a = Activity(v)
+	return nil
 }

@@ -53,8 +53,11 @@ func (a AuditAction) MarshalText() ([]byte, error) {
 // UnmarshalText decodes an action from its word.
 func (a *AuditAction) UnmarshalText(b []byte) error {
 	v, err := wire.ParseWord(auditWords[:], b, "audit action")
+	if err != nil {
+		return err // the receiver keeps its value
+	}
 	*a = AuditAction(v)
-	return err
+	return nil
 }
 
 // An AuditEntry records that an actor read or changed one person's personal data. It holds none of
@@ -98,7 +101,12 @@ func (e AuditEntry) Validate() error {
 // UnmarshalJSON reads an entry strictly: unknown fields are errors.
 func (e *AuditEntry) UnmarshalJSON(b []byte) error {
 	type plain AuditEntry
-	return wire.DecodeStrict(b, (*plain)(e))
+	var v plain // a fresh value: nothing of the old one is left, and a failed decode changes nothing
+	if err := wire.DecodeStrict(b, &v); err != nil {
+		return err
+	}
+	*e = AuditEntry(v)
+	return nil
 }
 
 type actorKey struct{}

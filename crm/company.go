@@ -171,7 +171,12 @@ type Company struct {
 // UnmarshalJSON reads a company strictly: unknown fields are errors.
 func (c *Company) UnmarshalJSON(b []byte) error {
 	type plain Company
-	return wire.DecodeStrict(b, (*plain)(c))
+	var v plain // a fresh value: nothing of the old one is left, and a failed decode changes nothing
+	if err := wire.DecodeStrict(b, &v); err != nil {
+		return err
+	}
+	*c = Company(v)
+	return nil
 }
 
 // StageAt returns the stage the company was in at t, by its stage history, and false if it had

@@ -52,8 +52,11 @@ func (k *ContactKind) UnmarshalText(b []byte) error {
 	if err == nil && v == 0 {
 		err = b2bkit.Invalid("", "unknown contact kind %q", "")
 	}
+	if err != nil {
+		return err // the receiver keeps its value
+	}
 	*k = ContactKind(v)
-	return err
+	return nil
 }
 
 // MaxContactLen bounds the raw text of a contact point; nothing real is longer.

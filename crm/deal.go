@@ -96,7 +96,12 @@ func (d Deal) clone() Deal {
 // UnmarshalJSON reads a deal strictly: unknown fields are errors.
 func (d *Deal) UnmarshalJSON(b []byte) error {
 	type plain Deal
-	return wire.DecodeStrict(b, (*plain)(d))
+	var v plain // a fresh value: nothing of the old one is left, and a failed decode changes nothing
+	if err := wire.DecodeStrict(b, &v); err != nil {
+		return err
+	}
+	*d = Deal(v)
+	return nil
 }
 
 // AddDeal stores a new deal of an existing company, opened at its Opened (the clock's now if zero),

@@ -52,8 +52,11 @@ func (k EvidenceKind) MarshalText() ([]byte, error) {
 // UnmarshalText decodes a kind from its word.
 func (k *EvidenceKind) UnmarshalText(b []byte) error {
 	v, err := wire.ParseWord(evidenceWords[:], b, "evidence kind")
+	if err != nil {
+		return err // the receiver keeps its value
+	}
 	*k = EvidenceKind(v)
-	return err
+	return nil
 }
 
 // Evidence is one reason two records may be one. It holds no personal data in the clear.

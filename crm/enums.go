@@ -50,8 +50,11 @@ func (r Role) MarshalText() ([]byte, error) {
 // UnmarshalText decodes a role from its word.
 func (r *Role) UnmarshalText(b []byte) error {
 	v, err := wire.ParseWord(roleWords[:], b, "role")
+	if err != nil {
+		return err // the receiver keeps its value
+	}
 	*r = Role(v)
-	return err
+	return nil
 }
 
 // A Stage is where a company stands in the ground-sales funnel (R6): a target on the list, covered
@@ -101,8 +104,11 @@ func (s Stage) MarshalText() ([]byte, error) {
 // UnmarshalText decodes a stage from its word.
 func (s *Stage) UnmarshalText(b []byte) error {
 	v, err := wire.ParseWord(stageWords[:], b, "stage")
+	if err != nil {
+		return err // the receiver keeps its value
+	}
 	*s = Stage(v)
-	return err
+	return nil
 }
 
 // A Source says how a company came into the CRM.
@@ -136,8 +142,11 @@ func (s Source) MarshalText() ([]byte, error) {
 // UnmarshalText decodes a source from its word.
 func (s *Source) UnmarshalText(b []byte) error {
 	v, err := wire.ParseWord(sourceWords[:], b, "source")
+	if err != nil {
+		return err // the receiver keeps its value
+	}
 	*s = Source(v)
-	return err
+	return nil
 }
 
 // validRoles checks a role list: known roles, no repeats.

@@ -177,11 +177,21 @@ func carveRoles(all, rs []Role) (out, grown []Role) {
 // UnmarshalJSON reads a spell strictly: unknown fields are errors.
 func (s *Spell) UnmarshalJSON(b []byte) error {
 	type plain Spell
-	return wire.DecodeStrict(b, (*plain)(s))
+	var v plain // a fresh value: nothing of the old one is left, and a failed decode changes nothing
+	if err := wire.DecodeStrict(b, &v); err != nil {
+		return err
+	}
+	*s = Spell(v)
+	return nil
 }
 
 // UnmarshalJSON reads a job change strictly: unknown fields are errors.
 func (j *JobChange) UnmarshalJSON(b []byte) error {
 	type plain JobChange
-	return wire.DecodeStrict(b, (*plain)(j))
+	var v plain // a fresh value: nothing of the old one is left, and a failed decode changes nothing
+	if err := wire.DecodeStrict(b, &v); err != nil {
+		return err
+	}
+	*j = JobChange(v)
+	return nil
 }

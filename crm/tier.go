@@ -55,8 +55,11 @@ func (k ContributionKind) MarshalText() ([]byte, error) {
 // UnmarshalText decodes a kind from its word.
 func (k *ContributionKind) UnmarshalText(b []byte) error {
 	v, err := wire.ParseWord(contributionWords[:], b, "contribution kind")
+	if err != nil {
+		return err // the receiver keeps its value
+	}
 	*k = ContributionKind(v)
-	return err
+	return nil
 }
 
 // A Contribution is one thing a customer company did that earns tier points.
