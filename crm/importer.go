@@ -33,6 +33,9 @@ type ImportRow struct {
 // MaxImportRows bounds one import.
 const MaxImportRows = 1_000_000
 
+// checkEvery is how many records a long loop handles between two looks at its context.
+const checkEvery = 4096
+
 // An ImportResult counts what an import did. Importing the same rows again creates nothing.
 type ImportResult struct {
 	// Rows counts the rows read.
@@ -173,9 +176,17 @@ func (c *CRM) Import(ctx context.Context, rows iter.Seq2[ImportRow, error]) (Imp
 	}
 	contactOwner := map[string]holder{}
 	jobs := 0
+	if err := ctx.Err(); err != nil {
+		return ImportResult{}, wrap(err)
+	}
 	for row, err := range rows {
 		if res.Rows++; res.Rows > MaxImportRows {
 			return ImportResult{}, wrap(b2bkit.Invalid("rows", "an import takes at most %d rows", MaxImportRows))
+		}
+		if res.Rows%checkEvery == 0 { // a cancelled import stops within a few thousand rows
+			if err := ctx.Err(); err != nil {
+				return ImportResult{}, wrap(err)
+			}
 		}
 		if err != nil {
 			var re *RowError
@@ -298,7 +309,12 @@ func (c *CRM) Import(ctx context.Context, rows iter.Seq2[ImportRow, error]) (Imp
 		return &co, nil
 	}
 	importedAs := map[b2bkit.PersonID]*draft{}
-	for _, key := range order {
+	for n, key := range order {
+		if n%checkEvery == checkEvery-1 { // also over a store that reads without looking at ctx
+			if err := ctx.Err(); err != nil {
+				return ImportResult{}, wrap(err)
+			}
+		}
 		d := drafts[key]
 		p, err := c.store.Person(ctx, key) // the store's error, unwrapped: most keys are new
 		exists := err == nil

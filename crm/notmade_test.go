@@ -1,6 +1,7 @@
 package crm_test
 
 import (
+	"context"
 	"iter"
 	"slices"
 	"testing"
@@ -24,8 +25,27 @@ func firstErr[T any](s iter.Seq2[T, error]) error {
 // Every method of a CRM not made by New — the zero value, a nil pointer — refuses with an error
 // matching b2bkit.ErrInvalid that says so; none panics (it had no store: a nil pointer dereference).
 func TestR2_ACRMNotMadeByNewRefuses(t *testing.T) {
+	for name, call := range crmCalls(ctx) {
+		for _, c := range []*crm.CRM{new(crm.CRM), nil} {
+			t.Run(name, func(t *testing.T) {
+				var err error
+				require.NotPanics(t, func() { err = call(c) })
+				require.ErrorIs(t, err, b2bkit.ErrInvalid)
+				require.ErrorContains(t, err, "crm: crm: not made by New")
+			})
+		}
+	}
+	require.NotPanics(t, func() {
+		var c *crm.CRM
+		require.Nil(t, c.Store())
+		require.Nil(t, c.RequiredRoles())
+	})
+}
+
+// crmCalls calls every method of a CRM that can fail with ctx, on the records restaurant adds.
+func crmCalls(ctx context.Context) map[string]func(c *crm.CRM) error {
 	at := day(2026, 1, 1)
-	calls := map[string]func(c *crm.CRM) error{
+	return map[string]func(c *crm.CRM) error{
 		"AddCompany": func(c *crm.CRM) error {
 			_, err := c.AddCompany(ctx, crm.Company{ID: "A", Name: "A"})
 			return err
@@ -66,7 +86,7 @@ func TestR2_ACRMNotMadeByNewRefuses(t *testing.T) {
 		"WithdrawConsent": func(c *crm.CRM) error { _, err := c.WithdrawConsent(ctx, "li", "marketing", at); return err },
 		"SetDoNotContact": func(c *crm.CRM) error { _, err := c.SetDoNotContact(ctx, "li", true, at); return err },
 		"AddDeal": func(c *crm.CRM) error {
-			_, err := c.AddDeal(ctx, crm.Deal{ID: "d", Company: "A", Opened: at})
+			_, err := c.AddDeal(ctx, crm.Deal{ID: "d", Company: "A", Name: "tender", Opened: at})
 			return err
 		},
 		"Deal":  func(c *crm.CRM) error { _, err := c.Deal(ctx, "d"); return err },
@@ -100,21 +120,6 @@ func TestR2_ACRMNotMadeByNewRefuses(t *testing.T) {
 			return err
 		},
 	}
-	for name, call := range calls {
-		for _, c := range []*crm.CRM{new(crm.CRM), nil} {
-			t.Run(name, func(t *testing.T) {
-				var err error
-				require.NotPanics(t, func() { err = call(c) })
-				require.ErrorIs(t, err, b2bkit.ErrInvalid)
-				require.ErrorContains(t, err, "crm: crm: not made by New")
-			})
-		}
-	}
-	require.NotPanics(t, func() {
-		var c *crm.CRM
-		require.Nil(t, c.Store())
-		require.Nil(t, c.RequiredRoles())
-	})
 }
 
 // Every method of a MemoryStore not made by NewMemoryStore — the zero value, a nil pointer, and a

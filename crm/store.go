@@ -269,6 +269,10 @@ func (m *MemoryStore) Companies(ctx context.Context) iter.Seq2[Company, error] {
 		return refused[Company](errNoMemoryStore())
 	}
 	return func(yield func(Company, error) bool) {
+		if err := ctx.Err(); err != nil { // before the snapshot: a cancelled read reads nothing
+			yield(Company{}, err)
+			return
+		}
 		m.mu.RLock()
 		list := make([]Company, 0, len(m.companies))
 		for _, c := range m.companies {
@@ -411,6 +415,10 @@ func (m *MemoryStore) JobChanges(ctx context.Context, since time.Time) iter.Seq2
 		return refused[JobChange](errNoMemoryStore())
 	}
 	return func(yield func(JobChange, error) bool) {
+		if err := ctx.Err(); err != nil { // before the snapshot: a cancelled read reads nothing
+			yield(JobChange{}, err)
+			return
+		}
 		m.mu.RLock()
 		var list []JobChange
 		sec, nsec := keyAt(since)
@@ -473,6 +481,10 @@ func (m *MemoryStore) Activities(ctx context.Context, company b2bkit.CompanyID, 
 		return refused[Activity](errNoMemoryStore())
 	}
 	return func(yield func(Activity, error) bool) {
+		if err := ctx.Err(); err != nil { // before the snapshot: a cancelled read reads nothing
+			yield(Activity{}, err)
+			return
+		}
 		m.mu.RLock()
 		var list []Activity
 		if all := m.activities[company]; all != nil {
@@ -1099,6 +1111,10 @@ func (m *MemoryStore) Audit(ctx context.Context, person b2bkit.PersonID) iter.Se
 		return refused[AuditEntry](errNoMemoryStore())
 	}
 	return func(yield func(AuditEntry, error) bool) {
+		if err := ctx.Err(); err != nil { // before the snapshot: a cancelled read reads nothing
+			yield(AuditEntry{}, err)
+			return
+		}
 		m.mu.RLock()
 		// Entries are appended, never changed: the slice up to its length now is a snapshot.
 		list := m.audit[person]

@@ -272,6 +272,12 @@ type TierScore struct {
 // before the window are skipped — and finds the tier they reach. The policy must be valid; a
 // contribution of unknown kind, or a negative count, is an error naming it.
 func (p TierPolicy) Score(company b2bkit.CompanyID, contributions iter.Seq[Contribution], at time.Time) (TierScore, error) {
+	return p.score(context.Background(), company, contributions, at)
+}
+
+// score is Score, looking at ctx every checkEvery contributions: a cancelled evaluation stops
+// within a few thousand of them.
+func (p TierPolicy) score(ctx context.Context, company b2bkit.CompanyID, contributions iter.Seq[Contribution], at time.Time) (TierScore, error) {
 	if err := p.Validate(); err != nil {
 		return TierScore{}, wrap(err)
 	}
@@ -281,6 +287,11 @@ func (p TierPolicy) Score(company b2bkit.CompanyID, contributions iter.Seq[Contr
 	i := -1
 	for c := range contributions {
 		i++
+		if i%checkEvery == checkEvery-1 {
+			if err := ctx.Err(); err != nil {
+				return TierScore{}, wrap(err)
+			}
+		}
 		if c.Company != company || c.At.After(at) || !c.At.After(from) {
 			continue
 		}
@@ -344,7 +355,7 @@ func (c *CRM) EvaluateTier(ctx context.Context, company b2bkit.CompanyID, policy
 	if err != nil {
 		return TierResult{}, wrap(err)
 	}
-	s, err := policy.Score(company, contributions, at)
+	s, err := policy.score(ctx, company, contributions, at)
 	if err != nil {
 		return TierResult{}, err
 	}
