@@ -3,6 +3,7 @@ package funnel_test
 import (
 	"bytes"
 	"encoding/json"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -169,4 +170,41 @@ func TestR6_AReportRoundTripsThroughJSON(t *testing.T) {
 	require.ErrorIs(t, json.Unmarshal([]byte(`"Coverage"`), &p), b2bkit.ErrInvalid)
 	var s funnel.AccountStage
 	require.ErrorIs(t, json.Unmarshal([]byte(`"closed"`), &s), b2bkit.ErrInvalid)
+}
+
+// A report a host caches as JSON reads back as the report, also into a Report that holds another
+// one (a reused value): no band, warning or sample of the old report is left, a copy of the old
+// report keeps its own lists, and a document that does not read changes nothing. Property over
+// random worlds, each report decoded fresh and over every other.
+func TestR6_AReportDecodedIntoAUsedValueIsTheReport(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var reports []funnel.Report
+	for range 10 {
+		cs, w := team(rng)
+		rs, err := funnel.EvaluateAll(cs, b2bkit.Stream(w.touches), b2bkit.Stream(w.purchases), b2bkit.Stream(w.wallets), w.asOf)
+		require.NoError(t, err)
+		reports = append(reports, rs...)
+	}
+	reports = append(reports, evaluateCity(t, at(3, 2)), evaluateCity(t, at(7, 2)))
+	for i, r := range reports {
+		b, err := json.Marshal(r)
+		require.NoError(t, err)
+		var fresh funnel.Report
+		require.NoError(t, json.Unmarshal(b, &fresh))
+		requireSameReport(t, r, fresh, "report %d", i)
+		for j, old := range reports {
+			used := old
+			kept := old
+			oldJSON, err := json.Marshal(old)
+			require.NoError(t, err)
+			require.NoError(t, json.Unmarshal(b, &used))
+			requireSameReport(t, r, used, "report %d over report %d", i, j)
+			keptJSON, err := json.Marshal(kept)
+			require.NoError(t, err)
+			require.Equal(t, string(oldJSON), string(keptJSON), "report %d over report %d: the old report's lists", i, j)
+		}
+		before := fresh
+		require.Error(t, json.Unmarshal([]byte(`{"campaign":"x","phase":"bogus"}`), &fresh))
+		requireSameReport(t, before, fresh, "a failed decode changes nothing")
+	}
 }

@@ -462,5 +462,20 @@ type Report struct {
 	Excluded      Excluded         `json:"excluded"`
 }
 
+// UnmarshalJSON reads a report as json.Marshal writes it, strictly: unknown or wrongly cased
+// fields and a key given twice are errors. It decodes into a fresh Report, so a report read into a
+// Report that held another keeps nothing of the old one — not a band, warning or sample its JSON
+// leaves out, nor the old one's lists, which stay the old one's — and a failed decode changes
+// nothing.
+func (r *Report) UnmarshalJSON(b []byte) error {
+	type plain Report
+	var v plain
+	if err := wire.DecodeStrict(b, &v); err != nil {
+		return err
+	}
+	*r = Report(v)
+	return nil
+}
+
 // Rates returns the three counted rates in phase order: coverage, conversion, repurchase.
 func (r Report) Rates() []Rate { return []Rate{r.Coverage, r.Conversion, r.Repurchase} }
