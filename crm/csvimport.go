@@ -49,6 +49,10 @@ func ReadPeopleCSV(r io.Reader, loc *time.Location) iter.Seq2[ImportRow, error] 
 		loc = time.UTC
 	}
 	return func(yield func(ImportRow, error) bool) {
+		if r == nil {
+			yield(ImportRow{}, wrap(b2bkit.Invalid("csv", "no reader")))
+			return
+		}
 		cr := csv.NewReader(&lineLimit{r: r})
 		cr.FieldsPerRecord = -1
 		cr.ReuseRecord = true

@@ -163,3 +163,19 @@ func TestR23_AMemoryStoreNotMadeByNewMemoryStoreRefuses(t *testing.T) {
 		}
 	}
 }
+
+// A nil reader is refused with an error matching b2bkit.ErrInvalid, not a panic.
+func TestR24_ANilReaderIsRefused(t *testing.T) {
+	require.NotPanics(t, func() {
+		n := 0
+		for _, err := range crm.ReadPeopleCSV(nil, nil) {
+			n++
+			require.ErrorIs(t, err, b2bkit.ErrInvalid)
+			require.ErrorContains(t, err, "no reader")
+		}
+		require.Equal(t, 1, n)
+		_, err := crm.LoadTierPolicy(nil)
+		require.ErrorIs(t, err, b2bkit.ErrInvalid)
+		require.ErrorContains(t, err, "no reader")
+	})
+}

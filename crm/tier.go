@@ -193,6 +193,9 @@ func (p *TierPolicy) UnmarshalJSON(b []byte) error {
 // LoadTierPolicy reads a TierPolicy from JSON, strictly (unknown fields rejected, at most
 // b2bkit.MaxJSONBytes), and validates it. Errors match b2bkit.ErrInvalid.
 func LoadTierPolicy(r io.Reader) (TierPolicy, error) {
+	if r == nil {
+		return TierPolicy{}, wrap(b2bkit.Invalid("tier_policy", "no reader"))
+	}
 	data, err := io.ReadAll(io.LimitReader(r, b2bkit.MaxJSONBytes+1))
 	if err != nil {
 		return TierPolicy{}, wrap(b2bkit.Invalid("", "reading tier policy: %v", err))

@@ -101,6 +101,9 @@ func (c *Campaign) UnmarshalJSON(b []byte) error {
 // LoadCampaign reads one campaign as JSON from r, at most b2bkit.MaxJSONBytes, rejecting unknown
 // fields, and validates it. Errors match b2bkit.ErrInvalid.
 func LoadCampaign(r io.Reader) (Campaign, error) {
+	if r == nil {
+		return Campaign{}, fmt.Errorf("funnel: campaign: %w", b2bkit.Invalid("", "no reader"))
+	}
 	data, err := io.ReadAll(io.LimitReader(r, b2bkit.MaxJSONBytes+1))
 	if err != nil {
 		return Campaign{}, fmt.Errorf("funnel: campaign: read: %w", err)

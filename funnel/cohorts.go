@@ -66,6 +66,9 @@ func Cohorts(reports ...Report) (CohortTable, error) {
 
 // WriteTo writes the table as aligned text, one campaign a line; rates still open are marked "*".
 func (t CohortTable) WriteTo(w io.Writer) (int64, error) {
+	if w == nil {
+		return 0, fmt.Errorf("funnel: cohorts: %w", b2bkit.Invalid("", "no writer"))
+	}
 	cw := &countWriter{w: w}
 	tw := tabwriter.NewWriter(cw, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "territory\tstart\tmonth\ttargets\tcoverage\tconversion\trepurchase\tpenetration")

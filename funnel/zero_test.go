@@ -47,3 +47,18 @@ func TestR6_ACampaignOutsideTheSetIsNotThere(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, city().ID, c.ID)
 }
+
+// A nil reader or writer is refused with an error matching b2bkit.ErrInvalid, not a panic.
+func TestR24_ANilReaderOrWriterIsRefused(t *testing.T) {
+	tab, err := funnel.Cohorts(evaluateCity(t, at(7, 2)))
+	require.NoError(t, err)
+	require.NotPanics(t, func() {
+		_, err := funnel.LoadCampaign(nil)
+		require.ErrorIs(t, err, b2bkit.ErrInvalid)
+		require.ErrorContains(t, err, "no reader")
+		n, err := tab.WriteTo(nil)
+		require.ErrorIs(t, err, b2bkit.ErrInvalid)
+		require.ErrorContains(t, err, "no writer")
+		require.Zero(t, n)
+	})
+}

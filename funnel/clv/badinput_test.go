@@ -210,3 +210,13 @@ func TestReadCSVReadsASpreadsheetsByteOrderMark(t *testing.T) {
 	_, err = clv.ReadCSV(strings.NewReader("id,\uFEFFfrequency,recency,t\n"), clv.Weeks)
 	requireInvalid(t, err, "unknown column")
 }
+
+// A nil reader is refused with an error matching b2bkit.ErrInvalid, not a panic, as LoadModel
+// refuses it.
+func TestANilReaderIsRefused(t *testing.T) {
+	require.NotPanics(t, func() {
+		_, err := clv.ReadCSV(nil, clv.Weeks)
+		require.ErrorIs(t, err, b2bkit.ErrInvalid)
+		require.ErrorContains(t, err, "clv: csv: no reader")
+	})
+}

@@ -30,6 +30,9 @@ const (
 // MaxCustomers): anything else is an error matching b2bkit.ErrInvalid naming the line. The
 // customers come back sorted by ID.
 func ReadCSV(r io.Reader, u Unit) (Summary, error) {
+	if r == nil {
+		return Summary{}, fmt.Errorf("clv: csv: %w", b2bkit.Invalid("", "no reader"))
+	}
 	if !u.Valid() {
 		return Summary{}, fmt.Errorf("clv: csv: %w", b2bkit.Invalid("unit", "must be weeks or days"))
 	}
