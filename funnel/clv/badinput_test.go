@@ -220,3 +220,13 @@ func TestANilReaderIsRefused(t *testing.T) {
 		require.ErrorContains(t, err, "clv: csv: no reader")
 	})
 }
+
+// Rank refuses a model that is not one — the zero Model — also when no account has a history to
+// score it on: a list ranked by no model is not a ranking.
+func TestRankRefusesTheZeroModel(t *testing.T) {
+	for _, accounts := range [][]funnel.HandOff{nil, {{Company: "A"}}} {
+		_, err := clv.Rank(accounts, clv.Summary{}, clv.Model{}, nil)
+		require.ErrorIs(t, err, b2bkit.ErrInvalid)
+		require.ErrorContains(t, err, "clv: rank: ")
+	}
+}

@@ -77,6 +77,12 @@ func Rank(accounts []funnel.HandOff, s Summary, m Model, o *RankOptions) ([]Acco
 	if o != nil {
 		vo = &o.Value
 	}
+	if err := m.Purchases.Validate(); err != nil {
+		return nil, fmt.Errorf("clv: rank: %w", err)
+	}
+	if err := m.Spend.Validate(); err != nil {
+		return nil, fmt.Errorf("clv: rank: %w", err)
+	}
 	if s.Unit != m.Purchases.Unit {
 		return nil, fmt.Errorf("clv: rank: %w", b2bkit.Invalid("summary.unit",
 			"the histories are in %v, the model in %v", s.Unit, m.Purchases.Unit))
