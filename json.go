@@ -41,15 +41,33 @@ func (in *Installment) UnmarshalJSON(b []byte) error {
 }
 
 // UnmarshalJSON reads {"installments":[...]}, strictly.
+//
+// It decodes into a new value and then replaces *p whole: a field the document leaves out is
+// zero, not what *p held; a copy sharing *p's slices is not written; a refused document
+// changes nothing.
 func (p *PaymentTerms) UnmarshalJSON(b []byte) error {
 	type plain PaymentTerms
-	return wire.DecodeStrict(b, (*plain)(p))
+	var w plain
+	if err := wire.DecodeStrict(b, &w); err != nil {
+		return err
+	}
+	*p = PaymentTerms(w)
+	return nil
 }
 
 // UnmarshalJSON reads {"payment":{...},"ordered_at":"...","deliver_by":"..."}, strictly.
+//
+// It decodes into a new value and then replaces *t whole: a field the document leaves out is
+// zero, not what *t held; a copy sharing *t's slices is not written; a refused document
+// changes nothing.
 func (t *Terms) UnmarshalJSON(b []byte) error {
 	type plain Terms
-	return wire.DecodeStrict(b, (*plain)(t))
+	var w plain
+	if err := wire.DecodeStrict(b, &w); err != nil {
+		return err
+	}
+	*t = Terms(w)
+	return nil
 }
 
 type dueJSON struct {
@@ -107,9 +125,18 @@ func (l *OrderLine) UnmarshalJSON(b []byte) error {
 }
 
 // UnmarshalJSON reads an order, strictly.
+//
+// It decodes into a new value and then replaces *o whole: a field the document leaves out is
+// zero, not what *o held; a copy sharing *o's slices is not written; a refused document
+// changes nothing.
 func (o *Order) UnmarshalJSON(b []byte) error {
 	type plain Order
-	return wire.DecodeStrict(b, (*plain)(o))
+	var w plain
+	if err := wire.DecodeStrict(b, &w); err != nil {
+		return err
+	}
+	*o = Order(w)
+	return nil
 }
 
 type shipmentLineJSON struct {
@@ -140,9 +167,18 @@ func (l *ShipmentLine) UnmarshalJSON(b []byte) error {
 }
 
 // UnmarshalJSON reads a shipment, strictly.
+//
+// It decodes into a new value and then replaces *s whole: a field the document leaves out is
+// zero, not what *s held; a copy sharing *s's slices is not written; a refused document
+// changes nothing.
 func (s *Shipment) UnmarshalJSON(b []byte) error {
 	type plain Shipment
-	return wire.DecodeStrict(b, (*plain)(s))
+	var w plain
+	if err := wire.DecodeStrict(b, &w); err != nil {
+		return err
+	}
+	*s = Shipment(w)
+	return nil
 }
 
 type invoiceJSON struct {

@@ -23,7 +23,9 @@ var _ Registry = (*MemoryRegistry)(nil)
 // MemoryRegistry is the in-memory Registry, the reference an adapter is compared with: records kept
 // as values, a map from fingerprint to a record's slot and an index of slots by company, behind one
 // mutex; safe for concurrent use. It stores and returns copies, so no caller shares a slice with it.
-// Its zero value is not ready; use NewMemoryRegistry.
+// Its zero value is an empty registry ready to use, as NewMemoryRegistry returns; a nil
+// *MemoryRegistry holds nothing, and its Get, Put and Receivables are errors matching
+// b2bkit.ErrInvalid.
 //
 // A platform keeps millions of receivables for years, so they are stored for the garbage collector
 // to mark cheaply: a record is a value in a chunk of 1024 (not an object of its own), its invoice
@@ -50,8 +52,19 @@ type MemoryRegistry struct {
 
 // NewMemoryRegistry returns an empty MemoryRegistry.
 func NewMemoryRegistry() *MemoryRegistry {
-	return &MemoryRegistry{slots: map[uint64]int{}, clashes: map[Fingerprint]int{}, names: regNames{ids: map[string]uint32{}},
-		byCompany: map[uint32][]int{}}
+	m := new(MemoryRegistry)
+	m.init()
+	return m
+}
+
+// init makes the maps of an empty registry; the zero value gets them on its first Put.
+func (m *MemoryRegistry) init() {
+	m.slots, m.clashes, m.names.ids, m.byCompany = map[uint64]int{}, map[Fingerprint]int{}, map[string]uint32{}, map[uint32][]int{}
+}
+
+// errNilRegistry is what a nil *MemoryRegistry answers.
+func errNilRegistry() error {
+	return fmt.Errorf("risk: %w", b2bkit.Invalid("memory registry", "not made by NewMemoryRegistry (nil)"))
 }
 
 // Get returns the receivable with fingerprint fp, or an error matching b2bkit.ErrNotFound. Its
@@ -59,6 +72,9 @@ func NewMemoryRegistry() *MemoryRegistry {
 func (m *MemoryRegistry) Get(ctx context.Context, fp Fingerprint) (r Receivable, err error) {
 	if err := ctx.Err(); err != nil {
 		return Receivable{}, err
+	}
+	if m == nil {
+		return Receivable{}, errNilRegistry()
 	}
 	m.mu.RLock()
 	i, ok := m.slot(fp)
@@ -79,7 +95,13 @@ func (m *MemoryRegistry) Put(ctx context.Context, r Receivable) (Receivable, err
 	if err := ctx.Err(); err != nil {
 		return Receivable{}, err
 	}
+	if m == nil {
+		return Receivable{}, errNilRegistry()
+	}
 	m.mu.Lock()
+	if m.slots == nil {
+		m.init() // the zero value, on its first write
+	}
 	lifeOK, err := m.put(&r)
 	m.mu.Unlock()
 	if !lifeOK {
@@ -326,6 +348,10 @@ func (m *MemoryRegistry) Receivables(ctx context.Context, company b2bkit.Company
 			yield(Receivable{}, err)
 			return
 		}
+		if m == nil {
+			yield(Receivable{}, errNilRegistry())
+			return
+		}
 		m.mu.RLock()
 		var list []Receivable
 		if id, ok := m.names.ids[string(company)]; ok {
@@ -349,8 +375,11 @@ func (m *MemoryRegistry) Receivables(ctx context.Context, company b2bkit.Company
 	}
 }
 
-// Len returns the number of receivables stored.
+// Len returns the number of receivables stored: 0 in a nil *MemoryRegistry.
 func (m *MemoryRegistry) Len() int {
+	if m == nil {
+		return 0
+	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return len(m.slots) + len(m.clashes)

@@ -550,6 +550,27 @@ func TestMemoryRegistryLen(t *testing.T) {
 	assert.Equal(t, 2, reg.Len())
 }
 
+// A nil *MemoryRegistry holds nothing and stores nothing: Get, Put and Receivables are errors
+// matching b2bkit.ErrInvalid that say so, Len is 0, and a Ledger over it refuses; none panics.
+func TestNilMemoryRegistryRefuses(t *testing.T) {
+	var reg *risk.MemoryRegistry
+	assert.Equal(t, 0, reg.Len())
+	_, err := reg.Get(regCtx, risk.Fingerprint{1})
+	regRequireInvalid(t, err, "memory registry: not made by NewMemoryRegistry")
+	inv := regInvoice("INV-1", "100")
+	_, err = reg.Put(regCtx, risk.Receivable{Fingerprint: regFP(t, inv), Invoice: inv,
+		History: []risk.Transition{{To: risk.StateOffered, At: regT0, By: "ops", Lender: "BANK"}}, State: risk.StateOffered, Lender: "BANK"})
+	regRequireInvalid(t, err, "memory registry: not made by NewMemoryRegistry")
+	n := 0
+	for _, err := range reg.Receivables(regCtx, "SELLER") {
+		regRequireInvalid(t, err, "memory registry: not made by NewMemoryRegistry")
+		n++
+	}
+	assert.Equal(t, 1, n)
+	_, err = risk.NewLedger(reg, nil).Offer(regCtx, inv, "BANK", "ops", regT0)
+	regRequireInvalid(t, err, "memory registry")
+}
+
 // TestR19_MemoryRegistryStoresTheHistoryWhole: whether Put extends the stored history in place (a
 // Ledger's step) or not, what Get returns is exactly what was put — a rewritten earlier transition,
 // an instant written in another location, an amount at another exponent — and a Put refused for its

@@ -99,16 +99,30 @@ func scoreCompileAttr(a *Attribute) scoreAttr {
 	return ca
 }
 
-// Grade is the grade of a score, as Scorecard.Grade gives it.
+// Grade is the grade of a score, as Scorecard.Grade gives it; no grade ("") on a CompiledScorecard
+// not made by Compile, as on an empty card.
 func (c *CompiledScorecard) Grade(score float64) Grade {
+	if c == nil {
+		return ""
+	}
 	return Scorecard{Grades: c.grades}.Grade(score)
+}
+
+// errNotCompiled is what a CompiledScorecard not made by Compile (the zero value, a nil pointer)
+// answers: it has no card, so it would score every buyer Base 0 with no grade.
+func errNotCompiled() error {
+	return fmt.Errorf("risk: %w", b2bkit.Invalid("scorecard", "not made by Compile"))
 }
 
 // Score scores one buyer exactly as Scorecard.Score does with the card compiled, errors included.
 // The Result is compact, 32 bytes per attribute held in place (for a card of up to 16 attributes,
 // else in one allocation), with Points and Reasons built when asked, from the feature set's own
-// decimals.
+// decimals. A CompiledScorecard not made by Compile (the zero value, a nil pointer) is an error
+// matching b2bkit.ErrInvalid.
 func (c *CompiledScorecard) Score(f FeatureSet) (Result, error) {
+	if c == nil || len(c.grades) == 0 { // Compile refuses a card without grades
+		return Result{}, errNotCompiled()
+	}
 	if c.currency != "" && f.Currency != "" && f.Currency != c.currency {
 		return Result{}, fmt.Errorf("risk: %w", b2bkit.Invalid("features.currency",
 			"is %s but scorecard %s bins money in %s", xerr.Echo(f.Currency), c.name, c.currency))

@@ -345,3 +345,19 @@ func TestR17_CompiledScorecardValuesFinerThanItsEdges(t *testing.T) {
 		assert.Equal(t, tt.bin, r.Points()[0].Bin, tt.value)
 	}
 }
+
+// A CompiledScorecard not made by Compile (the zero value, a nil pointer) has no card: Score refuses
+// it, as a zero Scorecard's Score refuses a card without grades, instead of scoring every buyer 0
+// with no grade; Grade gives no grade, as an empty card does. Neither panics.
+func TestCompiledScorecardNotMadeByCompileRefuses(t *testing.T) {
+	fs := scFeatures(scGoodBuyer())
+	for name, cc := range map[string]*risk.CompiledScorecard{"zero": {}, "nil": nil} {
+		t.Run(name, func(t *testing.T) {
+			r, err := cc.Score(fs)
+			require.ErrorIs(t, err, b2bkit.ErrInvalid)
+			assert.EqualError(t, err, "risk: scorecard: not made by Compile")
+			assert.Empty(t, r.Points())
+			assert.Equal(t, risk.Grade(""), cc.Grade(700))
+		})
+	}
+}

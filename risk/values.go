@@ -44,7 +44,7 @@ func ValuesOf(m map[Feature]Value) Values {
 	return v
 }
 
-// Set sets the value of f.
+// Set sets the value of f. Like a write to a nil map, Set on a nil *Values panics.
 func (v *Values) Set(f Feature, x Value) {
 	if v.t == nil {
 		v.t = &valueTable{}
@@ -89,10 +89,10 @@ func (v Values) other(f Feature) (Value, bool) {
 	return x, ok
 }
 
-// Delete removes the value of f, if any.
+// Delete removes the value of f, if any; on a nil *Values it does nothing, as delete on a nil map.
 func (v *Values) Delete(f Feature) {
 	switch i := featPos(f); {
-	case v.t == nil:
+	case v == nil || v.t == nil:
 	case i >= 0:
 		v.t.known[i], v.t.has = Value{}, v.t.has&^(1<<i)
 	default:
@@ -154,7 +154,12 @@ func (v Values) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads a JSON object of values by feature, replacing v's values; null empties v. A
 // feature given twice is an error matching b2bkit.ErrInvalid (plain JSON would keep the last).
+//
+// A nil *Values has nowhere to write: an error matching b2bkit.ErrInvalid.
 func (v *Values) UnmarshalJSON(data []byte) error {
+	if v == nil {
+		return b2bkit.Invalid("values", "must not be nil")
+	}
 	var m map[Feature]Value
 	if err := wire.DecodeStrict(data, &m); err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/dectest"
 	"github.com/b2bkit/b2bkit/risk"
 	"github.com/stretchr/testify/assert"
@@ -180,4 +181,15 @@ func TestR17_CompiledScoreSeesAHostsEdits(t *testing.T) {
 	_, err = cc.Score(fs)
 	require.ErrorContains(t, err, "features.values.penetration")
 	scRequireSameScore(t, card, cc, fs)
+}
+
+// A nil *Values is a nil map's pointer: Delete does nothing (as delete on a nil map) and
+// UnmarshalJSON has nowhere to write, an error matching b2bkit.ErrInvalid. Neither panics.
+func TestNilValuesPointer(t *testing.T) {
+	var v *risk.Values
+	require.NotPanics(t, func() { v.Delete(risk.Trend); v.Delete("host_feature") })
+	var err error
+	require.NotPanics(t, func() { err = v.UnmarshalJSON([]byte(`{}`)) })
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	assert.EqualError(t, err, "values: must not be nil")
 }

@@ -38,12 +38,18 @@ const companyColumns = `id, name, reg_scheme, reg_number, territory, city, indus
 
 // Company implements crm.Store.
 func (s *CRMStore) Company(ctx context.Context, id b2bkit.CompanyID) (_ crm.Company, err error) {
+	if err = s.ready("CRMStore.Company"); err != nil {
+		return
+	}
 	defer s.db.done("CRMStore.Company", &err)
 	return one(ctx, s.db, "company", `SELECT `+companyColumns+` FROM crm_companies WHERE id = ?`, string(id), scanCompany)
 }
 
 // Companies implements crm.Store. It streams one query.
 func (s *CRMStore) Companies(ctx context.Context) iter.Seq2[crm.Company, error] {
+	if err := s.ready("CRMStore.Companies"); err != nil {
+		return failedSeq[crm.Company](err)
+	}
 	return closedSeq(s.db, "CRMStore.Companies", func(yield func(crm.Company, error) bool) {
 		stream(ctx, s.db, `SELECT `+companyColumns+` FROM crm_companies ORDER BY id`, nil, scanCompany, yield)
 	})
@@ -81,6 +87,9 @@ const personColumns = `id, name, merged_into, absorbed, erased_at, erased_off, c
 
 // Person implements crm.Store.
 func (s *CRMStore) Person(ctx context.Context, id b2bkit.PersonID) (_ crm.Person, err error) {
+	if err = s.ready("CRMStore.Person"); err != nil {
+		return
+	}
 	defer s.db.done("CRMStore.Person", &err)
 	if !checkText(string(id)) {
 		return notFound[crm.Person](ctx, "person", string(id)) // no person has an id that cannot be stored
@@ -106,6 +115,9 @@ var errNoContact = fmt.Errorf("sqlstore: %w", &b2bkit.RecordError{Kind: "person"
 
 // PersonByContact implements crm.Store.
 func (s *CRMStore) PersonByContact(ctx context.Context, key string) (_ crm.Person, err error) {
+	if err = s.ready("CRMStore.PersonByContact"); err != nil {
+		return
+	}
 	defer s.db.done("CRMStore.PersonByContact", &err)
 	word, value, ok := strings.Cut(key, ":")
 	var kind crm.ContactKind
@@ -198,6 +210,9 @@ func contactPoint(kind sql.NullInt64, value sql.NullString, since, until stamp, 
 
 // Spells implements crm.Store: one query over the person's or the company's index.
 func (s *CRMStore) Spells(ctx context.Context, q crm.SpellQuery) (_ []crm.Spell, err error) {
+	if err = s.ready("CRMStore.Spells"); err != nil {
+		return
+	}
 	defer s.db.done("CRMStore.Spells", &err)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: %w", err)
@@ -256,6 +271,9 @@ func scanSpell(rows *sql.Rows, z *zones) (crm.Spell, error) {
 
 // JobChanges implements crm.Store. It streams one query over the index by time.
 func (s *CRMStore) JobChanges(ctx context.Context, since time.Time) iter.Seq2[crm.JobChange, error] {
+	if err := s.ready("CRMStore.JobChanges"); err != nil {
+		return failedSeq[crm.JobChange](err)
+	}
 	return closedSeq(s.db, "CRMStore.JobChanges", func(yield func(crm.JobChange, error) bool) {
 		query, args := `SELECT id, person, at, at_off, from_company, from_title, from_stage, lost_roles, uncovered,
 	left_incomplete, to_company, title, roles, to_stage, lead_created FROM crm_job_changes`, []any(nil)
@@ -299,12 +317,18 @@ const accountColumns = `id, company, person, kind, closed, closed_off, version`
 
 // Account implements crm.Store.
 func (s *CRMStore) Account(ctx context.Context, id crm.AccountID) (_ crm.Account, err error) {
+	if err = s.ready("CRMStore.Account"); err != nil {
+		return
+	}
 	defer s.db.done("CRMStore.Account", &err)
 	return one(ctx, s.db, "account", `SELECT `+accountColumns+` FROM crm_accounts WHERE id = ?`, string(id), scanAccount)
 }
 
 // Accounts implements crm.Store: one query over the company's index.
 func (s *CRMStore) Accounts(ctx context.Context, company b2bkit.CompanyID) (_ []crm.Account, err error) {
+	if err = s.ready("CRMStore.Accounts"); err != nil {
+		return
+	}
 	defer s.db.done("CRMStore.Accounts", &err)
 	return list(ctx, s.db, "account", accountsQuery, []any{string(company)}, scanAccount)
 }
@@ -327,6 +351,9 @@ func scanAccount(rows *sql.Rows, z *zones) (crm.Account, error) {
 
 // Activities implements crm.Store. It streams one query over the company's index by time.
 func (s *CRMStore) Activities(ctx context.Context, company b2bkit.CompanyID, from, to time.Time) iter.Seq2[crm.Activity, error] {
+	if err := s.ready("CRMStore.Activities"); err != nil {
+		return failedSeq[crm.Activity](err)
+	}
 	return closedSeq(s.db, "CRMStore.Activities", func(yield func(crm.Activity, error) bool) {
 		query, args, err := activitiesQuery(company, from, to)
 		if err != nil {
@@ -368,6 +395,9 @@ func activitiesQuery(company b2bkit.CompanyID, from, to time.Time) (string, []an
 
 // Apply implements crm.Store: one transaction, all of the batch or nothing.
 func (s *CRMStore) Apply(ctx context.Context, b crm.Batch) (err error) {
+	if err = s.ready("CRMStore.Apply"); err != nil {
+		return
+	}
 	defer s.db.done("CRMStore.Apply", &err)
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sqlstore: %w", err)

@@ -23,6 +23,9 @@ import (
 // name_key; the page starts after the (name_key, id) of company q.After as it is stored now; each
 // filter has an index on (field, name_key, id), so the database reads only the page's rows.
 func (s *CRMStore) SearchCompanies(ctx context.Context, q crm.CompanyQuery) (_ []crm.Company, err error) {
+	if err = s.ready("CRMStore.SearchCompanies"); err != nil {
+		return
+	}
 	defer s.db.done("CRMStore.SearchCompanies", &err)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: %w", err)
@@ -100,6 +103,9 @@ func companySearch(q *crm.CompanyQuery, after *string) (query string, args []any
 // SearchPeople implements crm.Store: one query per page over the index of listed people (neither
 // merged nor erased) by (name_key, id), joined with the page's contact points.
 func (s *CRMStore) SearchPeople(ctx context.Context, q crm.PersonQuery) (_ []crm.Person, err error) {
+	if err = s.ready("CRMStore.SearchPeople"); err != nil {
+		return
+	}
 	defer s.db.done("CRMStore.SearchPeople", &err)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: %w", err)
@@ -244,12 +250,18 @@ const dealColumns = `id, company, name, opened, opened_off, closed, closed_off, 
 
 // Deal implements crm.Store.
 func (s *CRMStore) Deal(ctx context.Context, id crm.DealID) (_ crm.Deal, err error) {
+	if err = s.ready("CRMStore.Deal"); err != nil {
+		return
+	}
 	defer s.db.done("CRMStore.Deal", &err)
 	return one(ctx, s.db, "deal", `SELECT `+dealColumns+` FROM crm_deals WHERE id = ?`, string(id), scanDeal)
 }
 
 // Deals implements crm.Store: one query over the company's index.
 func (s *CRMStore) Deals(ctx context.Context, company b2bkit.CompanyID) (_ []crm.Deal, err error) {
+	if err = s.ready("CRMStore.Deals"); err != nil {
+		return
+	}
 	defer s.db.done("CRMStore.Deals", &err)
 	return list(ctx, s.db, "deal", dealsQuery, []any{string(company)}, scanDeal)
 }
@@ -275,6 +287,9 @@ func scanDeal(rows *sql.Rows, z *zones) (crm.Deal, error) {
 
 // Audit implements crm.Store: one query over the person's index, streamed in the order stored.
 func (s *CRMStore) Audit(ctx context.Context, person b2bkit.PersonID) iter.Seq2[crm.AuditEntry, error] {
+	if err := s.ready("CRMStore.Audit"); err != nil {
+		return failedSeq[crm.AuditEntry](err)
+	}
 	return closedSeq(s.db, "CRMStore.Audit", func(yield func(crm.AuditEntry, error) bool) {
 		stream(ctx, s.db, auditQuery, []any{string(person)}, func(rows *sql.Rows, z *zones) (crm.AuditEntry, error) {
 			var (

@@ -52,6 +52,10 @@ type Options struct {
 
 // A DB is an open database with b2bkit's schema: the handle every store of this package is made
 // from. It is safe for concurrent use; Close it when done.
+//
+// A DB not made by Open (the zero value, a nil pointer), and a store not made from an open DB (a
+// zero or nil *Registry, *MatchLog, *PriceList or *CRMStore), serve nothing: every call is an error
+// matching b2bkit.ErrInvalid naming it ("sqlstore: Registry.Get: db: not made by Open").
 type DB struct {
 	sql      *sql.DB
 	dialect  Dialect
@@ -158,10 +162,66 @@ func openError(err error) error {
 var ErrClosed = fmt.Errorf("database is closed: %w", sql.ErrConnDone)
 
 // Close closes the database. Iterators still running fail, and every call after it returns an
-// error matching ErrClosed.
+// error matching ErrClosed; closing it again does nothing. Close of a DB not made by Open (the zero
+// value, a nil pointer) is an error matching b2bkit.ErrInvalid.
 func (db *DB) Close() error {
+	if err := db.ready("DB.Close"); err != nil {
+		return err
+	}
 	db.isClosed.Store(true)
 	return db.sql.Close()
+}
+
+// ready is nil if db was made by Open, and otherwise the error of call on it: a zero or nil DB,
+// or a store not made from an open one, has no database to ask.
+func (db *DB) ready(call string) error {
+	if db == nil || db.sql == nil {
+		return fmt.Errorf("sqlstore: %s: %w", call, b2bkit.Invalid("db", "not made by Open"))
+	}
+	return nil
+}
+
+// The ready of each store: nil if it was made from a DB made by Open (DB.Registry, ...).
+func (g *Registry) ready(call string) error  { return g.dbOf().ready(call) }
+func (l *MatchLog) ready(call string) error  { return l.dbOf().ready(call) }
+func (l *PriceList) ready(call string) error { return l.dbOf().ready(call) }
+func (s *CRMStore) ready(call string) error  { return s.dbOf().ready(call) }
+
+// dbOf is the DB of a store, nil for a nil store.
+func (g *Registry) dbOf() *DB {
+	if g == nil {
+		return nil
+	}
+	return g.db
+}
+
+func (l *MatchLog) dbOf() *DB {
+	if l == nil {
+		return nil
+	}
+	return l.db
+}
+
+func (l *PriceList) dbOf() *DB {
+	if l == nil {
+		return nil
+	}
+	return l.db
+}
+
+func (s *CRMStore) dbOf() *DB {
+	if s == nil {
+		return nil
+	}
+	return s.db
+}
+
+// failedSeq yields err alone: an iterator of a store that cannot serve.
+func failedSeq[T any](err error) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		yield(zero, err)
+	}
 }
 
 // dbClosedText is database/sql's error for a call on a closed *sql.DB, whose variable it does not
@@ -210,12 +270,23 @@ func closedSeq[T any](db *DB, call string, seq iter.Seq2[T, error]) iter.Seq2[T,
 	}
 }
 
-// Dialect returns the engine behind db.
-func (db *DB) Dialect() Dialect { return db.dialect }
+// Dialect returns the engine behind db: Dialect(0), no engine, for a nil DB.
+func (db *DB) Dialect() Dialect {
+	if db == nil {
+		return 0
+	}
+	return db.dialect
+}
 
 // SQL returns the database/sql handle, for the host's own tables in the same database (and for
-// backups). Writing to sqlstore's tables through it bypasses every check this package makes.
-func (db *DB) SQL() *sql.DB { return db.sql }
+// backups). Writing to sqlstore's tables through it bypasses every check this package makes. It is
+// nil for a DB not made by Open.
+func (db *DB) SQL() *sql.DB {
+	if db == nil {
+		return nil
+	}
+	return db.sql
+}
 
 // q rewrites a query written with ? placeholders for the dialect: $1, $2, ... for PostgreSQL.
 func (db *DB) q(query string) string {

@@ -47,7 +47,10 @@
 // Decimals are stored exactly: NUMERIC in PostgreSQL, canonical text in SQLite ("118.50", the scale
 // kept, never REAL). Times are stored as UTC nanoseconds since 1970 with the UTC offset they were
 // given in, so they come back as the same instant on the same calendar day (a fingerprint's due
-// date reads its day there). Every record is validated before any SQL runs, and a value the schema
+// date reads its day there), alike on SQLite and PostgreSQL (an integer column, not TIMESTAMPTZ,
+// which would keep the instant alone). They come back in a fixed zone of that offset: unlike the
+// in-memory stores, which return the *time.Location given, the location's name and its
+// daylight-saving rules are not kept, nor a monotonic clock reading, so compare times with Equal. Every record is validated before any SQL runs, and a value the schema
 // could not keep as given — a decimal beyond b2bkit.MaxDecimalDigits digits or
 // b2bkit.MaxDecimalPlaces places, counted without the trailing zeros of its fraction (12.34 written
 // with 20 places, as read from a numeric(38,20) column, is stored as 12.34), a time outside the years 1678..2261, text that is not UTF-8 or

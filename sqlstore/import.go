@@ -41,6 +41,9 @@ const importBlock = 20_000
 // as it was and the result is zero. Appenders wait for the whole import (seconds per million
 // matches); readers never wait, and see none of it until it commits.
 func (l *MatchLog) Import(ctx context.Context, matches iter.Seq2[matching.Match, error]) (_ ImportResult, err error) {
+	if err = l.ready("MatchLog.Import"); err != nil {
+		return
+	}
 	defer l.db.done("MatchLog.Import", &err)
 	if err := ctx.Err(); err != nil {
 		return ImportResult{}, fmt.Errorf("sqlstore: %w", err)

@@ -78,6 +78,9 @@ func (l *MatchLog) lock(ctx context.Context, tx interface {
 // Append implements matching.Log: one transaction under the log's write lock that reads the stored
 // matches of the batch's ids, compares them, and inserts the new ones in the order given.
 func (l *MatchLog) Append(ctx context.Context, ms ...matching.Match) (err error) {
+	if err = l.ready("MatchLog.Append"); err != nil {
+		return
+	}
 	defer l.db.done("MatchLog.Append", &err)
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sqlstore: %w", err)
@@ -374,6 +377,9 @@ func parsePayment(s string) (b2bkit.PaymentTerms, error) {
 // match's appended entry and its last change with one query, decides as matching's logs do, and
 // inserts the change.
 func (l *MatchLog) SetStatus(ctx context.Context, c matching.StatusChange) (err error) {
+	if err = l.ready("MatchLog.SetStatus"); err != nil {
+		return
+	}
 	defer l.db.done("MatchLog.SetStatus", &err)
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sqlstore: %w", err)
@@ -449,6 +455,9 @@ const sinceQuery = `SELECT seq, kind, match_seq, changed_by, ` + matchColumns + 
 // Get implements matching.Log: one query over the unique index of ids, the status read from the
 // match's last change.
 func (l *MatchLog) Get(ctx context.Context, id string) (_ matching.Match, err error) {
+	if err = l.ready("MatchLog.Get"); err != nil {
+		return
+	}
 	defer l.db.done("MatchLog.Get", &err)
 	if err := ctx.Err(); err != nil {
 		return matching.Match{}, fmt.Errorf("sqlstore: %w", err)
@@ -474,6 +483,9 @@ const sincePage = 4096
 // ORDER BY seq LIMIT 4096), each streamed as the caller consumes it. The log's write lock makes
 // numbers visible in order, so a page never misses an entry a later page would have to go back for.
 func (l *MatchLog) Since(ctx context.Context, seq uint64) iter.Seq2[matching.Entry, error] {
+	if err := l.ready("MatchLog.Since"); err != nil {
+		return failedSeq[matching.Entry](err)
+	}
 	return closedSeq(l.db, "MatchLog.Since", func(yield func(matching.Entry, error) bool) {
 		if err := ctx.Err(); err != nil {
 			yield(matching.Entry{}, fmt.Errorf("sqlstore: %w", err))

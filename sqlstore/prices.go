@@ -46,6 +46,9 @@ const priceColumns = `sku, price, currency, cost, tax_percent, pack_size, min_qu
 // ("prices[3].price"). A Contract with a zero price is none, as pricing.PriceList.Set has it: taken,
 // and not kept.
 func (l *PriceList) Set(ctx context.Context, prices ...pricing.ListPrice) (err error) {
+	if err = l.ready("PriceList.Set"); err != nil {
+		return
+	}
 	defer l.db.done("PriceList.Set", &err)
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sqlstore: %w", err)
@@ -139,6 +142,9 @@ ON CONFLICT (sku) DO UPDATE SET price = excluded.price, currency = excluded.curr
 // Delete removes the SKUs' prices; deleting an absent SKU does nothing. Their contract prices stay,
 // answering again if the SKU is listed again.
 func (l *PriceList) Delete(ctx context.Context, skus ...b2bkit.SKU) (err error) {
+	if err = l.ready("PriceList.Delete"); err != nil {
+		return
+	}
 	defer l.db.done("PriceList.Delete", &err)
 	return l.db.write(ctx, func(tx *sql.Tx) error {
 		for _, sku := range skus {
@@ -161,6 +167,9 @@ func (l *PriceList) Delete(ctx context.Context, skus ...b2bkit.SKU) (err error) 
 // ("contracts[2]"). Writers of one party's contracts for one SKU take turns, so two servers cannot
 // both store overlapping periods.
 func (l *PriceList) SetContracts(ctx context.Context, contracts ...pricing.ContractPrice) (err error) {
+	if err = l.ready("PriceList.SetContracts"); err != nil {
+		return
+	}
 	defer l.db.done("PriceList.SetContracts", &err)
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sqlstore: %w", err)
@@ -256,6 +265,9 @@ func atArg(t time.Time) int64 {
 
 // ListPrice implements pricing.PriceSource.
 func (l *PriceList) ListPrice(ctx context.Context, q pricing.PriceQuery) (_ pricing.ListPrice, err error) {
+	if err = l.ready("PriceList.ListPrice"); err != nil {
+		return
+	}
 	defer l.db.done("PriceList.ListPrice", &err)
 	var (
 		p     [1]pricing.ListPrice
@@ -272,6 +284,9 @@ func (l *PriceList) ListPrice(ctx context.Context, q pricing.PriceQuery) (_ pric
 
 // ListPrices implements pricing.BatchPriceSource: one query per block of up to 500 queries.
 func (l *PriceList) ListPrices(ctx context.Context, qs []pricing.PriceQuery, prices []pricing.ListPrice, found []bool) (err error) {
+	if err = l.ready("PriceList.ListPrices"); err != nil {
+		return
+	}
 	defer l.db.done("PriceList.ListPrices", &err)
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sqlstore: %w", err)

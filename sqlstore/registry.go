@@ -35,6 +35,9 @@ const ordersBlock = 1000
 
 // Get implements risk.Registry.
 func (g *Registry) Get(ctx context.Context, fp risk.Fingerprint) (_ risk.Receivable, err error) {
+	if err = g.ready("Registry.Get"); err != nil {
+		return
+	}
 	defer g.db.done("Registry.Get", &err)
 	var out []risk.Receivable
 	err = g.db.read(ctx, func(tx *sql.Tx) error {
@@ -53,6 +56,9 @@ func (g *Registry) Get(ctx context.Context, fp risk.Fingerprint) (_ risk.Receiva
 
 // Put implements risk.Registry.
 func (g *Registry) Put(ctx context.Context, r risk.Receivable) (_ risk.Receivable, err error) {
+	if err = g.ready("Registry.Put"); err != nil {
+		return
+	}
 	defer g.db.done("Registry.Put", &err)
 	if err := ctx.Err(); err != nil {
 		return risk.Receivable{}, fmt.Errorf("sqlstore: %w", err)
@@ -152,6 +158,9 @@ func (g *Registry) versionConflict(ctx context.Context, tx *sql.Tx, fp string, h
 // Receivables implements risk.Registry. It reads a page of receivables at a time, each page from
 // one snapshot; a receivable written while the stream runs may or may not be seen.
 func (g *Registry) Receivables(ctx context.Context, company b2bkit.CompanyID) iter.Seq2[risk.Receivable, error] {
+	if err := g.ready("Registry.Receivables"); err != nil {
+		return failedSeq[risk.Receivable](err)
+	}
 	return closedSeq(g.db, "Registry.Receivables", func(yield func(risk.Receivable, error) bool) {
 		if !checkText(string(company)) {
 			if err := ctx.Err(); err != nil {

@@ -21,6 +21,12 @@ func TestMemoryRegistry(t *testing.T) {
 	risktest.Run(t, func(*testing.T) risk.Registry { return risk.NewMemoryRegistry() })
 }
 
+// The zero MemoryRegistry is an empty registry ready to use, as the zero sync.Map is: its first
+// Put panicked on a nil map.
+func TestZeroMemoryRegistry(t *testing.T) {
+	risktest.Run(t, func(*testing.T) risk.Registry { return new(risk.MemoryRegistry) })
+}
+
 // The suite bites: registries with one bug each fail the checks that bug breaks, and the same
 // registry without the bug passes them all (so the failures come from the bug, not the fake).
 func TestSuiteCatchesBrokenRegistries(t *testing.T) {

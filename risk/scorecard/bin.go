@@ -237,9 +237,32 @@ type Binning struct {
 	index map[string]int // categorical: the bin of each category
 }
 
-// HasMissingBin reports whether the last bin is the bin of missing values.
+// HasMissingBin reports whether the last bin is the bin of missing values (false for a nil Binning).
 func (b *Binning) HasMissingBin() bool {
-	return len(b.Bins) > 0 && b.Bins[len(b.Bins)-1].Missing
+	return b != nil && len(b.Bins) > 0 && b.Bins[len(b.Bins)-1].Missing
+}
+
+// lookup is b with its breaks and category index worked out from Bins, what a Binning holds as
+// data: a Binning read back from JSON, or copied, bins rows as the one Build made. (The breaks are
+// the float64s of the bins' Max, which are their shortest decimals, so they are the breaks binning
+// cut.)
+func (b Binning) lookup() Binning {
+	b.edges, b.index = nil, nil
+	if b.Categorical {
+		b.index = make(map[string]int)
+		for g, st := range b.Bins {
+			for _, s := range st.Categories {
+				b.index[s] = g
+			}
+		}
+		return b
+	}
+	for _, st := range b.Bins {
+		if st.Max != nil && !st.Missing {
+			b.edges = append(b.edges, st.Max.InexactFloat64())
+		}
+	}
+	return b
 }
 
 // bin is the index of the bin that holds row i of c, or an error when c's value is a category the

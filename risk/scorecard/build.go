@@ -462,13 +462,19 @@ func quintileGrades(scores []float64, lowest float64) []risk.GradeBand {
 
 // Scores scores every row of d with the card: the base and the points of each row's bin of every
 // variable of the card, as risk.Scorecard.Score scores the same values given as a feature set.
+// It reads the bins the Variables hold, so a Model read back from JSON scores as the one built.
 // d needs a column for every variable of the card (others are ignored) and no outcome. Errors
 // match b2bkit.ErrInvalid: a variable without a column or of the other kind, columns of unequal
 // length, a number NaN or infinite, a category the card has no bin for.
 func (m *Model) Scores(d Data) ([]float64, error) {
+	if m == nil {
+		return nil, fmt.Errorf("scorecard: %w", b2bkit.Invalid("model", "must be set"))
+	}
 	n := -1
 	cols := make([]*Column, len(m.Variables))
+	bins := make([]Binning, len(m.Variables)) // each variable's bins as the model holds them now
 	for j, v := range m.Variables {
+		bins[j] = v.Binning.lookup()
 		i := columnIndex(d, v.Binning.Feature)
 		if i < 0 {
 			return nil, fmt.Errorf("scorecard: %w", b2bkit.Invalid("data.columns", "has no column %s, which the card scores", v.Binning.Feature))
@@ -505,7 +511,7 @@ func (m *Model) Scores(d Data) ([]float64, error) {
 					return nil, fmt.Errorf("scorecard: %w", b2bkit.Invalid(fmt.Sprintf("data.columns[%d].numbers[%d]", columnIndex(d, c.Feature), r), "is %g, must be a finite number", x))
 				}
 			}
-			k, err := v.Binning.bin(c, r)
+			k, err := bins[j].bin(c, r)
 			if err != nil {
 				return nil, fmt.Errorf("scorecard: %w", b2bkit.InField(fmt.Sprintf("data.columns[%d]", columnIndex(d, c.Feature)), err))
 			}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/risk"
 	"github.com/b2bkit/b2bkit/risk/scorecard"
 	"github.com/stretchr/testify/assert"
@@ -230,4 +231,57 @@ func TestBuild_ScalingAndGrades(t *testing.T) {
 	for i := 1; i < len(m.Card.Grades); i++ {
 		assert.Less(t, m.Card.Grades[i].MinScore, m.Card.Grades[i-1].MinScore)
 	}
+}
+
+// A Model is plain data a host keeps: written to JSON and read back, or copied and its Bins read,
+// it scores the rows it scored, numeric and categorical variables alike. Before, Scores read
+// breaks and category lists cached at binning time, which JSON does not carry: the model read
+// back put every number in its first bin and refused every category.
+func TestModelReadBackFromJSONScoresAsBuilt(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	num, bad := randomColumn(rng, 2000, 0.1)
+	cat := scorecard.Column{Feature: "segment", Categories: make([]string, len(bad))}
+	for i := range cat.Categories {
+		cat.Categories[i] = []string{"own", "rent", "family", "other"}[rng.IntN(4)]
+		if bad[i] && rng.IntN(3) == 0 {
+			cat.Categories[i] = "rent"
+		}
+	}
+	d := scorecard.Data{Columns: []scorecard.Column{num, cat}, Bad: bad}
+	m, err := scorecard.Build(d, &scorecard.Options{Filter: scorecard.Filter{Keep: []risk.Feature{num.Feature, "segment"}}})
+	require.NoError(t, err)
+	require.Len(t, m.Variables, 2)
+	want, err := m.Scores(d)
+	require.NoError(t, err)
+	require.Equal(t, m.TrainScores, want)
+
+	b, err := json.Marshal(m)
+	require.NoError(t, err)
+	var back scorecard.Model
+	require.NoError(t, json.Unmarshal(b, &back))
+	got, err := back.Scores(d)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+}
+
+// A nil Model scores nothing and says so; a nil or zero Binning has no missing bin, and writes
+// its table (zero counts, a bad rate of 0, not NaN) to a writer, or refuses a nil one.
+func TestModelAndBinningZeroValues(t *testing.T) {
+	var m *scorecard.Model
+	_, err := m.Scores(scorecard.Data{})
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	assert.EqualError(t, err, "scorecard: model: must be set")
+
+	var nb *scorecard.Binning
+	assert.False(t, nb.HasMissingBin())
+	var zb scorecard.Binning
+	var out strings.Builder
+	require.NoError(t, zb.WriteTable(&out))
+	assert.NotContains(t, out.String(), "NaN")
+	for name, b := range map[string]*scorecard.Binning{"nil": nb, "zero": &zb} {
+		err := b.WriteTable(nil)
+		require.ErrorIs(t, err, b2bkit.ErrInvalid, name)
+		assert.EqualError(t, err, "scorecard: w: must be set", name)
+	}
+	assert.EqualError(t, nb.WriteTable(&out), "scorecard: binning: must be set")
 }

@@ -76,13 +76,25 @@ func (b *Binning) weigh() error {
 
 // WriteTable writes the binning as a table for a person: one line per bin with its range or
 // categories, counts, share, bad rate, WoE and IV, and the variable's IV last.
+//
+// A nil w or Binning is an error matching b2bkit.ErrInvalid.
 func (b *Binning) WriteTable(w io.Writer) error {
+	switch {
+	case w == nil:
+		return fmt.Errorf("scorecard: %w", b2bkit.Invalid("w", "must be set"))
+	case b == nil:
+		return fmt.Errorf("scorecard: %w", b2bkit.Invalid("binning", "must be set"))
+	}
+	badRate := 0.0 // of no rows, as BinStat.BadRate of an empty bin
+	if b.Rows > 0 {
+		badRate = float64(b.Bad) / float64(b.Rows)
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "%s\tgood\tbad\tshare\tbad rate\twoe\tiv\t\n", b.Feature)
 	for _, s := range b.Bins {
 		label := strings.NewReplacer("\t", " ", "\n", " ").Replace(s.Label(b.Closed))
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%.3f\t%.3f\t%.4f\t%.4f\t\n", label, s.Good, s.Bad, s.Share, s.BadRate, s.WoE, s.IV)
 	}
-	fmt.Fprintf(tw, "total\t%d\t%d\t%.3f\t%.3f\t\t%.4f\t\n", b.Good, b.Bad, 1.0, float64(b.Bad)/float64(b.Rows), b.IV)
+	fmt.Fprintf(tw, "total\t%d\t%d\t%.3f\t%.3f\t\t%.4f\t\n", b.Good, b.Bad, 1.0, badRate, b.IV)
 	return tw.Flush()
 }
