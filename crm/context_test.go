@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"testing"
 	"time"
 
@@ -118,4 +119,62 @@ func TestR4_ATierEvaluationCancelledHalfWayStopsAndStoresNothing(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 	require.Less(t, read, cancelAt+10_000, "contributions read after the cancel")
 	require.Equal(t, before, crmState(t, c))
+}
+
+// cancelOnLastRead is a store that cancels its context once the last read a duplicates search makes
+// is done: the company stream has ended (DuplicateCompanies), the spells of company last are read
+// (DuplicatePeople). What is left is the comparison of the names.
+type cancelOnLastRead struct {
+	crm.Store
+	last   b2bkit.CompanyID
+	cancel context.CancelFunc
+}
+
+func (s cancelOnLastRead) Companies(ctx context.Context) iter.Seq2[crm.Company, error] {
+	return func(yield func(crm.Company, error) bool) {
+		for co, err := range s.Store.Companies(ctx) {
+			if !yield(co, err) {
+				return
+			}
+		}
+		s.cancel()
+	}
+}
+
+func (s cancelOnLastRead) Spells(ctx context.Context, q crm.SpellQuery) ([]crm.Spell, error) {
+	out, err := s.Store.Spells(ctx, q)
+	if q.Company == s.last {
+		s.cancel()
+	}
+	return out, err
+}
+
+// A duplicates search whose context is cancelled after the store is read, while the names are
+// compared, stops with an error matching context.Canceled instead of comparing to the end.
+func TestR23_ADuplicatesSearchCancelledWhileComparingNamesStops(t *testing.T) {
+	const n = 5_000 // names one digit apart: tens of thousands of comparisons; company Z is read last
+	m := crm.NewMemoryStore()
+	b := crm.Batch{Companies: []crm.Company{{ID: "Z", Name: "Z", City: "杭州", Stage: crm.Target}}}
+	for i := range n {
+		id := b2bkit.PersonID(fmt.Sprintf("p%05d", i))
+		start := day(2025, 1, 1)
+		b.People = append(b.People, crm.Person{ID: id, Name: fmt.Sprintf("Wang Xiaoming %04d", i)})
+		b.Spells = append(b.Spells, crm.Spell{ID: crm.SpellID(fmt.Sprintf("%s@Z@%s", id, start.Format(time.RFC3339Nano))),
+			Person: id, Company: "Z", Title: "cook", Start: start})
+		b.Companies = append(b.Companies, crm.Company{ID: b2bkit.CompanyID(fmt.Sprintf("C%05d", i)),
+			Name: fmt.Sprintf("杭州鸿运餐饮%04d有限公司", i), City: "杭州", Stage: crm.Target})
+	}
+	require.NoError(t, m.Apply(ctx, b))
+	for name, search := range map[string]func(*crm.CRM, context.Context) error{
+		"DuplicatePeople":    func(c *crm.CRM, ctx context.Context) error { _, err := c.DuplicatePeople(ctx); return err },
+		"DuplicateCompanies": func(c *crm.CRM, ctx context.Context) error { _, err := c.DuplicateCompanies(ctx); return err },
+	} {
+		t.Run(name, func(t *testing.T) {
+			require.NoError(t, search(crm.New(m, nil), ctx), "uncancelled, it runs")
+			ctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			c := crm.New(cancelOnLastRead{Store: m, last: "Z", cancel: cancel}, nil)
+			require.ErrorIs(t, search(c, ctx), context.Canceled)
+		})
+	}
 }

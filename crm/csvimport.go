@@ -37,8 +37,9 @@ const MaxCSVLine = 64 << 10
 // ReadPeopleCSV reads a people import from CSV, one ImportRow per record, for Import. The first
 // line is a header naming the columns, in any order and case: key (required), name, mobile, email,
 // wechat, company, title, roles, start, end. Roles are words (decision_maker) separated by "|",
-// ";" or blanks; start and end are dates (2024-01-31, midnight in loc; nil means UTC) or RFC 3339
-// times. Empty cells are unset.
+// ";" or blanks; start and end are dates (2024-01-31, midnight in loc, nil meaning UTC; where loc
+// skips that midnight, the instant its clocks jumped, when the day began) or RFC 3339 times. Empty
+// cells are unset.
 //
 // A record that cannot be read yields a *RowError naming its line and column, and reading goes on,
 // so Import reports every bad line at once; a header that cannot be used, a line longer than
@@ -150,7 +151,9 @@ func csvRow(rec []string, col *[len(csvColumns)]int, width, line int, loc *time.
 			continue
 		}
 		t, err := time.ParseInLocation(time.DateOnly, v, loc)
-		if err != nil {
+		if err == nil {
+			t = dayStart(t, v, loc)
+		} else {
 			if t, err = time.Parse(time.RFC3339, v); err != nil {
 				return ImportRow{}, &RowError{Line: line, Field: csvColumns[f.col], Problem: "must be a date (2024-01-31) or an RFC 3339 time"}
 			}
@@ -196,4 +199,22 @@ func (l *lineLimit) Read(p []byte) (int, error) {
 		}
 	}
 	return n, err
+}
+
+// dayStart is the first instant of the date t was parsed from (text, in loc): t itself, unless loc
+// skips that midnight. time.ParseInLocation gives a missing midnight as an hour of the day before
+// (São Paulo, 4 November 2018: 23:00 on the 3rd); the day began when the clocks jumped, where the
+// zone in force at t ends.
+func dayStart(t time.Time, text string, loc *time.Location) time.Time {
+	if t.Format(time.DateOnly) == text {
+		return t
+	}
+	for t.Format(time.DateOnly) < text { // at most twice: a date skipped whole begins with the next
+		_, end := t.ZoneBounds()
+		if end.IsZero() {
+			break
+		}
+		t = end.In(loc)
+	}
+	return t
 }

@@ -97,11 +97,14 @@ const MaxDuplicateGroup = 50
 // mailbox under a looser key than the store's (which already refuses two holders of one contact
 // point), or the same or nearly the same name at a company where both have worked. Merged and erased
 // records take no part. Pairs come with more evidence first, then by A and B. It reads every person
-// and spell but returns no personal data, so nothing is recorded in the audit trail.
+// and spell but returns no personal data, so nothing is recorded in the audit trail. A context
+// cancelled while the records are compared stops it within a few thousand comparisons, with an
+// error matching context.Canceled.
 func (c *CRM) DuplicatePeople(ctx context.Context) ([]PersonPair, error) {
 	if !c.made() {
 		return nil, errNotMade()
 	}
+	tk := &ticker{ctx: ctx}
 	// A compact copy of what is compared: ids, name keys and contact points.
 	var ids []b2bkit.PersonID
 	var nameKeys []string
@@ -137,6 +140,9 @@ func (c *CRM) DuplicatePeople(ctx context.Context) ([]PersonPair, error) {
 	}{{SamePhone, Mobile, phoneKey}, {SameEmail, Email, emailKey}} {
 		derived := map[string][]int32{}
 		for i := range ids {
+			if tk.stop() {
+				return nil, wrap(tk.err)
+			}
 			for _, cp := range contacts[i] {
 				if k := by.key(cp); k != "" && (cp.Kind != by.plain || k != cp.Value) {
 					derived[k] = addHolder(derived[k], int32(i))
@@ -147,6 +153,9 @@ func (c *CRM) DuplicatePeople(ctx context.Context) ([]PersonPair, error) {
 			continue
 		}
 		for i := range ids {
+			if tk.stop() {
+				return nil, wrap(tk.err)
+			}
 			for _, cp := range contacts[i] {
 				if cp.Kind != by.plain || by.key(cp) != cp.Value {
 					continue
@@ -188,9 +197,12 @@ func (c *CRM) DuplicatePeople(ctx context.Context) ([]PersonPair, error) {
 			who = append(who, s.Person)
 			names = append(names, nameKeys[i])
 		}
-		similarNames(names, func(x, y, d int) {
+		similarNames(tk, names, func(x, y, d int) {
 			pairs.add(who[x], who[y], Evidence{Kind: SimilarName, Company: co.ID, Distance: d})
 		})
+		if tk.err != nil {
+			return nil, wrap(tk.err)
+		}
 	}
 	out := make([]PersonPair, 0, len(pairs))
 	for k, ev := range pairs {
@@ -205,11 +217,13 @@ func (c *CRM) DuplicatePeople(ctx context.Context) ([]PersonPair, error) {
 // DuplicateCompanies finds candidate pairs of company records that may be one company: one
 // organisation code under their registrations, or the same or nearly the same name in one city once
 // the legal form (有限公司, Co., Ltd.) and the city's name are set aside. Pairs come with more
-// evidence first, then by A and B.
+// evidence first, then by A and B. A context cancelled while the names are compared stops it within
+// a few thousand comparisons, with an error matching context.Canceled.
 func (c *CRM) DuplicateCompanies(ctx context.Context) ([]CompanyPair, error) {
 	if !c.made() {
 		return nil, errNotMade()
 	}
+	tk := &ticker{ctx: ctx}
 	pairs := pairSet[b2bkit.CompanyID]{}
 	codes := map[string][]b2bkit.CompanyID{}
 	type named struct {
@@ -247,9 +261,12 @@ func (c *CRM) DuplicateCompanies(ctx context.Context) ([]CompanyPair, error) {
 		}
 	}
 	for city, n := range cities {
-		similarNames(n.names, func(x, y, d int) {
+		similarNames(tk, n.names, func(x, y, d int) {
 			pairs.add(n.ids[x], n.ids[y], Evidence{Kind: SimilarName, City: city, Distance: d})
 		})
+		if tk.err != nil {
+			return nil, wrap(tk.err)
+		}
 	}
 	out := make([]CompanyPair, 0, len(pairs))
 	for k, ev := range pairs {
@@ -413,14 +430,18 @@ const minFuzzyRunes = 4
 // similarNames calls pair(x, y, d) for every x < y whose names are the same (d 0) or, both of at
 // least minFuzzyRunes runes, one edit apart (d 1). Names are blocked by themselves and by every form
 // with one rune deleted — two names one edit apart share such a form — so the work is linear in the
-// names, not quadratic; a block larger than MaxDuplicateGroup is skipped.
-func similarNames(names []string, pair func(x, y, d int)) {
+// names, not quadratic; a block larger than MaxDuplicateGroup is skipped. It stops early, leaving
+// tk.err set, when tk finds the context cancelled.
+func similarNames(tk *ticker, names []string, pair func(x, y, d int)) {
 	if len(names) < 2 {
 		return
 	}
 	if len(names) <= smallGroup {
 		for x := range names {
 			for y := x + 1; y < len(names); y++ {
+				if tk.stop() {
+					return
+				}
 				if d, ok := nameDistance(names[x], names[y]); ok {
 					pair(x, y, d)
 				}
@@ -430,6 +451,9 @@ func similarNames(names []string, pair func(x, y, d int)) {
 	}
 	blocks := map[string][]int32{}
 	for i, n := range names {
+		if tk.stop() {
+			return
+		}
 		blocks[n] = append(blocks[n], int32(i))
 		if utf8.RuneCountInString(n) < minFuzzyRunes {
 			continue
@@ -448,6 +472,9 @@ func similarNames(names []string, pair func(x, y, d int)) {
 		}
 		for x := range b {
 			for y := x + 1; y < len(b); y++ {
+				if tk.stop() {
+					return
+				}
 				k := [2]int32{min(b[x], b[y]), max(b[x], b[y])}
 				if seen[k] {
 					continue
@@ -459,6 +486,25 @@ func similarNames(names []string, pair func(x, y, d int)) {
 			}
 		}
 	}
+}
+
+// A ticker looks at a context every checkEvery steps of a long loop of small ones — names
+// compared, contact points indexed — so a search cancelled after the store is read stops within a
+// few thousand of them; err is the context's error once seen, and every later step stops at once.
+type ticker struct {
+	ctx context.Context
+	n   int
+	err error
+}
+
+// stop counts a step and reports whether the context was found cancelled.
+func (t *ticker) stop() bool {
+	if t.err == nil {
+		if t.n++; t.n >= checkEvery {
+			t.n, t.err = 0, t.ctx.Err()
+		}
+	}
+	return t.err != nil
 }
 
 // smallGroup is the most names compared pair by pair: fewer comparisons than building blocks.

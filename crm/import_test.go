@@ -315,3 +315,30 @@ func TestR24_ImportErrorCountsItsProblemsInWords(t *testing.T) {
 	two := &crm.ImportError{Rows: append(one.Rows, crm.RowError{Line: 3, Field: "name", Problem: "too long"})}
 	assert.Contains(t, two.Error(), "crm: import: 2 problems, nothing imported; ")
 }
+
+// TestR27_ACSVDateWhoseMidnightIsSkippedBeginsWhenTheClocksJump: in São Paulo on 4 November 2018
+// the clocks went from 23:59:59 -03 to 01:00 -02, so that day began at 01:00. A job starting on that
+// date starts then, not at 23:00 on 3 November (what time.ParseInLocation gives for the missing
+// midnight), which put the person on the committee of the evening before.
+func TestR27_ACSVDateWhoseMidnightIsSkippedBeginsWhenTheClocksJump(t *testing.T) {
+	sp, err := time.LoadLocation("America/Sao_Paulo")
+	require.NoError(t, err)
+	dayBegan := time.Date(2018, 11, 4, 1, 0, 0, 0, sp)
+	var rows []crm.ImportRow
+	for r, err := range crm.ReadPeopleCSV(strings.NewReader("key,name,company,start,end\nk,Ana,A,2018-11-04,2018-11-04\nk2,Rui,A,2018-11-05,\n"), sp) {
+		require.NoError(t, err)
+		rows = append(rows, r)
+	}
+	require.Len(t, rows, 2)
+	assert.True(t, rows[0].Job.Start.Equal(dayBegan), "start %s", rows[0].Job.Start)
+	assert.True(t, rows[0].Job.End.Equal(dayBegan), "end %s", rows[0].Job.End)
+	assert.True(t, rows[1].Job.Start.Equal(time.Date(2018, 11, 5, 0, 0, 0, 0, sp)), "a day with its midnight is unchanged")
+
+	// Samoa skipped 30 December 2011 whole: a job from that date begins when 31 December did.
+	apia, err := time.LoadLocation("Pacific/Apia")
+	require.NoError(t, err)
+	for r, err := range crm.ReadPeopleCSV(strings.NewReader("key,start\nk,2011-12-30\n"), apia) {
+		require.NoError(t, err)
+		assert.True(t, r.Job.Start.Equal(time.Date(2011, 12, 31, 0, 0, 0, 0, apia)), "start %s", r.Job.Start)
+	}
+}

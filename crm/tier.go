@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -264,7 +265,8 @@ type TierScore struct {
 	// Points are all points in the window; PurchasePoints and ContributionPoints split them into
 	// money and the rest (R4).
 	Points, PurchasePoints, ContributionPoints decimal.Decimal
-	// Level is the tier reached: the highest level whose MinPoints the points reach.
+	// Level is the tier reached: the highest level whose MinPoints the points reach, with its own
+	// copy of the privileges (writing to it leaves the policy as it is).
 	Level TierLevel
 	// Next is the name of the next tier up, empty at the top; ToNext the points still missing.
 	Next   string
@@ -325,6 +327,7 @@ func (p TierPolicy) score(ctx context.Context, company b2bkit.CompanyID, contrib
 		}
 	}
 	s.Level = p.Levels[lvl]
+	s.Level.Privileges = slices.Clone(s.Level.Privileges) // the score's own: the policy serves every later one
 	s.ToNext = decimal.Zero
 	if lvl+1 < len(p.Levels) {
 		s.Next = p.Levels[lvl+1].Name

@@ -257,3 +257,28 @@ func TestR4_NumbersAtAbsurdExponentsAreRefused(t *testing.T) {
 		assert.ErrorContains(t, err, "tier_policy.weights.review: must have at most 18 decimal places")
 	}
 }
+
+// TestR4_AScoresPrivilegesAreItsOwn: a host holds one policy for every request; a score's
+// privileges, written to (a privilege renamed for one customer's page), must not change the policy
+// and so every later score — through Score and EvaluateTier.
+func TestR4_AScoresPrivilegesAreItsOwn(t *testing.T) {
+	p := policy(t)
+	at := day(2026, 6, 30)
+	gold := []crm.Contribution{{Company: "A", Kind: crm.Purchase, Amount: dec("600000"), At: day(2026, 3, 1)}}
+	s, err := p.Score("A", slices.Values(gold), at)
+	require.NoError(t, err)
+	require.Equal(t, "gold", s.Level.Name)
+	s.Level.Privileges[0] = "free_everything"
+
+	c := newCRM(t, nil)
+	addCompany(t, c, "A", crm.Repurchasing)
+	res, err := c.EvaluateTier(ctx, "A", p, slices.Values(gold), at)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"free_delivery", "net_30", "gold_price"}, res.Score.Level.Privileges)
+	res.Score.Level.Privileges[1] = "net_90"
+
+	again, err := p.Score("A", slices.Values(gold), at)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"free_delivery", "net_30", "gold_price"}, again.Level.Privileges)
+	assert.Equal(t, []string{"free_delivery", "net_30", "gold_price"}, p.Levels[2].Privileges)
+}

@@ -35,6 +35,20 @@ type CohortTable struct {
 	Rows []CohortRow `json:"rows"`
 }
 
+// UnmarshalJSON reads a row as json.Marshal writes it, strictly (see Report.UnmarshalJSON), into a
+// fresh row: nothing of a row the receiver held is left, and a failed decode changes nothing.
+func (r *CohortRow) UnmarshalJSON(b []byte) error {
+	type plain CohortRow
+	return decodeFresh(b, (*plain)(r))
+}
+
+// UnmarshalJSON reads a table as json.Marshal writes it, strictly, into a fresh table: its rows are
+// new, never written over those of a table the receiver held, and a failed decode changes nothing.
+func (t *CohortTable) UnmarshalJSON(b []byte) error {
+	type plain CohortTable
+	return decodeFresh(b, (*plain)(t))
+}
+
 // Cohorts builds the table of the four rates from reports of many campaigns, one row per territory
 // and start month, ordered by start then territory. Two reports for the same territory and start
 // month are an error matching b2bkit.ErrConflict: measure each campaign once.

@@ -208,3 +208,64 @@ func TestR6_AReportDecodedIntoAUsedValueIsTheReport(t *testing.T) {
 		requireSameReport(t, before, fresh, "a failed decode changes nothing")
 	}
 }
+
+// requireDecodesFresh decodes what json.Marshal writes of v into a value holding old, and checks
+// that the result is v — nothing of old left, not a field v's JSON leaves out nor a list element —
+// that old's lists were not written into, and that a failed decode changes nothing.
+func requireDecodesFresh[T any](t *testing.T, name string, v, old T) {
+	t.Helper()
+	marshal := func(x T) string {
+		b, err := json.Marshal(x)
+		require.NoError(t, err, name)
+		return string(b)
+	}
+	b := marshal(v)
+	oldJSON := marshal(old)
+	used := old
+	require.NoError(t, json.Unmarshal([]byte(b), &used), name)
+	require.Equal(t, b, marshal(used), "%s decoded into a used value", name)
+	require.Equal(t, oldJSON, marshal(old), "%s: the old value's lists", name)
+	require.Error(t, json.Unmarshal([]byte(`{"bogus":1}`), &used), name)
+	require.Equal(t, b, marshal(used), "%s: a failed decode changes nothing", name)
+}
+
+// The parts of a report a host keeps on their own — a cohort table and its rows, a hand-off list
+// (the service team's), the penetration, concentration and exclusions — read into a used value
+// are what was written, as a Report is: plain encoding/json kept an old campaign name, rep or
+// existing mark, band, warning or sample that the new JSON leaves out, and wrote into the old
+// value's lists.
+func TestR6_APartOfAReportDecodedIntoAUsedValueIsThatPart(t *testing.T) {
+	july := evaluateCity(t, at(7, 2))
+	other := city()
+	other.ID, other.Territory = "", "Ningbo"
+	march, err := funnel.Evaluate(other, b2bkit.Stream(cityTouches()), nil, nil, at(3, 2))
+	require.NoError(t, err)
+	withName, err := funnel.Cohorts(july)
+	require.NoError(t, err)
+	without, err := funnel.Cohorts(march)
+	require.NoError(t, err)
+	requireDecodesFresh(t, "cohort table", without, withName)
+	requireDecodesFresh(t, "cohort row", without.Rows[0], withName.Rows[0])
+
+	acquired := funnel.HandOff{Company: "C01", Stage: funnel.Repurchasing, Rep: "R1", Existing: true, Orders: 3, Spend: dec("700")}
+	unattributed := funnel.HandOff{Company: "C02", Stage: funnel.Opened, Spend: dec("0")}
+	requireDecodesFresh(t, "hand-off", unattributed, acquired)
+	var list []funnel.HandOff
+	require.NoError(t, json.Unmarshal(mustJSON(t, []funnel.HandOff{acquired}), &list))
+	require.NoError(t, json.Unmarshal(mustJSON(t, []funnel.HandOff{unattributed}), &list))
+	require.Equal(t, string(mustJSON(t, []funnel.HandOff{unattributed})), string(mustJSON(t, list)), "a hand-off list read again")
+
+	require.NotZero(t, july.Penetration.Band)
+	requireDecodesFresh(t, "penetration", march.Penetration, july.Penetration)
+	thin := funnel.Concentration{Reps: []funnel.RepConcentration{{Rep: "R1", InTerritory: 1, Touches: 9, Share: dec("0.1111")}},
+		InTerritory: 1, Touches: 9, Share: dec("0.1111"), SpreadThin: true, Warning: "team spread thin"}
+	requireDecodesFresh(t, "concentration", funnel.Concentration{Share: dec("0")}, thin)
+	requireDecodesFresh(t, "excluded counts", funnel.ExcludedCounts{NotTarget: 1}, funnel.ExcludedCounts{NotTarget: 2, Unknown: []b2bkit.CompanyID{"X99"}})
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return b
+}

@@ -209,6 +209,13 @@ type Penetration struct {
 	OverWallet int `json:"over_wallet"`
 }
 
+// UnmarshalJSON reads the penetration as json.Marshal writes it, strictly (see Report.UnmarshalJSON),
+// into a fresh value: nothing of what the receiver held is left, and a failed decode changes nothing.
+func (p *Penetration) UnmarshalJSON(b []byte) error {
+	type plain Penetration
+	return decodeFresh(b, (*plain)(p))
+}
+
 // An AccountStage is how far an account got in the ground team's three months (R9).
 type AccountStage int
 
@@ -264,6 +271,13 @@ type HandOff struct {
 	// Existing is true when the company had ordered before the start: a customer already, whose
 	// stage the campaign did not bring about (see Report.Existing).
 	Existing bool `json:"existing,omitempty"`
+}
+
+// UnmarshalJSON reads a hand-off as json.Marshal writes it, strictly (see Report.UnmarshalJSON),
+// into a fresh value: nothing of what the receiver held is left, and a failed decode changes nothing.
+func (h *HandOff) UnmarshalJSON(b []byte) error {
+	type plain HandOff
+	return decodeFresh(b, (*plain)(h))
 }
 
 // A ChannelCount is the orders and amount of one channel in one month.
@@ -359,6 +373,13 @@ type Concentration struct {
 	Warning    string `json:"warning,omitempty"`
 }
 
+// UnmarshalJSON reads the concentration as json.Marshal writes it, strictly (see Report.UnmarshalJSON),
+// into a fresh value: nothing of what the receiver held is left, and a failed decode changes nothing.
+func (c *Concentration) UnmarshalJSON(b []byte) error {
+	type plain Concentration
+	return decodeFresh(b, (*plain)(c))
+}
+
 // MinConcentrationNum/MinConcentrationDen is the share of touches in the campaign's territory below
 // which a team is spread thin (R8: 100 reps in one city beat 3 in each of 30): four in five, 80%.
 // It is compared exactly, by cross-multiplication.
@@ -383,6 +404,13 @@ type ExcludedCounts struct {
 	Free int `json:"free"`
 	// Unknown lists up to MaxSamples distinct companies that are not targets, for the host to check.
 	Unknown []b2bkit.CompanyID `json:"unknown,omitempty"`
+}
+
+// UnmarshalJSON reads the counts as json.Marshal writes it, strictly (see Report.UnmarshalJSON),
+// into a fresh value: nothing of what the receiver held is left, and a failed decode changes nothing.
+func (e *ExcludedCounts) UnmarshalJSON(b []byte) error {
+	type plain ExcludedCounts
+	return decodeFresh(b, (*plain)(e))
 }
 
 // MaxSamples is the most unknown companies an ExcludedCounts lists.
@@ -474,6 +502,17 @@ func (r *Report) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*r = Report(v)
+	return nil
+}
+
+// decodeFresh decodes b strictly into a zero value and assigns it to dst on success. P is the
+// plain form of a type whose UnmarshalJSON calls it, without the method, so it does not recurse.
+func decodeFresh[P any](b []byte, dst *P) error {
+	var v P
+	if err := wire.DecodeStrict(b, &v); err != nil {
+		return err
+	}
+	*dst = v
 	return nil
 }
 

@@ -66,6 +66,7 @@ func Run(t *testing.T, newStore func(t *testing.T) crm.Store) {
 		{"AuditTrail", auditTrail},
 		{"ConsentStored", consentStored},
 		{"CancelledContext", cancelled},
+		{"TimesAreInstants", timesAreInstants},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newStore(t)) })
@@ -514,4 +515,62 @@ func oneRegistration(t *testing.T, s crm.Store) {
 	stored.Version++
 	stored.Registration = reg
 	require.ErrorIs(t, s.Apply(ctx, crm.Batch{Companies: []crm.Company{stored}}), b2bkit.ErrConflict, "now C holds it")
+}
+
+// timesAreInstants writes times in zones east and west of UTC, across a change of New York's clocks,
+// and asks with the same instants in other zones: a store orders and filters by the instant, never by
+// the wall clock it was given in (Shanghai's 08:00 on 2 March is UTC's midnight), and reads back the
+// instant it was given.
+func timesAreInstants(t *testing.T, s crm.Store) {
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	require.NoError(t, err)
+	newYork, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
+	// New York's clocks went forward at 02:00 on 8 March 2026: 01:30 EST is 06:30 UTC, 03:30 EDT 07:30.
+	early := time.Date(2026, 3, 2, 7, 0, 0, 0, shanghai) // 1 March 23:00 UTC
+	mid := time.Date(2026, 3, 2, 0, 30, 0, 0, time.UTC)  // 08:30 in Shanghai, after early
+	beforeJump := time.Date(2026, 3, 8, 1, 30, 0, 0, newYork)
+	afterJump := time.Date(2026, 3, 8, 3, 30, 0, 0, newYork) // one hour later, not two
+	inter := func(x time.Time) time.Time { return x.In(shanghai) }
+
+	a := spell("a", "p", "A", mid)
+	b := spell("b", "q", "A", early)
+	b.End = beforeJump
+	c := spell("c", "r", "A", afterJump)
+	apply(t, s, crm.Batch{Spells: []crm.Spell{a, b, c},
+		JobChanges: []crm.JobChange{{ID: "j2", Person: "p", At: afterJump, To: "A"}, {ID: "j1", Person: "q", At: beforeJump, To: "A"}},
+		Activities: []crm.Activity{{ID: "x2", Account: "op", Company: "A", At: afterJump, Action: "order"},
+			{ID: "x1", Account: "op", Company: "A", At: beforeJump, Action: "order"}}})
+
+	byC, err := s.Spells(ctx, crm.SpellQuery{Company: "A"})
+	require.NoError(t, err)
+	require.Len(t, byC, 3)
+	assert.Equal(t, []crm.SpellID{"b", "a", "c"}, []crm.SpellID{byC[0].ID, byC[1].ID, byC[2].ID}, "by the instant of Start")
+	assert.True(t, byC[0].Start.Equal(early) && byC[0].End.Equal(beforeJump) && byC[2].Start.Equal(afterJump), "the instants given")
+	ids := func(at time.Time) []crm.SpellID {
+		list, err := s.Spells(ctx, crm.SpellQuery{Company: "A", ActiveAt: at})
+		require.NoError(t, err)
+		var out []crm.SpellID
+		for _, x := range list {
+			out = append(out, x.ID)
+		}
+		return out
+	}
+	assert.Equal(t, []crm.SpellID{"b"}, ids(inter(early)), "a starts at 00:30 UTC")
+	assert.Equal(t, []crm.SpellID{"b", "a"}, ids(mid.In(newYork)))
+	assert.Equal(t, []crm.SpellID{"a"}, ids(beforeJump.UTC()), "b ended then")
+	assert.Equal(t, []crm.SpellID{"a"}, ids(afterJump.Add(-time.Nanosecond).UTC()), "c starts an hour after b ended")
+
+	var changes []string
+	for j, err := range s.JobChanges(ctx, inter(afterJump)) {
+		require.NoError(t, err)
+		changes = append(changes, j.ID)
+	}
+	assert.Equal(t, []string{"j2"}, changes, "since the instant of j2")
+	var acts []string
+	for x, err := range s.Activities(ctx, "A", inter(beforeJump), afterJump.UTC()) {
+		require.NoError(t, err)
+		acts = append(acts, x.ID)
+	}
+	assert.Equal(t, []string{"x1"}, acts, "from <= at < to, by the instant")
 }

@@ -88,7 +88,8 @@ type Customer struct {
 	// ID is the buyer.
 	ID b2bkit.CompanyID `json:"id"`
 	History
-	// First and Last are the first and last purchase days, as midnight in the calibration's location.
+	// First and Last are the first and last purchase days, as the first instant of the day in the
+	// calibration's location: its midnight, or the instant the clocks jumped where they skip it.
 	// Zero when the history was loaded from a summary rather than built from purchases.
 	First time.Time `json:"first"`
 	Last  time.Time `json:"last"`
@@ -125,7 +126,8 @@ type Calibration struct {
 
 // A Summary is the customers' histories at the end of calibration, in a unit.
 type Summary struct {
-	// End is the last calendar day of calibration, as midnight in the calibration's location.
+	// End is the last calendar day of calibration, as its first instant in the calibration's
+	// location (see Customer.First).
 	End time.Time `json:"end"`
 	// Unit is the unit of every History.
 	Unit Unit `json:"unit"`
@@ -295,9 +297,19 @@ func addUnits(a, b int64) (int64, bool) {
 	return a + b, true
 }
 
-// dayTime is midnight of calendar day n (days since 1970-01-01) in loc.
+// dayTime is the first instant of calendar day n (days since 1970-01-01) in loc: its midnight or,
+// where the clocks jump forward at midnight (São Paulo until 2019, Santiago), the instant they
+// jumped. time.Date gives a missing midnight as 23:00 of the day before, which reads back as the
+// wrong date; the day began where the zone in force then ends. (A day loc skipped whole holds no
+// purchase, so n is never one.)
 func dayTime(n int, loc *time.Location) time.Time {
-	return time.Date(1970, 1, 1+n, 0, 0, 0, 0, loc)
+	t := time.Date(1970, 1, 1+n, 0, 0, 0, 0, loc)
+	if b2bkit.CalendarDay(t) < n {
+		if _, end := t.ZoneBounds(); !end.IsZero() {
+			return end.In(loc)
+		}
+	}
+	return t
 }
 
 // checkPurchase checks one purchase as the summary reads it and returns its amount in minor units.

@@ -152,3 +152,33 @@ func FuzzReadCSV(f *testing.F) {
 		}
 	})
 }
+
+// TestSummaryDaysWhoseMidnightIsSkippedBeginWhenTheClocksJump: in São Paulo on 4 November 2018 the
+// clocks went from 23:59:59 -03 to 01:00 -02. A first or last purchase day, or an end, on that date
+// is its first instant, 01:00, not the 23:00 of 3 November that time.Date gives for the missing
+// midnight (which reads back as the wrong date); a week across the change is still 7 days.
+func TestSummaryDaysWhoseMidnightIsSkippedBeginWhenTheClocksJump(t *testing.T) {
+	sp, err := time.LoadLocation("America/Sao_Paulo")
+	require.NoError(t, err)
+	p := func(c b2bkit.CompanyID, t time.Time) funnel.Purchase {
+		return funnel.Purchase{Company: c, At: t, Amount: decimal.RequireFromString("10"), Channel: b2bkit.Manual}
+	}
+	dayBegan := time.Date(2018, 11, 4, 1, 0, 0, 0, sp)
+	purchases := []funnel.Purchase{
+		p("A", time.Date(2018, 10, 28, 12, 0, 0, 0, sp)), p("A", time.Date(2018, 11, 4, 12, 0, 0, 0, sp)),
+		p("B", time.Date(2018, 11, 4, 9, 0, 0, 0, sp)),
+	}
+	s, err := clv.Summarize(b2bkit.Stream(purchases), clv.Calibration{End: time.Date(2018, 11, 4, 20, 0, 0, 0, sp)})
+	require.NoError(t, err)
+	require.True(t, s.End.Equal(dayBegan), "end %s", s.End)
+	require.Len(t, s.Customers, 2)
+	a, b := s.Customers[0], s.Customers[1]
+	require.True(t, a.First.Equal(time.Date(2018, 10, 28, 0, 0, 0, 0, sp)), "first %s", a.First)
+	require.True(t, a.Last.Equal(dayBegan), "last %s", a.Last)
+	require.InDelta(t, 1.0, a.Recency, 1e-12, "28 October to 4 November is one week")
+	require.True(t, b.First.Equal(dayBegan) && b.Last.Equal(dayBegan), "b %s %s", b.First, b.Last)
+	for _, d := range []time.Time{s.End, a.Last, b.First} {
+		_, _, day := d.In(sp).Date()
+		require.Equal(t, 4, day, "%s", d)
+	}
+}
