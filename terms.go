@@ -628,7 +628,24 @@ func CalendarDay(t time.Time) int {
 	return int(day)
 }
 
-// AddDays moves t by days calendar days in its own location, keeping the wall-clock time.
+// AddDays moves t by days calendar days in its own location, keeping the wall-clock time. The
+// result is always on the date days after t's: when that date has no such wall-clock time, because
+// the clocks jump over it there (São Paulo went from 00:00 to 01:00 on 4 November 2018), it is the
+// instant the clocks show as much later as they jumped (01:30 for 00:30), where AddDate would give
+// an instant of the day before (23:30 on the 3rd) and a due date would lose its day.
 func AddDays(t time.Time, days int) time.Time {
-	return t.AddDate(0, 0, days)
+	r := t.AddDate(0, 0, days)
+	if CalendarDay(r)-CalendarDay(t) == days {
+		return r
+	}
+	// The wall-clock time is in a gap, and Date read it with the offset of the other side of the
+	// jump; read with the offset of the target date's noon (its side of the jump) it falls on the
+	// date.
+	y, m, d := t.Date()
+	_, want := time.Date(y, m, d+days, 12, 0, 0, 0, t.Location()).Zone()
+	_, got := r.Zone()
+	if s := r.Add(time.Duration(want-got) * time.Second); CalendarDay(s)-CalendarDay(t) == days {
+		return s
+	}
+	return r
 }

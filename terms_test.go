@@ -427,3 +427,57 @@ func TestTermsValidateLeadLimitIsCalendarDays(t *testing.T) {
 	require.Positive(t, checked[true])
 	require.Positive(t, checked[false])
 }
+
+// A due date keeps its calendar-day meaning in zones whose clocks jump at midnight: São Paulo moved
+// from 00:00 to 01:00 on 4 November 2018, so an order dated at midnight on 4 October with 31 days
+// to pay fell due on 3 November at 23:00 (AddDate normalises the missing 00:00 back to the day
+// before). It is due on 4 November, at the first instant of it there is (01:00); days that have the
+// wall-clock time keep it. The same holds across DST in New York and Berlin, whose clocks jump at
+// night but not across a date.
+func TestAddDaysKeepsTheCalendarDayAcrossADSTChange(t *testing.T) {
+	var zones []*time.Location
+	for _, name := range []string{"America/Sao_Paulo", "America/New_York", "Europe/Berlin", "America/Havana", "Asia/Beirut", "Australia/Lord_Howe"} {
+		z, err := time.LoadLocation(name)
+		if err != nil {
+			t.Skipf("no time zone database: %v", err)
+		}
+		zones = append(zones, z)
+	}
+	sp := zones[0]
+	at := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, sp) }
+
+	got := b2bkit.AddDays(at(2018, 10, 4, 0, 0), 31)
+	assert.Equal(t, "2018-11-04T01:00:00-02:00", got.Format(time.RFC3339), "the first instant of 4 November")
+	got = b2bkit.AddDays(at(2018, 11, 3, 0, 30), 1)
+	assert.Equal(t, "2018-11-04T01:30:00-02:00", got.Format(time.RFC3339))
+	got = b2bkit.AddDays(at(2018, 11, 5, 0, 30), -1)
+	assert.Equal(t, "2018-11-04T01:30:00-02:00", got.Format(time.RFC3339), "backwards too")
+	got = b2bkit.AddDays(at(2018, 10, 4, 9, 0), 31)
+	assert.Equal(t, "2018-11-04T09:00:00-02:00", got.Format(time.RFC3339), "a wall-clock time the day has is kept")
+
+	// Terms.Schedule, Order.Schedule and DueDate give those dates.
+	tr := terms(b2bkit.DepositBalance(dec("0.3"), 31), at(2018, 10, 1, 0, 0), at(2018, 10, 4, 0, 0))
+	dues, err := tr.Schedule(dec("100"), 2)
+	require.NoError(t, err)
+	assert.Equal(t, "2018-10-01", dues[0].Date.Format(time.DateOnly))
+	assert.Equal(t, "2018-11-04", dues[1].Date.Format(time.DateOnly), "the balance: 31 days after delivery")
+	o := b2bkit.Order{ID: "PO-1", Buyer: "B", Seller: "S", Currency: "BRL", Terms: tr,
+		Lines: []b2bkit.OrderLine{{SKU: "rice", Quantity: dec("1"), UnitPrice: dec("100")}}}
+	odues, err := o.Schedule(2)
+	require.NoError(t, err)
+	assert.Equal(t, "2018-11-04", odues[1].Date.Format(time.DateOnly))
+
+	// Every hour of 2018 (São Paulo jumped in February and November), in every zone, moved by days that cross the changes.
+	for _, z := range zones {
+		for h := 0; h < 366*24; h++ {
+			from := time.Date(2018, 1, 1, h, 0, 0, 0, z)
+			for _, days := range []int{-40, -1, 1, 7, 31, 60, 90} {
+				got := b2bkit.AddDays(from, days)
+				require.Equal(t, days, b2bkit.DaysBetween(from, got), "%s + %d days = %s", from, days, got)
+				if want := from.AddDate(0, 0, days); b2bkit.CalendarDay(want)-b2bkit.CalendarDay(from) == days {
+					require.True(t, want.Equal(got), "%s + %d days: %s, not %s", from, days, got, want)
+				}
+			}
+		}
+	}
+}

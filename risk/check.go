@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -254,7 +255,9 @@ func CheckOrder(ctx context.Context, c OrderCheck, opts *CheckOptions) (Decision
 		Credit:      credit,
 		Currency:    o.Currency,
 		BalanceDays: in.balanceDays,
-		AsPlaced:    Proposal{Payment: o.Terms.Payment, Deposit: in.onOrder, Credit: credit},
+		// The order's installments copied: the decision is the host's to keep, the order to change.
+		AsPlaced: Proposal{Payment: b2bkit.PaymentTerms{Installments: slices.Clone(o.Terms.Payment.Installments)},
+			Deposit: in.onOrder, Credit: credit},
 	}
 	var buf [160]byte
 	r := checkReason{b: buf[:0], scale: sc, currency: o.Currency}

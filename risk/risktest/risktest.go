@@ -46,6 +46,7 @@ func Checks() []Check {
 		{"NotFound", notFound},
 		{"PutGetRoundTrip", putGet},
 		{"DueDateKeepsItsCalendarDay", dueDate},
+		{"TimesAcrossADSTChangeAreTheSameInstants", dstTimes},
 		{"StaleVersionConflictsAndStoresNothing", staleVersion},
 		{"InvalidRecordRejected", invalidRecord},
 		{"ReturnsCopies", returnsCopies},
@@ -208,6 +209,51 @@ func dueDate(t testing.TB, reg risk.Registry) {
 	require.NoError(t, got.Validate(), "the record read back still has its fingerprint")
 	_, err = ledger(reg).Confirm(ctx, r.Fingerprint, "BANK-A", "debtor", at(2))
 	require.NoError(t, err)
+}
+
+// dstTimes: an invoice due on the day São Paulo's clocks jumped at midnight (4 November 2018 began
+// at 01:00) keeps its date; a history offered at time.Now() (with a monotonic clock reading), then
+// confirmed and financed at the two instants New York calls 01:30 on the night its clocks go back,
+// an hour apart, comes back as those instants, in order. A store that keeps a wall-clock time and a
+// zone name gives both as one.
+func dstTimes(t testing.TB, reg risk.Registry) {
+	sp, err := time.LoadLocation("America/Sao_Paulo")
+	if err != nil {
+		t.Skipf("no time zone database: %v", err)
+	}
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skipf("no time zone database: %v", err)
+	}
+	inv := invoice("INV-1", "SELLER", "DEBTOR", "100")
+	inv.IssuedAt = time.Date(2018, 10, 4, 0, 0, 0, 0, sp)
+	inv.DueAt = time.Date(2018, 11, 4, 1, 0, 0, 0, sp)
+	now := time.Now()
+	// The first Sunday of November of next year, when New York's 01:00-02:00 comes twice.
+	back := time.Date(now.Year()+1, time.November, 1, 12, 0, 0, 0, ny)
+	for back.Weekday() != time.Sunday {
+		back = back.AddDate(0, 0, 1)
+	}
+	first := time.Date(back.Year(), back.Month(), back.Day(), 5, 30, 0, 0, time.UTC).In(ny) // 01:30 EDT
+	second := first.Add(time.Hour)                                                          // 01:30 EST
+	require.Equal(t, first.Format("15:04"), second.Format("15:04"), "the same wall-clock time")
+
+	l := ledger(reg)
+	r, err := l.Offer(ctx, inv, "BANK-A", "seller", now)
+	require.NoError(t, err)
+	_, err = l.Confirm(ctx, r.Fingerprint, "BANK-A", "debtor", first)
+	require.NoError(t, err)
+	_, err = l.Finance(ctx, r.Fingerprint, "BANK-A", dec("80"), "bank", second)
+	require.NoError(t, err)
+	got := get(t, reg, r.Fingerprint)
+	require.NoError(t, got.Validate(), "the record read back still has its fingerprint")
+	y, m, d := got.Invoice.DueAt.Date()
+	assert.Equal(t, "2018-11-04", fmt.Sprintf("%04d-%02d-%02d", y, m, d), "the due date in its location")
+	assert.True(t, inv.DueAt.Equal(got.Invoice.DueAt), "the same due instant")
+	require.Len(t, got.History, 3)
+	for i, want := range []time.Time{now, first, second} {
+		assert.True(t, want.Equal(got.History[i].At), "history[%d].at: %s, not %s", i, got.History[i].At, want)
+	}
 }
 
 func staleVersion(t testing.TB, reg risk.Registry) {

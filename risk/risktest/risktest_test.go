@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/risk"
@@ -48,6 +49,7 @@ func TestSuiteCatchesBrokenRegistries(t *testing.T) {
 		{"IndexesSellerOnly", sellerOnly, []string{"ReceivablesByCompany"}},
 		{"PutSkipsValidate", noValidate, []string{"InvalidRecordRejected"}},
 		{"StoresTimesInUTC", utcTimes, []string{"DueDateKeepsItsCalendarDay"}},
+		{"StoresWallClockAndZoneName", wallClock, []string{"TimesAcrossADSTChangeAreTheSameInstants"}},
 		{"ComparesAmountsAsWritten", amountsAsWritten, []string{"AmountsWrittenOtherwiseAreTheSameAmounts"}},
 	}
 	for _, tt := range tests {
@@ -146,6 +148,7 @@ const (
 	noValidate                       // Put stores invalid records
 	utcTimes                         // Get gives times back in UTC, as a timestamp column without zone would
 	amountsAsWritten                 // Put refuses to change the invoice, comparing its amount by exponent
+	wallClock                        // Get reads times back from their wall clock and zone name, as a timestamp column beside a zone column would
 )
 
 // fake is a plain map registry with one bug switched on, written apart from MemoryRegistry so that
@@ -174,6 +177,12 @@ func (f *fake) Get(ctx context.Context, fp risk.Fingerprint) (risk.Receivable, e
 	r = r.Clone()
 	if f.bug&utcTimes != 0 {
 		r.Invoice.DueAt, r.Invoice.IssuedAt = r.Invoice.DueAt.UTC(), r.Invoice.IssuedAt.UTC()
+	}
+	if f.bug&wallClock != 0 {
+		for i := range r.History {
+			at := r.History[i].At
+			r.History[i].At = time.Date(at.Year(), at.Month(), at.Day(), at.Hour(), at.Minute(), at.Second(), at.Nanosecond(), at.Location())
+		}
 	}
 	return r, nil
 }
