@@ -581,6 +581,9 @@ func (p *Policy) UnmarshalJSON(b []byte) error {
 // b2bkit.ParseDecimal (no exponents), and then validated. Every error matches b2bkit.ErrInvalid and
 // names the field ("policy.steps[1].rules[0].bands[2].percent").
 func LoadPolicy(r io.Reader) (Policy, error) {
+	if r == nil {
+		return Policy{}, fmt.Errorf("pricing: %w", b2bkit.Invalid("policy", "reader must not be nil"))
+	}
 	data, err := io.ReadAll(io.LimitReader(r, b2bkit.MaxJSONBytes+1))
 	if err != nil {
 		return Policy{}, fmt.Errorf("pricing: %w", b2bkit.Invalid("policy", "read: %v", err))
