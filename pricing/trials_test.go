@@ -1,6 +1,8 @@
 package pricing_test
 
 import (
+	"context"
+
 	"encoding/json"
 
 	"testing"
@@ -101,5 +103,54 @@ func requireSamePolicy(t *testing.T, want, got pricing.Policy) {
 		wj, _ := json.Marshal(want)
 		gj, _ := json.Marshal(got)
 		require.JSONEq(t, string(wj), string(gj))
+	}
+}
+
+// deafSource is a price source that ignores its context, as a host's cache in front of a catalogue
+// may, and counts the questions it is asked.
+type deafSource struct {
+	src   pricing.PriceSource
+	asked int
+}
+
+func (s *deafSource) ListPrice(_ context.Context, q pricing.PriceQuery) (pricing.ListPrice, error) {
+	s.asked++
+	return s.src.ListPrice(context.Background(), q)
+}
+
+// A done context stops every method that takes one before it does any work, with an error matching
+// context.Canceled, whether or not the price source heeds the context: an empty batch too, and
+// Normalize's restating, which asks the source only sometimes.
+func TestR11_ADoneContextStopsEveryCallBeforeItsWork(t *testing.T) {
+	src := &deafSource{src: catalogueList(t)}
+	e, err := pricing.NewEngine(loadPolicy(t, "testdata/catalogue.json"), src, &pricing.Options{Now: fixedNow})
+	require.NoError(t, err)
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	calls := map[string]func() error{
+		"Quote": func() error { _, err := e.Quote(done, request("RICE-WC", "10")); return err },
+		"QuoteMany": func() error {
+			_, err := e.QuoteMany(done, []pricing.Request{request("RICE-WC", "10"), request("RICE-TH", "5")})
+			return err
+		},
+		"QuoteMany empty": func() error { _, err := e.QuoteMany(done, nil); return err },
+		"QuoteOrder":      func() error { _, err := e.QuoteOrder(done, order("RICE-WC", "10", "RICE-TH", "5")); return err },
+		"Compare": func() error {
+			_, err := e.Compare(done, request("RICE-WC", "10"), []pricing.Alternative{{Label: "more", Quantity: dec("50")}})
+			return err
+		},
+		"NormalizeContext": func() error {
+			_, err := e.NormalizeContext(done, dec("100"), request("RICE-WC", "10"), request("RICE-WC", "60"))
+			return err
+		},
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			src.asked = 0
+			err := call()
+			require.ErrorIs(t, err, context.Canceled)
+			require.NotErrorIs(t, err, b2bkit.ErrInvalid, "a done context is not the caller's input at fault")
+			require.Zero(t, src.asked, "the price source was asked")
+		})
 	}
 }
