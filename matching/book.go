@@ -181,6 +181,9 @@ func (b *Book) Record(ctx context.Context, ms ...Match) error {
 	if err := b.usable(); err != nil {
 		return err
 	}
+	if err := ctx.Err(); err != nil { // before any work: a host's Log need not heed ctx
+		return err
+	}
 	ms = canonicalMatches(ms)
 	limit := b.now().Add(b.opts.FutureSkew)
 	for i := range ms {
@@ -222,6 +225,9 @@ func (b *Book) SetStatus(ctx context.Context, c StatusChange) error {
 	if err := b.usable(); err != nil {
 		return err
 	}
+	if err := ctx.Err(); err != nil { // before any work: a host's Log need not heed ctx
+		return err
+	}
 	now := b.now()
 	if c.At.IsZero() {
 		c.At = now
@@ -240,6 +246,9 @@ func (b *Book) SetStatus(ctx context.Context, c StatusChange) error {
 // error; what was applied before stays.
 func (b *Book) Refresh(ctx context.Context) error {
 	if err := b.usable(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	b.refresh.Lock()
@@ -361,6 +370,9 @@ const (
 // unlocks it.
 func (b *Book) read(ctx context.Context, need int) (*projection, func(), error) {
 	if err := b.usable(); err != nil {
+		return nil, nil, err
+	}
+	if err := ctx.Err(); err != nil { // a done ctx stops a question on a book refreshed by hand too
 		return nil, nil, err
 	}
 	if !b.opts.ManualRefresh {

@@ -169,13 +169,18 @@ func writeCol[T any, U any](w *snapWriter, col []T, put func([]byte, U) []byte, 
 // is read back from the log and must be the one the snapshot ends with, or the error matches
 // b2bkit.ErrConflict and the book keeps its projection. A damaged or foreign file is an error
 // matching b2bkit.ErrInvalid, and the book keeps its projection: so is one cut short or followed by
-// more bytes (the reader must end where the snapshot does).
+// more bytes (the reader must end where the snapshot does). A ctx done before the call changes
+// nothing; one done during the catch-up leaves the snapshot's projection caught up as far as it
+// got, as Refresh does, for the next Refresh or question to finish.
 func (b *Book) LoadSnapshot(ctx context.Context, r io.Reader) error {
 	if err := b.usable(); err != nil {
 		return err
 	}
 	if r == nil {
 		return fmt.Errorf("matching: %w", b2bkit.Invalid("snapshot", "reader must not be nil"))
+	}
+	if err := ctx.Err(); err != nil { // before the projection is swapped for one not caught up
+		return err
 	}
 	p, err := readSnapshot(r)
 	if err != nil {

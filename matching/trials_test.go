@@ -2,7 +2,9 @@ package matching_test
 
 import (
 	"bytes"
+	"context"
 	"testing"
+	"time"
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/matching"
@@ -112,4 +114,78 @@ func TestR24_ANilMemoryLogSaysSo(t *testing.T) {
 		})
 	}
 	require.NotPanics(t, func() { require.Zero(t, l.Len()) })
+}
+
+// A LoadSnapshot with a done context returns ctx.Err() and keeps the book's projection: an
+// empty snapshot (taken before the first match) is not swapped in only for the catch-up to stop.
+func TestR13_ALoadSnapshotWithADoneContextChangesNothing(t *testing.T) {
+	l := matching.NewMemoryLog()
+	opts := &matching.Options{Now: func() time.Time { return today }, ManualRefresh: true}
+	early := matching.NewBook(l, engine(t), opts)
+	var snap bytes.Buffer
+	require.NoError(t, early.SaveSnapshot(&snap)) // nothing in it yet
+	b := matching.NewBook(l, engine(t), opts)
+	record(t, b, match("M-1", 10, "lucky-noodle", "golden-rice", "RICE-25KG", "10", "120"))
+	require.NoError(t, b.Refresh(ctx))
+	seq := b.Seq()
+	require.NotZero(t, seq)
+
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	require.ErrorIs(t, b.LoadSnapshot(done, bytes.NewReader(snap.Bytes())), context.Canceled)
+	require.Equal(t, seq, b.Seq(), "the book lost its projection")
+}
+
+// deafLog is a Log that ignores the context of its writes, as a host's adapter may, and counts
+// them.
+type deafLog struct {
+	*matching.MemoryLog
+	writes int
+}
+
+func (l *deafLog) Append(_ context.Context, ms ...matching.Match) error {
+	l.writes++
+	return l.MemoryLog.Append(context.Background(), ms...)
+}
+
+func (l *deafLog) SetStatus(_ context.Context, c matching.StatusChange) error {
+	l.writes++
+	return l.MemoryLog.SetStatus(context.Background(), c)
+}
+
+// A done context stops every Book method that takes one before its work, with an error matching
+// context.Canceled: Record and SetStatus write nothing whether or not the log heeds the context,
+// and a question on a book refreshed by hand (Options.ManualRefresh, which reads no log first)
+// does not answer.
+func TestR13_ADoneContextStopsEveryBookCall(t *testing.T) {
+	l := &deafLog{MemoryLog: matching.NewMemoryLog()}
+	b := matching.NewBook(l, engine(t), &matching.Options{Now: func() time.Time { return today }, ManualRefresh: true})
+	for i := range 4 {
+		record(t, b, match(id("M", i), 40-10*i, "lucky-noodle", "golden-rice", "RICE-25KG", "10", "120"))
+	}
+	require.NoError(t, b.Refresh(ctx))
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	req := request("RICE-25KG", "10", b2bkit.CashOnDelivery())
+	calls := map[string]func() error{
+		"Record": func() error {
+			return b.Record(done, match("M-new", 1, "lucky-noodle", "golden-rice", "RICE-25KG", "10", "120"))
+		},
+		"SetStatus": func() error {
+			return b.SetStatus(done, matching.StatusChange{ID: id("M", 3), Status: matching.Cancelled, By: "ops"})
+		},
+		"ReferencePrice": func() error { _, err := b.ReferencePrice(done, "RICE-25KG", req, month); return err },
+		"Rhythm":         func() error { _, err := b.Rhythm(done, "lucky-noodle", "RICE-25KG"); return err },
+		"Demand":         func() error { _, err := b.Demand(done, "RICE-25KG", month); return err },
+		"Health":         func() error { _, err := b.Health(done, month); return err },
+		"Rank":           func() error { _, err := b.Rank(done, matching.RFQ{Request: req}, nil); return err },
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			writes := l.writes
+			require.ErrorIs(t, call(), context.Canceled)
+			require.Equal(t, writes, l.writes, "the log was written")
+		})
+	}
+	require.Equal(t, 4, l.Len())
 }
