@@ -286,7 +286,7 @@ func (b *Book) ReferencePriceWith(ctx context.Context, sku b2bkit.SKU, r pricing
 	}
 	if r.SKU == "" {
 		r.SKU = sku
-	} else if r.SKU != sku {
+	} else if sku != "" && r.SKU != sku { // with no sku, "must be set" says it all
 		errs = append(errs, b2bkit.Invalid("request.sku", "must be %s or empty", sku))
 	}
 	if err := r.Validate(); err != nil {

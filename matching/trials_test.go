@@ -189,3 +189,14 @@ func TestR13_ADoneContextStopsEveryBookCall(t *testing.T) {
 	}
 	require.Equal(t, 4, l.Len())
 }
+
+// R24: a reference price asked for no SKU says the SKU must be set, and only that: the request's
+// own SKU is not then reported as differing from an empty one ("must be  or empty").
+func TestR24_AReferencePriceForNoSKUSaysOnlyThat(t *testing.T) {
+	b, _ := newBook(t)
+	req := request("RICE-25KG", "10", b2bkit.CashOnDelivery())
+	req.SKU = "RICE-25KG"
+	_, err := b.ReferencePrice(ctx, "", req, month)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	require.EqualError(t, err, "matching: sku: must be set")
+}
