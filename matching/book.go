@@ -62,7 +62,7 @@ const DefaultFutureSkew = 5 * time.Minute
 // match, built by replaying the log from the start and kept current by reading the entries
 // committed since (see Refresh). It reads any Log the same way, so it answers as fast over a host's
 // database as over MemoryLog. It is safe for concurrent use. Make one with NewBook: the zero value
-// has no log, and its methods say so with an error matching b2bkit.ErrInvalid.
+// has no log, and its methods say so with an error matching b2bkit.ErrInvalid, as a nil *Book's do.
 //
 // A book numbers up to about 4.29 billion (2^32) matches, companies and payment schedules and
 // about 1.07 billion (2^30) SKUs. A log beyond that is not a conflict: nothing
@@ -133,8 +133,13 @@ func NewBook(log Log, engine *pricing.Engine, opts *Options) *Book {
 	return b
 }
 
-// Log returns the log the book reads.
-func (b *Book) Log() Log { return b.log }
+// Log returns the log the book reads: nil for a nil or zero Book.
+func (b *Book) Log() Log {
+	if b == nil {
+		return nil
+	}
+	return b.log
+}
 
 func (b *Book) now() time.Time { return b.opts.Now() }
 
@@ -146,7 +151,22 @@ func (b *Book) loc(now time.Time) *time.Location {
 	return now.Location()
 }
 
-var errNoLog = fmt.Errorf("matching: %w", b2bkit.Invalid("book.log", "must be set"))
+var (
+	errNoLog   = fmt.Errorf("matching: %w", b2bkit.Invalid("book.log", "must be set"))
+	errNilBook = fmt.Errorf("matching: %w", b2bkit.Invalid("book", "nil: make one with NewBook"))
+)
+
+// usable is nil for a book with a log to read, and otherwise the error that says what is missing:
+// the book itself (a nil *Book) or its log (the zero Book).
+func (b *Book) usable() error {
+	switch {
+	case b == nil:
+		return errNilBook
+	case b.log == nil:
+		return errNoLog
+	}
+	return nil
+}
 
 // Record appends the matches to the log in one batch (R13): idempotent on Match.ID, a conflict if
 // an ID is stored with other content, atomic (see Log.Append). A match in a currency other than the
@@ -158,8 +178,11 @@ var errNoLog = fmt.Errorf("matching: %w", b2bkit.Invalid("book.log", "must be se
 // clock, a currency and a pricing engine; the Log has none of them and stores what Match.Validate
 // accepts (see the Log's promise 6), so a host that appends to its log directly makes them itself.
 func (b *Book) Record(ctx context.Context, ms ...Match) error {
-	if b.log == nil {
-		return errNoLog
+	if err := b.usable(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil { // before any work: a host's Log need not heed ctx
+		return err
 	}
 	ms = canonicalMatches(ms)
 	limit := b.now().Add(b.opts.FutureSkew)
@@ -199,8 +222,11 @@ func restatable(d decimal.Decimal) bool {
 // Options.FutureSkew ("change.at"), a check of the book's, not the log's (see Record); c.By says who
 // recorded it.
 func (b *Book) SetStatus(ctx context.Context, c StatusChange) error {
-	if b.log == nil {
-		return errNoLog
+	if err := b.usable(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil { // before any work: a host's Log need not heed ctx
+		return err
 	}
 	now := b.now()
 	if c.At.IsZero() {
@@ -219,8 +245,11 @@ func (b *Book) SetStatus(ctx context.Context, c StatusChange) error {
 // with an error naming the entry, matching b2bkit.ErrInvalid, and so does a failing cursor with its
 // error; what was applied before stays.
 func (b *Book) Refresh(ctx context.Context) error {
-	if b.log == nil {
-		return errNoLog
+	if err := b.usable(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	b.refresh.Lock()
 	defer b.refresh.Unlock()
@@ -319,6 +348,9 @@ func (b *Book) Refresh(ctx context.Context) error {
 
 // Seq is the sequence number of the last log entry in the projection.
 func (b *Book) Seq() uint64 {
+	if b == nil {
+		return 0
+	}
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	if b.proj == nil { // a zero Book
@@ -337,8 +369,11 @@ const (
 // names if they are not yet, and returns the projection read-locked, with the function that
 // unlocks it.
 func (b *Book) read(ctx context.Context, need int) (*projection, func(), error) {
-	if b.log == nil {
-		return nil, nil, errNoLog
+	if err := b.usable(); err != nil {
+		return nil, nil, err
+	}
+	if err := ctx.Err(); err != nil { // a done ctx stops a question on a book refreshed by hand too
+		return nil, nil, err
 	}
 	if !b.opts.ManualRefresh {
 		if err := b.Refresh(ctx); err != nil {
@@ -383,8 +418,8 @@ func (b *Book) matchError(ctx context.Context, p *projection, r uint32, err erro
 
 // window checks a look-back window and returns the period it covers, ending now (inclusive).
 func (b *Book) window(field string, window time.Duration) (from, to time.Time, err error) {
-	if b.log == nil { // a zero Book, whose clock is not set either
-		return time.Time{}, time.Time{}, errNoLog
+	if err := b.usable(); err != nil { // a zero Book, whose clock is not set either
+		return time.Time{}, time.Time{}, err
 	}
 	if window <= 0 {
 		return time.Time{}, time.Time{}, fmt.Errorf("matching: %w", b2bkit.Invalid(field, "must be > 0"))

@@ -23,7 +23,8 @@ import (
 // is held compactly, in 144 bytes: its names and payment schedule once in the log's tables and
 // by number in the match, its times as Unix nanoseconds and location; what a log holds is most
 // of what an append costs, in memory first touched. It is safe for concurrent use; the zero value
-// is an empty log ready to use. It hands back every match as given, except that its times carry no
+// is an empty log ready to use; a nil *MemoryLog holds nothing and refuses every call with an error
+// matching b2bkit.ErrInvalid. It hands back every match as given, except that its times carry no
 // monotonic clock reading (as time.Time's docs advise for stored times).
 type MemoryLog struct {
 	mu sync.RWMutex
@@ -226,8 +227,14 @@ func (x *idIndex) remove(id string) {
 // NewMemoryLog returns an empty in-memory log.
 func NewMemoryLog() *MemoryLog { return &MemoryLog{} }
 
-// Len is the number of matches stored.
+// errNilLog is what a nil *MemoryLog answers: there is no log to append to or read.
+var errNilLog = fmt.Errorf("matching: %w", b2bkit.Invalid("log", "nil: declare a MemoryLog or make one with NewMemoryLog"))
+
+// Len is the number of matches stored: 0 for a nil log.
 func (l *MemoryLog) Len() int {
+	if l == nil {
+		return 0
+	}
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	return l.matches.n
@@ -237,6 +244,9 @@ func (l *MemoryLog) Len() int {
 func (l *MemoryLog) Append(ctx context.Context, ms ...Match) error {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if l == nil {
+		return errNilLog
 	}
 	ms = canonicalMatches(ms) // stored as the values they are
 	for i := range ms {
@@ -377,6 +387,9 @@ func (l *MemoryLog) SetStatus(ctx context.Context, c StatusChange) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if l == nil {
+		return errNilLog
+	}
 	if err := c.Validate(); err != nil {
 		return fmt.Errorf("matching: %w", err)
 	}
@@ -414,6 +427,9 @@ func (l *MemoryLog) Get(ctx context.Context, id string) (Match, error) {
 	if err := ctx.Err(); err != nil {
 		return Match{}, err
 	}
+	if l == nil {
+		return Match{}, errNilLog
+	}
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	p, ok := l.ids.get(id, l.storedID)
@@ -432,6 +448,10 @@ func (l *MemoryLog) Since(ctx context.Context, seq uint64) iter.Seq2[Entry, erro
 	return func(yield func(Entry, error) bool) {
 		if err := ctx.Err(); err != nil {
 			yield(Entry{}, err)
+			return
+		}
+		if l == nil {
+			yield(Entry{}, errNilLog)
 			return
 		}
 		l.mu.RLock()

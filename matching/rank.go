@@ -180,6 +180,9 @@ func (b *Book) Rank(ctx context.Context, rfq RFQ, focus []Need) ([]Candidate, er
 		return nil, fmt.Errorf("matching: %w", err)
 	}
 	r := canonicalRequest(rfq.Request)
+	if b == nil {
+		return nil, errNilBook
+	}
 	if b.engine == nil {
 		return nil, fmt.Errorf("matching: %w", b2bkit.Invalid("book.engine", "must be set"))
 	}

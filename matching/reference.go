@@ -250,6 +250,9 @@ const qtyScale = 6
 // ReferencePrice is the reference price of sku for the request r (R11, R13) under the book's
 // Options.Reference rules; see ReferencePriceWith.
 func (b *Book) ReferencePrice(ctx context.Context, sku b2bkit.SKU, r pricing.Request, window time.Duration) (Reference, error) {
+	if b == nil {
+		return Reference{}, errNilBook
+	}
 	return b.ReferencePriceWith(ctx, sku, r, window, b.opts.Reference)
 }
 
@@ -270,6 +273,9 @@ func (b *Book) ReferencePrice(ctx context.Context, sku b2bkit.SKU, r pricing.Req
 // scoped by buyer or by date), so the pricing engine runs once per distinct set of terms, not once
 // per match; the memo is exact (see normalizer).
 func (b *Book) ReferencePriceWith(ctx context.Context, sku b2bkit.SKU, r pricing.Request, window time.Duration, rules ReferenceRules) (Reference, error) {
+	if b == nil {
+		return Reference{}, errNilBook
+	}
 	if b.engine == nil {
 		return Reference{}, fmt.Errorf("matching: %w", b2bkit.Invalid("book.engine", "must be set"))
 	}
@@ -280,7 +286,7 @@ func (b *Book) ReferencePriceWith(ctx context.Context, sku b2bkit.SKU, r pricing
 	}
 	if r.SKU == "" {
 		r.SKU = sku
-	} else if r.SKU != sku {
+	} else if sku != "" && r.SKU != sku { // with no sku, "must be set" says it all
 		errs = append(errs, b2bkit.Invalid("request.sku", "must be %s or empty", sku))
 	}
 	if err := r.Validate(); err != nil {

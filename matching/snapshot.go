@@ -36,6 +36,12 @@ const (
 // latest). A service that saves one now and then restarts with LoadSnapshot and reads only the
 // entries committed since.
 func (b *Book) SaveSnapshot(w io.Writer) error {
+	if b == nil {
+		return errNilBook
+	}
+	if w == nil {
+		return fmt.Errorf("matching: %w", b2bkit.Invalid("snapshot", "writer must not be nil"))
+	}
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	sw := &snapWriter{w: bufio.NewWriterSize(w, 1<<16), crc: crc32.NewIEEE()}
@@ -163,10 +169,18 @@ func writeCol[T any, U any](w *snapWriter, col []T, put func([]byte, U) []byte, 
 // is read back from the log and must be the one the snapshot ends with, or the error matches
 // b2bkit.ErrConflict and the book keeps its projection. A damaged or foreign file is an error
 // matching b2bkit.ErrInvalid, and the book keeps its projection: so is one cut short or followed by
-// more bytes (the reader must end where the snapshot does).
+// more bytes (the reader must end where the snapshot does). A ctx done before the call changes
+// nothing; one done during the catch-up leaves the snapshot's projection caught up as far as it
+// got, as Refresh does, for the next Refresh or question to finish.
 func (b *Book) LoadSnapshot(ctx context.Context, r io.Reader) error {
-	if b.log == nil {
-		return errNoLog
+	if err := b.usable(); err != nil {
+		return err
+	}
+	if r == nil {
+		return fmt.Errorf("matching: %w", b2bkit.Invalid("snapshot", "reader must not be nil"))
+	}
+	if err := ctx.Err(); err != nil { // before the projection is swapped for one not caught up
+		return err
 	}
 	p, err := readSnapshot(r)
 	if err != nil {

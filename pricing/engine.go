@@ -208,7 +208,7 @@ type earlyOffer struct {
 // NewEngine validates p, compiles it and returns an engine that reads list prices from prices.
 // An invalid policy or a nil price source is an error matching b2bkit.ErrInvalid.
 func NewEngine(p Policy, prices PriceSource, opts *Options) (*Engine, error) {
-	if prices == nil {
+	if l, isList := prices.(*PriceList); prices == nil || isList && l == nil { // a nil list holds nothing to quote
 		return nil, fmt.Errorf("pricing: %w", b2bkit.Invalid("prices", "must not be nil"))
 	}
 	p = p.canonical() // the engine keeps the values, written short
@@ -431,11 +431,23 @@ func errNoEngine() error { return b2bkit.Invalid("engine", "not made by NewEngin
 // made reports whether e was made by NewEngine, which always sets its price source.
 func (e *Engine) made() bool { return e != nil && e.prices != nil }
 
-// Policy returns a copy of the policy the engine quotes under.
-func (e *Engine) Policy() Policy { return clonePolicy(e.policy) }
+// Policy returns a copy of the policy the engine quotes under: none (a zero Policy) for an
+// Engine not made by NewEngine, nil included.
+func (e *Engine) Policy() Policy {
+	if e == nil {
+		return Policy{}
+	}
+	return clonePolicy(e.policy)
+}
 
-// Version is the policy's version (see Policy.Version), carried by every quote.
-func (e *Engine) Version() string { return e.version }
+// Version is the policy's version (see Policy.Version), carried by every quote: empty for an
+// Engine not made by NewEngine, nil included.
+func (e *Engine) Version() string {
+	if e == nil {
+		return ""
+	}
+	return e.version
+}
 
 // matches reports whether the rule's scope (except its SKU, which the index settles) and validity
 // cover the request for goods with attributes attrs, quoted at now: the validity dates bound now,

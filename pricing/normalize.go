@@ -27,13 +27,26 @@ import (
 // Normalize is NormalizeContext with context.Background(): it asks the price source only when the
 // policy scopes a quantity, payment or lead-time rule by SKU attributes.
 func (e *Engine) Normalize(price decimal.Decimal, from, to Request) (decimal.Decimal, error) {
-	return e.NormalizeContext(context.Background(), price, from, to)
+	return e.normalize(context.Background(), price, from, to)
 }
 
 // NormalizeContext is Normalize with a context for the price source, which it asks for the
 // attributes of each side's SKU when the policy scopes a quantity, payment or lead-time rule by
-// SKU attributes; a SKU the source lacks is then an error matching b2bkit.ErrNotFound.
+// SKU attributes; a SKU the source lacks is then an error matching b2bkit.ErrNotFound. A done ctx
+// is ctx.Err(), before any work, whether or not the source would be asked.
 func (e *Engine) NormalizeContext(ctx context.Context, price decimal.Decimal, from, to Request) (decimal.Decimal, error) {
+	if !e.made() {
+		return decimal.Decimal{}, fmt.Errorf("pricing: %w", errNoEngine())
+	}
+	if err := ctx.Err(); err != nil {
+		return decimal.Decimal{}, err
+	}
+	return e.normalize(ctx, price, from, to)
+}
+
+// normalize is NormalizeContext without the context check, for Normalize, whose context is never
+// done: the matching book restates a price per trade through it.
+func (e *Engine) normalize(ctx context.Context, price decimal.Decimal, from, to Request) (decimal.Decimal, error) {
 	if !e.made() {
 		return decimal.Decimal{}, fmt.Errorf("pricing: %w", errNoEngine())
 	}

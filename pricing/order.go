@@ -130,10 +130,14 @@ type FreeGood struct {
 // step that takes a line's amount to zero or below is an error matching b2bkit.ErrInvalid. The
 // order's amounts are worked out in 64-bit minor units at its scale: an order whose lines or total
 // do not fit (past 9,223,372,036,854,775,807 minor units: about 9.2 x 10^16 at two places, 9.2 x
-// 10^18 VND at none) is an error matching b2bkit.ErrInvalid naming the line or the order.
+// 10^18 VND at none) is an error matching b2bkit.ErrInvalid naming the line or the order. A done
+// ctx is ctx.Err(), before any work.
 func (e *Engine) QuoteOrder(ctx context.Context, o OrderRequest) (OrderQuote, error) {
 	if !e.made() {
 		return OrderQuote{}, fmt.Errorf("pricing: %w", errNoEngine())
+	}
+	if err := ctx.Err(); err != nil { // before any work: a price source need not heed ctx
+		return OrderQuote{}, err
 	}
 	o.canonicalize()
 	if err := validateOrder(&o); err != nil {

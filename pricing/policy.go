@@ -564,16 +564,28 @@ func (e *EarlyPayment) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// UnmarshalJSON reads a step strictly.
+// UnmarshalJSON reads a step strictly, into a fresh value: what the document leaves out is zero,
+// whatever s held before, and a document that fails leaves s as it was.
 func (s *Step) UnmarshalJSON(b []byte) error {
 	type plain Step
-	return decodeStrict(b, (*plain)(s))
+	var w plain
+	if err := decodeStrict(b, &w); err != nil {
+		return err
+	}
+	*s = Step(w)
+	return nil
 }
 
-// UnmarshalJSON reads a policy strictly.
+// UnmarshalJSON reads a policy strictly, into a fresh value: what the document leaves out is zero,
+// whatever p held before, and a document that fails leaves p as it was.
 func (p *Policy) UnmarshalJSON(b []byte) error {
 	type plain Policy
-	return decodeStrict(b, (*plain)(p))
+	var w plain
+	if err := decodeStrict(b, &w); err != nil {
+		return err
+	}
+	*p = Policy(w)
+	return nil
 }
 
 // LoadPolicy reads a policy from JSON: at most b2bkit.MaxJSONBytes, unknown fields, keys in another
@@ -581,6 +593,9 @@ func (p *Policy) UnmarshalJSON(b []byte) error {
 // b2bkit.ParseDecimal (no exponents), and then validated. Every error matches b2bkit.ErrInvalid and
 // names the field ("policy.steps[1].rules[0].bands[2].percent").
 func LoadPolicy(r io.Reader) (Policy, error) {
+	if r == nil {
+		return Policy{}, fmt.Errorf("pricing: %w", b2bkit.Invalid("policy", "reader must not be nil"))
+	}
 	data, err := io.ReadAll(io.LimitReader(r, b2bkit.MaxJSONBytes+1))
 	if err != nil {
 		return Policy{}, fmt.Errorf("pricing: %w", b2bkit.Invalid("policy", "read: %v", err))

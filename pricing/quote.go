@@ -256,10 +256,13 @@ type Quote struct {
 
 // Quote prices one request under the policy. A bad request is an error matching b2bkit.ErrInvalid
 // naming the field ("request.quantity: must be > 0"); a SKU the price source lacks matches
-// b2bkit.ErrNotFound.
+// b2bkit.ErrNotFound. A done ctx is ctx.Err(), before any work.
 func (e *Engine) Quote(ctx context.Context, r Request) (q Quote, err error) {
 	if !e.made() {
 		return Quote{}, fmt.Errorf("pricing: %w", errNoEngine())
+	}
+	if err := ctx.Err(); err != nil { // before any work: a price source need not heed ctx
+		return Quote{}, err
 	}
 	r.canonicalize()
 	// Terms.Validate passes plainly valid terms without allocating; anything else is reported in
@@ -331,9 +334,10 @@ func (e *Engine) priceLine(q *Quote, sc *scratch, r *Request, lp *ListPrice, b *
 // make (b2bkit.ErrInvalid) — does not stop the others: QuoteMany returns every quote, a zero Quote
 // for such a request, and a LineErrors that names each failed request ("requests[12].quantity")
 // and matches what their errors match. Any other error, a source that fails or ctx done, stops it,
-// and it returns no quotes then. It checks ctx every 256 requests. A BatchPriceSource is asked for
-// the SKUs of 256 requests at a time, before those requests are checked; a SKU it does not find
-// is asked for alone, and a failed block lookup stops the call.
+// and it returns no quotes then. It checks ctx first, an empty batch too, and then every 256
+// requests. A BatchPriceSource is asked for the SKUs of 256 requests at a time, before those
+// requests are checked; a SKU it does not find is asked for alone, and a failed block lookup stops
+// the call.
 //
 // Every quote of a batch is dated by one reading of the clock. A batch of at least twice
 // MinRunPerWorker requests is priced on several goroutines (Options.Workers), each a run of
@@ -341,6 +345,9 @@ func (e *Engine) priceLine(q *Quote, sc *scratch, r *Request, lp *ListPrice, b *
 func (e *Engine) QuoteMany(ctx context.Context, reqs []Request) ([]Quote, error) {
 	if !e.made() {
 		return nil, fmt.Errorf("pricing: %w", errNoEngine())
+	}
+	if err := ctx.Err(); err != nil { // an empty batch too
+		return nil, err
 	}
 	reqs = canonicalRequests(reqs)
 	out := make([]Quote, len(reqs))

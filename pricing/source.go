@@ -183,13 +183,17 @@ func (c ContractPrice) covers(at time.Time) bool {
 }
 
 // A PriceList is an in-memory price list with contract prices, safe for concurrent use. The zero
-// value is an empty list.
+// value is an empty list. A nil *PriceList reads as an empty list, as a nil map does, and refuses
+// Set and SetContracts with an error matching b2bkit.ErrInvalid.
 type PriceList struct {
 	mu     sync.RWMutex
 	prices map[b2bkit.SKU]ListPrice
 	// contracts holds each party's contract prices per SKU: a buyer's, or a group's.
 	contracts map[contractKey][]ContractPrice
 }
+
+// errNilList is what a nil *PriceList answers to a write: there is no list to store into.
+var errNilList = fmt.Errorf("pricing: %w", b2bkit.Invalid("price list", "nil: declare a PriceList or make one with NewPriceList"))
 
 type contractKey struct {
 	buyer b2bkit.CompanyID
@@ -213,6 +217,9 @@ func NewPriceList(prices ...ListPrice) (*PriceList, error) {
 // is none, whatever ID or group it names, and is not kept: ListPrice answers the contracts
 // SetContracts stored.
 func (l *PriceList) Set(prices ...ListPrice) error {
+	if l == nil {
+		return errNilList
+	}
 	for i, p := range prices {
 		err := p.Validate()
 		if err == nil && !p.Contract.Price.IsZero() {
@@ -241,6 +248,9 @@ func (l *PriceList) Set(prices ...ListPrice) error {
 // and SKU (matching b2bkit.ErrConflict: the list could not say which answers), stores none of them;
 // the error names it ("contracts[2]").
 func (l *PriceList) SetContracts(contracts ...ContractPrice) error {
+	if l == nil {
+		return errNilList
+	}
 	for i, c := range contracts {
 		if err := c.Validate(); err != nil {
 			return fmt.Errorf("pricing: %w", b2bkit.InField(fmt.Sprintf("contracts[%d]", i), err))
@@ -275,6 +285,9 @@ func overlap(aFrom, aUntil, bFrom, bUntil time.Time) bool {
 
 // Delete removes the SKU's price; deleting an absent SKU does nothing.
 func (l *PriceList) Delete(sku b2bkit.SKU) {
+	if l == nil {
+		return
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	delete(l.prices, sku)
@@ -286,6 +299,9 @@ func (l *PriceList) Delete(sku b2bkit.SKU) {
 func (l *PriceList) ListPrice(ctx context.Context, q PriceQuery) (ListPrice, error) {
 	if err := ctx.Err(); err != nil {
 		return ListPrice{}, err
+	}
+	if l == nil {
+		return ListPrice{}, fmt.Errorf("pricing: %w", b2bkit.NotFound("sku", string(q.SKU)))
 	}
 	l.mu.RLock()
 	p, ok := l.prices[q.SKU]
@@ -319,6 +335,9 @@ func (l *PriceList) contract(q PriceQuery) Contract {
 
 // SKUs returns the SKUs on the list, sorted.
 func (l *PriceList) SKUs() []b2bkit.SKU {
+	if l == nil {
+		return nil
+	}
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	return slices.Sorted(maps.Keys(l.prices))
