@@ -628,6 +628,28 @@ func CalendarDay(t time.Time) int {
 	return int(day)
 }
 
+// DayStart is the first instant of the date y-m-d in loc (day and month are normalised as
+// time.Date normalises them): its midnight or, where the clocks jump forward over midnight (São
+// Paulo on 4 November 2018 went from 00:00 to 01:00), the instant they jumped, when the day began.
+// A date the zone skipped whole (Apia, 30 December 2011) begins when the next one does. time.Date
+// gives a missing midnight as an instant of the day before, which would move that day's last hour
+// into the date.
+func DayStart(y int, m time.Month, d int, loc *time.Location) time.Time {
+	t := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	want := CalendarDay(time.Date(y, m, d, 0, 0, 0, 0, time.UTC)) // UTC skips no date
+	for range 3 {                                                 // a gap, then perhaps a date skipped whole
+		if CalendarDay(t) >= want {
+			break
+		}
+		_, end := t.ZoneBounds()
+		if end.IsZero() {
+			break
+		}
+		t = end
+	}
+	return t
+}
+
 // AddDays moves t by days calendar days in its own location, keeping the wall-clock time. The
 // result is always on the date days after t's: when that date has no such wall-clock time, because
 // the clocks jump over it there (São Paulo went from 00:00 to 01:00 on 4 November 2018), it is the

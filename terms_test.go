@@ -481,3 +481,51 @@ func TestAddDaysKeepsTheCalendarDayAcrossADSTChange(t *testing.T) {
 		}
 	}
 }
+
+// DayStart is the first instant of a date: midnight where the zone has one, when the clocks
+// jumped where they jump over midnight (São Paulo, 4 November 2018), the next date's start for a
+// date skipped whole (Apia, 30 December 2011), the first of two midnights where the clocks go back
+// after one (Havana, 4 November 2018). Over every date of 2017-2019 in zones that jump at and near
+// midnight, it is on the date and the instant before it is not.
+func TestDayStartIsTheFirstInstantOfTheDate(t *testing.T) {
+	load := func(name string) *time.Location {
+		z, err := time.LoadLocation(name)
+		if err != nil {
+			t.Skipf("no time zone database: %v", err)
+		}
+		return z
+	}
+	cases := []struct {
+		zone string
+		y    int
+		m    time.Month
+		d    int
+		want string
+	}{
+		{"America/Sao_Paulo", 2018, 11, 4, "2018-11-04T01:00:00-02:00"},
+		{"America/Sao_Paulo", 2018, 11, 3, "2018-11-03T00:00:00-03:00"},
+		{"America/New_York", 2018, 3, 11, "2018-03-11T00:00:00-05:00"},
+		{"America/Havana", 2018, 11, 4, "2018-11-04T00:00:00-04:00"},
+		{"Pacific/Apia", 2011, 12, 30, "2011-12-31T00:00:00+14:00"},
+		{"Asia/Shanghai", 2026, 2, 29, "2026-03-01T00:00:00+08:00"}, // normalised as time.Date does
+		{"UTC", 1969, 12, 31, "1969-12-31T00:00:00Z"},
+	}
+	for _, c := range cases {
+		got := b2bkit.DayStart(c.y, c.m, c.d, load(c.zone))
+		assert.Equal(t, c.want, got.Format(time.RFC3339), "%s %d-%02d-%02d", c.zone, c.y, c.m, c.d)
+	}
+	for _, name := range []string{"America/Sao_Paulo", "America/Havana", "America/Santiago", "Asia/Beirut", "America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "Pacific/Apia"} {
+		z := load(name)
+		for d := 0; d < 3*365; d++ {
+			day := time.Date(2017, 1, 1+d, 0, 0, 0, 0, time.UTC)
+			want := b2bkit.CalendarDay(day)
+			got := b2bkit.DayStart(day.Year(), day.Month(), day.Day(), z)
+			if got.Location() != z {
+				t.Fatalf("%s %s: in %s", name, day.Format(time.DateOnly), got.Location())
+			}
+			before := b2bkit.CalendarDay(got.Add(-time.Nanosecond))
+			require.True(t, b2bkit.CalendarDay(got) == want && before < want || b2bkit.CalendarDay(got) > want && before < want,
+				"%s %s: %s", name, day.Format(time.DateOnly), got.Format(time.RFC3339Nano))
+		}
+	}
+}

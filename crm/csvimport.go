@@ -150,9 +150,9 @@ func csvRow(rec []string, col *[len(csvColumns)]int, width, line int, loc *time.
 		if v == "" {
 			continue
 		}
-		t, err := time.ParseInLocation(time.DateOnly, v, loc)
+		t, err := time.Parse(time.DateOnly, v)
 		if err == nil {
-			t = dayStart(t, v, loc)
+			t = b2bkit.DayStart(t.Year(), t.Month(), t.Day(), loc)
 		} else {
 			if t, err = time.Parse(time.RFC3339, v); err != nil {
 				return ImportRow{}, &RowError{Line: line, Field: csvColumns[f.col], Problem: "must be a date (2024-01-31) or an RFC 3339 time"}
@@ -199,22 +199,4 @@ func (l *lineLimit) Read(p []byte) (int, error) {
 		}
 	}
 	return n, err
-}
-
-// dayStart is the first instant of the date t was parsed from (text, in loc): t itself, unless loc
-// skips that midnight. time.ParseInLocation gives a missing midnight as an hour of the day before
-// (São Paulo, 4 November 2018: 23:00 on the 3rd); the day began when the clocks jumped, where the
-// zone in force at t ends.
-func dayStart(t time.Time, text string, loc *time.Location) time.Time {
-	if t.Format(time.DateOnly) == text {
-		return t
-	}
-	for t.Format(time.DateOnly) < text { // at most twice: a date skipped whole begins with the next
-		_, end := t.ZoneBounds()
-		if end.IsZero() {
-			break
-		}
-		t = end.In(loc)
-	}
-	return t
 }

@@ -1,7 +1,6 @@
 package funnel
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -153,26 +152,5 @@ func startDate(start time.Time, loc *time.Location) (int, time.Month, int, error
 func monthStart(y int, m time.Month, d int, k int, loc *time.Location) time.Time {
 	first := time.Date(y, m+time.Month(k-1), 1, 0, 0, 0, 0, time.UTC)
 	last := time.Date(first.Year(), first.Month()+1, 0, 0, 0, 0, 0, time.UTC).Day()
-	return dayStart(first.Year(), first.Month(), min(d, last), loc)
-}
-
-// dayStart is the first instant of a date in loc: its midnight or, where the clocks jump forward at
-// midnight (Santiago, Havana, São Paulo until 2019), the instant they jumped, when the day began; a
-// date the zone skipped whole (Apia, 30 December 2011) begins when the next one does. time.Date
-// gives a missing midnight as an hour of the day before, which would move the previous day's last
-// hour (or whole day) into the month.
-func dayStart(y int, m time.Month, d int, loc *time.Location) time.Time {
-	t := time.Date(y, m, d, 0, 0, 0, 0, loc)
-	ty, tm, td := t.Date()
-	switch c := cmp.Or(cmp.Compare(ty, y), cmp.Compare(tm, m), cmp.Compare(td, d)); {
-	case c < 0: // before the gap: the day begins where the zone t is in ends
-		if _, end := t.ZoneBounds(); !end.IsZero() {
-			return end
-		}
-	case c > 0: // after the gap: the day began where the zone t is in begins
-		if start, _ := t.ZoneBounds(); !start.IsZero() {
-			return start
-		}
-	}
-	return t
+	return b2bkit.DayStart(first.Year(), first.Month(), min(d, last), loc)
 }

@@ -353,22 +353,9 @@ func newFeatProjection(company b2bkit.CompanyID, asOf time.Time, cfg featConfig,
 		// March (the day after 30 March) is 28 February, not 3 March. Counted back from the day after
 		// the last of a month, the months are calendar months.
 		my, mm := featMonthsBack(y, m, featWindow-k)
-		p.bounds[k] = featDayStart(my, mm, min(d, featDaysIn(my, mm)), cfg.loc).Unix()
+		p.bounds[k] = b2bkit.DayStart(my, mm, min(d, featDaysIn(my, mm)), cfg.loc).Unix()
 	}
 	return p
-}
-
-// featDayStart is the first instant of the date y-m-d in loc: its midnight, or, where the clocks
-// jump over midnight (São Paulo's 4 November 2018 began at 01:00), the instant they jump to.
-// time.Date reads a missing midnight as an instant of the day before (23:00 on 3 November).
-func featDayStart(y int, m time.Month, d int, loc *time.Location) time.Time {
-	t := time.Date(y, m, d, 0, 0, 0, 0, loc)
-	if t.Day() == d {
-		return t
-	}
-	_, before := t.Zone()
-	_, after := time.Date(y, m, d, 12, 0, 0, 0, loc).Zone()
-	return t.Add(time.Duration(after-before) * time.Second)
 }
 
 // featDayAfter is the date after y-m-d, a valid date.

@@ -231,7 +231,7 @@ func SummarizeFunc[T any](records iter.Seq2[T, error], c Calibration, fields fun
 		b.days = append(b.days, dayAmount{day, units})
 	}
 	per := c.Unit.days()
-	s.End = dayTime(end, loc)
+	s.End = b2bkit.DayStart(1970, 1, 1+end, loc)
 	s.Unit = c.Unit
 	s.Customers = make([]Customer, 0, len(buyers))
 	for k := range buyers {
@@ -256,7 +256,7 @@ func SummarizeFunc[T any](records iter.Seq2[T, error], c Calibration, fields fun
 			ID: b.id,
 			History: History{Frequency: len(days) - 1, Recency: float64(last-first) / per,
 				T: float64(end-first) / per},
-			First: dayTime(first, loc), Last: dayTime(last, loc),
+			First: b2bkit.DayStart(1970, 1, 1+first, loc), Last: b2bkit.DayStart(1970, 1, 1+last, loc),
 			RepeatSpend: b2bkit.FromMinor(repeat, funnel.MinorScale),
 		})
 		b.days = nil
@@ -295,21 +295,6 @@ func addUnits(a, b int64) (int64, bool) {
 		return 0, false
 	}
 	return a + b, true
-}
-
-// dayTime is the first instant of calendar day n (days since 1970-01-01) in loc: its midnight or,
-// where the clocks jump forward at midnight (São Paulo until 2019, Santiago), the instant they
-// jumped. time.Date gives a missing midnight as 23:00 of the day before, which reads back as the
-// wrong date; the day began where the zone in force then ends. (A day loc skipped whole holds no
-// purchase, so n is never one.)
-func dayTime(n int, loc *time.Location) time.Time {
-	t := time.Date(1970, 1, 1+n, 0, 0, 0, 0, loc)
-	if b2bkit.CalendarDay(t) < n {
-		if _, end := t.ZoneBounds(); !end.IsZero() {
-			return end.In(loc)
-		}
-	}
-	return t
 }
 
 // checkPurchase checks one purchase as the summary reads it and returns its amount in minor units.
