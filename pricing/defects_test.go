@@ -546,3 +546,30 @@ func TestProperty_MoreQuantityNeverCostsMorePerUnit(t *testing.T) {
 		}
 	}
 }
+
+// A quote's validity and its schedule keep their calendar days where the clocks jump over
+// midnight: São Paulo went from 00:00 to 01:00 on 4 November 2018, so 3 November ended at 00:59:59
+// on the wall clock of the 4th's offset — 23:59:59.999999999 on the 3rd at -03:00. Reading the 4th's
+// midnight with time.Date gives 23:00 on the 3rd, which ended the quote an hour early; a due date
+// 31 days after a delivery at 00:00 on 4 October fell on the 3rd.
+func TestR27_AQuoteMadeWhereClocksJumpAtMidnightKeepsItsDays(t *testing.T) {
+	sp, err := time.LoadLocation("America/Sao_Paulo")
+	require.NoError(t, err)
+	l, err := pricing.NewPriceList(pricing.ListPrice{SKU: "SKU-1", Price: dec("100.00"), Currency: "CNY"})
+	require.NoError(t, err)
+	p := basePolicy()
+	p.ValidDays = 1
+	now := time.Date(2018, 11, 2, 15, 0, 0, 0, sp)
+	e, err := pricing.NewEngine(p, l, &pricing.Options{Now: func() time.Time { return now }})
+	require.NoError(t, err)
+	r := request("SKU-1", "1")
+	r.Terms = b2bkit.Terms{Payment: b2bkit.Net(31), OrderedAt: time.Date(2018, 10, 1, 0, 0, 0, 0, sp),
+		DeliverBy: time.Date(2018, 10, 4, 0, 0, 0, 0, sp)}
+	for range 2 { // worked out, then from the engine's memory of the day
+		q, err := e.Quote(ctx, r)
+		require.NoError(t, err)
+		require.Equal(t, "2018-11-03T23:59:59.999999999-03:00", q.ValidUntil.Format(time.RFC3339Nano))
+		require.Len(t, q.Schedule, 1)
+		require.Equal(t, "2018-11-04", q.Schedule[0].Date.Format(time.DateOnly), "net 31 from 4 October")
+	}
+}

@@ -1211,7 +1211,7 @@ func (e *Engine) validUntil(now time.Time) time.Time {
 	last := lastInstant(now, e.policy.ValidDays)
 	y, m, d := now.Date()
 	loc := now.Location()
-	from, until := time.Date(y, m, d, 0, 0, 0, 0, loc), time.Date(y, m, d+1, 0, 0, 0, 0, loc)
+	from, until := b2bkit.DayStart(y, m, d, loc), b2bkit.DayStart(y, m, d+1, loc)
 	if start, end := now.ZoneBounds(); (start.IsZero() || !start.After(from)) && (end.IsZero() || end.After(last)) {
 		e.valid.Store(&validDay{from: from, until: until, last: last, loc: loc})
 	}
@@ -1219,21 +1219,22 @@ func (e *Engine) validUntil(now time.Time) time.Time {
 }
 
 // lastInstant is the last instant of the calendar day days after now, in now's location: a quote
-// made with ValidDays 0 stays valid to the end of the day it is made.
+// made with ValidDays 0 stays valid to the end of the day it is made. The day ends when the next
+// begins, which where the clocks jump over midnight is not time.Date's reading of its midnight.
 func lastInstant(now time.Time, days int) time.Time {
 	y, m, d := addDays(now, days).Date()
-	return time.Date(y, m, d+1, 0, 0, 0, 0, now.Location()).Add(-time.Nanosecond)
+	return b2bkit.DayStart(y, m, d+1, now.Location()).Add(-time.Nanosecond)
 }
 
-// addDays is b2bkit.AddDays(t, days), t.AddDate(0, 0, days), without its calendar arithmetic when
-// the zone's offset does not change in between: then the same wall-clock time days later is the
+// addDays is b2bkit.AddDays(t, days) without its calendar arithmetic when the zone's offset does
+// not change in between: then the same wall-clock time days later is the
 // instant days x 24 hours later (without a monotonic clock reading, as AddDate gives it).
 func addDays(t time.Time, days int) time.Time {
 	r := t.Add(time.Duration(days) * 24 * time.Hour).Round(0)
 	if start, end := t.ZoneBounds(); (start.IsZero() || !r.Before(start)) && (end.IsZero() || r.Before(end)) {
 		return r
 	}
-	return t.AddDate(0, 0, days)
+	return b2bkit.AddDays(t, days)
 }
 
 // units is the quantity a request is priced at: its own, or, when it is below the SKU's minimum
