@@ -449,3 +449,25 @@ func TestR13_RecordRefusesWhatNoReferenceCouldRestate(t *testing.T) {
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)
 	assert.ErrorContains(t, err, "match M-huge")
 }
+
+// Demand counts from today's date where the book keeps its calendar, also on a day whose midnight
+// the clocks jump over: São Paulo went from 00:00 to 01:00 on 4 November 2018. Read with time.Date,
+// that midnight is 23:00 on the 3rd, and the forecast began a day early: a weekly buyer due on the
+// 4th fell outside a one-day horizon.
+func TestR13_DemandBeginsTodayWhereTheClocksJumpOverMidnight(t *testing.T) {
+	sp, err := time.LoadLocation("America/Sao_Paulo")
+	require.NoError(t, err)
+	now := time.Date(2018, 11, 4, 10, 0, 0, 0, sp)
+	b := matching.NewBook(matching.NewMemoryLog(), engine(t), &matching.Options{Now: func() time.Time { return now }, Location: sp})
+	for i := range 6 { // weekly, the last on 28 October: due today
+		at := time.Date(2018, 9, 23+7*i, 10, 0, 0, 0, sp)
+		m := match(id("M", i), 0, "B-1", "S-1", "RICE-25KG", "10", "118")
+		m.At, m.Terms.OrderedAt, m.Terms.DeliverBy = at, at, at.AddDate(0, 0, 3)
+		record(t, b, m)
+	}
+	d, err := b.Demand(ctx, "RICE-25KG", 24*time.Hour)
+	require.NoError(t, err)
+	assert.Equal(t, "2018-11-04", d.From.Format(time.DateOnly))
+	assert.Equal(t, "2018-11-05", d.To.Format(time.DateOnly))
+	assert.Equal(t, 1, d.Orders, "the weekly order due today")
+}

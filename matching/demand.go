@@ -20,7 +20,7 @@ import (
 // counted in Irregular.
 type Demand struct {
 	SKU b2bkit.SKU `json:"sku"`
-	// From is today (in the book's location); To is the end of the horizon, exclusive.
+	// From is the first instant of today in the book's location; To is the end of the horizon, exclusive.
 	From time.Time `json:"from"`
 	To   time.Time `json:"to"`
 	// Quantity is the expected quantity; Orders the expected number of orders.
@@ -73,7 +73,7 @@ func (b *Book) Demand(ctx context.Context, sku b2bkit.SKU, horizon time.Duration
 		}
 	}
 	y, mo, d := now.In(loc).Date()
-	today := time.Date(y, mo, d, 0, 0, 0, 0, loc)
+	today := b2bkit.DayStart(y, mo, d, loc) // time.Date reads a midnight the clocks jump over as the day before
 	hdays := int(math.Ceil(horizon.Hours() / 24))
 	out := Demand{SKU: sku, From: today, To: b2bkit.AddDays(today, hdays), Quantity: decimal.Zero}
 	todayN := b2bkit.CalendarDay(today)
