@@ -42,14 +42,11 @@ func TestR24_ACallAfterCloseNamesTheStoreAndTheCall(t *testing.T) {
 		db := open(t)
 		inv := b2bkit.Invoice{Number: "INV-1", Seller: "S", Buyer: "D", Orders: []b2bkit.OrderID{"PO-1"},
 			Amount: decimal.RequireFromString("100"), Currency: "CNY", IssuedAt: epoch, DueAt: epoch.AddDate(0, 0, 30)}
-		fp, err := risk.FingerprintOf(inv)
-		require.NoError(t, err)
-		rec := risk.Receivable{Fingerprint: fp, Invoice: inv, State: risk.StateOffered, Lender: "BANK",
-			History: []risk.Transition{{To: risk.StateOffered, At: epoch, By: "clerk", Lender: "BANK"}}}
+		rec := offered(t, inv)
 		crmStore, matches, prices, registry := db.CRM(), db.Matches(), db.Prices(), db.Registry()
 		require.NoError(t, db.Close())
 
-		calls := storeCalls(ctx, crmStore, matches, prices, registry, fp, rec)
+		calls := storeCalls(ctx, crmStore, matches, prices, registry, rec.Fingerprint, rec)
 		for _, name := range slices.Sorted(func(yield func(string) bool) {
 			for k := range calls {
 				if !yield(k) {
@@ -128,10 +125,7 @@ func TestR24_AStoreNotMadeByOpenNamesTheCall(t *testing.T) {
 	ctx := context.Background()
 	inv := b2bkit.Invoice{Number: "INV-1", Seller: "S", Buyer: "D", Orders: []b2bkit.OrderID{"PO-1"},
 		Amount: decimal.RequireFromString("100"), Currency: "CNY", IssuedAt: epoch, DueAt: epoch.AddDate(0, 0, 30)}
-	fp, err := risk.FingerprintOf(inv)
-	require.NoError(t, err)
-	rec := risk.Receivable{Fingerprint: fp, Invoice: inv, State: risk.StateOffered, Lender: "BANK",
-		History: []risk.Transition{{To: risk.StateOffered, At: epoch, By: "clerk", Lender: "BANK"}}}
+	rec := offered(t, inv)
 	var zero sqlstore.DB
 	var none *sqlstore.DB
 	stores := map[string]func() (*sqlstore.CRMStore, *sqlstore.MatchLog, *sqlstore.PriceList, *sqlstore.Registry){
@@ -151,7 +145,7 @@ func TestR24_AStoreNotMadeByOpenNamesTheCall(t *testing.T) {
 	for kind, mk := range stores {
 		t.Run(kind, func(t *testing.T) {
 			crmStore, matches, prices, registry := mk()
-			calls := storeCalls(ctx, crmStore, matches, prices, registry, fp, rec)
+			calls := storeCalls(ctx, crmStore, matches, prices, registry, rec.Fingerprint, rec)
 			for _, name := range slices.Sorted(maps.Keys(calls)) {
 				var err error
 				require.NotPanics(t, func() { err = calls[name]() }, name)
@@ -168,4 +162,13 @@ func TestR24_AStoreNotMadeByOpenNamesTheCall(t *testing.T) {
 		require.NotPanics(t, func() { assert.Equal(t, "Dialect(0)", db.Dialect().String()) }, name)
 		require.NotPanics(t, func() { assert.Nil(t, db.SQL()) }, name)
 	}
+}
+
+// offered is the receivable of inv as a lender is first offered it: at epoch, by a clerk, to BANK.
+func offered(t testing.TB, inv b2bkit.Invoice) risk.Receivable {
+	t.Helper()
+	fp, err := risk.FingerprintOf(inv)
+	require.NoError(t, err)
+	return risk.Receivable{Fingerprint: fp, Invoice: inv, State: risk.StateOffered, Lender: "BANK",
+		History: []risk.Transition{{To: risk.StateOffered, At: epoch, By: "clerk", Lender: "BANK"}}}
 }

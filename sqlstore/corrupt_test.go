@@ -165,10 +165,7 @@ func seedOneOfEach(t *testing.T, db *sqlstore.DB) risk.Fingerprint {
 		Price: decimal.RequireFromString("110")}))
 	inv := b2bkit.Invoice{Number: "INV-1", Seller: "S-1", Buyer: "B-1", Orders: []b2bkit.OrderID{"PO-1"},
 		Amount: decimal.RequireFromString("100"), Currency: "CNY", IssuedAt: epoch, DueAt: epoch.AddDate(0, 0, 30)}
-	fp, err := risk.FingerprintOf(inv)
+	r, err := db.Registry().Put(ctx, offered(t, inv))
 	require.NoError(t, err)
-	_, err = db.Registry().Put(ctx, risk.Receivable{Fingerprint: fp, Invoice: inv, State: risk.StateOffered, Lender: "BANK",
-		History: []risk.Transition{{To: risk.StateOffered, At: epoch, By: "clerk", Lender: "BANK"}}})
-	require.NoError(t, err)
-	return fp
+	return r.Fingerprint
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/b2bkit/b2bkit/internal/dectest"
 	"github.com/b2bkit/b2bkit/matching/matchingtest"
 	"github.com/b2bkit/b2bkit/pricing"
-	"github.com/b2bkit/b2bkit/risk"
 	"github.com/b2bkit/b2bkit/sqlstore"
 )
 
@@ -32,10 +31,7 @@ func TestR26_StoresRefuseAbsurdExponentsAtOnce(t *testing.T) {
 		db := open(t)
 		inv := b2bkit.Invoice{Number: "INV-1", Seller: "S-1", Buyer: "B-1", Orders: []b2bkit.OrderID{"PO-1"},
 			Amount: decimal.RequireFromString("100"), Currency: "CNY", IssuedAt: epoch, DueAt: epoch.AddDate(0, 0, 30)}
-		fp, err := risk.FingerprintOf(inv)
-		require.NoError(t, err)
-		offered := risk.Receivable{Fingerprint: fp, Invoice: inv, State: risk.StateOffered, Lender: "BANK",
-			History: []risk.Transition{{To: risk.StateOffered, At: epoch, By: "clerk", Lender: "BANK"}}}
+		first := offered(t, inv)
 		for _, a := range absurd {
 			d := a.D
 			for _, c := range []struct {
@@ -75,13 +71,13 @@ func TestR26_StoresRefuseAbsurdExponentsAtOnce(t *testing.T) {
 					return db.Prices().SetContracts(ctx, pricing.ContractPrice{ID: "K-1", SKU: "RICE", Buyer: "B-1", Price: d})
 				}},
 				{"invoice.amount", func() error {
-					r := offered
+					r := first
 					r.Invoice.Amount = d
 					_, err := db.Registry().Put(ctx, r)
 					return err
 				}},
 				{"financed", func() error {
-					r := offered
+					r := first
 					r.Financed = d
 					_, err := db.Registry().Put(ctx, r)
 					return err
@@ -92,11 +88,11 @@ func TestR26_StoresRefuseAbsurdExponentsAtOnce(t *testing.T) {
 				assert.ErrorContains(t, err, c.field, a.Name)
 			}
 		}
-		_, err = db.CRM().Company(ctx, "C-1")
+		_, err := db.CRM().Company(ctx, "C-1")
 		require.ErrorIs(t, err, b2bkit.ErrNotFound)
 		_, err = db.Matches().Get(ctx, "M-1")
 		require.ErrorIs(t, err, b2bkit.ErrNotFound)
-		_, err = db.Registry().Get(ctx, fp)
+		_, err = db.Registry().Get(ctx, first.Fingerprint)
 		require.ErrorIs(t, err, b2bkit.ErrNotFound)
 	})
 }

@@ -28,8 +28,7 @@ func TestR26_ValuesTheSchemaCannotKeepAreErrors(t *testing.T) {
 			Amount: decimal.RequireFromString("100"), Currency: "CNY", IssuedAt: epoch, DueAt: epoch.AddDate(0, 0, 30)}
 		fp, err := risk.FingerprintOf(inv)
 		require.NoError(t, err)
-		_, err = db.Registry().Put(ctx, risk.Receivable{Fingerprint: fp, Invoice: inv, State: risk.StateOffered, Lender: "BANK",
-			History: []risk.Transition{{To: risk.StateOffered, At: epoch, By: "clerk", Lender: "BANK"}}})
+		_, err = db.Registry().Put(ctx, offered(t, inv))
 		require.ErrorIs(t, err, b2bkit.ErrInvalid)
 		assert.ErrorContains(t, err, "invoice.number")
 		_, err = db.Registry().Get(ctx, fp)
