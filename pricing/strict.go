@@ -3,10 +3,12 @@ package pricing
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/wire"
+	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
 // decodeStrict reads a pricing document into v: what wire.DecodeStrict checks (size, unknown
@@ -35,7 +37,7 @@ func checkDocument(data []byte) error {
 		return b2bkit.Invalid("", "null: must be an object")
 	}
 	s.i = 0
-	return s.value("", false, 0)
+	return s.value(false, 0)
 }
 
 // maxDepth bounds the nesting checkDocument walks; deeper documents are left to the decoder, which
@@ -47,6 +49,35 @@ type docScan struct {
 	i    int
 	// bad is set at the first thing that is not JSON: the scan stops and leaves it to the decoder.
 	bad bool
+	// path is the way down to the value being read, rendered only for an error: a path built for
+	// every key and element would cost the document's depth at each, quadratic in a hostile one.
+	path []segment
+}
+
+// A segment is one step of a path: an object key, or an array index when isKey is false.
+type segment struct {
+	key   string
+	index int
+	isKey bool
+}
+
+// where is the path of the value being read, each key cut to what an error may echo (xerr.Echo).
+func (s *docScan) where() string {
+	var b strings.Builder
+	for _, g := range s.path {
+		switch {
+		case !g.isKey:
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(g.index))
+			b.WriteByte(']')
+		case b.Len() > 0:
+			b.WriteByte('.')
+			b.WriteString(xerr.Echo(g.key))
+		default:
+			b.WriteString(xerr.Echo(g.key))
+		}
+	}
+	return b.String()
 }
 
 // stop marks the document malformed and returns nil: the decoder will say what is wrong.
@@ -74,9 +105,9 @@ func (s *docScan) literal(word string) bool {
 	return false
 }
 
-// value checks the value at the scan position, whose path is path; decimal says the value is a
+// value checks the value at the scan position, whose path is s.path; decimal says the value is a
 // decimal field's. It returns nil, leaving the rest to the decoder, on malformed JSON.
-func (s *docScan) value(path string, decimal bool, depth int) error {
+func (s *docScan) value(decimal bool, depth int) error {
 	s.space()
 	if s.bad || s.i >= len(s.data) || depth > maxDepth {
 		return s.stop()
@@ -84,16 +115,16 @@ func (s *docScan) value(path string, decimal bool, depth int) error {
 	start := s.i
 	switch c := s.data[s.i]; {
 	case c == '{':
-		return s.object(path, depth)
+		return s.object(depth)
 	case c == '[':
-		return s.array(path, depth)
+		return s.array(depth)
 	case c == '"':
 		raw, ok := s.str()
 		if ok && decimal {
 			var text string
 			if json.Unmarshal(raw, &text) == nil {
 				if _, err := b2bkit.ParseDecimal(text); err != nil {
-					return b2bkit.InField(path, err)
+					return b2bkit.InField(s.where(), err)
 				}
 			}
 		}
@@ -107,7 +138,7 @@ func (s *docScan) value(path string, decimal bool, depth int) error {
 		}
 		if decimal && s.data[start] != 'n' && s.data[start] != 't' && s.data[start] != 'f' {
 			if _, err := b2bkit.ParseDecimal(string(s.data[start:s.i])); err != nil {
-				return b2bkit.InField(path, err)
+				return b2bkit.InField(s.where(), err)
 			}
 		}
 		return nil
@@ -132,9 +163,14 @@ func (s *docScan) str() ([]byte, bool) {
 	return nil, false
 }
 
-func (s *docScan) object(path string, depth int) error {
+// smallObject is how many keys an object holds before its duplicates are found through a map:
+// comparing each key with every one before it is quadratic in a hostile object's size.
+const smallObject = 16
+
+func (s *docScan) object(depth int) error {
 	s.i++ // {
 	var keys []string
+	var seen map[string]struct{}
 	for {
 		s.space()
 		if s.bad || s.i >= len(s.data) {
@@ -161,16 +197,28 @@ func (s *docScan) object(path string, depth int) error {
 				return s.stop()
 			}
 		}
-		field := joinKey(path, key)
+		s.path = append(s.path, segment{key: key, isKey: true})
 		if !snakeCase(key) {
-			return b2bkit.Invalid(field, "unknown field: names are lower-case snake_case, matched exactly")
+			return b2bkit.Invalid(s.where(), "unknown field: names are lower-case snake_case, matched exactly")
 		}
-		for _, k := range keys {
-			if k == key {
-				return b2bkit.Invalid(field, "duplicate key")
+		if seen != nil {
+			if _, dup := seen[key]; dup {
+				return b2bkit.Invalid(s.where(), "duplicate key")
+			}
+			seen[key] = struct{}{}
+		} else {
+			for _, k := range keys {
+				if k == key {
+					return b2bkit.Invalid(s.where(), "duplicate key")
+				}
+			}
+			if keys = append(keys, key); len(keys) > smallObject {
+				seen = make(map[string]struct{}, 2*smallObject)
+				for _, k := range keys {
+					seen[k] = struct{}{}
+				}
 			}
 		}
-		keys = append(keys, key)
 		s.space()
 		if s.i >= len(s.data) || s.data[s.i] != ':' {
 			return s.stop()
@@ -179,16 +227,17 @@ func (s *docScan) object(path string, depth int) error {
 		if key == "currency" {
 			if s.space(); s.literal("null") {
 				// encoding/json reads it as "", which means a currency of its own: the price source's.
-				return b2bkit.Invalid(field, "must be a string, not null")
+				return b2bkit.Invalid(s.where(), "must be a string, not null")
 			}
 		}
-		if err := s.value(field, decimalKey(key), depth+1); err != nil {
+		if err := s.value(decimalKey(key), depth+1); err != nil {
 			return err
 		}
+		s.path = s.path[:len(s.path)-1]
 	}
 }
 
-func (s *docScan) array(path string, depth int) error {
+func (s *docScan) array(depth int) error {
 	s.i++ // [
 	for n := 0; ; n++ {
 		s.space()
@@ -203,21 +252,15 @@ func (s *docScan) array(path string, depth int) error {
 			s.i++
 			s.space()
 		}
-		elem := fmt.Sprintf("%s[%d]", path, n)
+		s.path = append(s.path, segment{index: n})
 		if s.literal("null") {
-			return b2bkit.Invalid(elem, "null is not a value of this list")
+			return b2bkit.Invalid(s.where(), "null is not a value of this list")
 		}
-		if err := s.value(elem, false, depth+1); err != nil {
+		if err := s.value(false, depth+1); err != nil {
 			return err
 		}
+		s.path = s.path[:len(s.path)-1]
 	}
-}
-
-func joinKey(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
 }
 
 // snakeCase reports whether key is lower-case ASCII letters, digits and underscores.

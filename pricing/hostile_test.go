@@ -1,0 +1,98 @@
+package pricing_test
+
+import (
+	"bytes"
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/cputime"
+	"github.com/b2bkit/b2bkit/pricing"
+	"github.com/stretchr/testify/require"
+)
+
+// policyWithAttributes is a policy whose one base rule has n attributes.
+func policyWithAttributes(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"steps":[{"kind":"base","rules":[{"id":"a","price":"1","attributes":{`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `"k%07d":"v"`, i)
+	}
+	b.WriteString(`}}]}]}`)
+	return b.Bytes()
+}
+
+// TestHostile_ManyKeysInOneObjectAreCheckedInLinearTime: a partner's policy whose rule carries
+// hundreds of thousands of attributes (one object with many keys) is read in time proportional to
+// its size. The duplicate-key check compared each key with every earlier one: 400,000 keys took
+// minutes. Processor time, not the clock, is compared, of a document and one four times its size.
+func TestHostile_ManyKeysInOneObjectAreCheckedInLinearTime(t *testing.T) {
+	cost := func(n int) int64 {
+		doc := policyWithAttributes(n)
+		start := cputime.Used()
+		_, err := pricing.LoadPolicy(bytes.NewReader(doc))
+		used := cputime.Used() - start
+		if err != nil {
+			require.ErrorIs(t, err, b2bkit.ErrInvalid)
+		}
+		return max(int64(used), 1)
+	}
+	cost(1000) // warm up
+	small, large := cost(25_000), cost(100_000)
+	if small == 1 {
+		t.Skip("the system does not report processor time")
+	}
+	// Linear reading costs about 4 times as much; comparing each key with all before it costs 16.
+	require.Less(t, large, 10*small, "100,000 keys cost %v, 25,000 keys %v", time.Duration(large), time.Duration(small))
+}
+
+// TestHostile_AHugeKeyIsNotEchoed: an error about a key names it by at most a short prefix, so a
+// 3 MB key does not become a 3 MB error message in the host's logs.
+func TestHostile_AHugeKeyIsNotEchoed(t *testing.T) {
+	key := strings.Repeat("k", 3<<20)
+	for name, doc := range map[string]string{
+		"duplicate": `{"name":"a","` + key + `":1,"` + key + `":1}`,
+		"not snake": `{"name":"a","` + key + `X":1}`,
+		"nested":    `{"steps":[{"kind":"base","rules":[{"id":"a","attributes":{"` + key + `":"v","` + key + `":"v"}}]}]}`,
+	} {
+		_, err := pricing.LoadPolicy(strings.NewReader(doc))
+		require.ErrorIs(t, err, b2bkit.ErrInvalid, name)
+		require.Less(t, len(err.Error()), 300, "%s: %.300s", name, err)
+	}
+}
+
+// allocated is the bytes f allocates on the heap.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestHostile_ALongPathIsNotCopiedForEveryKey: the path naming a value is built only for an error.
+// It was built for every key and list element, so a document with a long key holding an object of
+// many keys allocated the key's length once per key: 64 KB times 2,000 keys is 128 MB for a
+// document of 84 KB.
+func TestHostile_ALongPathIsNotCopiedForEveryKey(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString(`{"` + strings.Repeat("k", 64<<10) + `":{`)
+	for i := range 2000 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `"k%d":[1,2]`, i)
+	}
+	b.WriteString(`}}`)
+	doc := b.Bytes()
+	var err error
+	n := allocated(func() { _, err = pricing.LoadPolicy(bytes.NewReader(doc)) })
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	require.Less(t, n, uint64(40*len(doc)), "allocated %d bytes reading %d", n, len(doc))
+}
