@@ -16,12 +16,15 @@ import (
 // Schedule, whatever the host does to the request afterwards (and the other way round).
 
 // editInPlace rewrites the installments of p where they are, as a host reusing its terms does:
-// 50% now, 50% ninety days after delivery.
+// half on order, spread over all but the last installment, and the rest ninety days after
+// delivery (all of it, for one installment).
 func editInPlace(p b2bkit.PaymentTerms) {
-	for i := range p.Installments {
-		p.Installments[i] = b2bkit.Installment{Share: dec("0.5"), Due: b2bkit.OnDelivery, Days: 90}
+	ins, rest := p.Installments, dec("1")
+	for i := range ins[:len(ins)-1] {
+		ins[i] = b2bkit.Installment{Share: dec("0.5").DivRound(dec(fmt.Sprint(len(ins)-1)), 4), Due: b2bkit.OnOrder}
+		rest = rest.Sub(ins[i].Share)
 	}
-	p.Installments[0].Due, p.Installments[0].Days = b2bkit.OnOrder, 0
+	ins[len(ins)-1] = b2bkit.Installment{Share: rest, Due: b2bkit.OnDelivery, Days: 90}
 }
 
 // requireOwnTerms checks that q's request still has the installments want and that its schedule
@@ -52,26 +55,34 @@ func sharesNothing(t *testing.T, got, callers []b2bkit.Installment, name string)
 }
 
 func TestQuote_KeepsNoneOfTheCallersInstallments(t *testing.T) {
-	e := restaurantEngine(t)
-	r := request("RICE-25KG", "200")
-	r.Tier = "gold"
-	r.Terms.Payment = b2bkit.DepositBalance(dec("0.3"), 60)
-	want := b2bkit.PaymentTerms{Installments: slices.Clone(r.Terms.Payment.Installments)}
-	q := quote(t, e, r)
-	sharesNothing(t, q.Request.Terms.Payment.Installments, r.Terms.Payment.Installments, "quote")
+	three := b2bkit.PaymentTerms{Installments: []b2bkit.Installment{{Share: dec("0.2"), Due: b2bkit.OnOrder},
+		{Share: dec("0.5"), Due: b2bkit.OnDelivery}, {Share: dec("0.3"), Due: b2bkit.OnDelivery, Days: 60}}}
+	for _, pricesOnly := range []bool{false, true} {
+		for _, payment := range []b2bkit.PaymentTerms{b2bkit.DepositBalance(dec("0.3"), 60), three} {
+			name := fmt.Sprintf("prices only %t, %s", pricesOnly, payment)
+			e, err := pricing.NewEngine(loadPolicy(t, "testdata/restaurant.json"), catalogSource(t), &pricing.Options{Now: fixedNow, PricesOnly: pricesOnly})
+			require.NoError(t, err)
+			r := request("RICE-25KG", "200")
+			r.Tier = "gold"
+			r.Terms.Payment = b2bkit.PaymentTerms{Installments: slices.Clone(payment.Installments)}
+			want := payment
+			q := quote(t, e, r)
+			sharesNothing(t, q.Request.Terms.Payment.Installments, r.Terms.Payment.Installments, name)
 
-	editInPlace(r.Terms.Payment) // the host's next request
-	requireOwnTerms(t, q, want, "quote")
-	next := quote(t, e, r)
-	requireOwnTerms(t, q, want, "quote after the next")
-	requireOwnTerms(t, next, r.Terms.Payment, "next quote")
+			editInPlace(r.Terms.Payment) // the host's next request
+			requireOwnTerms(t, q, want, name)
+			next := quote(t, e, r)
+			requireOwnTerms(t, q, want, name+", after the next")
+			requireOwnTerms(t, next, r.Terms.Payment, name+", the next")
 
-	// And the other way: a host editing the quote it kept changes neither its request nor
-	// another quote.
-	before := slices.Clone(r.Terms.Payment.Installments)
-	editInPlace(q.Request.Terms.Payment)
-	require.True(t, r.Terms.Payment.Equal(b2bkit.PaymentTerms{Installments: before}))
-	requireOwnTerms(t, next, r.Terms.Payment, "next quote after editing the first")
+			// And the other way: a host editing the quote it kept changes neither its request
+			// nor another quote.
+			before := slices.Clone(r.Terms.Payment.Installments)
+			editInPlace(q.Request.Terms.Payment)
+			require.True(t, r.Terms.Payment.Equal(b2bkit.PaymentTerms{Installments: before}), name)
+			requireOwnTerms(t, next, r.Terms.Payment, name+", the next after editing the first")
+		}
+	}
 }
 
 func TestQuoteMany_KeepsNoneOfTheCallersInstallments(t *testing.T) {
