@@ -45,6 +45,9 @@ const MaxOrderLines = 10_000
 // Freight, Net, Tax and Total are the sums of the lines' Total, Discount, Freight, Net, Tax and
 // Gross, and Total is Subtotal + Discount + Freight, plus Tax when prices are without VAT.
 type OrderQuote struct {
+	// Request is the order as priced, in lines and installments of its own, never the caller's:
+	// a host may reuse its order value and edit it in place after quoting. The lines' quotes
+	// share its installments.
 	Request  OrderRequest
 	Currency string
 	// Lines are the order's lines, in the request's order.
@@ -143,6 +146,10 @@ func (e *Engine) QuoteOrder(ctx context.Context, o OrderRequest) (OrderQuote, er
 	if err := validateOrder(&o); err != nil {
 		return OrderQuote{}, fmt.Errorf("pricing: %w", b2bkit.InField("order", err))
 	}
+	// The quote keeps the order as asked, in copies of its own that its lines' quotes share: a
+	// host reusing its order value and editing it in place must not rewrite a quote it keeps.
+	o.Lines = slices.Clone(o.Lines)
+	o.Terms.Payment.Installments = slices.Clone(o.Terms.Payment.Installments)
 	now := e.now()
 	sc := e.getScratch()
 	defer e.putScratch(sc)
@@ -157,7 +164,7 @@ func (e *Engine) QuoteOrder(ctx context.Context, o OrderRequest) (OrderQuote, er
 		return OrderQuote{}, err
 	}
 	sc.ti = newTermsInfo(&o.Terms)
-	b := batch{now: now, validUntil: e.validUntil(now), per: len(e.steps) + 1, order: true}
+	b := batch{now: now, validUntil: e.validUntil(now), per: len(e.steps) + 1, order: true, ins: o.Terms.Payment.Installments}
 	b.general = e.resolveGeneral(nil, &reqs[0], now)
 	b.lines = sc.mainB.lines[:0]
 	qty := sc.ord.qty

@@ -210,6 +210,11 @@ type EarlyPaymentOffer struct {
 // line per step that applied, the unit price and total, the payment schedule, the early-payment
 // alternative, whether it needs approval and why, and the policy version and validity.
 type Quote struct {
+	// Request is the request as priced. It shares no memory with the caller's: a host may reuse
+	// its request and edit its installments in place after quoting. The quotes of one QuoteMany
+	// call on equal terms share one copy of the installments with each other, as the lines of an
+	// order share the order's (OrderQuote.Request): a host that edits one quote's in place edits
+	// theirs.
 	Request Request
 	// Currency is the currency of every amount in the quote.
 	Currency string
@@ -293,7 +298,7 @@ func (e *Engine) Quote(ctx context.Context, r Request) (q Quote, err error) {
 	b := batch{now: now, validUntil: e.validUntil(now), left: 1, bare: e.pricesOnly}
 	if b.bare {
 		m := new(bareMem) // a quote without lines needs no memory for them
-		b.offers, b.dues = m.offers[:], m.dues[:]
+		b.offers, b.dues, b.insMem = m.offers[:], m.dues[:], m.ins[:]
 	} else {
 		b.sized = true // its memory comes once the walk has said how many lines it has
 	}
@@ -338,6 +343,10 @@ func (e *Engine) priceLine(q *Quote, sc *scratch, r *Request, lp *ListPrice, b *
 // requests. A BatchPriceSource is asked for the SKUs of 256 requests at a time, before those
 // requests are checked; a SKU it does not find is asked for alone, and a failed block lookup stops
 // the call.
+//
+// The quotes keep copies of the requests' installments, one for each run of consecutive requests
+// on equal terms (a catalog asked on one buyer's terms costs one), which the run's quotes share
+// with each other, never with the caller (see Quote.Request).
 //
 // Every quote of a batch is dated by one reading of the clock. A batch of at least twice
 // MinRunPerWorker requests is priced on several goroutines (Options.Workers), each a run of
@@ -461,6 +470,7 @@ func (e *Engine) quoteRun(ctx context.Context, reqs []Request, out []Quote, base
 			}
 			sc.ti = newTermsInfo(&r.Terms)
 			prev = &r.Terms
+			b.ins = nil // the next quote copies these terms' installments
 		}
 		b.left = len(reqs) - i
 		if b.scope == nil || !sameScope(b.scope, r) {
@@ -646,6 +656,11 @@ type batch struct {
 	order bool
 	// bare says the quotes carry no explanation lines (Options.PricesOnly).
 	bare bool
+	// ins is the copy of the installments of the terms being quoted that the quotes' requests
+	// hold: made by the first quote of a run of requests on the same terms (nil until then) and
+	// shared by the run's quotes, never the caller's, whose requests a host may reuse and edit in
+	// place. insMem is memory for it in a quote of its own (seedFor).
+	ins, insMem []b2bkit.Installment
 	// sized says the batch is one quote's, whose memory (seedFor) is allocated when its walk is
 	// done, for as many lines as it has.
 	sized bool
@@ -692,12 +707,14 @@ func takeN[T any](b *batch, chunk *[]T, n, per int) []T {
 	return out
 }
 
-// quoteMem is the memory of one quote's lines, bases, offer and schedule in one allocation, for a
-// quote of up to 8 lines: what Quote, which makes one quote, seeds its batch with once its walk has
-// said how many lines the quote has (see seedFor). quoteMem4 and quoteMem6 are the same for up to 4
-// and 6 lines: a quote's memory is most of what it allocates, and the collector's work grows
-// with it. The rest (quoteRest) serves a quote with one payment line, one offer and up to four
-// installments; one with more takes the others one by one.
+// quoteMem is the memory of one quote's lines, bases, offer, schedule and request's installments
+// in one allocation, for a quote of up to 8 lines: what Quote, which makes one quote, seeds its
+// batch with once its walk has said how many lines the quote has (see seedFor). quoteMem4 and
+// quoteMem6 are the same for up to 4 and 6 lines: a quote's memory is most of what it allocates,
+// and the collector's work grows with it. The rest (quoteRest) serves a quote with one payment
+// line, one offer and up to four installments, and holds the copy of its request's installments
+// when they are at most two (a deposit and a balance: room for more would take a quote of four
+// lines into a larger size class); one with more takes the others one by one.
 type quoteMem struct {
 	steps [8]Adjustment
 	quoteRest
@@ -718,12 +735,15 @@ type quoteRest struct {
 	roundings [1]RoundingBasis
 	offers    [1]EarlyPaymentOffer
 	dues      [4]b2bkit.Due
+	ins       [2]b2bkit.Installment
 }
 
-// bareMem is the memory of one quote without lines (Options.PricesOnly): its offer and schedule.
+// bareMem is the memory of one quote without lines (Options.PricesOnly): its offer, schedule and
+// its request's installments (up to two, as quoteRest).
 type bareMem struct {
 	offers [1]EarlyPaymentOffer
 	dues   [4]b2bkit.Due
+	ins    [2]b2bkit.Installment
 }
 
 // seedFor gives the batch of one quote of n lines memory for them, and for the rest of the quote,
@@ -742,6 +762,22 @@ func (b *batch) seedFor(n int) {
 		b.steps, rest = m.steps[:], &m.quoteRest
 	}
 	b.payments, b.roundings, b.offers, b.dues = rest.payments[:], rest.roundings[:], rest.offers[:], rest.dues[:]
+	b.insMem = rest.ins[:]
+}
+
+// installments returns the batch's copy of ins, the installments of the terms being quoted,
+// making it on the first quote of a run (see batch.ins): in the quote's own memory when it has
+// room, else in one allocation.
+func (b *batch) installments(ins []b2bkit.Installment) []b2bkit.Installment {
+	if b.ins == nil && ins != nil {
+		if len(ins) <= len(b.insMem) {
+			b.ins = b.insMem[:len(ins):len(ins)]
+		} else {
+			b.ins = make([]b2bkit.Installment, len(ins))
+		}
+		copy(b.ins, ins)
+	}
+	return b.ins
 }
 
 // validateLine checks what Validate checks besides the terms.
@@ -805,6 +841,7 @@ func (e *Engine) price(q *Quote, w *walk, b *batch) error {
 	// q is zero (a fresh variable or slot): setting the fields one by one writes less than
 	// assigning a whole Quote.
 	q.Request, q.Currency, q.ListPrice, q.PolicyName = *r, currency, lp.Price, e.policy.Name
+	q.Request.Terms.Payment.Installments = b.installments(r.Terms.Payment.Installments)
 	q.PolicyVersion, q.QuotedAt, q.ValidUntil = e.version, b.now, b.validUntil
 	q.BaseUnitPrice, q.Scale, q.Total = w.base.dec(), w.scale, total.dec()
 	q.Quantity, q.PackSize, q.MinQuantity = w.qtyD, lp.PackSize, lp.MinQuantity
