@@ -194,3 +194,46 @@ func TestConcurrentCRMUse(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentOneContactPointHasOneHolder: people given the same mobile number at once — as a
+// contact added to each, or as people added with it — end with one holder: exactly one call wins,
+// the others are conflicts, and FindByContact finds the winner.
+func TestConcurrentOneContactPointHasOneHolder(t *testing.T) {
+	const callers = 6
+	for round := range 10 {
+		c := newCRM(t, nil)
+		for k := range callers {
+			addPerson(t, c, b2bkit.PersonID(fmt.Sprintf("p%d", k)), fmt.Sprintf("Person %d", k), "")
+		}
+		mobile := fmt.Sprintf("1380000%04d", round)
+		calls := make([]func() error, 2*callers)
+		for k := range callers {
+			calls[k] = func() error {
+				_, err := c.AddContact(ctx, b2bkit.PersonID(fmt.Sprintf("p%d", k)), crm.Mobile, mobile, time.Time{})
+				return err
+			}
+			calls[callers+k] = func() error {
+				_, err := c.AddPerson(ctx, crm.Person{ID: b2bkit.PersonID(fmt.Sprintf("new%d", k)), Name: "New",
+					Contacts: []crm.ContactPoint{{Kind: crm.Mobile, Value: mobile}}})
+				return err
+			}
+		}
+		won := -1
+		for k, err := range race(calls...) {
+			if err == nil {
+				require.Equal(t, -1, won, "round %d: calls %d and %d both won", round, won, k)
+				won = k
+				continue
+			}
+			require.ErrorIs(t, err, b2bkit.ErrConflict, "round %d, call %d", round, k)
+		}
+		require.NotEqual(t, -1, won, "round %d: one call wins", round)
+		p, err := c.FindByContact(ctx, crm.Mobile, mobile)
+		require.NoError(t, err)
+		want := b2bkit.PersonID(fmt.Sprintf("p%d", won))
+		if won >= callers {
+			want = b2bkit.PersonID(fmt.Sprintf("new%d", won-callers))
+		}
+		require.Equal(t, want, p.ID, "round %d", round)
+	}
+}

@@ -333,3 +333,46 @@ func TestConcurrentLoadSnapshotKeepsWhatWasRecorded(t *testing.T) {
 	require.NoError(t, <-loadErr)
 	require.NoError(t, err)
 }
+
+// TestConcurrentStatusChangesOfOneMatch: goroutines moving one match at once — the same change
+// (a retry of one another) and changes by different hands — leave one entry per move: the same
+// change from everyone is nil for all, and of different changes to one status exactly one wins.
+func TestConcurrentStatusChangesOfOneMatch(t *testing.T) {
+	for round := range 20 {
+		b, log := newBook(t)
+		m := match(id("m", round), 5, "B1", "S1", "RICE-25KG", "10", "100.00")
+		m.Status = matching.Proposed
+		record(t, b, m)
+		const callers = 6
+		race := func(change func(k int) matching.StatusChange) (won int) {
+			errs := make([]error, callers)
+			var wg sync.WaitGroup
+			for k := range callers {
+				wg.Go(func() { errs[k] = b.SetStatus(ctx, change(k)) })
+			}
+			wg.Wait()
+			for _, err := range errs {
+				if err == nil {
+					won++
+					continue
+				}
+				require.ErrorIs(t, err, b2bkit.ErrConflict)
+			}
+			return won
+		}
+		accepted := matching.StatusChange{ID: m.ID, Status: matching.Accepted, At: m.At.Add(time.Hour), By: "erp"}
+		require.Equal(t, callers, race(func(int) matching.StatusChange { return accepted }), "round %d: the same change is a retry", round)
+		require.Equal(t, 1, race(func(k int) matching.StatusChange {
+			return matching.StatusChange{ID: m.ID, Status: matching.Fulfilled, At: m.At.Add(2 * time.Hour), By: fmt.Sprintf("driver-%d", k)}
+		}), "round %d: one delivery", round)
+		n := 0
+		for _, err := range log.Since(ctx, 0) {
+			require.NoError(t, err)
+			n++
+		}
+		require.Equal(t, 3, n, "round %d: the match and two changes", round)
+		got, err := log.Get(ctx, m.ID)
+		require.NoError(t, err)
+		require.Equal(t, matching.Fulfilled, got.Status)
+	}
+}
