@@ -255,8 +255,16 @@ func (b *Book) Refresh(ctx context.Context) error {
 	defer b.refresh.Unlock()
 	// Only holders of b.refresh change the projection's sequence or replace it.
 	b.mu.RLock()
-	from := b.proj.seq
+	p := b.proj
 	b.mu.RUnlock()
+	return b.catchUp(ctx, p, true)
+}
+
+// catchUp reads the log entries committed after p's last and applies them to p. shared says that
+// p is the book's projection, which questions read: then the caller holds b.refresh, and each
+// batch is applied under b.mu. Otherwise p is one no question sees yet (a snapshot being loaded).
+func (b *Book) catchUp(ctx context.Context, p *projection, shared bool) error {
+	from := p.seq
 	// Entries are decoded as they are read and applied a batch at a time under the lock, so
 	// questions asked meanwhile see a consistent projection. A long catch-up applies each batch
 	// in a goroutine of its own while the next is read and decoded.
@@ -268,11 +276,13 @@ func (b *Book) Refresh(ctx context.Context) error {
 		failed atomic.Bool
 	)
 	apply := func(bt []pending) error {
-		b.mu.Lock()
-		defer b.mu.Unlock()
-		defer b.proj.fix()
+		if shared {
+			b.mu.Lock()
+			defer b.mu.Unlock()
+		}
+		defer p.fix()
 		for i := range bt {
-			if err := b.proj.apply(&bt[i]); err != nil {
+			if err := p.apply(&bt[i]); err != nil {
 				return err
 			}
 		}

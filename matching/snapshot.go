@@ -171,7 +171,10 @@ func writeCol[T any, U any](w *snapWriter, col []T, put func([]byte, U) []byte, 
 // matching b2bkit.ErrInvalid, and the book keeps its projection: so is one cut short or followed by
 // more bytes (the reader must end where the snapshot does). A ctx done before the call changes
 // nothing; one done during the catch-up leaves the snapshot's projection caught up as far as it
-// got, as Refresh does, for the next Refresh or question to finish.
+// got, as Refresh does, for the next Refresh or question to finish — if that is at least as far as
+// the book's own, which it keeps otherwise. The snapshot replaces the projection only once caught
+// up, so questions asked at the same time never see the book go back to an older state: a match
+// counted once stays counted.
 func (b *Book) LoadSnapshot(ctx context.Context, r io.Reader) error {
 	if err := b.usable(); err != nil {
 		return err
@@ -197,12 +200,22 @@ func (b *Book) LoadSnapshot(ctx context.Context, r io.Reader) error {
 			return fmt.Errorf("matching: %w", b2bkit.Conflict("snapshot", fmt.Sprintf("at log entry %d", p.seq), "the log does not have the entry the snapshot ends with: it was taken from another log"))
 		}
 	}
+	// The snapshot is caught up before it replaces the projection, so a question asked meanwhile
+	// never answers from a projection behind what it answered from before (a match recorded and
+	// counted, then missing): first on its own, while questions go on, then, for what was committed
+	// meanwhile, under the refresh lock, which no Refresh shares.
+	err = b.catchUp(ctx, p, false)
 	b.refresh.Lock()
+	defer b.refresh.Unlock()
+	if err == nil {
+		err = b.catchUp(ctx, p, false)
+	}
 	b.mu.Lock()
-	b.proj = p
+	if p.seq >= b.proj.seq { // the same log: as far or further (after an error too)
+		b.proj = p
+	}
 	b.mu.Unlock()
-	b.refresh.Unlock()
-	return b.Refresh(ctx)
+	return err
 }
 
 // lastEntry identifies the last entry a projection applied.
