@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -201,6 +202,45 @@ func TestDecodeStrictFollowsEncodingJSONOnSharedNames(t *testing.T) {
 	require.NoError(t, wire.DecodeStrict([]byte(`{"Z":"top","Y":2}`), &s))
 	assert.Equal(t, "top", s.Z)
 	assert.Equal(t, 2, s.Y)
+}
+
+// A struct that embeds nothing has its fields looked up one key at a time, by the same rules: a
+// tagged field beats an untagged one of the same name, two tagged alike hide each other, "-" skips
+// a field and "-," names it "-", an invalid tag name falls back to the Go name, unexported fields
+// are not fields. Each accepted key decodes as encoding/json decodes it. (The struct is made with
+// reflect.StructOf: vet and staticcheck refuse such tags in source, rightly.)
+func TestDecodeStrictFollowsEncodingJSONOnSharedNamesWithoutEmbedding(t *testing.T) {
+	field := func(name, tag string) reflect.StructField {
+		return reflect.StructField{Name: name, Type: reflect.TypeFor[int](), Tag: reflect.StructTag(tag)}
+	}
+	flat := reflect.StructOf([]reflect.StructField{field("Y", `json:"X"`), field("X", ""), field("P", `json:"p"`),
+		field("Q", `json:"p"`), field("R", `json:"-"`), field("S", `json:"-,"`), field("T", `json:"a b"`),
+		field("V", `json:"x\\y"`)})
+	for _, c := range []struct {
+		key string
+		ok  bool
+	}{{"X", true}, {"Y", false}, {"p", false}, {"P", false}, {"R", false}, {"-", true}, {"a b", true},
+		{"V", true}, {`x\\y`, false}, {"x", false}} {
+		doc := []byte(`{"` + c.key + `":1}`)
+		got := reflect.New(flat)
+		err := wire.DecodeStrict(doc, got.Interface())
+		if !c.ok {
+			require.ErrorIs(t, err, xerr.ErrInvalid, c.key)
+			continue
+		}
+		require.NoError(t, err, c.key)
+		want := reflect.New(flat)
+		require.NoError(t, strictJSON(doc, want.Interface()), c.key)
+		assert.Equal(t, want.Elem().Interface(), got.Elem().Interface(), c.key)
+		assert.False(t, got.Elem().IsZero(), c.key)
+	}
+	type unexported struct {
+		A int
+		b int
+	}
+	var u unexported
+	require.ErrorIs(t, wire.DecodeStrict([]byte(`{"b":1}`), &u), xerr.ErrInvalid)
+	assert.Zero(t, u.b)
 }
 
 // strictJSON is encoding/json with unknown fields refused, what DecodeStrict did before it checked keys.
