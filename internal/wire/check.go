@@ -63,9 +63,9 @@ func (c *checker) where() string {
 			b.WriteByte(']')
 		case b.Len() > 0:
 			b.WriteByte('.')
-			b.Write(s.key)
+			b.WriteString(xerr.Echo(string(s.key))) // a hostile key is named by its start
 		default:
-			b.Write(s.key)
+			b.WriteString(xerr.Echo(string(s.key)))
 		}
 	}
 	return b.String()

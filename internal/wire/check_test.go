@@ -397,3 +397,25 @@ func hasDuplicateKey(dec *json.Decoder) bool {
 	}
 	return false
 }
+
+// An error repeats at most a short prefix of what a document holds: a key of 100,000 bytes, unknown
+// or given twice, and a number of a million digits the decoder refuses are named, not copied whole
+// into the host's logs.
+func TestDecodeStrictErrorsDoNotEchoHugeInput(t *testing.T) {
+	type doc struct {
+		Days  int    `json:"valid_days"`
+		Inner []rule `json:"inner"`
+	}
+	huge := strings.Repeat("k", 100_000)
+	digits := strings.Repeat("9", 1_000_000)
+	for name, d := range map[string]string{
+		"unknown key":        `{"` + huge + `":1}`,
+		"duplicate key":      `{"inner":[{"` + huge + `":"1","` + huge + `":"2"}]}`,
+		"huge number":        `{"valid_days":` + digits + `}`,
+		"huge number inside": `{"inner":[{"percent":` + digits + `}]}`,
+	} {
+		err := wire.DecodeStrict([]byte(d), new(doc))
+		require.ErrorIs(t, err, xerr.ErrInvalid, name)
+		assert.Less(t, len(err.Error()), 400, "%s: %.200s", name, err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/b2bkit/b2bkit/internal/xerr"
 )
@@ -34,7 +35,7 @@ func locate(data []byte, t reflect.Type, path string) error {
 		if errors.As(err, &fe) {
 			return xerr.InField(path, fe)
 		}
-		return xerr.Invalid(path, "%s", strings.TrimPrefix(err.Error(), "json: "))
+		return xerr.Invalid(path, "%s", brief(strings.TrimPrefix(err.Error(), "json: ")))
 	}
 	switch t.Kind() {
 	case reflect.Struct:
@@ -78,8 +79,22 @@ func locate(data []byte, t reflect.Type, path string) error {
 
 // joinKey is the path of member key of the object at path.
 func joinKey(path, key string) string {
+	key = xerr.Echo(key) // a hostile key is named by its start
 	if path == "" {
 		return key
 	}
 	return path + "." + key
+}
+
+// brief is a message of the decoder's cut to a few hundred bytes: encoding/json repeats the value
+// it refused, which may be a number of a million digits.
+func brief(msg string) string {
+	n := 200
+	if len(msg) <= n {
+		return msg
+	}
+	for n > 0 && !utf8.RuneStart(msg[n]) {
+		n--
+	}
+	return msg[:n] + "..."
 }

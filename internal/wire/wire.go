@@ -60,9 +60,9 @@ func jsonError(err error) error {
 		return err
 	}
 	if msg := err.Error(); strings.HasPrefix(msg, "json: ") {
-		return xerr.Invalid("", "%s", msg)
+		return xerr.Invalid("", "%s", brief(msg))
 	}
-	return xerr.Invalid("", "json: %v", err)
+	return xerr.Invalid("", "json: %s", brief(err.Error()))
 }
 
 // ParseWord is how b2bkit's enums read their JSON words: the index of word in words, or an error
