@@ -3,6 +3,7 @@ package b2bkit_test
 import (
 	"fmt"
 	"time"
+	_ "time/tzdata" // the zone of ExampleDayStart, wherever the tests run
 
 	"github.com/shopspring/decimal"
 
@@ -74,4 +75,22 @@ func ExampleFieldError() {
 	// Output:
 	// payment.installments[1].share: must be > 0
 	// deliver_by: must not be before ordered_at
+}
+
+// A campaign or a report that starts "on 4 November 2018" in São Paulo starts when that day did:
+// the clocks went from 00:00 to 01:00 that night, and time.Date gives the missing midnight as an
+// hour of the 3rd.
+func ExampleDayStart() {
+	sp, err := time.LoadLocation("America/Sao_Paulo")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(time.Date(2018, 11, 4, 0, 0, 0, 0, sp).Format(time.RFC3339))
+	fmt.Println(b2bkit.DayStart(2018, 11, 4, sp).Format(time.RFC3339))
+	fmt.Println(b2bkit.DayStart(2018, 11, 5, sp).Format(time.RFC3339))
+	// Output:
+	// 2018-11-03T23:00:00-03:00
+	// 2018-11-04T01:00:00-02:00
+	// 2018-11-05T00:00:00-02:00
 }
