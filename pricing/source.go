@@ -185,6 +185,12 @@ func (c ContractPrice) covers(at time.Time) bool {
 // A PriceList is an in-memory price list with contract prices, safe for concurrent use. The zero
 // value is an empty list. A nil *PriceList reads as an empty list, as a nil map does, and refuses
 // Set and SetContracts with an error matching b2bkit.ErrInvalid.
+//
+// Each call is atomic, not a sequence of them: Set and SetContracts are two writes, between which a
+// quote may see new list prices with the old contracts, and QuoteMany and QuoteOrder read the list
+// SKU by SKU, so a list changed during one of them may price its lines from different states. A host
+// that changes prices while quoting, and needs one state per order, changes them between orders or
+// quotes from an engine over a list it no longer changes.
 type PriceList struct {
 	mu     sync.RWMutex
 	prices map[b2bkit.SKU]ListPrice
