@@ -1,7 +1,6 @@
 package matching_test
 
 import (
-	"math"
 	"testing"
 	"time"
 
@@ -17,12 +16,7 @@ import (
 // absurd are numbers written with exponents near ±2³¹: comparing or adding one to an ordinary
 // number scales it by that power of ten (minutes, gigabytes), multiplying two overflows. Zeros
 // among them are zero, an ordinary value written absurdly.
-var absurd = dectest.Absurd(
-	dectest.Named{Name: "-3e2^30", D: decimal.New(-3, 1<<30)},
-	dectest.Named{Name: "0e2^30", D: decimal.New(0, 1<<30)},
-	dectest.Named{Name: "0e-2^30", D: decimal.New(0, -1<<30)},
-	dectest.Named{Name: "0eMaxInt32", D: decimal.New(0, math.MaxInt32)},
-)
+var absurd = dectest.AbsurdSigned()
 
 // depositTerms is 30% on order, the rest 30 days after delivery.
 func depositTerms(deposit, balance decimal.Decimal) b2bkit.PaymentTerms {

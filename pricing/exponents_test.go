@@ -2,7 +2,6 @@ package pricing_test
 
 import (
 	"context"
-	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -20,12 +19,7 @@ import (
 // absurd are numbers written with exponents near ±2³¹: comparing or adding one to an ordinary
 // number scales it by that power of ten (minutes, gigabytes), multiplying two overflows. Zeros
 // among them are zero, an ordinary value written absurdly.
-var absurd = dectest.Absurd(
-	dectest.Named{Name: "-3e2^30", D: decimal.New(-3, 1<<30)},
-	dectest.Named{Name: "0e2^30", D: decimal.New(0, 1<<30)},
-	dectest.Named{Name: "0e-2^30", D: decimal.New(0, -1<<30)},
-	dectest.Named{Name: "0eMaxInt32", D: decimal.New(0, math.MaxInt32)},
-)
+var absurd = dectest.AbsurdSigned()
 
 // decimalField is one decimal a value holds, by its Go path, and how to set it.
 type decimalField struct {

@@ -129,3 +129,15 @@ func Absurd(extra ...Named) []Named {
 		{"1eMinInt32", decimal.New(1, math.MinInt32)},
 	}, extra...)
 }
+
+// AbsurdSigned is Absurd with a negative number and zeros written with absurd exponents, then the
+// extra ones a test adds. A zero among them is an ordinary value, 0, that decimal's own Cmp or Add
+// would still rescale: validation must read it as 0, at once.
+func AbsurdSigned(extra ...Named) []Named {
+	return Absurd(append([]Named{
+		{"-3e2^30", decimal.New(-3, 1<<30)},
+		{"0e2^30", decimal.New(0, 1<<30)},
+		{"0e-2^30", decimal.New(0, -1<<30)},
+		{"0eMaxInt32", decimal.New(0, math.MaxInt32)},
+	}, extra...)...)
+}
