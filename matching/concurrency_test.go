@@ -3,6 +3,7 @@ package matching_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -122,7 +123,11 @@ func TestConcurrentBookUse(t *testing.T) {
 						kept[g] = append(kept[g], keep(ref))
 					}
 				case 2:
-					_, err = b.Rhythm(ctx, stressBuyers[i%len(stressBuyers)], sku)
+					// Whether this buyer has ordered the SKU yet depends on how the goroutines
+					// interleave, so "no orders" is an answer here, not a failure.
+					if _, err = b.Rhythm(ctx, stressBuyers[i%len(stressBuyers)], sku); errors.Is(err, b2bkit.ErrNotFound) {
+						err = nil
+					}
 				case 3:
 					var cs []matching.Candidate
 					if cs, err = b.Rank(ctx, matching.RFQ{Request: request(sku, "5", b2bkit.Net(30))}, []matching.Need{matching.Speed}); err == nil {
