@@ -168,8 +168,24 @@ func measure(b *testing.B, want string, evaluate func() ([]funnel.Report, error)
 
 // BenchmarkTenTerritories2M is the peers' campaign as a platform runs it every morning: the
 // campaigns prepared, the purchases read in minor units in one part per processor, the touches and
-// wallets after, the rates and totals without the per-company lists.
+// wallets read at the same time as the purchases, the rates and totals without the per-company
+// lists.
 func BenchmarkTenTerritories2M(b *testing.B) {
+	w := tenTerritories()
+	parts := runtime.GOMAXPROCS(0)
+	measure(b, peersAnswer, func() ([]funnel.Report, error) {
+		set, err := funnel.NewCampaigns(w.campaigns)
+		if err != nil {
+			return nil, err
+		}
+		return set.Evaluate(funnel.Input{Touches: b2bkit.Stream(w.touches), MinorPurchases: w.parts(parts),
+			MinorWallets: w.minorWallets(), Concurrent: true}, w.asOf, nil)
+	})
+}
+
+// BenchmarkTenTerritories2MInTurn reads the touches before the purchases and the wallets after
+// them, as an input that does not promise Concurrent is read.
+func BenchmarkTenTerritories2MInTurn(b *testing.B) {
 	w := tenTerritories()
 	parts := runtime.GOMAXPROCS(0)
 	measure(b, peersAnswer, func() ([]funnel.Report, error) {

@@ -65,7 +65,8 @@
 // three ways. Amounts may come in minor units (MinorPurchase, MinorWallet), so a host that keeps
 // money as integers makes no decimal per row. The purchases may come in parts — separate cursors,
 // ranges of a slice — read at the same time on as many goroutines as there are processors, each part
-// stopped when another fails. And the per-company lists, the hand-off and each customer's share, are
+// stopped when another fails; a host whose touches and wallets can be read beside them too says so
+// (Input.Concurrent), and they are. And the per-company lists, the hand-off and each customer's share, are
 // built only when Options asks for them; the rates, counts, totals and bands always are.
 //
 // Memory grows with the targets, not the records: the streams are read a chunk at a time, each

@@ -5,6 +5,7 @@ import (
 	"iter"
 	"runtime"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
@@ -86,6 +87,12 @@ type Input struct {
 	// of two estimates of the same date for one company, the one read later is used.
 	Wallets      iter.Seq2[Wallet, error]
 	MinorWallets iter.Seq2[MinorWallet, error]
+	// Concurrent promises that every stream above can be read at the same time as the others, each
+	// from a goroutine of its own — separate cursors or connections, slices in memory — and not only
+	// the purchase parts. The touches and the wallets are then read while the purchases are, by the
+	// same workers (Options.Workers), instead of before and after them on the calling goroutine. The
+	// reports are the same either way.
+	Concurrent bool
 }
 
 // Options says what an evaluation builds beyond the rates and how many goroutines it uses. A nil
@@ -195,7 +202,8 @@ func part[T any](ps iter.Seq2[T, error]) []iter.Seq2[T, error] {
 // matching b2bkit.ErrInvalid. Errors are Evaluate's, naming the stream, and the part when there are several
 // ("funnel: minor_purchases[1][3507]: <err>": record 3507 of part 1). The first error stops every
 // part; if several parts fail, the error is that of the first of them, in order, that failed before
-// it was stopped. A stream that panics on a worker's goroutine panics again on the caller's. An asOf
+// it was stopped. With in.Concurrent the touches and wallets are stopped too, and taken to come
+// before and after the parts in that order. A stream that panics on a worker's goroutine panics again on the caller's. An asOf
 // before the start of a campaign, or more than MaxMonths after it, is an error naming the campaign.
 //
 // Memory grows with the targets of all the campaigns times the workers, never with the streams:
@@ -426,29 +434,36 @@ func (s *Campaigns) evaluate(in Input, asOf time.Time, opts *Options) ([]Report,
 	for i := range ev.rs {
 		ev.rs[i].rep = -1
 	}
-	if err := ev.readTouches(in.Touches); err != nil {
-		return nil, fmt.Errorf("funnel: %w", err)
+	ev.es = make([]estimate, cells)
+	if opts.Companies {
+		ev.notes = make([]note, cells)
 	}
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	t, err := ev.readPurchases(in.Purchases, in.MinorPurchases, workers)
+	// Each stream's reader keeps state of its own (reach, the tallies, estimate): read at the same
+	// time, they share only what none of them writes.
+	touches := func(stop *atomic.Bool) error { return ev.readTouches(in.Touches, stop) }
+	wallets := func(stop *atomic.Bool) error { return ev.readWallets(in.Wallets, in.MinorWallets, stop) }
+	var t *tally
+	var err error
+	if in.Concurrent && workers > 1 {
+		t, err = ev.readPurchases(in.Purchases, in.MinorPurchases, workers, touches, wallets)
+	} else if err = touches(nil); err == nil {
+		if t, err = ev.readPurchases(in.Purchases, in.MinorPurchases, workers, nil, nil); err == nil {
+			err = wallets(nil)
+		}
+	}
 	if err != nil {
-		return nil, fmt.Errorf("funnel: %w", err)
-	}
-	ev.es = make([]estimate, cells)
-	if opts.Companies {
-		ev.notes = make([]note, cells)
-	}
-	if err := ev.readWallets(in.Wallets, in.MinorWallets); err != nil {
 		return nil, fmt.Errorf("funnel: %w", err)
 	}
 	return ev.assemble(t, opts), nil
 }
 
 // readTouches reads the touches: coverage, acquisition, concentration.
-func (ev *evaluation) readTouches(touches iter.Seq2[Touch, error]) error {
+// It stops early, without an error, when stop is set.
+func (ev *evaluation) readTouches(touches iter.Seq2[Touch, error], stop *atomic.Bool) error {
 	if touches == nil {
 		return nil
 	}
@@ -457,6 +472,9 @@ func (ev *evaluation) readTouches(touches iter.Seq2[Touch, error]) error {
 	for t, err := range touches {
 		if err != nil {
 			return streamError("touches", i, err)
+		}
+		if stopped(stop, i) {
+			return nil
 		}
 		if err := t.validate(); err != nil {
 			if !ev.stranger(t.Company) {
@@ -568,7 +586,8 @@ func (tr *touchReader) flush() {
 // readWallets reads the estimates, decimal then minor: each target's latest estimate not after asOf.
 // An estimate of a company on no list is counted apart in every report; the counts of those not on
 // one list are worked out at the end, so an estimate costs a few steps per campaign that lists it.
-func (ev *evaluation) readWallets(wallets iter.Seq2[Wallet, error], minor iter.Seq2[MinorWallet, error]) error {
+// It stops early, without an error, when stop is set.
+func (ev *evaluation) readWallets(wallets iter.Seq2[Wallet, error], minor iter.Seq2[MinorWallet, error], stop *atomic.Bool) error {
 	wr := &walletReader{ev: ev, onList: make([]int, len(ev.runs))}
 	stranger := func(company b2bkit.CompanyID) { // a wrong record of one: set apart anyway, in order
 		wr.flush()
@@ -581,6 +600,9 @@ func (ev *evaluation) readWallets(wallets iter.Seq2[Wallet, error], minor iter.S
 		for w, err := range wallets {
 			if err != nil {
 				return streamError("wallets", i, err)
+			}
+			if stopped(stop, i) {
+				return nil
 			}
 			u, err := w.validate()
 			if err != nil {
@@ -600,6 +622,9 @@ func (ev *evaluation) readWallets(wallets iter.Seq2[Wallet, error], minor iter.S
 		for w, err := range minor {
 			if err != nil {
 				return streamError("minor_wallets", i, err)
+			}
+			if stopped(stop, i) {
+				return nil
 			}
 			if err := w.validate(); err != nil {
 				if !ev.stranger(w.Company) {

@@ -107,11 +107,12 @@ func TestR6_TheFastPathGivesTheReferenceReport(t *testing.T) {
 			in.MinorPurchases = split(rng, minor(t, w.purchases[cut:]), parts)
 			in.Wallets, in.MinorWallets = b2bkit.Stream(w.wallets), nil
 		}
+		in.Concurrent = n%2 == 0 // the touches and wallets read beside the purchases, or in turn
 		got, err := set.Evaluate(in, w.asOf, allDetails(rng.IntN(4)))
 		require.NoError(t, err)
 		require.Len(t, got, len(want))
 		for k := range want {
-			requireSameReport(t, want[k], got[k], "world %d, campaign %s, %d parts", n, cs[k].ID, parts)
+			requireSameReport(t, want[k], got[k], "world %d, campaign %s, %d parts, concurrent %t", n, cs[k].ID, parts, in.Concurrent)
 		}
 	}
 }
@@ -125,12 +126,14 @@ func TestR6_TheFastPathGivesTheReferenceReportAtScale(t *testing.T) {
 	set, err := funnel.NewCampaigns(w.campaigns)
 	require.NoError(t, err)
 	for _, parts := range []int{1, 3} {
-		got, err := set.Evaluate(funnel.Input{Touches: b2bkit.Stream(w.touches), MinorPurchases: w.parts(parts),
-			MinorWallets: w.minorWallets()}, w.asOf, allDetails(parts))
-		require.NoError(t, err)
-		for k := range want {
-			require.Len(t, got[k].Penetration.Companies, len(want[k].Penetration.Companies))
-			requireSameReport(t, want[k], got[k], "campaign %d, %d parts", k, parts)
+		for _, concurrent := range []bool{false, true} {
+			got, err := set.Evaluate(funnel.Input{Touches: b2bkit.Stream(w.touches), MinorPurchases: w.parts(parts),
+				MinorWallets: w.minorWallets(), Concurrent: concurrent}, w.asOf, allDetails(parts+1))
+			require.NoError(t, err)
+			for k := range want {
+				require.Len(t, got[k].Penetration.Companies, len(want[k].Penetration.Companies))
+				requireSameReport(t, want[k], got[k], "campaign %d, %d parts, concurrent %t", k, parts, concurrent)
+			}
 		}
 	}
 }
@@ -205,6 +208,105 @@ func TestR6_AFailingPartFailsTheReport(t *testing.T) {
 	require.ErrorContains(t, err, "funnel: touches[3]: cursor")
 	_, err = set.Evaluate(funnel.Input{MinorWallets: failing(minorWallets(t, cityWallets())[:1])}, jul10, nil)
 	require.ErrorContains(t, err, "funnel: minor_wallets[1]: cursor")
+}
+
+// TestR6_ConcurrentStreamsFailAsStreamsInTurn: with Input.Concurrent a failing touch or wallet
+// stream fails the report as it does read in turn, naming the stream; the streams still being read
+// are stopped; of several that fail, the error is that of the first in the order they are read in
+// turn — touches, purchases, wallets.
+func TestR6_ConcurrentStreamsFailAsStreamsInTurn(t *testing.T) {
+	set, err := funnel.NewCampaigns([]funnel.Campaign{city()})
+	require.NoError(t, err)
+	ps, ws := minor(t, cityPurchases()), minorWallets(t, cityWallets())
+	parts := func(p ...iter.Seq2[funnel.MinorPurchase, error]) []iter.Seq2[funnel.MinorPurchase, error] { return p }
+	opts := &funnel.Options{Workers: 2}
+	cases := []struct {
+		name string
+		in   funnel.Input
+		want string
+	}{
+		{"touches", funnel.Input{Touches: failing(cityTouches()[:3]), MinorPurchases: parts(b2bkit.Stream(ps)),
+			MinorWallets: b2bkit.Stream(ws)}, "funnel: touches[3]: cursor"},
+		{"wallets", funnel.Input{Touches: b2bkit.Stream(cityTouches()), MinorPurchases: parts(b2bkit.Stream(ps)),
+			MinorWallets: failing(ws[:2])}, "funnel: minor_wallets[2]: cursor"},
+		{"touches before purchases", funnel.Input{Touches: failing[funnel.Touch](nil), MinorPurchases: parts(failing[funnel.MinorPurchase](nil))},
+			"funnel: touches[0]: cursor"},
+		{"purchases before wallets", funnel.Input{MinorPurchases: parts(failing[funnel.MinorPurchase](nil)),
+			MinorWallets: failing[funnel.MinorWallet](nil)}, "funnel: minor_purchases[0]: cursor"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.in.Concurrent = true
+			rs, err := set.Evaluate(c.in, jul10, opts)
+			require.ErrorIs(t, err, errCursor)
+			require.EqualError(t, err, c.want+": connection reset")
+			require.Nil(t, rs)
+		})
+	}
+
+	// A touch stream still being read when a part fails is stopped, not read to its end.
+	var touched int
+	endlessTouches := func(yield func(funnel.Touch, error) bool) {
+		for touched < 50_000_000 { // a stream nobody stops would end here, failing the test
+			touched++
+			if !yield(funnel.Touch{Company: "C01", Rep: "rep-1", At: at(2, 3)}, nil) {
+				return
+			}
+		}
+	}
+	_, err = set.Evaluate(funnel.Input{Touches: endlessTouches, MinorPurchases: parts(failing(ps[:5])), Concurrent: true}, jul10, opts)
+	require.ErrorContains(t, err, "funnel: minor_purchases[5]: cursor")
+	require.Less(t, touched, 50_000_000)
+
+	// A wallet stream that panics on a worker's goroutine panics on the caller's.
+	boom := func(yield func(funnel.MinorWallet, error) bool) { panic("cursor exploded") }
+	require.PanicsWithValue(t, "cursor exploded", func() {
+		_, _ = set.Evaluate(funnel.Input{MinorPurchases: parts(b2bkit.Stream(ps)), MinorWallets: boom, Concurrent: true}, jul10, opts)
+	})
+}
+
+// TestR6_ConcurrentStreamsAreReadAtTheSameTime: with Input.Concurrent and two workers, the touches
+// are still being read when the purchases begin — the stream here waits to see the first purchase
+// read before it yields — and without it they are read first. (The wait has a limit so that a
+// library that reads in turn fails the test instead of hanging it.)
+func TestR6_ConcurrentStreamsAreReadAtTheSameTime(t *testing.T) {
+	set, err := funnel.NewCampaigns([]funnel.Campaign{city()})
+	require.NoError(t, err)
+	for _, concurrent := range []bool{false, true} {
+		started := make(chan struct{})
+		var once sync.Once
+		purchases := func(yield func(funnel.MinorPurchase, error) bool) {
+			once.Do(func() { close(started) })
+			for p, err := range b2bkit.Stream(minor(t, cityPurchases())) {
+				if !yield(p, err) {
+					return
+				}
+			}
+		}
+		sawPurchases := false
+		touches := func(yield func(funnel.Touch, error) bool) {
+			select {
+			case <-started:
+				sawPurchases = true
+			case <-time.After(map[bool]time.Duration{false: 0, true: time.Minute}[concurrent]):
+			}
+			for tc, err := range b2bkit.Stream(cityTouches()) {
+				if !yield(tc, err) {
+					return
+				}
+			}
+		}
+		in := funnel.Input{Touches: touches, MinorPurchases: []iter.Seq2[funnel.MinorPurchase, error]{purchases},
+			MinorWallets: b2bkit.Stream(minorWallets(t, cityWallets())), Concurrent: concurrent}
+		got, err := set.Evaluate(in, jul10, &funnel.Options{Workers: 2})
+		require.NoError(t, err)
+		require.Equal(t, concurrent, sawPurchases, "concurrent %t", concurrent)
+		want, err := funnel.EvaluateAll([]funnel.Campaign{city()}, b2bkit.Stream(cityTouches()), b2bkit.Stream(cityPurchases()), b2bkit.Stream(cityWallets()), jul10)
+		require.NoError(t, err)
+		f := want[0]
+		f.HandOff, f.Penetration.Companies = nil, nil
+		requireSameReport(t, f, got[0])
+	}
 }
 
 // A stream that panics on a worker's goroutine panics on the caller's, where it can be recovered.

@@ -199,8 +199,14 @@ type purchasePart struct {
 	minor iter.Seq2[MinorPurchase, error]
 }
 
-// readPurchases reads the parts, on up to workers goroutines, and returns their tally.
-func (ev *evaluation) readPurchases(dec []iter.Seq2[Purchase, error], minor []iter.Seq2[MinorPurchase, error], workers int) (*tally, error) {
+// A stream is a reader of a whole stream other than the purchases, to run beside their parts: it
+// stops early, without an error, when stop is set.
+type stream func(stop *atomic.Bool) error
+
+// readPurchases reads the parts, on up to workers goroutines, and returns their tally. Given
+// before and after, it runs them too, beside the parts, on the same goroutines; their errors are
+// taken as those of streams read before and after the purchases.
+func (ev *evaluation) readPurchases(dec []iter.Seq2[Purchase, error], minor []iter.Seq2[MinorPurchase, error], workers int, before, after stream) (*tally, error) {
 	var parts []purchasePart
 	for p, ps := range dec {
 		if ps != nil {
@@ -216,9 +222,15 @@ func (ev *evaluation) readPurchases(dec []iter.Seq2[Purchase, error], minor []it
 	for p := range logs {
 		logs[p] = partLog{unknown: make([]ExcludedCounts, len(ev.runs)), sampling: true}
 	}
-	workers = min(workers, len(parts))
+	var also []stream
+	for _, f := range []stream{before, after} {
+		if f != nil {
+			also = append(also, f)
+		}
+	}
+	workers = min(workers, len(parts)+len(also))
 	var t *tally
-	if workers <= 1 {
+	if workers <= 1 && len(also) == 0 {
 		t = ev.newTally()
 		sc := ev.newScanner(t)
 		defer sc.release()
@@ -229,7 +241,7 @@ func (ev *evaluation) readPurchases(dec []iter.Seq2[Purchase, error], minor []it
 		}
 	} else {
 		var err error
-		if t, err = ev.readParallel(parts, logs, workers); err != nil {
+		if t, err = ev.readParallel(parts, logs, workers, before, after); err != nil {
 			return nil, err
 		}
 	}
@@ -264,10 +276,13 @@ func partName(stream string, p, n int) string {
 	return fmt.Sprintf("%s[%d]", stream, p)
 }
 
-// readParallel reads the parts on workers goroutines and adds up their tallies. The first error
-// stops every worker; the error of the first part in order that failed is returned. A panic in a
+// readParallel reads the parts on workers goroutines and adds up their tallies; before and after,
+// if not nil, run first, each as one more part. The first error stops every worker; the error
+// returned is the first in order — before, the parts, after — of those that failed. A panic in a
 // stream is raised again on the calling goroutine.
-func (ev *evaluation) readParallel(parts []purchasePart, logs []partLog, workers int) (*tally, error) {
+func (ev *evaluation) readParallel(parts []purchasePart, logs []partLog, workers int, before, after stream) (*tally, error) {
+	tasks := []stream{before, after}
+	taskErrs := make([]error, len(tasks))
 	tallies := make([]*tally, workers)
 	panics := make([]any, workers)
 	var next atomic.Int64
@@ -281,14 +296,30 @@ func (ev *evaluation) readParallel(parts []purchasePart, logs []partLog, workers
 					stop.Store(true)
 				}
 			}()
-			t := ev.newTally()
-			tallies[w] = t
-			sc := ev.newScanner(t)
-			defer sc.release()
+			var sc *scanner
+			defer func() {
+				if sc != nil {
+					sc.release()
+				}
+			}()
 			for {
 				p := int(next.Add(1) - 1)
-				if p >= len(parts) || stop.Load() {
+				if p >= len(tasks)+len(parts) || stop.Load() {
 					return
+				}
+				if p < len(tasks) { // the other streams first: the parts share out the time left
+					if f := tasks[p]; f != nil {
+						if taskErrs[p] = f(&stop); taskErrs[p] != nil {
+							stop.Store(true)
+							return
+						}
+					}
+					continue
+				}
+				p -= len(tasks)
+				if sc == nil { // a tally only for a goroutine that reads purchases
+					tallies[w] = ev.newTally()
+					sc = ev.newScanner(tallies[w])
 				}
 				if err := sc.scan(parts[p], &logs[p], &stop); err != nil {
 					logs[p].err = err
@@ -304,14 +335,29 @@ func (ev *evaluation) readParallel(parts []purchasePart, logs []partLog, workers
 			panic(v)
 		}
 	}
+	if taskErrs[0] != nil {
+		return nil, taskErrs[0]
+	}
 	for p := range logs {
 		if logs[p].err != nil {
 			return nil, logs[p].err
 		}
 	}
-	t := tallies[0]
-	for _, o := range tallies[1:] {
-		t.plus(o)
+	if taskErrs[1] != nil {
+		return nil, taskErrs[1]
+	}
+	var t *tally
+	for _, o := range tallies {
+		switch {
+		case o == nil:
+		case t == nil:
+			t = o
+		default:
+			t.plus(o)
+		}
+	}
+	if t == nil { // no part at all
+		t = ev.newTally()
 	}
 	return t, nil
 }
@@ -377,7 +423,7 @@ func (sc *scanner) scan(pt purchasePart, log *partLog, stop *atomic.Bool) error 
 			}
 			i++
 			sc.add(p.Company, p.At.Unix(), int32(p.At.Nanosecond()), amount, profit, p.Channel)
-			if stop != nil && i%1024 == 0 && stop.Load() {
+			if stopped(stop, i) {
 				return nil
 			}
 		}
@@ -400,13 +446,19 @@ func (sc *scanner) scan(pt purchasePart, log *partLog, stop *atomic.Bool) error 
 			}
 			i++
 			sc.add(p.Company, sec, nsec, p.Amount, p.GrossProfit, p.Channel)
-			if stop != nil && i%1024 == 0 && stop.Load() {
+			if stopped(stop, i) {
 				return nil
 			}
 		}
 	}
 	sc.flush()
 	return nil
+}
+
+// stopped reports, every 1024 records read, whether stop is set: a worker checks a few times a
+// millisecond whether another has failed.
+func stopped(stop *atomic.Bool, read int) bool {
+	return stop != nil && read%1024 == 0 && stop.Load()
 }
 
 // add takes a purchase that passed validation, made at sec and nsec.
@@ -438,13 +490,17 @@ func (sc *scanner) add(company b2bkit.CompanyID, sec int64, nsec int32, amount, 
 	}
 	if len(sc.buf) == cap(sc.buf) {
 		sc.buf, sc.ks = room(sc.buf, chunkSize), room(sc.ks, chunkSize)
-		sc.ids = slices.Grow(sc.ids, cap(sc.buf)-len(sc.ids))[:cap(sc.buf)] // keeps the long ids so far
 	}
 	pos := len(sc.buf)
 	sc.buf = sc.buf[:pos+1]
 	q := &sc.buf[pos]
 	q.short, q.sec, q.nsec, q.channel, q.amount, q.profit = id, sec, nsec, int8(ch)-1, amount, profit
 	if id.n == 0 {
+		// Made on the first long id, as long as the chunk can grow: most platforms' ids are short,
+		// and this is the one buffer of the chunk the collector scans.
+		if len(sc.ids) < cap(sc.buf) {
+			sc.ids = slices.Grow(sc.ids, cap(sc.buf)-len(sc.ids))[:cap(sc.buf)] // keeps the long ids so far
+		}
 		sc.ids[pos] = company
 	}
 	sc.ks = append(sc.ks, uint64(sc.prevKey)<<32|uint64(pos))
