@@ -478,3 +478,36 @@ func TestMinorRecordsAreTheDecimalOnes(t *testing.T) {
 	}
 	requireDecEqual(t, "12.3456", funnel.MinorPurchase{Amount: 123456}.Purchase().Amount)
 }
+
+// TestR7_LongAndShortIDsInOneLongStream: a company whose id is too long to be held in place buys a
+// few times early, before the chunk of purchases has grown, and again after it has grown, between
+// a short one's purchases: each company's spend is its own, on one part or several.
+func TestR7_LongAndShortIDsInOneLongStream(t *testing.T) {
+	long := b2bkit.CompanyID(strings.Repeat("restaurant-", 4) + "1")
+	c := city()
+	c.Targets = []b2bkit.CompanyID{"C01", long}
+	var ps []funnel.MinorPurchase
+	for i := range 9000 {
+		p := funnel.MinorPurchase{Company: "C01", At: at(4, 2).Add(time.Duration(i) * time.Second), Amount: 10_000, Channel: b2bkit.Manual}
+		if i >= 500 && i < 510 || i >= 6000 && i%2 == 1 {
+			p.Company, p.Amount = long, 20_000
+		}
+		ps = append(ps, p)
+	}
+	ws := []funnel.MinorWallet{{Company: "C01", Monthly: 1_000_000_000, AsOf: at(3, 1)}, {Company: long, Monthly: 1_000_000_000, AsOf: at(3, 1)}}
+	set, err := funnel.NewCampaigns([]funnel.Campaign{c})
+	require.NoError(t, err)
+	for _, parts := range []int{1, 2} {
+		in := funnel.Input{MinorWallets: b2bkit.Stream(ws)}
+		for k := range parts {
+			in.MinorPurchases = append(in.MinorPurchases, b2bkit.Stream(ps[k*len(ps)/parts:(k+1)*len(ps)/parts]))
+		}
+		rs, err := set.Evaluate(in, jul10, allDetails(parts))
+		require.NoError(t, err)
+		spend := map[b2bkit.CompanyID]string{}
+		for _, s := range rs[0].Penetration.Companies {
+			spend[s.Company] = s.Spend.String()
+		}
+		require.Equal(t, map[b2bkit.CompanyID]string{"C01": "7490", long: "3020"}, spend, "%d parts", parts)
+	}
+}
