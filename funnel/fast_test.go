@@ -231,9 +231,22 @@ func TestR6_ConcurrentStreamsFailAsStreamsInTurn(t *testing.T) {
 			MinorWallets: failing(ws[:2])}, "funnel: minor_wallets[2]: cursor"},
 		{"touches before purchases", funnel.Input{Touches: failing[funnel.Touch](nil), MinorPurchases: parts(failing[funnel.MinorPurchase](nil))},
 			"funnel: touches[0]: cursor"},
-		{"purchases before wallets", funnel.Input{MinorPurchases: parts(failing[funnel.MinorPurchase](nil)),
-			MinorWallets: failing[funnel.MinorWallet](nil)}, "funnel: minor_purchases[0]: cursor"},
 	}
+	// The wallets fail once the purchases have: both fail, whatever the timing.
+	purchasesFailed := make(chan struct{})
+	cases = append(cases, struct {
+		name string
+		in   funnel.Input
+		want string
+	}{"purchases before wallets", funnel.Input{
+		MinorPurchases: parts(func(yield func(funnel.MinorPurchase, error) bool) {
+			close(purchasesFailed)
+			yield(funnel.MinorPurchase{}, errCursor)
+		}),
+		MinorWallets: func(yield func(funnel.MinorWallet, error) bool) {
+			<-purchasesFailed
+			yield(funnel.MinorWallet{}, errCursor)
+		}}, "funnel: minor_purchases[0]: cursor"})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			c.in.Concurrent = true
