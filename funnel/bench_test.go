@@ -170,22 +170,15 @@ func measure(b *testing.B, want string, evaluate func() ([]funnel.Report, error)
 // campaigns prepared, the purchases read in minor units in one part per processor, the touches and
 // wallets read at the same time as the purchases, the rates and totals without the per-company
 // lists.
-func BenchmarkTenTerritories2M(b *testing.B) {
-	w := tenTerritories()
-	parts := runtime.GOMAXPROCS(0)
-	measure(b, peersAnswer, func() ([]funnel.Report, error) {
-		set, err := funnel.NewCampaigns(w.campaigns)
-		if err != nil {
-			return nil, err
-		}
-		return set.Evaluate(funnel.Input{Touches: b2bkit.Stream(w.touches), MinorPurchases: w.parts(parts),
-			MinorWallets: w.minorWallets(), Concurrent: true}, w.asOf, nil)
-	})
-}
+func BenchmarkTenTerritories2M(b *testing.B) { benchmarkTenTerritories(b, true) }
 
 // BenchmarkTenTerritories2MInTurn reads the touches before the purchases and the wallets after
 // them, as an input that does not promise Concurrent is read.
-func BenchmarkTenTerritories2MInTurn(b *testing.B) {
+func BenchmarkTenTerritories2MInTurn(b *testing.B) { benchmarkTenTerritories(b, false) }
+
+// benchmarkTenTerritories is BenchmarkTenTerritories2M with the touches and wallets read beside the
+// purchases or in turn.
+func benchmarkTenTerritories(b *testing.B, concurrent bool) {
 	w := tenTerritories()
 	parts := runtime.GOMAXPROCS(0)
 	measure(b, peersAnswer, func() ([]funnel.Report, error) {
@@ -194,7 +187,7 @@ func BenchmarkTenTerritories2MInTurn(b *testing.B) {
 			return nil, err
 		}
 		return set.Evaluate(funnel.Input{Touches: b2bkit.Stream(w.touches), MinorPurchases: w.parts(parts),
-			MinorWallets: w.minorWallets()}, w.asOf, nil)
+			MinorWallets: w.minorWallets(), Concurrent: concurrent}, w.asOf, nil)
 	})
 }
 
