@@ -256,3 +256,15 @@ func BenchmarkTenTerritories200k(b *testing.B) {
 			MinorWallets: w.minorWallets()}, w.asOf, nil)
 	})
 }
+
+// BenchmarkNewCampaigns100k prepares the peers' ten campaigns of 10k targets each: the part of
+// BenchmarkTenTerritories2M that BenchmarkTenTerritories2MPrepared leaves out.
+func BenchmarkNewCampaigns100k(b *testing.B) {
+	w := tenTerritories()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := funnel.NewCampaigns(w.campaigns); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
