@@ -136,7 +136,7 @@ type post struct{ camp, target int32 }
 type index struct {
 	seed  maphash.Seed
 	cos   []company          // by company, ascending by key; one more at the end closes the last
-	ids   []b2bkit.CompanyID // by company
+	ids   []b2bkit.CompanyID // by company: its id if it is not short (a short one is in cos), else empty
 	posts []post             // by cell
 }
 
@@ -170,18 +170,19 @@ type listProblem struct {
 // id listed twice. Lists of a wrong length are left out: fieldProblems reports them.
 func (x *index) build(cs []Campaign, seed maphash.Seed) []listProblem {
 	x.seed = seed
+	// Each target becomes a keyed record — its key, its place on its list (pos) and its campaign
+	// (company) — sorted by key; its id in place is kept beside, in list order (from base[k] for
+	// campaign k), and read back in the order of the keys.
+	base := make([]int, len(cs))
 	total := 0
-	for _, c := range cs {
+	for k, c := range cs {
+		base[k] = total
 		if len(c.Targets) <= MaxTargets {
 			total += len(c.Targets)
 		}
 	}
-	type entry struct {
-		id shortID
-		p  post
-	}
 	var problems []listProblem
-	es, ks := make([]entry, 0, total), make([]keyed, 0, total)
+	ks, shorts := make([]keyed, 0, total), make([]shortID, total)
 	for k, c := range cs {
 		if len(c.Targets) > MaxTargets {
 			continue
@@ -191,16 +192,13 @@ func (x *index) build(cs []Campaign, seed maphash.Seed) []listProblem {
 				problems = append(problems, listProblem{int32(k), int32(i), b2bkit.Invalid(fmt.Sprintf("targets[%d]", i), "must be set")})
 				continue
 			}
-			ks = append(ks, keyed{key: x.key(id), pos: int32(len(es))})
-			es = append(es, entry{short(id), post{int32(k), int32(i)}})
+			ks = append(ks, keyed{key: x.key(id), pos: int32(i), company: int32(k)})
+			shorts[base[k]+i] = short(id)
 		}
 	}
 	ks = radixSort(ks, make([]keyed, len(ks)), 0)
-	sorted := make([]entry, len(ks))
-	for i, e := range ks {
-		sorted[i] = es[e.pos]
-	}
-	idOf := func(e *entry) b2bkit.CompanyID { return cs[e.p.camp].Targets[e.p.target] }
+	idOf := func(e *keyed) b2bkit.CompanyID { return cs[e.company].Targets[e.pos] }
+	shortOf := func(e *keyed) *shortID { return &shorts[base[e.company]+int(e.pos)] }
 	// Within a run of one key the posts are in list order; two ids of one key, which is rare, are
 	// put apart so that each company's posts are side by side.
 	for i := 0; i < len(ks); {
@@ -209,24 +207,29 @@ func (x *index) build(cs []Campaign, seed maphash.Seed) []listProblem {
 			j++
 		}
 		if j-i > 1 {
-			slices.SortStableFunc(sorted[i:j], func(a, b entry) int { return strings.Compare(string(idOf(&a)), string(idOf(&b))) })
+			slices.SortStableFunc(ks[i:j], func(a, b keyed) int { return strings.Compare(string(idOf(&a)), string(idOf(&b))) })
 		}
 		i = j
 	}
-	x.cos = make([]company, 0, len(sorted)+1)
-	x.ids = make([]b2bkit.CompanyID, 0, len(sorted))
-	x.posts = make([]post, 0, len(sorted))
-	for i := range sorted {
-		e := &sorted[i]
-		if i == 0 || e.id != sorted[i-1].id || e.id.n == 0 && idOf(e) != idOf(&sorted[i-1]) { // a new company
-			x.cos = append(x.cos, company{key: ks[i].key, short: e.id, first: int32(len(x.posts)), camp: e.p.camp})
-			x.ids = append(x.ids, idOf(e))
-		} else if last := x.posts[len(x.posts)-1]; last.camp == e.p.camp { // list order: the earlier is kept
-			problems = append(problems, listProblem{e.p.camp, e.p.target, b2bkit.Invalid(fmt.Sprintf("targets[%d]", e.p.target),
+	x.cos = make([]company, 0, len(ks)+1)
+	x.ids = make([]b2bkit.CompanyID, 0, len(ks))
+	x.posts = make([]post, 0, len(ks))
+	for i := range ks {
+		e := &ks[i]
+		s := shortOf(e)
+		if i == 0 || *s != *shortOf(&ks[i-1]) || s.n == 0 && idOf(e) != idOf(&ks[i-1]) { // a new company
+			x.cos = append(x.cos, company{key: e.key, short: *s, first: int32(len(x.posts)), camp: e.company})
+			var id b2bkit.CompanyID // a short id is compared in place: only a long one is read and kept
+			if s.n == 0 {
+				id = idOf(e)
+			}
+			x.ids = append(x.ids, id)
+		} else if last := x.posts[len(x.posts)-1]; last.camp == e.company { // list order: the earlier is kept
+			problems = append(problems, listProblem{e.company, e.pos, b2bkit.Invalid(fmt.Sprintf("targets[%d]", e.pos),
 				"repeats targets[%d] (%s)", last.target, xerr.Echo(string(idOf(e))))})
 			continue
 		}
-		x.posts = append(x.posts, e.p)
+		x.posts = append(x.posts, post{e.company, e.pos})
 	}
 	x.cos = append(x.cos, company{key: math.MaxUint32, first: int32(len(x.posts))})
 	slices.SortFunc(problems, func(a, b listProblem) int {

@@ -50,7 +50,8 @@ func TestR6_TheIndexTellsApartIdsOfOneKey(t *testing.T) {
 	for i, target := range targets {
 		co := s.index.find(target)
 		require.GreaterOrEqual(t, co, int32(0), "target %d", i)
-		require.Equal(t, target, s.index.ids[co])
+		first := s.index.posts[s.index.cos[co].first]
+		require.Equal(t, target, s.cs[first.camp].Targets[first.target])
 	}
 	for _, c := range strangers {
 		require.Equal(t, int32(-1), s.index.find(c))
