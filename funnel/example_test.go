@@ -117,6 +117,7 @@ func ExampleCampaigns_Evaluate() {
 	reports, err := set.Evaluate(funnel.Input{
 		Touches:        b2bkit.Stream(touches),
 		MinorPurchases: []iter.Seq2[funnel.MinorPurchase, error]{b2bkit.Stream(april), b2bkit.Stream(may)},
+		Concurrent:     true, // slices in memory: the touches can be read beside the purchases too
 	}, day(6, 15), nil) // nil options: the rates and totals, no per-company lists
 	if err != nil {
 		fmt.Println(err)
