@@ -41,7 +41,8 @@ func TestConcurrentEvaluateOnOneSet(t *testing.T) {
 		minor   bool
 	}
 	input := func(j job) funnel.Input {
-		in := funnel.Input{Touches: b2bkit.Stream(j.w.touches), Wallets: b2bkit.Stream(j.w.wallets)}
+		// Half the jobs have their touches and wallets read beside the purchases.
+		in := funnel.Input{Touches: b2bkit.Stream(j.w.touches), Wallets: b2bkit.Stream(j.w.wallets), Concurrent: j.parts%2 == 0}
 		n := len(j.w.purchases)
 		for p := range j.parts {
 			part := j.w.purchases[p*n/j.parts : (p+1)*n/j.parts]
