@@ -65,3 +65,15 @@ func TestJSON_NestedPartsAreReadOnceInProportion(t *testing.T) {
 		})
 	}
 }
+
+// TestJSONDecimal_AQuotedDecimalIsReadWithoutADecoder: a decimal string is read as the decimal it
+// spells, as ParseDecimal reads it, not through a JSON decoder of its own for each value: an
+// order's every quantity and price made one, more than half of what reading an order allocated.
+func TestJSONDecimal_AQuotedDecimalIsReadWithoutADecoder(t *testing.T) {
+	plain := testing.AllocsPerRun(100, func() { _, _ = b2bkit.ParseDecimal("112.50") })
+	for _, doc := range [][]byte{[]byte(`"112.50"`), []byte(`112.50`)} {
+		var d b2bkit.JSONDecimal
+		n := testing.AllocsPerRun(100, func() { require.NoError(t, d.UnmarshalJSON(doc)) })
+		require.LessOrEqual(t, n, plain+1, "%s: %v allocations, ParseDecimal %v", doc, n, plain)
+	}
+}
