@@ -2,6 +2,7 @@ package risk
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/wire"
@@ -21,13 +22,26 @@ import (
 // UnmarshalJSON reads a FeatureSet as encoding/json writes it, strictly, replacing *fs whole (see
 // above).
 func (fs *FeatureSet) UnmarshalJSON(b []byte) error {
-	type plain FeatureSet
-	var w plain
+	var w featureSetIn
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
-	*fs = FeatureSet(w)
+	values, err := w.Values.values()
+	if err != nil {
+		return b2bkit.InField("values", err)
+	}
+	*fs = FeatureSet{Company: w.Company, AsOf: w.AsOf, Currency: w.Currency, Scale: w.Scale, Values: values}
 	return nil
+}
+
+// featureSetIn is a FeatureSet as it is read: its values in their plain shape (valuesIn), read in
+// the set's own strict decode.
+type featureSetIn struct {
+	Company  b2bkit.CompanyID `json:"company"`
+	AsOf     time.Time        `json:"as_of"`
+	Currency string           `json:"currency"`
+	Scale    int32            `json:"scale"`
+	Values   valuesIn         `json:"values"`
 }
 
 // UnmarshalJSON reads a Limit as encoding/json writes it, strictly, replacing *l whole (see

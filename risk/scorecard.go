@@ -211,12 +211,58 @@ func (r Result) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly: a key given twice, miscased or unknown is
 // an error matching b2bkit.ErrInvalid, so a stored result is read as written or not at all.
 func (r *Result) UnmarshalJSON(data []byte) error {
-	var w resultJSON
+	var w resultIn
 	if err := wire.DecodeStrict(data, &w); err != nil {
 		return err
 	}
-	*r = Result{Score: w.Score, Grade: w.Grade, points: w.Points, reasons: w.Reasons}
+	out := Result{Score: w.Score, Grade: w.Grade}
+	if w.Points != nil {
+		out.points = make([]AttributePoints, len(w.Points))
+	}
+	for i, p := range w.Points {
+		v, err := p.Value.value()
+		if err != nil {
+			return b2bkit.InField(fmt.Sprintf("points[%d].value", i), err)
+		}
+		out.points[i] = AttributePoints{Feature: p.Feature, Value: v, Bin: p.Bin, Points: p.Points}
+	}
+	if w.Reasons != nil {
+		out.reasons = make([]Reason, len(w.Reasons))
+	}
+	for i, x := range w.Reasons {
+		v, err := x.Value.value()
+		if err != nil {
+			return b2bkit.InField(fmt.Sprintf("reasons[%d].value", i), err)
+		}
+		out.reasons[i] = Reason{Code: x.Code, Feature: x.Feature, Value: v, Points: x.Points, Best: x.Best, Lost: x.Lost}
+	}
+	*r = out
 	return nil
+}
+
+// resultIn is a Result as it is read: its points and reasons with their values in their plain
+// shape (valueIn), read in the result's own strict decode.
+type resultIn struct {
+	Score   float64             `json:"score"`
+	Grade   Grade               `json:"grade"`
+	Points  []attributePointsIn `json:"points"`
+	Reasons []reasonIn          `json:"reasons"`
+}
+
+type attributePointsIn struct {
+	Feature Feature `json:"feature"`
+	Value   valueIn `json:"value"`
+	Bin     int     `json:"bin"`
+	Points  float64 `json:"points"`
+}
+
+type reasonIn struct {
+	Code    string  `json:"code"`
+	Feature Feature `json:"feature"`
+	Value   valueIn `json:"value"`
+	Points  float64 `json:"points"`
+	Best    float64 `json:"best"`
+	Lost    float64 `json:"lost"`
 }
 
 // AttributePoints are the points one attribute gave: the value scored, the index of the bin it fell
