@@ -49,8 +49,28 @@ func loadConfig(r io.Reader, what string, v any) error {
 		// encoding/json reads null into a struct as nothing at all: a policy of defaults.
 		return fmt.Errorf("risk: %w", b2bkit.Invalid(what, "must be a JSON object, not null"))
 	}
-	if err := wire.DecodeStrict(data, v); err != nil {
+	if err := decodeConfig(data, v); err != nil {
 		return fmt.Errorf("risk: %w", b2bkit.InField(what, err))
+	}
+	return nil
+}
+
+// decodeConfig decodes data into v strictly. Every configuration type reads itself, strictly: given
+// to wire.DecodeStrict, which checks and reads a document before handing it to the type, the
+// document was read twice over, whole.
+func decodeConfig(data []byte, v any) error {
+	u, ok := v.(json.Unmarshaler)
+	if !ok {
+		return wire.DecodeStrict(data, v)
+	}
+	if err := u.UnmarshalJSON(data); err != nil {
+		// A refused document is named as it was, read by wire.DecodeStrict first: that names a
+		// document that is not JSON by the decoder's message, not as a value that is not an
+		// object, and a key given twice before any other problem.
+		if again := wire.DecodeStrict(data, v); again != nil {
+			return again
+		}
+		return err
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package risk_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"runtime"
@@ -57,4 +58,38 @@ func TestJSON_ValuesAreReadInTheDecodeOfWhatHoldsThem(t *testing.T) {
 	t.Run("values", func(t *testing.T) {
 		readsInProportion(t, risk.ValuesOf(custom), func() any { return new(risk.Values) }, 40)
 	})
+}
+
+// TestLoadScorecard_ReadsAWideCardInProportion: a card of many bins is loaded with memory in
+// proportion to its size. The document was decoded strictly whole, then again by the card's own
+// UnmarshalJSON, each attribute again by its own, each bin and grade again by its own: 66 times
+// the card for one of numeric and categorical bins.
+func TestLoadScorecard_ReadsAWideCardInProportion(t *testing.T) {
+	card := risk.Scorecard{Name: "wide", Base: 600, Grades: risk.DefaultScorecard().Grades}
+	for a := range 40 {
+		missing := float64(-a)
+		at := risk.Attribute{Feature: risk.Feature(fmt.Sprintf("district_%02d", a)), MissingPoints: &missing}
+		for k := range 200 {
+			b := risk.Bin{Points: float64(k % 50)}
+			if a%2 == 0 {
+				b.Categories = []string{fmt.Sprintf("c%03d", k)}
+			} else {
+				lo, hi := decimal.New(int64(k), -1), decimal.New(int64(k+1), -1)
+				b.Min, b.Max = &lo, &hi
+				if k == 0 {
+					b.Min = nil
+				} else if k == 199 {
+					b.Max = nil
+				}
+			}
+			at.Bins = append(at.Bins, b)
+		}
+		card.Attributes = append(card.Attributes, at)
+	}
+	doc, err := json.Marshal(card)
+	require.NoError(t, err)
+	n := allocated(func() { _, err = risk.LoadScorecard(bytes.NewReader(doc)) })
+	require.NoError(t, err)
+	// About 27 times (the card validated is most of it); 61 read again at every level.
+	require.Less(t, n, uint64(40*len(doc)), "allocated %d bytes reading %d", n, len(doc))
 }
