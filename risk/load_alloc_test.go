@@ -60,11 +60,8 @@ func TestJSON_ValuesAreReadInTheDecodeOfWhatHoldsThem(t *testing.T) {
 	})
 }
 
-// TestLoadScorecard_ReadsAWideCardInProportion: a card of many bins is loaded with memory in
-// proportion to its size. The document was decoded strictly whole, then again by the card's own
-// UnmarshalJSON, each attribute again by its own, each bin and grade again by its own: 66 times
-// the card for one of numeric and categorical bins.
-func TestLoadScorecard_ReadsAWideCardInProportion(t *testing.T) {
+// wideCard is a card of 40 attributes of 200 bins each, categories and numeric ranges by turns.
+func wideCard() risk.Scorecard {
 	card := risk.Scorecard{Name: "wide", Base: 600, Grades: risk.DefaultScorecard().Grades}
 	for a := range 40 {
 		missing := float64(-a)
@@ -86,10 +83,31 @@ func TestLoadScorecard_ReadsAWideCardInProportion(t *testing.T) {
 		}
 		card.Attributes = append(card.Attributes, at)
 	}
+	return card
+}
+
+// TestLoadScorecard_ReadsAWideCardInProportion: a card of many bins is loaded with memory in
+// proportion to its size. The document was decoded strictly whole, then again by the card's own
+// UnmarshalJSON, each attribute again by its own, each bin and grade again by its own: 66 times
+// the card for one of numeric and categorical bins.
+func TestLoadScorecard_ReadsAWideCardInProportion(t *testing.T) {
+	card := wideCard()
 	doc, err := json.Marshal(card)
 	require.NoError(t, err)
 	n := allocated(func() { _, err = risk.LoadScorecard(bytes.NewReader(doc)) })
 	require.NoError(t, err)
 	// About 27 times (the card validated is most of it); 61 read again at every level.
 	require.Less(t, n, uint64(40*len(doc)), "allocated %d bytes reading %d", n, len(doc))
+}
+
+// TestScorecard_ValidateBuildsAPathOnlyForAProblem: validating a card builds the path of a bin or a
+// category ("attributes[3].bins[7].categories[0]") only to report a problem there. It was built for
+// every bin and category checked, five allocations a bin.
+func TestScorecard_ValidateBuildsAPathOnlyForAProblem(t *testing.T) {
+	card := wideCard()
+	var err error
+	n := testing.AllocsPerRun(3, func() { err = card.Validate() })
+	require.NoError(t, err)
+	// The path of each attribute and the map of its categories: a few dozen an attribute.
+	require.Less(t, n, float64(30*len(card.Attributes)), "%v allocations validating %d attributes", n, len(card.Attributes))
 }

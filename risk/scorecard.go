@@ -615,31 +615,35 @@ func scoreCheckAttribute(f string, a Attribute) []error {
 	for _, b := range a.Bins {
 		categorical = categorical || len(b.Categories) > 0
 	}
+	// The path of a bin or a category is built only to report a problem there, not for each one
+	// checked: five allocations a bin, for a card of thousands.
 	if categorical {
 		seen := make(map[string]int)
 		for i, b := range a.Bins {
-			bf := fmt.Sprintf("%s.bins[%d]", f, i)
-			errs = scoreCheckPoints(errs, bf+".points", b.Points)
+			bf := func() string { return fmt.Sprintf("%s.bins[%d]", f, i) }
+			if !scorePointsOK(b.Points) {
+				errs = scoreCheckPoints(errs, bf()+".points", b.Points)
+			}
 			if b.Min != nil || b.Max != nil {
-				add(bf, "must not mix a range with categories: the attribute's other bins list categories")
+				add(bf(), "must not mix a range with categories: the attribute's other bins list categories")
 			}
 			if len(b.Categories) == 0 {
-				add(bf+".categories", "must list at least one category")
+				add(bf()+".categories", "must list at least one category")
 			}
 			for j, c := range b.Categories {
-				cf := fmt.Sprintf("%s.categories[%d]", bf, j)
+				cf := func() string { return fmt.Sprintf("%s.categories[%d]", bf(), j) }
 				switch {
 				case c == "":
-					add(cf, "must not be empty")
+					add(cf(), "must not be empty")
 				case len(c) > scoreMaxNameLen:
-					add(cf, "must be at most %d bytes", scoreMaxNameLen)
+					add(cf(), "must be at most %d bytes", scoreMaxNameLen)
 				default:
 					if k, dup := seen[c]; dup {
-						add(cf, "%q is already in bins[%d]", c, k)
+						add(cf(), "%q is already in bins[%d]", c, k)
 					} else if len(seen) < scoreMaxCategories {
 						seen[c] = i
 					} else {
-						add(cf, "an attribute has at most %d categories", scoreMaxCategories)
+						add(cf(), "an attribute has at most %d categories", scoreMaxCategories)
 					}
 				}
 			}
@@ -648,36 +652,34 @@ func scoreCheckAttribute(f string, a Attribute) []error {
 	}
 	last := len(a.Bins) - 1
 	for i, b := range a.Bins {
-		bf := fmt.Sprintf("%s.bins[%d]", f, i)
-		errs = scoreCheckPoints(errs, bf+".points", b.Points)
-		minOK, maxOK := true, true
-		if b.Min != nil {
-			if err := scoreCheckBound(bf+".min", *b.Min); err != nil {
-				errs, minOK = append(errs, err), false
-			}
+		bf := func() string { return fmt.Sprintf("%s.bins[%d]", f, i) }
+		if !scorePointsOK(b.Points) {
+			errs = scoreCheckPoints(errs, bf()+".points", b.Points)
 		}
-		if b.Max != nil {
-			if err := scoreCheckBound(bf+".max", *b.Max); err != nil {
-				errs, maxOK = append(errs, err), false
-			}
+		minOK, maxOK := true, true
+		if b.Min != nil && scoreCheckBound("", *b.Min) != nil {
+			errs, minOK = append(errs, scoreCheckBound(bf()+".min", *b.Min)), false
+		}
+		if b.Max != nil && scoreCheckBound("", *b.Max) != nil {
+			errs, maxOK = append(errs, scoreCheckBound(bf()+".max", *b.Max)), false
 		}
 		switch {
 		case i == 0 && b.Min != nil:
-			add(bf+".min", "must be empty: the first bin is open below, so that every value falls in a bin")
+			add(bf()+".min", "must be empty: the first bin is open below, so that every value falls in a bin")
 		case i > 0 && b.Min == nil:
-			add(bf+".min", "must be set: only the first bin is open below")
+			add(bf()+".min", "must be set: only the first bin is open below")
 		case i > 0 && minOK && a.Bins[i-1].Max != nil && scoreCheckBound("", *a.Bins[i-1].Max) == nil && !b.Min.Equal(*a.Bins[i-1].Max):
-			add(bf+".min", "is %s but bins[%d].max is %s: bins must neither overlap nor leave a gap",
+			add(bf()+".min", "is %s but bins[%d].max is %s: bins must neither overlap nor leave a gap",
 				b.Min, i-1, a.Bins[i-1].Max)
 		}
 		switch {
 		case i == last && b.Max != nil:
-			add(bf+".max", "must be empty: the last bin is open above, so that every value falls in a bin")
+			add(bf()+".max", "must be empty: the last bin is open above, so that every value falls in a bin")
 		case i < last && b.Max == nil:
-			add(bf+".max", "must be set: only the last bin is open above")
+			add(bf()+".max", "must be set: only the last bin is open above")
 		}
 		if b.Min != nil && b.Max != nil && minOK && maxOK && b.Min.Cmp(*b.Max) >= 0 {
-			add(bf+".max", "is %s, must be greater than min %s", b.Max, b.Min)
+			add(bf()+".max", "is %s, must be greater than min %s", b.Max, b.Min)
 		}
 	}
 	return errs
@@ -720,6 +722,11 @@ func scoreCheckGrades(grades []GradeBand) []error {
 		}
 	}
 	return errs
+}
+
+// scorePointsOK reports whether scoreCheckPoints takes x.
+func scorePointsOK(x float64) bool {
+	return !math.IsNaN(x) && !math.IsInf(x, 0) && math.Abs(x) <= scoreMaxPoints
 }
 
 // scoreCheckPoints appends an error when x is not a finite number within ±scoreMaxPoints.
