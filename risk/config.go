@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/shopspring/decimal"
 
@@ -118,9 +119,52 @@ func configFloat(field string, raw json.RawMessage) (float64, error) {
 	if raw == nil {
 		return 0, nil
 	}
+	if jsonNumber(raw) {
+		// Read as encoding/json reads a number into a float64, without a decoder for each value.
+		if f, err := strconv.ParseFloat(string(raw), 64); err == nil {
+			return f, nil
+		}
+	}
 	var f float64
 	if string(raw) == "null" || json.Unmarshal(raw, &f) != nil {
 		return 0, b2bkit.Invalid(field, "must be a number, not %s", xerr.Echo(string(raw)))
 	}
 	return f, nil
+}
+
+// jsonNumber reports whether b is a JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?.
+func jsonNumber(b []byte) bool {
+	i := 0
+	digits := func() int {
+		n := 0
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i, n = i+1, n+1
+		}
+		return n
+	}
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case digits() == 0:
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(b)
 }
