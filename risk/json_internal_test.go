@@ -17,7 +17,9 @@ import (
 func TestWireShapesNameTheTypesFields(t *testing.T) {
 	names := func(v any) []string { return slices.Sorted(maps.Keys(wire.Fields(reflect.TypeOf(v)))) }
 	for _, c := range [][2]any{{FeatureSet{}, featureSetIn{}}, {valueJSON{}, valueIn{}}, {resultJSON{}, resultIn{}},
-		{AttributePoints{}, attributePointsIn{}}, {Reason{}, reasonIn{}}} {
+		{AttributePoints{}, attributePointsIn{}}, {Reason{}, reasonIn{}}, {Limit{}, limitIn{}}, {Verdict{}, verdictIn{}},
+		{Financeable{}, financeableIn{}}, {GoodsDecision{}, goodsDecisionIn{}}, {receivableJSON{}, receivableIn{}},
+		{scorecardIn{}, Scorecard{}}, {attributeIn{}, Attribute{}}, {gradeBandIn{}, GradeBand{}}, {binOutJSON{}, binIn{}}} {
 		require.Equal(t, names(c[0]), names(c[1]), "%T", c[0])
 	}
 }

@@ -111,3 +111,26 @@ func TestScorecard_ValidateBuildsAPathOnlyForAProblem(t *testing.T) {
 	// The path of each attribute and the map of its categories: a few dozen an attribute.
 	require.Less(t, n, float64(30*len(card.Attributes)), "%v allocations validating %d attributes", n, len(card.Attributes))
 }
+
+// TestJSON_AnswersAreReadWithTheirPartsInProportion: a limit with its calculation, a verdict with
+// its exceptions and a receivable with its history are read with memory in proportion to their
+// size. Each line of the calculation, exception and transition read itself through the strict
+// decoder, which checked and decoded its bytes again with a decoder of its own.
+func TestJSON_AnswersAreReadWithTheirPartsInProportion(t *testing.T) {
+	const n = 2000
+	lim := risk.Limit{Company: "BUY-1", Grade: "B", Amount: decimal.New(8_400_000, -2), Currency: "CNY", ReviewAt: featAsOf}
+	v := risk.Verdict{Status: risk.Exceptions, Financeable: risk.Financeable{Ordered: decimal.New(10, 0), Amount: decimal.New(7, 0)}}
+	inv := regInvoice("INV-1", "1000.00")
+	r := risk.Receivable{Fingerprint: regFP(t, inv), Invoice: inv, State: risk.StateConfirmed, Lender: "BANK-A"}
+	for i := range n {
+		lim.Log = append(lim.Log, risk.LogLine{What: fmt.Sprintf("figure %d", i), Figure: "84000.00", Source: "feature avg_monthly_value_12m"})
+		v.Exceptions = append(v.Exceptions, risk.Exception{Code: "quantity_mismatch", Record: fmt.Sprintf("order O-%d", i), Field: "lines[0].quantity",
+			Want: "100", Got: "98", Message: "received less than ordered"})
+	}
+	for i := range n {
+		r.History = append(r.History, risk.Transition{To: risk.StateConfirmed, At: featAsOf, By: fmt.Sprintf("clerk-%d", i), Lender: "BANK-A"})
+	}
+	t.Run("limit", func(t *testing.T) { readsInProportion(t, lim, func() any { return new(risk.Limit) }, 11) })
+	t.Run("verdict", func(t *testing.T) { readsInProportion(t, v, func() any { return new(risk.Verdict) }, 11) })
+	t.Run("receivable", func(t *testing.T) { readsInProportion(t, r, func() any { return new(risk.Receivable) }, 11) })
+}

@@ -138,11 +138,16 @@ func (t *Transition) UnmarshalJSON(b []byte) error {
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
-	*t = Transition{To: w.To, At: w.At, By: w.By, Lender: w.Lender}
+	*t = w.value()
+	return nil
+}
+
+func (w *transitionJSON) value() Transition {
+	t := Transition{To: w.To, At: w.At, By: w.By, Lender: w.Lender}
 	if w.Amount != nil {
 		t.Amount = w.Amount.Decimal
 	}
-	return nil
+	return t
 }
 
 // A Receivable is an invoice in the registry (应收账款): the claim its seller holds on its debtor
@@ -357,6 +362,18 @@ type receivableJSON struct {
 	Version     int64               `json:"version"`
 }
 
+// receivableIn is a Receivable as it is read: its history's transitions in their plain shape, read
+// in the receivable's own strict decode (each read itself again with a decoder of its own).
+type receivableIn struct {
+	Fingerprint Fingerprint         `json:"fingerprint"`
+	Invoice     b2bkit.Invoice      `json:"invoice"`
+	State       ReceivableState     `json:"state"`
+	Lender      b2bkit.CompanyID    `json:"lender"`
+	Financed    *b2bkit.JSONDecimal `json:"financed"`
+	History     []transitionJSON    `json:"history"`
+	Version     int64               `json:"version"`
+}
+
 // MarshalJSON writes the receivable with snake_case names, states as words, the fingerprint as hex
 // and amounts as decimal strings.
 // An amount with an exponent beyond ±64 is an error matching b2bkit.ErrInvalid naming it.
@@ -377,12 +394,12 @@ func (r Receivable) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly: unknown fields, unknown state words and
 // malformed numbers are errors matching b2bkit.ErrInvalid. Call Validate after.
 func (r *Receivable) UnmarshalJSON(b []byte) error {
-	var w receivableJSON
+	var w receivableIn
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
 	*r = Receivable{Fingerprint: w.Fingerprint, Invoice: w.Invoice, State: w.State, Lender: w.Lender,
-		History: w.History, Version: w.Version}
+		History: fromWire(w.History, (*transitionJSON).value), Version: w.Version}
 	if w.Financed != nil {
 		r.Financed = w.Financed.Decimal
 	}
