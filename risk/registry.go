@@ -362,11 +362,12 @@ type receivableJSON struct {
 	Version     int64               `json:"version"`
 }
 
-// receivableIn is a Receivable as it is read: its history's transitions in their plain shape, read
-// in the receivable's own strict decode (each read itself again with a decoder of its own).
+// receivableIn is a Receivable as it is read: its invoice and its history's transitions in plain
+// shapes, read in the receivable's own strict decode (each read itself again with a decoder of its
+// own).
 type receivableIn struct {
 	Fingerprint Fingerprint         `json:"fingerprint"`
-	Invoice     b2bkit.Invoice      `json:"invoice"`
+	Invoice     invoiceIn           `json:"invoice"`
 	State       ReceivableState     `json:"state"`
 	Lender      b2bkit.CompanyID    `json:"lender"`
 	Financed    *b2bkit.JSONDecimal `json:"financed"`
@@ -398,12 +399,30 @@ func (r *Receivable) UnmarshalJSON(b []byte) error {
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
-	*r = Receivable{Fingerprint: w.Fingerprint, Invoice: w.Invoice, State: w.State, Lender: w.Lender,
+	*r = Receivable{Fingerprint: w.Fingerprint, Invoice: w.Invoice.value(), State: w.State, Lender: w.Lender,
 		History: fromWire(w.History, (*transitionJSON).value), Version: w.Version}
 	if w.Financed != nil {
 		r.Financed = w.Financed.Decimal
 	}
 	return nil
+}
+
+// invoiceIn is b2bkit.Invoice as b2bkit's JSON writes it, read as b2bkit.Invoice.UnmarshalJSON reads
+// it. TestInvoiceInReadsAsInvoice keeps the two alike.
+type invoiceIn struct {
+	Number   b2bkit.InvoiceNumber `json:"number"`
+	Seller   b2bkit.CompanyID     `json:"seller"`
+	Buyer    b2bkit.CompanyID     `json:"buyer"`
+	Orders   []b2bkit.OrderID     `json:"orders"`
+	Amount   b2bkit.JSONDecimal   `json:"amount"`
+	Currency string               `json:"currency"`
+	IssuedAt time.Time            `json:"issued_at"`
+	DueAt    time.Time            `json:"due_at"`
+}
+
+func (w *invoiceIn) value() b2bkit.Invoice {
+	return b2bkit.Invoice{Number: w.Number, Seller: w.Seller, Buyer: w.Buyer, Orders: w.Orders, Amount: w.Amount.Decimal,
+		Currency: w.Currency, IssuedAt: w.IssuedAt, DueAt: w.DueAt}
 }
 
 // A Registry keeps receivables by fingerprint. Storage is the host's (R23): a host adapts its
