@@ -16,6 +16,24 @@ import (
 // MaxJSONBytes is the largest JSON document the loaders of b2bkit's packages read.
 const MaxJSONBytes = wire.MaxBytes
 
+// Each UnmarshalJSON below decodes into a wire shape: a plain struct without methods, its parts
+// plain shapes too down to the values (decimals, times, words), so that one strict decode checks
+// and reads the whole document. A part that read itself through wire.DecodeStrict had its bytes
+// checked and read again by a decoder of its own, once per level of nesting: an order's line three
+// times, an installment of its terms four.
+
+// fromWire is the values of the wire shapes ws, nil for nil.
+func fromWire[W, T any](ws []W, value func(*W) T) []T {
+	if ws == nil {
+		return nil
+	}
+	out := make([]T, len(ws))
+	for i := range ws {
+		out[i] = value(&ws[i])
+	}
+	return out
+}
+
 type installmentJSON struct {
 	Share JSONDecimal `json:"share"`
 	Due   DueEvent    `json:"due"`
@@ -36,8 +54,30 @@ func (in *Installment) UnmarshalJSON(b []byte) error {
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
-	*in = Installment{Share: w.Share.Decimal, Due: w.Due, Days: w.Days}
+	*in = w.value()
 	return nil
+}
+
+func (w *installmentJSON) value() Installment {
+	return Installment{Share: w.Share.Decimal, Due: w.Due, Days: w.Days}
+}
+
+type paymentTermsJSON struct {
+	Installments []installmentJSON `json:"installments"`
+}
+
+func (w *paymentTermsJSON) value() PaymentTerms {
+	return PaymentTerms{Installments: fromWire(w.Installments, (*installmentJSON).value)}
+}
+
+type termsJSON struct {
+	Payment   paymentTermsJSON `json:"payment"`
+	OrderedAt time.Time        `json:"ordered_at"`
+	DeliverBy time.Time        `json:"deliver_by"`
+}
+
+func (w *termsJSON) value() Terms {
+	return Terms{Payment: w.Payment.value(), OrderedAt: w.OrderedAt, DeliverBy: w.DeliverBy}
 }
 
 // UnmarshalJSON reads {"installments":[...]}, strictly.
@@ -46,12 +86,11 @@ func (in *Installment) UnmarshalJSON(b []byte) error {
 // zero, not what *p held; a copy sharing *p's slices is not written; a refused document
 // changes nothing.
 func (p *PaymentTerms) UnmarshalJSON(b []byte) error {
-	type plain PaymentTerms
-	var w plain
+	var w paymentTermsJSON
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
-	*p = PaymentTerms(w)
+	*p = w.value()
 	return nil
 }
 
@@ -61,19 +100,18 @@ func (p *PaymentTerms) UnmarshalJSON(b []byte) error {
 // zero, not what *t held; a copy sharing *t's slices is not written; a refused document
 // changes nothing.
 func (t *Terms) UnmarshalJSON(b []byte) error {
-	type plain Terms
-	var w plain
+	var w termsJSON
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
-	*t = Terms(w)
+	*t = w.value()
 	return nil
 }
 
 type dueJSON struct {
-	Installment Installment `json:"installment"`
-	Amount      JSONDecimal `json:"amount"`
-	Date        time.Time   `json:"date"`
+	Installment installmentJSON `json:"installment"`
+	Amount      JSONDecimal     `json:"amount"`
+	Date        time.Time       `json:"date"`
 }
 
 // MarshalJSON writes {"installment":{...},"amount":"300.00","date":"..."}.
@@ -84,7 +122,8 @@ func (d Due) MarshalJSON() ([]byte, error) {
 	if err := checkWrite("amount", d.Amount); err != nil {
 		return nil, err
 	}
-	return json.Marshal(dueJSON{d.Installment, JSONDecimal{d.Amount}, d.Date})
+	in := d.Installment
+	return json.Marshal(dueJSON{installmentJSON{JSONDecimal{in.Share}, in.Due, in.Days}, JSONDecimal{d.Amount}, d.Date})
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, strictly.
@@ -93,7 +132,7 @@ func (d *Due) UnmarshalJSON(b []byte) error {
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
-	*d = Due{Installment: w.Installment, Amount: w.Amount.Decimal, Date: w.Date}
+	*d = Due{Installment: w.Installment.value(), Amount: w.Amount.Decimal, Date: w.Date}
 	return nil
 }
 
@@ -120,8 +159,24 @@ func (l *OrderLine) UnmarshalJSON(b []byte) error {
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
-	*l = OrderLine{SKU: w.SKU, Quantity: w.Quantity.Decimal, UnitPrice: w.UnitPrice.Decimal}
+	*l = w.value()
 	return nil
+}
+
+func (w *orderLineJSON) value() OrderLine {
+	return OrderLine{SKU: w.SKU, Quantity: w.Quantity.Decimal, UnitPrice: w.UnitPrice.Decimal}
+}
+
+// orderJSON is an Order as it travels: its fields, by the same names, with its parts as wire shapes.
+type orderJSON struct {
+	ID       OrderID         `json:"id"`
+	Buyer    CompanyID       `json:"buyer"`
+	Seller   CompanyID       `json:"seller"`
+	Lines    []orderLineJSON `json:"lines"`
+	Currency string          `json:"currency"`
+	Terms    termsJSON       `json:"terms"`
+	Channel  Channel         `json:"channel"`
+	PlacedAt time.Time       `json:"placed_at"`
 }
 
 // UnmarshalJSON reads an order, strictly.
@@ -130,12 +185,12 @@ func (l *OrderLine) UnmarshalJSON(b []byte) error {
 // zero, not what *o held; a copy sharing *o's slices is not written; a refused document
 // changes nothing.
 func (o *Order) UnmarshalJSON(b []byte) error {
-	type plain Order
-	var w plain
+	var w orderJSON
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
-	*o = Order(w)
+	*o = Order{ID: w.ID, Buyer: w.Buyer, Seller: w.Seller, Lines: fromWire(w.Lines, (*orderLineJSON).value),
+		Currency: w.Currency, Terms: w.Terms.value(), Channel: w.Channel, PlacedAt: w.PlacedAt}
 	return nil
 }
 
@@ -162,8 +217,23 @@ func (l *ShipmentLine) UnmarshalJSON(b []byte) error {
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
-	*l = ShipmentLine{SKU: w.SKU, Shipped: w.Shipped.Decimal, Received: w.Received.Decimal}
+	*l = w.value()
 	return nil
+}
+
+func (w *shipmentLineJSON) value() ShipmentLine {
+	return ShipmentLine{SKU: w.SKU, Shipped: w.Shipped.Decimal, Received: w.Received.Decimal}
+}
+
+// shipmentJSON is a Shipment as it travels: its fields, by the same names, its lines as wire shapes.
+type shipmentJSON struct {
+	ID         ShipmentID         `json:"id"`
+	Order      OrderID            `json:"order"`
+	Seller     CompanyID          `json:"seller"`
+	Buyer      CompanyID          `json:"buyer"`
+	Lines      []shipmentLineJSON `json:"lines"`
+	ShippedAt  time.Time          `json:"shipped_at"`
+	ReceivedAt time.Time          `json:"received_at"`
 }
 
 // UnmarshalJSON reads a shipment, strictly.
@@ -172,12 +242,12 @@ func (l *ShipmentLine) UnmarshalJSON(b []byte) error {
 // zero, not what *s held; a copy sharing *s's slices is not written; a refused document
 // changes nothing.
 func (s *Shipment) UnmarshalJSON(b []byte) error {
-	type plain Shipment
-	var w plain
+	var w shipmentJSON
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
-	*s = Shipment(w)
+	*s = Shipment{ID: w.ID, Order: w.Order, Seller: w.Seller, Buyer: w.Buyer, Lines: fromWire(w.Lines, (*shipmentLineJSON).value),
+		ShippedAt: w.ShippedAt, ReceivedAt: w.ReceivedAt}
 	return nil
 }
 

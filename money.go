@@ -355,11 +355,18 @@ func checkWrite(field string, d decimal.Decimal) error {
 
 // UnmarshalJSON reads a JSON string or number through ParseDecimal.
 func (d *JSONDecimal) UnmarshalJSON(b []byte) error {
-	s := string(b)
-	if len(s) >= 2 && s[0] == '"' {
-		if err := json.Unmarshal(b, &s); err != nil {
+	var s string
+	switch {
+	case len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' && plainText(b[1:len(b)-1]):
+		s = string(b[1 : len(b)-1]) // what a JSON decoder makes of it, without one per value
+	case len(b) >= 2 && b[0] == '"':
+		var u string // apart from s, which would otherwise be moved to the heap on every call
+		if err := json.Unmarshal(b, &u); err != nil {
 			return Invalid("", "malformed number string")
 		}
+		s = u
+	default:
+		s = string(b)
 	}
 	v, err := ParseDecimal(s)
 	if err != nil {
@@ -367,6 +374,17 @@ func (d *JSONDecimal) UnmarshalJSON(b []byte) error {
 	}
 	d.Decimal = v
 	return nil
+}
+
+// plainText reports whether b is printable ASCII without a quote or a backslash: the text of a JSON
+// string that holds it as it is, with nothing to unescape or replace.
+func plainText(b []byte) bool {
+	for _, c := range b {
+		if c < ' ' || c > '~' || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // allocateMinor is Allocate in 64-bit minor units with 128-bit products, for the common case where

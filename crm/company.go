@@ -84,8 +84,12 @@ func (w *Wallet) UnmarshalJSON(b []byte) error {
 	if err := wire.DecodeStrict(b, &v); err != nil {
 		return err
 	}
-	*w = Wallet{Amount: v.Amount.Decimal, Currency: v.Currency, Method: v.Method, AsOf: v.AsOf}
+	*w = v.value()
 	return nil
+}
+
+func (v *walletJSON) value() Wallet {
+	return Wallet{Amount: v.Amount.Decimal, Currency: v.Currency, Method: v.Method, AsOf: v.AsOf}
 }
 
 // A StageChange records when a company entered a stage.
@@ -127,8 +131,12 @@ func (t *TierChange) UnmarshalJSON(b []byte) error {
 	if err := wire.DecodeStrict(b, &v); err != nil {
 		return err
 	}
-	*t = TierChange{From: v.From, To: v.To, At: v.At, Points: v.Points.Decimal}
+	*t = v.value()
 	return nil
+}
+
+func (v *tierChangeJSON) value() TierChange {
+	return TierChange{From: v.From, To: v.To, At: v.At, Points: v.Points.Decimal}
 }
 
 // A Company is an account of the company CRM (R2): a buyer the platform targets or serves.
@@ -170,13 +178,42 @@ type Company struct {
 
 // UnmarshalJSON reads a company strictly: unknown fields are errors.
 func (c *Company) UnmarshalJSON(b []byte) error {
-	type plain Company
-	var v plain // a fresh value: nothing of the old one is left, and a failed decode changes nothing
+	var v companyJSON // a fresh value: nothing of the old one is left, and a failed decode changes nothing
 	if err := wire.DecodeStrict(b, &v); err != nil {
 		return err
 	}
-	*c = Company(v)
+	*c = Company{ID: v.ID, Name: v.Name, Registration: v.Registration, Territory: v.Territory, City: v.City,
+		Industry: v.Industry, Wallet: v.Wallet.value(), Tier: v.Tier, OwnerRep: v.OwnerRep, AcquiredBy: v.AcquiredBy,
+		Stage: v.Stage, Stages: v.Stages, Source: v.Source, SourcePerson: v.SourcePerson, Version: v.Version}
+	if v.TierHistory != nil {
+		c.TierHistory = make([]TierChange, len(v.TierHistory))
+		for i := range v.TierHistory {
+			c.TierHistory[i] = v.TierHistory[i].value()
+		}
+	}
 	return nil
+}
+
+// companyJSON is a Company as it is read: its wallet and tier changes in their plain shapes, read in
+// the company's own strict decode. Each read itself through the strict decoder, which checked and
+// decoded its bytes again with a decoder of its own.
+type companyJSON struct {
+	ID           b2bkit.CompanyID `json:"id"`
+	Name         string           `json:"name"`
+	Registration Registration     `json:"registration"`
+	Territory    string           `json:"territory"`
+	City         string           `json:"city"`
+	Industry     string           `json:"industry"`
+	Wallet       walletJSON       `json:"wallet"`
+	Tier         string           `json:"tier"`
+	TierHistory  []tierChangeJSON `json:"tier_history"`
+	OwnerRep     string           `json:"owner_rep"`
+	AcquiredBy   string           `json:"acquired_by"`
+	Stage        Stage            `json:"stage"`
+	Stages       []StageChange    `json:"stages"`
+	Source       Source           `json:"source"`
+	SourcePerson b2bkit.PersonID  `json:"source_person"`
+	Version      int64            `json:"version"`
 }
 
 // StageAt returns the stage the company was in at t, by its stage history, and false if it had

@@ -180,7 +180,12 @@ func (p *TierPolicy) UnmarshalJSON(b []byte) error {
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
-	*p = TierPolicy{WindowDays: w.WindowDays, Weights: TierWeights{w.Weights.Purchase.Decimal,
+	*p = w.value()
+	return nil
+}
+
+func (w *tierPolicyJSON) value() TierPolicy {
+	p := TierPolicy{WindowDays: w.WindowDays, Weights: TierWeights{w.Weights.Purchase.Decimal,
 		w.Weights.OnTimePayment.Decimal, w.Weights.Referral.Decimal, w.Weights.Review.Decimal}}
 	if w.Levels != nil {
 		p.Levels = make([]TierLevel, len(w.Levels))
@@ -188,7 +193,7 @@ func (p *TierPolicy) UnmarshalJSON(b []byte) error {
 	for i, l := range w.Levels {
 		p.Levels[i] = TierLevel{Name: l.Name, MinPoints: l.MinPoints.Decimal, Privileges: l.Privileges}
 	}
-	return nil
+	return p
 }
 
 // LoadTierPolicy reads a TierPolicy from JSON, strictly (unknown fields rejected, at most
@@ -201,10 +206,19 @@ func LoadTierPolicy(r io.Reader) (TierPolicy, error) {
 	if err != nil {
 		return TierPolicy{}, wrap(b2bkit.Invalid("", "reading tier policy: %v", err))
 	}
-	var p TierPolicy
-	if err := wire.DecodeStrict(data, &p); err != nil {
+	// Decoded as its plain shape, once: decoded as a TierPolicy, the document was checked and read a
+	// second time, whole, by TierPolicy.UnmarshalJSON.
+	var w tierPolicyJSON
+	if err := wire.DecodeStrict(data, &w); err != nil {
+		// A refused document is named as it was, decoded as a TierPolicy: that checks every key for
+		// duplicates before any name, and names a document that is not JSON by the decoder's message.
+		var p TierPolicy
+		if again := wire.DecodeStrict(data, &p); again != nil {
+			err = again
+		}
 		return TierPolicy{}, wrap(b2bkit.InField("tier_policy", err))
 	}
+	p := w.value()
 	if err := p.Validate(); err != nil {
 		return TierPolicy{}, wrap(err)
 	}

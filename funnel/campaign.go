@@ -85,11 +85,13 @@ func (c Campaign) fieldProblems() []error {
 	return errs
 }
 
+// plainCampaign is a Campaign without its methods, as it is decoded.
+type plainCampaign Campaign
+
 // UnmarshalJSON reads a campaign strictly: unknown fields and trailing data are errors matching
 // b2bkit.ErrInvalid. It does not validate; LoadCampaign does.
 func (c *Campaign) UnmarshalJSON(b []byte) error {
-	type plain Campaign
-	var p plain
+	var p plainCampaign
 	if err := wire.DecodeStrict(b, &p); err != nil {
 		return err
 	}
@@ -107,10 +109,20 @@ func LoadCampaign(r io.Reader) (Campaign, error) {
 	if err != nil {
 		return Campaign{}, fmt.Errorf("funnel: campaign: read: %w", err)
 	}
-	var c Campaign
-	if err := wire.DecodeStrict(data, &c); err != nil {
+	// Decoded as a plain campaign, once: decoded as a Campaign, the document was checked and read a
+	// second time, whole, by Campaign.UnmarshalJSON.
+	var p plainCampaign
+	if err := wire.DecodeStrict(data, &p); err != nil {
+		// A refused document is named as it was, decoded as a Campaign: that checks every key for
+		// duplicates before any name, and names a document that is not JSON by the decoder's message
+		// ("unexpected EOF"), not as a value that is not an object.
+		var c Campaign
+		if again := wire.DecodeStrict(data, &c); again != nil {
+			err = again
+		}
 		return Campaign{}, fmt.Errorf("funnel: campaign: %w", err)
 	}
+	c := Campaign(p)
 	if err := c.Validate(); err != nil {
 		return Campaign{}, err
 	}

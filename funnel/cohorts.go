@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/wire"
 	"github.com/shopspring/decimal"
 )
 
@@ -38,16 +39,28 @@ type CohortTable struct {
 // UnmarshalJSON reads a row as json.Marshal writes it, strictly (see Report.UnmarshalJSON), into a
 // fresh row: nothing of a row the receiver held is left, and a failed decode changes nothing.
 func (r *CohortRow) UnmarshalJSON(b []byte) error {
-	type plain CohortRow
-	return decodeFresh(b, (*plain)(r))
+	return decodeFresh(b, (*cohortRowJSON)(r))
 }
 
 // UnmarshalJSON reads a table as json.Marshal writes it, strictly, into a fresh table: its rows are
 // new, never written over those of a table the receiver held, and a failed decode changes nothing.
 func (t *CohortTable) UnmarshalJSON(b []byte) error {
-	type plain CohortTable
-	return decodeFresh(b, (*plain)(t))
+	var w cohortTableJSON
+	if err := wire.DecodeStrict(b, &w); err != nil {
+		return err
+	}
+	*t = CohortTable{Rows: fromWire(w.Rows, func(r *cohortRowJSON) CohortRow { return CohortRow(*r) })}
+	return nil
 }
+
+// The wire shapes of a table: its rows as a plain type, without their UnmarshalJSON, so that one
+// strict decode reads the table whole; each row read itself again with a decoder of its own.
+type (
+	cohortRowJSON   CohortRow
+	cohortTableJSON struct {
+		Rows []cohortRowJSON `json:"rows"`
+	}
+)
 
 // Cohorts builds the table of the four rates from reports of many campaigns, one row per territory
 // and start month, ordered by start then territory. Two reports for the same territory and start

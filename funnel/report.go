@@ -212,8 +212,7 @@ type Penetration struct {
 // UnmarshalJSON reads the penetration as json.Marshal writes it, strictly (see Report.UnmarshalJSON),
 // into a fresh value: nothing of what the receiver held is left, and a failed decode changes nothing.
 func (p *Penetration) UnmarshalJSON(b []byte) error {
-	type plain Penetration
-	return decodeFresh(b, (*plain)(p))
+	return decodeFresh(b, (*penetrationJSON)(p))
 }
 
 // An AccountStage is how far an account got in the ground team's three months (R9).
@@ -276,8 +275,7 @@ type HandOff struct {
 // UnmarshalJSON reads a hand-off as json.Marshal writes it, strictly (see Report.UnmarshalJSON),
 // into a fresh value: nothing of what the receiver held is left, and a failed decode changes nothing.
 func (h *HandOff) UnmarshalJSON(b []byte) error {
-	type plain HandOff
-	return decodeFresh(b, (*plain)(h))
+	return decodeFresh(b, (*handOffJSON)(h))
 }
 
 // A ChannelCount is the orders and amount of one channel in one month.
@@ -376,8 +374,7 @@ type Concentration struct {
 // UnmarshalJSON reads the concentration as json.Marshal writes it, strictly (see Report.UnmarshalJSON),
 // into a fresh value: nothing of what the receiver held is left, and a failed decode changes nothing.
 func (c *Concentration) UnmarshalJSON(b []byte) error {
-	type plain Concentration
-	return decodeFresh(b, (*plain)(c))
+	return decodeFresh(b, (*concentrationJSON)(c))
 }
 
 // MinConcentrationNum/MinConcentrationDen is the share of touches in the campaign's territory below
@@ -409,8 +406,7 @@ type ExcludedCounts struct {
 // UnmarshalJSON reads the counts as json.Marshal writes it, strictly (see Report.UnmarshalJSON),
 // into a fresh value: nothing of what the receiver held is left, and a failed decode changes nothing.
 func (e *ExcludedCounts) UnmarshalJSON(b []byte) error {
-	type plain ExcludedCounts
-	return decodeFresh(b, (*plain)(e))
+	return decodeFresh(b, (*excludedCountsJSON)(e))
 }
 
 // MaxSamples is the most unknown companies an ExcludedCounts lists.
@@ -496,13 +492,73 @@ type Report struct {
 // leaves out, nor the old one's lists, which stay the old one's — and a failed decode changes
 // nothing.
 func (r *Report) UnmarshalJSON(b []byte) error {
-	type plain Report
-	var v plain
-	if err := wire.DecodeStrict(b, &v); err != nil {
+	var w reportJSON
+	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
-	*r = Report(v)
+	*r = Report{Campaign: w.Campaign, Territory: w.Territory, Start: w.Start, AsOf: w.AsOf, Targets: w.Targets,
+		Month: w.Month, Phase: w.Phase, Coverage: w.Coverage, Conversion: w.Conversion, Repurchase: w.Repurchase,
+		Penetration: Penetration(w.Penetration), Customers: w.Customers, Existing: w.Existing,
+		HandOffReady: w.HandOffReady, HandOff: fromWire(w.HandOff, func(h *handOffJSON) HandOff { return HandOff(*h) }),
+		Channels: w.Channels, Shift: w.Shift, Reps: w.Reps, Unattributed: w.Unattributed,
+		Concentration: Concentration(w.Concentration),
+		Excluded: Excluded{Touches: ExcludedCounts(w.Excluded.Touches), Purchases: ExcludedCounts(w.Excluded.Purchases),
+			Wallets: ExcludedCounts(w.Excluded.Wallets)}}
 	return nil
+}
+
+// The wire shapes of a report: its parts as plain types, without their UnmarshalJSON, so that
+// Report.UnmarshalJSON reads a whole report in one strict decode, with the same rules. Each part
+// read itself through the strict decoder, which checked and decoded its bytes again with a decoder
+// of its own: every customer's share twice, every hand-off in a decoder of its own.
+type (
+	penetrationJSON    Penetration
+	handOffJSON        HandOff
+	concentrationJSON  Concentration
+	excludedCountsJSON ExcludedCounts
+)
+
+type excludedJSON struct {
+	Touches   excludedCountsJSON `json:"touches"`
+	Purchases excludedCountsJSON `json:"purchases"`
+	Wallets   excludedCountsJSON `json:"wallets"`
+}
+
+// reportJSON is a Report as it travels: its fields, by the same names, its parts as wire shapes.
+type reportJSON struct {
+	Campaign      string            `json:"campaign,omitempty"`
+	Territory     string            `json:"territory"`
+	Start         time.Time         `json:"start"`
+	AsOf          time.Time         `json:"as_of"`
+	Targets       int               `json:"targets"`
+	Month         int               `json:"month"`
+	Phase         Phase             `json:"phase"`
+	Coverage      Rate              `json:"coverage"`
+	Conversion    Rate              `json:"conversion"`
+	Repurchase    Rate              `json:"repurchase"`
+	Penetration   penetrationJSON   `json:"penetration"`
+	Customers     int               `json:"customers"`
+	Existing      int               `json:"existing"`
+	HandOffReady  bool              `json:"hand_off_ready"`
+	HandOff       []handOffJSON     `json:"hand_off"`
+	Channels      []MonthMix        `json:"channels"`
+	Shift         ChannelShift      `json:"shift"`
+	Reps          []RepAttribution  `json:"reps"`
+	Unattributed  RepAttribution    `json:"unattributed"`
+	Concentration concentrationJSON `json:"concentration"`
+	Excluded      excludedJSON      `json:"excluded"`
+}
+
+// fromWire is the values of the wire shapes ws, nil for nil.
+func fromWire[W, T any](ws []W, value func(*W) T) []T {
+	if ws == nil {
+		return nil
+	}
+	out := make([]T, len(ws))
+	for i := range ws {
+		out[i] = value(&ws[i])
+	}
+	return out
 }
 
 // decodeFresh decodes b strictly into a zero value and assigns it to dst on success. P is the

@@ -399,12 +399,57 @@ func (m Match) MarshalJSON() ([]byte, error) {
 // documents over b2bkit.MaxJSONBytes are errors matching b2bkit.ErrInvalid. It does not validate the
 // match; Log.Append does.
 func (m *Match) UnmarshalJSON(b []byte) error {
-	var w matchJSON
+	var w matchIn
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return fmt.Errorf("matching: %w", err)
 	}
 	*m = Match{ID: w.ID, Buyer: w.Buyer, Seller: w.Seller, SKU: w.SKU, Quantity: w.Quantity.Decimal,
-		UnitPrice: w.UnitPrice.Decimal, Currency: w.Currency, Terms: w.Terms, At: w.At, Status: w.Status,
+		UnitPrice: w.UnitPrice.Decimal, Currency: w.Currency, Terms: w.Terms.value(), At: w.At, Status: w.Status,
 		Subsidy: w.Subsidy.Decimal, Mode: w.Mode, Channel: w.Channel}
 	return nil
+}
+
+// matchIn is a match as it is read: its terms in a plain shape (termsIn), read in the match's own
+// strict decode. Read as b2bkit.Terms, they read themselves through the strict decoder, which
+// checked and decoded their bytes again with a decoder of their own, for every match.
+type matchIn struct {
+	ID        string             `json:"id"`
+	Buyer     b2bkit.CompanyID   `json:"buyer"`
+	Seller    b2bkit.CompanyID   `json:"seller"`
+	SKU       b2bkit.SKU         `json:"sku"`
+	Quantity  b2bkit.JSONDecimal `json:"quantity"`
+	UnitPrice b2bkit.JSONDecimal `json:"unit_price"`
+	Currency  string             `json:"currency"`
+	Terms     termsIn            `json:"terms"`
+	At        time.Time          `json:"at"`
+	Status    Status             `json:"status"`
+	Subsidy   b2bkit.JSONDecimal `json:"subsidy"`
+	Mode      Mode               `json:"mode"`
+	Channel   b2bkit.Channel     `json:"channel"`
+}
+
+// termsIn is b2bkit.Terms as b2bkit's JSON writes it (payment installments, the order and delivery
+// dates), read as b2bkit.Terms.UnmarshalJSON reads it. TestTermsInReadsAsTerms keeps the two alike.
+type termsIn struct {
+	Payment struct {
+		Installments []struct {
+			Share b2bkit.JSONDecimal `json:"share"`
+			Due   b2bkit.DueEvent    `json:"due"`
+			Days  int                `json:"days"`
+		} `json:"installments"`
+	} `json:"payment"`
+	OrderedAt time.Time `json:"ordered_at"`
+	DeliverBy time.Time `json:"deliver_by"`
+}
+
+// value is the terms w holds; no installments (null or absent) are nil, as b2bkit reads them.
+func (w *termsIn) value() b2bkit.Terms {
+	t := b2bkit.Terms{OrderedAt: w.OrderedAt, DeliverBy: w.DeliverBy}
+	if ins := w.Payment.Installments; ins != nil {
+		t.Payment.Installments = make([]b2bkit.Installment, len(ins))
+		for i, in := range ins {
+			t.Payment.Installments[i] = b2bkit.Installment{Share: in.Share.Decimal, Due: in.Due, Days: in.Days}
+		}
+	}
+	return t
 }

@@ -2,9 +2,11 @@ package risk
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/wire"
+	"github.com/b2bkit/b2bkit/matching"
 )
 
 // Risk's answers — a FeatureSet, a Limit, an Exposure, a Verdict, an Eligibility, a GoodsDecision, a
@@ -21,40 +23,111 @@ import (
 // UnmarshalJSON reads a FeatureSet as encoding/json writes it, strictly, replacing *fs whole (see
 // above).
 func (fs *FeatureSet) UnmarshalJSON(b []byte) error {
-	type plain FeatureSet
-	var w plain
+	var w featureSetIn
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
-	*fs = FeatureSet(w)
+	values, err := w.Values.values()
+	if err != nil {
+		return b2bkit.InField("values", err)
+	}
+	*fs = FeatureSet{Company: w.Company, AsOf: w.AsOf, Currency: w.Currency, Scale: w.Scale, Values: values}
 	return nil
+}
+
+// featureSetIn is a FeatureSet as it is read: its values in their plain shape (valuesIn), read in
+// the set's own strict decode.
+type featureSetIn struct {
+	Company  b2bkit.CompanyID `json:"company"`
+	AsOf     time.Time        `json:"as_of"`
+	Currency string           `json:"currency"`
+	Scale    int32            `json:"scale"`
+	Values   valuesIn         `json:"values"`
 }
 
 // UnmarshalJSON reads a Limit as encoding/json writes it, strictly, replacing *l whole (see
 // FeatureSet.UnmarshalJSON's file).
 func (l *Limit) UnmarshalJSON(b []byte) error {
-	type plain Limit
-	var w struct {
-		plain
-		Amount b2bkit.JSONDecimal `json:"amount"`
-	}
+	var w limitIn
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
-	*l = Limit(w.plain)
-	l.Amount = w.Amount.Decimal
+	*l = Limit{Company: w.Company, Grade: w.Grade, Amount: w.Amount.Decimal, Currency: w.Currency, ReviewAt: w.ReviewAt,
+		Log: logLines(w.Log)}
 	return nil
 }
 
 // UnmarshalJSON reads a LogLine as encoding/json writes it, strictly, replacing *l whole.
 func (l *LogLine) UnmarshalJSON(b []byte) error {
-	type plain LogLine
-	var w plain
+	var w logLineIn
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
 	*l = LogLine(w)
 	return nil
+}
+
+// The shapes the answers holding parts are read through: plain structs, without an UnmarshalJSON,
+// so that an answer is read whole in one strict decode. Each part (a line of a calculation, an
+// exception, a transition) read itself through the strict decoder, which checked and decoded its
+// bytes again with a decoder of its own.
+type (
+	logLineIn   LogLine
+	exceptionIn Exception
+	limitIn     struct {
+		Company  b2bkit.CompanyID   `json:"company"`
+		Grade    Grade              `json:"grade"`
+		Amount   b2bkit.JSONDecimal `json:"amount"`
+		Currency string             `json:"currency"`
+		ReviewAt time.Time          `json:"review_at"`
+		Log      []logLineIn        `json:"log"`
+	}
+	financeableIn struct {
+		Ordered  b2bkit.JSONDecimal `json:"ordered"`
+		Received b2bkit.JSONDecimal `json:"received"`
+		Invoiced b2bkit.JSONDecimal `json:"invoiced"`
+		Unpaid   b2bkit.JSONDecimal `json:"unpaid"`
+		Amount   b2bkit.JSONDecimal `json:"amount"`
+	}
+	verdictIn struct {
+		Status      Status        `json:"status"`
+		Exceptions  []exceptionIn `json:"exceptions"`
+		Financeable financeableIn `json:"financeable"`
+	}
+	goodsDecisionIn struct {
+		Eligible   bool               `json:"eligible"`
+		Failed     GoodsStep          `json:"failed"`
+		Code       Code               `json:"code"`
+		Reason     string             `json:"reason"`
+		Reference  matching.Reference `json:"reference"`
+		UnitValue  b2bkit.JSONDecimal `json:"unit_value"`
+		Value      b2bkit.JSONDecimal `json:"value"`
+		DaysToSell int                `json:"days_to_sell"`
+		Haircut    b2bkit.JSONDecimal `json:"haircut"`
+		Advance    b2bkit.JSONDecimal `json:"advance"`
+		Log        []logLineIn        `json:"log"`
+	}
+)
+
+// fromWire is the values of the shapes ws, nil for nil.
+func fromWire[W, T any](ws []W, value func(*W) T) []T {
+	if ws == nil {
+		return nil
+	}
+	out := make([]T, len(ws))
+	for i := range ws {
+		out[i] = value(&ws[i])
+	}
+	return out
+}
+
+func logLines(ws []logLineIn) []LogLine {
+	return fromWire(ws, func(w *logLineIn) LogLine { return LogLine(*w) })
+}
+
+func (w *financeableIn) value() Financeable {
+	return Financeable{Ordered: w.Ordered.Decimal, Received: w.Received.Decimal, Invoiced: w.Invoiced.Decimal,
+		Unpaid: w.Unpaid.Decimal, Amount: w.Amount.Decimal}
 }
 
 // UnmarshalJSON reads an Exposure as encoding/json writes it, strictly, replacing *e whole.
@@ -99,19 +172,13 @@ func (c *Custody) UnmarshalJSON(b []byte) error {
 
 // UnmarshalJSON reads a GoodsDecision as encoding/json writes it, strictly, replacing *d whole.
 func (d *GoodsDecision) UnmarshalJSON(b []byte) error {
-	type plain GoodsDecision
-	var w struct {
-		plain
-		UnitValue b2bkit.JSONDecimal `json:"unit_value"`
-		Value     b2bkit.JSONDecimal `json:"value"`
-		Haircut   b2bkit.JSONDecimal `json:"haircut"`
-		Advance   b2bkit.JSONDecimal `json:"advance"`
-	}
+	var w goodsDecisionIn
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
-	*d = GoodsDecision(w.plain)
-	d.UnitValue, d.Value, d.Haircut, d.Advance = w.UnitValue.Decimal, w.Value.Decimal, w.Haircut.Decimal, w.Advance.Decimal
+	*d = GoodsDecision{Eligible: w.Eligible, Failed: w.Failed, Code: w.Code, Reason: w.Reason, Reference: w.Reference,
+		UnitValue: w.UnitValue.Decimal, Value: w.Value.Decimal, DaysToSell: w.DaysToSell, Haircut: w.Haircut.Decimal,
+		Advance: w.Advance.Decimal, Log: logLines(w.Log)}
 	return nil
 }
 
@@ -132,19 +199,18 @@ func (s *GoodsStep) UnmarshalText(b []byte) error {
 // UnmarshalJSON reads a Verdict as encoding/json writes it, strictly, replacing *v whole. Err is
 // not written, so a verdict read back has none: its Status says Invalid.
 func (v *Verdict) UnmarshalJSON(b []byte) error {
-	type plain Verdict
-	var w plain
+	var w verdictIn
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
-	*v = Verdict(w)
+	*v = Verdict{Status: w.Status, Exceptions: fromWire(w.Exceptions, func(e *exceptionIn) Exception { return Exception(*e) }),
+		Financeable: w.Financeable.value()}
 	return nil
 }
 
 // UnmarshalJSON reads an Exception as encoding/json writes it, strictly, replacing *e whole.
 func (e *Exception) UnmarshalJSON(b []byte) error {
-	type plain Exception
-	var w plain
+	var w exceptionIn
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
@@ -154,18 +220,11 @@ func (e *Exception) UnmarshalJSON(b []byte) error {
 
 // UnmarshalJSON reads a Financeable as encoding/json writes it, strictly, replacing *f whole.
 func (f *Financeable) UnmarshalJSON(b []byte) error {
-	var w struct {
-		Ordered  b2bkit.JSONDecimal `json:"ordered"`
-		Received b2bkit.JSONDecimal `json:"received"`
-		Invoiced b2bkit.JSONDecimal `json:"invoiced"`
-		Unpaid   b2bkit.JSONDecimal `json:"unpaid"`
-		Amount   b2bkit.JSONDecimal `json:"amount"`
-	}
+	var w financeableIn
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
-	*f = Financeable{Ordered: w.Ordered.Decimal, Received: w.Received.Decimal, Invoiced: w.Invoiced.Decimal,
-		Unpaid: w.Unpaid.Decimal, Amount: w.Amount.Decimal}
+	*f = w.value()
 	return nil
 }
 

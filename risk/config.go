@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/shopspring/decimal"
 
@@ -49,8 +50,28 @@ func loadConfig(r io.Reader, what string, v any) error {
 		// encoding/json reads null into a struct as nothing at all: a policy of defaults.
 		return fmt.Errorf("risk: %w", b2bkit.Invalid(what, "must be a JSON object, not null"))
 	}
-	if err := wire.DecodeStrict(data, v); err != nil {
+	if err := decodeConfig(data, v); err != nil {
 		return fmt.Errorf("risk: %w", b2bkit.InField(what, err))
+	}
+	return nil
+}
+
+// decodeConfig decodes data into v strictly. Every configuration type reads itself, strictly: given
+// to wire.DecodeStrict, which checks and reads a document before handing it to the type, the
+// document was read twice over, whole.
+func decodeConfig(data []byte, v any) error {
+	u, ok := v.(json.Unmarshaler)
+	if !ok {
+		return wire.DecodeStrict(data, v)
+	}
+	if err := u.UnmarshalJSON(data); err != nil {
+		// A refused document is named as it was, read by wire.DecodeStrict first: that names a
+		// document that is not JSON by the decoder's message, not as a value that is not an
+		// object, and a key given twice before any other problem.
+		if again := wire.DecodeStrict(data, v); again != nil {
+			return again
+		}
+		return err
 	}
 	return nil
 }
@@ -98,9 +119,52 @@ func configFloat(field string, raw json.RawMessage) (float64, error) {
 	if raw == nil {
 		return 0, nil
 	}
+	if jsonNumber(raw) {
+		// Read as encoding/json reads a number into a float64, without a decoder for each value.
+		if f, err := strconv.ParseFloat(string(raw), 64); err == nil {
+			return f, nil
+		}
+	}
 	var f float64
 	if string(raw) == "null" || json.Unmarshal(raw, &f) != nil {
 		return 0, b2bkit.Invalid(field, "must be a number, not %s", xerr.Echo(string(raw)))
 	}
 	return f, nil
+}
+
+// jsonNumber reports whether b is a JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?.
+func jsonNumber(b []byte) bool {
+	i := 0
+	digits := func() int {
+		n := 0
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i, n = i+1, n+1
+		}
+		return n
+	}
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case digits() == 0:
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(b)
 }

@@ -138,11 +138,16 @@ func (t *Transition) UnmarshalJSON(b []byte) error {
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
-	*t = Transition{To: w.To, At: w.At, By: w.By, Lender: w.Lender}
+	*t = w.value()
+	return nil
+}
+
+func (w *transitionJSON) value() Transition {
+	t := Transition{To: w.To, At: w.At, By: w.By, Lender: w.Lender}
 	if w.Amount != nil {
 		t.Amount = w.Amount.Decimal
 	}
-	return nil
+	return t
 }
 
 // A Receivable is an invoice in the registry (应收账款): the claim its seller holds on its debtor
@@ -357,6 +362,19 @@ type receivableJSON struct {
 	Version     int64               `json:"version"`
 }
 
+// receivableIn is a Receivable as it is read: its invoice and its history's transitions in plain
+// shapes, read in the receivable's own strict decode (each read itself again with a decoder of its
+// own).
+type receivableIn struct {
+	Fingerprint Fingerprint         `json:"fingerprint"`
+	Invoice     invoiceIn           `json:"invoice"`
+	State       ReceivableState     `json:"state"`
+	Lender      b2bkit.CompanyID    `json:"lender"`
+	Financed    *b2bkit.JSONDecimal `json:"financed"`
+	History     []transitionJSON    `json:"history"`
+	Version     int64               `json:"version"`
+}
+
 // MarshalJSON writes the receivable with snake_case names, states as words, the fingerprint as hex
 // and amounts as decimal strings.
 // An amount with an exponent beyond ±64 is an error matching b2bkit.ErrInvalid naming it.
@@ -377,16 +395,34 @@ func (r Receivable) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly: unknown fields, unknown state words and
 // malformed numbers are errors matching b2bkit.ErrInvalid. Call Validate after.
 func (r *Receivable) UnmarshalJSON(b []byte) error {
-	var w receivableJSON
+	var w receivableIn
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
-	*r = Receivable{Fingerprint: w.Fingerprint, Invoice: w.Invoice, State: w.State, Lender: w.Lender,
-		History: w.History, Version: w.Version}
+	*r = Receivable{Fingerprint: w.Fingerprint, Invoice: w.Invoice.value(), State: w.State, Lender: w.Lender,
+		History: fromWire(w.History, (*transitionJSON).value), Version: w.Version}
 	if w.Financed != nil {
 		r.Financed = w.Financed.Decimal
 	}
 	return nil
+}
+
+// invoiceIn is b2bkit.Invoice as b2bkit's JSON writes it, read as b2bkit.Invoice.UnmarshalJSON reads
+// it. TestInvoiceInReadsAsInvoice keeps the two alike.
+type invoiceIn struct {
+	Number   b2bkit.InvoiceNumber `json:"number"`
+	Seller   b2bkit.CompanyID     `json:"seller"`
+	Buyer    b2bkit.CompanyID     `json:"buyer"`
+	Orders   []b2bkit.OrderID     `json:"orders"`
+	Amount   b2bkit.JSONDecimal   `json:"amount"`
+	Currency string               `json:"currency"`
+	IssuedAt time.Time            `json:"issued_at"`
+	DueAt    time.Time            `json:"due_at"`
+}
+
+func (w *invoiceIn) value() b2bkit.Invoice {
+	return b2bkit.Invoice{Number: w.Number, Seller: w.Seller, Buyer: w.Buyer, Orders: w.Orders, Amount: w.Amount.Decimal,
+		Currency: w.Currency, IssuedAt: w.IssuedAt, DueAt: w.DueAt}
 }
 
 // A Registry keeps receivables by fingerprint. Storage is the host's (R23): a host adapts its

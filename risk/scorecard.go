@@ -211,12 +211,58 @@ func (r Result) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes, strictly: a key given twice, miscased or unknown is
 // an error matching b2bkit.ErrInvalid, so a stored result is read as written or not at all.
 func (r *Result) UnmarshalJSON(data []byte) error {
-	var w resultJSON
+	var w resultIn
 	if err := wire.DecodeStrict(data, &w); err != nil {
 		return err
 	}
-	*r = Result{Score: w.Score, Grade: w.Grade, points: w.Points, reasons: w.Reasons}
+	out := Result{Score: w.Score, Grade: w.Grade}
+	if w.Points != nil {
+		out.points = make([]AttributePoints, len(w.Points))
+	}
+	for i, p := range w.Points {
+		v, err := p.Value.value()
+		if err != nil {
+			return b2bkit.InField(fmt.Sprintf("points[%d].value", i), err)
+		}
+		out.points[i] = AttributePoints{Feature: p.Feature, Value: v, Bin: p.Bin, Points: p.Points}
+	}
+	if w.Reasons != nil {
+		out.reasons = make([]Reason, len(w.Reasons))
+	}
+	for i, x := range w.Reasons {
+		v, err := x.Value.value()
+		if err != nil {
+			return b2bkit.InField(fmt.Sprintf("reasons[%d].value", i), err)
+		}
+		out.reasons[i] = Reason{Code: x.Code, Feature: x.Feature, Value: v, Points: x.Points, Best: x.Best, Lost: x.Lost}
+	}
+	*r = out
 	return nil
+}
+
+// resultIn is a Result as it is read: its points and reasons with their values in their plain
+// shape (valueIn), read in the result's own strict decode.
+type resultIn struct {
+	Score   float64             `json:"score"`
+	Grade   Grade               `json:"grade"`
+	Points  []attributePointsIn `json:"points"`
+	Reasons []reasonIn          `json:"reasons"`
+}
+
+type attributePointsIn struct {
+	Feature Feature `json:"feature"`
+	Value   valueIn `json:"value"`
+	Bin     int     `json:"bin"`
+	Points  float64 `json:"points"`
+}
+
+type reasonIn struct {
+	Code    string  `json:"code"`
+	Feature Feature `json:"feature"`
+	Value   valueIn `json:"value"`
+	Points  float64 `json:"points"`
+	Best    float64 `json:"best"`
+	Lost    float64 `json:"lost"`
 }
 
 // AttributePoints are the points one attribute gave: the value scored, the index of the bin it fell
@@ -283,15 +329,148 @@ func scoreBoundString(d decimal.Decimal) string {
 // UnmarshalJSON reads what MarshalJSON writes, strictly: unknown fields are an error, and so is
 // null (an open end is omitted). Errors name the field ("max: must be a decimal, not null").
 func (b *Bin) UnmarshalJSON(data []byte) error {
-	var w struct {
-		Min        json.RawMessage `json:"min,omitempty"`
-		Max        json.RawMessage `json:"max,omitempty"`
-		Categories []string        `json:"categories,omitempty"`
-		Points     json.RawMessage `json:"points"`
-	}
+	var w binIn
 	if err := wire.DecodeStrict(data, &w); err != nil {
 		return err
 	}
+	out, err := w.bin()
+	if err != nil {
+		return err
+	}
+	*b = out
+	return nil
+}
+
+// UnmarshalJSON reads a grade band strictly; a null min_score is an error, not a score of 0.
+func (g *GradeBand) UnmarshalJSON(data []byte) error {
+	var w gradeBandIn
+	if err := wire.DecodeStrict(data, &w); err != nil {
+		return err
+	}
+	out, err := w.band()
+	if err != nil {
+		return err
+	}
+	*g = out
+	return nil
+}
+
+// UnmarshalJSON reads an attribute strictly, naming a problem in a bin by its place
+// ("bins[2].points: must be a number, not null"), which encoding/json would leave unsaid, and
+// refusing a null code.
+func (a *Attribute) UnmarshalJSON(data []byte) error {
+	var w attributeIn
+	if err := wire.DecodeStrict(data, &w); err != nil {
+		return err
+	}
+	out, err := w.attribute()
+	if err != nil {
+		return err
+	}
+	*a = out
+	return nil
+}
+
+// UnmarshalJSON reads a scorecard strictly (LoadScorecard reads and validates one), naming a
+// problem in an attribute by its place ("attributes[0].bins[2].Points: unknown field") and refusing
+// a null base, version or currency.
+func (s *Scorecard) UnmarshalJSON(data []byte) error {
+	var w scorecardIn
+	if err := wire.DecodeStrict(data, &w); err != nil {
+		return err
+	}
+	out, err := w.card()
+	if err != nil {
+		return err
+	}
+	*s = out
+	return nil
+}
+
+// The shapes a scorecard is read through: plain structs, without an UnmarshalJSON, the values that
+// must be named when refused (a null, a decimal with an exponent) raw. A card is read whole in one
+// strict decode and its values then in order: the card's, then each attribute's with its bins,
+// then the grades'. Each attribute, bin and grade read itself through the strict decoder, which
+// checked and decoded its bytes again with a decoder of its own: 66 times a wide card.
+type (
+	scorecardIn struct {
+		Name       string          `json:"name"`
+		Version    json.RawMessage `json:"version"`
+		Currency   json.RawMessage `json:"currency"`
+		Base       json.RawMessage `json:"base"`
+		Attributes []attributeIn   `json:"attributes"`
+		Grades     []gradeBandIn   `json:"grades"`
+	}
+	attributeIn struct {
+		Feature       Feature         `json:"feature"`
+		Code          json.RawMessage `json:"code"`
+		Bins          []binIn         `json:"bins"`
+		MissingPoints *float64        `json:"missing_points"`
+	}
+	binIn struct {
+		Min        json.RawMessage `json:"min"`
+		Max        json.RawMessage `json:"max"`
+		Categories []string        `json:"categories"`
+		Points     json.RawMessage `json:"points"`
+	}
+	gradeBandIn struct {
+		Grade    Grade           `json:"grade"`
+		MinScore json.RawMessage `json:"min_score"`
+	}
+)
+
+// card is the Scorecard w holds, or the first problem of its values.
+func (w *scorecardIn) card() (Scorecard, error) {
+	out := Scorecard{Name: w.Name}
+	var err error
+	if out.Version, err = configString("version", w.Version); err != nil {
+		return Scorecard{}, err
+	}
+	if out.Currency, err = configString("currency", w.Currency); err != nil {
+		return Scorecard{}, err
+	}
+	if out.Base, err = configFloat("base", w.Base); err != nil {
+		return Scorecard{}, err
+	}
+	if w.Attributes != nil {
+		out.Attributes = make([]Attribute, len(w.Attributes))
+	}
+	for i := range w.Attributes {
+		if out.Attributes[i], err = w.Attributes[i].attribute(); err != nil {
+			return Scorecard{}, b2bkit.InField(fmt.Sprintf("attributes[%d]", i), err)
+		}
+	}
+	if w.Grades != nil {
+		out.Grades = make([]GradeBand, len(w.Grades))
+	}
+	for i := range w.Grades {
+		if out.Grades[i], err = w.Grades[i].band(); err != nil {
+			return Scorecard{}, b2bkit.InField(fmt.Sprintf("grades[%d]", i), err)
+		}
+	}
+	return out, nil
+}
+
+// attribute is the Attribute w holds, or the first problem of its code or bins.
+func (w *attributeIn) attribute() (Attribute, error) {
+	out := Attribute{Feature: w.Feature, MissingPoints: w.MissingPoints}
+	var err error
+	if out.Code, err = configString("code", w.Code); err != nil {
+		return Attribute{}, err
+	}
+	if w.Bins != nil {
+		out.Bins = make([]Bin, len(w.Bins))
+	}
+	for i := range w.Bins {
+		if out.Bins[i], err = w.Bins[i].bin(); err != nil {
+			return Attribute{}, b2bkit.InField(fmt.Sprintf("bins[%d]", i), err)
+		}
+	}
+	return out, nil
+}
+
+// bin is the Bin w holds, or every problem of its bounds and points.
+func (w *binIn) bin() (Bin, error) {
 	out := Bin{Categories: w.Categories}
 	var errs []error
 	if d, ok, err := configDecimal("min", w.Min); err != nil {
@@ -309,107 +488,18 @@ func (b *Bin) UnmarshalJSON(data []byte) error {
 		errs = append(errs, err)
 	}
 	if len(errs) > 0 {
-		return errors.Join(errs...)
+		return Bin{}, errors.Join(errs...)
 	}
-	*b = out
-	return nil
+	return out, nil
 }
 
-// UnmarshalJSON reads a grade band strictly; a null min_score is an error, not a score of 0.
-func (g *GradeBand) UnmarshalJSON(data []byte) error {
-	var w struct {
-		Grade    Grade           `json:"grade"`
-		MinScore json.RawMessage `json:"min_score"`
-	}
-	if err := wire.DecodeStrict(data, &w); err != nil {
-		return err
-	}
+// band is the GradeBand w holds, or the problem of its minimum score.
+func (w *gradeBandIn) band() (GradeBand, error) {
 	score, err := configFloat("min_score", w.MinScore)
 	if err != nil {
-		return err
+		return GradeBand{}, err
 	}
-	*g = GradeBand{Grade: w.Grade, MinScore: score}
-	return nil
-}
-
-// UnmarshalJSON reads an attribute strictly, naming a problem in a bin by its place
-// ("bins[2].points: must be a number, not null"), which encoding/json would leave unsaid, and
-// refusing a null code.
-func (a *Attribute) UnmarshalJSON(data []byte) error {
-	type plain Attribute // without this method
-	var w struct {
-		plain
-		Code json.RawMessage   `json:"code"`
-		Bins []json.RawMessage `json:"bins"`
-	}
-	if err := wire.DecodeStrict(data, &w); err != nil {
-		return err
-	}
-	out := Attribute(w.plain)
-	var err error
-	if out.Code, err = configString("code", w.Code); err != nil {
-		return err
-	}
-	out.Bins = nil
-	if w.Bins != nil {
-		out.Bins = make([]Bin, len(w.Bins))
-	}
-	for i, raw := range w.Bins {
-		if err := out.Bins[i].UnmarshalJSON(raw); err != nil {
-			return b2bkit.InField(fmt.Sprintf("bins[%d]", i), err)
-		}
-	}
-	*a = out
-	return nil
-}
-
-// UnmarshalJSON reads a scorecard strictly (LoadScorecard reads and validates one), naming a
-// problem in an attribute by its place ("attributes[0].bins[2].Points: unknown field") and refusing
-// a null base, version or currency.
-func (s *Scorecard) UnmarshalJSON(data []byte) error {
-	type plain Scorecard // without this method
-	var w struct {
-		plain
-		Version    json.RawMessage   `json:"version"`
-		Currency   json.RawMessage   `json:"currency"`
-		Base       json.RawMessage   `json:"base"`
-		Attributes []json.RawMessage `json:"attributes"`
-		Grades     []json.RawMessage `json:"grades"`
-	}
-	if err := wire.DecodeStrict(data, &w); err != nil {
-		return err
-	}
-	out := Scorecard(w.plain)
-	var err error
-	if out.Version, err = configString("version", w.Version); err != nil {
-		return err
-	}
-	if out.Currency, err = configString("currency", w.Currency); err != nil {
-		return err
-	}
-	if out.Base, err = configFloat("base", w.Base); err != nil {
-		return err
-	}
-	out.Attributes = nil
-	if w.Attributes != nil {
-		out.Attributes = make([]Attribute, len(w.Attributes))
-	}
-	for i, raw := range w.Attributes {
-		if err := out.Attributes[i].UnmarshalJSON(raw); err != nil {
-			return b2bkit.InField(fmt.Sprintf("attributes[%d]", i), err)
-		}
-	}
-	out.Grades = nil
-	if w.Grades != nil {
-		out.Grades = make([]GradeBand, len(w.Grades))
-	}
-	for i, raw := range w.Grades {
-		if err := out.Grades[i].UnmarshalJSON(raw); err != nil {
-			return b2bkit.InField(fmt.Sprintf("grades[%d]", i), err)
-		}
-	}
-	*s = out
-	return nil
+	return GradeBand{Grade: w.Grade, MinScore: score}, nil
 }
 
 // LoadScorecard reads a scorecard from JSON: at most 1 MiB, unknown fields rejected, decimals only
@@ -525,31 +615,35 @@ func scoreCheckAttribute(f string, a Attribute) []error {
 	for _, b := range a.Bins {
 		categorical = categorical || len(b.Categories) > 0
 	}
+	// The path of a bin or a category is built only to report a problem there, not for each one
+	// checked: five allocations a bin, for a card of thousands.
 	if categorical {
 		seen := make(map[string]int)
 		for i, b := range a.Bins {
-			bf := fmt.Sprintf("%s.bins[%d]", f, i)
-			errs = scoreCheckPoints(errs, bf+".points", b.Points)
+			bf := func() string { return fmt.Sprintf("%s.bins[%d]", f, i) }
+			if !scorePointsOK(b.Points) {
+				errs = scoreCheckPoints(errs, bf()+".points", b.Points)
+			}
 			if b.Min != nil || b.Max != nil {
-				add(bf, "must not mix a range with categories: the attribute's other bins list categories")
+				add(bf(), "must not mix a range with categories: the attribute's other bins list categories")
 			}
 			if len(b.Categories) == 0 {
-				add(bf+".categories", "must list at least one category")
+				add(bf()+".categories", "must list at least one category")
 			}
 			for j, c := range b.Categories {
-				cf := fmt.Sprintf("%s.categories[%d]", bf, j)
+				cf := func() string { return fmt.Sprintf("%s.categories[%d]", bf(), j) }
 				switch {
 				case c == "":
-					add(cf, "must not be empty")
+					add(cf(), "must not be empty")
 				case len(c) > scoreMaxNameLen:
-					add(cf, "must be at most %d bytes", scoreMaxNameLen)
+					add(cf(), "must be at most %d bytes", scoreMaxNameLen)
 				default:
 					if k, dup := seen[c]; dup {
-						add(cf, "%q is already in bins[%d]", c, k)
+						add(cf(), "%q is already in bins[%d]", c, k)
 					} else if len(seen) < scoreMaxCategories {
 						seen[c] = i
 					} else {
-						add(cf, "an attribute has at most %d categories", scoreMaxCategories)
+						add(cf(), "an attribute has at most %d categories", scoreMaxCategories)
 					}
 				}
 			}
@@ -558,36 +652,34 @@ func scoreCheckAttribute(f string, a Attribute) []error {
 	}
 	last := len(a.Bins) - 1
 	for i, b := range a.Bins {
-		bf := fmt.Sprintf("%s.bins[%d]", f, i)
-		errs = scoreCheckPoints(errs, bf+".points", b.Points)
-		minOK, maxOK := true, true
-		if b.Min != nil {
-			if err := scoreCheckBound(bf+".min", *b.Min); err != nil {
-				errs, minOK = append(errs, err), false
-			}
+		bf := func() string { return fmt.Sprintf("%s.bins[%d]", f, i) }
+		if !scorePointsOK(b.Points) {
+			errs = scoreCheckPoints(errs, bf()+".points", b.Points)
 		}
-		if b.Max != nil {
-			if err := scoreCheckBound(bf+".max", *b.Max); err != nil {
-				errs, maxOK = append(errs, err), false
-			}
+		minOK, maxOK := true, true
+		if b.Min != nil && scoreCheckBound("", *b.Min) != nil {
+			errs, minOK = append(errs, scoreCheckBound(bf()+".min", *b.Min)), false
+		}
+		if b.Max != nil && scoreCheckBound("", *b.Max) != nil {
+			errs, maxOK = append(errs, scoreCheckBound(bf()+".max", *b.Max)), false
 		}
 		switch {
 		case i == 0 && b.Min != nil:
-			add(bf+".min", "must be empty: the first bin is open below, so that every value falls in a bin")
+			add(bf()+".min", "must be empty: the first bin is open below, so that every value falls in a bin")
 		case i > 0 && b.Min == nil:
-			add(bf+".min", "must be set: only the first bin is open below")
+			add(bf()+".min", "must be set: only the first bin is open below")
 		case i > 0 && minOK && a.Bins[i-1].Max != nil && scoreCheckBound("", *a.Bins[i-1].Max) == nil && !b.Min.Equal(*a.Bins[i-1].Max):
-			add(bf+".min", "is %s but bins[%d].max is %s: bins must neither overlap nor leave a gap",
+			add(bf()+".min", "is %s but bins[%d].max is %s: bins must neither overlap nor leave a gap",
 				b.Min, i-1, a.Bins[i-1].Max)
 		}
 		switch {
 		case i == last && b.Max != nil:
-			add(bf+".max", "must be empty: the last bin is open above, so that every value falls in a bin")
+			add(bf()+".max", "must be empty: the last bin is open above, so that every value falls in a bin")
 		case i < last && b.Max == nil:
-			add(bf+".max", "must be set: only the last bin is open above")
+			add(bf()+".max", "must be set: only the last bin is open above")
 		}
 		if b.Min != nil && b.Max != nil && minOK && maxOK && b.Min.Cmp(*b.Max) >= 0 {
-			add(bf+".max", "is %s, must be greater than min %s", b.Max, b.Min)
+			add(bf()+".max", "is %s, must be greater than min %s", b.Max, b.Min)
 		}
 	}
 	return errs
@@ -630,6 +722,11 @@ func scoreCheckGrades(grades []GradeBand) []error {
 		}
 	}
 	return errs
+}
+
+// scorePointsOK reports whether scoreCheckPoints takes x.
+func scorePointsOK(x float64) bool {
+	return !math.IsNaN(x) && !math.IsInf(x, 0) && math.Abs(x) <= scoreMaxPoints
 }
 
 // scoreCheckPoints appends an error when x is not a finite number within ±scoreMaxPoints.

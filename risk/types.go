@@ -174,21 +174,37 @@ type valueJSON struct {
 // through b2bkit.ParseDecimal, as every decimal of the package (no exponents), absent meaning 0,
 // null refused; unknown fields refused. Errors name the field ("number").
 func (v *Value) UnmarshalJSON(data []byte) error {
-	var w struct {
-		Number   json.RawMessage `json:"number"`
-		Category string          `json:"category"`
-		Missing  bool            `json:"missing"`
-	}
+	var w valueIn
 	if err := wire.DecodeStrict(data, &w); err != nil {
 		return err
 	}
-	d, _, err := configDecimal("number", w.Number)
+	x, err := w.value()
 	if err != nil {
 		return err
 	}
-	*v = NumberValue(d)
-	v.Category, v.Missing = w.Category, w.Missing
+	*v = x
 	return nil
+}
+
+// valueIn is a Value as it is read, its number raw: a plain shape, without an UnmarshalJSON, so that
+// what holds values (Values, a FeatureSet, a Result) reads them in its own strict decode. Each value
+// read itself through the strict decoder, which checked and decoded its bytes again with a decoder
+// of its own: a feature set allocated 47 times its size.
+type valueIn struct {
+	Number   json.RawMessage `json:"number"`
+	Category string          `json:"category"`
+	Missing  bool            `json:"missing"`
+}
+
+// value is the Value w holds, its number read as Value.UnmarshalJSON reads it.
+func (w *valueIn) value() (Value, error) {
+	d, _, err := configDecimal("number", w.Number)
+	if err != nil {
+		return Value{}, err
+	}
+	v := NumberValue(d)
+	v.Category, v.Missing = w.Category, w.Missing
+	return v, nil
 }
 
 // coefficient is Number's coefficient and true, or false when it does not fit an int64.

@@ -160,16 +160,43 @@ func (v *Values) UnmarshalJSON(data []byte) error {
 	if v == nil {
 		return b2bkit.Invalid("values", "must not be nil")
 	}
-	var m map[Feature]Value
+	var m valuesIn
 	if err := wire.DecodeStrict(data, &m); err != nil {
 		return err
 	}
-	if m == nil {
-		*v = Values{}
-		return nil
+	x, err := m.values()
+	if err != nil {
+		return err
 	}
-	*v = ValuesOf(m)
+	*v = x
 	return nil
+}
+
+// valuesIn is Values as read, each value in its plain shape (see valueIn).
+type valuesIn map[Feature]valueIn
+
+// values is the Values m holds: none for nil. Of values that cannot be read, the error names the
+// first by feature, as reading them one at a time named it.
+func (m valuesIn) values() (Values, error) {
+	if m == nil {
+		return Values{}, nil
+	}
+	v := Values{t: &valueTable{}} // empty but not zero, as ValuesOf makes it
+	var bad Feature
+	var badErr error
+	for f, w := range m {
+		x, err := w.value()
+		switch {
+		case err == nil:
+			v.Set(f, x)
+		case badErr == nil || f < bad:
+			bad, badErr = f, err
+		}
+	}
+	if badErr != nil {
+		return Values{}, b2bkit.InField(xerr.Echo(string(bad)), badErr) // a hostile name is named by its start
+	}
+	return v, nil
 }
 
 // featKnownCount is the number of features this package computes.

@@ -1,7 +1,10 @@
 package clv_test
 
 import (
+	"bytes"
+	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/b2bkit/b2bkit/funnel/clv"
@@ -65,4 +68,27 @@ func BenchmarkSummarize_CDNOWSample(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkReadCSV400k reads the summaries of 400,000 customers with their repeat spend (about
+// 12 MB), as a platform exports them from its warehouse: MB/s is the file read per second, and
+// alloc-B/B the bytes allocated per byte of it.
+func BenchmarkReadCSV400k(b *testing.B) {
+	var buf bytes.Buffer
+	buf.WriteString("id,frequency,recency,t,repeat_spend\n")
+	for i := range 400_000 {
+		fmt.Fprintf(&buf, "C%07d,%d,%d.5,%d.25,%d.40\n", i, 1+i%20, 10+i%300, 400+i%100, 30+i%100)
+	}
+	doc := buf.Bytes()
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for b.Loop() {
+		if _, err := clv.ReadCSV(bytes.NewReader(doc), clv.Days); err != nil {
+			b.Fatal(err)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/float64(len(doc)), "alloc-B/B")
 }
