@@ -1,7 +1,9 @@
 package pricing_test
 
 import (
+	"bytes"
 	"fmt"
+	"os"
 	"testing"
 
 	"github.com/b2bkit/b2bkit"
@@ -182,4 +184,38 @@ func BenchmarkQuoteCatalogue(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkLoadPolicy20kRules loads a policy of 20,000 small tier rules (920 KB), as a platform
+// with a rule per SKU of its catalogue or per customer does at start-up and on every change.
+func BenchmarkLoadPolicy20kRules(b *testing.B) {
+	benchLoad(b, manySmallRules(20_000))
+}
+
+// BenchmarkLoadPolicyRestaurant loads the seven-step restaurant policy of BenchmarkQuote.
+func BenchmarkLoadPolicyRestaurant(b *testing.B) {
+	benchLoad(b, readFile(b, "testdata/restaurant.json"))
+}
+
+// BenchmarkLoadPolicyCatalogue loads the catalogue policy of BenchmarkQuoteOrder50.
+func BenchmarkLoadPolicyCatalogue(b *testing.B) {
+	benchLoad(b, readFile(b, "testdata/catalogue.json"))
+}
+
+func benchLoad(b *testing.B, doc []byte) {
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := pricing.LoadPolicy(bytes.NewReader(doc)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func readFile(b *testing.B, path string) []byte {
+	doc, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return doc
 }

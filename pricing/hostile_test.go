@@ -97,21 +97,27 @@ func TestHostile_ALongPathIsNotCopiedForEveryKey(t *testing.T) {
 	require.Less(t, n, uint64(40*len(doc)), "allocated %d bytes reading %d", n, len(doc))
 }
 
-// TestHostile_ManySmallRulesAllocateInProportion: a policy of many small rules is read with memory
-// in proportion to its size. Each rule decodes itself through the strict decoder, which worked out
-// the json names of the rule's 35 fields again for every rule, in maps: 9 KB a rule of 45 bytes,
-// 376 times the document in all.
-func TestHostile_ManySmallRulesAllocateInProportion(t *testing.T) {
+// manySmallRules is a policy of a base step and a tier step of n small rules, one per tier: the
+// shape of a platform's policy with a rule per SKU or per customer.
+func manySmallRules(n int) []byte {
 	var b bytes.Buffer
 	b.WriteString(`{"name":"many","currency":"CNY","steps":[{"kind":"base","rules":[{"id":"contract","buyer":"b","sku":"s","price":"1"}]},{"kind":"tier","rules":[`)
-	for i := range 20_000 {
+	for i := range n {
 		if i > 0 {
 			b.WriteByte(',')
 		}
 		fmt.Fprintf(&b, `{"id":"r%d","tier":"t%d","percent":"-1"}`, i, i)
 	}
 	b.WriteString(`]}]}`)
-	doc := b.Bytes()
+	return b.Bytes()
+}
+
+// TestHostile_ManySmallRulesAllocateInProportion: a policy of many small rules is read with memory
+// in proportion to its size. Each rule decodes itself through the strict decoder, which worked out
+// the json names of the rule's 35 fields again for every rule, in maps: 9 KB a rule of 45 bytes,
+// 376 times the document in all.
+func TestHostile_ManySmallRulesAllocateInProportion(t *testing.T) {
+	doc := manySmallRules(20_000)
 	var err error
 	n := allocated(func() { _, err = pricing.LoadPolicy(bytes.NewReader(doc)) })
 	require.NoError(t, err)

@@ -226,3 +226,31 @@ func TestEnums_RoundTripAsWords(t *testing.T) {
 	require.Equal(t, pricing.PerInvoice, tr)
 	require.Equal(t, "Shortfall(9)", pricing.Shortfall(9).String())
 }
+
+// Every earlier rule a rule ties with, or repeats in an additive step, is named, in policy order,
+// however many share its scope.
+func TestPolicy_ValidateNamesEveryEarlierRuleOfTheSameScope(t *testing.T) {
+	gold := func(id, pct string) pricing.Rule { return pricing.Rule{ID: id, Tier: "gold", Percent: dec(pct)} }
+	silver := pricing.Rule{ID: "s", Tier: "silver", Percent: dec("-1")}
+	goldA := pricing.Rule{ID: "g", Tier: "gold", Grade: "A", Percent: dec("-1")}
+	for combine, want := range map[pricing.Combine][]string{
+		pricing.MostSpecific: {
+			`steps[1].rules[2]: ties with rules[0] ("a")`,
+			`steps[1].rules[4]: ties with rules[0] ("a")`, `steps[1].rules[4]: ties with rules[2] ("b")`,
+			`steps[1].rules[5]: ties with rules[0] ("a")`, `steps[1].rules[5]: ties with rules[2] ("b")`,
+			`steps[1].rules[5]: ties with rules[4] ("c")`},
+		pricing.Add: {
+			`steps[1].rules[2]: duplicates rules[0] ("a")`,
+			`steps[1].rules[5]: duplicates rules[0] ("a")`, `steps[1].rules[5]: duplicates rules[2] ("b")`},
+	} {
+		p := basePolicy(pricing.Step{Kind: pricing.Tier, Combine: combine, Rules: []pricing.Rule{
+			gold("a", "-1"), silver, gold("b", "-1"), goldA, gold("c", "-2"), gold("d", "-1")}})
+		err := p.Validate()
+		require.ErrorIs(t, err, b2bkit.ErrInvalid)
+		var got []string
+		for _, line := range strings.Split(strings.TrimPrefix(err.Error(), "pricing: "), "\n") {
+			got = append(got, line[:strings.Index(line, ")")+1])
+		}
+		require.Equal(t, want, got, "%s: %v", combine, err)
+	}
+}

@@ -142,55 +142,106 @@ func validateStep(f string, s Step) []error {
 		return errs
 	}
 	ids := make(map[string]int, len(s.Rules))
-	scopes := make(map[string][]int)
 	cumulative := s.Combine == Add || s.Combine == Compound
+	var scopes scopeIndex // rules by scope: the earlier rules a rule could tie with or repeat
+	if s.Combine == MostSpecific || cumulative {
+		scopes = newScopeIndex(len(s.Rules))
+	}
 	for j, r := range s.Rules {
-		rf := fmt.Sprintf("%s.rules[%d]", f, j)
+		rf := rulePath{step: f, rule: j}
 		if r.ID == "" {
-			add(rf+".id", "must be set")
+			add(rf.field("id"), "must be set")
 		} else if k, dup := ids[r.ID]; dup {
-			add(rf+".id", "duplicates rules[%d].id %q", k, r.ID)
+			add(rf.field("id"), "duplicates rules[%d].id %q", k, r.ID)
 		} else {
 			ids[r.ID] = j
 		}
 		if !r.ValidFrom.IsZero() && !r.ValidUntil.IsZero() && !r.ValidUntil.After(r.ValidFrom) {
-			add(rf+".valid_until", "must be after valid_from")
+			add(rf.field("valid_until"), "must be after valid_from")
 		}
 		if r.ByOrderDate && r.ValidFrom.IsZero() && r.ValidUntil.IsZero() {
-			add(rf+".by_order_date", "the rule has no validity dates to match against the order date")
+			add(rf.field("by_order_date"), "the rule has no validity dates to match against the order date")
 		}
 		errs = append(errs, validateRule(rf, s.Kind, r)...)
 		if s.Combine == MostSpecific {
-			key := scopeKey(r)
-			for _, k := range scopes[key] {
+			for k := scopes.add(r, j); k != j; k = scopes.next[k] {
 				if overlaps(s.Rules[k], r) {
-					add(rf, "ties with rules[%d] (%q): same scope, overlapping validity; most_specific cannot choose", k, s.Rules[k].ID)
+					add(rf.String(), "ties with rules[%d] (%q): same scope, overlapping validity; most_specific cannot choose", k, s.Rules[k].ID)
 				}
 			}
-			scopes[key] = append(scopes[key], j)
 		} else if cumulative && len(ruleNumbers(rf, r)) == 0 { // sameEffect compares the numbers
-			key := scopeKey(r)
-			for _, k := range scopes[key] {
+			for k := scopes.add(r, j); k != j; k = scopes.next[k] {
 				if overlaps(s.Rules[k], r) && sameEffect(s.Rules[k], r) {
-					add(rf, "duplicates rules[%d] (%q): %s would apply it twice", k, s.Rules[k].ID, s.Combine)
+					add(rf.String(), "duplicates rules[%d] (%q): %s would apply it twice", k, s.Rules[k].ID, s.Combine)
 				}
 			}
-			scopes[key] = append(scopes[key], j)
 		}
 	}
 	return errs
 }
 
-// scopeKey is the rule's scope written out: two rules with the same key match the same requests.
-func scopeKey(r Rule) string {
-	var b strings.Builder
-	for _, x := range []string{string(r.Buyer), r.Group, r.Tier, r.Grade, string(r.SKU)} {
-		b.WriteString(strconv.Quote(x))
+// A rulePath names a rule of a step, or a field of it, for an error. It is written out only for
+// one: written out for every rule of a valid policy, it cost an allocation per rule.
+type rulePath struct {
+	step string // the step's path: "steps[1]"
+	rule int
+}
+
+func (p rulePath) String() string { return p.step + ".rules[" + strconv.Itoa(p.rule) + "]" }
+
+// field is the path of the rule's field name: "percent", "bands[2].from".
+func (p rulePath) field(name string) string { return p.String() + "." + name }
+
+// band is the path of the rule's band i, or of its field name when name is not empty.
+func (p rulePath) band(i int, name string) string {
+	f := p.field("bands[" + strconv.Itoa(i) + "]")
+	if name != "" {
+		f += "." + name
 	}
-	for _, k := range slices.Sorted(maps.Keys(r.Attributes)) {
-		b.WriteString(strconv.Quote(k) + "=" + strconv.Quote(r.Attributes[k]))
+	return f
+}
+
+// A scopeIndex finds the earlier rules of a step with a rule's scope, in the order they came: two
+// rules with the same scope match the same requests. It keeps a chain of rules per scope, not a
+// list: a list per rule cost an allocation per rule.
+type scopeIndex struct {
+	ends map[string][2]int // a scope's first and last rule
+	next []int             // the next rule of the same scope
+	key  []byte            // the scope being looked up, written out
+}
+
+func newScopeIndex(rules int) scopeIndex {
+	return scopeIndex{ends: make(map[string][2]int, rules), next: make([]int, rules)}
+}
+
+// add indexes rule j, r, and returns the first rule of its scope: next leads from it to the
+// following ones, up to j (j itself when no rule before it has its scope).
+func (x *scopeIndex) add(r Rule, j int) int {
+	x.key = appendScopeKey(x.key[:0], r)
+	e, found := x.ends[string(x.key)]
+	if !found {
+		x.ends[string(x.key)] = [2]int{j, j}
+		return j
 	}
-	return b.String()
+	x.next[e[1]] = j
+	x.ends[string(x.key)] = [2]int{e[0], j}
+	return e[0]
+}
+
+// appendScopeKey appends the rule's scope written out: two rules with the same key match the same
+// requests.
+func appendScopeKey(b []byte, r Rule) []byte {
+	for _, x := range [...]string{string(r.Buyer), r.Group, r.Tier, r.Grade, string(r.SKU)} {
+		b = strconv.AppendQuote(b, x)
+	}
+	if len(r.Attributes) > 0 {
+		for _, k := range slices.Sorted(maps.Keys(r.Attributes)) {
+			b = strconv.AppendQuote(b, k)
+			b = append(b, '=')
+			b = strconv.AppendQuote(b, r.Attributes[k])
+		}
+	}
+	return b
 }
 
 // scopeWords are the scopes a step's precedence may name besides SKU attributes.
@@ -218,15 +269,16 @@ func validatePrecedence(f string, s Step) []error {
 		seen[p] = true
 	}
 	attrs := false
+	var used []string // a rule's scopes, the list reused from rule to rule
 	for j, r := range s.Rules {
-		used := ruleScopes(r)
 		attrs = attrs || len(r.Attributes) > 0
 		if len(s.Precedence) == 0 {
 			continue
 		}
+		used = appendScopes(used[:0], r)
 		for _, u := range used {
 			if !seen[u] {
-				add(fmt.Sprintf("%s.rules[%d]", f, j), "is scoped by %s, which the step's precedence does not name", u)
+				add(rulePath{step: f, rule: j}.String(), "is scoped by %s, which the step's precedence does not name", u)
 			}
 		}
 	}
@@ -240,14 +292,22 @@ func validatePrecedence(f string, s Step) []error {
 const maxPrecedence = 24
 
 // ruleScopes are the scopes a rule sets, in precedence words.
-func ruleScopes(r Rule) []string {
-	var out []string
-	for i, set := range []bool{r.Buyer != "", r.Group != "", r.Tier != "", r.Grade != "", r.SKU != ""} {
+func ruleScopes(r Rule) []string { return appendScopes(nil, r) }
+
+// appendScopes appends the scopes a rule sets, in precedence words, to out.
+func appendScopes(out []string, r Rule) []string {
+	for i, set := range [...]bool{r.Buyer != "", r.Group != "", r.Tier != "", r.Grade != "", r.SKU != ""} {
 		if set {
 			out = append(out, scopeWords[i])
 		}
 	}
-	return append(out, slices.Sorted(maps.Keys(r.Attributes))...)
+	if len(r.Attributes) == 0 {
+		return out
+	}
+	n := len(out)
+	out = slices.AppendSeq(out, maps.Keys(r.Attributes))
+	slices.Sort(out[n:])
+	return out
 }
 
 // validateExcludes checks the exclusions of the rules of line step i: each names a later step of
@@ -256,7 +316,7 @@ func validateExcludes(f string, p Policy, i int) []error {
 	var errs []error
 	for j, r := range p.Steps[i].Rules {
 		for k, name := range r.Excludes {
-			ef := fmt.Sprintf("%s.rules[%d].excludes[%d]", f, j, k)
+			ef := func() string { return rulePath{step: f, rule: j}.field("excludes[" + strconv.Itoa(k) + "]") }
 			found := false
 			for n := i + 1; n < len(p.Steps); n++ {
 				if stepName(p.Steps[n]) != name {
@@ -266,7 +326,7 @@ func validateExcludes(f string, p Policy, i int) []error {
 				switch p.Steps[n].Kind {
 				case Quantity, Payment, LeadTime, Tier:
 				default:
-					errs = append(errs, b2bkit.Invalid(ef, "steps[%d] (%q) is a %s step, which always applies", n, name, p.Steps[n].Kind))
+					errs = append(errs, b2bkit.Invalid(ef(), "steps[%d] (%q) is a %s step, which always applies", n, name, p.Steps[n].Kind))
 				}
 			}
 			for n := range p.Order {
@@ -275,11 +335,11 @@ func validateExcludes(f string, p Policy, i int) []error {
 				}
 				found = true
 				if p.Order[n].Kind != OrderDiscount {
-					errs = append(errs, b2bkit.Invalid(ef, "order[%d] (%q) is a %s step; only an order discount can be excluded", n, name, p.Order[n].Kind))
+					errs = append(errs, b2bkit.Invalid(ef(), "order[%d] (%q) is a %s step; only an order discount can be excluded", n, name, p.Order[n].Kind))
 				}
 			}
 			if !found {
-				errs = append(errs, b2bkit.Invalid(ef, "%q names no step after this one", xerr.Echo(name)))
+				errs = append(errs, b2bkit.Invalid(ef(), "%q names no step after this one", xerr.Echo(name)))
 			}
 		}
 	}
@@ -315,11 +375,11 @@ func checkNumber(d decimal.Decimal) bool {
 
 // ruleNumbers reports the numbers of rule r, its bands and its early-payment offer that
 // checkNumber refuses, each by its field under rf.
-func ruleNumbers(rf string, r Rule) []error {
+func ruleNumbers(rf rulePath, r Rule) []error {
 	var errs []error
 	check := func(field string, d decimal.Decimal) {
 		if !checkNumber(d) {
-			errs = append(errs, b2bkit.Invalid(rf+"."+field, "number out of range"))
+			errs = append(errs, b2bkit.Invalid(rf.field(field), "number out of range"))
 		}
 	}
 	for _, n := range [...]struct {
@@ -332,11 +392,14 @@ func ruleNumbers(rf string, r Rule) []error {
 	}
 	if len(r.Bands) <= MaxBands { // more are refused by validateBands, unread
 		for i, b := range r.Bands {
-			bf := fmt.Sprintf("bands[%d].", i)
-			check(bf+"from", b.From)
-			check(bf+"to", b.To)
-			check(bf+"percent", b.Percent)
-			check(bf+"amount", b.Amount)
+			for _, n := range [...]struct {
+				name string
+				v    decimal.Decimal
+			}{{"from", b.From}, {"to", b.To}, {"percent", b.Percent}, {"amount", b.Amount}} {
+				if !checkNumber(n.v) {
+					errs = append(errs, b2bkit.Invalid(rf.band(i, n.name), "number out of range"))
+				}
+			}
 		}
 	}
 	if e := r.EarlyPayment; e != nil {
@@ -345,10 +408,10 @@ func ruleNumbers(rf string, r Rule) []error {
 	return errs
 }
 
-func validateRule(rf string, kind StepKind, r Rule) []error {
+func validateRule(rf rulePath, kind StepKind, r Rule) []error {
 	var errs []error
 	add := func(field, format string, args ...any) {
-		errs = append(errs, b2bkit.Invalid(rf+"."+field, format, args...))
+		errs = append(errs, b2bkit.Invalid(rf.field(field), format, args...))
 	}
 	if errs := ruleNumbers(rf, r); len(errs) > 0 {
 		// The checks below compare the numbers: one with an absurd exponent (1e1073741824) would
@@ -356,40 +419,32 @@ func validateRule(rf string, kind StepKind, r Rule) []error {
 		return errs
 	}
 	// Fields a kind does not read must be zero, so a misplaced setting is not silently ignored.
-	used := map[StepKind][]string{
-		Base:          {"price", "formula", "percent", "amount", "excludes"},
-		Quantity:      {"mode", "bands", "rising", "mix", "excludes"},
-		Payment:       {"annual_percent", "early_payment", "excludes"},
-		LeadTime:      {"bands", "excludes"},
-		Tier:          {"percent", "amount", "excludes"},
-		Guardrail:     {"floor_margin_percent", "max_discount_percent", "on_breach"},
-		Rounding:      {"scale", "rounding_mode", "increment"},
-		OrderDiscount: {"bands", "amount"},
-		Freight:       {"per", "bands", "amount", "free_from"},
-		FreeGoods:     {"every", "free", "free_sku"},
-	}[kind]
-	set := []struct {
+	used := readBy(kind)
+	for _, s := range [...]struct {
 		name  string
+		field ruleField
 		isSet bool
-	}{{"price", !r.Price.IsZero()}, {"formula", r.Formula != ""}, {"percent", !r.Percent.IsZero()}, {"amount", !r.Amount.IsZero()},
-		{"excludes", len(r.Excludes) > 0}, {"mix", r.Mix},
-		{"mode", r.Mode != Volume}, {"bands", len(r.Bands) > 0}, {"rising", r.Rising}, {"annual_percent", !r.AnnualPercent.IsZero()},
-		{"early_payment", r.EarlyPayment != nil}, {"floor_margin_percent", !r.FloorMarginPercent.IsZero()},
-		{"max_discount_percent", !r.MaxDiscountPercent.IsZero()}, {"on_breach", r.OnBreach != Clamp},
-		{"scale", r.Scale != 0}, {"rounding_mode", r.RoundingMode != b2bkit.HalfUp}, {"increment", !r.Increment.IsZero()},
-		{"per", r.Per != ""}, {"free_from", !r.FreeFrom.IsZero()}, {"every", !r.Every.IsZero()}, {"free", !r.Free.IsZero()},
-		{"free_sku", r.FreeSKU != ""}}
-	for _, s := range set {
-		if s.isSet && !contains(used, s.name) {
+	}{{"price", fPrice, !r.Price.IsZero()}, {"formula", fFormula, r.Formula != ""}, {"percent", fPercent, !r.Percent.IsZero()},
+		{"amount", fAmount, !r.Amount.IsZero()}, {"excludes", fExcludes, len(r.Excludes) > 0}, {"mix", fMix, r.Mix},
+		{"mode", fMode, r.Mode != Volume}, {"bands", fBands, len(r.Bands) > 0}, {"rising", fRising, r.Rising},
+		{"annual_percent", fAnnualPercent, !r.AnnualPercent.IsZero()}, {"early_payment", fEarlyPayment, r.EarlyPayment != nil},
+		{"floor_margin_percent", fFloorMarginPercent, !r.FloorMarginPercent.IsZero()},
+		{"max_discount_percent", fMaxDiscountPercent, !r.MaxDiscountPercent.IsZero()}, {"on_breach", fOnBreach, r.OnBreach != Clamp},
+		{"scale", fScale, r.Scale != 0}, {"rounding_mode", fRoundingMode, r.RoundingMode != b2bkit.HalfUp},
+		{"increment", fIncrement, !r.Increment.IsZero()}, {"per", fPer, r.Per != ""}, {"free_from", fFreeFrom, !r.FreeFrom.IsZero()},
+		{"every", fEvery, !r.Every.IsZero()}, {"free", fFree, !r.Free.IsZero()}, {"free_sku", fFreeSKU, r.FreeSKU != ""}} {
+		if s.isSet && used&s.field == 0 {
 			add(s.name, "is not read by a %s step", kind)
 		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(r.Attributes)) {
-		switch {
-		case !snakeCase(k) || contains(scopeWords, k):
-			add("attributes", "%q: an attribute's name is lower-case snake_case and not one of buyer, group, tier, grade, sku", xerr.Echo(k))
-		case r.Attributes[k] == "":
-			add("attributes."+k, "must be set")
+	if len(r.Attributes) > 0 {
+		for _, k := range slices.Sorted(maps.Keys(r.Attributes)) {
+			switch {
+			case !snakeCase(k) || contains(scopeWords, k):
+				add("attributes", "%q: an attribute's name is lower-case snake_case and not one of buyer, group, tier, grade, sku", xerr.Echo(k))
+			case r.Attributes[k] == "":
+				add("attributes."+k, "must be set")
+			}
 		}
 	}
 	if len(r.Excludes) > MaxSteps {
@@ -398,7 +453,7 @@ func validateRule(rf string, kind StepKind, r Rule) []error {
 	if kind != Freight {
 		for i, b := range r.Bands {
 			if !b.Amount.IsZero() {
-				add(fmt.Sprintf("bands[%d].amount", i), "only a freight rule by weight charges an amount per band")
+				errs = append(errs, b2bkit.Invalid(rf.band(i, "amount"), "only a freight rule by weight charges an amount per band"))
 			}
 		}
 	}
@@ -423,15 +478,15 @@ func validateRule(rf string, kind StepKind, r Rule) []error {
 		if r.Mix && r.Mode != Volume {
 			add("mix", "a mixed quantity prices every unit at one band's rate: mode volume")
 		}
-		errs = append(errs, validateBands(rf+".bands", r.Bands, kind == LeadTime)...)
+		errs = append(errs, validateBands(rf, r.Bands, kind == LeadTime)...)
 		if kind == Quantity {
-			errs = append(errs, validateBreaks(rf+".bands", r.Bands, r.Rising)...)
+			errs = append(errs, validateBreaks(rf, r.Bands, r.Rising)...)
 		}
 	case OrderDiscount:
 		if (len(r.Bands) > 0) == !r.Amount.IsZero() {
 			add("bands", "exactly one of bands (over the order's value) and amount must be set")
 		} else if len(r.Bands) > 0 {
-			errs = append(errs, validateBands(rf+".bands", r.Bands, false)...)
+			errs = append(errs, validateBands(rf, r.Bands, false)...)
 		}
 	case Freight:
 		switch r.Per {
@@ -449,15 +504,14 @@ func validateRule(rf string, kind StepKind, r Rule) []error {
 			add("bands", "a freight rule charges by bands, a fixed amount or both")
 		}
 		if len(r.Bands) > 0 {
-			errs = append(errs, validateBands(rf+".bands", r.Bands, false)...)
+			errs = append(errs, validateBands(rf, r.Bands, false)...)
 		}
 		for i, b := range r.Bands {
-			bf := fmt.Sprintf("bands[%d]", i)
 			switch {
 			case r.Per == "weight" && (!b.Percent.IsZero() || b.Amount.Sign() < 0 || !checkNumber(b.Amount)):
-				add(bf, "freight by weight charges an amount >= 0 per kilogram, not a percent")
+				errs = append(errs, b2bkit.Invalid(rf.band(i, ""), "freight by weight charges an amount >= 0 per kilogram, not a percent"))
 			case r.Per == "value" && (!b.Amount.IsZero() || b.Percent.Sign() < 0):
-				add(bf, "freight by value charges a percent >= 0 of the value, not an amount")
+				errs = append(errs, b2bkit.Invalid(rf.band(i, ""), "freight by value charges a percent >= 0 of the value, not an amount"))
 			}
 		}
 	case FreeGoods:
@@ -519,6 +573,61 @@ func validateRule(rf string, kind StepKind, r Rule) []error {
 	return errs
 }
 
+// A ruleField is a field of a rule that some step kinds read and the others must leave zero.
+type ruleField uint32
+
+const (
+	fPrice ruleField = 1 << iota
+	fFormula
+	fPercent
+	fAmount
+	fExcludes
+	fMix
+	fMode
+	fBands
+	fRising
+	fAnnualPercent
+	fEarlyPayment
+	fFloorMarginPercent
+	fMaxDiscountPercent
+	fOnBreach
+	fScale
+	fRoundingMode
+	fIncrement
+	fPer
+	fFreeFrom
+	fEvery
+	fFree
+	fFreeSKU
+)
+
+// readBy is the fields of a rule a step of kind reads: a fixed table, not a map made per rule.
+func readBy(kind StepKind) ruleField {
+	switch kind {
+	case Base:
+		return fPrice | fFormula | fPercent | fAmount | fExcludes
+	case Quantity:
+		return fMode | fBands | fRising | fMix | fExcludes
+	case Payment:
+		return fAnnualPercent | fEarlyPayment | fExcludes
+	case LeadTime:
+		return fBands | fExcludes
+	case Tier:
+		return fPercent | fAmount | fExcludes
+	case Guardrail:
+		return fFloorMarginPercent | fMaxDiscountPercent | fOnBreach
+	case Rounding:
+		return fScale | fRoundingMode | fIncrement
+	case OrderDiscount:
+		return fBands | fAmount
+	case Freight:
+		return fPer | fBands | fAmount | fFreeFrom
+	case FreeGoods:
+		return fEvery | fFree | fFreeSKU
+	}
+	return 0
+}
+
 // validFormula reports whether f names a figure a base formula can start from.
 func validFormula(f string) bool {
 	switch f {
@@ -540,40 +649,37 @@ func contains(list []string, s string) bool {
 
 // validateBands checks bands are ascending, contiguous (no gap, no overlap), only the last open, and
 // that their percents stay above -100. Lead-time bands count whole days.
-func validateBands(f string, bands []Band, wholeDays bool) []error {
+func validateBands(rf rulePath, bands []Band, wholeDays bool) []error {
 	var errs []error
-	add := func(field, format string, args ...any) {
-		errs = append(errs, b2bkit.Invalid(field, format, args...))
-	}
 	switch {
 	case len(bands) == 0:
-		add(f, "must have at least one band")
-		return errs
+		return append(errs, b2bkit.Invalid(rf.field("bands"), "must have at least one band"))
 	case len(bands) > MaxBands:
-		add(f, "must have at most %d bands", MaxBands)
-		return errs
+		return append(errs, b2bkit.Invalid(rf.field("bands"), "must have at most %d bands", MaxBands))
 	}
 	for i, b := range bands {
-		bf := fmt.Sprintf("%s[%d]", f, i)
+		add := func(field, format string, args ...any) {
+			errs = append(errs, b2bkit.Invalid(rf.band(i, field), format, args...))
+		}
 		if !checkNumber(b.From) || !checkNumber(b.To) || !checkNumber(b.Percent) {
-			add(bf, "number out of range")
+			add("", "number out of range")
 			continue
 		}
 		if b.From.Sign() < 0 {
-			add(bf+".from", "must be >= 0")
+			add("from", "must be >= 0")
 		}
 		if wholeDays && (!b.From.IsInteger() || !b.To.IsInteger()) {
-			add(bf, "lead-time bands count whole days")
+			add("", "lead-time bands count whole days")
 		}
 		last := i == len(bands)-1
 		switch {
 		case b.To.IsZero() && !last:
-			add(bf+".to", "only the last band may be open")
+			add("to", "only the last band may be open")
 		case !b.To.IsZero() && !b.To.GreaterThan(b.From):
-			add(bf+".to", "must be greater than from")
+			add("to", "must be greater than from")
 		}
 		if !b.Percent.GreaterThan(minusHundr) {
-			add(bf+".percent", "must be > -100")
+			add("percent", "must be > -100")
 		}
 		if i > 0 {
 			prev := bands[i-1]
@@ -581,9 +687,9 @@ func validateBands(f string, bands []Band, wholeDays bool) []error {
 			case prev.To.IsZero():
 				// already reported: only the last band may be open
 			case c < 0:
-				add(bf+".from", "overlaps bands[%d], which runs to %s", i-1, prev.To)
+				add("from", "overlaps bands[%d], which runs to %s", i-1, prev.To)
 			case c > 0:
-				add(bf+".from", "leaves a gap after bands[%d], which ends at %s", i-1, prev.To)
+				add("from", "leaves a gap after bands[%d], which ends at %s", i-1, prev.To)
 			}
 		}
 	}
@@ -594,26 +700,26 @@ func validateBands(f string, bands []Band, wholeDays bool) []error {
 // quantity falls off the breaks and back to the full price, and, unless rising is declared, no
 // band's percent above the one before it (nor the first band's above the 0 of the units below it),
 // so that more quantity never costs more per unit.
-func validateBreaks(f string, bands []Band, rising bool) []error {
+func validateBreaks(rf rulePath, bands []Band, rising bool) []error {
 	var errs []error
 	if len(bands) == 0 || len(bands) > MaxBands {
 		return nil // reported by validateBands
 	}
 	last := bands[len(bands)-1]
 	if !last.To.IsZero() {
-		errs = append(errs, b2bkit.Invalid(fmt.Sprintf("%s[%d].to", f, len(bands)-1),
+		errs = append(errs, b2bkit.Invalid(rf.band(len(bands)-1, "to"),
 			"the last quantity band must be open: from %s on the break would end and the price jump back", last.To))
 	}
 	if rising {
 		return errs
 	}
 	if bands[0].From.Sign() > 0 && bands[0].Percent.Sign() > 0 {
-		errs = append(errs, b2bkit.Invalid(f+"[0].percent",
+		errs = append(errs, b2bkit.Invalid(rf.band(0, "percent"),
 			"%s is above the 0 below the first band: more quantity would cost more per unit (declare rising if meant)", bands[0].Percent))
 	}
 	for i := 1; i < len(bands); i++ {
 		if bands[i].Percent.GreaterThan(bands[i-1].Percent) {
-			errs = append(errs, b2bkit.Invalid(fmt.Sprintf("%s[%d].percent", f, i),
+			errs = append(errs, b2bkit.Invalid(rf.band(i, "percent"),
 				"%s is above bands[%d]'s %s: more quantity would cost more per unit (declare rising if meant)",
 				bands[i].Percent, i-1, bands[i-1].Percent))
 		}

@@ -22,7 +22,7 @@ import (
 // the type's own decoding is left to check its names. Errors name the field by its path
 // ("steps[3].rules[0].percent"). A document that is not JSON is left to the decoder, which reports it.
 func checkKeys(data []byte, t reflect.Type) error {
-	c := checker{data: data, fields: map[reflect.Type]map[string]reflect.Type{}}
+	c := checker{data: data}
 	if t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -41,10 +41,70 @@ var (
 type checker struct {
 	data []byte
 	i    int
-	// fields holds, for this call only, each struct type's fields by exact json name.
-	fields map[reflect.Type]map[string]reflect.Type
+	// shapes are, for this call only, the types objects and lists were read as: what guide makes
+	// of each and a struct's fields, worked out once per type rather than once per value (a
+	// document of 20,000 rules looked up every key among the rule's 32 fields by reflection).
+	shapes []shape
 	// path is the way down to the value being read, rendered only for an error.
 	path []segment
+}
+
+// A shape is what steers the reading of an object or a list declared as a type.
+type shape struct {
+	declared reflect.Type
+	guide    reflect.Type // guide(declared)
+	// A struct's fields by exact json name: listed when it embeds nothing (as most wire types),
+	// else in names, built by structFields.
+	flat  []namedField
+	names map[string]reflect.Type
+	elem  reflect.Type // a list's or map's elements
+}
+
+// A namedField is a struct field encoding/json reads under name.
+type namedField struct {
+	name string
+	typ  reflect.Type
+}
+
+// shapeOf is the shape of objects and lists declared as t, by its index in c.shapes.
+func (c *checker) shapeOf(t reflect.Type) int {
+	for i := range c.shapes {
+		if c.shapes[i].declared == t {
+			return i
+		}
+	}
+	sh := shape{declared: t, guide: guide(t)}
+	if g := sh.guide; g != nil {
+		switch g.Kind() {
+		case reflect.Struct:
+			if embedsNothing(g) {
+				sh.flat = flatFields(g)
+			} else {
+				sh.names = structFields(g)
+			}
+		case reflect.Slice, reflect.Array, reflect.Map:
+			sh.elem = g.Elem()
+		}
+	}
+	if c.shapes == nil {
+		c.shapes = make([]shape, 0, 4) // most documents have a few
+	}
+	c.shapes = append(c.shapes, sh)
+	return len(c.shapes) - 1
+}
+
+// field is the type of the struct field named key exactly, if there is one.
+func (sh *shape) field(key []byte) (reflect.Type, bool) {
+	if sh.names != nil {
+		t, ok := sh.names[string(key)]
+		return t, ok
+	}
+	for _, f := range sh.flat {
+		if f.name == string(key) {
+			return f.typ, true
+		}
+	}
+	return nil, false
 }
 
 // A segment is one step of a path: an object key, or an array index when key is nil.
@@ -106,20 +166,19 @@ func (c *checker) value(t reflect.Type, depth int) error {
 	if c.i >= len(c.data) {
 		return errStop
 	}
-	t = guide(t)
 	switch c.data[c.i] {
 	case '{':
 		if depth >= maxDepth {
 			return errStop
 		}
-		return c.object(t, depth)
+		return c.object(c.shapeOf(t), depth)
 	case '[':
 		if depth >= maxDepth {
 			return errStop
 		}
 		var elem reflect.Type
-		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
-			elem = t.Elem()
+		if g := c.shapes[c.shapeOf(t)].guide; g != nil && (g.Kind() == reflect.Slice || g.Kind() == reflect.Array) {
+			elem = g.Elem()
 		}
 		return c.array(elem, depth)
 	case '"':
@@ -183,21 +242,16 @@ func (c *checker) key() ([]byte, bool) {
 // smallObject is how many keys an object holds before its duplicates are found through a map.
 const smallObject = 16
 
-func (c *checker) object(t reflect.Type, depth int) error {
+func (c *checker) object(si int, depth int) error {
 	c.i++               // {
 	var st reflect.Type // a struct whose fields the keys must name
-	var flat bool       // st embeds nothing: its fields are looked up one key at a time
-	var names map[string]reflect.Type
 	var elem reflect.Type
-	if t != nil {
+	if t := c.shapes[si].guide; t != nil {
 		switch t.Kind() {
 		case reflect.Struct:
-			st, flat = t, embedsNothing(t)
-			if !flat {
-				names = c.structFields(t)
-			}
+			st = t
 		case reflect.Map:
-			elem = t.Elem()
+			elem = c.shapes[si].elem
 		}
 	}
 	var small [smallObject + 1][]byte // a small object's keys, without an allocation
@@ -236,15 +290,9 @@ func (c *checker) object(t reflect.Type, depth int) error {
 		}
 		vt := elem
 		if st != nil {
-			var ft reflect.Type
-			var exact bool
-			if flat {
-				ft, exact = flatField(st, k)
-			} else {
-				ft, exact = names[string(k)]
-			}
+			ft, exact := c.shapes[si].field(k) // by index: reading a value may add shapes
 			if !exact {
-				return c.unknown(c.structFields(st), k)
+				return c.unknown(structFields(st), k)
 			}
 			vt = ft
 		}
@@ -314,10 +362,7 @@ func (c *checker) array(elem reflect.Type, depth int) error {
 // its rules: exported fields only (and the exported fields of embedded structs, exported or not),
 // "-" skipped, a tag's name over the Go name, and of fields sharing a name the shallowest, then the
 // one tagged, winning; a tie hides them all.
-func (c *checker) structFields(t reflect.Type) map[string]reflect.Type {
-	if f, ok := c.fields[t]; ok {
-		return f
-	}
+func structFields(t reflect.Type) map[string]reflect.Type {
 	type candidate struct {
 		typ    reflect.Type
 		depth  int
@@ -392,7 +437,6 @@ func (c *checker) structFields(t reflect.Type) map[string]reflect.Type {
 			fields[name] = untagged[0].typ
 		}
 	}
-	c.fields[t] = fields
 	return fields
 }
 
@@ -406,13 +450,15 @@ func embedsNothing(t reflect.Type) bool {
 	return true
 }
 
-// flatField is structFields(t)[key] for a struct t that embeds nothing, found without building the
-// table: of the exported fields named key (by their tag, else their Go name), the one tagged, or
-// the only one; a tie hides them. Every type that reads itself decodes through DecodeStrict again,
-// so a table built per call was built once per rule of a policy (9 KB for a rule of 45 bytes).
-func flatField(t reflect.Type, key []byte) (reflect.Type, bool) {
-	var taggedT, untaggedT reflect.Type
-	tagged, untagged := 0, 0
+// flatFields is structFields(t) for a struct t that embeds nothing, listed: of the exported fields
+// named alike (by their tag, else their Go name), the one tagged, or the only one; a tie hides them.
+func flatFields(t reflect.Type) []namedField {
+	type candidate struct {
+		namedField
+		tagged bool
+	}
+	var buf [64]candidate // on the stack for all but the widest structs
+	all := buf[:0]
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		if !sf.IsExported() {
@@ -423,22 +469,29 @@ func flatField(t reflect.Type, key []byte) (reflect.Type, bool) {
 			continue
 		}
 		name, _, _ := strings.Cut(tag, ",")
-		switch {
-		case name != "" && name == string(key) && validTag(name):
-			tagged++
-			taggedT = sf.Type
-		case sf.Name == string(key) && (name == "" || !validTag(name)):
-			untagged++
-			untaggedT = sf.Type
+		tagged := name != "" && validTag(name)
+		if !tagged {
+			name = sf.Name
+		}
+		all = append(all, candidate{namedField{name, sf.Type}, tagged})
+	}
+	fields := make([]namedField, 0, len(all))
+	for _, f := range all {
+		tagged, untagged := 0, 0
+		for _, g := range all {
+			switch {
+			case g.name != f.name:
+			case g.tagged:
+				tagged++
+			default:
+				untagged++
+			}
+		}
+		if f.tagged && tagged == 1 || tagged == 0 && untagged == 1 {
+			fields = append(fields, f.namedField)
 		}
 	}
-	switch {
-	case tagged == 1:
-		return taggedT, true
-	case tagged == 0 && untagged == 1:
-		return untaggedT, true
-	}
-	return nil, false
+	return fields
 }
 
 // validTag is encoding/json's rule for a tag name it honours; any other is replaced by the Go name.
@@ -457,6 +510,5 @@ func validTag(s string) bool {
 // rules (see structFields): what a walk of a document and its type, such as one that locates a
 // value the decoder refused, reads a struct's members by.
 func Fields(t reflect.Type) map[string]reflect.Type {
-	c := checker{fields: map[reflect.Type]map[string]reflect.Type{}}
-	return c.structFields(t)
+	return structFields(t)
 }

@@ -419,3 +419,46 @@ func TestDecodeStrictErrorsDoNotEchoHugeInput(t *testing.T) {
 		assert.Less(t, len(err.Error()), 400, "%s: %.200s", name, err)
 	}
 }
+
+// Each object is checked against its own type's fields, however many objects of that type and of
+// others the document holds and however deep: the fields of a type are worked out once per call
+// and not mixed up with another's.
+func TestDecodeStrictChecksEveryObjectByItsOwnType(t *testing.T) {
+	type node struct {
+		Name string `json:"name"`
+		Kids []node `json:"kids"`
+	}
+	type other struct {
+		Name int `json:"NAME"`
+	}
+	type tree struct {
+		Root  node    `json:"root"`
+		Other []other `json:"other"`
+		Rules []rule  `json:"rules"`
+	}
+	var b strings.Builder
+	b.WriteString(`{"root":{"name":"r","kids":[{"name":"a","kids":[{"name":"b"}]},{"name":"c"}]},"other":[{"NAME":1}],"rules":[`)
+	for i := range 1000 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"percent":"%d"}`, i)
+	}
+	b.WriteString(`]}`)
+	good := b.String()
+	var got, want tree
+	require.NoError(t, wire.DecodeStrict([]byte(good), &got))
+	require.NoError(t, json.Unmarshal([]byte(good), &want))
+	assert.Equal(t, want, got)
+	for bad, field := range map[string]string{
+		strings.Replace(good, `{"percent":"999"}`, `{"percent":"999","NAME":1}`, 1):          "rules[999].NAME",
+		strings.Replace(good, `{"percent":"500"}`, `{"Percent":"500"}`, 1):                   "rules[500].Percent",
+		strings.Replace(good, `{"name":"b"}`, `{"name":"b","NAME":1}`, 1):                    "root.kids[0].kids[0].NAME",
+		strings.Replace(good, `"other":[{"NAME":1}]`, `"other":[{"NAME":1},{"name":1}]`, 1):  "other[1].name",
+		strings.Replace(good, `{"percent":"0"}`, `{"percent":"0","note":"x","note":"y"}`, 1): "rules[0].note",
+	} {
+		err := wire.DecodeStrict([]byte(bad), new(tree))
+		require.ErrorIs(t, err, xerr.ErrInvalid, field)
+		assert.Equal(t, field, fieldOf(t, err))
+	}
+}

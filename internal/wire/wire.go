@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"reflect"
 	"strings"
 
@@ -44,8 +45,13 @@ func DecodeStrict(data []byte, v any) error {
 // located is err, a decoding error encoding/json reports without the place of the value ("cannot
 // unmarshal string into Go struct field ruleJSON.scale", "unknown rounding mode"), named by its path
 // when locate finds it. A type with its own UnmarshalJSON has located its error already, when it
-// decodes through DecodeStrict.
+// decodes through DecodeStrict. A document that is not JSON has no value to locate: the decoder
+// says where it stops being JSON.
 func located(data []byte, v any, err error) error {
+	var syntax *json.SyntaxError
+	if errors.As(err, &syntax) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return jsonError(err)
+	}
 	t := reflect.TypeOf(v)
 	if t != nil && t.Kind() == reflect.Pointer && !t.Implements(jsonUnmarshaler) {
 		if l := locate(data, t.Elem(), ""); l != nil {

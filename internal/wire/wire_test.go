@@ -43,3 +43,24 @@ func TestDecodeStrictRefusesWhatPlainJSONAccepts(t *testing.T) {
 	require.NoError(t, wire.DecodeStrict([]byte(`{"id":"a"}`), &d))
 	assert.Equal(t, "a", d.ID)
 }
+
+// A document that is not JSON is reported as the decoder finds it, into any type: a struct's was
+// "must be an object", as if it were JSON of another shape, where a type that reads itself said
+// "json: invalid character".
+func TestDecodeStrictReportsADocumentThatIsNotJSONAsSuch(t *testing.T) {
+	type doc struct {
+		ID    string   `json:"id"`
+		Steps []string `json:"steps"`
+	}
+	for in, want := range map[string]string{
+		``:                       "json: EOF",
+		`steps: []`:              "json: invalid character 's'",
+		`{"id":`:                 "json: unexpected EOF",
+		`{"id":"a","steps":[1,]`: "json: invalid character ']'",
+	} {
+		var d doc
+		err := wire.DecodeStrict([]byte(in), &d)
+		require.ErrorIs(t, err, xerr.ErrInvalid, in)
+		require.ErrorContains(t, err, want, in)
+	}
+}
