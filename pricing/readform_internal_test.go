@@ -3,6 +3,7 @@ package pricing
 import (
 	"encoding/json"
 	"maps"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"testing"
@@ -56,4 +57,29 @@ func TestPolicyReadFormsNameWhatTheTypesWriteAndReadNothingAgain(t *testing.T) {
 	walk(reflect.TypeFor[policyJSON](), "policy")
 	walk(reflect.TypeFor[stepJSON](), "step")
 	walk(reflect.TypeFor[ruleIn](), "rule")
+}
+
+// The checker parses only the decimals that are not plainly well formed: every text plainDecimal
+// lets through, ParseDecimal takes.
+func TestPlainDecimalsAreDecimals(t *testing.T) {
+	for _, text := range []string{"0", "-0", "12.50", "-1234567890.1234567", "1234567890123456789", "-123456789012345678",
+		"0.00000000000000001", "007"} {
+		require.True(t, plainDecimal([]byte(text)), text)
+	}
+	for _, text := range []string{"", "-", ".5", "5.", "1e5", "+1", "1.2.3", "--1", " 1", "12345678901234567890", "0.000000000000000001",
+		"1_000", "١٢"} {
+		require.False(t, plainDecimal([]byte(text)), text)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	const alphabet = "-0123456789.e+ "
+	for range 200_000 {
+		b := make([]byte, rng.IntN(22))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		if plainDecimal(b) {
+			_, err := b2bkit.ParseDecimal(string(b))
+			require.NoError(t, err, "%q", b)
+		}
+	}
 }
