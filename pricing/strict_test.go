@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/pricing"
@@ -198,4 +202,34 @@ func TestR25_APolicyInAHostsDocumentIsStrict(t *testing.T) {
 		require.ErrorIs(t, err, b2bkit.ErrInvalid)
 		require.ErrorContains(t, err, want)
 	}
+}
+
+// LoadPolicy reads what its reader holds from where it stands, whatever size the reader says:
+// a file read from the middle, a reader that says nothing of its size, a reader of more than
+// b2bkit.MaxJSONBytes.
+func TestLoadPolicy_ReadsWhatTheReaderHolds(t *testing.T) {
+	good, err := os.ReadFile("testdata/restaurant.json")
+	require.NoError(t, err)
+	want, err := pricing.LoadPolicy(bytes.NewReader(good))
+	require.NoError(t, err)
+
+	path := filepath.Join(t.TempDir(), "policy.json")
+	require.NoError(t, os.WriteFile(path, append([]byte("header\n"), good...), 0o600))
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	_, err = f.Seek(int64(len("header\n")), io.SeekStart)
+	require.NoError(t, err)
+	got, err := pricing.LoadPolicy(f)
+	require.NoError(t, err)
+	requireSamePolicy(t, want, got)
+
+	got, err = pricing.LoadPolicy(iotest.HalfReader(bytes.NewReader(good)))
+	require.NoError(t, err)
+	requireSamePolicy(t, want, got)
+
+	big := append(bytes.Clone(good), bytes.Repeat([]byte(" "), b2bkit.MaxJSONBytes)...)
+	_, err = pricing.LoadPolicy(bytes.NewReader(big))
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	require.ErrorContains(t, err, "larger than")
 }
