@@ -15,15 +15,18 @@ import (
 	"github.com/b2bkit/b2bkit/internal/wire"
 )
 
-// A policy is read through plain forms of its types, so that it is checked and decoded once: each
-// form names exactly the fields its type writes, and below the policy only the leaves read
-// themselves — a form that read itself would check and decode its part of the document again.
+// A policy (and a quote) is read through plain forms of its types, so that it is checked and
+// decoded once: each form names exactly the fields its type writes, and below the policy only the
+// leaves read themselves — a form that read itself would check and decode its part of the
+// document again.
 func TestPolicyReadFormsNameWhatTheTypesWriteAndReadNothingAgain(t *testing.T) {
 	names := func(t reflect.Type) []string { return slices.Sorted(maps.Keys(wire.Fields(t))) }
 	for _, c := range []struct{ read, written reflect.Type }{
 		{reflect.TypeFor[policyJSON](), reflect.TypeFor[Policy]()},
 		{reflect.TypeFor[stepJSON](), reflect.TypeFor[Step]()},
 		{reflect.TypeFor[ruleIn](), reflect.TypeFor[ruleJSON[Band, EarlyPayment]]()},
+		{reflect.TypeFor[quoteIn](), reflect.TypeFor[quoteJSON]()},
+		{reflect.TypeFor[adjustmentIn](), reflect.TypeFor[adjustmentJSON[Breach, Exclusion]]()},
 	} {
 		require.Equal(t, names(c.written), names(c.read), "%s reads what %s writes", c.read, c.written)
 	}
@@ -57,6 +60,13 @@ func TestPolicyReadFormsNameWhatTheTypesWriteAndReadNothingAgain(t *testing.T) {
 	walk(reflect.TypeFor[policyJSON](), "policy")
 	walk(reflect.TypeFor[stepJSON](), "step")
 	walk(reflect.TypeFor[ruleIn](), "rule")
+
+	// A quote's lists (lines, parts, breaches) are read with it; what it holds once reads itself.
+	for _, once := range []reflect.Type{reflect.TypeFor[Request](), reflect.TypeFor[LineTax](),
+		reflect.TypeFor[EarlyPaymentOffer](), reflect.TypeFor[b2bkit.Due]()} {
+		leaves[once] = true
+	}
+	walk(reflect.TypeFor[quoteIn](), "quote")
 }
 
 // The checker parses only the decimals that are not plainly well formed: every text plainDecimal
