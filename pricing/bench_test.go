@@ -2,6 +2,7 @@ package pricing_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"testing"
@@ -218,4 +219,24 @@ func readFile(b *testing.B, path string) []byte {
 		b.Fatal(err)
 	}
 	return doc
+}
+
+// BenchmarkReadQuote reads back a stored quote of the restaurant policy (seven lines, an
+// early-payment offer), as a host showing its quotes again does.
+func BenchmarkReadQuote(b *testing.B) {
+	r := request("RICE-25KG", "200")
+	r.Buyer, r.Tier = "golden-dragon", "gold"
+	r.Terms.Payment = b2bkit.DepositBalance(dec("0.3"), 60)
+	doc, err := json.Marshal(quote(b, restaurantEngine(b), r))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var q pricing.Quote
+		if err := json.Unmarshal(doc, &q); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

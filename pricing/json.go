@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"encoding/json"
+	"strconv"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
@@ -97,7 +98,10 @@ func (l *ListPrice) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-type adjustmentJSON struct {
+// adjustmentJSON is a line's wire form, its breaches B and its exclusion X: written as Breach and
+// Exclusion (which write themselves), read as breachJSON and exclusionJSON, plain structs, so that
+// a quote's lines are checked and read once with the quote rather than each again by itself.
+type adjustmentJSON[B, X any] struct {
 	Step     string             `json:"step"`
 	Kind     StepKind           `json:"kind"`
 	RuleID   string             `json:"rule_id,omitzero"`
@@ -110,11 +114,11 @@ type adjustmentJSON struct {
 	LeadDays int32              `json:"lead_days,omitzero"`
 	Payment  *paymentBasisJSON  `json:"payment,omitempty"`
 	Tier     string             `json:"tier,omitzero"`
-	Breaches []Breach           `json:"breaches,omitempty"`
+	Breaches []B                `json:"breaches,omitempty"`
 	Clamped  bool               `json:"clamped,omitzero"`
 	Rounding *roundingBasisJSON `json:"rounding,omitempty"`
 	Base     *baseBasisJSON     `json:"base,omitempty"`
-	Excluded *Exclusion         `json:"excluded,omitempty"`
+	Excluded *X                 `json:"excluded,omitempty"`
 	Mix      *mixBasisJSON      `json:"mix,omitempty"`
 }
 
@@ -147,7 +151,7 @@ type roundingBasisJSON struct {
 
 // MarshalJSON writes the line with its reason in words and decimals as strings.
 func (a Adjustment) MarshalJSON() ([]byte, error) {
-	w := adjustmentJSON{Step: a.Step, Kind: a.Kind, RuleID: a.RuleID, Reason: a.Reason(), Amount: jd{Decimal: a.Amount()},
+	w := adjustmentJSON[Breach, Exclusion]{Step: a.Step, Kind: a.Kind, RuleID: a.RuleID, Reason: a.Reason(), Amount: jd{Decimal: a.Amount()},
 		Before: jd{Decimal: a.Before}, After: jd{Decimal: a.After}, Percent: jd{Decimal: a.Percent}, LeadDays: a.LeadDays,
 		Tier: a.Tier, Breaches: a.Breaches, Clamped: a.Clamped}
 	if a.Kind == Quantity {
@@ -171,19 +175,32 @@ func (a Adjustment) MarshalJSON() ([]byte, error) {
 	return json.Marshal(w)
 }
 
+// adjustmentIn is the form a line is read in.
+type adjustmentIn adjustmentJSON[breachJSON, exclusionJSON]
+
 // UnmarshalJSON reads what MarshalJSON writes, strictly; the reason is recomputed, not read, and the
 // amount must be after - before.
 func (a *Adjustment) UnmarshalJSON(b []byte) error {
-	var w adjustmentJSON
+	var w adjustmentIn
 	if err := decodeStrict(b, &w); err != nil {
 		return err
 	}
-	if !w.Amount.Decimal.Equal(w.After.Decimal.Sub(w.Before.Decimal)) {
-		return b2bkit.Invalid("amount", "must be after - before")
+	line, err := w.line()
+	if err != nil {
+		return err
 	}
-	*a = Adjustment{Step: w.Step, Kind: w.Kind, RuleID: w.RuleID, Before: w.Before.Decimal,
+	*a = line
+	return nil
+}
+
+// line is the line w reads as, or an error naming its field when its amount is not after - before.
+func (w *adjustmentIn) line() (Adjustment, error) {
+	if !w.Amount.Decimal.Equal(w.After.Decimal.Sub(w.Before.Decimal)) {
+		return Adjustment{}, b2bkit.Invalid("amount", "must be after - before")
+	}
+	a := Adjustment{Step: w.Step, Kind: w.Kind, RuleID: w.RuleID, Before: w.Before.Decimal,
 		After: w.After.Decimal, Percent: w.Percent.Decimal, LeadDays: w.LeadDays, Tier: w.Tier,
-		Breaches: w.Breaches, Clamped: w.Clamped}
+		Breaches: breaches(w.Breaches), Clamped: w.Clamped}
 	if w.Mode != nil {
 		a.Mode = *w.Mode
 	}
@@ -198,11 +215,13 @@ func (a *Adjustment) UnmarshalJSON(b []byte) error {
 		a.Base = &BaseBasis{Formula: bb.Formula, Figure: bb.Figure.Decimal, Percent: bb.Percent.Decimal, Amount: bb.Amount.Decimal,
 			Contract: bb.Contract, Group: bb.Group}
 	}
-	a.Excluded = w.Excluded
+	if x := w.Excluded; x != nil {
+		a.Excluded = new(Exclusion(*x))
+	}
 	if m := w.Mix; m != nil {
 		a.Mix = &MixBasis{Quantity: m.Quantity.Decimal, Lines: m.Lines}
 	}
-	return nil
+	return a, nil
 }
 
 type exclusionJSON struct {
@@ -268,8 +287,25 @@ func (b *Breach) UnmarshalJSON(data []byte) error {
 	if err := decodeStrict(data, &w); err != nil {
 		return err
 	}
-	*b = Breach{Kind: w.Kind, RuleID: w.RuleID, Limit: w.Limit.Decimal, Price: w.Price.Decimal}
+	*b = w.breach()
 	return nil
+}
+
+// breach is the breach w reads as.
+func (w *breachJSON) breach() Breach {
+	return Breach{Kind: w.Kind, RuleID: w.RuleID, Limit: w.Limit.Decimal, Price: w.Price.Decimal}
+}
+
+// breaches are the breaches ws read as; an empty list stays one.
+func breaches(ws []breachJSON) []Breach {
+	if ws == nil {
+		return nil
+	}
+	out := make([]Breach, len(ws))
+	for i := range ws {
+		out[i] = ws[i].breach()
+	}
+	return out
 }
 
 type earlyOfferJSON struct {
@@ -329,18 +365,67 @@ func (q Quote) MarshalJSON() ([]byte, error) {
 		q.PolicyName, q.PolicyVersion, q.QuotedAt, q.ValidUntil})
 }
 
+// quoteIn is the form a quote is read in: quoteJSON, its lists of lines, parts and breaches in
+// their plain forms, so that a quote is checked and read once rather than each of its elements
+// again by itself.
+type quoteIn struct {
+	Request       Request            `json:"request"`
+	Currency      string             `json:"currency,omitzero"`
+	ListPrice     jd                 `json:"list_price"`
+	BaseUnitPrice jd                 `json:"base_unit_price"`
+	Steps         []adjustmentIn     `json:"steps"`
+	Quantity      jd                 `json:"quantity,omitzero"`
+	PackSize      jd                 `json:"pack_size,omitzero"`
+	MinQuantity   jd                 `json:"min_quantity,omitzero"`
+	UnitPrice     jd                 `json:"unit_price"`
+	Total         jd                 `json:"total"`
+	Bands         []bandPriceJSON    `json:"bands,omitempty"`
+	Scale         int32              `json:"scale"`
+	Tax           *LineTax           `json:"tax,omitempty"`
+	Schedule      []b2bkit.Due       `json:"schedule"`
+	EarlyPayment  *EarlyPaymentOffer `json:"early_payment,omitempty"`
+	NeedsApproval bool               `json:"needs_approval"`
+	Breaches      []breachJSON       `json:"breaches,omitempty"`
+	PolicyName    string             `json:"policy_name,omitzero"`
+	PolicyVersion string             `json:"policy_version"`
+	QuotedAt      time.Time          `json:"quoted_at"`
+	ValidUntil    time.Time          `json:"valid_until"`
+}
+
 // UnmarshalJSON reads what MarshalJSON writes, strictly, so a host can store a quote and show it
 // again later.
 func (q *Quote) UnmarshalJSON(b []byte) error {
-	var w quoteJSON
+	var w quoteIn
 	if err := decodeStrict(b, &w); err != nil {
 		return err
 	}
-	*q = Quote{Request: w.Request, Currency: w.Currency, ListPrice: w.ListPrice.Decimal, BaseUnitPrice: w.BaseUnitPrice.Decimal,
-		Steps: w.Steps, Quantity: w.Quantity.Decimal, PackSize: w.PackSize.Decimal, MinQuantity: w.MinQuantity.Decimal,
-		UnitPrice: w.UnitPrice.Decimal, Total: w.Total.Decimal, Bands: w.Bands, Scale: w.Scale, Tax: w.Tax, Schedule: w.Schedule,
-		EarlyPayment: w.EarlyPayment, NeedsApproval: w.NeedsApproval, Breaches: w.Breaches, PolicyName: w.PolicyName,
+	back := Quote{Request: w.Request, Currency: w.Currency, ListPrice: w.ListPrice.Decimal, BaseUnitPrice: w.BaseUnitPrice.Decimal,
+		Quantity: w.Quantity.Decimal, PackSize: w.PackSize.Decimal, MinQuantity: w.MinQuantity.Decimal,
+		UnitPrice: w.UnitPrice.Decimal, Total: w.Total.Decimal, Scale: w.Scale, Tax: w.Tax, Schedule: w.Schedule,
+		EarlyPayment: w.EarlyPayment, NeedsApproval: w.NeedsApproval, Breaches: breaches(w.Breaches), PolicyName: w.PolicyName,
 		PolicyVersion: w.PolicyVersion, QuotedAt: w.QuotedAt, ValidUntil: w.ValidUntil}
+	// The parts before the lines: a decoder's error is sought by name, in order (wire's locate).
+	if w.Bands != nil { // an empty list stays one
+		back.Bands = make([]BandPrice, len(w.Bands))
+		for i := range w.Bands {
+			part, err := w.Bands[i].part()
+			if err != nil {
+				return b2bkit.InField("bands["+strconv.Itoa(i)+"]", err)
+			}
+			back.Bands[i] = part
+		}
+	}
+	if w.Steps != nil {
+		back.Steps = make([]Adjustment, len(w.Steps))
+		for i := range w.Steps {
+			line, err := w.Steps[i].line()
+			if err != nil {
+				return b2bkit.InField("steps["+strconv.Itoa(i)+"]", err)
+			}
+			back.Steps[i] = line
+		}
+	}
+	*q = back
 	return nil
 }
 
@@ -363,9 +448,19 @@ func (p *BandPrice) UnmarshalJSON(b []byte) error {
 	if err := decodeStrict(b, &w); err != nil {
 		return err
 	}
-	if !w.Amount.Decimal.Equal(w.To.Decimal.Sub(w.From.Decimal).Mul(w.UnitPrice.Decimal)) {
-		return b2bkit.Invalid("amount", "must be (to - from) x unit_price")
+	part, err := w.part()
+	if err != nil {
+		return err
 	}
-	*p = BandPrice{From: w.From.Decimal, To: w.To.Decimal, UnitPrice: w.UnitPrice.Decimal, Amount: w.Amount.Decimal, Clamped: w.Clamped}
+	*p = part
 	return nil
+}
+
+// part is the part w reads as, or an error naming its field when its amount is not
+// (to - from) x unit price.
+func (w *bandPriceJSON) part() (BandPrice, error) {
+	if !w.Amount.Decimal.Equal(w.To.Decimal.Sub(w.From.Decimal).Mul(w.UnitPrice.Decimal)) {
+		return BandPrice{}, b2bkit.Invalid("amount", "must be (to - from) x unit_price")
+	}
+	return BandPrice{From: w.From.Decimal, To: w.To.Decimal, UnitPrice: w.UnitPrice.Decimal, Amount: w.Amount.Decimal, Clamped: w.Clamped}, nil
 }

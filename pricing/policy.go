@@ -1,11 +1,13 @@
 package pricing
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -692,7 +694,7 @@ func LoadPolicy(r io.Reader) (Policy, error) {
 	if r == nil {
 		return Policy{}, fmt.Errorf("pricing: %w", b2bkit.Invalid("policy", "reader must not be nil"))
 	}
-	data, err := io.ReadAll(io.LimitReader(r, b2bkit.MaxJSONBytes+1))
+	data, err := readDocument(r)
 	if err != nil {
 		return Policy{}, fmt.Errorf("pricing: %w", b2bkit.Invalid("policy", "read: %v", err))
 	}
@@ -704,6 +706,25 @@ func LoadPolicy(r io.Reader) (Policy, error) {
 		return Policy{}, err
 	}
 	return p, nil
+}
+
+// readDocument reads r to its end, at most b2bkit.MaxJSONBytes+1 bytes, into a buffer made to the
+// size r says it holds, if it says (a file, a bytes.Reader): io.ReadAll grows its buffer step by
+// step, to twice the document in all.
+func readDocument(r io.Reader) ([]byte, error) {
+	size := int64(0)
+	switch s := r.(type) {
+	case interface{ Len() int }:
+		size = int64(s.Len())
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if fi, err := s.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fi.Size() // from the start: a hint, if the file has been read from
+		}
+	}
+	size = min(max(size, 0), b2bkit.MaxJSONBytes+1)
+	b := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead)) // room to see the end without growing
+	_, err := b.ReadFrom(io.LimitReader(r, b2bkit.MaxJSONBytes+1))
+	return b.Bytes(), err
 }
 
 // Version is the policy's version: the SHA-256, in hex, of its canonical JSON (what json.Marshal

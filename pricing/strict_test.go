@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/pricing"
@@ -198,4 +202,100 @@ func TestR25_APolicyInAHostsDocumentIsStrict(t *testing.T) {
 		require.ErrorIs(t, err, b2bkit.ErrInvalid)
 		require.ErrorContains(t, err, want)
 	}
+}
+
+// LoadPolicy reads what its reader holds from where it stands, whatever size the reader says:
+// a file read from the middle, a reader that says nothing of its size, a reader of more than
+// b2bkit.MaxJSONBytes.
+func TestLoadPolicy_ReadsWhatTheReaderHolds(t *testing.T) {
+	good, err := os.ReadFile("testdata/restaurant.json")
+	require.NoError(t, err)
+	want, err := pricing.LoadPolicy(bytes.NewReader(good))
+	require.NoError(t, err)
+
+	path := filepath.Join(t.TempDir(), "policy.json")
+	require.NoError(t, os.WriteFile(path, append([]byte("header\n"), good...), 0o600))
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	_, err = f.Seek(int64(len("header\n")), io.SeekStart)
+	require.NoError(t, err)
+	got, err := pricing.LoadPolicy(f)
+	require.NoError(t, err)
+	requireSamePolicy(t, want, got)
+
+	got, err = pricing.LoadPolicy(iotest.HalfReader(bytes.NewReader(good)))
+	require.NoError(t, err)
+	requireSamePolicy(t, want, got)
+
+	big := append(bytes.Clone(good), bytes.Repeat([]byte(" "), b2bkit.MaxJSONBytes)...)
+	_, err = pricing.LoadPolicy(bytes.NewReader(big))
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	require.ErrorContains(t, err, "larger than")
+}
+
+// R25: a stored quote is read back as strictly as a policy: every line, part and breach is checked
+// with the quote, a line whose amount is not after - before or a part whose amount is not its units
+// at its price is named by its path, a null where an object belongs is refused, and a quote read
+// into a used value keeps nothing of the old one or, when the document fails, everything.
+func TestR25_AStoredQuoteIsReadStrictly(t *testing.T) {
+	q := pricing.Quote{Request: request("RICE-25KG", "150"), Currency: "CNY", ListPrice: dec("10"), BaseUnitPrice: dec("10"),
+		Steps: []pricing.Adjustment{
+			{Step: "base", Kind: pricing.Base, Before: dec("10"), After: dec("10")},
+			{Step: "quantity", Kind: pricing.Quantity, RuleID: "q", Before: dec("10"), After: dec("9"), Percent: dec("-10"),
+				Mode: pricing.Graduated},
+			{Step: "tier", Kind: pricing.Tier, Before: dec("9"), After: dec("9"),
+				Excluded: &pricing.Exclusion{Step: "base", RuleID: "c", What: "contract price"}},
+			{Step: "guardrail", Kind: pricing.Guardrail, RuleID: "g", Before: dec("9"), After: dec("9"),
+				Breaches: []pricing.Breach{{Kind: pricing.BelowFloor, RuleID: "g", Limit: dec("9.5"), Price: dec("9")}}},
+		},
+		Quantity: dec("150"), UnitPrice: dec("9"), Total: dec("1350"),
+		Bands: []pricing.BandPrice{{From: dec("0"), To: dec("100"), UnitPrice: dec("10"), Amount: dec("1000")},
+			{From: dec("100"), To: dec("150"), UnitPrice: dec("7"), Amount: dec("350")}},
+		Scale: 2, NeedsApproval: true, Breaches: []pricing.Breach{{Kind: pricing.BelowFloor, RuleID: "g", Limit: dec("9.5"), Price: dec("9")}},
+		PolicyVersion: "v", QuotedAt: orderDay, ValidUntil: orderDay.AddDate(0, 0, 1),
+		EarlyPayment: &pricing.EarlyPaymentOffer{Terms: pricing.EarlyPayment{DiscountPercent: dec("2"), WithinDays: 10, NetDays: 30},
+			RuleID: "p", AnnualPercent: dec("37"), Amount: dec("1323"), Replaces: dec("1350"), PayBy: orderDay.AddDate(0, 0, 20)}}
+	good, err := json.Marshal(q)
+	require.NoError(t, err)
+	doc := string(good)
+	var back pricing.Quote
+	require.NoError(t, json.Unmarshal(good, &back))
+	requireSameJSON(t, doc, back)
+
+	for _, c := range []struct{ old, new, want string }{
+		{`"after":"9","percent":"-10"`, `"after":"8","percent":"-10"`, `steps[1].amount: must be after - before`},
+		{`"unit_price":"7","amount":"350"`, `"unit_price":"7","amount":"351"`, `bands[1].amount: must be (to - from) x unit_price`},
+		{`"what":"contract price"`, `"what":"contract price","x":1`, `steps[2].excluded.x: unknown field`},
+		{`"breaches":[{"kind":"below_floor","rule_id":"g","limit":"9.5","price":"9"}]}`,
+			`"breaches":[{"kind":"below_floor","rule_id":"g","limit":"9.5","price":"9","Price":"9"}]}`, `steps[3].breaches[0].Price: unknown field`},
+		{`"kind":"below_floor"`, `"kind":"below_roof"`, `steps[3].breaches[0].kind: unknown breach "below_roof"`},
+		{`"mode":"graduated"`, `"mode":"graduated","mode":"volume"`, `steps[1].mode: duplicate key`},
+		{`"to":"150"`, `"to":"1.5e2"`, `bands[1].to: number "1.5e2": exponents`},
+		{`{"step":"tier"`, `null,{"step":"tier"`, `steps[2]: null`},
+		{`"excluded":{`, `"excluded":null,"x":{`, `steps[2].x: unknown field`},
+		{doc[:strings.Index(doc, `"currency"`)], `{"request":null,`, `request: null: must be an object`},
+		{`"terms":{"discount_percent":"2","within_days":10,"net_days":30}`, `"terms":null`, `early_payment.terms: null: must be an object`},
+		{`"scale":2`, `"scale":"2"`, `scale: cannot unmarshal string`},
+	} {
+		t.Run(c.want, func(t *testing.T) {
+			bad := strings.Replace(doc, c.old, c.new, 1)
+			require.NotEqual(t, doc, bad, "the case changes the document")
+			used := back
+			err := json.Unmarshal([]byte(bad), &used)
+			require.ErrorIs(t, err, b2bkit.ErrInvalid)
+			require.ErrorContains(t, err, c.want)
+			requireSameJSON(t, doc, used) // as it was
+		})
+	}
+
+	// Read into a used value, a quote is what its document says.
+	used := back
+	require.NoError(t, json.Unmarshal([]byte(`{"request":{"sku":"A","quantity":"1"},"steps":[],"unit_price":"1","total":"1","scale":0,"schedule":null,"needs_approval":false,"policy_version":"w","list_price":"1","base_unit_price":"1","quoted_at":"2026-03-02T09:00:00Z","valid_until":"2026-03-02T09:00:00Z"}`), &used))
+	require.NotNil(t, used.Steps)
+	require.Empty(t, used.Steps)
+	require.Nil(t, used.Bands)
+	require.Nil(t, used.Breaches)
+	require.Nil(t, used.EarlyPayment)
+	require.Equal(t, "w", used.PolicyVersion)
 }

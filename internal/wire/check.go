@@ -21,12 +21,14 @@ import (
 // encoding.TextUnmarshaler), an interface or json.RawMessage it still refuses duplicate keys, and
 // the type's own decoding is left to check its names. Errors name the field by its path
 // ("steps[3].rules[0].percent"). A document that is not JSON is left to the decoder, which reports it.
-func checkKeys(data []byte, t reflect.Type) error {
+// end is where the value ends, when the walk read it whole.
+func checkKeys(data []byte, t reflect.Type) (end int, err error) {
 	c := checker{data: data}
 	if t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	return c.value(t, 0)
+	err = c.value(t, 0)
+	return c.i, err
 }
 
 // maxDepth is encoding/json's nesting limit: a deeper document is refused by the decoder, so the
