@@ -3,23 +3,14 @@ package b2bkit_test
 import (
 	"encoding/json"
 	"fmt"
-	"runtime"
 	"testing"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/memtest"
 )
-
-// allocated is the bytes f allocates on the heap.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
 
 // TestJSON_NestedPartsAreReadOnceInProportion: an order of many lines, a shipment of many lines,
 // terms of many installments and a schedule of many dues are read with memory in proportion to
@@ -59,7 +50,7 @@ func TestJSON_NestedPartsAreReadOnceInProportion(t *testing.T) {
 			doc, err := json.Marshal(c.v)
 			require.NoError(t, err)
 			into := c.into()
-			n := allocated(func() { err = json.Unmarshal(doc, into) })
+			n := memtest.Allocated(func() { err = json.Unmarshal(doc, into) })
 			require.NoError(t, err)
 			require.Less(t, n, uint64(20*len(doc)), "allocated %d bytes reading %d", n, len(doc))
 		})

@@ -3,34 +3,14 @@ package b2bkit_test
 import (
 	"encoding/json"
 	"fmt"
-	"runtime"
 	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/memtest"
 )
-
-// benchRead decodes doc with read in a loop: MB/s is the document read per second, and
-// alloc-B/B the bytes allocated per byte of it (a reader holding what it reads needs a few).
-func benchRead(b *testing.B, doc []byte, read func() error) {
-	b.Helper()
-	if err := read(); err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(len(doc)))
-	b.ReportAllocs()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	for b.Loop() {
-		if err := read(); err != nil {
-			b.Fatal(err)
-		}
-	}
-	runtime.ReadMemStats(&after)
-	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/float64(len(doc)), "alloc-B/B")
-}
 
 // benchOrders are n orders of 1 to 10 lines on four kinds of terms, as a host's order feed holds
 // them.
@@ -67,7 +47,7 @@ func mustJSON(b *testing.B, v any) []byte {
 // order feed for risk.Features or a report does.
 func BenchmarkReadOrders10k(b *testing.B) {
 	doc := mustJSON(b, benchOrders(10_000))
-	benchRead(b, doc, func() error {
+	memtest.BenchRead(b, doc, func() error {
 		var os []b2bkit.Order
 		return json.Unmarshal(doc, &os)
 	})
@@ -82,7 +62,7 @@ func BenchmarkReadOrder10kLines(b *testing.B) {
 			Quantity: decimal.New(int64(1+l%500), 0), UnitPrice: decimal.New(int64(100+l%100000), -2)})
 	}
 	doc := mustJSON(b, o)
-	benchRead(b, doc, func() error {
+	memtest.BenchRead(b, doc, func() error {
 		var o b2bkit.Order
 		return json.Unmarshal(doc, &o)
 	})
@@ -101,7 +81,7 @@ func BenchmarkReadShipments10k(b *testing.B) {
 		ss[i] = s
 	}
 	doc := mustJSON(b, ss)
-	benchRead(b, doc, func() error {
+	memtest.BenchRead(b, doc, func() error {
 		var ss []b2bkit.Shipment
 		return json.Unmarshal(doc, &ss)
 	})
@@ -123,7 +103,7 @@ func BenchmarkReadInvoicesAndPayments10k(b *testing.B) {
 			Payee: o.Seller, Invoice: n, Amount: total, Currency: "CNY", PaidAt: o.Terms.DeliverBy.AddDate(0, 0, 28)})
 	}
 	doc := mustJSON(b, feed)
-	benchRead(b, doc, func() error {
+	memtest.BenchRead(b, doc, func() error {
 		var back struct {
 			Invoices []b2bkit.Invoice `json:"invoices"`
 			Payments []b2bkit.Payment `json:"payments"`

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"runtime"
 	"testing"
 	"time"
 
@@ -12,27 +11,8 @@ import (
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/crm"
+	"github.com/b2bkit/b2bkit/internal/memtest"
 )
-
-// benchRead decodes doc with read in a loop: MB/s is the document read per second, and
-// alloc-B/B the bytes allocated per byte of it (a reader holding what it reads needs a few).
-func benchRead(b *testing.B, doc []byte, read func() error) {
-	b.Helper()
-	if err := read(); err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(len(doc)))
-	b.ReportAllocs()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	for b.Loop() {
-		if err := read(); err != nil {
-			b.Fatal(err)
-		}
-	}
-	runtime.ReadMemStats(&after)
-	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/float64(len(doc)), "alloc-B/B")
-}
 
 // benchCompany is a customer with a wallet estimate, two tier changes and two stages.
 func benchCompany(i int) crm.Company {
@@ -57,7 +37,7 @@ func BenchmarkReadRecords20k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		benchRead(b, doc, func() error {
+		memtest.BenchRead(b, doc, func() error {
 			var v []crm.Company
 			return json.Unmarshal(doc, &v)
 		})
@@ -77,7 +57,7 @@ func BenchmarkReadRecords20k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		benchRead(b, doc, func() error {
+		memtest.BenchRead(b, doc, func() error {
 			var v []crm.Person
 			return json.Unmarshal(doc, &v)
 		})
@@ -97,7 +77,7 @@ func benchPeopleCSV(n int) []byte {
 // BenchmarkReadPeopleCSV100k reads a people import of 100,000 rows (about 9 MB).
 func BenchmarkReadPeopleCSV100k(b *testing.B) {
 	doc := benchPeopleCSV(100_000)
-	benchRead(b, doc, func() error {
+	memtest.BenchRead(b, doc, func() error {
 		for _, err := range crm.ReadPeopleCSV(bytes.NewReader(doc), nil) {
 			if err != nil {
 				return err

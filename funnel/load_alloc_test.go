@@ -3,23 +3,14 @@ package funnel_test
 import (
 	"bytes"
 	"encoding/json"
-	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/b2bkit/b2bkit/funnel"
+	"github.com/b2bkit/b2bkit/internal/memtest"
 )
-
-// allocated is the bytes f allocates on the heap.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
 
 // TestLoadCampaign_ReadsTheDocumentOnce: a campaign is decoded once. LoadCampaign decoded the
 // document strictly into a Campaign, whose own UnmarshalJSON decoded it strictly again, whole, with a
@@ -30,7 +21,7 @@ func TestLoadCampaign_ReadsTheDocumentOnce(t *testing.T) {
 	c.ID = strings.Repeat("x", 2<<20)
 	doc, err := json.Marshal(c)
 	require.NoError(t, err)
-	n := allocated(func() { _, err = funnel.LoadCampaign(bytes.NewReader(doc)) })
+	n := memtest.Allocated(func() { _, err = funnel.LoadCampaign(bytes.NewReader(doc)) })
 	require.NoError(t, err)
 	// About 7 times (9.5 under the race detector): the text read (io.ReadAll), the decoder's copy and
 	// the id; 11 (13.5) decoded twice.
@@ -64,7 +55,7 @@ func TestJSON_AReportAndACohortTableAreReadOnceInProportion(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			doc, err := json.Marshal(c.v)
 			require.NoError(t, err)
-			n := allocated(func() { err = json.Unmarshal(doc, c.into) })
+			n := memtest.Allocated(func() { err = json.Unmarshal(doc, c.into) })
 			require.NoError(t, err)
 			require.Less(t, n, uint64(c.max*len(doc)), "allocated %d bytes reading %d", n, len(doc))
 		})

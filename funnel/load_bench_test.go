@@ -4,31 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"iter"
-	"runtime"
 	"testing"
 
 	"github.com/b2bkit/b2bkit/funnel"
+	"github.com/b2bkit/b2bkit/internal/memtest"
 )
-
-// benchRead decodes doc with read in a loop: MB/s is the document read per second, and
-// alloc-B/B the bytes allocated per byte of it (a reader holding what it reads needs a few).
-func benchRead(b *testing.B, doc []byte, read func() error) {
-	b.Helper()
-	if err := read(); err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(len(doc)))
-	b.ReportAllocs()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	for b.Loop() {
-		if err := read(); err != nil {
-			b.Fatal(err)
-		}
-	}
-	runtime.ReadMemStats(&after)
-	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/float64(len(doc)), "alloc-B/B")
-}
 
 // jsonOf is the records of seq as one JSON list.
 func jsonOf[T any](b *testing.B, seq iter.Seq2[T, error]) []byte {
@@ -54,7 +34,7 @@ func BenchmarkLoadCampaign100k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchRead(b, doc, func() error {
+	memtest.BenchRead(b, doc, func() error {
 		_, err := funnel.LoadCampaign(bytes.NewReader(doc))
 		return err
 	})
@@ -66,21 +46,21 @@ func BenchmarkReadStreams100k(b *testing.B) {
 	_, ts, ps, ws, _ := bigCity(100_000, 100_000)
 	b.Run("touches", func(b *testing.B) {
 		doc := jsonOf(b, ts)
-		benchRead(b, doc, func() error {
+		memtest.BenchRead(b, doc, func() error {
 			var v []funnel.Touch
 			return json.Unmarshal(doc, &v)
 		})
 	})
 	b.Run("purchases", func(b *testing.B) {
 		doc := jsonOf(b, ps)
-		benchRead(b, doc, func() error {
+		memtest.BenchRead(b, doc, func() error {
 			var v []funnel.Purchase
 			return json.Unmarshal(doc, &v)
 		})
 	})
 	b.Run("wallets", func(b *testing.B) {
 		doc := jsonOf(b, ws)
-		benchRead(b, doc, func() error {
+		memtest.BenchRead(b, doc, func() error {
 			var v []funnel.Wallet
 			return json.Unmarshal(doc, &v)
 		})
@@ -99,7 +79,7 @@ func BenchmarkReadReport20k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchRead(b, doc, func() error {
+	memtest.BenchRead(b, doc, func() error {
 		var back funnel.Report
 		return json.Unmarshal(doc, &back)
 	})
@@ -124,7 +104,7 @@ func BenchmarkReadCohortTable10k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchRead(b, doc, func() error {
+	memtest.BenchRead(b, doc, func() error {
 		var back funnel.CohortTable
 		return json.Unmarshal(doc, &back)
 	})

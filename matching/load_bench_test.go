@@ -3,33 +3,13 @@ package matching_test
 import (
 	"encoding/json"
 	"math/rand/v2"
-	"runtime"
 	"strconv"
 	"testing"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/memtest"
 	"github.com/b2bkit/b2bkit/matching"
 )
-
-// benchRead decodes doc with read in a loop: MB/s is the document read per second, and
-// alloc-B/B the bytes allocated per byte of it (a reader holding what it reads needs a few).
-func benchRead(b *testing.B, doc []byte, read func() error) {
-	b.Helper()
-	if err := read(); err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(len(doc)))
-	b.ReportAllocs()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	for b.Loop() {
-		if err := read(); err != nil {
-			b.Fatal(err)
-		}
-	}
-	runtime.ReadMemStats(&after)
-	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/float64(len(doc)), "alloc-B/B")
-}
 
 // BenchmarkReadMatches20k reads 20,000 matches and a status change for each from JSON lists
 // (about 8 and 1.7 MB): a host that keeps its log as JSON, or exports it, reading it back.
@@ -46,7 +26,7 @@ func BenchmarkReadMatches20k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		benchRead(b, doc, func() error {
+		memtest.BenchRead(b, doc, func() error {
 			var v []matching.Match
 			return json.Unmarshal(doc, &v)
 		})
@@ -56,7 +36,7 @@ func BenchmarkReadMatches20k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		benchRead(b, doc, func() error {
+		memtest.BenchRead(b, doc, func() error {
 			var v []matching.StatusChange
 			return json.Unmarshal(doc, &v)
 		})

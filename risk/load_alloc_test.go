@@ -4,23 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"runtime"
 	"testing"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
+	"github.com/b2bkit/b2bkit/internal/memtest"
 	"github.com/b2bkit/b2bkit/risk"
 )
-
-// allocated is the bytes f allocates on the heap.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
 
 // readsInProportion requires that decoding doc into a new value of into's type allocates less than
 // max times doc's size.
@@ -29,7 +20,7 @@ func readsInProportion(t *testing.T, v any, into func() any, max int) {
 	doc, err := json.Marshal(v)
 	require.NoError(t, err)
 	dst := into()
-	n := allocated(func() { err = json.Unmarshal(doc, dst) })
+	n := memtest.Allocated(func() { err = json.Unmarshal(doc, dst) })
 	require.NoError(t, err)
 	require.Less(t, n, uint64(max*len(doc)), "allocated %d bytes reading %d", n, len(doc))
 }
@@ -94,7 +85,7 @@ func TestLoadScorecard_ReadsAWideCardInProportion(t *testing.T) {
 	card := wideCard()
 	doc, err := json.Marshal(card)
 	require.NoError(t, err)
-	n := allocated(func() { _, err = risk.LoadScorecard(bytes.NewReader(doc)) })
+	n := memtest.Allocated(func() { _, err = risk.LoadScorecard(bytes.NewReader(doc)) })
 	require.NoError(t, err)
 	// About 27 times (the card validated is most of it); 61 read again at every level.
 	require.Less(t, n, uint64(40*len(doc)), "allocated %d bytes reading %d", n, len(doc))

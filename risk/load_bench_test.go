@@ -4,35 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"runtime"
 	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/b2bkit/b2bkit"
+	"github.com/b2bkit/b2bkit/internal/memtest"
 	"github.com/b2bkit/b2bkit/risk"
 )
-
-// benchRead decodes doc with read in a loop: MB/s is the document read per second, and
-// alloc-B/B the bytes allocated per byte of it (a reader holding what it reads needs a few).
-func benchRead(b *testing.B, doc []byte, read func() error) {
-	b.Helper()
-	if err := read(); err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(len(doc)))
-	b.ReportAllocs()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	for b.Loop() {
-		if err := read(); err != nil {
-			b.Fatal(err)
-		}
-	}
-	runtime.ReadMemStats(&after)
-	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/float64(len(doc)), "alloc-B/B")
-}
 
 // benchAnswers are the answers of a credit check of the busy buyer of BenchmarkFeatures, as a host
 // keeps them for its audit trail: the feature set, the score and the limit.
@@ -73,21 +53,21 @@ func BenchmarkReadAnswers5k(b *testing.B) {
 	fs, res, lim := benchAnswers(b)
 	b.Run("feature sets", func(b *testing.B) {
 		doc := listOf(b, fs, 5000)
-		benchRead(b, doc, func() error {
+		memtest.BenchRead(b, doc, func() error {
 			var v []risk.FeatureSet
 			return json.Unmarshal(doc, &v)
 		})
 	})
 	b.Run("results", func(b *testing.B) {
 		doc := listOf(b, res, 5000)
-		benchRead(b, doc, func() error {
+		memtest.BenchRead(b, doc, func() error {
 			var v []risk.Result
 			return json.Unmarshal(doc, &v)
 		})
 	})
 	b.Run("limits", func(b *testing.B) {
 		doc := listOf(b, lim, 5000)
-		benchRead(b, doc, func() error {
+		memtest.BenchRead(b, doc, func() error {
 			var v []risk.Limit
 			return json.Unmarshal(doc, &v)
 		})
@@ -119,7 +99,7 @@ func BenchmarkReadReceivables10k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchRead(b, doc, func() error {
+	memtest.BenchRead(b, doc, func() error {
 		var v []risk.Receivable
 		return json.Unmarshal(doc, &v)
 	})
@@ -141,7 +121,7 @@ func BenchmarkLoadScorecard60x250(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchRead(b, doc, func() error {
+	memtest.BenchRead(b, doc, func() error {
 		_, err := risk.LoadScorecard(bytes.NewReader(doc))
 		return err
 	})
