@@ -27,8 +27,10 @@ func decodeStrict(data []byte, v any) error {
 // read as its zero value: an open band from 0) or an element of a list, a null currency (read as
 // "", the price source's) and a decimal written with an exponent. Each error names the field by its path ("steps[3].rules[0].bands[2].percent").
 // A document that is not JSON is left to the decoder, which reports it, and so is one over
-// b2bkit.MaxJSONBytes, which wire.DecodeStrict refuses unread. When sizes is not nil, it records
-// the lengths of the lists of rules.
+// b2bkit.MaxJSONBytes, which wire.DecodeStrict refuses unread. When sizes is not nil (a policy, a
+// step or a rule), it records the lengths of the lists of rules and refuses a list of steps, rules
+// or bands longer than Validate allows, before it is decoded: an empty rule is three bytes of the
+// document and 928 in memory.
 func checkDocument(data []byte, sizes *listSizes) error {
 	if len(data) > b2bkit.MaxJSONBytes {
 		return nil
@@ -128,7 +130,8 @@ type docScan struct {
 	// path is the way down to the value being read, rendered only for an error: a path built for
 	// every key and element would cost the document's depth at each, quadratic in a hostile one.
 	path []segment
-	// sizes, when not nil, records the lengths of the lists of rules.
+	// sizes, when not nil, records the lengths of the lists of rules; the lists of steps, rules and
+	// bands are then held to their limits.
 	sizes *listSizes
 }
 
@@ -370,6 +373,7 @@ func (s *docScan) object(depth int) error {
 
 func (s *docScan) array(depth int) error {
 	s.i++ // [
+	limit, what := s.limit()
 	for n := 0; ; n++ {
 		s.space()
 		if s.bad || s.i >= len(s.data) {
@@ -386,6 +390,9 @@ func (s *docScan) array(depth int) error {
 			s.i++
 			s.space()
 		}
+		if n == limit {
+			return b2bkit.Invalid(s.where(), "must have at most %d %s", limit, what)
+		}
 		s.path = append(s.path, segment{index: n})
 		if s.literal("null") {
 			return b2bkit.Invalid(s.where(), "null is not a value of this list")
@@ -395,6 +402,26 @@ func (s *docScan) array(depth int) error {
 		}
 		s.path = s.path[:len(s.path)-1]
 	}
+}
+
+// limit is the most elements the list at the scan position may hold, and what they are, when it
+// is a policy's list of steps or order steps, or a list of rules or bands in a policy, step or
+// rule document (s.sizes is set); -1 when it is none of these.
+func (s *docScan) limit() (int, string) {
+	if s.sizes == nil || len(s.path) == 0 || !s.path[len(s.path)-1].isKey {
+		return -1, ""
+	}
+	switch string(s.path[len(s.path)-1].key) {
+	case "steps", "order":
+		if len(s.path) == 1 {
+			return MaxSteps, "steps"
+		}
+	case "rules":
+		return MaxRules, "rules"
+	case "bands":
+		return MaxBands, "bands"
+	}
+	return -1, ""
 }
 
 // snakeCase reports whether key is lower-case ASCII letters, digits and underscores.
