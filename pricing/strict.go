@@ -41,7 +41,7 @@ func checkDocument(data []byte, sizes *listSizes) error {
 		return b2bkit.Invalid("", "null: must be an object")
 	}
 	s.i = 0
-	return s.value(false, 0)
+	return s.value(false, false, 0)
 }
 
 // listSizes are the lengths of the lists of rules in a step or policy document, found while it is
@@ -188,8 +188,9 @@ func (s *docScan) literal(word string) bool {
 }
 
 // value checks the value at the scan position, whose path is s.path; decimal says the value is a
-// decimal field's. It returns nil, leaving the rest to the decoder, on malformed JSON.
-func (s *docScan) value(decimal bool, depth int) error {
+// decimal field's, names that it is an object of names, not fields (SKU attributes). It returns
+// nil, leaving the rest to the decoder, on malformed JSON.
+func (s *docScan) value(decimal, names bool, depth int) error {
 	s.space()
 	if s.bad || s.i >= len(s.data) || depth > maxDepth {
 		return s.stop()
@@ -197,7 +198,7 @@ func (s *docScan) value(decimal bool, depth int) error {
 	start := s.i
 	switch c := s.data[s.i]; {
 	case c == '{':
-		return s.object(depth)
+		return s.object(names, depth)
 	case c == '[':
 		return s.array(depth)
 	case c == '"':
@@ -298,7 +299,9 @@ func (s *docScan) str() ([]byte, bool) {
 // comparing each key with every one before it is quadratic in a hostile object's size.
 const smallObject = 16
 
-func (s *docScan) object(depth int) error {
+// object checks the object at the scan position. When names is set its keys are names (an SKU
+// attribute "weight"), not fields: their values are words, whatever a field of that name holds.
+func (s *docScan) object(names bool, depth int) error {
 	s.i++                             // {
 	var small [smallObject + 1][]byte // a small object's keys, without an allocation
 	keys := small[:0]
@@ -358,13 +361,13 @@ func (s *docScan) object(depth int) error {
 			return s.stop()
 		}
 		s.i++
-		if string(key) == "currency" {
+		if !names && string(key) == "currency" {
 			if s.space(); s.literal("null") {
 				// encoding/json reads it as "", which means a currency of its own: the price source's.
 				return b2bkit.Invalid(s.where(), "must be a string, not null")
 			}
 		}
-		if err := s.value(decimalKey(key), depth+1); err != nil {
+		if err := s.value(!names && decimalKey(key), !names && string(key) == "attributes", depth+1); err != nil {
 			return err
 		}
 		s.path = s.path[:len(s.path)-1]
@@ -397,7 +400,7 @@ func (s *docScan) array(depth int) error {
 		if s.literal("null") {
 			return b2bkit.Invalid(s.where(), "null is not a value of this list")
 		}
-		if err := s.value(false, depth+1); err != nil {
+		if err := s.value(false, false, depth+1); err != nil {
 			return err
 		}
 		s.path = s.path[:len(s.path)-1]
