@@ -2,6 +2,7 @@ package pricing_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"runtime"
 	"strings"
@@ -125,4 +126,57 @@ func TestHostile_ManySmallRulesAllocateInProportion(t *testing.T) {
 	// About 29 times the document now: the rules' read form and the rules themselves, 464 bytes
 	// each, are two thirds of it.
 	require.Less(t, n, uint64(44*len(doc)), "allocated %d bytes reading %d", n, len(doc))
+}
+
+// TestHostile_AListOverItsLimitIsRefusedUnread: a policy whose list of steps, rules or bands is
+// longer than Validate allows is refused when it is read, naming the list, before anything is
+// decoded: 300,000 empty rules, three bytes each in the document, were decoded to 928 bytes each
+// (their read form and the rules) only for Validate to refuse them, 310 times the document.
+func TestHostile_AListOverItsLimitIsRefusedUnread(t *testing.T) {
+	many := func(prefix, suffix string) []byte {
+		var b bytes.Buffer
+		b.WriteString(prefix)
+		for i := range 300_000 {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(`{}`)
+		}
+		b.WriteString(suffix)
+		return b.Bytes()
+	}
+	for _, c := range []struct {
+		name string
+		doc  []byte
+		want string
+	}{
+		{"steps", many(`{"steps":[`, `]}`), "policy.steps: must have at most 64 steps"},
+		{"order steps", many(`{"steps":[{"kind":"base"}],"order":[`, `]}`), "policy.order: must have at most 64 steps"},
+		{"rules", many(`{"steps":[{"kind":"base","rules":[`, `]}]}`), "policy.steps[0].rules: must have at most 100000 rules"},
+		{"bands", many(`{"steps":[{"kind":"base"},{"kind":"quantity","rules":[{"id":"q","bands":[`, `]}]}]}`),
+			"policy.steps[1].rules[0].bands: must have at most 256 bands"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var err error
+			n := allocated(func() { _, err = pricing.LoadPolicy(bytes.NewReader(c.doc)) })
+			require.ErrorIs(t, err, b2bkit.ErrInvalid)
+			require.Less(t, n, uint64(3*len(c.doc)), "allocated %d bytes reading %d", n, len(c.doc))
+			require.ErrorContains(t, err, c.want)
+		})
+	}
+	// A step or a rule read alone bounds its lists too, and a list at its limit is read.
+	var s pricing.Step
+	err := json.Unmarshal(many(`{"kind":"tier","rules":[`, `]}`), &s)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	require.ErrorContains(t, err, "rules: must have at most 100000 rules")
+	bands := func(n int) []byte {
+		return []byte(`{"id":"q","bands":[` + strings.TrimSuffix(strings.Repeat(`{"from":"0"},`, n), ",") + `]}`)
+	}
+	var r pricing.Rule
+	require.NoError(t, json.Unmarshal(bands(pricing.MaxBands), &r))
+	require.Len(t, r.Bands, pricing.MaxBands)
+	err = json.Unmarshal(bands(pricing.MaxBands+1), &r)
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	require.ErrorContains(t, err, "bands: must have at most 256 bands")
+	require.Len(t, r.Bands, pricing.MaxBands, "as it was")
 }

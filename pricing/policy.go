@@ -503,10 +503,13 @@ func (r Rule) MarshalJSON() ([]byte, error) {
 		Every: jd(r.Every), Free: jd(r.Free), FreeSKU: r.FreeSKU})
 }
 
-// UnmarshalJSON reads what MarshalJSON writes, strictly.
+// UnmarshalJSON reads what MarshalJSON writes, strictly; more than MaxBands bands are refused.
 func (r *Rule) UnmarshalJSON(b []byte) error {
+	if err := checkDocument(b, new(listSizes)); err != nil {
+		return err
+	}
 	var w ruleIn
-	if err := decodeStrict(b, &w); err != nil {
+	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
 	*r = w.rule()
@@ -647,7 +650,8 @@ type policyJSON struct {
 }
 
 // UnmarshalJSON reads a step strictly, into a fresh value: what the document leaves out is zero,
-// whatever s held before, and a document that fails leaves s as it was.
+// whatever s held before, and a document that fails leaves s as it was. More than MaxRules rules,
+// or MaxBands bands in a rule, are refused.
 func (s *Step) UnmarshalJSON(b []byte) error {
 	var sizes listSizes
 	if err := checkDocument(b, &sizes); err != nil {
@@ -662,7 +666,9 @@ func (s *Step) UnmarshalJSON(b []byte) error {
 }
 
 // UnmarshalJSON reads a policy strictly, into a fresh value: what the document leaves out is zero,
-// whatever p held before, and a document that fails leaves p as it was.
+// whatever p held before, and a document that fails leaves p as it was. It does not validate
+// (LoadPolicy does), but refuses a list longer than Validate allows (MaxSteps steps, MaxRules rules
+// in a step, MaxBands bands in a rule) before decoding it.
 func (p *Policy) UnmarshalJSON(b []byte) error {
 	w, err := readPolicy(b)
 	if err != nil {
@@ -688,7 +694,8 @@ func readPolicy(data []byte) (Policy, error) {
 
 // LoadPolicy reads a policy from JSON: at most b2bkit.MaxJSONBytes, unknown fields, keys in another
 // case, duplicate keys and null objects or list elements rejected, numbers only through
-// b2bkit.ParseDecimal (no exponents), and then validated. Every error matches b2bkit.ErrInvalid and
+// b2bkit.ParseDecimal (no exponents), lists of steps, rules and bands longer than Validate allows
+// refused unread, and then validated. Every error matches b2bkit.ErrInvalid and
 // names the field ("policy.steps[1].rules[0].bands[2].percent").
 func LoadPolicy(r io.Reader) (Policy, error) {
 	if r == nil {

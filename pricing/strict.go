@@ -27,8 +27,10 @@ func decodeStrict(data []byte, v any) error {
 // read as its zero value: an open band from 0) or an element of a list, a null currency (read as
 // "", the price source's) and a decimal written with an exponent. Each error names the field by its path ("steps[3].rules[0].bands[2].percent").
 // A document that is not JSON is left to the decoder, which reports it, and so is one over
-// b2bkit.MaxJSONBytes, which wire.DecodeStrict refuses unread. When sizes is not nil, it records
-// the lengths of the lists of rules.
+// b2bkit.MaxJSONBytes, which wire.DecodeStrict refuses unread. When sizes is not nil (a policy, a
+// step or a rule), it records the lengths of the lists of rules and refuses a list of steps, rules
+// or bands longer than Validate allows, before it is decoded: an empty rule is three bytes of the
+// document and 928 in memory.
 func checkDocument(data []byte, sizes *listSizes) error {
 	if len(data) > b2bkit.MaxJSONBytes {
 		return nil
@@ -39,7 +41,7 @@ func checkDocument(data []byte, sizes *listSizes) error {
 		return b2bkit.Invalid("", "null: must be an object")
 	}
 	s.i = 0
-	return s.value(false, 0)
+	return s.value(false, false, 0)
 }
 
 // listSizes are the lengths of the lists of rules in a step or policy document, found while it is
@@ -128,7 +130,8 @@ type docScan struct {
 	// path is the way down to the value being read, rendered only for an error: a path built for
 	// every key and element would cost the document's depth at each, quadratic in a hostile one.
 	path []segment
-	// sizes, when not nil, records the lengths of the lists of rules.
+	// sizes, when not nil, records the lengths of the lists of rules; the lists of steps, rules and
+	// bands are then held to their limits.
 	sizes *listSizes
 }
 
@@ -185,8 +188,9 @@ func (s *docScan) literal(word string) bool {
 }
 
 // value checks the value at the scan position, whose path is s.path; decimal says the value is a
-// decimal field's. It returns nil, leaving the rest to the decoder, on malformed JSON.
-func (s *docScan) value(decimal bool, depth int) error {
+// decimal field's, names that it is an object of names, not fields (SKU attributes). It returns
+// nil, leaving the rest to the decoder, on malformed JSON.
+func (s *docScan) value(decimal, names bool, depth int) error {
 	s.space()
 	if s.bad || s.i >= len(s.data) || depth > maxDepth {
 		return s.stop()
@@ -194,7 +198,7 @@ func (s *docScan) value(decimal bool, depth int) error {
 	start := s.i
 	switch c := s.data[s.i]; {
 	case c == '{':
-		return s.object(depth)
+		return s.object(names, depth)
 	case c == '[':
 		return s.array(depth)
 	case c == '"':
@@ -295,7 +299,9 @@ func (s *docScan) str() ([]byte, bool) {
 // comparing each key with every one before it is quadratic in a hostile object's size.
 const smallObject = 16
 
-func (s *docScan) object(depth int) error {
+// object checks the object at the scan position. When names is set its keys are names (an SKU
+// attribute "weight"), not fields: their values are words, whatever a field of that name holds.
+func (s *docScan) object(names bool, depth int) error {
 	s.i++                             // {
 	var small [smallObject + 1][]byte // a small object's keys, without an allocation
 	keys := small[:0]
@@ -355,13 +361,13 @@ func (s *docScan) object(depth int) error {
 			return s.stop()
 		}
 		s.i++
-		if string(key) == "currency" {
+		if !names && string(key) == "currency" {
 			if s.space(); s.literal("null") {
 				// encoding/json reads it as "", which means a currency of its own: the price source's.
 				return b2bkit.Invalid(s.where(), "must be a string, not null")
 			}
 		}
-		if err := s.value(decimalKey(key), depth+1); err != nil {
+		if err := s.value(!names && decimalKey(key), !names && string(key) == "attributes", depth+1); err != nil {
 			return err
 		}
 		s.path = s.path[:len(s.path)-1]
@@ -370,6 +376,7 @@ func (s *docScan) object(depth int) error {
 
 func (s *docScan) array(depth int) error {
 	s.i++ // [
+	limit, what := s.limit()
 	for n := 0; ; n++ {
 		s.space()
 		if s.bad || s.i >= len(s.data) {
@@ -386,15 +393,38 @@ func (s *docScan) array(depth int) error {
 			s.i++
 			s.space()
 		}
+		if n == limit {
+			return b2bkit.Invalid(s.where(), "must have at most %d %s", limit, what)
+		}
 		s.path = append(s.path, segment{index: n})
 		if s.literal("null") {
 			return b2bkit.Invalid(s.where(), "null is not a value of this list")
 		}
-		if err := s.value(false, depth+1); err != nil {
+		if err := s.value(false, false, depth+1); err != nil {
 			return err
 		}
 		s.path = s.path[:len(s.path)-1]
 	}
+}
+
+// limit is the most elements the list at the scan position may hold, and what they are, when it
+// is a policy's list of steps or order steps, or a list of rules or bands in a policy, step or
+// rule document (s.sizes is set); -1 when it is none of these.
+func (s *docScan) limit() (int, string) {
+	if s.sizes == nil || len(s.path) == 0 || !s.path[len(s.path)-1].isKey {
+		return -1, ""
+	}
+	switch string(s.path[len(s.path)-1].key) {
+	case "steps", "order":
+		if len(s.path) == 1 {
+			return MaxSteps, "steps"
+		}
+	case "rules":
+		return MaxRules, "rules"
+	case "bands":
+		return MaxBands, "bands"
+	}
+	return -1, ""
 }
 
 // snakeCase reports whether key is lower-case ASCII letters, digits and underscores.

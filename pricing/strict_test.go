@@ -299,3 +299,26 @@ func TestR25_AStoredQuoteIsReadStrictly(t *testing.T) {
 	require.Nil(t, used.EarlyPayment)
 	require.Equal(t, "w", used.PolicyVersion)
 }
+
+// R25: an SKU attribute may have any snake_case name, one a decimal field also has ("weight",
+// "price", "from") too: its value is a word, not a number. The strict scan read the value of any
+// key so named as a decimal, so a rule for {"weight": "heavy"} (or a list price with it) was
+// refused: `attributes.weight: number "heavy": unexpected character 'h'`.
+func TestR25_AnAttributeNamedLikeANumberIsAWord(t *testing.T) {
+	doc := `{"steps":[{"kind":"base","precedence":["weight","price"],"rules":[` +
+		`{"id":"heavy","price":"12","attributes":{"weight":"heavy","price":"premium"}},` +
+		`{"id":"light","price":"10","attributes":{"weight":"1e3","price":"low"}}]}]}`
+	p, err := pricing.LoadPolicy(strings.NewReader(doc))
+	require.NoError(t, err)
+	require.Equal(t, map[string]string{"weight": "heavy", "price": "premium"}, p.Steps[0].Rules[0].Attributes)
+	require.Equal(t, "1e3", p.Steps[0].Rules[1].Attributes["weight"], "a word, not a number")
+
+	var l pricing.ListPrice
+	require.NoError(t, json.Unmarshal([]byte(`{"sku":"A","price":"1","attributes":{"weight":"heavy","from":"abroad"}}`), &l))
+	require.Equal(t, "heavy", l.Attributes["weight"])
+
+	// The rule's own decimals are still read strictly beside them.
+	_, err = pricing.LoadPolicy(strings.NewReader(strings.Replace(doc, `"price":"12"`, `"price":"1.2e1"`, 1)))
+	require.ErrorIs(t, err, b2bkit.ErrInvalid)
+	require.ErrorContains(t, err, `policy.steps[0].rules[0].price: number "1.2e1": exponents are not accepted`)
+}

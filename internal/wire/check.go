@@ -21,14 +21,15 @@ import (
 // encoding.TextUnmarshaler), an interface or json.RawMessage it still refuses duplicate keys, and
 // the type's own decoding is left to check its names. Errors name the field by its path
 // ("steps[3].rules[0].percent"). A document that is not JSON is left to the decoder, which reports it.
-// end is where the value ends, when the walk read it whole.
-func checkKeys(data []byte, t reflect.Type) (end int, err error) {
+// end is where the value ends, when the walk read it whole; loose says an object or a list was read
+// as an interface, which may hold a struct the walk did not see.
+func checkKeys(data []byte, t reflect.Type) (end int, loose bool, err error) {
 	c := checker{data: data}
 	if t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	err = c.value(t, 0)
-	return c.i, err
+	return c.i, c.loose, err
 }
 
 // maxDepth is encoding/json's nesting limit: a deeper document is refused by the decoder, so the
@@ -49,12 +50,15 @@ type checker struct {
 	shapes []shape
 	// path is the way down to the value being read, rendered only for an error.
 	path []segment
+	// loose is set when an object or a list is read as an interface (see checkKeys).
+	loose bool
 }
 
 // A shape is what steers the reading of an object or a list declared as a type.
 type shape struct {
 	declared reflect.Type
 	guide    reflect.Type // guide(declared)
+	loose    bool         // declared is an interface, or unknown
 	// A struct's fields by exact json name: listed when it embeds nothing (as most wire types),
 	// else in names, built by structFields.
 	flat  []namedField
@@ -76,6 +80,10 @@ func (c *checker) shapeOf(t reflect.Type) int {
 		}
 	}
 	sh := shape{declared: t, guide: guide(t)}
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	sh.loose = t == nil || t.Kind() == reflect.Interface
 	if g := sh.guide; g != nil {
 		switch g.Kind() {
 		case reflect.Struct:
@@ -173,13 +181,17 @@ func (c *checker) value(t reflect.Type, depth int) error {
 		if depth >= maxDepth {
 			return errStop
 		}
-		return c.object(c.shapeOf(t), depth)
+		si := c.shapeOf(t)
+		c.loose = c.loose || c.shapes[si].loose
+		return c.object(si, depth)
 	case '[':
 		if depth >= maxDepth {
 			return errStop
 		}
+		si := c.shapeOf(t)
+		c.loose = c.loose || c.shapes[si].loose
 		var elem reflect.Type
-		if g := c.shapes[c.shapeOf(t)].guide; g != nil && (g.Kind() == reflect.Slice || g.Kind() == reflect.Array) {
+		if g := c.shapes[si].guide; g != nil && (g.Kind() == reflect.Slice || g.Kind() == reflect.Array) {
 			elem = g.Elem()
 		}
 		return c.array(elem, depth)

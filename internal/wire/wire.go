@@ -22,13 +22,14 @@ func DecodeStrict(data []byte, v any) error {
 	if len(data) > MaxBytes {
 		return xerr.Invalid("", "json: document larger than %d bytes", MaxBytes)
 	}
-	end, checked := checkKeys(data, reflect.TypeOf(v))
+	end, loose, checked := checkKeys(data, reflect.TypeOf(v))
 	if checked != nil && checked != errStop {
 		return checked
 	}
-	if checked == nil && len(bytes.TrimLeft(data[end:], " \t\r\n")) == 0 {
-		// The walk read the whole value and refused every key no field has: json.Unmarshal reads
-		// it as the decoder would, without copying it into a decoder's buffer first.
+	if checked == nil && !loose && len(bytes.TrimLeft(data[end:], " \t\r\n")) == 0 {
+		// The walk read the whole value and refused every key no field has (no interface could
+		// hold a struct it did not see): json.Unmarshal reads it as the decoder would, without
+		// copying it into a decoder's buffer first.
 		if err := json.Unmarshal(data, v); err != nil {
 			return located(data, v, err)
 		}

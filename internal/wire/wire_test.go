@@ -64,3 +64,24 @@ func TestDecodeStrictReportsADocumentThatIsNotJSONAsSuch(t *testing.T) {
 		require.ErrorContains(t, err, want, in)
 	}
 }
+
+// An interface that holds a pointer to a struct is decoded into that struct, which the walk does
+// not see: its unknown keys are still refused, by the decoder.
+func TestDecodeStrictRefusesUnknownKeysInAStructHeldByAnInterface(t *testing.T) {
+	type inner struct {
+		ID string `json:"id"`
+	}
+	type outer struct {
+		Held any `json:"held"`
+	}
+	v := outer{Held: &inner{}}
+	err := wire.DecodeStrict([]byte(`{"held":{"id":"a","extra":1}}`), &v)
+	require.ErrorIs(t, err, xerr.ErrInvalid)
+	require.ErrorContains(t, err, "extra")
+	var top any = &inner{}
+	require.ErrorIs(t, wire.DecodeStrict([]byte(`{"id":"a","extra":1}`), &top), xerr.ErrInvalid)
+	// Without a struct to fill, an interface takes what encoding/json gives it.
+	var free any
+	require.NoError(t, wire.DecodeStrict([]byte(`{"id":"a","extra":[1]}`), &free))
+	assert.Equal(t, map[string]any{"id": "a", "extra": []any{1.0}}, free)
+}
