@@ -22,18 +22,6 @@ const MaxJSONBytes = wire.MaxBytes
 // checked and read again by a decoder of its own, once per level of nesting: an order's line three
 // times, an installment of its terms four.
 
-// fromWire is the values of the wire shapes ws, nil for nil.
-func fromWire[W, T any](ws []W, value func(*W) T) []T {
-	if ws == nil {
-		return nil
-	}
-	out := make([]T, len(ws))
-	for i := range ws {
-		out[i] = value(&ws[i])
-	}
-	return out
-}
-
 type installmentJSON struct {
 	Share JSONDecimal `json:"share"`
 	Due   DueEvent    `json:"due"`
@@ -67,7 +55,7 @@ type paymentTermsJSON struct {
 }
 
 func (w *paymentTermsJSON) value() PaymentTerms {
-	return PaymentTerms{Installments: fromWire(w.Installments, (*installmentJSON).value)}
+	return PaymentTerms{Installments: wire.Values(w.Installments, (*installmentJSON).value)}
 }
 
 type termsJSON struct {
@@ -189,7 +177,7 @@ func (o *Order) UnmarshalJSON(b []byte) error {
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
-	*o = Order{ID: w.ID, Buyer: w.Buyer, Seller: w.Seller, Lines: fromWire(w.Lines, (*orderLineJSON).value),
+	*o = Order{ID: w.ID, Buyer: w.Buyer, Seller: w.Seller, Lines: wire.Values(w.Lines, (*orderLineJSON).value),
 		Currency: w.Currency, Terms: w.Terms.value(), Channel: w.Channel, PlacedAt: w.PlacedAt}
 	return nil
 }
@@ -246,7 +234,7 @@ func (s *Shipment) UnmarshalJSON(b []byte) error {
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
-	*s = Shipment{ID: w.ID, Order: w.Order, Seller: w.Seller, Buyer: w.Buyer, Lines: fromWire(w.Lines, (*shipmentLineJSON).value),
+	*s = Shipment{ID: w.ID, Order: w.Order, Seller: w.Seller, Buyer: w.Buyer, Lines: wire.Values(w.Lines, (*shipmentLineJSON).value),
 		ShippedAt: w.ShippedAt, ReceivedAt: w.ReceivedAt}
 	return nil
 }

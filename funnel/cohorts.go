@@ -49,7 +49,7 @@ func (t *CohortTable) UnmarshalJSON(b []byte) error {
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
-	*t = CohortTable{Rows: fromWire(w.Rows, func(r *cohortRowJSON) CohortRow { return CohortRow(*r) })}
+	*t = CohortTable{Rows: wire.Values(w.Rows, func(r *cohortRowJSON) CohortRow { return CohortRow(*r) })}
 	return nil
 }
 

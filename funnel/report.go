@@ -499,7 +499,7 @@ func (r *Report) UnmarshalJSON(b []byte) error {
 	*r = Report{Campaign: w.Campaign, Territory: w.Territory, Start: w.Start, AsOf: w.AsOf, Targets: w.Targets,
 		Month: w.Month, Phase: w.Phase, Coverage: w.Coverage, Conversion: w.Conversion, Repurchase: w.Repurchase,
 		Penetration: Penetration(w.Penetration), Customers: w.Customers, Existing: w.Existing,
-		HandOffReady: w.HandOffReady, HandOff: fromWire(w.HandOff, func(h *handOffJSON) HandOff { return HandOff(*h) }),
+		HandOffReady: w.HandOffReady, HandOff: wire.Values(w.HandOff, func(h *handOffJSON) HandOff { return HandOff(*h) }),
 		Channels: w.Channels, Shift: w.Shift, Reps: w.Reps, Unattributed: w.Unattributed,
 		Concentration: Concentration(w.Concentration),
 		Excluded: Excluded{Touches: ExcludedCounts(w.Excluded.Touches), Purchases: ExcludedCounts(w.Excluded.Purchases),
@@ -547,18 +547,6 @@ type reportJSON struct {
 	Unattributed  RepAttribution    `json:"unattributed"`
 	Concentration concentrationJSON `json:"concentration"`
 	Excluded      excludedJSON      `json:"excluded"`
-}
-
-// fromWire is the values of the wire shapes ws, nil for nil.
-func fromWire[W, T any](ws []W, value func(*W) T) []T {
-	if ws == nil {
-		return nil
-	}
-	out := make([]T, len(ws))
-	for i := range ws {
-		out[i] = value(&ws[i])
-	}
-	return out
 }
 
 // decodeFresh decodes b strictly into a zero value and assigns it to dst on success. P is the

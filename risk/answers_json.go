@@ -109,20 +109,8 @@ type (
 	}
 )
 
-// fromWire is the values of the shapes ws, nil for nil.
-func fromWire[W, T any](ws []W, value func(*W) T) []T {
-	if ws == nil {
-		return nil
-	}
-	out := make([]T, len(ws))
-	for i := range ws {
-		out[i] = value(&ws[i])
-	}
-	return out
-}
-
 func logLines(ws []logLineIn) []LogLine {
-	return fromWire(ws, func(w *logLineIn) LogLine { return LogLine(*w) })
+	return wire.Values(ws, func(w *logLineIn) LogLine { return LogLine(*w) })
 }
 
 func (w *financeableIn) value() Financeable {
@@ -203,7 +191,7 @@ func (v *Verdict) UnmarshalJSON(b []byte) error {
 	if err := wire.DecodeStrict(b, &w); err != nil {
 		return err
 	}
-	*v = Verdict{Status: w.Status, Exceptions: fromWire(w.Exceptions, func(e *exceptionIn) Exception { return Exception(*e) }),
+	*v = Verdict{Status: w.Status, Exceptions: wire.Values(w.Exceptions, func(e *exceptionIn) Exception { return Exception(*e) }),
 		Financeable: w.Financeable.value()}
 	return nil
 }

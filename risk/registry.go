@@ -400,7 +400,7 @@ func (r *Receivable) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*r = Receivable{Fingerprint: w.Fingerprint, Invoice: w.Invoice.value(), State: w.State, Lender: w.Lender,
-		History: fromWire(w.History, (*transitionJSON).value), Version: w.Version}
+		History: wire.Values(w.History, (*transitionJSON).value), Version: w.Version}
 	if w.Financed != nil {
 		r.Financed = w.Financed.Decimal
 	}

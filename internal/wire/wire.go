@@ -91,3 +91,16 @@ func ParseWord(words []string, word []byte, what string) (int, error) {
 	}
 	return 0, xerr.Invalid("", "unknown %s %q", what, xerr.Echo(string(word)))
 }
+
+// Values converts the wire shapes ws to the values they carry, nil for nil: a type read through a
+// plain shape converts its lists with it.
+func Values[W, T any](ws []W, value func(*W) T) []T {
+	if ws == nil {
+		return nil
+	}
+	out := make([]T, len(ws))
+	for i := range ws {
+		out[i] = value(&ws[i])
+	}
+	return out
+}
