@@ -1,12 +1,16 @@
 package wiretest
 
 import (
+	"maps"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/b2bkit/b2bkit/internal/wire"
 	"github.com/b2bkit/b2bkit/internal/xerr"
 )
 
@@ -28,5 +32,16 @@ func Refuses(t *testing.T, good string, load func(doc []byte) error, cases []Cas
 			require.ErrorIs(t, err, xerr.ErrInvalid)
 			assert.Contains(t, err.Error(), want)
 		})
+	}
+}
+
+// SameNames checks that the two types of each pair read and write the same json names: a type and
+// the plain shape it is read through, so that a field added to one and not the other fails here
+// instead of being refused as unknown in every document read back.
+func SameNames(t *testing.T, pairs [][2]any) {
+	t.Helper()
+	names := func(v any) []string { return slices.Sorted(maps.Keys(wire.Fields(reflect.TypeOf(v)))) }
+	for _, c := range pairs {
+		require.Equal(t, names(c[0]), names(c[1]), "%T", c[0])
 	}
 }
