@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/b2bkit/b2bkit"
 	"github.com/b2bkit/b2bkit/internal/cputime"
+	"github.com/b2bkit/b2bkit/internal/memtest"
 	"github.com/b2bkit/b2bkit/pricing"
 	"github.com/stretchr/testify/require"
 )
@@ -68,15 +68,6 @@ func TestHostile_AHugeKeyIsNotEchoed(t *testing.T) {
 	}
 }
 
-// allocated is the bytes f allocates on the heap.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
-
 // TestHostile_ALongPathIsNotCopiedForEveryKey: the path naming a value is built only for an error.
 // It was built for every key and list element, so a document with a long key holding an object of
 // many keys allocated the key's length once per key: 64 KB times 2,000 keys is 128 MB for a
@@ -93,7 +84,7 @@ func TestHostile_ALongPathIsNotCopiedForEveryKey(t *testing.T) {
 	b.WriteString(`}}`)
 	doc := b.Bytes()
 	var err error
-	n := allocated(func() { _, err = pricing.LoadPolicy(bytes.NewReader(doc)) })
+	n := memtest.Allocated(func() { _, err = pricing.LoadPolicy(bytes.NewReader(doc)) })
 	require.ErrorIs(t, err, b2bkit.ErrInvalid)
 	require.Less(t, n, uint64(40*len(doc)), "allocated %d bytes reading %d", n, len(doc))
 }
@@ -121,7 +112,7 @@ func manySmallRules(n int) []byte {
 func TestHostile_ManySmallRulesAllocateInProportion(t *testing.T) {
 	doc := manySmallRules(20_000)
 	var err error
-	n := allocated(func() { _, err = pricing.LoadPolicy(bytes.NewReader(doc)) })
+	n := memtest.Allocated(func() { _, err = pricing.LoadPolicy(bytes.NewReader(doc)) })
 	require.NoError(t, err)
 	// About 29 times the document now: the rules' read form and the rules themselves, 464 bytes
 	// each, are two thirds of it.
@@ -158,7 +149,7 @@ func TestHostile_AListOverItsLimitIsRefusedUnread(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var err error
-			n := allocated(func() { _, err = pricing.LoadPolicy(bytes.NewReader(c.doc)) })
+			n := memtest.Allocated(func() { _, err = pricing.LoadPolicy(bytes.NewReader(c.doc)) })
 			require.ErrorIs(t, err, b2bkit.ErrInvalid)
 			require.Less(t, n, uint64(3*len(c.doc)), "allocated %d bytes reading %d", n, len(c.doc))
 			require.ErrorContains(t, err, c.want)

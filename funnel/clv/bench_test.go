@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
-	"runtime"
 	"testing"
 
 	"github.com/b2bkit/b2bkit/funnel/clv"
 	"github.com/b2bkit/b2bkit/internal/cdnow"
+	"github.com/b2bkit/b2bkit/internal/memtest"
 )
 
 // BenchmarkFitBGNBD_CDNOW fits BG/NBD to the 2,357 CDNOW customers from all four starts. Target:
@@ -80,15 +80,8 @@ func BenchmarkReadCSV400k(b *testing.B) {
 		fmt.Fprintf(&buf, "C%07d,%d,%d.5,%d.25,%d.40\n", i, 1+i%20, 10+i%300, 400+i%100, 30+i%100)
 	}
 	doc := buf.Bytes()
-	b.SetBytes(int64(len(doc)))
-	b.ReportAllocs()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	for b.Loop() {
-		if _, err := clv.ReadCSV(bytes.NewReader(doc), clv.Days); err != nil {
-			b.Fatal(err)
-		}
-	}
-	runtime.ReadMemStats(&after)
-	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/float64(len(doc)), "alloc-B/B")
+	memtest.BenchRead(b, doc, func() error {
+		_, err := clv.ReadCSV(bytes.NewReader(doc), clv.Days)
+		return err
+	})
 }

@@ -3,12 +3,12 @@ package clv_test
 import (
 	"bytes"
 	"fmt"
-	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/b2bkit/b2bkit/funnel/clv"
+	"github.com/b2bkit/b2bkit/internal/memtest"
 )
 
 // TestReadCSV_ReadsInProportion: a summary of many customers is read with memory in proportion to
@@ -22,12 +22,10 @@ func TestReadCSV_ReadsInProportion(t *testing.T) {
 	}
 	b.WriteString("\"C9999999\",\"1\",\"2\",\"3\",\"4\"\n") // a quoted line is read alike
 	doc := b.Bytes()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	s, err := clv.ReadCSV(bytes.NewReader(doc), clv.Days)
-	runtime.ReadMemStats(&after)
+	var s clv.Summary
+	var err error
+	n := memtest.Allocated(func() { s, err = clv.ReadCSV(bytes.NewReader(doc), clv.Days) })
 	require.NoError(t, err)
 	require.Len(t, s.Customers, 50_001)
-	n := after.TotalAlloc - before.TotalAlloc
 	require.Less(t, n, uint64(20*len(doc)), "allocated %d bytes reading %d", n, len(doc))
 }
