@@ -222,15 +222,15 @@ func (ev *evaluation) readPurchases(dec []iter.Seq2[Purchase, error], minor []it
 	for p := range logs {
 		logs[p] = partLog{unknown: make([]ExcludedCounts, len(ev.runs)), sampling: true}
 	}
-	var also []stream
+	others := 0 // the other streams to read beside the parts
 	for _, f := range []stream{before, after} {
 		if f != nil {
-			also = append(also, f)
+			others++
 		}
 	}
-	workers = min(workers, len(parts)+len(also))
+	workers = min(workers, len(parts)+others)
 	var t *tally
-	if workers <= 1 && len(also) == 0 {
+	if workers <= 1 && others == 0 {
 		t = ev.newTally()
 		sc := ev.newScanner(t)
 		defer sc.release()
